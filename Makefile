@@ -1,0 +1,38 @@
+# flexpool: the two commands a newcomer needs.
+#   make run   installs what is missing, builds, and serves the demo on http://127.0.0.1:8080
+#   make test  installs what is missing, builds with ASan+UBSan, and runs every test
+# Everything else here is a helper for those two.
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+DATA_DIR   ?= ./flexpool-data
+LISTEN     ?= 127.0.0.1:8080
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: run test setup build build-test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo "flexpool: open http://$(LISTEN)/ once it says 'listening' (demo accounts in README.md)"
+	$(BUILD)/flexpool serve --demo --data-dir $(DATA_DIR) --listen $(LISTEN) --web-root web
+
+build-test: setup
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=ON >/dev/null
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+test: build-test
+	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: setup
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,36 @@
+/*
+ * app.h - the running application: configuration and the store, shared by every request.
+ */
+#ifndef FP_APP_APP_H
+#define FP_APP_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct fp_config {
+  const char *data_dir;       /* --data-dir, default ./flexpool-data */
+  const char *listen;         /* --listen ADDR:PORT, default 127.0.0.1:8080 */
+  const char *web_root;       /* --web-root, default the source tree's web/ */
+  const char *tls_cert;       /* --tls-cert FILE */
+  const char *tls_key;        /* --tls-key FILE */
+  bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
+  bool demo;                  /* --demo: load the demo into an empty store, list demo accounts */
+  bool access_log;            /* --access-log: one line per request on stderr */
+  int threads;                /* --threads, default 8 */
+  int login_max_per_account;  /* failed sign-ins per account per window, default 10 */
+  int login_max_per_address;  /* failed sign-ins per address per window, default 50 */
+  int login_window_seconds;   /* default 900 */
+  int session_idle_seconds;   /* default 1800 */
+};
+
+struct fp_app {
+  struct fp_config cfg;
+  struct fp_store store;
+  bool secure_cookies;        /* TLS in use (or behind a TLS proxy): cookies get Secure */
+};
+
+void fp_config_defaults(struct fp_config *cfg);
+
+#endif

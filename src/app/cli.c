@@ -1,0 +1,284 @@
+/* The subcommands. See cli.h. */
+#include "app/cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/demo.h"
+#include "app/postcodes.h"
+#include "core/error.h"
+#include "core/validate.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "store/accounts.h"
+
+#ifndef FP_SOURCE_DIR
+#define FP_SOURCE_DIR "."
+#endif
+
+void fp_config_defaults(struct fp_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->data_dir = "./flexpool-data";
+  cfg->listen = "127.0.0.1:8080";
+  cfg->web_root = getenv("FLEXPOOL_WEB_ROOT") ? getenv("FLEXPOOL_WEB_ROOT") : FP_SOURCE_DIR "/web";
+  cfg->threads = 8;
+  cfg->login_max_per_account = 10;
+  cfg->login_max_per_address = 50;
+  cfg->login_window_seconds = 900;
+  cfg->session_idle_seconds = 1800;
+}
+
+static int int_arg(const char *name, const char *v, int min, int max, int *out) {
+  char *end = NULL;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno || *end || n < min || n > max) {
+    fprintf(stderr, "flexpool: %s must be a number from %d to %d\n", name, min, max);
+    return -1;
+  }
+  *out = (int)n;
+  return 0;
+}
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+int fp_cli_serve(int argc, char **argv) {
+  struct fp_app app;
+  memset(&app, 0, sizeof app);
+  fp_config_defaults(&app.cfg);
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--demo") == 0) app.cfg.demo = true;
+    else if (strcmp(a, "--insecure-http") == 0) app.cfg.insecure_http = true;
+    else if (strcmp(a, "--access-log") == 0) app.cfg.access_log = true;
+    else if (!v) {
+      fprintf(stderr, "flexpool: %s needs a value\n", a);
+      return 2;
+    } else if (strcmp(a, "--data-dir") == 0) app.cfg.data_dir = v, i++;
+    else if (strcmp(a, "--listen") == 0) app.cfg.listen = v, i++;
+    else if (strcmp(a, "--web-root") == 0) app.cfg.web_root = v, i++;
+    else if (strcmp(a, "--tls-cert") == 0) app.cfg.tls_cert = v, i++;
+    else if (strcmp(a, "--tls-key") == 0) app.cfg.tls_key = v, i++;
+    else if (strcmp(a, "--threads") == 0) {
+      if (int_arg(a, v, 1, 256, &app.cfg.threads)) return 2;
+      i++;
+    } else if (strcmp(a, "--login-max-per-account") == 0) {
+      if (int_arg(a, v, 1, 1000000, &app.cfg.login_max_per_account)) return 2;
+      i++;
+    } else if (strcmp(a, "--login-max-per-address") == 0) {
+      if (int_arg(a, v, 1, 1000000, &app.cfg.login_max_per_address)) return 2;
+      i++;
+    } else if (strcmp(a, "--login-window") == 0) {
+      if (int_arg(a, v, 1, 86400, &app.cfg.login_window_seconds)) return 2;
+      i++;
+    } else if (strcmp(a, "--session-idle") == 0) {
+      if (int_arg(a, v, 1, 86400, &app.cfg.session_idle_seconds)) return 2;
+      i++;
+    } else {
+      fprintf(stderr, "flexpool: unknown option '%s'\n", a);
+      return 2;
+    }
+  }
+  if ((app.cfg.tls_cert == NULL) != (app.cfg.tls_key == NULL)) {
+    fprintf(stderr, "flexpool: --tls-cert and --tls-key go together\n");
+    return 2;
+  }
+  if (fp_store_open(&app.store, app.cfg.data_dir) != 0) return 1;
+  if (app.cfg.demo) {
+    int empty = 0;
+    if (fp_store_is_empty(&app.store, &empty) != 0) return 1;
+    if (empty) {
+      fprintf(stderr, "flexpool: loading the demo data...\n");
+      int rc = fp_demo_load(&app.store, (int64_t)time(NULL), 0);
+      if (rc != 0) {
+        fprintf(stderr, "flexpool: demo load failed: %s\n", fp_strerror(rc));
+        fp_store_release(&app.store);
+        return 1;
+      }
+    }
+  }
+  uint16_t port = 0;
+  struct fp_server *srv = fp_server_start(&app, &port);
+  if (!srv) {
+    fp_store_release(&app.store);
+    return 1;
+  }
+  char host[256];
+  snprintf(host, sizeof host, "%s", app.cfg.listen);
+  char *colon = strrchr(host, ':');
+  if (colon) *colon = 0;
+  printf("listening on %s://%s:%u\n", app.cfg.tls_cert ? "https" : "http", host, (unsigned)port);
+  if (app.cfg.demo) printf("demo accounts: admin@demo.flexpool.test, icb@, pool@, practice@, clinician001@ ... (password %s)\n", FP_DEMO_PASSWORD);
+  fflush(stdout);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  while (!stop_requested) pause();
+  fprintf(stderr, "flexpool: stopping\n");
+  fp_server_stop(srv);
+  fp_store_release(&app.store);
+  return 0;
+}
+
+int fp_cli_demo(int argc, char **argv) {
+  const char *data_dir = NULL;
+  long shifts = 0;
+  for (int i = 0; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
+    else if (strcmp(argv[i], "--shifts") == 0) {
+      char *end = NULL;
+      shifts = strtol(argv[i + 1], &end, 10);
+      if (*end || shifts < 1 || shifts > 10000000) {
+        fprintf(stderr, "flexpool: --shifts must be a number from 1 to 10000000\n");
+        return 2;
+      }
+    } else {
+      fprintf(stderr, "flexpool: unknown option '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  if (argc % 2 != 0 || !data_dir) {
+    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--shifts N]\n");
+    return 2;
+  }
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir) != 0) return 1;
+  int rc = fp_demo_load(&store, (int64_t)time(NULL), shifts);
+  fp_store_release(&store);
+  if (rc == FP_ECONFLICT) {
+    fprintf(stderr, "flexpool: the store in '%s' is not empty; the demo loads only into an empty store\n", data_dir);
+    return 1;
+  }
+  if (rc != 0) {
+    fprintf(stderr, "flexpool: demo load failed: %s\n", fp_strerror(rc));
+    return 1;
+  }
+  printf("demo loaded into %s\n", data_dir);
+  return 0;
+}
+
+struct user_add_ctx {
+  const char *email, *name, *role, *hash;
+  int64_t org, pool, now, id;
+};
+
+static int user_add_tx(struct fp_conn *c, void *vctx) {
+  struct user_add_ctx *x = vctx;
+  int rc = fp_store_user_insert(c, x->email, x->name, x->hash, x->now, &x->id);
+  if (rc) return rc;
+  rc = fp_store_role_insert(c, x->id, x->role, x->org, x->pool);
+  if (rc) return rc;
+  return fp_store_audit(c, x->now, 0, "user.create", "user", x->id, NULL, x->email);
+}
+
+int fp_cli_user_add(int argc, char **argv) {
+  const char *data_dir = "./flexpool-data", *email = NULL, *name = NULL, *role = NULL, *pwfile = NULL;
+  int64_t org = 0, pool = 0;
+  for (int i = 0; i + 1 < argc; i += 2) {
+    const char *a = argv[i], *v = argv[i + 1];
+    if (strcmp(a, "--data-dir") == 0) data_dir = v;
+    else if (strcmp(a, "--email") == 0) email = v;
+    else if (strcmp(a, "--name") == 0) name = v;
+    else if (strcmp(a, "--role") == 0) role = v;
+    else if (strcmp(a, "--organisation") == 0) org = strtoll(v, NULL, 10);
+    else if (strcmp(a, "--pool") == 0) pool = strtoll(v, NULL, 10);
+    else if (strcmp(a, "--password-file") == 0) pwfile = v;
+    else {
+      fprintf(stderr, "flexpool: unknown option '%s'\n", a);
+      return 2;
+    }
+  }
+  enum fp_role_kind kind;
+  if (argc % 2 || !email || !name || !role || fp_role_parse(role, &kind) != 0 || !fp_email_valid(email) ||
+      kind == FP_ROLE_CLINICIAN) {
+    fprintf(stderr, "usage: flexpool user add --email E --name N --role sysadmin|commissioner|pool_admin|practice_manager "
+                    "[--organisation ID] [--pool ID] [--password-file F] [--data-dir DIR]\n");
+    return 2;
+  }
+  if ((kind == FP_ROLE_COMMISSIONER || kind == FP_ROLE_PRACTICE_MANAGER) && org <= 0) {
+    fprintf(stderr, "flexpool: role %s needs --organisation ID\n", role);
+    return 2;
+  }
+  if (kind == FP_ROLE_POOL_ADMIN && pool <= 0) {
+    fprintf(stderr, "flexpool: role pool_admin needs --pool ID\n");
+    return 2;
+  }
+  char password[256] = {0};
+  bool generated = false;
+  if (pwfile) {
+    FILE *f = fopen(pwfile, "r");
+    if (!f || !fgets(password, sizeof password, f)) {
+      fprintf(stderr, "flexpool: cannot read the password file '%s'\n", pwfile);
+      if (f) fclose(f);
+      return 1;
+    }
+    fclose(f);
+    password[strcspn(password, "\r\n")] = 0;
+    if (!fp_password_acceptable(password)) {
+      fprintf(stderr, "flexpool: the password must be 10 to 200 characters\n");
+      return 1;
+    }
+  } else {
+    unsigned char h[FP_TOKEN_HASH_LEN];
+    char tok[48];
+    fp_token_new(tok, h);
+    snprintf(password, sizeof password, "%.20s", tok);
+    generated = true;
+  }
+  char hash[160];
+  if (fp_password_hash(password, hash, sizeof hash) != 0) return 1;
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir) != 0) return 1;
+  struct user_add_ctx x = {email, name, role, hash, org, pool > 0 ? pool : 0, (int64_t)time(NULL), 0};
+  if (kind != FP_ROLE_POOL_ADMIN) x.pool = 0;
+  int rc = fp_store_write(&store, user_add_tx, &x);
+  fp_store_release(&store);
+  if (rc == FP_ECONFLICT) {
+    fprintf(stderr, "flexpool: '%s' already has an account, or the organisation or pool does not exist\n", email);
+    return 1;
+  }
+  if (rc) {
+    fprintf(stderr, "flexpool: could not add the user: %s\n", fp_strerror(rc));
+    return 1;
+  }
+  printf("user %lld created: %s (%s)\n", (long long)x.id, email, role);
+  if (generated) printf("one-time password: %s\n", password);
+  return 0;
+}
+
+int fp_cli_import_postcodes(int argc, char **argv) {
+  const char *data_dir = "./flexpool-data", *file = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (!file) file = argv[i];
+    else {
+      fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR]\n");
+      return 2;
+    }
+  }
+  if (!file) {
+    fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR]\n");
+    return 2;
+  }
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir) != 0) return 1;
+  long imported = 0, skipped = 0;
+  int rc = fp_postcodes_import(&store, file, &imported, &skipped);
+  fp_store_release(&store);
+  if (rc) return 1;
+  printf("imported %ld postcodes, skipped %ld rows\n", imported, skipped);
+  return 0;
+}

@@ -1,0 +1,13 @@
+/*
+ * cli.h - the subcommands of the flexpool binary. Each takes the arguments after its name and
+ * returns the process exit status.
+ */
+#ifndef FP_APP_CLI_H
+#define FP_APP_CLI_H
+
+int fp_cli_serve(int argc, char **argv);
+int fp_cli_demo(int argc, char **argv);
+int fp_cli_user_add(int argc, char **argv);
+int fp_cli_import_postcodes(int argc, char **argv);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * main.c - the flexpool command: `serve`, `demo`, `user add`, `import postcodes`.
+ * Start-up is the only place that may die(); everything below returns errors.
+ */
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/cli.h"
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: flexpool serve [--data-dir DIR] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
+          "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
+          "       flexpool demo --data-dir DIR [--shifts N]\n"
+          "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
+          "       flexpool import postcodes FILE.csv [--data-dir DIR]\n");
+}
+
+int main(int argc, char **argv) {
+  if (sodium_init() < 0) {
+    fprintf(stderr, "flexpool: libsodium failed to initialise\n");
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc < 2) {
+    usage();
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "serve") == 0) return fp_cli_serve(argc - 2, argv + 2);
+  if (strcmp(cmd, "demo") == 0) return fp_cli_demo(argc - 2, argv + 2);
+  if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0) return fp_cli_user_add(argc - 3, argv + 3);
+  if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "postcodes") == 0)
+    return fp_cli_import_postcodes(argc - 3, argv + 3);
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    usage();
+    return 0;
+  }
+  usage();
+  return 2;
+}

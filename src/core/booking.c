@@ -1,0 +1,140 @@
+/*
+ * booking.c - the shift state machine and the booking decision.
+ */
+#include "core/booking.h"
+
+#include <string.h>
+
+#include "core/error.h"
+
+#define LATE_CANCEL_SECS (48 * 3600)
+
+static const char *const status_names[] = {
+    [FP_SHIFT_OPEN] = "open",           [FP_SHIFT_BOOKED] = "booked",
+    [FP_SHIFT_WITHDRAWN] = "withdrawn", [FP_SHIFT_CANCELLED] = "cancelled",
+    [FP_SHIFT_COMPLETED] = "completed",
+};
+
+#define N_STATUSES ((int)(sizeof status_names / sizeof status_names[0]))
+
+const char *fp_shift_status_name(enum fp_shift_status s) {
+  if ((int)s < 0 || (int)s >= N_STATUSES)
+    return "unknown";
+  return status_names[s];
+}
+
+int fp_shift_status_parse(const char *s, enum fp_shift_status *out) {
+  if (!s || !out)
+    return FP_EINVAL;
+  for (int i = 0; i < N_STATUSES; i++) {
+    if (strcmp(s, status_names[i]) == 0) {
+      *out = (enum fp_shift_status)i;
+      return FP_OK;
+    }
+  }
+  return FP_EINVAL;
+}
+
+int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shift_status *to) {
+  enum fp_shift_status next;
+  switch (ev) {
+  case FP_EV_BOOK:
+    if (from != FP_SHIFT_OPEN)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_BOOKED;
+    break;
+  case FP_EV_CLINICIAN_CANCEL:
+    if (from != FP_SHIFT_BOOKED)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_OPEN;
+    break;
+  case FP_EV_PRACTICE_CANCEL:
+    if (from != FP_SHIFT_BOOKED && from != FP_SHIFT_OPEN)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_CANCELLED;
+    break;
+  case FP_EV_WITHDRAW:
+    if (from != FP_SHIFT_OPEN)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_WITHDRAWN;
+    break;
+  case FP_EV_REOPEN:
+    if (from != FP_SHIFT_CANCELLED)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_OPEN;
+    break;
+  case FP_EV_EDIT:
+    if (from != FP_SHIFT_OPEN)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_OPEN;
+    break;
+  case FP_EV_COMPLETE:
+    if (from != FP_SHIFT_BOOKED)
+      return FP_ECONFLICT;
+    next = FP_SHIFT_COMPLETED;
+    break;
+  default:
+    return FP_ECONFLICT;
+  }
+  if (to)
+    *to = next;
+  return FP_OK;
+}
+
+int fp_booking_mode_parse(const char *s, enum fp_booking_mode *out) {
+  if (!s || !out)
+    return FP_EINVAL;
+  if (strcmp(s, "instant") == 0)
+    *out = FP_MODE_INSTANT;
+  else if (strcmp(s, "approval") == 0)
+    *out = FP_MODE_APPROVAL;
+  else
+    return FP_EINVAL;
+  return FP_OK;
+}
+
+const char *fp_booking_mode_name(enum fp_booking_mode m) {
+  switch (m) {
+  case FP_MODE_INSTANT: return "instant";
+  case FP_MODE_APPROVAL: return "approval";
+  }
+  return "unknown";
+}
+
+bool fp_cancellation_late(fp_time now, fp_time starts_at) {
+  if (now >= starts_at)
+    return true;
+  /* starts_at > now: the unsigned difference is exact and cannot overflow. */
+  return (uint64_t)starts_at - (uint64_t)now < (uint64_t)LATE_CANCEL_SECS;
+}
+
+const char *fp_booking_outcome_code(enum fp_booking_outcome o) {
+  switch (o) {
+  case FP_BOOK_OK: return "ok";
+  case FP_BOOK_SHIFT_TAKEN: return "shift_taken";
+  case FP_BOOK_STARTED: return "shift_started";
+  case FP_BOOK_APPROVAL_REQUIRED: return "approval_required";
+  case FP_BOOK_NOT_ELIGIBLE: return "not_eligible";
+  case FP_BOOK_OVERLAPPING: return "overlapping_booking";
+  }
+  return "unknown";
+}
+
+enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in) {
+  if (!in || in->status != FP_SHIFT_OPEN)
+    return FP_BOOK_SHIFT_TAKEN;
+  if (in->now >= in->starts_at)
+    return FP_BOOK_STARTED;
+  if (in->mode == FP_MODE_APPROVAL && !in->via_acceptance)
+    return FP_BOOK_APPROVAL_REQUIRED;
+  if (!in->elig || !in->elig->bookable)
+    return FP_BOOK_NOT_ELIGIBLE;
+  if (in->clinician_has_overlap)
+    return FP_BOOK_OVERLAPPING;
+  return FP_BOOK_OK;
+}
+
+bool fp_intervals_overlap(fp_time a0, fp_time a1, fp_time b0, fp_time b1) {
+  /* An empty interval holds no instant, so it overlaps nothing. */
+  return a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1;
+}

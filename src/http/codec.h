@@ -1,0 +1,44 @@
+/*
+ * codec.h - the JSON shapes of the API's resources: store structs in, json_t out. With
+ * request.c and fields.c, the only place json_t is built.
+ */
+#ifndef FP_HTTP_CODEC_H
+#define FP_HTTP_CODEC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/request.h"
+#include "store/places.h"
+#include "store/scope.h"
+#include "store/shifts.h"
+
+/* "2026-11-25T14:00:00Z", or null for 0 when nullable. */
+json_t *fp_json_time(int64_t t);
+json_t *fp_json_time_or_null(int64_t t);
+/* "2026-11-25" for a day number. */
+json_t *fp_json_date(int32_t day);
+/* An id, or null for 0. */
+json_t *fp_json_id(int64_t id);
+/* A string, or null for "". */
+json_t *fp_json_str_or_null(const char *s);
+
+json_t *fp_json_shift(const struct fp_shift *s);
+json_t *fp_json_booking(const struct fp_booking *b);
+json_t *fp_json_application(const struct fp_application *a);
+json_t *fp_json_org(const struct fp_org *o);
+
+/* A list page: {"items": items (taken), "next_cursor": cursor or null}. */
+json_t *fp_json_page(json_t *items, const char *next_cursor);
+
+/* Cursors are "<start>_<id>" (time-ordered lists) or "<id>" (id-ordered lists). */
+void fp_cursor_format(char *buf, size_t len, int64_t start, int64_t id);
+int fp_cursor_parse_or_respond(struct fp_req *r, int64_t *start, int64_t *id, bool *present);
+int fp_id_cursor_parse_or_respond(struct fp_req *r, int64_t *after_id);
+/* limit: default 50, at most 200 (more is a 400). */
+int fp_limit_or_respond(struct fp_req *r, int *limit);
+
+/* What the caller may see (see store/scope.h), from their roles. */
+void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s);
+
+#endif

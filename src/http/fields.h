@@ -1,0 +1,50 @@
+/*
+ * fields.h - request bodies described as tables of field specs and checked by one validator
+ * (after GNU Taler's json parse specs). The validator answers 400 naming the field on the first
+ * problem, so handlers never walk JSON by hand.
+ *
+ * Strings are borrowed from the request's JSON and live as long as the request.
+ */
+#ifndef FP_HTTP_FIELDS_H
+#define FP_HTTP_FIELDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/request.h"
+
+enum fp_field_type {
+  FP_F_STRING,   /* dest: const char **; min/max are lengths in bytes (max defaults to 200) */
+  FP_F_INT,      /* dest: int64_t *; min/max are the range */
+  FP_F_BOOL,     /* dest: bool * */
+  FP_F_TIME,     /* dest: fp_time *; RFC 3339 */
+  FP_F_DATE,     /* dest: fp_day *; YYYY-MM-DD */
+  FP_F_EMAIL,    /* dest: const char ** */
+  FP_F_ENUM,     /* dest: const char **; one of `choices` (NULL-terminated) */
+  FP_F_JSON,     /* dest: json_t ** (borrowed); any object */
+};
+
+struct fp_field {
+  const char *name;
+  enum fp_field_type type;
+  bool required;
+  int64_t min, max;
+  const char *const *choices;
+  void *dest;
+  bool *present;   /* optional: set to whether the field was given (and not null) */
+};
+
+#define FP_FIELD_END {0}
+
+/*
+ * Checks obj against the spec and fills the destinations. Unknown fields are refused (a typo must
+ * not silently do nothing). null counts as absent. Returns 0, or answers 400 and returns -1.
+ */
+int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_field *spec);
+
+/* Parses a query parameter as an integer in [min, max]; absent leaves *out. 0, or answers 400 and -1. */
+int fp_query_int_or_respond(struct fp_req *r, const char *name, int64_t min, int64_t max, int64_t *out);
+/* Parses a query parameter as RFC 3339 time or a YYYY-MM-DD date (its UK midnight). */
+int fp_query_time_or_respond(struct fp_req *r, const char *name, fp_time *out, bool *present);
+
+#endif

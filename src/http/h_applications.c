@@ -1,0 +1,213 @@
+/*
+ * Applications, for shifts the practice approves:
+ *   POST /api/v1/shifts/{id}/applications {message?}: a clinician applies (open approval shifts).
+ *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...
+ *   POST /api/v1/applications/{id}/accept: the practice accepts; every booking rule runs again
+ *     in the booking transaction and the other applicants are declined with reason "filled".
+ *   POST /api/v1/applications/{id}/decline {reason?}, POST /api/v1/applications/{id}/withdraw.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "http/bookings.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/accounts.h"
+#include "store/shifts.h"
+
+struct apply_ctx {
+  int64_t shift, clinician, now, actor;
+  const char *message;
+  int64_t id;
+};
+
+static int apply_tx(struct fp_conn *c, void *vctx) {
+  struct apply_ctx *x = vctx;
+  int rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
+  if (rc) return rc;
+  return fp_store_audit(c, x->now, x->actor, "application.create", "application", x->id, NULL, "{\"status\":\"pending\"}");
+}
+
+void fp_h_application_create(struct fp_req *r) {
+  if (!r->auth.clinician_id) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians apply for shifts");
+    return;
+  }
+  const char *message = NULL;
+  if (r->body_len) {
+    if (fp_req_json_or_respond(r)) return;
+    struct fp_field spec[] = {
+        {"message", FP_F_STRING, false, 0, 500, NULL, &message, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_shift s;
+  int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (strcmp(s.status, "open") != 0) {
+    fp_reply_error(r, 409, "shift_taken", NULL, "the shift is no longer open");
+    return;
+  }
+  if (strcmp(s.booking_mode, "instant") == 0) {
+    fp_reply_error(r, 409, "instant_booking", NULL, "this shift is booked instantly: book it instead of applying");
+    return;
+  }
+  if (s.starts_at <= r->now) {
+    fp_reply_error(r, 409, "shift_started", NULL, "the shift has already started");
+    return;
+  }
+  struct apply_ctx x = {s.id, r->auth.clinician_id, r->now, r->auth.user_id, message, 0};
+  rc = fp_store_write(&r->app->store, apply_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "already_applied", NULL, "you have already applied for this shift");
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct fp_application a;
+  if ((rc = fp_store_application_get(c, x.id, &a)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, fp_json_application(&a));
+}
+
+static void add_app(const struct fp_application *a, void *ctx) { json_array_append_new(ctx, fp_json_application(a)); }
+
+void fp_h_application_list(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_application_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  q.status = fp_req_query(r, "status");
+  if (q.status && strcmp(q.status, "pending") && strcmp(q.status, "accepted") && strcmp(q.status, "declined") &&
+      strcmp(q.status, "withdrawn")) {
+    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be pending, accepted, declined or withdrawn");
+    return;
+  }
+  if (fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
+      fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) || fp_limit_or_respond(r, &q.limit) ||
+      fp_id_cursor_parse_or_respond(r, &q.after_id))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  json_t *items = json_array();
+  bool more = false;
+  int rc = c ? fp_store_application_search(c, &q, add_app, items, &more) : FP_EIO;
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[32];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)json_integer_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id")));
+  fp_reply_json(r, 200, fp_json_page(items, more ? cursor : NULL));
+}
+
+/* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */
+static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_application *a) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  int rc = c ? fp_store_application_get(c, r->params[0], a) : FP_EIO;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  bool is_clinician = r->auth.clinician_id && r->auth.clinician_id == a->clinician_id;
+  bool is_practice = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
+                     fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, a->practice_id);
+  if (rc == 0 && !is_clinician && !is_practice) {
+    /* Others in scope (a pool administrator, a commissioner) may see it but not act. */
+    struct fp_shift s;
+    rc = fp_store_shift_get(c, a->shift_id, &scope, &s) == 0 && (scope.n_pools || scope.n_icbs) ? 1 : FP_ENOTFOUND;
+    if (rc == 1) {
+      fp_reply_error(r, 403, "forbidden", NULL, "you cannot act on this application");
+      return -1;
+    }
+  }
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "application %lld not found", (long long)r->params[0]);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if ((strcmp(who, "practice") == 0 && !is_practice) || (strcmp(who, "clinician") == 0 && !is_clinician)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the %s can do that", strcmp(who, "practice") == 0 ? "practice" : "applicant");
+    return -1;
+  }
+  if (strcmp(a->status, "pending") != 0) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "application %lld is %s, not pending", (long long)a->id, a->status);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_application_accept(struct fp_req *r) {
+  struct fp_application a;
+  if (load_app_or_respond(r, "practice", &a)) return;
+  struct fp_booking b;
+  if (fp_book_or_respond(r, a.shift_id, a.clinician_id, a.id, &b)) return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  int rc = c ? fp_store_application_get(c, a.id, &a) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = fp_json_application(&a);
+  json_object_set_new(j, "booking", fp_json_booking(&b));
+  fp_reply_json(r, 200, j);
+}
+
+struct decide_ctx {
+  struct fp_req *r;
+  int64_t id;
+  const char *status, *reason;
+};
+
+static int decide_tx(struct fp_conn *c, void *vctx) {
+  struct decide_ctx *x = vctx;
+  return fp_store_application_decide(c, x->id, x->status, x->reason, x->r->auth.user_id, x->r->now);
+}
+
+static void decide(struct fp_req *r, const char *who, const char *status) {
+  const char *reason = NULL;
+  if (r->body_len) {
+    if (fp_req_json_or_respond(r)) return;
+    struct fp_field spec[] = {
+        {"reason", FP_F_STRING, false, 0, 200, NULL, &reason, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  struct fp_application a;
+  if (load_app_or_respond(r, who, &a)) return;
+  struct decide_ctx x = {r, a.id, status, reason};
+  int rc = fp_store_write(&r->app->store, decide_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "application %lld is no longer pending", (long long)a.id);
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (rc == 0) rc = c ? fp_store_application_get(c, a.id, &a) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_application(&a));
+}
+
+void fp_h_application_decline(struct fp_req *r) { decide(r, "practice", "declined"); }
+void fp_h_application_withdraw(struct fp_req *r) { decide(r, "clinician", "withdrawn"); }

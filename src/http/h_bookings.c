@@ -1,0 +1,229 @@
+/*
+ * Bookings: "booking a shift" lives here.
+ *   POST /api/v1/shifts/{id}/booking: a clinician books an instant shift. The store transaction
+ *     re-reads the shift, the clinician's pool membership, passport and bookings under the write
+ *     lock and asks the core's fp_booking_decide; 409 shift_taken / shift_started /
+ *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
+ *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope.
+ *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
+ *     the practice (the shift is cancelled until re-opened); late inside 48 hours.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "http/bookings.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/shifts.h"
+
+void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
+  switch (res->outcome) {
+  case FP_BOOK_OK: break;
+  case FP_BOOK_SHIFT_TAKEN:
+    fp_reply_error(r, 409, "shift_taken", NULL, "the shift is no longer open");
+    break;
+  case FP_BOOK_STARTED:
+    fp_reply_error(r, 409, "shift_started", NULL, "the shift has already started");
+    break;
+  case FP_BOOK_APPROVAL_REQUIRED:
+    fp_reply_error(r, 409, "approval_required", NULL, "this practice approves bookings: apply for the shift instead");
+    break;
+  case FP_BOOK_OVERLAPPING:
+    fp_reply_error(r, 409, "overlapping_booking", NULL, "the clinician has another booking at that time");
+    break;
+  case FP_BOOK_NOT_ELIGIBLE: {
+    json_t *missing = json_array();
+    for (size_t i = 0; i < res->elig.n_missing; i++) json_array_append_new(missing, json_string(res->elig.missing[i]));
+    json_t *reasons = json_array();
+    if (res->elig.reasons & FP_ELIG_INACTIVE) json_array_append_new(reasons, json_string("inactive"));
+    if (res->elig.reasons & FP_ELIG_ROLE) json_array_append_new(reasons, json_string("role_mismatch"));
+    if (res->elig.reasons & FP_ELIG_NOT_IN_POOL) json_array_append_new(reasons, json_string("not_in_pool"));
+    if (res->elig.reasons & FP_ELIG_CHECKS) json_array_append_new(reasons, json_string("passport"));
+    fp_reply_error_details(r, 409, "not_eligible", json_pack("{s:o, s:o}", "missing", missing, "reasons", reasons),
+                           "the clinician cannot book this shift: their passport or pool membership does not allow it");
+    break;
+  }
+  }
+}
+
+struct book_ctx {
+  struct fp_req *r;
+  int64_t shift_id, clinician_id, application_id;
+  struct fp_book_result res;
+};
+
+static int book_tx(struct fp_conn *c, void *vctx) {
+  struct book_ctx *x = vctx;
+  int rc = fp_store_book(c, x->shift_id, x->clinician_id, x->r->auth.user_id, x->r->now, x->application_id, &x->res);
+  if (rc) return rc;
+  return x->res.outcome == FP_BOOK_OK ? 0 : 1; /* roll back anything on refusal */
+}
+
+int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
+                       struct fp_booking *out) {
+  static __thread struct book_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  x.shift_id = shift_id;
+  x.clinician_id = clinician_id;
+  x.application_id = application_id;
+  int rc = fp_store_write(&r->app->store, book_tx, &x);
+  if (rc == 1) {
+    fp_reply_book_refusal(r, &x.res);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  *out = x.res.booking;
+  return 0;
+}
+
+void fp_h_booking_create(struct fp_req *r) {
+  if (!r->auth.clinician_id) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians book shifts");
+    return;
+  }
+  if (r->body_len && fp_req_json_or_respond(r)) return;
+  if (r->json) {
+    struct fp_field spec[] = {FP_FIELD_END};
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  /* A shift the clinician cannot see is a 404 to them. */
+  struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_shift s;
+  int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct fp_booking b;
+  if (fp_book_or_respond(r, r->params[0], r->auth.clinician_id, 0, &b)) return;
+  fp_reply_json(r, 201, fp_json_booking(&b));
+}
+
+struct list_state {
+  json_t *items;
+  int64_t last_start, last_id;
+};
+
+static void add_booking(const struct fp_booking *b, void *ctx) {
+  struct list_state *ls = ctx;
+  json_array_append_new(ls->items, fp_json_booking(b));
+  ls->last_start = b->starts_at;
+  ls->last_id = b->id;
+}
+
+void fp_h_booking_list(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_booking_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  q.status = fp_req_query(r, "status");
+  if (q.status && strcmp(q.status, "confirmed") != 0 && strcmp(q.status, "cancelled") != 0) {
+    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be confirmed or cancelled");
+    return;
+  }
+  if (fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) ||
+      fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
+      fp_query_time_or_respond(r, "from", &q.from, &q.has_from) || fp_query_time_or_respond(r, "to", &q.to, &q.has_to) ||
+      fp_limit_or_respond(r, &q.limit) || fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct list_state ls = {json_array(), 0, 0};
+  bool more = false;
+  int rc = c ? fp_store_booking_search(c, &q, add_booking, &ls, &more) : FP_EIO;
+  if (rc) {
+    json_decref(ls.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[48];
+  if (more) fp_cursor_format(cursor, sizeof cursor, ls.last_start, ls.last_id);
+  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+}
+
+void fp_h_booking_get(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_booking b;
+  int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "booking %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_booking(&b));
+}
+
+struct cancel_ctx {
+  struct fp_req *r;
+  const char *reason;
+  int outcome;
+  struct fp_booking b;
+};
+
+static int cancel_tx(struct fp_conn *c, void *vctx) {
+  struct cancel_ctx *x = vctx;
+  struct fp_req *r = x->r;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int rc = fp_store_booking_get(c, r->params[0], &scope, &x->b);
+  if (rc == FP_ENOTFOUND) {
+    x->outcome = 404;
+    return 1;
+  }
+  if (rc) return rc;
+  const char *party = NULL;
+  if (r->auth.clinician_id && r->auth.clinician_id == x->b.clinician_id) party = "clinician";
+  else if (fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
+           fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, x->b.practice_id))
+    party = "practice";
+  if (!party) {
+    x->outcome = 403;
+    return 1;
+  }
+  if (strcmp(x->b.status, "confirmed") != 0) {
+    x->outcome = 409;
+    return 1;
+  }
+  return fp_store_booking_cancel(c, x->b.id, party, r->auth.user_id, r->now, x->reason, &x->b);
+}
+
+void fp_h_booking_cancel(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  struct cancel_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  struct fp_field spec[] = {
+      {"reason", FP_F_STRING, true, 1, 500, NULL, &x.reason, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  int rc = fp_store_write(&r->app->store, cancel_tx, &x);
+  if (rc == 1) {
+    if (x.outcome == 404) fp_reply_error(r, 404, "not_found", NULL, "booking %lld not found", (long long)r->params[0]);
+    else if (x.outcome == 403)
+      fp_reply_error(r, 403, "forbidden", NULL, "only the booked clinician or the practice can cancel this booking");
+    else fp_reply_error(r, 409, "invalid_state", NULL, "booking %lld is already cancelled", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_booking(&x.b));
+}

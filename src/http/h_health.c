@@ -1,0 +1,18 @@
+/* GET /healthz (the process answers) and GET /readyz (the store answers too). */
+#include "http/routes.h"
+#include "store/db.h"
+
+void fp_h_healthz(struct fp_req *r) { fp_reply_json(r, 200, json_pack("{s:s}", "status", "ok")); }
+
+void fp_h_readyz(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  sqlite3_stmt *st = c ? fp_db_stmt(c, "SELECT COUNT(*) FROM schema_migrations") : NULL;
+  if (!st || sqlite3_step(st) != SQLITE_ROW) {
+    if (st) sqlite3_reset(st);
+    fp_reply_error(r, 503, "not_ready", NULL, "the store is not available");
+    return;
+  }
+  int version = sqlite3_column_int(st, 0);
+  sqlite3_reset(st);
+  fp_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", version));
+}

@@ -1,0 +1,6 @@
+/* PLACEHOLDER: being written; answers 501 until then. */
+#include "http/routes.h"
+void fp_h_org_create(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+void fp_h_org_list(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+void fp_h_org_get(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+void fp_h_org_patch(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }

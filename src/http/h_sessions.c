@@ -1,0 +1,200 @@
+/*
+ * Sessions and the signed-in user's own account:
+ *   POST /api/v1/sessions {email, password}: signs in (throttled per account and per address);
+ *     201 {token, user, csrf_token} and the session cookie.
+ *   DELETE /api/v1/sessions/current: signs out.
+ *   GET /api/v1/me: who is signed in, with roles.
+ *   PUT /api/v1/me/password {current_password, new_password}.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "http/auth.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/accounts.h"
+
+static json_t *me_json(const struct fp_user *u, const struct fp_auth *a) {
+  json_t *roles = json_array();
+  for (int i = 0; i < a->n_roles; i++) {
+    json_t *ro = json_pack("{s:s, s:o, s:o}", "role", fp_role_name(a->roles[i].kind), "organisation_id",
+                           fp_json_id(a->roles[i].organisation_id), "pool_id", fp_json_id(a->roles[i].pool_id));
+    json_array_append_new(roles, ro);
+  }
+  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
+                   "roles", roles, "clinician_id", fp_json_id(a->clinician_id), "profession",
+                   fp_json_str_or_null(a->profession));
+}
+
+struct signin_ctx {
+  const char *email, *address;
+  int64_t now, user_id, session_id;
+  bool success;
+  unsigned char hash[FP_TOKEN_HASH_LEN];
+  char csrf[48];
+};
+
+static int record_failure_tx(struct fp_conn *c, void *vctx) {
+  struct signin_ctx *x = vctx;
+  return fp_store_login_failure_add(c, x->email, x->address, x->now);
+}
+
+static int create_session_tx(struct fp_conn *c, void *vctx) {
+  struct signin_ctx *x = vctx;
+  int rc = fp_store_login_failures_clear(c, x->email);
+  if (rc) return rc;
+  rc = fp_store_session_insert(c, x->hash, sizeof x->hash, x->user_id, x->csrf, x->now, &x->session_id);
+  if (rc) return rc;
+  return fp_store_audit(c, x->now, x->user_id, "session.create", "user", x->user_id, NULL, NULL);
+}
+
+void fp_h_session_create(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  const char *email = NULL, *password = NULL;
+  struct fp_field spec[] = {
+      {"email", FP_F_STRING, true, 1, 254, NULL, &email, NULL},
+      {"password", FP_F_STRING, true, 1, 200, NULL, &password, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct fp_app *app = r->app;
+  struct fp_conn *c = fp_store_reader(&app->store);
+  if (!c) {
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  int n_acc = 0, n_addr = 0;
+  int64_t old_acc = 0, old_addr = 0;
+  int64_t since = r->now - app->cfg.login_window_seconds;
+  if (fp_store_login_failures(c, email, r->client_addr, since, &n_acc, &n_addr, &old_acc, &old_addr) != 0) {
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  if (n_acc >= app->cfg.login_max_per_account || n_addr >= app->cfg.login_max_per_address) {
+    int64_t oldest = n_acc >= app->cfg.login_max_per_account ? old_acc : old_addr;
+    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
+    if (wait < 1) wait = 1;
+    char ra[24];
+    snprintf(ra, sizeof ra, "%lld", (long long)wait);
+    fp_req_add_header(r, "Retry-After", ra);
+    fp_reply_error(r, 429, "too_many_attempts", NULL, "too many failed sign-ins; try again in %lld seconds",
+                   (long long)wait);
+    return;
+  }
+  struct fp_user u;
+  int rc = fp_store_user_by_email(c, email, &u);
+  if (rc && rc != FP_ENOTFOUND) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct signin_ctx x = {.email = email, .address = r->client_addr, .now = r->now};
+  if (rc == FP_ENOTFOUND || !u.active || !fp_password_verify(u.password_hash, password)) {
+    fp_store_write(&app->store, record_failure_tx, &x);
+    fp_reply_error(r, 401, "invalid_credentials", NULL, "the email address or password is not right");
+    return;
+  }
+  char token[48];
+  fp_token_new(token, x.hash);
+  char csrf_raw[48];
+  unsigned char unused[FP_TOKEN_HASH_LEN];
+  fp_token_new(csrf_raw, unused);
+  snprintf(x.csrf, sizeof x.csrf, "%s", csrf_raw);
+  x.user_id = u.id;
+  if ((rc = fp_store_write(&app->store, create_session_tx, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct fp_auth a;
+  memset(&a, 0, sizeof a);
+  if (fp_auth_load_user(r, u.id, &a) != 0) {
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  char cookie[160];
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME, token);
+  fp_req_add_header(r, "Set-Cookie", cookie);
+  fp_reply_json(r, 201, json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token", x.csrf, "user", me_json(&u, &a),
+                                  "idle_timeout_seconds", app->cfg.session_idle_seconds));
+}
+
+static int delete_session_tx(struct fp_conn *c, void *vctx) {
+  struct fp_req *r = vctx;
+  int rc = fp_store_session_delete(c, r->auth.session_id);
+  if (rc) return rc;
+  return fp_store_audit(c, r->now, r->auth.user_id, "session.delete", "user", r->auth.user_id, NULL, NULL);
+}
+
+void fp_h_session_delete(struct fp_req *r) {
+  int rc = fp_store_write(&r->app->store, delete_session_tx, r);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cookie[128];
+  snprintf(cookie, sizeof cookie, "%s=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME);
+  fp_req_add_header(r, "Set-Cookie", cookie);
+  fp_reply_empty(r);
+}
+
+void fp_h_me(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_user u;
+  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = me_json(&u, &r->auth);
+  json_object_set_new(j, "csrf_token", json_string(r->auth.csrf));
+  fp_reply_json(r, 200, j);
+}
+
+struct password_ctx {
+  struct fp_req *r;
+  const char *hash;
+};
+
+static int password_tx(struct fp_conn *c, void *vctx) {
+  struct password_ctx *x = vctx;
+  int rc = fp_store_user_set_password(c, x->r->auth.user_id, x->hash);
+  if (rc) return rc;
+  /* Other sessions of this user end: a changed password should lock out whoever else had it. */
+  rc = fp_store_sessions_delete_for_user(c, x->r->auth.user_id, x->r->auth.session_id);
+  if (rc) return rc;
+  return fp_store_audit(c, x->r->now, x->r->auth.user_id, "user.password", "user", x->r->auth.user_id, NULL, NULL);
+}
+
+void fp_h_me_password(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  const char *current = NULL, *next = NULL;
+  struct fp_field spec[] = {
+      {"current_password", FP_F_STRING, true, 1, 200, NULL, &current, NULL},
+      {"new_password", FP_F_STRING, true, 10, 200, NULL, &next, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_user u;
+  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (!fp_password_verify(u.password_hash, current)) {
+    fp_reply_error(r, 403, "invalid_credentials", "current_password", "the current password is not right");
+    return;
+  }
+  char hash[160];
+  if (fp_password_hash(next, hash, sizeof hash) != 0) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  struct password_ctx x = {r, hash};
+  if ((rc = fp_store_write(&r->app->store, password_tx, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_empty(r);
+}

@@ -1,0 +1,429 @@
+/*
+ * Shifts: the practice's posted sessions.
+ *   POST /api/v1/shifts: a practice manager posts a shift, or a weekly series with `repeat`.
+ *   GET /api/v1/shifts: search within the caller's scope (filters, cursor pages).
+ *   GET|PATCH|DELETE /api/v1/shifts/{id}: read; edit while open; withdraw while open.
+ *   POST /api/v1/shifts/{id}/reopen: a cancelled shift is open again.
+ * Every write runs in one store transaction: load, ask the core's state machine, write, audit.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/booking.h"
+#include "core/error.h"
+#include "core/money.h"
+#include "core/profession.h"
+#include "core/validate.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/accounts.h"
+#include "store/places.h"
+#include "store/shifts.h"
+
+static const char *const RATE_UNITS[] = {"hour", "session", NULL};
+static const char *const MODES[] = {"instant", "approval", NULL};
+static const char *const LOCATIONS[] = {"site", "remote", NULL};
+static const char *const STATUSES[] = {"open", "booked", "withdrawn", "cancelled", "completed", NULL};
+
+#define MAX_SHIFT_SECONDS (16 * 3600)
+#define MAX_SERIES 52
+
+static bool can_manage(const struct fp_auth *a, int64_t practice_id) {
+  return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
+}
+
+/* Checks the times, break and rate of a shift; answers 400 on a problem. */
+static int check_shift_or_respond(struct fp_req *r, const struct fp_shift *s) {
+  if (s->ends_at <= s->starts_at) {
+    fp_reply_error(r, 400, "invalid_field", "ends_at", "'ends_at' must be after 'starts_at'");
+    return -1;
+  }
+  if (s->ends_at - s->starts_at > MAX_SHIFT_SECONDS) {
+    fp_reply_error(r, 400, "invalid_field", "ends_at", "a shift lasts at most 16 hours");
+    return -1;
+  }
+  if (s->starts_at <= r->now) {
+    fp_reply_error(r, 400, "invalid_field", "starts_at", "'starts_at' must be in the future");
+    return -1;
+  }
+  if (s->break_minutes * 60 >= s->ends_at - s->starts_at) {
+    fp_reply_error(r, 400, "invalid_field", "break_minutes", "the break must be shorter than the shift");
+    return -1;
+  }
+  return 0;
+}
+
+static void set_hourly(struct fp_shift *s) {
+  enum fp_rate_unit u = FP_RATE_HOUR;
+  fp_rate_unit_parse(s->rate_unit, &u);
+  s->hourly_pence = fp_hourly_equivalent_pence(s->rate_pence, u,
+                                               fp_worked_minutes(s->starts_at, s->ends_at, (int32_t)s->break_minutes));
+}
+
+static bool role_known(struct fp_req *r, const char *role) {
+  if (fp_profession_find(role)) return true;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  sqlite3_stmt *st = c ? fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?") : NULL;
+  if (!st) return false;
+  fp_db_bind_text(st, 1, role);
+  bool found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
+struct create_ctx {
+  struct fp_req *r;
+  struct fp_shift base;
+  int count;
+  int64_t ids[MAX_SERIES];
+  int64_t series_id;
+};
+
+static int create_tx(struct fp_conn *c, void *vctx) {
+  struct create_ctx *x = vctx;
+  if (x->count > 1) {
+    int rc = fp_store_series_next(c, &x->series_id);
+    if (rc) return rc;
+  }
+  for (int i = 0; i < x->count; i++) {
+    struct fp_shift s = x->base;
+    s.series_id = x->series_id;
+    s.starts_at = fp_uk_add_weeks(x->base.starts_at, i);
+    s.ends_at = fp_uk_add_weeks(x->base.ends_at, i);
+    set_hourly(&s);
+    int rc = fp_store_shift_insert(c, &s, x->r->now, &x->ids[i]);
+    if (rc) return rc;
+    char after[160];
+    snprintf(after, sizeof after, "{\"status\":\"open\",\"practice_id\":%lld,\"series_id\":%lld}",
+             (long long)s.practice_id, (long long)s.series_id);
+    if ((rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "shift.create", "shift", x->ids[i], NULL, after)))
+      return rc;
+  }
+  return 0;
+}
+
+void fp_h_shift_create(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  struct create_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  struct fp_shift *s = &x.base;
+  const char *role = NULL, *unit = NULL, *mode = "instant", *loc = "site", *desc = "";
+  json_t *repeat = NULL;
+  s->break_minutes = 0;
+  struct fp_field spec[] = {
+      {"practice_id", FP_F_INT, true, 1, INT64_MAX, NULL, &s->practice_id, NULL},
+      {"role", FP_F_STRING, true, 1, 47, NULL, &role, NULL},
+      {"starts_at", FP_F_TIME, true, 0, 0, NULL, &s->starts_at, NULL},
+      {"ends_at", FP_F_TIME, true, 0, 0, NULL, &s->ends_at, NULL},
+      {"break_minutes", FP_F_INT, false, 0, 240, NULL, &s->break_minutes, NULL},
+      {"rate_pence", FP_F_INT, true, 0, 10000000, NULL, &s->rate_pence, NULL},
+      {"rate_unit", FP_F_ENUM, true, 0, 0, RATE_UNITS, &unit, NULL},
+      {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &mode, NULL},
+      {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
+      {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
+      {"repeat", FP_F_JSON, false, 0, 0, NULL, &repeat, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  x.count = 1;
+  if (repeat) {
+    const char *every = NULL;
+    int64_t count = 0;
+    struct fp_field rspec[] = {
+        {"every", FP_F_ENUM, true, 0, 0, (const char *const[]){"week", NULL}, &every, NULL},
+        {"count", FP_F_INT, true, 1, MAX_SERIES, NULL, &count, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, repeat, rspec)) return;
+    x.count = (int)count;
+  }
+  if (!role_known(r, role)) {
+    fp_reply_error(r, 400, "invalid_field", "role", "'%s' is not a known role", role);
+    return;
+  }
+  snprintf(s->role, sizeof s->role, "%s", role);
+  snprintf(s->rate_unit, sizeof s->rate_unit, "%s", unit);
+  snprintf(s->booking_mode, sizeof s->booking_mode, "%s", mode);
+  snprintf(s->location_type, sizeof s->location_type, "%s", loc);
+  snprintf(s->description, sizeof s->description, "%s", desc);
+  s->created_by = r->auth.user_id;
+  if (check_shift_or_respond(r, s)) return;
+  if (!can_manage(&r->auth, s->practice_id)) {
+    fp_reply_error(r, 403, "forbidden", "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_org o;
+  int rc = c ? fp_store_org_get(c, s->practice_id, &o) : FP_EIO;
+  if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
+    if (rc == 0) fp_org_clear(&o);
+    fp_reply_error(r, 400, "invalid_field", "practice_id", "organisation %lld is not a practice", (long long)s->practice_id);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_org_clear(&o);
+  if ((rc = fp_store_write(&r->app->store, create_tx, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *items = json_array();
+  for (int i = 0; i < x.count; i++) {
+    struct fp_shift got;
+    if (fp_store_shift_get(c, x.ids[i], NULL, &got) == 0) json_array_append_new(items, fp_json_shift(&got));
+  }
+  if (!repeat) {
+    json_t *one = json_incref(json_array_get(items, 0));
+    json_decref(items);
+    fp_reply_json(r, 201, one);
+    return;
+  }
+  fp_reply_json(r, 201, json_pack("{s:I, s:o}", "series_id", (json_int_t)x.series_id, "items", items));
+}
+
+static void add_shift(const struct fp_shift *s, void *ctx) { json_array_append_new(ctx, fp_json_shift(s)); }
+
+struct list_state {
+  json_t *items;
+  int64_t last_start, last_id;
+};
+
+static void add_shift_tracking(const struct fp_shift *s, void *ctx) {
+  struct list_state *ls = ctx;
+  add_shift(s, ls->items);
+  ls->last_start = s->starts_at;
+  ls->last_id = s->id;
+}
+
+void fp_h_shift_list(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_shift_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  q.status = fp_req_query(r, "status");
+  q.role = fp_req_query(r, "role");
+  if (q.status) {
+    bool ok = false;
+    for (const char *const *s = STATUSES; *s; s++) ok = ok || strcmp(*s, q.status) == 0;
+    if (!ok) {
+      fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be one of open, booked, withdrawn, cancelled, completed");
+      return;
+    }
+  }
+  if (q.role && strlen(q.role) > 47) {
+    fp_reply_error(r, 400, "invalid_parameter", "role", "'role' is too long");
+    return;
+  }
+  int64_t radius = 0;
+  if (fp_query_time_or_respond(r, "from", &q.from, &q.has_from) || fp_query_time_or_respond(r, "to", &q.to, &q.has_to) ||
+      fp_query_int_or_respond(r, "practice_id", 1, INT64_MAX, &q.practice_id) ||
+      fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) ||
+      fp_query_int_or_respond(r, "min_rate_pence", 0, 10000000, &q.min_rate_pence) ||
+      fp_query_int_or_respond(r, "radius_km", 1, 500, &radius) || fp_limit_or_respond(r, &q.limit) ||
+      fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) {
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  const char *near = fp_req_query(r, "near_postcode");
+  char pc[9] = "";
+  if (near && fp_postcode_normalise(near, pc) != 0) {
+    fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'near_postcode' is not a UK postcode");
+    return;
+  }
+  if (near || radius) {
+    /* A clinician's own home postcode and travel radius fill in what the query leaves out. */
+    int64_t travel = 0;
+    char home[9] = "";
+    if (r->auth.clinician_id) {
+      sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
+      if (st) {
+        sqlite3_bind_int64(st, 1, r->auth.clinician_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+          fp_db_col_copy(st, 0, home, sizeof home);
+          travel = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_reset(st);
+      }
+    }
+    if (!near) snprintf(pc, sizeof pc, "%s", home);
+    if (!radius) radius = travel ? travel : 10;
+    if (!pc[0]) {
+      fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'radius_km' needs 'near_postcode'");
+      return;
+    }
+    int rc = fp_store_postcode_get(c, pc, &q.lat, &q.lon);
+    if (rc == FP_ENOTFOUND) {
+      fp_reply_error(r, 400, "unknown_postcode", "near_postcode", "postcode '%s' is not in the postcode table", pc);
+      return;
+    }
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    q.near = true;
+    q.radius_km = (double)radius;
+  }
+  struct list_state ls = {json_array(), 0, 0};
+  bool more = false;
+  int rc = fp_store_shift_search(c, &q, add_shift_tracking, &ls, &more);
+  if (rc) {
+    json_decref(ls.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[48];
+  if (more) fp_cursor_format(cursor, sizeof cursor, ls.last_start, ls.last_id);
+  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+}
+
+static void count_booking(const struct fp_booking *b, void *ctx) {
+  (void)b;
+  (*(int *)ctx)++;
+}
+
+void fp_h_shift_get(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_shift s;
+  int rc = c ? fp_store_shift_get(c, r->params[0], &scope, &s) : FP_EIO;
+  if (rc == FP_ENOTFOUND && r->auth.clinician_id) {
+    /* A clinician still sees a shift they hold or held a booking for. */
+    struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
+    struct fp_booking_query bq = {.scope = &own, .shift_id = r->params[0], .clinician_id = r->auth.clinician_id, .limit = 1};
+    int found = 0;
+    bool more = false;
+    if (fp_store_booking_search(c, &bq, count_booking, &found, &more) == 0 && found)
+      rc = fp_store_shift_get(c, r->params[0], NULL, &s);
+  }
+  if (rc) {
+    if (rc == FP_ENOTFOUND) fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
+    else fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = fp_json_shift(&s);
+  /* Add what a clinician needs to know about the practice (its profile). */
+  struct fp_org o;
+  if (fp_store_org_get(c, s.practice_id, &o) == 0) {
+    json_t *p = json_object_get(j, "practice");
+    json_object_set_new(p, "address", fp_json_str_or_null(o.address));
+    json_t *profile = o.profile ? json_loads(o.profile, 0, NULL) : NULL;
+    json_object_set_new(p, "profile", profile ? profile : json_object());
+    fp_org_clear(&o);
+  }
+  enum fp_rate_unit u = FP_RATE_HOUR;
+  fp_rate_unit_parse(s.rate_unit, &u);
+  json_object_set_new(j, "estimated_fee_pence",
+                      json_integer(fp_fee_pence(s.rate_pence, u, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes))));
+  fp_reply_json(r, 200, j);
+}
+
+/* PATCH, DELETE and reopen share one shape: load, check the transition, write. */
+struct change_ctx {
+  struct fp_req *r;
+  enum fp_shift_event ev;
+  json_t *patch;        /* for EDIT */
+  struct fp_shift s;
+  int outcome;          /* 0, 403, 404, 409 or 400 (already answered) */
+  const char *from_status;
+};
+
+static int change_tx(struct fp_conn *c, void *vctx) {
+  struct change_ctx *x = vctx;
+  struct fp_req *r = x->r;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int rc = fp_store_shift_get(c, r->params[0], &scope, &x->s);
+  if (rc == FP_ENOTFOUND) {
+    x->outcome = 404;
+    return 1;
+  }
+  if (rc) return rc;
+  if (!can_manage(&r->auth, x->s.practice_id)) {
+    x->outcome = 403;
+    return 1;
+  }
+  enum fp_shift_status from, to;
+  if (fp_shift_status_parse(x->s.status, &from) != 0) return FP_EIO;
+  if (fp_shift_next(from, x->ev, &to) != 0) {
+    x->outcome = 409;
+    return 1;
+  }
+  char before[64];
+  snprintf(before, sizeof before, "{\"status\":\"%s\"}", x->s.status);
+  if (x->ev == FP_EV_EDIT) {
+    const char *unit = NULL, *mode = NULL, *loc = NULL, *desc = NULL;
+    struct fp_field spec[] = {
+        {"starts_at", FP_F_TIME, false, 0, 0, NULL, &x->s.starts_at, NULL},
+        {"ends_at", FP_F_TIME, false, 0, 0, NULL, &x->s.ends_at, NULL},
+        {"break_minutes", FP_F_INT, false, 0, 240, NULL, &x->s.break_minutes, NULL},
+        {"rate_pence", FP_F_INT, false, 0, 10000000, NULL, &x->s.rate_pence, NULL},
+        {"rate_unit", FP_F_ENUM, false, 0, 0, RATE_UNITS, &unit, NULL},
+        {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &mode, NULL},
+        {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
+        {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, x->patch, spec)) {
+      x->outcome = 400;
+      return 1;
+    }
+    if (unit) snprintf(x->s.rate_unit, sizeof x->s.rate_unit, "%s", unit);
+    if (mode) snprintf(x->s.booking_mode, sizeof x->s.booking_mode, "%s", mode);
+    if (loc) snprintf(x->s.location_type, sizeof x->s.location_type, "%s", loc);
+    if (desc) snprintf(x->s.description, sizeof x->s.description, "%s", desc);
+    if (check_shift_or_respond(r, &x->s)) {
+      x->outcome = 400;
+      return 1;
+    }
+    set_hourly(&x->s);
+  }
+  snprintf(x->s.status, sizeof x->s.status, "%s", fp_shift_status_name(to));
+  if ((rc = fp_store_shift_update(c, &x->s, r->now)) != 0) return rc;
+  char after[64];
+  snprintf(after, sizeof after, "{\"status\":\"%s\"}", x->s.status);
+  const char *action = x->ev == FP_EV_EDIT ? "shift.edit" : x->ev == FP_EV_WITHDRAW ? "shift.withdraw" : "shift.reopen";
+  if ((rc = fp_store_audit(c, r->now, r->auth.user_id, action, "shift", x->s.id, before, after))) return rc;
+  return fp_store_shift_get(c, x->s.id, NULL, &x->s);
+}
+
+static void change(struct fp_req *r, enum fp_shift_event ev) {
+  struct change_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  x.ev = ev;
+  if (ev == FP_EV_EDIT) {
+    if (fp_req_json_or_respond(r)) return;
+    x.patch = r->json;
+  }
+  int rc = fp_store_write(&r->app->store, change_tx, &x);
+  if (rc == 1) {
+    switch (x.outcome) {
+    case 404: fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]); break;
+    case 403: fp_reply_error(r, 403, "forbidden", NULL, "only the practice's managers can change this shift"); break;
+    case 409:
+      fp_reply_error(r, 409, "invalid_state", NULL, "shift %lld is %s: that change is not possible now",
+                     (long long)r->params[0], x.s.status);
+      break;
+    default: break; /* 400 already answered */
+    }
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_shift(&x.s));
+}
+
+void fp_h_shift_patch(struct fp_req *r) { change(r, FP_EV_EDIT); }
+void fp_h_shift_delete(struct fp_req *r) { change(r, FP_EV_WITHDRAW); }
+void fp_h_shift_reopen(struct fp_req *r) { change(r, FP_EV_REOPEN); }

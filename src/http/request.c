@@ -1,0 +1,152 @@
+/* Replies and request helpers. See request.h. */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+const char *fp_req_query(struct fp_req *r, const char *name) {
+  return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *fp_req_header(struct fp_req *r, const char *name) {
+  return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+
+void fp_req_add_header(struct fp_req *r, const char *name, const char *value) {
+  if (r->n_extra >= (int)(sizeof r->extra_headers / sizeof r->extra_headers[0])) return;
+  size_t n = strlen(name) + strlen(value) + 3;
+  char *h = malloc(n);
+  if (!h) return;
+  snprintf(h, n, "%s: %s", name, value);
+  r->extra_headers[r->n_extra++] = h;
+}
+
+void fp_reply_json(struct fp_req *r, int status, json_t *body) {
+  json_decref(r->reply);
+  r->status = status;
+  r->reply = body;
+}
+
+void fp_reply_empty(struct fp_req *r) {
+  json_decref(r->reply);
+  r->reply = NULL;
+  r->status = 204;
+}
+
+static void error_v(struct fp_req *r, int status, const char *code, const char *field, json_t *details,
+                    const char *fmt, va_list ap) {
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+  if (field) json_object_set_new(e, "field", json_string(field));
+  if (details) json_object_set_new(e, "details", details);
+  fp_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void fp_reply_error(struct fp_req *r, int status, const char *code, const char *field, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  error_v(r, status, code, field, NULL, fmt, ap);
+  va_end(ap);
+}
+
+void fp_reply_error_details(struct fp_req *r, int status, const char *code, json_t *details, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  error_v(r, status, code, NULL, details, fmt, ap);
+  va_end(ap);
+}
+
+void fp_reply_store_error(struct fp_req *r, int err) {
+  if (err == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "not found");
+    return;
+  }
+  if (err == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "conflict", NULL, "the change conflicts with the current state");
+    return;
+  }
+  fprintf(stderr, "flexpool: store error %s on %s %s\n", fp_err_name(err), r->method, r->path);
+  fp_reply_error(r, 500, "internal_error", NULL, "the server could not complete the request");
+}
+
+int fp_req_json_or_respond(struct fp_req *r) {
+  if (r->json) return 0;
+  const char *ct = fp_req_header(r, "Content-Type");
+  if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+    fp_reply_error(r, 415, "unsupported_media_type", NULL, "the body must be JSON (Content-Type: application/json)");
+    return -1;
+  }
+  if (r->body_len == 0) {
+    fp_reply_error(r, 400, "invalid_json", NULL, "the body is empty; a JSON object is expected");
+    return -1;
+  }
+  /* Depth limit: count nesting before handing it to jansson. */
+  int depth = 0, max_depth = 0;
+  bool in_str = false, esc = false;
+  for (size_t i = 0; i < r->body_len; i++) {
+    char ch = r->body[i];
+    if (in_str) {
+      if (esc) esc = false;
+      else if (ch == '\\') esc = true;
+      else if (ch == '"') in_str = false;
+      continue;
+    }
+    if (ch == '"') in_str = true;
+    else if (ch == '{' || ch == '[') {
+      if (++depth > max_depth) max_depth = depth;
+    } else if (ch == '}' || ch == ']') depth--;
+  }
+  if (max_depth > 8) {
+    fp_reply_error(r, 400, "invalid_json", NULL, "the JSON is nested too deeply (at most 8 levels)");
+    return -1;
+  }
+  json_error_t err;
+  json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+  if (!j) {
+    fp_reply_error(r, 400, "invalid_json", NULL, "the body is not valid JSON: %s (line %d)", err.text, err.line);
+    return -1;
+  }
+  if (!json_is_object(j)) {
+    json_decref(j);
+    fp_reply_error(r, 400, "invalid_json", NULL, "the body must be a JSON object");
+    return -1;
+  }
+  r->json = j;
+  return 0;
+}
+
+static const char *const role_names[] = {"sysadmin", "commissioner", "pool_admin", "practice_manager", "clinician"};
+
+const char *fp_role_name(enum fp_role_kind k) {
+  return (unsigned)k < sizeof role_names / sizeof role_names[0] ? role_names[k] : "unknown";
+}
+
+int fp_role_parse(const char *s, enum fp_role_kind *out) {
+  for (unsigned i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+    if (strcmp(s, role_names[i]) == 0) {
+      *out = (enum fp_role_kind)i;
+      return 0;
+    }
+  return FP_EINVAL;
+}
+
+bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind) {
+  for (int i = 0; i < a->n_roles; i++)
+    if (a->roles[i].kind == kind) return true;
+  return false;
+}
+
+bool fp_auth_has_for(const struct fp_auth *a, enum fp_role_kind kind, int64_t id) {
+  for (int i = 0; i < a->n_roles; i++) {
+    if (a->roles[i].kind != kind) continue;
+    int64_t have = kind == FP_ROLE_POOL_ADMIN ? a->roles[i].pool_id : a->roles[i].organisation_id;
+    if (have == id) return true;
+  }
+  return false;
+}

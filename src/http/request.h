@@ -1,0 +1,97 @@
+/*
+ * request.h - one HTTP request as the handlers see it, and the ways to answer it.
+ *
+ * A handler reads path parameters, the query and the JSON body from struct fp_req, does its work
+ * through the store, and answers with exactly one fp_reply_* call. Only functions named
+ * ..._or_respond (and fp_reply_*) write an HTTP answer. The reply's JSON is owned by the request
+ * once handed over.
+ */
+#ifndef FP_HTTP_REQUEST_H
+#define FP_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/time.h"
+
+enum fp_role_kind { FP_ROLE_SYSADMIN = 0, FP_ROLE_COMMISSIONER, FP_ROLE_POOL_ADMIN, FP_ROLE_PRACTICE_MANAGER, FP_ROLE_CLINICIAN };
+
+#define FP_MAX_ROLES 32
+
+struct fp_role {
+  enum fp_role_kind kind;
+  int64_t organisation_id; /* 0 when none */
+  int64_t pool_id;         /* 0 when none */
+};
+
+/* Who is asking. user_id 0 means anonymous. */
+struct fp_auth {
+  int64_t user_id;
+  int64_t session_id;
+  int64_t clinician_id;    /* 0 unless the user is a clinician */
+  char profession[48];     /* the clinician's profession code */
+  bool via_cookie;         /* the browser: state changes need the CSRF header */
+  char csrf[48];
+  int n_roles;
+  struct fp_role roles[FP_MAX_ROLES];
+};
+
+#define FP_MAX_PARAMS 4
+
+struct fp_req {
+  struct fp_app *app;
+  void *conn;              /* struct MHD_Connection *, for headers and the query */
+  const char *method;
+  const char *path;
+  char *body;
+  size_t body_len;
+  json_t *json;            /* the parsed body, once fp_req_json_or_respond has run */
+  int64_t params[FP_MAX_PARAMS];
+  int n_params;
+  struct fp_auth auth;
+  fp_time now;
+  char client_addr[64];
+  /* The answer. */
+  int status;
+  json_t *reply;           /* owned */
+  char *reply_raw;         /* owned; used instead of reply when set */
+  size_t reply_raw_len;
+  const char *reply_type;  /* content type for reply_raw */
+  char *extra_headers[8];  /* "Name: value", owned */
+  int n_extra;
+};
+
+/* A query parameter, or NULL. */
+const char *fp_req_query(struct fp_req *r, const char *name);
+/* A request header, or NULL. */
+const char *fp_req_header(struct fp_req *r, const char *name);
+/* Adds a response header (copied). */
+void fp_req_add_header(struct fp_req *r, const char *name, const char *value);
+
+/* Answers with JSON; takes ownership of body. */
+void fp_reply_json(struct fp_req *r, int status, json_t *body);
+/* Answers 204 No Content. */
+void fp_reply_empty(struct fp_req *r);
+/* Answers {"error": {"code", "message", "field"?}}; field may be NULL. */
+void fp_reply_error(struct fp_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Like fp_reply_error with a details object (taken). */
+void fp_reply_error_details(struct fp_req *r, int status, const char *code, json_t *details, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* 500 for a store failure, logged. */
+void fp_reply_store_error(struct fp_req *r, int err);
+
+/* Parses the body as a JSON object (depth and size limited). On failure answers 400/415 and returns -1. */
+int fp_req_json_or_respond(struct fp_req *r);
+
+/* True when the caller holds `kind` (for any organisation / pool). */
+bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind);
+/* True when the caller holds `kind` for this organisation (or pool for pool_admin). */
+bool fp_auth_has_for(const struct fp_auth *a, enum fp_role_kind kind, int64_t id);
+const char *fp_role_name(enum fp_role_kind k);
+int fp_role_parse(const char *s, enum fp_role_kind *out);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * routes.c - every endpoint of the API, in one table. docs/openapi.yaml must describe each of
+ * these (tests/api/test_openapi.c fails otherwise).
+ */
+#include "http/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct fp_route fp_routes[] = {
+    {"GET", "/healthz", fp_h_healthz, FP_PUBLIC, 0},
+    {"GET", "/readyz", fp_h_readyz, FP_PUBLIC, 0},
+
+    {"POST", "/api/v1/sessions", fp_h_session_create, FP_PUBLIC, 0},
+    {"DELETE", "/api/v1/sessions/current", fp_h_session_delete, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me", fp_h_me, FP_SIGNED_IN, 0},
+    {"PUT", "/api/v1/me/password", fp_h_me_password, FP_SIGNED_IN, 0},
+
+    {"POST", "/api/v1/organisations", fp_h_org_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/organisations", fp_h_org_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/organisations/{id}", fp_h_org_get, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/organisations/{id}", fp_h_org_patch, FP_SIGNED_IN, 0},
+
+    {"POST", "/api/v1/users", fp_h_user_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/users", fp_h_user_list, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/users/{id}", fp_h_user_patch, FP_SIGNED_IN, 0},
+
+    {"GET", "/api/v1/professions", fp_h_professions, FP_PUBLIC, 0},
+    {"POST", "/api/v1/clinicians", fp_h_clinician_register, FP_PUBLIC, 0},
+    {"GET", "/api/v1/clinicians", fp_h_clinician_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/clinicians/{id}", fp_h_clinician_get, FP_SIGNED_IN, 0},
+
+    {"POST", "/api/v1/pools", fp_h_pool_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools", fp_h_pool_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}", fp_h_pool_get, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}/members", fp_h_pool_members, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/pools/{id}/members", fp_h_pool_member_add, FP_SIGNED_IN, 0},
+    {"DELETE", "/api/v1/pools/{id}/members/{member_id}", fp_h_pool_member_remove, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/pools/{id}/join-requests", fp_h_join_request_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}/join-requests", fp_h_join_request_list, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/join-requests/{id}/accept", fp_h_join_request_accept, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/join-requests/{id}/decline", fp_h_join_request_decline, FP_SIGNED_IN, 0},
+
+    {"POST", "/api/v1/shifts", fp_h_shift_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/shifts", fp_h_shift_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/shifts/{id}", fp_h_shift_get, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/shifts/{id}", fp_h_shift_patch, FP_SIGNED_IN, 0},
+    {"DELETE", "/api/v1/shifts/{id}", fp_h_shift_delete, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/reopen", fp_h_shift_reopen, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/booking", fp_h_booking_create, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/applications", fp_h_application_create, FP_SIGNED_IN, 0},
+
+    {"GET", "/api/v1/bookings", fp_h_booking_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/bookings/{id}", fp_h_booking_get, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/cancellation", fp_h_booking_cancel, FP_SIGNED_IN, 0},
+
+    {"GET", "/api/v1/applications", fp_h_application_list, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/applications/{id}/accept", fp_h_application_accept, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/applications/{id}/decline", fp_h_application_decline, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/applications/{id}/withdraw", fp_h_application_withdraw, FP_SIGNED_IN, 0},
+};
+
+const size_t fp_n_routes = sizeof fp_routes / sizeof fp_routes[0];
+
+/* Matches one pattern; params filled on success. */
+static bool match(const char *pattern, const char *path, int64_t *params, int *n_params) {
+  int n = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p == '{') {
+      const char *close = strchr(p, '}');
+      if (!close) return false;
+      p = close + 1;
+      int64_t v = 0;
+      int digits = 0;
+      while (*s >= '0' && *s <= '9') {
+        if (++digits > 15) return false;
+        v = v * 10 + (*s - '0');
+        s++;
+      }
+      if (digits == 0 || v <= 0 || n >= FP_MAX_PARAMS) return false;
+      params[n++] = v;
+      continue;
+    }
+    if (*p != *s) return false;
+    p++;
+    s++;
+  }
+  if (*p || *s) return false;
+  *n_params = n;
+  return true;
+}
+
+const struct fp_route *fp_route_match(const char *method, const char *path, int64_t *params, int *n_params,
+                                      bool *path_known) {
+  *path_known = false;
+  int64_t tmp[FP_MAX_PARAMS];
+  int ntmp;
+  for (size_t i = 0; i < fp_n_routes; i++) {
+    if (!match(fp_routes[i].pattern, path, tmp, &ntmp)) continue;
+    *path_known = true;
+    if (strcmp(fp_routes[i].method, method) == 0 ||
+        (strcmp(method, "HEAD") == 0 && strcmp(fp_routes[i].method, "GET") == 0)) {
+      memcpy(params, tmp, sizeof tmp);
+      *n_params = ntmp;
+      return &fp_routes[i];
+    }
+  }
+  return NULL;
+}
+
+void fp_route_allowed(const char *path, char *buf, size_t len) {
+  int64_t tmp[FP_MAX_PARAMS];
+  int ntmp;
+  buf[0] = 0;
+  size_t used = 0;
+  for (size_t i = 0; i < fp_n_routes; i++) {
+    if (!match(fp_routes[i].pattern, path, tmp, &ntmp)) continue;
+    int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", fp_routes[i].method);
+    if (w < 0 || (size_t)w >= len - used) break;
+    used += (size_t)w;
+  }
+}

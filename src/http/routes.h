@@ -1,0 +1,95 @@
+/*
+ * routes.h - the one route table (like git.c's command table): every endpoint is found in
+ * routes.c. Handlers live one file per resource (h_<resource>.c) and are declared here.
+ */
+#ifndef FP_HTTP_ROUTES_H
+#define FP_HTTP_ROUTES_H
+
+#include <stddef.h>
+
+#include "http/request.h"
+
+typedef void (*fp_handler)(struct fp_req *r);
+
+enum fp_route_auth {
+  FP_PUBLIC = 0,   /* anyone; a session is still resolved when one is presented */
+  FP_SIGNED_IN,    /* 401 without a valid session */
+};
+
+struct fp_route {
+  const char *method;
+  const char *pattern;     /* "/api/v1/shifts/{id}/booking": {x} matches a positive integer */
+  fp_handler handler;
+  enum fp_route_auth auth;
+  size_t max_body;         /* 0: the default JSON limit (64 KiB) */
+};
+
+#define FP_DEFAULT_MAX_BODY (64 * 1024)
+
+extern const struct fp_route fp_routes[];
+extern const size_t fp_n_routes;
+
+/*
+ * Finds the route for method and path; fills params. Returns the route, or NULL with *path_known
+ * set when the path exists under another method (405) and clear when it does not (404).
+ */
+const struct fp_route *fp_route_match(const char *method, const char *path, int64_t *params, int *n_params,
+                                      bool *path_known);
+/* The methods allowed on a path, "GET, POST", for the Allow header. */
+void fp_route_allowed(const char *path, char *buf, size_t len);
+
+/* Handlers, by file. */
+#define FP_HANDLER(name) void name(struct fp_req *r)
+/* h_health.c */
+FP_HANDLER(fp_h_healthz);
+FP_HANDLER(fp_h_readyz);
+/* h_sessions.c */
+FP_HANDLER(fp_h_session_create);
+FP_HANDLER(fp_h_session_delete);
+FP_HANDLER(fp_h_me);
+FP_HANDLER(fp_h_me_password);
+/* h_organisations.c */
+FP_HANDLER(fp_h_org_create);
+FP_HANDLER(fp_h_org_list);
+FP_HANDLER(fp_h_org_get);
+FP_HANDLER(fp_h_org_patch);
+/* h_users.c */
+FP_HANDLER(fp_h_user_create);
+FP_HANDLER(fp_h_user_list);
+FP_HANDLER(fp_h_user_patch);
+/* h_clinicians.c */
+FP_HANDLER(fp_h_clinician_register);
+FP_HANDLER(fp_h_clinician_list);
+FP_HANDLER(fp_h_clinician_get);
+FP_HANDLER(fp_h_professions);
+/* h_pools.c */
+FP_HANDLER(fp_h_pool_create);
+FP_HANDLER(fp_h_pool_list);
+FP_HANDLER(fp_h_pool_get);
+FP_HANDLER(fp_h_pool_members);
+FP_HANDLER(fp_h_pool_member_add);
+FP_HANDLER(fp_h_pool_member_remove);
+FP_HANDLER(fp_h_join_request_create);
+FP_HANDLER(fp_h_join_request_list);
+FP_HANDLER(fp_h_join_request_accept);
+FP_HANDLER(fp_h_join_request_decline);
+/* h_shifts.c */
+FP_HANDLER(fp_h_shift_create);
+FP_HANDLER(fp_h_shift_list);
+FP_HANDLER(fp_h_shift_get);
+FP_HANDLER(fp_h_shift_patch);
+FP_HANDLER(fp_h_shift_delete);
+FP_HANDLER(fp_h_shift_reopen);
+/* h_bookings.c */
+FP_HANDLER(fp_h_booking_create);
+FP_HANDLER(fp_h_booking_list);
+FP_HANDLER(fp_h_booking_get);
+FP_HANDLER(fp_h_booking_cancel);
+/* h_applications.c */
+FP_HANDLER(fp_h_application_create);
+FP_HANDLER(fp_h_application_list);
+FP_HANDLER(fp_h_application_accept);
+FP_HANDLER(fp_h_application_decline);
+FP_HANDLER(fp_h_application_withdraw);
+
+#endif

@@ -1,0 +1,371 @@
+/* The libmicrohttpd glue. See server.h. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "http/auth.h"
+#include "http/request.h"
+#include "http/routes.h"
+
+struct fp_server {
+  struct MHD_Daemon *daemon;
+  char *cert;
+  char *key;
+};
+
+/* Per-connection request state, kept across the access handler's calls. */
+struct conn_state {
+  struct fp_req req;
+  const struct fp_route *route;
+  bool path_known;
+  size_t max_body;
+  size_t cap;
+  bool too_big;
+};
+
+static const char *const CSP =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+static void add_common_headers(struct MHD_Response *resp, bool api) {
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  if (api) MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
+  struct MHD_Response *resp;
+  if (r->reply_raw) {
+    resp = MHD_create_response_from_buffer(r->reply_raw_len, r->reply_raw, MHD_RESPMEM_MUST_FREE);
+    r->reply_raw = NULL;
+    MHD_add_response_header(resp, "Content-Type", r->reply_type ? r->reply_type : "application/octet-stream");
+  } else if (r->reply) {
+    char *text = json_dumps(r->reply, JSON_COMPACT);
+    if (!text) return MHD_NO;
+    resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+  } else {
+    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  }
+  if (!resp) return MHD_NO;
+  add_common_headers(resp, true);
+  for (int i = 0; i < r->n_extra; i++) {
+    char *colon = strchr(r->extra_headers[i], ':');
+    if (!colon) continue;
+    *colon = 0;
+    MHD_add_response_header(resp, r->extra_headers[i], colon + 2);
+    *colon = ':';
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)(r->status ? r->status : 500), resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+static void req_release(struct fp_req *r) {
+  json_decref(r->json);
+  json_decref(r->reply);
+  free(r->body);
+  free(r->reply_raw);
+  for (int i = 0; i < r->n_extra; i++) free(r->extra_headers[i]);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  struct conn_state *cs = *con_cls;
+  if (!cs) return;
+  req_release(&cs->req);
+  free(cs);
+  *con_cls = NULL;
+}
+
+/* Static files ---------------------------------------------------------------------------- */
+
+static const char *mime_of(const char *path) {
+  const char *dot = strrchr(path, '.');
+  if (!dot) return "application/octet-stream";
+  static const struct { const char *ext, *type; } types[] = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
+      {".json", "application/json"}, {".woff2", "font/woff2"}, {".woff", "font/woff"},
+      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}, {".webmanifest", "application/manifest+json"},
+  };
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strcasecmp(dot, types[i].ext) == 0) return types[i].type;
+  return "application/octet-stream";
+}
+
+static bool safe_path(const char *p) {
+  if (p[0] != '/') return false;
+  if (strstr(p, "..") || strchr(p, '\\') || strstr(p, "//")) return false;
+  for (const char *c = p; *c; c++)
+    if ((unsigned char)*c < 0x20) return false;
+  return true;
+}
+
+static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r, int status, const char *code,
+                                   const char *msg) {
+  fp_reply_error(r, status, code, NULL, "%s", msg);
+  return send_req(conn, r);
+}
+
+/*
+ * Serves GET /... from the web root: "/" is index.html, "/nhsuk/..." is the installed
+ * nhsuk-frontend dist/ folder (web_root/../node_modules/nhsuk-frontend/dist). A path with no
+ * extension that is not a file falls back to index.html, so the app's own routes reload.
+ */
+static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *conn, struct fp_req *r) {
+  const char *path = r->path;
+  if (!safe_path(path)) return serve_error(conn, r, 404, "not_found", "not found");
+  char full[4096];
+  const char *root = app->cfg.web_root;
+  if (strncmp(path, "/nhsuk/", 7) == 0)
+    snprintf(full, sizeof full, "%s/../node_modules/nhsuk-frontend/dist/%s", root, path + 7);
+  else if (strcmp(path, "/") == 0)
+    snprintf(full, sizeof full, "%s/index.html", root);
+  else
+    snprintf(full, sizeof full, "%s%s", root, path);
+  int fd = open(full, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0 && !strrchr(strrchr(path, '/'), '.') && strncmp(path, "/nhsuk/", 7) != 0) {
+    snprintf(full, sizeof full, "%s/index.html", root);
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+      close(fd);
+      fd = -1;
+    }
+  }
+  if (fd < 0) return serve_error(conn, r, 404, "not_found", "not found");
+  struct MHD_Response *resp = MHD_create_response_from_fd((size_t)st.st_size, fd);
+  if (!resp) {
+    close(fd);
+    return MHD_NO;
+  }
+  MHD_add_response_header(resp, "Content-Type", mime_of(full));
+  MHD_add_response_header(resp, "Cache-Control", "no-cache");
+  add_common_headers(resp, false);
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+/* The access handler ----------------------------------------------------------------------- */
+
+static bool is_safe_method(const char *m) { return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0; }
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t len) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  out[0] = 0;
+  if (!ci || !ci->client_addr) return;
+  const struct sockaddr *sa = ci->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)len);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
+  struct fp_req *r = &cs->req;
+  if (cs->too_big)
+    return serve_error(conn, r, 413, "payload_too_large", "the request body is larger than this endpoint accepts");
+  if (!cs->route) {
+    if (cs->path_known) {
+      char allow[128];
+      fp_route_allowed(r->path, allow, sizeof allow);
+      fp_req_add_header(r, "Allow", allow);
+      return serve_error(conn, r, 405, "method_not_allowed", "that method is not allowed on this resource");
+    }
+    if (strncmp(r->path, "/api/", 5) == 0 || !is_safe_method(r->method))
+      return serve_error(conn, r, 404, "not_found", "no such endpoint");
+    return serve_static(app, conn, r);
+  }
+  if (fp_auth_resolve(r) != 0) return serve_error(conn, r, 503, "unavailable", "the store is not available");
+  if (cs->route->auth == FP_SIGNED_IN && r->auth.user_id == 0)
+    return serve_error(conn, r, 401, "unauthenticated", "sign in first (the session may have ended)");
+  if (r->auth.via_cookie && !is_safe_method(r->method)) {
+    const char *csrf = fp_req_header(r, "X-CSRF-Token");
+    if (!csrf || strcmp(csrf, r->auth.csrf) != 0)
+      return serve_error(conn, r, 403, "csrf_failed", "the X-CSRF-Token header is missing or wrong");
+  }
+  cs->route->handler(r);
+  if (!r->status) fp_reply_error(r, 500, "internal_error", NULL, "the handler gave no answer");
+  if (app->cfg.access_log) fprintf(stderr, "%s %s %d\n", r->method, r->path, r->status);
+  return send_req(conn, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls) {
+  (void)version;
+  struct fp_app *app = cls;
+  struct conn_state *cs = *con_cls;
+  if (!cs) {
+    cs = calloc(1, sizeof *cs);
+    if (!cs) return MHD_NO;
+    *con_cls = cs;
+    struct fp_req *r = &cs->req;
+    r->app = app;
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->now = (fp_time)time(NULL);
+    client_addr(conn, r->client_addr, sizeof r->client_addr);
+    cs->route = fp_route_match(method, url, r->params, &r->n_params, &cs->path_known);
+    cs->max_body = cs->route && cs->route->max_body ? cs->route->max_body : FP_DEFAULT_MAX_BODY;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+      char *end = NULL;
+      errno = 0;
+      unsigned long long n = strtoull(cl, &end, 10);
+      if (errno || !end || *end || n > cs->max_body) cs->too_big = true;
+    }
+    if (cs->too_big) return dispatch(app, conn, cs); /* answer before reading the body */
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    struct fp_req *r = &cs->req;
+    if (!cs->too_big) {
+      if (r->body_len + *upload_data_size > cs->max_body) {
+        cs->too_big = true;
+        free(r->body);
+        r->body = NULL;
+        r->body_len = 0;
+      } else {
+        if (r->body_len + *upload_data_size + 1 > cs->cap) {
+          size_t cap = cs->cap ? cs->cap : 4096;
+          while (cap < r->body_len + *upload_data_size + 1) cap *= 2;
+          char *b = realloc(r->body, cap);
+          if (!b) return MHD_NO;
+          r->body = b;
+          cs->cap = cap;
+        }
+        memcpy(r->body + r->body_len, upload_data, *upload_data_size);
+        r->body_len += *upload_data_size;
+        r->body[r->body_len] = 0;
+      }
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  return dispatch(app, conn, cs);
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf) buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+static void log_mhd(void *cls, const char *fm, va_list ap) {
+  (void)cls;
+  fputs("libmicrohttpd: ", stderr);
+  vfprintf(stderr, fm, ap);
+}
+
+struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
+  char host[256];
+  const char *colon = strrchr(app->cfg.listen, ':');
+  if (!colon || colon == app->cfg.listen || (size_t)(colon - app->cfg.listen) >= sizeof host) {
+    fprintf(stderr, "flexpool: --listen must be ADDR:PORT, got '%s'\n", app->cfg.listen);
+    return NULL;
+  }
+  memcpy(host, app->cfg.listen, (size_t)(colon - app->cfg.listen));
+  host[colon - app->cfg.listen] = 0;
+  char *end = NULL;
+  long p = strtol(colon + 1, &end, 10);
+  if (*end || p < 0 || p > 65535) {
+    fprintf(stderr, "flexpool: bad port in --listen '%s'\n", app->cfg.listen);
+    return NULL;
+  }
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)p);
+  if (strcmp(host, "localhost") == 0) snprintf(host, sizeof host, "127.0.0.1");
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+    fprintf(stderr, "flexpool: --listen needs an IPv4 address, got '%s'\n", host);
+    return NULL;
+  }
+  bool loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
+  bool tls = app->cfg.tls_cert && app->cfg.tls_key;
+  if (!tls && !loopback && !app->cfg.insecure_http) {
+    fprintf(stderr, "flexpool: refusing plain HTTP on non-loopback address %s: give --tls-cert and --tls-key, "
+                    "or --insecure-http behind a TLS proxy\n", host);
+    return NULL;
+  }
+  struct fp_server *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+  if (tls) {
+    s->cert = slurp(app->cfg.tls_cert);
+    s->key = slurp(app->cfg.tls_key);
+    if (!s->cert || !s->key) {
+      fprintf(stderr, "flexpool: cannot read --tls-cert or --tls-key\n");
+      fp_server_stop(s);
+      return NULL;
+    }
+    flags |= MHD_USE_TLS;
+  }
+  app->secure_cookies = true; /* cookies are always Secure; browsers accept them on http://127.0.0.1 */
+  struct MHD_OptionItem tls_opts[] = {
+      {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
+      {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},
+      {MHD_OPTION_END, 0, NULL},
+  };
+  s->daemon = MHD_start_daemon(flags, (uint16_t)p, NULL, NULL, on_request, app,
+                               MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                               MHD_OPTION_ARRAY, tls_opts,
+                               MHD_OPTION_END);
+  if (!s->daemon) {
+    fprintf(stderr, "flexpool: cannot listen on %s\n", app->cfg.listen);
+    fp_server_stop(s);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  *port = di ? di->port : (uint16_t)p;
+  return s;
+}
+
+void fp_server_stop(struct fp_server *s) {
+  if (!s) return;
+  if (s->daemon) MHD_stop_daemon(s->daemon);
+  free(s->cert);
+  free(s->key);
+  free(s);
+}

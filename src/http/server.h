@@ -1,0 +1,19 @@
+/*
+ * server.h - the HTTP server (libmicrohttpd 0.9.75): reads requests within their limits, finds
+ * the route, works out who is asking, checks CSRF, calls the handler, and writes the answer with
+ * the security headers. Also serves the web app's static files.
+ */
+#ifndef FP_HTTP_SERVER_H
+#define FP_HTTP_SERVER_H
+
+#include <stdint.h>
+
+#include "app/app.h"
+
+struct fp_server;
+
+/* Starts listening as app->cfg says. *port receives the bound port. NULL on failure (logged). */
+struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port);
+void fp_server_stop(struct fp_server *s);
+
+#endif

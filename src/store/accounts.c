@@ -1,0 +1,228 @@
+/* Users, roles, sessions, sign-in throttling and the audit log. See accounts.h. */
+#include "store/accounts.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static int read_user(sqlite3_stmt *st, struct fp_user *u) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  if (rc != SQLITE_ROW) return FP_EIO;
+  u->id = sqlite3_column_int64(st, 0);
+  fp_db_col_copy(st, 1, u->email, sizeof u->email);
+  fp_db_col_copy(st, 2, u->name, sizeof u->name);
+  fp_db_col_copy(st, 3, u->password_hash, sizeof u->password_hash);
+  u->active = sqlite3_column_int(st, 4) != 0;
+  u->created_at = sqlite3_column_int64(st, 5);
+  sqlite3_reset(st);
+  return 0;
+}
+
+int fp_store_user_by_email(struct fp_conn *c, const char *email, struct fp_user *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, password_hash, active, created_at FROM users WHERE email = lower(?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, email);
+  return read_user(st, out);
+}
+
+int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, password_hash, active, created_at FROM users WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  return read_user(st, out);
+}
+
+int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name, const char *password_hash,
+                         int64_t now, int64_t *id) {
+  sqlite3_stmt *st =
+      fp_db_stmt(c, "INSERT INTO users (email, name, password_hash, active, created_at) VALUES (lower(?), ?, ?, 1, ?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, email);
+  fp_db_bind_text(st, 2, name);
+  fp_db_bind_text(st, 3, password_hash);
+  sqlite3_bind_int64(st, 4, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, password_hash);
+  sqlite3_bind_int64(st, 2, user_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET active = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int(st, 1, active);
+  sqlite3_bind_int64(st, 2, user_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,
+                         int64_t pool_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
+  fp_db_bind_text(st, 2, role);
+  if (organisation_id) sqlite3_bind_int64(st, 3, organisation_id);
+  else sqlite3_bind_null(st, 3);
+  if (pool_id) sqlite3_bind_int64(st, 4, pool_id);
+  else sqlite3_bind_null(st, 4);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *rows, int max, int *n) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
+  *n = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+    fp_db_col_copy(st, 0, rows[*n].role, sizeof rows[*n].role);
+    rows[*n].organisation_id = sqlite3_column_int64(st, 1);
+    rows[*n].pool_id = sqlite3_column_int64(st, 2);
+    (*n)++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
+                               size_t profession_len) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, profession FROM clinicians WHERE user_id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
+  *clinician_id = 0;
+  profession[0] = 0;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *clinician_id = sqlite3_column_int64(st, 0);
+    fp_db_col_copy(st, 1, profession, profession_len);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
+                            const char *csrf, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, user_id);
+  fp_db_bind_text(st, 3, csrf);
+  sqlite3_bind_int64(st, 4, now);
+  sqlite3_bind_int64(st, 5, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t now,
+                          int64_t idle, int64_t *session_id, int64_t *user_id, char *csrf, size_t csrf_len,
+                          int64_t *last_seen) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT s.id, s.user_id, s.csrf, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
+      " WHERE s.token_hash = ? AND s.last_seen_at > ? AND u.active = 1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, now - idle);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *session_id = sqlite3_column_int64(st, 0);
+    *user_id = sqlite3_column_int64(st, 1);
+    fp_db_col_copy(st, 2, csrf, csrf_len);
+    *last_seen = sqlite3_column_int64(st, 3);
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, session_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_session_delete(struct fp_conn *c, int64_t session_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, session_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, except_session_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_login_failures(struct fp_conn *c, const char *account, const char *address, int64_t since,
+                            int *n_account, int *n_address, int64_t *oldest_account, int64_t *oldest_address) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
+      "       (SELECT MIN(at) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
+      "       (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3),"
+      "       (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, account);
+  fp_db_bind_text(st, 2, address);
+  sqlite3_bind_int64(st, 3, since);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *n_account = sqlite3_column_int(st, 0);
+    *oldest_account = sqlite3_column_int64(st, 1);
+    *n_address = sqlite3_column_int(st, 2);
+    *oldest_address = sqlite3_column_int64(st, 3);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_login_failure_add(struct fp_conn *c, const char *account, const char *address, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO login_failures (account, address, at) VALUES (lower(?), ?, ?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, account);
+  fp_db_bind_text(st, 2, address);
+  sqlite3_bind_int64(st, 3, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  /* Keep the table small: nothing older than a day matters. */
+  st = fp_db_stmt(c, "DELETE FROM login_failures WHERE at < ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now - 86400);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_login_failures_clear(struct fp_conn *c, const char *account) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM login_failures WHERE account = lower(?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, account);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
+                   int64_t entity_id, const char *before, const char *after) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  if (actor) sqlite3_bind_int64(st, 2, actor);
+  else sqlite3_bind_null(st, 2);
+  fp_db_bind_text(st, 3, action);
+  fp_db_bind_text(st, 4, entity);
+  sqlite3_bind_int64(st, 5, entity_id);
+  fp_db_bind_text(st, 6, before);
+  fp_db_bind_text(st, 7, after);
+  return fp_db_exec_stmt(st);
+}

@@ -1,0 +1,410 @@
+/* Bookings, the booking transaction, and applications. See shifts.h. */
+#include "store/shifts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/money.h"
+#include "store/accounts.h"
+
+#define BOOKING_COLS                                                                                      \
+  "b.id, b.shift_id, b.clinician_id, b.practice_id, b.starts_at, b.ends_at, b.status, b.fee_pence,"     \
+  " b.created_at, COALESCE(b.cancelled_by,''), COALESCE(b.cancelled_at,0), COALESCE(b.reason,''),"      \
+  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name"
+#define BOOKING_FROM                                                                                      \
+  " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
+  " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
+
+static void read_booking(sqlite3_stmt *st, struct fp_booking *b) {
+  memset(b, 0, sizeof *b);
+  b->id = sqlite3_column_int64(st, 0);
+  b->shift_id = sqlite3_column_int64(st, 1);
+  b->clinician_id = sqlite3_column_int64(st, 2);
+  b->practice_id = sqlite3_column_int64(st, 3);
+  b->starts_at = sqlite3_column_int64(st, 4);
+  b->ends_at = sqlite3_column_int64(st, 5);
+  fp_db_col_copy(st, 6, b->status, sizeof b->status);
+  b->fee_pence = sqlite3_column_int64(st, 7);
+  b->created_at = sqlite3_column_int64(st, 8);
+  fp_db_col_copy(st, 9, b->cancelled_by, sizeof b->cancelled_by);
+  b->cancelled_at = sqlite3_column_int64(st, 10);
+  fp_db_col_copy(st, 11, b->reason, sizeof b->reason);
+  b->late = sqlite3_column_int(st, 12) != 0;
+  fp_db_col_copy(st, 13, b->flags, sizeof b->flags);
+  fp_db_col_copy(st, 14, b->role, sizeof b->role);
+  fp_db_col_copy(st, 15, b->practice_name, sizeof b->practice_name);
+  fp_db_col_copy(st, 16, b->clinician_name, sizeof b->clinician_name);
+}
+
+int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
+  struct fp_sql q;
+  fp_sql_init(&q);
+  fp_sql_add(&q, "SELECT " BOOKING_COLS BOOKING_FROM " WHERE b.id = ");
+  fp_sql_int(&q, id);
+  if (scope) {
+    fp_sql_add(&q, " AND (");
+    struct fp_scope s2 = *scope;
+    s2.clinician_id = 0; /* a clinician sees only their own bookings */
+    fp_scope_where(&q, &s2, "b.practice_id", "s.icb_id", NULL);
+    if (scope->clinician_id) {
+      fp_sql_add(&q, " OR b.clinician_id = ");
+      fp_sql_int(&q, scope->clinician_id);
+    }
+    fp_sql_add(&q, ")");
+  }
+  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  if (!st) return FP_EIO;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_booking(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
+                            void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more) {
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " BOOKING_COLS BOOKING_FROM " WHERE (");
+  struct fp_scope s2 = *q->scope;
+  s2.clinician_id = 0;
+  fp_scope_where(&sql, &s2, "b.practice_id", "s.icb_id", NULL);
+  if (q->scope->clinician_id) {
+    fp_sql_add(&sql, " OR b.clinician_id = ");
+    fp_sql_int(&sql, q->scope->clinician_id);
+  }
+  fp_sql_add(&sql, ")");
+  if (q->clinician_id) {
+    fp_sql_add(&sql, " AND b.clinician_id = ");
+    fp_sql_int(&sql, q->clinician_id);
+  }
+  if (q->shift_id) {
+    fp_sql_add(&sql, " AND b.shift_id = ");
+    fp_sql_int(&sql, q->shift_id);
+  }
+  if (q->status) {
+    fp_sql_add(&sql, " AND b.status = ");
+    fp_sql_text(&sql, q->status);
+  }
+  if (q->has_from) {
+    fp_sql_add(&sql, " AND b.starts_at >= ");
+    fp_sql_int(&sql, q->from);
+  }
+  if (q->has_to) {
+    fp_sql_add(&sql, " AND b.starts_at < ");
+    fp_sql_int(&sql, q->to);
+  }
+  if (q->has_cursor) {
+    fp_sql_add(&sql, " AND (b.starts_at > ");
+    fp_sql_int(&sql, q->cursor_start);
+    fp_sql_add(&sql, " OR (b.starts_at = ");
+    fp_sql_int(&sql, q->cursor_start);
+    fp_sql_add(&sql, " AND b.id > ");
+    fp_sql_int(&sql, q->cursor_id);
+    fp_sql_add(&sql, "))");
+  }
+  fp_sql_add(&sql, " ORDER BY b.starts_at, b.id LIMIT ");
+  fp_sql_int(&sql, q->limit + 1);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  if (!st) return FP_EIO;
+  int n = 0, rc;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    struct fp_booking b;
+    read_booking(st, &b);
+    cb(&b, ctx);
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+/* Loads the shift's booking-relevant fields. */
+static int load_shift_for_booking(struct fp_conn *c, int64_t shift_id, struct fp_shift *s) {
+  return fp_store_shift_get(c, shift_id, NULL, s);
+}
+
+static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profession, size_t len, bool *active) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active FROM clinicians c JOIN users u ON u.id = c.user_id WHERE c.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    fp_db_col_copy(st, 0, profession, len);
+    *active = sqlite3_column_int(st, 1) != 0;
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, int64_t end, bool *overlap) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT EXISTS (SELECT 1 FROM bookings WHERE clinician_id = ? AND status = 'confirmed'"
+      " AND starts_at < ? AND ends_at > ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, end);
+  sqlite3_bind_int64(st, 3, start);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *overlap = sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                  int64_t application_id, struct fp_book_result *res) {
+  memset(res, 0, sizeof *res);
+  struct fp_shift s;
+  int rc = load_shift_for_booking(c, shift_id, &s);
+  if (rc) return rc;
+  char profession[48];
+  bool active = false, shares = false, overlap = false;
+  if ((rc = clinician_facts(c, clinician_id, profession, sizeof profession, &active)) != 0) return rc;
+  if ((rc = fp_store_shares_pool(c, clinician_id, s.practice_id, &shares)) != 0) return rc;
+  static __thread struct fp_checks checks;
+  if ((rc = fp_store_checks_load(c, clinician_id, profession, &checks)) != 0) return rc;
+  if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;
+
+  /* The pure decision. */
+  struct fp_elig_input in = {
+      .profession = profession,
+      .clinician_active = active,
+      .shares_pool = shares,
+      .role = s.role,
+      .shift_day = fp_uk_day(s.starts_at),
+      .required = checks.required_ptrs,
+      .n_required = (size_t)checks.n_required,
+      .records = checks.records,
+      .n_records = (size_t)checks.n_records,
+  };
+  fp_eligibility(&in, &res->elig);
+  /* Copy the missing codes: they point into the thread-local checks. */
+  for (size_t i = 0; i < res->elig.n_missing; i++) {
+    snprintf(res->missing_buf[i], sizeof res->missing_buf[i], "%s", res->elig.missing[i]);
+    res->elig.missing[i] = res->missing_buf[i];
+  }
+  enum fp_shift_status status;
+  enum fp_booking_mode mode;
+  if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)
+    return FP_EIO;
+  struct fp_booking_input bi = {
+      .status = status,
+      .mode = mode,
+      .starts_at = s.starts_at,
+      .now = now,
+      .via_acceptance = application_id != 0,
+      .elig = &res->elig,
+      .clinician_has_overlap = overlap,
+  };
+  res->outcome = fp_booking_decide(&bi);
+  if (res->outcome != FP_BOOK_OK) return 0;
+
+  /* Write: the booking, the shift's status, the applications, the audit. */
+  enum fp_rate_unit unit;
+  if (fp_rate_unit_parse(s.rate_unit, &unit) != 0) return FP_EIO;
+  int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
+      " created_at) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, shift_id);
+  sqlite3_bind_int64(st, 2, clinician_id);
+  sqlite3_bind_int64(st, 3, s.practice_id);
+  sqlite3_bind_int64(st, 4, s.starts_at);
+  sqlite3_bind_int64(st, 5, s.ends_at);
+  sqlite3_bind_int64(st, 6, fee);
+  sqlite3_bind_int64(st, 7, actor);
+  sqlite3_bind_int64(st, 8, now);
+  rc = fp_db_exec_stmt(st);
+  if (rc == FP_ECONFLICT) {
+    /* The database's own guard fired: report it as the rule it enforces. */
+    const char *msg = sqlite3_errmsg(c->db);
+    res->outcome = strstr(msg, "overlapping") ? FP_BOOK_OVERLAPPING : FP_BOOK_SHIFT_TAKEN;
+    return 0;
+  }
+  if (rc) return rc;
+  int64_t booking_id = sqlite3_last_insert_rowid(c->db);
+  st = fp_db_stmt(c, "UPDATE shifts SET status = 'booked', updated_at = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, shift_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  if (application_id) {
+    st = fp_db_stmt(c, "UPDATE applications SET status = 'accepted', decided_at = ?, decided_by = ? WHERE id = ?");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, actor);
+    sqlite3_bind_int64(st, 3, application_id);
+    if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  }
+  /* Any other pending application for this shift is declined: it is filled. */
+  st = fp_db_stmt(c, "UPDATE applications SET status = 'declined', reason = 'filled', decided_at = ?, decided_by = ?"
+                     " WHERE shift_id = ? AND status = 'pending'");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, actor);
+  sqlite3_bind_int64(st, 3, shift_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  char after[128];
+  snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\"}",
+           (long long)shift_id, (long long)clinician_id);
+  if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
+  return fp_store_booking_get(c, booking_id, NULL, &res->booking);
+}
+
+int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *party, int64_t actor, int64_t now,
+                            const char *reason, struct fp_booking *out) {
+  struct fp_booking b;
+  int rc = fp_store_booking_get(c, booking_id, NULL, &b);
+  if (rc) return rc;
+  if (strcmp(b.status, "confirmed") != 0) return FP_ECONFLICT;
+  bool late = fp_cancellation_late(now, b.starts_at);
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "UPDATE bookings SET status = 'cancelled', cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
+      " reason = ?, late = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, party);
+  sqlite3_bind_int64(st, 2, actor);
+  sqlite3_bind_int64(st, 3, now);
+  fp_db_bind_text(st, 4, reason);
+  sqlite3_bind_int(st, 5, late);
+  sqlite3_bind_int64(st, 6, booking_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  const char *shift_status = strcmp(party, "clinician") == 0 ? "open" : "cancelled";
+  st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = 'booked'");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, shift_status);
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_int64(st, 3, b.shift_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  char after[700];
+  snprintf(after, sizeof after, "{\"status\":\"cancelled\",\"cancelled_by\":\"%s\",\"late\":%s}", party,
+           late ? "true" : "false");
+  if ((rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, "{\"status\":\"confirmed\"}", after)))
+    return rc;
+  return fp_store_booking_get(c, booking_id, NULL, out);
+}
+
+/* Applications ----------------------------------------------------------------------------- */
+
+#define APP_COLS                                                                                          \
+  "a.id, a.shift_id, a.clinician_id, a.status, COALESCE(a.message,''), a.created_at,"                    \
+  " COALESCE(a.decided_at,0), COALESCE(a.reason,''), s.practice_id, s.starts_at, s.ends_at, s.role,"      \
+  " o.name, u.name"
+#define APP_FROM                                                                                          \
+  " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id" \
+  " JOIN clinicians c ON c.id = a.clinician_id JOIN users u ON u.id = c.user_id"
+
+static void read_app(sqlite3_stmt *st, struct fp_application *a) {
+  memset(a, 0, sizeof *a);
+  a->id = sqlite3_column_int64(st, 0);
+  a->shift_id = sqlite3_column_int64(st, 1);
+  a->clinician_id = sqlite3_column_int64(st, 2);
+  fp_db_col_copy(st, 3, a->status, sizeof a->status);
+  fp_db_col_copy(st, 4, a->message, sizeof a->message);
+  a->created_at = sqlite3_column_int64(st, 5);
+  a->decided_at = sqlite3_column_int64(st, 6);
+  fp_db_col_copy(st, 7, a->reason, sizeof a->reason);
+  a->practice_id = sqlite3_column_int64(st, 8);
+  a->starts_at = sqlite3_column_int64(st, 9);
+  a->ends_at = sqlite3_column_int64(st, 10);
+  fp_db_col_copy(st, 11, a->role, sizeof a->role);
+  fp_db_col_copy(st, 12, a->practice_name, sizeof a->practice_name);
+  fp_db_col_copy(st, 13, a->clinician_name, sizeof a->clinician_name);
+}
+
+int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
+                                int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
+                                   " VALUES (?, ?, 'pending', ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, shift_id);
+  sqlite3_bind_int64(st, 2, clinician_id);
+  fp_db_bind_text(st, 3, message);
+  sqlite3_bind_int64(st, 4, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_app(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_application_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason,
+                                int64_t actor, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                                   " WHERE id = ? AND status = 'pending'");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, status);
+  fp_db_bind_text(st, 2, reason);
+  sqlite3_bind_int64(st, 3, now);
+  sqlite3_bind_int64(st, 4, actor);
+  sqlite3_bind_int64(st, 5, id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  char after[64];
+  snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
+  return fp_store_audit(c, now, actor, "application.decide", "application", id, "{\"status\":\"pending\"}", after);
+}
+
+int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,
+                                void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more) {
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " APP_COLS APP_FROM " WHERE (");
+  struct fp_scope s2 = *q->scope;
+  s2.clinician_id = 0;
+  fp_scope_where(&sql, &s2, "s.practice_id", "s.icb_id", NULL);
+  if (q->scope->clinician_id) {
+    fp_sql_add(&sql, " OR a.clinician_id = ");
+    fp_sql_int(&sql, q->scope->clinician_id);
+  }
+  fp_sql_add(&sql, ")");
+  if (q->clinician_id) {
+    fp_sql_add(&sql, " AND a.clinician_id = ");
+    fp_sql_int(&sql, q->clinician_id);
+  }
+  if (q->shift_id) {
+    fp_sql_add(&sql, " AND a.shift_id = ");
+    fp_sql_int(&sql, q->shift_id);
+  }
+  if (q->status) {
+    fp_sql_add(&sql, " AND a.status = ");
+    fp_sql_text(&sql, q->status);
+  }
+  fp_sql_add(&sql, " AND a.id > ");
+  fp_sql_int(&sql, q->after_id);
+  fp_sql_add(&sql, " ORDER BY a.id LIMIT ");
+  fp_sql_int(&sql, q->limit + 1);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  if (!st) return FP_EIO;
+  int n = 0, rc;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    struct fp_application a;
+    read_app(st, &a);
+    cb(&a, ctx);
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}

@@ -1,0 +1,194 @@
+/* The store's connections, statement cache and transaction runner. See db.h. */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/error.h"
+
+static int conn_open(struct fp_conn *c, const char *path, bool writer) {
+  memset(c, 0, sizeof *c);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+    fprintf(stderr, "store: cannot open '%s': %s\n", path, c->db ? sqlite3_errmsg(c->db) : "no memory");
+    sqlite3_close(c->db);
+    c->db = NULL;
+    return FP_EIO;
+  }
+  sqlite3_busy_timeout(c->db, 10000);
+  sqlite3_extended_result_codes(c->db, 1);
+  const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                               : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;";
+  if (fp_db_exec(c, pragmas) != 0) return FP_EIO;
+  return 0;
+}
+
+static void conn_close(struct fp_conn *c) {
+  for (int i = 0; i < FP_STMT_CACHE; i++) {
+    if (c->cache[i].stmt) sqlite3_finalize(c->cache[i].stmt);
+    free(c->cache[i].sql);
+  }
+  if (c->db) sqlite3_close(c->db);
+  memset(c, 0, sizeof *c);
+}
+
+int fp_store_open(struct fp_store *s, const char *data_dir) {
+  memset(s, 0, sizeof *s);
+  if (mkdir(data_dir, 0700) != 0) {
+    struct stat st;
+    if (stat(data_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "store: cannot create data directory '%s'\n", data_dir);
+      return FP_EIO;
+    }
+  }
+  size_t n = strlen(data_dir) + 16;
+  s->path = malloc(n);
+  s->data_dir = strdup(data_dir);
+  if (!s->path || !s->data_dir) return FP_ENOMEM;
+  snprintf(s->path, n, "%s/flexpool.db", data_dir);
+  pthread_mutex_init(&s->write_lock, NULL);
+  pthread_mutex_init(&s->readers_lock, NULL);
+  pthread_key_create(&s->reader_key, NULL);
+  if (conn_open(&s->writer, s->path, true) != 0) return FP_EIO;
+  if (fp_store_migrate(&s->writer) != 0) return FP_EIO;
+  return 0;
+}
+
+void fp_store_release(struct fp_store *s) {
+  for (int i = 0; i < s->n_readers; i++) {
+    conn_close(s->readers[i]);
+    free(s->readers[i]);
+  }
+  free(s->readers);
+  conn_close(&s->writer);
+  pthread_key_delete(s->reader_key);
+  pthread_mutex_destroy(&s->write_lock);
+  pthread_mutex_destroy(&s->readers_lock);
+  free(s->path);
+  free(s->data_dir);
+  memset(s, 0, sizeof *s);
+}
+
+struct fp_conn *fp_store_reader(struct fp_store *s) {
+  struct fp_conn *c = pthread_getspecific(s->reader_key);
+  if (c) return c;
+  c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  if (conn_open(c, s->path, false) != 0) {
+    conn_close(c);
+    free(c);
+    return NULL;
+  }
+  pthread_mutex_lock(&s->readers_lock);
+  if (s->n_readers == s->cap_readers) {
+    int cap = s->cap_readers ? s->cap_readers * 2 : 8;
+    struct fp_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
+    if (!r) {
+      pthread_mutex_unlock(&s->readers_lock);
+      conn_close(c);
+      free(c);
+      return NULL;
+    }
+    s->readers = r;
+    s->cap_readers = cap;
+  }
+  s->readers[s->n_readers++] = c;
+  pthread_mutex_unlock(&s->readers_lock);
+  pthread_setspecific(s->reader_key, c);
+  return c;
+}
+
+int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
+  pthread_mutex_lock(&s->write_lock);
+  int rc = fp_db_exec(&s->writer, "BEGIN IMMEDIATE");
+  if (rc == 0) {
+    rc = fn(&s->writer, ctx);
+    if (rc == 0) {
+      if (fp_db_exec(&s->writer, "COMMIT") != 0) {
+        fp_db_exec(&s->writer, "ROLLBACK");
+        rc = FP_EIO;
+      }
+    } else {
+      fp_db_exec(&s->writer, "ROLLBACK");
+    }
+  }
+  pthread_mutex_unlock(&s->write_lock);
+  return rc;
+}
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+sqlite3_stmt *fp_db_stmt(struct fp_conn *c, const char *sql) {
+  uint64_t h = hash_str(sql);
+  for (int probe = 0; probe < FP_STMT_CACHE; probe++) {
+    struct fp_stmt_slot *slot = &c->cache[(h + (uint64_t)probe) % FP_STMT_CACHE];
+    if (slot->sql && strcmp(slot->sql, sql) == 0) {
+      sqlite3_reset(slot->stmt);
+      sqlite3_clear_bindings(slot->stmt);
+      return slot->stmt;
+    }
+    if (!slot->sql) {
+      sqlite3_stmt *st = NULL;
+      if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "store: cannot prepare: %s\n  in: %s\n", sqlite3_errmsg(c->db), sql);
+        return NULL;
+      }
+      slot->sql = strdup(sql);
+      if (!slot->sql) {
+        sqlite3_finalize(st);
+        return NULL;
+      }
+      slot->stmt = st;
+      return st;
+    }
+  }
+  /* Cache full: this is a programming error (too many distinct statements). */
+  fprintf(stderr, "store: statement cache full\n");
+  return NULL;
+}
+
+int fp_db_exec_stmt(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return 0;
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return FP_ECONFLICT;
+  fprintf(stderr, "store: step failed: %s\n", sqlite3_errstr(rc));
+  return FP_EIO;
+}
+
+int fp_db_exec(struct fp_conn *c, const char *sql) {
+  char *err = NULL;
+  if (sqlite3_exec(c->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+    fprintf(stderr, "store: %s\n  in: %.200s\n", err ? err : "error", sql);
+    sqlite3_free(err);
+    return FP_EIO;
+  }
+  return 0;
+}
+
+void fp_db_bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, i);
+}
+
+char *fp_db_col_strdup(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? strdup((const char *)t) : NULL;
+}
+
+const char *fp_db_errmsg(struct fp_conn *c) { return sqlite3_errmsg(c->db); }
+
+void fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  if (!t) t = (const unsigned char *)"";
+  size_t n = strlen((const char *)t);
+  if (n >= len) n = len - 1;
+  memcpy(dst, t, n);
+  dst[n] = 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * places.h - organisations (ICB > place > PCN > practice), pools and their members, and the
+ * postcode table, in the store.
+ */
+#ifndef FP_STORE_PLACES_H
+#define FP_STORE_PLACES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct fp_org {
+  int64_t id;
+  char level[12];
+  char ods_code[12];
+  char name[201];
+  int64_t parent_id;       /* 0 when none */
+  int64_t icb_id;          /* 0 when none */
+  char address[401];
+  char postcode[9];
+  char phone[41];
+  char email[255];
+  bool has_location;
+  double lat, lon;
+  char *profile;           /* JSON text, malloc'd; free with fp_org_clear */
+  bool active;
+  int64_t created_at;
+};
+void fp_org_clear(struct fp_org *o);
+
+/* 0, FP_ENOTFOUND, FP_EIO. */
+int fp_store_org_get(struct fp_conn *c, int64_t id, struct fp_org *out);
+/* Inserts o (id, created_at set by the caller's now); *id receives the id. FP_ECONFLICT on a duplicate ODS code. */
+int fp_store_org_insert(struct fp_conn *c, const struct fp_org *o, int64_t now, int64_t *id);
+/* Writes every field of o back. */
+int fp_store_org_update(struct fp_conn *c, const struct fp_org *o);
+/*
+ * Lists organisations, optionally of one level (NULL for any) and under one ICB (0 for any), in
+ * id order after `after_id`, at most limit. cb is called per row; the row is valid only inside it.
+ */
+int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
+                      void (*cb)(const struct fp_org *o, void *ctx), void *ctx);
+
+/* Postcodes (normalised "LS1 4AP"). get: FP_ENOTFOUND when unknown. */
+int fp_store_postcode_put(struct fp_conn *c, const char *postcode, double lat, double lon);
+int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, double *lon);
+
+#endif

@@ -1,0 +1,113 @@
+/* Scope conditions and a small SQL builder. See scope.h. */
+#include "store/scope.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void fp_sql_init(struct fp_sql *q) {
+  q->len = 0;
+  q->text[0] = 0;
+  q->overflow = false;
+  q->n = 0;
+}
+
+void fp_sql_add(struct fp_sql *q, const char *text) {
+  size_t n = strlen(text);
+  if (q->len + n + 1 > sizeof q->text) {
+    q->overflow = true;
+    return;
+  }
+  memcpy(q->text + q->len, text, n + 1);
+  q->len += n;
+}
+
+static int next_bind(struct fp_sql *q, char type) {
+  if (q->n >= FP_SQL_MAX_BINDS) {
+    q->overflow = true;
+    return -1;
+  }
+  fp_sql_add(q, "?");
+  q->binds[q->n].type = type;
+  return q->n++;
+}
+
+void fp_sql_int(struct fp_sql *q, int64_t v) {
+  int i = next_bind(q, 'i');
+  if (i >= 0) q->binds[i].i = v;
+}
+
+void fp_sql_real(struct fp_sql *q, double v) {
+  int i = next_bind(q, 'd');
+  if (i >= 0) q->binds[i].d = v;
+}
+
+void fp_sql_text(struct fp_sql *q, const char *v) {
+  int i = next_bind(q, 't');
+  if (i >= 0) q->binds[i].t = v;
+}
+
+sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q) {
+  if (q->overflow) return NULL;
+  sqlite3_stmt *st = fp_db_stmt(c, q->text);
+  if (!st) return NULL;
+  for (int i = 0; i < q->n; i++) {
+    switch (q->binds[i].type) {
+    case 'i': sqlite3_bind_int64(st, i + 1, q->binds[i].i); break;
+    case 'd': sqlite3_bind_double(st, i + 1, q->binds[i].d); break;
+    default: fp_db_bind_text(st, i + 1, q->binds[i].t); break;
+    }
+  }
+  return st;
+}
+
+static void id_list(struct fp_sql *q, const int64_t *ids, int n) {
+  fp_sql_add(q, "(");
+  for (int i = 0; i < n; i++) {
+    if (i) fp_sql_add(q, ",");
+    fp_sql_int(q, ids[i]);
+  }
+  fp_sql_add(q, ")");
+}
+
+void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
+                    const char *role_col) {
+  if (s->all) {
+    fp_sql_add(q, "1");
+    return;
+  }
+  fp_sql_add(q, "(0");
+  if (s->n_icbs) {
+    fp_sql_add(q, " OR ");
+    fp_sql_add(q, icb_col);
+    fp_sql_add(q, " IN ");
+    id_list(q, s->icbs, s->n_icbs);
+  }
+  if (s->n_practices) {
+    fp_sql_add(q, " OR ");
+    fp_sql_add(q, practice_col);
+    fp_sql_add(q, " IN ");
+    id_list(q, s->practices, s->n_practices);
+  }
+  if (s->n_pools) {
+    fp_sql_add(q, " OR ");
+    fp_sql_add(q, practice_col);
+    fp_sql_add(q, " IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL AND pool_id IN ");
+    id_list(q, s->pools, s->n_pools);
+    fp_sql_add(q, ")");
+  }
+  if (s->clinician_id) {
+    fp_sql_add(q, " OR (");
+    if (role_col) {
+      fp_sql_add(q, role_col);
+      fp_sql_add(q, " = ");
+      fp_sql_text(q, s->profession);
+      fp_sql_add(q, " AND ");
+    }
+    fp_sql_add(q, practice_col);
+    fp_sql_add(q, " IN (SELECT o.organisation_id FROM pool_members o JOIN pool_members m ON m.pool_id = o.pool_id"
+                  " WHERE m.clinician_id = ");
+    fp_sql_int(q, s->clinician_id);
+    fp_sql_add(q, " AND o.organisation_id IS NOT NULL))");
+  }
+  fp_sql_add(q, ")");
+}

@@ -1,0 +1,226 @@
+/* Shifts and their search. See shifts.h. */
+#include "store/shifts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/validate.h"
+
+#define SHIFT_COLS                                                                                          \
+  "s.id, s.practice_id, COALESCE(s.icb_id,0), COALESCE(s.series_id,0), s.role, s.starts_at, s.ends_at,"   \
+  " s.break_minutes, s.rate_pence, s.rate_unit, s.hourly_pence, s.booking_mode, s.location_type,"         \
+  " s.description, s.status, s.lat, s.lon, COALESCE(s.created_by,0), s.created_at, s.updated_at,"         \
+  " o.name, COALESCE(o.postcode,''), COALESCE(b.id,0), COALESCE(b.clinician_id,0)"
+#define SHIFT_FROM                                                                                          \
+  " FROM shifts s JOIN organisations o ON o.id = s.practice_id"                                            \
+  " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
+
+static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
+  memset(s, 0, sizeof *s);
+  s->id = sqlite3_column_int64(st, 0);
+  s->practice_id = sqlite3_column_int64(st, 1);
+  s->icb_id = sqlite3_column_int64(st, 2);
+  s->series_id = sqlite3_column_int64(st, 3);
+  fp_db_col_copy(st, 4, s->role, sizeof s->role);
+  s->starts_at = sqlite3_column_int64(st, 5);
+  s->ends_at = sqlite3_column_int64(st, 6);
+  s->break_minutes = sqlite3_column_int64(st, 7);
+  s->rate_pence = sqlite3_column_int64(st, 8);
+  fp_db_col_copy(st, 9, s->rate_unit, sizeof s->rate_unit);
+  s->hourly_pence = sqlite3_column_int64(st, 10);
+  fp_db_col_copy(st, 11, s->booking_mode, sizeof s->booking_mode);
+  fp_db_col_copy(st, 12, s->location_type, sizeof s->location_type);
+  fp_db_col_copy(st, 13, s->description, sizeof s->description);
+  fp_db_col_copy(st, 14, s->status, sizeof s->status);
+  s->has_location = sqlite3_column_type(st, 15) != SQLITE_NULL;
+  s->lat = sqlite3_column_double(st, 15);
+  s->lon = sqlite3_column_double(st, 16);
+  s->created_by = sqlite3_column_int64(st, 17);
+  s->created_at = sqlite3_column_int64(st, 18);
+  s->updated_at = sqlite3_column_int64(st, 19);
+  fp_db_col_copy(st, 20, s->practice_name, sizeof s->practice_name);
+  fp_db_col_copy(st, 21, s->practice_postcode, sizeof s->practice_postcode);
+  s->booking_id = sqlite3_column_int64(st, 22);
+  s->booked_clinician_id = sqlite3_column_int64(st, 23);
+}
+
+int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
+      " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
+      " created_at, updated_at)"
+      " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14"
+      " FROM organisations o WHERE o.id = ?1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, s->practice_id);
+  if (s->series_id) sqlite3_bind_int64(st, 2, s->series_id);
+  else sqlite3_bind_null(st, 2);
+  fp_db_bind_text(st, 3, s->role);
+  sqlite3_bind_int64(st, 4, s->starts_at);
+  sqlite3_bind_int64(st, 5, s->ends_at);
+  sqlite3_bind_int64(st, 6, s->break_minutes);
+  sqlite3_bind_int64(st, 7, s->rate_pence);
+  fp_db_bind_text(st, 8, s->rate_unit);
+  sqlite3_bind_int64(st, 9, s->hourly_pence);
+  fp_db_bind_text(st, 10, s->booking_mode);
+  fp_db_bind_text(st, 11, s->location_type);
+  fp_db_bind_text(st, 12, s->description);
+  if (s->created_by) sqlite3_bind_int64(st, 13, s->created_by);
+  else sqlite3_bind_null(st, 13);
+  sqlite3_bind_int64(st, 14, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  *id = sqlite3_last_insert_rowid(c->db);
+  return 0;
+}
+
+int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out) {
+  struct fp_sql q;
+  fp_sql_init(&q);
+  fp_sql_add(&q, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE s.id = ");
+  fp_sql_int(&q, id);
+  if (scope) {
+    fp_sql_add(&q, " AND ");
+    fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", "s.role");
+  }
+  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  if (!st) return FP_EIO;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_shift(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
+      " booking_mode=?, location_type=?, description=?, status=?, updated_at=? WHERE id=?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, s->starts_at);
+  sqlite3_bind_int64(st, 2, s->ends_at);
+  sqlite3_bind_int64(st, 3, s->break_minutes);
+  sqlite3_bind_int64(st, 4, s->rate_pence);
+  fp_db_bind_text(st, 5, s->rate_unit);
+  sqlite3_bind_int64(st, 6, s->hourly_pence);
+  fp_db_bind_text(st, 7, s->booking_mode);
+  fp_db_bind_text(st, 8, s->location_type);
+  fp_db_bind_text(st, 9, s->description);
+  fp_db_bind_text(st, 10, s->status);
+  sqlite3_bind_int64(st, 11, now);
+  sqlite3_bind_int64(st, 12, s->id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_series_next(struct fp_conn *c, int64_t *series_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(MAX(series_id), 0) + 1 FROM shifts");
+  if (!st) return FP_EIO;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *series_id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
+                          void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more) {
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
+  fp_scope_where(&sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
+  if (q->status) {
+    fp_sql_add(&sql, " AND s.status = ");
+    fp_sql_text(&sql, q->status);
+  }
+  if (q->role) {
+    fp_sql_add(&sql, " AND s.role = ");
+    fp_sql_text(&sql, q->role);
+  }
+  if (q->has_from) {
+    fp_sql_add(&sql, " AND s.starts_at >= ");
+    fp_sql_int(&sql, q->from);
+  }
+  if (q->has_to) {
+    fp_sql_add(&sql, " AND s.starts_at < ");
+    fp_sql_int(&sql, q->to);
+  }
+  if (q->practice_id) {
+    fp_sql_add(&sql, " AND s.practice_id = ");
+    fp_sql_int(&sql, q->practice_id);
+  }
+  if (q->pool_id) {
+    fp_sql_add(&sql, " AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE pool_id = ");
+    fp_sql_int(&sql, q->pool_id);
+    fp_sql_add(&sql, ")");
+  }
+  if (q->min_rate_pence) {
+    fp_sql_add(&sql, " AND s.hourly_pence >= ");
+    fp_sql_int(&sql, q->min_rate_pence);
+  }
+  if (q->near) {
+    /* A bounding box in SQL; the exact great-circle distance is checked below. */
+    double dlat = q->radius_km / 111.0;
+    double coslat = cos(q->lat * M_PI / 180.0);
+    double dlon = q->radius_km / (111.320 * (coslat > 0.01 ? coslat : 0.01));
+    fp_sql_add(&sql, " AND (s.location_type = 'remote' OR (s.lat BETWEEN ");
+    fp_sql_real(&sql, q->lat - dlat);
+    fp_sql_add(&sql, " AND ");
+    fp_sql_real(&sql, q->lat + dlat);
+    fp_sql_add(&sql, " AND s.lon BETWEEN ");
+    fp_sql_real(&sql, q->lon - dlon);
+    fp_sql_add(&sql, " AND ");
+    fp_sql_real(&sql, q->lon + dlon);
+    fp_sql_add(&sql, "))");
+  }
+  if (q->has_cursor) {
+    fp_sql_add(&sql, " AND (s.starts_at > ");
+    fp_sql_int(&sql, q->cursor_start);
+    fp_sql_add(&sql, " OR (s.starts_at = ");
+    fp_sql_int(&sql, q->cursor_start);
+    fp_sql_add(&sql, " AND s.id > ");
+    fp_sql_int(&sql, q->cursor_id);
+    fp_sql_add(&sql, "))");
+  }
+  fp_sql_add(&sql, " ORDER BY s.starts_at, s.id");
+  if (!q->near) {
+    fp_sql_add(&sql, " LIMIT ");
+    fp_sql_int(&sql, q->limit + 1);
+  }
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  if (!st) return FP_EIO;
+  int n = 0, rc;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_shift s;
+    read_shift(st, &s);
+    if (q->near && s.has_location) {
+      s.distance_km = fp_distance_km(q->lat, q->lon, s.lat, s.lon);
+      s.has_distance = true;
+    }
+    if (q->near && strcmp(s.location_type, "remote") != 0 && (!s.has_distance || s.distance_km > q->radius_km))
+      continue;
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    cb(&s, ctx);
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *shares) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+      " WHERE m.clinician_id = ? AND o.organisation_id = ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, practice_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *shares = sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}

@@ -1,0 +1,176 @@
+/*
+ * shifts.h - shifts, bookings and applications in the store, and the booking transaction.
+ *
+ * The booking transaction loads everything the core's booking decision needs inside the write
+ * lock (BEGIN IMMEDIATE), asks the pure core, and writes only when it says yes. The database's own
+ * unique index and trigger refuse a second active booking of a shift and overlapping bookings of a
+ * clinician even if the C were wrong.
+ */
+#ifndef FP_STORE_SHIFTS_H
+#define FP_STORE_SHIFTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/booking.h"
+#include "core/eligibility.h"
+#include "store/db.h"
+#include "store/scope.h"
+
+struct fp_shift {
+  int64_t id, practice_id, icb_id, series_id;
+  char role[48];
+  int64_t starts_at, ends_at;
+  int64_t break_minutes;
+  int64_t rate_pence;
+  char rate_unit[8];
+  int64_t hourly_pence;
+  char booking_mode[10];
+  char location_type[8];
+  char description[2001];
+  char status[12];
+  bool has_location;
+  double lat, lon;
+  int64_t created_by, created_at, updated_at;
+  /* Joined for display. */
+  char practice_name[201];
+  char practice_postcode[9];
+  int64_t booking_id;           /* the active booking, 0 when none */
+  int64_t booked_clinician_id;
+  bool has_distance;
+  double distance_km;           /* set by searches near a postcode */
+};
+
+struct fp_shift_query {
+  const struct fp_scope *scope;
+  const char *status, *role;
+  bool has_from, has_to;
+  int64_t from, to;
+  int64_t practice_id, pool_id, min_rate_pence;
+  bool near;
+  double lat, lon, radius_km;
+  int limit;
+  bool has_cursor;
+  int64_t cursor_start, cursor_id;
+};
+
+/* Inserts s (status "open"); *id receives the id. */
+int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id);
+/* The shift if scope sees it (NULL scope: any). FP_ENOTFOUND otherwise. */
+int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out);
+/* Writes the editable fields and status back. */
+int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now);
+/* A new series id (one more than the largest). */
+int fp_store_series_next(struct fp_conn *c, int64_t *series_id);
+/*
+ * Searches in (starts_at, id) order; calls cb for each of up to q->limit rows. *more is set when
+ * further rows exist, with the last row returned as the cursor.
+ */
+int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
+                          void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more);
+
+struct fp_booking {
+  int64_t id, shift_id, clinician_id, practice_id;
+  int64_t starts_at, ends_at;
+  char status[12];
+  int64_t fee_pence;
+  int64_t created_at;
+  char cancelled_by[12];
+  int64_t cancelled_at;
+  char reason[501];
+  bool late;
+  char flags[64];
+  /* Joined. */
+  char role[48];
+  char practice_name[201];
+  char clinician_name[201];
+};
+
+/* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
+struct fp_book_result {
+  enum fp_booking_outcome outcome;
+  struct fp_elig_result elig;
+  struct fp_booking booking;
+  char missing_buf[FP_ELIG_MAX_MISSING][40]; /* owns the strings elig.missing points at */
+};
+
+/*
+ * The booking transaction body: books shift for clinician (by user actor) at now; with
+ * application_id the practice is accepting that application (approval mode allowed) and the
+ * other pending applications are declined with reason "filled". Call inside fp_store_write.
+ * Returns 0 with res->outcome set (FP_BOOK_OK: res->booking filled), FP_ENOTFOUND, or FP_EIO.
+ */
+int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                  int64_t application_id, struct fp_book_result *res);
+
+int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out);
+struct fp_booking_query {
+  const struct fp_scope *scope;
+  int64_t clinician_id;         /* 0: any */
+  int64_t shift_id;             /* 0: any */
+  const char *status;           /* NULL: any */
+  bool has_from, has_to;
+  int64_t from, to;
+  int limit;
+  bool has_cursor;
+  int64_t cursor_start, cursor_id;
+};
+int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
+                            void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more);
+/*
+ * Cancels a confirmed booking by `party` ("clinician" or "practice"): records who, when, why and
+ * whether late; the shift goes back to open (clinician) or to cancelled (practice). FP_ECONFLICT
+ * when the booking is not confirmed.
+ */
+int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *party, int64_t actor, int64_t now,
+                            const char *reason, struct fp_booking *out);
+
+struct fp_application {
+  int64_t id, shift_id, clinician_id;
+  char status[12];
+  char message[501];
+  int64_t created_at, decided_at;
+  char reason[201];
+  /* Joined. */
+  int64_t practice_id;
+  int64_t starts_at, ends_at;
+  char role[48];
+  char practice_name[201];
+  char clinician_name[201];
+};
+int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
+                                int64_t now, int64_t *id);
+int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out);
+/* Sets status (and reason) of a pending application; FP_ECONFLICT if it is not pending. */
+int fp_store_application_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason,
+                                int64_t actor, int64_t now);
+struct fp_application_query {
+  const struct fp_scope *scope;
+  int64_t clinician_id, shift_id;
+  const char *status;
+  int limit;
+  int64_t after_id;
+};
+int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,
+                                void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more);
+
+/*
+ * The clinician's passport as the eligibility function needs it: the check codes the profession
+ * requires and the clinician's records. Implemented with the passport tables (passport.c).
+ * Strings are copied into the caller's buffers.
+ */
+#define FP_MAX_CHECKS 64
+struct fp_checks {
+  int n_required;
+  char required[FP_MAX_CHECKS][40];
+  int n_records;
+  char record_code[FP_MAX_CHECKS * 2][40];
+  struct fp_check_record records[FP_MAX_CHECKS * 2];
+  const char *required_ptrs[FP_MAX_CHECKS];
+};
+int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, struct fp_checks *out);
+
+/* Whether clinician and practice share a pool. */
+int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *shares);
+
+#endif

@@ -1,0 +1,240 @@
+/* test_booking.c - the shift state machine and the booking decision. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/booking.h"
+#include "core/error.h"
+
+#define H INT64_C(3600)
+
+static void test_status_names(void **state) {
+  (void)state;
+  static const struct {
+    enum fp_shift_status s;
+    const char *name;
+  } all[] = {
+      {FP_SHIFT_OPEN, "open"},           {FP_SHIFT_BOOKED, "booked"},
+      {FP_SHIFT_WITHDRAWN, "withdrawn"}, {FP_SHIFT_CANCELLED, "cancelled"},
+      {FP_SHIFT_COMPLETED, "completed"},
+  };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    enum fp_shift_status s = (enum fp_shift_status)99;
+    assert_string_equal(fp_shift_status_name(all[i].s), all[i].name);
+    assert_int_equal(fp_shift_status_parse(all[i].name, &s), FP_OK);
+    assert_int_equal(s, all[i].s);
+  }
+  enum fp_shift_status s = FP_SHIFT_BOOKED;
+  assert_int_equal(fp_shift_status_parse("Open", &s), FP_EINVAL);
+  assert_int_equal(fp_shift_status_parse("", &s), FP_EINVAL);
+  assert_int_equal(fp_shift_status_parse("canceled", &s), FP_EINVAL);
+  assert_int_equal(fp_shift_status_parse(NULL, &s), FP_EINVAL);
+  assert_int_equal(fp_shift_status_parse("open", NULL), FP_EINVAL);
+  assert_int_equal(s, FP_SHIFT_BOOKED);
+  assert_string_equal(fp_shift_status_name((enum fp_shift_status)42), "unknown");
+}
+
+static void test_shift_next_table(void **state) {
+  (void)state;
+  enum { X = -1 }; /* not allowed */
+  /* next[from][event]: BOOK, CLINICIAN_CANCEL, PRACTICE_CANCEL, WITHDRAW, REOPEN, EDIT, COMPLETE */
+  static const int next[5][7] = {
+      /* open      */ {FP_SHIFT_BOOKED, X, FP_SHIFT_CANCELLED, FP_SHIFT_WITHDRAWN, X, FP_SHIFT_OPEN, X},
+      /* booked    */ {X, FP_SHIFT_OPEN, FP_SHIFT_CANCELLED, X, X, X, FP_SHIFT_COMPLETED},
+      /* withdrawn */ {X, X, X, X, X, X, X},
+      /* cancelled */ {X, X, X, X, FP_SHIFT_OPEN, X, X},
+      /* completed */ {X, X, X, X, X, X, X},
+  };
+  int allowed = 0;
+  for (int from = 0; from < 5; from++) {
+    for (int ev = 0; ev < 7; ev++) {
+      enum fp_shift_status to = (enum fp_shift_status)77;
+      int rc = fp_shift_next((enum fp_shift_status)from, (enum fp_shift_event)ev, &to);
+      if (next[from][ev] == X) {
+        if (rc != FP_ECONFLICT)
+          fail_msg("from %d event %d: expected a conflict, got %d", from, ev, rc);
+        assert_int_equal(to, 77); /* untouched */
+      } else {
+        if (rc != FP_OK)
+          fail_msg("from %d event %d: expected OK, got %d", from, ev, rc);
+        assert_int_equal(to, next[from][ev]);
+        allowed++;
+      }
+    }
+  }
+  assert_int_equal(allowed, 8);
+  /* Out-of-range events and statuses conflict. */
+  enum fp_shift_status to = FP_SHIFT_OPEN;
+  assert_int_equal(fp_shift_next(FP_SHIFT_OPEN, (enum fp_shift_event)99, &to), FP_ECONFLICT);
+  assert_int_equal(fp_shift_next((enum fp_shift_status)99, FP_EV_BOOK, &to), FP_ECONFLICT);
+  /* A typical life: open -> booked -> open (clinician cancels) -> booked -> completed. */
+  enum fp_shift_status s = FP_SHIFT_OPEN;
+  assert_int_equal(fp_shift_next(s, FP_EV_BOOK, &s), FP_OK);
+  assert_int_equal(fp_shift_next(s, FP_EV_EDIT, &s), FP_ECONFLICT); /* no edits once booked */
+  assert_int_equal(fp_shift_next(s, FP_EV_CLINICIAN_CANCEL, &s), FP_OK);
+  assert_int_equal(s, FP_SHIFT_OPEN);
+  assert_int_equal(fp_shift_next(s, FP_EV_BOOK, &s), FP_OK);
+  assert_int_equal(fp_shift_next(s, FP_EV_BOOK, &s), FP_ECONFLICT); /* double booking */
+  assert_int_equal(fp_shift_next(s, FP_EV_COMPLETE, &s), FP_OK);
+  assert_int_equal(s, FP_SHIFT_COMPLETED);
+}
+
+static void test_mode(void **state) {
+  (void)state;
+  enum fp_booking_mode m = FP_MODE_APPROVAL;
+  assert_int_equal(fp_booking_mode_parse("instant", &m), FP_OK);
+  assert_int_equal(m, FP_MODE_INSTANT);
+  assert_int_equal(fp_booking_mode_parse("approval", &m), FP_OK);
+  assert_int_equal(m, FP_MODE_APPROVAL);
+  assert_int_equal(fp_booking_mode_parse("Instant", &m), FP_EINVAL);
+  assert_int_equal(fp_booking_mode_parse("", &m), FP_EINVAL);
+  assert_int_equal(fp_booking_mode_parse(NULL, &m), FP_EINVAL);
+  assert_int_equal(fp_booking_mode_parse("instant", NULL), FP_EINVAL);
+  assert_int_equal(m, FP_MODE_APPROVAL);
+  assert_string_equal(fp_booking_mode_name(FP_MODE_INSTANT), "instant");
+  assert_string_equal(fp_booking_mode_name(FP_MODE_APPROVAL), "approval");
+  assert_string_equal(fp_booking_mode_name((enum fp_booking_mode)5), "unknown");
+}
+
+static void test_cancellation_late(void **state) {
+  (void)state;
+  const fp_time start = 1774774800; /* 2026-03-29T09:00:00Z */
+  assert_false(fp_cancellation_late(start - 72 * H, start));
+  assert_false(fp_cancellation_late(start - 48 * H, start)); /* exactly 48 hours: not late */
+  assert_true(fp_cancellation_late(start - 48 * H + 1, start));
+  assert_true(fp_cancellation_late(start - 1, start));
+  assert_true(fp_cancellation_late(start, start));
+  assert_true(fp_cancellation_late(start + H, start)); /* after the start */
+  /* No overflow at the extremes. */
+  assert_false(fp_cancellation_late(INT64_MIN, INT64_MAX));
+  assert_true(fp_cancellation_late(INT64_MAX, INT64_MIN));
+}
+
+static void test_outcome_codes(void **state) {
+  (void)state;
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_OK), "ok");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_SHIFT_TAKEN), "shift_taken");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_STARTED), "shift_started");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_APPROVAL_REQUIRED), "approval_required");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_NOT_ELIGIBLE), "not_eligible");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_OVERLAPPING), "overlapping_booking");
+  assert_string_equal(fp_booking_outcome_code((enum fp_booking_outcome)99), "unknown");
+}
+
+static const struct fp_elig_result eligible = {.bookable = true};
+static const struct fp_elig_result ineligible = {.bookable = false, .reasons = FP_ELIG_CHECKS};
+
+static struct fp_booking_input good(void) {
+  struct fp_booking_input in = {
+      .status = FP_SHIFT_OPEN,
+      .mode = FP_MODE_INSTANT,
+      .starts_at = 1774774800,
+      .now = 1774774800 - 24 * H,
+      .via_acceptance = false,
+      .elig = &eligible,
+      .clinician_has_overlap = false,
+  };
+  return in;
+}
+
+static void test_decide_each_outcome(void **state) {
+  (void)state;
+  struct fp_booking_input in = good();
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
+  /* Not open. */
+  for (int s = FP_SHIFT_BOOKED; s <= FP_SHIFT_COMPLETED; s++) {
+    in = good();
+    in.status = (enum fp_shift_status)s;
+    assert_int_equal(fp_booking_decide(&in), FP_BOOK_SHIFT_TAKEN);
+  }
+  /* Started: at or after the start, not a second before. */
+  in = good();
+  in.now = in.starts_at;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_STARTED);
+  in.now = in.starts_at + 1;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_STARTED);
+  in.now = in.starts_at - 1;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
+  /* Approval mode: refused for instant booking, fine via acceptance. */
+  in = good();
+  in.mode = FP_MODE_APPROVAL;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_APPROVAL_REQUIRED);
+  in.via_acceptance = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
+  /* Acceptance on an instant shift is fine too. */
+  in.mode = FP_MODE_INSTANT;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
+  /* Not eligible. */
+  in = good();
+  in.elig = &ineligible;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_ELIGIBLE);
+  in.elig = NULL;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_ELIGIBLE);
+  /* Overlapping. */
+  in = good();
+  in.clinician_has_overlap = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OVERLAPPING);
+  /* No input. */
+  assert_int_equal(fp_booking_decide(NULL), FP_BOOK_SHIFT_TAKEN);
+}
+
+static void test_decide_order(void **state) {
+  (void)state;
+  /* Everything wrong: each fix reveals the next reason, in the documented order. */
+  struct fp_booking_input in = good();
+  in.status = FP_SHIFT_BOOKED;
+  in.now = in.starts_at + H;
+  in.mode = FP_MODE_APPROVAL;
+  in.elig = &ineligible;
+  in.clinician_has_overlap = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_SHIFT_TAKEN);
+  in.status = FP_SHIFT_OPEN;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_STARTED);
+  in.now = in.starts_at - H;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_APPROVAL_REQUIRED);
+  in.via_acceptance = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_ELIGIBLE);
+  in.elig = &eligible;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OVERLAPPING);
+  in.clinician_has_overlap = false;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
+}
+
+static void test_intervals_overlap(void **state) {
+  (void)state;
+  /* [9, 13) against others. */
+  assert_true(fp_intervals_overlap(9, 13, 12, 17));
+  assert_true(fp_intervals_overlap(12, 17, 9, 13));
+  assert_true(fp_intervals_overlap(9, 13, 10, 11)); /* contained */
+  assert_true(fp_intervals_overlap(10, 11, 9, 13));
+  assert_true(fp_intervals_overlap(9, 13, 9, 13)); /* identical */
+  assert_true(fp_intervals_overlap(9, 13, 8, 10));
+  assert_false(fp_intervals_overlap(9, 13, 13, 17)); /* back to back: half-open */
+  assert_false(fp_intervals_overlap(13, 17, 9, 13));
+  assert_false(fp_intervals_overlap(9, 13, 14, 17));
+  assert_false(fp_intervals_overlap(14, 17, 9, 13));
+  /* Empty intervals hold nothing. */
+  assert_false(fp_intervals_overlap(10, 10, 9, 13));
+  assert_false(fp_intervals_overlap(9, 13, 11, 11));
+  /* Real instants: two sessions on one day. */
+  const fp_time d = 1774742400; /* 2026-03-29T00:00:00Z */
+  assert_false(fp_intervals_overlap(d + 8 * H, d + 13 * H, d + 13 * H, d + 18 * H));
+  assert_true(fp_intervals_overlap(d + 8 * H, d + 13 * H, d + 12 * H + 59 * 60, d + 18 * H));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_status_names),
+      cmocka_unit_test(test_shift_next_table),
+      cmocka_unit_test(test_mode),
+      cmocka_unit_test(test_cancellation_late),
+      cmocka_unit_test(test_outcome_codes),
+      cmocka_unit_test(test_decide_each_outcome),
+      cmocka_unit_test(test_decide_order),
+      cmocka_unit_test(test_intervals_overlap),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
