@@ -163,7 +163,9 @@ int fp_time_parse(const char *s, fp_time *out) {
 /* Writes "YYYY-MM-DDTHH:MM:SS" (19 characters, no NUL) for a wall-clock second count. */
 static void write_wall(char *p, int64_t wall) {
   int64_t day = floor_div(wall, SECS_PER_DAY);
-  int64_t sod = wall - day * SECS_PER_DAY;
+  int64_t sod = wall % SECS_PER_DAY; /* not wall - day * SECS_PER_DAY: that overflows near INT64_MIN */
+  if (sod < 0)
+    sod += SECS_PER_DAY;
   if (day < DAY_MIN) { /* clamp to the range four year digits can show */
     day = DAY_MIN;
     sod = 0;

@@ -1,0 +1,382 @@
+/* API test support. See fpt.h. */
+#include "fpt.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka needs the headers above first. */
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
+static void **gc_ptrs;
+static json_t **gc_json;
+static size_t n_ptrs, cap_ptrs, n_json, cap_json;
+
+void *fpt_keep(void *p) {
+  pthread_mutex_lock(&gc_lock);
+  if (n_ptrs == cap_ptrs) {
+    cap_ptrs = cap_ptrs ? cap_ptrs * 2 : 256;
+    gc_ptrs = realloc(gc_ptrs, cap_ptrs * sizeof *gc_ptrs);
+  }
+  gc_ptrs[n_ptrs++] = p;
+  pthread_mutex_unlock(&gc_lock);
+  return p;
+}
+
+json_t *fpt_keep_json(json_t *j) {
+  if (!j) return NULL;
+  pthread_mutex_lock(&gc_lock);
+  if (n_json == cap_json) {
+    cap_json = cap_json ? cap_json * 2 : 256;
+    gc_json = realloc(gc_json, cap_json * sizeof *gc_json);
+  }
+  gc_json[n_json++] = j;
+  pthread_mutex_unlock(&gc_lock);
+  return j;
+}
+
+void fpt_gc(void) {
+  pthread_mutex_lock(&gc_lock);
+  for (size_t i = 0; i < n_ptrs; i++) free(gc_ptrs[i]);
+  for (size_t i = 0; i < n_json; i++) json_decref(gc_json[i]);
+  free(gc_ptrs);
+  free(gc_json);
+  gc_ptrs = NULL;
+  gc_json = NULL;
+  n_ptrs = cap_ptrs = n_json = cap_json = 0;
+  pthread_mutex_unlock(&gc_lock);
+}
+
+const char *fpt_str(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0) s = NULL;
+  va_end(ap);
+  return fpt_keep(s);
+}
+
+void fpt_tempdir(char *buf, size_t len) {
+  snprintf(buf, len, "/tmp/flexpool-test-XXXXXX");
+  if (!mkdtemp(buf)) {
+    perror("mkdtemp");
+    abort();
+  }
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+void fpt_rmrf(const char *dir) {
+  if (dir && strncmp(dir, "/tmp/", 5) == 0) nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *binary(void) {
+  const char *b = getenv("FP_BINARY");
+  if (!b) {
+    fprintf(stderr, "FP_BINARY is not set (run the tests through ctest)\n");
+    abort();
+  }
+  return b;
+}
+
+int fpt_server_start(struct fpt_server *s, const char *data_dir, const char *const *extra) {
+  memset(s, 0, sizeof *s);
+  if (data_dir) snprintf(s->data_dir, sizeof s->data_dir, "%s", data_dir);
+  else {
+    fpt_tempdir(s->data_dir, sizeof s->data_dir);
+    s->own_data_dir = true;
+  }
+  int out[2];
+  if (pipe(out) != 0) return -1;
+  char log_path[300];
+  snprintf(log_path, sizeof log_path, "%s/server.log", s->data_dir);
+  const char *argv[32] = {binary(), "serve", "--data-dir", s->data_dir, "--listen", "127.0.0.1:0"};
+  int n = 6;
+  for (int i = 0; extra && extra[i] && n < 31; i++) argv[n++] = extra[i];
+  argv[n] = NULL;
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    dup2(out[1], 1);
+    int logfd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (logfd >= 0) dup2(logfd, 2);
+    close(out[0]);
+    close(out[1]);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  close(out[1]);
+  s->pid = pid;
+  FILE *f = fdopen(out[0], "r");
+  char line[512];
+  time_t deadline = time(NULL) + 120;
+  while (time(NULL) < deadline && fgets(line, sizeof line, f)) {
+    char *p = strstr(line, "listening on http");
+    if (p) {
+      char *colon = strrchr(line, ':');
+      s->port = atoi(colon + 1);
+      snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+      break;
+    }
+  }
+  /* Keep draining stdout in the background so the server never blocks on a full pipe. */
+  if (s->port) {
+    pid_t drain = fork();
+    if (drain == 0) {
+      char buf[4096];
+      while (fread(buf, 1, sizeof buf, f) > 0) {
+      }
+      _exit(0);
+    }
+  }
+  fclose(f);
+  if (!s->port) {
+    fprintf(stderr, "the server did not start; its log:\n");
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "cat %s >&2", log_path);
+    if (system(cmd) != 0) {
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+  }
+  return 0;
+}
+
+static void reap(struct fpt_server *s, int sig) {
+  if (s->pid <= 0) return;
+  kill(s->pid, sig);
+  int st;
+  waitpid(s->pid, &st, 0);
+  if (sig == SIGTERM && WIFEXITED(st) && WEXITSTATUS(st) != 0)
+    fprintf(stderr, "flexpool exited with status %d\n", WEXITSTATUS(st));
+  if (sig == SIGTERM && WIFSIGNALED(st)) fprintf(stderr, "flexpool died of signal %d\n", WTERMSIG(st));
+  s->pid = 0;
+}
+
+void fpt_server_stop(struct fpt_server *s) {
+  reap(s, SIGTERM);
+  if (s->own_data_dir) fpt_rmrf(s->data_dir);
+}
+
+void fpt_server_kill(struct fpt_server *s) { reap(s, SIGKILL); }
+
+int fpt_cli(char *out, size_t out_len, const char *const *args) {
+  int p[2];
+  if (pipe(p) != 0) return -1;
+  const char *argv[32] = {binary()};
+  int n = 1;
+  for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+  argv[n] = NULL;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(p[1], 1);
+    dup2(p[1], 2);
+    close(p[0]);
+    close(p[1]);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  close(p[1]);
+  size_t used = 0;
+  ssize_t r;
+  char sink[1024];
+  while ((r = read(p[0], out && used + 1 < out_len ? out + used : sink,
+                   out && used + 1 < out_len ? out_len - used - 1 : sizeof sink)) > 0)
+    if (out && used + 1 < out_len) used += (size_t)r;
+  if (out && out_len) out[used] = 0;
+  close(p[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* HTTP -------------------------------------------------------------------------------------- */
+
+struct buf {
+  char *p;
+  size_t n;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud) {
+  struct buf *b = ud;
+  size_t add = size * nmemb;
+  char *np = realloc(b->p, b->n + add + 1);
+  if (!np) return 0;
+  memcpy(np + b->n, ptr, add);
+  b->p = np;
+  b->n += add;
+  b->p[b->n] = 0;
+  return add;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+struct fpt_resp fpt_raw(const struct fpt_server *s, const char *method, const char *path, const char *const *headers,
+                        const char *body, size_t body_len) {
+  pthread_once(&curl_once, curl_init_once);
+  struct fpt_resp r = {0};
+  CURL *c = curl_easy_init();
+  struct buf b = {0}, h = {0};
+  char url[2048];
+  snprintf(url, sizeof url, "%s%s", s->base, path);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (strcmp(method, "HEAD") == 0) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  struct curl_slist *hl = NULL;
+  for (int i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
+  hl = curl_slist_append(hl, "Expect:");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+  }
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    r.status = -1;
+    fprintf(stderr, "curl %s %s: %s\n", method, path, curl_easy_strerror(rc));
+  } else {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  }
+  curl_slist_free_all(hl);
+  curl_easy_cleanup(c);
+  r.body = fpt_keep(b.p ? b.p : strdup(""));
+  r.body_len = b.n;
+  r.headers = fpt_keep(h.p ? h.p : strdup(""));
+  if (r.body_len) r.json = fpt_keep_json(json_loadb(r.body, r.body_len, 0, NULL));
+  return r;
+}
+
+static struct fpt_resp request_v(const struct fpt_server *s, const char *token, const char *method, const char *path,
+                                 const char *body_fmt, va_list ap) {
+  char *body = NULL;
+  if (body_fmt) {
+    json_error_t err;
+    json_t *j = json_vpack_ex(&err, 0, body_fmt, ap);
+    if (!j) {
+      fprintf(stderr, "bad json_pack format in test: %s\n", err.text);
+      abort();
+    }
+    body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+  }
+  const char *hdrs[3] = {NULL, NULL, NULL};
+  int n = 0;
+  char auth[128];
+  if (token) {
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    hdrs[n++] = auth;
+  }
+  if (body) hdrs[n++] = "Content-Type: application/json";
+  struct fpt_resp r = fpt_raw(s, method, path, hdrs, body, body ? strlen(body) : 0);
+  free(body);
+  return r;
+}
+
+struct fpt_resp fpt_request(const struct fpt_server *s, const char *token, const char *method, const char *path,
+                            const char *body_fmt, ...) {
+  va_list ap;
+  va_start(ap, body_fmt);
+  struct fpt_resp r = request_v(s, token, method, path, body_fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+json_t *fpt_call(const struct fpt_server *s, const char *token, const char *method, const char *path, long expect,
+                 const char *body_fmt, ...) {
+  va_list ap;
+  va_start(ap, body_fmt);
+  struct fpt_resp r = request_v(s, token, method, path, body_fmt, ap);
+  va_end(ap);
+  if (r.status != expect) fail_msg("%s %s: expected %ld, got %ld: %s", method, path, expect, r.status, r.body);
+  return r.json ? r.json : json_null();
+}
+
+const char *fpt_login(const struct fpt_server *s, const char *email, const char *password) {
+  json_t *j = fpt_call(s, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", email, "password", password);
+  return fpt_s(j, "token");
+}
+
+const char *fpt_error_code(const struct fpt_resp *r) {
+  json_t *code = json_object_get(json_object_get(r->json, "error"), "code");
+  return json_is_string(code) ? json_string_value(code) : "";
+}
+
+const char *fpt_header(const struct fpt_resp *r, const char *name) {
+  size_t n = strlen(name);
+  for (const char *line = r->headers; line && *line;) {
+    const char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    if (len > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+      const char *v = line + n + 1;
+      while (*v == ' ') v++;
+      size_t vlen = len - (size_t)(v - line);
+      while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == ' ')) vlen--;
+      return fpt_str("%.*s", (int)vlen, v);
+    }
+    line = eol ? eol + 1 : NULL;
+  }
+  return NULL;
+}
+
+long long fpt_int(const json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key);
+  if (!json_is_integer(v)) fail_msg("expected integer '%s' in %s", key, fpt_keep(json_dumps(obj, JSON_COMPACT)));
+  return json_integer_value(v);
+}
+
+const char *fpt_s(const json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key);
+  if (!json_is_string(v)) fail_msg("expected string '%s' in %s", key, (char *)fpt_keep(json_dumps(obj, JSON_COMPACT)));
+  return json_string_value(v);
+}
+
+const char *fpt_time_from_now(int days, int hours) {
+  time_t t = time(NULL);
+  t = t - t % 3600 + (time_t)days * 86400 + (time_t)hours * 3600;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return fpt_str("%s", buf);
+}
+
+const char *fpt_bootstrap_admin(const struct fpt_server *s) {
+  char pw[300];
+  snprintf(pw, sizeof pw, "%s/admin-password", s->data_dir);
+  FILE *f = fopen(pw, "w");
+  fputs("admin-password-123\n", f);
+  fclose(f);
+  char out[512];
+  const char *args[] = {"user", "add", "--data-dir", s->data_dir, "--email", "root@flexpool.test", "--name", "Root Admin",
+                        "--role", "sysadmin", "--password-file", pw, NULL};
+  int rc = fpt_cli(out, sizeof out, args);
+  if (rc != 0 && !strstr(out, "already has an account")) fail_msg("user add failed (%d): %s", rc, out);
+  return fpt_login(s, "root@flexpool.test", "admin-password-123");
+}

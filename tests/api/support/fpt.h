@@ -1,0 +1,93 @@
+/*
+ * fpt.h - the API test support: start the real flexpool binary on a free port with its own data
+ * directory, run its CLI, and talk to it over HTTP with libcurl. Used by tests/api/test_*.c
+ * (cmocka). The binary is $FP_BINARY; the source tree is $FP_SOURCE_DIR (both set by ctest).
+ *
+ * JSON results returned by fpt_* calls are owned by the test's garbage list and freed by
+ * fpt_gc() (call it in teardown), so tests read like the API they exercise.
+ */
+#ifndef FPT_H
+#define FPT_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct fpt_server {
+  pid_t pid;
+  int port;
+  char base[64];          /* "http://127.0.0.1:PORT" */
+  char data_dir[256];
+  bool own_data_dir;      /* remove it on stop */
+  int log_fd;             /* the server's stderr, kept in data_dir/server.log */
+};
+
+/*
+ * Starts `flexpool serve --data-dir D --listen 127.0.0.1:0 [extra...]` (extra is NULL-terminated,
+ * may be NULL). D is a fresh temporary directory unless data_dir is given (then kept). Waits for
+ * "listening on". 0 or -1.
+ */
+int fpt_server_start(struct fpt_server *s, const char *data_dir, const char *const *extra);
+/* SIGTERM and wait; removes an own data directory. */
+void fpt_server_stop(struct fpt_server *s);
+/* SIGKILL and wait; keeps the data directory (to restart on it). */
+void fpt_server_kill(struct fpt_server *s);
+
+/* Runs the flexpool CLI with args (NULL-terminated); returns its exit status and captures stdout. */
+int fpt_cli(char *out, size_t out_len, const char *const *args);
+
+/* A fresh temporary directory (mkdtemp) under /tmp, into buf. */
+void fpt_tempdir(char *buf, size_t len);
+void fpt_rmrf(const char *dir);
+
+struct fpt_resp {
+  long status;
+  char *body;             /* NUL-terminated, gc-owned */
+  size_t body_len;
+  char *headers;          /* all response headers, gc-owned */
+  json_t *json;           /* parsed body or NULL; gc-owned */
+};
+
+/* Raw request: headers is a NULL-terminated list of "Name: value" (may be NULL). */
+struct fpt_resp fpt_raw(const struct fpt_server *s, const char *method, const char *path, const char *const *headers,
+                        const char *body, size_t body_len);
+
+/*
+ * A JSON request with `Authorization: Bearer token` (token may be NULL). body_fmt is a json_pack
+ * format (NULL for no body). Fails the test (cmocka) when the status is not `expect`, printing the
+ * body. Returns the parsed JSON (gc-owned; json_null() when empty).
+ */
+json_t *fpt_call(const struct fpt_server *s, const char *token, const char *method, const char *path, long expect,
+                 const char *body_fmt, ...);
+/* The same returning the whole response, without asserting the status. */
+struct fpt_resp fpt_request(const struct fpt_server *s, const char *token, const char *method, const char *path,
+                            const char *body_fmt, ...);
+
+/* Signs in and returns the bearer token (gc-owned); fails the test on anything but 201. */
+const char *fpt_login(const struct fpt_server *s, const char *email, const char *password);
+
+/* The error code of an error response ("" when none). */
+const char *fpt_error_code(const struct fpt_resp *r);
+/* A response header's value (gc-owned), or NULL. Case-insensitive name. */
+const char *fpt_header(const struct fpt_resp *r, const char *name);
+
+/* printf into a gc-owned string. */
+const char *fpt_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Keep p (malloc'd) / j (a reference) until fpt_gc(). */
+void *fpt_keep(void *p);
+json_t *fpt_keep_json(json_t *j);
+void fpt_gc(void);
+
+/* json_object_get chains: fpt_int(j, "id"), fpt_s(j, "status"). Fail the test when absent. */
+long long fpt_int(const json_t *obj, const char *key);
+const char *fpt_s(const json_t *obj, const char *key);
+
+/* An RFC 3339 UTC time `days` days and `hours` hours from now, at a whole hour (gc-owned). */
+const char *fpt_time_from_now(int days, int hours);
+
+/* Creates a sysadmin with the CLI in data_dir (server may be running) and returns their token. */
+const char *fpt_bootstrap_admin(const struct fpt_server *s);
+
+#endif
