@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/validate.h"
 #include "http/auth.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "store/accounts.h"
 
@@ -280,5 +281,10 @@ int fp_cli_import_postcodes(int argc, char **argv) {
   fp_store_release(&store);
   if (rc) return 1;
   printf("imported %ld postcodes, skipped %ld rows\n", imported, skipped);
+  return 0;
+}
+
+int fp_cli_routes(void) {
+  for (size_t i = 0; i < fp_n_routes; i++) printf("%s %s\n", fp_routes[i].method, fp_routes[i].pattern);
   return 0;
 }

@@ -9,5 +9,7 @@ int fp_cli_serve(int argc, char **argv);
 int fp_cli_demo(int argc, char **argv);
 int fp_cli_user_add(int argc, char **argv);
 int fp_cli_import_postcodes(int argc, char **argv);
+/* Prints "METHOD PATTERN" for every route, one a line (tests compare it with docs/openapi.yaml). */
+int fp_cli_routes(void);
 
 #endif

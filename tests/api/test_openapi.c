@@ -1,0 +1,92 @@
+/*
+ * docs/openapi.yaml must describe every route the server has, and nothing it lacks: the route
+ * list comes from `flexpool routes`, the document's operations from its `paths:` section.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpt.h"
+
+#define MAX_OPS 512
+
+static int read_doc_ops(char ops[][256], int max) {
+  const char *src = getenv("FP_SOURCE_DIR");
+  assert_non_null(src);
+  char path[1024];
+  snprintf(path, sizeof path, "%s/docs/openapi.yaml", src);
+  FILE *f = fopen(path, "r");
+  if (!f) fail_msg("cannot open %s", path);
+  char line[1024], cur[200] = "";
+  bool in_paths = false;
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = 0;
+    if (strcmp(line, "paths:") == 0) {
+      in_paths = true;
+      continue;
+    }
+    if (in_paths && line[0] && !isspace((unsigned char)line[0])) in_paths = false;
+    if (!in_paths) continue;
+    if (strncmp(line, "  /", 3) == 0 && line[strlen(line) - 1] == ':') {
+      snprintf(cur, sizeof cur, "%.*s", (int)strlen(line) - 3 < 190 ? (int)strlen(line) - 3 : 190, line + 2);
+      continue;
+    }
+    static const char *const methods[] = {"get", "post", "put", "patch", "delete"};
+    for (int m = 0; m < 5; m++) {
+      char want[32];
+      snprintf(want, sizeof want, "    %s:", methods[m]);
+      if (strcmp(line, want) == 0 && n < max) {
+        char up[16];
+        for (size_t i = 0; i <= strlen(methods[m]); i++) up[i] = (char)toupper((unsigned char)methods[m][i]);
+        snprintf(ops[n++], 256, "%s %s", up, cur);
+      }
+    }
+  }
+  fclose(f);
+  return n;
+}
+
+static bool contains(char list[][256], int n, const char *s) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(list[i], s) == 0) return true;
+  return false;
+}
+
+static void test_every_route_is_documented(void **state) {
+  (void)state;
+  static char doc[MAX_OPS][256], routes[MAX_OPS][256];
+  int n_doc = read_doc_ops(doc, MAX_OPS);
+  static char out[65536];
+  const char *args[] = {"routes", NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, args), 0);
+  int n_routes = 0;
+  for (char *save = NULL, *l = strtok_r(out, "\n", &save); l && n_routes < MAX_OPS; l = strtok_r(NULL, "\n", &save))
+    snprintf(routes[n_routes++], 256, "%s", l);
+  assert_true(n_routes > 10);
+  int missing = 0;
+  for (int i = 0; i < n_routes; i++)
+    if (!contains(doc, n_doc, routes[i])) {
+      fprintf(stderr, "not in docs/openapi.yaml: %s\n", routes[i]);
+      missing++;
+    }
+  for (int i = 0; i < n_doc; i++)
+    if (!contains(routes, n_routes, doc[i])) {
+      fprintf(stderr, "documented but not served: %s\n", doc[i]);
+      missing++;
+    }
+  assert_int_equal(missing, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_route_is_documented)};
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  fpt_gc();
+  return rc;
+}
