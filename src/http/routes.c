@@ -59,6 +59,9 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/applications/{id}/accept", fp_h_application_accept, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/decline", fp_h_application_decline, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/withdraw", fp_h_application_withdraw, FP_SIGNED_IN, 0},
+
+    {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
 };
 
 const size_t fp_n_routes = sizeof fp_routes / sizeof fp_routes[0];

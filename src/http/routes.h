@@ -91,5 +91,9 @@ FP_HANDLER(fp_h_application_list);
 FP_HANDLER(fp_h_application_accept);
 FP_HANDLER(fp_h_application_decline);
 FP_HANDLER(fp_h_application_withdraw);
+/* h_metrics.c */
+FP_HANDLER(fp_h_metrics);
+/* h_demo.c */
+FP_HANDLER(fp_h_demo_accounts);
 
 #endif

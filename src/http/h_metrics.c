@@ -1,0 +1,94 @@
+/*
+ * Metrics: the commissioner's overview.
+ *   GET /api/v1/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD: shifts posted and filled, fill rate, hours
+ *     booked, agreed spend, clinicians and practices onboarded, unfilled shifts and late
+ *     cancellations, in total, by place and by PCN, over shifts starting in [from, to) in UK local
+ *     dates (default: the 28 days before today to 28 days after). Scoped to the caller: a
+ *     commissioner their ICB, a pool administrator their pools' practices, a practice manager their
+ *     practices, a system administrator everything; clinicians get 403. The definitions of the
+ *     figures are in src/store/metrics.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "http/codec.h"
+#include "http/routes.h"
+#include "store/metrics.h"
+
+#define DEFAULT_DAYS 28
+#define MAX_PERIOD_DAYS 1830
+
+static json_t *figures_json(const struct fp_metrics_figures *f) {
+  double rate = f->shifts_posted ? (double)f->shifts_filled / (double)f->shifts_posted : 0.0;
+  rate = (double)(long long)(rate * 10000 + 0.5) / 10000;
+  double hours = (double)(long long)((double)f->minutes_booked / 60.0 * 100 + 0.5) / 100;
+  json_t *j = json_pack("{s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I}", "shifts_posted", (json_int_t)f->shifts_posted,
+                        "shifts_filled", (json_int_t)f->shifts_filled, "fill_rate", rate, "hours_booked", hours,
+                        "agreed_spend_pence", (json_int_t)f->agreed_spend_pence, "practices_onboarded",
+                        (json_int_t)f->practices_onboarded, "unfilled", (json_int_t)f->unfilled,
+                        "late_cancellations", (json_int_t)f->late_cancellations);
+  if (j)
+    json_object_set_new(j, "clinicians_onboarded",
+                        f->clinicians_onboarded < 0 ? json_null() : json_integer(f->clinicians_onboarded));
+  return j;
+}
+
+static json_t *rows_json(const struct fp_metrics_row *rows, int n) {
+  json_t *a = json_array();
+  for (int i = 0; i < n; i++) {
+    json_t *j = figures_json(&rows[i].f);
+    json_object_set_new(j, "organisation_id", fp_json_id(rows[i].organisation_id));
+    json_object_set_new(j, "ods_code", fp_json_str_or_null(rows[i].ods_code));
+    json_object_set_new(j, "name", json_string(rows[i].name));
+    json_array_append_new(a, j);
+  }
+  return a;
+}
+
+/* A YYYY-MM-DD query parameter as a day number; absent leaves *day. 0, or answers 400 and -1. */
+static int query_day_or_respond(struct fp_req *r, const char *name, fp_day *day) {
+  const char *v = fp_req_query(r, name);
+  if (!v) return 0;
+  if (fp_date_parse(v, day) != 0) {
+    fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be a date, YYYY-MM-DD", name);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_metrics(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  scope.clinician_id = 0;
+  scope.profession = NULL;
+  if (!scope.all && !scope.n_icbs && !scope.n_pools && !scope.n_practices) {
+    fp_reply_error(r, 403, "forbidden", NULL, "metrics are for commissioners, pool administrators and practice managers");
+    return;
+  }
+  fp_day today = fp_uk_day(r->now);
+  fp_day from = today - DEFAULT_DAYS, to = today + DEFAULT_DAYS;
+  if (query_day_or_respond(r, "from", &from) || query_day_or_respond(r, "to", &to)) return;
+  if (to <= from) {
+    fp_reply_error(r, 400, "invalid_parameter", "to", "'to' must be after 'from'");
+    return;
+  }
+  if (to - from > MAX_PERIOD_DAYS) {
+    fp_reply_error(r, 400, "invalid_parameter", "to", "the period is at most %d days", MAX_PERIOD_DAYS);
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_metrics m;
+  int rc = c ? fp_store_metrics(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), &m)
+             : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "totals",
+                        figures_json(&m.totals), "by_place", rows_json(m.places, m.n_places), "by_pcn",
+                        rows_json(m.pcns, m.n_pcns));
+  fp_metrics_release(&m);
+  fp_reply_json(r, 200, j);
+}
