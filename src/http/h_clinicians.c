@@ -1,6 +1,294 @@
-/* PLACEHOLDER: being written; answers 501 until then. */
+/*
+ * Clinicians and the profession catalogue:
+ *   GET /api/v1/professions: the built-in professions (code, name, regulator) and the custom roles
+ *     pools added; public, for the registration form.
+ *   POST /api/v1/clinicians: anyone registers as a clinician, creating their account: the
+ *     registration number is required, and checked against the regulator's format, exactly when the
+ *     profession has a regulator.
+ *   GET /api/v1/clinicians[?pool_id=&profession=]: those the caller may see (store/members.h).
+ *   GET /api/v1/clinicians/{id}: one of those, with the pools they belong to.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/profession.h"
+#include "core/validate.h"
+#include "http/auth.h"
+#include "http/codec.h"
+#include "http/fields.h"
 #include "http/routes.h"
-void fp_h_clinician_register(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_clinician_list(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_clinician_get(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_professions(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+#include "store/accounts.h"
+#include "store/members.h"
+
+#define DEFAULT_TRAVEL_RADIUS_KM 20
+
+static json_t *clinician_json(const struct fp_clinician *cl) {
+  return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:o, s:o, s:I, s:o, s:o}", "id", (json_int_t)cl->id, "user_id",
+                   (json_int_t)cl->user_id, "name", cl->name, "email", cl->email, "active", cl->active, "profession",
+                   cl->profession, "registration_number", fp_json_str_or_null(cl->registration_number),
+                   "home_postcode", fp_json_str_or_null(cl->home_postcode), "travel_radius_km",
+                   (json_int_t)cl->travel_radius_km, "phone", fp_json_str_or_null(cl->phone), "created_at",
+                   fp_json_time(cl->created_at));
+}
+
+static void add_pool_ref(const struct fp_pool *p, void *ctx) {
+  json_array_append_new(ctx, json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "name", p->name));
+}
+
+/* The clinician with "pools": the pools they belong to. */
+static json_t *clinician_with_pools(struct fp_conn *c, const struct fp_clinician *cl, int *err) {
+  json_t *pools = json_array();
+  bool more = true;
+  int64_t after = 0;
+  *err = 0;
+  while (more && *err == 0) {
+    size_t before = json_array_size(pools);
+    *err = fp_store_pool_list(c, cl->id, after, 200, add_pool_ref, pools, &more);
+    if (json_array_size(pools) == before) break;
+    after = json_integer_value(json_object_get(json_array_get(pools, json_array_size(pools) - 1), "id"));
+  }
+  if (*err) {
+    json_decref(pools);
+    return NULL;
+  }
+  json_t *j = clinician_json(cl);
+  json_object_set_new(j, "pools", pools);
+  return j;
+}
+
+/* ---- professions ---- */
+
+static void add_custom_role(const char *code, const char *name, int64_t pool_id, void *ctx) {
+  json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "code", code, "name", name, "regulator", "none",
+                                       "registration_required", 0, "custom", 1, "pool_id", fp_json_id(pool_id)));
+}
+
+void fp_h_professions(struct fp_req *r) {
+  int n = 0;
+  const struct fp_profession *p = fp_professions(&n);
+  json_t *items = json_array();
+  for (int i = 0; i < n; i++)
+    json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", p[i].code, "name", p[i].name,
+                                           "regulator", p[i].regulator_name, "registration_required",
+                                           p[i].regulator != FP_REG_NONE, "custom", 0));
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  int rc = c ? fp_store_custom_role_list(c, add_custom_role, items) : FP_EIO;
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(items, NULL));
+}
+
+/* ---- registration ---- */
+
+static const char *registration_shape(enum fp_regulator reg) {
+  switch (reg) {
+  case FP_REG_GMC: return "a GMC number is 7 digits";
+  case FP_REG_GPHC: return "a GPhC number is 7 digits";
+  case FP_REG_NMC: return "an NMC PIN is 2 digits, a letter, 4 digits and a letter, e.g. 12A3456E";
+  case FP_REG_HCPC: return "an HCPC number is 2 letters and 5 or 6 digits, e.g. PA123456";
+  case FP_REG_NONE: break;
+  }
+  return "";
+}
+
+struct register_ctx {
+  struct fp_req *r;
+  const char *hash;
+  struct fp_clinician cl;
+  bool email_taken;
+};
+
+static int register_tx(struct fp_conn *c, void *vctx) {
+  struct register_ctx *x = vctx;
+  struct fp_clinician *cl = &x->cl;
+  struct fp_user u;
+  int rc = fp_store_user_by_email(c, cl->email, &u);
+  if (rc == 0) {
+    x->email_taken = true;
+    return 1;
+  }
+  if (rc != FP_ENOTFOUND) return rc;
+  if ((rc = fp_store_user_insert(c, cl->email, cl->name, x->hash, x->r->now, &cl->user_id)) != 0) return rc;
+  if ((rc = fp_store_role_insert(c, cl->user_id, "clinician", 0, 0)) != 0) return rc;
+  if ((rc = fp_store_clinician_insert(c, cl, x->r->now, &cl->id)) != 0) return rc;
+  json_t *after = json_pack("{s:I, s:s, s:s, s:o, s:s, s:I}", "user_id", (json_int_t)cl->user_id, "email", cl->email,
+                            "profession", cl->profession, "registration_number",
+                            fp_json_str_or_null(cl->registration_number), "home_postcode", cl->home_postcode,
+                            "travel_radius_km", (json_int_t)cl->travel_radius_km);
+  char *text = json_dumps(after, JSON_COMPACT);
+  json_decref(after);
+  /* Self-registration: the new user is the actor unless someone signed in registered them. */
+  int64_t actor = x->r->auth.user_id ? x->r->auth.user_id : cl->user_id;
+  rc = fp_store_audit(c, x->r->now, actor, "clinician.register", "clinician", cl->id, NULL, text);
+  free(text);
+  return rc;
+}
+
+void fp_h_clinician_register(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  const char *name = NULL, *email = NULL, *password = NULL, *profession = NULL, *reg = NULL, *postcode = NULL,
+             *phone = NULL;
+  int64_t radius = DEFAULT_TRAVEL_RADIUS_KM;
+  struct fp_field spec[] = {
+      {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
+      {"email", FP_F_EMAIL, true, 0, 0, NULL, &email, NULL},
+      {"password", FP_F_STRING, true, 10, 200, NULL, &password, NULL},
+      {"profession", FP_F_STRING, true, 1, 47, NULL, &profession, NULL},
+      {"registration_number", FP_F_STRING, false, 0, 32, NULL, &reg, NULL},
+      {"home_postcode", FP_F_STRING, true, 1, 16, NULL, &postcode, NULL},
+      {"travel_radius_km", FP_F_INT, false, 1, 200, NULL, &radius, NULL},
+      {"phone", FP_F_STRING, false, 0, 40, NULL, &phone, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct register_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  struct fp_clinician *cl = &x.cl;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) {
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  const struct fp_profession *prof = fp_profession_find(profession);
+  if (!prof) {
+    bool custom = false;
+    int rc = fp_store_custom_role_exists(c, profession, &custom);
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    if (!custom) {
+      fp_reply_error(r, 400, "invalid_field", "profession", "'%s' is not a profession in the catalogue (GET /api/v1/professions)",
+                     profession);
+      return;
+    }
+  }
+  enum fp_regulator regulator = prof ? prof->regulator : FP_REG_NONE;
+  if (reg) {
+    size_t n = strlen(reg);
+    for (size_t i = 0; i < n && i + 1 < sizeof cl->registration_number; i++)
+      cl->registration_number[i] = (char)toupper((unsigned char)reg[i]);
+  }
+  if (regulator != FP_REG_NONE && !cl->registration_number[0]) {
+    fp_reply_error(r, 400, "missing_field", "registration_number", "a %s needs their %s registration number",
+                   prof->name, prof->regulator_name);
+    return;
+  }
+  if (!fp_registration_valid(regulator, cl->registration_number)) {
+    if (regulator == FP_REG_NONE)
+      fp_reply_error(r, 400, "invalid_field", "registration_number",
+                     "the profession '%s' has no regulator: leave 'registration_number' out", profession);
+    else
+      fp_reply_error(r, 400, "invalid_field", "registration_number", "'%s' is not a %s registration number: %s", reg,
+                     prof->regulator_name, registration_shape(regulator));
+    return;
+  }
+  if (fp_postcode_normalise(postcode, cl->home_postcode) != 0) {
+    fp_reply_error(r, 400, "invalid_field", "home_postcode", "'home_postcode' is not a UK postcode");
+    return;
+  }
+  snprintf(cl->name, sizeof cl->name, "%s", name);
+  snprintf(cl->email, sizeof cl->email, "%s", email);
+  for (char *p = cl->email; *p; p++) *p = (char)tolower((unsigned char)*p);
+  snprintf(cl->profession, sizeof cl->profession, "%s", profession);
+  snprintf(cl->phone, sizeof cl->phone, "%s", phone ? phone : "");
+  cl->travel_radius_km = radius;
+  cl->active = true;
+  /* Refuse a taken address before spending time on the hash (checked again in the transaction). */
+  struct fp_user existing;
+  int rc = fp_store_user_by_email(c, cl->email, &existing);
+  if (rc == 0) {
+    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", cl->email);
+    return;
+  }
+  if (rc != FP_ENOTFOUND) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char hash[160];
+  if ((rc = fp_password_hash(password, hash, sizeof hash)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  x.hash = hash;
+  rc = fp_store_write(&r->app->store, register_tx, &x);
+  if (rc == 1 && x.email_taken) {
+    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", cl->email);
+    return;
+  }
+  struct fp_clinician saved;
+  if (rc == 0) rc = fp_store_clinician_get(c, cl->id, NULL, &saved);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = clinician_json(&saved);
+  json_object_set_new(j, "pools", json_array());
+  fp_reply_json(r, 201, j);
+}
+
+/* ---- reading ---- */
+
+struct list_state {
+  json_t *items;
+  int64_t last_id;
+};
+
+static void add_clinician(const struct fp_clinician *cl, void *ctx) {
+  struct list_state *ls = ctx;
+  json_array_append_new(ls->items, clinician_json(cl));
+  ls->last_id = cl->id;
+}
+
+void fp_h_clinician_list(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_clinician_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  q.profession = fp_req_query(r, "profession");
+  if (q.profession && strlen(q.profession) > 47) {
+    fp_reply_error(r, 400, "invalid_parameter", "profession", "'profession' is too long");
+    return;
+  }
+  if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_limit_or_respond(r, &q.limit) ||
+      fp_id_cursor_parse_or_respond(r, &q.after_id))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct list_state ls = {json_array(), 0};
+  bool more = false;
+  int rc = c ? fp_store_clinician_search(c, &q, add_clinician, &ls, &more) : FP_EIO;
+  if (rc) {
+    json_decref(ls.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[24];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
+  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+}
+
+void fp_h_clinician_get(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_clinician cl;
+  int rc = c ? fp_store_clinician_get(c, r->params[0], &scope, &cl) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "clinician %lld not found", (long long)r->params[0]);
+    return;
+  }
+  json_t *j = rc ? NULL : clinician_with_pools(c, &cl, &rc);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, j);
+}

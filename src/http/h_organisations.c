@@ -1,6 +1,551 @@
-/* PLACEHOLDER: being written; answers 501 until then. */
+/*
+ * Organisations: the NHS hierarchy ICB > place > PCN > practice, and each practice's profile.
+ *   POST /api/v1/organisations: a system administrator adds one. The ODS code is checked for the
+ *     level, the parent must exist at the level above, the ICB is inherited from the parent, and the
+ *     postcode's location comes from the postcode table when it is there.
+ *   GET /api/v1/organisations[?level=&parent_id=]: those the caller may see (store/places.h).
+ *   GET|PATCH /api/v1/organisations/{id}: read; change (a system administrator any field; the
+ *     practice's manager its contact details and profile).
+ * The practice profile is what a locum needs to know before the first session (the induction
+ * information pack of the NHS pool guidance). A PATCH with `profile` replaces the whole profile.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/validate.h"
+#include "http/codec.h"
+#include "http/fields.h"
 #include "http/routes.h"
-void fp_h_org_create(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_org_list(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_org_get(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_org_patch(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+#include "store/accounts.h"
+#include "store/places.h"
+
+static const char *const CREATE_LEVELS[] = {"icb", "place", "pcn", "practice", NULL};
+static const char *const ALL_LEVELS[] = {"icb", "place", "pcn", "practice", "national", NULL};
+static const char *const CLINICAL_SYSTEMS[] = {"SystmOne", "EMIS Web", "Vision", "other", NULL};
+
+#define MAX_SITES 10
+
+static const char *ods_shape(enum fp_org_level l) {
+  switch (l) {
+  case FP_ORG_ICB: return "3 letters or digits, e.g. QWO";
+  case FP_ORG_PLACE: return "3 to 5 letters or digits, e.g. 02T";
+  case FP_ORG_PCN: return "U and 5 digits, e.g. U12345";
+  case FP_ORG_PRACTICE: return "a letter and 5 digits, e.g. B86001";
+  case FP_ORG_NATIONAL: break;
+  }
+  return "any code";
+}
+
+/* After a nested fp_fields_parse_or_respond answered 400, names the field in full ("profile.parking"). */
+static void prefix_error_field(struct fp_req *r, const char *prefix) {
+  json_t *e = json_object_get(r->reply, "error");
+  const char *f = json_string_value(json_object_get(e, "field"));
+  if (!f) return;
+  char buf[160];
+  snprintf(buf, sizeof buf, "%s%s", prefix, f);
+  json_object_set_new(e, "field", json_string(buf));
+}
+
+/* Normalises an optional postcode into out ("" for none); answers 400 naming field on a bad one. */
+static int postcode_or_respond(struct fp_req *r, const char *field, const char *in, char out[9]) {
+  out[0] = 0;
+  if (!in || !*in) return 0;
+  if (fp_postcode_normalise(in, out) != 0) {
+    fp_reply_error(r, 400, "invalid_field", field, "'%s' is not a UK postcode", field);
+    return -1;
+  }
+  return 0;
+}
+
+/* Checks one site of the profile into a new object. */
+static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "profile.sites[%zu].", i);
+  if (!json_is_object(in)) {
+    char field[32];
+    snprintf(field, sizeof field, "profile.sites[%zu]", i);
+    fp_reply_error(r, 400, "invalid_field", field, "each site must be an object {name, address, postcode}");
+    return NULL;
+  }
+  const char *name = NULL, *address = NULL, *postcode = NULL;
+  struct fp_field spec[] = {
+      {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
+      {"address", FP_F_STRING, false, 0, 400, NULL, &address, NULL},
+      {"postcode", FP_F_STRING, false, 1, 16, NULL, &postcode, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, in, spec)) {
+    prefix_error_field(r, prefix);
+    return NULL;
+  }
+  char pc[9];
+  char field[48];
+  snprintf(field, sizeof field, "%spostcode", prefix);
+  if (postcode_or_respond(r, field, postcode, pc)) return NULL;
+  json_t *out = json_pack("{s:s}", "name", name);
+  if (address) json_object_set_new(out, "address", json_string(address));
+  if (pc[0]) json_object_set_new(out, "postcode", json_string(pc));
+  return out;
+}
+
+/*
+ * Checks a practice profile and returns its normalised copy (a new reference); answers 400 naming
+ * the field ("profile.<key>") and returns NULL on any problem, unknown keys included.
+ */
+static json_t *profile_or_respond(struct fp_req *r, json_t *in) {
+  json_t *rest = json_copy(in);
+  json_t *sites = json_incref(json_object_get(rest, "sites"));
+  json_object_del(rest, "sites");
+  const char *parking = NULL, *system = NULL, *induction = NULL, *contact = NULL, *it = NULL, *notes = NULL;
+  int64_t minutes = 0;
+  bool has_minutes = false;
+  struct fp_field spec[] = {
+      {"parking", FP_F_STRING, false, 0, 1000, NULL, &parking, NULL},
+      {"clinical_system", FP_F_ENUM, false, 0, 0, CLINICAL_SYSTEMS, &system, NULL},
+      {"appointment_minutes", FP_F_INT, false, 5, 60, NULL, &minutes, &has_minutes},
+      {"induction", FP_F_STRING, false, 0, 4000, NULL, &induction, NULL},
+      {"contact_on_arrival", FP_F_STRING, false, 0, 1000, NULL, &contact, NULL},
+      {"it_access", FP_F_STRING, false, 0, 1000, NULL, &it, NULL},
+      {"notes", FP_F_STRING, false, 0, 4000, NULL, &notes, NULL},
+      FP_FIELD_END,
+  };
+  json_t *out = NULL;
+  if (fp_fields_parse_or_respond(r, rest, spec)) {
+    prefix_error_field(r, "profile.");
+    goto done;
+  }
+  out = json_object();
+  if (sites && !json_is_null(sites)) {
+    if (!json_is_array(sites) || json_array_size(sites) > MAX_SITES) {
+      fp_reply_error(r, 400, "invalid_field", "profile.sites", "'sites' must be an array of at most %d sites", MAX_SITES);
+      json_decref(out);
+      out = NULL;
+      goto done;
+    }
+    json_t *list = json_array();
+    size_t i;
+    json_t *site;
+    json_array_foreach(sites, i, site) {
+      json_t *one = site_or_respond(r, site, i);
+      if (!one) {
+        json_decref(list);
+        json_decref(out);
+        out = NULL;
+        goto done;
+      }
+      json_array_append_new(list, one);
+    }
+    json_object_set_new(out, "sites", list);
+  }
+  /* Strings are kept as given (strings borrowed from `rest` are copied before it goes). */
+  if (parking) json_object_set_new(out, "parking", json_string(parking));
+  if (system) json_object_set_new(out, "clinical_system", json_string(system));
+  if (has_minutes) json_object_set_new(out, "appointment_minutes", json_integer(minutes));
+  if (induction) json_object_set_new(out, "induction", json_string(induction));
+  if (contact) json_object_set_new(out, "contact_on_arrival", json_string(contact));
+  if (it) json_object_set_new(out, "it_access", json_string(it));
+  if (notes) json_object_set_new(out, "notes", json_string(notes));
+done:
+  json_decref(sites);
+  json_decref(rest);
+  return out;
+}
+
+/* The text of a profile object for the store (malloc'd). */
+static char *profile_text(json_t *profile) { return json_dumps(profile, JSON_COMPACT | JSON_SORT_KEYS); }
+
+/* Upper-cases an ODS code into out; false when it does not fit. */
+static bool ods_upper(const char *in, char *out, size_t len) {
+  size_t n = strlen(in);
+  if (n + 1 > len) return false;
+  for (size_t i = 0; i <= n; i++) out[i] = (char)toupper((unsigned char)in[i]);
+  return true;
+}
+
+/* Checks an email field that may be "" (clear it). */
+static int email_or_respond(struct fp_req *r, const char *email) {
+  if (email && *email && !fp_email_valid(email)) {
+    fp_reply_error(r, 400, "invalid_field", "email", "'email' must be an email address");
+    return -1;
+  }
+  return 0;
+}
+
+/* Looks up the postcode's location into o (none when it is not in the table). */
+static int locate(struct fp_conn *c, struct fp_org *o) {
+  o->has_location = false;
+  o->lat = o->lon = 0;
+  if (!o->postcode[0]) return 0;
+  int rc = fp_store_postcode_get(c, o->postcode, &o->lat, &o->lon);
+  if (rc == 0) o->has_location = true;
+  return rc == FP_ENOTFOUND ? 0 : rc;
+}
+
+/*
+ * Checks that parent_id can be the parent of an organisation of level `level` and sets *icb_id to
+ * the ICB the child falls under. Answers 400 on a problem.
+ */
+static int parent_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_level level, int64_t parent_id,
+                             int64_t *icb_id) {
+  *icb_id = 0;
+  if (!parent_id) {
+    if (level != FP_ORG_ICB) {
+      fp_reply_error(r, 400, "missing_field", "parent_id", "a %s needs a parent organisation", fp_org_level_name(level));
+      return -1;
+    }
+    return 0;
+  }
+  struct fp_org p;
+  int rc = fp_store_org_get(c, parent_id, &p);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 400, "invalid_field", "parent_id", "organisation %lld does not exist", (long long)parent_id);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  enum fp_org_level pl = FP_ORG_NATIONAL;
+  fp_org_level_parse(p.level, &pl);
+  fp_org_clear(&p);
+  if (!fp_org_parent_ok(pl, level)) {
+    fp_reply_error(r, 400, "invalid_field", "parent_id", "a %s cannot be the parent of a %s", fp_org_level_name(pl),
+                   fp_org_level_name(level));
+    return -1;
+  }
+  *icb_id = p.icb_id;
+  return 0;
+}
+
+static char *org_text(const struct fp_org *o) {
+  json_t *j = fp_json_org(o);
+  char *s = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  return s;
+}
+
+struct create_ctx {
+  struct fp_req *r;
+  struct fp_org o;
+  int64_t id;
+  bool ods_taken;
+};
+
+static int create_tx(struct fp_conn *c, void *vctx) {
+  struct create_ctx *x = vctx;
+  int64_t other = 0;
+  int rc = fp_store_org_by_ods(c, x->o.ods_code, &other);
+  if (rc == 0) {
+    x->ods_taken = true;
+    return 1;
+  }
+  if (rc != FP_ENOTFOUND) return rc;
+  if ((rc = fp_store_org_insert(c, &x->o, x->r->now, &x->id)) != 0) return rc;
+  struct fp_org saved;
+  if ((rc = fp_store_org_get(c, x->id, &saved)) != 0) return rc;
+  char *after = org_text(&saved);
+  fp_org_clear(&saved);
+  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "organisation.create", "organisation", x->id, NULL, after);
+  free(after);
+  return rc;
+}
+
+void fp_h_org_create(struct fp_req *r) {
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can add organisations");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  const char *level = NULL, *ods = NULL, *name = NULL, *address = NULL, *postcode = NULL, *phone = NULL, *email = NULL;
+  int64_t parent_id = 0;
+  json_t *profile_in = NULL;
+  struct fp_field spec[] = {
+      {"level", FP_F_ENUM, true, 0, 0, CREATE_LEVELS, &level, NULL},
+      {"ods_code", FP_F_STRING, true, 1, 11, NULL, &ods, NULL},
+      {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
+      {"parent_id", FP_F_INT, false, 1, INT64_MAX, NULL, &parent_id, NULL},
+      {"address", FP_F_STRING, false, 0, 400, NULL, &address, NULL},
+      {"postcode", FP_F_STRING, false, 0, 16, NULL, &postcode, NULL},
+      {"phone", FP_F_STRING, false, 0, 40, NULL, &phone, NULL},
+      {"email", FP_F_STRING, false, 0, 254, NULL, &email, NULL},
+      {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct create_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  struct fp_org *o = &x.o;
+  enum fp_org_level lv = FP_ORG_PRACTICE;
+  fp_org_level_parse(level, &lv);
+  if (!ods_upper(ods, o->ods_code, sizeof o->ods_code) || !fp_ods_valid(lv, o->ods_code)) {
+    fp_reply_error(r, 400, "invalid_field", "ods_code", "'%s' is not an ODS code of a %s (%s)", ods, level, ods_shape(lv));
+    return;
+  }
+  if (email_or_respond(r, email) || postcode_or_respond(r, "postcode", postcode, o->postcode)) return;
+  json_t *profile = NULL;
+  if (profile_in) {
+    if (lv != FP_ORG_PRACTICE) {
+      fp_reply_error(r, 400, "invalid_field", "profile", "only a practice has a profile");
+      return;
+    }
+    if (!(profile = profile_or_respond(r, profile_in))) return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) {
+    json_decref(profile);
+    fp_reply_store_error(r, FP_EIO);
+    return;
+  }
+  if (parent_or_respond(r, c, lv, parent_id, &o->icb_id)) {
+    json_decref(profile);
+    return;
+  }
+  snprintf(o->level, sizeof o->level, "%s", level);
+  snprintf(o->name, sizeof o->name, "%s", name);
+  snprintf(o->address, sizeof o->address, "%s", address ? address : "");
+  snprintf(o->phone, sizeof o->phone, "%s", phone ? phone : "");
+  snprintf(o->email, sizeof o->email, "%s", email ? email : "");
+  o->parent_id = parent_id;
+  o->active = true;
+  o->profile = profile ? profile_text(profile) : NULL;
+  json_decref(profile);
+  int rc = locate(c, o);
+  if (rc == 0) rc = fp_store_write(&r->app->store, create_tx, &x);
+  fp_org_clear(o);
+  if (rc == 1 && x.ods_taken) {
+    fp_reply_error(r, 409, "ods_code_taken", "ods_code", "an organisation with ODS code '%s' already exists", o->ods_code);
+    return;
+  }
+  struct fp_org saved;
+  if (rc == 0) rc = fp_store_org_get(c, x.id, &saved);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, fp_json_org(&saved));
+  fp_org_clear(&saved);
+}
+
+struct list_state {
+  json_t *items;
+  int64_t last_id;
+};
+
+static void add_org(const struct fp_org *o, void *ctx) {
+  struct list_state *ls = ctx;
+  json_array_append_new(ls->items, fp_json_org(o));
+  ls->last_id = o->id;
+}
+
+void fp_h_org_list(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_org_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  q.level = fp_req_query(r, "level");
+  if (q.level) {
+    bool ok = false;
+    for (const char *const *l = ALL_LEVELS; *l; l++) ok = ok || strcmp(*l, q.level) == 0;
+    if (!ok) {
+      fp_reply_error(r, 400, "invalid_parameter", "level", "'level' must be one of icb, place, pcn, practice, national");
+      return;
+    }
+  }
+  if (fp_query_int_or_respond(r, "parent_id", 1, INT64_MAX, &q.parent_id) || fp_limit_or_respond(r, &q.limit) ||
+      fp_id_cursor_parse_or_respond(r, &q.after_id))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct list_state ls = {json_array(), 0};
+  bool more = false;
+  int rc = c ? fp_store_org_search(c, &q, add_org, &ls, &more) : FP_EIO;
+  if (rc) {
+    json_decref(ls.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[24];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
+  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+}
+
+/* Loads organisation params[0] if the caller may see it; answers 404 otherwise. */
+static int load_visible_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_org *o) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  bool visible = false;
+  int rc = c ? fp_store_org_visible(c, r->params[0], &scope, &visible) : FP_EIO;
+  if (rc == 0 && !visible) rc = FP_ENOTFOUND;
+  if (rc == 0) rc = fp_store_org_get(c, r->params[0], o);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "organisation %lld not found", (long long)r->params[0]);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_org_get(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_org o;
+  if (load_visible_or_respond(r, c, &o)) return;
+  fp_reply_json(r, 200, fp_json_org(&o));
+  fp_org_clear(&o);
+}
+
+/* What a PATCH asks for, checked before the transaction. */
+struct patch {
+  const char *level, *ods, *name, *address, *postcode, *phone, *email;
+  int64_t parent_id;
+  bool active, has_active, has_parent;
+  json_t *profile;     /* normalised, owned */
+  char pc[9];
+};
+
+struct patch_ctx {
+  struct fp_req *r;
+  struct patch *p;
+  struct fp_org o;
+  bool ods_taken;
+};
+
+static int patch_tx(struct fp_conn *c, void *vctx) {
+  struct patch_ctx *x = vctx;
+  struct patch *p = x->p;
+  struct fp_org *o = &x->o;
+  int rc = fp_store_org_get(c, x->r->params[0], o);
+  if (rc) return rc;
+  char *before = org_text(o), *after = NULL;
+  int64_t old_icb = o->icb_id;
+  if (p->ods && strcmp(p->ods, o->ods_code) != 0) {
+    int64_t other = 0;
+    rc = fp_store_org_by_ods(c, p->ods, &other);
+    if (rc == 0 && other != o->id) {
+      x->ods_taken = true;
+      free(before);
+      return 1;
+    }
+    if (rc && rc != FP_ENOTFOUND) goto out;
+    snprintf(o->ods_code, sizeof o->ods_code, "%s", p->ods);
+  }
+  if (p->name) snprintf(o->name, sizeof o->name, "%s", p->name);
+  if (p->address) snprintf(o->address, sizeof o->address, "%s", p->address);
+  if (p->phone) snprintf(o->phone, sizeof o->phone, "%s", p->phone);
+  if (p->email) snprintf(o->email, sizeof o->email, "%s", p->email);
+  if (p->has_active) o->active = p->active;
+  if (p->postcode) {
+    snprintf(o->postcode, sizeof o->postcode, "%s", p->pc);
+    if ((rc = locate(c, o)) != 0) goto out;
+  }
+  if (p->profile) {
+    free(o->profile);
+    o->profile = profile_text(p->profile);
+  }
+  if (p->has_parent) {
+    o->parent_id = p->parent_id;
+    /* The parent was checked before the transaction; organisations are never deleted. */
+    struct fp_org parent;
+    if (p->parent_id && strcmp(o->level, "icb") != 0) {
+      if ((rc = fp_store_org_get(c, p->parent_id, &parent)) != 0) goto out;
+      o->icb_id = parent.icb_id;
+      fp_org_clear(&parent);
+    }
+  }
+  if ((rc = fp_store_org_update(c, o)) != 0) goto out;
+  if (o->icb_id != old_icb && (rc = fp_store_org_set_icb_below(c, o->id, o->icb_id)) != 0) goto out;
+  after = org_text(o);
+  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "organisation.update", "organisation", o->id, before, after);
+out:
+  free(after);
+  free(before);
+  return rc;
+}
+
+void fp_h_org_patch(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_org cur;
+  if (load_visible_or_respond(r, c, &cur)) return;
+  bool admin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
+  bool manager = strcmp(cur.level, "practice") == 0 && fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, cur.id);
+  enum fp_org_level lv = FP_ORG_PRACTICE;
+  fp_org_level_parse(cur.level, &lv);
+  fp_org_clear(&cur);
+  if (!admin && !manager) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator or the practice's manager can change it");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct patch p;
+  memset(&p, 0, sizeof p);
+  json_t *profile_in = NULL;
+  struct fp_field spec[] = {
+      {"level", FP_F_ENUM, false, 0, 0, ALL_LEVELS, &p.level, NULL},
+      {"ods_code", FP_F_STRING, false, 1, 11, NULL, &p.ods, NULL},
+      {"parent_id", FP_F_INT, false, 1, INT64_MAX, NULL, &p.parent_id, &p.has_parent},
+      {"active", FP_F_BOOL, false, 0, 0, NULL, &p.active, &p.has_active},
+      {"name", FP_F_STRING, false, 1, 200, NULL, &p.name, NULL},
+      {"address", FP_F_STRING, false, 0, 400, NULL, &p.address, NULL},
+      {"postcode", FP_F_STRING, false, 0, 16, NULL, &p.postcode, NULL},
+      {"phone", FP_F_STRING, false, 0, 40, NULL, &p.phone, NULL},
+      {"email", FP_F_STRING, false, 0, 254, NULL, &p.email, NULL},
+      {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;
+  if (admin_only && !admin) {
+    fp_reply_error(r, 403, "forbidden", admin_only, "only a system administrator can change '%s'", admin_only);
+    return;
+  }
+  if (p.level && strcmp(p.level, fp_org_level_name(lv)) != 0) {
+    fp_reply_error(r, 400, "invalid_field", "level", "an organisation's level cannot change; add a new organisation instead");
+    return;
+  }
+  char ods[12];
+  if (p.ods) {
+    if (!ods_upper(p.ods, ods, sizeof ods) || !fp_ods_valid(lv, ods)) {
+      fp_reply_error(r, 400, "invalid_field", "ods_code", "'%s' is not an ODS code of a %s (%s)", p.ods,
+                     fp_org_level_name(lv), ods_shape(lv));
+      return;
+    }
+    p.ods = ods;
+  }
+  if (email_or_respond(r, p.email) || (p.postcode && postcode_or_respond(r, "postcode", p.postcode, p.pc))) return;
+  if (p.has_parent) {
+    int64_t icb = 0;
+    if (parent_or_respond(r, c, lv, p.parent_id, &icb)) return;
+  }
+  if (profile_in) {
+    if (lv != FP_ORG_PRACTICE) {
+      fp_reply_error(r, 400, "invalid_field", "profile", "only a practice has a profile");
+      return;
+    }
+    if (!(p.profile = profile_or_respond(r, profile_in))) return;
+  }
+  struct patch_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  x.p = &p;
+  int rc = fp_store_write(&r->app->store, patch_tx, &x);
+  fp_org_clear(&x.o);
+  json_decref(p.profile);
+  if (rc == 1 && x.ods_taken) {
+    fp_reply_error(r, 409, "ods_code_taken", "ods_code", "an organisation with ODS code '%s' already exists", p.ods);
+    return;
+  }
+  struct fp_org saved;
+  if (rc == 0) rc = fp_store_org_get(c, r->params[0], &saved);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_org(&saved));
+  fp_org_clear(&saved);
+}

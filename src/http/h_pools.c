@@ -1,12 +1,568 @@
-/* PLACEHOLDER: being written; answers 501 until then. */
+/*
+ * Pools: a flexible staff pool hosted by one organisation (usually an ICB or a place), with
+ * practices and clinicians as members.
+ *   POST /api/v1/pools: a system administrator, or a commissioner of the host's ICB, sets one up;
+ *     the indicative rates default to the NHS guidance's figures.
+ *   GET /api/v1/pools, GET /api/v1/pools/{id}: every signed-in user (clinicians choose a pool to
+ *     ask to join); the single pool carries its member counts.
+ *   GET|POST /api/v1/pools/{id}/members, DELETE /api/v1/pools/{id}/members/{member_id}: the pool's
+ *     administrators (and system administrators) admit and remove practices and clinicians;
+ *     commissioners of the pool's ICB read the list. Admitting a clinician answers their pending
+ *     request to join, if they made one.
+ *   POST /api/v1/pools/{id}/join-requests: a clinician asks to join; GET lists them for the pool's
+ *     administrators; POST /api/v1/join-requests/{id}/accept|decline answers one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "http/codec.h"
+#include "http/fields.h"
 #include "http/routes.h"
-void fp_h_pool_create(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_pool_list(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_pool_get(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_pool_members(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_pool_member_add(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_pool_member_remove(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_join_request_create(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_join_request_list(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_join_request_accept(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
-void fp_h_join_request_decline(struct fp_req *r) { fp_reply_error(r, 501, "not_implemented", NULL, "not implemented yet"); }
+#include "store/accounts.h"
+#include "store/members.h"
+#include "store/places.h"
+
+static const char *const MEMBER_KINDS[] = {"clinician", "organisation", NULL};
+static const char *const JOIN_STATUSES[] = {"pending", "accepted", "declined", "withdrawn", NULL};
+
+#define MAX_RATE_PENCE 10000000
+
+static bool one_of(const char *s, const char *const *choices) {
+  for (; *choices; choices++)
+    if (strcmp(s, *choices) == 0) return true;
+  return false;
+}
+
+/* Admits and removes members, answers join requests. */
+static bool can_manage(const struct fp_auth *a, const struct fp_pool *p) {
+  return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has_for(a, FP_ROLE_POOL_ADMIN, p->id);
+}
+
+/* Reads the members and join requests. */
+static bool can_read_members(const struct fp_auth *a, const struct fp_pool *p) {
+  return can_manage(a, p) || (p->icb_id && fp_auth_has_for(a, FP_ROLE_COMMISSIONER, p->icb_id));
+}
+
+static json_t *pool_json(const struct fp_pool *p) {
+  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:o}", "id", (json_int_t)p->id, "name", p->name,
+                   "host_organisation_id", (json_int_t)p->host_organisation_id, "host_name", p->host_name, "icb_id",
+                   fp_json_id(p->icb_id), "hourly_rate_pence", (json_int_t)p->hourly_rate_pence, "session_rate_pence",
+                   (json_int_t)p->session_rate_pence, "created_at", fp_json_time(p->created_at));
+}
+
+/* The pool with its member counts (and the pending requests for those who answer them). */
+static json_t *pool_json_counted(const struct fp_pool *p, const struct fp_auth *a) {
+  json_t *j = pool_json(p);
+  json_object_set_new(j, "member_counts", json_pack("{s:I, s:I}", "clinicians", (json_int_t)p->n_clinicians,
+                                                    "practices", (json_int_t)p->n_practices));
+  if (can_read_members(a, p)) json_object_set_new(j, "pending_join_requests", json_integer(p->n_pending_requests));
+  return j;
+}
+
+static json_t *member_json(const struct fp_pool_member *m) {
+  json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)m->id, "pool_id", (json_int_t)m->pool_id, "kind",
+                        m->clinician_id ? "clinician" : "organisation", "name", m->name, "added_at",
+                        fp_json_time(m->added_at));
+  if (m->clinician_id) {
+    json_object_set_new(j, "clinician_id", json_integer(m->clinician_id));
+    json_object_set_new(j, "profession", json_string(m->detail));
+  } else {
+    json_object_set_new(j, "organisation_id", json_integer(m->organisation_id));
+    json_object_set_new(j, "ods_code", json_string(m->detail));
+  }
+  return j;
+}
+
+static json_t *join_json(const struct fp_join_request *jr) {
+  json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)jr->id, "pool_id",
+                        (json_int_t)jr->pool_id, "pool_name", jr->pool_name, "clinician_id",
+                        (json_int_t)jr->clinician_id, "clinician_name", jr->clinician_name, "profession",
+                        jr->profession, "registration_number", fp_json_str_or_null(jr->registration_number), "status",
+                        jr->status, "message", fp_json_str_or_null(jr->message), "created_at",
+                        fp_json_time(jr->created_at));
+  json_object_set_new(j, "decided_at", fp_json_time_or_null(jr->decided_at));
+  json_object_set_new(j, "reason", fp_json_str_or_null(jr->reason));
+  return j;
+}
+
+/* Audits with a JSON document built by the caller (taken). */
+static int audit_json(struct fp_conn *c, struct fp_req *r, const char *action, const char *entity, int64_t id,
+                      json_t *before, json_t *after) {
+  char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+  char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+  json_decref(before);
+  json_decref(after);
+  int rc = fp_store_audit(c, r->now, r->auth.user_id, action, entity, id, b, a);
+  free(b);
+  free(a);
+  return rc;
+}
+
+/* Loads pool params[0]; answers 404 when there is none. */
+static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_pool *p) {
+  int rc = c ? fp_store_pool_get(c, r->params[0], p) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+struct page_state {
+  json_t *items;
+  int64_t last_id;
+};
+
+static void reply_page(struct fp_req *r, struct page_state *ps, int rc, bool more) {
+  if (rc) {
+    json_decref(ps->items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[24];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ps->last_id);
+  fp_reply_json(r, 200, fp_json_page(ps->items, more ? cursor : NULL));
+}
+
+/* ---- pools ---- */
+
+struct create_ctx {
+  struct fp_req *r;
+  struct fp_pool p;
+  int64_t id;
+};
+
+static int create_tx(struct fp_conn *c, void *vctx) {
+  struct create_ctx *x = vctx;
+  int rc = fp_store_pool_insert(c, &x->p, x->r->now, &x->id);
+  if (rc) return rc;
+  return audit_json(c, x->r, "pool.create", "pool", x->id, NULL,
+                    json_pack("{s:s, s:I, s:I, s:I}", "name", x->p.name, "host_organisation_id",
+                              (json_int_t)x->p.host_organisation_id, "hourly_rate_pence",
+                              (json_int_t)x->p.hourly_rate_pence, "session_rate_pence",
+                              (json_int_t)x->p.session_rate_pence));
+}
+
+void fp_h_pool_create(struct fp_req *r) {
+  bool admin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
+  if (!admin && !fp_auth_has(&r->auth, FP_ROLE_COMMISSIONER)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator or a commissioner can set up a pool");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct create_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  const char *name = NULL;
+  x.p.hourly_rate_pence = FP_POOL_DEFAULT_HOURLY_PENCE;
+  x.p.session_rate_pence = FP_POOL_DEFAULT_SESSION_PENCE;
+  struct fp_field spec[] = {
+      {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
+      {"host_organisation_id", FP_F_INT, true, 1, INT64_MAX, NULL, &x.p.host_organisation_id, NULL},
+      {"hourly_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.p.hourly_rate_pence, NULL},
+      {"session_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.p.session_rate_pence, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  snprintf(x.p.name, sizeof x.p.name, "%s", name);
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_org host;
+  int rc = c ? fp_store_org_get(c, x.p.host_organisation_id, &host) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 400, "invalid_field", "host_organisation_id", "organisation %lld does not exist",
+                   (long long)x.p.host_organisation_id);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_org_clear(&host);
+  if (!admin && !(host.icb_id && fp_auth_has_for(&r->auth, FP_ROLE_COMMISSIONER, host.icb_id))) {
+    fp_reply_error(r, 403, "forbidden", "host_organisation_id", "organisation %lld is not in your ICB",
+                   (long long)x.p.host_organisation_id);
+    return;
+  }
+  rc = fp_store_write(&r->app->store, create_tx, &x);
+  struct fp_pool saved;
+  if (rc == 0) rc = fp_store_pool_get(c, x.id, &saved);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, pool_json_counted(&saved, &r->auth));
+}
+
+static void add_pool(const struct fp_pool *p, void *ctx) {
+  struct page_state *ps = ctx;
+  json_array_append_new(ps->items, pool_json(p));
+  ps->last_id = p->id;
+}
+
+void fp_h_pool_list(struct fp_req *r) {
+  int limit = 50;
+  int64_t after = 0;
+  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct page_state ps = {json_array(), 0};
+  bool more = false;
+  int rc = c ? fp_store_pool_list(c, 0, after, limit, add_pool, &ps, &more) : FP_EIO;
+  reply_page(r, &ps, rc, more);
+}
+
+void fp_h_pool_get(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
+}
+
+/* ---- members ---- */
+
+static void add_member(const struct fp_pool_member *m, void *ctx) {
+  struct page_state *ps = ctx;
+  json_array_append_new(ps->items, member_json(m));
+  ps->last_id = m->id;
+}
+
+void fp_h_pool_members(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_read_members(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators and commissioners see its members");
+    return;
+  }
+  const char *kind = fp_req_query(r, "kind");
+  if (kind && !one_of(kind, MEMBER_KINDS)) {
+    fp_reply_error(r, 400, "invalid_parameter", "kind", "'kind' must be clinician or organisation");
+    return;
+  }
+  int limit = 50;
+  int64_t after = 0;
+  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  struct page_state ps = {json_array(), 0};
+  bool more = false;
+  int rc = fp_store_pool_member_list(c, p.id, kind, after, limit, add_member, &ps, &more);
+  reply_page(r, &ps, rc, more);
+}
+
+struct add_ctx {
+  struct fp_req *r;
+  int64_t pool_id, clinician_id, organisation_id;
+  int64_t id, join_request_id;
+  bool already;
+};
+
+/* Adds a member, answering the clinician's pending join request if there is one. */
+static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
+  bool member = false;
+  int rc = fp_store_pool_has_member(c, x->pool_id, x->clinician_id, x->organisation_id, &member);
+  if (rc) return rc;
+  if (member) {
+    x->already = true;
+    return 1;
+  }
+  rc = fp_store_pool_member_insert(c, x->pool_id, x->clinician_id, x->organisation_id, x->r->auth.user_id, x->r->now,
+                                   &x->id);
+  if (rc) return rc;
+  if (x->clinician_id &&
+      (rc = fp_store_join_request_accept_pending(c, x->pool_id, x->clinician_id, x->r->auth.user_id, x->r->now,
+                                                 &x->join_request_id)) != 0)
+    return rc;
+  json_t *after = json_pack("{s:I, s:o, s:o, s:o}", "pool_id", (json_int_t)x->pool_id, "clinician_id",
+                            fp_json_id(x->clinician_id), "organisation_id", fp_json_id(x->organisation_id),
+                            "join_request_id", fp_json_id(x->join_request_id));
+  return audit_json(c, x->r, "pool.member_add", "pool_member", x->id, NULL, after);
+}
+
+static int add_tx(struct fp_conn *c, void *vctx) { return add_member_tx(c, vctx); }
+
+void fp_h_pool_member_add(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_manage(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can admit members");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct add_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  x.pool_id = p.id;
+  struct fp_field spec[] = {
+      {"clinician_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.clinician_id, NULL},
+      {"organisation_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.organisation_id, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (!x.clinician_id && !x.organisation_id) {
+    fp_reply_error(r, 400, "missing_field", "clinician_id", "give 'clinician_id' or 'organisation_id'");
+    return;
+  }
+  if (x.clinician_id && x.organisation_id) {
+    fp_reply_error(r, 400, "invalid_field", "organisation_id", "give one of 'clinician_id' and 'organisation_id', not both");
+    return;
+  }
+  int rc;
+  if (x.clinician_id) {
+    struct fp_clinician cl;
+    rc = fp_store_clinician_get(c, x.clinician_id, NULL, &cl);
+    if (rc == FP_ENOTFOUND) {
+      fp_reply_error(r, 400, "invalid_field", "clinician_id", "clinician %lld does not exist", (long long)x.clinician_id);
+      return;
+    }
+  } else {
+    struct fp_org o;
+    rc = fp_store_org_get(c, x.organisation_id, &o);
+    if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
+      if (rc == 0) fp_org_clear(&o);
+      fp_reply_error(r, 400, "invalid_field", "organisation_id", "organisation %lld is not a practice; only practices are pool members",
+                     (long long)x.organisation_id);
+      return;
+    }
+    if (rc == 0) fp_org_clear(&o);
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  rc = fp_store_write(&r->app->store, add_tx, &x);
+  if (rc == 1 && x.already) {
+    fp_reply_error(r, 409, "already_member", NULL, "%s %lld is already a member of pool %lld",
+                   x.clinician_id ? "clinician" : "practice", (long long)(x.clinician_id ? x.clinician_id : x.organisation_id),
+                   (long long)p.id);
+    return;
+  }
+  struct fp_pool_member m;
+  if (rc == 0) rc = fp_store_pool_member_get(c, x.id, &m);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, member_json(&m));
+}
+
+struct remove_ctx {
+  struct fp_req *r;
+  struct fp_pool_member m;
+};
+
+static int remove_tx(struct fp_conn *c, void *vctx) {
+  struct remove_ctx *x = vctx;
+  int rc = fp_store_pool_member_delete(c, x->m.id);
+  if (rc) return rc;
+  return audit_json(c, x->r, "pool.member_remove", "pool_member", x->m.id, member_json(&x->m), NULL);
+}
+
+void fp_h_pool_member_remove(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_manage(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can remove members");
+    return;
+  }
+  struct remove_ctx x = {.r = r};
+  int rc = fp_store_pool_member_get(c, r->params[1], &x.m);
+  if (rc == 0 && x.m.pool_id != p.id) rc = FP_ENOTFOUND;
+  if (rc == 0) rc = fp_store_write(&r->app->store, remove_tx, &x);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_empty(r);
+}
+
+/* ---- join requests ---- */
+
+struct join_ctx {
+  struct fp_req *r;
+  int64_t pool_id;
+  const char *message;
+  int64_t id;
+  int refusal;          /* 1 already a member, 2 already asked */
+};
+
+static int join_tx(struct fp_conn *c, void *vctx) {
+  struct join_ctx *x = vctx;
+  bool member = false;
+  int rc = fp_store_pool_has_member(c, x->pool_id, x->r->auth.clinician_id, 0, &member);
+  if (rc) return rc;
+  if (member) {
+    x->refusal = 1;
+    return 1;
+  }
+  rc = fp_store_join_request_insert(c, x->pool_id, x->r->auth.clinician_id, x->message, x->r->now, &x->id);
+  if (rc == FP_ECONFLICT) {
+    x->refusal = 2;
+    return 1;
+  }
+  if (rc) return rc;
+  return audit_json(c, x->r, "join_request.create", "join_request", x->id, NULL,
+                    json_pack("{s:I, s:I, s:s}", "pool_id", (json_int_t)x->pool_id, "clinician_id",
+                              (json_int_t)x->r->auth.clinician_id, "status", "pending"));
+}
+
+void fp_h_join_request_create(struct fp_req *r) {
+  if (!r->auth.clinician_id) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians ask to join pools");
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  struct join_ctx x = {.r = r, .pool_id = p.id};
+  if (r->body_len) {
+    if (fp_req_json_or_respond(r)) return;
+    struct fp_field spec[] = {
+        {"message", FP_F_STRING, false, 0, 500, NULL, &x.message, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  int rc = fp_store_write(&r->app->store, join_tx, &x);
+  if (rc == 1 && x.refusal == 1) {
+    fp_reply_error(r, 409, "already_member", NULL, "you are already a member of pool %lld", (long long)p.id);
+    return;
+  }
+  if (rc == 1 && x.refusal == 2) {
+    fp_reply_error(r, 409, "already_requested", NULL, "you have already asked to join pool %lld", (long long)p.id);
+    return;
+  }
+  struct fp_join_request jr;
+  if (rc == 0) rc = fp_store_join_request_get(c, x.id, &jr);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, join_json(&jr));
+}
+
+static void add_join(const struct fp_join_request *jr, void *ctx) {
+  struct page_state *ps = ctx;
+  json_array_append_new(ps->items, join_json(jr));
+  ps->last_id = jr->id;
+}
+
+void fp_h_join_request_list(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_read_members(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators see its join requests");
+    return;
+  }
+  const char *status = fp_req_query(r, "status");
+  if (status && !one_of(status, JOIN_STATUSES)) {
+    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be pending, accepted, declined or withdrawn");
+    return;
+  }
+  int limit = 50;
+  int64_t after = 0;
+  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  struct page_state ps = {json_array(), 0};
+  bool more = false;
+  int rc = fp_store_join_request_list(c, p.id, status, after, limit, add_join, &ps, &more);
+  reply_page(r, &ps, rc, more);
+}
+
+/*
+ * Loads join request params[0] for answering: 404 when the caller cannot see it, 403 when they can
+ * (the clinician who asked, a commissioner of the pool's ICB) but may not answer, 409 when it is
+ * no longer pending.
+ */
+static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_join_request *jr, struct fp_pool *p) {
+  int rc = c ? fp_store_join_request_get(c, r->params[0], jr) : FP_EIO;
+  if (rc == 0) rc = fp_store_pool_get(c, jr->pool_id, p);
+  if (rc == 0 && !can_manage(&r->auth, p)) {
+    bool sees = can_read_members(&r->auth, p) || (r->auth.clinician_id && r->auth.clinician_id == jr->clinician_id);
+    if (sees) {
+      fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators answer requests to join");
+      return -1;
+    }
+    rc = FP_ENOTFOUND;
+  }
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "join request %lld not found", (long long)r->params[0]);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (strcmp(jr->status, "pending") != 0) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is %s, not pending", (long long)jr->id, jr->status);
+    return -1;
+  }
+  return 0;
+}
+
+struct answer_ctx {
+  struct fp_req *r;
+  const struct fp_join_request *jr;
+  const char *status, *reason;
+  struct add_ctx add;
+};
+
+static int answer_tx(struct fp_conn *c, void *vctx) {
+  struct answer_ctx *x = vctx;
+  int rc = fp_store_join_request_decide(c, x->jr->id, x->status, x->reason, x->r->auth.user_id, x->r->now);
+  if (rc) return rc;
+  if (strcmp(x->status, "accepted") == 0) {
+    /* Already admitted directly in the meantime: accepting still succeeds. */
+    rc = add_member_tx(c, &x->add);
+    if (rc == 1 && x->add.already) rc = 0;
+    if (rc) return rc;
+  }
+  return audit_json(c, x->r, strcmp(x->status, "accepted") == 0 ? "join_request.accept" : "join_request.decline",
+                    "join_request", x->jr->id, json_pack("{s:s}", "status", "pending"),
+                    json_pack("{s:s, s:o}", "status", x->status, "reason", fp_json_str_or_null(x->reason)));
+}
+
+static void answer(struct fp_req *r, const char *status) {
+  const char *reason = NULL;
+  if (strcmp(status, "declined") == 0 && r->body_len) {
+    if (fp_req_json_or_respond(r)) return;
+    struct fp_field spec[] = {
+        {"reason", FP_F_STRING, false, 0, 200, NULL, &reason, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_join_request jr;
+  struct fp_pool p;
+  if (load_join_or_respond(r, c, &jr, &p)) return;
+  struct answer_ctx x = {.r = r, .jr = &jr, .status = status, .reason = reason};
+  x.add.r = r;
+  x.add.pool_id = jr.pool_id;
+  x.add.clinician_id = jr.clinician_id;
+  int rc = fp_store_write(&r->app->store, answer_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is no longer pending", (long long)jr.id);
+    return;
+  }
+  if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = join_json(&jr);
+  if (x.add.id) json_object_set_new(j, "member_id", json_integer(x.add.id));
+  fp_reply_json(r, 200, j);
+}
+
+void fp_h_join_request_accept(struct fp_req *r) { answer(r, "accepted"); }
+void fp_h_join_request_decline(struct fp_req *r) { answer(r, "declined"); }

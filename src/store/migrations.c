@@ -199,6 +199,25 @@ static const char *const migrations[] = {
     "  verified_by INTEGER REFERENCES users(id), verified_at INTEGER,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX passport_checks_clinician ON passport_checks(clinician_id, check_code);",
+
+    /* 3: pool members are deleted, so their ids must never be reused: a stale DELETE of a removed
+     * member must not remove whoever was admitted next (AUTOINCREMENT needs a rebuilt table). */
+    "CREATE TABLE pool_members_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  pool_id INTEGER NOT NULL REFERENCES pools(id),"
+    "  clinician_id INTEGER REFERENCES clinicians(id),"
+    "  organisation_id INTEGER REFERENCES organisations(id),"
+    "  added_by INTEGER REFERENCES users(id),"
+    "  added_at INTEGER NOT NULL,"
+    "  CHECK ((clinician_id IS NULL) <> (organisation_id IS NULL)));"
+    "INSERT INTO pool_members_new (id, pool_id, clinician_id, organisation_id, added_by, added_at)"
+    "  SELECT id, pool_id, clinician_id, organisation_id, added_by, added_at FROM pool_members;"
+    "DROP TABLE pool_members;"
+    "ALTER TABLE pool_members_new RENAME TO pool_members;"
+    "CREATE UNIQUE INDEX pool_members_clinician ON pool_members(pool_id, clinician_id) WHERE clinician_id IS NOT NULL;"
+    "CREATE UNIQUE INDEX pool_members_org ON pool_members(pool_id, organisation_id) WHERE organisation_id IS NOT NULL;"
+    "CREATE INDEX pool_members_by_clinician ON pool_members(clinician_id);"
+    "CREATE INDEX pool_members_by_org ON pool_members(organisation_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "store/members.h"
 
 void fp_org_clear(struct fp_org *o) {
   free(o->profile);
@@ -154,4 +155,100 @@ int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, 
   sqlite3_reset(st);
   if (rc == SQLITE_DONE) return FP_ENOTFOUND;
   return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+/*
+ * The organisations scope sees, as one fixed condition on alias o. Parameters: ?1 all (0/1), ?2
+ * ICB ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the clinician id (0 when none).
+ */
+#define ORG_VISIBLE                                                                                         \
+  "(?1 OR o.icb_id IN (SELECT value FROM json_each(?2)) OR o.id IN (SELECT value FROM json_each(?3))"      \
+  " OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT value FROM json_each(?4)))"     \
+  " OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT value FROM json_each(?4)))"               \
+  " OR o.id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL"                \
+  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
+  " OR (?5 <> 0 AND o.id IN (SELECT p.organisation_id FROM pool_members p JOIN pool_members m"             \
+  "   ON m.pool_id = p.pool_id WHERE m.clinician_id = ?5 AND p.organisation_id IS NOT NULL)))"
+
+static void bind_org_scope(sqlite3_stmt *st, const struct fp_scope *s, struct fp_scope_lists *l) {
+  fp_scope_lists_init(l, s);
+  sqlite3_bind_int(st, 1, s->all);
+  sqlite3_bind_text(st, 2, l->icbs, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, l->practices, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, l->pools, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, s->clinician_id);
+}
+
+int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*cb)(const struct fp_org *o, void *ctx),
+                        void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations o WHERE " ORG_VISIBLE
+                                   " AND (?6 IS NULL OR o.level = ?6) AND (?7 = 0 OR o.parent_id = ?7)"
+                                   " AND o.id > ?8 ORDER BY o.id LIMIT ?9");
+  if (!st) return FP_EIO;
+  struct fp_scope_lists l;
+  bind_org_scope(st, q->scope, &l);
+  fp_db_bind_text(st, 6, q->level);
+  sqlite3_bind_int64(st, 7, q->parent_id);
+  sqlite3_bind_int64(st, 8, q->after_id);
+  sqlite3_bind_int(st, 9, q->limit + 1);
+  int rc, n = 0;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    struct fp_org o;
+    read_org(st, &o);
+    cb(&o, ctx);
+    fp_org_clear(&o);
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM organisations o WHERE " ORG_VISIBLE " AND o.id = ?6");
+  if (!st) return FP_EIO;
+  struct fp_scope_lists l;
+  bind_org_scope(st, scope, &l);
+  sqlite3_bind_int64(st, 6, id);
+  int rc = sqlite3_step(st);
+  *visible = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, ods_code);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {
+  static const char *const sql[] = {
+      "WITH RECURSIVE below(id) AS (SELECT id FROM organisations WHERE parent_id = ?1"
+      " UNION ALL SELECT o.id FROM organisations o JOIN below b ON o.parent_id = b.id)"
+      " UPDATE organisations SET icb_id = ?2 WHERE id IN (SELECT id FROM below)",
+      "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT o.id FROM organisations o JOIN tree t ON o.parent_id = t.id)"
+      " UPDATE shifts SET icb_id = ?2 WHERE practice_id IN (SELECT id FROM tree)",
+      "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION ALL SELECT o.id FROM organisations o JOIN tree t ON o.parent_id = t.id)"
+      " UPDATE pools SET icb_id = ?2 WHERE host_organisation_id IN (SELECT id FROM tree)",
+  };
+  for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+    sqlite3_stmt *st = fp_db_stmt(c, sql[i]);
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    if (icb_id) sqlite3_bind_int64(st, 2, icb_id);
+    else sqlite3_bind_null(st, 2);
+    int rc = fp_db_exec_stmt(st);
+    if (rc) return rc;
+  }
+  return 0;
 }

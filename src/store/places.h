@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/scope.h"
 
 struct fp_org {
   int64_t id;
@@ -41,6 +42,33 @@ int fp_store_org_update(struct fp_conn *c, const struct fp_org *o);
  */
 int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
                       void (*cb)(const struct fp_org *o, void *ctx), void *ctx);
+
+/*
+ * What a caller may see of organisations (struct fp_scope): a system administrator all; a
+ * commissioner those in their ICBs; a pool administrator the pool's host, its member practices and
+ * the organisations of the pool's ICB (to find practices to admit); a practice manager their
+ * practices; a clinician the practices in their pools.
+ */
+struct fp_org_query {
+  const struct fp_scope *scope;
+  const char *level;       /* NULL: any */
+  int64_t parent_id;       /* 0: any */
+  int limit;
+  int64_t after_id;
+};
+/* Lists in id order; *more is set when rows follow the last one given to cb. */
+int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*cb)(const struct fp_org *o, void *ctx),
+                        void *ctx, bool *more);
+/* Whether scope sees organisation id (false for one that does not exist). */
+int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible);
+/* The id of the organisation with this ODS code at any level; FP_ENOTFOUND when none. */
+int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id);
+/*
+ * After an organisation moved to another ICB: sets icb_id on every organisation below it, and on
+ * the shifts and hosted pools of it and of everything below it. (The organisation's own row is the
+ * caller's, through fp_store_org_update.)
+ */
+int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id);
 
 /* Postcodes (normalised "LS1 4AP"). get: FP_ENOTFOUND when unknown. */
 int fp_store_postcode_put(struct fp_conn *c, const char *postcode, double lat, double lon);

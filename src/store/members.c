@@ -1,0 +1,510 @@
+/* Clinicians, pools, members, join requests, custom roles and the user list. See members.h. */
+#include "store/members.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static void ids_json(char *buf, size_t len, const int64_t *ids, int n) {
+  size_t used = 0;
+  buf[used++] = '[';
+  for (int i = 0; i < n; i++) {
+    int w = snprintf(buf + used, len - used, "%s%lld", i ? "," : "", (long long)ids[i]);
+    if (w < 0 || (size_t)w >= len - used - 1) break;
+    used += (size_t)w;
+  }
+  buf[used++] = ']';
+  buf[used] = 0;
+}
+
+void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s) {
+  ids_json(l->icbs, sizeof l->icbs, s->icbs, s->n_icbs);
+  ids_json(l->practices, sizeof l->practices, s->practices, s->n_practices);
+  ids_json(l->pools, sizeof l->pools, s->pools, s->n_pools);
+}
+
+/* Finishes a list: steps st, handing up to limit rows to read_cb, and sets *more. */
+static int step_page(sqlite3_stmt *st, int limit, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx, bool *more) {
+  int rc, n = 0;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    row(st, ctx);
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+/* Steps a single-row statement into row(); FP_ENOTFOUND when there is none. */
+static int step_one(sqlite3_stmt *st, void (*row)(sqlite3_stmt *st, void *out), void *out) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) row(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_text(st, i, s && *s ? s : NULL); }
+
+/* ---- clinicians ---- */
+
+#define CLIN_COLS                                                                                           \
+  "cl.id, cl.user_id, u.name, u.email, u.active, cl.profession, COALESCE(cl.registration_number,''),"     \
+  " COALESCE(cl.home_postcode,''), COALESCE(cl.travel_radius_km,0), COALESCE(cl.phone,''), cl.created_at"
+#define CLIN_FROM " FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+
+/*
+ * The clinicians scope sees, as one fixed condition on alias cl. Parameters: ?1 all (0/1), ?2 ICB
+ * ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the caller's own clinician id (0 when none).
+ */
+#define CLIN_VISIBLE                                                                                        \
+  "(?1 OR cl.id = ?5"                                                                                       \
+  " OR cl.id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"                     \
+  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
+  " OR cl.id IN (SELECT clinician_id FROM join_requests WHERE pool_id IN (SELECT value FROM json_each(?4)))" \
+  " OR cl.id IN (SELECT m.clinician_id FROM pool_members m JOIN pools p ON p.id = m.pool_id"               \
+  "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT value FROM json_each(?2)))"                  \
+  " OR cl.id IN (SELECT a.clinician_id FROM applications a JOIN shifts s ON s.id = a.shift_id"             \
+  "   WHERE s.practice_id IN (SELECT value FROM json_each(?3)))"                                            \
+  " OR cl.id IN (SELECT clinician_id FROM bookings WHERE practice_id IN (SELECT value FROM json_each(?3))))"
+
+static void bind_clin_scope(sqlite3_stmt *st, const struct fp_scope *s, struct fp_scope_lists *l) {
+  fp_scope_lists_init(l, s);
+  sqlite3_bind_int(st, 1, s->all);
+  sqlite3_bind_text(st, 2, l->icbs, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, l->practices, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, l->pools, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, s->clinician_id);
+}
+
+static void read_clinician(sqlite3_stmt *st, void *out) {
+  struct fp_clinician *cl = out;
+  memset(cl, 0, sizeof *cl);
+  cl->id = sqlite3_column_int64(st, 0);
+  cl->user_id = sqlite3_column_int64(st, 1);
+  fp_db_col_copy(st, 2, cl->name, sizeof cl->name);
+  fp_db_col_copy(st, 3, cl->email, sizeof cl->email);
+  cl->active = sqlite3_column_int(st, 4) != 0;
+  fp_db_col_copy(st, 5, cl->profession, sizeof cl->profession);
+  fp_db_col_copy(st, 6, cl->registration_number, sizeof cl->registration_number);
+  fp_db_col_copy(st, 7, cl->home_postcode, sizeof cl->home_postcode);
+  cl->travel_radius_km = sqlite3_column_int64(st, 8);
+  fp_db_col_copy(st, 9, cl->phone, sizeof cl->phone);
+  cl->created_at = sqlite3_column_int64(st, 10);
+}
+
+int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, cl->user_id);
+  fp_db_bind_text(st, 2, cl->profession);
+  bind_opt_text(st, 3, cl->registration_number);
+  bind_opt_text(st, 4, cl->home_postcode);
+  sqlite3_bind_int64(st, 5, cl->travel_radius_km);
+  bind_opt_text(st, 6, cl->phone);
+  sqlite3_bind_int64(st, 7, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_clinician *out) {
+  if (!scope) {
+    sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    return step_one(st, read_clinician, out);
+  }
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
+  if (!st) return FP_EIO;
+  struct fp_scope_lists l;
+  bind_clin_scope(st, scope, &l);
+  sqlite3_bind_int64(st, 6, id);
+  return step_one(st, read_clinician, out);
+}
+
+struct clin_cb {
+  void (*cb)(const struct fp_clinician *cl, void *ctx);
+  void *ctx;
+};
+
+static void clin_row(sqlite3_stmt *st, void *vctx) {
+  struct clin_cb *x = vctx;
+  struct fp_clinician cl;
+  read_clinician(st, &cl);
+  x->cb(&cl, x->ctx);
+}
+
+int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query *q,
+                              void (*cb)(const struct fp_clinician *cl, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE
+      " AND (?6 = 0 OR cl.id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?6 AND clinician_id IS NOT NULL))"
+      " AND (?7 IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
+  if (!st) return FP_EIO;
+  struct fp_scope_lists l;
+  bind_clin_scope(st, q->scope, &l);
+  sqlite3_bind_int64(st, 6, q->pool_id);
+  fp_db_bind_text(st, 7, q->profession);
+  sqlite3_bind_int64(st, 8, q->after_id);
+  sqlite3_bind_int(st, 9, q->limit + 1);
+  struct clin_cb x = {cb, ctx};
+  return step_page(st, q->limit, clin_row, &x, more);
+}
+
+/* ---- pools ---- */
+
+#define POOL_COLS                                                                                           \
+  "p.id, p.name, p.host_organisation_id, COALESCE(p.icb_id,0), o.name, p.hourly_rate_pence,"               \
+  " p.session_rate_pence, p.created_at"
+#define POOL_FROM " FROM pools p JOIN organisations o ON o.id = p.host_organisation_id"
+
+static void read_pool(sqlite3_stmt *st, void *out) {
+  struct fp_pool *p = out;
+  memset(p, 0, sizeof *p);
+  p->id = sqlite3_column_int64(st, 0);
+  fp_db_col_copy(st, 1, p->name, sizeof p->name);
+  p->host_organisation_id = sqlite3_column_int64(st, 2);
+  p->icb_id = sqlite3_column_int64(st, 3);
+  fp_db_col_copy(st, 4, p->host_name, sizeof p->host_name);
+  p->hourly_rate_pence = sqlite3_column_int64(st, 5);
+  p->session_rate_pence = sqlite3_column_int64(st, 6);
+  p->created_at = sqlite3_column_int64(st, 7);
+}
+
+int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
+      " SELECT ?2, o.id, o.icb_id, ?3, ?4, ?5 FROM organisations o WHERE o.id = ?1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, p->host_organisation_id);
+  fp_db_bind_text(st, 2, p->name);
+  sqlite3_bind_int64(st, 3, p->hourly_rate_pence);
+  sqlite3_bind_int64(st, 4, p->session_rate_pence);
+  sqlite3_bind_int64(st, 5, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  *id = sqlite3_last_insert_rowid(c->db);
+  return 0;
+}
+
+static void read_pool_counted(sqlite3_stmt *st, void *out) {
+  struct fp_pool *p = out;
+  read_pool(st, p);
+  p->n_clinicians = sqlite3_column_int64(st, 8);
+  p->n_practices = sqlite3_column_int64(st, 9);
+  p->n_pending_requests = sqlite3_column_int64(st, 10);
+}
+
+int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT " POOL_COLS ","
+      " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND clinician_id IS NOT NULL),"
+      " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND organisation_id IS NOT NULL),"
+      " (SELECT COUNT(*) FROM join_requests WHERE pool_id = p.id AND status = 'pending')" POOL_FROM
+      " WHERE p.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  return step_one(st, read_pool_counted, out);
+}
+
+struct pool_cb {
+  void (*cb)(const struct fp_pool *p, void *ctx);
+  void *ctx;
+};
+
+static void pool_row(sqlite3_stmt *st, void *vctx) {
+  struct pool_cb *x = vctx;
+  struct fp_pool p;
+  read_pool(st, &p);
+  x->cb(&p, x->ctx);
+}
+
+int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
+                       void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT " POOL_COLS POOL_FROM " WHERE (?1 = 0 OR p.id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ?1))"
+      " AND p.id > ?2 ORDER BY p.id LIMIT ?3");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, after_id);
+  sqlite3_bind_int(st, 3, limit + 1);
+  struct pool_cb x = {cb, ctx};
+  return step_page(st, limit, pool_row, &x, more);
+}
+
+/* ---- pool members ---- */
+
+#define MEMBER_COLS                                                                                         \
+  "m.id, m.pool_id, COALESCE(m.clinician_id,0), COALESCE(m.organisation_id,0), COALESCE(u.name, o.name, ''),"\
+  " COALESCE(cl.profession, o.ods_code, ''), COALESCE(m.added_by,0), m.added_at"
+#define MEMBER_FROM                                                                                         \
+  " FROM pool_members m LEFT JOIN clinicians cl ON cl.id = m.clinician_id LEFT JOIN users u ON u.id = cl.user_id" \
+  " LEFT JOIN organisations o ON o.id = m.organisation_id"
+
+static void read_member(sqlite3_stmt *st, void *out) {
+  struct fp_pool_member *m = out;
+  memset(m, 0, sizeof *m);
+  m->id = sqlite3_column_int64(st, 0);
+  m->pool_id = sqlite3_column_int64(st, 1);
+  m->clinician_id = sqlite3_column_int64(st, 2);
+  m->organisation_id = sqlite3_column_int64(st, 3);
+  fp_db_col_copy(st, 4, m->name, sizeof m->name);
+  fp_db_col_copy(st, 5, m->detail, sizeof m->detail);
+  m->added_by = sqlite3_column_int64(st, 6);
+  m->added_at = sqlite3_column_int64(st, 7);
+}
+
+int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                                int64_t actor, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  if (clinician_id) sqlite3_bind_int64(st, 2, clinician_id);
+  else sqlite3_bind_null(st, 2);
+  if (organisation_id) sqlite3_bind_int64(st, 3, organisation_id);
+  else sqlite3_bind_null(st, 3);
+  if (actor) sqlite3_bind_int64(st, 4, actor);
+  else sqlite3_bind_null(st, 4);
+  sqlite3_bind_int64(st, 5, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  return step_one(st, read_member, out);
+}
+
+int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM pool_members WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  return rc;
+}
+
+int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                             bool *member) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
+                                   " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  sqlite3_bind_int64(st, 2, clinician_id);
+  sqlite3_bind_int64(st, 3, organisation_id);
+  int rc = sqlite3_step(st);
+  *member = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+struct member_cb {
+  void (*cb)(const struct fp_pool_member *m, void *ctx);
+  void *ctx;
+};
+
+static void member_row(sqlite3_stmt *st, void *vctx) {
+  struct member_cb *x = vctx;
+  struct fp_pool_member m;
+  read_member(st, &m);
+  x->cb(&m, x->ctx);
+}
+
+int fp_store_pool_member_list(struct fp_conn *c, int64_t pool_id, const char *kind, int64_t after_id, int limit,
+                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.pool_id = ?1"
+      " AND (?2 IS NULL OR (?2 = 'clinician' AND m.clinician_id IS NOT NULL)"
+      "      OR (?2 = 'organisation' AND m.organisation_id IS NOT NULL))"
+      " AND m.id > ?3 ORDER BY m.id LIMIT ?4");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  fp_db_bind_text(st, 2, kind);
+  sqlite3_bind_int64(st, 3, after_id);
+  sqlite3_bind_int(st, 4, limit + 1);
+  struct member_cb x = {cb, ctx};
+  return step_page(st, limit, member_row, &x, more);
+}
+
+/* ---- join requests ---- */
+
+#define JOIN_COLS                                                                                           \
+  "j.id, j.pool_id, j.clinician_id, j.status, COALESCE(j.message,''), j.created_at, COALESCE(j.decided_at,0),"\
+  " COALESCE(j.decided_by,0), COALESCE(j.reason,''), p.name, COALESCE(p.icb_id,0), u.name, cl.profession,"  \
+  " COALESCE(cl.registration_number,'')"
+#define JOIN_FROM                                                                                           \
+  " FROM join_requests j JOIN pools p ON p.id = j.pool_id JOIN clinicians cl ON cl.id = j.clinician_id"    \
+  " JOIN users u ON u.id = cl.user_id"
+
+static void read_join(sqlite3_stmt *st, void *out) {
+  struct fp_join_request *j = out;
+  memset(j, 0, sizeof *j);
+  j->id = sqlite3_column_int64(st, 0);
+  j->pool_id = sqlite3_column_int64(st, 1);
+  j->clinician_id = sqlite3_column_int64(st, 2);
+  fp_db_col_copy(st, 3, j->status, sizeof j->status);
+  fp_db_col_copy(st, 4, j->message, sizeof j->message);
+  j->created_at = sqlite3_column_int64(st, 5);
+  j->decided_at = sqlite3_column_int64(st, 6);
+  j->decided_by = sqlite3_column_int64(st, 7);
+  fp_db_col_copy(st, 8, j->reason, sizeof j->reason);
+  fp_db_col_copy(st, 9, j->pool_name, sizeof j->pool_name);
+  j->pool_icb_id = sqlite3_column_int64(st, 10);
+  fp_db_col_copy(st, 11, j->clinician_name, sizeof j->clinician_name);
+  fp_db_col_copy(st, 12, j->profession, sizeof j->profession);
+  fp_db_col_copy(st, 13, j->registration_number, sizeof j->registration_number);
+}
+
+int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, const char *message,
+                                 int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at) VALUES (?, ?, 'pending', ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  sqlite3_bind_int64(st, 2, clinician_id);
+  bind_opt_text(st, 3, message);
+  sqlite3_bind_int64(st, 4, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_request *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  return step_one(st, read_join, out);
+}
+
+int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
+                                 int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                                   " WHERE id = ? AND status = 'pending'");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, status);
+  bind_opt_text(st, 2, reason);
+  sqlite3_bind_int64(st, 3, now);
+  if (actor) sqlite3_bind_int64(st, 4, actor);
+  else sqlite3_bind_null(st, 4);
+  sqlite3_bind_int64(st, 5, id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  return rc;
+}
+
+int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
+                                         int64_t now, int64_t *id) {
+  *id = 0;
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  sqlite3_bind_int64(st, 2, clinician_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+  if (!*id) return 0;
+  return fp_store_join_request_decide(c, *id, "accepted", NULL, actor, now);
+}
+
+struct join_cb {
+  void (*cb)(const struct fp_join_request *j, void *ctx);
+  void *ctx;
+};
+
+static void join_row(sqlite3_stmt *st, void *vctx) {
+  struct join_cb *x = vctx;
+  struct fp_join_request j;
+  read_join(st, &j);
+  x->cb(&j, x->ctx);
+}
+
+int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *status, int64_t after_id, int limit,
+                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.pool_id = ?1 AND (?2 IS NULL OR j.status = ?2)"
+                                   " AND j.id > ?3 ORDER BY j.id LIMIT ?4");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  fp_db_bind_text(st, 2, status);
+  sqlite3_bind_int64(st, 3, after_id);
+  sqlite3_bind_int(st, 4, limit + 1);
+  struct join_cb x = {cb, ctx};
+  return step_page(st, limit, join_row, &x, more);
+}
+
+/* ---- custom roles ---- */
+
+int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, const char *name, int64_t pool_id, void *ctx),
+                              void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT code, name, COALESCE(pool_id,0) FROM roles_custom ORDER BY code");
+  if (!st) return FP_EIO;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char code[48], name[201];
+    fp_db_col_copy(st, 0, code, sizeof code);
+    fp_db_col_copy(st, 1, name, sizeof name);
+    cb(code, name, sqlite3_column_int64(st, 2), ctx);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exists) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, code);
+  int rc = sqlite3_step(st);
+  *exists = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+/* ---- users ---- */
+
+struct user_cb {
+  void (*cb)(const struct fp_user *u, void *ctx);
+  void *ctx;
+};
+
+static void user_row(sqlite3_stmt *st, void *vctx) {
+  struct user_cb *x = vctx;
+  struct fp_user u;
+  memset(&u, 0, sizeof u);
+  u.id = sqlite3_column_int64(st, 0);
+  fp_db_col_copy(st, 1, u.email, sizeof u.email);
+  fp_db_col_copy(st, 2, u.name, sizeof u.name);
+  u.active = sqlite3_column_int(st, 3) != 0;
+  u.created_at = sqlite3_column_int64(st, 4);
+  x->cb(&u, x->ctx);
+}
+
+int fp_store_user_list(struct fp_conn *c, int64_t after_id, int limit, void (*cb)(const struct fp_user *u, void *ctx),
+                       void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, active, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, after_id);
+  sqlite3_bind_int(st, 2, limit + 1);
+  struct user_cb x = {cb, ctx};
+  return step_page(st, limit, user_row, &x, more);
+}
+
+int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET name = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, name);
+  sqlite3_bind_int64(st, 2, user_id);
+  return fp_db_exec_stmt(st);
+}

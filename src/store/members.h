@@ -1,0 +1,159 @@
+/*
+ * members.h - clinicians, pools, pool members, join requests, custom roles and the user list, in
+ * the store; and who may see which clinician.
+ *
+ * A caller sees a clinician when any of their roles grants it (struct fp_scope): a system
+ * administrator every clinician; a pool administrator the members of their pools and those who
+ * asked to join them; a commissioner the members of pools hosted inside their ICBs; a practice
+ * manager the clinicians who applied for or booked their practices' shifts; a clinician themself.
+ *
+ * Visibility is written as fixed SQL with the scope's id lists bound as JSON arrays (json_each),
+ * so that one statement text serves every caller and the statement cache stays small.
+ * Depends on store/db.h and store/scope.h; never on HTTP or JSON libraries.
+ */
+#ifndef FP_STORE_MEMBERS_H
+#define FP_STORE_MEMBERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/accounts.h"
+#include "store/db.h"
+#include "store/scope.h"
+
+/* The NHS guidance's indicative pool rates, in pence: per hour and per session. */
+#define FP_POOL_DEFAULT_HOURLY_PENCE 7757
+#define FP_POOL_DEFAULT_SESSION_PENCE 32321
+
+/*
+ * The scope's id lists as JSON array text ("[1,2]"), bound into the fixed visibility SQL.
+ * Filled by fp_scope_lists_init.
+ */
+struct fp_scope_lists {
+  char icbs[FP_SCOPE_MAX * 21 + 3];
+  char practices[FP_SCOPE_MAX * 21 + 3];
+  char pools[FP_SCOPE_MAX * 21 + 3];
+};
+void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s);
+
+/* ---- clinicians ---- */
+
+struct fp_clinician {
+  int64_t id, user_id;
+  char name[201];
+  char email[256];
+  bool active;                   /* the user account's */
+  char profession[48];
+  char registration_number[33];  /* "" when the profession has no regulator */
+  char home_postcode[9];
+  int64_t travel_radius_km;
+  char phone[41];
+  int64_t created_at;
+};
+
+/* Inserts the clinician row of an existing user; *id receives the clinician id. */
+int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id);
+/* The clinician if scope sees them (NULL scope: any). FP_ENOTFOUND otherwise. */
+int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_clinician *out);
+
+struct fp_clinician_query {
+  const struct fp_scope *scope;
+  int64_t pool_id;               /* 0: any; else members of this pool */
+  const char *profession;        /* NULL: any */
+  int limit;
+  int64_t after_id;
+};
+/* Lists in id order; *more is set when rows follow the last one given to cb. */
+int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query *q,
+                              void (*cb)(const struct fp_clinician *cl, void *ctx), void *ctx, bool *more);
+
+/* ---- pools ---- */
+
+struct fp_pool {
+  int64_t id;
+  char name[201];
+  int64_t host_organisation_id;
+  int64_t icb_id;                /* the host's ICB, 0 when it has none */
+  char host_name[201];
+  int64_t hourly_rate_pence, session_rate_pence;
+  int64_t created_at;
+  /* Filled by fp_store_pool_get only. */
+  int64_t n_clinicians, n_practices, n_pending_requests;
+};
+
+/* Inserts p (icb_id is taken from the host); *id receives the id. */
+int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id);
+/* The pool with its member counts. FP_ENOTFOUND when there is none. */
+int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out);
+/* Pools in id order after after_id; with clinician_id not 0, only the pools that clinician belongs to. */
+int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
+                       void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more);
+
+/* ---- pool members ---- */
+
+struct fp_pool_member {
+  int64_t id, pool_id;
+  int64_t clinician_id;          /* exactly one of these two is set */
+  int64_t organisation_id;
+  char name[201];                /* the clinician's or the organisation's */
+  char detail[48];               /* the clinician's profession or the organisation's ODS code */
+  int64_t added_by, added_at;
+};
+
+/* Adds a member (clinician_id or organisation_id, the other 0). FP_ECONFLICT when already a member. */
+int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                                int64_t actor, int64_t now, int64_t *id);
+int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out);
+int fp_store_pool_member_delete(struct fp_conn *c, int64_t id);
+/* Whether the clinician (or, with clinician_id 0, the organisation) is a member of the pool. */
+int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                             bool *member);
+/* Members of a pool in id order; kind "clinician", "organisation" or NULL for both. */
+int fp_store_pool_member_list(struct fp_conn *c, int64_t pool_id, const char *kind, int64_t after_id, int limit,
+                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more);
+
+/* ---- join requests ---- */
+
+struct fp_join_request {
+  int64_t id, pool_id, clinician_id;
+  char status[12];               /* pending, accepted, declined, withdrawn */
+  char message[501];
+  int64_t created_at, decided_at, decided_by;
+  char reason[201];
+  /* Joined. */
+  char pool_name[201];
+  int64_t pool_icb_id;
+  char clinician_name[201];
+  char profession[48];
+  char registration_number[33];
+};
+
+/* FP_ECONFLICT when the clinician already has a pending request to the pool. */
+int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, const char *message,
+                                 int64_t now, int64_t *id);
+int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_request *out);
+/* Sets the status (and reason) of a pending request; FP_ECONFLICT when it is not pending. */
+int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
+                                 int64_t now);
+/* Marks the clinician's pending request to the pool (if any) accepted; *id receives its id or 0. */
+int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
+                                         int64_t now, int64_t *id);
+/* A pool's requests in id order, optionally of one status. */
+int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *status, int64_t after_id, int limit,
+                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more);
+
+/* ---- custom roles ---- */
+
+/* Calls cb for each custom role a pool added (code, name, pool id or 0), in code order. */
+int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, const char *name, int64_t pool_id, void *ctx),
+                              void *ctx);
+int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exists);
+
+/* ---- users ---- */
+
+/* Users in id order after after_id (password hashes are not read). */
+int fp_store_user_list(struct fp_conn *c, int64_t after_id, int limit, void (*cb)(const struct fp_user *u, void *ctx),
+                       void *ctx, bool *more);
+int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name);
+
+#endif
