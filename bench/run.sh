@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The flexpool benchmark: a Release build, a demo scaled to $SHIFTS shifts, and wrk (from Debian)
+# against GET /healthz (the server's own floor), shift search (limit=20 with role, dates and
+# distance filters, as a signed-in GP) and booking (distinct clinicians booking distinct shifts;
+# only 201s count). Prints a Markdown table for docs/PERFORMANCE.md; raw wrk output goes to
+# bench/results/. Not a test: nothing here asserts a time.
+#
+#   bash bench/run.sh            # 100,000 shifts, 10 s a run, 32 connections, 2 wrk threads
+#   SHIFTS=200000 DURATION=20 CONNECTIONS=64 bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHIFTS=${SHIFTS:-100000}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+WRK_THREADS=${WRK_THREADS:-2}
+SERVER_THREADS=${SERVER_THREADS:-8}
+BUILD=${BUILD:-build-bench}
+OUT=bench/results
+mkdir -p "$OUT"
+
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" -j "$(nproc)" --target flexpool >/dev/null
+
+data=$(mktemp -d /tmp/flexpool-bench-XXXXXX)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$data"' EXIT
+start_load=$(date +%s.%N)
+"$BUILD/flexpool" demo --data-dir "$data" --shifts "$SHIFTS" >/dev/null
+load_s=$(echo "$(date +%s.%N) - $start_load" | bc)
+
+"$BUILD/flexpool" serve --data-dir "$data" --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$data/stdout" 2>"$data/stderr" &
+server_pid=$!
+for _ in $(seq 100); do grep -q listening "$data/stdout" 2>/dev/null && break; sleep 0.1; done
+base=$(grep -o 'http://[0-9.:]*' "$data/stdout")
+
+login() {
+  curl -sf -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"flexpool-demo\"}" \
+    "$base/api/v1/sessions" | sed -E 's/.*"token":"([^"]+)".*/\1/'
+}
+
+# Booking targets: open GP shifts of the demo pool in the future, at most one per clinician per
+# UK day, so that no two bookings of one clinician can overlap.
+now=$(date -u +%s)
+sqlite3 "$data/flexpool.db" "
+  WITH open AS (
+    SELECT s.id, date(s.starts_at, 'unixepoch') AS day,
+           ROW_NUMBER() OVER (PARTITION BY date(s.starts_at, 'unixepoch') ORDER BY s.id) AS n
+    FROM shifts s
+    WHERE s.status = 'open' AND s.role = 'gp' AND s.booking_mode = 'instant' AND s.starts_at > $now + 3600
+      AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL))
+  SELECT id, n FROM open WHERE n <= 100 ORDER BY day, n;" >"$data/targets"
+declare -A tok
+for n in $(seq 1 100); do
+  e=$(printf 'clinician%03d@demo.flexpool.test' "$n")
+  tok[$n]=$(login "$e")
+done
+while read -r line; do
+  id=${line%%|*}; n=${line##*|}
+  echo "$id ${tok[$n]}"
+done <"$data/targets" >"$OUT/booking-targets.txt"
+targets=$(wc -l <"$OUT/booking-targets.txt")
+
+gp=${tok[1]}
+from=$(date -u -d '+1 day' +%Y-%m-%d)
+to=$(date -u -d '+15 days' +%Y-%m-%d)
+search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to&near_postcode=LS1%204AP&radius_km=25"
+plain_search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to"
+curl -sf -H "Authorization: Bearer $gp" "$base$search_path" | grep -q '"items":\[{' || {
+  echo "bench: the search returns nothing; check the demo data" >&2; exit 1; }
+
+run_wrk() { # name, script, path
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$2" "$base$3" >"$OUT/$1.txt" 2>&1
+}
+export FP_TOKEN=$gp FP_TARGETS="$OUT/booking-targets.txt" WRK_THREADS
+run_wrk healthz bench/get.lua /healthz
+run_wrk search bench/get.lua "$search_path"
+run_wrk search-no-distance bench/get.lua "$plain_search_path"
+run_wrk booking bench/booking.lua /
+
+rps() { awk '/^Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' "$OUT/$1.txt"; }
+created=$(awk '/^created / {print $2}' "$OUT/booking.txt")
+created_rps=$(awk '/^created_per_sec / {print $2}' "$OUT/booking.txt")
+ratio=$(echo "scale=2; $(rps search) / $(rps healthz)" | bc)
+ratio2=$(echo "scale=2; $(rps search-no-distance) / $(rps healthz)" | bc)
+
+cat <<REPORT
+Benchmark: $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB
+Demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s on the same machine
+
+| request | requests/s | p50 | p99 | ratio to /healthz |
+|---|---|---|---|---|
+| GET /healthz | $(rps healthz) | $(pct healthz 50%) | $(pct healthz 99%) | 1.00 |
+| shift search, limit=20, role + dates + distance | $(rps search) | $(pct search 50%) | $(pct search 99%) | $ratio |
+| shift search, limit=20, role + dates | $(rps search-no-distance) | $(pct search-no-distance 50%) | $(pct search-no-distance 99%) | $ratio2 |
+| booking (201s only: $created of $targets targets) | $created_rps | $(pct booking 50%) | $(pct booking 99%) | |
+REPORT
