@@ -23,6 +23,7 @@ struct fp_config {
   int login_max_per_address;  /* failed sign-ins per address per window, default 50 */
   int login_window_seconds;   /* default 900 */
   int session_idle_seconds;   /* default 1800 */
+  int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
 };
 
 struct fp_app {

@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "app/postcodes.h"
+#include "app/sweeper.h"
 #include "core/error.h"
 #include "core/validate.h"
 #include "http/auth.h"
@@ -33,6 +34,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->login_max_per_address = 50;
   cfg->login_window_seconds = 900;
   cfg->session_idle_seconds = 1800;
+  cfg->upkeep_interval_seconds = 600;
 }
 
 static int int_arg(const char *name, const char *v, int min, int max, int *out) {
@@ -83,6 +85,9 @@ int fp_cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--login-window") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.login_window_seconds)) return 2;
       i++;
+    } else if (strcmp(a, "--upkeep-interval") == 0) {
+      if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;
+      i++;
     } else if (strcmp(a, "--session-idle") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.session_idle_seconds)) return 2;
       i++;
@@ -115,6 +120,8 @@ int fp_cli_serve(int argc, char **argv) {
     fp_store_release(&app.store);
     return 1;
   }
+  struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
+  if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
   char host[256];
   snprintf(host, sizeof host, "%s", app.cfg.listen);
   char *colon = strrchr(host, ':');
@@ -129,6 +136,7 @@ int fp_cli_serve(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   while (!stop_requested) pause();
   fprintf(stderr, "flexpool: stopping\n");
+  fp_sweeper_stop(sweeper);
   fp_server_stop(srv);
   fp_store_release(&app.store);
   return 0;

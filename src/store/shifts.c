@@ -224,3 +224,21 @@ int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practi
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
+
+int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
+  /* Audit first, while the rows still say 'booked'. */
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+      " SELECT ?1, NULL, 'shift.complete', 'shift', id, '{\"status\":\"booked\"}', '{\"status\":\"completed\"}'"
+      " FROM shifts WHERE status = 'booked' AND ends_at <= ?1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  st = fp_db_stmt(c, "UPDATE shifts SET status = 'completed', updated_at = ?1 WHERE status = 'booked' AND ends_at <= ?1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  rc = fp_db_exec_stmt(st);
+  if (rc == 0) *n = sqlite3_changes(c->db);
+  return rc;
+}

@@ -60,6 +60,8 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
 int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out);
 /* Writes the editable fields and status back. */
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now);
+/* Booked shifts that have ended become completed (the sweeper calls this). *n receives the count. */
+int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n);
 /* A new series id (one more than the largest). */
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id);
 /*

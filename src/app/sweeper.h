@@ -1,0 +1,25 @@
+/*
+ * sweeper.h - the server's background upkeep: one thread that wakes at start-up and then every
+ * interval and runs each registered step in its own store transaction (booked shifts that have
+ * ended become completed; other modules add their own steps, such as passport expiry).
+ */
+#ifndef FP_APP_SWEEPER_H
+#define FP_APP_SWEEPER_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct fp_sweeper;
+
+/* One upkeep step: runs inside a write transaction at `now`; returns 0 or an FP_E* code. */
+typedef int (*fp_sweep_fn)(struct fp_conn *c, int64_t now, void *ctx);
+
+/* Starts the thread; interval in seconds. NULL on failure. */
+struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds);
+/* Adds a step (at most 16); call before or after start. */
+void fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx);
+/* Stops the thread and frees it. */
+void fp_sweeper_stop(struct fp_sweeper *s);
+
+#endif
