@@ -1,0 +1,79 @@
+/* The marketplace tests' world. See world.h. */
+#include "world.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+static long long org(struct fpt_world *w, const char *level, const char *ods, const char *name, long long parent,
+                     const char *postcode) {
+  json_t *j;
+  if (parent)
+    j = fpt_call(w->srv, w->admin, "POST", "/api/v1/organisations", 201, "{s:s, s:s, s:s, s:I, s:s, s:s}", "level",
+                 level, "ods_code", ods, "name", name, "parent_id", (json_int_t)parent, "postcode", postcode, "address",
+                 "1 Test Street, Leeds");
+  else
+    j = fpt_call(w->srv, w->admin, "POST", "/api/v1/organisations", 201, "{s:s, s:s, s:s}", "level", level,
+                 "ods_code", ods, "name", name);
+  return fpt_int(j, "id");
+}
+
+static const char *user(struct fpt_world *w, const char *email, const char *role, long long org_id, long long pool,
+                        long long *user_id) {
+  json_t *j;
+  if (pool)
+    j = fpt_call(w->srv, w->admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name",
+                 email, "role", role, "pool_id", (json_int_t)pool, "password", "test-password-1");
+  else
+    j = fpt_call(w->srv, w->admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name",
+                 email, "role", role, "organisation_id", (json_int_t)org_id, "password", "test-password-1");
+  if (user_id) *user_id = fpt_int(json_object_get(j, "user"), "id");
+  return fpt_login(w->srv, email, "test-password-1");
+}
+
+void fpt_world_build(struct fpt_world *w, struct fpt_server *srv) {
+  memset(w, 0, sizeof *w);
+  w->srv = srv;
+  w->admin = fpt_bootstrap_admin(srv);
+  w->icb = org(w, "icb", "QWO", "NHS Test ICB", 0, NULL);
+  w->other_icb = org(w, "icb", "QHM", "NHS Other ICB", 0, NULL);
+  w->place = org(w, "place", "15F", "Leeds", w->icb, "LS1 4AP");
+  w->pcn = org(w, "pcn", "U12345", "Leeds Central PCN", w->place, "LS1 4AP");
+  w->practice1 = org(w, "practice", "B86001", "Park Lane Surgery", w->pcn, "LS1 4AP");
+  w->practice2 = org(w, "practice", "B86002", "Hill Top Medical Centre", w->pcn, "LS6 2QB");
+  json_t *p = fpt_call(srv, w->admin, "POST", "/api/v1/pools", 201, "{s:s, s:I}", "name", "Test GP Pool",
+                       "host_organisation_id", (json_int_t)w->icb);
+  w->pool = fpt_int(p, "id");
+  fpt_call(srv, w->admin, "POST", fpt_str("/api/v1/pools/%lld/members", w->pool), 201, "{s:I}", "organisation_id",
+           (json_int_t)w->practice1);
+  w->commissioner = user(w, "icb@t.test", "commissioner", w->icb, 0, NULL);
+  w->pool_admin = user(w, "pool@t.test", "pool_admin", 0, w->pool, NULL);
+  w->pm1 = user(w, "pm1@t.test", "practice_manager", w->practice1, 0, &w->pm1_user);
+  w->pm2 = user(w, "pm2@t.test", "practice_manager", w->practice2, 0, NULL);
+}
+
+const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
+                                bool in_pool, long long *clinician_id) {
+  json_t *j = fpt_call(w->srv, NULL, "POST", "/api/v1/clinicians", 201, "{s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                       "name", email, "email", email, "password", "clinician-pw-1", "profession", profession,
+                       "registration_number", regnum, "home_postcode", "LS1 4AP", "travel_radius_km", 20);
+  long long id = fpt_int(j, "id");
+  if (clinician_id) *clinician_id = id;
+  if (in_pool)
+    fpt_call(w->srv, w->pool_admin, "POST", fpt_str("/api/v1/pools/%lld/members", w->pool), 201, "{s:I}",
+             "clinician_id", (json_int_t)id);
+  return fpt_login(w->srv, email, "clinician-pw-1");
+}
+
+long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,
+                          int hour, int hours, const char *mode) {
+  json_t *j = fpt_call(w->srv, token, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}",
+                       "practice_id", (json_int_t)practice, "role", role, "starts_at", fpt_time_from_now(days, hour),
+                       "ends_at", fpt_time_from_now(days, hour + hours), "rate_pence", 8000, "rate_unit", "hour",
+                       "booking_mode", mode);
+  return fpt_int(j, "id");
+}

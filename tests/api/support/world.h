@@ -1,0 +1,34 @@
+/*
+ * world.h - a small, fully known world built through the API for the marketplace tests: one ICB,
+ * a place, a PCN, two practices (only the first in the pool), a pool, and one account per role.
+ * Everything is created over HTTP exactly as a user would.
+ */
+#ifndef FPT_WORLD_H
+#define FPT_WORLD_H
+
+#include "fpt.h"
+
+struct fpt_world {
+  struct fpt_server *srv;
+  const char *admin;            /* tokens */
+  const char *commissioner;
+  const char *pool_admin;
+  const char *pm1;              /* manager of practice1 (in the pool) */
+  const char *pm2;              /* manager of practice2 (not in the pool) */
+  long long icb, place, pcn, practice1, practice2, other_icb, pool;
+  long long pm1_user;
+};
+
+/* Builds the world on a running server. Fails the test on any unexpected answer. */
+void fpt_world_build(struct fpt_world *w, struct fpt_server *srv);
+
+/* Registers a clinician (profession, registration number), admits them to the pool when
+ * in_pool, and signs them in. Returns the token; *clinician_id receives the id. */
+const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
+                                bool in_pool, long long *clinician_id);
+
+/* Posts a shift at practice as manager token; days/hours from now, length in hours. Returns the id. */
+long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,
+                          int hour, int hours, const char *mode);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * Many clients racing for the same shifts: 32 clinicians on 32 threads, 240 shifts of which
+ * pairs overlap in time, each client trying to book every shift in its own random order. Every
+ * shift ends with at most one booking, no clinician holds two overlapping bookings, every 201 is a
+ * booking the server still has, and every refusal is a clear 409 (shift_taken or
+ * overlapping_booking).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpt.h"
+#include "world.h"
+
+#define CLIENTS 32
+#define SLOTS 120
+#define SHIFTS (SLOTS * 2)
+
+static struct fpt_server srv;
+static struct fpt_world w;
+static long long shift_ids[SHIFTS];
+static const char *tokens[CLIENTS];
+static long long clinician_ids[CLIENTS];
+
+struct client {
+  int index;
+  int created, taken, overlapping, other;
+  long long won[SHIFTS];
+  int n_won;
+};
+
+static void *run_client(void *arg) {
+  struct client *c = arg;
+  int order[SHIFTS];
+  for (int i = 0; i < SHIFTS; i++) order[i] = i;
+  unsigned seed = 1234u + (unsigned)c->index;
+  for (int i = SHIFTS - 1; i > 0; i--) {
+    int j = (int)(rand_r(&seed) % (unsigned)(i + 1));
+    int t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  for (int k = 0; k < SHIFTS; k++) {
+    struct fpt_resp r = fpt_request(&srv, tokens[c->index], "POST",
+                                    fpt_str("/api/v1/shifts/%lld/booking", shift_ids[order[k]]), NULL);
+    if (r.status == 201) {
+      c->created++;
+      c->won[c->n_won++] = shift_ids[order[k]];
+    } else if (r.status == 409 && strcmp(fpt_error_code(&r), "shift_taken") == 0) {
+      c->taken++;
+    } else if (r.status == 409 && strcmp(fpt_error_code(&r), "overlapping_booking") == 0) {
+      c->overlapping++;
+    } else {
+      fprintf(stderr, "unexpected answer %ld: %s\n", r.status, r.body);
+      c->other++;
+    }
+  }
+  return NULL;
+}
+
+static void test_no_double_booking_under_concurrency(void **state) {
+  (void)state;
+  assert_int_equal(fpt_server_start(&srv, NULL, NULL), 0);
+  fpt_world_build(&w, &srv);
+  for (int i = 0; i < CLIENTS; i++)
+    tokens[i] = fpt_world_clinician(&w, fpt_str("racer%02d@t.test", i), "gp", fpt_str("71%05d", i), true,
+                                    &clinician_ids[i]);
+  /* Two shifts per time slot, the second offset by an hour so that they overlap. */
+  for (int s = 0; s < SLOTS; s++) {
+    shift_ids[2 * s] = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 2 + s / 4, (s % 4) * 5, 3, "instant");
+    shift_ids[2 * s + 1] = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 2 + s / 4, (s % 4) * 5 + 1, 3, "instant");
+  }
+  pthread_t th[CLIENTS];
+  static struct client cl[CLIENTS];
+  for (int i = 0; i < CLIENTS; i++) {
+    cl[i].index = i;
+    pthread_create(&th[i], NULL, run_client, &cl[i]);
+  }
+  int created = 0, other = 0;
+  for (int i = 0; i < CLIENTS; i++) {
+    pthread_join(th[i], NULL);
+    created += cl[i].created;
+    other += cl[i].other;
+  }
+  assert_int_equal(other, 0);
+  /* Every shift was won by someone (32 clients, each free at the start). */
+  assert_int_equal(created, SHIFTS);
+
+  /* What the server holds: one confirmed booking per shift, matching the 201s. */
+  int confirmed = 0;
+  static long long holder[SHIFTS];
+  const char *cursor = NULL;
+  do {
+    json_t *pg = fpt_call(&srv, w.admin, "GET",
+                          cursor ? fpt_str("/api/v1/bookings?status=confirmed&limit=200&cursor=%s", cursor)
+                                 : "/api/v1/bookings?status=confirmed&limit=200",
+                          200, NULL);
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(pg, "items"), i, b) {
+      long long sid = fpt_int(b, "shift_id");
+      int idx = -1;
+      for (int k = 0; k < SHIFTS; k++)
+        if (shift_ids[k] == sid) idx = k;
+      assert_true(idx >= 0);
+      assert_int_equal(holder[idx], 0); /* no shift twice */
+      holder[idx] = fpt_int(b, "clinician_id");
+      confirmed++;
+    }
+    json_t *nc = json_object_get(pg, "next_cursor");
+    cursor = json_is_string(nc) ? json_string_value(nc) : NULL;
+  } while (cursor);
+  assert_int_equal(confirmed, SHIFTS);
+  for (int c = 0; c < CLIENTS; c++)
+    for (int k = 0; k < cl[c].n_won; k++) {
+      int idx = -1;
+      for (int j = 0; j < SHIFTS; j++)
+        if (shift_ids[j] == cl[c].won[k]) idx = j;
+      assert_int_equal(holder[idx], clinician_ids[c]);
+    }
+  /* No clinician holds both shifts of an overlapping pair. */
+  for (int s = 0; s < SLOTS; s++) assert_true(holder[2 * s] != holder[2 * s + 1]);
+  fpt_server_stop(&srv);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_no_double_booking_under_concurrency)};
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  fpt_gc();
+  return rc;
+}
