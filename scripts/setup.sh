@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
-      libcurl4-openssl-dev libcmocka-dev libcsv-dev tzdata chromium wrk curl sqlite3 bc)
+      libcurl4-openssl-dev libcmocka-dev libcsv-dev tzdata chromium wrk curl sqlite3 bc openssl)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

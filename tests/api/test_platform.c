@@ -231,6 +231,28 @@ static void test_cli_user_add(void **state) {
   assert_non_null(strstr(out, "--insecure-http"));
 }
 
+static void test_tls(void **state) {
+  (void)state;
+  char dir[256];
+  fpt_tempdir(dir, sizeof dir);
+  const char *cmd = fpt_str("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                            "-keyout %s/key.pem -out %s/cert.pem >/dev/null 2>&1", dir, dir);
+  assert_int_equal(system(cmd), 0);
+  const char *extra[] = {"--tls-cert", fpt_str("%s/cert.pem", dir), "--tls-key", fpt_str("%s/key.pem", dir), NULL};
+  struct fpt_server s2;
+  assert_int_equal(fpt_server_start(&s2, NULL, extra), 0);
+  assert_memory_equal(s2.base, "https://", 8);
+  json_t *j = fpt_call(&s2, NULL, "GET", "/healthz", 200, NULL);
+  assert_string_equal(fpt_s(j, "status"), "ok");
+  /* Plain HTTP to the TLS port gets no answer. */
+  struct fpt_server plain = s2;
+  snprintf(plain.base, sizeof plain.base, "http://127.0.0.1:%d", s2.port);
+  struct fpt_resp r = fpt_request(&plain, NULL, "GET", "/healthz", NULL);
+  assert_int_not_equal(r.status, 200);
+  fpt_server_stop(&s2);
+  fpt_rmrf(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_health),
@@ -242,6 +264,7 @@ int main(void) {
       cmocka_unit_test(test_wrong_password_and_throttle),
       cmocka_unit_test(test_idle_session_ends),
       cmocka_unit_test(test_password_change),
+      cmocka_unit_test(test_tls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
