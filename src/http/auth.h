@@ -16,6 +16,11 @@
 /* Hashes a password into out (crypto_pwhash_STRBYTES). 0 or FP_ENOMEM. */
 int fp_password_hash(const char *password, char *out, size_t out_len);
 bool fp_password_verify(const char *hash, const char *password);
+/*
+ * Spends the time of one verification against a dummy hash, so that an unknown email address
+ * takes as long to refuse as a wrong password (no account discovery by timing).
+ */
+void fp_password_burn(const char *password);
 /* Minimum 10 characters, at most 200. */
 bool fp_password_acceptable(const char *password);
 

@@ -90,7 +90,10 @@ void fp_h_session_create(struct fp_req *r) {
     return;
   }
   struct signin_ctx x = {.email = email, .address = r->client_addr, .now = r->now};
-  if (rc == FP_ENOTFOUND || !u.active || !fp_password_verify(u.password_hash, password)) {
+  bool ok = false;
+  if (rc == FP_ENOTFOUND) fp_password_burn(password);
+  else ok = fp_password_verify(u.password_hash, password) && u.active;
+  if (!ok) {
     fp_store_write(&app->store, record_failure_tx, &x);
     fp_reply_error(r, 401, "invalid_credentials", NULL, "the email address or password is not right");
     return;
