@@ -9,7 +9,7 @@ DATA_DIR   ?= ./flexpool-data
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: run test setup build build-test bench clean
+.PHONY: run test setup build build-test bench clean fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -36,3 +36,11 @@ bench: setup
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)
+
+# Fuzz the hand-written parsers with libFuzzer for FUZZ_SECONDS each (clang, ASan+UBSan).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=ON -DFP_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_core fuzz_http
+	for f in core http; do mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ && \
+	  build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f || exit 1; done

@@ -75,6 +75,25 @@ void fp_reply_store_error(struct fp_req *r, int err) {
   fp_reply_error(r, 500, "internal_error", NULL, "the server could not complete the request");
 }
 
+int fp_json_max_depth(const char *text, size_t len) {
+  int depth = 0, max_depth = 0;
+  bool in_str = false, esc = false;
+  for (size_t i = 0; i < len; i++) {
+    char ch = text[i];
+    if (in_str) {
+      if (esc) esc = false;
+      else if (ch == '\\') esc = true;
+      else if (ch == '"') in_str = false;
+      continue;
+    }
+    if (ch == '"') in_str = true;
+    else if (ch == '{' || ch == '[') {
+      if (++depth > max_depth) max_depth = depth;
+    } else if ((ch == '}' || ch == ']') && depth > 0) depth--;
+  }
+  return max_depth;
+}
+
 int fp_req_json_or_respond(struct fp_req *r) {
   if (r->json) return 0;
   const char *ct = fp_req_header(r, "Content-Type");
@@ -87,21 +106,7 @@ int fp_req_json_or_respond(struct fp_req *r) {
     return -1;
   }
   /* Depth limit: count nesting before handing it to jansson. */
-  int depth = 0, max_depth = 0;
-  bool in_str = false, esc = false;
-  for (size_t i = 0; i < r->body_len; i++) {
-    char ch = r->body[i];
-    if (in_str) {
-      if (esc) esc = false;
-      else if (ch == '\\') esc = true;
-      else if (ch == '"') in_str = false;
-      continue;
-    }
-    if (ch == '"') in_str = true;
-    else if (ch == '{' || ch == '[') {
-      if (++depth > max_depth) max_depth = depth;
-    } else if (ch == '}' || ch == ']') depth--;
-  }
+  int max_depth = fp_json_max_depth(r->body, r->body_len);
   if (max_depth > 8) {
     fp_reply_error(r, 400, "invalid_json", NULL, "the JSON is nested too deeply (at most 8 levels)");
     return -1;

@@ -84,6 +84,8 @@ void fp_reply_error_details(struct fp_req *r, int status, const char *code, json
 /* 500 for a store failure, logged. */
 void fp_reply_store_error(struct fp_req *r, int err);
 
+/* The deepest nesting of arrays and objects in JSON text (strings skipped); no validation. */
+int fp_json_max_depth(const char *text, size_t len);
 /* Parses the body as a JSON object (depth and size limited). On failure answers 400/415 and returns -1. */
 int fp_req_json_or_respond(struct fp_req *r);
 
