@@ -150,9 +150,10 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_pool_create(struct fp_req *r) {
-  bool admin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
-  if (!admin && !fp_auth_has(&r->auth, FP_ROLE_COMMISSIONER)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator or a commissioner can set up a pool");
+  /* The commissioner reads everything in their ICB and changes nothing: pools are set up by a
+     system administrator. */
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can set up a pool");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -184,11 +185,6 @@ void fp_h_pool_create(struct fp_req *r) {
     return;
   }
   fp_org_clear(&host);
-  if (!admin && !(host.icb_id && fp_auth_has_for(&r->auth, FP_ROLE_COMMISSIONER, host.icb_id))) {
-    fp_reply_error(r, 403, "forbidden", "host_organisation_id", "organisation %lld is not in your ICB",
-                   (long long)x.p.host_organisation_id);
-    return;
-  }
   rc = fp_store_write(&r->app->store, create_tx, &x);
   struct fp_pool saved;
   if (rc == 0) rc = fp_store_pool_get(c, x.id, &saved);

@@ -651,14 +651,14 @@ static void test_pools(void **state) {
   assert_int_equal(fpt_int(p, "icb_id"), w.icb);
   assert_int_equal(fpt_int(json_object_get(p, "member_counts"), "clinicians"), 0);
   assert_int_equal(fpt_int(json_object_get(p, "member_counts"), "practices"), 0);
-  /* A commissioner sets one up in their own ICB, not elsewhere. */
-  p = fpt_call(&srv, w.commissioner, "POST", "/api/v1/pools", 201, "{s:s, s:I, s:i, s:i}", "name", "ICB Pharmacist Pool",
+  /* A commissioner reads everything in the ICB and changes nothing: no pools either. */
+  expect_error(fpt_request(&srv, w.commissioner, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "ICB Pharmacist Pool",
+                           "host_organisation_id", (json_int_t)w.icb),
+               403, "forbidden", NULL);
+  p = fpt_call(&srv, w.admin, "POST", "/api/v1/pools", 201, "{s:s, s:I, s:i, s:i}", "name", "ICB Pharmacist Pool",
                "host_organisation_id", (json_int_t)w.icb, "hourly_rate_pence", 6000, "session_rate_pence", 25000);
   assert_int_equal(fpt_int(p, "hourly_rate_pence"), 6000);
   long long pharm_pool = fpt_int(p, "id");
-  expect_error(fpt_request(&srv, w.commissioner, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Elsewhere",
-                           "host_organisation_id", (json_int_t)w.other_icb),
-               403, "forbidden", "host_organisation_id");
   const char *others[] = {w.pool_admin, w.pm1, gp};
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
     expect_error(fpt_request(&srv, others[i], "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Mine",
