@@ -1,19 +1,37 @@
 /*
- * demo.h - the demo data set: one ICB, places, PCNs, 30+ practices, 150+ clinicians, demo
+ * demo.h - the demo data set: one ICB, places, PCNs, 30+ practices, 150 clinicians, demo
  * accounts for every role and four weeks of shifts in every state. `shifts` > 0 scales it.
+ *
+ * What to insert is decided here (names, places, times, states); the rows are written by
+ * store/demo.h in one transaction. Deterministic for a given `now`: a fixed-seed generator.
  */
 #ifndef FP_APP_DEMO_H
 #define FP_APP_DEMO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/demo.h" /* fp_store_is_empty */
 
 #define FP_DEMO_PASSWORD "flexpool-demo"
 
-/* Loads the demo into an empty store. FP_ECONFLICT when the store already has users. */
+/*
+ * Loads the demo into an empty store. shifts 0: the four-week demo; shifts > 0: exactly that many
+ * shifts over about shifts / 400 practices (at least the base ones) and as many weeks as needed.
+ * FP_ECONFLICT when the store already has users.
+ */
 int fp_demo_load(struct fp_store *s, int64_t now, long shifts);
-/* Whether the store has no users yet. */
-int fp_store_is_empty(struct fp_store *s, int *empty);
+
+/*
+ * The postcodes the demo uses, the one source of truth for them: data/postcodes-demo.csv is the
+ * same list in the ONS Postcode Directory's layout (tests/unit/app/test_demo.c holds them equal).
+ */
+struct fp_demo_postcode {
+  const char *postcode; /* normalised, "LS6 3BE" */
+  double lat, lon;
+  int place;            /* 0 Leeds, 1 Bradford District and Craven, 2 Calderdale */
+};
+const struct fp_demo_postcode *fp_demo_postcodes(size_t *n);
 
 #endif

@@ -1,0 +1,82 @@
+/*
+ * demo.h - the bulk inserts the demo data set needs (src/app/demo.c decides what to insert).
+ *
+ * The ordinary store functions insert a row the way a request creates it (a shift is born open, a
+ * booking is made now). The demo writes rows that already have a history: a completed shift with
+ * its booking, a booking cancelled last week, an application declined because the shift was
+ * filled. These functions take every column from the caller, use cached prepared statements and
+ * must run inside one fp_store_write transaction. They check nothing beyond the schema's own
+ * constraints and triggers, which still refuse a second active booking of a shift and overlapping
+ * bookings of one clinician. Depends on store/db.h and store/shifts.h only.
+ */
+#ifndef FP_STORE_DEMO_H
+#define FP_STORE_DEMO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "store/shifts.h"
+
+/* Whether the store has no users yet (on this thread's reader). 0 or FP_EIO. */
+int fp_store_is_empty(struct fp_store *s, int *empty);
+/* The same inside a transaction, on c. */
+int fp_store_demo_has_users(struct fp_conn *c, bool *has);
+
+/* Adds a postcode unless the table already has it (an imported ONSPD row is kept). */
+int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon);
+
+int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_organisation_id, int64_t icb_id,
+                              int64_t hourly_rate_pence, int64_t session_rate_pence, int64_t created_at,
+                              int64_t *id);
+/* A member: exactly one of clinician_id and organisation_id is non-zero. added_by 0 for none. */
+int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                                  int64_t added_by, int64_t added_at);
+
+struct fp_demo_decision {
+  const char *status;  /* "pending", "accepted", "declined", "withdrawn" */
+  const char *message; /* the clinician's note, or NULL */
+  int64_t created_at;
+  int64_t decided_at;  /* 0 while pending */
+  int64_t decided_by;  /* a user id, 0 for none */
+  const char *reason;  /* NULL for none */
+};
+int fp_store_demo_join_request_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id,
+                                   const struct fp_demo_decision *d);
+int fp_store_demo_application_add(struct fp_conn *c, int64_t shift_id, int64_t clinician_id,
+                                  const struct fp_demo_decision *d);
+
+struct fp_demo_clinician {
+  int64_t user_id;
+  const char *profession;
+  const char *registration_number; /* NULL for an unregulated profession */
+  const char *home_postcode;
+  int travel_radius_km;
+  const char *phone;
+  int64_t created_at;
+};
+int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clinician *cl, int64_t *id);
+
+/*
+ * Inserts s with every column as given: status, icb_id, lat/lon (has_location), created_by (0 for
+ * none), created_at and updated_at. The joined display fields are ignored.
+ */
+int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t *id);
+
+struct fp_demo_booking {
+  int64_t shift_id, clinician_id, practice_id;
+  int64_t starts_at, ends_at;
+  const char *status;         /* "confirmed" or "cancelled" */
+  int64_t fee_pence;
+  int64_t created_by;         /* 0 for none */
+  int64_t created_at;
+  const char *cancelled_by;   /* "clinician", "practice" or "pool"; NULL while confirmed */
+  int64_t cancelled_by_user;  /* 0 for none */
+  int64_t cancelled_at;
+  const char *reason;
+  bool late;
+};
+/* FP_ECONFLICT when the schema refuses it (a second active booking, an overlap). */
+int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id);
+
+#endif
