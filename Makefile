@@ -22,8 +22,9 @@ run: build
 	@echo "flexpool: open http://$(LISTEN)/ once it says 'listening' (demo accounts in README.md)"
 	$(BUILD)/flexpool serve --demo --data-dir $(DATA_DIR) --listen $(LISTEN) --web-root web
 
+# The tests build with the same optimisation as `make run` (so -O2-only warnings fail here too), plus ASan+UBSan.
 build-test: setup
-	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=ON >/dev/null
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFP_SANITIZE=ON >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
 test: build-test

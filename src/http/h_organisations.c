@@ -62,10 +62,10 @@ static int postcode_or_respond(struct fp_req *r, const char *field, const char *
 
 /* Checks one site of the profile into a new object. */
 static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
-  char prefix[32];
+  char prefix[48];
   snprintf(prefix, sizeof prefix, "profile.sites[%zu].", i);
   if (!json_is_object(in)) {
-    char field[32];
+    char field[48];
     snprintf(field, sizeof field, "profile.sites[%zu]", i);
     fp_reply_error(r, 400, "invalid_field", field, "each site must be an object {name, address, postcode}");
     return NULL;
@@ -82,7 +82,7 @@ static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
     return NULL;
   }
   char pc[9];
-  char field[48];
+  char field[sizeof prefix + 16];
   snprintf(field, sizeof field, "%spostcode", prefix);
   if (postcode_or_respond(r, field, postcode, pc)) return NULL;
   json_t *out = json_pack("{s:s}", "name", name);
