@@ -1,0 +1,171 @@
+// Shared by the browser tests: start the real server on a free port with the demo data, drive
+// Debian's Chromium with playwright-core, check pages with axe-core and save screenshots.
+//
+// Environment (ctest sets these; see the end of CMakeLists.txt):
+//   FP_BINARY      the flexpool binary (default: <repo>/build/flexpool)
+//   FP_SOURCE_DIR  the source tree, for web/ and node_modules/ (default: this file's repo)
+//   FP_BUILD_DIR   where screenshots/ go (default: <repo>/build)
+//   FP_CHROMIUM    the browser (default: /usr/bin/chromium)
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SOURCE_DIR = process.env.FP_SOURCE_DIR || resolve(here, '..', '..');
+export const BUILD_DIR = process.env.FP_BUILD_DIR || join(SOURCE_DIR, 'build');
+export const BINARY = process.env.FP_BINARY || join(BUILD_DIR, 'flexpool');
+export const SCREENSHOTS = join(BUILD_DIR, 'screenshots');
+export const PASSWORD = 'flexpool-demo';
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+// The pages take the nhsuk-frontend stylesheet from web/vendor/, which npm's postinstall makes.
+if (!existsSync(join(SOURCE_DIR, 'web', 'vendor', 'nhsuk-frontend.css'))) {
+  const { buildVendor } = await import(join(SOURCE_DIR, 'web', 'tools', 'vendor.mjs'));
+  buildVendor();
+}
+
+// Starts `flexpool serve --demo` on a fresh data directory and a free port.
+export async function startServer(extraArgs = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flexpool-browser-'));
+  const args = ['serve', '--demo', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', join(SOURCE_DIR, 'web'), ...extraArgs];
+  const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 120 s:\n${out}\n${log}`)), 120000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited (${code}) before listening:\n${out}\n${log}`)); });
+  });
+  child.removeAllListeners('exit');
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { base, stop, dataDir, log: () => log };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.FP_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A new browser context and page. The browser's own time zone is New York on purpose: the pages
+// must show UK time whatever the device's zone. Every request must go to the server itself, and
+// nothing may break the Content-Security-Policy or throw.
+export async function newPage(browser, server, { viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'America/New_York', baseURL: server.base });
+  const page = await context.newPage();
+  const origin = new URL(server.base).origin;
+  page.problems = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:')) page.problems.push(`request to another origin: ${u}`);
+  });
+  page.on('pageerror', (e) => page.problems.push(`script error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
+  });
+  return page;
+}
+
+export function assertNoProblems(page) {
+  assert.deepEqual(page.problems, [], 'the page made no request elsewhere, broke no policy and threw nothing');
+}
+
+// Opens a path and waits for the app to have rendered it.
+export async function open(page, path) {
+  await page.goto(path);
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.waitForLoadState('networkidle');
+}
+
+export async function signIn(page, email) {
+  await open(page, '/sign-in');
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('#sign-in-form button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await page.waitForSelector('#fp-user-name');
+  await page.waitForLoadState('networkidle');
+  return (await page.textContent('#fp-user-name')).trim();
+}
+
+export async function signedInPage(browser, server, email, opts) {
+  const page = await newPage(browser, server, opts);
+  const name = await signIn(page, email);
+  return { page, name };
+}
+
+// Clicks a link in the app and waits for the new page.
+export async function go(page, path) {
+  await open(page, path);
+}
+
+const AXE = readFileSync(join(SOURCE_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+// Runs axe-core on the page (WCAG 2.0, 2.1 and 2.2, A and AA) and fails on any violation.
+export async function checkAccessibility(page, label) {
+  const result = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src); // evaluated by the test driver, outside the page's CSP
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`);
+  }, AXE);
+  assert.deepEqual(result, [], `axe-core found accessibility problems on ${label}`);
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+// Dates and times in the UK, for filling in forms and reading pages.
+export function ukDateParts(daysFromNow) {
+  const t = new Date(Date.now() + daysFromNow * 86400e3);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(t).map((p) => [p.type, p.value]));
+  return { day: parts.day, month: parts.month, year: parts.year, iso: `${parts.year}-${parts.month}-${parts.day}` };
+}
+
+export function ukShortDate(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// Posts a shift through the practice manager's form; returns the new shift's id.
+export async function postShift(page, { date, start, end, rate = '323.21', unit = 'session', mode = 'instant', description = '' }) {
+  await open(page, '/practice/shifts/new');
+  await page.selectOption('#role', 'gp');
+  await page.fill('#date-day', date.day);
+  await page.fill('#date-month', date.month);
+  await page.fill('#date-year', date.year);
+  await page.fill('#start_time', start);
+  await page.fill('#end_time', end);
+  await page.check(`input[name="rate_unit"][value="${unit}"]`);
+  await page.fill('#rate', rate);
+  await page.check(`input[name="booking_mode"][value="${mode}"]`);
+  if (description) await page.fill('#description', description);
+  await page.click('#post-shift');
+  await page.waitForURL(/\/practice\/shifts\/\d+$/);
+  await page.waitForSelector('.nhsuk-notification-banner--success');
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}

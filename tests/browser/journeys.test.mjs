@@ -1,0 +1,210 @@
+// The marketplace in a real browser, each role on its own pages, asserting on what the pages show:
+// a practice manager posts a shift, a clinician finds and books it, the practice sees the booking;
+// an applicant is accepted; a clinician cancels and the shift is open again; a commissioner sees
+// the numbers move.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
+} from './helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Each journey uses its own day, beyond the demo's four weeks of shifts, and an unusual time, so
+// that it finds its own shift and nobody else's booking overlaps it.
+describe('marketplace journeys', () => {
+  test('a practice manager posts a shift, a clinician finds and books it on a phone, and the practice sees the booking', async () => {
+    const date = ukDateParts(45);
+    const { page: pm, name: pmName } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    assert.ok(pmName.length > 0);
+    const shiftId = await postShift(pm, { date, start: '19:10', end: '21:40', description: 'Evening extended-access clinic' });
+    assert.match(await pm.textContent('.nhsuk-notification-banner'), /Shift posted/);
+    assert.match(await pm.textContent('#shift-status'), /Open/);
+    const practiceName = (await pm.textContent('h1 .nhsuk-caption-l')).replace(' - ', '').trim();
+
+    // The clinician, on a phone: find shifts on that day, open it, book it in one tap.
+    const { page: cl, name: clinicianName } = await signedInPage(browser, server, 'clinician001@demo.flexpool.test', { viewport: PHONE });
+    await open(cl, '/shifts');
+    await cl.click('.fp-filter-details summary').catch(() => {});
+    await cl.fill('#from', date.iso);
+    await cl.fill('#to', date.iso);
+    await cl.click('#apply-filters');
+    await cl.waitForURL(/from=/);
+    await cl.waitForSelector('#shift-list, #result-count');
+    const card = cl.locator('#shift-list .nhsuk-card', { hasText: '19:10 to 21:40' });
+    await assert.doesNotReject(card.first().waitFor(), 'the new shift is in the clinician\'s search results');
+    const cardText = await card.first().textContent();
+    assert.match(cardText, new RegExp(`GP at ${practiceName}`));
+    assert.match(cardText, new RegExp(ukShortDate(date.iso)));
+    assert.match(cardText, /£323\.21 a session/);
+    await card.first().locator('a.nhsuk-card__link').click();
+    await cl.waitForURL(new RegExp(`/shifts/${shiftId}$`));
+    await cl.waitForSelector('#book-button');
+    assert.match(await cl.textContent('.fp-shift-summary'), /19:10 to 21:40 \(UK time\)/);
+    assert.match(await cl.textContent('#estimated-fee'), /£323\.21 for 2 hours 30 minutes/);
+    await screenshot(cl, 'journey-clinician-shift-phone');
+    await cl.click('#book-button');
+    await cl.waitForSelector('.nhsuk-panel');
+    assert.match(await cl.textContent('.nhsuk-panel'), /Shift booked/);
+    assert.match(await cl.textContent('main'), /Agreed fee\s*£323\.21/);
+    await screenshot(cl, 'journey-clinician-booked-phone');
+
+    // The booking is on the clinician's list.
+    await open(cl, '/bookings');
+    assert.match(await cl.textContent('#booking-list'), new RegExp(`GP at ${practiceName}[\\s\\S]*19:10 to 21:40`));
+
+    // The practice manager sees who is booked.
+    await open(pm, '/practice?state=booked');
+    const row = pm.locator('#practice-shifts tr', { hasText: '19:10 to 21:40' });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(clinicianName));
+    assert.match(await row.textContent(), /Booked/);
+    await open(pm, `/practice/shifts/${shiftId}`);
+    assert.equal((await pm.textContent('#booked-clinician')).trim(), clinicianName);
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+    await pm.context().close();
+    await cl.context().close();
+  });
+
+  test('a clinician applies for a shift the practice approves, and the practice accepts them', async () => {
+    const date = ukDateParts(46);
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    const shiftId = await postShift(pm, { date, start: '18:20', end: '20:50', mode: 'approval' });
+
+    const { page: cl, name: clinicianName } = await signedInPage(browser, server, 'clinician002@demo.flexpool.test');
+    await open(cl, `/shifts/${shiftId}`);
+    assert.match(await cl.textContent('main'), /The practice chooses from applicants/);
+    await cl.click('#book-button');
+    await cl.waitForSelector('.nhsuk-panel');
+    assert.match(await cl.textContent('.nhsuk-panel'), /Application sent/);
+    await open(cl, '/applications');
+    const appRow = cl.locator('#applications-table tr', { hasText: '18:20 to 20:50' });
+    assert.match(await appRow.textContent(), /Waiting for the practice/);
+
+    await open(pm, `/practice/shifts/${shiftId}`);
+    const applicant = pm.locator('#applicants tr', { hasText: clinicianName });
+    await applicant.waitFor();
+    assert.match(await applicant.textContent(), /Waiting/);
+    await screenshot(pm, 'journey-practice-applicants');
+    await applicant.locator('button', { hasText: 'Accept' }).click();
+    await pm.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await pm.textContent('.nhsuk-notification-banner'), /Applicant accepted/);
+    assert.equal((await pm.textContent('#booked-clinician')).trim(), clinicianName);
+    assert.match(await pm.textContent('#shift-status'), /Booked/);
+
+    await open(cl, '/applications');
+    assert.match(await cl.locator('#applications-table tr', { hasText: '18:20 to 20:50' }).textContent(), /Accepted: booked/);
+    await open(cl, '/bookings');
+    assert.match(await cl.textContent('#booking-list'), /18:20 to 20:50/);
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+    await pm.context().close();
+    await cl.context().close();
+  });
+
+  test('a clinician cancels with a reason and the shift is open again', async () => {
+    const date = ukDateParts(47);
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    const shiftId = await postShift(pm, { date, start: '17:35', end: '19:35' });
+
+    const { page: cl } = await signedInPage(browser, server, 'clinician003@demo.flexpool.test');
+    await open(cl, `/shifts/${shiftId}`);
+    await cl.click('#book-button');
+    await cl.waitForSelector('.nhsuk-panel');
+    await open(cl, '/bookings');
+    const item = cl.locator('#booking-list li.fp-result', { hasText: '17:35 to 19:35' });
+    await item.locator('a', { hasText: 'Cancel this booking' }).click();
+    await cl.waitForSelector('#cancel-form');
+    // No reason: the error summary links to the field.
+    await cl.click('#confirm-cancel');
+    await cl.waitForSelector('.nhsuk-error-summary');
+    assert.match(await cl.textContent('.nhsuk-error-summary'), /Enter why you are cancelling/);
+    assert.equal(await cl.getAttribute('.nhsuk-error-summary a', 'href'), '#reason');
+    await screenshot(cl, 'journey-clinician-cancel-error');
+    await cl.fill('#reason', 'Called in to my own practice that evening');
+    await cl.click('#confirm-cancel');
+    await cl.waitForURL(/\/bookings$/);
+    await cl.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await cl.textContent('.nhsuk-notification-banner'), /Booking cancelled[\s\S]*open again/);
+    assert.equal(await cl.locator('#booking-list li.fp-result', { hasText: '17:35 to 19:35' }).count(), 0);
+
+    // The shift is open again, for the clinician and for the practice.
+    await open(cl, `/shifts/${shiftId}`);
+    assert.match(await cl.textContent('main'), /Open/);
+    await cl.waitForSelector('#book-button');
+    await open(pm, `/practice/shifts/${shiftId}`);
+    assert.match(await pm.textContent('#shift-status'), /Open/);
+    assert.match(await pm.textContent('#cancelled-bookings'), /The clinician[\s\S]*Called in to my own practice/);
+    await open(pm, '/practice?state=open');
+    assert.match(await pm.locator('#practice-shifts tr', { hasText: '17:35 to 19:35' }).textContent(), /Open|Unfilled/);
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+    await pm.context().close();
+    await cl.context().close();
+  });
+
+  test('a commissioner sees the numbers move', async () => {
+    const date = ukDateParts(48);
+    const { page: icb } = await signedInPage(browser, server, 'icb@demo.flexpool.test');
+    const overview = `/overview?from=${date.iso}&to=${date.iso}`;
+    const figure = async (k) => (await icb.textContent(`#figure-${k}`)).trim();
+    await open(icb, overview);
+    const posted0 = Number(await figure('shifts_posted'));
+    const filled0 = Number(await figure('shifts_filled'));
+    const spend0 = Number((await figure('agreed_spend_pence')).replace(/[£,]/g, ''));
+
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    const shiftId = await postShift(pm, { date, start: '16:40', end: '18:40', rate: '100.00', unit: 'hour' });
+    await open(icb, overview);
+    assert.equal(Number(await figure('shifts_posted')), posted0 + 1, 'a posted shift counts at once');
+    assert.equal(Number(await figure('shifts_filled')), filled0);
+
+    const { page: cl } = await signedInPage(browser, server, 'clinician004@demo.flexpool.test');
+    await open(cl, `/shifts/${shiftId}`);
+    await cl.click('#book-button');
+    await cl.waitForSelector('.nhsuk-panel');
+
+    await open(icb, overview);
+    assert.equal(Number(await figure('shifts_posted')), posted0 + 1);
+    assert.equal(Number(await figure('shifts_filled')), filled0 + 1, 'the booking fills it');
+    assert.equal(Number((await figure('agreed_spend_pence')).replace(/[£,]/g, '')), Math.round((spend0 + 200) * 100) / 100, 'two hours at £100.00 an hour');
+    assert.match(await figure('fill_rate'), /%$/);
+    // The same figures by place, as a table.
+    assert.match(await icb.textContent('#table-place'), /Shifts posted/);
+    await screenshot(icb, 'journey-commissioner-overview');
+    assertNoProblems(icb);
+    await icb.context().close();
+    await pm.context().close();
+    await cl.context().close();
+  });
+
+  test('a clinician changes their password and signs in with the new one', async () => {
+    const page = await newPage(browser, server);
+    await signIn(page, 'clinician014@demo.flexpool.test');
+    await open(page, '/account/password');
+    await page.fill('#current_password', PASSWORD);
+    await page.fill('#new_password', 'a-new-long-password');
+    await page.fill('#confirm_password', 'a-new-long-password');
+    await page.click('#password-form button[type="submit"]');
+    await page.waitForURL(/\/account$/);
+    assert.match(await page.textContent('.nhsuk-notification-banner'), /Your password has changed/);
+    await page.click('.nhsuk-header__account-button');
+    await page.waitForURL(/\/sign-in$/);
+    await page.fill('#email', 'clinician014@demo.flexpool.test');
+    await page.fill('#password', 'a-new-long-password');
+    await page.click('#sign-in-form button[type="submit"]');
+    await page.waitForSelector('#fp-user-name');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});

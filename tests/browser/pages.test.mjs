@@ -1,0 +1,110 @@
+// Every page, for every role, at desktop width and on a 390 px phone: axe-core finds no WCAG 2.2
+// A/AA violations, the page asks nothing of any other origin, and a screenshot is saved under
+// $FP_BUILD_DIR/screenshots/. Forms are also checked with their error summaries showing.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, checkAccessibility, DESKTOP, launch, newPage, open, PHONE, postShift, screenshot, signIn, startServer, ukDateParts,
+} from './helpers.mjs';
+
+let server, browser;
+const ids = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  // A booked shift and an application, so that every page has something to show.
+  const pm = await newPage(browser, server);
+  await signIn(pm, 'practice@demo.flexpool.test');
+  ids.instant = await postShift(pm, { date: ukDateParts(50), start: '19:05', end: '21:05' });
+  ids.approval = await postShift(pm, { date: ukDateParts(51), start: '19:05', end: '21:05', mode: 'approval' });
+  const cl = await newPage(browser, server);
+  await signIn(cl, 'clinician005@demo.flexpool.test');
+  await open(cl, `/shifts/${ids.instant}`);
+  await cl.click('#book-button');
+  await cl.waitForSelector('.nhsuk-panel');
+  await open(cl, `/shifts/${ids.approval}`);
+  await cl.click('#book-button');
+  await cl.waitForSelector('.nhsuk-panel');
+  await open(cl, '/bookings');
+  const href = await cl.getAttribute(`#booking-list a[href$="/cancel"]`, 'href');
+  ids.booking = Number(href.split('/')[2]);
+  await pm.context().close();
+  await cl.context().close();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// [account or null, name, path, optional action before the check]
+const submitEmpty = (form) => async (page) => {
+  await page.click(`${form} button[type="submit"]`);
+  await page.waitForSelector('.nhsuk-error-summary');
+};
+const PAGES = [
+  [null, 'sign-in', '/sign-in'],
+  [null, 'sign-in-errors', '/sign-in', submitEmpty('#sign-in-form')],
+  [null, 'session-ended', '/sign-in?ended=1'],
+  [null, 'register', '/register'],
+  [null, 'register-errors', '/register', submitEmpty('#register-form')],
+  [null, 'privacy', '/privacy'],
+  [null, 'accessibility', '/accessibility'],
+  [null, 'not-found', '/no-such-page'],
+  ['clinician005@demo.flexpool.test', 'clinician-find-shifts', '/shifts'],
+  ['clinician005@demo.flexpool.test', 'clinician-find-shifts-calendar', '/shifts?view=calendar'],
+  ['clinician005@demo.flexpool.test', 'clinician-shift', () => `/shifts/${ids.instant}`],
+  ['clinician005@demo.flexpool.test', 'clinician-bookings', '/bookings'],
+  ['clinician005@demo.flexpool.test', 'clinician-bookings-calendar', '/bookings?view=calendar'],
+  ['clinician005@demo.flexpool.test', 'clinician-cancel', () => `/bookings/${ids.booking}/cancel`],
+  ['clinician005@demo.flexpool.test', 'clinician-applications', '/applications'],
+  ['clinician005@demo.flexpool.test', 'clinician-pools', '/pools'],
+  ['clinician005@demo.flexpool.test', 'account', '/account'],
+  ['clinician005@demo.flexpool.test', 'change-password-errors', '/account/password', submitEmpty('#password-form')],
+  ['practice@demo.flexpool.test', 'practice-shifts', '/practice'],
+  ['practice@demo.flexpool.test', 'practice-shifts-booked', '/practice?state=booked'],
+  ['practice@demo.flexpool.test', 'practice-post-shift', '/practice/shifts/new'],
+  ['practice@demo.flexpool.test', 'practice-post-shift-errors', '/practice/shifts/new', submitEmpty('#post-shift-form')],
+  ['practice@demo.flexpool.test', 'practice-shift-booked', () => `/practice/shifts/${ids.instant}`],
+  ['practice@demo.flexpool.test', 'practice-shift-applicants', () => `/practice/shifts/${ids.approval}`],
+  ['practice@demo.flexpool.test', 'practice-profile', '/practice/profile'],
+  ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
+  ['icb@demo.flexpool.test', 'commissioner-overview', '/overview'],
+  ['admin@demo.flexpool.test', 'sysadmin-overview', '/overview'],
+];
+
+for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  describe(`every page at ${label} width`, () => {
+    const pages = new Map();
+    after(async () => { for (const p of pages.values()) await p.context().close(); });
+    for (const [account, name, path, action] of PAGES) {
+      test(`${name} has no accessibility violations`, async () => {
+        const key = account || 'anonymous';
+        if (!pages.has(key)) {
+          const page = await newPage(browser, server, { viewport });
+          if (account) await signIn(page, account);
+          pages.set(key, page);
+        }
+        const page = pages.get(key);
+        await open(page, typeof path === 'function' ? path() : path);
+        if (action) await action(page);
+        const h1 = await page.textContent('main h1');
+        assert.ok(h1 && h1.trim().length > 0, 'the page has a main heading');
+        await checkAccessibility(page, `${name} (${label})`);
+        await screenshot(page, `${name}-${label}`);
+        assertNoProblems(page);
+      });
+    }
+  });
+}
+
+test('keyboard: the skip link is the first stop and moves to the main content', async () => {
+  const page = await newPage(browser, server);
+  await open(page, '/sign-in');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to main content');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id || document.activeElement.closest('main')?.id), 'maincontent');
+  await page.context().close();
+});

@@ -1,0 +1,80 @@
+// Signing in and out in the browser: the session lives in an HttpOnly cookie the page cannot read
+// (the page never keeps the bearer token), an idle session ends with a clear message, signing out
+// says so. The server runs with a 5-second idle
+// limit so that the test need not wait 30 minutes.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertNoProblems, launch, newPage, open, PASSWORD, screenshot, signIn, startServer } from './helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer(['--session-idle', '5']);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the session is an HttpOnly cookie and the page keeps no bearer token', async () => {
+  const page = await newPage(browser, server);
+  let token = null;
+  page.on('response', async (r) => {
+    if (r.url().endsWith('/api/v1/sessions') && r.request().method() === 'POST') token = (await r.json()).token;
+  });
+  await signIn(page, 'clinician010@demo.flexpool.test');
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'fp_session');
+  assert.ok(session, 'the session cookie is set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => document.cookie), '', 'scripts cannot read the session cookie');
+  assert.ok(token, 'the server answered the sign-in with a token');
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  assert.ok(!stored.includes(token), 'the bearer token is not in the page\'s storage');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('an idle session ends with a clear message, and signing in again returns to the page', async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, 'clinician011@demo.flexpool.test');
+  await page.waitForTimeout(6500);
+  await page.click('.nhsuk-header__navigation-link[href="/bookings"]');
+  await page.waitForURL(/\/sign-in\?ended=1/);
+  const text = await page.textContent('main');
+  assert.match(text, /Your session has ended/);
+  assert.match(text, /signs you out after 30 minutes without activity/);
+  await screenshot(page, 'session-ended-after-idle');
+  await page.fill('#email', 'clinician011@demo.flexpool.test');
+  await page.fill('#password', PASSWORD);
+  await page.click('#sign-in-form button[type="submit"]');
+  await page.waitForURL(/\/bookings$/);
+  await page.waitForSelector('#fp-user-name');
+  await page.context().close();
+});
+
+test('signing out says so, and the pages then ask to sign in', async () => {
+  const page = await newPage(browser, server);
+  await signIn(page, 'clinician012@demo.flexpool.test');
+  await page.click('.nhsuk-header__account-button');
+  await page.waitForURL(/\/sign-in$/);
+  assert.match(await page.textContent('main'), /You have signed out/);
+  await open(page, '/bookings');
+  await page.waitForURL(/\/sign-in\?next=%2Fbookings/);
+  assert.equal(await page.locator('#fp-user-name').count(), 0);
+  await page.context().close();
+});
+
+test('a wrong password is refused with an error summary linked to nothing hidden', async () => {
+  const page = await newPage(browser, server);
+  await open(page, '/sign-in');
+  await page.fill('#email', 'clinician013@demo.flexpool.test');
+  await page.fill('#password', 'not-the-password');
+  await page.click('#sign-in-form button[type="submit"]');
+  await page.waitForSelector('.nhsuk-error-summary');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /email address or password is not right/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'fp-error-summary', 'the summary takes focus');
+  await page.context().close();
+});

@@ -1,0 +1,110 @@
+// api.js - the only way the pages talk to the server: JSON over /api/v1.
+//
+// The session is the HttpOnly cookie the server sets at sign-in; the page never sees, stores or
+// sends the bearer token. Every state-changing request carries the X-CSRF-Token header with the
+// session's CSRF token, which the page keeps in memory and in sessionStorage (this tab only) and
+// gets back from GET /api/v1/me after a reload. A 401 on a request made while signed in means the
+// session ended (30 idle minutes, or signed out elsewhere).
+
+const CSRF_KEY = 'flexpool.csrf';
+let csrf = null;
+try { csrf = sessionStorage.getItem(CSRF_KEY); } catch { csrf = null; }
+
+let sessionEnded = () => {};
+// When the page last asked the server anything (the idle timer in main.js counts from here).
+export let lastRequestAt = Date.now();
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `The server answered ${status}`);
+    this.status = status;
+    this.code = e.code || 'http_error';
+    this.field = e.field || null;
+    this.details = e.details || null;
+  }
+}
+
+export function setCsrf(token) {
+  csrf = token || null;
+  try {
+    if (csrf) sessionStorage.setItem(CSRF_KEY, csrf);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch { /* storage may be unavailable: memory is enough */ }
+}
+
+// fn(error) runs when a request made while signed in answers 401.
+export function onSessionEnded(fn) { sessionEnded = fn; }
+
+export async function api(method, path, body, { signedIn = true } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  let res;
+  lastRequestAt = Date.now();
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });
+  }
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && signedIn) sessionEnded(err);
+    throw err;
+  }
+  return data;
+}
+
+export const get = (path, opts) => api('GET', path, undefined, opts);
+export const post = (path, body, opts) => api('POST', path, body, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
+export const patch = (path, body, opts) => api('PATCH', path, body, opts);
+export const del = (path, opts) => api('DELETE', path, undefined, opts);
+
+// A query string from an object, leaving out empty values.
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, v);
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+// Every page of a list (up to `max` items).
+export async function getAll(path, params = {}, max = 1000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(`${path}${qs({ ...params, limit: 200, cursor })}`);
+    items.push(...(page.items || []));
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+// What to tell a person about a refused request.
+export function explain(err) {
+  const messages = {
+    shift_taken: 'Someone else has booked this shift, or it is no longer open.',
+    overlapping_booking: 'You already have a booking at that time.',
+    approval_required: 'This practice approves bookings: apply for the shift instead.',
+    shift_started: 'This shift has already started.',
+    already_applied: 'You have already applied for this shift.',
+    instant_booking: 'This shift is booked instantly: book it instead of applying.',
+    csrf_failed: 'Your session could not be checked. Reload the page and try again.',
+    too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
+    invalid_credentials: 'The email address or password is not right.',
+    not_implemented: 'This part of flexpool is not available yet.',
+  };
+  if (err.code === 'not_eligible') {
+    const missing = (err.details && err.details.missing) || [];
+    return `You cannot book this shift yet${missing.length ? `: your passport needs ${missing.join(', ')}` : ': check your pool membership and passport'}.`;
+  }
+  return messages[err.code] || err.message || 'Something went wrong. Try again.';
+}

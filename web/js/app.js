@@ -1,0 +1,257 @@
+// app.js - the single-page app's shell: who is signed in, the route table, navigation, the NHS
+// header with each role's menu, and the idle-session watch. Pages register themselves with
+// route() and render into <main> through page().
+
+import { initAll, initSkipLinks } from '/nhsuk/nhsuk/nhsuk-frontend.min.js';
+import { ApiError, explain, get, lastRequestAt, onSessionEnded, setCsrf } from './api.js';
+import { banner, clear, h, p } from './ui.js';
+
+export const state = {
+  me: null,          // GET /api/v1/me, or null when signed out
+  idleSeconds: 1800,
+  flash: null,       // {heading, text, kind}: shown once at the top of the next page
+  ended: false,      // the last session ended by itself
+};
+
+const routes = [];
+
+// route('/shifts/:id', page, {roles: ['clinician'] | 'signed-in' | 'public'})
+export function route(pattern, page, { roles = 'signed-in' } = {}) {
+  const names = [];
+  const re = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, n) => { names.push(n); return '([^/]+)'; })}/?$`);
+  routes.push({ re, names, page, roles });
+}
+
+export const hasRole = (role) => !!state.me && state.me.roles.some((r) => r.role === role);
+export const rolesOf = (role) => (state.me ? state.me.roles.filter((r) => r.role === role) : []);
+
+// Where each role starts.
+export function homePath() {
+  if (!state.me) return '/sign-in';
+  if (hasRole('clinician')) return '/shifts';
+  if (hasRole('practice_manager')) return '/practice';
+  if (hasRole('pool_admin')) return '/pool';
+  return '/overview';
+}
+
+function menuFor() {
+  if (!state.me) return [];
+  const items = [];
+  if (hasRole('clinician')) items.push(['/shifts', 'Find shifts'], ['/bookings', 'My bookings'], ['/applications', 'My applications'], ['/pools', 'My pools']);
+  if (hasRole('practice_manager')) items.push(['/practice', 'Practice shifts'], ['/practice/shifts/new', 'Post a shift'], ['/practice/profile', 'Practice profile']);
+  if (hasRole('pool_admin')) items.push(['/pool', 'Pool']);
+  if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
+  items.push(['/account', 'Account']);
+  return items;
+}
+
+const LOGO_PATH = 'M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z';
+const USER_ICON = 'M12 1a11 11 0 1 1 0 22 11 11 0 0 1 0-22Zm0 2a9 9 0 0 0-5 16.5V18a4 4 0 0 1 4-4h2a4 4 0 0 1 4 4v1.5A9 9 0 0 0 12 3Zm0 3a3.5 3.5 0 1 1-3.5 3.5A3.4 3.4 0 0 1 12 6Z';
+
+function svgEl(tag, attrs, ...kids) {
+  return h(`svg:${tag}`, attrs, ...kids);
+}
+
+function renderHeader(path) {
+  const slot = document.getElementById('fp-header');
+  clear(slot);
+  const me = state.me;
+  const menu = menuFor();
+  const current = menu.filter(([href]) => path === href || path.startsWith(`${href}/`)).sort((a, b) => b[0].length - a[0].length)[0];
+  const header = h('header', { class: 'nhsuk-header', 'data-module': 'nhsuk-header', role: 'banner' },
+    h('div', { class: 'nhsuk-header__container nhsuk-width-container' },
+      h('div', { class: 'nhsuk-header__service' },
+        h('a', { class: 'nhsuk-header__service-logo', href: '/', 'aria-label': 'NHS flexpool homepage' },
+          svgEl('svg', { class: 'nhsuk-header__logo', xmlns: 'http://www.w3.org/2000/svg', viewBox: '0 0 200 80', height: '40', width: '100', focusable: 'false', role: 'img', 'aria-label': 'NHS' },
+            svgEl('title', {}, 'NHS'), svgEl('path', { fill: 'currentcolor', d: LOGO_PATH })),
+          h('span', { class: 'nhsuk-header__service-name' }, 'flexpool'))),
+      me ? h('nav', { class: 'nhsuk-header__account', 'aria-label': 'Account' },
+        h('ul', { class: 'nhsuk-header__account-list' },
+          h('li', { class: 'nhsuk-header__account-item' },
+            h('a', { class: 'nhsuk-header__account-link', href: '/account' },
+              svgEl('svg', { class: 'nhsuk-icon nhsuk-icon--user', xmlns: 'http://www.w3.org/2000/svg', viewBox: '0 0 24 24', width: '16', height: '16', focusable: 'false', 'aria-hidden': 'true' }, svgEl('path', { d: USER_ICON })),
+              h('span', { id: 'fp-user-name' }, me.name))),
+          h('li', { class: 'nhsuk-header__account-item' },
+            h('form', { class: 'nhsuk-header__account-form', method: 'post', action: '/sign-out', novalidate: true, onsubmit: (e) => { e.preventDefault(); signOut(); } },
+              h('button', { class: 'nhsuk-header__account-button', type: 'submit' }, 'Sign out')))))
+        : h('nav', { class: 'nhsuk-header__account', 'aria-label': 'Account' },
+          h('ul', { class: 'nhsuk-header__account-list' },
+            h('li', { class: 'nhsuk-header__account-item' }, h('a', { class: 'nhsuk-header__account-link', href: '/sign-in' }, 'Sign in')),
+            h('li', { class: 'nhsuk-header__account-item' }, h('a', { class: 'nhsuk-header__account-link', href: '/register' }, 'Register as a clinician'))))),
+    menu.length ? h('nav', { class: 'nhsuk-header__navigation', 'aria-label': 'Menu' },
+      h('div', { class: 'nhsuk-header__navigation-container nhsuk-width-container' },
+        h('ul', { class: 'nhsuk-header__navigation-list' },
+          menu.map(([href, text]) => {
+            const on = current && current[0] === href;
+            return h('li', { class: `nhsuk-header__navigation-item${on ? ' nhsuk-header__navigation-item--current' : ''}` },
+              h('a', { class: 'nhsuk-header__navigation-link', href, 'aria-current': on ? 'page' : null },
+                on ? h('strong', { class: 'nhsuk-header__navigation-item-current-fallback' }, text) : text));
+          }),
+          h('li', { class: 'nhsuk-header__menu', hidden: true },
+            h('button', { class: 'nhsuk-header__menu-toggle nhsuk-header__navigation-link', id: 'toggle-menu', 'aria-expanded': 'false', type: 'button' },
+              h('span', { class: 'nhsuk-u-visually-hidden' }, 'Browse '), 'More'))))) : null);
+  slot.append(header);
+  try { initAll(slot); } catch { /* the header works without its script, as a list */ }
+}
+
+// Renders a page: title, an optional one-off banner, then the content. Focus moves to the h1 on
+// navigation so that screen readers announce the new page.
+let focusOnRender = false;
+export function page(title, ...content) {
+  const main = document.getElementById('maincontent');
+  clear(main);
+  document.title = `${title} - flexpool`;
+  if (state.flash) {
+    main.append(banner(state.flash.heading, state.flash.text, state.flash.kind || 'success'));
+    state.flash = null;
+  }
+  main.append(...content.flat().filter(Boolean));
+  try { initAll(main); } catch { /* components work without their scripts */ }
+  if (focusOnRender) {
+    const target = main.querySelector('.nhsuk-error-summary, h1');
+    if (target) {
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: false });
+    }
+  }
+  return main;
+}
+
+export function flash(heading, text, kind = 'success') {
+  state.flash = { heading, text, kind };
+}
+
+// A page that could not load its data.
+export function failed(title, err) {
+  page(title, h('h1', { class: 'nhsuk-heading-l' }, title),
+    h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' },
+      h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'),
+      h('div', { class: 'nhsuk-error-summary__body' }, p(explain(err)))));
+}
+
+export function navigate(to, { replace = false } = {}) {
+  if (replace) history.replaceState({}, '', to);
+  else history.pushState({}, '', to);
+  focusOnRender = true;
+  window.scrollTo(0, 0);
+  return render();
+}
+
+let renderSeq = 0;
+let renderedUrl = null;
+export async function render() {
+  const seq = ++renderSeq;
+  const url = new URL(location.href);
+  const path = url.pathname;
+  renderedUrl = path + url.search;
+  renderHeader(path);
+  let match = null;
+  for (const r of routes) {
+    const m = r.re.exec(path);
+    if (m) {
+      const params = {};
+      r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      match = { r, params };
+      break;
+    }
+  }
+  if (!match) {
+    page('Page not found', h('h1', { class: 'nhsuk-heading-l' }, 'Page not found'),
+      p('If you typed the web address, check it is correct.'), p(h('a', { class: 'nhsuk-link', href: '/' }, 'Go to the start page')));
+    return;
+  }
+  const { r, params } = match;
+  if (r.roles !== 'public') {
+    if (!state.me) {
+      const next = path + url.search;
+      history.replaceState({}, '', `/sign-in${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
+      return render();
+    }
+    if (Array.isArray(r.roles) && !r.roles.some(hasRole)) {
+      page('You cannot use this page', h('h1', { class: 'nhsuk-heading-l' }, 'You cannot use this page'),
+        p('This page is for another role. '), p(h('a', { class: 'nhsuk-link', href: homePath() }, 'Go to your start page')));
+      return;
+    }
+  }
+  try {
+    await r.page({ params, query: url.searchParams, path, seq, isCurrent: () => seq === renderSeq });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return; // the session-ended handler has taken over
+    console.error(err);
+    failed('Something went wrong', err);
+  } finally {
+    focusOnRender = false;
+  }
+}
+
+export async function loadMe() {
+  try {
+    const me = await get('/me', { signedIn: false });
+    state.me = me;
+    setCsrf(me.csrf_token);
+  } catch (err) {
+    state.me = null;
+    setCsrf(null);
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+  }
+  return state.me;
+}
+
+export async function signOut() {
+  try {
+    const { del } = await import('./api.js');
+    await del('/sessions/current', { signedIn: false });
+  } catch { /* signed out anyway */ }
+  state.me = null;
+  setCsrf(null);
+  flash('You have signed out', 'Sign in again when you need flexpool.');
+  navigate('/sign-in');
+}
+
+function sessionEndedHandler() {
+  if (!state.me) return;
+  state.me = null;
+  state.ended = true;
+  setCsrf(null);
+  const here = location.pathname + location.search;
+  navigate(`/sign-in?ended=1${here.startsWith('/sign-in') ? '' : `&next=${encodeURIComponent(here)}`}`, { replace: true });
+}
+
+// Links inside the app navigate without reloading.
+function onClick(e) {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download') || a.dataset.reload !== undefined) return;
+  const href = a.getAttribute('href');
+  if (!href.startsWith('/') || href.startsWith('//') || href.startsWith('/api/') || href.startsWith('/nhsuk/')) return;
+  e.preventDefault();
+  navigate(href);
+}
+
+export async function start() {
+  document.body.classList.add('js-enabled');
+  if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('nhsuk-frontend-supported');
+  try { initSkipLinks(); } catch { /* the skip link works as a plain link too */ }
+  onSessionEnded(sessionEndedHandler);
+  document.addEventListener('click', onClick);
+  window.addEventListener('popstate', () => {
+    // A jump to an anchor (the skip link, error summary links) is not a new page.
+    if (location.pathname + location.search === renderedUrl) return;
+    focusOnRender = true;
+    render();
+  });
+  // The session ends on the server after the idle time; say so as soon as it has.
+  setInterval(async () => {
+    if (!state.me) return;
+    if (Date.now() - lastRequestAt < state.idleSeconds * 1000 + 5000) return;
+    try { await get('/me'); } catch { /* a 401 runs the session-ended handler */ }
+  }, 30000);
+  try {
+    await loadMe();
+  } catch (err) {
+    failed('flexpool is not available', err);
+    return;
+  }
+  await render();
+  document.documentElement.dataset.ready = 'true';
+}

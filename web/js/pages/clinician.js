@@ -1,0 +1,421 @@
+// The clinician's pages (these must work on a phone): find shifts (list and calendar), a shift
+// with its practice's profile and one-tap booking or applying, my bookings (list and calendar)
+// with cancelling, my applications with withdrawing, and my pools with asking to join one.
+
+import { ApiError, explain, get, getAll, post, qs } from '../api.js';
+import { calendar, monthOf, monthRange } from '../calendar.js';
+import { failed, flash, navigate, page, route, state } from '../app.js';
+import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import {
+  addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukMidnightIso, ukToday, when,
+} from '../format.js';
+import {
+  backLink, banner, button, buttonLink, card, h, NOT_CLICKABLE, input, insetText, link, p, pageHeading, panel, select, summaryList, table, tag,
+  textarea, warningCallout,
+} from '../ui.js';
+
+const CLINICIAN = { roles: ['clinician'] };
+
+export function modeText(mode) {
+  return mode === 'approval' ? 'The practice chooses from applicants' : 'Book instantly';
+}
+
+export function shiftStatusText(s) {
+  return { open: 'Open', booked: 'Booked', withdrawn: 'Withdrawn', cancelled: 'Cancelled', completed: 'Completed' }[s] || s;
+}
+
+function workedMinutes(s) {
+  return Math.max(0, Math.round((new Date(s.ends_at) - new Date(s.starts_at)) / 60000) - (s.break_minutes || 0));
+}
+
+// What a clinician needs to know about a practice, from its profile.
+export function practiceProfileRows(profile = {}) {
+  const pr = profile || {};
+  const sites = Array.isArray(pr.sites) && pr.sites.length
+    ? h('ul', { class: 'nhsuk-list' }, pr.sites.map((x) => h('li', {}, [x.name, x.address, x.postcode].filter(Boolean).join(', '))))
+    : null;
+  return [
+    ['Clinical system', pr.clinical_system === 'other' ? 'Other' : pr.clinical_system],
+    ['Usual appointment length', pr.appointment_minutes ? `${pr.appointment_minutes} minutes` : null],
+    ['Parking', pr.parking],
+    ['Sites', sites],
+    ['On arrival', pr.contact_on_arrival],
+    ['IT access', pr.it_access],
+    ['What a locum needs to know', pr.induction],
+    ['Other notes', pr.notes],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+}
+
+// Find shifts ------------------------------------------------------------------------------
+
+function filtersFromQuery(q) {
+  return {
+    from: q.get('from') || '', to: q.get('to') || '', role: q.get('role') || '', radius: q.get('radius') || '',
+    near: q.get('near') || '', min_rate: q.get('min_rate') || '', practice_id: q.get('practice_id') || '',
+    view: q.get('view') === 'calendar' ? 'calendar' : 'list', month: q.get('month') || '',
+  };
+}
+
+function apiParams(f) {
+  const params = { status: 'open' };
+  const today = ukToday();
+  params.from = f.from && /^\d{4}-\d{2}-\d{2}$/.test(f.from) ? ukMidnightIso(f.from) : isoZ(new Date());
+  if (f.from && f.from < today) params.from = isoZ(new Date());
+  if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) params.to = ukMidnightIso(addDays(f.to, 1));
+  if (f.role) params.role = f.role;
+  if (f.radius) params.radius_km = f.radius;
+  if (f.near) params.near_postcode = f.near;
+  if (f.min_rate) { const pence = parsePounds(f.min_rate); if (pence !== null) params.min_rate_pence = pence; }
+  if (f.practice_id) params.practice_id = f.practice_id;
+  return params;
+}
+
+function shiftCard(s) {
+  return h('li', { class: 'fp-result' }, card(
+    `${roleName(s.role)} at ${s.practice.name}`, `/shifts/${s.id}`,
+    h('p', { class: 'nhsuk-card__description fp-when' }, when(s.starts_at, s.ends_at)),
+    h('ul', { class: 'nhsuk-list fp-facts' },
+      h('li', {}, h('strong', {}, rate(s.rate_pence, s.rate_unit)), s.rate_unit === 'session' ? ` (about ${pounds(s.hourly_equivalent_pence)} an hour)` : ''),
+      h('li', {}, s.location_type === 'remote' ? 'Remote' : [s.practice.postcode || '', s.distance_km !== undefined ? `, ${s.distance_km} km away` : '']),
+      h('li', {}, tag(modeText(s.booking_mode), s.booking_mode === 'approval' ? 'pending' : 'open')))));
+}
+
+route('/shifts', async ({ query, isCurrent }) => {
+  const f = filtersFromQuery(query);
+  let professions = Object.entries(ROLE_NAMES).map(([code, name]) => ({ code, name }));
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'filters', class: 'fp-filters' },
+    h('input', { type: 'hidden', name: 'view', value: f.view }),
+    input({ id: 'from', label: 'From date', type: 'date', value: f.from, hint: 'Leave empty for today' }),
+    input({ id: 'to', label: 'To date', type: 'date', value: f.to }),
+    select({ id: 'role', label: 'Role', value: f.role, options: [{ value: '', text: 'Any role' }] }),
+    select({ id: 'radius', label: 'Distance', value: f.radius, options: [{ value: '', text: 'Any distance' }, ...[5, 10, 20, 30, 50].map((k) => ({ value: String(k), text: `Within ${k} km` }))] }),
+    input({ id: 'near', label: 'From postcode', value: f.near, width: 10, hint: 'Leave empty to use your home postcode', autocomplete: 'postal-code' }),
+    input({ id: 'min_rate', label: 'Minimum rate, pounds an hour', value: f.min_rate, width: 5, prefix: '£', inputmode: 'decimal', hint: 'Session rates compare as their hourly equivalent' }),
+    select({ id: 'practice_id', label: 'Practice', value: f.practice_id, options: [{ value: '', text: 'Any practice' }] }),
+    button('Apply filters', { id: 'apply-filters' }),
+    h('p', { class: 'nhsuk-body' }, link('/shifts', 'Clear filters')));
+  const validate = liveValidation(form, summary, {
+    from: (v) => (v.from && !/^\d{4}-\d{2}-\d{2}$/.test(v.from) ? 'Enter a real date' : null),
+    to: (v) => (v.to && v.from && v.to < v.from ? 'The end date must be on or after the start date' : null),
+    near: (v) => (v.near && !/^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$/.test(v.near) ? 'Enter a full UK postcode, like LS1 4AP' : null),
+    min_rate: (v) => (v.min_rate && parsePounds(v.min_rate) === null ? 'Enter an amount in pounds, like 80 or 80.50' : null),
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    navigate(`/shifts${qs({ from: v.from, to: v.to, role: v.role, radius: v.radius, near: v.near, min_rate: v.min_rate, practice_id: v.practice_id, view: f.view === 'calendar' ? 'calendar' : '' })}`);
+  });
+  const filters = h('details', { class: 'nhsuk-details fp-filter-details', open: window.innerWidth >= 641 },
+    h('summary', { class: 'nhsuk-details__summary' }, h('span', { class: 'nhsuk-details__summary-text' }, 'Filter shifts')),
+    h('div', { class: 'nhsuk-details__text' }, form));
+  const base = { ...f };
+  const viewHref = (view) => `/shifts${qs({ ...base, view: view === 'calendar' ? 'calendar' : '', month: '' })}`;
+  const views = h('nav', { class: 'fp-views', 'aria-label': 'How to show shifts' },
+    h('ul', { class: 'fp-views__list' },
+      h('li', {}, h('a', { class: 'fp-views__link', href: viewHref('list'), 'aria-current': f.view === 'list' ? 'page' : null }, 'List')),
+      h('li', {}, h('a', { class: 'fp-views__link', href: viewHref('calendar'), 'aria-current': f.view === 'calendar' ? 'page' : null }, 'Calendar'))));
+  const results = h('div', { id: 'results', 'aria-live': 'polite' }, p('Loading shifts…'));
+  page('Find shifts', summary, pageHeading('Find shifts'),
+    h('div', { class: 'nhsuk-grid-row' },
+      h('div', { class: 'nhsuk-grid-column-one-third' }, filters),
+      h('div', { class: 'nhsuk-grid-column-two-thirds' }, views, results)));
+
+  // Filter options, then results.
+  get('/professions').then((res) => {
+    if (res && Array.isArray(res.items) && res.items.length) professions = res.items;
+  }).catch(() => {}).finally(() => {
+    const sel = form.elements.role;
+    for (const pr of professions) sel.append(h('option', { value: pr.code, selected: pr.code === f.role }, pr.name || roleName(pr.code)));
+  });
+  const params = apiParams(f);
+  const addPractices = (shifts) => {
+    const sel = form.elements.practice_id;
+    const have = new Set([...sel.options].map((o) => o.value));
+    for (const s of shifts) {
+      if (have.has(String(s.practice.id))) continue;
+      have.add(String(s.practice.id));
+      sel.append(h('option', { value: s.practice.id, selected: String(s.practice.id) === f.practice_id }, s.practice.name));
+    }
+  };
+  try {
+    if (f.view === 'calendar') {
+      const { y, m } = monthOf(f.month && /^\d{4}-\d{2}$/.test(f.month) ? `${f.month}-01` : (f.from || ukToday()));
+      const { first, next } = monthRange(y, m);
+      const from = params.from > ukMidnightIso(first) ? params.from : ukMidnightIso(first);
+      const items = await getAll('/shifts', { ...params, from, to: params.to && params.to < ukMidnightIso(next) ? params.to : ukMidnightIso(next) }, 600);
+      if (!isCurrent()) return;
+      addPractices(items);
+      results.replaceChildren(
+        h('p', { class: 'nhsuk-body', id: 'result-count' }, `${items.length} open shift${items.length === 1 ? '' : 's'} in this month`),
+        calendar({
+          y, m,
+          items: items.map((s) => ({ at: s.starts_at, text: `${timeRange(s.starts_at, s.ends_at)} ${roleName(s.role)}, ${s.practice.name}`, href: `/shifts/${s.id}`, note: rate(s.rate_pence, s.rate_unit) })),
+          hrefFor: ({ y: yy, m: mm }) => `/shifts${qs({ ...base, view: 'calendar', month: `${yy}-${String(mm).padStart(2, '0')}` })}`,
+        }));
+      return;
+    }
+    const pageOf = await get(`/shifts${qs({ ...params, limit: 20 })}`);
+    if (!isCurrent()) return;
+    addPractices(pageOf.items);
+    const list = h('ul', { class: 'nhsuk-list fp-results', id: 'shift-list' }, pageOf.items.map(shiftCard));
+    const more = h('div');
+    let cursor = pageOf.next_cursor;
+    const showMore = () => {
+      more.replaceChildren();
+      if (!cursor) return;
+      more.append(button('Show more shifts', { type: 'button', onclick: async () => {
+        const next = await get(`/shifts${qs({ ...params, limit: 20, cursor })}`);
+        addPractices(next.items);
+        const nodes = next.items.map(shiftCard);
+        list.append(...nodes);
+        cursor = next.next_cursor;
+        const a = nodes.length ? nodes[0].querySelector('a') : null;
+        if (a) a.focus();
+        showMore();
+      } }, 'secondary'));
+    };
+    showMore();
+    results.replaceChildren(
+      h('p', { class: 'nhsuk-body', id: 'result-count' }, pageOf.items.length
+        ? `Showing ${pageOf.items.length}${cursor ? ' or more' : ''} open shift${pageOf.items.length === 1 && !cursor ? '' : 's'}, soonest first`
+        : 'No open shifts match. Try a wider date range or distance.'),
+      list, more);
+  } catch (err) {
+    if (!isCurrent()) return;
+    if (err instanceof ApiError && err.field === 'near_postcode') {
+      results.replaceChildren(p(explain(err)));
+      return;
+    }
+    results.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert' },
+      h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
+  }
+}, CLINICIAN);
+
+// One shift ------------------------------------------------------------------------------
+
+export function shiftSummary(s, { withPractice = true } = {}) {
+  const mins = workedMinutes(s);
+  return summaryList([
+    withPractice ? ['Practice', s.practice.name] : null,
+    withPractice ? ['Address', h('span', { class: 'fp-address' }, s.location_type === 'remote' ? 'Remote session' : [s.practice.address || '', s.practice.address ? h('br') : null, s.practice.postcode || ''])] : null,
+    ['Role', roleName(s.role)],
+    ['Date', longDate(s.starts_at)],
+    ['Time', `${timeRange(s.starts_at, s.ends_at)} (UK time)`],
+    ['Break', s.break_minutes ? `${s.break_minutes} minutes, unpaid` : 'None'],
+    ['Rate', rate(s.rate_pence, s.rate_unit)],
+    ['Estimated fee', h('span', { id: 'estimated-fee' }, `${pounds(s.estimated_fee_pence ?? s.rate_pence)} for ${hours(mins)}`)],
+    ['Booking', modeText(s.booking_mode)],
+    s.description ? ['Details', s.description] : null,
+  ], 'fp-shift-summary');
+}
+
+route('/shifts/:id', async ({ params }) => {
+  const id = params.id;
+  let s;
+  try {
+    s = await get(`/shifts/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      return page('Shift not found', backLink('/shifts', 'Back to shifts'), pageHeading('Shift not found'),
+        p('This shift does not exist, or it is not one you can book. Shifts are shown to clinicians in the practice\'s pool whose profession matches.'));
+    }
+    throw err;
+  }
+  const me = state.me;
+  const mine = s.booked_clinician_id && s.booked_clinician_id === me.clinician_id;
+  const summarySlot = h('div');
+  const actions = h('div', { id: 'shift-actions' });
+  const started = new Date(s.starts_at) <= new Date();
+  const profileRows = practiceProfileRows(s.practice.profile);
+  if (mine) {
+    actions.append(insetText(p(h('strong', {}, 'You are booked for this shift.'))),
+      p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')));
+  } else if (s.status !== 'open' || started) {
+    actions.append(insetText(p(started ? 'This shift has started, so it can no longer be booked.' : `This shift is ${shiftStatusText(s.status).toLowerCase()}, so it cannot be booked.`)));
+  } else {
+    const isApproval = s.booking_mode === 'approval';
+    const form = h('form', { novalidate: true, id: 'book-form' },
+      isApproval ? p('The practice chooses from the clinicians who apply. You will see their answer under My applications.') : p('Booking is instant: the shift is yours as soon as you book it.'),
+      button(isApproval ? 'Apply for this shift' : 'Book this shift', { id: 'book-button' }));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      await busy(form, async () => {
+        try {
+          if (isApproval) {
+            await post(`/shifts/${s.id}/applications`);
+            page('Application sent',
+              panel('Application sent', `${roleName(s.role)} at ${s.practice.name}, ${when(s.starts_at, s.ends_at)}`),
+              h('h2', { class: 'nhsuk-heading-m' }, 'What happens next'),
+              p('The practice will accept or decline your application. You can check or withdraw it under ', link('/applications', 'My applications'), '.'),
+              shiftSummary(s), p(link('/shifts', 'Find more shifts')));
+          } else {
+            const b = await post(`/shifts/${s.id}/booking`);
+            page('Shift booked',
+              panel('Shift booked', `${roleName(s.role)} at ${s.practice.name}`, h('br'), when(s.starts_at, s.ends_at)),
+              h('h2', { class: 'nhsuk-heading-m' }, 'Your booking'),
+              summaryList([
+                ['Practice', s.practice.name],
+                ['Date', longDate(b.starts_at)],
+                ['Time', `${timeRange(b.starts_at, b.ends_at)} (UK time)`],
+                ['Agreed fee', pounds(b.fee_pence)],
+                ['Booking reference', `FP-${b.id}`],
+              ]),
+              p('The practice can see your booking now. If you cannot make it, cancel as early as you can: cancelling within 48 hours of the start counts as a late cancellation.'),
+              p(link('/bookings', 'See all your bookings'), ' or ', link('/shifts', 'find more shifts'), '.'));
+          }
+        } catch (err) {
+          showApiError(form, summarySlot, err);
+        }
+      });
+    });
+    actions.append(form);
+  }
+  page(`${roleName(s.role)} at ${s.practice.name}`, summarySlot, backLink('/shifts', 'Back to shifts'),
+    pageHeading(`${roleName(s.role)} at ${s.practice.name}`, shortDate(s.starts_at)),
+    h('p', { class: 'nhsuk-body' }, tag(shiftStatusText(mine ? 'booked' : s.status), mine ? 'booked' : s.status)),
+    h('p', { class: 'nhsuk-body-l fp-key-facts' }, `${timeRange(s.starts_at, s.ends_at)} (UK time), ${rate(s.rate_pence, s.rate_unit)}: about ${pounds(s.estimated_fee_pence ?? s.rate_pence)} for the session.`),
+    actions,
+    h('h2', { class: 'nhsuk-heading-m' }, 'Shift details'),
+    shiftSummary(s),
+    h('h2', { class: 'nhsuk-heading-m' }, 'What to expect at the practice'),
+    profileRows.length ? summaryList(profileRows) : p('The practice has not written its profile yet. Contact the practice if you need to know more before the session.'));
+}, CLINICIAN);
+
+// My bookings ----------------------------------------------------------------------------
+
+route('/bookings', async ({ query }) => {
+  const view = query.get('view') === 'calendar' ? 'calendar' : 'list';
+  const views = h('nav', { class: 'fp-views', 'aria-label': 'How to show bookings' },
+    h('ul', { class: 'fp-views__list' },
+      h('li', {}, h('a', { class: 'fp-views__link', href: '/bookings', 'aria-current': view === 'list' ? 'page' : null }, 'Upcoming list')),
+      h('li', {}, h('a', { class: 'fp-views__link', href: '/bookings?view=calendar', 'aria-current': view === 'calendar' ? 'page' : null }, 'Calendar'))));
+  if (view === 'calendar') {
+    const month = query.get('month');
+    const { y, m } = monthOf(month && /^\d{4}-\d{2}$/.test(month) ? `${month}-01` : ukToday());
+    const { first, next } = monthRange(y, m);
+    const items = await getAll('/bookings', { status: 'confirmed', from: ukMidnightIso(first), to: ukMidnightIso(next) }, 400);
+    return page('My bookings', pageHeading('My bookings'), views,
+      calendar({
+        y, m, id: 'bookings-calendar',
+        items: items.map((b) => ({ at: b.starts_at, text: `${timeRange(b.starts_at, b.ends_at)} ${b.practice_name}`, href: `/shifts/${b.shift_id}` })),
+        hrefFor: ({ y: yy, m: mm }) => `/bookings?view=calendar&month=${yy}-${String(mm).padStart(2, '0')}`,
+      }));
+  }
+  const items = await getAll('/bookings', { status: 'confirmed', from: isoZ(new Date()) }, 400);
+  const list = items.length
+    ? h('ul', { class: 'nhsuk-list fp-results', id: 'booking-list' }, items.map((b) => h('li', { class: 'fp-result' },
+      card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
+        h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+        h('ul', { class: 'nhsuk-list fp-facts' },
+          h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
+          h('li', {}, tag('Confirmed', 'confirmed'))),
+        p(h('a', { class: 'nhsuk-link', href: `/bookings/${b.id}/cancel` }, 'Cancel this booking', h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))))))
+    : p('You have no upcoming bookings. ', link('/shifts', 'Find shifts'), '.');
+  page('My bookings', pageHeading('My bookings'), views, h('h2', { class: 'nhsuk-heading-m' }, 'Upcoming'), list);
+}, CLINICIAN);
+
+route('/bookings/:id/cancel', async ({ params }) => {
+  const b = await get(`/bookings/${encodeURIComponent(params.id)}`);
+  if (b.status !== 'confirmed') {
+    return page('Booking already cancelled', backLink('/bookings', 'Back to my bookings'), pageHeading('This booking is already cancelled'), p(link('/bookings', 'See your bookings')));
+  }
+  const late = new Date(b.starts_at) - new Date() < 48 * 3600e3;
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'cancel-form' },
+    textarea({ id: 'reason', label: 'Why are you cancelling?', hint: 'The practice will see this. Do not include patient information.', maxlength: '500' }),
+    button('Cancel booking', { id: 'confirm-cancel' }, 'warning'));
+  const validate = liveValidation(form, summary, {
+    reason: (v) => (!v.reason ? 'Enter why you are cancelling' : v.reason.length > 500 ? 'The reason must be 500 characters or fewer' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        const done = await post(`/bookings/${b.id}/cancellation`, { reason: formValues(form).reason });
+        flash('Booking cancelled', `${b.practice_name}, ${when(b.starts_at, b.ends_at)}: the shift is open again for others to book.${done.late ? ' This was a late cancellation.' : ''}`);
+        navigate('/bookings');
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  page('Cancel a booking', summary, backLink('/bookings', 'Back to my bookings'), pageHeading('Cancel your booking', b.practice_name),
+    summaryList([['Practice', b.practice_name], ['When', `${longDate(b.starts_at)}, ${timeRange(b.starts_at, b.ends_at)}`], ['Agreed fee', pounds(b.fee_pence)]]),
+    late ? warningCallout('This is a late cancellation', p('The shift starts within 48 hours. The practice and the pool will see that it was cancelled late.')) : null,
+    form, p(link('/bookings', 'Keep this booking')));
+}, CLINICIAN);
+
+// My applications ----------------------------------------------------------------------------
+
+const APP_STATUS = { pending: 'Waiting for the practice', accepted: 'Accepted: booked', declined: 'Declined', withdrawn: 'Withdrawn' };
+
+route('/applications', async () => {
+  const items = await getAll('/applications', {}, 400);
+  items.sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
+  const summary = h('div');
+  const rows = items.map((a) => [
+    { text: link(`/shifts/${a.shift_id}`, `${roleName(a.role)} at ${a.practice_name}`) },
+    when(a.starts_at, a.ends_at),
+    { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null] },
+    { text: a.status === 'pending' ? h('button', {
+      class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
+      onclick: async (e) => {
+        e.target.disabled = true;
+        try {
+          await post(`/applications/${a.id}/withdraw`);
+          flash('Application withdrawn', `${a.practice_name}, ${when(a.starts_at, a.ends_at)}`);
+          navigate('/applications', { replace: true });
+        } catch (err) {
+          e.target.disabled = false;
+          summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' }, h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
+        }
+      },
+    }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` application for ${a.practice_name} on ${shortDate(a.starts_at)}`)) : '' },
+  ]);
+  page('My applications', summary, pageHeading('My applications'),
+    p('Shifts where the practice chooses from the clinicians who apply.'),
+    items.length ? table({ caption: 'Your applications', head: ['Shift', 'When', 'Status', 'Action'], rows, id: 'applications-table' })
+      : p('You have not applied for any shifts. ', link('/shifts', 'Find shifts'), '.'));
+}, CLINICIAN);
+
+// My pools: ask to join one ------------------------------------------------------------------
+
+route('/pools', async () => {
+  const [poolsRes, me] = await Promise.all([get('/pools'), get(`/clinicians/${state.me.clinician_id}`)]);
+  const pools = poolsRes.items || [];
+  const mine = new Set((me.pools || []).map((x) => x.id));
+  const summary = h('div');
+  const rows = pools.map((pool) => {
+    let action;
+    if (mine.has(pool.id)) action = tag('Member', 'confirmed');
+    else {
+      action = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
+        onclick: async (e) => {
+          const btn = e.currentTarget;
+          btn.disabled = true;
+          try {
+            await post(`/pools/${pool.id}/join-requests`, {});
+            flash('Request sent', `The administrator of ${pool.name} will check your details and answer your request to join.`);
+            navigate('/pools', { replace: true });
+          } catch (err) {
+            if (err instanceof ApiError && err.code === 'already_requested') {
+              btn.replaceWith(tag('Request sent', 'pending'));
+              return;
+            }
+            btn.disabled = false;
+            summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' }, h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
+          }
+        } }, 'Ask to join', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${pool.name}`));
+    }
+    return [pool.name, pool.host_name || '', `${pounds(pool.hourly_rate_pence)} an hour, ${pounds(pool.session_rate_pence)} a session`, { text: action }];
+  });
+  page('My pools', summary, pageHeading('My pools'),
+    p('You can book the shifts of practices in the pools you belong to. The pool administrator checks your registration before admitting you.'),
+    mine.size ? null : insetText(p('You are not in a pool yet, so there are no shifts for you to book. Ask to join your local pool below.')),
+    pools.length ? table({ caption: 'Pools', head: ['Pool', 'Hosted by', 'Indicative rates', 'Membership'], rows, id: 'pools-table' })
+      : p('There are no pools to join yet.'));
+}, CLINICIAN);
+

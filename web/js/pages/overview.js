@@ -1,0 +1,110 @@
+// The commissioner's overview (also open to pool administrators, practice managers and system
+// administrators, each over their own scope): the figures of GET /api/v1/metrics for a chosen
+// period, in total, with simple bar charts by place and PCN, and the same figures as tables.
+// The charts are drawn here (SVG bars beside text); every value is also written as text.
+
+import { get, qs } from '../api.js';
+import { navigate, page, route } from '../app.js';
+import { liveValidation, formValues } from '../forms.js';
+import { addDays, longDateOf, number, percent, pounds, ukToday } from '../format.js';
+import { button, h, input, p, pageHeading, svg, table } from '../ui.js';
+
+const FIGURES = [
+  ['shifts_posted', 'Shifts posted', number],
+  ['shifts_filled', 'Shifts filled', number],
+  ['fill_rate', 'Fill rate', percent],
+  ['hours_booked', 'Hours booked', (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(x || 0)],
+  ['agreed_spend_pence', 'Agreed spend', pounds],
+  ['clinicians_onboarded', 'Clinicians onboarded', (x) => (x === null || x === undefined ? 'Not by area' : number(x))],
+  ['practices_onboarded', 'Practices onboarded', number],
+  ['unfilled', 'Unfilled shifts', number],
+  ['late_cancellations', 'Late cancellations', number],
+];
+
+const HINTS = {
+  shifts_posted: 'Shifts starting in the period, not counting withdrawn ones',
+  shifts_filled: 'Of those, shifts with a confirmed booking',
+  fill_rate: 'Shifts filled divided by shifts posted',
+  hours_booked: 'Worked hours of the confirmed bookings, less breaks',
+  agreed_spend_pence: 'Fees agreed at booking, for the confirmed bookings',
+  clinicians_onboarded: 'Clinicians who are members of the pool',
+  practices_onboarded: 'Practices that are members of the pool',
+  unfilled: 'Open shifts, and shifts that started with nobody booked',
+  late_cancellations: 'Bookings cancelled within 48 hours of the start',
+};
+
+// A bar chart: rows [{label, value, text}], value in 0..max. Bars are decoration: the value is
+// written beside each one.
+function barChart({ id, title, description, rows, max }) {
+  const top = max || Math.max(1, ...rows.map((r) => r.value));
+  return h('figure', { class: 'fp-chart', id },
+    h('figcaption', { class: 'nhsuk-heading-s' }, title, h('span', { class: 'nhsuk-caption-m fp-chart__desc' }, description)),
+    h('ul', { class: 'fp-chart__rows' }, rows.map((r) => h('li', { class: 'fp-chart__row' },
+      h('span', { class: 'fp-chart__label' }, r.label),
+      svg('svg', { class: 'fp-chart__bar', 'aria-hidden': 'true', focusable: 'false', width: '100%', height: '24' },
+        svg('rect', { class: 'fp-chart__track', x: '0', y: '0', width: '100%', height: '24' }),
+        svg('rect', { class: 'fp-chart__fill', x: '0', y: '0', width: `${Math.max(0, Math.min(100, (r.value / top) * 100)).toFixed(1)}%`, height: '24' })),
+      h('span', { class: 'fp-chart__value' }, r.text)))));
+}
+
+function figuresTable(caption, rows, id) {
+  return table({
+    caption, id, captionSize: 'm',
+    head: ['Area', ...FIGURES.filter(([k]) => k !== 'clinicians_onboarded').map(([, label]) => ({ text: label, numeric: true }))],
+    rows: rows.map((r) => [{ text: r.name, header: true }, ...FIGURES.filter(([k]) => k !== 'clinicians_onboarded').map(([k, , f]) => ({ text: f(r[k]), numeric: true }))]),
+  });
+}
+
+route('/overview', async ({ query }) => {
+  const today = ukToday();
+  const from = /^\d{4}-\d{2}-\d{2}$/.test(query.get('from') || '') ? query.get('from') : addDays(today, -28);
+  const last = /^\d{4}-\d{2}-\d{2}$/.test(query.get('to') || '') ? query.get('to') : addDays(today, 27);
+  const m = await get(`/metrics${qs({ from, to: addDays(last, 1) })}`);
+  const t = m.totals;
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'period-form', class: 'fp-period' },
+    h('fieldset', { class: 'nhsuk-fieldset' },
+      h('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s' }, 'Period: shifts starting between'),
+      h('div', { class: 'fp-period__fields' },
+        input({ id: 'from', label: 'First day', type: 'date', value: from }),
+        input({ id: 'to', label: 'Last day', type: 'date', value: last }),
+        button('Show figures', { id: 'show-figures' }, 'secondary'))));
+  const validate = liveValidation(form, summary, {
+    from: (v) => (!/^\d{4}-\d{2}-\d{2}$/.test(v.from) ? 'Enter the first day of the period' : null),
+    to: (v) => (!/^\d{4}-\d{2}-\d{2}$/.test(v.to) ? 'Enter the last day of the period' : v.from && v.to < v.from ? 'The last day must be on or after the first day' : null),
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    navigate(`/overview${qs({ from: v.from, to: v.to })}`);
+  });
+  const cards = h('ul', { class: 'nhsuk-grid-row nhsuk-card-group fp-figures', id: 'figures' },
+    FIGURES.map(([k, label, f]) => h('li', { class: 'nhsuk-grid-column-one-third nhsuk-card-group__item' },
+      h('div', { class: 'nhsuk-card fp-figure', 'data-figure': k },
+        h('div', { class: 'nhsuk-card__content' },
+          h('h3', { class: 'nhsuk-card__heading nhsuk-heading-s fp-figure__label' }, label),
+          h('p', { class: 'fp-figure__value', id: `figure-${k}` }, f(t[k])),
+          h('p', { class: 'nhsuk-body-s fp-figure__hint' }, HINTS[k]))))));
+  const places = m.by_place || [], pcns = m.by_pcn || [];
+  const charts = [];
+  if (places.length) {
+    charts.push(barChart({ id: 'chart-fill-place', title: 'Fill rate by place', description: 'Shifts filled as a share of shifts posted', max: 1,
+      rows: places.map((r) => ({ label: r.name, value: r.fill_rate, text: `${percent(r.fill_rate)} (${number(r.shifts_filled)} of ${number(r.shifts_posted)})` })) }));
+    charts.push(barChart({ id: 'chart-spend-place', title: 'Agreed spend by place', description: 'Fees of confirmed bookings',
+      rows: places.map((r) => ({ label: r.name, value: r.agreed_spend_pence, text: pounds(r.agreed_spend_pence) })) }));
+  }
+  if (pcns.length) {
+    charts.push(barChart({ id: 'chart-fill-pcn', title: 'Fill rate by primary care network', description: 'Shifts filled as a share of shifts posted', max: 1,
+      rows: pcns.map((r) => ({ label: r.name, value: r.fill_rate, text: `${percent(r.fill_rate)} (${number(r.shifts_filled)} of ${number(r.shifts_posted)})` })) }));
+    charts.push(barChart({ id: 'chart-unfilled-pcn', title: 'Unfilled shifts by primary care network', description: 'Open, or started with nobody booked',
+      rows: pcns.map((r) => ({ label: r.name, value: r.unfilled, text: number(r.unfilled) })) }));
+  }
+  page('Overview', summary, pageHeading('Overview', `${longDateOf(m.from)} to ${longDateOf(addDays(m.to, -1))}`),
+    form,
+    h('h2', { class: 'nhsuk-heading-m' }, 'In total'), cards,
+    charts.length ? [h('h2', { class: 'nhsuk-heading-m' }, 'Charts'), p('The same figures are in the tables below.'), h('div', { class: 'fp-charts' }, charts)] : null,
+    places.length ? figuresTable('By place', places, 'table-place') : null,
+    pcns.length ? figuresTable('By primary care network (PCN)', pcns, 'table-pcn') : null,
+    !places.length && !pcns.length ? p('There are no practices in your area yet.') : null);
+}, { roles: ['commissioner', 'sysadmin', 'pool_admin', 'practice_manager'] });
