@@ -188,6 +188,51 @@ describe('marketplace journeys', () => {
     await cl.context().close();
   });
 
+  test('a new clinician registers, asks to join the pool, and the pool administrator admits them', async () => {
+    const page = await newPage(browser, server, { viewport: PHONE });
+    await open(page, '/register');
+    await page.fill('#name', 'Dr Robin Okafor');
+    await page.fill('#email', 'robin.okafor@example.test');
+    await page.fill('#password', 'a-long-enough-password');
+    await page.selectOption('#profession', 'gp');
+    // Validation as you type: a GMC number is 7 digits.
+    await page.fill('#registration_number', '12345');
+    await page.locator('#registration_number').blur();
+    assert.match(await page.textContent('#registration_number-error'), /A GMC number is 7 digits/);
+    await page.fill('#registration_number', '7654321');
+    assert.equal(await page.isVisible('#registration_number-error'), false, 'the message goes once the number is right');
+    await page.fill('#home_postcode', 'LS1 4AP');
+    await page.fill('#travel_radius_km', '15');
+    await page.click('#register-form button[type="submit"]');
+    await page.waitForURL(/\/pools$/);
+    assert.match(await page.textContent('.nhsuk-notification-banner'), /Your account is ready/);
+    const poolRow = page.locator('#pools-table tbody tr').first();
+    const poolName = (await poolRow.locator('td, th').first().textContent()).replace(/^Pool\s*/, '').trim();
+    await poolRow.locator('button', { hasText: 'Ask to join' }).click();
+    await page.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await page.textContent('.nhsuk-notification-banner'), /Request sent/);
+
+    const { page: admin } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    await open(admin, '/pool');
+    assert.match(await admin.textContent('h1'), new RegExp(poolName));
+    const request = admin.locator('#join-requests tr', { hasText: 'Dr Robin Okafor' });
+    assert.match(await request.textContent(), /7654321/);
+    await request.locator('button', { hasText: 'Admit' }).click();
+    await admin.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await admin.textContent('.nhsuk-notification-banner'), /Clinician admitted/);
+    assert.match(await admin.textContent('#member-clinicians'), /Dr Robin Okafor/);
+    assert.equal(await admin.locator('#join-requests tr', { hasText: 'Dr Robin Okafor' }).count(), 0);
+
+    await open(page, '/pools');
+    assert.match(await page.locator('#pools-table tbody tr', { hasText: poolName }).textContent(), /Member/);
+    await open(page, '/shifts');
+    assert.match(await page.textContent('#result-count'), /open shift/);
+    assertNoProblems(page);
+    assertNoProblems(admin);
+    await page.context().close();
+    await admin.context().close();
+  });
+
   test('a clinician changes their password and signs in with the new one', async () => {
     const page = await newPage(browser, server);
     await signIn(page, 'clinician014@demo.flexpool.test');

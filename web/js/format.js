@@ -93,7 +93,7 @@ export function hours(minutes) {
 }
 
 export function percent(x) {
-  return `${Math.round((x || 0) * 1000) / 10}%`;
+  return `${((x || 0) * 100).toFixed(1)}%`;
 }
 
 export const number = (n) => new Intl.NumberFormat('en-GB').format(n || 0);

@@ -73,7 +73,7 @@ route('/sign-in', async ({ query }) => {
       insetText(p('This server runs the demo. Every demo account has the password ', h('strong', { class: 'fp-code' }, demo.password), '.')),
       table({
         caption: 'Demo accounts to try each role', captionSize: 's',
-        head: ['Email address', 'Role', ''],
+        head: ['Email address', 'Role', 'Action'],
         rows: demo.items.map((a) => [
           { text: h('span', { class: 'fp-code fp-break' }, a.email) },
           ROLE_LABELS[a.role] || a.role,
