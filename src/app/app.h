@@ -24,6 +24,7 @@ struct fp_config {
   int login_window_seconds;   /* default 900 */
   int session_idle_seconds;   /* default 1800 */
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
+  int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
 };
 
 struct fp_app {

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "app/passport_upkeep.h"
 #include "app/postcodes.h"
 #include "app/sweeper.h"
 #include "core/error.h"
@@ -35,6 +36,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->login_window_seconds = 900;
   cfg->session_idle_seconds = 1800;
   cfg->upkeep_interval_seconds = 600;
+  cfg->dbs_retention_months = 6;
 }
 
 static int int_arg(const char *name, const char *v, int min, int max, int *out) {
@@ -85,6 +87,9 @@ int fp_cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--login-window") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.login_window_seconds)) return 2;
       i++;
+    } else if (strcmp(a, "--dbs-retention-months") == 0) {
+      if (int_arg(a, v, 0, 120, &app.cfg.dbs_retention_months)) return 2;
+      i++;
     } else if (strcmp(a, "--upkeep-interval") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;
       i++;
@@ -122,6 +127,7 @@ int fp_cli_serve(int argc, char **argv) {
   }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
+  fp_passport_upkeep_add(sweeper, &app);
   char host[256];
   snprintf(host, sizeof host, "%s", app.cfg.listen);
   char *colon = strrchr(host, ':');

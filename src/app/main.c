@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/cli.h"
+#include "app/register.h"
 
 static void usage(void) {
   fprintf(stderr,
@@ -18,6 +19,7 @@ static void usage(void) {
           "       flexpool demo --data-dir DIR [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"
+          "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR]\n"
           "       flexpool routes   (lists every API endpoint)\n");
 }
 
@@ -38,6 +40,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0) return fp_cli_user_add(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "postcodes") == 0)
     return fp_cli_import_postcodes(argc - 3, argv + 3);
+  if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
+    return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
     usage();

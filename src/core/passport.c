@@ -93,3 +93,49 @@ fp_time fp_retention_deadline(fp_time decided_at, int months) {
   fp_time second_of_day = decided_at - (fp_time)d * 86400;
   return (fp_time)fp_day_add_months(d, months) * 86400 + second_of_day;
 }
+
+/* Case-insensitive substring search (ASCII). */
+static bool contains(const char *hay, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *hay; hay++) {
+    size_t i = 0;
+    while (i < n && hay[i]) {
+      char a = hay[i], b = needle[i];
+      if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+      if (a != b) break;
+      i++;
+    }
+    if (i == n) return true;
+  }
+  return false;
+}
+
+enum fp_standing fp_register_standing(const char *status, fp_day registered_from, fp_day registered_until,
+                                      fp_day today) {
+  const char *s = status ? status : "";
+  /* The words that say "no" come first: "suspended (with conditions)" is suspended. */
+  if (contains(s, "suspend")) return FP_STANDING_SUSPENDED;
+  if (contains(s, "erase") || contains(s, "removed") || contains(s, "struck")) return FP_STANDING_ERASED;
+  if (contains(s, "lapse") || contains(s, "relinquish") || contains(s, "expired")) return FP_STANDING_LAPSED;
+  if (contains(s, "without a licen") || contains(s, "without licen") || contains(s, "no licen") ||
+      contains(s, "not licen") || contains(s, "unlicen"))
+    return FP_STANDING_NO_LICENCE;
+  bool known = contains(s, "registered") || contains(s, "licen") || contains(s, "included") || contains(s, "active") ||
+               contains(s, "current");
+  if (!known) return FP_STANDING_UNKNOWN;
+  if ((registered_until != FP_DAY_NONE && registered_until < today) ||
+      (registered_from != FP_DAY_NONE && registered_from > today))
+    return FP_STANDING_LAPSED;
+  if (contains(s, "condition") || contains(s, "undertaking")) return FP_STANDING_CONDITIONS;
+  return FP_STANDING_OK;
+}
+
+static const char *const standing_names[] = {"ok", "conditions", "suspended", "erased", "lapsed", "no_licence", "unknown"};
+
+const char *fp_standing_name(enum fp_standing s) {
+  return (unsigned)s < sizeof standing_names / sizeof standing_names[0] ? standing_names[s] : "unknown";
+}
+
+bool fp_standing_revokes(enum fp_standing s) {
+  return s == FP_STANDING_SUSPENDED || s == FP_STANDING_ERASED || s == FP_STANDING_LAPSED || s == FP_STANDING_NO_LICENCE;
+}

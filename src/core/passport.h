@@ -71,4 +71,24 @@ bool fp_expires_within(fp_day expires_on, fp_day on, int days);
  */
 fp_time fp_retention_deadline(fp_time decided_at, int months);
 
+/*
+ * What a register extract says of one registrant (the GMC register, NHS England's Performers
+ * List), from its status text and registration dates (FP_DAY_NONE when not given) on `today`.
+ */
+enum fp_standing {
+  FP_STANDING_OK = 0,      /* registered with a licence; included */
+  FP_STANDING_CONDITIONS,  /* included or registered with conditions: reported, not revoked */
+  FP_STANDING_SUSPENDED,
+  FP_STANDING_ERASED,      /* erased, removed, struck off */
+  FP_STANDING_LAPSED,      /* lapsed or relinquished, or outside its registered dates */
+  FP_STANDING_NO_LICENCE,  /* registered without a licence to practise */
+  FP_STANDING_UNKNOWN,     /* a status this does not recognise: reported, not revoked */
+};
+enum fp_standing fp_register_standing(const char *status, fp_day registered_from, fp_day registered_until,
+                                      fp_day today);
+/* "ok", "conditions", "suspended", "erased", "lapsed", "no_licence", "unknown". */
+const char *fp_standing_name(enum fp_standing s);
+/* Whether the standing means the registration check no longer holds. */
+bool fp_standing_revokes(enum fp_standing s);
+
 #endif

@@ -62,6 +62,23 @@ const struct fp_route fp_routes[] = {
 
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
+
+    /* The passport (h_passport.c). An upload is one file of at most 10 MB plus the form around it. */
+    {"GET", "/api/v1/clinicians/{id}/passport", fp_h_passport_get, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/clinicians/{id}/passport/evidence", fp_h_passport_evidence_upload, FP_SIGNED_IN,
+     10 * 1024 * 1024 + 64 * 1024},
+    {"GET", "/api/v1/clinicians/{id}/passport/access-log", fp_h_passport_access_log, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/clinicians/{id}/passport/grants", fp_h_passport_grant_list, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/clinicians/{id}/passport/grants", fp_h_passport_grant_create, FP_SIGNED_IN, 0},
+    {"DELETE", "/api/v1/passport/grants/{id}", fp_h_passport_grant_revoke, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/evidence/{id}", fp_h_evidence_get, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/passport/checks/{id}/verification", fp_h_passport_verify, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/passport/queue", fp_h_passport_queue, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/passport/check-types", fp_h_passport_check_types, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/passport/requirements", fp_h_passport_requirements, FP_SIGNED_IN, 0},
+    {"PUT", "/api/v1/passport/requirements", fp_h_passport_requirement_put, FP_SIGNED_IN, 0},
+    {"DELETE", "/api/v1/passport/requirements", fp_h_passport_requirements_clear, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}/compliance", fp_h_pool_compliance, FP_SIGNED_IN, 0},
 };
 
 const size_t fp_n_routes = sizeof fp_routes / sizeof fp_routes[0];

@@ -95,5 +95,20 @@ FP_HANDLER(fp_h_application_withdraw);
 FP_HANDLER(fp_h_metrics);
 /* h_demo.c */
 FP_HANDLER(fp_h_demo_accounts);
+/* h_passport.c */
+FP_HANDLER(fp_h_passport_get);
+FP_HANDLER(fp_h_passport_evidence_upload);
+FP_HANDLER(fp_h_evidence_get);
+FP_HANDLER(fp_h_passport_verify);
+FP_HANDLER(fp_h_passport_queue);
+FP_HANDLER(fp_h_pool_compliance);
+FP_HANDLER(fp_h_passport_access_log);
+FP_HANDLER(fp_h_passport_grant_create);
+FP_HANDLER(fp_h_passport_grant_list);
+FP_HANDLER(fp_h_passport_grant_revoke);
+FP_HANDLER(fp_h_passport_check_types);
+FP_HANDLER(fp_h_passport_requirements);
+FP_HANDLER(fp_h_passport_requirement_put);
+FP_HANDLER(fp_h_passport_requirements_clear);
 
 #endif

@@ -218,6 +218,99 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX pool_members_org ON pool_members(pool_id, organisation_id) WHERE organisation_id IS NOT NULL;"
     "CREATE INDEX pool_members_by_clinician ON pool_members(clinician_id);"
     "CREATE INDEX pool_members_by_org ON pool_members(organisation_id);",
+
+    /* 4: the passport: the catalogue of checks with their validity rules, England's default
+     * requirements per profession, evidence files (stored under the data directory by SHA-256),
+     * the append-only access log, placement grants and register flags. */
+    "CREATE TABLE passport_check_types ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  validity TEXT NOT NULL CHECK (validity IN ('none','period','explicit')),"
+    "  renewal_months INTEGER,"                        /* for 'period' */
+    "  limited_retention INTEGER NOT NULL DEFAULT 0,"  /* copies deleted after --dbs-retention-months */
+    "  position INTEGER NOT NULL);"
+    "INSERT INTO passport_check_types (code, name, description, validity, renewal_months, limited_retention, position) VALUES"
+    " ('identity', 'Proof of identity', 'Photo identity and address checked to the NHS Employment Check Standards.', 'none', NULL, 0, 1),"
+    " ('right_to_work', 'Right to work in the UK', 'British or Irish passport, Home Office share code or visa; a time-limited permission has an expiry date.', 'none', NULL, 0, 2),"
+    " ('registration', 'Professional registration', 'GMC, NMC, GPhC or HCPC registration with a licence to practise, checked on the register; re-checked yearly.', 'period', 12, 0, 3),"
+    " ('performers_list', 'NHS England Medical Performers List', 'Included on the Performers List without conditions (GPs).', 'none', NULL, 0, 4),"
+    " ('qualification', 'Qualification', 'CCT or equivalent (entry on the GMC GP Register), or the profession''s registrable qualification.', 'none', NULL, 0, 5),"
+    " ('indemnity', 'Professional indemnity', 'Cover for work outside the Clinical Negligence Scheme for General Practice; the policy''s end date.', 'explicit', NULL, 0, 6),"
+    " ('dbs', 'Enhanced DBS check', 'Enhanced check with the barred lists; certificate number, issue date and DBS Update Service status. Copies of the certificate are deleted after the retention period.', 'period', 36, 1, 7),"
+    " ('occupational_health', 'Occupational health clearance', 'Fitness for the role and immunisations (hepatitis B, MMR, varicella, TB).', 'none', NULL, 0, 8),"
+    " ('references', 'References', 'Two references covering the last three years.', 'none', NULL, 0, 9),"
+    " ('employment_history', 'Employment history', 'A full history with any gaps explained.', 'none', NULL, 0, 10),"
+    " ('cstf_information_governance', 'Core Skills: information governance and data security', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 11),"
+    " ('cstf_basic_life_support', 'Core Skills: resuscitation (basic life support)', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 12),"
+    " ('cstf_infection_control', 'Core Skills: infection prevention and control', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 13),"
+    " ('cstf_fire_safety', 'Core Skills: fire safety', 'Core Skills Training Framework; every two years.', 'period', 24, 0, 14),"
+    " ('cstf_moving_handling', 'Core Skills: moving and handling', 'Core Skills Training Framework; every two years.', 'period', 24, 0, 15),"
+    " ('cstf_safeguarding_adults', 'Core Skills: safeguarding adults', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 16),"
+    " ('cstf_safeguarding_children', 'Core Skills: safeguarding children', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 17),"
+    " ('cstf_preventing_radicalisation', 'Core Skills: preventing radicalisation', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 18),"
+    " ('cstf_equality_diversity', 'Core Skills: equality, diversity and human rights', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 19),"
+    " ('cstf_health_safety', 'Core Skills: health, safety and welfare', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 20),"
+    " ('cstf_conflict_resolution', 'Core Skills: conflict resolution', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 21);"
+
+    "ALTER TABLE passport_checks ADD COLUMN update_service TEXT"
+    "  CHECK (update_service IN ('subscribed','not_subscribed'));"   /* DBS Update Service status */
+    "ALTER TABLE passport_checks ADD COLUMN submitted_by INTEGER REFERENCES users(id);"
+    "CREATE INDEX passport_checks_submitted ON passport_checks(created_at, id) WHERE status = 'submitted';"
+
+    "CREATE TABLE passport_evidence ("
+    "  id INTEGER PRIMARY KEY,"
+    "  check_id INTEGER NOT NULL REFERENCES passport_checks(id),"
+    "  sha256 TEXT NOT NULL,"                          /* the file <data-dir>/evidence/<sha256> */
+    "  content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf','image/jpeg','image/png')),"
+    "  size INTEGER NOT NULL,"
+    "  filename TEXT,"                                 /* as uploaded, for display only */
+    "  uploaded_by INTEGER REFERENCES users(id),"
+    "  uploaded_at INTEGER NOT NULL,"
+    "  deleted_at INTEGER, deleted_reason TEXT);"      /* the copy is gone; the row and the facts stay */
+    "CREATE INDEX passport_evidence_check ON passport_evidence(check_id);"
+    "CREATE INDEX passport_evidence_sha256 ON passport_evidence(sha256);"
+
+    /* Append-only: every view of a passport or of evidence. */
+    "CREATE TABLE passport_access_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  viewer_user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  what TEXT NOT NULL CHECK (what IN ('passport','evidence')),"
+    "  check_id INTEGER, evidence_id INTEGER,"
+    "  basis TEXT NOT NULL,"                           /* self, pool_admin, practice_manager, sysadmin */
+    "  organisation_id INTEGER, pool_id INTEGER);"     /* the practice or pool the access came through */
+    "CREATE INDEX passport_access_log_clinician ON passport_access_log(clinician_id, id);"
+    "CREATE TRIGGER passport_access_log_no_update BEFORE UPDATE ON passport_access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
+    "CREATE TRIGGER passport_access_log_no_delete BEFORE DELETE ON passport_access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the access log is append-only'); END;"
+
+    /* A host organisation's read access ahead of a placement (the lead-employer model). */
+    "CREATE TABLE passport_grants ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  organisation_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  from_day INTEGER NOT NULL, until_day INTEGER NOT NULL,"   /* day numbers, inclusive */
+    "  placement_starts_on INTEGER,"
+    "  granted_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER, revoked_by INTEGER REFERENCES users(id),"
+    "  CHECK (until_day >= from_day));"
+    "CREATE INDEX passport_grants_clinician ON passport_grants(clinician_id);"
+    "CREATE INDEX passport_grants_org ON passport_grants(organisation_id, clinician_id);"
+
+    /* What a register extract said about a clinician who is not in good standing. */
+    "CREATE TABLE register_flags ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  register TEXT NOT NULL CHECK (register IN ('gmc','performers')),"
+    "  registration_number TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"                          /* suspended, erased, lapsed, missing, no_licence */
+    "  detail TEXT,"
+    "  imported_at INTEGER NOT NULL);"
+    "CREATE INDEX register_flags_clinician ON register_flags(clinician_id, id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -1,17 +1,52 @@
 /*
- * passport.c - the clinician's checks as the booking decision needs them. The passport issue
- * adds evidence, verification and the pool's configuration on top of these tables.
+ * passport.c - the clinician passport in the store. See passport.h.
  */
+#include "store/passport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/error.h"
-#include "store/shifts.h"
+#include "store/accounts.h"
+#include "store/members.h"
+
+/* Day columns: SQL NULL is FP_DAY_NONE. */
+static fp_day col_day(sqlite3_stmt *st, int i) {
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? FP_DAY_NONE : (fp_day)sqlite3_column_int64(st, i);
+}
+
+static void bind_day(sqlite3_stmt *st, int i, fp_day d) {
+  if (d == FP_DAY_NONE) sqlite3_bind_null(st, i);
+  else sqlite3_bind_int64(st, i, d);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_text(st, i, s && *s ? s : NULL); }
+
+static int step_done(sqlite3_stmt *st, int rc) {
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+/* The booking decision's view ------------------------------------------------------------------ */
+
+static enum fp_check_status status_of(const char *s) {
+  if (s && strcmp(s, "verified") == 0) return FP_CHECK_VERIFIED;
+  if (s && strcmp(s, "rejected") == 0) return FP_CHECK_REJECTED;
+  return FP_CHECK_SUBMITTED;
+}
 
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, struct fp_checks *out) {
   out->n_required = 0;
   out->n_records = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT check_code FROM passport_requirements WHERE profession = ? ORDER BY check_code");
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT r.check_code FROM passport_requirements r LEFT JOIN passport_check_types t ON t.code = r.check_code"
+      " WHERE r.profession = ? ORDER BY COALESCE(t.position, 1000000), r.check_code");
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, profession);
   int rc;
@@ -30,14 +65,966 @@ int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *pr
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n_records < max) {
     int i = out->n_records++;
     fp_db_col_copy(st, 0, out->record_code[i], sizeof out->record_code[0]);
-    const char *status = (const char *)sqlite3_column_text(st, 1);
     out->records[i].code = out->record_code[i];
-    out->records[i].status = !status ? FP_CHECK_SUBMITTED
-                             : strcmp(status, "verified") == 0 ? FP_CHECK_VERIFIED
-                             : strcmp(status, "rejected") == 0 ? FP_CHECK_REJECTED
-                                                               : FP_CHECK_SUBMITTED;
+    out->records[i].status = status_of((const char *)sqlite3_column_text(st, 1));
     out->records[i].expires_on = (fp_day)sqlite3_column_int64(st, 2);
   }
+  return step_done(st, rc);
+}
+
+/* The catalogue and the requirements ---------------------------------------------------------- */
+
+#define TYPE_COLS "code, name, description, validity, COALESCE(renewal_months, 0), limited_retention, position"
+
+static void read_type(sqlite3_stmt *st, struct fp_check_type *t) {
+  memset(t, 0, sizeof *t);
+  fp_db_col_copy(st, 0, t->code, sizeof t->code);
+  fp_db_col_copy(st, 1, t->name, sizeof t->name);
+  fp_db_col_copy(st, 2, t->description, sizeof t->description);
+  if (fp_validity_parse((const char *)sqlite3_column_text(st, 3), &t->validity) != 0) t->validity = FP_VALIDITY_NONE;
+  t->renewal_months = sqlite3_column_int(st, 4);
+  t->limited_retention = sqlite3_column_int(st, 5) != 0;
+  t->position = sqlite3_column_int(st, 6);
+}
+
+int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_type *t, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types ORDER BY position, code");
+  if (!st) return FP_EIO;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_check_type t;
+    read_type(st, &t);
+    cb(&t, ctx);
+  }
+  return step_done(st, rc);
+}
+
+int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, code);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_type(st, out);
   sqlite3_reset(st);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : FP_EIO;
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_requirements_list(struct fp_conn *c, const char *profession,
+                               void (*cb)(const char *profession, const char *code, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT r.profession, r.check_code FROM passport_requirements r"
+      " LEFT JOIN passport_check_types t ON t.code = r.check_code"
+      " WHERE ?1 IS NULL OR r.profession = ?1 ORDER BY r.profession, COALESCE(t.position, 1000000), r.check_code");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, profession);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
+  return step_done(st, rc);
+}
+
+int fp_store_requirement_set(struct fp_conn *c, const char *profession, const char *code, bool required,
+                             int64_t actor, int64_t now, bool *changed) {
+  sqlite3_stmt *st = fp_db_stmt(c, required
+      ? "INSERT OR IGNORE INTO passport_requirements (profession, check_code) VALUES (?, ?)"
+      : "DELETE FROM passport_requirements WHERE profession = ? AND check_code = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, profession);
+  fp_db_bind_text(st, 2, code);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  *changed = sqlite3_changes(c->db) > 0;
+  if (!*changed) return 0;
+  char after[160];
+  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"check_code\":\"%s\",\"required\":%s}", profession, code,
+           required ? "true" : "false");
+  return fp_store_audit(c, now, actor, "passport.requirement", "passport_requirement", 0, NULL, after);
+}
+
+int fp_store_requirements_clear(struct fp_conn *c, const char *profession, int64_t actor, int64_t now, int *n) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM passport_requirements WHERE ?1 IS NULL OR profession = ?1");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, profession);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  *n = sqlite3_changes(c->db);
+  if (*n == 0) return 0;
+  char after[120];
+  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"cleared\":%d}", profession ? profession : "*", *n);
+  return fp_store_audit(c, now, actor, "passport.requirements_clear", "passport_requirement", 0, NULL, after);
+}
+
+/* Check records -------------------------------------------------------------------------------- */
+
+#define CHECK_COLS                                                                                          \
+  "k.id, k.clinician_id, k.check_code, k.status, k.issued_on, k.expires_on, COALESCE(k.reference,''),"     \
+  " COALESCE(k.note,''), COALESCE(k.update_service,''), COALESCE(k.verified_by,0), COALESCE(k.verified_at,0)," \
+  " COALESCE(v.name,''), COALESCE(k.submitted_by,0), k.created_at, u.name, cl.profession"
+#define CHECK_FROM                                                                                          \
+  " FROM passport_checks k JOIN clinicians cl ON cl.id = k.clinician_id JOIN users u ON u.id = cl.user_id"  \
+  " LEFT JOIN users v ON v.id = k.verified_by"
+
+static void read_check(sqlite3_stmt *st, struct fp_check_row *r) {
+  memset(r, 0, sizeof *r);
+  r->id = sqlite3_column_int64(st, 0);
+  r->clinician_id = sqlite3_column_int64(st, 1);
+  fp_db_col_copy(st, 2, r->code, sizeof r->code);
+  fp_db_col_copy(st, 3, r->status, sizeof r->status);
+  r->issued_on = col_day(st, 4);
+  r->expires_on = col_day(st, 5);
+  fp_db_col_copy(st, 6, r->reference, sizeof r->reference);
+  fp_db_col_copy(st, 7, r->note, sizeof r->note);
+  fp_db_col_copy(st, 8, r->update_service, sizeof r->update_service);
+  r->decided_by = sqlite3_column_int64(st, 9);
+  r->decided_at = sqlite3_column_int64(st, 10);
+  fp_db_col_copy(st, 11, r->decided_by_name, sizeof r->decided_by_name);
+  r->submitted_by = sqlite3_column_int64(st, 12);
+  r->created_at = sqlite3_column_int64(st, 13);
+  fp_db_col_copy(st, 14, r->clinician_name, sizeof r->clinician_name);
+  fp_db_col_copy(st, 15, r->profession, sizeof r->profession);
+}
+
+int fp_store_check_get(struct fp_conn *c, int64_t id, struct fp_check_row *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_check(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64_t now, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference,"
+      " update_service, submitted_by, created_at) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, r->clinician_id);
+  fp_db_bind_text(st, 2, r->code);
+  bind_day(st, 3, r->issued_on);
+  bind_day(st, 4, r->expires_on);
+  bind_opt_text(st, 5, r->reference);
+  bind_opt_text(st, 6, r->update_service);
+  if (r->submitted_by) sqlite3_bind_int64(st, 7, r->submitted_by);
+  else sqlite3_bind_null(st, 7);
+  sqlite3_bind_int64(st, 8, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  *id = sqlite3_last_insert_rowid(c->db);
+  char after[200];
+  snprintf(after, sizeof after, "{\"clinician_id\":%lld,\"check_code\":\"%s\",\"status\":\"submitted\"}",
+           (long long)r->clinician_id, r->code);
+  return fp_store_audit(c, now, r->submitted_by, "passport.submit", "passport_check", *id, NULL, after);
+}
+
+/* A record's decision-relevant fields as audit JSON (codes and statuses are catalogue words). */
+static void check_audit_json(const struct fp_check_row *r, char *buf, size_t len) {
+  char issued[FP_DATE_STRLEN] = "", expires[FP_DATE_STRLEN] = "";
+  if (r->issued_on != FP_DAY_NONE) fp_date_format(r->issued_on, issued);
+  if (r->expires_on != FP_DAY_NONE) fp_date_format(r->expires_on, expires);
+  snprintf(buf, len, "{\"status\":\"%s\",\"issued_on\":\"%s\",\"expires_on\":\"%s\",\"update_service\":\"%s\"}",
+           r->status, issued, expires, r->update_service);
+}
+
+int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, const struct fp_check_row *after,
+                          int64_t actor, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "UPDATE passport_checks SET status = ?, issued_on = ?, expires_on = ?, reference = ?, update_service = ?,"
+      " note = ?, verified_by = ?, verified_at = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, after->status);
+  bind_day(st, 2, after->issued_on);
+  bind_day(st, 3, after->expires_on);
+  bind_opt_text(st, 4, after->reference);
+  bind_opt_text(st, 5, after->update_service);
+  bind_opt_text(st, 6, after->note);
+  if (actor) sqlite3_bind_int64(st, 7, actor);
+  else sqlite3_bind_null(st, 7);
+  sqlite3_bind_int64(st, 8, now);
+  sqlite3_bind_int64(st, 9, before->id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  char b[256], a[256];
+  check_audit_json(before, b, sizeof b);
+  check_audit_json(after, a, sizeof a);
+  return fp_store_audit(c, now, actor, strcmp(after->status, "verified") == 0 ? "passport.verify" : "passport.reject",
+                        "passport_check", before->id, b, a);
+}
+
+int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, struct fp_check_row *rows, int max, int *n) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc;
+  *n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) read_check(st, &rows[(*n)++]);
+  return step_done(st, rc);
+}
+
+/* Evidence rows -------------------------------------------------------------------------------- */
+
+#define EVIDENCE_COLS                                                                                       \
+  "e.id, e.check_id, k.clinician_id, e.sha256, e.content_type, e.size, COALESCE(e.filename,''),"           \
+  " COALESCE(e.uploaded_by,0), e.uploaded_at, COALESCE(e.deleted_at,0), COALESCE(e.deleted_reason,''), k.check_code"
+#define EVIDENCE_FROM " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
+
+static void read_evidence(sqlite3_stmt *st, struct fp_evidence *e) {
+  memset(e, 0, sizeof *e);
+  e->id = sqlite3_column_int64(st, 0);
+  e->check_id = sqlite3_column_int64(st, 1);
+  e->clinician_id = sqlite3_column_int64(st, 2);
+  fp_db_col_copy(st, 3, e->sha256, sizeof e->sha256);
+  fp_db_col_copy(st, 4, e->content_type, sizeof e->content_type);
+  e->size = sqlite3_column_int64(st, 5);
+  fp_db_col_copy(st, 6, e->filename, sizeof e->filename);
+  e->uploaded_by = sqlite3_column_int64(st, 7);
+  e->uploaded_at = sqlite3_column_int64(st, 8);
+  e->deleted_at = sqlite3_column_int64(st, 9);
+  fp_db_col_copy(st, 10, e->deleted_reason, sizeof e->deleted_reason);
+  fp_db_col_copy(st, 11, e->check_code, sizeof e->check_code);
+}
+
+int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, e->check_id);
+  fp_db_bind_text(st, 2, e->sha256);
+  fp_db_bind_text(st, 3, e->content_type);
+  sqlite3_bind_int64(st, 4, e->size);
+  bind_opt_text(st, 5, e->filename);
+  if (e->uploaded_by) sqlite3_bind_int64(st, 6, e->uploaded_by);
+  else sqlite3_bind_null(st, 6);
+  sqlite3_bind_int64(st, 7, e->uploaded_at);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  *id = sqlite3_last_insert_rowid(c->db);
+  char after[160];
+  snprintf(after, sizeof after, "{\"check_id\":%lld,\"sha256\":\"%s\",\"size\":%lld}", (long long)e->check_id,
+           e->sha256, (long long)e->size);
+  return fp_store_audit(c, e->uploaded_at, e->uploaded_by, "evidence.upload", "passport_evidence", *id, NULL, after);
+}
+
+int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_evidence(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
+                         void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
+                                   " ORDER BY e.check_id, e.id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_evidence e;
+    read_evidence(st, &e);
+    cb(&e, ctx);
+  }
+  return step_done(st, rc);
+}
+
+int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
+                               void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, check_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_evidence e;
+    read_evidence(st, &e);
+    cb(&e, ctx);
+  }
+  return step_done(st, rc);
+}
+
+/* Evidence files ------------------------------------------------------------------------------- */
+
+static void evidence_dir(const char *data_dir, char *buf, size_t len) { snprintf(buf, len, "%s/evidence", data_dir); }
+
+static int evidence_path(const char *data_dir, const char *sha, char *buf, size_t len) {
+  /* The name is our own hex digest; refuse anything else so no path can be smuggled in. */
+  if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) return FP_EINVAL;
+  snprintf(buf, len, "%s/evidence/%s", data_dir, sha);
+  return 0;
+}
+
+static void fsync_dir(const char *dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+int fp_evidence_stage(const char *data_dir, const void *data, size_t len, char *tmp_path, size_t tmp_len,
+                      char sha256_hex[65]) {
+  char dir[4096];
+  evidence_dir(data_dir, dir, sizeof dir);
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+    fprintf(stderr, "flexpool: cannot create %s: %s\n", dir, strerror(errno));
+    return FP_EIO;
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, data, len);
+  sodium_bin2hex(sha256_hex, 65, digest, sizeof digest);
+  snprintf(tmp_path, tmp_len, "%s/.upload-XXXXXX", dir);
+  int fd = mkstemp(tmp_path);
+  if (fd < 0) {
+    fprintf(stderr, "flexpool: cannot create a file in %s: %s\n", dir, strerror(errno));
+    return FP_EIO;
+  }
+  const char *p = data;
+  size_t left = len;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    p += w;
+    left -= (size_t)w;
+  }
+  if (left > 0 || fsync(fd) != 0) {
+    fprintf(stderr, "flexpool: cannot write %s: %s\n", tmp_path, strerror(errno));
+    close(fd);
+    unlink(tmp_path);
+    return FP_EIO;
+  }
+  close(fd);
+  return 0;
+}
+
+int fp_evidence_place(const char *data_dir, const char *tmp_path, const char *sha256_hex, bool *created) {
+  char path[4096];
+  *created = false;
+  if (evidence_path(data_dir, sha256_hex, path, sizeof path)) return FP_EINVAL;
+  struct stat sb;
+  if (stat(path, &sb) == 0) {
+    unlink(tmp_path); /* the same content is stored already */
+    return 0;
+  }
+  if (rename(tmp_path, path) != 0) {
+    fprintf(stderr, "flexpool: cannot store %s: %s\n", path, strerror(errno));
+    return FP_EIO;
+  }
+  char dir[4096];
+  evidence_dir(data_dir, dir, sizeof dir);
+  fsync_dir(dir);
+  *created = true;
+  return 0;
+}
+
+void fp_evidence_unplace(const char *data_dir, const char *sha256_hex) {
+  char path[4096];
+  if (evidence_path(data_dir, sha256_hex, path, sizeof path) == 0) unlink(path);
+}
+
+void fp_evidence_discard(const char *tmp_path) {
+  if (tmp_path && *tmp_path) unlink(tmp_path);
+}
+
+int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, size_t *len) {
+  char path[4096];
+  *data = NULL;
+  *len = 0;
+  if (evidence_path(data_dir, sha256_hex, path, sizeof path)) return FP_EINVAL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? FP_ENOTFOUND : FP_EIO;
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || sb.st_size < 0 || sb.st_size > 64 * 1024 * 1024) {
+    close(fd);
+    return FP_EIO;
+  }
+  char *buf = malloc((size_t)sb.st_size + 1);
+  if (!buf) {
+    close(fd);
+    return FP_ENOMEM;
+  }
+  size_t got = 0;
+  while (got < (size_t)sb.st_size) {
+    ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got != (size_t)sb.st_size) {
+    free(buf);
+    return FP_EIO;
+  }
+  *data = buf;
+  *len = got;
+  return 0;
+}
+
+/* Who may see a passport ----------------------------------------------------------------------- */
+
+int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, fp_day today,
+                               struct fp_passport_relation *out) {
+  memset(out, 0, sizeof *out);
+  struct fp_scope_lists l;
+  fp_scope_lists_init(&l, scope);
+  /* ?1 clinician, ?2 pools, ?3 practices, ?4 today, ?5 ICBs. */
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT EXISTS (SELECT 1 FROM clinicians WHERE id = ?1),"
+      " (SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
+      "  UNION ALL SELECT pool_id FROM join_requests WHERE clinician_id = ?1 AND status = 'pending'"
+      "  AND pool_id IN (SELECT value FROM json_each(?2)) LIMIT 1),"
+      " (SELECT practice_id FROM bookings WHERE clinician_id = ?1"
+      "  AND practice_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
+      " (SELECT s.practice_id FROM applications a JOIN shifts s ON s.id = a.shift_id WHERE a.clinician_id = ?1"
+      "  AND s.practice_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
+      " (SELECT organisation_id FROM passport_grants WHERE clinician_id = ?1 AND revoked_at IS NULL"
+      "  AND from_day <= ?4 AND until_day >= ?4 AND organisation_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
+      " EXISTS (SELECT 1 FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
+      "  AND p.icb_id IN (SELECT value FROM json_each(?5)))");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, l.practices, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, today);
+  sqlite3_bind_text(st, 5, l.icbs, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    out->exists = sqlite3_column_int(st, 0) != 0;
+    out->pool_id = sqlite3_column_int64(st, 1);
+    int64_t booked = sqlite3_column_int64(st, 2), applied = sqlite3_column_int64(st, 3),
+            granted = sqlite3_column_int64(st, 4);
+    if (booked) out->practice_id = booked, out->practice_via = "booking";
+    else if (applied) out->practice_id = applied, out->practice_via = "application";
+    else if (granted) out->practice_id = granted, out->practice_via = "grant";
+    out->commissioner = sqlite3_column_int(st, 5) != 0;
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW) return FP_EIO;
+  out->self = scope->clinician_id != 0 && scope->clinician_id == clinician_id;
+  out->sysadmin = scope->all;
+  return 0;
+}
+
+int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
+                             size_t profession_len) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+                                   " WHERE cl.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    fp_db_col_copy(st, 0, name, name_len);
+    fp_db_col_copy(st, 1, profession, profession_len);
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+/* The access log ------------------------------------------------------------------------------- */
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v) {
+  if (v) sqlite3_bind_int64(st, i, v);
+  else sqlite3_bind_null(st, i);
+}
+
+int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
+      " organisation_id, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, e->at);
+  sqlite3_bind_int64(st, 2, e->viewer_user_id);
+  sqlite3_bind_int64(st, 3, e->clinician_id);
+  fp_db_bind_text(st, 4, e->what);
+  bind_id_or_null(st, 5, e->check_id);
+  bind_id_or_null(st, 6, e->evidence_id);
+  fp_db_bind_text(st, 7, e->basis);
+  bind_id_or_null(st, 8, e->organisation_id);
+  bind_id_or_null(st, 9, e->pool_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+                             void (*cb)(const struct fp_access_entry *e, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT a.id, a.at, a.viewer_user_id, a.clinician_id, a.what, COALESCE(a.check_id,0), COALESCE(a.evidence_id,0),"
+      " a.basis, COALESCE(a.organisation_id,0), COALESCE(a.pool_id,0), COALESCE(u.name,''), COALESCE(o.name,''),"
+      " COALESCE(p.name,''), COALESCE(k.check_code,'')"
+      " FROM passport_access_log a LEFT JOIN users u ON u.id = a.viewer_user_id"
+      " LEFT JOIN organisations o ON o.id = a.organisation_id LEFT JOIN pools p ON p.id = a.pool_id"
+      " LEFT JOIN passport_checks k ON k.id = a.check_id"
+      " WHERE a.clinician_id = ?1 AND (?2 = 0 OR a.id < ?2) ORDER BY a.id DESC LIMIT ?3");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, before_id);
+  sqlite3_bind_int(st, 3, limit + 1);
+  int rc, n = 0;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    struct fp_access_entry e;
+    memset(&e, 0, sizeof e);
+    e.id = sqlite3_column_int64(st, 0);
+    e.at = sqlite3_column_int64(st, 1);
+    e.viewer_user_id = sqlite3_column_int64(st, 2);
+    e.clinician_id = sqlite3_column_int64(st, 3);
+    fp_db_col_copy(st, 4, e.what, sizeof e.what);
+    e.check_id = sqlite3_column_int64(st, 5);
+    e.evidence_id = sqlite3_column_int64(st, 6);
+    fp_db_col_copy(st, 7, e.basis, sizeof e.basis);
+    e.organisation_id = sqlite3_column_int64(st, 8);
+    e.pool_id = sqlite3_column_int64(st, 9);
+    fp_db_col_copy(st, 10, e.viewer_name, sizeof e.viewer_name);
+    fp_db_col_copy(st, 11, e.organisation_name, sizeof e.organisation_name);
+    fp_db_col_copy(st, 12, e.pool_name, sizeof e.pool_name);
+    fp_db_col_copy(st, 13, e.check_code, sizeof e.check_code);
+    cb(&e, ctx);
+    n++;
+  }
+  return step_done(st, rc);
+}
+
+/* Placement grants ----------------------------------------------------------------------------- */
+
+#define GRANT_COLS                                                                                          \
+  "g.id, g.clinician_id, g.organisation_id, g.from_day, g.until_day, g.placement_starts_on,"               \
+  " COALESCE(g.granted_by,0), g.created_at, COALESCE(g.revoked_at,0), COALESCE(g.revoked_by,0), o.name"
+#define GRANT_FROM " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id"
+
+static void read_grant(sqlite3_stmt *st, struct fp_grant *g) {
+  memset(g, 0, sizeof *g);
+  g->id = sqlite3_column_int64(st, 0);
+  g->clinician_id = sqlite3_column_int64(st, 1);
+  g->organisation_id = sqlite3_column_int64(st, 2);
+  g->from_day = (fp_day)sqlite3_column_int64(st, 3);
+  g->until_day = (fp_day)sqlite3_column_int64(st, 4);
+  g->placement_starts_on = col_day(st, 5);
+  g->granted_by = sqlite3_column_int64(st, 6);
+  g->created_at = sqlite3_column_int64(st, 7);
+  g->revoked_at = sqlite3_column_int64(st, 8);
+  g->revoked_by = sqlite3_column_int64(st, 9);
+  fp_db_col_copy(st, 10, g->organisation_name, sizeof g->organisation_name);
+}
+
+int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, placement_starts_on,"
+      " granted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, g->clinician_id);
+  sqlite3_bind_int64(st, 2, g->organisation_id);
+  sqlite3_bind_int64(st, 3, g->from_day);
+  sqlite3_bind_int64(st, 4, g->until_day);
+  bind_day(st, 5, g->placement_starts_on);
+  bind_id_or_null(st, 6, g->granted_by);
+  sqlite3_bind_int64(st, 7, g->created_at);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  *id = sqlite3_last_insert_rowid(c->db);
+  char from[FP_DATE_STRLEN], until[FP_DATE_STRLEN], after[200];
+  fp_date_format(g->from_day, from);
+  fp_date_format(g->until_day, until);
+  snprintf(after, sizeof after, "{\"clinician_id\":%lld,\"organisation_id\":%lld,\"from\":\"%s\",\"until\":\"%s\"}",
+           (long long)g->clinician_id, (long long)g->organisation_id, from, until);
+  return fp_store_audit(c, g->created_at, g->granted_by, "passport.grant", "passport_grant", *id, NULL, after);
+}
+
+int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_grant(st, out);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
+                        void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_grant g;
+    read_grant(st, &g);
+    cb(&g, ctx);
+  }
+  return step_done(st, rc);
+}
+
+int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+                                   " AND revoked_at IS NULL");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  bind_id_or_null(st, 2, actor);
+  sqlite3_bind_int64(st, 3, id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  return fp_store_audit(c, now, actor, "passport.grant_revoke", "passport_grant", id, NULL, "{\"revoked\":true}");
+}
+
+/* The queue and pool compliance ---------------------------------------------------------------- */
+
+int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
+                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more) {
+  struct fp_scope_lists l;
+  fp_scope_lists_init(&l, q->scope);
+  /* ?1 all, ?2 the caller's pools, ?3 one pool or 0, ?4/?5 cursor (created_at, id), ?6 limit. */
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT " CHECK_COLS CHECK_FROM " WHERE k.status = 'submitted'"
+      " AND (?1 OR k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"
+      "   AND pool_id IN (SELECT value FROM json_each(?2))"
+      "  UNION SELECT clinician_id FROM join_requests WHERE status = 'pending'"
+      "   AND pool_id IN (SELECT value FROM json_each(?2))))"
+      " AND (?3 = 0 OR k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?3"
+      "   AND clinician_id IS NOT NULL UNION SELECT clinician_id FROM join_requests WHERE pool_id = ?3"
+      "   AND status = 'pending'))"
+      " AND (k.created_at > ?4 OR (k.created_at = ?4 AND k.id > ?5))"
+      " ORDER BY k.created_at, k.id LIMIT ?6");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int(st, 1, q->scope->all);
+  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, q->pool_id);
+  sqlite3_bind_int64(st, 4, q->has_cursor ? q->cursor_created : INT64_MIN);
+  sqlite3_bind_int64(st, 5, q->has_cursor ? q->cursor_id : 0);
+  sqlite3_bind_int(st, 6, q->limit + 1);
+  int rc, n = 0;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    struct fp_check_row r;
+    read_check(st, &r);
+    cb(&r, ctx);
+    n++;
+  }
+  return step_done(st, rc);
+}
+
+int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
+                             void (*cb)(int64_t id, const char *name, const char *profession, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT cl.id, u.name, cl.profession FROM pool_members m JOIN clinicians cl ON cl.id = m.clinician_id"
+      " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+       ctx);
+  return step_done(st, rc);
+}
+
+/* Register flags ------------------------------------------------------------------------------- */
+
+int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag *f) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO register_flags (clinician_id, register, registration_number, status, detail, imported_at)"
+      " VALUES (?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, f->clinician_id);
+  fp_db_bind_text(st, 2, f->register_name);
+  fp_db_bind_text(st, 3, f->registration_number);
+  fp_db_bind_text(st, 4, f->status);
+  bind_opt_text(st, 5, f->detail);
+  sqlite3_bind_int64(st, 6, f->imported_at);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  char after[160];
+  snprintf(after, sizeof after, "{\"register\":\"%s\",\"status\":\"%s\"}", f->register_name, f->status);
+  return fp_store_audit(c, f->imported_at, 0, "register.flag", "clinician", f->clinician_id, NULL, after);
+}
+
+int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
+                               void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT id, clinician_id, register, registration_number, status, COALESCE(detail,''), imported_at"
+      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC LIMIT 20");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_register_flag f;
+    memset(&f, 0, sizeof f);
+    f.id = sqlite3_column_int64(st, 0);
+    f.clinician_id = sqlite3_column_int64(st, 1);
+    fp_db_col_copy(st, 2, f.register_name, sizeof f.register_name);
+    fp_db_col_copy(st, 3, f.registration_number, sizeof f.registration_number);
+    fp_db_col_copy(st, 4, f.status, sizeof f.status);
+    fp_db_col_copy(st, 5, f.detail, sizeof f.detail);
+    f.imported_at = sqlite3_column_int64(st, 6);
+    cb(&f, ctx);
+  }
+  return step_done(st, rc);
+}
+
+int fp_store_clinicians_registered(struct fp_conn *c, const char *const *professions,
+                                   void (*cb)(int64_t id, const char *name, const char *regnum, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT cl.id, u.name, COALESCE(cl.registration_number,'') FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+      " WHERE cl.profession = ? ORDER BY cl.id");
+  if (!st) return FP_EIO;
+  for (const char *const *p = professions; *p; p++) {
+    sqlite3_reset(st);
+    fp_db_bind_text(st, 1, *p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+         ctx);
+    if (step_done(st, rc)) return FP_EIO;
+  }
+  return 0;
+}
+
+int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *code, const char *note, int64_t now,
+                           int *n) {
+  struct fp_check_row rows[32];
+  int have = 0;
+  *n = 0;
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
+                                   " AND k.status = 'verified' ORDER BY k.id DESC");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_db_bind_text(st, 2, code);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && have < 32) read_check(st, &rows[have++]);
+  if (step_done(st, rc)) return FP_EIO;
+  for (int i = 0; i < have; i++) {
+    struct fp_check_row after = rows[i];
+    snprintf(after.status, sizeof after.status, "rejected");
+    snprintf(after.note, sizeof after.note, "%s", note);
+    if ((rc = fp_store_check_decide(c, &rows[i], &after, 0, now)) != 0) return rc;
+    (*n)++;
+  }
+  return 0;
+}
+
+/* Re-examining bookings ------------------------------------------------------------------------- */
+
+/* Adds (or removes) one word of a comma-separated flag list; returns whether it changed. */
+static bool flag_set(char *flags, size_t len, const char *word, bool on) {
+  char out[256] = "";
+  bool had = false;
+  char tmp[256];
+  snprintf(tmp, sizeof tmp, "%s", flags);
+  char *save = NULL;
+  for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (strcmp(t, word) == 0) {
+      had = true;
+      if (!on) continue;
+    }
+    size_t used = strlen(out);
+    snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", t);
+  }
+  if (on && !had) {
+    size_t used = strlen(out);
+    snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", word);
+  }
+  if (had == on) return false;
+  snprintf(flags, len, "%s", out);
+  return true;
+}
+
+struct future_booking {
+  int64_t id, starts_at;
+  char flags[64];
+};
+
+int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
+                                struct fp_reexam *out) {
+  char name[8], profession[48];
+  int rc = fp_store_clinician_brief(c, clinician_id, name, sizeof name, profession, sizeof profession);
+  if (rc) return rc;
+  struct fp_checks *checks = malloc(sizeof *checks);
+  if (!checks) return FP_ENOMEM;
+  if ((rc = fp_store_checks_load(c, clinician_id, profession, checks)) != 0) {
+    free(checks);
+    return rc;
+  }
+  /* Collect first: the updates below must not run under an open cursor on the same table. */
+  struct future_booking *list = NULL;
+  size_t n = 0, cap = 0;
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, flags FROM bookings WHERE clinician_id = ?"
+                                   " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id");
+  if (!st) rc = FP_EIO;
+  else {
+    sqlite3_bind_int64(st, 1, clinician_id);
+    sqlite3_bind_int64(st, 2, now);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+      if (n == cap) {
+        cap = cap ? cap * 2 : 16;
+        struct future_booking *nl = realloc(list, cap * sizeof *nl);
+        if (!nl) {
+          rc = FP_ENOMEM;
+          break;
+        }
+        list = nl;
+      }
+      list[n].id = sqlite3_column_int64(st, 0);
+      list[n].starts_at = sqlite3_column_int64(st, 1);
+      fp_db_col_copy(st, 2, list[n].flags, sizeof list[n].flags);
+      n++;
+    }
+    if (!rc) rc = step_done(st, s);
+    else sqlite3_reset(st);
+  }
+  for (size_t i = 0; !rc && i < n; i++) {
+    /* Only the passport counts here: pool, role and account are the booking's own business. */
+    struct fp_elig_input in = {
+        .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession,
+        .shift_day = fp_uk_day(list[i].starts_at), .required = checks->required_ptrs,
+        .n_required = (size_t)checks->n_required, .records = checks->records, .n_records = (size_t)checks->n_records,
+    };
+    struct fp_elig_result res;
+    fp_eligibility(&in, &res);
+    bool lapsed = res.n_missing > 0;
+    char before[64];
+    snprintf(before, sizeof before, "%s", list[i].flags);
+    if (!flag_set(list[i].flags, sizeof list[i].flags, FP_PASSPORT_LAPSED, lapsed)) continue;
+    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE bookings SET flags = ? WHERE id = ?");
+    if (!up) {
+      rc = FP_EIO;
+      break;
+    }
+    fp_db_bind_text(up, 1, list[i].flags);
+    sqlite3_bind_int64(up, 2, list[i].id);
+    if ((rc = fp_db_exec_stmt(up)) != 0) break;
+    /* The audit names what the passport lacked on the shift's day. */
+    char b[128], a[512];
+    snprintf(b, sizeof b, "{\"flags\":\"%s\"}", before);
+    int w = snprintf(a, sizeof a, "{\"flags\":\"%s\",\"missing\":[", list[i].flags);
+    for (size_t m = 0; m < res.n_missing && w > 0 && (size_t)w < sizeof a - 48; m++)
+      w += snprintf(a + w, sizeof a - (size_t)w, "%s\"%s\"", m ? "," : "", res.missing[m]);
+    if (w > 0 && (size_t)w < sizeof a) snprintf(a + w, sizeof a - (size_t)w, "]}");
+    rc = fp_store_audit(c, now, actor, lapsed ? "booking.passport_lapsed" : "booking.passport_restored", "booking",
+                        list[i].id, b, a);
+    if (rc) break;
+    if (lapsed) {
+      out->n_flagged++;
+      if (out->n_ids < FP_REEXAM_MAX_IDS) out->flagged_ids[out->n_ids++] = list[i].id;
+    } else {
+      out->n_cleared++;
+    }
+  }
+  free(list);
+  free(checks);
+  return rc;
+}
+
+int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t now, int64_t actor,
+                                    struct fp_reexam *out) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
+      " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (?2 IS NULL OR cl.profession = ?2)"
+      " ORDER BY b.clinician_id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  fp_db_bind_text(st, 2, profession);
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0, s;
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      int64_t *ni = realloc(ids, cap * sizeof *ni);
+      if (!ni) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      ids = ni;
+    }
+    ids[n++] = sqlite3_column_int64(st, 0);
+  }
+  if (!rc) rc = step_done(st, s);
+  else sqlite3_reset(st);
+  for (size_t i = 0; !rc && i < n; i++) rc = fp_store_passport_reexamine(c, ids[i], now, actor, out);
+  free(ids);
+  return rc;
+}
+
+/* Retention ------------------------------------------------------------------------------------ */
+
+int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months, int64_t now, int *n) {
+  *n = 0;
+  /* Candidates: kept copies of limited-retention types whose record was decided; the calendar
+   * arithmetic is the core's, so the SQL only narrows by a lower bound of the months' length. */
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT e.id, e.sha256, k.verified_at FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
+      " JOIN passport_check_types t ON t.code = k.check_code"
+      " WHERE t.limited_retention = 1 AND e.deleted_at IS NULL AND k.status IN ('verified','rejected')"
+      " AND k.verified_at IS NOT NULL AND k.verified_at <= ? ORDER BY e.id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now - (int64_t)months * 28 * 86400);
+  struct due {
+    int64_t id;
+    char sha[65];
+  } *due = NULL;
+  size_t nd = 0, cap = 0;
+  int rc = 0, s;
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    if (fp_retention_deadline(sqlite3_column_int64(st, 2), months) > now) continue;
+    if (nd == cap) {
+      cap = cap ? cap * 2 : 16;
+      struct due *nd2 = realloc(due, cap * sizeof *nd2);
+      if (!nd2) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      due = nd2;
+    }
+    due[nd].id = sqlite3_column_int64(st, 0);
+    fp_db_col_copy(st, 1, due[nd].sha, sizeof due[nd].sha);
+    nd++;
+  }
+  if (!rc) rc = step_done(st, s);
+  else sqlite3_reset(st);
+  for (size_t i = 0; !rc && i < nd; i++) {
+    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET deleted_at = ?, deleted_reason = 'retention'"
+                                     " WHERE id = ? AND deleted_at IS NULL");
+    if (!up) {
+      rc = FP_EIO;
+      break;
+    }
+    sqlite3_bind_int64(up, 1, now);
+    sqlite3_bind_int64(up, 2, due[i].id);
+    if ((rc = fp_db_exec_stmt(up)) != 0) break;
+    if ((rc = fp_store_audit(c, now, 0, "evidence.delete", "passport_evidence", due[i].id, NULL,
+                             "{\"reason\":\"retention\"}")) != 0)
+      break;
+    /* The file goes when no kept copy refers to the same content. */
+    sqlite3_stmt *refs = fp_db_stmt(c, "SELECT COUNT(*) FROM passport_evidence WHERE sha256 = ? AND deleted_at IS NULL");
+    if (!refs) {
+      rc = FP_EIO;
+      break;
+    }
+    fp_db_bind_text(refs, 1, due[i].sha);
+    int live = sqlite3_step(refs) == SQLITE_ROW ? sqlite3_column_int(refs, 0) : -1;
+    sqlite3_reset(refs);
+    if (live < 0) {
+      rc = FP_EIO;
+      break;
+    }
+    if (live == 0) fp_evidence_unplace(data_dir, due[i].sha);
+    (*n)++;
+  }
+  free(due);
+  return rc;
 }

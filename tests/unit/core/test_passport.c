@@ -236,6 +236,37 @@ static void test_professions_differ(void **state) {
   assert_true(out.bookable);
 }
 
+static void test_register_standing(void **state) {
+  (void)state;
+  const fp_day today = day(2026, 6, 1), none = FP_DAY_NONE;
+  assert_int_equal(fp_register_standing("Registered with a licence to practise", none, none, today), FP_STANDING_OK);
+  assert_int_equal(fp_register_standing("registered", day(2001, 8, 1), day(2027, 1, 1), today), FP_STANDING_OK);
+  assert_int_equal(fp_register_standing("Included", none, none, today), FP_STANDING_OK);
+  assert_int_equal(fp_register_standing("Included with conditions", none, none, today), FP_STANDING_CONDITIONS);
+  assert_int_equal(fp_register_standing("SUSPENDED", none, none, today), FP_STANDING_SUSPENDED);
+  assert_int_equal(fp_register_standing("Suspended (with conditions)", none, none, today), FP_STANDING_SUSPENDED);
+  assert_int_equal(fp_register_standing("Erased", none, none, today), FP_STANDING_ERASED);
+  assert_int_equal(fp_register_standing("Removed", none, none, today), FP_STANDING_ERASED);
+  assert_int_equal(fp_register_standing("Relinquished", none, none, today), FP_STANDING_LAPSED);
+  assert_int_equal(fp_register_standing("Lapsed", none, none, today), FP_STANDING_LAPSED);
+  assert_int_equal(fp_register_standing("Registered without a licence to practise", none, none, today),
+                   FP_STANDING_NO_LICENCE);
+  /* Registered, but the dates say otherwise: the last day counts, the day after does not. */
+  assert_int_equal(fp_register_standing("Registered", none, today, today), FP_STANDING_OK);
+  assert_int_equal(fp_register_standing("Registered", none, today - 1, today), FP_STANDING_LAPSED);
+  assert_int_equal(fp_register_standing("Registered", today + 1, none, today), FP_STANDING_LAPSED);
+  assert_int_equal(fp_register_standing("", none, none, today), FP_STANDING_UNKNOWN);
+  assert_int_equal(fp_register_standing(NULL, none, none, today), FP_STANDING_UNKNOWN);
+  assert_int_equal(fp_register_standing("Provisional", none, none, today), FP_STANDING_UNKNOWN);
+  assert_true(fp_standing_revokes(FP_STANDING_SUSPENDED));
+  assert_true(fp_standing_revokes(FP_STANDING_NO_LICENCE));
+  assert_false(fp_standing_revokes(FP_STANDING_CONDITIONS));
+  assert_false(fp_standing_revokes(FP_STANDING_UNKNOWN));
+  assert_false(fp_standing_revokes(FP_STANDING_OK));
+  assert_string_equal(fp_standing_name(FP_STANDING_NO_LICENCE), "no_licence");
+  assert_string_equal(fp_standing_name((enum fp_standing)99), "unknown");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_validity_names),
@@ -246,6 +277,7 @@ int main(void) {
       cmocka_unit_test(test_retention),
       cmocka_unit_test(test_renewal_period_decides_shift_date),
       cmocka_unit_test(test_professions_differ),
+      cmocka_unit_test(test_register_standing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,53 @@
+/* The passport's background upkeep steps. See passport_upkeep.h. */
+#include "app/passport_upkeep.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+
+#include "store/passport.h"
+
+static int lapses(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  struct fp_reexam rx;
+  memset(&rx, 0, sizeof rx);
+  int rc = fp_store_passport_reexamine_all(c, NULL, now, 0, &rx);
+  if (rc == 0 && (rx.n_flagged || rx.n_cleared))
+    fprintf(stderr, "flexpool: passport upkeep: %d future booking(s) flagged passport_lapsed, %d restored\n",
+            rx.n_flagged, rx.n_cleared);
+  return rc;
+}
+
+static int retention(struct fp_conn *c, int64_t now, void *ctx) {
+  struct fp_app *app = ctx;
+  int n = 0;
+  int rc = fp_store_evidence_expire(c, app->store.data_dir, app->cfg.dbs_retention_months, now, &n);
+  if (rc == 0 && n) fprintf(stderr, "flexpool: passport upkeep: %d DBS certificate cop%s deleted after retention\n", n,
+                            n == 1 ? "y" : "ies");
+  return rc;
+}
+
+struct once {
+  fp_sweep_fn fn;
+  void *ctx;
+  int64_t now;
+};
+
+static int once_tx(struct fp_conn *c, void *vctx) {
+  struct once *o = vctx;
+  return o->fn(c, o->now, o->ctx);
+}
+
+void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
+  /* The sweeper's first round may already be under way: run both once now, at start-up. */
+  struct once steps[] = {{lapses, NULL, (int64_t)time(NULL)}, {retention, app, (int64_t)time(NULL)}};
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    int rc = fp_store_write(&app->store, once_tx, &steps[i]);
+    if (rc) fprintf(stderr, "flexpool: passport upkeep at start-up failed: %s\n", fp_strerror(rc));
+  }
+  if (!s) return;
+  fp_sweeper_add(s, "passport lapses", lapses, NULL);
+  fp_sweeper_add(s, "DBS retention", retention, app);
+}

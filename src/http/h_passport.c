@@ -1,0 +1,1479 @@
+/*
+ * The clinician passport: pre-engagement checks done once, verified by the pool, enforced at
+ * booking (the booking transaction itself lives in store/bookings.c and reads the same records).
+ *
+ *   GET  /api/v1/clinicians/{id}/passport[?on=DATE]: the checklist of the clinician's profession,
+ *        each check's state on that day (default today), and whether they may book on it.
+ *   POST /api/v1/clinicians/{id}/passport/evidence: multipart/form-data (file, check_code,
+ *        issued_on, expires_on, reference, update_service; or check_id to add a file to a record
+ *        awaiting verification). The file's type is decided by its first bytes (PDF, JPEG, PNG),
+ *        at most 10 MB; it is stored once per content under <data-dir>/evidence/.
+ *   GET  /api/v1/evidence/{id}: the file, as an attachment.
+ *   POST /api/v1/passport/checks/{id}/verification {decision, note, issued_on, expires_on, ...}:
+ *        the pool verifies or rejects a record (or corrects a decision); the clinician's future
+ *        bookings are re-examined in the same transaction and flagged passport_lapsed when the
+ *        passport no longer covers them.
+ *   GET  /api/v1/passport/queue: submitted records awaiting the pool, oldest first.
+ *   GET  /api/v1/pools/{id}/compliance: every member's compliance at a glance and who expires in
+ *        the next 30/60/90 days; a commissioner gets the counts only.
+ *   GET  /api/v1/clinicians/{id}/passport/access-log: who looked at the passport and when.
+ *   GET|POST /api/v1/clinicians/{id}/passport/grants, DELETE /api/v1/passport/grants/{id}:
+ *        a host organisation's read access ahead of a placement.
+ *   GET  /api/v1/passport/check-types, GET|PUT|DELETE /api/v1/passport/requirements: the
+ *        catalogue and what each profession requires.
+ *
+ * Who sees a passport: the clinician; a system administrator; the administrator of a pool the
+ * clinician belongs to (or asked to join), who also verifies; a practice manager of a practice the
+ * clinician applied to or booked at, or that holds an active placement grant, who sees a summary
+ * and may open the evidence. A commissioner sees compliance as counts only. Every view of a
+ * passport or of evidence is appended to the access log, in a transaction of its own before
+ * anything is shown: no log, no view.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/error.h"
+#include "core/passport.h"
+#include "core/profession.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/accounts.h"
+#include "store/members.h"
+#include "store/passport.h"
+#include "store/places.h"
+
+#define MAX_ROWS 256                 /* a clinician's records read for one view */
+#define GRANT_LEAD_DAYS (12 * 7)     /* default: access from 12 weeks before the placement */
+
+static fp_day today_of(const struct fp_req *r) { return fp_uk_day(r->now); }
+
+static json_t *date_or_null(fp_day d) { return d == FP_DAY_NONE ? json_null() : fp_json_date(d); }
+
+/* Access ---------------------------------------------------------------------------------------- */
+
+/* How the caller comes to see a clinician's passport. */
+struct access {
+  const char *basis;          /* self, sysadmin, pool_admin, practice_manager */
+  bool manage;                /* may verify and grant: sysadmin or the pool's administrator */
+  bool practice;              /* a practice's summary view */
+  int64_t organisation_id, pool_id;
+  struct fp_passport_relation rel;
+};
+
+/*
+ * Works out the caller's access to clinician_id's passport. Answers 404 when the clinician does
+ * not exist or the caller has no relation to them, 403 for a commissioner (counts only) or when
+ * `need_manage` and the caller only reads.
+ */
+static int access_or_respond(struct fp_req *r, struct fp_conn *c, int64_t clinician_id, bool need_manage,
+                             struct access *a) {
+  memset(a, 0, sizeof *a);
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int rc = fp_store_passport_relation(c, clinician_id, &scope, today_of(r), &a->rel);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (a->rel.exists) {
+    if (a->rel.sysadmin) a->basis = "sysadmin", a->manage = true;
+    else if (a->rel.pool_id) a->basis = "pool_admin", a->manage = true, a->pool_id = a->rel.pool_id;
+    else if (a->rel.self) a->basis = "self";
+    else if (a->rel.practice_id) a->basis = "practice_manager", a->practice = true, a->organisation_id = a->rel.practice_id;
+  }
+  if (!a->basis) {
+    if (a->rel.exists && a->rel.commissioner)
+      fp_reply_error(r, 403, "forbidden", NULL,
+                     "commissioners see passport compliance as counts only (GET /api/v1/pools/{id}/compliance)");
+    else
+      fp_reply_error(r, 404, "not_found", NULL, "clinician %lld not found", (long long)clinician_id);
+    return -1;
+  }
+  if (need_manage && !a->manage) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the clinician's pool administrator can do this");
+    return -1;
+  }
+  return 0;
+}
+
+struct log_ctx {
+  struct fp_access_entry e;
+};
+
+static int log_tx(struct fp_conn *c, void *vctx) { return fp_store_access_log_add(c, &((struct log_ctx *)vctx)->e); }
+
+/* Appends the view to the access log before anything is shown. */
+static int log_view_or_respond(struct fp_req *r, const struct access *a, int64_t clinician_id, const char *what,
+                               int64_t check_id, int64_t evidence_id) {
+  struct log_ctx x;
+  memset(&x, 0, sizeof x);
+  x.e.at = r->now;
+  x.e.viewer_user_id = r->auth.user_id;
+  x.e.clinician_id = clinician_id;
+  snprintf(x.e.what, sizeof x.e.what, "%s", what);
+  x.e.check_id = check_id;
+  x.e.evidence_id = evidence_id;
+  snprintf(x.e.basis, sizeof x.e.basis, "%s", a->basis);
+  x.e.organisation_id = a->organisation_id;
+  x.e.pool_id = a->pool_id;
+  int rc = fp_store_write(&r->app->store, log_tx, &x);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+static struct fp_conn *reader_or_respond(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) fp_reply_error(r, 503, "unavailable", NULL, "the store is not available");
+  return c;
+}
+
+/* ?on=YYYY-MM-DD, default today. */
+static int on_day_or_respond(struct fp_req *r, fp_day *on) {
+  const char *s = fp_req_query(r, "on");
+  *on = today_of(r);
+  if (s && fp_date_parse(s, on) != 0) {
+    fp_reply_error(r, 400, "invalid_parameter", "on", "'on' must be a date such as 2026-12-01");
+    return -1;
+  }
+  return 0;
+}
+
+/* JSON shapes ----------------------------------------------------------------------------------- */
+
+static json_t *evidence_json(const struct fp_evidence *e) {
+  json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:o, s:o, s:b}", "id", (json_int_t)e->id, "check_id",
+                        (json_int_t)e->check_id, "content_type", e->content_type, "size", (json_int_t)e->size,
+                        "filename", fp_json_str_or_null(e->filename), "uploaded_at", fp_json_time(e->uploaded_at),
+                        "available", e->deleted_at == 0);
+  if (j && e->deleted_at) {
+    json_object_set_new(j, "removed_at", fp_json_time(e->deleted_at));
+    json_object_set_new(j, "removed_reason", json_string(e->deleted_reason));
+  }
+  return j;
+}
+
+static void add_evidence(const struct fp_evidence *e, void *ctx) { json_array_append_new(ctx, evidence_json(e)); }
+
+/*
+ * A check record as the API shows it. `full` adds the pool's internal note (the clinician and the
+ * pool see it; a practice's summary does not).
+ */
+static json_t *record_json(const struct fp_check_row *k, bool full) {
+  bool verified = strcmp(k->status, "verified") == 0, rejected = strcmp(k->status, "rejected") == 0;
+  json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)k->id, "clinician_id",
+                        (json_int_t)k->clinician_id, "code", k->code, "status", k->status, "issued_on",
+                        date_or_null(k->issued_on), "expires_on", date_or_null(k->expires_on), "reference",
+                        fp_json_str_or_null(k->reference), "update_service", fp_json_str_or_null(k->update_service),
+                        "submitted_at", fp_json_time(k->created_at));
+  if (!j) return NULL;
+  json_object_set_new(j, "verified_by",
+                      verified && k->decided_by
+                          ? json_pack("{s:I, s:s}", "id", (json_int_t)k->decided_by, "name", k->decided_by_name)
+                          : json_null());
+  json_object_set_new(j, "verified_at", verified ? fp_json_time_or_null(k->decided_at) : json_null());
+  if (rejected) {
+    json_object_set_new(j, "rejected_at", fp_json_time_or_null(k->decided_at));
+    json_object_set_new(j, "rejected_reason", full ? fp_json_str_or_null(k->note) : json_null());
+  }
+  if (full) json_object_set_new(j, "note", fp_json_str_or_null(k->note));
+  return j;
+}
+
+static json_t *validity_json(const struct fp_check_type *t) {
+  json_t *j = json_pack("{s:s}", "rule", fp_validity_name(t->validity));
+  if (t->validity == FP_VALIDITY_PERIOD) json_object_set_new(j, "renewal_months", json_integer(t->renewal_months));
+  return j;
+}
+
+static json_t *type_json(const struct fp_check_type *t) {
+  return json_pack("{s:s, s:s, s:s, s:o, s:b}", "code", t->code, "name", t->name, "description", t->description,
+                   "validity", validity_json(t), "limited_retention", t->limited_retention);
+}
+
+/* The catalogue, loaded once per request. */
+struct catalogue {
+  struct fp_check_type types[64];
+  int n;
+};
+
+static void add_type(const struct fp_check_type *t, void *ctx) {
+  struct catalogue *cat = ctx;
+  if (cat->n < (int)(sizeof cat->types / sizeof cat->types[0])) cat->types[cat->n++] = *t;
+}
+
+static const struct fp_check_type *cat_find(const struct catalogue *cat, const char *code) {
+  for (int i = 0; i < cat->n; i++)
+    if (strcmp(cat->types[i].code, code) == 0) return &cat->types[i];
+  return NULL;
+}
+
+/* GET /api/v1/clinicians/{id}/passport ----------------------------------------------------------- */
+
+struct passport_view {
+  struct fp_check_row rows[MAX_ROWS];
+  struct fp_check_record recs[MAX_ROWS];
+  struct fp_checks checks;
+  struct catalogue cat;
+};
+
+static void add_flag(const struct fp_register_flag *f, void *ctx) {
+  json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:o, s:o}", "register", f->register_name, "status", f->status,
+                                       "registration_number", f->registration_number, "detail",
+                                       fp_json_str_or_null(f->detail), "imported_at", fp_json_time(f->imported_at)));
+}
+
+/* Evidence grouped under the record it belongs to. */
+struct evidence_by_check {
+  json_t *by_id; /* object: "<check id>" -> array */
+};
+
+static void group_evidence(const struct fp_evidence *e, void *ctx) {
+  struct evidence_by_check *g = ctx;
+  char key[24];
+  snprintf(key, sizeof key, "%lld", (long long)e->check_id);
+  json_t *arr = json_object_get(g->by_id, key);
+  if (!arr) {
+    arr = json_array();
+    json_object_set_new(g->by_id, key, arr);
+  }
+  json_array_append_new(arr, evidence_json(e));
+}
+
+static json_t *evidence_for(struct evidence_by_check *g, int64_t check_id) {
+  char key[24];
+  snprintf(key, sizeof key, "%lld", (long long)check_id);
+  json_t *arr = json_object_get(g->by_id, key);
+  return arr ? json_incref(arr) : json_array();
+}
+
+/* One line of the checklist: the record that decides the code's state on `on`, or none. */
+static json_t *checklist_item(const struct passport_view *v, int n_rows, const char *code, bool required, fp_day on,
+                              bool full, struct evidence_by_check *ev) {
+  const struct fp_check_type *t = cat_find(&v->cat, code);
+  int i = fp_passport_pick(v->recs, (size_t)n_rows, code, on);
+  enum fp_check_state state = fp_check_state_on(i >= 0 ? &v->recs[i] : NULL, on);
+  json_t *j;
+  if (i >= 0) {
+    j = record_json(&v->rows[i], full);
+    json_object_set_new(j, "evidence", evidence_for(ev, v->rows[i].id));
+  } else {
+    j = json_pack("{s:n, s:s, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[]}", "id", "code", code, "status", "issued_on",
+                  "expires_on", "reference", "update_service", "submitted_at", "verified_by", "verified_at", "evidence");
+  }
+  json_object_set_new(j, "name", json_string(t ? t->name : code));
+  json_object_set_new(j, "required", json_boolean(required));
+  json_object_set_new(j, "state", json_string(fp_check_state_name(state)));
+  if (t) json_object_set_new(j, "validity", validity_json(t));
+  /* A newer record awaiting the pool (a renewal) while an older one still decides. */
+  int64_t pending = 0;
+  for (int k = 0; k < n_rows && k != i; k++)
+    if (strcmp(v->rows[k].code, code) == 0 && strcmp(v->rows[k].status, "submitted") == 0 &&
+        (i < 0 || v->rows[k].id > v->rows[i].id)) {
+      pending = v->rows[k].id;
+      break;
+    }
+  json_object_set_new(j, "pending_id", fp_json_id(pending));
+  return j;
+}
+
+void fp_h_passport_get(struct fp_req *r) {
+  int64_t id = r->params[0];
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct access a;
+  fp_day on;
+  if (on_day_or_respond(r, &on) || access_or_respond(r, c, id, false, &a)) return;
+  if (log_view_or_respond(r, &a, id, "passport", 0, 0)) return;
+
+  struct passport_view *v = calloc(1, sizeof *v);
+  if (!v) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  char name[201], profession[48];
+  int n_rows = 0;
+  json_t *flags = json_array();
+  struct evidence_by_check ev = {json_object()};
+  int rc = fp_store_clinician_brief(c, id, name, sizeof name, profession, sizeof profession);
+  if (!rc) rc = fp_store_checks_load(c, id, profession, &v->checks);
+  if (!rc) rc = fp_store_checks_of(c, id, v->rows, MAX_ROWS, &n_rows);
+  if (!rc) rc = fp_store_check_types(c, add_type, &v->cat);
+  if (!rc) rc = fp_store_evidence_of(c, id, group_evidence, &ev);
+  if (!rc) rc = fp_store_register_flags_of(c, id, add_flag, flags);
+  if (rc) {
+    json_decref(flags);
+    json_decref(ev.by_id);
+    free(v);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  for (int i = 0; i < n_rows; i++) {
+    v->recs[i].code = v->rows[i].code;
+    v->recs[i].status = strcmp(v->rows[i].status, "verified") == 0   ? FP_CHECK_VERIFIED
+                        : strcmp(v->rows[i].status, "rejected") == 0 ? FP_CHECK_REJECTED
+                                                                     : FP_CHECK_SUBMITTED;
+    v->recs[i].expires_on = v->rows[i].expires_on;
+  }
+  bool full = !a.practice;
+  json_t *items = json_array();
+  for (int i = 0; i < v->checks.n_required; i++)
+    json_array_append_new(items, checklist_item(v, n_rows, v->checks.required[i], true, on, full, &ev));
+  /* Records of checks the profession does not (or no longer) require, once each. */
+  for (int i = 0; i < n_rows; i++) {
+    bool seen = false;
+    for (int k = 0; k < v->checks.n_required && !seen; k++) seen = strcmp(v->checks.required[k], v->rows[i].code) == 0;
+    for (int k = 0; k < i && !seen; k++) seen = strcmp(v->rows[k].code, v->rows[i].code) == 0;
+    if (!seen) json_array_append_new(items, checklist_item(v, n_rows, v->rows[i].code, false, on, full, &ev));
+  }
+  /* The core's decision, for the passport alone. */
+  struct fp_elig_input in = {
+      .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession, .shift_day = on,
+      .required = v->checks.required_ptrs, .n_required = (size_t)v->checks.n_required, .records = v->recs,
+      .n_records = (size_t)n_rows,
+  };
+  struct fp_elig_result res;
+  fp_eligibility(&in, &res);
+  json_t *missing = json_array();
+  for (size_t i = 0; i < res.n_missing; i++) json_array_append_new(missing, json_string(res.missing[i]));
+  json_t *out = json_pack("{s:I, s:{s:I, s:s, s:s}, s:o, s:b, s:o, s:o, s:o, s:s}", "clinician_id", (json_int_t)id,
+                          "clinician", "id", (json_int_t)id, "name", name, "profession", profession, "on",
+                          fp_json_date(on), "bookable", res.bookable, "missing", missing, "checks", items,
+                          "register_flags", flags, "viewed_as", a.basis);
+  json_decref(ev.by_id);
+  free(v);
+  fp_reply_json(r, 200, out);
+}
+
+/* POST /api/v1/clinicians/{id}/passport/evidence ------------------------------------------------- */
+
+#define TEXT_MAX 200
+
+struct form_text {
+  const char *name;
+  char value[TEXT_MAX + 1];
+  size_t len;
+  bool seen;
+};
+
+enum { F_CHECK_CODE, F_ISSUED_ON, F_EXPIRES_ON, F_REFERENCE, F_UPDATE_SERVICE, F_CHECK_ID, N_TEXT };
+
+struct upload {
+  struct form_text text[N_TEXT];
+  char *file;
+  size_t file_len, file_cap;
+  bool file_seen;
+  char filename[121];
+  int n_parts;            /* iterator calls: none means no part was found */
+  char unknown[64];       /* the name of a field this request does not take */
+  /* Why the iterator stopped, when it did. */
+  const char *bad_field;
+  const char *bad_code;   /* unknown_field, invalid_field, payload_too_large */
+};
+
+static void upload_init(struct upload *u) {
+  memset(u, 0, sizeof *u);
+  static const char *const names[N_TEXT] = {"check_code", "issued_on", "expires_on", "reference", "update_service",
+                                            "check_id"};
+  for (int i = 0; i < N_TEXT; i++) u->text[i].name = names[i];
+}
+
+/* Keeps a display name only: the last path component, printable ASCII, no quotes or slashes. */
+static void clean_filename(const char *in, char *out, size_t len) {
+  const char *base = in;
+  for (const char *p = in; *p; p++)
+    if (*p == '/' || *p == '\\') base = p + 1;
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)base; *p && n + 1 < len; p++)
+    out[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\'' && *p != ';') ? (char)*p : '_';
+  out[n] = 0;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                               const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size) {
+  (void)kind;
+  (void)content_type;
+  (void)transfer_encoding;
+  struct upload *u = cls;
+  u->n_parts++;
+  if (!key) return MHD_YES;
+  if (strcmp(key, "file") == 0) {
+    if (off == 0 && u->file_seen && u->file_len > 0) {
+      u->bad_field = "file", u->bad_code = "invalid_field";
+      return MHD_NO; /* one file per request */
+    }
+    u->file_seen = true;
+    if (filename && !u->filename[0]) clean_filename(filename, u->filename, sizeof u->filename);
+    if (off != u->file_len) {
+      u->bad_field = "file", u->bad_code = "invalid_multipart";
+      return MHD_NO;
+    }
+    if (u->file_len + size > FP_EVIDENCE_MAX_BYTES) {
+      u->bad_field = "file", u->bad_code = "payload_too_large";
+      return MHD_NO;
+    }
+    if (u->file_len + size > u->file_cap) {
+      size_t cap = u->file_cap ? u->file_cap : 64 * 1024;
+      while (cap < u->file_len + size) cap *= 2;
+      char *nb = realloc(u->file, cap);
+      if (!nb) return MHD_NO;
+      u->file = nb;
+      u->file_cap = cap;
+    }
+    if (size) memcpy(u->file + u->file_len, data, size);
+    u->file_len += size;
+    return MHD_YES;
+  }
+  for (int i = 0; i < N_TEXT; i++) {
+    struct form_text *t = &u->text[i];
+    if (strcmp(key, t->name) != 0) continue;
+    if (off == 0 && t->seen && t->len > 0) {
+      u->bad_field = t->name, u->bad_code = "invalid_field"; /* given twice */
+      return MHD_NO;
+    }
+    t->seen = true;
+    if (off != t->len || t->len + size > TEXT_MAX) {
+      u->bad_field = t->name, u->bad_code = "invalid_field";
+      return MHD_NO;
+    }
+    memcpy(t->value + t->len, data, size);
+    t->len += size;
+    t->value[t->len] = 0;
+    return MHD_YES;
+  }
+  clean_filename(key, u->unknown, sizeof u->unknown);
+  u->bad_field = u->unknown;
+  u->bad_code = "unknown_field";
+  return MHD_NO;
+}
+
+/* Whether s is UTF-8 without control characters (the text fields end up in JSON). */
+static bool text_ok(const char *s, size_t len) {
+  if (strlen(s) != len) return false; /* an embedded NUL */
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    if (*p < 0x20 || *p == 0x7f) return false;
+    int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+    if (n < 0 || (n == 1 && *p < 0xc2)) return false;
+    p++;
+    for (int i = 0; i < n; i++, p++)
+      if ((*p & 0xc0) != 0x80) return false;
+  }
+  return true;
+}
+
+/*
+ * Runs libmicrohttpd's own multipart parser over the buffered body. Answers 415 when the body is
+ * not multipart/form-data, 413 for a file over the limit, 400 for anything malformed.
+ */
+static int multipart_parse_or_respond(struct fp_req *r, struct upload *u) {
+  const char *ct = fp_req_header(r, "Content-Type");
+  if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+    fp_reply_error(r, 415, "unsupported_media_type", NULL, "the body must be multipart/form-data");
+    return -1;
+  }
+  struct MHD_PostProcessor *pp = MHD_create_post_processor((struct MHD_Connection *)r->conn, 64 * 1024, on_part, u);
+  if (!pp) {
+    fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body has no usable boundary");
+    return -1;
+  }
+  enum MHD_Result ok = r->body_len ? MHD_post_process(pp, r->body, r->body_len) : MHD_YES;
+  enum MHD_Result done = MHD_destroy_post_processor(pp);
+  if (u->bad_code) {
+    if (strcmp(u->bad_code, "payload_too_large") == 0)
+      fp_reply_error(r, 413, "payload_too_large", "file", "the file is larger than 10 MB");
+    else if (strcmp(u->bad_code, "unknown_field") == 0)
+      fp_reply_error(r, 400, "unknown_field", u->bad_field, "'%s' is not a field of this request", u->bad_field);
+    else if (strcmp(u->bad_code, "invalid_multipart") == 0)
+      fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body is malformed");
+    else
+      fp_reply_error(r, 400, "invalid_field", u->bad_field, "'%s' is given twice or is too long", u->bad_field);
+    return -1;
+  }
+  if (ok != MHD_YES || done != MHD_YES || (r->body_len && !u->n_parts)) {
+    fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body is malformed or incomplete");
+    return -1;
+  }
+  for (int i = 0; i < N_TEXT; i++)
+    if (u->text[i].seen && !text_ok(u->text[i].value, u->text[i].len)) {
+      fp_reply_error(r, 400, "invalid_field", u->text[i].name, "'%s' contains control characters or is not UTF-8",
+                     u->text[i].name);
+      return -1;
+    }
+  return 0;
+}
+
+/* The file's type from its first bytes; NULL when it is none of PDF, JPEG, PNG. */
+static const char *sniff(const unsigned char *p, size_t n) {
+  if (n >= 5 && memcmp(p, "%PDF-", 5) == 0) return "application/pdf";
+  if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) return "image/jpeg";
+  if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+  return NULL;
+}
+
+static const char *ext_of(const char *content_type) {
+  if (strcmp(content_type, "application/pdf") == 0) return "pdf";
+  if (strcmp(content_type, "image/jpeg") == 0) return "jpg";
+  return "png";
+}
+
+/* A text field, or NULL when absent or empty. */
+static const char *form_value(const struct upload *u, int i) { return u->text[i].seen && u->text[i].len ? u->text[i].value : NULL; }
+
+static int form_date_or_respond(struct fp_req *r, const struct upload *u, int i, fp_day *out) {
+  const char *s = form_value(u, i);
+  *out = FP_DAY_NONE;
+  if (s && fp_date_parse(s, out) != 0) {
+    fp_reply_error(r, 400, "invalid_field", u->text[i].name, "'%s' must be a date such as 2026-12-01", u->text[i].name);
+    return -1;
+  }
+  return 0;
+}
+
+struct upload_tx {
+  struct fp_req *r;
+  struct fp_check_row rec;      /* the new record (check_id 0) */
+  int64_t attach_to;            /* an existing submitted record */
+  struct fp_evidence ev;
+  const char *tmp_path;
+  bool created;                 /* the file was placed by this upload */
+  int outcome;                  /* 409 when the record to attach to is no longer submitted */
+};
+
+static int upload_tx_fn(struct fp_conn *c, void *vctx) {
+  struct upload_tx *x = vctx;
+  int rc;
+  if (x->attach_to) {
+    struct fp_check_row k;
+    if ((rc = fp_store_check_get(c, x->attach_to, &k)) != 0) return rc;
+    if (strcmp(k.status, "submitted") != 0) {
+      x->outcome = 409;
+      return 1;
+    }
+    x->ev.check_id = k.id;
+  } else {
+    if ((rc = fp_store_check_insert(c, &x->rec, x->r->now, &x->ev.check_id)) != 0) return rc;
+  }
+  /* Placed under the write lock, so no concurrent upload or retention sweep sees half of it. */
+  if ((rc = fp_evidence_place(x->r->app->store.data_dir, x->tmp_path, x->ev.sha256, &x->created)) != 0) return rc;
+  int64_t eid;
+  rc = fp_store_evidence_insert(c, &x->ev, &eid);
+  if (rc) {
+    if (x->created) fp_evidence_unplace(x->r->app->store.data_dir, x->ev.sha256);
+    x->created = false;
+    return rc;
+  }
+  x->ev.id = eid;
+  return 0;
+}
+
+static const char *const UPDATE_SERVICE[] = {"subscribed", "not_subscribed", NULL};
+
+void fp_h_passport_evidence_upload(struct fp_req *r) {
+  int64_t id = r->params[0];
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct access a;
+  if (access_or_respond(r, c, id, false, &a)) return;
+  if (!a.rel.self && !a.manage) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the clinician or their pool administrator uploads evidence");
+    return;
+  }
+  struct upload *u = malloc(sizeof *u);
+  if (!u) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  upload_init(u);
+  struct upload_tx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  char tmp[4200] = "";
+  if (multipart_parse_or_respond(r, u)) goto out;
+  if (!u->file_seen || u->file_len == 0) {
+    fp_reply_error(r, 400, "missing_field", "file", "'file' is required: a PDF, JPEG or PNG of the evidence");
+    goto out;
+  }
+  const char *type = sniff((const unsigned char *)u->file, u->file_len);
+  if (!type) {
+    fp_reply_error(r, 415, "unsupported_media_type", "file", "the file must be a PDF, JPEG or PNG (decided by its content)");
+    goto out;
+  }
+  const char *us = form_value(u, F_UPDATE_SERVICE);
+  if (us && strcmp(us, UPDATE_SERVICE[0]) != 0 && strcmp(us, UPDATE_SERVICE[1]) != 0) {
+    fp_reply_error(r, 400, "invalid_field", "update_service", "'update_service' must be subscribed or not_subscribed");
+    goto out;
+  }
+  const char *attach = form_value(u, F_CHECK_ID);
+  const char *code = form_value(u, F_CHECK_CODE);
+  if (attach) {
+    /* Another file for a record awaiting verification (the second reference, a back page). */
+    char *end = NULL;
+    long long kid = strtoll(attach, &end, 10);
+    struct fp_check_row k;
+    int rc = (*end || kid <= 0) ? FP_ENOTFOUND : fp_store_check_get(c, kid, &k);
+    if (rc == FP_ENOTFOUND || (rc == 0 && k.clinician_id != id)) {
+      fp_reply_error(r, 400, "invalid_field", "check_id", "'check_id' is not a record of this clinician");
+      goto out;
+    }
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      goto out;
+    }
+    if (code && strcmp(code, k.code) != 0) {
+      fp_reply_error(r, 400, "invalid_field", "check_code", "'check_code' does not match the record's check");
+      goto out;
+    }
+    for (int i = F_ISSUED_ON; i <= F_UPDATE_SERVICE; i++)
+      if (form_value(u, i)) {
+        fp_reply_error(r, 400, "invalid_field", u->text[i].name,
+                       "'%s' cannot be given with check_id: the record's details are the pool's to correct",
+                       u->text[i].name);
+        goto out;
+      }
+    x.attach_to = k.id;
+    snprintf(x.ev.check_code, sizeof x.ev.check_code, "%s", k.code);
+  } else {
+    if (!code) {
+      fp_reply_error(r, 400, "missing_field", "check_code", "'check_code' is required");
+      goto out;
+    }
+    struct fp_check_type t;
+    int rc = fp_store_check_type_get(c, code, &t);
+    if (rc == FP_ENOTFOUND) {
+      fp_reply_error(r, 400, "invalid_field", "check_code", "'%s' is not a check in the catalogue", code);
+      goto out;
+    }
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      goto out;
+    }
+    fp_day issued, expires, end;
+    if (form_date_or_respond(r, u, F_ISSUED_ON, &issued) || form_date_or_respond(r, u, F_EXPIRES_ON, &expires)) goto out;
+    if (issued != FP_DAY_NONE && issued > today_of(r)) {
+      fp_reply_error(r, 400, "invalid_field", "issued_on", "'issued_on' is in the future");
+      goto out;
+    }
+    switch (fp_check_expiry(t.validity, t.renewal_months, issued, expires, &end)) {
+    case FP_EXPIRY_OK: break;
+    case FP_EXPIRY_NEEDS_ISSUED:
+      fp_reply_error(r, 400, "missing_field", "issued_on", "'issued_on' is required for %s (valid %d months from issue)",
+                     code, t.renewal_months);
+      goto out;
+    case FP_EXPIRY_NEEDS_EXPIRY:
+      fp_reply_error(r, 400, "missing_field", "expires_on", "'expires_on' is required for %s", code);
+      goto out;
+    case FP_EXPIRY_BEFORE_ISSUE:
+      fp_reply_error(r, 400, "invalid_field", "expires_on", "'expires_on' is before 'issued_on'");
+      goto out;
+    }
+    if (end != FP_DAY_NONE && end < today_of(r)) {
+      char d[FP_DATE_STRLEN];
+      fp_date_format(end, d);
+      fp_reply_error(r, 400, "invalid_field", expires != FP_DAY_NONE ? "expires_on" : "issued_on",
+                     "this %s ran out on %s: upload a current one", code, d);
+      goto out;
+    }
+    x.rec.clinician_id = id;
+    snprintf(x.rec.code, sizeof x.rec.code, "%s", code);
+    x.rec.issued_on = issued;
+    x.rec.expires_on = expires; /* as the document states it; the pool's verification sets the final date */
+    snprintf(x.rec.reference, sizeof x.rec.reference, "%s", form_value(u, F_REFERENCE) ? form_value(u, F_REFERENCE) : "");
+    snprintf(x.rec.update_service, sizeof x.rec.update_service, "%s", us ? us : "");
+    x.rec.submitted_by = r->auth.user_id;
+    snprintf(x.ev.check_code, sizeof x.ev.check_code, "%s", code);
+    if (u->text[F_REFERENCE].len > 100) {
+      fp_reply_error(r, 400, "invalid_field", "reference", "'reference' must be at most 100 characters");
+      goto out;
+    }
+  }
+  /* Stage the file (the slow part) outside the transaction; place it inside. */
+  int rc = fp_evidence_stage(r->app->store.data_dir, u->file, u->file_len, tmp, sizeof tmp, x.ev.sha256);
+  if (rc) {
+    tmp[0] = 0;
+    fp_reply_store_error(r, rc);
+    goto out;
+  }
+  snprintf(x.ev.content_type, sizeof x.ev.content_type, "%s", type);
+  x.ev.size = (int64_t)u->file_len;
+  snprintf(x.ev.filename, sizeof x.ev.filename, "%s", u->filename);
+  x.ev.uploaded_by = r->auth.user_id;
+  x.ev.uploaded_at = r->now;
+  x.ev.clinician_id = id;
+  x.tmp_path = tmp;
+  rc = fp_store_write(&r->app->store, upload_tx_fn, &x);
+  fp_evidence_discard(tmp); /* gone already when placed; removed here otherwise */
+  tmp[0] = 0;
+  if (rc == 1) {
+    fp_reply_error(r, 409, "invalid_state", "check_id", "the record has been decided already: submit a new one");
+    goto out;
+  }
+  if (rc) {
+    if (x.created) fp_evidence_unplace(r->app->store.data_dir, x.ev.sha256);
+    fp_reply_store_error(r, rc);
+    goto out;
+  }
+  struct fp_check_row k;
+  rc = fp_store_check_get(c, x.ev.check_id, &k);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    goto out;
+  }
+  json_t *j = record_json(&k, true);
+  json_t *evs = json_array();
+  rc = fp_store_evidence_of_check(c, k.id, add_evidence, evs);
+  json_object_set_new(j, "evidence", evs);
+  json_object_set_new(j, "uploaded", evidence_json(&x.ev));
+  fp_reply_json(r, 201, j);
+out:
+  if (tmp[0]) fp_evidence_discard(tmp);
+  free(u->file);
+  free(u);
+}
+
+/* GET /api/v1/evidence/{id} --------------------------------------------------------------------- */
+
+void fp_h_evidence_get(struct fp_req *r) {
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct fp_evidence e;
+  int rc = fp_store_evidence_get(c, r->params[0], &e);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "evidence %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct access a;
+  if (access_or_respond(r, c, e.clinician_id, false, &a)) {
+    /* Do not reveal that evidence exists to someone who may not see the clinician. */
+    if (r->status == 404) fp_reply_error(r, 404, "not_found", NULL, "evidence %lld not found", (long long)e.id);
+    return;
+  }
+  if (e.deleted_at) {
+    fp_reply_error(r, 410, "evidence_removed", NULL,
+                   "this copy was deleted after the retention period; the verified facts remain on the record");
+    return;
+  }
+  char *data = NULL;
+  size_t len = 0;
+  rc = fp_evidence_read(r->app->store.data_dir, e.sha256, &data, &len);
+  if (rc) {
+    fprintf(stderr, "flexpool: evidence %lld (%s) cannot be read: %s\n", (long long)e.id, e.sha256, fp_strerror(rc));
+    fp_reply_error(r, 500, "internal_error", NULL, "the evidence file cannot be read");
+    return;
+  }
+  if (log_view_or_respond(r, &a, e.clinician_id, "evidence", e.check_id, e.id)) {
+    free(data);
+    return;
+  }
+  char disposition[160];
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%lld.%s\"", e.check_code, (long long)e.id,
+           ext_of(e.content_type));
+  r->status = 200;
+  r->reply_raw = data;
+  r->reply_raw_len = len;
+  r->reply_type = strcmp(e.content_type, "application/pdf") == 0 ? "application/pdf"
+                  : strcmp(e.content_type, "image/jpeg") == 0   ? "image/jpeg"
+                                                                : "image/png";
+  fp_req_add_header(r, "Content-Disposition", disposition); /* the server adds nosniff to every answer */
+}
+
+/* POST /api/v1/passport/checks/{id}/verification ------------------------------------------------ */
+
+struct verify_tx {
+  struct fp_req *r;
+  struct fp_check_row before, after;
+  struct fp_reexam reexam;
+};
+
+static int verify_tx_fn(struct fp_conn *c, void *vctx) {
+  struct verify_tx *x = vctx;
+  int rc = fp_store_check_decide(c, &x->before, &x->after, x->r->auth.user_id, x->r->now);
+  if (rc) return rc;
+  /* Bookings already made are re-examined now, in the same transaction: flagged, never dropped. */
+  return fp_store_passport_reexamine(c, x->before.clinician_id, x->r->now, x->r->auth.user_id, &x->reexam);
+}
+
+static const char *const DECISIONS[] = {"verify", "reject", NULL};
+
+void fp_h_passport_verify(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  const char *decision = NULL, *note = NULL, *reference = NULL, *us = NULL;
+  fp_day issued = FP_DAY_NONE, expires = FP_DAY_NONE;
+  bool has_issued = false, has_expires = false, has_ref = false, has_us = false;
+  struct fp_field spec[] = {
+      {"decision", FP_F_ENUM, true, 0, 0, DECISIONS, &decision, NULL},
+      {"note", FP_F_STRING, false, 1, 500, NULL, &note, NULL},
+      {"issued_on", FP_F_DATE, false, 0, 0, NULL, &issued, &has_issued},
+      {"expires_on", FP_F_DATE, false, 0, 0, NULL, &expires, &has_expires},
+      {"reference", FP_F_STRING, false, 0, 100, NULL, &reference, &has_ref},
+      {"update_service", FP_F_ENUM, false, 0, 0, UPDATE_SERVICE, &us, &has_us},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct verify_tx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  int rc = fp_store_check_get(c, r->params[0], &x.before);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "check record %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct access a;
+  if (access_or_respond(r, c, x.before.clinician_id, true, &a)) return;
+  if (a.rel.self) {
+    fp_reply_error(r, 403, "forbidden", NULL, "nobody verifies their own checks");
+    return;
+  }
+  bool verify = strcmp(decision, "verify") == 0;
+  if (!verify && !note) {
+    fp_reply_error(r, 400, "missing_field", "note", "'note' is required to reject: the clinician is told the reason");
+    return;
+  }
+  struct fp_check_type t;
+  if ((rc = fp_store_check_type_get(c, x.before.code, &t)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  x.after = x.before;
+  snprintf(x.after.status, sizeof x.after.status, "%s", verify ? "verified" : "rejected");
+  if (has_issued) x.after.issued_on = issued;
+  if (has_ref) snprintf(x.after.reference, sizeof x.after.reference, "%s", reference);
+  if (has_us) snprintf(x.after.update_service, sizeof x.after.update_service, "%s", us);
+  snprintf(x.after.note, sizeof x.after.note, "%s", note ? note : "");
+  if (verify) {
+    /* The pool's expiry wins; a corrected issue date recomputes a fixed period from scratch. */
+    fp_day stated = has_expires ? expires : (has_issued && t.validity == FP_VALIDITY_PERIOD ? FP_DAY_NONE : x.before.expires_on);
+    if (x.after.issued_on != FP_DAY_NONE && x.after.issued_on > today_of(r)) {
+      fp_reply_error(r, 400, "invalid_field", "issued_on", "'issued_on' is in the future");
+      return;
+    }
+    switch (fp_check_expiry(t.validity, t.renewal_months, x.after.issued_on, stated, &x.after.expires_on)) {
+    case FP_EXPIRY_OK: break;
+    case FP_EXPIRY_NEEDS_ISSUED:
+      fp_reply_error(r, 400, "missing_field", "issued_on", "'issued_on' is needed to verify %s", t.code);
+      return;
+    case FP_EXPIRY_NEEDS_EXPIRY:
+      fp_reply_error(r, 400, "missing_field", "expires_on", "'expires_on' is needed to verify %s", t.code);
+      return;
+    case FP_EXPIRY_BEFORE_ISSUE:
+      fp_reply_error(r, 400, "invalid_field", "expires_on", "'expires_on' is before 'issued_on'");
+      return;
+    }
+  } else if (has_expires) {
+    x.after.expires_on = expires;
+  }
+  rc = fp_store_write(&r->app->store, verify_tx_fn, &x);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct fp_check_row k;
+  if ((rc = fp_store_check_get(c, x.before.id, &k)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = record_json(&k, true);
+  json_t *flagged = json_array();
+  for (int i = 0; i < x.reexam.n_ids; i++) json_array_append_new(flagged, json_integer(x.reexam.flagged_ids[i]));
+  json_object_set_new(j, "lapsed_booking_ids", flagged);
+  json_object_set_new(j, "restored_bookings", json_integer(x.reexam.n_cleared));
+  fp_reply_json(r, 200, j);
+}
+
+/* GET /api/v1/passport/queue -------------------------------------------------------------------- */
+
+struct queue_state {
+  struct fp_conn *c;
+  json_t *items;
+  int64_t last_created, last_id;
+  int err;
+};
+
+static void add_queued(const struct fp_check_row *k, void *ctx) {
+  struct queue_state *q = ctx;
+  json_t *j = record_json(k, true);
+  json_object_set_new(j, "clinician", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)k->clinician_id, "name",
+                                                k->clinician_name, "profession", k->profession));
+  json_t *evs = json_array();
+  int rc = fp_store_evidence_of_check(q->c, k->id, add_evidence, evs);
+  if (rc) q->err = rc;
+  json_object_set_new(j, "evidence", evs);
+  json_array_append_new(q->items, j);
+  q->last_created = k->created_at;
+  q->last_id = k->id;
+}
+
+void fp_h_passport_queue(struct fp_req *r) {
+  bool sysadmin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
+  if (!sysadmin && !fp_auth_has(&r->auth, FP_ROLE_POOL_ADMIN)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "the verification queue is the pool administrators'");
+    return;
+  }
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct fp_queue_query q;
+  memset(&q, 0, sizeof q);
+  q.scope = &scope;
+  if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_limit_or_respond(r, &q.limit) ||
+      fp_cursor_parse_or_respond(r, &q.cursor_created, &q.cursor_id, &q.has_cursor))
+    return;
+  if (q.pool_id && !sysadmin && !fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, q.pool_id)) {
+    fp_reply_error(r, 403, "forbidden", "pool_id", "you do not administer pool %lld", (long long)q.pool_id);
+    return;
+  }
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct queue_state qs = {c, json_array(), 0, 0, 0};
+  bool more = false;
+  int rc = fp_store_queue(c, &q, add_queued, &qs, &more);
+  if (rc || qs.err) {
+    json_decref(qs.items);
+    fp_reply_store_error(r, rc ? rc : qs.err);
+    return;
+  }
+  char cursor[48];
+  if (more) fp_cursor_format(cursor, sizeof cursor, qs.last_created, qs.last_id);
+  fp_reply_json(r, 200, fp_json_page(qs.items, more ? cursor : NULL));
+}
+
+/* GET /api/v1/pools/{id}/compliance ------------------------------------------------------------- */
+
+struct compliance {
+  struct fp_conn *c;
+  fp_day on;
+  int within;                 /* items: only those with a check ending within this many days (0: all) */
+  bool detail;                /* items at all (not for a commissioner) */
+  int limit;
+  int64_t after_id;
+  json_t *items;
+  int n_items;
+  bool more;
+  int64_t last_id;
+  int err;
+  struct fp_checks checks;
+  /* Counts. */
+  int clinicians, compliant, within30, within60, within90;
+  int by_state[FP_STATE_REJECTED + 1];
+};
+
+static void comply_one(int64_t id, const char *name, const char *profession, void *ctx) {
+  struct compliance *x = ctx;
+  if (x->err) return;
+  int rc = fp_store_checks_load(x->c, id, profession, &x->checks);
+  if (rc) {
+    x->err = rc;
+    return;
+  }
+  struct fp_checks *k = &x->checks;
+  struct fp_elig_input in = {
+      .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession, .shift_day = x->on,
+      .required = k->required_ptrs, .n_required = (size_t)k->n_required, .records = k->records,
+      .n_records = (size_t)k->n_records,
+  };
+  struct fp_elig_result res;
+  fp_eligibility(&in, &res);
+  fp_day soonest = FP_DAY_NONE;
+  int counts[FP_STATE_REJECTED + 1] = {0};
+  json_t *expiring = x->detail ? json_array() : NULL;
+  for (int i = 0; i < k->n_required; i++) {
+    int p = fp_passport_pick(k->records, (size_t)k->n_records, k->required[i], x->on);
+    const struct fp_check_record *rec = p >= 0 ? &k->records[p] : NULL;
+    enum fp_check_state s = fp_check_state_on(rec, x->on);
+    counts[s]++;
+    if (rec && (s == FP_STATE_VERIFIED || s == FP_STATE_EXPIRING_SOON) && rec->expires_on != FP_DAY_NONE) {
+      if (soonest == FP_DAY_NONE || rec->expires_on < soonest) soonest = rec->expires_on;
+      if (expiring && fp_expires_within(rec->expires_on, x->on, 90))
+        json_array_append_new(expiring, json_pack("{s:s, s:o}", "code", k->required[i], "expires_on",
+                                                  fp_json_date(rec->expires_on)));
+    }
+  }
+  x->clinicians++;
+  if (res.bookable) x->compliant++;
+  for (int s = 0; s <= FP_STATE_REJECTED; s++) x->by_state[s] += counts[s];
+  bool w30 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 30);
+  bool w60 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 60);
+  bool w90 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 90);
+  x->within30 += w30;
+  x->within60 += w60;
+  x->within90 += w90;
+  if (!x->detail) return;
+  bool wanted = id > x->after_id && (!x->within || (soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, x->within)));
+  if (!wanted || x->more) {
+    json_decref(expiring);
+    return;
+  }
+  if (x->n_items == x->limit) {
+    x->more = true;
+    json_decref(expiring);
+    return;
+  }
+  json_t *missing = json_array();
+  for (size_t i = 0; i < res.n_missing; i++) json_array_append_new(missing, json_string(res.missing[i]));
+  json_t *states = json_object();
+  for (int s = 0; s <= FP_STATE_REJECTED; s++)
+    json_object_set_new(states, fp_check_state_name((enum fp_check_state)s), json_integer(counts[s]));
+  json_array_append_new(x->items, json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "clinician_id", (json_int_t)id,
+                                            "name", name, "profession", profession, "bookable", res.bookable,
+                                            "missing", missing, "states", states, "next_expiry",
+                                            date_or_null(soonest), "expiring", expiring));
+  x->n_items++;
+  x->last_id = id;
+}
+
+void fp_h_pool_compliance(struct fp_req *r) {
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct fp_pool p;
+  int rc = fp_store_pool_get(c, r->params[0], &p);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  bool detail = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) || fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, p.id);
+  bool counts = detail || (p.icb_id && fp_auth_has_for(&r->auth, FP_ROLE_COMMISSIONER, p.icb_id));
+  if (!counts) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators and its ICB's commissioners see its compliance");
+    return;
+  }
+  struct compliance *x = calloc(1, sizeof *x);
+  if (!x) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  x->c = c;
+  x->detail = detail;
+  int64_t within = 0;
+  if (on_day_or_respond(r, &x->on) || fp_query_int_or_respond(r, "within", 1, 366, &within) ||
+      fp_limit_or_respond(r, &x->limit) || fp_id_cursor_parse_or_respond(r, &x->after_id)) {
+    free(x);
+    return;
+  }
+  x->within = (int)within;
+  x->items = json_array();
+  rc = fp_store_pool_clinicians(c, p.id, comply_one, x);
+  if (rc || x->err) {
+    json_decref(x->items);
+    fp_reply_store_error(r, rc ? rc : x->err);
+    free(x);
+    return;
+  }
+  json_t *states = json_object();
+  for (int s = 0; s <= FP_STATE_REJECTED; s++)
+    json_object_set_new(states, fp_check_state_name((enum fp_check_state)s), json_integer(x->by_state[s]));
+  json_t *summary = json_pack("{s:i, s:i, s:i, s:{s:i, s:i, s:i}, s:o}", "clinicians", x->clinicians, "compliant",
+                              x->compliant, "not_compliant", x->clinicians - x->compliant, "expiring_within", "30",
+                              x->within30, "60", x->within60, "90", x->within90, "checks_by_state", states);
+  json_t *out = json_pack("{s:I, s:s, s:o, s:o}", "pool_id", (json_int_t)p.id, "pool_name", p.name, "on",
+                          fp_json_date(x->on), "summary", summary);
+  if (detail) {
+    char cursor[24];
+    if (x->more) snprintf(cursor, sizeof cursor, "%lld", (long long)x->last_id);
+    json_object_set_new(out, "items", x->items);
+    json_object_set_new(out, "next_cursor", x->more ? json_string(cursor) : json_null());
+  } else {
+    json_decref(x->items);
+  }
+  free(x);
+  fp_reply_json(r, 200, out);
+}
+
+/* GET /api/v1/clinicians/{id}/passport/access-log ------------------------------------------------ */
+
+static void add_access(const struct fp_access_entry *e, void *ctx) {
+  json_t *j = json_pack("{s:I, s:o, s:s, s:{s:I, s:s}, s:s}", "id", (json_int_t)e->id, "at", fp_json_time(e->at),
+                        "what", e->what, "viewer", "user_id", (json_int_t)e->viewer_user_id, "name", e->viewer_name,
+                        "basis", e->basis);
+  json_object_set_new(j, "organisation",
+                      e->organisation_id ? json_pack("{s:I, s:s}", "id", (json_int_t)e->organisation_id, "name",
+                                                     e->organisation_name)
+                                         : json_null());
+  json_object_set_new(j, "pool",
+                      e->pool_id ? json_pack("{s:I, s:s}", "id", (json_int_t)e->pool_id, "name", e->pool_name)
+                                 : json_null());
+  json_object_set_new(j, "check_id", fp_json_id(e->check_id));
+  json_object_set_new(j, "check_code", fp_json_str_or_null(e->check_code));
+  json_object_set_new(j, "evidence_id", fp_json_id(e->evidence_id));
+  json_array_append_new(ctx, j);
+}
+
+struct access_page {
+  json_t *items;
+  int64_t last;
+};
+
+static void add_access_paged(const struct fp_access_entry *e, void *ctx) {
+  struct access_page *p = ctx;
+  add_access(e, p->items);
+  p->last = e->id;
+}
+
+void fp_h_passport_access_log(struct fp_req *r) {
+  int64_t id = r->params[0];
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct access a;
+  if (access_or_respond(r, c, id, false, &a)) return;
+  if (!a.rel.self && !a.manage) {
+    fp_reply_error(r, 403, "forbidden", NULL, "the access log is the clinician's (and their pool's)");
+    return;
+  }
+  int limit;
+  int64_t before = 0;
+  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &before)) return;
+  struct access_page p = {json_array(), 0};
+  bool more = false;
+  int rc = fp_store_access_log_list(c, id, before, limit, add_access_paged, &p, &more);
+  if (rc) {
+    json_decref(p.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[24];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)p.last);
+  fp_reply_json(r, 200, fp_json_page(p.items, more ? cursor : NULL));
+}
+
+/* Placement grants ------------------------------------------------------------------------------ */
+
+static json_t *grant_json(const struct fp_grant *g, fp_day today) {
+  bool active = !g->revoked_at && g->from_day <= today && today <= g->until_day;
+  json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s}, s:o, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)g->id,
+                        "clinician_id", (json_int_t)g->clinician_id, "organisation", "id",
+                        (json_int_t)g->organisation_id, "name", g->organisation_name, "from", fp_json_date(g->from_day),
+                        "until", fp_json_date(g->until_day), "placement_starts_on",
+                        date_or_null(g->placement_starts_on), "created_at", fp_json_time(g->created_at), "revoked_at",
+                        fp_json_time_or_null(g->revoked_at), "active", active);
+  if (j) json_object_set_new(j, "organisation_id", json_integer(g->organisation_id));
+  return j;
+}
+
+struct grant_tx {
+  struct fp_grant g;
+};
+
+static int grant_tx_fn(struct fp_conn *c, void *vctx) {
+  struct grant_tx *x = vctx;
+  return fp_store_grant_insert(c, &x->g, &x->g.id);
+}
+
+void fp_h_passport_grant_create(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  int64_t org = 0;
+  fp_day from = FP_DAY_NONE, until = FP_DAY_NONE, starts = FP_DAY_NONE;
+  bool has_from = false, has_starts = false;
+  struct fp_field spec[] = {
+      {"organisation_id", FP_F_INT, true, 1, INT64_MAX, NULL, &org, NULL},
+      {"from", FP_F_DATE, false, 0, 0, NULL, &from, &has_from},
+      {"until", FP_F_DATE, true, 0, 0, NULL, &until, NULL},
+      {"placement_starts_on", FP_F_DATE, false, 0, 0, NULL, &starts, &has_starts},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct access a;
+  if (access_or_respond(r, c, r->params[0], true, &a)) return;
+  struct fp_org o;
+  memset(&o, 0, sizeof o);
+  int rc = fp_store_org_get(c, org, &o);
+  fp_org_clear(&o);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 400, "invalid_field", "organisation_id", "organisation %lld does not exist", (long long)org);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_day today = today_of(r);
+  if (!has_from) from = has_starts ? starts - GRANT_LEAD_DAYS : today;
+  if (until < from) {
+    fp_reply_error(r, 400, "invalid_field", "until", "'until' is before the access starts");
+    return;
+  }
+  if (until < today) {
+    fp_reply_error(r, 400, "invalid_field", "until", "'until' is in the past");
+    return;
+  }
+  struct grant_tx x;
+  memset(&x, 0, sizeof x);
+  x.g.clinician_id = r->params[0];
+  x.g.organisation_id = org;
+  x.g.from_day = from;
+  x.g.until_day = until;
+  x.g.placement_starts_on = has_starts ? starts : FP_DAY_NONE;
+  x.g.granted_by = r->auth.user_id;
+  x.g.created_at = r->now;
+  rc = fp_store_write(&r->app->store, grant_tx_fn, &x);
+  if (!rc) rc = fp_store_grant_get(c, x.g.id, &x.g);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, grant_json(&x.g, today));
+}
+
+struct grant_list {
+  json_t *items;
+  fp_day today;
+};
+
+static void add_grant(const struct fp_grant *g, void *ctx) {
+  struct grant_list *l = ctx;
+  json_array_append_new(l->items, grant_json(g, l->today));
+}
+
+void fp_h_passport_grant_list(struct fp_req *r) {
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct access a;
+  if (access_or_respond(r, c, r->params[0], false, &a)) return;
+  if (!a.rel.self && !a.manage) {
+    fp_reply_error(r, 403, "forbidden", NULL, "placement grants are the clinician's and their pool's");
+    return;
+  }
+  struct grant_list l = {json_array(), today_of(r)};
+  int rc = fp_store_grant_list(c, r->params[0], add_grant, &l);
+  if (rc) {
+    json_decref(l.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(l.items, NULL));
+}
+
+struct revoke_tx {
+  int64_t id, actor, now;
+};
+
+static int revoke_tx_fn(struct fp_conn *c, void *vctx) {
+  struct revoke_tx *x = vctx;
+  return fp_store_grant_revoke(c, x->id, x->actor, x->now);
+}
+
+void fp_h_passport_grant_revoke(struct fp_req *r) {
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  struct fp_grant g;
+  int rc = fp_store_grant_get(c, r->params[0], &g);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "grant %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct access a;
+  if (access_or_respond(r, c, g.clinician_id, true, &a)) return;
+  struct revoke_tx x = {g.id, r->auth.user_id, r->now};
+  rc = fp_store_write(&r->app->store, revoke_tx_fn, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "grant %lld is revoked already", (long long)g.id);
+    return;
+  }
+  if (!rc) rc = fp_store_grant_get(c, g.id, &g);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, grant_json(&g, today_of(r)));
+}
+
+/* The catalogue and the requirements -------------------------------------------------------------- */
+
+static void add_type_json(const struct fp_check_type *t, void *ctx) { json_array_append_new(ctx, type_json(t)); }
+
+void fp_h_passport_check_types(struct fp_req *r) {
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  json_t *items = json_array();
+  int rc = fp_store_check_types(c, add_type_json, items);
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(items, NULL));
+}
+
+/* Groups (profession, code) rows into [{profession, check_codes}]. */
+static void add_requirement(const char *profession, const char *code, void *ctx) {
+  json_t *items = ctx;
+  size_t n = json_array_size(items);
+  json_t *last = n ? json_array_get(items, n - 1) : NULL;
+  if (!last || strcmp(json_string_value(json_object_get(last, "profession")), profession) != 0) {
+    last = json_pack("{s:s, s:[]}", "profession", profession, "check_codes");
+    json_array_append_new(items, last);
+  }
+  json_array_append_new(json_object_get(last, "check_codes"), json_string(code));
+}
+
+static json_t *requirements_of(struct fp_conn *c, const char *profession, int *rc) {
+  json_t *items = json_array();
+  *rc = fp_store_requirements_list(c, profession, add_requirement, items);
+  if (*rc) {
+    json_decref(items);
+    return NULL;
+  }
+  return items;
+}
+
+void fp_h_passport_requirements(struct fp_req *r) {
+  const char *profession = fp_req_query(r, "profession");
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c) return;
+  int rc;
+  json_t *items = requirements_of(c, profession, &rc);
+  if (!items) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(items, NULL));
+}
+
+static bool may_configure(const struct fp_auth *a) {
+  return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has(a, FP_ROLE_POOL_ADMIN);
+}
+
+/* A built-in profession or a custom role. */
+static int profession_or_respond(struct fp_req *r, struct fp_conn *c, const char *profession) {
+  bool exists = fp_profession_find(profession) != NULL;
+  if (!exists) {
+    int rc = fp_store_custom_role_exists(c, profession, &exists);
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      return -1;
+    }
+  }
+  if (!exists) {
+    fp_reply_error(r, 400, "invalid_field", "profession", "'%s' is not a profession or role", profession);
+    return -1;
+  }
+  return 0;
+}
+
+struct req_tx {
+  const char *profession, *code;
+  bool required, clear;
+  int64_t actor, now;
+  bool changed;
+  struct fp_reexam reexam;
+};
+
+static int req_tx_fn(struct fp_conn *c, void *vctx) {
+  struct req_tx *x = vctx;
+  int rc, n = 0;
+  if (x->clear) {
+    rc = fp_store_requirements_clear(c, x->profession, x->actor, x->now, &n);
+    x->changed = n > 0;
+  } else {
+    rc = fp_store_requirement_set(c, x->profession, x->code, x->required, x->actor, x->now, &x->changed);
+  }
+  if (rc || !x->changed) return rc;
+  /* A new requirement may uncover bookings already made; a dropped one may restore them. */
+  return fp_store_passport_reexamine_all(c, x->profession, x->now, x->actor, &x->reexam);
+}
+
+static void reply_requirements(struct fp_req *r, struct fp_conn *c, const char *profession, const struct req_tx *x) {
+  int rc;
+  json_t *items = requirements_of(c, profession, &rc);
+  if (!items) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *codes = json_array_size(items) ? json_incref(json_object_get(json_array_get(items, 0), "check_codes")) : json_array();
+  json_decref(items);
+  fp_reply_json(r, 200, json_pack("{s:s, s:o, s:b, s:i, s:i}", "profession", profession, "check_codes", codes, "changed",
+                                  x->changed, "lapsed_bookings", x->reexam.n_flagged, "restored_bookings",
+                                  x->reexam.n_cleared));
+}
+
+void fp_h_passport_requirement_put(struct fp_req *r) {
+  if (!may_configure(&r->auth)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "pool administrators configure the passport's requirements");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct req_tx x;
+  memset(&x, 0, sizeof x);
+  struct fp_field spec[] = {
+      {"profession", FP_F_STRING, true, 1, 47, NULL, &x.profession, NULL},
+      {"check_code", FP_F_STRING, true, 1, 39, NULL, &x.code, NULL},
+      {"required", FP_F_BOOL, true, 0, 0, NULL, &x.required, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c || profession_or_respond(r, c, x.profession)) return;
+  struct fp_check_type t;
+  int rc = fp_store_check_type_get(c, x.code, &t);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 400, "invalid_field", "check_code", "'%s' is not a check in the catalogue", x.code);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  x.actor = r->auth.user_id;
+  x.now = r->now;
+  if ((rc = fp_store_write(&r->app->store, req_tx_fn, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  reply_requirements(r, c, x.profession, &x);
+}
+
+void fp_h_passport_requirements_clear(struct fp_req *r) {
+  if (!may_configure(&r->auth)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "pool administrators configure the passport's requirements");
+    return;
+  }
+  struct req_tx x;
+  memset(&x, 0, sizeof x);
+  x.profession = fp_req_query(r, "profession");
+  if (x.profession && !*x.profession) x.profession = NULL;
+  /* Without a profession: every profession's (a deployment that does not use the passport). */
+  if (!x.profession && !fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
+    fp_reply_error(r, 400, "invalid_parameter", "profession", "'profession' is required");
+    return;
+  }
+  struct fp_conn *c = reader_or_respond(r);
+  if (!c || (x.profession && profession_or_respond(r, c, x.profession))) return;
+  x.clear = true;
+  x.actor = r->auth.user_id;
+  x.now = r->now;
+  int rc = fp_store_write(&r->app->store, req_tx_fn, &x);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (!x.profession) {
+    fp_reply_json(r, 200, json_pack("{s:n, s:[], s:b, s:i, s:i}", "profession", "check_codes", "changed", x.changed,
+                                    "lapsed_bookings", x.reexam.n_flagged, "restored_bookings", x.reexam.n_cleared));
+    return;
+  }
+  reply_requirements(r, c, x.profession, &x);
+}

@@ -1,0 +1,252 @@
+/*
+ * passport.h - the clinician passport in the store: the catalogue of check types and what each
+ * profession requires, the clinician's check records and their evidence files, who may see a
+ * passport, the append-only access log, placement grants, register flags, and the re-examination
+ * of future bookings when a check lapses.
+ *
+ * Evidence files live outside the database, under <data-dir>/evidence/, named by the SHA-256 of
+ * their content, so that the same file uploaded twice is stored once; the database holds the
+ * metadata. Files are written to a temporary name first and renamed into place inside the write
+ * transaction that records them, so that a refused or failed upload leaves nothing behind.
+ *
+ * Depends on core/passport.h, store/db.h, store/scope.h and store/shifts.h (fp_checks, the booking
+ * decision's view of a passport, is declared there and implemented here). Never on HTTP or JSON.
+ */
+#ifndef FP_STORE_PASSPORT_H
+#define FP_STORE_PASSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/passport.h"
+#include "store/db.h"
+#include "store/scope.h"
+#include "store/shifts.h"
+
+#define FP_EVIDENCE_MAX_BYTES (10 * 1024 * 1024) /* per file */
+#define FP_PASSPORT_LAPSED "passport_lapsed"     /* the booking flag */
+
+/* ---- the catalogue and the requirements ---- */
+
+struct fp_check_type {
+  char code[40];
+  char name[121];
+  char description[401];
+  enum fp_validity validity;
+  int renewal_months;          /* for FP_VALIDITY_PERIOD, else 0 */
+  bool limited_retention;      /* copies deleted after the DBS retention */
+  int position;
+};
+
+/* Every check type in display order. */
+int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_type *t, void *ctx), void *ctx);
+/* 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out);
+
+/* (profession, check code) pairs in profession then catalogue order; profession NULL for all. */
+int fp_store_requirements_list(struct fp_conn *c, const char *profession,
+                               void (*cb)(const char *profession, const char *code, void *ctx), void *ctx);
+/* Makes code required (or not) for profession; *changed tells whether anything changed. Audited. */
+int fp_store_requirement_set(struct fp_conn *c, const char *profession, const char *code, bool required,
+                             int64_t actor, int64_t now, bool *changed);
+/* Removes every requirement of profession (NULL: of every profession); *n receives how many. Audited. */
+int fp_store_requirements_clear(struct fp_conn *c, const char *profession, int64_t actor, int64_t now, int *n);
+
+/* ---- check records ---- */
+
+struct fp_check_row {
+  int64_t id, clinician_id;
+  char code[40];
+  char status[12];             /* submitted, verified, rejected */
+  fp_day issued_on, expires_on; /* FP_DAY_NONE when not set */
+  char reference[101];
+  char note[501];
+  char update_service[16];     /* "subscribed", "not_subscribed" or "" */
+  int64_t decided_by;          /* the pool's decision: verified_by / verified_at columns */
+  int64_t decided_at;
+  char decided_by_name[201];
+  int64_t submitted_by;
+  int64_t created_at;
+  /* Joined. */
+  char clinician_name[201];
+  char profession[48];
+};
+
+/* 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_check_get(struct fp_conn *c, int64_t id, struct fp_check_row *out);
+/* Inserts a submitted record from r (clinician_id, code, dates, reference, update_service, submitted_by). */
+int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64_t now, int64_t *id);
+/*
+ * Records the pool's decision on a record: status "verified" or "rejected", the dates, reference
+ * and Update Service status as corrected, the note, who and when. Audited with before and after.
+ */
+int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, const struct fp_check_row *after,
+                          int64_t actor, int64_t now);
+/* The clinician's records, newest first (at most max). *n receives the count. */
+int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, struct fp_check_row *rows, int max, int *n);
+
+/* ---- evidence ---- */
+
+struct fp_evidence {
+  int64_t id, check_id, clinician_id;
+  char sha256[65];
+  char content_type[24];
+  int64_t size;
+  char filename[121];
+  int64_t uploaded_by, uploaded_at;
+  int64_t deleted_at;          /* 0 while the copy is kept */
+  char deleted_reason[32];
+  char check_code[40];         /* joined */
+};
+
+int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int64_t *id);
+int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out);
+/* Evidence of all the clinician's records, by record then id. */
+int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
+                         void *ctx);
+
+/* Evidence of one record, by id. */
+int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
+                               void *ctx);
+
+/*
+ * Evidence files. The stage step runs outside any transaction (it is the slow part): it writes
+ * data to a temporary file under <data_dir>/evidence/ (fsync'd) and computes its SHA-256 (hex).
+ * fp_evidence_place renames it to its final name, or drops it when that content is stored already
+ * (*created false); call it inside the write transaction that records the file, and
+ * fp_evidence_unplace if that transaction then fails. fp_evidence_discard drops a staged file.
+ */
+int fp_evidence_stage(const char *data_dir, const void *data, size_t len, char *tmp_path, size_t tmp_len,
+                      char sha256_hex[65]);
+int fp_evidence_place(const char *data_dir, const char *tmp_path, const char *sha256_hex, bool *created);
+void fp_evidence_unplace(const char *data_dir, const char *sha256_hex);
+void fp_evidence_discard(const char *tmp_path);
+/* Reads a stored file (malloc'd into *data). FP_ENOTFOUND when it is gone. */
+int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, size_t *len);
+
+/* ---- who may see a passport ---- */
+
+/*
+ * The caller's relations to a clinician, from their scope (store/scope.h) on day `today`:
+ * whichever apply are set.
+ */
+struct fp_passport_relation {
+  bool exists;                 /* the clinician exists */
+  bool self;
+  bool sysadmin;
+  int64_t pool_id;             /* a pool the caller administers that the clinician belongs or asked to */
+  int64_t practice_id;         /* a practice the caller manages with a relation to the clinician */
+  const char *practice_via;    /* "application", "booking" or "grant" */
+  bool commissioner;           /* the clinician is in a pool inside the caller's ICB (counts only) */
+};
+int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, fp_day today,
+                               struct fp_passport_relation *out);
+
+/* The clinician's name and profession. FP_ENOTFOUND when there is none. */
+int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
+                             size_t profession_len);
+
+/* ---- the access log ---- */
+
+struct fp_access_entry {
+  int64_t id, at, viewer_user_id, clinician_id;
+  char what[12];               /* passport, evidence */
+  int64_t check_id, evidence_id;
+  char basis[20];              /* self, pool_admin, practice_manager, sysadmin */
+  int64_t organisation_id, pool_id;
+  /* Joined for display. */
+  char viewer_name[201];
+  char organisation_name[201];
+  char pool_name[201];
+  char check_code[40];
+};
+int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e);
+/* Newest first, entries with id < before_id (0: from the newest). */
+int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+                             void (*cb)(const struct fp_access_entry *e, void *ctx), void *ctx, bool *more);
+
+/* ---- placement grants ---- */
+
+struct fp_grant {
+  int64_t id, clinician_id, organisation_id;
+  fp_day from_day, until_day;
+  fp_day placement_starts_on;  /* FP_DAY_NONE when not given */
+  int64_t granted_by, created_at, revoked_at, revoked_by;
+  char organisation_name[201]; /* joined */
+};
+int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id);
+int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out);
+int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
+                        void *ctx);
+/* FP_ECONFLICT when already revoked. */
+int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now);
+
+/* ---- the verification queue and pool compliance ---- */
+
+struct fp_queue_query {
+  const struct fp_scope *scope; /* sysadmin: all; pool admin: clinicians of their pools or asking to join */
+  int64_t pool_id;              /* 0: any of the caller's pools */
+  int limit;
+  bool has_cursor;
+  int64_t cursor_created, cursor_id;
+};
+/* Submitted records, oldest first. */
+int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
+                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more);
+
+/* The clinicians who are members of a pool, in id order. */
+int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
+                             void (*cb)(int64_t id, const char *name, const char *profession, void *ctx), void *ctx);
+
+/* ---- register flags ---- */
+
+struct fp_register_flag {
+  int64_t id, clinician_id;
+  char register_name[12];      /* gmc, performers */
+  char registration_number[33];
+  char status[16];             /* suspended, erased, lapsed, missing, no_licence */
+  char detail[201];
+  int64_t imported_at;
+};
+int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag *f);
+int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
+                               void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx);
+/* Clinicians of the given professions (NULL-terminated list), with their registration numbers. */
+int fp_store_clinicians_registered(struct fp_conn *c, const char *const *professions,
+                                   void (*cb)(int64_t id, const char *name, const char *regnum, void *ctx), void *ctx);
+/*
+ * Rejects the clinician's verified records of `code` (the register no longer supports them), with
+ * note, as the system (actor 0); *n receives how many. Audited.
+ */
+int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *code, const char *note, int64_t now,
+                           int *n);
+
+/* ---- re-examining bookings ---- */
+
+#define FP_REEXAM_MAX_IDS 64
+struct fp_reexam {
+  int n_flagged, n_cleared;
+  int n_ids;
+  int64_t flagged_ids[FP_REEXAM_MAX_IDS]; /* the bookings newly flagged (the first ones) */
+};
+
+/*
+ * Re-examines the clinician's confirmed bookings that start after now against their passport on
+ * each shift's day: a booking the passport no longer covers gets the flag passport_lapsed (it is
+ * never cancelled); one it covers again loses it. Each change is audited. Inside a write transaction.
+ */
+int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
+                                struct fp_reexam *out);
+/* The same for every clinician with a future booking (the upkeep sweep), or of one profession. */
+int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t now, int64_t actor,
+                                    struct fp_reexam *out);
+
+/*
+ * Deletes the copies of evidence with limited retention (DBS certificates) whose record was decided
+ * at least `months` months before now: the files go (when nothing else refers to the same
+ * content), the rows and the verified facts stay, marked deleted. *n receives how many.
+ */
+int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months, int64_t now, int *n);
+
+#endif
