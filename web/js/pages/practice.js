@@ -113,7 +113,13 @@ route('/practice', async ({ query }) => {
 
 // Post a shift -------------------------------------------------------------------------------
 
-function timeOk(t) { return /^([01]\d|2[0-3]):[0-5]\d$/.test(t); }
+// "8:30", "08:30", "0830" or "8.30" as "08:30"; null when it is not a time of day.
+function parseTime(t) {
+  const m = /^(\d{1,2})[:.]?(\d{2})$/.exec(String(t || '').trim());
+  if (!m || +m[1] > 23 || +m[2] > 59) return null;
+  return `${m[1].padStart(2, '0')}:${m[2]}`;
+}
+function timeOk(t) { return parseTime(t) !== null; }
 
 function dateFrom(v) {
   const d = +v['date-day'], m = +v['date-month'], y = +v['date-year'];
@@ -127,7 +133,7 @@ function dateFrom(v) {
 function timesOf(v) {
   const date = dateFrom(v);
   if (!date || date === 'bad' || !timeOk(v.start_time) || !timeOk(v.end_time)) return null;
-  const [sh, sm] = v.start_time.split(':').map(Number), [eh, em] = v.end_time.split(':').map(Number);
+  const [sh, sm] = parseTime(v.start_time).split(':').map(Number), [eh, em] = parseTime(v.end_time).split(':').map(Number);
   const start = ukLocalToInstant(date.y, date.m, date.d, sh, sm);
   const end = ukLocalToInstant(date.y, date.m, date.d, eh, em);
   return { start, end };
@@ -164,8 +170,8 @@ route('/practice/shifts/new', async ({ query }) => {
     select({ id: 'role', label: 'Role', options: [{ value: '', text: 'Choose a role' }, ...professions.map((x) => ({ value: x.code, text: x.name || roleName(x.code) }))] }),
     dateInput({ id: 'date', legend: 'Date', hint: 'For example, 27 3 2027' }),
     h('div', { class: 'fp-times' },
-      input({ id: 'start_time', label: 'Start time', type: 'time', hint: 'UK time, 24-hour clock', value: '08:30' }),
-      input({ id: 'end_time', label: 'End time', type: 'time', hint: 'UK time, 24-hour clock', value: '12:30' })),
+      input({ id: 'start_time', label: 'Start time', hint: 'UK time, 24-hour clock, like 08:30', value: '08:30', width: 5, autocomplete: 'off' }),
+      input({ id: 'end_time', label: 'End time', hint: 'UK time, 24-hour clock, like 12:30', value: '12:30', width: 5, autocomplete: 'off' })),
     input({ id: 'break_minutes', label: 'Unpaid break, in minutes', width: 3, inputmode: 'numeric', value: '0', suffix: 'minutes' }),
     radios({ id: 'rate_unit', legend: 'How is the rate paid?', inline: true, value: 'session', items: [{ value: 'session', text: 'A session' }, { value: 'hour', text: 'An hour' }] }),
     input({ id: 'rate', label: 'Rate, in pounds', width: 5, prefix: '£', inputmode: 'decimal' }),
