@@ -681,18 +681,19 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
                      "this %s ran out on %s: upload a current one", code, d);
       goto out;
     }
-    x.rec.clinician_id = id;
-    snprintf(x.rec.code, sizeof x.rec.code, "%s", code);
-    x.rec.issued_on = issued;
-    x.rec.expires_on = expires; /* as the document states it; the pool's verification sets the final date */
-    snprintf(x.rec.reference, sizeof x.rec.reference, "%s", form_value(u, F_REFERENCE) ? form_value(u, F_REFERENCE) : "");
-    snprintf(x.rec.update_service, sizeof x.rec.update_service, "%s", us ? us : "");
-    x.rec.submitted_by = r->auth.user_id;
-    snprintf(x.ev.check_code, sizeof x.ev.check_code, "%s", code);
     if (u->text[F_REFERENCE].len > 100) {
       fp_reply_error(r, 400, "invalid_field", "reference", "'reference' must be at most 100 characters");
       goto out;
     }
+    /* The code is a catalogue code (found above), the reference at most 100 bytes: nothing is cut. */
+    x.rec.clinician_id = id;
+    snprintf(x.rec.code, sizeof x.rec.code, "%.39s", t.code);
+    x.rec.issued_on = issued;
+    x.rec.expires_on = expires; /* as the document states it; the pool's verification sets the final date */
+    snprintf(x.rec.reference, sizeof x.rec.reference, "%.100s", form_value(u, F_REFERENCE) ? form_value(u, F_REFERENCE) : "");
+    snprintf(x.rec.update_service, sizeof x.rec.update_service, "%.15s", us ? us : "");
+    x.rec.submitted_by = r->auth.user_id;
+    snprintf(x.ev.check_code, sizeof x.ev.check_code, "%.39s", t.code);
   }
   /* Stage the file (the slow part) outside the transaction; place it inside. */
   int rc = fp_evidence_stage(r->app->store.data_dir, u->file, u->file_len, tmp, sizeof tmp, x.ev.sha256);
