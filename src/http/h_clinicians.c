@@ -4,7 +4,8 @@
  *     pools added; public, for the registration form.
  *   POST /api/v1/clinicians: anyone registers as a clinician, creating their account: the
  *     registration number is required, and checked against the regulator's format, exactly when the
- *     profession has a regulator.
+ *     profession has a regulator; one account per number on each register (409 registration_taken,
+ *     held by a unique index as well).
  *   GET /api/v1/clinicians[?pool_id=&profession=]: those the caller may see (store/members.h).
  *   GET /api/v1/clinicians/{id}: one of those, with the pools they belong to.
  */
@@ -97,11 +98,17 @@ static const char *registration_shape(enum fp_regulator reg) {
   return "";
 }
 
+static void reply_registration_taken(struct fp_req *r, const struct fp_profession *prof, const char *number) {
+  fp_reply_error(r, 409, "registration_taken", "registration_number",
+                 "there is already an account with %s registration number '%s'", prof ? prof->regulator_name : "this",
+                 number);
+}
+
 struct register_ctx {
   struct fp_req *r;
   const char *hash;
   struct fp_clinician cl;
-  bool email_taken;
+  bool email_taken, registration_taken;
 };
 
 static int register_tx(struct fp_conn *c, void *vctx) {
@@ -116,7 +123,13 @@ static int register_tx(struct fp_conn *c, void *vctx) {
   if (rc != FP_ENOTFOUND) return rc;
   if ((rc = fp_store_user_insert(c, cl->email, cl->name, x->hash, x->r->now, &cl->user_id)) != 0) return rc;
   if ((rc = fp_store_role_insert(c, cl->user_id, "clinician", 0, 0)) != 0) return rc;
-  if ((rc = fp_store_clinician_insert(c, cl, x->r->now, &cl->id)) != 0) return rc;
+  rc = fp_store_clinician_insert(c, cl, x->r->now, &cl->id);
+  if (rc == FP_ECONFLICT) {
+    /* The user row is new, so the only constraint left to fire is one number per register. */
+    x->registration_taken = true;
+    return 1;
+  }
+  if (rc) return rc;
   json_t *after = json_pack("{s:I, s:s, s:s, s:o, s:s, s:I}", "user_id", (json_int_t)cl->user_id, "email", cl->email,
                             "profession", cl->profession, "registration_number",
                             fp_json_str_or_null(cl->registration_number), "home_postcode", cl->home_postcode,
@@ -212,6 +225,15 @@ void fp_h_clinician_register(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
+  bool reg_taken = false;
+  if ((rc = fp_store_clinician_registration_taken(c, cl->profession, cl->registration_number, &reg_taken)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (reg_taken) {
+    reply_registration_taken(r, prof, cl->registration_number);
+    return;
+  }
   char hash[160];
   if ((rc = fp_password_hash(password, hash, sizeof hash)) != 0) {
     fp_reply_store_error(r, rc);
@@ -221,6 +243,10 @@ void fp_h_clinician_register(struct fp_req *r) {
   rc = fp_store_write(&r->app->store, register_tx, &x);
   if (rc == 1 && x.email_taken) {
     fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", cl->email);
+    return;
+  }
+  if (rc == 1 && x.registration_taken) {
+    reply_registration_taken(r, prof, cl->registration_number);
     return;
   }
   struct fp_clinician saved;

@@ -5,18 +5,27 @@
  *     the indicative rates default to the NHS guidance's figures.
  *   GET /api/v1/pools, GET /api/v1/pools/{id}: every signed-in user (clinicians choose a pool to
  *     ask to join); the single pool carries its member counts.
+ *   PATCH /api/v1/pools/{id} {name, hourly_rate_pence, session_rate_pence}: the pool's
+ *     administrators (and system administrators) keep its name and indicative rates; a
+ *     commissioner changes nothing.
+ *   GET|POST /api/v1/pools/{id}/roles: the custom shift roles a pool adds to the catalogue (its
+ *     administrators add them; every signed-in user reads them, as GET /api/v1/professions shows
+ *     them to anyone). A code is global: two pools cannot add the same one.
  *   GET|POST /api/v1/pools/{id}/members, DELETE /api/v1/pools/{id}/members/{member_id}: the pool's
  *     administrators (and system administrators) admit and remove practices and clinicians;
  *     commissioners of the pool's ICB read the list. Admitting a clinician answers their pending
  *     request to join, if they made one.
  *   POST /api/v1/pools/{id}/join-requests: a clinician asks to join; GET lists them for the pool's
- *     administrators; POST /api/v1/join-requests/{id}/accept|decline answers one.
+ *     administrators; POST /api/v1/join-requests/{id}/accept|decline answers one, and the
+ *     clinician who asked may withdraw it (POST /api/v1/join-requests/{id}/withdraw) while it is
+ *     pending.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/profession.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
@@ -219,6 +228,163 @@ void fp_h_pool_get(struct fp_req *r) {
   fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
 }
 
+static json_t *pool_rates_json(const struct fp_pool *p) {
+  return json_pack("{s:s, s:I, s:I}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
+                   "session_rate_pence", (json_int_t)p->session_rate_pence);
+}
+
+struct patch_ctx {
+  struct fp_req *r;
+  const char *name;
+  int64_t hourly, session;
+  bool has_hourly, has_session;
+};
+
+static int patch_tx(struct fp_conn *c, void *vctx) {
+  struct patch_ctx *x = vctx;
+  struct fp_pool p;
+  int rc = fp_store_pool_get(c, x->r->params[0], &p);
+  if (rc) return rc;
+  json_t *before = pool_rates_json(&p);
+  if (x->name) snprintf(p.name, sizeof p.name, "%s", x->name);
+  if (x->has_hourly) p.hourly_rate_pence = x->hourly;
+  if (x->has_session) p.session_rate_pence = x->session;
+  json_t *after = pool_rates_json(&p);
+  if (json_equal(before, after)) {
+    /* Nothing changes, so nothing is written or recorded. */
+    json_decref(before);
+    json_decref(after);
+    return 0;
+  }
+  if ((rc = fp_store_pool_update(c, &p)) != 0) {
+    json_decref(before);
+    json_decref(after);
+    return rc;
+  }
+  return audit_json(c, x->r, "pool.update", "pool", p.id, before, after);
+}
+
+void fp_h_pool_patch(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_manage(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can change it");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct patch_ctx x = {.r = r};
+  struct fp_field spec[] = {
+      {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},
+      {"hourly_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.hourly, &x.has_hourly},
+      {"session_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.session, &x.has_session},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  int rc = fp_store_write(&r->app->store, patch_tx, &x);
+  if (rc == 0) rc = fp_store_pool_get(c, p.id, &p);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
+}
+
+/* ---- custom roles ---- */
+
+#define ROLE_CODE_MIN 2
+#define ROLE_CODE_MAX 40
+
+/* Lowercase letters, digits and underscores, like the built-in codes. */
+static bool role_code_valid(const char *code) {
+  size_t n = strlen(code);
+  if (n < ROLE_CODE_MIN || n > ROLE_CODE_MAX) return false;
+  for (const char *p = code; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
+  return true;
+}
+
+static json_t *role_json(const struct fp_custom_role *role) {
+  return json_pack("{s:s, s:s, s:o, s:b, s:o}", "code", role->code, "name", role->name, "pool_id",
+                   fp_json_id(role->pool_id), "custom", 1, "created_at", fp_json_time(role->created_at));
+}
+
+struct role_ctx {
+  struct fp_req *r;
+  int64_t pool_id;
+  const char *code, *name;
+  int64_t id;
+};
+
+static int role_tx(struct fp_conn *c, void *vctx) {
+  struct role_ctx *x = vctx;
+  int rc = fp_store_custom_role_insert(c, x->code, x->name, x->pool_id, x->r->now, &x->id);
+  if (rc) return rc;
+  return audit_json(c, x->r, "role.create", "custom_role", x->id, NULL,
+                    json_pack("{s:s, s:s, s:I}", "code", x->code, "name", x->name, "pool_id", (json_int_t)x->pool_id));
+}
+
+void fp_h_pool_role_create(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_manage(&r->auth, &p)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can add roles to it");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct role_ctx x = {.r = r, .pool_id = p.id};
+  struct fp_field spec[] = {
+      {"code", FP_F_STRING, true, 1, 64, NULL, &x.code, NULL},
+      {"name", FP_F_STRING, true, 1, 200, NULL, &x.name, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (!role_code_valid(x.code)) {
+    fp_reply_error(r, 400, "invalid_field", "code",
+                   "a role code is %d to %d lowercase letters, digits or underscores, e.g. 'first_contact_mh'",
+                   ROLE_CODE_MIN, ROLE_CODE_MAX);
+    return;
+  }
+  if (fp_profession_find(x.code)) {
+    fp_reply_error(r, 400, "invalid_field", "code", "'%s' is a built-in profession; a custom role needs its own code",
+                   x.code);
+    return;
+  }
+  int rc = fp_store_write(&r->app->store, role_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "role_exists", "code", "there is already a role '%s'", x.code);
+    return;
+  }
+  struct fp_custom_role role;
+  if (rc == 0) rc = fp_store_custom_role_get(c, x.code, &role);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, role_json(&role));
+}
+
+static void add_role(const struct fp_custom_role *role, void *ctx) { json_array_append_new(ctx, role_json(role)); }
+
+void fp_h_pool_role_list(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  json_t *items = json_array();
+  int rc = fp_store_pool_role_list(c, p.id, add_role, items);
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(items, NULL));
+}
+
 /* ---- members ---- */
 
 static void add_member(const struct fp_pool_member *m, void *ctx) {
@@ -268,10 +434,13 @@ static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
   rc = fp_store_pool_member_insert(c, x->pool_id, x->clinician_id, x->organisation_id, x->r->auth.user_id, x->r->now,
                                    &x->id);
   if (rc) return rc;
+  int64_t answered = 0;
   if (x->clinician_id &&
       (rc = fp_store_join_request_accept_pending(c, x->pool_id, x->clinician_id, x->r->auth.user_id, x->r->now,
-                                                 &x->join_request_id)) != 0)
+                                                 &answered)) != 0)
     return rc;
+  /* Accepting a request sets join_request_id itself (that request is no longer pending here). */
+  if (answered) x->join_request_id = answered;
   json_t *after = json_pack("{s:I, s:o, s:o, s:o}", "pool_id", (json_int_t)x->pool_id, "clinician_id",
                             fp_json_id(x->clinician_id), "organisation_id", fp_json_id(x->organisation_id),
                             "join_request_id", fp_json_id(x->join_request_id));
@@ -545,6 +714,7 @@ static void answer(struct fp_req *r, const char *status) {
   x.add.r = r;
   x.add.pool_id = jr.pool_id;
   x.add.clinician_id = jr.clinician_id;
+  x.add.join_request_id = jr.id;
   int rc = fp_store_write(&r->app->store, answer_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is no longer pending", (long long)jr.id);
@@ -562,3 +732,60 @@ static void answer(struct fp_req *r, const char *status) {
 
 void fp_h_join_request_accept(struct fp_req *r) { answer(r, "accepted"); }
 void fp_h_join_request_decline(struct fp_req *r) { answer(r, "declined"); }
+
+struct withdraw_ctx {
+  struct fp_req *r;
+  int64_t id;
+};
+
+static int withdraw_tx(struct fp_conn *c, void *vctx) {
+  struct withdraw_ctx *x = vctx;
+  int rc = fp_store_join_request_decide(c, x->id, "withdrawn", NULL, x->r->auth.user_id, x->r->now);
+  if (rc) return rc;
+  return audit_json(c, x->r, "join_request.withdraw", "join_request", x->id, json_pack("{s:s}", "status", "pending"),
+                    json_pack("{s:s}", "status", "withdrawn"));
+}
+
+/*
+ * The clinician who asked takes the request back while it is pending. Those who see the request
+ * without having made it (the pool's administrators, the ICB's commissioner) get 403; anyone else 404.
+ */
+void fp_h_join_request_withdraw(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_join_request jr;
+  struct fp_pool p;
+  int rc = c ? fp_store_join_request_get(c, r->params[0], &jr) : FP_EIO;
+  if (rc == 0) rc = fp_store_pool_get(c, jr.pool_id, &p);
+  bool own = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == jr.clinician_id;
+  if (rc == 0 && !own) {
+    if (can_read_members(&r->auth, &p)) {
+      fp_reply_error(r, 403, "forbidden", NULL, "only the clinician who asked can withdraw a request to join");
+      return;
+    }
+    rc = FP_ENOTFOUND;
+  }
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, 404, "not_found", NULL, "join request %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (strcmp(jr.status, "pending") != 0) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
+    return;
+  }
+  struct withdraw_ctx x = {r, jr.id};
+  rc = fp_store_write(&r->app->store, withdraw_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is no longer pending", (long long)jr.id);
+    return;
+  }
+  if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, join_json(&jr));
+}

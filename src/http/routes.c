@@ -34,6 +34,9 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/pools", fp_h_pool_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools", fp_h_pool_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools/{id}", fp_h_pool_get, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/pools/{id}", fp_h_pool_patch, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}/roles", fp_h_pool_role_list, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/pools/{id}/roles", fp_h_pool_role_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools/{id}/members", fp_h_pool_members, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/pools/{id}/members", fp_h_pool_member_add, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/pools/{id}/members/{member_id}", fp_h_pool_member_remove, FP_SIGNED_IN, 0},
@@ -41,6 +44,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/pools/{id}/join-requests", fp_h_join_request_list, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/join-requests/{id}/accept", fp_h_join_request_accept, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/join-requests/{id}/decline", fp_h_join_request_decline, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/join-requests/{id}/withdraw", fp_h_join_request_withdraw, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/shifts", fp_h_shift_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/shifts", fp_h_shift_list, FP_SIGNED_IN, 0},
@@ -60,6 +64,7 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/applications/{id}/decline", fp_h_application_decline, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/withdraw", fp_h_application_withdraw, FP_SIGNED_IN, 0},
 
+    {"GET", "/api/v1/audit", fp_h_audit_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
 

@@ -66,6 +66,9 @@ FP_HANDLER(fp_h_professions);
 FP_HANDLER(fp_h_pool_create);
 FP_HANDLER(fp_h_pool_list);
 FP_HANDLER(fp_h_pool_get);
+FP_HANDLER(fp_h_pool_patch);
+FP_HANDLER(fp_h_pool_role_create);
+FP_HANDLER(fp_h_pool_role_list);
 FP_HANDLER(fp_h_pool_members);
 FP_HANDLER(fp_h_pool_member_add);
 FP_HANDLER(fp_h_pool_member_remove);
@@ -73,6 +76,7 @@ FP_HANDLER(fp_h_join_request_create);
 FP_HANDLER(fp_h_join_request_list);
 FP_HANDLER(fp_h_join_request_accept);
 FP_HANDLER(fp_h_join_request_decline);
+FP_HANDLER(fp_h_join_request_withdraw);
 /* h_shifts.c */
 FP_HANDLER(fp_h_shift_create);
 FP_HANDLER(fp_h_shift_list);
@@ -91,6 +95,8 @@ FP_HANDLER(fp_h_application_list);
 FP_HANDLER(fp_h_application_accept);
 FP_HANDLER(fp_h_application_decline);
 FP_HANDLER(fp_h_application_withdraw);
+/* h_audit.c */
+FP_HANDLER(fp_h_audit_list);
 /* h_metrics.c */
 FP_HANDLER(fp_h_metrics);
 /* h_demo.c */

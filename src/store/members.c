@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/profession.h"
 
 static void ids_json(char *buf, size_t len, const int64_t *ids, int n) {
   size_t used = 0;
@@ -130,6 +131,35 @@ int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope 
   return step_one(st, read_clinician, out);
 }
 
+int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profession, const char *number, bool *taken) {
+  *taken = false;
+  const struct fp_profession *prof = fp_profession_find(profession);
+  if (!prof || prof->regulator == FP_REG_NONE || !number || !*number) return 0;
+  /* The professions on the same register, as a JSON array of codes (they are plain lowercase words). */
+  char peers[1024];
+  size_t used = 0;
+  int n = 0;
+  const struct fp_profession *all = fp_professions(&n);
+  peers[used++] = '[';
+  for (int i = 0; i < n; i++) {
+    if (all[i].regulator != prof->regulator) continue;
+    int w = snprintf(peers + used, sizeof peers - used, "%s\"%s\"", used > 1 ? "," : "", all[i].code);
+    if (w < 0 || (size_t)w >= sizeof peers - used - 1) return FP_EIO;
+    used += (size_t)w;
+  }
+  peers[used++] = ']';
+  peers[used] = 0;
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
+                                   " AND profession IN (SELECT value FROM json_each(?2))");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, number);
+  sqlite3_bind_text(st, 2, peers, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *taken = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
 struct clin_cb {
   void (*cb)(const struct fp_clinician *cl, void *ctx);
   void *ctx;
@@ -194,6 +224,18 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
   if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
   *id = sqlite3_last_insert_rowid(c->db);
   return 0;
+}
+
+int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, p->name);
+  sqlite3_bind_int64(st, 2, p->hourly_rate_pence);
+  sqlite3_bind_int64(st, 3, p->session_rate_pence);
+  sqlite3_bind_int64(st, 4, p->id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  return rc;
 }
 
 static void read_pool_counted(sqlite3_stmt *st, void *out) {
@@ -470,6 +512,54 @@ int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exist
   *exists = rc == SQLITE_ROW;
   sqlite3_reset(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_custom_role_insert(struct fp_conn *c, const char *code, const char *name, int64_t pool_id, int64_t now,
+                                int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO roles_custom (code, name, pool_id, created_at) VALUES (?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, code);
+  fp_db_bind_text(st, 2, name);
+  if (pool_id) sqlite3_bind_int64(st, 3, pool_id);
+  else sqlite3_bind_null(st, 3);
+  sqlite3_bind_int64(st, 4, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+#define ROLE_COLS "rowid, code, name, COALESCE(pool_id,0), created_at"
+
+static void read_role(sqlite3_stmt *st, void *out) {
+  struct fp_custom_role *role = out;
+  memset(role, 0, sizeof *role);
+  role->id = sqlite3_column_int64(st, 0);
+  fp_db_col_copy(st, 1, role->code, sizeof role->code);
+  fp_db_col_copy(st, 2, role->name, sizeof role->name);
+  role->pool_id = sqlite3_column_int64(st, 3);
+  role->created_at = sqlite3_column_int64(st, 4);
+}
+
+int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_custom_role *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, code);
+  return step_one(st, read_role, out);
+}
+
+int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),
+                            void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_custom_role role;
+    read_role(st, &role);
+    cb(&role, ctx);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
 /* ---- users ---- */

@@ -51,10 +51,16 @@ struct fp_clinician {
   int64_t created_at;
 };
 
-/* Inserts the clinician row of an existing user; *id receives the clinician id. */
+/*
+ * Inserts the clinician row of an existing user; *id receives the clinician id. FP_ECONFLICT when
+ * another clinician holds the same registration number on the same register (a unique index:
+ * professions that share a regulator share its register, e.g. GPs and physician associates the GMC's).
+ */
 int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id);
 /* The clinician if scope sees them (NULL scope: any). FP_ENOTFOUND otherwise. */
 int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_clinician *out);
+/* Whether a clinician of any profession with the same regulator as `profession` holds `number`. */
+int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profession, const char *number, bool *taken);
 
 struct fp_clinician_query {
   const struct fp_scope *scope;
@@ -85,6 +91,8 @@ struct fp_pool {
 int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id);
 /* The pool with its member counts. FP_ENOTFOUND when there is none. */
 int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out);
+/* Sets the pool's name and indicative rates (other fields are kept). FP_ENOTFOUND when there is none. */
+int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p);
 /* Pools in id order after after_id; with clinician_id not 0, only the pools that clinician belongs to. */
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
                        void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more);
@@ -148,6 +156,22 @@ int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *s
 int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, const char *name, int64_t pool_id, void *ctx),
                               void *ctx);
 int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exists);
+
+struct fp_custom_role {
+  int64_t id;                    /* the row id, for the audit */
+  char code[48];
+  char name[201];
+  int64_t pool_id;
+  int64_t created_at;
+};
+
+/* Adds a pool's custom role; *id receives its row id. FP_ECONFLICT when the code is taken. */
+int fp_store_custom_role_insert(struct fp_conn *c, const char *code, const char *name, int64_t pool_id, int64_t now,
+                                int64_t *id);
+int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_custom_role *out);
+/* The custom roles one pool added, in code order. */
+int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),
+                            void *ctx);
 
 /* ---- users ---- */
 

@@ -311,6 +311,19 @@ static const char *const migrations[] = {
     "  detail TEXT,"
     "  imported_at INTEGER NOT NULL);"
     "CREATE INDEX register_flags_clinician ON register_flags(clinician_id, id);",
+
+    /* 5: one account per registration number on each register, held by the database: professions
+     * that share a regulator share its register (GPs and physician associates the GMC's, nurses and
+     * nursing associates the NMC's, pharmacists and pharmacy technicians the GPhC's, the HCPC's
+     * professions its one register). And the audit log read by actor, newest first. */
+    "CREATE UNIQUE INDEX clinicians_registration ON clinicians("
+    "  (CASE WHEN profession IN ('gp','physician_associate') THEN 'GMC'"
+    "        WHEN profession IN ('nurse','nursing_associate') THEN 'NMC'"
+    "        WHEN profession IN ('pharmacist','pharmacy_technician') THEN 'GPhC'"
+    "        WHEN profession IN ('paramedic','physiotherapist','dietitian','occupational_therapist','podiatrist') THEN 'HCPC'"
+    "        ELSE profession END),"
+    "  registration_number) WHERE registration_number IS NOT NULL;"
+    "CREATE INDEX audit_actor ON audit(actor_user_id, id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

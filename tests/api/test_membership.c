@@ -1,14 +1,15 @@
 /*
  * Accounts and membership over HTTP against the real server: organisations and the practice
  * profile, staff users and deactivation, clinicians registering themselves, the profession
- * catalogue, pools, their members and requests to join; each role refused outside its scope, and
- * bad input of each kind refused with the field named.
+ * catalogue, pools (their rates and custom roles), their members and requests to join; each role
+ * refused outside its scope, and bad input of each kind refused with the field named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -888,6 +889,254 @@ static void test_join_requests(void **state) {
                "invalid_state", NULL);
 }
 
+/* One of several clients registering the same registration number at once. */
+struct registrant {
+  int index;
+  long status;
+  char code[40];
+};
+
+static void *register_same_number(void *arg) {
+  struct registrant *g = arg;
+  struct fpt_resp r = fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name",
+                                  "Racing GP", "email", fpt_str("racer%d@m.test", g->index), "password",
+                                  "racing-password", "profession", "gp", "registration_number", "7100077",
+                                  "home_postcode", "LS1 4AP");
+  g->status = r.status;
+  snprintf(g->code, sizeof g->code, "%s", fpt_error_code(&r));
+  return NULL;
+}
+
+static void test_registration_taken(void **state) {
+  (void)state;
+  size_t i;
+  json_t *it;
+  const char *fmt = "{s:s, s:s, s:s, s:s, s:s, s:s}";
+  /* gp@m.test holds GMC 7100001: neither a GP nor a physician associate (also on the GMC's register)
+     may open a second account with it, and no account is made. */
+  const char *professions[] = {"gp", "physician_associate"};
+  for (i = 0; i < 2; i++) {
+    expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Self", "email",
+                             "second.self@m.test", "password", "second-password", "profession", professions[i],
+                             "registration_number", "7100001", "home_postcode", "LS1 4AP"),
+                 409, "registration_taken", "registration_number");
+    expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "second.self@m.test",
+                             "password", "second-password"),
+                 401, "invalid_credentials", NULL);
+  }
+  /* The NMC PIN is compared as it is stored (upper case), across nurses and nursing associates. */
+  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Nurse", "email",
+                           "second.nurse@m.test", "password", "second-password", "profession", "nursing_associate",
+                           "registration_number", "12a3456e", "home_postcode", "LS1 4AP"),
+               409, "registration_taken", "registration_number");
+  /* The same seven digits on another register (the GPhC's) belong to someone else: allowed. */
+  json_t *c = fpt_call(&srv, NULL, "POST", "/api/v1/clinicians", 201, fmt, "name", "Pharmacist Seven", "email",
+                       "pharm.seven@m.test", "password", "second-password", "profession", "pharmacist",
+                       "registration_number", "7100001", "home_postcode", "LS1 4AP");
+  assert_string_equal(fpt_s(c, "registration_number"), "7100001");
+  /* ... but not twice on it, even from a pharmacy technician. */
+  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Technician Seven", "email",
+                           "tech.seven@m.test", "password", "second-password", "profession", "pharmacy_technician",
+                           "registration_number", "7100001", "home_postcode", "LS1 4AP"),
+               409, "registration_taken", "registration_number");
+  /* Racing registrations with one number: the database lets exactly one through (all of them pass
+     the early check while their passwords are hashed). */
+  enum { RACERS = 6 };
+  struct registrant g[RACERS];
+  pthread_t th[RACERS];
+  for (int k = 0; k < RACERS; k++) {
+    g[k] = (struct registrant){.index = k};
+    assert_int_equal(pthread_create(&th[k], NULL, register_same_number, &g[k]), 0);
+  }
+  int created = 0;
+  for (int k = 0; k < RACERS; k++) {
+    pthread_join(th[k], NULL);
+    if (g[k].status == 201) created++;
+    else if (g[k].status != 409 || strcmp(g[k].code, "registration_taken") != 0)
+      fail_msg("racer %d: expected 201 or 409 registration_taken, got %ld %s", k, g[k].status, g[k].code);
+  }
+  assert_int_equal(created, 1);
+  json_t *gps = all_items(w.admin, "/api/v1/clinicians?profession=gp");
+  int holders = 0;
+  json_array_foreach(gps, i, it) {
+    const char *reg = json_string_value(json_object_get(it, "registration_number"));
+    if (reg && strcmp(reg, "7100077") == 0) holders++;
+  }
+  assert_int_equal(holders, 1);
+  /* A taken email is still reported as such. */
+  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Again", "email", "gp@m.test",
+                           "password", "second-password", "profession", "gp", "registration_number", "7100001",
+                           "home_postcode", "LS1 4AP"),
+               409, "email_taken", "email");
+}
+
+static void test_pool_patch(void **state) {
+  (void)state;
+  long long pool = fpt_int(fpt_call(&srv, w.admin, "POST", "/api/v1/pools", 201, "{s:s, s:I}", "name",
+                                    "Bradford GP Pool", "host_organisation_id", (json_int_t)w.place),
+                           "id");
+  fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "bradford.pool@m.test",
+           "name", "Bradford Pool Admin", "role", "pool_admin", "pool_id", (json_int_t)pool, "password",
+           "bradford-password");
+  const char *bradford_admin = fpt_login(&srv, "bradford.pool@m.test", "bradford-password");
+  const char *path = fpt_str("/api/v1/pools/%lld", pool);
+
+  /* The pool's administrator renames it and sets its rates; everyone reads the change. */
+  json_t *p = fpt_call(&srv, bradford_admin, "PATCH", path, 200, "{s:s, s:i, s:i}", "name", "Bradford & Airedale GP Pool",
+                       "hourly_rate_pence", 8000, "session_rate_pence", 33500);
+  assert_int_equal(fpt_int(p, "id"), pool);
+  assert_string_equal(fpt_s(p, "name"), "Bradford & Airedale GP Pool");
+  assert_int_equal(fpt_int(p, "hourly_rate_pence"), 8000);
+  assert_int_equal(fpt_int(p, "session_rate_pence"), 33500);
+  assert_int_equal(fpt_int(p, "host_organisation_id"), w.place);
+  p = fpt_call(&srv, gp, "GET", path, 200, NULL);
+  assert_string_equal(fpt_s(p, "name"), "Bradford & Airedale GP Pool");
+  assert_int_equal(fpt_int(p, "hourly_rate_pence"), 8000);
+  /* One field alone leaves the others; the system administrator may too; a rate of 0 is allowed. */
+  p = fpt_call(&srv, w.admin, "PATCH", path, 200, "{s:i}", "hourly_rate_pence", 0);
+  assert_int_equal(fpt_int(p, "hourly_rate_pence"), 0);
+  assert_int_equal(fpt_int(p, "session_rate_pence"), 33500);
+  assert_string_equal(fpt_s(p, "name"), "Bradford & Airedale GP Pool");
+
+  /* Nobody else: not the commissioner (who changes nothing), another pool's administrator, a
+     practice manager or a clinician; and nothing changed. */
+  const char *others[] = {w.commissioner, w.pool_admin, w.pm1, gp};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    expect_error(fpt_request(&srv, others[i], "PATCH", path, "{s:s}", "name", "Taken Over"), 403, "forbidden", NULL);
+  assert_string_equal(fpt_s(fpt_call(&srv, gp, "GET", path, 200, NULL), "name"), "Bradford & Airedale GP Pool");
+  expect_error(fpt_request(&srv, NULL, "PATCH", path, "{s:s}", "name", "Anon"), 401, "unauthenticated", NULL);
+  expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/pools/999999", "{s:s}", "name", "Nowhere"), 404,
+               "not_found", NULL);
+
+  /* Bad input, each naming its field, changing nothing. */
+  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:i}", "hourly_rate_pence", -1), 400, "invalid_field",
+               "hourly_rate_pence");
+  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "session_rate_pence", "300"), 400,
+               "invalid_field", "session_rate_pence");
+  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "name", ""), 400, "invalid_field", "name");
+  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:I}", "host_organisation_id", (json_int_t)w.icb), 400,
+               "unknown_field", "host_organisation_id");
+  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s, s:i}", "name", "Half", "hourly_rate_pence", -5),
+               400, "invalid_field", "hourly_rate_pence");
+  p = fpt_call(&srv, gp, "GET", path, 200, NULL);
+  assert_string_equal(fpt_s(p, "name"), "Bradford & Airedale GP Pool");
+  assert_int_equal(fpt_int(p, "hourly_rate_pence"), 0);
+  assert_int_equal(fpt_int(p, "host_organisation_id"), w.place);
+}
+
+static void test_custom_roles(void **state) {
+  (void)state;
+  const char *roles = fpt_str("/api/v1/pools/%lld/roles", w.pool);
+  /* The pool's administrator adds a role; it is listed for the pool and in the catalogue. */
+  json_t *r = fpt_call(&srv, w.pool_admin, "POST", roles, 201, "{s:s, s:s}", "code", "first_contact_mh2", "name",
+                       "First-contact mental health practitioner");
+  assert_string_equal(fpt_s(r, "code"), "first_contact_mh2");
+  assert_string_equal(fpt_s(r, "name"), "First-contact mental health practitioner");
+  assert_int_equal(fpt_int(r, "pool_id"), w.pool);
+  assert_non_null(json_object_get(r, "created_at"));
+  json_t *list = json_object_get(fpt_call(&srv, gp, "GET", roles, 200, NULL), "items");
+  assert_int_equal(json_array_size(list), 1);
+  assert_string_equal(fpt_s(json_array_get(list, 0), "code"), "first_contact_mh2");
+  bool seen = false;
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(fpt_call(&srv, NULL, "GET", "/api/v1/professions", 200, NULL), "items"), i, it) {
+    if (strcmp(fpt_s(it, "code"), "first_contact_mh2") == 0) {
+      seen = true;
+      assert_true(json_is_true(json_object_get(it, "custom")));
+      assert_int_equal(fpt_int(it, "pool_id"), w.pool);
+      assert_string_equal(fpt_s(it, "regulator"), "none");
+    }
+  }
+  assert_true(seen);
+  /* A practice of the pool posts a shift for it; an unknown role is still refused. */
+  long long s = fpt_world_shift(&w, w.pm1, w.practice1, "first_contact_mh2", 20, 9, 4, "instant");
+  assert_string_equal(fpt_s(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld", s), 200, NULL), "role"),
+                      "first_contact_mh2");
+  expect_error(fpt_request(&srv, w.pm1, "POST", "/api/v1/shifts", "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
+                           (json_int_t)w.practice1, "role", "first_contact_mh3", "starts_at", fpt_time_from_now(20, 9),
+                           "ends_at", fpt_time_from_now(20, 13), "rate_pence", 8000, "rate_unit", "hour", "booking_mode",
+                           "instant"),
+               400, "invalid_field", "role");
+  /* The system administrator may add one too. */
+  fpt_call(&srv, w.admin, "POST", roles, 201, "{s:s, s:s}", "code", "minor_ops_2", "name", "Minor operations");
+  list = json_object_get(fpt_call(&srv, w.commissioner, "GET", roles, 200, NULL), "items");
+  assert_int_equal(json_array_size(list), 2);
+  assert_string_equal(fpt_s(json_array_get(list, 0), "code"), "first_contact_mh2");
+  assert_string_equal(fpt_s(json_array_get(list, 1), "code"), "minor_ops_2");
+
+  /* Codes are global: a second time, from any pool, is 409. */
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "first_contact_mh2", "name", "Again"),
+               409, "role_exists", "code");
+  /* Bad codes and names, each naming the field. */
+  char long_code[64];
+  memset(long_code, 'a', 41);
+  long_code[41] = 0;
+  const char *bad_codes[] = {"a", "First_Contact", "first-contact", "first contact", "café", long_code, "gp",
+                             "nurse", "healthcare_assistant"};
+  for (size_t k = 0; k < sizeof bad_codes / sizeof bad_codes[0]; k++)
+    expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", bad_codes[k], "name", "Bad"), 400,
+                 "invalid_field", "code");
+  long_code[40] = 0;
+  fpt_call(&srv, w.pool_admin, "POST", roles, 201, "{s:s, s:s}", "code", long_code, "name", "Forty letters");
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s}", "code", "no_name"), 400, "missing_field", "name");
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "empty_name", "name", ""), 400,
+               "invalid_field", "name");
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:i, s:s}", "code", 7, "name", "Seven"), 400,
+               "invalid_field", "code");
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s, s:s}", "code", "extra_field", "name", "Extra",
+                           "regulator", "GMC"),
+               400, "unknown_field", "regulator");
+  /* Only the pool's administrators (and system administrators) add roles. */
+  const char *others[] = {w.commissioner, w.pm1, gp};
+  for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
+    expect_error(fpt_request(&srv, others[k], "POST", roles, "{s:s, s:s}", "code", "not_mine", "name", "Not mine"), 403,
+                 "forbidden", NULL);
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/pools/999999/roles", "{s:s, s:s}", "code", "nowhere",
+                           "name", "Nowhere"),
+               404, "not_found", NULL);
+  expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pools/999999/roles", NULL), 404, "not_found", NULL);
+  expect_error(fpt_request(&srv, NULL, "GET", roles, NULL), 401, "unauthenticated", NULL);
+  assert_int_equal(json_array_size(json_object_get(fpt_call(&srv, gp, "GET", roles, 200, NULL), "items")), 3);
+}
+
+static void test_join_request_withdraw(void **state) {
+  (void)state;
+  long long id = 0;
+  const char *cl = fpt_world_clinician(&w, "changed.mind@m.test", "gp", "7100009", false, &id);
+  const char *other = fpt_world_clinician(&w, "bystander@m.test", "gp", "7100010", false, NULL);
+  const char *requests = fpt_str("/api/v1/pools/%lld/join-requests", w.pool);
+  long long req = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, NULL), "id");
+  const char *withdraw = fpt_str("/api/v1/join-requests/%lld/withdraw", req);
+
+  /* Only the clinician who asked: those who see it may not (403), others do not see it (404). */
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  expect_error(fpt_request(&srv, w.admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  expect_error(fpt_request(&srv, w.commissioner, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  expect_error(fpt_request(&srv, other, "POST", withdraw, NULL), 404, "not_found", NULL);
+  expect_error(fpt_request(&srv, w.pm1, "POST", withdraw, NULL), 404, "not_found", NULL);
+  expect_error(fpt_request(&srv, cl, "POST", "/api/v1/join-requests/999999/withdraw", NULL), 404, "not_found", NULL);
+
+  json_t *jr = fpt_call(&srv, cl, "POST", withdraw, 200, NULL);
+  assert_int_equal(fpt_int(jr, "id"), req);
+  assert_string_equal(fpt_s(jr, "status"), "withdrawn");
+  assert_non_null(json_object_get(jr, "decided_at"));
+  /* Once withdrawn it cannot be withdrawn again nor answered, and the administrator sees it so. */
+  expect_error(fpt_request(&srv, cl, "POST", withdraw, NULL), 409, "invalid_state", NULL);
+  expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", req), NULL), 409,
+               "invalid_state", NULL);
+  assert_true(has_id(all_items(w.pool_admin, fpt_str("%s?status=withdrawn", requests)), req));
+  assert_false(has_id(all_items(w.pool_admin, fpt_str("%s?status=pending", requests)), req));
+  json_t *me = fpt_call(&srv, cl, "GET", fpt_str("/api/v1/clinicians/%lld", id), 200, NULL);
+  assert_int_equal(json_array_size(json_object_get(me, "pools")), 0);
+
+  /* The clinician may ask again; an answered request cannot be withdrawn. */
+  long long again = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, NULL), "id");
+  fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", again), 200, NULL);
+  expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/join-requests/%lld/withdraw", again), NULL), 409,
+               "invalid_state", NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_organisation_create_and_validation),
@@ -900,6 +1149,10 @@ int main(void) {
       cmocka_unit_test(test_pools),
       cmocka_unit_test(test_pool_members),
       cmocka_unit_test(test_join_requests),
+      cmocka_unit_test(test_registration_taken),
+      cmocka_unit_test(test_pool_patch),
+      cmocka_unit_test(test_custom_roles),
+      cmocka_unit_test(test_join_request_withdraw),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

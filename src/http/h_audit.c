@@ -1,0 +1,76 @@
+/*
+ * The audit log:
+ *   GET /api/v1/audit?entity=&entity_id=&actor_user_id=&action=&limit=&cursor=: the append-only
+ *     record of every state change (who, what, when, before and after), newest first, for the
+ *     system administrator only; everyone else 403. The before and after documents are returned
+ *     as the JSON they were stored as (null when absent).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/routes.h"
+#include "store/audit.h"
+
+#define MAX_NAME 64
+
+/* A stored document as JSON: parsed, or the text itself if it is not JSON (older rows), or null. */
+static json_t *document(const char *text) {
+  if (!text) return json_null();
+  json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+  if (!j) j = json_string(text);
+  return j ? j : json_null();
+}
+
+struct list_state {
+  json_t *items;
+  int64_t last_id;
+};
+
+static void add_entry(const struct fp_audit_entry *e, void *ctx) {
+  struct list_state *ls = ctx;
+  json_t *j = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)e->id, "at",
+                        fp_json_time(e->at), "actor_user_id", fp_json_id(e->actor_user_id), "actor_email",
+                        fp_json_str_or_null(e->actor_email), "action", e->action, "entity", e->entity, "entity_id",
+                        (json_int_t)e->entity_id, "before", document(e->before), "after", document(e->after));
+  json_array_append_new(ls->items, j);
+  ls->last_id = e->id;
+}
+
+/* A text filter from the query: at most MAX_NAME bytes. */
+static int name_or_respond(struct fp_req *r, const char *name, const char **out) {
+  *out = fp_req_query(r, name);
+  if (*out && (!**out || strlen(*out) > MAX_NAME)) {
+    fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be 1 to %d characters", name, MAX_NAME);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_audit_list(struct fp_req *r) {
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
+    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can read the audit log");
+    return;
+  }
+  struct fp_audit_query q = {.entity_id = -1, .limit = 50};
+  if (name_or_respond(r, "entity", &q.entity) || name_or_respond(r, "action", &q.action) ||
+      fp_query_int_or_respond(r, "entity_id", 0, INT64_MAX, &q.entity_id) ||
+      fp_query_int_or_respond(r, "actor_user_id", 1, INT64_MAX, &q.actor_user_id) ||
+      fp_query_int_or_respond(r, "cursor", 1, INT64_MAX, &q.before_id) || fp_limit_or_respond(r, &q.limit))
+    return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct list_state ls = {json_array(), 0};
+  bool more = false;
+  int rc = c ? fp_store_audit_search(c, &q, add_entry, &ls, &more) : FP_EIO;
+  if (rc) {
+    json_decref(ls.items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[24];
+  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
+  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+}
