@@ -13,7 +13,7 @@ SHIFTS=${SHIFTS:-100000}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
-SERVER_THREADS=${SERVER_THREADS:-8}
+SERVER_THREADS=${SERVER_THREADS:-32}
 BUILD=${BUILD:-build-bench}
 OUT=bench/results
 mkdir -p "$OUT"
@@ -37,32 +37,30 @@ login() {
     "$base/api/v1/sessions" | sed -E 's/.*"token":"([^"]+)".*/\1/'
 }
 
-# Booking targets: open GP shifts of the demo pool in the future, at most one per clinician per
-# UK day, so that no two bookings of one clinician can overlap.
+# Booking targets: open instant GP shifts of the demo pool in the future, each paired with one
+# of the scaled demo's bench GPs (benchgpNNNN@, in the pool, with no bookings), at most one target
+# per GP per day, so that no booking can overlap another: every refusal would be a real conflict.
 now=$(date -u +%s)
 sqlite3 "$data/flexpool.db" "
-  WITH open AS (
+  WITH cand AS (
     SELECT s.id, date(s.starts_at, 'unixepoch') AS day,
            ROW_NUMBER() OVER (PARTITION BY date(s.starts_at, 'unixepoch') ORDER BY s.id) AS n
     FROM shifts s
     WHERE s.status = 'open' AND s.role = 'gp' AND s.booking_mode = 'instant' AND s.starts_at > $now + 3600
-      AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL))
-  SELECT id, n FROM open WHERE n <= 100 ORDER BY day, n;" >"$data/targets"
+      AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL)),
+  gps AS (
+    SELECT u.email, ROW_NUMBER() OVER (ORDER BY u.email) AS n FROM users u
+    WHERE u.email LIKE 'benchgp%@demo.flexpool.test')
+  SELECT cand.id, gps.email FROM cand JOIN gps ON gps.n = cand.n ORDER BY cand.day, cand.n;" >"$data/targets"
 declare -A tok
-for n in $(seq 1 100); do
-  e=$(printf 'clinician%03d@demo.flexpool.test' "$n")
-  tok[$n]=$(login "$e")
-done
-while read -r line; do
-  id=${line%%|*}; n=${line##*|}
-  echo "$id ${tok[$n]}"
-done <"$data/targets" >"$OUT/booking-targets.txt"
+for e in $(cut -d'|' -f2 "$data/targets" | sort -u); do tok[$e]=$(login "$e"); done
+while IFS='|' read -r id e; do echo "$id ${tok[$e]}"; done <"$data/targets" >"$OUT/booking-targets.txt"
 targets=$(wc -l <"$OUT/booking-targets.txt")
 
-gp=${tok[1]}
+gp=$(login clinician001@demo.flexpool.test)
 from=$(date -u -d '+1 day' +%Y-%m-%d)
 to=$(date -u -d '+15 days' +%Y-%m-%d)
-search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to&near_postcode=LS1%204AP&radius_km=25"
+search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to&near_postcode=LS6%203BE&radius_km=25"
 plain_search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to"
 curl -sf -H "Authorization: Bearer $gp" "$base$search_path" | grep -q '"items":\[{' || {
   echo "bench: the search returns nothing; check the demo data" >&2; exit 1; }
@@ -92,5 +90,5 @@ Demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS;
 | GET /healthz | $(rps healthz) | $(pct healthz 50%) | $(pct healthz 99%) | 1.00 |
 | shift search, limit=20, role + dates + distance | $(rps search) | $(pct search 50%) | $(pct search 99%) | $ratio |
 | shift search, limit=20, role + dates | $(rps search-no-distance) | $(pct search-no-distance 50%) | $(pct search-no-distance 99%) | $ratio2 |
-| booking (201s only: $created of $targets targets) | $created_rps | $(pct booking 50%) | $(pct booking 99%) | |
+| booking (201s only: $created created of $targets targets) | $created_rps | $(pct booking 50%) | $(pct booking 99%) | |
 REPORT

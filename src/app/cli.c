@@ -30,7 +30,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->data_dir = "./flexpool-data";
   cfg->listen = "127.0.0.1:8080";
   cfg->web_root = getenv("FLEXPOOL_WEB_ROOT") ? getenv("FLEXPOOL_WEB_ROOT") : FP_SOURCE_DIR "/web";
-  cfg->threads = 8;
+  cfg->threads = 32;
   cfg->login_max_per_account = 10;
   cfg->login_max_per_address = 50;
   cfg->login_window_seconds = 900;

@@ -1185,6 +1185,36 @@ static int demo_shifts(struct demo *d) {
   return 0;
 }
 
+/*
+ * --shifts only: extra GPs in the pool with no bookings at all (benchgp0001@ ...), one for every
+ * 250 shifts, so that a benchmark has enough clinicians free to book without overlaps.
+ */
+static int demo_bench_gps(struct demo *d) {
+  if (!d->wanted) return 0;
+  long n = d->wanted / 250;
+  for (long i = 0; i < n; i++) {
+    char name[64], email[64], reg[24];
+    snprintf(name, sizeof name, "Bench GP %04ld", i + 1);
+    snprintf(email, sizeof email, "benchgp%04ld" DOMAIN, i + 1);
+    snprintf(reg, sizeof reg, "8%06ld", (i + 1) % 1000000);
+    int64_t user_id = 0, clinician_id = 0;
+    int rc = add_user(d, email, name, d->now - 30 * DAY, "clinician", 0, 0, &user_id);
+    if (rc) return rc;
+    struct fp_demo_clinician row = {
+        .user_id = user_id,
+        .profession = "gp",
+        .registration_number = reg,
+        .home_postcode = postcode_in(d, 0)->postcode,
+        .travel_radius_km = 30,
+        .created_at = d->now - 30 * DAY,
+    };
+    if ((rc = fp_store_demo_clinician_insert(d->c, &row, &clinician_id)) != 0) return rc;
+    if ((rc = fp_store_demo_pool_member_add(d->c, d->pool_id, clinician_id, 0, d->pool_admin_user, d->now - 29 * DAY)))
+      return rc;
+  }
+  return 0;
+}
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1198,6 +1228,7 @@ static const struct demo_step {
     {"pool practices", demo_pool_practices},
     {"clinicians", demo_clinicians},
     {"shifts", demo_shifts},
+    {"bench GPs", demo_bench_gps},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {

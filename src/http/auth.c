@@ -68,6 +68,66 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
   return fp_store_clinician_of_user(c, user_id, &a->clinician_id, a->profession, sizeof a->profession);
 }
 
+/*
+ * A small cache of resolved sessions, keyed by the token's hash, so that a signed-in request
+ * costs no store reads. An entry is valid only for the store's write generation it was read at:
+ * any committed write (a sign-out, a password change, a deactivation, anything) empties it in
+ * effect, so it can never answer with something the store no longer says.
+ */
+#define CACHE_SLOTS 1024
+struct cache_slot {
+  bool used;
+  unsigned char hash[FP_TOKEN_HASH_LEN];
+  uint64_t generation;
+  int64_t last_seen;
+  struct fp_auth auth;
+};
+static struct cache_slot cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cache_slot *slot_of(const unsigned char *hash) {
+  return &cache[((unsigned)hash[0] | (unsigned)hash[1] << 8) % CACHE_SLOTS];
+}
+
+static bool cache_get(const unsigned char *hash, uint64_t generation, struct fp_auth *a, int64_t *last_seen) {
+  pthread_mutex_lock(&cache_lock);
+  struct cache_slot *s = slot_of(hash);
+  bool hit = s->used && s->generation == generation && memcmp(s->hash, hash, FP_TOKEN_HASH_LEN) == 0;
+  if (hit) {
+    *a = s->auth;
+    *last_seen = s->last_seen;
+  }
+  pthread_mutex_unlock(&cache_lock);
+  return hit;
+}
+
+static void cache_put(const unsigned char *hash, uint64_t generation, const struct fp_auth *a, int64_t last_seen) {
+  pthread_mutex_lock(&cache_lock);
+  struct cache_slot *s = slot_of(hash);
+  s->used = true;
+  memcpy(s->hash, hash, FP_TOKEN_HASH_LEN);
+  s->generation = generation;
+  s->last_seen = last_seen;
+  s->auth = *a;
+  pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_touch(const unsigned char *hash, int64_t last_seen) {
+  pthread_mutex_lock(&cache_lock);
+  struct cache_slot *s = slot_of(hash);
+  if (s->used && memcmp(s->hash, hash, FP_TOKEN_HASH_LEN) == 0) s->last_seen = last_seen;
+  pthread_mutex_unlock(&cache_lock);
+}
+
+struct touch {
+  int64_t session_id, now;
+};
+
+static int touch_tx(struct fp_conn *c, void *ctx) {
+  struct touch *t = ctx;
+  return fp_store_session_touch(c, t->session_id, t->now);
+}
+
 int fp_auth_resolve(struct fp_req *r) {
   memset(&r->auth, 0, sizeof r->auth);
   const char *token = NULL;
@@ -82,24 +142,32 @@ int fp_auth_resolve(struct fp_req *r) {
   if (!token || strlen(token) != 43) return 0;
   unsigned char hash[FP_TOKEN_HASH_LEN];
   fp_token_hash(token, hash);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
-  if (!c) return FP_EIO;
-  int64_t sid = 0, uid = 0, last_seen = 0;
-  char csrf[48];
-  int rc = fp_store_session_find(c, hash, sizeof hash, r->now, r->app->cfg.session_idle_seconds, &sid, &uid, csrf,
-                                 sizeof csrf, &last_seen);
-  if (rc == FP_ENOTFOUND) return 0;
-  if (rc != 0) return FP_EIO;
-  if (fp_auth_load_user(r, uid, &r->auth) != 0) return FP_EIO;
-  r->auth.session_id = sid;
+  int64_t idle = r->app->cfg.session_idle_seconds;
+  uint64_t generation = fp_store_generation(&r->app->store);
+  int64_t last_seen = 0;
+  struct fp_auth a;
+  if (cache_get(hash, generation, &a, &last_seen)) {
+    if (r->now - last_seen >= idle) return 0; /* the session has ended */
+  } else {
+    struct fp_conn *c = fp_store_reader(&r->app->store);
+    if (!c) return FP_EIO;
+    int64_t sid = 0, uid = 0;
+    char csrf[48];
+    int rc = fp_store_session_find(c, hash, sizeof hash, r->now, idle, &sid, &uid, csrf, sizeof csrf, &last_seen);
+    if (rc == FP_ENOTFOUND) return 0;
+    if (rc != 0) return FP_EIO;
+    memset(&a, 0, sizeof a);
+    if (fp_auth_load_user(r, uid, &a) != 0) return FP_EIO;
+    a.session_id = sid;
+    snprintf(a.csrf, sizeof a.csrf, "%s", csrf);
+    cache_put(hash, generation, &a, last_seen);
+  }
+  r->auth = a;
   r->auth.via_cookie = via_cookie;
-  snprintf(r->auth.csrf, sizeof r->auth.csrf, "%s", csrf);
   /* Idle time is counted in minutes, not requests: touch at most once a minute. */
   if (r->now - last_seen >= 60) {
-    struct fp_conn *w = &r->app->store.writer;
-    pthread_mutex_lock(&r->app->store.write_lock);
-    fp_store_session_touch(w, sid, r->now);
-    pthread_mutex_unlock(&r->app->store.write_lock);
+    struct touch t = {r->auth.session_id, r->now};
+    if (fp_store_write(&r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
   }
   return 0;
 }

@@ -26,23 +26,50 @@ json_t *fp_json_date(int32_t day) {
 json_t *fp_json_id(int64_t id) { return id ? json_integer(id) : json_null(); }
 json_t *fp_json_str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
 
+/*
+ * The hot path of shift search: built with the _nocheck setters (keys are literals, strings came
+ * from the store after validation on the way in), not json_pack, whose format parsing and UTF-8
+ * checks were most of a search's cost.
+ */
+static void set_int(json_t *o, const char *k, int64_t v) { json_object_set_new_nocheck(o, k, json_integer(v)); }
+static void set_str(json_t *o, const char *k, const char *v) {
+  json_object_set_new_nocheck(o, k, json_stringn_nocheck(v, strlen(v)));
+}
+static void set_time(json_t *o, const char *k, int64_t t) {
+  char buf[FP_TIME_STRLEN];
+  size_t n = fp_time_format(t, buf);
+  json_object_set_new_nocheck(o, k, json_stringn_nocheck(buf, n));
+}
+static void set_id(json_t *o, const char *k, int64_t v) { json_object_set_new_nocheck(o, k, fp_json_id(v)); }
+
 json_t *fp_json_shift(const struct fp_shift *s) {
-  json_t *j = json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I}",
-                        "id", (json_int_t)s->id, "practice_id", (json_int_t)s->practice_id, "role", s->role,
-                        "starts_at", fp_json_time(s->starts_at), "ends_at", fp_json_time(s->ends_at),
-                        "break_minutes", (json_int_t)s->break_minutes, "rate_pence", (json_int_t)s->rate_pence,
-                        "rate_unit", s->rate_unit, "booking_mode", s->booking_mode, "location_type",
-                        s->location_type, "description", s->description, "status", s->status, "series_id",
-                        fp_json_id(s->series_id), "hourly_equivalent_pence", (json_int_t)s->hourly_pence);
+  json_t *j = json_object();
   if (!j) return NULL;
-  json_object_set_new(j, "practice", json_pack("{s:I, s:s, s:o}", "id", (json_int_t)s->practice_id, "name",
-                                               s->practice_name, "postcode",
-                                               fp_json_str_or_null(s->practice_postcode)));
-  json_object_set_new(j, "booking_id", fp_json_id(s->booking_id));
-  json_object_set_new(j, "booked_clinician_id", fp_json_id(s->booked_clinician_id));
-  if (s->has_distance) json_object_set_new(j, "distance_km", json_real((double)(long long)(s->distance_km * 10 + 0.5) / 10));
-  json_object_set_new(j, "created_at", fp_json_time(s->created_at));
-  json_object_set_new(j, "updated_at", fp_json_time(s->updated_at));
+  set_int(j, "id", s->id);
+  set_int(j, "practice_id", s->practice_id);
+  set_str(j, "role", s->role);
+  set_time(j, "starts_at", s->starts_at);
+  set_time(j, "ends_at", s->ends_at);
+  set_int(j, "break_minutes", s->break_minutes);
+  set_int(j, "rate_pence", s->rate_pence);
+  set_str(j, "rate_unit", s->rate_unit);
+  set_str(j, "booking_mode", s->booking_mode);
+  set_str(j, "location_type", s->location_type);
+  set_str(j, "description", s->description);
+  set_str(j, "status", s->status);
+  set_id(j, "series_id", s->series_id);
+  set_int(j, "hourly_equivalent_pence", s->hourly_pence);
+  json_t *p = json_object();
+  set_int(p, "id", s->practice_id);
+  set_str(p, "name", s->practice_name);
+  json_object_set_new_nocheck(p, "postcode", fp_json_str_or_null(s->practice_postcode));
+  json_object_set_new_nocheck(j, "practice", p);
+  set_id(j, "booking_id", s->booking_id);
+  set_id(j, "booked_clinician_id", s->booked_clinician_id);
+  if (s->has_distance)
+    json_object_set_new_nocheck(j, "distance_km", json_real((double)(long long)(s->distance_km * 10 + 0.5) / 10));
+  set_time(j, "created_at", s->created_at);
+  set_time(j, "updated_at", s->updated_at);
   return j;
 }
 

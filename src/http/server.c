@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "http/auth.h"
+#include "http/json_out.h"
 #include "http/request.h"
 #include "http/routes.h"
 
@@ -55,9 +56,10 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
     r->reply_raw = NULL;
     MHD_add_response_header(resp, "Content-Type", r->reply_type ? r->reply_type : "application/octet-stream");
   } else if (r->reply) {
-    char *text = json_dumps(r->reply, JSON_COMPACT);
+    size_t len = 0;
+    char *text = fp_json_dump(r->reply, &len);
     if (!text) return MHD_NO;
-    resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json");
   } else {
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);

@@ -1,12 +1,18 @@
 /* The store's connections, statement cache and transaction runner. See db.h. */
 #include "store/db.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/error.h"
+
+static void *writer_main(void *arg);
+static void *checkpoint_main(void *arg);
+static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 
 static int conn_open(struct fp_conn *c, const char *path, bool writer) {
   memset(c, 0, sizeof *c);
@@ -19,8 +25,13 @@ static int conn_open(struct fp_conn *c, const char *path, bool writer) {
   }
   sqlite3_busy_timeout(c->db, 10000);
   sqlite3_extended_result_codes(c->db, 1);
+  /* Reads go through a memory map and a page cache per connection (64 MiB for the writer, 4 MiB for each reader) instead of a pread()
+     per page: on shift search and booking that was half of all the time spent. */
   const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                               : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;";
+                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
+                                 " PRAGMA journal_size_limit=67108864;"
+                               : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-4096;";
   if (fp_db_exec(c, pragmas) != 0) return FP_EIO;
   return 0;
 }
@@ -49,14 +60,32 @@ int fp_store_open(struct fp_store *s, const char *data_dir) {
   if (!s->path || !s->data_dir) return FP_ENOMEM;
   snprintf(s->path, n, "%s/flexpool.db", data_dir);
   pthread_mutex_init(&s->write_lock, NULL);
+  pthread_cond_init(&s->job_ready, NULL);
+  pthread_cond_init(&s->job_done, NULL);
+  pthread_cond_init(&s->checkpoint_wake, NULL);
   pthread_mutex_init(&s->readers_lock, NULL);
   pthread_key_create(&s->reader_key, NULL);
   if (conn_open(&s->writer, s->path, true) != 0) return FP_EIO;
   if (fp_store_migrate(&s->writer) != 0) return FP_EIO;
+  sqlite3_update_hook(s->writer.db, on_update, s);
+  if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) return FP_EIO;
+  s->writer_running = true;
+  if (conn_open(&s->checkpointer, s->path, true) != 0) return FP_EIO;
+  if (pthread_create(&s->checkpoint_thread, NULL, checkpoint_main, s) != 0) return FP_EIO;
+  s->checkpoint_running = true;
   return 0;
 }
 
 void fp_store_release(struct fp_store *s) {
+  pthread_mutex_lock(&s->write_lock);
+  s->stopping = true;
+  pthread_cond_broadcast(&s->job_ready);
+  pthread_cond_broadcast(&s->checkpoint_wake);
+  pthread_mutex_unlock(&s->write_lock);
+  if (s->writer_running) pthread_join(s->writer_thread, NULL);
+  if (s->checkpoint_running) pthread_join(s->checkpoint_thread, NULL);
+  if (s->checkpointer.db) sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  conn_close(&s->checkpointer);
   for (int i = 0; i < s->n_readers; i++) {
     conn_close(s->readers[i]);
     free(s->readers[i]);
@@ -65,6 +94,9 @@ void fp_store_release(struct fp_store *s) {
   conn_close(&s->writer);
   pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->write_lock);
+  pthread_cond_destroy(&s->job_ready);
+  pthread_cond_destroy(&s->job_done);
+  pthread_cond_destroy(&s->checkpoint_wake);
   pthread_mutex_destroy(&s->readers_lock);
   free(s->path);
   free(s->data_dir);
@@ -100,23 +132,123 @@ struct fp_conn *fp_store_reader(struct fp_store *s) {
   return c;
 }
 
-int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
-  pthread_mutex_lock(&s->write_lock);
-  int rc = fp_db_exec(&s->writer, "BEGIN IMMEDIATE");
-  if (rc == 0) {
-    rc = fn(&s->writer, ctx);
-    if (rc == 0) {
-      if (fp_db_exec(&s->writer, "COMMIT") != 0) {
-        fp_db_exec(&s->writer, "ROLLBACK");
-        rc = FP_EIO;
-      }
-    } else {
-      fp_db_exec(&s->writer, "ROLLBACK");
+struct fp_write_job {
+  fp_tx_fn fn;
+  void *ctx;
+  int rc;
+  bool done;
+  struct fp_write_job *next;
+};
+
+#define MAX_BATCH 64
+
+/* Runs a batch: BEGIN IMMEDIATE, each job in its SAVEPOINT, one COMMIT. */
+static void run_batch(struct fp_store *s, struct fp_write_job **jobs, int n) {
+  struct fp_conn *w = &s->writer;
+  if (fp_db_exec(w, "BEGIN IMMEDIATE") != 0) {
+    for (int i = 0; i < n; i++) jobs[i]->rc = FP_EIO;
+    return;
+  }
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    if (fp_db_exec(w, "SAVEPOINT job") != 0) {
+      jobs[i]->rc = FP_EIO;
+      continue;
     }
+    jobs[i]->rc = jobs[i]->fn(w, jobs[i]->ctx);
+    if (jobs[i]->rc != 0) fp_db_exec(w, "ROLLBACK TO job");
+    else any = true;
+    fp_db_exec(w, "RELEASE job");
+  }
+  if (!any) {
+    fp_db_exec(w, "ROLLBACK");
+    s->identity_changed = false;
+    return;
+  }
+  if (fp_db_exec(w, "COMMIT") != 0) {
+    fp_db_exec(w, "ROLLBACK");
+    for (int i = 0; i < n; i++)
+      if (jobs[i]->rc == 0) jobs[i]->rc = FP_EIO;
+  }
+  /* The checkpointer copies what this batch wrote back to the database while the next batch runs;
+     once it has caught up, the next write transaction can start the WAL again from its beginning. */
+  pthread_cond_signal(&s->checkpoint_wake);
+  /* Bump even after a failure or a rollback: a spurious bump only costs a cache miss. */
+  if (s->identity_changed) {
+    s->identity_changed = false;
+    atomic_fetch_add(&s->generation, 1);
+  }
+}
+
+/* The writer's update hook: notes changes to the tables that say who someone is. */
+static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid) {
+  (void)op;
+  (void)db;
+  (void)rowid;
+  struct fp_store *s = arg;
+  if (strcmp(table, "users") == 0 || strcmp(table, "sessions") == 0 || strcmp(table, "user_roles") == 0 ||
+      strcmp(table, "clinicians") == 0)
+    s->identity_changed = true;
+}
+
+static void *checkpoint_main(void *arg) {
+  struct fp_store *s = arg;
+  pthread_mutex_lock(&s->write_lock);
+  while (!s->stopping) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 200 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->checkpoint_wake, &s->write_lock, &until);
+    if (s->stopping) break;
+    pthread_mutex_unlock(&s->write_lock);
+    int log = 0, done = 0;
+    sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    pthread_mutex_lock(&s->write_lock);
   }
   pthread_mutex_unlock(&s->write_lock);
-  return rc;
+  return NULL;
 }
+
+static void *writer_main(void *arg) {
+  struct fp_store *s = arg;
+  pthread_mutex_lock(&s->write_lock);
+  for (;;) {
+    while (!s->queue_head && !s->stopping) pthread_cond_wait(&s->job_ready, &s->write_lock);
+    if (!s->queue_head && s->stopping) break;
+    struct fp_write_job *jobs[MAX_BATCH];
+    int n = 0;
+    while (s->queue_head && n < MAX_BATCH) {
+      jobs[n++] = s->queue_head;
+      s->queue_head = s->queue_head->next;
+    }
+    if (!s->queue_head) s->queue_tail = NULL;
+    pthread_mutex_unlock(&s->write_lock);
+    run_batch(s, jobs, n);
+    pthread_mutex_lock(&s->write_lock);
+    for (int i = 0; i < n; i++) jobs[i]->done = true;
+    pthread_cond_broadcast(&s->job_done);
+  }
+  pthread_mutex_unlock(&s->write_lock);
+  return NULL;
+}
+
+int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
+  struct fp_write_job job = {fn, ctx, 0, false, NULL};
+  pthread_mutex_lock(&s->write_lock);
+  if (s->queue_tail) s->queue_tail->next = &job;
+  else s->queue_head = &job;
+  s->queue_tail = &job;
+  pthread_cond_signal(&s->job_ready);
+  while (!job.done) pthread_cond_wait(&s->job_done, &s->write_lock);
+  pthread_mutex_unlock(&s->write_lock);
+  return job.rc;
+}
+
+uint64_t fp_store_generation(struct fp_store *s) { return atomic_load(&s->generation); }
 
 static uint64_t hash_str(const char *s) {
   uint64_t h = 1469598103934665603ULL;

@@ -1,8 +1,10 @@
 /*
  * db.h - the store's connections and transactions (SQLite). The only place SQL is executed.
  *
- * One writer connection behind a mutex (writes queue in the server instead of spinning on
- * SQLITE_BUSY) and one read connection per server thread, all on one database in WAL mode with
+ * One writer connection owned by one writer thread: every write is a job in its queue (writes
+ * queue in the server instead of spinning on SQLITE_BUSY). The writer runs the jobs waiting at
+ * one time in a single transaction, each inside its own SAVEPOINT, and commits once: group
+ * commit, so that one fsync serves a whole batch. One read connection per server thread, all on one database in WAL mode with
  * synchronous=FULL, so that an acknowledged write survives a crash. Prepared statements are cached
  * per connection, keyed by their SQL text.
  *
@@ -27,15 +29,33 @@ struct fp_conn {
   } cache[FP_STMT_CACHE];
 };
 
+struct fp_write_job;
+
 struct fp_store {
   char *path;            /* the database file */
   char *data_dir;        /* where evidence and other files live */
-  struct fp_conn writer;
-  pthread_mutex_t write_lock;
+  struct fp_conn writer; /* used by the writer thread only (and by start-up before it runs) */
+  pthread_mutex_t write_lock;   /* guards the queue */
+  pthread_cond_t job_ready, job_done;
+  struct fp_write_job *queue_head, *queue_tail;
+  pthread_t writer_thread;
+  bool writer_running, stopping;
+  /* Checkpoints run on their own thread and connection (PASSIVE, after each batch and at least
+     five times a second), never in the writer's commit, so that a batch never waits for the WAL
+     to be copied back. */
+  struct fp_conn checkpointer;
+  pthread_t checkpoint_thread;
+  pthread_cond_t checkpoint_wake;
+  bool checkpoint_running;
   pthread_key_t reader_key;
   pthread_mutex_t readers_lock;
   struct fp_conn **readers; /* every reader opened, closed by fp_store_release */
   int n_readers, cap_readers;
+  /* Counts committed transactions that changed who someone is: users, their roles, sessions or
+     clinicians (seen by an SQLite update hook on the writer). The HTTP layer's session cache is
+     valid only while this has not moved. */
+  _Atomic uint64_t generation;
+  bool identity_changed;  /* set by the update hook during a batch; writer thread only */
 };
 
 /* Opens (creating if needed) data_dir/flexpool.db and applies pending migrations. 0 or FP_EIO. */
@@ -45,10 +65,13 @@ void fp_store_release(struct fp_store *s);
 /* This thread's read connection (opened on first use). NULL on failure. */
 struct fp_conn *fp_store_reader(struct fp_store *s);
 
+/* The current identity generation (see struct fp_store). */
+uint64_t fp_store_generation(struct fp_store *s);
+
 /*
- * Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer connection, holding the write lock.
- * fn returns 0 to commit or any other value to roll back; that value is returned. A failed COMMIT
- * returns FP_EIO.
+ * Runs fn on the writer connection inside a transaction (a SAVEPOINT within the writer's batch)
+ * and waits until it is durable. fn returns 0 to keep its changes or any other value to roll them
+ * back; that value is returned. A failed COMMIT returns FP_EIO. fn must not call fp_store_write.
  */
 typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx);
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);

@@ -219,9 +219,9 @@ static const char *const migrations[] = {
     "CREATE INDEX pool_members_by_clinician ON pool_members(clinician_id);"
     "CREATE INDEX pool_members_by_org ON pool_members(organisation_id);",
 
-    /* 4: the passport: the catalogue of checks with their validity rules, England's default
-     * requirements per profession, evidence files (stored under the data directory by SHA-256),
-     * the append-only access log, placement grants and register flags. */
+    /* 4: the passport: the catalogue of checks with their validity rules, evidence files (stored
+     * under the data directory by SHA-256), the append-only access log, placement grants and
+     * register flags. (England's default requirements per profession are migration 6.) */
     "CREATE TABLE passport_check_types ("
     "  code TEXT PRIMARY KEY,"
     "  name TEXT NOT NULL,"
@@ -324,6 +324,22 @@ static const char *const migrations[] = {
     "        ELSE profession END),"
     "  registration_number) WHERE registration_number IS NOT NULL;"
     "CREATE INDEX audit_actor ON audit(actor_user_id, id);",
+
+    /* 6: England's default passport requirements. Every built-in profession: the employment checks
+     * and the Core Skills Training Framework; regulated ones also registration (with a licence to
+     * practise), qualification and indemnity; GPs the Medical Performers List. Pool
+     * administrators change them with PUT /api/v1/passport/requirements. */
+    "INSERT OR IGNORE INTO passport_requirements (profession, check_code)"
+    " SELECT p.column1, t.code FROM (VALUES ('gp'),('physician_associate'),('nurse'),('nursing_associate'),"
+    "   ('pharmacist'),('pharmacy_technician'),('paramedic'),('physiotherapist'),('dietitian'),"
+    "   ('occupational_therapist'),('podiatrist'),('healthcare_assistant'),('care_coordinator'),"
+    "   ('health_and_wellbeing_coach'),('social_prescribing_link_worker'),('mental_health_practitioner')) p,"
+    "   passport_check_types t"
+    " WHERE t.code NOT IN ('registration','qualification','indemnity','performers_list')"
+    "    OR (t.code IN ('registration','qualification','indemnity') AND p.column1 IN ('gp','physician_associate',"
+    "        'nurse','nursing_associate','pharmacist','pharmacy_technician','paramedic','physiotherapist',"
+    "        'dietitian','occupational_therapist','podiatrist'))"
+    "    OR (t.code = 'performers_list' AND p.column1 = 'gp');",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -1028,3 +1028,82 @@ int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months
   free(due);
   return rc;
 }
+
+/* The demo data set ------------------------------------------------------------------------------ */
+
+int fp_store_passport_demo_clinicians(struct fp_conn *c,
+                                      void (*cb)(int64_t id, const char *email, const char *name,
+                                                 const char *profession, bool active, void *ctx),
+                                      void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT cl.id, u.email, u.name, cl.profession, u.active FROM clinicians cl"
+                                   " JOIN users u ON u.id = cl.user_id ORDER BY cl.id");
+  if (!st) return FP_EIO;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+       (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4) != 0, ctx);
+  return step_done(st, rc);
+}
+
+int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k, int64_t *id) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference, note,"
+      " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, k->clinician_id);
+  fp_db_bind_text(st, 2, k->code);
+  fp_db_bind_text(st, 3, k->status);
+  bind_day(st, 4, k->issued_on);
+  bind_day(st, 5, k->expires_on);
+  bind_opt_text(st, 6, k->reference);
+  bind_opt_text(st, 7, k->note);
+  bind_opt_text(st, 8, k->update_service);
+  bind_id_or_null(st, 9, k->decided_by);
+  bind_id_or_null(st, 10, k->decided_at);
+  bind_id_or_null(st, 11, k->submitted_by);
+  sqlite3_bind_int64(st, 12, k->created_at);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,
+                                    const char *content_type, const char *filename, int64_t uploaded_by, int64_t at) {
+  /* The evidence folder sits beside the database file, in the data directory. */
+  const char *db = sqlite3_db_filename(c->db, "main");
+  if (!db || !*db) return FP_EIO;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", db);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = 0;
+  else snprintf(dir, sizeof dir, ".");
+  char tmp[4200];
+  struct fp_evidence e;
+  memset(&e, 0, sizeof e);
+  int rc = fp_evidence_stage(dir, data, len, tmp, sizeof tmp, e.sha256);
+  if (rc) return rc;
+  bool created = false;
+  rc = fp_evidence_place(dir, tmp, e.sha256, &created);
+  if (rc) {
+    fp_evidence_discard(tmp);
+    return rc;
+  }
+  e.check_id = check_id;
+  snprintf(e.content_type, sizeof e.content_type, "%s", content_type);
+  e.size = (int64_t)len;
+  snprintf(e.filename, sizeof e.filename, "%s", filename ? filename : "");
+  e.uploaded_by = uploaded_by;
+  e.uploaded_at = at;
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, e.check_id);
+  fp_db_bind_text(st, 2, e.sha256);
+  fp_db_bind_text(st, 3, e.content_type);
+  sqlite3_bind_int64(st, 4, e.size);
+  bind_opt_text(st, 5, e.filename);
+  bind_id_or_null(st, 6, e.uploaded_by);
+  sqlite3_bind_int64(st, 7, e.uploaded_at);
+  return fp_db_exec_stmt(st);
+}

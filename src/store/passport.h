@@ -249,4 +249,23 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
  */
 int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months, int64_t now, int *n);
 
+/* ---- the demo data set (app/demo_passport.c decides what to insert) ---- */
+
+/* Every clinician, in id order, with their account's email, name and state. */
+int fp_store_passport_demo_clinicians(struct fp_conn *c,
+                                      void (*cb)(int64_t id, const char *email, const char *name,
+                                                 const char *profession, bool active, void *ctx),
+                                      void *ctx);
+/*
+ * Inserts a record with every column as given (status, dates, reference, note, update_service,
+ * decided_by / decided_at for a decision, submitted_by, created_at); *id receives its id.
+ */
+int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k, int64_t *id);
+/*
+ * Stores data as the evidence of record check_id, as an upload would (under the evidence folder
+ * beside the database), without the upload's checks.
+ */
+int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,
+                                    const char *content_type, const char *filename, int64_t uploaded_by, int64_t at);
+
 #endif

@@ -1,0 +1,120 @@
+/* The fast JSON writer. See json_out.h. */
+#include "http/json_out.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct out {
+  char *p;
+  size_t n, cap;
+  bool failed;
+};
+
+static bool grow(struct out *o, size_t more) {
+  if (o->failed) return false;
+  if (o->n + more + 1 <= o->cap) return true;
+  size_t cap = o->cap ? o->cap : 4096;
+  while (cap < o->n + more + 1) cap *= 2;
+  char *np = realloc(o->p, cap);
+  if (!np) {
+    o->failed = true;
+    return false;
+  }
+  o->p = np;
+  o->cap = cap;
+  return true;
+}
+
+static void put(struct out *o, const char *s, size_t len) {
+  if (!grow(o, len)) return;
+  memcpy(o->p + o->n, s, len);
+  o->n += len;
+}
+
+static void put_string(struct out *o, const char *s, size_t len) {
+  static const char hex[] = "0123456789abcdef";
+  put(o, "\"", 1);
+  size_t run = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    put(o, s + run, i - run);
+    run = i + 1;
+    switch (c) {
+    case '"': put(o, "\\\"", 2); break;
+    case '\\': put(o, "\\\\", 2); break;
+    case '\n': put(o, "\\n", 2); break;
+    case '\r': put(o, "\\r", 2); break;
+    case '\t': put(o, "\\t", 2); break;
+    case '\b': put(o, "\\b", 2); break;
+    case '\f': put(o, "\\f", 2); break;
+    default: {
+      char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      put(o, u, 6);
+    }
+    }
+  }
+  put(o, s + run, len - run);
+  put(o, "\"", 1);
+}
+
+static void put_value(struct out *o, const json_t *j) {
+  char num[40];
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: {
+    put(o, "{", 1);
+    const char *key;
+    json_t *v;
+    bool first = true;
+    json_object_foreach((json_t *)j, key, v) {
+      if (!first) put(o, ",", 1);
+      first = false;
+      put_string(o, key, strlen(key));
+      put(o, ":", 1);
+      put_value(o, v);
+    }
+    put(o, "}", 1);
+    break;
+  }
+  case JSON_ARRAY: {
+    put(o, "[", 1);
+    for (size_t i = 0; i < json_array_size(j); i++) {
+      if (i) put(o, ",", 1);
+      put_value(o, json_array_get(j, i));
+    }
+    put(o, "]", 1);
+    break;
+  }
+  case JSON_STRING: put_string(o, json_string_value(j), json_string_length(j)); break;
+  case JSON_INTEGER: put(o, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j))); break;
+  case JSON_REAL: {
+    /* As jansson does: %.17g, and a ".0" when that looks like an integer. */
+    int n = snprintf(num, sizeof num, "%.17g", json_real_value(j));
+    if (n > 0 && !strpbrk(num, ".eE") && (size_t)n + 2 < sizeof num) {
+      num[n++] = '.';
+      num[n++] = '0';
+      num[n] = 0;
+    }
+    put(o, num, (size_t)n);
+    break;
+  }
+  case JSON_TRUE: put(o, "true", 4); break;
+  case JSON_FALSE: put(o, "false", 5); break;
+  case JSON_NULL: put(o, "null", 4); break;
+  }
+}
+
+char *fp_json_dump(const json_t *j, size_t *len) {
+  struct out o = {0};
+  put_value(&o, j);
+  if (!grow(&o, 0)) {
+    free(o.p);
+    return NULL;
+  }
+  o.p[o.n] = 0;
+  *len = o.n;
+  return o.p;
+}
