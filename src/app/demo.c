@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/demo_passport.h"
 #include "core/booking.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -1215,6 +1216,9 @@ static int demo_bench_gps(struct demo *d) {
   return 0;
 }
 
+/* Passports, last: every clinician exists by then (app/demo_passport.h). */
+static int demo_passports(struct demo *d) { return fp_demo_passports(d->c, d->now, d->pool_admin_user); }
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1229,6 +1233,7 @@ static const struct demo_step {
     {"clinicians", demo_clinicians},
     {"shifts", demo_shifts},
     {"bench GPs", demo_bench_gps},
+    {"passports", demo_passports},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {
