@@ -196,7 +196,8 @@ static int user_add_tx(struct fp_conn *c, void *vctx) {
   if (rc) return rc;
   rc = fp_store_role_insert(c, x->id, x->role, x->org, x->pool);
   if (rc) return rc;
-  return fp_store_audit(c, x->now, 0, "user.create", "user", x->id, NULL, x->email);
+  /* The audit's after is JSON: the email quoted by SQLite's json_object, not by hand. */
+  return fp_store_audit_json_user(c, x->now, x->id, x->email, x->role);
 }
 
 int fp_cli_user_add(int argc, char **argv) {

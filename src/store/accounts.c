@@ -226,3 +226,15 @@ int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *ac
   fp_db_bind_text(st, 7, after);
   return fp_db_exec_stmt(st);
 }
+
+int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+      " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, user_id);
+  fp_db_bind_text(st, 3, email);
+  fp_db_bind_text(st, 4, role);
+  return fp_db_exec_stmt(st);
+}

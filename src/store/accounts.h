@@ -61,4 +61,7 @@ int fp_store_login_failures_clear(struct fp_conn *c, const char *account);
 int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                    int64_t entity_id, const char *before, const char *after);
 
+/* Audit of a user created from the command line: after = {"email": ..., "role": ...}. */
+int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role);
+
 #endif

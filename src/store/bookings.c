@@ -2,6 +2,7 @@
 #include "store/shifts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -242,8 +243,21 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
     sqlite3_bind_int64(st, 2, actor);
     sqlite3_bind_int64(st, 3, application_id);
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+    if ((rc = fp_store_audit(c, now, actor, "application.accept", "application", application_id,
+                             "{\"status\":\"pending\"}", "{\"status\":\"accepted\"}")))
+      return rc;
   }
-  /* Any other pending application for this shift is declined: it is filled. */
+  /* Any other pending application for this shift is declined: it is filled. Audit first, while
+     the rows still say pending. */
+  st = fp_db_stmt(c, "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+                     " SELECT ?1, ?2, 'application.decline', 'application', id, '{\"status\":\"pending\"}',"
+                     " '{\"status\":\"declined\",\"reason\":\"filled\"}' FROM applications"
+                     " WHERE shift_id = ?3 AND status = 'pending'");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, actor);
+  sqlite3_bind_int64(st, 3, shift_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   st = fp_db_stmt(c, "UPDATE applications SET status = 'declined', reason = 'filled', decided_at = ?, decided_by = ?"
                      " WHERE shift_id = ? AND status = 'pending'");
   if (!st) return FP_EIO;
@@ -283,11 +297,20 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   sqlite3_bind_int64(st, 2, now);
   sqlite3_bind_int64(st, 3, b.shift_id);
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  char after[700];
-  snprintf(after, sizeof after, "{\"status\":\"cancelled\",\"cancelled_by\":\"%s\",\"late\":%s}", party,
-           late ? "true" : "false");
-  if ((rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, "{\"status\":\"confirmed\"}", after)))
-    return rc;
+  /* The reason is the user's text: quote it as JSON with SQLite's json_quote, not by hand. */
+  char after[256];
+  snprintf(after, sizeof after, "{\"status\":\"cancelled\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
+           party, late ? "true" : "false");
+  st = fp_db_stmt(c, "SELECT ? || json_quote(?) || '}'");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, after);
+  fp_db_bind_text(st, 2, reason);
+  char *after_json = sqlite3_step(st) == SQLITE_ROW ? fp_db_col_strdup(st, 0) : NULL;
+  sqlite3_reset(st);
+  if (!after_json) return FP_EIO;
+  rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, "{\"status\":\"confirmed\"}", after_json);
+  free(after_json);
+  if (rc) return rc;
   return fp_store_booking_get(c, booking_id, NULL, out);
 }
 

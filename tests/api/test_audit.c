@@ -141,6 +141,7 @@ static void test_booking_cancellation_and_reopen(void **state) {
   assert_string_equal(doc_s(r, "after", "status"), "cancelled");
   assert_string_equal(doc_s(r, "after", "cancelled_by"), "clinician");
   assert_true(json_is_false(json_object_get(json_object_get(r, "after"), "late")));
+  assert_string_equal(doc_s(r, "after", "reason"), "Family emergency");
 
   /* Booked again by another clinician, cancelled by the practice (late: inside 48 hours is not the
      case here, so late is false), then re-opened by the practice. */
@@ -204,7 +205,16 @@ static void test_application_decisions(void **state) {
      clinician who applied. */
   long long s2 = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 17, 9, 4, "approval");
   long long a3 = fpt_int(fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/applications", s2), 201, NULL), "id");
+  long long a4 = fpt_int(fpt_call(&srv, gp2, "POST", fpt_str("/api/v1/shifts/%lld/applications", s2), 201, NULL), "id");
   json_t *acc = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", a3), 200, NULL);
+  r = row("application", a3, "application.accept");
+  assert_actor(r, w.pm1_user, "pm1@t.test");
+  assert_string_equal(doc_s(r, "after", "status"), "accepted");
+  /* The other applicant is declined because the shift is filled, on the record too. */
+  r = row("application", a4, "application.decline");
+  assert_actor(r, w.pm1_user, "pm1@t.test");
+  assert_string_equal(doc_s(r, "after", "status"), "declined");
+  assert_string_equal(doc_s(r, "after", "reason"), "filled");
   long long booking = fpt_int(json_object_get(acc, "booking"), "id");
   r = row("booking", booking, "booking.create");
   assert_actor(r, w.pm1_user, "pm1@t.test");
