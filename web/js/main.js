@@ -4,6 +4,7 @@ import './pages/clinician.js';
 import './pages/practice.js';
 import './pages/pool.js';
 import './pages/overview.js';
+import './pages/passport.js';
 import { start } from './app.js';
 
 start();

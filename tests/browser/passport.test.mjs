@@ -1,0 +1,115 @@
+// The passport in a real browser (issue 5): a clinician whose DBS check is missing sees what blocks
+// them, uploads a certificate, the pool verifies it from its queue and sees compliance, a practice
+// manager sees a booked clinician's passport summary, and the clinician sees who looked. Every page
+// passes axe-core at desktop width and on a phone.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, checkAccessibility, launch, PHONE, open, screenshot, signedInPage, startServer, ukDateParts,
+} from './helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A one-page PDF (the server decides the type by these first bytes).
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+describe('the passport', () => {
+  test('a clinician uploads a missing DBS certificate, the pool verifies it, the clinician sees who looked', async () => {
+    // clinician102 (a nurse in the demo pool) has no DBS check and no indemnity.
+    const { page: cl } = await signedInPage(browser, server, 'clinician102@demo.flexpool.test', { viewport: PHONE });
+    await open(cl, '/passport');
+    assert.match(await cl.textContent('.nhsuk-warning-callout'), /cannot book shifts yet[\s\S]*Enhanced DBS check/);
+    const dbsRow = cl.locator('#passport-checks tr', { hasText: 'Enhanced DBS check' });
+    assert.match(await dbsRow.textContent(), /Missing/);
+    await checkAccessibility(cl, 'the clinician\'s passport (phone)');
+    await screenshot(cl, 'passport-clinician-phone');
+
+    // Upload: refused without a file, then accepted.
+    await dbsRow.locator('a').click();
+    await cl.waitForURL(/\/passport\/upload\?check=dbs/);
+    await cl.waitForSelector('#upload-form');
+    assert.equal(await cl.inputValue('#check_code'), 'dbs');
+    await cl.click('#upload-button');
+    await cl.waitForSelector('.nhsuk-error-summary');
+    assert.match(await cl.textContent('.nhsuk-error-summary'), /Choose a file to upload/);
+    await checkAccessibility(cl, 'the upload form with its errors');
+    await cl.setInputFiles('#file', { name: 'dbs-certificate.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await cl.fill('#issued_on', ukDateParts(-20).iso);
+    await cl.fill('#reference', '001234567890');
+    await cl.check('input[name="update_service"][value="subscribed"]');
+    await screenshot(cl, 'passport-upload-phone');
+    await cl.click('#upload-button');
+    await cl.waitForURL((u) => u.pathname === '/passport');
+    await cl.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await cl.textContent('.nhsuk-notification-banner'), /Evidence uploaded/);
+    assert.match(await cl.locator('#passport-checks tr', { hasText: 'Enhanced DBS check' }).textContent(), /Waiting for the pool/);
+    assertNoProblems(cl);
+
+    // The pool: the certificate is in the queue with its evidence; verify it.
+    const { page: pool } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    await open(pool, '/pool/passports');
+    const clinicianName = (await cl.textContent('#fp-user-name')).trim();
+    const card = pool.locator('.nhsuk-card', { hasText: `${clinicianName}: Enhanced DBS check` });
+    await card.waitFor();
+    assert.match(await card.textContent(), /001234567890/);
+    const href = await card.locator('a[href^="/api/v1/evidence/"]').first().getAttribute('href');
+    const file = await pool.request.get(href);
+    assert.equal(file.status(), 200);
+    assert.match(file.headers()['content-disposition'], /attachment/);
+    assert.equal(file.headers()['x-content-type-options'], 'nosniff');
+    await checkAccessibility(pool, 'the pool\'s passports page');
+    await screenshot(pool, 'passport-pool-queue');
+    await card.locator('button[value="verify"]').click();
+    await pool.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await pool.textContent('.nhsuk-notification-banner'), /Check verified/);
+    assert.match(await pool.textContent('#compliance'), new RegExp(clinicianName));
+    // Who expires in the next 30 days.
+    await open(pool, '/pool/passports?within=30');
+    assert.match(await pool.textContent('main'), /ending within 30 days/);
+    // The clinician's passport as the pool sees it.
+    await open(pool, '/pool/passports');
+    await pool.locator('#compliance a', { hasText: clinicianName }).click();
+    await pool.waitForSelector('#passport-summary');
+    assert.match(await pool.locator('#passport-summary tr', { hasText: 'Enhanced DBS check' }).textContent(), /Verified/);
+    await checkAccessibility(pool, 'a clinician\'s passport, for the pool');
+    assertNoProblems(pool);
+
+    // Back to the clinician: the DBS is verified, indemnity is still missing; the pool's views are listed.
+    await open(cl, '/passport');
+    assert.match(await cl.locator('#passport-checks tr', { hasText: 'Enhanced DBS check' }).textContent(), /Verified/);
+    assert.match(await cl.textContent('.nhsuk-warning-callout'), /Professional indemnity/);
+    await open(cl, '/passport/access-log');
+    assert.match(await cl.textContent('#access-log'), /Pool administrator/);
+    assert.match(await cl.textContent('#access-log'), /Opened evidence/);
+    await checkAccessibility(cl, 'the access log (phone)');
+    await screenshot(cl, 'passport-access-log-phone');
+    assertNoProblems(cl);
+  });
+
+  test('a practice manager sees the passport summary of a clinician booked at the practice, and nobody else\'s', async () => {
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(pm, '/practice');
+    const booked = await pm.evaluate(async () => {
+      const r = await fetch('/api/v1/bookings?status=confirmed&limit=1', { credentials: 'same-origin' });
+      return (await r.json()).items[0].clinician_id;
+    });
+    await open(pm, `/clinicians/${booked}/passport`);
+    await pm.waitForSelector('#passport-summary');
+    assert.match(await pm.textContent('#passport-summary'), /Verified/);
+    await checkAccessibility(pm, 'a clinician\'s passport, for a practice');
+    await screenshot(pm, 'passport-practice-summary');
+    // A clinician with no relation to the practice: not found.
+    const status = await pm.evaluate(async () => (await fetch('/api/v1/clinicians/147/passport', { credentials: 'same-origin' })).status);
+    assert.equal(status, 404);
+    assertNoProblems(pm);
+  });
+});

@@ -1,0 +1,329 @@
+// The passport pages (issue 5):
+//   /passport                      the clinician's checklist: each check's state, what blocks booking
+//   /passport/upload               the clinician uploads evidence (PDF, JPEG or PNG, up to 10 MB)
+//   /passport/access-log           who has looked at the clinician's passport
+//   /pool/passports                the pool's verification queue (oldest first) and compliance
+//   /clinicians/:id/passport       one clinician's passport as the pool or a practice sees it, with
+//                                  the evidence to open, and (for the pool) placement grants
+//   /clinicians/:id/passport/access-log   the same access log, for the clinician's pool
+// Every view of a passport or of evidence is recorded by the server.
+
+import { ApiError, get, getAll, post } from '../api.js';
+import { flash, navigate, page, rolesOf, route, state } from '../app.js';
+import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { longDate, roleName, shortDate, ukToday } from '../format.js';
+import {
+  backLink, button, buttonLink, h, input, insetText, link, p, pageHeading, radios, select, summaryList, table, tag, textarea,
+  warningCallout,
+} from '../ui.js';
+
+const CLINICIAN = { roles: ['clinician'] };
+const POOL_ADMIN = { roles: ['pool_admin'] };
+const READERS = { roles: ['pool_admin', 'practice_manager', 'sysadmin', 'clinician'] };
+const MAX_BYTES = 10 * 1024 * 1024;
+
+const STATES = {
+  missing: ['Missing', 'attention'],
+  submitted: ['Waiting for the pool', 'open'],
+  verified: ['Verified', 'confirmed'],
+  expiring_soon: ['Expiring soon', 'pending'],
+  expired: ['Expired', 'cancelled'],
+  rejected: ['Rejected', 'cancelled'],
+};
+const stateTag = (s) => tag(...(STATES[s] || [s, null]));
+const day = (d) => (d ? longDate(d) : null);
+const BASIS = { self: 'You', pool_admin: 'Pool administrator', practice_manager: 'Practice manager', sysadmin: 'System administrator' };
+
+function checkName(pp, code) {
+  const c = (pp.checks || []).find((x) => x.code === code);
+  return c ? c.name : code;
+}
+
+function evidenceLinks(check) {
+  const files = check.evidence || [];
+  if (!files.length) return 'None';
+  return h('ul', { class: 'nhsuk-list' }, files.map((e, i) => h('li', {},
+    e.available
+      ? link(`/api/v1/evidence/${e.id}`, `Open file ${i + 1}`, { download: '', 'data-reload': '' })
+      : `File ${i + 1} deleted ${shortDate(e.removed_at)} (kept for a limited time)`,
+    e.available ? h('span', { class: 'nhsuk-u-visually-hidden' }, ` for ${check.name}`) : null)));
+}
+
+function validUntil(check) {
+  if (check.state === 'missing' || check.state === 'submitted' || check.state === 'rejected') return '';
+  return check.expires_on ? day(check.expires_on) : 'No expiry';
+}
+
+// What blocks booking, in words.
+function bookableMessage(pp, you) {
+  if (pp.bookable) return insetText(p(`${you ? 'You can' : 'This clinician can'} book shifts: every check the profession needs is verified and in date.`));
+  const names = pp.missing.map((c) => checkName(pp, c));
+  return warningCallout(you ? 'You cannot book shifts yet' : 'This clinician cannot book shifts',
+    p(`${you ? 'Your' : 'Their'} passport still needs: ${names.join(', ')}.`));
+}
+
+// The clinician's checklist ------------------------------------------------------------------
+
+route('/passport', async () => {
+  const id = state.me.clinician_id;
+  const pp = await get(`/clinicians/${id}/passport`);
+  const rows = pp.checks.map((c) => [
+    { header: true, text: c.name },
+    { text: h('div', {}, stateTag(c.state), c.state === 'rejected' && c.rejected_reason ? p(c.rejected_reason) : null,
+      c.pending_id ? p('A renewal is waiting for the pool.') : null) },
+    validUntil(c),
+    { text: h('a', { class: 'nhsuk-link', href: `/passport/upload?check=${encodeURIComponent(c.code)}` },
+      c.state === 'missing' ? 'Upload' : 'Upload a new one', h('span', { class: 'nhsuk-u-visually-hidden' }, ` evidence for ${c.name}`)) },
+  ]);
+  page('My passport', pageHeading('My passport', roleName(pp.clinician.profession)),
+    p('The checks your pool does once, so that every practice in it can rely on them. Upload your evidence; the pool checks it.'),
+    bookableMessage(pp, true),
+    pp.register_flags && pp.register_flags.length
+      ? warningCallout('The register has flagged your registration', p(pp.register_flags.map((f) => `${f.register === 'gmc' ? 'GMC register' : 'Performers List'}: ${f.status}`).join('; ')))
+      : null,
+    table({ caption: 'Your checks', id: 'passport-checks', head: ['Check', 'State', 'Valid until', 'Action'], rows }),
+    buttonLink('/passport/upload', 'Upload evidence'),
+    p(link('/passport/access-log', 'See who has looked at your passport')));
+}, CLINICIAN);
+
+// Upload -------------------------------------------------------------------------------------
+
+async function uploadEvidence(clinicianId, form) {
+  const body = new FormData(form);
+  for (const [k, v] of [...body.entries()]) if (v === '' || (v instanceof File && !v.name)) body.delete(k);
+  let res;
+  try {
+    res = await fetch(`/api/v1/clinicians/${clinicianId}/passport/evidence`, {
+      method: 'POST', body, credentials: 'same-origin', cache: 'no-store',
+      headers: { Accept: 'application/json', ...(state.me && state.me.csrf_token ? { 'X-CSRF-Token': state.me.csrf_token } : {}) },
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });
+  }
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+route('/passport/upload', async ({ query }) => {
+  const id = state.me.clinician_id;
+  const [pp, types] = await Promise.all([get(`/clinicians/${id}/passport`), get('/passport/check-types')]);
+  const chosen = query.get('check') || '';
+  const required = pp.checks.filter((c) => c.required);
+  const others = types.items.filter((t) => !required.some((c) => c.code === t.code));
+  const ruleHint = (t) => (!t ? '' : t.validity.rule === 'period' ? `Valid for ${t.validity.renewal_months} months from the date on it`
+    : t.validity.rule === 'explicit' ? 'Give the end date stated on it' : 'Does not expire');
+  const typeOf = (code) => types.items.find((t) => t.code === code);
+  const summary = h('div');
+  const hint = h('p', { class: 'nhsuk-body', id: 'rule-hint' }, ruleHint(typeOf(chosen)));
+  const form = h('form', { novalidate: true, id: 'upload-form', enctype: 'multipart/form-data' },
+    select({ id: 'check_code', label: 'What is it evidence of?', value: chosen, onchange: (e) => { hint.textContent = ruleHint(typeOf(e.target.value)); },
+      options: [{ value: '', text: 'Choose a check' }, ...required.map((c) => ({ value: c.code, text: c.name })), ...others.map((t) => ({ value: t.code, text: `${t.name} (not required)` }))] }),
+    hint,
+    h('div', { class: 'nhsuk-form-group', 'data-field': 'file' },
+      h('label', { class: 'nhsuk-label', for: 'file' }, 'The file'),
+      h('div', { class: 'nhsuk-hint', id: 'file-hint' }, 'A PDF, JPEG or PNG, up to 10 MB: a scan or a clear photo'),
+      h('span', { class: 'nhsuk-error-message', id: 'file-error', hidden: true }, h('span', { class: 'nhsuk-u-visually-hidden' }, 'Error: '), h('span', { class: 'fp-error-text' })),
+      h('input', { class: 'nhsuk-file-upload', id: 'file', name: 'file', type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'aria-describedby': 'file-hint file-error' })),
+    input({ id: 'issued_on', label: 'Date on it (issued or completed)', type: 'date', hint: 'Needed for training and checks that last a fixed period' }),
+    input({ id: 'expires_on', label: 'Expiry date, if it has one', type: 'date' }),
+    input({ id: 'reference', label: 'Reference or certificate number', hint: 'For example the DBS certificate number or the policy number', width: 20 }),
+    radios({ id: 'update_service', legend: 'DBS checks only: are you on the DBS Update Service?', value: '', inline: true,
+      items: [{ value: 'subscribed', text: 'Yes' }, { value: 'not_subscribed', text: 'No' }] }),
+    button('Upload', { id: 'upload-button' }));
+  const validate = liveValidation(form, summary, {
+    check_code: (v) => (v.check_code ? null : 'Choose what the evidence is for'),
+    file: () => {
+      const f = form.querySelector('#file').files[0];
+      if (!f) return 'Choose a file to upload';
+      if (f.size > MAX_BYTES) return 'The file must be 10 MB or smaller';
+      return null;
+    },
+    expires_on: (v) => (v.expires_on && v.issued_on && v.expires_on < v.issued_on ? 'The expiry date must be on or after the date on it' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        const rec = await uploadEvidence(id, form);
+        flash('Evidence uploaded', `The pool will check your ${checkName(pp, rec.code).toLowerCase()} and tell you if anything is wrong.`);
+        navigate('/passport');
+      } catch (err) {
+        const text = err.status === 413 ? 'The file must be 10 MB or smaller'
+          : err.status === 415 ? 'The file must be a PDF, JPEG or PNG' : null;
+        if (text) showApiError(form, summary, { ...err, field: 'file', message: text, code: 'file' });
+        else showApiError(form, summary, err);
+      }
+    });
+  });
+  page('Upload evidence', backLink('/passport', 'Back to my passport'), summary, pageHeading('Upload evidence', 'My passport'), form);
+}, CLINICIAN);
+
+// The access log -----------------------------------------------------------------------------
+
+async function accessLogPage(clinicianId, own) {
+  const items = await getAll(`/clinicians/${clinicianId}/passport/access-log`, {}, 500);
+  const rows = items.map((e) => [
+    shortDate(e.at) + ', ' + new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(e.at)),
+    e.viewer.name,
+    [BASIS[e.basis] || e.basis, e.organisation ? ` at ${e.organisation.name}` : '', e.pool ? ` of ${e.pool.name}` : ''].join(''),
+    e.what === 'evidence' ? `Opened evidence${e.check_code ? ` (${e.check_code.replace(/_/g, ' ')})` : ''}` : 'Viewed the passport',
+  ]);
+  page('Who has looked', backLink(own ? '/passport' : `/clinicians/${clinicianId}/passport`, 'Back to the passport'),
+    pageHeading(own ? 'Who has looked at your passport' : 'Who has looked at this passport'),
+    p('Every view of the passport and every file opened is recorded here, newest first.'),
+    rows.length ? table({ caption: 'Views', id: 'access-log', head: ['When', 'Who', 'As', 'What'], rows }) : p('Nobody has looked yet.'));
+}
+
+route('/passport/access-log', () => accessLogPage(state.me.clinician_id, true), CLINICIAN);
+route('/clinicians/:id/passport/access-log', ({ params }) => accessLogPage(params.id, false), POOL_ADMIN);
+
+// One clinician's passport, for the pool or a practice ----------------------------------------
+
+route('/clinicians/:id/passport', async ({ params }) => {
+  const pp = await get(`/clinicians/${params.id}/passport`);
+  const pool = pp.viewed_as === 'pool_admin' || pp.viewed_as === 'sysadmin';
+  const rows = pp.checks.map((c) => [
+    { header: true, text: c.name },
+    { text: stateTag(c.state) },
+    validUntil(c),
+    c.verified_by ? `${c.verified_by.name}, ${shortDate(c.verified_at)}` : '',
+    { text: evidenceLinks(c) },
+  ]);
+  const content = [
+    backLink(pool ? '/pool/passports' : '/practice', 'Back'),
+    pageHeading(pp.clinician.name, `Passport: ${roleName(pp.clinician.profession)}`),
+    bookableMessage(pp, false),
+    table({ caption: 'Checks', id: 'passport-summary', head: ['Check', 'State', 'Valid until', 'Verified by', 'Evidence'], rows }),
+  ];
+  if (pool) {
+    content.push(p(link(`/clinicians/${params.id}/passport/access-log`, 'Who has looked at this passport')));
+    const grants = await get(`/clinicians/${params.id}/passport/grants`);
+    const orgs = await getAll('/organisations', { level: 'practice' }, 5000).catch(() => []);
+    const summary = h('div');
+    const form = h('form', { novalidate: true, id: 'grant-form' },
+      select({ id: 'organisation_id', label: 'Host organisation', options: [{ value: '', text: 'Choose a practice' }, ...orgs.map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))] }),
+      input({ id: 'placement_starts_on', label: 'Placement starts on', type: 'date', hint: 'Access starts 12 weeks before, unless you give a start' }),
+      input({ id: 'from', label: 'Access from (optional)', type: 'date' }),
+      input({ id: 'until', label: 'Access until', type: 'date' }),
+      button('Grant access', { id: 'grant-button' }, 'secondary'));
+    const validate = liveValidation(form, summary, {
+      organisation_id: (v) => (v.organisation_id ? null : 'Choose the host organisation'),
+      until: (v) => (!v.until ? 'Enter the last day of access' : v.until < ukToday() ? 'The last day of access must not be in the past' : null),
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!validate()) return;
+      const v = formValues(form);
+      await busy(form, async () => {
+        try {
+          await post(`/clinicians/${params.id}/passport/grants`, {
+            organisation_id: Number(v.organisation_id), until: v.until, from: v.from || undefined, placement_starts_on: v.placement_starts_on || undefined,
+          });
+          flash('Access granted', 'The organisation\'s practice managers can see this passport for the period you set.');
+          navigate(`/clinicians/${params.id}/passport`, { replace: true });
+        } catch (err) { showApiError(form, summary, err); }
+      });
+    });
+    content.push(h('h2', { class: 'nhsuk-heading-m' }, 'Placement access'),
+      grants.items.length
+        ? table({ caption: 'Host organisations that may see this passport', captionSize: 's', id: 'grants', head: ['Organisation', 'From', 'Until', 'State'],
+          rows: grants.items.map((g) => [g.organisation.name, shortDate(g.from), shortDate(g.until), g.revoked_at ? 'Revoked' : g.active ? 'Active' : 'Not yet active']) })
+        : p('No host organisation has been given access.'),
+      summary, form);
+  }
+  page(`${pp.clinician.name}: passport`, ...content);
+}, READERS);
+
+// The pool's queue and compliance ------------------------------------------------------------
+
+function decisionForm(item, poolHref) {
+  const summary = h('div');
+  const idp = `check-${item.id}`;
+  const form = h('form', { novalidate: true, id: `${idp}-form` },
+    input({ id: `${idp}-expires`, name: 'expires_on', label: 'Expiry date (leave empty to follow the check\'s rule)', type: 'date', value: item.expires_on || '' }),
+    textarea({ id: `${idp}-note`, name: 'note', label: 'Note (the reason, when you reject)', rows: 2 }),
+    h('div', { class: 'fp-button-row' },
+      button('Verify', { id: `${idp}-verify`, value: 'verify', name: 'decision' }),
+      button('Reject', { id: `${idp}-reject`, value: 'reject', name: 'decision' }, 'secondary')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const decision = e.submitter ? e.submitter.value : 'verify';
+    const v = formValues(form);
+    if (decision === 'reject' && !v.note) {
+      showApiError(form, summary, { field: `${idp}-note`, code: 'note', message: 'Give the reason: the clinician is told it' });
+      return;
+    }
+    await busy(form, async () => {
+      try {
+        const body = { decision };
+        if (v.note) body.note = v.note;
+        if (v.expires_on) body.expires_on = v.expires_on;
+        const res = await post(`/passport/checks/${item.id}/verification`, body);
+        const lapsed = (res.lapsed_booking_ids || []).length;
+        flash(decision === 'verify' ? 'Check verified' : 'Check rejected',
+          `${item.clinician.name}: ${item.name || item.code.replace(/_/g, ' ')}.${lapsed ? ` ${lapsed} booking${lapsed === 1 ? ' is' : 's are'} now flagged: the passport no longer covers ${lapsed === 1 ? 'it' : 'them'}.` : ''}`);
+        navigate(poolHref, { replace: true });
+      } catch (err) { showApiError(form, summary, err); }
+    });
+  });
+  return h('div', {}, summary, form);
+}
+
+route('/pool/passports', async ({ query }) => {
+  const ids = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
+  const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
+  const within = ['30', '60', '90'].includes(query.get('within')) ? query.get('within') : '';
+  const here = `/pool/passports${ids.length > 1 ? `?pool=${poolId}` : ''}`;
+  const [queue, comp, types] = await Promise.all([
+    getAll('/passport/queue', { pool_id: poolId }, 500),
+    get(`/pools/${poolId}/compliance?limit=200${within ? `&within=${within}` : ''}`),
+    get('/passport/check-types'),
+  ]);
+  const nameOf = (code) => (types.items.find((t) => t.code === code) || { name: code }).name;
+  const s = comp.summary;
+  const queueCards = queue.map((item) => h('div', { class: 'nhsuk-card', id: `queue-${item.id}` },
+    h('div', { class: 'nhsuk-card__content' },
+      h('h3', { class: 'nhsuk-card__heading nhsuk-heading-s' }, `${item.clinician.name}: ${nameOf(item.code)}`),
+      summaryList([
+        ['Profession', roleName(item.clinician.profession)],
+        ['Submitted', shortDate(item.submitted_at)],
+        ['Date on it', day(item.issued_on)],
+        ['Expiry stated', day(item.expires_on)],
+        ['Reference', item.reference],
+        item.code === 'dbs' ? ['DBS Update Service', item.update_service === 'subscribed' ? 'Yes' : item.update_service === 'not_subscribed' ? 'No' : null] : null,
+        ['Evidence', evidenceLinks({ ...item, name: nameOf(item.code) })],
+        ['Passport', link(`/clinicians/${item.clinician.id}/passport`, `${item.clinician.name}'s passport`)],
+      ]),
+      decisionForm({ ...item, name: nameOf(item.code) }, here))));
+  const filter = (w, text) => h('li', {}, h('a', { class: 'fp-views__link', href: `/pool/passports?${ids.length > 1 ? `pool=${poolId}&` : ''}${w ? `within=${w}` : ''}`, 'aria-current': within === w ? 'page' : null }, text));
+  const rows = (comp.items || []).map((c) => [
+    { header: true, text: link(`/clinicians/${c.clinician_id}/passport`, c.name) },
+    roleName(c.profession),
+    { text: c.bookable ? tag('Can book', 'confirmed') : tag('Cannot book', 'cancelled') },
+    c.missing.map(nameOf).join(', ') || 'Nothing',
+    c.next_expiry ? shortDate(c.next_expiry) : 'None',
+  ]);
+  page('Passports', pageHeading('Passports', 'Pool administration'),
+    summaryList([
+      ['Clinicians', String(s.clinicians)],
+      ['Can book today', String(s.compliant)],
+      ['Cannot book today', String(s.not_compliant)],
+      ['A check ends within 30 days', String(s.expiring_within['30'])],
+      ['Within 60 days', String(s.expiring_within['60'])],
+      ['Within 90 days', String(s.expiring_within['90'])],
+    ]),
+    h('h2', { class: 'nhsuk-heading-m' }, `Waiting for verification (${queue.length})`),
+    queue.length ? p('Oldest first. Open the evidence, then verify or reject; set or correct the expiry date if it is wrong.') : p('Nothing is waiting.'),
+    ...queueCards,
+    h('h2', { class: 'nhsuk-heading-m', id: 'compliance-heading' }, 'Compliance'),
+    h('nav', { class: 'fp-views', 'aria-label': 'Which clinicians to show' }, h('ul', { class: 'fp-views__list' },
+      filter('', 'Everyone'), filter('30', 'Ending within 30 days'), filter('60', 'Within 60 days'), filter('90', 'Within 90 days'))),
+    rows.length ? table({ caption: within ? `Clinicians with a check ending within ${within} days` : 'Every member clinician', captionSize: 's', id: 'compliance',
+      head: ['Clinician', 'Profession', 'Today', 'Still needed', 'Next expiry'], rows })
+      : p(within ? `No check ends within ${within} days.` : 'The pool has no clinicians yet.'),
+    p(`Checked on ${longDate(comp.on)}. The same figures as counts are what the commissioner sees.`),
+    p(link(`/pool${ids.length > 1 ? `?pool=${poolId}` : ''}`, 'Back to the pool')));
+}, POOL_ADMIN);
