@@ -209,8 +209,10 @@ describe('marketplace journeys', () => {
     const poolRow = page.locator('#pools-table tbody tr').first();
     const poolName = (await poolRow.locator('td, th').first().textContent()).replace(/^Pool\s*/, '').trim();
     await poolRow.locator('button', { hasText: 'Ask to join' }).click();
-    await page.waitForSelector('.nhsuk-notification-banner--success');
-    assert.match(await page.textContent('.nhsuk-notification-banner'), /Request sent/);
+    // The page already shows the "account is ready" banner: wait for the new one, not any banner.
+    const sent = page.locator('.nhsuk-notification-banner--success', { hasText: 'Request sent' });
+    await sent.waitFor();
+    assert.match(await sent.textContent(), /Request sent/);
 
     const { page: admin } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
     await open(admin, '/pool');
