@@ -42,6 +42,6 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz: setup
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=ON -DFP_FUZZ=ON >/dev/null
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_core fuzz_http fuzz_json_out
-	for f in core http json_out; do mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ && \
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_core fuzz_http fuzz_json_out fuzz_register
+	for f in core http json_out register; do mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ && \
 	  build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f || exit 1; done
