@@ -61,7 +61,6 @@ int fp_store_open(struct fp_store *s, const char *data_dir) {
   snprintf(s->path, n, "%s/flexpool.db", data_dir);
   pthread_mutex_init(&s->write_lock, NULL);
   pthread_cond_init(&s->job_ready, NULL);
-  pthread_cond_init(&s->job_done, NULL);
   pthread_cond_init(&s->checkpoint_wake, NULL);
   pthread_mutex_init(&s->readers_lock, NULL);
   pthread_key_create(&s->reader_key, NULL);
@@ -95,7 +94,6 @@ void fp_store_release(struct fp_store *s) {
   pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->write_lock);
   pthread_cond_destroy(&s->job_ready);
-  pthread_cond_destroy(&s->job_done);
   pthread_cond_destroy(&s->checkpoint_wake);
   pthread_mutex_destroy(&s->readers_lock);
   free(s->path);
@@ -137,6 +135,7 @@ struct fp_write_job {
   void *ctx;
   int rc;
   bool done;
+  pthread_cond_t done_cv; /* each waiter has its own, so a batch wakes only its own callers */
   struct fp_write_job *next;
 };
 
@@ -229,22 +228,26 @@ static void *writer_main(void *arg) {
     pthread_mutex_unlock(&s->write_lock);
     run_batch(s, jobs, n);
     pthread_mutex_lock(&s->write_lock);
-    for (int i = 0; i < n; i++) jobs[i]->done = true;
-    pthread_cond_broadcast(&s->job_done);
+    for (int i = 0; i < n; i++) {
+      jobs[i]->done = true;
+      pthread_cond_signal(&jobs[i]->done_cv);
+    }
   }
   pthread_mutex_unlock(&s->write_lock);
   return NULL;
 }
 
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
-  struct fp_write_job job = {fn, ctx, 0, false, NULL};
+  struct fp_write_job job = {.fn = fn, .ctx = ctx};
+  pthread_cond_init(&job.done_cv, NULL);
   pthread_mutex_lock(&s->write_lock);
   if (s->queue_tail) s->queue_tail->next = &job;
   else s->queue_head = &job;
   s->queue_tail = &job;
   pthread_cond_signal(&s->job_ready);
-  while (!job.done) pthread_cond_wait(&s->job_done, &s->write_lock);
+  while (!job.done) pthread_cond_wait(&job.done_cv, &s->write_lock);
   pthread_mutex_unlock(&s->write_lock);
+  pthread_cond_destroy(&job.done_cv);
   return job.rc;
 }
 

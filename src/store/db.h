@@ -36,7 +36,7 @@ struct fp_store {
   char *data_dir;        /* where evidence and other files live */
   struct fp_conn writer; /* used by the writer thread only (and by start-up before it runs) */
   pthread_mutex_t write_lock;   /* guards the queue */
-  pthread_cond_t job_ready, job_done;
+  pthread_cond_t job_ready;     /* the writer waits for jobs; each job has its own "done" */
   struct fp_write_job *queue_head, *queue_tail;
   pthread_t writer_thread;
   bool writer_running, stopping;
