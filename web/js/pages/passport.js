@@ -277,11 +277,13 @@ route('/pool/passports', async ({ query }) => {
   const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
   const within = ['30', '60', '90'].includes(query.get('within')) ? query.get('within') : '';
   const here = `/pool/passports${ids.length > 1 ? `?pool=${poolId}` : ''}`;
-  const [queue, comp, types] = await Promise.all([
+  const [queue, comp, types, upcoming] = await Promise.all([
     getAll('/passport/queue', { pool_id: poolId }, 500),
     get(`/pools/${poolId}/compliance?limit=200${within ? `&within=${within}` : ''}`),
     get('/passport/check-types'),
+    getAll('/bookings', { status: 'confirmed', from: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }, 2000).catch(() => []),
   ]);
+  const lapsed = upcoming.filter((b) => (b.flags || []).includes('passport_lapsed'));
   const nameOf = (code) => (types.items.find((t) => t.code === code) || { name: code }).name;
   const s = comp.summary;
   const queueCards = queue.map((item) => h('div', { class: 'nhsuk-card', id: `queue-${item.id}` },
@@ -318,6 +320,12 @@ route('/pool/passports', async ({ query }) => {
     h('h2', { class: 'nhsuk-heading-m' }, `Waiting for verification (${queue.length})`),
     queue.length ? p('Oldest first. Open the evidence, then verify or reject; set or correct the expiry date if it is wrong.') : p('Nothing is waiting.'),
     ...queueCards,
+    h('h2', { class: 'nhsuk-heading-m', id: 'lapsed-heading' }, `Bookings the passport no longer covers (${lapsed.length})`),
+    lapsed.length
+      ? table({ caption: 'Booked, but a check will not be valid on the day: the booking stands until someone cancels it', captionSize: 's', id: 'lapsed-bookings',
+        head: ['Shift', 'Practice', 'Clinician'],
+        rows: lapsed.map((b) => [shortDate(b.starts_at), b.practice_name, { text: link(`/clinicians/${b.clinician_id}/passport`, b.clinician_name) }]) })
+      : p('None: every booking ahead is covered.'),
     h('h2', { class: 'nhsuk-heading-m', id: 'compliance-heading' }, 'Compliance'),
     h('nav', { class: 'fp-views', 'aria-label': 'Which clinicians to show' }, h('ul', { class: 'fp-views__list' },
       filter('', 'Everyone'), filter('30', 'Ending within 30 days'), filter('60', 'Within 60 days'), filter('90', 'Within 90 days'))),

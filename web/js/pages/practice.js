@@ -88,7 +88,8 @@ route('/practice', async ({ query }) => {
   };
   const whoCell = (s) => {
     const b = bookingOf.get(s.id);
-    if (b) return b.clinician_name;
+    // A booking the clinician's passport no longer covers stays, flagged (issue 5).
+    if (b) return (b.flags || []).includes('passport_lapsed') ? [b.clinician_name, ' ', tag('Passport lapsed', 'attention')] : b.clinician_name;
     const n = applicants.get(s.id);
     if (n) return `${n} applicant${n === 1 ? '' : 's'} waiting`;
     return s.status === 'open' ? (s.booking_mode === 'approval' ? 'No applicants yet' : 'Not booked yet') : '';
@@ -285,6 +286,9 @@ route('/practice/shifts/:id', async ({ params }) => {
     sections.push(h('h2', { class: 'nhsuk-heading-m', id: 'booked-heading' }, 'Booked'),
       summaryList([
         ['Clinician', h('span', { id: 'booked-clinician' }, booking.clinician_name)],
+        ['Passport', h('span', { id: 'booked-passport' },
+          (booking.flags || []).includes('passport_lapsed') ? [tag('Lapsed', 'attention'), ' A check will not be valid on the day. '] : null,
+          link(`/clinicians/${booking.clinician_id}/passport`, 'See the passport'))],
         ['Agreed fee', pounds(booking.fee_pence)],
         ['Booked on', shortDate(booking.created_at)],
       ]));
