@@ -130,6 +130,32 @@ json_t *fp_json_page(json_t *items, const char *next_cursor) {
   return json_pack("{s:o, s:o}", "items", items, "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
 }
 
+void fp_page_init(struct fp_page *p, void *ctx) {
+  p->items = json_array();
+  p->last_start = p->last_id = 0;
+  p->ctx = ctx;
+}
+
+void fp_page_add(struct fp_page *p, json_t *item, int64_t start, int64_t id) {
+  json_array_append_new(p->items, item);
+  p->last_start = start;
+  p->last_id = id;
+}
+
+void fp_reply_page(struct fp_req *r, struct fp_page *p, int rc, bool more, bool time_ordered) {
+  if (rc) {
+    json_decref(p->items);
+    p->items = NULL;
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cursor[48];
+  if (time_ordered) fp_cursor_format(cursor, sizeof cursor, p->last_start, p->last_id);
+  else snprintf(cursor, sizeof cursor, "%lld", (long long)p->last_id);
+  fp_reply_json(r, 200, fp_json_page(p->items, more ? cursor : NULL));
+  p->items = NULL;
+}
+
 void fp_cursor_format(char *buf, size_t len, int64_t start, int64_t id) {
   snprintf(buf, len, "%lld_%lld", (long long)start, (long long)id);
 }

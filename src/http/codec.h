@@ -31,6 +31,24 @@ json_t *fp_json_org(const struct fp_org *o);
 /* A list page: {"items": items (taken), "next_cursor": cursor or null}. */
 json_t *fp_json_page(json_t *items, const char *next_cursor);
 
+/*
+ * A list answer being built: its items and the sort key of the last one, from which the next
+ * page's cursor is made. Store search callbacks add to it; fp_reply_page answers with it.
+ */
+struct fp_page {
+  json_t *items;
+  int64_t last_start, last_id;
+  void *ctx; /* for the caller's callback (a connection, say) */
+};
+void fp_page_init(struct fp_page *p, void *ctx);
+/* Appends item (taken); start is 0 for id-ordered lists. */
+void fp_page_add(struct fp_page *p, json_t *item, int64_t start, int64_t id);
+/*
+ * Answers 200 {items, next_cursor} when rc is 0 (the cursor "<start>_<id>" for time-ordered lists,
+ * "<id>" for id-ordered ones, null when there is no more), or the store error rc. Takes the items.
+ */
+void fp_reply_page(struct fp_req *r, struct fp_page *p, int rc, bool more, bool time_ordered);
+
 /* Cursors are "<start>_<id>" (time-ordered lists) or "<id>" (id-ordered lists). */
 void fp_cursor_format(char *buf, size_t len, int64_t start, int64_t id);
 int fp_cursor_parse_or_respond(struct fp_req *r, int64_t *start, int64_t *id, bool *present);

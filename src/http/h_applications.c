@@ -86,7 +86,7 @@ void fp_h_application_create(struct fp_req *r) {
   fp_reply_json(r, 201, fp_json_application(&a));
 }
 
-static void add_app(const struct fp_application *a, void *ctx) { json_array_append_new(ctx, fp_json_application(a)); }
+static void add_app(const struct fp_application *a, void *ctx) { fp_page_add(ctx, fp_json_application(a), 0, a->id); }
 
 void fp_h_application_list(struct fp_req *r) {
   struct fp_scope scope;
@@ -105,17 +105,11 @@ void fp_h_application_list(struct fp_req *r) {
       fp_id_cursor_parse_or_respond(r, &q.after_id))
     return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  json_t *items = json_array();
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_application_search(c, &q, add_app, items, &more) : FP_EIO;
-  if (rc) {
-    json_decref(items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[32];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)json_integer_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "id")));
-  fp_reply_json(r, 200, fp_json_page(items, more ? cursor : NULL));
+  int rc = c ? fp_store_application_search(c, &q, add_app, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, false);
 }
 
 /* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */

@@ -25,19 +25,12 @@ static json_t *document(const char *text) {
   return j ? j : json_null();
 }
 
-struct list_state {
-  json_t *items;
-  int64_t last_id;
-};
-
 static void add_entry(const struct fp_audit_entry *e, void *ctx) {
-  struct list_state *ls = ctx;
   json_t *j = json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)e->id, "at",
                         fp_json_time(e->at), "actor_user_id", fp_json_id(e->actor_user_id), "actor_email",
                         fp_json_str_or_null(e->actor_email), "action", e->action, "entity", e->entity, "entity_id",
                         (json_int_t)e->entity_id, "before", document(e->before), "after", document(e->after));
-  json_array_append_new(ls->items, j);
-  ls->last_id = e->id;
+  fp_page_add(ctx, j, 0, e->id);
 }
 
 /* A text filter from the query: at most MAX_NAME bytes. */
@@ -62,15 +55,9 @@ void fp_h_audit_list(struct fp_req *r) {
       fp_query_int_or_respond(r, "cursor", 1, INT64_MAX, &q.before_id) || fp_limit_or_respond(r, &q.limit))
     return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct list_state ls = {json_array(), 0};
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_audit_search(c, &q, add_entry, &ls, &more) : FP_EIO;
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[24];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = c ? fp_store_audit_search(c, &q, add_entry, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, false);
 }

@@ -110,16 +110,8 @@ void fp_h_booking_create(struct fp_req *r) {
   fp_reply_json(r, 201, fp_json_booking(&b));
 }
 
-struct list_state {
-  json_t *items;
-  int64_t last_start, last_id;
-};
-
 static void add_booking(const struct fp_booking *b, void *ctx) {
-  struct list_state *ls = ctx;
-  json_array_append_new(ls->items, fp_json_booking(b));
-  ls->last_start = b->starts_at;
-  ls->last_id = b->id;
+  fp_page_add(ctx, fp_json_booking(b), b->starts_at, b->id);
 }
 
 void fp_h_booking_list(struct fp_req *r) {
@@ -139,17 +131,11 @@ void fp_h_booking_list(struct fp_req *r) {
       fp_limit_or_respond(r, &q.limit) || fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
     return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct list_state ls = {json_array(), 0, 0};
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_booking_search(c, &q, add_booking, &ls, &more) : FP_EIO;
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[48];
-  if (more) fp_cursor_format(cursor, sizeof cursor, ls.last_start, ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = c ? fp_store_booking_search(c, &q, add_booking, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, true);
 }
 
 void fp_h_booking_get(struct fp_req *r) {

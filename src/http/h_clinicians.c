@@ -262,15 +262,8 @@ void fp_h_clinician_register(struct fp_req *r) {
 
 /* ---- reading ---- */
 
-struct list_state {
-  json_t *items;
-  int64_t last_id;
-};
-
 static void add_clinician(const struct fp_clinician *cl, void *ctx) {
-  struct list_state *ls = ctx;
-  json_array_append_new(ls->items, clinician_json(cl));
-  ls->last_id = cl->id;
+  fp_page_add(ctx, clinician_json(cl), 0, cl->id);
 }
 
 void fp_h_clinician_list(struct fp_req *r) {
@@ -288,17 +281,11 @@ void fp_h_clinician_list(struct fp_req *r) {
       fp_id_cursor_parse_or_respond(r, &q.after_id))
     return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct list_state ls = {json_array(), 0};
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_clinician_search(c, &q, add_clinician, &ls, &more) : FP_EIO;
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[24];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = c ? fp_store_clinician_search(c, &q, add_clinician, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, false);
 }
 
 void fp_h_clinician_get(struct fp_req *r) {

@@ -330,15 +330,8 @@ void fp_h_org_create(struct fp_req *r) {
   fp_org_clear(&saved);
 }
 
-struct list_state {
-  json_t *items;
-  int64_t last_id;
-};
-
 static void add_org(const struct fp_org *o, void *ctx) {
-  struct list_state *ls = ctx;
-  json_array_append_new(ls->items, fp_json_org(o));
-  ls->last_id = o->id;
+  fp_page_add(ctx, fp_json_org(o), 0, o->id);
 }
 
 void fp_h_org_list(struct fp_req *r) {
@@ -360,17 +353,11 @@ void fp_h_org_list(struct fp_req *r) {
       fp_id_cursor_parse_or_respond(r, &q.after_id))
     return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct list_state ls = {json_array(), 0};
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_org_search(c, &q, add_org, &ls, &more) : FP_EIO;
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[24];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = c ? fp_store_org_search(c, &q, add_org, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, false);
 }
 
 /* Loads organisation params[0] if the caller may see it; answers 404 otherwise. */

@@ -185,19 +185,7 @@ void fp_h_shift_create(struct fp_req *r) {
   fp_reply_json(r, 201, json_pack("{s:I, s:o}", "series_id", (json_int_t)x.series_id, "items", items));
 }
 
-static void add_shift(const struct fp_shift *s, void *ctx) { json_array_append_new(ctx, fp_json_shift(s)); }
-
-struct list_state {
-  json_t *items;
-  int64_t last_start, last_id;
-};
-
-static void add_shift_tracking(const struct fp_shift *s, void *ctx) {
-  struct list_state *ls = ctx;
-  add_shift(s, ls->items);
-  ls->last_start = s->starts_at;
-  ls->last_id = s->id;
-}
+static void add_shift(const struct fp_shift *s, void *ctx) { fp_page_add(ctx, fp_json_shift(s), s->starts_at, s->id); }
 
 void fp_h_shift_list(struct fp_req *r) {
   struct fp_scope scope;
@@ -271,17 +259,11 @@ void fp_h_shift_list(struct fp_req *r) {
     q.near = true;
     q.radius_km = (double)radius;
   }
-  struct list_state ls = {json_array(), 0, 0};
+  struct fp_page page;
+  fp_page_init(&page, NULL);
   bool more = false;
-  int rc = fp_store_shift_search(c, &q, add_shift_tracking, &ls, &more);
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[48];
-  if (more) fp_cursor_format(cursor, sizeof cursor, ls.last_start, ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = fp_store_shift_search(c, &q, add_shift, &page, &more);
+  fp_reply_page(r, &page, rc, more, true);
 }
 
 static void count_booking(const struct fp_booking *b, void *ctx) {

@@ -224,16 +224,9 @@ void fp_h_user_create(struct fp_req *r) {
   fp_reply_json(r, 201, body);
 }
 
-struct list_state {
-  struct fp_conn *c;
-  json_t *items;
-  int64_t last_id;
-};
-
 static void add_user(const struct fp_user *u, void *ctx) {
-  struct list_state *ls = ctx;
-  json_array_append_new(ls->items, user_json(ls->c, u));
-  ls->last_id = u->id;
+  struct fp_page *page = ctx;
+  fp_page_add(page, user_json(page->ctx, u), 0, u->id);
 }
 
 void fp_h_user_list(struct fp_req *r) {
@@ -245,17 +238,11 @@ void fp_h_user_list(struct fp_req *r) {
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct list_state ls = {c, json_array(), 0};
+  struct fp_page page;
+  fp_page_init(&page, c);
   bool more = false;
-  int rc = c ? fp_store_user_list(c, after, limit, add_user, &ls, &more) : FP_EIO;
-  if (rc) {
-    json_decref(ls.items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[24];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ls.last_id);
-  fp_reply_json(r, 200, fp_json_page(ls.items, more ? cursor : NULL));
+  int rc = c ? fp_store_user_list(c, after, limit, add_user, &page, &more) : FP_EIO;
+  fp_reply_page(r, &page, rc, more, false);
 }
 
 struct patch_ctx {
