@@ -40,9 +40,9 @@ struct fp_store {
   struct fp_write_job *queue_head, *queue_tail;
   pthread_t writer_thread;
   bool writer_running, stopping;
-  /* Checkpoints run on their own thread and connection (PASSIVE, after each batch and at least
-     five times a second), never in the writer's commit, so that a batch never waits for the WAL
-     to be copied back. */
+  /* Checkpoints run on their own thread and connection (PASSIVE, when the WAL reaches 1000 pages
+     and at least once a second), never in the writer's commit, so that a batch never waits for
+     the WAL to be copied back. */
   struct fp_conn checkpointer;
   pthread_t checkpoint_thread;
   pthread_cond_t checkpoint_wake;
