@@ -157,6 +157,12 @@ static void run_batch(struct fp_store *s, struct fp_write_job **jobs, int n) {
       continue;
     }
     jobs[i]->rc = jobs[i]->fn(w, jobs[i]->ctx);
+    if (sqlite3_get_autocommit(w->db)) {
+      /* A hard error (disk full, I/O) rolled the whole batch back: nothing of it is durable. */
+      for (int k = 0; k < n; k++)
+        if (k > i || jobs[k]->rc == 0) jobs[k]->rc = FP_EIO;
+      return;
+    }
     if (jobs[i]->rc != 0) fp_db_exec(w, "ROLLBACK TO job");
     else any = true;
     fp_db_exec(w, "RELEASE job");
