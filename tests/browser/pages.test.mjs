@@ -68,6 +68,11 @@ const PAGES = [
   ['practice@demo.flexpool.test', 'practice-post-shift-errors', '/practice/shifts/new', submitEmpty('#post-shift-form')],
   ['practice@demo.flexpool.test', 'practice-shift-booked', () => `/practice/shifts/${ids.instant}`],
   ['practice@demo.flexpool.test', 'practice-shift-applicants', () => `/practice/shifts/${ids.approval}`],
+  ['practice@demo.flexpool.test', 'practice-edit-shift', () => `/practice/shifts/${ids.approval}/edit`],
+  ['practice@demo.flexpool.test', 'practice-edit-shift-errors', () => `/practice/shifts/${ids.approval}/edit`, async (page) => {
+    await page.fill('#rate', '');
+    await submitEmpty('#edit-shift-form')(page);
+  }],
   ['practice@demo.flexpool.test', 'practice-profile', '/practice/profile'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
   ['icb@demo.flexpool.test', 'commissioner-overview', '/overview'],

@@ -140,6 +140,42 @@ function timesOf(v) {
   return { start, end };
 }
 
+// The checks shared by posting and editing a shift: date, times, break and rate.
+function shiftTimingRules() {
+  return {
+    date: (v) => {
+      const d = dateFrom(v);
+      if (!d) return 'Enter the date of the shift';
+      if (d === 'bad') return 'The date must be a real date, like 27 3 2027';
+      const t = timesOf(v);
+      if (t && t.start <= new Date()) return 'The shift must start in the future';
+      return null;
+    },
+    start_time: (v) => (!timeOk(v.start_time) ? 'Enter a start time, like 08:30' : null),
+    end_time: (v) => {
+      if (!timeOk(v.end_time)) return 'Enter an end time, like 12:30';
+      const t = timesOf(v);
+      if (t && t.end <= t.start) return 'The end time must be after the start time';
+      if (t && t.end - t.start > 16 * 3600e3) return 'A shift lasts at most 16 hours';
+      return null;
+    },
+    break_minutes: (v) => {
+      if (!/^\d{1,3}$/.test(v.break_minutes || '0')) return 'Enter the break in whole minutes, like 30';
+      const t = timesOf(v);
+      if (+v.break_minutes > 240) return 'The break must be 240 minutes or less';
+      if (t && +v.break_minutes * 60e3 >= t.end - t.start) return 'The break must be shorter than the shift';
+      return null;
+    },
+    rate: (v) => {
+      if (!v.rate) return 'Enter the rate';
+      const pence = parsePounds(v.rate);
+      if (pence === null) return 'Enter the rate in pounds and pence, like 323.21';
+      if (pence <= 0) return 'The rate must be more than £0';
+      return null;
+    },
+  };
+}
+
 route('/practice/shifts/new', async ({ query }) => {
   const practices = await practicesOf();
   const practice = practices.find((x) => String(x.id) === query.get('practice')) || practices[0];
@@ -187,36 +223,7 @@ route('/practice/shifts/new', async ({ query }) => {
     button('Post shift', { id: 'post-shift' }));
   const rules = {
     role: (v) => (!v.role ? 'Choose a role' : null),
-    date: (v) => {
-      const d = dateFrom(v);
-      if (!d) return 'Enter the date of the shift';
-      if (d === 'bad') return 'The date must be a real date, like 27 3 2027';
-      const t = timesOf(v);
-      if (t && t.start <= new Date()) return 'The shift must start in the future';
-      return null;
-    },
-    start_time: (v) => (!timeOk(v.start_time) ? 'Enter a start time, like 08:30' : null),
-    end_time: (v) => {
-      if (!timeOk(v.end_time)) return 'Enter an end time, like 12:30';
-      const t = timesOf(v);
-      if (t && t.end <= t.start) return 'The end time must be after the start time';
-      if (t && t.end - t.start > 16 * 3600e3) return 'A shift lasts at most 16 hours';
-      return null;
-    },
-    break_minutes: (v) => {
-      if (!/^\d{1,3}$/.test(v.break_minutes || '0')) return 'Enter the break in whole minutes, like 30';
-      const t = timesOf(v);
-      if (+v.break_minutes > 240) return 'The break must be 240 minutes or less';
-      if (t && +v.break_minutes * 60e3 >= t.end - t.start) return 'The break must be shorter than the shift';
-      return null;
-    },
-    rate: (v) => {
-      if (!v.rate) return 'Enter the rate';
-      const pence = parsePounds(v.rate);
-      if (pence === null) return 'Enter the rate in pounds and pence, like 323.21';
-      if (pence <= 0) return 'The rate must be more than £0';
-      return null;
-    },
+    ...shiftTimingRules(),
     repeat_count: (v) => (v.repeat && (!/^\d{1,2}$/.test(v.repeat_count) || +v.repeat_count < 2 || +v.repeat_count > 52) ? 'Enter a number of weeks from 2 to 52' : null),
   };
   const validate = liveValidation(form, summary, rules, { focusIdOf: (id) => (id === 'date' ? 'date-day' : id) });
@@ -360,6 +367,9 @@ route('/practice/shifts/:id', async ({ params }) => {
     sections.push(form);
   }
   if (s.status === 'open' && new Date(s.starts_at) > new Date()) {
+    sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Change this shift'),
+      p('You can change the times, rate and details while nobody has booked it.'),
+      buttonLink(`/practice/shifts/${s.id}/edit`, 'Edit shift', 'secondary'));
     const form = h('form', { novalidate: true, id: 'withdraw-form' },
       h('h2', { class: 'nhsuk-heading-m' }, 'No longer needed?'),
       p('Withdrawing removes the shift from the pool. You can only withdraw a shift nobody has booked.'),
@@ -389,6 +399,74 @@ route('/practice/shifts/:id', async ({ params }) => {
     pageHeading(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, s.practice.name),
     h('p', { class: 'nhsuk-body', id: 'shift-status' }, tag(label, state === 'attention' ? 'attention' : s.status)),
     shiftSummary(s, { withPractice: false }), sections);
+}, MANAGER);
+
+// Edit an open shift ----------------------------------------------------------------------------
+
+route('/practice/shifts/:id/edit', async ({ params }) => {
+  const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
+  const title = `Edit ${roleName(s.role)}, ${shortDate(s.starts_at)}`;
+  const back = backLink(`/practice/shifts/${s.id}`, 'Back to the shift');
+  if (s.status !== 'open') {
+    return page(title, back, pageHeading(title, s.practice.name),
+      p(`This shift is ${shiftStatusText(s.status).toLowerCase()}: you can only change a shift while it is open and nobody has booked it.`));
+  }
+  const start = ukParts(s.starts_at), end = ukParts(s.ends_at);
+  const hhmm = (x) => `${String(x.hh).padStart(2, '0')}:${String(x.mm).padStart(2, '0')}`;
+  const summary = h('div');
+  const estimate = h('p', { class: 'nhsuk-body fp-estimate', id: 'estimate', 'aria-live': 'polite' });
+  const form = h('form', { novalidate: true, id: 'edit-shift-form' },
+    dateInput({ id: 'date', legend: 'Date', hint: 'For example, 27 3 2027', value: { day: String(start.d), month: String(start.m), year: String(start.y) } }),
+    h('div', { class: 'fp-times' },
+      input({ id: 'start_time', label: 'Start time', hint: 'UK time, 24-hour clock, like 08:30', value: hhmm(start), width: 5, autocomplete: 'off' }),
+      input({ id: 'end_time', label: 'End time', hint: 'UK time, 24-hour clock, like 12:30', value: hhmm(end), width: 5, autocomplete: 'off' })),
+    input({ id: 'break_minutes', label: 'Unpaid break, in minutes', width: 3, inputmode: 'numeric', value: String(s.break_minutes || 0), suffix: 'minutes' }),
+    radios({ id: 'rate_unit', legend: 'How is the rate paid?', inline: true, value: s.rate_unit, items: [{ value: 'session', text: 'A session' }, { value: 'hour', text: 'An hour' }] }),
+    input({ id: 'rate', label: 'Rate, in pounds', width: 5, prefix: '£', inputmode: 'decimal', value: (s.rate_pence / 100).toFixed(2) }),
+    estimate,
+    radios({ id: 'booking_mode', legend: 'How is it booked?', value: s.booking_mode, items: [
+      { value: 'instant', text: 'Instantly', hint: 'The first eligible clinician who books it gets it.' },
+      { value: 'approval', text: 'The practice chooses', hint: 'Clinicians apply, and you accept one of them.' }] }),
+    radios({ id: 'location_type', legend: 'Where?', inline: true, value: s.location_type, items: [{ value: 'site', text: 'At the practice' }, { value: 'remote', text: 'Remote' }] }),
+    textarea({ id: 'description', label: 'Details for the clinician (optional)', hint: 'For example, the kind of clinic, or who to ask for. Do not include patient information.', maxlength: '2000', value: s.description || '' }),
+    h('div', { class: 'fp-button-row' },
+      button('Save changes', { id: 'save-shift' }),
+      link(`/practice/shifts/${s.id}`, 'Cancel and go back')));
+  const validate = liveValidation(form, summary, shiftTimingRules(), { focusIdOf: (id) => (id === 'date' ? 'date-day' : id) });
+  const updateEstimate = () => {
+    const v = formValues(form);
+    const t = timesOf(v);
+    const pence = parsePounds(v.rate);
+    if (!t || t.end <= t.start || pence === null) { estimate.textContent = 'Enter the date, times and rate to see the fee.'; return; }
+    const mins = Math.max(0, Math.round((t.end - t.start) / 60000) - (+v.break_minutes || 0));
+    const fee = v.rate_unit === 'session' ? pence : Math.round((pence * mins) / 60);
+    estimate.replaceChildren(h('strong', {}, `Estimated fee: ${pounds(fee)}`), ` for ${hours(mins)} worked.`);
+  };
+  form.addEventListener('input', updateEstimate);
+  form.addEventListener('change', updateEstimate);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    const t = timesOf(v);
+    const body = {
+      starts_at: isoZ(t.start), ends_at: isoZ(t.end), break_minutes: Number(v.break_minutes || 0),
+      rate_pence: parsePounds(v.rate), rate_unit: v.rate_unit, booking_mode: v.booking_mode,
+      location_type: v.location_type, description: v.description || '',
+    };
+    await busy(form, async () => {
+      try {
+        const res = await patch(`/shifts/${s.id}`, body);
+        flash('Shift changed', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}, ${rate(res.rate_pence, res.rate_unit)}.`);
+        navigate(`/practice/shifts/${s.id}`);
+      } catch (err) {
+        if (err.code === 'invalid_state') err.message = 'This shift is no longer open, so it cannot be changed. Someone may have booked it, or it was withdrawn.';
+        showApiError(form, summary, err, { starts_at: 'date', ends_at: 'end_time', rate_pence: 'rate', break_minutes: 'break_minutes' });
+      }
+    });
+  });
+  page(title, summary, back, pageHeading(`Edit shift: ${roleName(s.role)}`, s.practice.name), form);
+  updateEstimate();
 }, MANAGER);
 
 // The practice profile ---------------------------------------------------------------------
