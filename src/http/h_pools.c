@@ -18,7 +18,7 @@
  *   POST /api/v1/pools/{id}/join-requests: a clinician asks to join; GET lists them for the pool's
  *     administrators; POST /api/v1/join-requests/{id}/accept|decline answers one, and the
  *     clinician who asked may withdraw it (POST /api/v1/join-requests/{id}/withdraw) while it is
- *     pending.
+ *     pending. GET /api/v1/me/join-requests: the clinician's own requests, newest first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -640,6 +640,23 @@ void fp_h_join_request_list(struct fp_req *r) {
   struct page_state ps = {json_array(), 0};
   bool more = false;
   int rc = fp_store_join_request_list(c, p.id, status, after, limit, add_join, &ps, &more);
+  reply_page(r, &ps, rc, more);
+}
+
+/* GET /api/v1/me/join-requests: the signed-in clinician's own requests, newest first; anyone else
+ * has none. The cursor is the last id of the page before. */
+void fp_h_me_join_requests(struct fp_req *r) {
+  int limit = 50;
+  int64_t before = 0;
+  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &before)) return;
+  struct page_state ps = {json_array(), 0};
+  bool more = false;
+  int rc = 0;
+  if (r->auth.clinician_id) {
+    struct fp_conn *c = fp_store_reader(&r->app->store);
+    rc = c ? fp_store_join_request_list_for_clinician(c, r->auth.clinician_id, before, limit, add_join, &ps, &more)
+           : FP_EIO;
+  }
   reply_page(r, &ps, rc, more);
 }
 

@@ -16,6 +16,7 @@ const struct fp_route fp_routes[] = {
     {"DELETE", "/api/v1/sessions/current", fp_h_session_delete, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me", fp_h_me, FP_SIGNED_IN, 0},
     {"PUT", "/api/v1/me/password", fp_h_me_password, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/join-requests", fp_h_me_join_requests, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/organisations", fp_h_org_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/organisations", fp_h_org_list, FP_SIGNED_IN, 0},

@@ -48,6 +48,7 @@ FP_HANDLER(fp_h_session_create);
 FP_HANDLER(fp_h_session_delete);
 FP_HANDLER(fp_h_me);
 FP_HANDLER(fp_h_me_password);
+FP_HANDLER(fp_h_me_join_requests);
 /* h_organisations.c */
 FP_HANDLER(fp_h_org_create);
 FP_HANDLER(fp_h_org_list);

@@ -487,6 +487,19 @@ int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *s
   return step_page(st, limit, join_row, &x, more);
 }
 
+int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+                                             void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
+                                             bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1 AND (?2 = 0 OR j.id < ?2)"
+                                   " ORDER BY j.id DESC LIMIT ?3");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, before_id);
+  sqlite3_bind_int(st, 3, limit + 1);
+  struct join_cb x = {cb, ctx};
+  return step_page(st, limit, join_row, &x, more);
+}
+
 /* ---- custom roles ---- */
 
 int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, const char *name, int64_t pool_id, void *ctx),

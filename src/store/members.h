@@ -150,6 +150,11 @@ int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int
 int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *status, int64_t after_id, int limit,
                                void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more);
 
+/* One clinician's requests, newest first (before_id 0 = from the newest; else ids below it). */
+int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+                                             void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
+                                             bool *more);
+
 /* ---- custom roles ---- */
 
 /* Calls cb for each custom role a pool added (code, name, pool id or 0), in code order. */

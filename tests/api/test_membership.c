@@ -1137,6 +1137,50 @@ static void test_join_request_withdraw(void **state) {
                "invalid_state", NULL);
 }
 
+/* GET /api/v1/me/join-requests: a clinician's own requests, newest first, with the pool's name and
+ * the reason of a decline; nobody else's, and nothing for a user who is not a clinician. */
+static void test_my_join_requests(void **state) {
+  (void)state;
+  const char *cl = fpt_world_clinician(&w, "follows.up@m.test", "gp", "7100011", false, NULL);
+  const char *other = fpt_world_clinician(&w, "someone.else@m.test", "gp", "7100012", false, NULL);
+  const char *mine = "/api/v1/me/join-requests";
+  assert_int_equal(json_array_size(all_items(cl, mine)), 0);
+
+  const char *requests = fpt_str("/api/v1/pools/%lld/join-requests", w.pool);
+  long long first = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, NULL), "id");
+  fpt_call(&srv, cl, "POST", fpt_str("/api/v1/join-requests/%lld/withdraw", first), 200, NULL);
+  long long second = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, "{s:s}", "message", "Please"), "id");
+  fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/decline", second), 200, "{s:s}", "reason",
+           "No GP sessions until spring");
+  long long third = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, NULL), "id");
+  long long theirs = fpt_int(fpt_call(&srv, other, "POST", requests, 201, NULL), "id");
+
+  json_t *pool = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/pools/%lld", w.pool), 200, NULL);
+  json_t *items = all_items(cl, mine); /* pages of 2: the cursor is followed */
+  assert_int_equal(json_array_size(items), 3);
+  json_t *a = json_array_get(items, 0), *b = json_array_get(items, 1), *c = json_array_get(items, 2);
+  assert_int_equal(fpt_int(a, "id"), third);
+  assert_string_equal(fpt_s(a, "status"), "pending");
+  assert_string_equal(fpt_s(a, "pool_name"), fpt_s(pool, "name"));
+  assert_int_equal(fpt_int(a, "pool_id"), w.pool);
+  assert_int_equal(fpt_int(b, "id"), second);
+  assert_string_equal(fpt_s(b, "status"), "declined");
+  assert_string_equal(fpt_s(b, "reason"), "No GP sessions until spring");
+  assert_int_equal(fpt_int(c, "id"), first);
+  assert_string_equal(fpt_s(c, "status"), "withdrawn");
+  assert_false(has_id(items, theirs));
+
+  /* The other clinician sees only theirs; staff see none. */
+  json_t *others = all_items(other, mine);
+  assert_int_equal(json_array_size(others), 1);
+  assert_true(has_id(others, theirs));
+  assert_int_equal(json_array_size(all_items(w.pool_admin, mine)), 0);
+  assert_int_equal(json_array_size(all_items(w.admin, mine)), 0);
+  assert_int_equal(json_array_size(all_items(w.pm1, mine)), 0);
+  expect_error(fpt_request(&srv, NULL, "GET", mine, NULL), 401, "unauthenticated", NULL);
+  expect_error(fpt_request(&srv, cl, "GET", fpt_str("%s?limit=0", mine), NULL), 400, "invalid_parameter", "limit");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_organisation_create_and_validation),
@@ -1153,6 +1197,7 @@ int main(void) {
       cmocka_unit_test(test_pool_patch),
       cmocka_unit_test(test_custom_roles),
       cmocka_unit_test(test_join_request_withdraw),
+      cmocka_unit_test(test_my_join_requests),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,10 +1,10 @@
 // Managing what is already there, in a real browser: a practice manager edits an open shift (and
-// is told when it is no longer open).
+// is told when it is no longer open); a clinician follows their own requests to join pools.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, open, postShift, screenshot, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, launch, newPage, open, postShift, screenshot, signedInPage, startServer, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
@@ -74,5 +74,58 @@ describe('a practice manager edits an open shift', () => {
     assert.match(await pm.textContent('.fp-shift-summary'), /£323\.21 a session/, 'the booked shift kept its rate');
     assertNoProblems(pm);
     await pm.context().close();
+  });
+});
+
+describe('a clinician follows their requests to join a pool', () => {
+  test('a sent request can be withdrawn, and a declined one shows the reason', async () => {
+    const page = await newPage(browser, server);
+    await open(page, '/register');
+    await page.fill('#name', 'Dr Sam Achebe');
+    await page.fill('#email', 'sam.achebe@example.test');
+    await page.fill('#password', 'a-long-enough-password');
+    await page.selectOption('#profession', 'gp');
+    await page.fill('#registration_number', '7654322');
+    await page.fill('#home_postcode', 'LS1 4AP');
+    await page.fill('#travel_radius_km', '15');
+    await page.click('#register-form button[type="submit"]');
+    await page.waitForURL(/\/pools$/);
+    const row = () => page.locator('#pools-table tbody tr').first();
+    await row().locator('button', { hasText: 'Ask to join' }).click();
+    await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request sent' }).waitFor();
+    assert.match(await row().textContent(), /Request sent/);
+    assert.match(await page.textContent('#join-requests'), /Request sent/);
+    await checkAccessibility(page, 'clinician-pools-request-sent');
+    await screenshot(page, 'clinician-pools-request-sent-desktop');
+
+    await row().locator('button', { hasText: 'Withdraw request' }).click();
+    await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request withdrawn' }).waitFor();
+    assert.doesNotMatch(await row().textContent(), /Request sent/);
+    assert.match(await page.textContent('#join-requests'), /Withdrawn/);
+
+    // Asked again, and declined by the pool administrator with a reason.
+    await row().locator('button', { hasText: 'Ask to join' }).click();
+    await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request sent' }).waitFor();
+    const requestId = Number((await row().locator('button', { hasText: 'Withdraw request' }).getAttribute('id')).split('-').pop());
+    const { page: admin } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    const status = await admin.evaluate(async (id) => {
+      const res = await fetch(`/api/v1/join-requests/${id}/decline`, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('flexpool.csrf') },
+        body: JSON.stringify({ reason: 'The pool has no GP sessions until April' }),
+      });
+      return res.status;
+    }, requestId);
+    assert.equal(status, 200);
+    await admin.context().close();
+
+    await open(page, '/pools');
+    const text = await row().textContent();
+    assert.match(text, /Declined/);
+    assert.match(text, /The pool has no GP sessions until April/);
+    assert.match(text, /Ask again/);
+    await checkAccessibility(page, 'clinician-pools-declined');
+    assertNoProblems(page);
+    await page.context().close();
   });
 });

@@ -383,39 +383,70 @@ route('/applications', async () => {
 
 // My pools: ask to join one ------------------------------------------------------------------
 
+const JOIN_STATUS = { pending: 'Request sent', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' };
+
 route('/pools', async () => {
-  const [poolsRes, me] = await Promise.all([get('/pools'), get(`/clinicians/${state.me.clinician_id}`)]);
+  const [poolsRes, me, requests] = await Promise.all([
+    get('/pools'), get(`/clinicians/${state.me.clinician_id}`), getAll('/me/join-requests', {}, 200).catch(() => []),
+  ]);
   const pools = poolsRes.items || [];
   const mine = new Set((me.pools || []).map((x) => x.id));
+  // The newest request to each pool (the list comes newest first).
+  const latest = new Map();
+  for (const jr of requests) if (!latest.has(jr.pool_id)) latest.set(jr.pool_id, jr);
   const summary = h('div');
+  const problem = (err) => summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' },
+    h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
+  const askButton = (pool, again) => h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
+    onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      try {
+        await post(`/pools/${pool.id}/join-requests`, {});
+        flash('Request sent', `The administrator of ${pool.name} will check your details and answer your request to join.`);
+        navigate('/pools', { replace: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'already_requested') {
+          btn.replaceWith(tag('Request sent', 'pending'));
+          return;
+        }
+        btn.disabled = false;
+        problem(err);
+      }
+    } }, again ? 'Ask again' : 'Ask to join', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${pool.name}`));
+  const withdrawButton = (pool, jr) => h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id: `withdraw-request-${jr.id}`,
+    onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      try {
+        await post(`/join-requests/${jr.id}/withdraw`);
+        flash('Request withdrawn', `You are no longer asking to join ${pool.name}.`);
+        navigate('/pools', { replace: true });
+      } catch (err) {
+        btn.disabled = false;
+        problem(err);
+      }
+    } }, 'Withdraw request', h('span', { class: 'nhsuk-u-visually-hidden' }, ` to join ${pool.name}`));
   const rows = pools.map((pool) => {
     let action;
+    const jr = latest.get(pool.id);
     if (mine.has(pool.id)) action = tag('Member', 'confirmed');
-    else {
-      action = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
-        onclick: async (e) => {
-          const btn = e.currentTarget;
-          btn.disabled = true;
-          try {
-            await post(`/pools/${pool.id}/join-requests`, {});
-            flash('Request sent', `The administrator of ${pool.name} will check your details and answer your request to join.`);
-            navigate('/pools', { replace: true });
-          } catch (err) {
-            if (err instanceof ApiError && err.code === 'already_requested') {
-              btn.replaceWith(tag('Request sent', 'pending'));
-              return;
-            }
-            btn.disabled = false;
-            summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' }, h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
-          }
-        } }, 'Ask to join', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${pool.name}`));
-    }
+    else if (jr && jr.status === 'pending') action = h('div', { class: 'fp-join-state' }, tag('Request sent', 'pending'), ' ', withdrawButton(pool, jr));
+    else if (jr && jr.status === 'declined') {
+      action = h('div', { class: 'fp-join-state' }, tag('Declined', 'declined'),
+        jr.reason ? h('p', { class: 'nhsuk-body-s fp-note' }, `Reason: ${jr.reason}`) : null, askButton(pool, true));
+    } else action = askButton(pool, false);
     return [pool.name, pool.host_name || '', `${pounds(pool.hourly_rate_pence)} an hour, ${pounds(pool.session_rate_pence)} a session`, { text: action }];
   });
   page('My pools', summary, pageHeading('My pools'),
     p('You can book the shifts of practices in the pools you belong to. The pool administrator checks your registration before admitting you.'),
     mine.size ? null : insetText(p('You are not in a pool yet, so there are no shifts for you to book. Ask to join your local pool below.')),
     pools.length ? table({ caption: 'Pools', head: ['Pool', 'Hosted by', 'Indicative rates', 'Membership'], rows, id: 'pools-table' })
-      : p('There are no pools to join yet.'));
+      : p('There are no pools to join yet.'),
+    requests.length ? table({
+      caption: 'Your requests to join', captionSize: 's', id: 'join-requests',
+      head: ['Pool', 'Sent', 'Status', 'Reason'],
+      rows: requests.map((jr) => [jr.pool_name, shortDate(jr.created_at), { text: tag(JOIN_STATUS[jr.status] || jr.status, jr.status === 'accepted' ? 'accepted' : jr.status) }, jr.reason || '']),
+    }) : null);
 }, CLINICIAN);
 
