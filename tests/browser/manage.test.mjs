@@ -1,5 +1,6 @@
 // Managing what is already there, in a real browser: a practice manager edits an open shift (and
-// is told when it is no longer open); a clinician follows their own requests to join pools.
+// is told when it is no longer open); a clinician follows their own requests to join pools; the
+// system administrator adds a practice and its manager, who can then sign in.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,5 +128,91 @@ describe('a clinician follows their requests to join a pool', () => {
     await checkAccessibility(page, 'clinician-pools-declined');
     assertNoProblems(page);
     await page.context().close();
+  });
+});
+
+describe('the system administrator adds a practice and its manager', () => {
+  test('the new practice manager can sign in with the one-time password', async () => {
+    const { page: admin } = await signedInPage(browser, server, 'admin@demo.flexpool.test');
+    await admin.click('.nhsuk-header__navigation a[href="/admin/organisations"]');
+    await admin.waitForURL(/\/admin\/organisations$/);
+    await admin.waitForSelector('#org-form');
+    assert.match(await admin.textContent('#orgs-pcn'), /PCN/);
+    await checkAccessibility(admin, 'admin-organisations');
+    await screenshot(admin, 'admin-organisations-desktop');
+
+    // Checked as you type, then the server's own refusal shown against its field.
+    await admin.check('input[name="level"][value="practice"]');
+    await admin.fill('#ods_code', 'X123');
+    await admin.press('#ods_code', 'Tab');
+    assert.match(await admin.textContent('#ods_code-error'), /a letter and 5 digits/);
+    await admin.click('#add-org');
+    await admin.waitForSelector('.nhsuk-error-summary');
+    assert.match(await admin.textContent('.nhsuk-error-summary'), /Enter the name/);
+    assert.match(await admin.textContent('.nhsuk-error-summary'), /Choose the parent organisation/);
+    await checkAccessibility(admin, 'admin-organisations-errors');
+    const existing = (await admin.locator('#orgs-practice tbody tr').first().locator('td').nth(1).textContent()).replace(/^ODS code\s*/, '').trim();
+    await admin.fill('#ods_code', existing);
+    await admin.fill('#name', 'Kirkgate Health Centre');
+    const pcn = await admin.locator('#parent_id option').nth(1).getAttribute('value');
+    await admin.selectOption('#parent_id', pcn);
+    await admin.fill('#postcode', 'LS1 4AP');
+    await admin.click('#add-org');
+    await admin.waitForFunction(() => !document.querySelector('#ods_code-error').hidden && /ods|code|taken|exists/i.test(document.querySelector('#ods_code-error').textContent));
+    assert.equal(await admin.getAttribute('.nhsuk-error-summary a', 'href'), '#ods_code', 'the summary links to the ODS code');
+
+    await admin.fill('#ods_code', 'Y99871');
+    await admin.click('#add-org');
+    await admin.locator('.nhsuk-notification-banner--success', { hasText: 'Organisation added' }).waitFor();
+    assert.match(await admin.textContent('#orgs-practice'), /Kirkgate Health Centre/);
+
+    await open(admin, '/admin/users');
+    await admin.waitForSelector('#user-form');
+    assert.match(await admin.textContent('#staff-users'), /admin@demo\.flexpool\.test/);
+    await checkAccessibility(admin, 'admin-users');
+    await screenshot(admin, 'admin-users-desktop');
+    await admin.fill('#name', 'Priya Natarajan');
+    await admin.fill('#email', 'priya.natarajan@example.test');
+    await admin.check('input[name="role"][value="practice_manager"]');
+    const option = admin.locator('#organisation_id option', { hasText: 'Kirkgate Health Centre' });
+    await admin.selectOption('#organisation_id', await option.getAttribute('value'));
+    await admin.click('#add-user-button');
+    await admin.waitForSelector('#one-time-password');
+    const password = (await admin.textContent('#one-time-password')).trim();
+    assert.ok(password.length >= 10, 'a one-time password is shown');
+    await checkAccessibility(admin, 'admin-user-added');
+
+    // The new manager signs in and manages the new practice.
+    const pm = await newPage(browser, server);
+    await open(pm, '/sign-in');
+    await pm.fill('#email', 'priya.natarajan@example.test');
+    await pm.fill('#password', password);
+    await pm.click('#sign-in-form button[type="submit"]');
+    await pm.waitForURL(/\/practice$/);
+    await pm.waitForSelector('#fp-user-name');
+    assert.equal((await pm.textContent('#fp-user-name')).trim(), 'Priya Natarajan');
+    await pm.waitForSelector('main h1');
+    assert.match(await pm.textContent('main h1'), /Kirkgate Health Centre/);
+
+    // Deactivated, the account can no longer sign in; reactivated, it can.
+    await open(admin, '/admin/users');
+    const row = admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' });
+    await row.locator('button', { hasText: 'Deactivate' }).click();
+    await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User deactivated' }).waitFor();
+    assert.match(await admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' }).textContent(), /Deactivated/);
+    const again = await newPage(browser, server);
+    await open(again, '/sign-in');
+    await again.fill('#email', 'priya.natarajan@example.test');
+    await again.fill('#password', password);
+    await again.click('#sign-in-form button[type="submit"]');
+    await again.waitForSelector('.nhsuk-error-summary');
+    assert.match(again.url(), /\/sign-in/);
+    await admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' }).locator('button', { hasText: 'Reactivate' }).click();
+    await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User reactivated' }).waitFor();
+    assertNoProblems(admin);
+    assertNoProblems(pm);
+    await admin.context().close();
+    await pm.context().close();
+    await again.context().close();
   });
 });

@@ -77,6 +77,10 @@ const PAGES = [
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
   ['icb@demo.flexpool.test', 'commissioner-overview', '/overview'],
   ['admin@demo.flexpool.test', 'sysadmin-overview', '/overview'],
+  ['admin@demo.flexpool.test', 'admin-organisations', '/admin/organisations'],
+  ['admin@demo.flexpool.test', 'admin-organisations-errors', '/admin/organisations', submitEmpty('#org-form')],
+  ['admin@demo.flexpool.test', 'admin-users', '/admin/users'],
+  ['admin@demo.flexpool.test', 'admin-users-errors', '/admin/users', submitEmpty('#user-form')],
 ];
 
 for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {

@@ -5,10 +5,11 @@ import { explain } from './api.js';
 import { setFieldError, showErrorSummary } from './ui.js';
 
 // rules: {fieldId: (values) => message | null}. values: the form's named values.
-// Wires `input`/`change` checks after a field was first left (or once submitted), and returns
+// Wires `input`/`change` checks after a field was first edited and left (or once submitted), and returns
 // validate() for submit: it shows the summary and returns true when all is well.
 export function liveValidation(form, summarySlot, rules, { order, focusIdOf = (id) => id } = {}) {
   const touched = new Set();
+  const edited = new Set();
   let submitted = false;
   const values = () => formValues(form);
   const check = (id) => {
@@ -23,7 +24,10 @@ export function liveValidation(form, summarySlot, rules, { order, focusIdOf = (i
   const onEvent = (e) => {
     const id = fieldOf(e.target);
     if (!id || !rules[id]) return;
-    if (e.type === 'focusout') touched.add(id);
+    // Leaving a field one has not typed in says nothing yet: no message appears (and the page does
+    // not move under the pointer on the way to the submit button).
+    if (e.type !== 'focusout') edited.add(id);
+    else if (edited.has(id)) touched.add(id);
     if (touched.has(id) || submitted) check(id);
     // Fields that depend on others (end time after start time) are re-checked too.
     for (const other of touched) if (other !== id && rules[other]) check(other);

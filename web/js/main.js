@@ -5,6 +5,7 @@ import './pages/practice.js';
 import './pages/pool.js';
 import './pages/overview.js';
 import './pages/passport.js';
+import './pages/admin.js';
 import { start } from './app.js';
 
 start();
