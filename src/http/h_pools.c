@@ -123,22 +123,6 @@ static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_p
   return 0;
 }
 
-struct page_state {
-  json_t *items;
-  int64_t last_id;
-};
-
-static void reply_page(struct fp_req *r, struct page_state *ps, int rc, bool more) {
-  if (rc) {
-    json_decref(ps->items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  char cursor[24];
-  if (more) snprintf(cursor, sizeof cursor, "%lld", (long long)ps->last_id);
-  fp_reply_json(r, 200, fp_json_page(ps->items, more ? cursor : NULL));
-}
-
 /* ---- pools ---- */
 
 struct create_ctx {
@@ -205,9 +189,7 @@ void fp_h_pool_create(struct fp_req *r) {
 }
 
 static void add_pool(const struct fp_pool *p, void *ctx) {
-  struct page_state *ps = ctx;
-  json_array_append_new(ps->items, pool_json(p));
-  ps->last_id = p->id;
+  fp_page_add(ctx, pool_json(p), 0, p->id);
 }
 
 void fp_h_pool_list(struct fp_req *r) {
@@ -215,10 +197,11 @@ void fp_h_pool_list(struct fp_req *r) {
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct page_state ps = {json_array(), 0};
+  struct fp_page ps;
+  fp_page_init(&ps, NULL);
   bool more = false;
   int rc = c ? fp_store_pool_list(c, 0, after, limit, add_pool, &ps, &more) : FP_EIO;
-  reply_page(r, &ps, rc, more);
+  fp_reply_page(r, &ps, rc, more, false);
 }
 
 void fp_h_pool_get(struct fp_req *r) {
@@ -388,9 +371,7 @@ void fp_h_pool_role_list(struct fp_req *r) {
 /* ---- members ---- */
 
 static void add_member(const struct fp_pool_member *m, void *ctx) {
-  struct page_state *ps = ctx;
-  json_array_append_new(ps->items, member_json(m));
-  ps->last_id = m->id;
+  fp_page_add(ctx, member_json(m), 0, m->id);
 }
 
 void fp_h_pool_members(struct fp_req *r) {
@@ -409,10 +390,11 @@ void fp_h_pool_members(struct fp_req *r) {
   int limit = 50;
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
-  struct page_state ps = {json_array(), 0};
+  struct fp_page ps;
+  fp_page_init(&ps, NULL);
   bool more = false;
   int rc = fp_store_pool_member_list(c, p.id, kind, after, limit, add_member, &ps, &more);
-  reply_page(r, &ps, rc, more);
+  fp_reply_page(r, &ps, rc, more, false);
 }
 
 struct add_ctx {
@@ -616,9 +598,7 @@ void fp_h_join_request_create(struct fp_req *r) {
 }
 
 static void add_join(const struct fp_join_request *jr, void *ctx) {
-  struct page_state *ps = ctx;
-  json_array_append_new(ps->items, join_json(jr));
-  ps->last_id = jr->id;
+  fp_page_add(ctx, join_json(jr), 0, jr->id);
 }
 
 void fp_h_join_request_list(struct fp_req *r) {
@@ -637,10 +617,11 @@ void fp_h_join_request_list(struct fp_req *r) {
   int limit = 50;
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
-  struct page_state ps = {json_array(), 0};
+  struct fp_page ps;
+  fp_page_init(&ps, NULL);
   bool more = false;
   int rc = fp_store_join_request_list(c, p.id, status, after, limit, add_join, &ps, &more);
-  reply_page(r, &ps, rc, more);
+  fp_reply_page(r, &ps, rc, more, false);
 }
 
 /* GET /api/v1/me/join-requests: the signed-in clinician's own requests, newest first; anyone else
@@ -649,7 +630,8 @@ void fp_h_me_join_requests(struct fp_req *r) {
   int limit = 50;
   int64_t before = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &before)) return;
-  struct page_state ps = {json_array(), 0};
+  struct fp_page ps;
+  fp_page_init(&ps, NULL);
   bool more = false;
   int rc = 0;
   if (r->auth.clinician_id) {
@@ -657,7 +639,7 @@ void fp_h_me_join_requests(struct fp_req *r) {
     rc = c ? fp_store_join_request_list_for_clinician(c, r->auth.clinician_id, before, limit, add_join, &ps, &more)
            : FP_EIO;
   }
-  reply_page(r, &ps, rc, more);
+  fp_reply_page(r, &ps, rc, more, false);
 }
 
 /*
