@@ -114,4 +114,31 @@ describe('the passport', () => {
     assert.equal(status, 404);
     assertNoProblems(pm);
   });
+  test('a clinician sees which of their bookings their passport no longer covers', async () => {
+    // Find, over the API, a demo clinician with an upcoming booking flagged passport_lapsed.
+    let email = null;
+    for (let n = 101; n <= 150 && !email; n++) {
+      const e = `clinician${n}@demo.flexpool.test`;
+      const s = await fetch(`${server.base}/api/v1/sessions`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: e, password: 'flexpool-demo' }),
+      });
+      if (s.status !== 201) continue;
+      const { token } = await s.json();
+      const b = await fetch(`${server.base}/api/v1/bookings?status=confirmed&from=${new Date().toISOString().slice(0, 19)}Z&limit=200`,
+        { headers: { Authorization: `Bearer ${token}` } });
+      const { items } = await b.json();
+      if (items.some((x) => (x.flags || []).includes('passport_lapsed'))) email = e;
+    }
+    assert.ok(email, 'the demo has a clinician with a flagged upcoming booking');
+    const { page: cl } = await signedInPage(browser, server, email, { viewport: PHONE });
+    await open(cl, '/bookings');
+    const flagged = cl.locator('#booking-list li.fp-result', { hasText: 'Passport lapsed' }).first();
+    await flagged.waitFor();
+    assert.match(await flagged.textContent(), /will not be valid on the day/);
+    assert.equal(await flagged.locator('a', { hasText: 'renew it' }).getAttribute('href'), '/passport');
+    await checkAccessibility(cl, 'my bookings with a lapsed passport (phone)');
+    await screenshot(cl, 'clinician-bookings-lapsed-phone');
+    assertNoProblems(cl);
+    await cl.context().close();
+  });
 });

@@ -310,7 +310,11 @@ route('/bookings', async ({ query }) => {
         h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
         h('ul', { class: 'nhsuk-list fp-facts' },
           h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
-          h('li', {}, tag('Confirmed', 'confirmed'))),
+          h('li', {}, tag('Confirmed', 'confirmed')),
+          (b.flags || []).includes('passport_lapsed')
+            ? h('li', { class: 'fp-lapsed' }, tag('Passport lapsed', 'attention'), ' A check in your passport will not be valid on the day: ',
+              link('/passport', 'renew it'), ' or the practice may not be able to keep you.')
+            : null),
         p(h('a', { class: 'nhsuk-link', href: `/bookings/${b.id}/cancel` }, 'Cancel this booking', h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))))))
     : p('You have no upcoming bookings. ', link('/shifts', 'Find shifts'), '.');
   page('My bookings', pageHeading('My bookings'), views, h('h2', { class: 'nhsuk-heading-m' }, 'Upcoming'), list);
