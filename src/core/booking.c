@@ -116,11 +116,14 @@ const char *fp_booking_outcome_code(enum fp_booking_outcome o) {
   case FP_BOOK_APPROVAL_REQUIRED: return "approval_required";
   case FP_BOOK_NOT_ELIGIBLE: return "not_eligible";
   case FP_BOOK_OVERLAPPING: return "overlapping_booking";
+  case FP_BOOK_NOT_VISIBLE: return "not_found";
   }
   return "unknown";
 }
 
 enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in) {
+  if (in && !in->via_acceptance && in->elig && (in->elig->reasons & (FP_ELIG_ROLE | FP_ELIG_NOT_IN_POOL)))
+    return FP_BOOK_NOT_VISIBLE;
   if (!in || in->status != FP_SHIFT_OPEN)
     return FP_BOOK_SHIFT_TAKEN;
   if (in->now >= in->starts_at)

@@ -52,9 +52,11 @@ enum fp_booking_outcome {
   FP_BOOK_APPROVAL_REQUIRED,   /* instant booking asked for on an approval shift */
   FP_BOOK_NOT_ELIGIBLE,        /* see the eligibility result */
   FP_BOOK_OVERLAPPING,         /* the clinician has an active booking that overlaps */
+  FP_BOOK_NOT_VISIBLE,         /* booking directly a shift the clinician cannot see: a 404 to them */
 };
 
-/* "ok", "shift_taken", "shift_started", "approval_required", "not_eligible", "overlapping_booking". */
+/* "ok", "shift_taken", "shift_started", "approval_required", "not_eligible", "overlapping_booking",
+   "not_found". */
 const char *fp_booking_outcome_code(enum fp_booking_outcome o);
 
 struct fp_booking_input {
@@ -67,7 +69,11 @@ struct fp_booking_input {
   bool clinician_has_overlap;        /* an active booking of the clinician overlaps [start, end) */
 };
 
-/* Decides in this order: taken, started, approval, eligibility, overlap. */
+/*
+ * Decides in this order: visibility, taken, started, approval, eligibility, overlap. A clinician
+ * booking directly (not through a practice's acceptance) sees only shifts of their own profession
+ * at practices sharing a pool with them; any other shift does not exist for them, whatever its state.
+ */
 enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in);
 
 /* Half-open intervals [a0, a1) and [b0, b1) overlap. */

@@ -1,8 +1,9 @@
 /*
  * Bookings: "booking a shift" lives here.
  *   POST /api/v1/shifts/{id}/booking: a clinician books an instant shift. The store transaction
- *     re-reads the shift, the clinician's pool membership, passport and bookings under the write
- *     lock and asks the core's fp_booking_decide; 409 shift_taken / shift_started /
+ *     reads the shift, the clinician's pool membership, passport and bookings under the write
+ *     lock and asks the core's fp_booking_decide; 404 for a shift the clinician cannot see (another
+ *     profession's, or a practice outside their pools); 409 shift_taken / shift_started /
  *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
  *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope.
  *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
@@ -21,6 +22,9 @@
 void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   switch (res->outcome) {
   case FP_BOOK_OK: break;
+  case FP_BOOK_NOT_VISIBLE:
+    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)res->shift_id);
+    break;
   case FP_BOOK_SHIFT_TAKEN:
     fp_reply_error(r, 409, "shift_taken", NULL, "the shift is no longer open");
     break;
@@ -92,19 +96,8 @@ void fp_h_booking_create(struct fp_req *r) {
     struct fp_field spec[] = {FP_FIELD_END};
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  /* A shift the clinician cannot see is a 404 to them. */
-  struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
-  struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct fp_shift s;
-  int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  /* A shift the clinician cannot see is a 404 to them: decided inside the booking's transaction
+     (FP_BOOK_NOT_VISIBLE), so the request reads nothing before it queues. */
   struct fp_booking b;
   if (fp_book_or_respond(r, r->params[0], r->auth.clinician_id, 0, &b)) return;
   fp_reply_json(r, 201, fp_json_booking(&b));

@@ -161,6 +161,7 @@ static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, i
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res) {
   memset(res, 0, sizeof *res);
+  res->shift_id = shift_id;
   struct fp_shift s;
   int rc = load_shift_for_booking(c, shift_id, &s);
   if (rc) return rc;

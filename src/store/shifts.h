@@ -91,6 +91,7 @@ struct fp_booking {
 /* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
 struct fp_book_result {
   enum fp_booking_outcome outcome;
+  int64_t shift_id;
   struct fp_elig_result elig;
   struct fp_booking booking;
   char missing_buf[FP_ELIG_MAX_MISSING][40]; /* owns the strings elig.missing points at */

@@ -83,7 +83,9 @@ static void test_instant_booking_journey(void **state) {
   fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/shifts/%lld", other), 404, NULL);
   fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/shifts/%lld", nurse_shift), 404, NULL);
   fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", other), 404, NULL);
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", nurse_shift), 404, NULL);
   fpt_call(&srv, outsider, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), 404, NULL);
+  fpt_call(&srv, gp_a, "POST", "/api/v1/shifts/999999999/booking", 404, NULL);
   json_t *detail = fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/shifts/%lld", s), 200, NULL);
   assert_int_equal(fpt_int(detail, "estimated_fee_pence"), 4 * 8000);
   assert_string_equal(fpt_s(json_object_get(detail, "practice"), "name"), "Park Lane Surgery");
@@ -152,6 +154,10 @@ static void test_late_practice_cancellation_and_reopen(void **state) {
   assert_string_equal(fpt_s(sh, "status"), "cancelled");
   struct fpt_resp r = fpt_request(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), NULL);
   assert_int_equal(r.status, 409);
+  /* A withdrawn shift the clinician could never see stays a 404, not a 409 that would reveal it. */
+  long long hidden = fpt_world_shift(&w, w.pm2, w.practice2, "gp", 9, 9, 4, "instant");
+  fpt_call(&srv, w.pm2, "DELETE", fpt_str("/api/v1/shifts/%lld", hidden), 200, NULL);
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", hidden), 404, NULL);
   assert_string_equal(fpt_error_code(&r), "shift_taken");
   fpt_call(&srv, w.pm2, "POST", fpt_str("/api/v1/shifts/%lld/reopen", s), 404, NULL);
   sh = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/shifts/%lld/reopen", s), 200, NULL);

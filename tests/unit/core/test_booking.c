@@ -181,6 +181,31 @@ static void test_decide_each_outcome(void **state) {
   assert_int_equal(fp_booking_decide(NULL), FP_BOOK_SHIFT_TAKEN);
 }
 
+static void test_decide_not_visible(void **state) {
+  (void)state;
+  /* Another profession's shift, or a practice outside the clinician's pools: not found for them,
+     whatever its state, unless a practice is accepting their application. */
+  const struct fp_elig_result other_role = {.bookable = false, .reasons = FP_ELIG_ROLE};
+  const struct fp_elig_result no_pool = {.bookable = false, .reasons = FP_ELIG_NOT_IN_POOL | FP_ELIG_CHECKS};
+  struct fp_booking_input in = good();
+  in.elig = &other_role;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_VISIBLE);
+  in.status = FP_SHIFT_WITHDRAWN;
+  in.now = in.starts_at + H;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_VISIBLE);
+  in = good();
+  in.elig = &no_pool;
+  in.mode = FP_MODE_APPROVAL;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_VISIBLE);
+  in.via_acceptance = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_ELIGIBLE);
+  /* Missing passport checks alone do not hide a shift. */
+  in = good();
+  in.elig = &ineligible;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_ELIGIBLE);
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_NOT_VISIBLE), "not_found");
+}
+
 static void test_decide_order(void **state) {
   (void)state;
   /* Everything wrong: each fix reveals the next reason, in the documented order. */
@@ -233,6 +258,7 @@ int main(void) {
       cmocka_unit_test(test_cancellation_late),
       cmocka_unit_test(test_outcome_codes),
       cmocka_unit_test(test_decide_each_outcome),
+      cmocka_unit_test(test_decide_not_visible),
       cmocka_unit_test(test_decide_order),
       cmocka_unit_test(test_intervals_overlap),
   };
