@@ -1,5 +1,6 @@
 -- wrk: each request books the next (shift, clinician) pair from FP_TARGETS, split between the
--- threads; only 201s count as bookings. A thread stops when its targets run out.
+-- threads; only 201s count as bookings. A thread stops when its targets run out, and the rate is
+-- then taken over the time until the last thread ran out, not over wrk's whole duration.
 local threads = {}
 local counter = 0
 
@@ -24,6 +25,16 @@ function init(args)
   next_target = 1
   created = 0
   refused = 0
+  started = clock()
+  finished = 0
+end
+
+-- Wall-clock seconds with sub-second precision (Lua's os.time() counts whole seconds).
+function clock()
+  local p = io.popen("date +%s.%N")
+  local t = tonumber(p:read("*l"))
+  p:close()
+  return t
 end
 
 function counter_total()
@@ -33,6 +44,7 @@ end
 function request()
   local t = targets[next_target]
   if t == nil then
+    if finished == 0 then finished = clock() end
     wrk.thread:stop()
     return wrk.format("GET", "/healthz")
   end
@@ -45,11 +57,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total, refused_total = 0, 0
+  local total, refused_total, first, last = 0, 0, nil, 0
   for _, t in ipairs(threads) do
     total = total + t:get("created")
     refused_total = refused_total + t:get("refused")
+    local s, f = t:get("started"), t:get("finished")
+    if first == nil or s < first then first = s end
+    if f == 0 then last = nil elseif last ~= nil and f > last then last = f end
   end
   local secs = summary.duration / 1e6
-  io.write(string.format("created %d\nrefused %d\ncreated_per_sec %.0f\n", total, refused_total, total / secs))
+  if last ~= nil then secs = last - first end
+  io.write(string.format("created %d\nrefused %d\nseconds %.2f\ncreated_per_sec %.0f\n", total, refused_total, secs,
+                          total / secs))
 end

@@ -185,17 +185,27 @@ static void run_batch(struct fp_store *s, struct fp_write_job **jobs, int n) {
 }
 
 /*
- * The writer's WAL hook, after each commit: once the WAL holds 1000 pages or more, wake the
- * checkpointer, which copies them back to the database while the next batches run (and, once it
- * has caught up, lets the next write start the WAL again from its beginning). Like SQLite's own
- * auto-checkpoint, but never inside the writer's commit; and not after every batch, which would
- * double the fsyncs.
+ * Checkpoints. The checkpointer thread copies the WAL back into the database (the slow part: page
+ * copies and the database file's fsync) while the writer goes on; the writer's WAL hook wakes it
+ * each time the WAL grows by another CHECKPOINT_PAGES (and it runs once a second anyway). Like SQLite's own auto-checkpoint, but never inside the
+ * writer's commit, and not after every batch, which would double the fsyncs.
+ *
+ * A WAL only starts again from its beginning when a write transaction begins with every frame
+ * already copied back; a busy writer always begins its next batch while the checkpointer is still
+ * copying the last one, so the WAL would grow without end (hundreds of MiB under a booking load,
+ * every page lookup searching more of the WAL index). So once the WAL holds RESTART_PAGES, the
+ * writer itself, between two batches, copies back the few frames the checkpointer has not (a
+ * PASSIVE checkpoint: it never waits for readers), and its next batch restarts the WAL.
  */
+#define CHECKPOINT_PAGES 250
+#define RESTART_PAGES 1000
+
 static int on_wal(void *arg, sqlite3 *db, const char *name, int pages) {
   (void)db;
   (void)name;
   struct fp_store *s = arg;
-  if (pages >= 1000) pthread_cond_signal(&s->checkpoint_wake);
+  if (pages / CHECKPOINT_PAGES > s->wal_pages / CHECKPOINT_PAGES) pthread_cond_signal(&s->checkpoint_wake);
+  s->wal_pages = pages;
   return SQLITE_OK;
 }
 
@@ -251,6 +261,14 @@ static void *writer_main(void *arg) {
     for (int i = 0; i < n; i++) {
       jobs[i]->done = true;
       pthread_cond_signal(&jobs[i]->done_cv);
+    }
+    if (s->wal_pages >= RESTART_PAGES) {
+      pthread_mutex_unlock(&s->write_lock);
+      int log = 0, done = 0;
+      /* SQLITE_BUSY while the checkpointer is mid-copy: then after the next batch. */
+      if (sqlite3_wal_checkpoint_v2(s->writer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done)
+        s->wal_pages = 0;
+      pthread_mutex_lock(&s->write_lock);
     }
   }
   pthread_mutex_unlock(&s->write_lock);

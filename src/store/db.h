@@ -47,6 +47,7 @@ struct fp_store {
   pthread_t checkpoint_thread;
   pthread_cond_t checkpoint_wake;
   bool checkpoint_running;
+  int wal_pages; /* the WAL's size in pages after the writer's last commit (writer thread only) */
   pthread_key_t reader_key;
   pthread_mutex_t readers_lock;
   struct fp_conn **readers; /* every reader opened, closed by fp_store_release */
