@@ -65,7 +65,11 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
     a->roles[a->n_roles].pool_id = rows[i].pool_id;
     a->n_roles++;
   }
-  return fp_store_clinician_of_user(c, user_id, &a->clinician_id, a->profession, sizeof a->profession);
+  if (fp_store_clinician_of_user(c, user_id, &a->clinician_id, a->profession, sizeof a->profession) != 0) return FP_EIO;
+  a->n_pools = 0;
+  if (a->clinician_id && fp_store_pools_of_clinician(c, a->clinician_id, a->pools, FP_MAX_CLINICIAN_POOLS, &a->n_pools) != 0)
+    return FP_EIO;
+  return 0;
 }
 
 /*

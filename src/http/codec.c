@@ -206,8 +206,13 @@ void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s) {
     case FP_ROLE_CLINICIAN: break;
     }
   }
-  if (a->clinician_id) {
-    s->clinician_id = a->clinician_id;
-    s->profession = a->profession;
-  }
+  if (a->clinician_id) fp_scope_clinician(a, s);
+}
+
+void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s) {
+  s->clinician_id = a->clinician_id;
+  s->profession = a->profession;
+  s->n_clinician_pools = a->n_pools;
+  if (a->n_pools > FP_SCOPE_MAX) s->n_clinician_pools = -1;
+  for (int i = 0; i < s->n_clinician_pools; i++) s->clinician_pools[i] = a->pools[i];
 }

@@ -58,5 +58,7 @@ int fp_limit_or_respond(struct fp_req *r, int *limit);
 
 /* What the caller may see (see store/scope.h), from their roles. */
 void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s);
+/* Only what the caller sees as a clinician: shifts of their profession in their pools. */
+void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s);
 
 #endif

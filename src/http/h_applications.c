@@ -44,7 +44,8 @@ void fp_h_application_create(struct fp_req *r) {
     };
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
+  struct fp_scope own = {0};
+  fp_scope_clinician(&r->auth, &own);
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;

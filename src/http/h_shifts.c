@@ -279,7 +279,8 @@ void fp_h_shift_get(struct fp_req *r) {
   int rc = c ? fp_store_shift_get(c, r->params[0], &scope, &s) : FP_EIO;
   if (rc == FP_ENOTFOUND && r->auth.clinician_id) {
     /* A clinician still sees a shift they hold or held a booking for. */
-    struct fp_scope own = {.clinician_id = r->auth.clinician_id, .profession = r->auth.profession};
+    struct fp_scope own = {0};
+    fp_scope_clinician(&r->auth, &own);
     struct fp_booking_query bq = {.scope = &own, .shift_id = r->params[0], .clinician_id = r->auth.clinician_id, .limit = 1};
     int found = 0;
     bool more = false;

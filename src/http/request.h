@@ -20,6 +20,7 @@
 enum fp_role_kind { FP_ROLE_SYSADMIN = 0, FP_ROLE_COMMISSIONER, FP_ROLE_POOL_ADMIN, FP_ROLE_PRACTICE_MANAGER, FP_ROLE_CLINICIAN };
 
 #define FP_MAX_ROLES 32
+#define FP_MAX_CLINICIAN_POOLS 16
 
 struct fp_role {
   enum fp_role_kind kind;
@@ -33,6 +34,8 @@ struct fp_auth {
   int64_t session_id;
   int64_t clinician_id;    /* 0 unless the user is a clinician */
   char profession[48];     /* the clinician's profession code */
+  int n_pools;             /* the pools the clinician is a member of; -1: more than FP_MAX_CLINICIAN_POOLS */
+  int64_t pools[FP_MAX_CLINICIAN_POOLS];
   bool via_cookie;         /* the browser: state changes need the CSRF header */
   char csrf[48];
   int n_roles;

@@ -109,6 +109,23 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
+int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE clinician_id = ? ORDER BY pool_id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  int rc, k = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (k == max) {
+      k = -1;
+      break;
+    }
+    pools[k++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_reset(st);
+  *n = k;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id) {
   sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");

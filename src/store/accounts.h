@@ -40,6 +40,9 @@ int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *ro
 int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
                                size_t profession_len);
 
+/* The pools a clinician is a member of, up to max, in *n; -1 in *n when there are more than max. */
+int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n);
+
 /* Sessions: the token itself is never stored, only its hash. */
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id);

@@ -52,8 +52,8 @@ struct fp_store {
   pthread_mutex_t readers_lock;
   struct fp_conn **readers; /* every reader opened, closed by fp_store_release */
   int n_readers, cap_readers;
-  /* Counts committed transactions that changed who someone is: users, their roles, sessions or
-     clinicians (seen by an SQLite update hook on the writer). The HTTP layer's session cache is
+  /* Counts committed transactions that changed who someone is: users, their roles, sessions,
+     clinicians or pool memberships (seen by an SQLite update hook on the writer). The HTTP layer's session cache is
      valid only while this has not moved. */
   _Atomic uint64_t generation;
   bool identity_changed;  /* set by the update hook during a batch; writer thread only */

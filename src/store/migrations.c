@@ -340,6 +340,11 @@ static const char *const migrations[] = {
     "        'nurse','nursing_associate','pharmacist','pharmacy_technician','paramedic','physiotherapist',"
     "        'dietitian','occupational_therapist','podiatrist'))"
     "    OR (t.code = 'performers_list' AND p.column1 = 'gp');",
+
+    /* 7: a clinician's search always names a role (their profession) and nearly always the open
+     * status: this index walks only those shifts, in the order the search returns them, instead of
+     * stepping over every other role's shifts in the same days. */
+    "CREATE INDEX shifts_status_role_start ON shifts(status, role, starts_at, id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

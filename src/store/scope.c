@@ -69,45 +69,61 @@ static void id_list(struct fp_sql *q, const int64_t *ids, int n) {
   fp_sql_add(q, ")");
 }
 
+/* Starts the next alternative of a scope's OR. */
+static void alternative(struct fp_sql *q, int *n) {
+  fp_sql_add(q, *n ? " OR " : "");
+  (*n)++;
+}
+
 void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
                     const char *role_col) {
   if (s->all) {
     fp_sql_add(q, "1");
     return;
   }
-  fp_sql_add(q, "(0");
+  fp_sql_add(q, "(");
+  int n = 0;
   if (s->n_icbs) {
-    fp_sql_add(q, " OR ");
+    alternative(q, &n);
     fp_sql_add(q, icb_col);
     fp_sql_add(q, " IN ");
     id_list(q, s->icbs, s->n_icbs);
   }
   if (s->n_practices) {
-    fp_sql_add(q, " OR ");
+    alternative(q, &n);
     fp_sql_add(q, practice_col);
     fp_sql_add(q, " IN ");
     id_list(q, s->practices, s->n_practices);
   }
   if (s->n_pools) {
-    fp_sql_add(q, " OR ");
+    alternative(q, &n);
+    fp_sql_add(q, "EXISTS (SELECT 1 FROM pool_members pm WHERE pm.organisation_id = ");
     fp_sql_add(q, practice_col);
-    fp_sql_add(q, " IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL AND pool_id IN ");
+    fp_sql_add(q, " AND pm.pool_id IN ");
     id_list(q, s->pools, s->n_pools);
     fp_sql_add(q, ")");
   }
-  if (s->clinician_id) {
-    fp_sql_add(q, " OR (");
+  if (s->clinician_id && s->n_clinician_pools != 0) {
+    alternative(q, &n);
+    fp_sql_add(q, "(");
     if (role_col) {
       fp_sql_add(q, role_col);
       fp_sql_add(q, " = ");
       fp_sql_text(q, s->profession);
       fp_sql_add(q, " AND ");
     }
+    fp_sql_add(q, "EXISTS (SELECT 1 FROM pool_members pm WHERE pm.organisation_id = ");
     fp_sql_add(q, practice_col);
-    fp_sql_add(q, " IN (SELECT o.organisation_id FROM pool_members o JOIN pool_members m ON m.pool_id = o.pool_id"
-                  " WHERE m.clinician_id = ");
-    fp_sql_int(q, s->clinician_id);
-    fp_sql_add(q, " AND o.organisation_id IS NOT NULL))");
+    if (s->n_clinician_pools > 0) {
+      fp_sql_add(q, " AND pm.pool_id IN ");
+      id_list(q, s->clinician_pools, s->n_clinician_pools);
+    } else {
+      fp_sql_add(q, " AND pm.pool_id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ");
+      fp_sql_int(q, s->clinician_id);
+      fp_sql_add(q, ")");
+    }
+    fp_sql_add(q, "))");
   }
+  if (!n) fp_sql_add(q, "0");
   fp_sql_add(q, ")");
 }

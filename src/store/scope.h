@@ -5,6 +5,10 @@
  * everything; a commissioner everything inside their ICBs; a practice manager their practices; a
  * pool administrator the practices in their pools; a clinician the shifts of practices that share a
  * pool with them, for their profession.
+ *
+ * The clinician's pools come with who is asking (the session cache holds them; pool membership is
+ * among the tables whose changes empty it), so that the SQL tests each row with one probe of the
+ * pool_members (pool_id, organisation_id) index rather than joining pool_members to itself.
  */
 #ifndef FP_STORE_SCOPE_H
 #define FP_STORE_SCOPE_H
@@ -25,6 +29,8 @@ struct fp_scope {
   int64_t pools[FP_SCOPE_MAX];
   int64_t clinician_id;        /* 0 when not a clinician */
   const char *profession;      /* the clinician's profession */
+  int n_clinician_pools;       /* the clinician's pools; -1 when unknown (then found by a subquery) */
+  int64_t clinician_pools[FP_SCOPE_MAX];
 };
 
 /* A growing SQL text with its bound parameters (integers, reals and texts). */

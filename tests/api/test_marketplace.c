@@ -166,6 +166,26 @@ static void test_late_practice_cancellation_and_reopen(void **state) {
   fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), 201, NULL);
 }
 
+static void test_visibility_follows_pool_membership(void **state) {
+  (void)state;
+  /* The outsider is signed in throughout: what they see changes the moment the pool admits or
+     removes them, not at their next sign-in. */
+  long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 6, 9, 4, "instant");
+  json_t *me = fpt_call(&srv, outsider, "GET", "/api/v1/me", 200, NULL);
+  long long outsider_id = fpt_int(me, "clinician_id");
+  fpt_call(&srv, outsider, "GET", fpt_str("/api/v1/shifts/%lld", s), 404, NULL);
+  assert_false(list_has(fpt_call(&srv, outsider, "GET", "/api/v1/shifts?status=open&limit=200", 200, NULL), s));
+  const char *members = fpt_str("/api/v1/pools/%lld/members", w.pool);
+  json_t *m = fpt_call(&srv, w.pool_admin, "POST", members, 201, "{s:I}", "clinician_id", (json_int_t)outsider_id);
+  long long member_id = fpt_int(m, "id");
+  fpt_call(&srv, outsider, "GET", fpt_str("/api/v1/shifts/%lld", s), 200, NULL);
+  assert_true(list_has(fpt_call(&srv, outsider, "GET", "/api/v1/shifts?status=open&limit=200", 200, NULL), s));
+  fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, member_id), 204, NULL);
+  fpt_call(&srv, outsider, "GET", fpt_str("/api/v1/shifts/%lld", s), 404, NULL);
+  assert_false(list_has(fpt_call(&srv, outsider, "GET", "/api/v1/shifts?status=open&limit=200", 200, NULL), s));
+  fpt_call(&srv, outsider, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), 404, NULL);
+}
+
 static void test_edit_and_withdraw(void **state) {
   (void)state;
   long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 9, 9, 4, "instant");
@@ -430,6 +450,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_instant_booking_journey),
       cmocka_unit_test(test_late_practice_cancellation_and_reopen),
+      cmocka_unit_test(test_visibility_follows_pool_membership),
       cmocka_unit_test(test_edit_and_withdraw),
       cmocka_unit_test(test_approval_journey),
       cmocka_unit_test(test_accept_re_runs_the_rules),
