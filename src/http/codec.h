@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "http/json_out.h"
 #include "http/request.h"
 #include "store/places.h"
 #include "store/scope.h"
@@ -23,6 +24,8 @@ json_t *fp_json_id(int64_t id);
 /* A string, or null for "". */
 json_t *fp_json_str_or_null(const char *s);
 
+/* A shift as JSON text (see json_out.h), and the same as a json_t for answers that add to it. */
+void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s);
 json_t *fp_json_shift(const struct fp_shift *s);
 json_t *fp_json_booking(const struct fp_booking *b);
 json_t *fp_json_application(const struct fp_application *a);
@@ -36,11 +39,18 @@ json_t *fp_json_page(json_t *items, const char *next_cursor);
  * page's cursor is made. Store search callbacks add to it; fp_reply_page answers with it.
  */
 struct fp_page {
-  json_t *items;
+  json_t *items;     /* the items as json_t (fp_page_init) */
+  bool text;         /* or written as text into w (fp_page_init_text) */
+  struct fp_jw w;
+  int n_items;
   int64_t last_start, last_id;
   void *ctx; /* for the caller's callback (a connection, say) */
 };
 void fp_page_init(struct fp_page *p, void *ctx);
+/* A page written straight as text: each item with fp_page_item, then fp_reply_page. */
+void fp_page_init_text(struct fp_page *p, void *ctx);
+/* Starts the next item of a text page (start and id as for fp_page_add); write it into the result. */
+struct fp_jw *fp_page_item(struct fp_page *p, int64_t start, int64_t id);
 /* Appends item (taken); start is 0 for id-ordered lists. */
 void fp_page_add(struct fp_page *p, json_t *item, int64_t start, int64_t id);
 /*

@@ -185,7 +185,7 @@ void fp_h_shift_create(struct fp_req *r) {
   fp_reply_json(r, 201, json_pack("{s:I, s:o}", "series_id", (json_int_t)x.series_id, "items", items));
 }
 
-static void add_shift(const struct fp_shift *s, void *ctx) { fp_page_add(ctx, fp_json_shift(s), s->starts_at, s->id); }
+static void add_shift(const struct fp_shift *s, void *ctx) { fp_jw_shift(fp_page_item(ctx, s->starts_at, s->id), s); }
 
 void fp_h_shift_list(struct fp_req *r) {
   struct fp_scope scope;
@@ -260,7 +260,7 @@ void fp_h_shift_list(struct fp_req *r) {
     q.radius_km = (double)radius;
   }
   struct fp_page page;
-  fp_page_init(&page, NULL);
+  fp_page_init_text(&page, NULL);
   bool more = false;
   int rc = fp_store_shift_search(c, &q, add_shift, &page, &more);
   fp_reply_page(r, &page, rc, more, true);

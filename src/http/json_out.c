@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct out {
-  char *p;
-  size_t n, cap;
-  bool failed;
-};
+#define out fp_jw
 
 static bool grow(struct out *o, size_t more) {
   if (o->failed) return false;
@@ -61,8 +57,19 @@ static void put_string(struct out *o, const char *s, size_t len) {
   put(o, "\"", 1);
 }
 
-static void put_value(struct out *o, const json_t *j) {
+static void put_real(struct out *o, double v) {
+  /* As jansson does: %.17g, and a ".0" when that looks like an integer. */
   char num[40];
+  int n = snprintf(num, sizeof num, "%.17g", v);
+  if (n > 0 && !strpbrk(num, ".eE") && (size_t)n + 2 < sizeof num) {
+    num[n++] = '.';
+    num[n++] = '0';
+    num[n] = 0;
+  }
+  put(o, num, (size_t)n);
+}
+
+static void put_value(struct out *o, const json_t *j) {
   switch (json_typeof(j)) {
   case JSON_OBJECT: {
     put(o, "{", 1);
@@ -89,18 +96,8 @@ static void put_value(struct out *o, const json_t *j) {
     break;
   }
   case JSON_STRING: put_string(o, json_string_value(j), json_string_length(j)); break;
-  case JSON_INTEGER: put(o, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j))); break;
-  case JSON_REAL: {
-    /* As jansson does: %.17g, and a ".0" when that looks like an integer. */
-    int n = snprintf(num, sizeof num, "%.17g", json_real_value(j));
-    if (n > 0 && !strpbrk(num, ".eE") && (size_t)n + 2 < sizeof num) {
-      num[n++] = '.';
-      num[n++] = '0';
-      num[n] = 0;
-    }
-    put(o, num, (size_t)n);
-    break;
-  }
+  case JSON_INTEGER: fp_jw_int(o, (int64_t)json_integer_value(j)); break;
+  case JSON_REAL: put_real(o, json_real_value(j)); break;
   case JSON_TRUE: put(o, "true", 4); break;
   case JSON_FALSE: put(o, "false", 5); break;
   case JSON_NULL: put(o, "null", 4); break;
@@ -110,11 +107,48 @@ static void put_value(struct out *o, const json_t *j) {
 char *fp_json_dump(const json_t *j, size_t *len) {
   struct out o = {0};
   put_value(&o, j);
-  if (!grow(&o, 0)) {
-    free(o.p);
+  return fp_jw_take(&o, len);
+}
+
+void fp_jw_raw(struct fp_jw *w, const char *s, size_t len) { put(w, s, len); }
+
+void fp_jw_strn(struct fp_jw *w, const char *s, size_t len) { put_string(w, s, len); }
+
+void fp_jw_str(struct fp_jw *w, const char *s) {
+  if (s) put_string(w, s, strlen(s));
+  else put(w, "null", 4);
+}
+
+void fp_jw_int(struct fp_jw *w, int64_t v) {
+  char buf[24];
+  char *e = buf + sizeof buf, *p = e;
+  /* Through the unsigned magnitude, so that INT64_MIN has one too. */
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    *--p = (char)('0' + m % 10);
+    m /= 10;
+  } while (m);
+  if (v < 0) *--p = '-';
+  put(w, p, (size_t)(e - p));
+}
+
+void fp_jw_real(struct fp_jw *w, double v) { put_real(w, v); }
+
+void fp_jw_value(struct fp_jw *w, const json_t *j) { put_value(w, j); }
+
+char *fp_jw_take(struct fp_jw *w, size_t *len) {
+  if (!grow(w, 0)) {
+    fp_jw_free(w);
     return NULL;
   }
-  o.p[o.n] = 0;
-  *len = o.n;
-  return o.p;
+  w->p[w->n] = 0;
+  *len = w->n;
+  char *p = w->p;
+  memset(w, 0, sizeof *w);
+  return p;
+}
+
+void fp_jw_free(struct fp_jw *w) {
+  free(w->p);
+  memset(w, 0, sizeof *w);
 }

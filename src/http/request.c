@@ -27,9 +27,21 @@ void fp_req_add_header(struct fp_req *r, const char *name, const char *value) {
 }
 
 void fp_reply_json(struct fp_req *r, int status, json_t *body) {
+  free(r->reply_raw);
+  r->reply_raw = NULL;
   json_decref(r->reply);
   r->status = status;
   r->reply = body;
+}
+
+void fp_reply_text(struct fp_req *r, int status, const char *type, char *text, size_t len) {
+  json_decref(r->reply);
+  r->reply = NULL;
+  free(r->reply_raw);
+  r->status = status;
+  r->reply_raw = text;
+  r->reply_raw_len = len;
+  r->reply_type = type;
 }
 
 void fp_reply_empty(struct fp_req *r) {

@@ -78,6 +78,8 @@ void fp_req_add_header(struct fp_req *r, const char *name, const char *value);
 void fp_reply_json(struct fp_req *r, int status, json_t *body);
 /* Answers 204 No Content. */
 void fp_reply_empty(struct fp_req *r);
+/* Answers with text already written (taken; malloc'd) of the given content type. */
+void fp_reply_text(struct fp_req *r, int status, const char *type, char *text, size_t len);
 /* Answers {"error": {"code", "message", "field"?}}; field may be NULL. */
 void fp_reply_error(struct fp_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
