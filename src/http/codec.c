@@ -178,6 +178,7 @@ void fp_page_init_text(struct fp_page *p, void *ctx) {
   memset(p, 0, sizeof *p);
   p->text = true;
   p->ctx = ctx;
+  fp_jw_reserve(&p->w, 16384); /* a page of 20 shifts is about 12 KB */
   fp_jw_lit(&p->w, "{\"items\":[");
 }
 

@@ -187,6 +187,47 @@ void fp_h_shift_create(struct fp_req *r) {
 
 static void add_shift(const struct fp_shift *s, void *ctx) { fp_jw_shift(fp_page_item(ctx, s->starts_at, s->id), s); }
 
+/* The search's reads (the clinician's home, the postcode, the shifts), in one read transaction. */
+static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query *q, int64_t radius) {
+  const char *near = fp_req_query(r, "near_postcode");
+  char pc[9] = "";
+  if (near && fp_postcode_normalise(near, pc) != 0) {
+    fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'near_postcode' is not a UK postcode");
+    return;
+  }
+  if (near || radius) {
+    /* A clinician's own home postcode and travel radius fill in what the query leaves out. */
+    int64_t travel = 0;
+    char home[9] = "";
+    if (r->auth.clinician_id && fp_store_clinician_home(c, r->auth.clinician_id, home, sizeof home, &travel) != 0) {
+      fp_reply_store_error(r, FP_EIO);
+      return;
+    }
+    if (!near) snprintf(pc, sizeof pc, "%s", home);
+    if (!radius) radius = travel ? travel : 10;
+    if (!pc[0]) {
+      fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'radius_km' needs 'near_postcode'");
+      return;
+    }
+    int rc = fp_store_postcode_get(c, pc, &q->lat, &q->lon);
+    if (rc == FP_ENOTFOUND) {
+      fp_reply_error(r, 400, "unknown_postcode", "near_postcode", "postcode '%s' is not in the postcode table", pc);
+      return;
+    }
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    q->near = true;
+    q->radius_km = (double)radius;
+  }
+  struct fp_page page;
+  fp_page_init_text(&page, NULL);
+  bool more = false;
+  int rc = fp_store_shift_search(c, q, add_shift, &page, &more);
+  fp_reply_page(r, &page, rc, more, true);
+}
+
 void fp_h_shift_list(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
@@ -220,50 +261,12 @@ void fp_h_shift_list(struct fp_req *r) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
-  const char *near = fp_req_query(r, "near_postcode");
-  char pc[9] = "";
-  if (near && fp_postcode_normalise(near, pc) != 0) {
-    fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'near_postcode' is not a UK postcode");
+  if (fp_db_read_begin(c) != 0) {
+    fp_reply_store_error(r, FP_EIO);
     return;
   }
-  if (near || radius) {
-    /* A clinician's own home postcode and travel radius fill in what the query leaves out. */
-    int64_t travel = 0;
-    char home[9] = "";
-    if (r->auth.clinician_id) {
-      sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
-      if (st) {
-        sqlite3_bind_int64(st, 1, r->auth.clinician_id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-          fp_db_col_copy(st, 0, home, sizeof home);
-          travel = sqlite3_column_int64(st, 1);
-        }
-        sqlite3_reset(st);
-      }
-    }
-    if (!near) snprintf(pc, sizeof pc, "%s", home);
-    if (!radius) radius = travel ? travel : 10;
-    if (!pc[0]) {
-      fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'radius_km' needs 'near_postcode'");
-      return;
-    }
-    int rc = fp_store_postcode_get(c, pc, &q.lat, &q.lon);
-    if (rc == FP_ENOTFOUND) {
-      fp_reply_error(r, 400, "unknown_postcode", "near_postcode", "postcode '%s' is not in the postcode table", pc);
-      return;
-    }
-    if (rc) {
-      fp_reply_store_error(r, rc);
-      return;
-    }
-    q.near = true;
-    q.radius_km = (double)radius;
-  }
-  struct fp_page page;
-  fp_page_init_text(&page, NULL);
-  bool more = false;
-  int rc = fp_store_shift_search(c, &q, add_shift, &page, &more);
-  fp_reply_page(r, &page, rc, more, true);
+  search_in(r, c, &q, radius);
+  fp_db_read_end(c);
 }
 
 static void count_booking(const struct fp_booking *b, void *ctx) {

@@ -110,7 +110,9 @@ char *fp_json_dump(const json_t *j, size_t *len) {
   return fp_jw_take(&o, len);
 }
 
-void fp_jw_raw(struct fp_jw *w, const char *s, size_t len) { put(w, s, len); }
+void fp_jw_raw_grow(struct fp_jw *w, const char *s, size_t len) { put(w, s, len); }
+
+void fp_jw_reserve(struct fp_jw *w, size_t len) { grow(w, len); }
 
 void fp_jw_strn(struct fp_jw *w, const char *s, size_t len) { put_string(w, s, len); }
 

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The text of j, malloc'd and NUL-terminated; *len receives its length. NULL when out of memory. */
 char *fp_json_dump(const json_t *j, size_t *len);
@@ -29,8 +30,18 @@ struct fp_jw {
   bool failed;
 };
 
-/* Bytes as they are (punctuation, keys with their quotes and colon). */
-void fp_jw_raw(struct fp_jw *w, const char *s, size_t len);
+/* Bytes as they are (punctuation, keys with their quotes and colon): inline while they fit. */
+void fp_jw_raw_grow(struct fp_jw *w, const char *s, size_t len);
+static inline void fp_jw_raw(struct fp_jw *w, const char *s, size_t len) {
+  if (w->n + len < w->cap) { /* room for them and the final NUL */
+    memcpy(w->p + w->n, s, len);
+    w->n += len;
+  } else {
+    fp_jw_raw_grow(w, s, len);
+  }
+}
+/* Makes room for at least len more bytes. */
+void fp_jw_reserve(struct fp_jw *w, size_t len);
 #define fp_jw_lit(w, lit) fp_jw_raw((w), "" lit, sizeof(lit) - 1)
 /* A string value, quoted and escaped; NULL writes null. */
 void fp_jw_str(struct fp_jw *w, const char *s);

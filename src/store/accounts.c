@@ -126,6 +126,21 @@ int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
+int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  postcode[0] = 0;
+  *radius_km = 0;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    fp_db_col_copy(st, 0, postcode, len);
+    *radius_km = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id) {
   sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");

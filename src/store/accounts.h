@@ -43,6 +43,9 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
 /* The pools a clinician is a member of, up to max, in *n; -1 in *n when there are more than max. */
 int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n);
 
+/* A clinician's home postcode ("" when none) and travel radius (0 when none). */
+int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km);
+
 /* Sessions: the token itself is never stored, only its hash. */
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id);

@@ -46,7 +46,23 @@ static void conn_close(struct fp_conn *c) {
   memset(c, 0, sizeof *c);
 }
 
+/* SQLite's memory statistics take a process-wide mutex on every allocation; nothing here reads them. */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+
+int fp_db_read_begin(struct fp_conn *c) {
+  sqlite3_stmt *st = fp_db_stmt(c, "BEGIN");
+  return st ? fp_db_exec_stmt(st) : FP_EIO;
+}
+
+void fp_db_read_end(struct fp_conn *c) {
+  if (sqlite3_get_autocommit(c->db)) return;
+  sqlite3_stmt *st = fp_db_stmt(c, "COMMIT");
+  if (st) fp_db_exec_stmt(st);
+}
+
 int fp_store_open(struct fp_store *s, const char *data_dir) {
+  pthread_once(&configure_once, configure_sqlite);
   memset(s, 0, sizeof *s);
   if (mkdir(data_dir, 0700) != 0) {
     struct stat st;

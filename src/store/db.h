@@ -83,6 +83,12 @@ sqlite3_stmt *fp_db_stmt(struct fp_conn *c, const char *sql);
 int fp_db_exec_stmt(sqlite3_stmt *st);
 /* Runs plain SQL (no parameters). 0 or FP_EIO. */
 int fp_db_exec(struct fp_conn *c, const char *sql);
+/*
+ * The reads between these two run in one read transaction: one snapshot, and one take and release
+ * of the WAL's read lock (which every statement outside a transaction pays for itself).
+ */
+int fp_db_read_begin(struct fp_conn *c);
+void fp_db_read_end(struct fp_conn *c);
 
 /* Binds helpers: text NULL binds SQL NULL. */
 void fp_db_bind_text(sqlite3_stmt *st, int i, const char *s);
