@@ -376,8 +376,11 @@ const char *fp_db_errmsg(struct fp_conn *c) { return sqlite3_errmsg(c->db); }
 
 void fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len) {
   const unsigned char *t = sqlite3_column_text(st, i);
-  if (!t) t = (const unsigned char *)"";
-  size_t n = strlen((const char *)t);
+  if (!t) {
+    dst[0] = 0;
+    return;
+  }
+  size_t n = (size_t)sqlite3_column_bytes(st, i);
   if (n >= len) n = len - 1;
   memcpy(dst, t, n);
   dst[n] = 0;

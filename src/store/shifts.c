@@ -8,11 +8,12 @@
 #include "core/error.h"
 #include "core/validate.h"
 
+/* NULLs read as 0 or "" (sqlite3_column_int64, fp_db_col_copy): no COALESCE needed per row. */
 #define SHIFT_COLS                                                                                          \
-  "s.id, s.practice_id, COALESCE(s.icb_id,0), COALESCE(s.series_id,0), s.role, s.starts_at, s.ends_at,"   \
+  "s.id, s.practice_id, s.icb_id, s.series_id, s.role, s.starts_at, s.ends_at,"                            \
   " s.break_minutes, s.rate_pence, s.rate_unit, s.hourly_pence, s.booking_mode, s.location_type,"         \
-  " s.description, s.status, s.lat, s.lon, COALESCE(s.created_by,0), s.created_at, s.updated_at,"         \
-  " o.name, COALESCE(o.postcode,''), COALESCE(b.id,0), COALESCE(b.clinician_id,0)"
+  " s.description, s.status, s.lat, s.lon, s.created_by, s.created_at, s.updated_at,"                     \
+  " o.name, o.postcode, b.id, b.clinician_id"
 #define SHIFT_FROM                                                                                          \
   " FROM shifts s JOIN organisations o ON o.id = s.practice_id"                                            \
   " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
