@@ -228,12 +228,17 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int pages) {
 /* The writer's update hook: notes changes to the tables that say who someone is (and which pools
    a clinician is in, which decides what they see). */
 static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid) {
-  (void)op;
   (void)db;
   (void)rowid;
   struct fp_store *s = arg;
-  if (strcmp(table, "users") == 0 || strcmp(table, "sessions") == 0 || strcmp(table, "user_roles") == 0 ||
-      strcmp(table, "clinicians") == 0 || strcmp(table, "pool_members") == 0)
+  /* A new session cannot make a cached one stale, and a session's own last-seen time (touched
+     once a minute by every active user) is kept by the cache itself: only an ended session counts. */
+  if (strcmp(table, "sessions") == 0) {
+    if (op == SQLITE_DELETE) s->identity_changed = true;
+    return;
+  }
+  if (strcmp(table, "users") == 0 || strcmp(table, "user_roles") == 0 || strcmp(table, "clinicians") == 0 ||
+      strcmp(table, "pool_members") == 0)
     s->identity_changed = true;
 }
 

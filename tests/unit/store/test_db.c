@@ -101,6 +101,29 @@ static int touch_users(struct fp_conn *c, void *ctx) {
   return fp_db_exec(c, "INSERT INTO users (email, name, password_hash, created_at) VALUES ('u@x.test', 'U', 'h', 0)");
 }
 
+static int session_insert(struct fp_conn *c, void *ctx) {
+  (void)ctx;
+  return fp_db_exec(c, "INSERT INTO sessions (id, token_hash, user_id, csrf, created_at, last_seen_at)"
+                       " SELECT 77, x'00', id, 'c', 0, 0 FROM users WHERE email = 'u@x.test'");
+}
+
+static int session_touch(struct fp_conn *c, void *ctx) {
+  (void)ctx;
+  return fp_db_exec(c, "UPDATE sessions SET last_seen_at = 60 WHERE id = 77");
+}
+
+static int session_end(struct fp_conn *c, void *ctx) {
+  (void)ctx;
+  return fp_db_exec(c, "DELETE FROM sessions WHERE id = 77");
+}
+
+static int membership(struct fp_conn *c, void *ctx) {
+  (void)ctx;
+  return fp_db_exec(c, "INSERT INTO organisations (id, level, ods_code, name, created_at) VALUES (900, 'practice', 'B99999', 'P', 0);"
+                       "INSERT INTO pools (id, name, host_organisation_id, created_at) VALUES (900, 'Pool', 900, 0);"
+                       "INSERT INTO pool_members (pool_id, organisation_id, added_at) VALUES (900, 900, 0)");
+}
+
 static void test_identity_generation(void **state) {
   (void)state;
   uint64_t g0 = fp_store_generation(&store);
@@ -109,6 +132,17 @@ static void test_identity_generation(void **state) {
   assert_int_equal(fp_store_generation(&store), g0); /* postcodes say nothing about who anyone is */
   assert_int_equal(fp_store_write(&store, touch_users, NULL), 0);
   assert_true(fp_store_generation(&store) > g0);
+  /* Sessions: starting one or touching its last-seen time changes nothing cached; ending one does. */
+  uint64_t g1 = fp_store_generation(&store);
+  assert_int_equal(fp_store_write(&store, session_insert, NULL), 0);
+  assert_int_equal(fp_store_write(&store, session_touch, NULL), 0);
+  assert_int_equal(fp_store_generation(&store), g1);
+  assert_int_equal(fp_store_write(&store, session_end, NULL), 0);
+  assert_true(fp_store_generation(&store) > g1);
+  /* Pool membership decides what a clinician sees. */
+  uint64_t g2 = fp_store_generation(&store);
+  assert_int_equal(fp_store_write(&store, membership, NULL), 0);
+  assert_true(fp_store_generation(&store) > g2);
 }
 
 static int make_blobs(struct fp_conn *c, void *ctx) {
