@@ -30,7 +30,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->data_dir = "./flexpool-data";
   cfg->listen = "127.0.0.1:8080";
   cfg->web_root = getenv("FLEXPOOL_WEB_ROOT") ? getenv("FLEXPOOL_WEB_ROOT") : FP_SOURCE_DIR "/web";
-  cfg->threads = 32;
+  cfg->threads = 0;
   cfg->login_max_per_account = 10;
   cfg->login_max_per_address = 50;
   cfg->login_window_seconds = 900;
@@ -76,7 +76,7 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--tls-cert") == 0) app.cfg.tls_cert = v, i++;
     else if (strcmp(a, "--tls-key") == 0) app.cfg.tls_key = v, i++;
     else if (strcmp(a, "--threads") == 0) {
-      if (int_arg(a, v, 1, 256, &app.cfg.threads)) return 2;
+      if (int_arg(a, v, 0, 256, &app.cfg.threads)) return 2;
       i++;
     } else if (strcmp(a, "--login-max-per-account") == 0) {
       if (int_arg(a, v, 1, 1000000, &app.cfg.login_max_per_account)) return 2;

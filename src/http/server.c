@@ -328,7 +328,15 @@ struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
   }
   struct fp_server *s = calloc(1, sizeof *s);
   if (!s) return NULL;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+  /*
+   * A thread per connection by default: handlers block (on the store's writer above all), and a
+   * booking waiting for its commit must not hold up the other connections a pooled thread serves
+   * (that, not the writer, was the booking benchmark's slow tail). --threads N: a pool of N threads
+   * multiplexing every connection with epoll instead.
+   */
+  bool pool = app->cfg.threads > 0;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                   (pool ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
   if (tls) {
     s->cert = slurp(app->cfg.tls_cert);
     s->key = slurp(app->cfg.tls_key);
@@ -348,7 +356,7 @@ struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
   s->daemon = MHD_start_daemon(flags, (uint16_t)p, NULL, NULL, on_request, app,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+                               MHD_OPTION_THREAD_POOL_SIZE, pool ? (unsigned)app->cfg.threads : 0u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,

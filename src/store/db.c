@@ -12,6 +12,7 @@
 
 static void *writer_main(void *arg);
 static void *checkpoint_main(void *arg);
+static void reader_release(void *arg);
 static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 static int on_wal(void *arg, sqlite3 *db, const char *name, int pages);
 
@@ -80,7 +81,7 @@ int fp_store_open(struct fp_store *s, const char *data_dir) {
   pthread_cond_init(&s->job_ready, NULL);
   pthread_cond_init(&s->checkpoint_wake, NULL);
   pthread_mutex_init(&s->readers_lock, NULL);
-  pthread_key_create(&s->reader_key, NULL);
+  pthread_key_create(&s->reader_key, reader_release);
   if (conn_open(&s->writer, s->path, true) != 0) return FP_EIO;
   if (fp_store_migrate(&s->writer) != 0) return FP_EIO;
   sqlite3_update_hook(s->writer.db, on_update, s);
@@ -103,13 +104,14 @@ void fp_store_release(struct fp_store *s) {
   if (s->checkpoint_running) pthread_join(s->checkpoint_thread, NULL);
   if (s->checkpointer.db) sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
   conn_close(&s->checkpointer);
+  pthread_key_delete(s->reader_key); /* no thread's end may hand a reader back from here on */
   for (int i = 0; i < s->n_readers; i++) {
     conn_close(s->readers[i]);
     free(s->readers[i]);
   }
   free(s->readers);
+  free(s->idle);
   conn_close(&s->writer);
-  pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->write_lock);
   pthread_cond_destroy(&s->job_ready);
   pthread_cond_destroy(&s->checkpoint_wake);
@@ -119,9 +121,31 @@ void fp_store_release(struct fp_store *s) {
   memset(s, 0, sizeof *s);
 }
 
+/*
+ * Readers: each thread that reads has its own connection (with its prepared statements), kept for
+ * the thread's life. The HTTP server runs a thread per connection, so threads come and go: when
+ * one ends, its reader goes to the idle list (reader_release, the thread-specific key's
+ * destructor), and the next new thread takes it instead of opening another. So there are never
+ * more readers than threads that were reading at one time.
+ */
+static void reader_release(void *arg) {
+  struct fp_conn *c = arg;
+  struct fp_store *s = c->owner;
+  pthread_mutex_lock(&s->readers_lock);
+  s->idle[s->n_idle++] = c; /* idle has room for every reader (see fp_store_reader) */
+  pthread_mutex_unlock(&s->readers_lock);
+}
+
 struct fp_conn *fp_store_reader(struct fp_store *s) {
   struct fp_conn *c = pthread_getspecific(s->reader_key);
   if (c) return c;
+  pthread_mutex_lock(&s->readers_lock);
+  c = s->n_idle ? s->idle[--s->n_idle] : NULL;
+  pthread_mutex_unlock(&s->readers_lock);
+  if (c) {
+    pthread_setspecific(s->reader_key, c);
+    return c;
+  }
   c = calloc(1, sizeof *c);
   if (!c) return NULL;
   if (conn_open(c, s->path, false) != 0) {
@@ -129,17 +153,20 @@ struct fp_conn *fp_store_reader(struct fp_store *s) {
     free(c);
     return NULL;
   }
+  c->owner = s;
   pthread_mutex_lock(&s->readers_lock);
   if (s->n_readers == s->cap_readers) {
     int cap = s->cap_readers ? s->cap_readers * 2 : 8;
     struct fp_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
-    if (!r) {
+    struct fp_conn **idle = r ? realloc(s->idle, (size_t)cap * sizeof *idle) : NULL;
+    if (r) s->readers = r;
+    if (!r || !idle) {
       pthread_mutex_unlock(&s->readers_lock);
       conn_close(c);
       free(c);
       return NULL;
     }
-    s->readers = r;
+    s->idle = idle;
     s->cap_readers = cap;
   }
   s->readers[s->n_readers++] = c;

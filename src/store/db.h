@@ -23,6 +23,7 @@
 
 struct fp_conn {
   sqlite3 *db;
+  struct fp_store *owner; /* readers: the store whose idle list takes them back */
   struct fp_stmt_slot {
     char *sql;
     sqlite3_stmt *stmt;
@@ -52,6 +53,8 @@ struct fp_store {
   pthread_mutex_t readers_lock;
   struct fp_conn **readers; /* every reader opened, closed by fp_store_release */
   int n_readers, cap_readers;
+  struct fp_conn **idle;    /* readers whose thread has ended, for the next thread to take */
+  int n_idle;
   /* Counts committed transactions that changed who someone is: users, their roles, sessions,
      clinicians or pool memberships (seen by an SQLite update hook on the writer). The HTTP layer's session cache is
      valid only while this has not moved. */

@@ -2,7 +2,7 @@
  * The store's write queue and group commit: jobs from many threads are batched into one
  * transaction, each in its own SAVEPOINT; a job that refuses is rolled back alone; everything a
  * job was told is durable is there; the identity generation moves only for identity tables; the
- * WAL stays small under a write load that never pauses.
+ * WAL stays small under a write load that never pauses; readers are reused as threads come and go.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,11 +186,37 @@ static void test_wal_stays_small_under_constant_writes(void **state) {
   assert_true(st.st_size < 12 * 1024 * 1024);
 }
 
+static void *one_read(void *arg) {
+  (void)arg;
+  return count("SELECT COUNT(*) FROM postcodes") >= 0 ? NULL : (void *)1;
+}
+
+static void test_readers_outlive_their_threads(void **state) {
+  (void)state;
+  /* The HTTP server runs a thread per connection: 200 short-lived threads, one after another,
+     must share one reader, not open 200 (each an SQLite connection and its file descriptors). */
+  int before = store.n_readers;
+  for (int i = 0; i < 200; i++) {
+    pthread_t t;
+    void *ret = NULL;
+    assert_int_equal(pthread_create(&t, NULL, one_read, NULL), 0);
+    pthread_join(t, &ret);
+    assert_null(ret);
+  }
+  assert_true(store.n_readers <= before + 1);
+  /* Concurrent threads each get their own. */
+  pthread_t th[4];
+  for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, one_read, NULL);
+  for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+  assert_true(store.n_readers <= before + 4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_many_writers_each_job_its_own_fate),
       cmocka_unit_test(test_identity_generation),
       cmocka_unit_test(test_wal_stays_small_under_constant_writes),
+      cmocka_unit_test(test_readers_outlive_their_threads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
