@@ -199,7 +199,8 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     /* A clinician's own home postcode and travel radius fill in what the query leaves out. */
     int64_t travel = 0;
     char home[9] = "";
-    if (r->auth.clinician_id && fp_store_clinician_home(c, r->auth.clinician_id, home, sizeof home, &travel) != 0) {
+    if ((!near || !radius) && r->auth.clinician_id &&
+        fp_store_clinician_home(c, r->auth.clinician_id, home, sizeof home, &travel) != 0) {
       fp_reply_store_error(r, FP_EIO);
       return;
     }

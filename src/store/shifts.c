@@ -9,14 +9,15 @@
 #include "core/validate.h"
 
 /* NULLs read as 0 or "" (sqlite3_column_int64, fp_db_col_copy): no COALESCE needed per row. */
-#define SHIFT_COLS                                                                                          \
+#define SHIFT_COLS_BASE                                                                                     \
   "s.id, s.practice_id, s.icb_id, s.series_id, s.role, s.starts_at, s.ends_at,"                            \
   " s.break_minutes, s.rate_pence, s.rate_unit, s.hourly_pence, s.booking_mode, s.location_type,"         \
-  " s.description, s.status, s.lat, s.lon, s.created_by, s.created_at, s.updated_at,"                     \
-  " o.name, o.postcode, b.id, b.clinician_id"
-#define SHIFT_FROM                                                                                          \
-  " FROM shifts s JOIN organisations o ON o.id = s.practice_id"                                            \
-  " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
+  " s.description, s.status, s.lat, s.lon, s.created_by, s.created_at, s.updated_at, o.name, o.postcode"
+#define SHIFT_COLS SHIFT_COLS_BASE ", b.id, b.clinician_id"
+#define SHIFT_FROM_NO_BOOKING " FROM shifts s JOIN organisations o ON o.id = s.practice_id"
+#define SHIFT_FROM SHIFT_FROM_NO_BOOKING " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
+/* For shifts that cannot have a confirmed booking (open, withdrawn, cancelled): no join to look for one. */
+#define SHIFT_COLS_NO_BOOKING SHIFT_COLS_BASE ", 0, 0"
 
 static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
   memset(s, 0, sizeof *s);
@@ -129,7 +130,11 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
                           void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more) {
   struct fp_sql sql;
   fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
+  /* A shift has a confirmed booking only while booked or completed (the booking transaction and
+     cancellations keep the two together). */
+  bool unbooked = q->status && (strcmp(q->status, "open") == 0 || strcmp(q->status, "withdrawn") == 0 ||
+                                strcmp(q->status, "cancelled") == 0);
+  fp_sql_add(&sql, unbooked ? "SELECT " SHIFT_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
   fp_scope_where(&sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
   if (q->status) {
     fp_sql_add(&sql, " AND s.status = ");
