@@ -340,9 +340,17 @@ int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
 
 uint64_t fp_store_generation(struct fp_store *s) { return atomic_load(&s->generation); }
 
+/* FNV-style, eight bytes a step: search SQL is most of a kilobyte and is looked up per request. */
 static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  size_t n = strlen(s), i = 0;
+  uint64_t h = 1469598103934665603ULL ^ n;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 1099511628211ULL;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
   return h;
 }
 

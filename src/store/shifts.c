@@ -19,8 +19,10 @@
 /* For shifts that cannot have a confirmed booking (open, withdrawn, cancelled): no join to look for one. */
 #define SHIFT_COLS_NO_BOOKING SHIFT_COLS_BASE ", 0, 0"
 
+/* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
 static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
-  memset(s, 0, sizeof *s);
+  s->has_distance = false;
+  s->distance_km = 0;
   s->id = sqlite3_column_int64(st, 0);
   s->practice_id = sqlite3_column_int64(st, 1);
   s->icb_id = sqlite3_column_int64(st, 2);
