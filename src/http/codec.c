@@ -30,8 +30,10 @@ json_t *fp_json_str_or_null(const char *s) { return s && *s ? json_string(s) : j
 /*
  * A shift, written straight as JSON text: the hot path of shift search, where building a json_t
  * tree (an allocation per key and value) and walking it again to write it was most of a request's
- * cost. fp_json_shift reads this same text back for the answers that add fields to it, so the
- * shape is defined once.
+ * cost. fp_json_shift reads this same text back for the answers that add fields to it. A search's
+ * shifts come with their listing (the JSON the database keeps of the fields only editing changes,
+ * migration 8) and only the rest is written here; the API tests check that both give the same
+ * object.
  */
 static void jw_time(struct fp_jw *w, int64_t t) {
   char buf[FP_TIME_STRLEN + 2];
@@ -46,7 +48,42 @@ static void jw_id(struct fp_jw *w, int64_t id) {
   else fp_jw_lit(w, "null");
 }
 
+/* A distance in kilometres to one decimal place, written exactly ("2.3", not 2.2999999999999998). */
+static void jw_distance(struct fp_jw *w, const struct fp_shift *s) {
+  if (!s->has_distance) return;
+  int64_t tenths = (int64_t)(s->distance_km * 10 + 0.5);
+  char d[2] = {'.', (char)('0' + tenths % 10)};
+  fp_jw_lit(w, ",\"distance_km\":");
+  fp_jw_int(w, tenths / 10);
+  fp_jw_raw(w, d, 2);
+}
+
+/* A search's shift: its listing (everything but the closing brace) and what the listing leaves out. */
+static void jw_listed_shift(struct fp_jw *w, const struct fp_shift *s) {
+  fp_jw_raw(w, s->listing, s->listing_len - 1);
+  fp_jw_lit(w, ",\"status\":");
+  fp_jw_str(w, s->status);
+  fp_jw_lit(w, ",\"practice\":{\"id\":");
+  fp_jw_int(w, s->practice_id);
+  fp_jw_lit(w, ",\"name\":");
+  fp_jw_str(w, s->practice_name);
+  fp_jw_lit(w, ",\"postcode\":");
+  fp_jw_str(w, s->practice_postcode[0] ? s->practice_postcode : NULL);
+  fp_jw_lit(w, "},\"booking_id\":");
+  jw_id(w, s->booking_id);
+  fp_jw_lit(w, ",\"booked_clinician_id\":");
+  jw_id(w, s->booked_clinician_id);
+  jw_distance(w, s);
+  fp_jw_lit(w, ",\"updated_at\":");
+  jw_time(w, s->updated_at);
+  fp_jw_lit(w, "}");
+}
+
 void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s) {
+  if (s->listing) {
+    jw_listed_shift(w, s);
+    return;
+  }
   fp_jw_lit(w, "{\"id\":");
   fp_jw_int(w, s->id);
   fp_jw_lit(w, ",\"practice_id\":");
@@ -85,14 +122,7 @@ void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s) {
   jw_id(w, s->booking_id);
   fp_jw_lit(w, ",\"booked_clinician_id\":");
   jw_id(w, s->booked_clinician_id);
-  if (s->has_distance) {
-    /* Kilometres to one decimal place, written exactly ("2.3", not 2.2999999999999998). */
-    int64_t tenths = (int64_t)(s->distance_km * 10 + 0.5);
-    char d[4] = {'.', (char)('0' + tenths % 10), 0, 0};
-    fp_jw_lit(w, ",\"distance_km\":");
-    fp_jw_int(w, tenths / 10);
-    fp_jw_raw(w, d, 2);
-  }
+  jw_distance(w, s);
   fp_jw_lit(w, ",\"created_at\":");
   jw_time(w, s->created_at);
   fp_jw_lit(w, ",\"updated_at\":");

@@ -235,6 +235,7 @@ void fp_h_shift_list(struct fp_req *r) {
   struct fp_shift_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
+  q.listed = true;
   q.status = fp_req_query(r, "status");
   q.role = fp_req_query(r, "role");
   if (q.status) {

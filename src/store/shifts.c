@@ -16,8 +16,13 @@
 #define SHIFT_COLS SHIFT_COLS_BASE ", b.id, b.clinician_id"
 #define SHIFT_FROM_NO_BOOKING " FROM shifts s JOIN organisations o ON o.id = s.practice_id"
 #define SHIFT_FROM SHIFT_FROM_NO_BOOKING " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
+/* A search reads the listing and the few columns it does not hold (see read_listed). */
+#define SEARCH_COLS_BASE                                                                                    \
+  "s.id, s.practice_id, s.starts_at, s.status, s.lat, s.lon, s.location_type, s.updated_at, o.name,"      \
+  " o.postcode, s.listing"
+#define SEARCH_COLS SEARCH_COLS_BASE ", b.id, b.clinician_id"
 /* For shifts that cannot have a confirmed booking (open, withdrawn, cancelled): no join to look for one. */
-#define SHIFT_COLS_NO_BOOKING SHIFT_COLS_BASE ", 0, 0"
+#define SEARCH_COLS_NO_BOOKING SEARCH_COLS_BASE ", 0, 0"
 
 /* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
 static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
@@ -48,6 +53,30 @@ static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
   fp_db_col_copy(st, 21, s->practice_postcode, sizeof s->practice_postcode);
   s->booking_id = sqlite3_column_int64(st, 22);
   s->booked_clinician_id = sqlite3_column_int64(st, 23);
+  s->listing = NULL;
+  s->listing_len = 0;
+}
+
+/* A search's row (SEARCH_COLS): false when the listing is missing, which the triggers never allow. */
+static bool read_listed(sqlite3_stmt *st, struct fp_shift *s) {
+  s->has_distance = false;
+  s->distance_km = 0;
+  s->id = sqlite3_column_int64(st, 0);
+  s->practice_id = sqlite3_column_int64(st, 1);
+  s->starts_at = sqlite3_column_int64(st, 2);
+  fp_db_col_copy(st, 3, s->status, sizeof s->status);
+  s->has_location = sqlite3_column_type(st, 4) != SQLITE_NULL;
+  s->lat = sqlite3_column_double(st, 4);
+  s->lon = sqlite3_column_double(st, 5);
+  fp_db_col_copy(st, 6, s->location_type, sizeof s->location_type);
+  s->updated_at = sqlite3_column_int64(st, 7);
+  fp_db_col_copy(st, 8, s->practice_name, sizeof s->practice_name);
+  fp_db_col_copy(st, 9, s->practice_postcode, sizeof s->practice_postcode);
+  s->listing = (const char *)sqlite3_column_text(st, 10);
+  s->listing_len = (size_t)sqlite3_column_bytes(st, 10);
+  s->booking_id = sqlite3_column_int64(st, 11);
+  s->booked_clinician_id = sqlite3_column_int64(st, 12);
+  return s->listing && s->listing_len >= 2 && s->listing[s->listing_len - 1] == '}';
 }
 
 int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id) {
@@ -133,10 +162,13 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
   struct fp_sql sql;
   fp_sql_init(&sql);
   /* A shift has a confirmed booking only while booked or completed (the booking transaction and
-     cancellations keep the two together). */
+     cancellations keep the two together): listings of other shifts need no join to find one. */
   bool unbooked = q->status && (strcmp(q->status, "open") == 0 || strcmp(q->status, "withdrawn") == 0 ||
                                 strcmp(q->status, "cancelled") == 0);
-  fp_sql_add(&sql, unbooked ? "SELECT " SHIFT_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
+  if (q->listed)
+    fp_sql_add(&sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
+  else
+    fp_sql_add(&sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
   fp_scope_where(&sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
   if (q->status) {
     fp_sql_add(&sql, " AND s.status = ");
@@ -202,7 +234,12 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
   *more = false;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     struct fp_shift s;
-    read_shift(st, &s);
+    if (!q->listed) {
+      read_shift(st, &s);
+    } else if (!read_listed(st, &s)) {
+      rc = SQLITE_CORRUPT;
+      break;
+    }
     if (q->near && s.has_location) {
       s.distance_km = fp_distance_km(q->lat, q->lon, s.lat, s.lon);
       s.has_distance = true;

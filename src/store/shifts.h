@@ -39,6 +39,14 @@ struct fp_shift {
   int64_t booked_clinician_id;
   bool has_distance;
   double distance_km;           /* set by searches near a postcode */
+  /*
+   * Searches with q->listed only: the shift's listing (JSON of the fields only posting or editing
+   * changes; see migration 8), valid during the search's callback; then only id, practice_id,
+   * starts_at, status, location and updated_at, and the joined fields, are read besides. NULL from
+   * every other read.
+   */
+  const char *listing;
+  size_t listing_len;
 };
 
 struct fp_shift_query {
@@ -52,6 +60,7 @@ struct fp_shift_query {
   int limit;
   bool has_cursor;
   int64_t cursor_start, cursor_id;
+  bool listed; /* rows as listings (see struct fp_shift): what a JSON answer needs, read faster */
 };
 
 /* Inserts s (status "open"); *id receives the id. */

@@ -186,6 +186,70 @@ static void test_visibility_follows_pool_membership(void **state) {
   fpt_call(&srv, outsider, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), 404, NULL);
 }
 
+/* The fields of a shift, as GET /api/v1/shifts/{id} and every list give them. */
+static const char *const SHIFT_KEYS[] = {"id", "practice_id", "role", "starts_at", "ends_at", "break_minutes", "rate_pence",
+                                         "rate_unit", "booking_mode", "location_type", "description", "status",
+                                         "series_id", "hourly_equivalent_pence", "practice", "booking_id",
+                                         "booked_clinician_id", "created_at", "updated_at", NULL};
+
+/* Each item of a search page is the shift GET gives (a search adds only distance_km). */
+static int items_match_detail(const char *token, json_t *page) {
+  size_t i;
+  json_t *item;
+  int n = 0;
+  json_array_foreach(json_object_get(page, "items"), i, item) {
+    json_t *detail = fpt_call(&srv, token, "GET", fpt_str("/api/v1/shifts/%lld", fpt_int(item, "id")), 200, NULL);
+    size_t keys = 0;
+    for (const char *const *k = SHIFT_KEYS; *k; k++, keys++) {
+      json_t *a = json_object_get(item, *k), *b = json_object_get(detail, *k);
+      if (strcmp(*k, "practice") == 0) { /* GET adds the practice's profile for the clinician */
+        b = json_pack("{s:O, s:O, s:O}", "id", json_object_get(b, "id"), "name", json_object_get(b, "name"), "postcode",
+                      json_object_get(b, "postcode"));
+        fpt_keep_json(b);
+      }
+      if (!a || !json_equal(a, b)) {
+        fprintf(stderr, "shift %lld: '%s' differs between the search and GET\n", fpt_int(item, "id"), *k);
+        return -1;
+      }
+    }
+    if (json_object_size(item) != keys + (json_object_get(item, "distance_km") ? 1 : 0)) {
+      fprintf(stderr, "shift %lld: the search item has other fields than GET\n", fpt_int(item, "id"));
+      return -1;
+    }
+    n++;
+  }
+  return n;
+}
+
+static void test_search_items_match_shift_detail(void **state) {
+  (void)state;
+  /* Edited (a description needing escapes, times, rate), a series, remote, per session, booked. */
+  long long edited = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 12, 9, 4, "instant");
+  fpt_call(&srv, w.pm1, "PATCH", fpt_str("/api/v1/shifts/%lld", edited), 200, "{s:s, s:i, s:s, s:s}", "description",
+           "Duty \"doctor\" \\ caf\u00e9\n\tline two \u2014 <b>&</b>", "rate_pence", 9150, "starts_at",
+           fpt_time_from_now(12, 8), "ends_at", fpt_time_from_now(12, 13));
+  json_t *series = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:{s:s, s:i}}",
+                            "practice_id", (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_from_now(13, 14),
+                            "ends_at", fpt_time_from_now(13, 18), "rate_pence", 33000, "rate_unit", "session", "repeat",
+                            "every", "week", "count", 2);
+  assert_non_null(series);
+  fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
+           (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_from_now(12, 18), "ends_at",
+           fpt_time_from_now(12, 20), "rate_pence", 9000, "rate_unit", "hour", "location_type", "remote");
+  long long booked = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 12, 14, 3, "instant");
+  fpt_call(&srv, gp_b, "POST", fpt_str("/api/v1/shifts/%lld/booking", booked), 201, NULL);
+
+  const char *from = fpt_time_from_now(11, 0), *to = fpt_time_from_now(30, 0);
+  int n = items_match_detail(gp_a, fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/shifts?status=open&from=%s&to=%s&limit=200", from, to), 200, NULL));
+  assert_true(n >= 4);
+  n = items_match_detail(gp_a, fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/shifts?status=open&from=%s&to=%s&near_postcode=LS1%%204AP&radius_km=50", from, to), 200, NULL));
+  assert_true(n >= 4);
+  n = items_match_detail(w.pm1, fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts?from=%s&to=%s&limit=200", from, to), 200, NULL));
+  assert_true(n >= 5);
+  n = items_match_detail(w.pm1, fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts?status=booked&from=%s&to=%s", from, to), 200, NULL));
+  assert_true(n >= 1);
+}
+
 static void test_edit_and_withdraw(void **state) {
   (void)state;
   long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 9, 9, 4, "instant");
@@ -451,6 +515,7 @@ int main(void) {
       cmocka_unit_test(test_instant_booking_journey),
       cmocka_unit_test(test_late_practice_cancellation_and_reopen),
       cmocka_unit_test(test_visibility_follows_pool_membership),
+      cmocka_unit_test(test_search_items_match_shift_detail),
       cmocka_unit_test(test_edit_and_withdraw),
       cmocka_unit_test(test_approval_journey),
       cmocka_unit_test(test_accept_re_runs_the_rules),
