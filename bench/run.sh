@@ -24,7 +24,7 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target flexpool >/dev/null
 
 data=$(mktemp -d /tmp/flexpool-bench-XXXXXX)
-trap 'kill $server_pid 2>/dev/null || true; cp "$data/stderr" /tmp/bench-stderr; rm -rf "$data"' EXIT
+trap 'kill $server_pid 2>/dev/null || true; cp "$data/stderr" "$OUT/server-stderr.txt" 2>/dev/null; rm -rf "$data"' EXIT
 start_load=$(date +%s.%N)
 "$BUILD/flexpool" demo --data-dir "$data" --shifts "$SHIFTS" >/dev/null
 load_s=$(echo "$(date +%s.%N) - $start_load" | bc)
