@@ -58,9 +58,8 @@ static void jw_distance(struct fp_jw *w, const struct fp_shift *s) {
   fp_jw_raw(w, d, 2);
 }
 
-/* A search's shift: its listing (everything but the closing brace) and what the listing leaves out. */
-static void jw_listed_shift(struct fp_jw *w, const struct fp_shift *s) {
-  fp_jw_raw(w, s->listing, s->listing_len - 1);
+/* What a shift's listing leaves out (status, practice, booking, distance, updated_at), and the end. */
+static void jw_shift_rest(struct fp_jw *w, const struct fp_shift *s) {
   fp_jw_lit(w, ",\"status\":");
   fp_jw_str(w, s->status);
   fp_jw_lit(w, ",\"practice\":{\"id\":");
@@ -81,9 +80,12 @@ static void jw_listed_shift(struct fp_jw *w, const struct fp_shift *s) {
 
 void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s) {
   if (s->listing) {
-    jw_listed_shift(w, s);
+    /* A search's shift: its listing without the closing brace, then the rest. */
+    fp_jw_raw(w, s->listing, s->listing_len - 1);
+    jw_shift_rest(w, s);
     return;
   }
+  /* The listing's fields, in its order (migration 8's SHIFT_LISTING), then the rest. */
   fp_jw_lit(w, "{\"id\":");
   fp_jw_int(w, s->id);
   fp_jw_lit(w, ",\"practice_id\":");
@@ -106,28 +108,13 @@ void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s) {
   fp_jw_str(w, s->location_type);
   fp_jw_lit(w, ",\"description\":");
   fp_jw_str(w, s->description);
-  fp_jw_lit(w, ",\"status\":");
-  fp_jw_str(w, s->status);
   fp_jw_lit(w, ",\"series_id\":");
   jw_id(w, s->series_id);
   fp_jw_lit(w, ",\"hourly_equivalent_pence\":");
   fp_jw_int(w, s->hourly_pence);
-  fp_jw_lit(w, ",\"practice\":{\"id\":");
-  fp_jw_int(w, s->practice_id);
-  fp_jw_lit(w, ",\"name\":");
-  fp_jw_str(w, s->practice_name);
-  fp_jw_lit(w, ",\"postcode\":");
-  fp_jw_str(w, s->practice_postcode[0] ? s->practice_postcode : NULL);
-  fp_jw_lit(w, "},\"booking_id\":");
-  jw_id(w, s->booking_id);
-  fp_jw_lit(w, ",\"booked_clinician_id\":");
-  jw_id(w, s->booked_clinician_id);
-  jw_distance(w, s);
   fp_jw_lit(w, ",\"created_at\":");
   jw_time(w, s->created_at);
-  fp_jw_lit(w, ",\"updated_at\":");
-  jw_time(w, s->updated_at);
-  fp_jw_lit(w, "}");
+  jw_shift_rest(w, s);
 }
 
 json_t *fp_json_shift(const struct fp_shift *s) {
