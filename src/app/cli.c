@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,6 +105,14 @@ int fp_cli_serve(int argc, char **argv) {
   if ((app.cfg.tls_cert == NULL) != (app.cfg.tls_key == NULL)) {
     fprintf(stderr, "flexpool: --tls-cert and --tls-key go together\n");
     return 2;
+  }
+  /* A thread per connection, each reading through its own SQLite connection (the database and its
+     WAL: two descriptors) besides its socket: up to 1000 connections need about 3000 descriptors,
+     more than the usual soft limit of 1024. Raise it as far as the hard limit allows. */
+  struct rlimit nofile;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 4096 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max < 4096 ? nofile.rlim_max : 4096;
+    setrlimit(RLIMIT_NOFILE, &nofile);
   }
   if (fp_store_open(&app.store, app.cfg.data_dir) != 0) return 1;
   if (app.cfg.demo) {

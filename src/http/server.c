@@ -353,10 +353,14 @@ struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
       {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},
       {MHD_OPTION_END, 0, NULL},
   };
+  struct MHD_OptionItem pool_opts[] = {
+      {pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool ? app->cfg.threads : 0, NULL},
+      {MHD_OPTION_END, 0, NULL},
+  };
   s->daemon = MHD_start_daemon(flags, (uint16_t)p, NULL, NULL, on_request, app,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                               MHD_OPTION_THREAD_POOL_SIZE, pool ? (unsigned)app->cfg.threads : 0u,
+                               MHD_OPTION_ARRAY, pool_opts,
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,

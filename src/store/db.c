@@ -126,7 +126,10 @@ void fp_store_release(struct fp_store *s) {
  * the thread's life. The HTTP server runs a thread per connection, so threads come and go: when
  * one ends, its reader goes to the idle list (reader_release, the thread-specific key's
  * destructor), and the next new thread takes it instead of opening another. So there are never
- * more readers than threads that were reading at one time.
+ * more readers than threads that were reading at one time (at most the server's connection limit).
+ * Idle readers are kept, not closed: SQLite cannot close a database file's descriptor while other
+ * connections of the process hold locks on it (POSIX locks belong to the process), so a closed
+ * reader would leave a descriptor behind every time; a kept one is reused.
  */
 static void reader_release(void *arg) {
   struct fp_conn *c = arg;
