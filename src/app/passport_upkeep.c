@@ -23,10 +23,18 @@ static int lapses(struct fp_conn *c, int64_t now, void *ctx) {
 static int retention(struct fp_conn *c, int64_t now, void *ctx) {
   struct fp_app *app = ctx;
   int n = 0;
-  int rc = fp_store_evidence_expire(c, app->store.data_dir, app->cfg.dbs_retention_months, now, &n);
+  int rc = fp_store_evidence_expire(c, app->cfg.dbs_retention_months, now, &n);
   if (rc == 0 && n) fprintf(stderr, "flexpool: passport upkeep: %d DBS certificate cop%s deleted after retention\n", n,
                             n == 1 ? "y" : "ies");
   return rc;
+}
+
+/* After retention, in a transaction of its own: the files of what it deleted. */
+static int evidence_files(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)now;
+  struct fp_app *app = ctx;
+  int n = 0;
+  return fp_store_evidence_files_remove(c, app->store.data_dir, &n);
 }
 
 struct once {
@@ -42,7 +50,8 @@ static int once_tx(struct fp_conn *c, void *vctx) {
 
 void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   /* The sweeper's first round may already be under way: run both once now, at start-up. */
-  struct once steps[] = {{lapses, NULL, (int64_t)time(NULL)}, {retention, app, (int64_t)time(NULL)}};
+  struct once steps[] = {{lapses, NULL, (int64_t)time(NULL)}, {retention, app, (int64_t)time(NULL)},
+                        {evidence_files, app, (int64_t)time(NULL)}};
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     int rc = fp_store_write(&app->store, once_tx, &steps[i]);
     if (rc) fprintf(stderr, "flexpool: passport upkeep at start-up failed: %s\n", fp_strerror(rc));
@@ -50,4 +59,5 @@ void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   if (!s) return;
   fp_sweeper_add(s, "passport lapses", lapses, NULL);
   fp_sweeper_add(s, "DBS retention", retention, app);
+  fp_sweeper_add(s, "evidence files", evidence_files, app);
 }

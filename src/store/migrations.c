@@ -371,6 +371,12 @@ static const char *const migrations[] = {
     "  UPDATE shifts SET listing = " SHIFT_LISTING("NEW.") " WHERE id = NEW.id;"
     "END;"
     "UPDATE shifts SET listing = " SHIFT_LISTING("") ";",
+
+    /* 9: evidence files are removed after the transaction that marks their rows deleted has
+     * committed (fp_store_evidence_files_remove), never inside it: this notes which are done. */
+    "ALTER TABLE passport_evidence ADD COLUMN file_removed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX passport_evidence_files_due ON passport_evidence(sha256)"
+    "  WHERE deleted_at IS NOT NULL AND file_removed = 0;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -962,7 +962,7 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
 
 /* Retention ------------------------------------------------------------------------------------ */
 
-int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months, int64_t now, int *n) {
+int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n) {
   *n = 0;
   /* Candidates: kept copies of limited-retention types whose record was decided; the calendar
    * arithmetic is the core's, so the SQL only narrows by a lower bound of the months' length. */
@@ -1009,21 +1009,53 @@ int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months
     if ((rc = fp_store_audit(c, now, 0, "evidence.delete", "passport_evidence", due[i].id, NULL,
                              "{\"reason\":\"retention\"}")) != 0)
       break;
-    /* The file goes when no kept copy refers to the same content. */
-    sqlite3_stmt *refs = fp_db_stmt(c, "SELECT COUNT(*) FROM passport_evidence WHERE sha256 = ? AND deleted_at IS NULL");
-    if (!refs) {
-      rc = FP_EIO;
-      break;
-    }
-    fp_db_bind_text(refs, 1, due[i].sha);
-    int live = sqlite3_step(refs) == SQLITE_ROW ? sqlite3_column_int(refs, 0) : -1;
-    sqlite3_reset(refs);
-    if (live < 0) {
-      rc = FP_EIO;
-      break;
-    }
-    if (live == 0) fp_evidence_unplace(data_dir, due[i].sha);
     (*n)++;
+  }
+  free(due);
+  return rc;
+}
+
+int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int *n) {
+  *n = 0;
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT DISTINCT e.sha256, EXISTS (SELECT 1 FROM passport_evidence k WHERE k.sha256 = e.sha256 AND k.deleted_at IS NULL)"
+      " FROM passport_evidence e WHERE e.deleted_at IS NOT NULL AND e.file_removed = 0");
+  if (!st) return FP_EIO;
+  struct due {
+    char sha[65];
+    bool kept;
+  } *due = NULL;
+  size_t nd = 0, cap = 0;
+  int rc = 0, s;
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    if (nd == cap) {
+      cap = cap ? cap * 2 : 16;
+      struct due *nd2 = realloc(due, cap * sizeof *nd2);
+      if (!nd2) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      due = nd2;
+    }
+    fp_db_col_copy(st, 0, due[nd].sha, sizeof due[nd].sha);
+    due[nd].kept = sqlite3_column_int(st, 1) != 0;
+    nd++;
+  }
+  if (!rc) rc = step_done(st, s);
+  else sqlite3_reset(st);
+  for (size_t i = 0; !rc && i < nd; i++) {
+    /* Content uploaded again is still referred to: its file stays, and these rows are done. */
+    if (!due[i].kept) {
+      fp_evidence_unplace(data_dir, due[i].sha);
+      (*n)++;
+    }
+    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET file_removed = 1 WHERE sha256 = ? AND deleted_at IS NOT NULL");
+    if (!up) {
+      rc = FP_EIO;
+      break;
+    }
+    fp_db_bind_text(up, 1, due[i].sha);
+    rc = fp_db_exec_stmt(up);
   }
   free(due);
   return rc;

@@ -244,10 +244,17 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
 
 /*
  * Deletes the copies of evidence with limited retention (DBS certificates) whose record was decided
- * at least `months` months before now: the files go (when nothing else refers to the same
- * content), the rows and the verified facts stay, marked deleted. *n receives how many.
+ * at least `months` months before now: the rows and the verified facts stay, marked deleted, and
+ * the files are left to fp_store_evidence_files_remove. *n receives how many.
  */
-int fp_store_evidence_expire(struct fp_conn *c, const char *data_dir, int months, int64_t now, int *n);
+int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n);
+/*
+ * Removes the files of evidence marked deleted that no kept copy refers to (the same content may
+ * have been uploaded again), and notes them done. Run in its own transaction after the one that
+ * marked them: if that one had failed, its rows would still refer to their files. Removing a file
+ * twice is harmless, so a failure here is made good by the next run. *n receives how many files.
+ */
+int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int *n);
 
 /* ---- the demo data set (app/demo_passport.c decides what to insert) ---- */
 

@@ -714,6 +714,15 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   assert_int_equal(r.status, 201);
   long long record = fpt_int(r.json, "id"), ev = fpt_int(json_object_get(r.json, "uploaded"), "id");
   int files = count_files(evidence_dir());
+  /* The very same bytes uploaded by another clinician as their indemnity: one file for both. */
+  long long cl2;
+  const char *gp2 = fpt_world_clinician(&w, "dbs.same@t.test", "gp", "7200015", true, &cl2);
+  struct part same[] = {{"check_code", "indemnity"}, {"issued_on", date_add(today, -5)},
+                        {"expires_on", date_add(today, 300)}, {"reference", "MDU-999"}, {NULL, NULL}};
+  struct fpt_resp r2 = upload(gp2, cl2, same, file, len);
+  assert_int_equal(r2.status, 201);
+  long long ev2 = fpt_int(json_object_get(r2.json, "uploaded"), "id");
+  assert_int_equal(count_files(evidence_dir()), files);
   /* Kept while it awaits the pool. */
   sleep(2);
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/evidence/%lld", ev), 200, NULL);
@@ -727,7 +736,10 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   }
   assert_int_equal(g.status, 410);
   assert_string_equal(fpt_error_code(&g), "evidence_removed");
-  assert_int_equal(count_files(evidence_dir()), files - 1);
+  /* The other clinician's copy of the same content still needs the file: it stays. */
+  sleep(2);
+  assert_int_equal(count_files(evidence_dir()), files);
+  fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/evidence/%lld", ev2), 200, NULL);
   json_t *d = item(passport(gp, cl, NULL), "dbs");
   assert_string_equal(fpt_s(d, "state"), "verified");
   assert_string_equal(fpt_s(d, "reference"), "001122334455");
@@ -736,6 +748,28 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   json_t *e = json_array_get(json_object_get(d, "evidence"), 0);
   assert_false(json_is_true(json_object_get(e, "available")));
   assert_non_null(json_object_get(e, "removed_at"));
+}
+
+static void test_dbs_file_removed_after_retention(void **state) {
+  (void)state;
+  /* Content no one else holds: once the deletion has committed, the upkeep's next step removes the file. */
+  long long cl;
+  const char *gp = fpt_world_clinician(&w, "dbs.own@t.test", "gp", "7200016", true, &cl);
+  today = fpt_s(passport(gp, cl, NULL), "on");
+  size_t len;
+  const char *file = pdf("a DBS certificate no one else has", &len);
+  struct part fields[] = {{"check_code", "dbs"}, {"issued_on", date_add(today, -30)}, {"reference", "001122334466"},
+                          {"update_service", "subscribed"}, {NULL, NULL}};
+  int files = count_files(evidence_dir());
+  struct fpt_resp r = upload(gp, cl, fields, file, len);
+  assert_int_equal(r.status, 201);
+  assert_int_equal(count_files(evidence_dir()), files + 1);
+  verify(fpt_int(r.json, "id"), "{s:s}", "decision", "verify");
+  for (int i = 0; i < 100 && count_files(evidence_dir()) != files; i++) usleep(100 * 1000);
+  assert_int_equal(count_files(evidence_dir()), files);
+  struct fpt_resp g = fpt_request(&srv, w.pool_admin, "GET",
+                                  fpt_str("/api/v1/evidence/%lld", fpt_int(json_object_get(r.json, "uploaded"), "id")), NULL);
+  assert_int_equal(g.status, 410);
 }
 
 static void test_compliance_counts_and_requirements(void **state) {
@@ -917,6 +951,7 @@ int main(void) {
       cmocka_unit_test(test_access_rules_and_log),
       cmocka_unit_test(test_bad_uploads_store_nothing),
       cmocka_unit_test(test_dbs_copy_deleted_after_retention),
+      cmocka_unit_test(test_dbs_file_removed_after_retention),
       cmocka_unit_test(test_compliance_counts_and_requirements),
       cmocka_unit_test(test_register_imports_flag),
   };
