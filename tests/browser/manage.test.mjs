@@ -107,17 +107,19 @@ describe('a clinician follows their requests to join a pool', () => {
     // Asked again, and declined by the pool administrator with a reason.
     await row().locator('button', { hasText: 'Ask to join' }).click();
     await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request sent' }).waitFor();
-    const requestId = Number((await row().locator('button', { hasText: 'Withdraw request' }).getAttribute('id')).split('-').pop());
     const { page: admin } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
-    const status = await admin.evaluate(async (id) => {
-      const res = await fetch(`/api/v1/join-requests/${id}/decline`, {
-        method: 'POST', credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('flexpool.csrf') },
-        body: JSON.stringify({ reason: 'The pool has no GP sessions until April' }),
-      });
-      return res.status;
-    }, requestId);
-    assert.equal(status, 200);
+    await open(admin, '/pool');
+    await admin.locator('#join-requests tbody tr', { hasText: 'Dr Sam Achebe' }).locator('a', { hasText: 'Decline' }).click();
+    await admin.waitForSelector('#decline-form');
+    assert.match(await admin.textContent('main'), /Dr Sam Achebe/);
+    await admin.fill('#reason', 'The pool has no GP sessions until April');
+    await checkAccessibility(admin, 'pool-decline-request');
+    await screenshot(admin, 'pool-decline-request-desktop');
+    await admin.click('#confirm-decline');
+    await admin.locator('.nhsuk-notification-banner--success', { hasText: 'Request declined' }).waitFor();
+    assert.match(await admin.textContent('.nhsuk-notification-banner--success'), /Dr Sam Achebe has been told, with your reason/);
+    assert.equal(await admin.locator('#join-requests tbody tr', { hasText: 'Dr Sam Achebe' }).count(), 0);
+    assertNoProblems(admin);
     await admin.context().close();
 
     await open(page, '/pools');

@@ -3,9 +3,9 @@
 
 import { del, explain, get, getAll, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
-import { busy, formValues } from '../forms.js';
+import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pounds, roleName, shortDate } from '../format.js';
-import { button, h, insetText, p, pageHeading, select, table } from '../ui.js';
+import { backLink, button, h, insetText, p, pageHeading, select, summaryList, table, textarea } from '../ui.js';
 
 const POOL_ADMIN = { roles: ['pool_admin'] };
 
@@ -43,7 +43,8 @@ route('/pool', async ({ query }) => {
     r.clinician_name, roleName(r.profession), r.registration_number || 'None', shortDate(r.created_at),
     { text: h('div', { class: 'fp-button-row' },
       smallButton('Admit', r.clinician_name, act(() => post(`/join-requests/${r.id}/accept`, {}), 'Clinician admitted', `${r.clinician_name} can now book the pool's shifts.`), null),
-      smallButton('Decline', r.clinician_name, act(() => post(`/join-requests/${r.id}/decline`, {}), 'Request declined', `${r.clinician_name} has been told.`))) },
+      h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/pool/join-requests/${r.id}/decline?pool=${poolId}` },
+        'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${r.clinician_name}`))) },
   ]);
   const memberIds = new Set(practices.map((m) => m.organisation_id));
   const addable = allPractices.filter((o) => !memberIds.has(o.id));
@@ -78,4 +79,41 @@ route('/pool', async ({ query }) => {
     clinicians.length ? table({ caption: 'Member clinicians', captionSize: 's', id: 'member-clinicians', head: ['Clinician', 'Profession', 'Admitted', 'Action'],
       rows: clinicians.map((m) => [m.name, roleName(m.profession), shortDate(m.added_at), { text: smallButton('Remove', m.name, act(() => del(`/pools/${poolId}/members/${m.id}`), 'Clinician removed', `${m.name} is no longer in the pool.`)) }]) })
       : p('No clinicians yet.'));
+}, POOL_ADMIN);
+
+// Declining a request to join, with a reason the clinician sees on their pools page.
+route('/pool/join-requests/:id/decline', async ({ params, query }) => {
+  const ids = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
+  const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
+  const back = `/pool${ids.length > 1 ? `?pool=${poolId}` : ''}`;
+  const requests = await getAll(`/pools/${poolId}/join-requests`, { status: 'pending' }, 1000);
+  const r = requests.find((x) => String(x.id) === params.id);
+  if (!r) {
+    return page('Request already answered', backLink(back, 'Back to the pool'), pageHeading('This request has already been answered'),
+      p(h('a', { class: 'nhsuk-link', href: back }, 'See the requests waiting')));
+  }
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'decline-form' },
+    textarea({ id: 'reason', label: 'Reason (optional)', hint: 'The clinician will see this on their pools page. 200 characters at most.', maxlength: '200' }),
+    button('Decline request', { id: 'confirm-decline' }, 'warning'));
+  const validate = liveValidation(form, summary, {
+    reason: (v) => (v.reason && v.reason.length > 200 ? 'The reason must be 200 characters or fewer' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        const reason = formValues(form).reason.trim();
+        await post(`/join-requests/${r.id}/decline`, reason ? { reason } : {});
+        flash('Request declined', `${r.clinician_name} has been told${reason ? ', with your reason' : ''}.`);
+        navigate(back, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  page('Decline a request to join', summary, backLink(back, 'Back to the pool'), pageHeading('Decline the request to join', r.clinician_name),
+    summaryList([['Clinician', r.clinician_name], ['Profession', roleName(r.profession)], ['Registration number', r.registration_number || 'None'], ['Asked on', shortDate(r.created_at)]]),
+    form, p(h('a', { class: 'nhsuk-link', href: back }, 'Keep the request waiting')));
 }, POOL_ADMIN);
