@@ -4,7 +4,8 @@
  *     administrator (of a pool), a practice manager (of a practice) or another system
  *     administrator; a pool administrator may add practice managers for the practices in their
  *     pools. Without a password the answer carries a one-time password, shown only then.
- *   GET /api/v1/users: every user with their roles (system administrators only).
+ *   GET /api/v1/users[?q=]: every user with their roles (system administrators only); q finds those
+ *     whose email or name contains it.
  *   PATCH /api/v1/users/{id} {active?, name?}: deactivating ends every session of the user at
  *     once and stops them signing in; reactivating lets them in again.
  */
@@ -237,11 +238,16 @@ void fp_h_user_list(struct fp_req *r) {
   int limit = 50;
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  const char *q = fp_req_query(r, "q");
+  if (q && (!*q || strlen(q) > 100)) {
+    fp_reply_error(r, 400, "invalid_parameter", "q", "'q' must be 1 to 100 characters");
+    return;
+  }
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_page page;
   fp_page_init(&page, c);
   bool more = false;
-  int rc = c ? fp_store_user_list(c, after, limit, add_user, &page, &more) : FP_EIO;
+  int rc = c ? fp_store_user_list(c, q, after, limit, add_user, &page, &more) : FP_EIO;
   fp_reply_page(r, &page, rc, more, false);
 }
 

@@ -594,12 +594,27 @@ static void user_row(sqlite3_stmt *st, void *vctx) {
   x->cb(&u, x->ctx);
 }
 
-int fp_store_user_list(struct fp_conn *c, int64_t after_id, int limit, void (*cb)(const struct fp_user *u, void *ctx),
-                       void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, active, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?");
+int fp_store_user_list(struct fp_conn *c, const char *q, int64_t after_id, int limit,
+                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT id, email, name, active, created_at FROM users WHERE id > ?1"
+      " AND (?3 IS NULL OR email LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\') ORDER BY id LIMIT ?2");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, after_id);
   sqlite3_bind_int(st, 2, limit + 1);
+  if (q) {
+    /* %q% with LIKE's own characters escaped. */
+    char pattern[2 * 100 + 3];
+    size_t n = 0;
+    pattern[n++] = '%';
+    for (const char *p = q; *p && n < sizeof pattern - 3; p++) {
+      if (*p == '%' || *p == '_' || *p == '\\') pattern[n++] = '\\';
+      pattern[n++] = *p;
+    }
+    pattern[n++] = '%';
+    pattern[n] = 0;
+    sqlite3_bind_text(st, 3, pattern, (int)n, SQLITE_TRANSIENT);
+  }
   struct user_cb x = {cb, ctx};
   return step_page(st, limit, user_row, &x, more);
 }

@@ -180,9 +180,10 @@ int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const
 
 /* ---- users ---- */
 
-/* Users in id order after after_id (password hashes are not read). */
-int fp_store_user_list(struct fp_conn *c, int64_t after_id, int limit, void (*cb)(const struct fp_user *u, void *ctx),
-                       void *ctx, bool *more);
+/* Users in id order after after_id (password hashes are not read); with q, only those whose email
+   or name contains it (ignoring ASCII case; '%' and '_' in q are plain characters). */
+int fp_store_user_list(struct fp_conn *c, const char *q, int64_t after_id, int limit,
+                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more);
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name);
 
 #endif

@@ -439,6 +439,17 @@ static void test_users(void **state) {
     assert_true(json_is_array(json_object_get(it, "roles")));
     assert_null(json_object_get(it, "password_hash"));
   }
+  /* Search: by a part of the email or of the name, in any case; LIKE's own characters are plain. */
+  json_t *found = all_items(w.admin, "/api/v1/users?q=NEW.PM%40M");
+  assert_int_equal(json_array_size(found), 1);
+  assert_true(has_id(found, new_pm_id));
+  found = all_items(w.admin, "/api/v1/users?q=deputy%20man");
+  assert_int_equal(json_array_size(found), 1);
+  assert_string_equal(fpt_s(json_array_get(found, 0), "email"), "pm1b@m.test");
+  assert_int_equal(json_array_size(all_items(w.admin, "/api/v1/users?q=%25")), 0);
+  assert_int_equal(json_array_size(all_items(w.admin, "/api/v1/users?q=_")), 0);
+  assert_true(json_array_size(all_items(w.admin, "/api/v1/users?q=m.test")) >= 2);
+  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/users?q=", NULL), 400, "invalid_parameter", "q");
 
   /* Deactivation ends the user's sessions at once and stops them signing in; reactivation undoes it. */
   const char *user_path = fpt_str("/api/v1/users/%lld", new_pm_id);

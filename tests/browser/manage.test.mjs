@@ -196,8 +196,18 @@ describe('the system administrator adds a practice and its manager', () => {
     await pm.waitForSelector('main h1');
     assert.match(await pm.textContent('main h1'), /Kirkgate Health Centre/);
 
-    // Deactivated, the account can no longer sign in; reactivated, it can.
+    // Found by a search on part of her name; deactivated, the account can no longer sign in;
+    // reactivated, it can.
     await open(admin, '/admin/users');
+    await admin.fill('#q', 'natara');
+    await admin.click('#search-users');
+    await admin.waitForURL(/\/admin\/users\?q=natara$/);
+    await admin.waitForSelector('#user-search + p');
+    assert.match(await admin.textContent('main'), /1 user matches “natara”/);
+    assert.equal(await admin.locator('#staff-users tbody tr').count(), 1);
+    assert.equal(await admin.locator('#clinician-users').count(), 0);
+    await checkAccessibility(admin, 'admin-users-search');
+    await screenshot(admin, 'admin-users-search-desktop');
     const row = admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' });
     await row.locator('button', { hasText: 'Deactivate' }).click();
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User deactivated' }).waitFor();

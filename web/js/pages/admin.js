@@ -1,7 +1,7 @@
 // The system administrator's pages: organisations (the NHS hierarchy ICB > place > PCN > practice,
 // listed by level with their parent, and a form to add one) and users (staff and clinicians with
-// their roles and whether they can sign in, a form to add a staff user with a role, showing the
-// one-time password once, and deactivation and reactivation).
+// their roles and whether they can sign in, found by a search when there are many, a form to add a
+// staff user with a role, showing the one-time password once, and deactivation and reactivation).
 
 import { explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, route, state } from '../app.js';
@@ -113,10 +113,27 @@ const ROLE_LABEL = {
   practice_manager: 'Practice manager', clinician: 'Clinician',
 };
 
-route('/admin/users', async () => {
-  const [users, orgs, poolsRes] = await Promise.all([
-    getAll('/users', {}, 5000), getAll('/organisations', {}, 5000), get('/pools').catch(() => ({ items: [] })),
+// At most this many users are listed at once: beyond it, search.
+const USERS_SHOWN = 400;
+
+route('/admin/users', async ({ query }) => {
+  const q = (query.get('q') || '').trim().slice(0, 100);
+  const [found, orgs, poolsRes] = await Promise.all([
+    getAll('/users', q ? { q } : {}, USERS_SHOWN + 1), getAll('/organisations', {}, 5000), get('/pools').catch(() => ({ items: [] })),
   ]);
+  const users = found.slice(0, USERS_SHOWN);
+  const search = h('form', { novalidate: true, id: 'user-search', role: 'search', class: 'fp-inline-form' },
+    input({ id: 'q', label: 'Search users', hint: 'By a part of their name or email address', value: q, autocomplete: 'off', spellcheck: 'false' }),
+    button('Search', { id: 'search-users' }, 'secondary'));
+  search.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = formValues(search).q.trim();
+    navigate(text ? `/admin/users?q=${encodeURIComponent(text)}` : '/admin/users');
+  });
+  const searchInfo = q
+    ? p(`${found.length > USERS_SHOWN ? `More than ${USERS_SHOWN}` : found.length} ${found.length === 1 ? 'user matches' : 'users match'} “${q}”. `,
+      h('a', { class: 'nhsuk-link', href: '/admin/users' }, 'Clear the search'))
+    : found.length > USERS_SHOWN ? insetText(p(`Showing the first ${USERS_SHOWN} users. Search to find the others.`)) : null;
   const pools = poolsRes.items || [];
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   const poolName = new Map(pools.map((x) => [x.id, x.name]));
@@ -136,7 +153,7 @@ route('/admin/users', async () => {
       await patch(`/users/${u.id}`, { active: !u.active });
       flash(u.active ? 'User deactivated' : 'User reactivated',
         u.active ? `${u.name} can no longer sign in, and their sessions have ended.` : `${u.name} can sign in again.`);
-      navigate('/admin/users', { replace: true });
+      navigate(q ? `/admin/users?q=${encodeURIComponent(q)}` : '/admin/users', { replace: true });
     } catch (err) {
       btn.disabled = false;
       problemBox(summary, err);
@@ -210,7 +227,8 @@ route('/admin/users', async () => {
   });
   page('Users', summary, pageHeading('Users'),
     h('p', { class: 'nhsuk-body' }, h('a', { class: 'nhsuk-link', href: '#add-user' }, 'Add a user')),
-    table({ caption: `Staff (${staff.length})`, captionSize: 's', id: 'staff-users', head, rows: userRows(staff) }),
+    search, searchInfo,
+    staff.length || !q ? table({ caption: `Staff (${staff.length})`, captionSize: 's', id: 'staff-users', head, rows: userRows(staff) }) : null,
     clinicians.length ? table({ caption: `Clinicians (${clinicians.length})`, captionSize: 's', id: 'clinician-users', head, rows: userRows(clinicians) }) : null,
     form);
 }, SYSADMIN);
