@@ -17,6 +17,17 @@
 #include "store/members.h"
 
 /* Day columns: SQL NULL is FP_DAY_NONE. */
+
+/* An array of n elements of size sz with room for *cap, with room for one more: the same array, a
+   larger one (*cap updated), or NULL when out of memory (the array is then unchanged). */
+static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
+  if (n < *cap) return arr;
+  size_t c = *cap ? *cap * 2 : 16;
+  void *p = realloc(arr, c * sz);
+  if (p) *cap = c;
+  return p;
+}
+
 static fp_day col_day(sqlite3_stmt *st, int i) {
   return sqlite3_column_type(st, i) == SQLITE_NULL ? FP_DAY_NONE : (fp_day)sqlite3_column_int64(st, i);
 }
@@ -869,15 +880,12 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
     sqlite3_bind_int64(st, 2, now);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-      if (n == cap) {
-        cap = cap ? cap * 2 : 16;
-        struct future_booking *nl = realloc(list, cap * sizeof *nl);
-        if (!nl) {
-          rc = FP_ENOMEM;
-          break;
-        }
-        list = nl;
+      struct future_booking *nl = grow(list, n, &cap, sizeof *nl);
+      if (!nl) {
+        rc = FP_ENOMEM;
+        break;
       }
+      list = nl;
       list[n].id = sqlite3_column_int64(st, 0);
       list[n].starts_at = sqlite3_column_int64(st, 1);
       fp_db_col_copy(st, 2, list[n].flags, sizeof list[n].flags);
@@ -942,15 +950,12 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
   size_t n = 0, cap = 0;
   int rc = 0, s;
   while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 64;
-      int64_t *ni = realloc(ids, cap * sizeof *ni);
-      if (!ni) {
-        rc = FP_ENOMEM;
-        break;
-      }
-      ids = ni;
+    int64_t *ni = grow(ids, n, &cap, sizeof *ni);
+    if (!ni) {
+      rc = FP_ENOMEM;
+      break;
     }
+    ids = ni;
     ids[n++] = sqlite3_column_int64(st, 0);
   }
   if (!rc) rc = step_done(st, s);
@@ -981,15 +986,12 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
   int rc = 0, s;
   while ((s = sqlite3_step(st)) == SQLITE_ROW) {
     if (fp_retention_deadline(sqlite3_column_int64(st, 2), months) > now) continue;
-    if (nd == cap) {
-      cap = cap ? cap * 2 : 16;
-      struct due *nd2 = realloc(due, cap * sizeof *nd2);
-      if (!nd2) {
-        rc = FP_ENOMEM;
-        break;
-      }
-      due = nd2;
+    struct due *nd2 = grow(due, nd, &cap, sizeof *nd2);
+    if (!nd2) {
+      rc = FP_ENOMEM;
+      break;
     }
+    due = nd2;
     due[nd].id = sqlite3_column_int64(st, 0);
     fp_db_col_copy(st, 1, due[nd].sha, sizeof due[nd].sha);
     nd++;
@@ -1028,15 +1030,12 @@ int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int 
   size_t nd = 0, cap = 0;
   int rc = 0, s;
   while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-    if (nd == cap) {
-      cap = cap ? cap * 2 : 16;
-      struct due *nd2 = realloc(due, cap * sizeof *nd2);
-      if (!nd2) {
-        rc = FP_ENOMEM;
-        break;
-      }
-      due = nd2;
+    struct due *nd2 = grow(due, nd, &cap, sizeof *nd2);
+    if (!nd2) {
+      rc = FP_ENOMEM;
+      break;
     }
+    due = nd2;
     fp_db_col_copy(st, 0, due[nd].sha, sizeof due[nd].sha);
     due[nd].kept = sqlite3_column_int(st, 1) != 0;
     nd++;
