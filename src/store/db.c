@@ -127,9 +127,9 @@ void fp_store_release(struct fp_store *s) {
  * one ends, its reader goes to the idle list (reader_release, the thread-specific key's
  * destructor), and the next new thread takes it instead of opening another. So there are never
  * more readers than threads that were reading at one time (at most the server's connection limit).
- * Idle readers are kept, not closed: SQLite cannot close a database file's descriptor while other
- * connections of the process hold locks on it (POSIX locks belong to the process), so a closed
- * reader would leave a descriptor behind every time; a kept one is reused.
+ * Idle readers are kept, not closed: closing one would not even give its database file descriptor
+ * back (SQLite holds it for reuse while other connections of the process hold locks on the file,
+ * POSIX locks belonging to the process), and a kept one comes with its prepared statements.
  */
 static void reader_release(void *arg) {
   struct fp_conn *c = arg;
