@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
+  assertNoProblems, checkAccessibility, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
 } from './helpers.mjs';
 
 let server, browser;
@@ -91,14 +91,30 @@ describe('marketplace journeys', () => {
     const appRow = cl.locator('#applications-table tr', { hasText: '18:20 to 20:50' });
     assert.match(await appRow.textContent(), /Waiting for the practice/);
 
+    // A second applicant, declined by the practice with a reason they then see.
+    const { page: other, name: otherName } = await signedInPage(browser, server, 'clinician004@demo.flexpool.test');
+    await open(other, `/shifts/${shiftId}`);
+    await other.click('#book-button');
+    await other.waitForSelector('.nhsuk-panel');
+
     await open(pm, `/practice/shifts/${shiftId}`);
     const applicant = pm.locator('#applicants tr', { hasText: clinicianName });
     await applicant.waitFor();
     assert.match(await applicant.textContent(), /Waiting/);
     await screenshot(pm, 'journey-practice-applicants');
+    await pm.locator('#applicants tr', { hasText: otherName }).locator('a', { hasText: 'Decline' }).click();
+    await pm.waitForSelector('#decline-form');
+    await pm.fill('#reason', 'We need someone who knows EMIS');
+    await checkAccessibility(pm, 'practice-decline-applicant');
+    await pm.click('#confirm-decline');
+    await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant declined' }).waitFor();
+    assert.match(await pm.locator('#applicants tr', { hasText: otherName }).textContent(), /Declined/);
+    await open(other, '/applications');
+    assert.match(await other.locator('#applications-table tr', { hasText: '18:20 to 20:50' }).textContent(), /Declined.*We need someone who knows EMIS/);
+    assertNoProblems(other);
+    await other.context().close();
     await applicant.locator('button', { hasText: 'Accept' }).click();
-    await pm.waitForSelector('.nhsuk-notification-banner--success');
-    assert.match(await pm.textContent('.nhsuk-notification-banner'), /Applicant accepted/);
+    await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant accepted' }).waitFor();
     assert.equal((await pm.textContent('#booked-clinician')).trim(), clinicianName);
     assert.match(await pm.textContent('#shift-status'), /Booked/);
 

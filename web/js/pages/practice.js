@@ -329,9 +329,8 @@ route('/practice/shifts/:id', async ({ params }) => {
       const act = (a, verb) => async (e) => {
         e.currentTarget.disabled = true;
         try {
-          await post(`/applications/${a.id}/${verb}`, verb === 'decline' ? {} : undefined);
-          flash(verb === 'accept' ? 'Applicant accepted' : 'Applicant declined',
-            verb === 'accept' ? `${a.clinician_name} is booked for this shift. The other applicants have been told it is filled.` : `${a.clinician_name} has been told.`);
+          await post(`/applications/${a.id}/${verb}`);
+          flash('Applicant accepted', `${a.clinician_name} is booked for this shift. The other applicants have been told it is filled.`);
           navigate(`/practice/shifts/${s.id}`, { replace: true });
         } catch (err) { e.target.disabled = false; problem(err); }
       };
@@ -343,7 +342,7 @@ route('/practice/shifts/:id', async ({ params }) => {
           { text: tag({ pending: 'Waiting', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' }[a.status] || a.status, a.status) },
           { text: a.status === 'pending' && s.status === 'open' ? h('div', { class: 'fp-button-row' },
             h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'accept') }, 'Accept', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`)),
-            h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'decline') }, 'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`))) : '' },
+            h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/practice/shifts/${s.id}/applications/${a.id}/decline` }, 'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`))) : '' },
         ]),
       }));
     }
@@ -523,3 +522,38 @@ route('/practice/profile', async ({ query }) => {
     preview.length ? [h('h2', { class: 'nhsuk-heading-m' }, 'What clinicians see now'), summaryList(preview)] : null);
 }, MANAGER);
 
+// Declining an applicant, with a reason the clinician sees on their applications page.
+route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
+  const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
+  const back = `/practice/shifts/${s.id}`;
+  const applications = await getAll('/applications', { shift_id: s.id }, 200);
+  const a = applications.find((x) => String(x.id) === params.app);
+  if (!a || a.status !== 'pending') {
+    return page('Application already answered', backLink(back, 'Back to the shift'), pageHeading('This application has already been answered'),
+      p(link(back, 'See the shift and its applicants')));
+  }
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'decline-form' },
+    textarea({ id: 'reason', label: 'Reason (optional)', hint: 'The clinician will see this on their applications page. 200 characters at most.', maxlength: '200' }),
+    button('Decline applicant', { id: 'confirm-decline' }, 'warning'));
+  const validate = liveValidation(form, summary, {
+    reason: (v) => (v.reason && v.reason.length > 200 ? 'The reason must be 200 characters or fewer' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        const reason = formValues(form).reason.trim();
+        await post(`/applications/${a.id}/decline`, reason ? { reason } : {});
+        flash('Applicant declined', `${a.clinician_name} has been told${reason ? ', with your reason' : ''}.`);
+        navigate(back, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  page('Decline an applicant', summary, backLink(back, 'Back to the shift'), pageHeading('Decline the applicant', a.clinician_name),
+    summaryList([['Clinician', a.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Applied', shortDate(a.created_at)]]),
+    form, p(link(back, 'Keep the application waiting')));
+}, MANAGER);
