@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/validate.h"
 #include "http/auth.h"
+#include "http/api_error.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/accounts.h"
@@ -305,6 +306,14 @@ int fp_cli_import_postcodes(int argc, char **argv) {
   fp_store_release(&store);
   if (rc) return 1;
   printf("imported %ld postcodes, skipped %ld rows\n", imported, skipped);
+  return 0;
+}
+
+int fp_cli_errors(void) {
+  for (int e = 0; e < FP_API_N_ERRORS; e++) {
+    const struct fp_api_error_info *i = fp_api_error_info((enum fp_api_error)e);
+    printf("%d %s\n", i->status, i->code);
+  }
   return 0;
 }
 

@@ -11,5 +11,7 @@ int fp_cli_user_add(int argc, char **argv);
 int fp_cli_import_postcodes(int argc, char **argv);
 /* Prints "METHOD PATTERN" for every route, one a line (tests compare it with docs/openapi.yaml). */
 int fp_cli_routes(void);
+/* Prints the API error table: "STATUS code" a line. */
+int fp_cli_errors(void);
 
 #endif

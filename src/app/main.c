@@ -21,7 +21,8 @@ static void usage(void) {
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR]\n"
-          "       flexpool routes   (lists every API endpoint)\n");
+          "       flexpool routes   (lists every API endpoint)\n"
+          "       flexpool errors   (lists every API error code with its HTTP status)\n");
 }
 
 int main(int argc, char **argv) {
@@ -44,6 +45,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
+  if (strcmp(cmd, "errors") == 0) return fp_cli_errors();
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
     usage();
     return 0;

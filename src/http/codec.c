@@ -251,7 +251,7 @@ int fp_cursor_parse_or_respond(struct fp_req *r, int64_t *start, int64_t *id, bo
   long long a, b;
   char tail;
   if (strlen(s) > 40 || sscanf(s, "%lld_%lld%c", &a, &b, &tail) != 2 || b <= 0) {
-    fp_reply_error(r, 400, "invalid_parameter", "cursor", "'cursor' is not a cursor this server gave out");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "cursor", "'cursor' is not a cursor this server gave out");
     return -1;
   }
   *start = a;

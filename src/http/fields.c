@@ -27,18 +27,18 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
   case FP_F_EMAIL:
   case FP_F_ENUM: {
     if (!json_is_string(v)) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be a string", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be a string", f->name);
       return -1;
     }
     const char *s = json_string_value(v);
     size_t len = json_string_length(v);
     if (strlen(s) != len || !utf8_ok_and_printable(s)) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' contains control characters", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' contains control characters", f->name);
       return -1;
     }
     if (f->type == FP_F_EMAIL) {
       if (!fp_email_valid(s)) {
-        fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be an email address", f->name);
+        fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be an email address", f->name);
         return -1;
       }
     } else if (f->type == FP_F_ENUM) {
@@ -46,13 +46,13 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
       for (const char *const *c = f->choices; c && *c; c++)
         if (strcmp(*c, s) == 0) ok = true;
       if (!ok) {
-        fp_reply_error(r, 400, "invalid_field", f->name, "'%s' has a value that is not allowed", f->name);
+        fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' has a value that is not allowed", f->name);
         return -1;
       }
     } else {
       int64_t max = f->max ? f->max : 200;
       if ((int64_t)len < f->min || (int64_t)len > max) {
-        fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be %lld to %lld characters long", f->name,
+        fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be %lld to %lld characters long", f->name,
                        (long long)f->min, (long long)max);
         return -1;
       }
@@ -62,12 +62,12 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
   }
   case FP_F_INT: {
     if (!json_is_integer(v)) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be an integer", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be an integer", f->name);
       return -1;
     }
     json_int_t n = json_integer_value(v);
     if (n < f->min || n > f->max) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be between %lld and %lld", f->name,
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be between %lld and %lld", f->name,
                      (long long)f->min, (long long)f->max);
       return -1;
     }
@@ -76,27 +76,27 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
   }
   case FP_F_BOOL:
     if (!json_is_boolean(v)) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be true or false", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be true or false", f->name);
       return -1;
     }
     *(bool *)f->dest = json_is_true(v);
     return 0;
   case FP_F_TIME:
     if (!json_is_string(v) || fp_time_parse(json_string_value(v), (fp_time *)f->dest) != 0) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z",
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be an RFC 3339 date-time such as 2026-12-01T09:00:00Z",
                      f->name);
       return -1;
     }
     return 0;
   case FP_F_DATE:
     if (!json_is_string(v) || fp_date_parse(json_string_value(v), (fp_day *)f->dest) != 0) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be a date such as 2026-12-01", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be a date such as 2026-12-01", f->name);
       return -1;
     }
     return 0;
   case FP_F_JSON:
     if (!json_is_object(v)) {
-      fp_reply_error(r, 400, "invalid_field", f->name, "'%s' must be an object", f->name);
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be an object", f->name);
       return -1;
     }
     *(json_t **)f->dest = v;
@@ -110,7 +110,7 @@ int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_fi
   json_t *v;
   json_object_foreach(obj, key, v) {
     if (!find(spec, key)) {
-      fp_reply_error(r, 400, "unknown_field", key, "'%s' is not a field of this request", key);
+      fp_reply_error(r, FP_API_UNKNOWN_FIELD, key, "'%s' is not a field of this request", key);
       return -1;
     }
   }
@@ -120,7 +120,7 @@ int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_fi
     if (f->present) *f->present = given;
     if (!given) {
       if (f->required) {
-        fp_reply_error(r, 400, "missing_field", f->name, "'%s' is required", f->name);
+        fp_reply_error(r, FP_API_MISSING_FIELD, f->name, "'%s' is required", f->name);
         return -1;
       }
       continue;
@@ -137,7 +137,7 @@ int fp_query_int_or_respond(struct fp_req *r, const char *name, int64_t min, int
   errno = 0;
   long long n = strtoll(s, &end, 10);
   if (!*s || *end || errno || n < min || n > max) {
-    fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be an integer between %lld and %lld", name,
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be an integer between %lld and %lld", name,
                    (long long)min, (long long)max);
     return -1;
   }
@@ -155,6 +155,6 @@ int fp_query_time_or_respond(struct fp_req *r, const char *name, fp_time *out, b
     *out = fp_uk_local_to_utc(d, 0, 0, 0);
     return 0;
   }
-  fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be an RFC 3339 date-time or a date (YYYY-MM-DD)", name);
+  fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be an RFC 3339 date-time or a date (YYYY-MM-DD)", name);
   return -1;
 }

@@ -32,7 +32,7 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
 
 void fp_h_application_create(struct fp_req *r) {
   if (!r->auth.clinician_id) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians apply for shifts");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only clinicians apply for shifts");
     return;
   }
   const char *message = NULL;
@@ -50,7 +50,7 @@ void fp_h_application_create(struct fp_req *r) {
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -58,21 +58,21 @@ void fp_h_application_create(struct fp_req *r) {
     return;
   }
   if (strcmp(s.status, "open") != 0) {
-    fp_reply_error(r, 409, "shift_taken", NULL, "the shift is no longer open");
+    fp_reply_error(r, FP_API_SHIFT_TAKEN, NULL, "the shift is no longer open");
     return;
   }
   if (strcmp(s.booking_mode, "instant") == 0) {
-    fp_reply_error(r, 409, "instant_booking", NULL, "this shift is booked instantly: book it instead of applying");
+    fp_reply_error(r, FP_API_INSTANT_BOOKING, NULL, "this shift is booked instantly: book it instead of applying");
     return;
   }
   if (s.starts_at <= r->now) {
-    fp_reply_error(r, 409, "shift_started", NULL, "the shift has already started");
+    fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "the shift has already started");
     return;
   }
   struct apply_ctx x = {s.id, r->auth.clinician_id, r->now, r->auth.user_id, message, 0};
   rc = fp_store_write(&r->app->store, apply_tx, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "already_applied", NULL, "you have already applied for this shift");
+    fp_reply_error(r, FP_API_ALREADY_APPLIED, NULL, "you have already applied for this shift");
     return;
   }
   if (rc) {
@@ -98,7 +98,7 @@ void fp_h_application_list(struct fp_req *r) {
   q.status = fp_req_query(r, "status");
   if (q.status && strcmp(q.status, "pending") && strcmp(q.status, "accepted") && strcmp(q.status, "declined") &&
       strcmp(q.status, "withdrawn")) {
-    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be pending, accepted, declined or withdrawn");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
     return;
   }
   if (fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
@@ -127,12 +127,12 @@ static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_appl
     struct fp_shift s;
     rc = fp_store_shift_get(c, a->shift_id, &scope, &s) == 0 && (scope.n_pools || scope.n_icbs) ? 1 : FP_ENOTFOUND;
     if (rc == 1) {
-      fp_reply_error(r, 403, "forbidden", NULL, "you cannot act on this application");
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "you cannot act on this application");
       return -1;
     }
   }
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "application %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "application %lld not found", (long long)r->params[0]);
     return -1;
   }
   if (rc) {
@@ -140,11 +140,11 @@ static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_appl
     return -1;
   }
   if ((strcmp(who, "practice") == 0 && !is_practice) || (strcmp(who, "clinician") == 0 && !is_clinician)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the %s can do that", strcmp(who, "practice") == 0 ? "practice" : "applicant");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the %s can do that", strcmp(who, "practice") == 0 ? "practice" : "applicant");
     return -1;
   }
   if (strcmp(a->status, "pending") != 0) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "application %lld is %s, not pending", (long long)a->id, a->status);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "application %lld is %s, not pending", (long long)a->id, a->status);
     return -1;
   }
   return 0;
@@ -192,7 +192,7 @@ static void decide(struct fp_req *r, const char *who, const char *status) {
   struct decide_ctx x = {r, a.id, status, reason};
   int rc = fp_store_write(&r->app->store, decide_tx, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "application %lld is no longer pending", (long long)a.id);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "application %lld is no longer pending", (long long)a.id);
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);

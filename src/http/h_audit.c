@@ -37,7 +37,7 @@ static void add_entry(const struct fp_audit_entry *e, void *ctx) {
 static int name_or_respond(struct fp_req *r, const char *name, const char **out) {
   *out = fp_req_query(r, name);
   if (*out && (!**out || strlen(*out) > MAX_NAME)) {
-    fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be 1 to %d characters", name, MAX_NAME);
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be 1 to %d characters", name, MAX_NAME);
     return -1;
   }
   return 0;
@@ -45,7 +45,7 @@ static int name_or_respond(struct fp_req *r, const char *name, const char **out)
 
 void fp_h_audit_list(struct fp_req *r) {
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can read the audit log");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can read the audit log");
     return;
   }
   struct fp_audit_query q = {.entity_id = -1, .limit = 50};

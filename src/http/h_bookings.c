@@ -23,19 +23,19 @@ void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   switch (res->outcome) {
   case FP_BOOK_OK: break;
   case FP_BOOK_NOT_VISIBLE:
-    fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)res->shift_id);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)res->shift_id);
     break;
   case FP_BOOK_SHIFT_TAKEN:
-    fp_reply_error(r, 409, "shift_taken", NULL, "the shift is no longer open");
+    fp_reply_error(r, FP_API_SHIFT_TAKEN, NULL, "the shift is no longer open");
     break;
   case FP_BOOK_STARTED:
-    fp_reply_error(r, 409, "shift_started", NULL, "the shift has already started");
+    fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "the shift has already started");
     break;
   case FP_BOOK_APPROVAL_REQUIRED:
-    fp_reply_error(r, 409, "approval_required", NULL, "this practice approves bookings: apply for the shift instead");
+    fp_reply_error(r, FP_API_APPROVAL_REQUIRED, NULL, "this practice approves bookings: apply for the shift instead");
     break;
   case FP_BOOK_OVERLAPPING:
-    fp_reply_error(r, 409, "overlapping_booking", NULL, "the clinician has another booking at that time");
+    fp_reply_error(r, FP_API_OVERLAPPING_BOOKING, NULL, "the clinician has another booking at that time");
     break;
   case FP_BOOK_NOT_ELIGIBLE: {
     json_t *missing = json_array();
@@ -45,7 +45,7 @@ void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
     if (res->elig.reasons & FP_ELIG_ROLE) json_array_append_new(reasons, json_string("role_mismatch"));
     if (res->elig.reasons & FP_ELIG_NOT_IN_POOL) json_array_append_new(reasons, json_string("not_in_pool"));
     if (res->elig.reasons & FP_ELIG_CHECKS) json_array_append_new(reasons, json_string("passport"));
-    fp_reply_error_details(r, 409, "not_eligible", json_pack("{s:o, s:o}", "missing", missing, "reasons", reasons),
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, json_pack("{s:o, s:o}", "missing", missing, "reasons", reasons),
                            "the clinician cannot book this shift: their passport or pool membership does not allow it");
     break;
   }
@@ -88,7 +88,7 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
 
 void fp_h_booking_create(struct fp_req *r) {
   if (!r->auth.clinician_id) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians book shifts");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only clinicians book shifts");
     return;
   }
   if (r->body_len && fp_req_json_or_respond(r)) return;
@@ -115,7 +115,7 @@ void fp_h_booking_list(struct fp_req *r) {
   q.scope = &scope;
   q.status = fp_req_query(r, "status");
   if (q.status && strcmp(q.status, "confirmed") != 0 && strcmp(q.status, "cancelled") != 0) {
-    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be confirmed or cancelled");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be confirmed or cancelled");
     return;
   }
   if (fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) ||
@@ -138,7 +138,7 @@ void fp_h_booking_get(struct fp_req *r) {
   struct fp_booking b;
   int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "booking %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -194,10 +194,10 @@ void fp_h_booking_cancel(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   int rc = fp_store_write(&r->app->store, cancel_tx, &x);
   if (rc == 1) {
-    if (x.outcome == 404) fp_reply_error(r, 404, "not_found", NULL, "booking %lld not found", (long long)r->params[0]);
+    if (x.outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
     else if (x.outcome == 403)
-      fp_reply_error(r, 403, "forbidden", NULL, "only the booked clinician or the practice can cancel this booking");
-    else fp_reply_error(r, 409, "invalid_state", NULL, "booking %lld is already cancelled", (long long)r->params[0]);
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the booked clinician or the practice can cancel this booking");
+    else fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is already cancelled", (long long)r->params[0]);
     return;
   }
   if (rc) {

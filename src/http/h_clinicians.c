@@ -99,7 +99,7 @@ static const char *registration_shape(enum fp_regulator reg) {
 }
 
 static void reply_registration_taken(struct fp_req *r, const struct fp_profession *prof, const char *number) {
-  fp_reply_error(r, 409, "registration_taken", "registration_number",
+  fp_reply_error(r, FP_API_REGISTRATION_TAKEN, "registration_number",
                  "there is already an account with %s registration number '%s'", prof ? prof->regulator_name : "this",
                  number);
 }
@@ -178,7 +178,7 @@ void fp_h_clinician_register(struct fp_req *r) {
       return;
     }
     if (!custom) {
-      fp_reply_error(r, 400, "invalid_field", "profession", "'%s' is not a profession in the catalogue (GET /api/v1/professions)",
+      fp_reply_error(r, FP_API_INVALID_FIELD, "profession", "'%s' is not a profession in the catalogue (GET /api/v1/professions)",
                      profession);
       return;
     }
@@ -190,21 +190,21 @@ void fp_h_clinician_register(struct fp_req *r) {
       cl->registration_number[i] = (char)toupper((unsigned char)reg[i]);
   }
   if (regulator != FP_REG_NONE && !cl->registration_number[0]) {
-    fp_reply_error(r, 400, "missing_field", "registration_number", "a %s needs their %s registration number",
+    fp_reply_error(r, FP_API_MISSING_FIELD, "registration_number", "a %s needs their %s registration number",
                    prof->name, prof->regulator_name);
     return;
   }
   if (!fp_registration_valid(regulator, cl->registration_number)) {
     if (regulator == FP_REG_NONE)
-      fp_reply_error(r, 400, "invalid_field", "registration_number",
+      fp_reply_error(r, FP_API_INVALID_FIELD, "registration_number",
                      "the profession '%s' has no regulator: leave 'registration_number' out", profession);
     else
-      fp_reply_error(r, 400, "invalid_field", "registration_number", "'%s' is not a %s registration number: %s", reg,
+      fp_reply_error(r, FP_API_INVALID_FIELD, "registration_number", "'%s' is not a %s registration number: %s", reg,
                      prof->regulator_name, registration_shape(regulator));
     return;
   }
   if (fp_postcode_normalise(postcode, cl->home_postcode) != 0) {
-    fp_reply_error(r, 400, "invalid_field", "home_postcode", "'home_postcode' is not a UK postcode");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "home_postcode", "'home_postcode' is not a UK postcode");
     return;
   }
   snprintf(cl->name, sizeof cl->name, "%s", name);
@@ -218,7 +218,7 @@ void fp_h_clinician_register(struct fp_req *r) {
   struct fp_user existing;
   int rc = fp_store_user_by_email(c, cl->email, &existing);
   if (rc == 0) {
-    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", cl->email);
+    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", cl->email);
     return;
   }
   if (rc != FP_ENOTFOUND) {
@@ -242,7 +242,7 @@ void fp_h_clinician_register(struct fp_req *r) {
   x.hash = hash;
   rc = fp_store_write(&r->app->store, register_tx, &x);
   if (rc == 1 && x.email_taken) {
-    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", cl->email);
+    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", cl->email);
     return;
   }
   if (rc == 1 && x.registration_taken) {
@@ -274,7 +274,7 @@ void fp_h_clinician_list(struct fp_req *r) {
   q.scope = &scope;
   q.profession = fp_req_query(r, "profession");
   if (q.profession && strlen(q.profession) > 47) {
-    fp_reply_error(r, 400, "invalid_parameter", "profession", "'profession' is too long");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "profession", "'profession' is too long");
     return;
   }
   if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_limit_or_respond(r, &q.limit) ||
@@ -295,7 +295,7 @@ void fp_h_clinician_get(struct fp_req *r) {
   struct fp_clinician cl;
   int rc = c ? fp_store_clinician_get(c, r->params[0], &scope, &cl) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "clinician %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "clinician %lld not found", (long long)r->params[0]);
     return;
   }
   json_t *j = rc ? NULL : clinician_with_pools(c, &cl, &rc);

@@ -24,7 +24,7 @@ static const struct {
 
 void fp_h_demo_accounts(struct fp_req *r) {
   if (!r->app->cfg.demo) {
-    fp_reply_error(r, 404, "not_found", NULL, "no such endpoint");
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "no such endpoint");
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);

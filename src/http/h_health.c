@@ -9,7 +9,7 @@ void fp_h_readyz(struct fp_req *r) {
   sqlite3_stmt *st = c ? fp_db_stmt(c, "SELECT COUNT(*) FROM schema_migrations") : NULL;
   if (!st || sqlite3_step(st) != SQLITE_ROW) {
     if (st) sqlite3_reset(st);
-    fp_reply_error(r, 503, "not_ready", NULL, "the store is not available");
+    fp_reply_error(r, FP_API_NOT_READY, NULL, "the store is not available");
     return;
   }
   int version = sqlite3_column_int(st, 0);

@@ -52,7 +52,7 @@ static int query_day_or_respond(struct fp_req *r, const char *name, fp_day *day)
   const char *v = fp_req_query(r, name);
   if (!v) return 0;
   if (fp_date_parse(v, day) != 0) {
-    fp_reply_error(r, 400, "invalid_parameter", name, "'%s' must be a date, YYYY-MM-DD", name);
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be a date, YYYY-MM-DD", name);
     return -1;
   }
   return 0;
@@ -64,18 +64,18 @@ void fp_h_metrics(struct fp_req *r) {
   scope.clinician_id = 0;
   scope.profession = NULL;
   if (!scope.all && !scope.n_icbs && !scope.n_pools && !scope.n_practices) {
-    fp_reply_error(r, 403, "forbidden", NULL, "metrics are for commissioners, pool administrators and practice managers");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "metrics are for commissioners, pool administrators and practice managers");
     return;
   }
   fp_day today = fp_uk_day(r->now);
   fp_day from = today - DEFAULT_DAYS, to = today + DEFAULT_DAYS;
   if (query_day_or_respond(r, "from", &from) || query_day_or_respond(r, "to", &to)) return;
   if (to <= from) {
-    fp_reply_error(r, 400, "invalid_parameter", "to", "'to' must be after 'from'");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "'to' must be after 'from'");
     return;
   }
   if (to - from > MAX_PERIOD_DAYS) {
-    fp_reply_error(r, 400, "invalid_parameter", "to", "the period is at most %d days", MAX_PERIOD_DAYS);
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "the period is at most %d days", MAX_PERIOD_DAYS);
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);

@@ -54,7 +54,7 @@ static int postcode_or_respond(struct fp_req *r, const char *field, const char *
   out[0] = 0;
   if (!in || !*in) return 0;
   if (fp_postcode_normalise(in, out) != 0) {
-    fp_reply_error(r, 400, "invalid_field", field, "'%s' is not a UK postcode", field);
+    fp_reply_error(r, FP_API_INVALID_FIELD, field, "'%s' is not a UK postcode", field);
     return -1;
   }
   return 0;
@@ -67,7 +67,7 @@ static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
   if (!json_is_object(in)) {
     char field[48];
     snprintf(field, sizeof field, "profile.sites[%zu]", i);
-    fp_reply_error(r, 400, "invalid_field", field, "each site must be an object {name, address, postcode}");
+    fp_reply_error(r, FP_API_INVALID_FIELD, field, "each site must be an object {name, address, postcode}");
     return NULL;
   }
   const char *name = NULL, *address = NULL, *postcode = NULL;
@@ -120,7 +120,7 @@ static json_t *profile_or_respond(struct fp_req *r, json_t *in) {
   out = json_object();
   if (sites && !json_is_null(sites)) {
     if (!json_is_array(sites) || json_array_size(sites) > MAX_SITES) {
-      fp_reply_error(r, 400, "invalid_field", "profile.sites", "'sites' must be an array of at most %d sites", MAX_SITES);
+      fp_reply_error(r, FP_API_INVALID_FIELD, "profile.sites", "'sites' must be an array of at most %d sites", MAX_SITES);
       json_decref(out);
       out = NULL;
       goto done;
@@ -168,7 +168,7 @@ static bool ods_upper(const char *in, char *out, size_t len) {
 /* Checks an email field that may be "" (clear it). */
 static int email_or_respond(struct fp_req *r, const char *email) {
   if (email && *email && !fp_email_valid(email)) {
-    fp_reply_error(r, 400, "invalid_field", "email", "'email' must be an email address");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "email", "'email' must be an email address");
     return -1;
   }
   return 0;
@@ -193,7 +193,7 @@ static int parent_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_le
   *icb_id = 0;
   if (!parent_id) {
     if (level != FP_ORG_ICB) {
-      fp_reply_error(r, 400, "missing_field", "parent_id", "a %s needs a parent organisation", fp_org_level_name(level));
+      fp_reply_error(r, FP_API_MISSING_FIELD, "parent_id", "a %s needs a parent organisation", fp_org_level_name(level));
       return -1;
     }
     return 0;
@@ -201,7 +201,7 @@ static int parent_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_le
   struct fp_org p;
   int rc = fp_store_org_get(c, parent_id, &p);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 400, "invalid_field", "parent_id", "organisation %lld does not exist", (long long)parent_id);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "parent_id", "organisation %lld does not exist", (long long)parent_id);
     return -1;
   }
   if (rc) {
@@ -212,7 +212,7 @@ static int parent_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_le
   fp_org_level_parse(p.level, &pl);
   fp_org_clear(&p);
   if (!fp_org_parent_ok(pl, level)) {
-    fp_reply_error(r, 400, "invalid_field", "parent_id", "a %s cannot be the parent of a %s", fp_org_level_name(pl),
+    fp_reply_error(r, FP_API_INVALID_FIELD, "parent_id", "a %s cannot be the parent of a %s", fp_org_level_name(pl),
                    fp_org_level_name(level));
     return -1;
   }
@@ -255,7 +255,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 
 void fp_h_org_create(struct fp_req *r) {
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can add organisations");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can add organisations");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -282,14 +282,14 @@ void fp_h_org_create(struct fp_req *r) {
   enum fp_org_level lv = FP_ORG_PRACTICE;
   fp_org_level_parse(level, &lv);
   if (!ods_upper(ods, o->ods_code, sizeof o->ods_code) || !fp_ods_valid(lv, o->ods_code)) {
-    fp_reply_error(r, 400, "invalid_field", "ods_code", "'%s' is not an ODS code of a %s (%s)", ods, level, ods_shape(lv));
+    fp_reply_error(r, FP_API_INVALID_FIELD, "ods_code", "'%s' is not an ODS code of a %s (%s)", ods, level, ods_shape(lv));
     return;
   }
   if (email_or_respond(r, email) || postcode_or_respond(r, "postcode", postcode, o->postcode)) return;
   json_t *profile = NULL;
   if (profile_in) {
     if (lv != FP_ORG_PRACTICE) {
-      fp_reply_error(r, 400, "invalid_field", "profile", "only a practice has a profile");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "profile", "only a practice has a profile");
       return;
     }
     if (!(profile = profile_or_respond(r, profile_in))) return;
@@ -317,7 +317,7 @@ void fp_h_org_create(struct fp_req *r) {
   if (rc == 0) rc = fp_store_write(&r->app->store, create_tx, &x);
   fp_org_clear(o);
   if (rc == 1 && x.ods_taken) {
-    fp_reply_error(r, 409, "ods_code_taken", "ods_code", "an organisation with ODS code '%s' already exists", o->ods_code);
+    fp_reply_error(r, FP_API_ODS_CODE_TAKEN, "ods_code", "an organisation with ODS code '%s' already exists", o->ods_code);
     return;
   }
   struct fp_org saved;
@@ -345,7 +345,7 @@ void fp_h_org_list(struct fp_req *r) {
     bool ok = false;
     for (const char *const *l = ALL_LEVELS; *l; l++) ok = ok || strcmp(*l, q.level) == 0;
     if (!ok) {
-      fp_reply_error(r, 400, "invalid_parameter", "level", "'level' must be one of icb, place, pcn, practice, national");
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "level", "'level' must be one of icb, place, pcn, practice, national");
       return;
     }
   }
@@ -369,7 +369,7 @@ static int load_visible_or_respond(struct fp_req *r, struct fp_conn *c, struct f
   if (rc == 0 && !visible) rc = FP_ENOTFOUND;
   if (rc == 0) rc = fp_store_org_get(c, r->params[0], o);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "organisation %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "organisation %lld not found", (long long)r->params[0]);
     return -1;
   }
   if (rc) {
@@ -465,7 +465,7 @@ void fp_h_org_patch(struct fp_req *r) {
   fp_org_level_parse(cur.level, &lv);
   fp_org_clear(&cur);
   if (!admin && !manager) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator or the practice's manager can change it");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator or the practice's manager can change it");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -488,17 +488,17 @@ void fp_h_org_patch(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;
   if (admin_only && !admin) {
-    fp_reply_error(r, 403, "forbidden", admin_only, "only a system administrator can change '%s'", admin_only);
+    fp_reply_error(r, FP_API_FORBIDDEN, admin_only, "only a system administrator can change '%s'", admin_only);
     return;
   }
   if (p.level && strcmp(p.level, fp_org_level_name(lv)) != 0) {
-    fp_reply_error(r, 400, "invalid_field", "level", "an organisation's level cannot change; add a new organisation instead");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "level", "an organisation's level cannot change; add a new organisation instead");
     return;
   }
   char ods[12];
   if (p.ods) {
     if (!ods_upper(p.ods, ods, sizeof ods) || !fp_ods_valid(lv, ods)) {
-      fp_reply_error(r, 400, "invalid_field", "ods_code", "'%s' is not an ODS code of a %s (%s)", p.ods,
+      fp_reply_error(r, FP_API_INVALID_FIELD, "ods_code", "'%s' is not an ODS code of a %s (%s)", p.ods,
                      fp_org_level_name(lv), ods_shape(lv));
       return;
     }
@@ -511,7 +511,7 @@ void fp_h_org_patch(struct fp_req *r) {
   }
   if (profile_in) {
     if (lv != FP_ORG_PRACTICE) {
-      fp_reply_error(r, 400, "invalid_field", "profile", "only a practice has a profile");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "profile", "only a practice has a profile");
       return;
     }
     if (!(p.profile = profile_or_respond(r, profile_in))) return;
@@ -524,7 +524,7 @@ void fp_h_org_patch(struct fp_req *r) {
   fp_org_clear(&x.o);
   json_decref(p.profile);
   if (rc == 1 && x.ods_taken) {
-    fp_reply_error(r, 409, "ods_code_taken", "ods_code", "an organisation with ODS code '%s' already exists", p.ods);
+    fp_reply_error(r, FP_API_ODS_CODE_TAKEN, "ods_code", "an organisation with ODS code '%s' already exists", p.ods);
     return;
   }
   struct fp_org saved;

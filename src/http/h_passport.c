@@ -87,14 +87,14 @@ static int access_or_respond(struct fp_req *r, struct fp_conn *c, int64_t clinic
   }
   if (!a->basis) {
     if (a->rel.exists && a->rel.commissioner)
-      fp_reply_error(r, 403, "forbidden", NULL,
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL,
                      "commissioners see passport compliance as counts only (GET /api/v1/pools/{id}/compliance)");
     else
-      fp_reply_error(r, 404, "not_found", NULL, "clinician %lld not found", (long long)clinician_id);
+      fp_reply_error(r, FP_API_NOT_FOUND, NULL, "clinician %lld not found", (long long)clinician_id);
     return -1;
   }
   if (need_manage && !a->manage) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the clinician's pool administrator can do this");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician's pool administrator can do this");
     return -1;
   }
   return 0;
@@ -130,7 +130,7 @@ static int log_view_or_respond(struct fp_req *r, const struct access *a, int64_t
 
 static struct fp_conn *reader_or_respond(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  if (!c) fp_reply_error(r, 503, "unavailable", NULL, "the store is not available");
+  if (!c) fp_reply_error(r, FP_API_UNAVAILABLE, NULL, "the store is not available");
   return c;
 }
 
@@ -139,7 +139,7 @@ static int on_day_or_respond(struct fp_req *r, fp_day *on) {
   const char *s = fp_req_query(r, "on");
   *on = today_of(r);
   if (s && fp_date_parse(s, on) != 0) {
-    fp_reply_error(r, 400, "invalid_parameter", "on", "'on' must be a date such as 2026-12-01");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "on", "'on' must be a date such as 2026-12-01");
     return -1;
   }
   return 0;
@@ -476,34 +476,34 @@ static bool text_ok(const char *s, size_t len) {
 static int multipart_parse_or_respond(struct fp_req *r, struct upload *u) {
   const char *ct = fp_req_header(r, "Content-Type");
   if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
-    fp_reply_error(r, 415, "unsupported_media_type", NULL, "the body must be multipart/form-data");
+    fp_reply_error(r, FP_API_UNSUPPORTED_MEDIA_TYPE, NULL, "the body must be multipart/form-data");
     return -1;
   }
   struct MHD_PostProcessor *pp = MHD_create_post_processor((struct MHD_Connection *)r->conn, 64 * 1024, on_part, u);
   if (!pp) {
-    fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body has no usable boundary");
+    fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body has no usable boundary");
     return -1;
   }
   enum MHD_Result ok = r->body_len ? MHD_post_process(pp, r->body, r->body_len) : MHD_YES;
   enum MHD_Result done = MHD_destroy_post_processor(pp);
   if (u->bad_code) {
     if (strcmp(u->bad_code, "payload_too_large") == 0)
-      fp_reply_error(r, 413, "payload_too_large", "file", "the file is larger than 10 MB");
+      fp_reply_error(r, FP_API_PAYLOAD_TOO_LARGE, "file", "the file is larger than 10 MB");
     else if (strcmp(u->bad_code, "unknown_field") == 0)
-      fp_reply_error(r, 400, "unknown_field", u->bad_field, "'%s' is not a field of this request", u->bad_field);
+      fp_reply_error(r, FP_API_UNKNOWN_FIELD, u->bad_field, "'%s' is not a field of this request", u->bad_field);
     else if (strcmp(u->bad_code, "invalid_multipart") == 0)
-      fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body is malformed");
+      fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body is malformed");
     else
-      fp_reply_error(r, 400, "invalid_field", u->bad_field, "'%s' is given twice or is too long", u->bad_field);
+      fp_reply_error(r, FP_API_INVALID_FIELD, u->bad_field, "'%s' is given twice or is too long", u->bad_field);
     return -1;
   }
   if (ok != MHD_YES || done != MHD_YES || (r->body_len && !u->n_parts)) {
-    fp_reply_error(r, 400, "invalid_multipart", NULL, "the multipart body is malformed or incomplete");
+    fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body is malformed or incomplete");
     return -1;
   }
   for (int i = 0; i < N_TEXT; i++)
     if (u->text[i].seen && !text_ok(u->text[i].value, u->text[i].len)) {
-      fp_reply_error(r, 400, "invalid_field", u->text[i].name, "'%s' contains control characters or is not UTF-8",
+      fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name, "'%s' contains control characters or is not UTF-8",
                      u->text[i].name);
       return -1;
     }
@@ -531,7 +531,7 @@ static int form_date_or_respond(struct fp_req *r, const struct upload *u, int i,
   const char *s = form_value(u, i);
   *out = FP_DAY_NONE;
   if (s && fp_date_parse(s, out) != 0) {
-    fp_reply_error(r, 400, "invalid_field", u->text[i].name, "'%s' must be a date such as 2026-12-01", u->text[i].name);
+    fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name, "'%s' must be a date such as 2026-12-01", u->text[i].name);
     return -1;
   }
   return 0;
@@ -583,7 +583,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   struct access a;
   if (access_or_respond(r, c, id, false, &a)) return;
   if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the clinician or their pool administrator uploads evidence");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician or their pool administrator uploads evidence");
     return;
   }
   struct upload *u = malloc(sizeof *u);
@@ -598,17 +598,17 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   char tmp[4200] = "";
   if (multipart_parse_or_respond(r, u)) goto out;
   if (!u->file_seen || u->file_len == 0) {
-    fp_reply_error(r, 400, "missing_field", "file", "'file' is required: a PDF, JPEG or PNG of the evidence");
+    fp_reply_error(r, FP_API_MISSING_FIELD, "file", "'file' is required: a PDF, JPEG or PNG of the evidence");
     goto out;
   }
   const char *type = sniff((const unsigned char *)u->file, u->file_len);
   if (!type) {
-    fp_reply_error(r, 415, "unsupported_media_type", "file", "the file must be a PDF, JPEG or PNG (decided by its content)");
+    fp_reply_error(r, FP_API_UNSUPPORTED_MEDIA_TYPE, "file", "the file must be a PDF, JPEG or PNG (decided by its content)");
     goto out;
   }
   const char *us = form_value(u, F_UPDATE_SERVICE);
   if (us && strcmp(us, UPDATE_SERVICE[0]) != 0 && strcmp(us, UPDATE_SERVICE[1]) != 0) {
-    fp_reply_error(r, 400, "invalid_field", "update_service", "'update_service' must be subscribed or not_subscribed");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "update_service", "'update_service' must be subscribed or not_subscribed");
     goto out;
   }
   const char *attach = form_value(u, F_CHECK_ID);
@@ -620,7 +620,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     struct fp_check_row k;
     int rc = (*end || kid <= 0) ? FP_ENOTFOUND : fp_store_check_get(c, kid, &k);
     if (rc == FP_ENOTFOUND || (rc == 0 && k.clinician_id != id)) {
-      fp_reply_error(r, 400, "invalid_field", "check_id", "'check_id' is not a record of this clinician");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "check_id", "'check_id' is not a record of this clinician");
       goto out;
     }
     if (rc) {
@@ -628,12 +628,12 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
       goto out;
     }
     if (code && strcmp(code, k.code) != 0) {
-      fp_reply_error(r, 400, "invalid_field", "check_code", "'check_code' does not match the record's check");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "check_code", "'check_code' does not match the record's check");
       goto out;
     }
     for (int i = F_ISSUED_ON; i <= F_UPDATE_SERVICE; i++)
       if (form_value(u, i)) {
-        fp_reply_error(r, 400, "invalid_field", u->text[i].name,
+        fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name,
                        "'%s' cannot be given with check_id: the record's details are the pool's to correct",
                        u->text[i].name);
         goto out;
@@ -642,13 +642,13 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     snprintf(x.ev.check_code, sizeof x.ev.check_code, "%s", k.code);
   } else {
     if (!code) {
-      fp_reply_error(r, 400, "missing_field", "check_code", "'check_code' is required");
+      fp_reply_error(r, FP_API_MISSING_FIELD, "check_code", "'check_code' is required");
       goto out;
     }
     struct fp_check_type t;
     int rc = fp_store_check_type_get(c, code, &t);
     if (rc == FP_ENOTFOUND) {
-      fp_reply_error(r, 400, "invalid_field", "check_code", "'%s' is not a check in the catalogue", code);
+      fp_reply_error(r, FP_API_INVALID_FIELD, "check_code", "'%s' is not a check in the catalogue", code);
       goto out;
     }
     if (rc) {
@@ -658,31 +658,31 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     fp_day issued, expires, end;
     if (form_date_or_respond(r, u, F_ISSUED_ON, &issued) || form_date_or_respond(r, u, F_EXPIRES_ON, &expires)) goto out;
     if (issued != FP_DAY_NONE && issued > today_of(r)) {
-      fp_reply_error(r, 400, "invalid_field", "issued_on", "'issued_on' is in the future");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "issued_on", "'issued_on' is in the future");
       goto out;
     }
     switch (fp_check_expiry(t.validity, t.renewal_months, issued, expires, &end)) {
     case FP_EXPIRY_OK: break;
     case FP_EXPIRY_NEEDS_ISSUED:
-      fp_reply_error(r, 400, "missing_field", "issued_on", "'issued_on' is required for %s (valid %d months from issue)",
+      fp_reply_error(r, FP_API_MISSING_FIELD, "issued_on", "'issued_on' is required for %s (valid %d months from issue)",
                      code, t.renewal_months);
       goto out;
     case FP_EXPIRY_NEEDS_EXPIRY:
-      fp_reply_error(r, 400, "missing_field", "expires_on", "'expires_on' is required for %s", code);
+      fp_reply_error(r, FP_API_MISSING_FIELD, "expires_on", "'expires_on' is required for %s", code);
       goto out;
     case FP_EXPIRY_BEFORE_ISSUE:
-      fp_reply_error(r, 400, "invalid_field", "expires_on", "'expires_on' is before 'issued_on'");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "expires_on", "'expires_on' is before 'issued_on'");
       goto out;
     }
     if (end != FP_DAY_NONE && end < today_of(r)) {
       char d[FP_DATE_STRLEN];
       fp_date_format(end, d);
-      fp_reply_error(r, 400, "invalid_field", expires != FP_DAY_NONE ? "expires_on" : "issued_on",
+      fp_reply_error(r, FP_API_INVALID_FIELD, expires != FP_DAY_NONE ? "expires_on" : "issued_on",
                      "this %s ran out on %s: upload a current one", code, d);
       goto out;
     }
     if (u->text[F_REFERENCE].len > 100) {
-      fp_reply_error(r, 400, "invalid_field", "reference", "'reference' must be at most 100 characters");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "reference", "'reference' must be at most 100 characters");
       goto out;
     }
     /* The code is a catalogue code (found above), the reference at most 100 bytes: nothing is cut. */
@@ -713,7 +713,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   fp_evidence_discard(tmp); /* gone already when placed; removed here otherwise */
   tmp[0] = 0;
   if (rc == 1) {
-    fp_reply_error(r, 409, "invalid_state", "check_id", "the record has been decided already: submit a new one");
+    fp_reply_error(r, FP_API_INVALID_STATE, "check_id", "the record has been decided already: submit a new one");
     goto out;
   }
   if (rc) {
@@ -747,7 +747,7 @@ void fp_h_evidence_get(struct fp_req *r) {
   struct fp_evidence e;
   int rc = fp_store_evidence_get(c, r->params[0], &e);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "evidence %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "evidence %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -757,11 +757,11 @@ void fp_h_evidence_get(struct fp_req *r) {
   struct access a;
   if (access_or_respond(r, c, e.clinician_id, false, &a)) {
     /* Do not reveal that evidence exists to someone who may not see the clinician. */
-    if (r->status == 404) fp_reply_error(r, 404, "not_found", NULL, "evidence %lld not found", (long long)e.id);
+    if (r->status == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "evidence %lld not found", (long long)e.id);
     return;
   }
   if (e.deleted_at) {
-    fp_reply_error(r, 410, "evidence_removed", NULL,
+    fp_reply_error(r, FP_API_EVIDENCE_REMOVED, NULL,
                    "this copy was deleted after the retention period; the verified facts remain on the record");
     return;
   }
@@ -770,7 +770,7 @@ void fp_h_evidence_get(struct fp_req *r) {
   rc = fp_evidence_read(r->app->store.data_dir, e.sha256, &data, &len);
   if (rc) {
     fprintf(stderr, "flexpool: evidence %lld (%s) cannot be read: %s\n", (long long)e.id, e.sha256, fp_strerror(rc));
-    fp_reply_error(r, 500, "internal_error", NULL, "the evidence file cannot be read");
+    fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the evidence file cannot be read");
     return;
   }
   if (log_view_or_respond(r, &a, e.clinician_id, "evidence", e.check_id, e.id)) {
@@ -829,7 +829,7 @@ void fp_h_passport_verify(struct fp_req *r) {
   x.r = r;
   int rc = fp_store_check_get(c, r->params[0], &x.before);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "check record %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "check record %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -839,12 +839,12 @@ void fp_h_passport_verify(struct fp_req *r) {
   struct access a;
   if (access_or_respond(r, c, x.before.clinician_id, true, &a)) return;
   if (a.rel.self) {
-    fp_reply_error(r, 403, "forbidden", NULL, "nobody verifies their own checks");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "nobody verifies their own checks");
     return;
   }
   bool verify = strcmp(decision, "verify") == 0;
   if (!verify && !note) {
-    fp_reply_error(r, 400, "missing_field", "note", "'note' is required to reject: the clinician is told the reason");
+    fp_reply_error(r, FP_API_MISSING_FIELD, "note", "'note' is required to reject: the clinician is told the reason");
     return;
   }
   struct fp_check_type t;
@@ -862,19 +862,19 @@ void fp_h_passport_verify(struct fp_req *r) {
     /* The pool's expiry wins; a corrected issue date recomputes a fixed period from scratch. */
     fp_day stated = has_expires ? expires : (has_issued && t.validity == FP_VALIDITY_PERIOD ? FP_DAY_NONE : x.before.expires_on);
     if (x.after.issued_on != FP_DAY_NONE && x.after.issued_on > today_of(r)) {
-      fp_reply_error(r, 400, "invalid_field", "issued_on", "'issued_on' is in the future");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "issued_on", "'issued_on' is in the future");
       return;
     }
     switch (fp_check_expiry(t.validity, t.renewal_months, x.after.issued_on, stated, &x.after.expires_on)) {
     case FP_EXPIRY_OK: break;
     case FP_EXPIRY_NEEDS_ISSUED:
-      fp_reply_error(r, 400, "missing_field", "issued_on", "'issued_on' is needed to verify %s", t.code);
+      fp_reply_error(r, FP_API_MISSING_FIELD, "issued_on", "'issued_on' is needed to verify %s", t.code);
       return;
     case FP_EXPIRY_NEEDS_EXPIRY:
-      fp_reply_error(r, 400, "missing_field", "expires_on", "'expires_on' is needed to verify %s", t.code);
+      fp_reply_error(r, FP_API_MISSING_FIELD, "expires_on", "'expires_on' is needed to verify %s", t.code);
       return;
     case FP_EXPIRY_BEFORE_ISSUE:
-      fp_reply_error(r, 400, "invalid_field", "expires_on", "'expires_on' is before 'issued_on'");
+      fp_reply_error(r, FP_API_INVALID_FIELD, "expires_on", "'expires_on' is before 'issued_on'");
       return;
     }
   } else if (has_expires) {
@@ -924,7 +924,7 @@ static void add_queued(const struct fp_check_row *k, void *ctx) {
 void fp_h_passport_queue(struct fp_req *r) {
   bool sysadmin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
   if (!sysadmin && !fp_auth_has(&r->auth, FP_ROLE_POOL_ADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "the verification queue is the pool administrators'");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the verification queue is the pool administrators'");
     return;
   }
   struct fp_scope scope;
@@ -936,7 +936,7 @@ void fp_h_passport_queue(struct fp_req *r) {
       fp_cursor_parse_or_respond(r, &q.cursor_created, &q.cursor_id, &q.has_cursor))
     return;
   if (q.pool_id && !sysadmin && !fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, q.pool_id)) {
-    fp_reply_error(r, 403, "forbidden", "pool_id", "you do not administer pool %lld", (long long)q.pool_id);
+    fp_reply_error(r, FP_API_FORBIDDEN, "pool_id", "you do not administer pool %lld", (long long)q.pool_id);
     return;
   }
   struct fp_conn *c = reader_or_respond(r);
@@ -1044,7 +1044,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
   struct fp_pool p;
   int rc = fp_store_pool_get(c, r->params[0], &p);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -1054,7 +1054,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
   bool detail = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) || fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, p.id);
   bool counts = detail || (p.icb_id && fp_auth_has_for(&r->auth, FP_ROLE_COMMISSIONER, p.icb_id));
   if (!counts) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators and its ICB's commissioners see its compliance");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and its ICB's commissioners see its compliance");
     return;
   }
   struct compliance *x = calloc(1, sizeof *x);
@@ -1136,7 +1136,7 @@ void fp_h_passport_access_log(struct fp_req *r) {
   struct access a;
   if (access_or_respond(r, c, id, false, &a)) return;
   if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, 403, "forbidden", NULL, "the access log is the clinician's (and their pool's)");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the access log is the clinician's (and their pool's)");
     return;
   }
   int limit;
@@ -1200,7 +1200,7 @@ void fp_h_passport_grant_create(struct fp_req *r) {
   int rc = fp_store_org_get(c, org, &o);
   fp_org_clear(&o);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 400, "invalid_field", "organisation_id", "organisation %lld does not exist", (long long)org);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "organisation %lld does not exist", (long long)org);
     return;
   }
   if (rc) {
@@ -1210,11 +1210,11 @@ void fp_h_passport_grant_create(struct fp_req *r) {
   fp_day today = today_of(r);
   if (!has_from) from = has_starts ? starts - GRANT_LEAD_DAYS : today;
   if (until < from) {
-    fp_reply_error(r, 400, "invalid_field", "until", "'until' is before the access starts");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "until", "'until' is before the access starts");
     return;
   }
   if (until < today) {
-    fp_reply_error(r, 400, "invalid_field", "until", "'until' is in the past");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "until", "'until' is in the past");
     return;
   }
   struct grant_tx x;
@@ -1251,7 +1251,7 @@ void fp_h_passport_grant_list(struct fp_req *r) {
   struct access a;
   if (access_or_respond(r, c, r->params[0], false, &a)) return;
   if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, 403, "forbidden", NULL, "placement grants are the clinician's and their pool's");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "placement grants are the clinician's and their pool's");
     return;
   }
   struct grant_list l = {json_array(), today_of(r)};
@@ -1279,7 +1279,7 @@ void fp_h_passport_grant_revoke(struct fp_req *r) {
   struct fp_grant g;
   int rc = fp_store_grant_get(c, r->params[0], &g);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "grant %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "grant %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -1291,7 +1291,7 @@ void fp_h_passport_grant_revoke(struct fp_req *r) {
   struct revoke_tx x = {g.id, r->auth.user_id, r->now};
   rc = fp_store_write(&r->app->store, revoke_tx_fn, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "grant %lld is revoked already", (long long)g.id);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "grant %lld is revoked already", (long long)g.id);
     return;
   }
   if (!rc) rc = fp_store_grant_get(c, g.id, &g);
@@ -1369,7 +1369,7 @@ static int profession_or_respond(struct fp_req *r, struct fp_conn *c, const char
     }
   }
   if (!exists) {
-    fp_reply_error(r, 400, "invalid_field", "profession", "'%s' is not a profession or role", profession);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "profession", "'%s' is not a profession or role", profession);
     return -1;
   }
   return 0;
@@ -1413,7 +1413,7 @@ static void reply_requirements(struct fp_req *r, struct fp_conn *c, const char *
 
 void fp_h_passport_requirement_put(struct fp_req *r) {
   if (!may_configure(&r->auth)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "pool administrators configure the passport's requirements");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "pool administrators configure the passport's requirements");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -1431,7 +1431,7 @@ void fp_h_passport_requirement_put(struct fp_req *r) {
   struct fp_check_type t;
   int rc = fp_store_check_type_get(c, x.code, &t);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 400, "invalid_field", "check_code", "'%s' is not a check in the catalogue", x.code);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "check_code", "'%s' is not a check in the catalogue", x.code);
     return;
   }
   if (rc) {
@@ -1449,7 +1449,7 @@ void fp_h_passport_requirement_put(struct fp_req *r) {
 
 void fp_h_passport_requirements_clear(struct fp_req *r) {
   if (!may_configure(&r->auth)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "pool administrators configure the passport's requirements");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "pool administrators configure the passport's requirements");
     return;
   }
   struct req_tx x;
@@ -1458,7 +1458,7 @@ void fp_h_passport_requirements_clear(struct fp_req *r) {
   if (x.profession && !*x.profession) x.profession = NULL;
   /* Without a profession: every profession's (a deployment that does not use the passport). */
   if (!x.profession && !fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 400, "invalid_parameter", "profession", "'profession' is required");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "profession", "'profession' is required");
     return;
   }
   struct fp_conn *c = reader_or_respond(r);

@@ -113,7 +113,7 @@ static int audit_json(struct fp_conn *c, struct fp_req *r, const char *action, c
 static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_pool *p) {
   int rc = c ? fp_store_pool_get(c, r->params[0], p) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
     return -1;
   }
   if (rc) {
@@ -146,7 +146,7 @@ void fp_h_pool_create(struct fp_req *r) {
   /* The commissioner reads everything in their ICB and changes nothing: pools are set up by a
      system administrator. */
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can set up a pool");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can set up a pool");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -169,7 +169,7 @@ void fp_h_pool_create(struct fp_req *r) {
   struct fp_org host;
   int rc = c ? fp_store_org_get(c, x.p.host_organisation_id, &host) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 400, "invalid_field", "host_organisation_id", "organisation %lld does not exist",
+    fp_reply_error(r, FP_API_INVALID_FIELD, "host_organisation_id", "organisation %lld does not exist",
                    (long long)x.p.host_organisation_id);
     return;
   }
@@ -252,7 +252,7 @@ void fp_h_pool_patch(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can change it");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can change it");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -267,7 +267,7 @@ void fp_h_pool_patch(struct fp_req *r) {
   int rc = fp_store_write(&r->app->store, patch_tx, &x);
   if (rc == 0) rc = fp_store_pool_get(c, p.id, &p);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "pool %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -316,7 +316,7 @@ void fp_h_pool_role_create(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can add roles to it");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can add roles to it");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -328,19 +328,19 @@ void fp_h_pool_role_create(struct fp_req *r) {
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   if (!role_code_valid(x.code)) {
-    fp_reply_error(r, 400, "invalid_field", "code",
+    fp_reply_error(r, FP_API_INVALID_FIELD, "code",
                    "a role code is %d to %d lowercase letters, digits or underscores, e.g. 'first_contact_mh'",
                    ROLE_CODE_MIN, ROLE_CODE_MAX);
     return;
   }
   if (fp_profession_find(x.code)) {
-    fp_reply_error(r, 400, "invalid_field", "code", "'%s' is a built-in profession; a custom role needs its own code",
+    fp_reply_error(r, FP_API_INVALID_FIELD, "code", "'%s' is a built-in profession; a custom role needs its own code",
                    x.code);
     return;
   }
   int rc = fp_store_write(&r->app->store, role_tx, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "role_exists", "code", "there is already a role '%s'", x.code);
+    fp_reply_error(r, FP_API_ROLE_EXISTS, "code", "there is already a role '%s'", x.code);
     return;
   }
   struct fp_custom_role role;
@@ -379,12 +379,12 @@ void fp_h_pool_members(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_read_members(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators and commissioners see its members");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and commissioners see its members");
     return;
   }
   const char *kind = fp_req_query(r, "kind");
   if (kind && !one_of(kind, MEMBER_KINDS)) {
-    fp_reply_error(r, 400, "invalid_parameter", "kind", "'kind' must be clinician or organisation");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "kind", "'kind' must be clinician or organisation");
     return;
   }
   int limit = 50;
@@ -436,7 +436,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can admit members");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can admit members");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -451,11 +451,11 @@ void fp_h_pool_member_add(struct fp_req *r) {
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   if (!x.clinician_id && !x.organisation_id) {
-    fp_reply_error(r, 400, "missing_field", "clinician_id", "give 'clinician_id' or 'organisation_id'");
+    fp_reply_error(r, FP_API_MISSING_FIELD, "clinician_id", "give 'clinician_id' or 'organisation_id'");
     return;
   }
   if (x.clinician_id && x.organisation_id) {
-    fp_reply_error(r, 400, "invalid_field", "organisation_id", "give one of 'clinician_id' and 'organisation_id', not both");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "give one of 'clinician_id' and 'organisation_id', not both");
     return;
   }
   int rc;
@@ -463,7 +463,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
     struct fp_clinician cl;
     rc = fp_store_clinician_get(c, x.clinician_id, NULL, &cl);
     if (rc == FP_ENOTFOUND) {
-      fp_reply_error(r, 400, "invalid_field", "clinician_id", "clinician %lld does not exist", (long long)x.clinician_id);
+      fp_reply_error(r, FP_API_INVALID_FIELD, "clinician_id", "clinician %lld does not exist", (long long)x.clinician_id);
       return;
     }
   } else {
@@ -471,7 +471,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
     rc = fp_store_org_get(c, x.organisation_id, &o);
     if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
       if (rc == 0) fp_org_clear(&o);
-      fp_reply_error(r, 400, "invalid_field", "organisation_id", "organisation %lld is not a practice; only practices are pool members",
+      fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "organisation %lld is not a practice; only practices are pool members",
                      (long long)x.organisation_id);
       return;
     }
@@ -483,7 +483,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
   }
   rc = fp_store_write(&r->app->store, add_tx, &x);
   if (rc == 1 && x.already) {
-    fp_reply_error(r, 409, "already_member", NULL, "%s %lld is already a member of pool %lld",
+    fp_reply_error(r, FP_API_ALREADY_MEMBER, NULL, "%s %lld is already a member of pool %lld",
                    x.clinician_id ? "clinician" : "practice", (long long)(x.clinician_id ? x.clinician_id : x.organisation_id),
                    (long long)p.id);
     return;
@@ -514,7 +514,7 @@ void fp_h_pool_member_remove(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators can remove members");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can remove members");
     return;
   }
   struct remove_ctx x = {.r = r};
@@ -522,7 +522,7 @@ void fp_h_pool_member_remove(struct fp_req *r) {
   if (rc == 0 && x.m.pool_id != p.id) rc = FP_ENOTFOUND;
   if (rc == 0) rc = fp_store_write(&r->app->store, remove_tx, &x);
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
     return;
   }
   if (rc) {
@@ -564,7 +564,7 @@ static int join_tx(struct fp_conn *c, void *vctx) {
 
 void fp_h_join_request_create(struct fp_req *r) {
   if (!r->auth.clinician_id) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only clinicians ask to join pools");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only clinicians ask to join pools");
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);
@@ -581,11 +581,11 @@ void fp_h_join_request_create(struct fp_req *r) {
   }
   int rc = fp_store_write(&r->app->store, join_tx, &x);
   if (rc == 1 && x.refusal == 1) {
-    fp_reply_error(r, 409, "already_member", NULL, "you are already a member of pool %lld", (long long)p.id);
+    fp_reply_error(r, FP_API_ALREADY_MEMBER, NULL, "you are already a member of pool %lld", (long long)p.id);
     return;
   }
   if (rc == 1 && x.refusal == 2) {
-    fp_reply_error(r, 409, "already_requested", NULL, "you have already asked to join pool %lld", (long long)p.id);
+    fp_reply_error(r, FP_API_ALREADY_REQUESTED, NULL, "you have already asked to join pool %lld", (long long)p.id);
     return;
   }
   struct fp_join_request jr;
@@ -606,12 +606,12 @@ void fp_h_join_request_list(struct fp_req *r) {
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_read_members(&r->auth, &p)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators see its join requests");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators see its join requests");
     return;
   }
   const char *status = fp_req_query(r, "status");
   if (status && !one_of(status, JOIN_STATUSES)) {
-    fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be pending, accepted, declined or withdrawn");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
     return;
   }
   int limit = 50;
@@ -653,13 +653,13 @@ static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_j
   if (rc == 0 && !can_manage(&r->auth, p)) {
     bool sees = can_read_members(&r->auth, p) || (r->auth.clinician_id && r->auth.clinician_id == jr->clinician_id);
     if (sees) {
-      fp_reply_error(r, 403, "forbidden", NULL, "only the pool's administrators answer requests to join");
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators answer requests to join");
       return -1;
     }
     rc = FP_ENOTFOUND;
   }
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "join request %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "join request %lld not found", (long long)r->params[0]);
     return -1;
   }
   if (rc) {
@@ -667,7 +667,7 @@ static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_j
     return -1;
   }
   if (strcmp(jr->status, "pending") != 0) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is %s, not pending", (long long)jr->id, jr->status);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr->id, jr->status);
     return -1;
   }
   return 0;
@@ -716,7 +716,7 @@ static void answer(struct fp_req *r, const char *status) {
   x.add.join_request_id = jr.id;
   int rc = fp_store_write(&r->app->store, answer_tx, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is no longer pending", (long long)jr.id);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
     return;
   }
   if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);
@@ -758,13 +758,13 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
   bool own = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == jr.clinician_id;
   if (rc == 0 && !own) {
     if (can_read_members(&r->auth, &p)) {
-      fp_reply_error(r, 403, "forbidden", NULL, "only the clinician who asked can withdraw a request to join");
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician who asked can withdraw a request to join");
       return;
     }
     rc = FP_ENOTFOUND;
   }
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "join request %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "join request %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {
@@ -772,13 +772,13 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
     return;
   }
   if (strcmp(jr.status, "pending") != 0) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
     return;
   }
   struct withdraw_ctx x = {r, jr.id};
   rc = fp_store_write(&r->app->store, withdraw_tx, &x);
   if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "invalid_state", NULL, "join request %lld is no longer pending", (long long)jr.id);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
     return;
   }
   if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);

@@ -79,7 +79,7 @@ void fp_h_session_create(struct fp_req *r) {
     char ra[24];
     snprintf(ra, sizeof ra, "%lld", (long long)wait);
     fp_req_add_header(r, "Retry-After", ra);
-    fp_reply_error(r, 429, "too_many_attempts", NULL, "too many failed sign-ins; try again in %lld seconds",
+    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many failed sign-ins; try again in %lld seconds",
                    (long long)wait);
     return;
   }
@@ -95,7 +95,7 @@ void fp_h_session_create(struct fp_req *r) {
   else ok = fp_password_verify(u.password_hash, password) && u.active;
   if (!ok) {
     fp_store_write(&app->store, record_failure_tx, &x);
-    fp_reply_error(r, 401, "invalid_credentials", NULL, "the email address or password is not right");
+    fp_reply_error(r, FP_API_INVALID_CREDENTIALS, NULL, "the email address or password is not right");
     return;
   }
   char token[48];
@@ -186,7 +186,7 @@ void fp_h_me_password(struct fp_req *r) {
     return;
   }
   if (!fp_password_verify(u.password_hash, current)) {
-    fp_reply_error(r, 403, "invalid_credentials", "current_password", "the current password is not right");
+    fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
     return;
   }
   char hash[160];

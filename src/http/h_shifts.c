@@ -36,19 +36,19 @@ static bool can_manage(const struct fp_auth *a, int64_t practice_id) {
 /* Checks the times, break and rate of a shift; answers 400 on a problem. */
 static int check_shift_or_respond(struct fp_req *r, const struct fp_shift *s) {
   if (s->ends_at <= s->starts_at) {
-    fp_reply_error(r, 400, "invalid_field", "ends_at", "'ends_at' must be after 'starts_at'");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "ends_at", "'ends_at' must be after 'starts_at'");
     return -1;
   }
   if (s->ends_at - s->starts_at > MAX_SHIFT_SECONDS) {
-    fp_reply_error(r, 400, "invalid_field", "ends_at", "a shift lasts at most 16 hours");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "ends_at", "a shift lasts at most 16 hours");
     return -1;
   }
   if (s->starts_at <= r->now) {
-    fp_reply_error(r, 400, "invalid_field", "starts_at", "'starts_at' must be in the future");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "starts_at", "'starts_at' must be in the future");
     return -1;
   }
   if (s->break_minutes * 60 >= s->ends_at - s->starts_at) {
-    fp_reply_error(r, 400, "invalid_field", "break_minutes", "the break must be shorter than the shift");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "break_minutes", "the break must be shorter than the shift");
     return -1;
   }
   return 0;
@@ -140,7 +140,7 @@ void fp_h_shift_create(struct fp_req *r) {
     x.count = (int)count;
   }
   if (!role_known(r, role)) {
-    fp_reply_error(r, 400, "invalid_field", "role", "'%s' is not a known role", role);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "role", "'%s' is not a known role", role);
     return;
   }
   snprintf(s->role, sizeof s->role, "%s", role);
@@ -151,7 +151,7 @@ void fp_h_shift_create(struct fp_req *r) {
   s->created_by = r->auth.user_id;
   if (check_shift_or_respond(r, s)) return;
   if (!can_manage(&r->auth, s->practice_id)) {
-    fp_reply_error(r, 403, "forbidden", "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
+    fp_reply_error(r, FP_API_FORBIDDEN, "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);
@@ -159,7 +159,7 @@ void fp_h_shift_create(struct fp_req *r) {
   int rc = c ? fp_store_org_get(c, s->practice_id, &o) : FP_EIO;
   if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
     if (rc == 0) fp_org_clear(&o);
-    fp_reply_error(r, 400, "invalid_field", "practice_id", "organisation %lld is not a practice", (long long)s->practice_id);
+    fp_reply_error(r, FP_API_INVALID_FIELD, "practice_id", "organisation %lld is not a practice", (long long)s->practice_id);
     return;
   }
   if (rc) {
@@ -192,7 +192,7 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
   const char *near = fp_req_query(r, "near_postcode");
   char pc[9] = "";
   if (near && fp_postcode_normalise(near, pc) != 0) {
-    fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'near_postcode' is not a UK postcode");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "near_postcode", "'near_postcode' is not a UK postcode");
     return;
   }
   if (near || radius) {
@@ -207,12 +207,12 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     if (!near) snprintf(pc, sizeof pc, "%s", home);
     if (!radius) radius = travel ? travel : 10;
     if (!pc[0]) {
-      fp_reply_error(r, 400, "invalid_parameter", "near_postcode", "'radius_km' needs 'near_postcode'");
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "near_postcode", "'radius_km' needs 'near_postcode'");
       return;
     }
     int rc = fp_store_postcode_get(c, pc, &q->lat, &q->lon);
     if (rc == FP_ENOTFOUND) {
-      fp_reply_error(r, 400, "unknown_postcode", "near_postcode", "postcode '%s' is not in the postcode table", pc);
+      fp_reply_error(r, FP_API_UNKNOWN_POSTCODE, "near_postcode", "postcode '%s' is not in the postcode table", pc);
       return;
     }
     if (rc) {
@@ -242,12 +242,12 @@ void fp_h_shift_list(struct fp_req *r) {
     bool ok = false;
     for (const char *const *s = STATUSES; *s; s++) ok = ok || strcmp(*s, q.status) == 0;
     if (!ok) {
-      fp_reply_error(r, 400, "invalid_parameter", "status", "'status' must be one of open, booked, withdrawn, cancelled, completed");
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be one of open, booked, withdrawn, cancelled, completed");
       return;
     }
   }
   if (q.role && strlen(q.role) > 47) {
-    fp_reply_error(r, 400, "invalid_parameter", "role", "'role' is too long");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "role", "'role' is too long");
     return;
   }
   int64_t radius = 0;
@@ -293,7 +293,7 @@ void fp_h_shift_get(struct fp_req *r) {
       rc = fp_store_shift_get(c, r->params[0], NULL, &s);
   }
   if (rc) {
-    if (rc == FP_ENOTFOUND) fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]);
+    if (rc == FP_ENOTFOUND) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]);
     else fp_reply_store_error(r, rc);
     return;
   }
@@ -395,10 +395,10 @@ static void change(struct fp_req *r, enum fp_shift_event ev) {
   int rc = fp_store_write(&r->app->store, change_tx, &x);
   if (rc == 1) {
     switch (x.outcome) {
-    case 404: fp_reply_error(r, 404, "not_found", NULL, "shift %lld not found", (long long)r->params[0]); break;
-    case 403: fp_reply_error(r, 403, "forbidden", NULL, "only the practice's managers can change this shift"); break;
+    case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]); break;
+    case 403: fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the practice's managers can change this shift"); break;
     case 409:
-      fp_reply_error(r, 409, "invalid_state", NULL, "shift %lld is %s: that change is not possible now",
+      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "shift %lld is %s: that change is not possible now",
                      (long long)r->params[0], x.s.status);
       break;
     default: break; /* 400 already answered */

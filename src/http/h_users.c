@@ -60,7 +60,7 @@ static int org_level_or_respond(struct fp_req *r, struct fp_conn *c, int64_t id,
   int rc = fp_store_org_get(c, id, &o);
   if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, level) != 0)) {
     if (rc == 0) fp_org_clear(&o);
-    fp_reply_error(r, 400, "invalid_field", "organisation_id", "a %s needs an organisation of level %s; %lld is not one",
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "a %s needs an organisation of level %s; %lld is not one",
                    role, level, (long long)id);
     return -1;
   }
@@ -102,7 +102,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 void fp_h_user_create(struct fp_req *r) {
   bool admin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
   if (!admin && !fp_auth_has(&r->auth, FP_ROLE_POOL_ADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator or a pool administrator can add users");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator or a pool administrator can add users");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -128,22 +128,22 @@ void fp_h_user_create(struct fp_req *r) {
   enum fp_role_kind kind = FP_ROLE_SYSADMIN;
   fp_role_parse(x.role, &kind);
   if (!admin && kind != FP_ROLE_PRACTICE_MANAGER) {
-    fp_reply_error(r, 403, "forbidden", "role", "a pool administrator can add practice managers only");
+    fp_reply_error(r, FP_API_FORBIDDEN, "role", "a pool administrator can add practice managers only");
     return;
   }
   bool needs_org = kind == FP_ROLE_COMMISSIONER || kind == FP_ROLE_PRACTICE_MANAGER;
   bool needs_pool = kind == FP_ROLE_POOL_ADMIN;
   if (needs_org && !has_org) {
-    fp_reply_error(r, 400, "missing_field", "organisation_id", "a %s needs 'organisation_id'", x.role);
+    fp_reply_error(r, FP_API_MISSING_FIELD, "organisation_id", "a %s needs 'organisation_id'", x.role);
     return;
   }
   if (needs_pool && !has_pool) {
-    fp_reply_error(r, 400, "missing_field", "pool_id", "a pool_admin needs 'pool_id'");
+    fp_reply_error(r, FP_API_MISSING_FIELD, "pool_id", "a pool_admin needs 'pool_id'");
     return;
   }
   if ((has_org && !needs_org) || (has_pool && !needs_pool)) {
     const char *f = has_org && !needs_org ? "organisation_id" : "pool_id";
-    fp_reply_error(r, 400, "invalid_field", f, "'%s' does not apply to the role %s", f, x.role);
+    fp_reply_error(r, FP_API_INVALID_FIELD, f, "'%s' does not apply to the role %s", f, x.role);
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);
@@ -157,7 +157,7 @@ void fp_h_user_create(struct fp_req *r) {
     struct fp_pool p;
     int rc = fp_store_pool_get(c, x.pool, &p);
     if (rc == FP_ENOTFOUND) {
-      fp_reply_error(r, 400, "invalid_field", "pool_id", "pool %lld does not exist", (long long)x.pool);
+      fp_reply_error(r, FP_API_INVALID_FIELD, "pool_id", "pool %lld does not exist", (long long)x.pool);
       return;
     }
     if (rc) {
@@ -173,7 +173,7 @@ void fp_h_user_create(struct fp_req *r) {
       return;
     }
     if (!ok) {
-      fp_reply_error(r, 403, "forbidden", "organisation_id", "practice %lld is not a member of a pool you administer",
+      fp_reply_error(r, FP_API_FORBIDDEN, "organisation_id", "practice %lld is not a member of a pool you administer",
                      (long long)x.org);
       return;
     }
@@ -182,7 +182,7 @@ void fp_h_user_create(struct fp_req *r) {
   struct fp_user existing;
   int rc = fp_store_user_by_email(c, x.email, &existing);
   if (rc == 0) {
-    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", x.email);
+    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", x.email);
     return;
   }
   if (rc != FP_ENOTFOUND) {
@@ -208,7 +208,7 @@ void fp_h_user_create(struct fp_req *r) {
   rc = fp_store_write(&r->app->store, create_tx, &x);
   if (rc == 1 && x.email_taken) {
     sodium_memzero(generated, sizeof generated);
-    fp_reply_error(r, 409, "email_taken", "email", "there is already an account for '%s'", x.email);
+    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", x.email);
     return;
   }
   struct fp_user u;
@@ -232,7 +232,7 @@ static void add_user(const struct fp_user *u, void *ctx) {
 
 void fp_h_user_list(struct fp_req *r) {
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can list users");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can list users");
     return;
   }
   int limit = 50;
@@ -240,7 +240,7 @@ void fp_h_user_list(struct fp_req *r) {
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
   const char *q = fp_req_query(r, "q");
   if (q && (!*q || strlen(q) > 100)) {
-    fp_reply_error(r, 400, "invalid_parameter", "q", "'q' must be 1 to 100 characters");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' must be 1 to 100 characters");
     return;
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);
@@ -285,7 +285,7 @@ out:
 
 void fp_h_user_patch(struct fp_req *r) {
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, 403, "forbidden", NULL, "only a system administrator can change users");
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can change users");
     return;
   }
   if (fp_req_json_or_respond(r)) return;
@@ -299,7 +299,7 @@ void fp_h_user_patch(struct fp_req *r) {
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   if (x.has_active && !x.active && r->params[0] == r->auth.user_id) {
-    fp_reply_error(r, 400, "invalid_field", "active", "you cannot deactivate your own account");
+    fp_reply_error(r, FP_API_INVALID_FIELD, "active", "you cannot deactivate your own account");
     return;
   }
   int rc = fp_store_write(&r->app->store, patch_tx, &x);
@@ -307,7 +307,7 @@ void fp_h_user_patch(struct fp_req *r) {
   struct fp_user u;
   if (rc == 0) rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "user %lld not found", (long long)r->params[0]);
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "user %lld not found", (long long)r->params[0]);
     return;
   }
   if (rc) {

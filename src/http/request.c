@@ -50,41 +50,81 @@ void fp_reply_empty(struct fp_req *r) {
   r->status = 204;
 }
 
-static void error_v(struct fp_req *r, int status, const char *code, const char *field, json_t *details,
-                    const char *fmt, va_list ap) {
-  char msg[512];
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
-  if (field) json_object_set_new(e, "field", json_string(field));
-  if (details) json_object_set_new(e, "details", details);
-  fp_reply_json(r, status, json_pack("{s:o}", "error", e));
+void fp_utf8_clean(const char *s, size_t max, char *out, size_t outlen) {
+  size_t o = 0;
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strnlen(s, max);
+  size_t i = 0;
+  while (i < n) {
+    unsigned char b = p[i];
+    size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; k++)
+      if ((p[i + k] & 0xC0) != 0x80) ok = false;
+    if (ok && len == 2 && b < 0xC2) ok = false;                                  /* overlong */
+    if (ok && len == 3) {
+      unsigned cp = ((b & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+      if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) ok = false;            /* overlong, surrogate */
+    }
+    if (ok && len == 4) {
+      unsigned cp = ((b & 0x07u) << 18) | ((p[i + 1] & 0x3Fu) << 12) | ((p[i + 2] & 0x3Fu) << 6) | (p[i + 3] & 0x3Fu);
+      if (cp < 0x10000 || cp > 0x10FFFF) ok = false;
+    }
+    if (ok && len == 1 && b == 0) ok = false;
+    if (!ok && i + len > n && len > 0 && n == max) break; /* a character cut by max: drop it */
+    const char *piece = ok ? s + i : "\xEF\xBF\xBD";
+    size_t plen = ok ? len : 3;
+    if (o + plen >= outlen) break;
+    memcpy(out + o, piece, plen);
+    o += plen;
+    i += ok ? len : 1;
+  }
+  out[o] = 0;
 }
 
-void fp_reply_error(struct fp_req *r, int status, const char *code, const char *field, const char *fmt, ...) {
+static void error_v(struct fp_req *r, enum fp_api_error e, const char *field, json_t *details, const char *fmt,
+                    va_list ap) {
+  const struct fp_api_error_info *info = fp_api_error_info(e);
+  char raw[1024], msg[512];
+  raw[0] = 0;
+  if (fmt) vsnprintf(raw, sizeof raw, fmt, ap);
+  fp_utf8_clean(raw[0] ? raw : info->message, 480, msg, sizeof msg);
+  json_t *err = json_pack("{s:s, s:s}", "code", info->code, "message", msg);
+  if (err && field) {
+    char f[128];
+    fp_utf8_clean(field, 100, f, sizeof f);
+    json_object_set_new(err, "field", json_string(f));
+  }
+  if (err && details) json_object_set_new(err, "details", details);
+  else json_decref(details);
+  fp_reply_json(r, info->status, err ? json_pack("{s:o}", "error", err) : NULL);
+}
+
+void fp_reply_error(struct fp_req *r, enum fp_api_error e, const char *field, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  error_v(r, status, code, field, NULL, fmt, ap);
+  error_v(r, e, field, NULL, fmt, ap);
   va_end(ap);
 }
 
-void fp_reply_error_details(struct fp_req *r, int status, const char *code, json_t *details, const char *fmt, ...) {
+void fp_reply_error_details(struct fp_req *r, enum fp_api_error e, json_t *details, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  error_v(r, status, code, NULL, details, fmt, ap);
+  error_v(r, e, NULL, details, fmt, ap);
   va_end(ap);
 }
 
 void fp_reply_store_error(struct fp_req *r, int err) {
   if (err == FP_ENOTFOUND) {
-    fp_reply_error(r, 404, "not_found", NULL, "not found");
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "not found");
     return;
   }
   if (err == FP_ECONFLICT) {
-    fp_reply_error(r, 409, "conflict", NULL, "the change conflicts with the current state");
+    fp_reply_error(r, FP_API_CONFLICT, NULL, "the change conflicts with the current state");
     return;
   }
   fprintf(stderr, "flexpool: store error %s on %s %s\n", fp_err_name(err), r->method, r->path);
-  fp_reply_error(r, 500, "internal_error", NULL, "the server could not complete the request");
+  fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the server could not complete the request");
 }
 
 int fp_json_max_depth(const char *text, size_t len) {
@@ -110,28 +150,28 @@ int fp_req_json_or_respond(struct fp_req *r) {
   if (r->json) return 0;
   const char *ct = fp_req_header(r, "Content-Type");
   if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-    fp_reply_error(r, 415, "unsupported_media_type", NULL, "the body must be JSON (Content-Type: application/json)");
+    fp_reply_error(r, FP_API_UNSUPPORTED_MEDIA_TYPE, NULL, "the body must be JSON (Content-Type: application/json)");
     return -1;
   }
   if (r->body_len == 0) {
-    fp_reply_error(r, 400, "invalid_json", NULL, "the body is empty; a JSON object is expected");
+    fp_reply_error(r, FP_API_INVALID_JSON, NULL, "the body is empty; a JSON object is expected");
     return -1;
   }
   /* Depth limit: count nesting before handing it to jansson. */
   int max_depth = fp_json_max_depth(r->body, r->body_len);
   if (max_depth > 8) {
-    fp_reply_error(r, 400, "invalid_json", NULL, "the JSON is nested too deeply (at most 8 levels)");
+    fp_reply_error(r, FP_API_INVALID_JSON, NULL, "the JSON is nested too deeply (at most 8 levels)");
     return -1;
   }
   json_error_t err;
   json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
   if (!j) {
-    fp_reply_error(r, 400, "invalid_json", NULL, "the body is not valid JSON: %s (line %d)", err.text, err.line);
+    fp_reply_error(r, FP_API_INVALID_JSON, NULL, "the body is not valid JSON: %s (line %d)", err.text, err.line);
     return -1;
   }
   if (!json_is_object(j)) {
     json_decref(j);
-    fp_reply_error(r, 400, "invalid_json", NULL, "the body must be a JSON object");
+    fp_reply_error(r, FP_API_INVALID_JSON, NULL, "the body must be a JSON object");
     return -1;
   }
   r->json = j;

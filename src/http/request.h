@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "http/api_error.h"
 #include "core/time.h"
 
 enum fp_role_kind { FP_ROLE_SYSADMIN = 0, FP_ROLE_COMMISSIONER, FP_ROLE_POOL_ADMIN, FP_ROLE_PRACTICE_MANAGER, FP_ROLE_CLINICIAN };
@@ -80,12 +81,19 @@ void fp_reply_json(struct fp_req *r, int status, json_t *body);
 void fp_reply_empty(struct fp_req *r);
 /* Answers with text already written (taken; malloc'd) of the given content type. */
 void fp_reply_text(struct fp_req *r, int status, const char *type, char *text, size_t len);
-/* Answers {"error": {"code", "message", "field"?}}; field may be NULL. */
-void fp_reply_error(struct fp_req *r, int status, const char *code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/*
+ * Answers {"error": {"code", "message", "field"?}} with the status and code of `e` (api_error.h);
+ * field may be NULL. The message is fmt's text, cut to 480 bytes at a character boundary, with any
+ * byte that is not UTF-8 replaced by U+FFFD; the table's default message when fmt is NULL or empty.
+ */
+void fp_reply_error(struct fp_req *r, enum fp_api_error e, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Like fp_reply_error with a details object (taken). */
-void fp_reply_error_details(struct fp_req *r, int status, const char *code, json_t *details, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+void fp_reply_error_details(struct fp_req *r, enum fp_api_error e, json_t *details, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Text made safe for JSON: at most max bytes of s, cut at a character boundary, every invalid
+   UTF-8 byte replaced by U+FFFD, written to out (of size outlen >= 4) and NUL-terminated. */
+void fp_utf8_clean(const char *s, size_t max, char *out, size_t outlen);
 /* 500 for a store failure, logged. */
 void fp_reply_store_error(struct fp_req *r, int err);
 

@@ -122,9 +122,9 @@ static bool safe_path(const char *p) {
   return true;
 }
 
-static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r, int status, const char *code,
+static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r, enum fp_api_error e,
                                    const char *msg) {
-  fp_reply_error(r, status, code, NULL, "%s", msg);
+  fp_reply_error(r, e, NULL, "%s", msg);
   return send_req(conn, r);
 }
 
@@ -135,7 +135,7 @@ static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r
  */
 static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *conn, struct fp_req *r) {
   const char *path = r->path;
-  if (!safe_path(path)) return serve_error(conn, r, 404, "not_found", "not found");
+  if (!safe_path(path)) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   char full[4096];
   const char *root = app->cfg.web_root;
   if (strncmp(path, "/nhsuk/", 7) == 0)
@@ -158,7 +158,7 @@ static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *c
       fd = -1;
     }
   }
-  if (fd < 0) return serve_error(conn, r, 404, "not_found", "not found");
+  if (fd < 0) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   struct MHD_Response *resp = MHD_create_response_from_fd((size_t)st.st_size, fd);
   if (!resp) {
     close(fd);
@@ -190,28 +190,28 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t len) {
 static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
   if (cs->too_big)
-    return serve_error(conn, r, 413, "payload_too_large", "the request body is larger than this endpoint accepts");
+    return serve_error(conn, r, FP_API_PAYLOAD_TOO_LARGE, "the request body is larger than this endpoint accepts");
   if (!cs->route) {
     if (cs->path_known) {
       char allow[128];
       fp_route_allowed(r->path, allow, sizeof allow);
       fp_req_add_header(r, "Allow", allow);
-      return serve_error(conn, r, 405, "method_not_allowed", "that method is not allowed on this resource");
+      return serve_error(conn, r, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
     }
     if (strncmp(r->path, "/api/", 5) == 0 || !is_safe_method(r->method))
-      return serve_error(conn, r, 404, "not_found", "no such endpoint");
+      return serve_error(conn, r, FP_API_NOT_FOUND, "no such endpoint");
     return serve_static(app, conn, r);
   }
-  if (fp_auth_resolve(r) != 0) return serve_error(conn, r, 503, "unavailable", "the store is not available");
+  if (fp_auth_resolve(r) != 0) return serve_error(conn, r, FP_API_UNAVAILABLE, "the store is not available");
   if (cs->route->auth == FP_SIGNED_IN && r->auth.user_id == 0)
-    return serve_error(conn, r, 401, "unauthenticated", "sign in first (the session may have ended)");
+    return serve_error(conn, r, FP_API_UNAUTHENTICATED, "sign in first (the session may have ended)");
   if (r->auth.via_cookie && !is_safe_method(r->method)) {
     const char *csrf = fp_req_header(r, "X-CSRF-Token");
     if (!csrf || strcmp(csrf, r->auth.csrf) != 0)
-      return serve_error(conn, r, 403, "csrf_failed", "the X-CSRF-Token header is missing or wrong");
+      return serve_error(conn, r, FP_API_CSRF_FAILED, "the X-CSRF-Token header is missing or wrong");
   }
   cs->route->handler(r);
-  if (!r->status) fp_reply_error(r, 500, "internal_error", NULL, "the handler gave no answer");
+  if (!r->status) fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the handler gave no answer");
   if (app->cfg.access_log) fprintf(stderr, "%s %s %d\n", r->method, r->path, r->status);
   return send_req(conn, r);
 }

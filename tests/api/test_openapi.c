@@ -84,8 +84,68 @@ static void test_every_route_is_documented(void **state) {
   assert_int_equal(missing, 0);
 }
 
+/* The codes listed under components.schemas.ErrorCode.enum, one "        - code" a line. */
+static int read_doc_error_codes(char codes[][256], int max) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/docs/openapi.yaml", getenv("FP_SOURCE_DIR"));
+  FILE *f = fopen(path, "r");
+  if (!f) fail_msg("cannot open %s", path);
+  char line[1024];
+  bool in_schema = false, in_enum = false;
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = 0;
+    if (strcmp(line, "    ErrorCode:") == 0) {
+      in_schema = true;
+      continue;
+    }
+    if (!in_schema) continue;
+    if (strncmp(line, "    ", 4) == 0 && line[4] != ' ') break; /* the next schema */
+    if (strcmp(line, "      enum:") == 0) {
+      in_enum = true;
+      continue;
+    }
+    if (in_enum && strncmp(line, "        - ", 10) == 0 && n < max) snprintf(codes[n++], 256, "%.200s", line + 10);
+    else if (in_enum) in_enum = false;
+  }
+  fclose(f);
+  return n;
+}
+
+/* Every error code the server can answer with is in the document's ErrorCode enum, and no other. */
+static void test_error_codes_match_the_table(void **state) {
+  (void)state;
+  static char doc[MAX_OPS][256], table[MAX_OPS][256];
+  int n_doc = read_doc_error_codes(doc, MAX_OPS);
+  static char out[65536];
+  const char *args[] = {"errors", NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, args), 0);
+  int n_table = 0;
+  for (char *save = NULL, *l = strtok_r(out, "\n", &save); l && n_table < MAX_OPS; l = strtok_r(NULL, "\n", &save)) {
+    const char *sp = strchr(l, ' ');
+    assert_non_null(sp);
+    int status = atoi(l);
+    assert_true(status >= 400 && status <= 599);
+    snprintf(table[n_table++], 256, "%s", sp + 1);
+  }
+  assert_true(n_table > 20);
+  int wrong = 0;
+  for (int i = 0; i < n_table; i++)
+    if (!contains(doc, n_doc, table[i])) {
+      fprintf(stderr, "error code not in docs/openapi.yaml ErrorCode: %s\n", table[i]);
+      wrong++;
+    }
+  for (int i = 0; i < n_doc; i++)
+    if (!contains(table, n_table, doc[i])) {
+      fprintf(stderr, "documented error code the server never uses: %s\n", doc[i]);
+      wrong++;
+    }
+  assert_int_equal(wrong, 0);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_route_is_documented)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_route_is_documented),
+                                     cmocka_unit_test(test_error_codes_match_the_table)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   fpt_gc();
   return rc;

@@ -100,6 +100,7 @@ export function explain(err) {
     csrf_failed: 'Your session could not be checked. Reload the page and try again.',
     too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
     invalid_credentials: 'The email address or password is not right.',
+    wrong_password: 'Your current password is not right.',
     not_implemented: 'This part of flexpool is not available yet.',
   };
   if (err.code === 'not_eligible') {

@@ -185,7 +185,7 @@ route('/account/password', async () => {
         flash('Your password has changed', 'Use your new password next time you sign in.');
         navigate('/account');
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'invalid_credentials') err.message = 'Your current password is not right';
+        if (err instanceof ApiError && err.code === 'wrong_password') err.message = 'Your current password is not right';
         showApiError(form, summary, err, { current_password: 'current_password', new_password: 'new_password' });
       }
     });
