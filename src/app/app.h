@@ -25,6 +25,7 @@ struct fp_config {
   int session_idle_seconds;   /* default 1800 */
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
+  int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */
 };
 
 struct fp_app {

@@ -39,6 +39,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->session_idle_seconds = 1800;
   cfg->upkeep_interval_seconds = 600;
   cfg->dbs_retention_months = 6;
+  cfg->max_shift_ahead_months = 24;
 }
 
 static int int_arg(const char *name, const char *v, int min, int max, int *out) {
@@ -91,6 +92,9 @@ int fp_cli_serve(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--dbs-retention-months") == 0) {
       if (int_arg(a, v, 0, 120, &app.cfg.dbs_retention_months)) return 2;
+      i++;
+    } else if (strcmp(a, "--max-shift-ahead-months") == 0) {
+      if (int_arg(a, v, 1, 120, &app.cfg.max_shift_ahead_months)) return 2;
       i++;
     } else if (strcmp(a, "--upkeep-interval") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;

@@ -17,6 +17,7 @@ static void usage(void) {
           "usage: flexpool serve [--data-dir DIR] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
           "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
           "                      [--upkeep-interval SECONDS] [--dbs-retention-months N (default 6)]\n"
+          "                      [--max-shift-ahead-months N (default 24)]\n"
           "       flexpool demo --data-dir DIR [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"

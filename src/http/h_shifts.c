@@ -12,6 +12,7 @@
 #include "core/booking.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "core/passport.h"
 #include "core/profession.h"
 #include "core/validate.h"
 #include "http/codec.h"
@@ -33,6 +34,24 @@ static bool can_manage(const struct fp_auth *a, int64_t practice_id) {
   return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
 }
 
+/*
+ * The first instant no shift may start at: UK midnight after the day --max-shift-ahead-months
+ * (default 24) calendar months from today. A date typed with the wrong year (9999-12-31) is a
+ * mistake to refuse, not a shift to list for ever.
+ */
+static fp_time latest_start(const struct fp_req *r) {
+  fp_day last = fp_day_add_months(fp_uk_day(r->now), r->app->cfg.max_shift_ahead_months);
+  return fp_uk_local_to_utc(last + 1, 0, 0, 0);
+}
+
+/* Answers 400 naming `field` when a shift would start too far ahead. */
+static int check_ahead_or_respond(struct fp_req *r, fp_time starts_at, const char *field) {
+  if (starts_at < latest_start(r)) return 0;
+  fp_reply_error(r, FP_API_INVALID_FIELD, field, "a shift starts at most %d months ahead",
+                 r->app->cfg.max_shift_ahead_months);
+  return -1;
+}
+
 /* Checks the times, break and rate of a shift; answers 400 on a problem. */
 static int check_shift_or_respond(struct fp_req *r, const struct fp_shift *s) {
   if (s->ends_at <= s->starts_at) {
@@ -51,7 +70,7 @@ static int check_shift_or_respond(struct fp_req *r, const struct fp_shift *s) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "break_minutes", "the break must be shorter than the shift");
     return -1;
   }
-  return 0;
+  return check_ahead_or_respond(r, s->starts_at, "starts_at");
 }
 
 static void set_hourly(struct fp_shift *s) {
@@ -150,6 +169,8 @@ void fp_h_shift_create(struct fp_req *r) {
   snprintf(s->description, sizeof s->description, "%s", desc);
   s->created_by = r->auth.user_id;
   if (check_shift_or_respond(r, s)) return;
+  /* A series' last shift is held to the same horizon as its first. */
+  if (x.count > 1 && check_ahead_or_respond(r, fp_uk_add_weeks(s->starts_at, x.count - 1), "repeat")) return;
   if (!can_manage(&r->auth, s->practice_id)) {
     fp_reply_error(r, FP_API_FORBIDDEN, "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
     return;
