@@ -141,7 +141,13 @@ int fp_cli_serve(int argc, char **argv) {
   }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
-  fp_passport_upkeep_add(sweeper, &app);
+  if (fp_passport_upkeep_add(sweeper, &app) != 0) {
+    /* An upkeep step that would never run is not a server to start. */
+    fp_sweeper_stop(sweeper);
+    fp_server_stop(srv);
+    fp_store_release(&app.store);
+    return 1;
+  }
   char host[256];
   snprintf(host, sizeof host, "%s", app.cfg.listen);
   char *colon = strrchr(host, ':');

@@ -48,7 +48,7 @@ static int once_tx(struct fp_conn *c, void *vctx) {
   return o->fn(c, o->now, o->ctx);
 }
 
-void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
+int fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   /* The sweeper's first round may already be under way: run both once now, at start-up. */
   struct once steps[] = {{lapses, NULL, (int64_t)time(NULL)}, {retention, app, (int64_t)time(NULL)},
                         {evidence_files, app, (int64_t)time(NULL)}};
@@ -56,8 +56,9 @@ void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
     int rc = fp_store_write(&app->store, once_tx, &steps[i]);
     if (rc) fprintf(stderr, "flexpool: passport upkeep at start-up failed: %s\n", fp_strerror(rc));
   }
-  if (!s) return;
-  fp_sweeper_add(s, "passport lapses", lapses, NULL);
-  fp_sweeper_add(s, "DBS retention", retention, app);
-  fp_sweeper_add(s, "evidence files", evidence_files, app);
+  if (!s) return 0;
+  int rc = fp_sweeper_add(s, "passport lapses", lapses, NULL);
+  if (!rc) rc = fp_sweeper_add(s, "DBS retention", retention, app);
+  if (!rc) rc = fp_sweeper_add(s, "evidence files", evidence_files, app);
+  return rc;
 }

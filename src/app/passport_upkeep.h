@@ -14,7 +14,7 @@
 #include "app/app.h"
 #include "app/sweeper.h"
 
-/* Registers the steps; app must outlive the sweeper. */
-void fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app);
+/* Registers the steps; app must outlive the sweeper. 0, or FP_ENOMEM when a step could not be added. */
+int fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app);
 
 #endif

@@ -11,8 +11,6 @@
 #include "core/error.h"
 #include "store/shifts.h"
 
-#define MAX_STEPS 16
-
 struct step {
   const char *name;
   fp_sweep_fn fn;
@@ -26,8 +24,8 @@ struct fp_sweeper {
   pthread_mutex_t lock;
   pthread_cond_t wake;
   bool stopping;
-  struct step steps[MAX_STEPS];
-  int n_steps;
+  struct step *steps; /* grown by fp_sweeper_add: every step added runs, however many */
+  int n_steps, cap_steps;
 };
 
 struct tx {
@@ -40,6 +38,15 @@ static int step_tx(struct fp_conn *c, void *vctx) {
   return t->step->fn(c, t->now, t->step->ctx);
 }
 
+/* Copies step i under the lock (the array may grow meanwhile); false when there is none or stopping. */
+static bool step_at(struct fp_sweeper *s, int i, struct step *out) {
+  pthread_mutex_lock(&s->lock);
+  bool ok = !s->stopping && i < s->n_steps;
+  if (ok) *out = s->steps[i];
+  pthread_mutex_unlock(&s->lock);
+  return ok;
+}
+
 static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
@@ -50,12 +57,12 @@ static void *run(void *arg) {
   struct fp_sweeper *s = arg;
   pthread_mutex_lock(&s->lock);
   while (!s->stopping) {
-    int n = s->n_steps;
     pthread_mutex_unlock(&s->lock);
-    for (int i = 0; i < n; i++) {
-      struct tx t = {&s->steps[i], (int64_t)time(NULL)};
+    struct step step;
+    for (int i = 0; step_at(s, i, &step); i++) {
+      struct tx t = {&step, (int64_t)time(NULL)};
       int rc = fp_store_write(s->store, step_tx, &t);
-      if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", s->steps[i].name, fp_strerror(rc));
+      if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", step.name, fp_strerror(rc));
     }
     pthread_mutex_lock(&s->lock);
     struct timespec until;
@@ -68,10 +75,23 @@ static void *run(void *arg) {
   return NULL;
 }
 
-void fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx) {
+int fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx) {
+  int rc = 0;
   pthread_mutex_lock(&s->lock);
-  if (s->n_steps < MAX_STEPS) s->steps[s->n_steps++] = (struct step){name, fn, ctx};
+  if (s->n_steps == s->cap_steps) {
+    int cap = s->cap_steps ? s->cap_steps * 2 : 8;
+    struct step *grown = realloc(s->steps, (size_t)cap * sizeof *grown);
+    if (grown) {
+      s->steps = grown;
+      s->cap_steps = cap;
+    } else {
+      rc = FP_ENOMEM;
+    }
+  }
+  if (rc == 0) s->steps[s->n_steps++] = (struct step){name, fn, ctx};
   pthread_mutex_unlock(&s->lock);
+  if (rc) fprintf(stderr, "flexpool: upkeep step '%s' could not be added: %s\n", name, fp_strerror(rc));
+  return rc;
 }
 
 struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds) {
@@ -81,10 +101,10 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   s->interval = interval_seconds;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);
-  fp_sweeper_add(s, "complete shifts", complete_shifts, NULL);
-  if (pthread_create(&s->thread, NULL, run, s) != 0) {
+  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
+    free(s->steps);
     free(s);
     return NULL;
   }
@@ -100,5 +120,6 @@ void fp_sweeper_stop(struct fp_sweeper *s) {
   pthread_join(s->thread, NULL);
   pthread_mutex_destroy(&s->lock);
   pthread_cond_destroy(&s->wake);
+  free(s->steps);
   free(s);
 }

@@ -17,8 +17,9 @@ typedef int (*fp_sweep_fn)(struct fp_conn *c, int64_t now, void *ctx);
 
 /* Starts the thread; interval in seconds. NULL on failure. */
 struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds);
-/* Adds a step (at most 16); call before or after start. */
-void fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx);
+/* Adds a step (any number: the list grows); call before or after start. 0, or FP_ENOMEM (said on
+   stderr) when it could not be added. */
+int fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx);
 /* Stops the thread and frees it. */
 void fp_sweeper_stop(struct fp_sweeper *s);
 
