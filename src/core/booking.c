@@ -81,6 +81,134 @@ int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shi
   return FP_OK;
 }
 
+enum fp_transition fp_shift_transition(enum fp_shift_status from, enum fp_shift_event ev, fp_time now,
+                                       fp_time starts_at, fp_time ends_at, enum fp_shift_status *to) {
+  enum fp_shift_status next;
+  if (fp_shift_next(from, ev, &next) != FP_OK)
+    return FP_TRANS_INVALID_STATE;
+  if (ev == FP_EV_COMPLETE) {
+    if (now < ends_at)
+      return FP_TRANS_TOO_EARLY;
+  } else if (now >= starts_at) {
+    return FP_TRANS_STARTED;
+  }
+  if (to)
+    *to = next;
+  return FP_TRANS_OK;
+}
+
+static const char *const booking_status_names[] = {
+    [FP_BOOKING_CONFIRMED] = "confirmed",
+    [FP_BOOKING_CANCELLED] = "cancelled",
+};
+#define N_BOOKING_STATUSES ((int)(sizeof booking_status_names / sizeof booking_status_names[0]))
+
+const char *fp_booking_status_name(enum fp_booking_status s) {
+  if ((int)s < 0 || (int)s >= N_BOOKING_STATUSES)
+    return "unknown";
+  return booking_status_names[s];
+}
+
+int fp_booking_status_parse(const char *s, enum fp_booking_status *out) {
+  if (!s || !out)
+    return FP_EINVAL;
+  for (int i = 0; i < N_BOOKING_STATUSES; i++) {
+    if (strcmp(s, booking_status_names[i]) == 0) {
+      *out = (enum fp_booking_status)i;
+      return FP_OK;
+    }
+  }
+  return FP_EINVAL;
+}
+
+const char *fp_attendance_name(enum fp_attendance a) {
+  switch (a) {
+  case FP_ATTENDANCE_UNRECORDED: return NULL;
+  case FP_ATTENDANCE_DID_NOT_ATTEND: return "did_not_attend";
+  }
+  return "unknown";
+}
+
+int fp_attendance_parse(const char *s, enum fp_attendance *out) {
+  if (!out)
+    return FP_EINVAL;
+  if (!s || !*s)
+    *out = FP_ATTENDANCE_UNRECORDED;
+  else if (strcmp(s, "did_not_attend") == 0)
+    *out = FP_ATTENDANCE_DID_NOT_ATTEND;
+  else
+    return FP_EINVAL;
+  return FP_OK;
+}
+
+enum fp_transition fp_booking_transition(const struct fp_booking_state *from, enum fp_booking_event ev, fp_time now,
+                                         fp_time starts_at, struct fp_booking_state *to) {
+  if (!from || from->status != FP_BOOKING_CONFIRMED)
+    return FP_TRANS_INVALID_STATE;
+  struct fp_booking_state next = *from;
+  switch (ev) {
+  case FP_BEV_CANCEL:
+    if (now >= starts_at)
+      return FP_TRANS_STARTED;
+    next.status = FP_BOOKING_CANCELLED;
+    break;
+  case FP_BEV_DID_NOT_ATTEND:
+    if (from->attendance != FP_ATTENDANCE_UNRECORDED)
+      return FP_TRANS_INVALID_STATE;
+    if (now < starts_at)
+      return FP_TRANS_TOO_EARLY;
+    next.attendance = FP_ATTENDANCE_DID_NOT_ATTEND;
+    break;
+  default:
+    return FP_TRANS_INVALID_STATE;
+  }
+  if (to)
+    *to = next;
+  return FP_TRANS_OK;
+}
+
+static const char *const app_status_names[] = {
+    [FP_APP_PENDING] = "pending",
+    [FP_APP_ACCEPTED] = "accepted",
+    [FP_APP_DECLINED] = "declined",
+    [FP_APP_WITHDRAWN] = "withdrawn",
+};
+#define N_APP_STATUSES ((int)(sizeof app_status_names / sizeof app_status_names[0]))
+
+const char *fp_application_status_name(enum fp_application_status s) {
+  if ((int)s < 0 || (int)s >= N_APP_STATUSES)
+    return "unknown";
+  return app_status_names[s];
+}
+
+int fp_application_status_parse(const char *s, enum fp_application_status *out) {
+  if (!s || !out)
+    return FP_EINVAL;
+  for (int i = 0; i < N_APP_STATUSES; i++) {
+    if (strcmp(s, app_status_names[i]) == 0) {
+      *out = (enum fp_application_status)i;
+      return FP_OK;
+    }
+  }
+  return FP_EINVAL;
+}
+
+int fp_application_next(enum fp_application_status from, enum fp_application_event ev, enum fp_application_status *to) {
+  if (from != FP_APP_PENDING)
+    return FP_ECONFLICT;
+  enum fp_application_status next;
+  switch (ev) {
+  case FP_AEV_ACCEPT: next = FP_APP_ACCEPTED; break;
+  case FP_AEV_DECLINE:
+  case FP_AEV_FILLED: next = FP_APP_DECLINED; break;
+  case FP_AEV_WITHDRAW: next = FP_APP_WITHDRAWN; break;
+  default: return FP_ECONFLICT;
+  }
+  if (to)
+    *to = next;
+  return FP_OK;
+}
+
 int fp_booking_mode_parse(const char *s, enum fp_booking_mode *out) {
   if (!s || !out)
     return FP_EINVAL;

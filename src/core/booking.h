@@ -3,8 +3,19 @@
  *
  * Shift status: open -> booked (a booking is made) -> open (the clinician cancels) or cancelled
  * (the practice cancels) -> open (re-opened); open -> withdrawn (the practice withdraws);
- * booked -> completed (after it has been worked). The booking decision is pure: everything it needs
- * is loaded first, inside the booking's transaction. Depends on core/time.h and core/eligibility.h.
+ * booked -> completed (after it has been worked). Once a shift has started its record is history:
+ * only completing it is allowed (what was worked is corrected through the session's own record,
+ * never by cancelling, withdrawing, re-opening or editing).
+ *
+ * Booking status: confirmed -> cancelled (by either side, before the shift starts). A confirmed
+ * booking's attendance: unrecorded -> did_not_attend (the practice, once the shift has started).
+ *
+ * Application status: pending -> accepted (the practice accepts: a booking is made), declined (the
+ * practice declines, or the shift is filled by someone else) or withdrawn (the applicant).
+ *
+ * Every status the store writes is one of these machines' answers. The booking decision is pure:
+ * everything it needs is loaded first, inside the booking's transaction. Depends on core/time.h and
+ * core/eligibility.h.
  */
 #ifndef FP_CORE_BOOKING_H
 #define FP_CORE_BOOKING_H
@@ -37,6 +48,56 @@ int fp_shift_status_parse(const char *s, enum fp_shift_status *out);
 
 /* The next status, or FP_ECONFLICT when the event is not allowed from `from` (*to untouched). */
 int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shift_status *to);
+
+/* Why a transition was refused (the result of the *_transition functions below). */
+enum fp_transition {
+  FP_TRANS_OK = 0,
+  FP_TRANS_INVALID_STATE, /* not allowed from the current status */
+  FP_TRANS_STARTED,       /* not allowed once the shift has started */
+  FP_TRANS_TOO_EARLY,     /* not allowed before the shift has started (or, to complete it, ended) */
+};
+
+/*
+ * fp_shift_next at `now` for a shift of [starts_at, ends_at): once the shift has started every
+ * event but COMPLETE is FP_TRANS_STARTED; COMPLETE needs the shift to have ended. *to is set only
+ * on FP_TRANS_OK.
+ */
+enum fp_transition fp_shift_transition(enum fp_shift_status from, enum fp_shift_event ev, fp_time now,
+                                       fp_time starts_at, fp_time ends_at, enum fp_shift_status *to);
+
+enum fp_booking_status { FP_BOOKING_CONFIRMED = 0, FP_BOOKING_CANCELLED };
+enum fp_attendance { FP_ATTENDANCE_UNRECORDED = 0, FP_ATTENDANCE_DID_NOT_ATTEND };
+enum fp_booking_event {
+  FP_BEV_CANCEL = 0,      /* either side, before the start */
+  FP_BEV_DID_NOT_ATTEND,  /* the practice, after the start */
+};
+struct fp_booking_state {
+  enum fp_booking_status status;
+  enum fp_attendance attendance;
+};
+
+/* "confirmed", "cancelled"; "did_not_attend" (and NULL for unrecorded, which the store keeps as NULL). */
+const char *fp_booking_status_name(enum fp_booking_status s);
+int fp_booking_status_parse(const char *s, enum fp_booking_status *out);
+const char *fp_attendance_name(enum fp_attendance a);
+/* NULL or "" is unrecorded. */
+int fp_attendance_parse(const char *s, enum fp_attendance *out);
+
+/* The booking's next state at `now` for a shift starting at starts_at; *to is set only on FP_TRANS_OK. */
+enum fp_transition fp_booking_transition(const struct fp_booking_state *from, enum fp_booking_event ev, fp_time now,
+                                         fp_time starts_at, struct fp_booking_state *to);
+
+enum fp_application_status { FP_APP_PENDING = 0, FP_APP_ACCEPTED, FP_APP_DECLINED, FP_APP_WITHDRAWN };
+enum fp_application_event {
+  FP_AEV_ACCEPT = 0, /* the practice accepts (inside the booking transaction) */
+  FP_AEV_DECLINE,    /* the practice declines */
+  FP_AEV_FILLED,     /* the shift was booked by someone else: declined */
+  FP_AEV_WITHDRAW,   /* the applicant withdraws */
+};
+const char *fp_application_status_name(enum fp_application_status s);
+int fp_application_status_parse(const char *s, enum fp_application_status *out);
+/* The next status, or FP_ECONFLICT (*to untouched). */
+int fp_application_next(enum fp_application_status from, enum fp_application_event ev, enum fp_application_status *to);
 
 enum fp_booking_mode { FP_MODE_INSTANT = 0, FP_MODE_APPROVAL = 1 };
 int fp_booking_mode_parse(const char *s, enum fp_booking_mode *out);

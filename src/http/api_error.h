@@ -30,6 +30,7 @@
   XX(INVALID_STATE, 409, "invalid_state", "that is not possible in the current state")                      \
   XX(SHIFT_TAKEN, 409, "shift_taken", "the shift is no longer open")                                        \
   XX(SHIFT_STARTED, 409, "shift_started", "the shift has already started")                                  \
+  XX(SHIFT_NOT_STARTED, 409, "shift_not_started", "the shift has not started yet")                          \
   XX(APPROVAL_REQUIRED, 409, "approval_required", "this practice approves bookings: apply instead")         \
   XX(INSTANT_BOOKING, 409, "instant_booking", "this shift is booked instantly: book it instead")            \
   XX(NOT_ELIGIBLE, 409, "not_eligible", "the clinician's passport does not allow this shift")               \

@@ -144,6 +144,9 @@ json_t *fp_json_booking(const struct fp_booking *b) {
     for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) json_array_append_new(flags, json_string(t));
   }
   json_object_set_new(j, "flags", flags);
+  /* Attendance: null until the practice records that the clinician did not attend. */
+  json_object_set_new(j, "attendance", b->attendance[0] ? json_string(b->attendance) : json_null());
+  json_object_set_new(j, "attendance_recorded_at", b->attendance[0] ? fp_json_time(b->attendance_at) : json_null());
   if (strcmp(b->status, "cancelled") == 0) {
     json_object_set_new(j, "cancelled_by", json_string(b->cancelled_by));
     json_object_set_new(j, "cancelled_at", fp_json_time(b->cancelled_at));

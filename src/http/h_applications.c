@@ -169,15 +169,16 @@ void fp_h_application_accept(struct fp_req *r) {
 struct decide_ctx {
   struct fp_req *r;
   int64_t id;
-  const char *status, *reason;
+  enum fp_application_event ev;
+  const char *reason;
 };
 
 static int decide_tx(struct fp_conn *c, void *vctx) {
   struct decide_ctx *x = vctx;
-  return fp_store_application_decide(c, x->id, x->status, x->reason, x->r->auth.user_id, x->r->now);
+  return fp_store_application_decide(c, x->id, x->ev, x->reason, x->r->auth.user_id, x->r->now);
 }
 
-static void decide(struct fp_req *r, const char *who, const char *status) {
+static void decide(struct fp_req *r, const char *who, enum fp_application_event ev) {
   const char *reason = NULL;
   if (r->body_len) {
     if (fp_req_json_or_respond(r)) return;
@@ -189,7 +190,7 @@ static void decide(struct fp_req *r, const char *who, const char *status) {
   }
   struct fp_application a;
   if (load_app_or_respond(r, who, &a)) return;
-  struct decide_ctx x = {r, a.id, status, reason};
+  struct decide_ctx x = {r, a.id, ev, reason};
   int rc = fp_store_write(&r->app->store, decide_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "application %lld is no longer pending", (long long)a.id);
@@ -204,5 +205,5 @@ static void decide(struct fp_req *r, const char *who, const char *status) {
   fp_reply_json(r, 200, fp_json_application(&a));
 }
 
-void fp_h_application_decline(struct fp_req *r) { decide(r, "practice", "declined"); }
-void fp_h_application_withdraw(struct fp_req *r) { decide(r, "clinician", "withdrawn"); }
+void fp_h_application_decline(struct fp_req *r) { decide(r, "practice", FP_AEV_DECLINE); }
+void fp_h_application_withdraw(struct fp_req *r) { decide(r, "clinician", FP_AEV_WITHDRAW); }

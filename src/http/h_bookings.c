@@ -7,7 +7,12 @@
  *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
  *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope.
  *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
- *     the practice (the shift is cancelled until re-opened); late inside 48 hours.
+ *     the practice (the shift is cancelled until re-opened); late inside 48 hours; refused with
+ *     409 shift_started once the shift has started (what was worked is corrected through the
+ *     session's own record, never by cancelling).
+ *   POST /api/v1/bookings/{id}/did-not-attend: a manager of the booking's practice records, once
+ *     the shift has started, that the clinician did not come (409 shift_not_started before).
+ * Both ask the core's state machines (fp_booking_transition, fp_shift_transition) in the store.
  */
 #include <stdio.h>
 #include <string.h>
@@ -151,9 +156,30 @@ void fp_h_booking_get(struct fp_req *r) {
 struct cancel_ctx {
   struct fp_req *r;
   const char *reason;
-  int outcome;
+  int outcome;                /* 404 or 403 (refused before asking the state machine) */
+  enum fp_transition refusal; /* the state machine's answer */
   struct fp_booking b;
 };
+
+/* Answers a transition the state machine refused. */
+static void reply_refusal(struct fp_req *r, enum fp_transition t, const struct fp_booking *b) {
+  switch (t) {
+  case FP_TRANS_STARTED:
+    fp_reply_error(r, FP_API_SHIFT_STARTED, NULL,
+                   "the shift has started: a booking cannot be cancelled once its shift has started");
+    break;
+  case FP_TRANS_TOO_EARLY:
+    fp_reply_error(r, FP_API_SHIFT_NOT_STARTED, NULL, "the shift has not started yet");
+    break;
+  case FP_TRANS_INVALID_STATE:
+  case FP_TRANS_OK:
+    if (b->attendance[0])
+      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is already marked as did not attend", (long long)b->id);
+    else
+      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is %s", (long long)b->id, b->status);
+    break;
+  }
+}
 
 static int cancel_tx(struct fp_conn *c, void *vctx) {
   struct cancel_ctx *x = vctx;
@@ -175,11 +201,9 @@ static int cancel_tx(struct fp_conn *c, void *vctx) {
     x->outcome = 403;
     return 1;
   }
-  if (strcmp(x->b.status, "confirmed") != 0) {
-    x->outcome = 409;
-    return 1;
-  }
-  return fp_store_booking_cancel(c, x->b.id, party, r->auth.user_id, r->now, x->reason, &x->b);
+  rc = fp_store_booking_cancel(c, x->b.id, party, r->auth.user_id, r->now, x->reason, &x->refusal, &x->b);
+  if (rc) return rc;
+  return x->refusal == FP_TRANS_OK ? 0 : 1;
 }
 
 void fp_h_booking_cancel(struct fp_req *r) {
@@ -197,7 +221,53 @@ void fp_h_booking_cancel(struct fp_req *r) {
     if (x.outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
     else if (x.outcome == 403)
       fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the booked clinician or the practice can cancel this booking");
-    else fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is already cancelled", (long long)r->params[0]);
+    else reply_refusal(r, x.refusal, &x.b);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_booking(&x.b));
+}
+
+static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
+  struct cancel_ctx *x = vctx;
+  struct fp_req *r = x->r;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int rc = fp_store_booking_get(c, r->params[0], &scope, &x->b);
+  if (rc == FP_ENOTFOUND) {
+    x->outcome = 404;
+    return 1;
+  }
+  if (rc) return rc;
+  /* Only a manager of the booking's own practice: not another practice, the pool or the ICB that
+     may see the booking, and not the clinician. */
+  if (!fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, x->b.practice_id)) {
+    x->outcome = 403;
+    return 1;
+  }
+  rc = fp_store_booking_did_not_attend(c, x->b.id, r->auth.user_id, r->now, &x->refusal, &x->b);
+  if (rc) return rc;
+  return x->refusal == FP_TRANS_OK ? 0 : 1;
+}
+
+void fp_h_booking_did_not_attend(struct fp_req *r) {
+  struct cancel_ctx x;
+  memset(&x, 0, sizeof x);
+  x.r = r;
+  if (r->body_len) {
+    if (fp_req_json_or_respond(r)) return;
+    struct fp_field spec[] = {FP_FIELD_END};
+    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  }
+  int rc = fp_store_write(&r->app->store, did_not_attend_tx, &x);
+  if (rc == 1) {
+    if (x.outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
+    else if (x.outcome == 403)
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a manager of the booking's practice can record attendance");
+    else reply_refusal(r, x.refusal, &x.b);
     return;
   }
   if (rc) {

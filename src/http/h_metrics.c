@@ -29,6 +29,7 @@ static json_t *figures_json(const struct fp_metrics_figures *f) {
                         "agreed_spend_pence", (json_int_t)f->agreed_spend_pence, "practices_onboarded",
                         (json_int_t)f->practices_onboarded, "unfilled", (json_int_t)f->unfilled,
                         "late_cancellations", (json_int_t)f->late_cancellations);
+  if (j) json_object_set_new(j, "did_not_attend", json_integer(f->did_not_attend));
   if (j)
     json_object_set_new(j, "clinicians_onboarded",
                         f->clinicians_onboarded < 0 ? json_null() : json_integer(f->clinicians_onboarded));

@@ -342,6 +342,7 @@ struct change_ctx {
   json_t *patch;        /* for EDIT */
   struct fp_shift s;
   int outcome;          /* 0, 403, 404, 409 or 400 (already answered) */
+  enum fp_transition refusal; /* with 409: why the state machine refused */
   const char *from_status;
 };
 
@@ -362,8 +363,10 @@ static int change_tx(struct fp_conn *c, void *vctx) {
   }
   enum fp_shift_status from, to;
   if (fp_shift_status_parse(x->s.status, &from) != 0) return FP_EIO;
-  if (fp_shift_next(from, x->ev, &to) != 0) {
+  enum fp_transition t = fp_shift_transition(from, x->ev, r->now, x->s.starts_at, x->s.ends_at, &to);
+  if (t != FP_TRANS_OK) {
     x->outcome = 409;
+    x->refusal = t;
     return 1;
   }
   char before[64];
@@ -419,8 +422,12 @@ static void change(struct fp_req *r, enum fp_shift_event ev) {
     case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]); break;
     case 403: fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the practice's managers can change this shift"); break;
     case 409:
-      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "shift %lld is %s: that change is not possible now",
-                     (long long)r->params[0], x.s.status);
+      if (x.refusal == FP_TRANS_STARTED)
+        fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "shift %lld has started: its record can no longer be changed",
+                       (long long)r->params[0]);
+      else
+        fp_reply_error(r, FP_API_INVALID_STATE, NULL, "shift %lld is %s: that change is not possible now",
+                       (long long)r->params[0], x.s.status);
       break;
     default: break; /* 400 already answered */
     }

@@ -59,6 +59,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/bookings", fp_h_booking_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/bookings/{id}", fp_h_booking_get, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/cancellation", fp_h_booking_cancel, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/did-not-attend", fp_h_booking_did_not_attend, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/applications", fp_h_application_list, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/accept", fp_h_application_accept, FP_SIGNED_IN, 0},

@@ -90,6 +90,7 @@ FP_HANDLER(fp_h_booking_create);
 FP_HANDLER(fp_h_booking_list);
 FP_HANDLER(fp_h_booking_get);
 FP_HANDLER(fp_h_booking_cancel);
+FP_HANDLER(fp_h_booking_did_not_attend);
 /* h_applications.c */
 FP_HANDLER(fp_h_application_create);
 FP_HANDLER(fp_h_application_list);

@@ -12,7 +12,7 @@
 #define BOOKING_COLS                                                                                      \
   "b.id, b.shift_id, b.clinician_id, b.practice_id, b.starts_at, b.ends_at, b.status, b.fee_pence,"     \
   " b.created_at, COALESCE(b.cancelled_by,''), COALESCE(b.cancelled_at,0), COALESCE(b.reason,''),"      \
-  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name"
+  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
@@ -36,6 +36,8 @@ static void read_booking(sqlite3_stmt *st, struct fp_booking *b) {
   fp_db_col_copy(st, 14, b->role, sizeof b->role);
   fp_db_col_copy(st, 15, b->practice_name, sizeof b->practice_name);
   fp_db_col_copy(st, 16, b->clinician_name, sizeof b->clinician_name);
+  fp_db_col_copy(st, 17, b->attendance, sizeof b->attendance);
+  b->attendance_at = sqlite3_column_int64(st, 18);
 }
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
@@ -158,6 +160,116 @@ static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, i
   return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
+/*
+ * Writes a shift's status `to` that the core's state machine decided from `from`; the row must
+ * still say `from` (FP_ECONFLICT otherwise: someone changed it since it was read).
+ */
+static int set_shift_status(struct fp_conn *c, int64_t shift_id, enum fp_shift_status from, enum fp_shift_status to,
+                            int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, fp_shift_status_name(to));
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_int64(st, 3, shift_id);
+  fp_db_bind_text(st, 4, fp_shift_status_name(from));
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  return sqlite3_changes(c->db) == 1 ? 0 : FP_ECONFLICT;
+}
+
+static int application_status(struct fp_conn *c, int64_t id, enum fp_application_status *out) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT status FROM applications WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st), ret = FP_EIO;
+  if (rc == SQLITE_ROW)
+    ret = fp_application_status_parse((const char *)sqlite3_column_text(st, 0), out) == 0 ? 0 : FP_EIO;
+  else if (rc == SQLITE_DONE)
+    ret = FP_ENOTFOUND;
+  sqlite3_reset(st);
+  return ret;
+}
+
+/* The audit action of each application event (the names the audit log has always used). */
+static const char *app_action(enum fp_application_event ev) {
+  switch (ev) {
+  case FP_AEV_ACCEPT: return "application.accept";
+  case FP_AEV_FILLED: return "application.decline";
+  case FP_AEV_DECLINE:
+  case FP_AEV_WITHDRAW: break;
+  }
+  return "application.decide";
+}
+
+/*
+ * Moves application id by event `ev` as the core's state machine decides (FP_ECONFLICT when it
+ * refuses, nothing written), with reason (NULL: none; FP_AEV_FILLED: "filled"), and audits it.
+ * known is the status already read, or NULL to read it here.
+ */
+static int application_move(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,
+                            int64_t actor, int64_t now, const enum fp_application_status *known) {
+  enum fp_application_status from, to;
+  int rc = 0;
+  if (known) from = *known;
+  else if ((rc = application_status(c, id, &from)) != 0) return rc;
+  if (fp_application_next(from, ev, &to) != 0) return FP_ECONFLICT;
+  if (ev == FP_AEV_FILLED) reason = "filled";
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                                   " WHERE id = ? AND status = ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, fp_application_status_name(to));
+  fp_db_bind_text(st, 2, reason);
+  sqlite3_bind_int64(st, 3, now);
+  sqlite3_bind_int64(st, 4, actor);
+  sqlite3_bind_int64(st, 5, id);
+  fp_db_bind_text(st, 6, fp_application_status_name(from));
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  char before[64], after[96];
+  snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_application_status_name(from));
+  if (ev == FP_AEV_FILLED)
+    snprintf(after, sizeof after, "{\"status\":\"%s\",\"reason\":\"filled\"}", fp_application_status_name(to));
+  else
+    snprintf(after, sizeof after, "{\"status\":\"%s\"}", fp_application_status_name(to));
+  return fp_store_audit(c, now, actor, app_action(ev), "application", id, before, after);
+}
+
+/*
+ * The shift is filled: each of its applications that the state machine lets be declined as
+ * filled is. Read in batches, the statement reset before writing the rows it read.
+ */
+static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now) {
+  enum { BATCH = 64 };
+  int64_t ids[BATCH];
+  enum fp_application_status from[BATCH];
+  for (;;) {
+    sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, shift_id);
+    int n = 0, rc;
+    bool full = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      enum fp_application_status a;
+      if (fp_application_status_parse((const char *)sqlite3_column_text(st, 1), &a) != 0) {
+        rc = SQLITE_CORRUPT;
+        break;
+      }
+      if (fp_application_next(a, FP_AEV_FILLED, NULL) != 0) continue;
+      if (n == BATCH) {
+        full = true;
+        break;
+      }
+      ids[n] = sqlite3_column_int64(st, 0);
+      from[n++] = a;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return FP_EIO;
+    for (int i = 0; i < n; i++)
+      if ((rc = application_move(c, ids[i], FP_AEV_FILLED, NULL, actor, now, &from[i])) != 0) return rc;
+    if (!full) return 0;
+  }
+}
+
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res) {
   memset(res, 0, sizeof *res);
@@ -232,40 +344,14 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   }
   if (rc) return rc;
   int64_t booking_id = sqlite3_last_insert_rowid(c->db);
-  st = fp_db_stmt(c, "UPDATE shifts SET status = 'booked', updated_at = ? WHERE id = ?");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, shift_id);
-  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  enum fp_shift_status booked;
+  if (fp_shift_next(status, FP_EV_BOOK, &booked) != 0) return FP_ECONFLICT; /* the decision said open */
+  if ((rc = set_shift_status(c, shift_id, status, booked, now)) != 0) return rc;
   if (application_id) {
-    st = fp_db_stmt(c, "UPDATE applications SET status = 'accepted', decided_at = ?, decided_by = ? WHERE id = ?");
-    if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, actor);
-    sqlite3_bind_int64(st, 3, application_id);
-    if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-    if ((rc = fp_store_audit(c, now, actor, "application.accept", "application", application_id,
-                             "{\"status\":\"pending\"}", "{\"status\":\"accepted\"}")))
-      return rc;
+    if ((rc = application_move(c, application_id, FP_AEV_ACCEPT, NULL, actor, now, NULL)) != 0) return rc;
   }
-  /* Any other pending application for this shift is declined: it is filled. Audit first, while
-     the rows still say pending. */
-  st = fp_db_stmt(c, "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-                     " SELECT ?1, ?2, 'application.decline', 'application', id, '{\"status\":\"pending\"}',"
-                     " '{\"status\":\"declined\",\"reason\":\"filled\"}' FROM applications"
-                     " WHERE shift_id = ?3 AND status = 'pending'");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, actor);
-  sqlite3_bind_int64(st, 3, shift_id);
-  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  st = fp_db_stmt(c, "UPDATE applications SET status = 'declined', reason = 'filled', decided_at = ?, decided_by = ?"
-                     " WHERE shift_id = ? AND status = 'pending'");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, actor);
-  sqlite3_bind_int64(st, 3, shift_id);
-  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  /* Every other application for this shift that the state machine lets be declined as filled is. */
+  if ((rc = applications_filled(c, shift_id, actor, now)) != 0) return rc;
   char after[128];
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\"}",
            (long long)shift_id, (long long)clinician_id);
@@ -273,35 +359,50 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   return fp_store_booking_get(c, booking_id, NULL, &res->booking);
 }
 
+/* The booking's state as the core's machine sees it. */
+static int booking_state(const struct fp_booking *b, struct fp_booking_state *out) {
+  if (fp_booking_status_parse(b->status, &out->status) != 0 || fp_attendance_parse(b->attendance, &out->attendance) != 0)
+    return FP_EIO;
+  return 0;
+}
+
 int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *party, int64_t actor, int64_t now,
-                            const char *reason, struct fp_booking *out) {
+                            const char *reason, enum fp_transition *outcome, struct fp_booking *out) {
   struct fp_booking b;
   int rc = fp_store_booking_get(c, booking_id, NULL, &b);
   if (rc) return rc;
-  if (strcmp(b.status, "confirmed") != 0) return FP_ECONFLICT;
+  struct fp_booking_state from, to;
+  if ((rc = booking_state(&b, &from)) != 0) return rc;
+  /* The core decides: a confirmed booking, before its shift starts. */
+  if ((*outcome = fp_booking_transition(&from, FP_BEV_CANCEL, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
+  struct fp_shift s;
+  if ((rc = fp_store_shift_get(c, b.shift_id, NULL, &s)) != 0) return rc;
+  enum fp_shift_status shift_from, shift_to;
+  if (fp_shift_status_parse(s.status, &shift_from) != 0) return FP_EIO;
+  bool by_clinician = strcmp(party, "clinician") == 0;
+  *outcome = fp_shift_transition(shift_from, by_clinician ? FP_EV_CLINICIAN_CANCEL : FP_EV_PRACTICE_CANCEL, now,
+                                 s.starts_at, s.ends_at, &shift_to);
+  if (*outcome != FP_TRANS_OK) return 0;
   bool late = fp_cancellation_late(now, b.starts_at);
   sqlite3_stmt *st = fp_db_stmt(c,
-      "UPDATE bookings SET status = 'cancelled', cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
-      " reason = ?, late = ? WHERE id = ?");
+      "UPDATE bookings SET status = ?, cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
+      " reason = ?, late = ? WHERE id = ? AND status = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, party);
-  sqlite3_bind_int64(st, 2, actor);
-  sqlite3_bind_int64(st, 3, now);
-  fp_db_bind_text(st, 4, reason);
-  sqlite3_bind_int(st, 5, late);
-  sqlite3_bind_int64(st, 6, booking_id);
+  fp_db_bind_text(st, 1, fp_booking_status_name(to.status));
+  fp_db_bind_text(st, 2, party);
+  sqlite3_bind_int64(st, 3, actor);
+  sqlite3_bind_int64(st, 4, now);
+  fp_db_bind_text(st, 5, reason);
+  sqlite3_bind_int(st, 6, late);
+  sqlite3_bind_int64(st, 7, booking_id);
+  fp_db_bind_text(st, 8, fp_booking_status_name(from.status));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  const char *shift_status = strcmp(party, "clinician") == 0 ? "open" : "cancelled";
-  st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = 'booked'");
-  if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, shift_status);
-  sqlite3_bind_int64(st, 2, now);
-  sqlite3_bind_int64(st, 3, b.shift_id);
-  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
   /* The reason is the user's text: quote it as JSON with SQLite's json_quote, not by hand. */
   char after[256];
-  snprintf(after, sizeof after, "{\"status\":\"cancelled\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
-           party, late ? "true" : "false");
+  snprintf(after, sizeof after, "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
+           fp_booking_status_name(to.status), party, late ? "true" : "false");
   st = fp_db_stmt(c, "SELECT ? || json_quote(?) || '}'");
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, after);
@@ -309,9 +410,39 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   char *after_json = sqlite3_step(st) == SQLITE_ROW ? fp_db_col_strdup(st, 0) : NULL;
   sqlite3_reset(st);
   if (!after_json) return FP_EIO;
-  rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, "{\"status\":\"confirmed\"}", after_json);
+  char before[64];
+  snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_booking_status_name(from.status));
+  rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, before, after_json);
   free(after_json);
   if (rc) return rc;
+  return fp_store_booking_get(c, booking_id, NULL, out);
+}
+
+int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64_t actor, int64_t now,
+                                    enum fp_transition *outcome, struct fp_booking *out) {
+  struct fp_booking b;
+  int rc = fp_store_booking_get(c, booking_id, NULL, &b);
+  if (rc) return rc;
+  struct fp_booking_state from, to;
+  if ((rc = booking_state(&b, &from)) != 0) return rc;
+  if ((*outcome = fp_booking_transition(&from, FP_BEV_DID_NOT_ATTEND, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
+  /* The row must still hold what was read: nothing recorded yet. */
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
+                                   " WHERE id = ? AND status = ? AND attendance IS NULL");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, fp_attendance_name(to.attendance));
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_int64(st, 3, actor);
+  sqlite3_bind_int64(st, 4, booking_id);
+  fp_db_bind_text(st, 5, fp_booking_status_name(from.status));
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  char after[96];
+  snprintf(after, sizeof after, "{\"status\":\"%s\",\"attendance\":\"%s\"}", fp_booking_status_name(to.status),
+           fp_attendance_name(to.attendance));
+  if ((rc = fp_store_audit(c, now, actor, "booking.did_not_attend", "booking", booking_id,
+                           "{\"status\":\"confirmed\",\"attendance\":null}", after)))
+    return rc;
   return fp_store_booking_get(c, booking_id, NULL, out);
 }
 
@@ -368,22 +499,9 @@ int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_applicatio
   return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
-int fp_store_application_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason,
+int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,
                                 int64_t actor, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
-                                   " WHERE id = ? AND status = 'pending'");
-  if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, status);
-  fp_db_bind_text(st, 2, reason);
-  sqlite3_bind_int64(st, 3, now);
-  sqlite3_bind_int64(st, 4, actor);
-  sqlite3_bind_int64(st, 5, id);
-  int rc = fp_db_exec_stmt(st);
-  if (rc) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
-  char after[64];
-  snprintf(after, sizeof after, "{\"status\":\"%s\"}", status);
-  return fp_store_audit(c, now, actor, "application.decide", "application", id, "{\"status\":\"pending\"}", after);
+  return application_move(c, id, ev, reason, actor, now, NULL);
 }
 
 int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,

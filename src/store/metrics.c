@@ -7,12 +7,17 @@
  *
  *   shifts_posted       shifts in the period, in scope, that were not withdrawn (a withdrawn shift
  *                       was taken back before anyone could book it, so it never counted as demand).
- *   shifts_filled       of those, the shifts that hold a confirmed booking now.
+ *   shifts_filled       of those, the shifts that hold a confirmed booking now that the practice has
+ *                       not marked as did not attend. A booking cannot be cancelled once its shift
+ *                       has started, so a worked session stays counted.
  *   fill_rate           shifts_filled / shifts_posted (0 when nothing was posted); 0..1.
- *   hours_booked        the worked hours of those confirmed bookings: (end - start) less the shift's
- *                       unpaid break, summed, in hours (two decimals).
- *   agreed_spend_pence  the sum of fee_pence of those confirmed bookings: the fee agreed at booking
- *                       (hourly rate x worked hours, or the session rate), in pence.
+ *   hours_booked        the worked hours of the bookings counted in shifts_filled: (end - start) less
+ *                       the shift's unpaid break, summed, in hours (two decimals).
+ *   agreed_spend_pence  the sum of fee_pence of those bookings: the fee agreed at booking (hourly
+ *                       rate x worked hours, or the session rate), in pence.
+ *   did_not_attend      shifts in the period, in scope, whose confirmed booking the practice marked
+ *                       as did not attend: counted apart, in neither shifts_filled, hours_booked,
+ *                       agreed_spend_pence nor unfilled.
  *   clinicians_onboarded  clinicians who are members of a pool in scope (a commissioner: pools of
  *                       their ICB; a pool administrator: their pools; a practice manager: the pools
  *                       their practices belong to), admitted before the end of the period, each
@@ -138,10 +143,12 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
-             "SELECT s.practice_id, COUNT(*), SUM(b.id IS NOT NULL),"
-             " SUM(CASE WHEN b.id IS NULL THEN 0 ELSE MAX(0, (b.ends_at - b.starts_at) / 60 - s.break_minutes) END),"
-             " SUM(COALESCE(b.fee_pence, 0)),"
-             " SUM(b.id IS NULL AND s.status <> 'cancelled')"
+             "SELECT s.practice_id, COUNT(*), SUM(b.id IS NOT NULL AND b.attendance IS NULL),"
+             " SUM(CASE WHEN b.id IS NULL OR b.attendance IS NOT NULL THEN 0"
+             "     ELSE MAX(0, (b.ends_at - b.starts_at) / 60 - s.break_minutes) END),"
+             " SUM(CASE WHEN b.attendance IS NULL THEN COALESCE(b.fee_pence, 0) ELSE 0 END),"
+             " SUM(b.id IS NULL AND s.status <> 'cancelled'),"
+             " SUM(b.attendance = 'did_not_attend')"
              " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
              " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
   fp_sql_int(&q, from);
@@ -161,6 +168,7 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
     p->f.minutes_booked = sqlite3_column_int64(st, 3);
     p->f.agreed_spend_pence = sqlite3_column_int64(st, 4);
     p->f.unfilled = sqlite3_column_int64(st, 5);
+    p->f.did_not_attend = sqlite3_column_int64(st, 6);
   }
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? 0 : FP_EIO;
@@ -257,6 +265,7 @@ static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_f
   to->practices_onboarded += f->practices_onboarded;
   to->unfilled += f->unfilled;
   to->late_cancellations += f->late_cancellations;
+  to->did_not_attend += f->did_not_attend;
 }
 
 static int by_name(const void *x, const void *y) {

@@ -23,6 +23,7 @@ struct fp_metrics_figures {
   int64_t practices_onboarded;
   int64_t unfilled;
   int64_t late_cancellations;
+  int64_t did_not_attend;
 };
 
 /* The figures of one place or PCN. organisation_id 0: practices with no place (or PCN) recorded. */

@@ -377,6 +377,13 @@ static const char *const migrations[] = {
     "ALTER TABLE passport_evidence ADD COLUMN file_removed INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX passport_evidence_files_due ON passport_evidence(sha256)"
     "  WHERE deleted_at IS NOT NULL AND file_removed = 0;",
+
+    /* 10: a confirmed booking's attendance, recorded by the practice once the shift has started:
+     * NULL (nothing recorded) or 'did_not_attend' (core/booking.h fp_booking_transition). The
+     * booking stays confirmed (the session was held for the clinician); the figures count it apart. */
+    "ALTER TABLE bookings ADD COLUMN attendance TEXT CHECK (attendance IN ('did_not_attend'));"
+    "ALTER TABLE bookings ADD COLUMN attendance_at INTEGER;"
+    "ALTER TABLE bookings ADD COLUMN attendance_by INTEGER REFERENCES users(id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/validate.h"
+#include "store/accounts.h"
 
 /* NULLs read as 0 or "" (sqlite3_column_int64, fp_db_col_copy): no COALESCE needed per row. */
 #define SHIFT_COLS_BASE                                                                                     \
@@ -271,19 +272,50 @@ int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practi
 }
 
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
-  /* Audit first, while the rows still say 'booked'. */
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-      " SELECT ?1, NULL, 'shift.complete', 'shift', id, '{\"status\":\"booked\"}', '{\"status\":\"completed\"}'"
-      " FROM shifts WHERE status = 'booked' AND ends_at <= ?1");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc) return rc;
-  st = fp_db_stmt(c, "UPDATE shifts SET status = 'completed', updated_at = ?1 WHERE status = 'booked' AND ends_at <= ?1");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  rc = fp_db_exec_stmt(st);
-  if (rc == 0) *n = sqlite3_changes(c->db);
-  return rc;
+  *n = 0;
+  /* The candidates are the shifts that have ended in a status the core lets complete; each is then
+     asked again with its own times, and written only with the answer. */
+  enum { BATCH = 256 };
+  static __thread struct { int64_t id; enum fp_shift_status from, to; } due[BATCH];
+  for (int from = FP_SHIFT_OPEN; from <= FP_SHIFT_COMPLETED; from++) {
+    if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
+    for (;;) {
+      sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
+                                       " ORDER BY id LIMIT ?");
+      if (!st) return FP_EIO;
+      fp_db_bind_text(st, 1, fp_shift_status_name((enum fp_shift_status)from));
+      sqlite3_bind_int64(st, 2, now);
+      sqlite3_bind_int(st, 3, BATCH);
+      int k = 0, rc;
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        enum fp_shift_status to;
+        if (fp_shift_transition((enum fp_shift_status)from, FP_EV_COMPLETE, now, sqlite3_column_int64(st, 1),
+                                sqlite3_column_int64(st, 2), &to) != FP_TRANS_OK) {
+          rc = SQLITE_CORRUPT; /* the query asked for ended shifts: the core cannot refuse one */
+          break;
+        }
+        due[k].id = sqlite3_column_int64(st, 0);
+        due[k].from = (enum fp_shift_status)from;
+        due[k++].to = to;
+      }
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) return FP_EIO;
+      for (int i = 0; i < k; i++) {
+        st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
+        if (!st) return FP_EIO;
+        fp_db_bind_text(st, 1, fp_shift_status_name(due[i].to));
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, due[i].id);
+        fp_db_bind_text(st, 4, fp_shift_status_name(due[i].from));
+        if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+        char before[48], after[48];
+        snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_shift_status_name(due[i].from));
+        snprintf(after, sizeof after, "{\"status\":\"%s\"}", fp_shift_status_name(due[i].to));
+        if ((rc = fp_store_audit(c, now, 0, "shift.complete", "shift", due[i].id, before, after)) != 0) return rc;
+        (*n)++;
+      }
+      if (k < BATCH) break;
+    }
+  }
+  return 0;
 }

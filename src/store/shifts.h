@@ -69,7 +69,8 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
 int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out);
 /* Writes the editable fields and status back. */
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now);
-/* Booked shifts that have ended become completed (the sweeper calls this). *n receives the count. */
+/* Shifts that have ended and that the core's state machine lets complete (booked ones) become
+   completed, audited (the sweeper calls this). *n receives the count. */
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n);
 /* A new series id (one more than the largest). */
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id);
@@ -91,6 +92,8 @@ struct fp_booking {
   char reason[501];
   bool late;
   char flags[64];
+  char attendance[16];          /* "" (nothing recorded) or "did_not_attend" */
+  int64_t attendance_at;
   /* Joined. */
   char role[48];
   char practice_name[201];
@@ -130,12 +133,21 @@ struct fp_booking_query {
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
                             void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more);
 /*
- * Cancels a confirmed booking by `party` ("clinician" or "practice"): records who, when, why and
- * whether late; the shift goes back to open (clinician) or to cancelled (practice). FP_ECONFLICT
- * when the booking is not confirmed.
+ * Cancels a booking by `party` ("clinician" or "practice") as the core's state machines decide
+ * (fp_booking_transition, fp_shift_transition): *outcome FP_TRANS_OK when done (who, when, why and
+ * whether late recorded; the shift back to open (clinician) or cancelled (practice); audited; out
+ * filled), else the refusal (FP_TRANS_INVALID_STATE: not confirmed; FP_TRANS_STARTED: the shift
+ * has started) with nothing written. Returns 0, FP_ENOTFOUND, FP_ECONFLICT or FP_EIO.
  */
 int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *party, int64_t actor, int64_t now,
-                            const char *reason, struct fp_booking *out);
+                            const char *reason, enum fp_transition *outcome, struct fp_booking *out);
+/*
+ * The practice records that the clinician did not attend a confirmed booking whose shift has
+ * started: *outcome as for fp_store_booking_cancel (FP_TRANS_TOO_EARLY before the start,
+ * FP_TRANS_INVALID_STATE when cancelled or already recorded). Audited as booking.did_not_attend.
+ */
+int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64_t actor, int64_t now,
+                                    enum fp_transition *outcome, struct fp_booking *out);
 
 struct fp_application {
   int64_t id, shift_id, clinician_id;
@@ -153,8 +165,9 @@ struct fp_application {
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
                                 int64_t now, int64_t *id);
 int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out);
-/* Sets status (and reason) of a pending application; FP_ECONFLICT if it is not pending. */
-int fp_store_application_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason,
+/* Moves an application by ev (DECLINE or WITHDRAW, with reason) as the core's state machine
+   decides, audited; FP_ECONFLICT when it refuses (not pending). */
+int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,
                                 int64_t actor, int64_t now);
 struct fp_application_query {
   const struct fp_scope *scope;

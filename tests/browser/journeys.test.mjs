@@ -251,6 +251,64 @@ describe('marketplace journeys', () => {
     await admin.context().close();
   });
 
+  test('once a shift has started nobody can cancel the booking; the practice records that the clinician did not attend, and the clinician sees it', async () => {
+    // Find, over the API, a demo clinician with a booking at the demo practice that started in the last week.
+    const api = async (token, path) => {
+      const r = await fetch(`${server.base}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      return r.json();
+    };
+    const login = async (email) => (await (await fetch(`${server.base}/api/v1/sessions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+    })).json()).token;
+    const iso = (ms) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    const window = `from=${iso(Date.now() - 7 * 86400e3)}&to=${iso(Date.now() - 3600e3)}`;
+    const pmToken = await login('practice@demo.flexpool.test');
+    const practiceBookings = (await api(pmToken, `/bookings?status=confirmed&${window}&limit=200`)).items;
+    const ids = new Set(practiceBookings.map((b) => b.id));
+    let email = null, booking = null;
+    for (let n = 1; n <= 40 && !booking; n++) {
+      const e = `clinician${String(n).padStart(3, '0')}@demo.flexpool.test`;
+      const mine = (await api(await login(e), `/bookings?status=confirmed&${window}&limit=200`)).items;
+      booking = mine.find((b) => ids.has(b.id) && !b.attendance) || null;
+      if (booking) email = e;
+    }
+    assert.ok(booking, 'the demo has a started booking at the demo practice');
+
+    // The practice: no cancelling a started booking; "Did not attend", with a confirmation step.
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(pm, `/practice/shifts/${booking.shift_id}`);
+    await pm.waitForSelector('#did-not-attend-action');
+    assert.equal(await pm.locator('#practice-cancel-form').count(), 0, 'no cancelling once the shift has started');
+    await pm.click('#did-not-attend-action a');
+    await pm.waitForSelector('#did-not-attend-form');
+    assert.match(await pm.textContent('main'), new RegExp(booking.clinician_name));
+    await checkAccessibility(pm, 'recording that a clinician did not attend');
+    await screenshot(pm, 'journey-practice-did-not-attend');
+    await pm.click('#confirm-did-not-attend');
+    await pm.waitForURL(new RegExp(`/practice/shifts/${booking.shift_id}$`));
+    await pm.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await pm.textContent('.nhsuk-notification-banner'), /Recorded: did not attend/);
+    assert.match(await pm.textContent('#booked-attendance'), /Did not attend/);
+    assert.equal(await pm.locator('#did-not-attend-action').count(), 0, 'recorded once');
+
+    // The clinician sees it in plain words, and is offered no cancelling.
+    const { page: cl } = await signedInPage(browser, server, email, { viewport: PHONE });
+    await open(cl, '/bookings');
+    const item = cl.locator('#recent-booking-list li.fp-result', { hasText: 'Did not attend' });
+    await item.first().waitFor();
+    assert.match(await item.first().textContent(), /The practice recorded on .* that you did not attend this shift/);
+    assert.equal(await cl.locator('#recent-booking-list a', { hasText: 'Cancel this booking' }).count(), 0);
+    await checkAccessibility(cl, 'my bookings with a did-not-attend (phone)');
+    await screenshot(cl, 'journey-clinician-did-not-attend-phone');
+    await open(cl, `/bookings/${booking.id}/cancel`);
+    assert.match(await cl.textContent('h1'), /This shift has started/);
+    assert.equal(await cl.locator('#cancel-form').count(), 0);
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+    await pm.context().close();
+    await cl.context().close();
+  });
+
   test('a clinician changes their password and signs in with the new one', async () => {
     const page = await newPage(browser, server);
     await signIn(page, 'clinician014@demo.flexpool.test');

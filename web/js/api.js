@@ -95,6 +95,7 @@ export function explain(err) {
     overlapping_booking: 'You already have a booking at that time.',
     approval_required: 'This practice approves bookings: apply for the shift instead.',
     shift_started: 'This shift has already started.',
+    shift_not_started: 'This shift has not started yet.',
     already_applied: 'You have already applied for this shift.',
     instant_booking: 'This shift is booked instantly: book it instead of applying.',
     csrf_failed: 'Your session could not be checked. Reload the page and try again.',

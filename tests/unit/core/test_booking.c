@@ -250,6 +250,115 @@ static void test_intervals_overlap(void **state) {
   assert_true(fp_intervals_overlap(d + 8 * H, d + 13 * H, d + 12 * H + 59 * 60, d + 18 * H));
 }
 
+static void test_shift_transition_started(void **state) {
+  (void)state;
+  const fp_time start = 1000 * H, end = start + 4 * H;
+  enum fp_shift_status to = (enum fp_shift_status)77;
+  /* Before the start the state machine alone decides. */
+  assert_int_equal(fp_shift_transition(FP_SHIFT_BOOKED, FP_EV_CLINICIAN_CANCEL, start - 1, start, end, &to), FP_TRANS_OK);
+  assert_int_equal(to, FP_SHIFT_OPEN);
+  assert_int_equal(fp_shift_transition(FP_SHIFT_BOOKED, FP_EV_WITHDRAW, start - 1, start, end, &to),
+                   FP_TRANS_INVALID_STATE);
+  /* From the start on, nothing but completing: not cancelling (either side), withdrawing, re-opening or editing. */
+  static const enum fp_shift_event refused[] = {FP_EV_CLINICIAN_CANCEL, FP_EV_PRACTICE_CANCEL, FP_EV_WITHDRAW,
+                                                FP_EV_REOPEN, FP_EV_EDIT, FP_EV_BOOK};
+  static const enum fp_shift_status from[] = {FP_SHIFT_BOOKED, FP_SHIFT_BOOKED, FP_SHIFT_OPEN,
+                                              FP_SHIFT_CANCELLED, FP_SHIFT_OPEN, FP_SHIFT_OPEN};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    to = (enum fp_shift_status)77;
+    assert_int_equal(fp_shift_transition(from[i], refused[i], start, start, end, &to), FP_TRANS_STARTED);
+    assert_int_equal(fp_shift_transition(from[i], refused[i], end + 100 * H, start, end, &to), FP_TRANS_STARTED);
+    assert_int_equal(to, 77);
+  }
+  /* A state the machine refuses says so first, started or not. */
+  assert_int_equal(fp_shift_transition(FP_SHIFT_COMPLETED, FP_EV_PRACTICE_CANCEL, end, start, end, &to),
+                   FP_TRANS_INVALID_STATE);
+  /* Completing needs the end. */
+  assert_int_equal(fp_shift_transition(FP_SHIFT_BOOKED, FP_EV_COMPLETE, end - 1, start, end, &to), FP_TRANS_TOO_EARLY);
+  assert_int_equal(fp_shift_transition(FP_SHIFT_BOOKED, FP_EV_COMPLETE, end, start, end, &to), FP_TRANS_OK);
+  assert_int_equal(to, FP_SHIFT_COMPLETED);
+  assert_int_equal(fp_shift_transition(FP_SHIFT_OPEN, FP_EV_COMPLETE, end, start, end, &to), FP_TRANS_INVALID_STATE);
+}
+
+static void test_booking_transition(void **state) {
+  (void)state;
+  const fp_time start = 1000 * H;
+  struct fp_booking_state confirmed = {FP_BOOKING_CONFIRMED, FP_ATTENDANCE_UNRECORDED}, to = {99, 99};
+  /* Cancelling: until the start, not from it. */
+  assert_int_equal(fp_booking_transition(&confirmed, FP_BEV_CANCEL, start - 1, start, &to), FP_TRANS_OK);
+  assert_int_equal(to.status, FP_BOOKING_CANCELLED);
+  assert_int_equal(to.attendance, FP_ATTENDANCE_UNRECORDED);
+  to = (struct fp_booking_state){99, 99};
+  assert_int_equal(fp_booking_transition(&confirmed, FP_BEV_CANCEL, start, start, &to), FP_TRANS_STARTED);
+  assert_int_equal(fp_booking_transition(&confirmed, FP_BEV_CANCEL, start + 30 * 24 * H, start, &to), FP_TRANS_STARTED);
+  assert_int_equal(to.status, 99);
+  /* Did not attend: from the start, once, only on a confirmed booking. */
+  assert_int_equal(fp_booking_transition(&confirmed, FP_BEV_DID_NOT_ATTEND, start - 1, start, &to), FP_TRANS_TOO_EARLY);
+  assert_int_equal(fp_booking_transition(&confirmed, FP_BEV_DID_NOT_ATTEND, start, start, &to), FP_TRANS_OK);
+  assert_int_equal(to.status, FP_BOOKING_CONFIRMED);
+  assert_int_equal(to.attendance, FP_ATTENDANCE_DID_NOT_ATTEND);
+  struct fp_booking_state dna = to;
+  assert_int_equal(fp_booking_transition(&dna, FP_BEV_DID_NOT_ATTEND, start + H, start, &to), FP_TRANS_INVALID_STATE);
+  assert_int_equal(fp_booking_transition(&dna, FP_BEV_CANCEL, start + H, start, &to), FP_TRANS_STARTED);
+  struct fp_booking_state cancelled = {FP_BOOKING_CANCELLED, FP_ATTENDANCE_UNRECORDED};
+  assert_int_equal(fp_booking_transition(&cancelled, FP_BEV_CANCEL, start - H, start, &to), FP_TRANS_INVALID_STATE);
+  assert_int_equal(fp_booking_transition(&cancelled, FP_BEV_DID_NOT_ATTEND, start + H, start, &to),
+                   FP_TRANS_INVALID_STATE);
+  assert_int_equal(fp_booking_transition(&confirmed, (enum fp_booking_event)42, start - H, start, &to),
+                   FP_TRANS_INVALID_STATE);
+  assert_int_equal(fp_booking_transition(NULL, FP_BEV_CANCEL, start - H, start, &to), FP_TRANS_INVALID_STATE);
+  /* Names. */
+  enum fp_booking_status bs = FP_BOOKING_CANCELLED;
+  assert_int_equal(fp_booking_status_parse("confirmed", &bs), FP_OK);
+  assert_int_equal(bs, FP_BOOKING_CONFIRMED);
+  assert_string_equal(fp_booking_status_name(FP_BOOKING_CANCELLED), "cancelled");
+  assert_int_equal(fp_booking_status_parse("did_not_attend", &bs), FP_EINVAL);
+  enum fp_attendance a = FP_ATTENDANCE_DID_NOT_ATTEND;
+  assert_int_equal(fp_attendance_parse(NULL, &a), FP_OK);
+  assert_int_equal(a, FP_ATTENDANCE_UNRECORDED);
+  assert_int_equal(fp_attendance_parse("did_not_attend", &a), FP_OK);
+  assert_int_equal(a, FP_ATTENDANCE_DID_NOT_ATTEND);
+  assert_int_equal(fp_attendance_parse("attended", &a), FP_EINVAL);
+  assert_null(fp_attendance_name(FP_ATTENDANCE_UNRECORDED));
+  assert_string_equal(fp_attendance_name(FP_ATTENDANCE_DID_NOT_ATTEND), "did_not_attend");
+}
+
+static void test_application_next(void **state) {
+  (void)state;
+  /* next[from][event]: ACCEPT, DECLINE, FILLED, WITHDRAW; only a pending application moves. */
+  enum { X = -1 };
+  static const int next[4][4] = {
+      /* pending   */ {FP_APP_ACCEPTED, FP_APP_DECLINED, FP_APP_DECLINED, FP_APP_WITHDRAWN},
+      /* accepted  */ {X, X, X, X},
+      /* declined  */ {X, X, X, X},
+      /* withdrawn */ {X, X, X, X},
+  };
+  for (int from = 0; from < 4; from++) {
+    for (int ev = 0; ev < 4; ev++) {
+      enum fp_application_status to = (enum fp_application_status)77;
+      int rc = fp_application_next((enum fp_application_status)from, (enum fp_application_event)ev, &to);
+      if (next[from][ev] == X) {
+        assert_int_equal(rc, FP_ECONFLICT);
+        assert_int_equal(to, 77);
+      } else {
+        assert_int_equal(rc, FP_OK);
+        assert_int_equal(to, next[from][ev]);
+      }
+    }
+  }
+  enum fp_application_status to;
+  assert_int_equal(fp_application_next(FP_APP_PENDING, (enum fp_application_event)9, &to), FP_ECONFLICT);
+  const char *names[] = {"pending", "accepted", "declined", "withdrawn"};
+  for (int i = 0; i < 4; i++) {
+    enum fp_application_status s = (enum fp_application_status)77;
+    assert_string_equal(fp_application_status_name((enum fp_application_status)i), names[i]);
+    assert_int_equal(fp_application_status_parse(names[i], &s), FP_OK);
+    assert_int_equal(s, i);
+  }
+  assert_int_equal(fp_application_status_parse("Pending", &to), FP_EINVAL);
+  assert_string_equal(fp_application_status_name((enum fp_application_status)9), "unknown");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names),
@@ -261,6 +370,9 @@ int main(void) {
       cmocka_unit_test(test_decide_not_visible),
       cmocka_unit_test(test_decide_order),
       cmocka_unit_test(test_intervals_overlap),
+      cmocka_unit_test(test_shift_transition_started),
+      cmocka_unit_test(test_booking_transition),
+      cmocka_unit_test(test_application_next),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,7 +231,9 @@ route('/shifts/:id', async ({ params }) => {
   const profileRows = practiceProfileRows(s.practice.profile);
   if (mine) {
     actions.append(insetText(p(h('strong', {}, 'You are booked for this shift.'))),
-      p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')));
+      started
+        ? p('The shift has started, so the booking can no longer be cancelled. ', link('/bookings', 'See your bookings'), '.')
+        : p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')));
   } else if (s.status !== 'open' || started) {
     actions.append(insetText(p(started ? 'This shift has started, so it can no longer be booked.' : `This shift is ${shiftStatusText(s.status).toLowerCase()}, so it cannot be booked.`)));
   } else {
@@ -303,7 +305,24 @@ route('/bookings', async ({ query }) => {
         hrefFor: ({ y: yy, m: mm }) => `/bookings?view=calendar&month=${yy}-${String(mm).padStart(2, '0')}`,
       }));
   }
-  const items = await getAll('/bookings', { status: 'confirmed', from: isoZ(new Date()) }, 400);
+  const now = new Date();
+  const [items, recent] = await Promise.all([
+    getAll('/bookings', { status: 'confirmed', from: isoZ(now) }, 400),
+    getAll('/bookings', { status: 'confirmed', from: isoZ(new Date(now - 28 * 86400e3)), to: isoZ(now) }, 400),
+  ]);
+  // Bookings whose shift has started (the last 28 days): no longer cancellable; the practice may
+  // have recorded that the clinician did not attend, said here in plain words.
+  const past = recent.length
+    ? h('ul', { class: 'nhsuk-list fp-results', id: 'recent-booking-list' }, recent.slice().reverse().map((b) => h('li', { class: 'fp-result' },
+      card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
+        h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+        h('ul', { class: 'nhsuk-list fp-facts' },
+          h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
+          b.attendance === 'did_not_attend'
+            ? h('li', { class: 'fp-did-not-attend' }, tag('Did not attend', 'cancelled'),
+              ` The practice recorded on ${shortDate(b.attendance_recorded_at)} that you did not attend this shift. If that is wrong, contact the practice.`)
+            : h('li', {}, tag(new Date(b.ends_at) <= now ? 'Worked' : 'Started', 'confirmed')))))))
+    : null;
   const list = items.length
     ? h('ul', { class: 'nhsuk-list fp-results', id: 'booking-list' }, items.map((b) => h('li', { class: 'fp-result' },
       card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
@@ -317,13 +336,18 @@ route('/bookings', async ({ query }) => {
             : null),
         p(h('a', { class: 'nhsuk-link', href: `/bookings/${b.id}/cancel` }, 'Cancel this booking', h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))))))
     : p('You have no upcoming bookings. ', link('/shifts', 'Find shifts'), '.');
-  page('My bookings', pageHeading('My bookings'), views, h('h2', { class: 'nhsuk-heading-m' }, 'Upcoming'), list);
+  page('My bookings', pageHeading('My bookings'), views, h('h2', { class: 'nhsuk-heading-m' }, 'Upcoming'), list,
+    past ? [h('h2', { class: 'nhsuk-heading-m' }, 'Recent'), past] : null);
 }, CLINICIAN);
 
 route('/bookings/:id/cancel', async ({ params }) => {
   const b = await get(`/bookings/${encodeURIComponent(params.id)}`);
   if (b.status !== 'confirmed') {
     return page('Booking already cancelled', backLink('/bookings', 'Back to my bookings'), pageHeading('This booking is already cancelled'), p(link('/bookings', 'See your bookings')));
+  }
+  if (new Date(b.starts_at) <= new Date()) {
+    return page('The shift has started', backLink('/bookings', 'Back to my bookings'), pageHeading('This shift has started'),
+      p('A booking cannot be cancelled once its shift has started. If something went wrong, contact the practice.'), p(link('/bookings', 'See your bookings')));
   }
   const late = new Date(b.starts_at) - new Date() < 48 * 3600e3;
   const summary = h('div');

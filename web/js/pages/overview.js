@@ -19,6 +19,7 @@ const FIGURES = [
   ['practices_onboarded', 'Practices onboarded', number],
   ['unfilled', 'Unfilled shifts', number],
   ['late_cancellations', 'Late cancellations', number],
+  ['did_not_attend', 'Did not attend', number],
 ];
 
 const HINTS = {
@@ -31,6 +32,7 @@ const HINTS = {
   practices_onboarded: 'Practices that are members of the pool',
   unfilled: 'Open shifts, and shifts that started with nobody booked',
   late_cancellations: 'Bookings cancelled within 48 hours of the start',
+  did_not_attend: 'Booked clinicians who did not come (not in filled, hours or spend)',
 };
 
 // A bar chart: rows [{label, value, text}], value in 0..max. Bars are decoration: the value is

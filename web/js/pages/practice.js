@@ -298,8 +298,20 @@ route('/practice/shifts/:id', async ({ params }) => {
           link(`/clinicians/${booking.clinician_id}/passport`, 'See the passport'))],
         ['Agreed fee', pounds(booking.fee_pence)],
         ['Booked on', shortDate(booking.created_at)],
-      ]));
-    if (new Date(s.starts_at) > new Date()) {
+        booking.attendance === 'did_not_attend'
+          ? ['Attendance', h('span', { id: 'booked-attendance' }, tag('Did not attend', 'cancelled'), ` Recorded on ${shortDate(booking.attendance_recorded_at)}.`)]
+          : null,
+      ].filter(Boolean)));
+    const started = new Date(s.starts_at) <= new Date();
+    if (started && !booking.attendance) {
+      // Once a shift has started a booking cannot be cancelled; the practice can record that the
+      // clinician did not come (on a page of its own, to confirm).
+      sections.push(h('div', { id: 'did-not-attend-action' },
+        h('h3', { class: 'nhsuk-heading-s' }, 'Did the clinician not come?'),
+        p('This shift has started, so the booking can no longer be cancelled. If the clinician did not come, record it: they will see it, and it is counted apart in the figures.'),
+        buttonLink(`/practice/shifts/${s.id}/did-not-attend`, 'Did not attend', 'secondary')));
+    }
+    if (!started) {
       const form = h('form', { novalidate: true, id: 'practice-cancel-form' },
         h('h3', { class: 'nhsuk-heading-s' }, 'Cancel this booking'),
         p('The clinician will see the booking as cancelled. The shift stays cancelled until you re-open it.'),
@@ -348,7 +360,7 @@ route('/practice/shifts/:id', async ({ params }) => {
     }
   }
 
-  if (s.status === 'cancelled') {
+  if (s.status === 'cancelled' && new Date(s.starts_at) > new Date()) {
     const form = h('form', { novalidate: true, id: 'reopen-form' },
       h('h2', { class: 'nhsuk-heading-m' }, 'Still need someone?'),
       p('Re-opening lets clinicians in the pool book the shift again.'),
@@ -523,6 +535,41 @@ route('/practice/profile', async ({ query }) => {
 }, MANAGER);
 
 // Declining an applicant, with a reason the clinician sees on their applications page.
+route('/practice/shifts/:id/did-not-attend', async ({ params }) => {
+  const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
+  const back = `/practice/shifts/${s.id}`;
+  const bookings = await getAll('/bookings', { shift_id: s.id, status: 'confirmed' }, 10);
+  const b = bookings[0];
+  if (!b || b.attendance) {
+    return page('Nothing to record', backLink(back, 'Back to the shift'),
+      pageHeading(b ? 'Already recorded as did not attend' : 'This shift has no booking'), p(link(back, 'See the shift')));
+  }
+  if (new Date(b.starts_at) > new Date()) {
+    return page('The shift has not started', backLink(back, 'Back to the shift'), pageHeading('This shift has not started yet'),
+      p('You can record that the clinician did not attend once the shift has started. Until then you can cancel the booking.'), p(link(back, 'See the shift')));
+  }
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'did-not-attend-form' },
+    warningCallout('Check before you record this', p(`${b.clinician_name} will see that the practice recorded they did not attend. It cannot be undone here.`)),
+    button('Yes, record did not attend', { id: 'confirm-did-not-attend' }, 'warning'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await busy(form, async () => {
+      try {
+        await post(`/bookings/${b.id}/did-not-attend`);
+        flash('Recorded: did not attend', `${b.clinician_name}, ${when(b.starts_at, b.ends_at)}.`);
+        navigate(back, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  page('Record that the clinician did not attend', summary, backLink(back, 'Back to the shift'),
+    pageHeading('Record that the clinician did not attend', b.clinician_name),
+    summaryList([['Clinician', b.clinician_name], ['Shift', when(b.starts_at, b.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
+    form, p(link(back, 'Go back without recording anything')));
+}, MANAGER);
+
 route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
   const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
   const back = `/practice/shifts/${s.id}`;
