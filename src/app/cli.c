@@ -244,6 +244,12 @@ int fp_cli_user_add(int argc, char **argv) {
                     "[--organisation ID] [--pool ID] [--password-file F] [--data-dir DIR]\n");
     return 2;
   }
+  /* The same limit as the API's (a name of 1 to 200 bytes): the account is refused, never stored
+     longer than the server reads it back. */
+  if (!name[0] || strlen(name) > 200) {
+    fprintf(stderr, "flexpool: --name must be 1 to 200 bytes\n");
+    return 2;
+  }
   if ((kind == FP_ROLE_COMMISSIONER || kind == FP_ROLE_PRACTICE_MANAGER) && org <= 0) {
     fprintf(stderr, "flexpool: role %s needs --organisation ID\n", role);
     return 2;

@@ -4,6 +4,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,15 +21,21 @@ struct import {
   long row;                /* current row, 0 = header */
   int i_pcds, i_lat, i_long, i_doterm;
   char pcds[MAX_FIELD], lat[MAX_FIELD], lon[MAX_FIELD], doterm[MAX_FIELD];
+  bool too_long;           /* a field of this row did not fit: the row is skipped, not read cut */
   long imported, skipped;
   int err;
   FILE *f;
 };
 
-static void copy_field(char *dst, const void *s, size_t len) {
-  if (len >= MAX_FIELD) len = MAX_FIELD - 1;
+/* false (dst "") when the field does not fit: a cut latitude would still parse. */
+static bool copy_field(char *dst, const void *s, size_t len) {
+  if (len >= MAX_FIELD) {
+    dst[0] = 0;
+    return false;
+  }
   memcpy(dst, s, len);
   dst[len] = 0;
+  return true;
 }
 
 static void on_field(void *s, size_t len, void *data) {
@@ -41,10 +48,12 @@ static void on_field(void *s, size_t len, void *data) {
     else if (strcasecmp(name, "long") == 0) im->i_long = im->col;
     else if (strcasecmp(name, "doterm") == 0) im->i_doterm = im->col;
   } else {
-    if (im->col == im->i_pcds) copy_field(im->pcds, s, len);
-    else if (im->col == im->i_lat) copy_field(im->lat, s, len);
-    else if (im->col == im->i_long) copy_field(im->lon, s, len);
-    else if (im->col == im->i_doterm) copy_field(im->doterm, s, len);
+    bool ok = true;
+    if (im->col == im->i_pcds) ok = copy_field(im->pcds, s, len);
+    else if (im->col == im->i_lat) ok = copy_field(im->lat, s, len);
+    else if (im->col == im->i_long) ok = copy_field(im->lon, s, len);
+    else if (im->col == im->i_doterm) ok = copy_field(im->doterm, s, len);
+    if (!ok) im->too_long = true;
   }
   im->col++;
 }
@@ -70,7 +79,7 @@ static void on_row(int c, void *data) {
     char pc[9];
     double lat, lon;
     /* ONS marks "no grid reference" with lat 99.999999 and long 0.000000. */
-    if (im->doterm[0] || fp_postcode_normalise(im->pcds, pc) != 0 || !parse_double(im->lat, 49.0, 61.0, &lat) ||
+    if (im->too_long || im->doterm[0] || fp_postcode_normalise(im->pcds, pc) != 0 || !parse_double(im->lat, 49.0, 61.0, &lat) ||
         !parse_double(im->lon, -9.0, 3.0, &lon)) {
       im->skipped++;
     } else if (fp_store_postcode_put(im->c, pc, lat, lon) != 0) {
@@ -82,6 +91,7 @@ static void on_row(int c, void *data) {
   im->row++;
   im->col = 0;
   im->pcds[0] = im->lat[0] = im->lon[0] = im->doterm[0] = 0;
+  im->too_long = false;
 }
 
 static int import_tx(struct fp_conn *c, void *ctx) {

@@ -43,12 +43,23 @@ struct import {
   struct fp_register_report *rep;
 };
 
-/* Registration numbers compare without spaces and case ("gmc 7123456" is not stripped: numbers only). */
-static void normalise(const char *in, char *out, size_t len) {
+/*
+ * Registration numbers compare without spaces and case ("gmc 7123456" is not stripped: numbers
+ * only). false when the number does not fit in len (out is then ""): a cut number could match
+ * another clinician's.
+ */
+static bool normalise(const char *in, char *out, size_t len) {
   size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)in; *p && n + 1 < len; p++)
-    if (!isspace(*p)) out[n++] = (char)toupper(*p);
+  for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+    if (isspace(*p)) continue;
+    if (n + 1 >= len) {
+      out[0] = 0;
+      return false;
+    }
+    out[n++] = (char)toupper(*p);
+  }
   out[n] = 0;
+  return true;
 }
 
 static void add_clin(int64_t id, const char *name, const char *regnum, void *ctx) {
@@ -79,7 +90,14 @@ static int by_regnum(const void *a, const void *b) {
 static void on_field(void *s, size_t len, void *data) {
   struct import *im = data;
   char v[MAX_FIELD];
-  if (len >= MAX_FIELD) len = MAX_FIELD - 1;
+  if (len >= MAX_FIELD) {
+    /* Refused, not cut: a cut number or status could flag the wrong clinician. Nothing is changed. */
+    if (!im->err)
+      fprintf(stderr, "import: row %ld, column %d holds %zu bytes, more than %d: nothing imported\n", im->row + 1,
+              im->col + 1, len, MAX_FIELD - 1);
+    im->err = FP_EINVAL;
+    len = 0;
+  }
   memcpy(v, s, len);
   v[len] = 0;
   if (im->row == 0) {
@@ -118,7 +136,12 @@ static void on_row(int c, void *data) {
   } else if (!im->err && im->col > 1) {
     im->rep->rows++;
     char num[33];
-    normalise(im->f[C_NUMBER], num, sizeof num);
+    if (!normalise(im->f[C_NUMBER], num, sizeof num)) {
+      if (im->out)
+        fprintf(im->out, "warning: row %ld: registration number '%.40s...' is longer than 32 characters: it matches nobody\n",
+                im->row, im->f[C_NUMBER]);
+      im->rep->warnings++;
+    }
     struct clin key;
     snprintf(key.regnum, sizeof key.regnum, "%s", num);
     struct clin *hit = num[0] ? bsearch(&key, im->clins, im->n, sizeof *im->clins, by_regnum) : NULL;

@@ -210,7 +210,13 @@ static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn,
     if (!csrf || strcmp(csrf, r->auth.csrf) != 0)
       return serve_error(conn, r, FP_API_CSRF_FAILED, "the X-CSRF-Token header is missing or wrong");
   }
+  fp_db_truncations_take();
   cs->route->handler(r);
+  if (fp_db_truncations_take() && r->status < 400) {
+    /* A stored value was longer than its buffer (said on stderr by the store): answer an error,
+       never a response holding a cut value. */
+    fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "a stored value is longer than this server can return");
+  }
   if (!r->status) fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the handler gave no answer");
   if (app->cfg.access_log) fprintf(stderr, "%s %s %d\n", r->method, r->path, r->status);
   return send_req(conn, r);

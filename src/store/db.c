@@ -178,10 +178,14 @@ struct fp_conn *fp_store_reader(struct fp_store *s) {
   return c;
 }
 
+/* Values fp_db_col_copy cut on this thread (see fp_db_truncations_take). */
+static _Thread_local unsigned truncations;
+
 struct fp_write_job {
   fp_tx_fn fn;
   void *ctx;
   int rc;
+  unsigned truncations;   /* values the job's reads had to cut (fp_db_col_copy), handed to its caller */
   bool done;
   pthread_cond_t done_cv; /* each waiter has its own, so a batch wakes only its own callers */
   struct fp_write_job *next;
@@ -203,6 +207,7 @@ static void run_batch(struct fp_store *s, struct fp_write_job **jobs, int n) {
       continue;
     }
     jobs[i]->rc = jobs[i]->fn(w, jobs[i]->ctx);
+    jobs[i]->truncations = fp_db_truncations_take();
     if (sqlite3_get_autocommit(w->db)) {
       /* A hard error (disk full, I/O) rolled the whole batch back: nothing of it is durable. */
       for (int k = 0; k < n; k++)
@@ -338,6 +343,7 @@ int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) {
   while (!job.done) pthread_cond_wait(&job.done_cv, &s->write_lock);
   pthread_mutex_unlock(&s->write_lock);
   pthread_cond_destroy(&job.done_cv);
+  truncations += job.truncations;
   return job.rc;
 }
 
@@ -417,14 +423,32 @@ char *fp_db_col_strdup(sqlite3_stmt *st, int i) {
 
 const char *fp_db_errmsg(struct fp_conn *c) { return sqlite3_errmsg(c->db); }
 
-void fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len) {
+unsigned fp_db_truncations_take(void) {
+  unsigned n = truncations;
+  truncations = 0;
+  return n;
+}
+
+int fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len) {
   const unsigned char *t = sqlite3_column_text(st, i);
   if (!t) {
     dst[0] = 0;
-    return;
+    return 0;
   }
   size_t n = (size_t)sqlite3_column_bytes(st, i);
-  if (n >= len) n = len - 1;
+  if (n < len) {
+    memcpy(dst, t, n);
+    dst[n] = 0;
+    return 0;
+  }
+  n = len - 1;
+  while (n > 0 && (t[n] & 0xC0) == 0x80) n--; /* not inside a character */
   memcpy(dst, t, n);
   dst[n] = 0;
+  truncations++;
+  const char *sql = sqlite3_sql(st);
+  fprintf(stderr, "store: column '%s' holds %d bytes, more than the %zu this server reads (a limit is missing where"
+                  " it comes in); statement: %.160s\n", sqlite3_column_name(st, i), sqlite3_column_bytes(st, i), len - 1,
+          sql ? sql : "?");
+  return FP_ETOOBIG;
 }

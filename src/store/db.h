@@ -98,8 +98,20 @@ void fp_db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A column as a malloc'd string (NULL for SQL NULL). */
 char *fp_db_col_strdup(sqlite3_stmt *st, int i);
 
-/* Copies a text column into dst (truncating; "" for NULL). */
-void fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len);
+/*
+ * Copies a text column into dst ("" for NULL). Every input that reaches a column read this way is
+ * refused where it comes in when longer than the buffer it is read into, so a value never needs
+ * cutting. If one still does (a row written before a limit existed, a path that missed it), the
+ * copy is cut at a UTF-8 character boundary, said on stderr with the table and column, counted
+ * for the calling thread (fp_db_truncations_take), and FP_ETOOBIG returned: never silent.
+ */
+int fp_db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t len);
+/*
+ * How many values fp_db_col_copy had to cut on this thread since the last call (including those
+ * of the write transactions this thread ran through fp_store_write), and back to 0. The HTTP
+ * layer answers 500 rather than a response holding a cut value.
+ */
+unsigned fp_db_truncations_take(void);
 
 /* The last error message of the connection, for logs. */
 const char *fp_db_errmsg(struct fp_conn *c);

@@ -860,7 +860,7 @@ struct future_booking {
 
 int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
                                 struct fp_reexam *out) {
-  char name[8], profession[48];
+  char name[201], profession[48]; /* the name is not used here, but is read whole (never cut) */
   int rc = fp_store_clinician_brief(c, clinician_id, name, sizeof name, profession, sizeof profession);
   if (rc) return rc;
   struct fp_checks *checks = malloc(sizeof *checks);

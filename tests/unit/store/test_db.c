@@ -211,12 +211,50 @@ static void test_readers_outlive_their_threads(void **state) {
   assert_true(store.n_readers <= before + 4);
 }
 
+/* A value longer than its buffer is never cut silently: FP_ETOOBIG, counted for the thread (the
+   HTTP layer answers 500 on it), cut at a character boundary; one that fits is copied whole. */
+static int read_cut_tx(struct fp_conn *c, void *ctx) {
+  (void)ctx;
+  char buf[5];
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9s'"); /* "cafés": 6 bytes, é is 2; 4 fit */
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return FP_EIO;
+  int rc = fp_db_col_copy(st, 0, buf, sizeof buf);
+  sqlite3_reset(st);
+  if (rc != FP_ETOOBIG || strcmp(buf, "caf") != 0) return FP_EINVAL;
+  return 0;
+}
+
+static void test_col_copy_never_cuts_silently(void **state) {
+  (void)state;
+  struct fp_conn *c = fp_store_reader(&store);
+  assert_non_null(c);
+  fp_db_truncations_take();
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9', NULL");
+  assert_non_null(st);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  char fits[6] = "x", cut[5] = "x", none[2] = "x";
+  assert_int_equal(fp_db_col_copy(st, 0, fits, sizeof fits), 0);
+  assert_string_equal(fits, "caf\xc3\xa9");
+  assert_int_equal(fp_db_truncations_take(), 0);
+  assert_int_equal(fp_db_col_copy(st, 0, cut, sizeof cut), FP_ETOOBIG);
+  assert_string_equal(cut, "caf"); /* not "caf\xc3": never half a character */
+  assert_int_equal(fp_db_col_copy(st, 1, none, sizeof none), 0);
+  assert_string_equal(none, "");
+  sqlite3_reset(st);
+  assert_int_equal(fp_db_truncations_take(), 1);
+  assert_int_equal(fp_db_truncations_take(), 0);
+  /* A cut inside a write transaction (on the writer thread) is counted for the thread that asked. */
+  assert_int_equal(fp_store_write(&store, read_cut_tx, NULL), 0);
+  assert_int_equal(fp_db_truncations_take(), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_many_writers_each_job_its_own_fate),
       cmocka_unit_test(test_identity_generation),
       cmocka_unit_test(test_wal_stays_small_under_constant_writes),
       cmocka_unit_test(test_readers_outlive_their_threads),
+      cmocka_unit_test(test_col_copy_never_cuts_silently),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
