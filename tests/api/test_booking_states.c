@@ -55,7 +55,7 @@ static int setup(void **state) {
   gp_c = fpt_world_clinician(&w, "gp.c@t.test", "gp", "7100003", true, NULL);
   gp_d = fpt_world_clinician(&w, "gp.d@t.test", "gp", "7100004", true, NULL);
   /* Shifts that start in a few seconds (time enough to book them on a busy machine). */
-  start_at = time(NULL) + 8;
+  start_at = time(NULL) + 10;
   started_a = shift_at(start_at, start_at + 3 * 3600);
   started_b = shift_at(start_at, start_at + 4 * 3600);
   worked_c = shift_at(start_at, start_at + 2);

@@ -300,6 +300,8 @@ describe('marketplace journeys', () => {
     assert.equal(await cl.locator('#recent-booking-list a', { hasText: 'Cancel this booking' }).count(), 0);
     await checkAccessibility(cl, 'my bookings with a did-not-attend (phone)');
     await screenshot(cl, 'journey-clinician-did-not-attend-phone');
+    await open(cl, `/bookings?view=calendar&month=${booking.starts_at.slice(0, 7)}`);
+    assert.match(await cl.textContent('#bookings-calendar'), /\(did not attend\)/);
     await open(cl, `/bookings/${booking.id}/cancel`);
     assert.match(await cl.textContent('h1'), /This shift has started/);
     assert.equal(await cl.locator('#cancel-form').count(), 0);

@@ -301,7 +301,11 @@ route('/bookings', async ({ query }) => {
     return page('My bookings', pageHeading('My bookings'), views,
       calendar({
         y, m, id: 'bookings-calendar',
-        items: items.map((b) => ({ at: b.starts_at, text: `${timeRange(b.starts_at, b.ends_at)} ${b.practice_name}`, href: `/shifts/${b.shift_id}` })),
+        items: items.map((b) => ({
+          at: b.starts_at,
+          text: `${timeRange(b.starts_at, b.ends_at)} ${b.practice_name}${b.attendance === 'did_not_attend' ? ' (did not attend)' : ''}`,
+          href: `/shifts/${b.shift_id}`,
+        })),
         hrefFor: ({ y: yy, m: mm }) => `/bookings?view=calendar&month=${yy}-${String(mm).padStart(2, '0')}`,
       }));
   }
