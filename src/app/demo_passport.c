@@ -24,8 +24,8 @@ struct load {
   struct clin *clins;
   size_t n, cap;
   int err;
-  struct fp_check_type types[64];
-  int n_types;
+  struct fp_check_type *types;
+  size_t n_types, cap_types;
 };
 
 static void add_clin(int64_t id, const char *email, const char *name, const char *profession, bool active, void *ctx) {
@@ -52,11 +52,22 @@ static void add_clin(int64_t id, const char *email, const char *name, const char
 
 static void add_type(const struct fp_check_type *t, void *ctx) {
   struct load *l = ctx;
-  if (l->n_types < 64) l->types[l->n_types++] = *t;
+  if (l->err) return;
+  if (l->n_types == l->cap_types) {
+    size_t cap = l->cap_types ? l->cap_types * 2 : 32;
+    struct fp_check_type *nt = realloc(l->types, cap * sizeof *nt);
+    if (!nt) {
+      l->err = FP_ENOMEM;
+      return;
+    }
+    l->types = nt;
+    l->cap_types = cap;
+  }
+  l->types[l->n_types++] = *t;
 }
 
 static const struct fp_check_type *type_of(const struct load *l, const char *code) {
-  for (int i = 0; i < l->n_types; i++)
+  for (size_t i = 0; i < l->n_types; i++)
     if (strcmp(l->types[i].code, code) == 0) return &l->types[i];
   return NULL;
 }
@@ -149,9 +160,10 @@ static int passport_of(struct fp_conn *c, const struct load *l, const struct cli
                        int64_t now, int64_t verifier) {
   fp_day today = fp_uk_day(now);
   enum scenario sc = cl->number >= 101 && cl->number <= 150 ? (enum scenario)((cl->number - 101) % 6) : COMPLIANT;
-  int rc = fp_store_checks_load(c, cl->id, cl->profession, req);
+  /* What the baseline requires (the demo's pool adds nothing of its own). */
+  int rc = fp_store_checks_load(c, cl->id, cl->profession, 0, req);
   if (rc) return rc;
-  for (int i = 0; i < req->n_required; i++) {
+  for (size_t i = 0; i < req->n_required; i++) {
     const char *code = req->required[i];
     const struct fp_check_type *t = type_of(l, code);
     if (!t) continue;
@@ -199,9 +211,10 @@ static int passport_of(struct fp_conn *c, const struct load *l, const struct cli
 int fp_demo_passports(struct fp_conn *c, int64_t now, int64_t verifier) {
   struct load l;
   memset(&l, 0, sizeof l);
-  struct fp_checks *req = malloc(sizeof *req);
-  if (!req) return FP_ENOMEM;
+  struct fp_checks checks, *req = &checks;
+  fp_checks_init(req);
   int rc = fp_store_check_types(c, add_type, &l);
+  if (!rc) rc = l.err;
   if (!rc) rc = fp_store_passport_demo_clinicians(c, add_clin, &l);
   if (!rc) rc = l.err;
   for (size_t i = 0; !rc && i < l.n; i++) rc = passport_of(c, &l, &l.clins[i], req, now, verifier);
@@ -209,7 +222,9 @@ int fp_demo_passports(struct fp_conn *c, int64_t now, int64_t verifier) {
   struct fp_reexam rx;
   memset(&rx, 0, sizeof rx);
   if (!rc) rc = fp_store_passport_reexamine_all(c, NULL, now, 0, &rx);
-  free(req);
+  fp_reexam_release(&rx);
+  fp_checks_release(req);
+  free(l.types);
   free(l.clins);
   return rc;
 }

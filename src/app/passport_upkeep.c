@@ -17,6 +17,7 @@ static int lapses(struct fp_conn *c, int64_t now, void *ctx) {
   if (rc == 0 && (rx.n_flagged || rx.n_cleared))
     fprintf(stderr, "flexpool: passport upkeep: %d future booking(s) flagged passport_lapsed, %d restored\n",
             rx.n_flagged, rx.n_cleared);
+  fp_reexam_release(&rx);
   return rc;
 }
 

@@ -214,7 +214,9 @@ static int flag_one(struct import *im, struct clin *cl, const char *standing, in
   }
   struct fp_reexam rx;
   memset(&rx, 0, sizeof rx);
-  if ((rc = fp_store_passport_reexamine(im->c, cl->id, now, 0, &rx)) != 0) return rc;
+  rc = fp_store_passport_reexamine(im->c, cl->id, now, 0, &rx);
+  fp_reexam_release(&rx);
+  if (rc) return rc;
   im->rep->flagged++;
   im->rep->bookings_lapsed += rx.n_flagged;
   if (im->out)

@@ -71,8 +71,10 @@ void fp_eligibility(const struct fp_elig_input *in, struct fp_elig_result *out) 
     if (in->records && compliant(in, code))
       continue;
     out->reasons |= FP_ELIG_CHECKS;
-    if (out->n_missing < FP_ELIG_MAX_MISSING)
-      out->missing[out->n_missing++] = code;
+    if (in->missing_buf)
+      in->missing_buf[out->n_missing] = code; /* room for n_required: the caller's promise */
+    out->n_missing++;
   }
+  out->missing = in->missing_buf;
   out->bookable = out->reasons == 0;
 }

@@ -48,8 +48,6 @@ enum {
   FP_ELIG_CHECKS = 1u << 3,        /* one or more required checks not valid on the shift's day */
 };
 
-#define FP_ELIG_MAX_MISSING 64
-
 struct fp_elig_input {
   const char *profession;        /* the clinician's profession code */
   bool clinician_active;
@@ -60,13 +58,14 @@ struct fp_elig_input {
   size_t n_required;
   const struct fp_check_record *records; /* the clinician's records; at most one per code is used: the best */
   size_t n_records;
+  const char **missing_buf;      /* room for n_required codes, where the missing ones go; NULL: count them only */
 };
 
 struct fp_elig_result {
   bool bookable;
   unsigned reasons;              /* FP_ELIG_* bits */
-  size_t n_missing;
-  const char *missing[FP_ELIG_MAX_MISSING]; /* required codes not valid on the day, in `required` order; borrowed from input */
+  size_t n_missing;              /* every required code not valid on the day: none is left out */
+  const char *const *missing;    /* in->missing_buf holding them in `required` order (borrowed), or NULL */
 };
 
 /*

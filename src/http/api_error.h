@@ -44,6 +44,7 @@
   XX(ROLE_EXISTS, 409, "role_exists", "that role exists already")                                           \
   XX(EVIDENCE_REMOVED, 410, "evidence_removed", "the evidence file has been removed")                       \
   XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large", "the request body is larger than this endpoint accepts")  \
+  XX(QUOTA_EXCEEDED, 413, "quota_exceeded", "the clinician's evidence quota is used up")                    \
   XX(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type", "the body is not of a type this endpoint takes") \
   XX(TOO_MANY_ATTEMPTS, 429, "too_many_attempts", "too many attempts: wait and try again")                  \
   XX(INTERNAL_ERROR, 500, "internal_error", "the server could not complete the request")                    \

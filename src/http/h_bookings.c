@@ -79,16 +79,11 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.clinician_id = clinician_id;
   x.application_id = application_id;
   int rc = fp_store_write(&r->app->store, book_tx, &x);
-  if (rc == 1) {
-    fp_reply_book_refusal(r, &x.res);
-    return -1;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  *out = x.res.booking;
-  return 0;
+  if (rc == 1) fp_reply_book_refusal(r, &x.res);
+  else if (rc) fp_reply_store_error(r, rc);
+  else *out = x.res.booking;
+  fp_book_result_release(&x.res);
+  return rc ? -1 : 0;
 }
 
 void fp_h_booking_create(struct fp_req *r) {

@@ -46,7 +46,6 @@
 #include "store/passport.h"
 #include "store/places.h"
 
-#define MAX_ROWS 256                 /* a clinician's records read for one view */
 #define GRANT_LEAD_DAYS (12 * 7)     /* default: access from 12 weeks before the placement */
 
 static fp_day today_of(const struct fp_req *r) { return fp_uk_day(r->now); }
@@ -197,31 +196,69 @@ static json_t *type_json(const struct fp_check_type *t) {
                    "validity", validity_json(t), "limited_retention", t->limited_retention);
 }
 
-/* The catalogue, loaded once per request. */
+/* A growable array of n elements of size sz with room for one more, or NULL (then unchanged). */
+static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
+  if (n < *cap) return arr;
+  size_t c = *cap ? *cap * 2 : 32;
+  void *p = realloc(arr, c * sz);
+  if (p) *cap = c;
+  return p;
+}
+
+/* The catalogue, loaded once per request: all of it. */
 struct catalogue {
-  struct fp_check_type types[64];
-  int n;
+  struct fp_check_type *types;
+  size_t n, cap;
+  int err;
 };
 
 static void add_type(const struct fp_check_type *t, void *ctx) {
   struct catalogue *cat = ctx;
-  if (cat->n < (int)(sizeof cat->types / sizeof cat->types[0])) cat->types[cat->n++] = *t;
+  struct fp_check_type *nt = grow(cat->types, cat->n, &cat->cap, sizeof *nt);
+  if (!nt) {
+    cat->err = FP_ENOMEM;
+    return;
+  }
+  cat->types = nt;
+  cat->types[cat->n++] = *t;
 }
 
 static const struct fp_check_type *cat_find(const struct catalogue *cat, const char *code) {
-  for (int i = 0; i < cat->n; i++)
+  for (size_t i = 0; i < cat->n; i++)
     if (strcmp(cat->types[i].code, code) == 0) return &cat->types[i];
   return NULL;
 }
 
 /* GET /api/v1/clinicians/{id}/passport ----------------------------------------------------------- */
 
+/*
+ * The view: the decision (fp_store_passport_decide, the one the booking makes) and, for display,
+ * every record of the clinician (read after the decision, so each record it used is among them).
+ */
 struct passport_view {
-  struct fp_check_row rows[MAX_ROWS];
-  struct fp_check_record recs[MAX_ROWS];
   struct fp_checks checks;
+  struct fp_check_row *rows;
+  size_t n_rows, cap_rows;
+  int err;
   struct catalogue cat;
 };
+
+static void add_row(const struct fp_check_row *k, void *ctx) {
+  struct passport_view *v = ctx;
+  struct fp_check_row *nr = grow(v->rows, v->n_rows, &v->cap_rows, sizeof *nr);
+  if (!nr) {
+    v->err = FP_ENOMEM;
+    return;
+  }
+  v->rows = nr;
+  v->rows[v->n_rows++] = *k;
+}
+
+static const struct fp_check_row *row_by_id(const struct passport_view *v, int64_t id) {
+  for (size_t i = 0; i < v->n_rows; i++)
+    if (v->rows[i].id == id) return &v->rows[i];
+  return NULL;
+}
 
 static void add_flag(const struct fp_register_flag *f, void *ctx) {
   json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:o, s:o}", "register", f->register_name, "status", f->status,
@@ -253,34 +290,60 @@ static json_t *evidence_for(struct evidence_by_check *g, int64_t check_id) {
   return arr ? json_incref(arr) : json_array();
 }
 
-/* One line of the checklist: the record that decides the code's state on `on`, or none. */
-static json_t *checklist_item(const struct passport_view *v, int n_rows, const char *code, bool required, fp_day on,
+/* One line of the checklist: the record that decides the code's state on `on` (the decision's
+   own choice, fp_passport_pick over the decision's records), or none. */
+static json_t *checklist_item(const struct passport_view *v, const char *code, bool required, bool baseline, fp_day on,
                               bool full, struct evidence_by_check *ev) {
+  const struct fp_checks *k = &v->checks;
   const struct fp_check_type *t = cat_find(&v->cat, code);
-  int i = fp_passport_pick(v->recs, (size_t)n_rows, code, on);
-  enum fp_check_state state = fp_check_state_on(i >= 0 ? &v->recs[i] : NULL, on);
+  int i = fp_passport_pick(k->records, k->n_records, code, on);
+  enum fp_check_state state = fp_check_state_on(i >= 0 ? &k->records[i] : NULL, on);
+  const struct fp_check_row *row = i >= 0 ? row_by_id(v, k->record_ids[i]) : NULL;
   json_t *j;
-  if (i >= 0) {
-    j = record_json(&v->rows[i], full);
-    json_object_set_new(j, "evidence", evidence_for(ev, v->rows[i].id));
+  if (row) {
+    j = record_json(row, full);
+    json_object_set_new(j, "evidence", evidence_for(ev, row->id));
   } else {
     j = json_pack("{s:n, s:s, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[]}", "id", "code", code, "status", "issued_on",
                   "expires_on", "reference", "update_service", "submitted_at", "verified_by", "verified_at", "evidence");
   }
   json_object_set_new(j, "name", json_string(t ? t->name : code));
   json_object_set_new(j, "required", json_boolean(required));
+  json_object_set_new(j, "required_by", !required ? json_null() : json_string(baseline ? "baseline" : "pool"));
   json_object_set_new(j, "state", json_string(fp_check_state_name(state)));
   if (t) json_object_set_new(j, "validity", validity_json(t));
   /* A newer record awaiting the pool (a renewal) while an older one still decides. */
   int64_t pending = 0;
-  for (int k = 0; k < n_rows && k != i; k++)
-    if (strcmp(v->rows[k].code, code) == 0 && strcmp(v->rows[k].status, "submitted") == 0 &&
-        (i < 0 || v->rows[k].id > v->rows[i].id)) {
-      pending = v->rows[k].id;
+  for (size_t r = 0; r < v->n_rows; r++)
+    if ((!row || v->rows[r].id > row->id) && strcmp(v->rows[r].code, code) == 0 &&
+        strcmp(v->rows[r].status, "submitted") == 0) {
+      pending = v->rows[r].id;
       break;
     }
   json_object_set_new(j, "pending_id", fp_json_id(pending));
   return j;
+}
+
+static json_t *missing_json(const struct fp_elig_result *res) {
+  json_t *missing = json_array();
+  for (size_t i = 0; i < res->n_missing; i++) json_array_append_new(missing, json_string(res->missing[i]));
+  return missing;
+}
+
+/* Whether the passport meets each of the clinician's pools' requirements on `on`. */
+static int pools_json(struct fp_conn *c, int64_t id, const char *profession, const int64_t *pools, size_t n, fp_day on,
+                      json_t *out) {
+  struct fp_checks k;
+  fp_checks_init(&k);
+  int rc = 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    struct fp_elig_result res;
+    if ((rc = fp_store_passport_decide(c, id, profession, &pools[i], 1, on, &k, &res)) != 0) break;
+    json_array_append_new(out, json_pack("{s:I, s:b, s:o}", "pool_id", (json_int_t)pools[i], "bookable", res.bookable,
+                                         "missing", missing_json(&res)));
+  }
+  fp_checks_release(&k);
+  return rc;
 }
 
 void fp_h_passport_get(struct fp_req *r) {
@@ -289,66 +352,86 @@ void fp_h_passport_get(struct fp_req *r) {
   if (!c) return;
   struct access a;
   fp_day on;
-  if (on_day_or_respond(r, &on) || access_or_respond(r, c, id, false, &a)) return;
-  if (log_view_or_respond(r, &a, id, "passport", 0, 0)) return;
-
-  struct passport_view *v = calloc(1, sizeof *v);
-  if (!v) {
-    fp_reply_store_error(r, FP_ENOMEM);
+  int64_t only_pool = 0;
+  if (on_day_or_respond(r, &on) || fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &only_pool) ||
+      access_or_respond(r, c, id, false, &a))
     return;
-  }
   char name[201], profession[48];
-  int n_rows = 0;
-  json_t *flags = json_array();
-  struct evidence_by_check ev = {json_object()};
+  int64_t *pools = NULL;
+  size_t n_pools = 0;
   int rc = fp_store_clinician_brief(c, id, name, sizeof name, profession, sizeof profession);
-  if (!rc) rc = fp_store_checks_load(c, id, profession, &v->checks);
-  if (!rc) rc = fp_store_checks_of(c, id, v->rows, MAX_ROWS, &n_rows);
-  if (!rc) rc = fp_store_check_types(c, add_type, &v->cat);
-  if (!rc) rc = fp_store_evidence_of(c, id, group_evidence, &ev);
-  if (!rc) rc = fp_store_register_flags_of(c, id, add_flag, flags);
+  if (!rc) rc = fp_store_clinician_pools(c, id, 0, &pools, &n_pools);
   if (rc) {
-    json_decref(flags);
-    json_decref(ev.by_id);
-    free(v);
+    free(pools);
     fp_reply_store_error(r, rc);
     return;
   }
-  for (int i = 0; i < n_rows; i++) {
-    v->recs[i].code = v->rows[i].code;
-    v->recs[i].status = strcmp(v->rows[i].status, "verified") == 0   ? FP_CHECK_VERIFIED
-                        : strcmp(v->rows[i].status, "rejected") == 0 ? FP_CHECK_REJECTED
-                                                                     : FP_CHECK_SUBMITTED;
-    v->recs[i].expires_on = v->rows[i].expires_on;
+  /* ?pool_id: the passport against that one pool's requirements (one of the clinician's). */
+  const int64_t *decide_in = pools;
+  size_t n_decide = n_pools;
+  if (only_pool) {
+    bool member = false;
+    for (size_t i = 0; i < n_pools; i++) member = member || pools[i] == only_pool;
+    if (!member) {
+      free(pools);
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "pool_id", "the clinician is not a member of pool %lld",
+                     (long long)only_pool);
+      return;
+    }
+    decide_in = &only_pool;
+    n_decide = 1;
   }
-  bool full = !a.practice;
-  json_t *items = json_array();
-  for (int i = 0; i < v->checks.n_required; i++)
-    json_array_append_new(items, checklist_item(v, n_rows, v->checks.required[i], true, on, full, &ev));
-  /* Records of checks the profession does not (or no longer) require, once each. */
-  for (int i = 0; i < n_rows; i++) {
-    bool seen = false;
-    for (int k = 0; k < v->checks.n_required && !seen; k++) seen = strcmp(v->checks.required[k], v->rows[i].code) == 0;
-    for (int k = 0; k < i && !seen; k++) seen = strcmp(v->rows[k].code, v->rows[i].code) == 0;
-    if (!seen) json_array_append_new(items, checklist_item(v, n_rows, v->rows[i].code, false, on, full, &ev));
+  if (log_view_or_respond(r, &a, id, "passport", 0, 0)) {
+    free(pools);
+    return;
   }
-  /* The core's decision, for the passport alone. */
-  struct fp_elig_input in = {
-      .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession, .shift_day = on,
-      .required = v->checks.required_ptrs, .n_required = (size_t)v->checks.n_required, .records = v->recs,
-      .n_records = (size_t)n_rows,
-  };
+  struct passport_view *v = calloc(1, sizeof *v);
+  if (!v) {
+    free(pools);
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  json_t *flags = json_array(), *by_pool = json_array();
+  struct evidence_by_check ev = {json_object()};
   struct fp_elig_result res;
-  fp_eligibility(&in, &res);
-  json_t *missing = json_array();
-  for (size_t i = 0; i < res.n_missing; i++) json_array_append_new(missing, json_string(res.missing[i]));
-  json_t *out = json_pack("{s:I, s:{s:I, s:s, s:s}, s:o, s:b, s:o, s:o, s:o, s:s}", "clinician_id", (json_int_t)id,
-                          "clinician", "id", (json_int_t)id, "name", name, "profession", profession, "on",
-                          fp_json_date(on), "bookable", res.bookable, "missing", missing, "checks", items,
-                          "register_flags", flags, "viewed_as", a.basis);
+  rc = fp_store_passport_decide(c, id, profession, decide_in, n_decide, on, &v->checks, &res);
+  if (!rc) rc = fp_store_checks_of(c, id, add_row, v);
+  if (!rc) rc = v->err;
+  if (!rc) rc = fp_store_check_types(c, add_type, &v->cat);
+  if (!rc) rc = v->cat.err;
+  if (!rc) rc = fp_store_evidence_of(c, id, group_evidence, &ev);
+  if (!rc) rc = fp_store_register_flags_of(c, id, add_flag, flags);
+  if (!rc) rc = pools_json(c, id, profession, pools, n_pools, on, by_pool);
+  json_t *out = NULL;
+  if (!rc) {
+    const struct fp_checks *k = &v->checks;
+    bool full = !a.practice;
+    json_t *items = json_array();
+    for (size_t i = 0; i < k->n_required; i++)
+      json_array_append_new(items, checklist_item(v, k->required[i], true, k->from_baseline[i], on, full, &ev));
+    /* Records of checks not (or no longer) required, once each. */
+    for (size_t i = 0; i < v->n_rows; i++) {
+      bool seen = false;
+      for (size_t q = 0; q < k->n_required && !seen; q++) seen = strcmp(k->required[q], v->rows[i].code) == 0;
+      for (size_t q = 0; q < i && !seen; q++) seen = strcmp(v->rows[q].code, v->rows[i].code) == 0;
+      if (!seen) json_array_append_new(items, checklist_item(v, v->rows[i].code, false, false, on, full, &ev));
+    }
+    out = json_pack("{s:I, s:{s:I, s:s, s:s}, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:s}", "clinician_id", (json_int_t)id,
+                    "clinician", "id", (json_int_t)id, "name", name, "profession", profession, "on", fp_json_date(on),
+                    "bookable", res.bookable, "missing", missing_json(&res), "pool_id", fp_json_id(k->pool_id),
+                    "pools", json_incref(by_pool), "checks", items, "register_flags", json_incref(flags), "viewed_as",
+                    a.basis);
+  }
+  json_decref(flags);
+  json_decref(by_pool);
   json_decref(ev.by_id);
+  fp_checks_release(&v->checks);
+  free(v->rows);
+  free(v->cat.types);
   free(v);
-  fp_reply_json(r, 200, out);
+  free(pools);
+  if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, out);
 }
 
 /* POST /api/v1/clinicians/{id}/passport/evidence ------------------------------------------------- */
@@ -544,7 +627,9 @@ struct upload_tx {
   struct fp_evidence ev;
   const char *tmp_path;
   bool created;                 /* the file was placed by this upload */
-  int outcome;                  /* 409 when the record to attach to is no longer submitted */
+  int outcome;                  /* 409 when the record to attach to is no longer submitted, 413 over a quota */
+  int current;                  /* for the 413: the check's current files, the clinician's bytes */
+  int64_t bytes;
 };
 
 static int upload_tx_fn(struct fp_conn *c, void *vctx) {
@@ -560,6 +645,14 @@ static int upload_tx_fn(struct fp_conn *c, void *vctx) {
     x->ev.check_id = k.id;
   } else {
     if ((rc = fp_store_check_insert(c, &x->rec, x->r->now, &x->ev.check_id)) != 0) return rc;
+  }
+  /* The quotas, under the write lock so that concurrent uploads cannot pass them together. */
+  if ((rc = fp_store_evidence_usage(c, x->ev.clinician_id, x->ev.check_code, today_of(x->r), &x->current,
+                                    &x->bytes)) != 0)
+    return rc;
+  if (x->current >= FP_EVIDENCE_MAX_CURRENT || x->bytes + x->ev.size > FP_EVIDENCE_MAX_TOTAL) {
+    x->outcome = 413;
+    return 1;
   }
   /* Placed under the write lock, so no concurrent upload or retention sweep sees half of it. */
   if ((rc = fp_evidence_place(x->r->app->store.data_dir, x->tmp_path, x->ev.sha256, &x->created)) != 0) return rc;
@@ -712,6 +805,17 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   rc = fp_store_write(&r->app->store, upload_tx_fn, &x);
   fp_evidence_discard(tmp); /* gone already when placed; removed here otherwise */
   tmp[0] = 0;
+  if (rc == 1 && x.outcome == 413) {
+    if (x.current >= FP_EVIDENCE_MAX_CURRENT)
+      fp_reply_error(r, FP_API_QUOTA_EXCEEDED, "file",
+                     "%s has %d current files already (at most %d): wait for the pool to decide, or ask it to"
+                     " remove one", x.ev.check_code, x.current, FP_EVIDENCE_MAX_CURRENT);
+    else
+      fp_reply_error(r, FP_API_QUOTA_EXCEEDED, "file",
+                     "the passport's files take %lld bytes; this one would pass the %lld bytes (100 MiB) a clinician"
+                     " may keep", (long long)x.bytes, (long long)FP_EVIDENCE_MAX_TOTAL);
+    goto out;
+  }
   if (rc == 1) {
     fp_reply_error(r, FP_API_INVALID_STATE, "check_id", "the record has been decided already: submit a new one");
     goto out;
@@ -881,12 +985,10 @@ void fp_h_passport_verify(struct fp_req *r) {
     x.after.expires_on = expires;
   }
   rc = fp_store_write(&r->app->store, verify_tx_fn, &x);
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
   struct fp_check_row k;
-  if ((rc = fp_store_check_get(c, x.before.id, &k)) != 0) {
+  if (!rc) rc = fp_store_check_get(c, x.before.id, &k);
+  if (rc) {
+    fp_reexam_release(&x.reexam);
     fp_reply_store_error(r, rc);
     return;
   }
@@ -895,6 +997,7 @@ void fp_h_passport_verify(struct fp_req *r) {
   for (int i = 0; i < x.reexam.n_ids; i++) json_array_append_new(flagged, json_integer(x.reexam.flagged_ids[i]));
   json_object_set_new(j, "lapsed_booking_ids", flagged);
   json_object_set_new(j, "restored_bookings", json_integer(x.reexam.n_cleared));
+  fp_reexam_release(&x.reexam);
   fp_reply_json(r, 200, j);
 }
 
@@ -968,6 +1071,7 @@ struct compliance {
   bool more;
   int64_t last_id;
   int err;
+  int64_t pool_id;
   struct fp_checks checks;
   /* Counts. */
   int clinicians, compliant, within30, within60, within90;
@@ -977,24 +1081,19 @@ struct compliance {
 static void comply_one(int64_t id, const char *name, const char *profession, void *ctx) {
   struct compliance *x = ctx;
   if (x->err) return;
-  int rc = fp_store_checks_load(x->c, id, profession, &x->checks);
+  /* The booking's decision, for this pool. */
+  struct fp_elig_result res;
+  int rc = fp_store_passport_decide(x->c, id, profession, &x->pool_id, 1, x->on, &x->checks, &res);
   if (rc) {
     x->err = rc;
     return;
   }
   struct fp_checks *k = &x->checks;
-  struct fp_elig_input in = {
-      .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession, .shift_day = x->on,
-      .required = k->required_ptrs, .n_required = (size_t)k->n_required, .records = k->records,
-      .n_records = (size_t)k->n_records,
-  };
-  struct fp_elig_result res;
-  fp_eligibility(&in, &res);
   fp_day soonest = FP_DAY_NONE;
   int counts[FP_STATE_REJECTED + 1] = {0};
   json_t *expiring = x->detail ? json_array() : NULL;
-  for (int i = 0; i < k->n_required; i++) {
-    int p = fp_passport_pick(k->records, (size_t)k->n_records, k->required[i], x->on);
+  for (size_t i = 0; i < k->n_required; i++) {
+    int p = fp_passport_pick(k->records, k->n_records, k->required[i], x->on);
     const struct fp_check_record *rec = p >= 0 ? &k->records[p] : NULL;
     enum fp_check_state s = fp_check_state_on(rec, x->on);
     counts[s]++;
@@ -1063,10 +1162,12 @@ void fp_h_pool_compliance(struct fp_req *r) {
     return;
   }
   x->c = c;
+  x->pool_id = p.id;
   x->detail = detail;
   int64_t within = 0;
   if (on_day_or_respond(r, &x->on) || fp_query_int_or_respond(r, "within", 1, 366, &within) ||
       fp_limit_or_respond(r, &x->limit) || fp_id_cursor_parse_or_respond(r, &x->after_id)) {
+    fp_checks_release(&x->checks);
     free(x);
     return;
   }
@@ -1076,6 +1177,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
   if (rc || x->err) {
     json_decref(x->items);
     fp_reply_store_error(r, rc ? rc : x->err);
+    fp_checks_release(&x->checks);
     free(x);
     return;
   }
@@ -1095,6 +1197,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
   } else {
     json_decref(x->items);
   }
+  fp_checks_release(&x->checks);
   free(x);
   fp_reply_json(r, 200, out);
 }
@@ -1440,11 +1543,9 @@ void fp_h_passport_requirement_put(struct fp_req *r) {
   }
   x.actor = r->auth.user_id;
   x.now = r->now;
-  if ((rc = fp_store_write(&r->app->store, req_tx_fn, &x)) != 0) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  reply_requirements(r, c, x.profession, &x);
+  if ((rc = fp_store_write(&r->app->store, req_tx_fn, &x)) != 0) fp_reply_store_error(r, rc);
+  else reply_requirements(r, c, x.profession, &x);
+  fp_reexam_release(&x.reexam);
 }
 
 void fp_h_passport_requirements_clear(struct fp_req *r) {
@@ -1467,14 +1568,12 @@ void fp_h_passport_requirements_clear(struct fp_req *r) {
   x.actor = r->auth.user_id;
   x.now = r->now;
   int rc = fp_store_write(&r->app->store, req_tx_fn, &x);
-  if (rc) {
+  if (rc)
     fp_reply_store_error(r, rc);
-    return;
-  }
-  if (!x.profession) {
+  else if (!x.profession)
     fp_reply_json(r, 200, json_pack("{s:n, s:[], s:b, s:i, s:i}", "profession", "check_codes", "changed", x.changed,
                                     "lapsed_bookings", x.reexam.n_flagged, "restored_bookings", x.reexam.n_cleared));
-    return;
-  }
-  reply_requirements(r, c, x.profession, &x);
+  else
+    reply_requirements(r, c, x.profession, &x);
+  fp_reexam_release(&x.reexam);
 }

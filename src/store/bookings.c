@@ -270,39 +270,42 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
   }
 }
 
+void fp_book_result_release(struct fp_book_result *res) {
+  if (res) fp_checks_release(&res->checks);
+}
+
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res) {
+  fp_book_result_release(res);
   memset(res, 0, sizeof *res);
   res->shift_id = shift_id;
   struct fp_shift s;
   int rc = load_shift_for_booking(c, shift_id, &s);
   if (rc) return rc;
   char profession[48];
-  bool active = false, shares = false, overlap = false;
+  bool active = false, overlap = false;
   if ((rc = clinician_facts(c, clinician_id, profession, sizeof profession, &active)) != 0) return rc;
-  if ((rc = fp_store_shares_pool(c, clinician_id, s.practice_id, &shares)) != 0) return rc;
-  static __thread struct fp_checks checks;
-  if ((rc = fp_store_checks_load(c, clinician_id, profession, &checks)) != 0) return rc;
+  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
+  int64_t *pools = NULL;
+  size_t n_pools = 0;
+  if ((rc = fp_store_clinician_pools(c, clinician_id, s.practice_id, &pools, &n_pools)) != 0) return rc;
+  struct fp_elig_result passport;
+  rc = fp_store_passport_decide(c, clinician_id, profession, pools, n_pools, fp_uk_day(s.starts_at), &res->checks,
+                                &passport);
+  free(pools);
+  if (rc) return rc;
   if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;
 
   /* The pure decision. */
   struct fp_elig_input in = {
       .profession = profession,
       .clinician_active = active,
-      .shares_pool = shares,
+      .shares_pool = n_pools > 0,
       .role = s.role,
       .shift_day = fp_uk_day(s.starts_at),
-      .required = checks.required_ptrs,
-      .n_required = (size_t)checks.n_required,
-      .records = checks.records,
-      .n_records = (size_t)checks.n_records,
   };
+  fp_checks_input(&res->checks, &in);
   fp_eligibility(&in, &res->elig);
-  /* Copy the missing codes: they point into the thread-local checks. */
-  for (size_t i = 0; i < res->elig.n_missing; i++) {
-    snprintf(res->missing_buf[i], sizeof res->missing_buf[i], "%s", res->elig.missing[i]);
-    res->elig.missing[i] = res->missing_buf[i];
-  }
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)

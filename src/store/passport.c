@@ -52,35 +52,182 @@ static enum fp_check_status status_of(const char *s) {
   return FP_CHECK_SUBMITTED;
 }
 
-int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, struct fp_checks *out) {
-  out->n_required = 0;
-  out->n_records = 0;
+void fp_checks_init(struct fp_checks *k) { memset(k, 0, sizeof *k); }
+
+static void clear_required(struct fp_checks *k) {
+  for (size_t i = 0; i < k->n_required; i++) free(k->required[i]);
+  k->n_required = 0;
+}
+
+static void clear_records(struct fp_checks *k) {
+  for (size_t i = 0; i < k->n_records; i++) free((char *)k->records[i].code);
+  k->n_records = 0;
+}
+
+/* Room for one more record (records and record_ids grow together). */
+static int records_room(struct fp_checks *k) {
+  if (k->n_records < k->cap_records) return 0;
+  size_t cap = k->cap_records ? k->cap_records * 2 : 32;
+  struct fp_check_record *r = realloc(k->records, cap * sizeof *r);
+  if (!r) return FP_ENOMEM;
+  k->records = r;
+  int64_t *ids = realloc(k->record_ids, cap * sizeof *ids);
+  if (!ids) return FP_ENOMEM;
+  k->record_ids = ids;
+  k->cap_records = cap;
+  return 0;
+}
+
+void fp_checks_release(struct fp_checks *k) {
+  if (!k) return;
+  clear_required(k);
+  clear_records(k);
+  free(k->required);
+  free(k->from_baseline);
+  free(k->missing_buf);
+  free(k->records);
+  free(k->record_ids);
+  memset(k, 0, sizeof *k);
+}
+
+void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in) {
+  in->required = (const char *const *)k->required;
+  in->n_required = k->n_required;
+  in->records = k->records;
+  in->n_records = k->n_records;
+  in->missing_buf = k->missing_buf;
+}
+
+/* Room for one more required code (the three arrays grow together). */
+static int required_room(struct fp_checks *k) {
+  if (k->n_required < k->cap_required) return 0;
+  size_t cap = k->cap_required ? k->cap_required * 2 : 32;
+  char **r = realloc(k->required, cap * sizeof *r);
+  if (!r) return FP_ENOMEM;
+  k->required = r;
+  bool *b = realloc(k->from_baseline, cap * sizeof *b);
+  if (!b) return FP_ENOMEM;
+  k->from_baseline = b;
+  const char **m = realloc(k->missing_buf, cap * sizeof *m);
+  if (!m) return FP_ENOMEM;
+  k->missing_buf = m;
+  k->cap_required = cap;
+  return 0;
+}
+
+/* What profession requires in pool_id (0: the national baseline alone), in catalogue order. */
+static int load_required(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
+  clear_required(k);
+  k->pool_id = pool_id;
   sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT r.check_code FROM passport_requirements r LEFT JOIN passport_check_types t ON t.code = r.check_code"
+      "SELECT r.check_code, 1 FROM passport_requirements r LEFT JOIN passport_check_types t ON t.code = r.check_code"
       " WHERE r.profession = ? ORDER BY COALESCE(t.position, 1000000), r.check_code");
   if (!st) return FP_EIO;
+  (void)pool_id;
   fp_db_bind_text(st, 1, profession);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n_required < FP_MAX_CHECKS) {
-    fp_db_col_copy(st, 0, out->required[out->n_required], sizeof out->required[0]);
-    out->required_ptrs[out->n_required] = out->required[out->n_required];
-    out->n_required++;
+  int rc, err = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char *code = NULL;
+    if ((err = required_room(k)) != 0 || !(code = fp_db_col_strdup(st, 0))) {
+      err = err ? err : FP_ENOMEM;
+      break;
+    }
+    k->from_baseline[k->n_required] = sqlite3_column_int(st, 1) != 0;
+    k->required[k->n_required++] = code;
   }
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return FP_EIO;
-  st = fp_db_stmt(c, "SELECT check_code, status, COALESCE(expires_on, -2147483648) FROM passport_checks"
-                     " WHERE clinician_id = ? ORDER BY id DESC");
+  if (err) return err;
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_checks *k) {
+  clear_records(k);
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT check_code, status, COALESCE(expires_on, -2147483648), id"
+                                   " FROM passport_checks WHERE clinician_id = ? ORDER BY id DESC");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
-  int max = (int)(sizeof out->records / sizeof out->records[0]);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n_records < max) {
-    int i = out->n_records++;
-    fp_db_col_copy(st, 0, out->record_code[i], sizeof out->record_code[0]);
-    out->records[i].code = out->record_code[i];
-    out->records[i].status = status_of((const char *)sqlite3_column_text(st, 1));
-    out->records[i].expires_on = (fp_day)sqlite3_column_int64(st, 2);
+  int rc, err = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char *code = NULL;
+    if ((err = records_room(k)) != 0 || !(code = fp_db_col_strdup(st, 0))) {
+      err = err ? err : FP_ENOMEM;
+      break;
+    }
+    struct fp_check_record *r = &k->records[k->n_records];
+    r->code = code;
+    r->status = status_of((const char *)sqlite3_column_text(st, 1));
+    r->expires_on = (fp_day)sqlite3_column_int64(st, 2);
+    k->record_ids[k->n_records++] = sqlite3_column_int64(st, 3);
   }
-  return step_done(st, rc);
+  sqlite3_reset(st);
+  if (err) return err;
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
+                         struct fp_checks *k) {
+  int rc = load_records(c, clinician_id, k);
+  return rc ? rc : load_required(c, profession, pool_id, k);
+}
+
+/* The core's decision on the passport alone: pool, role and account are the booking's business. */
+static void decide_passport(const struct fp_checks *k, const char *profession, fp_day on, struct fp_elig_result *res) {
+  struct fp_elig_input in = {.profession = profession, .clinician_active = true, .shares_pool = true,
+                             .role = profession, .shift_day = on};
+  fp_checks_input(k, &in);
+  fp_eligibility(&in, res);
+}
+
+int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char *profession, const int64_t *pools,
+                             size_t n_pools, fp_day on, struct fp_checks *k, struct fp_elig_result *res) {
+  int rc = load_records(c, clinician_id, k);
+  if (rc) return rc;
+  if (n_pools == 0) {
+    if ((rc = load_required(c, profession, 0, k)) != 0) return rc;
+    decide_passport(k, profession, on, res);
+    return 0;
+  }
+  /* The first pool it meets, else the one it misses least of; then load that one's again. */
+  size_t best = 0, best_missing = SIZE_MAX;
+  for (size_t i = 0; i < n_pools; i++) {
+    if ((rc = load_required(c, profession, pools[i], k)) != 0) return rc;
+    decide_passport(k, profession, on, res);
+    if (res->n_missing < best_missing) best = i, best_missing = res->n_missing;
+    if (res->bookable) return 0;
+  }
+  if ((rc = load_required(c, profession, pools[best], k)) != 0) return rc;
+  decide_passport(k, profession, on, res);
+  return 0;
+}
+
+int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
+  *ids = NULL;
+  *n = 0;
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT DISTINCT m.pool_id FROM pool_members m WHERE m.clinician_id = ?1 AND (?2 = 0 OR EXISTS"
+      " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2)) ORDER BY m.pool_id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, practice_id);
+  size_t cap = 0;
+  int rc, err = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t *ni = grow(*ids, *n, &cap, sizeof *ni);
+    if (!ni) {
+      err = FP_ENOMEM;
+      break;
+    }
+    *ids = ni;
+    (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_reset(st);
+  if (!err && rc != SQLITE_DONE) err = FP_EIO;
+  if (err) {
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+  }
+  return err;
 }
 
 /* The catalogue and the requirements ---------------------------------------------------------- */
@@ -265,13 +412,17 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
                         "passport_check", before->id, b, a);
 }
 
-int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, struct fp_check_row *rows, int max, int *n) {
+int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_check_row *r, void *ctx),
+                       void *ctx) {
   sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
   int rc;
-  *n = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) read_check(st, &rows[(*n)++]);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_check_row r;
+    read_check(st, &r);
+    cb(&r, ctx);
+  }
   return step_done(st, rc);
 }
 
@@ -344,6 +495,26 @@ int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(con
     cb(&e, ctx);
   }
   return step_done(st, rc);
+}
+
+int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
+                            int64_t *bytes) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT COALESCE(SUM(k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
+      "   AND (k.expires_on IS NULL OR k.expires_on >= ?3)))), 0), COALESCE(SUM(e.size), 0)"
+      " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
+      " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_db_bind_text(st, 2, code);
+  sqlite3_bind_int64(st, 3, today);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *current = sqlite3_column_int(st, 0);
+    *bytes = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
@@ -767,7 +938,7 @@ int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
                                void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "SELECT id, clinician_id, register, registration_number, status, COALESCE(detail,''), imported_at"
-      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC LIMIT 20");
+      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
   int rc;
@@ -806,134 +977,183 @@ int fp_store_clinicians_registered(struct fp_conn *c, const char *const *profess
 
 int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *code, const char *note, int64_t now,
                            int *n) {
-  struct fp_check_row rows[32];
-  int have = 0;
+  struct fp_check_row *rows = NULL;
+  size_t have = 0, cap = 0;
   *n = 0;
   sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
                                    " AND k.status = 'verified' ORDER BY k.id DESC");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
   fp_db_bind_text(st, 2, code);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && have < 32) read_check(st, &rows[have++]);
-  if (step_done(st, rc)) return FP_EIO;
-  for (int i = 0; i < have; i++) {
+  int rc, err = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_check_row *nr = grow(rows, have, &cap, sizeof *nr);
+    if (!nr) {
+      err = FP_ENOMEM;
+      break;
+    }
+    rows = nr;
+    read_check(st, &rows[have++]);
+  }
+  if (step_done(st, rc)) err = err ? err : FP_EIO;
+  /* Every verified record of the code, however many: none is left standing. */
+  for (size_t i = 0; !err && i < have; i++) {
     struct fp_check_row after = rows[i];
     snprintf(after.status, sizeof after.status, "rejected");
     snprintf(after.note, sizeof after.note, "%s", note);
-    if ((rc = fp_store_check_decide(c, &rows[i], &after, 0, now)) != 0) return rc;
+    if ((err = fp_store_check_decide(c, &rows[i], &after, 0, now)) != 0) break;
     (*n)++;
   }
-  return 0;
+  free(rows);
+  return err;
 }
 
 /* Re-examining bookings ------------------------------------------------------------------------- */
 
-/* Adds (or removes) one word of a comma-separated flag list; returns whether it changed. */
-static bool flag_set(char *flags, size_t len, const char *word, bool on) {
-  char out[256] = "";
+/*
+ * flags with one word of the comma-separated list added (or removed), malloc'd; NULL when out of
+ * memory. *changed tells whether it differs.
+ */
+static char *flag_set(const char *flags, const char *word, bool on, bool *changed) {
+  size_t len = strlen(flags), wl = strlen(word);
+  char *out = malloc(len + wl + 2), *tmp = strdup(flags);
+  if (!out || !tmp) {
+    free(out);
+    free(tmp);
+    return NULL;
+  }
+  size_t used = 0;
   bool had = false;
-  char tmp[256];
-  snprintf(tmp, sizeof tmp, "%s", flags);
   char *save = NULL;
   for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
     if (strcmp(t, word) == 0) {
       had = true;
       if (!on) continue;
     }
-    size_t used = strlen(out);
-    snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", t);
+    used += (size_t)sprintf(out + used, "%s%s", used ? "," : "", t);
   }
-  if (on && !had) {
-    size_t used = strlen(out);
-    snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", word);
-  }
-  if (had == on) return false;
-  snprintf(flags, len, "%s", out);
-  return true;
+  if (on && !had) used += (size_t)sprintf(out + used, "%s%s", used ? "," : "", word);
+  out[used] = 0;
+  free(tmp);
+  *changed = had != on;
+  return out;
+}
+
+void fp_reexam_release(struct fp_reexam *r) {
+  if (!r) return;
+  free(r->flagged_ids);
+  memset(r, 0, sizeof *r);
 }
 
 struct future_booking {
-  int64_t id, starts_at;
-  char flags[64];
+  int64_t id, starts_at, pool_id;
+  char *flags;
 };
+
+/* The audit's after: the flags and what the passport lacked on the shift's day, quoted by SQLite. */
+static int reexam_audit(struct fp_conn *c, int64_t now, int64_t actor, bool lapsed, const struct future_booking *b,
+                        const char *before_flags, const struct fp_elig_result *res) {
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT json_object('flags', ?1), json_object('flags', ?2, 'missing', json(?3))");
+  if (!st) return FP_EIO;
+  size_t len = 3;
+  for (size_t m = 0; m < res->n_missing; m++) len += strlen(res->missing[m]) + 3;
+  char *missing = malloc(len);
+  if (!missing) return FP_ENOMEM;
+  size_t w = (size_t)sprintf(missing, "[");
+  for (size_t m = 0; m < res->n_missing; m++) w += (size_t)sprintf(missing + w, "%s\"%s\"", m ? "," : "", res->missing[m]);
+  sprintf(missing + w, "]");
+  fp_db_bind_text(st, 1, before_flags);
+  fp_db_bind_text(st, 2, b->flags);
+  fp_db_bind_text(st, 3, missing);
+  int rc = sqlite3_step(st);
+  char *bj = rc == SQLITE_ROW ? fp_db_col_strdup(st, 0) : NULL, *aj = rc == SQLITE_ROW ? fp_db_col_strdup(st, 1) : NULL;
+  sqlite3_reset(st);
+  free(missing);
+  rc = bj && aj ? fp_store_audit(c, now, actor, lapsed ? "booking.passport_lapsed" : "booking.passport_restored",
+                                 "booking", b->id, bj, aj)
+                : FP_EIO;
+  free(bj);
+  free(aj);
+  return rc;
+}
 
 int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
                                 struct fp_reexam *out) {
   char name[201], profession[48]; /* the name is not used here, but is read whole (never cut) */
   int rc = fp_store_clinician_brief(c, clinician_id, name, sizeof name, profession, sizeof profession);
   if (rc) return rc;
-  struct fp_checks *checks = malloc(sizeof *checks);
-  if (!checks) return FP_ENOMEM;
-  if ((rc = fp_store_checks_load(c, clinician_id, profession, checks)) != 0) {
-    free(checks);
-    return rc;
-  }
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;
   size_t n = 0, cap = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, flags FROM bookings WHERE clinician_id = ?"
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, 0, flags FROM bookings WHERE clinician_id = ?"
                                    " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id");
-  if (!st) rc = FP_EIO;
-  else {
-    sqlite3_bind_int64(st, 1, clinician_id);
-    sqlite3_bind_int64(st, 2, now);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-      struct future_booking *nl = grow(list, n, &cap, sizeof *nl);
-      if (!nl) {
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_int64(st, 2, now);
+  int s;
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    struct future_booking *nl = grow(list, n, &cap, sizeof *nl);
+    if (nl) list = nl;
+    char *flags = nl ? fp_db_col_strdup(st, 3) : NULL;
+    if (!flags) {
+      rc = FP_ENOMEM;
+      break;
+    }
+    list[n].id = sqlite3_column_int64(st, 0);
+    list[n].starts_at = sqlite3_column_int64(st, 1);
+    list[n].pool_id = sqlite3_column_int64(st, 2);
+    list[n].flags = flags;
+    n++;
+  }
+  if (!rc) rc = step_done(st, s);
+  else sqlite3_reset(st);
+  struct fp_checks checks;
+  fp_checks_init(&checks);
+  for (size_t i = 0; !rc && i < n; i++) {
+    /* The booking is held to what the pool it was made through requires (the same decision). */
+    struct fp_elig_result res;
+    int64_t pool = list[i].pool_id;
+    if ((rc = fp_store_passport_decide(c, clinician_id, profession, &pool, pool ? 1 : 0, fp_uk_day(list[i].starts_at),
+                                       &checks, &res)) != 0)
+      break;
+    bool lapsed = res.n_missing > 0, changed = false;
+    char *after = flag_set(list[i].flags, FP_PASSPORT_LAPSED, lapsed, &changed);
+    if (!after) {
+      rc = FP_ENOMEM;
+      break;
+    }
+    if (!changed) {
+      free(after);
+      continue;
+    }
+    char *before = list[i].flags;
+    list[i].flags = after;
+    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE bookings SET flags = ? WHERE id = ?");
+    if (!up) rc = FP_EIO;
+    else {
+      fp_db_bind_text(up, 1, after);
+      sqlite3_bind_int64(up, 2, list[i].id);
+      rc = fp_db_exec_stmt(up);
+    }
+    if (!rc) rc = reexam_audit(c, now, actor, lapsed, &list[i], before, &res);
+    free(before);
+    if (rc) break;
+    if (lapsed) {
+      int64_t *ni = grow(out->flagged_ids, (size_t)out->n_ids, &out->cap_ids, sizeof *ni);
+      if (!ni) {
         rc = FP_ENOMEM;
         break;
       }
-      list = nl;
-      list[n].id = sqlite3_column_int64(st, 0);
-      list[n].starts_at = sqlite3_column_int64(st, 1);
-      fp_db_col_copy(st, 2, list[n].flags, sizeof list[n].flags);
-      n++;
-    }
-    if (!rc) rc = step_done(st, s);
-    else sqlite3_reset(st);
-  }
-  for (size_t i = 0; !rc && i < n; i++) {
-    /* Only the passport counts here: pool, role and account are the booking's own business. */
-    struct fp_elig_input in = {
-        .profession = profession, .clinician_active = true, .shares_pool = true, .role = profession,
-        .shift_day = fp_uk_day(list[i].starts_at), .required = checks->required_ptrs,
-        .n_required = (size_t)checks->n_required, .records = checks->records, .n_records = (size_t)checks->n_records,
-    };
-    struct fp_elig_result res;
-    fp_eligibility(&in, &res);
-    bool lapsed = res.n_missing > 0;
-    char before[64];
-    snprintf(before, sizeof before, "%s", list[i].flags);
-    if (!flag_set(list[i].flags, sizeof list[i].flags, FP_PASSPORT_LAPSED, lapsed)) continue;
-    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE bookings SET flags = ? WHERE id = ?");
-    if (!up) {
-      rc = FP_EIO;
-      break;
-    }
-    fp_db_bind_text(up, 1, list[i].flags);
-    sqlite3_bind_int64(up, 2, list[i].id);
-    if ((rc = fp_db_exec_stmt(up)) != 0) break;
-    /* The audit names what the passport lacked on the shift's day. */
-    char b[128], a[512];
-    snprintf(b, sizeof b, "{\"flags\":\"%s\"}", before);
-    int w = snprintf(a, sizeof a, "{\"flags\":\"%s\",\"missing\":[", list[i].flags);
-    for (size_t m = 0; m < res.n_missing && w > 0 && (size_t)w < sizeof a - 48; m++)
-      w += snprintf(a + w, sizeof a - (size_t)w, "%s\"%s\"", m ? "," : "", res.missing[m]);
-    if (w > 0 && (size_t)w < sizeof a) snprintf(a + w, sizeof a - (size_t)w, "]}");
-    rc = fp_store_audit(c, now, actor, lapsed ? "booking.passport_lapsed" : "booking.passport_restored", "booking",
-                        list[i].id, b, a);
-    if (rc) break;
-    if (lapsed) {
+      out->flagged_ids = ni;
+      out->flagged_ids[out->n_ids++] = list[i].id;
       out->n_flagged++;
-      if (out->n_ids < FP_REEXAM_MAX_IDS) out->flagged_ids[out->n_ids++] = list[i].id;
     } else {
       out->n_cleared++;
     }
   }
+  fp_checks_release(&checks);
+  for (size_t i = 0; i < n; i++) free(list[i].flags);
   free(list);
-  free(checks);
   return rc;
 }
 

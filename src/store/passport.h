@@ -25,6 +25,8 @@
 #include "store/shifts.h"
 
 #define FP_EVIDENCE_MAX_BYTES (10 * 1024 * 1024) /* per file */
+#define FP_EVIDENCE_MAX_CURRENT 5                /* kept files of a check's current records */
+#define FP_EVIDENCE_MAX_TOTAL ((int64_t)100 * 1024 * 1024) /* kept files of one clinician */
 #define FP_PASSPORT_LAPSED "passport_lapsed"     /* the booking flag */
 
 /* ---- the catalogue and the requirements ---- */
@@ -83,8 +85,9 @@ int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64
  */
 int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, const struct fp_check_row *after,
                           int64_t actor, int64_t now);
-/* The clinician's records, newest first (at most max). *n receives the count. */
-int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, struct fp_check_row *rows, int max, int *n);
+/* Every record of the clinician, newest first. */
+int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_check_row *r, void *ctx),
+                       void *ctx);
 
 /* ---- evidence ---- */
 
@@ -105,6 +108,14 @@ int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out
 /* Evidence of all the clinician's records, by record then id. */
 int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                          void *ctx);
+
+/*
+ * What a clinician's evidence takes up, for the quotas checked at upload: *current the kept files
+ * of their current records of check `code` (awaiting the pool, or verified and not expired on
+ * `today`), *bytes the size of all their kept files.
+ */
+int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
+                            int64_t *bytes);
 
 /* Evidence of one record, by id. */
 int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
@@ -224,12 +235,14 @@ int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *
 
 /* ---- re-examining bookings ---- */
 
-#define FP_REEXAM_MAX_IDS 64
+/* Zero it before use; fp_reexam_release it after. */
 struct fp_reexam {
   int n_flagged, n_cleared;
   int n_ids;
-  int64_t flagged_ids[FP_REEXAM_MAX_IDS]; /* the bookings newly flagged (the first ones) */
+  size_t cap_ids;
+  int64_t *flagged_ids;        /* every booking newly flagged (malloc'd) */
 };
+void fp_reexam_release(struct fp_reexam *r);
 
 /*
  * Re-examines the clinician's confirmed bookings that start after now against their passport on

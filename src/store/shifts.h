@@ -100,14 +100,43 @@ struct fp_booking {
   char clinician_name[201];
 };
 
+/*
+ * The clinician's passport as the eligibility function needs it, in one pool: the check codes
+ * required there and every record of the clinician, newest first. All of them, however many:
+ * nothing is cut to fit (limits are enforced where evidence comes in, in h_passport.c). The
+ * booking, the passport view, a pool's compliance and the re-examination of bookings all decide
+ * through fp_store_passport_decide, so they cannot disagree. Implemented in passport.c.
+ *
+ * The caller owns the struct: zero it (or fp_checks_init) before the first load, and
+ * fp_checks_release it after the last; a load reuses what an earlier one allocated.
+ */
+struct fp_checks {
+  int64_t pool_id;                 /* the pool whose requirements these are (0: the baseline alone) */
+  size_t n_required, cap_required;
+  char **required;                 /* owned, in catalogue order */
+  bool *from_baseline;             /* per required code: the national baseline's (else the pool's own) */
+  const char **missing_buf;        /* room for n_required: where the core writes the missing codes */
+  size_t n_records, cap_records;
+  struct fp_check_record *records; /* newest first; each code owned */
+  int64_t *record_ids;             /* the id of each record */
+};
+void fp_checks_init(struct fp_checks *k);
+void fp_checks_release(struct fp_checks *k);
+/* Points in's required, records and missing_buf at k. */
+void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in);
+/* Loads the clinician's records and what profession requires in pool_id (0: the baseline alone). */
+int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
+                         struct fp_checks *k);
+
 /* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
 struct fp_book_result {
   enum fp_booking_outcome outcome;
   int64_t shift_id;
   struct fp_elig_result elig;
   struct fp_booking booking;
-  char missing_buf[FP_ELIG_MAX_MISSING][40]; /* owns the strings elig.missing points at */
+  struct fp_checks checks;      /* owns the strings elig.missing points at: fp_book_result_release */
 };
+void fp_book_result_release(struct fp_book_result *res);
 
 /*
  * The booking transaction body: books shift for clinician (by user actor) at now; with
@@ -180,20 +209,18 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
                                 void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more);
 
 /*
- * The clinician's passport as the eligibility function needs it: the check codes the profession
- * requires and the clinician's records. Implemented with the passport tables (passport.c).
- * Strings are copied into the caller's buffers.
+ * The passport decision for the clinician on day `on` among candidate pools (in the order given):
+ * the first pool whose requirements the passport meets, else the one whose requirements it misses
+ * fewest of (the first of equals); with no pools, the national baseline alone. k receives that
+ * pool's requirements and the records, res the core's decision on the passport alone (missing
+ * points into k). For a booking the pools are those the clinician shares with the practice.
  */
-#define FP_MAX_CHECKS 64
-struct fp_checks {
-  int n_required;
-  char required[FP_MAX_CHECKS][40];
-  int n_records;
-  char record_code[FP_MAX_CHECKS * 2][40];
-  struct fp_check_record records[FP_MAX_CHECKS * 2];
-  const char *required_ptrs[FP_MAX_CHECKS];
-};
-int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, struct fp_checks *out);
+int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char *profession, const int64_t *pools,
+                             size_t n_pools, fp_day on, struct fp_checks *k, struct fp_elig_result *res);
+
+/* The pools the clinician is a member of, in id order (with practice_id: only those the practice is
+ * also a member of). *ids is malloc'd (NULL when none); free it. */
+int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n);
 
 /* Whether clinician and practice share a pool. */
 int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *shares);

@@ -944,6 +944,91 @@ static void test_register_imports_flag(void **state) {
   assert_null(strstr(buf, "flagged"));
 }
 
+/*
+ * Issue 9, item 8: the view and the booking decide from the same records, all of them. After more
+ * than 128 newer records (each uploaded and rejected), the old verified checks still decide: the
+ * view says bookable and the booking is made (the booking had read only the newest 128 records,
+ * and the view 256, so the view said bookable and the booking was refused with every check missing).
+ */
+static void test_many_records_one_decision(void **state) {
+  (void)state;
+  long long cl;
+  const char *gp = fpt_world_clinician(&w, "many.records@t.test", "gp", "7200031", true, &cl);
+  today = fpt_s(passport(gp, cl, NULL), "on");
+  comply(gp, cl);
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 12, 9, 4, "instant");
+  struct part fields[] = {{"check_code", "references"}, {"reference", "again"}, {NULL, NULL}};
+  for (int i = 0; i < 140; i++) {
+    size_t len;
+    const char *file = pdf(fpt_str("rejected %d", i), &len);
+    struct fpt_resp r = upload(gp, cl, fields, file, len);
+    if (r.status != 201) fail_msg("upload %d: %ld %s", i, r.status, r.body);
+    verify(fpt_int(r.json, "id"), "{s:s, s:s}", "decision", "reject", "note", "A duplicate");
+  }
+  json_t *pp = passport(gp, cl, fpt_str("%.10s", fpt_time_from_now(12, 9)));
+  assert_true(json_is_true(json_object_get(pp, "bookable")));
+  assert_int_equal(json_array_size(json_object_get(pp, "missing")), 0);
+  assert_string_equal(state_of(pp, "references"), "verified");
+  json_t *b = fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL);
+  assert_string_equal(fpt_s(b, "status"), "confirmed");
+}
+
+/*
+ * Issue 9, item 8: limits where evidence comes in. A check keeps at most 5 current files (of
+ * records awaiting the pool or verified and in date); a clinician at most 100 MiB of files. Past
+ * either, 413 quota_exceeded and nothing is stored; a rejected record's files stop counting.
+ */
+static void test_evidence_quotas(void **state) {
+  (void)state;
+  long long cl;
+  const char *gp = fpt_world_clinician(&w, "quota@t.test", "gp", "7200032", true, &cl);
+  today = fpt_s(passport(gp, cl, NULL), "on");
+  struct part fields[] = {{"check_code", "employment_history"}, {NULL, NULL}};
+  long long first = 0;
+  for (int i = 0; i < 5; i++) {
+    size_t len;
+    const char *file = pdf(fpt_str("history %d", i), &len);
+    struct fpt_resp r = upload(gp, cl, fields, file, len);
+    if (r.status != 201) fail_msg("upload %d: %ld %s", i, r.status, r.body);
+    if (!first) first = fpt_int(r.json, "id");
+  }
+  long long records = records_of(gp, cl);
+  size_t len;
+  const char *file = pdf("history 5", &len);
+  struct fpt_resp r = upload(gp, cl, fields, file, len);
+  assert_int_equal(r.status, 413);
+  assert_string_equal(fpt_error_code(&r), "quota_exceeded");
+  /* Another file for a record awaiting the pool is one more current file too. */
+  struct part attach[] = {{"check_id", fpt_str("%lld", first)}, {NULL, NULL}};
+  r = upload(gp, cl, attach, file, len);
+  assert_int_equal(r.status, 413);
+  assert_string_equal(fpt_error_code(&r), "quota_exceeded");
+  assert_int_equal(records_of(gp, cl), records);
+  /* The pool rejects one: its file no longer counts. */
+  verify(first, "{s:s, s:s}", "decision", "reject", "note", "Unreadable");
+  r = upload(gp, cl, fields, file, len);
+  assert_int_equal(r.status, 201);
+
+  /* 100 MiB a clinician: ten files of just under 10 MiB fill it; the eleventh does not fit. */
+  long long other;
+  const char *gp2 = fpt_world_clinician(&w, "quota.size@t.test", "gp", "7200033", true, &other);
+  size_t big = 10 * 1024 * 1024 - 4096;
+  char *huge = fpt_keep(malloc(big));
+  memset(huge, 'x', big);
+  static const char *const codes[] = {"identity", "right_to_work", "occupational_health", "references",
+                                      "employment_history", "performers_list", "qualification", "registration",
+                                      "cstf_fire_safety", "cstf_moving_handling", "cstf_health_safety"};
+  for (size_t i = 0; i < 11; i++) {
+    int n = snprintf(huge, 64, "%%PDF-1.4\n%% file %zu\n", i);
+    huge[n] = 'x';
+    struct part f[] = {{"check_code", codes[i]}, {"issued_on", date_add(today, -10)}, {NULL, NULL}};
+    r = upload(gp2, other, f, huge, big);
+    if (i < 10 && r.status != 201) fail_msg("upload %zu: %ld %s", i, r.status, r.body);
+  }
+  assert_int_equal(r.status, 413);
+  assert_string_equal(fpt_error_code(&r), "quota_exceeded");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_and_seeded_requirements),
@@ -954,6 +1039,8 @@ int main(void) {
       cmocka_unit_test(test_dbs_file_removed_after_retention),
       cmocka_unit_test(test_compliance_counts_and_requirements),
       cmocka_unit_test(test_register_imports_flag),
+      cmocka_unit_test(test_many_records_one_decision),
+      cmocka_unit_test(test_evidence_quotas),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

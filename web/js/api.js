@@ -103,6 +103,7 @@ export function explain(err) {
     invalid_credentials: 'The email address or password is not right.',
     wrong_password: 'Your current password is not right.',
     not_implemented: 'This part of flexpool is not available yet.',
+    quota_exceeded: 'There is no room for this file: a check keeps at most 5 current files, and a passport at most 100 MB. Ask your pool to remove files you no longer need.',
   };
   if (err.code === 'not_eligible') {
     const missing = (err.details && err.details.missing) || [];

@@ -163,6 +163,7 @@ static void test_retention(void **state) {
 static void test_renewal_period_decides_shift_date(void **state) {
   (void)state;
   static const char *const req[] = {"cstf_basic_life_support", "cstf_safeguarding_adults"};
+  const char *missing[N(req)];
   fp_day bls_end, safe_end;
   assert_int_equal(fp_check_expiry(FP_VALIDITY_PERIOD, 12, day(2025, 7, 1), FP_DAY_NONE, &bls_end), FP_EXPIRY_OK);
   assert_int_equal(fp_check_expiry(FP_VALIDITY_PERIOD, 36, day(2023, 7, 1), FP_DAY_NONE, &safe_end), FP_EXPIRY_OK);
@@ -172,7 +173,7 @@ static void test_renewal_period_decides_shift_date(void **state) {
   };
   struct fp_elig_input in = {
       .profession = "nurse", .clinician_active = true, .shares_pool = true, .role = "nurse",
-      .required = req, .n_required = N(req), .records = recs, .n_records = N(recs),
+      .required = req, .n_required = N(req), .records = recs, .n_records = N(recs), .missing_buf = missing,
   };
   struct fp_elig_result out;
   /* Today, 1 June 2026: both valid; the safeguarding course (three-yearly) lasts to 30 June 2026. */
@@ -212,6 +213,7 @@ static void test_professions_differ(void **state) {
   (void)state;
   static const char *const gp[] = {"registration", "performers_list", "indemnity", "dbs"};
   static const char *const hca[] = {"dbs", "references"};
+  const char *missing[N(gp)];
   const struct fp_check_record recs[] = {
       {"registration", FP_CHECK_VERIFIED, day(2027, 1, 1)},
       {"indemnity", FP_CHECK_VERIFIED, day(2027, 1, 1)},
@@ -221,6 +223,7 @@ static void test_professions_differ(void **state) {
   struct fp_elig_input in = {
       .profession = "gp", .clinician_active = true, .shares_pool = true, .role = "gp",
       .shift_day = day(2026, 6, 1), .required = gp, .n_required = N(gp), .records = recs, .n_records = N(recs),
+      .missing_buf = missing,
   };
   struct fp_elig_result out;
   /* A GP also needs to be on the performers list. */
