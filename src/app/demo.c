@@ -929,6 +929,14 @@ static int add_booking(struct demo *d, struct shift_gen *g, int ci, int64_t at, 
     b.late = fp_cancellation_late(cancelled_at, g->s.starts_at);
   } else {
     d->busy[(size_t)ci * (size_t)d->n_days + (size_t)g->di] |= SLOT_MASK[g->slot];
+    /* About one worked session in fifty, the clinician did not come and the practice recorded it
+       (core/booking.h: only once the shift has started). Picked from the shift's id, not the
+       random stream, so the rest of the demo stays as it was. */
+    if (g->s.starts_at + 2 * HOUR <= d->now && (uint64_t)g->s.id * 2654435761u % 50 == 7) {
+      b.did_not_attend = true;
+      b.attendance_at = g->s.starts_at + 2 * HOUR;
+      b.attendance_by = is_demo ? d->manager_user : 0;
+    }
   }
   int64_t id;
   if ((rc = fp_store_demo_booking_insert(d->c, &b, &id)) != 0) {

@@ -155,7 +155,8 @@ int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int6
 int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
-      " created_at, cancelled_by, cancelled_by_user, cancelled_at, reason, late) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " created_at, cancelled_by, cancelled_by_user, cancelled_at, reason, late, attendance, attendance_at, attendance_by)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, b->shift_id);
   sqlite3_bind_int64(st, 2, b->clinician_id);
@@ -173,6 +174,11 @@ int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking
     sqlite3_bind_int(st, 14, b->late);
   }
   fp_db_bind_text(st, 13, b->reason);
+  if (b->did_not_attend) {
+    fp_db_bind_text(st, 15, "did_not_attend");
+    sqlite3_bind_int64(st, 16, b->attendance_at);
+    bind_opt_id(st, 17, b->attendance_by);
+  }
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
   return rc;

@@ -75,6 +75,8 @@ struct fp_demo_booking {
   int64_t cancelled_at;
   const char *reason;
   bool late;
+  bool did_not_attend;        /* confirmed, and the practice recorded that the clinician did not come */
+  int64_t attendance_at, attendance_by; /* with did_not_attend; attendance_by 0 for none */
 };
 /* FP_ECONFLICT when the schema refuses it (a second active booking, an overlap). */
 int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id);
