@@ -26,6 +26,8 @@ struct fp_config {
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */
+  int passport_access_months; /* --passport-access-months: a practice reads a passport this long after a session
+                                 worked there, default 12 (store/access.h) */
 };
 
 struct fp_app {

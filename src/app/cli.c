@@ -21,6 +21,7 @@
 #include "http/api_error.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "store/access.h"
 #include "store/accounts.h"
 
 #ifndef FP_SOURCE_DIR
@@ -40,6 +41,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->upkeep_interval_seconds = 600;
   cfg->dbs_retention_months = 6;
   cfg->max_shift_ahead_months = 24;
+  cfg->passport_access_months = FP_ACCESS_MONTHS_DEFAULT;
 }
 
 static int int_arg(const char *name, const char *v, int min, int max, int *out) {
@@ -95,6 +97,9 @@ int fp_cli_serve(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--max-shift-ahead-months") == 0) {
       if (int_arg(a, v, 1, 120, &app.cfg.max_shift_ahead_months)) return 2;
+      i++;
+    } else if (strcmp(a, "--passport-access-months") == 0) {
+      if (int_arg(a, v, 0, 120, &app.cfg.passport_access_months)) return 2;
       i++;
     } else if (strcmp(a, "--upkeep-interval") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;

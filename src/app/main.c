@@ -18,6 +18,7 @@ static void usage(void) {
           "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
           "                      [--upkeep-interval SECONDS] [--dbs-retention-months N (default 6)]\n"
           "                      [--max-shift-ahead-months N (default 24)]\n"
+          "                      [--passport-access-months N (default 12)]\n"
           "       flexpool demo --data-dir DIR [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "http/fields.h"
@@ -294,6 +295,10 @@ void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s) {
     }
   }
   if (a->clinician_id) fp_scope_clinician(a, s);
+}
+
+void fp_access_clock_of(const struct fp_req *r, struct fp_access_clock *k) {
+  fp_access_clock_init(k, r->now, r->app->cfg.passport_access_months);
 }
 
 void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s) {

@@ -10,6 +10,7 @@
 
 #include "http/json_out.h"
 #include "http/request.h"
+#include "store/access.h"
 #include "store/places.h"
 #include "store/scope.h"
 #include "store/shifts.h"
@@ -70,5 +71,8 @@ int fp_limit_or_respond(struct fp_req *r, int *limit);
 void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s);
 /* Only what the caller sees as a clinician: shifts of their profession in their pools. */
 void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s);
+/* When this request decides a practice's access to a clinician (store/access.h): its time and
+ * --passport-access-months. */
+void fp_access_clock_of(const struct fp_req *r, struct fp_access_clock *k);
 
 #endif

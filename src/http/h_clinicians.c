@@ -250,7 +250,7 @@ void fp_h_clinician_register(struct fp_req *r) {
     return;
   }
   struct fp_clinician saved;
-  if (rc == 0) rc = fp_store_clinician_get(c, cl->id, NULL, &saved);
+  if (rc == 0) rc = fp_store_clinician_get(c, cl->id, NULL, NULL, &saved);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
@@ -272,6 +272,7 @@ void fp_h_clinician_list(struct fp_req *r) {
   struct fp_clinician_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
+  fp_access_clock_of(r, &q.clock);
   q.profession = fp_req_query(r, "profession");
   if (q.profession && strlen(q.profession) > 47) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "profession", "'profession' is too long");
@@ -292,8 +293,10 @@ void fp_h_clinician_get(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
   struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_access_clock clock;
+  fp_access_clock_of(r, &clock);
   struct fp_clinician cl;
-  int rc = c ? fp_store_clinician_get(c, r->params[0], &scope, &cl) : FP_EIO;
+  int rc = c ? fp_store_clinician_get(c, r->params[0], &scope, &clock, &cl) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "clinician %lld not found", (long long)r->params[0]);
     return;

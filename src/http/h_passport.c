@@ -18,16 +18,20 @@
  *        the next 30/60/90 days; a commissioner gets the counts only.
  *   GET  /api/v1/clinicians/{id}/passport/access-log: who looked at the passport and when.
  *   GET|POST /api/v1/clinicians/{id}/passport/grants, DELETE /api/v1/passport/grants/{id}:
- *        a host organisation's read access ahead of a placement.
+ *        a host organisation's read access for a placement. A grant is given by an administrator
+ *        of a pool the clinician is a member of (the grant names that pool), to a practice or a
+ *        PCN (all its practices) in the pool's ICB, from today for at most 12 months; it stops
+ *        giving access when the clinician leaves the pool. The clinician sees every grant.
  *   GET  /api/v1/passport/check-types, GET|PUT|DELETE /api/v1/passport/requirements: the
  *        catalogue and what each profession requires.
  *
  * Who sees a passport: the clinician; a system administrator; the administrator of a pool the
- * clinician belongs to (or asked to join), who also verifies; a practice manager of a practice the
- * clinician applied to or booked at, or that holds an active placement grant, who sees a summary
- * and may open the evidence. A commissioner sees compliance as counts only. Every view of a
- * passport or of evidence is appended to the access log, in a transaction of its own before
- * anything is shown: no log, no view.
+ * clinician belongs to (or asked to join), who also verifies; a practice manager of a practice
+ * with a live relationship to the clinician (store/access.h: an open application, a confirmed
+ * booking, a session worked there in the last --passport-access-months, a current grant), who
+ * sees a summary and may open the evidence. A commissioner sees compliance as counts only. Every
+ * view of a passport or of evidence is appended to the access log with the reason it was allowed,
+ * in a transaction of its own before anything is shown: no log, no view.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -46,7 +50,7 @@
 #include "store/passport.h"
 #include "store/places.h"
 
-#define GRANT_LEAD_DAYS (12 * 7)     /* default: access from 12 weeks before the placement */
+#define GRANT_MAX_MONTHS 12          /* a placement grant lasts at most this long, from the day it is given */
 
 static fp_day today_of(const struct fp_req *r) { return fp_uk_day(r->now); }
 
@@ -57,6 +61,7 @@ static json_t *date_or_null(fp_day d) { return d == FP_DAY_NONE ? json_null() : 
 /* How the caller comes to see a clinician's passport. */
 struct access {
   const char *basis;          /* self, sysadmin, pool_admin, practice_manager */
+  const char *reason;         /* why a pool or practice may look (store/access.h), NULL otherwise */
   bool manage;                /* may verify and grant: sysadmin or the pool's administrator */
   bool practice;              /* a practice's summary view */
   int64_t organisation_id, pool_id;
@@ -73,16 +78,21 @@ static int access_or_respond(struct fp_req *r, struct fp_conn *c, int64_t clinic
   memset(a, 0, sizeof *a);
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  int rc = fp_store_passport_relation(c, clinician_id, &scope, today_of(r), &a->rel);
+  struct fp_access_clock clock;
+  fp_access_clock_of(r, &clock);
+  int rc = fp_store_passport_relation(c, clinician_id, &scope, &clock, &a->rel);
   if (rc) {
     fp_reply_store_error(r, rc);
     return -1;
   }
   if (a->rel.exists) {
     if (a->rel.sysadmin) a->basis = "sysadmin", a->manage = true;
-    else if (a->rel.pool_id) a->basis = "pool_admin", a->manage = true, a->pool_id = a->rel.pool_id;
+    else if (a->rel.pool_id)
+      a->basis = "pool_admin", a->manage = true, a->pool_id = a->rel.pool_id, a->reason = a->rel.pool_via;
     else if (a->rel.self) a->basis = "self";
-    else if (a->rel.practice_id) a->basis = "practice_manager", a->practice = true, a->organisation_id = a->rel.practice_id;
+    else if (a->rel.practice_id)
+      a->basis = "practice_manager", a->practice = true, a->organisation_id = a->rel.practice_id,
+      a->reason = a->rel.practice_via;
   }
   if (!a->basis) {
     if (a->rel.exists && a->rel.commissioner)
@@ -117,6 +127,7 @@ static int log_view_or_respond(struct fp_req *r, const struct access *a, int64_t
   x.e.check_id = check_id;
   x.e.evidence_id = evidence_id;
   snprintf(x.e.basis, sizeof x.e.basis, "%s", a->basis);
+  snprintf(x.e.reason, sizeof x.e.reason, "%s", a->reason ? a->reason : "");
   x.e.organisation_id = a->organisation_id;
   x.e.pool_id = a->pool_id;
   int rc = fp_store_write(&r->app->store, log_tx, &x);
@@ -1208,6 +1219,7 @@ static void add_access(const struct fp_access_entry *e, void *ctx) {
   json_t *j = json_pack("{s:I, s:o, s:s, s:{s:I, s:s}, s:s}", "id", (json_int_t)e->id, "at", fp_json_time(e->at),
                         "what", e->what, "viewer", "user_id", (json_int_t)e->viewer_user_id, "name", e->viewer_name,
                         "basis", e->basis);
+  json_object_set_new(j, "reason", fp_json_str_or_null(e->reason));
   json_object_set_new(j, "organisation",
                       e->organisation_id ? json_pack("{s:I, s:s}", "id", (json_int_t)e->organisation_id, "name",
                                                      e->organisation_name)
@@ -1260,15 +1272,28 @@ void fp_h_passport_access_log(struct fp_req *r) {
 
 /* Placement grants ------------------------------------------------------------------------------ */
 
+/* A grant's state in one word: revoked, lapsed (the clinician left its pool), expired, active. */
+static const char *grant_state(const struct fp_grant *g, fp_day today) {
+  if (g->revoked_at) return "revoked";
+  if (!g->member) return "lapsed";
+  if (today > g->until_day) return "expired";
+  if (today < g->from_day) return "scheduled"; /* only grants given before the rules */
+  return "active";
+}
+
 static json_t *grant_json(const struct fp_grant *g, fp_day today) {
-  bool active = !g->revoked_at && g->from_day <= today && today <= g->until_day;
-  json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s}, s:o, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)g->id,
+  const char *state = grant_state(g, today);
+  json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s, s:b}", "id", (json_int_t)g->id,
                         "clinician_id", (json_int_t)g->clinician_id, "organisation", "id",
-                        (json_int_t)g->organisation_id, "name", g->organisation_name, "from", fp_json_date(g->from_day),
-                        "until", fp_json_date(g->until_day), "placement_starts_on",
+                        (json_int_t)g->organisation_id, "name", g->organisation_name, "level", g->organisation_level,
+                        "from", fp_json_date(g->from_day), "until", fp_json_date(g->until_day), "placement_starts_on",
                         date_or_null(g->placement_starts_on), "created_at", fp_json_time(g->created_at), "revoked_at",
-                        fp_json_time_or_null(g->revoked_at), "active", active);
-  if (j) json_object_set_new(j, "organisation_id", json_integer(g->organisation_id));
+                        fp_json_time_or_null(g->revoked_at), "state", state, "active", strcmp(state, "active") == 0);
+  if (j) {
+    json_object_set_new(j, "organisation_id", json_integer(g->organisation_id));
+    json_object_set_new(j, "pool", g->pool_id ? json_pack("{s:I, s:s}", "id", (json_int_t)g->pool_id, "name", g->pool_name)
+                                              : json_null());
+  }
   return j;
 }
 
@@ -1281,13 +1306,50 @@ static int grant_tx_fn(struct fp_conn *c, void *vctx) {
   return fp_store_grant_insert(c, &x->g, &x->g.id);
 }
 
+/*
+ * The organisation a grant may go to: a practice or a PCN in the pool's ICB. Answers 400 naming
+ * organisation_id otherwise.
+ */
+static int grant_org_or_respond(struct fp_req *r, struct fp_conn *c, int64_t org_id, int64_t pool_id) {
+  struct fp_org o;
+  memset(&o, 0, sizeof o);
+  int rc = fp_store_org_get(c, org_id, &o);
+  fp_org_clear(&o);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "organisation %lld does not exist", (long long)org_id);
+    return -1;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (strcmp(o.level, "practice") != 0 && strcmp(o.level, "pcn") != 0) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id",
+                   "access is granted to a practice or a PCN, not to a %s", o.level);
+    return -1;
+  }
+  struct fp_pool p;
+  rc = fp_store_pool_get(c, pool_id, &p);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (p.icb_id && o.icb_id != p.icb_id) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id",
+                   "organisation %lld is not in the ICB of the pool '%s'", (long long)org_id, p.name);
+    return -1;
+  }
+  return 0;
+}
+
 void fp_h_passport_grant_create(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
-  int64_t org = 0;
+  int64_t org = 0, want_pool = 0;
   fp_day from = FP_DAY_NONE, until = FP_DAY_NONE, starts = FP_DAY_NONE;
   bool has_from = false, has_starts = false;
   struct fp_field spec[] = {
       {"organisation_id", FP_F_INT, true, 1, INT64_MAX, NULL, &org, NULL},
+      {"pool_id", FP_F_INT, false, 1, INT64_MAX, NULL, &want_pool, NULL},
       {"from", FP_F_DATE, false, 0, 0, NULL, &from, &has_from},
       {"until", FP_F_DATE, true, 0, 0, NULL, &until, NULL},
       {"placement_starts_on", FP_F_DATE, false, 0, 0, NULL, &starts, &has_starts},
@@ -1297,34 +1359,48 @@ void fp_h_passport_grant_create(struct fp_req *r) {
   struct fp_conn *c = reader_or_respond(r);
   if (!c) return;
   struct access a;
-  if (access_or_respond(r, c, r->params[0], true, &a)) return;
-  struct fp_org o;
-  memset(&o, 0, sizeof o);
-  int rc = fp_store_org_get(c, org, &o);
-  fp_org_clear(&o);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "organisation_id", "organisation %lld does not exist", (long long)org);
-    return;
-  }
+  if (access_or_respond(r, c, r->params[0], false, &a)) return;
+  /* Only through a pool the caller administers and the clinician is a member of, scoped by it. */
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int64_t pool_id = 0;
+  int rc = fp_store_grant_pool(c, r->params[0], &scope, want_pool, &pool_id);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_day today = today_of(r);
-  if (!has_from) from = has_starts ? starts - GRANT_LEAD_DAYS : today;
-  if (until < from) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "until", "'until' is before the access starts");
+  if (!pool_id) {
+    fp_reply_error(r, FP_API_FORBIDDEN, want_pool ? "pool_id" : NULL,
+                   "only an administrator of a pool the clinician is a member of can grant access to their passport");
+    return;
+  }
+  if (grant_org_or_respond(r, c, org, pool_id)) return;
+  fp_day today = today_of(r), last = fp_day_add_months(today, GRANT_MAX_MONTHS) - 1;
+  char last_text[FP_DATE_STRLEN];
+  fp_date_format(last, last_text);
+  if (has_from && from != today) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "from", "access starts on the day it is granted (today)");
     return;
   }
   if (until < today) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "until", "'until' is in the past");
     return;
   }
+  if (until > last) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "until", "access lasts at most %d months: until %s at the latest",
+                   GRANT_MAX_MONTHS, last_text);
+    return;
+  }
+  if (has_starts && (starts < today || starts > until)) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "placement_starts_on", "the placement starts between today and 'until'");
+    return;
+  }
   struct grant_tx x;
   memset(&x, 0, sizeof x);
   x.g.clinician_id = r->params[0];
   x.g.organisation_id = org;
-  x.g.from_day = from;
+  x.g.pool_id = pool_id;
+  x.g.from_day = today;
   x.g.until_day = until;
   x.g.placement_starts_on = has_starts ? starts : FP_DAY_NONE;
   x.g.granted_by = r->auth.user_id;
@@ -1390,7 +1466,12 @@ void fp_h_passport_grant_revoke(struct fp_req *r) {
     return;
   }
   struct access a;
-  if (access_or_respond(r, c, g.clinician_id, true, &a)) return;
+  if (access_or_respond(r, c, g.clinician_id, false, &a)) return;
+  /* The grant's own pool's administrator (or a system administrator) takes it back. */
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) && !(g.pool_id && fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, g.pool_id))) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only an administrator of the pool that gave the grant can revoke it");
+    return;
+  }
   struct revoke_tx x = {g.id, r->auth.user_id, r->now};
   rc = fp_store_write(&r->app->store, revoke_tx_fn, &x);
   if (rc == FP_ECONFLICT) {

@@ -461,7 +461,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
   int rc;
   if (x.clinician_id) {
     struct fp_clinician cl;
-    rc = fp_store_clinician_get(c, x.clinician_id, NULL, &cl);
+    rc = fp_store_clinician_get(c, x.clinician_id, NULL, NULL, &cl);
     if (rc == FP_ENOTFOUND) {
       fp_reply_error(r, FP_API_INVALID_FIELD, "clinician_id", "clinician %lld does not exist", (long long)x.clinician_id);
       return;

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/profession.h"
+#include "store/access.h"
 
 static void ids_json(char *buf, size_t len, const int64_t *ids, int n) {
   size_t used = 0;
@@ -61,7 +62,9 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_t
 
 /*
  * The clinicians scope sees, as one fixed condition on alias cl. Parameters: ?1 all (0/1), ?2 ICB
- * ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the caller's own clinician id (0 when none).
+ * ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the caller's own clinician id (0 when none),
+ * and the access clock ?97-?99. A practice sees only the clinicians it has a live relationship with
+ * (store/access.h), the same decision as for their passport.
  */
 #define CLIN_VISIBLE                                                                                        \
   "(?1 OR cl.id = ?5"                                                                                       \
@@ -70,12 +73,13 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_t
   " OR cl.id IN (SELECT clinician_id FROM join_requests WHERE pool_id IN (SELECT value FROM json_each(?4)))" \
   " OR cl.id IN (SELECT m.clinician_id FROM pool_members m JOIN pools p ON p.id = m.pool_id"               \
   "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT value FROM json_each(?2)))"                  \
-  " OR cl.id IN (SELECT a.clinician_id FROM applications a JOIN shifts s ON s.id = a.shift_id"             \
-  "   WHERE s.practice_id IN (SELECT value FROM json_each(?3)))"                                            \
-  " OR cl.id IN (SELECT clinician_id FROM bookings WHERE practice_id IN (SELECT value FROM json_each(?3))))"
+  " OR cl.id IN (SELECT x.clinician_id FROM " FP_ACCESS_LIVE " x"                                          \
+  "   WHERE x.practice_id IN (SELECT value FROM json_each(?3))))"
 
-static void bind_clin_scope(sqlite3_stmt *st, const struct fp_scope *s, struct fp_scope_lists *l) {
+static void bind_clin_scope(sqlite3_stmt *st, const struct fp_scope *s, const struct fp_access_clock *k,
+                            struct fp_scope_lists *l) {
   fp_scope_lists_init(l, s);
+  fp_access_bind(st, k);
   sqlite3_bind_int(st, 1, s->all);
   sqlite3_bind_text(st, 2, l->icbs, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, l->practices, -1, SQLITE_STATIC);
@@ -116,7 +120,8 @@ int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, 
   return rc;
 }
 
-int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_clinician *out) {
+int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
+                           const struct fp_access_clock *clock, struct fp_clinician *out) {
   if (!scope) {
     sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
     if (!st) return FP_EIO;
@@ -126,7 +131,7 @@ int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope 
   sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
-  bind_clin_scope(st, scope, &l);
+  bind_clin_scope(st, scope, clock, &l);
   sqlite3_bind_int64(st, 6, id);
   return step_one(st, read_clinician, out);
 }
@@ -180,7 +185,7 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
       " AND (?7 IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
-  bind_clin_scope(st, q->scope, &l);
+  bind_clin_scope(st, q->scope, &q->clock, &l);
   sqlite3_bind_int64(st, 6, q->pool_id);
   fp_db_bind_text(st, 7, q->profession);
   sqlite3_bind_int64(st, 8, q->after_id);

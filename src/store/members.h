@@ -5,7 +5,8 @@
  * A caller sees a clinician when any of their roles grants it (struct fp_scope): a system
  * administrator every clinician; a pool administrator the members of their pools and those who
  * asked to join them; a commissioner the members of pools hosted inside their ICBs; a practice
- * manager the clinicians who applied for or booked their practices' shifts; a clinician themself.
+ * manager the clinicians their practices have a live relationship with (store/access.h: an open
+ * application, a confirmed booking, a session worked recently, a current grant); a clinician themself.
  *
  * Visibility is written as fixed SQL with the scope's id lists bound as JSON arrays (json_each),
  * so that one statement text serves every caller and the statement cache stays small.
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store/access.h"
 #include "store/accounts.h"
 #include "store/db.h"
 #include "store/scope.h"
@@ -57,13 +59,15 @@ struct fp_clinician {
  * professions that share a regulator share its register, e.g. GPs and physician associates the GMC's).
  */
 int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id);
-/* The clinician if scope sees them (NULL scope: any). FP_ENOTFOUND otherwise. */
-int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_clinician *out);
+/* The clinician if scope sees them at clock (NULL scope: any; clock then unused). FP_ENOTFOUND otherwise. */
+int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
+                           const struct fp_access_clock *clock, struct fp_clinician *out);
 /* Whether a clinician of any profession with the same regulator as `profession` holds `number`. */
 int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profession, const char *number, bool *taken);
 
 struct fp_clinician_query {
   const struct fp_scope *scope;
+  struct fp_access_clock clock;  /* when a practice's access is decided (store/access.h) */
   int64_t pool_id;               /* 0: any; else members of this pool */
   const char *profession;        /* NULL: any */
   int limit;

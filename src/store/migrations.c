@@ -384,6 +384,37 @@ static const char *const migrations[] = {
     "ALTER TABLE bookings ADD COLUMN attendance TEXT CHECK (attendance IN ('did_not_attend'));"
     "ALTER TABLE bookings ADD COLUMN attendance_at INTEGER;"
     "ALTER TABLE bookings ADD COLUMN attendance_by INTEGER REFERENCES users(id);",
+
+    /* 11: a placement grant names the pool it was given through (access lapses when the clinician
+     * leaves it), and the access log names why a practice or pool could look (store/access.h). */
+    "ALTER TABLE passport_grants ADD COLUMN pool_id INTEGER REFERENCES pools(id);"
+    "ALTER TABLE passport_access_log ADD COLUMN reason TEXT;"
+    "CREATE INDEX passport_grants_pool ON passport_grants(pool_id, clinician_id);",
+
+    /* 12: the placement grant rules (h_passport.c) applied to the grants given before them. A grant
+     * still in force gets the pool its giver administers and the clinician is a member of (one in the
+     * organisation's ICB first); one that could not have been given under the rules (no such pool,
+     * not a practice or PCN, another ICB than the pool's, starting later than the day it was given,
+     * or lasting more than 12 months from then) is revoked, with an audit row each. Days are UTC
+     * here, with a day's leeway for the UK's summer time. */
+    "UPDATE passport_grants SET pool_id = (SELECT r.pool_id FROM user_roles r"
+    "  JOIN pool_members m ON m.pool_id = r.pool_id AND m.clinician_id = passport_grants.clinician_id"
+    "  JOIN pools p ON p.id = r.pool_id JOIN organisations o ON o.id = passport_grants.organisation_id"
+    "  WHERE r.user_id = passport_grants.granted_by AND r.role = 'pool_admin'"
+    "  ORDER BY (p.icb_id = o.icb_id) DESC, r.pool_id LIMIT 1)"
+    " WHERE revoked_at IS NULL AND pool_id IS NULL;"
+    "CREATE TEMP TABLE grants_out_of_rule AS SELECT g.id FROM passport_grants g WHERE g.revoked_at IS NULL AND ("
+    "  g.pool_id IS NULL"
+    "  OR NOT EXISTS (SELECT 1 FROM organisations o JOIN pools p ON p.id = g.pool_id WHERE o.id = g.organisation_id"
+    "    AND o.level IN ('practice','pcn') AND (p.icb_id IS NULL OR o.icb_id = p.icb_id))"
+    "  OR g.from_day > g.created_at / 86400 + 1 OR g.until_day > g.created_at / 86400 + 366);"
+    "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+    "  SELECT CAST(strftime('%s','now') AS INTEGER), NULL, 'passport.grant_revoke', 'passport_grant', id,"
+    "  '{\"revoked\":false}', '{\"revoked\":true,\"reason\":\"outside the placement grant rules\"}'"
+    "  FROM grants_out_of_rule ORDER BY id;"
+    "UPDATE passport_grants SET revoked_at = CAST(strftime('%s','now') AS INTEGER)"
+    "  WHERE id IN (SELECT id FROM grants_out_of_rule);"
+    "DROP TABLE grants_out_of_rule;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "store/access.h"
 #include "store/accounts.h"
 #include "store/members.h"
 
@@ -651,44 +652,50 @@ int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, 
 
 /* Who may see a passport ----------------------------------------------------------------------- */
 
-int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, fp_day today,
-                               struct fp_passport_relation *out) {
+int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope,
+                               const struct fp_access_clock *clock, struct fp_passport_relation *out) {
   memset(out, 0, sizeof *out);
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
-  /* ?1 clinician, ?2 pools, ?3 practices, ?4 today, ?5 ICBs. */
+  /* ?1 clinician, ?2 pools, ?5 ICBs. */
   sqlite3_stmt *st = fp_db_stmt(c,
       "SELECT EXISTS (SELECT 1 FROM clinicians WHERE id = ?1),"
       " (SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
-      "  UNION ALL SELECT pool_id FROM join_requests WHERE clinician_id = ?1 AND status = 'pending'"
-      "  AND pool_id IN (SELECT value FROM json_each(?2)) LIMIT 1),"
-      " (SELECT practice_id FROM bookings WHERE clinician_id = ?1"
-      "  AND practice_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
-      " (SELECT s.practice_id FROM applications a JOIN shifts s ON s.id = a.shift_id WHERE a.clinician_id = ?1"
-      "  AND s.practice_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
-      " (SELECT organisation_id FROM passport_grants WHERE clinician_id = ?1 AND revoked_at IS NULL"
-      "  AND from_day <= ?4 AND until_day >= ?4 AND organisation_id IN (SELECT value FROM json_each(?3)) LIMIT 1),"
+      "  ORDER BY pool_id LIMIT 1),"
+      " (SELECT pool_id FROM join_requests WHERE clinician_id = ?1 AND status = 'pending'"
+      "  AND pool_id IN (SELECT value FROM json_each(?2)) ORDER BY pool_id LIMIT 1),"
       " EXISTS (SELECT 1 FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
       "  AND p.icb_id IN (SELECT value FROM json_each(?5)))");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
   sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, l.practices, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 4, today);
   sqlite3_bind_text(st, 5, l.icbs, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     out->exists = sqlite3_column_int(st, 0) != 0;
-    out->pool_id = sqlite3_column_int64(st, 1);
-    int64_t booked = sqlite3_column_int64(st, 2), applied = sqlite3_column_int64(st, 3),
-            granted = sqlite3_column_int64(st, 4);
-    if (booked) out->practice_id = booked, out->practice_via = "booking";
-    else if (applied) out->practice_id = applied, out->practice_via = "application";
-    else if (granted) out->practice_id = granted, out->practice_via = "grant";
-    out->commissioner = sqlite3_column_int(st, 5) != 0;
+    int64_t member = sqlite3_column_int64(st, 1), asked = sqlite3_column_int64(st, 2);
+    if (member) out->pool_id = member, out->pool_via = "member";
+    else if (asked) out->pool_id = asked, out->pool_via = "join_request";
+    out->commissioner = sqlite3_column_int(st, 3) != 0;
   }
   sqlite3_reset(st);
   if (rc != SQLITE_ROW) return FP_EIO;
+  if (out->exists && scope->n_practices > 0) {
+    /* The practice's live relationship (store/access.h), the strongest first. */
+    st = fp_db_stmt(c, "SELECT x.practice_id, x.reason FROM " FP_ACCESS_LIVE " x WHERE x.clinician_id = ?1"
+                       " AND x.practice_id IN (SELECT value FROM json_each(?3)) ORDER BY x.rank, x.practice_id LIMIT 1");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, clinician_id);
+    sqlite3_bind_text(st, 3, l.practices, -1, SQLITE_STATIC);
+    fp_access_bind(st, clock);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      out->practice_id = sqlite3_column_int64(st, 0);
+      out->practice_via = fp_access_reason(sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+  }
   out->self = scope->clinician_id != 0 && scope->clinician_id == clinician_id;
   out->sysadmin = scope->all;
   return 0;
@@ -720,7 +727,7 @@ static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v) {
 int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
-      " organisation_id, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " organisation_id, pool_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, e->at);
   sqlite3_bind_int64(st, 2, e->viewer_user_id);
@@ -731,6 +738,7 @@ int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) 
   fp_db_bind_text(st, 7, e->basis);
   bind_id_or_null(st, 8, e->organisation_id);
   bind_id_or_null(st, 9, e->pool_id);
+  fp_db_bind_text(st, 10, e->reason[0] ? e->reason : NULL);
   return fp_db_exec_stmt(st);
 }
 
@@ -739,7 +747,7 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
   sqlite3_stmt *st = fp_db_stmt(c,
       "SELECT a.id, a.at, a.viewer_user_id, a.clinician_id, a.what, COALESCE(a.check_id,0), COALESCE(a.evidence_id,0),"
       " a.basis, COALESCE(a.organisation_id,0), COALESCE(a.pool_id,0), COALESCE(u.name,''), COALESCE(o.name,''),"
-      " COALESCE(p.name,''), COALESCE(k.check_code,'')"
+      " COALESCE(p.name,''), COALESCE(k.check_code,''), COALESCE(a.reason,'')"
       " FROM passport_access_log a LEFT JOIN users u ON u.id = a.viewer_user_id"
       " LEFT JOIN organisations o ON o.id = a.organisation_id LEFT JOIN pools p ON p.id = a.pool_id"
       " LEFT JOIN passport_checks k ON k.id = a.check_id"
@@ -771,6 +779,7 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
     fp_db_col_copy(st, 11, e.organisation_name, sizeof e.organisation_name);
     fp_db_col_copy(st, 12, e.pool_name, sizeof e.pool_name);
     fp_db_col_copy(st, 13, e.check_code, sizeof e.check_code);
+    fp_db_col_copy(st, 14, e.reason, sizeof e.reason);
     cb(&e, ctx);
     n++;
   }
@@ -781,8 +790,11 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
 
 #define GRANT_COLS                                                                                          \
   "g.id, g.clinician_id, g.organisation_id, g.from_day, g.until_day, g.placement_starts_on,"               \
-  " COALESCE(g.granted_by,0), g.created_at, COALESCE(g.revoked_at,0), COALESCE(g.revoked_by,0), o.name"
-#define GRANT_FROM " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id"
+  " COALESCE(g.granted_by,0), g.created_at, COALESCE(g.revoked_at,0), COALESCE(g.revoked_by,0), o.name,"    \
+  " COALESCE(g.pool_id,0), o.level, COALESCE(p.name,''),"                                                  \
+  " EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = g.pool_id AND m.clinician_id = g.clinician_id)"
+#define GRANT_FROM                                                                                          \
+  " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id LEFT JOIN pools p ON p.id = g.pool_id"
 
 static void read_grant(sqlite3_stmt *st, struct fp_grant *g) {
   memset(g, 0, sizeof *g);
@@ -797,12 +809,16 @@ static void read_grant(sqlite3_stmt *st, struct fp_grant *g) {
   g->revoked_at = sqlite3_column_int64(st, 8);
   g->revoked_by = sqlite3_column_int64(st, 9);
   fp_db_col_copy(st, 10, g->organisation_name, sizeof g->organisation_name);
+  g->pool_id = sqlite3_column_int64(st, 11);
+  fp_db_col_copy(st, 12, g->organisation_level, sizeof g->organisation_level);
+  fp_db_col_copy(st, 13, g->pool_name, sizeof g->pool_name);
+  g->member = sqlite3_column_int(st, 14) != 0;
 }
 
 int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, placement_starts_on,"
-      " granted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      " granted_by, created_at, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, g->clinician_id);
   sqlite3_bind_int64(st, 2, g->organisation_id);
@@ -811,15 +827,34 @@ int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *
   bind_day(st, 5, g->placement_starts_on);
   bind_id_or_null(st, 6, g->granted_by);
   sqlite3_bind_int64(st, 7, g->created_at);
+  sqlite3_bind_int64(st, 8, g->pool_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   *id = sqlite3_last_insert_rowid(c->db);
-  char from[FP_DATE_STRLEN], until[FP_DATE_STRLEN], after[200];
+  char from[FP_DATE_STRLEN], until[FP_DATE_STRLEN], after[240];
   fp_date_format(g->from_day, from);
   fp_date_format(g->until_day, until);
-  snprintf(after, sizeof after, "{\"clinician_id\":%lld,\"organisation_id\":%lld,\"from\":\"%s\",\"until\":\"%s\"}",
-           (long long)g->clinician_id, (long long)g->organisation_id, from, until);
+  snprintf(after, sizeof after,
+           "{\"clinician_id\":%lld,\"organisation_id\":%lld,\"pool_id\":%lld,\"from\":\"%s\",\"until\":\"%s\"}",
+           (long long)g->clinician_id, (long long)g->organisation_id, (long long)g->pool_id, from, until);
   return fp_store_audit(c, g->created_at, g->granted_by, "passport.grant", "passport_grant", *id, NULL, after);
+}
+
+int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, int64_t want_pool,
+                        int64_t *pool_id) {
+  *pool_id = 0;
+  struct fp_scope_lists l;
+  fp_scope_lists_init(&l, scope);
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
+      " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, clinician_id);
+  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, want_pool);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *pool_id = sqlite3_column_int64(st, 0);
+  return step_done(st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
 
 int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {

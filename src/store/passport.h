@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/passport.h"
+#include "store/access.h"
 #include "store/db.h"
 #include "store/scope.h"
 #include "store/shifts.h"
@@ -139,20 +140,21 @@ int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, 
 /* ---- who may see a passport ---- */
 
 /*
- * The caller's relations to a clinician, from their scope (store/scope.h) on day `today`:
- * whichever apply are set.
+ * The caller's relations to a clinician, from their scope (store/scope.h) at clock: whichever
+ * apply are set. A practice's relation is the live relationship of store/access.h, nothing older.
  */
 struct fp_passport_relation {
   bool exists;                 /* the clinician exists */
   bool self;
   bool sysadmin;
   int64_t pool_id;             /* a pool the caller administers that the clinician belongs or asked to */
-  int64_t practice_id;         /* a practice the caller manages with a relation to the clinician */
-  const char *practice_via;    /* "application", "booking" or "grant" */
+  const char *pool_via;        /* "member" or "join_request" */
+  int64_t practice_id;         /* a practice the caller manages with a live relationship to the clinician */
+  const char *practice_via;    /* "application", "booking", "worked" or "grant" (store/access.h) */
   bool commissioner;           /* the clinician is in a pool inside the caller's ICB (counts only) */
 };
-int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, fp_day today,
-                               struct fp_passport_relation *out);
+int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope,
+                               const struct fp_access_clock *clock, struct fp_passport_relation *out);
 
 /* The clinician's name and profession. FP_ENOTFOUND when there is none. */
 int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
@@ -165,6 +167,8 @@ struct fp_access_entry {
   char what[12];               /* passport, evidence */
   int64_t check_id, evidence_id;
   char basis[20];              /* self, pool_admin, practice_manager, sysadmin */
+  char reason[16];             /* why the practice or pool may look: application, booking, worked, grant;
+                                  member, join_request; "" for self and sysadmin (and older rows) */
   int64_t organisation_id, pool_id;
   /* Joined for display. */
   char viewer_name[201];
@@ -179,17 +183,33 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
 
 /* ---- placement grants ---- */
 
+/*
+ * A placement grant: a practice or PCN (all its practices) may read the clinician's passport from
+ * from_day to until_day, given by an administrator of pool_id, a pool the clinician is a member of.
+ * It gives access only while the clinician is still a member of that pool (store/access.h).
+ */
 struct fp_grant {
-  int64_t id, clinician_id, organisation_id;
+  int64_t id, clinician_id, organisation_id, pool_id;
   fp_day from_day, until_day;
   fp_day placement_starts_on;  /* FP_DAY_NONE when not given */
   int64_t granted_by, created_at, revoked_at, revoked_by;
-  char organisation_name[201]; /* joined */
+  /* Joined. */
+  char organisation_name[201];
+  char organisation_level[12];
+  char pool_name[201];         /* "" when the grant names no pool (only grants revoked when the rules came) */
+  bool member;                 /* the clinician is still a member of pool_id */
 };
 int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id);
 int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out);
 int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
                         void *ctx);
+/*
+ * The pool through which the caller (scope) may grant access to clinician_id's passport: a pool the
+ * caller administers and the clinician is a member of (want_pool, or the lowest such id when 0).
+ * *pool_id is 0 when there is none.
+ */
+int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp_scope *scope, int64_t want_pool,
+                        int64_t *pool_id);
 /* FP_ECONFLICT when already revoked. */
 int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now);
 

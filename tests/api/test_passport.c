@@ -561,12 +561,14 @@ static void test_access_rules_and_log(void **state) {
            date_add(today, 4));
   fpt_call(&srv, x, "POST", grants, 403, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
            date_add(today, 4));
-  /* Ahead of a placement: by default from 12 weeks before its start. */
+  /* Ahead of a placement: access starts the day it is given (issue 9: from today, at most 12 months;
+   * the rules are tested in test_access.c). */
   json_t *g = fpt_call(&srv, w.pool_admin, "POST", grants, 201, "{s:I, s:s, s:s}", "organisation_id",
                        (json_int_t)w.practice2, "placement_starts_on", date_add(today, 100), "until", date_add(today, 200));
-  assert_string_equal(fpt_s(g, "from"), date_add(today, 100 - 84));
-  assert_false(json_is_true(json_object_get(g, "active")));
-  fpt_call(&srv, w.pm2, "GET", pp_path, 404, NULL); /* not yet */
+  assert_string_equal(fpt_s(g, "from"), today);
+  assert_true(json_is_true(json_object_get(g, "active")));
+  fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("/api/v1/passport/grants/%lld", fpt_int(g, "id")), 200, NULL);
+  fpt_call(&srv, w.pm2, "GET", pp_path, 404, NULL); /* revoked */
   g = fpt_call(&srv, w.pool_admin, "POST", grants, 201, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
                date_add(today, 30));
   assert_true(json_is_true(json_object_get(g, "active")));
