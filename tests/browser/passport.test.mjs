@@ -1,6 +1,7 @@
 // The passport in a real browser (issue 5): a clinician whose DBS check is missing sees what blocks
 // them, uploads a certificate, the pool verifies it from its queue and sees compliance, a practice
-// manager sees a booked clinician's passport summary, and the clinician sees who looked. Every page
+// manager sees a booked clinician's passport summary, and the clinician sees who looked; the pool
+// gives a practice placement access within the rules it shows, and the clinician sees the grant. Every page
 // passes axe-core at desktop width and on a phone.
 
 import { after, before, describe, test } from 'node:test';
@@ -113,6 +114,52 @@ describe('the passport', () => {
     const status = await pm.evaluate(async () => (await fetch('/api/v1/clinicians/147/passport', { credentials: 'same-origin' })).status);
     assert.equal(status, 404);
     assertNoProblems(pm);
+  });
+  test('the pool gives a practice placement access, within the rules it shows, and the clinician sees the grant', async () => {
+    // clinician001 is a GP in the demo pool.
+    const { page: cl } = await signedInPage(browser, server, 'clinician001@demo.flexpool.test', { viewport: PHONE });
+    const clinicianId = await cl.evaluate(async () => (await (await fetch('/api/v1/me', { credentials: 'same-origin' })).json()).clinician_id);
+    const { page: pool } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    await open(pool, `/clinicians/${clinicianId}/passport`);
+    await pool.waitForSelector('#grant-form');
+    // The rules are shown before submitting: who can be given access, and for how long at most.
+    const rules = await pool.textContent('main');
+    assert.match(rules, /a practice, or to a PCN \(all its practices\), in your pool's ICB/);
+    assert.match(rules, /lasts at most 12 months/);
+    const max = await pool.getAttribute('#until', 'max');
+    assert.match(max, /^\d{4}-\d{2}-\d{2}$/);
+    // Past the last day: refused in the form, before the server.
+    const practice = await pool.locator('#organisation_id option').nth(1).evaluate((o) => ({ value: o.value, text: o.textContent }));
+    await pool.selectOption('#organisation_id', practice.value);
+    const [y, m, d] = max.split('-').map(Number);
+    const tooLate = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+    await pool.fill('#until', tooLate);
+    await pool.press('#grant-button', 'Enter');
+    await pool.waitForSelector('.nhsuk-error-summary');
+    assert.match(await pool.textContent('.nhsuk-error-summary'), /at most 12 months/);
+    await checkAccessibility(pool, 'placement access with the rules and an error');
+    await pool.fill('#until', max);
+    await pool.press('#grant-button', 'Enter');
+    await pool.waitForSelector('.nhsuk-notification-banner--success');
+    assert.match(await pool.textContent('#grants'), /Can see it until/);
+    await screenshot(pool, 'passport-pool-grants');
+    assertNoProblems(pool);
+
+    // The clinician sees the grant on their passport page: to whom, by which pool, until when, and its state.
+    await open(cl, '/passport');
+    const row = cl.locator('#my-grants tbody tr').first();
+    await row.waitFor();
+    const text = await row.textContent();
+    const orgName = practice.text.replace(/ \((PCN, )?[A-Z0-9]+\)$/, '');
+    assert.ok(text.includes(orgName), `the grant names ${orgName}: ${text}`);
+    assert.match(text, /Can see it until/);
+    const poolName = await pool.evaluate(async (id) => (await (await fetch(`/api/v1/clinicians/${id}/passport/grants`, { credentials: 'same-origin' })).json()).items[0].pool.name, clinicianId);
+    assert.ok(text.includes(poolName), `the grant names the pool ${poolName}: ${text}`);
+    await checkAccessibility(cl, 'the clinician\'s passport with a placement grant (phone)');
+    await screenshot(cl, 'passport-clinician-grants-phone');
+    assertNoProblems(cl);
+    await cl.context().close();
+    await pool.context().close();
   });
   test('a clinician sees which of their bookings their passport no longer covers', async () => {
     // Find, over the API, a demo clinician with an upcoming booking flagged passport_lapsed.

@@ -1,5 +1,6 @@
 // The passport pages (issue 5):
-//   /passport                      the clinician's checklist: each check's state, what blocks booking
+//   /passport                      the clinician's checklist: each check's state, what blocks booking,
+//                                  and every placement grant on their passport (who, by which pool, when)
 //   /passport/upload               the clinician uploads evidence (PDF, JPEG or PNG, up to 10 MB)
 //   /passport/access-log           who has looked at the clinician's passport
 //   /pool/passports                the pool's verification queue (oldest first) and compliance
@@ -11,7 +12,7 @@
 import { ApiError, get, getAll, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
-import { longDate, roleName, shortDate, ukToday } from '../format.js';
+import { longDate, longDateOf, roleName, shortDate, ukToday } from '../format.js';
 import {
   backLink, button, buttonLink, h, input, insetText, link, p, pageHeading, radios, select, summaryList, table, tag, textarea,
   warningCallout,
@@ -33,6 +34,37 @@ const STATES = {
 const stateTag = (s) => tag(...(STATES[s] || [s, null]));
 const day = (d) => (d ? longDate(d) : null);
 const BASIS = { self: 'You', pool_admin: 'Pool administrator', practice_manager: 'Practice manager', sysadmin: 'System administrator' };
+// Why a practice or pool could look (the access log's reason), said to the clinician (own) or to their pool.
+const REASON = {
+  application: (own) => `${own ? 'you had' : 'the clinician had'} applied for a shift there`,
+  booking: (own) => `${own ? 'you were' : 'the clinician was'} booked for a shift there`,
+  worked: (own) => `${own ? 'you had' : 'the clinician had'} worked a session there recently`,
+  grant: (own) => `${own ? 'your' : 'the'} pool had given it placement access`,
+  member: (own) => `${own ? 'you were' : 'the clinician was'} a member of the pool`,
+  join_request: (own) => `${own ? 'you had' : 'the clinician had'} asked to join the pool`,
+};
+
+// A placement grant's state in plain words.
+function grantState(g, own) {
+  switch (g.state) {
+    case 'active': return `Can see it until ${shortDate(g.until)}`;
+    case 'revoked': return `Revoked${g.revoked_at ? ` on ${shortDate(g.revoked_at)}` : ''}`;
+    case 'lapsed': return own ? 'Ended: you left the pool that gave it' : 'Ended: the clinician left the pool that gave it';
+    case 'expired': return `Ended on ${shortDate(g.until)}`;
+    case 'scheduled': return `Starts on ${shortDate(g.from)}`;
+    default: return g.state;
+  }
+}
+const grantWho = (g) => (g.organisation.level === 'pcn' ? `${g.organisation.name} (a PCN: all its practices)` : g.organisation.name);
+
+// The last day a grant given today may run to: the day before the same date next year.
+function lastGrantDay(today) {
+  const [y, m, d] = today.split('-').map(Number);
+  const end = new Date(Date.UTC(y + 1, m - 1, 1));
+  const monthDays = new Date(Date.UTC(y + 1, m, 0)).getUTCDate();
+  end.setUTCDate(Math.min(d, monthDays) - 1);
+  return end.toISOString().slice(0, 10);
+}
 
 function checkName(pp, code) {
   const c = (pp.checks || []).find((x) => x.code === code);
@@ -66,7 +98,7 @@ function bookableMessage(pp, you) {
 
 route('/passport', async () => {
   const id = state.me.clinician_id;
-  const pp = await get(`/clinicians/${id}/passport`);
+  const [pp, grants] = await Promise.all([get(`/clinicians/${id}/passport`), get(`/clinicians/${id}/passport/grants`)]);
   const rows = pp.checks.map((c) => [
     { header: true, text: c.name },
     { text: h('div', {}, stateTag(c.state), c.state === 'rejected' && c.rejected_reason ? p(c.rejected_reason) : null,
@@ -83,6 +115,13 @@ route('/passport', async () => {
       : null,
     table({ caption: 'Your checks', id: 'passport-checks', head: ['Check', 'State', 'Valid until', 'Action'], rows }),
     buttonLink('/passport/upload', 'Upload evidence'),
+    h('h2', { class: 'nhsuk-heading-m', id: 'who-can-see' }, 'Who else can see your passport'),
+    p('Your pool can. A practice can while you have an open application or a booking there, and for a set time (normally 12 months) after a session you worked there. '
+      + 'Your pool can also give a practice or a PCN access for a placement, for at most 12 months: every such grant is listed here.'),
+    grants.items.length
+      ? table({ caption: 'Placement access given by your pool', captionSize: 's', id: 'my-grants', head: ['Who', 'Given by', 'From', 'Until', 'Now'],
+        rows: grants.items.map((g) => [grantWho(g), g.pool ? g.pool.name : 'No pool (revoked when the rules changed)', shortDate(g.from), shortDate(g.until), grantState(g, true)]) })
+      : h('p', { class: 'nhsuk-body', id: 'my-grants-none' }, 'No practice or PCN has been given placement access to your passport.'),
     p(link('/passport/access-log', 'See who has looked at your passport')));
 }, CLINICIAN);
 
@@ -168,7 +207,8 @@ async function accessLogPage(clinicianId, own) {
   const rows = items.map((e) => [
     shortDate(e.at) + ', ' + new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(e.at)),
     e.viewer.name,
-    [BASIS[e.basis] || e.basis, e.organisation ? ` at ${e.organisation.name}` : '', e.pool ? ` of ${e.pool.name}` : ''].join(''),
+    [BASIS[e.basis] || e.basis, e.organisation ? ` at ${e.organisation.name}` : '', e.pool ? ` of ${e.pool.name}` : '',
+      e.reason && REASON[e.reason] ? ` (${REASON[e.reason](own)})` : ''].join(''),
     e.what === 'evidence' ? `Opened evidence${e.check_code ? ` (${e.check_code.replace(/_/g, ' ')})` : ''}` : 'Viewed the passport',
   ]);
   page('Who has looked', backLink(own ? '/passport' : `/clinicians/${clinicianId}/passport`, 'Back to the passport'),
@@ -201,17 +241,31 @@ route('/clinicians/:id/passport', async ({ params }) => {
   if (pool) {
     content.push(p(link(`/clinicians/${params.id}/passport/access-log`, 'Who has looked at this passport')));
     const grants = await get(`/clinicians/${params.id}/passport/grants`);
-    const orgs = await getAll('/organisations', { level: 'practice' }, 5000).catch(() => []);
+    const poolIds = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
+    const [practices, pcns, pools] = await Promise.all([
+      getAll('/organisations', { level: 'practice' }, 5000).catch(() => []),
+      getAll('/organisations', { level: 'pcn' }, 5000).catch(() => []),
+      Promise.all(poolIds.map((id) => get(`/pools/${id}`).catch(() => null))),
+    ]);
+    const icbs = new Set(pools.filter(Boolean).map((x) => x.icb_id).filter(Boolean));
+    const inIcb = (o) => !icbs.size || icbs.has(o.icb_id);
+    const today = ukToday();
+    const last = lastGrantDay(today);
     const summary = h('div');
     const form = h('form', { novalidate: true, id: 'grant-form' },
-      select({ id: 'organisation_id', label: 'Host organisation', options: [{ value: '', text: 'Choose a practice' }, ...orgs.map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))] }),
-      input({ id: 'placement_starts_on', label: 'Placement starts on', type: 'date', hint: 'Access starts 12 weeks before, unless you give a start' }),
-      input({ id: 'from', label: 'Access from (optional)', type: 'date' }),
-      input({ id: 'until', label: 'Access until', type: 'date' }),
+      select({ id: 'organisation_id', label: 'Practice or PCN', hint: 'A PCN gives access to all its practices',
+        options: [{ value: '', text: 'Choose a practice or PCN' },
+          ...pcns.filter(inIcb).map((o) => ({ value: o.id, text: `${o.name} (PCN, ${o.ods_code})` })),
+          ...practices.filter(inIcb).map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))] }),
+      input({ id: 'until', label: 'Access until', type: 'date', min: today, max: last, hint: `Access starts today. The last day can be ${longDateOf(last)} at the latest.` }),
+      input({ id: 'placement_starts_on', label: 'Placement starts on (optional)', type: 'date', min: today, max: last, hint: 'For your records' }),
       button('Grant access', { id: 'grant-button' }, 'secondary'));
     const validate = liveValidation(form, summary, {
-      organisation_id: (v) => (v.organisation_id ? null : 'Choose the host organisation'),
-      until: (v) => (!v.until ? 'Enter the last day of access' : v.until < ukToday() ? 'The last day of access must not be in the past' : null),
+      organisation_id: (v) => (v.organisation_id ? null : 'Choose the practice or PCN'),
+      until: (v) => (!v.until ? 'Enter the last day of access' : v.until < today ? 'The last day of access must not be in the past'
+        : v.until > last ? `Access lasts at most 12 months: the last day can be ${longDateOf(last)} at the latest` : null),
+      placement_starts_on: (v) => (v.placement_starts_on && (v.placement_starts_on < today || (v.until && v.placement_starts_on > v.until))
+        ? 'The placement must start between today and the last day of access' : null),
     });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -220,18 +274,22 @@ route('/clinicians/:id/passport', async ({ params }) => {
       await busy(form, async () => {
         try {
           await post(`/clinicians/${params.id}/passport/grants`, {
-            organisation_id: Number(v.organisation_id), until: v.until, from: v.from || undefined, placement_starts_on: v.placement_starts_on || undefined,
+            organisation_id: Number(v.organisation_id), until: v.until, placement_starts_on: v.placement_starts_on || undefined,
           });
-          flash('Access granted', 'The organisation\'s practice managers can see this passport for the period you set.');
+          flash('Access granted', 'The practice managers can see this passport until the day you set, while the clinician stays in your pool.');
           navigate(`/clinicians/${params.id}/passport`, { replace: true });
         } catch (err) { showApiError(form, summary, err); }
       });
     });
     content.push(h('h2', { class: 'nhsuk-heading-m' }, 'Placement access'),
       grants.items.length
-        ? table({ caption: 'Host organisations that may see this passport', captionSize: 's', id: 'grants', head: ['Organisation', 'From', 'Until', 'State'],
-          rows: grants.items.map((g) => [g.organisation.name, shortDate(g.from), shortDate(g.until), g.revoked_at ? 'Revoked' : g.active ? 'Active' : 'Not yet active']) })
-        : p('No host organisation has been given access.'),
+        ? table({ caption: 'Practices and PCNs given access to this passport', captionSize: 's', id: 'grants', head: ['Who', 'Given by', 'From', 'Until', 'Now'],
+          rows: grants.items.map((g) => [grantWho(g), g.pool ? g.pool.name : 'No pool', shortDate(g.from), shortDate(g.until), grantState(g)]) })
+        : p('No practice or PCN has been given access.'),
+      h('h3', { class: 'nhsuk-heading-s' }, 'Give a practice or PCN access for a placement'),
+      insetText(
+        p('You can give access to a practice, or to a PCN (all its practices), in your pool\'s ICB, for a clinician who is a member of your pool.'),
+        p(`Access starts today and lasts at most 12 months: until ${longDateOf(last)} at the latest. It ends early if the clinician leaves your pool or you revoke it. The clinician sees every grant.`)),
       summary, form);
   }
   page(`${pp.clinician.name}: passport`, ...content);
