@@ -64,13 +64,15 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_t
  * The clinicians scope sees, as one fixed condition on alias cl. Parameters: ?1 all (0/1), ?2 ICB
  * ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the caller's own clinician id (0 when none),
  * and the access clock ?97-?99. A practice sees only the clinicians it has a live relationship with
- * (store/access.h), the same decision as for their passport.
+ * (store/access.h), and a pool administrator its members and those with a request to join it still
+ * open: the same decisions as for their passport (store/passport.c fp_store_passport_relation).
  */
 #define CLIN_VISIBLE                                                                                        \
   "(?1 OR cl.id = ?5"                                                                                       \
   " OR cl.id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"                     \
   "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
-  " OR cl.id IN (SELECT clinician_id FROM join_requests WHERE pool_id IN (SELECT value FROM json_each(?4)))" \
+  " OR cl.id IN (SELECT clinician_id FROM join_requests WHERE status = 'pending'"                           \
+  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
   " OR cl.id IN (SELECT m.clinician_id FROM pool_members m JOIN pools p ON p.id = m.pool_id"               \
   "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT value FROM json_each(?2)))"                  \
   " OR cl.id IN (SELECT x.clinician_id FROM " FP_ACCESS_LIVE " x"                                          \

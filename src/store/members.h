@@ -3,8 +3,8 @@
  * the store; and who may see which clinician.
  *
  * A caller sees a clinician when any of their roles grants it (struct fp_scope): a system
- * administrator every clinician; a pool administrator the members of their pools and those who
- * asked to join them; a commissioner the members of pools hosted inside their ICBs; a practice
+ * administrator every clinician; a pool administrator the members of their pools and those whose
+ * request to join them is still open (not once it is declined or withdrawn); a commissioner the members of pools hosted inside their ICBs; a practice
  * manager the clinicians their practices have a live relationship with (store/access.h: an open
  * application, a confirmed booking, a session worked recently, a current grant); a clinician themself.
  *

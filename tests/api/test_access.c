@@ -275,6 +275,14 @@ static void test_grant_rules(void **state) {
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld/passport", asker), 200, NULL);
   fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/clinicians/%lld/passport/grants", asker), 403, "{s:I, s:s}",
            "organisation_id", (json_int_t)w.practice2, "until", date_add(today, 30));
+  /* Declined, the asker is no longer the pool's to read: neither the passport nor the profile. */
+  json_t *reqs = fpt_call(&srv, a, "GET", "/api/v1/me/join-requests", 200, NULL);
+  long long req = fpt_int(json_array_get(json_object_get(reqs, "items"), 0), "id");
+  fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld", asker), 200, NULL);
+  fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/decline", req), 200, "{s:s}", "reason",
+           "The pool is full");
+  fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld/passport", asker), 404, NULL);
+  fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld", asker), 404, NULL);
   /* A practice manager or the clinician cannot grant. */
   fpt_call(&srv, x, "POST", grants, 403, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
            date_add(today, 30));
