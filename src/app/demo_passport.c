@@ -221,7 +221,7 @@ int fp_demo_passports(struct fp_conn *c, int64_t now, int64_t verifier) {
   /* Bookings the demo made for clinicians whose passport no longer covers them are flagged. */
   struct fp_reexam rx;
   memset(&rx, 0, sizeof rx);
-  if (!rc) rc = fp_store_passport_reexamine_all(c, NULL, now, 0, &rx);
+  if (!rc) rc = fp_store_passport_reexamine_all(c, NULL, 0, now, 0, &rx);
   fp_reexam_release(&rx);
   fp_checks_release(req);
   free(l.types);

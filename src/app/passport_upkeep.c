@@ -13,7 +13,7 @@ static int lapses(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   struct fp_reexam rx;
   memset(&rx, 0, sizeof rx);
-  int rc = fp_store_passport_reexamine_all(c, NULL, now, 0, &rx);
+  int rc = fp_store_passport_reexamine_all(c, NULL, 0, now, 0, &rx);
   if (rc == 0 && (rx.n_flagged || rx.n_cleared))
     fprintf(stderr, "flexpool: passport upkeep: %d future booking(s) flagged passport_lapsed, %d restored\n",
             rx.n_flagged, rx.n_cleared);

@@ -137,6 +137,7 @@ json_t *fp_json_booking(const struct fp_booking *b) {
                         (json_int_t)b->fee_pence, "role", b->role, "practice_name", b->practice_name,
                         "clinician_name", b->clinician_name, "created_at", fp_json_time(b->created_at));
   if (!j) return NULL;
+  json_object_set_new(j, "pool_id", fp_json_id(b->pool_id)); /* the pool whose passport requirements it met */
   json_t *flags = json_array();
   if (b->flags[0]) {
     char tmp[sizeof b->flags];

@@ -12,7 +12,7 @@
 #define BOOKING_COLS                                                                                      \
   "b.id, b.shift_id, b.clinician_id, b.practice_id, b.starts_at, b.ends_at, b.status, b.fee_pence,"     \
   " b.created_at, COALESCE(b.cancelled_by,''), COALESCE(b.cancelled_at,0), COALESCE(b.reason,''),"      \
-  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at"
+  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at, COALESCE(b.pool_id,0)"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
@@ -38,6 +38,7 @@ static void read_booking(sqlite3_stmt *st, struct fp_booking *b) {
   fp_db_col_copy(st, 16, b->clinician_name, sizeof b->clinician_name);
   fp_db_col_copy(st, 17, b->attendance, sizeof b->attendance);
   b->attendance_at = sqlite3_column_int64(st, 18);
+  b->pool_id = sqlite3_column_int64(st, 19);
 }
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
@@ -274,6 +275,33 @@ void fp_book_result_release(struct fp_book_result *res) {
   if (res) fp_checks_release(&res->checks);
 }
 
+int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res) {
+  char profession[48];
+  bool active = false;
+  int rc = clinician_facts(c, clinician_id, profession, sizeof profession, &active);
+  if (rc) return rc;
+  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
+  int64_t *pools = NULL;
+  size_t n_pools = 0;
+  if ((rc = fp_store_clinician_pools(c, clinician_id, s->practice_id, &pools, &n_pools)) != 0) return rc;
+  struct fp_elig_result passport;
+  rc = fp_store_passport_decide(c, clinician_id, profession, pools, n_pools, fp_uk_day(s->starts_at), &res->checks,
+                                &passport);
+  free(pools);
+  if (rc) return rc;
+  /* The pure decision. */
+  struct fp_elig_input in = {
+      .profession = profession,
+      .clinician_active = active,
+      .shares_pool = n_pools > 0,
+      .role = s->role,
+      .shift_day = fp_uk_day(s->starts_at),
+  };
+  fp_checks_input(&res->checks, &in);
+  fp_eligibility(&in, &res->elig);
+  return 0;
+}
+
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res) {
   fp_book_result_release(res);
@@ -282,30 +310,9 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   struct fp_shift s;
   int rc = load_shift_for_booking(c, shift_id, &s);
   if (rc) return rc;
-  char profession[48];
-  bool active = false, overlap = false;
-  if ((rc = clinician_facts(c, clinician_id, profession, sizeof profession, &active)) != 0) return rc;
-  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
-  int64_t *pools = NULL;
-  size_t n_pools = 0;
-  if ((rc = fp_store_clinician_pools(c, clinician_id, s.practice_id, &pools, &n_pools)) != 0) return rc;
-  struct fp_elig_result passport;
-  rc = fp_store_passport_decide(c, clinician_id, profession, pools, n_pools, fp_uk_day(s.starts_at), &res->checks,
-                                &passport);
-  free(pools);
-  if (rc) return rc;
+  bool overlap = false;
+  if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;
   if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;
-
-  /* The pure decision. */
-  struct fp_elig_input in = {
-      .profession = profession,
-      .clinician_active = active,
-      .shares_pool = n_pools > 0,
-      .role = s.role,
-      .shift_day = fp_uk_day(s.starts_at),
-  };
-  fp_checks_input(&res->checks, &in);
-  fp_eligibility(&in, &res->elig);
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)
@@ -328,7 +335,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
-      " created_at) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?)");
+      " created_at, pool_id) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, shift_id);
   sqlite3_bind_int64(st, 2, clinician_id);
@@ -338,6 +345,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   sqlite3_bind_int64(st, 6, fee);
   sqlite3_bind_int64(st, 7, actor);
   sqlite3_bind_int64(st, 8, now);
+  sqlite3_bind_int64(st, 9, res->checks.pool_id); /* the shared pool whose requirements it met */
   rc = fp_db_exec_stmt(st);
   if (rc == FP_ECONFLICT) {
     /* The database's own guard fired: report it as the rule it enforces. */
@@ -356,8 +364,8 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   /* Every other application for this shift that the state machine lets be declined as filled is. */
   if ((rc = applications_filled(c, shift_id, actor, now)) != 0) return rc;
   char after[128];
-  snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\"}",
-           (long long)shift_id, (long long)clinician_id);
+  snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
+           (long long)shift_id, (long long)clinician_id, (long long)res->checks.pool_id);
   if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
   return fp_store_booking_get(c, booking_id, NULL, &res->booking);
 }

@@ -155,8 +155,10 @@ int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int6
 int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
-      " created_at, cancelled_by, cancelled_by_user, cancelled_at, reason, late, attendance, attendance_at, attendance_by)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " created_at, cancelled_by, cancelled_by_user, cancelled_at, reason, late, attendance, attendance_at, attendance_by,"
+      " pool_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+      " (SELECT MIN(m.pool_id) FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+      "  WHERE m.clinician_id = ?2 AND o.organisation_id = ?3))"); /* the pool it was booked through */
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, b->shift_id);
   sqlite3_bind_int64(st, 2, b->clinician_id);

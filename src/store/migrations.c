@@ -415,6 +415,24 @@ static const char *const migrations[] = {
     "UPDATE passport_grants SET revoked_at = CAST(strftime('%s','now') AS INTEGER)"
     "  WHERE id IN (SELECT id FROM grants_out_of_rule);"
     "DROP TABLE grants_out_of_rule;",
+
+    /* 13: who owns a passport requirement. passport_requirements is the national baseline of each
+     * profession, changed only by the system administrator; a pool adds checks of its own for its
+     * members (passport_pool_requirements) and can never drop a baseline one. A profession with no
+     * baseline of its own (a pool's custom role) is held to the baseline for unregistered roles:
+     * the check types marked unregistered_baseline. A booking records the pool whose requirements
+     * it met (existing ones: the first pool the clinician shares with the practice). */
+    "CREATE TABLE passport_pool_requirements ("
+    "  pool_id INTEGER NOT NULL REFERENCES pools(id),"
+    "  profession TEXT NOT NULL, check_code TEXT NOT NULL,"
+    "  added_by INTEGER REFERENCES users(id), added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (pool_id, profession, check_code));"
+    "ALTER TABLE passport_check_types ADD COLUMN unregistered_baseline INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE passport_check_types SET unregistered_baseline = 1 WHERE code IN ('identity','right_to_work','dbs',"
+    "  'occupational_health','references','employment_history') OR code LIKE 'cstf!_%' ESCAPE '!';"
+    "ALTER TABLE bookings ADD COLUMN pool_id INTEGER REFERENCES pools(id);"
+    "UPDATE bookings SET pool_id = (SELECT MIN(m.pool_id) FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+    "  WHERE m.clinician_id = bookings.clinician_id AND o.organisation_id = bookings.practice_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

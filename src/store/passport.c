@@ -116,24 +116,45 @@ static int required_room(struct fp_checks *k) {
   return 0;
 }
 
+/*
+ * What each profession requires in pool ?2 (0: the baseline alone): its national baseline (or, when
+ * it has none, the baseline for unregistered roles) and the pool's additions, in catalogue order.
+ * ?1 one profession (always answered, even with no row of its own), or NULL for every profession
+ * with a baseline or an addition in the pool. Columns: profession, code, from the baseline,
+ * the baseline is the unregistered roles' default. The booking and the API read this one query.
+ */
+#define REQUIREMENTS_SQL                                                                                       \
+  "WITH profs AS (SELECT profession FROM passport_requirements WHERE ?1 IS NULL"                              \
+  "  UNION SELECT profession FROM passport_pool_requirements WHERE ?1 IS NULL AND pool_id = ?2"               \
+  "  UNION SELECT ?1 WHERE ?1 IS NOT NULL),"                                                                 \
+  " dflt AS (SELECT p.profession, NOT EXISTS (SELECT 1 FROM passport_requirements r"                          \
+  "  WHERE r.profession = p.profession) AS d FROM profs p),"                                                 \
+  " codes AS (SELECT r.profession, r.check_code AS code, 1 AS base FROM dflt p"                              \
+  "  JOIN passport_requirements r ON r.profession = p.profession"                                            \
+  "  UNION ALL SELECT p.profession, t.code, 1 FROM dflt p JOIN passport_check_types t"                        \
+  "  ON t.unregistered_baseline = 1 WHERE p.d"                                                               \
+  "  UNION ALL SELECT a.profession, a.check_code, 0 FROM dflt p JOIN passport_pool_requirements a"            \
+  "  ON a.profession = p.profession AND a.pool_id = ?2)"                                                     \
+  " SELECT c.profession, c.code, MAX(c.base), (SELECT d FROM dflt WHERE dflt.profession = c.profession)"     \
+  " FROM codes c LEFT JOIN passport_check_types t ON t.code = c.code"                                        \
+  " GROUP BY c.profession, c.code ORDER BY c.profession, MIN(COALESCE(t.position, 1000000)), c.code"
+
 /* What profession requires in pool_id (0: the national baseline alone), in catalogue order. */
 static int load_required(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
   clear_required(k);
   k->pool_id = pool_id;
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT r.check_code, 1 FROM passport_requirements r LEFT JOIN passport_check_types t ON t.code = r.check_code"
-      " WHERE r.profession = ? ORDER BY COALESCE(t.position, 1000000), r.check_code");
+  sqlite3_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
   if (!st) return FP_EIO;
-  (void)pool_id;
   fp_db_bind_text(st, 1, profession);
+  sqlite3_bind_int64(st, 2, pool_id);
   int rc, err = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     char *code = NULL;
-    if ((err = required_room(k)) != 0 || !(code = fp_db_col_strdup(st, 0))) {
+    if ((err = required_room(k)) != 0 || !(code = fp_db_col_strdup(st, 1))) {
       err = err ? err : FP_ENOMEM;
       break;
     }
-    k->from_baseline[k->n_required] = sqlite3_column_int(st, 1) != 0;
+    k->from_baseline[k->n_required] = sqlite3_column_int(st, 2) != 0;
     k->required[k->n_required++] = code;
   }
   sqlite3_reset(st);
@@ -269,49 +290,101 @@ int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check
   return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
-int fp_store_requirements_list(struct fp_conn *c, const char *profession,
-                               void (*cb)(const char *profession, const char *code, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT r.profession, r.check_code FROM passport_requirements r"
-      " LEFT JOIN passport_check_types t ON t.code = r.check_code"
-      " WHERE ?1 IS NULL OR r.profession = ?1 ORDER BY r.profession, COALESCE(t.position, 1000000), r.check_code");
+int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_t pool_id,
+                               void (*cb)(const struct fp_requirement *q, void *ctx), void *ctx) {
+  sqlite3_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, profession);
+  sqlite3_bind_int64(st, 2, pool_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct fp_requirement q = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                               sqlite3_column_int(st, 2) != 0, sqlite3_column_int(st, 3) != 0};
+    cb(&q, ctx);
+  }
   return step_done(st, rc);
 }
 
-int fp_store_requirement_set(struct fp_conn *c, const char *profession, const char *code, bool required,
-                             int64_t actor, int64_t now, bool *changed) {
-  sqlite3_stmt *st = fp_db_stmt(c, required
-      ? "INSERT OR IGNORE INTO passport_requirements (profession, check_code) VALUES (?, ?)"
-      : "DELETE FROM passport_requirements WHERE profession = ? AND check_code = ?");
+/* Whether code is in profession's baseline as it applies (its own, or the unregistered roles'). */
+static int in_baseline(struct fp_conn *c, const char *profession, const char *code, bool *yes) {
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)"
+      " THEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1 AND check_code = ?2)"
+      " ELSE EXISTS (SELECT 1 FROM passport_check_types WHERE code = ?2 AND unregistered_baseline = 1) END");
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, profession);
   fp_db_bind_text(st, 2, code);
-  int rc = fp_db_exec_stmt(st);
-  if (rc) return rc;
-  *changed = sqlite3_changes(c->db) > 0;
-  if (!*changed) return 0;
-  char after[160];
-  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"check_code\":\"%s\",\"required\":%s}", profession, code,
-           required ? "true" : "false");
-  return fp_store_audit(c, now, actor, "passport.requirement", "passport_requirement", 0, NULL, after);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *yes = sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
-int fp_store_requirements_clear(struct fp_conn *c, const char *profession, int64_t actor, int64_t now, int *n) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM passport_requirements WHERE ?1 IS NULL OR profession = ?1");
-  if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, profession);
+static int exec_changes(sqlite3_stmt *st, struct fp_conn *c, int *n) {
   int rc = fp_db_exec_stmt(st);
+  *n = rc ? 0 : sqlite3_changes(c->db);
+  return rc;
+}
+
+int fp_store_requirement_set(struct fp_conn *c, const char *profession, const char *code, bool required,
+                             int64_t pool_id, int64_t actor, int64_t now, bool *changed) {
+  *changed = false;
+  bool base = false;
+  int rc = in_baseline(c, profession, code, &base), n = 0;
   if (rc) return rc;
-  *n = sqlite3_changes(c->db);
-  if (*n == 0) return 0;
-  char after[120];
-  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"cleared\":%d}", profession ? profession : "*", *n);
-  return fp_store_audit(c, now, actor, "passport.requirements_clear", "passport_requirement", 0, NULL, after);
+  sqlite3_stmt *st;
+  if (pool_id) {
+    /* A pool adds to the baseline; it never drops from it. */
+    if (base) return required ? 0 : FP_EPERM;
+    st = fp_db_stmt(c, required ? "INSERT OR IGNORE INTO passport_pool_requirements (pool_id, profession, check_code,"
+                                  " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
+                                  " AND check_code = ?3");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, pool_id);
+    fp_db_bind_text(st, 2, profession);
+    fp_db_bind_text(st, 3, code);
+    if (actor) sqlite3_bind_int64(st, 4, actor);
+    else sqlite3_bind_null(st, 4);
+    sqlite3_bind_int64(st, 5, now);
+  } else {
+    if (base == required) return 0;
+    /* The first change to a profession on the unregistered roles' default starts from that default. */
+    st = fp_db_stmt(c, "INSERT OR IGNORE INTO passport_requirements (profession, check_code) SELECT ?1, code"
+                       " FROM passport_check_types WHERE unregistered_baseline = 1"
+                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)");
+    if (!st) return FP_EIO;
+    fp_db_bind_text(st, 1, profession);
+    if ((rc = exec_changes(st, c, &n)) != 0) return rc;
+    st = fp_db_stmt(c, required ? "INSERT OR IGNORE INTO passport_requirements (profession, check_code) VALUES (?1, ?2)"
+                                : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2");
+    if (!st) return FP_EIO;
+    fp_db_bind_text(st, 1, profession);
+    fp_db_bind_text(st, 2, code);
+  }
+  if ((rc = exec_changes(st, c, &n)) != 0) return rc;
+  *changed = n > 0;
+  if (!*changed) return 0;
+  char after[240];
+  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"check_code\":\"%s\",\"required\":%s,\"owner\":\"%s\",\"pool_id\":%lld}",
+           profession, code, required ? "true" : "false", pool_id ? "pool" : "baseline", (long long)pool_id);
+  return fp_store_audit(c, now, actor, pool_id ? "passport.requirement" : "passport.baseline", "passport_requirement",
+                        pool_id, NULL, after);
+}
+
+int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
+                                     int64_t now, int *n) {
+  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
+                                   " AND (?2 IS NULL OR profession = ?2)");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, pool_id);
+  fp_db_bind_text(st, 2, profession);
+  int rc = exec_changes(st, c, n);
+  if (rc || *n == 0) return rc;
+  char after[160];
+  snprintf(after, sizeof after, "{\"profession\":\"%s\",\"pool_id\":%lld,\"cleared\":%d}", profession ? profession : "*",
+           (long long)pool_id, *n);
+  return fp_store_audit(c, now, actor, "passport.requirements_clear", "passport_requirement", pool_id, NULL, after);
 }
 
 /* Check records -------------------------------------------------------------------------------- */
@@ -1120,7 +1193,7 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;
   size_t n = 0, cap = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, 0, flags FROM bookings WHERE clinician_id = ?"
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
                                    " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
@@ -1192,15 +1265,16 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
   return rc;
 }
 
-int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t now, int64_t actor,
-                                    struct fp_reexam *out) {
+int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t pool_id, int64_t now,
+                                    int64_t actor, struct fp_reexam *out) {
   sqlite3_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
       " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (?2 IS NULL OR cl.profession = ?2)"
-      " ORDER BY b.clinician_id");
+      " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, now);
   fp_db_bind_text(st, 2, profession);
+  sqlite3_bind_int64(st, 3, pool_id);
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   int rc = 0, s;

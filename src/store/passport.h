@@ -47,14 +47,32 @@ int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_typ
 /* 0, FP_ENOTFOUND or FP_EIO. */
 int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out);
 
-/* (profession, check code) pairs in profession then catalogue order; profession NULL for all. */
-int fp_store_requirements_list(struct fp_conn *c, const char *profession,
-                               void (*cb)(const char *profession, const char *code, void *ctx), void *ctx);
-/* Makes code required (or not) for profession; *changed tells whether anything changed. Audited. */
+/*
+ * Who owns a requirement: the national baseline of each profession (only the system administrator
+ * changes it) and the checks a pool adds for its own members (which never drop a baseline one). A
+ * profession with no baseline of its own is held to the baseline for unregistered roles (identity,
+ * right to work, DBS, occupational health, references, employment history, the Core Skills).
+ */
+struct fp_requirement {
+  const char *profession, *code;
+  bool baseline;               /* from the baseline (else the pool's addition) */
+  bool default_baseline;       /* the profession's baseline is the unregistered roles' default */
+};
+/* What each profession requires in pool_id (0: the baseline alone), in profession then catalogue
+   order; profession NULL for every profession with a baseline or an addition in the pool. */
+int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_t pool_id,
+                               void (*cb)(const struct fp_requirement *q, void *ctx), void *ctx);
+/*
+ * Makes code required (or not) for profession: in the baseline (pool_id 0: the system
+ * administrator's) or as pool_id's own addition. FP_EPERM when a pool would drop a baseline check.
+ * The first change to a profession on the default baseline starts from that default. *changed
+ * tells whether anything changed. Audited.
+ */
 int fp_store_requirement_set(struct fp_conn *c, const char *profession, const char *code, bool required,
-                             int64_t actor, int64_t now, bool *changed);
-/* Removes every requirement of profession (NULL: of every profession); *n receives how many. Audited. */
-int fp_store_requirements_clear(struct fp_conn *c, const char *profession, int64_t actor, int64_t now, int *n);
+                             int64_t pool_id, int64_t actor, int64_t now, bool *changed);
+/* Removes pool_id's additions for profession (NULL: for every profession); *n receives how many. Audited. */
+int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
+                                     int64_t now, int *n);
 
 /* ---- check records ---- */
 
@@ -271,9 +289,10 @@ void fp_reexam_release(struct fp_reexam *r);
  */
 int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
                                 struct fp_reexam *out);
-/* The same for every clinician with a future booking (the upkeep sweep), or of one profession. */
-int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t now, int64_t actor,
-                                    struct fp_reexam *out);
+/* The same for every clinician with a future booking (the upkeep sweep), or of one profession
+   (NULL: any), or booked through one pool (0: any). */
+int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t pool_id, int64_t now,
+                                    int64_t actor, struct fp_reexam *out);
 
 /*
  * Deletes the copies of evidence with limited retention (DBS certificates) whose record was decided

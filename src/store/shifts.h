@@ -94,6 +94,7 @@ struct fp_booking {
   char flags[64];
   char attendance[16];          /* "" (nothing recorded) or "did_not_attend" */
   int64_t attendance_at;
+  int64_t pool_id;              /* the pool whose passport requirements the booking met (0: none recorded) */
   /* Joined. */
   char role[48];
   char practice_name[201];
@@ -137,6 +138,15 @@ struct fp_book_result {
   struct fp_checks checks;      /* owns the strings elig.missing points at: fp_book_result_release */
 };
 void fp_book_result_release(struct fp_book_result *res);
+
+/*
+ * May clinician book shift s (booking's rules aside: status, mode, start, overlap)? The one
+ * eligibility decision, for booking and for applying: their account, the shift's role, a pool
+ * shared with the practice, and the passport against the baseline plus one shared pool's checks
+ * (fp_store_passport_decide). Fills res->checks (res->checks.pool_id: the pool) and res->elig.
+ * res must be zeroed or released before.
+ */
+int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res);
 
 /*
  * The booking transaction body: books shift for clinician (by user actor) at now; with

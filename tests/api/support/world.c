@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static long long org(struct fpt_world *w, const char *level, const char *ods, const char *name, long long parent,
                      const char *postcode) {
@@ -39,9 +41,8 @@ void fpt_world_build(struct fpt_world *w, struct fpt_server *srv) {
   memset(w, 0, sizeof *w);
   w->srv = srv;
   w->admin = fpt_bootstrap_admin(srv);
-  /* This world waives the passport: no checks are required of anyone (tests/api/test_passport.c
-   * puts England's defaults back for the professions it tests). */
-  fpt_call(srv, w->admin, "DELETE", "/api/v1/passport/requirements", 200, NULL);
+  /* The passport is never waived: clinicians are made compliant as a pool would (below). */
+  w->verify_passports = true;
   w->icb = org(w, "icb", "QWO", "NHS Test ICB", 0, NULL);
   w->other_icb = org(w, "icb", "QHM", "NHS Other ICB", 0, NULL);
   w->place = org(w, "place", "15F", "Leeds", w->icb, "LS1 4AP");
@@ -69,7 +70,61 @@ const char *fpt_world_clinician(struct fpt_world *w, const char *email, const ch
   if (in_pool)
     fpt_call(w->srv, w->pool_admin, "POST", fpt_str("/api/v1/pools/%lld/members", w->pool), 201, "{s:I}",
              "clinician_id", (json_int_t)id);
-  return fpt_login(w->srv, email, "clinician-pw-1");
+  const char *token = fpt_login(w->srv, email, "clinician-pw-1");
+  if (w->verify_passports) fpt_world_compliant(w, token, id);
+  return token;
+}
+
+/* ymd plus days, as YYYY-MM-DD (gc-owned). */
+static const char *date_add(const char *ymd, int days) {
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  if (sscanf(ymd, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) fail_msg("bad date %s", ymd);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_hour = 12;
+  time_t t = timegm(&tm) + (time_t)days * 86400;
+  gmtime_r(&t, &tm);
+  char buf[16];
+  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return fpt_str("%s", buf);
+}
+
+#define WORLD_BOUNDARY "fptWorldBoundary5Qx81"
+
+void fpt_world_compliant(struct fpt_world *w, const char *token, long long clinician_id) {
+  json_t *pp = fpt_call(w->srv, token, "GET", fpt_str("/api/v1/clinicians/%lld/passport", clinician_id), 200, NULL);
+  const char *today = fpt_s(pp, "on");
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(pp, "checks"), i, it) {
+    const char *state = fpt_s(it, "state");
+    if (!json_is_true(json_object_get(it, "required")) || strcmp(state, "verified") == 0 ||
+        strcmp(state, "expiring_soon") == 0)
+      continue;
+    const char *code = fpt_s(it, "code");
+    const char *rule = fpt_s(json_object_get(it, "validity"), "rule");
+    const char *file = fpt_str("%%PDF-1.4\n%% %lld %s\n%%%%EOF\n", clinician_id, code);
+    const char *body = fpt_str(
+        "--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"check_code\"\r\n\r\n%s\r\n"
+        "--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"issued_on\"\r\n\r\n%s\r\n"
+        "%s"
+        "--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s.pdf\"\r\n"
+        "Content-Type: application/pdf\r\n\r\n%s\r\n--" WORLD_BOUNDARY "--\r\n",
+        code, date_add(today, -10),
+        strcmp(rule, "explicit") == 0
+            ? fpt_str("--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"expires_on\"\r\n\r\n%s\r\n",
+                      date_add(today, 400))
+            : "",
+        code, file);
+    const char *hdrs[] = {fpt_str("Authorization: Bearer %s", token),
+                          "Content-Type: multipart/form-data; boundary=" WORLD_BOUNDARY, NULL};
+    struct fpt_resp r = fpt_raw(w->srv, "POST", fpt_str("/api/v1/clinicians/%lld/passport/evidence", clinician_id), hdrs,
+                                body, strlen(body));
+    if (r.status != 201) fail_msg("upload of %s for clinician %lld: %ld %s", code, clinician_id, r.status, r.body);
+    fpt_call(w->srv, w->admin, "POST", fpt_str("/api/v1/passport/checks/%lld/verification", fpt_int(r.json, "id")), 200,
+             "{s:s}", "decision", "verify");
+  }
 }
 
 long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,

@@ -17,15 +17,24 @@ struct fpt_world {
   const char *pm2;              /* manager of practice2 (not in the pool) */
   long long icb, place, pcn, practice1, practice2, other_icb, pool;
   long long pm1_user;
+  bool verify_passports;        /* fpt_world_clinician makes each passport complete (default true) */
 };
 
 /* Builds the world on a running server. Fails the test on any unexpected answer. */
 void fpt_world_build(struct fpt_world *w, struct fpt_server *srv);
 
 /* Registers a clinician (profession, registration number), admits them to the pool when
- * in_pool, and signs them in. Returns the token; *clinician_id receives the id. */
+ * in_pool, makes their passport complete when w->verify_passports (fpt_world_compliant), and
+ * signs them in. Returns the token; *clinician_id receives the id. */
 const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
                                 bool in_pool, long long *clinician_id);
+
+/*
+ * Makes the clinician's passport complete as a pool would, through the API: each check their
+ * passport requires that is not verified and in date is uploaded by the clinician (a small PDF with
+ * dates its rule accepts) and verified by the system administrator. Nothing is waived.
+ */
+void fpt_world_compliant(struct fpt_world *w, const char *token, long long clinician_id);
 
 /* Posts a shift at practice as manager token; days/hours from now, length in hours. Returns the id. */
 long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,
