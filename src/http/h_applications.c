@@ -21,11 +21,23 @@ struct apply_ctx {
   int64_t shift, clinician, now, actor;
   const char *message;
   int64_t id;
+  struct fp_book_result res;    /* the eligibility decision, when it refuses */
 };
 
 static int apply_tx(struct fp_conn *c, void *vctx) {
   struct apply_ctx *x = vctx;
-  int rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
+  /* Applying follows the booking's own eligibility decision, under the same write lock: a
+     clinician who may not book the shift may not ask the practice to accept them for it. */
+  struct fp_shift s;
+  int rc = fp_store_shift_get(c, x->shift, NULL, &s);
+  if (!rc) rc = fp_store_eligibility(c, &s, x->clinician, &x->res);
+  if (rc) return rc;
+  if (!x->res.elig.bookable) {
+    x->res.outcome = FP_BOOK_NOT_ELIGIBLE;
+    x->res.shift_id = x->shift;
+    return 1;
+  }
+  rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
   if (rc) return rc;
   return fp_store_audit(c, x->now, x->actor, "application.create", "application", x->id, NULL, "{\"status\":\"pending\"}");
 }
@@ -69,8 +81,17 @@ void fp_h_application_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "the shift has already started");
     return;
   }
-  struct apply_ctx x = {s.id, r->auth.clinician_id, r->now, r->auth.user_id, message, 0};
+  static __thread struct apply_ctx x; /* the book result is large */
+  memset(&x, 0, sizeof x);
+  x.shift = s.id;
+  x.clinician = r->auth.clinician_id;
+  x.now = r->now;
+  x.actor = r->auth.user_id;
+  x.message = message;
   rc = fp_store_write(&r->app->store, apply_tx, &x);
+  if (rc == 1) fp_reply_book_refusal(r, &x.res);
+  fp_book_result_release(&x.res);
+  if (rc == 1) return;
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_ALREADY_APPLIED, NULL, "you have already applied for this shift");
     return;

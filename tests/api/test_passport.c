@@ -485,6 +485,7 @@ static void test_access_rules_and_log(void **state) {
 
   /* Applying to one of practice1's shifts gives its manager a summary and the evidence. */
   long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 20, 0, 4, "approval");
+  comply(x, cx); /* applying needs what booking needs (issue 9, item 7) */
   fpt_call(&srv, x, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), 201, "{s:s}", "message", "Happy to help");
   json_t *summary = fpt_call(&srv, w.pm1, "GET", pp_path, 200, NULL);
   assert_string_equal(fpt_s(summary, "viewed_as"), "practice_manager");
@@ -1182,6 +1183,31 @@ static void test_custom_role_has_a_baseline(void **state) {
   fpt_call(&srv, tok, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL);
 }
 
+/*
+ * Issue 9, item 7: applying follows the booking's eligibility decision: 409 not_eligible naming
+ * what is missing. (Before, the application was taken, and the practice got the clinician's
+ * refusal when accepting.)
+ */
+static void test_apply_needs_the_passport(void **state) {
+  (void)state;
+  long long id;
+  const char *nurse = fpt_world_clinician(&w, "applies@t.test", "nurse", "12C5678D", true, &id);
+  today = fpt_s(passport(nurse, id, NULL), "on");
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "nurse", 11, 9, 4, "approval");
+  struct fpt_resp r = fpt_request(&srv, nurse, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), NULL);
+  assert_int_equal(r.status, 409);
+  assert_string_equal(fpt_error_code(&r), "not_eligible");
+  json_t *details = json_object_get(json_object_get(r.json, "error"), "details");
+  assert_true(array_has(json_object_get(details, "missing"), "dbs"));
+  assert_true(array_has(json_object_get(details, "reasons"), "passport"));
+  json_t *apps = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/applications?shift_id=%lld", shift), 200, NULL);
+  assert_int_equal(json_array_size(json_object_get(apps, "items")), 0);
+  comply(nurse, id);
+  json_t *a = fpt_call(&srv, nurse, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), 201, NULL);
+  json_t *ok = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", fpt_int(a, "id")), 200, NULL);
+  (void)ok;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_and_seeded_requirements),
@@ -1196,6 +1222,7 @@ int main(void) {
       cmocka_unit_test(test_evidence_quotas),
       cmocka_unit_test(test_requirements_have_owners),
       cmocka_unit_test(test_custom_role_has_a_baseline),
+      cmocka_unit_test(test_apply_needs_the_passport),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
