@@ -438,13 +438,17 @@ static const char *const migrations[] = {
 int fp_store_migrate(struct fp_conn *c) {
   if (fp_db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)") != 0)
     return FP_EIO;
-  int have = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  if (!st) return FP_EIO;
-  if (sqlite3_step(st) == SQLITE_ROW) have = sqlite3_column_int(st, 0);
-  sqlite3_reset(st);
+  /* Every migration not recorded yet, in order (not only those past the highest: a test re-runs
+     one by removing its row, whatever was appended after it). */
   int n = (int)(sizeof migrations / sizeof migrations[0]);
-  for (int v = have + 1; v <= n; v++) {
+  for (int v = 1; v <= n; v++) {
+    sqlite3_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int(st, 1, v);
+    int done = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    if (done < 0) return FP_EIO;
+    if (done) continue;
     if (fp_db_exec(c, "BEGIN IMMEDIATE") != 0) return FP_EIO;
     if (fp_db_exec(c, migrations[v - 1]) != 0) {
       fp_db_exec(c, "ROLLBACK");
