@@ -258,19 +258,6 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
-int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *shares) {
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
-      " WHERE m.clinician_id = ? AND o.organisation_id = ?)");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, practice_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *shares = sqlite3_column_int(st, 0) != 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
-}
-
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
   *n = 0;
   /* The candidates are the shifts that have ended in a status the core lets complete; each is then

@@ -232,7 +232,4 @@ int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char
  * also a member of). *ids is malloc'd (NULL when none); free it. */
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n);
 
-/* Whether clinician and practice share a pool. */
-int fp_store_shares_pool(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *shares);
-
 #endif
