@@ -228,8 +228,11 @@ static void test_demo_accounts_and_states(void **state) {
     char profession[48];
     assert_int_equal(fp_store_clinician_of_user(c, u.id, &cid, profession, sizeof profession), 0);
     assert_true(cid > 0);
-    bool shares = false;
-    assert_int_equal(fp_store_shares_pool(c, cid, practice_id, &shares), 0);
+    int64_t *shared = NULL;
+    size_t n_shared = 0;
+    assert_int_equal(fp_store_clinician_pools(c, cid, practice_id, &shared, &n_shared), 0);
+    free(shared);
+    bool shares = n_shared > 0;
     if (i <= 100) {
       assert_string_equal(profession, "gp");
       assert_true(u.active);
