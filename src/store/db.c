@@ -39,7 +39,7 @@ static int conn_open(struct fp_conn *c, const char *path, bool writer) {
 }
 
 static void conn_close(struct fp_conn *c) {
-  for (int i = 0; i < FP_STMT_CACHE; i++) {
+  for (int i = 0; i < FP_STMT_SLOTS; i++) {
     if (c->cache[i].stmt) sqlite3_finalize(c->cache[i].stmt);
     free(c->cache[i].sql);
   }
@@ -363,33 +363,83 @@ static uint64_t hash_str(const char *s) {
   return h;
 }
 
+/*
+ * Removes slot i from the table (linear probing: later entries of the same run move back so
+ * that every lookup still finds its entry before an empty slot).
+ */
+static void slot_remove(struct fp_conn *c, size_t i) {
+  struct fp_stmt_slot *gone = &c->cache[i];
+  sqlite3_finalize(gone->stmt);
+  free(gone->sql);
+  memset(gone, 0, sizeof *gone);
+  c->n_cached--;
+  size_t hole = i;
+  for (size_t j = (i + 1) % FP_STMT_SLOTS; c->cache[j].sql; j = (j + 1) % FP_STMT_SLOTS) {
+    size_t home = c->cache[j].hash % FP_STMT_SLOTS;
+    /* Move j into the hole unless its home lies cyclically in (hole, j]. */
+    bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (stays) continue;
+    c->cache[hole] = c->cache[j];
+    memset(&c->cache[j], 0, sizeof c->cache[j]);
+    hole = j;
+  }
+}
+
+/* Makes room: finalizes the least recently used statement that is not in the middle of a run. */
+static bool evict_one(struct fp_conn *c) {
+  size_t victim = FP_STMT_SLOTS;
+  for (size_t i = 0; i < FP_STMT_SLOTS; i++) {
+    const struct fp_stmt_slot *sl = &c->cache[i];
+    if (!sl->sql || sqlite3_stmt_busy(sl->stmt)) continue;
+    if (victim == FP_STMT_SLOTS || sl->last_used < c->cache[victim].last_used) victim = i;
+  }
+  if (victim == FP_STMT_SLOTS) return false;
+  slot_remove(c, victim);
+  c->evictions++;
+  return true;
+}
+
 sqlite3_stmt *fp_db_stmt(struct fp_conn *c, const char *sql) {
   uint64_t h = hash_str(sql);
-  for (int probe = 0; probe < FP_STMT_CACHE; probe++) {
-    struct fp_stmt_slot *slot = &c->cache[(h + (uint64_t)probe) % FP_STMT_CACHE];
-    if (slot->sql && strcmp(slot->sql, sql) == 0) {
+  size_t i = h % FP_STMT_SLOTS;
+  for (; c->cache[i].sql; i = (i + 1) % FP_STMT_SLOTS) {
+    struct fp_stmt_slot *slot = &c->cache[i];
+    if (slot->hash == h && strcmp(slot->sql, sql) == 0) {
       sqlite3_reset(slot->stmt);
       sqlite3_clear_bindings(slot->stmt);
+      slot->last_used = ++c->uses;
       return slot->stmt;
     }
-    if (!slot->sql) {
-      sqlite3_stmt *st = NULL;
-      if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "store: cannot prepare: %s\n  in: %s\n", sqlite3_errmsg(c->db), sql);
-        return NULL;
-      }
-      slot->sql = strdup(sql);
-      if (!slot->sql) {
-        sqlite3_finalize(st);
-        return NULL;
-      }
-      slot->stmt = st;
-      return st;
-    }
   }
-  /* Cache full: this is a programming error (too many distinct statements). */
-  fprintf(stderr, "store: statement cache full\n");
-  return NULL;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    fprintf(stderr, "store: cannot prepare: %s\n  in: %s\n", sqlite3_errmsg(c->db), sql);
+    return NULL;
+  }
+  char *copy = strdup(sql);
+  if (!copy) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  /* Full: the least recently used statement goes, so a statement a caller holds is chosen only
+     after FP_STMT_CACHE - 1 others have been handed out since, and a running one never is. When
+     every one is running the table grows past FP_STMT_CACHE rather than fail. */
+  if (c->n_cached >= FP_STMT_CACHE && evict_one(c)) {
+    for (i = h % FP_STMT_SLOTS; c->cache[i].sql; i = (i + 1) % FP_STMT_SLOTS) {}
+  }
+  if (c->n_cached >= FP_STMT_SLOTS - 1) { /* would need 511 statements running at once on one connection */
+    fprintf(stderr, "store: every cached statement is running\n");
+    free(copy);
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  struct fp_stmt_slot *slot = &c->cache[i];
+  slot->sql = copy;
+  slot->hash = h;
+  slot->stmt = st;
+  slot->last_used = ++c->uses;
+  c->n_cached++;
+  return st;
 }
 
 int fp_db_exec_stmt(sqlite3_stmt *st) {

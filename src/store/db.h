@@ -6,7 +6,9 @@
  * one time in a single transaction, each inside its own SAVEPOINT, and commits once: group
  * commit, so that one fsync serves a whole batch. One read connection per server thread, all on one database in WAL mode with
  * synchronous=FULL, so that an acknowledged write survives a crash. Prepared statements are cached
- * per connection, keyed by their SQL text.
+ * per connection, keyed by their SQL text, at most FP_STMT_CACHE of them: when it is full the least
+ * recently used statement that is not running is finalized to make room, so a cache never fails a
+ * request however many distinct queries (the shift and booking searches are built from filters) come.
  *
  * Depends on SQLite and pthreads. Never includes HTTP or JSON headers.
  */
@@ -19,15 +21,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FP_STMT_CACHE 256
+#define FP_STMT_CACHE 256                 /* statements kept per connection */
+#define FP_STMT_SLOTS (2 * FP_STMT_CACHE) /* open addressing at most half full */
 
 struct fp_conn {
   sqlite3 *db;
   struct fp_store *owner; /* readers: the store whose idle list takes them back */
   struct fp_stmt_slot {
-    char *sql;
+    char *sql;            /* NULL: an empty slot */
+    uint64_t hash;
+    uint64_t last_used;   /* the connection's use counter when last handed out (LRU) */
     sqlite3_stmt *stmt;
-  } cache[FP_STMT_CACHE];
+  } cache[FP_STMT_SLOTS];
+  int n_cached;
+  uint64_t uses;
+  uint64_t evictions;     /* statements finalized to make room (for tests and logs) */
 };
 
 struct fp_write_job;

@@ -248,6 +248,43 @@ static void test_col_copy_never_cuts_silently(void **state) {
   assert_int_equal(fp_db_truncations_take(), 1);
 }
 
+/*
+ * The statement cache never fails: thousands of distinct statements on one connection each run
+ * and give their own answer (the cache evicts the least recently used); a statement in the middle
+ * of a run is never evicted under it; statements still cached are found again.
+ */
+static void test_statement_cache_evicts_never_fails(void **state) {
+  (void)state;
+  struct fp_conn *c = fp_store_reader(&store);
+  assert_non_null(c);
+  /* A statement held mid-run while thousands of others come and go. */
+  sqlite3_stmt *held = fp_db_stmt(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT x FROM n");
+  assert_non_null(held);
+  assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(held, 0), 1);
+  char sql[128];
+  for (int i = 0; i < 5000; i++) {
+    snprintf(sql, sizeof sql, "SELECT %d + ?", i);
+    sqlite3_stmt *st = fp_db_stmt(c, sql);
+    assert_non_null(st);
+    sqlite3_bind_int(st, 1, 1);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), i + 1);
+    sqlite3_reset(st);
+    /* A recent one is still cached: the same handle comes back. */
+    if (i >= 10) {
+      snprintf(sql, sizeof sql, "SELECT %d + ?", i - 10);
+      sqlite3_stmt *again = fp_db_stmt(c, sql);
+      assert_ptr_equal(again, fp_db_stmt(c, sql));
+    }
+  }
+  assert_true(c->evictions > 0);
+  assert_true(c->n_cached <= FP_STMT_CACHE);
+  assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(held, 0), 2);
+  sqlite3_reset(held);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_many_writers_each_job_its_own_fate),
@@ -255,6 +292,7 @@ int main(void) {
       cmocka_unit_test(test_wal_stays_small_under_constant_writes),
       cmocka_unit_test(test_readers_outlive_their_threads),
       cmocka_unit_test(test_col_copy_never_cuts_silently),
+      cmocka_unit_test(test_statement_cache_evicts_never_fails),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
