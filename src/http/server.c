@@ -35,14 +35,18 @@ struct conn_state {
   size_t max_body;
   size_t cap;
   bool too_big;
+  const char *bad_framing; /* why the body's framing is refused (a static string), or NULL */
 };
 
 static const char *const CSP =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-static void add_common_headers(struct MHD_Response *resp, bool api) {
+static void add_common_headers(struct fp_app *app, struct MHD_Response *resp, bool api) {
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  /* Under TLS the browser is told to come back only over TLS for a year. */
+  if (app->cfg.tls_cert && app->cfg.tls_key)
+    MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
   MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
   MHD_add_response_header(resp, "Content-Security-Policy", CSP);
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -65,7 +69,7 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   }
   if (!resp) return MHD_NO;
-  add_common_headers(resp, true);
+  add_common_headers(r->app, resp, true);
   for (int i = 0; i < r->n_extra; i++) {
     char *colon = strchr(r->extra_headers[i], ':');
     if (!colon) continue;
@@ -114,6 +118,36 @@ static const char *mime_of(const char *path) {
   return "application/octet-stream";
 }
 
+static bool ends_with(const char *s, const char *tail) {
+  size_t n = strlen(s), t = strlen(tail);
+  return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/*
+ * The files the web app needs, and nothing else from web/ or the package (web/tools/, the
+ * package's sources, maps and templates are not served): the page, its stylesheets and modules,
+ * the stylesheet made from nhsuk-frontend, and the package's script and images.
+ */
+static bool app_file(const char *p) {
+  static const struct { const char *prefix, *ext; } allowed[] = {
+      {"/index.html", ""},
+      {"/css/", ".css"},
+      {"/js/", ".js"},
+      {"/vendor/", ".css"},
+      {"/nhsuk/nhsuk/nhsuk-frontend.min.js", ""},
+      {"/nhsuk/nhsuk/assets/images/", ".svg"},
+      {"/nhsuk/nhsuk/assets/images/", ".png"},
+      {"/nhsuk/nhsuk/assets/images/", ".ico"},
+  };
+  for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+    size_t n = strlen(allowed[i].prefix);
+    if (allowed[i].ext[0] ? strncmp(p, allowed[i].prefix, n) == 0 && ends_with(p, allowed[i].ext)
+                          : strcmp(p, allowed[i].prefix) == 0)
+      return true;
+  }
+  return false;
+}
+
 static bool safe_path(const char *p) {
   if (p[0] != '/') return false;
   if (strstr(p, "..") || strchr(p, '\\') || strstr(p, "//")) return false;
@@ -129,19 +163,22 @@ static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r
 }
 
 /*
- * Serves GET /... from the web root: "/" is index.html, "/nhsuk/..." is the installed
- * nhsuk-frontend dist/ folder (web_root/../node_modules/nhsuk-frontend/dist). A path with no
- * extension that is not a file falls back to index.html, so the app's own routes reload.
+ * Serves GET /... from the web root, only the files app_file() allows: "/" is index.html,
+ * "/nhsuk/..." is the installed nhsuk-frontend dist/ folder (web_root/../node_modules/nhsuk-frontend/dist).
+ * A path whose last part has no extension is one of the app's own routes: index.html, so it reloads.
  */
 static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *conn, struct fp_req *r) {
   const char *path = r->path;
   if (!safe_path(path)) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   char full[4096];
   const char *root = app->cfg.web_root;
-  if (strncmp(path, "/nhsuk/", 7) == 0)
-    snprintf(full, sizeof full, "%s/../node_modules/nhsuk-frontend/dist/%s", root, path + 7);
-  else if (strcmp(path, "/") == 0)
+  bool route = !strchr(strrchr(path, '/'), '.') && strncmp(path, "/nhsuk/", 7) != 0;
+  if (route || strcmp(path, "/index.html") == 0)
     snprintf(full, sizeof full, "%s/index.html", root);
+  else if (!app_file(path))
+    return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
+  else if (strncmp(path, "/nhsuk/", 7) == 0)
+    snprintf(full, sizeof full, "%s/../node_modules/nhsuk-frontend/dist/%s", root, path + 7);
   else
     snprintf(full, sizeof full, "%s%s", root, path);
   int fd = open(full, O_RDONLY | O_CLOEXEC);
@@ -149,14 +186,6 @@ static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *c
   if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
     close(fd);
     fd = -1;
-  }
-  if (fd < 0 && !strrchr(strrchr(path, '/'), '.') && strncmp(path, "/nhsuk/", 7) != 0) {
-    snprintf(full, sizeof full, "%s/index.html", root);
-    fd = open(full, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-      close(fd);
-      fd = -1;
-    }
   }
   if (fd < 0) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   struct MHD_Response *resp = MHD_create_response_from_fd((size_t)st.st_size, fd);
@@ -166,7 +195,7 @@ static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *c
   }
   MHD_add_response_header(resp, "Content-Type", mime_of(full));
   MHD_add_response_header(resp, "Cache-Control", "no-cache");
-  add_common_headers(resp, false);
+  add_common_headers(app, resp, false);
   enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
   MHD_destroy_response(resp);
   return ret;
@@ -187,10 +216,52 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t len) {
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)len);
 }
 
+struct header_count {
+  const char *name;
+  int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  (void)value;
+  struct header_count *hc = cls;
+  if (strcasecmp(key, hc->name) == 0) hc->n++;
+  return MHD_YES;
+}
+
+static int header_count(struct MHD_Connection *conn, const char *name) {
+  struct header_count hc = {name, 0};
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
+  return hc.n;
+}
+
+/*
+ * The body's framing must be unambiguous, so that no proxy in front can read a different request
+ * out of the same bytes (request smuggling, RFC 9112 6.1 and 6.3): a request with both
+ * Content-Length and Transfer-Encoding, with Content-Length twice, or with a transfer coding other
+ * than chunked is refused. NULL when the framing is fine, else why not.
+ */
+static const char *framing_problem(struct MHD_Connection *conn) {
+  int n_cl = header_count(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  int n_te = header_count(conn, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (n_cl && n_te) return "a request may not carry both Content-Length and Transfer-Encoding";
+  if (n_cl > 1) return "a request may carry Content-Length only once";
+  if (n_te > 1) return "a request may carry Transfer-Encoding only once";
+  const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (te && strcasecmp(te, "chunked") != 0) return "the only transfer coding this server takes is chunked";
+  return NULL;
+}
+
 static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
-  if (cs->too_big)
+  if (cs->bad_framing) {
+    fp_req_add_header(r, "Connection", "close");
+    return serve_error(conn, r, FP_API_BAD_REQUEST, cs->bad_framing);
+  }
+  if (cs->too_big) {
+    fp_req_add_header(r, "Connection", "close"); /* the rest of the body is not read */
     return serve_error(conn, r, FP_API_PAYLOAD_TOO_LARGE, "the request body is larger than this endpoint accepts");
+  }
   if (!cs->route) {
     if (cs->path_known) {
       char allow[128];
@@ -198,8 +269,11 @@ static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn,
       fp_req_add_header(r, "Allow", allow);
       return serve_error(conn, r, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
     }
-    if (strncmp(r->path, "/api/", 5) == 0 || !is_safe_method(r->method))
-      return serve_error(conn, r, FP_API_NOT_FOUND, "no such endpoint");
+    if (strncmp(r->path, "/api/", 5) == 0) return serve_error(conn, r, FP_API_NOT_FOUND, "no such endpoint");
+    if (!is_safe_method(r->method)) { /* the web app's files are only read */
+      fp_req_add_header(r, "Allow", "GET, HEAD");
+      return serve_error(conn, r, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
+    }
     return serve_static(app, conn, r);
   }
   if (fp_auth_resolve(r) != 0) return serve_error(conn, r, FP_API_UNAVAILABLE, "the store is not available");
@@ -241,6 +315,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     client_addr(conn, r->client_addr, sizeof r->client_addr);
     cs->route = fp_route_match(method, url, r->params, &r->n_params, &cs->path_known);
     cs->max_body = cs->route && cs->route->max_body ? cs->route->max_body : FP_DEFAULT_MAX_BODY;
+    cs->bad_framing = framing_problem(conn);
+    if (cs->bad_framing) return dispatch(app, conn, cs); /* answer before reading any body */
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {
       char *end = NULL;
