@@ -1,0 +1,357 @@
+// docs/openapi.yaml against the live server (issue 9, item 13): starts `flexpool serve --demo`, calls
+// every documented operation (its success answer and at least one error answer) as the demo's
+// accounts would, and validates each JSON body against the operation's response schema for the
+// answered status with a JSON Schema 2020-12 validator (ajv). The schemas are made strict for the
+// check: an object schema that lists its properties takes no others (additionalProperties: false
+// unless it says otherwise), so a field the server returns that the document does not name fails.
+// An answer whose status the operation does not document fails too. Operations that cannot be
+// exercised are listed in NOT_EXERCISED with the reason; any other documented operation that was
+// not exercised fails the test.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import net from 'node:net';
+import YAML from 'yaml';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { startServer, SOURCE_DIR, PASSWORD } from '../browser/helpers.mjs';
+
+const doc = YAML.parse(readFileSync(join(SOURCE_DIR, 'docs', 'openapi.yaml'), 'utf8'));
+
+// The reasons an operation's success or error answer is not exercised here ("METHOD /template ok|error").
+// Empty: every documented operation is exercised both ways.
+const NOT_EXERCISED = {};
+
+// Strict copy: every object schema with `properties` and no `additionalProperties` takes no others.
+function strict(node) {
+  if (Array.isArray(node)) return node.map(strict);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'example' || k === 'examples' ? v : strict(v);
+  if (out.properties && !('additionalProperties' in out) && !out.allOf && !out.anyOf && !out.oneOf)
+    out.additionalProperties = false;
+  return out;
+}
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+addFormats(ajv);
+ajv.addSchema(strict(doc), 'openapi');
+
+// Operations as [method, regex, template].
+const operations = [];
+for (const [template, item] of Object.entries(doc.paths)) {
+  const re = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
+  for (const m of ['get', 'post', 'put', 'patch', 'delete'])
+    if (item[m]) operations.push({ method: m.toUpperCase(), re, template, op: item[m] });
+}
+const seen = new Map(); // "METHOD template" -> {ok, error}
+const problems = [];
+const dumped = {}; // FP_LIVE_DUMP=FILE: one body per operation and status, to write the schemas from
+
+function ptr(s) { return s.replace(/~/g, '~0').replace(/\//g, '~1'); }
+
+function check(method, path, status, contentType, bodyText) {
+  const bare = path.split('?')[0];
+  const found = operations.find((o) => o.method === method && o.re.test(bare));
+  if (!found) { problems.push(`${method} ${bare}: not in the document`); return; }
+  const key = `${method} ${found.template}`;
+  if (process.env.FP_LIVE_DUMP && !dumped[`${key} ${status}`] && bodyText.startsWith('{')) dumped[`${key} ${status}`] = JSON.parse(bodyText);
+  const entry = seen.get(key) || { ok: false, error: false };
+  seen.set(key, entry);
+  const responses = found.op.responses || {};
+  const code = String(status);
+  const documented = responses[code] ? code : responses[`${code[0]}XX`] ? `${code[0]}XX` : responses.default ? 'default' : null;
+  if (!documented) { problems.push(`${key}: answered ${status}, which it does not document (${bodyText.slice(0, 120)})`); return; }
+  if (status >= 200 && status < 300) entry.ok = true;
+  else if (status >= 400 && status < 500) entry.error = true;
+  let resp = responses[documented];
+  let pointer = `openapi#/paths/${ptr(found.template)}/${method.toLowerCase()}/responses/${documented}`;
+  if (resp.$ref) { pointer = 'openapi' + resp.$ref; resp = resp.$ref.split('/').slice(1).reduce((a, k) => a[k], doc); }
+  const content = resp.content || {};
+  if (status === 204 || !bodyText) {
+    if (Object.keys(content).length && status !== 204) problems.push(`${key} ${status}: an empty body, the document says ${Object.keys(content)}`);
+    return;
+  }
+  const type = (contentType || '').split(';')[0].trim();
+  if (!content[type]) { problems.push(`${key} ${status}: Content-Type ${type}, the document says ${Object.keys(content).join(', ') || 'no body'}`); return; }
+  if (type !== 'application/json') return;
+  if (!content[type].schema) { problems.push(`${key} ${status}: no schema for the JSON body`); return; }
+  const validate = ajv.getSchema(`${pointer}/content/${ptr(type)}/schema`);
+  let body;
+  try { body = JSON.parse(bodyText); } catch { problems.push(`${key} ${status}: not JSON`); return; }
+  if (!validate(body)) {
+    const errs = validate.errors.slice(0, 4).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && e.params.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
+    problems.push(`${key} ${status}: ${errs.join('; ')}`);
+  }
+}
+
+let srv;
+const tokens = {};
+
+async function call(token, method, path, body, expect) {
+  const headers = {};
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(srv.base + path, { method, headers, body: payload });
+  const buf = Buffer.from(await res.arrayBuffer());
+  const text = (res.headers.get('content-type') || '').startsWith('application/json') ? buf.toString('utf8') : (buf.length ? '<binary>' : '');
+  check(method, path, res.status, res.headers.get('content-type'), text);
+  if (expect !== undefined && res.status !== expect) problems.push(`${method} ${path}: expected ${expect}, got ${res.status}: ${text.slice(0, 200)}`);
+  let json = null;
+  try { json = text && text !== '<binary>' ? JSON.parse(text) : null; } catch { /* checked above */ }
+  return { status: res.status, json };
+}
+
+// A request with an ambiguous framing (both Content-Length and Transfer-Encoding), over a socket.
+function smuggle(method, path) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(srv.base);
+    const s = net.connect(Number(u.port), u.hostname, () => {
+      s.end(`${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+    });
+    let data = '';
+    s.on('data', (d) => { data += d; });
+    s.on('end', () => {
+      const status = Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]);
+      const head = data.split('\r\n\r\n')[0];
+      const ct = /\r\ncontent-type: ([^\r]*)/i.exec(head)?.[1];
+      check(method, path, status, ct, data.slice(head.length + 4));
+      resolve(status);
+    });
+    s.on('error', reject);
+  });
+}
+
+const signIn = async (email) => (await call(null, 'POST', '/api/v1/sessions', { email, password: PASSWORD }, 201)).json.token;
+
+before(async () => {
+  srv = await startServer();
+  for (const [k, email] of Object.entries({
+    admin: 'admin@demo.flexpool.test', icb: 'icb@demo.flexpool.test', pool: 'pool@demo.flexpool.test',
+    practice: 'practice@demo.flexpool.test', gp: 'clinician001@demo.flexpool.test', gp2: 'clinician002@demo.flexpool.test',
+    gp3: 'clinician003@demo.flexpool.test',
+  })) tokens[k] = await signIn(email);
+});
+
+after(async () => {
+  await srv?.stop();
+  if (process.env.FP_LIVE_DUMP) (await import('node:fs')).writeFileSync(process.env.FP_LIVE_DUMP, JSON.stringify(dumped, null, 1));
+});
+
+const day = (n) => { const d = new Date(Date.now() + n * 86400000); d.setUTCHours(9, 0, 0, 0); return d; };
+const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const date = (n) => iso(day(n)).slice(0, 10);
+const uniq = Date.now() % 100000;
+
+test('every documented operation answers as docs/openapi.yaml says', { timeout: 600000 }, async () => {
+  const { admin, icb, pool, practice, gp, gp2, gp3 } = tokens;
+  // Health and the anonymous catalogue.
+  await call(null, 'GET', '/healthz', undefined, 200);
+  await call(null, 'GET', '/readyz', undefined, 200);
+  await call(null, 'GET', '/api/v1/professions', undefined, 200);
+  await call(null, 'GET', '/api/v1/demo-accounts', undefined, 200);
+  for (const p of ['/healthz', '/readyz', '/api/v1/professions', '/api/v1/demo-accounts']) assert.equal(await smuggle('GET', p), 400);
+  // A shift that starts in a few seconds, booked now, to record later that the clinician did not attend.
+  const soonMe = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
+  const soonPractice = soonMe.roles.find((r) => r.role === 'practice_manager').organisation_id;
+  const soonStart = new Date(Math.ceil((Date.now() + 12000) / 1000) * 1000);
+  const soon = (await call(practice, 'POST', '/api/v1/shifts', { practice_id: soonPractice, role: 'gp', starts_at: iso(soonStart),
+    ends_at: iso(new Date(soonStart.getTime() + 3600000)), rate_pence: 9000, rate_unit: 'hour' }, 201)).json;
+  const soonBooking = (await call(gp3, 'POST', `/api/v1/shifts/${soon.id}/booking`, undefined, 201)).json;
+  // Sessions and me.
+  await call(null, 'POST', '/api/v1/sessions', { email: 'admin@demo.flexpool.test', password: 'wrong-password' }, 401);
+  const me = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
+  await call(null, 'GET', '/api/v1/me', undefined, 401);
+  const gpMe = (await call(gp, 'GET', '/api/v1/me', undefined, 200)).json;
+  const poolMe = (await call(pool, 'GET', '/api/v1/me', undefined, 200)).json;
+  const practiceId = me.roles.find((r) => r.role === 'practice_manager').organisation_id;
+  const poolId = poolMe.roles.find((r) => r.role === 'pool_admin').pool_id;
+  const icbId = (await call(icb, 'GET', '/api/v1/me', undefined, 200)).json.roles[0].organisation_id;
+  const gpId = gpMe.clinician_id;
+  await call(gp, 'GET', '/api/v1/me/join-requests', undefined, 200);
+  await call(gp, 'GET', '/api/v1/me/join-requests?limit=0', undefined, 400);
+  // A clinician of our own, registered anonymously.
+  const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
+    registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
+  const newbie = (await call(null, 'POST', '/api/v1/clinicians', reg(1), 201)).json;
+  await call(null, 'POST', '/api/v1/clinicians', reg(1), 409);
+  const nb = (await call(null, 'POST', '/api/v1/sessions', { email: reg(1).email, password: 'live-password-123' }, 201)).json.token;
+  await call(nb, 'PUT', '/api/v1/me/password', { current_password: 'wrong-password-0', new_password: 'live-password-456' }, 403);
+  await call(nb, 'PUT', '/api/v1/me/password', { current_password: 'live-password-123', new_password: 'live-password-456' }, 204);
+  const nb2 = (await call(null, 'POST', '/api/v1/sessions', { email: reg(1).email, password: 'live-password-456' }, 201)).json.token;
+  await call(nb2, 'DELETE', '/api/v1/sessions/current', undefined, 204);
+  await call(nb2, 'DELETE', '/api/v1/sessions/current', undefined, 401);
+  const nbt = (await call(null, 'POST', '/api/v1/sessions', { email: reg(1).email, password: 'live-password-456' }, 201)).json.token;
+  // Organisations.
+  const org = (await call(admin, 'POST', '/api/v1/organisations', { level: 'practice', ods_code: `Y${String(10000 + uniq % 90000)}`, name: 'Live Surgery',
+    parent_id: (await call(admin, 'GET', `/api/v1/organisations?level=pcn&limit=1`, undefined, 200)).json.items[0].id, postcode: 'LS1 4AP' }, 201)).json;
+  await call(practice, 'POST', '/api/v1/organisations', { level: 'practice', ods_code: 'Y99999', name: 'x', parent_id: 1 }, 403);
+  await call(admin, 'GET', '/api/v1/organisations', undefined, 200);
+  await call(admin, 'GET', '/api/v1/organisations?level=nonsense', undefined, 400);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/organisations/999999', undefined, 404);
+  await call(admin, 'PATCH', `/api/v1/organisations/${org.id}`, { name: 'Live Surgery Renamed' }, 200);
+  await call(icb, 'PATCH', `/api/v1/organisations/${org.id}`, { name: 'x' }, 403);
+  // Users.
+  const user = (await call(admin, 'POST', '/api/v1/users', { email: `pm-${uniq}@test.flexpool.test`, name: 'Live PM', role: 'practice_manager', organisation_id: org.id }, 201)).json;
+  await call(admin, 'POST', '/api/v1/users', { email: `pm-${uniq}@test.flexpool.test`, name: 'Live PM', role: 'practice_manager', organisation_id: org.id }, 409);
+  await call(admin, 'GET', '/api/v1/users?q=demo', undefined, 200);
+  await call(gp, 'GET', '/api/v1/users', undefined, 403);
+  await call(admin, 'PATCH', `/api/v1/users/${user.user.id}`, { name: 'Live PM Renamed' }, 200);
+  await call(admin, 'PATCH', '/api/v1/users/999999', { name: 'x' }, 404);
+  // Clinicians.
+  await call(pool, 'GET', '/api/v1/clinicians?limit=5', undefined, 200);
+  await call(pool, 'GET', '/api/v1/clinicians?limit=999', undefined, 400);
+  await call(gp, 'GET', `/api/v1/clinicians/${gpId}`, undefined, 200);
+  await call(gp, 'GET', '/api/v1/clinicians/999999', undefined, 404);
+  // Pools.
+  const newPool = (await call(admin, 'POST', '/api/v1/pools', { name: `Live Pool ${uniq}`, host_organisation_id: icbId }, 201)).json;
+  await call(practice, 'POST', '/api/v1/pools', { name: 'x', host_organisation_id: icbId }, 403);
+  await call(gp, 'GET', '/api/v1/pools', undefined, 200);
+  await call(null, 'GET', '/api/v1/pools', undefined, 401);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}`, undefined, 200);
+  await call(pool, 'GET', '/api/v1/pools/999999', undefined, 404);
+  await call(admin, 'PATCH', `/api/v1/pools/${newPool.id}`, { name: `Live Pool ${uniq} renamed` }, 200);
+  await call(icb, 'PATCH', `/api/v1/pools/${newPool.id}`, { name: 'x' }, 403);
+  await call(gp, 'GET', `/api/v1/pools/${poolId}/roles`, undefined, 200);
+  await call(null, 'GET', `/api/v1/pools/${poolId}/roles`, undefined, 401);
+  await call(pool, 'POST', `/api/v1/pools/${poolId}/roles`, { code: `live_${uniq}`, name: 'Live role' }, 201);
+  await call(pool, 'POST', `/api/v1/pools/${poolId}/roles`, { code: `live_${uniq}`, name: 'Live role' }, 409);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/members?kind=clinician&limit=3`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/pools/${poolId}/members`, undefined, 403);
+  const member = (await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 201)).json;
+  await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 409);
+  // Join requests: three clinicians ask; one is accepted, one declined, one withdrawn.
+  const asks = [];
+  for (const n of [2, 3, 4]) {
+    const c = (await call(null, 'POST', '/api/v1/clinicians', reg(n), 201)).json;
+    const t = (await call(null, 'POST', '/api/v1/sessions', { email: reg(n).email, password: 'live-password-123' }, 201)).json.token;
+    const jr = (await call(t, 'POST', `/api/v1/pools/${poolId}/join-requests`, { message: 'Please' }, 201)).json;
+    asks.push({ c, t, jr });
+  }
+  await call(asks[0].t, 'POST', `/api/v1/pools/${poolId}/join-requests`, {}, 409);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/join-requests?status=pending`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/pools/${poolId}/join-requests`, undefined, 403);
+  await call(pool, 'POST', `/api/v1/join-requests/${asks[0].jr.id}/accept`, undefined, 200);
+  await call(pool, 'POST', `/api/v1/join-requests/${asks[0].jr.id}/accept`, undefined, 409);
+  await call(pool, 'POST', `/api/v1/join-requests/${asks[1].jr.id}/decline`, { reason: 'Not now' }, 200);
+  await call(pool, 'POST', `/api/v1/join-requests/${asks[1].jr.id}/decline`, {}, 409);
+  await call(asks[2].t, 'POST', `/api/v1/join-requests/${asks[2].jr.id}/withdraw`, undefined, 200);
+  await call(asks[2].t, 'POST', `/api/v1/join-requests/${asks[2].jr.id}/withdraw`, undefined, 409);
+  await call(asks[0].t, 'GET', '/api/v1/me/join-requests', undefined, 200);
+  // Shifts.
+  const shiftBody = (n, mode = 'instant') => ({ practice_id: practiceId, role: 'gp', starts_at: iso(day(n)), ends_at: iso(new Date(day(n).getTime() + 4 * 3600000)),
+    rate_pence: 9000, rate_unit: 'hour', booking_mode: mode, description: 'Live check' });
+  const s1 = (await call(practice, 'POST', '/api/v1/shifts', shiftBody(20), 201)).json;
+  const series = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(21), repeat: { every: 'week', count: 2 } }, 201)).json;
+  await call(gp, 'POST', '/api/v1/shifts', shiftBody(20), 403);
+  await call(gp, 'GET', '/api/v1/shifts?status=open&limit=5', undefined, 200);
+  await call(gp, 'GET', '/api/v1/shifts?near_postcode=LS6%203BE&radius_km=50&limit=5', undefined, 200);
+  await call(gp, 'GET', '/api/v1/shifts?status=nonsense', undefined, 400);
+  await call(gp, 'GET', `/api/v1/shifts/${s1.id}`, undefined, 200);
+  await call(gp, 'GET', '/api/v1/shifts/999999', undefined, 404);
+  await call(practice, 'PATCH', `/api/v1/shifts/${s1.id}`, { rate_pence: 9500, description: 'Edited' }, 200);
+  await call(practice, 'PATCH', `/api/v1/shifts/${s1.id}`, { rate_pence: -1 }, 400);
+  await call(practice, 'DELETE', `/api/v1/shifts/${series.items[1].id}`, undefined, 200);
+  await call(practice, 'DELETE', `/api/v1/shifts/${series.items[1].id}`, undefined, 409);
+  // Booking, cancelling, re-opening.
+  const b1 = (await call(gp, 'POST', `/api/v1/shifts/${s1.id}/booking`, undefined, 201)).json;
+  await call(gp2, 'POST', `/api/v1/shifts/${s1.id}/booking`, undefined, 409);
+  await call(gp, 'GET', '/api/v1/bookings?status=confirmed', undefined, 200);
+  await call(gp, 'GET', '/api/v1/bookings?status=nonsense', undefined, 400);
+  await call(practice, 'GET', `/api/v1/bookings/${b1.id}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings/999999', undefined, 404);
+  await call(practice, 'POST', `/api/v1/bookings/${b1.id}/did-not-attend`, undefined, 409);
+  await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'Practice closed' }, 200);
+  await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'again' }, 409);
+  await call(practice, 'POST', `/api/v1/shifts/${s1.id}/reopen`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/shifts/${s1.id}/reopen`, undefined, 409);
+  // Applications: three apply for an approval shift; one is declined, one withdraws, one is accepted.
+  const s2 = (await call(practice, 'POST', '/api/v1/shifts', shiftBody(22, 'approval'), 201)).json;
+  const apps = [];
+  for (const t of [gp, gp2, gp3]) apps.push((await call(t, 'POST', `/api/v1/shifts/${s2.id}/applications`, { message: 'Keen' }, 201)).json);
+  await call(gp, 'POST', `/api/v1/shifts/${s2.id}/applications`, {}, 409);
+  await call(practice, 'GET', `/api/v1/applications?shift_id=${s2.id}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/applications?status=nonsense', undefined, 400);
+  await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, { reason: 'Filled elsewhere' }, 200);
+  await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, {}, 409);
+  await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 200);
+  await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 409);
+  await call(practice, 'POST', `/api/v1/applications/${apps[2].id}/accept`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/applications/${apps[2].id}/accept`, undefined, 409);
+  await call(gp3, 'GET', '/api/v1/applications', undefined, 200);
+  // Audit and figures.
+  await call(admin, 'GET', '/api/v1/audit?limit=20', undefined, 200);
+  await call(practice, 'GET', '/api/v1/audit', undefined, 403);
+  await call(icb, 'GET', '/api/v1/metrics', undefined, 200);
+  await call(gp, 'GET', '/api/v1/metrics', undefined, 403);
+  // The passport.
+  await call(gp, 'GET', `/api/v1/clinicians/${gpId}/passport`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/clinicians/${gpId}/passport?on=${date(3)}`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/clinicians/${gpId}/passport`, undefined, 403);
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+  const form = new FormData();
+  form.set('check_code', 'identity');
+  form.set('issued_on', date(-30));
+  form.set('reference', 'Passport');
+  form.set('file', new Blob([png], { type: 'image/png' }), 'id.png');
+  const rec = (await call(nbt, 'POST', `/api/v1/clinicians/${newbie.id}/passport/evidence`, form, 201)).json;
+  const bad = new FormData();
+  bad.set('check_code', 'identity');
+  bad.set('file', new Blob(['plain text'], { type: 'text/plain' }), 'x.txt');
+  await call(nbt, 'POST', `/api/v1/clinicians/${newbie.id}/passport/evidence`, bad, 415);
+  await call(nbt, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 403);
+  const evidenceId = rec.evidence[0].id;
+  await call(pool, 'GET', `/api/v1/evidence/${evidenceId}`, undefined, 200);
+  await call(pool, 'GET', '/api/v1/evidence/999999', undefined, 404);
+  await call(pool, 'GET', '/api/v1/passport/queue', undefined, 200);
+  await call(gp, 'GET', '/api/v1/passport/queue', undefined, 403);
+  await call(pool, 'POST', `/api/v1/passport/checks/${rec.id}/verification`, { decision: 'reject' }, 400);
+  await call(pool, 'POST', `/api/v1/passport/checks/${rec.id}/verification`, { decision: 'verify' }, 200);
+  await call(gp, 'GET', '/api/v1/passport/check-types', undefined, 200);
+  await call(null, 'GET', '/api/v1/passport/check-types', undefined, 401);
+  await call(pool, 'GET', '/api/v1/passport/requirements?profession=gp', undefined, 200);
+  await call(null, 'GET', '/api/v1/passport/requirements', undefined, 401);
+  await call(pool, 'PUT', '/api/v1/passport/requirements', { profession: 'gp', check_code: 'no_such_check', required: true }, 400);
+  await call(gp, 'DELETE', '/api/v1/passport/requirements?profession=gp', undefined, 403);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/compliance`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/pools/${poolId}/compliance`, undefined, 403);
+  // Placement grants.
+  const grant = (await call(pool, 'POST', `/api/v1/clinicians/${newbie.id}/passport/grants`, { organisation_id: practiceId, until: date(60) }, 201)).json;
+  await call(pool, 'POST', `/api/v1/clinicians/${newbie.id}/passport/grants`, { organisation_id: practiceId }, 400);
+  await call(pool, 'GET', `/api/v1/clinicians/${newbie.id}/passport/grants`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/clinicians/${newbie.id}/passport/grants`, undefined, 403);
+  await call(pool, 'DELETE', `/api/v1/passport/grants/${grant.id}`, undefined, 200);
+  await call(pool, 'DELETE', '/api/v1/passport/grants/999999', undefined, 404);
+  // Removing a member last (the newbie's records above needed the membership).
+  await call(pool, 'DELETE', `/api/v1/pools/${poolId}/members/${member.id}`, undefined, 204);
+  await call(pool, 'DELETE', `/api/v1/pools/${poolId}/members/${member.id}`, undefined, 404);
+  // Did not attend, once the shift has started.
+  while (Date.now() < soonStart.getTime() + 1000) await new Promise((r) => setTimeout(r, 250));
+  await call(practice, 'POST', `/api/v1/bookings/${soonBooking.id}/did-not-attend`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/bookings/${soonBooking.id}/did-not-attend`, undefined, 409);
+  // Requirements last: a change here changes who may book.
+  const gpReq = (await call(pool, 'GET', '/api/v1/passport/requirements?profession=gp', undefined, 200)).json.items[0];
+  await call(pool, 'PUT', '/api/v1/passport/requirements', { profession: 'gp', check_code: gpReq.check_codes[0], required: true }, 200);
+  await call(pool, 'DELETE', '/api/v1/passport/requirements?profession=gp', undefined, 200);
+  // Every signed-in operation not yet answered with an error: without a session, 401.
+  for (const o of operations) {
+    const key = `${o.method} ${o.template}`;
+    if (seen.get(key)?.error || o.op.security?.length === 0) continue;
+    await call(null, o.method, o.template.replace(/\{[^}]+\}/g, '1'), o.method === 'GET' || o.method === 'DELETE' ? undefined : {}, 401);
+  }
+
+  const missing = [];
+  for (const o of operations) {
+    const key = `${o.method} ${o.template}`;
+    const s = seen.get(key) || {};
+    if (!s.ok && !NOT_EXERCISED[`${key} ok`]) missing.push(`${key}: no success answer`);
+    if (!s.error && !NOT_EXERCISED[`${key} error`]) missing.push(`${key}: no error answer`);
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+  assert.deepEqual(missing, [], missing.join('\n'));
+});
