@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = readFileSync(join(root, 'docs', 'openapi.yaml'), 'utf8');
-if (!isDeepStrictEqual(YAML.parse(source, { version: '1.1' }), YAML.parse(source, { version: '1.2' }))) {
+let v11, v12;
+try {
+  v11 = YAML.parse(source, { version: '1.1' });
+  v12 = YAML.parse(source, { version: '1.2' });
+} catch (e) {
+  console.error(`docs/openapi.yaml is not valid YAML: ${e.message}`);
+  process.exit(1);
+}
+if (!isDeepStrictEqual(v11, v12)) {
   const lines = source.split('\n').filter((l) => /(^|[\s{,\[])(on|off|yes|no|y|n)\s*[:,}\]]/i.test(l));
   console.error(`docs/openapi.yaml reads differently in YAML 1.1 and 1.2; quote the words 1.1 takes for booleans:\n${lines.join('\n')}`);
   process.exit(1);
