@@ -220,6 +220,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'GET', `/api/v1/pools/${poolId}/roles`, undefined, 401);
   await call(pool, 'POST', `/api/v1/pools/${poolId}/roles`, { code: `live_${uniq}`, name: 'Live role' }, 201);
   await call(pool, 'POST', `/api/v1/pools/${poolId}/roles`, { code: `live_${uniq}`, name: 'Live role' }, 409);
+  assert.ok((await call(gp, 'GET', `/api/v1/pools/${poolId}/roles`, undefined, 200)).json.items.length >= 1);
+  await call(null, 'GET', '/api/v1/professions', undefined, 200); /* now with a custom role */
   await call(pool, 'GET', `/api/v1/pools/${poolId}/members?kind=clinician&limit=3`, undefined, 200);
   await call(gp, 'GET', `/api/v1/pools/${poolId}/members`, undefined, 403);
   const member = (await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 201)).json;
@@ -303,11 +305,13 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   bad.set('check_code', 'identity');
   bad.set('file', new Blob(['plain text'], { type: 'text/plain' }), 'x.txt');
   await call(nbt, 'POST', `/api/v1/clinicians/${newbie.id}/passport/evidence`, bad, 415);
-  await call(nbt, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 200);
-  await call(icb, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 403);
   const evidenceId = rec.evidence[0].id;
   await call(pool, 'GET', `/api/v1/evidence/${evidenceId}`, undefined, 200);
   await call(pool, 'GET', '/api/v1/evidence/999999', undefined, 404);
+  await call(pool, 'GET', `/api/v1/clinicians/${newbie.id}/passport`, undefined, 200);
+  const log = (await call(nbt, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 200)).json;
+  assert.ok(log.items.length >= 2, 'the pool\'s views are logged (and so validated against AccessLogEntry)');
+  await call(icb, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 403);
   await call(pool, 'GET', '/api/v1/passport/queue', undefined, 200);
   await call(gp, 'GET', '/api/v1/passport/queue', undefined, 403);
   await call(pool, 'POST', `/api/v1/passport/checks/${rec.id}/verification`, { decision: 'reject' }, 400);
