@@ -21,8 +21,9 @@ struct fp_config {
   int threads;                /* --threads: 0 (default) a thread per connection; N a pool of N epoll threads */
   int login_max_per_account;  /* failed sign-ins per account per window, default 10 */
   int login_max_per_address;  /* failed sign-ins per address per window, default 50 */
-  int login_window_seconds;   /* default 900 */
-  int session_idle_seconds;   /* default 1800 */
+  int login_window_seconds;   /* default 900; also the window of register_max_per_address */
+  int register_max_per_address; /* clinician registrations per address per window, default 20 */
+  int session_idle_seconds;   /* --session-idle: 60 to 86400, default 1800 */
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */

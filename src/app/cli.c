@@ -37,6 +37,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->login_max_per_account = 10;
   cfg->login_max_per_address = 50;
   cfg->login_window_seconds = 900;
+  cfg->register_max_per_address = 20;
   cfg->session_idle_seconds = 1800;
   cfg->upkeep_interval_seconds = 600;
   cfg->dbs_retention_months = 6;
@@ -89,6 +90,9 @@ int fp_cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--login-max-per-address") == 0) {
       if (int_arg(a, v, 1, 1000000, &app.cfg.login_max_per_address)) return 2;
       i++;
+    } else if (strcmp(a, "--register-max-per-address") == 0) {
+      if (int_arg(a, v, 1, 1000000, &app.cfg.register_max_per_address)) return 2;
+      i++;
     } else if (strcmp(a, "--login-window") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.login_window_seconds)) return 2;
       i++;
@@ -105,7 +109,7 @@ int fp_cli_serve(int argc, char **argv) {
       if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;
       i++;
     } else if (strcmp(a, "--session-idle") == 0) {
-      if (int_arg(a, v, 1, 86400, &app.cfg.session_idle_seconds)) return 2;
+      if (int_arg(a, v, 60, 86400, &app.cfg.session_idle_seconds)) return 2;
       i++;
     } else {
       fprintf(stderr, "flexpool: unknown option '%s'\n", a);
@@ -221,6 +225,9 @@ static int user_add_tx(struct fp_conn *c, void *vctx) {
   if (rc) return rc;
   rc = fp_store_role_insert(c, x->id, x->role, x->org, x->pool);
   if (rc) return rc;
+  /* Whoever runs this command chose the password (or it was generated): its owner chooses their own
+     at first sign-in. */
+  if ((rc = fp_store_user_set_must_change_password(c, x->id)) != 0) return rc;
   /* The audit's after is JSON: the email quoted by SQLite's json_object, not by hand. */
   return fp_store_audit_json_user(c, x->now, x->id, x->email, x->role);
 }
@@ -274,8 +281,9 @@ int fp_cli_user_add(int argc, char **argv) {
     }
     fclose(f);
     password[strcspn(password, "\r\n")] = 0;
-    if (!fp_password_acceptable(password)) {
-      fprintf(stderr, "flexpool: the password must be 10 to 200 characters\n");
+    char why[320];
+    if (!fp_password_check(password, email, name, why, sizeof why)) {
+      fprintf(stderr, "flexpool: %s\n", why);
       return 1;
     }
   } else {

@@ -1257,6 +1257,7 @@ static int load_tx(struct fp_conn *c, void *ctx) {
       return rc;
     }
   }
+  if ((rc = fp_store_demo_mark_accounts(c)) != 0) return rc;
   char after[256];
   snprintf(after, sizeof after, "{\"practices\":%d,\"users\":%ld,\"shifts\":%ld,\"bookings\":%ld,\"applications\":%ld}",
            d->n_practices, d->n_users, d->n_shifts, d->n_bookings, d->n_applications);

@@ -11,12 +11,16 @@
 #include "app/app.h"
 #include "app/cli.h"
 #include "app/register.h"
+#include "http/totp.h"
 
-static void usage(void) {
-  fprintf(stderr,
+static void usage(FILE *to) {
+  fprintf(to,
           "usage: flexpool serve [--data-dir DIR] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
           "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
-          "                      [--upkeep-interval SECONDS] [--dbs-retention-months N (default 6)]\n"
+          "                      [--session-idle SECONDS (60-86400, default 1800)]\n"
+          "                      [--login-max-per-account N (default 10)] [--login-max-per-address N (default 50)]\n"
+          "                      [--register-max-per-address N (default 20)] [--login-window SECONDS (default 900)]\n"
+          "                      [--upkeep-interval SECONDS (default 600)] [--dbs-retention-months N (default 6)]\n"
           "                      [--max-shift-ahead-months N (default 24)]\n"
           "                      [--passport-access-months N (default 12)]\n"
           "       flexpool demo --data-dir DIR [--shifts N]\n"
@@ -32,10 +36,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "flexpool: libsodium failed to initialise\n");
     return 1;
   }
+  if (fp_totp_init() != 0) {
+    fprintf(stderr, "flexpool: liboath failed to initialise\n");
+    return 1;
+  }
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
-    usage();
+    usage(stderr);
     return 2;
   }
   const char *cmd = argv[1];
@@ -49,9 +57,9 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
   if (strcmp(cmd, "errors") == 0) return fp_cli_errors();
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-    usage();
+    usage(stdout);
     return 0;
   }
-  usage();
+  usage(stderr);
   return 2;
 }

@@ -18,12 +18,16 @@
   XX(INVALID_PARAMETER, 400, "invalid_parameter", "a query parameter is not valid")                         \
   XX(INVALID_MULTIPART, 400, "invalid_multipart", "the multipart body is not valid")                        \
   XX(UNKNOWN_POSTCODE, 400, "unknown_postcode", "the postcode is not known")                                \
+  XX(WEAK_PASSWORD, 400, "weak_password", "the password is too short, too common or too like the account")  \
   XX(BAD_REQUEST, 400, "bad_request", "the request is not valid HTTP for this server")                      \
   XX(UNAUTHENTICATED, 401, "unauthenticated", "sign in first")                                              \
   XX(INVALID_CREDENTIALS, 401, "invalid_credentials", "the email address or password is not right")         \
   XX(FORBIDDEN, 403, "forbidden", "you may not do that")                                                    \
   XX(CSRF_FAILED, 403, "csrf_failed", "the request did not carry the page's CSRF token")                    \
   XX(WRONG_PASSWORD, 403, "wrong_password", "the current password is not right")                            \
+  XX(WRONG_CODE, 403, "wrong_code", "the code is not right")                                                 \
+  XX(PASSWORD_CHANGE_REQUIRED, 403, "password_change_required", "choose a new password first")             \
+  XX(MFA_ENROLMENT_REQUIRED, 403, "mfa_enrolment_required", "set up a second factor first")                \
   XX(NOT_FOUND, 404, "not_found", "not found")                                                              \
   XX(METHOD_NOT_ALLOWED, 405, "method_not_allowed", "that method is not allowed on this resource")          \
   XX(CONFLICT, 409, "conflict", "the change conflicts with the current state")                              \
@@ -42,6 +46,7 @@
   XX(ODS_CODE_TAKEN, 409, "ods_code_taken", "an organisation with that ODS code exists")                    \
   XX(REGISTRATION_TAKEN, 409, "registration_taken", "another account holds that registration number")      \
   XX(ROLE_EXISTS, 409, "role_exists", "that role exists already")                                           \
+  XX(LIMIT_REACHED, 409, "limit_reached", "a limit on how many there may be has been reached")              \
   XX(EVIDENCE_REMOVED, 410, "evidence_removed", "the evidence file has been removed")                       \
   XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large", "the request body is larger than this endpoint accepts")  \
   XX(QUOTA_EXCEEDED, 413, "quota_exceeded", "the clinician's evidence quota is used up")                    \

@@ -1,8 +1,10 @@
 /* Passwords, tokens and session resolution. See auth.h. */
 #include "http/auth.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <strings.h>
@@ -10,6 +12,7 @@
 
 #include "core/error.h"
 #include "store/accounts.h"
+#include "store/mfa.h"
 
 int fp_password_hash(const char *password, char *out, size_t out_len) {
   if (out_len < crypto_pwhash_STRBYTES) return FP_EINVAL;
@@ -32,9 +35,86 @@ void fp_password_burn(const char *password) {
   (void)fp_password_verify(dummy_hash, password);
 }
 
-bool fp_password_acceptable(const char *password) {
-  size_t n = strlen(password);
-  return n >= 10 && n <= 200;
+/* Characters, not bytes: a UTF-8 continuation byte does not start one. */
+static size_t utf8_chars(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80) n++;
+  return n;
+}
+
+/* libpwquality's settings: its defaults (the cracklib dictionary check, palindromes, repeats,
+   simple sequences) with our own minimum length; a second set judges the letters alone. Its
+   checks share cracklib's dictionary handle, so they run one at a time. */
+static pwquality_settings_t *pwq, *pwq_core;
+static pthread_once_t pwq_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
+static void pwq_init(void) {
+  pwq = pwquality_default_settings();
+  pwq_core = pwquality_default_settings();
+  if (pwq) pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, FP_PASSWORD_MIN_CHARS);
+  if (pwq_core) pwquality_set_int_value(pwq_core, PWQ_SETTING_MIN_LENGTH, 6);
+}
+
+static bool same_text(const char *a, const char *b) { return a && b && *b && strcasecmp(a, b) == 0; }
+
+bool fp_password_check(const char *password, const char *email, const char *name, char *why, size_t why_len) {
+  size_t bytes = strlen(password);
+  if (utf8_chars(password) < FP_PASSWORD_MIN_CHARS || bytes > FP_PASSWORD_MAX_BYTES) {
+    snprintf(why, why_len, "the password must be %d to %d characters", FP_PASSWORD_MIN_CHARS, FP_PASSWORD_MAX_BYTES);
+    return false;
+  }
+  char local[256] = "";
+  if (email) {
+    snprintf(local, sizeof local, "%s", email);
+    local[strcspn(local, "@")] = 0;
+  }
+  if (same_text(password, email) || same_text(password, local) || same_text(password, name)) {
+    snprintf(why, why_len, "the password must not be your email address or name");
+    return false;
+  }
+  pthread_once(&pwq_once, pwq_init);
+  if (!pwq || !pwq_core) {
+    snprintf(why, why_len, "the password could not be checked");
+    return false;
+  }
+  /* The letters alone, lower case: "Summer2024!!" is "summer", a word with digits added. */
+  char core[FP_PASSWORD_MAX_BYTES + 1];
+  size_t n = 0;
+  for (const char *p = password; *p && n + 1 < sizeof core; p++)
+    if (isalpha((unsigned char)*p)) core[n++] = (char)tolower((unsigned char)*p);
+  core[n] = 0;
+  char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
+  void *aux = NULL;
+  pthread_mutex_lock(&pwq_lock);
+  int rc = pwquality_check(pwq, password, NULL, NULL, &aux);
+  if (rc < 0) pwquality_strerror(msg, sizeof msg, rc, aux);
+  int core_rc = 0;
+  if (rc >= 0 && n >= 6) {
+    aux = NULL;
+    core_rc = pwquality_check(pwq_core, core, NULL, NULL, &aux);
+  }
+  pthread_mutex_unlock(&pwq_lock);
+  sodium_memzero(core, sizeof core);
+  if (rc < 0) {
+    /* libpwquality's own words, first letter lowered to follow ours: "the password fails ...". */
+    if (msg[0] == 'T') msg[0] = 't';
+    snprintf(why, why_len, "%s", msg);
+    return false;
+  }
+  if (core_rc == PWQ_ERROR_CRACKLIB_CHECK) {
+    snprintf(why, why_len, "the password is too common: it is a dictionary word with digits or symbols added");
+    return false;
+  }
+  return true;
+}
+
+int fp_password_check_or_respond(struct fp_req *r, const char *field, const char *password, const char *email,
+                                 const char *name) {
+  char why[PWQ_MAX_ERROR_MESSAGE_LEN + 64];
+  if (fp_password_check(password, email, name, why, sizeof why)) return 0;
+  fp_reply_error(r, FP_API_WEAK_PASSWORD, field, "%s", why);
+  return -1;
 }
 
 void fp_token_new(char token[48], unsigned char hash[FP_TOKEN_HASH_LEN]) {
@@ -54,12 +134,14 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
   if (!c) return FP_EIO;
   struct fp_role_row rows[FP_MAX_ROLES];
   int n = 0;
-  if (fp_store_roles_of(c, user_id, rows, FP_MAX_ROLES, &n) != 0) return FP_EIO;
+  /* Every role and every pool, or a failure: never a user with some of their roles left out. */
+  int rc = fp_store_roles_of(c, user_id, rows, FP_MAX_ROLES, &n);
+  if (rc) return rc;
   a->user_id = user_id;
   a->n_roles = 0;
   for (int i = 0; i < n; i++) {
     enum fp_role_kind k;
-    if (fp_role_parse(rows[i].role, &k) != 0) continue;
+    if (fp_role_parse(rows[i].role, &k) != 0) return FP_EINVAL; /* the schema's CHECK allows no other */
     a->roles[a->n_roles].kind = k;
     a->roles[a->n_roles].organisation_id = rows[i].organisation_id;
     a->roles[a->n_roles].pool_id = rows[i].pool_id;
@@ -67,10 +149,25 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
   }
   if (fp_store_clinician_of_user(c, user_id, &a->clinician_id, a->profession, sizeof a->profession) != 0) return FP_EIO;
   a->n_pools = 0;
-  if (a->clinician_id && fp_store_pools_of_clinician(c, a->clinician_id, a->pools, FP_MAX_CLINICIAN_POOLS, &a->n_pools) != 0)
-    return FP_EIO;
+  if (a->clinician_id &&
+      (rc = fp_store_pools_of_clinician(c, a->clinician_id, a->pools, FP_MAX_CLINICIAN_POOLS, &a->n_pools)) != 0)
+    return rc;
+  struct fp_user u;
+  if ((rc = fp_store_user_by_id(c, user_id, &u)) != 0) return rc;
+  sodium_memzero(u.password_hash, sizeof u.password_hash);
+  a->must_change_password = u.must_change_password;
+  a->demo_account = u.demo_account;
+  if ((rc = fp_store_totp_enabled(c, user_id, &a->mfa_enabled)) != 0) return rc;
+  a->mfa_enrolment_required = fp_mfa_required(a) && !a->mfa_enabled;
   return 0;
 }
+
+bool fp_mfa_offered(const struct fp_auth *a) {
+  if (a->demo_account) return false; /* the demo stays one password away */
+  return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has(a, FP_ROLE_POOL_ADMIN) || fp_auth_has(a, FP_ROLE_COMMISSIONER);
+}
+
+bool fp_mfa_required(const struct fp_auth *a) { return !a->demo_account && fp_auth_has(a, FP_ROLE_SYSADMIN); }
 
 /*
  * A small cache of resolved sessions, keyed by the token's hash, so that a signed-in request
@@ -132,6 +229,11 @@ static int touch_tx(struct fp_conn *c, void *ctx) {
   return fp_store_session_touch(c, t->session_id, t->now);
 }
 
+int64_t fp_session_touch_interval(int64_t idle) {
+  int64_t every = idle / 8;
+  return every < 1 ? 1 : every;
+}
+
 int fp_auth_resolve(struct fp_req *r) {
   memset(&r->auth, 0, sizeof r->auth);
   const char *token = NULL;
@@ -168,8 +270,11 @@ int fp_auth_resolve(struct fp_req *r) {
   }
   r->auth = a;
   r->auth.via_cookie = via_cookie;
-  /* Idle time is counted in minutes, not requests: touch at most once a minute. */
-  if (r->now - last_seen >= 60) {
+  /* Activity keeps a session alive. Writing last_seen on every request would cost a write each, so
+     it is written once an eighth of the idle time has passed since the last write: a session then
+     ends between 7/8 and all of the idle time after its last request, for any idle time (a fixed
+     minute would end every session shorter than a minute, whatever the activity). */
+  if (r->now - last_seen >= fp_session_touch_interval(idle)) {
     struct touch t = {r->auth.session_id, r->now};
     if (fp_store_write(&r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
   }

@@ -21,8 +21,19 @@ bool fp_password_verify(const char *hash, const char *password);
  * takes as long to refuse as a wrong password (no account discovery by timing).
  */
 void fp_password_burn(const char *password);
-/* Minimum 10 characters, at most 200. */
-bool fp_password_acceptable(const char *password);
+#define FP_PASSWORD_MIN_CHARS 12
+#define FP_PASSWORD_MAX_BYTES 200
+/*
+ * Whether a new password may be used: 12 characters or more (at most 200 bytes), not the email
+ * address, its local part or the name (any case), and passing libpwquality's checks (the cracklib
+ * dictionary, palindromes, simple sequences), both as given and as its letters alone (so that a
+ * dictionary word with digits added is refused too). When not, why receives the reason.
+ * email and name may be NULL.
+ */
+bool fp_password_check(const char *password, const char *email, const char *name, char *why, size_t why_len);
+/* fp_password_check answering 400 weak_password naming field when the password is refused. */
+int fp_password_check_or_respond(struct fp_req *r, const char *field, const char *password, const char *email,
+                                 const char *name);
 
 /* A new random token (43 base64url chars + NUL) and its hash. */
 void fp_token_new(char token[48], unsigned char hash[FP_TOKEN_HASH_LEN]);
@@ -33,7 +44,20 @@ void fp_token_hash(const char *token, unsigned char hash[FP_TOKEN_HASH_LEN]);
  * the request anonymous. Returns 0, or FP_EIO on a store failure.
  */
 int fp_auth_resolve(struct fp_req *r);
-/* Loads the roles and clinician id of user_id into a. */
+/* Loads the roles, clinician id, pools and what the account owes (a new password, a second factor)
+   of user_id into a. 0 or a store error. */
 int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a);
+/* Whether the account may set up a TOTP second factor: system administrators, pool administrators
+   and commissioners, except the demo's documented accounts. */
+bool fp_mfa_offered(const struct fp_auth *a);
+/* Whether it must: system administrators, except the demo's. */
+bool fp_mfa_required(const struct fp_auth *a);
+/* How long after the last recorded activity a request records activity again (idle / 8, at least 1 s). */
+int64_t fp_session_touch_interval(int64_t idle);
+
+/* Second-factor codes are throttled with the sign-in failures of the account's email and the
+   caller's address (h_sessions.c): the check answers 429 and returns -1 when over the limit. */
+int fp_code_throttled_or_respond(struct fp_req *r, const char *email);
+void fp_code_failure_record(struct fp_req *r, const char *email);
 
 #endif

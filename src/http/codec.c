@@ -277,21 +277,19 @@ int fp_limit_or_respond(struct fp_req *r, int *limit) {
   return 0;
 }
 
+/* A scope holds every role and every pool of the caller: nothing is left out of what they see. */
+_Static_assert(FP_SCOPE_MAX >= FP_MAX_ROLES, "a scope list holds every role a user may hold");
+_Static_assert(FP_SCOPE_MAX >= FP_MAX_CLINICIAN_POOLS, "a scope holds every pool a clinician may join");
+
 void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s) {
   memset(s, 0, sizeof *s);
   for (int i = 0; i < a->n_roles; i++) {
     const struct fp_role *r = &a->roles[i];
     switch (r->kind) {
     case FP_ROLE_SYSADMIN: s->all = true; break;
-    case FP_ROLE_COMMISSIONER:
-      if (s->n_icbs < FP_SCOPE_MAX) s->icbs[s->n_icbs++] = r->organisation_id;
-      break;
-    case FP_ROLE_PRACTICE_MANAGER:
-      if (s->n_practices < FP_SCOPE_MAX) s->practices[s->n_practices++] = r->organisation_id;
-      break;
-    case FP_ROLE_POOL_ADMIN:
-      if (s->n_pools < FP_SCOPE_MAX) s->pools[s->n_pools++] = r->pool_id;
-      break;
+    case FP_ROLE_COMMISSIONER: s->icbs[s->n_icbs++] = r->organisation_id; break;
+    case FP_ROLE_PRACTICE_MANAGER: s->practices[s->n_practices++] = r->organisation_id; break;
+    case FP_ROLE_POOL_ADMIN: s->pools[s->n_pools++] = r->pool_id; break;
     case FP_ROLE_CLINICIAN: break;
     }
   }
@@ -306,6 +304,5 @@ void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s) {
   s->clinician_id = a->clinician_id;
   s->profession = a->profession;
   s->n_clinician_pools = a->n_pools;
-  if (a->n_pools > FP_SCOPE_MAX) s->n_clinician_pools = -1;
-  for (int i = 0; i < s->n_clinician_pools; i++) s->clinician_pools[i] = a->pools[i];
+  for (int i = 0; i < a->n_pools; i++) s->clinician_pools[i] = a->pools[i];
 }

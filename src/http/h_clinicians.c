@@ -143,7 +143,51 @@ static int register_tx(struct fp_conn *c, void *vctx) {
   return rc;
 }
 
+struct attempt_ctx {
+  const char *address;
+  int64_t now;
+};
+
+static int attempt_tx(struct fp_conn *c, void *vctx) {
+  struct attempt_ctx *x = vctx;
+  return fp_store_registration_attempt_add(c, x->address, x->now);
+}
+
+/*
+ * Registration is throttled per address like sign-in: at most --register-max-per-address attempts
+ * (made accounts or not) in --login-window seconds, then 429 with Retry-After. Counts this attempt.
+ */
+static int registration_throttled_or_respond(struct fp_req *r) {
+  struct fp_app *app = r->app;
+  struct fp_conn *c = fp_store_reader(&app->store);
+  int n = 0;
+  int64_t oldest = 0;
+  int rc = c ? fp_store_registration_attempts(c, r->client_addr, r->now - app->cfg.login_window_seconds, &n, &oldest)
+             : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (n >= app->cfg.register_max_per_address) {
+    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
+    if (wait < 1) wait = 1;
+    char ra[24];
+    snprintf(ra, sizeof ra, "%lld", (long long)wait);
+    fp_req_add_header(r, "Retry-After", ra);
+    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many registrations from this address; try again in %lld seconds",
+                   (long long)wait);
+    return -1;
+  }
+  struct attempt_ctx x = {r->client_addr, r->now};
+  if ((rc = fp_store_write(&app->store, attempt_tx, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
 void fp_h_clinician_register(struct fp_req *r) {
+  if (registration_throttled_or_respond(r)) return;
   if (fp_req_json_or_respond(r)) return;
   const char *name = NULL, *email = NULL, *password = NULL, *profession = NULL, *reg = NULL, *postcode = NULL,
              *phone = NULL;
@@ -151,7 +195,7 @@ void fp_h_clinician_register(struct fp_req *r) {
   struct fp_field spec[] = {
       {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
       {"email", FP_F_EMAIL, true, 0, 0, NULL, &email, NULL},
-      {"password", FP_F_STRING, true, 10, 200, NULL, &password, NULL},
+      {"password", FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, &password, NULL},
       {"profession", FP_F_STRING, true, 1, 47, NULL, &profession, NULL},
       {"registration_number", FP_F_STRING, false, 0, 32, NULL, &reg, NULL},
       {"home_postcode", FP_F_STRING, true, 1, 16, NULL, &postcode, NULL},
@@ -234,6 +278,7 @@ void fp_h_clinician_register(struct fp_req *r) {
     reply_registration_taken(r, prof, cl->registration_number);
     return;
   }
+  if (fp_password_check_or_respond(r, "password", password, cl->email, cl->name)) return;
   char hash[160];
   if ((rc = fp_password_hash(password, hash, sizeof hash)) != 0) {
     fp_reply_store_error(r, rc);

@@ -397,6 +397,12 @@ void fp_h_pool_members(struct fp_req *r) {
   fp_reply_page(r, &ps, rc, more, false);
 }
 
+static void reply_pool_limit(struct fp_req *r, int64_t clinician_id) {
+  fp_reply_error(r, FP_API_LIMIT_REACHED, "clinician_id",
+                 "clinician %lld is a member of %d pools already, the most one clinician may join: they must leave one first",
+                 (long long)clinician_id, FP_MAX_CLINICIAN_POOLS);
+}
+
 struct add_ctx {
   struct fp_req *r;
   int64_t pool_id, clinician_id, organisation_id;
@@ -482,6 +488,10 @@ void fp_h_pool_member_add(struct fp_req *r) {
     return;
   }
   rc = fp_store_write(&r->app->store, add_tx, &x);
+  if (rc == FP_ETOOBIG) {
+    reply_pool_limit(r, x.clinician_id);
+    return;
+  }
   if (rc == 1 && x.already) {
     fp_reply_error(r, FP_API_ALREADY_MEMBER, NULL, "%s %lld is already a member of pool %lld",
                    x.clinician_id ? "clinician" : "practice", (long long)(x.clinician_id ? x.clinician_id : x.organisation_id),
@@ -715,6 +725,10 @@ static void answer(struct fp_req *r, const char *status) {
   x.add.clinician_id = jr.clinician_id;
   x.add.join_request_id = jr.id;
   int rc = fp_store_write(&r->app->store, answer_tx, &x);
+  if (rc == FP_ETOOBIG) {
+    reply_pool_limit(r, jr.clinician_id);
+    return;
+  }
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
     return;

@@ -1,20 +1,30 @@
 /*
  * Sessions and the signed-in user's own account:
  *   POST /api/v1/sessions {email, password}: signs in (throttled per account and per address);
- *     201 {token, user, csrf_token} and the session cookie.
+ *     201 {token, user, csrf_token} and the session cookie; or, when the account has a second
+ *     factor, 202 {mfa_required: true, mfa_token} and no session yet.
+ *   POST /api/v1/sessions/second-factor {mfa_token, code | recovery_code}: the second step, within
+ *     five minutes of the first; throttled like the password; 201 as a sign-in.
  *   DELETE /api/v1/sessions/current: signs out.
- *   GET /api/v1/me: who is signed in, with roles.
+ *   GET /api/v1/me: who is signed in, with roles and what the account owes.
  *   PUT /api/v1/me/password {current_password, new_password}.
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "core/error.h"
 #include "http/auth.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
+#include "http/totp.h"
 #include "store/accounts.h"
+#include "store/mfa.h"
+
+/* How long the second step of a sign-in may wait for its code. */
+#define MFA_CHALLENGE_SECONDS 300
 
 static json_t *me_json(const struct fp_user *u, const struct fp_auth *a) {
   json_t *roles = json_array();
@@ -23,15 +33,21 @@ static json_t *me_json(const struct fp_user *u, const struct fp_auth *a) {
                            fp_json_id(a->roles[i].organisation_id), "pool_id", fp_json_id(a->roles[i].pool_id));
     json_array_append_new(roles, ro);
   }
-  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
-                   "roles", roles, "clinician_id", fp_json_id(a->clinician_id), "profession",
-                   fp_json_str_or_null(a->profession));
+  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:b}", "id", (json_int_t)u->id, "email", u->email,
+                   "name", u->name, "roles", roles, "clinician_id", fp_json_id(a->clinician_id), "profession",
+                   fp_json_str_or_null(a->profession), "password_change_required", a->must_change_password,
+                   "mfa_enabled", a->mfa_enabled, "mfa_offered", fp_mfa_offered(a), "mfa_enrolment_required",
+                   a->mfa_enrolment_required);
 }
 
 struct signin_ctx {
   const char *email, *address;
   int64_t now, user_id, session_id;
-  bool success;
+  /* The second step: the challenge to remove and the factor to spend (a TOTP step or a recovery code). */
+  const unsigned char *challenge;
+  int64_t step;
+  const unsigned char *recovery;
+  bool factor_spent;
   unsigned char hash[FP_TOKEN_HASH_LEN];
   char csrf[48];
 };
@@ -43,11 +59,103 @@ static int record_failure_tx(struct fp_conn *c, void *vctx) {
 
 static int create_session_tx(struct fp_conn *c, void *vctx) {
   struct signin_ctx *x = vctx;
-  int rc = fp_store_login_failures_clear(c, x->email);
+  int rc;
+  const char *after = NULL;
+  if (x->challenge) {
+    /* Spend the factor here, in the transaction that creates the session: a code is taken once. */
+    rc = x->recovery ? fp_store_recovery_code_use(c, x->user_id, x->recovery, x->now)
+                     : fp_store_totp_use_step(c, x->user_id, x->step);
+    if (rc == FP_ENOTFOUND || rc == FP_ECONFLICT) return 1; /* taken meanwhile: refused */
+    if (rc) return rc;
+    x->factor_spent = true;
+    if ((rc = fp_store_mfa_challenge_delete(c, x->challenge, FP_TOKEN_HASH_LEN, x->now - MFA_CHALLENGE_SECONDS)) != 0)
+      return rc;
+    after = x->recovery ? "{\"second_factor\":\"recovery_code\"}" : "{\"second_factor\":\"totp\"}";
+  }
+  rc = fp_store_login_failures_clear(c, x->email);
   if (rc) return rc;
   rc = fp_store_session_insert(c, x->hash, sizeof x->hash, x->user_id, x->csrf, x->now, &x->session_id);
   if (rc) return rc;
-  return fp_store_audit(c, x->now, x->user_id, "session.create", "user", x->user_id, NULL, NULL);
+  return fp_store_audit(c, x->now, x->user_id, "session.create", "user", x->user_id, NULL, after);
+}
+
+/* 429 with Retry-After when the account or the address has failed too often lately. */
+static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char *email) {
+  struct fp_app *app = r->app;
+  int n_acc = 0, n_addr = 0;
+  int64_t old_acc = 0, old_addr = 0;
+  int64_t since = r->now - app->cfg.login_window_seconds;
+  if (fp_store_login_failures(c, email, r->client_addr, since, &n_acc, &n_addr, &old_acc, &old_addr) != 0) {
+    fp_reply_store_error(r, FP_EIO);
+    return -1;
+  }
+  if (n_acc >= app->cfg.login_max_per_account || n_addr >= app->cfg.login_max_per_address) {
+    int64_t oldest = n_acc >= app->cfg.login_max_per_account ? old_acc : old_addr;
+    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
+    if (wait < 1) wait = 1;
+    char ra[24];
+    snprintf(ra, sizeof ra, "%lld", (long long)wait);
+    fp_req_add_header(r, "Retry-After", ra);
+    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many failed sign-ins; try again in %lld seconds",
+                   (long long)wait);
+    return -1;
+  }
+  return 0;
+}
+
+int fp_code_throttled_or_respond(struct fp_req *r, const char *email) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) {
+    fp_reply_store_error(r, FP_EIO);
+    return -1;
+  }
+  return throttled_or_respond(r, c, email);
+}
+
+void fp_code_failure_record(struct fp_req *r, const char *email) {
+  struct signin_ctx x = {.email = email, .address = r->client_addr, .now = r->now};
+  fp_store_write(&r->app->store, record_failure_tx, &x);
+}
+
+/* Creates the session of x (user_id, email; for a second step its factor) and answers 201. */
+static void start_session(struct fp_req *r, const struct fp_user *u, struct signin_ctx *x) {
+  struct fp_app *app = r->app;
+  char token[48];
+  fp_token_new(token, x->hash);
+  char csrf_raw[48];
+  unsigned char unused[FP_TOKEN_HASH_LEN];
+  fp_token_new(csrf_raw, unused);
+  snprintf(x->csrf, sizeof x->csrf, "%s", csrf_raw);
+  x->user_id = u->id;
+  int rc = fp_store_write(&app->store, create_session_tx, x);
+  if (rc == 1) {
+    fp_store_write(&app->store, record_failure_tx, x);
+    fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "code", "the code is not right (a code is taken once)");
+    return;
+  }
+  if (rc != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  struct fp_auth a;
+  memset(&a, 0, sizeof a);
+  if ((rc = fp_auth_load_user(r, u->id, &a)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  char cookie[160];
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME, token);
+  fp_req_add_header(r, "Set-Cookie", cookie);
+  fp_reply_json(r, 201, json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token", x->csrf, "user", me_json(u, &a),
+                                  "idle_timeout_seconds", app->cfg.session_idle_seconds));
+}
+
+static int challenge_tx(struct fp_conn *c, void *vctx) {
+  struct signin_ctx *x = vctx;
+  /* Old challenges go as new ones come (a challenge lives MFA_CHALLENGE_SECONDS). */
+  int rc = fp_store_mfa_challenge_delete(c, x->hash, sizeof x->hash, x->now - MFA_CHALLENGE_SECONDS);
+  if (rc) return rc;
+  return fp_store_mfa_challenge_insert(c, x->hash, sizeof x->hash, x->user_id, x->now);
 }
 
 void fp_h_session_create(struct fp_req *r) {
@@ -65,24 +173,7 @@ void fp_h_session_create(struct fp_req *r) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
-  int n_acc = 0, n_addr = 0;
-  int64_t old_acc = 0, old_addr = 0;
-  int64_t since = r->now - app->cfg.login_window_seconds;
-  if (fp_store_login_failures(c, email, r->client_addr, since, &n_acc, &n_addr, &old_acc, &old_addr) != 0) {
-    fp_reply_store_error(r, FP_EIO);
-    return;
-  }
-  if (n_acc >= app->cfg.login_max_per_account || n_addr >= app->cfg.login_max_per_address) {
-    int64_t oldest = n_acc >= app->cfg.login_max_per_account ? old_acc : old_addr;
-    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
-    if (wait < 1) wait = 1;
-    char ra[24];
-    snprintf(ra, sizeof ra, "%lld", (long long)wait);
-    fp_req_add_header(r, "Retry-After", ra);
-    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many failed sign-ins; try again in %lld seconds",
-                   (long long)wait);
-    return;
-  }
+  if (throttled_or_respond(r, c, email)) return;
   struct fp_user u;
   int rc = fp_store_user_by_email(c, email, &u);
   if (rc && rc != FP_ENOTFOUND) {
@@ -98,28 +189,87 @@ void fp_h_session_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, NULL, "the email address or password is not right");
     return;
   }
-  char token[48];
-  fp_token_new(token, x.hash);
-  char csrf_raw[48];
-  unsigned char unused[FP_TOKEN_HASH_LEN];
-  fp_token_new(csrf_raw, unused);
-  snprintf(x.csrf, sizeof x.csrf, "%s", csrf_raw);
-  x.user_id = u.id;
-  if ((rc = fp_store_write(&app->store, create_session_tx, &x)) != 0) {
+  bool second = false;
+  if ((rc = fp_store_totp_enabled(c, u.id, &second)) != 0) {
     fp_reply_store_error(r, rc);
     return;
   }
-  struct fp_auth a;
-  memset(&a, 0, sizeof a);
-  if (fp_auth_load_user(r, u.id, &a) != 0) {
+  if (!second) {
+    start_session(r, &u, &x);
+    return;
+  }
+  /* The password was right; the session waits for the code. Failures are not cleared yet, so
+     guessing codes counts against the same throttle as guessing passwords. */
+  char token[48];
+  fp_token_new(token, x.hash);
+  x.user_id = u.id;
+  if ((rc = fp_store_write(&app->store, challenge_tx, &x)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 202, json_pack("{s:b, s:s, s:i}", "mfa_required", 1, "mfa_token", token, "expires_in_seconds",
+                                  MFA_CHALLENGE_SECONDS));
+  sodium_memzero(token, sizeof token);
+}
+
+void fp_h_session_second_factor(struct fp_req *r) {
+  if (fp_req_json_or_respond(r)) return;
+  const char *token = NULL, *code = NULL, *recovery = NULL;
+  struct fp_field spec[] = {
+      {"mfa_token", FP_F_STRING, true, 1, 64, NULL, &token, NULL},
+      {"code", FP_F_STRING, false, 1, 16, NULL, &code, NULL},
+      {"recovery_code", FP_F_STRING, false, 1, 32, NULL, &recovery, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if ((code != NULL) == (recovery != NULL)) {
+    fp_reply_error(r, code ? FP_API_INVALID_FIELD : FP_API_MISSING_FIELD, "code",
+                   "give 'code' (from the authenticator app) or 'recovery_code', not both");
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
-  char cookie[160];
-  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME, token);
-  fp_req_add_header(r, "Set-Cookie", cookie);
-  fp_reply_json(r, 201, json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token", x.csrf, "user", me_json(&u, &a),
-                                  "idle_timeout_seconds", app->cfg.session_idle_seconds));
+  unsigned char challenge[FP_TOKEN_HASH_LEN];
+  fp_token_hash(token, challenge);
+  int64_t uid = 0;
+  int rc = fp_store_mfa_challenge_find(c, challenge, sizeof challenge, r->now - MFA_CHALLENGE_SECONDS, &uid);
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "mfa_token", "this sign-in has expired: sign in again");
+    return;
+  }
+  struct fp_user u;
+  if (rc == 0) rc = fp_store_user_by_id(c, uid, &u);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (throttled_or_respond(r, c, u.email)) return;
+  struct signin_ctx x = {.email = u.email, .address = r->client_addr, .now = r->now, .challenge = challenge};
+  unsigned char recovery_hash[FP_RECOVERY_HASH_LEN];
+  bool ok = false;
+  if (recovery) {
+    fp_recovery_code_hash(recovery, recovery_hash);
+    x.recovery = recovery_hash; /* checked when spent, in the session's transaction */
+    ok = true;
+  } else {
+    struct fp_totp t;
+    rc = fp_store_totp_get(c, uid, &t);
+    if (rc && rc != FP_ENOTFOUND) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    ok = rc == 0 && t.enabled && fp_totp_match(t.secret, r->now, t.last_step, code, &x.step);
+    sodium_memzero(t.secret, sizeof t.secret);
+  }
+  if (!ok) {
+    fp_store_write(&r->app->store, record_failure_tx, &x);
+    fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "code", "the code is not right");
+    return;
+  }
+  start_session(r, &u, &x);
 }
 
 static int delete_session_tx(struct fp_conn *c, void *vctx) {
@@ -151,6 +301,15 @@ void fp_h_me(struct fp_req *r) {
   }
   json_t *j = me_json(&u, &r->auth);
   json_object_set_new(j, "csrf_token", json_string(r->auth.csrf));
+  if (r->auth.mfa_enabled) {
+    int left = 0;
+    if ((rc = fp_store_recovery_codes_left(c, r->auth.user_id, &left)) != 0) {
+      json_decref(j);
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    json_object_set_new(j, "recovery_codes_left", json_integer(left));
+  }
   fp_reply_json(r, 200, j);
 }
 
@@ -174,7 +333,7 @@ void fp_h_me_password(struct fp_req *r) {
   const char *current = NULL, *next = NULL;
   struct fp_field spec[] = {
       {"current_password", FP_F_STRING, true, 1, 200, NULL, &current, NULL},
-      {"new_password", FP_F_STRING, true, 10, 200, NULL, &next, NULL},
+      {"new_password", FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, &next, NULL},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
@@ -189,6 +348,11 @@ void fp_h_me_password(struct fp_req *r) {
     fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
     return;
   }
+  if (strcmp(current, next) == 0) {
+    fp_reply_error(r, FP_API_WEAK_PASSWORD, "new_password", "the new password must differ from the current one");
+    return;
+  }
+  if (fp_password_check_or_respond(r, "new_password", next, u.email, u.name)) return;
   char hash[160];
   if (fp_password_hash(next, hash, sizeof hash) != 0) {
     fp_reply_store_error(r, FP_ENOMEM);

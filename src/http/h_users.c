@@ -3,7 +3,8 @@
  *   POST /api/v1/users: a system administrator adds a commissioner (of an ICB), a pool
  *     administrator (of a pool), a practice manager (of a practice) or another system
  *     administrator; a pool administrator may add practice managers for the practices in their
- *     pools. Without a password the answer carries a one-time password, shown only then.
+ *     pools. Without a password the answer carries a one-time password, shown only then. Either
+ *     way the new user must choose their own password at first sign-in (password_change_required).
  *   GET /api/v1/users[?q=]: every user with their roles (system administrators only); q finds those
  *     whose email or name contains it.
  *   PATCH /api/v1/users/{id} {active?, name?}: deactivating ends every session of the user at
@@ -90,6 +91,8 @@ static int create_tx(struct fp_conn *c, void *vctx) {
   if (rc != FP_ENOTFOUND) return rc;
   if ((rc = fp_store_user_insert(c, x->email, x->name, x->hash, x->r->now, &x->id)) != 0) return rc;
   if ((rc = fp_store_role_insert(c, x->id, x->role, x->org, x->pool)) != 0) return rc;
+  /* Someone else chose this password: its owner chooses their own at first sign-in. */
+  if ((rc = fp_store_user_set_must_change_password(c, x->id)) != 0) return rc;
   json_t *after = json_pack("{s:s, s:s, s:s, s:o, s:o}", "email", x->email, "name", x->name, "role", x->role,
                             "organisation_id", fp_json_id(x->org), "pool_id", fp_json_id(x->pool));
   char *text = json_dumps(after, JSON_COMPACT);
@@ -117,7 +120,7 @@ void fp_h_user_create(struct fp_req *r) {
       {"role", FP_F_ENUM, true, 0, 0, STAFF_ROLES, &x.role, NULL},
       {"organisation_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.org, &has_org},
       {"pool_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.pool, &has_pool},
-      {"password", FP_F_STRING, false, 10, 200, NULL, &password, NULL},
+      {"password", FP_F_STRING, false, 1, FP_PASSWORD_MAX_BYTES, NULL, &password, NULL},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
@@ -189,6 +192,7 @@ void fp_h_user_create(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
+  if (password && fp_password_check_or_respond(r, "password", password, x.email, x.name)) return;
   char generated[48] = "";
   if (!password) {
     unsigned char unused[FP_TOKEN_HASH_LEN];

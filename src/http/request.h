@@ -17,11 +17,10 @@
 #include "app/app.h"
 #include "http/api_error.h"
 #include "core/time.h"
+#include "store/accounts.h" /* FP_MAX_ROLES, FP_MAX_CLINICIAN_POOLS: enforced where roles and pools are granted */
 
 enum fp_role_kind { FP_ROLE_SYSADMIN = 0, FP_ROLE_COMMISSIONER, FP_ROLE_POOL_ADMIN, FP_ROLE_PRACTICE_MANAGER, FP_ROLE_CLINICIAN };
 
-#define FP_MAX_ROLES 32
-#define FP_MAX_CLINICIAN_POOLS 16
 
 struct fp_role {
   enum fp_role_kind kind;
@@ -35,12 +34,18 @@ struct fp_auth {
   int64_t session_id;
   int64_t clinician_id;    /* 0 unless the user is a clinician */
   char profession[48];     /* the clinician's profession code */
-  int n_pools;             /* the pools the clinician is a member of; -1: more than FP_MAX_CLINICIAN_POOLS */
+  int n_pools;             /* every pool the clinician is a member of (never more than FP_MAX_CLINICIAN_POOLS) */
   int64_t pools[FP_MAX_CLINICIAN_POOLS];
   bool via_cookie;         /* the browser: state changes need the CSRF header */
   char csrf[48];
-  int n_roles;
+  int n_roles;             /* every role of the user (never more than FP_MAX_ROLES) */
   struct fp_role roles[FP_MAX_ROLES];
+  /* What the account owes before it may do anything but manage itself (server.c answers 403):
+     a new password when someone else set it; a second factor when the role requires one. */
+  bool must_change_password;
+  bool mfa_enrolment_required;
+  bool mfa_enabled;        /* a TOTP second factor is set up */
+  bool demo_account;       /* one of the demo's documented accounts */
 };
 
 #define FP_MAX_PARAMS 4

@@ -13,9 +13,13 @@ const struct fp_route fp_routes[] = {
     {"GET", "/readyz", fp_h_readyz, FP_PUBLIC, 0},
 
     {"POST", "/api/v1/sessions", fp_h_session_create, FP_PUBLIC, 0},
-    {"DELETE", "/api/v1/sessions/current", fp_h_session_delete, FP_SIGNED_IN, 0},
-    {"GET", "/api/v1/me", fp_h_me, FP_SIGNED_IN, 0},
-    {"PUT", "/api/v1/me/password", fp_h_me_password, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/sessions/second-factor", fp_h_session_second_factor, FP_PUBLIC, 0},
+    {"DELETE", "/api/v1/sessions/current", fp_h_session_delete, FP_OWN_ACCOUNT, 0},
+    {"GET", "/api/v1/me", fp_h_me, FP_OWN_ACCOUNT, 0},
+    {"PUT", "/api/v1/me/password", fp_h_me_password, FP_OWN_ACCOUNT, 0},
+    {"POST", "/api/v1/me/totp", fp_h_totp_begin, FP_MFA_SETUP, 0},
+    {"POST", "/api/v1/me/totp/confirmation", fp_h_totp_confirm, FP_MFA_SETUP, 0},
+    {"POST", "/api/v1/me/totp/removal", fp_h_totp_remove, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/join-requests", fp_h_me_join_requests, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/organisations", fp_h_org_create, FP_SIGNED_IN, 0},

@@ -13,7 +13,12 @@ typedef void (*fp_handler)(struct fp_req *r);
 
 enum fp_route_auth {
   FP_PUBLIC = 0,   /* anyone; a session is still resolved when one is presented */
-  FP_SIGNED_IN,    /* 401 without a valid session */
+  FP_SIGNED_IN,    /* 401 without a valid session; 403 while the account owes a new password
+                      (password_change_required) or a second factor (mfa_enrolment_required) */
+  FP_OWN_ACCOUNT,  /* signed in, even while the account owes either: signing out, who am I, the
+                      password change */
+  FP_MFA_SETUP,    /* signed in, even while the account owes a second factor (but not a new
+                      password): setting the second factor up */
 };
 
 struct fp_route {
@@ -49,6 +54,11 @@ FP_HANDLER(fp_h_session_delete);
 FP_HANDLER(fp_h_me);
 FP_HANDLER(fp_h_me_password);
 FP_HANDLER(fp_h_me_join_requests);
+FP_HANDLER(fp_h_session_second_factor);
+/* h_mfa.c */
+FP_HANDLER(fp_h_totp_begin);
+FP_HANDLER(fp_h_totp_confirm);
+FP_HANDLER(fp_h_totp_remove);
 /* h_organisations.c */
 FP_HANDLER(fp_h_org_create);
 FP_HANDLER(fp_h_org_list);

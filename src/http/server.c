@@ -277,8 +277,16 @@ static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn,
     return serve_static(app, conn, r);
   }
   if (fp_auth_resolve(r) != 0) return serve_error(conn, r, FP_API_UNAVAILABLE, "the store is not available");
-  if (cs->route->auth == FP_SIGNED_IN && r->auth.user_id == 0)
+  enum fp_route_auth need = cs->route->auth;
+  if (need != FP_PUBLIC && r->auth.user_id == 0)
     return serve_error(conn, r, FP_API_UNAUTHENTICATED, "sign in first (the session may have ended)");
+  /* What the account owes comes first: nothing else until it is paid (see routes.h). */
+  if ((need == FP_SIGNED_IN || need == FP_MFA_SETUP) && r->auth.must_change_password)
+    return serve_error(conn, r, FP_API_PASSWORD_CHANGE_REQUIRED,
+                       "your password was set by someone else: choose your own first (PUT /api/v1/me/password)");
+  if (need == FP_SIGNED_IN && r->auth.mfa_enrolment_required)
+    return serve_error(conn, r, FP_API_MFA_ENROLMENT_REQUIRED,
+                       "a system administrator signs in with a second factor: set one up first (POST /api/v1/me/totp)");
   if (r->auth.via_cookie && !is_safe_method(r->method)) {
     const char *csrf = fp_req_header(r, "X-CSRF-Token");
     if (!csrf || strcmp(csrf, r->auth.csrf) != 0)

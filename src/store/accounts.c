@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 
+#define USER_COLS "id, email, name, password_hash, active, created_at, must_change_password, demo_account"
+
 static int read_user(sqlite3_stmt *st, struct fp_user *u) {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) return FP_ENOTFOUND;
@@ -16,19 +18,21 @@ static int read_user(sqlite3_stmt *st, struct fp_user *u) {
   fp_db_col_copy(st, 3, u->password_hash, sizeof u->password_hash);
   u->active = sqlite3_column_int(st, 4) != 0;
   u->created_at = sqlite3_column_int64(st, 5);
+  u->must_change_password = sqlite3_column_int(st, 6) != 0;
+  u->demo_account = sqlite3_column_int(st, 7) != 0;
   sqlite3_reset(st);
   return 0;
 }
 
 int fp_store_user_by_email(struct fp_conn *c, const char *email, struct fp_user *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, password_hash, active, created_at FROM users WHERE email = lower(?)");
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE email = lower(?)");
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, email);
   return read_user(st, out);
 }
 
 int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, email, name, password_hash, active, created_at FROM users WHERE id = ?");
+  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE id = ?");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, id);
   return read_user(st, out);
@@ -49,10 +53,24 @@ int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name,
 }
 
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ? WHERE id = ?");
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
   if (!st) return FP_EIO;
   fp_db_bind_text(st, 1, password_hash);
   sqlite3_bind_int64(st, 2, user_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET must_change_password = 1 WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id) {
+  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET demo_account = 1 WHERE id = ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, user_id);
   return fp_db_exec_stmt(st);
 }
 
@@ -66,6 +84,14 @@ int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active) {
 
 int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,
                          int64_t pool_id) {
+  sqlite3_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM user_roles WHERE user_id = ?");
+  if (!count) return FP_EIO;
+  sqlite3_bind_int64(count, 1, user_id);
+  int rc = sqlite3_step(count);
+  int held = rc == SQLITE_ROW ? sqlite3_column_int(count, 0) : 0;
+  sqlite3_reset(count);
+  if (rc != SQLITE_ROW) return FP_EIO;
+  if (held >= FP_MAX_ROLES) return FP_ETOOBIG;
   sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, user_id);
@@ -83,14 +109,18 @@ int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *ro
   sqlite3_bind_int64(st, 1, user_id);
   *n = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == max) {
+      sqlite3_reset(st);
+      return FP_ETOOBIG;
+    }
     fp_db_col_copy(st, 0, rows[*n].role, sizeof rows[*n].role);
     rows[*n].organisation_id = sqlite3_column_int64(st, 1);
     rows[*n].pool_id = sqlite3_column_int64(st, 2);
     (*n)++;
   }
   sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
@@ -114,16 +144,17 @@ int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
   int rc, k = 0;
+  *n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (k == max) {
-      k = -1;
-      break;
+      sqlite3_reset(st);
+      return FP_ETOOBIG;
     }
     pools[k++] = sqlite3_column_int64(st, 0);
   }
   sqlite3_reset(st);
   *n = k;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  return rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km) {
@@ -196,6 +227,35 @@ int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, except_session_id);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest) {
+  sqlite3_stmt *st =
+      fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM registration_attempts WHERE address = ? AND at > ?");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, address);
+  sqlite3_bind_int64(st, 2, since);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *n = sqlite3_column_int(st, 0);
+    *oldest = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_registration_attempt_add(struct fp_conn *c, const char *address, int64_t now) {
+  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)");
+  if (!st) return FP_EIO;
+  fp_db_bind_text(st, 1, address);
+  sqlite3_bind_int64(st, 2, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  /* Keep the table small: nothing older than a day matters (the window is at most a day). */
+  st = fp_db_stmt(c, "DELETE FROM registration_attempts WHERE at < ?");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st);
 }
 

@@ -15,6 +15,8 @@ struct fp_user {
   char name[201];
   char password_hash[160];
   bool active;
+  bool must_change_password;  /* set by someone else (an administrator): changed at first sign-in */
+  bool demo_account;          /* one of the demo's documented accounts: never asked for a second factor */
   int64_t created_at;
 };
 
@@ -30,17 +32,37 @@ int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out);
 /* Inserts a user; *id receives the new id. FP_ECONFLICT when the email is taken. */
 int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name, const char *password_hash,
                          int64_t now, int64_t *id);
+/* Sets the user's own new password (which clears must_change_password). */
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash);
+/* Marks a password as set by someone else: the user must change it before doing anything else. */
+int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id);
+/* Marks a user as one of the demo's documented accounts. */
+int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id);
 int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active);
+/*
+ * The most roles one user may hold. Enforced where roles come in (fp_store_role_insert answers
+ * FP_ETOOBIG for one more), so whoever reads a user's roles reads all of them.
+ */
+#define FP_MAX_ROLES 16
+/*
+ * Adds a role; FP_ETOOBIG when the user already holds FP_MAX_ROLES. Any caller that grants a role
+ * to an existing account must answer that with a 4xx naming the limit.
+ */
 int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,
                          int64_t pool_id);
-/* Up to max roles of the user into rows; *n receives the count. */
+/* Every role of the user (at most FP_MAX_ROLES) into rows; *n receives the count. FP_ETOOBIG when the
+   store holds more than max (which fp_store_role_insert never lets happen). */
 int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *rows, int max, int *n);
 /* The clinician id and profession of a user (0 / "" when not a clinician). */
 int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
                                size_t profession_len);
 
-/* The pools a clinician is a member of, up to max, in *n; -1 in *n when there are more than max. */
+/*
+ * The most pools one clinician may be a member of: admitting them to one more is refused where it
+ * happens (fp_store_pool_member_insert answers FP_ETOOBIG), so their pools are always known in full.
+ */
+#define FP_MAX_CLINICIAN_POOLS 16
+/* The pools a clinician is a member of into pools, *n the count; FP_ETOOBIG when there are more than max. */
 int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n);
 
 /* A clinician's home postcode ("" when none) and travel radius (0 when none). */
@@ -56,6 +78,10 @@ int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, si
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now);
 int fp_store_session_delete(struct fp_conn *c, int64_t session_id);
 int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id);
+
+/* Registration throttling: attempts from an address since `since` (count and the oldest). */
+int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest);
+int fp_store_registration_attempt_add(struct fp_conn *c, const char *address, int64_t now);
 
 /* Sign-in throttling: failures for an account and for an address since `since`. */
 int fp_store_login_failures(struct fp_conn *c, const char *account, const char *address, int64_t since,

@@ -267,13 +267,14 @@ static void on_update(void *arg, int op, const char *db, const char *table, sqli
   (void)rowid;
   struct fp_store *s = arg;
   /* A new session cannot make a cached one stale, and a session's own last-seen time (touched
-     once a minute by every active user) is kept by the cache itself: only an ended session counts. */
+     every eighth of the idle time by every active user) is kept by the cache itself: only an ended session counts. */
   if (strcmp(table, "sessions") == 0) {
     if (op == SQLITE_DELETE) s->identity_changed = true;
     return;
   }
+  /* user_totp: whether the account owes a second factor is part of who is asking. */
   if (strcmp(table, "users") == 0 || strcmp(table, "user_roles") == 0 || strcmp(table, "clinicians") == 0 ||
-      strcmp(table, "pool_members") == 0)
+      strcmp(table, "pool_members") == 0 || strcmp(table, "user_totp") == 0)
     s->identity_changed = true;
 }
 

@@ -28,6 +28,8 @@ int fp_store_is_empty(struct fp_store *s, int *empty) {
 
 int fp_store_demo_has_users(struct fp_conn *c, bool *has) { return has_users(c, has); }
 
+int fp_store_demo_mark_accounts(struct fp_conn *c) { return fp_db_exec(c, "UPDATE users SET demo_account = 1"); }
+
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon) {
   sqlite3_stmt *st =
       fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?) ON CONFLICT (postcode) DO NOTHING");

@@ -22,6 +22,9 @@
 int fp_store_is_empty(struct fp_store *s, int *empty);
 /* The same inside a transaction, on c. */
 int fp_store_demo_has_users(struct fp_conn *c, bool *has);
+/* Marks every account as one of the demo's documented accounts (the demo loads only into an empty
+   store, so every account there is the demo's): none is ever asked for a second factor. */
+int fp_store_demo_mark_accounts(struct fp_conn *c);
 
 /* Adds a postcode unless the table already has it (an imported ONSPD row is kept). */
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon);

@@ -1,6 +1,8 @@
 /* Clinicians, pools, members, join requests, custom roles and the user list. See members.h. */
 #include "store/members.h"
 
+#include "store/accounts.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -314,6 +316,17 @@ static void read_member(sqlite3_stmt *st, void *out) {
 
 int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                 int64_t actor, int64_t now, int64_t *id) {
+  if (clinician_id) {
+    /* The limit is kept here, where memberships come in, so a clinician's pools are always read in full. */
+    sqlite3_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM pool_members WHERE clinician_id = ?");
+    if (!count) return FP_EIO;
+    sqlite3_bind_int64(count, 1, clinician_id);
+    int rc = sqlite3_step(count);
+    int held = rc == SQLITE_ROW ? sqlite3_column_int(count, 0) : 0;
+    sqlite3_reset(count);
+    if (rc != SQLITE_ROW) return FP_EIO;
+    if (held >= FP_MAX_CLINICIAN_POOLS) return FP_ETOOBIG;
+  }
   sqlite3_stmt *st = fp_db_stmt(c,
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;

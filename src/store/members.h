@@ -112,7 +112,8 @@ struct fp_pool_member {
   int64_t added_by, added_at;
 };
 
-/* Adds a member (clinician_id or organisation_id, the other 0). FP_ECONFLICT when already a member. */
+/* Adds a member (clinician_id or organisation_id, the other 0). FP_ECONFLICT when already a member;
+   FP_ETOOBIG when the clinician is a member of FP_MAX_CLINICIAN_POOLS pools already. */
 int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                 int64_t actor, int64_t now, int64_t *id);
 int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out);

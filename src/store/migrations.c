@@ -433,6 +433,34 @@ static const char *const migrations[] = {
     "ALTER TABLE bookings ADD COLUMN pool_id INTEGER REFERENCES pools(id);"
     "UPDATE bookings SET pool_id = (SELECT MIN(m.pool_id) FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
     "  WHERE m.clinician_id = bookings.clinician_id AND o.organisation_id = bookings.practice_id);",
+
+    /* 14: accounts. A password someone else set (an administrator adding the account) must be
+     * changed at first sign-in; the demo's documented accounts (the reserved .test domain) are
+     * marked so that the second factor is never required of them; a TOTP second factor with
+     * single-use recovery codes (stored hashed); the pending second step of a sign-in; and the
+     * registrations per address, for throttling. */
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN demo_account INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE users SET demo_account = 1 WHERE email LIKE '%@demo.flexpool.test';"
+    "CREATE TABLE user_totp ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+    "  secret TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  enabled_at INTEGER,"
+    "  last_step INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE recovery_codes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  code_hash BLOB NOT NULL,"
+    "  used_at INTEGER);"
+    "CREATE INDEX recovery_codes_user ON recovery_codes(user_id);"
+    "CREATE TABLE mfa_challenges ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash BLOB NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE registration_attempts (address TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX registration_attempts_address ON registration_attempts(address, at);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -366,6 +366,11 @@ static void test_users(void **state) {
   const char *otp = fpt_s(j, "one_time_password");
   assert_true(strlen(otp) >= 10);
   const char *new_pm = fpt_login(&srv, "new.pm@m.test", otp);
+  /* Someone else chose that password: until its owner chooses their own, nothing else (issue 9). */
+  expect_error(fpt_request(&srv, new_pm, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 403,
+               "password_change_required", NULL);
+  fpt_call(&srv, new_pm, "PUT", "/api/v1/me/password", 204, "{s:s, s:s}", "current_password", otp, "new_password",
+           "new-manager-own-pw");
   fpt_call(&srv, new_pm, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), 200, NULL);
   long long new_pm_id = fpt_int(u, "id");
   /* With a password: none given back. */
@@ -404,7 +409,7 @@ static void test_users(void **state) {
                400, "invalid_field", "email");
   expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:s}", "email", "c2@m.test", "name",
                            "C", "role", "sysadmin", "password", "short"),
-               400, "invalid_field", "password");
+               400, "weak_password", "password");
   expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:b}", "email", "c2@m.test", "name",
                            "C", "role", "sysadmin", "superuser", 1),
                400, "unknown_field", "superuser");
@@ -464,14 +469,14 @@ static void test_users(void **state) {
   assert_string_equal(fpt_s(u, "name"), "Renamed Manager");
   /* The sessions were ended, not merely suspended: reactivation does not bring the old one back. */
   expect_error(fpt_request(&srv, new_pm, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
-  fpt_login(&srv, "new.pm@m.test", otp);
+  fpt_login(&srv, "new.pm@m.test", "new-manager-own-pw");
   /* A deactivated clinician cannot sign in either. */
   json_t *me = fpt_call(&srv, asker, "GET", "/api/v1/me", 200, NULL);
   const char *asker_user = fpt_str("/api/v1/users/%lld", fpt_int(me, "id"));
   fpt_call(&srv, w.admin, "PATCH", asker_user, 200, "{s:b}", "active", 0);
   expect_error(fpt_request(&srv, asker, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
   fpt_call(&srv, w.admin, "PATCH", asker_user, 200, "{s:b}", "active", 1);
-  asker = fpt_login(&srv, "asker@m.test", "clinician-pw-1");
+  asker = fpt_login(&srv, "asker@m.test", FPT_CLINICIAN_PASSWORD);
 
   expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "active", "no"), 400, "invalid_field", "active");
   expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "email", "x@m.test"), 400, "unknown_field",
@@ -579,7 +584,7 @@ static void test_clinician_registration(void **state) {
   expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
                            "email", "bad@m.test", "password", "too-short", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP"),
-               400, "invalid_field", "password");
+               400, "weak_password", "password");
   expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
                            "email", "bad.example", "password", "bad-password", "profession", "gp",
                            "registration_number", "7123456", "home_postcode", "LS1 4AP"),
@@ -711,11 +716,11 @@ static void test_pool_members(void **state) {
   fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "other.pool@m.test",
            "name", "Other Pool Admin", "role", "pool_admin", "pool_id", (json_int_t)other_pool, "password",
            "other-pool-password");
-  const char *other_admin = fpt_login(&srv, "other.pool@m.test", "other-pool-password");
+  const char *other_admin = fpt_take_over(&srv, "other.pool@m.test", "other-pool-password", "other-pool-own-pw");
   fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "other.icb@m.test",
            "name", "Other Commissioner", "role", "commissioner", "organisation_id", (json_int_t)w.other_icb, "password",
            "other-icb-password");
-  const char *other_comm = fpt_login(&srv, "other.icb@m.test", "other-icb-password");
+  const char *other_comm = fpt_take_over(&srv, "other.icb@m.test", "other-icb-password", "other-icb-own-pw");
 
   const char *members = fpt_str("/api/v1/pools/%lld/members", w.pool);
   /* Admitting a practice: its clinicians of the pool see it from then on. */
@@ -989,7 +994,7 @@ static void test_pool_patch(void **state) {
   fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "bradford.pool@m.test",
            "name", "Bradford Pool Admin", "role", "pool_admin", "pool_id", (json_int_t)pool, "password",
            "bradford-password");
-  const char *bradford_admin = fpt_login(&srv, "bradford.pool@m.test", "bradford-password");
+  const char *bradford_admin = fpt_take_over(&srv, "bradford.pool@m.test", "bradford-password", "bradford-own-pw");
   const char *path = fpt_str("/api/v1/pools/%lld", pool);
 
   /* The pool's administrator renames it and sets its rates; everyone reads the change. */

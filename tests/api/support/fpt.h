@@ -65,8 +65,23 @@ json_t *fpt_call(const struct fpt_server *s, const char *token, const char *meth
 struct fpt_resp fpt_request(const struct fpt_server *s, const char *token, const char *method, const char *path,
                             const char *body_fmt, ...);
 
-/* Signs in and returns the bearer token (gc-owned); fails the test on anything but 201. */
+/* Signs in and returns the bearer token (gc-owned); fails the test on anything but 201. An account
+   whose second factor the tests set up (fpt_enrol_totp) is signed in with its next code. */
 const char *fpt_login(const struct fpt_server *s, const char *email, const char *password);
+/* Signs in with the password someone else gave and changes it to `own`, as an account added by an
+   administrator must before anything else; returns the token. */
+const char *fpt_take_over(const struct fpt_server *s, const char *email, const char *given, const char *own);
+/* Sets up a TOTP second factor for the signed-in account (confirmed with a code computed by
+   liboath from the secret shown) and remembers it for fpt_login; returns the secret (gc-owned). */
+const char *fpt_enrol_totp(const struct fpt_server *s, const char *token, const char *email);
+/* The TOTP code of a base32 secret at time t (gc-owned), computed with liboath. */
+const char *fpt_totp_code(const char *secret, long long t);
+/* The next code for a remembered account that the server has not taken yet (waits for a new
+   30-second step if need be); NULL when the account is not remembered. */
+const char *fpt_totp_next_code(const char *email);
+/* Remembers (or forgets) an account's secret and the last step spent. */
+void fpt_totp_remember(const char *email, const char *secret, long long step);
+void fpt_totp_forget(const char *email);
 
 /* The error code of an error response ("" when none). */
 const char *fpt_error_code(const struct fpt_resp *r);

@@ -29,12 +29,12 @@ static const char *user(struct fpt_world *w, const char *email, const char *role
   json_t *j;
   if (pool)
     j = fpt_call(w->srv, w->admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name",
-                 email, "role", role, "pool_id", (json_int_t)pool, "password", "test-password-1");
+                 email, "role", role, "pool_id", (json_int_t)pool, "password", "given-by-admin-7");
   else
     j = fpt_call(w->srv, w->admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name",
-                 email, "role", role, "organisation_id", (json_int_t)org_id, "password", "test-password-1");
+                 email, "role", role, "organisation_id", (json_int_t)org_id, "password", "given-by-admin-7");
   if (user_id) *user_id = fpt_int(json_object_get(j, "user"), "id");
-  return fpt_login(w->srv, email, "test-password-1");
+  return fpt_take_over(w->srv, email, "given-by-admin-7", "test-password-1");
 }
 
 void fpt_world_build(struct fpt_world *w, struct fpt_server *srv) {
@@ -63,14 +63,14 @@ void fpt_world_build(struct fpt_world *w, struct fpt_server *srv) {
 const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
                                 bool in_pool, long long *clinician_id) {
   json_t *j = fpt_call(w->srv, NULL, "POST", "/api/v1/clinicians", 201, "{s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
-                       "name", email, "email", email, "password", "clinician-pw-1", "profession", profession,
+                       "name", email, "email", email, "password", FPT_CLINICIAN_PASSWORD, "profession", profession,
                        "registration_number", regnum, "home_postcode", "LS1 4AP", "travel_radius_km", 20);
   long long id = fpt_int(j, "id");
   if (clinician_id) *clinician_id = id;
   if (in_pool)
     fpt_call(w->srv, w->pool_admin, "POST", fpt_str("/api/v1/pools/%lld/members", w->pool), 201, "{s:I}",
              "clinician_id", (json_int_t)id);
-  const char *token = fpt_login(w->srv, email, "clinician-pw-1");
+  const char *token = fpt_login(w->srv, email, FPT_CLINICIAN_PASSWORD);
   if (w->verify_passports) fpt_world_compliant(w, token, id);
   return token;
 }

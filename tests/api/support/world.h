@@ -23,6 +23,9 @@ struct fpt_world {
 /* Builds the world on a running server. Fails the test on any unexpected answer. */
 void fpt_world_build(struct fpt_world *w, struct fpt_server *srv);
 
+/* The password of every clinician fpt_world_clinician registers. */
+#define FPT_CLINICIAN_PASSWORD "clinician-pass-7"
+
 /* Registers a clinician (profession, registration number), admits them to the pool when
  * in_pool, makes their passport complete when w->verify_passports (fpt_world_compliant), and
  * signs them in. Returns the token; *clinician_id receives the id. */
