@@ -184,12 +184,19 @@ describe('the system administrator adds a practice and its manager', () => {
     assert.ok(password.length >= 10, 'a one-time password is shown');
     await checkAccessibility(admin, 'admin-user-added');
 
-    // The new manager signs in and manages the new practice.
+    // The new manager signs in, chooses her own password (the one-time one was someone else's
+    // choice) and manages the new practice.
     const pm = await newPage(browser, server);
     await open(pm, '/sign-in');
     await pm.fill('#email', 'priya.natarajan@example.test');
     await pm.fill('#password', password);
     await pm.click('#sign-in-form button[type="submit"]');
+    await pm.waitForURL(/\/account\/password$/);
+    await pm.waitForSelector('#password-form');
+    await pm.fill('#current_password', password);
+    await pm.fill('#new_password', 'kirkgate-rota-maple-4');
+    await pm.fill('#confirm_password', 'kirkgate-rota-maple-4');
+    await pm.click('#password-form button[type="submit"]');
     await pm.waitForURL(/\/practice$/);
     await pm.waitForSelector('#fp-user-name');
     assert.equal((await pm.textContent('#fp-user-name')).trim(), 'Priya Natarajan');

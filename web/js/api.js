@@ -102,9 +102,15 @@ export function explain(err) {
     too_many_attempts: 'Too many failed sign-ins. Wait a few minutes and try again.',
     invalid_credentials: 'The email address or password is not right.',
     wrong_password: 'Your current password is not right.',
+    wrong_code: 'The code is not right. Check the time on your phone and try the newest code.',
+    password_change_required: 'Choose a new password before you carry on.',
+    mfa_enrolment_required: 'Set up two-step sign-in before you carry on.',
+    limit_reached: 'This would go past a limit on how many there may be.',
     not_implemented: 'This part of flexpool is not available yet.',
     quota_exceeded: 'There is no room for this file: a check keeps at most 5 current files, and a passport at most 100 MB. Ask your pool to remove files you no longer need.',
   };
+  // The server says why a password was refused (too short, a dictionary word, your name...).
+  if (err.code === 'weak_password') return `Choose another password: ${err.message || 'it is too short or too common'}.`;
   if (err.code === 'not_eligible') {
     const missing = (err.details && err.details.missing) || [];
     return `You cannot book this shift yet${missing.length ? `: your passport needs ${missing.join(', ')}` : ': check your pool membership and passport'}.`;

@@ -25,6 +25,16 @@ export function route(pattern, page, { roles = 'signed-in' } = {}) {
 export const hasRole = (role) => !!state.me && state.me.roles.some((r) => r.role === role);
 export const rolesOf = (role) => (state.me ? state.me.roles.filter((r) => r.role === role) : []);
 
+// What a signed-in account must do before anything else: choose its own password when someone
+// else set it, then (a system administrator) set up two-step sign-in. The server refuses every other
+// request until then (password_change_required, mfa_enrolment_required).
+export function owedPath() {
+  if (!state.me) return null;
+  if (state.me.password_change_required) return '/account/password';
+  if (state.me.mfa_enrolment_required) return '/account/two-step';
+  return null;
+}
+
 // Where each role starts.
 export function homePath() {
   if (!state.me) return '/sign-in';
@@ -166,6 +176,11 @@ export async function render() {
     if (!state.me) {
       const next = path + url.search;
       history.replaceState({}, '', `/sign-in${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
+      return render();
+    }
+    const owed = owedPath();
+    if (owed && path !== owed && !(owed === '/account/two-step' && path === '/account/password')) {
+      history.replaceState({}, '', owed);
       return render();
     }
     if (Array.isArray(r.roles) && !r.roles.some(hasRole)) {

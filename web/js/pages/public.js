@@ -1,9 +1,10 @@
 // Pages anyone can open, and the account pages: sign in, register, change password, the
 // privacy notice and the accessibility statement.
 
-import { ApiError, get, post, put, setCsrf } from '../api.js';
-import { flash, homePath, navigate, page, route, state } from '../app.js';
+import { ApiError, explain, get, post, put, setCsrf } from '../api.js';
+import { flash, homePath, loadMe, navigate, owedPath, page, route, state } from '../app.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { showErrorSummary } from '../ui.js';
 import { ROLE_NAMES } from '../format.js';
 import {
   banner, button, h, input, insetText, link, p, pageHeading, select, summaryList, table,
@@ -20,14 +21,29 @@ function safeNext(next) {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : null;
 }
 
-async function signIn(email, password) {
-  const res = await post('/sessions', { email, password }, { signedIn: false });
+// The second step of a sign-in waiting for its code (kept in memory only, for five minutes).
+let secondStep = null;
+
+function signedIn(res) {
   setCsrf(res.csrf_token);
   state.me = { ...res.user, csrf_token: res.csrf_token };
   state.idleSeconds = res.idle_timeout_seconds || 1800;
   state.ended = false;
+}
+
+// Signs in; answers {mfa_required: true} when the account asks for a code next.
+async function signIn(email, password) {
+  const res = await post('/sessions', { email, password }, { signedIn: false });
+  if (res.mfa_required) {
+    secondStep = { token: res.mfa_token, email };
+    return res;
+  }
+  signedIn(res);
   return res;
 }
+
+// Where to go once signed in: what the account owes first, else where it was going.
+const afterSignIn = (next) => owedPath() || next || homePath();
 
 route('/', async () => {
   navigate(homePath(), { replace: true });
@@ -51,8 +67,9 @@ route('/sign-in', async ({ query }) => {
     const v = formValues(form);
     await busy(form, async () => {
       try {
-        await signIn(v.email, form.elements.password.value);
-        navigate(next || homePath(), { replace: true });
+        const res = await signIn(v.email, form.elements.password.value);
+        if (res.mfa_required) navigate(`/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
+        else navigate(afterSignIn(next), { replace: true });
       } catch (err) {
         showApiError(form, summary, err);
       }
@@ -85,6 +102,56 @@ route('/sign-in', async ({ query }) => {
   } catch { /* not a demo server */ }
 }, { roles: 'public' });
 
+// The second step of signing in: a code from the authenticator app, or a recovery code.
+route('/sign-in/code', async ({ query }) => {
+  const next = safeNext(query.get('next'));
+  if (state.me) return navigate(afterSignIn(next), { replace: true });
+  if (!secondStep) return navigate('/sign-in', { replace: true });
+  const recovery = query.get('recovery') === '1';
+  const field = recovery ? 'recovery_code' : 'code';
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'code-form' },
+    recovery
+      ? input({ id: 'recovery_code', label: 'Recovery code', hint: 'One of the 10 codes you saved when you set up two-step sign-in, like abcd-efgh-ijkm. Each works once.', width: 20, autocomplete: 'off' })
+      : input({ id: 'code', label: 'Security code', hint: 'The 6-digit code your authenticator app shows for flexpool.', width: 5, inputmode: 'numeric', autocomplete: 'one-time-code' }),
+    button('Continue'));
+  const validate = liveValidation(form, summary, recovery
+    ? { recovery_code: (v) => (!v.recovery_code ? 'Enter a recovery code' : null) }
+    : { code: (v) => (!/^\d{6}$/.test(v.code.replace(/\s/g, '')) ? 'Enter the 6-digit code from your authenticator app' : null) });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    await busy(form, async () => {
+      try {
+        const body = recovery ? { mfa_token: secondStep.token, recovery_code: v.recovery_code } : { mfa_token: secondStep.token, code: v.code.replace(/\s/g, '') };
+        const res = await post('/sessions/second-factor', body, { signedIn: false });
+        secondStep = null;
+        signedIn(res);
+        navigate(afterSignIn(next), { replace: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.field === 'mfa_token') {
+          secondStep = null;
+          flash('Sign in again', 'The time to enter a code ran out.', 'information');
+          navigate('/sign-in', { replace: true });
+          return;
+        }
+        if (err instanceof ApiError && err.code === 'invalid_credentials') {
+          const text = recovery ? 'That recovery code is not right, or has been used' : 'The code is not right. Check the time on your phone and enter the newest code';
+          showApiError(form, summary, { code: 'x', field, message: text });
+          return;
+        }
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  const other = recovery
+    ? link(`/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, 'Use a code from your authenticator app')
+    : link(`/sign-in/code?recovery=1${next ? `&next=${encodeURIComponent(next)}` : ''}`, 'Use a recovery code instead');
+  page('Enter your security code', summary, pageHeading('Enter your security code', secondStep.email),
+    p('Your account uses two-step sign-in.'), form, p(other));
+}, { roles: 'public' });
+
 // Register: a clinician creates their own account, then asks to join a pool.
 route('/register', async () => {
   if (state.me) return navigate(homePath(), { replace: true });
@@ -99,7 +166,7 @@ route('/register', async () => {
   const form = h('form', { novalidate: true, id: 'register-form' },
     input({ id: 'name', label: 'Full name', autocomplete: 'name', spellcheck: 'false' }),
     input({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', hint: 'We will use this to sign you in.' }),
-    input({ id: 'password', label: 'Create a password', type: 'password', autocomplete: 'new-password', hint: 'At least 10 characters.' }),
+    input({ id: 'password', label: 'Create a password', type: 'password', autocomplete: 'new-password', hint: 'At least 12 characters. Not a common password, your name or your email address: three or four unrelated words work well.' }),
     select({ id: 'profession', label: 'Profession', options: [{ value: '', text: 'Choose your profession' }, ...professions.map((x) => ({ value: x.code, text: x.name || ROLE_NAMES[x.code] || x.code }))] }),
     input({ id: 'registration_number', label: 'Registration number', hint: regHint, width: 10, autocomplete: 'off' }),
     input({ id: 'home_postcode', label: 'Home postcode', hint: 'We use it to show how far away each shift is. Only the pool sees it.', width: 10, autocomplete: 'postal-code' }),
@@ -108,7 +175,7 @@ route('/register', async () => {
   const validate = liveValidation(form, summary, {
     name: (v) => (!v.name ? 'Enter your full name' : null),
     email: (v) => (!v.email ? 'Enter your email address' : !EMAIL_RE.test(v.email) ? 'Enter an email address in the correct format, like name@example.com' : null),
-    password: () => { const pw = form.elements.password.value; return pw.length < 10 ? 'Your password must be at least 10 characters' : pw.length > 200 ? 'Your password must be 200 characters or fewer' : null; },
+    password: () => { const pw = form.elements.password.value; return [...pw].length < 12 ? 'Your password must be at least 12 characters' : pw.length > 200 ? 'Your password must be 200 characters or fewer' : null; },
     profession: (v) => (!v.profession ? 'Choose your profession' : null),
     registration_number: (v) => {
       const pr = regOf(v.profession);
@@ -160,20 +227,22 @@ route('/account', async () => {
       me.profession ? ['Profession', ROLE_NAMES[me.profession] || me.profession] : null,
     ]),
     p(link('/account/password', 'Change your password')),
+    me.mfa_offered || me.mfa_enabled ? p(link('/account/two-step', me.mfa_enabled ? 'Two-step sign-in (on)' : 'Set up two-step sign-in')) : null,
     p('flexpool signs you out after 30 minutes without activity.'));
 });
 
 route('/account/password', async () => {
+  const owed = !!state.me.password_change_required;
   const summary = h('div');
   const form = h('form', { novalidate: true, id: 'password-form' },
-    input({ id: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password' }),
-    input({ id: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: 'At least 10 characters. Signing in elsewhere will end when you change it.' }),
+    input({ id: 'current_password', label: owed ? 'The password you were given' : 'Current password', type: 'password', autocomplete: 'current-password' }),
+    input({ id: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: 'At least 12 characters. Not a common password, your name or your email address. Signing in elsewhere will end when you change it.' }),
     input({ id: 'confirm_password', label: 'Confirm new password', type: 'password', autocomplete: 'new-password' }),
     button('Change password'));
   const val = (n) => form.elements[n].value;
   const validate = liveValidation(form, summary, {
     current_password: () => (!val('current_password') ? 'Enter your current password' : null),
-    new_password: () => (val('new_password').length < 10 ? 'Your new password must be at least 10 characters' : null),
+    new_password: () => ([...val('new_password')].length < 12 ? 'Your new password must be at least 12 characters' : null),
     confirm_password: () => (val('confirm_password') !== val('new_password') ? 'The passwords do not match' : null),
   });
   form.addEventListener('submit', async (e) => {
@@ -183,15 +252,122 @@ route('/account/password', async () => {
       try {
         await put('/me/password', { current_password: val('current_password'), new_password: val('new_password') });
         flash('Your password has changed', 'Use your new password next time you sign in.');
-        navigate('/account');
+        if (!owed) return navigate('/account');
+        await loadMe();
+        navigate(owedPath() || homePath());
       } catch (err) {
         if (err instanceof ApiError && err.code === 'wrong_password') err.message = 'Your current password is not right';
         showApiError(form, summary, err, { current_password: 'current_password', new_password: 'new_password' });
       }
     });
   });
-  page('Change your password', summary, pageHeading('Change your password'), form);
+  page(owed ? 'Choose your own password' : 'Change your password', summary,
+    pageHeading(owed ? 'Choose your own password' : 'Change your password'),
+    owed ? insetText(p('Your password was set by the person who added your account. Choose your own before you carry on.')) : null,
+    form);
 });
+
+// Two-step sign-in (TOTP): set up with an authenticator app, recovery codes, turning it off.
+route('/account/two-step', async () => {
+  const me = state.me;
+  const title = 'Two-step sign-in';
+  const isAdmin = me.roles.some((r) => r.role === 'sysadmin');
+  if (me.mfa_enabled) {
+    const summary = h('div');
+    const form = h('form', { novalidate: true, id: 'totp-remove-form' },
+      input({ id: 'code', label: 'Security code', hint: 'The 6-digit code your authenticator app shows for flexpool.', width: 5, inputmode: 'numeric', autocomplete: 'one-time-code' }),
+      button('Turn off two-step sign-in', {}, 'secondary'));
+    const validate = liveValidation(form, summary, { code: (v) => (!/^\d{6}$/.test(v.code) ? 'Enter the 6-digit code from your authenticator app' : null) });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!validate()) return;
+      await busy(form, async () => {
+        try {
+          await post('/me/totp/removal', { code: formValues(form).code });
+          await loadMe();
+          flash('Two-step sign-in is off', 'You sign in with your password only.');
+          navigate(owedPath() || '/account');
+        } catch (err) {
+          showApiError(form, summary, err);
+        }
+      });
+    });
+    page(title, summary, pageHeading(title),
+      p('Two-step sign-in is on: after your password, flexpool asks for a code from your authenticator app.'),
+      p(`You have ${me.recovery_codes_left ?? 'some'} unused recovery codes.`),
+      h('h2', { class: 'nhsuk-heading-m' }, 'Turn it off'),
+      isAdmin ? p('System administrators must use two-step sign-in: you will be asked to set it up again.') : null,
+      form);
+    return;
+  }
+  if (!me.mfa_offered) {
+    page(title, pageHeading(title), p('Two-step sign-in is for system administrators, pool administrators and commissioners.'));
+    return;
+  }
+  const main = h('div');
+  const start = h('form', { novalidate: true, id: 'totp-start-form' }, button('Set up two-step sign-in', { id: 'setup-totp' }));
+  start.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await busy(start, async () => {
+      try {
+        showSetup(main, await post('/me/totp'));
+      } catch (err) {
+        showErrorSummary(main, [{ id: null, text: explain(err) }]);
+      }
+    });
+  });
+  main.append(start);
+  page(title, pageHeading(title),
+    me.mfa_enrolment_required ? insetText(p('System administrators sign in with a code from an authenticator app as well as their password. Set it up before you carry on.')) : null,
+    p('After your password, flexpool will ask for a 6-digit code from an authenticator app on your phone (for example Microsoft Authenticator or Google Authenticator). Someone who learns your password cannot sign in without it.'),
+    main);
+});
+
+function showSetup(main, setup) {
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'totp-confirm-form' },
+    input({ id: 'code', label: 'Security code', hint: 'The 6-digit code your authenticator app now shows for flexpool.', width: 5, inputmode: 'numeric', autocomplete: 'one-time-code' }),
+    button('Turn on two-step sign-in'));
+  const validate = liveValidation(form, summary, { code: (v) => (!/^\d{6}$/.test(v.code.replace(/\s/g, '')) ? 'Enter the 6-digit code from your authenticator app' : null) });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        const res = await post('/me/totp/confirmation', { code: formValues(form).code.replace(/\s/g, '') });
+        showRecoveryCodes(main, res.recovery_codes);
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  main.replaceChildren(summary,
+    h('ol', { class: 'nhsuk-list nhsuk-list--number' },
+      h('li', {}, 'Open your authenticator app and add an account.'),
+      h('li', {}, 'Enter this key (spaces do not matter), as a time-based key: ',
+        h('code', { id: 'totp-secret', class: 'fp-code' }, setup.secret.replace(/(.{4})/g, '$1 ').trim()),
+        '. Or, on the phone itself, ', h('a', { class: 'nhsuk-link', href: setup.otpauth_uri, 'data-reload': '' }, 'open the key in your authenticator app'), '.'),
+      h('li', {}, 'Enter the code the app shows for flexpool.')),
+    form);
+  const input0 = form.querySelector('#code');
+  if (input0) input0.focus();
+}
+
+function showRecoveryCodes(main, codes) {
+  const done = h('form', { novalidate: true, id: 'totp-done-form' }, button('I have saved my recovery codes', { id: 'recovery-codes-saved' }));
+  done.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await loadMe();
+    flash('Two-step sign-in is on', 'Next time you sign in, flexpool will ask for a code from your app.');
+    navigate(owedPath() || homePath());
+  });
+  main.replaceChildren(
+    h('h2', { class: 'nhsuk-heading-m', tabindex: '-1', id: 'recovery-heading' }, 'Save your recovery codes'),
+    p('If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them somewhere safe: they are shown only now.'),
+    h('ul', { class: 'nhsuk-list', id: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', { class: 'fp-code' }, c)))),
+    done);
+  main.querySelector('#recovery-heading').focus();
+}
 
 route('/privacy', async () => {
   const s = (title, ...body) => [h('h2', { class: 'nhsuk-heading-m' }, title), ...body];
