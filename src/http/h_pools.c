@@ -589,6 +589,15 @@ void fp_h_join_request_create(struct fp_req *r) {
     };
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
+  /* A clinician at the most pools one may join is told so now, not when the pool admits them. */
+  bool member = false;
+  for (int i = 0; i < r->auth.n_pools; i++) member = member || r->auth.pools[i] == p.id;
+  if (!member && r->auth.n_pools >= FP_MAX_CLINICIAN_POOLS) {
+    fp_reply_error(r, FP_API_LIMIT_REACHED, NULL,
+                   "you are a member of %d pools already, the most one clinician may join: leave one first",
+                   FP_MAX_CLINICIAN_POOLS);
+    return;
+  }
   int rc = fp_store_write(&r->app->store, join_tx, &x);
   if (rc == 1 && x.refusal == 1) {
     fp_reply_error(r, FP_API_ALREADY_MEMBER, NULL, "you are already a member of pool %lld", (long long)p.id);

@@ -305,29 +305,35 @@ static void test_demo_accounts_exempt(void **state) {
   fpt_server_stop(&s2);
 }
 
-/* A clinician may be a member of at most 16 pools: the 17th is refused where it is granted, with the
-   limit named, and the 16th pool's shifts are seen (none is left out of what the clinician sees). */
+/* A clinician may be a member of at most 16 pools: the 17th is refused where it is granted (or
+   asked for), with the limit named, and the 16th pool's shifts are seen (none is left out of what
+   the clinician sees). */
 static void test_pool_limit(void **state) {
   (void)state;
   long long id = 0;
   const char *cl = fpt_world_clinician(&w, "many.pools@a.test", "gp", "7300005", false, &id);
-  long long pools[17];
-  for (int i = 0; i < 17; i++) {
+  long long pools[18];
+  for (int i = 0; i < 18; i++) {
     json_t *p = fpt_call(&srv, w.admin, "POST", "/api/v1/pools", 201, "{s:s, s:I}", "name", fpt_str("Limit Pool %d", i),
                          "host_organisation_id", (json_int_t)w.icb);
     pools[i] = fpt_int(p, "id");
   }
-  for (int i = 0; i < 16; i++)
+  for (int i = 0; i < 15; i++)
     fpt_call(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[i]), 201, "{s:I}", "clinician_id",
              (json_int_t)id);
+  /* Asked while there was room; answered once there was none. */
+  json_t *jr = fpt_call(&srv, cl, "POST", fpt_str("/api/v1/pools/%lld/join-requests", pools[16]), 201, NULL);
+  fpt_call(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[15]), 201, "{s:I}", "clinician_id",
+           (json_int_t)id);
   struct fpt_resp r = fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[16]), "{s:I}",
                                   "clinician_id", (json_int_t)id);
   expect_error(r, 409, "limit_reached", "clinician_id");
   assert_non_null(strstr(fpt_s(json_object_get(r.json, "error"), "message"), "16 pools"));
-  /* Through a join request the same. */
-  json_t *jr = fpt_call(&srv, cl, "POST", fpt_str("/api/v1/pools/%lld/join-requests", pools[16]), 201, NULL);
   expect_error(fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", fpt_int(jr, "id")), NULL),
                409, "limit_reached", "clinician_id");
+  /* A new request is refused at once. */
+  expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/pools/%lld/join-requests", pools[17]), NULL), 409,
+               "limit_reached", NULL);
   /* The last pool admitted counts in full: its practice's shift is in the clinician's list. */
   fpt_call(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[15]), 201, "{s:I}", "organisation_id",
            (json_int_t)w.practice2);
