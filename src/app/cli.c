@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "store/access.h"
 #include "store/accounts.h"
+#include "store/mfa.h"
 
 #ifndef FP_SOURCE_DIR
 #define FP_SOURCE_DIR "."
@@ -311,6 +312,52 @@ int fp_cli_user_add(int argc, char **argv) {
   }
   printf("user %lld created: %s (%s)\n", (long long)x.id, email, role);
   if (generated) printf("one-time password: %s\n", password);
+  return 0;
+}
+
+struct reset_ctx {
+  const char *email;
+  int64_t now, id;
+};
+
+static int reset_second_factor_tx(struct fp_conn *c, void *vctx) {
+  struct reset_ctx *x = vctx;
+  struct fp_user u;
+  int rc = fp_store_user_by_email(c, x->email, &u);
+  if (rc) return rc;
+  x->id = u.id;
+  if ((rc = fp_store_totp_delete(c, u.id)) != 0) return rc;
+  return fp_store_audit(c, x->now, 0, "user.totp_reset", "user", u.id, NULL, "{\"via\":\"cli\"}");
+}
+
+int fp_cli_user_reset_second_factor(int argc, char **argv) {
+  const char *data_dir = "./flexpool-data", *email = NULL;
+  for (int i = 0; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
+    else if (strcmp(argv[i], "--email") == 0) email = argv[i + 1];
+    else {
+      fprintf(stderr, "flexpool: unknown option '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  if (argc % 2 || !email) {
+    fprintf(stderr, "usage: flexpool user reset-second-factor --email E [--data-dir DIR]\n");
+    return 2;
+  }
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir) != 0) return 1;
+  struct reset_ctx x = {email, (int64_t)time(NULL), 0};
+  int rc = fp_store_write(&store, reset_second_factor_tx, &x);
+  fp_store_release(&store);
+  if (rc == FP_ENOTFOUND) {
+    fprintf(stderr, "flexpool: there is no account for '%s'\n", email);
+    return 1;
+  }
+  if (rc) {
+    fprintf(stderr, "flexpool: could not reset the second factor: %s\n", fp_strerror(rc));
+    return 1;
+  }
+  printf("the second factor of %s is removed; a system administrator sets one up again at next sign-in\n", email);
   return 0;
 }
 

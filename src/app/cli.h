@@ -8,6 +8,9 @@
 int fp_cli_serve(int argc, char **argv);
 int fp_cli_demo(int argc, char **argv);
 int fp_cli_user_add(int argc, char **argv);
+/* `flexpool user reset-second-factor --email E`: removes a user's TOTP second factor and recovery
+   codes (a lost phone and lost codes); a system administrator sets one up again at next sign-in. */
+int fp_cli_user_reset_second_factor(int argc, char **argv);
 int fp_cli_import_postcodes(int argc, char **argv);
 /* Prints "METHOD PATTERN" for every route, one a line (tests compare it with docs/openapi.yaml). */
 int fp_cli_routes(void);

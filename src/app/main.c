@@ -25,6 +25,7 @@ static void usage(FILE *to) {
           "                      [--passport-access-months N (default 12)]\n"
           "       flexpool demo --data-dir DIR [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
+          "       flexpool user reset-second-factor --email E [--data-dir DIR]   (a lost phone and recovery codes)\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR]\n"
           "       flexpool routes   (lists every API endpoint)\n"
@@ -50,6 +51,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "serve") == 0) return fp_cli_serve(argc - 2, argv + 2);
   if (strcmp(cmd, "demo") == 0) return fp_cli_demo(argc - 2, argv + 2);
   if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0) return fp_cli_user_add(argc - 3, argv + 3);
+  if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "reset-second-factor") == 0)
+    return fp_cli_user_reset_second_factor(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "postcodes") == 0)
     return fp_cli_import_postcodes(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)

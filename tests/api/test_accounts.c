@@ -283,6 +283,16 @@ static void test_totp_required_for_sysadmins(void **state) {
   struct fpt_resp r = fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "second.root@a.test",
                                   "password", "second-root-own-pw");
   assert_int_equal(r.status, 202);
+  /* Phone and recovery codes lost: whoever runs the server removes the second factor, and the
+     administrator must set one up again before anything else. */
+  char out[512];
+  const char *args[] = {"user", "reset-second-factor", "--data-dir", srv.data_dir, "--email", "second.root@a.test", NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, args), 0);
+  fpt_totp_forget("second.root@a.test");
+  json_t *j = fpt_call(&srv, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", "second.root@a.test",
+                       "password", "second-root-own-pw");
+  assert_true(json_is_true(json_object_get(json_object_get(j, "user"), "mfa_enrolment_required")));
+  expect_error(fpt_request(&srv, fpt_s(j, "token"), "GET", "/api/v1/users", NULL), 403, "mfa_enrolment_required", NULL);
 }
 
 /* The demo's documented accounts stay one password away: no password change, no second factor. */
