@@ -368,7 +368,7 @@ static void test_migration_revokes_grants_outside_the_rules(void **state) {
   sqlite3_close(db);
 
   assert_int_equal(fpt_server_start(&extra_srv, dir, NULL), 0);
-  const char *x2 = fpt_login(&extra_srv, "old@t.test", "clinician-pw-1");
+  const char *x2 = fpt_login(&extra_srv, "old@t.test", FPT_CLINICIAN_PASSWORD);
   json_t *list = fpt_call(&extra_srv, x2, "GET", fpt_str("/api/v1/clinicians/%lld/passport/grants", cx), 200, NULL);
   size_t i;
   json_t *e;
