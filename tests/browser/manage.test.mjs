@@ -200,7 +200,8 @@ describe('the system administrator adds a practice and its manager', () => {
     await pm.waitForURL(/\/practice$/);
     await pm.waitForSelector('#fp-user-name');
     assert.equal((await pm.textContent('#fp-user-name')).trim(), 'Priya Natarajan');
-    await pm.waitForSelector('main h1');
+    // The address changes before the practice page has replaced the password page: wait for its heading.
+    await pm.locator('main h1', { hasText: 'Kirkgate Health Centre' }).waitFor();
     assert.match(await pm.textContent('main h1'), /Kirkgate Health Centre/);
 
     // Found by a search on part of her name; deactivated, the account can no longer sign in;
