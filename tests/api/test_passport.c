@@ -1039,8 +1039,8 @@ static void test_evidence_quotas(void **state) {
 /* A pool administrator's account for pool (a signed-in token). */
 static const char *pool_admin_of(long long pool, const char *email) {
   fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name", email,
-           "role", "pool_admin", "pool_id", (json_int_t)pool, "password", "test-password-1");
-  return fpt_login(&srv, email, "test-password-1");
+           "role", "pool_admin", "pool_id", (json_int_t)pool, "password", "given-by-admin-7");
+  return fpt_take_over(&srv, email, "given-by-admin-7", "test-password-1");
 }
 
 static json_t *requirements(const char *token, const char *profession, long long pool) {
@@ -1155,12 +1155,12 @@ static void test_custom_role_has_a_baseline(void **state) {
            "phlebotomist", "name", "Phlebotomist");
   /* An unregulated role: registered without a registration number. */
   long long id = fpt_int(fpt_call(&srv, NULL, "POST", "/api/v1/clinicians", 201, "{s:s, s:s, s:s, s:s, s:s, s:i}", "name",
-                                  "Pat Phlebotomist", "email", "phleb@t.test", "password", "clinician-pw-1", "profession",
+                                  "Pat Phlebotomist", "email", "phleb@t.test", "password", FPT_CLINICIAN_PASSWORD, "profession",
                                   "phlebotomist", "home_postcode", "LS1 4AP", "travel_radius_km", 20),
                          "id");
   fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/pools/%lld/members", w.pool), 201, "{s:I}", "clinician_id",
            (json_int_t)id);
-  const char *tok = fpt_login(&srv, "phleb@t.test", "clinician-pw-1");
+  const char *tok = fpt_login(&srv, "phleb@t.test", FPT_CLINICIAN_PASSWORD);
   today = fpt_s(passport(tok, id, NULL), "on");
   long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "phlebotomist", 9, 9, 4, "instant");
   struct fpt_resp r = fpt_request(&srv, tok, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), NULL);
