@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
+import { createHmac } from 'node:crypto';
 import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -141,6 +142,24 @@ after(async () => {
   if (process.env.FP_LIVE_DUMP) (await import('node:fs')).writeFileSync(process.env.FP_LIVE_DUMP, JSON.stringify(dumped, null, 1));
 });
 
+// RFC 6238 (SHA-1, 6 digits, 30-second steps) from a base32 secret, as an authenticator app computes it.
+function totp(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const key = [];
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { key.push((value >>> (bits - 8)) & 255); bits -= 8; value &= (1 << bits) - 1; }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
+  const o = mac[19] & 15;
+  return String((((mac[o] & 127) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3]) % 1000000).padStart(6, '0');
+}
+
 const day = (n) => { const d = new Date(Date.now() + n * 86400000); d.setUTCHours(9, 0, 0, 0); return d; };
 const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const date = (n) => iso(day(n)).slice(0, 10);
@@ -202,6 +221,21 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/users', undefined, 403);
   await call(admin, 'PATCH', `/api/v1/users/${user.user.id}`, { name: 'Live PM Renamed' }, 200);
   await call(admin, 'PATCH', '/api/v1/users/999999', { name: 'x' }, 404);
+  // Two-step sign-in (TOTP), for an account an administrator added: its own password first.
+  await call(admin, 'POST', '/api/v1/me/totp', undefined, 403); // the demo's accounts stay one password away
+  const totpEmail = `pa-${uniq}@test.flexpool.test`;
+  await call(admin, 'POST', '/api/v1/users', { email: totpEmail, name: 'Live Pool Admin', role: 'pool_admin', pool_id: (await call(pool, 'GET', '/api/v1/me', undefined, 200)).json.roles[0].pool_id, password: 'live-given-password-1' }, 201);
+  const pa = (await call(null, 'POST', '/api/v1/sessions', { email: totpEmail, password: 'live-given-password-1' }, 201)).json.token;
+  await call(pa, 'PUT', '/api/v1/me/password', { current_password: 'live-given-password-1', new_password: 'live-totp-own-pw-3' }, 204);
+  const setup = (await call(pa, 'POST', '/api/v1/me/totp', undefined, 201)).json;
+  const step0 = Math.floor(Date.now() / 30000);
+  await call(pa, 'POST', '/api/v1/me/totp/confirmation', { code: totp(setup.secret, step0) === '000000' ? '111111' : '000000' }, 403);
+  const codes = (await call(pa, 'POST', '/api/v1/me/totp/confirmation', { code: totp(setup.secret, step0) }, 200)).json.recovery_codes;
+  const challenge = (await call(null, 'POST', '/api/v1/sessions', { email: totpEmail, password: 'live-totp-own-pw-3' }, 202)).json;
+  await call(null, 'POST', '/api/v1/sessions/second-factor', { mfa_token: 'no-such-token', code: '123456' }, 401);
+  const pa2 = (await call(null, 'POST', '/api/v1/sessions/second-factor', { mfa_token: challenge.mfa_token, code: totp(setup.secret, Math.max(step0 + 1, Math.floor(Date.now() / 30000))) }, 201)).json.token;
+  await call(pa2, 'POST', '/api/v1/me/totp/removal', { recovery_code: 'aaaa-bbbb-cccc' }, 403);
+  await call(pa2, 'POST', '/api/v1/me/totp/removal', { recovery_code: codes[0] }, 204);
   // Clinicians.
   await call(pool, 'GET', '/api/v1/clinicians?limit=5', undefined, 200);
   await call(pool, 'GET', '/api/v1/clinicians?limit=999', undefined, 400);
