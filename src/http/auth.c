@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "store/accounts.h"
 #include "store/mfa.h"
+#include "http/totp.h"
 
 int fp_password_hash(const char *password, char *out, size_t out_len) {
   if (out_len < crypto_pwhash_STRBYTES) return FP_EINVAL;
@@ -278,5 +279,30 @@ int fp_auth_resolve(struct fp_req *r) {
     struct touch t = {r->auth.session_id, r->now};
     if (fp_store_write(&r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
   }
+  return 0;
+}
+
+int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const char *recovery) {
+  if ((code != NULL) != (recovery != NULL)) return 0;
+  fp_reply_error(r, code ? FP_API_INVALID_FIELD : FP_API_MISSING_FIELD, "code",
+                 "give 'code' (from the authenticator app) or 'recovery_code', not both");
+  return -1;
+}
+
+int fp_second_factor_check(struct fp_conn *c, int64_t user_id, fp_time now, const char *code, const char *recovery,
+                           unsigned char recovery_hash[], const unsigned char **recovery_out, int64_t *step, bool *ok) {
+  *ok = false;
+  if (recovery) {
+    fp_recovery_code_hash(recovery, recovery_hash);
+    *recovery_out = recovery_hash; /* right or not is decided when it is spent */
+    *ok = true;
+    return 0;
+  }
+  struct fp_totp t;
+  int rc = fp_store_totp_get(c, user_id, &t);
+  if (rc == FP_ENOTFOUND) return 0;
+  if (rc) return rc;
+  *ok = t.enabled && fp_totp_match(t.secret, now, t.last_step, code, step);
+  sodium_memzero(t.secret, sizeof t.secret);
   return 0;
 }

@@ -60,4 +60,18 @@ int64_t fp_session_touch_interval(int64_t idle);
 int fp_code_throttled_or_respond(struct fp_req *r, const char *email);
 void fp_code_failure_record(struct fp_req *r, const char *email);
 
+/* Exactly one of a TOTP code and a recovery code must be given: otherwise answers 400 naming 'code'
+   and returns -1. */
+int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const char *recovery);
+
+/*
+ * A second factor as given: a recovery code becomes its hash (in recovery_hash, *recovery set to
+ * it), to be spent by the caller's write transaction, which decides whether it was right; a TOTP
+ * code is matched now against the user's confirmed secret (*ok, and *step its time step, for the
+ * write to record so that no code is taken twice). 0, or a store error (answered by the caller).
+ */
+struct fp_conn;
+int fp_second_factor_check(struct fp_conn *c, int64_t user_id, fp_time now, const char *code, const char *recovery,
+                           unsigned char recovery_hash[], const unsigned char **recovery_out, int64_t *step, bool *ok);
+
 #endif

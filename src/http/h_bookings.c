@@ -201,6 +201,22 @@ static int cancel_tx(struct fp_conn *c, void *vctx) {
   return x->refusal == FP_TRANS_OK ? 0 : 1;
 }
 
+/* Answers a change of a booking (cancel, did not attend) by what its transaction returned: the
+   booking, or why not (404, 403 with `forbidden`, the state machine's refusal, a store error). */
+static void reply_booking_change(struct fp_req *r, int rc, const struct cancel_ctx *x, const char *forbidden) {
+  if (rc == 1) {
+    if (x->outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
+    else if (x->outcome == 403) fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s", forbidden);
+    else reply_refusal(r, x->refusal, &x->b);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_booking(&x->b));
+}
+
 void fp_h_booking_cancel(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct cancel_ctx x;
@@ -211,19 +227,8 @@ void fp_h_booking_cancel(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  int rc = fp_store_write(&r->app->store, cancel_tx, &x);
-  if (rc == 1) {
-    if (x.outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
-    else if (x.outcome == 403)
-      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the booked clinician or the practice can cancel this booking");
-    else reply_refusal(r, x.refusal, &x.b);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 200, fp_json_booking(&x.b));
+  reply_booking_change(r, fp_store_write(&r->app->store, cancel_tx, &x), &x,
+                       "only the booked clinician or the practice can cancel this booking");
 }
 
 static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
@@ -257,17 +262,6 @@ void fp_h_booking_did_not_attend(struct fp_req *r) {
     struct fp_field spec[] = {FP_FIELD_END};
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  int rc = fp_store_write(&r->app->store, did_not_attend_tx, &x);
-  if (rc == 1) {
-    if (x.outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
-    else if (x.outcome == 403)
-      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a manager of the booking's practice can record attendance");
-    else reply_refusal(r, x.refusal, &x.b);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 200, fp_json_booking(&x.b));
+  reply_booking_change(r, fp_store_write(&r->app->store, did_not_attend_tx, &x), &x,
+                       "only a manager of the booking's practice can record attendance");
 }

@@ -191,11 +191,7 @@ void fp_h_totp_remove(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  if ((code != NULL) == (recovery != NULL)) {
-    fp_reply_error(r, code ? FP_API_INVALID_FIELD : FP_API_MISSING_FIELD, "code",
-                   "give 'code' (from the authenticator app) or 'recovery_code', not both");
-    return;
-  }
+  if (fp_second_factor_one_or_respond(r, code, recovery)) return;
   if (!r->auth.mfa_enabled) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "there is no second factor to remove");
     return;
@@ -206,21 +202,13 @@ void fp_h_totp_remove(struct fp_req *r) {
   if (fp_code_throttled_or_respond(r, email)) return;
   struct remove_ctx x = {.r = r};
   unsigned char recovery_hash[FP_RECOVERY_HASH_LEN];
-  bool ok = true;
-  if (recovery) {
-    fp_recovery_code_hash(recovery, recovery_hash);
-    x.recovery = recovery_hash;
-  } else {
-    struct fp_totp t;
-    int rc = fp_store_totp_get(c, r->auth.user_id, &t);
-    if (rc) {
-      fp_reply_store_error(r, rc);
-      return;
-    }
-    ok = fp_totp_match(t.secret, r->now, t.last_step, code, &x.step);
-    sodium_memzero(t.secret, sizeof t.secret);
+  bool ok = false;
+  int rc = fp_second_factor_check(c, r->auth.user_id, r->now, code, recovery, recovery_hash, &x.recovery, &x.step, &ok);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
   }
-  int rc = ok ? fp_store_write(&r->app->store, remove_tx, &x) : 1;
+  rc = ok ? fp_store_write(&r->app->store, remove_tx, &x) : 1;
   if (rc == 1) {
     fp_code_failure_record(r, email);
     fp_reply_error(r, FP_API_WRONG_CODE, recovery ? "recovery_code" : "code", "the code is not right");

@@ -222,11 +222,7 @@ void fp_h_session_second_factor(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  if ((code != NULL) == (recovery != NULL)) {
-    fp_reply_error(r, code ? FP_API_INVALID_FIELD : FP_API_MISSING_FIELD, "code",
-                   "give 'code' (from the authenticator app) or 'recovery_code', not both");
-    return;
-  }
+  if (fp_second_factor_one_or_respond(r, code, recovery)) return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
@@ -250,19 +246,10 @@ void fp_h_session_second_factor(struct fp_req *r) {
   struct signin_ctx x = {.email = u.email, .address = r->client_addr, .now = r->now, .challenge = challenge};
   unsigned char recovery_hash[FP_RECOVERY_HASH_LEN];
   bool ok = false;
-  if (recovery) {
-    fp_recovery_code_hash(recovery, recovery_hash);
-    x.recovery = recovery_hash; /* checked when spent, in the session's transaction */
-    ok = true;
-  } else {
-    struct fp_totp t;
-    rc = fp_store_totp_get(c, uid, &t);
-    if (rc && rc != FP_ENOTFOUND) {
-      fp_reply_store_error(r, rc);
-      return;
-    }
-    ok = rc == 0 && t.enabled && fp_totp_match(t.secret, r->now, t.last_step, code, &x.step);
-    sodium_memzero(t.secret, sizeof t.secret);
+  rc = fp_second_factor_check(c, uid, r->now, code, recovery, recovery_hash, &x.recovery, &x.step, &ok);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
   }
   if (!ok) {
     fp_store_write(&r->app->store, record_failure_tx, &x);

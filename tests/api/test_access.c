@@ -50,20 +50,6 @@ static int teardown(void **state) {
 
 /* Dates and times ------------------------------------------------------------------------------ */
 
-static const char *date_add(const char *ymd, int days) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (sscanf(ymd, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) fail_msg("bad date %s", ymd);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_hour = 12;
-  time_t t = timegm(&tm) + (time_t)days * 86400;
-  gmtime_r(&t, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return fpt_str("%s", buf);
-}
-
 /* The same day `months` later, clamped to the month's end (as the server counts months). */
 static const char *months_later(const char *ymd, int months) {
   int y, m, d;
@@ -244,7 +230,7 @@ static void test_grant_rules(void **state) {
   long long ev = upload_evidence(&srv, x, cx);
   const char *today = fpt_s(fpt_call(&srv, x, "GET", fpt_str("/api/v1/clinicians/%lld/passport", cx), 200, NULL), "on");
   const char *grants = fpt_str("/api/v1/clinicians/%lld/passport/grants", cx);
-  const char *last = date_add(months_later(today, 12), -1);
+  const char *last = fpt_date_add(months_later(today, 12), -1);
 
   /* Only a practice or a PCN in the pool's ICB. */
   json_t *o = fpt_call(&srv, w.admin, "POST", "/api/v1/organisations", 201, "{s:s, s:s, s:s, s:I, s:s}", "level",
@@ -254,7 +240,7 @@ static void test_grant_rules(void **state) {
   long long targets[] = {w.icb, w.place, other_pcn};
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
     struct fpt_resp r = fpt_request(&srv, w.pool_admin, "POST", grants, "{s:I, s:s}", "organisation_id",
-                                    (json_int_t)targets[i], "until", date_add(today, 30));
+                                    (json_int_t)targets[i], "until", fpt_date_add(today, 30));
     assert_int_equal(r.status, 400);
     assert_string_equal(fpt_s(json_object_get(r.json, "error"), "field"), "organisation_id");
   }
@@ -264,17 +250,17 @@ static void test_grant_rules(void **state) {
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
            "2099-12-31");
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
-           date_add(last, 1));
+           fpt_date_add(last, 1));
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s, s:s}", "organisation_id", (json_int_t)w.practice2,
-           "from", date_add(today, 7), "until", date_add(today, 30));
+           "from", fpt_date_add(today, 7), "until", fpt_date_add(today, 30));
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
-           date_add(today, -1));
+           fpt_date_add(today, -1));
 
   /* Only for a member of the administrator's pool: asking to join is not enough. */
   fpt_call(&srv, a, "POST", fpt_str("/api/v1/pools/%lld/join-requests", w.pool), 201, NULL);
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld/passport", asker), 200, NULL);
   fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/clinicians/%lld/passport/grants", asker), 403, "{s:I, s:s}",
-           "organisation_id", (json_int_t)w.practice2, "until", date_add(today, 30));
+           "organisation_id", (json_int_t)w.practice2, "until", fpt_date_add(today, 30));
   /* Declined, the asker is no longer the pool's to read: neither the passport nor the profile. */
   json_t *reqs = fpt_call(&srv, a, "GET", "/api/v1/me/join-requests", 200, NULL);
   long long req = fpt_int(json_array_get(json_object_get(reqs, "items"), 0), "id");
@@ -285,7 +271,7 @@ static void test_grant_rules(void **state) {
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld", asker), 404, NULL);
   /* A practice manager or the clinician cannot grant. */
   fpt_call(&srv, x, "POST", grants, 403, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
-           date_add(today, 30));
+           fpt_date_add(today, 30));
 
   /* A grant to the PCN, to its last allowed day: both its practices read, the log says "grant". */
   practice_reads(&srv, w.pm2, cx, ev, false);
@@ -346,7 +332,7 @@ static void test_migration_revokes_grants_outside_the_rules(void **state) {
   const char *x = fpt_world_clinician(&wm, "old@t.test", "gp", "7300005", true, &cx);
   const char *today = fpt_s(fpt_call(&extra_srv, x, "GET", fpt_str("/api/v1/clinicians/%lld/passport", cx), 200, NULL), "on");
   json_t *ok = fpt_call(&extra_srv, wm.pool_admin, "POST", fpt_str("/api/v1/clinicians/%lld/passport/grants", cx), 201,
-                        "{s:I, s:s}", "organisation_id", (json_int_t)wm.practice2, "until", date_add(today, 30));
+                        "{s:I, s:s}", "organisation_id", (json_int_t)wm.practice2, "until", fpt_date_add(today, 30));
   long long ok_id = fpt_int(ok, "id");
   json_t *me = fpt_call(&extra_srv, wm.pool_admin, "GET", "/api/v1/me", 200, NULL);
   long long pool_admin_user = fpt_int(me, "id");

@@ -34,16 +34,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-static void expect_error(struct fpt_resp r, long status, const char *code, const char *field) {
-  if (r.status != status || strcmp(fpt_error_code(&r), code) != 0)
-    fail_msg("expected %ld %s, got %ld: %s", status, code, r.status, r.body);
-  if (field) {
-    json_t *f = json_object_get(json_object_get(r.json, "error"), "field");
-    if (!json_is_string(f) || strcmp(json_string_value(f), field) != 0)
-      fail_msg("expected field %s: %s", field, r.body);
-  }
-}
-
 static struct fpt_resp register_clinician(const char *name, const char *email, const char *password) {
   return fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "email",
                      email, "password", password, "profession", "gp", "registration_number", "7300001", "home_postcode",
@@ -56,22 +46,22 @@ static void test_password_rule(void **state) {
   (void)state;
   const char *refused[] = {"eleven-char", "password1234", "Summer2024!!", "qwerty123456", "aaaaaaaaaaaaaaaa", NULL};
   for (int i = 0; refused[i]; i++)
-    expect_error(register_clinician("Rita Rule", "rita@a.test", refused[i]), 400, "weak_password", "password");
-  expect_error(register_clinician("Rita Rule", "rita.rule.gp@a.test", "rita.rule.gp@a.test"), 400, "weak_password",
+    fpt_expect_error(register_clinician("Rita Rule", "rita@a.test", refused[i]), 400, "weak_password", "password");
+  fpt_expect_error(register_clinician("Rita Rule", "rita.rule.gp@a.test", "rita.rule.gp@a.test"), 400, "weak_password",
                "password");
-  expect_error(register_clinician("Rita Rule", "rita.rule.gp@a.test", "RITA.RULE.GP"), 400, "weak_password", "password");
-  expect_error(register_clinician("Dr Marguerite Ollerenshaw", "mo@a.test", "Dr Marguerite Ollerenshaw"), 400,
+  fpt_expect_error(register_clinician("Rita Rule", "rita.rule.gp@a.test", "RITA.RULE.GP"), 400, "weak_password", "password");
+  fpt_expect_error(register_clinician("Dr Marguerite Ollerenshaw", "mo@a.test", "Dr Marguerite Ollerenshaw"), 400,
                "weak_password", "password");
   struct fpt_resp r = register_clinician("Rita Rule", "rita@a.test", "kestrel-meadow-41");
   assert_int_equal(r.status, 201);
   const char *rita = fpt_login(&srv, "rita@a.test", "kestrel-meadow-41");
-  expect_error(fpt_request(&srv, rita, "PUT", "/api/v1/me/password", "{s:s, s:s}", "current_password",
+  fpt_expect_error(fpt_request(&srv, rita, "PUT", "/api/v1/me/password", "{s:s, s:s}", "current_password",
                            "kestrel-meadow-41", "new_password", "football1234"),
                400, "weak_password", "new_password");
-  expect_error(fpt_request(&srv, rita, "PUT", "/api/v1/me/password", "{s:s, s:s}", "current_password",
+  fpt_expect_error(fpt_request(&srv, rita, "PUT", "/api/v1/me/password", "{s:s, s:s}", "current_password",
                            "kestrel-meadow-41", "new_password", "kestrel-meadow-41"),
                400, "weak_password", "new_password");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I, s:s}", "email", "weak@a.test",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I, s:s}", "email", "weak@a.test",
                            "name", "Weak", "role", "commissioner", "organisation_id", (json_int_t)w.icb, "password",
                            "letmein12345"),
                400, "weak_password", "password");
@@ -90,8 +80,8 @@ static void test_password_set_by_someone_else(void **state) {
   const char *paths[] = {"/api/v1/shifts", "/api/v1/bookings", fpt_str("/api/v1/organisations/%lld", w.practice1),
                          "/api/v1/me/join-requests", NULL};
   for (int i = 0; paths[i]; i++)
-    expect_error(fpt_request(&srv, tok, "GET", paths[i], NULL), 403, "password_change_required", NULL);
-  expect_error(fpt_request(&srv, tok, "POST", "/api/v1/shifts", "{s:I}", "practice_id", (json_int_t)w.practice1), 403,
+    fpt_expect_error(fpt_request(&srv, tok, "GET", paths[i], NULL), 403, "password_change_required", NULL);
+  fpt_expect_error(fpt_request(&srv, tok, "POST", "/api/v1/shifts", "{s:I}", "practice_id", (json_int_t)w.practice1), 403,
                "password_change_required", NULL);
   /* Signing out, who am I, and the password change itself are open. */
   j = fpt_call(&srv, tok, "GET", "/api/v1/me", 200, NULL);
@@ -122,7 +112,7 @@ static void test_registration_throttle(void **state) {
   struct fpt_resp r = fpt_request(&s2, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name",
                                   "Late Comer", "email", "late@a.test", "password", "kestrel-meadow-41", "profession",
                                   "gp", "registration_number", "7300003", "home_postcode", "LS1 4AP");
-  expect_error(r, 429, "too_many_attempts", NULL);
+  fpt_expect_error(r, 429, "too_many_attempts", NULL);
   const char *retry = fpt_header(&r, "Retry-After");
   assert_non_null(retry);
   assert_true(atoi(retry) >= 1 && atoi(retry) <= 900);
@@ -176,7 +166,7 @@ static void test_totp(void **state) {
   long long now = (long long)time(NULL);
   /* A wrong code does not confirm it; the right one does, and gives ten recovery codes. */
   const char *wrong = strcmp(fpt_totp_code(secret, now), "000000") == 0 ? "000001" : "000000";
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/me/totp/confirmation", "{s:s}", "code", wrong), 403,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/me/totp/confirmation", "{s:s}", "code", wrong), 403,
                "wrong_code", "code");
   j = fpt_call(&srv, w.pool_admin, "POST", "/api/v1/me/totp/confirmation", 200, "{s:s}", "code",
                fpt_totp_code(secret, now));
@@ -197,8 +187,8 @@ static void test_totp(void **state) {
   assert_null(json_object_get(r.json, "token"));
   assert_null(fpt_header(&r, "Set-Cookie"));
   const char *mfa = fpt_s(r.json, "mfa_token");
-  expect_error(fpt_request(&srv, mfa, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
+  fpt_expect_error(fpt_request(&srv, mfa, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
                            wrong),
                401, "invalid_credentials", "code");
   const char *code = fpt_totp_next_code(email);
@@ -206,13 +196,13 @@ static void test_totp(void **state) {
   const char *tok = fpt_s(j, "token");
   fpt_call(&srv, tok, "GET", "/api/v1/pools", 200, NULL);
   /* The challenge is spent, and so is the code. */
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
                            code),
                401, "invalid_credentials", "mfa_token");
   r = fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", email, "password", "test-password-1");
   assert_int_equal(r.status, 202);
   mfa = fpt_s(r.json, "mfa_token");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
                            code),
                401, "invalid_credentials", "code");
   /* A recovery code works once. */
@@ -220,14 +210,14 @@ static void test_totp(void **state) {
            recovery);
   r = fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", email, "password", "test-password-1");
   mfa = fpt_s(r.json, "mfa_token");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa,
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa,
                            "recovery_code", recovery),
                401, "invalid_credentials", "code");
   me = fpt_call(&srv, tok, "GET", "/api/v1/me", 200, NULL);
   assert_int_equal(fpt_int(me, "recovery_codes_left"), 9);
 
   /* Removal takes a code; then the password alone signs in again. */
-  expect_error(fpt_request(&srv, tok, "POST", "/api/v1/me/totp/removal", "{s:s}", "code", wrong), 403, "wrong_code",
+  fpt_expect_error(fpt_request(&srv, tok, "POST", "/api/v1/me/totp/removal", "{s:s}", "code", wrong), 403, "wrong_code",
                "code");
   fpt_call(&srv, tok, "POST", "/api/v1/me/totp/removal", 204, "{s:s}", "code", fpt_totp_next_code(email));
   fpt_totp_forget(email);
@@ -236,9 +226,9 @@ static void test_totp(void **state) {
   /* Offered to commissioners too; not to practice managers or clinicians. */
   me = fpt_call(&srv, w.commissioner, "GET", "/api/v1/me", 200, NULL);
   assert_true(json_is_true(json_object_get(me, "mfa_offered")));
-  expect_error(fpt_request(&srv, w.pm1, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
   const char *cl = fpt_world_clinician(&w, "totp.gp@a.test", "gp", "7300004", false, NULL);
-  expect_error(fpt_request(&srv, cl, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, cl, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
 }
 
 /* Guessing codes counts against the account's sign-in throttle. */
@@ -253,13 +243,13 @@ static void test_totp_throttled(void **state) {
   assert_int_equal(r.status, 202);
   const char *mfa = fpt_s(r.json, "mfa_token");
   for (int i = 0; i < 3; i++)
-    expect_error(fpt_request(&s2, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa,
+    fpt_expect_error(fpt_request(&s2, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa,
                              "code", i % 2 ? "123456" : "654321"),
                  401, "invalid_credentials", "code");
   /* Now even the right code is refused until the window passes. */
   r = fpt_request(&s2, NULL, "POST", "/api/v1/sessions/second-factor", "{s:s, s:s}", "mfa_token", mfa, "code",
                   fpt_totp_next_code("root@flexpool.test"));
-  expect_error(r, 429, "too_many_attempts", NULL);
+  fpt_expect_error(r, 429, "too_many_attempts", NULL);
   assert_non_null(fpt_header(&r, "Retry-After"));
   fpt_server_stop(&s2);
 }
@@ -274,7 +264,7 @@ static void test_totp_required_for_sysadmins(void **state) {
   assert_true(json_is_true(json_object_get(me, "mfa_enrolment_required")));
   const char *paths[] = {"/api/v1/users", "/api/v1/organisations", "/api/v1/audit", NULL};
   for (int i = 0; paths[i]; i++)
-    expect_error(fpt_request(&srv, tok, "GET", paths[i], NULL), 403, "mfa_enrolment_required", NULL);
+    fpt_expect_error(fpt_request(&srv, tok, "GET", paths[i], NULL), 403, "mfa_enrolment_required", NULL);
   fpt_enrol_totp(&srv, tok, "second.root@a.test");
   for (int i = 0; paths[i]; i++) fpt_call(&srv, tok, "GET", paths[i], 200, NULL);
   me = fpt_call(&srv, tok, "GET", "/api/v1/me", 200, NULL);
@@ -292,7 +282,7 @@ static void test_totp_required_for_sysadmins(void **state) {
   json_t *j = fpt_call(&srv, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", "second.root@a.test",
                        "password", "second-root-own-pw");
   assert_true(json_is_true(json_object_get(json_object_get(j, "user"), "mfa_enrolment_required")));
-  expect_error(fpt_request(&srv, fpt_s(j, "token"), "GET", "/api/v1/users", NULL), 403, "mfa_enrolment_required", NULL);
+  fpt_expect_error(fpt_request(&srv, fpt_s(j, "token"), "GET", "/api/v1/users", NULL), 403, "mfa_enrolment_required", NULL);
 }
 
 /* The demo's documented accounts stay one password away: no password change, no second factor. */
@@ -309,9 +299,9 @@ static void test_demo_accounts_exempt(void **state) {
   assert_true(json_is_false(json_object_get(u, "mfa_enrolment_required")));
   assert_true(json_is_false(json_object_get(u, "mfa_offered")));
   fpt_call(&s2, admin, "GET", "/api/v1/users", 200, NULL);
-  expect_error(fpt_request(&s2, admin, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&s2, admin, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
   const char *pool = fpt_login(&s2, "pool@demo.flexpool.test", "flexpool-demo");
-  expect_error(fpt_request(&s2, pool, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&s2, pool, "POST", "/api/v1/me/totp", NULL), 403, "forbidden", NULL);
   fpt_server_stop(&s2);
 }
 
@@ -337,12 +327,12 @@ static void test_pool_limit(void **state) {
            (json_int_t)id);
   struct fpt_resp r = fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[16]), "{s:I}",
                                   "clinician_id", (json_int_t)id);
-  expect_error(r, 409, "limit_reached", "clinician_id");
+  fpt_expect_error(r, 409, "limit_reached", "clinician_id");
   assert_non_null(strstr(fpt_s(json_object_get(r.json, "error"), "message"), "16 pools"));
-  expect_error(fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", fpt_int(jr, "id")), NULL),
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", fpt_int(jr, "id")), NULL),
                409, "limit_reached", "clinician_id");
   /* A new request is refused at once. */
-  expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/pools/%lld/join-requests", pools[17]), NULL), 409,
+  fpt_expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/pools/%lld/join-requests", pools[17]), NULL), 409,
                "limit_reached", NULL);
   /* The last pool admitted counts in full: its practice's shift is in the clinician's list. */
   fpt_call(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pools[15]), 201, "{s:I}", "organisation_id",

@@ -45,16 +45,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-static void expect_error(struct fpt_resp r, long status, const char *code, const char *field) {
-  if (r.status != status || strcmp(fpt_error_code(&r), code) != 0)
-    fail_msg("expected %ld %s, got %ld: %s", status, code, r.status, r.body);
-  if (field) {
-    json_t *f = json_object_get(json_object_get(r.json, "error"), "field");
-    if (!json_is_string(f) || strcmp(json_string_value(f), field) != 0)
-      fail_msg("expected the field '%s' to be named: %s", field, r.body);
-  }
-}
-
 /* The audit rows of one entity, newest first. */
 static json_t *rows_of(const char *entity, long long id) {
   json_t *page = fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/audit?entity=%s&entity_id=%lld", entity, id), 200, NULL);
@@ -115,7 +105,7 @@ static void test_shift_lifecycle(void **state) {
   assert_string_equal(fpt_s(json_array_get(items, 1), "action"), "shift.create");
   assert_true(fpt_int(json_array_get(items, 0), "id") > fpt_int(json_array_get(items, 1), "id"));
   /* A refused change leaves nothing. */
-  expect_error(fpt_request(&srv, w.pm1, "DELETE", fpt_str("/api/v1/shifts/%lld", s), NULL), 409, "invalid_state", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "DELETE", fpt_str("/api/v1/shifts/%lld", s), NULL), 409, "invalid_state", NULL);
   assert_int_equal(json_array_size(rows_of("shift", s)), 2);
 }
 
@@ -170,7 +160,7 @@ static void test_booking_cancellation_and_reopen(void **state) {
   fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", taken), 201, NULL);
   size_t before = json_array_size(
       json_object_get(fpt_call(&srv, w.admin, "GET", "/api/v1/audit?entity=booking&limit=200", 200, NULL), "items"));
-  expect_error(fpt_request(&srv, gp2, "POST", fpt_str("/api/v1/shifts/%lld/booking", taken), NULL), 409, "shift_taken",
+  fpt_expect_error(fpt_request(&srv, gp2, "POST", fpt_str("/api/v1/shifts/%lld/booking", taken), NULL), 409, "shift_taken",
                NULL);
   size_t after = json_array_size(
       json_object_get(fpt_call(&srv, w.admin, "GET", "/api/v1/audit?entity=booking&limit=200", 200, NULL), "items"));
@@ -359,9 +349,9 @@ static void test_filters_paging_and_access(void **state) {
   /* Only the system administrator reads the log. */
   const char *others[] = {w.commissioner, w.pool_admin, w.pm1, gp};
   for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
-    expect_error(fpt_request(&srv, others[k], "GET", "/api/v1/audit", NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/audit", NULL), 401, "unauthenticated", NULL);
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/audit", "{}"), 405, "method_not_allowed", NULL);
+    fpt_expect_error(fpt_request(&srv, others[k], "GET", "/api/v1/audit", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/audit", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/audit", "{}"), 405, "method_not_allowed", NULL);
 
   /* Bad parameters. */
   struct {
@@ -372,12 +362,12 @@ static void test_filters_paging_and_access(void **state) {
       {"cursor=0", "cursor"},         {"entity=", "entity"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
-    expect_error(fpt_request(&srv, w.admin, "GET", fpt_str("/api/v1/audit?%s", bad[k].query), NULL), 400,
+    fpt_expect_error(fpt_request(&srv, w.admin, "GET", fpt_str("/api/v1/audit?%s", bad[k].query), NULL), 400,
                  "invalid_parameter", bad[k].field);
   char long_entity[100];
   memset(long_entity, 'e', 65);
   long_entity[65] = 0;
-  expect_error(fpt_request(&srv, w.admin, "GET", fpt_str("/api/v1/audit?entity=%s", long_entity), NULL), 400,
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", fpt_str("/api/v1/audit?entity=%s", long_entity), NULL), 400,
                "invalid_parameter", "entity");
 }
 

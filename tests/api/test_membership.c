@@ -54,16 +54,6 @@ static int teardown(void **state) {
 }
 
 /* Asserts an error answer: status, code and (when not NULL) the field named. */
-static void expect_error(struct fpt_resp r, long status, const char *code, const char *field) {
-  if (r.status != status || strcmp(fpt_error_code(&r), code) != 0)
-    fail_msg("expected %ld %s, got %ld: %s", status, code, r.status, r.body);
-  if (field) {
-    json_t *f = json_object_get(json_object_get(r.json, "error"), "field");
-    if (!json_is_string(f) || strcmp(json_string_value(f), field) != 0)
-      fail_msg("expected the field '%s' to be named: %s", field, r.body);
-  }
-}
-
 /* Every item of a list, following next_cursor with small pages so that paging is exercised. */
 static json_t *all_items(const char *token, const char *path) {
   json_t *all = fpt_keep_json(json_array());
@@ -142,50 +132,50 @@ static void test_organisation_create_and_validation(void **state) {
                       "ods_code", bad[i].code, "name", "Bad", "parent_id", (json_int_t)bad[i].parent)
         : fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", bad[i].level,
                       "ods_code", bad[i].code, "name", "Bad");
-    expect_error(r, 400, "invalid_field", "ods_code");
+    fpt_expect_error(r, 400, "invalid_field", "ods_code");
   }
   /* The parent: needed below ICB level, must exist, must be the level above. */
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "practice",
                            "ods_code", "B86012", "name", "Orphan"),
                400, "missing_field", "parent_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
                            "ods_code", "B86012", "name", "Lost", "parent_id", (json_int_t)999999),
                400, "invalid_field", "parent_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
                            "ods_code", "B86012", "name", "Skipping the PCN", "parent_id", (json_int_t)w.place),
                400, "invalid_field", "parent_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "place",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "place",
                            "ods_code", "02T", "name", "Place under a PCN", "parent_id", (json_int_t)w.pcn),
                400, "invalid_field", "parent_id");
   /* Duplicate ODS code. */
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level", "practice",
                            "ods_code", "B86001", "name", "Copy", "parent_id", (json_int_t)w.pcn),
                409, "ods_code_taken", "ods_code");
   /* Bad input of other kinds. */
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I, s:s}", "level",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I, s:s}", "level",
                            "practice", "ods_code", "B86013", "name", "Typo", "parent_id", (json_int_t)w.pcn, "post_code",
                            "LS1 4AP"),
                400, "unknown_field", "post_code");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:s}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:s}", "level", "practice",
                            "ods_code", "B86013", "name", "Wrong type", "parent_id", "12"),
                400, "invalid_field", "parent_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "hospital",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "hospital",
                            "ods_code", "RR8", "name", "Not primary care"),
                400, "invalid_field", "level");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I, s:s}", "level",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I, s:s}", "level",
                            "practice", "ods_code", "B86013", "name", "Bad postcode", "parent_id", (json_int_t)w.pcn,
                            "postcode", "LS1 4A"),
                400, "invalid_field", "postcode");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:I}", "level", "practice",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:I}", "level", "practice",
                            "ods_code", "B86013", "parent_id", (json_int_t)w.pcn),
                400, "missing_field", "name");
   /* Only a system administrator adds organisations. */
   const char *others[] = {w.commissioner, w.pool_admin, w.pm1, gp};
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-    expect_error(fpt_request(&srv, others[i], "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level",
+    fpt_expect_error(fpt_request(&srv, others[i], "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level",
                              "practice", "ods_code", "B86014", "name", "Not allowed", "parent_id", (json_int_t)w.pcn),
                  403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "icb", "ods_code",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/organisations", "{s:s, s:s, s:s}", "level", "icb", "ods_code",
                            "QAB", "name", "Anonymous"),
                401, "unauthenticated", NULL);
   /* Nothing refused was created. */
@@ -210,7 +200,7 @@ static void test_organisation_visibility(void **state) {
   json_t *c = all_items(w.commissioner, "/api/v1/organisations");
   assert_true(has_id(c, w.icb) && has_id(c, w.place) && has_id(c, w.practice1) && has_id(c, w.practice2));
   assert_false(has_id(c, w.other_icb));
-  expect_error(fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/organisations/%lld", w.other_icb), NULL), 404,
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/organisations/%lld", w.other_icb), NULL), 404,
                "not_found", NULL);
 
   /* The pool administrator: the host and the member practice. */
@@ -222,7 +212,7 @@ static void test_organisation_visibility(void **state) {
   json_t *m = all_items(w.pm1, "/api/v1/organisations");
   assert_int_equal(json_array_size(m), 1);
   assert_true(has_id(m, w.practice1));
-  expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 404,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 404,
                "not_found", NULL);
 
   /* A clinician: the practices of their pools; outside every pool, none. */
@@ -230,7 +220,7 @@ static void test_organisation_visibility(void **state) {
   assert_true(has_id(g, w.practice1));
   assert_false(has_id(g, w.practice2) || has_id(g, w.icb));
   fpt_call(&srv, gp, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
-  expect_error(fpt_request(&srv, gp, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 404, "not_found",
+  fpt_expect_error(fpt_request(&srv, gp, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 404, "not_found",
                NULL);
   assert_int_equal(json_array_size(all_items(nurse_out, "/api/v1/organisations")), 0);
 
@@ -243,11 +233,11 @@ static void test_organisation_visibility(void **state) {
     assert_string_equal(fpt_s(it, "level"), "practice");
     assert_int_equal(fpt_int(it, "parent_id"), w.pcn);
   }
-  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations?level=hospital", NULL), 400,
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations?level=hospital", NULL), 400,
                "invalid_parameter", "level");
-  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations?limit=201", NULL), 400, "invalid_parameter",
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations?limit=201", NULL), 400, "invalid_parameter",
                "limit");
-  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations/999999", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/organisations/999999", NULL), 404, "not_found", NULL);
 }
 
 static void test_practice_profile(void **state) {
@@ -279,56 +269,56 @@ static void test_practice_profile(void **state) {
   assert_null(json_object_get(profile, "parking"));
 
   /* Bad profiles: unknown keys, wrong types, out of range, too long, too many sites. */
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "door_code", "1234"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "door_code", "1234"), 400,
                "unknown_field", "profile.door_code");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "appointment_minutes", 4), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "appointment_minutes", 4), 400,
                "invalid_field", "profile.appointment_minutes");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "appointment_minutes", 61), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "appointment_minutes", 61), 400,
                "invalid_field", "profile.appointment_minutes");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "appointment_minutes", "15"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "appointment_minutes", "15"), 400,
                "invalid_field", "profile.appointment_minutes");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "clinical_system", "Cerner"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "clinical_system", "Cerner"), 400,
                "invalid_field", "profile.clinical_system");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "parking", 3), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:i}}", "profile", "parking", 3), 400, "invalid_field",
                "profile.parking");
   char *long_text = malloc(4002);
   memset(long_text, 'a', 4001);
   long_text[4001] = 0;
   fpt_keep(long_text);
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "induction", long_text), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "induction", long_text), 400,
                "invalid_field", "profile.induction");
   long_text[4000] = 0; /* exactly 4000 is fine */
   fpt_call(&srv, w.pm1, "PATCH", path, 200, "{s:{s:s}}", "profile", "induction", long_text);
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "sites", "the main one"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:s}}", "profile", "sites", "the main one"), 400,
                "invalid_field", "profile.sites");
   json_t *eleven = json_array();
   for (int i = 0; i < 11; i++) json_array_append_new(eleven, json_pack("{s:s}", "name", "Site"));
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:o}}", "profile", "sites", eleven), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:o}}", "profile", "sites", eleven), 400, "invalid_field",
                "profile.sites");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:[{s:s, s:s}]}}", "profile", "sites", "name", "Branch",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:[{s:s, s:s}]}}", "profile", "sites", "name", "Branch",
                            "postcode", "nowhere"),
                400, "invalid_field", "profile.sites[0].postcode");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:[{s:s}]}}", "profile", "sites", "nom", "Branch"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:{s:[{s:s}]}}", "profile", "sites", "nom", "Branch"), 400,
                "unknown_field", "profile.sites[0].nom");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "profile", "parking at the back"), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "profile", "parking at the back"), 400, "invalid_field",
                "profile");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "website", "https://example.test"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "website", "https://example.test"), 400,
                "unknown_field", "website");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "name", ""), 400, "invalid_field", "name");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "name", ""), 400, "invalid_field", "name");
   /* Nothing refused changed the profile. */
   o = fpt_call(&srv, w.pm1, "GET", path, 200, NULL);
   assert_int_equal(strlen(fpt_s(json_object_get(o, "profile"), "induction")), 4000);
   assert_null(json_object_get(json_object_get(o, "profile"), "sites"));
 
   /* What a practice manager may not change, and who may not change anything. */
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "ods_code", "B86099"), 403, "forbidden", "ods_code");
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:I}", "parent_id", (json_int_t)w.place), 403, "forbidden",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "ods_code", "B86099"), 403, "forbidden", "ods_code");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:I}", "parent_id", (json_int_t)w.place), 403, "forbidden",
                "parent_id");
-  expect_error(fpt_request(&srv, w.commissioner, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, gp, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pm2, "PATCH", path, "{s:s}", "name", "Renamed"), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, w.pm1, "PATCH", fpt_str("/api/v1/organisations/%lld", w.pcn), "{s:s}", "name", "X"),
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "PATCH", path, "{s:s}", "name", "Renamed"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm2, "PATCH", path, "{s:s}", "name", "Renamed"), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", fpt_str("/api/v1/organisations/%lld", w.pcn), "{s:s}", "name", "X"),
                404, "not_found", NULL);
 
   /* The system administrator changes any field; ODS codes are still checked and unique. */
@@ -337,15 +327,15 @@ static void test_practice_profile(void **state) {
   assert_null(json_object_get(o, "lat")); /* the new postcode is not in the table */
   o = fpt_call(&srv, w.admin, "PATCH", path, 200, "{s:s, s:s}", "ods_code", "B86001", "postcode", "LS1 4AP");
   assert_true(json_is_real(json_object_get(o, "lat")));
-  expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "ods_code", "B86002"), 409, "ods_code_taken",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "ods_code", "B86002"), 409, "ods_code_taken",
                "ods_code");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "ods_code", "B8600"), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "ods_code", "B8600"), 400, "invalid_field",
                "ods_code");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "level", "pcn"), 400, "invalid_field", "level");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/organisations/%lld", w.pcn), "{s:{s:s}}", "profile",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", path, "{s:s}", "level", "pcn"), 400, "invalid_field", "level");
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/organisations/%lld", w.pcn), "{s:{s:s}}", "profile",
                            "parking", "none"),
                400, "invalid_field", "profile");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/organisations/999999", "{s:s}", "name", "Nobody"), 404,
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/organisations/999999", "{s:s}", "name", "Nobody"), 404,
                "not_found", NULL);
 }
 
@@ -367,7 +357,7 @@ static void test_users(void **state) {
   assert_true(strlen(otp) >= 10);
   const char *new_pm = fpt_login(&srv, "new.pm@m.test", otp);
   /* Someone else chose that password: until its owner chooses their own, nothing else (issue 9). */
-  expect_error(fpt_request(&srv, new_pm, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 403,
+  fpt_expect_error(fpt_request(&srv, new_pm, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), NULL), 403,
                "password_change_required", NULL);
   fpt_call(&srv, new_pm, "PUT", "/api/v1/me/password", 204, "{s:s, s:s}", "current_password", otp, "new_password",
            "new-manager-own-pw");
@@ -383,34 +373,34 @@ static void test_users(void **state) {
   assert_int_equal(fpt_int(json_array_get(json_object_get(json_object_get(j, "user"), "roles"), 0), "pool_id"), w.pool);
 
   /* Refusals: email taken (in any case), each role's organisation or pool, bad input. */
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "ADMIN2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "ADMIN2@m.test", "name",
                            "Again", "role", "sysadmin"),
                409, "email_taken", "email");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
                            "C", "role", "commissioner", "organisation_id", (json_int_t)w.practice1),
                400, "invalid_field", "organisation_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
                            "C", "role", "practice_manager", "organisation_id", (json_int_t)w.pcn),
                400, "invalid_field", "organisation_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
                            "role", "commissioner"),
                400, "missing_field", "organisation_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
                            "role", "pool_admin"),
                400, "missing_field", "pool_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "c2@m.test", "name",
                            "C", "role", "pool_admin", "pool_id", (json_int_t)999999),
                400, "invalid_field", "pool_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "c2@m.test", "name", "C",
                            "role", "clinician"),
                400, "invalid_field", "role");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "not-an-email", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s}", "email", "not-an-email", "name",
                            "C", "role", "sysadmin"),
                400, "invalid_field", "email");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:s}", "email", "c2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:s}", "email", "c2@m.test", "name",
                            "C", "role", "sysadmin", "password", "short"),
                400, "weak_password", "password");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:b}", "email", "c2@m.test", "name",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:b}", "email", "c2@m.test", "name",
                            "C", "role", "sysadmin", "superuser", 1),
                400, "unknown_field", "superuser");
 
@@ -418,19 +408,19 @@ static void test_users(void **state) {
   j = fpt_call(&srv, w.pool_admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "pm1b@m.test",
                "name", "Deputy Manager", "role", "practice_manager", "organisation_id", (json_int_t)w.practice1,
                "password", "deputy-password");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "pm2b@m.test",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "pm2b@m.test",
                            "name", "X", "role", "practice_manager", "organisation_id", (json_int_t)w.practice2),
                403, "forbidden", "organisation_id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "icb2@m.test",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "icb2@m.test",
                            "name", "X", "role", "commissioner", "organisation_id", (json_int_t)w.icb),
                403, "forbidden", "role");
   const char *not_allowed[] = {w.commissioner, w.pm1, gp};
   for (size_t i = 0; i < sizeof not_allowed / sizeof not_allowed[0]; i++) {
-    expect_error(fpt_request(&srv, not_allowed[i], "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "x@m.test",
+    fpt_expect_error(fpt_request(&srv, not_allowed[i], "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I}", "email", "x@m.test",
                              "name", "X", "role", "practice_manager", "organisation_id", (json_int_t)w.practice1),
                  403, "forbidden", NULL);
-    expect_error(fpt_request(&srv, not_allowed[i], "GET", "/api/v1/users", NULL), 403, "forbidden", NULL);
-    expect_error(fpt_request(&srv, not_allowed[i], "PATCH", fpt_str("/api/v1/users/%lld", new_pm_id), "{s:b}", "active",
+    fpt_expect_error(fpt_request(&srv, not_allowed[i], "GET", "/api/v1/users", NULL), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, not_allowed[i], "PATCH", fpt_str("/api/v1/users/%lld", new_pm_id), "{s:b}", "active",
                              0),
                  403, "forbidden", NULL);
   }
@@ -454,38 +444,38 @@ static void test_users(void **state) {
   assert_int_equal(json_array_size(all_items(w.admin, "/api/v1/users?q=%25")), 0);
   assert_int_equal(json_array_size(all_items(w.admin, "/api/v1/users?q=_")), 0);
   assert_true(json_array_size(all_items(w.admin, "/api/v1/users?q=m.test")) >= 2);
-  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/users?q=", NULL), 400, "invalid_parameter", "q");
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/users?q=", NULL), 400, "invalid_parameter", "q");
 
   /* Deactivation ends the user's sessions at once and stops them signing in; reactivation undoes it. */
   const char *user_path = fpt_str("/api/v1/users/%lld", new_pm_id);
   u = fpt_call(&srv, w.admin, "PATCH", user_path, 200, "{s:b}", "active", 0);
   assert_true(json_is_false(json_object_get(u, "active")));
-  expect_error(fpt_request(&srv, new_pm, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "new.pm@m.test", "password",
+  fpt_expect_error(fpt_request(&srv, new_pm, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "new.pm@m.test", "password",
                            otp),
                401, "invalid_credentials", NULL);
   u = fpt_call(&srv, w.admin, "PATCH", user_path, 200, "{s:b, s:s}", "active", 1, "name", "Renamed Manager");
   assert_true(json_is_true(json_object_get(u, "active")));
   assert_string_equal(fpt_s(u, "name"), "Renamed Manager");
   /* The sessions were ended, not merely suspended: reactivation does not bring the old one back. */
-  expect_error(fpt_request(&srv, new_pm, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, new_pm, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
   fpt_login(&srv, "new.pm@m.test", "new-manager-own-pw");
   /* A deactivated clinician cannot sign in either. */
   json_t *me = fpt_call(&srv, asker, "GET", "/api/v1/me", 200, NULL);
   const char *asker_user = fpt_str("/api/v1/users/%lld", fpt_int(me, "id"));
   fpt_call(&srv, w.admin, "PATCH", asker_user, 200, "{s:b}", "active", 0);
-  expect_error(fpt_request(&srv, asker, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, asker, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
   fpt_call(&srv, w.admin, "PATCH", asker_user, 200, "{s:b}", "active", 1);
   asker = fpt_login(&srv, "asker@m.test", FPT_CLINICIAN_PASSWORD);
 
-  expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "active", "no"), 400, "invalid_field", "active");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "email", "x@m.test"), 400, "unknown_field",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "active", "no"), 400, "invalid_field", "active");
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", user_path, "{s:s}", "email", "x@m.test"), 400, "unknown_field",
                "email");
-  expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/users/999999", "{s:b}", "active", 0), 404, "not_found",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/users/999999", "{s:b}", "active", 0), 404, "not_found",
                NULL);
   /* An administrator cannot lock themself out. */
   me = fpt_call(&srv, w.admin, "GET", "/api/v1/me", 200, NULL);
-  expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", fpt_int(me, "id")), "{s:b}", "active",
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", fpt_int(me, "id")), "{s:b}", "active",
                            0),
                400, "invalid_field", "active");
 }
@@ -562,38 +552,38 @@ static void test_clinician_registration(void **state) {
         : fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s}", "name", "Bad", "email",
                       "bad@m.test", "password", "bad-password", "profession", bad[i].profession, "home_postcode",
                       bad[i].postcode);
-    expect_error(r, 400, bad[i].code, bad[i].field);
+    fpt_expect_error(r, 400, bad[i].code, bad[i].field);
   }
   const char *base = "{s:s, s:s, s:s, s:s, s:s, s:s";
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:i}", base), "name", "Bad", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:i}", base), "name", "Bad", "email",
                            "bad@m.test", "password", "bad-password", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP", "travel_radius_km", 0),
                400, "invalid_field", "travel_radius_km");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:i}", base), "name", "Bad", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:i}", base), "name", "Bad", "email",
                            "bad@m.test", "password", "bad-password", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP", "travel_radius_km", 201),
                400, "invalid_field", "travel_radius_km");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:s}", base), "name", "Bad", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:s}", base), "name", "Bad", "email",
                            "bad@m.test", "password", "bad-password", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP", "travel_radius_km", "20"),
                400, "invalid_field", "travel_radius_km");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:s}", base), "name", "Bad", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fpt_str("%s, s:s}", base), "name", "Bad", "email",
                            "bad@m.test", "password", "bad-password", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP", "gmc", "yes"),
                400, "unknown_field", "gmc");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
                            "email", "bad@m.test", "password", "too-short", "profession", "gp", "registration_number",
                            "7123456", "home_postcode", "LS1 4AP"),
                400, "weak_password", "password");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Bad",
                            "email", "bad.example", "password", "bad-password", "profession", "gp",
                            "registration_number", "7123456", "home_postcode", "LS1 4AP"),
                400, "invalid_field", "email");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Again",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Again",
                            "email", "NADIA@m.test", "password", "bad-password", "profession", "gp",
                            "registration_number", "7123456", "home_postcode", "LS1 4AP"),
                409, "email_taken", "email");
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "bad@m.test", "password",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "bad@m.test", "password",
                            "bad-password"),
                401, "invalid_credentials", NULL);
 }
@@ -609,7 +599,7 @@ static void test_clinician_visibility(void **state) {
   a = all_items(w.pool_admin, "/api/v1/clinicians");
   assert_true(has_id(a, gp_id) && has_id(a, asker_id));
   assert_false(has_id(a, nurse_out_id));
-  expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld", nurse_out_id), NULL), 404,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/clinicians/%lld", nurse_out_id), NULL), 404,
                "not_found", NULL);
   /* Members only with pool_id. */
   a = all_items(w.pool_admin, fpt_str("/api/v1/clinicians?pool_id=%lld", w.pool));
@@ -636,7 +626,7 @@ static void test_clinician_visibility(void **state) {
   json_t *pools = json_object_get(me, "pools");
   assert_int_equal(json_array_size(pools), 1);
   assert_int_equal(fpt_int(json_array_get(pools, 0), "id"), w.pool);
-  expect_error(fpt_request(&srv, gp, "GET", fpt_str("/api/v1/clinicians/%lld", asker_id), NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "GET", fpt_str("/api/v1/clinicians/%lld", asker_id), NULL), 404, "not_found", NULL);
 
   /* A practice manager sees the clinicians who booked or applied for their practice's shifts. */
   a = all_items(w.pm1, "/api/v1/clinicians");
@@ -647,12 +637,12 @@ static void test_clinician_visibility(void **state) {
   assert_true(has_id(a, gp_id));
   fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/clinicians/%lld", gp_id), 200, NULL);
   assert_false(has_id(all_items(w.pm2, "/api/v1/clinicians"), gp_id));
-  expect_error(fpt_request(&srv, w.pm2, "GET", fpt_str("/api/v1/clinicians/%lld", gp_id), NULL), 404, "not_found",
+  fpt_expect_error(fpt_request(&srv, w.pm2, "GET", fpt_str("/api/v1/clinicians/%lld", gp_id), NULL), 404, "not_found",
                NULL);
 
-  expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/clinicians?pool_id=abc", NULL), 400, "invalid_parameter",
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/clinicians?pool_id=abc", NULL), 400, "invalid_parameter",
                "pool_id");
-  expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/clinicians", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/clinicians", NULL), 401, "unauthenticated", NULL);
 }
 
 /* ---- pools ---- */
@@ -669,7 +659,7 @@ static void test_pools(void **state) {
   assert_int_equal(fpt_int(json_object_get(p, "member_counts"), "clinicians"), 0);
   assert_int_equal(fpt_int(json_object_get(p, "member_counts"), "practices"), 0);
   /* A commissioner reads everything in the ICB and changes nothing: no pools either. */
-  expect_error(fpt_request(&srv, w.commissioner, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "ICB Pharmacist Pool",
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "ICB Pharmacist Pool",
                            "host_organisation_id", (json_int_t)w.icb),
                403, "forbidden", NULL);
   p = fpt_call(&srv, w.admin, "POST", "/api/v1/pools", 201, "{s:s, s:I, s:i, s:i}", "name", "ICB Pharmacist Pool",
@@ -678,19 +668,19 @@ static void test_pools(void **state) {
   long long pharm_pool = fpt_int(p, "id");
   const char *others[] = {w.pool_admin, w.pm1, gp};
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-    expect_error(fpt_request(&srv, others[i], "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Mine",
+    fpt_expect_error(fpt_request(&srv, others[i], "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Mine",
                              "host_organisation_id", (json_int_t)w.icb),
                  403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Nowhere",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I}", "name", "Nowhere",
                            "host_organisation_id", (json_int_t)999999),
                400, "invalid_field", "host_organisation_id");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I, s:i}", "name", "Negative",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I, s:i}", "name", "Negative",
                            "host_organisation_id", (json_int_t)w.icb, "hourly_rate_pence", -1),
                400, "invalid_field", "hourly_rate_pence");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I, s:s}", "name", "Text rate",
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:s, s:I, s:s}", "name", "Text rate",
                            "host_organisation_id", (json_int_t)w.icb, "session_rate_pence", "300"),
                400, "invalid_field", "session_rate_pence");
-  expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:I}", "host_organisation_id", (json_int_t)w.icb),
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/pools", "{s:I}", "host_organisation_id", (json_int_t)w.icb),
                400, "missing_field", "name");
 
   /* Every signed-in user sees the pools (a clinician chooses one to ask to join). */
@@ -703,8 +693,8 @@ static void test_pools(void **state) {
   p = fpt_call(&srv, nurse_out, "GET", fpt_str("/api/v1/pools/%lld", w.pool), 200, NULL);
   assert_true(fpt_int(json_object_get(p, "member_counts"), "clinicians") >= 1);
   assert_int_equal(fpt_int(json_object_get(p, "member_counts"), "practices"), 1);
-  expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pools/999999", NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/pools", NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pools/999999", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/pools", NULL), 401, "unauthenticated", NULL);
 }
 
 static void test_pool_members(void **state) {
@@ -732,38 +722,38 @@ static void test_pool_members(void **state) {
   assert_non_null(json_object_get(m, "added_at"));
   long long practice2_member = fpt_int(m, "id");
   assert_true(has_id(all_items(gp, "/api/v1/organisations"), w.practice2));
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "organisation_id", (json_int_t)w.practice2),
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "organisation_id", (json_int_t)w.practice2),
                409, "already_member", NULL);
   /* Admitting a clinician directly. */
   m = fpt_call(&srv, w.admin, "POST", members, 201, "{s:I}", "clinician_id", (json_int_t)nurse_out_id);
   assert_int_equal(fpt_int(m, "clinician_id"), nurse_out_id);
   long long nurse_member = fpt_int(m, "id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "clinician_id", (json_int_t)nurse_out_id), 409,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "clinician_id", (json_int_t)nurse_out_id), 409,
                "already_member", NULL);
 
   /* Bad input. */
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "organisation_id", (json_int_t)w.pcn), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "organisation_id", (json_int_t)w.pcn), 400,
                "invalid_field", "organisation_id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I, s:I}", "organisation_id",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I, s:I}", "organisation_id",
                            (json_int_t)w.practice1, "clinician_id", (json_int_t)gp_id),
                400, "invalid_field", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{}"), 400, "missing_field", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "clinician_id", (json_int_t)999999), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{}"), 400, "missing_field", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "clinician_id", (json_int_t)999999), 400,
                "invalid_field", "clinician_id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:s}", "clinician_id", "7"), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:s}", "clinician_id", "7"), 400, "invalid_field",
                "clinician_id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "practice_id", (json_int_t)w.practice1), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", members, "{s:I}", "practice_id", (json_int_t)w.practice1), 400,
                "unknown_field", "practice_id");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/pools/999999/members", "{s:I}", "clinician_id",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/pools/999999/members", "{s:I}", "clinician_id",
                            (json_int_t)gp_id),
                404, "not_found", NULL);
 
   /* Who may admit: not the commissioner, a practice manager, a clinician or another pool's administrator. */
   const char *not_allowed[] = {w.commissioner, w.pm1, gp, other_admin};
   for (size_t i = 0; i < sizeof not_allowed / sizeof not_allowed[0]; i++) {
-    expect_error(fpt_request(&srv, not_allowed[i], "POST", members, "{s:I}", "clinician_id", (json_int_t)asker_id), 403,
+    fpt_expect_error(fpt_request(&srv, not_allowed[i], "POST", members, "{s:I}", "clinician_id", (json_int_t)asker_id), 403,
                  "forbidden", NULL);
-    expect_error(fpt_request(&srv, not_allowed[i], "DELETE", fpt_str("%s/%lld", members, nurse_member), NULL), 403,
+    fpt_expect_error(fpt_request(&srv, not_allowed[i], "DELETE", fpt_str("%s/%lld", members, nurse_member), NULL), 403,
                  "forbidden", NULL);
   }
 
@@ -784,20 +774,20 @@ static void test_pool_members(void **state) {
   assert_false(has_id(list, nurse_member));
   const char *no_read[] = {w.pm1, gp, other_admin, other_comm};
   for (size_t k = 0; k < sizeof no_read / sizeof no_read[0]; k++)
-    expect_error(fpt_request(&srv, no_read[k], "GET", members, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?kind=robot", members), NULL), 400,
+    fpt_expect_error(fpt_request(&srv, no_read[k], "GET", members, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?kind=robot", members), NULL), 400,
                "invalid_parameter", "kind");
 
   /* Removal: 204, then it is gone; a member of another pool is not found through this one. */
   fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, practice2_member), 204, NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, practice2_member), NULL), 404,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, practice2_member), NULL), 404,
                "not_found", NULL);
   assert_false(has_id(all_items(gp, "/api/v1/organisations"), w.practice2));
   long long other_member = fpt_int(
       fpt_call(&srv, other_admin, "POST", fpt_str("/api/v1/pools/%lld/members", other_pool), 201, "{s:I}",
                "clinician_id", (json_int_t)nurse_out_id),
       "id");
-  expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, other_member), NULL), 404,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, other_member), NULL), 404,
                "not_found", NULL);
   fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, nurse_member), 204, NULL);
   /* A removed member's id is never given to the next member: a repeated DELETE removes nobody else. */
@@ -806,7 +796,7 @@ static void test_pool_members(void **state) {
   fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, newest), 204, NULL);
   m = fpt_call(&srv, w.pool_admin, "POST", members, 201, "{s:I}", "organisation_id", (json_int_t)w.practice2);
   assert_true(fpt_int(m, "id") > newest);
-  expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, newest), NULL), 404, "not_found",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, newest), NULL), 404, "not_found",
                NULL);
   assert_true(has_id(all_items(w.pool_admin, members), fpt_int(m, "id")));
   fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("%s/%lld", members, fpt_int(m, "id")), 204, NULL);
@@ -826,19 +816,19 @@ static void test_join_requests(void **state) {
   assert_string_equal(fpt_s(jr, "message"), "Available Tuesdays");
   assert_non_null(json_object_get(jr, "created_at"));
   long long ph_req = fpt_int(jr, "id");
-  expect_error(fpt_request(&srv, ph, "POST", requests, NULL), 409, "already_requested", NULL);
-  expect_error(fpt_request(&srv, gp, "POST", requests, NULL), 409, "already_member", NULL);
+  fpt_expect_error(fpt_request(&srv, ph, "POST", requests, NULL), 409, "already_requested", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "POST", requests, NULL), 409, "already_member", NULL);
   long long np_req = fpt_int(fpt_call(&srv, np, "POST", requests, 201, NULL), "id");
   /* Only clinicians ask; the pool must exist; the message is limited. */
-  expect_error(fpt_request(&srv, w.pm1, "POST", requests, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", requests, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, ph, "POST", "/api/v1/pools/999999/join-requests", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", requests, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", requests, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, ph, "POST", "/api/v1/pools/999999/join-requests", NULL), 404, "not_found", NULL);
   char *long_msg = fpt_keep(malloc(502));
   memset(long_msg, 'm', 501);
   long_msg[501] = 0;
-  expect_error(fpt_request(&srv, asker, "POST", requests, "{s:s}", "message", long_msg), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, asker, "POST", requests, "{s:s}", "message", long_msg), 400, "invalid_field",
                "message");
-  expect_error(fpt_request(&srv, asker, "POST", requests, "{s:i}", "message", 5), 400, "invalid_field", "message");
+  fpt_expect_error(fpt_request(&srv, asker, "POST", requests, "{s:i}", "message", 5), 400, "invalid_field", "message");
 
   /* The pool administrator lists them with the clinician's name, profession and registration number. */
   json_t *list = all_items(w.pool_admin, fpt_str("%s?status=pending", requests));
@@ -855,19 +845,19 @@ static void test_join_requests(void **state) {
   }
   /* The commissioner of the pool's ICB reads them too (reading everything in the ICB), without answering. */
   assert_true(has_id(all_items(w.commissioner, requests), ph_req));
-  expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?status=maybe", requests), NULL), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?status=maybe", requests), NULL), 400,
                "invalid_parameter", "status");
   const char *no_read[] = {w.pm1, ph, gp};
   for (size_t k = 0; k < sizeof no_read / sizeof no_read[0]; k++)
-    expect_error(fpt_request(&srv, no_read[k], "GET", requests, NULL), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, no_read[k], "GET", requests, NULL), 403, "forbidden", NULL);
 
   /* Answering: the clinician who asked and the commissioner see it but may not answer; others do not see it. */
   const char *accept = fpt_str("/api/v1/join-requests/%lld/accept", ph_req);
-  expect_error(fpt_request(&srv, ph, "POST", accept, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.commissioner, "POST", accept, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pm1, "POST", accept, NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, np, "POST", accept, NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/join-requests/999999/accept", NULL), 404, "not_found",
+  fpt_expect_error(fpt_request(&srv, ph, "POST", accept, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", accept, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", accept, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, np, "POST", accept, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/join-requests/999999/accept", NULL), 404, "not_found",
                NULL);
   /* Accepting admits the clinician. */
   jr = fpt_call(&srv, w.pool_admin, "POST", accept, 200, NULL);
@@ -875,22 +865,22 @@ static void test_join_requests(void **state) {
   json_t *me = fpt_call(&srv, ph, "GET", fpt_str("/api/v1/clinicians/%lld", ph_id), 200, NULL);
   assert_true(has_id(json_object_get(me, "pools"), w.pool));
   assert_true(has_id(all_items(ph, "/api/v1/organisations"), w.practice1));
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", accept, NULL), 409, "invalid_state", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/decline", ph_req), NULL),
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", accept, NULL), 409, "invalid_state", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/decline", ph_req), NULL),
                409, "invalid_state", NULL);
-  expect_error(fpt_request(&srv, ph, "POST", requests, NULL), 409, "already_member", NULL);
+  fpt_expect_error(fpt_request(&srv, ph, "POST", requests, NULL), 409, "already_member", NULL);
 
   /* Declining, with a reason; the clinician is not admitted and may ask again. */
   const char *decline = fpt_str("/api/v1/join-requests/%lld/decline", np_req);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, "{s:i}", "reason", 1), 400, "invalid_field", "reason");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, "{s:s}", "because", "x"), 400, "unknown_field",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, "{s:i}", "reason", 1), 400, "invalid_field", "reason");
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, "{s:s}", "because", "x"), 400, "unknown_field",
                "because");
   jr = fpt_call(&srv, w.admin, "POST", decline, 200, "{s:s}", "reason", "The pool is full for nurses this quarter");
   assert_string_equal(fpt_s(jr, "status"), "declined");
   assert_string_equal(fpt_s(jr, "reason"), "The pool is full for nurses this quarter");
   me = fpt_call(&srv, np, "GET", fpt_str("/api/v1/clinicians/%lld", np_id), 200, NULL);
   assert_int_equal(json_array_size(json_object_get(me, "pools")), 0);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, NULL), 409, "invalid_state", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", decline, NULL), 409, "invalid_state", NULL);
   long long again = fpt_int(fpt_call(&srv, np, "POST", requests, 201, NULL), "id");
   list = all_items(w.pool_admin, fpt_str("%s?status=declined", requests));
   assert_true(has_id(list, np_req));
@@ -901,7 +891,7 @@ static void test_join_requests(void **state) {
            (json_int_t)np_id);
   list = all_items(w.pool_admin, fpt_str("%s?status=accepted", requests));
   assert_true(has_id(list, again) && has_id(list, ph_req));
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", again), NULL), 409,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", again), NULL), 409,
                "invalid_state", NULL);
 }
 
@@ -932,16 +922,16 @@ static void test_registration_taken(void **state) {
      may open a second account with it, and no account is made. */
   const char *professions[] = {"gp", "physician_associate"};
   for (i = 0; i < 2; i++) {
-    expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Self", "email",
+    fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Self", "email",
                              "second.self@m.test", "password", "second-password", "profession", professions[i],
                              "registration_number", "7100001", "home_postcode", "LS1 4AP"),
                  409, "registration_taken", "registration_number");
-    expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "second.self@m.test",
+    fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "second.self@m.test",
                              "password", "second-password"),
                  401, "invalid_credentials", NULL);
   }
   /* The NMC PIN is compared as it is stored (upper case), across nurses and nursing associates. */
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Nurse", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Second Nurse", "email",
                            "second.nurse@m.test", "password", "second-password", "profession", "nursing_associate",
                            "registration_number", "12a3456e", "home_postcode", "LS1 4AP"),
                409, "registration_taken", "registration_number");
@@ -951,7 +941,7 @@ static void test_registration_taken(void **state) {
                        "registration_number", "7100001", "home_postcode", "LS1 4AP");
   assert_string_equal(fpt_s(c, "registration_number"), "7100001");
   /* ... but not twice on it, even from a pharmacy technician. */
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Technician Seven", "email",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Technician Seven", "email",
                            "tech.seven@m.test", "password", "second-password", "profession", "pharmacy_technician",
                            "registration_number", "7100001", "home_postcode", "LS1 4AP"),
                409, "registration_taken", "registration_number");
@@ -980,7 +970,7 @@ static void test_registration_taken(void **state) {
   }
   assert_int_equal(holders, 1);
   /* A taken email is still reported as such. */
-  expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Again", "email", "gp@m.test",
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", fmt, "name", "Again", "email", "gp@m.test",
                            "password", "second-password", "profession", "gp", "registration_number", "7100001",
                            "home_postcode", "LS1 4AP"),
                409, "email_taken", "email");
@@ -1018,21 +1008,21 @@ static void test_pool_patch(void **state) {
      practice manager or a clinician; and nothing changed. */
   const char *others[] = {w.commissioner, w.pool_admin, w.pm1, gp};
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-    expect_error(fpt_request(&srv, others[i], "PATCH", path, "{s:s}", "name", "Taken Over"), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, others[i], "PATCH", path, "{s:s}", "name", "Taken Over"), 403, "forbidden", NULL);
   assert_string_equal(fpt_s(fpt_call(&srv, gp, "GET", path, 200, NULL), "name"), "Bradford & Airedale GP Pool");
-  expect_error(fpt_request(&srv, NULL, "PATCH", path, "{s:s}", "name", "Anon"), 401, "unauthenticated", NULL);
-  expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/pools/999999", "{s:s}", "name", "Nowhere"), 404,
+  fpt_expect_error(fpt_request(&srv, NULL, "PATCH", path, "{s:s}", "name", "Anon"), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", "/api/v1/pools/999999", "{s:s}", "name", "Nowhere"), 404,
                "not_found", NULL);
 
   /* Bad input, each naming its field, changing nothing. */
-  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:i}", "hourly_rate_pence", -1), 400, "invalid_field",
+  fpt_expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:i}", "hourly_rate_pence", -1), 400, "invalid_field",
                "hourly_rate_pence");
-  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "session_rate_pence", "300"), 400,
+  fpt_expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "session_rate_pence", "300"), 400,
                "invalid_field", "session_rate_pence");
-  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "name", ""), 400, "invalid_field", "name");
-  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:I}", "host_organisation_id", (json_int_t)w.icb), 400,
+  fpt_expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s}", "name", ""), 400, "invalid_field", "name");
+  fpt_expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:I}", "host_organisation_id", (json_int_t)w.icb), 400,
                "unknown_field", "host_organisation_id");
-  expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s, s:i}", "name", "Half", "hourly_rate_pence", -5),
+  fpt_expect_error(fpt_request(&srv, bradford_admin, "PATCH", path, "{s:s, s:i}", "name", "Half", "hourly_rate_pence", -5),
                400, "invalid_field", "hourly_rate_pence");
   p = fpt_call(&srv, gp, "GET", path, 200, NULL);
   assert_string_equal(fpt_s(p, "name"), "Bradford & Airedale GP Pool");
@@ -1069,7 +1059,7 @@ static void test_custom_roles(void **state) {
   long long s = fpt_world_shift(&w, w.pm1, w.practice1, "first_contact_mh2", 20, 9, 4, "instant");
   assert_string_equal(fpt_s(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld", s), 200, NULL), "role"),
                       "first_contact_mh2");
-  expect_error(fpt_request(&srv, w.pm1, "POST", "/api/v1/shifts", "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", "/api/v1/shifts", "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
                            (json_int_t)w.practice1, "role", "first_contact_mh3", "starts_at", fpt_time_from_now(20, 9),
                            "ends_at", fpt_time_from_now(20, 13), "rate_pence", 8000, "rate_unit", "hour", "booking_mode",
                            "instant"),
@@ -1082,7 +1072,7 @@ static void test_custom_roles(void **state) {
   assert_string_equal(fpt_s(json_array_get(list, 1), "code"), "minor_ops_2");
 
   /* Codes are global: a second time, from any pool, is 409. */
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "first_contact_mh2", "name", "Again"),
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "first_contact_mh2", "name", "Again"),
                409, "role_exists", "code");
   /* Bad codes and names, each naming the field. */
   char long_code[64];
@@ -1091,28 +1081,28 @@ static void test_custom_roles(void **state) {
   const char *bad_codes[] = {"a", "First_Contact", "first-contact", "first contact", "café", long_code, "gp",
                              "nurse", "healthcare_assistant"};
   for (size_t k = 0; k < sizeof bad_codes / sizeof bad_codes[0]; k++)
-    expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", bad_codes[k], "name", "Bad"), 400,
+    fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", bad_codes[k], "name", "Bad"), 400,
                  "invalid_field", "code");
   long_code[40] = 0;
   fpt_call(&srv, w.pool_admin, "POST", roles, 201, "{s:s, s:s}", "code", long_code, "name", "Forty letters");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s}", "code", "no_name"), 400, "missing_field", "name");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "empty_name", "name", ""), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s}", "code", "no_name"), 400, "missing_field", "name");
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s}", "code", "empty_name", "name", ""), 400,
                "invalid_field", "name");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:i, s:s}", "code", 7, "name", "Seven"), 400,
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:i, s:s}", "code", 7, "name", "Seven"), 400,
                "invalid_field", "code");
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s, s:s}", "code", "extra_field", "name", "Extra",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", roles, "{s:s, s:s, s:s}", "code", "extra_field", "name", "Extra",
                            "regulator", "GMC"),
                400, "unknown_field", "regulator");
   /* Only the pool's administrators (and system administrators) add roles. */
   const char *others[] = {w.commissioner, w.pm1, gp};
   for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
-    expect_error(fpt_request(&srv, others[k], "POST", roles, "{s:s, s:s}", "code", "not_mine", "name", "Not mine"), 403,
+    fpt_expect_error(fpt_request(&srv, others[k], "POST", roles, "{s:s, s:s}", "code", "not_mine", "name", "Not mine"), 403,
                  "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/pools/999999/roles", "{s:s, s:s}", "code", "nowhere",
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", "/api/v1/pools/999999/roles", "{s:s, s:s}", "code", "nowhere",
                            "name", "Nowhere"),
                404, "not_found", NULL);
-  expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pools/999999/roles", NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, NULL, "GET", roles, NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pools/999999/roles", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", roles, NULL), 401, "unauthenticated", NULL);
   assert_int_equal(json_array_size(json_object_get(fpt_call(&srv, gp, "GET", roles, 200, NULL), "items")), 3);
 }
 
@@ -1126,20 +1116,20 @@ static void test_join_request_withdraw(void **state) {
   const char *withdraw = fpt_str("/api/v1/join-requests/%lld/withdraw", req);
 
   /* Only the clinician who asked: those who see it may not (403), others do not see it (404). */
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, w.commissioner, "POST", withdraw, NULL), 403, "forbidden", NULL);
-  expect_error(fpt_request(&srv, other, "POST", withdraw, NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, w.pm1, "POST", withdraw, NULL), 404, "not_found", NULL);
-  expect_error(fpt_request(&srv, cl, "POST", "/api/v1/join-requests/999999/withdraw", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", withdraw, NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, other, "POST", withdraw, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", withdraw, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, cl, "POST", "/api/v1/join-requests/999999/withdraw", NULL), 404, "not_found", NULL);
 
   json_t *jr = fpt_call(&srv, cl, "POST", withdraw, 200, NULL);
   assert_int_equal(fpt_int(jr, "id"), req);
   assert_string_equal(fpt_s(jr, "status"), "withdrawn");
   assert_non_null(json_object_get(jr, "decided_at"));
   /* Once withdrawn it cannot be withdrawn again nor answered, and the administrator sees it so. */
-  expect_error(fpt_request(&srv, cl, "POST", withdraw, NULL), 409, "invalid_state", NULL);
-  expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", req), NULL), 409,
+  fpt_expect_error(fpt_request(&srv, cl, "POST", withdraw, NULL), 409, "invalid_state", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", req), NULL), 409,
                "invalid_state", NULL);
   assert_true(has_id(all_items(w.pool_admin, fpt_str("%s?status=withdrawn", requests)), req));
   assert_false(has_id(all_items(w.pool_admin, fpt_str("%s?status=pending", requests)), req));
@@ -1149,7 +1139,7 @@ static void test_join_request_withdraw(void **state) {
   /* The clinician may ask again; an answered request cannot be withdrawn. */
   long long again = fpt_int(fpt_call(&srv, cl, "POST", requests, 201, NULL), "id");
   fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/join-requests/%lld/accept", again), 200, NULL);
-  expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/join-requests/%lld/withdraw", again), NULL), 409,
+  fpt_expect_error(fpt_request(&srv, cl, "POST", fpt_str("/api/v1/join-requests/%lld/withdraw", again), NULL), 409,
                "invalid_state", NULL);
 }
 
@@ -1193,8 +1183,8 @@ static void test_my_join_requests(void **state) {
   assert_int_equal(json_array_size(all_items(w.pool_admin, mine)), 0);
   assert_int_equal(json_array_size(all_items(w.admin, mine)), 0);
   assert_int_equal(json_array_size(all_items(w.pm1, mine)), 0);
-  expect_error(fpt_request(&srv, NULL, "GET", mine, NULL), 401, "unauthenticated", NULL);
-  expect_error(fpt_request(&srv, cl, "GET", fpt_str("%s?limit=0", mine), NULL), 400, "invalid_parameter", "limit");
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", mine, NULL), 401, "unauthenticated", NULL);
+  fpt_expect_error(fpt_request(&srv, cl, "GET", fpt_str("%s?limit=0", mine), NULL), 400, "invalid_parameter", "limit");
 }
 
 int main(void) {

@@ -35,26 +35,12 @@ static const char *today; /* the server's day, from a passport */
 
 /* Dates ------------------------------------------------------------------------------------------ */
 
-static const char *date_add(const char *ymd, int days) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (sscanf(ymd, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) fail_msg("bad date %s", ymd);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_hour = 12;
-  time_t t = timegm(&tm) + (time_t)days * 86400;
-  gmtime_r(&t, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return fpt_str("%s", buf);
-}
-
 /* The last day of a yearly course done on ymd: the day before its anniversary (29 February's is 28th). */
 static const char *year_later(const char *ymd) {
   int y, m, d;
   if (sscanf(ymd, "%d-%d-%d", &y, &m, &d) != 3) fail_msg("bad date %s", ymd);
   if (m == 2 && d == 29) d = 28;
-  return date_add(fpt_str("%04d-%02d-%02d", y + 1, m, d), -1);
+  return fpt_date_add(fpt_str("%04d-%02d-%02d", y + 1, m, d), -1);
 }
 
 /* The UTC date of an RFC 3339 time; the UK day of a shift is this day or, in summer, the next. */
@@ -148,8 +134,8 @@ static bool ids_have(json_t *arr, long long id) {
 static long long submit(const char *token, long long clinician, json_t *check) {
   const char *code = fpt_s(check, "code");
   const char *rule = fpt_s(json_object_get(check, "validity"), "rule");
-  struct part fields[4] = {{"check_code", code}, {"issued_on", date_add(today, -10)}, {NULL, NULL}, {NULL, NULL}};
-  if (strcmp(rule, "explicit") == 0) fields[2] = (struct part){"expires_on", date_add(today, 400)};
+  struct part fields[4] = {{"check_code", code}, {"issued_on", fpt_date_add(today, -10)}, {NULL, NULL}, {NULL, NULL}};
+  if (strcmp(rule, "explicit") == 0) fields[2] = (struct part){"expires_on", fpt_date_add(today, 400)};
   else fields[2] = (struct part){"reference", fpt_str("REF-%s", code)};
   size_t len;
   const char *file = pdf(fpt_str("%lld %s", clinician, code), &len);
@@ -372,10 +358,10 @@ static void test_upload_verify_book_then_expire_and_reject(void **state) {
   assert_int_equal(json_array_size(json_object_get(pp, "missing")), 0);
   json_t *ind = item(pp, "indemnity");
   assert_string_equal(fpt_s(ind, "state"), "verified");
-  assert_string_equal(fpt_s(ind, "expires_on"), date_add(today, 400));
+  assert_string_equal(fpt_s(ind, "expires_on"), fpt_date_add(today, 400));
   assert_string_equal(fpt_s(json_object_get(ind, "verified_by"), "name"), "pool@t.test");
   /* A yearly course done ten days ago is valid for a year from then, to the day before. */
-  assert_string_equal(fpt_s(item(pp, "cstf_basic_life_support"), "expires_on"), year_later(date_add(today, -10)));
+  assert_string_equal(fpt_s(item(pp, "cstf_basic_life_support"), "expires_on"), year_later(fpt_date_add(today, -10)));
   json_t *b1 = fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", s1), 201, NULL);
   long long booking1 = fpt_int(b1, "id");
   const char *d1 = date_of(fpt_s(b1, "starts_at"));
@@ -384,14 +370,14 @@ static void test_upload_verify_book_then_expire_and_reject(void **state) {
    * and the shift. The booking is flagged, not dropped; a later shift is refused naming it; an
    * earlier one is still fine. */
   long long indemnity = fpt_int(ind, "id");
-  json_t *v = verify(indemnity, "{s:s, s:s}", "decision", "verify", "expires_on", date_add(d1, -2));
+  json_t *v = verify(indemnity, "{s:s, s:s}", "decision", "verify", "expires_on", fpt_date_add(d1, -2));
   assert_true(ids_have(json_object_get(v, "lapsed_booking_ids"), booking1));
   json_t *b = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/bookings/%lld", booking1), 200, NULL);
   assert_string_equal(fpt_s(b, "status"), "confirmed");
   assert_true(array_has(json_object_get(b, "flags"), "passport_lapsed"));
   b = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/bookings/%lld", booking1), 200, NULL);
   assert_true(array_has(json_object_get(b, "flags"), "passport_lapsed"));
-  pp = passport(gp, cl, date_add(d1, 1));
+  pp = passport(gp, cl, fpt_date_add(d1, 1));
   missing = json_object_get(pp, "missing");
   assert_int_equal(json_array_size(missing), 1);
   assert_string_equal(json_string_value(json_array_get(missing, 0)), "indemnity");
@@ -458,8 +444,8 @@ static void test_access_rules_and_log(void **state) {
   today = fpt_s(pp, "on");
   size_t len;
   const char *file = pdf("access indemnity", &len);
-  struct part fields[] = {{"check_code", "indemnity"}, {"issued_on", date_add(today, -5)},
-                          {"expires_on", date_add(today, 300)}, {"reference", "MDU-123"}, {NULL, NULL}};
+  struct part fields[] = {{"check_code", "indemnity"}, {"issued_on", fpt_date_add(today, -5)},
+                          {"expires_on", fpt_date_add(today, 300)}, {"reference", "MDU-123"}, {NULL, NULL}};
   struct fpt_resp up = upload(x, cx, fields, file, len);
   assert_int_equal(up.status, 201);
   long long record = fpt_int(up.json, "id");
@@ -492,7 +478,7 @@ static void test_access_rules_and_log(void **state) {
   json_t *ind = item(summary, "indemnity");
   assert_string_equal(fpt_s(ind, "state"), "verified");
   assert_string_equal(fpt_s(json_object_get(ind, "verified_by"), "name"), "pool@t.test");
-  assert_string_equal(fpt_s(ind, "expires_on"), date_add(today, 300));
+  assert_string_equal(fpt_s(ind, "expires_on"), fpt_date_add(today, 300));
   assert_null(json_object_get(ind, "note")); /* the pool's notes are not the practice's */
   const char *hdrs[] = {fpt_str("Authorization: Bearer %s", w.pm1), NULL};
   struct fpt_resp f = fpt_raw(&srv, "GET", ev_path, hdrs, NULL, 0);
@@ -507,7 +493,7 @@ static void test_access_rules_and_log(void **state) {
            "reject");
   fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/clinicians/%lld/passport/access-log", cx), 403, NULL);
   fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/clinicians/%lld/passport/grants", cx), 403, "{s:I, s:s}",
-           "organisation_id", (json_int_t)w.practice1, "until", date_add(today, 10));
+           "organisation_id", (json_int_t)w.practice1, "until", fpt_date_add(today, 10));
   fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/clinicians/%lld/passport/access-log", cx), 403, NULL);
 
   /* The clinician reads who looked: the practice twice (passport, evidence), the pool once. The
@@ -552,21 +538,21 @@ static void test_access_rules_and_log(void **state) {
   /* Placement grants: practice2 may look only while its grant is active. */
   const char *grants = fpt_str("/api/v1/clinicians/%lld/passport/grants", cx);
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s, s:s}", "organisation_id", (json_int_t)w.practice2,
-           "from", date_add(today, 5), "until", date_add(today, 4));
+           "from", fpt_date_add(today, 5), "until", fpt_date_add(today, 4));
   fpt_call(&srv, w.pool_admin, "POST", grants, 400, "{s:I, s:s}", "organisation_id", (json_int_t)999999, "until",
-           date_add(today, 4));
+           fpt_date_add(today, 4));
   fpt_call(&srv, x, "POST", grants, 403, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
-           date_add(today, 4));
+           fpt_date_add(today, 4));
   /* Ahead of a placement: access starts the day it is given (issue 9: from today, at most 12 months;
    * the rules are tested in test_access.c). */
   json_t *g = fpt_call(&srv, w.pool_admin, "POST", grants, 201, "{s:I, s:s, s:s}", "organisation_id",
-                       (json_int_t)w.practice2, "placement_starts_on", date_add(today, 100), "until", date_add(today, 200));
+                       (json_int_t)w.practice2, "placement_starts_on", fpt_date_add(today, 100), "until", fpt_date_add(today, 200));
   assert_string_equal(fpt_s(g, "from"), today);
   assert_true(json_is_true(json_object_get(g, "active")));
   fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("/api/v1/passport/grants/%lld", fpt_int(g, "id")), 200, NULL);
   fpt_call(&srv, w.pm2, "GET", pp_path, 404, NULL); /* revoked */
   g = fpt_call(&srv, w.pool_admin, "POST", grants, 201, "{s:I, s:s}", "organisation_id", (json_int_t)w.practice2, "until",
-               date_add(today, 30));
+               fpt_date_add(today, 30));
   assert_true(json_is_true(json_object_get(g, "active")));
   json_t *seen = fpt_call(&srv, w.pm2, "GET", pp_path, 200, NULL);
   assert_string_equal(fpt_s(seen, "viewed_as"), "practice_manager");
@@ -650,15 +636,15 @@ static void test_bad_uploads_store_nothing(void **state) {
   struct part unknown[] = {{"check_code", "astrology"}, {NULL, NULL}};
   r = upload(gp, cl, unknown, pdf_data, len);
   assert_int_equal(r.status, 400);
-  struct part expired[] = {{"check_code", "indemnity"}, {"issued_on", date_add(today, -400)},
-                           {"expires_on", date_add(today, -1)}, {NULL, NULL}};
+  struct part expired[] = {{"check_code", "indemnity"}, {"issued_on", fpt_date_add(today, -400)},
+                           {"expires_on", fpt_date_add(today, -1)}, {NULL, NULL}};
   r = upload(gp, cl, expired, pdf_data, len);
   assert_int_equal(r.status, 400);
   struct part no_issue[] = {{"check_code", "cstf_fire_safety"}, {NULL, NULL}};
   r = upload(gp, cl, no_issue, pdf_data, len);
   assert_int_equal(r.status, 400);
   assert_string_equal(fpt_s(json_object_get(r.json, "error"), "field"), "issued_on");
-  struct part future[] = {{"check_code", "cstf_fire_safety"}, {"issued_on", date_add(today, 3)}, {NULL, NULL}};
+  struct part future[] = {{"check_code", "cstf_fire_safety"}, {"issued_on", fpt_date_add(today, 3)}, {NULL, NULL}};
   r = upload(gp, cl, future, pdf_data, len);
   assert_int_equal(r.status, 400);
   r = upload(gp, cl, ok, NULL, 0);
@@ -706,7 +692,7 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   today = fpt_s(passport(gp, cl, NULL), "on");
   size_t len;
   const char *file = pdf("a DBS certificate", &len);
-  struct part fields[] = {{"check_code", "dbs"}, {"issued_on", date_add(today, -30)}, {"reference", "001122334455"},
+  struct part fields[] = {{"check_code", "dbs"}, {"issued_on", fpt_date_add(today, -30)}, {"reference", "001122334455"},
                           {"update_service", "subscribed"}, {NULL, NULL}};
   struct fpt_resp r = upload(gp, cl, fields, file, len);
   assert_int_equal(r.status, 201);
@@ -715,8 +701,8 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   /* The very same bytes uploaded by another clinician as their indemnity: one file for both. */
   long long cl2;
   const char *gp2 = fpt_world_clinician(&w, "dbs.same@t.test", "gp", "7200015", true, &cl2);
-  struct part same[] = {{"check_code", "indemnity"}, {"issued_on", date_add(today, -5)},
-                        {"expires_on", date_add(today, 300)}, {"reference", "MDU-999"}, {NULL, NULL}};
+  struct part same[] = {{"check_code", "indemnity"}, {"issued_on", fpt_date_add(today, -5)},
+                        {"expires_on", fpt_date_add(today, 300)}, {"reference", "MDU-999"}, {NULL, NULL}};
   struct fpt_resp r2 = upload(gp2, cl2, same, file, len);
   assert_int_equal(r2.status, 201);
   long long ev2 = fpt_int(json_object_get(r2.json, "uploaded"), "id");
@@ -741,7 +727,7 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   json_t *d = item(passport(gp, cl, NULL), "dbs");
   assert_string_equal(fpt_s(d, "state"), "verified");
   assert_string_equal(fpt_s(d, "reference"), "001122334455");
-  assert_string_equal(fpt_s(d, "issued_on"), date_add(today, -30));
+  assert_string_equal(fpt_s(d, "issued_on"), fpt_date_add(today, -30));
   assert_string_equal(fpt_s(d, "update_service"), "subscribed");
   json_t *e = json_array_get(json_object_get(d, "evidence"), 0);
   assert_false(json_is_true(json_object_get(e, "available")));
@@ -756,7 +742,7 @@ static void test_dbs_file_removed_after_retention(void **state) {
   today = fpt_s(passport(gp, cl, NULL), "on");
   size_t len;
   const char *file = pdf("a DBS certificate no one else has", &len);
-  struct part fields[] = {{"check_code", "dbs"}, {"issued_on", date_add(today, -30)}, {"reference", "001122334466"},
+  struct part fields[] = {{"check_code", "dbs"}, {"issued_on", fpt_date_add(today, -30)}, {"reference", "001122334466"},
                           {"update_service", "subscribed"}, {NULL, NULL}};
   int files = count_files(evidence_dir());
   struct fpt_resp r = upload(gp, cl, fields, file, len);
@@ -798,7 +784,7 @@ static void test_compliance_counts_and_requirements(void **state) {
   /* Who expires within 30 days: the compliant one's indemnity, corrected to end in 20. */
   json_t *pp = passport(ok, ok_id, NULL);
   verify(fpt_int(item(pp, "indemnity"), "id"), "{s:s, s:s}", "decision", "verify", "expires_on",
-         date_add(fpt_s(pp, "on"), 20));
+         fpt_date_add(fpt_s(pp, "on"), 20));
   c = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/pools/%lld/compliance?within=30&limit=200", w.pool), 200, NULL);
   saw_ok = false;
   json_array_foreach(json_object_get(c, "items"), i, it) {
@@ -1028,7 +1014,7 @@ static void test_evidence_quotas(void **state) {
   for (size_t i = 0; i < 11; i++) {
     int n = snprintf(huge, 64, "%%PDF-1.4\n%% file %zu\n", i);
     huge[n] = 'x';
-    struct part f[] = {{"check_code", codes[i]}, {"issued_on", date_add(today, -10)}, {NULL, NULL}};
+    struct part f[] = {{"check_code", codes[i]}, {"issued_on", fpt_date_add(today, -10)}, {NULL, NULL}};
     r = upload(gp2, other, f, huge, big);
     if (i < 10 && r.status != 201) fail_msg("upload %zu: %ld %s", i, r.status, r.body);
   }

@@ -491,3 +491,27 @@ const char *fpt_bootstrap_admin(const struct fpt_server *s) {
   fpt_enrol_totp(s, token, "root@flexpool.test");
   return token;
 }
+
+const char *fpt_date_add(const char *ymd, int days) {
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  if (sscanf(ymd, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) fail_msg("bad date %s", ymd);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_hour = 12;
+  time_t t = timegm(&tm) + (time_t)days * 86400;
+  gmtime_r(&t, &tm);
+  char buf[16];
+  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return fpt_str("%s", buf);
+}
+
+void fpt_expect_error(struct fpt_resp r, long status, const char *code, const char *field) {
+  if (r.status != status || strcmp(fpt_error_code(&r), code) != 0)
+    fail_msg("expected %ld %s, got %ld: %s", status, code, r.status, r.body);
+  if (field) {
+    json_t *f = json_object_get(json_object_get(r.json, "error"), "field");
+    if (!json_is_string(f) || strcmp(json_string_value(f), field) != 0)
+      fail_msg("expected the field '%s' to be named: %s", field, r.body);
+  }
+}

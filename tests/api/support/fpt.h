@@ -85,6 +85,8 @@ void fpt_totp_forget(const char *email);
 
 /* The error code of an error response ("" when none). */
 const char *fpt_error_code(const struct fpt_resp *r);
+/* Fails the test unless r is the error `code` with `status` (and names `field`, when not NULL). */
+void fpt_expect_error(struct fpt_resp r, long status, const char *code, const char *field);
 /* A response header's value (gc-owned), or NULL. Case-insensitive name. */
 const char *fpt_header(const struct fpt_resp *r, const char *name);
 
@@ -101,6 +103,8 @@ const char *fpt_s(const json_t *obj, const char *key);
 
 /* An RFC 3339 UTC time `days` days and `hours` hours from now, at a whole hour (gc-owned). */
 const char *fpt_time_from_now(int days, int hours);
+/* ymd (YYYY-MM-DD) plus days, as YYYY-MM-DD (gc-owned). */
+const char *fpt_date_add(const char *ymd, int days);
 
 /* Creates a sysadmin with the CLI in data_dir (server may be running) and returns their token. */
 const char *fpt_bootstrap_admin(const struct fpt_server *s);

@@ -75,21 +75,6 @@ const char *fpt_world_clinician(struct fpt_world *w, const char *email, const ch
   return token;
 }
 
-/* ymd plus days, as YYYY-MM-DD (gc-owned). */
-static const char *date_add(const char *ymd, int days) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (sscanf(ymd, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) fail_msg("bad date %s", ymd);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_hour = 12;
-  time_t t = timegm(&tm) + (time_t)days * 86400;
-  gmtime_r(&t, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return fpt_str("%s", buf);
-}
-
 #define WORLD_BOUNDARY "fptWorldBoundary5Qx81"
 
 void fpt_world_compliant(struct fpt_world *w, const char *token, long long clinician_id) {
@@ -111,10 +96,10 @@ void fpt_world_compliant(struct fpt_world *w, const char *token, long long clini
         "%s"
         "--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s.pdf\"\r\n"
         "Content-Type: application/pdf\r\n\r\n%s\r\n--" WORLD_BOUNDARY "--\r\n",
-        code, date_add(today, -10),
+        code, fpt_date_add(today, -10),
         strcmp(rule, "explicit") == 0
             ? fpt_str("--" WORLD_BOUNDARY "\r\nContent-Disposition: form-data; name=\"expires_on\"\r\n\r\n%s\r\n",
-                      date_add(today, 400))
+                      fpt_date_add(today, 400))
             : "",
         code, file);
     const char *hdrs[] = {fpt_str("Authorization: Bearer %s", token),
