@@ -176,16 +176,23 @@ static void reply_refusal(struct fp_req *r, enum fp_transition t, const struct f
   }
 }
 
-static int cancel_tx(struct fp_conn *c, void *vctx) {
-  struct cancel_ctx *x = vctx;
-  struct fp_req *r = x->r;
+/* Reads the booking of the path, as the caller may see it, into x->b inside the transaction: 0;
+   1 with outcome 404 when the caller cannot see it; or a store error. */
+static int load_booking(struct fp_conn *c, struct cancel_ctx *x) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
-  int rc = fp_store_booking_get(c, r->params[0], &scope, &x->b);
+  fp_scope_from_auth(&x->r->auth, &scope);
+  int rc = fp_store_booking_get(c, x->r->params[0], &scope, &x->b);
   if (rc == FP_ENOTFOUND) {
     x->outcome = 404;
     return 1;
   }
+  return rc;
+}
+
+static int cancel_tx(struct fp_conn *c, void *vctx) {
+  struct cancel_ctx *x = vctx;
+  struct fp_req *r = x->r;
+  int rc = load_booking(c, x);
   if (rc) return rc;
   const char *party = NULL;
   if (r->auth.clinician_id && r->auth.clinician_id == x->b.clinician_id) party = "clinician";
@@ -234,13 +241,7 @@ void fp_h_booking_cancel(struct fp_req *r) {
 static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
   struct cancel_ctx *x = vctx;
   struct fp_req *r = x->r;
-  struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
-  int rc = fp_store_booking_get(c, r->params[0], &scope, &x->b);
-  if (rc == FP_ENOTFOUND) {
-    x->outcome = 404;
-    return 1;
-  }
+  int rc = load_booking(c, x);
   if (rc) return rc;
   /* Only a manager of the booking's own practice: not another practice, the pool or the ICB that
      may see the booking, and not the clinician. */
