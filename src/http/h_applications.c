@@ -1,7 +1,8 @@
 /*
  * Applications, for shifts the practice approves:
  *   POST /api/v1/shifts/{id}/applications {message?}: a clinician applies (open approval shifts).
- *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...
+ *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...;
+ *     each with bookable and missing: the booking's eligibility decision for that applicant and shift.
  *   POST /api/v1/applications/{id}/accept: the practice accepts; every booking rule runs again
  *     in the booking transaction and the other applicants are declined with reason "filled".
  *   POST /api/v1/applications/{id}/decline {reason?}, POST /api/v1/applications/{id}/withdraw.
@@ -110,6 +111,27 @@ void fp_h_application_create(struct fp_req *r) {
 
 static void add_app(const struct fp_application *a, void *ctx) { fp_page_add(ctx, fp_json_application(a), 0, a->id); }
 
+/*
+ * Could the practice accept this applicant for this shift? The booking's own eligibility
+ * decision (fp_store_eligibility, the one accepting runs again), so the list cannot offer an
+ * accept the booking refuses on account, pool or passport: `bookable` and the `missing` codes.
+ */
+static int add_eligibility(struct fp_conn *c, json_t *item) {
+  static __thread struct fp_book_result res; /* large */
+  memset(&res, 0, sizeof res);
+  struct fp_shift s;
+  int rc = fp_store_shift_get(c, json_integer_value(json_object_get(item, "shift_id")), NULL, &s);
+  if (!rc) rc = fp_store_eligibility(c, &s, json_integer_value(json_object_get(item, "clinician_id")), &res);
+  if (!rc) {
+    json_t *missing = json_array();
+    for (size_t i = 0; i < res.elig.n_missing; i++) json_array_append_new(missing, json_string(res.elig.missing[i]));
+    json_object_set_new(item, "bookable", json_boolean(res.elig.bookable));
+    json_object_set_new(item, "missing", missing);
+  }
+  fp_book_result_release(&res);
+  return rc;
+}
+
 void fp_h_application_list(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
@@ -131,6 +153,7 @@ void fp_h_application_list(struct fp_req *r) {
   fp_page_init(&page, NULL);
   bool more = false;
   int rc = c ? fp_store_application_search(c, &q, add_app, &page, &more) : FP_EIO;
+  for (size_t i = 0; !rc && i < json_array_size(page.items); i++) rc = add_eligibility(c, json_array_get(page.items, i));
   fp_reply_page(r, &page, rc, more, false);
 }
 

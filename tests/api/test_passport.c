@@ -1194,6 +1194,67 @@ static void test_apply_needs_the_passport(void **state) {
   (void)ok;
 }
 
+/* Registers a healthcare assistant (no registration number) in the pool; returns their token. */
+static const char *hca(const char *email, long long *id) {
+  *id = fpt_int(fpt_call(&srv, NULL, "POST", "/api/v1/clinicians", 201, "{s:s, s:s, s:s, s:s, s:s, s:i}", "name", email,
+                         "email", email, "password", FPT_CLINICIAN_PASSWORD, "profession", "healthcare_assistant",
+                         "home_postcode", "LS1 4AP", "travel_radius_km", 20),
+                "id");
+  fpt_call(&srv, w.pool_admin, "POST", fpt_str("/api/v1/pools/%lld/members", w.pool), 201, "{s:I}", "clinician_id",
+           (json_int_t)*id);
+  return fpt_login(&srv, email, FPT_CLINICIAN_PASSWORD);
+}
+
+static json_t *application_of(json_t *list, long long clinician) {
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(list, "items"), i, it) if (fpt_int(it, "clinician_id") == clinician) return it;
+  fail_msg("no application of clinician %lld", clinician);
+  return NULL;
+}
+
+/*
+ * Issue 10: the practice's list of applications says, per applicant, whether the booking's own
+ * eligibility decision lets them be booked on that shift now (`bookable`) and which checks are
+ * missing, so it is never offered an accept that will fail. Here the pool requires indemnity of
+ * its healthcare assistants after both applied; one provides it, the other does not. (Before,
+ * the list had neither field and accepting the second answered 409 not_eligible.)
+ */
+static void test_applications_say_who_is_bookable(void **state) {
+  (void)state;
+  long long ok_id, lacking_id;
+  const char *ok = hca("hca-ok@t.test", &ok_id);
+  const char *lacking = hca("hca-lacking@t.test", &lacking_id);
+  today = fpt_s(passport(ok, ok_id, NULL), "on");
+  comply(ok, ok_id);
+  comply(lacking, lacking_id);
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "healthcare_assistant", 12, 9, 4, "approval");
+  fpt_call(&srv, ok, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), 201, NULL);
+  fpt_call(&srv, lacking, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), 201, NULL);
+  const char *list = fpt_str("/api/v1/applications?shift_id=%lld&status=pending", shift);
+  json_t *before = fpt_call(&srv, w.pm1, "GET", list, 200, NULL);
+  assert_true(json_is_true(json_object_get(application_of(before, lacking_id), "bookable")));
+  assert_int_equal(json_array_size(json_object_get(application_of(before, lacking_id), "missing")), 0);
+  put_req(w.pool_admin, 200, "healthcare_assistant", "indemnity", true);
+  comply(ok, ok_id);
+  json_t *after = fpt_call(&srv, w.pm1, "GET", list, 200, NULL);
+  json_t *a_ok = application_of(after, ok_id), *a_lacking = application_of(after, lacking_id);
+  assert_true(json_is_true(json_object_get(a_ok, "bookable")));
+  assert_int_equal(json_array_size(json_object_get(a_ok, "missing")), 0);
+  assert_true(json_is_false(json_object_get(a_lacking, "bookable")));
+  json_t *missing = json_object_get(a_lacking, "missing");
+  assert_int_equal(json_array_size(missing), 1);
+  assert_true(array_has(missing, "indemnity"));
+  /* The clinician reads the same about their own application. */
+  json_t *own = fpt_call(&srv, lacking, "GET", "/api/v1/applications?status=pending", 200, NULL);
+  assert_true(json_is_false(json_object_get(application_of(own, lacking_id), "bookable")));
+  /* What the list says is what accepting does. */
+  struct fpt_resp r = fpt_request(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", fpt_int(a_lacking, "id")), NULL);
+  assert_int_equal(r.status, 409);
+  assert_string_equal(fpt_error_code(&r), "not_eligible");
+  fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", fpt_int(a_ok, "id")), 200, NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_and_seeded_requirements),
@@ -1209,6 +1270,7 @@ int main(void) {
       cmocka_unit_test(test_requirements_have_owners),
       cmocka_unit_test(test_custom_role_has_a_baseline),
       cmocka_unit_test(test_apply_needs_the_passport),
+      cmocka_unit_test(test_applications_say_who_is_bookable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

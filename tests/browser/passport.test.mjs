@@ -188,4 +188,47 @@ describe('the passport', () => {
     assertNoProblems(cl);
     await cl.context().close();
   });
+
+  test('a practice sees each applicant\'s passport for the shift, and no Accept for one who cannot be booked', async () => {
+    // The demo has pending applications whose applicants' passports lapsed after they applied.
+    const signInApi = await fetch(`${server.base}/api/v1/sessions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'practice@demo.flexpool.test', password: 'flexpool-demo' }),
+    });
+    const { token } = await signInApi.json();
+    const list = await fetch(`${server.base}/api/v1/applications?status=pending&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
+    const { items } = await list.json();
+    const lacking = items.find((a) => a.bookable === false && a.missing.length > 0);
+    const complete = items.find((a) => a.bookable === true);
+    assert.ok(lacking, 'the demo practice has an applicant whose passport is incomplete');
+    assert.ok(complete, 'the demo practice has an applicant who can be booked');
+    const types = await (await fetch(`${server.base}/api/v1/passport/check-types`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const names = lacking.missing.map((code) => types.items.find((t) => t.code === code).name);
+
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(pm, `/practice/shifts/${lacking.shift_id}`);
+    const row = pm.locator('#applicants tr', { hasText: lacking.clinician_name });
+    await row.waitFor();
+    const text = await row.textContent();
+    assert.ok(text.includes(`Missing: ${names.join(', ')}`), `the row names the missing checks in words: ${text}`);
+    assert.equal(await row.locator('button', { hasText: 'Accept' }).count(), 0, 'no Accept for an applicant who cannot be booked');
+    assert.match(text, /Cannot be accepted until the passport is complete/);
+    assert.equal(await row.locator('a', { hasText: 'See passport' }).getAttribute('href'), `/clinicians/${lacking.clinician_id}/passport`);
+    await checkAccessibility(pm, 'a shift\'s applicants with an incomplete passport');
+    await screenshot(pm, 'practice-applicants-passport');
+
+    await open(pm, `/practice/shifts/${complete.shift_id}`);
+    const ok = pm.locator('#applicants tr', { hasText: complete.clinician_name });
+    await ok.waitFor();
+    assert.match(await ok.textContent(), /Complete/);
+    assert.equal(await ok.locator('button', { hasText: 'Accept' }).count(), 1, 'Accept for an applicant who can be booked');
+    await checkAccessibility(pm, 'a shift\'s applicants, all complete');
+
+    // The summary the link leads to.
+    await open(pm, `/clinicians/${lacking.clinician_id}/passport`);
+    await pm.waitForSelector('#passport-summary');
+    assert.ok((await pm.textContent('#passport-summary')).includes(names[0]), 'the summary lists the missing check');
+    assertNoProblems(pm);
+    await pm.context().close();
+  });
 });

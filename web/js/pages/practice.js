@@ -277,10 +277,23 @@ route('/practice/shifts/new', async ({ query }) => {
 route('/practice/shifts/:id', async ({ params }) => {
   const id = params.id;
   const s = await get(`/shifts/${encodeURIComponent(id)}`);
-  const [bookings, applications] = await Promise.all([
+  const [bookings, applications, types] = await Promise.all([
     getAll('/bookings', { shift_id: s.id }, 200).catch(() => []),
     getAll('/applications', { shift_id: s.id }, 200).catch(() => []),
+    get('/passport/check-types').then((t) => t.items).catch(() => []),
   ]);
+  // Each applicant's passport for this shift, as the booking decides it: the checks' names, never codes.
+  const checkName = (code) => (types.find((t) => t.code === code) || {}).name || code;
+  const passportCell = (a) => {
+    if (a.bookable === undefined) return '';
+    const summaryLink = h('a', { class: 'nhsuk-link', href: `/clinicians/${a.clinician_id}/passport` }, 'See passport',
+      h('span', { class: 'nhsuk-u-visually-hidden' }, ` of ${a.clinician_name}`));
+    const said = a.missing && a.missing.length ? `Missing: ${a.missing.map(checkName).join(', ')}`
+      : a.bookable ? 'Complete' : 'Complete, but not bookable here';
+    return h('div', {}, h('span', { class: 'fp-passport-state' }, said), h('br'), summaryLink);
+  };
+  const whyNot = (a) => (a.missing && a.missing.length ? 'Cannot be accepted until the passport is complete'
+    : 'Cannot be accepted: not eligible for this shift');
   const booking = bookings.find((b) => b.status === 'confirmed');
   const history = bookings.filter((b) => b.status === 'cancelled');
   const summary = h('div');
@@ -348,12 +361,13 @@ route('/practice/shifts/:id', async ({ params }) => {
       };
       sections.push(table({
         caption: `${pending.length} waiting for an answer`, captionSize: 's', id: 'applicants',
-        head: ['Clinician', 'Applied', 'Status', 'Action'],
+        head: ['Clinician', 'Applied', 'Status', 'Passport', 'Action'],
         rows: applications.map((a) => [
           a.clinician_name, shortDate(a.created_at),
           { text: tag({ pending: 'Waiting', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' }[a.status] || a.status, a.status) },
+          { text: passportCell(a) },
           { text: a.status === 'pending' && s.status === 'open' ? h('div', { class: 'fp-button-row' },
-            h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'accept') }, 'Accept', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`)),
+            a.bookable === false ? h('p', { class: 'nhsuk-body-s fp-not-bookable' }, whyNot(a)) : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'accept') }, 'Accept', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`)),
             h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/practice/shifts/${s.id}/applications/${a.id}/decline` }, 'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`))) : '' },
         ]),
       }));
