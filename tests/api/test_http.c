@@ -243,6 +243,39 @@ static void test_only_app_files_are_served(void **state) {
   }
 }
 
+/*
+ * A second visit downloads almost nothing: every web app file carries an ETag and Cache-Control:
+ * no-cache, and a request that names that ETag in If-None-Match is answered 304 with no body; a
+ * stale or foreign tag gets the whole file again. API answers keep no-store and carry no ETag.
+ */
+static void test_static_files_have_validators(void **state) {
+  (void)state;
+  const char *paths[] = {"/", "/shifts/12", "/css/app.css", "/js/main.js", "/nhsuk/nhsuk/nhsuk-frontend.min.js", NULL};
+  for (const char *const *p = paths; *p; p++) {
+    struct fpt_resp r = fpt_raw(&srv, "GET", *p, NULL, NULL, 0);
+    if (r.status != 200) fail_msg("%s: %ld", *p, r.status);
+    const char *etag = fpt_header(&r, "ETag"), *cc = fpt_header(&r, "Cache-Control");
+    if (!etag || etag[0] != '"') fail_msg("%s: ETag is %s", *p, etag ? etag : "absent");
+    if (!cc || strcmp(cc, "no-cache") != 0) fail_msg("%s: Cache-Control is %s", *p, cc ? cc : "absent");
+    size_t full = r.body_len;
+    assert_true(full > 0);
+    const char *same[] = {fpt_str("If-None-Match: %s", etag), NULL};
+    struct fpt_resp again = fpt_raw(&srv, "GET", *p, same, NULL, 0);
+    if (again.status != 304) fail_msg("%s with its ETag: %ld", *p, again.status);
+    assert_int_equal(again.body_len, 0);
+    const char *e2 = fpt_header(&again, "ETag");
+    assert_non_null(e2);
+    assert_string_equal(e2, etag);
+    const char *stale[] = {"If-None-Match: \"0-0-0\"", NULL};
+    struct fpt_resp other = fpt_raw(&srv, "GET", *p, stale, NULL, 0);
+    if (other.status != 200 || other.body_len != full) fail_msg("%s with a stale ETag: %ld", *p, other.status);
+  }
+  struct fpt_resp api = fpt_raw(&srv, "GET", "/api/v1/professions", NULL, NULL, 0);
+  assert_int_equal(api.status, 200);
+  assert_null(fpt_header(&api, "ETag"));
+  assert_string_equal(fpt_header(&api, "Cache-Control"), "no-store");
+}
+
 /* Strict-Transport-Security under TLS (on API answers and files), and not over plain HTTP. */
 static void test_hsts_under_tls(void **state) {
   (void)state;
@@ -274,6 +307,7 @@ int main(void) {
       cmocka_unit_test(test_messages_are_whole_utf8),
       cmocka_unit_test(test_no_request_smuggling),
       cmocka_unit_test(test_only_app_files_are_served),
+      cmocka_unit_test(test_static_files_have_validators),
       cmocka_unit_test(test_hsts_under_tls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
