@@ -1,8 +1,13 @@
-/* GET /healthz (the process answers) and GET /readyz (the store answers too). */
+/*
+ * GET /healthz (the process answers, and whether it runs the demo, so that the sign-in page asks
+ * for the demo accounts only then) and GET /readyz (the store answers too).
+ */
 #include "http/routes.h"
 #include "store/db.h"
 
-void fp_h_healthz(struct fp_req *r) { fp_reply_json(r, 200, json_pack("{s:s}", "status", "ok")); }
+void fp_h_healthz(struct fp_req *r) {
+  fp_reply_json(r, 200, json_pack("{s:s, s:b}", "status", "ok", "demo", r->app->cfg.demo ? 1 : 0));
+}
 
 void fp_h_readyz(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(&r->app->store);

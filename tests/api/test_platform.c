@@ -36,6 +36,9 @@ static void test_health(void **state) {
   (void)state;
   json_t *j = fpt_call(&srv, NULL, "GET", "/healthz", 200, NULL);
   assert_string_equal(fpt_s(j, "status"), "ok");
+  /* A server without --demo says so, and has no demo accounts for the sign-in page to ask for. */
+  assert_true(json_is_false(json_object_get(j, "demo")));
+  fpt_expect_error(fpt_request(&srv, NULL, "GET", "/api/v1/demo-accounts", NULL), 404, "not_found", NULL);
   j = fpt_call(&srv, NULL, "GET", "/readyz", 200, NULL);
   assert_string_equal(fpt_s(j, "status"), "ready");
 }

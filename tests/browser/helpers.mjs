@@ -30,10 +30,11 @@ if (!existsSync(join(SOURCE_DIR, 'web', 'vendor', 'nhsuk-frontend.css'))) {
   buildVendor();
 }
 
-// Starts `flexpool serve --demo` on a fresh data directory and a free port.
-export async function startServer(extraArgs = []) {
+// Starts `flexpool serve --demo` (or, with { demo: false }, a server as production runs it) on a
+// fresh data directory and a free port.
+export async function startServer(extraArgs = [], { demo = true } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'flexpool-browser-'));
-  const args = ['serve', '--demo', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', join(SOURCE_DIR, 'web'), ...extraArgs];
+  const args = ['serve', ...(demo ? ['--demo'] : []), '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', join(SOURCE_DIR, 'web'), ...extraArgs];
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });

@@ -78,3 +78,13 @@ test('a wrong password is refused with an error summary linked to nothing hidden
   assert.equal(await page.evaluate(() => document.activeElement.id), 'fp-error-summary', 'the summary takes focus');
   await page.context().close();
 });
+
+test('a server that runs the demo offers its demo accounts on the sign-in page', async () => {
+  const page = await newPage(browser, server);
+  await open(page, '/sign-in');
+  await page.waitForSelector('h2:has-text("Demo accounts")');
+  assert.ok(await page.locator('button:has-text("Sign in as admin@demo.flexpool.test")').count() > 0 ||
+    await page.locator('text=admin@demo.flexpool.test').count() > 0, 'the demo administrator is offered');
+  assertNoProblems(page);
+  await page.context().close();
+});

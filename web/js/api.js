@@ -68,6 +68,17 @@ export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const patch = (path, body, opts) => api('PATCH', path, body, opts);
 export const del = (path, opts) => api('DELETE', path, undefined, opts);
 
+// Whether the server runs the demo (GET /healthz says so); false when it cannot tell. The sign-in
+// page asks for the demo accounts only then, so that a production server sees no failing request.
+export async function serverRunsDemo() {
+  try {
+    const res = await fetch('/healthz', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+    return res.ok && (await res.json()).demo === true;
+  } catch {
+    return false;
+  }
+}
+
 // A query string from an object, leaving out empty values.
 export function qs(params) {
   const u = new URLSearchParams();

@@ -1,7 +1,7 @@
 // Pages anyone can open, and the account pages: sign in, register, change password, the
 // privacy notice and the accessibility statement.
 
-import { ApiError, explain, get, post, put, setCsrf } from '../api.js';
+import { ApiError, explain, get, post, put, serverRunsDemo, setCsrf } from '../api.js';
 import { flash, homePath, loadMe, navigate, owedPath, page, route, state } from '../app.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { showErrorSummary } from '../ui.js';
@@ -84,6 +84,9 @@ route('/sign-in', async ({ query }) => {
     p('New sessional clinician? ', link('/register', 'Register as a clinician'), '.'),
     demoSlot);
   try {
+    // Only a server that runs the demo has demo accounts: ask it first, so that a production
+    // sign-in page makes no failing request.
+    if (!(await serverRunsDemo())) return;
     const demo = await get('/demo-accounts', { signedIn: false });
     demoSlot.append(
       h('h2', { class: 'nhsuk-heading-m' }, 'Demo accounts'),
