@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
-      libcurl4-openssl-dev libcmocka-dev libcsv-dev libpwquality-dev cracklib-runtime liboath-dev
+      libcurl4-openssl-dev libcmocka-dev libcsv-dev libpwquality-dev cracklib-runtime liboath-dev zlib1g-dev
       tzdata chromium wrk curl sqlite3 bc openssl)
 missing=()
 for p in "${debs[@]}"; do

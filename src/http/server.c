@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/error.h"
 #include "http/auth.h"
@@ -118,6 +120,115 @@ static const char *mime_of(const char *path) {
   return "application/octet-stream";
 }
 
+/* Text files are worth compressing; images (but SVG) and fonts are compressed already. */
+static bool compressible(const char *type) {
+  return strncmp(type, "text/", 5) == 0 || strcmp(type, "image/svg+xml") == 0 || strncmp(type, "application/json", 16) == 0 ||
+         strcmp(type, "application/manifest+json") == 0;
+}
+
+/* Whether the client takes gzip: Accept-Encoding names gzip (or *) without q=0. */
+static bool accepts_gzip(struct MHD_Connection *conn) {
+  const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  if (!ae) return false;
+  for (const char *p = ae; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    const char *end = p + strcspn(p, ",");
+    size_t name = strcspn(p, ";, ");
+    bool gzip = (name == 4 && strncasecmp(p, "gzip", 4) == 0) || (name == 1 && *p == '*');
+    if (gzip) {
+      const char *q = strstr(p, "q=");
+      if (!q || q >= end) return true;
+      return strtod(q + 2, NULL) > 0;
+    }
+    p = end;
+  }
+  return false;
+}
+
+/*
+ * The web app's files compressed once: the first request that accepts gzip compresses the file
+ * (zlib, level 9) and later ones are served from memory until the file changes (its ETag).
+ */
+#define GZ_SLOTS 64
+static struct gz_entry {
+  char path[4096];
+  char etag[80];
+  unsigned char *data;
+  size_t len;
+} gz_cache[GZ_SLOTS];
+static pthread_mutex_t gz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Compresses fd's size bytes into a new buffer (gzip format); NULL on failure or when it does not shrink. */
+static unsigned char *gzip_fd(int fd, size_t size, size_t *out_len) {
+  unsigned char *in = malloc(size ? size : 1);
+  if (!in) return NULL;
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = pread(fd, in + got, size - got, (off_t)got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  unsigned char *out = NULL;
+  z_stream z = {0};
+  if (got == size && deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK) {
+    uLong cap = deflateBound(&z, (uLong)size);
+    out = malloc(cap);
+    z.next_in = in;
+    z.avail_in = (uInt)size;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    if (!out || deflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out >= size) {
+      free(out);
+      out = NULL;
+    } else {
+      *out_len = z.total_out;
+    }
+    deflateEnd(&z);
+  }
+  free(in);
+  return out;
+}
+
+/* A copy of the compressed file for (path, etag), made and remembered on first use; NULL to send it plain. */
+static unsigned char *gzip_cached(const char *path, const char *etag, int fd, size_t size, size_t *len) {
+  unsigned char *copy = NULL;
+  pthread_mutex_lock(&gz_lock);
+  struct gz_entry *slot = NULL;
+  for (int i = 0; i < GZ_SLOTS && !slot; i++)
+    if (strcmp(gz_cache[i].path, path) == 0) slot = &gz_cache[i];
+  if (slot && strcmp(slot->etag, etag) != 0) {
+    free(slot->data);
+    slot->data = NULL;
+    slot->etag[0] = '\0';
+  }
+  if (!slot)
+    for (int i = 0; i < GZ_SLOTS && !slot; i++)
+      if (!gz_cache[i].path[0]) slot = &gz_cache[i];
+  if (!slot) { /* full: forget the first (the app has far fewer files than slots) */
+    slot = &gz_cache[0];
+    free(slot->data);
+    memset(slot, 0, sizeof *slot);
+  }
+  if (!slot->data) {
+    size_t n = 0;
+    slot->data = gzip_fd(fd, size, &n);
+    if (slot->data) {
+      snprintf(slot->path, sizeof slot->path, "%s", path);
+      snprintf(slot->etag, sizeof slot->etag, "%s", etag);
+      slot->len = n;
+    } else {
+      memset(slot, 0, sizeof *slot);
+    }
+  }
+  if (slot->data && (copy = malloc(slot->len))) {
+    memcpy(copy, slot->data, slot->len);
+    *len = slot->len;
+  }
+  pthread_mutex_unlock(&gz_lock);
+  return copy;
+}
+
 static bool ends_with(const char *s, const char *tail) {
   size_t n = strlen(s), t = strlen(tail);
   return n >= t && strcmp(s + n - t, tail) == 0;
@@ -188,20 +299,38 @@ static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *c
     fd = -1;
   }
   if (fd < 0) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
-  /* The validator: the file's size and modification time; a client that has this version is told 304. */
+  /*
+   * The validator: the file's size and modification time (and "-gz" for the compressed form, a
+   * different representation); a client that has this version is told 304 with no body.
+   * Text files go gzip-compressed to a client that accepts it (never API answers: they carry the
+   * CSRF token, and compressing secrets beside what an attacker sends invites BREACH).
+   */
+  const char *type = mime_of(full);
+  bool gz = compressible(type) && accepts_gzip(conn);
   char etag[80];
-  snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
-           (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec);
+  snprintf(etag, sizeof etag, "\"%llx-%llx-%lx%s\"", (unsigned long long)st.st_size,
+           (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec, gz ? "-gz" : "");
   const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
   bool fresh = inm && (strstr(inm, etag) || strcmp(inm, "*") == 0);
-  if (fresh) close(fd);
-  struct MHD_Response *resp = fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
-                                    : MHD_create_response_from_fd((size_t)st.st_size, fd);
+  unsigned char *zbuf = NULL;
+  size_t zlen = 0;
+  if (!fresh && gz && !(zbuf = gzip_cached(full, etag, fd, (size_t)st.st_size, &zlen))) {
+    gz = false; /* not smaller, or no memory: the file as it is, under its plain tag */
+    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec);
+  }
+  if (fresh || zbuf) close(fd);
+  struct MHD_Response *resp = fresh  ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+                              : zbuf ? MHD_create_response_from_buffer(zlen, zbuf, MHD_RESPMEM_MUST_FREE)
+                                     : MHD_create_response_from_fd((size_t)st.st_size, fd);
   if (!resp) {
-    if (!fresh) close(fd);
+    if (zbuf) free(zbuf);
+    else if (!fresh) close(fd);
     return MHD_NO;
   }
-  if (!fresh) MHD_add_response_header(resp, "Content-Type", mime_of(full));
+  if (!fresh) MHD_add_response_header(resp, "Content-Type", type);
+  if (zbuf) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+  if (compressible(type)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   MHD_add_response_header(resp, "ETag", etag);
   MHD_add_response_header(resp, "Cache-Control", "no-cache");
   add_common_headers(app, resp, false);

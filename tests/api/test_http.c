@@ -276,6 +276,51 @@ static void test_static_files_have_validators(void **state) {
   assert_string_equal(fpt_header(&api, "Cache-Control"), "no-store");
 }
 
+/*
+ * The web app's text files go gzip-compressed to a client that accepts it (Content-Encoding: gzip,
+ * Vary: Accept-Encoding, a smaller body that starts with gzip's magic bytes, its own ETag that a
+ * revalidation answers 304), and as they are to one that does not (or says gzip;q=0). API answers
+ * are never compressed, whatever the client accepts: they carry the CSRF token (BREACH).
+ */
+static void test_static_files_gzip_only_when_accepted(void **state) {
+  (void)state;
+  const char *paths[] = {"/", "/css/app.css", "/js/main.js", "/nhsuk/nhsuk/nhsuk-frontend.min.js", NULL};
+  const char *gzip[] = {"Accept-Encoding: gzip, deflate, br", NULL};
+  const char *refused[] = {"Accept-Encoding: gzip;q=0, identity", NULL};
+  for (const char *const *p = paths; *p; p++) {
+    struct fpt_resp plain = fpt_raw(&srv, "GET", *p, NULL, NULL, 0);
+    assert_int_equal(plain.status, 200);
+    if (fpt_header(&plain, "Content-Encoding")) fail_msg("%s: compressed for a client that did not ask", *p);
+    const char *vary = fpt_header(&plain, "Vary");
+    if (!vary || strcmp(vary, "Accept-Encoding") != 0) fail_msg("%s: Vary is %s", *p, vary ? vary : "absent");
+    struct fpt_resp z = fpt_raw(&srv, "GET", *p, gzip, NULL, 0);
+    assert_int_equal(z.status, 200);
+    const char *ce = fpt_header(&z, "Content-Encoding");
+    if (!ce || strcmp(ce, "gzip") != 0) fail_msg("%s: Content-Encoding is %s", *p, ce ? ce : "absent");
+    vary = fpt_header(&z, "Vary");
+    if (!vary || strcmp(vary, "Accept-Encoding") != 0) fail_msg("%s gzip: Vary is %s", *p, vary ? vary : "absent");
+    if (z.body_len < 2 || (unsigned char)z.body[0] != 0x1f || (unsigned char)z.body[1] != 0x8b || z.body_len >= plain.body_len)
+      fail_msg("%s: %zu bytes compressed, %zu plain", *p, z.body_len, plain.body_len);
+    const char *etag = fpt_header(&z, "ETag");
+    assert_non_null(etag);
+    if (strcmp(etag, fpt_header(&plain, "ETag")) == 0) fail_msg("%s: one ETag for two representations", *p);
+    const char *again[] = {"Accept-Encoding: gzip", fpt_str("If-None-Match: %s", etag), NULL};
+    struct fpt_resp nm = fpt_raw(&srv, "GET", *p, again, NULL, 0);
+    assert_int_equal(nm.status, 304);
+    assert_int_equal(nm.body_len, 0);
+    struct fpt_resp q0 = fpt_raw(&srv, "GET", *p, refused, NULL, 0);
+    assert_int_equal(q0.status, 200);
+    if (fpt_header(&q0, "Content-Encoding")) fail_msg("%s: compressed for gzip;q=0", *p);
+    assert_int_equal(q0.body_len, plain.body_len);
+  }
+  const char *api[] = {"/healthz", "/api/v1/professions", "/api/v1/me", "/api/v1/nothing", NULL};
+  for (const char *const *p = api; *p; p++) {
+    struct fpt_resp r = fpt_raw(&srv, "GET", *p, gzip, NULL, 0);
+    if (fpt_header(&r, "Content-Encoding")) fail_msg("%s: an API answer was compressed", *p);
+    if (!r.json) fail_msg("%s: not plain JSON", *p);
+  }
+}
+
 /* Strict-Transport-Security under TLS (on API answers and files), and not over plain HTTP. */
 static void test_hsts_under_tls(void **state) {
   (void)state;
@@ -308,6 +353,7 @@ int main(void) {
       cmocka_unit_test(test_no_request_smuggling),
       cmocka_unit_test(test_only_app_files_are_served),
       cmocka_unit_test(test_static_files_have_validators),
+      cmocka_unit_test(test_static_files_gzip_only_when_accepted),
       cmocka_unit_test(test_hsts_under_tls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
