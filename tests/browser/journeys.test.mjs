@@ -108,6 +108,9 @@ describe('marketplace journeys', () => {
     await checkAccessibility(pm, 'practice-decline-applicant');
     await pm.click('#confirm-decline');
     await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant declined' }).waitFor();
+    // Nothing is sent by flexpool: the page says where the clinician will see it, not that they have been told.
+    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /will see it, with your reason, on their applications page\. Nothing is sent to them\./);
+    assert.doesNotMatch(await pm.textContent('main'), /has been told|notified/);
     assert.match(await pm.locator('#applicants tr', { hasText: otherName }).textContent(), /Declined/);
     await open(other, '/applications');
     assert.match(await other.locator('#applications-table tr', { hasText: '18:20 to 20:50' }).textContent(), /Declined.*We need someone who knows EMIS/);
@@ -115,6 +118,7 @@ describe('marketplace journeys', () => {
     await other.context().close();
     await applicant.locator('button', { hasText: 'Accept' }).click();
     await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant accepted' }).waitFor();
+    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /will see it on their bookings page\. The other applicants will see on their applications page that someone else was chosen\. Nothing is sent to anyone\./);
     assert.equal((await pm.textContent('#booked-clinician')).trim(), clinicianName);
     assert.match(await pm.textContent('#shift-status'), /Booked/);
 

@@ -117,7 +117,8 @@ describe('a clinician follows their requests to join a pool', () => {
     await screenshot(admin, 'pool-decline-request-desktop');
     await admin.click('#confirm-decline');
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'Request declined' }).waitFor();
-    assert.match(await admin.textContent('.nhsuk-notification-banner--success'), /Dr Sam Achebe has been told, with your reason/);
+    assert.match(await admin.textContent('.nhsuk-notification-banner--success'), /Dr Sam Achebe will see it, with your reason, on their pools page\. Nothing is sent to them\./);
+    assert.doesNotMatch(await admin.textContent('main'), /has been told|notified/);
     assert.equal(await admin.locator('#join-requests tbody tr', { hasText: 'Dr Sam Achebe' }).count(), 0);
     assertNoProblems(admin);
     await admin.context().close();

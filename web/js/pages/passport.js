@@ -311,7 +311,7 @@ function decisionForm(item, poolHref) {
     const decision = e.submitter ? e.submitter.value : 'verify';
     const v = formValues(form);
     if (decision === 'reject' && !v.note) {
-      showApiError(form, summary, { field: `${idp}-note`, code: 'note', message: 'Give the reason: the clinician is told it' });
+      showApiError(form, summary, { field: `${idp}-note`, code: 'note', message: 'Give the reason: the clinician will see it on their passport page' });
       return;
     }
     await busy(form, async () => {

@@ -106,7 +106,7 @@ route('/pool/join-requests/:id/decline', async ({ params, query }) => {
       try {
         const reason = formValues(form).reason.trim();
         await post(`/join-requests/${r.id}/decline`, reason ? { reason } : {});
-        flash('Request declined', `${r.clinician_name} has been told${reason ? ', with your reason' : ''}.`);
+        flash('Request declined', `${r.clinician_name} will see it${reason ? ', with your reason,' : ''} on their pools page. Nothing is sent to them.`);
         navigate(back, { replace: true });
       } catch (err) {
         showApiError(form, summary, err);

@@ -355,7 +355,7 @@ route('/practice/shifts/:id', async ({ params }) => {
         e.currentTarget.disabled = true;
         try {
           await post(`/applications/${a.id}/${verb}`);
-          flash('Applicant accepted', `${a.clinician_name} is booked for this shift. The other applicants have been told it is filled.`);
+          flash('Applicant accepted', `${a.clinician_name} is booked for this shift and will see it on their bookings page. The other applicants will see on their applications page that someone else was chosen. Nothing is sent to anyone.`);
           navigate(`/practice/shifts/${s.id}`, { replace: true });
         } catch (err) { e.target.disabled = false; problem(err); }
       };
@@ -607,7 +607,7 @@ route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
       try {
         const reason = formValues(form).reason.trim();
         await post(`/applications/${a.id}/decline`, reason ? { reason } : {});
-        flash('Applicant declined', `${a.clinician_name} has been told${reason ? ', with your reason' : ''}.`);
+        flash('Applicant declined', `${a.clinician_name} will see it${reason ? ', with your reason,' : ''} on their applications page. Nothing is sent to them.`);
         navigate(back, { replace: true });
       } catch (err) {
         showApiError(form, summary, err);
