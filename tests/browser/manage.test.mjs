@@ -1,6 +1,7 @@
 // Managing what is already there, in a real browser: a practice manager edits an open shift (and
 // is told when it is no longer open); a clinician follows their own requests to join pools; the
-// system administrator adds a practice and its manager, who can then sign in.
+// system administrator adds a practice and its manager, who can then sign in; a clinician in no pool
+// is shown how to ask to join one.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -235,5 +236,25 @@ describe('the system administrator adds a practice and its manager', () => {
     await admin.context().close();
     await pm.context().close();
     await again.context().close();
+  });
+});
+
+describe('a clinician in no pool', () => {
+  test('is told they are in no pool and how to ask to join, not to widen their filters', async () => {
+    // clinician147 (a dietitian) is in the demo's "outside the pool" group: no pool, no request.
+    const { page } = await signedInPage(browser, server, 'clinician147@demo.flexpool.test');
+    await open(page, '/shifts');
+    await page.waitForSelector('#no-pool');
+    const text = await page.textContent('#results');
+    assert.match(text, /You are not in a pool yet/);
+    assert.match(text, /Ask to join a pool on your pools page/);
+    assert.doesNotMatch(text, /wider date range|widen/i);
+    assert.equal(await page.locator('#no-pool a[href="/pools"]').count(), 1);
+    await checkAccessibility(page, 'clinician-find-shifts-no-pool');
+    await screenshot(page, 'clinician-find-shifts-no-pool-desktop');
+    await page.click('#no-pool a[href="/pools"]');
+    await page.waitForSelector('#pools-table');
+    assertNoProblems(page);
+    await page.context().close();
   });
 });

@@ -139,7 +139,23 @@ route('/shifts', async ({ query, isCurrent }) => {
       sel.append(h('option', { value: s.practice.id, selected: String(s.practice.id) === f.practice_id }, s.practice.name));
     }
   };
+  // A clinician in no pool sees no shifts whatever the filters: say so, and how to ask to join one.
+  const myPools = get(`/clinicians/${state.me.clinician_id}`).then((c) => c.pools || []).catch(() => null);
+  const myRequests = getAll('/me/join-requests', {}, 200).catch(() => []);
   try {
+    const pools = await myPools;
+    if (!isCurrent()) return;
+    if (pools && !pools.length) {
+      const waiting = (await myRequests).filter((jr) => jr.status === 'pending');
+      if (!isCurrent()) return;
+      results.replaceChildren(h('div', { id: 'no-pool' },
+        h('h2', { class: 'nhsuk-heading-m' }, 'You are not in a pool yet'),
+        p('You can only see and book the shifts of practices in a pool you belong to, so there are no shifts to show you.'),
+        waiting.length
+          ? p(`Your request to join ${waiting.map((jr) => jr.pool_name).join(', ')} is waiting for the pool administrator, who checks your registration before admitting you. You will see the answer on `, link('/pools', 'your pools page'), '.')
+          : p('Ask to join a pool on ', link('/pools', 'your pools page'), '. The pool administrator checks your registration before admitting you.')));
+      return;
+    }
     if (f.view === 'calendar') {
       const { y, m } = monthOf(f.month && /^\d{4}-\d{2}$/.test(f.month) ? `${f.month}-01` : (f.from || ukToday()));
       const { first, next } = monthRange(y, m);
