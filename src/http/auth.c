@@ -306,3 +306,12 @@ int fp_second_factor_check(struct fp_conn *c, int64_t user_id, fp_time now, cons
   sodium_memzero(t.secret, sizeof t.secret);
   return 0;
 }
+
+void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const char *what) {
+  int64_t wait = oldest + window - r->now;
+  if (wait < 1) wait = 1;
+  char ra[24];
+  snprintf(ra, sizeof ra, "%lld", (long long)wait);
+  fp_req_add_header(r, "Retry-After", ra);
+  fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many %s; try again in %lld seconds", what, (long long)wait);
+}

@@ -60,6 +60,10 @@ int64_t fp_session_touch_interval(int64_t idle);
 int fp_code_throttled_or_respond(struct fp_req *r, const char *email);
 void fp_code_failure_record(struct fp_req *r, const char *email);
 
+/* Answers 429 too_many_attempts with Retry-After: the seconds until the oldest attempt counted
+   (at `oldest`) leaves the window of `window` seconds (at least 1). `what` names the attempts. */
+void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const char *what);
+
 /* Exactly one of a TOTP code and a recovery code must be given: otherwise answers 400 naming 'code'
    and returns -1. */
 int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const char *recovery);

@@ -169,13 +169,7 @@ static int registration_throttled_or_respond(struct fp_req *r) {
     return -1;
   }
   if (n >= app->cfg.register_max_per_address) {
-    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
-    if (wait < 1) wait = 1;
-    char ra[24];
-    snprintf(ra, sizeof ra, "%lld", (long long)wait);
-    fp_req_add_header(r, "Retry-After", ra);
-    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many registrations from this address; try again in %lld seconds",
-                   (long long)wait);
+    fp_reply_throttled(r, oldest, app->cfg.login_window_seconds, "registrations from this address");
     return -1;
   }
   struct attempt_ctx x = {r->client_addr, r->now};

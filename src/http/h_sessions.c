@@ -91,13 +91,7 @@ static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char 
   }
   if (n_acc >= app->cfg.login_max_per_account || n_addr >= app->cfg.login_max_per_address) {
     int64_t oldest = n_acc >= app->cfg.login_max_per_account ? old_acc : old_addr;
-    int64_t wait = oldest + app->cfg.login_window_seconds - r->now;
-    if (wait < 1) wait = 1;
-    char ra[24];
-    snprintf(ra, sizeof ra, "%lld", (long long)wait);
-    fp_req_add_header(r, "Retry-After", ra);
-    fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many failed sign-ins; try again in %lld seconds",
-                   (long long)wait);
+    fp_reply_throttled(r, oldest, app->cfg.login_window_seconds, "failed sign-ins");
     return -1;
   }
   return 0;
