@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, launch, signedInPage, startServer } from './helpers.mjs';
+import { assertNoProblems, checkAccessibility, fillDate, launch, open, signedInPage, startServer } from './helpers.mjs';
 
 let server, browser;
 before(async () => {
@@ -130,6 +130,30 @@ test('a confirmation says what will happen; a refusal is shown in words and the 
   assert.equal(await page.isEnabled('#confirm-button'), true, 'the button can be used again');
   await page.click('#confirm-button');
   await page.waitForFunction(() => window.fpDone === 'ok');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('dates are typed in the NHS.UK date input, checked in words before anything is asked of the server', async () => {
+  const { page } = await signedInPage(browser, server, 'icb@demo.flexpool.test', { viewport: { width: 390, height: 844 } });
+  await open(page, '/overview?from=2026-04-01&to=2026-06-30');
+  // The period shown is in the boxes, day, month and year apart.
+  assert.deepEqual([await page.inputValue('#from-day'), await page.inputValue('#from-month'), await page.inputValue('#from-year')], ['1', '4', '2026']);
+  assert.deepEqual([await page.inputValue('#to-day'), await page.inputValue('#to-month'), await page.inputValue('#to-year')], ['30', '6', '2026']);
+  await fillDate(page, 'from', '2026-02-31');
+  await page.fill('#to-month', '');
+  await page.click('#show-figures');
+  await page.waitForSelector('.nhsuk-error-summary');
+  const summary = await page.textContent('.nhsuk-error-summary');
+  assert.match(summary, /The first day must be a real date, like 27 3 2027/);
+  assert.match(summary, /The last day must include a month/);
+  assert.equal(new URL(page.url()).search, '?from=2026-04-01&to=2026-06-30', 'nothing was asked of the server');
+  await checkAccessibility(page, 'the overview with date errors (phone)');
+  await fillDate(page, 'from', '2026-05-01');
+  await fillDate(page, 'to', '2026-05-31');
+  await page.click('#show-figures');
+  await page.waitForURL((u) => u.search === '?from=2026-05-01&to=2026-05-31');
+  await page.waitForSelector('#figures');
   assertNoProblems(page);
   await page.context().close();
 });

@@ -170,3 +170,11 @@ export async function postShift(page, { date, start, end, rate = '323.21', unit 
   await page.waitForSelector('.nhsuk-notification-banner--success');
   return Number(new URL(page.url()).pathname.split('/').pop());
 }
+
+// Types an ISO date (YYYY-MM-DD) into the NHS.UK date input `id` (its day, month and year boxes).
+export async function fillDate(page, id, iso) {
+  const [y, m, d] = iso.split('-');
+  await page.fill(`#${id}-day`, String(+d));
+  await page.fill(`#${id}-month`, String(+m));
+  await page.fill(`#${id}-year`, y);
+}

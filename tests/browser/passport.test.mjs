@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, PHONE, open, screenshot, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, fillDate, launch, PHONE, open, screenshot, signedInPage, startServer, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
@@ -44,7 +44,7 @@ describe('the passport', () => {
     assert.match(await cl.textContent('.nhsuk-error-summary'), /Choose a file to upload/);
     await checkAccessibility(cl, 'the upload form with its errors');
     await cl.setInputFiles('#file', { name: 'dbs-certificate.pdf', mimeType: 'application/pdf', buffer: PDF });
-    await cl.fill('#issued_on', ukDateParts(-20).iso);
+    await fillDate(cl, 'issued_on', ukDateParts(-20).iso);
     await cl.fill('#reference', '001234567890');
     await cl.check('input[name="update_service"][value="subscribed"]');
     await screenshot(cl, 'passport-upload-phone');
@@ -126,19 +126,21 @@ describe('the passport', () => {
     const rules = await pool.textContent('main');
     assert.match(rules, /a practice, or to a PCN \(all its practices\), in your pool's ICB/);
     assert.match(rules, /lasts at most 12 months/);
-    const max = await pool.getAttribute('#until', 'max');
-    assert.match(max, /^\d{4}-\d{2}-\d{2}$/);
+    // The hint gives the last day allowed, as it is typed: "For example, 1 12 2027".
+    const example = /For example, (\d{1,2}) (\d{1,2}) (\d{4})/.exec(await pool.textContent('#until-hint'));
+    assert.ok(example, 'the hint shows the last day allowed');
+    const max = `${example[3]}-${example[2].padStart(2, '0')}-${example[1].padStart(2, '0')}`;
     // Past the last day: refused in the form, before the server.
     const practice = await pool.locator('#organisation_id option').nth(1).evaluate((o) => ({ value: o.value, text: o.textContent }));
     await pool.selectOption('#organisation_id', practice.value);
     const [y, m, d] = max.split('-').map(Number);
     const tooLate = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-    await pool.fill('#until', tooLate);
+    await fillDate(pool, 'until', tooLate);
     await pool.press('#grant-button', 'Enter');
     await pool.waitForSelector('.nhsuk-error-summary');
     assert.match(await pool.textContent('.nhsuk-error-summary'), /at most 12 months/);
     await checkAccessibility(pool, 'placement access with the rules and an error');
-    await pool.fill('#until', max);
+    await fillDate(pool, 'until', max);
     await pool.press('#grant-button', 'Enter');
     await pool.waitForSelector('.nhsuk-notification-banner--success');
     assert.match(await pool.textContent('#grants'), /Can see it until/);

@@ -28,6 +28,9 @@ export function liveValidation(form, summarySlot, rules, { order, focusIdOf = (i
     // not move under the pointer on the way to the submit button).
     if (e.type !== 'focusout') edited.add(id);
     else if (edited.has(id)) touched.add(id);
+    // Leaving a field for the form's own submit button: the submit checks everything, and a
+    // message appearing now would move the button from under the pointer and lose the click.
+    if (e.type === 'focusout' && e.relatedTarget && e.relatedTarget.type === 'submit' && form.contains(e.relatedTarget)) return;
     if (touched.has(id) || submitted) check(id);
     // Fields that depend on others (end time after start time) are re-checked too.
     for (const other of touched) if (other !== id && rules[other]) check(other);
@@ -63,7 +66,9 @@ export function showApiError(form, summarySlot, err, fieldMap = {}) {
   const field = err.field && (fieldMap[err.field] || (form.querySelector(`[data-field="${err.field}"]`) ? err.field : null));
   const text = explain(err);
   if (field) setFieldError(form, field, text);
-  showErrorSummary(summarySlot, [{ id: field || null, text }]);
+  // A date input's summary link goes to its day box.
+  const target = field && form.querySelector(`#${CSS.escape(`${field}-day`)}`) ? `${field}-day` : field;
+  showErrorSummary(summarySlot, [{ id: target || null, text }]);
 }
 
 // Disables a form's buttons while a request runs (no double submissions).
@@ -75,4 +80,42 @@ export async function busy(form, fn) {
   } finally {
     buttons.forEach((b) => { b.disabled = false; b.removeAttribute('aria-disabled'); });
   }
+}
+
+// The NHS.UK date input (ui.js dateInput: boxes `${id}-day`, `${id}-month`, `${id}-year`) ----------
+
+// The date a date input holds, from a form's values: 'YYYY-MM-DD', '' when all three boxes are
+// empty, or null when it is not a real date (a box missing, not a number, 31 June...).
+export function dateInputValue(values, id) {
+  const d = (values[`${id}-day`] || '').trim(), m = (values[`${id}-month`] || '').trim(), y = (values[`${id}-year`] || '').trim();
+  if (!d && !m && !y) return '';
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return null;
+  const t = new Date(Date.UTC(+y, +m - 1, +d));
+  if (t.getUTCFullYear() !== +y || t.getUTCMonth() !== +m - 1 || t.getUTCDate() !== +d) return null;
+  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+// What is wrong with a date input, in the words of the NHS.UK pattern, or null. `what` names the
+// date in a sentence ("the expiry date"); `required` makes an empty one a problem.
+export function dateInputProblem(values, id, what, { required = false } = {}) {
+  const d = (values[`${id}-day`] || '').trim(), m = (values[`${id}-month`] || '').trim(), y = (values[`${id}-year`] || '').trim();
+  const What = what.charAt(0).toUpperCase() + what.slice(1);
+  if (!d && !m && !y) return required ? `Enter ${what}` : null;
+  const missing = [!d && 'a day', !m && 'a month', !y && 'a year'].filter(Boolean);
+  if (missing.length) return `${What} must include ${missing.join(' and ')}`;
+  if (!/^\d{4}$/.test(y)) return `${What} must have a year of 4 numbers, like 2027`;
+  if (dateInputValue(values, id) === null) return `${What} must be a real date, like 27 3 2027`;
+  return null;
+}
+
+// The boxes' values for an ISO date ('' or 'YYYY-MM-DD'), for dateInput({ value }).
+export function dateInputParts(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+  return m ? { day: String(+m[3]), month: String(+m[2]), year: m[1] } : {};
+}
+
+// An ISO date as a person types it in a date input's hint ("27 3 2027").
+export function dateInputExample(iso) {
+  const p = dateInputParts(iso);
+  return p.day ? `${p.day} ${p.month} ${p.year}` : '27 3 2027';
 }

@@ -5,9 +5,9 @@
 
 import { get, qs } from '../api.js';
 import { navigate, page, route } from '../app.js';
-import { liveValidation, formValues } from '../forms.js';
+import { dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, number, percent, pounds, ukToday } from '../format.js';
-import { button, h, input, p, pageHeading, svg, table } from '../ui.js';
+import { button, dateInput, h, p, pageHeading, svg, table } from '../ui.js';
 
 const FIGURES = [
   ['shifts_posted', 'Shifts posted', number],
@@ -65,21 +65,25 @@ route('/overview', async ({ query }) => {
   const t = m.totals;
   const summary = h('div');
   const form = h('form', { novalidate: true, id: 'period-form', class: 'fp-period' },
-    h('fieldset', { class: 'nhsuk-fieldset' },
-      h('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s' }, 'Period: shifts starting between'),
-      h('div', { class: 'fp-period__fields' },
-        input({ id: 'from', label: 'First day', type: 'date', value: from }),
-        input({ id: 'to', label: 'Last day', type: 'date', value: last }),
-        button('Show figures', { id: 'show-figures' }, 'secondary'))));
+    h('h2', { class: 'nhsuk-heading-s' }, 'Period: shifts starting between'),
+    h('div', { class: 'fp-period__fields' },
+      dateInput({ id: 'from', legend: 'First day', hint: 'For example, 1 4 2026', value: dateInputParts(from) }),
+      dateInput({ id: 'to', legend: 'Last day', hint: 'For example, 31 3 2027', value: dateInputParts(last) }),
+      button('Show figures', { id: 'show-figures' }, 'secondary')));
   const validate = liveValidation(form, summary, {
-    from: (v) => (!/^\d{4}-\d{2}-\d{2}$/.test(v.from) ? 'Enter the first day of the period' : null),
-    to: (v) => (!/^\d{4}-\d{2}-\d{2}$/.test(v.to) ? 'Enter the last day of the period' : v.from && v.to < v.from ? 'The last day must be on or after the first day' : null),
-  });
+    from: (v) => dateInputProblem(v, 'from', 'the first day', { required: true }),
+    to: (v) => {
+      const problem = dateInputProblem(v, 'to', 'the last day', { required: true });
+      if (problem) return problem;
+      const a = dateInputValue(v, 'from'), b = dateInputValue(v, 'to');
+      return a && b < a ? 'The last day must be on or after the first day' : null;
+    },
+  }, { focusIdOf: (id) => `${id}-day` });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!validate()) return;
     const v = formValues(form);
-    navigate(`/overview${qs({ from: v.from, to: v.to })}`);
+    navigate(`/overview${qs({ from: dateInputValue(v, 'from'), to: dateInputValue(v, 'to') })}`);
   });
   const cards = h('ul', { class: 'nhsuk-grid-row nhsuk-card-group fp-figures', id: 'figures' },
     FIGURES.map(([k, label, f]) => h('li', { class: 'nhsuk-grid-column-one-third nhsuk-card-group__item' },

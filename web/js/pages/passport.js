@@ -11,10 +11,12 @@
 
 import { ApiError, get, getAll, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import {
+  busy, dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError,
+} from '../forms.js';
 import { longDate, longDateOf, roleName, shortDate, ukToday } from '../format.js';
 import {
-  backLink, button, buttonLink, h, input, insetText, link, p, pageHeading, radios, select, summaryList, table, tag, textarea,
+  backLink, button, buttonLink, dateInput, h, input, insetText, link, p, pageHeading, radios, select, summaryList, table, tag, textarea,
   warningCallout,
 } from '../ui.js';
 
@@ -129,6 +131,13 @@ route('/passport', async () => {
 
 async function uploadEvidence(clinicianId, form) {
   const body = new FormData(form);
+  // The date inputs' day, month and year boxes go as one ISO date each.
+  const values = formValues(form);
+  for (const id of ['issued_on', 'expires_on']) {
+    for (const part of ['day', 'month', 'year']) body.delete(`${id}-${part}`);
+    const iso = dateInputValue(values, id);
+    if (iso) body.set(id, iso);
+  }
   for (const [k, v] of [...body.entries()]) if (v === '' || (v instanceof File && !v.name)) body.delete(k);
   let res;
   try {
@@ -165,8 +174,8 @@ route('/passport/upload', async ({ query }) => {
       h('div', { class: 'nhsuk-hint', id: 'file-hint' }, 'A PDF, JPEG or PNG, up to 10 MB: a scan or a clear photo'),
       h('span', { class: 'nhsuk-error-message', id: 'file-error', hidden: true }, h('span', { class: 'nhsuk-u-visually-hidden' }, 'Error: '), h('span', { class: 'fp-error-text' })),
       h('input', { class: 'nhsuk-file-upload', id: 'file', name: 'file', type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'aria-describedby': 'file-hint file-error' })),
-    input({ id: 'issued_on', label: 'Date on it (issued or completed)', type: 'date', hint: 'Needed for training and checks that last a fixed period' }),
-    input({ id: 'expires_on', label: 'Expiry date, if it has one', type: 'date' }),
+    dateInput({ id: 'issued_on', legend: 'Date on it (issued or completed)', hint: 'Needed for training and checks that last a fixed period. For example, 27 3 2026' }),
+    dateInput({ id: 'expires_on', legend: 'Expiry date, if it has one', hint: 'For example, 26 3 2029' }),
     input({ id: 'reference', label: 'Reference or certificate number', hint: 'For example the DBS certificate number or the policy number', width: 20 }),
     radios({ id: 'update_service', legend: 'DBS checks only: are you on the DBS Update Service?', value: '', inline: true,
       items: [{ value: 'subscribed', text: 'Yes' }, { value: 'not_subscribed', text: 'No' }] }),
@@ -179,8 +188,14 @@ route('/passport/upload', async ({ query }) => {
       if (f.size > MAX_BYTES) return 'The file must be 10 MB or smaller';
       return null;
     },
-    expires_on: (v) => (v.expires_on && v.issued_on && v.expires_on < v.issued_on ? 'The expiry date must be on or after the date on it' : null),
-  });
+    issued_on: (v) => dateInputProblem(v, 'issued_on', 'the date on it'),
+    expires_on: (v) => {
+      const problem = dateInputProblem(v, 'expires_on', 'the expiry date');
+      if (problem) return problem;
+      const issued = dateInputValue(v, 'issued_on'), expires = dateInputValue(v, 'expires_on');
+      return expires && issued && expires < issued ? 'The expiry date must be on or after the date on it' : null;
+    },
+  }, { focusIdOf: (f) => (f === 'issued_on' || f === 'expires_on' ? `${f}-day` : f) });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!validate()) return;
@@ -257,16 +272,25 @@ route('/clinicians/:id/passport', async ({ params }) => {
         options: [{ value: '', text: 'Choose a practice or PCN' },
           ...pcns.filter(inIcb).map((o) => ({ value: o.id, text: `${o.name} (PCN, ${o.ods_code})` })),
           ...practices.filter(inIcb).map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))] }),
-      input({ id: 'until', label: 'Access until', type: 'date', min: today, max: last, hint: `Access starts today. The last day can be ${longDateOf(last)} at the latest.` }),
-      input({ id: 'placement_starts_on', label: 'Placement starts on (optional)', type: 'date', min: today, max: last, hint: 'For your records' }),
+      dateInput({ id: 'until', legend: 'Access until', hint: `Access starts today. The last day can be ${longDateOf(last)} at the latest. For example, ${dateInputExample(last)}` }),
+      dateInput({ id: 'placement_starts_on', legend: 'Placement starts on (optional)', hint: `For your records. For example, ${dateInputExample(today)}` }),
       button('Grant access', { id: 'grant-button' }, 'secondary'));
     const validate = liveValidation(form, summary, {
       organisation_id: (v) => (v.organisation_id ? null : 'Choose the practice or PCN'),
-      until: (v) => (!v.until ? 'Enter the last day of access' : v.until < today ? 'The last day of access must not be in the past'
-        : v.until > last ? `Access lasts at most 12 months: the last day can be ${longDateOf(last)} at the latest` : null),
-      placement_starts_on: (v) => (v.placement_starts_on && (v.placement_starts_on < today || (v.until && v.placement_starts_on > v.until))
-        ? 'The placement must start between today and the last day of access' : null),
-    });
+      until: (v) => {
+        const problem = dateInputProblem(v, 'until', 'the last day of access', { required: true });
+        if (problem) return problem;
+        const until = dateInputValue(v, 'until');
+        return until < today ? 'The last day of access must not be in the past'
+          : until > last ? `Access lasts at most 12 months: the last day can be ${longDateOf(last)} at the latest` : null;
+      },
+      placement_starts_on: (v) => {
+        const problem = dateInputProblem(v, 'placement_starts_on', 'the day the placement starts');
+        if (problem) return problem;
+        const starts = dateInputValue(v, 'placement_starts_on'), until = dateInputValue(v, 'until');
+        return starts && (starts < today || (until && starts > until)) ? 'The placement must start between today and the last day of access' : null;
+      },
+    }, { focusIdOf: (f) => (f === 'organisation_id' ? f : `${f}-day`) });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!validate()) return;
@@ -274,7 +298,7 @@ route('/clinicians/:id/passport', async ({ params }) => {
       await busy(form, async () => {
         try {
           await post(`/clinicians/${params.id}/passport/grants`, {
-            organisation_id: Number(v.organisation_id), until: v.until, placement_starts_on: v.placement_starts_on || undefined,
+            organisation_id: Number(v.organisation_id), until: dateInputValue(v, 'until'), placement_starts_on: dateInputValue(v, 'placement_starts_on') || undefined,
           });
           flash('Access granted', 'The practice managers can see this passport until the day you set, while the clinician stays in your pool.');
           navigate(`/clinicians/${params.id}/passport`, { replace: true });
@@ -301,7 +325,7 @@ function decisionForm(item, poolHref) {
   const summary = h('div');
   const idp = `check-${item.id}`;
   const form = h('form', { novalidate: true, id: `${idp}-form` },
-    input({ id: `${idp}-expires`, name: 'expires_on', label: 'Expiry date (leave empty to follow the check\'s rule)', type: 'date', value: item.expires_on || '' }),
+    dateInput({ id: `${idp}-expires`, legend: 'Expiry date (leave empty to follow the check\'s rule)', hint: 'For example, 26 3 2029', value: dateInputParts(item.expires_on) }),
     textarea({ id: `${idp}-note`, name: 'note', label: 'Note (the reason, when you reject)', rows: 2 }),
     h('div', { class: 'fp-button-row' },
       button('Verify', { id: `${idp}-verify`, value: 'verify', name: 'decision' }),
@@ -310,6 +334,11 @@ function decisionForm(item, poolHref) {
     e.preventDefault();
     const decision = e.submitter ? e.submitter.value : 'verify';
     const v = formValues(form);
+    const expires = dateInputValue(v, `${idp}-expires`);
+    if (expires === null) {
+      showApiError(form, summary, { field: `${idp}-expires`, code: 'date', message: dateInputProblem(v, `${idp}-expires`, 'the expiry date') });
+      return;
+    }
     if (decision === 'reject' && !v.note) {
       showApiError(form, summary, { field: `${idp}-note`, code: 'note', message: 'Give the reason: the clinician will see it on their passport page' });
       return;
@@ -318,7 +347,7 @@ function decisionForm(item, poolHref) {
       try {
         const body = { decision };
         if (v.note) body.note = v.note;
-        if (v.expires_on) body.expires_on = v.expires_on;
+        if (expires) body.expires_on = expires;
         const res = await post(`/passport/checks/${item.id}/verification`, body);
         const lapsed = (res.lapsed_booking_ids || []).length;
         flash(decision === 'verify' ? 'Check verified' : 'Check rejected',
