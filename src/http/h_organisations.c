@@ -5,7 +5,8 @@
  *     postcode's location comes from the postcode table when it is there.
  *   GET /api/v1/organisations[?level=&parent_id=]: those the caller may see (store/places.h).
  *   GET|PATCH /api/v1/organisations/{id}: read; change (a system administrator any field; the
- *     practice's manager its contact details and profile).
+ *     practice's manager its contact details and profile). A practice read by its own manager (or
+ *     a system administrator) carries `pools`: its pools and its ICB's, with who administers them.
  * The practice profile is what a locum needs to know before the first session (the induction
  * information pack of the NHS pool guidance). A PATCH with `profile` replaces the whole profile.
  */
@@ -20,6 +21,7 @@
 #include "http/fields.h"
 #include "http/routes.h"
 #include "store/accounts.h"
+#include "store/members.h"
 #include "store/places.h"
 
 static const char *const CREATE_LEVELS[] = {"icb", "place", "pcn", "practice", NULL};
@@ -379,12 +381,48 @@ static int load_visible_or_respond(struct fp_req *r, struct fp_conn *c, struct f
   return 0;
 }
 
+static void add_pool(int64_t pool_id, const char *name, bool member, void *ctx) {
+  json_array_append_new(ctx, json_pack("{s:I, s:s, s:b, s:[]}", "id", (json_int_t)pool_id, "name", name, "member",
+                                       member, "administrators"));
+}
+
+static void add_pool_admin(const char *name, const char *email, void *ctx) {
+  json_t *last = json_array_get(ctx, json_array_size(ctx) - 1);
+  json_array_append_new(json_object_get(last, "administrators"),
+                        json_pack("{s:s, s:s}", "name", name ? name : "", "email", email ? email : ""));
+}
+
+/*
+ * For a practice's own managers (and system administrators): `pools`, the pools it belongs to and
+ * those of its ICB that could admit it, with their administrators, so that a practice in no pool
+ * is told, before it posts, that nobody sees its shifts yet and whom to ask.
+ */
+static int add_pools(struct fp_req *r, struct fp_conn *c, const struct fp_org *o, json_t *j) {
+  if (strcmp(o->level, "practice") != 0) return 0;
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) && !fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, o->id)) return 0;
+  json_t *pools = json_array();
+  int rc = fp_store_practice_pools(c, o->id, o->icb_id, add_pool, add_pool_admin, pools);
+  if (rc) {
+    json_decref(pools);
+    return rc;
+  }
+  json_object_set_new(j, "pools", pools);
+  return 0;
+}
+
 void fp_h_org_get(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_org o;
   if (load_visible_or_respond(r, c, &o)) return;
-  fp_reply_json(r, 200, fp_json_org(&o));
+  json_t *j = fp_json_org(&o);
+  int rc = add_pools(r, c, &o, j);
   fp_org_clear(&o);
+  if (rc) {
+    json_decref(j);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, j);
 }
 
 /* What a PATCH asks for, checked before the transaction. */

@@ -4,9 +4,11 @@
  *   GET /api/v1/shifts: search within the caller's scope (filters, cursor pages).
  *   GET|PATCH|DELETE /api/v1/shifts/{id}: read; edit while open; withdraw while open.
  *   POST /api/v1/shifts/{id}/reopen: a cancelled shift is open again.
+ *   GET|PATCH|DELETE /api/v1/series/{id}: a weekly series as a whole (see below).
  * Every write runs in one store transaction: load, ask the core's state machine, write, audit.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/booking.h"
@@ -25,7 +27,6 @@
 static const char *const RATE_UNITS[] = {"hour", "session", NULL};
 static const char *const MODES[] = {"instant", "approval", NULL};
 static const char *const LOCATIONS[] = {"site", "remote", NULL};
-static const char *const STATUSES[] = {"open", "booked", "withdrawn", "cancelled", "completed", NULL};
 
 #define MAX_SHIFT_SECONDS (16 * 3600)
 #define MAX_SERIES 52
@@ -250,6 +251,47 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
   fp_reply_page(r, &page, rc, more, true);
 }
 
+/*
+ * Parses `status`: one status or several separated by commas ("cancelled,withdrawn") into a bit
+ * mask of enum fp_shift_status; answers 400 naming `status` on an unknown one.
+ */
+static int statuses_or_respond(struct fp_req *r, unsigned *mask) {
+  const char *v = fp_req_query(r, "status");
+  *mask = 0;
+  if (!v) return 0;
+  const char *p = v;
+  for (;;) {
+    const char *end = strchr(p, ',');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char one[16];
+    enum fp_shift_status st;
+    if (n == 0 || n >= sizeof one) goto bad;
+    memcpy(one, p, n);
+    one[n] = 0;
+    if (fp_shift_status_parse(one, &st) != 0) goto bad;
+    *mask |= 1u << st;
+    if (!end) return 0;
+    p = end + 1;
+  }
+bad:
+  fp_reply_error(r, FP_API_INVALID_PARAMETER, "status",
+                 "'status' must be one or more of open, booked, withdrawn, cancelled, completed, separated by commas");
+  return -1;
+}
+
+/* `sort`: starts_at (soonest first, the default) or -starts_at (latest first). */
+static int sort_or_respond(struct fp_req *r, bool *latest_first) {
+  const char *v = fp_req_query(r, "sort");
+  *latest_first = false;
+  if (!v || strcmp(v, "starts_at") == 0) return 0;
+  if (strcmp(v, "-starts_at") == 0) {
+    *latest_first = true;
+    return 0;
+  }
+  fp_reply_error(r, FP_API_INVALID_PARAMETER, "sort", "'sort' must be starts_at (soonest first) or -starts_at (latest first)");
+  return -1;
+}
+
 void fp_h_shift_list(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
@@ -257,16 +299,8 @@ void fp_h_shift_list(struct fp_req *r) {
   memset(&q, 0, sizeof q);
   q.scope = &scope;
   q.listed = true;
-  q.status = fp_req_query(r, "status");
   q.role = fp_req_query(r, "role");
-  if (q.status) {
-    bool ok = false;
-    for (const char *const *s = STATUSES; *s; s++) ok = ok || strcmp(*s, q.status) == 0;
-    if (!ok) {
-      fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be one of open, booked, withdrawn, cancelled, completed");
-      return;
-    }
-  }
+  if (statuses_or_respond(r, &q.statuses) || sort_or_respond(r, &q.latest_first)) return;
   if (q.role && strlen(q.role) > 47) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "role", "'role' is too long");
     return;
@@ -275,6 +309,7 @@ void fp_h_shift_list(struct fp_req *r) {
   if (fp_query_time_or_respond(r, "from", &q.from, &q.has_from) || fp_query_time_or_respond(r, "to", &q.to, &q.has_to) ||
       fp_query_int_or_respond(r, "practice_id", 1, INT64_MAX, &q.practice_id) ||
       fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) ||
+      fp_query_int_or_respond(r, "series_id", 1, INT64_MAX, &q.series_id) ||
       fp_query_int_or_respond(r, "min_rate_pence", 0, 10000000, &q.min_rate_pence) ||
       fp_query_int_or_respond(r, "radius_km", 1, 500, &radius) || fp_limit_or_respond(r, &q.limit) ||
       fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
@@ -443,3 +478,197 @@ static void change(struct fp_req *r, enum fp_shift_event ev) {
 void fp_h_shift_patch(struct fp_req *r) { change(r, FP_EV_EDIT); }
 void fp_h_shift_delete(struct fp_req *r) { change(r, FP_EV_WITHDRAW); }
 void fp_h_shift_reopen(struct fp_req *r) { change(r, FP_EV_REOPEN); }
+
+/*
+ * A weekly series as a whole (issue 10).
+ *   GET /api/v1/series/{id}: its shifts (those the caller sees) and what acting on the whole
+ *     series would do: how many upcoming shifts are open (edited or withdrawn), how many are booked
+ *     (kept, with their clinicians), how many have started (history).
+ *   PATCH /api/v1/series/{id}: the shared fields (break, rate, booking mode, location, details)
+ *     of every upcoming open shift, all or none.
+ *   DELETE /api/v1/series/{id}: withdraws every upcoming open shift.
+ * Each shift is moved by the core's state machine (fp_shift_transition) like one changed on its
+ * own: started shifts are never changed, booked ones are not withdrawn or edited (the practice
+ * cancels a booking on its own page), and nothing at all is written when no shift may change
+ * (409 shift_started when every shift has started, else invalid_state).
+ */
+struct series_rows {
+  struct fp_shift *s; /* MAX_SERIES of them, malloc'd */
+  int n;
+};
+
+static void collect_shift(const struct fp_shift *s, void *ctx) {
+  struct series_rows *x = ctx;
+  if (x->n < MAX_SERIES) x->s[x->n++] = *s;
+}
+
+/* Every shift of series `id` that scope sees, in start order. A series has at most MAX_SERIES. */
+static int series_load(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct series_rows *out) {
+  struct fp_shift_query q = {.scope = scope, .series_id = id, .limit = MAX_SERIES};
+  bool more = false;
+  out->n = 0;
+  int rc = fp_store_shift_search(c, &q, collect_shift, out, &more);
+  if (rc == 0 && more) rc = FP_EIO; /* posting never makes a longer series */
+  return rc;
+}
+
+static json_t *series_json(int64_t id, const struct series_rows *x, fp_time now) {
+  json_t *items = json_array();
+  int open = 0, booked = 0, started = 0;
+  for (int i = 0; i < x->n; i++) {
+    const struct fp_shift *s = &x->s[i];
+    enum fp_shift_status from = FP_SHIFT_OPEN;
+    fp_shift_status_parse(s->status, &from);
+    enum fp_transition t = fp_shift_transition(from, FP_EV_WITHDRAW, now, s->starts_at, s->ends_at, NULL);
+    if (t == FP_TRANS_STARTED || (t == FP_TRANS_INVALID_STATE && s->starts_at <= now)) started++;
+    else if (t == FP_TRANS_OK) open++;
+    else if (from == FP_SHIFT_BOOKED) booked++;
+    json_array_append_new(items, fp_json_shift(s));
+  }
+  return json_pack("{s:I, s:I, s:s, s:o, s:i, s:i, s:i}", "id", (json_int_t)id, "practice_id",
+                   (json_int_t)(x->n ? x->s[0].practice_id : 0), "role", x->n ? x->s[0].role : "", "shifts", items,
+                   "open_upcoming", open, "booked_upcoming", booked, "started", started);
+}
+
+static bool series_rows_alloc(struct fp_req *r, struct series_rows *x) {
+  x->n = 0;
+  x->s = malloc(sizeof *x->s * MAX_SERIES);
+  if (!x->s) fp_reply_store_error(r, FP_ENOMEM);
+  return x->s != NULL;
+}
+
+void fp_h_series_get(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct series_rows x;
+  if (!series_rows_alloc(r, &x)) return;
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  int rc = FP_EIO;
+  if (c && fp_db_read_begin(c) == 0) {
+    rc = series_load(c, r->params[0], &scope, &x);
+    fp_db_read_end(c);
+  }
+  if (rc == 0 && x.n == 0) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "series %lld not found", (long long)r->params[0]);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, series_json(r->params[0], &x, r->now));
+  free(x.s);
+}
+
+struct series_ctx {
+  struct fp_req *r;
+  enum fp_shift_event ev; /* FP_EV_EDIT or FP_EV_WITHDRAW */
+  struct series_rows rows;
+  int64_t changed[MAX_SERIES];
+  int n_changed;
+  bool any_upcoming;
+  int outcome; /* 0, 403, 404, 409 or 400 (already answered) */
+};
+
+static int series_tx(struct fp_conn *c, void *vctx) {
+  struct series_ctx *x = vctx;
+  struct fp_req *r = x->r;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  int rc = series_load(c, r->params[0], &scope, &x->rows);
+  if (rc) return rc;
+  if (x->rows.n == 0) {
+    x->outcome = 404;
+    return 1;
+  }
+  if (!can_manage(&r->auth, x->rows.s[0].practice_id)) {
+    x->outcome = 403;
+    return 1;
+  }
+  const char *unit = NULL, *mode = NULL, *loc = NULL, *desc = NULL;
+  int64_t brk = 0, pence = 0;
+  bool has_brk = false, has_pence = false;
+  if (x->ev == FP_EV_EDIT) {
+    struct fp_field spec[] = {
+        {"break_minutes", FP_F_INT, false, 0, 240, NULL, &brk, &has_brk},
+        {"rate_pence", FP_F_INT, false, 0, 10000000, NULL, &pence, &has_pence},
+        {"rate_unit", FP_F_ENUM, false, 0, 0, RATE_UNITS, &unit, NULL},
+        {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &mode, NULL},
+        {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
+        {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
+        FP_FIELD_END,
+    };
+    if (fp_fields_parse_or_respond(r, r->json, spec)) {
+      x->outcome = 400;
+      return 1;
+    }
+  }
+  for (int i = 0; i < x->rows.n; i++) {
+    struct fp_shift *s = &x->rows.s[i];
+    enum fp_shift_status from, to;
+    if (fp_shift_status_parse(s->status, &from) != 0) return FP_EIO;
+    enum fp_transition t = fp_shift_transition(from, x->ev, r->now, s->starts_at, s->ends_at, &to);
+    if (s->starts_at > r->now) x->any_upcoming = true;
+    if (t != FP_TRANS_OK) continue; /* started, or not open: kept as it is */
+    char before[64];
+    snprintf(before, sizeof before, "{\"status\":\"%s\"}", s->status);
+    if (x->ev == FP_EV_EDIT) {
+      if (has_brk) s->break_minutes = brk;
+      if (has_pence) s->rate_pence = pence;
+      if (unit) snprintf(s->rate_unit, sizeof s->rate_unit, "%s", unit);
+      if (mode) snprintf(s->booking_mode, sizeof s->booking_mode, "%s", mode);
+      if (loc) snprintf(s->location_type, sizeof s->location_type, "%s", loc);
+      if (desc) snprintf(s->description, sizeof s->description, "%s", desc);
+      if (check_shift_or_respond(r, s)) { /* a break too long for one of them: nothing is written */
+        x->outcome = 400;
+        return 1;
+      }
+      set_hourly(s);
+    }
+    snprintf(s->status, sizeof s->status, "%s", fp_shift_status_name(to));
+    if ((rc = fp_store_shift_update(c, s, r->now)) != 0) return rc;
+    char after[96];
+    snprintf(after, sizeof after, "{\"status\":\"%s\",\"series_id\":%lld}", s->status, (long long)s->series_id);
+    const char *action = x->ev == FP_EV_EDIT ? "shift.edit" : "shift.withdraw";
+    if ((rc = fp_store_audit(c, r->now, r->auth.user_id, action, "shift", s->id, before, after))) return rc;
+    x->changed[x->n_changed++] = s->id;
+  }
+  if (x->n_changed == 0) {
+    x->outcome = 409;
+    return 1;
+  }
+  return series_load(c, r->params[0], &scope, &x->rows);
+}
+
+static void series_change(struct fp_req *r, enum fp_shift_event ev) {
+  if (ev == FP_EV_EDIT && fp_req_json_or_respond(r)) return;
+  struct series_ctx *x = calloc(1, sizeof *x);
+  if (!x || !series_rows_alloc(r, &x->rows)) {
+    if (!x) fp_reply_store_error(r, FP_ENOMEM);
+    free(x);
+    return;
+  }
+  x->r = r;
+  x->ev = ev;
+  int rc = fp_store_write(&r->app->store, series_tx, x);
+  if (rc == 1) {
+    switch (x->outcome) {
+    case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "series %lld not found", (long long)r->params[0]); break;
+    case 403: fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the practice's managers can change this series"); break;
+    case 409:
+      if (!x->any_upcoming)
+        fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "every shift of series %lld has started: their records can no longer be changed",
+                       (long long)r->params[0]);
+      else
+        fp_reply_error(r, FP_API_INVALID_STATE, NULL, "series %lld has no upcoming open shift: booked shifts are changed one at a time",
+                       (long long)r->params[0]);
+      break;
+    default: break; /* 400 already answered */
+    }
+  } else if (rc) {
+    fp_reply_store_error(r, rc);
+  } else {
+    json_t *ids = json_array();
+    for (int i = 0; i < x->n_changed; i++) json_array_append_new(ids, json_integer(x->changed[i]));
+    fp_reply_json(r, 200, json_pack("{s:o, s:o}", "changed_shift_ids", ids, "series", series_json(r->params[0], &x->rows, r->now)));
+  }
+  free(x->rows.s);
+  free(x);
+}
+
+void fp_h_series_patch(struct fp_req *r) { series_change(r, FP_EV_EDIT); }
+void fp_h_series_delete(struct fp_req *r) { series_change(r, FP_EV_WITHDRAW); }

@@ -57,6 +57,9 @@ const struct fp_route fp_routes[] = {
     {"PATCH", "/api/v1/shifts/{id}", fp_h_shift_patch, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/shifts/{id}", fp_h_shift_delete, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/reopen", fp_h_shift_reopen, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/series/{id}", fp_h_series_get, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/series/{id}", fp_h_series_patch, FP_SIGNED_IN, 0},
+    {"DELETE", "/api/v1/series/{id}", fp_h_series_delete, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/booking", fp_h_booking_create, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/applications", fp_h_application_create, FP_SIGNED_IN, 0},
 

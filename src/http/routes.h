@@ -95,6 +95,9 @@ FP_HANDLER(fp_h_shift_get);
 FP_HANDLER(fp_h_shift_patch);
 FP_HANDLER(fp_h_shift_delete);
 FP_HANDLER(fp_h_shift_reopen);
+FP_HANDLER(fp_h_series_get);
+FP_HANDLER(fp_h_series_patch);
+FP_HANDLER(fp_h_series_delete);
 /* h_bookings.c */
 FP_HANDLER(fp_h_booking_create);
 FP_HANDLER(fp_h_booking_list);

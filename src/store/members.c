@@ -373,6 +373,46 @@ int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinici
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
 }
 
+int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
+                            void (*cb)(int64_t pool_id, const char *name, bool member, void *ctx),
+                            void (*admin_cb)(const char *name, const char *email, void *ctx), void *ctx) {
+  enum { MAX = 64 }; /* a practice's pools and its ICB's: a handful; more is refused, never cut */
+  struct { int64_t id; char name[201]; bool member; } pools[MAX];
+  sqlite3_stmt *st = fp_db_stmt(c,
+      "SELECT p.id, p.name, EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = p.id AND m.organisation_id = ?1)"
+      " AS member FROM pools p"
+      " WHERE p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id = ?1) OR (?2 <> 0 AND p.icb_id = ?2)"
+      " ORDER BY member DESC, p.id");
+  if (!st) return FP_EIO;
+  sqlite3_bind_int64(st, 1, org_id);
+  sqlite3_bind_int64(st, 2, icb_id);
+  int n = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == MAX) {
+      rc = SQLITE_FULL;
+      break;
+    }
+    pools[n].id = sqlite3_column_int64(st, 0);
+    fp_db_col_copy(st, 1, pools[n].name, sizeof pools[n].name);
+    pools[n].member = sqlite3_column_int(st, 2) != 0;
+    n++;
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? FP_ETOOBIG : FP_EIO;
+  for (int i = 0; i < n; i++) {
+    cb(pools[i].id, pools[i].name, pools[i].member, ctx);
+    st = fp_db_stmt(c, "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
+                       " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id");
+    if (!st) return FP_EIO;
+    sqlite3_bind_int64(st, 1, pools[i].id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      admin_cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return FP_EIO;
+  }
+  return 0;
+}
+
 struct member_cb {
   void (*cb)(const struct fp_pool_member *m, void *ctx);
   void *ctx;

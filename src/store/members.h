@@ -121,6 +121,15 @@ int fp_store_pool_member_delete(struct fp_conn *c, int64_t id);
 /* Whether the clinician (or, with clinician_id 0, the organisation) is a member of the pool. */
 int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                              bool *member);
+/*
+ * The pools that matter to a practice (organisation org_id in ICB icb_id, 0 for none): those it is
+ * a member of, then the pools of its ICB that could admit it, each once, with whether it is a
+ * member; then, per pool, its active administrators (name, email) in id order. cb is called for
+ * each pool and admin_cb for each administrator of the pool given last to cb.
+ */
+int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
+                            void (*cb)(int64_t pool_id, const char *name, bool member, void *ctx),
+                            void (*admin_cb)(const char *name, const char *email, void *ctx), void *ctx);
 /* Members of a pool in id order; kind "clinician", "organisation" or NULL for both. */
 int fp_store_pool_member_list(struct fp_conn *c, int64_t pool_id, const char *kind, int64_t after_id, int limit,
                               void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more);

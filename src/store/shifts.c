@@ -164,16 +164,26 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
   fp_sql_init(&sql);
   /* A shift has a confirmed booking only while booked or completed (the booking transaction and
      cancellations keep the two together): listings of other shifts need no join to find one. */
-  bool unbooked = q->status && (strcmp(q->status, "open") == 0 || strcmp(q->status, "withdrawn") == 0 ||
-                                strcmp(q->status, "cancelled") == 0);
+  const unsigned unbooked_only = (1u << FP_SHIFT_OPEN) | (1u << FP_SHIFT_WITHDRAWN) | (1u << FP_SHIFT_CANCELLED);
+  bool unbooked = q->statuses && (q->statuses & ~unbooked_only) == 0;
   if (q->listed)
     fp_sql_add(&sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
   else
     fp_sql_add(&sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
   fp_scope_where(&sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
-  if (q->status) {
-    fp_sql_add(&sql, " AND s.status = ");
-    fp_sql_text(&sql, q->status);
+  if (q->statuses) {
+    const char *sep = " AND s.status IN (";
+    for (int st = FP_SHIFT_OPEN; st <= FP_SHIFT_COMPLETED; st++) {
+      if (!(q->statuses & (1u << st))) continue;
+      fp_sql_add(&sql, sep);
+      fp_sql_text(&sql, fp_shift_status_name((enum fp_shift_status)st));
+      sep = ", ";
+    }
+    fp_sql_add(&sql, ")");
+  }
+  if (q->series_id) {
+    fp_sql_add(&sql, " AND s.series_id = ");
+    fp_sql_int(&sql, q->series_id);
   }
   if (q->role) {
     fp_sql_add(&sql, " AND s.role = ");
@@ -216,15 +226,15 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     fp_sql_add(&sql, "))");
   }
   if (q->has_cursor) {
-    fp_sql_add(&sql, " AND (s.starts_at > ");
+    fp_sql_add(&sql, q->latest_first ? " AND (s.starts_at < " : " AND (s.starts_at > ");
     fp_sql_int(&sql, q->cursor_start);
     fp_sql_add(&sql, " OR (s.starts_at = ");
     fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, " AND s.id > ");
+    fp_sql_add(&sql, q->latest_first ? " AND s.id < " : " AND s.id > ");
     fp_sql_int(&sql, q->cursor_id);
     fp_sql_add(&sql, "))");
   }
-  fp_sql_add(&sql, " ORDER BY s.starts_at, s.id");
+  fp_sql_add(&sql, q->latest_first ? " ORDER BY s.starts_at DESC, s.id DESC" : " ORDER BY s.starts_at, s.id");
   if (!q->near) {
     fp_sql_add(&sql, " LIMIT ");
     fp_sql_int(&sql, q->limit + 1);

@@ -51,7 +51,10 @@ struct fp_shift {
 
 struct fp_shift_query {
   const struct fp_scope *scope;
-  const char *status, *role;
+  unsigned statuses;            /* a bit (1u << enum fp_shift_status) per status wanted; 0: any */
+  const char *role;
+  int64_t series_id;            /* 0: any; else the shifts of this weekly series */
+  bool latest_first;            /* (starts_at, id) descending instead of ascending; the cursor is the same */
   bool has_from, has_to;
   int64_t from, to;
   int64_t practice_id, pool_id, min_rate_pence;
@@ -75,8 +78,8 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n);
 /* A new series id (one more than the largest). */
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id);
 /*
- * Searches in (starts_at, id) order; calls cb for each of up to q->limit rows. *more is set when
- * further rows exist, with the last row returned as the cursor.
+ * Searches in (starts_at, id) order (descending with q->latest_first); calls cb for each of up to
+ * q->limit rows. *more is set when further rows exist, with the last row returned as the cursor.
  */
 int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
                           void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more);

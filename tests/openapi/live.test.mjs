@@ -293,6 +293,17 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'PATCH', `/api/v1/shifts/${s1.id}`, { rate_pence: -1 }, 400);
   await call(practice, 'DELETE', `/api/v1/shifts/${series.items[1].id}`, undefined, 200);
   await call(practice, 'DELETE', `/api/v1/shifts/${series.items[1].id}`, undefined, 409);
+  // A series as a whole (issue 10): read, edit the shared fields, the list filtered by it, withdraw.
+  await call(practice, 'GET', `/api/v1/series/${series.series_id}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/series/999999', undefined, 404);
+  await call(practice, 'PATCH', `/api/v1/series/${series.series_id}`, { rate_pence: 9100, description: 'Series edited' }, 200);
+  await call(practice, 'PATCH', `/api/v1/series/${series.series_id}`, { starts_at: iso(new Date(Date.now() + 86400e3)) }, 400);
+  await call(gp, 'PATCH', `/api/v1/series/${series.series_id}`, { rate_pence: 1 }, 403);
+  await call(practice, 'GET', `/api/v1/shifts?series_id=${series.series_id}&status=open,withdrawn&sort=-starts_at&limit=25`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/shifts?sort=rate', undefined, 400);
+  await call(gp, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 403);
+  await call(practice, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 200);
+  await call(practice, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 409);
   // Booking, cancelling, re-opening.
   const b1 = (await call(gp, 'POST', `/api/v1/shifts/${s1.id}/booking`, undefined, 201)).json;
   await call(gp2, 'POST', `/api/v1/shifts/${s1.id}/booking`, undefined, 409);
