@@ -2,11 +2,13 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,29 +154,20 @@ static bool accepts_gzip(struct MHD_Connection *conn) {
 #define GZ_SLOTS 64
 static struct gz_entry {
   char path[4096];
-  char etag[80];
+  char etag[96];
   unsigned char *data;
   size_t len;
 } gz_cache[GZ_SLOTS];
 static pthread_mutex_t gz_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Compresses fd's size bytes into a new buffer (gzip format); NULL on failure or when it does not shrink. */
-static unsigned char *gzip_fd(int fd, size_t size, size_t *out_len) {
-  unsigned char *in = malloc(size ? size : 1);
-  if (!in) return NULL;
-  size_t got = 0;
-  while (got < size) {
-    ssize_t n = pread(fd, in + got, size - got, (off_t)got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-  }
+/* Compresses size bytes at in into a new buffer (gzip format); NULL on failure or when it does not shrink. */
+static unsigned char *gzip_buf(const unsigned char *in, size_t size, size_t *out_len) {
   unsigned char *out = NULL;
   z_stream z = {0};
-  if (got == size && deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK) {
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK) {
     uLong cap = deflateBound(&z, (uLong)size);
     out = malloc(cap);
-    z.next_in = in;
+    z.next_in = (unsigned char *)in;
     z.avail_in = (uInt)size;
     z.next_out = out;
     z.avail_out = (uInt)cap;
@@ -186,12 +179,31 @@ static unsigned char *gzip_fd(int fd, size_t size, size_t *out_len) {
     }
     deflateEnd(&z);
   }
-  free(in);
   return out;
 }
 
-/* A copy of the compressed file for (path, etag), made and remembered on first use; NULL to send it plain. */
-static unsigned char *gzip_cached(const char *path, const char *etag, int fd, size_t size, size_t *len) {
+/* Reads fd's size bytes into a new buffer; NULL when it cannot (or the file is shorter now). */
+static unsigned char *read_fd(int fd, size_t size) {
+  unsigned char *in = malloc(size ? size : 1);
+  if (!in) return NULL;
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = pread(fd, in + got, size - got, (off_t)got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  if (got != size) {
+    free(in);
+    return NULL;
+  }
+  return in;
+}
+
+/* A copy of the compressed file for (path, etag), made and remembered on first use; NULL to send it
+   plain. The file's bytes are body (size of them) when given, else read from fd. */
+static unsigned char *gzip_cached(const char *path, const char *etag, const unsigned char *body, int fd, size_t size,
+                                  size_t *len) {
   unsigned char *copy = NULL;
   pthread_mutex_lock(&gz_lock);
   struct gz_entry *slot = NULL;
@@ -212,7 +224,9 @@ static unsigned char *gzip_cached(const char *path, const char *etag, int fd, si
   }
   if (!slot->data) {
     size_t n = 0;
-    slot->data = gzip_fd(fd, size, &n);
+    unsigned char *in = body ? NULL : read_fd(fd, size);
+    slot->data = body || in ? gzip_buf(body ? body : in, size, &n) : NULL;
+    free(in);
     if (slot->data) {
       snprintf(slot->path, sizeof slot->path, "%s", path);
       snprintf(slot->etag, sizeof slot->etag, "%s", etag);
@@ -273,25 +287,170 @@ static enum MHD_Result serve_error(struct MHD_Connection *conn, struct fp_req *r
   return send_req(conn, r);
 }
 
+/* Where the file for an allowed path lives: "/nhsuk/..." in the installed package, the rest in the web root. */
+static void file_for(const char *root, const char *path, char *full, size_t len) {
+  if (strncmp(path, "/nhsuk/", 7) == 0)
+    snprintf(full, len, "%s/../node_modules/nhsuk-frontend/dist/%s", root, path + 7);
+  else
+    snprintf(full, len, "%s%s", root, path);
+}
+
+/*
+ * The web app's version: a hash (BLAKE2b, 64 bits in hex) of the contents of every stylesheet and
+ * module the page loads (web/css, web/js, web/vendor and the package's script: what app_file allows
+ * there). The page refers to them under /v/<version>/..., so a changed file gives every one of them
+ * a new address, and an address, once served, never changes what it holds: those answers are
+ * `Cache-Control: immutable` and a browser never asks for them again. Modules import each other by
+ * relative paths, which stay under the same /v/<version>/. The version is worked out again when a
+ * file's size or modification time has changed (a stat of each file per page load or /v/ request).
+ */
+#define VERSION_HEX 16
+#define VERSIONED_MAX 512
+static const char *const versioned_dirs[] = {"/css", "/js", "/vendor"};
+static const char versioned_package_file[] = "/nhsuk/nhsuk/nhsuk-frontend.min.js";
+static struct {
+  unsigned char sig[16]; /* of every file's path, size and modification time */
+  char hex[VERSION_HEX + 1];
+} version_cache;
+static pthread_mutex_t version_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Adds the app files under root+dir (a path like "/js") to paths, recursively. */
+static void collect_files(const char *root, const char *dir, char **paths, size_t *n) {
+  char full[4096];
+  snprintf(full, sizeof full, "%s%s", root, dir);
+  DIR *d = opendir(full);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d)) && *n < VERSIONED_MAX) {
+    if (e->d_name[0] == '.') continue;
+    char rel[4096];
+    if (snprintf(rel, sizeof rel, "%s/%s", dir, e->d_name) >= (int)sizeof rel) continue;
+    struct stat st;
+    snprintf(full, sizeof full, "%s%s", root, rel);
+    if (stat(full, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) collect_files(root, rel, paths, n);
+    else if (S_ISREG(st.st_mode) && app_file(rel) && (paths[*n] = strdup(rel))) (*n)++;
+  }
+  closedir(d);
+}
+
+/* The current version into hex (VERSION_HEX + 1 bytes); "" when there is none to be had. */
+static void asset_version(const char *root, char *hex) {
+  char *paths[VERSIONED_MAX];
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof versioned_dirs / sizeof versioned_dirs[0]; i++) collect_files(root, versioned_dirs[i], paths, &n);
+  if (n < VERSIONED_MAX && (paths[n] = strdup(versioned_package_file))) n++;
+  qsort(paths, n, sizeof paths[0], cmp_str);
+  crypto_generichash_state sig_state;
+  crypto_generichash_init(&sig_state, NULL, 0, 16);
+  for (size_t i = 0; i < n; i++) {
+    char full[4096];
+    file_for(root, paths[i], full, sizeof full);
+    struct stat st;
+    long long meta[3] = {-1, 0, 0};
+    if (stat(full, &st) == 0) meta[0] = st.st_size, meta[1] = st.st_mtim.tv_sec, meta[2] = st.st_mtim.tv_nsec;
+    crypto_generichash_update(&sig_state, (const unsigned char *)paths[i], strlen(paths[i]) + 1);
+    crypto_generichash_update(&sig_state, (const unsigned char *)meta, sizeof meta);
+  }
+  unsigned char sig[16];
+  crypto_generichash_final(&sig_state, sig, sizeof sig);
+  pthread_mutex_lock(&version_lock);
+  if (!version_cache.hex[0] || memcmp(sig, version_cache.sig, sizeof sig) != 0) {
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, VERSION_HEX / 2);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+      char full[4096];
+      file_for(root, paths[i], full, sizeof full);
+      int fd = open(full, O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      unsigned char *body = fd >= 0 && fstat(fd, &st) == 0 ? read_fd(fd, (size_t)st.st_size) : NULL;
+      if (fd >= 0) close(fd);
+      if (!body) {
+        ok = strcmp(paths[i], versioned_package_file) == 0; /* the package may not be installed */
+        continue;
+      }
+      crypto_generichash_update(&h, (const unsigned char *)paths[i], strlen(paths[i]) + 1);
+      crypto_generichash_update(&h, body, (size_t)st.st_size);
+      free(body);
+    }
+    unsigned char out[VERSION_HEX / 2];
+    crypto_generichash_final(&h, out, sizeof out);
+    if (ok) {
+      sodium_bin2hex(version_cache.hex, sizeof version_cache.hex, out, sizeof out);
+      memcpy(version_cache.sig, sig, sizeof sig);
+    } else {
+      version_cache.hex[0] = '\0';
+    }
+  }
+  memcpy(hex, version_cache.hex, VERSION_HEX + 1);
+  pthread_mutex_unlock(&version_lock);
+  for (size_t i = 0; i < n; i++) free(paths[i]);
+}
+
+/* The versioned files' addresses the page names: these get "/v/<version>" in front of them. */
+static const char *const versioned_refs[] = {"=\"/css/", "=\"/js/", "=\"/vendor/", "=\"/nhsuk/nhsuk/nhsuk-frontend.min.js\""};
+
+/* index.html (len bytes) with its references to the versioned files under /v/<version>/; a new buffer. */
+static unsigned char *page_with_version(const unsigned char *page, size_t len, const char *version, size_t *out_len) {
+  size_t extra = 3 + VERSION_HEX, n = 0;
+  for (size_t i = 0; i < len; i++)
+    for (size_t k = 0; k < sizeof versioned_refs / sizeof versioned_refs[0]; k++)
+      if (len - i >= strlen(versioned_refs[k]) && memcmp(page + i, versioned_refs[k], strlen(versioned_refs[k])) == 0) n++;
+  unsigned char *out = malloc(len + n * extra + 1);
+  if (!out) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    out[o++] = page[i];
+    if (page[i] != '=' || i + 2 >= len || page[i + 1] != '"') continue;
+    for (size_t k = 0; k < sizeof versioned_refs / sizeof versioned_refs[0]; k++) {
+      size_t rl = strlen(versioned_refs[k]);
+      if (len - i >= rl && memcmp(page + i, versioned_refs[k], rl) == 0) {
+        out[o++] = '"';
+        o += (size_t)sprintf((char *)out + o, "/v/%s", version);
+        i++;
+        break;
+      }
+    }
+  }
+  *out_len = o;
+  return out;
+}
+
 /*
  * Serves GET /... from the web root, only the files app_file() allows: "/" is index.html,
  * "/nhsuk/..." is the installed nhsuk-frontend dist/ folder (web_root/../node_modules/nhsuk-frontend/dist).
  * A path whose last part has no extension is one of the app's own routes: index.html, so it reloads.
+ * "/v/<version>/<file>" is <file> at that version (see asset_version): immutable when it is the
+ * current one; an older version's address gets today's file, revalidated like the rest.
  */
 static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *conn, struct fp_req *r) {
   const char *path = r->path;
   if (!safe_path(path)) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   char full[4096];
   const char *root = app->cfg.web_root;
+  char version[VERSION_HEX + 1] = "";
+  bool immutable = false;
+  if (strncmp(path, "/v/", 3) == 0) {
+    const char *v = path + 3;
+    size_t hexlen = strspn(v, "0123456789abcdef");
+    if (hexlen != VERSION_HEX || v[VERSION_HEX] != '/' || strcmp(v + VERSION_HEX, "/index.html") == 0 ||
+        !app_file(v + VERSION_HEX))
+      return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
+    asset_version(root, version);
+    immutable = strncmp(v, version, VERSION_HEX) == 0;
+    path = v + VERSION_HEX;
+  }
   bool route = !strchr(strrchr(path, '/'), '.') && strncmp(path, "/nhsuk/", 7) != 0;
-  if (route || strcmp(path, "/index.html") == 0)
+  bool is_page = route || strcmp(path, "/index.html") == 0;
+  if (is_page)
     snprintf(full, sizeof full, "%s/index.html", root);
   else if (!app_file(path))
     return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
-  else if (strncmp(path, "/nhsuk/", 7) == 0)
-    snprintf(full, sizeof full, "%s/../node_modules/nhsuk-frontend/dist/%s", root, path + 7);
   else
-    snprintf(full, sizeof full, "%s%s", root, path);
+    file_for(root, path, full, sizeof full);
   int fd = open(full, O_RDONLY | O_CLOEXEC);
   struct stat st;
   if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
@@ -299,40 +458,63 @@ static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *c
     fd = -1;
   }
   if (fd < 0) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
+  /* The page names the versioned files at the current version: it is read and rewritten. */
+  unsigned char *body = NULL;
+  size_t body_len = (size_t)st.st_size;
+  if (is_page) {
+    asset_version(root, version);
+    unsigned char *raw = read_fd(fd, (size_t)st.st_size);
+    close(fd);
+    fd = -1;
+    if (raw && version[0]) body = page_with_version(raw, (size_t)st.st_size, version, &body_len);
+    else body = raw, raw = NULL;
+    free(raw);
+    if (!body) return serve_error(conn, r, FP_API_UNAVAILABLE, "the page could not be read");
+  }
   /*
-   * The validator: the file's size and modification time (and "-gz" for the compressed form, a
-   * different representation); a client that has this version is told 304 with no body.
+   * The validator: the file's size and modification time (the page's also its version, and "-gz"
+   * for the compressed form, a different representation); a client that has this version is told
+   * 304 with no body.
    * Text files go gzip-compressed to a client that accepts it (never API answers: they carry the
    * CSRF token, and compressing secrets beside what an attacker sends invites BREACH).
    */
   const char *type = mime_of(full);
   bool gz = compressible(type) && accepts_gzip(conn);
-  char etag[80];
-  snprintf(etag, sizeof etag, "\"%llx-%llx-%lx%s\"", (unsigned long long)st.st_size,
-           (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec, gz ? "-gz" : "");
+  char tag[64], etag[96];
+  snprintf(tag, sizeof tag, "%llx-%llx-%lx%s%s", (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
+           (unsigned long)st.st_mtim.tv_nsec, is_page ? "-" : "", is_page ? version : "");
+  snprintf(etag, sizeof etag, "\"%s%s\"", tag, gz ? "-gz" : "");
   const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
   bool fresh = inm && (strstr(inm, etag) || strcmp(inm, "*") == 0);
   unsigned char *zbuf = NULL;
   size_t zlen = 0;
-  if (!fresh && gz && !(zbuf = gzip_cached(full, etag, fd, (size_t)st.st_size, &zlen))) {
+  if (!fresh && gz && !(zbuf = gzip_cached(full, etag, body, fd, body_len, &zlen))) {
     gz = false; /* not smaller, or no memory: the file as it is, under its plain tag */
-    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
-             (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec);
+    snprintf(etag, sizeof etag, "\"%s\"", tag);
   }
-  if (fresh || zbuf) close(fd);
+  if (fd >= 0 && (fresh || zbuf)) {
+    close(fd);
+    fd = -1;
+  }
+  if (body && (fresh || zbuf)) {
+    free(body);
+    body = NULL;
+  }
   struct MHD_Response *resp = fresh  ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
                               : zbuf ? MHD_create_response_from_buffer(zlen, zbuf, MHD_RESPMEM_MUST_FREE)
+                              : body ? MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_MUST_FREE)
                                      : MHD_create_response_from_fd((size_t)st.st_size, fd);
   if (!resp) {
-    if (zbuf) free(zbuf);
-    else if (!fresh) close(fd);
+    free(zbuf);
+    free(body);
+    if (fd >= 0) close(fd);
     return MHD_NO;
   }
   if (!fresh) MHD_add_response_header(resp, "Content-Type", type);
   if (zbuf) MHD_add_response_header(resp, "Content-Encoding", "gzip");
   if (compressible(type)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   MHD_add_response_header(resp, "ETag", etag);
-  MHD_add_response_header(resp, "Cache-Control", "no-cache");
+  MHD_add_response_header(resp, "Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   add_common_headers(app, resp, false);
   enum MHD_Result ret = MHD_queue_response(conn, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
   MHD_destroy_response(resp);

@@ -321,6 +321,98 @@ static void test_static_files_gzip_only_when_accepted(void **state) {
   }
 }
 
+/* The "/v/<version>/" in front of the page's reference to file (e.g. "/js/main.js"), into out; fails without one. */
+static void version_of(const struct fpt_server *s, const char *file, char *out, size_t len) {
+  struct fpt_resp page = fpt_raw(s, "GET", "/", NULL, NULL, 0);
+  assert_int_equal(page.status, 200);
+  const char *at = strstr(page.body, fpt_str("%s\"", file));
+  if (!at || at - page.body < 20 || strncmp(at - 20, "\"/v/", 4) != 0)
+    fail_msg("the page does not name %s under /v/<version>/: %s", file, page.body);
+  snprintf(out, len, "%.*s", 19, at - 19);
+  for (int i = 3; i < 19; i++)
+    if (!strchr("0123456789abcdef", out[i])) fail_msg("not a version: %s", out);
+}
+
+static void write_file(const char *path, const char *text, const char *mode) {
+  FILE *f = fopen(path, mode);
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/*
+ * A second visit downloads nothing it has: the page names its stylesheets and modules under
+ * /v/<version>/ (a hash of their contents), and those answers are Cache-Control: immutable for a
+ * year; the page itself stays no-cache with its ETag, and the same files at their plain addresses,
+ * or under a version that is not today's, are revalidated (no-cache). A changed file gives the page
+ * a new version, under which the new content is served, immutable.
+ */
+static void test_static_files_versioned_immutable(void **state) {
+  (void)state;
+  char v[32];
+  const char *immutable = "public, max-age=31536000, immutable";
+  version_of(&srv, "/js/main.js", v, sizeof v);
+  const char *files[] = {"/js/main.js", "/js/app.js", "/js/pages/clinician.js", "/css/app.css",
+                         "/vendor/nhsuk-frontend.css", "/nhsuk/nhsuk/nhsuk-frontend.min.js", NULL};
+  for (const char *const *f = files; *f; f++) {
+    struct fpt_resp r = fpt_raw(&srv, "GET", fpt_str("%s%s", v, *f), NULL, NULL, 0);
+    if (r.status != 200) fail_msg("%s%s: %ld", v, *f, r.status);
+    const char *cc = fpt_header(&r, "Cache-Control");
+    if (!cc || strcmp(cc, immutable) != 0) fail_msg("%s%s: Cache-Control is %s", v, *f, cc ? cc : "absent");
+    struct fpt_resp plain = fpt_raw(&srv, "GET", *f, NULL, NULL, 0);
+    assert_int_equal(plain.status, 200);
+    assert_int_equal(plain.body_len, r.body_len);
+    assert_string_equal(fpt_header(&plain, "Cache-Control"), "no-cache");
+  }
+  const char *page_paths[] = {"/", "/shifts/12", NULL};
+  for (const char *const *p = page_paths; *p; p++) {
+    struct fpt_resp r = fpt_raw(&srv, "GET", *p, NULL, NULL, 0);
+    assert_string_equal(fpt_header(&r, "Cache-Control"), "no-cache");
+    assert_non_null(fpt_header(&r, "ETag"));
+  }
+  struct fpt_resp old = fpt_raw(&srv, "GET", "/v/0123456789abcdef/js/main.js", NULL, NULL, 0);
+  assert_int_equal(old.status, 200);
+  assert_string_equal(fpt_header(&old, "Cache-Control"), "no-cache");
+  const char *not_found[] = {"/index.html", "/tools/vendor.mjs", "/shifts", "/js/../../package.json", NULL};
+  for (const char *const *p = not_found; *p; p++) {
+    struct fpt_resp r = fpt_raw(&srv, "GET", fpt_str("%s%s", v, *p), NULL, NULL, 0);
+    if (r.status != 404) fail_msg("%s%s: %ld", v, *p, r.status);
+  }
+  struct fpt_resp short_v = fpt_raw(&srv, "GET", "/v/0123/js/main.js", NULL, NULL, 0);
+  assert_int_equal(short_v.status, 404);
+
+  /* A web root of its own, whose module changes while the server runs. */
+  char dir[256];
+  fpt_tempdir(dir, sizeof dir);
+  const char *src = getenv("FP_SOURCE_DIR");
+  assert_non_null(src);
+  assert_int_equal(system(fpt_str("mkdir -p %s/web/js %s/web/css && ln -s %s/node_modules %s/node_modules", dir, dir, src, dir)), 0);
+  write_file(fpt_str("%s/web/index.html", dir), "<!DOCTYPE html><link rel=\"stylesheet\" href=\"/css/app.css\">"
+             "<script type=\"module\" src=\"/js/main.js\"></script>", "w");
+  write_file(fpt_str("%s/web/css/app.css", dir), "body { margin: 0; }\n", "w");
+  write_file(fpt_str("%s/web/js/main.js", dir), "export const one = 1;\n", "w");
+  const char *extra[] = {"--web-root", fpt_str("%s/web", dir), NULL};
+  struct fpt_server own;
+  assert_int_equal(fpt_server_start(&own, NULL, extra), 0);
+  char v1[32], v2[32], css1[32];
+  version_of(&own, "/js/main.js", v1, sizeof v1);
+  version_of(&own, "/css/app.css", css1, sizeof css1);
+  struct fpt_resp first = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v1), NULL, NULL, 0);
+  write_file(fpt_str("%s/web/js/main.js", dir), "export const two = 2;\n", "a");
+  version_of(&own, "/js/main.js", v2, sizeof v2);
+  struct fpt_resp changed = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v2), NULL, NULL, 0);
+  struct fpt_resp before = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v1), NULL, NULL, 0);
+  fpt_server_stop(&own);
+  fpt_rmrf(dir);
+  assert_string_equal(v1, css1);
+  assert_string_equal(fpt_header(&first, "Cache-Control"), immutable);
+  if (strcmp(v1, v2) == 0) fail_msg("a changed module kept its address %s", v1);
+  assert_int_equal(changed.status, 200);
+  assert_string_equal(fpt_header(&changed, "Cache-Control"), immutable);
+  assert_non_null(strstr(changed.body, "two = 2"));
+  assert_string_equal(fpt_header(&before, "Cache-Control"), "no-cache");
+}
+
 /* Strict-Transport-Security under TLS (on API answers and files), and not over plain HTTP. */
 static void test_hsts_under_tls(void **state) {
   (void)state;
@@ -354,6 +446,7 @@ int main(void) {
       cmocka_unit_test(test_only_app_files_are_served),
       cmocka_unit_test(test_static_files_have_validators),
       cmocka_unit_test(test_static_files_gzip_only_when_accepted),
+      cmocka_unit_test(test_static_files_versioned_immutable),
       cmocka_unit_test(test_hsts_under_tls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
