@@ -272,26 +272,54 @@ void fp_h_session_delete(struct fp_req *r) {
   fp_reply_empty(r);
 }
 
-void fp_h_me(struct fp_req *r) {
+/* The signed-in account as GET /me tells it (with the CSRF token) into *out; 0 or an FP_E code. */
+static int me_full(struct fp_req *r, json_t **out) {
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (rc) return rc;
   json_t *j = me_json(&u, &r->auth);
   json_object_set_new(j, "csrf_token", json_string(r->auth.csrf));
   if (r->auth.mfa_enabled) {
     int left = 0;
     if ((rc = fp_store_recovery_codes_left(c, r->auth.user_id, &left)) != 0) {
       json_decref(j);
-      fp_reply_store_error(r, rc);
-      return;
+      return rc;
     }
     json_object_set_new(j, "recovery_codes_left", json_integer(left));
   }
+  *out = j;
+  return 0;
+}
+
+void fp_h_me(struct fp_req *r) {
+  json_t *j = NULL;
+  int rc = me_full(r, &j);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
   fp_reply_json(r, 200, j);
+}
+
+/*
+ * GET /sessions/current: whether this request carries a live session, answered 200 either way (so
+ * that a page asking "is anyone signed in?" meets no error); when it does, the account as GET /me
+ * tells it and the idle time after which the session ends. Asking counts as activity, as any request.
+ */
+void fp_h_session_current(struct fp_req *r) {
+  if (r->auth.user_id == 0) {
+    fp_reply_json(r, 200, json_pack("{s:b}", "signed_in", 0));
+    return;
+  }
+  json_t *j = NULL;
+  int rc = me_full(r, &j);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, json_pack("{s:b, s:i, s:o}", "signed_in", 1, "idle_timeout_seconds",
+                                  r->app->cfg.session_idle_seconds, "user", j));
 }
 
 struct password_ctx {

@@ -14,6 +14,7 @@ const struct fp_route fp_routes[] = {
 
     {"POST", "/api/v1/sessions", fp_h_session_create, FP_PUBLIC, 0},
     {"POST", "/api/v1/sessions/second-factor", fp_h_session_second_factor, FP_PUBLIC, 0},
+    {"GET", "/api/v1/sessions/current", fp_h_session_current, FP_PUBLIC, 0},
     {"DELETE", "/api/v1/sessions/current", fp_h_session_delete, FP_OWN_ACCOUNT, 0},
     {"GET", "/api/v1/me", fp_h_me, FP_OWN_ACCOUNT, 0},
     {"PUT", "/api/v1/me/password", fp_h_me_password, FP_OWN_ACCOUNT, 0},

@@ -51,6 +51,7 @@ FP_HANDLER(fp_h_readyz);
 /* h_sessions.c */
 FP_HANDLER(fp_h_session_create);
 FP_HANDLER(fp_h_session_delete);
+FP_HANDLER(fp_h_session_current);
 FP_HANDLER(fp_h_me);
 FP_HANDLER(fp_h_me_password);
 FP_HANDLER(fp_h_me_join_requests);

@@ -134,7 +134,9 @@ static void test_wrong_password_and_throttle(void **state) {
 /*
  * --session-idle takes 60 to 86400 seconds, and any of them works: with the shortest, a session in
  * use every few seconds lives on past the idle time while an unused one ends (activity had been
- * recorded only once a minute, so a 60-second session ended however busy it was).
+ * recorded only once a minute, so a 60-second session ended however busy it was). GET
+ * /sessions/current says so without an error (200, signed_in false), and for a live session who it
+ * is and its idle time, for the page's warning before the sign-out.
  */
 static void test_idle_session_ends(void **state) {
   (void)state;
@@ -159,6 +161,16 @@ static void test_idle_session_ends(void **state) {
   fpt_call(&s2, busy, "GET", "/api/v1/me", 200, NULL);
   struct fpt_resp r = fpt_request(&s2, idle, "GET", "/api/v1/me", NULL);
   assert_int_equal(r.status, 401);
+  json_t *ended = fpt_call(&s2, idle, "GET", "/api/v1/sessions/current", 200, NULL);
+  assert_false(json_boolean_value(json_object_get(ended, "signed_in")));
+  assert_null(json_object_get(ended, "user"));
+  json_t *nobody = fpt_call(&s2, NULL, "GET", "/api/v1/sessions/current", 200, NULL);
+  assert_false(json_boolean_value(json_object_get(nobody, "signed_in")));
+  json_t *live = fpt_call(&s2, busy, "GET", "/api/v1/sessions/current", 200, NULL);
+  assert_true(json_boolean_value(json_object_get(live, "signed_in")));
+  assert_int_equal(json_integer_value(json_object_get(live, "idle_timeout_seconds")), 60);
+  assert_string_equal(fpt_s(json_object_get(live, "user"), "email"), "root@flexpool.test");
+  assert_non_null(fpt_s(json_object_get(live, "user"), "csrf_token"));
   fpt_server_stop(&s2);
 }
 

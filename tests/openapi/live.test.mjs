@@ -172,7 +172,7 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'GET', '/readyz', undefined, 200);
   await call(null, 'GET', '/api/v1/professions', undefined, 200);
   await call(null, 'GET', '/api/v1/demo-accounts', undefined, 200);
-  for (const p of ['/healthz', '/readyz', '/api/v1/professions', '/api/v1/demo-accounts']) assert.equal(await smuggle('GET', p), 400);
+  for (const p of ['/healthz', '/readyz', '/api/v1/professions', '/api/v1/demo-accounts', '/api/v1/sessions/current']) assert.equal(await smuggle('GET', p), 400);
   // A shift that starts in a few seconds, booked now, to record later that the clinician did not attend.
   const soonMe = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
   const soonPractice = soonMe.roles.find((r) => r.role === 'practice_manager').organisation_id;
@@ -184,6 +184,10 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'POST', '/api/v1/sessions', { email: 'admin@demo.flexpool.test', password: 'wrong-password' }, 401);
   const me = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
   await call(null, 'GET', '/api/v1/me', undefined, 401);
+  assert.equal((await call(null, 'GET', '/api/v1/sessions/current', undefined, 200)).json.signed_in, false);
+  const current = (await call(practice, 'GET', '/api/v1/sessions/current', undefined, 200)).json;
+  assert.equal(current.signed_in, true);
+  assert.equal(current.user.id, me.id);
   const gpMe = (await call(gp, 'GET', '/api/v1/me', undefined, 200)).json;
   const poolMe = (await call(pool, 'GET', '/api/v1/me', undefined, 200)).json;
   const practiceId = me.roles.find((r) => r.role === 'practice_manager').organisation_id;
