@@ -166,6 +166,7 @@ static void test_idle_session_ends(void **state) {
   assert_null(json_object_get(ended, "user"));
   json_t *nobody = fpt_call(&s2, NULL, "GET", "/api/v1/sessions/current", 200, NULL);
   assert_false(json_boolean_value(json_object_get(nobody, "signed_in")));
+  assert_int_equal(json_integer_value(json_object_get(nobody, "idle_timeout_seconds")), 60);
   json_t *live = fpt_call(&s2, busy, "GET", "/api/v1/sessions/current", 200, NULL);
   assert_true(json_boolean_value(json_object_get(live, "signed_in")));
   assert_int_equal(json_integer_value(json_object_get(live, "idle_timeout_seconds")), 60);
