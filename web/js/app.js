@@ -1,10 +1,12 @@
 // app.js - the single-page app's shell: who is signed in, the route table, navigation, the NHS
-// header with each role's menu, and the idle-session watch. Pages register themselves with
-// route() and render into <main> through page().
+// header with each role's menu, and the idle-session watch with its warning. Pages register
+// themselves with route() and render into <main> through page(); each role's pages are loaded
+// (dynamic import) only once someone with that role is signed in, so that the sign-in page loads
+// only the shell and the public pages.
 
-import { initAll, initSkipLinks } from '/nhsuk/nhsuk/nhsuk-frontend.min.js';
+import { initAll, initSkipLinks } from '../nhsuk/nhsuk/nhsuk-frontend.min.js';
 import { ApiError, explain, get, lastRequestAt, onSessionEnded, setCsrf } from './api.js';
-import { banner, clear, h, p } from './ui.js';
+import { banner, button, clear, h, p } from './ui.js';
 
 export const state = {
   me: null,          // GET /api/v1/me, or null when signed out
@@ -15,11 +17,33 @@ export const state = {
 
 const routes = [];
 
+// Which page modules each role needs ({role: [name]}) and how to load one (main.js says both).
+let rolePages = {};
+let loadPage = async () => {};
+const loading = new Map();
+function loadPages(names) {
+  return Promise.all([...new Set(names)].map((n) => {
+    if (!loading.has(n)) loading.set(n, loadPage(n).catch((err) => { loading.delete(n); throw err; }));
+    return loading.get(n);
+  }));
+}
+const pagesOfRoles = () => (state.me ? state.me.roles.flatMap((r) => rolePages[r.role] || []) : []);
+const allPages = () => Object.values(rolePages).flat();
+
 // route('/shifts/:id', page, {roles: ['clinician'] | 'signed-in' | 'public'})
 export function route(pattern, page, { roles = 'signed-in' } = {}) {
   const names = [];
   const re = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, n) => { names.push(n); return '([^/]+)'; })}/?$`);
   routes.push({ re, names, page, roles });
+}
+
+// The server's idle time in words ("30 minutes", "1 minute", "90 seconds"), for the pages that say it.
+export function idleWords() {
+  const s = state.idleSeconds;
+  const unit = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (s % 60) return unit(s, 'second');
+  if (s % 3600 === 0 && s >= 7200) return unit(s / 3600, 'hour');
+  return unit(s / 60, 'minute');
 }
 
 export const hasRole = (role) => !!state.me && state.me.roles.some((r) => r.role === role);
@@ -156,16 +180,29 @@ export async function render() {
   const path = url.pathname;
   renderedUrl = path + url.search;
   renderHeader(path);
-  let match = null;
-  for (const r of routes) {
-    const m = r.re.exec(path);
-    if (m) {
-      const params = {};
-      r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
-      match = { r, params };
-      break;
+  const find = () => {
+    for (const r of routes) {
+      const m = r.re.exec(path);
+      if (m) {
+        const params = {};
+        r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+        return { r, params };
+      }
     }
+    return null;
+  };
+  let match = null;
+  try {
+    await loadPages(pagesOfRoles());
+    // An address no loaded page knows may belong to another role's pages: load them all to tell
+    // "sign in first" or "another role's page" from "not found".
+    match = find() || (await loadPages(allPages()), find());
+  } catch (err) {
+    console.error(err);
+    failed('flexpool could not load this page', new ApiError(0, { error: { message: 'flexpool could not load this page. Check your connection and reload the page.' } }));
+    return;
   }
+  if (seq !== renderSeq) return;
   if (!match) {
     page('Page not found', h('h1', { class: 'nhsuk-heading-l' }, 'Page not found'),
       p('If you typed the web address, check it is correct.'), p(h('a', { class: 'nhsuk-link', href: '/' }, 'Go to the start page')));
@@ -200,15 +237,17 @@ export async function render() {
   }
 }
 
+// Who is signed in: GET /sessions/current answers 200 whether or not anyone is (so a signed-out
+// page meets no failing request), with the account and the session's idle time when someone is.
 export async function loadMe() {
-  try {
-    const me = await get('/me', { signedIn: false });
-    state.me = me;
-    setCsrf(me.csrf_token);
-  } catch (err) {
+  const s = await get('/sessions/current', { signedIn: false });
+  state.idleSeconds = s.idle_timeout_seconds || state.idleSeconds;
+  if (s.signed_in) {
+    state.me = s.user;
+    setCsrf(s.user.csrf_token);
+  } else {
     state.me = null;
     setCsrf(null);
-    if (!(err instanceof ApiError) || err.status !== 401) throw err;
   }
   return state.me;
 }
@@ -225,12 +264,88 @@ export async function signOut() {
 }
 
 function sessionEndedHandler() {
+  closeWarning();
   if (!state.me) return;
   state.me = null;
   state.ended = true;
   setCsrf(null);
   const here = location.pathname + location.search;
   navigate(`/sign-in?ended=1${here.startsWith('/sign-in') ? '' : `&next=${encodeURIComponent(here)}`}`, { replace: true });
+}
+
+// The idle sign-out, and a warning before it (WCAG 2.2.1, timing adjustable). The server ends a
+// session idleSeconds after its last recorded activity, which it records once an eighth of that
+// has passed, so the session may end as soon as 7/8 of the idle time after the page's last request:
+// the warning comes a while before that (2 minutes, or a quarter of a short idle time, at least
+// 20 seconds), as a modal dialog that takes focus and is announced, with "Stay signed in" (any
+// request is activity) and "Sign out". Once the whole idle time has passed the page asks whether
+// the session still lives (GET /sessions/current, never a 401) and says so when it does not.
+let warning = null;
+
+function minutesAndSeconds(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const m = Math.floor(total / 60), s = total % 60;
+  const parts = [];
+  if (m) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
+  if (s || !m) parts.push(`${s} second${s === 1 ? '' : 's'}`);
+  return parts.join(' ');
+}
+
+function closeWarning() {
+  if (!warning) return;
+  const w = warning;
+  warning = null;
+  if (w.open) w.close();
+  w.remove();
+}
+
+async function staySignedIn() {
+  try {
+    const s = await get('/sessions/current', { signedIn: false });
+    closeWarning();
+    if (!s.signed_in) sessionEndedHandler();
+  } catch (err) {
+    const note = warning && warning.querySelector('.fp-timeout__error');
+    if (note) note.textContent = explain(err);
+  }
+}
+
+function showWarning(endsAt) {
+  const left = h('span', { class: 'fp-timeout__left' }, minutesAndSeconds(endsAt - Date.now()));
+  warning = h('dialog', { class: 'fp-timeout', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'fp-timeout-heading', 'aria-describedby': 'fp-timeout-text' },
+    h('h2', { class: 'nhsuk-heading-m', id: 'fp-timeout-heading' }, 'You will be signed out soon'),
+    h('p', { class: 'nhsuk-body', id: 'fp-timeout-text' },
+      `You have not used flexpool for a while. To protect your information, you will be signed out in `, left,
+      '. Anything you have not saved will be lost.'),
+    h('p', { class: 'nhsuk-error-message fp-live fp-timeout__error', role: 'alert' }),
+    h('div', { class: 'fp-button-row' },
+      button('Stay signed in', { type: 'button', onclick: staySignedIn }),
+      button('Sign out', { type: 'button', onclick: () => { closeWarning(); signOut(); } }, 'secondary')));
+  warning.dataset.endsAt = String(endsAt);
+  warning.addEventListener('cancel', (e) => { e.preventDefault(); staySignedIn(); }); // Escape: stay
+  document.body.append(warning);
+  warning.showModal();
+  warning.querySelector('button').focus();
+}
+
+async function watchIdle() {
+  if (!state.me) { closeWarning(); return; }
+  const idle = state.idleSeconds * 1000;
+  const since = lastRequestAt;
+  const endsAt = since + idle * 7 / 8;
+  const lead = Math.min(120000, Math.max(20000, idle / 4));
+  const now = Date.now();
+  if (now >= since + idle + 2000) {
+    try { // (asking is a request: the next one waits for another idle time)
+      const s = await get('/sessions/current', { signedIn: false });
+      if (!s.signed_in) { closeWarning(); sessionEndedHandler(); }
+    } catch { /* not reachable: try again later */ }
+    return;
+  }
+  if (now < endsAt - lead) { closeWarning(); return; } // used since (here or by a request the page made)
+  if (!warning) showWarning(endsAt);
+  const left = warning.querySelector('.fp-timeout__left');
+  left.textContent = now < endsAt ? minutesAndSeconds(endsAt - now) : 'a moment';
 }
 
 // Links inside the app navigate without reloading.
@@ -244,7 +359,9 @@ function onClick(e) {
   navigate(href);
 }
 
-export async function start() {
+export async function start(pages = {}, load = async () => {}) {
+  rolePages = pages;
+  loadPage = load;
   document.body.classList.add('js-enabled');
   if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('nhsuk-frontend-supported');
   try { initSkipLinks(); } catch { /* the skip link works as a plain link too */ }
@@ -256,12 +373,7 @@ export async function start() {
     focusOnRender = true;
     render();
   });
-  // The session ends on the server after the idle time; say so as soon as it has.
-  setInterval(async () => {
-    if (!state.me) return;
-    if (Date.now() - lastRequestAt < state.idleSeconds * 1000 + 5000) return;
-    try { await get('/me'); } catch { /* a 401 runs the session-ended handler */ }
-  }, 30000);
+  setInterval(watchIdle, 1000);
   try {
     await loadMe();
   } catch (err) {

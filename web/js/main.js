@@ -1,11 +1,15 @@
-// main.js - the entry point: every page registers its routes, then the app starts.
+// main.js - the entry point: the public pages (sign-in, registration, the account) register their
+// routes now; each role's pages are loaded (dynamic import) only when someone with that role is
+// signed in, so the sign-in page downloads none of them. Then the app starts.
 import './pages/public.js';
-import './pages/clinician.js';
-import './pages/practice.js';
-import './pages/pool.js';
-import './pages/overview.js';
-import './pages/passport.js';
-import './pages/admin.js';
 import { start } from './app.js';
 
-start();
+const rolePages = {
+  clinician: ['clinician', 'passport'],
+  practice_manager: ['practice', 'passport', 'overview'],
+  pool_admin: ['pool', 'passport', 'overview'],
+  commissioner: ['overview'],
+  sysadmin: ['admin', 'passport', 'overview'],
+};
+
+start(rolePages, (name) => import(`./pages/${name}.js`));

@@ -2,7 +2,7 @@
 // privacy notice and the accessibility statement.
 
 import { ApiError, explain, get, post, put, serverRunsDemo, setCsrf } from '../api.js';
-import { flash, homePath, loadMe, navigate, owedPath, page, route, state } from '../app.js';
+import { flash, homePath, idleWords, loadMe, navigate, owedPath, page, route, state } from '../app.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { showErrorSummary } from '../ui.js';
 import { ROLE_NAMES } from '../format.js';
@@ -76,7 +76,7 @@ route('/sign-in', async ({ query }) => {
     });
   });
   const ended = query.get('ended') && banner('Your session has ended',
-    'For your security, flexpool signs you out after 30 minutes without activity. Sign in again to carry on.');
+    `For your security, flexpool signs you out after ${idleWords()} without activity. Sign in again to carry on.`);
   const demoSlot = h('div');
   page('Sign in', ended, summary, pageHeading('Sign in to flexpool'),
     p('flexpool is the flexible staff pool for GP practices: practices post the sessions they need covering and sessional clinicians in the local pool book them.'),
@@ -231,7 +231,7 @@ route('/account', async () => {
     ]),
     p(link('/account/password', 'Change your password')),
     me.mfa_offered || me.mfa_enabled ? p(link('/account/two-step', me.mfa_enabled ? 'Two-step sign-in (on)' : 'Set up two-step sign-in')) : null,
-    p('flexpool signs you out after 30 minutes without activity.'));
+    p(`flexpool signs you out after ${idleWords()} without activity.`));
 });
 
 route('/account/password', async () => {
@@ -387,7 +387,7 @@ route('/privacy', async () => {
     s('Who can see it',
       p('Practices see the clinicians booked or applying for their shifts. The pool administrator sees the pool\'s members. The commissioner sees figures for the ICB and can read records inside it. Nobody outside the service sees your information, and it is never sold or used for marketing.')),
     s('Cookies',
-      p('flexpool sets one cookie, fp_session, that keeps you signed in. It is strictly necessary, is not readable by scripts, and ends when you sign out or after 30 minutes without activity. There are no analytics or advertising cookies, and the pages load nothing from other websites.')),
+      p(`flexpool sets one cookie, fp_session, that keeps you signed in. It is strictly necessary, is not readable by scripts, and ends when you sign out or after ${idleWords()} without activity. There are no analytics or advertising cookies, and the pages load nothing from other websites.`)),
     s('How long we keep it',
       p('Booking and audit records are kept for as long as NHS records management guidance requires for staffing records. Accounts that are closed are deactivated so that past bookings stay accurate.')),
     s('Your rights',
