@@ -48,9 +48,14 @@ test('before the idle sign-out a warning is announced, and Stay signed in keeps 
     await signIn(page, 'clinician001@demo.flexpool.test');
     const signedInAt = Date.now();
     assert.ok(requested.some((p) => p.endsWith('/js/pages/clinician.js')), "the clinician's pages were loaded once a clinician signed in");
+    // A second tab of the same browser shares the session, and its warning.
+    const other = await page.context().newPage();
+    await other.goto('/bookings');
+    await other.waitForSelector('html[data-ready="true"]');
     // A 60-second session may end 7/8 of the way (52.5 s); the warning comes 20 s before that.
     const dialog = page.getByRole('alertdialog', { name: 'You will be signed out soon' });
     await dialog.waitFor({ state: 'visible', timeout: 50000 });
+    await other.getByRole('alertdialog', { name: 'You will be signed out soon' }).waitFor({ state: 'visible', timeout: 5000 });
     const shownAfter = (Date.now() - signedInAt) / 1000;
     assert.ok(shownAfter > 25 && shownAfter < 40, `the warning came ${shownAfter} s after the last request`);
     assert.match(await dialog.textContent(), /you will be signed out in \d+ seconds/);
@@ -59,6 +64,7 @@ test('before the idle sign-out a warning is announced, and Stay signed in keeps 
     await checkAccessibility(page, 'the idle warning');
     await stay.click();
     await dialog.waitFor({ state: 'detached' });
+    await other.getByRole('alertdialog').waitFor({ state: 'detached', timeout: 5000 }); // the other tab heard of it
     // Past the time the session would have ended without it (60 s after signing in), still signed in.
     await page.waitForTimeout(Math.max(0, signedInAt + 62000 - Date.now()));
     const current = await page.evaluate(async () => (await (await fetch('/api/v1/sessions/current')).json()).signed_in);

@@ -11,8 +11,12 @@ let csrf = null;
 try { csrf = sessionStorage.getItem(CSRF_KEY); } catch { csrf = null; }
 
 let sessionEnded = () => {};
-// When the page last asked the server anything (the idle timer in main.js counts from here).
+// When the page last asked the server anything (the idle watch in app.js counts from here). The
+// session is shared by every tab of the site, so each tab tells the others (BroadcastChannel) when
+// it asks something: a warning before the idle sign-out goes in every tab once any one is used.
 export let lastRequestAt = Date.now();
+const activity = typeof BroadcastChannel === 'function' ? new BroadcastChannel('flexpool.activity') : null;
+if (activity) activity.onmessage = (e) => { if (typeof e.data === 'number' && e.data > lastRequestAt) lastRequestAt = e.data; };
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -42,6 +46,7 @@ export async function api(method, path, body, { signedIn = true } = {}) {
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
   let res;
   lastRequestAt = Date.now();
+  if (activity) activity.postMessage(lastRequestAt);
   try {
     res = await fetch(`/api/v1${path}`, {
       method, headers, credentials: 'same-origin', cache: 'no-store',
