@@ -62,8 +62,8 @@ describe('marketplace journeys', () => {
     await open(cl, '/bookings');
     assert.match(await cl.textContent('#booking-list'), new RegExp(`GP at ${practiceName}[\\s\\S]*19:10 to 21:40`));
 
-    // The practice manager sees who is booked.
-    await open(pm, '/practice?state=booked');
+    // The practice manager sees who is booked (the list is paged: narrowed to the shift's day).
+    await open(pm, `/practice?state=booked&from=${date.iso}&until=${date.iso}`);
     const row = pm.locator('#practice-shifts tr', { hasText: '19:10 to 21:40' });
     await row.waitFor();
     assert.match(await row.textContent(), new RegExp(clinicianName));
@@ -165,7 +165,7 @@ describe('marketplace journeys', () => {
     await open(pm, `/practice/shifts/${shiftId}`);
     assert.match(await pm.textContent('#shift-status'), /Open/);
     assert.match(await pm.textContent('#cancelled-bookings'), /The clinician[\s\S]*Called in to my own practice/);
-    await open(pm, '/practice?state=open');
+    await open(pm, `/practice?state=open&from=${date.iso}&until=${date.iso}`);
     assert.match(await pm.locator('#practice-shifts tr', { hasText: '17:35 to 19:35' }).textContent(), /Open|Unfilled/);
     assertNoProblems(pm);
     assertNoProblems(cl);

@@ -22,20 +22,27 @@ import { page } from './app.js';
 import { busy } from './forms.js';
 import { h, p, pageHeading, showErrorSummary, warningCallout } from './ui.js';
 
+//
+// Optional: `details` (nodes shown above what will happen: who, when), `fields` (form fields asked
+// with the question, such as a reason) with `validate(form, summary)` (false stops, having said
+// why), and `formId`/`buttonId` for pages whose ids were known before. `action` receives the form.
 export function confirmPage({
   title, caption, intro, consequences = [], confirmText, backHref, backText = 'No, go back', action, done,
+  details = null, fields = [], validate = null, formId = 'confirm-form', buttonId = 'confirm-button',
 }) {
   const summary = h('div', { id: 'confirm-problem' });
-  const form = h('form', { novalidate: true, id: 'confirm-form' },
+  const form = h('form', { novalidate: true, id: formId },
+    ...fields,
     h('div', { class: 'nhsuk-button-group' },
-      h('button', { class: 'nhsuk-button nhsuk-button--warning', type: 'submit', id: 'confirm-button', 'data-module': 'nhsuk-button' }, confirmText),
+      h('button', { class: 'nhsuk-button nhsuk-button--warning', type: 'submit', id: buttonId, 'data-module': 'nhsuk-button' }, confirmText),
       h('a', { class: 'nhsuk-link', href: backHref, id: 'confirm-back' }, backText)));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (validate && !validate(form, summary)) return;
     await busy(form, async () => {
       let result;
       try {
-        result = await action();
+        result = await action(form);
       } catch (err) {
         showErrorSummary(summary, [{ id: null, text: explain(err) }]);
         return;
@@ -45,6 +52,7 @@ export function confirmPage({
   });
   page(title, summary, pageHeading(title, caption),
     intro ? p(intro) : null,
+    details,
     consequences.length
       ? warningCallout('What will happen', h('ul', { class: 'nhsuk-list nhsuk-list--bullet', id: 'confirm-consequences' },
         consequences.filter(Boolean).map((c) => h('li', {}, c))))

@@ -12,7 +12,9 @@
 
 import { get, qs } from './api.js';
 import { navigate } from './app.js';
-import { h } from './ui.js';
+import { dateInputParts, dateInputProblem, dateInputValue } from './forms.js';
+import { longDateOf } from './format.js';
+import { dateInput, h, setFieldError } from './ui.js';
 
 export const PAGE_SIZE = 25;
 
@@ -88,8 +90,11 @@ export async function pagedList({ path, params = {}, query, here, noun = ['item'
   return { items, summary, nav, first, count: items.length, more: !!next };
 }
 
-// A search and filter form for a paged list. fields: [{id, label, hint, type: 'search'|'select',
+// A search and filter form for a paged list. fields: [{id, label, hint, type: 'search'|'select'|'date',
 // options: [{value, text}] (select), describe: (value) => words (how an active filter is named)}].
+// A 'date' field is the NHS.UK date input (day, month, year) whose value in the URL is YYYY-MM-DD;
+// one that is not a real date stops the form with the field's error (forms.js dateInputProblem,
+// naming the date as `what`, e.g. 'the first day').
 // Submitting it goes to the first page with the new filters; the reader's other query parameters
 // (`keep`, e.g. a tab) are kept. Returns {element, values, active}: values are the current filter
 // values (trimmed, '' when unset), active the words of the filters in force.
@@ -102,6 +107,7 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
   for (const f of fields) values[f.id] = (query.get(f.id) || '').trim().slice(0, 100);
   const active = fields.filter((f) => values[f.id]).map((f) => {
     if (f.describe) return f.describe(values[f.id]);
+    if (f.type === 'date') return `${f.label.toLowerCase()} ${/^\d{4}-\d{2}-\d{2}$/.test(values[f.id]) ? longDateOf(values[f.id]) : values[f.id]}`;
     if (f.type === 'select') {
       const o = (f.options || []).find((x) => String(x.value) === values[f.id]);
       return `${f.label.toLowerCase()}: ${o ? o.text : values[f.id]}`;
@@ -109,7 +115,16 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
     return `${f.label.toLowerCase()}: “${values[f.id]}”`;
   });
 
+  // A date field's boxes as form values, keyed as forms.js's date helpers read them.
+  const boxes = (f) => Object.fromEntries(['day', 'month', 'year'].map((k) => {
+    const name = `${id}-${f.id}-${k}`;
+    return [name, (form.elements[name] || {}).value || ''];
+  }));
   const control = (f) => {
+    if (f.type === 'date') {
+      return h('div', { class: 'fp-filter' }, dateInput({ id: `${id}-${f.id}`, legend: f.label, hint: f.hint || 'For example, 27 3 2027',
+        value: dateInputParts(values[f.id]) }));
+    }
     const hint = f.hint ? h('div', { class: 'nhsuk-hint', id: `${id}-${f.id}-hint` }, f.hint) : null;
     const common = { id: `${id}-${f.id}`, name: f.id, 'aria-describedby': f.hint ? `${id}-${f.id}-hint` : null };
     const el = f.type === 'select'
@@ -128,11 +143,21 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
     e.preventDefault();
     const u = new URLSearchParams();
     for (const k of keep) if (query.get(k)) u.set(k, query.get(k));
+    let bad = false;
     for (const f of fields) {
       const el = form.elements[f.id];
-      const v = el ? el.value.trim() : '';
+      const v = f.type === 'date' ? dateInputValue(boxes(f), `${id}-${f.id}`) : el ? el.value.trim() : '';
+      if (f.type === 'date') {
+        const problem = dateInputProblem(boxes(f), `${id}-${f.id}`, f.what || `the date ${f.label.toLowerCase()}`);
+        setFieldError(form, `${id}-${f.id}`, problem);
+        if (problem) {
+          if (!bad) form.elements[`${id}-${f.id}-day`].focus();
+          bad = true;
+        }
+      }
       if (v) u.set(f.id, v);
     }
+    if (bad) return;
     const s = u.toString();
     navigate(s ? `${here}?${s}` : here);
   });

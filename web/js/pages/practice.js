@@ -1,17 +1,22 @@
 // The practice manager's pages: the practice's shifts by state (open, booked, needs attention,
-// cancelled, past), posting a shift or a weekly series with validation as you type and the pool's
-// indicative rate, one shift with its applicants and booking (accept, decline, cancel, re-open,
-// withdraw), and the practice profile.
+// cancelled, past), 25 a page with filters (role, a date window); posting a shift or a weekly series
+// with validation as you type and the pool's indicative rate, told first when the practice is in no
+// pool (nobody sees its shifts) and who admits it; one shift with its applicants and booking (accept,
+// re-open, and links to the destructive actions); editing or withdrawing a whole series; the
+// confirmation page of each destructive action (withdraw a shift or a series, cancel a booking,
+// decline an applicant, record did-not-attend: confirm.js), saying what will happen; the profile.
 
-import { ApiError, del, explain, get, getAll, patch, post, qs } from '../api.js';
+import { ApiError, del, explain, get, getAll, patch, post } from '../api.js';
 import { failed, flash, navigate, page, rolesOf, route } from '../app.js';
+import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import {
-  hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukLocalToInstant, ukParts, when,
+  addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukLocalToInstant, ukMidnightIso, ukParts, when,
 } from '../format.js';
+import { filterForm, pagedList } from '../paging.js';
 import {
-  backLink, button, buttonLink, checkbox, dateInput, h, input, insetText, link, p, pageHeading, radios, select, summaryList,
-  table, tag, textarea, warningCallout,
+  backLink, button, buttonLink, checkbox, dateInput, h, input, insetText, link, p, pageHeading, radios, select, setFieldError,
+  showErrorSummary, summaryList, table, tag, textarea, warningCallout,
 } from '../ui.js';
 import { modeText, practiceProfileRows, shiftStatusText, shiftSummary } from './clinician.js';
 
@@ -50,36 +55,85 @@ const STATES = [
   ['open', 'Open'], ['attention', 'Needs attention'], ['booked', 'Booked'], ['cancelled', 'Cancelled'], ['past', 'Past'],
 ];
 
+// What each tab asks the API for at `now`: upcoming ones soonest first, cancelled and past ones latest first.
+function stateParams(state, now) {
+  const at = isoZ(now);
+  switch (state) {
+    case 'attention': return { status: 'open', from: at, to: isoZ(new Date(+now + 2 * DAY)) };
+    case 'booked': return { status: 'booked', from: at };
+    case 'cancelled': return { status: 'cancelled,withdrawn', sort: '-starts_at' };
+    case 'past': return { status: 'open,booked,completed', to: at, sort: '-starts_at' };
+    default: return { status: 'open', from: at };
+  }
+}
+
+// The later of two instants given as ISO text (either may be missing), and the earlier.
+const later = (a, b) => (!a ? b : !b ? a : (new Date(a) > new Date(b) ? a : b));
+const earlier = (a, b) => (!a ? b : !b ? a : (new Date(a) < new Date(b) ? a : b));
+
+// A practice in no pool: nobody sees its shifts, and who could admit it (from GET /organisations/{id}).
+export function poolNotice(practice) {
+  const pools = practice.pools;
+  if (!Array.isArray(pools) || pools.some((x) => x.member)) return null;
+  const admins = (x) => x.administrators.map((a) => h('span', {}, a.name, ' (', h('a', { class: 'nhsuk-link', href: `mailto:${a.email}` }, a.email), ')'));
+  const join = (items) => items.flatMap((x, i) => (i ? [i === items.length - 1 ? ' or ' : ', ', x] : [x]));
+  return h('div', { id: 'no-pool' }, warningCallout('Nobody can see your shifts yet',
+    p(`${practice.name} is not a member of any pool, so no clinician can see or book its shifts. You can post shifts now: clinicians in a pool will see them once it admits your practice.`),
+    pools.length
+      ? h('ul', { class: 'nhsuk-list nhsuk-list--bullet', id: 'no-pool-who' }, pools.map((x) => h('li', {},
+        x.administrators.length
+          ? [`To join ${x.name}, ask its pool administrator: `, ...join(admins(x)), '.']
+          : `${x.name} has no pool administrator yet: ask the system administrator to admit your practice.`)))
+      : h('p', { class: 'nhsuk-body', id: 'no-pool-who' }, 'There is no pool in your area yet. Ask the system administrator to set one up and admit your practice.')));
+}
+
 route('/practice', async ({ query }) => {
   const practices = await practicesOf();
   if (!practices.length) return failed('Practice shifts', new ApiError(403, { error: { message: 'Your account does not manage a practice.' } }));
   const practice = practices.find((x) => String(x.id) === query.get('practice')) || practices[0];
-  const since = isoZ(new Date(Date.now() - 28 * DAY));
-  const [shifts, bookings, applications] = await Promise.all([
-    getAll('/shifts', { practice_id: practice.id, from: since }, 2000),
-    getAll('/bookings', { status: 'confirmed', from: since }, 2000).catch(() => []),
-    getAll('/applications', { status: 'pending' }, 2000).catch(() => []),
-  ]);
-  const bookingOf = new Map(bookings.map((b) => [b.shift_id, b]));
-  const applicants = new Map();
-  for (const a of applications) applicants.set(a.shift_id, (applicants.get(a.shift_id) || 0) + 1);
-  const now = new Date();
-  const groups = Object.fromEntries(STATES.map(([k]) => [k, []]));
-  for (const s of shifts) {
-    const st = practiceState(s, now);
-    groups[st].push(s);
-    if (st === 'attention') groups.open.push(s); // still open, and flagged
-  }
-  groups.open.sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
-  groups.past.reverse();
   let current = query.get('state');
-  if (!groups[current]) current = 'open';
+  if (!STATES.some(([k]) => k === current)) current = 'open';
+  const now = new Date();
+  let professions = Object.entries(ROLE_NAMES).map(([code, name]) => ({ code, name }));
+  await get('/professions').then((r) => { if (r.items && r.items.length) professions = r.items; }).catch(() => {});
+  const filters = filterForm({
+    id: 'shift-filters', here: '/practice', query, keep: ['practice', 'state'], title: 'Filter shifts',
+    fields: [
+      { id: 'role', label: 'Role', type: 'select', options: [{ value: '', text: 'Any role' }, ...professions.map((x) => ({ value: x.code, text: x.name || roleName(x.code) }))] },
+      { id: 'from', label: 'From', hint: 'Shifts starting on or after this day, for example 27 3 2027', type: 'date', what: 'the first day' },
+      { id: 'until', label: 'To', hint: 'Shifts starting on or before this day', type: 'date', what: 'the last day' },
+    ],
+  });
+  const v = filters.values;
+  const tab = stateParams(current, now);
+  const params = {
+    ...tab, practice_id: practice.id, role: v.role || null,
+    from: later(tab.from, /^\d{4}-\d{2}-\d{2}$/.test(v.from) ? ukMidnightIso(v.from) : null),
+    to: earlier(tab.to, /^\d{4}-\d{2}-\d{2}$/.test(v.until) ? ukMidnightIso(addDays(v.until, 1)) : null),
+  };
+  const [list, soon] = await Promise.all([
+    pagedList({ path: '/shifts', params, query, here: '/practice', noun: ['shift', 'shifts'] }),
+    getAll('/shifts', { practice_id: practice.id, status: 'open', from: isoZ(now), to: isoZ(new Date(+now + 2 * DAY)) }, 200).catch(() => []),
+  ]);
+  const shifts = list.items;
+  // Who is booked on, or waiting for, the shifts of this page.
+  const booked = shifts.filter((s) => s.booking_id);
+  const bookingOf = new Map();
+  if (booked.length) {
+    const first = booked.reduce((a, s) => (s.starts_at < a ? s.starts_at : a), booked[0].starts_at);
+    const last = booked.reduce((a, s) => (s.starts_at > a ? s.starts_at : a), booked[0].starts_at);
+    const bookings = await getAll('/bookings', { status: 'confirmed', from: first, to: isoZ(new Date(+new Date(last) + 1000)) }, 2000).catch(() => []);
+    for (const b of bookings) bookingOf.set(b.shift_id, b);
+  }
+  const applicants = new Map();
+  if (shifts.some((s) => s.status === 'open' && s.booking_mode === 'approval')) {
+    for (const a of await getAll('/applications', { status: 'pending' }, 2000).catch(() => [])) applicants.set(a.shift_id, (applicants.get(a.shift_id) || 0) + 1);
+  }
   const base = practices.length > 1 ? `practice=${practice.id}&` : '';
   const tabs = h('nav', { class: 'fp-views', 'aria-label': 'Shifts by state' },
     h('ul', { class: 'fp-views__list' }, STATES.map(([k, label]) => h('li', {},
-      h('a', { class: `fp-views__link${k === 'attention' && groups[k].length ? ' fp-views__link--attention' : ''}`, href: `/practice?${base}state=${k}`, 'aria-current': k === current ? 'page' : null, id: `state-${k}` },
-        `${label} (${groups[k].length})`)))));
-  const list = groups[current];
+      h('a', { class: `fp-views__link${k === 'attention' && soon.length ? ' fp-views__link--attention' : ''}`, href: `/practice?${base}state=${k}`, 'aria-current': k === current ? 'page' : null, id: `state-${k}` },
+        k === 'attention' ? `${label} (${soon.length})` : label)))));
   const statusCell = (s) => {
     const st = practiceState(s, now);
     if (st === 'attention') return [tag('Unfilled', 'attention'), ' ', h('span', { class: 'fp-note' }, 'starts within 48 hours')];
@@ -94,22 +148,25 @@ route('/practice', async ({ query }) => {
     if (n) return `${n} applicant${n === 1 ? '' : 's'} waiting`;
     return s.status === 'open' ? (s.booking_mode === 'approval' ? 'No applicants yet' : 'Not booked yet') : '';
   };
-  const body = list.length
-    ? table({
-      caption: `${STATES.find(([k]) => k === current)[1]} shifts`, id: 'practice-shifts',
+  const label = STATES.find(([k]) => k === current)[1];
+  const body = shifts.length
+    ? [list.summary, table({
+      caption: `${label} shifts`, id: 'practice-shifts',
       head: ['Date', 'Time', 'Role', 'Rate', 'Status', 'Clinician', 'Action'],
-      rows: list.map((s) => [
+      rows: shifts.map((s) => [
         shortDate(s.starts_at), timeRange(s.starts_at, s.ends_at), roleName(s.role), rate(s.rate_pence, s.rate_unit),
         { text: statusCell(s) }, whoCell(s),
         { text: link(`/practice/shifts/${s.id}`, 'Manage', { 'aria-label': `Manage ${roleName(s.role)} shift on ${shortDate(s.starts_at)} at ${timeRange(s.starts_at, s.ends_at)}` }) },
       ]),
-    })
-    : p({ open: 'No open shifts.', attention: 'Nothing needs attention: every shift in the next 48 hours is filled.', booked: 'No booked shifts coming up.', cancelled: 'No cancelled shifts.', past: 'No shifts in the last 28 days.' }[current]);
+    }), list.nav]
+    : h('p', { class: 'nhsuk-body', id: 'practice-shifts-none' }, filters.active.length ? 'No shifts match these filters.'
+      : { open: 'No open shifts.', attention: 'Nothing needs attention: every shift in the next 48 hours is filled.', booked: 'No booked shifts coming up.', cancelled: 'No cancelled or withdrawn shifts.', past: 'No past shifts.' }[current]);
   page('Practice shifts', pageHeading('Shifts', practice.name),
     practicePicker(practices, practice.id, '/practice'),
+    poolNotice(practice),
     buttonLink(`/practice/shifts/new${practices.length > 1 ? `?practice=${practice.id}` : ''}`, 'Post a shift'),
-    groups.attention.length ? warningCallout('Shifts need attention', p(`${groups.attention.length} open shift${groups.attention.length === 1 ? '' : 's'} start${groups.attention.length === 1 ? 's' : ''} within 48 hours with nobody booked.`)) : null,
-    tabs, body);
+    soon.length ? warningCallout('Shifts need attention', p(`${soon.length} open shift${soon.length === 1 ? '' : 's'} start${soon.length === 1 ? 's' : ''} within 48 hours with nobody booked.`)) : null,
+    tabs, filters.element, body);
 }, MANAGER);
 
 // Post a shift -------------------------------------------------------------------------------
@@ -268,7 +325,7 @@ route('/practice/shifts/new', async ({ query }) => {
       }
     });
   });
-  page('Post a shift', summary, backLink('/practice', 'Back to shifts'), pageHeading('Post a shift', practice.name), form);
+  page('Post a shift', summary, backLink('/practice', 'Back to shifts'), pageHeading('Post a shift', practice.name), poolNotice(practice), form);
   updateEstimate();
 }, MANAGER);
 
@@ -325,24 +382,10 @@ route('/practice/shifts/:id', async ({ params }) => {
         buttonLink(`/practice/shifts/${s.id}/did-not-attend`, 'Did not attend', 'secondary')));
     }
     if (!started) {
-      const form = h('form', { novalidate: true, id: 'practice-cancel-form' },
+      sections.push(h('div', { id: 'practice-cancel-action' },
         h('h3', { class: 'nhsuk-heading-s' }, 'Cancel this booking'),
-        p('The clinician will see the booking as cancelled. The shift stays cancelled until you re-open it.'),
-        textarea({ id: 'reason', label: 'Why are you cancelling?', hint: 'The clinician will see this.', maxlength: '500' }),
-        button('Cancel booking', { id: 'practice-cancel' }, 'warning'));
-      const validate = liveValidation(form, summary, { reason: (v) => (!v.reason ? 'Enter why you are cancelling' : null) });
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        if (!validate()) return;
-        await busy(form, async () => {
-          try {
-            await post(`/bookings/${booking.id}/cancellation`, { reason: formValues(form).reason });
-            flash('Booking cancelled', 'The shift is cancelled. Re-open it if you still need someone.');
-            navigate(`/practice/shifts/${s.id}`, { replace: true });
-          } catch (err) { showApiError(form, summary, err); }
-        });
-      });
-      sections.push(form);
+        p('The clinician will see the booking as cancelled, with your reason. The shift stays cancelled until you re-open it.'),
+        buttonLink(`/practice/shifts/${s.id}/cancel-booking`, 'Cancel booking', 'secondary')));
     }
   }
 
@@ -395,21 +438,18 @@ route('/practice/shifts/:id', async ({ params }) => {
     sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Change this shift'),
       p('You can change the times, rate and details while nobody has booked it.'),
       buttonLink(`/practice/shifts/${s.id}/edit`, 'Edit shift', 'secondary'));
-    const form = h('form', { novalidate: true, id: 'withdraw-form' },
+    sections.push(h('div', { id: 'withdraw-action' },
       h('h2', { class: 'nhsuk-heading-m' }, 'No longer needed?'),
       p('Withdrawing removes the shift from the pool. You can only withdraw a shift nobody has booked.'),
-      button('Withdraw shift', { id: 'withdraw' }, 'secondary'));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      await busy(form, async () => {
-        try {
-          await del(`/shifts/${s.id}`);
-          flash('Shift withdrawn', `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}.`);
-          navigate('/practice');
-        } catch (err) { problem(err); }
-      });
-    });
-    sections.push(form);
+      buttonLink(`/practice/shifts/${s.id}/withdraw`, 'Withdraw shift', 'secondary')));
+  }
+  if (s.series_id) {
+    sections.push(h('div', { id: 'series-actions' },
+      h('h2', { class: 'nhsuk-heading-m' }, 'The weekly series'),
+      p('This shift is one of a series posted to repeat every week. You can change or withdraw all of its shifts that have not started and nobody has booked.'),
+      h('div', { class: 'nhsuk-button-group' },
+        buttonLink(`/practice/series/${s.series_id}/edit?shift=${s.id}`, 'Edit the whole series', 'secondary'),
+        buttonLink(`/practice/series/${s.series_id}/withdraw?shift=${s.id}`, 'Withdraw the whole series', 'secondary'))));
   }
   if (history.length) {
     sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Cancelled bookings'),
@@ -548,73 +588,261 @@ route('/practice/profile', async ({ query }) => {
     preview.length ? [h('h2', { class: 'nhsuk-heading-m' }, 'What clinicians see now'), summaryList(preview)] : null);
 }, MANAGER);
 
-// Declining an applicant, with a reason the clinician sees on their applications page.
+// Destructive actions, each asked on a page of its own that says what will happen (confirm.js) --
+
+// A page saying that there is nothing (left) to do, with the way back.
+function nothingToDo(title, heading, text, back) {
+  return page(title, backLink(back, 'Back to the shift'), pageHeading(heading), text ? p(text) : null, p(link(back, 'See the shift')));
+}
+
+// A reason field and its check, for the confirmations that ask for one.
+function reasonField({ label, hint, max, required }) {
+  const field = textarea({ id: 'reason', label, hint, maxlength: String(max) });
+  const validate = (form, summary) => {
+    const v = form.elements.reason.value.trim();
+    const message = required && !v ? 'Enter why you are cancelling' : v.length > max ? `The reason must be ${max} characters or fewer` : null;
+    setFieldError(form, 'reason', message);
+    if (message) showErrorSummary(summary, [{ id: 'reason', text: message }]);
+    else summary.replaceChildren();
+    return !message;
+  };
+  return { field, validate };
+}
+
+route('/practice/shifts/:id/withdraw', async ({ params }) => {
+  const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
+  const back = `/practice/shifts/${s.id}`;
+  if (s.status !== 'open' || new Date(s.starts_at) <= new Date()) {
+    return nothingToDo('Withdraw this shift', 'This shift cannot be withdrawn',
+      s.status === 'booked' ? 'Someone has booked it. Cancel the booking first if you no longer need them.' : 'Only an open shift that has not started can be withdrawn.', back);
+  }
+  confirmPage({
+    title: 'Withdraw this shift', caption: `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}`,
+    consequences: [
+      'Clinicians in the pool will no longer see it or be able to book it.',
+      s.booking_mode === 'approval' ? 'Anyone who applied will see on their applications page that it was withdrawn.' : 'Nobody has booked it, so no booking is cancelled.',
+      'It cannot be re-opened: post a new shift if you need someone after all.',
+    ],
+    confirmText: 'Withdraw shift', backHref: back,
+    action: () => del(`/shifts/${s.id}`),
+    done: () => {
+      flash('Shift withdrawn', `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}.`);
+      navigate('/practice', { replace: true });
+    },
+  });
+}, MANAGER);
+
+route('/practice/shifts/:id/cancel-booking', async ({ params }) => {
+  const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
+  const back = `/practice/shifts/${s.id}`;
+  const b = (await getAll('/bookings', { shift_id: s.id, status: 'confirmed' }, 10))[0];
+  if (!b) return nothingToDo('Cancel the booking', 'This shift has no booking to cancel', null, back);
+  if (new Date(s.starts_at) <= new Date()) {
+    return nothingToDo('Cancel the booking', 'This shift has started',
+      'A booking can no longer be cancelled once its shift has started. If the clinician did not come, record that they did not attend.', back);
+  }
+  const late = new Date(s.starts_at) - new Date() < 2 * DAY;
+  const reason = reasonField({ label: 'Why are you cancelling?', hint: 'The clinician will see this. 500 characters at most.', max: 500, required: true });
+  confirmPage({
+    title: 'Cancel the booking', caption: `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}`,
+    details: summaryList([['Clinician', b.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
+    consequences: [
+      `${b.clinician_name} will see on their bookings page that the practice cancelled, with your reason. Nothing is sent to them.`,
+      late ? 'It starts within 48 hours, so it counts as a late cancellation by the practice.' : null,
+      'The shift is then cancelled: nobody can book it until you re-open it.',
+    ].filter(Boolean),
+    fields: [reason.field], validate: reason.validate,
+    confirmText: 'Cancel booking', backText: 'No, keep the booking', backHref: back,
+    formId: 'practice-cancel-form', buttonId: 'practice-cancel',
+    action: (form) => post(`/bookings/${b.id}/cancellation`, { reason: form.elements.reason.value.trim() }),
+    done: () => {
+      flash('Booking cancelled', `${b.clinician_name} will see it on their bookings page. The shift is cancelled: re-open it if you still need someone.`);
+      navigate(back, { replace: true });
+    },
+  });
+}, MANAGER);
+
 route('/practice/shifts/:id/did-not-attend', async ({ params }) => {
   const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
   const back = `/practice/shifts/${s.id}`;
   const bookings = await getAll('/bookings', { shift_id: s.id, status: 'confirmed' }, 10);
   const b = bookings[0];
   if (!b || b.attendance) {
-    return page('Nothing to record', backLink(back, 'Back to the shift'),
-      pageHeading(b ? 'Already recorded as did not attend' : 'This shift has no booking'), p(link(back, 'See the shift')));
+    return nothingToDo('Nothing to record', b ? 'Already recorded as did not attend' : 'This shift has no booking', null, back);
   }
   if (new Date(b.starts_at) > new Date()) {
-    return page('The shift has not started', backLink(back, 'Back to the shift'), pageHeading('This shift has not started yet'),
-      p('You can record that the clinician did not attend once the shift has started. Until then you can cancel the booking.'), p(link(back, 'See the shift')));
+    return nothingToDo('The shift has not started', 'This shift has not started yet',
+      'You can record that the clinician did not attend once the shift has started. Until then you can cancel the booking.', back);
   }
-  const summary = h('div');
-  const form = h('form', { novalidate: true, id: 'did-not-attend-form' },
-    warningCallout('Check before you record this', p(`${b.clinician_name} will see that the practice recorded they did not attend. It cannot be undone here.`)),
-    button('Yes, record did not attend', { id: 'confirm-did-not-attend' }, 'warning'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    await busy(form, async () => {
-      try {
-        await post(`/bookings/${b.id}/did-not-attend`);
-        flash('Recorded: did not attend', `${b.clinician_name}, ${when(b.starts_at, b.ends_at)}.`);
-        navigate(back, { replace: true });
-      } catch (err) {
-        showApiError(form, summary, err);
-      }
-    });
+  confirmPage({
+    title: 'Record that the clinician did not attend', caption: b.clinician_name,
+    details: summaryList([['Clinician', b.clinician_name], ['Shift', when(b.starts_at, b.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
+    consequences: [
+      `${b.clinician_name} will see on their bookings page that the practice recorded they did not attend. Nothing is sent to them.`,
+      'The session is counted apart in the figures: not as worked, not as unfilled.',
+      'It cannot be undone here.',
+    ],
+    confirmText: 'Yes, record did not attend', backText: 'Go back without recording anything', backHref: back,
+    formId: 'did-not-attend-form', buttonId: 'confirm-did-not-attend',
+    action: () => post(`/bookings/${b.id}/did-not-attend`),
+    done: () => {
+      flash('Recorded: did not attend', `${b.clinician_name}, ${when(b.starts_at, b.ends_at)}.`);
+      navigate(back, { replace: true });
+    },
   });
-  page('Record that the clinician did not attend', summary, backLink(back, 'Back to the shift'),
-    pageHeading('Record that the clinician did not attend', b.clinician_name),
-    summaryList([['Clinician', b.clinician_name], ['Shift', when(b.starts_at, b.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
-    form, p(link(back, 'Go back without recording anything')));
 }, MANAGER);
 
+// Declining an applicant, with a reason the clinician sees on their applications page.
 route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
   const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
   const back = `/practice/shifts/${s.id}`;
   const applications = await getAll('/applications', { shift_id: s.id }, 200);
   const a = applications.find((x) => String(x.id) === params.app);
   if (!a || a.status !== 'pending') {
-    return page('Application already answered', backLink(back, 'Back to the shift'), pageHeading('This application has already been answered'),
-      p(link(back, 'See the shift and its applicants')));
+    return nothingToDo('Application already answered', 'This application has already been answered', null, back);
   }
+  const others = applications.filter((x) => x.status === 'pending' && x.id !== a.id).length;
+  const reason = reasonField({ label: 'Reason (optional)', hint: 'The clinician will see this on their applications page. 200 characters at most.', max: 200, required: false });
+  confirmPage({
+    title: 'Decline the applicant', caption: a.clinician_name,
+    details: summaryList([['Clinician', a.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Applied', shortDate(a.created_at)]]),
+    consequences: [
+      `${a.clinician_name} will see on their applications page that you declined, with your reason if you give one. Nothing is sent to them.`,
+      'They cannot apply for this shift again.',
+      others ? `${others} other applicant${others === 1 ? ' is' : 's are'} still waiting for an answer.` : 'Nobody else is waiting: the shift stays open for others to apply.',
+    ],
+    fields: [reason.field], validate: reason.validate,
+    confirmText: 'Decline applicant', backText: 'Keep the application waiting', backHref: back,
+    formId: 'decline-form', buttonId: 'confirm-decline',
+    action: (form) => {
+      const text = form.elements.reason.value.trim();
+      return post(`/applications/${a.id}/decline`, text ? { reason: text } : {}).then(() => text);
+    },
+    done: (text) => {
+      flash('Applicant declined', `${a.clinician_name} will see it${text ? ', with your reason,' : ''} on their applications page. Nothing is sent to them.`);
+      navigate(back, { replace: true });
+    },
+  });
+}, MANAGER);
+
+// A weekly series as a whole (GET|PATCH|DELETE /api/v1/series/{id}) ------------------------------
+
+const shiftsWord = (n) => `${n} shift${n === 1 ? '' : 's'}`;
+
+// Where to go back to: the shift the manager came from, else the practice's shifts.
+function seriesBack(query, series) {
+  const from = query.get('shift');
+  return /^\d+$/.test(from || '') && series.shifts.some((x) => String(x.id) === from) ? `/practice/shifts/${from}` : '/practice';
+}
+
+// The upcoming open shifts of a series (what a series change acts on) and the booked ones it keeps.
+function seriesParts(series, now = new Date()) {
+  const upcoming = series.shifts.filter((x) => new Date(x.starts_at) > now);
+  return { open: upcoming.filter((x) => x.status === 'open'), booked: upcoming.filter((x) => x.status === 'booked') };
+}
+
+function seriesProblem(err) {
+  if (err.code === 'invalid_state') err.message = 'No shift of this series is still open: someone may have booked them, or they were withdrawn.';
+  if (err.code === 'shift_started') err.message = 'Every shift of this series has started, so none can be changed.';
+  return err;
+}
+
+route('/practice/series/:id/withdraw', async ({ params, query }) => {
+  const series = await get(`/series/${encodeURIComponent(params.id)}`);
+  const back = seriesBack(query, series);
+  const { open, booked } = seriesParts(series);
+  const what = `${roleName(series.role)}, ${series.shifts[0].practice.name}`;
+  if (!open.length) {
+    return page('Withdraw the whole series', backLink(back, 'Back'), pageHeading('There is nothing to withdraw in this series', what),
+      p(booked.length ? `Its upcoming shifts are booked. Cancel a booking on its shift's page if you no longer need that clinician.` : 'None of its shifts is open and still to come.'),
+      p(link(back, 'Go back')));
+  }
+  const clinicians = [...new Set(booked.map((x) => x.booked_clinician_id))].length;
+  confirmPage({
+    title: 'Withdraw the whole series', caption: what,
+    details: summaryList([
+      ['Shifts to withdraw', h('span', { id: 'series-withdraw-count' }, `${shiftsWord(open.length)}, from ${shortDate(open[0].starts_at)} to ${shortDate(open[open.length - 1].starts_at)}`)],
+      ['Time', timeRange(open[0].starts_at, open[0].ends_at)],
+    ]),
+    consequences: [
+      `${shiftsWord(open.length)} that nobody has booked will be withdrawn: clinicians in the pool will no longer see or book them.`,
+      booked.length
+        ? `${shiftsWord(booked.length)} of this series ${booked.length === 1 ? 'is' : 'are'} booked (${booked.map((x) => shortDate(x.starts_at)).join(', ')}) and will stay booked: ${clinicians === 1 ? 'the clinician keeps the booking' : `the ${clinicians} clinicians keep their bookings`}. Cancel a booking on its shift's page if you no longer need them.`
+        : 'Nobody has booked any shift of this series, so no clinician loses a booking.',
+      series.started ? `${shiftsWord(series.started)} that ${series.started === 1 ? 'has' : 'have'} already started ${series.started === 1 ? 'is' : 'are'} not changed.` : null,
+      'Withdrawn shifts cannot be re-opened.',
+    ].filter(Boolean),
+    confirmText: `Withdraw ${shiftsWord(open.length)}`, backHref: back,
+    action: () => del(`/series/${series.id}`).catch((err) => { throw seriesProblem(err); }),
+    done: (res) => {
+      const n = res.changed_shift_ids.length;
+      flash('Series withdrawn', `${shiftsWord(n)} withdrawn${res.series.booked_upcoming ? `; ${shiftsWord(res.series.booked_upcoming)} stay${res.series.booked_upcoming === 1 ? 's' : ''} booked` : ''}.`);
+      navigate('/practice', { replace: true });
+    },
+  });
+}, MANAGER);
+
+route('/practice/series/:id/edit', async ({ params, query }) => {
+  const series = await get(`/series/${encodeURIComponent(params.id)}`);
+  const back = seriesBack(query, series);
+  const { open, booked } = seriesParts(series);
+  const what = `${roleName(series.role)}, ${series.shifts[0].practice.name}`;
+  if (!open.length) {
+    return page('Edit the whole series', backLink(back, 'Back'), pageHeading('There is nothing to change in this series', what),
+      p('None of its shifts is open and still to come. A booked shift keeps what was agreed.'), p(link(back, 'Go back')));
+  }
+  const s = open[0];
   const summary = h('div');
-  const form = h('form', { novalidate: true, id: 'decline-form' },
-    textarea({ id: 'reason', label: 'Reason (optional)', hint: 'The clinician will see this on their applications page. 200 characters at most.', maxlength: '200' }),
-    button('Decline applicant', { id: 'confirm-decline' }, 'warning'));
+  const form = h('form', { novalidate: true, id: 'series-edit-form' },
+    insetText(h('p', { class: 'nhsuk-body', id: 'series-edit-scope' },
+      `Your changes apply to the ${shiftsWord(open.length)} of this series that nobody has booked, from ${shortDate(open[0].starts_at)} to ${shortDate(open[open.length - 1].starts_at)}.`,
+      booked.length ? ` The ${shiftsWord(booked.length)} already booked keep${booked.length === 1 ? 's' : ''} what was agreed.` : ''),
+      p('To change the date or times, edit each shift on its own.')),
+    input({ id: 'break_minutes', label: 'Unpaid break, in minutes', width: 3, inputmode: 'numeric', value: String(s.break_minutes || 0), suffix: 'minutes' }),
+    radios({ id: 'rate_unit', legend: 'How is the rate paid?', inline: true, value: s.rate_unit, items: [{ value: 'session', text: 'A session' }, { value: 'hour', text: 'An hour' }] }),
+    input({ id: 'rate', label: 'Rate, in pounds', width: 5, prefix: '£', inputmode: 'decimal', value: (s.rate_pence / 100).toFixed(2) }),
+    radios({ id: 'booking_mode', legend: 'How is it booked?', value: s.booking_mode, items: [
+      { value: 'instant', text: 'Instantly', hint: 'The first eligible clinician who books it gets it.' },
+      { value: 'approval', text: 'The practice chooses', hint: 'Clinicians apply, and you accept one of them.' }] }),
+    radios({ id: 'location_type', legend: 'Where?', inline: true, value: s.location_type, items: [{ value: 'site', text: 'At the practice' }, { value: 'remote', text: 'Remote' }] }),
+    textarea({ id: 'description', label: 'Details for the clinician (optional)', hint: 'For example, the kind of clinic, or who to ask for. Do not include patient information.', maxlength: '2000', value: s.description || '' }),
+    h('div', { class: 'fp-button-row' },
+      button(`Save changes to ${shiftsWord(open.length)}`, { id: 'save-series' }),
+      link(back, 'Cancel and go back')));
+  const length = (x) => (new Date(x.ends_at) - new Date(x.starts_at)) / 60e3;
+  const shortest = Math.min(...open.map(length));
   const validate = liveValidation(form, summary, {
-    reason: (v) => (v.reason && v.reason.length > 200 ? 'The reason must be 200 characters or fewer' : null),
+    break_minutes: (v) => {
+      if (!/^\d{1,3}$/.test(v.break_minutes || '0')) return 'Enter the break in whole minutes, like 30';
+      if (+v.break_minutes > 240) return 'The break must be 240 minutes or less';
+      if (+v.break_minutes >= shortest) return 'The break must be shorter than the shift';
+      return null;
+    },
+    rate: (v) => {
+      if (!v.rate) return 'Enter the rate';
+      const pence = parsePounds(v.rate);
+      if (pence === null) return 'Enter the rate in pounds and pence, like 323.21';
+      if (pence <= 0) return 'The rate must be more than £0';
+      return null;
+    },
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!validate()) return;
+    const v = formValues(form);
+    const body = {
+      break_minutes: Number(v.break_minutes || 0), rate_pence: parsePounds(v.rate), rate_unit: v.rate_unit,
+      booking_mode: v.booking_mode, location_type: v.location_type, description: v.description || '',
+    };
     await busy(form, async () => {
       try {
-        const reason = formValues(form).reason.trim();
-        await post(`/applications/${a.id}/decline`, reason ? { reason } : {});
-        flash('Applicant declined', `${a.clinician_name} will see it${reason ? ', with your reason,' : ''} on their applications page. Nothing is sent to them.`);
+        const res = await patch(`/series/${series.id}`, body);
+        flash('Series changed', `${shiftsWord(res.changed_shift_ids.length)} changed: ${rate(body.rate_pence, body.rate_unit)}.${res.series.booked_upcoming ? ` ${shiftsWord(res.series.booked_upcoming)} already booked kept what was agreed.` : ''}`);
         navigate(back, { replace: true });
       } catch (err) {
-        showApiError(form, summary, err);
+        showApiError(form, summary, seriesProblem(err), { rate_pence: 'rate', break_minutes: 'break_minutes' });
       }
     });
   });
-  page('Decline an applicant', summary, backLink(back, 'Back to the shift'), pageHeading('Decline the applicant', a.clinician_name),
-    summaryList([['Clinician', a.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Applied', shortDate(a.created_at)]]),
-    form, p(link(back, 'Keep the application waiting')));
+  page('Edit the whole series', summary, backLink(back, 'Back'), pageHeading('Edit the whole series', what), form);
 }, MANAGER);
