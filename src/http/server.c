@@ -316,32 +316,45 @@ static pthread_mutex_t version_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Adds the app files under root+dir (a path like "/js") to paths, recursively. */
-static void collect_files(const char *root, const char *dir, char **paths, size_t *n) {
+/* Adds the app files under root+dir (a path like "/js") to paths, recursively (depth levels at most);
+   false when there are more than VERSIONED_MAX or deeper than that (then nothing is versioned). */
+static bool collect_files(const char *root, const char *dir, char **paths, size_t *n, int depth) {
   char full[4096];
   snprintf(full, sizeof full, "%s%s", root, dir);
   DIR *d = opendir(full);
-  if (!d) return;
+  if (!d) return true;
+  bool ok = depth > 0;
   struct dirent *e;
-  while ((e = readdir(d)) && *n < VERSIONED_MAX) {
+  while (ok && (e = readdir(d))) {
     if (e->d_name[0] == '.') continue;
     char rel[4096];
     if (snprintf(rel, sizeof rel, "%s/%s", dir, e->d_name) >= (int)sizeof rel) continue;
     struct stat st;
     snprintf(full, sizeof full, "%s%s", root, rel);
     if (stat(full, &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) collect_files(root, rel, paths, n);
-    else if (S_ISREG(st.st_mode) && app_file(rel) && (paths[*n] = strdup(rel))) (*n)++;
+    if (S_ISDIR(st.st_mode)) ok = collect_files(root, rel, paths, n, depth - 1);
+    else if (S_ISREG(st.st_mode) && app_file(rel)) ok = *n < VERSIONED_MAX && (paths[*n] = strdup(rel)) && ++*n;
   }
   closedir(d);
+  return ok;
 }
 
 /* The current version into hex (VERSION_HEX + 1 bytes); "" when there is none to be had. */
 static void asset_version(const char *root, char *hex) {
   char *paths[VERSIONED_MAX];
   size_t n = 0;
-  for (size_t i = 0; i < sizeof versioned_dirs / sizeof versioned_dirs[0]; i++) collect_files(root, versioned_dirs[i], paths, &n);
-  if (n < VERSIONED_MAX && (paths[n] = strdup(versioned_package_file))) n++;
+  bool all = true;
+  for (size_t i = 0; i < sizeof versioned_dirs / sizeof versioned_dirs[0] && all; i++)
+    all = collect_files(root, versioned_dirs[i], paths, &n, 8);
+  if (all) all = n < VERSIONED_MAX && (paths[n] = strdup(versioned_package_file)) && ++n;
+  if (!all) { /* too many files, too deep (a link to a parent?) or no memory: no version, so nothing is immutable */
+    for (size_t i = 0; i < n; i++) free(paths[i]);
+    pthread_mutex_lock(&version_lock);
+    version_cache.hex[0] = '\0';
+    memcpy(hex, version_cache.hex, VERSION_HEX + 1);
+    pthread_mutex_unlock(&version_lock);
+    return;
+  }
   qsort(paths, n, sizeof paths[0], cmp_str);
   crypto_generichash_state sig_state;
   crypto_generichash_init(&sig_state, NULL, 0, 16);

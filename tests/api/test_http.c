@@ -402,6 +402,11 @@ static void test_static_files_versioned_immutable(void **state) {
   version_of(&own, "/js/main.js", v2, sizeof v2);
   struct fpt_resp changed = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v2), NULL, NULL, 0);
   struct fpt_resp before = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v1), NULL, NULL, 0);
+  /* A directory link that loops (js/loop -> js): no version can be had, so the page names the plain
+     addresses and nothing is promised immutable. */
+  assert_int_equal(system(fpt_str("ln -s ../js %s/web/js/loop", dir)), 0);
+  struct fpt_resp looped = fpt_raw(&own, "GET", "/", NULL, NULL, 0);
+  struct fpt_resp looped_file = fpt_raw(&own, "GET", fpt_str("%s/js/main.js", v2), NULL, NULL, 0);
   fpt_server_stop(&own);
   fpt_rmrf(dir);
   assert_string_equal(v1, css1);
@@ -411,6 +416,10 @@ static void test_static_files_versioned_immutable(void **state) {
   assert_string_equal(fpt_header(&changed, "Cache-Control"), immutable);
   assert_non_null(strstr(changed.body, "two = 2"));
   assert_string_equal(fpt_header(&before, "Cache-Control"), "no-cache");
+  assert_int_equal(looped.status, 200);
+  if (!strstr(looped.body, "src=\"/js/main.js\"")) fail_msg("with a looping link the page still names a version: %s", looped.body);
+  assert_int_equal(looped_file.status, 200);
+  assert_string_equal(fpt_header(&looped_file, "Cache-Control"), "no-cache");
 }
 
 /* Strict-Transport-Security under TLS (on API answers and files), and not over plain HTTP. */
