@@ -8,6 +8,19 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoProblems, checkAccessibility, launch, newPage, open, PHONE, signIn, startServer } from './helpers.mjs';
 
+// Records the page's layout shifts from its first paint (not those right after input, as CLS counts).
+const watchShifts = (page) => page.addInitScript(() => {
+  window.fpShifts = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.fpShifts.push({ value: e.value, nodes: e.sources.map((x) => x.node?.id || x.node?.className || x.node?.nodeName) });
+  }).observe({ type: 'layout-shift', buffered: true });
+});
+const layoutShift = async (page) => {
+  await page.waitForTimeout(500); // the last frames' entries
+  const shifts = await page.evaluate(() => window.fpShifts);
+  return { total: shifts.reduce((a, e) => a + e.value, 0), shifts };
+};
+
 let server, browser;
 before(async () => {
   server = await startServer([], { demo: false });
@@ -19,7 +32,8 @@ after(async () => {
 });
 
 test('the sign-in page of a server without --demo makes no failing request and logs no error', async () => {
-  const page = await newPage(browser, server);
+  const page = await newPage(browser, server, { viewport: PHONE });
+  await watchShifts(page);
   const requested = [], failing = [], errors = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   page.on('requestfailed', (r) => failing.push(`${r.url()}: ${r.failure()?.errorText}`));
@@ -34,6 +48,8 @@ test('the sign-in page of a server without --demo makes no failing request and l
   assert.ok(!requested.includes('/api/v1/me'), 'the page did not ask /api/v1/me, which answers 401 when nobody is');
   const rolePages = requested.filter((p) => /\/js\/pages\//.test(p) && !p.endsWith('/pages/public.js'));
   assert.deepEqual(rolePages, [], 'the sign-in page loaded no role\'s pages');
+  const cls = await layoutShift(page);
+  assert.ok(cls.total < 0.01, `nothing moved while the sign-in page loaded: ${JSON.stringify(cls.shifts)}`);
   await checkAccessibility(page, 'the production sign-in page');
   assertNoProblems(page);
   await page.context().close();
@@ -46,6 +62,14 @@ test('before the idle sign-out a warning is announced, and Stay signed in keeps 
     const requested = [];
     page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     await signIn(page, 'clinician001@demo.flexpool.test');
+    // Find shifts loaded afresh on a phone: the header, filters and shifts arrive after the page and
+    // move nothing that was already shown.
+    await watchShifts(page);
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    await page.waitForLoadState('networkidle');
+    const cls = await layoutShift(page);
+    assert.ok(cls.total < 0.01, `nothing moved while Find shifts loaded: ${JSON.stringify(cls.shifts)}`);
     const signedInAt = Date.now();
     assert.ok(requested.some((p) => p.endsWith('/js/pages/clinician.js')), "the clinician's pages were loaded once a clinician signed in");
     // A second tab of the same browser shares the session, and its warning.
