@@ -301,6 +301,11 @@ void fp_h_shift_list(struct fp_req *r) {
   q.listed = true;
   q.role = fp_req_query(r, "role");
   if (statuses_or_respond(r, &q.statuses) || sort_or_respond(r, &q.latest_first)) return;
+  q.q = fp_req_query(r, "q");
+  if (q.q && (!*q.q || strlen(q.q) > 100)) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' must be 1 to 100 characters");
+    return;
+  }
   if (q.role && strlen(q.role) > 47) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "role", "'role' is too long");
     return;

@@ -462,6 +462,18 @@ int fp_db_exec(struct fp_conn *c, const char *sql) {
   return 0;
 }
 
+char *fp_db_like_contains(const char *q, char *buf, size_t len) {
+  size_t n = 0;
+  buf[n++] = '%';
+  for (const char *p = q; *p && n + 3 < len; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') buf[n++] = '\\';
+    buf[n++] = *p;
+  }
+  buf[n++] = '%';
+  buf[n] = 0;
+  return buf;
+}
+
 void fp_db_bind_text(sqlite3_stmt *st, int i, const char *s) {
   if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_null(st, i);

@@ -101,6 +101,13 @@ int fp_db_exec(struct fp_conn *c, const char *sql);
 int fp_db_read_begin(struct fp_conn *c);
 void fp_db_read_end(struct fp_conn *c);
 
+/*
+ * The LIKE pattern "%q%" with LIKE's own characters in q ('%', '_', '\\') escaped by a backslash
+ * (use with ESCAPE '\\'), so a search for "50%" finds "50%" and nothing else. buf needs
+ * 2 * strlen(q) + 3 bytes; the caller refuses a longer q where it comes in. Returns buf.
+ */
+char *fp_db_like_contains(const char *q, char *buf, size_t len);
+
 /* Binds helpers: text NULL binds SQL NULL. */
 void fp_db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A column as a malloc'd string (NULL for SQL NULL). */

@@ -662,19 +662,8 @@ int fp_store_user_list(struct fp_conn *c, const char *q, int64_t after_id, int l
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, after_id);
   sqlite3_bind_int(st, 2, limit + 1);
-  if (q) {
-    /* %q% with LIKE's own characters escaped. */
-    char pattern[2 * 100 + 3];
-    size_t n = 0;
-    pattern[n++] = '%';
-    for (const char *p = q; *p && n < sizeof pattern - 3; p++) {
-      if (*p == '%' || *p == '_' || *p == '\\') pattern[n++] = '\\';
-      pattern[n++] = *p;
-    }
-    pattern[n++] = '%';
-    pattern[n] = 0;
-    sqlite3_bind_text(st, 3, pattern, (int)n, SQLITE_TRANSIENT);
-  }
+  char pattern[2 * 100 + 3];
+  if (q) fp_db_bind_text(st, 3, fp_db_like_contains(q, pattern, sizeof pattern));
   struct user_cb x = {cb, ctx};
   return step_page(st, limit, user_row, &x, more);
 }

@@ -185,6 +185,15 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     fp_sql_add(&sql, " AND s.series_id = ");
     fp_sql_int(&sql, q->series_id);
   }
+  char pattern[2 * 100 + 3];
+  if (q->q) {
+    fp_db_like_contains(q->q, pattern, sizeof pattern);
+    fp_sql_add(&sql, " AND (o.name LIKE ");
+    fp_sql_text(&sql, pattern);
+    fp_sql_add(&sql, " ESCAPE '\\' OR s.description LIKE ");
+    fp_sql_text(&sql, pattern);
+    fp_sql_add(&sql, " ESCAPE '\\')");
+  }
   if (q->role) {
     fp_sql_add(&sql, " AND s.role = ");
     fp_sql_text(&sql, q->role);

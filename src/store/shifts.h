@@ -54,6 +54,8 @@ struct fp_shift_query {
   unsigned statuses;            /* a bit (1u << enum fp_shift_status) per status wanted; 0: any */
   const char *role;
   int64_t series_id;            /* 0: any; else the shifts of this weekly series */
+  const char *q;                /* NULL: any; else the practice's name or the details contain it
+                                   (ASCII case ignored; at most 100 bytes, refused longer where it comes in) */
   bool latest_first;            /* (starts_at, id) descending instead of ascending; the cursor is the same */
   bool has_from, has_to;
   int64_t from, to;

@@ -5,7 +5,8 @@
  *  - a weekly series is read, edited and withdrawn as a whole (GET|PATCH|DELETE /api/v1/series/{id}),
  *    each shift moved by the core's state machine: booked and started shifts are kept, all or none;
  *  - the practice's shifts list pages 25 at a time, in either order (`sort`), filtered by several
- *    statuses, a date window, role and series; unknown values are refused with the parameter named.
+ *    statuses, a date window, role and series, searched (`q`) in the details and practice name;
+ *    unknown values are refused with the parameter named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -262,6 +263,33 @@ static void test_shift_list_pages_filters_and_sorts(void **state) {
   fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/shifts?limit=201", NULL), 400, "invalid_parameter", "limit");
 }
 
+static size_t count_items(const char *path) {
+  return json_array_size(json_object_get(fpt_call(&srv, w.pm1, "GET", path, 200, NULL), "items"));
+}
+
+static void test_shift_list_searches_details_and_practice_name(void **state) {
+  (void)state;
+  time_t t = time(NULL) + 20 * 86400;
+  fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
+           (json_int_t)w.practice1, "role", "gp", "starts_at", at(t), "ends_at", at(t + 3600), "rate_pence", 8000, "rate_unit",
+           "hour", "description", "Minor illness clinic, 50% telephone");
+  const char *base = fpt_str("/api/v1/shifts?practice_id=%lld&limit=200", w.practice1);
+  /* Any case; LIKE's own characters are plain characters. */
+  assert_int_equal(count_items(fpt_str("%s&q=MINOR%%20illness", base)), 1);
+  assert_int_equal(count_items(fpt_str("%s&q=50%%25%%20tele", base)), 1);
+  assert_int_equal(count_items(fpt_str("%s&q=5_%%25", base)), 0);
+  assert_int_equal(count_items(fpt_str("%s&q=%%25", base)), 1);
+  /* The practice's name. */
+  assert_true(count_items(fpt_str("%s&q=park%%20lane", base)) > 1);
+  assert_int_equal(count_items(fpt_str("%s&q=Hill%%20Top", base)), 0);
+  /* Refused at the door, naming q. */
+  char longq[102];
+  memset(longq, 'a', 101);
+  longq[101] = 0;
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s&q=%s", base, longq), NULL), 400, "invalid_parameter", "q");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s&q=", base), NULL), 400, "invalid_parameter", "q");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_practice_sees_its_pools_and_who_admits_it),
@@ -269,6 +297,7 @@ int main(void) {
       cmocka_unit_test(test_series_keeps_started_shifts),
       cmocka_unit_test(test_series_edit),
       cmocka_unit_test(test_shift_list_pages_filters_and_sorts),
+      cmocka_unit_test(test_shift_list_searches_details_and_practice_name),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -305,6 +305,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'PATCH', `/api/v1/series/${series.series_id}`, { rate_pence: 1 }, 403);
   await call(practice, 'GET', `/api/v1/shifts?series_id=${series.series_id}&status=open,withdrawn&sort=-starts_at&limit=25`, undefined, 200);
   await call(practice, 'GET', '/api/v1/shifts?sort=rate', undefined, 400);
+  await call(practice, 'GET', '/api/v1/shifts?q=Series%20edited&limit=25', undefined, 200);
+  await call(practice, 'GET', `/api/v1/shifts?q=${'x'.repeat(101)}`, undefined, 400);
   await call(gp, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 403);
   await call(practice, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 200);
   await call(practice, 'DELETE', `/api/v1/series/${series.series_id}`, undefined, 409);
