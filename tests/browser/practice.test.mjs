@@ -213,7 +213,7 @@ test('withdrawing a shift and declining an applicant ask first and say what will
   await page.context().close();
 });
 
-test('the shifts list pages 25 at a time and filters by role and a date window', async () => {
+test('the shifts list pages 25 at a time, filters by role and a date window, and searches the details', async () => {
   const days = 400;
   await postShifts(days, { hh: 18, count: 30 });
   const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
@@ -241,6 +241,17 @@ test('the shifts list pages 25 at a time and filters by role and a date window',
   await open(page, `/practice?state=open&role=gp&from=${d.iso}&until=${u.iso}`);
   await page.waitForSelector('#practice-shifts-none');
   assert.match(await page.textContent('#practice-shifts-none'), /No shifts match these filters/);
+  // Searching the details: only the shift whose details say so.
+  const marked = await postShifts(days + 1, { hh: 7 });
+  await call(pm, 'PATCH', `/shifts/${marked.id}`, { description: 'Podiatry triage pilot, room 7' });
+  await open(page, '/practice?state=open');
+  await page.fill('#shift-filters-q', 'PODIATRY triage pilot');
+  await page.click('#shift-filters-apply');
+  await page.locator('#shift-filters-active', { hasText: 'search the details' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#practice-shifts tbody tr').count(), 1);
+  assert.match(await page.textContent('#practice-shifts tbody'), /Manage/);
+  assert.equal(await page.locator(`#practice-shifts a[href="/practice/shifts/${marked.id}"]`).count(), 1);
   // A date that is not a real one is refused in words, and the list stays as it was.
   await page.fill('#shift-filters-until-day', '31');
   await page.fill('#shift-filters-until-month', '2');

@@ -1,5 +1,5 @@
 // The practice manager's pages: the practice's shifts by state (open, booked, needs attention,
-// cancelled, past), 25 a page with filters (role, a date window); posting a shift or a weekly series
+// cancelled, past), 25 a page with a search of the details and filters (role, a date window); posting a shift or a weekly series
 // with validation as you type and the pool's indicative rate, told first when the practice is in no
 // pool (nobody sees its shifts) and who admits it; one shift with its applicants and booking (accept,
 // re-open, and links to the destructive actions); editing or withdrawing a whole series; the
@@ -99,6 +99,7 @@ route('/practice', async ({ query }) => {
   const filters = filterForm({
     id: 'shift-filters', here: '/practice', query, keep: ['practice', 'state'], title: 'Filter shifts',
     fields: [
+      { id: 'q', label: 'Search the details', hint: 'Words in the details for the clinician, like "minor illness"', type: 'search' },
       { id: 'role', label: 'Role', type: 'select', options: [{ value: '', text: 'Any role' }, ...professions.map((x) => ({ value: x.code, text: x.name || roleName(x.code) }))] },
       { id: 'from', label: 'From', hint: 'Shifts starting on or after this day, for example 27 3 2027', type: 'date', what: 'the first day' },
       { id: 'until', label: 'To', hint: 'Shifts starting on or before this day', type: 'date', what: 'the last day' },
@@ -107,7 +108,7 @@ route('/practice', async ({ query }) => {
   const v = filters.values;
   const tab = stateParams(current, now);
   const params = {
-    ...tab, practice_id: practice.id, role: v.role || null,
+    ...tab, practice_id: practice.id, role: v.role || null, q: v.q || null,
     from: later(tab.from, /^\d{4}-\d{2}-\d{2}$/.test(v.from) ? ukMidnightIso(v.from) : null),
     to: earlier(tab.to, /^\d{4}-\d{2}-\d{2}$/.test(v.until) ? ukMidnightIso(addDays(v.until, 1)) : null),
   };
