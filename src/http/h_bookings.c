@@ -22,7 +22,52 @@
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
+#include "store/passport.h"
 #include "store/shifts.h"
+
+/*
+ * 409 not_eligible: the reasons as codes and, for the passport, each missing check by code and by
+ * its name in the catalogue, so that a person is told "Enhanced DBS check", never `dbs`. The
+ * message names as many as fit and says how many more there are; details.checks has them all.
+ */
+static void reply_not_eligible(struct fp_req *r, const struct fp_book_result *res) {
+  json_t *missing = json_array(), *checks = json_array();
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  char names[400] = "";
+  size_t used = 0, named = 0;
+  for (size_t i = 0; i < res->elig.n_missing; i++) {
+    const char *code = res->elig.missing[i];
+    struct fp_check_type t;
+    const char *name = c && fp_store_check_type_get(c, code, &t) == 0 ? t.name : code;
+    json_array_append_new(missing, json_string(code));
+    json_array_append_new(checks, json_pack("{s:s, s:s}", "code", code, "name", name));
+    size_t len = strlen(name) + (named ? 2 : 0);
+    if (used + len + 1 < sizeof names - 24 && named == i) {
+      used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", named ? ", " : "", name);
+      named++;
+    }
+  }
+  json_t *reasons = json_array();
+  unsigned why = res->elig.reasons;
+  if (why & FP_ELIG_INACTIVE) json_array_append_new(reasons, json_string("inactive"));
+  if (why & FP_ELIG_ROLE) json_array_append_new(reasons, json_string("role_mismatch"));
+  if (why & FP_ELIG_NOT_IN_POOL) json_array_append_new(reasons, json_string("not_in_pool"));
+  if (why & FP_ELIG_CHECKS) json_array_append_new(reasons, json_string("passport"));
+  json_t *details = json_pack("{s:o, s:o, s:o}", "missing", missing, "checks", checks, "reasons", reasons);
+  if (why & FP_ELIG_INACTIVE)
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, details, "the clinician's account is deactivated");
+  else if (why & FP_ELIG_ROLE)
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, details, "the shift is for another profession than the clinician's");
+  else if (why & FP_ELIG_NOT_IN_POOL)
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, details, "the clinician is not in a pool this practice belongs to");
+  else if (named < res->elig.n_missing)
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, details,
+                           "the clinician's passport is not complete for the shift's day: it needs %s and %zu more",
+                           names, res->elig.n_missing - named);
+  else
+    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, details,
+                           "the clinician's passport is not complete for the shift's day: it needs %s", names);
+}
 
 void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   switch (res->outcome) {
@@ -42,18 +87,7 @@ void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   case FP_BOOK_OVERLAPPING:
     fp_reply_error(r, FP_API_OVERLAPPING_BOOKING, NULL, "the clinician has another booking at that time");
     break;
-  case FP_BOOK_NOT_ELIGIBLE: {
-    json_t *missing = json_array();
-    for (size_t i = 0; i < res->elig.n_missing; i++) json_array_append_new(missing, json_string(res->elig.missing[i]));
-    json_t *reasons = json_array();
-    if (res->elig.reasons & FP_ELIG_INACTIVE) json_array_append_new(reasons, json_string("inactive"));
-    if (res->elig.reasons & FP_ELIG_ROLE) json_array_append_new(reasons, json_string("role_mismatch"));
-    if (res->elig.reasons & FP_ELIG_NOT_IN_POOL) json_array_append_new(reasons, json_string("not_in_pool"));
-    if (res->elig.reasons & FP_ELIG_CHECKS) json_array_append_new(reasons, json_string("passport"));
-    fp_reply_error_details(r, FP_API_NOT_ELIGIBLE, json_pack("{s:o, s:o}", "missing", missing, "reasons", reasons),
-                           "the clinician cannot book this shift: their passport or pool membership does not allow it");
-    break;
-  }
+  case FP_BOOK_NOT_ELIGIBLE: reply_not_eligible(r, res); break;
   }
 }
 

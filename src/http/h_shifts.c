@@ -3,6 +3,8 @@
  *   POST /api/v1/shifts: a practice manager posts a shift, or a weekly series with `repeat`.
  *   GET /api/v1/shifts: search within the caller's scope (filters, cursor pages).
  *   GET|PATCH|DELETE /api/v1/shifts/{id}: read; edit while open; withdraw while open.
+ *   For a signed-in clinician both reads carry `bookable` and `missing`: the booking's own
+ *   eligibility decision for that clinician and shift (fp_store_eligibility_view).
  *   POST /api/v1/shifts/{id}/reopen: a cancelled shift is open again.
  *   GET|PATCH|DELETE /api/v1/series/{id}: a weekly series as a whole (see below).
  * Every write runs in one store transaction: load, ask the core's state machine, write, audit.
@@ -207,7 +209,41 @@ void fp_h_shift_create(struct fp_req *r) {
   fp_reply_json(r, 201, json_pack("{s:I, s:o}", "series_id", (json_int_t)x.series_id, "items", items));
 }
 
-static void add_shift(const struct fp_shift *s, void *ctx) { fp_jw_shift(fp_page_item(ctx, s->starts_at, s->id), s); }
+/*
+ * A clinician's view of a shift: `bookable` and the `missing` check codes, from the booking's own
+ * eligibility decision (fp_store_eligibility_view, the clinician's side read once a request), so
+ * the answer never offers what booking refuses. Only for a signed-in clinician; nobody else gets
+ * the fields.
+ */
+static void jw_eligibility(struct fp_jw *w, const struct fp_elig_result *e) {
+  if (w->n && w->p[w->n - 1] == '}') w->n--; /* reopen the shift's object */
+  fp_jw_lit(w, ",\"bookable\":");
+  if (e->bookable) fp_jw_lit(w, "true");
+  else fp_jw_lit(w, "false");
+  fp_jw_lit(w, ",\"missing\":[");
+  for (size_t i = 0; i < e->n_missing; i++) {
+    if (i) fp_jw_lit(w, ",");
+    fp_jw_str(w, e->missing[i]);
+  }
+  fp_jw_lit(w, "]}");
+}
+
+struct search_ctx {
+  struct fp_page page;
+  struct fp_conn *c;
+  struct fp_elig_view view; /* clinician_id 0: not a clinician, no eligibility */
+  int rc;
+};
+
+static void add_shift(const struct fp_shift *s, void *ctx) {
+  struct search_ctx *x = ctx;
+  struct fp_jw *w = fp_page_item(&x->page, s->starts_at, s->id);
+  fp_jw_shift(w, s);
+  if (!x->view.clinician_id || x->rc) return;
+  struct fp_elig_result e;
+  int64_t pool_id = 0;
+  if ((x->rc = fp_store_eligibility_view(x->c, &x->view, s, &e, &pool_id)) == 0) jw_eligibility(w, &e);
+}
 
 /* The search's reads (the clinician's home, the postcode, the shifts), in one read transaction. */
 static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query *q, int64_t radius) {
@@ -244,11 +280,12 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     q->near = true;
     q->radius_km = (double)radius;
   }
-  struct fp_page page;
-  fp_page_init_text(&page, NULL);
+  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id}};
+  fp_page_init_text(&x.page, NULL);
   bool more = false;
-  int rc = fp_store_shift_search(c, q, add_shift, &page, &more);
-  fp_reply_page(r, &page, rc, more, true);
+  int rc = fp_store_shift_search(c, q, add_shift, &x, &more);
+  fp_elig_view_release(&x.view);
+  fp_reply_page(r, &x.page, rc ? rc : x.rc, more, true);
 }
 
 /*
@@ -372,6 +409,22 @@ void fp_h_shift_get(struct fp_req *r) {
   fp_rate_unit_parse(s.rate_unit, &u);
   json_object_set_new(j, "estimated_fee_pence",
                       json_integer(fp_fee_pence(s.rate_pence, u, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes))));
+  if (r->auth.clinician_id) {
+    struct fp_elig_view view = {.clinician_id = r->auth.clinician_id};
+    struct fp_elig_result e;
+    int64_t pool_id = 0;
+    if ((rc = fp_store_eligibility_view(c, &view, &s, &e, &pool_id)) != 0) {
+      fp_elig_view_release(&view);
+      json_decref(j);
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    json_t *missing = json_array();
+    for (size_t i = 0; i < e.n_missing; i++) json_array_append_new(missing, json_string(e.missing[i]));
+    json_object_set_new(j, "bookable", json_boolean(e.bookable));
+    json_object_set_new(j, "missing", missing);
+    fp_elig_view_release(&view);
+  }
   fp_reply_json(r, 200, j);
 }
 

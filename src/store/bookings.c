@@ -272,34 +272,120 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
 }
 
 void fp_book_result_release(struct fp_book_result *res) {
-  if (res) fp_checks_release(&res->checks);
+  if (res) fp_elig_view_release(&res->view);
+}
+
+void fp_elig_view_release(struct fp_elig_view *v) {
+  for (size_t i = 0; i < v->n_pools; i++) fp_checks_release(&v->pools[i].checks);
+  for (size_t i = 0; i < v->n_shared; i++) free(v->shared[i].pools);
+  free(v->pools);
+  free(v->shared);
+  int64_t id = v->clinician_id;
+  memset(v, 0, sizeof *v);
+  v->clinician_id = id;
+}
+
+/* The view's checks of pool_id (0: the baseline), loaded the first time. */
+static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id, struct fp_checks **k) {
+  for (size_t i = 0; i < v->n_pools; i++)
+    if (v->pools[i].pool_id == pool_id) {
+      *k = &v->pools[i].checks;
+      return 0;
+    }
+  if (v->n_pools == v->cap_pools) {
+    size_t cap = v->cap_pools ? v->cap_pools * 2 : 4;
+    struct fp_elig_pool *np = realloc(v->pools, cap * sizeof *np);
+    if (!np) return FP_ENOMEM;
+    v->pools = np;
+    v->cap_pools = cap;
+  }
+  struct fp_elig_pool *p = &v->pools[v->n_pools];
+  memset(p, 0, sizeof *p);
+  p->pool_id = pool_id;
+  int rc = fp_store_checks_load(c, v->clinician_id, v->profession, pool_id, &p->checks);
+  if (rc) {
+    fp_checks_release(&p->checks);
+    return rc;
+  }
+  v->n_pools++;
+  *k = &p->checks;
+  return 0;
+}
+
+/* The pools the view's clinician shares with practice_id, looked up the first time. */
+static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practice_id, const struct fp_elig_shared **out) {
+  for (size_t i = 0; i < v->n_shared; i++)
+    if (v->shared[i].practice_id == practice_id) {
+      *out = &v->shared[i];
+      return 0;
+    }
+  if (v->n_shared == v->cap_shared) {
+    size_t cap = v->cap_shared ? v->cap_shared * 2 : 8;
+    struct fp_elig_shared *ns = realloc(v->shared, cap * sizeof *ns);
+    if (!ns) return FP_ENOMEM;
+    v->shared = ns;
+    v->cap_shared = cap;
+  }
+  struct fp_elig_shared *sh = &v->shared[v->n_shared];
+  memset(sh, 0, sizeof *sh);
+  sh->practice_id = practice_id;
+  int rc = fp_store_clinician_pools(c, v->clinician_id, practice_id, &sh->pools, &sh->n);
+  if (rc) return rc;
+  v->n_shared++;
+  *out = sh;
+  return 0;
+}
+
+/* fp_passport_choose's checks_of over the view: candidate i is the i-th shared pool. */
+struct view_choice {
+  struct fp_conn *c;
+  struct fp_elig_view *v;
+  const int64_t *pools;
+};
+
+static int view_checks_of(void *vctx, size_t i, struct fp_checks **k) {
+  struct view_choice *x = vctx;
+  return view_pool(x->c, x->v, x->pools[i], k);
+}
+
+int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const struct fp_shift *s,
+                              struct fp_elig_result *elig, int64_t *pool_id) {
+  int rc;
+  if (!v->loaded) {
+    if ((rc = clinician_facts(c, v->clinician_id, v->profession, sizeof v->profession, &v->active)) != 0) return rc;
+    v->loaded = true;
+  }
+  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
+  const struct fp_elig_shared *sh = NULL;
+  if ((rc = view_shared(c, v, s->practice_id, &sh)) != 0) return rc;
+  static const int64_t baseline = 0; /* no shared pool: the national baseline alone */
+  struct view_choice x = {c, v, sh->n ? sh->pools : &baseline};
+  size_t n = sh->n ? sh->n : 1, chosen = 0;
+  struct fp_elig_result passport;
+  fp_day day = fp_uk_day(s->starts_at);
+  if ((rc = fp_passport_choose(n, view_checks_of, &x, v->profession, day, &passport, &chosen)) != 0) return rc;
+  struct fp_checks *k = NULL;
+  if ((rc = view_pool(c, v, x.pools[chosen], &k)) != 0) return rc;
+  /* The pure decision. */
+  struct fp_elig_input in = {
+      .profession = v->profession,
+      .clinician_active = v->active,
+      .shares_pool = sh->n > 0,
+      .role = s->role,
+      .shift_day = day,
+  };
+  fp_checks_input(k, &in);
+  fp_eligibility(&in, elig);
+  *pool_id = k->pool_id;
+  return 0;
 }
 
 int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res) {
-  char profession[48];
-  bool active = false;
-  int rc = clinician_facts(c, clinician_id, profession, sizeof profession, &active);
-  if (rc) return rc;
-  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
-  int64_t *pools = NULL;
-  size_t n_pools = 0;
-  if ((rc = fp_store_clinician_pools(c, clinician_id, s->practice_id, &pools, &n_pools)) != 0) return rc;
-  struct fp_elig_result passport;
-  rc = fp_store_passport_decide(c, clinician_id, profession, pools, n_pools, fp_uk_day(s->starts_at), &res->checks,
-                                &passport);
-  free(pools);
-  if (rc) return rc;
-  /* The pure decision. */
-  struct fp_elig_input in = {
-      .profession = profession,
-      .clinician_active = active,
-      .shares_pool = n_pools > 0,
-      .role = s->role,
-      .shift_day = fp_uk_day(s->starts_at),
-  };
-  fp_checks_input(&res->checks, &in);
-  fp_eligibility(&in, &res->elig);
-  return 0;
+  if (res->view.clinician_id != clinician_id) {
+    fp_elig_view_release(&res->view);
+    res->view.clinician_id = clinician_id;
+  }
+  return fp_store_eligibility_view(c, &res->view, s, &res->elig, &res->pool_id);
 }
 
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
@@ -345,7 +431,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   sqlite3_bind_int64(st, 6, fee);
   sqlite3_bind_int64(st, 7, actor);
   sqlite3_bind_int64(st, 8, now);
-  sqlite3_bind_int64(st, 9, res->checks.pool_id); /* the shared pool whose requirements it met */
+  sqlite3_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
   rc = fp_db_exec_stmt(st);
   if (rc == FP_ECONFLICT) {
     /* The database's own guard fired: report it as the rule it enforces. */
@@ -365,7 +451,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   if ((rc = applications_filled(c, shift_id, actor, now)) != 0) return rc;
   char after[128];
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
-           (long long)shift_id, (long long)clinician_id, (long long)res->checks.pool_id);
+           (long long)shift_id, (long long)clinician_id, (long long)res->pool_id);
   if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
   return fp_store_booking_get(c, booking_id, NULL, &res->booking);
 }

@@ -200,26 +200,51 @@ static void decide_passport(const struct fp_checks *k, const char *profession, f
   fp_eligibility(&in, res);
 }
 
+int fp_passport_choose(size_t n, int (*checks_of)(void *ctx, size_t i, struct fp_checks **k), void *ctx,
+                       const char *profession, fp_day on, struct fp_elig_result *res, size_t *chosen) {
+  /* The first pool it meets, else the one it misses least of; then that one's again (res, and the
+     missing codes it points at, are of the pool chosen). */
+  size_t best = 0, best_missing = SIZE_MAX;
+  struct fp_checks *k = NULL;
+  int rc;
+  for (size_t i = 0; i < n; i++) {
+    if ((rc = checks_of(ctx, i, &k)) != 0) return rc;
+    decide_passport(k, profession, on, res);
+    if (res->n_missing < best_missing) best = i, best_missing = res->n_missing;
+    if (res->bookable) {
+      *chosen = i;
+      return 0;
+    }
+  }
+  *chosen = best;
+  if (best == n - 1) return 0; /* res is already its decision */
+  if ((rc = checks_of(ctx, best, &k)) != 0) return rc;
+  decide_passport(k, profession, on, res);
+  return 0;
+}
+
+/* fp_store_passport_decide's checks_of: pool i's requirements loaded into the one k, over the records. */
+struct decide_ctx {
+  struct fp_conn *c;
+  const char *profession;
+  const int64_t *pools;
+  struct fp_checks *k;
+};
+
+static int load_pool(void *vctx, size_t i, struct fp_checks **k) {
+  struct decide_ctx *x = vctx;
+  *k = x->k;
+  return load_required(x->c, x->profession, x->pools[i], x->k);
+}
+
 int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char *profession, const int64_t *pools,
                              size_t n_pools, fp_day on, struct fp_checks *k, struct fp_elig_result *res) {
   int rc = load_records(c, clinician_id, k);
   if (rc) return rc;
-  if (n_pools == 0) {
-    if ((rc = load_required(c, profession, 0, k)) != 0) return rc;
-    decide_passport(k, profession, on, res);
-    return 0;
-  }
-  /* The first pool it meets, else the one it misses least of; then load that one's again. */
-  size_t best = 0, best_missing = SIZE_MAX;
-  for (size_t i = 0; i < n_pools; i++) {
-    if ((rc = load_required(c, profession, pools[i], k)) != 0) return rc;
-    decide_passport(k, profession, on, res);
-    if (res->n_missing < best_missing) best = i, best_missing = res->n_missing;
-    if (res->bookable) return 0;
-  }
-  if ((rc = load_required(c, profession, pools[best], k)) != 0) return rc;
-  decide_passport(k, profession, on, res);
-  return 0;
+  static const int64_t baseline = 0; /* with no pools, the national baseline alone */
+  struct decide_ctx x = {c, profession, n_pools ? pools : &baseline, k};
+  size_t chosen = 0;
+  return fp_passport_choose(n_pools ? n_pools : 1, load_pool, &x, profession, on, res, &chosen);
 }
 
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {

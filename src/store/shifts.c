@@ -20,7 +20,7 @@
 /* A search reads the listing and the few columns it does not hold (see read_listed). */
 #define SEARCH_COLS_BASE                                                                                    \
   "s.id, s.practice_id, s.starts_at, s.status, s.lat, s.lon, s.location_type, s.updated_at, o.name,"      \
-  " o.postcode, s.listing"
+  " o.postcode, s.listing, s.role"
 #define SEARCH_COLS SEARCH_COLS_BASE ", b.id, b.clinician_id"
 /* For shifts that cannot have a confirmed booking (open, withdrawn, cancelled): no join to look for one. */
 #define SEARCH_COLS_NO_BOOKING SEARCH_COLS_BASE ", 0, 0"
@@ -75,8 +75,9 @@ static bool read_listed(sqlite3_stmt *st, struct fp_shift *s) {
   fp_db_col_copy(st, 9, s->practice_postcode, sizeof s->practice_postcode);
   s->listing = (const char *)sqlite3_column_text(st, 10);
   s->listing_len = (size_t)sqlite3_column_bytes(st, 10);
-  s->booking_id = sqlite3_column_int64(st, 11);
-  s->booked_clinician_id = sqlite3_column_int64(st, 12);
+  fp_db_col_copy(st, 11, s->role, sizeof s->role);
+  s->booking_id = sqlite3_column_int64(st, 12);
+  s->booked_clinician_id = sqlite3_column_int64(st, 13);
   return s->listing && s->listing_len >= 2 && s->listing[s->listing_len - 1] == '}';
 }
 

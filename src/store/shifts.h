@@ -134,22 +134,60 @@ void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in);
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
                          struct fp_checks *k);
 
+/*
+ * One clinician's side of the eligibility decision, read once and kept for as many shifts as they
+ * look at in one read (a page of a search): their account and profession, and, loaded when first
+ * needed, each pool's requirements with their records and the pools they share with each practice.
+ * The caller owns it: zero it and set clinician_id before the first decision, fp_elig_view_release
+ * after the last.
+ */
+struct fp_elig_pool {
+  int64_t pool_id;                 /* 0: the national baseline alone */
+  struct fp_checks checks;
+};
+struct fp_elig_shared {
+  int64_t practice_id;
+  size_t n;
+  int64_t *pools;                  /* owned: the pools the clinician shares with the practice */
+};
+struct fp_elig_view {
+  int64_t clinician_id;
+  bool loaded;
+  char profession[48];
+  bool active;
+  size_t n_pools, cap_pools;
+  struct fp_elig_pool *pools;      /* owned */
+  size_t n_shared, cap_shared;
+  struct fp_elig_shared *shared;   /* owned */
+};
+void fp_elig_view_release(struct fp_elig_view *v);
+
+/*
+ * May the view's clinician book shift s (booking's rules aside: status, mode, start, overlap)? The
+ * one eligibility decision, for booking, for applying, for accepting an applicant and for what a
+ * shift's answer tells the clinician (`bookable`, `missing`): their account, the shift's role, a
+ * pool shared with the practice, and the passport against the baseline plus one shared pool's
+ * checks, chosen by the pool rule of fp_store_passport_decide (fp_passport_choose). Only s's
+ * practice_id, starts_at and role are read. Fills *elig (its missing codes point into v, valid
+ * until v's next decision) and *pool_id (the pool whose requirements decided; 0: the baseline).
+ */
+int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const struct fp_shift *s,
+                              struct fp_elig_result *elig, int64_t *pool_id);
+
 /* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
 struct fp_book_result {
   enum fp_booking_outcome outcome;
   int64_t shift_id;
   struct fp_elig_result elig;
   struct fp_booking booking;
-  struct fp_checks checks;      /* owns the strings elig.missing points at: fp_book_result_release */
+  int64_t pool_id;              /* the pool whose requirements decided (0: the baseline alone) */
+  struct fp_elig_view view;     /* owns the strings elig.missing points at: fp_book_result_release */
 };
 void fp_book_result_release(struct fp_book_result *res);
 
 /*
- * May clinician book shift s (booking's rules aside: status, mode, start, overlap)? The one
- * eligibility decision, for booking and for applying: their account, the shift's role, a pool
- * shared with the practice, and the passport against the baseline plus one shared pool's checks
- * (fp_store_passport_decide). Fills res->checks (res->checks.pool_id: the pool) and res->elig.
- * res must be zeroed or released before.
+ * fp_store_eligibility_view for one shift: fills res->elig and res->pool_id. res must be zeroed or
+ * released before.
  */
 int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res);
 
@@ -232,6 +270,16 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
  */
 int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char *profession, const int64_t *pools,
                              size_t n_pools, fp_day on, struct fp_checks *k, struct fp_elig_result *res);
+
+/*
+ * The pool rule itself, over n >= 1 candidate pools whose checks (requirements and records)
+ * checks_of gives for index i: the first the passport meets on day `on`, else the one it misses
+ * fewest of (the first of equals). res is the decision for the pool chosen (*chosen), its missing
+ * codes pointing into that pool's checks. fp_store_passport_decide and fp_store_eligibility_view
+ * both decide through it.
+ */
+int fp_passport_choose(size_t n, int (*checks_of)(void *ctx, size_t i, struct fp_checks **k), void *ctx,
+                       const char *profession, fp_day on, struct fp_elig_result *res, size_t *chosen);
 
 /* The pools the clinician is a member of, in id order (with practice_id: only those the practice is
  * also a member of). *ids is malloc'd (NULL when none); free it. */

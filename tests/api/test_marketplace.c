@@ -192,7 +192,8 @@ static const char *const SHIFT_KEYS[] = {"id", "practice_id", "role", "starts_at
                                          "series_id", "hourly_equivalent_pence", "practice", "booking_id",
                                          "booked_clinician_id", "created_at", "updated_at", NULL};
 
-/* Each item of a search page is the shift GET gives (a search adds only distance_km). */
+/* Each item of a search page is the shift GET gives (a search adds only distance_km); for a
+   clinician both carry the same bookable and missing. */
 static int items_match_detail(const char *token, json_t *page) {
   size_t i;
   json_t *item;
@@ -211,6 +212,16 @@ static int items_match_detail(const char *token, json_t *page) {
         fprintf(stderr, "shift %lld: '%s' differs between the search and GET\n", fpt_int(item, "id"), *k);
         return -1;
       }
+    }
+    /* A clinician's eligibility (bookable, missing): the same in both, and nobody else's. */
+    static const char *const ELIG_KEYS[] = {"bookable", "missing", NULL};
+    for (const char *const *k = ELIG_KEYS; *k; k++) {
+      json_t *a = json_object_get(item, *k), *b = json_object_get(detail, *k);
+      if (!a != !b || (a && !json_equal(a, b))) {
+        fprintf(stderr, "shift %lld: '%s' differs between the search and GET\n", fpt_int(item, "id"), *k);
+        return -1;
+      }
+      keys += a ? 1 : 0;
     }
     if (json_object_size(item) != keys + (json_object_get(item, "distance_km") ? 1 : 0)) {
       fprintf(stderr, "shift %lld: the search item has other fields than GET\n", fpt_int(item, "id"));

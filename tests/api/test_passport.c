@@ -1255,6 +1255,73 @@ static void test_applications_say_who_is_bookable(void **state) {
   fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", fpt_int(a_ok, "id")), 200, NULL);
 }
 
+/* The shift `id` in a GET /api/v1/shifts answer, or NULL. */
+static json_t *shift_in(json_t *page, long long id) {
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(page, "items"), i, it) if (fpt_int(it, "id") == id) return it;
+  return NULL;
+}
+
+/*
+ * Rules shown before they bite: the shift answers tell the signed-in clinician whether they may
+ * book (`bookable`, `missing`), from the decision booking makes, and booking agrees either way;
+ * the refusal names the checks by their names. Nobody else gets the fields.
+ */
+static void test_shift_answers_say_whether_bookable(void **state) {
+  (void)state;
+  long long cl;
+  const char *gp = fpt_world_clinician(&w, "shows@t.test", "gp", "7200777", true, &cl);
+  today = fpt_s(passport(gp, cl, NULL), "on");
+  long long s1 = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 15, 9, 4, "instant");
+  long long s2 = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 16, 9, 4, "instant");
+  const char *list = fpt_str("/api/v1/shifts?status=open&practice_id=%lld&limit=200", w.practice1);
+
+  /* Everything but the DBS check: not bookable, missing exactly that, in the list and alone. */
+  comply_except(gp, cl, "dbs");
+  json_t *in_list = shift_in(fpt_call(&srv, gp, "GET", list, 200, NULL), s1);
+  assert_non_null(in_list);
+  assert_true(json_is_false(json_object_get(in_list, "bookable")));
+  json_t *missing = json_object_get(in_list, "missing");
+  assert_int_equal(json_array_size(missing), 1);
+  assert_true(array_has(missing, "dbs"));
+  json_t *one = fpt_call(&srv, gp, "GET", fpt_str("/api/v1/shifts/%lld", s1), 200, NULL);
+  assert_true(json_is_false(json_object_get(one, "bookable")));
+  assert_true(json_equal(json_object_get(one, "missing"), missing));
+  /* Booking agrees, and says which check in words. */
+  struct fpt_resp r = fpt_request(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", s1), NULL);
+  assert_int_equal(r.status, 409);
+  assert_string_equal(fpt_error_code(&r), "not_eligible");
+  json_t *err = json_object_get(r.json, "error");
+  assert_true(json_equal(json_object_get(json_object_get(err, "details"), "missing"), missing));
+  json_t *named = json_array_get(json_object_get(json_object_get(err, "details"), "checks"), 0);
+  assert_string_equal(fpt_s(named, "code"), "dbs");
+  assert_string_equal(fpt_s(named, "name"), "Enhanced DBS check");
+  assert_non_null(strstr(fpt_s(err, "message"), "Enhanced DBS check"));
+  assert_null(strstr(fpt_s(err, "message"), "dbs"));
+
+  /* A practice manager, the pool's administrator: no such fields (they are the clinician's). */
+  json_t *pm = shift_in(fpt_call(&srv, w.pm1, "GET", list, 200, NULL), s1);
+  assert_non_null(pm);
+  assert_null(json_object_get(pm, "bookable"));
+  assert_null(json_object_get(pm, "missing"));
+  assert_null(json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld", s1), 200, NULL), "bookable"));
+
+  /* Made compliant: bookable everywhere, and booking books. */
+  comply(gp, cl);
+  json_t *page = fpt_call(&srv, gp, "GET", list, 200, NULL);
+  const long long both[] = {s1, s2};
+  for (size_t i = 0; i < 2; i++) {
+    json_t *it = shift_in(page, both[i]);
+    assert_non_null(it);
+    assert_true(json_is_true(json_object_get(it, "bookable")));
+    assert_int_equal(json_array_size(json_object_get(it, "missing")), 0);
+  }
+  one = fpt_call(&srv, gp, "GET", fpt_str("/api/v1/shifts/%lld", s2), 200, NULL);
+  assert_true(json_is_true(json_object_get(one, "bookable")));
+  fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", s1), 201, NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_and_seeded_requirements),
@@ -1271,6 +1338,7 @@ int main(void) {
       cmocka_unit_test(test_custom_role_has_a_baseline),
       cmocka_unit_test(test_apply_needs_the_passport),
       cmocka_unit_test(test_applications_say_who_is_bookable),
+      cmocka_unit_test(test_shift_answers_say_whether_bookable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
