@@ -104,6 +104,25 @@ export async function getAll(path, params = {}, max = 1000) {
   return items;
 }
 
+// A list in words: "A", "A and B", "A, B and C".
+export function wordList(items) {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+// Why a booking (or an application, or accepting one) was refused, from the server's details:
+// the checks by their names (details.checks), never their codes.
+function notEligibleText(d) {
+  const reasons = d.reasons || [];
+  if (reasons.includes('inactive')) return 'This account is deactivated, so it cannot book shifts. Ask the pool administrator.';
+  if (reasons.includes('role_mismatch')) return 'This shift is for another profession.';
+  if (reasons.includes('not_in_pool')) return 'This practice is not in a pool the clinician belongs to. Ask to join the pool first.';
+  const names = (d.checks || []).map((c) => c.name).filter(Boolean);
+  if (names.length) {
+    return `The passport is not complete for the day of this shift: it needs ${wordList(names)}, verified by the pool and valid on that day. Upload the evidence on the passport page; the pool checks it.`;
+  }
+  return 'The passport is not complete for the day of this shift. See the passport page for what is missing.';
+}
+
 // What to tell a person about a refused request.
 export function explain(err) {
   const messages = {
@@ -124,12 +143,36 @@ export function explain(err) {
     limit_reached: 'This would go past a limit on how many there may be.',
     not_implemented: 'This part of flexpool is not available yet.',
     quota_exceeded: 'There is no room for this file: a check keeps at most 5 current files, and a passport at most 100 MB. Ask your pool to remove files you no longer need.',
+    not_found: 'This is not there any more, or it is not yours to see. Go back and reload the page.',
+    forbidden: 'Your account may not do that here: it belongs to another organisation, or needs another role.',
+    unauthenticated: 'You are signed out. Sign in again to carry on.',
+    invalid_state: 'That is no longer possible: it has changed since the page was shown. Reload the page to see it as it is now.',
+    conflict: 'That clashes with a change made since the page was shown. Reload the page and try again.',
+    already_member: 'They are already a member of this pool.',
+    already_requested: 'A request to join this pool is already waiting for the pool administrator.',
+    email_taken: 'An account with that email address already exists.',
+    ods_code_taken: 'An organisation with that ODS code already exists.',
+    registration_taken: 'Another account already holds that registration number.',
+    role_exists: 'That role already exists.',
+    evidence_removed: 'This file has been removed under the retention rules.',
+    payload_too_large: 'That is too large to send. Choose a smaller file, or shorten the text.',
+    unsupported_media_type: 'That kind of file cannot be uploaded. Upload a PDF, JPEG or PNG file.',
+    unknown_postcode: 'That postcode is not one flexpool knows. Check it, or leave it empty to use your home postcode.',
+    internal_error: 'Something went wrong on the server. Try again in a moment.',
+    unavailable: 'flexpool is not available just now. Try again in a moment.',
+    not_ready: 'flexpool is starting or stopping. Try again in a moment.',
   };
   // The server says why a password was refused (too short, a dictionary word, your name...).
   if (err.code === 'weak_password') return `Choose another password: ${err.message || 'it is too short or too common'}.`;
-  if (err.code === 'not_eligible') {
-    const missing = (err.details && err.details.missing) || [];
-    return `You cannot book this shift yet${missing.length ? `: your passport needs ${missing.join(', ')}` : ': check your pool membership and passport'}.`;
-  }
-  return messages[err.code] || err.message || 'Something went wrong. Try again.';
+  if (err.code === 'not_eligible') return notEligibleText(err.details || {});
+  return messages[err.code] || plainWords(err.message) || 'Something went wrong. Try again.';
+}
+
+// A server's message as a sentence a person reads: no field or code names in snake_case (`ends_at`
+// becomes "ends at"), no quotes around them, a capital first letter and a full stop.
+export function plainWords(text) {
+  if (!text) return '';
+  const t = String(text).replace(/'([a-z]+(?:_[a-z]+)+)'/g, '$1').replace(/\b([a-z]+(?:_[a-z]+)+)\b/g, (w) => w.replace(/_/g, ' ')).trim();
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
