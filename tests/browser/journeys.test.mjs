@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
+  assertNoProblems, checkAccessibility, fillDate, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
 } from './helpers.mjs';
 
 let server, browser;
@@ -35,8 +35,9 @@ describe('marketplace journeys', () => {
     const { page: cl, name: clinicianName } = await signedInPage(browser, server, 'clinician001@demo.flexpool.test', { viewport: PHONE });
     await open(cl, '/shifts');
     await cl.click('.fp-filter-details summary').catch(() => {});
-    await cl.fill('#from', date.iso);
-    await cl.fill('#to', date.iso);
+    // The dates go in as day, month and year (the NHS.UK date input, as on the posting form).
+    await fillDate(cl, 'from', date.iso);
+    await fillDate(cl, 'to', date.iso);
     await cl.click('#apply-filters');
     await cl.waitForURL(/from=/);
     await cl.waitForSelector('#shift-list, #result-count');
@@ -304,7 +305,9 @@ describe('marketplace journeys', () => {
     assert.equal(await cl.locator('#recent-booking-list a', { hasText: 'Cancel this booking' }).count(), 0);
     await checkAccessibility(cl, 'my bookings with a did-not-attend (phone)');
     await screenshot(cl, 'journey-clinician-did-not-attend-phone');
-    await open(cl, `/bookings?view=calendar&month=${booking.starts_at.slice(0, 7)}`);
+    // The calendar lists a day's bookings when that day is chosen (here through the URL).
+    const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(booking.starts_at));
+    await open(cl, `/bookings?view=calendar&month=${ukDay.slice(0, 7)}&day=${ukDay}`);
     assert.match(await cl.textContent('#bookings-calendar'), /\(did not attend\)/);
     await open(cl, `/bookings/${booking.id}/cancel`);
     assert.match(await cl.textContent('h1'), /This shift has started/);

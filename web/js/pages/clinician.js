@@ -2,15 +2,17 @@
 // with its practice's profile and one-tap booking or applying, my bookings (list and calendar)
 // with cancelling, my applications with withdrawing, and my pools with asking to join one.
 
-import { ApiError, explain, get, getAll, post, qs } from '../api.js';
+import { ApiError, explain, get, getAll, post, qs, wordList } from '../api.js';
 import { calendar, monthOf, monthRange } from '../calendar.js';
 import { failed, flash, navigate, page, route, state } from '../app.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import {
-  addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukMidnightIso, ukToday, when,
+  busy, dateInputParts, dateInputValue, dateInputProblem, formValues, liveValidation, showApiError,
+} from '../forms.js';
+import {
+  addDays, hours, isoZ, longDate, longDateOf, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukMidnightIso, ukToday, when,
 } from '../format.js';
 import {
-  backLink, banner, button, buttonLink, card, h, NOT_CLICKABLE, input, insetText, link, p, pageHeading, panel, select, summaryList, table, tag,
+  backLink, banner, button, buttonLink, card, dateInput, h, NOT_CLICKABLE, input, insetText, link, p, pageHeading, panel, select, summaryList, table, tag,
   textarea, warningCallout,
 } from '../ui.js';
 
@@ -46,6 +48,51 @@ export function practiceProfileRows(profile = {}) {
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
 }
 
+// The rules before they bite ---------------------------------------------------------------
+// What a clinician may not book is said before they try: a banner on every page that offers work
+// while their passport is not complete, and on each shift the server's own decision (`bookable`,
+// `missing`: the check codes, named here from the catalogue, never shown as codes).
+
+let catalogue = null;
+function checkNames() {
+  if (!catalogue) {
+    catalogue = get('/passport/check-types')
+      .then((r) => new Map((r.items || []).map((t) => [t.code, t.name])))
+      .catch(() => { catalogue = null; return new Map(); });
+  }
+  return catalogue;
+}
+const namesOf = (names, codes) => (codes || []).map((c) => names.get(c) || 'a required check');
+
+// The banner for a clinician whose passport is not complete today (null when it is).
+async function passportBanner() {
+  let pp;
+  try {
+    pp = await get(`/clinicians/${state.me.clinician_id}/passport`);
+  } catch {
+    return null;
+  }
+  if (!pp || pp.bookable) return null;
+  const names = (pp.missing || []).map((code) => ((pp.checks || []).find((c) => c.code === code) || {}).name || 'a required check');
+  const box = warningCallout('Your passport is not complete',
+    p(names.length
+      ? `You cannot book or apply for shifts until the pool has verified your ${wordList(names)}.`
+      : 'You cannot book or apply for shifts until the pool has verified every check your profession needs.'),
+    p(link('/passport', 'Go to your passport'), ' to upload the evidence. The pool checks it, and then you can book.'));
+  box.id = 'passport-banner';
+  return box;
+}
+
+// Why this clinician may not take shift s, in words (null when they may); short for a list.
+function cannotBookText(s, names, { short = false } = {}) {
+  if (s.bookable !== false) return null;
+  const missing = namesOf(names, s.missing);
+  if (!missing.length) return 'You cannot book this shift: it is not one your account and pools allow.';
+  return short
+    ? `Your passport needs ${wordList(missing)} for this day.`
+    : `You cannot book this shift yet: your passport needs ${wordList(missing)}, verified and valid on ${longDate(s.starts_at)}.`;
+}
+
 // Find shifts ------------------------------------------------------------------------------
 
 function filtersFromQuery(q) {
@@ -70,14 +117,17 @@ function apiParams(f) {
   return params;
 }
 
-function shiftCard(s) {
-  return h('li', { class: 'fp-result' }, card(
+function shiftCard(s, names) {
+  const why = cannotBookText(s, names, { short: true });
+  return h('li', { class: `fp-result${why ? ' fp-result--blocked' : ''}` }, card(
     `${roleName(s.role)} at ${s.practice.name}`, `/shifts/${s.id}`,
     h('p', { class: 'nhsuk-card__description fp-when' }, when(s.starts_at, s.ends_at)),
     h('ul', { class: 'nhsuk-list fp-facts' },
       h('li', {}, h('strong', {}, rate(s.rate_pence, s.rate_unit)), s.rate_unit === 'session' ? ` (about ${pounds(s.hourly_equivalent_pence)} an hour)` : ''),
       h('li', {}, s.location_type === 'remote' ? 'Remote' : [s.practice.postcode || '', s.distance_km !== undefined ? `, ${s.distance_km} km away` : '']),
-      h('li', {}, tag(modeText(s.booking_mode), s.booking_mode === 'approval' ? 'pending' : 'open')))));
+      why
+        ? h('li', { class: 'fp-cannot-book' }, tag('You cannot book this yet', 'attention'), ' ', why)
+        : h('li', {}, tag(modeText(s.booking_mode), s.booking_mode === 'approval' ? 'pending' : 'open')))));
 }
 
 route('/shifts', async ({ query, isCurrent }) => {
@@ -86,8 +136,8 @@ route('/shifts', async ({ query, isCurrent }) => {
   const summary = h('div');
   const form = h('form', { novalidate: true, id: 'filters', class: 'fp-filters' },
     h('input', { type: 'hidden', name: 'view', value: f.view }),
-    input({ id: 'from', label: 'From date', type: 'date', value: f.from, hint: 'Leave empty for today' }),
-    input({ id: 'to', label: 'To date', type: 'date', value: f.to }),
+    dateInput({ id: 'from', legend: 'From date', hint: 'Leave empty for today. For example, 27 3 2027', value: dateInputParts(f.from) }),
+    dateInput({ id: 'to', legend: 'To date', hint: 'For example, 3 4 2027', value: dateInputParts(f.to) }),
     select({ id: 'role', label: 'Role', value: f.role, options: [{ value: '', text: 'Any role' }] }),
     select({ id: 'radius', label: 'Distance', value: f.radius, options: [{ value: '', text: 'Any distance' }, ...[5, 10, 20, 30, 50].map((k) => ({ value: String(k), text: `Within ${k} km` }))] }),
     input({ id: 'near', label: 'From postcode', value: f.near, width: 10, hint: 'Leave empty to use your home postcode', autocomplete: 'postal-code' }),
@@ -96,20 +146,45 @@ route('/shifts', async ({ query, isCurrent }) => {
     button('Apply filters', { id: 'apply-filters' }),
     h('p', { class: 'nhsuk-body' }, link('/shifts', 'Clear filters')));
   const validate = liveValidation(form, summary, {
-    from: (v) => (v.from && !/^\d{4}-\d{2}-\d{2}$/.test(v.from) ? 'Enter a real date' : null),
-    to: (v) => (v.to && v.from && v.to < v.from ? 'The end date must be on or after the start date' : null),
+    from: (v) => dateInputProblem(v, 'from', 'the from date'),
+    to: (v) => {
+      const problem = dateInputProblem(v, 'to', 'the to date');
+      if (problem) return problem;
+      const from = dateInputValue(v, 'from'), to = dateInputValue(v, 'to');
+      return to && from && to < from ? 'The to date must be the same as or after the from date' : null;
+    },
     near: (v) => (v.near && !/^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$/.test(v.near) ? 'Enter a full UK postcode, like LS1 4AP' : null),
     min_rate: (v) => (v.min_rate && parsePounds(v.min_rate) === null ? 'Enter an amount in pounds, like 80 or 80.50' : null),
-  });
+  }, { focusIdOf: (id) => (id === 'from' || id === 'to' ? `${id}-day` : id) });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!validate()) return;
     const v = formValues(form);
-    navigate(`/shifts${qs({ from: v.from, to: v.to, role: v.role, radius: v.radius, near: v.near, min_rate: v.min_rate, practice_id: v.practice_id, view: f.view === 'calendar' ? 'calendar' : '' })}`);
+    navigate(`/shifts${qs({ from: dateInputValue(v, 'from'), to: dateInputValue(v, 'to'), role: v.role, radius: v.radius, near: v.near, min_rate: v.min_rate, practice_id: v.practice_id, view: f.view === 'calendar' ? 'calendar' : '' })}`);
   });
-  const filters = h('details', { class: 'nhsuk-details fp-filter-details', open: window.innerWidth >= 641 },
-    h('summary', { class: 'nhsuk-details__summary' }, h('span', { class: 'nhsuk-details__summary-text' }, 'Filter shifts')),
-    h('div', { class: 'nhsuk-details__text' }, form));
+  // Which filters are on, in words: on a phone the form is folded away, and its summary says so.
+  const active = () => [
+    f.from ? `from ${longDateOf(f.from)}` : null,
+    f.to ? `to ${longDateOf(f.to)}` : null,
+    f.role ? (professions.find((x) => x.code === f.role) || {}).name || roleName(f.role) : null,
+    f.radius ? `within ${f.radius} km${f.near ? ` of ${f.near.toUpperCase()}` : ''}` : (f.near ? `near ${f.near.toUpperCase()}` : null),
+    f.min_rate ? `at least £${f.min_rate} an hour` : null,
+    f.practice_id ? 'one practice' : null,
+  ].filter(Boolean);
+  const summaryText = h('span', { class: 'nhsuk-details__summary-text', id: 'filters-summary' });
+  const activeLine = h('p', { class: 'nhsuk-body fp-active-filters', id: 'filters-active' });
+  const sayActive = () => {
+    const on = active();
+    summaryText.textContent = on.length ? `Filter shifts (${on.length} active: ${on.join(', ')})` : 'Filter shifts';
+    if (on.length) activeLine.replaceChildren(`Showing only shifts ${on.join('; ')}. `, link('/shifts', 'Clear the filters'));
+    activeLine.hidden = !on.length;
+  };
+  const filters = h('div', {},
+    h('details', { class: 'nhsuk-details fp-filter-details', open: window.innerWidth >= 641 },
+      h('summary', { class: 'nhsuk-details__summary' }, summaryText),
+      h('div', { class: 'nhsuk-details__text' }, form)),
+    activeLine);
+  sayActive();
   const base = { ...f };
   const viewHref = (view) => `/shifts${qs({ ...base, view: view === 'calendar' ? 'calendar' : '', month: '' })}`;
   const views = h('nav', { class: 'fp-views', 'aria-label': 'How to show shifts' },
@@ -117,7 +192,9 @@ route('/shifts', async ({ query, isCurrent }) => {
       h('li', {}, h('a', { class: 'fp-views__link', href: viewHref('list'), 'aria-current': f.view === 'list' ? 'page' : null }, 'List')),
       h('li', {}, h('a', { class: 'fp-views__link', href: viewHref('calendar'), 'aria-current': f.view === 'calendar' ? 'page' : null }, 'Calendar'))));
   const results = h('div', { id: 'results', 'aria-live': 'polite' }, p('Loading shifts…'));
-  page('Find shifts', summary, pageHeading('Find shifts'),
+  const [warning, names] = await Promise.all([passportBanner(), checkNames()]);
+  if (!isCurrent()) return;
+  page('Find shifts', summary, pageHeading('Find shifts'), warning,
     h('div', { class: 'nhsuk-grid-row' },
       h('div', { class: 'nhsuk-grid-column-one-third' }, filters),
       h('div', { class: 'nhsuk-grid-column-two-thirds' }, views, results)));
@@ -128,6 +205,7 @@ route('/shifts', async ({ query, isCurrent }) => {
   }).catch(() => {}).finally(() => {
     const sel = form.elements.role;
     for (const pr of professions) sel.append(h('option', { value: pr.code, selected: pr.code === f.role }, pr.name || roleName(pr.code)));
+    sayActive();
   });
   const params = apiParams(f);
   const addPractices = (shifts) => {
@@ -166,8 +244,11 @@ route('/shifts', async ({ query, isCurrent }) => {
       results.replaceChildren(
         h('p', { class: 'nhsuk-body', id: 'result-count' }, `${items.length} open shift${items.length === 1 ? '' : 's'} in this month`),
         calendar({
-          y, m,
-          items: items.map((s) => ({ at: s.starts_at, text: `${timeRange(s.starts_at, s.ends_at)} ${roleName(s.role)}, ${s.practice.name}`, href: `/shifts/${s.id}`, note: rate(s.rate_pence, s.rate_unit) })),
+          y, m, noun: ['shift', 'shifts'], day: query.get('day'),
+          items: items.map((s) => ({
+            at: s.starts_at, text: `${timeRange(s.starts_at, s.ends_at)} ${roleName(s.role)}, ${s.practice.name}`, href: `/shifts/${s.id}`, note: rate(s.rate_pence, s.rate_unit),
+            flag: s.bookable === false ? `You cannot book this yet: your passport needs ${wordList(namesOf(names, s.missing)) || 'more checks'}.` : null,
+          })),
           hrefFor: ({ y: yy, m: mm }) => `/shifts${qs({ ...base, view: 'calendar', month: `${yy}-${String(mm).padStart(2, '0')}` })}`,
         }));
       return;
@@ -175,7 +256,7 @@ route('/shifts', async ({ query, isCurrent }) => {
     const pageOf = await get(`/shifts${qs({ ...params, limit: 20 })}`);
     if (!isCurrent()) return;
     addPractices(pageOf.items);
-    const list = h('ul', { class: 'nhsuk-list fp-results', id: 'shift-list' }, pageOf.items.map(shiftCard));
+    const list = h('ul', { class: 'nhsuk-list fp-results', id: 'shift-list' }, pageOf.items.map((x) => shiftCard(x, names)));
     const more = h('div');
     let cursor = pageOf.next_cursor;
     const showMore = () => {
@@ -184,7 +265,7 @@ route('/shifts', async ({ query, isCurrent }) => {
       more.append(button('Show more shifts', { type: 'button', onclick: async () => {
         const next = await get(`/shifts${qs({ ...params, limit: 20, cursor })}`);
         addPractices(next.items);
-        const nodes = next.items.map(shiftCard);
+        const nodes = next.items.map((x) => shiftCard(x, names));
         list.append(...nodes);
         cursor = next.next_cursor;
         const a = nodes.length ? nodes[0].querySelector('a') : null;
@@ -210,6 +291,17 @@ route('/shifts', async ({ query, isCurrent }) => {
 }, CLINICIAN);
 
 // One shift ------------------------------------------------------------------------------
+
+// Refusals of booking or applying that trying again will not change, and the way on from each.
+const REFUSAL_WAYS = {
+  not_eligible: ['/passport', 'Go to your passport to upload the evidence'],
+  shift_taken: ['/shifts', 'Find other shifts'],
+  shift_started: ['/shifts', 'Find other shifts'],
+  overlapping_booking: ['/bookings', 'See your bookings'],
+  already_applied: ['/applications', 'See your applications'],
+  approval_required: ['', 'See the shift as it is now'],
+  instant_booking: ['', 'See the shift as it is now'],
+};
 
 export function shiftSummary(s, { withPractice = true } = {}) {
   const mins = workedMinutes(s);
@@ -241,6 +333,8 @@ route('/shifts/:id', async ({ params }) => {
   }
   const me = state.me;
   const mine = s.booked_clinician_id && s.booked_clinician_id === me.clinician_id;
+  const [warning, names] = await Promise.all([passportBanner(), checkNames()]);
+  const why = cannotBookText(s, names);
   const summarySlot = h('div');
   const actions = h('div', { id: 'shift-actions' });
   const started = new Date(s.starts_at) <= new Date();
@@ -252,6 +346,11 @@ route('/shifts/:id', async ({ params }) => {
         : p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')));
   } else if (s.status !== 'open' || started) {
     actions.append(insetText(p(started ? 'This shift has started, so it can no longer be booked.' : `This shift is ${shiftStatusText(s.status).toLowerCase()}, so it cannot be booked.`)));
+  } else if (why) {
+    // No Book or Apply button for a shift the booking would refuse: the reason and the way on.
+    const box = warningCallout('You cannot book this shift yet', p(why), p(link('/passport', 'Go to your passport'), ' to upload the evidence; the pool checks it, and then you can book.'));
+    box.id = 'cannot-book';
+    actions.append(box);
   } else {
     const isApproval = s.booking_mode === 'approval';
     const form = h('form', { novalidate: true, id: 'book-form' },
@@ -285,13 +384,21 @@ route('/shifts/:id', async ({ params }) => {
           }
         } catch (err) {
           showApiError(form, summarySlot, err);
+          // A refusal that trying again will not change: the button goes, and the reason and the
+          // way on take its place.
+          const way = REFUSAL_WAYS[err instanceof ApiError ? err.code : ''];
+          if (way) {
+            const box = warningCallout(isApproval ? 'You cannot apply for this shift' : 'You cannot book this shift', p(explain(err)), p(link(way[0] || `/shifts/${s.id}`, way[1])));
+            box.id = 'refusal';
+            actions.replaceChildren(box);
+          }
         }
       });
     });
     actions.append(form);
   }
   page(`${roleName(s.role)} at ${s.practice.name}`, summarySlot, backLink('/shifts', 'Back to shifts'),
-    pageHeading(`${roleName(s.role)} at ${s.practice.name}`, shortDate(s.starts_at)),
+    pageHeading(`${roleName(s.role)} at ${s.practice.name}`, shortDate(s.starts_at)), warning,
     h('p', { class: 'nhsuk-body' }, tag(shiftStatusText(mine ? 'booked' : s.status), mine ? 'booked' : s.status)),
     h('p', { class: 'nhsuk-body-l fp-key-facts' }, `${timeRange(s.starts_at, s.ends_at)} (UK time), ${rate(s.rate_pence, s.rate_unit)}: about ${pounds(s.estimated_fee_pence ?? s.rate_pence)} for the session.`),
     actions,
@@ -316,7 +423,7 @@ route('/bookings', async ({ query }) => {
     const items = await getAll('/bookings', { status: 'confirmed', from: ukMidnightIso(first), to: ukMidnightIso(next) }, 400);
     return page('My bookings', pageHeading('My bookings'), views,
       calendar({
-        y, m, id: 'bookings-calendar',
+        y, m, id: 'bookings-calendar', noun: ['booking', 'bookings'], day: query.get('day'),
         items: items.map((b) => ({
           at: b.starts_at,
           text: `${timeRange(b.starts_at, b.ends_at)} ${b.practice_name}${b.attendance === 'did_not_attend' ? ' (did not attend)' : ''}`,

@@ -1,0 +1,150 @@
+// The rules shown before they bite (issue 10): a clinician whose passport is not complete sees,
+// on every page that offers work, a banner naming what is missing in words with a link to the
+// passport; the shifts they may not take are marked with the reason and offer no Book or Apply
+// button; a refusal replaces the button with the reason and the way on. The find-shifts calendar
+// is a month that fits a desktop screen (counts per day, the day's shifts on choosing it); on a
+// phone the folded filters say which are active; dates go in as day, month and year.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, checkAccessibility, launch, open, PHONE, postShift, screenshot, signedInPage, startServer, ukDateParts,
+} from './helpers.mjs';
+
+// clinician102: a nurse in the demo pool whose passport lacks the DBS check and indemnity
+// (src/app/demo_passport.c, the MISSING scenario).
+const LACKING = 'clinician102@demo.flexpool.test';
+const CODE = /\b[a-z]+_[a-z_]+\b|\bdbs\b/;
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('rules before they bite', () => {
+  test('a clinician whose passport is not complete sees why on every page that offers work, and no Book button', async () => {
+    const { page } = await signedInPage(browser, server, LACKING);
+    await open(page, '/shifts');
+    const banner = page.locator('#passport-banner');
+    await banner.waitFor();
+    const said = await banner.innerText();
+    assert.match(said, /Your passport is not complete/);
+    assert.match(said, /DBS check/);
+    assert.match(said, /[Ii]ndemnity/);
+    assert.doesNotMatch(said, CODE, 'checks are named, never given as codes');
+    assert.equal(await banner.locator('a[href="/passport"]').count(), 1, 'the banner links to the passport');
+
+    // Each shift says it cannot be taken, and why.
+    await page.waitForSelector('#shift-list .fp-result');
+    const first = page.locator('#shift-list .fp-result').first();
+    const card = await first.innerText();
+    assert.match(card, /You cannot book this yet/);
+    assert.match(card, /DBS check/);
+    assert.doesNotMatch(card, CODE);
+    await checkAccessibility(page, 'find shifts, passport not complete');
+    await screenshot(page, 'rules-find-shifts-not-complete');
+
+    // The shift itself: the reason and the way on, and no Book or Apply button.
+    const href = await first.locator('a.nhsuk-card__link').getAttribute('href');
+    await open(page, href);
+    await page.locator('#cannot-book').waitFor();
+    assert.equal(await page.locator('#book-button').count(), 0, 'no Book or Apply button');
+    const why = await page.locator('#cannot-book').innerText();
+    assert.match(why, /You cannot book this shift yet/);
+    assert.match(why, /DBS check/);
+    assert.doesNotMatch(why, CODE);
+    assert.equal(await page.locator('#cannot-book a[href="/passport"]').count(), 1);
+    assert.equal(await page.locator('#passport-banner').count(), 1, 'the banner is on the shift too');
+    await checkAccessibility(page, 'a shift the clinician cannot book');
+
+    // The calendar offers work too.
+    await open(page, '/shifts?view=calendar');
+    await page.locator('#passport-banner').waitFor();
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('a refused booking replaces the button with the reason and the way on', async () => {
+    const date = ukDateParts(40);
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    const id = await postShift(pm, { date, start: '19:15', end: '21:15' });
+    await pm.context().close();
+    const { page: a } = await signedInPage(browser, server, 'clinician007@demo.flexpool.test');
+    const { page: b } = await signedInPage(browser, server, 'clinician008@demo.flexpool.test');
+    await open(a, `/shifts/${id}`);
+    await open(b, `/shifts/${id}`);
+    assert.equal(await a.locator('#passport-banner').count(), 0, 'no banner for a complete passport');
+    await a.click('#book-button');
+    await a.waitForSelector('.nhsuk-panel');
+    // b's page still offers the shift; booking it now is refused.
+    await b.click('#book-button');
+    await b.locator('#refusal').waitFor();
+    assert.equal(await b.locator('#book-button').count(), 0, 'the button that failed is gone');
+    const said = await b.locator('#refusal').innerText();
+    assert.match(said, /Someone else has booked this shift/);
+    assert.equal(await b.locator('#refusal a[href="/shifts"]').count(), 1, 'the way on: other shifts');
+    assert.doesNotMatch(await b.locator('main').innerText(), /\b[a-z]+_[a-z_]+\b/);
+    await checkAccessibility(b, 'a refused booking');
+    assertNoProblems(b);
+    await a.context().close();
+    await b.context().close();
+  });
+
+  test('the find-shifts calendar is a month that fits a desktop screen; choosing a day lists its shifts', async () => {
+    const { page } = await signedInPage(browser, server, 'clinician001@demo.flexpool.test', { viewport: { width: 1280, height: 800 } });
+    await open(page, '/shifts?view=calendar');
+    const table = page.locator('.fp-calendar__table');
+    await table.waitFor();
+    const box = await table.boundingBox();
+    assert.ok(box.height <= 560, `the month is ${Math.round(box.height)} px tall: it must fit the screen with room to spare`);
+    assert.ok(box.x + box.width <= 1280, 'the month is no wider than the screen');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing scrolls sideways');
+    // Days carry counts, not the shifts themselves; no word is broken inside.
+    assert.equal(await page.locator('.fp-calendar__table a').count(), 0, 'no shift links crammed into the cells');
+    const days = page.locator('.fp-calendar__pick');
+    assert.ok(await days.count() > 0, 'the demo month has days with shifts');
+    assert.match(await days.first().innerText(), /\d+\s*shifts?/);
+    // Choosing a day lists its shifts under the month.
+    const last = days.last();
+    await last.click();
+    assert.equal(await last.getAttribute('aria-pressed'), 'true');
+    const list = page.locator('#calendar-day');
+    assert.match(await list.innerText(), /\d+ shifts?/);
+    assert.ok(await list.locator('a[href^="/shifts/"]').count() > 0, 'the day lists its shifts with links');
+    await checkAccessibility(page, 'find shifts calendar, desktop');
+    await screenshot(page, 'rules-calendar-desktop');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('on a phone the folded filters say which are active, and dates go in as day, month and year', async () => {
+    const { page } = await signedInPage(browser, server, 'clinician001@demo.flexpool.test', { viewport: PHONE });
+    const from = ukDateParts(3);
+    await open(page, `/shifts?from=${from.iso}&radius=20`);
+    const details = page.locator('.fp-filter-details');
+    assert.equal(await details.getAttribute('open'), null, 'the filters are folded on a phone');
+    const summary = await page.locator('#filters-summary').innerText();
+    assert.match(summary, /2 active/);
+    assert.match(summary, /within 20 km/);
+    assert.match(summary, new RegExp(`from \\w+, ${Number(from.day)} `));
+    await page.click('.fp-filter-details summary');
+    assert.equal(await page.inputValue('#from-day'), String(Number(from.day)));
+    assert.equal(await page.inputValue('#from-month'), String(Number(from.month)));
+    assert.equal(await page.inputValue('#from-year'), from.year);
+    // A date that does not exist is refused beside the field.
+    await page.fill('#to-day', '31');
+    await page.fill('#to-month', '2');
+    await page.fill('#to-year', from.year);
+    await page.click('#apply-filters');
+    await page.locator('.nhsuk-error-summary').waitFor();
+    assert.match(await page.locator('.nhsuk-error-summary').innerText(), /The to date must be a real date/);
+    await checkAccessibility(page, 'find shifts filters on a phone, with an error');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});
