@@ -26,6 +26,7 @@ export class ApiError extends Error {
     this.code = e.code || 'http_error';
     this.field = e.field || null;
     this.details = e.details || null;
+    this.serverMessage = this.message; // a page may set its own words in message; explain() prefers them
   }
 }
 
@@ -115,12 +116,12 @@ function notEligibleText(d) {
   const reasons = d.reasons || [];
   if (reasons.includes('inactive')) return 'This account is deactivated, so it cannot book shifts. Ask the pool administrator.';
   if (reasons.includes('role_mismatch')) return 'This shift is for another profession.';
-  if (reasons.includes('not_in_pool')) return 'This practice is not in a pool the clinician belongs to. Ask to join the pool first.';
+  if (reasons.includes('not_in_pool')) return 'This practice is not in a pool the clinician belongs to: the clinician must join its pool first.';
   const names = (d.checks || []).map((c) => c.name).filter(Boolean);
   if (names.length) {
-    return `The passport is not complete for the day of this shift: it needs ${wordList(names)}, verified by the pool and valid on that day. Upload the evidence on the passport page; the pool checks it.`;
+    return `The passport is not complete for the day of this shift: it needs ${wordList(names)}, verified by the pool and valid on that day.`;
   }
-  return 'The passport is not complete for the day of this shift. See the passport page for what is missing.';
+  return 'The passport is not complete for the day of this shift: the passport page says what is missing.';
 }
 
 // What to tell a person about a refused request.
@@ -162,6 +163,8 @@ export function explain(err) {
     unavailable: 'flexpool is not available just now. Try again in a moment.',
     not_ready: 'flexpool is starting or stopping. Try again in a moment.',
   };
+  // A page that has put the refusal in its own words (err.message set) is believed first.
+  if (err.message && err.serverMessage !== undefined && err.message !== err.serverMessage) return err.message;
   // The server says why a password was refused (too short, a dictionary word, your name...).
   if (err.code === 'weak_password') return `Choose another password: ${err.message || 'it is too short or too common'}.`;
   if (err.code === 'not_eligible') return notEligibleText(err.details || {});
