@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, open, PHONE, postShift, screenshot, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, fillDate, launch, open, PHONE, postShift, screenshot, signedInPage, startServer, ukDateParts,
 } from './helpers.mjs';
 
 // clinician102: a nurse in the demo pool whose passport lacks the DBS check and indemnity
@@ -146,5 +146,56 @@ describe('rules before they bite', () => {
     await checkAccessibility(page, 'find shifts filters on a phone, with an error');
     assertNoProblems(page);
     await page.context().close();
+  });
+
+  // Last: it adds a check the pool's nurses must have, which would change what the tests above see.
+  test('a waiting application the practice could not accept says why, once the pool asks for more', async () => {
+    // A nurse shift the practice chooses for, posted through its form.
+    const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    const date = ukDateParts(41);
+    await open(pm, '/practice/shifts/new');
+    await pm.selectOption('#role', 'nurse');
+    await fillDate(pm, 'date', date.iso);
+    await pm.fill('#start_time', '18:35');
+    await pm.fill('#end_time', '20:35');
+    await pm.fill('#rate', '200');
+    await pm.check('input[name="booking_mode"][value="approval"]');
+    await pm.click('#post-shift');
+    await pm.waitForURL(/\/practice\/shifts\/\d+$/);
+    const id = Number(new URL(pm.url()).pathname.split('/').pop());
+    await pm.context().close();
+    // clinician101: a nurse in the pool with a complete passport.
+    const { page: cl } = await signedInPage(browser, server, 'clinician101@demo.flexpool.test');
+    await open(cl, `/shifts/${id}`);
+    await cl.click('#book-button');
+    await cl.waitForSelector('.nhsuk-panel');
+    await open(cl, '/applications');
+    assert.equal(await cl.locator('#applications-table .fp-cannot-book').count(), 0, 'nothing to say while the passport is complete');
+
+    // The pool now asks its nurses for one more check, which this clinician has not got.
+    const { page: pool } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    const added = await pool.evaluate(async () => {
+      const url = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\/js\/api(\.[\w-]+)?\.js(\?|$)/.test(n));
+      const api = await import(url);
+      const types = (await api.get('/passport/check-types')).items;
+      const req = (await api.get('/passport/requirements?profession=nurse')).items[0].check_codes;
+      const extra = types.find((t) => !req.includes(t.code));
+      await api.put('/passport/requirements', { profession: 'nurse', check_code: extra.code, required: true });
+      return extra.name;
+    });
+    await pool.context().close();
+
+    await open(cl, '/applications');
+    const row = cl.locator('#applications-table tr', { hasText: '18:35 to 20:35' });
+    const said = await row.innerText();
+    assert.match(said, /The practice cannot accept you yet/);
+    assert.ok(said.includes(added), `the check is named: ${added}`);
+    assert.doesNotMatch(said, CODE);
+    assert.equal(await row.locator('a[href="/passport"]').count(), 1);
+    await open(cl, '/shifts');
+    assert.ok((await cl.locator('#passport-banner').innerText()).includes(added), 'the banner names it too');
+    await checkAccessibility(cl, 'my applications, one the practice cannot accept');
+    assertNoProblems(cl);
+    await cl.context().close();
   });
 });

@@ -508,13 +508,20 @@ route('/bookings/:id/cancel', async ({ params }) => {
 const APP_STATUS = { pending: 'Waiting for the practice', accepted: 'Accepted: booked', declined: 'Declined', withdrawn: 'Withdrawn' };
 
 route('/applications', async () => {
-  const items = await getAll('/applications', {}, 400);
+  const [items, names] = await Promise.all([getAll('/applications', {}, 400), checkNames()]);
   items.sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
   const summary = h('div');
+  // A waiting application the practice could not accept now (the booking's own decision, as the
+  // practice sees it): say why, and where to put it right.
+  const blocked = (a) => (a.status === 'pending' && a.bookable === false
+    ? h('span', { class: 'fp-note fp-cannot-book' }, ' The practice cannot accept you yet: ',
+      a.missing && a.missing.length ? `your passport needs ${wordList(namesOf(names, a.missing))} for this day. ` : 'your account or pools do not allow this shift. ',
+      link('/passport', 'Go to your passport'))
+    : null);
   const rows = items.map((a) => [
     { text: link(`/shifts/${a.shift_id}`, `${roleName(a.role)} at ${a.practice_name}`) },
     when(a.starts_at, a.ends_at),
-    { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null] },
+    { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null, blocked(a)] },
     { text: a.status === 'pending' ? h('button', {
       class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
       onclick: async (e) => {
@@ -524,6 +531,12 @@ route('/applications', async () => {
           flash('Application withdrawn', `${a.practice_name}, ${when(a.starts_at, a.ends_at)}`);
           navigate('/applications', { replace: true });
         } catch (err) {
+          if (err instanceof ApiError && (err.code === 'invalid_state' || err.code === 'not_found')) {
+            // Decided meanwhile: show the list as it is now, and why.
+            flash('Your application has changed', 'The practice has already answered it, or it was withdrawn. Its status is shown below.', 'information');
+            navigate('/applications', { replace: true });
+            return;
+          }
           e.target.disabled = false;
           summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' }, h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
         }
