@@ -95,6 +95,9 @@ function cannotBookText(s, names, { short = false } = {}) {
 
 // Find shifts ------------------------------------------------------------------------------
 
+// The most shifts the calendar fetches for one month (five requests of 200).
+const MONTH_MAX = 1000;
+
 function filtersFromQuery(q) {
   return {
     from: q.get('from') || '', to: q.get('to') || '', role: q.get('role') || '', radius: q.get('radius') || '',
@@ -238,11 +241,22 @@ route('/shifts', async ({ query, isCurrent }) => {
       const { y, m } = monthOf(f.month && /^\d{4}-\d{2}$/.test(f.month) ? `${f.month}-01` : (f.from || ukToday()));
       const { first, next } = monthRange(y, m);
       const from = params.from > ukMidnightIso(first) ? params.from : ukMidnightIso(first);
-      const items = await getAll('/shifts', { ...params, from, to: params.to && params.to < ukMidnightIso(next) ? params.to : ukMidnightIso(next) }, 600);
+      // The month's shifts, up to a limit the page can count: past it, the page says so (never a
+      // count that silently leaves shifts out).
+      const monthParams = { ...params, from, to: params.to && params.to < ukMidnightIso(next) ? params.to : ukMidnightIso(next) };
+      const items = [];
+      let cursor = null;
+      do {
+        const pg = await get(`/shifts${qs({ ...monthParams, limit: 200, cursor })}`);
+        items.push(...(pg.items || []));
+        cursor = pg.next_cursor;
+      } while (cursor && items.length < MONTH_MAX);
       if (!isCurrent()) return;
       addPractices(items);
       results.replaceChildren(
-        h('p', { class: 'nhsuk-body', id: 'result-count' }, `${items.length} open shift${items.length === 1 ? '' : 's'} in this month`),
+        h('p', { class: 'nhsuk-body', id: 'result-count' }, cursor
+          ? `More than ${items.length} open shifts in this month: the calendar counts the first ${items.length}, soonest first. Narrow the filters (a role, a distance, a practice) to count them all.`
+          : `${items.length} open shift${items.length === 1 ? '' : 's'} in this month`),
         calendar({
           y, m, noun: ['shift', 'shifts'], day: query.get('day'),
           items: items.map((s) => ({
