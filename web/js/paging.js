@@ -135,7 +135,7 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
       h('label', { class: 'nhsuk-label', for: `${id}-${f.id}` }, f.label), hint, el);
   };
 
-  const form = h('form', { novalidate: true, role: 'search', id, class: 'fp-filters' },
+  const form = h('form', { novalidate: true, role: 'search', id, class: 'fp-list-filters' },
     ...fields.map(control),
     h('button', { class: 'nhsuk-button nhsuk-button--secondary', type: 'submit', id: `${id}-apply`, 'data-module': 'nhsuk-button' },
       fields.length === 1 && fields[0].type !== 'select' ? 'Search' : 'Apply'));
