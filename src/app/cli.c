@@ -135,7 +135,7 @@ int fp_cli_serve(int argc, char **argv) {
     if (fp_store_is_empty(&app.store, &empty) != 0) return 1;
     if (empty) {
       fprintf(stderr, "flexpool: loading the demo data...\n");
-      int rc = fp_demo_load(&app.store, (int64_t)time(NULL), 0);
+      int rc = fp_demo_load(&app.store, (int64_t)time(NULL), 0, 0);
       if (rc != 0) {
         fprintf(stderr, "flexpool: demo load failed: %s\n", fp_strerror(rc));
         fp_store_release(&app.store);
@@ -180,7 +180,7 @@ int fp_cli_serve(int argc, char **argv) {
 
 int fp_cli_demo(int argc, char **argv) {
   const char *data_dir = NULL;
-  long shifts = 0;
+  long shifts = 0, clinicians = 0;
   for (int i = 0; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
     else if (strcmp(argv[i], "--shifts") == 0) {
@@ -190,18 +190,25 @@ int fp_cli_demo(int argc, char **argv) {
         fprintf(stderr, "flexpool: --shifts must be a number from 1 to 10000000\n");
         return 2;
       }
+    } else if (strcmp(argv[i], "--clinicians") == 0) {
+      char *end = NULL;
+      clinicians = strtol(argv[i + 1], &end, 10);
+      if (*end || clinicians < FP_DEMO_CLINICIANS || clinicians > 1000000) {
+        fprintf(stderr, "flexpool: --clinicians must be a number from %d to 1000000\n", FP_DEMO_CLINICIANS);
+        return 2;
+      }
     } else {
       fprintf(stderr, "flexpool: unknown option '%s'\n", argv[i]);
       return 2;
     }
   }
   if (argc % 2 != 0 || !data_dir) {
-    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--shifts N]\n");
+    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--shifts N] [--clinicians N]\n");
     return 2;
   }
   struct fp_store store;
   if (fp_store_open(&store, data_dir) != 0) return 1;
-  int rc = fp_demo_load(&store, (int64_t)time(NULL), shifts);
+  int rc = fp_demo_load(&store, (int64_t)time(NULL), shifts, clinicians);
   fp_store_release(&store);
   if (rc == FP_ECONFLICT) {
     fprintf(stderr, "flexpool: the store in '%s' is not empty; the demo loads only into an empty store\n", data_dir);

@@ -319,6 +319,7 @@ static const struct other_clinician OTHERS[] = {
 
 #define N_GPS 100
 #define N_CLINICIANS (N_GPS + (int)(sizeof OTHERS / sizeof OTHERS[0]))
+_Static_assert(N_CLINICIANS == FP_DEMO_CLINICIANS, "the README documents clinician001 to clinician150");
 /* clinician001-010 have history only (past bookings): an open GP shift never clashes with one of theirs. */
 #define N_HISTORY_ONLY 10
 
@@ -345,6 +346,7 @@ struct demo {
   struct fp_conn *c;
   int64_t now;
   long wanted;        /* shifts asked for; 0: the four-week demo */
+  long n_wanted_clinicians; /* clinicians asked for in all (--clinicians); the ones past N_CLINICIANS are generated */
   struct rng rng;
   const char *hash;   /* the one password hash every account shares */
 
@@ -1224,6 +1226,87 @@ static int demo_bench_gps(struct demo *d) {
   return 0;
 }
 
+/*
+ * --clinicians only: the clinicians past the documented 150 (member00001@ ...), so that the lists
+ * can be tried with a real ICB's thousands. Names from the same lists, with a middle name, spread
+ * by a fixed permutation so that neighbours differ; professions in roughly a pool's proportions;
+ * most are members, some have asked to join and wait, a few are in no pool or deactivated. Their
+ * passports are spread over the demo's states (app/demo_passport.c). No shifts or bookings.
+ */
+static int demo_generated_clinicians(struct demo *d) {
+  static const struct {
+    const char *profession;
+    int weight;
+  } MIX[] = {
+      {"gp", 40}, {"nurse", 18}, {"pharmacist", 9}, {"paramedic", 6}, {"physiotherapist", 5},
+      {"physician_associate", 4}, {"healthcare_assistant", 5}, {"nursing_associate", 3}, {"pharmacy_technician", 3},
+      {"mental_health_practitioner", 3}, {"social_prescribing_link_worker", 2}, {"dietitian", 1},
+      {"occupational_therapist", 1},
+  };
+  enum { N_MIX = sizeof MIX / sizeof MIX[0] };
+  int weights[N_MIX];
+  for (int i = 0; i < N_MIX; i++) weights[i] = MIX[i].weight;
+  long n = d->n_wanted_clinicians - N_CLINICIANS;
+  const long combos = (long)N_FIRST * N_FIRST * N_SURNAMES;
+  for (long k = 0; k < n; k++) {
+    long perm = (k * 7919 + 1234) % combos;
+    int f = (int)(perm % N_FIRST), m = (int)(perm / N_FIRST % N_FIRST), sn = (int)(perm / N_FIRST / N_FIRST);
+    if (m == f) m = (m + 37) % N_FIRST;
+    const char *profession = MIX[weighted(&d->rng, weights, N_MIX)].profession;
+    char name[160], email[64], reg[24] = "", phone[24];
+    snprintf(name, sizeof name, "%s %s %s", FIRST_NAMES[f], FIRST_NAMES[m], SURNAMES[sn]);
+    snprintf(email, sizeof email, "member%05ld" DOMAIN, k + 1);
+    snprintf(phone, sizeof phone, "07700 9%05ld", (k + 1) % 100000);
+    /* Numbers in each regulator's format, in ranges the documented clinicians do not use. */
+    if (strcmp(profession, "gp") == 0 || strcmp(profession, "physician_associate") == 0)
+      snprintf(reg, sizeof reg, "%07ld", 7500000 + k);
+    else if (strcmp(profession, "nurse") == 0 || strcmp(profession, "nursing_associate") == 0)
+      snprintf(reg, sizeof reg, "%02ld%c%04ld%c", 24 + k / 120000, (char)('A' + k / 10000 % 12), k % 10000, 'E');
+    else if (strcmp(profession, "pharmacist") == 0) snprintf(reg, sizeof reg, "21%05ld", k % 100000);
+    else if (strcmp(profession, "pharmacy_technician") == 0) snprintf(reg, sizeof reg, "51%05ld", k % 100000);
+    else if (strcmp(profession, "paramedic") == 0) snprintf(reg, sizeof reg, "PA%06ld", 200000 + k);
+    else if (strcmp(profession, "physiotherapist") == 0) snprintf(reg, sizeof reg, "PH%06ld", 200000 + k);
+    else if (strcmp(profession, "dietitian") == 0) snprintf(reg, sizeof reg, "DT%06ld", 200000 + k);
+    else if (strcmp(profession, "occupational_therapist") == 0) snprintf(reg, sizeof reg, "OT%06ld", 200000 + k);
+    int64_t created = d->now - rnd(&d->rng, 20, 900) * DAY - rnd(&d->rng, 0, DAY - 1);
+    int64_t user_id = 0, clinician_id = 0;
+    int rc = add_user(d, email, name, created, "clinician", 0, 0, &user_id);
+    if (rc) return rc;
+    int place = place_weighted(d);
+    struct fp_demo_clinician row = {
+        .user_id = user_id,
+        .profession = profession,
+        .registration_number = reg[0] ? reg : NULL,
+        .home_postcode = postcode_in(d, place)->postcode,
+        .travel_radius_km = (int)rnd(&d->rng, 2, 8) * 5,
+        .phone = phone,
+        .created_at = created,
+    };
+    if ((rc = fp_store_demo_clinician_insert(d->c, &row, &clinician_id)) != 0) return rc;
+    /* 90% members (1 in 50 of them deactivated), 6% waiting to join, 4% in no pool. */
+    int64_t r100 = rnd(&d->rng, 0, 99);
+    int64_t asked = created + rnd(&d->rng, HOUR, 3 * DAY);
+    struct fp_demo_decision jr = {.created_at = asked,
+                                  .message = "I can cover weekday sessions across the area; references on request."};
+    if (r100 < 90) {
+      int64_t added = asked + rnd(&d->rng, HOUR, 5 * DAY);
+      if (added > d->now) added = d->now;
+      jr.status = "accepted";
+      jr.decided_at = added;
+      jr.decided_by = d->pool_admin_user;
+      if ((rc = fp_store_demo_join_request_add(d->c, d->pool_id, clinician_id, &jr)) != 0) return rc;
+      if ((rc = fp_store_demo_pool_member_add(d->c, d->pool_id, clinician_id, 0, d->pool_admin_user, added)) != 0)
+        return rc;
+      if (r100 < 2 && (rc = fp_store_user_set_active(d->c, user_id, false)) != 0) return rc;
+    } else if (r100 < 96) {
+      jr.status = "pending";
+      jr.created_at = d->now - rnd(&d->rng, HOUR, 20 * DAY);
+      if ((rc = fp_store_demo_join_request_add(d->c, d->pool_id, clinician_id, &jr)) != 0) return rc;
+    }
+  }
+  return 0;
+}
+
 /* Passports, last: every clinician exists by then (app/demo_passport.h). */
 static int demo_passports(struct demo *d) { return fp_demo_passports(d->c, d->now, d->pool_admin_user); }
 
@@ -1241,6 +1324,7 @@ static const struct demo_step {
     {"clinicians", demo_clinicians},
     {"shifts", demo_shifts},
     {"bench GPs", demo_bench_gps},
+    {"generated clinicians", demo_generated_clinicians},
     {"passports", demo_passports},
 };
 
@@ -1264,7 +1348,7 @@ static int load_tx(struct fp_conn *c, void *ctx) {
   return fp_store_audit(c, d->now, 0, "demo.load", "store", 0, NULL, after);
 }
 
-int fp_demo_load(struct fp_store *s, int64_t now, long shifts) {
+int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians) {
   int empty = 0;
   int rc = fp_store_is_empty(s, &empty);
   if (rc) return rc;
@@ -1278,6 +1362,7 @@ int fp_demo_load(struct fp_store *s, int64_t now, long shifts) {
   if (!d) return FP_ENOMEM;
   d->now = now;
   d->wanted = shifts > 0 ? shifts : 0;
+  d->n_wanted_clinicians = clinicians > N_CLINICIANS ? clinicians : N_CLINICIANS;
   d->rng.s = 0x466C6578506F6F6CULL; /* "FlexPool" */
   d->hash = hash;
   long max_practices = d->wanted ? (d->wanted + 399) / 400 : 0;

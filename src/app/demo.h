@@ -16,12 +16,16 @@
 
 #define FP_DEMO_PASSWORD "flexpool-demo"
 
+/* The documented clinicians (clinician001@ ... clinician150@). */
+#define FP_DEMO_CLINICIANS 150
 /*
  * Loads the demo into an empty store. shifts 0: the four-week demo; shifts > 0: exactly that many
  * shifts over about shifts / 400 practices (at least the base ones) and as many weeks as needed.
- * FP_ECONFLICT when the store already has users.
+ * clinicians above FP_DEMO_CLINICIANS: that many clinicians in all, the ones past the documented
+ * 150 generated (member00001@ ...: mostly pool members, some waiting to join, passports in every
+ * state); 0: the 150 alone. FP_ECONFLICT when the store already has users.
  */
-int fp_demo_load(struct fp_store *s, int64_t now, long shifts);
+int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians);
 
 /*
  * The postcodes the demo uses, the one source of truth for them: data/postcodes-demo.csv is the

@@ -16,6 +16,7 @@ enum scenario { COMPLIANT, MISSING, SUBMITTED, EXPIRING, EXPIRED, REJECTED };
 struct clin {
   int64_t id;
   int number;                 /* clinicianNNN, 0 for other accounts */
+  bool generated;             /* one of --clinicians' (memberNNNNN) */
   char name[96];
   char profession[48];
 };
@@ -46,6 +47,7 @@ static void add_clin(int64_t id, const char *email, const char *name, const char
   memset(cl, 0, sizeof *cl);
   cl->id = id;
   if (sscanf(email, "clinician%3d@", &cl->number) != 1) cl->number = 0;
+  cl->generated = strncmp(email, "member", 6) == 0;
   snprintf(cl->name, sizeof cl->name, "%s", name);
   snprintf(cl->profession, sizeof cl->profession, "%s", profession);
 }
@@ -160,6 +162,13 @@ static int passport_of(struct fp_conn *c, const struct load *l, const struct cli
                        int64_t now, int64_t verifier) {
   fp_day today = fp_uk_day(now);
   enum scenario sc = cl->number >= 101 && cl->number <= 150 ? (enum scenario)((cl->number - 101) % 6) : COMPLIANT;
+  if (cl->generated) {
+    /* --clinicians: about two in three complete, the rest spread over the other states. */
+    static const enum scenario SPREAD[] = {COMPLIANT, COMPLIANT, COMPLIANT, COMPLIANT, COMPLIANT, COMPLIANT, COMPLIANT,
+                                           COMPLIANT, COMPLIANT, COMPLIANT, EXPIRING, EXPIRING, MISSING, MISSING,
+                                           SUBMITTED, EXPIRED, REJECTED};
+    sc = SPREAD[spread(cl->id, "scenario") % (sizeof SPREAD / sizeof SPREAD[0])];
+  }
   /* What the baseline requires (the demo's pool adds nothing of its own). */
   int rc = fp_store_checks_load(c, cl->id, cl->profession, 0, req);
   if (rc) return rc;

@@ -176,11 +176,11 @@ static void test_demo_accounts_and_states(void **state) {
   int empty = 0;
   assert_int_equal(fp_store_is_empty(&t.store, &empty), 0);
   assert_true(empty);
-  assert_int_equal(fp_demo_load(&t.store, NOW, 0), 0);
+  assert_int_equal(fp_demo_load(&t.store, NOW, 0, 0), 0);
   assert_int_equal(fp_store_is_empty(&t.store, &empty), 0);
   assert_false(empty);
   /* Only into an empty store. */
-  assert_int_equal(fp_demo_load(&t.store, NOW, 0), FP_ECONFLICT);
+  assert_int_equal(fp_demo_load(&t.store, NOW, 0, 0), FP_ECONFLICT);
 
   struct fp_conn *c = fp_store_reader(&t.store);
   assert_non_null(c);
@@ -299,7 +299,7 @@ static void test_demo_accounts_and_states(void **state) {
 static uint64_t digest_of_demo(int64_t now, long shifts, struct count *k) {
   struct tmp_store t;
   tmp_open(&t);
-  assert_int_equal(fp_demo_load(&t.store, now, shifts), 0);
+  assert_int_equal(fp_demo_load(&t.store, now, shifts, 0), 0);
   struct fp_conn *c = fp_store_reader(&t.store);
   assert_non_null(c);
   struct fp_scope all = {.all = true};
