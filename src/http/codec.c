@@ -277,6 +277,134 @@ int fp_limit_or_respond(struct fp_req *r, int *limit) {
   return 0;
 }
 
+/* ---- searchable, sortable lists ---- */
+
+#define LIST_CURSOR_MAX 512
+
+int fp_list_params_or_respond(struct fp_req *r, const char *const *sorts, struct fp_list_params *out) {
+  memset(out, 0, sizeof *out);
+  if (fp_limit_or_respond(r, &out->limit)) return -1;
+  const char *q = fp_req_query(r, "q");
+  if (q && (!*q || strlen(q) > 100)) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' must be 1 to 100 characters");
+    return -1;
+  }
+  out->q = q;
+  const char *sort = fp_req_query(r, "sort");
+  out->sort = 0;
+  if (sort) {
+    int i = 0;
+    while (sorts[i] && strcmp(sorts[i], sort) != 0) i++;
+    if (!sorts[i]) {
+      char names[256];
+      size_t used = 0;
+      names[0] = 0;
+      for (int k = 0; sorts[k] && used < sizeof names; k++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", sorts[k]);
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "sort", "'sort' must be one of %s", names);
+      return -1;
+    }
+    out->sort = i;
+  }
+  out->sort_name = sorts[out->sort];
+  const char *c = fp_req_query(r, "cursor");
+  if (!c) return 0;
+  /* <sort>.<number>.<hex>.<id> */
+  size_t sl = strlen(out->sort_name);
+  const char *p = c + sl;
+  bool ok = strlen(c) < LIST_CURSOR_MAX && strncmp(c, out->sort_name, sl) == 0 && *p == '.';
+  char *end = NULL;
+  long long num = 0, id = 0;
+  size_t tl = 0;
+  if (ok) {
+    errno = 0;
+    num = strtoll(p + 1, &end, 10);
+    ok = errno == 0 && end != p + 1 && *end == '.';
+  }
+  if (ok) {
+    const char *h = end + 1;
+    while (ok && *h && *h != '.') {
+      int hi = h[0] >= '0' && h[0] <= '9' ? h[0] - '0' : h[0] >= 'a' && h[0] <= 'f' ? h[0] - 'a' + 10 : -1;
+      int lo = h[1] >= '0' && h[1] <= '9' ? h[1] - '0' : h[1] >= 'a' && h[1] <= 'f' ? h[1] - 'a' + 10 : -1;
+      ok = hi >= 0 && lo >= 0 && tl + 1 < sizeof out->after.text;
+      if (ok) out->after.text[tl++] = (char)(hi * 16 + lo);
+      h += 2;
+    }
+    out->after.text[tl] = 0;
+    ok = ok && *h == '.' && memchr(out->after.text, 0, tl) == NULL;
+    if (ok) {
+      errno = 0;
+      id = strtoll(h + 1, &end, 10);
+      ok = errno == 0 && end != h + 1 && *end == 0 && id > 0;
+    }
+  }
+  if (!ok) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "cursor",
+                   "'cursor' is not a cursor this server gave out for sort %s", out->sort_name);
+    return -1;
+  }
+  out->after.set = true;
+  out->after.num = num;
+  out->after.id = id;
+  return 0;
+}
+
+void fp_list_cursor(char *buf, size_t len, const char *sort, const struct fp_list_pos *pos) {
+  int w = snprintf(buf, len, "%s.%lld.", sort, (long long)pos->num);
+  if (w < 0 || (size_t)w >= len) {
+    buf[0] = 0;
+    return;
+  }
+  size_t used = (size_t)w;
+  for (const unsigned char *t = (const unsigned char *)pos->text; *t; t++) {
+    if (used + 3 >= len) {
+      buf[0] = 0;
+      return;
+    }
+    used += (size_t)snprintf(buf + used, len - used, "%02x", *t);
+  }
+  w = snprintf(buf + used, len - used, ".%lld", (long long)pos->id);
+  if (w < 0 || (size_t)w >= len - used) buf[0] = 0;
+}
+
+void fp_reply_list(struct fp_req *r, struct fp_page *p, int rc, bool more, const struct fp_list_params *lp,
+                   const struct fp_list_pos *last) {
+  if (rc) {
+    fp_reply_page(r, p, rc, false, false);
+    return;
+  }
+  char cursor[LIST_CURSOR_MAX];
+  if (more) fp_list_cursor(cursor, sizeof cursor, lp->sort_name, last);
+  if (more && !cursor[0]) rc = FP_EIO; /* never a page that cannot be followed */
+  if (rc) {
+    fp_reply_page(r, p, rc, false, false);
+    return;
+  }
+  fp_reply_json(r, 200, fp_json_page(p->items, more ? cursor : NULL));
+  p->items = NULL;
+}
+
+int fp_query_bool_or_respond(struct fp_req *r, const char *name, int *out) {
+  const char *v = fp_req_query(r, name);
+  *out = -1;
+  if (!v) return 0;
+  if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be true or false", name);
+    return -1;
+  }
+  *out = strcmp(v, "true") == 0;
+  return 0;
+}
+
+int fp_profession_param_or_respond(struct fp_req *r, const char **profession) {
+  *profession = fp_req_query(r, "profession");
+  if (*profession && (!**profession || strlen(*profession) > 47)) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "profession", "'profession' must be 1 to 47 characters");
+    return -1;
+  }
+  return 0;
+}
+
 /* A scope holds every role and every pool of the caller: nothing is left out of what they see. */
 _Static_assert(FP_SCOPE_MAX >= FP_MAX_ROLES, "a scope list holds every role a user may hold");
 _Static_assert(FP_SCOPE_MAX >= FP_MAX_CLINICIAN_POOLS, "a scope holds every pool a clinician may join");

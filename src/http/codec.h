@@ -67,6 +67,33 @@ int fp_id_cursor_parse_or_respond(struct fp_req *r, int64_t *after_id);
 /* limit: default 50, at most 200 (more is a 400). */
 int fp_limit_or_respond(struct fp_req *r, int *limit);
 
+/*
+ * A list that can be searched and sorted (docs/openapi.yaml's list conventions):
+ *   q       a case-insensitive search, 1 to 100 characters (else 400, field q); NULL when absent;
+ *   sort    one of the list's sorts (a NULL-terminated array, the first the default; else 400,
+ *           field sort), its index in sort;
+ *   limit   as fp_limit_or_respond;
+ *   cursor  "<sort>.<number>.<hex of the text key>.<id>" as fp_list_cursor gave it out for the
+ *           same sort (else 400, field cursor), in after.
+ */
+struct fp_list_params {
+  const char *q;
+  int sort;
+  const char *sort_name;
+  int limit;
+  struct fp_list_pos after;
+};
+int fp_list_params_or_respond(struct fp_req *r, const char *const *sorts, struct fp_list_params *out);
+/* The cursor for the page after pos under sort ("" when the sort key does not fit buf). */
+void fp_list_cursor(char *buf, size_t len, const char *sort, const struct fp_list_pos *pos);
+/* As fp_reply_page, with the cursor of last under the list's sort. */
+void fp_reply_list(struct fp_req *r, struct fp_page *p, int rc, bool more, const struct fp_list_params *lp,
+                   const struct fp_list_pos *last);
+/* A true/false query parameter: *out 1 or 0, -1 when absent (anything else is a 400 naming it). */
+int fp_query_bool_or_respond(struct fp_req *r, const char *name, int *out);
+/* profession: a profession or custom role code of at most 47 characters, or NULL (else 400). */
+int fp_profession_param_or_respond(struct fp_req *r, const char **profession);
+
 /* What the caller may see (see store/scope.h), from their roles. */
 void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s);
 /* Only what the caller sees as a clinician: shifts of their profession in their pools. */

@@ -351,15 +351,22 @@ void fp_h_org_list(struct fp_req *r) {
       return;
     }
   }
-  if (fp_query_int_or_respond(r, "parent_id", 1, INT64_MAX, &q.parent_id) || fp_limit_or_respond(r, &q.limit) ||
-      fp_id_cursor_parse_or_respond(r, &q.after_id))
+  static const char *const SORTS[] = {"name", "ods_code", "newest", NULL};
+  struct fp_list_params lp;
+  if (fp_query_int_or_respond(r, "parent_id", 1, INT64_MAX, &q.parent_id) ||
+      fp_query_bool_or_respond(r, "active", &q.active) || fp_list_params_or_respond(r, SORTS, &lp))
     return;
+  q.q = lp.q;
+  q.sort = (enum fp_org_sort)lp.sort;
+  q.limit = lp.limit;
+  q.after = lp.after;
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);
   bool more = false;
-  int rc = c ? fp_store_org_search(c, &q, add_org, &page, &more) : FP_EIO;
-  fp_reply_page(r, &page, rc, more, false);
+  struct fp_list_pos last = {0};
+  int rc = c ? fp_store_org_search(c, &q, add_org, &page, &more, &last) : FP_EIO;
+  fp_reply_list(r, &page, rc, more, &lp, &last);
 }
 
 /* Loads organisation params[0] if the caller may see it; answers 404 otherwise. */

@@ -1017,7 +1017,6 @@ void fp_h_passport_verify(struct fp_req *r) {
 struct queue_state {
   struct fp_conn *c;
   json_t *items;
-  int64_t last_created, last_id;
   int err;
 };
 
@@ -1031,8 +1030,6 @@ static void add_queued(const struct fp_check_row *k, void *ctx) {
   if (rc) q->err = rc;
   json_object_set_new(j, "evidence", evs);
   json_array_append_new(q->items, j);
-  q->last_created = k->created_at;
-  q->last_id = k->id;
 }
 
 void fp_h_passport_queue(struct fp_req *r) {
@@ -1046,106 +1043,178 @@ void fp_h_passport_queue(struct fp_req *r) {
   struct fp_queue_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
-  if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_limit_or_respond(r, &q.limit) ||
-      fp_cursor_parse_or_respond(r, &q.cursor_created, &q.cursor_id, &q.has_cursor))
+  static const char *const SORTS[] = {"oldest", "newest", "name", NULL};
+  struct fp_list_params lp;
+  if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_list_params_or_respond(r, SORTS, &lp) ||
+      fp_profession_param_or_respond(r, &q.profession))
     return;
+  q.q = lp.q;
+  q.sort = (enum fp_queue_sort)lp.sort;
+  q.limit = lp.limit;
+  q.after = lp.after;
+  q.code = fp_req_query(r, "code");
+  if (q.code && (!*q.code || strlen(q.code) > 47)) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "code", "'code' must be 1 to 47 characters");
+    return;
+  }
   if (q.pool_id && !sysadmin && !fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, q.pool_id)) {
     fp_reply_error(r, FP_API_FORBIDDEN, "pool_id", "you do not administer pool %lld", (long long)q.pool_id);
     return;
   }
   struct fp_conn *c = reader_or_respond(r);
   if (!c) return;
-  struct queue_state qs = {c, json_array(), 0, 0, 0};
+  struct queue_state qs = {c, json_array(), 0};
   bool more = false;
-  int rc = fp_store_queue(c, &q, add_queued, &qs, &more);
-  if (rc || qs.err) {
-    json_decref(qs.items);
-    fp_reply_store_error(r, rc ? rc : qs.err);
-    return;
-  }
-  char cursor[48];
-  if (more) fp_cursor_format(cursor, sizeof cursor, qs.last_created, qs.last_id);
-  fp_reply_json(r, 200, fp_json_page(qs.items, more ? cursor : NULL));
+  struct fp_list_pos last = {0};
+  int rc = fp_store_queue(c, &q, add_queued, &qs, &more, &last);
+  struct fp_page page = {.items = qs.items};
+  fp_reply_list(r, &page, rc ? rc : qs.err, more, &lp, &last);
 }
 
 /* GET /api/v1/pools/{id}/compliance ------------------------------------------------------------- */
+
+/* One member's place in the compliance list, kept for every member so the list can be filtered and sorted. */
+struct comply_row {
+  int64_t id;
+  char name[201];
+  char key[201];              /* the name lower-cased (ASCII), as the other lists' name keys */
+  char profession[48];
+  bool bookable;
+  fp_day soonest;             /* the first required check to end, FP_DAY_NONE when none does */
+  int64_t num;                /* the numeric sort key under the list's sort */
+};
+
+enum comply_sort { COMPLY_ATTENTION, COMPLY_NAME, COMPLY_NEXT_EXPIRY };
 
 struct compliance {
   struct fp_conn *c;
   fp_day on;
   int within;                 /* items: only those with a check ending within this many days (0: all) */
   bool detail;                /* items at all (not for a commissioner) */
-  int limit;
-  int64_t after_id;
-  json_t *items;
-  int n_items;
-  bool more;
-  int64_t last_id;
   int err;
   int64_t pool_id;
   struct fp_checks checks;
+  struct comply_row *rows;
+  size_t n_rows, cap_rows;
   /* Counts. */
   int clinicians, compliant, within30, within60, within90;
   int by_state[FP_STATE_REJECTED + 1];
 };
 
-static void comply_one(int64_t id, const char *name, const char *profession, void *ctx) {
-  struct compliance *x = ctx;
-  if (x->err) return;
-  /* The booking's decision, for this pool. */
-  struct fp_elig_result res;
-  int rc = fp_store_passport_decide(x->c, id, profession, &x->pool_id, 1, x->on, &x->checks, &res);
-  if (rc) {
-    x->err = rc;
-    return;
-  }
+/* What the booking decides for one member and how their required checks stand, into counts and *soonest. */
+static int comply_decide(struct compliance *x, int64_t id, const char *profession, struct fp_elig_result *res,
+                         int counts[FP_STATE_REJECTED + 1], fp_day *soonest, json_t *expiring) {
+  int rc = fp_store_passport_decide(x->c, id, profession, &x->pool_id, 1, x->on, &x->checks, res);
+  if (rc) return rc;
   struct fp_checks *k = &x->checks;
-  fp_day soonest = FP_DAY_NONE;
-  int counts[FP_STATE_REJECTED + 1] = {0};
-  json_t *expiring = x->detail ? json_array() : NULL;
+  *soonest = FP_DAY_NONE;
+  for (int s = 0; s <= FP_STATE_REJECTED; s++) counts[s] = 0;
   for (size_t i = 0; i < k->n_required; i++) {
     int p = fp_passport_pick(k->records, k->n_records, k->required[i], x->on);
     const struct fp_check_record *rec = p >= 0 ? &k->records[p] : NULL;
     enum fp_check_state s = fp_check_state_on(rec, x->on);
     counts[s]++;
     if (rec && (s == FP_STATE_VERIFIED || s == FP_STATE_EXPIRING_SOON) && rec->expires_on != FP_DAY_NONE) {
-      if (soonest == FP_DAY_NONE || rec->expires_on < soonest) soonest = rec->expires_on;
+      if (*soonest == FP_DAY_NONE || rec->expires_on < *soonest) *soonest = rec->expires_on;
       if (expiring && fp_expires_within(rec->expires_on, x->on, 90))
         json_array_append_new(expiring, json_pack("{s:s, s:o}", "code", k->required[i], "expires_on",
                                                   fp_json_date(rec->expires_on)));
     }
   }
+  return 0;
+}
+
+static void comply_one(int64_t id, const char *name, const char *profession, void *ctx) {
+  struct compliance *x = ctx;
+  if (x->err) return;
+  struct fp_elig_result res;
+  int counts[FP_STATE_REJECTED + 1];
+  fp_day soonest;
+  int rc = comply_decide(x, id, profession, &res, counts, &soonest, NULL);
+  if (rc) {
+    x->err = rc;
+    return;
+  }
   x->clinicians++;
   if (res.bookable) x->compliant++;
   for (int s = 0; s <= FP_STATE_REJECTED; s++) x->by_state[s] += counts[s];
-  bool w30 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 30);
-  bool w60 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 60);
-  bool w90 = soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 90);
-  x->within30 += w30;
-  x->within60 += w60;
-  x->within90 += w90;
+  x->within30 += soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 30);
+  x->within60 += soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 60);
+  x->within90 += soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, 90);
   if (!x->detail) return;
-  bool wanted = id > x->after_id && (!x->within || (soonest != FP_DAY_NONE && fp_expires_within(soonest, x->on, x->within)));
-  if (!wanted || x->more) {
-    json_decref(expiring);
-    return;
+  if (x->n_rows == x->cap_rows) {
+    size_t cap = x->cap_rows ? x->cap_rows * 2 : 256;
+    struct comply_row *nr = realloc(x->rows, cap * sizeof *nr);
+    if (!nr) {
+      x->err = FP_ENOMEM;
+      return;
+    }
+    x->rows = nr;
+    x->cap_rows = cap;
   }
-  if (x->n_items == x->limit) {
-    x->more = true;
+  struct comply_row *row = &x->rows[x->n_rows++];
+  memset(row, 0, sizeof *row);
+  row->id = id;
+  snprintf(row->name, sizeof row->name, "%s", name);
+  snprintf(row->key, sizeof row->key, "%s", name);
+  for (char *p = row->key; *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  snprintf(row->profession, sizeof row->profession, "%s", profession);
+  row->bookable = res.bookable;
+  row->soonest = soonest;
+}
+
+/* Every sort orders by (num, key, id), ascending. */
+static int comply_cmp(const void *va, const void *vb) {
+  const struct comply_row *a = va, *b = vb;
+  if (a->num != b->num) return a->num < b->num ? -1 : 1;
+  int c = strcmp(a->key, b->key);
+  if (c) return c;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static bool comply_after(const struct comply_row *row, const struct fp_list_pos *after) {
+  if (!after->set) return true;
+  struct comply_row at = {.id = after->id, .num = after->num};
+  snprintf(at.key, sizeof at.key, "%s", after->text);
+  return comply_cmp(row, &at) > 0;
+}
+
+/* Whether a member's name holds q, ignoring ASCII case (as the lists' SQL search does). */
+static bool name_has(const char *key, const char *q) {
+  char lq[101];
+  size_t n = 0;
+  for (; q[n] && n < sizeof lq - 1; n++) lq[n] = q[n] >= 'A' && q[n] <= 'Z' ? (char)(q[n] - 'A' + 'a') : q[n];
+  lq[n] = 0;
+  return strstr(key, lq) != NULL;
+}
+
+/* The page's item for one member: the booking's decision and the state of each required check. */
+static json_t *comply_item(struct compliance *x, const struct comply_row *row) {
+  struct fp_elig_result res;
+  int counts[FP_STATE_REJECTED + 1];
+  fp_day soonest;
+  json_t *expiring = json_array();
+  int rc = comply_decide(x, row->id, row->profession, &res, counts, &soonest, expiring);
+  if (rc) {
+    x->err = rc;
     json_decref(expiring);
-    return;
+    return NULL;
   }
   json_t *missing = json_array();
   for (size_t i = 0; i < res.n_missing; i++) json_array_append_new(missing, json_string(res.missing[i]));
   json_t *states = json_object();
   for (int s = 0; s <= FP_STATE_REJECTED; s++)
     json_object_set_new(states, fp_check_state_name((enum fp_check_state)s), json_integer(counts[s]));
-  json_array_append_new(x->items, json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "clinician_id", (json_int_t)id,
-                                            "name", name, "profession", profession, "bookable", res.bookable,
-                                            "missing", missing, "states", states, "next_expiry",
-                                            date_or_null(soonest), "expiring", expiring));
-  x->n_items++;
-  x->last_id = id;
+  return json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "clinician_id", (json_int_t)row->id, "name", row->name,
+                   "profession", row->profession, "bookable", res.bookable, "missing", missing, "states", states,
+                   "next_expiry", date_or_null(soonest), "expiring", expiring);
+}
+
+static void compliance_free(struct compliance *x) {
+  fp_checks_release(&x->checks);
+  free(x->rows);
+  free(x);
 }
 
 void fp_h_pool_compliance(struct fp_req *r) {
@@ -1167,6 +1236,19 @@ void fp_h_pool_compliance(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and its ICB's commissioners see its compliance");
     return;
   }
+  static const char *const SORTS[] = {"attention", "name", "next_expiry", NULL};
+  struct fp_list_params lp;
+  const char *profession = NULL;
+  int64_t within = 0;
+  fp_day on;
+  if (on_day_or_respond(r, &on) || fp_query_int_or_respond(r, "within", 1, 366, &within) ||
+      fp_list_params_or_respond(r, SORTS, &lp) || fp_profession_param_or_respond(r, &profession))
+    return;
+  const char *state = fp_req_query(r, "state");
+  if (state && strcmp(state, "compliant") != 0 && strcmp(state, "not_compliant") != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "state", "'state' must be compliant or not_compliant");
+    return;
+  }
   struct compliance *x = calloc(1, sizeof *x);
   if (!x) {
     fp_reply_store_error(r, FP_ENOMEM);
@@ -1175,21 +1257,12 @@ void fp_h_pool_compliance(struct fp_req *r) {
   x->c = c;
   x->pool_id = p.id;
   x->detail = detail;
-  int64_t within = 0;
-  if (on_day_or_respond(r, &x->on) || fp_query_int_or_respond(r, "within", 1, 366, &within) ||
-      fp_limit_or_respond(r, &x->limit) || fp_id_cursor_parse_or_respond(r, &x->after_id)) {
-    fp_checks_release(&x->checks);
-    free(x);
-    return;
-  }
+  x->on = on;
   x->within = (int)within;
-  x->items = json_array();
   rc = fp_store_pool_clinicians(c, p.id, comply_one, x);
   if (rc || x->err) {
-    json_decref(x->items);
     fp_reply_store_error(r, rc ? rc : x->err);
-    fp_checks_release(&x->checks);
-    free(x);
+    compliance_free(x);
     return;
   }
   json_t *states = json_object();
@@ -1200,16 +1273,59 @@ void fp_h_pool_compliance(struct fp_req *r) {
                               x->within30, "60", x->within60, "90", x->within90, "checks_by_state", states);
   json_t *out = json_pack("{s:I, s:s, s:o, s:o}", "pool_id", (json_int_t)p.id, "pool_name", p.name, "on",
                           fp_json_date(x->on), "summary", summary);
-  if (detail) {
-    char cursor[24];
-    if (x->more) snprintf(cursor, sizeof cursor, "%lld", (long long)x->last_id);
-    json_object_set_new(out, "items", x->items);
-    json_object_set_new(out, "next_cursor", x->more ? json_string(cursor) : json_null());
-  } else {
-    json_decref(x->items);
+  if (!detail) {
+    compliance_free(x);
+    fp_reply_json(r, 200, out);
+    return;
   }
-  fp_checks_release(&x->checks);
-  free(x);
+  /* The filters, then the sort, over every member; the page is built for the rows it shows only. */
+  size_t n = 0;
+  for (size_t i = 0; i < x->n_rows; i++) {
+    struct comply_row *row = &x->rows[i];
+    if (x->within && (row->soonest == FP_DAY_NONE || !fp_expires_within(row->soonest, x->on, x->within))) continue;
+    if (profession && strcmp(row->profession, profession) != 0) continue;
+    if (state && (strcmp(state, "compliant") == 0) != row->bookable) continue;
+    if (lp.q && !name_has(row->key, lp.q)) continue;
+    int64_t expiry = row->soonest == FP_DAY_NONE ? INT32_MAX : row->soonest;
+    switch ((enum comply_sort)lp.sort) {
+    case COMPLY_ATTENTION: row->num = (row->bookable ? (int64_t)1 << 40 : 0) + expiry; break; /* not compliant first */
+    case COMPLY_NAME: row->num = 0; break;
+    case COMPLY_NEXT_EXPIRY: row->num = expiry; break;
+    }
+    x->rows[n++] = *row;
+  }
+  qsort(x->rows, n, sizeof *x->rows, comply_cmp);
+  json_t *items = json_array();
+  struct fp_list_pos last = {0};
+  bool more = false;
+  int shown = 0;
+  for (size_t i = 0; i < n && !x->err; i++) {
+    const struct comply_row *row = &x->rows[i];
+    if (!comply_after(row, &lp.after)) continue;
+    if (shown == lp.limit) {
+      more = true;
+      break;
+    }
+    json_t *item = comply_item(x, row);
+    if (item) json_array_append_new(items, item);
+    last.set = true;
+    last.num = row->num;
+    snprintf(last.text, sizeof last.text, "%s", row->key);
+    last.id = row->id;
+    shown++;
+  }
+  if (x->err) {
+    json_decref(items);
+    json_decref(out);
+    fp_reply_store_error(r, x->err);
+    compliance_free(x);
+    return;
+  }
+  char cursor[512];
+  if (more) fp_list_cursor(cursor, sizeof cursor, lp.sort_name, &last);
+  json_object_set_new(out, "items", items);
+  json_object_set_new(out, "next_cursor", more ? json_string(cursor) : json_null());
+  compliance_free(x);
   fp_reply_json(r, 200, out);
 }
 

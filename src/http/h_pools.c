@@ -387,14 +387,20 @@ void fp_h_pool_members(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "kind", "'kind' must be clinician or organisation");
     return;
   }
-  int limit = 50;
-  int64_t after = 0;
-  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  static const char *const SORTS[] = {"name", "newest", "oldest", NULL};
+  struct fp_list_params lp;
+  struct fp_member_query q = {.pool_id = p.id, .kind = kind};
+  if (fp_list_params_or_respond(r, SORTS, &lp) || fp_profession_param_or_respond(r, &q.profession)) return;
+  q.q = lp.q;
+  q.sort = (enum fp_member_sort)lp.sort;
+  q.limit = lp.limit;
+  q.after = lp.after;
   struct fp_page ps;
   fp_page_init(&ps, NULL);
   bool more = false;
-  int rc = fp_store_pool_member_list(c, p.id, kind, after, limit, add_member, &ps, &more);
-  fp_reply_page(r, &ps, rc, more, false);
+  struct fp_list_pos last = {0};
+  int rc = fp_store_pool_member_list(c, &q, add_member, &ps, &more, &last);
+  fp_reply_list(r, &ps, rc, more, &lp, &last);
 }
 
 static void reply_pool_limit(struct fp_req *r, int64_t clinician_id) {
@@ -633,14 +639,20 @@ void fp_h_join_request_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
     return;
   }
-  int limit = 50;
-  int64_t after = 0;
-  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
+  static const char *const SORTS[] = {"newest", "oldest", "name", NULL};
+  struct fp_list_params lp;
+  struct fp_join_query q = {.pool_id = p.id, .status = status};
+  if (fp_list_params_or_respond(r, SORTS, &lp) || fp_profession_param_or_respond(r, &q.profession)) return;
+  q.q = lp.q;
+  q.sort = (enum fp_join_sort)lp.sort;
+  q.limit = lp.limit;
+  q.after = lp.after;
   struct fp_page ps;
   fp_page_init(&ps, NULL);
   bool more = false;
-  int rc = fp_store_join_request_list(c, p.id, status, after, limit, add_join, &ps, &more);
-  fp_reply_page(r, &ps, rc, more, false);
+  struct fp_list_pos last = {0};
+  int rc = fp_store_join_request_list(c, &q, add_join, &ps, &more, &last);
+  fp_reply_list(r, &ps, rc, more, &lp, &last);
 }
 
 /* GET /api/v1/me/join-requests: the signed-in clinician's own requests, newest first; anyone else

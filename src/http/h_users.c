@@ -239,20 +239,19 @@ void fp_h_user_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can list users");
     return;
   }
-  int limit = 50;
-  int64_t after = 0;
-  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
-  const char *q = fp_req_query(r, "q");
-  if (q && (!*q || strlen(q) > 100)) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' must be 1 to 100 characters");
-    return;
-  }
+  static const char *const SORTS[] = {"name", "email", "newest", NULL};
+  struct fp_list_params lp;
+  if (fp_list_params_or_respond(r, SORTS, &lp)) return;
+  struct fp_user_query q = {.q = lp.q, .active = -1, .sort = (enum fp_user_sort)lp.sort, .limit = lp.limit,
+                            .after = lp.after};
+  if (fp_query_bool_or_respond(r, "active", &q.active)) return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_page page;
   fp_page_init(&page, c);
   bool more = false;
-  int rc = c ? fp_store_user_list(c, q, after, limit, add_user, &page, &more) : FP_EIO;
-  fp_reply_page(r, &page, rc, more, false);
+  struct fp_list_pos last = {0};
+  int rc = c ? fp_store_user_list(c, &q, add_user, &page, &more, &last) : FP_EIO;
+  fp_reply_list(r, &page, rc, more, &lp, &last);
 }
 
 struct patch_ctx {

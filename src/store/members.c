@@ -425,20 +425,42 @@ static void member_row(sqlite3_stmt *st, void *vctx) {
   x->cb(&m, x->ctx);
 }
 
-int fp_store_pool_member_list(struct fp_conn *c, int64_t pool_id, const char *kind, int64_t after_id, int limit,
-                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.pool_id = ?1"
-      " AND (?2 IS NULL OR (?2 = 'clinician' AND m.clinician_id IS NOT NULL)"
-      "      OR (?2 = 'organisation' AND m.organisation_id IS NOT NULL))"
-      " AND m.id > ?3 ORDER BY m.id LIMIT ?4");
+int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q,
+                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more,
+                              struct fp_list_pos *last) {
+  static const struct fp_sort_sql SORTS[] = {
+      [FP_MEMBER_BY_NAME] = {NULL, "lower(COALESCE(u.name, o.name, ''))", "m.id", false},
+      [FP_MEMBER_NEWEST] = {"m.added_at", NULL, "m.id", true},
+      [FP_MEMBER_OLDEST] = {"m.added_at", NULL, "m.id", false},
+  };
+  const struct fp_sort_sql *sort = &SORTS[q->sort];
+  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " MEMBER_COLS);
+  fp_sql_key_cols(&sql, sort);
+  fp_sql_add(&sql, MEMBER_FROM " WHERE m.pool_id = ");
+  fp_sql_int(&sql, q->pool_id);
+  if (q->kind && strcmp(q->kind, "clinician") == 0) fp_sql_add(&sql, " AND m.clinician_id IS NOT NULL");
+  if (q->kind && strcmp(q->kind, "organisation") == 0) fp_sql_add(&sql, " AND m.organisation_id IS NOT NULL");
+  if (q->profession) {
+    fp_sql_add(&sql, " AND cl.profession = ");
+    fp_sql_text(&sql, q->profession);
+  }
+  if (q->q) {
+    fp_db_like_contains(q->q, like, sizeof like);
+    fp_sql_add(&sql, " AND (lower(COALESCE(u.name, o.name, '')) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\' OR lower(COALESCE(o.ods_code, '')) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\')");
+  }
+  fp_sql_after(&sql, sort, &q->after);
+  fp_sql_order(&sql, sort, q->limit);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  fp_db_bind_text(st, 2, kind);
-  sqlite3_bind_int64(st, 3, after_id);
-  sqlite3_bind_int(st, 4, limit + 1);
   struct member_cb x = {cb, ctx};
-  return step_page(st, limit, member_row, &x, more);
+  return fp_sql_step_page(st, q->limit, 8, member_row, &x, more, last);
 }
 
 /* ---- join requests ---- */
@@ -534,17 +556,42 @@ static void join_row(sqlite3_stmt *st, void *vctx) {
   x->cb(&j, x->ctx);
 }
 
-int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *status, int64_t after_id, int limit,
-                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.pool_id = ?1 AND (?2 IS NULL OR j.status = ?2)"
-                                   " AND j.id > ?3 ORDER BY j.id LIMIT ?4");
+int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
+                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more,
+                               struct fp_list_pos *last) {
+  static const struct fp_sort_sql SORTS[] = {
+      [FP_JOIN_NEWEST] = {"j.created_at", NULL, "j.id", true},
+      [FP_JOIN_OLDEST] = {"j.created_at", NULL, "j.id", false},
+      [FP_JOIN_BY_NAME] = {NULL, "lower(u.name)", "j.id", false},
+  };
+  const struct fp_sort_sql *sort = &SORTS[q->sort];
+  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " JOIN_COLS);
+  fp_sql_key_cols(&sql, sort);
+  fp_sql_add(&sql, JOIN_FROM " WHERE j.pool_id = ");
+  fp_sql_int(&sql, q->pool_id);
+  if (q->status) {
+    fp_sql_add(&sql, " AND j.status = ");
+    fp_sql_text(&sql, q->status);
+  }
+  if (q->profession) {
+    fp_sql_add(&sql, " AND cl.profession = ");
+    fp_sql_text(&sql, q->profession);
+  }
+  if (q->q) {
+    fp_db_like_contains(q->q, like, sizeof like);
+    fp_sql_add(&sql, " AND lower(u.name) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\'");
+  }
+  fp_sql_after(&sql, sort, &q->after);
+  fp_sql_order(&sql, sort, q->limit);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  fp_db_bind_text(st, 2, status);
-  sqlite3_bind_int64(st, 3, after_id);
-  sqlite3_bind_int(st, 4, limit + 1);
   struct join_cb x = {cb, ctx};
-  return step_page(st, limit, join_row, &x, more);
+  return fp_sql_step_page(st, q->limit, 14, join_row, &x, more, last);
 }
 
 int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
@@ -654,18 +701,38 @@ static void user_row(sqlite3_stmt *st, void *vctx) {
   x->cb(&u, x->ctx);
 }
 
-int fp_store_user_list(struct fp_conn *c, const char *q, int64_t after_id, int limit,
-                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT id, email, name, active, created_at FROM users WHERE id > ?1"
-      " AND (?3 IS NULL OR email LIKE ?3 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\') ORDER BY id LIMIT ?2");
+int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
+                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more, struct fp_list_pos *last) {
+  static const struct fp_sort_sql SORTS[] = {
+      [FP_USER_BY_NAME] = {NULL, "lower(name)", "id", false},
+      [FP_USER_BY_EMAIL] = {NULL, "lower(email)", "id", false},
+      [FP_USER_NEWEST] = {"created_at", NULL, "id", true},
+  };
+  const struct fp_sort_sql *sort = &SORTS[q->sort];
+  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT id, email, name, active, created_at");
+  fp_sql_key_cols(&sql, sort);
+  fp_sql_add(&sql, " FROM users WHERE 1");
+  if (q->active >= 0) {
+    fp_sql_add(&sql, " AND active = ");
+    fp_sql_int(&sql, q->active);
+  }
+  if (q->q) {
+    fp_db_like_contains(q->q, like, sizeof like);
+    fp_sql_add(&sql, " AND (lower(email) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\' OR lower(name) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\')");
+  }
+  fp_sql_after(&sql, sort, &q->after);
+  fp_sql_order(&sql, sort, q->limit);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, after_id);
-  sqlite3_bind_int(st, 2, limit + 1);
-  char pattern[2 * 100 + 3];
-  if (q) fp_db_bind_text(st, 3, fp_db_like_contains(q, pattern, sizeof pattern));
   struct user_cb x = {cb, ctx};
-  return step_page(st, limit, user_row, &x, more);
+  return fp_sql_step_page(st, q->limit, 5, user_row, &x, more, last);
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {

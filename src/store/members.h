@@ -130,9 +130,21 @@ int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinici
 int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
                             void (*cb)(int64_t pool_id, const char *name, bool member, void *ctx),
                             void (*admin_cb)(const char *name, const char *email, void *ctx), void *ctx);
-/* Members of a pool in id order; kind "clinician", "organisation" or NULL for both. */
-int fp_store_pool_member_list(struct fp_conn *c, int64_t pool_id, const char *kind, int64_t after_id, int limit,
-                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more);
+/* How a pool's members are listed. */
+enum fp_member_sort { FP_MEMBER_BY_NAME, FP_MEMBER_NEWEST, FP_MEMBER_OLDEST };
+struct fp_member_query {
+  int64_t pool_id;
+  const char *kind;              /* "clinician", "organisation" or NULL for both */
+  const char *q;                 /* NULL, or found in the member's name (or an organisation's ODS code) */
+  const char *profession;        /* NULL, or only clinicians of this profession */
+  enum fp_member_sort sort;      /* name A to Z, or when they were added */
+  int limit;
+  struct fp_list_pos after;      /* where the page before ended */
+};
+/* One page of a pool's members; *last receives the sort key of the last one given to cb. */
+int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q,
+                              void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more,
+                              struct fp_list_pos *last);
 
 /* ---- join requests ---- */
 
@@ -160,9 +172,21 @@ int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *stat
 /* Marks the clinician's pending request to the pool (if any) accepted; *id receives its id or 0. */
 int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
                                          int64_t now, int64_t *id);
-/* A pool's requests in id order, optionally of one status. */
-int fp_store_join_request_list(struct fp_conn *c, int64_t pool_id, const char *status, int64_t after_id, int limit,
-                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more);
+/* How a pool's join requests are listed. */
+enum fp_join_sort { FP_JOIN_NEWEST, FP_JOIN_OLDEST, FP_JOIN_BY_NAME };
+struct fp_join_query {
+  int64_t pool_id;
+  const char *status;            /* NULL: any */
+  const char *q;                 /* NULL, or found in the clinician's name */
+  const char *profession;        /* NULL: any */
+  enum fp_join_sort sort;
+  int limit;
+  struct fp_list_pos after;
+};
+/* One page of a pool's requests; *last receives the sort key of the last one given to cb. */
+int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
+                               void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more,
+                               struct fp_list_pos *last);
 
 /* One clinician's requests, newest first (before_id 0 = from the newest; else ids below it). */
 int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
@@ -194,10 +218,18 @@ int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const
 
 /* ---- users ---- */
 
-/* Users in id order after after_id (password hashes are not read); with q, only those whose email
-   or name contains it (ignoring ASCII case; '%' and '_' in q are plain characters). */
-int fp_store_user_list(struct fp_conn *c, const char *q, int64_t after_id, int limit,
-                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more);
+/* How users are listed. */
+enum fp_user_sort { FP_USER_BY_NAME, FP_USER_BY_EMAIL, FP_USER_NEWEST };
+struct fp_user_query {
+  const char *q;                 /* NULL, or found in the email or name (ASCII case ignored; '%' and '_' plain) */
+  int active;                    /* -1: any; 0 deactivated; 1 active */
+  enum fp_user_sort sort;
+  int limit;
+  struct fp_list_pos after;
+};
+/* One page of users (password hashes are not read); *last receives the sort key of the last one. */
+int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
+                       void (*cb)(const struct fp_user *u, void *ctx), void *ctx, bool *more, struct fp_list_pos *last);
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name);
 
 #endif

@@ -995,42 +995,72 @@ int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t 
 
 /* The queue and pool compliance ---------------------------------------------------------------- */
 
+struct queue_cb {
+  void (*cb)(const struct fp_check_row *r, void *ctx);
+  void *ctx;
+};
+
+static void queue_row(sqlite3_stmt *st, void *vctx) {
+  struct queue_cb *x = vctx;
+  struct fp_check_row r;
+  read_check(st, &r);
+  x->cb(&r, x->ctx);
+}
+
 int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
-                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more) {
+                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more,
+                   struct fp_list_pos *last) {
+  static const struct fp_sort_sql SORTS[] = {
+      [FP_QUEUE_OLDEST] = {"k.created_at", NULL, "k.id", false},
+      [FP_QUEUE_NEWEST] = {"k.created_at", NULL, "k.id", true},
+      [FP_QUEUE_BY_NAME] = {NULL, "lower(u.name)", "k.id", false},
+  };
+  const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, q->scope);
-  /* ?1 all, ?2 the caller's pools, ?3 one pool or 0, ?4/?5 cursor (created_at, id), ?6 limit. */
-  sqlite3_stmt *st = fp_db_stmt(c,
-      "SELECT " CHECK_COLS CHECK_FROM " WHERE k.status = 'submitted'"
-      " AND (?1 OR k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"
-      "   AND pool_id IN (SELECT value FROM json_each(?2))"
-      "  UNION SELECT clinician_id FROM join_requests WHERE status = 'pending'"
-      "   AND pool_id IN (SELECT value FROM json_each(?2))))"
-      " AND (?3 = 0 OR k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?3"
-      "   AND clinician_id IS NOT NULL UNION SELECT clinician_id FROM join_requests WHERE pool_id = ?3"
-      "   AND status = 'pending'))"
-      " AND (k.created_at > ?4 OR (k.created_at = ?4 AND k.id > ?5))"
-      " ORDER BY k.created_at, k.id LIMIT ?6");
-  if (!st) return FP_EIO;
-  sqlite3_bind_int(st, 1, q->scope->all);
-  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 3, q->pool_id);
-  sqlite3_bind_int64(st, 4, q->has_cursor ? q->cursor_created : INT64_MIN);
-  sqlite3_bind_int64(st, 5, q->has_cursor ? q->cursor_id : 0);
-  sqlite3_bind_int(st, 6, q->limit + 1);
-  int rc, n = 0;
-  *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == q->limit) {
-      *more = true;
-      break;
-    }
-    struct fp_check_row r;
-    read_check(st, &r);
-    cb(&r, ctx);
-    n++;
+  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT " CHECK_COLS);
+  fp_sql_key_cols(&sql, sort);
+  fp_sql_add(&sql, CHECK_FROM " WHERE k.status = 'submitted'");
+  if (!q->scope->all) {
+    /* A pool administrator: clinicians of their pools, or asking to join one. */
+    fp_sql_add(&sql, " AND k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"
+                     " AND pool_id IN (SELECT value FROM json_each(");
+    fp_sql_text(&sql, l.pools);
+    fp_sql_add(&sql, ")) UNION SELECT clinician_id FROM join_requests WHERE status = 'pending'"
+                     " AND pool_id IN (SELECT value FROM json_each(");
+    fp_sql_text(&sql, l.pools);
+    fp_sql_add(&sql, ")))");
   }
-  return step_done(st, rc);
+  if (q->pool_id) {
+    fp_sql_add(&sql, " AND k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ");
+    fp_sql_int(&sql, q->pool_id);
+    fp_sql_add(&sql, " AND clinician_id IS NOT NULL UNION SELECT clinician_id FROM join_requests WHERE pool_id = ");
+    fp_sql_int(&sql, q->pool_id);
+    fp_sql_add(&sql, " AND status = 'pending')");
+  }
+  if (q->profession) {
+    fp_sql_add(&sql, " AND cl.profession = ");
+    fp_sql_text(&sql, q->profession);
+  }
+  if (q->code) {
+    fp_sql_add(&sql, " AND k.check_code = ");
+    fp_sql_text(&sql, q->code);
+  }
+  if (q->q) {
+    fp_db_like_contains(q->q, like, sizeof like);
+    fp_sql_add(&sql, " AND lower(u.name) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\'");
+  }
+  fp_sql_after(&sql, sort, &q->after);
+  fp_sql_order(&sql, sort, q->limit);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  if (!st) return FP_EIO;
+  struct queue_cb x = {cb, ctx};
+  return fp_sql_step_page(st, q->limit, 16, queue_row, &x, more, last);
 }
 
 int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,

@@ -233,16 +233,21 @@ int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t 
 
 /* ---- the verification queue and pool compliance ---- */
 
+enum fp_queue_sort { FP_QUEUE_OLDEST, FP_QUEUE_NEWEST, FP_QUEUE_BY_NAME };
 struct fp_queue_query {
   const struct fp_scope *scope; /* sysadmin: all; pool admin: clinicians of their pools or asking to join */
   int64_t pool_id;              /* 0: any of the caller's pools */
+  const char *q;                /* NULL, or found in the clinician's name */
+  const char *profession;       /* NULL: any */
+  const char *code;             /* NULL, or only records of this check */
+  enum fp_queue_sort sort;      /* waiting longest first, newest first, or by the clinician's name */
   int limit;
-  bool has_cursor;
-  int64_t cursor_created, cursor_id;
+  struct fp_list_pos after;     /* where the page before ended */
 };
-/* Submitted records, oldest first. */
+/* One page of submitted records; *last receives the sort key of the last one given to cb. */
 int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
-                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more);
+                   void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more,
+                   struct fp_list_pos *last);
 
 /* The clinicians who are members of a pool, in id order. */
 int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,

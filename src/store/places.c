@@ -179,33 +179,86 @@ static void bind_org_scope(sqlite3_stmt *st, const struct fp_scope *s, struct fp
   sqlite3_bind_int64(st, 5, s->clinician_id);
 }
 
+/* ORG_VISIBLE written into a built statement (o the organisation's alias). */
+static void org_visible_sql(struct fp_sql *q, const struct fp_scope *s, const struct fp_scope_lists *l) {
+  fp_sql_add(q, "(");
+  fp_sql_int(q, s->all);
+  fp_sql_add(q, " OR o.icb_id IN (SELECT value FROM json_each(");
+  fp_sql_text(q, l->icbs);
+  fp_sql_add(q, ")) OR o.id IN (SELECT value FROM json_each(");
+  fp_sql_text(q, l->practices);
+  fp_sql_add(q, ")) OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT value FROM json_each(");
+  fp_sql_text(q, l->pools);
+  fp_sql_add(q, "))) OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT value FROM json_each(");
+  fp_sql_text(q, l->pools);
+  fp_sql_add(q, "))) OR o.id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL"
+                " AND pool_id IN (SELECT value FROM json_each(");
+  fp_sql_text(q, l->pools);
+  fp_sql_add(q, "))) OR (");
+  fp_sql_int(q, s->clinician_id);
+  fp_sql_add(q, " <> 0 AND o.id IN (SELECT p.organisation_id FROM pool_members p JOIN pool_members m"
+                " ON m.pool_id = p.pool_id WHERE m.clinician_id = ");
+  fp_sql_int(q, s->clinician_id);
+  fp_sql_add(q, " AND p.organisation_id IS NOT NULL)))");
+}
+
+struct org_cb {
+  void (*cb)(const struct fp_org *o, void *ctx);
+  void *ctx;
+};
+
+static void org_row(sqlite3_stmt *st, void *vctx) {
+  struct org_cb *x = vctx;
+  struct fp_org o;
+  read_org(st, &o);
+  x->cb(&o, x->ctx);
+  fp_org_clear(&o);
+}
+
 int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*cb)(const struct fp_org *o, void *ctx),
-                        void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations o WHERE " ORG_VISIBLE
-                                   " AND (?6 IS NULL OR o.level = ?6) AND (?7 = 0 OR o.parent_id = ?7)"
-                                   " AND o.id > ?8 ORDER BY o.id LIMIT ?9");
-  if (!st) return FP_EIO;
+                        void *ctx, bool *more, struct fp_list_pos *last) {
+  static const struct fp_sort_sql SORTS[] = {
+      [FP_ORG_BY_NAME] = {NULL, "lower(o.name)", "o.id", false},
+      [FP_ORG_BY_ODS_CODE] = {NULL, "lower(o.ods_code)", "o.id", false},
+      [FP_ORG_NEWEST] = {"o.created_at", NULL, "o.id", true},
+  };
+  const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_scope_lists l;
-  bind_org_scope(st, q->scope, &l);
-  fp_db_bind_text(st, 6, q->level);
-  sqlite3_bind_int64(st, 7, q->parent_id);
-  sqlite3_bind_int64(st, 8, q->after_id);
-  sqlite3_bind_int(st, 9, q->limit + 1);
-  int rc, n = 0;
-  *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == q->limit) {
-      *more = true;
-      break;
-    }
-    struct fp_org o;
-    read_org(st, &o);
-    cb(&o, ctx);
-    fp_org_clear(&o);
-    n++;
+  fp_scope_lists_init(&l, q->scope);
+  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
+  struct fp_sql sql;
+  fp_sql_init(&sql);
+  fp_sql_add(&sql, "SELECT o.id, o.level, o.ods_code, o.name, COALESCE(o.parent_id,0), COALESCE(o.icb_id,0), o.address,"
+                   " o.postcode, o.phone, o.email, o.lat, o.lon, o.profile, o.active, o.created_at");
+  fp_sql_key_cols(&sql, sort);
+  fp_sql_add(&sql, " FROM organisations o WHERE ");
+  org_visible_sql(&sql, q->scope, &l);
+  if (q->level) {
+    fp_sql_add(&sql, " AND o.level = ");
+    fp_sql_text(&sql, q->level);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  if (q->parent_id) {
+    fp_sql_add(&sql, " AND o.parent_id = ");
+    fp_sql_int(&sql, q->parent_id);
+  }
+  if (q->active >= 0) {
+    fp_sql_add(&sql, " AND o.active = ");
+    fp_sql_int(&sql, q->active);
+  }
+  if (q->q) {
+    fp_db_like_contains(q->q, like, sizeof like);
+    fp_sql_add(&sql, " AND (lower(o.name) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\' OR lower(o.ods_code) LIKE ");
+    fp_sql_text(&sql, like);
+    fp_sql_add(&sql, " ESCAPE '\\')");
+  }
+  fp_sql_after(&sql, sort, &q->after);
+  fp_sql_order(&sql, sort, q->limit);
+  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  if (!st) return FP_EIO;
+  struct org_cb x = {cb, ctx};
+  return fp_sql_step_page(st, q->limit, 15, org_row, &x, more, last);
 }
 
 int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible) {

@@ -49,16 +49,20 @@ int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int6
  * the organisations of the pool's ICB (to find practices to admit); a practice manager their
  * practices; a clinician the practices in their pools.
  */
+enum fp_org_sort { FP_ORG_BY_NAME, FP_ORG_BY_ODS_CODE, FP_ORG_NEWEST };
 struct fp_org_query {
   const struct fp_scope *scope;
   const char *level;       /* NULL: any */
   int64_t parent_id;       /* 0: any */
+  const char *q;           /* NULL, or found in the name or the ODS code (ASCII case ignored) */
+  int active;              /* -1: any; 0 deactivated; 1 active */
+  enum fp_org_sort sort;
   int limit;
-  int64_t after_id;
+  struct fp_list_pos after; /* where the page before ended */
 };
-/* Lists in id order; *more is set when rows follow the last one given to cb. */
+/* One page; *more is set when rows follow the last one given to cb, whose sort key *last receives. */
 int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*cb)(const struct fp_org *o, void *ctx),
-                        void *ctx, bool *more);
+                        void *ctx, bool *more, struct fp_list_pos *last);
 /* Whether scope sees organisation id (false for one that does not exist). */
 int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible);
 /* The id of the organisation with this ODS code at any level; FP_ENOTFOUND when none. */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/error.h"
+
 void fp_sql_init(struct fp_sql *q) {
   q->len = 0;
   q->text[0] = 0;
@@ -126,4 +128,81 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
   }
   if (!n) fp_sql_add(q, "0");
   fp_sql_add(q, ")");
+}
+
+/* ---- keyset pages ---- */
+
+void fp_sql_key_cols(struct fp_sql *q, const struct fp_sort_sql *s) {
+  fp_sql_add(q, ", ");
+  fp_sql_add(q, s->num ? s->num : "0");
+  fp_sql_add(q, ", ");
+  fp_sql_add(q, s->text ? s->text : "''");
+  fp_sql_add(q, ", ");
+  fp_sql_add(q, s->id);
+}
+
+void fp_sql_after(struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after) {
+  if (!after->set) return;
+  /* A row value comparison: (a, b, id) > (?, ?, ?) orders exactly as ORDER BY a, b, id. */
+  fp_sql_add(q, " AND (");
+  if (s->num) {
+    fp_sql_add(q, s->num);
+    fp_sql_add(q, ", ");
+  }
+  if (s->text) {
+    fp_sql_add(q, s->text);
+    fp_sql_add(q, ", ");
+  }
+  fp_sql_add(q, s->id);
+  fp_sql_add(q, s->desc ? ") < (" : ") > (");
+  if (s->num) {
+    fp_sql_int(q, after->num);
+    fp_sql_add(q, ", ");
+  }
+  if (s->text) {
+    fp_sql_text(q, after->text);
+    fp_sql_add(q, ", ");
+  }
+  fp_sql_int(q, after->id);
+  fp_sql_add(q, ")");
+}
+
+void fp_sql_order(struct fp_sql *q, const struct fp_sort_sql *s, int limit) {
+  const char *dir = s->desc ? " DESC" : "";
+  fp_sql_add(q, " ORDER BY ");
+  if (s->num) {
+    fp_sql_add(q, s->num);
+    fp_sql_add(q, dir);
+    fp_sql_add(q, ", ");
+  }
+  if (s->text) {
+    fp_sql_add(q, s->text);
+    fp_sql_add(q, dir);
+    fp_sql_add(q, ", ");
+  }
+  fp_sql_add(q, s->id);
+  fp_sql_add(q, dir);
+  fp_sql_add(q, " LIMIT ");
+  fp_sql_int(q, (int64_t)limit + 1);
+}
+
+int fp_sql_step_page(sqlite3_stmt *st, int limit, int key_col, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+                     bool *more, struct fp_list_pos *last) {
+  int rc, n = 0, cut = 0;
+  *more = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    row(st, ctx);
+    last->set = true;
+    last->num = sqlite3_column_int64(st, key_col);
+    cut |= fp_db_col_copy(st, key_col + 1, last->text, sizeof last->text);
+    last->id = sqlite3_column_int64(st, key_col + 2);
+    n++;
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+  return cut ? FP_EIO : 0;
 }

@@ -56,6 +56,45 @@ void fp_sql_text(struct fp_sql *q, const char *v);
 /* Prepares (cached) and binds. NULL on failure or overflow. */
 sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q);
 
+/* ---- keyset pages: a list sorted by a key and paged by cursors ---- */
+
+/*
+ * Where a page ended: the sort key of the last row handed out (a number, a text, or both; the
+ * unused part is 0 or "") and that row's id, which breaks ties so that no row is repeated or
+ * skipped between pages under any sort. set is false for the first page.
+ */
+struct fp_list_pos {
+  bool set;
+  int64_t num;
+  char text[201];
+  int64_t id;
+};
+
+/*
+ * How a list is sorted, as SQL expressions: the numeric key and the text key (NULL when the sort has
+ * none; a text key is written lower-cased, e.g. "lower(u.name)", so the order ignores ASCII case),
+ * the row's id, and the direction (every part descending with desc).
+ */
+struct fp_sort_sql {
+  const char *num, *text, *id;
+  bool desc;
+};
+
+/* Appends ", num, text, id": the key columns fp_sql_step_page reads back (0 and '' for a missing part). */
+void fp_sql_key_cols(struct fp_sql *q, const struct fp_sort_sql *s);
+/* Appends " AND (keys) > (after)" (< when descending) when after->set; nothing otherwise. */
+void fp_sql_after(struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after);
+/* Appends " ORDER BY keys LIMIT limit + 1". */
+void fp_sql_order(struct fp_sql *q, const struct fp_sort_sql *s, int limit);
+/*
+ * Steps st, handing up to limit rows to row(); *more is set when a row follows them, and *last
+ * receives the key of the last row handed out (read from columns key_col .. key_col + 2, as
+ * appended by fp_sql_key_cols). Resets st.
+ */
+int fp_sql_step_page(sqlite3_stmt *st, int limit, int key_col, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+                     bool *more, struct fp_list_pos *last);
+
+
 /*
  * Appends "(condition)" restricting to what scope sees, given the SQL expressions for the row's
  * practice id, ICB id and role (role_col NULL: the clinician's profession is not checked).

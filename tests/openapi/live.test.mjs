@@ -214,6 +214,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'POST', '/api/v1/organisations', { level: 'practice', ods_code: 'Y99999', name: 'x', parent_id: 1 }, 403);
   await call(admin, 'GET', '/api/v1/organisations', undefined, 200);
   await call(admin, 'GET', '/api/v1/organisations?level=nonsense', undefined, 400);
+  await call(admin, 'GET', '/api/v1/organisations?q=surgery&sort=ods_code&active=true&limit=2', undefined, 200);
+  await call(admin, 'GET', '/api/v1/organisations?sort=sideways', undefined, 400);
   await call(practice, 'GET', `/api/v1/organisations/${practiceId}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/organisations/999999', undefined, 404);
   await call(admin, 'PATCH', `/api/v1/organisations/${org.id}`, { name: 'Live Surgery Renamed' }, 200);
@@ -222,6 +224,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const user = (await call(admin, 'POST', '/api/v1/users', { email: `pm-${uniq}@test.flexpool.test`, name: 'Live PM', role: 'practice_manager', organisation_id: org.id }, 201)).json;
   await call(admin, 'POST', '/api/v1/users', { email: `pm-${uniq}@test.flexpool.test`, name: 'Live PM', role: 'practice_manager', organisation_id: org.id }, 409);
   await call(admin, 'GET', '/api/v1/users?q=demo', undefined, 200);
+  await call(admin, 'GET', '/api/v1/users?q=demo&sort=email&active=true&limit=2', undefined, 200);
+  await call(admin, 'GET', `/api/v1/users?q=${'x'.repeat(101)}`, undefined, 400);
   await call(gp, 'GET', '/api/v1/users', undefined, 403);
   await call(admin, 'PATCH', `/api/v1/users/${user.user.id}`, { name: 'Live PM Renamed' }, 200);
   await call(admin, 'PATCH', '/api/v1/users/999999', { name: 'x' }, 404);
@@ -261,6 +265,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   assert.ok((await call(gp, 'GET', `/api/v1/pools/${poolId}/roles`, undefined, 200)).json.items.length >= 1);
   await call(null, 'GET', '/api/v1/professions', undefined, 200); /* now with a custom role */
   await call(pool, 'GET', `/api/v1/pools/${poolId}/members?kind=clinician&limit=3`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/members?kind=clinician&q=a&profession=gp&sort=newest&limit=3`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/members?sort=sideways`, undefined, 400);
   await call(gp, 'GET', `/api/v1/pools/${poolId}/members`, undefined, 403);
   const member = (await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 201)).json;
   await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 409);
@@ -274,6 +280,7 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   }
   await call(asks[0].t, 'POST', `/api/v1/pools/${poolId}/join-requests`, {}, 409);
   await call(pool, 'GET', `/api/v1/pools/${poolId}/join-requests?status=pending`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/join-requests?status=pending&q=a&sort=name&limit=2`, undefined, 200);
   await call(gp, 'GET', `/api/v1/pools/${poolId}/join-requests`, undefined, 403);
   await call(pool, 'POST', `/api/v1/join-requests/${asks[0].jr.id}/accept`, undefined, 200);
   await call(pool, 'POST', `/api/v1/join-requests/${asks[0].jr.id}/accept`, undefined, 409);
@@ -364,6 +371,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   assert.ok(log.items.length >= 2, 'the pool\'s views are logged (and so validated against AccessLogEntry)');
   await call(icb, 'GET', `/api/v1/clinicians/${newbie.id}/passport/access-log`, undefined, 403);
   await call(pool, 'GET', '/api/v1/passport/queue', undefined, 200);
+  await call(pool, 'GET', '/api/v1/passport/queue?q=a&profession=nurse&code=dbs&sort=name&limit=2', undefined, 200);
+  await call(pool, 'GET', '/api/v1/passport/queue?sort=sideways', undefined, 400);
   await call(gp, 'GET', '/api/v1/passport/queue', undefined, 403);
   await call(pool, 'POST', `/api/v1/passport/checks/${rec.id}/verification`, { decision: 'reject' }, 400);
   await call(pool, 'POST', `/api/v1/passport/checks/${rec.id}/verification`, { decision: 'verify' }, 200);
@@ -374,6 +383,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(pool, 'PUT', '/api/v1/passport/requirements', { profession: 'gp', check_code: 'no_such_check', required: true }, 400);
   await call(gp, 'DELETE', '/api/v1/passport/requirements?profession=gp', undefined, 403);
   await call(pool, 'GET', `/api/v1/pools/${poolId}/compliance`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/compliance?state=not_compliant&q=a&profession=nurse&sort=next_expiry&limit=2`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/compliance?state=fine`, undefined, 400);
   await call(gp, 'GET', `/api/v1/pools/${poolId}/compliance`, undefined, 403);
   // Placement grants.
   const grant = (await call(pool, 'POST', `/api/v1/clinicians/${newbie.id}/passport/grants`, { organisation_id: practiceId, until: date(60) }, 201)).json;
