@@ -279,7 +279,7 @@ int fp_limit_or_respond(struct fp_req *r, int *limit) {
 
 /* ---- searchable, sortable lists ---- */
 
-#define LIST_CURSOR_MAX 512
+#define LIST_CURSOR_MAX 640 /* "<sort>.<number>.<hex of 255 bytes>.<id>" */
 
 int fp_list_params_or_respond(struct fp_req *r, const char *const *sorts, struct fp_list_params *out) {
   memset(out, 0, sizeof *out);

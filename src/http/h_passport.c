@@ -1077,7 +1077,7 @@ void fp_h_passport_queue(struct fp_req *r) {
 struct comply_row {
   int64_t id;
   char name[201];
-  char key[201];              /* the name lower-cased (ASCII), as the other lists' name keys */
+  char key[256];              /* the name lower-cased (ASCII), as the other lists' name keys */
   char profession[48];
   bool bookable;
   fp_day soonest;             /* the first required check to end, FP_DAY_NONE when none does */
@@ -1321,7 +1321,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
     compliance_free(x);
     return;
   }
-  char cursor[512];
+  char cursor[640];
   if (more) fp_list_cursor(cursor, sizeof cursor, lp.sort_name, &last);
   json_object_set_new(out, "items", items);
   json_object_set_new(out, "next_cursor", more ? json_string(cursor) : json_null());

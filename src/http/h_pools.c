@@ -525,6 +525,29 @@ static int remove_tx(struct fp_conn *c, void *vctx) {
   return audit_json(c, x->r, "pool.member_remove", "pool_member", x->m.id, member_json(&x->m), NULL);
 }
 
+/* GET /api/v1/pools/{id}/members/{member_id}: one member, to whoever may read the pool's members. */
+void fp_h_pool_member_get(struct fp_req *r) {
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_pool p;
+  if (load_pool_or_respond(r, c, &p)) return;
+  if (!can_read_members(&r->auth, &p)) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and commissioners see its members");
+    return;
+  }
+  struct fp_pool_member m;
+  int rc = fp_store_pool_member_get(c, r->params[1], &m);
+  if (rc == 0 && m.pool_id != p.id) rc = FP_ENOTFOUND;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, member_json(&m));
+}
+
 void fp_h_pool_member_remove(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_pool p;

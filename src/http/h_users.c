@@ -254,6 +254,27 @@ void fp_h_user_list(struct fp_req *r) {
   fp_reply_list(r, &page, rc, more, &lp, &last);
 }
 
+/* GET /api/v1/users/{id}: one user with their roles (system administrator). */
+void fp_h_user_get(struct fp_req *r) {
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can read users");
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_user u;
+  int rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "user %lld not found", (long long)r->params[0]);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  sodium_memzero(u.password_hash, sizeof u.password_hash);
+  fp_reply_json(r, 200, user_json(c, &u));
+}
+
 struct patch_ctx {
   struct fp_req *r;
   const char *name;

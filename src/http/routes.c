@@ -30,6 +30,7 @@ const struct fp_route fp_routes[] = {
 
     {"POST", "/api/v1/users", fp_h_user_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/users", fp_h_user_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/users/{id}", fp_h_user_get, FP_SIGNED_IN, 0},
     {"PATCH", "/api/v1/users/{id}", fp_h_user_patch, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/professions", fp_h_professions, FP_PUBLIC, 0},
@@ -45,6 +46,7 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/pools/{id}/roles", fp_h_pool_role_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools/{id}/members", fp_h_pool_members, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/pools/{id}/members", fp_h_pool_member_add, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pools/{id}/members/{member_id}", fp_h_pool_member_get, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/pools/{id}/members/{member_id}", fp_h_pool_member_remove, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/pools/{id}/join-requests", fp_h_join_request_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools/{id}/join-requests", fp_h_join_request_list, FP_SIGNED_IN, 0},

@@ -68,6 +68,7 @@ FP_HANDLER(fp_h_org_patch);
 /* h_users.c */
 FP_HANDLER(fp_h_user_create);
 FP_HANDLER(fp_h_user_list);
+FP_HANDLER(fp_h_user_get);
 FP_HANDLER(fp_h_user_patch);
 /* h_clinicians.c */
 FP_HANDLER(fp_h_clinician_register);
@@ -83,6 +84,7 @@ FP_HANDLER(fp_h_pool_role_create);
 FP_HANDLER(fp_h_pool_role_list);
 FP_HANDLER(fp_h_pool_members);
 FP_HANDLER(fp_h_pool_member_add);
+FP_HANDLER(fp_h_pool_member_get);
 FP_HANDLER(fp_h_pool_member_remove);
 FP_HANDLER(fp_h_join_request_create);
 FP_HANDLER(fp_h_join_request_list);

@@ -66,7 +66,7 @@ sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q);
 struct fp_list_pos {
   bool set;
   int64_t num;
-  char text[201];
+  char text[256];  /* the longest text key: an email address (254) */
   int64_t id;
 };
 

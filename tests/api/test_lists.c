@@ -373,12 +373,36 @@ static void test_organisations_every_sort(void **state) {
   refuses_bad_parameters(admin, "/api/v1/organisations", "name", "ods_code");
 }
 
+/* One member, and one user, read by id for the confirmation pages (they say who, before removing). */
+static void test_one_member_and_one_user(void **state) {
+  (void)state;
+  json_t *page = fpt_call(&srv, pool_admin, "GET", fpt_str("/api/v1/pools/%lld/members?kind=clinician&limit=1", pool_id), 200, NULL);
+  json_t *m = json_array_get(json_object_get(page, "items"), 0);
+  json_t *one = fpt_call(&srv, pool_admin, "GET", fpt_str("/api/v1/pools/%lld/members/%lld", pool_id, fpt_int(m, "id")), 200, NULL);
+  assert_string_equal(fpt_s(one, "name"), fpt_s(m, "name"));
+  assert_int_equal(fpt_int(one, "clinician_id"), fpt_int(m, "clinician_id"));
+  fpt_expect_error(fpt_request(&srv, pool_admin, "GET", fpt_str("/api/v1/pools/%lld/members/99999999", pool_id), NULL), 404,
+                   "not_found", NULL);
+  const char *member = fpt_login(&srv, "clinician001@demo.flexpool.test", "flexpool-demo");
+  fpt_expect_error(fpt_request(&srv, member, "GET", fpt_str("/api/v1/pools/%lld/members/%lld", pool_id, fpt_int(m, "id")), NULL),
+                   403, "forbidden", NULL);
+  json_t *users = fpt_call(&srv, admin, "GET", "/api/v1/users?q=member00001", 200, NULL);
+  json_t *u = json_array_get(json_object_get(users, "items"), 0);
+  json_t *got = fpt_call(&srv, admin, "GET", fpt_str("/api/v1/users/%lld", fpt_int(u, "id")), 200, NULL);
+  assert_string_equal(fpt_s(got, "email"), "member00001@demo.flexpool.test");
+  assert_non_null(json_object_get(got, "roles"));
+  assert_null(json_object_get(got, "password_hash"));
+  fpt_expect_error(fpt_request(&srv, admin, "GET", "/api/v1/users/99999999", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, pool_admin, "GET", fpt_str("/api/v1/users/%lld", fpt_int(u, "id")), NULL), 403,
+                   "forbidden", NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_members_every_sort),      cmocka_unit_test(test_members_search_and_filter),
       cmocka_unit_test(test_join_requests_every_sort), cmocka_unit_test(test_queue_every_sort),
       cmocka_unit_test(test_compliance_every_sort),   cmocka_unit_test(test_users_every_sort),
-      cmocka_unit_test(test_organisations_every_sort),
+      cmocka_unit_test(test_organisations_every_sort), cmocka_unit_test(test_one_member_and_one_user),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -229,6 +229,9 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/users', undefined, 403);
   await call(admin, 'PATCH', `/api/v1/users/${user.user.id}`, { name: 'Live PM Renamed' }, 200);
   await call(admin, 'PATCH', '/api/v1/users/999999', { name: 'x' }, 404);
+  await call(admin, 'GET', `/api/v1/users/${user.user.id}`, undefined, 200);
+  await call(admin, 'GET', '/api/v1/users/999999', undefined, 404);
+  await call(gp, 'GET', `/api/v1/users/${user.user.id}`, undefined, 403);
   // Two-step sign-in (TOTP), for an account an administrator added: its own password first.
   await call(admin, 'POST', '/api/v1/me/totp', undefined, 403); // the demo's accounts stay one password away
   const totpEmail = `pa-${uniq}@test.flexpool.test`;
@@ -269,6 +272,9 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(pool, 'GET', `/api/v1/pools/${poolId}/members?sort=sideways`, undefined, 400);
   await call(gp, 'GET', `/api/v1/pools/${poolId}/members`, undefined, 403);
   const member = (await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 201)).json;
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/members/${member.id}`, undefined, 200);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/members/999999`, undefined, 404);
+  await call(gp, 'GET', `/api/v1/pools/${poolId}/members/${member.id}`, undefined, 403);
   await call(pool, 'POST', `/api/v1/pools/${poolId}/members`, { clinician_id: newbie.id }, 409);
   // Join requests: three clinicians ask; one is accepted, one declined, one withdrawn.
   const asks = [];
