@@ -7,7 +7,7 @@
 //   FP_BUILD_DIR   where screenshots/ go (default: <repo>/build)
 //   FP_CHROMIUM    the browser (default: /usr/bin/chromium)
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,9 +31,14 @@ if (!existsSync(join(SOURCE_DIR, 'web', 'vendor', 'nhsuk-frontend.css'))) {
 }
 
 // Starts `flexpool serve --demo` (or, with { demo: false }, a server as production runs it) on a
-// fresh data directory and a free port.
-export async function startServer(extraArgs = [], { demo = true } = {}) {
+// fresh data directory and a free port. With { clinicians: N } the demo is first loaded by
+// `flexpool demo --clinicians N` (N clinicians in all, the ones past the documented 150 generated).
+export async function startServer(extraArgs = [], { demo = true, clinicians = 0 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'flexpool-browser-'));
+  if (clinicians) {
+    const loaded = spawnSync(BINARY, ['demo', '--data-dir', dataDir, '--clinicians', String(clinicians)], { encoding: 'utf8', timeout: 300000 });
+    if (loaded.status !== 0) throw new Error(`flexpool demo --clinicians ${clinicians} failed:\n${loaded.stdout}\n${loaded.stderr}`);
+  }
   const args = ['serve', ...(demo ? ['--demo'] : []), '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', join(SOURCE_DIR, 'web'), ...extraArgs];
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -243,8 +243,9 @@ describe('marketplace journeys', () => {
     await request.locator('button', { hasText: 'Admit' }).click();
     await admin.waitForSelector('.nhsuk-notification-banner--success');
     assert.match(await admin.textContent('.nhsuk-notification-banner'), /Clinician admitted/);
-    assert.match(await admin.textContent('#member-clinicians'), /Dr Robin Okafor/);
     assert.equal(await admin.locator('#join-requests tr', { hasText: 'Dr Robin Okafor' }).count(), 0);
+    await open(admin, '/pool/members?q=Okafor');
+    assert.match(await admin.textContent('#member-clinicians'), /Dr Robin Okafor/);
 
     await open(page, '/pools');
     assert.match(await page.locator('#pools-table tbody tr', { hasText: poolName }).textContent(), /Member/);

@@ -141,7 +141,7 @@ describe('the system administrator adds a practice and its manager', () => {
     await admin.click('.nhsuk-header__navigation a[href="/admin/organisations"]');
     await admin.waitForURL(/\/admin\/organisations$/);
     await admin.waitForSelector('#org-form');
-    assert.match(await admin.textContent('#orgs-pcn'), /PCN/);
+    assert.match(await admin.textContent('#organisations'), /Practice|PCN|ICB|Place/);
     await checkAccessibility(admin, 'admin-organisations');
     await screenshot(admin, 'admin-organisations-desktop');
 
@@ -155,7 +155,11 @@ describe('the system administrator adds a practice and its manager', () => {
     assert.match(await admin.textContent('.nhsuk-error-summary'), /Enter the name/);
     assert.match(await admin.textContent('.nhsuk-error-summary'), /Choose the parent organisation/);
     await checkAccessibility(admin, 'admin-organisations-errors');
-    const existing = (await admin.locator('#orgs-practice tbody tr').first().locator('td').nth(1).textContent()).replace(/^ODS code\s*/, '').trim();
+    // An existing practice's code, found on the list filtered to practices.
+    await open(admin, '/admin/organisations?level=practice');
+    const existing = (await admin.locator('#organisations tbody tr').first().locator('td').nth(1).textContent()).replace(/^ODS code\s*/, '').trim();
+    assert.match(existing, /^[A-Z]\d{5}$/);
+    await admin.check('input[name="level"][value="practice"]');
     await admin.fill('#ods_code', existing);
     await admin.fill('#name', 'Kirkgate Health Centre');
     const pcn = await admin.locator('#parent_id option').nth(1).getAttribute('value');
@@ -168,11 +172,13 @@ describe('the system administrator adds a practice and its manager', () => {
     await admin.fill('#ods_code', 'Y99871');
     await admin.click('#add-org');
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'Organisation added' }).waitFor();
-    assert.match(await admin.textContent('#orgs-practice'), /Kirkgate Health Centre/);
+    await admin.waitForURL(/\/admin\/organisations\?q=Y99871$/);
+    await admin.waitForSelector('#org-filters-active');
+    assert.match(await admin.textContent('#organisations'), /Kirkgate Health Centre/);
 
     await open(admin, '/admin/users');
     await admin.waitForSelector('#user-form');
-    assert.match(await admin.textContent('#staff-users'), /admin@demo\.flexpool\.test/);
+    assert.match(await admin.textContent('#users'), /@demo\.flexpool\.test/);
     await checkAccessibility(admin, 'admin-users');
     await screenshot(admin, 'admin-users-desktop');
     await admin.fill('#name', 'Priya Natarajan');
@@ -209,19 +215,24 @@ describe('the system administrator adds a practice and its manager', () => {
     // Found by a search on part of her name; deactivated, the account can no longer sign in;
     // reactivated, it can.
     await open(admin, '/admin/users');
-    await admin.fill('#q', 'natara');
-    await admin.click('#search-users');
+    await admin.fill('#user-search-q', 'natara');
+    await admin.click('#user-search-apply');
     await admin.waitForURL(/\/admin\/users\?q=natara$/);
-    await admin.waitForSelector('#user-search + p');
-    assert.match(await admin.textContent('main'), /1 user matches “natara”/);
-    assert.equal(await admin.locator('#staff-users tbody tr').count(), 1);
-    assert.equal(await admin.locator('#clinician-users').count(), 0);
+    // The address changes before the new page replaces the old: wait for the filter it says is active.
+    await admin.waitForSelector('#user-search-active');
+    assert.match(await admin.textContent('main'), /Showing 1 user/);
+    assert.match(await admin.textContent('#user-search-active'), /name or email: “natara”/);
+    assert.equal(await admin.locator('#users tbody tr').count(), 1);
     await checkAccessibility(admin, 'admin-users-search');
     await screenshot(admin, 'admin-users-search-desktop');
-    const row = admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' });
-    await row.locator('button', { hasText: 'Deactivate' }).click();
+    // Deactivating asks first, on its own page, and says what will happen.
+    const row = admin.locator('#users tbody tr', { hasText: 'priya.natarajan@example.test' });
+    await row.locator('a', { hasText: 'Deactivate' }).click();
+    await admin.waitForSelector('#confirm-form');
+    assert.match(await admin.textContent('#confirm-consequences'), /can no longer sign in, and is signed out everywhere at once/);
+    await admin.click('#confirm-button');
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User deactivated' }).waitFor();
-    assert.match(await admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' }).textContent(), /Deactivated/);
+    assert.match(await admin.locator('#users tbody tr', { hasText: 'priya.natarajan@example.test' }).textContent(), /Deactivated/);
     const again = await newPage(browser, server);
     await open(again, '/sign-in');
     await again.fill('#email', 'priya.natarajan@example.test');
@@ -229,7 +240,7 @@ describe('the system administrator adds a practice and its manager', () => {
     await again.click('#sign-in-form button[type="submit"]');
     await again.waitForSelector('.nhsuk-error-summary');
     assert.match(again.url(), /\/sign-in/);
-    await admin.locator('#staff-users tbody tr', { hasText: 'priya.natarajan@example.test' }).locator('button', { hasText: 'Reactivate' }).click();
+    await admin.locator('#users tbody tr', { hasText: 'priya.natarajan@example.test' }).locator('button', { hasText: 'Reactivate' }).click();
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User reactivated' }).waitFor();
     assertNoProblems(admin);
     assertNoProblems(pm);

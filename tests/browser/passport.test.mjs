@@ -74,12 +74,13 @@ describe('the passport', () => {
     await card.locator('button[value="verify"]').click();
     await pool.waitForSelector('.nhsuk-notification-banner--success');
     assert.match(await pool.textContent('.nhsuk-notification-banner'), /Check verified/);
+    await open(pool, `/pool/compliance?q=${encodeURIComponent(clinicianName)}`);
     assert.match(await pool.textContent('#compliance'), new RegExp(clinicianName));
     // Who expires in the next 30 days.
-    await open(pool, '/pool/passports?within=30');
+    await open(pool, '/pool/compliance?within=30');
     assert.match(await pool.textContent('main'), /ending within 30 days/);
     // The clinician's passport as the pool sees it.
-    await open(pool, '/pool/passports');
+    await open(pool, `/pool/compliance?q=${encodeURIComponent(clinicianName)}`);
     await pool.locator('#compliance a', { hasText: clinicianName }).click();
     await pool.waitForSelector('#passport-summary');
     assert.match(await pool.locator('#passport-summary tr', { hasText: 'Enhanced DBS check' }).textContent(), /Verified/);

@@ -46,10 +46,11 @@ function hrefWith(here, query, paging) {
 }
 
 // Loads one page of `path` (params are the API filters; empty ones are left out) for the page at
-// `here` whose URL query is `query`. Returns {items, summary, nav, first, count}:
+// `here` whose URL query is `query`. Returns {items, summary, nav, first, count, response}:
 //  - summary: "Showing 26 to 50 members" (or null when the list is empty),
 //  - nav: the NHS.UK pagination with Previous/Next links (null when there is only one page),
-//  - first: the 1-based number of the first row shown.
+//  - first: the 1-based number of the first row shown,
+//  - response: the API's whole answer (for what a list answers beside its items, e.g. a summary).
 export async function pagedList({ path, params = {}, query, here, noun = ['item', 'items'], size = PAGE_SIZE }) {
   const cursor = query.get('cursor') || '';
   // trail: the cursors of pages 2 .. n-1 (page 1 has none), so this is page trail.length + 2.
@@ -87,11 +88,12 @@ export async function pagedList({ path, params = {}, query, here, noun = ['item'
             h('span', { class: 'nhsuk-pagination__page' }, `Page ${pageNo + 1}`),
             arrow(ARROW_RIGHT, 'right'))) : null));
   }
-  return { items, summary, nav, first, count: items.length, more: !!next };
+  return { items, summary, nav, first, count: items.length, more: !!next, response: res };
 }
 
 // A search and filter form for a paged list. fields: [{id, label, hint, type: 'search'|'select'|'date',
-// options: [{value, text}] (select), describe: (value) => words (how an active filter is named)}].
+// options: [{value, text}] (select), describe: (value) => words (how an active filter is named; null
+// for a field that is not a filter, such as the sort order: it is then never counted as active)}].
 // A 'date' field is the NHS.UK date input (day, month, year) whose value in the URL is YYYY-MM-DD;
 // one that is not a real date stops the form with the field's error (forms.js dateInputProblem,
 // naming the date as `what`, e.g. 'the first day').
@@ -113,7 +115,7 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
       return `${f.label.toLowerCase()}: ${o ? o.text : values[f.id]}`;
     }
     return `${f.label.toLowerCase()}: “${values[f.id]}”`;
-  });
+  }).filter(Boolean);
 
   // A date field's boxes as form values, keyed as forms.js's date helpers read them.
   const boxes = (f) => Object.fromEntries(['day', 'month', 'year'].map((k) => {

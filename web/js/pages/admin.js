@@ -1,13 +1,20 @@
-// The system administrator's pages: organisations (the NHS hierarchy ICB > place > PCN > practice,
-// listed by level with their parent, and a form to add one) and users (staff and clinicians with
-// their roles and whether they can sign in, found by a search when there are many, a form to add a
-// staff user with a role, showing the one-time password once, and deactivation and reactivation).
+// The system administrator's pages, each list 25 a page with search and filters (paging.js):
+//   /admin/organisations                 the NHS hierarchy ICB > place > PCN > practice: find by name or
+//                                        ODS code, filter by level and status, and add one
+//   /admin/organisations/:id             change an organisation (name, ODS code, parent, address...),
+//                                        reactivate it
+//   /admin/organisations/:id/deactivate  deactivating asks first, saying what will happen
+//   /admin/users                         staff and clinicians with their roles: find by name or email,
+//                                        filter by status, add a staff user (the one-time password shown once)
+//   /admin/users/:id/deactivate          deactivating asks first, saying what will happen
 
 import { explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, route, state } from '../app.js';
+import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { filterForm, pagedList } from '../paging.js';
 import {
-  button, h, input, insetText, p, pageHeading, panel, radios, select, table, tag, textarea,
+  backLink, button, h, input, insetText, p, pageHeading, panel, radios, select, showErrorSummary, summaryList, table, tag, textarea,
 } from '../ui.js';
 
 const SYSADMIN = { roles: ['sysadmin'] };
@@ -29,28 +36,91 @@ const ODS = {
 };
 const POSTCODE = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$/;
 
-const problemBox = (slot, err) => slot.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' },
-  h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
+// The status filter's words in the page's address, as the API's active=true|false.
+const activeParam = (status) => ({ active: 'true', inactive: 'false' }[status] || '');
+
+const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
+
+// Several organisations by id (a page's parents, a page's users' roles), one request each, at most 25.
+async function orgsById(ids) {
+  const unique = [...new Set(ids.filter(Boolean))];
+  const found = await Promise.all(unique.map((id) => get(`/organisations/${id}`).catch(() => null)));
+  return new Map(found.filter(Boolean).map((o) => [o.id, o]));
+}
+
+// Every active organisation that may be the parent of one of `level`, for a choice: the whole list,
+// page by page (a national list of PCNs is about 1,250), never cut.
+async function parentChoices(level) {
+  const levels = PARENT_LEVELS[level] || [];
+  const lists = await Promise.all(levels.map((l) => getAll('/organisations', { level: l, active: 'true' }, Infinity)));
+  return lists.flat();
+}
+
+const parentOptions = (level, orgs, placeholder = 'Choose the parent organisation') => {
+  const allowed = PARENT_LEVELS[level] || [];
+  if (!allowed.length) return [{ value: '', text: 'None: an ICB is at the top' }];
+  return [{ value: '', text: placeholder },
+    ...orgs.filter((o) => allowed.includes(o.level))
+      .map((o) => ({ value: o.id, text: `${o.name} (${LEVEL_NAME[o.level]}, ${o.ods_code})` }))];
+};
+
+const odsRule = (level) => (v) => {
+  if (!v.ods_code) return 'Enter the ODS code';
+  const rule = ODS[level || v.level];
+  return rule && !rule[0].test(v.ods_code.toUpperCase()) ? rule[1] : null;
+};
 
 // Organisations ------------------------------------------------------------------------------
 
-route('/admin/organisations', async () => {
-  const orgs = await getAll('/organisations', {}, 5000);
-  const byId = new Map(orgs.map((o) => [o.id, o]));
+route('/admin/organisations', async ({ query }) => {
+  const here = '/admin/organisations';
+  const filters = filterForm({
+    id: 'org-filters', here, query,
+    fields: [
+      { id: 'q', label: 'Name or ODS code', type: 'search' },
+      { id: 'level', label: 'Level', type: 'select', options: [{ value: '', text: 'Any level' }, ...LEVELS.map(([value, text]) => ({ value, text }))] },
+      { id: 'status', label: 'Status', type: 'select', options: [{ value: '', text: 'Active or not' }, { value: 'active', text: 'Active' }, { value: 'inactive', text: 'Inactive' }] },
+      sortField([{ value: '', text: 'Name, A to Z' }, { value: 'ods_code', text: 'ODS code' }, { value: 'newest', text: 'Newest first' }]),
+    ],
+  });
+  const v = filters.values;
+  const [list, parents] = await Promise.all([
+    pagedList({ path: '/organisations', params: { q: v.q, level: v.level, active: activeParam(v.status), sort: v.sort }, query, here, noun: ['organisation', 'organisations'] }),
+    parentChoices('practice'),
+  ]);
+  const byId = await orgsById(list.items.map((o) => o.parent_id));
   const summary = h('div');
-  const parentOptions = (level) => {
-    const allowed = PARENT_LEVELS[level] || [];
-    if (!allowed.length) return [{ value: '', text: 'None: an ICB is at the top' }];
-    return [{ value: '', text: 'Choose the parent organisation' },
-      ...orgs.filter((o) => allowed.includes(o.level) && o.active !== false)
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((o) => ({ value: o.id, text: `${o.name} (${LEVEL_NAME[o.level]}, ${o.ods_code})` }))];
+  const back = `${here}${window.location.search}`;
+  const reactivate = (o) => async (e) => {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await patch(`/organisations/${o.id}`, { active: true });
+      flash('Organisation reactivated', `${o.name} is active again.`);
+      navigate(back, { replace: true });
+    } catch (err) {
+      btn.disabled = false;
+      showErrorSummary(summary, [{ id: null, text: explain(err) }]);
+    }
   };
-  const parentGroup = select({ id: 'parent_id', label: 'Parent organisation', hint: 'A place belongs to an ICB, a PCN to a place or an ICB, a practice to a PCN.', options: parentOptions('practice') });
+  const rows = list.items.map((o) => [
+    { header: true, text: h('a', { class: 'nhsuk-link', href: `/admin/organisations/${o.id}` }, o.name) },
+    LEVEL_NAME[o.level] || o.level, o.ods_code, (byId.get(o.parent_id) || {}).name || '', o.postcode || '',
+    { text: o.active === false ? tag('Inactive', 'withdrawn') : tag('Active', 'confirmed') },
+    { text: o.active === false
+      ? h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: reactivate(o) },
+        'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${o.name}`))
+      : h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/admin/organisations/${o.id}/deactivate` },
+        'Deactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${o.name}`)) },
+  ]);
+
+  let parentsShown = parents;
+  const parentGroup = select({ id: 'parent_id', label: 'Parent organisation', hint: 'A place belongs to an ICB, a PCN to a place or an ICB, a practice to a PCN.', options: parentOptions('practice', parents) });
   const parentSelect = parentGroup.querySelector('select');
-  const setParents = (level) => {
+  const setParents = async (level) => {
     const keep = parentSelect.value;
-    parentSelect.replaceChildren(...parentOptions(level).map((o) => h('option', { value: o.value, selected: String(o.value) === keep }, o.text)));
+    parentsShown = await parentChoices(level);
+    parentSelect.replaceChildren(...parentOptions(level, parentsShown).map((o) => h('option', { value: o.value, selected: String(o.value) === keep }, o.text)));
   };
   const form = h('form', { novalidate: true, id: 'org-form' },
     h('h2', { class: 'nhsuk-heading-m', id: 'add-organisation' }, 'Add an organisation'),
@@ -63,47 +133,132 @@ route('/admin/organisations', async () => {
     input({ id: 'postcode', label: 'Postcode (optional)', width: 10, autocomplete: 'postal-code' }),
     button('Add organisation', { id: 'add-org' }));
   const validate = liveValidation(form, summary, {
-    level: (v) => (!v.level ? 'Choose the level' : null),
-    ods_code: (v) => {
-      if (!v.ods_code) return 'Enter the ODS code';
-      const rule = ODS[v.level];
-      return rule && !rule[0].test(v.ods_code.toUpperCase()) ? rule[1] : null;
-    },
-    name: (v) => (!v.name ? 'Enter the name' : null),
-    parent_id: (v) => ((PARENT_LEVELS[v.level] || []).length && !v.parent_id ? 'Choose the parent organisation' : null),
-    postcode: (v) => (v.postcode && !POSTCODE.test(v.postcode) ? 'Enter a full UK postcode, like LS1 4AP' : null),
+    level: (x) => (!x.level ? 'Choose the level' : null),
+    ods_code: odsRule(),
+    name: (x) => (!x.name ? 'Enter the name' : null),
+    parent_id: (x) => ((PARENT_LEVELS[x.level] || []).length && !x.parent_id ? 'Choose the parent organisation' : null),
+    postcode: (x) => (x.postcode && !POSTCODE.test(x.postcode) ? 'Enter a full UK postcode, like LS1 4AP' : null),
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!validate()) return;
-    const v = formValues(form);
-    const body = { level: v.level, ods_code: v.ods_code.toUpperCase(), name: v.name };
-    if (v.parent_id) body.parent_id = Number(v.parent_id);
-    if (v.address) body.address = v.address;
-    if (v.postcode) body.postcode = v.postcode.toUpperCase();
+    const x = formValues(form);
+    const body = { level: x.level, ods_code: x.ods_code.toUpperCase(), name: x.name };
+    if (x.parent_id) body.parent_id = Number(x.parent_id);
+    if (x.address) body.address = x.address;
+    if (x.postcode) body.postcode = x.postcode.toUpperCase();
     await busy(form, async () => {
       try {
         const org = await post('/organisations', body);
         flash('Organisation added', `${org.name} (${LEVEL_NAME[org.level]}, ${org.ods_code}).`);
-        navigate('/admin/organisations', { replace: true });
+        navigate(`/admin/organisations?q=${encodeURIComponent(org.ods_code)}`, { replace: true });
       } catch (err) {
         showApiError(form, summary, err);
       }
     });
   });
-  const lists = LEVELS.map(([level, , plural]) => {
-    const rows = orgs.filter((o) => o.level === level).sort((a, b) => a.name.localeCompare(b.name));
-    return rows.length ? table({
-      caption: `${plural} (${rows.length})`, captionSize: 's', id: `orgs-${level}`,
-      head: ['Name', 'ODS code', 'Parent', 'Postcode', 'Status'],
-      rows: rows.map((o) => [o.name, o.ods_code, (byId.get(o.parent_id) || {}).name || '', o.postcode || '',
-        { text: o.active === false ? tag('Inactive', 'withdrawn') : tag('Active', 'confirmed') }]),
-    }) : null;
-  });
   page('Organisations', summary, pageHeading('Organisations'),
     p('The NHS organisations flexpool knows: integrated care boards, places, primary care networks and GP practices.'),
     h('p', { class: 'nhsuk-body' }, h('a', { class: 'nhsuk-link', href: '#add-organisation' }, 'Add an organisation')),
-    lists, form);
+    filters.element, list.summary,
+    rows.length ? table({ caption: 'Organisations', captionSize: 's', id: 'organisations', head: ['Name', 'Level', 'ODS code', 'Parent', 'Postcode', 'Status', 'Action'], rows })
+      : p(filters.active.length ? 'No organisation matches these filters.' : 'No organisations yet.'),
+    list.nav, form);
+}, SYSADMIN);
+
+// Changing one organisation: every field PATCH /organisations/{id} takes from a system administrator
+// but the practice profile (the practice's managers keep that up to date themselves).
+route('/admin/organisations/:id', async ({ params }) => {
+  const o = await get(`/organisations/${params.id}`);
+  const parents = await parentChoices(o.level);
+  if (o.parent_id && !parents.some((x) => x.id === o.parent_id)) {
+    const current = await get(`/organisations/${o.parent_id}`).catch(() => null);
+    if (current) parents.unshift(current);
+  }
+  const back = '/admin/organisations';
+  const summary = h('div');
+  const parentGroup = select({ id: 'parent_id', label: 'Parent organisation', hint: 'Moving it under another ICB moves everything below it too.',
+    options: parentOptions(o.level, parents), value: o.parent_id || '' });
+  const form = h('form', { novalidate: true, id: 'org-edit-form' },
+    input({ id: 'name', label: 'Name', value: o.name, autocomplete: 'organization' }),
+    input({ id: 'ods_code', label: 'ODS code', value: o.ods_code, width: 10, autocomplete: 'off', hint: ODS[o.level] ? ODS[o.level][1] : null }),
+    (PARENT_LEVELS[o.level] || []).length ? parentGroup : null,
+    textarea({ id: 'address', label: 'Address', rows: 3, value: o.address || '', autocomplete: 'street-address' }),
+    input({ id: 'postcode', label: 'Postcode', width: 10, value: o.postcode || '', autocomplete: 'postal-code' }),
+    input({ id: 'phone', label: 'Phone', type: 'tel', value: o.phone || '', autocomplete: 'tel', width: 20 }),
+    input({ id: 'email', label: 'Email address', type: 'email', value: o.email || '', autocomplete: 'email', spellcheck: 'false' }),
+    button('Save changes', { id: 'save-org' }));
+  const sel = form.querySelector('#parent_id');
+  if (sel) sel.value = o.parent_id ? String(o.parent_id) : '';
+  const validate = liveValidation(form, summary, {
+    name: (x) => (!x.name ? 'Enter the name' : null),
+    ods_code: odsRule(o.level),
+    parent_id: (x) => ((PARENT_LEVELS[o.level] || []).length && !x.parent_id ? 'Choose the parent organisation' : null),
+    postcode: (x) => (x.postcode && !POSTCODE.test(x.postcode) ? 'Enter a full UK postcode, like LS1 4AP' : null),
+    email: (x) => (x.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x.email) ? 'Enter an email address in the correct format, like name@example.com' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const x = formValues(form);
+    const body = { name: x.name, ods_code: x.ods_code.toUpperCase(), address: x.address, phone: x.phone, email: x.email };
+    if (x.postcode) body.postcode = x.postcode.toUpperCase();
+    if (x.parent_id && Number(x.parent_id) !== o.parent_id) body.parent_id = Number(x.parent_id);
+    await busy(form, async () => {
+      try {
+        const saved = await patch(`/organisations/${o.id}`, body);
+        flash('Organisation changed', `${saved.name} (${LEVEL_NAME[saved.level]}, ${saved.ods_code}).`);
+        navigate(`/admin/organisations/${o.id}`, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  const reactivate = async (e) => {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await patch(`/organisations/${o.id}`, { active: true });
+      flash('Organisation reactivated', `${o.name} is active again.`);
+      navigate(`/admin/organisations/${o.id}`, { replace: true });
+    } catch (err) {
+      btn.disabled = false;
+      showErrorSummary(summary, [{ id: null, text: explain(err) }]);
+    }
+  };
+  page(`Change ${o.name}`, summary, backLink(back, 'Back to the organisations'),
+    pageHeading(o.name, `${LEVEL_NAME[o.level] || o.level}, ${o.ods_code}`),
+    summaryList([['Status', o.active === false ? 'Inactive' : 'Active']]),
+    form,
+    h('h2', { class: 'nhsuk-heading-m' }, o.active === false ? 'Reactivate' : 'Deactivate'),
+    o.active === false
+      ? h('button', { class: 'nhsuk-button nhsuk-button--secondary', type: 'button', id: 'reactivate-org', onclick: reactivate }, 'Reactivate organisation')
+      : p(h('a', { class: 'nhsuk-link', href: `/admin/organisations/${o.id}/deactivate`, id: 'deactivate-org' }, `Deactivate ${o.name}`)));
+}, SYSADMIN);
+
+route('/admin/organisations/:id/deactivate', async ({ params }) => {
+  const o = await get(`/organisations/${params.id}`);
+  const back = `/admin/organisations/${o.id}`;
+  if (o.active === false) {
+    return page('Already inactive', backLink(back, 'Back'), pageHeading(`${o.name} is already inactive`),
+      p(h('a', { class: 'nhsuk-link', href: back }, 'Reactivate it from its page')));
+  }
+  return confirmPage({
+    title: 'Deactivate this organisation',
+    caption: `${o.name} (${LEVEL_NAME[o.level] || o.level}, ${o.ods_code})`,
+    consequences: [
+      `${o.name} is shown as inactive and is no longer offered as the parent of new organisations, nor to pool administrators admitting practices.`,
+      'Nothing else changes: its users can still sign in, and its shifts, bookings and pool memberships stay as they are. Deactivate its users, or remove it from a pool, to stop those.',
+      'You can reactivate it from its page.',
+    ],
+    confirmText: 'Deactivate organisation',
+    backHref: back,
+    action: () => patch(`/organisations/${o.id}`, { active: false }),
+    done: () => {
+      flash('Organisation deactivated', `${o.name} is inactive.`);
+      navigate('/admin/organisations', { replace: true });
+    },
+  });
 }, SYSADMIN);
 
 // Users --------------------------------------------------------------------------------------
@@ -113,73 +268,74 @@ const ROLE_LABEL = {
   practice_manager: 'Practice manager', clinician: 'Clinician',
 };
 
-// At most this many users are listed at once: beyond it, search.
-const USERS_SHOWN = 400;
+// A user's roles in words, with where (the organisations and pools by name).
+function rolesText(u, orgName, poolName) {
+  const parts = (u.roles || []).map((r) => {
+    const where = r.organisation_id ? orgName.get(r.organisation_id) : r.pool_id ? poolName.get(r.pool_id) : null;
+    return `${ROLE_LABEL[r.role] || r.role}${where ? `, ${where}` : ''}`;
+  });
+  if (u.clinician_id && !(u.roles || []).some((r) => r.role === 'clinician')) parts.push('Clinician');
+  return parts.join('; ');
+}
 
 route('/admin/users', async ({ query }) => {
-  const q = (query.get('q') || '').trim().slice(0, 100);
-  const [found, orgs, poolsRes] = await Promise.all([
-    getAll('/users', q ? { q } : {}, USERS_SHOWN + 1), getAll('/organisations', {}, 5000), get('/pools').catch(() => ({ items: [] })),
-  ]);
-  const users = found.slice(0, USERS_SHOWN);
-  const search = h('form', { novalidate: true, id: 'user-search', role: 'search', class: 'fp-inline-form' },
-    input({ id: 'q', label: 'Search users', hint: 'By a part of their name or email address', value: q, autocomplete: 'off', spellcheck: 'false' }),
-    button('Search', { id: 'search-users' }, 'secondary'));
-  search.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const text = formValues(search).q.trim();
-    navigate(text ? `/admin/users?q=${encodeURIComponent(text)}` : '/admin/users');
+  const here = '/admin/users';
+  const filters = filterForm({
+    id: 'user-search', here, query,
+    fields: [
+      { id: 'q', label: 'Name or email', hint: 'A part of their name or email address', type: 'search' },
+      { id: 'status', label: 'Status', type: 'select', options: [{ value: '', text: 'Active or not' }, { value: 'active', text: 'Active' }, { value: 'inactive', text: 'Deactivated' }] },
+      sortField([{ value: '', text: 'Name, A to Z' }, { value: 'email', text: 'Email address' }, { value: 'newest', text: 'Newest first' }]),
+    ],
   });
-  const searchInfo = q
-    ? p(`${found.length > USERS_SHOWN ? `More than ${USERS_SHOWN}` : found.length} ${found.length === 1 ? 'user matches' : 'users match'} “${q}”. `,
-      h('a', { class: 'nhsuk-link', href: '/admin/users' }, 'Clear the search'))
-    : found.length > USERS_SHOWN ? insetText(p(`Showing the first ${USERS_SHOWN} users. Search to find the others.`)) : null;
+  const v = filters.values;
+  const [list, poolsRes] = await Promise.all([
+    pagedList({ path: '/users', params: { q: v.q, active: activeParam(v.status), sort: v.sort }, query, here, noun: ['user', 'users'] }),
+    get('/pools').catch(() => ({ items: [] })),
+  ]);
+  const orgs = await orgsById(list.items.flatMap((u) => (u.roles || []).map((r) => r.organisation_id)));
   const pools = poolsRes.items || [];
-  const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+  const orgName = new Map([...orgs.values()].map((o) => [o.id, o.name]));
   const poolName = new Map(pools.map((x) => [x.id, x.name]));
   const summary = h('div');
-  const rolesText = (u) => {
-    const parts = (u.roles || []).map((r) => {
-      const where = r.organisation_id ? orgName.get(r.organisation_id) : r.pool_id ? poolName.get(r.pool_id) : null;
-      return `${ROLE_LABEL[r.role] || r.role}${where ? `, ${where}` : ''}`;
-    });
-    if (u.clinician_id && !(u.roles || []).some((r) => r.role === 'clinician')) parts.push('Clinician');
-    return parts.join('; ');
-  };
-  const toggle = (u) => async (e) => {
+  const back = `${here}${window.location.search}`;
+  const reactivate = (u) => async (e) => {
     const btn = e.currentTarget;
     btn.disabled = true;
     try {
-      await patch(`/users/${u.id}`, { active: !u.active });
-      flash(u.active ? 'User deactivated' : 'User reactivated',
-        u.active ? `${u.name} can no longer sign in, and their sessions have ended.` : `${u.name} can sign in again.`);
-      navigate(q ? `/admin/users?q=${encodeURIComponent(q)}` : '/admin/users', { replace: true });
+      await patch(`/users/${u.id}`, { active: true });
+      flash('User reactivated', `${u.name} can sign in again.`);
+      navigate(back, { replace: true });
     } catch (err) {
       btn.disabled = false;
-      problemBox(summary, err);
+      showErrorSummary(summary, [{ id: null, text: explain(err) }]);
     }
   };
-  const staff = users.filter((u) => !u.clinician_id);
-  const clinicians = users.filter((u) => u.clinician_id);
-  const userRows = (list) => list.map((u) => [u.name, u.email, rolesText(u),
+  const rows = list.items.map((u) => [u.name, u.email, rolesText(u, orgName, poolName),
     { text: u.active ? tag('Active', 'confirmed') : tag('Deactivated', 'withdrawn') },
-    { text: state.me && u.id === state.me.id ? 'You' : h('button', {
-      class: `nhsuk-button nhsuk-button--small fp-table-button${u.active ? ' nhsuk-button--secondary' : ''}`, type: 'button', onclick: toggle(u),
-    }, u.active ? 'Deactivate' : 'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`)) }]);
-  const head = ['Name', 'Email', 'Roles', 'Status', 'Action'];
+    { text: state.me && u.id === state.me.id ? 'You'
+      : u.active
+        ? h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/admin/users/${u.id}/deactivate` },
+          'Deactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`))
+        : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: reactivate(u) },
+          'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`)) }]);
 
-  const byLevel = (level) => [{ value: '', text: 'Choose' },
-    ...orgs.filter((o) => o.level === level).sort((a, b) => a.name.localeCompare(b.name)).map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))];
-  const orgGroup = select({ id: 'organisation_id', label: 'Practice', options: byLevel('practice') });
+  // The places a new user's role is for: every practice (or ICB), page by page, never cut.
+  const choices = { practice: null, icb: null };
+  const byLevel = async (level) => {
+    if (!choices[level]) choices[level] = await getAll('/organisations', { level, active: 'true' }, Infinity);
+    return [{ value: '', text: 'Choose' }, ...choices[level].map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))];
+  };
+  const orgGroup = select({ id: 'organisation_id', label: 'Practice', options: await byLevel('practice') });
   const poolGroup = select({ id: 'pool_id', label: 'Pool', options: [{ value: '', text: 'Choose' }, ...pools.map((x) => ({ value: x.id, text: x.name }))] });
-  const showWhere = (role) => {
+  const showWhere = async (role) => {
     orgGroup.hidden = !(role === 'practice_manager' || role === 'commissioner');
     poolGroup.hidden = role !== 'pool_admin';
     if (!orgGroup.hidden) {
       const level = role === 'commissioner' ? 'icb' : 'practice';
       orgGroup.querySelector('label').textContent = role === 'commissioner' ? 'Integrated care board' : 'Practice';
       const sel = orgGroup.querySelector('select');
-      sel.replaceChildren(...byLevel(level).map((o) => h('option', { value: o.value }, o.text)));
+      sel.replaceChildren(...(await byLevel(level)).map((o) => h('option', { value: o.value }, o.text)));
     }
   };
   const form = h('form', { novalidate: true, id: 'user-form' },
@@ -194,28 +350,28 @@ route('/admin/users', async ({ query }) => {
       { value: 'sysadmin', text: 'System administrator' }] }),
     orgGroup, poolGroup,
     button('Add user', { id: 'add-user-button' }));
-  showWhere('practice_manager');
+  await showWhere('practice_manager');
   const validate = liveValidation(form, summary, {
-    name: (v) => (!v.name ? 'Enter the user\'s full name' : null),
-    email: (v) => (!v.email ? 'Enter the user\'s email address' : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email) ? 'Enter an email address in the correct format, like name@example.com' : null),
-    role: (v) => (!v.role ? 'Choose a role' : null),
-    organisation_id: (v) => ((v.role === 'practice_manager' || v.role === 'commissioner') && !v.organisation_id
-      ? (v.role === 'commissioner' ? 'Choose the integrated care board' : 'Choose the practice') : null),
-    pool_id: (v) => (v.role === 'pool_admin' && !v.pool_id ? 'Choose the pool' : null),
+    name: (x) => (!x.name ? 'Enter the user\'s full name' : null),
+    email: (x) => (!x.email ? 'Enter the user\'s email address' : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x.email) ? 'Enter an email address in the correct format, like name@example.com' : null),
+    role: (x) => (!x.role ? 'Choose a role' : null),
+    organisation_id: (x) => ((x.role === 'practice_manager' || x.role === 'commissioner') && !x.organisation_id
+      ? (x.role === 'commissioner' ? 'Choose the integrated care board' : 'Choose the practice') : null),
+    pool_id: (x) => (x.role === 'pool_admin' && !x.pool_id ? 'Choose the pool' : null),
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!validate()) return;
-    const v = formValues(form);
-    const body = { name: v.name, email: v.email, role: v.role };
-    if (v.role === 'practice_manager' || v.role === 'commissioner') body.organisation_id = Number(v.organisation_id);
-    if (v.role === 'pool_admin') body.pool_id = Number(v.pool_id);
+    const x = formValues(form);
+    const body = { name: x.name, email: x.email, role: x.role };
+    if (x.role === 'practice_manager' || x.role === 'commissioner') body.organisation_id = Number(x.organisation_id);
+    if (x.role === 'pool_admin') body.pool_id = Number(x.pool_id);
     await busy(form, async () => {
       try {
         const res = await post('/users', body);
         const u = res.user || res;
         // The password is shown here once, and never kept: leaving this page forgets it.
-        page('User added', panel('User added', `${u.name}, ${ROLE_LABEL[v.role]}`),
+        page('User added', panel('User added', `${u.name}, ${ROLE_LABEL[x.role]}`),
           h('h2', { class: 'nhsuk-heading-m' }, 'Their one-time password'),
           h('p', { class: 'nhsuk-body' }, 'Give this password to ', u.name, ' securely, for example by phone. It is shown only once. They sign in with ', h('strong', {}, u.email), ' and should change it straight away.'),
           insetText(h('p', { class: 'nhsuk-body-l fp-one-time-password' }, h('span', { class: 'nhsuk-u-visually-hidden' }, 'One-time password: '), h('code', { id: 'one-time-password' }, res.one_time_password || ''))),
@@ -227,8 +383,36 @@ route('/admin/users', async ({ query }) => {
   });
   page('Users', summary, pageHeading('Users'),
     h('p', { class: 'nhsuk-body' }, h('a', { class: 'nhsuk-link', href: '#add-user' }, 'Add a user')),
-    search, searchInfo,
-    staff.length || !q ? table({ caption: `Staff (${staff.length})`, captionSize: 's', id: 'staff-users', head, rows: userRows(staff) }) : null,
-    clinicians.length ? table({ caption: `Clinicians (${clinicians.length})`, captionSize: 's', id: 'clinician-users', head, rows: userRows(clinicians) }) : null,
-    form);
+    filters.element, list.summary,
+    rows.length ? table({ caption: 'Users', captionSize: 's', id: 'users', head: ['Name', 'Email', 'Roles', 'Status', 'Action'], rows })
+      : p(filters.active.length ? 'No user matches these filters.' : 'No users yet.'),
+    list.nav, form);
+}, SYSADMIN);
+
+route('/admin/users/:id/deactivate', async ({ params }) => {
+  const u = await get(`/users/${params.id}`);
+  const back = `/admin/users?q=${encodeURIComponent(u.email)}`;
+  if (!u.active) {
+    return page('Already deactivated', backLink(back, 'Back'), pageHeading(`${u.name} is already deactivated`),
+      p(h('a', { class: 'nhsuk-link', href: back }, 'Back to users')));
+  }
+  const clinician = !!u.clinician_id;
+  return confirmPage({
+    title: 'Deactivate this user',
+    caption: `${u.name}, ${u.email}`,
+    consequences: [
+      `${u.name} can no longer sign in, and is signed out everywhere at once.`,
+      clinician
+        ? 'Their bookings, applications and passport stay as they are: cancel any booking that should not go ahead.'
+        : 'The shifts, bookings and decisions they made stay as they are.',
+      'Nothing is sent to them. You can reactivate the account later.',
+    ],
+    confirmText: 'Deactivate user',
+    backHref: back,
+    action: () => patch(`/users/${u.id}`, { active: false }),
+    done: () => {
+      flash('User deactivated', `${u.name} can no longer sign in, and their sessions have ended.`);
+      navigate(back, { replace: true });
+    },
+  });
 }, SYSADMIN);

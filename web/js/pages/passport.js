@@ -3,13 +3,15 @@
 //                                  and every placement grant on their passport (who, by which pool, when)
 //   /passport/upload               the clinician uploads evidence (PDF, JPEG or PNG, up to 10 MB)
 //   /passport/access-log           who has looked at the clinician's passport
-//   /pool/passports                the pool's verification queue (oldest first) and compliance
+//   /pool/passports                the pool's verification queue (waiting longest first), 25 a page
+//   /pool/compliance               who may be booked today and who expires soon, 25 a page
 //   /clinicians/:id/passport       one clinician's passport as the pool or a practice sees it, with
 //                                  the evidence to open, and (for the pool) placement grants
 //   /clinicians/:id/passport/access-log   the same access log, for the clinician's pool
 // Every view of a passport or of evidence is recorded by the server.
 
 import { ApiError, get, getAll, post } from '../api.js';
+import { filterForm, pagedList } from '../paging.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
 import {
   busy, dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError,
@@ -258,8 +260,9 @@ route('/clinicians/:id/passport', async ({ params }) => {
     const grants = await get(`/clinicians/${params.id}/passport/grants`);
     const poolIds = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
     const [practices, pcns, pools] = await Promise.all([
-      getAll('/organisations', { level: 'practice' }, 5000).catch(() => []),
-      getAll('/organisations', { level: 'pcn' }, 5000).catch(() => []),
+      // Option lists: every active practice and PCN the pool sees, page by page, never cut.
+      getAll('/organisations', { level: 'practice', active: 'true' }, Infinity).catch(() => []),
+      getAll('/organisations', { level: 'pcn', active: 'true' }, Infinity).catch(() => []),
       Promise.all(poolIds.map((id) => get(`/pools/${id}`).catch(() => null))),
     ]);
     const icbs = new Set(pools.filter(Boolean).map((x) => x.icb_id).filter(Boolean));
@@ -321,6 +324,9 @@ route('/clinicians/:id/passport', async ({ params }) => {
 
 // The pool's queue and compliance ------------------------------------------------------------
 
+// The lapsed bookings are found among this many bookings ahead at most (and say so when there are more).
+const LAPSED_CHECKED = 2000;
+
 function decisionForm(item, poolHref) {
   const summary = h('div');
   const idp = `check-${item.id}`;
@@ -359,21 +365,58 @@ function decisionForm(item, poolHref) {
   return h('div', {}, summary, form);
 }
 
-route('/pool/passports', async ({ query }) => {
+// The pool the page is about: the one named in ?pool= when the administrator has several.
+function poolOf(query) {
   const ids = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
   const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
-  const within = ['30', '60', '90'].includes(query.get('within')) ? query.get('within') : '';
-  const here = `/pool/passports${ids.length > 1 ? `?pool=${poolId}` : ''}`;
-  const [queue, comp, types, upcoming] = await Promise.all([
-    getAll('/passport/queue', { pool_id: poolId }, 500),
-    get(`/pools/${poolId}/compliance?limit=200${within ? `&within=${within}` : ''}`),
-    get('/passport/check-types'),
-    getAll('/bookings', { status: 'confirmed', from: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }, 2000).catch(() => []),
-  ]);
-  const lapsed = upcoming.filter((b) => (b.flags || []).includes('passport_lapsed'));
+  return { poolId, ids, suffix: ids.length > 1 ? `pool=${poolId}` : '' };
+}
+
+const withPool = (path, suffix) => (suffix ? `${path}?${suffix}` : path);
+
+// The pool's pages, as links under the heading (as on pool.js's pages).
+function poolNav(current, suffix) {
+  const item = (path, text) => h('li', {}, h('a', {
+    class: 'fp-views__link', href: withPool(path, suffix), 'aria-current': current === path ? 'page' : null,
+  }, text));
+  return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
+    item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
+    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance')));
+}
+
+async function professionOptions() {
+  const res = await get('/professions').catch(() => ({ items: [] }));
+  return [{ value: '', text: 'Any profession' },
+    ...res.items.map((x) => ({ value: x.code, text: x.custom ? x.name : roleName(x.code) })).sort((a, b) => a.text.localeCompare(b.text))];
+}
+
+const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
+
+// The verification queue, 25 records a page: find a clinician, one profession or one check.
+route('/pool/passports', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/passports';
+  const [types, professions] = await Promise.all([get('/passport/check-types'), professionOptions()]);
   const nameOf = (code) => (types.items.find((t) => t.code === code) || { name: code }).name;
-  const s = comp.summary;
-  const queueCards = queue.map((item) => h('div', { class: 'nhsuk-card', id: `queue-${item.id}` },
+  const filters = filterForm({
+    id: 'queue-filters', here, query, keep: ['pool'],
+    fields: [
+      { id: 'q', label: 'Clinician', hint: 'A part of their name', type: 'search' },
+      { id: 'profession', label: 'Profession', type: 'select', options: professions },
+      { id: 'code', label: 'Check', type: 'select', options: [{ value: '', text: 'Any check' }, ...types.items.map((t) => ({ value: t.code, text: t.name }))] },
+      sortField([{ value: '', text: 'Waiting longest first' }, { value: 'newest', text: 'Newest first' }, { value: 'name', text: 'Clinician, A to Z' }]),
+    ],
+  });
+  const v = filters.values;
+  const from = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const [list, upcoming] = await Promise.all([
+    pagedList({ path: '/passport/queue', params: { pool_id: poolId, q: v.q, profession: v.profession, code: v.code, sort: v.sort },
+      query, here, noun: ['record', 'records'] }),
+    getAll('/bookings', { status: 'confirmed', from }, LAPSED_CHECKED + 1).catch(() => []),
+  ]);
+  const lapsed = upcoming.slice(0, LAPSED_CHECKED).filter((b) => (b.flags || []).includes('passport_lapsed'));
+  const back = `${here}${window.location.search}`;
+  const queueCards = list.items.map((item) => h('div', { class: 'nhsuk-card', id: `queue-${item.id}` },
     h('div', { class: 'nhsuk-card__content' },
       h('h3', { class: 'nhsuk-card__heading nhsuk-heading-s' }, `${item.clinician.name}: ${nameOf(item.code)}`),
       summaryList([
@@ -386,16 +429,53 @@ route('/pool/passports', async ({ query }) => {
         ['Evidence', evidenceLinks({ ...item, name: nameOf(item.code) })],
         ['Passport', link(`/clinicians/${item.clinician.id}/passport`, `${item.clinician.name}'s passport`)],
       ]),
-      decisionForm({ ...item, name: nameOf(item.code) }, here))));
-  const filter = (w, text) => h('li', {}, h('a', { class: 'fp-views__link', href: `/pool/passports?${ids.length > 1 ? `pool=${poolId}&` : ''}${w ? `within=${w}` : ''}`, 'aria-current': within === w ? 'page' : null }, text));
-  const rows = (comp.items || []).map((c) => [
+      decisionForm({ ...item, name: nameOf(item.code) }, back))));
+  page('Passports waiting', pageHeading('Passports waiting for verification', 'Pool administration'), poolNav(here, suffix),
+    filters.element, list.summary,
+    list.items.length ? p('Open the evidence, then verify or reject; set or correct the expiry date if it is wrong.')
+      : p(filters.active.length ? 'Nothing waiting matches these filters.' : 'Nothing is waiting.'),
+    ...queueCards, list.nav,
+    h('h2', { class: 'nhsuk-heading-m', id: 'lapsed-heading' }, `Bookings the passport no longer covers (${lapsed.length})`),
+    upcoming.length > LAPSED_CHECKED ? insetText(p(`Only the next ${LAPSED_CHECKED} bookings were checked here.`)) : null,
+    lapsed.length
+      ? table({ caption: 'Booked, but a check will not be valid on the day: the booking stands until someone cancels it', captionSize: 's', id: 'lapsed-bookings',
+        head: ['Shift', 'Practice', 'Clinician'],
+        rows: lapsed.map((b) => [shortDate(b.starts_at), b.practice_name, { text: link(`/clinicians/${b.clinician_id}/passport`, b.clinician_name) }]) })
+      : p('None: every booking ahead is covered.'));
+}, POOL_ADMIN);
+
+// Compliance: who may be booked today and who expires soon, 25 clinicians a page, those needing
+// attention first.
+route('/pool/compliance', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/compliance';
+  const [types, professions] = await Promise.all([get('/passport/check-types'), professionOptions()]);
+  const nameOf = (code) => (types.items.find((t) => t.code === code) || { name: code }).name;
+  const filters = filterForm({
+    id: 'compliance-filters', here, query, keep: ['pool'],
+    fields: [
+      { id: 'q', label: 'Clinician', hint: 'A part of their name', type: 'search' },
+      { id: 'profession', label: 'Profession', type: 'select', options: professions },
+      { id: 'state', label: 'Today', type: 'select', options: [{ value: '', text: 'Everyone' }, { value: 'not_compliant', text: 'Cannot book' }, { value: 'compliant', text: 'Can book' }] },
+      { id: 'within', label: 'A check ends', type: 'select', options: [{ value: '', text: 'Any time' }, { value: '30', text: 'Within 30 days' }, { value: '60', text: 'Within 60 days' }, { value: '90', text: 'Within 90 days' }],
+        describe: (x) => `a check ending within ${x} days` },
+      sortField([{ value: '', text: 'Needing attention first' }, { value: 'next_expiry', text: 'Next expiry first' }, { value: 'name', text: 'Name, A to Z' }]),
+    ],
+  });
+  const v = filters.values;
+  const within = ['30', '60', '90'].includes(v.within) ? v.within : '';
+  const list = await pagedList({ path: `/pools/${poolId}/compliance`,
+    params: { q: v.q, profession: v.profession, state: v.state, within, sort: v.sort }, query, here, noun: ['clinician', 'clinicians'] });
+  const comp = list.response;
+  const s = comp.summary;
+  const rows = list.items.map((c) => [
     { header: true, text: link(`/clinicians/${c.clinician_id}/passport`, c.name) },
     roleName(c.profession),
     { text: c.bookable ? tag('Can book', 'confirmed') : tag('Cannot book', 'cancelled') },
     c.missing.map(nameOf).join(', ') || 'Nothing',
     c.next_expiry ? shortDate(c.next_expiry) : 'None',
   ]);
-  page('Passports', pageHeading('Passports', 'Pool administration'),
+  page('Compliance', pageHeading('Compliance', 'Pool administration'), poolNav(here, suffix),
     summaryList([
       ['Clinicians', String(s.clinicians)],
       ['Can book today', String(s.compliant)],
@@ -404,21 +484,10 @@ route('/pool/passports', async ({ query }) => {
       ['Within 60 days', String(s.expiring_within['60'])],
       ['Within 90 days', String(s.expiring_within['90'])],
     ]),
-    h('h2', { class: 'nhsuk-heading-m' }, `Waiting for verification (${queue.length})`),
-    queue.length ? p('Oldest first. Open the evidence, then verify or reject; set or correct the expiry date if it is wrong.') : p('Nothing is waiting.'),
-    ...queueCards,
-    h('h2', { class: 'nhsuk-heading-m', id: 'lapsed-heading' }, `Bookings the passport no longer covers (${lapsed.length})`),
-    lapsed.length
-      ? table({ caption: 'Booked, but a check will not be valid on the day: the booking stands until someone cancels it', captionSize: 's', id: 'lapsed-bookings',
-        head: ['Shift', 'Practice', 'Clinician'],
-        rows: lapsed.map((b) => [shortDate(b.starts_at), b.practice_name, { text: link(`/clinicians/${b.clinician_id}/passport`, b.clinician_name) }]) })
-      : p('None: every booking ahead is covered.'),
-    h('h2', { class: 'nhsuk-heading-m', id: 'compliance-heading' }, 'Compliance'),
-    h('nav', { class: 'fp-views', 'aria-label': 'Which clinicians to show' }, h('ul', { class: 'fp-views__list' },
-      filter('', 'Everyone'), filter('30', 'Ending within 30 days'), filter('60', 'Within 60 days'), filter('90', 'Within 90 days'))),
-    rows.length ? table({ caption: within ? `Clinicians with a check ending within ${within} days` : 'Every member clinician', captionSize: 's', id: 'compliance',
+    filters.element, list.summary,
+    rows.length ? table({ caption: within ? `Clinicians with a check ending within ${within} days` : 'Member clinicians', captionSize: 's', id: 'compliance',
       head: ['Clinician', 'Profession', 'Today', 'Still needed', 'Next expiry'], rows })
-      : p(within ? `No check ends within ${within} days.` : 'The pool has no clinicians yet.'),
-    p(`Checked on ${longDate(comp.on)}. The same figures as counts are what the commissioner sees.`),
-    p(link(`/pool${ids.length > 1 ? `?pool=${poolId}` : ''}`, 'Back to the pool')));
+      : p(filters.active.length ? 'No clinician matches these filters.' : 'The pool has no clinicians yet.'),
+    list.nav,
+    p(`Checked on ${longDate(comp.on)}. The same figures as counts are what the commissioner sees.`));
 }, POOL_ADMIN);

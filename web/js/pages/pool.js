@@ -1,11 +1,18 @@
-// The pool administrator's page: answer clinicians' requests to join, admit and remove
-// practices and clinicians.
+// The pool administrator's pages, each list 25 a page with search and filters (paging.js), so a
+// pool of thousands stays usable:
+//   /pool                             the pool at a glance and the requests to join (admit, decline)
+//   /pool/members                     member clinicians: find by name, filter by profession, sort
+//   /pool/practices                   member practices, and finding a practice to admit
+//   /pool/members/:id/remove          removing a member asks first, saying what will happen
+//   /pool/join-requests/:id/decline   declining a request, with a reason the clinician sees
 
 import { del, explain, get, getAll, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
+import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pounds, roleName, shortDate } from '../format.js';
-import { backLink, button, h, insetText, p, pageHeading, select, summaryList, table, textarea } from '../ui.js';
+import { filterForm, pagedList } from '../paging.js';
+import { backLink, button, h, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
 
 const POOL_ADMIN = { roles: ['pool_admin'] };
 
@@ -14,79 +21,239 @@ function smallButton(text, hidden, onclick, variant = 'secondary') {
     text, h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${hidden}`));
 }
 
-route('/pool', async ({ query }) => {
+function smallLink(href, text, hidden, variant = 'secondary') {
+  return h('a', { class: `nhsuk-button nhsuk-button--${variant} nhsuk-button--small fp-table-button`, href },
+    text, h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${hidden}`));
+}
+
+// The pool the page is about: the one named in ?pool= when the administrator has several.
+function poolOf(query) {
   const ids = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
   const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
-  const [pool, requests, clinicians, practices, allPractices] = await Promise.all([
-    get(`/pools/${poolId}`),
-    getAll(`/pools/${poolId}/join-requests`, { status: 'pending' }, 1000),
-    getAll(`/pools/${poolId}/members`, { kind: 'clinician' }, 5000),
-    getAll(`/pools/${poolId}/members`, { kind: 'organisation' }, 5000),
-    getAll('/organisations', { level: 'practice' }, 5000).catch(() => []),
-  ]);
+  return { poolId, ids, suffix: ids.length > 1 ? `pool=${poolId}` : '' };
+}
+
+// The list page the reader is on, to come back to (same page, same filters) from a confirmation.
+const fromHere = () => `from=${encodeURIComponent(`${window.location.pathname}${window.location.search}`)}`;
+
+const withPool = (path, suffix, extra = '') => {
+  const parts = [suffix, extra].filter(Boolean).join('&');
+  return parts ? `${path}?${parts}` : path;
+};
+
+// The pool's pages, as links under the heading.
+function poolNav(current, suffix) {
+  const item = (path, text) => h('li', {}, h('a', {
+    class: 'fp-views__link', href: withPool(path, suffix), 'aria-current': current === path ? 'page' : null,
+  }, text));
+  return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
+    item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
+    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance')));
+}
+
+// The professions, for a filter: every built-in one and the pools' own roles.
+async function professionOptions() {
+  const res = await get('/professions').catch(() => ({ items: [] }));
+  return [{ value: '', text: 'Any profession' },
+    ...res.items.map((x) => ({ value: x.code, text: x.custom ? x.name : roleName(x.code) })).sort((a, b) => a.text.localeCompare(b.text))];
+}
+
+const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
+
+// A problem shown at the top of a list page.
+function problemSlot() {
   const summary = h('div');
   const problem = (err) => {
     summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' },
       h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
     summary.firstChild.focus();
   };
+  return { summary, problem };
+}
+
+// Requests to join ------------------------------------------------------------------------------
+
+route('/pool', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool';
+  const professions = await professionOptions();
+  const form = filterForm({
+    id: 'request-filters', here, query, keep: ['pool'],
+    fields: [
+      { id: 'q', label: 'Name', hint: 'A part of the clinician\'s name', type: 'search' },
+      { id: 'profession', label: 'Profession', type: 'select', options: professions },
+      sortField([{ value: '', text: 'Newest first' }, { value: 'oldest', text: 'Oldest first' }, { value: 'name', text: 'Name, A to Z' }]),
+    ],
+  });
+  const v = form.values;
+  const [pool, list] = await Promise.all([
+    get(`/pools/${poolId}`),
+    pagedList({ path: `/pools/${poolId}/join-requests`, params: { status: 'pending', q: v.q, profession: v.profession, sort: v.sort },
+      query, here, noun: ['request', 'requests'] }),
+  ]);
+  const { summary, problem } = problemSlot();
+  const back = `${here}${window.location.search}`;
   const act = (fn, heading, text) => async (e) => {
     const btn = e.currentTarget;
     btn.disabled = true;
     try {
       await fn();
       flash(heading, text);
-      navigate(`/pool${ids.length > 1 ? `?pool=${poolId}` : ''}`, { replace: true });
+      navigate(back, { replace: true });
     } catch (err) { btn.disabled = false; problem(err); }
   };
-  const requestRows = requests.map((r) => [
+  const rows = list.items.map((r) => [
     r.clinician_name, roleName(r.profession), r.registration_number || 'None', shortDate(r.created_at),
     { text: h('div', { class: 'fp-button-row' },
       smallButton('Admit', r.clinician_name, act(() => post(`/join-requests/${r.id}/accept`, {}), 'Clinician admitted', `${r.clinician_name} can now book the pool's shifts.`), null),
-      h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/pool/join-requests/${r.id}/decline?pool=${poolId}` },
-        'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${r.clinician_name}`))) },
+      smallLink(withPool(`/pool/join-requests/${r.id}/decline`, suffix, `name=${encodeURIComponent(r.clinician_name)}`), 'Decline', r.clinician_name)) },
   ]);
-  const memberIds = new Set(practices.map((m) => m.organisation_id));
-  const addable = allPractices.filter((o) => !memberIds.has(o.id));
-  const addForm = h('form', { novalidate: true, id: 'add-practice-form', class: 'fp-inline-form' },
-    select({ id: 'organisation_id', label: 'Practice', options: [{ value: '', text: 'Choose a practice' }, ...addable.map((o) => ({ value: o.id, text: `${o.name} (${o.ods_code})` }))] }),
-    button('Admit practice', { id: 'admit-practice' }, 'secondary'));
-  addForm.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const v = formValues(addForm);
-    if (!v.organisation_id) return problem({ message: 'Choose a practice to admit' });
-    await busy(addForm, async () => {
-      try {
-        await post(`/pools/${poolId}/members`, { organisation_id: Number(v.organisation_id) });
-        const o = addable.find((x) => String(x.id) === v.organisation_id);
-        flash('Practice admitted', `${o ? o.name : 'The practice'} can now post shifts to the pool.`);
-        navigate('/pool', { replace: true });
-      } catch (err) { problem(err); }
-    });
-  });
+  const counts = pool.member_counts || {};
   page(pool.name, summary, pageHeading(pool.name, 'Pool administration'),
     insetText(p(`Indicative rates: ${pounds(pool.hourly_rate_pence)} an hour, ${pounds(pool.session_rate_pence)} a session. `,
-      `${clinicians.length} clinician${clinicians.length === 1 ? '' : 's'} and ${practices.length} practice${practices.length === 1 ? '' : 's'} are members.`)),
-    h('h2', { class: 'nhsuk-heading-m', id: 'requests-heading' }, `Requests to join (${requests.length})`),
-    requests.length ? table({ caption: 'Clinicians waiting for an answer', captionSize: 's', id: 'join-requests', head: ['Clinician', 'Profession', 'Registration number', 'Asked on', 'Action'], rows: requestRows })
-      : p('No requests are waiting.'),
-    h('h2', { class: 'nhsuk-heading-m' }, `Practices (${practices.length})`),
-    practices.length ? table({ caption: 'Member practices', captionSize: 's', id: 'member-practices', head: ['Practice', 'ODS code', 'Admitted', 'Action'],
-      rows: practices.map((m) => [m.name, m.ods_code, shortDate(m.added_at), { text: smallButton('Remove', m.name, act(() => del(`/pools/${poolId}/members/${m.id}`), 'Practice removed', `${m.name} is no longer in the pool.`)) }]) })
-      : p('No practices yet.'),
-    addable.length ? addForm : null,
-    h('h2', { class: 'nhsuk-heading-m' }, `Clinicians (${clinicians.length})`),
-    clinicians.length ? table({ caption: 'Member clinicians', captionSize: 's', id: 'member-clinicians', head: ['Clinician', 'Profession', 'Admitted', 'Action'],
-      rows: clinicians.map((m) => [m.name, roleName(m.profession), shortDate(m.added_at), { text: smallButton('Remove', m.name, act(() => del(`/pools/${poolId}/members/${m.id}`), 'Clinician removed', `${m.name} is no longer in the pool.`)) }]) })
-      : p('No clinicians yet.'));
+      `${counts.clinicians ?? 0} clinician${counts.clinicians === 1 ? '' : 's'} and ${counts.practices ?? 0} practice${counts.practices === 1 ? '' : 's'} are members.`)),
+    poolNav(here, suffix),
+    h('h2', { class: 'nhsuk-heading-m', id: 'requests-heading' }, `Requests to join (${pool.pending_join_requests ?? list.count})`),
+    form.element, list.summary,
+    rows.length ? table({ caption: 'Clinicians waiting for an answer', captionSize: 's', id: 'join-requests', head: ['Clinician', 'Profession', 'Registration number', 'Asked on', 'Action'], rows })
+      : p(form.active.length ? 'No request waiting matches these filters.' : 'No requests are waiting.'),
+    list.nav);
+}, POOL_ADMIN);
+
+// Member clinicians -----------------------------------------------------------------------------
+
+route('/pool/members', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/members';
+  const professions = await professionOptions();
+  const form = filterForm({
+    id: 'member-filters', here, query, keep: ['pool'],
+    fields: [
+      { id: 'q', label: 'Name', hint: 'A part of the clinician\'s name', type: 'search' },
+      { id: 'profession', label: 'Profession', type: 'select', options: professions },
+      sortField([{ value: '', text: 'Name, A to Z' }, { value: 'newest', text: 'Newest members first' }, { value: 'oldest', text: 'Longest members first' }]),
+    ],
+  });
+  const v = form.values;
+  const [pool, list] = await Promise.all([
+    get(`/pools/${poolId}`),
+    pagedList({ path: `/pools/${poolId}/members`, params: { kind: 'clinician', q: v.q, profession: v.profession, sort: v.sort },
+      query, here, noun: ['clinician', 'clinicians'] }),
+  ]);
+  const rows = list.items.map((m) => [
+    { header: true, text: h('a', { class: 'nhsuk-link', href: `/clinicians/${m.clinician_id}/passport` }, m.name) },
+    roleName(m.profession), shortDate(m.added_at),
+    { text: smallLink(withPool(`/pool/members/${m.id}/remove`, suffix, fromHere()), 'Remove', m.name, 'secondary') },
+  ]);
+  page(`Clinicians: ${pool.name}`, pageHeading('Member clinicians', pool.name), poolNav(here, suffix),
+    form.element, list.summary,
+    rows.length ? table({ caption: 'Member clinicians', captionSize: 's', id: 'member-clinicians', head: ['Clinician', 'Profession', 'Admitted', 'Action'], rows })
+      : p(form.active.length ? 'No member clinician matches these filters.' : 'No clinicians yet.'),
+    list.nav);
+}, POOL_ADMIN);
+
+// Member practices, and admitting one ----------------------------------------------------------
+
+route('/pool/practices', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/practices';
+  const form = filterForm({
+    id: 'practice-filters', here, query, keep: ['pool'],
+    fields: [{ id: 'q', label: 'Practice', hint: 'A part of its name, or its ODS code', type: 'search' }],
+  });
+  const [pool, list] = await Promise.all([
+    get(`/pools/${poolId}`),
+    pagedList({ path: `/pools/${poolId}/members`, params: { kind: 'organisation', q: form.values.q }, query, here, noun: ['practice', 'practices'] }),
+  ]);
+  const rows = list.items.map((m) => [m.name, m.ods_code, shortDate(m.added_at),
+    { text: smallLink(withPool(`/pool/members/${m.id}/remove`, suffix, fromHere()), 'Remove', m.name, 'secondary') }]);
+  page(`Practices: ${pool.name}`, pageHeading('Member practices', pool.name), poolNav(here, suffix),
+    h('p', { class: 'nhsuk-body' }, h('a', { class: 'nhsuk-link', href: withPool('/pool/practices/add', suffix), id: 'find-practice' }, 'Find a practice to admit')),
+    form.element, list.summary,
+    rows.length ? table({ caption: 'Member practices', captionSize: 's', id: 'member-practices', head: ['Practice', 'ODS code', 'Admitted', 'Action'], rows })
+      : p(form.active.length ? 'No member practice matches this search.' : 'No practices yet.'),
+    list.nav);
+}, POOL_ADMIN);
+
+// The practices the pool administrator can see (its ICB's), found by name or code, to admit.
+route('/pool/practices/add', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/practices/add';
+  const form = filterForm({
+    id: 'admit-filters', here, query, keep: ['pool'],
+    fields: [{ id: 'q', label: 'Practice', hint: 'A part of its name, or its ODS code', type: 'search' }],
+  });
+  const list = await pagedList({ path: '/organisations', params: { level: 'practice', active: 'true', q: form.values.q }, query, here, noun: ['practice', 'practices'] });
+  // Which of this page's practices are members already (one search by code each, for 25 at most).
+  const members = new Set();
+  await Promise.all(list.items.map(async (o) => {
+    const res = await get(`/pools/${poolId}/members?kind=organisation&q=${encodeURIComponent(o.ods_code)}&limit=5`).catch(() => ({ items: [] }));
+    if ((res.items || []).some((m) => m.organisation_id === o.id)) members.add(o.id);
+  }));
+  const { summary, problem } = problemSlot();
+  const admit = (o) => async (e) => {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await post(`/pools/${poolId}/members`, { organisation_id: o.id });
+      flash('Practice admitted', `${o.name} can now post shifts to the pool.`);
+      navigate(withPool('/pool/practices', suffix), { replace: true });
+    } catch (err) { btn.disabled = false; problem(err); }
+  };
+  const rows = list.items.map((o) => [o.name, o.ods_code, o.postcode || '',
+    { text: members.has(o.id) ? 'Member' : smallButton('Admit', o.name, admit(o), null) }]);
+  page('Admit a practice', summary, backLink(withPool('/pool/practices', suffix), 'Back to the practices'),
+    pageHeading('Admit a practice'), form.element, list.summary,
+    rows.length ? table({ caption: 'Practices', captionSize: 's', id: 'admit-practices', head: ['Practice', 'ODS code', 'Postcode', 'Action'], rows })
+      : p('No practice matches this search.'),
+    list.nav);
+}, POOL_ADMIN);
+
+// Removing a member asks first -------------------------------------------------------------------
+
+route('/pool/members/:id/remove', async ({ params, query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const m = await get(`/pools/${poolId}/members/${params.id}`).catch((err) => {
+    if (err.status === 404) return null;
+    throw err;
+  });
+  const clinician = m && m.kind === 'clinician';
+  const from = query.get('from') || '';
+  const back = /^\/pool\/(members|practices)(\?|$)/.test(from) ? from : withPool(clinician ? '/pool/members' : '/pool/practices', suffix);
+  if (!m) {
+    return page('Not a member', backLink(back, 'Back'), pageHeading('This member has already been removed'),
+      p(h('a', { class: 'nhsuk-link', href: back }, 'See the members')));
+  }
+  return confirmPage({
+    title: clinician ? 'Remove this clinician from the pool' : 'Remove this practice from the pool',
+    caption: clinician ? `${m.name}, ${roleName(m.profession)}` : `${m.name} (${m.ods_code})`,
+    consequences: clinician ? [
+      `${m.name} can no longer see or book the pool's shifts.`,
+      'Bookings they already have stay as they are: cancel any that should not go ahead.',
+      'Placement access you gave practices to their passport ends.',
+      'They can ask to join again; nothing is sent to them.',
+    ] : [
+      `${m.name} can no longer post shifts to the pool, and the pool's clinicians no longer see its shifts.`,
+      'Shifts already booked stay as they are.',
+      'You can admit the practice again later.',
+    ],
+    confirmText: clinician ? 'Remove clinician' : 'Remove practice',
+    backHref: back,
+    action: () => del(`/pools/${poolId}/members/${m.id}`),
+    done: () => {
+      flash(clinician ? 'Clinician removed' : 'Practice removed', `${m.name} is no longer in the pool.`);
+      navigate(back, { replace: true });
+    },
+  });
 }, POOL_ADMIN);
 
 // Declining a request to join, with a reason the clinician sees on their pools page.
 route('/pool/join-requests/:id/decline', async ({ params, query }) => {
-  const ids = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
-  const poolId = ids.find((x) => String(x) === query.get('pool')) || ids[0];
-  const back = `/pool${ids.length > 1 ? `?pool=${poolId}` : ''}`;
-  const requests = await getAll(`/pools/${poolId}/join-requests`, { status: 'pending' }, 1000);
+  const { poolId, suffix } = poolOf(query);
+  const back = withPool('/pool', suffix);
+  // The request, among the waiting ones: found by the name the list passed on, else by paging.
+  const name = (query.get('name') || '').slice(0, 100);
+  const requests = await getAll(`/pools/${poolId}/join-requests`, { status: 'pending', q: name || undefined }, Infinity);
   const r = requests.find((x) => String(x.id) === params.id);
   if (!r) {
     return page('Request already answered', backLink(back, 'Back to the pool'), pageHeading('This request has already been answered'),
