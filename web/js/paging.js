@@ -105,6 +105,10 @@ export async function pagedList({ path, params = {}, query, here, noun = ['item'
 // filters are active and which, and open on a wider screen. A line under it repeats the active
 // filters with a link that clears them, so what is filtered is never hidden.
 export function filterForm({ id = 'filters', here, query, fields, keep = [], title = 'Search and filter' }) {
+  // The form's own elements are `${id}-apply`, `${id}-active` and `${id}-clear`: a field of one of
+  // those names would share an element id with them, so it is a programming error, said at once.
+  const taken = fields.find((f) => ['apply', 'active', 'clear'].includes(f.id));
+  if (taken) throw new Error(`filterForm: a field may not be called "${taken.id}"`);
   const values = {};
   for (const f of fields) values[f.id] = (query.get(f.id) || '').trim().slice(0, 100);
   const active = fields.filter((f) => values[f.id]).map((f) => {
