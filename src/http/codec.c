@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "core/error.h"
+#include "core/money.h"
 #include "core/time.h"
 #include "http/fields.h"
 
@@ -138,6 +139,8 @@ json_t *fp_json_booking(const struct fp_booking *b) {
                         "clinician_name", b->clinician_name, "created_at", fp_json_time(b->created_at));
   if (!j) return NULL;
   json_object_set_new(j, "pool_id", fp_json_id(b->pool_id)); /* the pool whose passport requirements it met */
+  /* The session's length less its unpaid break: the hours a past booking worked (or was to work). */
+  json_object_set_new(j, "worked_minutes", json_integer(fp_worked_minutes(b->starts_at, b->ends_at, b->break_minutes)));
   json_t *flags = json_array();
   if (b->flags[0]) {
     char tmp[sizeof b->flags];

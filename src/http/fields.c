@@ -2,6 +2,7 @@
 #include "http/fields.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,4 +158,38 @@ int fp_query_time_or_respond(struct fp_req *r, const char *name, fp_time *out, b
   }
   fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be an RFC 3339 date-time or a date (YYYY-MM-DD)", name);
   return -1;
+}
+
+int fp_query_enum_or_respond(struct fp_req *r, const char *name, const char *const *values, int dflt, int *out) {
+  const char *s = fp_req_query(r, name);
+  *out = dflt;
+  if (!s) return 0;
+  char list[256];
+  size_t n = 0;
+  list[0] = 0;
+  for (int i = 0; values[i]; i++) {
+    if (strcmp(s, values[i]) == 0) {
+      *out = i;
+      return 0;
+    }
+    n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0, "%s%s", i ? ", " : "", values[i]);
+    if (n >= sizeof list) n = sizeof list - 1;
+  }
+  fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "'%s' must be one of: %s", name, list);
+  return -1;
+}
+
+int fp_query_search_or_respond(struct fp_req *r, const char **out) {
+  const char *s = fp_req_query(r, "q");
+  *out = NULL;
+  if (!s || !*s) return 0;
+  size_t chars = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if ((*p & 0xC0) != 0x80) chars++; /* UTF-8: count the first byte of each character */
+  if (chars > 100) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' (the search text) must be at most 100 characters");
+    return -1;
+  }
+  *out = s;
+  return 0;
 }

@@ -46,5 +46,15 @@ int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_fi
 int fp_query_int_or_respond(struct fp_req *r, const char *name, int64_t min, int64_t max, int64_t *out);
 /* Parses a query parameter as RFC 3339 time or a YYYY-MM-DD date (its UK midnight). */
 int fp_query_time_or_respond(struct fp_req *r, const char *name, fp_time *out, bool *present);
+/*
+ * Parses a query parameter that must be one of `values` (NULL-terminated): *out its index, or
+ * dflt when absent. Anything else answers 400 naming the parameter and its values; -1.
+ */
+int fp_query_enum_or_respond(struct fp_req *r, const char *name, const char *const *values, int dflt, int *out);
+/*
+ * The search text `q` of a list (in names, case-insensitive): NULL when absent or empty; more than
+ * 100 characters answers 400 with the field q and returns -1.
+ */
+int fp_query_search_or_respond(struct fp_req *r, const char **out);
 
 #endif

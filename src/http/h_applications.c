@@ -2,7 +2,9 @@
  * Applications, for shifts the practice approves:
  *   POST /api/v1/shifts/{id}/applications {message?}: a clinician applies (open approval shifts).
  *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...;
- *     each with bookable and missing: the booking's eligibility decision for that applicant and shift.
+ *     each with bookable and missing: the booking's eligibility decision for that applicant and shift;
+ *     q (a clinician's or practice's name), sort (newest, oldest or soonest first), its cursor the
+ *     last row's sort key and id.
  *   POST /api/v1/applications/{id}/accept: the practice accepts; every booking rule runs again
  *     in the booking transaction and the other applicants are declined with reason "filled".
  *   POST /api/v1/applications/{id}/decline {reason?}, POST /api/v1/applications/{id}/withdraw.
@@ -109,7 +111,16 @@ void fp_h_application_create(struct fp_req *r) {
   fp_reply_json(r, 201, fp_json_application(&a));
 }
 
-static void add_app(const struct fp_application *a, void *ctx) { fp_page_add(ctx, fp_json_application(a), 0, a->id); }
+struct app_page {
+  struct fp_page page;
+  enum fp_application_sort sort;
+};
+
+/* Adds an application with its sort key and id, from which the next page's cursor is made. */
+static void add_app(const struct fp_application *a, void *ctx) {
+  struct app_page *x = ctx;
+  fp_page_add(&x->page, fp_json_application(a), x->sort == FP_APP_SOONEST ? a->starts_at : a->created_at, a->id);
+}
 
 /*
  * Could the practice accept this applicant for this shift? The booking's own eligibility
@@ -144,17 +155,22 @@ void fp_h_application_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
     return;
   }
+  /* sort: newest (applied) first, oldest first, or soonest (the shift's start) first. */
+  static const char *const sorts[] = {"newest", "oldest", "soonest", NULL};
+  int sort = 0;
   if (fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
-      fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) || fp_limit_or_respond(r, &q.limit) ||
-      fp_id_cursor_parse_or_respond(r, &q.after_id))
+      fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) || fp_query_search_or_respond(r, &q.q) ||
+      fp_query_enum_or_respond(r, "sort", sorts, FP_APP_NEWEST, &sort) || fp_limit_or_respond(r, &q.limit) ||
+      fp_cursor_parse_or_respond(r, &q.cursor_key, &q.cursor_id, &q.has_cursor))
     return;
+  q.sort = (enum fp_application_sort)sort;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  struct fp_page page;
-  fp_page_init(&page, NULL);
+  struct app_page x = {.sort = q.sort};
+  fp_page_init(&x.page, NULL);
   bool more = false;
-  int rc = c ? fp_store_application_search(c, &q, add_app, &page, &more) : FP_EIO;
-  for (size_t i = 0; !rc && i < json_array_size(page.items); i++) rc = add_eligibility(c, json_array_get(page.items, i));
-  fp_reply_page(r, &page, rc, more, false);
+  int rc = c ? fp_store_application_search(c, &q, add_app, &x, &more) : FP_EIO;
+  for (size_t i = 0; !rc && i < json_array_size(x.page.items); i++) rc = add_eligibility(c, json_array_get(x.page.items, i));
+  fp_reply_page(r, &x.page, rc, more, true);
 }
 
 /* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */

@@ -5,7 +5,9 @@
  *     lock and asks the core's fp_booking_decide; 404 for a shift the clinician cannot see (another
  *     profession's, or a practice outside their pools); 409 shift_taken / shift_started /
  *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
- *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope.
+ *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope; the list by when
+ *     (upcoming or past: the shift not ended, or ended), q (a clinician's or practice's name) and
+ *     sort (soonest or latest first), its cursor the last row's start and id in that order.
  *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
  *     the practice (the shift is cancelled until re-opened); late inside 48 hours; refused with
  *     409 shift_started once the shift has started (what was worked is corrected through the
@@ -152,11 +154,21 @@ void fp_h_booking_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be confirmed or cancelled");
     return;
   }
+  /* when: upcoming (the shift has not ended) or past (it has: worked, or not attended); absent,
+     both. sort: soonest first, or latest first (past's default: the most recent first). */
+  static const char *const whens[] = {"any", "upcoming", "past", NULL};
+  static const char *const sorts[] = {"soonest", "latest", NULL};
+  int when = 0, sort = 0;
   if (fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) ||
       fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
       fp_query_time_or_respond(r, "from", &q.from, &q.has_from) || fp_query_time_or_respond(r, "to", &q.to, &q.has_to) ||
-      fp_limit_or_respond(r, &q.limit) || fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
+      fp_query_enum_or_respond(r, "when", whens, 0, &when) || fp_query_search_or_respond(r, &q.q) ||
+      fp_query_enum_or_respond(r, "sort", sorts, when == FP_WHEN_PAST ? 1 : 0, &sort) || fp_limit_or_respond(r, &q.limit) ||
+      fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
     return;
+  q.when = (enum fp_booking_when)when;
+  q.now = r->now;
+  q.latest_first = sort == 1;
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);

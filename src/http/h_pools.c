@@ -680,20 +680,31 @@ void fp_h_join_request_list(struct fp_req *r) {
 
 /* GET /api/v1/me/join-requests: the signed-in clinician's own requests, newest first; anyone else
  * has none. The cursor is the last id of the page before. */
+/* Adds one of the clinician's own requests with its key (when it was sent) and id, for the cursor. */
+static void add_my_join(const struct fp_join_request *jr, void *ctx) {
+  fp_page_add(ctx, join_json(jr), jr->created_at, jr->id);
+}
+
 void fp_h_me_join_requests(struct fp_req *r) {
   int limit = 50;
-  int64_t before = 0;
-  if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &before)) return;
+  static const char *const sorts[] = {"newest", "oldest", NULL};
+  int sort = 0;
+  int64_t at = 0, id = 0;
+  bool has_cursor = false;
+  if (fp_query_enum_or_respond(r, "sort", sorts, 0, &sort) || fp_limit_or_respond(r, &limit) ||
+      fp_cursor_parse_or_respond(r, &at, &id, &has_cursor))
+    return;
   struct fp_page ps;
   fp_page_init(&ps, NULL);
   bool more = false;
   int rc = 0;
   if (r->auth.clinician_id) {
     struct fp_conn *c = fp_store_reader(&r->app->store);
-    rc = c ? fp_store_join_request_list_for_clinician(c, r->auth.clinician_id, before, limit, add_join, &ps, &more)
+    rc = c ? fp_store_join_request_list_for_clinician(c, r->auth.clinician_id, sort == 1, has_cursor, at, id, limit,
+                                                      add_my_join, &ps, &more)
            : FP_EIO;
   }
-  fp_reply_page(r, &ps, rc, more, false);
+  fp_reply_page(r, &ps, rc, more, true);
 }
 
 /*

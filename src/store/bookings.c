@@ -12,7 +12,8 @@
 #define BOOKING_COLS                                                                                      \
   "b.id, b.shift_id, b.clinician_id, b.practice_id, b.starts_at, b.ends_at, b.status, b.fee_pence,"     \
   " b.created_at, COALESCE(b.cancelled_by,''), COALESCE(b.cancelled_at,0), COALESCE(b.reason,''),"      \
-  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at, COALESCE(b.pool_id,0)"
+  " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at, COALESCE(b.pool_id,0),"     \
+  " s.break_minutes"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
@@ -39,6 +40,7 @@ static void read_booking(sqlite3_stmt *st, struct fp_booking *b) {
   fp_db_col_copy(st, 17, b->attendance, sizeof b->attendance);
   b->attendance_at = sqlite3_column_int64(st, 18);
   b->pool_id = sqlite3_column_int64(st, 19);
+  b->break_minutes = (int32_t)sqlite3_column_int(st, 20);
 }
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
@@ -64,6 +66,17 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
   sqlite3_reset(st);
   if (rc == SQLITE_DONE) return FP_ENOTFOUND;
   return rc == SQLITE_ROW ? 0 : FP_EIO;
+}
+
+/* " AND" the clinician's (u) or the practice's (o) name holds text; like (FP_LIKE_MAX, the
+   caller's, alive until the statement is prepared) receives the bound pattern. */
+static void where_names(struct fp_sql *sql, const char *text, char *like) {
+  fp_like_pattern(text, like, FP_LIKE_MAX);
+  fp_sql_add(sql, " AND (u.name LIKE ");
+  fp_sql_text(sql, like);
+  fp_sql_add(sql, " ESCAPE '\\' OR o.name LIKE ");
+  fp_sql_text(sql, like);
+  fp_sql_add(sql, " ESCAPE '\\')");
 }
 
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
@@ -99,16 +112,29 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
     fp_sql_add(&sql, " AND b.starts_at < ");
     fp_sql_int(&sql, q->to);
   }
+  char like[FP_LIKE_MAX];
+  if (q->q) where_names(&sql, q->q, like);
+  if (q->when == FP_WHEN_UPCOMING) {
+    fp_sql_add(&sql, " AND b.ends_at > ");
+    fp_sql_int(&sql, q->now);
+  } else if (q->when == FP_WHEN_PAST) {
+    fp_sql_add(&sql, " AND b.ends_at <= ");
+    fp_sql_int(&sql, q->now);
+  }
+  /* The page after the cursor's row in this order: (starts_at, id) past it, either way. */
+  const char *after = q->latest_first ? " < " : " > ";
   if (q->has_cursor) {
-    fp_sql_add(&sql, " AND (b.starts_at > ");
+    fp_sql_add(&sql, " AND (b.starts_at");
+    fp_sql_add(&sql, after);
     fp_sql_int(&sql, q->cursor_start);
     fp_sql_add(&sql, " OR (b.starts_at = ");
     fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, " AND b.id > ");
+    fp_sql_add(&sql, " AND b.id");
+    fp_sql_add(&sql, after);
     fp_sql_int(&sql, q->cursor_id);
     fp_sql_add(&sql, "))");
   }
-  fp_sql_add(&sql, " ORDER BY b.starts_at, b.id LIMIT ");
+  fp_sql_add(&sql, q->latest_first ? " ORDER BY b.starts_at DESC, b.id DESC LIMIT " : " ORDER BY b.starts_at, b.id LIMIT ");
   fp_sql_int(&sql, q->limit + 1);
   sqlite3_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
@@ -626,9 +652,28 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
     fp_sql_add(&sql, " AND a.status = ");
     fp_sql_text(&sql, q->status);
   }
-  fp_sql_add(&sql, " AND a.id > ");
-  fp_sql_int(&sql, q->after_id);
-  fp_sql_add(&sql, " ORDER BY a.id LIMIT ");
+  char like[FP_LIKE_MAX];
+  if (q->q) where_names(&sql, q->q, like);
+  /* The sort key and the id, in the same direction; the cursor is the last row's pair. */
+  const char *key = q->sort == FP_APP_SOONEST ? "s.starts_at" : "a.created_at";
+  bool desc = q->sort == FP_APP_NEWEST;
+  const char *after = desc ? " < " : " > ";
+  if (q->has_cursor) {
+    char text[96];
+    snprintf(text, sizeof text, " AND (%s%s", key, after);
+    fp_sql_add(&sql, text);
+    fp_sql_int(&sql, q->cursor_key);
+    snprintf(text, sizeof text, " OR (%s = ", key);
+    fp_sql_add(&sql, text);
+    fp_sql_int(&sql, q->cursor_key);
+    fp_sql_add(&sql, " AND a.id");
+    fp_sql_add(&sql, after);
+    fp_sql_int(&sql, q->cursor_id);
+    fp_sql_add(&sql, "))");
+  }
+  char order[96];
+  snprintf(order, sizeof order, " ORDER BY %s%s, a.id%s LIMIT ", key, desc ? " DESC" : "", desc ? " DESC" : "");
+  fp_sql_add(&sql, order);
   fp_sql_int(&sql, q->limit + 1);
   sqlite3_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;

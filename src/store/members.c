@@ -594,15 +594,23 @@ int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
   return fp_sql_step_page(st, q->limit, 14, join_row, &x, more, last);
 }
 
-int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, bool oldest_first,
+                                             bool has_cursor, int64_t cursor_at, int64_t cursor_id, int limit,
                                              void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
                                              bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1 AND (?2 = 0 OR j.id < ?2)"
-                                   " ORDER BY j.id DESC LIMIT ?3");
+  sqlite3_stmt *st = fp_db_stmt(c, oldest_first
+      ? "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
+        " AND (?2 = 0 OR j.created_at > ?3 OR (j.created_at = ?3 AND j.id > ?4))"
+        " ORDER BY j.created_at, j.id LIMIT ?5"
+      : "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
+        " AND (?2 = 0 OR j.created_at < ?3 OR (j.created_at = ?3 AND j.id < ?4))"
+        " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5");
   if (!st) return FP_EIO;
   sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, before_id);
-  sqlite3_bind_int(st, 3, limit + 1);
+  sqlite3_bind_int(st, 2, has_cursor);
+  sqlite3_bind_int64(st, 3, cursor_at);
+  sqlite3_bind_int64(st, 4, cursor_id);
+  sqlite3_bind_int(st, 5, limit + 1);
   struct join_cb x = {cb, ctx};
   return step_page(st, limit, join_row, &x, more);
 }

@@ -188,8 +188,10 @@ int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
                                void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more,
                                struct fp_list_pos *last);
 
-/* One clinician's requests, newest first (before_id 0 = from the newest; else ids below it). */
-int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
+/* One clinician's requests by when they were sent, newest first or oldest first, the id breaking
+   ties the same way; with a cursor (the last row's created_at and id), the page after it. */
+int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, bool oldest_first,
+                                             bool has_cursor, int64_t cursor_at, int64_t cursor_id, int limit,
                                              void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
                                              bool *more);
 

@@ -101,6 +101,7 @@ struct fp_booking {
   int64_t attendance_at;
   int64_t pool_id;              /* the pool whose passport requirements the booking met (0: none recorded) */
   /* Joined. */
+  int32_t break_minutes;        /* the shift's unpaid break */
   char role[48];
   char practice_name[201];
   char clinician_name[201];
@@ -201,15 +202,23 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
                   int64_t application_id, struct fp_book_result *res);
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out);
+/* Which bookings by their shift's end: all, those not yet ended (upcoming, including one under
+   way) or those ended (past: the sessions worked, or not attended) at `now`. */
+enum fp_booking_when { FP_WHEN_ANY, FP_WHEN_UPCOMING, FP_WHEN_PAST };
+
 struct fp_booking_query {
   const struct fp_scope *scope;
   int64_t clinician_id;         /* 0: any */
   int64_t shift_id;             /* 0: any */
   const char *status;           /* NULL: any */
+  const char *q;                /* NULL: any; else in the clinician's or the practice's name */
+  enum fp_booking_when when;
+  int64_t now;                  /* for when */
   bool has_from, has_to;
   int64_t from, to;
+  bool latest_first;            /* by start, latest first (else soonest first); id breaks ties */
   int limit;
-  bool has_cursor;
+  bool has_cursor;              /* the last row's start and id: the page after it in this order */
   int64_t cursor_start, cursor_id;
 };
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
@@ -251,12 +260,19 @@ int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_applicatio
    decides, audited; FP_ECONFLICT when it refuses (not pending). */
 int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,
                                 int64_t actor, int64_t now);
+/* The orders of a list of applications: newest (applied) first, oldest first, or by the shift's
+   start, soonest first; the id breaks ties in the same direction. */
+enum fp_application_sort { FP_APP_NEWEST, FP_APP_OLDEST, FP_APP_SOONEST };
+
 struct fp_application_query {
   const struct fp_scope *scope;
   int64_t clinician_id, shift_id;
   const char *status;
+  const char *q;                /* NULL: any; else in the clinician's or the practice's name */
+  enum fp_application_sort sort;
   int limit;
-  int64_t after_id;
+  bool has_cursor;              /* the last row's sort key (created_at or starts_at) and id */
+  int64_t cursor_key, cursor_id;
 };
 int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,
                                 void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more);

@@ -196,6 +196,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const gpId = gpMe.clinician_id;
   await call(gp, 'GET', '/api/v1/me/join-requests', undefined, 200);
   await call(gp, 'GET', '/api/v1/me/join-requests?limit=0', undefined, 400);
+  await call(gp, 'GET', '/api/v1/me/join-requests?sort=oldest&limit=1', undefined, 200);
+  await call(gp, 'GET', '/api/v1/me/join-requests?sort=nonsense', undefined, 400);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
@@ -328,6 +330,14 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp2, 'POST', `/api/v1/shifts/${s1.id}/booking`, undefined, 409);
   await call(gp, 'GET', '/api/v1/bookings?status=confirmed', undefined, 200);
   await call(gp, 'GET', '/api/v1/bookings?status=nonsense', undefined, 400);
+  // Past bookings (worked, or not attended) and upcoming ones, paged under each sort, searched.
+  const pastPage = (await call(practice, 'GET', '/api/v1/bookings?when=past&limit=3', undefined, 200)).json;
+  if (pastPage.next_cursor) await call(practice, 'GET', `/api/v1/bookings?when=past&limit=3&cursor=${encodeURIComponent(pastPage.next_cursor)}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?when=upcoming&sort=latest&q=a&limit=3', undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?when=any&sort=soonest', undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?sort=nonsense', undefined, 400);
+  await call(practice, 'GET', '/api/v1/bookings?when=nonsense', undefined, 400);
+  await call(practice, 'GET', `/api/v1/bookings?q=${'x'.repeat(101)}`, undefined, 400);
   await call(practice, 'GET', `/api/v1/bookings/${b1.id}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/bookings/999999', undefined, 404);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/did-not-attend`, undefined, 409);
@@ -342,6 +352,10 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'POST', `/api/v1/shifts/${s2.id}/applications`, {}, 409);
   await call(practice, 'GET', `/api/v1/applications?shift_id=${s2.id}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/applications?status=nonsense', undefined, 400);
+  const appPage = (await call(practice, 'GET', '/api/v1/applications?sort=soonest&q=Live&limit=1', undefined, 200)).json;
+  if (appPage.next_cursor) await call(practice, 'GET', `/api/v1/applications?sort=soonest&q=Live&limit=1&cursor=${encodeURIComponent(appPage.next_cursor)}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/applications?sort=oldest', undefined, 200);
+  await call(practice, 'GET', '/api/v1/applications?sort=nonsense', undefined, 400);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, { reason: 'Filled elsewhere' }, 200);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, {}, 409);
   await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 200);
