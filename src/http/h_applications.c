@@ -3,10 +3,11 @@
  *   POST /api/v1/shifts/{id}/applications {message?}: a clinician applies (open approval shifts).
  *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...;
  *     each with bookable and missing: the booking's eligibility decision for that applicant and shift;
- *     q (a clinician's or practice's name), sort (newest, oldest or soonest first), its cursor the
+ *     q (in the clinician's name), sort (newest, oldest or soonest first), its cursor the
  *     last row's sort key and id.
  *   POST /api/v1/applications/{id}/accept: the practice accepts; every booking rule runs again
  *     in the booking transaction and the other applicants are declined with reason "filled".
+ *   GET /api/v1/applications/{id}: one, to the applicant, the practice, or a pool or ICB that sees the shift.
  *   POST /api/v1/applications/{id}/decline {reason?}, POST /api/v1/applications/{id}/withdraw.
  */
 #include <stdio.h>
@@ -173,23 +174,24 @@ void fp_h_application_list(struct fp_req *r) {
   fp_reply_page(r, &x.page, rc, more, true);
 }
 
-/* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */
-static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_application *a) {
+/*
+ * Loads application params[0] as the caller may see it: the applicant, a manager of the shift's
+ * practice (or a system administrator), or a pool administrator or commissioner who sees the shift.
+ * Answers 404 to anyone else (and on a store error answers it); *is_clinician and *is_practice say
+ * whether the caller is the applicant or the practice. 0, or -1 when answered.
+ */
+static int see_app_or_respond(struct fp_req *r, struct fp_application *a, bool *is_clinician, bool *is_practice) {
   struct fp_conn *c = fp_store_reader(&r->app->store);
   int rc = c ? fp_store_application_get(c, r->params[0], a) : FP_EIO;
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  bool is_clinician = r->auth.clinician_id && r->auth.clinician_id == a->clinician_id;
-  bool is_practice = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
-                     fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, a->practice_id);
-  if (rc == 0 && !is_clinician && !is_practice) {
+  *is_clinician = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == a->clinician_id;
+  *is_practice = rc == 0 && (fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
+                             fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, a->practice_id));
+  if (rc == 0 && !*is_clinician && !*is_practice) {
     /* Others in scope (a pool administrator, a commissioner) may see it but not act. */
     struct fp_shift s;
-    rc = fp_store_shift_get(c, a->shift_id, &scope, &s) == 0 && (scope.n_pools || scope.n_icbs) ? 1 : FP_ENOTFOUND;
-    if (rc == 1) {
-      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "you cannot act on this application");
-      return -1;
-    }
+    rc = fp_store_shift_get(c, a->shift_id, &scope, &s) == 0 && (scope.n_pools || scope.n_icbs) ? 0 : FP_ENOTFOUND;
   }
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "application %lld not found", (long long)r->params[0]);
@@ -197,6 +199,24 @@ static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_appl
   }
   if (rc) {
     fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_application_get(struct fp_req *r) {
+  struct fp_application a;
+  bool is_clinician, is_practice;
+  if (see_app_or_respond(r, &a, &is_clinician, &is_practice)) return;
+  fp_reply_json(r, 200, fp_json_application(&a));
+}
+
+/* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */
+static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_application *a) {
+  bool is_clinician, is_practice;
+  if (see_app_or_respond(r, a, &is_clinician, &is_practice)) return -1;
+  if (!is_clinician && !is_practice) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "you cannot act on this application");
     return -1;
   }
   if ((strcmp(who, "practice") == 0 && !is_practice) || (strcmp(who, "clinician") == 0 && !is_clinician)) {

@@ -6,7 +6,7 @@
  *     profession's, or a practice outside their pools); 409 shift_taken / shift_started /
  *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
  *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope; the list by when
- *     (upcoming or past: the shift not ended, or ended), q (a clinician's or practice's name) and
+ *     (upcoming or past: the shift not ended, or ended), q (in the clinician's name) and
  *     sort (soonest or latest first), its cursor the last row's start and id in that order.
  *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
  *     the practice (the shift is cancelled until re-opened); late inside 48 hours; refused with

@@ -72,6 +72,7 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/bookings/{id}/did-not-attend", fp_h_booking_did_not_attend, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/applications", fp_h_application_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/applications/{id}", fp_h_application_get, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/accept", fp_h_application_accept, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/decline", fp_h_application_decline, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/withdraw", fp_h_application_withdraw, FP_SIGNED_IN, 0},

@@ -110,6 +110,7 @@ FP_HANDLER(fp_h_booking_did_not_attend);
 /* h_applications.c */
 FP_HANDLER(fp_h_application_create);
 FP_HANDLER(fp_h_application_list);
+FP_HANDLER(fp_h_application_get);
 FP_HANDLER(fp_h_application_accept);
 FP_HANDLER(fp_h_application_decline);
 FP_HANDLER(fp_h_application_withdraw);

@@ -211,7 +211,7 @@ struct fp_booking_query {
   int64_t clinician_id;         /* 0: any */
   int64_t shift_id;             /* 0: any */
   const char *status;           /* NULL: any */
-  const char *q;                /* NULL: any; else in the clinician's or the practice's name */
+  const char *q;                /* NULL: any; else in the clinician's name */
   enum fp_booking_when when;
   int64_t now;                  /* for when */
   bool has_from, has_to;
@@ -268,7 +268,7 @@ struct fp_application_query {
   const struct fp_scope *scope;
   int64_t clinician_id, shift_id;
   const char *status;
-  const char *q;                /* NULL: any; else in the clinician's or the practice's name */
+  const char *q;                /* NULL: any; else in the clinician's name */
   enum fp_application_sort sort;
   int limit;
   bool has_cursor;              /* the last row's sort key (created_at or starts_at) and id */

@@ -358,6 +358,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'GET', '/api/v1/applications?sort=nonsense', undefined, 400);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, { reason: 'Filled elsewhere' }, 200);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, {}, 409);
+  await call(gp2, 'GET', `/api/v1/applications/${apps[1].id}`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/applications/${apps[1].id}`, undefined, 404);
   await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 200);
   await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 409);
   await call(practice, 'POST', `/api/v1/applications/${apps[2].id}/accept`, undefined, 200);
