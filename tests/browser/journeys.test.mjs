@@ -145,15 +145,17 @@ describe('marketplace journeys', () => {
     await open(cl, '/bookings');
     const item = cl.locator('#booking-list li.fp-result', { hasText: '17:35 to 19:35' });
     await item.locator('a', { hasText: 'Cancel this booking' }).click();
-    await cl.waitForSelector('#cancel-form');
+    // The confirmation page (web/js/confirm.js) says what will happen before anything does.
+    await cl.waitForSelector('#confirm-form');
+    assert.match(await cl.textContent('#confirm-consequences'), /opens again for other clinicians to book/);
     // No reason: the error summary links to the field.
-    await cl.click('#confirm-cancel');
+    await cl.click('#confirm-button');
     await cl.waitForSelector('.nhsuk-error-summary');
     assert.match(await cl.textContent('.nhsuk-error-summary'), /Enter why you are cancelling/);
     assert.equal(await cl.getAttribute('.nhsuk-error-summary a', 'href'), '#reason');
     await screenshot(cl, 'journey-clinician-cancel-error');
     await cl.fill('#reason', 'Called in to my own practice that evening');
-    await cl.click('#confirm-cancel');
+    await cl.click('#confirm-button');
     await cl.waitForURL(/\/bookings$/);
     await cl.waitForSelector('.nhsuk-notification-banner--success');
     assert.match(await cl.textContent('.nhsuk-notification-banner'), /Booking cancelled[\s\S]*open again/);
@@ -299,11 +301,14 @@ describe('marketplace journeys', () => {
 
     // The clinician sees it in plain words, and is offered no cancelling.
     const { page: cl } = await signedInPage(browser, server, email, { viewport: PHONE });
-    await open(cl, '/bookings');
-    const item = cl.locator('#recent-booking-list li.fp-result', { hasText: 'Did not attend' });
+    // Under Past once the session has ended (most recent first), under Upcoming while it is under way.
+    const ended = new Date(booking.ends_at) <= new Date();
+    await open(cl, ended ? '/bookings?view=past' : '/bookings');
+    const list = ended ? '#past-booking-list' : '#booking-list';
+    const item = cl.locator(`${list} li.fp-result`, { hasText: 'Did not attend' });
     await item.first().waitFor();
     assert.match(await item.first().textContent(), /The practice recorded on .* that you did not attend this shift/);
-    assert.equal(await cl.locator('#recent-booking-list a', { hasText: 'Cancel this booking' }).count(), 0);
+    assert.equal(await item.first().locator('a', { hasText: 'Cancel this booking' }).count(), 0);
     await checkAccessibility(cl, 'my bookings with a did-not-attend (phone)');
     await screenshot(cl, 'journey-clinician-did-not-attend-phone');
     // The calendar lists a day's bookings when that day is chosen (here through the URL).
@@ -312,7 +317,7 @@ describe('marketplace journeys', () => {
     assert.match(await cl.textContent('#bookings-calendar'), /\(did not attend\)/);
     await open(cl, `/bookings/${booking.id}/cancel`);
     assert.match(await cl.textContent('h1'), /This shift has started/);
-    assert.equal(await cl.locator('#cancel-form').count(), 0);
+    assert.equal(await cl.locator('#confirm-form').count(), 0);
     assertNoProblems(pm);
     assertNoProblems(cl);
     await pm.context().close();

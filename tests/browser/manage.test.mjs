@@ -96,14 +96,24 @@ describe('a clinician follows their requests to join a pool', () => {
     await row().locator('button', { hasText: 'Ask to join' }).click();
     await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request sent' }).waitFor();
     assert.match(await row().textContent(), /Request sent/);
-    assert.match(await page.textContent('#join-requests'), /Request sent/);
     await checkAccessibility(page, 'clinician-pools-request-sent');
     await screenshot(page, 'clinician-pools-request-sent-desktop');
+    // The requests sent are a page of their own, paged.
+    await page.click('#join-requests-link');
+    await page.waitForSelector('#join-requests');
+    assert.match(await page.textContent('#join-requests'), /Request sent/);
+    await open(page, '/pools');
 
-    await row().locator('button', { hasText: 'Withdraw request' }).click();
+    // Withdrawing asks first, on its own page, saying what will happen.
+    await row().locator('a', { hasText: 'Withdraw request' }).click();
+    await page.waitForSelector('#confirm-form');
+    assert.match(await page.textContent('#confirm-consequences'), /will no longer see your request/);
+    await page.click('#confirm-button');
     await page.locator('.nhsuk-notification-banner--success', { hasText: 'Request withdrawn' }).waitFor();
     assert.doesNotMatch(await row().textContent(), /Request sent/);
+    await open(page, '/pools/requests');
     assert.match(await page.textContent('#join-requests'), /Withdrawn/);
+    await open(page, '/pools');
 
     // Asked again, and declined by the pool administrator with a reason.
     await row().locator('button', { hasText: 'Ask to join' }).click();

@@ -5,6 +5,8 @@
 import { ApiError, explain, get, getAll, post, qs, wordList } from '../api.js';
 import { calendar, monthOf, monthRange } from '../calendar.js';
 import { failed, flash, navigate, page, route, state } from '../app.js';
+import { confirmPage } from '../confirm.js';
+import { pagedList } from '../paging.js';
 import {
   busy, dateInputParts, dateInputValue, dateInputProblem, formValues, liveValidation, showApiError,
 } from '../forms.js';
@@ -423,18 +425,63 @@ route('/shifts/:id', async ({ params }) => {
 }, CLINICIAN);
 
 // My bookings ----------------------------------------------------------------------------
+// Upcoming (soonest first, a session under way among them) and past (the sessions worked, most
+// recent first, with any the practice recorded as not attended marked so), each paged 25 at a
+// time from the API's cursors; and the month's calendar.
+
+const BOOKING_VIEWS = [['upcoming', 'Upcoming'], ['past', 'Past'], ['calendar', 'Calendar']];
+
+function bookingViews(view) {
+  return h('nav', { class: 'fp-views', 'aria-label': 'How to show bookings' },
+    h('ul', { class: 'fp-views__list' }, BOOKING_VIEWS.map(([v, text]) => h('li', {},
+      h('a', { class: 'fp-views__link', href: v === 'upcoming' ? '/bookings' : `/bookings?view=${v}`, 'aria-current': view === v ? 'page' : null }, text)))));
+}
+
+// What a practice recorded about a past booking, in words.
+function attendanceFacts(b, now) {
+  if (b.attendance === 'did_not_attend') {
+    return h('li', { class: 'fp-did-not-attend' }, tag('Did not attend', 'cancelled'),
+      ` The practice recorded on ${shortDate(b.attendance_recorded_at)} that you did not attend this shift. If that is wrong, contact the practice.`);
+  }
+  return h('li', {}, tag(new Date(b.ends_at) <= now ? 'Worked' : 'Under way', 'confirmed'));
+}
+
+function upcomingCard(b, now) {
+  const started = new Date(b.starts_at) <= now;
+  return h('li', { class: 'fp-result' },
+    card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
+      h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+      h('ul', { class: 'nhsuk-list fp-facts' },
+        h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
+        started ? attendanceFacts(b, now) : h('li', {}, tag('Confirmed', 'confirmed')),
+        (b.flags || []).includes('passport_lapsed')
+          ? h('li', { class: 'fp-lapsed' }, tag('Passport lapsed', 'attention'), ' A check in your passport will not be valid on the day: ',
+            link('/passport', 'renew it'), ' or the practice may not be able to keep you.')
+          : null),
+      started
+        ? p('The shift has started, so this booking can no longer be cancelled.')
+        : p(h('a', { class: 'nhsuk-link', href: `/bookings/${b.id}/cancel` }, 'Cancel this booking', h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))));
+}
+
+function pastCard(b, now) {
+  return h('li', { class: `fp-result${b.attendance === 'did_not_attend' ? ' fp-result--did-not-attend' : ''}` },
+    card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
+      h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+      h('ul', { class: 'nhsuk-list fp-facts' },
+        h('li', {}, b.attendance === 'did_not_attend' ? `Booked for ${hours(b.worked_minutes)}` : `${hours(b.worked_minutes)} worked`),
+        h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
+        attendanceFacts(b, now))));
+}
 
 route('/bookings', async ({ query }) => {
-  const view = query.get('view') === 'calendar' ? 'calendar' : 'list';
-  const views = h('nav', { class: 'fp-views', 'aria-label': 'How to show bookings' },
-    h('ul', { class: 'fp-views__list' },
-      h('li', {}, h('a', { class: 'fp-views__link', href: '/bookings', 'aria-current': view === 'list' ? 'page' : null }, 'Upcoming list')),
-      h('li', {}, h('a', { class: 'fp-views__link', href: '/bookings?view=calendar', 'aria-current': view === 'calendar' ? 'page' : null }, 'Calendar'))));
+  const view = BOOKING_VIEWS.some(([v]) => v === query.get('view')) ? query.get('view') : 'upcoming';
+  const views = bookingViews(view);
   if (view === 'calendar') {
     const month = query.get('month');
     const { y, m } = monthOf(month && /^\d{4}-\d{2}$/.test(month) ? `${month}-01` : ukToday());
     const { first, next } = monthRange(y, m);
-    const items = await getAll('/bookings', { status: 'confirmed', from: ukMidnightIso(first), to: ukMidnightIso(next) }, 400);
+    // Every booking of the month (a clinician's bookings cannot overlap, so a month holds few).
+    const items = await getAll('/bookings', { status: 'confirmed', from: ukMidnightIso(first), to: ukMidnightIso(next) }, Infinity);
     return page('My bookings', pageHeading('My bookings'), views,
       calendar({
         y, m, id: 'bookings-calendar', noun: ['booking', 'bookings'], day: query.get('day'),
@@ -447,38 +494,23 @@ route('/bookings', async ({ query }) => {
       }));
   }
   const now = new Date();
-  const [items, recent] = await Promise.all([
-    getAll('/bookings', { status: 'confirmed', from: isoZ(now) }, 400),
-    getAll('/bookings', { status: 'confirmed', from: isoZ(new Date(now - 28 * 86400e3)), to: isoZ(now) }, 400),
-  ]);
-  // Bookings whose shift has started (the last 28 days): no longer cancellable; the practice may
-  // have recorded that the clinician did not attend, said here in plain words.
-  const past = recent.length
-    ? h('ul', { class: 'nhsuk-list fp-results', id: 'recent-booking-list' }, recent.slice().reverse().map((b) => h('li', { class: 'fp-result' },
-      card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
-        h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
-        h('ul', { class: 'nhsuk-list fp-facts' },
-          h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
-          b.attendance === 'did_not_attend'
-            ? h('li', { class: 'fp-did-not-attend' }, tag('Did not attend', 'cancelled'),
-              ` The practice recorded on ${shortDate(b.attendance_recorded_at)} that you did not attend this shift. If that is wrong, contact the practice.`)
-            : h('li', {}, tag(new Date(b.ends_at) <= now ? 'Worked' : 'Started', 'confirmed')))))))
-    : null;
-  const list = items.length
-    ? h('ul', { class: 'nhsuk-list fp-results', id: 'booking-list' }, items.map((b) => h('li', { class: 'fp-result' },
-      card(`${roleName(b.role)} at ${b.practice_name}`, `/shifts/${b.shift_id}`, NOT_CLICKABLE,
-        h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
-        h('ul', { class: 'nhsuk-list fp-facts' },
-          h('li', {}, `Agreed fee ${pounds(b.fee_pence)}`),
-          h('li', {}, tag('Confirmed', 'confirmed')),
-          (b.flags || []).includes('passport_lapsed')
-            ? h('li', { class: 'fp-lapsed' }, tag('Passport lapsed', 'attention'), ' A check in your passport will not be valid on the day: ',
-              link('/passport', 'renew it'), ' or the practice may not be able to keep you.')
-            : null),
-        p(h('a', { class: 'nhsuk-link', href: `/bookings/${b.id}/cancel` }, 'Cancel this booking', h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))))))
-    : p('You have no upcoming bookings. ', link('/shifts', 'Find shifts'), '.');
-  page('My bookings', pageHeading('My bookings'), views, h('h2', { class: 'nhsuk-heading-m' }, 'Upcoming'), list,
-    past ? [h('h2', { class: 'nhsuk-heading-m' }, 'Recent'), past] : null);
+  const past = view === 'past';
+  const list = await pagedList({
+    path: '/bookings', params: { status: 'confirmed', when: past ? 'past' : 'upcoming', sort: past ? 'latest' : 'soonest' },
+    query, here: '/bookings', noun: past ? ['past booking', 'past bookings'] : ['upcoming booking', 'upcoming bookings'],
+  });
+  const body = list.items.length
+    ? h('ul', { class: 'nhsuk-list fp-results', id: past ? 'past-booking-list' : 'booking-list' },
+      list.items.map((b) => (past ? pastCard(b, now) : upcomingCard(b, now))))
+    : past
+      ? p('You have no past bookings yet. A session you have worked appears here once it has ended.')
+      : p('You have no upcoming bookings. ', link('/shifts', 'Find shifts'), '.');
+  page(past ? 'My past bookings' : 'My bookings', pageHeading('My bookings'), views,
+    h('h2', { class: 'nhsuk-heading-m' }, past ? 'Past bookings' : 'Upcoming'),
+    p(past
+      ? 'The sessions you were booked for that have ended, the most recent first. Cancelled bookings are not shown.'
+      : 'Your confirmed bookings that have not ended yet, the soonest first.'),
+    list.summary, body, list.nav);
 }, CLINICIAN);
 
 route('/bookings/:id/cancel', async ({ params }) => {
@@ -491,40 +523,47 @@ route('/bookings/:id/cancel', async ({ params }) => {
       p('A booking cannot be cancelled once its shift has started. If something went wrong, contact the practice.'), p(link('/bookings', 'See your bookings')));
   }
   const late = new Date(b.starts_at) - new Date() < 48 * 3600e3;
-  const summary = h('div');
-  const form = h('form', { novalidate: true, id: 'cancel-form' },
-    textarea({ id: 'reason', label: 'Why are you cancelling?', hint: 'The practice will see this. Do not include patient information.', maxlength: '500' }),
-    button('Cancel booking', { id: 'confirm-cancel' }, 'warning'));
-  const validate = liveValidation(form, summary, {
-    reason: (v) => (!v.reason ? 'Enter why you are cancelling' : v.reason.length > 500 ? 'The reason must be 500 characters or fewer' : null),
+  let check = null;
+  confirmPage({
+    title: 'Cancel your booking',
+    caption: b.practice_name,
+    details: summaryList([['Practice', b.practice_name], ['When', `${longDate(b.starts_at)}, ${timeRange(b.starts_at, b.ends_at)}`], ['Agreed fee', pounds(b.fee_pence)]]),
+    consequences: [
+      `You will no longer be booked for this shift, and it opens again for other clinicians to book.`,
+      'The practice sees that you cancelled, and your reason.',
+      late
+        ? 'This is a late cancellation: the shift starts within 48 hours. The practice and the pool will see that it was cancelled late.'
+        : 'It is not a late cancellation: the shift starts more than 48 hours from now.',
+      'You cannot undo this. If you can work it after all, book the shift again while it is still open.',
+    ],
+    fields: [textarea({ id: 'reason', label: 'Why are you cancelling?', hint: 'The practice will see this. Do not include patient information.', maxlength: '500' })],
+    // Checked as the NHS pattern does (forms.js), from the first press of the button on.
+    validate: (form, summary) => {
+      check = check || liveValidation(form, summary, {
+        reason: (v) => (!v.reason ? 'Enter why you are cancelling' : v.reason.length > 500 ? 'The reason must be 500 characters or fewer' : null),
+      });
+      return check();
+    },
+    confirmText: 'Cancel booking',
+    backHref: '/bookings',
+    backText: 'No, keep this booking',
+    action: (form) => post(`/bookings/${b.id}/cancellation`, { reason: formValues(form).reason }),
+    done: (res) => {
+      flash('Booking cancelled', `${b.practice_name}, ${when(b.starts_at, b.ends_at)}: the shift is open again for others to book.${res && res.late ? ' This was a late cancellation.' : ''}`);
+      navigate('/bookings');
+    },
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    await busy(form, async () => {
-      try {
-        const done = await post(`/bookings/${b.id}/cancellation`, { reason: formValues(form).reason });
-        flash('Booking cancelled', `${b.practice_name}, ${when(b.starts_at, b.ends_at)}: the shift is open again for others to book.${done.late ? ' This was a late cancellation.' : ''}`);
-        navigate('/bookings');
-      } catch (err) {
-        showApiError(form, summary, err);
-      }
-    });
-  });
-  page('Cancel a booking', summary, backLink('/bookings', 'Back to my bookings'), pageHeading('Cancel your booking', b.practice_name),
-    summaryList([['Practice', b.practice_name], ['When', `${longDate(b.starts_at)}, ${timeRange(b.starts_at, b.ends_at)}`], ['Agreed fee', pounds(b.fee_pence)]]),
-    late ? warningCallout('This is a late cancellation', p('The shift starts within 48 hours. The practice and the pool will see that it was cancelled late.')) : null,
-    form, p(link('/bookings', 'Keep this booking')));
 }, CLINICIAN);
 
 // My applications ----------------------------------------------------------------------------
 
 const APP_STATUS = { pending: 'Waiting for the practice', accepted: 'Accepted: booked', declined: 'Declined', withdrawn: 'Withdrawn' };
 
-route('/applications', async () => {
-  const [items, names] = await Promise.all([getAll('/applications', {}, 400), checkNames()]);
-  items.sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
-  const summary = h('div');
+route('/applications', async ({ query }) => {
+  const [list, names] = await Promise.all([
+    pagedList({ path: '/applications', params: { sort: 'newest' }, query, here: '/applications', noun: ['application', 'applications'] }),
+    checkNames(),
+  ]);
   // A waiting application the practice could not accept now (the booking's own decision, as the
   // practice sees it): say why, and where to put it right.
   const blocked = (a) => (a.status === 'pending' && a.bookable === false
@@ -532,46 +571,70 @@ route('/applications', async () => {
       a.missing && a.missing.length ? `your passport needs ${wordList(namesOf(names, a.missing))} for this day. ` : 'your account or pools do not allow this shift. ',
       link('/passport', 'Go to your passport'))
     : null);
-  const rows = items.map((a) => [
+  const rows = list.items.map((a) => [
     { text: link(`/shifts/${a.shift_id}`, `${roleName(a.role)} at ${a.practice_name}`) },
     when(a.starts_at, a.ends_at),
+    shortDate(a.created_at),
     { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null, blocked(a)] },
-    { text: a.status === 'pending' ? h('button', {
-      class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button',
-      onclick: async (e) => {
-        e.target.disabled = true;
-        try {
-          await post(`/applications/${a.id}/withdraw`);
-          flash('Application withdrawn', `${a.practice_name}, ${when(a.starts_at, a.ends_at)}`);
-          navigate('/applications', { replace: true });
-        } catch (err) {
-          if (err instanceof ApiError && (err.code === 'invalid_state' || err.code === 'not_found')) {
-            // Decided meanwhile: show the list as it is now, and why.
-            flash('Your application has changed', 'The practice has already answered it, or it was withdrawn. Its status is shown below.', 'information');
-            navigate('/applications', { replace: true });
-            return;
-          }
-          e.target.disabled = false;
-          summary.replaceChildren(h('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1' }, h('h2', { class: 'nhsuk-error-summary__heading' }, 'There is a problem'), p(explain(err))));
-        }
-      },
-    }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` application for ${a.practice_name} on ${shortDate(a.starts_at)}`)) : '' },
+    { text: a.status === 'pending' && new Date(a.starts_at) > new Date()
+      ? h('a', { class: 'nhsuk-link', href: `/applications/${a.id}/withdraw` }, 'Withdraw',
+        h('span', { class: 'nhsuk-u-visually-hidden' }, ` application for ${a.practice_name} on ${shortDate(a.starts_at)}`))
+      : '' },
   ]);
-  page('My applications', summary, pageHeading('My applications'),
-    p('Shifts where the practice chooses from the clinicians who apply.'),
-    items.length ? table({ caption: 'Your applications', head: ['Shift', 'When', 'Status', 'Action'], rows, id: 'applications-table' })
+  page('My applications', pageHeading('My applications'),
+    p('Shifts where the practice chooses from the clinicians who apply, the newest application first.'),
+    list.items.length
+      ? [list.summary, table({ caption: 'Your applications', head: ['Shift', 'When', 'Applied', 'Status', 'Action'], rows, id: 'applications-table' }), list.nav]
       : p('You have not applied for any shifts. ', link('/shifts', 'Find shifts'), '.'));
+}, CLINICIAN);
+
+route('/applications/:id/withdraw', async ({ params }) => {
+  let a;
+  try {
+    a = await get(`/applications/${encodeURIComponent(params.id)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      return page('Application not found', backLink('/applications', 'Back to my applications'), pageHeading('Application not found'),
+        p('This application does not exist, or it is not yours. ', link('/applications', 'See your applications'), '.'));
+    }
+    throw err;
+  }
+  const shiftName = `${roleName(a.role)} at ${a.practice_name}`;
+  if (a.status !== 'pending') {
+    return page('Application already answered', backLink('/applications', 'Back to my applications'), pageHeading('This application is no longer waiting', shiftName),
+      p(`Its status is: ${APP_STATUS[a.status] || a.status}. There is nothing to withdraw.`), p(link('/applications', 'See your applications')));
+  }
+  confirmPage({
+    title: 'Withdraw your application',
+    caption: shiftName,
+    details: summaryList([['Practice', a.practice_name], ['When', `${longDate(a.starts_at)}, ${timeRange(a.starts_at, a.ends_at)}`], ['Applied', shortDate(a.created_at)]]),
+    consequences: [
+      'The practice will no longer see your application, and cannot choose you for this shift.',
+      'You can apply again while the shift is still open.',
+    ],
+    confirmText: 'Withdraw application',
+    backHref: '/applications',
+    backText: 'No, keep my application',
+    action: () => post(`/applications/${a.id}/withdraw`),
+    done: () => {
+      flash('Application withdrawn', `${a.practice_name}, ${when(a.starts_at, a.ends_at)}`);
+      navigate('/applications');
+    },
+  });
 }, CLINICIAN);
 
 // My pools: ask to join one ------------------------------------------------------------------
 
 const JOIN_STATUS = { pending: 'Request sent', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' };
 
-route('/pools', async () => {
-  const [poolsRes, me, requests] = await Promise.all([
-    get('/pools'), get(`/clinicians/${state.me.clinician_id}`), getAll('/me/join-requests', {}, 200).catch(() => []),
+route('/pools', async ({ query }) => {
+  // Every request the clinician has sent (for each pool's state: not a list read here; the list of
+  // requests is its own paged page), and a page of 25 pools.
+  const [list, me, requests] = await Promise.all([
+    pagedList({ path: '/pools', query, here: '/pools', noun: ['pool', 'pools'] }),
+    get(`/clinicians/${state.me.clinician_id}`),
+    getAll('/me/join-requests', { sort: 'newest' }, Infinity).catch(() => []),
   ]);
-  const pools = poolsRes.items || [];
   const mine = new Set((me.pools || []).map((x) => x.id));
   // The newest request to each pool (the list comes newest first).
   const latest = new Map();
@@ -586,7 +649,7 @@ route('/pools', async () => {
       try {
         await post(`/pools/${pool.id}/join-requests`, {});
         flash('Request sent', `The administrator of ${pool.name} will check your details and answer your request to join.`);
-        navigate('/pools', { replace: true });
+        navigate(`/pools${location.search}`, { replace: true });
       } catch (err) {
         if (err instanceof ApiError && err.code === 'already_requested') {
           btn.replaceWith(tag('Request sent', 'pending'));
@@ -596,24 +659,13 @@ route('/pools', async () => {
         problem(err);
       }
     } }, again ? 'Ask again' : 'Ask to join', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${pool.name}`));
-  const withdrawButton = (pool, jr) => h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id: `withdraw-request-${jr.id}`,
-    onclick: async (e) => {
-      const btn = e.currentTarget;
-      btn.disabled = true;
-      try {
-        await post(`/join-requests/${jr.id}/withdraw`);
-        flash('Request withdrawn', `You are no longer asking to join ${pool.name}.`);
-        navigate('/pools', { replace: true });
-      } catch (err) {
-        btn.disabled = false;
-        problem(err);
-      }
-    } }, 'Withdraw request', h('span', { class: 'nhsuk-u-visually-hidden' }, ` to join ${pool.name}`));
-  const rows = pools.map((pool) => {
+  const withdrawLink = (pool, jr) => h('a', { class: 'nhsuk-link', id: `withdraw-request-${jr.id}`, href: `/pools/${pool.id}/requests/${jr.id}/withdraw` },
+    'Withdraw request', h('span', { class: 'nhsuk-u-visually-hidden' }, ` to join ${pool.name}`));
+  const rows = list.items.map((pool) => {
     let action;
     const jr = latest.get(pool.id);
     if (mine.has(pool.id)) action = tag('Member', 'confirmed');
-    else if (jr && jr.status === 'pending') action = h('div', { class: 'fp-join-state' }, tag('Request sent', 'pending'), ' ', withdrawButton(pool, jr));
+    else if (jr && jr.status === 'pending') action = h('div', { class: 'fp-join-state' }, tag('Request sent', 'pending'), ' ', withdrawLink(pool, jr));
     else if (jr && jr.status === 'declined') {
       action = h('div', { class: 'fp-join-state' }, tag('Declined', 'declined'),
         jr.reason ? h('p', { class: 'nhsuk-body-s fp-note' }, `Reason: ${jr.reason}`) : null, askButton(pool, true));
@@ -623,12 +675,47 @@ route('/pools', async () => {
   page('My pools', summary, pageHeading('My pools'),
     p('You can book the shifts of practices in the pools you belong to. The pool administrator checks your registration before admitting you.'),
     mine.size ? null : insetText(p('You are not in a pool yet, so there are no shifts for you to book. Ask to join your local pool below.')),
-    pools.length ? table({ caption: 'Pools', head: ['Pool', 'Hosted by', 'Indicative rates', 'Membership'], rows, id: 'pools-table' })
+    list.items.length ? [list.summary, table({ caption: 'Pools', head: ['Pool', 'Hosted by', 'Indicative rates', 'Membership'], rows, id: 'pools-table' }), list.nav]
       : p('There are no pools to join yet.'),
-    requests.length ? table({
-      caption: 'Your requests to join', captionSize: 's', id: 'join-requests',
-      head: ['Pool', 'Sent', 'Status', 'Reason'],
-      rows: requests.map((jr) => [jr.pool_name, shortDate(jr.created_at), { text: tag(JOIN_STATUS[jr.status] || jr.status, jr.status === 'accepted' ? 'accepted' : jr.status) }, jr.reason || '']),
-    }) : null);
+    requests.length ? p(link('/pools/requests', `Your requests to join (${requests.length})`, { id: 'join-requests-link' }), ': what you asked, when, and the answers.') : null);
 }, CLINICIAN);
 
+route('/pools/requests', async ({ query }) => {
+  const list = await pagedList({ path: '/me/join-requests', params: { sort: 'newest' }, query, here: '/pools/requests', noun: ['request', 'requests'] });
+  page('Your requests to join', backLink('/pools', 'Back to my pools'), pageHeading('Your requests to join'),
+    p('Every request you have sent to join a pool, the newest first.'),
+    list.items.length ? [list.summary, table({
+      caption: 'Your requests to join', captionSize: 's', id: 'join-requests',
+      head: ['Pool', 'Sent', 'Status', 'Reason'],
+      rows: list.items.map((jr) => [jr.pool_name, shortDate(jr.created_at), { text: tag(JOIN_STATUS[jr.status] || jr.status, jr.status === 'accepted' ? 'accepted' : jr.status) }, jr.reason || '']),
+    }), list.nav] : p('You have not asked to join a pool yet. ', link('/pools', 'See the pools'), '.'));
+}, CLINICIAN);
+
+route('/pools/:poolId/requests/:id/withdraw', async ({ params }) => {
+  let pool;
+  try {
+    pool = await get(`/pools/${encodeURIComponent(params.poolId)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      return page('Pool not found', backLink('/pools', 'Back to my pools'), pageHeading('Pool not found'), p(link('/pools', 'See the pools')));
+    }
+    throw err;
+  }
+  confirmPage({
+    title: 'Withdraw your request to join',
+    caption: pool.name,
+    consequences: [
+      `The administrator of ${pool.name} will no longer see your request, and you will not join the pool.`,
+      'Until you are in a pool you cannot book its practices\' shifts.',
+      'You can ask to join again at any time.',
+    ],
+    confirmText: 'Withdraw request',
+    backHref: '/pools',
+    backText: 'No, keep my request',
+    action: () => post(`/join-requests/${encodeURIComponent(params.id)}/withdraw`),
+    done: () => {
+      flash('Request withdrawn', `You are no longer asking to join ${pool.name}.`);
+      navigate('/pools');
+    },
+  });
+}, CLINICIAN);
