@@ -6,7 +6,7 @@ import { start } from './app.js';
 
 const rolePages = {
   clinician: ['clinician', 'passport'],
-  practice_manager: ['practice', 'passport', 'overview'],
+  practice_manager: ['practice', 'practice_bookings', 'passport', 'overview'],
   pool_admin: ['pool', 'passport', 'overview'],
   commissioner: ['overview'],
   sysadmin: ['admin', 'passport', 'overview'],
