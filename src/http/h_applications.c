@@ -3,7 +3,7 @@
  *   POST /api/v1/shifts/{id}/applications {message?}: a clinician applies (open approval shifts).
  *   GET /api/v1/applications: the caller's own (clinician) or their practices' (manager), ...;
  *     each with bookable and missing: the booking's eligibility decision for that applicant and shift;
- *     q (in the clinician's name), sort (newest, oldest or soonest first), its cursor the
+ *     q (in the clinician's name), sort (-created_at, created_at or starts_at), its cursor the
  *     last row's sort key and id.
  *   POST /api/v1/applications/{id}/accept: the practice accepts; every booking rule runs again
  *     in the booking transaction and the other applicants are declined with reason "filled".
@@ -156,8 +156,9 @@ void fp_h_application_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
     return;
   }
-  /* sort: newest (applied) first, oldest first, or soonest (the shift's start) first. */
-  static const char *const sorts[] = {"newest", "oldest", "soonest", NULL};
+  /* sort: -created_at (newest first), created_at (oldest first) or starts_at (the shift's start,
+     soonest first), in the order of enum fp_application_sort. */
+  static const char *const sorts[] = {"-created_at", "created_at", "starts_at", NULL};
   int sort = 0;
   if (fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||
       fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) || fp_query_search_or_respond(r, &q.q) ||

@@ -7,7 +7,7 @@
  *     approval_required / not_eligible (details.missing) / overlapping_booking otherwise.
  *   GET /api/v1/bookings, GET /api/v1/bookings/{id}: within the caller's scope; the list by when
  *     (upcoming or past: the shift not ended, or ended), q (in the clinician's name) and
- *     sort (soonest or latest first), its cursor the last row's start and id in that order.
+ *     sort (starts_at or -starts_at), its cursor the last row's start and id in that order.
  *   POST /api/v1/bookings/{id}/cancellation {reason}: by the clinician (the shift opens again) or
  *     the practice (the shift is cancelled until re-opened); late inside 48 hours; refused with
  *     409 shift_started once the shift has started (what was worked is corrected through the
@@ -155,9 +155,9 @@ void fp_h_booking_list(struct fp_req *r) {
     return;
   }
   /* when: upcoming (the shift has not ended) or past (it has: worked, or not attended); absent,
-     both. sort: soonest first, or latest first (past's default: the most recent first). */
+     both. sort: starts_at (soonest first) or -starts_at (latest first: past's default). */
   static const char *const whens[] = {"any", "upcoming", "past", NULL};
-  static const char *const sorts[] = {"soonest", "latest", NULL};
+  static const char *const sorts[] = {"starts_at", "-starts_at", NULL};
   int when = 0, sort = 0;
   if (fp_query_int_or_respond(r, "clinician_id", 1, INT64_MAX, &q.clinician_id) ||
       fp_query_int_or_respond(r, "shift_id", 1, INT64_MAX, &q.shift_id) ||

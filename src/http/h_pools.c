@@ -687,7 +687,7 @@ static void add_my_join(const struct fp_join_request *jr, void *ctx) {
 
 void fp_h_me_join_requests(struct fp_req *r) {
   int limit = 50;
-  static const char *const sorts[] = {"newest", "oldest", NULL};
+  static const char *const sorts[] = {"-created_at", "created_at", NULL}; /* newest or oldest first */
   int sort = 0;
   int64_t at = 0, id = 0;
   bool has_cursor = false;

@@ -167,10 +167,10 @@ static void holds_slots(json_t *items, int from, int to) {
 static void test_bookings_page_under_every_sort(void **state) {
   (void)state;
   /* The practice sees all 240, in either order, seven at a time. */
-  json_t *all = read_all(w.pm1, "/api/v1/bookings?sort=soonest", 7, soonest);
+  json_t *all = read_all(w.pm1, "/api/v1/bookings?sort=starts_at", 7, soonest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
   holds_slots(all, 0, SLOTS);
-  all = read_all(w.pm1, "/api/v1/bookings?sort=latest", 7, latest);
+  all = read_all(w.pm1, "/api/v1/bookings?sort=-starts_at", 7, latest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
   /* By default soonest first, as before. */
   all = read_all(w.pm1, "/api/v1/bookings", 11, soonest);
@@ -199,7 +199,7 @@ static void test_bookings_past_and_upcoming(void **state) {
     assert_int_equal(fpt_int(e, "worked_minutes"), 120);
   }
   assert_int_equal(dna, 1);
-  past = read_all(w.pm1, "/api/v1/bookings?when=past&sort=soonest", 5, soonest);
+  past = read_all(w.pm1, "/api/v1/bookings?when=past&sort=starts_at", 5, soonest);
   assert_int_equal(json_array_size(past), PAST_SLOTS * GPS);
 
   /* Upcoming: not ended, the one under way first, soonest first by default. */
@@ -207,7 +207,7 @@ static void test_bookings_past_and_upcoming(void **state) {
   assert_int_equal(json_array_size(up), (SLOTS - PAST_SLOTS) * GPS);
   holds_slots(up, PAST_SLOTS, SLOTS);
   assert_int_equal(fpt_int(json_array_get(up, 0), "id"), booking_ids[PAST_SLOTS][0]);
-  up = read_all(w.pm1, "/api/v1/bookings?when=upcoming&sort=latest", 9, latest);
+  up = read_all(w.pm1, "/api/v1/bookings?when=upcoming&sort=-starts_at", 9, latest);
   assert_int_equal(json_array_size(up), (SLOTS - PAST_SLOTS) * GPS);
 
   /* A clinician sees their own, each side. */
@@ -243,11 +243,11 @@ static void test_applications_page_under_every_sort(void **state) {
   /* Newest first by default. */
   json_t *all = read_all(w.pm1, "/api/v1/applications", 7, newest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
-  all = read_all(w.pm1, "/api/v1/applications?sort=newest", 9, newest);
+  all = read_all(w.pm1, "/api/v1/applications?sort=-created_at", 9, newest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
-  all = read_all(w.pm1, "/api/v1/applications?sort=oldest", 7, oldest);
+  all = read_all(w.pm1, "/api/v1/applications?sort=created_at", 7, oldest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
-  all = read_all(w.pm1, "/api/v1/applications?sort=soonest", 7, soonest);
+  all = read_all(w.pm1, "/api/v1/applications?sort=starts_at", 7, soonest);
   assert_int_equal(json_array_size(all), SLOTS * GPS);
   /* A clinician's own, newest first; the practice searches its applicants by name. */
   json_t *mine = read_all(gp[2], "/api/v1/applications", 4, newest);
@@ -255,7 +255,7 @@ static void test_applications_page_under_every_sort(void **state) {
   size_t i;
   json_t *e;
   json_array_foreach(mine, i, e) assert_int_equal(fpt_int(e, "clinician_id"), gp_id[2]);
-  assert_int_equal(json_array_size(read_all(w.pm1, "/api/v1/applications?q=Cy.gp&sort=soonest", 7, soonest)), SLOTS);
+  assert_int_equal(json_array_size(read_all(w.pm1, "/api/v1/applications?q=Cy.gp&sort=starts_at", 7, soonest)), SLOTS);
   assert_int_equal(json_array_size(read_all(w.pm1, "/api/v1/applications?q=Park%20Lane", 7, newest)), 0);
 }
 
@@ -290,7 +290,7 @@ static void test_join_requests_page_both_ways(void **state) {
   json_t *all = read_all(t, "/api/v1/me/join-requests", 4, newest);
   assert_int_equal(json_array_size(all), 30);
   assert_string_equal(fpt_s(json_array_get(all, 0), "status"), "pending");
-  all = read_all(t, "/api/v1/me/join-requests?sort=oldest", 4, oldest);
+  all = read_all(t, "/api/v1/me/join-requests?sort=created_at", 4, oldest);
   assert_int_equal(json_array_size(all), 30);
   assert_string_equal(fpt_s(json_array_get(all, 29), "status"), "pending");
 }
@@ -306,16 +306,17 @@ static void test_list_parameters_refused(void **state) {
     const char *path, *field;
   } bad[] = {
       {"/api/v1/bookings?sort=name", "sort"},
+      {"/api/v1/bookings?sort=latest", "sort"},
       {"/api/v1/bookings?sort=", "sort"},
       {"/api/v1/bookings?when=yesterday", "when"},
       {fpt_str("/api/v1/bookings?q=%s", long_q), "q"},
       {"/api/v1/bookings?cursor=12", "cursor"},
       {"/api/v1/bookings?limit=201", "limit"},
-      {"/api/v1/applications?sort=soonest_first", "sort"},
+      {"/api/v1/applications?sort=newest", "sort"},
       {fpt_str("/api/v1/applications?q=%s", long_q), "q"},
       {"/api/v1/applications?cursor=abc", "cursor"},
       {"/api/v1/applications?limit=0", "limit"},
-      {"/api/v1/me/join-requests?sort=latest", "sort"},
+      {"/api/v1/me/join-requests?sort=-starts_at", "sort"},
       {"/api/v1/me/join-requests?cursor=x_1", "cursor"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

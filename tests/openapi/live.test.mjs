@@ -196,7 +196,7 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const gpId = gpMe.clinician_id;
   await call(gp, 'GET', '/api/v1/me/join-requests', undefined, 200);
   await call(gp, 'GET', '/api/v1/me/join-requests?limit=0', undefined, 400);
-  await call(gp, 'GET', '/api/v1/me/join-requests?sort=oldest&limit=1', undefined, 200);
+  await call(gp, 'GET', '/api/v1/me/join-requests?sort=created_at&limit=1', undefined, 200);
   await call(gp, 'GET', '/api/v1/me/join-requests?sort=nonsense', undefined, 400);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
@@ -333,8 +333,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   // Past bookings (worked, or not attended) and upcoming ones, paged under each sort, searched.
   const pastPage = (await call(practice, 'GET', '/api/v1/bookings?when=past&limit=3', undefined, 200)).json;
   if (pastPage.next_cursor) await call(practice, 'GET', `/api/v1/bookings?when=past&limit=3&cursor=${encodeURIComponent(pastPage.next_cursor)}`, undefined, 200);
-  await call(practice, 'GET', '/api/v1/bookings?when=upcoming&sort=latest&q=a&limit=3', undefined, 200);
-  await call(practice, 'GET', '/api/v1/bookings?when=any&sort=soonest', undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?when=upcoming&sort=-starts_at&q=a&limit=3', undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?when=any&sort=starts_at', undefined, 200);
   await call(practice, 'GET', '/api/v1/bookings?sort=nonsense', undefined, 400);
   await call(practice, 'GET', '/api/v1/bookings?when=nonsense', undefined, 400);
   await call(practice, 'GET', `/api/v1/bookings?q=${'x'.repeat(101)}`, undefined, 400);
@@ -352,9 +352,9 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'POST', `/api/v1/shifts/${s2.id}/applications`, {}, 409);
   await call(practice, 'GET', `/api/v1/applications?shift_id=${s2.id}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/applications?status=nonsense', undefined, 400);
-  const appPage = (await call(practice, 'GET', '/api/v1/applications?sort=soonest&q=Live&limit=1', undefined, 200)).json;
-  if (appPage.next_cursor) await call(practice, 'GET', `/api/v1/applications?sort=soonest&q=Live&limit=1&cursor=${encodeURIComponent(appPage.next_cursor)}`, undefined, 200);
-  await call(practice, 'GET', '/api/v1/applications?sort=oldest', undefined, 200);
+  const appPage = (await call(practice, 'GET', '/api/v1/applications?sort=starts_at&q=Live&limit=1', undefined, 200)).json;
+  if (appPage.next_cursor) await call(practice, 'GET', `/api/v1/applications?sort=starts_at&q=Live&limit=1&cursor=${encodeURIComponent(appPage.next_cursor)}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/applications?sort=created_at', undefined, 200);
   await call(practice, 'GET', '/api/v1/applications?sort=nonsense', undefined, 400);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, { reason: 'Filled elsewhere' }, 200);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, {}, 409);

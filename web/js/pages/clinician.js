@@ -496,7 +496,7 @@ route('/bookings', async ({ query }) => {
   const now = new Date();
   const past = view === 'past';
   const list = await pagedList({
-    path: '/bookings', params: { status: 'confirmed', when: past ? 'past' : 'upcoming', sort: past ? 'latest' : 'soonest' },
+    path: '/bookings', params: { status: 'confirmed', when: past ? 'past' : 'upcoming', sort: past ? '-starts_at' : 'starts_at' },
     query, here: '/bookings', noun: past ? ['past booking', 'past bookings'] : ['upcoming booking', 'upcoming bookings'],
   });
   const body = list.items.length
@@ -561,7 +561,7 @@ const APP_STATUS = { pending: 'Waiting for the practice', accepted: 'Accepted: b
 
 route('/applications', async ({ query }) => {
   const [list, names] = await Promise.all([
-    pagedList({ path: '/applications', params: { sort: 'newest' }, query, here: '/applications', noun: ['application', 'applications'] }),
+    pagedList({ path: '/applications', params: { sort: '-created_at' }, query, here: '/applications', noun: ['application', 'applications'] }),
     checkNames(),
   ]);
   // A waiting application the practice could not accept now (the booking's own decision, as the
@@ -633,7 +633,7 @@ route('/pools', async ({ query }) => {
   const [list, me, requests] = await Promise.all([
     pagedList({ path: '/pools', query, here: '/pools', noun: ['pool', 'pools'] }),
     get(`/clinicians/${state.me.clinician_id}`),
-    getAll('/me/join-requests', { sort: 'newest' }, Infinity).catch(() => []),
+    getAll('/me/join-requests', { sort: '-created_at' }, Infinity).catch(() => []),
   ]);
   const mine = new Set((me.pools || []).map((x) => x.id));
   // The newest request to each pool (the list comes newest first).
@@ -681,7 +681,7 @@ route('/pools', async ({ query }) => {
 }, CLINICIAN);
 
 route('/pools/requests', async ({ query }) => {
-  const list = await pagedList({ path: '/me/join-requests', params: { sort: 'newest' }, query, here: '/pools/requests', noun: ['request', 'requests'] });
+  const list = await pagedList({ path: '/me/join-requests', params: { sort: '-created_at' }, query, here: '/pools/requests', noun: ['request', 'requests'] });
   page('Your requests to join', backLink('/pools', 'Back to my pools'), pageHeading('Your requests to join'),
     p('Every request you have sent to join a pool, the newest first.'),
     list.items.length ? [list.summary, table({

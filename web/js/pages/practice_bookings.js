@@ -17,7 +17,7 @@ route('/practice/bookings', async ({ query }) => {
     fields: [{ id: 'q', label: 'Clinician name', type: 'search', hint: 'Part of the name is enough' }],
   });
   const list = await pagedList({
-    path: '/bookings', params: { status: 'confirmed', when: 'past', sort: 'latest', q: filters.values.q },
+    path: '/bookings', params: { status: 'confirmed', when: 'past', sort: '-starts_at', q: filters.values.q },
     query, here, noun: ['past booking', 'past bookings'],
   });
   // A manager of more than one practice sees which practice each session was at.
