@@ -68,11 +68,15 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
   return rc == SQLITE_ROW ? 0 : FP_EIO;
 }
 
-/* " AND" the clinician's name (u) holds text; like (FP_LIKE_MAX, the caller's, alive until the
+/* A search text is at most 100 characters (fp_query_search_or_respond), of up to 4 bytes each in
+   UTF-8, each byte perhaps escaped, between two '%'. */
+#define LIKE_MAX (2 * 400 + 3)
+
+/* " AND" the clinician's name (u) holds text; like (LIKE_MAX, the caller's, alive until the
    statement is prepared) receives the bound pattern. Only the clinician's: a practice looking for
    someone must not get every row because its own name matched too. */
 static void where_clinician_name(struct fp_sql *sql, const char *text, char *like) {
-  fp_like_pattern(text, like, FP_LIKE_MAX);
+  fp_db_like_contains(text, like, LIKE_MAX);
   fp_sql_add(sql, " AND u.name LIKE ");
   fp_sql_text(sql, like);
   fp_sql_add(sql, " ESCAPE '\\'");
@@ -111,7 +115,7 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
     fp_sql_add(&sql, " AND b.starts_at < ");
     fp_sql_int(&sql, q->to);
   }
-  char like[FP_LIKE_MAX];
+  char like[LIKE_MAX];
   if (q->q) where_clinician_name(&sql, q->q, like);
   if (q->when == FP_WHEN_UPCOMING) {
     fp_sql_add(&sql, " AND b.ends_at > ");
@@ -651,7 +655,7 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
     fp_sql_add(&sql, " AND a.status = ");
     fp_sql_text(&sql, q->status);
   }
-  char like[FP_LIKE_MAX];
+  char like[LIKE_MAX];
   if (q->q) where_clinician_name(&sql, q->q, like);
   /* The sort key and the id, in the same direction; the cursor is the last row's pair. */
   const char *key = q->sort == FP_APP_SOONEST ? "s.starts_at" : "a.created_at";

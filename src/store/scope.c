@@ -48,21 +48,6 @@ void fp_sql_text(struct fp_sql *q, const char *v) {
   if (i >= 0) q->binds[i].t = v;
 }
 
-void fp_like_pattern(const char *text, char *buf, size_t len) {
-  size_t n = 0;
-  if (len < 3) {
-    if (len) buf[0] = 0;
-    return;
-  }
-  buf[n++] = '%';
-  for (const char *p = text; *p && n + 3 < len; p++) {
-    if (*p == '%' || *p == '_' || *p == '\\') buf[n++] = '\\';
-    buf[n++] = *p;
-  }
-  buf[n++] = '%';
-  buf[n] = 0;
-}
-
 sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q) {
   if (q->overflow) return NULL;
   sqlite3_stmt *st = fp_db_stmt(c, q->text);

@@ -96,15 +96,6 @@ int fp_sql_step_page(sqlite3_stmt *st, int limit, int key_col, void (*row)(sqlit
 
 
 /*
- * A LIKE pattern that finds `text` anywhere, case-insensitively for ASCII (SQLite's LIKE): "%text%"
- * with LIKE's own characters (%, _ and the escape \) escaped, for `col LIKE ? ESCAPE '\'`. A search
- * text is at most 100 characters (refused at the door), so FP_LIKE_MAX holds any; a longer one
- * is cut only here, never silently elsewhere.
- */
-#define FP_LIKE_MAX (2 * 400 + 3)
-void fp_like_pattern(const char *text, char *buf, size_t len);
-
-/*
  * Appends "(condition)" restricting to what scope sees, given the SQL expressions for the row's
  * practice id, ICB id and role (role_col NULL: the clinician's profession is not checked).
  */
