@@ -188,3 +188,6 @@ export function filterForm({ id = 'filters', here, query, fields, keep = [], tit
 
   return { element: h('div', { class: 'fp-filter-block' }, details, line), values, active };
 }
+
+// A sort choice for filterForm: a select that is not a filter, so it is not counted as active.
+export const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });

@@ -12,7 +12,7 @@ import { explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, route, state } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
-import { filterForm, pagedList } from '../paging.js';
+import { filterForm, pagedList, sortField } from '../paging.js';
 import {
   backLink, button, h, input, insetText, p, pageHeading, panel, radios, select, showErrorSummary, summaryList, table, tag, textarea,
 } from '../ui.js';
@@ -39,7 +39,6 @@ const POSTCODE = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$/;
 // The status filter's words in the page's address, as the API's active=true|false.
 const activeParam = (status) => ({ active: 'true', inactive: 'false' }[status] || '');
 
-const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
 
 // Several organisations by id (a page's parents, a page's users' roles), one request each, at most 25.
 async function orgsById(ids) {

@@ -11,7 +11,7 @@
 // Every view of a passport or of evidence is recorded by the server.
 
 import { ApiError, get, getAll, post } from '../api.js';
-import { filterForm, pagedList } from '../paging.js';
+import { filterForm, pagedList, sortField } from '../paging.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
 import {
   busy, dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError,
@@ -21,6 +21,7 @@ import {
   backLink, button, buttonLink, dateInput, h, input, insetText, link, p, pageHeading, radios, select, summaryList, table, tag, textarea,
   warningCallout,
 } from '../ui.js';
+import { poolNav, professionOptions, withPool } from './pool_views.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const POOL_ADMIN = { roles: ['pool_admin'] };
@@ -372,25 +373,6 @@ function poolOf(query) {
   return { poolId, ids, suffix: ids.length > 1 ? `pool=${poolId}` : '' };
 }
 
-const withPool = (path, suffix) => (suffix ? `${path}?${suffix}` : path);
-
-// The pool's pages, as links under the heading (as on pool.js's pages).
-function poolNav(current, suffix) {
-  const item = (path, text) => h('li', {}, h('a', {
-    class: 'fp-views__link', href: withPool(path, suffix), 'aria-current': current === path ? 'page' : null,
-  }, text));
-  return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
-    item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
-    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance')));
-}
-
-async function professionOptions() {
-  const res = await get('/professions').catch(() => ({ items: [] }));
-  return [{ value: '', text: 'Any profession' },
-    ...res.items.map((x) => ({ value: x.code, text: x.custom ? x.name : roleName(x.code) })).sort((a, b) => a.text.localeCompare(b.text))];
-}
-
-const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
 
 // The verification queue, 25 records a page: find a clinician, one profession or one check.
 route('/pool/passports', async ({ query }) => {

@@ -11,8 +11,9 @@ import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pounds, roleName, shortDate } from '../format.js';
-import { filterForm, pagedList } from '../paging.js';
+import { filterForm, pagedList, sortField } from '../paging.js';
 import { backLink, button, h, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
+import { poolNav, professionOptions, withPool } from './pool_views.js';
 
 const POOL_ADMIN = { roles: ['pool_admin'] };
 
@@ -36,29 +37,6 @@ function poolOf(query) {
 // The list page the reader is on, to come back to (same page, same filters) from a confirmation.
 const fromHere = () => `from=${encodeURIComponent(`${window.location.pathname}${window.location.search}`)}`;
 
-const withPool = (path, suffix, extra = '') => {
-  const parts = [suffix, extra].filter(Boolean).join('&');
-  return parts ? `${path}?${parts}` : path;
-};
-
-// The pool's pages, as links under the heading.
-function poolNav(current, suffix) {
-  const item = (path, text) => h('li', {}, h('a', {
-    class: 'fp-views__link', href: withPool(path, suffix), 'aria-current': current === path ? 'page' : null,
-  }, text));
-  return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
-    item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
-    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance')));
-}
-
-// The professions, for a filter: every built-in one and the pools' own roles.
-async function professionOptions() {
-  const res = await get('/professions').catch(() => ({ items: [] }));
-  return [{ value: '', text: 'Any profession' },
-    ...res.items.map((x) => ({ value: x.code, text: x.custom ? x.name : roleName(x.code) })).sort((a, b) => a.text.localeCompare(b.text))];
-}
-
-const sortField = (options) => ({ id: 'sort', label: 'Sort by', type: 'select', options, describe: () => null });
 
 // A problem shown at the top of a list page.
 function problemSlot() {
