@@ -157,3 +157,34 @@ test('dates are typed in the NHS.UK date input, checked in words before anything
   assertNoProblems(page);
   await page.context().close();
 });
+
+test('a page left before its data arrives never draws itself over the page the reader went to', async () => {
+  const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+  // The practice home's shift list is held back until the reader has moved on to Past bookings.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let heldCount = 0;
+  const isShifts = (u) => u.pathname === '/api/v1/shifts';
+  await page.route(isShifts, async (route) => {
+    heldCount += 1;
+    await held;
+    await route.continue();
+  });
+  await page.goto('/practice');
+  await page.waitForSelector('.nhsuk-header__navigation a[href="/practice/bookings"]');
+  for (let n = 0; heldCount === 0 && n < 200; n++) await page.waitForTimeout(50);
+  assert.ok(heldCount > 0, 'the home page asked for its shifts');
+  await page.click('.nhsuk-header__navigation a[href="/practice/bookings"]');
+  await page.waitForSelector('#practice-past-bookings');
+  // The home page's answers arrive now, after the reader has left it.
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/shifts');
+  release();
+  await answered;
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.equal(new URL(page.url()).pathname, '/practice/bookings');
+  assert.equal((await page.textContent('h1')).trim(), 'Past bookings');
+  assert.match(await page.textContent('.fp-page-summary'), /past bookings$/);
+  await page.unroute(isShifts);
+  assertNoProblems(page);
+  await page.context().close();
+});

@@ -38,10 +38,19 @@ export function setCsrf(token) {
   } catch { /* storage may be unavailable: memory is enough */ }
 }
 
+// The page generation: app.js starts a new one each time it renders a page. A read (GET) asked by
+// one generation whose answer arrives after the next has begun is never settled, so the page that
+// asked, which the reader has left, cannot draw itself over the page they went to (a slow home page
+// answering after a click on a link must not replace the linked page). Reads that outlive pages
+// (the idle watch's GET /sessions/current) pass { keep: true }.
+let generation = 0;
+export function newGeneration() { generation += 1; }
+
 // fn(error) runs when a request made while signed in answers 401.
 export function onSessionEnded(fn) { sessionEnded = fn; }
 
-export async function api(method, path, body, { signedIn = true } = {}) {
+export async function api(method, path, body, { signedIn = true, keep = false } = {}) {
+  const asked = generation;
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -63,8 +72,10 @@ export async function api(method, path, body, { signedIn = true } = {}) {
   if (!res.ok) {
     const err = new ApiError(res.status, data);
     if (res.status === 401 && signedIn) sessionEnded(err);
+    if (method === 'GET' && !keep && asked !== generation) return new Promise(() => {});
     throw err;
   }
+  if (method === 'GET' && !keep && asked !== generation) return new Promise(() => {});
   return data;
 }
 

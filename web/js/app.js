@@ -5,7 +5,7 @@
 // only the shell and the public pages.
 
 import { initAll, initSkipLinks } from '../nhsuk/nhsuk/nhsuk-frontend.min.js';
-import { ApiError, explain, get, lastRequestAt, onSessionEnded, setCsrf } from './api.js';
+import { ApiError, explain, get, lastRequestAt, newGeneration, onSessionEnded, setCsrf } from './api.js';
 import { banner, button, clear, h, p } from './ui.js';
 
 export const state = {
@@ -176,6 +176,7 @@ let renderSeq = 0;
 let renderedUrl = null;
 export async function render() {
   const seq = ++renderSeq;
+  newGeneration(); // the pages' reads still under way belong to the page being left (api.js)
   const url = new URL(location.href);
   const path = url.pathname;
   renderedUrl = path + url.search;
@@ -301,7 +302,7 @@ function closeWarning() {
 
 async function staySignedIn() {
   try {
-    const s = await get('/sessions/current', { signedIn: false });
+    const s = await get('/sessions/current', { signedIn: false, keep: true });
     closeWarning();
     if (!s.signed_in) sessionEndedHandler();
   } catch (err) {
@@ -337,7 +338,7 @@ async function watchIdle() {
   const now = Date.now();
   if (now >= since + idle + 2000) {
     try { // (asking is a request: the next one waits for another idle time)
-      const s = await get('/sessions/current', { signedIn: false });
+      const s = await get('/sessions/current', { signedIn: false, keep: true });
       if (!s.signed_in) { closeWarning(); sessionEndedHandler(); }
     } catch { /* not reachable: try again later */ }
     return;
