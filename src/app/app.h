@@ -11,6 +11,7 @@
 
 struct fp_config {
   const char *data_dir;       /* --data-dir, default ./flexpool-data */
+  const char *database;       /* --database or FLEXPOOL_DATABASE: PostgreSQL; NULL: SQLite in data_dir */
   const char *listen;         /* --listen ADDR:PORT, default 127.0.0.1:8080 */
   const char *web_root;       /* --web-root, default the source tree's web/ */
   const char *tls_cert;       /* --tls-cert FILE */

@@ -32,6 +32,7 @@
 void fp_config_defaults(struct fp_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->data_dir = "./flexpool-data";
+  cfg->database = getenv("FLEXPOOL_DATABASE");
   cfg->listen = "127.0.0.1:8080";
   cfg->web_root = getenv("FLEXPOOL_WEB_ROOT") ? getenv("FLEXPOOL_WEB_ROOT") : FP_SOURCE_DIR "/web";
   cfg->threads = 0;
@@ -78,6 +79,7 @@ int fp_cli_serve(int argc, char **argv) {
       fprintf(stderr, "flexpool: %s needs a value\n", a);
       return 2;
     } else if (strcmp(a, "--data-dir") == 0) app.cfg.data_dir = v, i++;
+    else if (strcmp(a, "--database") == 0) app.cfg.database = v, i++;
     else if (strcmp(a, "--listen") == 0) app.cfg.listen = v, i++;
     else if (strcmp(a, "--web-root") == 0) app.cfg.web_root = v, i++;
     else if (strcmp(a, "--tls-cert") == 0) app.cfg.tls_cert = v, i++;
@@ -129,7 +131,7 @@ int fp_cli_serve(int argc, char **argv) {
     nofile.rlim_cur = nofile.rlim_max < 4096 ? nofile.rlim_max : 4096;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  if (fp_store_open(&app.store, app.cfg.data_dir) != 0) return 1;
+  if (fp_store_open(&app.store, app.cfg.data_dir, app.cfg.database) != 0) return 1;
   if (app.cfg.demo) {
     int empty = 0;
     if (fp_store_is_empty(&app.store, &empty) != 0) return 1;
@@ -180,9 +182,11 @@ int fp_cli_serve(int argc, char **argv) {
 
 int fp_cli_demo(int argc, char **argv) {
   const char *data_dir = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
   long shifts = 0, clinicians = 0;
   for (int i = 0; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
+    else if (strcmp(argv[i], "--database") == 0) database = argv[i + 1];
     else if (strcmp(argv[i], "--shifts") == 0) {
       char *end = NULL;
       shifts = strtol(argv[i + 1], &end, 10);
@@ -203,11 +207,11 @@ int fp_cli_demo(int argc, char **argv) {
     }
   }
   if (argc % 2 != 0 || !data_dir) {
-    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--shifts N] [--clinicians N]\n");
+    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--database URL] [--shifts N] [--clinicians N]\n");
     return 2;
   }
   struct fp_store store;
-  if (fp_store_open(&store, data_dir) != 0) return 1;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
   int rc = fp_demo_load(&store, (int64_t)time(NULL), shifts, clinicians);
   fp_store_release(&store);
   if (rc == FP_ECONFLICT) {
@@ -242,10 +246,12 @@ static int user_add_tx(struct fp_conn *c, void *vctx) {
 
 int fp_cli_user_add(int argc, char **argv) {
   const char *data_dir = "./flexpool-data", *email = NULL, *name = NULL, *role = NULL, *pwfile = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
   int64_t org = 0, pool = 0;
   for (int i = 0; i + 1 < argc; i += 2) {
     const char *a = argv[i], *v = argv[i + 1];
     if (strcmp(a, "--data-dir") == 0) data_dir = v;
+    else if (strcmp(a, "--database") == 0) database = v;
     else if (strcmp(a, "--email") == 0) email = v;
     else if (strcmp(a, "--name") == 0) name = v;
     else if (strcmp(a, "--role") == 0) role = v;
@@ -261,7 +267,7 @@ int fp_cli_user_add(int argc, char **argv) {
   if (argc % 2 || !email || !name || !role || fp_role_parse(role, &kind) != 0 || !fp_email_valid(email) ||
       kind == FP_ROLE_CLINICIAN) {
     fprintf(stderr, "usage: flexpool user add --email E --name N --role sysadmin|commissioner|pool_admin|practice_manager "
-                    "[--organisation ID] [--pool ID] [--password-file F] [--data-dir DIR]\n");
+                    "[--organisation ID] [--pool ID] [--password-file F] [--data-dir DIR] [--database URL]\n");
     return 2;
   }
   /* The same limit as the API's (a name of 1 to 200 bytes): the account is refused, never stored
@@ -304,7 +310,7 @@ int fp_cli_user_add(int argc, char **argv) {
   char hash[160];
   if (fp_password_hash(password, hash, sizeof hash) != 0) return 1;
   struct fp_store store;
-  if (fp_store_open(&store, data_dir) != 0) return 1;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
   struct user_add_ctx x = {email, name, role, hash, org, pool > 0 ? pool : 0, (int64_t)time(NULL), 0};
   if (kind != FP_ROLE_POOL_ADMIN) x.pool = 0;
   int rc = fp_store_write(&store, user_add_tx, &x);
@@ -339,8 +345,10 @@ static int reset_second_factor_tx(struct fp_conn *c, void *vctx) {
 
 int fp_cli_user_reset_second_factor(int argc, char **argv) {
   const char *data_dir = "./flexpool-data", *email = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
   for (int i = 0; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
+    else if (strcmp(argv[i], "--database") == 0) database = argv[i + 1];
     else if (strcmp(argv[i], "--email") == 0) email = argv[i + 1];
     else {
       fprintf(stderr, "flexpool: unknown option '%s'\n", argv[i]);
@@ -348,11 +356,11 @@ int fp_cli_user_reset_second_factor(int argc, char **argv) {
     }
   }
   if (argc % 2 || !email) {
-    fprintf(stderr, "usage: flexpool user reset-second-factor --email E [--data-dir DIR]\n");
+    fprintf(stderr, "usage: flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]\n");
     return 2;
   }
   struct fp_store store;
-  if (fp_store_open(&store, data_dir) != 0) return 1;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
   struct reset_ctx x = {email, (int64_t)time(NULL), 0};
   int rc = fp_store_write(&store, reset_second_factor_tx, &x);
   fp_store_release(&store);
@@ -370,20 +378,22 @@ int fp_cli_user_reset_second_factor(int argc, char **argv) {
 
 int fp_cli_import_postcodes(int argc, char **argv) {
   const char *data_dir = "./flexpool-data", *file = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
     else if (!file) file = argv[i];
     else {
-      fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR]\n");
+      fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n");
       return 2;
     }
   }
   if (!file) {
-    fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR]\n");
+    fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n");
     return 2;
   }
   struct fp_store store;
-  if (fp_store_open(&store, data_dir) != 0) return 1;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
   long imported = 0, skipped = 0;
   int rc = fp_postcodes_import(&store, file, &imported, &skipped);
   fp_store_release(&store);

@@ -942,7 +942,7 @@ static int add_booking(struct demo *d, struct shift_gen *g, int ci, int64_t at, 
   }
   int64_t id;
   if ((rc = fp_store_demo_booking_insert(d->c, &b, &id)) != 0) {
-    fprintf(stderr, "demo: booking refused: %s\n", fp_db_errmsg(d->c));
+    fprintf(stderr, "demo: booking refused: %s\n", fp_strerror(rc));
     return rc;
   }
   d->n_bookings++;

@@ -15,7 +15,7 @@
 
 static void usage(FILE *to) {
   fprintf(to,
-          "usage: flexpool serve [--data-dir DIR] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
+          "usage: flexpool serve [--data-dir DIR] [--database URL] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
           "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
           "                      [--session-idle SECONDS (60-86400, default 1800)]\n"
           "                      [--login-max-per-account N (default 10)] [--login-max-per-address N (default 50)]\n"
@@ -23,11 +23,11 @@ static void usage(FILE *to) {
           "                      [--upkeep-interval SECONDS (default 600)] [--dbs-retention-months N (default 6)]\n"
           "                      [--max-shift-ahead-months N (default 24)]\n"
           "                      [--passport-access-months N (default 12)]\n"
-          "       flexpool demo --data-dir DIR [--shifts N]\n"
+          "       flexpool demo --data-dir DIR [--database URL] [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
-          "       flexpool user reset-second-factor --email E [--data-dir DIR]   (a lost phone and recovery codes)\n"
-          "       flexpool import postcodes FILE.csv [--data-dir DIR]\n"
-          "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR]\n"
+          "       flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]   (a lost phone and recovery codes)\n"
+          "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"
+          "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool routes   (lists every API endpoint)\n"
           "       flexpool errors   (lists every API error code with its HTTP status)\n");
 }

@@ -304,11 +304,13 @@ int fp_register_import_stream(struct fp_store *s, enum fp_register reg, FILE *in
 }
 
 int fp_cli_import_register(int argc, char **argv) {
-  const char *usage = "usage: flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR]\n";
+  const char *usage = "usage: flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n";
   const char *data_dir = "./flexpool-data", *which = NULL, *file = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
   bool full = false;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
     else if (strcmp(argv[i], "--full-register") == 0) full = true;
     else if (!which) which = argv[i];
     else if (!file) file = argv[i];
@@ -334,7 +336,7 @@ int fp_cli_import_register(int argc, char **argv) {
     return 1;
   }
   struct fp_store store;
-  if (fp_store_open(&store, data_dir) != 0) {
+  if (fp_store_open(&store, data_dir, database) != 0) {
     fclose(in);
     return 1;
   }

@@ -23,6 +23,7 @@
 #include "http/fields.h"
 #include "http/routes.h"
 #include "store/accounts.h"
+#include "store/sql.h" /* until the boundary work moves this SQL into the store */
 #include "store/places.h"
 #include "store/shifts.h"
 
@@ -86,11 +87,11 @@ static void set_hourly(struct fp_shift *s) {
 static bool role_known(struct fp_req *r, const char *role) {
   if (fp_profession_find(role)) return true;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  sqlite3_stmt *st = c ? fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?") : NULL;
+  fp_stmt *st = c ? fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?") : NULL;
   if (!st) return false;
-  fp_db_bind_text(st, 1, role);
-  bool found = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
+  fp_bind_text(st, 1, role);
+  bool found = fp_step(st) == FP_ROW;
+  fp_reset(st);
   return found;
 }
 

@@ -1,7 +1,7 @@
 /* The practice's live relationship with a clinician: the one access decision. See access.h. */
 #include "store/access.h"
+#include "store/sql.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "core/passport.h"
@@ -13,10 +13,10 @@ void fp_access_clock_init(struct fp_access_clock *k, int64_t now, int months) {
   k->worked_since = months > 0 ? fp_retention_deadline(now, -months) : now;
 }
 
-void fp_access_bind(sqlite3_stmt *st, const struct fp_access_clock *k) {
-  sqlite3_bind_int64(st, 97, k->now);
-  sqlite3_bind_int64(st, 98, k->worked_since);
-  sqlite3_bind_int64(st, 99, k->today);
+void fp_access_bind(fp_stmt *st, const struct fp_access_clock *k) {
+  fp_bind_int64(st, 97, k->now);
+  fp_bind_int64(st, 98, k->worked_since);
+  fp_bind_int64(st, 99, k->today);
 }
 
 const char *fp_access_reason(const unsigned char *text) {

@@ -31,6 +31,8 @@
 #include "core/time.h"
 #include "store/db.h"
 
+typedef struct fp_stmt fp_stmt; /* a statement (store/sql.h), opaque here */
+
 #define FP_ACCESS_MONTHS_DEFAULT 12
 
 /* When the decision is taken: now, the UK day, and the oldest session end that still counts. */
@@ -59,7 +61,7 @@ void fp_access_clock_init(struct fp_access_clock *k, int64_t now, int months);
   "  AND EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = g.pool_id AND m.clinician_id = g.clinician_id))"
 
 /* Binds ?97 (now), ?98 (worked_since) and ?99 (today) of a statement using FP_ACCESS_LIVE. */
-void fp_access_bind(sqlite3_stmt *st, const struct fp_access_clock *k);
+void fp_access_bind(fp_stmt *st, const struct fp_access_clock *k);
 
 /* The reason as a static string ("application", "booking", "worked", "grant"); NULL if unknown. */
 const char *fp_access_reason(const unsigned char *text);

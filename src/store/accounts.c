@@ -1,5 +1,6 @@
 /* Users, roles, sessions, sign-in throttling and the audit log. See accounts.h. */
 #include "store/accounts.h"
+#include "store/sql.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -8,325 +9,325 @@
 
 #define USER_COLS "id, email, name, password_hash, active, created_at, must_change_password, demo_account"
 
-static int read_user(sqlite3_stmt *st, struct fp_user *u) {
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  if (rc != SQLITE_ROW) return FP_EIO;
-  u->id = sqlite3_column_int64(st, 0);
+static int read_user(fp_stmt *st, struct fp_user *u) {
+  int rc = fp_step(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  if (rc != FP_ROW) return FP_EIO;
+  u->id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, u->email, sizeof u->email);
   fp_db_col_copy(st, 2, u->name, sizeof u->name);
   fp_db_col_copy(st, 3, u->password_hash, sizeof u->password_hash);
-  u->active = sqlite3_column_int(st, 4) != 0;
-  u->created_at = sqlite3_column_int64(st, 5);
-  u->must_change_password = sqlite3_column_int(st, 6) != 0;
-  u->demo_account = sqlite3_column_int(st, 7) != 0;
-  sqlite3_reset(st);
+  u->active = fp_col_int64(st, 4) != 0;
+  u->created_at = fp_col_int64(st, 5);
+  u->must_change_password = fp_col_int64(st, 6) != 0;
+  u->demo_account = fp_col_int64(st, 7) != 0;
+  fp_reset(st);
   return 0;
 }
 
 int fp_store_user_by_email(struct fp_conn *c, const char *email, struct fp_user *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE email = lower(?)");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE email = lower(?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, email);
+  fp_bind_text(st, 1, email);
   return read_user(st, out);
 }
 
 int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
+  fp_bind_int64(st, 1, id);
   return read_user(st, out);
 }
 
 int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name, const char *password_hash,
                          int64_t now, int64_t *id) {
-  sqlite3_stmt *st =
+  fp_stmt *st =
       fp_db_stmt(c, "INSERT INTO users (email, name, password_hash, active, created_at) VALUES (lower(?), ?, ?, 1, ?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, email);
-  fp_db_bind_text(st, 2, name);
-  fp_db_bind_text(st, 3, password_hash);
-  sqlite3_bind_int64(st, 4, now);
+  fp_bind_text(st, 1, email);
+  fp_bind_text(st, 2, name);
+  fp_bind_text(st, 3, password_hash);
+  fp_bind_int64(st, 4, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, password_hash);
-  sqlite3_bind_int64(st, 2, user_id);
+  fp_bind_text(st, 1, password_hash);
+  fp_bind_int64(st, 2, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET must_change_password = 1 WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET must_change_password = 1 WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET demo_account = 1 WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET demo_account = 1 WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET active = ? WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET active = ? WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int(st, 1, active);
-  sqlite3_bind_int64(st, 2, user_id);
+  fp_bind_int64(st, 1, active);
+  fp_bind_int64(st, 2, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,
                          int64_t pool_id) {
-  sqlite3_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM user_roles WHERE user_id = ?");
+  fp_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM user_roles WHERE user_id = ?");
   if (!count) return FP_EIO;
-  sqlite3_bind_int64(count, 1, user_id);
-  int rc = sqlite3_step(count);
-  int held = rc == SQLITE_ROW ? sqlite3_column_int(count, 0) : 0;
-  sqlite3_reset(count);
-  if (rc != SQLITE_ROW) return FP_EIO;
+  fp_bind_int64(count, 1, user_id);
+  int rc = fp_step(count);
+  int held = rc == FP_ROW ? fp_col_int64(count, 0) : 0;
+  fp_reset(count);
+  if (rc != FP_ROW) return FP_EIO;
   if (held >= FP_MAX_ROLES) return FP_ETOOBIG;
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
-  fp_db_bind_text(st, 2, role);
-  if (organisation_id) sqlite3_bind_int64(st, 3, organisation_id);
-  else sqlite3_bind_null(st, 3);
-  if (pool_id) sqlite3_bind_int64(st, 4, pool_id);
-  else sqlite3_bind_null(st, 4);
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_text(st, 2, role);
+  if (organisation_id) fp_bind_int64(st, 3, organisation_id);
+  else fp_bind_null(st, 3);
+  if (pool_id) fp_bind_int64(st, 4, pool_id);
+  else fp_bind_null(st, 4);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *rows, int max, int *n) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id");
+  fp_stmt *st = fp_db_stmt(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   *n = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (*n == max) {
-      sqlite3_reset(st);
+      fp_reset(st);
       return FP_ETOOBIG;
     }
     fp_db_col_copy(st, 0, rows[*n].role, sizeof rows[*n].role);
-    rows[*n].organisation_id = sqlite3_column_int64(st, 1);
-    rows[*n].pool_id = sqlite3_column_int64(st, 2);
+    rows[*n].organisation_id = fp_col_int64(st, 1);
+    rows[*n].pool_id = fp_col_int64(st, 2);
     (*n)++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
                                size_t profession_len) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, profession FROM clinicians WHERE user_id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT id, profession FROM clinicians WHERE user_id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   *clinician_id = 0;
   profession[0] = 0;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *clinician_id = sqlite3_column_int64(st, 0);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *clinician_id = fp_col_int64(st, 0);
     fp_db_col_copy(st, 1, profession, profession_len);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE clinician_id = ? ORDER BY pool_id");
+  fp_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE clinician_id = ? ORDER BY pool_id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc, k = 0;
   *n = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (k == max) {
-      sqlite3_reset(st);
+      fp_reset(st);
       return FP_ETOOBIG;
     }
-    pools[k++] = sqlite3_column_int64(st, 0);
+    pools[k++] = fp_col_int64(st, 0);
   }
-  sqlite3_reset(st);
+  fp_reset(st);
   *n = k;
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   postcode[0] = 0;
   *radius_km = 0;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, postcode, len);
-    *radius_km = sqlite3_column_int64(st, 1);
+    *radius_km = fp_col_int64(st, 1);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, user_id);
-  fp_db_bind_text(st, 3, csrf);
-  sqlite3_bind_int64(st, 4, now);
-  sqlite3_bind_int64(st, 5, now);
+  fp_bind_blob(st, 1, token_hash, hash_len);
+  fp_bind_int64(st, 2, user_id);
+  fp_bind_text(st, 3, csrf);
+  fp_bind_int64(st, 4, now);
+  fp_bind_int64(st, 5, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t now,
                           int64_t idle, int64_t *session_id, int64_t *user_id, char *csrf, size_t csrf_len,
                           int64_t *last_seen) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT s.id, s.user_id, s.csrf, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
       " WHERE s.token_hash = ? AND s.last_seen_at > ? AND u.active = 1");
   if (!st) return FP_EIO;
-  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, now - idle);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *session_id = sqlite3_column_int64(st, 0);
-    *user_id = sqlite3_column_int64(st, 1);
+  fp_bind_blob(st, 1, token_hash, hash_len);
+  fp_bind_int64(st, 2, now - idle);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *session_id = fp_col_int64(st, 0);
+    *user_id = fp_col_int64(st, 1);
     fp_db_col_copy(st, 2, csrf, csrf_len);
-    *last_seen = sqlite3_column_int64(st, 3);
+    *last_seen = fp_col_int64(st, 3);
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, session_id);
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, session_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_session_delete(struct fp_conn *c, int64_t session_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, session_id);
+  fp_bind_int64(st, 1, session_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_int64(st, 2, except_session_id);
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 2, except_session_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest) {
-  sqlite3_stmt *st =
+  fp_stmt *st =
       fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM registration_attempts WHERE address = ? AND at > ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, address);
-  sqlite3_bind_int64(st, 2, since);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *n = sqlite3_column_int(st, 0);
-    *oldest = sqlite3_column_int64(st, 1);
+  fp_bind_text(st, 1, address);
+  fp_bind_int64(st, 2, since);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *n = fp_col_int64(st, 0);
+    *oldest = fp_col_int64(st, 1);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_registration_attempt_add(struct fp_conn *c, const char *address, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, address);
-  sqlite3_bind_int64(st, 2, now);
+  fp_bind_text(st, 1, address);
+  fp_bind_int64(st, 2, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the table small: nothing older than a day matters (the window is at most a day). */
   st = fp_db_stmt(c, "DELETE FROM registration_attempts WHERE at < ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now - 86400);
+  fp_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_login_failures(struct fp_conn *c, const char *account, const char *address, int64_t since,
                             int *n_account, int *n_address, int64_t *oldest_account, int64_t *oldest_address) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
       "       (SELECT MIN(at) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
       "       (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3),"
       "       (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, account);
-  fp_db_bind_text(st, 2, address);
-  sqlite3_bind_int64(st, 3, since);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *n_account = sqlite3_column_int(st, 0);
-    *oldest_account = sqlite3_column_int64(st, 1);
-    *n_address = sqlite3_column_int(st, 2);
-    *oldest_address = sqlite3_column_int64(st, 3);
+  fp_bind_text(st, 1, account);
+  fp_bind_text(st, 2, address);
+  fp_bind_int64(st, 3, since);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *n_account = fp_col_int64(st, 0);
+    *oldest_account = fp_col_int64(st, 1);
+    *n_address = fp_col_int64(st, 2);
+    *oldest_address = fp_col_int64(st, 3);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_login_failure_add(struct fp_conn *c, const char *account, const char *address, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO login_failures (account, address, at) VALUES (lower(?), ?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO login_failures (account, address, at) VALUES (lower(?), ?, ?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, account);
-  fp_db_bind_text(st, 2, address);
-  sqlite3_bind_int64(st, 3, now);
+  fp_bind_text(st, 1, account);
+  fp_bind_text(st, 2, address);
+  fp_bind_int64(st, 3, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the table small: nothing older than a day matters. */
   st = fp_db_stmt(c, "DELETE FROM login_failures WHERE at < ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now - 86400);
+  fp_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_login_failures_clear(struct fp_conn *c, const char *account) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM login_failures WHERE account = lower(?)");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM login_failures WHERE account = lower(?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, account);
+  fp_bind_text(st, 1, account);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                    int64_t entity_id, const char *before, const char *after) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  if (actor) sqlite3_bind_int64(st, 2, actor);
-  else sqlite3_bind_null(st, 2);
-  fp_db_bind_text(st, 3, action);
-  fp_db_bind_text(st, 4, entity);
-  sqlite3_bind_int64(st, 5, entity_id);
-  fp_db_bind_text(st, 6, before);
-  fp_db_bind_text(st, 7, after);
+  fp_bind_int64(st, 1, now);
+  if (actor) fp_bind_int64(st, 2, actor);
+  else fp_bind_null(st, 2);
+  fp_bind_text(st, 3, action);
+  fp_bind_text(st, 4, entity);
+  fp_bind_int64(st, 5, entity_id);
+  fp_bind_text(st, 6, before);
+  fp_bind_text(st, 7, after);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
       " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, user_id);
-  fp_db_bind_text(st, 3, email);
-  fp_db_bind_text(st, 4, role);
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, user_id);
+  fp_bind_text(st, 3, email);
+  fp_bind_text(st, 4, role);
   return fp_db_exec_stmt(st);
 }

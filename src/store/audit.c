@@ -1,5 +1,6 @@
 /* Reading the audit log. See audit.h. */
 #include "store/audit.h"
+#include "store/sql.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,31 +21,31 @@ int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
            " WHERE a.id < ?1%s%s%s%s ORDER BY a.id DESC LIMIT ?6",
            q->entity ? " AND a.entity = ?2" : "", q->entity_id >= 0 ? " AND a.entity_id = ?3" : "",
            q->actor_user_id ? " AND a.actor_user_id = ?4" : "", q->action ? " AND a.action = ?5" : "");
-  sqlite3_stmt *st = fp_db_stmt(c, sql);
+  fp_stmt *st = fp_db_stmt(c, sql);
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, q->before_id > 0 ? q->before_id : INT64_MAX);
-  if (q->entity) fp_db_bind_text(st, 2, q->entity);
-  if (q->entity_id >= 0) sqlite3_bind_int64(st, 3, q->entity_id);
-  if (q->actor_user_id) sqlite3_bind_int64(st, 4, q->actor_user_id);
-  if (q->action) fp_db_bind_text(st, 5, q->action);
-  sqlite3_bind_int(st, 6, q->limit + 1);
+  fp_bind_int64(st, 1, q->before_id > 0 ? q->before_id : INT64_MAX);
+  if (q->entity) fp_bind_text(st, 2, q->entity);
+  if (q->entity_id >= 0) fp_bind_int64(st, 3, q->entity_id);
+  if (q->actor_user_id) fp_bind_int64(st, 4, q->actor_user_id);
+  if (q->action) fp_bind_text(st, 5, q->action);
+  fp_bind_int64(st, 6, q->limit + 1);
   int rc, n = 0;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == q->limit) {
       *more = true;
       break;
     }
     struct fp_audit_entry e = {
-        .id = sqlite3_column_int64(st, 0),
-        .at = sqlite3_column_int64(st, 1),
-        .actor_user_id = sqlite3_column_int64(st, 2),
-        .actor_email = (const char *)sqlite3_column_text(st, 3),
-        .action = (const char *)sqlite3_column_text(st, 4),
-        .entity = (const char *)sqlite3_column_text(st, 5),
-        .entity_id = sqlite3_column_int64(st, 6),
-        .before = (const char *)sqlite3_column_text(st, 7),
-        .after = (const char *)sqlite3_column_text(st, 8),
+        .id = fp_col_int64(st, 0),
+        .at = fp_col_int64(st, 1),
+        .actor_user_id = fp_col_int64(st, 2),
+        .actor_email = fp_col_text(st, 3),
+        .action = fp_col_text(st, 4),
+        .entity = fp_col_text(st, 5),
+        .entity_id = fp_col_int64(st, 6),
+        .before = fp_col_text(st, 7),
+        .after = fp_col_text(st, 8),
     };
     if (!e.actor_email) e.actor_email = "";
     if (!e.action) e.action = "";
@@ -52,6 +53,6 @@ int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
     cb(&e, ctx);
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }

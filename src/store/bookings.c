@@ -1,5 +1,6 @@
 /* Bookings, the booking transaction, and applications. See shifts.h. */
 #include "store/shifts.h"
+#include "store/sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,29 +19,29 @@
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_booking(sqlite3_stmt *st, struct fp_booking *b) {
+static void read_booking(fp_stmt *st, struct fp_booking *b) {
   memset(b, 0, sizeof *b);
-  b->id = sqlite3_column_int64(st, 0);
-  b->shift_id = sqlite3_column_int64(st, 1);
-  b->clinician_id = sqlite3_column_int64(st, 2);
-  b->practice_id = sqlite3_column_int64(st, 3);
-  b->starts_at = sqlite3_column_int64(st, 4);
-  b->ends_at = sqlite3_column_int64(st, 5);
+  b->id = fp_col_int64(st, 0);
+  b->shift_id = fp_col_int64(st, 1);
+  b->clinician_id = fp_col_int64(st, 2);
+  b->practice_id = fp_col_int64(st, 3);
+  b->starts_at = fp_col_int64(st, 4);
+  b->ends_at = fp_col_int64(st, 5);
   fp_db_col_copy(st, 6, b->status, sizeof b->status);
-  b->fee_pence = sqlite3_column_int64(st, 7);
-  b->created_at = sqlite3_column_int64(st, 8);
+  b->fee_pence = fp_col_int64(st, 7);
+  b->created_at = fp_col_int64(st, 8);
   fp_db_col_copy(st, 9, b->cancelled_by, sizeof b->cancelled_by);
-  b->cancelled_at = sqlite3_column_int64(st, 10);
+  b->cancelled_at = fp_col_int64(st, 10);
   fp_db_col_copy(st, 11, b->reason, sizeof b->reason);
-  b->late = sqlite3_column_int(st, 12) != 0;
+  b->late = fp_col_int64(st, 12) != 0;
   fp_db_col_copy(st, 13, b->flags, sizeof b->flags);
   fp_db_col_copy(st, 14, b->role, sizeof b->role);
   fp_db_col_copy(st, 15, b->practice_name, sizeof b->practice_name);
   fp_db_col_copy(st, 16, b->clinician_name, sizeof b->clinician_name);
   fp_db_col_copy(st, 17, b->attendance, sizeof b->attendance);
-  b->attendance_at = sqlite3_column_int64(st, 18);
-  b->pool_id = sqlite3_column_int64(st, 19);
-  b->break_minutes = (int32_t)sqlite3_column_int(st, 20);
+  b->attendance_at = fp_col_int64(st, 18);
+  b->pool_id = fp_col_int64(st, 19);
+  b->break_minutes = (int32_t)fp_col_int64(st, 20);
 }
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
@@ -59,13 +60,13 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
     }
     fp_sql_add(&q, ")");
   }
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_booking(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_booking(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 /* A search text is at most 100 characters (fp_query_search_or_respond), of up to 4 bytes each in
@@ -139,11 +140,11 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   }
   fp_sql_add(&sql, q->latest_first ? " ORDER BY b.starts_at DESC, b.id DESC LIMIT " : " ORDER BY b.starts_at, b.id LIMIT ");
   fp_sql_int(&sql, q->limit + 1);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   int n = 0, rc;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == q->limit) {
       *more = true;
       break;
@@ -153,8 +154,8 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
     cb(&b, ctx);
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 /* Loads the shift's booking-relevant fields. */
@@ -163,31 +164,31 @@ static int load_shift_for_booking(struct fp_conn *c, int64_t shift_id, struct fp
 }
 
 static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profession, size_t len, bool *active) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active FROM clinicians c JOIN users u ON u.id = c.user_id WHERE c.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active FROM clinicians c JOIN users u ON u.id = c.user_id WHERE c.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  fp_bind_int64(st, 1, clinician_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, profession, len);
-    *active = sqlite3_column_int(st, 1) != 0;
+    *active = fp_col_int64(st, 1) != 0;
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, int64_t end, bool *overlap) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT EXISTS (SELECT 1 FROM bookings WHERE clinician_id = ? AND status = 'confirmed'"
       " AND starts_at < ? AND ends_at > ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, end);
-  sqlite3_bind_int64(st, 3, start);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *overlap = sqlite3_column_int(st, 0) != 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, end);
+  fp_bind_int64(st, 3, start);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *overlap = fp_col_int64(st, 0) != 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 /*
@@ -196,27 +197,27 @@ static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, i
  */
 static int set_shift_status(struct fp_conn *c, int64_t shift_id, enum fp_shift_status from, enum fp_shift_status to,
                             int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, fp_shift_status_name(to));
-  sqlite3_bind_int64(st, 2, now);
-  sqlite3_bind_int64(st, 3, shift_id);
-  fp_db_bind_text(st, 4, fp_shift_status_name(from));
+  fp_bind_text(st, 1, fp_shift_status_name(to));
+  fp_bind_int64(st, 2, now);
+  fp_bind_int64(st, 3, shift_id);
+  fp_bind_text(st, 4, fp_shift_status_name(from));
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  return sqlite3_changes(c->db) == 1 ? 0 : FP_ECONFLICT;
+  return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 static int application_status(struct fp_conn *c, int64_t id, enum fp_application_status *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT status FROM applications WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT status FROM applications WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st), ret = FP_EIO;
-  if (rc == SQLITE_ROW)
-    ret = fp_application_status_parse((const char *)sqlite3_column_text(st, 0), out) == 0 ? 0 : FP_EIO;
-  else if (rc == SQLITE_DONE)
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st), ret = FP_EIO;
+  if (rc == FP_ROW)
+    ret = fp_application_status_parse(fp_col_text(st, 0), out) == 0 ? 0 : FP_EIO;
+  else if (rc == FP_DONE)
     ret = FP_ENOTFOUND;
-  sqlite3_reset(st);
+  fp_reset(st);
   return ret;
 }
 
@@ -244,17 +245,17 @@ static int application_move(struct fp_conn *c, int64_t id, enum fp_application_e
   else if ((rc = application_status(c, id, &from)) != 0) return rc;
   if (fp_application_next(from, ev, &to) != 0) return FP_ECONFLICT;
   if (ev == FP_AEV_FILLED) reason = "filled";
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+  fp_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
                                    " WHERE id = ? AND status = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, fp_application_status_name(to));
-  fp_db_bind_text(st, 2, reason);
-  sqlite3_bind_int64(st, 3, now);
-  sqlite3_bind_int64(st, 4, actor);
-  sqlite3_bind_int64(st, 5, id);
-  fp_db_bind_text(st, 6, fp_application_status_name(from));
+  fp_bind_text(st, 1, fp_application_status_name(to));
+  fp_bind_text(st, 2, reason);
+  fp_bind_int64(st, 3, now);
+  fp_bind_int64(st, 4, actor);
+  fp_bind_int64(st, 5, id);
+  fp_bind_text(st, 6, fp_application_status_name(from));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   char before[64], after[96];
   snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_application_status_name(from));
   if (ev == FP_AEV_FILLED)
@@ -273,15 +274,15 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
   int64_t ids[BATCH];
   enum fp_application_status from[BATCH];
   for (;;) {
-    sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id");
+    fp_stmt *st = fp_db_stmt(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, shift_id);
+    fp_bind_int64(st, 1, shift_id);
     int n = 0, rc;
     bool full = false;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = fp_step(st)) == FP_ROW) {
       enum fp_application_status a;
-      if (fp_application_status_parse((const char *)sqlite3_column_text(st, 1), &a) != 0) {
-        rc = SQLITE_CORRUPT;
+      if (fp_application_status_parse(fp_col_text(st, 1), &a) != 0) {
+        rc = FP_EIO;
         break;
       }
       if (fp_application_next(a, FP_AEV_FILLED, NULL) != 0) continue;
@@ -289,11 +290,11 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
         full = true;
         break;
       }
-      ids[n] = sqlite3_column_int64(st, 0);
+      ids[n] = fp_col_int64(st, 0);
       from[n++] = a;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return FP_EIO;
+    fp_reset(st);
+    if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
     for (int i = 0; i < n; i++)
       if ((rc = application_move(c, ids[i], FP_AEV_FILLED, NULL, actor, now, &from[i])) != 0) return rc;
     if (!full) return 0;
@@ -448,28 +449,28 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   enum fp_rate_unit unit;
   if (fp_rate_unit_parse(s.rate_unit, &unit) != 0) return FP_EIO;
   int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
       " created_at, pool_id) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, shift_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
-  sqlite3_bind_int64(st, 3, s.practice_id);
-  sqlite3_bind_int64(st, 4, s.starts_at);
-  sqlite3_bind_int64(st, 5, s.ends_at);
-  sqlite3_bind_int64(st, 6, fee);
-  sqlite3_bind_int64(st, 7, actor);
-  sqlite3_bind_int64(st, 8, now);
-  sqlite3_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 3, s.practice_id);
+  fp_bind_int64(st, 4, s.starts_at);
+  fp_bind_int64(st, 5, s.ends_at);
+  fp_bind_int64(st, 6, fee);
+  fp_bind_int64(st, 7, actor);
+  fp_bind_int64(st, 8, now);
+  fp_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
   rc = fp_db_exec_stmt(st);
   if (rc == FP_ECONFLICT) {
     /* The database's own guard fired: report it as the rule it enforces. */
-    const char *msg = sqlite3_errmsg(c->db);
+    const char *msg = fp_db_errmsg(c);
     res->outcome = strstr(msg, "overlapping") ? FP_BOOK_OVERLAPPING : FP_BOOK_SHIFT_TAKEN;
     return 0;
   }
   if (rc) return rc;
-  int64_t booking_id = sqlite3_last_insert_rowid(c->db);
+  int64_t booking_id = fp_db_last_id(c);
   enum fp_shift_status booked;
   if (fp_shift_next(status, FP_EV_BOOK, &booked) != 0) return FP_ECONFLICT; /* the decision said open */
   if ((rc = set_shift_status(c, shift_id, status, booked, now)) != 0) return rc;
@@ -510,20 +511,20 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
                                  s.starts_at, s.ends_at, &shift_to);
   if (*outcome != FP_TRANS_OK) return 0;
   bool late = fp_cancellation_late(now, b.starts_at);
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "UPDATE bookings SET status = ?, cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
       " reason = ?, late = ? WHERE id = ? AND status = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, fp_booking_status_name(to.status));
-  fp_db_bind_text(st, 2, party);
-  sqlite3_bind_int64(st, 3, actor);
-  sqlite3_bind_int64(st, 4, now);
-  fp_db_bind_text(st, 5, reason);
-  sqlite3_bind_int(st, 6, late);
-  sqlite3_bind_int64(st, 7, booking_id);
-  fp_db_bind_text(st, 8, fp_booking_status_name(from.status));
+  fp_bind_text(st, 1, fp_booking_status_name(to.status));
+  fp_bind_text(st, 2, party);
+  fp_bind_int64(st, 3, actor);
+  fp_bind_int64(st, 4, now);
+  fp_bind_text(st, 5, reason);
+  fp_bind_int64(st, 6, late);
+  fp_bind_int64(st, 7, booking_id);
+  fp_bind_text(st, 8, fp_booking_status_name(from.status));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
   /* The reason is the user's text: quote it as JSON with SQLite's json_quote, not by hand. */
   char after[256];
@@ -531,10 +532,10 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
            fp_booking_status_name(to.status), party, late ? "true" : "false");
   st = fp_db_stmt(c, "SELECT ? || json_quote(?) || '}'");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, after);
-  fp_db_bind_text(st, 2, reason);
-  char *after_json = sqlite3_step(st) == SQLITE_ROW ? fp_db_col_strdup(st, 0) : NULL;
-  sqlite3_reset(st);
+  fp_bind_text(st, 1, after);
+  fp_bind_text(st, 2, reason);
+  char *after_json = fp_step(st) == FP_ROW ? fp_db_col_strdup(st, 0) : NULL;
+  fp_reset(st);
   if (!after_json) return FP_EIO;
   char before[64];
   snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_booking_status_name(from.status));
@@ -553,16 +554,16 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   if ((rc = booking_state(&b, &from)) != 0) return rc;
   if ((*outcome = fp_booking_transition(&from, FP_BEV_DID_NOT_ATTEND, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
   /* The row must still hold what was read: nothing recorded yet. */
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
+  fp_stmt *st = fp_db_stmt(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
                                    " WHERE id = ? AND status = ? AND attendance IS NULL");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, fp_attendance_name(to.attendance));
-  sqlite3_bind_int64(st, 2, now);
-  sqlite3_bind_int64(st, 3, actor);
-  sqlite3_bind_int64(st, 4, booking_id);
-  fp_db_bind_text(st, 5, fp_booking_status_name(from.status));
+  fp_bind_text(st, 1, fp_attendance_name(to.attendance));
+  fp_bind_int64(st, 2, now);
+  fp_bind_int64(st, 3, actor);
+  fp_bind_int64(st, 4, booking_id);
+  fp_bind_text(st, 5, fp_booking_status_name(from.status));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   char after[96];
   snprintf(after, sizeof after, "{\"status\":\"%s\",\"attendance\":\"%s\"}", fp_booking_status_name(to.status),
            fp_attendance_name(to.attendance));
@@ -582,19 +583,19 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id" \
   " JOIN clinicians c ON c.id = a.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_app(sqlite3_stmt *st, struct fp_application *a) {
+static void read_app(fp_stmt *st, struct fp_application *a) {
   memset(a, 0, sizeof *a);
-  a->id = sqlite3_column_int64(st, 0);
-  a->shift_id = sqlite3_column_int64(st, 1);
-  a->clinician_id = sqlite3_column_int64(st, 2);
+  a->id = fp_col_int64(st, 0);
+  a->shift_id = fp_col_int64(st, 1);
+  a->clinician_id = fp_col_int64(st, 2);
   fp_db_col_copy(st, 3, a->status, sizeof a->status);
   fp_db_col_copy(st, 4, a->message, sizeof a->message);
-  a->created_at = sqlite3_column_int64(st, 5);
-  a->decided_at = sqlite3_column_int64(st, 6);
+  a->created_at = fp_col_int64(st, 5);
+  a->decided_at = fp_col_int64(st, 6);
   fp_db_col_copy(st, 7, a->reason, sizeof a->reason);
-  a->practice_id = sqlite3_column_int64(st, 8);
-  a->starts_at = sqlite3_column_int64(st, 9);
-  a->ends_at = sqlite3_column_int64(st, 10);
+  a->practice_id = fp_col_int64(st, 8);
+  a->starts_at = fp_col_int64(st, 9);
+  a->ends_at = fp_col_int64(st, 10);
   fp_db_col_copy(st, 11, a->role, sizeof a->role);
   fp_db_col_copy(st, 12, a->practice_name, sizeof a->practice_name);
   fp_db_col_copy(st, 13, a->clinician_name, sizeof a->clinician_name);
@@ -602,27 +603,27 @@ static void read_app(sqlite3_stmt *st, struct fp_application *a) {
 
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
                                 int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
                                    " VALUES (?, ?, 'pending', ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, shift_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
-  fp_db_bind_text(st, 3, message);
-  sqlite3_bind_int64(st, 4, now);
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, clinician_id);
+  fp_bind_text(st, 3, message);
+  fp_bind_int64(st, 4, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_app(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_app(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,
@@ -678,11 +679,11 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
   snprintf(order, sizeof order, " ORDER BY %s%s, a.id%s LIMIT ", key, desc ? " DESC" : "", desc ? " DESC" : "");
   fp_sql_add(&sql, order);
   fp_sql_int(&sql, q->limit + 1);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   int n = 0, rc;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == q->limit) {
       *more = true;
       break;
@@ -692,6 +693,6 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
     cb(&a, ctx);
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }

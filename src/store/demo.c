@@ -1,20 +1,21 @@
 /* Bulk inserts for the demo data set. See demo.h. */
 #include "store/demo.h"
+#include "store/sql.h"
 
 #include "core/error.h"
 
-static void bind_opt_id(sqlite3_stmt *st, int i, int64_t v) {
-  if (v) sqlite3_bind_int64(st, i, v);
-  else sqlite3_bind_null(st, i);
+static void bind_opt_id(fp_stmt *st, int i, int64_t v) {
+  if (v) fp_bind_int64(st, i, v);
+  else fp_bind_null(st, i);
 }
 
 static int has_users(struct fp_conn *c, bool *has) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM users)");
+  fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM users)");
   if (!st) return FP_EIO;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *has = sqlite3_column_int(st, 0) != 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *has = fp_col_int64(st, 0) != 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_is_empty(struct fp_store *s, int *empty) {
@@ -31,159 +32,159 @@ int fp_store_demo_has_users(struct fp_conn *c, bool *has) { return has_users(c, 
 int fp_store_demo_mark_accounts(struct fp_conn *c) { return fp_db_exec(c, "UPDATE users SET demo_account = 1"); }
 
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon) {
-  sqlite3_stmt *st =
+  fp_stmt *st =
       fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?) ON CONFLICT (postcode) DO NOTHING");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, postcode);
-  sqlite3_bind_double(st, 2, lat);
-  sqlite3_bind_double(st, 3, lon);
+  fp_bind_text(st, 1, postcode);
+  fp_bind_double(st, 2, lat);
+  fp_bind_double(st, 3, lon);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_organisation_id, int64_t icb_id,
                               int64_t hourly_rate_pence, int64_t session_rate_pence, int64_t created_at,
                               int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
       " VALUES (?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, name);
-  sqlite3_bind_int64(st, 2, host_organisation_id);
+  fp_bind_text(st, 1, name);
+  fp_bind_int64(st, 2, host_organisation_id);
   bind_opt_id(st, 3, icb_id);
-  sqlite3_bind_int64(st, 4, hourly_rate_pence);
-  sqlite3_bind_int64(st, 5, session_rate_pence);
-  sqlite3_bind_int64(st, 6, created_at);
+  fp_bind_int64(st, 4, hourly_rate_pence);
+  fp_bind_int64(st, 5, session_rate_pence);
+  fp_bind_int64(st, 6, created_at);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                   int64_t added_by, int64_t added_at) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 1, pool_id);
   bind_opt_id(st, 2, clinician_id);
   bind_opt_id(st, 3, organisation_id);
   bind_opt_id(st, 4, added_by);
-  sqlite3_bind_int64(st, 5, added_at);
+  fp_bind_int64(st, 5, added_at);
   return fp_db_exec_stmt(st);
 }
 
 /* Binds a decision's columns at i .. i + 5: status, message, created_at, decided_at, decided_by, reason. */
-static void bind_decision(sqlite3_stmt *st, int i, const struct fp_demo_decision *d) {
-  fp_db_bind_text(st, i, d->status);
-  fp_db_bind_text(st, i + 1, d->message);
-  sqlite3_bind_int64(st, i + 2, d->created_at);
+static void bind_decision(fp_stmt *st, int i, const struct fp_demo_decision *d) {
+  fp_bind_text(st, i, d->status);
+  fp_bind_text(st, i + 1, d->message);
+  fp_bind_int64(st, i + 2, d->created_at);
   bind_opt_id(st, i + 3, d->decided_at);
   bind_opt_id(st, i + 4, d->decided_by);
-  fp_db_bind_text(st, i + 5, d->reason);
+  fp_bind_text(st, i + 5, d->reason);
 }
 
 int fp_store_demo_join_request_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id,
                                    const struct fp_demo_decision *d) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 2, clinician_id);
   bind_decision(st, 3, d);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_demo_application_add(struct fp_conn *c, int64_t shift_id, int64_t clinician_id,
                                   const struct fp_demo_decision *d) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO applications (shift_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, shift_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, clinician_id);
   bind_decision(st, 3, d);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clinician *cl, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, cl->user_id);
-  fp_db_bind_text(st, 2, cl->profession);
-  fp_db_bind_text(st, 3, cl->registration_number);
-  fp_db_bind_text(st, 4, cl->home_postcode);
-  sqlite3_bind_int(st, 5, cl->travel_radius_km);
-  fp_db_bind_text(st, 6, cl->phone);
-  sqlite3_bind_int64(st, 7, cl->created_at);
+  fp_bind_int64(st, 1, cl->user_id);
+  fp_bind_text(st, 2, cl->profession);
+  fp_bind_text(st, 3, cl->registration_number);
+  fp_bind_text(st, 4, cl->home_postcode);
+  fp_bind_int64(st, 5, cl->travel_radius_km);
+  fp_bind_text(st, 6, cl->phone);
+  fp_bind_int64(st, 7, cl->created_at);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
       " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, s->practice_id);
+  fp_bind_int64(st, 1, s->practice_id);
   bind_opt_id(st, 2, s->icb_id);
   bind_opt_id(st, 3, s->series_id);
-  fp_db_bind_text(st, 4, s->role);
-  sqlite3_bind_int64(st, 5, s->starts_at);
-  sqlite3_bind_int64(st, 6, s->ends_at);
-  sqlite3_bind_int64(st, 7, s->break_minutes);
-  sqlite3_bind_int64(st, 8, s->rate_pence);
-  fp_db_bind_text(st, 9, s->rate_unit);
-  sqlite3_bind_int64(st, 10, s->hourly_pence);
-  fp_db_bind_text(st, 11, s->booking_mode);
-  fp_db_bind_text(st, 12, s->location_type);
-  fp_db_bind_text(st, 13, s->description);
-  fp_db_bind_text(st, 14, s->status);
+  fp_bind_text(st, 4, s->role);
+  fp_bind_int64(st, 5, s->starts_at);
+  fp_bind_int64(st, 6, s->ends_at);
+  fp_bind_int64(st, 7, s->break_minutes);
+  fp_bind_int64(st, 8, s->rate_pence);
+  fp_bind_text(st, 9, s->rate_unit);
+  fp_bind_int64(st, 10, s->hourly_pence);
+  fp_bind_text(st, 11, s->booking_mode);
+  fp_bind_text(st, 12, s->location_type);
+  fp_bind_text(st, 13, s->description);
+  fp_bind_text(st, 14, s->status);
   if (s->has_location) {
-    sqlite3_bind_double(st, 15, s->lat);
-    sqlite3_bind_double(st, 16, s->lon);
+    fp_bind_double(st, 15, s->lat);
+    fp_bind_double(st, 16, s->lon);
   }
   bind_opt_id(st, 17, s->created_by);
-  sqlite3_bind_int64(st, 18, s->created_at);
-  sqlite3_bind_int64(st, 19, s->updated_at);
+  fp_bind_int64(st, 18, s->created_at);
+  fp_bind_int64(st, 19, s->updated_at);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
       " created_at, cancelled_by, cancelled_by_user, cancelled_at, reason, late, attendance, attendance_at, attendance_by,"
       " pool_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
       " (SELECT MIN(m.pool_id) FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
       "  WHERE m.clinician_id = ?2 AND o.organisation_id = ?3))"); /* the pool it was booked through */
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, b->shift_id);
-  sqlite3_bind_int64(st, 2, b->clinician_id);
-  sqlite3_bind_int64(st, 3, b->practice_id);
-  sqlite3_bind_int64(st, 4, b->starts_at);
-  sqlite3_bind_int64(st, 5, b->ends_at);
-  fp_db_bind_text(st, 6, b->status);
-  sqlite3_bind_int64(st, 7, b->fee_pence);
+  fp_bind_int64(st, 1, b->shift_id);
+  fp_bind_int64(st, 2, b->clinician_id);
+  fp_bind_int64(st, 3, b->practice_id);
+  fp_bind_int64(st, 4, b->starts_at);
+  fp_bind_int64(st, 5, b->ends_at);
+  fp_bind_text(st, 6, b->status);
+  fp_bind_int64(st, 7, b->fee_pence);
   bind_opt_id(st, 8, b->created_by);
-  sqlite3_bind_int64(st, 9, b->created_at);
-  fp_db_bind_text(st, 10, b->cancelled_by);
+  fp_bind_int64(st, 9, b->created_at);
+  fp_bind_text(st, 10, b->cancelled_by);
   bind_opt_id(st, 11, b->cancelled_by_user);
   if (b->cancelled_by) {
-    sqlite3_bind_int64(st, 12, b->cancelled_at);
-    sqlite3_bind_int(st, 14, b->late);
+    fp_bind_int64(st, 12, b->cancelled_at);
+    fp_bind_int64(st, 14, b->late);
   }
-  fp_db_bind_text(st, 13, b->reason);
+  fp_bind_text(st, 13, b->reason);
   if (b->did_not_attend) {
-    fp_db_bind_text(st, 15, "did_not_attend");
-    sqlite3_bind_int64(st, 16, b->attendance_at);
+    fp_bind_text(st, 15, "did_not_attend");
+    fp_bind_int64(st, 16, b->attendance_at);
     bind_opt_id(st, 17, b->attendance_by);
   }
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }

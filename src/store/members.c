@@ -1,5 +1,6 @@
 /* Clinicians, pools, members, join requests, custom roles and the user list. See members.h. */
 #include "store/members.h"
+#include "store/sql.h"
 
 #include "store/accounts.h"
 
@@ -29,10 +30,10 @@ void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s) {
 }
 
 /* Finishes a list: steps st, handing up to limit rows to read_cb, and sets *more. */
-static int step_page(sqlite3_stmt *st, int limit, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx, bool *more) {
+static int step_page(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more) {
   int rc, n = 0;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == limit) {
       *more = true;
       break;
@@ -40,20 +41,20 @@ static int step_page(sqlite3_stmt *st, int limit, void (*row)(sqlite3_stmt *st, 
     row(st, ctx);
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 /* Steps a single-row statement into row(); FP_ENOTFOUND when there is none. */
-static int step_one(sqlite3_stmt *st, void (*row)(sqlite3_stmt *st, void *out), void *out) {
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) row(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+static int step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out) {
+  int rc = fp_step(st);
+  if (rc == FP_ROW) row(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_text(st, i, s && *s ? s : NULL); }
+static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
 
 /* ---- clinicians ---- */
 
@@ -80,63 +81,63 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_t
   " OR cl.id IN (SELECT x.clinician_id FROM " FP_ACCESS_LIVE " x"                                          \
   "   WHERE x.practice_id IN (SELECT value FROM json_each(?3))))"
 
-static void bind_clin_scope(sqlite3_stmt *st, const struct fp_scope *s, const struct fp_access_clock *k,
+static void bind_clin_scope(fp_stmt *st, const struct fp_scope *s, const struct fp_access_clock *k,
                             struct fp_scope_lists *l) {
   fp_scope_lists_init(l, s);
   fp_access_bind(st, k);
-  sqlite3_bind_int(st, 1, s->all);
-  sqlite3_bind_text(st, 2, l->icbs, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, l->practices, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, l->pools, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, s->clinician_id);
+  fp_bind_int64(st, 1, s->all);
+  fp_bind_text(st, 2, l->icbs);
+  fp_bind_text(st, 3, l->practices);
+  fp_bind_text(st, 4, l->pools);
+  fp_bind_int64(st, 5, s->clinician_id);
 }
 
-static void read_clinician(sqlite3_stmt *st, void *out) {
+static void read_clinician(fp_stmt *st, void *out) {
   struct fp_clinician *cl = out;
   memset(cl, 0, sizeof *cl);
-  cl->id = sqlite3_column_int64(st, 0);
-  cl->user_id = sqlite3_column_int64(st, 1);
+  cl->id = fp_col_int64(st, 0);
+  cl->user_id = fp_col_int64(st, 1);
   fp_db_col_copy(st, 2, cl->name, sizeof cl->name);
   fp_db_col_copy(st, 3, cl->email, sizeof cl->email);
-  cl->active = sqlite3_column_int(st, 4) != 0;
+  cl->active = fp_col_int64(st, 4) != 0;
   fp_db_col_copy(st, 5, cl->profession, sizeof cl->profession);
   fp_db_col_copy(st, 6, cl->registration_number, sizeof cl->registration_number);
   fp_db_col_copy(st, 7, cl->home_postcode, sizeof cl->home_postcode);
-  cl->travel_radius_km = sqlite3_column_int64(st, 8);
+  cl->travel_radius_km = fp_col_int64(st, 8);
   fp_db_col_copy(st, 9, cl->phone, sizeof cl->phone);
-  cl->created_at = sqlite3_column_int64(st, 10);
+  cl->created_at = fp_col_int64(st, 10);
 }
 
 int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, cl->user_id);
-  fp_db_bind_text(st, 2, cl->profession);
+  fp_bind_int64(st, 1, cl->user_id);
+  fp_bind_text(st, 2, cl->profession);
   bind_opt_text(st, 3, cl->registration_number);
   bind_opt_text(st, 4, cl->home_postcode);
-  sqlite3_bind_int64(st, 5, cl->travel_radius_km);
+  fp_bind_int64(st, 5, cl->travel_radius_km);
   bind_opt_text(st, 6, cl->phone);
-  sqlite3_bind_int64(st, 7, now);
+  fp_bind_int64(st, 7, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
                            const struct fp_access_clock *clock, struct fp_clinician *out) {
   if (!scope) {
-    sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
+    fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, id);
+    fp_bind_int64(st, 1, id);
     return step_one(st, read_clinician, out);
   }
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_clin_scope(st, scope, clock, &l);
-  sqlite3_bind_int64(st, 6, id);
+  fp_bind_int64(st, 6, id);
   return step_one(st, read_clinician, out);
 }
 
@@ -158,15 +159,15 @@ int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profess
   }
   peers[used++] = ']';
   peers[used] = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
+  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
                                    " AND profession IN (SELECT value FROM json_each(?2))");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, number);
-  sqlite3_bind_text(st, 2, peers, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  *taken = rc == SQLITE_ROW;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_bind_text(st, 1, number);
+  fp_bind_text(st, 2, peers);
+  int rc = fp_step(st);
+  *taken = rc == FP_ROW;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 struct clin_cb {
@@ -174,7 +175,7 @@ struct clin_cb {
   void *ctx;
 };
 
-static void clin_row(sqlite3_stmt *st, void *vctx) {
+static void clin_row(fp_stmt *st, void *vctx) {
   struct clin_cb *x = vctx;
   struct fp_clinician cl;
   read_clinician(st, &cl);
@@ -183,17 +184,17 @@ static void clin_row(sqlite3_stmt *st, void *vctx) {
 
 int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query *q,
                               void (*cb)(const struct fp_clinician *cl, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE
       " AND (?6 = 0 OR cl.id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?6 AND clinician_id IS NOT NULL))"
       " AND (?7 IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_clin_scope(st, q->scope, &q->clock, &l);
-  sqlite3_bind_int64(st, 6, q->pool_id);
-  fp_db_bind_text(st, 7, q->profession);
-  sqlite3_bind_int64(st, 8, q->after_id);
-  sqlite3_bind_int(st, 9, q->limit + 1);
+  fp_bind_int64(st, 6, q->pool_id);
+  fp_bind_text(st, 7, q->profession);
+  fp_bind_int64(st, 8, q->after_id);
+  fp_bind_int64(st, 9, q->limit + 1);
   struct clin_cb x = {cb, ctx};
   return step_page(st, q->limit, clin_row, &x, more);
 }
@@ -205,65 +206,65 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
   " p.session_rate_pence, p.created_at"
 #define POOL_FROM " FROM pools p JOIN organisations o ON o.id = p.host_organisation_id"
 
-static void read_pool(sqlite3_stmt *st, void *out) {
+static void read_pool(fp_stmt *st, void *out) {
   struct fp_pool *p = out;
   memset(p, 0, sizeof *p);
-  p->id = sqlite3_column_int64(st, 0);
+  p->id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, p->name, sizeof p->name);
-  p->host_organisation_id = sqlite3_column_int64(st, 2);
-  p->icb_id = sqlite3_column_int64(st, 3);
+  p->host_organisation_id = fp_col_int64(st, 2);
+  p->icb_id = fp_col_int64(st, 3);
   fp_db_col_copy(st, 4, p->host_name, sizeof p->host_name);
-  p->hourly_rate_pence = sqlite3_column_int64(st, 5);
-  p->session_rate_pence = sqlite3_column_int64(st, 6);
-  p->created_at = sqlite3_column_int64(st, 7);
+  p->hourly_rate_pence = fp_col_int64(st, 5);
+  p->session_rate_pence = fp_col_int64(st, 6);
+  p->created_at = fp_col_int64(st, 7);
 }
 
 int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
       " SELECT ?2, o.id, o.icb_id, ?3, ?4, ?5 FROM organisations o WHERE o.id = ?1");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, p->host_organisation_id);
-  fp_db_bind_text(st, 2, p->name);
-  sqlite3_bind_int64(st, 3, p->hourly_rate_pence);
-  sqlite3_bind_int64(st, 4, p->session_rate_pence);
-  sqlite3_bind_int64(st, 5, now);
+  fp_bind_int64(st, 1, p->host_organisation_id);
+  fp_bind_text(st, 2, p->name);
+  fp_bind_int64(st, 3, p->hourly_rate_pence);
+  fp_bind_int64(st, 4, p->session_rate_pence);
+  fp_bind_int64(st, 5, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
-  *id = sqlite3_last_insert_rowid(c->db);
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  *id = fp_db_last_id(c);
   return 0;
 }
 
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ? WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ? WHERE id = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, p->name);
-  sqlite3_bind_int64(st, 2, p->hourly_rate_pence);
-  sqlite3_bind_int64(st, 3, p->session_rate_pence);
-  sqlite3_bind_int64(st, 4, p->id);
+  fp_bind_text(st, 1, p->name);
+  fp_bind_int64(st, 2, p->hourly_rate_pence);
+  fp_bind_int64(st, 3, p->session_rate_pence);
+  fp_bind_int64(st, 4, p->id);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
   return rc;
 }
 
-static void read_pool_counted(sqlite3_stmt *st, void *out) {
+static void read_pool_counted(fp_stmt *st, void *out) {
   struct fp_pool *p = out;
   read_pool(st, p);
-  p->n_clinicians = sqlite3_column_int64(st, 8);
-  p->n_practices = sqlite3_column_int64(st, 9);
-  p->n_pending_requests = sqlite3_column_int64(st, 10);
+  p->n_clinicians = fp_col_int64(st, 8);
+  p->n_practices = fp_col_int64(st, 9);
+  p->n_pending_requests = fp_col_int64(st, 10);
 }
 
 int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT " POOL_COLS ","
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND clinician_id IS NOT NULL),"
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND organisation_id IS NOT NULL),"
       " (SELECT COUNT(*) FROM join_requests WHERE pool_id = p.id AND status = 'pending')" POOL_FROM
       " WHERE p.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
+  fp_bind_int64(st, 1, id);
   return step_one(st, read_pool_counted, out);
 }
 
@@ -272,7 +273,7 @@ struct pool_cb {
   void *ctx;
 };
 
-static void pool_row(sqlite3_stmt *st, void *vctx) {
+static void pool_row(fp_stmt *st, void *vctx) {
   struct pool_cb *x = vctx;
   struct fp_pool p;
   read_pool(st, &p);
@@ -281,13 +282,13 @@ static void pool_row(sqlite3_stmt *st, void *vctx) {
 
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
                        void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT " POOL_COLS POOL_FROM " WHERE (?1 = 0 OR p.id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ?1))"
       " AND p.id > ?2 ORDER BY p.id LIMIT ?3");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, after_id);
-  sqlite3_bind_int(st, 3, limit + 1);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, after_id);
+  fp_bind_int64(st, 3, limit + 1);
   struct pool_cb x = {cb, ctx};
   return step_page(st, limit, pool_row, &x, more);
 }
@@ -301,76 +302,76 @@ int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id
   " FROM pool_members m LEFT JOIN clinicians cl ON cl.id = m.clinician_id LEFT JOIN users u ON u.id = cl.user_id" \
   " LEFT JOIN organisations o ON o.id = m.organisation_id"
 
-static void read_member(sqlite3_stmt *st, void *out) {
+static void read_member(fp_stmt *st, void *out) {
   struct fp_pool_member *m = out;
   memset(m, 0, sizeof *m);
-  m->id = sqlite3_column_int64(st, 0);
-  m->pool_id = sqlite3_column_int64(st, 1);
-  m->clinician_id = sqlite3_column_int64(st, 2);
-  m->organisation_id = sqlite3_column_int64(st, 3);
+  m->id = fp_col_int64(st, 0);
+  m->pool_id = fp_col_int64(st, 1);
+  m->clinician_id = fp_col_int64(st, 2);
+  m->organisation_id = fp_col_int64(st, 3);
   fp_db_col_copy(st, 4, m->name, sizeof m->name);
   fp_db_col_copy(st, 5, m->detail, sizeof m->detail);
-  m->added_by = sqlite3_column_int64(st, 6);
-  m->added_at = sqlite3_column_int64(st, 7);
+  m->added_by = fp_col_int64(st, 6);
+  m->added_at = fp_col_int64(st, 7);
 }
 
 int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                 int64_t actor, int64_t now, int64_t *id) {
   if (clinician_id) {
     /* The limit is kept here, where memberships come in, so a clinician's pools are always read in full. */
-    sqlite3_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM pool_members WHERE clinician_id = ?");
+    fp_stmt *count = fp_db_stmt(c, "SELECT COUNT(*) FROM pool_members WHERE clinician_id = ?");
     if (!count) return FP_EIO;
-    sqlite3_bind_int64(count, 1, clinician_id);
-    int rc = sqlite3_step(count);
-    int held = rc == SQLITE_ROW ? sqlite3_column_int(count, 0) : 0;
-    sqlite3_reset(count);
-    if (rc != SQLITE_ROW) return FP_EIO;
+    fp_bind_int64(count, 1, clinician_id);
+    int rc = fp_step(count);
+    int held = rc == FP_ROW ? fp_col_int64(count, 0) : 0;
+    fp_reset(count);
+    if (rc != FP_ROW) return FP_EIO;
     if (held >= FP_MAX_CLINICIAN_POOLS) return FP_ETOOBIG;
   }
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  if (clinician_id) sqlite3_bind_int64(st, 2, clinician_id);
-  else sqlite3_bind_null(st, 2);
-  if (organisation_id) sqlite3_bind_int64(st, 3, organisation_id);
-  else sqlite3_bind_null(st, 3);
-  if (actor) sqlite3_bind_int64(st, 4, actor);
-  else sqlite3_bind_null(st, 4);
-  sqlite3_bind_int64(st, 5, now);
+  fp_bind_int64(st, 1, pool_id);
+  if (clinician_id) fp_bind_int64(st, 2, clinician_id);
+  else fp_bind_null(st, 2);
+  if (organisation_id) fp_bind_int64(st, 3, organisation_id);
+  else fp_bind_null(st, 3);
+  if (actor) fp_bind_int64(st, 4, actor);
+  else fp_bind_null(st, 4);
+  fp_bind_int64(st, 5, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
+  fp_bind_int64(st, 1, id);
   return step_one(st, read_member, out);
 }
 
 int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM pool_members WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM pool_members WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
+  fp_bind_int64(st, 1, id);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
   return rc;
 }
 
 int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                              bool *member) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
+  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
                                    " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
-  sqlite3_bind_int64(st, 3, organisation_id);
-  int rc = sqlite3_step(st);
-  *member = rc == SQLITE_ROW;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 3, organisation_id);
+  int rc = fp_step(st);
+  *member = rc == FP_ROW;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
@@ -378,37 +379,37 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
                             void (*admin_cb)(const char *name, const char *email, void *ctx), void *ctx) {
   enum { MAX = 64 }; /* a practice's pools and its ICB's: a handful; more is refused, never cut */
   struct { int64_t id; char name[201]; bool member; } pools[MAX];
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT p.id, p.name, EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = p.id AND m.organisation_id = ?1)"
       " AS member FROM pools p"
       " WHERE p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id = ?1) OR (?2 <> 0 AND p.icb_id = ?2)"
       " ORDER BY member DESC, p.id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, org_id);
-  sqlite3_bind_int64(st, 2, icb_id);
+  fp_bind_int64(st, 1, org_id);
+  fp_bind_int64(st, 2, icb_id);
   int n = 0, rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == MAX) {
-      rc = SQLITE_FULL;
+      rc = FP_ETOOBIG;
       break;
     }
-    pools[n].id = sqlite3_column_int64(st, 0);
+    pools[n].id = fp_col_int64(st, 0);
     fp_db_col_copy(st, 1, pools[n].name, sizeof pools[n].name);
-    pools[n].member = sqlite3_column_int(st, 2) != 0;
+    pools[n].member = fp_col_int64(st, 2) != 0;
     n++;
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? FP_ETOOBIG : FP_EIO;
+  fp_reset(st);
+  if (rc != FP_DONE) return rc == FP_ETOOBIG ? FP_ETOOBIG : FP_EIO;
   for (int i = 0; i < n; i++) {
     cb(pools[i].id, pools[i].name, pools[i].member, ctx);
     st = fp_db_stmt(c, "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
                        " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, pools[i].id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      admin_cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return FP_EIO;
+    fp_bind_int64(st, 1, pools[i].id);
+    while ((rc = fp_step(st)) == FP_ROW)
+      admin_cb(fp_col_text(st, 0), fp_col_text(st, 1), ctx);
+    fp_reset(st);
+    if (rc != FP_DONE) return FP_EIO;
   }
   return 0;
 }
@@ -418,7 +419,7 @@ struct member_cb {
   void *ctx;
 };
 
-static void member_row(sqlite3_stmt *st, void *vctx) {
+static void member_row(fp_stmt *st, void *vctx) {
   struct member_cb *x = vctx;
   struct fp_pool_member m;
   read_member(st, &m);
@@ -457,7 +458,7 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
   }
   fp_sql_after(&sql, sort, &q->after);
   fp_sql_order(&sql, sort, q->limit);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   struct member_cb x = {cb, ctx};
   return fp_sql_step_page(st, q->limit, 8, member_row, &x, more, last);
@@ -473,20 +474,20 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
   " FROM join_requests j JOIN pools p ON p.id = j.pool_id JOIN clinicians cl ON cl.id = j.clinician_id"    \
   " JOIN users u ON u.id = cl.user_id"
 
-static void read_join(sqlite3_stmt *st, void *out) {
+static void read_join(fp_stmt *st, void *out) {
   struct fp_join_request *j = out;
   memset(j, 0, sizeof *j);
-  j->id = sqlite3_column_int64(st, 0);
-  j->pool_id = sqlite3_column_int64(st, 1);
-  j->clinician_id = sqlite3_column_int64(st, 2);
+  j->id = fp_col_int64(st, 0);
+  j->pool_id = fp_col_int64(st, 1);
+  j->clinician_id = fp_col_int64(st, 2);
   fp_db_col_copy(st, 3, j->status, sizeof j->status);
   fp_db_col_copy(st, 4, j->message, sizeof j->message);
-  j->created_at = sqlite3_column_int64(st, 5);
-  j->decided_at = sqlite3_column_int64(st, 6);
-  j->decided_by = sqlite3_column_int64(st, 7);
+  j->created_at = fp_col_int64(st, 5);
+  j->decided_at = fp_col_int64(st, 6);
+  j->decided_by = fp_col_int64(st, 7);
   fp_db_col_copy(st, 8, j->reason, sizeof j->reason);
   fp_db_col_copy(st, 9, j->pool_name, sizeof j->pool_name);
-  j->pool_icb_id = sqlite3_column_int64(st, 10);
+  j->pool_icb_id = fp_col_int64(st, 10);
   fp_db_col_copy(st, 11, j->clinician_name, sizeof j->clinician_name);
   fp_db_col_copy(st, 12, j->profession, sizeof j->profession);
   fp_db_col_copy(st, 13, j->registration_number, sizeof j->registration_number);
@@ -494,52 +495,52 @@ static void read_join(sqlite3_stmt *st, void *out) {
 
 int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, const char *message,
                                  int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at) VALUES (?, ?, 'pending', ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 2, clinician_id);
   bind_opt_text(st, 3, message);
-  sqlite3_bind_int64(st, 4, now);
+  fp_bind_int64(st, 4, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_request *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
+  fp_bind_int64(st, 1, id);
   return step_one(st, read_join, out);
 }
 
 int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
                                  int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+  fp_stmt *st = fp_db_stmt(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
                                    " WHERE id = ? AND status = 'pending'");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, status);
+  fp_bind_text(st, 1, status);
   bind_opt_text(st, 2, reason);
-  sqlite3_bind_int64(st, 3, now);
-  if (actor) sqlite3_bind_int64(st, 4, actor);
-  else sqlite3_bind_null(st, 4);
-  sqlite3_bind_int64(st, 5, id);
+  fp_bind_int64(st, 3, now);
+  if (actor) fp_bind_int64(st, 4, actor);
+  else fp_bind_null(st, 4);
+  fp_bind_int64(st, 5, id);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0 && sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if (rc == 0 && fp_db_changes(c) != 1) return FP_ECONFLICT;
   return rc;
 }
 
 int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
                                          int64_t now, int64_t *id) {
   *id = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'");
+  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  sqlite3_bind_int64(st, 2, clinician_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+  fp_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 2, clinician_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *id = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
   if (!*id) return 0;
   return fp_store_join_request_decide(c, *id, "accepted", NULL, actor, now);
 }
@@ -549,7 +550,7 @@ struct join_cb {
   void *ctx;
 };
 
-static void join_row(sqlite3_stmt *st, void *vctx) {
+static void join_row(fp_stmt *st, void *vctx) {
   struct join_cb *x = vctx;
   struct fp_join_request j;
   read_join(st, &j);
@@ -588,7 +589,7 @@ int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
   }
   fp_sql_after(&sql, sort, &q->after);
   fp_sql_order(&sql, sort, q->limit);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   struct join_cb x = {cb, ctx};
   return fp_sql_step_page(st, q->limit, 14, join_row, &x, more, last);
@@ -598,7 +599,7 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
                                              bool has_cursor, int64_t cursor_at, int64_t cursor_id, int limit,
                                              void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
                                              bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c, oldest_first
+  fp_stmt *st = fp_db_stmt(c, oldest_first
       ? "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
         " AND (?2 = 0 OR j.created_at > ?3 OR (j.created_at = ?3 AND j.id > ?4))"
         " ORDER BY j.created_at, j.id LIMIT ?5"
@@ -606,11 +607,11 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
         " AND (?2 = 0 OR j.created_at < ?3 OR (j.created_at = ?3 AND j.id < ?4))"
         " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int(st, 2, has_cursor);
-  sqlite3_bind_int64(st, 3, cursor_at);
-  sqlite3_bind_int64(st, 4, cursor_id);
-  sqlite3_bind_int(st, 5, limit + 1);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, has_cursor);
+  fp_bind_int64(st, 3, cursor_at);
+  fp_bind_int64(st, 4, cursor_id);
+  fp_bind_int64(st, 5, limit + 1);
   struct join_cb x = {cb, ctx};
   return step_page(st, limit, join_row, &x, more);
 }
@@ -619,75 +620,75 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
 
 int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, const char *name, int64_t pool_id, void *ctx),
                               void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT code, name, COALESCE(pool_id,0) FROM roles_custom ORDER BY code");
+  fp_stmt *st = fp_db_stmt(c, "SELECT code, name, COALESCE(pool_id,0) FROM roles_custom ORDER BY code");
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     char code[48], name[201];
     fp_db_col_copy(st, 0, code, sizeof code);
     fp_db_col_copy(st, 1, name, sizeof name);
-    cb(code, name, sqlite3_column_int64(st, 2), ctx);
+    cb(code, name, fp_col_int64(st, 2), ctx);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exists) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, code);
-  int rc = sqlite3_step(st);
-  *exists = rc == SQLITE_ROW;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_bind_text(st, 1, code);
+  int rc = fp_step(st);
+  *exists = rc == FP_ROW;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_custom_role_insert(struct fp_conn *c, const char *code, const char *name, int64_t pool_id, int64_t now,
                                 int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO roles_custom (code, name, pool_id, created_at) VALUES (?, ?, ?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO roles_custom (code, name, pool_id, created_at) VALUES (?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, code);
-  fp_db_bind_text(st, 2, name);
-  if (pool_id) sqlite3_bind_int64(st, 3, pool_id);
-  else sqlite3_bind_null(st, 3);
-  sqlite3_bind_int64(st, 4, now);
+  fp_bind_text(st, 1, code);
+  fp_bind_text(st, 2, name);
+  if (pool_id) fp_bind_int64(st, 3, pool_id);
+  else fp_bind_null(st, 3);
+  fp_bind_int64(st, 4, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 #define ROLE_COLS "rowid, code, name, COALESCE(pool_id,0), created_at"
 
-static void read_role(sqlite3_stmt *st, void *out) {
+static void read_role(fp_stmt *st, void *out) {
   struct fp_custom_role *role = out;
   memset(role, 0, sizeof *role);
-  role->id = sqlite3_column_int64(st, 0);
+  role->id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, role->code, sizeof role->code);
   fp_db_col_copy(st, 2, role->name, sizeof role->name);
-  role->pool_id = sqlite3_column_int64(st, 3);
-  role->created_at = sqlite3_column_int64(st, 4);
+  role->pool_id = fp_col_int64(st, 3);
+  role->created_at = fp_col_int64(st, 4);
 }
 
 int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_custom_role *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, code);
+  fp_bind_text(st, 1, code);
   return step_one(st, read_role, out);
 }
 
 int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),
                             void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 1, pool_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_custom_role role;
     read_role(st, &role);
     cb(&role, ctx);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 /* ---- users ---- */
@@ -697,15 +698,15 @@ struct user_cb {
   void *ctx;
 };
 
-static void user_row(sqlite3_stmt *st, void *vctx) {
+static void user_row(fp_stmt *st, void *vctx) {
   struct user_cb *x = vctx;
   struct fp_user u;
   memset(&u, 0, sizeof u);
-  u.id = sqlite3_column_int64(st, 0);
+  u.id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, u.email, sizeof u.email);
   fp_db_col_copy(st, 2, u.name, sizeof u.name);
-  u.active = sqlite3_column_int(st, 3) != 0;
-  u.created_at = sqlite3_column_int64(st, 4);
+  u.active = fp_col_int64(st, 3) != 0;
+  u.created_at = fp_col_int64(st, 4);
   x->cb(&u, x->ctx);
 }
 
@@ -737,16 +738,16 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   }
   fp_sql_after(&sql, sort, &q->after);
   fp_sql_order(&sql, sort, q->limit);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   struct user_cb x = {cb, ctx};
   return fp_sql_step_page(st, q->limit, 5, user_row, &x, more, last);
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE users SET name = ? WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET name = ? WHERE id = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, name);
-  sqlite3_bind_int64(st, 2, user_id);
+  fp_bind_text(st, 1, name);
+  fp_bind_int64(st, 2, user_id);
   return fp_db_exec_stmt(st);
 }

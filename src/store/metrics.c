@@ -36,6 +36,7 @@
  * under a row with organisation_id null.
  */
 #include "store/metrics.h"
+#include "store/sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +87,8 @@ static struct practice *find_practice(struct acc *a, int64_t id) {
   return NULL;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i) {
-  const unsigned char *t = sqlite3_column_text(st, i);
+static const char *col_text(fp_stmt *st, int i) {
+  const unsigned char *t = (const unsigned char *)fp_col_text(st, i);
   return t ? (const char *)t : "";
 }
 
@@ -101,15 +102,15 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
              " LEFT JOIN organisations p2 ON p2.id = p1.parent_id WHERE o.level = 'practice' AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
   fp_sql_add(&q, " ORDER BY o.id");
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (a->n == a->cap) {
       int cap = a->cap ? a->cap * 2 : 64;
       struct practice *p = realloc(a->p, (size_t)cap * sizeof *p);
       if (!p) {
-        sqlite3_reset(st);
+        fp_reset(st);
         return FP_ENOMEM;
       }
       a->p = p;
@@ -117,25 +118,25 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
     }
     struct practice *p = &a->p[a->n++];
     memset(p, 0, sizeof *p);
-    p->id = sqlite3_column_int64(st, 0);
+    p->id = fp_col_int64(st, 0);
     int64_t pcn = 0, place = 0;
     const char *pcn_ods = "", *pcn_name = "", *place_ods = "", *place_name = "";
     if (strcmp(col_text(st, 2), "pcn") == 0) {
-      pcn = sqlite3_column_int64(st, 1), pcn_ods = col_text(st, 3), pcn_name = col_text(st, 4);
+      pcn = fp_col_int64(st, 1), pcn_ods = col_text(st, 3), pcn_name = col_text(st, 4);
       if (strcmp(col_text(st, 6), "place") == 0)
-        place = sqlite3_column_int64(st, 5), place_ods = col_text(st, 7), place_name = col_text(st, 8);
+        place = fp_col_int64(st, 5), place_ods = col_text(st, 7), place_name = col_text(st, 8);
     } else if (strcmp(col_text(st, 2), "place") == 0) {
-      place = sqlite3_column_int64(st, 1), place_ods = col_text(st, 3), place_name = col_text(st, 4);
+      place = fp_col_int64(st, 1), place_ods = col_text(st, 3), place_name = col_text(st, 4);
     }
     p->pcn = row_index(a, 1, pcn, pcn_ods, pcn ? pcn_name : "No PCN recorded");
     p->place = row_index(a, 0, place, place_ods, place ? place_name : "No place recorded");
     if (p->pcn < 0 || p->place < 0) {
-      sqlite3_reset(st);
+      fp_reset(st);
       return FP_ENOMEM;
     }
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 /* Shifts posted, filled, minutes, spend and unfilled, per practice. */
@@ -157,21 +158,21 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
   fp_sql_add(&q, " AND ");
   fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", NULL);
   fp_sql_add(&q, " GROUP BY s.practice_id");
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct practice *p = find_practice(a, sqlite3_column_int64(st, 0));
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(a, fp_col_int64(st, 0));
     if (!p) continue; /* a practice that has since left the scope's tree */
-    p->f.shifts_posted = sqlite3_column_int64(st, 1);
-    p->f.shifts_filled = sqlite3_column_int64(st, 2);
-    p->f.minutes_booked = sqlite3_column_int64(st, 3);
-    p->f.agreed_spend_pence = sqlite3_column_int64(st, 4);
-    p->f.unfilled = sqlite3_column_int64(st, 5);
-    p->f.did_not_attend = sqlite3_column_int64(st, 6);
+    p->f.shifts_posted = fp_col_int64(st, 1);
+    p->f.shifts_filled = fp_col_int64(st, 2);
+    p->f.minutes_booked = fp_col_int64(st, 3);
+    p->f.agreed_spend_pence = fp_col_int64(st, 4);
+    p->f.unfilled = fp_col_int64(st, 5);
+    p->f.did_not_attend = fp_col_int64(st, 6);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to,
@@ -186,15 +187,15 @@ static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *sco
   fp_sql_add(&q, " AND ");
   fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", NULL);
   fp_sql_add(&q, " GROUP BY s.practice_id");
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct practice *p = find_practice(a, sqlite3_column_int64(st, 0));
-    if (p) p->f.late_cancellations = sqlite3_column_int64(st, 1);
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(a, fp_col_int64(st, 0));
+    if (p) p->f.late_cancellations = fp_col_int64(st, 1);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope, int64_t to, struct acc *a) {
@@ -205,15 +206,15 @@ static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope
   fp_sql_int(&q, to);
   fp_sql_add(&q, " AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct practice *p = find_practice(a, sqlite3_column_int64(st, 0));
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(a, fp_col_int64(st, 0));
     if (p) p->f.practices_onboarded = 1;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 static void id_list(struct fp_sql *q, const int64_t *ids, int n) {
@@ -249,12 +250,12 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
     }
     fp_sql_add(&q, ")");
   }
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *out = fp_col_int64(st, 0);
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_figures *f) {

@@ -1,23 +1,24 @@
 /* The second factor in the store. See mfa.h. */
 #include "store/mfa.h"
+#include "store/sql.h"
 
 #include <string.h>
 
 #include "core/error.h"
 
 int fp_store_totp_get(struct fp_conn *c, int64_t user_id, struct fp_totp *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  fp_bind_int64(st, 1, user_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, out->secret, sizeof out->secret);
-    out->enabled = sqlite3_column_int(st, 1) != 0;
-    out->last_step = sqlite3_column_int64(st, 2);
+    out->enabled = fp_col_int64(st, 1) != 0;
+    out->last_step = fp_col_int64(st, 2);
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_totp_enabled(struct fp_conn *c, int64_t user_id, bool *enabled) {
@@ -34,118 +35,118 @@ int fp_store_totp_begin(struct fp_conn *c, int64_t user_id, const char *secret, 
   memset(&t.secret, 0, sizeof t.secret);
   if (rc == 0 && t.enabled) return FP_ECONFLICT;
   if (rc != 0 && rc != FP_ENOTFOUND) return rc;
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO user_totp (user_id, secret, created_at, enabled_at, last_step) VALUES (?1, ?2, ?3, NULL, 0)"
       " ON CONFLICT (user_id) DO UPDATE SET secret = ?2, created_at = ?3, enabled_at = NULL, last_step = 0");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
-  fp_db_bind_text(st, 2, secret);
-  sqlite3_bind_int64(st, 3, now);
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_text(st, 2, secret);
+  fp_bind_int64(st, 3, now);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_totp_enable(struct fp_conn *c, int64_t user_id, int64_t step, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, step);
-  sqlite3_bind_int64(st, 3, user_id);
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, step);
+  fp_bind_int64(st, 3, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  return sqlite3_changes(c->db) == 1 ? 0 : FP_ECONFLICT;
+  return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 int fp_store_totp_use_step(struct fp_conn *c, int64_t user_id, int64_t step) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1");
+  fp_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, step);
-  sqlite3_bind_int64(st, 2, user_id);
+  fp_bind_int64(st, 1, step);
+  fp_bind_int64(st, 2, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  return sqlite3_changes(c->db) == 1 ? 0 : FP_ECONFLICT;
+  return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 int fp_store_totp_delete(struct fp_conn *c, int64_t user_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM user_totp WHERE user_id = ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM user_totp WHERE user_id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   st = fp_db_stmt(c, "DELETE FROM recovery_codes WHERE user_id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_recovery_codes_replace(struct fp_conn *c, int64_t user_id,
                                     const unsigned char hashes[][FP_RECOVERY_HASH_LEN], int n, int64_t now) {
   (void)now;
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM recovery_codes WHERE user_id = ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM recovery_codes WHERE user_id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 1, user_id);
   int rc = fp_db_exec_stmt(st);
   for (int i = 0; rc == 0 && i < n; i++) {
     st = fp_db_stmt(c, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_blob(st, 2, hashes[i], FP_RECOVERY_HASH_LEN, SQLITE_TRANSIENT);
+    fp_bind_int64(st, 1, user_id);
+    fp_bind_blob(st, 2, hashes[i], FP_RECOVERY_HASH_LEN);
     rc = fp_db_exec_stmt(st);
   }
   return rc;
 }
 
 int fp_store_recovery_code_use(struct fp_conn *c, int64_t user_id, const unsigned char *hash, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "UPDATE recovery_codes SET used_at = ? WHERE id = (SELECT id FROM recovery_codes"
       " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_blob(st, 3, hash, FP_RECOVERY_HASH_LEN, SQLITE_TRANSIENT);
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, user_id);
+  fp_bind_blob(st, 3, hash, FP_RECOVERY_HASH_LEN);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  return sqlite3_changes(c->db) == 1 ? 0 : FP_ENOTFOUND;
+  return fp_db_changes(c) == 1 ? 0 : FP_ENOTFOUND;
 }
 
 int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, user_id);
-  int rc = sqlite3_step(st);
-  *n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  int rc = fp_step(st);
+  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_mfa_challenge_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                                   int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at) VALUES (?, ?, ?)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at) VALUES (?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_int64(st, 3, now);
+  fp_bind_blob(st, 1, token_hash, hash_len);
+  fp_bind_int64(st, 2, user_id);
+  fp_bind_int64(st, 3, now);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_mfa_challenge_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t since,
                                 int64_t *user_id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT m.user_id FROM mfa_challenges m JOIN users u ON u.id = m.user_id"
       " WHERE m.token_hash = ? AND m.created_at > ? AND u.active = 1");
   if (!st) return FP_EIO;
-  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, since);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *user_id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_blob(st, 1, token_hash, hash_len);
+  fp_bind_int64(st, 2, since);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *user_id = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_mfa_challenge_delete(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t before) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM mfa_challenges WHERE token_hash = ? OR created_at < ?");
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM mfa_challenges WHERE token_hash = ? OR created_at < ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, before);
+  fp_bind_blob(st, 1, token_hash, hash_len);
+  fp_bind_int64(st, 2, before);
   return fp_db_exec_stmt(st);
 }

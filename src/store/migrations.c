@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "store/db.h"
+#include "store/sql.h"
 
 /* A shift's listing (migration 8) from the columns of row p ("NEW." in a trigger, "" in an UPDATE). */
 #define FP_RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
@@ -470,11 +471,11 @@ int fp_store_migrate(struct fp_conn *c) {
      one by removing its row, whatever was appended after it). */
   int n = (int)(sizeof migrations / sizeof migrations[0]);
   for (int v = 1; v <= n; v++) {
-    sqlite3_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)");
+    fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)");
     if (!st) return FP_EIO;
-    sqlite3_bind_int(st, 1, v);
-    int done = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
+    fp_bind_int64(st, 1, v);
+    int done = fp_step(st) == FP_ROW ? fp_col_int64(st, 0) : -1;
+    fp_reset(st);
     if (done < 0) return FP_EIO;
     if (done) continue;
     if (fp_db_exec(c, "BEGIN IMMEDIATE") != 0) return FP_EIO;
@@ -483,9 +484,9 @@ int fp_store_migrate(struct fp_conn *c) {
       fprintf(stderr, "store: migration %d failed\n", v);
       return FP_EIO;
     }
-    sqlite3_stmt *ins = fp_db_stmt(c, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))");
+    fp_stmt *ins = fp_db_stmt(c, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))");
     if (!ins) { fp_db_exec(c, "ROLLBACK"); return FP_EIO; }
-    sqlite3_bind_int(ins, 1, v);
+    fp_bind_int64(ins, 1, v);
     if (fp_db_exec_stmt(ins) != 0 || fp_db_exec(c, "COMMIT") != 0) {
       fp_db_exec(c, "ROLLBACK");
       return FP_EIO;

@@ -2,6 +2,7 @@
  * passport.c - the clinician passport in the store. See passport.h.
  */
 #include "store/passport.h"
+#include "store/sql.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,20 +30,20 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
   return p;
 }
 
-static fp_day col_day(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? FP_DAY_NONE : (fp_day)sqlite3_column_int64(st, i);
+static fp_day col_day(fp_stmt *st, int i) {
+  return fp_col_null(st, i) ? FP_DAY_NONE : (fp_day)fp_col_int64(st, i);
 }
 
-static void bind_day(sqlite3_stmt *st, int i, fp_day d) {
-  if (d == FP_DAY_NONE) sqlite3_bind_null(st, i);
-  else sqlite3_bind_int64(st, i, d);
+static void bind_day(fp_stmt *st, int i, fp_day d) {
+  if (d == FP_DAY_NONE) fp_bind_null(st, i);
+  else fp_bind_int64(st, i, d);
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_text(st, i, s && *s ? s : NULL); }
+static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
 
-static int step_done(sqlite3_stmt *st, int rc) {
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : FP_EIO;
+static int step_done(fp_stmt *st, int rc) {
+  fp_reset(st);
+  return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
 }
 
 /* The booking decision's view ------------------------------------------------------------------ */
@@ -143,33 +144,33 @@ static int required_room(struct fp_checks *k) {
 static int load_required(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
   clear_required(k);
   k->pool_id = pool_id;
-  sqlite3_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
+  fp_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, profession);
-  sqlite3_bind_int64(st, 2, pool_id);
+  fp_bind_text(st, 1, profession);
+  fp_bind_int64(st, 2, pool_id);
   int rc, err = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     char *code = NULL;
     if ((err = required_room(k)) != 0 || !(code = fp_db_col_strdup(st, 1))) {
       err = err ? err : FP_ENOMEM;
       break;
     }
-    k->from_baseline[k->n_required] = sqlite3_column_int(st, 2) != 0;
+    k->from_baseline[k->n_required] = fp_col_int64(st, 2) != 0;
     k->required[k->n_required++] = code;
   }
-  sqlite3_reset(st);
+  fp_reset(st);
   if (err) return err;
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_checks *k) {
   clear_records(k);
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT check_code, status, COALESCE(expires_on, -2147483648), id"
+  fp_stmt *st = fp_db_stmt(c, "SELECT check_code, status, COALESCE(expires_on, -2147483648), id"
                                    " FROM passport_checks WHERE clinician_id = ? ORDER BY id DESC");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc, err = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     char *code = NULL;
     if ((err = records_room(k)) != 0 || !(code = fp_db_col_strdup(st, 0))) {
       err = err ? err : FP_ENOMEM;
@@ -177,13 +178,13 @@ static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_check
     }
     struct fp_check_record *r = &k->records[k->n_records];
     r->code = code;
-    r->status = status_of((const char *)sqlite3_column_text(st, 1));
-    r->expires_on = (fp_day)sqlite3_column_int64(st, 2);
-    k->record_ids[k->n_records++] = sqlite3_column_int64(st, 3);
+    r->status = status_of(fp_col_text(st, 1));
+    r->expires_on = (fp_day)fp_col_int64(st, 2);
+    k->record_ids[k->n_records++] = fp_col_int64(st, 3);
   }
-  sqlite3_reset(st);
+  fp_reset(st);
   if (err) return err;
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
@@ -250,25 +251,25 @@ int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
   *ids = NULL;
   *n = 0;
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT m.pool_id FROM pool_members m WHERE m.clinician_id = ?1 AND (?2 = 0 OR EXISTS"
       " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2)) ORDER BY m.pool_id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, practice_id);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, practice_id);
   size_t cap = 0;
   int rc, err = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     int64_t *ni = grow(*ids, *n, &cap, sizeof *ni);
     if (!ni) {
       err = FP_ENOMEM;
       break;
     }
     *ids = ni;
-    (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    (*ids)[(*n)++] = fp_col_int64(st, 0);
   }
-  sqlite3_reset(st);
-  if (!err && rc != SQLITE_DONE) err = FP_EIO;
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
   if (err) {
     free(*ids);
     *ids = NULL;
@@ -281,22 +282,22 @@ int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t pr
 
 #define TYPE_COLS "code, name, description, validity, COALESCE(renewal_months, 0), limited_retention, position"
 
-static void read_type(sqlite3_stmt *st, struct fp_check_type *t) {
+static void read_type(fp_stmt *st, struct fp_check_type *t) {
   memset(t, 0, sizeof *t);
   fp_db_col_copy(st, 0, t->code, sizeof t->code);
   fp_db_col_copy(st, 1, t->name, sizeof t->name);
   fp_db_col_copy(st, 2, t->description, sizeof t->description);
-  if (fp_validity_parse((const char *)sqlite3_column_text(st, 3), &t->validity) != 0) t->validity = FP_VALIDITY_NONE;
-  t->renewal_months = sqlite3_column_int(st, 4);
-  t->limited_retention = sqlite3_column_int(st, 5) != 0;
-  t->position = sqlite3_column_int(st, 6);
+  if (fp_validity_parse(fp_col_text(st, 3), &t->validity) != 0) t->validity = FP_VALIDITY_NONE;
+  t->renewal_months = fp_col_int64(st, 4);
+  t->limited_retention = fp_col_int64(st, 5) != 0;
+  t->position = fp_col_int64(st, 6);
 }
 
 int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_type *t, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types ORDER BY position, code");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types ORDER BY position, code");
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_check_type t;
     read_type(st, &t);
     cb(&t, ctx);
@@ -305,26 +306,26 @@ int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_typ
 }
 
 int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, code);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_type(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_text(st, 1, code);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_type(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_t pool_id,
                                void (*cb)(const struct fp_requirement *q, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
+  fp_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, profession);
-  sqlite3_bind_int64(st, 2, pool_id);
+  fp_bind_text(st, 1, profession);
+  fp_bind_int64(st, 2, pool_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct fp_requirement q = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-                               sqlite3_column_int(st, 2) != 0, sqlite3_column_int(st, 3) != 0};
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct fp_requirement q = {fp_col_text(st, 0), fp_col_text(st, 1),
+                               fp_col_int64(st, 2) != 0, fp_col_int64(st, 3) != 0};
     cb(&q, ctx);
   }
   return step_done(st, rc);
@@ -332,22 +333,22 @@ int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_
 
 /* Whether code is in profession's baseline as it applies (its own, or the unregistered roles'). */
 static int in_baseline(struct fp_conn *c, const char *profession, const char *code, bool *yes) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT CASE WHEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)"
       " THEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1 AND check_code = ?2)"
       " ELSE EXISTS (SELECT 1 FROM passport_check_types WHERE code = ?2 AND unregistered_baseline = 1) END");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, profession);
-  fp_db_bind_text(st, 2, code);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *yes = sqlite3_column_int(st, 0) != 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_text(st, 1, profession);
+  fp_bind_text(st, 2, code);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *yes = fp_col_int64(st, 0) != 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-static int exec_changes(sqlite3_stmt *st, struct fp_conn *c, int *n) {
+static int exec_changes(fp_stmt *st, struct fp_conn *c, int *n) {
   int rc = fp_db_exec_stmt(st);
-  *n = rc ? 0 : sqlite3_changes(c->db);
+  *n = rc ? 0 : fp_db_changes(c);
   return rc;
 }
 
@@ -357,7 +358,7 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
   bool base = false;
   int rc = in_baseline(c, profession, code, &base), n = 0;
   if (rc) return rc;
-  sqlite3_stmt *st;
+  fp_stmt *st;
   if (pool_id) {
     /* A pool adds to the baseline; it never drops from it. */
     if (base) return required ? 0 : FP_EPERM;
@@ -366,12 +367,12 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
                                 : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
                                   " AND check_code = ?3");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, pool_id);
-    fp_db_bind_text(st, 2, profession);
-    fp_db_bind_text(st, 3, code);
-    if (actor) sqlite3_bind_int64(st, 4, actor);
-    else sqlite3_bind_null(st, 4);
-    sqlite3_bind_int64(st, 5, now);
+    fp_bind_int64(st, 1, pool_id);
+    fp_bind_text(st, 2, profession);
+    fp_bind_text(st, 3, code);
+    if (actor) fp_bind_int64(st, 4, actor);
+    else fp_bind_null(st, 4);
+    fp_bind_int64(st, 5, now);
   } else {
     if (base == required) return 0;
     /* The first change to a profession on the unregistered roles' default starts from that default. */
@@ -379,13 +380,13 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
                        " FROM passport_check_types WHERE unregistered_baseline = 1"
                        " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)");
     if (!st) return FP_EIO;
-    fp_db_bind_text(st, 1, profession);
+    fp_bind_text(st, 1, profession);
     if ((rc = exec_changes(st, c, &n)) != 0) return rc;
     st = fp_db_stmt(c, required ? "INSERT OR IGNORE INTO passport_requirements (profession, check_code) VALUES (?1, ?2)"
                                 : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2");
     if (!st) return FP_EIO;
-    fp_db_bind_text(st, 1, profession);
-    fp_db_bind_text(st, 2, code);
+    fp_bind_text(st, 1, profession);
+    fp_bind_text(st, 2, code);
   }
   if ((rc = exec_changes(st, c, &n)) != 0) return rc;
   *changed = n > 0;
@@ -399,11 +400,11 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
 
 int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
                                      int64_t now, int *n) {
-  sqlite3_stmt *st = fp_db_stmt(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
                                    " AND (?2 IS NULL OR profession = ?2)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
-  fp_db_bind_text(st, 2, profession);
+  fp_bind_int64(st, 1, pool_id);
+  fp_bind_text(st, 2, profession);
   int rc = exec_changes(st, c, n);
   if (rc || *n == 0) return rc;
   char after[160];
@@ -422,10 +423,10 @@ int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const c
   " FROM passport_checks k JOIN clinicians cl ON cl.id = k.clinician_id JOIN users u ON u.id = cl.user_id"  \
   " LEFT JOIN users v ON v.id = k.verified_by"
 
-static void read_check(sqlite3_stmt *st, struct fp_check_row *r) {
+static void read_check(fp_stmt *st, struct fp_check_row *r) {
   memset(r, 0, sizeof *r);
-  r->id = sqlite3_column_int64(st, 0);
-  r->clinician_id = sqlite3_column_int64(st, 1);
+  r->id = fp_col_int64(st, 0);
+  r->clinician_id = fp_col_int64(st, 1);
   fp_db_col_copy(st, 2, r->code, sizeof r->code);
   fp_db_col_copy(st, 3, r->status, sizeof r->status);
   r->issued_on = col_day(st, 4);
@@ -433,43 +434,43 @@ static void read_check(sqlite3_stmt *st, struct fp_check_row *r) {
   fp_db_col_copy(st, 6, r->reference, sizeof r->reference);
   fp_db_col_copy(st, 7, r->note, sizeof r->note);
   fp_db_col_copy(st, 8, r->update_service, sizeof r->update_service);
-  r->decided_by = sqlite3_column_int64(st, 9);
-  r->decided_at = sqlite3_column_int64(st, 10);
+  r->decided_by = fp_col_int64(st, 9);
+  r->decided_at = fp_col_int64(st, 10);
   fp_db_col_copy(st, 11, r->decided_by_name, sizeof r->decided_by_name);
-  r->submitted_by = sqlite3_column_int64(st, 12);
-  r->created_at = sqlite3_column_int64(st, 13);
+  r->submitted_by = fp_col_int64(st, 12);
+  r->created_at = fp_col_int64(st, 13);
   fp_db_col_copy(st, 14, r->clinician_name, sizeof r->clinician_name);
   fp_db_col_copy(st, 15, r->profession, sizeof r->profession);
 }
 
 int fp_store_check_get(struct fp_conn *c, int64_t id, struct fp_check_row *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_check(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_check(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference,"
       " update_service, submitted_by, created_at) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, r->clinician_id);
-  fp_db_bind_text(st, 2, r->code);
+  fp_bind_int64(st, 1, r->clinician_id);
+  fp_bind_text(st, 2, r->code);
   bind_day(st, 3, r->issued_on);
   bind_day(st, 4, r->expires_on);
   bind_opt_text(st, 5, r->reference);
   bind_opt_text(st, 6, r->update_service);
-  if (r->submitted_by) sqlite3_bind_int64(st, 7, r->submitted_by);
-  else sqlite3_bind_null(st, 7);
-  sqlite3_bind_int64(st, 8, now);
+  if (r->submitted_by) fp_bind_int64(st, 7, r->submitted_by);
+  else fp_bind_null(st, 7);
+  fp_bind_int64(st, 8, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  *id = sqlite3_last_insert_rowid(c->db);
+  *id = fp_db_last_id(c);
   char after[200];
   snprintf(after, sizeof after, "{\"clinician_id\":%lld,\"check_code\":\"%s\",\"status\":\"submitted\"}",
            (long long)r->clinician_id, r->code);
@@ -487,23 +488,23 @@ static void check_audit_json(const struct fp_check_row *r, char *buf, size_t len
 
 int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, const struct fp_check_row *after,
                           int64_t actor, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "UPDATE passport_checks SET status = ?, issued_on = ?, expires_on = ?, reference = ?, update_service = ?,"
       " note = ?, verified_by = ?, verified_at = ? WHERE id = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, after->status);
+  fp_bind_text(st, 1, after->status);
   bind_day(st, 2, after->issued_on);
   bind_day(st, 3, after->expires_on);
   bind_opt_text(st, 4, after->reference);
   bind_opt_text(st, 5, after->update_service);
   bind_opt_text(st, 6, after->note);
-  if (actor) sqlite3_bind_int64(st, 7, actor);
-  else sqlite3_bind_null(st, 7);
-  sqlite3_bind_int64(st, 8, now);
-  sqlite3_bind_int64(st, 9, before->id);
+  if (actor) fp_bind_int64(st, 7, actor);
+  else fp_bind_null(st, 7);
+  fp_bind_int64(st, 8, now);
+  fp_bind_int64(st, 9, before->id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
   char b[256], a[256];
   check_audit_json(before, b, sizeof b);
   check_audit_json(after, a, sizeof a);
@@ -513,11 +514,11 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
 
 int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_check_row *r, void *ctx),
                        void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_check_row r;
     read_check(st, &r);
     cb(&r, ctx);
@@ -532,38 +533,38 @@ int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const
   " COALESCE(e.uploaded_by,0), e.uploaded_at, COALESCE(e.deleted_at,0), COALESCE(e.deleted_reason,''), k.check_code"
 #define EVIDENCE_FROM " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
 
-static void read_evidence(sqlite3_stmt *st, struct fp_evidence *e) {
+static void read_evidence(fp_stmt *st, struct fp_evidence *e) {
   memset(e, 0, sizeof *e);
-  e->id = sqlite3_column_int64(st, 0);
-  e->check_id = sqlite3_column_int64(st, 1);
-  e->clinician_id = sqlite3_column_int64(st, 2);
+  e->id = fp_col_int64(st, 0);
+  e->check_id = fp_col_int64(st, 1);
+  e->clinician_id = fp_col_int64(st, 2);
   fp_db_col_copy(st, 3, e->sha256, sizeof e->sha256);
   fp_db_col_copy(st, 4, e->content_type, sizeof e->content_type);
-  e->size = sqlite3_column_int64(st, 5);
+  e->size = fp_col_int64(st, 5);
   fp_db_col_copy(st, 6, e->filename, sizeof e->filename);
-  e->uploaded_by = sqlite3_column_int64(st, 7);
-  e->uploaded_at = sqlite3_column_int64(st, 8);
-  e->deleted_at = sqlite3_column_int64(st, 9);
+  e->uploaded_by = fp_col_int64(st, 7);
+  e->uploaded_at = fp_col_int64(st, 8);
+  e->deleted_at = fp_col_int64(st, 9);
   fp_db_col_copy(st, 10, e->deleted_reason, sizeof e->deleted_reason);
   fp_db_col_copy(st, 11, e->check_code, sizeof e->check_code);
 }
 
 int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, e->check_id);
-  fp_db_bind_text(st, 2, e->sha256);
-  fp_db_bind_text(st, 3, e->content_type);
-  sqlite3_bind_int64(st, 4, e->size);
+  fp_bind_int64(st, 1, e->check_id);
+  fp_bind_text(st, 2, e->sha256);
+  fp_bind_text(st, 3, e->content_type);
+  fp_bind_int64(st, 4, e->size);
   bind_opt_text(st, 5, e->filename);
-  if (e->uploaded_by) sqlite3_bind_int64(st, 6, e->uploaded_by);
-  else sqlite3_bind_null(st, 6);
-  sqlite3_bind_int64(st, 7, e->uploaded_at);
+  if (e->uploaded_by) fp_bind_int64(st, 6, e->uploaded_by);
+  else fp_bind_null(st, 6);
+  fp_bind_int64(st, 7, e->uploaded_at);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  *id = sqlite3_last_insert_rowid(c->db);
+  *id = fp_db_last_id(c);
   char after[160];
   snprintf(after, sizeof after, "{\"check_id\":%lld,\"sha256\":\"%s\",\"size\":%lld}", (long long)e->check_id,
            e->sha256, (long long)e->size);
@@ -571,24 +572,24 @@ int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int
 }
 
 int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_evidence(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_evidence(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                          void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
+  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
                                    " ORDER BY e.check_id, e.id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_evidence e;
     read_evidence(st, &e);
     cb(&e, ctx);
@@ -598,31 +599,31 @@ int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(con
 
 int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
                             int64_t *bytes) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT COALESCE(SUM(k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
       "   AND (k.expires_on IS NULL OR k.expires_on >= ?3)))), 0), COALESCE(SUM(e.size), 0)"
       " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
       " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  fp_db_bind_text(st, 2, code);
-  sqlite3_bind_int64(st, 3, today);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *current = sqlite3_column_int(st, 0);
-    *bytes = sqlite3_column_int64(st, 1);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_text(st, 2, code);
+  fp_bind_int64(st, 3, today);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *current = fp_col_int64(st, 0);
+    *bytes = fp_col_int64(st, 1);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                                void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, check_id);
+  fp_bind_int64(st, 1, check_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_evidence e;
     read_evidence(st, &e);
     cb(&e, ctx);
@@ -756,7 +757,7 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
   /* ?1 clinician, ?2 pools, ?5 ICBs. */
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT EXISTS (SELECT 1 FROM clinicians WHERE id = ?1),"
       " (SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
       "  ORDER BY pool_id LIMIT 1),"
@@ -765,34 +766,34 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
       " EXISTS (SELECT 1 FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
       "  AND p.icb_id IN (SELECT value FROM json_each(?5)))");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 5, l.icbs, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    out->exists = sqlite3_column_int(st, 0) != 0;
-    int64_t member = sqlite3_column_int64(st, 1), asked = sqlite3_column_int64(st, 2);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_text(st, 2, l.pools);
+  fp_bind_text(st, 5, l.icbs);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    out->exists = fp_col_int64(st, 0) != 0;
+    int64_t member = fp_col_int64(st, 1), asked = fp_col_int64(st, 2);
     if (member) out->pool_id = member, out->pool_via = "member";
     else if (asked) out->pool_id = asked, out->pool_via = "join_request";
-    out->commissioner = sqlite3_column_int(st, 3) != 0;
+    out->commissioner = fp_col_int64(st, 3) != 0;
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW) return FP_EIO;
+  fp_reset(st);
+  if (rc != FP_ROW) return FP_EIO;
   if (out->exists && scope->n_practices > 0) {
     /* The practice's live relationship (store/access.h), the strongest first. */
     st = fp_db_stmt(c, "SELECT x.practice_id, x.reason FROM " FP_ACCESS_LIVE " x WHERE x.clinician_id = ?1"
                        " AND x.practice_id IN (SELECT value FROM json_each(?3)) ORDER BY x.rank, x.practice_id LIMIT 1");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, clinician_id);
-    sqlite3_bind_text(st, 3, l.practices, -1, SQLITE_STATIC);
+    fp_bind_int64(st, 1, clinician_id);
+    fp_bind_text(st, 3, l.practices);
     fp_access_bind(st, clock);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-      out->practice_id = sqlite3_column_int64(st, 0);
-      out->practice_via = fp_access_reason(sqlite3_column_text(st, 1));
+    rc = fp_step(st);
+    if (rc == FP_ROW) {
+      out->practice_id = fp_col_int64(st, 0);
+      out->practice_via = fp_access_reason((const unsigned char *)fp_col_text(st, 1));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+    fp_reset(st);
+    if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
   }
   out->self = scope->clinician_id != 0 && scope->clinician_id == clinician_id;
   out->sysadmin = scope->all;
@@ -801,48 +802,48 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
 
 int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
                              size_t profession_len) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+  fp_stmt *st = fp_db_stmt(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
                                    " WHERE cl.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  fp_bind_int64(st, 1, clinician_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, name, name_len);
     fp_db_col_copy(st, 1, profession, profession_len);
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 /* The access log ------------------------------------------------------------------------------- */
 
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v) {
-  if (v) sqlite3_bind_int64(st, i, v);
-  else sqlite3_bind_null(st, i);
+static void bind_id_or_null(fp_stmt *st, int i, int64_t v) {
+  if (v) fp_bind_int64(st, i, v);
+  else fp_bind_null(st, i);
 }
 
 int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
       " organisation_id, pool_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, e->at);
-  sqlite3_bind_int64(st, 2, e->viewer_user_id);
-  sqlite3_bind_int64(st, 3, e->clinician_id);
-  fp_db_bind_text(st, 4, e->what);
+  fp_bind_int64(st, 1, e->at);
+  fp_bind_int64(st, 2, e->viewer_user_id);
+  fp_bind_int64(st, 3, e->clinician_id);
+  fp_bind_text(st, 4, e->what);
   bind_id_or_null(st, 5, e->check_id);
   bind_id_or_null(st, 6, e->evidence_id);
-  fp_db_bind_text(st, 7, e->basis);
+  fp_bind_text(st, 7, e->basis);
   bind_id_or_null(st, 8, e->organisation_id);
   bind_id_or_null(st, 9, e->pool_id);
-  fp_db_bind_text(st, 10, e->reason[0] ? e->reason : NULL);
+  fp_bind_text(st, 10, e->reason[0] ? e->reason : NULL);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
                              void (*cb)(const struct fp_access_entry *e, void *ctx), void *ctx, bool *more) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT a.id, a.at, a.viewer_user_id, a.clinician_id, a.what, COALESCE(a.check_id,0), COALESCE(a.evidence_id,0),"
       " a.basis, COALESCE(a.organisation_id,0), COALESCE(a.pool_id,0), COALESCE(u.name,''), COALESCE(o.name,''),"
       " COALESCE(p.name,''), COALESCE(k.check_code,''), COALESCE(a.reason,'')"
@@ -851,28 +852,28 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
       " LEFT JOIN passport_checks k ON k.id = a.check_id"
       " WHERE a.clinician_id = ?1 AND (?2 = 0 OR a.id < ?2) ORDER BY a.id DESC LIMIT ?3");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, before_id);
-  sqlite3_bind_int(st, 3, limit + 1);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, before_id);
+  fp_bind_int64(st, 3, limit + 1);
   int rc, n = 0;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == limit) {
       *more = true;
       break;
     }
     struct fp_access_entry e;
     memset(&e, 0, sizeof e);
-    e.id = sqlite3_column_int64(st, 0);
-    e.at = sqlite3_column_int64(st, 1);
-    e.viewer_user_id = sqlite3_column_int64(st, 2);
-    e.clinician_id = sqlite3_column_int64(st, 3);
+    e.id = fp_col_int64(st, 0);
+    e.at = fp_col_int64(st, 1);
+    e.viewer_user_id = fp_col_int64(st, 2);
+    e.clinician_id = fp_col_int64(st, 3);
     fp_db_col_copy(st, 4, e.what, sizeof e.what);
-    e.check_id = sqlite3_column_int64(st, 5);
-    e.evidence_id = sqlite3_column_int64(st, 6);
+    e.check_id = fp_col_int64(st, 5);
+    e.evidence_id = fp_col_int64(st, 6);
     fp_db_col_copy(st, 7, e.basis, sizeof e.basis);
-    e.organisation_id = sqlite3_column_int64(st, 8);
-    e.pool_id = sqlite3_column_int64(st, 9);
+    e.organisation_id = fp_col_int64(st, 8);
+    e.pool_id = fp_col_int64(st, 9);
     fp_db_col_copy(st, 10, e.viewer_name, sizeof e.viewer_name);
     fp_db_col_copy(st, 11, e.organisation_name, sizeof e.organisation_name);
     fp_db_col_copy(st, 12, e.pool_name, sizeof e.pool_name);
@@ -894,41 +895,41 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
 #define GRANT_FROM                                                                                          \
   " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id LEFT JOIN pools p ON p.id = g.pool_id"
 
-static void read_grant(sqlite3_stmt *st, struct fp_grant *g) {
+static void read_grant(fp_stmt *st, struct fp_grant *g) {
   memset(g, 0, sizeof *g);
-  g->id = sqlite3_column_int64(st, 0);
-  g->clinician_id = sqlite3_column_int64(st, 1);
-  g->organisation_id = sqlite3_column_int64(st, 2);
-  g->from_day = (fp_day)sqlite3_column_int64(st, 3);
-  g->until_day = (fp_day)sqlite3_column_int64(st, 4);
+  g->id = fp_col_int64(st, 0);
+  g->clinician_id = fp_col_int64(st, 1);
+  g->organisation_id = fp_col_int64(st, 2);
+  g->from_day = (fp_day)fp_col_int64(st, 3);
+  g->until_day = (fp_day)fp_col_int64(st, 4);
   g->placement_starts_on = col_day(st, 5);
-  g->granted_by = sqlite3_column_int64(st, 6);
-  g->created_at = sqlite3_column_int64(st, 7);
-  g->revoked_at = sqlite3_column_int64(st, 8);
-  g->revoked_by = sqlite3_column_int64(st, 9);
+  g->granted_by = fp_col_int64(st, 6);
+  g->created_at = fp_col_int64(st, 7);
+  g->revoked_at = fp_col_int64(st, 8);
+  g->revoked_by = fp_col_int64(st, 9);
   fp_db_col_copy(st, 10, g->organisation_name, sizeof g->organisation_name);
-  g->pool_id = sqlite3_column_int64(st, 11);
+  g->pool_id = fp_col_int64(st, 11);
   fp_db_col_copy(st, 12, g->organisation_level, sizeof g->organisation_level);
   fp_db_col_copy(st, 13, g->pool_name, sizeof g->pool_name);
-  g->member = sqlite3_column_int(st, 14) != 0;
+  g->member = fp_col_int64(st, 14) != 0;
 }
 
 int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, placement_starts_on,"
       " granted_by, created_at, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, g->clinician_id);
-  sqlite3_bind_int64(st, 2, g->organisation_id);
-  sqlite3_bind_int64(st, 3, g->from_day);
-  sqlite3_bind_int64(st, 4, g->until_day);
+  fp_bind_int64(st, 1, g->clinician_id);
+  fp_bind_int64(st, 2, g->organisation_id);
+  fp_bind_int64(st, 3, g->from_day);
+  fp_bind_int64(st, 4, g->until_day);
   bind_day(st, 5, g->placement_starts_on);
   bind_id_or_null(st, 6, g->granted_by);
-  sqlite3_bind_int64(st, 7, g->created_at);
-  sqlite3_bind_int64(st, 8, g->pool_id);
+  fp_bind_int64(st, 7, g->created_at);
+  fp_bind_int64(st, 8, g->pool_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  *id = sqlite3_last_insert_rowid(c->db);
+  *id = fp_db_last_id(c);
   char from[FP_DATE_STRLEN], until[FP_DATE_STRLEN], after[240];
   fp_date_format(g->from_day, from);
   fp_date_format(g->until_day, until);
@@ -943,36 +944,36 @@ int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp
   *pool_id = 0;
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
       " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_text(st, 2, l.pools, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 3, want_pool);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *pool_id = sqlite3_column_int64(st, 0);
-  return step_done(st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_text(st, 2, l.pools);
+  fp_bind_int64(st, 3, want_pool);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *pool_id = fp_col_int64(st, 0);
+  return step_done(st, rc == FP_ROW ? FP_DONE : rc);
 }
 
 int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_grant(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_grant(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
                         void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_grant g;
     read_grant(st, &g);
     cb(&g, ctx);
@@ -981,15 +982,15 @@ int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(cons
 }
 
 int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+  fp_stmt *st = fp_db_stmt(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
                                    " AND revoked_at IS NULL");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
+  fp_bind_int64(st, 1, now);
   bind_id_or_null(st, 2, actor);
-  sqlite3_bind_int64(st, 3, id);
+  fp_bind_int64(st, 3, id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ECONFLICT;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   return fp_store_audit(c, now, actor, "passport.grant_revoke", "passport_grant", id, NULL, "{\"revoked\":true}");
 }
 
@@ -1000,7 +1001,7 @@ struct queue_cb {
   void *ctx;
 };
 
-static void queue_row(sqlite3_stmt *st, void *vctx) {
+static void queue_row(fp_stmt *st, void *vctx) {
   struct queue_cb *x = vctx;
   struct fp_check_row r;
   read_check(st, &r);
@@ -1057,7 +1058,7 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
   }
   fp_sql_after(&sql, sort, &q->after);
   fp_sql_order(&sql, sort, q->limit);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   struct queue_cb x = {cb, ctx};
   return fp_sql_step_page(st, q->limit, 16, queue_row, &x, more, last);
@@ -1065,14 +1066,14 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
 
 int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
                              void (*cb)(int64_t id, const char *name, const char *profession, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT cl.id, u.name, cl.profession FROM pool_members m JOIN clinicians cl ON cl.id = m.clinician_id"
       " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, pool_id);
+  fp_bind_int64(st, 1, pool_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+  while ((rc = fp_step(st)) == FP_ROW)
+    cb(fp_col_int64(st, 0), fp_col_text(st, 1), fp_col_text(st, 2),
        ctx);
   return step_done(st, rc);
 }
@@ -1080,16 +1081,16 @@ int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
 /* Register flags ------------------------------------------------------------------------------- */
 
 int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag *f) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO register_flags (clinician_id, register, registration_number, status, detail, imported_at)"
       " VALUES (?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, f->clinician_id);
-  fp_db_bind_text(st, 2, f->register_name);
-  fp_db_bind_text(st, 3, f->registration_number);
-  fp_db_bind_text(st, 4, f->status);
+  fp_bind_int64(st, 1, f->clinician_id);
+  fp_bind_text(st, 2, f->register_name);
+  fp_bind_text(st, 3, f->registration_number);
+  fp_bind_text(st, 4, f->status);
   bind_opt_text(st, 5, f->detail);
-  sqlite3_bind_int64(st, 6, f->imported_at);
+  fp_bind_int64(st, 6, f->imported_at);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   char after[160];
@@ -1099,22 +1100,22 @@ int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag 
 
 int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
                                void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT id, clinician_id, register, registration_number, status, COALESCE(detail,''), imported_at"
       " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, clinician_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_register_flag f;
     memset(&f, 0, sizeof f);
-    f.id = sqlite3_column_int64(st, 0);
-    f.clinician_id = sqlite3_column_int64(st, 1);
+    f.id = fp_col_int64(st, 0);
+    f.clinician_id = fp_col_int64(st, 1);
     fp_db_col_copy(st, 2, f.register_name, sizeof f.register_name);
     fp_db_col_copy(st, 3, f.registration_number, sizeof f.registration_number);
     fp_db_col_copy(st, 4, f.status, sizeof f.status);
     fp_db_col_copy(st, 5, f.detail, sizeof f.detail);
-    f.imported_at = sqlite3_column_int64(st, 6);
+    f.imported_at = fp_col_int64(st, 6);
     cb(&f, ctx);
   }
   return step_done(st, rc);
@@ -1122,16 +1123,16 @@ int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
 
 int fp_store_clinicians_registered(struct fp_conn *c, const char *const *professions,
                                    void (*cb)(int64_t id, const char *name, const char *regnum, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT cl.id, u.name, COALESCE(cl.registration_number,'') FROM clinicians cl JOIN users u ON u.id = cl.user_id"
       " WHERE cl.profession = ? ORDER BY cl.id");
   if (!st) return FP_EIO;
   for (const char *const *p = professions; *p; p++) {
-    sqlite3_reset(st);
-    fp_db_bind_text(st, 1, *p);
+    fp_reset(st);
+    fp_bind_text(st, 1, *p);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+    while ((rc = fp_step(st)) == FP_ROW)
+      cb(fp_col_int64(st, 0), fp_col_text(st, 1), fp_col_text(st, 2),
          ctx);
     if (step_done(st, rc)) return FP_EIO;
   }
@@ -1143,13 +1144,13 @@ int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *
   struct fp_check_row *rows = NULL;
   size_t have = 0, cap = 0;
   *n = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
+  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
                                    " AND k.status = 'verified' ORDER BY k.id DESC");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  fp_db_bind_text(st, 2, code);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_text(st, 2, code);
   int rc, err = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_check_row *nr = grow(rows, have, &cap, sizeof *nr);
     if (!nr) {
       err = FP_ENOMEM;
@@ -1216,7 +1217,7 @@ struct future_booking {
 /* The audit's after: the flags and what the passport lacked on the shift's day, quoted by SQLite. */
 static int reexam_audit(struct fp_conn *c, int64_t now, int64_t actor, bool lapsed, const struct future_booking *b,
                         const char *before_flags, const struct fp_elig_result *res) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT json_object('flags', ?1), json_object('flags', ?2, 'missing', json(?3))");
+  fp_stmt *st = fp_db_stmt(c, "SELECT json_object('flags', ?1), json_object('flags', ?2, 'missing', json(?3))");
   if (!st) return FP_EIO;
   size_t len = 3;
   for (size_t m = 0; m < res->n_missing; m++) len += strlen(res->missing[m]) + 3;
@@ -1225,12 +1226,12 @@ static int reexam_audit(struct fp_conn *c, int64_t now, int64_t actor, bool laps
   size_t w = (size_t)sprintf(missing, "[");
   for (size_t m = 0; m < res->n_missing; m++) w += (size_t)sprintf(missing + w, "%s\"%s\"", m ? "," : "", res->missing[m]);
   sprintf(missing + w, "]");
-  fp_db_bind_text(st, 1, before_flags);
-  fp_db_bind_text(st, 2, b->flags);
-  fp_db_bind_text(st, 3, missing);
-  int rc = sqlite3_step(st);
-  char *bj = rc == SQLITE_ROW ? fp_db_col_strdup(st, 0) : NULL, *aj = rc == SQLITE_ROW ? fp_db_col_strdup(st, 1) : NULL;
-  sqlite3_reset(st);
+  fp_bind_text(st, 1, before_flags);
+  fp_bind_text(st, 2, b->flags);
+  fp_bind_text(st, 3, missing);
+  int rc = fp_step(st);
+  char *bj = rc == FP_ROW ? fp_db_col_strdup(st, 0) : NULL, *aj = rc == FP_ROW ? fp_db_col_strdup(st, 1) : NULL;
+  fp_reset(st);
   free(missing);
   rc = bj && aj ? fp_store_audit(c, now, actor, lapsed ? "booking.passport_lapsed" : "booking.passport_restored",
                                  "booking", b->id, bj, aj)
@@ -1248,13 +1249,13 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;
   size_t n = 0, cap = 0;
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
+  fp_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
                                    " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, clinician_id);
-  sqlite3_bind_int64(st, 2, now);
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, now);
   int s;
-  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((s = fp_step(st)) == FP_ROW) {
     struct future_booking *nl = grow(list, n, &cap, sizeof *nl);
     if (nl) list = nl;
     char *flags = nl ? fp_db_col_strdup(st, 3) : NULL;
@@ -1262,14 +1263,14 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
       rc = FP_ENOMEM;
       break;
     }
-    list[n].id = sqlite3_column_int64(st, 0);
-    list[n].starts_at = sqlite3_column_int64(st, 1);
-    list[n].pool_id = sqlite3_column_int64(st, 2);
+    list[n].id = fp_col_int64(st, 0);
+    list[n].starts_at = fp_col_int64(st, 1);
+    list[n].pool_id = fp_col_int64(st, 2);
     list[n].flags = flags;
     n++;
   }
   if (!rc) rc = step_done(st, s);
-  else sqlite3_reset(st);
+  else fp_reset(st);
   struct fp_checks checks;
   fp_checks_init(&checks);
   for (size_t i = 0; !rc && i < n; i++) {
@@ -1291,11 +1292,11 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
     }
     char *before = list[i].flags;
     list[i].flags = after;
-    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE bookings SET flags = ? WHERE id = ?");
+    fp_stmt *up = fp_db_stmt(c, "UPDATE bookings SET flags = ? WHERE id = ?");
     if (!up) rc = FP_EIO;
     else {
-      fp_db_bind_text(up, 1, after);
-      sqlite3_bind_int64(up, 2, list[i].id);
+      fp_bind_text(up, 1, after);
+      fp_bind_int64(up, 2, list[i].id);
       rc = fp_db_exec_stmt(up);
     }
     if (!rc) rc = reexam_audit(c, now, actor, lapsed, &list[i], before, &res);
@@ -1322,28 +1323,28 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
 
 int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t pool_id, int64_t now,
                                     int64_t actor, struct fp_reexam *out) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
       " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (?2 IS NULL OR cl.profession = ?2)"
       " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now);
-  fp_db_bind_text(st, 2, profession);
-  sqlite3_bind_int64(st, 3, pool_id);
+  fp_bind_int64(st, 1, now);
+  fp_bind_text(st, 2, profession);
+  fp_bind_int64(st, 3, pool_id);
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   int rc = 0, s;
-  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((s = fp_step(st)) == FP_ROW) {
     int64_t *ni = grow(ids, n, &cap, sizeof *ni);
     if (!ni) {
       rc = FP_ENOMEM;
       break;
     }
     ids = ni;
-    ids[n++] = sqlite3_column_int64(st, 0);
+    ids[n++] = fp_col_int64(st, 0);
   }
   if (!rc) rc = step_done(st, s);
-  else sqlite3_reset(st);
+  else fp_reset(st);
   for (size_t i = 0; !rc && i < n; i++) rc = fp_store_passport_reexamine(c, ids[i], now, actor, out);
   free(ids);
   return rc;
@@ -1355,42 +1356,42 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
   *n = 0;
   /* Candidates: kept copies of limited-retention types whose record was decided; the calendar
    * arithmetic is the core's, so the SQL only narrows by a lower bound of the months' length. */
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT e.id, e.sha256, k.verified_at FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
       " JOIN passport_check_types t ON t.code = k.check_code"
       " WHERE t.limited_retention = 1 AND e.deleted_at IS NULL AND k.status IN ('verified','rejected')"
       " AND k.verified_at IS NOT NULL AND k.verified_at <= ? ORDER BY e.id");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, now - (int64_t)months * 28 * 86400);
+  fp_bind_int64(st, 1, now - (int64_t)months * 28 * 86400);
   struct due {
     int64_t id;
     char sha[65];
   } *due = NULL;
   size_t nd = 0, cap = 0;
   int rc = 0, s;
-  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-    if (fp_retention_deadline(sqlite3_column_int64(st, 2), months) > now) continue;
+  while ((s = fp_step(st)) == FP_ROW) {
+    if (fp_retention_deadline(fp_col_int64(st, 2), months) > now) continue;
     struct due *nd2 = grow(due, nd, &cap, sizeof *nd2);
     if (!nd2) {
       rc = FP_ENOMEM;
       break;
     }
     due = nd2;
-    due[nd].id = sqlite3_column_int64(st, 0);
+    due[nd].id = fp_col_int64(st, 0);
     fp_db_col_copy(st, 1, due[nd].sha, sizeof due[nd].sha);
     nd++;
   }
   if (!rc) rc = step_done(st, s);
-  else sqlite3_reset(st);
+  else fp_reset(st);
   for (size_t i = 0; !rc && i < nd; i++) {
-    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET deleted_at = ?, deleted_reason = 'retention'"
+    fp_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET deleted_at = ?, deleted_reason = 'retention'"
                                      " WHERE id = ? AND deleted_at IS NULL");
     if (!up) {
       rc = FP_EIO;
       break;
     }
-    sqlite3_bind_int64(up, 1, now);
-    sqlite3_bind_int64(up, 2, due[i].id);
+    fp_bind_int64(up, 1, now);
+    fp_bind_int64(up, 2, due[i].id);
     if ((rc = fp_db_exec_stmt(up)) != 0) break;
     if ((rc = fp_store_audit(c, now, 0, "evidence.delete", "passport_evidence", due[i].id, NULL,
                              "{\"reason\":\"retention\"}")) != 0)
@@ -1403,7 +1404,7 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
 
 int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int *n) {
   *n = 0;
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT e.sha256, EXISTS (SELECT 1 FROM passport_evidence k WHERE k.sha256 = e.sha256 AND k.deleted_at IS NULL)"
       " FROM passport_evidence e WHERE e.deleted_at IS NOT NULL AND e.file_removed = 0");
   if (!st) return FP_EIO;
@@ -1413,7 +1414,7 @@ int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int 
   } *due = NULL;
   size_t nd = 0, cap = 0;
   int rc = 0, s;
-  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((s = fp_step(st)) == FP_ROW) {
     struct due *nd2 = grow(due, nd, &cap, sizeof *nd2);
     if (!nd2) {
       rc = FP_ENOMEM;
@@ -1421,23 +1422,23 @@ int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int 
     }
     due = nd2;
     fp_db_col_copy(st, 0, due[nd].sha, sizeof due[nd].sha);
-    due[nd].kept = sqlite3_column_int(st, 1) != 0;
+    due[nd].kept = fp_col_int64(st, 1) != 0;
     nd++;
   }
   if (!rc) rc = step_done(st, s);
-  else sqlite3_reset(st);
+  else fp_reset(st);
   for (size_t i = 0; !rc && i < nd; i++) {
     /* Content uploaded again is still referred to: its file stays, and these rows are done. */
     if (!due[i].kept) {
       fp_evidence_unplace(data_dir, due[i].sha);
       (*n)++;
     }
-    sqlite3_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET file_removed = 1 WHERE sha256 = ? AND deleted_at IS NOT NULL");
+    fp_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET file_removed = 1 WHERE sha256 = ? AND deleted_at IS NOT NULL");
     if (!up) {
       rc = FP_EIO;
       break;
     }
-    fp_db_bind_text(up, 1, due[i].sha);
+    fp_bind_text(up, 1, due[i].sha);
     rc = fp_db_exec_stmt(up);
   }
   free(due);
@@ -1450,24 +1451,24 @@ int fp_store_passport_demo_clinicians(struct fp_conn *c,
                                       void (*cb)(int64_t id, const char *email, const char *name,
                                                  const char *profession, bool active, void *ctx),
                                       void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT cl.id, u.email, u.name, cl.profession, u.active FROM clinicians cl"
+  fp_stmt *st = fp_db_stmt(c, "SELECT cl.id, u.email, u.name, cl.profession, u.active FROM clinicians cl"
                                    " JOIN users u ON u.id = cl.user_id ORDER BY cl.id");
   if (!st) return FP_EIO;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-       (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4) != 0, ctx);
+  while ((rc = fp_step(st)) == FP_ROW)
+    cb(fp_col_int64(st, 0), fp_col_text(st, 1), fp_col_text(st, 2),
+       fp_col_text(st, 3), fp_col_int64(st, 4) != 0, ctx);
   return step_done(st, rc);
 }
 
 int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference, note,"
       " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, k->clinician_id);
-  fp_db_bind_text(st, 2, k->code);
-  fp_db_bind_text(st, 3, k->status);
+  fp_bind_int64(st, 1, k->clinician_id);
+  fp_bind_text(st, 2, k->code);
+  fp_bind_text(st, 3, k->status);
   bind_day(st, 4, k->issued_on);
   bind_day(st, 5, k->expires_on);
   bind_opt_text(st, 6, k->reference);
@@ -1476,22 +1477,16 @@ int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k
   bind_id_or_null(st, 9, k->decided_by);
   bind_id_or_null(st, 10, k->decided_at);
   bind_id_or_null(st, 11, k->submitted_by);
-  sqlite3_bind_int64(st, 12, k->created_at);
+  fp_bind_int64(st, 12, k->created_at);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
 
 int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,
                                     const char *content_type, const char *filename, int64_t uploaded_by, int64_t at) {
-  /* The evidence folder sits beside the database file, in the data directory. */
-  const char *db = sqlite3_db_filename(c->db, "main");
-  if (!db || !*db) return FP_EIO;
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", db);
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = 0;
-  else snprintf(dir, sizeof dir, ".");
+  /* The evidence folder is in the data directory. */
+  const char *dir = fp_db_data_dir(c);
   char tmp[4200];
   struct fp_evidence e;
   memset(&e, 0, sizeof e);
@@ -1509,16 +1504,16 @@ int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const v
   snprintf(e.filename, sizeof e.filename, "%s", filename ? filename : "");
   e.uploaded_by = uploaded_by;
   e.uploaded_at = at;
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, e.check_id);
-  fp_db_bind_text(st, 2, e.sha256);
-  fp_db_bind_text(st, 3, e.content_type);
-  sqlite3_bind_int64(st, 4, e.size);
+  fp_bind_int64(st, 1, e.check_id);
+  fp_bind_text(st, 2, e.sha256);
+  fp_bind_text(st, 3, e.content_type);
+  fp_bind_int64(st, 4, e.size);
   bind_opt_text(st, 5, e.filename);
   bind_id_or_null(st, 6, e.uploaded_by);
-  sqlite3_bind_int64(st, 7, e.uploaded_at);
+  fp_bind_int64(st, 7, e.uploaded_at);
   return fp_db_exec_stmt(st);
 }

@@ -1,5 +1,6 @@
 /* Organisations and postcodes. See places.h. */
 #include "store/places.h"
+#include "store/sql.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,48 +15,48 @@ void fp_org_clear(struct fp_org *o) {
 
 #define ORG_COLS "id, level, ods_code, name, COALESCE(parent_id,0), COALESCE(icb_id,0), address, postcode, phone, email, lat, lon, profile, active, created_at"
 
-static void read_org(sqlite3_stmt *st, struct fp_org *o) {
+static void read_org(fp_stmt *st, struct fp_org *o) {
   memset(o, 0, sizeof *o);
-  o->id = sqlite3_column_int64(st, 0);
+  o->id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, o->level, sizeof o->level);
   fp_db_col_copy(st, 2, o->ods_code, sizeof o->ods_code);
   fp_db_col_copy(st, 3, o->name, sizeof o->name);
-  o->parent_id = sqlite3_column_int64(st, 4);
-  o->icb_id = sqlite3_column_int64(st, 5);
+  o->parent_id = fp_col_int64(st, 4);
+  o->icb_id = fp_col_int64(st, 5);
   fp_db_col_copy(st, 6, o->address, sizeof o->address);
   fp_db_col_copy(st, 7, o->postcode, sizeof o->postcode);
   fp_db_col_copy(st, 8, o->phone, sizeof o->phone);
   fp_db_col_copy(st, 9, o->email, sizeof o->email);
-  o->has_location = sqlite3_column_type(st, 10) != SQLITE_NULL;
-  o->lat = sqlite3_column_double(st, 10);
-  o->lon = sqlite3_column_double(st, 11);
+  o->has_location = !fp_col_null(st, 10);
+  o->lat = fp_col_double(st, 10);
+  o->lon = fp_col_double(st, 11);
   o->profile = fp_db_col_strdup(st, 12);
-  o->active = sqlite3_column_int(st, 13) != 0;
-  o->created_at = sqlite3_column_int64(st, 14);
+  o->active = fp_col_int64(st, 13) != 0;
+  o->created_at = fp_col_int64(st, 14);
 }
 
 int fp_store_org_get(struct fp_conn *c, int64_t id, struct fp_org *out) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_org(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_org(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-static void bind_opt_id(sqlite3_stmt *st, int i, int64_t v) {
-  if (v) sqlite3_bind_int64(st, i, v);
-  else sqlite3_bind_null(st, i);
+static void bind_opt_id(fp_stmt *st, int i, int64_t v) {
+  if (v) fp_bind_int64(st, i, v);
+  else fp_bind_null(st, i);
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *s) { fp_db_bind_text(st, i, s && *s ? s : NULL); }
+static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
 
-static void bind_org(sqlite3_stmt *st, const struct fp_org *o) {
-  fp_db_bind_text(st, 1, o->level);
-  fp_db_bind_text(st, 2, o->ods_code);
-  fp_db_bind_text(st, 3, o->name);
+static void bind_org(fp_stmt *st, const struct fp_org *o) {
+  fp_bind_text(st, 1, o->level);
+  fp_bind_text(st, 2, o->ods_code);
+  fp_bind_text(st, 3, o->name);
   bind_opt_id(st, 4, o->parent_id);
   bind_opt_id(st, 5, o->icb_id);
   bind_opt_text(st, 6, o->address);
@@ -63,98 +64,98 @@ static void bind_org(sqlite3_stmt *st, const struct fp_org *o) {
   bind_opt_text(st, 8, o->phone);
   bind_opt_text(st, 9, o->email);
   if (o->has_location) {
-    sqlite3_bind_double(st, 10, o->lat);
-    sqlite3_bind_double(st, 11, o->lon);
+    fp_bind_double(st, 10, o->lat);
+    fp_bind_double(st, 11, o->lon);
   } else {
-    sqlite3_bind_null(st, 10);
-    sqlite3_bind_null(st, 11);
+    fp_bind_null(st, 10);
+    fp_bind_null(st, 11);
   }
-  fp_db_bind_text(st, 12, o->profile ? o->profile : "{}");
-  sqlite3_bind_int(st, 13, o->active);
+  fp_bind_text(st, 12, o->profile ? o->profile : "{}");
+  fp_bind_int64(st, 13, o->active);
 }
 
 int fp_store_org_insert(struct fp_conn *c, const struct fp_org *o, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO organisations (level, ods_code, name, parent_id, icb_id, address, postcode, phone, email, lat, lon,"
       " profile, active, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return FP_EIO;
   bind_org(st, o);
-  sqlite3_bind_int64(st, 14, now);
+  fp_bind_int64(st, 14, now);
   int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = sqlite3_last_insert_rowid(c->db);
+  if (rc == 0) *id = fp_db_last_id(c);
   if (rc == 0 && strcmp(o->level, "icb") == 0) {
     /* An ICB is its own ICB for scoping. */
     st = fp_db_stmt(c, "UPDATE organisations SET icb_id = id WHERE id = ?");
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, *id);
+    fp_bind_int64(st, 1, *id);
     rc = fp_db_exec_stmt(st);
   }
   return rc;
 }
 
 int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "UPDATE organisations SET level=?, ods_code=?, name=?, parent_id=?, icb_id=?, address=?, postcode=?, phone=?,"
       " email=?, lat=?, lon=?, profile=?, active=? WHERE id=?");
   if (!st) return FP_EIO;
   bind_org(st, o);
-  sqlite3_bind_int64(st, 14, o->id);
+  fp_bind_int64(st, 14, o->id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the shifts' copy of the practice's location in step. */
   st = fp_db_stmt(c, "UPDATE shifts SET lat = ?, lon = ? WHERE practice_id = ?");
   if (!st) return FP_EIO;
   if (o->has_location) {
-    sqlite3_bind_double(st, 1, o->lat);
-    sqlite3_bind_double(st, 2, o->lon);
+    fp_bind_double(st, 1, o->lat);
+    fp_bind_double(st, 2, o->lon);
   }
-  sqlite3_bind_int64(st, 3, o->id);
+  fp_bind_int64(st, 3, o->id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
                       void (*cb)(const struct fp_org *o, void *ctx), void *ctx) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "SELECT " ORG_COLS " FROM organisations WHERE (?1 IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
       " AND id > ?3 ORDER BY id LIMIT ?4");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, level);
-  sqlite3_bind_int64(st, 2, icb_id);
-  sqlite3_bind_int64(st, 3, after_id);
-  sqlite3_bind_int(st, 4, limit);
+  fp_bind_text(st, 1, level);
+  fp_bind_int64(st, 2, icb_id);
+  fp_bind_int64(st, 3, after_id);
+  fp_bind_int64(st, 4, limit);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_org o;
     read_org(st, &o);
     cb(&o, ctx);
     fp_org_clear(&o);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_postcode_put(struct fp_conn *c, const char *postcode, double lat, double lon) {
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
                                    " ON CONFLICT (postcode) DO UPDATE SET lat = excluded.lat, lon = excluded.lon");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, postcode);
-  sqlite3_bind_double(st, 2, lat);
-  sqlite3_bind_double(st, 3, lon);
+  fp_bind_text(st, 1, postcode);
+  fp_bind_double(st, 2, lat);
+  fp_bind_double(st, 3, lon);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, double *lon) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT lat, lon FROM postcodes WHERE postcode = ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT lat, lon FROM postcodes WHERE postcode = ?");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, postcode);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *lat = sqlite3_column_double(st, 0);
-    *lon = sqlite3_column_double(st, 1);
+  fp_bind_text(st, 1, postcode);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *lat = fp_col_double(st, 0);
+    *lon = fp_col_double(st, 1);
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 /*
@@ -170,13 +171,13 @@ int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, 
   " OR (?5 <> 0 AND o.id IN (SELECT p.organisation_id FROM pool_members p JOIN pool_members m"             \
   "   ON m.pool_id = p.pool_id WHERE m.clinician_id = ?5 AND p.organisation_id IS NOT NULL)))"
 
-static void bind_org_scope(sqlite3_stmt *st, const struct fp_scope *s, struct fp_scope_lists *l) {
+static void bind_org_scope(fp_stmt *st, const struct fp_scope *s, struct fp_scope_lists *l) {
   fp_scope_lists_init(l, s);
-  sqlite3_bind_int(st, 1, s->all);
-  sqlite3_bind_text(st, 2, l->icbs, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, l->practices, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, l->pools, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, s->clinician_id);
+  fp_bind_int64(st, 1, s->all);
+  fp_bind_text(st, 2, l->icbs);
+  fp_bind_text(st, 3, l->practices);
+  fp_bind_text(st, 4, l->pools);
+  fp_bind_int64(st, 5, s->clinician_id);
 }
 
 /* ORG_VISIBLE written into a built statement (o the organisation's alias). */
@@ -207,7 +208,7 @@ struct org_cb {
   void *ctx;
 };
 
-static void org_row(sqlite3_stmt *st, void *vctx) {
+static void org_row(fp_stmt *st, void *vctx) {
   struct org_cb *x = vctx;
   struct fp_org o;
   read_org(st, &o);
@@ -255,33 +256,33 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   }
   fp_sql_after(&sql, sort, &q->after);
   fp_sql_order(&sql, sort, q->limit);
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   struct org_cb x = {cb, ctx};
   return fp_sql_step_page(st, q->limit, 15, org_row, &x, more, last);
 }
 
 int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 1 FROM organisations o WHERE " ORG_VISIBLE " AND o.id = ?6");
+  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM organisations o WHERE " ORG_VISIBLE " AND o.id = ?6");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_org_scope(st, scope, &l);
-  sqlite3_bind_int64(st, 6, id);
-  int rc = sqlite3_step(st);
-  *visible = rc == SQLITE_ROW;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_bind_int64(st, 6, id);
+  int rc = fp_step(st);
+  *visible = rc == FP_ROW;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1");
+  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1");
   if (!st) return FP_EIO;
-  fp_db_bind_text(st, 1, ods_code);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  fp_bind_text(st, 1, ods_code);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *id = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {
@@ -295,11 +296,11 @@ int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {
       " UPDATE pools SET icb_id = ?2 WHERE host_organisation_id IN (SELECT id FROM tree)",
   };
   for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-    sqlite3_stmt *st = fp_db_stmt(c, sql[i]);
+    fp_stmt *st = fp_db_stmt(c, sql[i]);
     if (!st) return FP_EIO;
-    sqlite3_bind_int64(st, 1, id);
-    if (icb_id) sqlite3_bind_int64(st, 2, icb_id);
-    else sqlite3_bind_null(st, 2);
+    fp_bind_int64(st, 1, id);
+    if (icb_id) fp_bind_int64(st, 2, icb_id);
+    else fp_bind_null(st, 2);
     int rc = fp_db_exec_stmt(st);
     if (rc) return rc;
   }

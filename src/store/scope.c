@@ -1,5 +1,6 @@
 /* Scope conditions and a small SQL builder. See scope.h. */
 #include "store/scope.h"
+#include "store/sql.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -48,15 +49,15 @@ void fp_sql_text(struct fp_sql *q, const char *v) {
   if (i >= 0) q->binds[i].t = v;
 }
 
-sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q) {
+fp_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q) {
   if (q->overflow) return NULL;
-  sqlite3_stmt *st = fp_db_stmt(c, q->text);
+  fp_stmt *st = fp_db_stmt(c, q->text);
   if (!st) return NULL;
   for (int i = 0; i < q->n; i++) {
     switch (q->binds[i].type) {
-    case 'i': sqlite3_bind_int64(st, i + 1, q->binds[i].i); break;
-    case 'd': sqlite3_bind_double(st, i + 1, q->binds[i].d); break;
-    default: fp_db_bind_text(st, i + 1, q->binds[i].t); break;
+    case 'i': fp_bind_int64(st, i + 1, q->binds[i].i); break;
+    case 'd': fp_bind_double(st, i + 1, q->binds[i].d); break;
+    default: fp_bind_text(st, i + 1, q->binds[i].t); break;
     }
   }
   return st;
@@ -186,23 +187,23 @@ void fp_sql_order(struct fp_sql *q, const struct fp_sort_sql *s, int limit) {
   fp_sql_int(q, (int64_t)limit + 1);
 }
 
-int fp_sql_step_page(sqlite3_stmt *st, int limit, int key_col, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+int fp_sql_step_page(fp_stmt *st, int limit, int key_col, void (*row)(fp_stmt *st, void *ctx), void *ctx,
                      bool *more, struct fp_list_pos *last) {
   int rc, n = 0, cut = 0;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     if (n == limit) {
       *more = true;
       break;
     }
     row(st, ctx);
     last->set = true;
-    last->num = sqlite3_column_int64(st, key_col);
+    last->num = fp_col_int64(st, key_col);
     cut |= fp_db_col_copy(st, key_col + 1, last->text, sizeof last->text);
-    last->id = sqlite3_column_int64(st, key_col + 2);
+    last->id = fp_col_int64(st, key_col + 2);
     n++;
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return FP_EIO;
+  fp_reset(st);
+  if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
   return cut ? FP_EIO : 0;
 }

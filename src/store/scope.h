@@ -19,6 +19,8 @@
 
 #include "store/db.h"
 
+typedef struct fp_stmt fp_stmt; /* a statement (store/sql.h), opaque here */
+
 #define FP_SCOPE_MAX 16
 
 struct fp_scope {
@@ -54,7 +56,7 @@ void fp_sql_int(struct fp_sql *q, int64_t v);      /* appends "?" and binds v */
 void fp_sql_real(struct fp_sql *q, double v);
 void fp_sql_text(struct fp_sql *q, const char *v);
 /* Prepares (cached) and binds. NULL on failure or overflow. */
-sqlite3_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q);
+fp_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q);
 
 /* ---- keyset pages: a list sorted by a key and paged by cursors ---- */
 
@@ -91,7 +93,7 @@ void fp_sql_order(struct fp_sql *q, const struct fp_sort_sql *s, int limit);
  * receives the key of the last row handed out (read from columns key_col .. key_col + 2, as
  * appended by fp_sql_key_cols). Resets st.
  */
-int fp_sql_step_page(sqlite3_stmt *st, int limit, int key_col, void (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+int fp_sql_step_page(fp_stmt *st, int limit, int key_col, void (*row)(fp_stmt *st, void *ctx), void *ctx,
                      bool *more, struct fp_list_pos *last);
 
 

@@ -1,5 +1,6 @@
 /* Shifts and their search. See shifts.h. */
 #include "store/shifts.h"
+#include "store/sql.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include "core/validate.h"
 #include "store/accounts.h"
 
-/* NULLs read as 0 or "" (sqlite3_column_int64, fp_db_col_copy): no COALESCE needed per row. */
+/* NULLs read as 0 or "" (fp_col_int64, fp_db_col_copy): no COALESCE needed per row. */
 #define SHIFT_COLS_BASE                                                                                     \
   "s.id, s.practice_id, s.icb_id, s.series_id, s.role, s.starts_at, s.ends_at,"                            \
   " s.break_minutes, s.rate_pence, s.rate_unit, s.hourly_pence, s.booking_mode, s.location_type,"         \
@@ -26,89 +27,89 @@
 #define SEARCH_COLS_NO_BOOKING SEARCH_COLS_BASE ", 0, 0"
 
 /* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
-static void read_shift(sqlite3_stmt *st, struct fp_shift *s) {
+static void read_shift(fp_stmt *st, struct fp_shift *s) {
   s->has_distance = false;
   s->distance_km = 0;
-  s->id = sqlite3_column_int64(st, 0);
-  s->practice_id = sqlite3_column_int64(st, 1);
-  s->icb_id = sqlite3_column_int64(st, 2);
-  s->series_id = sqlite3_column_int64(st, 3);
+  s->id = fp_col_int64(st, 0);
+  s->practice_id = fp_col_int64(st, 1);
+  s->icb_id = fp_col_int64(st, 2);
+  s->series_id = fp_col_int64(st, 3);
   fp_db_col_copy(st, 4, s->role, sizeof s->role);
-  s->starts_at = sqlite3_column_int64(st, 5);
-  s->ends_at = sqlite3_column_int64(st, 6);
-  s->break_minutes = sqlite3_column_int64(st, 7);
-  s->rate_pence = sqlite3_column_int64(st, 8);
+  s->starts_at = fp_col_int64(st, 5);
+  s->ends_at = fp_col_int64(st, 6);
+  s->break_minutes = fp_col_int64(st, 7);
+  s->rate_pence = fp_col_int64(st, 8);
   fp_db_col_copy(st, 9, s->rate_unit, sizeof s->rate_unit);
-  s->hourly_pence = sqlite3_column_int64(st, 10);
+  s->hourly_pence = fp_col_int64(st, 10);
   fp_db_col_copy(st, 11, s->booking_mode, sizeof s->booking_mode);
   fp_db_col_copy(st, 12, s->location_type, sizeof s->location_type);
   fp_db_col_copy(st, 13, s->description, sizeof s->description);
   fp_db_col_copy(st, 14, s->status, sizeof s->status);
-  s->has_location = sqlite3_column_type(st, 15) != SQLITE_NULL;
-  s->lat = sqlite3_column_double(st, 15);
-  s->lon = sqlite3_column_double(st, 16);
-  s->created_by = sqlite3_column_int64(st, 17);
-  s->created_at = sqlite3_column_int64(st, 18);
-  s->updated_at = sqlite3_column_int64(st, 19);
+  s->has_location = !fp_col_null(st, 15);
+  s->lat = fp_col_double(st, 15);
+  s->lon = fp_col_double(st, 16);
+  s->created_by = fp_col_int64(st, 17);
+  s->created_at = fp_col_int64(st, 18);
+  s->updated_at = fp_col_int64(st, 19);
   fp_db_col_copy(st, 20, s->practice_name, sizeof s->practice_name);
   fp_db_col_copy(st, 21, s->practice_postcode, sizeof s->practice_postcode);
-  s->booking_id = sqlite3_column_int64(st, 22);
-  s->booked_clinician_id = sqlite3_column_int64(st, 23);
+  s->booking_id = fp_col_int64(st, 22);
+  s->booked_clinician_id = fp_col_int64(st, 23);
   s->listing = NULL;
   s->listing_len = 0;
 }
 
 /* A search's row (SEARCH_COLS): false when the listing is missing, which the triggers never allow. */
-static bool read_listed(sqlite3_stmt *st, struct fp_shift *s) {
+static bool read_listed(fp_stmt *st, struct fp_shift *s) {
   s->has_distance = false;
   s->distance_km = 0;
-  s->id = sqlite3_column_int64(st, 0);
-  s->practice_id = sqlite3_column_int64(st, 1);
-  s->starts_at = sqlite3_column_int64(st, 2);
+  s->id = fp_col_int64(st, 0);
+  s->practice_id = fp_col_int64(st, 1);
+  s->starts_at = fp_col_int64(st, 2);
   fp_db_col_copy(st, 3, s->status, sizeof s->status);
-  s->has_location = sqlite3_column_type(st, 4) != SQLITE_NULL;
-  s->lat = sqlite3_column_double(st, 4);
-  s->lon = sqlite3_column_double(st, 5);
+  s->has_location = !fp_col_null(st, 4);
+  s->lat = fp_col_double(st, 4);
+  s->lon = fp_col_double(st, 5);
   fp_db_col_copy(st, 6, s->location_type, sizeof s->location_type);
-  s->updated_at = sqlite3_column_int64(st, 7);
+  s->updated_at = fp_col_int64(st, 7);
   fp_db_col_copy(st, 8, s->practice_name, sizeof s->practice_name);
   fp_db_col_copy(st, 9, s->practice_postcode, sizeof s->practice_postcode);
-  s->listing = (const char *)sqlite3_column_text(st, 10);
-  s->listing_len = (size_t)sqlite3_column_bytes(st, 10);
+  s->listing = fp_col_text(st, 10);
+  s->listing_len = fp_col_bytes(st, 10);
   fp_db_col_copy(st, 11, s->role, sizeof s->role);
-  s->booking_id = sqlite3_column_int64(st, 12);
-  s->booked_clinician_id = sqlite3_column_int64(st, 13);
+  s->booking_id = fp_col_int64(st, 12);
+  s->booked_clinician_id = fp_col_int64(st, 13);
   return s->listing && s->listing_len >= 2 && s->listing[s->listing_len - 1] == '}';
 }
 
 int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
       " created_at, updated_at)"
       " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14"
       " FROM organisations o WHERE o.id = ?1");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, s->practice_id);
-  if (s->series_id) sqlite3_bind_int64(st, 2, s->series_id);
-  else sqlite3_bind_null(st, 2);
-  fp_db_bind_text(st, 3, s->role);
-  sqlite3_bind_int64(st, 4, s->starts_at);
-  sqlite3_bind_int64(st, 5, s->ends_at);
-  sqlite3_bind_int64(st, 6, s->break_minutes);
-  sqlite3_bind_int64(st, 7, s->rate_pence);
-  fp_db_bind_text(st, 8, s->rate_unit);
-  sqlite3_bind_int64(st, 9, s->hourly_pence);
-  fp_db_bind_text(st, 10, s->booking_mode);
-  fp_db_bind_text(st, 11, s->location_type);
-  fp_db_bind_text(st, 12, s->description);
-  if (s->created_by) sqlite3_bind_int64(st, 13, s->created_by);
-  else sqlite3_bind_null(st, 13);
-  sqlite3_bind_int64(st, 14, now);
+  fp_bind_int64(st, 1, s->practice_id);
+  if (s->series_id) fp_bind_int64(st, 2, s->series_id);
+  else fp_bind_null(st, 2);
+  fp_bind_text(st, 3, s->role);
+  fp_bind_int64(st, 4, s->starts_at);
+  fp_bind_int64(st, 5, s->ends_at);
+  fp_bind_int64(st, 6, s->break_minutes);
+  fp_bind_int64(st, 7, s->rate_pence);
+  fp_bind_text(st, 8, s->rate_unit);
+  fp_bind_int64(st, 9, s->hourly_pence);
+  fp_bind_text(st, 10, s->booking_mode);
+  fp_bind_text(st, 11, s->location_type);
+  fp_bind_text(st, 12, s->description);
+  if (s->created_by) fp_bind_int64(st, 13, s->created_by);
+  else fp_bind_null(st, 13);
+  fp_bind_int64(st, 14, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  if (sqlite3_changes(c->db) != 1) return FP_ENOTFOUND;
-  *id = sqlite3_last_insert_rowid(c->db);
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  *id = fp_db_last_id(c);
   return 0;
 }
 
@@ -121,42 +122,42 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
     fp_sql_add(&q, " AND ");
     fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", "s.role");
   }
-  sqlite3_stmt *st = fp_sql_prepare(c, &q);
+  fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_shift(st, out);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return FP_ENOTFOUND;
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) read_shift(st, out);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
-  sqlite3_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = fp_db_stmt(c,
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
       " booking_mode=?, location_type=?, description=?, status=?, updated_at=? WHERE id=?");
   if (!st) return FP_EIO;
-  sqlite3_bind_int64(st, 1, s->starts_at);
-  sqlite3_bind_int64(st, 2, s->ends_at);
-  sqlite3_bind_int64(st, 3, s->break_minutes);
-  sqlite3_bind_int64(st, 4, s->rate_pence);
-  fp_db_bind_text(st, 5, s->rate_unit);
-  sqlite3_bind_int64(st, 6, s->hourly_pence);
-  fp_db_bind_text(st, 7, s->booking_mode);
-  fp_db_bind_text(st, 8, s->location_type);
-  fp_db_bind_text(st, 9, s->description);
-  fp_db_bind_text(st, 10, s->status);
-  sqlite3_bind_int64(st, 11, now);
-  sqlite3_bind_int64(st, 12, s->id);
+  fp_bind_int64(st, 1, s->starts_at);
+  fp_bind_int64(st, 2, s->ends_at);
+  fp_bind_int64(st, 3, s->break_minutes);
+  fp_bind_int64(st, 4, s->rate_pence);
+  fp_bind_text(st, 5, s->rate_unit);
+  fp_bind_int64(st, 6, s->hourly_pence);
+  fp_bind_text(st, 7, s->booking_mode);
+  fp_bind_text(st, 8, s->location_type);
+  fp_bind_text(st, 9, s->description);
+  fp_bind_text(st, 10, s->status);
+  fp_bind_int64(st, 11, now);
+  fp_bind_int64(st, 12, s->id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id) {
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT COALESCE(MAX(series_id), 0) + 1 FROM shifts");
+  fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(MAX(series_id), 0) + 1 FROM shifts");
   if (!st) return FP_EIO;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *series_id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *series_id = fp_col_int64(st, 0);
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
 }
 
 int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
@@ -249,16 +250,16 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     fp_sql_add(&sql, " LIMIT ");
     fp_sql_int(&sql, q->limit + 1);
   }
-  sqlite3_stmt *st = fp_sql_prepare(c, &sql);
+  fp_stmt *st = fp_sql_prepare(c, &sql);
   if (!st) return FP_EIO;
   int n = 0, rc;
   *more = false;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_shift s;
     if (!q->listed) {
       read_shift(st, &s);
     } else if (!read_listed(st, &s)) {
-      rc = SQLITE_CORRUPT;
+      rc = FP_EIO;
       break;
     }
     if (q->near && s.has_location) {
@@ -274,8 +275,8 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     cb(&s, ctx);
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : FP_EIO;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
@@ -287,33 +288,33 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
   for (int from = FP_SHIFT_OPEN; from <= FP_SHIFT_COMPLETED; from++) {
     if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
     for (;;) {
-      sqlite3_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
+      fp_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
                                        " ORDER BY id LIMIT ?");
       if (!st) return FP_EIO;
-      fp_db_bind_text(st, 1, fp_shift_status_name((enum fp_shift_status)from));
-      sqlite3_bind_int64(st, 2, now);
-      sqlite3_bind_int(st, 3, BATCH);
+      fp_bind_text(st, 1, fp_shift_status_name((enum fp_shift_status)from));
+      fp_bind_int64(st, 2, now);
+      fp_bind_int64(st, 3, BATCH);
       int k = 0, rc;
-      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      while ((rc = fp_step(st)) == FP_ROW) {
         enum fp_shift_status to;
-        if (fp_shift_transition((enum fp_shift_status)from, FP_EV_COMPLETE, now, sqlite3_column_int64(st, 1),
-                                sqlite3_column_int64(st, 2), &to) != FP_TRANS_OK) {
-          rc = SQLITE_CORRUPT; /* the query asked for ended shifts: the core cannot refuse one */
+        if (fp_shift_transition((enum fp_shift_status)from, FP_EV_COMPLETE, now, fp_col_int64(st, 1),
+                                fp_col_int64(st, 2), &to) != FP_TRANS_OK) {
+          rc = FP_EIO; /* the query asked for ended shifts: the core cannot refuse one */
           break;
         }
-        due[k].id = sqlite3_column_int64(st, 0);
+        due[k].id = fp_col_int64(st, 0);
         due[k].from = (enum fp_shift_status)from;
         due[k++].to = to;
       }
-      sqlite3_reset(st);
-      if (rc != SQLITE_DONE) return FP_EIO;
+      fp_reset(st);
+      if (rc != FP_DONE) return FP_EIO;
       for (int i = 0; i < k; i++) {
         st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
         if (!st) return FP_EIO;
-        fp_db_bind_text(st, 1, fp_shift_status_name(due[i].to));
-        sqlite3_bind_int64(st, 2, now);
-        sqlite3_bind_int64(st, 3, due[i].id);
-        fp_db_bind_text(st, 4, fp_shift_status_name(due[i].from));
+        fp_bind_text(st, 1, fp_shift_status_name(due[i].to));
+        fp_bind_int64(st, 2, now);
+        fp_bind_int64(st, 3, due[i].id);
+        fp_bind_text(st, 4, fp_shift_status_name(due[i].from));
         if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
         char before[48], after[48];
         snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_shift_status_name(due[i].from));

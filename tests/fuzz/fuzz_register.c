@@ -53,7 +53,7 @@ static int seed_tx(struct fp_conn *c, void *ctx) {
 }
 
 static void setup(void) {
-  if (!mkdtemp(dir) || fp_store_open(&store, dir) != 0 || fp_store_write(&store, seed_tx, NULL) != 0) abort();
+  if (!mkdtemp(dir) || fp_store_open(&store, dir, NULL) != 0 || fp_store_write(&store, seed_tx, NULL) != 0) abort();
   atexit(teardown);
   ready = true;
 }

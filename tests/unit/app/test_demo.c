@@ -44,7 +44,7 @@ struct tmp_store {
 static void tmp_open(struct tmp_store *t) {
   snprintf(t->dir, sizeof t->dir, "/tmp/fp-test-demo-XXXXXX");
   assert_non_null(mkdtemp(t->dir));
-  assert_int_equal(fp_store_open(&t->store, t->dir), 0);
+  assert_int_equal(fp_store_open(&t->store, t->dir, NULL), 0);
 }
 
 static void tmp_close(struct tmp_store *t) {

@@ -31,7 +31,7 @@ static void test_every_step_runs(void **state) {
   char dir[] = "/tmp/fp-sweeper-XXXXXX";
   assert_non_null(mkdtemp(dir));
   struct fp_store store;
-  assert_int_equal(fp_store_open(&store, dir), 0);
+  assert_int_equal(fp_store_open(&store, dir, NULL), 0);
   struct fp_sweeper *s = fp_sweeper_start(&store, 1);
   assert_non_null(s);
   for (intptr_t i = 0; i < STEPS; i++) assert_int_equal(fp_sweeper_add(s, "counting", step, (void *)i), 0);

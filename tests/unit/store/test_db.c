@@ -18,6 +18,8 @@
 
 #include "core/error.h"
 #include "store/db.h"
+#include "store/sql.h"
+#include "store/sqlite/sqlite.h"
 
 static char dir[64];
 static struct fp_store store;
@@ -33,7 +35,7 @@ static int setup(void **state) {
   (void)state;
   snprintf(dir, sizeof dir, "/tmp/flexpool-unit-XXXXXX");
   if (!mkdtemp(dir)) return -1;
-  return fp_store_open(&store, dir);
+  return fp_store_open(&store, dir, NULL);
 }
 
 static int teardown(void **state) {
@@ -50,11 +52,11 @@ struct job {
 
 static int insert_tx(struct fp_conn *c, void *ctx) {
   struct job *j = ctx;
-  sqlite3_stmt *st = fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, 53.0, -1.5)");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, 53.0, -1.5)");
   if (!st) return FP_EIO;
   char pc[16];
   snprintf(pc, sizeof pc, "T%d", j->value);
-  fp_db_bind_text(st, 1, pc);
+  fp_bind_text(st, 1, pc);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   return j->refuse ? 1 : 0; /* written, then refused: must leave nothing behind */
@@ -75,9 +77,9 @@ static void *writer(void *arg) {
 
 static int count(const char *sql) {
   struct fp_conn *c = fp_store_reader(&store);
-  sqlite3_stmt *st = fp_db_stmt(c, sql);
-  int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-  sqlite3_reset(st);
+  fp_stmt *st = fp_db_stmt(c, sql);
+  int n = fp_step(st) == FP_ROW ? fp_col_int64(st, 0) : -1;
+  fp_reset(st);
   return n;
 }
 
@@ -195,7 +197,7 @@ static void test_readers_outlive_their_threads(void **state) {
   (void)state;
   /* The HTTP server runs a thread per connection: 200 short-lived threads, one after another,
      must share one reader, not open 200 (each an SQLite connection and its file descriptors). */
-  int before = store.n_readers;
+  int before = fp_sqlite_of(&store)->n_readers;
   for (int i = 0; i < 200; i++) {
     pthread_t t;
     void *ret = NULL;
@@ -203,12 +205,12 @@ static void test_readers_outlive_their_threads(void **state) {
     pthread_join(t, &ret);
     assert_null(ret);
   }
-  assert_true(store.n_readers <= before + 1);
+  assert_true(fp_sqlite_of(&store)->n_readers <= before + 1);
   /* Concurrent threads each get their own. */
   pthread_t th[4];
   for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, one_read, NULL);
   for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
-  assert_true(store.n_readers <= before + 4);
+  assert_true(fp_sqlite_of(&store)->n_readers <= before + 4);
 }
 
 /* A value longer than its buffer is never cut silently: FP_ETOOBIG, counted for the thread (the
@@ -216,10 +218,10 @@ static void test_readers_outlive_their_threads(void **state) {
 static int read_cut_tx(struct fp_conn *c, void *ctx) {
   (void)ctx;
   char buf[5];
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9s'"); /* "cafés": 6 bytes, é is 2; 4 fit */
-  if (!st || sqlite3_step(st) != SQLITE_ROW) return FP_EIO;
+  fp_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9s'"); /* "cafés": 6 bytes, é is 2; 4 fit */
+  if (!st || fp_step(st) != FP_ROW) return FP_EIO;
   int rc = fp_db_col_copy(st, 0, buf, sizeof buf);
-  sqlite3_reset(st);
+  fp_reset(st);
   if (rc != FP_ETOOBIG || strcmp(buf, "caf") != 0) return FP_EINVAL;
   return 0;
 }
@@ -229,9 +231,9 @@ static void test_col_copy_never_cuts_silently(void **state) {
   struct fp_conn *c = fp_store_reader(&store);
   assert_non_null(c);
   fp_db_truncations_take();
-  sqlite3_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9', NULL");
+  fp_stmt *st = fp_db_stmt(c, "SELECT 'caf\xc3\xa9', NULL");
   assert_non_null(st);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(fp_step(st), FP_ROW);
   char fits[6] = "x", cut[5] = "x", none[2] = "x";
   assert_int_equal(fp_db_col_copy(st, 0, fits, sizeof fits), 0);
   assert_string_equal(fits, "caf\xc3\xa9");
@@ -240,7 +242,7 @@ static void test_col_copy_never_cuts_silently(void **state) {
   assert_string_equal(cut, "caf"); /* not "caf\xc3": never half a character */
   assert_int_equal(fp_db_col_copy(st, 1, none, sizeof none), 0);
   assert_string_equal(none, "");
-  sqlite3_reset(st);
+  fp_reset(st);
   assert_int_equal(fp_db_truncations_take(), 1);
   assert_int_equal(fp_db_truncations_take(), 0);
   /* A cut inside a write transaction (on the writer thread) is counted for the thread that asked. */
@@ -258,31 +260,31 @@ static void test_statement_cache_evicts_never_fails(void **state) {
   struct fp_conn *c = fp_store_reader(&store);
   assert_non_null(c);
   /* A statement held mid-run while thousands of others come and go. */
-  sqlite3_stmt *held = fp_db_stmt(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT x FROM n");
+  fp_stmt *held = fp_db_stmt(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT x FROM n");
   assert_non_null(held);
-  assert_int_equal(sqlite3_step(held), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(held, 0), 1);
+  assert_int_equal(fp_step(held), FP_ROW);
+  assert_int_equal(fp_col_int64(held, 0), 1);
   char sql[128];
   for (int i = 0; i < 5000; i++) {
     snprintf(sql, sizeof sql, "SELECT %d + ?", i);
-    sqlite3_stmt *st = fp_db_stmt(c, sql);
+    fp_stmt *st = fp_db_stmt(c, sql);
     assert_non_null(st);
-    sqlite3_bind_int(st, 1, 1);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), i + 1);
-    sqlite3_reset(st);
+    fp_bind_int64(st, 1, 1);
+    assert_int_equal(fp_step(st), FP_ROW);
+    assert_int_equal(fp_col_int64(st, 0), i + 1);
+    fp_reset(st);
     /* A recent one is still cached: the same handle comes back. */
     if (i >= 10) {
       snprintf(sql, sizeof sql, "SELECT %d + ?", i - 10);
-      sqlite3_stmt *again = fp_db_stmt(c, sql);
+      fp_stmt *again = fp_db_stmt(c, sql);
       assert_ptr_equal(again, fp_db_stmt(c, sql));
     }
   }
-  assert_true(c->evictions > 0);
-  assert_true(c->n_cached <= FP_STMT_CACHE);
-  assert_int_equal(sqlite3_step(held), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(held, 0), 2);
-  sqlite3_reset(held);
+  assert_true(((struct sq_conn *)c)->evictions > 0);
+  assert_true(((struct sq_conn *)c)->n_cached <= FP_STMT_CACHE);
+  assert_int_equal(fp_step(held), FP_ROW);
+  assert_int_equal(fp_col_int64(held, 0), 2);
+  fp_reset(held);
 }
 
 int main(void) {

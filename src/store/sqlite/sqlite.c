@@ -1,0 +1,537 @@
+/* The SQLite engine: connections, statement cache and the writer's group commit. See sqlite.h. */
+#include "store/sqlite/sqlite.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/error.h"
+
+static int sq_exec(struct fp_conn *base, const char *sql);
+
+static void *writer_main(void *arg);
+static void *checkpoint_main(void *arg);
+static void reader_release(void *arg);
+static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages);
+
+static int conn_open(struct sq_conn *c, struct fp_store *store, const char *path, bool writer) {
+  memset(c, 0, sizeof *c);
+  c->base.engine = &fp_engine_sqlite;
+  c->base.store = store;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+    fprintf(stderr, "store: cannot open '%s': %s\n", path, c->db ? sqlite3_errmsg(c->db) : "no memory");
+    sqlite3_close(c->db);
+    c->db = NULL;
+    return FP_EIO;
+  }
+  sqlite3_busy_timeout(c->db, 10000);
+  sqlite3_extended_result_codes(c->db, 1);
+  /* Reads go through a memory map and a page cache per connection (64 MiB for the writer, 4 MiB for each reader) instead of a pread()
+     per page: on shift search and booking that was half of all the time spent. */
+  const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
+                                 " PRAGMA journal_size_limit=67108864;"
+                               : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-4096;";
+  if (sq_exec(&c->base, pragmas) != 0) return FP_EIO;
+  return 0;
+}
+
+static void conn_close(struct sq_conn *c) {
+  for (int i = 0; i < FP_STMT_SLOTS; i++) {
+    if (c->cache[i].stmt) {
+      sqlite3_finalize(c->cache[i].stmt->st);
+      free(c->cache[i].stmt);
+    }
+    free(c->cache[i].sql);
+  }
+  if (c->db) sqlite3_close(c->db);
+  memset(c, 0, sizeof *c);
+}
+
+/* SQLite's memory statistics take a process-wide mutex on every allocation; nothing here reads them. */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+
+static int sq_read_begin(struct fp_conn *base) {
+  fp_stmt *st = fp_db_stmt(base, "BEGIN");
+  return st ? fp_db_exec_stmt(st) : FP_EIO;
+}
+
+static void sq_read_end(struct fp_conn *base) {
+  struct sq_conn *c = (struct sq_conn *)base;
+  if (sqlite3_get_autocommit(c->db)) return;
+  fp_stmt *st = fp_db_stmt(base, "COMMIT");
+  if (st) fp_db_exec_stmt(st);
+}
+
+static void sq_release(struct fp_store *store);
+
+static int sq_open(struct fp_store *store, const char *database) {
+  (void)database;
+  pthread_once(&configure_once, configure_sqlite);
+  struct sq_store *s = calloc(1, sizeof *s);
+  if (!s) return FP_ENOMEM;
+  store->impl = s;
+  size_t n = strlen(store->data_dir) + 16;
+  s->path = malloc(n);
+  if (!s->path) return FP_ENOMEM;
+  snprintf(s->path, n, "%s/flexpool.db", store->data_dir);
+  pthread_mutex_init(&s->write_lock, NULL);
+  pthread_cond_init(&s->job_ready, NULL);
+  pthread_cond_init(&s->checkpoint_wake, NULL);
+  pthread_mutex_init(&s->readers_lock, NULL);
+  pthread_key_create(&s->reader_key, reader_release);
+  if (conn_open(&s->writer, store, s->path, true) != 0) return FP_EIO;
+  if (fp_store_migrate(&s->writer.base) != 0) return FP_EIO;
+  sqlite3_update_hook(s->writer.db, on_update, s);
+  sqlite3_wal_hook(s->writer.db, on_wal, s);
+  if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) return FP_EIO;
+  s->writer_running = true;
+  if (conn_open(&s->checkpointer, store, s->path, true) != 0) return FP_EIO;
+  if (pthread_create(&s->checkpoint_thread, NULL, checkpoint_main, s) != 0) return FP_EIO;
+  s->checkpoint_running = true;
+  return 0;
+}
+
+static void sq_release(struct fp_store *store) {
+  struct sq_store *s = store->impl;
+  if (!s) return;
+  pthread_mutex_lock(&s->write_lock);
+  s->stopping = true;
+  pthread_cond_broadcast(&s->job_ready);
+  pthread_cond_broadcast(&s->checkpoint_wake);
+  pthread_mutex_unlock(&s->write_lock);
+  if (s->writer_running) pthread_join(s->writer_thread, NULL);
+  if (s->checkpoint_running) pthread_join(s->checkpoint_thread, NULL);
+  if (s->checkpointer.db) sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  conn_close(&s->checkpointer);
+  pthread_key_delete(s->reader_key); /* no thread's end may hand a reader back from here on */
+  for (int i = 0; i < s->n_readers; i++) {
+    conn_close(s->readers[i]);
+    free(s->readers[i]);
+  }
+  free(s->readers);
+  free(s->idle);
+  conn_close(&s->writer);
+  pthread_mutex_destroy(&s->write_lock);
+  pthread_cond_destroy(&s->job_ready);
+  pthread_cond_destroy(&s->checkpoint_wake);
+  pthread_mutex_destroy(&s->readers_lock);
+  free(s->path);
+  free(s);
+  store->impl = NULL;
+}
+
+/*
+ * Readers: each thread that reads has its own connection (with its prepared statements), kept for
+ * the thread's life. The HTTP server runs a thread per connection, so threads come and go: when
+ * one ends, its reader goes to the idle list (reader_release, the thread-specific key's
+ * destructor), and the next new thread takes it instead of opening another. So there are never
+ * more readers than threads that were reading at one time (at most the server's connection limit).
+ * Idle readers are kept, not closed: closing one would not even give its database file descriptor
+ * back (SQLite holds it for reuse while other connections of the process hold locks on the file,
+ * POSIX locks belonging to the process), and a kept one comes with its prepared statements.
+ */
+static void reader_release(void *arg) {
+  struct sq_conn *c = arg;
+  struct sq_store *s = c->owner;
+  pthread_mutex_lock(&s->readers_lock);
+  s->idle[s->n_idle++] = c; /* idle has room for every reader (see fp_store_reader) */
+  pthread_mutex_unlock(&s->readers_lock);
+}
+
+static struct fp_conn *sq_reader(struct fp_store *store) {
+  struct sq_store *s = store->impl;
+  struct sq_conn *c = pthread_getspecific(s->reader_key);
+  if (c) return &c->base;
+  pthread_mutex_lock(&s->readers_lock);
+  c = s->n_idle ? s->idle[--s->n_idle] : NULL;
+  pthread_mutex_unlock(&s->readers_lock);
+  if (c) {
+    pthread_setspecific(s->reader_key, c);
+    return &c->base;
+  }
+  c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  if (conn_open(c, store, s->path, false) != 0) {
+    conn_close(c);
+    free(c);
+    return NULL;
+  }
+  c->owner = s;
+  pthread_mutex_lock(&s->readers_lock);
+  if (s->n_readers == s->cap_readers) {
+    int cap = s->cap_readers ? s->cap_readers * 2 : 8;
+    struct sq_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
+    struct sq_conn **idle = r ? realloc(s->idle, (size_t)cap * sizeof *idle) : NULL;
+    if (r) s->readers = r;
+    if (!r || !idle) {
+      pthread_mutex_unlock(&s->readers_lock);
+      conn_close(c);
+      free(c);
+      return NULL;
+    }
+    s->idle = idle;
+    s->cap_readers = cap;
+  }
+  s->readers[s->n_readers++] = c;
+  pthread_mutex_unlock(&s->readers_lock);
+  pthread_setspecific(s->reader_key, c);
+  return &c->base;
+}
+
+struct fp_write_job {
+  fp_tx_fn fn;
+  void *ctx;
+  int rc;
+  unsigned truncations;   /* values the job's reads had to cut (fp_db_col_copy), handed to its caller */
+  bool done;
+  pthread_cond_t done_cv; /* each waiter has its own, so a batch wakes only its own callers */
+  struct fp_write_job *next;
+};
+
+#define MAX_BATCH 64
+
+/* Runs a batch: BEGIN IMMEDIATE, each job in its SAVEPOINT, one COMMIT. */
+static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
+  struct fp_conn *w = &s->writer.base;
+  if (fp_db_exec(w, "BEGIN IMMEDIATE") != 0) {
+    for (int i = 0; i < n; i++) jobs[i]->rc = FP_EIO;
+    return;
+  }
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    if (fp_db_exec(w, "SAVEPOINT job") != 0) {
+      jobs[i]->rc = FP_EIO;
+      continue;
+    }
+    jobs[i]->rc = jobs[i]->fn(w, jobs[i]->ctx);
+    jobs[i]->truncations = fp_db_truncations_take();
+    if (sqlite3_get_autocommit(s->writer.db)) {
+      /* A hard error (disk full, I/O) rolled the whole batch back: nothing of it is durable. */
+      for (int k = 0; k < n; k++)
+        if (k > i || jobs[k]->rc == 0) jobs[k]->rc = FP_EIO;
+      return;
+    }
+    if (jobs[i]->rc != 0) fp_db_exec(w, "ROLLBACK TO job");
+    else any = true;
+    fp_db_exec(w, "RELEASE job");
+  }
+  if (!any) {
+    fp_db_exec(w, "ROLLBACK");
+    s->identity_changed = false;
+    return;
+  }
+  if (fp_db_exec(w, "COMMIT") != 0) {
+    fp_db_exec(w, "ROLLBACK");
+    for (int i = 0; i < n; i++)
+      if (jobs[i]->rc == 0) jobs[i]->rc = FP_EIO;
+  }
+  /* Bump even after a failure or a rollback: a spurious bump only costs a cache miss. */
+  if (s->identity_changed) {
+    s->identity_changed = false;
+    atomic_fetch_add(&s->generation, 1);
+  }
+}
+
+/*
+ * Checkpoints. The checkpointer thread copies the WAL back into the database (the slow part: page
+ * copies and the database file's fsync) while the writer goes on; the writer's WAL hook wakes it
+ * each time the WAL grows by another CHECKPOINT_PAGES (and it runs once a second anyway). Like SQLite's own auto-checkpoint, but never inside the
+ * writer's commit, and not after every batch, which would double the fsyncs.
+ *
+ * A WAL only starts again from its beginning when a write transaction begins with every frame
+ * already copied back; a busy writer always begins its next batch while the checkpointer is still
+ * copying the last one, so the WAL would grow without end (hundreds of MiB under a booking load,
+ * every page lookup searching more of the WAL index). So once the WAL holds RESTART_PAGES, the
+ * writer itself, between two batches, copies back the few frames the checkpointer has not (a
+ * PASSIVE checkpoint: it never waits for readers), and its next batch restarts the WAL.
+ */
+#define CHECKPOINT_PAGES 250
+#define RESTART_PAGES 1000
+
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages) {
+  (void)db;
+  (void)name;
+  struct sq_store *s = arg;
+  if (pages / CHECKPOINT_PAGES > s->wal_pages / CHECKPOINT_PAGES) pthread_cond_signal(&s->checkpoint_wake);
+  s->wal_pages = pages;
+  return SQLITE_OK;
+}
+
+/* The writer's update hook: notes changes to the tables that say who someone is (and which pools
+   a clinician is in, which decides what they see). */
+static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid) {
+  (void)db;
+  (void)rowid;
+  struct sq_store *s = arg;
+  /* A new session cannot make a cached one stale, and a session's own last-seen time (touched
+     every eighth of the idle time by every active user) is kept by the cache itself: only an ended session counts. */
+  if (strcmp(table, "sessions") == 0) {
+    if (op == SQLITE_DELETE) s->identity_changed = true;
+    return;
+  }
+  /* user_totp: whether the account owes a second factor is part of who is asking. */
+  if (strcmp(table, "users") == 0 || strcmp(table, "user_roles") == 0 || strcmp(table, "clinicians") == 0 ||
+      strcmp(table, "pool_members") == 0 || strcmp(table, "user_totp") == 0)
+    s->identity_changed = true;
+}
+
+static void *checkpoint_main(void *arg) {
+  struct sq_store *s = arg;
+  pthread_mutex_lock(&s->write_lock);
+  while (!s->stopping) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1; /* and at least once a second */
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->checkpoint_wake, &s->write_lock, &until);
+    if (s->stopping) break;
+    pthread_mutex_unlock(&s->write_lock);
+    int log = 0, done = 0;
+    sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    pthread_mutex_lock(&s->write_lock);
+  }
+  pthread_mutex_unlock(&s->write_lock);
+  return NULL;
+}
+
+static void *writer_main(void *arg) {
+  struct sq_store *s = arg;
+  pthread_mutex_lock(&s->write_lock);
+  for (;;) {
+    while (!s->queue_head && !s->stopping) pthread_cond_wait(&s->job_ready, &s->write_lock);
+    if (!s->queue_head && s->stopping) break;
+    struct fp_write_job *jobs[MAX_BATCH];
+    int n = 0;
+    while (s->queue_head && n < MAX_BATCH) {
+      jobs[n++] = s->queue_head;
+      s->queue_head = s->queue_head->next;
+    }
+    if (!s->queue_head) s->queue_tail = NULL;
+    pthread_mutex_unlock(&s->write_lock);
+    run_batch(s, jobs, n);
+    pthread_mutex_lock(&s->write_lock);
+    for (int i = 0; i < n; i++) {
+      jobs[i]->done = true;
+      pthread_cond_signal(&jobs[i]->done_cv);
+    }
+    if (s->wal_pages >= RESTART_PAGES) {
+      pthread_mutex_unlock(&s->write_lock);
+      int log = 0, done = 0;
+      /* SQLITE_BUSY while the checkpointer is mid-copy: then after the next batch. */
+      if (sqlite3_wal_checkpoint_v2(s->writer.db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done)
+        s->wal_pages = 0;
+      pthread_mutex_lock(&s->write_lock);
+    }
+  }
+  pthread_mutex_unlock(&s->write_lock);
+  return NULL;
+}
+
+static int sq_write(struct fp_store *store, fp_tx_fn fn, void *ctx) {
+  struct sq_store *s = store->impl;
+  struct fp_write_job job = {.fn = fn, .ctx = ctx};
+  pthread_cond_init(&job.done_cv, NULL);
+  pthread_mutex_lock(&s->write_lock);
+  if (s->queue_tail) s->queue_tail->next = &job;
+  else s->queue_head = &job;
+  s->queue_tail = &job;
+  pthread_cond_signal(&s->job_ready);
+  while (!job.done) pthread_cond_wait(&job.done_cv, &s->write_lock);
+  pthread_mutex_unlock(&s->write_lock);
+  pthread_cond_destroy(&job.done_cv);
+  fp_db_truncations_add(job.truncations);
+  return job.rc;
+}
+
+static uint64_t sq_generation(struct fp_store *store) { return atomic_load(&((struct sq_store *)store->impl)->generation); }
+
+/* FNV-style, eight bytes a step: search SQL is most of a kilobyte and is looked up per request. */
+static uint64_t hash_str(const char *s) {
+  size_t n = strlen(s), i = 0;
+  uint64_t h = 1469598103934665603ULL ^ n;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 1099511628211ULL;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+/*
+ * Removes slot i from the table (linear probing: later entries of the same run move back so
+ * that every lookup still finds its entry before an empty slot).
+ */
+static void slot_remove(struct sq_conn *c, size_t i) {
+  struct fp_stmt_slot *gone = &c->cache[i];
+  sqlite3_finalize(gone->stmt->st);
+  free(gone->stmt);
+  free(gone->sql);
+  memset(gone, 0, sizeof *gone);
+  c->n_cached--;
+  size_t hole = i;
+  for (size_t j = (i + 1) % FP_STMT_SLOTS; c->cache[j].sql; j = (j + 1) % FP_STMT_SLOTS) {
+    size_t home = c->cache[j].hash % FP_STMT_SLOTS;
+    /* Move j into the hole unless its home lies cyclically in (hole, j]. */
+    bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (stays) continue;
+    c->cache[hole] = c->cache[j];
+    memset(&c->cache[j], 0, sizeof c->cache[j]);
+    hole = j;
+  }
+}
+
+/* Makes room: finalizes the least recently used statement that is not in the middle of a run. */
+static bool evict_one(struct sq_conn *c) {
+  size_t victim = FP_STMT_SLOTS;
+  for (size_t i = 0; i < FP_STMT_SLOTS; i++) {
+    const struct fp_stmt_slot *sl = &c->cache[i];
+    if (!sl->sql || sqlite3_stmt_busy(sl->stmt->st)) continue;
+    if (victim == FP_STMT_SLOTS || sl->last_used < c->cache[victim].last_used) victim = i;
+  }
+  if (victim == FP_STMT_SLOTS) return false;
+  slot_remove(c, victim);
+  c->evictions++;
+  return true;
+}
+
+static fp_stmt *sq_stmt(struct fp_conn *base, const char *sql) {
+  struct sq_conn *c = (struct sq_conn *)base;
+  uint64_t h = hash_str(sql);
+  size_t i = h % FP_STMT_SLOTS;
+  for (; c->cache[i].sql; i = (i + 1) % FP_STMT_SLOTS) {
+    struct fp_stmt_slot *slot = &c->cache[i];
+    if (slot->hash == h && strcmp(slot->sql, sql) == 0) {
+      sqlite3_reset(slot->stmt->st);
+      sqlite3_clear_bindings(slot->stmt->st);
+      slot->last_used = ++c->uses;
+      return &slot->stmt->base;
+    }
+  }
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    fprintf(stderr, "store: cannot prepare: %s\n  in: %s\n", sqlite3_errmsg(c->db), sql);
+    return NULL;
+  }
+  char *copy = strdup(sql);
+  struct sq_stmt *wrap = malloc(sizeof *wrap);
+  if (!copy || !wrap) {
+    free(copy);
+    free(wrap);
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  wrap->base.engine = &fp_engine_sqlite;
+  wrap->st = st;
+  /* Full: the least recently used statement goes, so a statement a caller holds is chosen only
+     after FP_STMT_CACHE - 1 others have been handed out since, and a running one never is. When
+     every one is running the table grows past FP_STMT_CACHE rather than fail. */
+  if (c->n_cached >= FP_STMT_CACHE && evict_one(c)) {
+    for (i = h % FP_STMT_SLOTS; c->cache[i].sql; i = (i + 1) % FP_STMT_SLOTS) {}
+  }
+  if (c->n_cached >= FP_STMT_SLOTS - 1) { /* would need 511 statements running at once on one connection */
+    fprintf(stderr, "store: every cached statement is running\n");
+    free(copy);
+    free(wrap);
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  struct fp_stmt_slot *slot = &c->cache[i];
+  slot->sql = copy;
+  slot->hash = h;
+  slot->stmt = wrap;
+  slot->last_used = ++c->uses;
+  c->n_cached++;
+  return &wrap->base;
+}
+
+#define ST(x) (((struct sq_stmt *)(x))->st)
+#define DB(x) (((struct sq_conn *)(x))->db)
+
+static void sq_bind_int64(fp_stmt *st, int i, int64_t v) { sqlite3_bind_int64(ST(st), i, v); }
+static void sq_bind_double(fp_stmt *st, int i, double v) { sqlite3_bind_double(ST(st), i, v); }
+static void sq_bind_text(fp_stmt *st, int i, const char *v) {
+  if (v) sqlite3_bind_text(ST(st), i, v, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(ST(st), i);
+}
+static void sq_bind_blob(fp_stmt *st, int i, const void *p, size_t n) { sqlite3_bind_blob(ST(st), i, p, (int)n, SQLITE_TRANSIENT); }
+static void sq_bind_null(fp_stmt *st, int i) { sqlite3_bind_null(ST(st), i); }
+
+static int sq_step(fp_stmt *st) {
+  int rc = sqlite3_step(ST(st));
+  if (rc == SQLITE_ROW) return FP_ROW;
+  if (rc == SQLITE_DONE) return FP_DONE;
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return FP_ECONFLICT;
+  sqlite3 *db = sqlite3_db_handle(ST(st));
+  fprintf(stderr, "store: step failed: %s (%s)\n  in: %.200s\n", sqlite3_errstr(rc), db ? sqlite3_errmsg(db) : "",
+          sqlite3_sql(ST(st)) ? sqlite3_sql(ST(st)) : "?");
+  return FP_EIO;
+}
+static void sq_reset(fp_stmt *st) { sqlite3_reset(ST(st)); }
+static int64_t sq_col_int64(fp_stmt *st, int i) { return sqlite3_column_int64(ST(st), i); }
+static double sq_col_double(fp_stmt *st, int i) { return sqlite3_column_double(ST(st), i); }
+static const char *sq_col_text(fp_stmt *st, int i) { return (const char *)sqlite3_column_text(ST(st), i); }
+static size_t sq_col_bytes(fp_stmt *st, int i) { return (size_t)sqlite3_column_bytes(ST(st), i); }
+static const void *sq_col_blob(fp_stmt *st, int i) { return sqlite3_column_blob(ST(st), i); }
+static bool sq_col_null(fp_stmt *st, int i) { return sqlite3_column_type(ST(st), i) == SQLITE_NULL; }
+static const char *sq_col_name(fp_stmt *st, int i) { return sqlite3_column_name(ST(st), i); }
+static const char *sq_stmt_sql(fp_stmt *st) { return sqlite3_sql(ST(st)); }
+static int64_t sq_changes(struct fp_conn *c) { return sqlite3_changes64(DB(c)); }
+static int64_t sq_last_id(struct fp_conn *c) { return sqlite3_last_insert_rowid(DB(c)); }
+static const char *sq_errmsg(struct fp_conn *c) { return sqlite3_errmsg(DB(c)); }
+
+static int sq_exec(struct fp_conn *base, const char *sql) {
+  char *err = NULL;
+  if (sqlite3_exec(DB(base), sql, NULL, NULL, &err) != SQLITE_OK) {
+    fprintf(stderr, "store: %s\n  in: %.200s\n", err ? err : "error", sql);
+    sqlite3_free(err);
+    return FP_EIO;
+  }
+  return 0;
+}
+
+struct sq_store *fp_sqlite_of(struct fp_store *s) { return s->engine == &fp_engine_sqlite ? s->impl : NULL; }
+
+const struct fp_engine fp_engine_sqlite = {
+    .name = "sqlite",
+    .kind = FP_ENGINE_SQLITE,
+    .open = sq_open,
+    .release = sq_release,
+    .reader = sq_reader,
+    .write = sq_write,
+    .generation = sq_generation,
+    .stmt = sq_stmt,
+    .bind_int64 = sq_bind_int64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .reset = sq_reset,
+    .col_int64 = sq_col_int64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_bytes = sq_col_bytes,
+    .col_blob = sq_col_blob,
+    .col_null = sq_col_null,
+    .col_name = sq_col_name,
+    .stmt_sql = sq_stmt_sql,
+    .changes = sq_changes,
+    .last_id = sq_last_id,
+    .errmsg = sq_errmsg,
+    .exec = sq_exec,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
+};
