@@ -78,9 +78,9 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
    someone must not get every row because its own name matched too. */
 static void where_clinician_name(struct fp_sql *sql, const char *text, char *like) {
   fp_db_like_contains(text, like, LIKE_MAX);
-  fp_sql_add(sql, " AND u.name LIKE ");
+  fp_sql_add(sql, " AND lower(u.name) LIKE lower(");
   fp_sql_text(sql, like);
-  fp_sql_add(sql, " ESCAPE '\\'");
+  fp_sql_add(sql, ") ESCAPE '\\'");
 }
 
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,

@@ -71,15 +71,15 @@ static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, 
  * open: the same decisions as for their passport (store/passport.c fp_store_passport_relation).
  */
 #define CLIN_VISIBLE                                                                                        \
-  "(?1 OR cl.id = ?5"                                                                                       \
+  "(?1 <> 0 OR cl.id = ?5"                                                                                       \
   " OR cl.id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"                     \
-  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
+  "   AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"                                                    \
   " OR cl.id IN (SELECT clinician_id FROM join_requests WHERE status = 'pending'"                           \
-  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
+  "   AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"                                                    \
   " OR cl.id IN (SELECT m.clinician_id FROM pool_members m JOIN pools p ON p.id = m.pool_id"               \
-  "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT value FROM json_each(?2)))"                  \
+  "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)))"                  \
   " OR cl.id IN (SELECT x.clinician_id FROM " FP_ACCESS_LIVE " x"                                          \
-  "   WHERE x.practice_id IN (SELECT value FROM json_each(?3))))"
+  "   WHERE x.practice_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))))"
 
 static void bind_clin_scope(fp_stmt *st, const struct fp_scope *s, const struct fp_access_clock *k,
                             struct fp_scope_lists *l) {

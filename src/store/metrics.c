@@ -144,12 +144,13 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
-             "SELECT s.practice_id, COUNT(*), SUM(b.id IS NOT NULL AND b.attendance IS NULL),"
+             "SELECT s.practice_id, COUNT(*), SUM(CASE WHEN b.id IS NOT NULL AND b.attendance IS NULL THEN 1 ELSE 0 END),"
              " SUM(CASE WHEN b.id IS NULL OR b.attendance IS NOT NULL THEN 0"
-             "     ELSE MAX(0, (b.ends_at - b.starts_at) / 60 - s.break_minutes) END),"
+             "     WHEN (b.ends_at - b.starts_at) / 60 - s.break_minutes < 0 THEN 0"
+             "     ELSE (b.ends_at - b.starts_at) / 60 - s.break_minutes END),"
              " SUM(CASE WHEN b.attendance IS NULL THEN COALESCE(b.fee_pence, 0) ELSE 0 END),"
-             " SUM(b.id IS NULL AND s.status <> 'cancelled'),"
-             " SUM(b.attendance = 'did_not_attend')"
+             " SUM(CASE WHEN b.id IS NULL AND s.status <> 'cancelled' THEN 1 ELSE 0 END),"
+             " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END)"
              " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
              " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
   fp_sql_int(&q, from);

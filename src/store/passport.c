@@ -362,8 +362,8 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
   if (pool_id) {
     /* A pool adds to the baseline; it never drops from it. */
     if (base) return required ? 0 : FP_EPERM;
-    st = fp_db_stmt(c, required ? "INSERT OR IGNORE INTO passport_pool_requirements (pool_id, profession, check_code,"
-                                  " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+    st = fp_db_stmt(c, required ? "INSERT INTO passport_pool_requirements (pool_id, profession, check_code,"
+                                  " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
                                 : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
                                   " AND check_code = ?3");
     if (!st) return FP_EIO;
@@ -376,13 +376,13 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
   } else {
     if (base == required) return 0;
     /* The first change to a profession on the unregistered roles' default starts from that default. */
-    st = fp_db_stmt(c, "INSERT OR IGNORE INTO passport_requirements (profession, check_code) SELECT ?1, code"
+    st = fp_db_stmt(c, "INSERT INTO passport_requirements (profession, check_code) SELECT ?1, code"
                        " FROM passport_check_types WHERE unregistered_baseline = 1"
-                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)");
+                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1) ON CONFLICT DO NOTHING");
     if (!st) return FP_EIO;
     fp_bind_text(st, 1, profession);
     if ((rc = exec_changes(st, c, &n)) != 0) return rc;
-    st = fp_db_stmt(c, required ? "INSERT OR IGNORE INTO passport_requirements (profession, check_code) VALUES (?1, ?2)"
+    st = fp_db_stmt(c, required ? "INSERT INTO passport_requirements (profession, check_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
                                 : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2");
     if (!st) return FP_EIO;
     fp_bind_text(st, 1, profession);
@@ -600,8 +600,8 @@ int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(con
 int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
                             int64_t *bytes) {
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT COALESCE(SUM(k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
-      "   AND (k.expires_on IS NULL OR k.expires_on >= ?3)))), 0), COALESCE(SUM(e.size), 0)"
+      "SELECT COALESCE(SUM(CASE WHEN k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
+      "   AND (k.expires_on IS NULL OR k.expires_on >= ?3))) THEN 1 ELSE 0 END), 0), COALESCE(SUM(e.size), 0)"
       " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
       " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL");
   if (!st) return FP_EIO;
@@ -759,12 +759,12 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
   /* ?1 clinician, ?2 pools, ?5 ICBs. */
   fp_stmt *st = fp_db_stmt(c,
       "SELECT EXISTS (SELECT 1 FROM clinicians WHERE id = ?1),"
-      " (SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
+      " (SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))"
       "  ORDER BY pool_id LIMIT 1),"
       " (SELECT pool_id FROM join_requests WHERE clinician_id = ?1 AND status = 'pending'"
-      "  AND pool_id IN (SELECT value FROM json_each(?2)) ORDER BY pool_id LIMIT 1),"
+      "  AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)) ORDER BY pool_id LIMIT 1),"
       " EXISTS (SELECT 1 FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
-      "  AND p.icb_id IN (SELECT value FROM json_each(?5)))");
+      "  AND p.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?5)))");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
   fp_bind_text(st, 2, l.pools);
@@ -782,7 +782,7 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
   if (out->exists && scope->n_practices > 0) {
     /* The practice's live relationship (store/access.h), the strongest first. */
     st = fp_db_stmt(c, "SELECT x.practice_id, x.reason FROM " FP_ACCESS_LIVE " x WHERE x.clinician_id = ?1"
-                       " AND x.practice_id IN (SELECT value FROM json_each(?3)) ORDER BY x.rank, x.practice_id LIMIT 1");
+                       " AND x.practice_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)) ORDER BY x.rank, x.practice_id LIMIT 1");
     if (!st) return FP_EIO;
     fp_bind_int64(st, 1, clinician_id);
     fp_bind_text(st, 3, l.practices);
@@ -945,7 +945,7 @@ int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT value FROM json_each(?2))"
+      "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))"
       " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
@@ -1028,10 +1028,10 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
   if (!q->scope->all) {
     /* A pool administrator: clinicians of their pools, or asking to join one. */
     fp_sql_add(&sql, " AND k.clinician_id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"
-                     " AND pool_id IN (SELECT value FROM json_each(");
+                     " AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
     fp_sql_text(&sql, l.pools);
     fp_sql_add(&sql, ")) UNION SELECT clinician_id FROM join_requests WHERE status = 'pending'"
-                     " AND pool_id IN (SELECT value FROM json_each(");
+                     " AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
     fp_sql_text(&sql, l.pools);
     fp_sql_add(&sql, ")))");
   }

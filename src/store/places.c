@@ -163,11 +163,11 @@ int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, 
  * ICB ids, ?3 practice ids, ?4 pool ids (JSON arrays), ?5 the clinician id (0 when none).
  */
 #define ORG_VISIBLE                                                                                         \
-  "(?1 OR o.icb_id IN (SELECT value FROM json_each(?2)) OR o.id IN (SELECT value FROM json_each(?3))"      \
-  " OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT value FROM json_each(?4)))"     \
-  " OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT value FROM json_each(?4)))"               \
+  "(?1 <> 0 OR o.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)) OR o.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))"      \
+  " OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"     \
+  " OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"               \
   " OR o.id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL"                \
-  "   AND pool_id IN (SELECT value FROM json_each(?4)))"                                                    \
+  "   AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"                                                    \
   " OR (?5 <> 0 AND o.id IN (SELECT p.organisation_id FROM pool_members p JOIN pool_members m"             \
   "   ON m.pool_id = p.pool_id WHERE m.clinician_id = ?5 AND p.organisation_id IS NOT NULL)))"
 
@@ -184,16 +184,16 @@ static void bind_org_scope(fp_stmt *st, const struct fp_scope *s, struct fp_scop
 static void org_visible_sql(struct fp_sql *q, const struct fp_scope *s, const struct fp_scope_lists *l) {
   fp_sql_add(q, "(");
   fp_sql_int(q, s->all);
-  fp_sql_add(q, " OR o.icb_id IN (SELECT value FROM json_each(");
+  fp_sql_add(q, " OR o.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->icbs);
-  fp_sql_add(q, ")) OR o.id IN (SELECT value FROM json_each(");
+  fp_sql_add(q, ")) OR o.id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->practices);
-  fp_sql_add(q, ")) OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT value FROM json_each(");
+  fp_sql_add(q, ")) OR o.id IN (SELECT host_organisation_id FROM pools WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->pools);
-  fp_sql_add(q, "))) OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT value FROM json_each(");
+  fp_sql_add(q, "))) OR o.icb_id IN (SELECT icb_id FROM pools WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->pools);
   fp_sql_add(q, "))) OR o.id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL"
-                " AND pool_id IN (SELECT value FROM json_each(");
+                " AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->pools);
   fp_sql_add(q, "))) OR (");
   fp_sql_int(q, s->clinician_id);

@@ -81,7 +81,7 @@ static void alternative(struct fp_sql *q, int *n) {
 void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
                     const char *role_col) {
   if (s->all) {
-    fp_sql_add(q, "1");
+    fp_sql_add(q, "1 = 1"); /* a condition on both engines (PostgreSQL's AND takes no integer) */
     return;
   }
   fp_sql_add(q, "(");
@@ -127,7 +127,7 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
     }
     fp_sql_add(q, "))");
   }
-  if (!n) fp_sql_add(q, "0");
+  if (!n) fp_sql_add(q, "1 = 0");
   fp_sql_add(q, ")");
 }
 

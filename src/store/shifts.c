@@ -190,11 +190,11 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
   char pattern[2 * 100 + 3];
   if (q->q) {
     fp_db_like_contains(q->q, pattern, sizeof pattern);
-    fp_sql_add(&sql, " AND (o.name LIKE ");
+    fp_sql_add(&sql, " AND (lower(o.name) LIKE lower(");
     fp_sql_text(&sql, pattern);
-    fp_sql_add(&sql, " ESCAPE '\\' OR s.description LIKE ");
+    fp_sql_add(&sql, ") ESCAPE '\\' OR lower(COALESCE(s.description, '')) LIKE lower(");
     fp_sql_text(&sql, pattern);
-    fp_sql_add(&sql, " ESCAPE '\\')");
+    fp_sql_add(&sql, ") ESCAPE '\\')");
   }
   if (q->role) {
     fp_sql_add(&sql, " AND s.role = ");
