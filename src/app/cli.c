@@ -402,6 +402,31 @@ int fp_cli_import_postcodes(int argc, char **argv) {
   return 0;
 }
 
+/* flexpool migrate: applies the pending migrations (opening the store does) and says the version.
+   `serve` does the same at start; this lets an upgrade migrate before the new servers start. */
+int fp_cli_migrate(int argc, char **argv) {
+  const char *data_dir = "./flexpool-data";
+  const char *database = getenv("FLEXPOOL_DATABASE");
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
+    else {
+      fprintf(stderr, "usage: flexpool migrate [--data-dir DIR] [--database URL]\n");
+      return 2;
+    }
+  }
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir, database) != 0) {
+    fp_store_release(&store);
+    return 1;
+  }
+  int64_t version = 0;
+  int rc = fp_store_schema_version(&store, &version);
+  printf("flexpool: the %s store is at schema version %lld\n", fp_store_engine_name(&store), (long long)version);
+  fp_store_release(&store);
+  return rc ? 1 : 0;
+}
+
 int fp_cli_errors(void) {
   for (int e = 0; e < FP_API_N_ERRORS; e++) {
     const struct fp_api_error_info *i = fp_api_error_info((enum fp_api_error)e);

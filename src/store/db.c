@@ -56,6 +56,16 @@ struct fp_conn *fp_store_reader(struct fp_store *s) { return s->engine->reader(s
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx); }
 uint64_t fp_store_generation(struct fp_store *s) { return s->engine->generation(s); }
 
+int fp_store_schema_version(struct fp_store *s, int64_t *version) {
+  struct fp_conn *c = fp_store_reader(s);
+  fp_stmt *st = c ? fp_db_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") : NULL;
+  if (!st) return FP_EIO;
+  int rc = fp_step(st);
+  *version = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
 fp_stmt *fp_db_stmt(struct fp_conn *c, const char *sql) { return c->engine->stmt(c, sql); }
 void fp_bind_int64(fp_stmt *st, int i, int64_t v) { st->engine->bind_int64(st, i, v); }
 void fp_bind_double(fp_stmt *st, int i, double v) { st->engine->bind_double(st, i, v); }

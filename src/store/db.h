@@ -38,6 +38,9 @@ const char *fp_store_engine_name(const struct fp_store *s);
 /* Whether database names PostgreSQL (as fp_store_open reads it). */
 bool fp_store_is_postgres(const char *database);
 
+/* The newest migration applied to the installation (its schema version). 0 or FP_EIO. */
+int fp_store_schema_version(struct fp_store *s, int64_t *version);
+
 /* This thread's read connection (opened on first use). NULL on failure. */
 struct fp_conn *fp_store_reader(struct fp_store *s);
 
