@@ -33,9 +33,9 @@ static int retention(struct fp_conn *c, int64_t now, void *ctx) {
 /* After retention, in a transaction of its own: the files of what it deleted. */
 static int evidence_files(struct fp_conn *c, int64_t now, void *ctx) {
   (void)now;
-  struct fp_app *app = ctx;
+  (void)ctx;
   int n = 0;
-  return fp_store_evidence_files_remove(c, app->store.data_dir, &n);
+  return fp_store_evidence_files_remove(c, &n);
 }
 
 struct once {

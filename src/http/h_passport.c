@@ -666,11 +666,11 @@ static int upload_tx_fn(struct fp_conn *c, void *vctx) {
     return 1;
   }
   /* Placed under the write lock, so no concurrent upload or retention sweep sees half of it. */
-  if ((rc = fp_evidence_place(x->r->app->store.data_dir, x->tmp_path, x->ev.sha256, &x->created)) != 0) return rc;
+  if ((rc = fp_evidence_place(c, x->tmp_path, x->ev.sha256, &x->created)) != 0) return rc;
   int64_t eid;
   rc = fp_store_evidence_insert(c, &x->ev, &eid);
   if (rc) {
-    if (x->created) fp_evidence_unplace(x->r->app->store.data_dir, x->ev.sha256);
+    if (x->created) fp_evidence_unplace(c, x->ev.sha256);
     x->created = false;
     return rc;
   }
@@ -832,7 +832,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     goto out;
   }
   if (rc) {
-    if (x.created) fp_evidence_unplace(r->app->store.data_dir, x.ev.sha256);
+    if (x.created) fp_evidence_abandon(&r->app->store, x.ev.sha256);
     fp_reply_store_error(r, rc);
     goto out;
   }
@@ -882,7 +882,7 @@ void fp_h_evidence_get(struct fp_req *r) {
   }
   char *data = NULL;
   size_t len = 0;
-  rc = fp_evidence_read(r->app->store.data_dir, e.sha256, &data, &len);
+  rc = fp_evidence_read(c, e.sha256, &data, &len);
   if (rc) {
     fprintf(stderr, "flexpool: evidence %lld (%s) cannot be read: %s\n", (long long)e.id, e.sha256, fp_strerror(rc));
     fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the evidence file cannot be read");

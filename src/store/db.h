@@ -35,8 +35,9 @@ int fp_store_open(struct fp_store *s, const char *data_dir, const char *database
 void fp_store_release(struct fp_store *s);
 /* The engine's name ("sqlite", "postgresql"), for logs and /healthz. */
 const char *fp_store_engine_name(const struct fp_store *s);
-/* Whether database names PostgreSQL (as fp_store_open reads it). */
+/* Whether database names PostgreSQL (as fp_store_open reads it); whether s runs on PostgreSQL. */
 bool fp_store_is_postgres(const char *database);
+bool fp_store_is_postgres_store(const struct fp_store *s);
 
 /* The newest migration applied to the installation (its schema version). 0 or FP_EIO. */
 int fp_store_schema_version(struct fp_store *s, int64_t *version);

@@ -686,10 +686,32 @@ int fp_evidence_stage(const char *data_dir, const void *data, size_t len, char *
   return 0;
 }
 
-int fp_evidence_place(const char *data_dir, const char *tmp_path, const char *sha256_hex, bool *created) {
+static int read_file(const char *path, char **data, size_t *len);
+
+int fp_evidence_place(struct fp_conn *c, const char *tmp_path, const char *sha256_hex, bool *created) {
   char path[4096];
+  const char *data_dir = fp_db_data_dir(c);
   *created = false;
   if (evidence_path(data_dir, sha256_hex, path, sizeof path)) return FP_EINVAL;
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES) {
+    char *data = NULL;
+    size_t len = 0;
+    int rc = read_file(tmp_path, &data, &len);
+    if (rc) return rc;
+    fp_stmt *st = fp_db_stmt(c, "INSERT INTO evidence_blobs (sha256, bytes) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING");
+    if (!st) {
+      free(data);
+      return FP_EIO;
+    }
+    fp_bind_text(st, 1, sha256_hex);
+    fp_bind_blob(st, 2, data, len);
+    rc = fp_db_exec_stmt(st);
+    free(data);
+    if (rc) return rc;
+    *created = fp_db_changes(c) == 1;
+    unlink(tmp_path);
+    return 0;
+  }
   struct stat sb;
   if (stat(path, &sb) == 0) {
     unlink(tmp_path); /* the same content is stored already */
@@ -706,20 +728,59 @@ int fp_evidence_place(const char *data_dir, const char *tmp_path, const char *sh
   return 0;
 }
 
-void fp_evidence_unplace(const char *data_dir, const char *sha256_hex) {
+int fp_evidence_unplace(struct fp_conn *c, const char *sha256_hex) {
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES) {
+    fp_stmt *st = fp_db_stmt(c, "DELETE FROM evidence_blobs WHERE sha256 = ?");
+    if (!st) return FP_EIO;
+    fp_bind_text(st, 1, sha256_hex);
+    return fp_db_exec_stmt(st);
+  }
   char path[4096];
-  if (evidence_path(data_dir, sha256_hex, path, sizeof path) == 0) unlink(path);
+  if (evidence_path(fp_db_data_dir(c), sha256_hex, path, sizeof path) == 0) unlink(path);
+  return 0;
+}
+
+void fp_evidence_abandon(struct fp_store *s, const char *sha256_hex) {
+  if (fp_store_is_postgres_store(s)) return; /* the rollback removed the row */
+  char path[4096];
+  if (evidence_path(s->data_dir, sha256_hex, path, sizeof path) == 0) unlink(path);
 }
 
 void fp_evidence_discard(const char *tmp_path) {
   if (tmp_path && *tmp_path) unlink(tmp_path);
 }
 
-int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, size_t *len) {
+int fp_evidence_read(struct fp_conn *c, const char *sha256_hex, char **data, size_t *len) {
   char path[4096];
   *data = NULL;
   *len = 0;
-  if (evidence_path(data_dir, sha256_hex, path, sizeof path)) return FP_EINVAL;
+  if (evidence_path(fp_db_data_dir(c), sha256_hex, path, sizeof path)) return FP_EINVAL;
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES) {
+    fp_stmt *st = fp_db_stmt(c, "SELECT bytes FROM evidence_blobs WHERE sha256 = ?");
+    if (!st) return FP_EIO;
+    fp_bind_text(st, 1, sha256_hex);
+    int rc = fp_step(st);
+    if (rc == FP_ROW) {
+      size_t n = fp_col_bytes(st, 0);
+      char *buf = malloc(n + 1);
+      if (buf) {
+        if (n) memcpy(buf, fp_col_blob(st, 0), n);
+        buf[n] = 0;
+        *data = buf;
+        *len = n;
+      }
+      fp_reset(st);
+      return buf ? 0 : FP_ENOMEM;
+    }
+    fp_reset(st);
+    return rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  }
+  return read_file(path, data, len);
+}
+
+static int read_file(const char *path, char **data, size_t *len) {
+  *data = NULL;
+  *len = 0;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? FP_ENOTFOUND : FP_EIO;
   struct stat sb;
@@ -1402,7 +1463,7 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
   return rc;
 }
 
-int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int *n) {
+int fp_store_evidence_files_remove(struct fp_conn *c, int *n) {
   *n = 0;
   fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT e.sha256, EXISTS (SELECT 1 FROM passport_evidence k WHERE k.sha256 = e.sha256 AND k.deleted_at IS NULL)"
@@ -1430,7 +1491,7 @@ int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int 
   for (size_t i = 0; !rc && i < nd; i++) {
     /* Content uploaded again is still referred to: its file stays, and these rows are done. */
     if (!due[i].kept) {
-      fp_evidence_unplace(data_dir, due[i].sha);
+      if ((rc = fp_evidence_unplace(c, due[i].sha)) != 0) break;
       (*n)++;
     }
     fp_stmt *up = fp_db_stmt(c, "UPDATE passport_evidence SET file_removed = 1 WHERE sha256 = ? AND deleted_at IS NOT NULL");
@@ -1485,7 +1546,7 @@ int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k
 
 int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,
                                     const char *content_type, const char *filename, int64_t uploaded_by, int64_t at) {
-  /* The evidence folder is in the data directory. */
+  /* Staged in the data directory's evidence folder, then stored by the engine. */
   const char *dir = fp_db_data_dir(c);
   char tmp[4200];
   struct fp_evidence e;
@@ -1493,7 +1554,7 @@ int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const v
   int rc = fp_evidence_stage(dir, data, len, tmp, sizeof tmp, e.sha256);
   if (rc) return rc;
   bool created = false;
-  rc = fp_evidence_place(dir, tmp, e.sha256, &created);
+  rc = fp_evidence_place(c, tmp, e.sha256, &created);
   if (rc) {
     fp_evidence_discard(tmp);
     return rc;

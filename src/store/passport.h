@@ -141,19 +141,24 @@ int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(c
                                void *ctx);
 
 /*
- * Evidence files. The stage step runs outside any transaction (it is the slow part): it writes
- * data to a temporary file under <data_dir>/evidence/ (fsync'd) and computes its SHA-256 (hex).
- * fp_evidence_place renames it to its final name, or drops it when that content is stored already
- * (*created false); call it inside the write transaction that records the file, and
- * fp_evidence_unplace if that transaction then fails. fp_evidence_discard drops a staged file.
+ * Evidence files, stored once per content (keyed by SHA-256): on SQLite as files in
+ * <data_dir>/evidence/, on PostgreSQL in the database (evidence_blobs, bytea), so that every
+ * server of a deployment reads every file. The stage step runs outside any transaction (it is the
+ * slow part): it writes data to a temporary file under <data_dir>/evidence/ (fsync'd) and computes
+ * its SHA-256 (hex). fp_evidence_place, inside the write transaction that records the file, stores
+ * it (SQLite: renames it to its final name; PostgreSQL: inserts it) or drops it when that content
+ * is stored already (*created false); fp_evidence_unplace removes stored content (inside a write
+ * transaction); fp_evidence_abandon undoes a place whose transaction then failed (SQLite: the file
+ * is removed; PostgreSQL: the rollback did it). fp_evidence_discard drops a staged file.
  */
 int fp_evidence_stage(const char *data_dir, const void *data, size_t len, char *tmp_path, size_t tmp_len,
                       char sha256_hex[65]);
-int fp_evidence_place(const char *data_dir, const char *tmp_path, const char *sha256_hex, bool *created);
-void fp_evidence_unplace(const char *data_dir, const char *sha256_hex);
+int fp_evidence_place(struct fp_conn *c, const char *tmp_path, const char *sha256_hex, bool *created);
+int fp_evidence_unplace(struct fp_conn *c, const char *sha256_hex);
+void fp_evidence_abandon(struct fp_store *s, const char *sha256_hex);
 void fp_evidence_discard(const char *tmp_path);
-/* Reads a stored file (malloc'd into *data). FP_ENOTFOUND when it is gone. */
-int fp_evidence_read(const char *data_dir, const char *sha256_hex, char **data, size_t *len);
+/* Reads stored content (malloc'd into *data). FP_ENOTFOUND when it is gone. */
+int fp_evidence_read(struct fp_conn *c, const char *sha256_hex, char **data, size_t *len);
 
 /* ---- who may see a passport ---- */
 
@@ -311,7 +316,7 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
  * marked them: if that one had failed, its rows would still refer to their files. Removing a file
  * twice is harmless, so a failure here is made good by the next run. *n receives how many files.
  */
-int fp_store_evidence_files_remove(struct fp_conn *c, const char *data_dir, int *n);
+int fp_store_evidence_files_remove(struct fp_conn *c, int *n);
 
 /* ---- the demo data set (app/demo_passport.c decides what to insert) ---- */
 
