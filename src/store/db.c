@@ -81,6 +81,8 @@ const char *fp_col_text(fp_stmt *st, int i) { return st->engine->col_text(st, i)
 size_t fp_col_bytes(fp_stmt *st, int i) { return st->engine->col_bytes(st, i); }
 const void *fp_col_blob(fp_stmt *st, int i) { return st->engine->col_blob(st, i); }
 bool fp_col_null(fp_stmt *st, int i) { return st->engine->col_null(st, i); }
+enum fp_col_kind fp_col_type(fp_stmt *st, int i) { return st->engine->col_type(st, i); }
+int fp_col_count(fp_stmt *st) { return st->engine->col_count(st); }
 const char *fp_col_name(fp_stmt *st, int i) { return st->engine->col_name(st, i); }
 const char *fp_stmt_sql(fp_stmt *st) { return st->engine->stmt_sql(st); }
 int64_t fp_db_changes(struct fp_conn *c) { return c->engine->changes(c); }

@@ -35,6 +35,8 @@ struct fp_engine {
   size_t (*col_bytes)(fp_stmt *st, int i);
   const void *(*col_blob)(fp_stmt *st, int i);
   bool (*col_null)(fp_stmt *st, int i);
+  enum fp_col_kind (*col_type)(fp_stmt *st, int i);
+  int (*col_count)(fp_stmt *st);
   const char *(*col_name)(fp_stmt *st, int i);
   const char *(*stmt_sql)(fp_stmt *st);
 

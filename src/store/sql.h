@@ -49,6 +49,11 @@ const char *fp_col_text(fp_stmt *st, int i);
 size_t fp_col_bytes(fp_stmt *st, int i);
 const void *fp_col_blob(fp_stmt *st, int i);
 bool fp_col_null(fp_stmt *st, int i);
+/* What a column of the current row holds (for copying rows between engines). */
+enum fp_col_kind { FP_COL_NULL, FP_COL_INT, FP_COL_REAL, FP_COL_TEXT, FP_COL_BLOB };
+enum fp_col_kind fp_col_type(fp_stmt *st, int i);
+/* How many columns the statement's rows have. */
+int fp_col_count(fp_stmt *st);
 const char *fp_col_name(fp_stmt *st, int i);
 /* The statement's SQL text, for messages. */
 const char *fp_stmt_sql(fp_stmt *st);

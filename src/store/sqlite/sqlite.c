@@ -486,6 +486,16 @@ static const char *sq_col_text(fp_stmt *st, int i) { return (const char *)sqlite
 static size_t sq_col_bytes(fp_stmt *st, int i) { return (size_t)sqlite3_column_bytes(ST(st), i); }
 static const void *sq_col_blob(fp_stmt *st, int i) { return sqlite3_column_blob(ST(st), i); }
 static bool sq_col_null(fp_stmt *st, int i) { return sqlite3_column_type(ST(st), i) == SQLITE_NULL; }
+static enum fp_col_kind sq_col_type(fp_stmt *st, int i) {
+  switch (sqlite3_column_type(ST(st), i)) {
+  case SQLITE_INTEGER: return FP_COL_INT;
+  case SQLITE_FLOAT: return FP_COL_REAL;
+  case SQLITE_TEXT: return FP_COL_TEXT;
+  case SQLITE_BLOB: return FP_COL_BLOB;
+  default: return FP_COL_NULL;
+  }
+}
+static int sq_col_count(fp_stmt *st) { return sqlite3_column_count(ST(st)); }
 static const char *sq_col_name(fp_stmt *st, int i) { return sqlite3_column_name(ST(st), i); }
 static const char *sq_stmt_sql(fp_stmt *st) { return sqlite3_sql(ST(st)); }
 static int64_t sq_changes(struct fp_conn *c) { return sqlite3_changes64(DB(c)); }
@@ -526,6 +536,8 @@ const struct fp_engine fp_engine_sqlite = {
     .col_bytes = sq_col_bytes,
     .col_blob = sq_col_blob,
     .col_null = sq_col_null,
+    .col_type = sq_col_type,
+    .col_count = sq_col_count,
     .col_name = sq_col_name,
     .stmt_sql = sq_stmt_sql,
     .changes = sq_changes,
