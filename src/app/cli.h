@@ -16,6 +16,8 @@ int fp_cli_import_postcodes(int argc, char **argv);
 int fp_cli_routes(void);
 /* flexpool migrate [--data-dir DIR] [--database URL] */
 int fp_cli_migrate(int argc, char **argv);
+/* flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL] */
+int fp_cli_copy(int argc, char **argv);
 /* Prints the API error table: "STATUS code" a line. */
 int fp_cli_errors(void);
 

@@ -29,6 +29,8 @@ static void usage(FILE *to) {
           "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool migrate [--data-dir DIR] [--database URL]   (applies pending migrations; serve does too)\n"
+          "       flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]\n"
+          "                     (a whole installation, evidence included, e.g. SQLite to PostgreSQL)\n"
           "       flexpool routes   (lists every API endpoint)\n"
           "       flexpool errors   (lists every API error code with its HTTP status)\n");
 }
@@ -59,6 +61,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "migrate") == 0) return fp_cli_migrate(argc - 2, argv + 2);
+  if (strcmp(cmd, "copy") == 0) return fp_cli_copy(argc - 2, argv + 2);
   if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
   if (strcmp(cmd, "errors") == 0) return fp_cli_errors();
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
