@@ -8,8 +8,12 @@
 #   bash bench/run.sh            # 100,000 shifts, 10 s a run, 32 connections, 2 wrk threads
 #   SHIFTS=200000 DURATION=20 CONNECTIONS=64 bash bench/run.sh
 #   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance booking
+#   ENGINE=postgres bash bench/run.sh   # the same on PostgreSQL 15, in a throw-away cluster (pg_virtualenv)
+#                                       # on the same machine, sharing its cores with the server
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ENGINE=${ENGINE:-sqlite}
+if [ "$ENGINE" = postgres ] && [ -z "${PGHOST:-}" ]; then exec pg_virtualenv -t bash "$0" "$@"; fi
 SHIFTS=${SHIFTS:-100000}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -24,12 +28,22 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target flexpool >/dev/null
 
 data=$(mktemp -d /tmp/flexpool-bench-XXXXXX)
+db_args=()
+if [ "$ENGINE" = postgres ]; then
+  dbname="flexpool_bench_$$"
+  createdb "$dbname"
+  db_args=(--database "postgresql:///$dbname")
+fi
+# sql "QUERY": rows with fields separated by one space, from whichever engine the store is on.
+sql() {
+  if [ "$ENGINE" = postgres ]; then psql -qAt -F ' ' -d "$dbname" -c "$1"; else sqlite3 -separator ' ' "$data/flexpool.db" "$1"; fi
+}
 trap 'kill $server_pid 2>/dev/null || true; cp "$data/stderr" "$OUT/server-stderr.txt" 2>/dev/null; rm -rf "$data"' EXIT
 start_load=$(date +%s.%N)
-"$BUILD/flexpool" demo --data-dir "$data" --shifts "$SHIFTS" >/dev/null
+"$BUILD/flexpool" demo --data-dir "$data" "${db_args[@]}" --shifts "$SHIFTS" >/dev/null
 load_s=$(echo "$(date +%s.%N) - $start_load" | bc)
 
-"$BUILD/flexpool" serve --data-dir "$data" --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$data/stdout" 2>"$data/stderr" &
+"$BUILD/flexpool" serve --data-dir "$data" "${db_args[@]}" --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$data/stdout" 2>"$data/stderr" &
 server_pid=$!
 for _ in $(seq 100); do grep -q listening "$data/stdout" 2>/dev/null && break; sleep 0.1; done
 base=$(grep -o 'http://[0-9.:]*' "$data/stdout")
@@ -44,8 +58,8 @@ login() {
 # end before it starts (a greedy round robin), so that no booking can overlap another: every
 # refusal would be a real conflict.
 now=$(date -u +%s)
-sqlite3 "$data/flexpool.db" "SELECT email FROM users WHERE email LIKE 'benchgp%@demo.flexpool.test' ORDER BY email" >"$data/gps"
-sqlite3 -separator ' ' "$data/flexpool.db" "
+sql "SELECT email FROM users WHERE email LIKE 'benchgp%@demo.flexpool.test' ORDER BY email" >"$data/gps"
+sql "
   SELECT s.id, s.starts_at, s.ends_at FROM shifts s
   WHERE s.status = 'open' AND s.role = 'gp' AND s.booking_mode = 'instant' AND s.starts_at > $now + 3600
     AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL)
@@ -89,7 +103,7 @@ booking_secs=$(booking_field seconds)
 
 cat <<REPORT
 Benchmark: $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB
-Demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s on the same machine
+Store: $ENGINE; demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s on the same machine
 
 | request | requests/s | p50 | p99 | ratio to /healthz |
 |---|---|---|---|---|
