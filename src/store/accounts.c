@@ -321,9 +321,13 @@ int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *ac
 }
 
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-      " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))");
+  /* The document is made by the engine's own JSON functions (the email is the user's text). */
+  fp_stmt *st = fp_db_stmt(c, fp_db_engine(c) == FP_ENGINE_POSTGRES
+      ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL,"
+        " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT))"
+      : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now);
   fp_bind_int64(st, 2, user_id);

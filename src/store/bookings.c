@@ -526,11 +526,12 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
-  /* The reason is the user's text: quote it as JSON with SQLite's json_quote, not by hand. */
+  /* The reason is the user's text: quote it as JSON with the engine's own function, not by hand. */
   char after[256];
   snprintf(after, sizeof after, "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
            fp_booking_status_name(to.status), party, late ? "true" : "false");
-  st = fp_db_stmt(c, "SELECT ? || json_quote(?) || '}'");
+  st = fp_db_stmt(c, fp_db_engine(c) == FP_ENGINE_POSTGRES ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
+                                                            : "SELECT ?1 || json_quote(?2) || '}'");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, after);
   fp_bind_text(st, 2, reason);

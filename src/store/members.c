@@ -187,7 +187,7 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
   fp_stmt *st = fp_db_stmt(c,
       "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE
       " AND (?6 = 0 OR cl.id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?6 AND clinician_id IS NOT NULL))"
-      " AND (?7 IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
+      " AND (CAST(?7 AS TEXT) IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_clin_scope(st, q->scope, &q->clock, &l);

@@ -125,9 +125,9 @@ static int required_room(struct fp_checks *k) {
  * the baseline is the unregistered roles' default. The booking and the API read this one query.
  */
 #define REQUIREMENTS_SQL                                                                                       \
-  "WITH profs AS (SELECT profession FROM passport_requirements WHERE ?1 IS NULL"                              \
-  "  UNION SELECT profession FROM passport_pool_requirements WHERE ?1 IS NULL AND pool_id = ?2"               \
-  "  UNION SELECT ?1 WHERE ?1 IS NOT NULL),"                                                                 \
+  "WITH profs AS (SELECT profession FROM passport_requirements WHERE CAST(?1 AS TEXT) IS NULL"                              \
+  "  UNION SELECT profession FROM passport_pool_requirements WHERE CAST(?1 AS TEXT) IS NULL AND pool_id = ?2"               \
+  "  UNION SELECT CAST(?1 AS TEXT) WHERE CAST(?1 AS TEXT) IS NOT NULL),"                                                                 \
   " dflt AS (SELECT p.profession, NOT EXISTS (SELECT 1 FROM passport_requirements r"                          \
   "  WHERE r.profession = p.profession) AS d FROM profs p),"                                                 \
   " codes AS (SELECT r.profession, r.check_code AS code, 1 AS base FROM dflt p"                              \
@@ -401,7 +401,7 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
 int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
                                      int64_t now, int *n) {
   fp_stmt *st = fp_db_stmt(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
-                                   " AND (?2 IS NULL OR profession = ?2)");
+                                   " AND (CAST(?2 AS TEXT) IS NULL OR profession = ?2)");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, pool_id);
   fp_bind_text(st, 2, profession);
@@ -1275,10 +1275,13 @@ struct future_booking {
   char *flags;
 };
 
-/* The audit's after: the flags and what the passport lacked on the shift's day, quoted by SQLite. */
+/* The audit's after: the flags and what the passport lacked on the shift's day, quoted by the engine. */
 static int reexam_audit(struct fp_conn *c, int64_t now, int64_t actor, bool lapsed, const struct future_booking *b,
                         const char *before_flags, const struct fp_elig_result *res) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT json_object('flags', ?1), json_object('flags', ?2, 'missing', json(?3))");
+  fp_stmt *st = fp_db_stmt(c, fp_db_engine(c) == FP_ENGINE_POSTGRES
+      ? "SELECT CAST(json_build_object('flags', CAST(?1 AS TEXT)) AS TEXT),"
+        " CAST(json_build_object('flags', CAST(?2 AS TEXT), 'missing', CAST(?3 AS json)) AS TEXT)"
+      : "SELECT json_object('flags', ?1), json_object('flags', ?2, 'missing', json(?3))");
   if (!st) return FP_EIO;
   size_t len = 3;
   for (size_t m = 0; m < res->n_missing; m++) len += strlen(res->missing[m]) + 3;
@@ -1386,7 +1389,7 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
                                     int64_t actor, struct fp_reexam *out) {
   fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
-      " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (?2 IS NULL OR cl.profession = ?2)"
+      " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (CAST(?2 AS TEXT) IS NULL OR cl.profession = ?2)"
       " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now);

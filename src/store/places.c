@@ -116,7 +116,7 @@ int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
 int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
                       void (*cb)(const struct fp_org *o, void *ctx), void *ctx) {
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT " ORG_COLS " FROM organisations WHERE (?1 IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
+      "SELECT " ORG_COLS " FROM organisations WHERE (CAST(?1 AS TEXT) IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
       " AND id > ?3 ORDER BY id LIMIT ?4");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, level);
