@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "store/db.h"
 #include "store/sql.h"
+#include "store/pg/pg.h"
 
 /* A shift's listing (migration 8) from the columns of row p ("NEW." in a trigger, "" in an UPDATE). */
 #define FP_RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
@@ -465,6 +466,7 @@ static const char *const migrations[] = {
 };
 
 int fp_store_migrate(struct fp_conn *c) {
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES) return fp_pg_migrate(c); /* store/pg/schema.c, under an advisory lock */
   if (fp_db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)") != 0)
     return FP_EIO;
   /* Every migration not recorded yet, in order (not only those past the highest: a test re-runs

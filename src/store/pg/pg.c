@@ -1,0 +1,931 @@
+/* The PostgreSQL engine (libpq): connections, the statement cache, write transactions with retries,
+   the shared identity generation. See pg.h. */
+#include "store/pg/pg.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+
+/* The types of pg_type this engine sends (server/catalog/pg_type.h, stable across versions). */
+#define BYTEAOID 17
+#define INT8OID 20
+#define TEXTOID 25
+#define FLOAT8OID 701
+
+/* pg_advisory_lock's key for migrations: "flexpool" folded into a bigint, the same on every server. */
+#define MIGRATION_LOCK 0x666c6578706f6f6cLL
+
+static void stmt_clear(struct pg_stmt *st);
+
+#define PC(x) ((struct pg_conn *)(x))
+
+/* ---------------------------------------------------------------- errors */
+
+static void set_errmsg(struct pg_conn *c, const char *msg) {
+  free(c->errmsg);
+  c->errmsg = strdup(msg && *msg ? msg : "unknown error");
+  size_t n = c->errmsg ? strlen(c->errmsg) : 0;
+  while (n > 0 && c->errmsg[n - 1] == '\n') c->errmsg[--n] = 0; /* libpq's messages end in a newline */
+}
+
+/*
+ * Classifies a failed result (or a NULL one: the connection is gone): FP_ECONFLICT for a constraint
+ * (SQLSTATE class 23), FP_EBUSY for a lost race (40001 serialization_failure, 40P01
+ * deadlock_detected: the write transaction runs again), FP_EIO otherwise (said on stderr).
+ */
+static int result_error(struct pg_conn *c, const PGresult *res, const char *sql) {
+  set_errmsg(c, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  if (state && strncmp(state, "23", 2) == 0) return FP_ECONFLICT;
+  if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)) {
+    c->retry = true;
+    return FP_EBUSY;
+  }
+  fprintf(stderr, "store: %s (SQLSTATE %s)\n  in: %.200s\n", c->errmsg, state ? state : "none", sql ? sql : "?");
+  return FP_EIO;
+}
+
+/* Runs plain SQL (no parameters): 0 or an error from result_error. */
+static int simple(struct pg_conn *c, const char *sql) {
+  PGresult *res = PQexec(c->pg, sql);
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : result_error(c, res, sql);
+  PQclear(res);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- connections */
+
+/* Settings every connection gets, again after a reconnection. */
+static int conn_setup(struct pg_conn *c) {
+  /* Readers are read-only, as SQLite's readers are (query_only): a write on one is a bug. */
+  return simple(c, c->reader ? "SET client_min_messages = warning; SET default_transaction_read_only = on"
+                             : "SET client_min_messages = warning");
+}
+
+static int conn_open(struct pg_conn *c, struct fp_store *store, bool reader) {
+  struct pg_store *s = store->impl;
+  memset(c, 0, sizeof *c);
+  c->base.engine = &fp_engine_postgres;
+  c->base.store = store;
+  c->owner = s;
+  c->reader = reader;
+  /* libpq reads the password from PGPASSWORD, ~/.pgpass or a service file, and sslmode and the
+     rest from the string or the environment; the string's own values win over these defaults. The
+     string is never printed (it may hold a password). */
+  const char *const keys[] = {"fallback_application_name", "client_encoding", "dbname", NULL};
+  const char *const values[] = {"flexpool", "UTF8", s->conninfo, NULL};
+  c->pg = PQconnectdbParams(keys, values, 1);
+  if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+    fprintf(stderr, "store: cannot connect to PostgreSQL: %s", c->pg ? PQerrorMessage(c->pg) : "out of memory\n");
+    return FP_EIO;
+  }
+  return conn_setup(c);
+}
+
+/* Prepared statements live in the server's session: after a reconnection none is left. */
+static void forget_prepared(struct pg_conn *c) {
+  for (int b = 0; b < FP_PG_STMT_BUCKETS; b++)
+    for (struct pg_stmt *st = c->buckets[b]; st; st = st->next) st->prepared = false;
+}
+
+/* A connection the server or the network dropped is opened again (between transactions only). */
+static bool conn_ensure(struct pg_conn *c) {
+  if (PQstatus(c->pg) == CONNECTION_OK) return true;
+  PQreset(c->pg);
+  if (PQstatus(c->pg) != CONNECTION_OK) {
+    set_errmsg(c, PQerrorMessage(c->pg));
+    fprintf(stderr, "store: PostgreSQL connection lost and not regained: %s\n", c->errmsg);
+    return false;
+  }
+  forget_prepared(c);
+  c->savepoint = PG_SP_NONE;
+  return conn_setup(c) == 0;
+}
+
+static void stmt_free(struct pg_stmt *st) {
+  stmt_clear(st);
+  for (int i = 0; i < st->nparams; i++) free(st->values[i]);
+  free(st->values);
+  free(st->types);
+  free(st->prep_types);
+  free(st->lengths);
+  free(st->formats);
+  free(st->sql);
+  free(st->pgsql);
+  free(st);
+}
+
+static void conn_close(struct pg_conn *c) {
+  for (int b = 0; b < FP_PG_STMT_BUCKETS; b++) {
+    for (struct pg_stmt *st = c->buckets[b], *next; st; st = next) {
+      next = st->next;
+      stmt_free(st);
+    }
+  }
+  if (c->pg) PQfinish(c->pg);
+  free(c->errmsg);
+  memset(c, 0, sizeof *c);
+}
+
+static struct pg_conn *conn_new(struct fp_store *store, bool reader) {
+  struct pg_conn *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  if (conn_open(c, store, reader) != 0) {
+    conn_close(c);
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* ---------------------------------------------------------------- migrations */
+
+/*
+ * The PostgreSQL schema is the pgschema helper's src/store/pg/schema.c (fp_pg_migrations[],
+ * fp_pg_migration_count). HOOK: until that file is on main this engine applies no migration of its
+ * own beyond creating schema_migrations; its tests create their own tables.
+ */
+#if __has_include("store/pg/schema.h")
+#include "store/pg/schema.h"
+#define PG_MIGRATIONS(i) (fp_pg_migrations[(i)])
+#define PG_MIGRATION_COUNT ((int)fp_pg_migration_count)
+#else
+#define PG_MIGRATIONS(i) ((const char *)NULL)
+#define PG_MIGRATION_COUNT 0
+#endif
+
+int fp_pg_migrate(struct fp_conn *base) {
+  struct pg_conn *c = (struct pg_conn *)base;
+  /* Servers starting together: the first takes the lock and migrates, the others wait for it and
+     then find every version recorded. A session lock, so it is given back if this server dies. */
+  char lock[96];
+  snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%lld)", (long long)MIGRATION_LOCK);
+  if (simple(c, lock) != 0) return FP_EIO;
+  int rc = simple(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+  for (int v = 1; rc == 0 && v <= PG_MIGRATION_COUNT; v++) {
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM schema_migrations WHERE version = %d", v);
+    PGresult *res = PQexec(c->pg, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+      rc = result_error(c, res, sql);
+      PQclear(res);
+      break;
+    }
+    bool done = PQntuples(res) > 0;
+    PQclear(res);
+    if (done) continue;
+    /* A migration and its record commit together (PostgreSQL's DDL is transactional). */
+    if (simple(c, "BEGIN") != 0 || simple(c, PG_MIGRATIONS(v - 1)) != 0) {
+      fprintf(stderr, "store: PostgreSQL migration %d failed\n", v);
+      simple(c, "ROLLBACK");
+      rc = FP_EIO;
+      break;
+    }
+    snprintf(sql, sizeof sql,
+             "INSERT INTO schema_migrations (version, applied_at) VALUES (%d, CAST(extract(epoch FROM now()) AS BIGINT))"
+             " ON CONFLICT (version) DO NOTHING", v);
+    if (simple(c, sql) != 0 || simple(c, "COMMIT") != 0) {
+      simple(c, "ROLLBACK");
+      rc = FP_EIO;
+    }
+  }
+  snprintf(lock, sizeof lock, "SELECT pg_advisory_unlock(%lld)", (long long)MIGRATION_LOCK);
+  if (simple(c, lock) != 0) rc = FP_EIO;
+  return rc == 0 ? 0 : FP_EIO;
+}
+
+/* ---------------------------------------------------------------- the installation */
+
+static void reader_release(void *arg);
+
+static int pg_open(struct fp_store *store, const char *database) {
+  struct pg_store *s = calloc(1, sizeof *s);
+  if (!s) return FP_ENOMEM;
+  store->impl = s;
+  s->conninfo = strdup(database ? database : "");
+  if (!s->conninfo) return FP_ENOMEM;
+  pthread_mutex_init(&s->lock, NULL);
+  pthread_cond_init(&s->writer_free, NULL);
+  pthread_key_create(&s->reader_key, reader_release);
+  atomic_store(&s->generation_read_ms, INT64_MIN / 2);
+  struct pg_conn *w = conn_new(store, false);
+  if (!w) return FP_EIO;
+  w->owner = s;
+  s->writers[0] = w;
+  s->writer_slot_used[0] = true;
+  s->free_writers[s->n_free_writers++] = w;
+  int version = PQserverVersion(w->pg);
+  if (version < 150000) {
+    fprintf(stderr, "store: PostgreSQL %d.%d is too old: flexpool needs 15 or later\n", version / 10000, version % 10000);
+    return FP_EINVAL;
+  }
+  return fp_pg_migrate(&w->base);
+}
+
+static void pg_release(struct fp_store *store) {
+  struct pg_store *s = store->impl;
+  if (!s) return;
+  pthread_key_delete(s->reader_key); /* no thread's end may hand a reader back from here on */
+  for (int i = 0; i < s->n_readers; i++) {
+    conn_close(s->readers[i]);
+    free(s->readers[i]);
+  }
+  free(s->readers);
+  free(s->idle);
+  for (int i = 0; i < FP_PG_WRITERS; i++) {
+    if (!s->writers[i]) continue;
+    conn_close(s->writers[i]);
+    free(s->writers[i]);
+  }
+  pthread_mutex_destroy(&s->lock);
+  pthread_cond_destroy(&s->writer_free);
+  free(s->conninfo);
+  free(s);
+  store->impl = NULL;
+}
+
+struct pg_store *fp_pg_of(struct fp_store *s) { return s->engine == &fp_engine_postgres ? s->impl : NULL; }
+
+/*
+ * Readers: one per server thread, kept for the thread's life and handed to the next new thread
+ * when it ends (as the SQLite engine's readers are), so there are never more than the threads
+ * that were reading at one time, each with its prepared statements.
+ */
+static void reader_release(void *arg) {
+  struct pg_conn *c = arg;
+  struct pg_store *s = c->owner;
+  pthread_mutex_lock(&s->lock);
+  s->idle[s->n_idle++] = c; /* idle has room for every reader */
+  pthread_mutex_unlock(&s->lock);
+}
+
+static struct fp_conn *pg_reader(struct fp_store *store) {
+  struct pg_store *s = store->impl;
+  struct pg_conn *c = pthread_getspecific(s->reader_key);
+  if (!c) {
+    pthread_mutex_lock(&s->lock);
+    c = s->n_idle ? s->idle[--s->n_idle] : NULL;
+    pthread_mutex_unlock(&s->lock);
+  }
+  if (c) {
+    pthread_setspecific(s->reader_key, c);
+    /* Between requests (not inside a read transaction): a dropped connection is opened again. */
+    if (!c->in_read && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
+    return &c->base;
+  }
+  c = conn_new(store, true);
+  if (!c) return NULL;
+  pthread_mutex_lock(&s->lock);
+  if (s->n_readers == s->cap_readers) {
+    int cap = s->cap_readers ? s->cap_readers * 2 : 8;
+    struct pg_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
+    struct pg_conn **idle = r ? realloc(s->idle, (size_t)cap * sizeof *idle) : NULL;
+    if (r) s->readers = r;
+    if (!r || !idle) {
+      pthread_mutex_unlock(&s->lock);
+      conn_close(c);
+      free(c);
+      return NULL;
+    }
+    s->idle = idle;
+    s->cap_readers = cap;
+  }
+  s->readers[s->n_readers++] = c;
+  pthread_mutex_unlock(&s->lock);
+  pthread_setspecific(s->reader_key, c);
+  return &c->base;
+}
+
+/* ---------------------------------------------------------------- writes */
+
+static struct pg_conn *writer_take(struct fp_store *store) {
+  struct pg_store *s = store->impl;
+  pthread_mutex_lock(&s->lock);
+  for (;;) {
+    if (s->n_free_writers) {
+      struct pg_conn *c = s->free_writers[--s->n_free_writers];
+      pthread_mutex_unlock(&s->lock);
+      return c;
+    }
+    int slot = -1;
+    for (int i = 0; i < FP_PG_WRITERS && slot < 0; i++)
+      if (!s->writer_slot_used[i]) slot = i;
+    if (slot >= 0) {
+      s->writer_slot_used[slot] = true; /* ours while we connect */
+      pthread_mutex_unlock(&s->lock);
+      struct pg_conn *c = conn_new(store, false);
+      pthread_mutex_lock(&s->lock);
+      s->writers[slot] = c;
+      if (!c) {
+        s->writer_slot_used[slot] = false;
+        pthread_cond_signal(&s->writer_free); /* a waiter may try to connect in its turn */
+      }
+      pthread_mutex_unlock(&s->lock);
+      return c;
+    }
+    pthread_cond_wait(&s->writer_free, &s->lock);
+  }
+}
+
+static void writer_give(struct pg_store *s, struct pg_conn *c) {
+  pthread_mutex_lock(&s->lock);
+  s->free_writers[s->n_free_writers++] = c;
+  pthread_cond_signal(&s->writer_free);
+  pthread_mutex_unlock(&s->lock);
+}
+
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void note_generation(struct pg_store *s, uint64_t n) {
+  uint64_t old = atomic_load(&s->db_generation);
+  while (n > old && !atomic_compare_exchange_weak(&s->db_generation, &old, n)) {}
+}
+
+/*
+ * COMMIT, and in the same round trip read the identity generation as it stands after it, so that
+ * this server sees its own change to who someone is at once (the other servers within
+ * GENERATION_MS). 0, FP_EBUSY (lost a race at commit: run again) or FP_EIO.
+ */
+static int commit(struct pg_conn *c) {
+  struct pg_store *s = c->owner;
+  bool ask = !atomic_load(&s->generation_missing);
+  if (!PQsendQuery(c->pg, ask ? "COMMIT; SELECT n FROM identity_generation" : "COMMIT")) return result_error(c, NULL, "COMMIT");
+  int rc = 0;
+  int i = 0;
+  for (PGresult *res; (res = PQgetResult(c->pg)); PQclear(res), i++) {
+    ExecStatusType st = PQresultStatus(res);
+    if (i == 0) {
+      /* A COMMIT of a transaction that had failed answers ROLLBACK: not committed. */
+      if (st != PGRES_COMMAND_OK) rc = result_error(c, res, "COMMIT");
+      else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) rc = FP_EIO;
+    } else if (st == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+      note_generation(s, strtoull(PQgetvalue(res, 0, 0), NULL, 10));
+    } else if (st != PGRES_TUPLES_OK) {
+      const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      if (state && strcmp(state, "42P01") == 0 && !atomic_exchange(&s->generation_missing, true))
+        fprintf(stderr, "store: PostgreSQL has no identity_generation table: every write empties the session cache"
+                        " of this server, and the others see a sign-out late\n");
+    }
+  }
+  if (rc == 0 && !ask) atomic_fetch_add(&s->local_generation, 1);
+  return rc;
+}
+
+/*
+ * A write transaction: BEGIN ISOLATION LEVEL SERIALIZABLE, fn, COMMIT (or ROLLBACK when fn refuses),
+ * all on the caller's thread with a connection from the writers' pool.
+ *
+ * Why SERIALIZABLE and not READ COMMITTED: the store's write callbacks were written for SQLite,
+ * where one writer runs them one after another; they read (a shift's status, a pool's rules, a
+ * count) and then write on what they read, in C. Under READ COMMITTED two servers could both read
+ * "open" and both act. The invariants that matter most (one active booking per shift, no
+ * overlapping bookings of a clinician) are enforced by the schema's partial unique index and
+ * exclusion constraint whatever the level, but the rest of the store's rules are not; SERIALIZABLE
+ * gives every callback the result it would have had running alone, as on SQLite, and PostgreSQL
+ * tells the loser of a race with SQLSTATE 40001 instead. A lost race (40001, or 40P01 for a
+ * deadlock) runs the whole transaction again, fn included (db.h says fn may run more than once),
+ * after a short random pause that grows with each attempt, up to FP_PG_RETRIES attempts.
+ */
+static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx) {
+  struct pg_store *s = store->impl;
+  struct pg_conn *c = writer_take(store);
+  if (!c) return FP_EIO;
+  unsigned before = fp_db_truncations_take(); /* only the last run's cut values count */
+  unsigned seed = (unsigned)now_ms() ^ (unsigned)(uintptr_t)&seed;
+  int rc = FP_EIO;
+  bool lost = false;
+  for (int attempt = 0; attempt < FP_PG_RETRIES; attempt++) {
+    if (attempt > 0) {
+      atomic_fetch_add(&s->retries, 1);
+      int cap_ms = 2 << (attempt < 6 ? attempt : 6); /* 4, 8, ... 128 ms */
+      usleep((useconds_t)(1000 + rand_r(&seed) % (cap_ms * 1000)));
+    }
+    fp_db_truncations_take();
+    lost = false;
+    c->retry = false;
+    c->savepoint = PG_SP_NONE;
+    if (!conn_ensure(c)) {
+      rc = FP_EIO;
+      continue;
+    }
+    rc = simple(c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+    if (rc != 0) {
+      if (PQstatus(c->pg) != CONNECTION_OK) continue; /* dropped between two transactions: again */
+      break;
+    }
+    c->in_write = true;
+    rc = fn(&c->base, ctx);
+    c->in_write = false;
+    if (c->retry) {
+      simple(c, "ROLLBACK");
+      rc = FP_EBUSY;
+      lost = true;
+      continue;
+    }
+    if (rc != 0) {
+      simple(c, "ROLLBACK");
+      break;
+    }
+    rc = commit(c);
+    if (rc == FP_EBUSY) {
+      lost = true;
+      continue;
+    }
+    if (rc != 0) rc = FP_EIO; /* a failed or lost COMMIT: not durable */
+    break;
+  }
+  if (lost) fprintf(stderr, "store: a write transaction lost %d races in a row; given up\n", FP_PG_RETRIES);
+  if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && PQstatus(c->pg) == CONNECTION_OK) simple(c, "ROLLBACK");
+  c->savepoint = PG_SP_NONE;
+  fp_db_truncations_add(before);
+  writer_give(s, c);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- the identity generation */
+
+/*
+ * The HTTP layer keeps sessions in a cache that is valid while fp_store_generation has not moved.
+ * With several servers on one database it must move when ANY server changes who someone is, so on
+ * PostgreSQL the generation is a row in the database: identity_generation(n BIGINT), one row, which
+ * triggers (the schema's) bump in the same transaction as the change, on INSERT, UPDATE and DELETE
+ * of users, user_roles, clinicians, pool_members and user_totp, and on DELETE of sessions (an ended
+ * session; a new one or a touched last-seen time cannot make a cached one stale). Being
+ * transactional, a new value is seen only with the change it stands for.
+ *
+ * This server reads it at most every GENERATION_MS (so another server's sign-out is honoured here
+ * within about a quarter of a second, well inside the issue's second), on the asking thread's
+ * reader, and also right after each of its own commits (commit(): same round trip), so it sees its
+ * own changes at once. Without the table (a schema without it), every local write moves the
+ * generation instead: always safe for this server, late for the others (said on stderr once).
+ */
+#define GENERATION_MS 250
+
+static uint64_t pg_generation(struct fp_store *store) {
+  struct pg_store *s = store->impl;
+  int64_t now = now_ms();
+  int64_t last = atomic_load(&s->generation_read_ms);
+  /* One thread reads when it is time; the others go on with the value they have. */
+  if (now - last >= GENERATION_MS && !atomic_load(&s->generation_missing) &&
+      atomic_compare_exchange_strong(&s->generation_read_ms, &last, now)) {
+    struct fp_conn *r = pg_reader(store);
+    /* Not inside the thread's own read transaction: it would read that snapshot, and a failure
+       would fail the transaction. */
+    bool idle = r && !PC(r)->in_read && PQtransactionStatus(PC(r)->pg) == PQTRANS_IDLE;
+    fp_stmt *st = idle ? fp_db_stmt(r, "SELECT n FROM identity_generation") : NULL;
+    if (st) {
+      int rc = fp_step(st);
+      if (rc == FP_ROW) note_generation(s, (uint64_t)fp_col_int64(st, 0));
+      else if (strstr(fp_db_errmsg(r), "identity_generation") && !atomic_exchange(&s->generation_missing, true))
+        fprintf(stderr, "store: PostgreSQL has no identity_generation table: every write empties the session cache"
+                        " of this server, and the others see a sign-out late\n");
+      fp_reset(st);
+    }
+  }
+  return atomic_load(&s->db_generation) + atomic_load(&s->local_generation);
+}
+
+/* ---------------------------------------------------------------- statements */
+
+/* FNV-style, eight bytes a step (as the SQLite engine's cache). */
+static uint64_t hash_str(const char *s) {
+  size_t n = strlen(s), i = 0;
+  uint64_t h = 1469598103934665603ULL ^ n;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 1099511628211ULL;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+/* Whether a statement changes rows (and so may fail on a constraint): its first word. */
+static bool is_write(const char *sql) {
+  while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(') sql++;
+  static const char *const words[] = {"INSERT", "UPDATE", "DELETE", "WITH", "MERGE"};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+    size_t n = strlen(words[i]);
+    if (strncasecmp(sql, words[i], n) == 0 && !((sql[n] >= 'a' && sql[n] <= 'z') || (sql[n] >= 'A' && sql[n] <= 'Z') || sql[n] == '_'))
+      return true;
+  }
+  return false;
+}
+
+/* Ends a run: its result and the unescaped bytea values go. */
+static void stmt_clear(struct pg_stmt *st) {
+  if (st->bytea) {
+    for (int i = 0; i < st->ncols; i++) PQfreemem(st->bytea[i]);
+    free(st->bytea);
+    free(st->bytea_len);
+    st->bytea = NULL;
+    st->bytea_len = NULL;
+  }
+  PQclear(st->res);
+  st->res = NULL;
+  st->row = -1;
+  st->nrows = 0;
+  st->ncols = 0;
+}
+
+static void clear_bindings(struct pg_stmt *st) {
+  for (int i = 0; i < st->nparams; i++) {
+    free(st->values[i]);
+    st->values[i] = NULL;
+    st->types[i] = 0;
+    st->lengths[i] = 0;
+    st->formats[i] = 0;
+  }
+}
+
+static void deallocate(struct pg_conn *c, struct pg_stmt *st) {
+  if (!st->prepared) return;
+  st->prepared = false;
+  /* Never inside a failed transaction (it would be refused there): the name is then left on the
+     server for the connection's life; names are never reused, so nothing can pick it up. */
+  if (PQtransactionStatus(c->pg) == PQTRANS_INERROR) return;
+  char sql[48];
+  snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+  PQclear(PQexec(c->pg, sql));
+}
+
+/* Makes room: the least recently used statement that is not in the middle of a run goes. */
+static bool evict_one(struct pg_conn *c) {
+  struct pg_stmt **victim = NULL;
+  for (int b = 0; b < FP_PG_STMT_BUCKETS; b++)
+    for (struct pg_stmt **p = &c->buckets[b]; *p; p = &(*p)->next)
+      if (!(*p)->res && (!victim || (*p)->last_used < (*victim)->last_used)) victim = p;
+  if (!victim) return false;
+  struct pg_stmt *st = *victim;
+  *victim = st->next;
+  deallocate(c, st);
+  stmt_free(st);
+  c->n_cached--;
+  c->evictions++;
+  return true;
+}
+
+static fp_stmt *pg_stmt(struct fp_conn *base, const char *sql) {
+  struct pg_conn *c = (struct pg_conn *)base;
+  uint64_t h = hash_str(sql);
+  size_t b = h % FP_PG_STMT_BUCKETS;
+  for (struct pg_stmt *st = c->buckets[b]; st; st = st->next) {
+    if (st->hash == h && strcmp(st->sql, sql) == 0) {
+      stmt_clear(st);
+      clear_bindings(st);
+      st->last_used = ++c->uses;
+      return &st->base;
+    }
+  }
+  struct pg_stmt *st = calloc(1, sizeof *st);
+  if (!st) return NULL;
+  st->base.engine = &fp_engine_postgres;
+  st->conn = c;
+  st->row = -1;
+  st->sql = strdup(sql);
+  st->pgsql = fp_pg_rewrite_params(sql, &st->nparams);
+  int n = st->nparams > 0 ? st->nparams : 1;
+  st->values = calloc((size_t)n, sizeof *st->values);
+  st->types = calloc((size_t)n, sizeof *st->types);
+  st->prep_types = calloc((size_t)n, sizeof *st->prep_types);
+  st->lengths = calloc((size_t)n, sizeof *st->lengths);
+  st->formats = calloc((size_t)n, sizeof *st->formats);
+  if (!st->sql || !st->pgsql || !st->values || !st->types || !st->prep_types || !st->lengths || !st->formats) {
+    if (st->sql && !st->pgsql) fprintf(stderr, "store: cannot read the parameters of: %.200s\n", sql);
+    stmt_free(st);
+    return NULL;
+  }
+  st->hash = h;
+  st->writes = is_write(sql);
+  snprintf(st->name, sizeof st->name, "fp%" PRIu64, ++c->names);
+  /* Full: the least recently used goes (a statement a caller still holds is chosen only after
+     FP_PG_STMT_CACHE - 1 others were handed out since, and a running one never is); when every one
+     is running the cache grows past its size rather than fail. */
+  if (c->n_cached >= FP_PG_STMT_CACHE) evict_one(c);
+  st->next = c->buckets[b];
+  c->buckets[b] = st;
+  c->n_cached++;
+  st->last_used = ++c->uses;
+  return &st->base;
+}
+
+#define PS(x) ((struct pg_stmt *)(x))
+
+static void bind(fp_stmt *base, int i, Oid type, char *value, int length, int format) {
+  struct pg_stmt *st = PS(base);
+  if (i < 1 || i > st->nparams) {
+    fprintf(stderr, "store: parameter %d of %d bound: %.200s\n", i, st->nparams, st->sql);
+    free(value);
+    return;
+  }
+  free(st->values[i - 1]);
+  st->values[i - 1] = value;
+  st->types[i - 1] = type;
+  st->lengths[i - 1] = length;
+  st->formats[i - 1] = format;
+}
+
+static void pg_bind_int64(fp_stmt *st, int i, int64_t v) {
+  char *s = malloc(24);
+  if (s) snprintf(s, 24, "%" PRId64, v);
+  bind(st, i, s ? INT8OID : 0, s, 0, 0);
+}
+
+static void pg_bind_double(fp_stmt *st, int i, double v) {
+  char *s = malloc(32);
+  if (s) {
+    if (v != v) strcpy(s, "NaN");
+    else if (v > 1.7976931348623157e308) strcpy(s, "Infinity");
+    else if (v < -1.7976931348623157e308) strcpy(s, "-Infinity");
+    else snprintf(s, 32, "%.17g", v);
+  }
+  bind(st, i, s ? FLOAT8OID : 0, s, 0, 0);
+}
+
+/*
+ * Text goes as type 0 (unknown): the server takes the type the statement needs there, as SQLite's
+ * affinity does, so a text bound against an integer column compares as a number ("id = ?" with
+ * "7"), where TEXTOID would be refused ("operator does not exist: bigint = text"). Where the
+ * statement gives no type (`? IS NULL`), the SQL casts (sql.h's rules), as it must for a NULL.
+ */
+static void pg_bind_text(fp_stmt *st, int i, const char *v) {
+  char *s = v ? strdup(v) : NULL;
+  bind(st, i, 0, s, 0, 0);
+}
+
+static void pg_bind_blob(fp_stmt *st, int i, const void *p, size_t n) {
+  if (n > INT32_MAX) {
+    fprintf(stderr, "store: a blob of %zu bytes is too large to send\n", n);
+    bind(st, i, BYTEAOID, NULL, 0, 1);
+    return;
+  }
+  char *s = malloc(n ? n : 1);
+  if (s && n) memcpy(s, p, n);
+  bind(st, i, BYTEAOID, s, (int)n, 1); /* binary: the bytes as they are */
+}
+
+static void pg_bind_null(fp_stmt *st, int i) { bind(st, i, 0, NULL, 0, 0); }
+
+/* Whether the statement must be prepared again for this run's parameter types (a NULL, type 0,
+   fits whatever it was prepared with). */
+static bool types_changed(const struct pg_stmt *st) {
+  for (int i = 0; i < st->nparams; i++)
+    if (st->types[i] != 0 && st->types[i] != st->prep_types[i]) return true;
+  return false;
+}
+
+static PGresult *execute(struct pg_stmt *st) {
+  struct pg_conn *c = st->conn;
+  if (!st->prepared || types_changed(st)) {
+    deallocate(c, st);
+    PGresult *res = PQprepare(c->pg, st->name, st->pgsql, st->nparams, st->types);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) return res;
+    PQclear(res);
+    memcpy(st->prep_types, st->types, (size_t)st->nparams * sizeof *st->types);
+    st->prepared = true;
+    c->prepares++;
+  }
+  return PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths, st->formats, 0);
+}
+
+/*
+ * In PostgreSQL a failed statement fails its whole transaction, while SQLite rolls back only the
+ * statement; the store's write callbacks rely on the latter (an INSERT refused by a constraint,
+ * then something else). So inside a write transaction every statement that writes runs after a
+ * SAVEPOINT and a failure rolls back to it. The savepoint of a statement that succeeded is released
+ * together with the next one's SAVEPOINT (one round trip for both), or by the COMMIT; reads need
+ * none (they cannot break a constraint), so a transaction of reads costs no extra round trip.
+ */
+static int savepoint_before(struct pg_conn *c) {
+  if (c->savepoint == PG_SP_CLEAN) return 0;
+  int rc = simple(c, c->savepoint == PG_SP_DIRTY ? "RELEASE SAVEPOINT fp_stmt; SAVEPOINT fp_stmt" : "SAVEPOINT fp_stmt");
+  c->savepoint = rc == 0 ? PG_SP_CLEAN : PG_SP_NONE;
+  return rc;
+}
+
+static void note_changes(struct pg_conn *c, PGresult *res) {
+  const char *status = PQcmdStatus(res);
+  if (strncmp(status, "INSERT", 6) == 0 || strncmp(status, "UPDATE", 6) == 0 || strncmp(status, "DELETE", 6) == 0 ||
+      strncmp(status, "MERGE", 5) == 0)
+    c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+}
+
+static bool result_ok(const PGresult *res) {
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+}
+
+static int run(struct pg_stmt *st) {
+  struct pg_conn *c = st->conn;
+  bool guarded = c->in_write && st->writes && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+  if (guarded && savepoint_before(c) != 0) return FP_EIO;
+  /* Outside any transaction a dropped connection (a server restart, a failover) is opened again
+     and the statement run there; inside one, the transaction has failed and its owner learns it. */
+  bool outside = !c->in_write && !c->in_read;
+  if (outside && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
+  PGresult *res = execute(st);
+  if (!result_ok(res) && outside && PQstatus(c->pg) != CONNECTION_OK && conn_ensure(c)) {
+    PQclear(res);
+    res = execute(st);
+  }
+  if (!result_ok(res)) {
+    int rc = result_error(c, res, st->sql);
+    PQclear(res);
+    if (guarded && PQstatus(c->pg) == CONNECTION_OK) {
+      simple(c, "ROLLBACK TO SAVEPOINT fp_stmt");
+      c->savepoint = PG_SP_CLEAN;
+    }
+    return rc;
+  }
+  if (guarded) c->savepoint = PG_SP_DIRTY;
+  note_changes(c, res);
+  st->res = res;
+  st->nrows = PQntuples(res);
+  st->ncols = PQnfields(res);
+  st->row = -1;
+  return 0;
+}
+
+static int pg_step(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  if (!st->res) {
+    int rc = run(st);
+    if (rc != 0) return rc;
+  }
+  if (st->bytea) { /* the previous row's unescaped values */
+    for (int i = 0; i < st->ncols; i++) {
+      PQfreemem(st->bytea[i]);
+      st->bytea[i] = NULL;
+    }
+  }
+  if (st->row + 1 < st->nrows) {
+    st->row++;
+    return FP_ROW;
+  }
+  st->row = st->nrows;
+  return FP_DONE;
+}
+
+static void pg_reset(fp_stmt *st) { stmt_clear(PS(st)); }
+
+/* The current row's value of column i, or NULL (SQL NULL, no row, no such column). */
+static const char *value(struct pg_stmt *st, int i) {
+  if (!st->res || st->row < 0 || st->row >= st->nrows || i < 0 || i >= st->ncols) return NULL;
+  if (PQgetisnull(st->res, st->row, i)) return NULL;
+  return PQgetvalue(st->res, st->row, i);
+}
+
+static bool is_bytea(struct pg_stmt *st, int i) { return PQftype(st->res, i) == BYTEAOID; }
+
+/* A bytea column's bytes (the text result unescaped once per row and column), or NULL. */
+static const unsigned char *bytea_value(struct pg_stmt *st, int i, size_t *n) {
+  *n = 0;
+  const char *v = value(st, i);
+  if (!v) return NULL;
+  if (!st->bytea) {
+    st->bytea = calloc((size_t)st->ncols, sizeof *st->bytea);
+    st->bytea_len = calloc((size_t)st->ncols, sizeof *st->bytea_len);
+    if (!st->bytea || !st->bytea_len) {
+      free(st->bytea);
+      free(st->bytea_len);
+      st->bytea = NULL;
+      st->bytea_len = NULL;
+      return NULL;
+    }
+  }
+  if (!st->bytea[i]) st->bytea[i] = PQunescapeBytea((const unsigned char *)v, &st->bytea_len[i]);
+  *n = st->bytea[i] ? st->bytea_len[i] : 0;
+  return st->bytea[i];
+}
+
+static int64_t pg_col_int64(fp_stmt *base, int i) {
+  const char *v = value(PS(base), i);
+  if (!v) return 0;
+  if (v[0] == 't' && !v[1]) return 1; /* a boolean */
+  if (v[0] == 'f' && !v[1]) return 0;
+  if (strpbrk(v, ".eE")) return (int64_t)strtod(v, NULL); /* numeric or double, as SQLite converts */
+  return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(fp_stmt *base, int i) {
+  const char *v = value(PS(base), i);
+  if (!v) return 0.0;
+  if (v[0] == 't' && !v[1]) return 1.0;
+  return strtod(v, NULL);
+}
+
+static const char *pg_col_text(fp_stmt *base, int i) { return value(PS(base), i); }
+
+static size_t pg_col_bytes(fp_stmt *base, int i) {
+  struct pg_stmt *st = PS(base);
+  const char *v = value(st, i);
+  if (!v) return 0;
+  if (is_bytea(st, i)) {
+    size_t n;
+    bytea_value(st, i, &n);
+    return n;
+  }
+  return (size_t)PQgetlength(st->res, st->row, i);
+}
+
+static const void *pg_col_blob(fp_stmt *base, int i) {
+  struct pg_stmt *st = PS(base);
+  const char *v = value(st, i);
+  if (!v) return NULL;
+  if (!is_bytea(st, i)) return v; /* text read as bytes, as SQLite allows */
+  size_t n;
+  return bytea_value(st, i, &n);
+}
+
+static bool pg_col_null(fp_stmt *base, int i) {
+  struct pg_stmt *st = PS(base);
+  return !st->res || st->row < 0 || st->row >= st->nrows || i < 0 || i >= st->ncols || PQgetisnull(st->res, st->row, i);
+}
+
+static const char *pg_col_name(fp_stmt *base, int i) {
+  struct pg_stmt *st = PS(base);
+  return st->res && i >= 0 && i < st->ncols ? PQfname(st->res, i) : NULL;
+}
+
+static const char *pg_stmt_sql(fp_stmt *st) { return PS(st)->sql; }
+
+static int64_t pg_changes(struct fp_conn *c) { return PC(c)->changes; }
+
+/* lastval(): the value the session's last nextval gave (an identity column's). It fails in a
+   session that never called nextval: inside a write transaction it runs guarded by a savepoint
+   like a write, so that failure (0 here) leaves the transaction usable. */
+static int64_t pg_last_id(struct fp_conn *base) {
+  fp_stmt *st = pg_stmt(base, "SELECT lastval()");
+  if (!st) return 0;
+  PS(st)->writes = true;
+  int64_t id = pg_step(st) == FP_ROW ? pg_col_int64(st, 0) : 0;
+  pg_reset(st);
+  return id;
+}
+
+static const char *pg_errmsg(struct fp_conn *c) { return PC(c)->errmsg ? PC(c)->errmsg : "not an error"; }
+
+static int pg_exec(struct fp_conn *base, const char *sql) {
+  struct pg_conn *c = PC(base);
+  int rc = simple(c, sql);
+  return rc == 0 ? 0 : FP_EIO;
+}
+
+static int pg_read_begin(struct fp_conn *base) {
+  struct pg_conn *c = PC(base);
+  if (!c->in_read && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
+  if (simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) return FP_EIO;
+  c->in_read = true;
+  return 0;
+}
+
+static void pg_read_end(struct fp_conn *base) {
+  struct pg_conn *c = PC(base);
+  c->in_read = false;
+  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) != CONNECTION_OK) return;
+  simple(c, "COMMIT");
+}
+
+const struct fp_engine fp_engine_postgres = {
+    .name = "postgresql",
+    .kind = FP_ENGINE_POSTGRES,
+    .open = pg_open,
+    .release = pg_release,
+    .reader = pg_reader,
+    .write = pg_write,
+    .generation = pg_generation,
+    .stmt = pg_stmt,
+    .bind_int64 = pg_bind_int64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .reset = pg_reset,
+    .col_int64 = pg_col_int64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_bytes = pg_col_bytes,
+    .col_blob = pg_col_blob,
+    .col_null = pg_col_null,
+    .col_name = pg_col_name,
+    .stmt_sql = pg_stmt_sql,
+    .changes = pg_changes,
+    .last_id = pg_last_id,
+    .errmsg = pg_errmsg,
+    .exec = pg_exec,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
+};

@@ -1,0 +1,112 @@
+/*
+ * pg.h - the PostgreSQL engine's insides (engine.h's fp_engine_postgres), for its own tests.
+ *
+ * Several flexpool servers share one PostgreSQL database, so nothing here may rely on being the
+ * only writer (the SQLite engine's single writer thread is what serialises writes there):
+ * - writes: fp_store_write takes a connection from a small pool (FP_PG_WRITERS per server) and
+ *   runs the callback in one SERIALIZABLE transaction on the caller's thread, retried whole on a
+ *   serialization failure or a deadlock (pg.c pg_write says why SERIALIZABLE);
+ * - reads: one connection per server thread (a pthread key, reused by later threads, as the SQLite
+ *   readers are), read-only; fp_db_read_begin opens a REPEATABLE READ READ ONLY snapshot;
+ * - statements: prepared per connection and cached by SQL text, at most FP_PG_STMT_CACHE, least
+ *   recently used evicted (and DEALLOCATEd), so the cache never fails a request;
+ * - the identity generation is a row in the database (identity_generation), bumped by triggers,
+ *   so a change on one server is seen by the others (pg.c pg_generation).
+ * Depends on libpq; nothing outside src/store/pg includes it but tests.
+ */
+#ifndef FP_STORE_PG_H
+#define FP_STORE_PG_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "store/engine.h"
+
+#define FP_PG_STMT_CACHE 256    /* statements kept per connection */
+#define FP_PG_STMT_BUCKETS 512  /* the cache's hash chains */
+#define FP_PG_WRITERS 8         /* write connections per server, at most */
+#define FP_PG_MAX_PARAMS 32766  /* the largest ?N (SQLite's own limit) */
+#define FP_PG_RETRIES 12        /* attempts of a write transaction that keeps losing races */
+
+/*
+ * The store's SQL with its parameters (`?`, `?N`) as PostgreSQL's `$N`, outside string literals,
+ * quoted identifiers, comments and dollar quotes. SQLite's numbering: a bare `?` takes the number
+ * after the largest seen so far, so "? ?5 ?" is "$1 $5 $6". *nparams is the largest number. A
+ * malloc'd string (the caller frees it), or NULL when out of memory or a number is 0 or larger than
+ * FP_PG_MAX_PARAMS. Pure: no libpq, no I/O.
+ */
+char *fp_pg_rewrite_params(const char *sql, int *nparams);
+
+struct pg_conn;
+
+struct pg_stmt {
+  struct fp_stmt base;
+  struct pg_conn *conn;
+  char *sql;            /* as the store wrote it (the cache key) */
+  char *pgsql;          /* with $N placeholders */
+  uint64_t hash, last_used;
+  struct pg_stmt *next; /* the hash chain */
+  bool writes;          /* not a SELECT: in a write transaction it runs inside a savepoint */
+  int nparams;
+  char name[24];        /* the server's name of the prepared statement */
+  bool prepared;
+  Oid *prep_types;      /* the parameter types it was prepared with (0: inferred by the server) */
+  Oid *types;           /* this run's bindings */
+  char **values;
+  int *lengths, *formats;
+  PGresult *res;        /* the run's whole result (NULL: not run since the last reset) */
+  int row, nrows;
+  unsigned char **bytea; /* unescaped bytea columns of the current row, on demand */
+  size_t *bytea_len;
+  int ncols;
+};
+
+enum pg_savepoint { PG_SP_NONE, PG_SP_CLEAN, PG_SP_DIRTY };
+
+struct pg_conn {
+  struct fp_conn base;
+  PGconn *pg;
+  struct pg_store *owner;
+  bool reader;
+  struct pg_stmt *buckets[FP_PG_STMT_BUCKETS];
+  int n_cached;
+  uint64_t uses, evictions, prepares, names;
+  bool in_write;              /* inside pg_write's transaction */
+  bool in_read;               /* between fp_db_read_begin and fp_db_read_end */
+  enum pg_savepoint savepoint;
+  bool retry;                 /* a statement failed with 40001 or 40P01: the transaction runs again */
+  int64_t changes;
+  char *errmsg;
+};
+
+struct pg_store {
+  char *conninfo;
+  pthread_key_t reader_key;
+  pthread_mutex_t lock; /* readers, idle readers and writers */
+  pthread_cond_t writer_free;
+  struct pg_conn **readers; /* every reader opened, closed by release */
+  int n_readers, cap_readers;
+  struct pg_conn **idle;    /* readers whose thread ended, for the next thread */
+  int n_idle;
+  struct pg_conn *writers[FP_PG_WRITERS]; /* every writer opened */
+  bool writer_slot_used[FP_PG_WRITERS];   /* a writer there, or being opened */
+  struct pg_conn *free_writers[FP_PG_WRITERS];
+  int n_free_writers;
+  /* The identity generation (pg_generation): the database's, as last read, and when. */
+  _Atomic uint64_t db_generation;
+  _Atomic int64_t generation_read_ms;
+  _Atomic uint64_t local_generation; /* bumps when the database has no identity_generation table */
+  _Atomic bool generation_missing;
+  _Atomic uint64_t retries;          /* transactions run again after a lost race (tests, logs) */
+};
+
+/* The PostgreSQL engine's state of an installation opened on it (NULL for another engine). */
+struct pg_store *fp_pg_of(struct fp_store *s);
+
+/* Applies pending PostgreSQL migrations (store/pg/schema.c) under an advisory lock. 0 or FP_EIO. */
+int fp_pg_migrate(struct fp_conn *c);
+
+extern const struct fp_engine fp_engine_postgres;
+
+#endif
