@@ -13,10 +13,14 @@
 #include "core/error.h"
 
 /* The types of pg_type this engine sends (server/catalog/pg_type.h, stable across versions). */
+#define BOOLOID 16
 #define BYTEAOID 17
 #define INT8OID 20
-#define TEXTOID 25
+#define INT2OID 21
+#define INT4OID 23
+#define FLOAT4OID 700
 #define FLOAT8OID 701
+#define NUMERICOID 1700
 
 /* pg_advisory_lock's key for migrations: "flexpool" folded into a bigint, the same on every server. */
 #define MIGRATION_LOCK 0x666c6578706f6f6cLL
@@ -854,6 +858,30 @@ static bool pg_col_null(fp_stmt *base, int i) {
   return !st->res || st->row < 0 || st->row >= st->nrows || i < 0 || i >= st->ncols || PQgetisnull(st->res, st->row, i);
 }
 
+/* What a column holds, from its type: integers and booleans INT, floating and numeric REAL, bytea
+   BLOB, anything else TEXT (as it reads through fp_col_text); SQL NULL is FP_COL_NULL. */
+static enum fp_col_kind pg_col_type(fp_stmt *base, int i) {
+  struct pg_stmt *st = PS(base);
+  if (pg_col_null(base, i)) return FP_COL_NULL;
+  switch (PQftype(st->res, i)) {
+  case BOOLOID:
+  case INT2OID:
+  case INT4OID:
+  case INT8OID: return FP_COL_INT;
+  case FLOAT4OID:
+  case FLOAT8OID:
+  case NUMERICOID: return FP_COL_REAL;
+  case BYTEAOID: return FP_COL_BLOB;
+  default: return FP_COL_TEXT;
+  }
+}
+
+/* The result's columns: known once the statement has run (its first fp_step), 0 before. */
+static int pg_col_count(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  return st->res ? st->ncols : 0;
+}
+
 static const char *pg_col_name(fp_stmt *base, int i) {
   struct pg_stmt *st = PS(base);
   return st->res && i >= 0 && i < st->ncols ? PQfname(st->res, i) : NULL;
@@ -920,6 +948,8 @@ const struct fp_engine fp_engine_postgres = {
     .col_bytes = pg_col_bytes,
     .col_blob = pg_col_blob,
     .col_null = pg_col_null,
+    .col_type = pg_col_type,
+    .col_count = pg_col_count,
     .col_name = pg_col_name,
     .stmt_sql = pg_stmt_sql,
     .changes = pg_changes,

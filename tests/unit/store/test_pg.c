@@ -197,6 +197,15 @@ static void test_types(void **state) {
   assert_true(fp_col_double(st, 1) == 2.5);
   assert_string_equal(fp_col_text(st, 2), "42");
   fp_reset(st);
+  /* What each column holds, for flexpool copy. */
+  st = fp_db_stmt(r, "SELECT CAST(1 AS INTEGER), CAST(2 AS BIGINT), 1 = 1, CAST(0.5 AS DOUBLE PRECISION), 1.5, 'x',"
+                     " CAST('x' AS BYTEA), CAST(NULL AS BIGINT)");
+  assert_int_equal(fp_col_count(st), 0); /* not run yet */
+  assert_int_equal(fp_step(st), FP_ROW);
+  assert_int_equal(fp_col_count(st), 8);
+  static const enum fp_col_kind kinds[] = {FP_COL_INT, FP_COL_INT, FP_COL_INT, FP_COL_REAL, FP_COL_REAL, FP_COL_TEXT, FP_COL_BLOB, FP_COL_NULL};
+  for (int i = 0; i < 8; i++) assert_int_equal(fp_col_type(st, i), kinds[i]);
+  fp_reset(st);
 }
 
 static int insert_nulls(struct fp_conn *c, void *ctx) {
