@@ -723,7 +723,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT id, email, name, active, created_at");
   fp_sql_key_cols(&sql, sort);
-  fp_sql_add(&sql, " FROM users WHERE 1");
+  fp_sql_add(&sql, " FROM users WHERE 1 = 1");
   if (q->active >= 0) {
     fp_sql_add(&sql, " AND active = ");
     fp_sql_int(&sql, q->active);

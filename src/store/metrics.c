@@ -235,7 +235,7 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
                  " WHERE m.clinician_id IS NOT NULL AND m.added_at < ");
   fp_sql_int(&q, to);
   if (!scope->all) {
-    fp_sql_add(&q, " AND (0");
+    fp_sql_add(&q, " AND (1 = 0");
     if (scope->n_icbs) {
       fp_sql_add(&q, " OR p.icb_id IN ");
       id_list(&q, scope->icbs, scope->n_icbs);

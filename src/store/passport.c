@@ -709,8 +709,7 @@ int fp_evidence_place(struct fp_conn *c, const char *tmp_path, const char *sha25
     free(data);
     if (rc) return rc;
     *created = fp_db_changes(c) == 1;
-    unlink(tmp_path);
-    return 0;
+    return 0; /* the staged file stays for the caller's fp_evidence_discard: a retried transaction reads it again */
   }
   struct stat sb;
   if (stat(path, &sb) == 0) {
@@ -1558,10 +1557,8 @@ int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const v
   if (rc) return rc;
   bool created = false;
   rc = fp_evidence_place(c, tmp, e.sha256, &created);
-  if (rc) {
-    fp_evidence_discard(tmp);
-    return rc;
-  }
+  fp_evidence_discard(tmp); /* gone already when placed as a file */
+  if (rc) return rc;
   e.check_id = check_id;
   snprintf(e.content_type, sizeof e.content_type, "%s", content_type);
   e.size = (int64_t)len;

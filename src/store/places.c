@@ -184,7 +184,7 @@ static void bind_org_scope(fp_stmt *st, const struct fp_scope *s, struct fp_scop
 static void org_visible_sql(struct fp_sql *q, const struct fp_scope *s, const struct fp_scope_lists *l) {
   fp_sql_add(q, "(");
   fp_sql_int(q, s->all);
-  fp_sql_add(q, " OR o.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
+  fp_sql_add(q, " <> 0 OR o.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->icbs);
   fp_sql_add(q, ")) OR o.id IN (SELECT CAST(value AS BIGINT) FROM json_each(");
   fp_sql_text(q, l->practices);
