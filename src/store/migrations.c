@@ -2,8 +2,9 @@
  * migrations.c - the schema, as numbered migrations applied in order at start-up.
  *
  * Add a migration by appending to the table; never edit one that has shipped. Keep the SQL
- * portable (PostgreSQL will get its own copy of these with its own types): integer ids, times as
- * integer seconds since the epoch (UTC), money as integer pence.
+ * portable: integer ids, times as integer seconds since the epoch (UTC), money as integer pence.
+ * PostgreSQL has its own copy with its own types, src/store/pg/schema.c: append the same migration
+ * there too, with the same number (tests/unit/store/pg_schema.c fails until both agree).
  */
 #include <stdio.h>
 
