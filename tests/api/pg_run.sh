@@ -24,4 +24,6 @@ for _ in $(seq 1 50); do
   export PGPORT=$port
   break
 done
+# pg_virtualenv runs the command from another directory: name it by its full path.
+case "$1" in */*) set -- "$(realpath "$1")" "${@:2}" ;; esac
 exec pg_virtualenv -t "$@"

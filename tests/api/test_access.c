@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,13 +315,11 @@ static void test_grant_rules(void **state) {
 
 /* The migration revokes older grants outside the rules, with an audit row each ------------------ */
 
-static void exec_sql(sqlite3 *db, const char *sql) {
-  char *err = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", sql, err ? err : "?");
-}
-
 static void test_migration_revokes_grants_outside_the_rules(void **state) {
   (void)state;
+  /* PostgreSQL's schema starts after this migration (src/store/pg/schema.c), with no grants made
+     under the old rules to revoke: the migration is SQLite's alone. */
+  if (fpt_engine_postgres()) skip();
   char dir[64];
   fpt_tempdir(dir, sizeof dir);
   assert_int_equal(fpt_server_start(&extra_srv, dir, NULL), 0);
@@ -340,18 +337,15 @@ static void test_migration_revokes_grants_outside_the_rules(void **state) {
   extra_srv.pid = 0;
 
   /* As the store held them before the rules: no pool on any grant, and three outside the rules. */
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open(fpt_str("%s/flexpool.db", dir), &db), SQLITE_OK);
   long long now = (long long)time(NULL), day = now / 86400;
-  exec_sql(db, "UPDATE passport_grants SET pool_id = NULL");
-  exec_sql(db, fpt_str("INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, granted_by,"
+  fpt_sql(&extra_srv, "UPDATE passport_grants SET pool_id = NULL");
+  fpt_sql(&extra_srv, fpt_str("INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, granted_by,"
                        " created_at) VALUES (%lld, %lld, %lld, %lld, %lld, %lld), (%lld, %lld, %lld, %lld, %lld, %lld),"
                        " (%lld, %lld, %lld, %lld, %lld, %lld)",
                        cx, wm.icb, day, day + 30, pool_admin_user, now,                  /* to an ICB */
                        cx, wm.practice2, 18262LL, 47482LL, pool_admin_user, now,         /* 2020 to 2099 */
                        cx, wm.practice2, day, day + 30, (long long)wm.pm1_user, now));   /* by a non-administrator */
-  exec_sql(db, fpt_str("DELETE FROM schema_migrations WHERE version = %d", GRANT_RULES_MIGRATION));
-  sqlite3_close(db);
+  fpt_sql(&extra_srv, fpt_str("DELETE FROM schema_migrations WHERE version = %d", GRANT_RULES_MIGRATION));
 
   assert_int_equal(fpt_server_start(&extra_srv, dir, NULL), 0);
   const char *x2 = fpt_login(&extra_srv, "old@t.test", FPT_CLINICIAN_PASSWORD);

@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +33,6 @@ static const char *gp_email[GPS] = {"ada.gp@t.test", "bea.gp@t.test", "cy.gp@t.t
 static long long gp_id[GPS];
 static long long booking_ids[SLOTS][GPS];
 static long long dna_booking;
-
-static void exec_sql(sqlite3 *db, const char *sql) {
-  char *err = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", sql, err ? err : "?");
-}
 
 static int setup(void **state) {
   (void)state;
@@ -59,25 +53,24 @@ static int setup(void **state) {
   /* Time passes: the first PAST_SLOTS sessions have been worked (100 days ago, in their order), and
      the next one is under way (started an hour ago): moved in the store as the clock would. */
   fpt_server_kill(&srv);
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open(fpt_str("%s/flexpool.db", dir), &db), SQLITE_OK);
+  const char *sql = "";
   long long back = 100LL * 86400 + 2 * 86400;
   for (int i = 0; i < PAST_SLOTS; i++)
     for (int g = 0; g < GPS; g++) {
       const char *ids = fpt_str("(SELECT shift_id FROM bookings WHERE id = %lld)", booking_ids[i][g]);
-      exec_sql(db, fpt_str("UPDATE shifts SET starts_at = starts_at - %lld, ends_at = ends_at - %lld,"
-                           " status = 'completed' WHERE id = %s", back, back, ids));
-      exec_sql(db, fpt_str("UPDATE bookings SET starts_at = starts_at - %lld, ends_at = ends_at - %lld WHERE id = %lld",
-                           back, back, booking_ids[i][g]));
+      sql = fpt_str("%sUPDATE shifts SET starts_at = starts_at - %lld, ends_at = ends_at - %lld,"
+                    " status = 'completed' WHERE id = %s;", sql, back, back, ids);
+      sql = fpt_str("%sUPDATE bookings SET starts_at = starts_at - %lld, ends_at = ends_at - %lld WHERE id = %lld;",
+                    sql, back, back, booking_ids[i][g]);
     }
   long long now = (long long)time(NULL);
   for (int g = 0; g < GPS; g++) {
     long long id = booking_ids[PAST_SLOTS][g];
-    exec_sql(db, fpt_str("UPDATE shifts SET starts_at = %lld, ends_at = %lld WHERE id = (SELECT shift_id FROM bookings"
-                         " WHERE id = %lld)", now - 3600, now + 3600, id));
-    exec_sql(db, fpt_str("UPDATE bookings SET starts_at = %lld, ends_at = %lld WHERE id = %lld", now - 3600, now + 3600, id));
+    sql = fpt_str("%sUPDATE shifts SET starts_at = %lld, ends_at = %lld WHERE id = (SELECT shift_id FROM bookings"
+                  " WHERE id = %lld);", sql, now - 3600, now + 3600, id);
+    sql = fpt_str("%sUPDATE bookings SET starts_at = %lld, ends_at = %lld WHERE id = %lld;", sql, now - 3600, now + 3600, id);
   }
-  sqlite3_close(db);
+  fpt_sql(&srv, sql);
   srv.pid = 0;
   if (fpt_server_start(&srv, dir, NULL) != 0) return -1;
   dna_booking = booking_ids[PAST_SLOTS - 1][1];

@@ -8,7 +8,9 @@
 /* cmocka needs the headers above first. */
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <liboath/oath.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -86,8 +88,127 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
   return remove(path);
 }
 
+static void drop_database(const char *dir);
+
 void fpt_rmrf(const char *dir) {
   if (dir && strncmp(dir, "/tmp/", 5) == 0) nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  drop_database(dir);
+}
+
+/* The engine -------------------------------------------------------------------------------- */
+
+bool fpt_engine_postgres(void) {
+  const char *e = getenv("FP_TEST_ENGINE");
+  return e && strcmp(e, "postgres") == 0;
+}
+
+/* Each data directory's database, on PostgreSQL (nodes stay put: callers copy the URL). */
+struct database {
+  struct database *next;
+  char dir[256];
+  char name[64];
+  char url[96];
+};
+static pthread_mutex_t databases_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct database *databases;
+static unsigned database_seq;
+
+static void quiet(void *arg, const char *message) {
+  (void)arg;
+  (void)message;
+}
+
+/* Connects to dbname (a name or a URL; NULL: PGDATABASE), the rest from the PG* environment. */
+static PGconn *pg_connect(const char *dbname) {
+  const char *keys[] = {"dbname", NULL};
+  const char *vals[] = {dbname, NULL};
+  PGconn *c = PQconnectdbParams(keys, vals, 1);
+  if (PQstatus(c) != CONNECTION_OK) {
+    fprintf(stderr, "fpt: cannot connect to PostgreSQL (%s): %s", dbname ? dbname : "PGDATABASE", PQerrorMessage(c));
+    PQfinish(c);
+    return NULL;
+  }
+  PQsetNoticeProcessor(c, quiet, NULL);
+  return c;
+}
+
+/* Runs sql on dbname: 0, or -1 with PostgreSQL's message in err. */
+static int pg_exec(const char *dbname, const char *sql, char *err, size_t errsz) {
+  PGconn *c = pg_connect(dbname);
+  if (!c) {
+    snprintf(err, errsz, "cannot connect");
+    return -1;
+  }
+  PGresult *r = PQexec(c, sql);
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  if (!ok) snprintf(err, errsz, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(c);
+  return ok ? 0 : -1;
+}
+
+const char *fpt_database(const char *data_dir) {
+  if (!fpt_engine_postgres() || !data_dir) return NULL;
+  pthread_mutex_lock(&databases_lock);
+  struct database *d = databases;
+  while (d && strcmp(d->dir, data_dir) != 0) d = d->next;
+  if (!d) {
+    d = calloc(1, sizeof *d);
+    if (!d) abort();
+    snprintf(d->dir, sizeof d->dir, "%s", data_dir);
+    snprintf(d->name, sizeof d->name, "fpt_%ld_%u", (long)getpid(), ++database_seq);
+    snprintf(d->url, sizeof d->url, "postgresql:///%s", d->name);
+    char sql[128], err[512];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", d->name);
+    if (pg_exec(NULL, sql, err, sizeof err) != 0) {
+      fprintf(stderr, "fpt: %s: %s\n", sql, err);
+      free(d);
+      pthread_mutex_unlock(&databases_lock);
+      return NULL;
+    }
+    d->next = databases;
+    databases = d;
+  }
+  pthread_mutex_unlock(&databases_lock);
+  return d->url;
+}
+
+static void drop_database(const char *dir) {
+  if (!dir) return;
+  pthread_mutex_lock(&databases_lock);
+  for (struct database **p = &databases; *p; p = &(*p)->next) {
+    if (strcmp((*p)->dir, dir) != 0) continue;
+    struct database *d = *p;
+    *p = d->next;
+    char sql[128], err[512];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", d->name);
+    if (pg_exec(NULL, sql, err, sizeof err) != 0) fprintf(stderr, "fpt: %s: %s\n", sql, err);
+    free(d);
+    break;
+  }
+  pthread_mutex_unlock(&databases_lock);
+}
+
+void fpt_sql(const struct fpt_server *s, const char *sql) {
+  char err[1024];
+  if (s->database[0]) {
+    if (pg_exec(s->database, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
+    return;
+  }
+  char path[300];
+  snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_close(db);
+    fail_msg("%s: %s", path, err);
+  }
+  char *msg = NULL;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+  snprintf(err, sizeof err, "%s", msg ? msg : "");
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) fail_msg("%s: %s", sql, err);
 }
 
 static const char *binary(void) {
@@ -112,6 +233,13 @@ int fpt_server_start(struct fpt_server *s, const char *data_dir, const char *con
   snprintf(log_path, sizeof log_path, "%s/server.log", s->data_dir);
   const char *argv[32] = {binary(), "serve", "--data-dir", s->data_dir, "--listen", "127.0.0.1:0"};
   int n = 6;
+  if (fpt_engine_postgres()) {
+    const char *url = fpt_database(s->data_dir);
+    if (!url) return -1;
+    snprintf(s->database, sizeof s->database, "%s", url);
+    argv[n++] = "--database";
+    argv[n++] = s->database;
+  }
   bool register_limit = false;
   for (int i = 0; extra && extra[i] && n < 29; i++) {
     if (strcmp(extra[i], "--register-max-per-address") == 0) register_limit = true;
@@ -195,9 +323,25 @@ void fpt_server_kill(struct fpt_server *s) { reap(s, SIGKILL); }
 int fpt_cli(char *out, size_t out_len, const char *const *args) {
   int p[2];
   if (pipe(p) != 0) return -1;
-  const char *argv[32] = {binary()};
+  const char *argv[34] = {binary()};
   int n = 1;
-  for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+  const char *data_dir = NULL;
+  bool database = false;
+  for (int i = 0; args[i] && n < 31; i++) {
+    if (strcmp(args[i], "--data-dir") == 0 && args[i + 1]) data_dir = args[i + 1];
+    if (strcmp(args[i], "--database") == 0) database = true;
+    argv[n++] = args[i];
+  }
+  if (fpt_engine_postgres() && data_dir && !database) {
+    const char *url = fpt_database(data_dir);
+    if (!url) {
+      close(p[0]);
+      close(p[1]);
+      return -1;
+    }
+    argv[n++] = "--database";
+    argv[n++] = url;
+  }
   argv[n] = NULL;
   pid_t pid = fork();
   if (pid == 0) {

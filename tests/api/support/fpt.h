@@ -3,6 +3,14 @@
  * directory, run its CLI, and talk to it over HTTP with libcurl. Used by tests/api/test_*.c
  * (cmocka). The binary is $FP_BINARY; the source tree is $FP_SOURCE_DIR (both set by ctest).
  *
+ * The engine: SQLite in the data directory, or with FP_TEST_ENGINE=postgres (ctest's api_pg_*
+ * entries, run by tests/api/pg_run.sh in a throw-away cluster) PostgreSQL: every data directory
+ * then gets its own fresh database (fpt_<pid>_<n>, created through libpq with the PG* environment),
+ * which each server started on it and each CLI command given `--data-dir` it gets as
+ * `--database postgresql:///fpt_<pid>_<n>` (libpq takes host, port, user and password from PG*).
+ * The data directory is still used (evidence files, the server's log). Removing the directory with
+ * fpt_rmrf (or stopping a server that owns it) drops its database.
+ *
  * JSON results returned by fpt_* calls are owned by the test's garbage list and freed by
  * fpt_gc() (call it in teardown), so tests read like the API they exercise.
  */
@@ -20,6 +28,7 @@ struct fpt_server {
   int port;
   char base[64];          /* "http://127.0.0.1:PORT" */
   char data_dir[256];
+  char database[96];      /* the --database it was given (\"\" on SQLite) */
   bool own_data_dir;      /* remove it on stop */
   int log_fd;             /* the server's stderr, kept in data_dir/server.log */
 };
@@ -35,12 +44,23 @@ void fpt_server_stop(struct fpt_server *s);
 /* SIGKILL and wait; keeps the data directory (to restart on it). */
 void fpt_server_kill(struct fpt_server *s);
 
-/* Runs the flexpool CLI with args (NULL-terminated); returns its exit status and captures stdout. */
+/* Runs the flexpool CLI with args (NULL-terminated); returns its exit status and captures stdout.
+   On PostgreSQL, args naming `--data-dir D` (and no `--database`) get D's database too. */
 int fpt_cli(char *out, size_t out_len, const char *const *args);
 
 /* A fresh temporary directory (mkdtemp) under /tmp, into buf. */
 void fpt_tempdir(char *buf, size_t len);
+/* Removes a directory under /tmp, and on PostgreSQL drops its database. */
 void fpt_rmrf(const char *dir);
+
+/* Whether the tests run on PostgreSQL (FP_TEST_ENGINE=postgres). */
+bool fpt_engine_postgres(void);
+/* The --database URL of a data directory's store, its database created on first use; NULL on SQLite. */
+const char *fpt_database(const char *data_dir);
+/* Runs sql (statements, no result wanted) on server s's store, whichever engine: as the tests put
+   the store into a state the API cannot (time passing, rows as an older version wrote them). Stop
+   or kill the server first (s->data_dir and s->database stay). Fails the test on an error. */
+void fpt_sql(const struct fpt_server *s, const char *sql);
 
 struct fpt_resp {
   long status;
