@@ -2,7 +2,7 @@
  * pg_schema.c - the PostgreSQL schema (src/store/pg/schema.c) against SQLite's (src/store/migrations.c).
  *
  * Run by tests/api/pg_run.sh (a throw-away cluster from pg_virtualenv, PG* in the environment), with
- * FP_BINARY naming flexpool: `flexpool user add --data-dir` makes an SQLite database with every
+ * FP_BINARY naming flexpool: `flexpool migrate --data-dir` makes an SQLite database with every
  * migration applied; the PostgreSQL migrations go into a fresh database of the cluster, applied as a
  * runner would (schema.h). Then, on both engines alike:
  *   - the same tables, each with the same columns in the same order, SQLite's INTEGER as BIGINT,
@@ -157,9 +157,7 @@ static int setup(void **state) {
   snprintf(data_dir, sizeof data_dir, "/tmp/fp_pg_schema_XXXXXX");
   if (!mkdtemp(data_dir)) return -1;
   char cmd[1024];
-  snprintf(cmd, sizeof cmd,
-           "'%s' user add --email schema@example.nhs.uk --name Schema --role sysadmin --data-dir '%s' >/dev/null",
-           bin, data_dir);
+  snprintf(cmd, sizeof cmd, "'%s' migrate --data-dir '%s' >/dev/null", bin, data_dir);
   if (system(cmd) != 0) {
     fprintf(stderr, "pg_schema: %s failed\n", cmd);
     return -1;
