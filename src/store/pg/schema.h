@@ -3,7 +3,8 @@
  *
  * fp_pg_migrations[0] creates the whole schema as SQLite has it after its migrations
  * 1..FP_PG_BASELINE (the same tables, columns in the same order, indexes, checks, seed rows; the
- * triggers as plpgsql functions; the booking invariants by PostgreSQL's own means) and records the
+ * triggers as plpgsql functions; the booking invariants by PostgreSQL's own means; and what only
+ * PostgreSQL needs: roles_custom.rowid, the table evidence_blobs) and records the
  * versions 1..FP_PG_BASELINE in schema_migrations itself. Entry i > 0 is version FP_PG_BASELINE + i,
  * the same number as the SQLite migration that does the same: a migration added later goes into
  * BOTH files, at the end, with the same number (tests/unit/store/pg_schema.c checks the counts

@@ -218,6 +218,9 @@ static const char *pg_type_of(const char *lite_type) {
   return lite_type;
 }
 
+/* A condition on information_schema.columns c: not one of PostgreSQL's own additions (schema.c). */
+#define PG_ONLY_EXCLUDED "(c.table_name <> 'evidence_blobs' AND NOT (c.table_name = 'roles_custom' AND c.column_name = 'rowid'))"
+
 static void test_same_tables_and_columns(void **state) {
   (void)state;
   /* Every table, every column in order, with its type in PostgreSQL's words and whether it may be
@@ -245,11 +248,22 @@ static void test_same_tables_and_columns(void **state) {
                    "  WHEN c.is_nullable = 'NO' THEN 'NO' ELSE 'YES' END"
                    " FROM information_schema.columns c JOIN information_schema.tables t"
                    "   ON t.table_name = c.table_name AND t.table_schema = c.table_schema AND t.table_type = 'BASE TABLE'"
-                   " WHERE c.table_schema = 'public' ORDER BY c.table_name COLLATE \"C\", c.ordinal_position");
+                   " WHERE c.table_schema = 'public' AND " PG_ONLY_EXCLUDED
+                   " ORDER BY c.table_name COLLATE \"C\", c.ordinal_position");
   if (strcmp(want, got) != 0) fail_msg("tables and columns differ\n  SQLite:\n%s\n  PostgreSQL:\n%s", want, got);
   free(lt);
   free(want);
   free(got);
+  /* What only PostgreSQL has. */
+  got = rows(PG, "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns c"
+                 " WHERE table_schema = 'public' AND NOT " PG_ONLY_EXCLUDED " ORDER BY table_name, ordinal_position");
+  assert_string_equal(got, "evidence_blobs|sha256|text|NO\nevidence_blobs|bytes|bytea|NO\nroles_custom|rowid|bigint|NO\n");
+  free(got);
+  /* roles_custom.rowid numbers roles as SQLite's rowid does, and the store's query reads it alike. */
+  for (enum engine e = LITE; e <= PG; e++)
+    must(e, "INSERT INTO roles_custom (code, name, created_at) VALUES ('b_role', 'B', 1), ('a_role', 'A', 2)");
+  same_rows("custom roles", "SELECT rowid, code, name, COALESCE(pool_id,0), created_at FROM roles_custom WHERE code = 'a_role'");
+  for (enum engine e = LITE; e <= PG; e++) must(e, "DELETE FROM roles_custom");
 }
 
 static void test_same_indexes(void **state) {
