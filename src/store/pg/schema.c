@@ -12,7 +12,8 @@
  * by a partial unique index (one confirmed booking per shift, as in SQLite) and an exclusion
  * constraint (btree_gist) instead of SQLite's triggers against overlapping bookings of one clinician.
  *
- * Never edit an entry that has shipped; append, with the SQLite migration of the same number.
+ * One entry per SQLite migration, index for index (schema.h). Never edit an entry that has shipped;
+ * append, with the SQLite migration of the same number.
  */
 #include "store/pg/schema.h"
 
@@ -20,6 +21,9 @@
 #define PG_STR(x) #x
 #define PG_XSTR(x) PG_STR(x)
 #define PG_RFC3339(x) "to_char(to_timestamp(" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* A version that entry 0 applied and recorded: never run (a runner finds it recorded). */
+#define PG_IN_FIRST "SELECT 1"
 
 const char *const fp_pg_migrations[] = {
     /* 1..14 (SQLite's): the whole schema. */
@@ -415,8 +419,17 @@ const char *const fp_pg_migrations[] = {
     "INSERT INTO schema_migrations (version, applied_at)"
     " SELECT v, CAST(extract(epoch FROM now()) AS BIGINT) FROM generate_series(1, " PG_XSTR(FP_PG_BASELINE) ") AS v"
     " ON CONFLICT (version) DO NOTHING;",
+
+    /* 2..14: in entry 0, recorded by it. */
+    PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST,  /* 2..8 */
+    PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST,               /* 9..14 */
+
+    /* 15 onwards: the same migration as SQLite's of that number. */
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
 
-int fp_pg_migration_version(int i) { return i == 0 ? FP_PG_BASELINE : FP_PG_BASELINE + i; }
+_Static_assert(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0] >= FP_PG_BASELINE,
+               "entry 0 stands for versions 1..FP_PG_BASELINE: one placeholder each after it");
+
+int fp_pg_migration_version(int i) { return i + 1; }
