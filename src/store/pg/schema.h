@@ -5,7 +5,7 @@
  * on both engines. Entry 0 creates the whole schema as SQLite has it after its migrations
  * 1..FP_PG_BASELINE (the same tables, columns in the same order, indexes, checks, seed rows; the
  * triggers as plpgsql functions; the booking invariants by PostgreSQL's own means; and what only
- * PostgreSQL needs: roles_custom.rowid, the table evidence_blobs) and records the versions
+ * PostgreSQL needs: roles_custom.rowid, the tables evidence_blobs and identity_generation) and records the versions
  * 1..FP_PG_BASELINE in schema_migrations itself; entries 1..FP_PG_BASELINE - 1 are placeholders
  * (a harmless SELECT) that a runner finds recorded and skips. A migration added later goes into
  * BOTH files, at the end, so it has the same number (tests/unit/store/pg_schema.c checks the counts
