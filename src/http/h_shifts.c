@@ -23,7 +23,7 @@
 #include "http/fields.h"
 #include "http/routes.h"
 #include "store/accounts.h"
-#include "store/sql.h" /* until the boundary work moves this SQL into the store */
+#include "store/members.h"
 #include "store/places.h"
 #include "store/shifts.h"
 
@@ -84,15 +84,12 @@ static void set_hourly(struct fp_shift *s) {
                                                fp_worked_minutes(s->starts_at, s->ends_at, (int32_t)s->break_minutes));
 }
 
-static bool role_known(struct fp_req *r, const char *role) {
-  if (fp_profession_find(role)) return true;
+/* Whether role is a profession or a pool's custom role: 0 and *known, or a store error. */
+static int role_known(struct fp_req *r, const char *role, bool *known) {
+  *known = fp_profession_find(role) != NULL;
+  if (*known) return 0;
   struct fp_conn *c = fp_store_reader(&r->app->store);
-  fp_stmt *st = c ? fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?") : NULL;
-  if (!st) return false;
-  fp_bind_text(st, 1, role);
-  bool found = fp_step(st) == FP_ROW;
-  fp_reset(st);
-  return found;
+  return c ? fp_store_custom_role_exists(c, role, known) : FP_EIO;
 }
 
 struct create_ctx {
@@ -162,7 +159,13 @@ void fp_h_shift_create(struct fp_req *r) {
     if (fp_fields_parse_or_respond(r, repeat, rspec)) return;
     x.count = (int)count;
   }
-  if (!role_known(r, role)) {
+  bool known = false;
+  int rc = role_known(r, role, &known);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (!known) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "role", "'%s' is not a known role", role);
     return;
   }
@@ -181,7 +184,7 @@ void fp_h_shift_create(struct fp_req *r) {
   }
   struct fp_conn *c = fp_store_reader(&r->app->store);
   struct fp_org o;
-  int rc = c ? fp_store_org_get(c, s->practice_id, &o) : FP_EIO;
+  rc = c ? fp_store_org_get(c, s->practice_id, &o) : FP_EIO;
   if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
     if (rc == 0) fp_org_clear(&o);
     fp_reply_error(r, FP_API_INVALID_FIELD, "practice_id", "organisation %lld is not a practice", (long long)s->practice_id);
@@ -362,12 +365,12 @@ void fp_h_shift_list(struct fp_req *r) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
-  if (fp_db_read_begin(c) != 0) {
+  if (fp_store_read_begin(c) != 0) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
   search_in(r, c, &q, radius);
-  fp_db_read_end(c);
+  fp_store_read_end(c);
 }
 
 static void count_booking(const struct fp_booking *b, void *ctx) {
@@ -603,9 +606,9 @@ void fp_h_series_get(struct fp_req *r) {
   if (!series_rows_alloc(r, &x)) return;
   struct fp_conn *c = fp_store_reader(&r->app->store);
   int rc = FP_EIO;
-  if (c && fp_db_read_begin(c) == 0) {
+  if (c && fp_store_read_begin(c) == 0) {
     rc = series_load(c, r->params[0], &scope, &x);
-    fp_db_read_end(c);
+    fp_store_read_end(c);
   }
   if (rc == 0 && x.n == 0) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "series %lld not found", (long long)r->params[0]);
   else if (rc) fp_reply_store_error(r, rc);

@@ -151,3 +151,7 @@ int fp_db_col_copy(fp_stmt *st, int i, char *dst, size_t len) {
           sql ? sql : "?");
   return FP_ETOOBIG;
 }
+
+/* The caller's read transaction (db.h): the statement API's, named for the store's callers. */
+int fp_store_read_begin(struct fp_conn *c) { return fp_db_read_begin(c); }
+void fp_store_read_end(struct fp_conn *c) { fp_db_read_end(c); }

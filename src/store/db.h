@@ -62,6 +62,14 @@ typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx);
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);
 
 /*
+ * The reads a caller makes between these two (several store functions on one reader, such as a
+ * search and the eligibility of each result) see one snapshot of the store. 0 or FP_EIO; end
+ * every begin that succeeded.
+ */
+int fp_store_read_begin(struct fp_conn *c);
+void fp_store_read_end(struct fp_conn *c);
+
+/*
  * How many column values the store had to cut on this thread since the last call (including
  * those of the write transactions this thread ran through fp_store_write), and back to 0. The
  * HTTP layer answers 500 rather than a response holding a cut value (see sql.h fp_db_col_copy).
