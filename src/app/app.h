@@ -1,5 +1,6 @@
 /*
- * app.h - the running application: configuration and the store, shared by every request.
+ * app.h - the running application: its configuration, the store, and what it hands the HTTP server
+ * (http/config.h).
  */
 #ifndef FP_APP_APP_H
 #define FP_APP_APP_H
@@ -7,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "http/config.h"
 #include "store/db.h"
 
 struct fp_config {
@@ -35,9 +37,11 @@ struct fp_config {
 struct fp_app {
   struct fp_config cfg;
   struct fp_store store;
-  bool secure_cookies;        /* TLS in use (or behind a TLS proxy): cookies get Secure */
+  struct fp_http_app http;    /* what the server is given: filled from cfg by fp_app_http_init */
 };
 
 void fp_config_defaults(struct fp_config *cfg);
+/* Fills app->http from app->cfg (with the demo's accounts under --demo) and points it at app->store. */
+void fp_app_http_init(struct fp_app *app);
 
 #endif

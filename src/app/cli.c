@@ -48,6 +48,32 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->passport_access_months = FP_ACCESS_MONTHS_DEFAULT;
 }
 
+void fp_app_http_init(struct fp_app *app) {
+  const struct fp_config *cfg = &app->cfg;
+  struct fp_http_app *h = &app->http;
+  memset(h, 0, sizeof *h);
+  h->store = &app->store;
+  h->cfg.listen = cfg->listen;
+  h->cfg.web_root = cfg->web_root;
+  h->cfg.tls_cert = cfg->tls_cert;
+  h->cfg.tls_key = cfg->tls_key;
+  h->cfg.insecure_http = cfg->insecure_http;
+  h->cfg.access_log = cfg->access_log;
+  h->cfg.threads = cfg->threads;
+  h->cfg.login_max_per_account = cfg->login_max_per_account;
+  h->cfg.login_max_per_address = cfg->login_max_per_address;
+  h->cfg.login_window_seconds = cfg->login_window_seconds;
+  h->cfg.register_max_per_address = cfg->register_max_per_address;
+  h->cfg.session_idle_seconds = cfg->session_idle_seconds;
+  h->cfg.max_shift_ahead_months = cfg->max_shift_ahead_months;
+  h->cfg.passport_access_months = cfg->passport_access_months;
+  h->cfg.demo = cfg->demo;
+  if (cfg->demo) {
+    h->cfg.demo_accounts = fp_demo_accounts(&h->cfg.n_demo_accounts);
+    h->cfg.demo_password = FP_DEMO_PASSWORD;
+  }
+}
+
 static int int_arg(const char *name, const char *v, int min, int max, int *out) {
   char *end = NULL;
   errno = 0;
@@ -147,7 +173,8 @@ int fp_cli_serve(int argc, char **argv) {
     }
   }
   uint16_t port = 0;
-  struct fp_server *srv = fp_server_start(&app, &port);
+  fp_app_http_init(&app);
+  struct fp_server *srv = fp_server_start(&app.http, &port);
   if (!srv) {
     fp_store_release(&app.store);
     return 1;

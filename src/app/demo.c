@@ -108,6 +108,20 @@ static const struct fp_demo_postcode POSTCODES[] = {
 };
 #define N_POSTCODES ((int)(sizeof POSTCODES / sizeof POSTCODES[0]))
 
+static const struct fp_http_demo_account ACCOUNTS[] = {
+    {"admin@demo.flexpool.test", "sysadmin", "System administrator"},
+    {"icb@demo.flexpool.test", "commissioner", "Commissioner of the demo ICB"},
+    {"pool@demo.flexpool.test", "pool_admin", "Administrator of the demo pool"},
+    {"practice@demo.flexpool.test", "practice_manager", "Practice manager of a demo practice"},
+    {"clinician001@demo.flexpool.test", "clinician", "A GP in the demo pool (clinician001 to clinician100 are GPs)"},
+    {"clinician002@demo.flexpool.test", "clinician", "Another GP in the demo pool"},
+};
+
+const struct fp_http_demo_account *fp_demo_accounts(size_t *n) {
+  *n = sizeof ACCOUNTS / sizeof ACCOUNTS[0];
+  return ACCOUNTS;
+}
+
 const struct fp_demo_postcode *fp_demo_postcodes(size_t *n) {
   *n = (size_t)N_POSTCODES;
   return POSTCODES;

@@ -11,10 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/config.h"
 #include "store/db.h"
 #include "store/demo.h" /* fp_store_is_empty */
 
 #define FP_DEMO_PASSWORD "flexpool-demo"
+
+/* The demo's documented accounts (one per role, and the first clinicians), for the sign-in page. */
+const struct fp_http_demo_account *fp_demo_accounts(size_t *n);
 
 /* The documented clinicians (clinician001@ ... clinician150@). */
 #define FP_DEMO_CLINICIANS 150

@@ -131,7 +131,7 @@ void fp_token_hash(const char *token, unsigned char hash[FP_TOKEN_HASH_LEN]) {
 }
 
 int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) return FP_EIO;
   struct fp_role_row rows[FP_MAX_ROLES];
   int n = 0;
@@ -250,13 +250,13 @@ int fp_auth_resolve(struct fp_req *r) {
   unsigned char hash[FP_TOKEN_HASH_LEN];
   fp_token_hash(token, hash);
   int64_t idle = r->app->cfg.session_idle_seconds;
-  uint64_t generation = fp_store_generation(&r->app->store);
+  uint64_t generation = fp_store_generation(r->app->store);
   int64_t last_seen = 0;
   struct fp_auth a;
   if (cache_get(hash, generation, &a, &last_seen)) {
     if (r->now - last_seen >= idle) return 0; /* the session has ended */
   } else {
-    struct fp_conn *c = fp_store_reader(&r->app->store);
+    struct fp_conn *c = fp_store_reader(r->app->store);
     if (!c) return FP_EIO;
     int64_t sid = 0, uid = 0;
     char csrf[48];
@@ -277,7 +277,7 @@ int fp_auth_resolve(struct fp_req *r) {
      minute would end every session shorter than a minute, whatever the activity). */
   if (r->now - last_seen >= fp_session_touch_interval(idle)) {
     struct touch t = {r->auth.session_id, r->now};
-    if (fp_store_write(&r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
+    if (fp_store_write(r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
   }
   return 0;
 }

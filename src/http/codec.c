@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
 #include "core/error.h"
 #include "core/money.h"
 #include "core/time.h"

@@ -62,7 +62,7 @@ void fp_h_application_create(struct fp_req *r) {
   }
   struct fp_scope own = {0};
   fp_scope_clinician(&r->auth, &own);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
@@ -92,7 +92,7 @@ void fp_h_application_create(struct fp_req *r) {
   x.now = r->now;
   x.actor = r->auth.user_id;
   x.message = message;
-  rc = fp_store_write(&r->app->store, apply_tx, &x);
+  rc = fp_store_write(r->app->store, apply_tx, &x);
   if (rc == 1) fp_reply_book_refusal(r, &x.res);
   fp_book_result_release(&x.res);
   if (rc == 1) return;
@@ -166,7 +166,7 @@ void fp_h_application_list(struct fp_req *r) {
       fp_cursor_parse_or_respond(r, &q.cursor_key, &q.cursor_id, &q.has_cursor))
     return;
   q.sort = (enum fp_application_sort)sort;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct app_page x = {.sort = q.sort};
   fp_page_init(&x.page, NULL);
   bool more = false;
@@ -182,7 +182,7 @@ void fp_h_application_list(struct fp_req *r) {
  * whether the caller is the applicant or the practice. 0, or -1 when answered.
  */
 static int see_app_or_respond(struct fp_req *r, struct fp_application *a, bool *is_clinician, bool *is_practice) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = c ? fp_store_application_get(c, r->params[0], a) : FP_EIO;
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
@@ -236,7 +236,7 @@ void fp_h_application_accept(struct fp_req *r) {
   if (load_app_or_respond(r, "practice", &a)) return;
   struct fp_booking b;
   if (fp_book_or_respond(r, a.shift_id, a.clinician_id, a.id, &b)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = c ? fp_store_application_get(c, a.id, &a) : FP_EIO;
   if (rc) {
     fp_reply_store_error(r, rc);
@@ -272,12 +272,12 @@ static void decide(struct fp_req *r, const char *who, enum fp_application_event 
   struct fp_application a;
   if (load_app_or_respond(r, who, &a)) return;
   struct decide_ctx x = {r, a.id, ev, reason};
-  int rc = fp_store_write(&r->app->store, decide_tx, &x);
+  int rc = fp_store_write(r->app->store, decide_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "application %lld is no longer pending", (long long)a.id);
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (rc == 0) rc = c ? fp_store_application_get(c, a.id, &a) : FP_EIO;
   if (rc) {
     fp_reply_store_error(r, rc);

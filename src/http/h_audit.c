@@ -54,7 +54,7 @@ void fp_h_audit_list(struct fp_req *r) {
       fp_query_int_or_respond(r, "actor_user_id", 1, INT64_MAX, &q.actor_user_id) ||
       fp_query_int_or_respond(r, "cursor", 1, INT64_MAX, &q.before_id) || fp_limit_or_respond(r, &q.limit))
     return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);
   bool more = false;

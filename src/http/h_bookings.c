@@ -34,7 +34,7 @@
  */
 static void reply_not_eligible(struct fp_req *r, const struct fp_book_result *res) {
   json_t *missing = json_array(), *checks = json_array();
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   char names[400] = "";
   size_t used = 0, named = 0;
   for (size_t i = 0; i < res->elig.n_missing; i++) {
@@ -114,7 +114,7 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.shift_id = shift_id;
   x.clinician_id = clinician_id;
   x.application_id = application_id;
-  int rc = fp_store_write(&r->app->store, book_tx, &x);
+  int rc = fp_store_write(r->app->store, book_tx, &x);
   if (rc == 1) fp_reply_book_refusal(r, &x.res);
   else if (rc) fp_reply_store_error(r, rc);
   else *out = x.res.booking;
@@ -169,7 +169,7 @@ void fp_h_booking_list(struct fp_req *r) {
   q.when = (enum fp_booking_when)when;
   q.now = r->now;
   q.latest_first = sort == 1;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);
   bool more = false;
@@ -180,7 +180,7 @@ void fp_h_booking_list(struct fp_req *r) {
 void fp_h_booking_get(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_booking b;
   int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
@@ -280,7 +280,7 @@ void fp_h_booking_cancel(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  reply_booking_change(r, fp_store_write(&r->app->store, cancel_tx, &x), &x,
+  reply_booking_change(r, fp_store_write(r->app->store, cancel_tx, &x), &x,
                        "only the booked clinician or the practice can cancel this booking");
 }
 
@@ -309,6 +309,6 @@ void fp_h_booking_did_not_attend(struct fp_req *r) {
     struct fp_field spec[] = {FP_FIELD_END};
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  reply_booking_change(r, fp_store_write(&r->app->store, did_not_attend_tx, &x), &x,
+  reply_booking_change(r, fp_store_write(r->app->store, did_not_attend_tx, &x), &x,
                        "only a manager of the booking's practice can record attendance");
 }

@@ -75,7 +75,7 @@ void fp_h_professions(struct fp_req *r) {
     json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", p[i].code, "name", p[i].name,
                                            "regulator", p[i].regulator_name, "registration_required",
                                            p[i].regulator != FP_REG_NONE, "custom", 0));
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = c ? fp_store_custom_role_list(c, add_custom_role, items) : FP_EIO;
   if (rc) {
     json_decref(items);
@@ -158,8 +158,8 @@ static int attempt_tx(struct fp_conn *c, void *vctx) {
  * (made accounts or not) in --login-window seconds, then 429 with Retry-After. Counts this attempt.
  */
 static int registration_throttled_or_respond(struct fp_req *r) {
-  struct fp_app *app = r->app;
-  struct fp_conn *c = fp_store_reader(&app->store);
+  struct fp_http_app *app = r->app;
+  struct fp_conn *c = fp_store_reader(app->store);
   int n = 0;
   int64_t oldest = 0;
   int rc = c ? fp_store_registration_attempts(c, r->client_addr, r->now - app->cfg.login_window_seconds, &n, &oldest)
@@ -173,7 +173,7 @@ static int registration_throttled_or_respond(struct fp_req *r) {
     return -1;
   }
   struct attempt_ctx x = {r->client_addr, r->now};
-  if ((rc = fp_store_write(&app->store, attempt_tx, &x)) != 0) {
+  if ((rc = fp_store_write(app->store, attempt_tx, &x)) != 0) {
     fp_reply_store_error(r, rc);
     return -1;
   }
@@ -202,7 +202,7 @@ void fp_h_clinician_register(struct fp_req *r) {
   memset(&x, 0, sizeof x);
   x.r = r;
   struct fp_clinician *cl = &x.cl;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
@@ -279,7 +279,7 @@ void fp_h_clinician_register(struct fp_req *r) {
     return;
   }
   x.hash = hash;
-  rc = fp_store_write(&r->app->store, register_tx, &x);
+  rc = fp_store_write(r->app->store, register_tx, &x);
   if (rc == 1 && x.email_taken) {
     fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", cl->email);
     return;
@@ -320,7 +320,7 @@ void fp_h_clinician_list(struct fp_req *r) {
   if (fp_query_int_or_respond(r, "pool_id", 1, INT64_MAX, &q.pool_id) || fp_limit_or_respond(r, &q.limit) ||
       fp_id_cursor_parse_or_respond(r, &q.after_id))
     return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);
   bool more = false;
@@ -331,7 +331,7 @@ void fp_h_clinician_list(struct fp_req *r) {
 void fp_h_clinician_get(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_access_clock clock;
   fp_access_clock_of(r, &clock);
   struct fp_clinician cl;

@@ -12,7 +12,7 @@ void fp_h_healthz(struct fp_req *r) {
 
 void fp_h_readyz(struct fp_req *r) {
   int64_t version = 0;
-  if (fp_store_schema_version(&r->app->store, &version) != 0) {
+  if (fp_store_schema_version(r->app->store, &version) != 0) {
     fp_reply_error(r, FP_API_NOT_READY, NULL, "the store is not available");
     return;
   }

@@ -79,7 +79,7 @@ void fp_h_metrics(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "the period is at most %d days", MAX_PERIOD_DAYS);
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_metrics m;
   int rc = c ? fp_store_metrics(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), &m)
              : FP_EIO;

@@ -49,7 +49,7 @@ void fp_h_totp_begin(struct fp_req *r) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "a second factor is set up already: remove it first to set up another");
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
   if (rc) {
@@ -63,7 +63,7 @@ void fp_h_totp_begin(struct fp_req *r) {
     return;
   }
   struct begin_ctx x = {r, secret};
-  rc = fp_store_write(&r->app->store, begin_tx, &x);
+  rc = fp_store_write(r->app->store, begin_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "a second factor is set up already: remove it first to set up another");
     return;
@@ -119,7 +119,7 @@ void fp_h_totp_confirm(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   char email[256];
   if (email_or_respond(r, c, email, sizeof email)) return;
   if (fp_code_throttled_or_respond(r, email)) return;
@@ -149,7 +149,7 @@ void fp_h_totp_confirm(struct fp_req *r) {
     fp_recovery_code_new(codes[i]);
     fp_recovery_code_hash(codes[i], x.hashes[i]);
   }
-  rc = fp_store_write(&r->app->store, confirm_tx, &x);
+  rc = fp_store_write(r->app->store, confirm_tx, &x);
   if (rc == FP_ECONFLICT) {
     sodium_memzero(codes, sizeof codes);
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "the second factor is set up already");
@@ -196,7 +196,7 @@ void fp_h_totp_remove(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "there is no second factor to remove");
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   char email[256];
   if (email_or_respond(r, c, email, sizeof email)) return;
   if (fp_code_throttled_or_respond(r, email)) return;
@@ -208,7 +208,7 @@ void fp_h_totp_remove(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
-  rc = ok ? fp_store_write(&r->app->store, remove_tx, &x) : 1;
+  rc = ok ? fp_store_write(r->app->store, remove_tx, &x) : 1;
   if (rc == 1) {
     fp_code_failure_record(r, email);
     fp_reply_error(r, FP_API_WRONG_CODE, recovery ? "recovery_code" : "code", "the code is not right");

@@ -296,7 +296,7 @@ void fp_h_org_create(struct fp_req *r) {
     }
     if (!(profile = profile_or_respond(r, profile_in))) return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     json_decref(profile);
     fp_reply_store_error(r, FP_EIO);
@@ -316,7 +316,7 @@ void fp_h_org_create(struct fp_req *r) {
   o->profile = profile ? profile_text(profile) : NULL;
   json_decref(profile);
   int rc = locate(c, o);
-  if (rc == 0) rc = fp_store_write(&r->app->store, create_tx, &x);
+  if (rc == 0) rc = fp_store_write(r->app->store, create_tx, &x);
   fp_org_clear(o);
   if (rc == 1 && x.ods_taken) {
     fp_reply_error(r, FP_API_ODS_CODE_TAKEN, "ods_code", "an organisation with ODS code '%s' already exists", o->ods_code);
@@ -360,7 +360,7 @@ void fp_h_org_list(struct fp_req *r) {
   q.sort = (enum fp_org_sort)lp.sort;
   q.limit = lp.limit;
   q.after = lp.after;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, NULL);
   bool more = false;
@@ -418,7 +418,7 @@ static int add_pools(struct fp_req *r, struct fp_conn *c, const struct fp_org *o
 }
 
 void fp_h_org_get(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_org o;
   if (load_visible_or_respond(r, c, &o)) return;
   json_t *j = fp_json_org(&o);
@@ -501,7 +501,7 @@ out:
 }
 
 void fp_h_org_patch(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_org cur;
   if (load_visible_or_respond(r, c, &cur)) return;
   bool admin = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
@@ -565,7 +565,7 @@ void fp_h_org_patch(struct fp_req *r) {
   memset(&x, 0, sizeof x);
   x.r = r;
   x.p = &p;
-  int rc = fp_store_write(&r->app->store, patch_tx, &x);
+  int rc = fp_store_write(r->app->store, patch_tx, &x);
   fp_org_clear(&x.o);
   json_decref(p.profile);
   if (rc == 1 && x.ods_taken) {

@@ -130,7 +130,7 @@ static int log_view_or_respond(struct fp_req *r, const struct access *a, int64_t
   snprintf(x.e.reason, sizeof x.e.reason, "%s", a->reason ? a->reason : "");
   x.e.organisation_id = a->organisation_id;
   x.e.pool_id = a->pool_id;
-  int rc = fp_store_write(&r->app->store, log_tx, &x);
+  int rc = fp_store_write(r->app->store, log_tx, &x);
   if (rc) {
     fp_reply_store_error(r, rc);
     return -1;
@@ -139,7 +139,7 @@ static int log_view_or_respond(struct fp_req *r, const struct access *a, int64_t
 }
 
 static struct fp_conn *reader_or_respond(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) fp_reply_error(r, FP_API_UNAVAILABLE, NULL, "the store is not available");
   return c;
 }
@@ -800,7 +800,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     snprintf(x.ev.check_code, sizeof x.ev.check_code, "%.39s", t.code);
   }
   /* Stage the file (the slow part) outside the transaction; place it inside. */
-  int rc = fp_evidence_stage(r->app->store.data_dir, u->file, u->file_len, tmp, sizeof tmp, x.ev.sha256);
+  int rc = fp_evidence_stage(r->app->store->data_dir, u->file, u->file_len, tmp, sizeof tmp, x.ev.sha256);
   if (rc) {
     tmp[0] = 0;
     fp_reply_store_error(r, rc);
@@ -813,7 +813,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   x.ev.uploaded_at = r->now;
   x.ev.clinician_id = id;
   x.tmp_path = tmp;
-  rc = fp_store_write(&r->app->store, upload_tx_fn, &x);
+  rc = fp_store_write(r->app->store, upload_tx_fn, &x);
   fp_evidence_discard(tmp); /* gone already when placed; removed here otherwise */
   tmp[0] = 0;
   if (rc == 1 && x.outcome == 413) {
@@ -832,7 +832,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     goto out;
   }
   if (rc) {
-    if (x.created) fp_evidence_abandon(&r->app->store, x.ev.sha256);
+    if (x.created) fp_evidence_abandon(r->app->store, x.ev.sha256);
     fp_reply_store_error(r, rc);
     goto out;
   }
@@ -995,7 +995,7 @@ void fp_h_passport_verify(struct fp_req *r) {
   } else if (has_expires) {
     x.after.expires_on = expires;
   }
-  rc = fp_store_write(&r->app->store, verify_tx_fn, &x);
+  rc = fp_store_write(r->app->store, verify_tx_fn, &x);
   struct fp_check_row k;
   if (!rc) rc = fp_store_check_get(c, x.before.id, &k);
   if (rc) {
@@ -1521,7 +1521,7 @@ void fp_h_passport_grant_create(struct fp_req *r) {
   x.g.placement_starts_on = has_starts ? starts : FP_DAY_NONE;
   x.g.granted_by = r->auth.user_id;
   x.g.created_at = r->now;
-  rc = fp_store_write(&r->app->store, grant_tx_fn, &x);
+  rc = fp_store_write(r->app->store, grant_tx_fn, &x);
   if (!rc) rc = fp_store_grant_get(c, x.g.id, &x.g);
   if (rc) {
     fp_reply_store_error(r, rc);
@@ -1589,7 +1589,7 @@ void fp_h_passport_grant_revoke(struct fp_req *r) {
     return;
   }
   struct revoke_tx x = {g.id, r->auth.user_id, r->now};
-  rc = fp_store_write(&r->app->store, revoke_tx_fn, &x);
+  rc = fp_store_write(r->app->store, revoke_tx_fn, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "grant %lld is revoked already", (long long)g.id);
     return;
@@ -1812,7 +1812,7 @@ void fp_h_passport_requirement_put(struct fp_req *r) {
   }
   x.actor = r->auth.user_id;
   x.now = r->now;
-  rc = fp_store_write(&r->app->store, req_tx_fn, &x);
+  rc = fp_store_write(r->app->store, req_tx_fn, &x);
   if (rc == FP_EPERM)
     fp_reply_error(r, FP_API_FORBIDDEN, "check_code",
                    "'%s' is in the national baseline for %s: a pool adds checks of its own but drops none of it",
@@ -1846,7 +1846,7 @@ void fp_h_passport_requirements_clear(struct fp_req *r) {
   x.clear = true;
   x.actor = r->auth.user_id;
   x.now = r->now;
-  int rc = fp_store_write(&r->app->store, req_tx_fn, &x);
+  int rc = fp_store_write(r->app->store, req_tx_fn, &x);
   if (rc) fp_reply_store_error(r, rc);
   else reply_requirements(r, c, &x);
   fp_reexam_release(&x.reexam);

@@ -165,7 +165,7 @@ void fp_h_pool_create(struct fp_req *r) {
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   snprintf(x.p.name, sizeof x.p.name, "%s", name);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_org host;
   int rc = c ? fp_store_org_get(c, x.p.host_organisation_id, &host) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
@@ -178,7 +178,7 @@ void fp_h_pool_create(struct fp_req *r) {
     return;
   }
   fp_org_clear(&host);
-  rc = fp_store_write(&r->app->store, create_tx, &x);
+  rc = fp_store_write(r->app->store, create_tx, &x);
   struct fp_pool saved;
   if (rc == 0) rc = fp_store_pool_get(c, x.id, &saved);
   if (rc) {
@@ -196,7 +196,7 @@ void fp_h_pool_list(struct fp_req *r) {
   int limit = 50;
   int64_t after = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &after)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page ps;
   fp_page_init(&ps, NULL);
   bool more = false;
@@ -205,7 +205,7 @@ void fp_h_pool_list(struct fp_req *r) {
 }
 
 void fp_h_pool_get(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
@@ -248,7 +248,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_pool_patch(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
@@ -264,7 +264,7 @@ void fp_h_pool_patch(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  int rc = fp_store_write(&r->app->store, patch_tx, &x);
+  int rc = fp_store_write(r->app->store, patch_tx, &x);
   if (rc == 0) rc = fp_store_pool_get(c, p.id, &p);
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
@@ -312,7 +312,7 @@ static int role_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_pool_role_create(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
@@ -338,7 +338,7 @@ void fp_h_pool_role_create(struct fp_req *r) {
                    x.code);
     return;
   }
-  int rc = fp_store_write(&r->app->store, role_tx, &x);
+  int rc = fp_store_write(r->app->store, role_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_ROLE_EXISTS, "code", "there is already a role '%s'", x.code);
     return;
@@ -355,7 +355,7 @@ void fp_h_pool_role_create(struct fp_req *r) {
 static void add_role(const struct fp_custom_role *role, void *ctx) { json_array_append_new(ctx, role_json(role)); }
 
 void fp_h_pool_role_list(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   json_t *items = json_array();
@@ -375,7 +375,7 @@ static void add_member(const struct fp_pool_member *m, void *ctx) {
 }
 
 void fp_h_pool_members(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_read_members(&r->auth, &p)) {
@@ -444,7 +444,7 @@ static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
 static int add_tx(struct fp_conn *c, void *vctx) { return add_member_tx(c, vctx); }
 
 void fp_h_pool_member_add(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
@@ -493,7 +493,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
-  rc = fp_store_write(&r->app->store, add_tx, &x);
+  rc = fp_store_write(r->app->store, add_tx, &x);
   if (rc == FP_ETOOBIG) {
     reply_pool_limit(r, x.clinician_id);
     return;
@@ -527,7 +527,7 @@ static int remove_tx(struct fp_conn *c, void *vctx) {
 
 /* GET /api/v1/pools/{id}/members/{member_id}: one member, to whoever may read the pool's members. */
 void fp_h_pool_member_get(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_read_members(&r->auth, &p)) {
@@ -549,7 +549,7 @@ void fp_h_pool_member_get(struct fp_req *r) {
 }
 
 void fp_h_pool_member_remove(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_manage(&r->auth, &p)) {
@@ -559,7 +559,7 @@ void fp_h_pool_member_remove(struct fp_req *r) {
   struct remove_ctx x = {.r = r};
   int rc = fp_store_pool_member_get(c, r->params[1], &x.m);
   if (rc == 0 && x.m.pool_id != p.id) rc = FP_ENOTFOUND;
-  if (rc == 0) rc = fp_store_write(&r->app->store, remove_tx, &x);
+  if (rc == 0) rc = fp_store_write(r->app->store, remove_tx, &x);
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
     return;
@@ -606,7 +606,7 @@ void fp_h_join_request_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only clinicians ask to join pools");
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   struct join_ctx x = {.r = r, .pool_id = p.id};
@@ -627,7 +627,7 @@ void fp_h_join_request_create(struct fp_req *r) {
                    FP_MAX_CLINICIAN_POOLS);
     return;
   }
-  int rc = fp_store_write(&r->app->store, join_tx, &x);
+  int rc = fp_store_write(r->app->store, join_tx, &x);
   if (rc == 1 && x.refusal == 1) {
     fp_reply_error(r, FP_API_ALREADY_MEMBER, NULL, "you are already a member of pool %lld", (long long)p.id);
     return;
@@ -650,7 +650,7 @@ static void add_join(const struct fp_join_request *jr, void *ctx) {
 }
 
 void fp_h_join_request_list(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
   if (!can_read_members(&r->auth, &p)) {
@@ -699,7 +699,7 @@ void fp_h_me_join_requests(struct fp_req *r) {
   bool more = false;
   int rc = 0;
   if (r->auth.clinician_id) {
-    struct fp_conn *c = fp_store_reader(&r->app->store);
+    struct fp_conn *c = fp_store_reader(r->app->store);
     rc = c ? fp_store_join_request_list_for_clinician(c, r->auth.clinician_id, sort == 1, has_cursor, at, id, limit,
                                                       add_my_join, &ps, &more)
            : FP_EIO;
@@ -770,7 +770,7 @@ static void answer(struct fp_req *r, const char *status) {
     };
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_join_request jr;
   struct fp_pool p;
   if (load_join_or_respond(r, c, &jr, &p)) return;
@@ -779,7 +779,7 @@ static void answer(struct fp_req *r, const char *status) {
   x.add.pool_id = jr.pool_id;
   x.add.clinician_id = jr.clinician_id;
   x.add.join_request_id = jr.id;
-  int rc = fp_store_write(&r->app->store, answer_tx, &x);
+  int rc = fp_store_write(r->app->store, answer_tx, &x);
   if (rc == FP_ETOOBIG) {
     reply_pool_limit(r, jr.clinician_id);
     return;
@@ -819,7 +819,7 @@ static int withdraw_tx(struct fp_conn *c, void *vctx) {
  * without having made it (the pool's administrators, the ICB's commissioner) get 403; anyone else 404.
  */
 void fp_h_join_request_withdraw(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_join_request jr;
   struct fp_pool p;
   int rc = c ? fp_store_join_request_get(c, r->params[0], &jr) : FP_EIO;
@@ -845,7 +845,7 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
     return;
   }
   struct withdraw_ctx x = {r, jr.id};
-  rc = fp_store_write(&r->app->store, withdraw_tx, &x);
+  rc = fp_store_write(r->app->store, withdraw_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
     return;

@@ -81,7 +81,7 @@ static int create_session_tx(struct fp_conn *c, void *vctx) {
 
 /* 429 with Retry-After when the account or the address has failed too often lately. */
 static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char *email) {
-  struct fp_app *app = r->app;
+  struct fp_http_app *app = r->app;
   int n_acc = 0, n_addr = 0;
   int64_t old_acc = 0, old_addr = 0;
   int64_t since = r->now - app->cfg.login_window_seconds;
@@ -98,7 +98,7 @@ static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char 
 }
 
 int fp_code_throttled_or_respond(struct fp_req *r, const char *email) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return -1;
@@ -108,12 +108,12 @@ int fp_code_throttled_or_respond(struct fp_req *r, const char *email) {
 
 void fp_code_failure_record(struct fp_req *r, const char *email) {
   struct signin_ctx x = {.email = email, .address = r->client_addr, .now = r->now};
-  fp_store_write(&r->app->store, record_failure_tx, &x);
+  fp_store_write(r->app->store, record_failure_tx, &x);
 }
 
 /* Creates the session of x (user_id, email; for a second step its factor) and answers 201. */
 static void start_session(struct fp_req *r, const struct fp_user *u, struct signin_ctx *x) {
-  struct fp_app *app = r->app;
+  struct fp_http_app *app = r->app;
   char token[48];
   fp_token_new(token, x->hash);
   char csrf_raw[48];
@@ -121,9 +121,9 @@ static void start_session(struct fp_req *r, const struct fp_user *u, struct sign
   fp_token_new(csrf_raw, unused);
   snprintf(x->csrf, sizeof x->csrf, "%s", csrf_raw);
   x->user_id = u->id;
-  int rc = fp_store_write(&app->store, create_session_tx, x);
+  int rc = fp_store_write(app->store, create_session_tx, x);
   if (rc == 1) {
-    fp_store_write(&app->store, record_failure_tx, x);
+    fp_store_write(app->store, record_failure_tx, x);
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "code", "the code is not right (a code is taken once)");
     return;
   }
@@ -161,8 +161,8 @@ void fp_h_session_create(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  struct fp_app *app = r->app;
-  struct fp_conn *c = fp_store_reader(&app->store);
+  struct fp_http_app *app = r->app;
+  struct fp_conn *c = fp_store_reader(app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
@@ -179,7 +179,7 @@ void fp_h_session_create(struct fp_req *r) {
   if (rc == FP_ENOTFOUND) fp_password_burn(password);
   else ok = fp_password_verify(u.password_hash, password) && u.active;
   if (!ok) {
-    fp_store_write(&app->store, record_failure_tx, &x);
+    fp_store_write(app->store, record_failure_tx, &x);
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, NULL, "the email address or password is not right");
     return;
   }
@@ -197,7 +197,7 @@ void fp_h_session_create(struct fp_req *r) {
   char token[48];
   fp_token_new(token, x.hash);
   x.user_id = u.id;
-  if ((rc = fp_store_write(&app->store, challenge_tx, &x)) != 0) {
+  if ((rc = fp_store_write(app->store, challenge_tx, &x)) != 0) {
     fp_reply_store_error(r, rc);
     return;
   }
@@ -217,7 +217,7 @@ void fp_h_session_second_factor(struct fp_req *r) {
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   if (fp_second_factor_one_or_respond(r, code, recovery)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
@@ -246,7 +246,7 @@ void fp_h_session_second_factor(struct fp_req *r) {
     return;
   }
   if (!ok) {
-    fp_store_write(&r->app->store, record_failure_tx, &x);
+    fp_store_write(r->app->store, record_failure_tx, &x);
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "code", "the code is not right");
     return;
   }
@@ -261,7 +261,7 @@ static int delete_session_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_session_delete(struct fp_req *r) {
-  int rc = fp_store_write(&r->app->store, delete_session_tx, r);
+  int rc = fp_store_write(r->app->store, delete_session_tx, r);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
@@ -274,7 +274,7 @@ void fp_h_session_delete(struct fp_req *r) {
 
 /* The signed-in account as GET /me tells it (with the CSRF token) into *out; 0 or an FP_E code. */
 static int me_full(struct fp_req *r, json_t **out) {
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
   if (rc) return rc;
@@ -347,7 +347,7 @@ void fp_h_me_password(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
   if (rc) {
@@ -369,7 +369,7 @@ void fp_h_me_password(struct fp_req *r) {
     return;
   }
   struct password_ctx x = {r, hash};
-  if ((rc = fp_store_write(&r->app->store, password_tx, &x)) != 0) {
+  if ((rc = fp_store_write(r->app->store, password_tx, &x)) != 0) {
     fp_reply_store_error(r, rc);
     return;
   }

@@ -88,7 +88,7 @@ static void set_hourly(struct fp_shift *s) {
 static int role_known(struct fp_req *r, const char *role, bool *known) {
   *known = fp_profession_find(role) != NULL;
   if (*known) return 0;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   return c ? fp_store_custom_role_exists(c, role, known) : FP_EIO;
 }
 
@@ -182,7 +182,7 @@ void fp_h_shift_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_org o;
   rc = c ? fp_store_org_get(c, s->practice_id, &o) : FP_EIO;
   if (rc == FP_ENOTFOUND || (rc == 0 && strcmp(o.level, "practice") != 0)) {
@@ -195,7 +195,7 @@ void fp_h_shift_create(struct fp_req *r) {
     return;
   }
   fp_org_clear(&o);
-  if ((rc = fp_store_write(&r->app->store, create_tx, &x)) != 0) {
+  if ((rc = fp_store_write(r->app->store, create_tx, &x)) != 0) {
     fp_reply_store_error(r, rc);
     return;
   }
@@ -360,7 +360,7 @@ void fp_h_shift_list(struct fp_req *r) {
       fp_query_int_or_respond(r, "radius_km", 1, 500, &radius) || fp_limit_or_respond(r, &q.limit) ||
       fp_cursor_parse_or_respond(r, &q.cursor_start, &q.cursor_id, &q.has_cursor))
     return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
@@ -381,7 +381,7 @@ static void count_booking(const struct fp_booking *b, void *ctx) {
 void fp_h_shift_get(struct fp_req *r) {
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &scope, &s) : FP_EIO;
   if (rc == FP_ENOTFOUND && r->auth.clinician_id) {
@@ -513,7 +513,7 @@ static void change(struct fp_req *r, enum fp_shift_event ev) {
     if (fp_req_json_or_respond(r)) return;
     x.patch = r->json;
   }
-  int rc = fp_store_write(&r->app->store, change_tx, &x);
+  int rc = fp_store_write(r->app->store, change_tx, &x);
   if (rc == 1) {
     switch (x.outcome) {
     case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]); break;
@@ -604,7 +604,7 @@ void fp_h_series_get(struct fp_req *r) {
   fp_scope_from_auth(&r->auth, &scope);
   struct series_rows x;
   if (!series_rows_alloc(r, &x)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = FP_EIO;
   if (c && fp_store_read_begin(c) == 0) {
     rc = series_load(c, r->params[0], &scope, &x);
@@ -706,7 +706,7 @@ static void series_change(struct fp_req *r, enum fp_shift_event ev) {
   }
   x->r = r;
   x->ev = ev;
-  int rc = fp_store_write(&r->app->store, series_tx, x);
+  int rc = fp_store_write(r->app->store, series_tx, x);
   if (rc == 1) {
     switch (x->outcome) {
     case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "series %lld not found", (long long)r->params[0]); break;

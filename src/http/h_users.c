@@ -149,7 +149,7 @@ void fp_h_user_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, f, "'%s' does not apply to the role %s", f, x.role);
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
     fp_reply_store_error(r, FP_EIO);
     return;
@@ -209,7 +209,7 @@ void fp_h_user_create(struct fp_req *r) {
     return;
   }
   x.hash = hash;
-  rc = fp_store_write(&r->app->store, create_tx, &x);
+  rc = fp_store_write(r->app->store, create_tx, &x);
   if (rc == 1 && x.email_taken) {
     sodium_memzero(generated, sizeof generated);
     fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", x.email);
@@ -245,7 +245,7 @@ void fp_h_user_list(struct fp_req *r) {
   struct fp_user_query q = {.q = lp.q, .active = -1, .sort = (enum fp_user_sort)lp.sort, .limit = lp.limit,
                             .after = lp.after};
   if (fp_query_bool_or_respond(r, "active", &q.active)) return;
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, c);
   bool more = false;
@@ -260,7 +260,7 @@ void fp_h_user_get(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can read users");
     return;
   }
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
   if (rc == FP_ENOTFOUND) {
@@ -326,8 +326,8 @@ void fp_h_user_patch(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "active", "you cannot deactivate your own account");
     return;
   }
-  int rc = fp_store_write(&r->app->store, patch_tx, &x);
-  struct fp_conn *c = fp_store_reader(&r->app->store);
+  int rc = fp_store_write(r->app->store, patch_tx, &x);
+  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   if (rc == 0) rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
   if (rc == FP_ENOTFOUND) {

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/app.h"
 #include "http/api_error.h"
+#include "http/config.h"
 #include "core/time.h"
 #include "store/accounts.h" /* FP_MAX_ROLES, FP_MAX_CLINICIAN_POOLS: enforced where roles and pools are granted */
 
@@ -51,7 +51,7 @@ struct fp_auth {
 #define FP_MAX_PARAMS 4
 
 struct fp_req {
-  struct fp_app *app;
+  struct fp_http_app *app; /* the settings and the store (http/config.h) */
   void *conn;              /* struct MHD_Connection *, for headers and the query */
   const char *method;
   const char *path;

@@ -46,7 +46,7 @@ static const char *const CSP =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-static void add_common_headers(struct fp_app *app, struct MHD_Response *resp, bool api) {
+static void add_common_headers(struct fp_http_app *app, struct MHD_Response *resp, bool api) {
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   /* Under TLS the browser is told to come back only over TLS for a year. */
   if (app->cfg.tls_cert && app->cfg.tls_key)
@@ -439,7 +439,7 @@ static unsigned char *page_with_version(const unsigned char *page, size_t len, c
  * "/v/<version>/<file>" is <file> at that version (see asset_version): immutable when it is the
  * current one; an older version's address gets today's file, revalidated like the rest.
  */
-static enum MHD_Result serve_static(struct fp_app *app, struct MHD_Connection *conn, struct fp_req *r) {
+static enum MHD_Result serve_static(struct fp_http_app *app, struct MHD_Connection *conn, struct fp_req *r) {
   const char *path = r->path;
   if (!safe_path(path)) return serve_error(conn, r, FP_API_NOT_FOUND, "not found");
   char full[4096];
@@ -585,7 +585,7 @@ static const char *framing_problem(struct MHD_Connection *conn) {
   return NULL;
 }
 
-static enum MHD_Result dispatch(struct fp_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
+static enum MHD_Result dispatch(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
   if (cs->bad_framing) {
     fp_req_add_header(r, "Connection", "close");
@@ -641,7 +641,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls) {
   (void)version;
-  struct fp_app *app = cls;
+  struct fp_http_app *app = cls;
   struct conn_state *cs = *con_cls;
   if (!cs) {
     cs = calloc(1, sizeof *cs);
@@ -718,7 +718,7 @@ static void log_mhd(void *cls, const char *fm, va_list ap) {
   vfprintf(stderr, fm, ap);
 }
 
-struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
+struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
   char host[256];
   const char *colon = strrchr(app->cfg.listen, ':');
   if (!colon || colon == app->cfg.listen || (size_t)(colon - app->cfg.listen) >= sizeof host) {
@@ -770,7 +770,6 @@ struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port) {
     }
     flags |= MHD_USE_TLS;
   }
-  app->secure_cookies = true; /* cookies are always Secure; browsers accept them on http://127.0.0.1 */
   struct MHD_OptionItem tls_opts[] = {
       {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
       {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},

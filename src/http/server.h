@@ -8,12 +8,12 @@
 
 #include <stdint.h>
 
-#include "app/app.h"
+#include "http/config.h"
 
 struct fp_server;
 
-/* Starts listening as app->cfg says. *port receives the bound port. NULL on failure (logged). */
-struct fp_server *fp_server_start(struct fp_app *app, uint16_t *port);
+/* Starts listening as app->cfg says; app must outlive the server. *port receives the bound port. NULL on failure (logged). */
+struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port);
 void fp_server_stop(struct fp_server *s);
 
 #endif

@@ -1,0 +1,51 @@
+/*
+ * config.h - what the HTTP layer is given by the application that starts it: its settings, the
+ * store, and (under --demo) the demo's accounts for the sign-in page.
+ *
+ * src/app fills struct fp_http_app from its command line before fp_server_start and keeps it
+ * alive, unchanged, until fp_server_stop. The HTTP layer never includes src/app: everything it
+ * needs from there comes through this struct.
+ */
+#ifndef FP_HTTP_CONFIG_H
+#define FP_HTTP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/db.h"
+
+/* One of the demo's documented accounts, listed by GET /api/v1/demo-accounts. */
+struct fp_http_demo_account {
+  const char *email, *role, *description;
+};
+
+struct fp_http_config {
+  const char *listen;         /* --listen ADDR:PORT */
+  const char *web_root;       /* --web-root */
+  const char *tls_cert;       /* --tls-cert FILE */
+  const char *tls_key;        /* --tls-key FILE */
+  bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
+  bool access_log;            /* --access-log: one line per request on stderr */
+  int threads;                /* --threads: 0 a thread per connection; N a pool of N epoll threads */
+  int login_max_per_account;  /* failed sign-ins per account per window */
+  int login_max_per_address;  /* failed sign-ins per address per window */
+  int login_window_seconds;   /* also the window of register_max_per_address */
+  int register_max_per_address; /* clinician registrations per address per window */
+  int session_idle_seconds;   /* --session-idle */
+  int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead */
+  int passport_access_months; /* --passport-access-months (store/access.h) */
+  /* --demo: the server runs the demo (GET /healthz says so) and lists these accounts, which share
+     demo_password. false: no account is listed. */
+  bool demo;
+  const struct fp_http_demo_account *demo_accounts;
+  size_t n_demo_accounts;
+  const char *demo_password;
+};
+
+/* Shared by every request (struct fp_req's app). Borrowed: the application owns the store. */
+struct fp_http_app {
+  struct fp_http_config cfg;
+  struct fp_store *store;
+};
+
+#endif
