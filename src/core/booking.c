@@ -269,3 +269,37 @@ bool fp_intervals_overlap(fp_time a0, fp_time a1, fp_time b0, fp_time b1) {
   /* An empty interval holds no instant, so it overlaps nothing. */
   return a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1;
 }
+
+static bool is_practice(const struct fp_actor *a, int64_t practice_id) {
+  return fp_actor_has(a, FP_ROLE_SYSADMIN) || fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
+}
+
+enum fp_party fp_booking_canceller(const struct fp_actor *a, int64_t clinician_id, int64_t practice_id) {
+  if (a->clinician_id && a->clinician_id == clinician_id) return FP_PARTY_CLINICIAN;
+  if (is_practice(a, practice_id)) return FP_PARTY_PRACTICE;
+  return FP_PARTY_NONE;
+}
+
+bool fp_booking_may_record_attendance(const struct fp_actor *a, int64_t practice_id) {
+  return fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
+}
+
+bool fp_application_may(const struct fp_actor *a, enum fp_application_event ev, int64_t clinician_id,
+                        int64_t practice_id) {
+  switch (ev) {
+  case FP_AEV_ACCEPT:
+  case FP_AEV_DECLINE: return is_practice(a, practice_id);
+  case FP_AEV_WITHDRAW: return a->clinician_id && a->clinician_id == clinician_id;
+  case FP_AEV_FILLED: return false;
+  }
+  return false;
+}
+
+const char *fp_party_name(enum fp_party p) {
+  switch (p) {
+  case FP_PARTY_CLINICIAN: return "clinician";
+  case FP_PARTY_PRACTICE: return "practice";
+  case FP_PARTY_NONE: return NULL;
+  }
+  return NULL;
+}

@@ -14,14 +14,16 @@
  * practice declines, or the shift is filled by someone else) or withdrawn (the applicant).
  *
  * Every status the store writes is one of these machines' answers. The booking decision is pure:
- * everything it needs is loaded first, inside the booking's transaction. Depends on core/time.h and
- * core/eligibility.h.
+ * everything it needs is loaded first, inside the booking's transaction. So is the rule of who may
+ * do what to a booking or an application (fp_booking_canceller and below). Depends on core/time.h,
+ * core/actor.h and core/eligibility.h.
  */
 #ifndef FP_CORE_BOOKING_H
 #define FP_CORE_BOOKING_H
 
 #include <stdbool.h>
 
+#include "core/actor.h"
 #include "core/eligibility.h"
 #include "core/time.h"
 
@@ -139,5 +141,26 @@ enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in);
 
 /* Half-open intervals [a0, a1) and [b0, b1) overlap. */
 bool fp_intervals_overlap(fp_time a0, fp_time a1, fp_time b0, fp_time b1);
+
+/*
+ * Who may do what to a booking or an application, asked inside the write transaction with the
+ * booking or application just read (the state machines above then say whether it may happen now):
+ *   - cancel a booking: the booked clinician (FP_PARTY_CLINICIAN: the shift opens again), or a
+ *     manager of the booking's practice or a system administrator (FP_PARTY_PRACTICE: the shift is
+ *     cancelled until re-opened); the booked clinician acts as the clinician even if they also
+ *     manage the practice. Anyone else: FP_PARTY_NONE.
+ *   - record that the clinician did not attend: a manager of the booking's own practice only (not
+ *     another practice, the pool or ICB that may see the booking, a system administrator or the
+ *     clinician);
+ *   - accept or decline an application: a manager of the shift's practice or a system
+ *     administrator; withdraw it: the applicant; FP_AEV_FILLED is the store's, never an actor's.
+ */
+enum fp_party { FP_PARTY_NONE = 0, FP_PARTY_CLINICIAN, FP_PARTY_PRACTICE };
+enum fp_party fp_booking_canceller(const struct fp_actor *a, int64_t clinician_id, int64_t practice_id);
+bool fp_booking_may_record_attendance(const struct fp_actor *a, int64_t practice_id);
+bool fp_application_may(const struct fp_actor *a, enum fp_application_event ev, int64_t clinician_id,
+                        int64_t practice_id);
+/* "clinician", "practice" (as the store records who cancelled); NULL for FP_PARTY_NONE. */
+const char *fp_party_name(enum fp_party p);
 
 #endif

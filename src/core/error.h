@@ -2,8 +2,9 @@
  * error.h - flexpool's error codes, from one X-macro table (after libuv's UV_ERRNO_MAP).
  *
  * Functions return 0 on success and a negative FP_E* code on failure. A rule that says "no"
- * (not eligible, overlapping booking) is a result, not an error. HTTP statuses are mapped in
- * the HTTP layer only. Depends on nothing.
+ * (not eligible, overlapping booking) is a result, not an error: a write transaction that
+ * refuses returns FP_EREFUSED with the reason in a struct fp_refusal (core/api_error.h). HTTP
+ * statuses are mapped in the HTTP layer only. Depends on nothing.
  */
 #ifndef FP_CORE_ERROR_H
 #define FP_CORE_ERROR_H
@@ -17,7 +18,8 @@
   XX(ERANGE, -6, "value out of range")                     \
   XX(EBUSY, -7, "resource busy")                           \
   XX(EPERM, -8, "operation not permitted")                 \
-  XX(ETOOBIG, -9, "too large")
+  XX(ETOOBIG, -9, "too large")                             \
+  XX(EREFUSED, -10, "refused by a rule")
 
 enum fp_errno {
   FP_OK = 0,

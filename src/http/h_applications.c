@@ -21,6 +21,11 @@
 #include "store/accounts.h"
 #include "store/shifts.h"
 
+/*
+ * Applying: a write transaction that receives the applicant, the shift and the time (never the
+ * request). 0 with the new application's id; FP_EREFUSED with res (the booking's eligibility
+ * decision refused); FP_ECONFLICT when already applied; or a store error.
+ */
 struct apply_ctx {
   int64_t shift, clinician, now, actor;
   const char *message;
@@ -39,7 +44,7 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
   if (!x->res.elig.bookable) {
     x->res.outcome = FP_BOOK_NOT_ELIGIBLE;
     x->res.shift_id = x->shift;
-    return 1;
+    return FP_EREFUSED;
   }
   rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
   if (rc) return rc;
@@ -93,9 +98,9 @@ void fp_h_application_create(struct fp_req *r) {
   x.actor = r->auth.user_id;
   x.message = message;
   rc = fp_store_write(r->app->store, apply_tx, &x);
-  if (rc == 1) fp_reply_book_refusal(r, &x.res);
+  if (rc == FP_EREFUSED) fp_reply_book_refusal(r, &x.res);
   fp_book_result_release(&x.res);
-  if (rc == 1) return;
+  if (rc == FP_EREFUSED) return;
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_ALREADY_APPLIED, NULL, "you have already applied for this shift");
     return;
@@ -186,9 +191,10 @@ static int see_app_or_respond(struct fp_req *r, struct fp_application *a, bool *
   int rc = c ? fp_store_application_get(c, r->params[0], a) : FP_EIO;
   struct fp_scope scope;
   fp_scope_from_auth(&r->auth, &scope);
-  *is_clinician = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == a->clinician_id;
-  *is_practice = rc == 0 && (fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
-                             fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, a->practice_id));
+  struct fp_actor actor;
+  fp_actor_from_auth(&r->auth, r->now, &actor);
+  *is_clinician = rc == 0 && fp_application_may(&actor, FP_AEV_WITHDRAW, a->clinician_id, a->practice_id);
+  *is_practice = rc == 0 && fp_application_may(&actor, FP_AEV_DECLINE, a->clinician_id, a->practice_id);
   if (rc == 0 && !*is_clinician && !*is_practice) {
     /* Others in scope (a pool administrator, a commissioner) may see it but not act. */
     struct fp_shift s;
@@ -212,16 +218,18 @@ void fp_h_application_get(struct fp_req *r) {
   fp_reply_json(r, 200, fp_json_application(&a));
 }
 
-/* Loads an application the caller may act on as `who` ("practice" or "clinician"); answers 404/403/409. */
-static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_application *a) {
+/* Loads an application the caller may take ev on (the core's fp_application_may); answers 404/403/409. */
+static int load_app_or_respond(struct fp_req *r, enum fp_application_event ev, struct fp_application *a) {
   bool is_clinician, is_practice;
   if (see_app_or_respond(r, a, &is_clinician, &is_practice)) return -1;
   if (!is_clinician && !is_practice) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "you cannot act on this application");
     return -1;
   }
-  if ((strcmp(who, "practice") == 0 && !is_practice) || (strcmp(who, "clinician") == 0 && !is_clinician)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the %s can do that", strcmp(who, "practice") == 0 ? "practice" : "applicant");
+  struct fp_actor actor;
+  fp_actor_from_auth(&r->auth, r->now, &actor);
+  if (!fp_application_may(&actor, ev, a->clinician_id, a->practice_id)) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the %s can do that", ev == FP_AEV_WITHDRAW ? "applicant" : "practice");
     return -1;
   }
   if (strcmp(a->status, "pending") != 0) {
@@ -233,7 +241,7 @@ static int load_app_or_respond(struct fp_req *r, const char *who, struct fp_appl
 
 void fp_h_application_accept(struct fp_req *r) {
   struct fp_application a;
-  if (load_app_or_respond(r, "practice", &a)) return;
+  if (load_app_or_respond(r, FP_AEV_ACCEPT, &a)) return;
   struct fp_booking b;
   if (fp_book_or_respond(r, a.shift_id, a.clinician_id, a.id, &b)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
@@ -247,8 +255,13 @@ void fp_h_application_accept(struct fp_req *r) {
   fp_reply_json(r, 200, j);
 }
 
+/*
+ * Declining or withdrawing: a write transaction that receives who acts, the application and the
+ * event (never the request). The store asks the state machine: FP_ECONFLICT when the application
+ * is no longer pending.
+ */
 struct decide_ctx {
-  struct fp_req *r;
+  struct fp_actor actor;
   int64_t id;
   enum fp_application_event ev;
   const char *reason;
@@ -256,10 +269,10 @@ struct decide_ctx {
 
 static int decide_tx(struct fp_conn *c, void *vctx) {
   struct decide_ctx *x = vctx;
-  return fp_store_application_decide(c, x->id, x->ev, x->reason, x->r->auth.user_id, x->r->now);
+  return fp_store_application_decide(c, x->id, x->ev, x->reason, x->actor.user_id, x->actor.now);
 }
 
-static void decide(struct fp_req *r, const char *who, enum fp_application_event ev) {
+static void decide(struct fp_req *r, enum fp_application_event ev) {
   const char *reason = NULL;
   if (r->body_len) {
     if (fp_req_json_or_respond(r)) return;
@@ -270,8 +283,9 @@ static void decide(struct fp_req *r, const char *who, enum fp_application_event 
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
   struct fp_application a;
-  if (load_app_or_respond(r, who, &a)) return;
-  struct decide_ctx x = {r, a.id, ev, reason};
+  if (load_app_or_respond(r, ev, &a)) return;
+  struct decide_ctx x = {.id = a.id, .ev = ev, .reason = reason};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   int rc = fp_store_write(r->app->store, decide_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "application %lld is no longer pending", (long long)a.id);
@@ -286,5 +300,5 @@ static void decide(struct fp_req *r, const char *who, enum fp_application_event 
   fp_reply_json(r, 200, fp_json_application(&a));
 }
 
-void fp_h_application_decline(struct fp_req *r) { decide(r, "practice", FP_AEV_DECLINE); }
-void fp_h_application_withdraw(struct fp_req *r) { decide(r, "clinician", FP_AEV_WITHDRAW); }
+void fp_h_application_decline(struct fp_req *r) { decide(r, FP_AEV_DECLINE); }
+void fp_h_application_withdraw(struct fp_req *r) { decide(r, FP_AEV_WITHDRAW); }

@@ -93,29 +93,33 @@ void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   }
 }
 
+/*
+ * The booking transaction. Receives who acts (the user, the time) and the domain input, never the
+ * request; answers through res (a refusal by the core's fp_booking_decide is a result).
+ */
 struct book_ctx {
-  struct fp_req *r;
+  struct fp_actor actor;
   int64_t shift_id, clinician_id, application_id;
   struct fp_book_result res;
 };
 
 static int book_tx(struct fp_conn *c, void *vctx) {
   struct book_ctx *x = vctx;
-  int rc = fp_store_book(c, x->shift_id, x->clinician_id, x->r->auth.user_id, x->r->now, x->application_id, &x->res);
+  int rc = fp_store_book(c, x->shift_id, x->clinician_id, x->actor.user_id, x->actor.now, x->application_id, &x->res);
   if (rc) return rc;
-  return x->res.outcome == FP_BOOK_OK ? 0 : 1; /* roll back anything on refusal */
+  return x->res.outcome == FP_BOOK_OK ? 0 : FP_EREFUSED; /* roll back anything on refusal */
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
                        struct fp_booking *out) {
   static __thread struct book_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   x.shift_id = shift_id;
   x.clinician_id = clinician_id;
   x.application_id = application_id;
   int rc = fp_store_write(r->app->store, book_tx, &x);
-  if (rc == 1) fp_reply_book_refusal(r, &x.res);
+  if (rc == FP_EREFUSED) fp_reply_book_refusal(r, &x.res);
   else if (rc) fp_reply_store_error(r, rc);
   else *out = x.res.booking;
   fp_book_result_release(&x.res);
@@ -194,121 +198,106 @@ void fp_h_booking_get(struct fp_req *r) {
   fp_reply_json(r, 200, fp_json_booking(&b));
 }
 
-struct cancel_ctx {
-  struct fp_req *r;
-  const char *reason;
-  int outcome;                /* 404 or 403 (refused before asking the state machine) */
-  enum fp_transition refusal; /* the state machine's answer */
+/*
+ * Cancelling a booking and recording that the clinician did not attend: write transactions that
+ * receive who acts and the booking's id (and the reason), never the request. Each reads the booking
+ * as the actor may see it, asks the core who may act (fp_booking_canceller,
+ * fp_booking_may_record_attendance) and the state machine (in the store), and returns 0 with the
+ * booking in b, FP_EREFUSED with why (not_found, forbidden, shift_started, shift_not_started,
+ * invalid_state), or a store error.
+ */
+struct change_ctx {
+  struct fp_actor actor;
+  const struct fp_scope *scope; /* what the actor may see */
+  int64_t booking_id;
+  const char *reason;           /* cancelling only */
+  struct fp_refusal why;
   struct fp_booking b;
 };
 
-/* Answers a transition the state machine refused. */
-static void reply_refusal(struct fp_req *r, enum fp_transition t, const struct fp_booking *b) {
+/* The state machine's refusal of a change of booking b, as a refusal. */
+static int refuse_transition(struct fp_refusal *why, enum fp_transition t, const struct fp_booking *b) {
   switch (t) {
   case FP_TRANS_STARTED:
-    fp_reply_error(r, FP_API_SHIFT_STARTED, NULL,
-                   "the shift has started: a booking cannot be cancelled once its shift has started");
-    break;
-  case FP_TRANS_TOO_EARLY:
-    fp_reply_error(r, FP_API_SHIFT_NOT_STARTED, NULL, "the shift has not started yet");
-    break;
+    return fp_refuse(why, FP_API_SHIFT_STARTED, NULL, b->id,
+                     "the shift has started: a booking cannot be cancelled once its shift has started");
+  case FP_TRANS_TOO_EARLY: return fp_refuse(why, FP_API_SHIFT_NOT_STARTED, NULL, b->id, "the shift has not started yet");
   case FP_TRANS_INVALID_STATE:
-  case FP_TRANS_OK:
-    if (b->attendance[0])
-      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is already marked as did not attend", (long long)b->id);
-    else
-      fp_reply_error(r, FP_API_INVALID_STATE, NULL, "booking %lld is %s", (long long)b->id, b->status);
-    break;
+  case FP_TRANS_OK: break;
   }
+  if (b->attendance[0])
+    return fp_refuse(why, FP_API_INVALID_STATE, NULL, b->id, "booking %lld is already marked as did not attend",
+                     (long long)b->id);
+  return fp_refuse(why, FP_API_INVALID_STATE, NULL, b->id, "booking %lld is %s", (long long)b->id, b->status);
 }
 
-/* Reads the booking of the path, as the caller may see it, into x->b inside the transaction: 0;
-   1 with outcome 404 when the caller cannot see it; or a store error. */
-static int load_booking(struct fp_conn *c, struct cancel_ctx *x) {
-  struct fp_scope scope;
-  fp_scope_from_auth(&x->r->auth, &scope);
-  int rc = fp_store_booking_get(c, x->r->params[0], &scope, &x->b);
-  if (rc == FP_ENOTFOUND) {
-    x->outcome = 404;
-    return 1;
-  }
+/* Reads the booking as the actor may see it into x->b: 0, FP_EREFUSED (not_found), or a store error. */
+static int load_booking(struct fp_conn *c, struct change_ctx *x) {
+  int rc = fp_store_booking_get(c, x->booking_id, x->scope, &x->b);
+  if (rc == FP_ENOTFOUND)
+    return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->booking_id, "booking %lld not found", (long long)x->booking_id);
   return rc;
 }
 
 static int cancel_tx(struct fp_conn *c, void *vctx) {
-  struct cancel_ctx *x = vctx;
-  struct fp_req *r = x->r;
+  struct change_ctx *x = vctx;
   int rc = load_booking(c, x);
   if (rc) return rc;
-  const char *party = NULL;
-  if (r->auth.clinician_id && r->auth.clinician_id == x->b.clinician_id) party = "clinician";
-  else if (fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) ||
-           fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, x->b.practice_id))
-    party = "practice";
-  if (!party) {
-    x->outcome = 403;
-    return 1;
-  }
-  rc = fp_store_booking_cancel(c, x->b.id, party, r->auth.user_id, r->now, x->reason, &x->refusal, &x->b);
+  enum fp_party party = fp_booking_canceller(&x->actor, x->b.clinician_id, x->b.practice_id);
+  if (party == FP_PARTY_NONE)
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->b.id,
+                     "only the booked clinician or the practice can cancel this booking");
+  enum fp_transition t;
+  rc = fp_store_booking_cancel(c, x->b.id, fp_party_name(party), x->actor.user_id, x->actor.now, x->reason, &t, &x->b);
   if (rc) return rc;
-  return x->refusal == FP_TRANS_OK ? 0 : 1;
+  return t == FP_TRANS_OK ? 0 : refuse_transition(&x->why, t, &x->b);
 }
 
-/* Answers a change of a booking (cancel, did not attend) by what its transaction returned: the
-   booking, or why not (404, 403 with `forbidden`, the state machine's refusal, a store error). */
-static void reply_booking_change(struct fp_req *r, int rc, const struct cancel_ctx *x, const char *forbidden) {
-  if (rc == 1) {
-    if (x->outcome == 404) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
-    else if (x->outcome == 403) fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s", forbidden);
-    else reply_refusal(r, x->refusal, &x->b);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 200, fp_json_booking(&x->b));
+static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
+  struct change_ctx *x = vctx;
+  int rc = load_booking(c, x);
+  if (rc) return rc;
+  if (!fp_booking_may_record_attendance(&x->actor, x->b.practice_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->b.id,
+                     "only a manager of the booking's practice can record attendance");
+  enum fp_transition t;
+  rc = fp_store_booking_did_not_attend(c, x->b.id, x->actor.user_id, x->actor.now, &t, &x->b);
+  if (rc) return rc;
+  return t == FP_TRANS_OK ? 0 : refuse_transition(&x->why, t, &x->b);
+}
+
+/* Runs a change of the path's booking as the caller and answers: the booking, the refusal, or a store error. */
+static void change_booking(struct fp_req *r, fp_tx_fn tx, const char *reason) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  struct change_ctx x;
+  memset(&x, 0, sizeof x);
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.booking_id = r->params[0];
+  x.reason = reason;
+  int rc = fp_store_write(r->app->store, tx, &x);
+  if (rc == FP_EREFUSED) fp_reply_refusal(r, &x.why);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, fp_json_booking(&x.b));
 }
 
 void fp_h_booking_cancel(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
-  struct cancel_ctx x;
-  memset(&x, 0, sizeof x);
-  x.r = r;
+  const char *reason = NULL;
   struct fp_field spec[] = {
-      {"reason", FP_F_STRING, true, 1, 500, NULL, &x.reason, NULL},
+      {"reason", FP_F_STRING, true, 1, 500, NULL, &reason, NULL},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  reply_booking_change(r, fp_store_write(r->app->store, cancel_tx, &x), &x,
-                       "only the booked clinician or the practice can cancel this booking");
-}
-
-static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
-  struct cancel_ctx *x = vctx;
-  struct fp_req *r = x->r;
-  int rc = load_booking(c, x);
-  if (rc) return rc;
-  /* Only a manager of the booking's own practice: not another practice, the pool or the ICB that
-     may see the booking, and not the clinician. */
-  if (!fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, x->b.practice_id)) {
-    x->outcome = 403;
-    return 1;
-  }
-  rc = fp_store_booking_did_not_attend(c, x->b.id, r->auth.user_id, r->now, &x->refusal, &x->b);
-  if (rc) return rc;
-  return x->refusal == FP_TRANS_OK ? 0 : 1;
+  change_booking(r, cancel_tx, reason);
 }
 
 void fp_h_booking_did_not_attend(struct fp_req *r) {
-  struct cancel_ctx x;
-  memset(&x, 0, sizeof x);
-  x.r = r;
   if (r->body_len) {
     if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {FP_FIELD_END};
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
-  reply_booking_change(r, fp_store_write(r->app->store, did_not_attend_tx, &x), &x,
-                       "only a manager of the booking's practice can record attendance");
+  change_booking(r, did_not_attend_tx, NULL);
 }

@@ -193,6 +193,18 @@ int fp_role_parse(const char *s, enum fp_role_kind *out) {
   return FP_EINVAL;
 }
 
+void fp_actor_from_auth(const struct fp_auth *a, fp_time now, struct fp_actor *out) {
+  out->user_id = a->user_id;
+  out->clinician_id = a->clinician_id;
+  out->roles = a->roles;
+  out->n_roles = a->n_roles;
+  out->now = now;
+}
+
+void fp_reply_refusal(struct fp_req *r, const struct fp_refusal *why) {
+  fp_reply_error(r, why->code, why->field, "%s", why->message[0] ? why->message : fp_api_error_info(why->code)->message);
+}
+
 bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind) {
   for (int i = 0; i < a->n_roles; i++)
     if (a->roles[i].kind == kind) return true;

@@ -14,19 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/actor.h" /* enum fp_role_kind, struct fp_role */
 #include "http/api_error.h"
 #include "http/config.h"
 #include "core/time.h"
 #include "store/accounts.h" /* FP_MAX_ROLES, FP_MAX_CLINICIAN_POOLS: enforced where roles and pools are granted */
-
-enum fp_role_kind { FP_ROLE_SYSADMIN = 0, FP_ROLE_COMMISSIONER, FP_ROLE_POOL_ADMIN, FP_ROLE_PRACTICE_MANAGER, FP_ROLE_CLINICIAN };
-
-
-struct fp_role {
-  enum fp_role_kind kind;
-  int64_t organisation_id; /* 0 when none */
-  int64_t pool_id;         /* 0 when none */
-};
 
 /* Who is asking. user_id 0 means anonymous. */
 struct fp_auth {
@@ -109,6 +101,10 @@ int fp_req_json_or_respond(struct fp_req *r);
 
 /* True when the caller holds `kind` (for any organisation / pool). */
 bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind);
+/* Who is acting, as a write transaction and the core's rules see them: borrows a's roles. */
+void fp_actor_from_auth(const struct fp_auth *a, fp_time now, struct fp_actor *out);
+/* Answers a refusal (a rule's or a transaction's "no"): its code, field and message. */
+void fp_reply_refusal(struct fp_req *r, const struct fp_refusal *why);
 /* True when the caller holds `kind` for this organisation (or pool for pool_admin). */
 bool fp_auth_has_for(const struct fp_auth *a, enum fp_role_kind kind, int64_t id);
 const char *fp_role_name(enum fp_role_kind k);

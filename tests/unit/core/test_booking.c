@@ -359,6 +359,89 @@ static void test_application_next(void **state) {
   assert_string_equal(fp_application_status_name((enum fp_application_status)9), "unknown");
 }
 
+/* Who may cancel a booking, record attendance, and act on an application (the core's rule). */
+enum { CLIN = 7, PRACTICE = 20, OTHER_PRACTICE = 21, POOL = 30, ICB = 40 };
+
+static struct fp_actor actor_with(const struct fp_role *roles, int n, int64_t clinician_id) {
+  struct fp_actor a = {.user_id = 1, .clinician_id = clinician_id, .roles = roles, .n_roles = n, .now = 1000};
+  return a;
+}
+
+static void test_who_may_cancel(void **state) {
+  (void)state;
+  const struct fp_role manager[] = {{FP_ROLE_PRACTICE_MANAGER, PRACTICE, 0}};
+  const struct fp_role other_manager[] = {{FP_ROLE_PRACTICE_MANAGER, OTHER_PRACTICE, 0}};
+  const struct fp_role sysadmin[] = {{FP_ROLE_SYSADMIN, 0, 0}};
+  const struct fp_role pool_admin[] = {{FP_ROLE_POOL_ADMIN, 0, POOL}};
+  const struct fp_role commissioner[] = {{FP_ROLE_COMMISSIONER, ICB, 0}};
+  const struct fp_role clinician[] = {{FP_ROLE_CLINICIAN, 0, 0}};
+  struct fp_actor a = actor_with(clinician, 1, CLIN);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_CLINICIAN);
+  a = actor_with(clinician, 1, CLIN + 1); /* another clinician */
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_NONE);
+  a = actor_with(manager, 1, 0);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_PRACTICE);
+  a = actor_with(other_manager, 1, 0);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_NONE);
+  a = actor_with(sysadmin, 1, 0);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_PRACTICE);
+  a = actor_with(pool_admin, 1, 0);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_NONE);
+  a = actor_with(commissioner, 1, 0);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_NONE);
+  /* The booked clinician who also manages the practice cancels as the clinician. */
+  const struct fp_role both[] = {{FP_ROLE_CLINICIAN, 0, 0}, {FP_ROLE_PRACTICE_MANAGER, PRACTICE, 0}};
+  a = actor_with(both, 2, CLIN);
+  assert_int_equal(fp_booking_canceller(&a, CLIN, PRACTICE), FP_PARTY_CLINICIAN);
+  assert_string_equal(fp_party_name(FP_PARTY_CLINICIAN), "clinician");
+  assert_string_equal(fp_party_name(FP_PARTY_PRACTICE), "practice");
+  assert_null(fp_party_name(FP_PARTY_NONE));
+}
+
+static void test_who_may_record_attendance(void **state) {
+  (void)state;
+  const struct fp_role manager[] = {{FP_ROLE_PRACTICE_MANAGER, PRACTICE, 0}};
+  const struct fp_role other_manager[] = {{FP_ROLE_PRACTICE_MANAGER, OTHER_PRACTICE, 0}};
+  const struct fp_role sysadmin[] = {{FP_ROLE_SYSADMIN, 0, 0}};
+  const struct fp_role pool_admin[] = {{FP_ROLE_POOL_ADMIN, 0, POOL}};
+  const struct fp_role clinician[] = {{FP_ROLE_CLINICIAN, 0, 0}};
+  struct fp_actor a = actor_with(manager, 1, 0);
+  assert_true(fp_booking_may_record_attendance(&a, PRACTICE));
+  a = actor_with(other_manager, 1, 0);
+  assert_false(fp_booking_may_record_attendance(&a, PRACTICE));
+  a = actor_with(sysadmin, 1, 0);
+  assert_false(fp_booking_may_record_attendance(&a, PRACTICE));
+  a = actor_with(pool_admin, 1, 0);
+  assert_false(fp_booking_may_record_attendance(&a, PRACTICE));
+  a = actor_with(clinician, 1, CLIN);
+  assert_false(fp_booking_may_record_attendance(&a, PRACTICE));
+}
+
+static void test_who_may_act_on_an_application(void **state) {
+  (void)state;
+  const struct fp_role manager[] = {{FP_ROLE_PRACTICE_MANAGER, PRACTICE, 0}};
+  const struct fp_role other_manager[] = {{FP_ROLE_PRACTICE_MANAGER, OTHER_PRACTICE, 0}};
+  const struct fp_role sysadmin[] = {{FP_ROLE_SYSADMIN, 0, 0}};
+  const struct fp_role pool_admin[] = {{FP_ROLE_POOL_ADMIN, 0, POOL}};
+  const struct fp_role clinician[] = {{FP_ROLE_CLINICIAN, 0, 0}};
+  struct fp_actor applicant = actor_with(clinician, 1, CLIN), other = actor_with(clinician, 1, CLIN + 1);
+  struct fp_actor m = actor_with(manager, 1, 0), om = actor_with(other_manager, 1, 0);
+  struct fp_actor sa = actor_with(sysadmin, 1, 0), pa = actor_with(pool_admin, 1, 0);
+  for (int ev = FP_AEV_ACCEPT; ev <= FP_AEV_DECLINE; ev++) {
+    assert_true(fp_application_may(&m, (enum fp_application_event)ev, CLIN, PRACTICE));
+    assert_true(fp_application_may(&sa, (enum fp_application_event)ev, CLIN, PRACTICE));
+    assert_false(fp_application_may(&om, (enum fp_application_event)ev, CLIN, PRACTICE));
+    assert_false(fp_application_may(&pa, (enum fp_application_event)ev, CLIN, PRACTICE));
+    assert_false(fp_application_may(&applicant, (enum fp_application_event)ev, CLIN, PRACTICE));
+  }
+  assert_true(fp_application_may(&applicant, FP_AEV_WITHDRAW, CLIN, PRACTICE));
+  assert_false(fp_application_may(&other, FP_AEV_WITHDRAW, CLIN, PRACTICE));
+  assert_false(fp_application_may(&m, FP_AEV_WITHDRAW, CLIN, PRACTICE));
+  /* "filled" is the store's, after another booking: never an actor's. */
+  assert_false(fp_application_may(&m, FP_AEV_FILLED, CLIN, PRACTICE));
+  assert_false(fp_application_may(&sa, FP_AEV_FILLED, CLIN, PRACTICE));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names),
@@ -373,6 +456,9 @@ int main(void) {
       cmocka_unit_test(test_shift_transition_started),
       cmocka_unit_test(test_booking_transition),
       cmocka_unit_test(test_application_next),
+      cmocka_unit_test(test_who_may_cancel),
+      cmocka_unit_test(test_who_may_record_attendance),
+      cmocka_unit_test(test_who_may_act_on_an_application),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
