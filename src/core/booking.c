@@ -303,3 +303,5 @@ const char *fp_party_name(enum fp_party p) {
   }
   return NULL;
 }
+
+bool fp_shift_may_manage(const struct fp_actor *a, int64_t practice_id) { return is_practice(a, practice_id); }

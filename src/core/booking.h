@@ -153,7 +153,9 @@ bool fp_intervals_overlap(fp_time a0, fp_time a1, fp_time b0, fp_time b1);
  *     another practice, the pool or ICB that may see the booking, a system administrator or the
  *     clinician);
  *   - accept or decline an application: a manager of the shift's practice or a system
- *     administrator; withdraw it: the applicant; FP_AEV_FILLED is the store's, never an actor's.
+ *     administrator; withdraw it: the applicant; FP_AEV_FILLED is the store's, never an actor's;
+ *   - post, edit, withdraw or re-open a practice's shifts (one or a series): a manager of that
+ *     practice or a system administrator.
  */
 enum fp_party { FP_PARTY_NONE = 0, FP_PARTY_CLINICIAN, FP_PARTY_PRACTICE };
 enum fp_party fp_booking_canceller(const struct fp_actor *a, int64_t clinician_id, int64_t practice_id);
@@ -162,5 +164,6 @@ bool fp_application_may(const struct fp_actor *a, enum fp_application_event ev, 
                         int64_t practice_id);
 /* "clinician", "practice" (as the store records who cancelled); NULL for FP_PARTY_NONE. */
 const char *fp_party_name(enum fp_party p);
+bool fp_shift_may_manage(const struct fp_actor *a, int64_t practice_id);
 
 #endif

@@ -34,47 +34,50 @@ static const char *const LOCATIONS[] = {"site", "remote", NULL};
 #define MAX_SHIFT_SECONDS (16 * 3600)
 #define MAX_SERIES 52
 
-static bool can_manage(const struct fp_auth *a, int64_t practice_id) {
-  return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
-}
+/* What a new or changed shift is held to: now, and the first instant no shift may start at. */
+struct shift_limits {
+  fp_time now;
+  fp_time latest_start;
+  int max_ahead_months;
+};
 
 /*
  * The first instant no shift may start at: UK midnight after the day --max-shift-ahead-months
  * (default 24) calendar months from today. A date typed with the wrong year (9999-12-31) is a
  * mistake to refuse, not a shift to list for ever.
  */
-static fp_time latest_start(const struct fp_req *r) {
-  fp_day last = fp_day_add_months(fp_uk_day(r->now), r->app->cfg.max_shift_ahead_months);
-  return fp_uk_local_to_utc(last + 1, 0, 0, 0);
+static struct shift_limits limits_of(const struct fp_req *r) {
+  struct shift_limits lim = {.now = r->now, .max_ahead_months = r->app->cfg.max_shift_ahead_months};
+  fp_day last = fp_day_add_months(fp_uk_day(r->now), lim.max_ahead_months);
+  lim.latest_start = fp_uk_local_to_utc(last + 1, 0, 0, 0);
+  return lim;
 }
 
-/* Answers 400 naming `field` when a shift would start too far ahead. */
-static int check_ahead_or_respond(struct fp_req *r, fp_time starts_at, const char *field) {
-  if (starts_at < latest_start(r)) return 0;
-  fp_reply_error(r, FP_API_INVALID_FIELD, field, "a shift starts at most %d months ahead",
-                 r->app->cfg.max_shift_ahead_months);
-  return -1;
+/* Refuses (invalid_field naming `field`) a shift that would start too far ahead. 0 or FP_EREFUSED. */
+static int check_ahead(const struct shift_limits *lim, fp_time starts_at, const char *field, struct fp_refusal *why) {
+  if (starts_at < lim->latest_start) return 0;
+  return fp_refuse(why, FP_API_INVALID_FIELD, field, 0, "a shift starts at most %d months ahead", lim->max_ahead_months);
 }
 
-/* Checks the times, break and rate of a shift; answers 400 on a problem. */
+/* Checks the times, break and rate of a shift: 0, or FP_EREFUSED (invalid_field) with why. */
+static int check_shift(const struct shift_limits *lim, const struct fp_shift *s, struct fp_refusal *why) {
+  if (s->ends_at <= s->starts_at) return fp_refuse(why, FP_API_INVALID_FIELD, "ends_at", s->id, "'ends_at' must be after 'starts_at'");
+  if (s->ends_at - s->starts_at > MAX_SHIFT_SECONDS)
+    return fp_refuse(why, FP_API_INVALID_FIELD, "ends_at", s->id, "a shift lasts at most 16 hours");
+  if (s->starts_at <= lim->now)
+    return fp_refuse(why, FP_API_INVALID_FIELD, "starts_at", s->id, "'starts_at' must be in the future");
+  if (s->break_minutes * 60 >= s->ends_at - s->starts_at)
+    return fp_refuse(why, FP_API_INVALID_FIELD, "break_minutes", s->id, "the break must be shorter than the shift");
+  return check_ahead(lim, s->starts_at, "starts_at", why);
+}
+
+/* The same checks, answered (400) when they refuse. 0, or -1 when answered. */
 static int check_shift_or_respond(struct fp_req *r, const struct fp_shift *s) {
-  if (s->ends_at <= s->starts_at) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "ends_at", "'ends_at' must be after 'starts_at'");
-    return -1;
-  }
-  if (s->ends_at - s->starts_at > MAX_SHIFT_SECONDS) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "ends_at", "a shift lasts at most 16 hours");
-    return -1;
-  }
-  if (s->starts_at <= r->now) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "starts_at", "'starts_at' must be in the future");
-    return -1;
-  }
-  if (s->break_minutes * 60 >= s->ends_at - s->starts_at) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "break_minutes", "the break must be shorter than the shift");
-    return -1;
-  }
-  return check_ahead_or_respond(r, s->starts_at, "starts_at");
+  struct shift_limits lim = limits_of(r);
+  struct fp_refusal why;
+  if (check_shift(&lim, s, &why) == 0) return 0;
+  fp_reply_refusal(r, &why);
+  return -1;
 }
 
 static void set_hourly(struct fp_shift *s) {
@@ -92,8 +95,9 @@ static int role_known(struct fp_req *r, const char *role, bool *known) {
   return c ? fp_store_custom_role_exists(c, role, known) : FP_EIO;
 }
 
+/* Posting: a write transaction given who acts and the shift (or series) already checked. */
 struct create_ctx {
-  struct fp_req *r;
+  struct fp_actor actor;
   struct fp_shift base;
   int count;
   int64_t ids[MAX_SERIES];
@@ -112,12 +116,12 @@ static int create_tx(struct fp_conn *c, void *vctx) {
     s.starts_at = fp_uk_add_weeks(x->base.starts_at, i);
     s.ends_at = fp_uk_add_weeks(x->base.ends_at, i);
     set_hourly(&s);
-    int rc = fp_store_shift_insert(c, &s, x->r->now, &x->ids[i]);
+    int rc = fp_store_shift_insert(c, &s, x->actor.now, &x->ids[i]);
     if (rc) return rc;
     char after[160];
     snprintf(after, sizeof after, "{\"status\":\"open\",\"practice_id\":%lld,\"series_id\":%lld}",
              (long long)s.practice_id, (long long)s.series_id);
-    if ((rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "shift.create", "shift", x->ids[i], NULL, after)))
+    if ((rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "shift.create", "shift", x->ids[i], NULL, after)))
       return rc;
   }
   return 0;
@@ -127,7 +131,7 @@ void fp_h_shift_create(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_shift *s = &x.base;
   const char *role = NULL, *unit = NULL, *mode = "instant", *loc = "site", *desc = "";
   json_t *repeat = NULL;
@@ -177,8 +181,13 @@ void fp_h_shift_create(struct fp_req *r) {
   s->created_by = r->auth.user_id;
   if (check_shift_or_respond(r, s)) return;
   /* A series' last shift is held to the same horizon as its first. */
-  if (x.count > 1 && check_ahead_or_respond(r, fp_uk_add_weeks(s->starts_at, x.count - 1), "repeat")) return;
-  if (!can_manage(&r->auth, s->practice_id)) {
+  struct shift_limits lim = limits_of(r);
+  struct fp_refusal why;
+  if (x.count > 1 && check_ahead(&lim, fp_uk_add_weeks(s->starts_at, x.count - 1), "repeat", &why)) {
+    fp_reply_refusal(r, &why);
+    return;
+  }
+  if (!fp_shift_may_manage(&x.actor, s->practice_id)) {
     fp_reply_error(r, FP_API_FORBIDDEN, "practice_id", "you do not manage practice %lld", (long long)s->practice_id);
     return;
   }
@@ -432,109 +441,111 @@ void fp_h_shift_get(struct fp_req *r) {
   fp_reply_json(r, 200, j);
 }
 
-/* PATCH, DELETE and reopen share one shape: load, check the transition, write. */
+/*
+ * The fields a PATCH of a shift (or of a series: no times) may change, checked for shape before
+ * the transaction and applied to each shift inside it. NULL strings and false flags: unchanged.
+ */
+struct shift_edit {
+  fp_time starts_at, ends_at;
+  int64_t break_minutes, rate_pence;
+  bool has_starts, has_ends, has_break, has_rate;
+  const char *unit, *mode, *loc, *desc;
+};
+
+/* Parses body into e; with_times: starts_at and ends_at may be given (one shift, not a series). */
+static int shift_edit_parse_or_respond(struct fp_req *r, json_t *body, bool with_times, struct shift_edit *e) {
+  memset(e, 0, sizeof *e);
+  struct fp_field spec[] = {
+      {"starts_at", FP_F_TIME, false, 0, 0, NULL, &e->starts_at, &e->has_starts},
+      {"ends_at", FP_F_TIME, false, 0, 0, NULL, &e->ends_at, &e->has_ends},
+      {"break_minutes", FP_F_INT, false, 0, 240, NULL, &e->break_minutes, &e->has_break},
+      {"rate_pence", FP_F_INT, false, 0, 10000000, NULL, &e->rate_pence, &e->has_rate},
+      {"rate_unit", FP_F_ENUM, false, 0, 0, RATE_UNITS, &e->unit, NULL},
+      {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &e->mode, NULL},
+      {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &e->loc, NULL},
+      {"description", FP_F_STRING, false, 0, 2000, NULL, &e->desc, NULL},
+      FP_FIELD_END,
+  };
+  return fp_fields_parse_or_respond(r, body, with_times ? spec : spec + 2);
+}
+
+/* Applies e to s and checks the result: 0, or FP_EREFUSED (invalid_field) with why. */
+static int shift_edit_apply(const struct shift_edit *e, const struct shift_limits *lim, struct fp_shift *s,
+                            struct fp_refusal *why) {
+  if (e->has_starts) s->starts_at = e->starts_at;
+  if (e->has_ends) s->ends_at = e->ends_at;
+  if (e->has_break) s->break_minutes = e->break_minutes;
+  if (e->has_rate) s->rate_pence = e->rate_pence;
+  if (e->unit) snprintf(s->rate_unit, sizeof s->rate_unit, "%s", e->unit);
+  if (e->mode) snprintf(s->booking_mode, sizeof s->booking_mode, "%s", e->mode);
+  if (e->loc) snprintf(s->location_type, sizeof s->location_type, "%s", e->loc);
+  if (e->desc) snprintf(s->description, sizeof s->description, "%s", e->desc);
+  int rc = check_shift(lim, s, why);
+  if (rc == 0) set_hourly(s);
+  return rc;
+}
+
+/*
+ * PATCH, DELETE and reopen of one shift share one write transaction: given who acts, what they may
+ * see, the shift's id, the event (and for an edit the checked fields), never the request. It reads
+ * the shift, asks the core who may change it (fp_shift_may_manage) and the state machine
+ * (fp_shift_transition), and writes: 0 with the shift in s, FP_EREFUSED with why (not_found,
+ * forbidden, shift_started, invalid_state, invalid_field), or a store error.
+ */
 struct change_ctx {
-  struct fp_req *r;
+  struct fp_actor actor;
+  const struct fp_scope *scope;
+  struct shift_limits lim;
+  int64_t id;
   enum fp_shift_event ev;
-  json_t *patch;        /* for EDIT */
+  struct shift_edit edit; /* for EDIT */
+  struct fp_refusal why;
   struct fp_shift s;
-  int outcome;          /* 0, 403, 404, 409 or 400 (already answered) */
-  enum fp_transition refusal; /* with 409: why the state machine refused */
-  const char *from_status;
 };
 
 static int change_tx(struct fp_conn *c, void *vctx) {
   struct change_ctx *x = vctx;
-  struct fp_req *r = x->r;
-  struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
-  int rc = fp_store_shift_get(c, r->params[0], &scope, &x->s);
-  if (rc == FP_ENOTFOUND) {
-    x->outcome = 404;
-    return 1;
-  }
+  int rc = fp_store_shift_get(c, x->id, x->scope, &x->s);
+  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "shift %lld not found", (long long)x->id);
   if (rc) return rc;
-  if (!can_manage(&r->auth, x->s.practice_id)) {
-    x->outcome = 403;
-    return 1;
-  }
+  if (!fp_shift_may_manage(&x->actor, x->s.practice_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id, "only the practice's managers can change this shift");
   enum fp_shift_status from, to;
   if (fp_shift_status_parse(x->s.status, &from) != 0) return FP_EIO;
-  enum fp_transition t = fp_shift_transition(from, x->ev, r->now, x->s.starts_at, x->s.ends_at, &to);
-  if (t != FP_TRANS_OK) {
-    x->outcome = 409;
-    x->refusal = t;
-    return 1;
-  }
+  enum fp_transition t = fp_shift_transition(from, x->ev, x->actor.now, x->s.starts_at, x->s.ends_at, &to);
+  if (t == FP_TRANS_STARTED)
+    return fp_refuse(&x->why, FP_API_SHIFT_STARTED, NULL, x->id,
+                     "shift %lld has started: its record can no longer be changed", (long long)x->id);
+  if (t != FP_TRANS_OK)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "shift %lld is %s: that change is not possible now",
+                     (long long)x->id, x->s.status);
   char before[64];
   snprintf(before, sizeof before, "{\"status\":\"%s\"}", x->s.status);
-  if (x->ev == FP_EV_EDIT) {
-    const char *unit = NULL, *mode = NULL, *loc = NULL, *desc = NULL;
-    struct fp_field spec[] = {
-        {"starts_at", FP_F_TIME, false, 0, 0, NULL, &x->s.starts_at, NULL},
-        {"ends_at", FP_F_TIME, false, 0, 0, NULL, &x->s.ends_at, NULL},
-        {"break_minutes", FP_F_INT, false, 0, 240, NULL, &x->s.break_minutes, NULL},
-        {"rate_pence", FP_F_INT, false, 0, 10000000, NULL, &x->s.rate_pence, NULL},
-        {"rate_unit", FP_F_ENUM, false, 0, 0, RATE_UNITS, &unit, NULL},
-        {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &mode, NULL},
-        {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
-        {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
-        FP_FIELD_END,
-    };
-    if (fp_fields_parse_or_respond(r, x->patch, spec)) {
-      x->outcome = 400;
-      return 1;
-    }
-    if (unit) snprintf(x->s.rate_unit, sizeof x->s.rate_unit, "%s", unit);
-    if (mode) snprintf(x->s.booking_mode, sizeof x->s.booking_mode, "%s", mode);
-    if (loc) snprintf(x->s.location_type, sizeof x->s.location_type, "%s", loc);
-    if (desc) snprintf(x->s.description, sizeof x->s.description, "%s", desc);
-    if (check_shift_or_respond(r, &x->s)) {
-      x->outcome = 400;
-      return 1;
-    }
-    set_hourly(&x->s);
-  }
+  if (x->ev == FP_EV_EDIT && (rc = shift_edit_apply(&x->edit, &x->lim, &x->s, &x->why)) != 0) return rc;
   snprintf(x->s.status, sizeof x->s.status, "%s", fp_shift_status_name(to));
-  if ((rc = fp_store_shift_update(c, &x->s, r->now)) != 0) return rc;
+  if ((rc = fp_store_shift_update(c, &x->s, x->actor.now)) != 0) return rc;
   char after[64];
   snprintf(after, sizeof after, "{\"status\":\"%s\"}", x->s.status);
   const char *action = x->ev == FP_EV_EDIT ? "shift.edit" : x->ev == FP_EV_WITHDRAW ? "shift.withdraw" : "shift.reopen";
-  if ((rc = fp_store_audit(c, r->now, r->auth.user_id, action, "shift", x->s.id, before, after))) return rc;
+  if ((rc = fp_store_audit(c, x->actor.now, x->actor.user_id, action, "shift", x->s.id, before, after))) return rc;
   return fp_store_shift_get(c, x->s.id, NULL, &x->s);
 }
 
 static void change(struct fp_req *r, enum fp_shift_event ev) {
   struct change_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  if (ev == FP_EV_EDIT && (fp_req_json_or_respond(r) || shift_edit_parse_or_respond(r, r->json, true, &x.edit))) return;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.lim = limits_of(r);
+  x.id = r->params[0];
   x.ev = ev;
-  if (ev == FP_EV_EDIT) {
-    if (fp_req_json_or_respond(r)) return;
-    x.patch = r->json;
-  }
   int rc = fp_store_write(r->app->store, change_tx, &x);
-  if (rc == 1) {
-    switch (x.outcome) {
-    case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]); break;
-    case 403: fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the practice's managers can change this shift"); break;
-    case 409:
-      if (x.refusal == FP_TRANS_STARTED)
-        fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "shift %lld has started: its record can no longer be changed",
-                       (long long)r->params[0]);
-      else
-        fp_reply_error(r, FP_API_INVALID_STATE, NULL, "shift %lld is %s: that change is not possible now",
-                       (long long)r->params[0], x.s.status);
-      break;
-    default: break; /* 400 already answered */
-    }
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 200, fp_json_shift(&x.s));
+  if (rc == FP_EREFUSED) fp_reply_refusal(r, &x.why);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, fp_json_shift(&x.s));
 }
 
 void fp_h_shift_patch(struct fp_req *r) { change(r, FP_EV_EDIT); }
@@ -616,111 +627,85 @@ void fp_h_series_get(struct fp_req *r) {
   free(x.s);
 }
 
+/*
+ * Editing or withdrawing a series: a write transaction given who acts, what they may see, the
+ * series' id, the event and the checked fields (never the request). Every upcoming open shift is
+ * moved by the state machine, or none: 0 with the changed ids and the series re-read into rows,
+ * FP_EREFUSED with why (not_found, forbidden, shift_started when every shift has started,
+ * invalid_state, invalid_field for a break too long for one of them), or a store error.
+ */
 struct series_ctx {
-  struct fp_req *r;
+  struct fp_actor actor;
+  const struct fp_scope *scope;
+  struct shift_limits lim;
+  int64_t id;
   enum fp_shift_event ev; /* FP_EV_EDIT or FP_EV_WITHDRAW */
+  struct shift_edit edit; /* for EDIT: no times */
+  struct fp_refusal why;
   struct series_rows rows;
   int64_t changed[MAX_SERIES];
   int n_changed;
-  bool any_upcoming;
-  int outcome; /* 0, 403, 404, 409 or 400 (already answered) */
 };
 
 static int series_tx(struct fp_conn *c, void *vctx) {
   struct series_ctx *x = vctx;
-  struct fp_req *r = x->r;
-  struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
-  int rc = series_load(c, r->params[0], &scope, &x->rows);
+  x->n_changed = 0; /* the transaction may run again */
+  bool any_upcoming = false;
+  int rc = series_load(c, x->id, x->scope, &x->rows);
   if (rc) return rc;
-  if (x->rows.n == 0) {
-    x->outcome = 404;
-    return 1;
-  }
-  if (!can_manage(&r->auth, x->rows.s[0].practice_id)) {
-    x->outcome = 403;
-    return 1;
-  }
-  const char *unit = NULL, *mode = NULL, *loc = NULL, *desc = NULL;
-  int64_t brk = 0, pence = 0;
-  bool has_brk = false, has_pence = false;
-  if (x->ev == FP_EV_EDIT) {
-    struct fp_field spec[] = {
-        {"break_minutes", FP_F_INT, false, 0, 240, NULL, &brk, &has_brk},
-        {"rate_pence", FP_F_INT, false, 0, 10000000, NULL, &pence, &has_pence},
-        {"rate_unit", FP_F_ENUM, false, 0, 0, RATE_UNITS, &unit, NULL},
-        {"booking_mode", FP_F_ENUM, false, 0, 0, MODES, &mode, NULL},
-        {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
-        {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
-        FP_FIELD_END,
-    };
-    if (fp_fields_parse_or_respond(r, r->json, spec)) {
-      x->outcome = 400;
-      return 1;
-    }
-  }
+  if (x->rows.n == 0) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "series %lld not found", (long long)x->id);
+  if (!fp_shift_may_manage(&x->actor, x->rows.s[0].practice_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id, "only the practice's managers can change this series");
   for (int i = 0; i < x->rows.n; i++) {
     struct fp_shift *s = &x->rows.s[i];
     enum fp_shift_status from, to;
     if (fp_shift_status_parse(s->status, &from) != 0) return FP_EIO;
-    enum fp_transition t = fp_shift_transition(from, x->ev, r->now, s->starts_at, s->ends_at, &to);
-    if (s->starts_at > r->now) x->any_upcoming = true;
+    enum fp_transition t = fp_shift_transition(from, x->ev, x->actor.now, s->starts_at, s->ends_at, &to);
+    if (s->starts_at > x->actor.now) any_upcoming = true;
     if (t != FP_TRANS_OK) continue; /* started, or not open: kept as it is */
     char before[64];
     snprintf(before, sizeof before, "{\"status\":\"%s\"}", s->status);
-    if (x->ev == FP_EV_EDIT) {
-      if (has_brk) s->break_minutes = brk;
-      if (has_pence) s->rate_pence = pence;
-      if (unit) snprintf(s->rate_unit, sizeof s->rate_unit, "%s", unit);
-      if (mode) snprintf(s->booking_mode, sizeof s->booking_mode, "%s", mode);
-      if (loc) snprintf(s->location_type, sizeof s->location_type, "%s", loc);
-      if (desc) snprintf(s->description, sizeof s->description, "%s", desc);
-      if (check_shift_or_respond(r, s)) { /* a break too long for one of them: nothing is written */
-        x->outcome = 400;
-        return 1;
-      }
-      set_hourly(s);
-    }
+    /* A break too long for one of them: nothing is written. */
+    if (x->ev == FP_EV_EDIT && (rc = shift_edit_apply(&x->edit, &x->lim, s, &x->why)) != 0) return rc;
     snprintf(s->status, sizeof s->status, "%s", fp_shift_status_name(to));
-    if ((rc = fp_store_shift_update(c, s, r->now)) != 0) return rc;
+    if ((rc = fp_store_shift_update(c, s, x->actor.now)) != 0) return rc;
     char after[96];
     snprintf(after, sizeof after, "{\"status\":\"%s\",\"series_id\":%lld}", s->status, (long long)s->series_id);
     const char *action = x->ev == FP_EV_EDIT ? "shift.edit" : "shift.withdraw";
-    if ((rc = fp_store_audit(c, r->now, r->auth.user_id, action, "shift", s->id, before, after))) return rc;
+    if ((rc = fp_store_audit(c, x->actor.now, x->actor.user_id, action, "shift", s->id, before, after))) return rc;
     x->changed[x->n_changed++] = s->id;
   }
-  if (x->n_changed == 0) {
-    x->outcome = 409;
-    return 1;
-  }
-  return series_load(c, r->params[0], &scope, &x->rows);
+  if (x->n_changed == 0 && !any_upcoming)
+    return fp_refuse(&x->why, FP_API_SHIFT_STARTED, NULL, x->id,
+                     "every shift of series %lld has started: their records can no longer be changed", (long long)x->id);
+  if (x->n_changed == 0)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
+                     "series %lld has no upcoming open shift: booked shifts are changed one at a time", (long long)x->id);
+  return series_load(c, x->id, x->scope, &x->rows);
 }
 
 static void series_change(struct fp_req *r, enum fp_shift_event ev) {
-  if (ev == FP_EV_EDIT && fp_req_json_or_respond(r)) return;
   struct series_ctx *x = calloc(1, sizeof *x);
   if (!x || !series_rows_alloc(r, &x->rows)) {
     if (!x) fp_reply_store_error(r, FP_ENOMEM);
     free(x);
     return;
   }
-  x->r = r;
+  if (ev == FP_EV_EDIT && (fp_req_json_or_respond(r) || shift_edit_parse_or_respond(r, r->json, false, &x->edit))) {
+    free(x->rows.s);
+    free(x);
+    return;
+  }
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, &scope);
+  fp_actor_from_auth(&r->auth, r->now, &x->actor);
+  x->scope = &scope;
+  x->lim = limits_of(r);
+  x->id = r->params[0];
   x->ev = ev;
   int rc = fp_store_write(r->app->store, series_tx, x);
-  if (rc == 1) {
-    switch (x->outcome) {
-    case 404: fp_reply_error(r, FP_API_NOT_FOUND, NULL, "series %lld not found", (long long)r->params[0]); break;
-    case 403: fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the practice's managers can change this series"); break;
-    case 409:
-      if (!x->any_upcoming)
-        fp_reply_error(r, FP_API_SHIFT_STARTED, NULL, "every shift of series %lld has started: their records can no longer be changed",
-                       (long long)r->params[0]);
-      else
-        fp_reply_error(r, FP_API_INVALID_STATE, NULL, "series %lld has no upcoming open shift: booked shifts are changed one at a time",
-                       (long long)r->params[0]);
-      break;
-    default: break; /* 400 already answered */
-    }
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x->why);
   } else if (rc) {
     fp_reply_store_error(r, rc);
   } else {

@@ -437,6 +437,12 @@ static void test_who_may_act_on_an_application(void **state) {
   assert_true(fp_application_may(&applicant, FP_AEV_WITHDRAW, CLIN, PRACTICE));
   assert_false(fp_application_may(&other, FP_AEV_WITHDRAW, CLIN, PRACTICE));
   assert_false(fp_application_may(&m, FP_AEV_WITHDRAW, CLIN, PRACTICE));
+  /* Shifts: the practice's managers and a system administrator, nobody else. */
+  assert_true(fp_shift_may_manage(&m, PRACTICE));
+  assert_true(fp_shift_may_manage(&sa, PRACTICE));
+  assert_false(fp_shift_may_manage(&om, PRACTICE));
+  assert_false(fp_shift_may_manage(&pa, PRACTICE));
+  assert_false(fp_shift_may_manage(&applicant, PRACTICE));
   /* "filled" is the store's, after another booking: never an actor's. */
   assert_false(fp_application_may(&m, FP_AEV_FILLED, CLIN, PRACTICE));
   assert_false(fp_application_may(&sa, FP_AEV_FILLED, CLIN, PRACTICE));
