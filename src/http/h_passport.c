@@ -33,17 +33,16 @@
  * view of a passport or of evidence is appended to the access log with the reason it was allowed,
  * in a transaction of its own before anything is shown: no log, no view.
  */
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/error.h"
 #include "core/passport.h"
 #include "core/profession.h"
 #include "http/codec.h"
 #include "http/fields.h"
+#include "http/multipart.h"
 #include "http/routes.h"
 #include "store/accounts.h"
 #include "store/members.h"
@@ -449,160 +448,18 @@ void fp_h_passport_get(struct fp_req *r) {
 
 #define TEXT_MAX 200
 
-struct form_text {
-  const char *name;
-  char value[TEXT_MAX + 1];
-  size_t len;
-  bool seen;
+/* The upload's parts (http/multipart.h), in the order of the enum. */
+enum { F_CHECK_CODE, F_ISSUED_ON, F_EXPIRES_ON, F_REFERENCE, F_UPDATE_SERVICE, F_CHECK_ID, F_FILE, N_PARTS };
+static const struct fp_part UPLOAD_PARTS[N_PARTS + 1] = {
+    [F_CHECK_CODE] = {"check_code", FP_P_TEXT, TEXT_MAX},
+    [F_ISSUED_ON] = {"issued_on", FP_P_TEXT, TEXT_MAX},
+    [F_EXPIRES_ON] = {"expires_on", FP_P_TEXT, TEXT_MAX},
+    [F_REFERENCE] = {"reference", FP_P_TEXT, TEXT_MAX},
+    [F_UPDATE_SERVICE] = {"update_service", FP_P_TEXT, TEXT_MAX},
+    [F_CHECK_ID] = {"check_id", FP_P_TEXT, TEXT_MAX},
+    [F_FILE] = {"file", FP_P_FILE, FP_EVIDENCE_MAX_BYTES},
+    [N_PARTS] = FP_PART_END,
 };
-
-enum { F_CHECK_CODE, F_ISSUED_ON, F_EXPIRES_ON, F_REFERENCE, F_UPDATE_SERVICE, F_CHECK_ID, N_TEXT };
-
-struct upload {
-  struct form_text text[N_TEXT];
-  char *file;
-  size_t file_len, file_cap;
-  bool file_seen;
-  char filename[121];
-  int n_parts;            /* iterator calls: none means no part was found */
-  char unknown[64];       /* the name of a field this request does not take */
-  /* Why the iterator stopped, when it did. */
-  const char *bad_field;
-  const char *bad_code;   /* unknown_field, invalid_field, payload_too_large */
-};
-
-static void upload_init(struct upload *u) {
-  memset(u, 0, sizeof *u);
-  static const char *const names[N_TEXT] = {"check_code", "issued_on", "expires_on", "reference", "update_service",
-                                            "check_id"};
-  for (int i = 0; i < N_TEXT; i++) u->text[i].name = names[i];
-}
-
-/* Keeps a display name only: the last path component, printable ASCII, no quotes or slashes. */
-static void clean_filename(const char *in, char *out, size_t len) {
-  const char *base = in;
-  for (const char *p = in; *p; p++)
-    if (*p == '/' || *p == '\\') base = p + 1;
-  size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)base; *p && n + 1 < len; p++)
-    out[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\'' && *p != ';') ? (char)*p : '_';
-  out[n] = 0;
-}
-
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-                               const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size) {
-  (void)kind;
-  (void)content_type;
-  (void)transfer_encoding;
-  struct upload *u = cls;
-  u->n_parts++;
-  if (!key) return MHD_YES;
-  if (strcmp(key, "file") == 0) {
-    if (off == 0 && u->file_seen && u->file_len > 0) {
-      u->bad_field = "file", u->bad_code = "invalid_field";
-      return MHD_NO; /* one file per request */
-    }
-    u->file_seen = true;
-    if (filename && !u->filename[0]) clean_filename(filename, u->filename, sizeof u->filename);
-    if (off != u->file_len) {
-      u->bad_field = "file", u->bad_code = "invalid_multipart";
-      return MHD_NO;
-    }
-    if (u->file_len + size > FP_EVIDENCE_MAX_BYTES) {
-      u->bad_field = "file", u->bad_code = "payload_too_large";
-      return MHD_NO;
-    }
-    if (u->file_len + size > u->file_cap) {
-      size_t cap = u->file_cap ? u->file_cap : 64 * 1024;
-      while (cap < u->file_len + size) cap *= 2;
-      char *nb = realloc(u->file, cap);
-      if (!nb) return MHD_NO;
-      u->file = nb;
-      u->file_cap = cap;
-    }
-    if (size) memcpy(u->file + u->file_len, data, size);
-    u->file_len += size;
-    return MHD_YES;
-  }
-  for (int i = 0; i < N_TEXT; i++) {
-    struct form_text *t = &u->text[i];
-    if (strcmp(key, t->name) != 0) continue;
-    if (off == 0 && t->seen && t->len > 0) {
-      u->bad_field = t->name, u->bad_code = "invalid_field"; /* given twice */
-      return MHD_NO;
-    }
-    t->seen = true;
-    if (off != t->len || t->len + size > TEXT_MAX) {
-      u->bad_field = t->name, u->bad_code = "invalid_field";
-      return MHD_NO;
-    }
-    memcpy(t->value + t->len, data, size);
-    t->len += size;
-    t->value[t->len] = 0;
-    return MHD_YES;
-  }
-  clean_filename(key, u->unknown, sizeof u->unknown);
-  u->bad_field = u->unknown;
-  u->bad_code = "unknown_field";
-  return MHD_NO;
-}
-
-/* Whether s is UTF-8 without control characters (the text fields end up in JSON). */
-static bool text_ok(const char *s, size_t len) {
-  if (strlen(s) != len) return false; /* an embedded NUL */
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    if (*p < 0x20 || *p == 0x7f) return false;
-    int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-    if (n < 0 || (n == 1 && *p < 0xc2)) return false;
-    p++;
-    for (int i = 0; i < n; i++, p++)
-      if ((*p & 0xc0) != 0x80) return false;
-  }
-  return true;
-}
-
-/*
- * Runs libmicrohttpd's own multipart parser over the buffered body. Answers 415 when the body is
- * not multipart/form-data, 413 for a file over the limit, 400 for anything malformed.
- */
-static int multipart_parse_or_respond(struct fp_req *r, struct upload *u) {
-  const char *ct = fp_req_header(r, "Content-Type");
-  if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
-    fp_reply_error(r, FP_API_UNSUPPORTED_MEDIA_TYPE, NULL, "the body must be multipart/form-data");
-    return -1;
-  }
-  struct MHD_PostProcessor *pp = MHD_create_post_processor((struct MHD_Connection *)r->conn, 64 * 1024, on_part, u);
-  if (!pp) {
-    fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body has no usable boundary");
-    return -1;
-  }
-  enum MHD_Result ok = r->body_len ? MHD_post_process(pp, r->body, r->body_len) : MHD_YES;
-  enum MHD_Result done = MHD_destroy_post_processor(pp);
-  if (u->bad_code) {
-    if (strcmp(u->bad_code, "payload_too_large") == 0)
-      fp_reply_error(r, FP_API_PAYLOAD_TOO_LARGE, "file", "the file is larger than 10 MB");
-    else if (strcmp(u->bad_code, "unknown_field") == 0)
-      fp_reply_error(r, FP_API_UNKNOWN_FIELD, u->bad_field, "'%s' is not a field of this request", u->bad_field);
-    else if (strcmp(u->bad_code, "invalid_multipart") == 0)
-      fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body is malformed");
-    else
-      fp_reply_error(r, FP_API_INVALID_FIELD, u->bad_field, "'%s' is given twice or is too long", u->bad_field);
-    return -1;
-  }
-  if (ok != MHD_YES || done != MHD_YES || (r->body_len && !u->n_parts)) {
-    fp_reply_error(r, FP_API_INVALID_MULTIPART, NULL, "the multipart body is malformed or incomplete");
-    return -1;
-  }
-  for (int i = 0; i < N_TEXT; i++)
-    if (u->text[i].seen && !text_ok(u->text[i].value, u->text[i].len)) {
-      fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name, "'%s' contains control characters or is not UTF-8",
-                     u->text[i].name);
-      return -1;
-    }
-  return 0;
-}
 
 /* The file's type from its first bytes; NULL when it is none of PDF, JPEG, PNG. */
 static const char *sniff(const unsigned char *p, size_t n) {
@@ -618,14 +475,11 @@ static const char *ext_of(const char *content_type) {
   return "png";
 }
 
-/* A text field, or NULL when absent or empty. */
-static const char *form_value(const struct upload *u, int i) { return u->text[i].seen && u->text[i].len ? u->text[i].value : NULL; }
-
-static int form_date_or_respond(struct fp_req *r, const struct upload *u, int i, fp_day *out) {
-  const char *s = form_value(u, i);
+static int form_date_or_respond(struct fp_req *r, const struct fp_part *p, fp_day *out) {
+  const char *s = fp_part_text(p);
   *out = FP_DAY_NONE;
   if (s && fp_date_parse(s, out) != 0) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name, "'%s' must be a date such as 2026-12-01", u->text[i].name);
+    fp_reply_error(r, FP_API_INVALID_FIELD, p->name, "'%s' must be a date such as 2026-12-01", p->name);
     return -1;
   }
   return 0;
@@ -690,33 +544,29 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician or their pool administrator uploads evidence");
     return;
   }
-  struct upload *u = malloc(sizeof *u);
-  if (!u) {
-    fp_reply_store_error(r, FP_ENOMEM);
-    return;
-  }
-  upload_init(u);
+  struct fp_part u[N_PARTS + 1];
+  memcpy(u, UPLOAD_PARTS, sizeof u);
   struct upload_tx x;
   memset(&x, 0, sizeof x);
   x.r = r;
   char tmp[4200] = "";
-  if (multipart_parse_or_respond(r, u)) goto out;
-  if (!u->file_seen || u->file_len == 0) {
+  if (fp_multipart_parse_or_respond(r, u)) goto out;
+  if (!u[F_FILE].seen || u[F_FILE].len == 0) {
     fp_reply_error(r, FP_API_MISSING_FIELD, "file", "'file' is required: a PDF, JPEG or PNG of the evidence");
     goto out;
   }
-  const char *type = sniff((const unsigned char *)u->file, u->file_len);
+  const char *type = sniff((const unsigned char *)u[F_FILE].value, u[F_FILE].len);
   if (!type) {
     fp_reply_error(r, FP_API_UNSUPPORTED_MEDIA_TYPE, "file", "the file must be a PDF, JPEG or PNG (decided by its content)");
     goto out;
   }
-  const char *us = form_value(u, F_UPDATE_SERVICE);
+  const char *us = fp_part_text(&u[F_UPDATE_SERVICE]);
   if (us && strcmp(us, UPDATE_SERVICE[0]) != 0 && strcmp(us, UPDATE_SERVICE[1]) != 0) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "update_service", "'update_service' must be subscribed or not_subscribed");
     goto out;
   }
-  const char *attach = form_value(u, F_CHECK_ID);
-  const char *code = form_value(u, F_CHECK_CODE);
+  const char *attach = fp_part_text(&u[F_CHECK_ID]);
+  const char *code = fp_part_text(&u[F_CHECK_CODE]);
   if (attach) {
     /* Another file for a record awaiting verification (the second reference, a back page). */
     char *end = NULL;
@@ -736,10 +586,10 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
       goto out;
     }
     for (int i = F_ISSUED_ON; i <= F_UPDATE_SERVICE; i++)
-      if (form_value(u, i)) {
-        fp_reply_error(r, FP_API_INVALID_FIELD, u->text[i].name,
+      if (fp_part_text(&u[i])) {
+        fp_reply_error(r, FP_API_INVALID_FIELD, u[i].name,
                        "'%s' cannot be given with check_id: the record's details are the pool's to correct",
-                       u->text[i].name);
+                       u[i].name);
         goto out;
       }
     x.attach_to = k.id;
@@ -760,7 +610,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
       goto out;
     }
     fp_day issued, expires, end;
-    if (form_date_or_respond(r, u, F_ISSUED_ON, &issued) || form_date_or_respond(r, u, F_EXPIRES_ON, &expires)) goto out;
+    if (form_date_or_respond(r, &u[F_ISSUED_ON], &issued) || form_date_or_respond(r, &u[F_EXPIRES_ON], &expires)) goto out;
     if (issued != FP_DAY_NONE && issued > today_of(r)) {
       fp_reply_error(r, FP_API_INVALID_FIELD, "issued_on", "'issued_on' is in the future");
       goto out;
@@ -785,7 +635,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
                      "this %s ran out on %s: upload a current one", code, d);
       goto out;
     }
-    if (u->text[F_REFERENCE].len > 100) {
+    if (u[F_REFERENCE].len > 100) {
       fp_reply_error(r, FP_API_INVALID_FIELD, "reference", "'reference' must be at most 100 characters");
       goto out;
     }
@@ -794,21 +644,21 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
     snprintf(x.rec.code, sizeof x.rec.code, "%.39s", t.code);
     x.rec.issued_on = issued;
     x.rec.expires_on = expires; /* as the document states it; the pool's verification sets the final date */
-    snprintf(x.rec.reference, sizeof x.rec.reference, "%.100s", form_value(u, F_REFERENCE) ? form_value(u, F_REFERENCE) : "");
+    snprintf(x.rec.reference, sizeof x.rec.reference, "%.100s", fp_part_text(&u[F_REFERENCE]) ? fp_part_text(&u[F_REFERENCE]) : "");
     snprintf(x.rec.update_service, sizeof x.rec.update_service, "%.15s", us ? us : "");
     x.rec.submitted_by = r->auth.user_id;
     snprintf(x.ev.check_code, sizeof x.ev.check_code, "%.39s", t.code);
   }
   /* Stage the file (the slow part) outside the transaction; place it inside. */
-  int rc = fp_evidence_stage(r->app->store->data_dir, u->file, u->file_len, tmp, sizeof tmp, x.ev.sha256);
+  int rc = fp_evidence_stage(r->app->store->data_dir, u[F_FILE].value, u[F_FILE].len, tmp, sizeof tmp, x.ev.sha256);
   if (rc) {
     tmp[0] = 0;
     fp_reply_store_error(r, rc);
     goto out;
   }
   snprintf(x.ev.content_type, sizeof x.ev.content_type, "%s", type);
-  x.ev.size = (int64_t)u->file_len;
-  snprintf(x.ev.filename, sizeof x.ev.filename, "%s", u->filename);
+  x.ev.size = (int64_t)u[F_FILE].len;
+  snprintf(x.ev.filename, sizeof x.ev.filename, "%s", u[F_FILE].filename);
   x.ev.uploaded_by = r->auth.user_id;
   x.ev.uploaded_at = r->now;
   x.ev.clinician_id = id;
@@ -850,8 +700,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   fp_reply_json(r, 201, j);
 out:
   if (tmp[0]) fp_evidence_discard(tmp);
-  free(u->file);
-  free(u);
+  fp_multipart_release(u);
 }
 
 /* GET /api/v1/evidence/{id} --------------------------------------------------------------------- */
