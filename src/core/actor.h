@@ -22,6 +22,7 @@ struct fp_role {
 struct fp_actor {
   int64_t user_id;          /* 0: nobody signed in */
   int64_t clinician_id;     /* 0 unless the user is a clinician */
+  int64_t session_id;       /* the session acting (0 outside a request: the CLI, the upkeep) */
   const struct fp_role *roles; /* borrowed: every role the user holds */
   int n_roles;
   fp_time now;

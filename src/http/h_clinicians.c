@@ -105,7 +105,7 @@ static void reply_registration_taken(struct fp_req *r, const struct fp_professio
 }
 
 struct register_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   const char *hash;
   struct fp_clinician cl;
   bool email_taken, registration_taken;
@@ -121,9 +121,9 @@ static int register_tx(struct fp_conn *c, void *vctx) {
     return 1;
   }
   if (rc != FP_ENOTFOUND) return rc;
-  if ((rc = fp_store_user_insert(c, cl->email, cl->name, x->hash, x->r->now, &cl->user_id)) != 0) return rc;
+  if ((rc = fp_store_user_insert(c, cl->email, cl->name, x->hash, x->actor.now, &cl->user_id)) != 0) return rc;
   if ((rc = fp_store_role_insert(c, cl->user_id, "clinician", 0, 0)) != 0) return rc;
-  rc = fp_store_clinician_insert(c, cl, x->r->now, &cl->id);
+  rc = fp_store_clinician_insert(c, cl, x->actor.now, &cl->id);
   if (rc == FP_ECONFLICT) {
     /* The user row is new, so the only constraint left to fire is one number per register. */
     x->registration_taken = true;
@@ -137,8 +137,8 @@ static int register_tx(struct fp_conn *c, void *vctx) {
   char *text = json_dumps(after, JSON_COMPACT);
   json_decref(after);
   /* Self-registration: the new user is the actor unless someone signed in registered them. */
-  int64_t actor = x->r->auth.user_id ? x->r->auth.user_id : cl->user_id;
-  rc = fp_store_audit(c, x->r->now, actor, "clinician.register", "clinician", cl->id, NULL, text);
+  int64_t actor = x->actor.user_id ? x->actor.user_id : cl->user_id;
+  rc = fp_store_audit(c, x->actor.now, actor, "clinician.register", "clinician", cl->id, NULL, text);
   free(text);
   return rc;
 }
@@ -200,7 +200,7 @@ void fp_h_clinician_register(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   struct register_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_clinician *cl = &x.cl;
   struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {

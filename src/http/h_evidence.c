@@ -65,16 +65,20 @@ static int form_date_or_respond(struct fp_req *r, const struct fp_part *p, fp_da
   return 0;
 }
 
+/*
+ * The upload's write transaction: given who acts, the new record (or the record to attach to) and
+ * the staged file, never the request. 0 with the evidence placed and recorded;
+ * FP_EREFUSED with why (invalid_state: the record was decided meanwhile; quota_exceeded); or a
+ * store error.
+ */
 struct upload_tx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   struct fp_check_row rec;      /* the new record (check_id 0) */
   int64_t attach_to;            /* an existing submitted record */
   struct fp_evidence ev;
   const char *tmp_path;
   bool created;                 /* the file was placed by this upload */
-  int outcome;                  /* 409 when the record to attach to is no longer submitted, 413 over a quota */
-  int current;                  /* for the 413: the check's current files, the clinician's bytes */
-  int64_t bytes;
+  struct fp_refusal why;
 };
 
 static int upload_tx_fn(struct fp_conn *c, void *vctx) {
@@ -83,22 +87,25 @@ static int upload_tx_fn(struct fp_conn *c, void *vctx) {
   if (x->attach_to) {
     struct fp_check_row k;
     if ((rc = fp_store_check_get(c, x->attach_to, &k)) != 0) return rc;
-    if (strcmp(k.status, "submitted") != 0) {
-      x->outcome = 409;
-      return 1;
-    }
+    if (strcmp(k.status, "submitted") != 0)
+      return fp_refuse(&x->why, FP_API_INVALID_STATE, "check_id", k.id, "the record has been decided already: submit a new one");
     x->ev.check_id = k.id;
   } else {
-    if ((rc = fp_store_check_insert(c, &x->rec, x->r->now, &x->ev.check_id)) != 0) return rc;
+    if ((rc = fp_store_check_insert(c, &x->rec, x->actor.now, &x->ev.check_id)) != 0) return rc;
   }
   /* The quotas, under the write lock so that concurrent uploads cannot pass them together. */
-  if ((rc = fp_store_evidence_usage(c, x->ev.clinician_id, x->ev.check_code, fp_passport_today(x->r), &x->current,
-                                    &x->bytes)) != 0)
+  int current = 0;
+  int64_t bytes = 0;
+  if ((rc = fp_store_evidence_usage(c, x->ev.clinician_id, x->ev.check_code, fp_uk_day(x->actor.now), &current, &bytes)) != 0)
     return rc;
-  if (x->current >= FP_EVIDENCE_MAX_CURRENT || x->bytes + x->ev.size > FP_EVIDENCE_MAX_TOTAL) {
-    x->outcome = 413;
-    return 1;
-  }
+  if (current >= FP_EVIDENCE_MAX_CURRENT)
+    return fp_refuse(&x->why, FP_API_QUOTA_EXCEEDED, "file", x->ev.check_id,
+                     "%s has %d current files already (at most %d): wait for the pool to decide, or ask it to"
+                     " remove one", x->ev.check_code, current, FP_EVIDENCE_MAX_CURRENT);
+  if (bytes + x->ev.size > FP_EVIDENCE_MAX_TOTAL)
+    return fp_refuse(&x->why, FP_API_QUOTA_EXCEEDED, "file", x->ev.check_id,
+                     "the passport's files take %lld bytes; this one would pass the %lld bytes (100 MiB) a clinician"
+                     " may keep", (long long)bytes, (long long)FP_EVIDENCE_MAX_TOTAL);
   /* Placed under the write lock, so no concurrent upload or retention sweep sees half of it. */
   if ((rc = fp_evidence_place(c, x->tmp_path, x->ev.sha256, &x->created)) != 0) return rc;
   int64_t eid;
@@ -126,7 +133,7 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   memcpy(u, UPLOAD_PARTS, sizeof u);
   struct upload_tx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   char tmp[4200] = "";
   if (fp_multipart_parse_or_respond(r, u)) goto out;
   if (!u[F_FILE].seen || u[F_FILE].len == 0) {
@@ -244,19 +251,8 @@ void fp_h_passport_evidence_upload(struct fp_req *r) {
   rc = fp_store_write(r->app->store, upload_tx_fn, &x);
   fp_evidence_discard(tmp); /* gone already when placed; removed here otherwise */
   tmp[0] = 0;
-  if (rc == 1 && x.outcome == 413) {
-    if (x.current >= FP_EVIDENCE_MAX_CURRENT)
-      fp_reply_error(r, FP_API_QUOTA_EXCEEDED, "file",
-                     "%s has %d current files already (at most %d): wait for the pool to decide, or ask it to"
-                     " remove one", x.ev.check_code, x.current, FP_EVIDENCE_MAX_CURRENT);
-    else
-      fp_reply_error(r, FP_API_QUOTA_EXCEEDED, "file",
-                     "the passport's files take %lld bytes; this one would pass the %lld bytes (100 MiB) a clinician"
-                     " may keep", (long long)x.bytes, (long long)FP_EVIDENCE_MAX_TOTAL);
-    goto out;
-  }
-  if (rc == 1) {
-    fp_reply_error(r, FP_API_INVALID_STATE, "check_id", "the record has been decided already: submit a new one");
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
     goto out;
   }
   if (rc) {

@@ -34,13 +34,13 @@ static int offered_or_respond(struct fp_req *r) {
 }
 
 struct begin_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   const char *secret;
 };
 
 static int begin_tx(struct fp_conn *c, void *vctx) {
   struct begin_ctx *x = vctx;
-  return fp_store_totp_begin(c, x->r->auth.user_id, x->secret, x->r->now);
+  return fp_store_totp_begin(c, x->actor.user_id, x->secret, x->actor.now);
 }
 
 void fp_h_totp_begin(struct fp_req *r) {
@@ -62,7 +62,8 @@ void fp_h_totp_begin(struct fp_req *r) {
     fp_reply_store_error(r, FP_EIO);
     return;
   }
-  struct begin_ctx x = {r, secret};
+  struct begin_ctx x = {.secret = secret};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   rc = fp_store_write(r->app->store, begin_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "a second factor is set up already: remove it first to set up another");
@@ -94,20 +95,20 @@ static int email_or_respond(struct fp_req *r, struct fp_conn *c, char *email, si
 }
 
 struct confirm_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t step;
   unsigned char hashes[FP_RECOVERY_CODES][FP_RECOVERY_HASH_LEN];
 };
 
 static int confirm_tx(struct fp_conn *c, void *vctx) {
   struct confirm_ctx *x = vctx;
-  int64_t uid = x->r->auth.user_id;
-  int rc = fp_store_totp_enable(c, uid, x->step, x->r->now);
+  int64_t uid = x->actor.user_id;
+  int rc = fp_store_totp_enable(c, uid, x->step, x->actor.now);
   if (rc) return rc;
   if ((rc = fp_store_recovery_codes_replace(c, uid, (const unsigned char(*)[FP_RECOVERY_HASH_LEN])x->hashes,
-                                            FP_RECOVERY_CODES, x->r->now)) != 0)
+                                            FP_RECOVERY_CODES, x->actor.now)) != 0)
     return rc;
-  return fp_store_audit(c, x->r->now, uid, "user.totp_enable", "user", uid, NULL, NULL);
+  return fp_store_audit(c, x->actor.now, uid, "user.totp_enable", "user", uid, NULL, NULL);
 }
 
 void fp_h_totp_confirm(struct fp_req *r) {
@@ -136,7 +137,7 @@ void fp_h_totp_confirm(struct fp_req *r) {
   }
   struct confirm_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   bool ok = fp_totp_match(t.secret, r->now, 0, code, &x.step);
   sodium_memzero(t.secret, sizeof t.secret);
   if (!ok) {
@@ -167,19 +168,19 @@ void fp_h_totp_confirm(struct fp_req *r) {
 }
 
 struct remove_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t step;
   const unsigned char *recovery;
 };
 
 static int remove_tx(struct fp_conn *c, void *vctx) {
   struct remove_ctx *x = vctx;
-  int64_t uid = x->r->auth.user_id;
-  int rc = x->recovery ? fp_store_recovery_code_use(c, uid, x->recovery, x->r->now) : fp_store_totp_use_step(c, uid, x->step);
+  int64_t uid = x->actor.user_id;
+  int rc = x->recovery ? fp_store_recovery_code_use(c, uid, x->recovery, x->actor.now) : fp_store_totp_use_step(c, uid, x->step);
   if (rc == FP_ENOTFOUND || rc == FP_ECONFLICT) return 1;
   if (rc) return rc;
   if ((rc = fp_store_totp_delete(c, uid)) != 0) return rc;
-  return fp_store_audit(c, x->r->now, uid, "user.totp_remove", "user", uid, NULL, NULL);
+  return fp_store_audit(c, x->actor.now, uid, "user.totp_remove", "user", uid, NULL, NULL);
 }
 
 void fp_h_totp_remove(struct fp_req *r) {
@@ -200,7 +201,8 @@ void fp_h_totp_remove(struct fp_req *r) {
   char email[256];
   if (email_or_respond(r, c, email, sizeof email)) return;
   if (fp_code_throttled_or_respond(r, email)) return;
-  struct remove_ctx x = {.r = r};
+  struct remove_ctx x = {0};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   unsigned char recovery_hash[FP_RECOVERY_HASH_LEN];
   bool ok = false;
   int rc = fp_second_factor_check(c, r->auth.user_id, r->now, code, recovery, recovery_hash, &x.recovery, &x.step, &ok);

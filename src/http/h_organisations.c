@@ -230,7 +230,7 @@ static char *org_text(const struct fp_org *o) {
 }
 
 struct create_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   struct fp_org o;
   int64_t id;
   bool ods_taken;
@@ -245,12 +245,12 @@ static int create_tx(struct fp_conn *c, void *vctx) {
     return 1;
   }
   if (rc != FP_ENOTFOUND) return rc;
-  if ((rc = fp_store_org_insert(c, &x->o, x->r->now, &x->id)) != 0) return rc;
+  if ((rc = fp_store_org_insert(c, &x->o, x->actor.now, &x->id)) != 0) return rc;
   struct fp_org saved;
   if ((rc = fp_store_org_get(c, x->id, &saved)) != 0) return rc;
   char *after = org_text(&saved);
   fp_org_clear(&saved);
-  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "organisation.create", "organisation", x->id, NULL, after);
+  rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.create", "organisation", x->id, NULL, after);
   free(after);
   return rc;
 }
@@ -279,7 +279,7 @@ void fp_h_org_create(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_org *o = &x.o;
   enum fp_org_level lv = FP_ORG_PRACTICE;
   fp_org_level_parse(level, &lv);
@@ -442,7 +442,8 @@ struct patch {
 };
 
 struct patch_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
+  int64_t target; /* the organisation */
   struct patch *p;
   struct fp_org o;
   bool ods_taken;
@@ -452,7 +453,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   struct patch_ctx *x = vctx;
   struct patch *p = x->p;
   struct fp_org *o = &x->o;
-  int rc = fp_store_org_get(c, x->r->params[0], o);
+  int rc = fp_store_org_get(c, x->target, o);
   if (rc) return rc;
   char *before = org_text(o), *after = NULL;
   int64_t old_icb = o->icb_id;
@@ -493,7 +494,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if ((rc = fp_store_org_update(c, o)) != 0) goto out;
   if (o->icb_id != old_icb && (rc = fp_store_org_set_icb_below(c, o->id, o->icb_id)) != 0) goto out;
   after = org_text(o);
-  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "organisation.update", "organisation", o->id, before, after);
+  rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.update", "organisation", o->id, before, after);
 out:
   free(after);
   free(before);
@@ -563,7 +564,8 @@ void fp_h_org_patch(struct fp_req *r) {
   }
   struct patch_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.target = r->params[0];
   x.p = &p;
   int rc = fp_store_write(r->app->store, patch_tx, &x);
   fp_org_clear(&x.o);

@@ -272,17 +272,17 @@ void fp_h_passport_get(struct fp_req *r) {
 /* POST /api/v1/passport/checks/{id}/verification ------------------------------------------------ */
 
 struct verify_tx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   struct fp_check_row before, after;
   struct fp_reexam reexam;
 };
 
 static int verify_tx_fn(struct fp_conn *c, void *vctx) {
   struct verify_tx *x = vctx;
-  int rc = fp_store_check_decide(c, &x->before, &x->after, x->r->auth.user_id, x->r->now);
+  int rc = fp_store_check_decide(c, &x->before, &x->after, x->actor.user_id, x->actor.now);
   if (rc) return rc;
   /* Bookings already made are re-examined now, in the same transaction: flagged, never dropped. */
-  return fp_store_passport_reexamine(c, x->before.clinician_id, x->r->now, x->r->auth.user_id, &x->reexam);
+  return fp_store_passport_reexamine(c, x->before.clinician_id, x->actor.now, x->actor.user_id, &x->reexam);
 }
 
 static const char *const DECISIONS[] = {"verify", "reject", NULL};
@@ -306,7 +306,7 @@ void fp_h_passport_verify(struct fp_req *r) {
   if (!c) return;
   struct verify_tx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   int rc = fp_store_check_get(c, r->params[0], &x.before);
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "check record %lld not found", (long long)r->params[0]);

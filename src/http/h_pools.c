@@ -97,15 +97,15 @@ static json_t *join_json(const struct fp_join_request *jr) {
 }
 
 /* Audits with a JSON document built by the caller (taken). */
-static int audit_json(struct fp_conn *c, struct fp_req *r, const char *action, const char *entity, int64_t id,
+static int audit_json(struct fp_conn *c, const struct fp_actor *a, const char *action, const char *entity, int64_t id,
                       json_t *before, json_t *after) {
   char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
-  char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+  char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
   json_decref(before);
   json_decref(after);
-  int rc = fp_store_audit(c, r->now, r->auth.user_id, action, entity, id, b, a);
+  int rc = fp_store_audit(c, a->now, a->user_id, action, entity, id, b, after_text);
   free(b);
-  free(a);
+  free(after_text);
   return rc;
 }
 
@@ -126,16 +126,16 @@ static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_p
 /* ---- pools ---- */
 
 struct create_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   struct fp_pool p;
   int64_t id;
 };
 
 static int create_tx(struct fp_conn *c, void *vctx) {
   struct create_ctx *x = vctx;
-  int rc = fp_store_pool_insert(c, &x->p, x->r->now, &x->id);
+  int rc = fp_store_pool_insert(c, &x->p, x->actor.now, &x->id);
   if (rc) return rc;
-  return audit_json(c, x->r, "pool.create", "pool", x->id, NULL,
+  return audit_json(c, &x->actor, "pool.create", "pool", x->id, NULL,
                     json_pack("{s:s, s:I, s:I, s:I}", "name", x->p.name, "host_organisation_id",
                               (json_int_t)x->p.host_organisation_id, "hourly_rate_pence",
                               (json_int_t)x->p.hourly_rate_pence, "session_rate_pence",
@@ -152,7 +152,7 @@ void fp_h_pool_create(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   const char *name = NULL;
   x.p.hourly_rate_pence = FP_POOL_DEFAULT_HOURLY_PENCE;
   x.p.session_rate_pence = FP_POOL_DEFAULT_SESSION_PENCE;
@@ -217,7 +217,8 @@ static json_t *pool_rates_json(const struct fp_pool *p) {
 }
 
 struct patch_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
+  int64_t target; /* the pool */
   const char *name;
   int64_t hourly, session;
   bool has_hourly, has_session;
@@ -226,7 +227,7 @@ struct patch_ctx {
 static int patch_tx(struct fp_conn *c, void *vctx) {
   struct patch_ctx *x = vctx;
   struct fp_pool p;
-  int rc = fp_store_pool_get(c, x->r->params[0], &p);
+  int rc = fp_store_pool_get(c, x->target, &p);
   if (rc) return rc;
   json_t *before = pool_rates_json(&p);
   if (x->name) snprintf(p.name, sizeof p.name, "%s", x->name);
@@ -244,7 +245,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
     json_decref(after);
     return rc;
   }
-  return audit_json(c, x->r, "pool.update", "pool", p.id, before, after);
+  return audit_json(c, &x->actor, "pool.update", "pool", p.id, before, after);
 }
 
 void fp_h_pool_patch(struct fp_req *r) {
@@ -256,7 +257,8 @@ void fp_h_pool_patch(struct fp_req *r) {
     return;
   }
   if (fp_req_json_or_respond(r)) return;
-  struct patch_ctx x = {.r = r};
+  struct patch_ctx x = {.target = r->params[0]};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_field spec[] = {
       {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},
       {"hourly_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.hourly, &x.has_hourly},
@@ -297,7 +299,7 @@ static json_t *role_json(const struct fp_custom_role *role) {
 }
 
 struct role_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t pool_id;
   const char *code, *name;
   int64_t id;
@@ -305,9 +307,9 @@ struct role_ctx {
 
 static int role_tx(struct fp_conn *c, void *vctx) {
   struct role_ctx *x = vctx;
-  int rc = fp_store_custom_role_insert(c, x->code, x->name, x->pool_id, x->r->now, &x->id);
+  int rc = fp_store_custom_role_insert(c, x->code, x->name, x->pool_id, x->actor.now, &x->id);
   if (rc) return rc;
-  return audit_json(c, x->r, "role.create", "custom_role", x->id, NULL,
+  return audit_json(c, &x->actor, "role.create", "custom_role", x->id, NULL,
                     json_pack("{s:s, s:s, s:I}", "code", x->code, "name", x->name, "pool_id", (json_int_t)x->pool_id));
 }
 
@@ -320,7 +322,8 @@ void fp_h_pool_role_create(struct fp_req *r) {
     return;
   }
   if (fp_req_json_or_respond(r)) return;
-  struct role_ctx x = {.r = r, .pool_id = p.id};
+  struct role_ctx x = {.pool_id = p.id};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_field spec[] = {
       {"code", FP_F_STRING, true, 1, 64, NULL, &x.code, NULL},
       {"name", FP_F_STRING, true, 1, 200, NULL, &x.name, NULL},
@@ -410,7 +413,7 @@ static void reply_pool_limit(struct fp_req *r, int64_t clinician_id) {
 }
 
 struct add_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t pool_id, clinician_id, organisation_id;
   int64_t id, join_request_id;
   bool already;
@@ -418,6 +421,7 @@ struct add_ctx {
 
 /* Adds a member, answering the clinician's pending join request if there is one. */
 static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
+  x->already = false; /* the transaction may run again */
   bool member = false;
   int rc = fp_store_pool_has_member(c, x->pool_id, x->clinician_id, x->organisation_id, &member);
   if (rc) return rc;
@@ -425,12 +429,12 @@ static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
     x->already = true;
     return 1;
   }
-  rc = fp_store_pool_member_insert(c, x->pool_id, x->clinician_id, x->organisation_id, x->r->auth.user_id, x->r->now,
+  rc = fp_store_pool_member_insert(c, x->pool_id, x->clinician_id, x->organisation_id, x->actor.user_id, x->actor.now,
                                    &x->id);
   if (rc) return rc;
   int64_t answered = 0;
   if (x->clinician_id &&
-      (rc = fp_store_join_request_accept_pending(c, x->pool_id, x->clinician_id, x->r->auth.user_id, x->r->now,
+      (rc = fp_store_join_request_accept_pending(c, x->pool_id, x->clinician_id, x->actor.user_id, x->actor.now,
                                                  &answered)) != 0)
     return rc;
   /* Accepting a request sets join_request_id itself (that request is no longer pending here). */
@@ -438,7 +442,7 @@ static int add_member_tx(struct fp_conn *c, struct add_ctx *x) {
   json_t *after = json_pack("{s:I, s:o, s:o, s:o}", "pool_id", (json_int_t)x->pool_id, "clinician_id",
                             fp_json_id(x->clinician_id), "organisation_id", fp_json_id(x->organisation_id),
                             "join_request_id", fp_json_id(x->join_request_id));
-  return audit_json(c, x->r, "pool.member_add", "pool_member", x->id, NULL, after);
+  return audit_json(c, &x->actor, "pool.member_add", "pool_member", x->id, NULL, after);
 }
 
 static int add_tx(struct fp_conn *c, void *vctx) { return add_member_tx(c, vctx); }
@@ -454,7 +458,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct add_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   x.pool_id = p.id;
   struct fp_field spec[] = {
       {"clinician_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.clinician_id, NULL},
@@ -514,7 +518,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
 }
 
 struct remove_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   struct fp_pool_member m;
 };
 
@@ -522,7 +526,7 @@ static int remove_tx(struct fp_conn *c, void *vctx) {
   struct remove_ctx *x = vctx;
   int rc = fp_store_pool_member_delete(c, x->m.id);
   if (rc) return rc;
-  return audit_json(c, x->r, "pool.member_remove", "pool_member", x->m.id, member_json(&x->m), NULL);
+  return audit_json(c, &x->actor, "pool.member_remove", "pool_member", x->m.id, member_json(&x->m), NULL);
 }
 
 /* GET /api/v1/pools/{id}/members/{member_id}: one member, to whoever may read the pool's members. */
@@ -556,7 +560,8 @@ void fp_h_pool_member_remove(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can remove members");
     return;
   }
-  struct remove_ctx x = {.r = r};
+  struct remove_ctx x = {0};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   int rc = fp_store_pool_member_get(c, r->params[1], &x.m);
   if (rc == 0 && x.m.pool_id != p.id) rc = FP_ENOTFOUND;
   if (rc == 0) rc = fp_store_write(r->app->store, remove_tx, &x);
@@ -574,7 +579,7 @@ void fp_h_pool_member_remove(struct fp_req *r) {
 /* ---- join requests ---- */
 
 struct join_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t pool_id;
   const char *message;
   int64_t id;
@@ -584,21 +589,21 @@ struct join_ctx {
 static int join_tx(struct fp_conn *c, void *vctx) {
   struct join_ctx *x = vctx;
   bool member = false;
-  int rc = fp_store_pool_has_member(c, x->pool_id, x->r->auth.clinician_id, 0, &member);
+  int rc = fp_store_pool_has_member(c, x->pool_id, x->actor.clinician_id, 0, &member);
   if (rc) return rc;
   if (member) {
     x->refusal = 1;
     return 1;
   }
-  rc = fp_store_join_request_insert(c, x->pool_id, x->r->auth.clinician_id, x->message, x->r->now, &x->id);
+  rc = fp_store_join_request_insert(c, x->pool_id, x->actor.clinician_id, x->message, x->actor.now, &x->id);
   if (rc == FP_ECONFLICT) {
     x->refusal = 2;
     return 1;
   }
   if (rc) return rc;
-  return audit_json(c, x->r, "join_request.create", "join_request", x->id, NULL,
+  return audit_json(c, &x->actor, "join_request.create", "join_request", x->id, NULL,
                     json_pack("{s:I, s:I, s:s}", "pool_id", (json_int_t)x->pool_id, "clinician_id",
-                              (json_int_t)x->r->auth.clinician_id, "status", "pending"));
+                              (json_int_t)x->actor.clinician_id, "status", "pending"));
 }
 
 void fp_h_join_request_create(struct fp_req *r) {
@@ -609,7 +614,8 @@ void fp_h_join_request_create(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (load_pool_or_respond(r, c, &p)) return;
-  struct join_ctx x = {.r = r, .pool_id = p.id};
+  struct join_ctx x = {.pool_id = p.id};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   if (r->body_len) {
     if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {
@@ -739,7 +745,7 @@ static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_j
 }
 
 struct answer_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   const struct fp_join_request *jr;
   const char *status, *reason;
   struct add_ctx add;
@@ -747,7 +753,7 @@ struct answer_ctx {
 
 static int answer_tx(struct fp_conn *c, void *vctx) {
   struct answer_ctx *x = vctx;
-  int rc = fp_store_join_request_decide(c, x->jr->id, x->status, x->reason, x->r->auth.user_id, x->r->now);
+  int rc = fp_store_join_request_decide(c, x->jr->id, x->status, x->reason, x->actor.user_id, x->actor.now);
   if (rc) return rc;
   if (strcmp(x->status, "accepted") == 0) {
     /* Already admitted directly in the meantime: accepting still succeeds. */
@@ -755,7 +761,7 @@ static int answer_tx(struct fp_conn *c, void *vctx) {
     if (rc == 1 && x->add.already) rc = 0;
     if (rc) return rc;
   }
-  return audit_json(c, x->r, strcmp(x->status, "accepted") == 0 ? "join_request.accept" : "join_request.decline",
+  return audit_json(c, &x->actor, strcmp(x->status, "accepted") == 0 ? "join_request.accept" : "join_request.decline",
                     "join_request", x->jr->id, json_pack("{s:s}", "status", "pending"),
                     json_pack("{s:s, s:o}", "status", x->status, "reason", fp_json_str_or_null(x->reason)));
 }
@@ -774,8 +780,9 @@ static void answer(struct fp_req *r, const char *status) {
   struct fp_join_request jr;
   struct fp_pool p;
   if (load_join_or_respond(r, c, &jr, &p)) return;
-  struct answer_ctx x = {.r = r, .jr = &jr, .status = status, .reason = reason};
-  x.add.r = r;
+  struct answer_ctx x = {.jr = &jr, .status = status, .reason = reason};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  fp_actor_from_auth(&r->auth, r->now, &x.add.actor);
   x.add.pool_id = jr.pool_id;
   x.add.clinician_id = jr.clinician_id;
   x.add.join_request_id = jr.id;
@@ -802,15 +809,15 @@ void fp_h_join_request_accept(struct fp_req *r) { answer(r, "accepted"); }
 void fp_h_join_request_decline(struct fp_req *r) { answer(r, "declined"); }
 
 struct withdraw_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t id;
 };
 
 static int withdraw_tx(struct fp_conn *c, void *vctx) {
   struct withdraw_ctx *x = vctx;
-  int rc = fp_store_join_request_decide(c, x->id, "withdrawn", NULL, x->r->auth.user_id, x->r->now);
+  int rc = fp_store_join_request_decide(c, x->id, "withdrawn", NULL, x->actor.user_id, x->actor.now);
   if (rc) return rc;
-  return audit_json(c, x->r, "join_request.withdraw", "join_request", x->id, json_pack("{s:s}", "status", "pending"),
+  return audit_json(c, &x->actor, "join_request.withdraw", "join_request", x->id, json_pack("{s:s}", "status", "pending"),
                     json_pack("{s:s}", "status", "withdrawn"));
 }
 
@@ -844,7 +851,8 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
     return;
   }
-  struct withdraw_ctx x = {r, jr.id};
+  struct withdraw_ctx x = {.id = jr.id};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   rc = fp_store_write(r->app->store, withdraw_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);

@@ -253,15 +253,18 @@ void fp_h_session_second_factor(struct fp_req *r) {
   start_session(r, &u, &x);
 }
 
+/* Signing out: a write transaction given who acts (their session), never the request. */
 static int delete_session_tx(struct fp_conn *c, void *vctx) {
-  struct fp_req *r = vctx;
-  int rc = fp_store_session_delete(c, r->auth.session_id);
+  const struct fp_actor *a = vctx;
+  int rc = fp_store_session_delete(c, a->session_id);
   if (rc) return rc;
-  return fp_store_audit(c, r->now, r->auth.user_id, "session.delete", "user", r->auth.user_id, NULL, NULL);
+  return fp_store_audit(c, a->now, a->user_id, "session.delete", "user", a->user_id, NULL, NULL);
 }
 
 void fp_h_session_delete(struct fp_req *r) {
-  int rc = fp_store_write(r->app->store, delete_session_tx, r);
+  struct fp_actor actor;
+  fp_actor_from_auth(&r->auth, r->now, &actor);
+  int rc = fp_store_write(r->app->store, delete_session_tx, &actor);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
@@ -324,18 +327,18 @@ void fp_h_session_current(struct fp_req *r) {
 }
 
 struct password_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   const char *hash;
 };
 
 static int password_tx(struct fp_conn *c, void *vctx) {
   struct password_ctx *x = vctx;
-  int rc = fp_store_user_set_password(c, x->r->auth.user_id, x->hash);
+  int rc = fp_store_user_set_password(c, x->actor.user_id, x->hash);
   if (rc) return rc;
   /* Other sessions of this user end: a changed password should lock out whoever else had it. */
-  rc = fp_store_sessions_delete_for_user(c, x->r->auth.user_id, x->r->auth.session_id);
+  rc = fp_store_sessions_delete_for_user(c, x->actor.user_id, x->actor.session_id);
   if (rc) return rc;
-  return fp_store_audit(c, x->r->now, x->r->auth.user_id, "user.password", "user", x->r->auth.user_id, NULL, NULL);
+  return fp_store_audit(c, x->actor.now, x->actor.user_id, "user.password", "user", x->actor.user_id, NULL, NULL);
 }
 
 void fp_h_me_password(struct fp_req *r) {
@@ -368,7 +371,8 @@ void fp_h_me_password(struct fp_req *r) {
     fp_reply_store_error(r, FP_ENOMEM);
     return;
   }
-  struct password_ctx x = {r, hash};
+  struct password_ctx x = {.hash = hash};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   if ((rc = fp_store_write(r->app->store, password_tx, &x)) != 0) {
     fp_reply_store_error(r, rc);
     return;

@@ -74,7 +74,7 @@ static int org_level_or_respond(struct fp_req *r, struct fp_conn *c, int64_t id,
 }
 
 struct create_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
   const char *email, *name, *role, *hash;
   int64_t org, pool, id;
   bool email_taken;
@@ -89,7 +89,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
     return 1;
   }
   if (rc != FP_ENOTFOUND) return rc;
-  if ((rc = fp_store_user_insert(c, x->email, x->name, x->hash, x->r->now, &x->id)) != 0) return rc;
+  if ((rc = fp_store_user_insert(c, x->email, x->name, x->hash, x->actor.now, &x->id)) != 0) return rc;
   if ((rc = fp_store_role_insert(c, x->id, x->role, x->org, x->pool)) != 0) return rc;
   /* Someone else chose this password: its owner chooses their own at first sign-in. */
   if ((rc = fp_store_user_set_must_change_password(c, x->id)) != 0) return rc;
@@ -97,7 +97,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
                             "organisation_id", fp_json_id(x->org), "pool_id", fp_json_id(x->pool));
   char *text = json_dumps(after, JSON_COMPACT);
   json_decref(after);
-  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, "user.create", "user", x->id, NULL, text);
+  rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "user.create", "user", x->id, NULL, text);
   free(text);
   return rc;
 }
@@ -111,7 +111,7 @@ void fp_h_user_create(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
   const char *password = NULL;
   bool has_org = false, has_pool = false;
   struct fp_field spec[] = {
@@ -276,14 +276,15 @@ void fp_h_user_get(struct fp_req *r) {
 }
 
 struct patch_ctx {
-  struct fp_req *r;
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
+  int64_t target; /* the user */
   const char *name;
   bool active, has_active;
 };
 
 static int patch_tx(struct fp_conn *c, void *vctx) {
   struct patch_ctx *x = vctx;
-  int64_t id = x->r->params[0];
+  int64_t id = x->target;
   struct fp_user u;
   int rc = fp_store_user_by_id(c, id, &u);
   if (rc) return rc;
@@ -299,7 +300,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   json_t *after = json_pack("{s:s, s:b}", "name", x->name ? x->name : u.name, "active", x->has_active ? x->active : u.active);
   char *b = json_dumps(before, JSON_COMPACT), *a = json_dumps(after, JSON_COMPACT);
   json_decref(after);
-  rc = fp_store_audit(c, x->r->now, x->r->auth.user_id, action, "user", id, b, a);
+  rc = fp_store_audit(c, x->actor.now, x->actor.user_id, action, "user", id, b, a);
   free(b);
   free(a);
 out:
@@ -315,7 +316,8 @@ void fp_h_user_patch(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct patch_ctx x;
   memset(&x, 0, sizeof x);
-  x.r = r;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.target = r->params[0];
   struct fp_field spec[] = {
       {"active", FP_F_BOOL, false, 0, 0, NULL, &x.active, &x.has_active},
       {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},

@@ -196,6 +196,7 @@ int fp_role_parse(const char *s, enum fp_role_kind *out) {
 void fp_actor_from_auth(const struct fp_auth *a, fp_time now, struct fp_actor *out) {
   out->user_id = a->user_id;
   out->clinician_id = a->clinician_id;
+  out->session_id = a->session_id;
   out->roles = a->roles;
   out->n_roles = a->n_roles;
   out->now = now;
