@@ -18,8 +18,28 @@ static size_t dollar_tag(const char *p) {
   return p[n] == '$' ? n + 1 : 0;
 }
 
-char *fp_pg_rewrite_params(const char *sql, int *nparams) {
+char *fp_pg_rewrite_params(const char *sql, int *nparams) { return fp_pg_rewrite_params_used(sql, nparams, NULL); }
+
+/* Marks parameter n in *used (grown to cover 1..n; 0 when out of memory, with *used freed). */
+static bool mark_used(unsigned char **used, int *cap, long n) {
+  if (!used) return true;
+  if (n > *cap) {
+    int want = *cap ? *cap : 16;
+    while (want < n) want *= 2;
+    unsigned char *more = realloc(*used, (size_t)want + 1);
+    if (!more) return false;
+    memset(more + *cap + (*cap ? 1 : 0), 0, (size_t)(want - *cap) + (*cap ? 0 : 1));
+    *used = more;
+    *cap = want;
+  }
+  (*used)[n] = 1;
+  return true;
+}
+
+char *fp_pg_rewrite_params_used(const char *sql, int *nparams, unsigned char **used) {
   size_t len = strlen(sql);
+  int cap = 0;
+  if (used) *used = NULL;
   /* Each '?' (one byte) becomes at most "$32766" (six): the output never needs more than 6x. */
   char *out = malloc(len * 6 + 1);
   if (!out) return NULL;
@@ -77,17 +97,31 @@ char *fp_pg_rewrite_params(const char *sql, int *nparams) {
           if (n > FP_PG_MAX_PARAMS) break;
         }
         if (n < 1 || n > FP_PG_MAX_PARAMS) { /* SQLite refuses these too */
+          if (used) {
+            free(*used);
+            *used = NULL;
+          }
           free(out);
           return NULL;
         }
       } else {
         n = max + 1; /* SQLite: a bare ? takes the number after the largest so far */
         if (n > FP_PG_MAX_PARAMS) {
+          if (used) {
+            free(*used);
+            *used = NULL;
+          }
           free(out);
           return NULL;
         }
       }
       if (n > max) max = (int)n;
+      if (!mark_used(used, &cap, n)) {
+        free(*used);
+        *used = NULL;
+        free(out);
+        return NULL;
+      }
       out[o++] = '$';
       char digits[8];
       int k = 0;

@@ -21,6 +21,7 @@
 #define FLOAT4OID 700
 #define FLOAT8OID 701
 #define NUMERICOID 1700
+#define TEXTOID 25
 
 /* pg_advisory_lock's key for migrations: "flexpool" folded into a bigint, the same on every server. */
 #define MIGRATION_LOCK 0x666c6578706f6f6cLL
@@ -123,6 +124,7 @@ static void stmt_free(struct pg_stmt *st) {
   free(st->formats);
   free(st->sql);
   free(st->pgsql);
+  free(st->used);
   free(st);
 }
 
@@ -599,7 +601,7 @@ static fp_stmt *pg_stmt(struct fp_conn *base, const char *sql) {
   st->conn = c;
   st->row = -1;
   st->sql = strdup(sql);
-  st->pgsql = fp_pg_rewrite_params(sql, &st->nparams);
+  st->pgsql = fp_pg_rewrite_params_used(sql, &st->nparams, &st->used);
   int n = st->nparams > 0 ? st->nparams : 1;
   st->values = calloc((size_t)n, sizeof *st->values);
   st->types = calloc((size_t)n, sizeof *st->types);
@@ -694,6 +696,9 @@ static PGresult *execute(struct pg_stmt *st) {
   struct pg_conn *c = st->conn;
   if (!st->prepared || types_changed(st)) {
     deallocate(c, st);
+    /* A number the SQL never refers to cannot be typed by the server: it is sent as text. */
+    for (int i = 0; i < st->nparams; i++)
+      if (st->types[i] == 0 && !(st->used && st->used[i + 1])) st->types[i] = TEXTOID;
     PGresult *res = PQprepare(c->pg, st->name, st->pgsql, st->nparams, st->types);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) return res;
     PQclear(res);

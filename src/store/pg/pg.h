@@ -37,6 +37,10 @@
  * FP_PG_MAX_PARAMS. Pure: no libpq, no I/O.
  */
 char *fp_pg_rewrite_params(const char *sql, int *nparams);
+/* The same, and *used (malloc'd, indexed 1..*nparams; NULL when there is no parameter) says which
+   numbers the SQL refers to: SQLite lets a statement bind a number it never uses ("?1, ?2, ?5" with
+   3 and 4 bound), PostgreSQL cannot type such a parameter, so the engine gives it one (text). */
+char *fp_pg_rewrite_params_used(const char *sql, int *nparams, unsigned char **used);
 
 struct pg_conn;
 
@@ -45,6 +49,7 @@ struct pg_stmt {
   struct pg_conn *conn;
   char *sql;            /* as the store wrote it (the cache key) */
   char *pgsql;          /* with $N placeholders */
+  unsigned char *used;  /* used[n]: the SQL refers to $n (see fp_pg_rewrite_params_used) */
   uint64_t hash, last_used;
   struct pg_stmt *next; /* the hash chain */
   bool writes;          /* not a SELECT: in a write transaction it runs inside a savepoint */
