@@ -160,6 +160,18 @@ int fp_time_parse(const char *s, fp_time *out) {
   return FP_OK;
 }
 
+/* Writes "YYYY-MM-DD" (10 characters, no NUL) for a day number in [DAY_MIN, DAY_MAX]. */
+static void write_date(char *p, int64_t day) {
+  int64_t y;
+  int m, d;
+  civil_from_days64(day, &y, &m, &d);
+  write_digits(p, 4, y);
+  p[4] = '-';
+  write_digits(p + 5, 2, m);
+  p[7] = '-';
+  write_digits(p + 8, 2, d);
+}
+
 /* Writes "YYYY-MM-DDTHH:MM:SS" (19 characters, no NUL) for a wall-clock second count. */
 static void write_wall(char *p, int64_t wall) {
   int64_t day = floor_div(wall, SECS_PER_DAY);
@@ -173,14 +185,7 @@ static void write_wall(char *p, int64_t wall) {
     day = DAY_MAX;
     sod = SECS_PER_DAY - 1;
   }
-  int64_t y;
-  int m, d;
-  civil_from_days64(day, &y, &m, &d);
-  write_digits(p, 4, y);
-  p[4] = '-';
-  write_digits(p + 5, 2, m);
-  p[7] = '-';
-  write_digits(p + 8, 2, d);
+  write_date(p, day);
   p[10] = 'T';
   write_digits(p + 11, 2, sod / 3600);
   p[13] = ':';
@@ -210,15 +215,7 @@ int fp_date_parse(const char *s, fp_day *out) {
 }
 
 size_t fp_date_format(fp_day d, char buf[FP_DATE_STRLEN]) {
-  int64_t day = d < DAY_MIN ? DAY_MIN : d > DAY_MAX ? DAY_MAX : d;
-  int64_t y;
-  int m, dd;
-  civil_from_days64(day, &y, &m, &dd);
-  write_digits(buf, 4, y);
-  buf[4] = '-';
-  write_digits(buf + 5, 2, m);
-  buf[7] = '-';
-  write_digits(buf + 8, 2, dd);
+  write_date(buf, d < DAY_MIN ? DAY_MIN : d > DAY_MAX ? DAY_MAX : d);
   buf[10] = '\0';
   return 10;
 }
