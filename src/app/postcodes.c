@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/csv_read.h"
 #include "core/error.h"
 #include "core/validate.h"
 #include "store/places.h"
@@ -96,25 +97,8 @@ static void on_row(int c, void *data) {
 
 static int import_tx(struct fp_conn *c, void *ctx) {
   struct import *im = ctx;
-  FILE *f = im->f;
   im->c = c;
-  struct csv_parser p;
-  if (csv_init(&p, CSV_APPEND_NULL) != 0) return FP_ENOMEM;
-  char buf[65536];
-  size_t n;
-  while (!im->err && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-    if (csv_parse(&p, buf, n, on_field, on_row, im) != n) {
-      fprintf(stderr, "import: malformed CSV near row %ld: %s\n", im->row + 1, csv_strerror(csv_error(&p)));
-      im->err = FP_EINVAL;
-    }
-  }
-  if (!im->err) csv_fini(&p, on_field, on_row, im);
-  csv_free(&p);
-  if (!im->err && im->row == 0) {
-    fprintf(stderr, "import: the file is empty\n");
-    im->err = FP_EINVAL;
-  }
-  return im->err;
+  return fp_csv_read(im->f, on_field, on_row, im, &im->row, &im->err);
 }
 
 int fp_postcodes_import_stream(struct fp_store *s, FILE *f, long *imported, long *skipped) {

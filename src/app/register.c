@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "app/csv_read.h"
 #include "core/error.h"
 #include "core/passport.h"
 #include "store/passport.h"
@@ -241,23 +242,7 @@ static int import_tx(struct fp_conn *c, void *vctx) {
   int rc = fp_store_clinicians_registered(c, im->reg == FP_REGISTER_GMC ? gmc : performers, add_clin, im);
   if (rc || im->err) return rc ? rc : im->err;
   qsort(im->clins, im->n, sizeof *im->clins, by_regnum);
-  struct csv_parser p;
-  if (csv_init(&p, CSV_APPEND_NULL) != 0) return FP_ENOMEM;
-  char buf[65536];
-  size_t n;
-  while (!im->err && (n = fread(buf, 1, sizeof buf, t->in)) > 0) {
-    if (csv_parse(&p, buf, n, on_field, on_row, im) != n) {
-      fprintf(stderr, "import: malformed CSV near row %ld: %s\n", im->row + 1, csv_strerror(csv_error(&p)));
-      im->err = FP_EINVAL;
-    }
-  }
-  if (!im->err) csv_fini(&p, on_field, on_row, im);
-  csv_free(&p);
-  if (!im->err && im->row == 0) {
-    fprintf(stderr, "import: the file is empty\n");
-    im->err = FP_EINVAL;
-  }
-  if (im->err) return im->err;
+  if ((rc = fp_csv_read(t->in, on_field, on_row, im, &im->row, &im->err)) != 0) return rc;
   for (size_t i = 0; i < im->n; i++) {
     struct clin *cl = &im->clins[i];
     if (!cl->regnum[0]) continue; /* no number to check */
