@@ -435,7 +435,6 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
       [FP_MEMBER_OLDEST] = {"m.added_at", NULL, "m.id", false},
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
-  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " MEMBER_COLS);
@@ -444,24 +443,10 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
   fp_sql_int(&sql, q->pool_id);
   if (q->kind && strcmp(q->kind, "clinician") == 0) fp_sql_add(&sql, " AND m.clinician_id IS NOT NULL");
   if (q->kind && strcmp(q->kind, "organisation") == 0) fp_sql_add(&sql, " AND m.organisation_id IS NOT NULL");
-  if (q->profession) {
-    fp_sql_add(&sql, " AND cl.profession = ");
-    fp_sql_text(&sql, q->profession);
-  }
-  if (q->q) {
-    fp_db_like_contains(q->q, like, sizeof like);
-    fp_sql_add(&sql, " AND (lower(COALESCE(u.name, o.name, '')) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\' OR lower(COALESCE(o.ods_code, '')) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\')");
-  }
-  fp_sql_after(&sql, sort, &q->after);
-  fp_sql_order(&sql, sort, q->limit);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
+  fp_sql_opt_text(&sql, " AND cl.profession = ", q->profession);
+  fp_sql_contains(&sql, q->q, (const char *const[]){"lower(COALESCE(u.name, o.name, ''))", "lower(COALESCE(o.ods_code, ''))", NULL});
   struct member_cb x = {cb, ctx};
-  return fp_sql_step_page(st, q->limit, 8, member_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 8, member_row, &x, more, last);
 }
 
 /* ---- join requests ---- */
@@ -566,33 +551,17 @@ int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
       [FP_JOIN_BY_NAME] = {NULL, "lower(u.name)", "j.id", false},
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
-  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " JOIN_COLS);
   fp_sql_key_cols(&sql, sort);
   fp_sql_add(&sql, JOIN_FROM " WHERE j.pool_id = ");
   fp_sql_int(&sql, q->pool_id);
-  if (q->status) {
-    fp_sql_add(&sql, " AND j.status = ");
-    fp_sql_text(&sql, q->status);
-  }
-  if (q->profession) {
-    fp_sql_add(&sql, " AND cl.profession = ");
-    fp_sql_text(&sql, q->profession);
-  }
-  if (q->q) {
-    fp_db_like_contains(q->q, like, sizeof like);
-    fp_sql_add(&sql, " AND lower(u.name) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\'");
-  }
-  fp_sql_after(&sql, sort, &q->after);
-  fp_sql_order(&sql, sort, q->limit);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
+  fp_sql_opt_text(&sql, " AND j.status = ", q->status);
+  fp_sql_opt_text(&sql, " AND cl.profession = ", q->profession);
+  fp_sql_contains(&sql, q->q, (const char *const[]){"lower(u.name)", NULL});
   struct join_cb x = {cb, ctx};
-  return fp_sql_step_page(st, q->limit, 14, join_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 14, join_row, &x, more, last);
 }
 
 int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinician_id, bool oldest_first,
@@ -718,7 +687,6 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
       [FP_USER_NEWEST] = {"created_at", NULL, "id", true},
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
-  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT id, email, name, active, created_at");
@@ -728,20 +696,9 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
     fp_sql_add(&sql, " AND active = ");
     fp_sql_int(&sql, q->active);
   }
-  if (q->q) {
-    fp_db_like_contains(q->q, like, sizeof like);
-    fp_sql_add(&sql, " AND (lower(email) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\' OR lower(name) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\')");
-  }
-  fp_sql_after(&sql, sort, &q->after);
-  fp_sql_order(&sql, sort, q->limit);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
+  fp_sql_contains(&sql, q->q, (const char *const[]){"lower(email)", "lower(name)", NULL});
   struct user_cb x = {cb, ctx};
-  return fp_sql_step_page(st, q->limit, 5, user_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 5, user_row, &x, more, last);
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {

@@ -139,6 +139,50 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
+/* Runs q and hands each row to fill with its practice (column 0's id), passing over a practice
+ * that has since left the scope's tree. */
+static int per_practice(struct fp_conn *c, struct fp_sql *q, struct acc *a,
+                        void (*fill)(struct practice *p, fp_stmt *st)) {
+  fp_stmt *st = fp_sql_prepare(c, q);
+  if (!st) return FP_EIO;
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(a, fp_col_int64(st, 0));
+    if (p) fill(p, st);
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* Ends q, which stops at "s.starts_at >= ", with the period [from, to) and the scope on the shift's
+ * practice, groups it by practice and runs it as per_practice does. */
+static int per_practice_in_period(struct fp_conn *c, struct fp_sql *q, const struct fp_scope *scope, int64_t from,
+                                  int64_t to, struct acc *a, void (*fill)(struct practice *p, fp_stmt *st)) {
+  fp_sql_int(q, from);
+  fp_sql_add(q, " AND s.starts_at < ");
+  fp_sql_int(q, to);
+  fp_sql_add(q, " AND ");
+  fp_scope_where(q, scope, "s.practice_id", "s.icb_id", NULL);
+  fp_sql_add(q, " GROUP BY s.practice_id");
+  return per_practice(c, q, a, fill);
+}
+
+static void fill_shifts(struct practice *p, fp_stmt *st) {
+  p->f.shifts_posted = fp_col_int64(st, 1);
+  p->f.shifts_filled = fp_col_int64(st, 2);
+  p->f.minutes_booked = fp_col_int64(st, 3);
+  p->f.agreed_spend_pence = fp_col_int64(st, 4);
+  p->f.unfilled = fp_col_int64(st, 5);
+  p->f.did_not_attend = fp_col_int64(st, 6);
+}
+
+static void fill_late_cancellations(struct practice *p, fp_stmt *st) { p->f.late_cancellations = fp_col_int64(st, 1); }
+
+static void fill_onboarded(struct practice *p, fp_stmt *st) {
+  (void)st;
+  p->f.practices_onboarded = 1;
+}
+
 /* Shifts posted, filled, minutes, spend and unfilled, per practice. */
 static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct acc *a) {
   struct fp_sql q;
@@ -153,27 +197,7 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
              " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END)"
              " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
              " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
-  fp_sql_int(&q, from);
-  fp_sql_add(&q, " AND s.starts_at < ");
-  fp_sql_int(&q, to);
-  fp_sql_add(&q, " AND ");
-  fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", NULL);
-  fp_sql_add(&q, " GROUP BY s.practice_id");
-  fp_stmt *st = fp_sql_prepare(c, &q);
-  if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct practice *p = find_practice(a, fp_col_int64(st, 0));
-    if (!p) continue; /* a practice that has since left the scope's tree */
-    p->f.shifts_posted = fp_col_int64(st, 1);
-    p->f.shifts_filled = fp_col_int64(st, 2);
-    p->f.minutes_booked = fp_col_int64(st, 3);
-    p->f.agreed_spend_pence = fp_col_int64(st, 4);
-    p->f.unfilled = fp_col_int64(st, 5);
-    p->f.did_not_attend = fp_col_int64(st, 6);
-  }
-  fp_reset(st);
-  return rc == FP_DONE ? 0 : FP_EIO;
+  return per_practice_in_period(c, &q, scope, from, to, a, fill_shifts);
 }
 
 static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to,
@@ -182,21 +206,7 @@ static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *sco
   fp_sql_init(&q);
   fp_sql_add(&q, "SELECT s.practice_id, COUNT(*) FROM bookings b JOIN shifts s ON s.id = b.shift_id"
                  " WHERE b.status = 'cancelled' AND b.late = 1 AND s.starts_at >= ");
-  fp_sql_int(&q, from);
-  fp_sql_add(&q, " AND s.starts_at < ");
-  fp_sql_int(&q, to);
-  fp_sql_add(&q, " AND ");
-  fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", NULL);
-  fp_sql_add(&q, " GROUP BY s.practice_id");
-  fp_stmt *st = fp_sql_prepare(c, &q);
-  if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct practice *p = find_practice(a, fp_col_int64(st, 0));
-    if (p) p->f.late_cancellations = fp_col_int64(st, 1);
-  }
-  fp_reset(st);
-  return rc == FP_DONE ? 0 : FP_EIO;
+  return per_practice_in_period(c, &q, scope, from, to, a, fill_late_cancellations);
 }
 
 static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope, int64_t to, struct acc *a) {
@@ -207,24 +217,7 @@ static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope
   fp_sql_int(&q, to);
   fp_sql_add(&q, " AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
-  fp_stmt *st = fp_sql_prepare(c, &q);
-  if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct practice *p = find_practice(a, fp_col_int64(st, 0));
-    if (p) p->f.practices_onboarded = 1;
-  }
-  fp_reset(st);
-  return rc == FP_DONE ? 0 : FP_EIO;
-}
-
-static void id_list(struct fp_sql *q, const int64_t *ids, int n) {
-  fp_sql_add(q, "(");
-  for (int i = 0; i < n; i++) {
-    if (i) fp_sql_add(q, ",");
-    fp_sql_int(q, ids[i]);
-  }
-  fp_sql_add(q, ")");
+  return per_practice(c, &q, a, fill_onboarded);
 }
 
 /* Distinct clinician members of the pools in scope, admitted before `to`. */
@@ -238,15 +231,15 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
     fp_sql_add(&q, " AND (1 = 0");
     if (scope->n_icbs) {
       fp_sql_add(&q, " OR p.icb_id IN ");
-      id_list(&q, scope->icbs, scope->n_icbs);
+      fp_sql_id_list(&q, scope->icbs, scope->n_icbs);
     }
     if (scope->n_pools) {
       fp_sql_add(&q, " OR p.id IN ");
-      id_list(&q, scope->pools, scope->n_pools);
+      fp_sql_id_list(&q, scope->pools, scope->n_pools);
     }
     if (scope->n_practices) {
       fp_sql_add(&q, " OR p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id IN ");
-      id_list(&q, scope->practices, scope->n_practices);
+      fp_sql_id_list(&q, scope->practices, scope->n_practices);
       fp_sql_add(&q, ")");
     }
     fp_sql_add(&q, ")");

@@ -1079,7 +1079,6 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, q->scope);
-  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " CHECK_COLS);
@@ -1102,26 +1101,11 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
     fp_sql_int(&sql, q->pool_id);
     fp_sql_add(&sql, " AND status = 'pending')");
   }
-  if (q->profession) {
-    fp_sql_add(&sql, " AND cl.profession = ");
-    fp_sql_text(&sql, q->profession);
-  }
-  if (q->code) {
-    fp_sql_add(&sql, " AND k.check_code = ");
-    fp_sql_text(&sql, q->code);
-  }
-  if (q->q) {
-    fp_db_like_contains(q->q, like, sizeof like);
-    fp_sql_add(&sql, " AND lower(u.name) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\'");
-  }
-  fp_sql_after(&sql, sort, &q->after);
-  fp_sql_order(&sql, sort, q->limit);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
+  fp_sql_opt_text(&sql, " AND cl.profession = ", q->profession);
+  fp_sql_opt_text(&sql, " AND k.check_code = ", q->code);
+  fp_sql_contains(&sql, q->q, (const char *const[]){"lower(u.name)", NULL});
   struct queue_cb x = {cb, ctx};
-  return fp_sql_step_page(st, q->limit, 16, queue_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 16, queue_row, &x, more, last);
 }
 
 int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,

@@ -226,7 +226,6 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, q->scope);
-  char like[2 * 100 + 3]; /* fp_db_like_contains of a q of at most 100 */
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT o.id, o.level, o.ods_code, o.name, COALESCE(o.parent_id,0), COALESCE(o.icb_id,0), o.address,"
@@ -234,32 +233,15 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   fp_sql_key_cols(&sql, sort);
   fp_sql_add(&sql, " FROM organisations o WHERE ");
   org_visible_sql(&sql, q->scope, &l);
-  if (q->level) {
-    fp_sql_add(&sql, " AND o.level = ");
-    fp_sql_text(&sql, q->level);
-  }
-  if (q->parent_id) {
-    fp_sql_add(&sql, " AND o.parent_id = ");
-    fp_sql_int(&sql, q->parent_id);
-  }
+  fp_sql_opt_text(&sql, " AND o.level = ", q->level);
+  fp_sql_opt_int(&sql, " AND o.parent_id = ", q->parent_id, q->parent_id != 0);
   if (q->active >= 0) {
     fp_sql_add(&sql, " AND o.active = ");
     fp_sql_int(&sql, q->active);
   }
-  if (q->q) {
-    fp_db_like_contains(q->q, like, sizeof like);
-    fp_sql_add(&sql, " AND (lower(o.name) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\' OR lower(o.ods_code) LIKE ");
-    fp_sql_text(&sql, like);
-    fp_sql_add(&sql, " ESCAPE '\\')");
-  }
-  fp_sql_after(&sql, sort, &q->after);
-  fp_sql_order(&sql, sort, q->limit);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
+  fp_sql_contains(&sql, q->q, (const char *const[]){"lower(o.name)", "lower(o.ods_code)", NULL});
   struct org_cb x = {cb, ctx};
-  return fp_sql_step_page(st, q->limit, 15, org_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 15, org_row, &x, more, last);
 }
 
 int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible) {

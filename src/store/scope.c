@@ -63,7 +63,34 @@ fp_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q) {
   return st;
 }
 
-static void id_list(struct fp_sql *q, const int64_t *ids, int n) {
+void fp_sql_opt_text(struct fp_sql *q, const char *cond, const char *v) {
+  if (!v) return;
+  fp_sql_add(q, cond);
+  fp_sql_text(q, v);
+}
+
+void fp_sql_opt_int(struct fp_sql *q, const char *cond, int64_t v, bool when) {
+  if (!when) return;
+  fp_sql_add(q, cond);
+  fp_sql_int(q, v);
+}
+
+void fp_sql_contains(struct fp_sql *q, const char *text, const char *const *cols) {
+  if (!text) return;
+  fp_db_like_contains(text, q->like, sizeof q->like);
+  bool several = cols[0] && cols[1];
+  fp_sql_add(q, several ? " AND (" : " AND ");
+  for (int i = 0; cols[i]; i++) {
+    if (i) fp_sql_add(q, " OR ");
+    fp_sql_add(q, cols[i]);
+    fp_sql_add(q, " LIKE ");
+    fp_sql_text(q, q->like);
+    fp_sql_add(q, " ESCAPE '\\'");
+  }
+  if (several) fp_sql_add(q, ")");
+}
+
+void fp_sql_id_list(struct fp_sql *q, const int64_t *ids, int n) {
   fp_sql_add(q, "(");
   for (int i = 0; i < n; i++) {
     if (i) fp_sql_add(q, ",");
@@ -90,20 +117,20 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
     alternative(q, &n);
     fp_sql_add(q, icb_col);
     fp_sql_add(q, " IN ");
-    id_list(q, s->icbs, s->n_icbs);
+    fp_sql_id_list(q, s->icbs, s->n_icbs);
   }
   if (s->n_practices) {
     alternative(q, &n);
     fp_sql_add(q, practice_col);
     fp_sql_add(q, " IN ");
-    id_list(q, s->practices, s->n_practices);
+    fp_sql_id_list(q, s->practices, s->n_practices);
   }
   if (s->n_pools) {
     alternative(q, &n);
     fp_sql_add(q, "EXISTS (SELECT 1 FROM pool_members pm WHERE pm.organisation_id = ");
     fp_sql_add(q, practice_col);
     fp_sql_add(q, " AND pm.pool_id IN ");
-    id_list(q, s->pools, s->n_pools);
+    fp_sql_id_list(q, s->pools, s->n_pools);
     fp_sql_add(q, ")");
   }
   if (s->clinician_id && s->n_clinician_pools != 0) {
@@ -119,7 +146,7 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
     fp_sql_add(q, practice_col);
     if (s->n_clinician_pools > 0) {
       fp_sql_add(q, " AND pm.pool_id IN ");
-      id_list(q, s->clinician_pools, s->n_clinician_pools);
+      fp_sql_id_list(q, s->clinician_pools, s->n_clinician_pools);
     } else {
       fp_sql_add(q, " AND pm.pool_id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ");
       fp_sql_int(q, s->clinician_id);
@@ -206,4 +233,14 @@ int fp_sql_step_page(fp_stmt *st, int limit, int key_col, void (*row)(fp_stmt *s
   fp_reset(st);
   if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
   return cut ? FP_EIO : 0;
+}
+
+int fp_sql_page(struct fp_conn *c, struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after,
+                int limit, int key_col, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more,
+                struct fp_list_pos *last) {
+  fp_sql_after(q, s, after);
+  fp_sql_order(q, s, limit);
+  fp_stmt *st = fp_sql_prepare(c, q);
+  if (!st) return FP_EIO;
+  return fp_sql_step_page(st, limit, key_col, row, ctx, more, last);
 }

@@ -48,6 +48,7 @@ struct fp_sql {
     double d;
     const char *t;  /* borrowed */
   } binds[FP_SQL_MAX_BINDS];
+  char like[2 * 100 + 3]; /* fp_sql_contains's pattern: fp_db_like_contains of a search of at most 100 */
 };
 
 void fp_sql_init(struct fp_sql *q);
@@ -57,6 +58,18 @@ void fp_sql_real(struct fp_sql *q, double v);
 void fp_sql_text(struct fp_sql *q, const char *v);
 /* Prepares (cached) and binds. NULL on failure or overflow. */
 fp_stmt *fp_sql_prepare(struct fp_conn *c, struct fp_sql *q);
+/* Appends cond (e.g. " AND cl.profession = ") and binds v, when v is not NULL: an optional filter. */
+void fp_sql_opt_text(struct fp_sql *q, const char *cond, const char *v);
+/* Appends cond (e.g. " AND b.shift_id = ") and binds v, when `when`: an optional filter. */
+void fp_sql_opt_int(struct fp_sql *q, const char *cond, int64_t v, bool when);
+/*
+ * When text is not NULL, appends a search for the rows where any of cols (lower-cased SQL
+ * expressions, NULL-terminated) contains it: " AND col LIKE ? ESCAPE '\'", or for two or more
+ * " AND (a LIKE ? ESCAPE '\' OR b LIKE ? ESCAPE '\')". The pattern is kept in q.
+ */
+void fp_sql_contains(struct fp_sql *q, const char *text, const char *const *cols);
+/* Appends "(id, id, ...)": a list of integer literals (callers pass ids, never user text). */
+void fp_sql_id_list(struct fp_sql *q, const int64_t *ids, int n);
 
 /* ---- keyset pages: a list sorted by a key and paged by cursors ---- */
 
@@ -95,6 +108,14 @@ void fp_sql_order(struct fp_sql *q, const struct fp_sort_sql *s, int limit);
  */
 int fp_sql_step_page(fp_stmt *st, int limit, int key_col, void (*row)(fp_stmt *st, void *ctx), void *ctx,
                      bool *more, struct fp_list_pos *last);
+/*
+ * A list's page: appends the condition for the rows after `after` (fp_sql_after), the order and
+ * limit (fp_sql_order) to q, prepares it and steps it as fp_sql_step_page does. FP_EIO when the
+ * statement cannot be prepared.
+ */
+int fp_sql_page(struct fp_conn *c, struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after,
+                int limit, int key_col, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more,
+                struct fp_list_pos *last);
 
 
 /*

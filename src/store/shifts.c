@@ -183,10 +183,7 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     }
     fp_sql_add(&sql, ")");
   }
-  if (q->series_id) {
-    fp_sql_add(&sql, " AND s.series_id = ");
-    fp_sql_int(&sql, q->series_id);
-  }
+  fp_sql_opt_int(&sql, " AND s.series_id = ", q->series_id, q->series_id != 0);
   char pattern[2 * 100 + 3];
   if (q->q) {
     fp_db_like_contains(q->q, pattern, sizeof pattern);
@@ -196,31 +193,16 @@ int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
     fp_sql_text(&sql, pattern);
     fp_sql_add(&sql, ") ESCAPE '\\')");
   }
-  if (q->role) {
-    fp_sql_add(&sql, " AND s.role = ");
-    fp_sql_text(&sql, q->role);
-  }
-  if (q->has_from) {
-    fp_sql_add(&sql, " AND s.starts_at >= ");
-    fp_sql_int(&sql, q->from);
-  }
-  if (q->has_to) {
-    fp_sql_add(&sql, " AND s.starts_at < ");
-    fp_sql_int(&sql, q->to);
-  }
-  if (q->practice_id) {
-    fp_sql_add(&sql, " AND s.practice_id = ");
-    fp_sql_int(&sql, q->practice_id);
-  }
+  fp_sql_opt_text(&sql, " AND s.role = ", q->role);
+  fp_sql_opt_int(&sql, " AND s.starts_at >= ", q->from, q->has_from);
+  fp_sql_opt_int(&sql, " AND s.starts_at < ", q->to, q->has_to);
+  fp_sql_opt_int(&sql, " AND s.practice_id = ", q->practice_id, q->practice_id != 0);
   if (q->pool_id) {
     fp_sql_add(&sql, " AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE pool_id = ");
     fp_sql_int(&sql, q->pool_id);
     fp_sql_add(&sql, ")");
   }
-  if (q->min_rate_pence) {
-    fp_sql_add(&sql, " AND s.hourly_pence >= ");
-    fp_sql_int(&sql, q->min_rate_pence);
-  }
+  fp_sql_opt_int(&sql, " AND s.hourly_pence >= ", q->min_rate_pence, q->min_rate_pence != 0);
   if (q->near) {
     /* A bounding box in SQL; the exact great-circle distance is checked below. */
     double dlat = q->radius_km / 111.0;
