@@ -83,39 +83,83 @@ static void where_clinician_name(struct fp_sql *sql, const char *text, char *lik
   fp_sql_add(sql, ") ESCAPE '\\'");
 }
 
+/* Ends a " WHERE (" with what scope sees by the row's practice (practice_col) as a practice, PCN,
+   ICB or pool would, or, for a clinician, their own rows (own_cond: " OR x.clinician_id = ") and ")". */
+static void where_seen_or_own(struct fp_sql *sql, const struct fp_scope *scope, const char *practice_col,
+                              const char *own_cond) {
+  struct fp_scope s2 = *scope;
+  s2.clinician_id = 0;
+  fp_scope_where(sql, &s2, practice_col, "s.icb_id", NULL);
+  fp_sql_opt_int(sql, own_cond, scope->clinician_id, scope->clinician_id != 0);
+  fp_sql_add(sql, ")");
+}
+
+/* Appends the rows past the cursor (key, id) in the order by key then id, ascending or descending
+   (" AND (key > k OR (key = k AND id > i))"), the order, and a limit one past the page so that
+   step_page can tell whether more follow. */
+static void page_by_key(struct fp_sql *sql, const char *key, const char *id, bool desc, bool has_cursor,
+                        int64_t cursor_key, int64_t cursor_id, int limit) {
+  const char *after = desc ? " < " : " > ";
+  char text[96];
+  if (has_cursor) {
+    snprintf(text, sizeof text, " AND (%s%s", key, after);
+    fp_sql_add(sql, text);
+    fp_sql_int(sql, cursor_key);
+    snprintf(text, sizeof text, " OR (%s = ", key);
+    fp_sql_add(sql, text);
+    fp_sql_int(sql, cursor_key);
+    snprintf(text, sizeof text, " AND %s%s", id, after);
+    fp_sql_add(sql, text);
+    fp_sql_int(sql, cursor_id);
+    fp_sql_add(sql, "))");
+  }
+  snprintf(text, sizeof text, " ORDER BY %s%s, %s%s LIMIT ", key, desc ? " DESC" : "", id, desc ? " DESC" : "");
+  fp_sql_add(sql, text);
+  fp_sql_int(sql, (int64_t)limit + 1);
+}
+
+/* Runs sql and hands up to limit rows to row; *more is set when another follows them. */
+static int step_page(struct fp_conn *c, struct fp_sql *sql, int limit, void (*row)(fp_stmt *st, void *ctx),
+                     void *ctx, bool *more) {
+  fp_stmt *st = fp_sql_prepare(c, sql);
+  if (!st) return FP_EIO;
+  int n = 0, rc;
+  *more = false;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    row(st, ctx);
+    n++;
+  }
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+struct booking_cb {
+  void (*cb)(const struct fp_booking *b, void *ctx);
+  void *ctx;
+};
+
+static void booking_row(fp_stmt *st, void *vctx) {
+  struct booking_cb *x = vctx;
+  struct fp_booking b;
+  read_booking(st, &b);
+  x->cb(&b, x->ctx);
+}
+
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
                             void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more) {
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " BOOKING_COLS BOOKING_FROM " WHERE (");
-  struct fp_scope s2 = *q->scope;
-  s2.clinician_id = 0;
-  fp_scope_where(&sql, &s2, "b.practice_id", "s.icb_id", NULL);
-  if (q->scope->clinician_id) {
-    fp_sql_add(&sql, " OR b.clinician_id = ");
-    fp_sql_int(&sql, q->scope->clinician_id);
-  }
-  fp_sql_add(&sql, ")");
-  if (q->clinician_id) {
-    fp_sql_add(&sql, " AND b.clinician_id = ");
-    fp_sql_int(&sql, q->clinician_id);
-  }
-  if (q->shift_id) {
-    fp_sql_add(&sql, " AND b.shift_id = ");
-    fp_sql_int(&sql, q->shift_id);
-  }
-  if (q->status) {
-    fp_sql_add(&sql, " AND b.status = ");
-    fp_sql_text(&sql, q->status);
-  }
-  if (q->has_from) {
-    fp_sql_add(&sql, " AND b.starts_at >= ");
-    fp_sql_int(&sql, q->from);
-  }
-  if (q->has_to) {
-    fp_sql_add(&sql, " AND b.starts_at < ");
-    fp_sql_int(&sql, q->to);
-  }
+  where_seen_or_own(&sql, q->scope, "b.practice_id", " OR b.clinician_id = ");
+  fp_sql_opt_int(&sql, " AND b.clinician_id = ", q->clinician_id, q->clinician_id != 0);
+  fp_sql_opt_int(&sql, " AND b.shift_id = ", q->shift_id, q->shift_id != 0);
+  fp_sql_opt_text(&sql, " AND b.status = ", q->status);
+  fp_sql_opt_int(&sql, " AND b.starts_at >= ", q->from, q->has_from);
+  fp_sql_opt_int(&sql, " AND b.starts_at < ", q->to, q->has_to);
   char like[LIKE_MAX];
   if (q->q) where_clinician_name(&sql, q->q, like);
   if (q->when == FP_WHEN_UPCOMING) {
@@ -126,36 +170,9 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
     fp_sql_int(&sql, q->now);
   }
   /* The page after the cursor's row in this order: (starts_at, id) past it, either way. */
-  const char *after = q->latest_first ? " < " : " > ";
-  if (q->has_cursor) {
-    fp_sql_add(&sql, " AND (b.starts_at");
-    fp_sql_add(&sql, after);
-    fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, " OR (b.starts_at = ");
-    fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, " AND b.id");
-    fp_sql_add(&sql, after);
-    fp_sql_int(&sql, q->cursor_id);
-    fp_sql_add(&sql, "))");
-  }
-  fp_sql_add(&sql, q->latest_first ? " ORDER BY b.starts_at DESC, b.id DESC LIMIT " : " ORDER BY b.starts_at, b.id LIMIT ");
-  fp_sql_int(&sql, q->limit + 1);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
-  int n = 0, rc;
-  *more = false;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == q->limit) {
-      *more = true;
-      break;
-    }
-    struct fp_booking b;
-    read_booking(st, &b);
-    cb(&b, ctx);
-    n++;
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+  page_by_key(&sql, "b.starts_at", "b.id", q->latest_first, q->has_cursor, q->cursor_start, q->cursor_id, q->limit);
+  struct booking_cb x = {cb, ctx};
+  return step_page(c, &sql, q->limit, booking_row, &x, more);
 }
 
 /* Loads the shift's booking-relevant fields. */
@@ -632,68 +649,32 @@ int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_applicati
   return application_move(c, id, ev, reason, actor, now, NULL);
 }
 
+struct app_cb {
+  void (*cb)(const struct fp_application *a, void *ctx);
+  void *ctx;
+};
+
+static void app_row(fp_stmt *st, void *vctx) {
+  struct app_cb *x = vctx;
+  struct fp_application a;
+  read_app(st, &a);
+  x->cb(&a, x->ctx);
+}
+
 int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,
                                 void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more) {
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " APP_COLS APP_FROM " WHERE (");
-  struct fp_scope s2 = *q->scope;
-  s2.clinician_id = 0;
-  fp_scope_where(&sql, &s2, "s.practice_id", "s.icb_id", NULL);
-  if (q->scope->clinician_id) {
-    fp_sql_add(&sql, " OR a.clinician_id = ");
-    fp_sql_int(&sql, q->scope->clinician_id);
-  }
-  fp_sql_add(&sql, ")");
-  if (q->clinician_id) {
-    fp_sql_add(&sql, " AND a.clinician_id = ");
-    fp_sql_int(&sql, q->clinician_id);
-  }
-  if (q->shift_id) {
-    fp_sql_add(&sql, " AND a.shift_id = ");
-    fp_sql_int(&sql, q->shift_id);
-  }
-  if (q->status) {
-    fp_sql_add(&sql, " AND a.status = ");
-    fp_sql_text(&sql, q->status);
-  }
+  where_seen_or_own(&sql, q->scope, "s.practice_id", " OR a.clinician_id = ");
+  fp_sql_opt_int(&sql, " AND a.clinician_id = ", q->clinician_id, q->clinician_id != 0);
+  fp_sql_opt_int(&sql, " AND a.shift_id = ", q->shift_id, q->shift_id != 0);
+  fp_sql_opt_text(&sql, " AND a.status = ", q->status);
   char like[LIKE_MAX];
   if (q->q) where_clinician_name(&sql, q->q, like);
   /* The sort key and the id, in the same direction; the cursor is the last row's pair. */
   const char *key = q->sort == FP_APP_SOONEST ? "s.starts_at" : "a.created_at";
-  bool desc = q->sort == FP_APP_NEWEST;
-  const char *after = desc ? " < " : " > ";
-  if (q->has_cursor) {
-    char text[96];
-    snprintf(text, sizeof text, " AND (%s%s", key, after);
-    fp_sql_add(&sql, text);
-    fp_sql_int(&sql, q->cursor_key);
-    snprintf(text, sizeof text, " OR (%s = ", key);
-    fp_sql_add(&sql, text);
-    fp_sql_int(&sql, q->cursor_key);
-    fp_sql_add(&sql, " AND a.id");
-    fp_sql_add(&sql, after);
-    fp_sql_int(&sql, q->cursor_id);
-    fp_sql_add(&sql, "))");
-  }
-  char order[96];
-  snprintf(order, sizeof order, " ORDER BY %s%s, a.id%s LIMIT ", key, desc ? " DESC" : "", desc ? " DESC" : "");
-  fp_sql_add(&sql, order);
-  fp_sql_int(&sql, q->limit + 1);
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
-  int n = 0, rc;
-  *more = false;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == q->limit) {
-      *more = true;
-      break;
-    }
-    struct fp_application a;
-    read_app(st, &a);
-    cb(&a, ctx);
-    n++;
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+  page_by_key(&sql, key, "a.id", q->sort == FP_APP_NEWEST, q->has_cursor, q->cursor_key, q->cursor_id, q->limit);
+  struct app_cb x = {cb, ctx};
+  return step_page(c, &sql, q->limit, app_row, &x, more);
 }
