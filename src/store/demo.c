@@ -1,13 +1,9 @@
 /* Bulk inserts for the demo data set. See demo.h. */
 #include "store/demo.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include "core/error.h"
-
-static void bind_opt_id(fp_stmt *st, int i, int64_t v) {
-  if (v) fp_bind_int64(st, i, v);
-  else fp_bind_null(st, i);
-}
 
 static int has_users(struct fp_conn *c, bool *has) {
   fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM users)");
@@ -50,7 +46,7 @@ int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, name);
   fp_bind_int64(st, 2, host_organisation_id);
-  bind_opt_id(st, 3, icb_id);
+  fp_bind_opt_id(st, 3, icb_id);
   fp_bind_int64(st, 4, hourly_rate_pence);
   fp_bind_int64(st, 5, session_rate_pence);
   fp_bind_int64(st, 6, created_at);
@@ -65,9 +61,9 @@ int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t cl
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, pool_id);
-  bind_opt_id(st, 2, clinician_id);
-  bind_opt_id(st, 3, organisation_id);
-  bind_opt_id(st, 4, added_by);
+  fp_bind_opt_id(st, 2, clinician_id);
+  fp_bind_opt_id(st, 3, organisation_id);
+  fp_bind_opt_id(st, 4, added_by);
   fp_bind_int64(st, 5, added_at);
   return fp_db_exec_stmt(st);
 }
@@ -77,8 +73,8 @@ static void bind_decision(fp_stmt *st, int i, const struct fp_demo_decision *d) 
   fp_bind_text(st, i, d->status);
   fp_bind_text(st, i + 1, d->message);
   fp_bind_int64(st, i + 2, d->created_at);
-  bind_opt_id(st, i + 3, d->decided_at);
-  bind_opt_id(st, i + 4, d->decided_by);
+  fp_bind_opt_id(st, i + 3, d->decided_at);
+  fp_bind_opt_id(st, i + 4, d->decided_by);
   fp_bind_text(st, i + 5, d->reason);
 }
 
@@ -130,8 +126,8 @@ int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int6
       " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, s->practice_id);
-  bind_opt_id(st, 2, s->icb_id);
-  bind_opt_id(st, 3, s->series_id);
+  fp_bind_opt_id(st, 2, s->icb_id);
+  fp_bind_opt_id(st, 3, s->series_id);
   fp_bind_text(st, 4, s->role);
   fp_bind_int64(st, 5, s->starts_at);
   fp_bind_int64(st, 6, s->ends_at);
@@ -147,7 +143,7 @@ int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int6
     fp_bind_double(st, 15, s->lat);
     fp_bind_double(st, 16, s->lon);
   }
-  bind_opt_id(st, 17, s->created_by);
+  fp_bind_opt_id(st, 17, s->created_by);
   fp_bind_int64(st, 18, s->created_at);
   fp_bind_int64(st, 19, s->updated_at);
   int rc = fp_db_exec_stmt(st);
@@ -170,10 +166,10 @@ int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking
   fp_bind_int64(st, 5, b->ends_at);
   fp_bind_text(st, 6, b->status);
   fp_bind_int64(st, 7, b->fee_pence);
-  bind_opt_id(st, 8, b->created_by);
+  fp_bind_opt_id(st, 8, b->created_by);
   fp_bind_int64(st, 9, b->created_at);
   fp_bind_text(st, 10, b->cancelled_by);
-  bind_opt_id(st, 11, b->cancelled_by_user);
+  fp_bind_opt_id(st, 11, b->cancelled_by_user);
   if (b->cancelled_by) {
     fp_bind_int64(st, 12, b->cancelled_at);
     fp_bind_int64(st, 14, b->late);
@@ -182,7 +178,7 @@ int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking
   if (b->did_not_attend) {
     fp_bind_text(st, 15, "did_not_attend");
     fp_bind_int64(st, 16, b->attendance_at);
-    bind_opt_id(st, 17, b->attendance_by);
+    fp_bind_opt_id(st, 17, b->attendance_by);
   }
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);

@@ -1,5 +1,6 @@
 /* Clinicians, pools, members, join requests, custom roles and the user list. See members.h. */
 #include "store/members.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include "store/accounts.h"
@@ -44,17 +45,6 @@ static int step_page(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx)
   fp_reset(st);
   return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
-
-/* Steps a single-row statement into row(); FP_ENOTFOUND when there is none. */
-static int step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out) {
-  int rc = fp_step(st);
-  if (rc == FP_ROW) row(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
-}
-
-static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
 
 /* ---- clinicians ---- */
 
@@ -115,10 +105,10 @@ int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, 
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, cl->user_id);
   fp_bind_text(st, 2, cl->profession);
-  bind_opt_text(st, 3, cl->registration_number);
-  bind_opt_text(st, 4, cl->home_postcode);
+  fp_bind_opt_text(st, 3, cl->registration_number);
+  fp_bind_opt_text(st, 4, cl->home_postcode);
   fp_bind_int64(st, 5, cl->travel_radius_km);
-  bind_opt_text(st, 6, cl->phone);
+  fp_bind_opt_text(st, 6, cl->phone);
   fp_bind_int64(st, 7, now);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
@@ -131,14 +121,14 @@ int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope 
     fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
     if (!st) return FP_EIO;
     fp_bind_int64(st, 1, id);
-    return step_one(st, read_clinician, out);
+    return fp_step_one(st, read_clinician, out);
   }
   fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_clin_scope(st, scope, clock, &l);
   fp_bind_int64(st, 6, id);
-  return step_one(st, read_clinician, out);
+  return fp_step_one(st, read_clinician, out);
 }
 
 int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profession, const char *number, bool *taken) {
@@ -265,7 +255,7 @@ int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
       " WHERE p.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  return step_one(st, read_pool_counted, out);
+  return fp_step_one(st, read_pool_counted, out);
 }
 
 struct pool_cb {
@@ -348,7 +338,7 @@ int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_membe
   fp_stmt *st = fp_db_stmt(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  return step_one(st, read_member, out);
+  return fp_step_one(st, read_member, out);
 }
 
 int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
@@ -485,7 +475,7 @@ int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t cli
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, pool_id);
   fp_bind_int64(st, 2, clinician_id);
-  bind_opt_text(st, 3, message);
+  fp_bind_opt_text(st, 3, message);
   fp_bind_int64(st, 4, now);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
@@ -496,7 +486,7 @@ int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_requ
   fp_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  return step_one(st, read_join, out);
+  return fp_step_one(st, read_join, out);
 }
 
 int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
@@ -505,7 +495,7 @@ int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *stat
                                    " WHERE id = ? AND status = 'pending'");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, status);
-  bind_opt_text(st, 2, reason);
+  fp_bind_opt_text(st, 2, reason);
   fp_bind_int64(st, 3, now);
   if (actor) fp_bind_int64(st, 4, actor);
   else fp_bind_null(st, 4);
@@ -642,7 +632,7 @@ int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_cust
   fp_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, code);
-  return step_one(st, read_role, out);
+  return fp_step_one(st, read_role, out);
 }
 
 int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),

@@ -2,6 +2,7 @@
  * passport.c - the clinician passport in the store. See passport.h.
  */
 #include "store/passport.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <errno.h>
@@ -38,8 +39,6 @@ static void bind_day(fp_stmt *st, int i, fp_day d) {
   if (d == FP_DAY_NONE) fp_bind_null(st, i);
   else fp_bind_int64(st, i, d);
 }
-
-static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
 
 static int step_done(fp_stmt *st, int rc) {
   fp_reset(st);
@@ -463,8 +462,8 @@ int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64
   fp_bind_text(st, 2, r->code);
   bind_day(st, 3, r->issued_on);
   bind_day(st, 4, r->expires_on);
-  bind_opt_text(st, 5, r->reference);
-  bind_opt_text(st, 6, r->update_service);
+  fp_bind_opt_text(st, 5, r->reference);
+  fp_bind_opt_text(st, 6, r->update_service);
   if (r->submitted_by) fp_bind_int64(st, 7, r->submitted_by);
   else fp_bind_null(st, 7);
   fp_bind_int64(st, 8, now);
@@ -495,9 +494,9 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
   fp_bind_text(st, 1, after->status);
   bind_day(st, 2, after->issued_on);
   bind_day(st, 3, after->expires_on);
-  bind_opt_text(st, 4, after->reference);
-  bind_opt_text(st, 5, after->update_service);
-  bind_opt_text(st, 6, after->note);
+  fp_bind_opt_text(st, 4, after->reference);
+  fp_bind_opt_text(st, 5, after->update_service);
+  fp_bind_opt_text(st, 6, after->note);
   if (actor) fp_bind_int64(st, 7, actor);
   else fp_bind_null(st, 7);
   fp_bind_int64(st, 8, now);
@@ -558,7 +557,7 @@ int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int
   fp_bind_text(st, 2, e->sha256);
   fp_bind_text(st, 3, e->content_type);
   fp_bind_int64(st, 4, e->size);
-  bind_opt_text(st, 5, e->filename);
+  fp_bind_opt_text(st, 5, e->filename);
   if (e->uploaded_by) fp_bind_int64(st, 6, e->uploaded_by);
   else fp_bind_null(st, 6);
   fp_bind_int64(st, 7, e->uploaded_at);
@@ -878,11 +877,6 @@ int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name
 
 /* The access log ------------------------------------------------------------------------------- */
 
-static void bind_id_or_null(fp_stmt *st, int i, int64_t v) {
-  if (v) fp_bind_int64(st, i, v);
-  else fp_bind_null(st, i);
-}
-
 int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) {
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
@@ -892,11 +886,11 @@ int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) 
   fp_bind_int64(st, 2, e->viewer_user_id);
   fp_bind_int64(st, 3, e->clinician_id);
   fp_bind_text(st, 4, e->what);
-  bind_id_or_null(st, 5, e->check_id);
-  bind_id_or_null(st, 6, e->evidence_id);
+  fp_bind_opt_id(st, 5, e->check_id);
+  fp_bind_opt_id(st, 6, e->evidence_id);
   fp_bind_text(st, 7, e->basis);
-  bind_id_or_null(st, 8, e->organisation_id);
-  bind_id_or_null(st, 9, e->pool_id);
+  fp_bind_opt_id(st, 8, e->organisation_id);
+  fp_bind_opt_id(st, 9, e->pool_id);
   fp_bind_text(st, 10, e->reason[0] ? e->reason : NULL);
   return fp_db_exec_stmt(st);
 }
@@ -984,7 +978,7 @@ int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *
   fp_bind_int64(st, 3, g->from_day);
   fp_bind_int64(st, 4, g->until_day);
   bind_day(st, 5, g->placement_starts_on);
-  bind_id_or_null(st, 6, g->granted_by);
+  fp_bind_opt_id(st, 6, g->granted_by);
   fp_bind_int64(st, 7, g->created_at);
   fp_bind_int64(st, 8, g->pool_id);
   int rc = fp_db_exec_stmt(st);
@@ -1046,7 +1040,7 @@ int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t 
                                    " AND revoked_at IS NULL");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now);
-  bind_id_or_null(st, 2, actor);
+  fp_bind_opt_id(st, 2, actor);
   fp_bind_int64(st, 3, id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -1133,7 +1127,7 @@ int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag 
   fp_bind_text(st, 2, f->register_name);
   fp_bind_text(st, 3, f->registration_number);
   fp_bind_text(st, 4, f->status);
-  bind_opt_text(st, 5, f->detail);
+  fp_bind_opt_text(st, 5, f->detail);
   fp_bind_int64(st, 6, f->imported_at);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -1518,12 +1512,12 @@ int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k
   fp_bind_text(st, 3, k->status);
   bind_day(st, 4, k->issued_on);
   bind_day(st, 5, k->expires_on);
-  bind_opt_text(st, 6, k->reference);
-  bind_opt_text(st, 7, k->note);
-  bind_opt_text(st, 8, k->update_service);
-  bind_id_or_null(st, 9, k->decided_by);
-  bind_id_or_null(st, 10, k->decided_at);
-  bind_id_or_null(st, 11, k->submitted_by);
+  fp_bind_opt_text(st, 6, k->reference);
+  fp_bind_opt_text(st, 7, k->note);
+  fp_bind_opt_text(st, 8, k->update_service);
+  fp_bind_opt_id(st, 9, k->decided_by);
+  fp_bind_opt_id(st, 10, k->decided_at);
+  fp_bind_opt_id(st, 11, k->submitted_by);
   fp_bind_int64(st, 12, k->created_at);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
@@ -1557,8 +1551,8 @@ int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const v
   fp_bind_text(st, 2, e.sha256);
   fp_bind_text(st, 3, e.content_type);
   fp_bind_int64(st, 4, e.size);
-  bind_opt_text(st, 5, e.filename);
-  bind_id_or_null(st, 6, e.uploaded_by);
+  fp_bind_opt_text(st, 5, e.filename);
+  fp_bind_opt_id(st, 6, e.uploaded_by);
   fp_bind_int64(st, 7, e.uploaded_at);
   return fp_db_exec_stmt(st);
 }

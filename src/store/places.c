@@ -1,5 +1,6 @@
 /* Organisations and postcodes. See places.h. */
 #include "store/places.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <stdlib.h>
@@ -46,23 +47,16 @@ int fp_store_org_get(struct fp_conn *c, int64_t id, struct fp_org *out) {
   return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-static void bind_opt_id(fp_stmt *st, int i, int64_t v) {
-  if (v) fp_bind_int64(st, i, v);
-  else fp_bind_null(st, i);
-}
-
-static void bind_opt_text(fp_stmt *st, int i, const char *s) { fp_bind_text(st, i, s && *s ? s : NULL); }
-
 static void bind_org(fp_stmt *st, const struct fp_org *o) {
   fp_bind_text(st, 1, o->level);
   fp_bind_text(st, 2, o->ods_code);
   fp_bind_text(st, 3, o->name);
-  bind_opt_id(st, 4, o->parent_id);
-  bind_opt_id(st, 5, o->icb_id);
-  bind_opt_text(st, 6, o->address);
-  bind_opt_text(st, 7, o->postcode);
-  bind_opt_text(st, 8, o->phone);
-  bind_opt_text(st, 9, o->email);
+  fp_bind_opt_id(st, 4, o->parent_id);
+  fp_bind_opt_id(st, 5, o->icb_id);
+  fp_bind_opt_text(st, 6, o->address);
+  fp_bind_opt_text(st, 7, o->postcode);
+  fp_bind_opt_text(st, 8, o->phone);
+  fp_bind_opt_text(st, 9, o->email);
   if (o->has_location) {
     fp_bind_double(st, 10, o->lat);
     fp_bind_double(st, 11, o->lon);

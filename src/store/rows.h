@@ -1,0 +1,21 @@
+/*
+ * rows.h - small statement helpers the store's files share (internal to src/store): optional
+ * parameters and a statement that yields one row. Written on sql.h's statement API only, so the
+ * same on both engines; no SQL of its own.
+ */
+#ifndef FP_STORE_ROWS_H
+#define FP_STORE_ROWS_H
+
+#include <stdint.h>
+
+#include "store/sql.h"
+
+/* Binds id, or SQL NULL when it is 0 (no such row). */
+void fp_bind_opt_id(fp_stmt *st, int i, int64_t id);
+/* Binds s, or SQL NULL when it is NULL or empty. */
+void fp_bind_opt_text(fp_stmt *st, int i, const char *s);
+/* Steps a statement that yields at most one row into row(st, out): 0, FP_ENOTFOUND when there is
+ * none, FP_EIO. Resets st. */
+int fp_step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out);
+
+#endif
