@@ -1,5 +1,6 @@
 /* Bookings, the booking transaction, and applications. See shifts.h. */
 #include "store/shifts.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <stdio.h>
@@ -123,18 +124,7 @@ static int step_page(struct fp_conn *c, struct fp_sql *sql, int limit, void (*ro
                      void *ctx, bool *more) {
   fp_stmt *st = fp_sql_prepare(c, sql);
   if (!st) return FP_EIO;
-  int n = 0, rc;
-  *more = false;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == limit) {
-      *more = true;
-      break;
-    }
-    row(st, ctx);
-    n++;
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+  return fp_step_rows(st, limit, row, ctx, more);
 }
 
 struct booking_cb {
@@ -601,7 +591,8 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id" \
   " JOIN clinicians c ON c.id = a.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_app(fp_stmt *st, struct fp_application *a) {
+static void read_app(fp_stmt *st, void *out) {
+  struct fp_application *a = out;
   memset(a, 0, sizeof *a);
   a->id = fp_col_int64(st, 0);
   a->shift_id = fp_col_int64(st, 1);
@@ -637,11 +628,7 @@ int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_applicatio
   fp_stmt *st = fp_db_stmt(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_app(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_app, out);
 }
 
 int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,

@@ -30,22 +30,6 @@ void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s) {
   ids_json(l->pools, sizeof l->pools, s->pools, s->n_pools);
 }
 
-/* Finishes a list: steps st, handing up to limit rows to read_cb, and sets *more. */
-static int step_page(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more) {
-  int rc, n = 0;
-  *more = false;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == limit) {
-      *more = true;
-      break;
-    }
-    row(st, ctx);
-    n++;
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
-}
-
 /* ---- clinicians ---- */
 
 #define CLIN_COLS                                                                                           \
@@ -186,7 +170,7 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
   fp_bind_int64(st, 8, q->after_id);
   fp_bind_int64(st, 9, q->limit + 1);
   struct clin_cb x = {cb, ctx};
-  return step_page(st, q->limit, clin_row, &x, more);
+  return fp_step_rows(st, q->limit, clin_row, &x, more);
 }
 
 /* ---- pools ---- */
@@ -280,7 +264,7 @@ int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id
   fp_bind_int64(st, 2, after_id);
   fp_bind_int64(st, 3, limit + 1);
   struct pool_cb x = {cb, ctx};
-  return step_page(st, limit, pool_row, &x, more);
+  return fp_step_rows(st, limit, pool_row, &x, more);
 }
 
 /* ---- pool members ---- */
@@ -572,7 +556,7 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
   fp_bind_int64(st, 4, cursor_id);
   fp_bind_int64(st, 5, limit + 1);
   struct join_cb x = {cb, ctx};
-  return step_page(st, limit, join_row, &x, more);
+  return fp_step_rows(st, limit, join_row, &x, more);
 }
 
 /* ---- custom roles ---- */

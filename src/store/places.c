@@ -28,9 +28,7 @@ static void read_org(fp_stmt *st, struct fp_org *o) {
   fp_db_col_copy(st, 7, o->postcode, sizeof o->postcode);
   fp_db_col_copy(st, 8, o->phone, sizeof o->phone);
   fp_db_col_copy(st, 9, o->email, sizeof o->email);
-  o->has_location = !fp_col_null(st, 10);
-  o->lat = fp_col_double(st, 10);
-  o->lon = fp_col_double(st, 11);
+  fp_col_location(st, 10, &o->has_location, &o->lat, &o->lon);
   o->profile = fp_db_col_strdup(st, 12);
   o->active = fp_col_int64(st, 13) != 0;
   o->created_at = fp_col_int64(st, 14);

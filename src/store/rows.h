@@ -6,6 +6,7 @@
 #ifndef FP_STORE_ROWS_H
 #define FP_STORE_ROWS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/sql.h"
@@ -17,5 +18,11 @@ void fp_bind_opt_text(fp_stmt *st, int i, const char *s);
 /* Steps a statement that yields at most one row into row(st, out): 0, FP_ENOTFOUND when there is
  * none, FP_EIO. Resets st. */
 int fp_step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out);
+/* A place's location from columns i (latitude) and i + 1 (longitude): *has is false, and the two 0,
+ * when the latitude is NULL. */
+void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon);
+/* Steps a page's statement (asked for limit + 1 rows), handing up to limit rows to row(st, ctx);
+ * *more is set when another follows them. 0 or FP_EIO. Resets st. */
+int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more);
 
 #endif

@@ -1,5 +1,6 @@
 /* Shifts and their search. See shifts.h. */
 #include "store/shifts.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <math.h>
@@ -45,9 +46,7 @@ static void read_shift(fp_stmt *st, struct fp_shift *s) {
   fp_db_col_copy(st, 12, s->location_type, sizeof s->location_type);
   fp_db_col_copy(st, 13, s->description, sizeof s->description);
   fp_db_col_copy(st, 14, s->status, sizeof s->status);
-  s->has_location = !fp_col_null(st, 15);
-  s->lat = fp_col_double(st, 15);
-  s->lon = fp_col_double(st, 16);
+  fp_col_location(st, 15, &s->has_location, &s->lat, &s->lon);
   s->created_by = fp_col_int64(st, 17);
   s->created_at = fp_col_int64(st, 18);
   s->updated_at = fp_col_int64(st, 19);
@@ -67,9 +66,7 @@ static bool read_listed(fp_stmt *st, struct fp_shift *s) {
   s->practice_id = fp_col_int64(st, 1);
   s->starts_at = fp_col_int64(st, 2);
   fp_db_col_copy(st, 3, s->status, sizeof s->status);
-  s->has_location = !fp_col_null(st, 4);
-  s->lat = fp_col_double(st, 4);
-  s->lon = fp_col_double(st, 5);
+  fp_col_location(st, 4, &s->has_location, &s->lat, &s->lon);
   fp_db_col_copy(st, 6, s->location_type, sizeof s->location_type);
   s->updated_at = fp_col_int64(st, 7);
   fp_db_col_copy(st, 8, s->practice_name, sizeof s->practice_name);
