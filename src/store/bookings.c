@@ -20,7 +20,8 @@
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_booking(fp_stmt *st, struct fp_booking *b) {
+static void read_booking(fp_stmt *st, void *out) {
+  struct fp_booking *b = out;
   memset(b, 0, sizeof *b);
   b->id = fp_col_int64(st, 0);
   b->shift_id = fp_col_int64(st, 1);
@@ -63,11 +64,7 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
   }
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_booking(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_booking, out);
 }
 
 /* A search text is at most 100 characters (fp_query_search_or_respond), of up to 4 bytes each in
@@ -127,17 +124,7 @@ static int step_page(struct fp_conn *c, struct fp_sql *sql, int limit, void (*ro
   return fp_step_rows(st, limit, row, ctx, more);
 }
 
-struct booking_cb {
-  void (*cb)(const struct fp_booking *b, void *ctx);
-  void *ctx;
-};
-
-static void booking_row(fp_stmt *st, void *vctx) {
-  struct booking_cb *x = vctx;
-  struct fp_booking b;
-  read_booking(st, &b);
-  x->cb(&b, x->ctx);
-}
+FP_ROW_ADAPTER(booking, struct fp_booking, read_booking)
 
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
                             void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more) {
@@ -636,17 +623,7 @@ int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_applicati
   return application_move(c, id, ev, reason, actor, now, NULL);
 }
 
-struct app_cb {
-  void (*cb)(const struct fp_application *a, void *ctx);
-  void *ctx;
-};
-
-static void app_row(fp_stmt *st, void *vctx) {
-  struct app_cb *x = vctx;
-  struct fp_application a;
-  read_app(st, &a);
-  x->cb(&a, x->ctx);
-}
+FP_ROW_ADAPTER(app, struct fp_application, read_app)
 
 int fp_store_application_search(struct fp_conn *c, const struct fp_application_query *q,
                                 void (*cb)(const struct fp_application *a, void *ctx), void *ctx, bool *more) {

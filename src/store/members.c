@@ -144,17 +144,7 @@ int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profess
   return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
-struct clin_cb {
-  void (*cb)(const struct fp_clinician *cl, void *ctx);
-  void *ctx;
-};
-
-static void clin_row(fp_stmt *st, void *vctx) {
-  struct clin_cb *x = vctx;
-  struct fp_clinician cl;
-  read_clinician(st, &cl);
-  x->cb(&cl, x->ctx);
-}
+FP_ROW_ADAPTER(clin, struct fp_clinician, read_clinician)
 
 int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query *q,
                               void (*cb)(const struct fp_clinician *cl, void *ctx), void *ctx, bool *more) {
@@ -242,17 +232,7 @@ int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
   return fp_step_one(st, read_pool_counted, out);
 }
 
-struct pool_cb {
-  void (*cb)(const struct fp_pool *p, void *ctx);
-  void *ctx;
-};
-
-static void pool_row(fp_stmt *st, void *vctx) {
-  struct pool_cb *x = vctx;
-  struct fp_pool p;
-  read_pool(st, &p);
-  x->cb(&p, x->ctx);
-}
+FP_ROW_ADAPTER(pool, struct fp_pool, read_pool)
 
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
                        void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more) {
@@ -388,17 +368,7 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
   return 0;
 }
 
-struct member_cb {
-  void (*cb)(const struct fp_pool_member *m, void *ctx);
-  void *ctx;
-};
-
-static void member_row(fp_stmt *st, void *vctx) {
-  struct member_cb *x = vctx;
-  struct fp_pool_member m;
-  read_member(st, &m);
-  x->cb(&m, x->ctx);
-}
+FP_ROW_ADAPTER(member, struct fp_pool_member, read_member)
 
 int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q,
                               void (*cb)(const struct fp_pool_member *m, void *ctx), void *ctx, bool *more,
@@ -504,17 +474,7 @@ int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int
   return fp_store_join_request_decide(c, *id, "accepted", NULL, actor, now);
 }
 
-struct join_cb {
-  void (*cb)(const struct fp_join_request *j, void *ctx);
-  void *ctx;
-};
-
-static void join_row(fp_stmt *st, void *vctx) {
-  struct join_cb *x = vctx;
-  struct fp_join_request j;
-  read_join(st, &j);
-  x->cb(&j, x->ctx);
-}
+FP_ROW_ADAPTER(join, struct fp_join_request, read_join)
 
 int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
                                void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx, bool *more,

@@ -281,7 +281,8 @@ int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t pr
 
 #define TYPE_COLS "code, name, description, validity, COALESCE(renewal_months, 0), limited_retention, position"
 
-static void read_type(fp_stmt *st, struct fp_check_type *t) {
+static void read_type(fp_stmt *st, void *out) {
+  struct fp_check_type *t = out;
   memset(t, 0, sizeof *t);
   fp_db_col_copy(st, 0, t->code, sizeof t->code);
   fp_db_col_copy(st, 1, t->name, sizeof t->name);
@@ -292,27 +293,19 @@ static void read_type(fp_stmt *st, struct fp_check_type *t) {
   t->position = fp_col_int64(st, 6);
 }
 
+FP_EACH_ROW(each_type, struct fp_check_type, read_type)
+
 int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_type *t, void *ctx), void *ctx) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types ORDER BY position, code");
   if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_check_type t;
-    read_type(st, &t);
-    cb(&t, ctx);
-  }
-  return step_done(st, rc);
+  return each_type(st, cb, ctx);
 }
 
 int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, code);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_type(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_type, out);
 }
 
 int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_t pool_id,
@@ -422,7 +415,8 @@ int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const c
   " FROM passport_checks k JOIN clinicians cl ON cl.id = k.clinician_id JOIN users u ON u.id = cl.user_id"  \
   " LEFT JOIN users v ON v.id = k.verified_by"
 
-static void read_check(fp_stmt *st, struct fp_check_row *r) {
+static void read_check(fp_stmt *st, void *out) {
+  struct fp_check_row *r = out;
   memset(r, 0, sizeof *r);
   r->id = fp_col_int64(st, 0);
   r->clinician_id = fp_col_int64(st, 1);
@@ -442,15 +436,13 @@ static void read_check(fp_stmt *st, struct fp_check_row *r) {
   fp_db_col_copy(st, 15, r->profession, sizeof r->profession);
 }
 
+FP_EACH_ROW(each_check, struct fp_check_row, read_check)
+
 int fp_store_check_get(struct fp_conn *c, int64_t id, struct fp_check_row *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_check(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_check, out);
 }
 
 int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64_t now, int64_t *id) {
@@ -516,13 +508,7 @@ int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const
   fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_check_row r;
-    read_check(st, &r);
-    cb(&r, ctx);
-  }
-  return step_done(st, rc);
+  return each_check(st, cb, ctx);
 }
 
 /* Evidence rows -------------------------------------------------------------------------------- */
@@ -532,7 +518,8 @@ int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const
   " COALESCE(e.uploaded_by,0), e.uploaded_at, COALESCE(e.deleted_at,0), COALESCE(e.deleted_reason,''), k.check_code"
 #define EVIDENCE_FROM " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
 
-static void read_evidence(fp_stmt *st, struct fp_evidence *e) {
+static void read_evidence(fp_stmt *st, void *out) {
+  struct fp_evidence *e = out;
   memset(e, 0, sizeof *e);
   e->id = fp_col_int64(st, 0);
   e->check_id = fp_col_int64(st, 1);
@@ -547,6 +534,8 @@ static void read_evidence(fp_stmt *st, struct fp_evidence *e) {
   fp_db_col_copy(st, 10, e->deleted_reason, sizeof e->deleted_reason);
   fp_db_col_copy(st, 11, e->check_code, sizeof e->check_code);
 }
+
+FP_EACH_ROW(each_evidence, struct fp_evidence, read_evidence)
 
 int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c,
@@ -574,11 +563,7 @@ int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out
   fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_evidence(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_evidence, out);
 }
 
 int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
@@ -587,13 +572,7 @@ int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(con
                                    " ORDER BY e.check_id, e.id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_evidence e;
-    read_evidence(st, &e);
-    cb(&e, ctx);
-  }
-  return step_done(st, rc);
+  return each_evidence(st, cb, ctx);
 }
 
 int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
@@ -621,13 +600,7 @@ int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(c
   fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, check_id);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_evidence e;
-    read_evidence(st, &e);
-    cb(&e, ctx);
-  }
-  return step_done(st, rc);
+  return each_evidence(st, cb, ctx);
 }
 
 /* Evidence files ------------------------------------------------------------------------------- */
@@ -949,7 +922,8 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
 #define GRANT_FROM                                                                                          \
   " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id LEFT JOIN pools p ON p.id = g.pool_id"
 
-static void read_grant(fp_stmt *st, struct fp_grant *g) {
+static void read_grant(fp_stmt *st, void *out) {
+  struct fp_grant *g = out;
   memset(g, 0, sizeof *g);
   g->id = fp_col_int64(st, 0);
   g->clinician_id = fp_col_int64(st, 1);
@@ -967,6 +941,8 @@ static void read_grant(fp_stmt *st, struct fp_grant *g) {
   fp_db_col_copy(st, 13, g->pool_name, sizeof g->pool_name);
   g->member = fp_col_int64(st, 14) != 0;
 }
+
+FP_EACH_ROW(each_grant, struct fp_grant, read_grant)
 
 int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c,
@@ -1014,11 +990,7 @@ int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_grant(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_grant, out);
 }
 
 int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
@@ -1026,13 +998,7 @@ int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(cons
   fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_grant g;
-    read_grant(st, &g);
-    cb(&g, ctx);
-  }
-  return step_done(st, rc);
+  return each_grant(st, cb, ctx);
 }
 
 int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now) {
@@ -1050,17 +1016,7 @@ int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t 
 
 /* The queue and pool compliance ---------------------------------------------------------------- */
 
-struct queue_cb {
-  void (*cb)(const struct fp_check_row *r, void *ctx);
-  void *ctx;
-};
-
-static void queue_row(fp_stmt *st, void *vctx) {
-  struct queue_cb *x = vctx;
-  struct fp_check_row r;
-  read_check(st, &r);
-  x->cb(&r, x->ctx);
-}
+FP_ROW_ADAPTER(queue, struct fp_check_row, read_check)
 
 int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
                    void (*cb)(const struct fp_check_row *r, void *ctx), void *ctx, bool *more,

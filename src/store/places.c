@@ -16,7 +16,8 @@ void fp_org_clear(struct fp_org *o) {
 
 #define ORG_COLS "id, level, ods_code, name, COALESCE(parent_id,0), COALESCE(icb_id,0), address, postcode, phone, email, lat, lon, profile, active, created_at"
 
-static void read_org(fp_stmt *st, struct fp_org *o) {
+static void read_org(fp_stmt *st, void *out) {
+  struct fp_org *o = out;
   memset(o, 0, sizeof *o);
   o->id = fp_col_int64(st, 0);
   fp_db_col_copy(st, 1, o->level, sizeof o->level);
@@ -38,11 +39,7 @@ int fp_store_org_get(struct fp_conn *c, int64_t id, struct fp_org *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_org(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_org, out);
 }
 
 static void bind_org(fp_stmt *st, const struct fp_org *o) {

@@ -25,4 +25,36 @@ void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon);
  * *more is set when another follows them. 0 or FP_EIO. Resets st. */
 int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more);
 
+/*
+ * The typed glue between a row reader and a caller's callback, which C cannot write once for every
+ * row type:
+ * FP_ROW_ADAPTER(NAME, T, READ) defines struct NAME_cb { cb, ctx } and NAME_row(st, &that struct),
+ * a row function for fp_sql_page and fp_step_rows that reads a T with READ and hands it to cb.
+ * FP_EACH_ROW(NAME, T, READ) defines static int NAME(st, cb, ctx), which hands every row of st, read
+ * by READ, to cb and resets st: 0 or FP_EIO.
+ */
+#define FP_ROW_ADAPTER(NAME, T, READ)                                                                      \
+  struct NAME##_cb {                                                                                        \
+    void (*cb)(const T *row, void *ctx);                                                                    \
+    void *ctx;                                                                                              \
+  };                                                                                                        \
+  static void NAME##_row(fp_stmt *st, void *vctx) {                                                         \
+    struct NAME##_cb *x = vctx;                                                                             \
+    T row;                                                                                                  \
+    READ(st, &row);                                                                                         \
+    x->cb(&row, x->ctx);                                                                                    \
+  }
+
+#define FP_EACH_ROW(NAME, T, READ)                                                                         \
+  static int NAME(fp_stmt *st, void (*cb)(const T *row, void *ctx), void *ctx) {                           \
+    int rc;                                                                                                 \
+    while ((rc = fp_step(st)) == FP_ROW) {                                                                  \
+      T row;                                                                                                \
+      READ(st, &row);                                                                                       \
+      cb(&row, ctx);                                                                                        \
+    }                                                                                                       \
+    fp_reset(st);                                                                                           \
+    return rc == FP_DONE ? 0 : FP_EIO;                                                                      \
+  }
+
 #endif

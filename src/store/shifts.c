@@ -28,7 +28,8 @@
 #define SEARCH_COLS_NO_BOOKING SEARCH_COLS_BASE ", 0, 0"
 
 /* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
-static void read_shift(fp_stmt *st, struct fp_shift *s) {
+static void read_shift(fp_stmt *st, void *out) {
+  struct fp_shift *s = out;
   s->has_distance = false;
   s->distance_km = 0;
   s->id = fp_col_int64(st, 0);
@@ -121,11 +122,7 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
   }
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) read_shift(st, out);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_one(st, read_shift, out);
 }
 
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
