@@ -1,5 +1,6 @@
 /* Bulk inserts for the demo data set. See demo.h. */
 #include "store/demo.h"
+#include "store/members.h"
 #include "store/rows.h"
 #include "store/sql.h"
 
@@ -57,15 +58,8 @@ int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_
 
 int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                   int64_t added_by, int64_t added_at) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_opt_id(st, 2, clinician_id);
-  fp_bind_opt_id(st, 3, organisation_id);
-  fp_bind_opt_id(st, 4, added_by);
-  fp_bind_int64(st, 5, added_at);
-  return fp_db_exec_stmt(st);
+  int64_t id;
+  return fp_store_pool_member_row_insert(c, pool_id, clinician_id, organisation_id, added_by, added_at, &id);
 }
 
 /* Binds a decision's columns at i .. i + 5: status, message, created_at, decided_at, decided_by, reason. */
@@ -103,20 +97,8 @@ int fp_store_demo_application_add(struct fp_conn *c, int64_t shift_id, int64_t c
 }
 
 int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clinician *cl, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
-      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, cl->user_id);
-  fp_bind_text(st, 2, cl->profession);
-  fp_bind_text(st, 3, cl->registration_number);
-  fp_bind_text(st, 4, cl->home_postcode);
-  fp_bind_int64(st, 5, cl->travel_radius_km);
-  fp_bind_text(st, 6, cl->phone);
-  fp_bind_int64(st, 7, cl->created_at);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return fp_store_clinician_row_insert(c, cl->user_id, cl->profession, cl->registration_number, cl->home_postcode,
+                                       cl->travel_radius_km, cl->phone, cl->created_at, id);
 }
 
 int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t *id) {

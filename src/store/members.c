@@ -82,18 +82,28 @@ static void read_clinician(fp_stmt *st, void *out) {
   cl->created_at = fp_col_int64(st, 10);
 }
 
+/* An empty text is stored as none (NULL), as fp_bind_opt_text binds it. */
+static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+
 int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, int64_t now, int64_t *id) {
+  return fp_store_clinician_row_insert(c, cl->user_id, cl->profession, or_null(cl->registration_number),
+                                       or_null(cl->home_postcode), cl->travel_radius_km, or_null(cl->phone), now, id);
+}
+
+int fp_store_clinician_row_insert(struct fp_conn *c, int64_t user_id, const char *profession,
+                                  const char *registration_number, const char *home_postcode, int64_t travel_radius_km,
+                                  const char *phone, int64_t created_at, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, cl->user_id);
-  fp_bind_text(st, 2, cl->profession);
-  fp_bind_opt_text(st, 3, cl->registration_number);
-  fp_bind_opt_text(st, 4, cl->home_postcode);
-  fp_bind_int64(st, 5, cl->travel_radius_km);
-  fp_bind_opt_text(st, 6, cl->phone);
-  fp_bind_int64(st, 7, now);
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_text(st, 2, profession);
+  fp_bind_text(st, 3, registration_number);
+  fp_bind_text(st, 4, home_postcode);
+  fp_bind_int64(st, 5, travel_radius_km);
+  fp_bind_text(st, 6, phone);
+  fp_bind_int64(st, 7, created_at);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
   return rc;
@@ -282,17 +292,19 @@ int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clin
     if (rc != FP_ROW) return FP_EIO;
     if (held >= FP_MAX_CLINICIAN_POOLS) return FP_ETOOBIG;
   }
+  return fp_store_pool_member_row_insert(c, pool_id, clinician_id, organisation_id, actor, now, id);
+}
+
+int fp_store_pool_member_row_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                                    int64_t added_by, int64_t added_at, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, pool_id);
-  if (clinician_id) fp_bind_int64(st, 2, clinician_id);
-  else fp_bind_null(st, 2);
-  if (organisation_id) fp_bind_int64(st, 3, organisation_id);
-  else fp_bind_null(st, 3);
-  if (actor) fp_bind_int64(st, 4, actor);
-  else fp_bind_null(st, 4);
-  fp_bind_int64(st, 5, now);
+  fp_bind_opt_id(st, 2, clinician_id);
+  fp_bind_opt_id(st, 3, organisation_id);
+  fp_bind_opt_id(st, 4, added_by);
+  fp_bind_int64(st, 5, added_at);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
   return rc;

@@ -116,6 +116,14 @@ struct fp_pool_member {
    FP_ETOOBIG when the clinician is a member of FP_MAX_CLINICIAN_POOLS pools already. */
 int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                 int64_t actor, int64_t now, int64_t *id);
+/* The rows as given, without the checks and defaults of fp_store_clinician_insert and
+   fp_store_pool_member_insert (which use them), for the demo's seeding too: a clinician (NULL text
+   for none) and a pool membership (0 for no clinician, organisation or actor). */
+int fp_store_clinician_row_insert(struct fp_conn *c, int64_t user_id, const char *profession,
+                                  const char *registration_number, const char *home_postcode, int64_t travel_radius_km,
+                                  const char *phone, int64_t created_at, int64_t *id);
+int fp_store_pool_member_row_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
+                                    int64_t added_by, int64_t added_at, int64_t *id);
 int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out);
 int fp_store_pool_member_delete(struct fp_conn *c, int64_t id);
 /* Whether the clinician (or, with clinician_id 0, the organisation) is a member of the pool. */
