@@ -68,7 +68,7 @@ void fp_sql_opt_int(struct fp_sql *q, const char *cond, int64_t v, bool when);
  * " AND (a LIKE ? ESCAPE '\' OR b LIKE ? ESCAPE '\')". The pattern is kept in q.
  */
 void fp_sql_contains(struct fp_sql *q, const char *text, const char *const *cols);
-/* Appends "(id, id, ...)": a list of integer literals (callers pass ids, never user text). */
+/* Appends "(?,?,...)", binding each of the n ids. */
 void fp_sql_id_list(struct fp_sql *q, const int64_t *ids, int n);
 
 /* ---- keyset pages: a list sorted by a key and paged by cursors ---- */
