@@ -5,7 +5,8 @@
  * only writer (the SQLite engine's single writer thread is what serialises writes there):
  * - writes: fp_store_write takes a connection from a small pool (FP_PG_WRITERS per server) and
  *   runs the callback in one SERIALIZABLE transaction on the caller's thread, retried whole on a
- *   serialization failure or a deadlock (pg.c pg_write says why SERIALIZABLE);
+ *   serialization failure or a deadlock (pg.c pg_write says why SERIALIZABLE), and run again with
+ *   a savepoint around each writing statement when a statement failed (pg.c run says why);
  * - reads: one connection per server thread (a pthread key, reused by later threads, as the SQLite
  *   readers are), read-only; fp_db_read_begin opens a REPEATABLE READ READ ONLY snapshot;
  * - statements: prepared per connection and cached by SQL text, at most FP_PG_STMT_CACHE, least
@@ -78,6 +79,8 @@ struct pg_conn {
   int n_cached;
   uint64_t uses, evictions, prepares, names;
   bool in_write;              /* inside pg_write's transaction */
+  bool guard;                 /* this run of the transaction puts each writing statement in a savepoint */
+  bool replay;                /* an unguarded run had a statement fail: it is void and runs again guarded */
   bool in_read;               /* between fp_db_read_begin and fp_db_read_end */
   enum pg_savepoint savepoint;
   bool retry;                 /* a statement failed with 40001 or 40P01: the transaction runs again */
@@ -104,6 +107,8 @@ struct pg_store {
   _Atomic uint64_t local_generation; /* bumps when the database has no identity_generation table */
   _Atomic bool generation_missing;
   _Atomic uint64_t retries;          /* transactions run again after a lost race (tests, logs) */
+  _Atomic uint64_t replays;          /* transactions run again with savepoints after a failed statement */
+  _Atomic uint64_t savepoints;       /* savepoints taken */
 };
 
 /* The PostgreSQL engine's state of an installation opened on it (NULL for another engine). */

@@ -57,7 +57,7 @@ static int setup(void **state) {
   snprintf(dir, sizeof dir, "/tmp/flexpool-unit-XXXXXX");
   if (!mkdtemp(dir)) return -1;
   if (fp_store_open(&store, dir, database()) != 0) return -1;
-  PQclear(other("DROP TABLE IF EXISTS t_vals, t_uniq, t_slots, t_skew, t_people, t_plain;"
+  PQclear(other("DROP TABLE IF EXISTS t_vals, t_uniq, t_slots, t_skew, t_people, t_plain, t_cross;"
                 "CREATE TABLE t_vals (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, i BIGINT, n INTEGER,"
                 " f DOUBLE PRECISION, s TEXT, b BYTEA);"
                 "CREATE TABLE t_uniq (k TEXT CONSTRAINT t_uniq_k_taken UNIQUE);"
@@ -65,6 +65,7 @@ static int setup(void **state) {
                 "CREATE TABLE t_skew (k BIGINT);"
                 "CREATE TABLE t_people (id BIGINT PRIMARY KEY, name TEXT);"
                 "CREATE TABLE t_plain (id BIGINT);"
+                "CREATE TABLE t_cross (id BIGINT PRIMARY KEY, name TEXT);"
                 /* The identity generation as pg.c expects the schema to keep it (see pg_generation). */
                 "CREATE TABLE IF NOT EXISTS identity_generation (n BIGINT NOT NULL);"
                 "INSERT INTO identity_generation (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM identity_generation);"
@@ -140,8 +141,13 @@ static int insert_vals(struct fp_conn *c, void *ctx) {
 
 static void test_types(void **state) {
   (void)state;
+  struct pg_store *ps = fp_pg_of(&store);
+  uint64_t replays = atomic_load(&ps->replays), savepoints = atomic_load(&ps->savepoints);
   struct vals v = {.i = INT64_MIN, .f = 0.1, .s = "it's \"?\" caf\xc3\xa9"};
   assert_int_equal(fp_store_write(&store, insert_vals, &v), 0);
+  /* A write where nothing fails costs no savepoint. */
+  assert_int_equal(atomic_load(&ps->replays), replays);
+  assert_int_equal(atomic_load(&ps->savepoints), savepoints);
   assert_true(v.id > 0);
   assert_int_equal(v.changes, 1);
   struct vals w = {.i = INT64_MAX, .f = -1e300, .s = ""};
@@ -320,8 +326,13 @@ static int conflict_tx(struct fp_conn *c, void *ctx) {
 
 static void test_conflict_keeps_transaction(void **state) {
   (void)state;
+  struct pg_store *ps = fp_pg_of(&store);
+  uint64_t replays = atomic_load(&ps->replays), savepoints = atomic_load(&ps->savepoints);
   struct conflict k = {0};
   assert_int_equal(fp_store_write(&store, conflict_tx, &k), 0);
+  /* Run first without savepoints, then again with them once a statement failed. */
+  assert_int_equal(atomic_load(&ps->replays), replays + 1);
+  assert_true(atomic_load(&ps->savepoints) > savepoints);
   assert_int_equal(k.first, 0);
   assert_int_equal(k.again, FP_ECONFLICT);
   assert_non_null(strstr(k.msg, "t_uniq_k_taken"));
@@ -398,6 +409,51 @@ static void test_serialization_failure_retried(void **state) {
   assert_int_equal(a.wrote + b.wrote, 1); /* 0 and 1: as if one ran after the other */
   PGresult *res = other("SELECT string_agg(CAST(k AS TEXT), ',' ORDER BY k) FROM t_skew");
   assert_string_equal(PQgetvalue(res, 0, 0), "0,1");
+  PQclear(res);
+}
+
+/* A deadlock: each transaction updates one row, then the other's. PostgreSQL cancels one (40P01)
+   after deadlock_timeout; the engine runs it again and both end committed. */
+struct crossed {
+  int64_t first, second;
+  int runs;
+};
+
+static int crossed_tx(struct fp_conn *c, void *ctx) {
+  struct crossed *k = ctx;
+  fp_stmt *st = fp_db_stmt(c, "UPDATE t_cross SET name = name || '+' WHERE id = ?");
+  fp_bind_int64(st, 1, k->first);
+  if (fp_db_exec_stmt(st) != 0) return FP_EIO;
+  if (k->runs++ == 0) pthread_barrier_wait(&both_read);
+  st = fp_db_stmt(c, "UPDATE t_cross SET name = name || '+' WHERE id = ?");
+  fp_bind_int64(st, 1, k->second);
+  return fp_db_exec_stmt(st);
+}
+
+static void *crossed_thread(void *arg) {
+  intptr_t rc = fp_store_write(&store, crossed_tx, arg);
+  return (void *)rc;
+}
+
+static void test_deadlock_retried(void **state) {
+  (void)state;
+  PQclear(other("INSERT INTO t_cross (id, name) VALUES (101, ''), (102, '')"));
+  uint64_t retries = atomic_load(&fp_pg_of(&store)->retries);
+  pthread_barrier_init(&both_read, NULL, 2);
+  struct crossed a = {.first = 101, .second = 102}, b = {.first = 102, .second = 101};
+  pthread_t ta, tb;
+  pthread_create(&ta, NULL, crossed_thread, &a);
+  pthread_create(&tb, NULL, crossed_thread, &b);
+  void *ra, *rb;
+  pthread_join(ta, &ra);
+  pthread_join(tb, &rb);
+  pthread_barrier_destroy(&both_read);
+  assert_int_equal((intptr_t)ra, 0);
+  assert_int_equal((intptr_t)rb, 0);
+  assert_true(a.runs + b.runs >= 3);
+  assert_true(atomic_load(&fp_pg_of(&store)->retries) > retries);
+  PGresult *res = other("SELECT string_agg(name, ',' ORDER BY id) FROM t_cross");
+  assert_string_equal(PQgetvalue(res, 0, 0), "++,++"); /* each transaction's two updates, once */
   PQclear(res);
 }
 
@@ -524,6 +580,9 @@ static void test_read_transaction(void **state) {
 }
 
 int main(void) {
+  /* A test that hangs (two transactions waiting on each other) ends here, so that pg_virtualenv
+     drops its cluster, instead of holding ctest and leaving the cluster behind when killed. */
+  alarm(180);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_placeholders),
       cmocka_unit_test(test_types),
@@ -532,6 +591,7 @@ int main(void) {
       cmocka_unit_test(test_conflict_keeps_transaction),
       cmocka_unit_test(test_refusal_rolls_back),
       cmocka_unit_test(test_serialization_failure_retried),
+      cmocka_unit_test(test_deadlock_retried),
       cmocka_unit_test(test_statement_cache_evicts),
       cmocka_unit_test(test_generation),
       cmocka_unit_test(test_reconnects),
