@@ -83,9 +83,9 @@ void fp_sql_contains(struct fp_sql *q, const char *text, const char *const *cols
   for (int i = 0; cols[i]; i++) {
     if (i) fp_sql_add(q, " OR ");
     fp_sql_add(q, cols[i]);
-    fp_sql_add(q, " LIKE ");
+    fp_sql_add(q, " LIKE lower("); /* the columns are lower(...): PostgreSQL's LIKE heeds case */
     fp_sql_text(q, q->like);
-    fp_sql_add(q, " ESCAPE '\\'");
+    fp_sql_add(q, ") ESCAPE '\\'");
   }
   if (several) fp_sql_add(q, ")");
 }

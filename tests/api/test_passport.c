@@ -202,6 +202,13 @@ static int count_files(const char *dir) {
 
 static const char *evidence_dir(void) { return fpt_str("%s/evidence", srv.data_dir); }
 
+/* How many evidence contents the store keeps: files in the evidence folder on SQLite, rows of
+   evidence_blobs on PostgreSQL (where every server must read them). */
+static int stored_contents(void) {
+  if (fpt_engine_postgres()) return (int)fpt_sql_count(&srv, "SELECT COUNT(*) FROM evidence_blobs");
+  return count_files(evidence_dir());
+}
+
 static long long records_of(const char *token, long long clinician) {
   json_t *pp = passport(token, clinician, NULL);
   size_t i;
@@ -580,7 +587,7 @@ static void test_bad_uploads_store_nothing(void **state) {
   struct part ok[] = {{"check_code", "references"}, {NULL, NULL}};
   /* Let the upkeep finish deleting the DBS copies verified by the tests before (retention 0). */
   sleep(3);
-  int files_before = count_files(evidence_dir());
+  int files_before = stored_contents();
   long long records_before = records_of(gp, cl);
 
   /* Too large: 10 MB and one byte of a real PDF header. */
@@ -655,7 +662,7 @@ static void test_bad_uploads_store_nothing(void **state) {
   assert_int_equal(r.status, 404);
 
   /* Nothing was stored: no file, no record. */
-  assert_int_equal(count_files(evidence_dir()), files_before);
+  assert_int_equal(stored_contents(), files_before);
   assert_int_equal(records_of(gp, cl), records_before);
 
   /* The same file twice (two references on one letterhead, a JPEG, then PNG): stored once. */
@@ -669,12 +676,12 @@ static void test_bad_uploads_store_nothing(void **state) {
   assert_int_equal(r.status, 201);
   assert_int_equal(fpt_int(r.json, "id"), record);
   assert_int_equal(json_array_size(json_object_get(r.json, "evidence")), 2);
-  assert_int_equal(count_files(evidence_dir()), files_before + 1);
+  assert_int_equal(stored_contents(), files_before + 1);
   const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
   r = upload(gp, cl, again, (const char *)png, sizeof png);
   assert_int_equal(r.status, 201);
   assert_string_equal(fpt_s(json_object_get(r.json, "uploaded"), "content_type"), "image/png");
-  assert_int_equal(count_files(evidence_dir()), files_before + 2);
+  assert_int_equal(stored_contents(), files_before + 2);
   /* Details cannot ride along with check_id, and a decided record takes no more files. */
   struct part mixed[] = {{"check_id", fpt_str("%lld", record)}, {"reference", "X"}, {NULL, NULL}};
   r = upload(gp, cl, mixed, (const char *)png, sizeof png);
@@ -682,7 +689,7 @@ static void test_bad_uploads_store_nothing(void **state) {
   verify(record, "{s:s}", "decision", "verify");
   r = upload(gp, cl, again, (const char *)png, sizeof png);
   assert_int_equal(r.status, 409);
-  assert_int_equal(count_files(evidence_dir()), files_before + 2);
+  assert_int_equal(stored_contents(), files_before + 2);
 }
 
 static void test_dbs_copy_deleted_after_retention(void **state) {
@@ -697,7 +704,7 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   struct fpt_resp r = upload(gp, cl, fields, file, len);
   assert_int_equal(r.status, 201);
   long long record = fpt_int(r.json, "id"), ev = fpt_int(json_object_get(r.json, "uploaded"), "id");
-  int files = count_files(evidence_dir());
+  int files = stored_contents();
   /* The very same bytes uploaded by another clinician as their indemnity: one file for both. */
   long long cl2;
   const char *gp2 = fpt_world_clinician(&w, "dbs.same@t.test", "gp", "7200015", true, &cl2);
@@ -706,7 +713,7 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   struct fpt_resp r2 = upload(gp2, cl2, same, file, len);
   assert_int_equal(r2.status, 201);
   long long ev2 = fpt_int(json_object_get(r2.json, "uploaded"), "id");
-  assert_int_equal(count_files(evidence_dir()), files);
+  assert_int_equal(stored_contents(), files);
   /* Kept while it awaits the pool. */
   sleep(2);
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/evidence/%lld", ev), 200, NULL);
@@ -722,7 +729,7 @@ static void test_dbs_copy_deleted_after_retention(void **state) {
   assert_string_equal(fpt_error_code(&g), "evidence_removed");
   /* The other clinician's copy of the same content still needs the file: it stays. */
   sleep(2);
-  assert_int_equal(count_files(evidence_dir()), files);
+  assert_int_equal(stored_contents(), files);
   fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/evidence/%lld", ev2), 200, NULL);
   json_t *d = item(passport(gp, cl, NULL), "dbs");
   assert_string_equal(fpt_s(d, "state"), "verified");
@@ -744,13 +751,13 @@ static void test_dbs_file_removed_after_retention(void **state) {
   const char *file = pdf("a DBS certificate no one else has", &len);
   struct part fields[] = {{"check_code", "dbs"}, {"issued_on", fpt_date_add(today, -30)}, {"reference", "001122334466"},
                           {"update_service", "subscribed"}, {NULL, NULL}};
-  int files = count_files(evidence_dir());
+  int files = stored_contents();
   struct fpt_resp r = upload(gp, cl, fields, file, len);
   assert_int_equal(r.status, 201);
-  assert_int_equal(count_files(evidence_dir()), files + 1);
+  assert_int_equal(stored_contents(), files + 1);
   verify(fpt_int(r.json, "id"), "{s:s}", "decision", "verify");
-  for (int i = 0; i < 100 && count_files(evidence_dir()) != files; i++) usleep(100 * 1000);
-  assert_int_equal(count_files(evidence_dir()), files);
+  for (int i = 0; i < 100 && stored_contents() != files; i++) usleep(100 * 1000);
+  assert_int_equal(stored_contents(), files);
   struct fpt_resp g = fpt_request(&srv, w.pool_admin, "GET",
                                   fpt_str("/api/v1/evidence/%lld", fpt_int(json_object_get(r.json, "uploaded"), "id")), NULL);
   assert_int_equal(g.status, 410);

@@ -167,12 +167,14 @@ test('a clinician sees upcoming and past bookings, paged, the one not attended m
   assert.ok(dnaIndex >= 0);
   await page.click('#page-next');
   await page.waitForURL(/cursor=/);
-  await page.waitForSelector('#past-booking-list');
+  await page.waitForFunction(() => /^Showing 26 to/.test(document.querySelector('.fp-page-summary')?.textContent || ''));
   assert.match(await page.textContent('.fp-page-summary'), new RegExp(`^Showing 26 to ${Math.min(50, demo.past.length)} past bookings$`));
   const second = await page.locator('#past-booking-list .nhsuk-card__link').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
   assert.deepEqual(second, demo.past.slice(25, 50).map((b) => `/shifts/${b.shift_id}`), 'the next 25, none repeated or missed');
   await page.click('#page-previous');
-  await page.waitForSelector('#past-booking-list');
+  // The second page's list is still there until the first is drawn: wait for the first's summary.
+  await page.waitForURL((u) => !u.searchParams.has('cursor'));
+  await page.waitForFunction(() => /^Showing 1 to/.test(document.querySelector('.fp-page-summary')?.textContent || ''));
   assert.match(await page.textContent('.fp-page-summary'), /^Showing 1 to 25 past bookings$/);
 
   // The one not attended, on its page, says so in words and offers nothing to cancel.
@@ -207,7 +209,7 @@ test('the practice manager reads past bookings: who worked, when, hours, not att
   await screenshot(page, 'practice-past-bookings-desktop');
   await page.click('#page-next');
   await page.waitForURL(/cursor=/);
-  await page.waitForSelector('#practice-past-bookings');
+  await page.waitForFunction(() => /^Showing 26 to/.test(document.querySelector('.fp-page-summary')?.textContent || ''));
   assert.match(await page.textContent('.fp-page-summary'), /^Showing 26 to/);
 
   // Searched by the clinician's name: only their sessions here, the one not attended marked.

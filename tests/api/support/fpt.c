@@ -211,6 +211,33 @@ void fpt_sql(const struct fpt_server *s, const char *sql) {
   if (rc != SQLITE_OK) fail_msg("%s: %s", sql, err);
 }
 
+long long fpt_sql_count(const struct fpt_server *s, const char *sql) {
+  long long n = -1;
+  char err[1024] = "";
+  if (s->database[0]) {
+    PGconn *c = pg_connect(s->database);
+    if (!c) fail_msg("%s: cannot connect", sql);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else snprintf(err, sizeof err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+  } else {
+    char path[300];
+    snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    else snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  if (n < 0) fail_msg("%s: %s", sql, err);
+  return n;
+}
+
 static const char *binary(void) {
   const char *b = getenv("FP_BINARY");
   if (!b) {

@@ -1,0 +1,232 @@
+/*
+ * Two flexpool servers on one PostgreSQL database, as a deployment of several servers behind a
+ * load balancer runs them (issue 11). Runs on PostgreSQL only (ctest's api_pg_test_cluster).
+ *
+ * - The race: 64 clinicians, half signed in through each server and each booking through its own,
+ *   try every one of 120 shifts (pairs overlapping in time) in their own random order. Every shift
+ *   ends with exactly one booking, no clinician holds two overlapping ones, every 201 is a booking
+ *   the database holds for that clinician, every refusal is a clear 409. A session made on one
+ *   server works on the other (sessions live in the database).
+ * - The failover: 8 clients book their own shifts through server A; A is killed mid-load; each
+ *   client goes on through server B. Every booking either server acknowledged is there, confirmed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fpt.h"
+#include "world.h"
+
+#define CLIENTS 64
+#define SLOTS 60
+#define SHIFTS (SLOTS * 2)
+
+static struct fpt_server a, b;
+static struct fpt_world w;
+
+/* ---- the race ---- */
+
+static long long shift_ids[SHIFTS];
+static const char *tokens[CLIENTS];
+static long long clinician_ids[CLIENTS];
+
+struct client {
+  int index;
+  const struct fpt_server *via;
+  int created, taken, overlapping, other;
+  long long won[SHIFTS];
+  int n_won;
+};
+
+static void *race_client(void *arg) {
+  struct client *c = arg;
+  int order[SHIFTS];
+  for (int i = 0; i < SHIFTS; i++) order[i] = i;
+  unsigned seed = 4321u + (unsigned)c->index;
+  for (int i = SHIFTS - 1; i > 0; i--) {
+    int j = (int)(rand_r(&seed) % (unsigned)(i + 1));
+    int t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  for (int k = 0; k < SHIFTS; k++) {
+    struct fpt_resp r = fpt_request(c->via, tokens[c->index], "POST",
+                                    fpt_str("/api/v1/shifts/%lld/booking", shift_ids[order[k]]), NULL);
+    if (r.status == 201) {
+      c->created++;
+      c->won[c->n_won++] = shift_ids[order[k]];
+    } else if (r.status == 409 && strcmp(fpt_error_code(&r), "shift_taken") == 0) {
+      c->taken++;
+    } else if (r.status == 409 && strcmp(fpt_error_code(&r), "overlapping_booking") == 0) {
+      c->overlapping++;
+    } else {
+      fprintf(stderr, "unexpected answer %ld: %s\n", r.status, r.body);
+      c->other++;
+    }
+  }
+  return NULL;
+}
+
+static int index_of(long long shift_id) {
+  for (int k = 0; k < SHIFTS; k++)
+    if (shift_ids[k] == shift_id) return k;
+  return -1;
+}
+
+static void test_two_servers_never_double_book(void **state) {
+  (void)state;
+  assert_true(fpt_engine_postgres());
+  assert_int_equal(fpt_server_start(&a, NULL, NULL), 0);
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s", a.data_dir);
+  assert_int_equal(fpt_server_start(&b, dir, NULL), 0); /* the same database */
+  fpt_world_build(&w, &a);
+  for (int i = 0; i < CLIENTS; i++)
+    tokens[i] = fpt_world_clinician(&w, fpt_str("cluster%02d@t.test", i), "gp", fpt_str("73%05d", i), true,
+                                    &clinician_ids[i]);
+  /* A session made through A works through B: sessions are the database's, not a server's. */
+  json_t *me = fpt_call(&b, tokens[0], "GET", "/api/v1/me", 200, NULL);
+  assert_string_equal(fpt_s(me, "email"), "cluster00@t.test");
+  for (int s = 0; s < SLOTS; s++) {
+    shift_ids[2 * s] = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 2 + s / 4, (s % 4) * 5, 3, "instant");
+    shift_ids[2 * s + 1] = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 2 + s / 4, (s % 4) * 5 + 1, 3, "instant");
+  }
+  pthread_t th[CLIENTS];
+  static struct client cl[CLIENTS];
+  for (int i = 0; i < CLIENTS; i++) {
+    cl[i].index = i;
+    cl[i].via = i % 2 ? &b : &a;
+    pthread_create(&th[i], NULL, race_client, &cl[i]);
+  }
+  int created = 0, other = 0, through_b = 0;
+  for (int i = 0; i < CLIENTS; i++) {
+    pthread_join(th[i], NULL);
+    created += cl[i].created;
+    other += cl[i].other;
+    if (i % 2) through_b += cl[i].created;
+  }
+  assert_int_equal(other, 0);
+  assert_int_equal(created, SHIFTS); /* every shift won once, by someone */
+  assert_true(through_b > 0 && through_b < SHIFTS); /* both servers booked */
+
+  /* What the database holds, read through B: one confirmed booking per shift, matching the 201s. */
+  static long long holder[SHIFTS];
+  int confirmed = 0;
+  const char *cursor = NULL;
+  do {
+    json_t *pg = fpt_call(&b, w.admin, "GET",
+                          cursor ? fpt_str("/api/v1/bookings?status=confirmed&limit=200&cursor=%s", cursor)
+                                 : "/api/v1/bookings?status=confirmed&limit=200",
+                          200, NULL);
+    size_t i;
+    json_t *bk;
+    json_array_foreach(json_object_get(pg, "items"), i, bk) {
+      int idx = index_of(fpt_int(bk, "shift_id"));
+      assert_true(idx >= 0);
+      assert_int_equal(holder[idx], 0); /* no shift twice */
+      holder[idx] = fpt_int(bk, "clinician_id");
+      confirmed++;
+    }
+    json_t *nc = json_object_get(pg, "next_cursor");
+    cursor = json_is_string(nc) ? json_string_value(nc) : NULL;
+  } while (cursor);
+  assert_int_equal(confirmed, SHIFTS);
+  for (int c = 0; c < CLIENTS; c++)
+    for (int k = 0; k < cl[c].n_won; k++) assert_int_equal(holder[index_of(cl[c].won[k])], clinician_ids[c]);
+  for (int s = 0; s < SLOTS; s++) assert_true(holder[2 * s] != holder[2 * s + 1]); /* no overlap held */
+  fpt_server_stop(&b);
+  fpt_server_stop(&a);
+}
+
+/* ---- the failover ---- */
+
+#define FO_CLIENTS 8
+#define FO_PER_CLIENT 40
+
+static const char *fo_tokens[FO_CLIENTS];
+static long long fo_shifts[FO_CLIENTS][FO_PER_CLIENT];
+static long long fo_acked[FO_CLIENTS][FO_PER_CLIENT];
+static int fo_n_acked[FO_CLIENTS];
+static atomic_int fo_total_acked;
+static atomic_int fo_failed_over, fo_done_on_a;
+
+static void *fo_client(void *arg) {
+  int c = (int)(intptr_t)arg;
+  const struct fpt_server *via = &a;
+  for (int k = 0; k < FO_PER_CLIENT; k++) {
+    struct fpt_resp r = fpt_request(via, fo_tokens[c], "POST", fpt_str("/api/v1/shifts/%lld/booking", fo_shifts[c][k]), NULL);
+    if (r.status == -1 && via == &a) {
+      /* A is gone: the load balancer's part, done by the client here. The same request again
+         through B; if A had booked it before dying unacknowledged, B says so (shift_taken). */
+      via = &b;
+      atomic_fetch_add(&fo_failed_over, 1);
+      r = fpt_request(via, fo_tokens[c], "POST", fpt_str("/api/v1/shifts/%lld/booking", fo_shifts[c][k]), NULL);
+      if (r.status == 409) continue;
+    }
+    if (r.status == 201) {
+      fo_acked[c][fo_n_acked[c]++] = fpt_int(r.json, "id");
+      atomic_fetch_add(&fo_total_acked, 1);
+    } else {
+      fprintf(stderr, "unexpected %ld: %s\n", r.status, r.body);
+    }
+  }
+  if (via == &a) atomic_fetch_add(&fo_done_on_a, 1); /* finished before A went */
+  return NULL;
+}
+
+static void test_a_server_dies_and_the_other_goes_on(void **state) {
+  (void)state;
+  assert_true(fpt_engine_postgres());
+  assert_int_equal(fpt_server_start(&a, NULL, NULL), 0);
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s", a.data_dir);
+  assert_int_equal(fpt_server_start(&b, dir, NULL), 0);
+  struct fpt_world fw = {0};
+  fpt_world_build(&fw, &a);
+  for (int c = 0; c < FO_CLIENTS; c++) {
+    fo_tokens[c] = fpt_world_clinician(&fw, fpt_str("failover%d@t.test", c), "gp", fpt_str("74%05d", c), true, NULL);
+    for (int k = 0; k < FO_PER_CLIENT; k++)
+      fo_shifts[c][k] = fpt_world_shift(&fw, fw.pm1, fw.practice1, "gp", 2 + k, c * 3 % 21, 2, "instant");
+  }
+  pthread_t th[FO_CLIENTS];
+  for (int c = 0; c < FO_CLIENTS; c++) pthread_create(&th[c], NULL, fo_client, (void *)(intptr_t)c);
+  while (atomic_load(&fo_total_acked) < FO_CLIENTS * FO_PER_CLIENT / 3) usleep(1000);
+  fpt_server_kill(&a);
+  for (int c = 0; c < FO_CLIENTS; c++) pthread_join(th[c], NULL);
+  /* Every client still booking when A died went on through B. */
+  assert_true(atomic_load(&fo_failed_over) > 0);
+  assert_int_equal(atomic_load(&fo_failed_over) + atomic_load(&fo_done_on_a), FO_CLIENTS);
+  int acknowledged = atomic_load(&fo_total_acked);
+  assert_true(acknowledged >= FO_CLIENTS * (FO_PER_CLIENT - 1)); /* at most one in flight each was lost */
+  for (int c = 0; c < FO_CLIENTS; c++)
+    for (int k = 0; k < fo_n_acked[c]; k++) {
+      json_t *bk = fpt_call(&b, fw.admin, "GET", fpt_str("/api/v1/bookings/%lld", fo_acked[c][k]), 200, NULL);
+      assert_string_equal(fpt_s(bk, "status"), "confirmed");
+    }
+  fpt_server_stop(&b);
+  fpt_server_stop(&a);
+}
+
+static int teardown(void **state) {
+  (void)state;
+  fpt_server_stop(&b); /* after a failure too: nothing is left holding the database */
+  fpt_server_stop(&a);
+  fpt_gc();
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(test_two_servers_never_double_book, teardown),
+      cmocka_unit_test_teardown(test_a_server_dies_and_the_other_goes_on, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
