@@ -21,6 +21,7 @@ struct fp_config {
   bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
   bool demo;                  /* --demo: load the demo into an empty store, list demo accounts */
   bool access_log;            /* --access-log: one line per request on stderr */
+  const char *metrics_listen; /* --metrics-listen ADDR:PORT: GET /metrics there (http/prometheus.h); NULL: none */
   int threads;                /* --threads: 0 (default) a thread per connection; N a pool of N epoll threads */
   int login_max_per_account;  /* failed sign-ins per account per window, default 10 */
   int login_max_per_address;  /* failed sign-ins per address per window, default 50 */

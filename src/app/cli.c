@@ -19,6 +19,7 @@
 #include "core/validate.h"
 #include "http/auth.h"
 #include "http/api_error.h"
+#include "http/prometheus.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/access.h"
@@ -108,6 +109,7 @@ int fp_cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--data-dir") == 0) app.cfg.data_dir = v, i++;
     else if (strcmp(a, "--database") == 0) app.cfg.database = v, i++;
     else if (strcmp(a, "--listen") == 0) app.cfg.listen = v, i++;
+    else if (strcmp(a, "--metrics-listen") == 0) app.cfg.metrics_listen = v, i++;
     else if (strcmp(a, "--web-root") == 0) app.cfg.web_root = v, i++;
     else if (strcmp(a, "--tls-cert") == 0) app.cfg.tls_cert = v, i++;
     else if (strcmp(a, "--tls-key") == 0) app.cfg.tls_key = v, i++;
@@ -179,14 +181,31 @@ int fp_cli_serve(int argc, char **argv) {
     fp_store_release(&app.store);
     return 1;
   }
+  /* The operators' figures on their own address, when asked for (http/prometheus.h). */
+  struct fp_prom_server *metrics = NULL;
+  uint16_t metrics_port = 0;
+  if (app.cfg.metrics_listen &&
+      !(metrics = fp_prom_start(app.cfg.metrics_listen, &app.store, app.cfg.session_idle_seconds, &metrics_port))) {
+    fp_server_stop(srv);
+    fp_store_release(&app.store);
+    return 1;
+  }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
   if (fp_passport_upkeep_add(sweeper, &app) != 0) {
     /* An upkeep step that would never run is not a server to start. */
     fp_sweeper_stop(sweeper);
+    fp_prom_stop(metrics);
     fp_server_stop(srv);
     fp_store_release(&app.store);
     return 1;
+  }
+  if (metrics) {
+    char mhost[256];
+    snprintf(mhost, sizeof mhost, "%s", app.cfg.metrics_listen);
+    char *mcolon = strrchr(mhost, ':');
+    if (mcolon) *mcolon = 0;
+    printf("metrics on http://%s:%u/metrics\n", mhost, (unsigned)metrics_port);
   }
   char host[256];
   snprintf(host, sizeof host, "%s", app.cfg.listen);
@@ -203,6 +222,7 @@ int fp_cli_serve(int argc, char **argv) {
   while (!stop_requested) pause();
   fprintf(stderr, "flexpool: stopping\n");
   fp_sweeper_stop(sweeper);
+  fp_prom_stop(metrics);
   fp_server_stop(srv);
   fp_store_release(&app.store);
   return 0;

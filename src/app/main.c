@@ -17,6 +17,7 @@ static void usage(FILE *to) {
   fprintf(to,
           "usage: flexpool serve [--data-dir DIR] [--database URL] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
           "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
+          "                      [--metrics-listen ADDR:PORT (GET /metrics for Prometheus there; off by default)]\n"
           "                      [--session-idle SECONDS (60-86400, default 1800)]\n"
           "                      [--login-max-per-account N (default 10)] [--login-max-per-address N (default 50)]\n"
           "                      [--register-max-per-address N (default 20)] [--login-window SECONDS (default 900)]\n"

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "http/prometheus.h"
 
 #include "store/passport.h"
 
@@ -38,7 +39,10 @@ static int evidence_files(struct fp_conn *c, int64_t now, void *ctx) {
   return fp_store_evidence_files_remove(c, &n);
 }
 
+static const char LAPSES[] = "passport lapses", RETENTION[] = "DBS retention", EVIDENCE_FILES[] = "evidence files";
+
 struct once {
+  const char *name; /* as the sweeper names the step */
   fp_sweep_fn fn;
   void *ctx;
   int64_t now;
@@ -51,15 +55,16 @@ static int once_tx(struct fp_conn *c, void *vctx) {
 
 int fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   /* The sweeper's first round may already be under way: run both once now, at start-up. */
-  struct once steps[] = {{lapses, NULL, (int64_t)time(NULL)}, {retention, app, (int64_t)time(NULL)},
-                        {evidence_files, app, (int64_t)time(NULL)}};
+  struct once steps[] = {{LAPSES, lapses, NULL, (int64_t)time(NULL)}, {RETENTION, retention, app, (int64_t)time(NULL)},
+                        {EVIDENCE_FILES, evidence_files, app, (int64_t)time(NULL)}};
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     int rc = fp_store_write(&app->store, once_tx, &steps[i]);
+    fp_prom_upkeep(steps[i].name, rc == 0, (int64_t)time(NULL));
     if (rc) fprintf(stderr, "flexpool: passport upkeep at start-up failed: %s\n", fp_strerror(rc));
   }
   if (!s) return 0;
-  int rc = fp_sweeper_add(s, "passport lapses", lapses, NULL);
-  if (!rc) rc = fp_sweeper_add(s, "DBS retention", retention, app);
-  if (!rc) rc = fp_sweeper_add(s, "evidence files", evidence_files, app);
+  int rc = fp_sweeper_add(s, LAPSES, lapses, NULL);
+  if (!rc) rc = fp_sweeper_add(s, RETENTION, retention, app);
+  if (!rc) rc = fp_sweeper_add(s, EVIDENCE_FILES, evidence_files, app);
   return rc;
 }

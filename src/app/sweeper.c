@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "http/prometheus.h"
 #include "store/shifts.h"
 
 struct step {
@@ -62,6 +63,7 @@ static void *run(void *arg) {
     for (int i = 0; step_at(s, i, &step); i++) {
       struct tx t = {&step, (int64_t)time(NULL)};
       int rc = fp_store_write(s->store, step_tx, &t);
+      fp_prom_upkeep(step.name, rc == 0, (int64_t)time(NULL));
       if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", step.name, fp_strerror(rc));
     }
     pthread_mutex_lock(&s->lock);

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "http/auth.h"
 #include "http/json_out.h"
+#include "http/prometheus.h"
 #include "http/request.h"
 #include "http/routes.h"
 
@@ -40,6 +41,7 @@ struct conn_state {
   size_t cap;
   bool too_big;
   const char *bad_framing; /* why the body's framing is refused (a static string), or NULL */
+  struct timespec started; /* when the headers were read (CLOCK_MONOTONIC) */
 };
 
 static const char *const CSP =
@@ -529,7 +531,8 @@ static enum MHD_Result serve_static(struct fp_http_app *app, struct MHD_Connecti
   MHD_add_response_header(resp, "ETag", etag);
   MHD_add_response_header(resp, "Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   add_common_headers(app, resp, false);
-  enum MHD_Result ret = MHD_queue_response(conn, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+  r->status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   return ret;
 }
@@ -585,7 +588,7 @@ static const char *framing_problem(struct MHD_Connection *conn) {
   return NULL;
 }
 
-static enum MHD_Result dispatch(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
+static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
   if (cs->bad_framing) {
     fp_req_add_header(r, "Connection", "close");
@@ -637,6 +640,23 @@ static enum MHD_Result dispatch(struct fp_http_app *app, struct MHD_Connection *
   return send_req(conn, r);
 }
 
+/* The route a request is counted under: its pattern, never the path (which holds ids). */
+static const char *route_label(const struct conn_state *cs) {
+  if (cs->route) return cs->route->pattern;
+  if (cs->path_known || strncmp(cs->req.path, "/api/", 5) == 0) return FP_PROM_ROUTE_UNMATCHED;
+  return FP_PROM_ROUTE_STATIC;
+}
+
+/* Answers the request, then counts it (http/prometheus.h). */
+static enum MHD_Result dispatch(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
+  enum MHD_Result ret = answer(app, conn, cs);
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double seconds = (double)(now.tv_sec - cs->started.tv_sec) + (double)(now.tv_nsec - cs->started.tv_nsec) / 1e9;
+  fp_prom_request(route_label(cs), cs->req.method, ret == MHD_YES && cs->req.status ? cs->req.status : 500, seconds);
+  return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls) {
@@ -647,6 +667,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     cs = calloc(1, sizeof *cs);
     if (!cs) return MHD_NO;
     *con_cls = cs;
+    clock_gettime(CLOCK_MONOTONIC, &cs->started);
     struct fp_req *r = &cs->req;
     r->app = app;
     r->conn = conn;
@@ -718,30 +739,38 @@ static void log_mhd(void *cls, const char *fm, va_list ap) {
   vfprintf(stderr, fm, ap);
 }
 
-struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
+int fp_listen_addr(const char *listen, const char *option, struct sockaddr_in *sa) {
   char host[256];
-  const char *colon = strrchr(app->cfg.listen, ':');
-  if (!colon || colon == app->cfg.listen || (size_t)(colon - app->cfg.listen) >= sizeof host) {
-    fprintf(stderr, "flexpool: --listen must be ADDR:PORT, got '%s'\n", app->cfg.listen);
-    return NULL;
+  const char *colon = strrchr(listen, ':');
+  if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) {
+    fprintf(stderr, "flexpool: %s must be ADDR:PORT, got '%s'\n", option, listen);
+    return -1;
   }
-  memcpy(host, app->cfg.listen, (size_t)(colon - app->cfg.listen));
-  host[colon - app->cfg.listen] = 0;
+  memcpy(host, listen, (size_t)(colon - listen));
+  host[colon - listen] = 0;
   char *end = NULL;
   long p = strtol(colon + 1, &end, 10);
   if (*end || p < 0 || p > 65535) {
-    fprintf(stderr, "flexpool: bad port in --listen '%s'\n", app->cfg.listen);
-    return NULL;
+    fprintf(stderr, "flexpool: bad port in %s '%s'\n", option, listen);
+    return -1;
   }
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons((uint16_t)p);
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons((uint16_t)p);
   if (strcmp(host, "localhost") == 0) snprintf(host, sizeof host, "127.0.0.1");
-  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-    fprintf(stderr, "flexpool: --listen needs an IPv4 address, got '%s'\n", host);
-    return NULL;
+  if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+    fprintf(stderr, "flexpool: %s needs an IPv4 address, got '%s'\n", option, host);
+    return -1;
   }
+  return 0;
+}
+
+struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
+  struct sockaddr_in sa;
+  if (fp_listen_addr(app->cfg.listen, "--listen", &sa) != 0) return NULL;
+  char host[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+  uint16_t p = ntohs(sa.sin_port);
   bool loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
   bool tls = app->cfg.tls_cert && app->cfg.tls_key;
   if (!tls && !loopback && !app->cfg.insecure_http) {

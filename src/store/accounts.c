@@ -231,6 +231,17 @@ int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_
   return fp_db_exec_stmt(st);
 }
 
+int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
+  fp_stmt *st = fp_db_stmt(c,
+      "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now - idle);
+  int rc = fp_step(st);
+  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
 int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest) {
   fp_stmt *st =
       fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM registration_attempts WHERE address = ? AND at > ?");

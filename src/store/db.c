@@ -57,6 +57,22 @@ struct fp_conn *fp_store_reader(struct fp_store *s) { return s->engine->reader(s
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx); }
 uint64_t fp_store_generation(struct fp_store *s) { return s->engine->generation(s); }
 
+void fp_store_stats(struct fp_store *s, struct fp_store_stats *out) {
+  memset(out, 0, sizeof *out);
+  if (s->engine && s->engine->stats) s->engine->stats(s, out);
+}
+
+const double fp_store_hist_bounds[FP_STORE_HIST_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                            0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+
+void fp_store_hist_observe(struct fp_store_hist *h, double seconds) {
+  int b = 0;
+  while (b < FP_STORE_HIST_BUCKETS && seconds > fp_store_hist_bounds[b]) b++;
+  h->counts[b]++;
+  h->count++;
+  h->sum += seconds;
+}
+
 int fp_store_schema_version(struct fp_store *s, int64_t *version) {
   struct fp_conn *c = fp_store_reader(s);
   fp_stmt *st = c ? fp_db_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") : NULL;

@@ -70,6 +70,33 @@ int fp_store_read_begin(struct fp_conn *c);
 void fp_store_read_end(struct fp_conn *c);
 
 /*
+ * The store's figures for operators (GET /metrics, http/prometheus.c). A histogram counts, for each
+ * upper bound in fp_store_hist_bounds (seconds), the observations at most that long and longer than
+ * the bound before it; counts[FP_STORE_HIST_BUCKETS] those longer than every bound.
+ */
+#define FP_STORE_HIST_BUCKETS 14
+extern const double fp_store_hist_bounds[FP_STORE_HIST_BUCKETS];
+struct fp_store_hist {
+  uint64_t counts[FP_STORE_HIST_BUCKETS + 1];
+  uint64_t count;
+  double sum;
+};
+/* Adds one observation of `seconds` to h. */
+void fp_store_hist_observe(struct fp_store_hist *h, double seconds);
+struct fp_store_stats {
+  int64_t write_queue;        /* writes waiting for a transaction now (SQLite: for the writer, not counting its batch) */
+  uint64_t batches;           /* write transactions run (SQLite: each a batch of many writes) */
+  uint64_t writes_ok;         /* writes that kept their changes and were committed */
+  uint64_t writes_failed;     /* writes refused by their own rules or failed, rolled back */
+  struct fp_store_hist commit_seconds; /* a write transaction: BEGIN to a durable COMMIT */
+  struct fp_store_hist write_seconds;  /* a write: asked for to durable, what its caller waits */
+  int64_t connections_in_use; /* database connections a thread holds now */
+  int64_t connections_idle;   /* connections kept for the next thread */
+};
+/* The store's figures now (zeros where the engine keeps none). */
+void fp_store_stats(struct fp_store *s, struct fp_store_stats *out);
+
+/*
  * How many column values the store had to cut on this thread since the last call (including
  * those of the write transactions this thread ran through fp_store_write), and back to 0. The
  * HTTP layer answers 500 rather than a response holding a cut value (see sql.h fp_db_col_copy).

@@ -20,6 +20,8 @@ struct fp_engine {
   struct fp_conn *(*reader)(struct fp_store *s);
   int (*write)(struct fp_store *s, fp_tx_fn fn, void *ctx);
   uint64_t (*generation)(struct fp_store *s);
+  /* The figures for operators (db.h fp_store_stats); NULL when the engine keeps none. */
+  void (*stats)(struct fp_store *s, struct fp_store_stats *out);
 
   fp_stmt *(*stmt)(struct fp_conn *c, const char *sql);
   void (*bind_int64)(fp_stmt *st, int i, int64_t v);

@@ -305,6 +305,25 @@ static void *checkpoint_main(void *arg) {
   return NULL;
 }
 
+static double seconds_since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void sq_stats(struct fp_store *store, struct fp_store_stats *out) {
+  struct sq_store *s = store->impl;
+  pthread_mutex_lock(&s->write_lock);
+  *out = s->counters;
+  out->write_queue = 0;
+  for (const struct fp_write_job *j = s->queue_head; j; j = j->next) out->write_queue++;
+  pthread_mutex_unlock(&s->write_lock);
+  pthread_mutex_lock(&s->readers_lock);
+  out->connections_in_use = s->n_readers - s->n_idle + (s->writer.db ? 1 : 0) + (s->checkpointer.db ? 1 : 0);
+  out->connections_idle = s->n_idle;
+  pthread_mutex_unlock(&s->readers_lock);
+}
+
 static void *writer_main(void *arg) {
   struct sq_store *s = arg;
   pthread_mutex_lock(&s->write_lock);
@@ -319,9 +338,16 @@ static void *writer_main(void *arg) {
     }
     if (!s->queue_head) s->queue_tail = NULL;
     pthread_mutex_unlock(&s->write_lock);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     run_batch(s, jobs, n);
+    double took = seconds_since(&t0);
     pthread_mutex_lock(&s->write_lock);
+    s->counters.batches++;
+    fp_store_hist_observe(&s->counters.commit_seconds, took);
     for (int i = 0; i < n; i++) {
+      if (jobs[i]->rc == 0) s->counters.writes_ok++;
+      else s->counters.writes_failed++;
       jobs[i]->done = true;
       pthread_cond_signal(&jobs[i]->done_cv);
     }
@@ -342,12 +368,15 @@ static int sq_write(struct fp_store *store, fp_tx_fn fn, void *ctx) {
   struct sq_store *s = store->impl;
   struct fp_write_job job = {.fn = fn, .ctx = ctx};
   pthread_cond_init(&job.done_cv, NULL);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   pthread_mutex_lock(&s->write_lock);
   if (s->queue_tail) s->queue_tail->next = &job;
   else s->queue_head = &job;
   s->queue_tail = &job;
   pthread_cond_signal(&s->job_ready);
   while (!job.done) pthread_cond_wait(&job.done_cv, &s->write_lock);
+  fp_store_hist_observe(&s->counters.write_seconds, seconds_since(&t0));
   pthread_mutex_unlock(&s->write_lock);
   pthread_cond_destroy(&job.done_cv);
   fp_db_truncations_add(job.truncations);
@@ -522,6 +551,7 @@ const struct fp_engine fp_engine_sqlite = {
     .reader = sq_reader,
     .write = sq_write,
     .generation = sq_generation,
+    .stats = sq_stats,
     .stmt = sq_stmt,
     .bind_int64 = sq_bind_int64,
     .bind_double = sq_bind_double,

@@ -69,6 +69,7 @@ struct sq_store {
      the writer). */
   _Atomic uint64_t generation;
   bool identity_changed;  /* set by the update hook during a batch; writer thread only */
+  struct fp_store_stats counters; /* the writer's figures (db.h fp_store_stats), under write_lock */
 };
 
 /* The SQLite engine's state of an installation opened on it (NULL for another engine). */

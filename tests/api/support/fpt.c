@@ -296,6 +296,11 @@ int fpt_server_start(struct fpt_server *s, const char *data_dir, const char *con
   char line[512];
   time_t deadline = time(NULL) + 120;
   while (time(NULL) < deadline && fgets(line, sizeof line, f)) {
+    char *m = strstr(line, "metrics on http://");
+    if (m) {
+      char *colon = strrchr(line, ':');
+      s->metrics_port = atoi(colon + 1);
+    }
     char *p = strstr(line, "listening on http");
     if (p) {
       char *colon = strrchr(line, ':');
@@ -346,6 +351,29 @@ void fpt_server_stop(struct fpt_server *s) {
 }
 
 void fpt_server_kill(struct fpt_server *s) { reap(s, SIGKILL); }
+
+struct fpt_resp fpt_metrics_get(const struct fpt_server *s, const char *path) {
+  if (!s->metrics_port) fail_msg("the server has no --metrics-listen address");
+  struct fpt_server m = *s;
+  snprintf(m.base, sizeof m.base, "http://127.0.0.1:%d", s->metrics_port);
+  return fpt_raw(&m, "GET", path, NULL, NULL, 0);
+}
+
+const char *fpt_server_log(const struct fpt_server *s) {
+  char path[300];
+  snprintf(path, sizeof path, "%s/server.log", s->data_dir);
+  FILE *f = fopen(path, "rb");
+  if (!f) return fpt_str("%s", "");
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, out);
+  fclose(f);
+  fclose(out);
+  return fpt_keep(text);
+}
 
 int fpt_cli(char *out, size_t out_len, const char *const *args) {
   int p[2];

@@ -31,6 +31,7 @@ struct fpt_server {
   char database[96];      /* the --database it was given (\"\" on SQLite) */
   bool own_data_dir;      /* remove it on stop */
   int log_fd;             /* the server's stderr, kept in data_dir/server.log */
+  int metrics_port;       /* the --metrics-listen port the server said it took; 0 when none */
 };
 
 /*
@@ -39,6 +40,11 @@ struct fpt_server {
  * "listening on". 0 or -1.
  */
 int fpt_server_start(struct fpt_server *s, const char *data_dir, const char *const *extra);
+/* GET path on the server's --metrics-listen address (fails the test when it has none). */
+struct fpt_resp fpt_metrics_get(const struct fpt_server *s, const char *path);
+/* The server's stderr so far (data_dir/server.log), gc-owned. */
+const char *fpt_server_log(const struct fpt_server *s);
+
 /* SIGTERM and wait; removes an own data directory. */
 void fpt_server_stop(struct fpt_server *s);
 /* SIGKILL and wait; keeps the data directory (to restart on it). */

@@ -1,0 +1,302 @@
+/*
+ * What the people who run a server see of it (issue 11, "Operations"): GET /metrics in the
+ * Prometheus text format on the --metrics-listen address (and nowhere else), whose counters move
+ * as requests are answered and writes committed, labelled by route pattern and never by a path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpt.h"
+#include "world.h"
+
+/* One exposition, parsed -------------------------------------------------------------------- */
+
+#define MAX_SAMPLES 20000
+#define MAX_FAMILIES 200
+
+struct sample {
+  char name[128];
+  char labels[512]; /* as written, without the braces */
+  double value;
+};
+
+struct exposition {
+  struct sample *samples;
+  int n;
+  char families[MAX_FAMILIES][128];
+  char types[MAX_FAMILIES][16];
+  int n_families;
+};
+
+static bool name_ok(const char *p, size_t n) {
+  if (!n || !(isalpha((unsigned char)p[0]) || p[0] == '_' || p[0] == ':')) return false;
+  for (size_t i = 1; i < n; i++)
+    if (!(isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == ':')) return false;
+  return true;
+}
+
+/* Reads `{a="x",b="y"}` at p (escapes \\, \", \n inside values); the position after it, or NULL. */
+static const char *labels_end(const char *p) {
+  if (*p != '{') return NULL;
+  p++;
+  while (*p != '}') {
+    const char *n = p;
+    while (isalnum((unsigned char)*p) || *p == '_') p++;
+    if (p == n || *p++ != '=' || *p++ != '"') return NULL;
+    while (*p != '"') {
+      if (!*p || *p == '\n') return NULL;
+      if (*p == '\\') {
+        p++;
+        if (*p != '\\' && *p != '"' && *p != 'n') return NULL;
+      }
+      p++;
+    }
+    p++;
+    if (*p == ',') p++;
+    else if (*p != '}') return NULL;
+  }
+  return p + 1;
+}
+
+static int family_index(const struct exposition *e, const char *name) {
+  for (int i = 0; i < e->n_families; i++)
+    if (strcmp(e->families[i], name) == 0) return i;
+  return -1;
+}
+
+/* The family a sample belongs to: a histogram's _bucket, _sum and _count belong to its name. */
+static int family_of(const struct exposition *e, const char *name) {
+  int i = family_index(e, name);
+  if (i >= 0) return i;
+  static const char *const tails[] = {"_bucket", "_sum", "_count"};
+  for (int t = 0; t < 3; t++) {
+    size_t n = strlen(name), tl = strlen(tails[t]);
+    if (n > tl && strcmp(name + n - tl, tails[t]) == 0) {
+      char base[128];
+      snprintf(base, sizeof base, "%.*s", (int)(n - tl), name);
+      i = family_index(e, base);
+      if (i >= 0 && strcmp(e->types[i], "histogram") == 0) return i;
+    }
+  }
+  return -1;
+}
+
+/* Parses text, failing the test on any line that is not HELP, TYPE or `name{labels} value`. */
+static void parse(const char *text, struct exposition *e) {
+  memset(e, 0, sizeof *e);
+  e->samples = fpt_keep(calloc(MAX_SAMPLES, sizeof *e->samples));
+  bool help_seen[MAX_FAMILIES] = {false};
+  for (const char *line = text; *line;) {
+    const char *eol = strchr(line, '\n');
+    if (!eol) fail_msg("the exposition does not end with a line feed: '%s'", line);
+    char l[1024];
+    snprintf(l, sizeof l, "%.*s", (int)(eol - line), line);
+    if (strncmp(l, "# HELP ", 7) == 0 || strncmp(l, "# TYPE ", 7) == 0) {
+      char *name = l + 7, *sp = strchr(name, ' ');
+      if (!sp || !name_ok(name, (size_t)(sp - name))) fail_msg("bad comment line '%s'", l);
+      *sp = 0;
+      int i = family_index(e, name);
+      if (i < 0) {
+        assert_true(e->n_families < MAX_FAMILIES);
+        i = e->n_families++;
+        snprintf(e->families[i], sizeof e->families[i], "%.127s", name);
+      }
+      if (l[2] == 'H') {
+        if (help_seen[i]) fail_msg("two HELP lines for %s", name);
+        help_seen[i] = true;
+      } else {
+        const char *type = sp + 1;
+        if (e->types[i][0]) fail_msg("two TYPE lines for %s", name);
+        if (strcmp(type, "counter") && strcmp(type, "gauge") && strcmp(type, "histogram") && strcmp(type, "summary") &&
+            strcmp(type, "untyped"))
+          fail_msg("unknown type in '%s'", l);
+        snprintf(e->types[i], sizeof e->types[i], "%.15s", type);
+      }
+    } else if (l[0] == '#' || !l[0]) {
+      fail_msg("unexpected line '%s'", l);
+    } else {
+      assert_true(e->n < MAX_SAMPLES);
+      struct sample *s = &e->samples[e->n++];
+      size_t nlen = strcspn(l, "{ ");
+      if (!name_ok(l, nlen)) fail_msg("bad metric name in '%s'", l);
+      snprintf(s->name, sizeof s->name, "%.*s", (int)nlen, l);
+      const char *p = l + nlen;
+      if (*p == '{') {
+        const char *end = labels_end(p);
+        if (!end) fail_msg("bad labels in '%s'", l);
+        snprintf(s->labels, sizeof s->labels, "%.*s", (int)(end - p - 2), p + 1);
+        p = end;
+      }
+      if (*p++ != ' ') fail_msg("no space before the value in '%s'", l);
+      char *vend = NULL;
+      s->value = strtod(p, &vend);
+      if (vend == p || *vend) fail_msg("bad value in '%s'", l);
+      int f = family_of(e, s->name);
+      if (f < 0 || !e->types[f][0] || !help_seen[f]) fail_msg("no HELP and TYPE before '%s'", l);
+    }
+    line = eol + 1;
+  }
+}
+
+/* The value of the sample name{labels} (labels exactly as written), or NAN when there is none. */
+static double value_of(const struct exposition *e, const char *name, const char *labels) {
+  for (int i = 0; i < e->n; i++)
+    if (strcmp(e->samples[i].name, name) == 0 && strcmp(e->samples[i].labels, labels) == 0) return e->samples[i].value;
+  return NAN;
+}
+
+/* The labels without le="...". */
+static void strip_le(const char *labels, char *out, size_t len) {
+  const char *le = strstr(labels, "le=\"");
+  if (!le) {
+    snprintf(out, len, "%s", labels);
+    return;
+  }
+  size_t head = (size_t)(le - labels);
+  if (head && labels[head - 1] == ',') head--;
+  snprintf(out, len, "%.*s", (int)head, labels);
+}
+
+/* Every histogram: buckets cumulative (never falling as le grows) and le="+Inf" equal to _count. */
+static void check_histograms(const struct exposition *e) {
+  int checked = 0;
+  for (int i = 0; i < e->n; i++) {
+    const struct sample *s = &e->samples[i];
+    size_t n = strlen(s->name);
+    if (n < 8 || strcmp(s->name + n - 7, "_bucket") != 0 || !strstr(s->labels, "le=\"+Inf\"")) continue;
+    char base[128], key[512];
+    snprintf(base, sizeof base, "%.*s", (int)(n - 7), s->name);
+    strip_le(s->labels, key, sizeof key);
+    double last = -1, last_le = -INFINITY;
+    int buckets = 0;
+    for (int k = 0; k < e->n; k++) {
+      const struct sample *b = &e->samples[k];
+      char other[512];
+      if (strcmp(b->name, s->name) != 0) continue;
+      strip_le(b->labels, other, sizeof other);
+      if (strcmp(other, key) != 0) continue;
+      const char *le = strstr(b->labels, "le=\"") + 4;
+      double bound = strncmp(le, "+Inf", 4) == 0 ? INFINITY : strtod(le, NULL);
+      if (bound <= last_le) fail_msg("%s{%s}: buckets out of order", s->name, b->labels);
+      if (b->value < last) fail_msg("%s{%s}: buckets not cumulative", s->name, b->labels);
+      last = b->value;
+      last_le = bound;
+      buckets++;
+    }
+    assert_true(buckets >= 2);
+    double count = value_of(e, fpt_str("%s_count", base), key);
+    if (!(count == s->value)) fail_msg("%s{%s}: +Inf bucket %g but _count %g", base, key, s->value, count);
+    assert_false(isnan(value_of(e, fpt_str("%s_sum", base), key)));
+    checked++;
+  }
+  assert_true(checked > 0);
+}
+
+static struct exposition scrape(const struct fpt_server *srv) {
+  struct fpt_resp r = fpt_metrics_get(srv, "/metrics");
+  assert_int_equal(r.status, 200);
+  const char *type = fpt_header(&r, "Content-Type");
+  assert_non_null(type);
+  assert_non_null(strstr(type, "text/plain"));
+  assert_non_null(strstr(type, "version=0.0.4"));
+  struct exposition e;
+  parse(r.body, &e);
+  check_histograms(&e);
+  return e;
+}
+
+/* The tests -------------------------------------------------------------------------------- */
+
+static void test_metrics_count_requests_by_route_and_store_writes(void **state) {
+  (void)state;
+  struct fpt_server srv;
+  const char *extra[] = {"--metrics-listen", "127.0.0.1:0", NULL};
+  assert_int_equal(fpt_server_start(&srv, NULL, extra), 0);
+  assert_true(srv.metrics_port > 0);
+  assert_int_not_equal(srv.metrics_port, srv.port);
+  struct fpt_world w;
+  fpt_world_build(&w, &srv);
+
+  struct exposition before = scrape(&srv);
+  const char *health = "route=\"/healthz\",method=\"GET\",status=\"200\"";
+  const char *org = "route=\"/api/v1/organisations/{id}\",method=\"GET\",status=\"404\"";
+  double health0 = value_of(&before, "flexpool_http_requests_total", health);
+  if (isnan(health0)) health0 = 0;
+  double writes0 = value_of(&before, "flexpool_store_writes_total", "result=\"ok\"");
+  double batches0 = value_of(&before, "flexpool_store_commit_batches_total", "");
+  assert_true(writes0 > 0); /* building the world wrote */
+
+  for (int i = 0; i < 3; i++) fpt_call(&srv, NULL, "GET", "/healthz", 200, NULL);
+  fpt_call(&srv, w.admin, "GET", "/api/v1/organisations/987654", 404, NULL);
+  fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
+  const char *token = fpt_login(&srv, "root@flexpool.test", "admin-password-123"); /* a write: a new session */
+  assert_non_null(token);
+
+  struct exposition after = scrape(&srv);
+  assert_true(value_of(&after, "flexpool_http_requests_total", health) == health0 + 3);
+  assert_true(value_of(&after, "flexpool_http_request_duration_seconds_count", health) == health0 + 3);
+  assert_true(value_of(&after, "flexpool_http_requests_total", org) >= 1);
+  assert_true(value_of(&after, "flexpool_http_requests_total",
+                       "route=\"/api/v1/organisations/{id}\",method=\"GET\",status=\"200\"") >= 1);
+  /* Labels name the route, never the path or its ids. */
+  for (int i = 0; i < after.n; i++) {
+    assert_null(strstr(after.samples[i].labels, "987654"));
+    assert_null(strstr(after.samples[i].labels, fpt_str("/organisations/%lld\"", w.practice1)));
+  }
+  assert_true(value_of(&after, "flexpool_store_writes_total", "result=\"ok\"") > writes0);
+  assert_true(value_of(&after, "flexpool_store_commit_batches_total", "") > batches0);
+  assert_true(value_of(&after, "flexpool_store_commit_duration_seconds_count", "") ==
+              value_of(&after, "flexpool_store_commit_batches_total", ""));
+  assert_true(value_of(&after, "flexpool_store_write_queue_length", "") >= 0);
+  assert_true(value_of(&after, "flexpool_sessions_active", "") >= 2); /* the world's accounts and this one */
+  assert_true(value_of(&after, "flexpool_db_connections", "state=\"in_use\"") >= 1);
+  assert_false(isnan(value_of(&after, "flexpool_db_connections", "state=\"idle\"")));
+  assert_true(value_of(&after, "flexpool_upkeep_runs_total", "step=\"complete shifts\",result=\"ok\"") >= 1);
+  assert_true(value_of(&after, "flexpool_upkeep_last_success_timestamp_seconds", "step=\"complete shifts\"") > 0);
+
+  /* Signing out ends a session: the gauge follows. */
+  double active = value_of(&after, "flexpool_sessions_active", "");
+  fpt_call(&srv, token, "DELETE", "/api/v1/sessions/current", 204, NULL);
+  struct exposition out = scrape(&srv);
+  assert_true(value_of(&out, "flexpool_sessions_active", "") == active - 1);
+
+  /* Only GET /metrics, and only there: on the API's address /metrics is just one of the web app's
+     paths (its page). */
+  assert_int_equal(fpt_metrics_get(&srv, "/api/v1/shifts").status, 404);
+  struct fpt_resp page = fpt_request(&srv, NULL, "GET", "/metrics", NULL);
+  assert_null(strstr(page.body, "flexpool_http_requests_total"));
+  assert_null(strstr(page.body, "# TYPE"));
+  fpt_server_stop(&srv);
+  fpt_gc();
+}
+
+static void test_metrics_off_by_default(void **state) {
+  (void)state;
+  struct fpt_server srv;
+  assert_int_equal(fpt_server_start(&srv, NULL, NULL), 0);
+  assert_int_equal(srv.metrics_port, 0);
+  fpt_server_stop(&srv);
+  char out[512];
+  const char *args[] = {"serve", "--data-dir", "/tmp/flexpool-test-metrics-bad", "--listen", "127.0.0.1:0",
+                        "--metrics-listen", "nowhere", NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, args), 1);
+  assert_non_null(strstr(out, "--metrics-listen must be ADDR:PORT"));
+  fpt_rmrf("/tmp/flexpool-test-metrics-bad");
+  fpt_gc();
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_metrics_count_requests_by_route_and_store_writes),
+      cmocka_unit_test(test_metrics_off_by_default),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
