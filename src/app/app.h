@@ -20,7 +20,7 @@ struct fp_config {
   const char *tls_key;        /* --tls-key FILE */
   bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
   bool demo;                  /* --demo: load the demo into an empty store, list demo accounts */
-  bool access_log;            /* --access-log: one line per request on stderr */
+  bool access_log;            /* a JSON line per request on stderr (http/server.c log_request); on unless --no-access-log */
   const char *metrics_listen; /* --metrics-listen ADDR:PORT: GET /metrics there (http/prometheus.h); NULL: none */
   int threads;                /* --threads: 0 (default) a thread per connection; N a pool of N epoll threads */
   int login_max_per_account;  /* failed sign-ins per account per window, default 10 */

@@ -38,6 +38,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->listen = "127.0.0.1:8080";
   cfg->web_root = getenv("FLEXPOOL_WEB_ROOT") ? getenv("FLEXPOOL_WEB_ROOT") : FP_SOURCE_DIR "/web";
   cfg->threads = 0;
+  cfg->access_log = true;
   cfg->login_max_per_account = 10;
   cfg->login_max_per_address = 50;
   cfg->login_window_seconds = 900;
@@ -102,7 +103,8 @@ int fp_cli_serve(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--demo") == 0) app.cfg.demo = true;
     else if (strcmp(a, "--insecure-http") == 0) app.cfg.insecure_http = true;
-    else if (strcmp(a, "--access-log") == 0) app.cfg.access_log = true;
+    else if (strcmp(a, "--access-log") == 0) app.cfg.access_log = true; /* the default; kept for old command lines */
+    else if (strcmp(a, "--no-access-log") == 0) app.cfg.access_log = false;
     else if (!v) {
       fprintf(stderr, "flexpool: %s needs a value\n", a);
       return 2;

@@ -16,7 +16,8 @@
 static void usage(FILE *to) {
   fprintf(to,
           "usage: flexpool serve [--data-dir DIR] [--database URL] [--listen ADDR:PORT] [--demo] [--web-root DIR]\n"
-          "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N] [--access-log]\n"
+          "                      [--tls-cert FILE --tls-key FILE] [--insecure-http] [--threads N]\n"
+          "                      [--no-access-log | --access-log (the default: a JSON line per request on stderr)]\n"
           "                      [--metrics-listen ADDR:PORT (GET /metrics for Prometheus there; off by default)]\n"
           "                      [--session-idle SECONDS (60-86400, default 1800)]\n"
           "                      [--login-max-per-account N (default 10)] [--login-max-per-address N (default 50)]\n"

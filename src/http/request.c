@@ -123,7 +123,7 @@ void fp_reply_store_error(struct fp_req *r, int err) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "the change conflicts with the current state");
     return;
   }
-  fprintf(stderr, "flexpool: store error %s on %s %s\n", fp_err_name(err), r->method, r->path);
+  fprintf(stderr, "flexpool: store error %s on %s %s (request %s)\n", fp_err_name(err), r->method, r->path, r->request_id);
   fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the server could not complete the request");
 }
 

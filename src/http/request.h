@@ -41,6 +41,7 @@ struct fp_auth {
 };
 
 #define FP_MAX_PARAMS 4
+#define FP_REQUEST_ID_MAX 64 /* the longest X-Request-Id a client's is kept at */
 
 struct fp_req {
   struct fp_http_app *app; /* the settings and the store (http/config.h) */
@@ -55,6 +56,7 @@ struct fp_req {
   struct fp_auth auth;
   fp_time now;
   char client_addr[64];
+  char request_id[FP_REQUEST_ID_MAX + 1]; /* the X-Request-Id answered and logged (server.c request_id_for) */
   /* The answer. */
   int status;
   json_t *reply;           /* owned */

@@ -48,7 +48,9 @@ static const char *const CSP =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-static void add_common_headers(struct fp_http_app *app, struct MHD_Response *resp, bool api) {
+static void add_common_headers(struct fp_req *r, struct MHD_Response *resp, bool api) {
+  struct fp_http_app *app = r->app;
+  MHD_add_response_header(resp, "X-Request-Id", r->request_id);
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   /* Under TLS the browser is told to come back only over TLS for a year. */
   if (app->cfg.tls_cert && app->cfg.tls_key)
@@ -75,7 +77,7 @@ static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   }
   if (!resp) return MHD_NO;
-  add_common_headers(r->app, resp, true);
+  add_common_headers(r, resp, true);
   for (int i = 0; i < r->n_extra; i++) {
     char *colon = strchr(r->extra_headers[i], ':');
     if (!colon) continue;
@@ -530,7 +532,7 @@ static enum MHD_Result serve_static(struct fp_http_app *app, struct MHD_Connecti
   if (compressible(type)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   MHD_add_response_header(resp, "ETag", etag);
   MHD_add_response_header(resp, "Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  add_common_headers(app, resp, false);
+  add_common_headers(r, resp, false);
   r->status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
@@ -636,7 +638,6 @@ static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *co
     fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "a stored value is longer than this server can return");
   }
   if (!r->status) fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the handler gave no answer");
-  if (app->cfg.access_log) fprintf(stderr, "%s %s %d\n", r->method, r->path, r->status);
   return send_req(conn, r);
 }
 
@@ -647,13 +648,63 @@ static const char *route_label(const struct conn_state *cs) {
   return FP_PROM_ROUTE_STATIC;
 }
 
-/* Answers the request, then counts it (http/prometheus.h). */
+/*
+ * The request's id: the client's X-Request-Id when it is 1 to FP_REQUEST_ID_MAX characters of
+ * [A-Za-z0-9._-] (a proxy's or a caller's trace id, kept so one id follows the request through
+ * both logs), else 128 random bits (libsodium) in hex. Answered in X-Request-Id, logged.
+ */
+static void request_id_for(struct MHD_Connection *conn, char *id) {
+  const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+  size_t n = given ? strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") : 0;
+  if (n > 0 && n <= FP_REQUEST_ID_MAX && !given[n]) {
+    memcpy(id, given, n + 1);
+    return;
+  }
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2hex(id, 2 * sizeof raw + 1, raw, sizeof raw);
+}
+
+/*
+ * The request's log line: one JSON object on stderr, written with one write() so that lines of
+ * concurrent requests never interleave. It names the route's pattern, never the path or the query
+ * (they hold ids and searched names), and who asked only by user id: never a name, an email, a
+ * token or anything of a body.
+ */
+static void log_request(const struct conn_state *cs, const char *route, int status, double seconds) {
+  const struct fp_req *r = &cs->req;
+  struct timespec wall;
+  clock_gettime(CLOCK_REALTIME, &wall);
+  struct tm tm;
+  gmtime_r(&wall.tv_sec, &tm);
+  char when[40];
+  size_t w = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(when + w, sizeof when - w, ".%03ldZ", wall.tv_nsec / 1000000);
+  json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "level", status >= 500 ? "error" : "info",
+                           "request_id", r->request_id, "method", r->method ? r->method : "", "route", route,
+                           "status", status, "duration_ms", (double)(long long)(seconds * 1e6) / 1e3);
+  if (!line) return;
+  if (r->auth.user_id) json_object_set_new(line, "user_id", json_integer(r->auth.user_id));
+  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(line);
+  if (!text) return;
+  size_t n = strlen(text);
+  text[n] = '\n'; /* json_dumps' NUL is replaced, and the line written by length */
+  ssize_t wrote = write(STDERR_FILENO, text, n + 1);
+  (void)wrote;
+  free(text);
+}
+
+/* Answers the request, then counts it (http/prometheus.h) and logs it. */
 static enum MHD_Result dispatch(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   enum MHD_Result ret = answer(app, conn, cs);
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   double seconds = (double)(now.tv_sec - cs->started.tv_sec) + (double)(now.tv_nsec - cs->started.tv_nsec) / 1e9;
-  fp_prom_request(route_label(cs), cs->req.method, ret == MHD_YES && cs->req.status ? cs->req.status : 500, seconds);
+  int status = ret == MHD_YES && cs->req.status ? cs->req.status : 500;
+  const char *route = route_label(cs);
+  fp_prom_request(route, cs->req.method, status, seconds);
+  if (app->cfg.access_log) log_request(cs, route, status, seconds);
   return ret;
 }
 
@@ -674,6 +725,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->method = method;
     r->path = url;
     r->now = (fp_time)time(NULL);
+    request_id_for(conn, r->request_id);
     client_addr(conn, r->client_addr, sizeof r->client_addr);
     cs->route = fp_route_match(method, url, r->params, &r->n_params, &cs->path_known);
     cs->max_body = cs->route && cs->route->max_body ? cs->route->max_body : FP_DEFAULT_MAX_BODY;

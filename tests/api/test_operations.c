@@ -1,7 +1,9 @@
 /*
  * What the people who run a server see of it (issue 11, "Operations"): GET /metrics in the
  * Prometheus text format on the --metrics-listen address (and nowhere else), whose counters move
- * as requests are answered and writes committed, labelled by route pattern and never by a path.
+ * as requests are answered and writes committed, labelled by route pattern and never by a path;
+ * and a log of one JSON object per request on stderr, with the id answered in X-Request-Id and no
+ * name, email, token or path in it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fpt.h"
 #include "world.h"
@@ -293,10 +296,124 @@ static void test_metrics_off_by_default(void **state) {
   fpt_gc();
 }
 
+/* The server's log line for request id, parsed (waits up to 5 s for it to be written); fails the test
+   when there is none or it is not one JSON object. */
+static json_t *log_line(const struct fpt_server *srv, const char *id) {
+  const char *key = fpt_str("\"request_id\":\"%s\"", id);
+  for (int tries = 0; tries < 50; tries++) {
+    const char *log = fpt_server_log(srv);
+    const char *at = strstr(log, key);
+    if (at) {
+      const char *start = at;
+      while (start > log && start[-1] != '\n') start--;
+      const char *end = strchr(at, '\n');
+      if (!end) fail_msg("the log line of request %s does not end", id);
+      json_error_t err;
+      json_t *j = json_loadb(start, (size_t)(end - start), 0, &err);
+      if (!json_is_object(j)) fail_msg("the log line of request %s is not a JSON object (%s): %.*s", id, err.text,
+                                       (int)(end - start), start);
+      return fpt_keep_json(j);
+    }
+    usleep(100000);
+  }
+  fail_msg("no log line for request %s", id);
+  return NULL;
+}
+
+static void test_request_log_is_json_with_the_request_id(void **state) {
+  (void)state;
+  struct fpt_server srv;
+  assert_int_equal(fpt_server_start(&srv, NULL, NULL), 0);
+  const char *admin = fpt_bootstrap_admin(&srv);
+  json_t *me = fpt_call(&srv, admin, "GET", "/api/v1/me", 200, NULL);
+  long long admin_id = fpt_int(me, "id");
+
+  /* A well-formed id the client sent is kept and answered. */
+  const char *hdrs[] = {fpt_str("Authorization: Bearer %s", admin), "X-Request-Id: trace-42.abc_DEF", NULL};
+  struct fpt_resp r = fpt_raw(&srv, "GET", "/api/v1/users?q=root%40flexpool.test", hdrs, NULL, 0);
+  assert_int_equal(r.status, 200);
+  assert_string_equal(fpt_header(&r, "X-Request-Id"), "trace-42.abc_DEF");
+  json_t *line = log_line(&srv, "trace-42.abc_DEF");
+  assert_string_equal(fpt_s(line, "request_id"), "trace-42.abc_DEF");
+  assert_string_equal(fpt_s(line, "method"), "GET");
+  assert_string_equal(fpt_s(line, "route"), "/api/v1/users");
+  assert_int_equal(fpt_int(line, "status"), 200);
+  assert_int_equal(fpt_int(line, "user_id"), admin_id);
+  assert_true(json_is_number(json_object_get(line, "duration_ms")));
+  assert_true(json_number_value(json_object_get(line, "duration_ms")) >= 0);
+  assert_non_null(json_object_get(line, "time"));
+
+  /* Without one (or with one that is not well-formed) the server makes one: 128 random bits in hex. */
+  const char *bad[] = {"X-Request-Id: has spaces <and> more", NULL};
+  const char *long_id[] = {fpt_str("X-Request-Id: %065d", 7), NULL};
+  const char *const *asks[] = {NULL, bad, long_id};
+  const char *seen[3];
+  for (int i = 0; i < 3; i++) {
+    struct fpt_resp a = fpt_raw(&srv, "GET", "/healthz", asks[i], NULL, 0);
+    const char *id = fpt_header(&a, "X-Request-Id");
+    assert_non_null(id);
+    assert_int_equal(strlen(id), 32);
+    assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+    for (int k = 0; k < i; k++) assert_string_not_equal(seen[k], id);
+    seen[i] = id;
+    json_t *l = log_line(&srv, id);
+    assert_string_equal(fpt_s(l, "route"), "/healthz");
+    assert_null(json_object_get(l, "user_id")); /* nobody signed in */
+  }
+  /* Every answer carries one: an error, a web app file. */
+  struct fpt_resp nf = fpt_request(&srv, NULL, "GET", "/api/v1/nothing-here", NULL);
+  assert_int_equal(nf.status, 404);
+  assert_string_equal(fpt_s(log_line(&srv, fpt_header(&nf, "X-Request-Id")), "route"), "unmatched");
+  struct fpt_resp page = fpt_request(&srv, NULL, "GET", "/shifts/9081726354", NULL);
+  assert_int_equal(page.status, 200);
+  json_t *pl = log_line(&srv, fpt_header(&page, "X-Request-Id"));
+  assert_string_equal(fpt_s(pl, "route"), "static");
+  /* A failed sign-in with the email in its body. */
+  struct fpt_resp bad_login = fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email",
+                                          "root@flexpool.test", "password", "wrong-password-123");
+  assert_int_equal(bad_login.status, 401);
+  log_line(&srv, fpt_header(&bad_login, "X-Request-Id"));
+
+  /* No line names anyone: no email, name, token or password, no path with its ids or query. */
+  const char *log = fpt_server_log(&srv);
+  assert_null(strstr(log, "root@flexpool.test"));
+  assert_null(strstr(log, "root%40flexpool.test"));
+  assert_null(strstr(log, "Root Admin"));
+  assert_null(strstr(log, admin));
+  assert_null(strstr(log, "wrong-password-123"));
+  assert_null(strstr(log, "9081726354"));
+  /* Every request line is one JSON object. */
+  int lines = 0;
+  for (const char *p = log; *p;) {
+    const char *eol = strchr(p, '\n');
+    size_t n = eol ? (size_t)(eol - p) : strlen(p);
+    if (n && *p == '{') {
+      json_t *j = json_loadb(p, n, 0, NULL);
+      if (!json_is_object(j)) fail_msg("not a JSON object: %.*s", (int)n, p);
+      json_decref(j);
+      lines++;
+    }
+    p = eol ? eol + 1 : p + n;
+  }
+  assert_true(lines >= 8);
+
+  /* --no-access-log: no request lines, the header still answered. */
+  fpt_server_stop(&srv);
+  const char *quiet_args[] = {"--no-access-log", NULL};
+  assert_int_equal(fpt_server_start(&srv, NULL, quiet_args), 0);
+  struct fpt_resp q = fpt_raw(&srv, "GET", "/healthz", NULL, NULL, 0);
+  assert_non_null(fpt_header(&q, "X-Request-Id"));
+  usleep(300000);
+  assert_null(strstr(fpt_server_log(&srv), fpt_header(&q, "X-Request-Id")));
+  fpt_server_stop(&srv);
+  fpt_gc();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_metrics_count_requests_by_route_and_store_writes),
       cmocka_unit_test(test_metrics_off_by_default),
+      cmocka_unit_test(test_request_log_is_json_with_the_request_id),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
