@@ -23,6 +23,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/access.h"
+#include "store/backup.h"
 #include "store/accounts.h"
 #include "store/copy.h"
 #include "store/mfa.h"
@@ -515,6 +516,65 @@ int fp_cli_copy(int argc, char **argv) {
     return 1;
   }
   printf("flexpool: copied; every table holds the same number of rows in both\n");
+  return 0;
+}
+
+/* flexpool backup [--data-dir DIR] [--database URL] BACKUP: a consistent copy of a running SQLite
+   installation with its evidence files (store/backup.h); PostgreSQL has pg_dump. */
+int fp_cli_backup(int argc, char **argv) {
+  const char *data_dir = "./flexpool-data", *out = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
+    else if (!out && argv[i][0] != '-') out = argv[i];
+    else out = NULL, i = argc;
+  }
+  if (!out) {
+    fprintf(stderr, "usage: flexpool backup [--data-dir DIR] BACKUP   (BACKUP: a new folder)\n");
+    return 2;
+  }
+  if (fp_store_is_postgres(database)) {
+    fprintf(stderr, "flexpool: a PostgreSQL installation is backed up with pg_dump (docs/OPERATIONS.md), "
+                    "evidence files included\n");
+    return 2;
+  }
+  char err[512] = "";
+  int files = 0;
+  if (fp_store_backup(data_dir, out, &files, err, sizeof err) != 0) {
+    fprintf(stderr, "flexpool: backup failed: %s\n", err);
+    return 1;
+  }
+  printf("flexpool: backed up '%s' into '%s' (%d evidence file%s)\n", data_dir, out, files, files == 1 ? "" : "s");
+  return 0;
+}
+
+/* flexpool restore --data-dir NEWDIR BACKUP: the backup into a new or empty folder, never over an
+   installation. */
+int fp_cli_restore(int argc, char **argv) {
+  const char *data_dir = NULL, *backup = NULL, *database = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
+    else if (!backup && argv[i][0] != '-') backup = argv[i];
+    else backup = NULL, i = argc;
+  }
+  if (!backup || !data_dir) {
+    fprintf(stderr, "usage: flexpool restore --data-dir NEWDIR BACKUP   (NEWDIR: a new or empty folder)\n");
+    return 2;
+  }
+  if (fp_store_is_postgres(database)) {
+    fprintf(stderr, "flexpool: a PostgreSQL installation is restored with pg_restore (docs/OPERATIONS.md)\n");
+    return 2;
+  }
+  char err[512] = "";
+  int files = 0;
+  if (fp_store_restore(backup, data_dir, &files, err, sizeof err) != 0) {
+    fprintf(stderr, "flexpool: restore refused: %s\n", err);
+    return 1;
+  }
+  printf("flexpool: restored '%s' into '%s' (%d evidence file%s); start the server on it\n", backup, data_dir, files,
+         files == 1 ? "" : "s");
   return 0;
 }
 

@@ -18,6 +18,9 @@ int fp_cli_routes(void);
 int fp_cli_migrate(int argc, char **argv);
 /* flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL] */
 int fp_cli_copy(int argc, char **argv);
+/* flexpool backup [--data-dir DIR] BACKUP; flexpool restore --data-dir NEWDIR BACKUP (store/backup.h) */
+int fp_cli_backup(int argc, char **argv);
+int fp_cli_restore(int argc, char **argv);
 /* Prints the API error table: "STATUS code" a line. */
 int fp_cli_errors(void);
 

@@ -31,6 +31,8 @@ static void usage(FILE *to) {
           "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool migrate [--data-dir DIR] [--database URL]   (applies pending migrations; serve does too)\n"
+          "       flexpool backup [--data-dir DIR] BACKUP   (a consistent copy of a running SQLite installation, a new folder)\n"
+          "       flexpool restore --data-dir NEWDIR BACKUP   (into a new or empty folder)\n"
           "       flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]\n"
           "                     (a whole installation, evidence included, e.g. SQLite to PostgreSQL)\n"
           "       flexpool routes   (lists every API endpoint)\n"
@@ -63,6 +65,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "migrate") == 0) return fp_cli_migrate(argc - 2, argv + 2);
+  if (strcmp(cmd, "backup") == 0) return fp_cli_backup(argc - 2, argv + 2);
+  if (strcmp(cmd, "restore") == 0) return fp_cli_restore(argc - 2, argv + 2);
   if (strcmp(cmd, "copy") == 0) return fp_cli_copy(argc - 2, argv + 2);
   if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
   if (strcmp(cmd, "errors") == 0) return fp_cli_errors();
