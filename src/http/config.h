@@ -25,7 +25,7 @@ struct fp_http_config {
   const char *tls_cert;       /* --tls-cert FILE */
   const char *tls_key;        /* --tls-key FILE */
   bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
-  bool access_log;            /* --access-log: one line per request on stderr */
+  bool access_log;            /* a JSON line per request on stderr (server.c log_request); off with --no-access-log */
   int threads;                /* --threads: 0 a thread per connection; N a pool of N epoll threads */
   int login_max_per_account;  /* failed sign-ins per account per window */
   int login_max_per_address;  /* failed sign-ins per address per window */
