@@ -203,6 +203,12 @@ int fp_cli_serve(int argc, char **argv) {
     fp_store_release(&app.store);
     return 1;
   }
+  /* Before saying "listening": a stop asked as soon as that is read is a clean stop. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   if (metrics) {
     char mhost[256];
     snprintf(mhost, sizeof mhost, "%s", app.cfg.metrics_listen);
@@ -217,12 +223,12 @@ int fp_cli_serve(int argc, char **argv) {
   printf("listening on %s://%s:%u\n", app.cfg.tls_cert ? "https" : "http", host, (unsigned)port);
   if (app.cfg.demo) printf("demo accounts: admin@demo.flexpool.test, icb@, pool@, practice@, clinician001@ ... (password %s)\n", FP_DEMO_PASSWORD);
   fflush(stdout);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  while (!stop_requested) pause();
+  /* Not pause(): the signal may be handled on another thread (the server's), which would leave this
+     one asleep for ever, and one arriving just before pause() would be missed. Look ten times a second. */
+  while (!stop_requested) {
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    nanosleep(&tick, NULL);
+  }
   fprintf(stderr, "flexpool: stopping\n");
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);
