@@ -2,6 +2,7 @@
  * main.c - the flexpool command: `serve`, `demo`, `user add`, `import postcodes`.
  * Start-up is the only place that may die(); everything below returns errors.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -48,6 +49,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "flexpool: liboath failed to initialise\n");
     return 1;
   }
+  /* glibc hands freed heap tops back to the kernel (madvise) past 128 KiB by default: with a thread
+     per connection, every SQLite statement that sorts or groups in a temporary b-tree then cost
+     page faults and a TLB shoot-down across the cores. Keep up to 64 MiB a heap instead. */
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {

@@ -452,6 +452,10 @@ const char *const fp_pg_migrations[] = {
     PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST, PG_IN_FIRST,               /* 9..14 */
 
     /* 15 onwards: the same migration as SQLite's of that number. */
+
+    /* 15: a shift's applications and bookings found by the shift. */
+    "CREATE INDEX applications_shift ON applications(shift_id, id);"
+    "CREATE INDEX bookings_shift ON bookings(shift_id);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
