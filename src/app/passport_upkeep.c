@@ -41,27 +41,11 @@ static int evidence_files(struct fp_conn *c, int64_t now, void *ctx) {
 
 static const char LAPSES[] = "passport lapses", RETENTION[] = "DBS retention", EVIDENCE_FILES[] = "evidence files";
 
-struct once {
-  const char *name; /* as the sweeper names the step */
-  fp_sweep_fn fn;
-  void *ctx;
-  int64_t now;
-};
-
-static int once_tx(struct fp_conn *c, void *vctx) {
-  struct once *o = vctx;
-  return o->fn(c, o->now, o->ctx);
-}
-
 int fp_passport_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   /* The sweeper's first round may already be under way: run both once now, at start-up. */
-  struct once steps[] = {{LAPSES, lapses, NULL, (int64_t)time(NULL)}, {RETENTION, retention, app, (int64_t)time(NULL)},
-                        {EVIDENCE_FILES, evidence_files, app, (int64_t)time(NULL)}};
-  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-    int rc = fp_store_write(&app->store, once_tx, &steps[i]);
-    fp_prom_upkeep(steps[i].name, rc == 0, (int64_t)time(NULL));
-    if (rc) fprintf(stderr, "flexpool: passport upkeep at start-up failed: %s\n", fp_strerror(rc));
-  }
+  fp_upkeep_run(&app->store, LAPSES, lapses, NULL);
+  fp_upkeep_run(&app->store, RETENTION, retention, app);
+  fp_upkeep_run(&app->store, EVIDENCE_FILES, evidence_files, app);
   if (!s) return 0;
   int rc = fp_sweeper_add(s, LAPSES, lapses, NULL);
   if (!rc) rc = fp_sweeper_add(s, RETENTION, retention, app);

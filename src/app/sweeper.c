@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "http/prometheus.h"
+#include "store/db.h"
 #include "store/shifts.h"
 
 struct step {
@@ -30,13 +31,36 @@ struct fp_sweeper {
 };
 
 struct tx {
-  struct step *step;
+  fp_sweep_fn fn;
+  void *ctx;
   int64_t now;
+  bool skipped; /* another server holds the upkeep lock */
 };
 
+/* The step inside its transaction, when this server holds the upkeep lock (store/db.h). */
 static int step_tx(struct fp_conn *c, void *vctx) {
   struct tx *t = vctx;
-  return t->step->fn(c, t->now, t->step->ctx);
+  bool mine = false;
+  t->skipped = false; /* the transaction may run more than once */
+  int rc = fp_store_upkeep_try_lock(c, &mine);
+  if (rc) return rc;
+  if (!mine) {
+    t->skipped = true;
+    return FP_EBUSY; /* nothing done, nothing to keep */
+  }
+  return t->fn(c, t->now, t->ctx);
+}
+
+int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx) {
+  struct tx t = {fn, ctx, (int64_t)time(NULL), false};
+  int rc = fp_store_write(store, step_tx, &t);
+  if (t.skipped) {
+    fp_prom_upkeep_skipped(name);
+    return 0;
+  }
+  fp_prom_upkeep(name, rc == 0, (int64_t)time(NULL));
+  if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", name, fp_strerror(rc));
+  return rc;
 }
 
 /* Copies step i under the lock (the array may grow meanwhile); false when there is none or stopping. */
@@ -61,10 +85,7 @@ static void *run(void *arg) {
     pthread_mutex_unlock(&s->lock);
     struct step step;
     for (int i = 0; step_at(s, i, &step); i++) {
-      struct tx t = {&step, (int64_t)time(NULL)};
-      int rc = fp_store_write(s->store, step_tx, &t);
-      fp_prom_upkeep(step.name, rc == 0, (int64_t)time(NULL));
-      if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", step.name, fp_strerror(rc));
+      fp_upkeep_run(s->store, step.name, step.fn, step.ctx);
     }
     pthread_mutex_lock(&s->lock);
     struct timespec until;

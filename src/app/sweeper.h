@@ -1,6 +1,6 @@
 /*
  * sweeper.h - the server's background upkeep: one thread that wakes at start-up and then every
- * interval and runs each registered step in its own store transaction (booked shifts that have
+ * interval and runs each registered step in its own store transaction (fp_upkeep_run) (booked shifts that have
  * ended become completed; other modules add their own steps, such as passport expiry).
  */
 #ifndef FP_APP_SWEEPER_H
@@ -14,6 +14,14 @@ struct fp_sweeper;
 
 /* One upkeep step: runs inside a write transaction at `now`; returns 0 or an FP_E* code. */
 typedef int (*fp_sweep_fn)(struct fp_conn *c, int64_t now, void *ctx);
+
+/*
+ * Runs one step now in a write transaction of its own, if this server holds the upkeep lock (with
+ * several servers on one PostgreSQL database one runs upkeep at a time: store/db.h
+ * fp_store_upkeep_try_lock); otherwise skips it. Counts the run (ok, failed or skipped) for
+ * /metrics and says a failure on stderr. 0 (also when skipped) or the step's FP_E* error.
+ */
+int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx);
 
 /* Starts the thread; interval in seconds. NULL on failure. */
 struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds);

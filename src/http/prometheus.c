@@ -84,24 +84,35 @@ void fp_prom_request(const char *route, const char *method, int status, double s
 #define STEPS 32
 static struct step {
   const char *name;
-  uint64_t ok, failed;
+  uint64_t ok, failed, skipped;
   int64_t last_ok; /* epoch seconds, 0 when never */
 } steps[STEPS];
 static int n_steps;
 
+/* Step `name`'s slot, added when new; NULL when the table is full. Under series_lock. */
+static struct step *step_slot(const char *name) {
+  int i = 0;
+  while (i < n_steps && strcmp(steps[i].name, name) != 0) i++;
+  if (i == n_steps && n_steps < STEPS) steps[n_steps++].name = name;
+  return i < n_steps ? &steps[i] : NULL;
+}
+
 void fp_prom_upkeep(const char *step, bool ok, int64_t at) {
   pthread_mutex_lock(&series_lock);
-  int i = 0;
-  while (i < n_steps && strcmp(steps[i].name, step) != 0) i++;
-  if (i == n_steps && n_steps < STEPS) steps[n_steps++].name = step;
-  if (i < n_steps) {
-    if (ok) {
-      steps[i].ok++;
-      steps[i].last_ok = at;
-    } else {
-      steps[i].failed++;
-    }
+  struct step *st = step_slot(step);
+  if (st && ok) {
+    st->ok++;
+    st->last_ok = at;
+  } else if (st) {
+    st->failed++;
   }
+  pthread_mutex_unlock(&series_lock);
+}
+
+void fp_prom_upkeep_skipped(const char *step) {
+  pthread_mutex_lock(&series_lock);
+  struct step *st = step_slot(step);
+  if (st) st->skipped++;
   pthread_mutex_unlock(&series_lock);
 }
 
@@ -182,14 +193,17 @@ static void put_upkeep(FILE *f) {
   int n = n_steps;
   memcpy(copy, steps, sizeof copy);
   pthread_mutex_unlock(&series_lock);
-  family(f, "flexpool_upkeep_runs_total", "counter", "Runs of each background upkeep step, by result.");
-  for (int i = 0; i < n; i++)
-    for (int ok = 1; ok >= 0; ok--) {
+  family(f, "flexpool_upkeep_runs_total", "counter",
+         "Runs of each background upkeep step, by result (skipped: another server held the upkeep lock).");
+  for (int i = 0; i < n; i++) {
+    const char *results[] = {"ok", "failed", "skipped"};
+    const uint64_t counts[] = {copy[i].ok, copy[i].failed, copy[i].skipped};
+    for (int k = 0; k < 3; k++) {
       fputs("flexpool_upkeep_runs_total{step=\"", f);
       put_label(f, copy[i].name);
-      fprintf(f, "\",result=\"%s\"} %llu\n", ok ? "ok" : "failed",
-              (unsigned long long)(ok ? copy[i].ok : copy[i].failed));
+      fprintf(f, "\",result=\"%s\"} %llu\n", results[k], (unsigned long long)counts[k]);
     }
+  }
   family(f, "flexpool_upkeep_last_success_timestamp_seconds", "gauge",
          "When each upkeep step last succeeded (Unix time; 0 when it never has).");
   for (int i = 0; i < n; i++) {

@@ -31,6 +31,8 @@ void fp_prom_request(const char *route, const char *method, int status, double s
 /* Counts one run of an upkeep step (its name, a string that lives as long as the program), ok or
    failed, finished at `at` (epoch seconds). */
 void fp_prom_upkeep(const char *step, bool ok, int64_t at);
+/* Counts one run of an upkeep step skipped because another server held the upkeep lock. */
+void fp_prom_upkeep_skipped(const char *step);
 
 /* The exposition now, read from store (sessions live when seen within session_idle seconds): a
    malloc'd text of *len bytes, or NULL when out of memory. */

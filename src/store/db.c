@@ -57,6 +57,15 @@ struct fp_conn *fp_store_reader(struct fp_store *s) { return s->engine->reader(s
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx); }
 uint64_t fp_store_generation(struct fp_store *s) { return s->engine->generation(s); }
 
+int fp_store_upkeep_try_lock(struct fp_conn *c, bool *mine) {
+  *mine = false;
+  if (!c->engine->upkeep_try_lock) {
+    *mine = true;
+    return 0;
+  }
+  return c->engine->upkeep_try_lock(c, mine);
+}
+
 void fp_store_stats(struct fp_store *s, struct fp_store_stats *out) {
   memset(out, 0, sizeof *out);
   if (s->engine && s->engine->stats) s->engine->stats(s, out);

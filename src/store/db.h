@@ -62,6 +62,17 @@ typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx);
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);
 
 /*
+ * Background upkeep (completing shifts, passport lapses, retention) is run by one server at a time.
+ * Called first inside the write transaction of an upkeep step (fn of fp_store_write): *mine says
+ * whether this server holds the upkeep lock until that transaction ends; when it does not, another
+ * server is running upkeep and this one skips the step. On PostgreSQL a transaction-level advisory
+ * lock (pg_try_advisory_xact_lock(FP_STORE_UPKEEP_LOCK)), so a server that dies gives it back; on
+ * SQLite one server owns the data directory, so always. 0, or FP_EIO (*mine false).
+ */
+#define FP_STORE_UPKEEP_LOCK 0x666c6578706f6f6dLL /* the migration lock + 1; pg_locks: classid 1718379896, objid 1886351213 */
+int fp_store_upkeep_try_lock(struct fp_conn *c, bool *mine);
+
+/*
  * The reads a caller makes between these two (several store functions on one reader, such as a
  * search and the eligibility of each result) see one snapshot of the store. 0 or FP_EIO; end
  * every begin that succeeded.

@@ -22,6 +22,9 @@ struct fp_engine {
   uint64_t (*generation)(struct fp_store *s);
   /* The figures for operators (db.h fp_store_stats); NULL when the engine keeps none. */
   void (*stats)(struct fp_store *s, struct fp_store_stats *out);
+  /* Inside a write transaction: whether this server may run background upkeep now (db.h
+     fp_store_upkeep_try_lock). NULL when one server owns the installation: always. */
+  int (*upkeep_try_lock)(struct fp_conn *c, bool *mine);
 
   fp_stmt *(*stmt)(struct fp_conn *c, const char *sql);
   void (*bind_int64)(fp_stmt *st, int i, int64_t v);

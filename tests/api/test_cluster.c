@@ -9,6 +9,9 @@
  *   server works on the other (sessions live in the database).
  * - The failover: 8 clients book their own shifts through server A; A is killed mid-load; each
  *   client goes on through server B. Every booking either server acknowledged is there, confirmed.
+ * - Upkeep on one server at a time: while something else holds the upkeep advisory lock, neither
+ *   server runs an upkeep step (a booked shift that has ended stays booked; /metrics counts the
+ *   runs skipped, none ok); once it is given back, upkeep runs and completes the shift.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
+#include <time.h>
 
 #include "fpt.h"
 #include "world.h"
@@ -215,6 +221,72 @@ static void test_a_server_dies_and_the_other_goes_on(void **state) {
   fpt_server_stop(&a);
 }
 
+/* ---- upkeep on one server at a time ---- */
+
+/* src/store/db.h FP_STORE_UPKEEP_LOCK: the key an operator (or this test) sees in pg_locks. */
+#define UPKEEP_LOCK 0x666c6578706f6f6dLL
+static const char *const UPKEEP_STEPS[] = {"complete shifts", "passport lapses", "DBS retention", "evidence files"};
+
+/* The runs of every upkeep step with `result` (ok, failed, skipped) server s counted so far. */
+static double upkeep_runs(const struct fpt_server *s, const char *result) {
+  struct fpt_resp r = fpt_metrics_get(s, "/metrics");
+  assert_int_equal(r.status, 200);
+  double sum = 0;
+  for (size_t i = 0; i < sizeof UPKEEP_STEPS / sizeof UPKEEP_STEPS[0]; i++) {
+    const char *line = fpt_str("\nflexpool_upkeep_runs_total{step=\"%s\",result=\"%s\"} ", UPKEEP_STEPS[i], result);
+    const char *p = strstr(r.body, line);
+    if (p) sum += strtod(p + strlen(line), NULL);
+  }
+  return sum;
+}
+
+static long long shift_completed(const struct fpt_server *s, long long shift) {
+  return fpt_sql_count(s, fpt_str("SELECT count(*) FROM shifts WHERE id = %lld AND status = 'completed'", shift));
+}
+
+static void test_upkeep_runs_on_one_server_at_a_time(void **state) {
+  (void)state;
+  assert_true(fpt_engine_postgres());
+  char dir[256];
+  fpt_tempdir(dir, sizeof dir);
+  const char *url = fpt_database(dir);
+  assert_non_null(url);
+  /* Another server is running upkeep: it holds the lock (a session lock here, as long as `holder` lives). */
+  PGconn *holder = PQconnectdb(url);
+  assert_int_equal(PQstatus(holder), CONNECTION_OK);
+  PGresult *res = PQexec(holder, fpt_str("SELECT pg_advisory_lock(%lld)", UPKEEP_LOCK));
+  assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+  PQclear(res);
+  const char *const extra[] = {"--metrics-listen", "127.0.0.1:0", "--upkeep-interval", "1", NULL};
+  assert_int_equal(fpt_server_start(&a, dir, extra), 0);
+  assert_int_equal(fpt_server_start(&b, dir, extra), 0);
+  struct fpt_world uw = {0};
+  fpt_world_build(&uw, &a);
+  const char *gp = fpt_world_clinician(&uw, "upkeep@t.test", "gp", "7600001", true, NULL);
+  long long shift = fpt_world_shift(&uw, uw.pm1, uw.practice1, "gp", 2, 9, 2, "instant");
+  long long booking = fpt_int(fpt_call(&b, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
+  /* The shift was worked: it ended an hour ago, as the clock would have it. */
+  long long now = (long long)time(NULL);
+  fpt_sql(&a, fpt_str("UPDATE shifts SET starts_at = %lld, ends_at = %lld WHERE id = %lld;"
+                      "UPDATE bookings SET starts_at = %lld, ends_at = %lld WHERE id = %lld",
+                      now - 3 * 3600, now - 3600, shift, now - 3 * 3600, now - 3600, booking));
+  double skipped_a = upkeep_runs(&a, "skipped"), skipped_b = upkeep_runs(&b, "skipped");
+  sleep(3); /* three rounds of --upkeep-interval 1 */
+  assert_int_equal(shift_completed(&a, shift), 0);
+  assert_true(skipped_a >= 3 && skipped_b >= 3); /* the start-up round, at least */
+  assert_true(upkeep_runs(&a, "ok") == 0 && upkeep_runs(&b, "ok") == 0);
+  assert_true(upkeep_runs(&a, "failed") == 0 && upkeep_runs(&b, "failed") == 0);
+  assert_true(upkeep_runs(&a, "skipped") > skipped_a && upkeep_runs(&b, "skipped") > skipped_b);
+  /* Given back: one of them takes it at its next round and the shift is completed. */
+  PQfinish(holder);
+  for (int i = 0; i < 100 && !shift_completed(&a, shift); i++) usleep(100 * 1000);
+  assert_int_equal(shift_completed(&a, shift), 1);
+  assert_true(upkeep_runs(&a, "ok") + upkeep_runs(&b, "ok") > 0);
+  fpt_server_stop(&b);
+  fpt_server_stop(&a);
+  fpt_rmrf(dir);
+}
+
 static int teardown(void **state) {
   (void)state;
   fpt_server_stop(&b); /* after a failure too: nothing is left holding the database */
@@ -227,6 +299,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_two_servers_never_double_book, teardown),
       cmocka_unit_test_teardown(test_a_server_dies_and_the_other_goes_on, teardown),
+      cmocka_unit_test_teardown(test_upkeep_runs_on_one_server_at_a_time, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -468,6 +468,23 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx) {
   return rc;
 }
 
+/*
+ * Background upkeep on one server at a time (db.h fp_store_upkeep_try_lock): a transaction-level
+ * advisory lock, taken without waiting, given back by the transaction's end (or the connection's,
+ * when a server dies mid-step). Not through the statement cache: a plain query of its own.
+ */
+static int pg_upkeep_try_lock(struct fp_conn *base, bool *mine) {
+  struct pg_conn *c = PC(base);
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT pg_try_advisory_xact_lock(%lld)", (long long)FP_STORE_UPKEEP_LOCK);
+  PGresult *res = PQexec(c->pg, sql);
+  int rc = 0;
+  if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) *mine = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+  else rc = result_error(c, res, sql) == FP_EBUSY ? FP_EBUSY : FP_EIO;
+  PQclear(res);
+  return rc;
+}
+
 /* ---------------------------------------------------------------- the identity generation */
 
 /*
@@ -960,6 +977,7 @@ const struct fp_engine fp_engine_postgres = {
     .reader = pg_reader,
     .write = pg_write,
     .generation = pg_generation,
+    .upkeep_try_lock = pg_upkeep_try_lock,
     .stmt = pg_stmt,
     .bind_int64 = pg_bind_int64,
     .bind_double = pg_bind_double,
