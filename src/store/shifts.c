@@ -125,6 +125,13 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
   return fp_step_one(st, read_shift, out);
 }
 
+int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  return fp_step_one(st, read_shift, out);
+}
+
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
   fp_stmt *st = fp_db_stmt(c,
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
@@ -154,105 +161,127 @@ int fp_store_series_next(struct fp_conn *c, int64_t *series_id) {
   return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
-                          void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more) {
-  struct fp_sql sql;
-  fp_sql_init(&sql);
+/*
+ * The search's statement: q's filters, after the cursor (cursor_start, cursor_id) when has_cursor,
+ * in q's order, at most `limit` rows.
+ */
+static void search_sql(struct fp_sql *sql, const struct fp_shift_query *q, bool has_cursor, int64_t cursor_start,
+                       int64_t cursor_id, int limit, char *pattern, size_t pattern_size) {
   /* A shift has a confirmed booking only while booked or completed (the booking transaction and
      cancellations keep the two together): listings of other shifts need no join to find one. */
   const unsigned unbooked_only = (1u << FP_SHIFT_OPEN) | (1u << FP_SHIFT_WITHDRAWN) | (1u << FP_SHIFT_CANCELLED);
   bool unbooked = q->statuses && (q->statuses & ~unbooked_only) == 0;
   if (q->listed)
-    fp_sql_add(&sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
+    fp_sql_add(sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
   else
-    fp_sql_add(&sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
-  fp_scope_where(&sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
+    fp_sql_add(sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
+  fp_scope_where(sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
   if (q->statuses) {
     const char *sep = " AND s.status IN (";
     for (int st = FP_SHIFT_OPEN; st <= FP_SHIFT_COMPLETED; st++) {
       if (!(q->statuses & (1u << st))) continue;
-      fp_sql_add(&sql, sep);
-      fp_sql_text(&sql, fp_shift_status_name((enum fp_shift_status)st));
+      fp_sql_add(sql, sep);
+      fp_sql_text(sql, fp_shift_status_name((enum fp_shift_status)st));
       sep = ", ";
     }
-    fp_sql_add(&sql, ")");
+    fp_sql_add(sql, ")");
   }
-  fp_sql_opt_int(&sql, " AND s.series_id = ", q->series_id, q->series_id != 0);
-  char pattern[2 * 100 + 3];
+  fp_sql_opt_int(sql, " AND s.series_id = ", q->series_id, q->series_id != 0);
   if (q->q) {
-    fp_db_like_contains(q->q, pattern, sizeof pattern);
-    fp_sql_add(&sql, " AND (lower(o.name) LIKE lower(");
-    fp_sql_text(&sql, pattern);
-    fp_sql_add(&sql, ") ESCAPE '\\' OR lower(COALESCE(s.description, '')) LIKE lower(");
-    fp_sql_text(&sql, pattern);
-    fp_sql_add(&sql, ") ESCAPE '\\')");
+    fp_db_like_contains(q->q, pattern, pattern_size);
+    fp_sql_add(sql, " AND (lower(o.name) LIKE lower(");
+    fp_sql_text(sql, pattern);
+    fp_sql_add(sql, ") ESCAPE '\\' OR lower(COALESCE(s.description, '')) LIKE lower(");
+    fp_sql_text(sql, pattern);
+    fp_sql_add(sql, ") ESCAPE '\\')");
   }
-  fp_sql_opt_text(&sql, " AND s.role = ", q->role);
-  fp_sql_opt_int(&sql, " AND s.starts_at >= ", q->from, q->has_from);
-  fp_sql_opt_int(&sql, " AND s.starts_at < ", q->to, q->has_to);
-  fp_sql_opt_int(&sql, " AND s.practice_id = ", q->practice_id, q->practice_id != 0);
+  fp_sql_opt_text(sql, " AND s.role = ", q->role);
+  fp_sql_opt_int(sql, " AND s.starts_at >= ", q->from, q->has_from);
+  fp_sql_opt_int(sql, " AND s.starts_at < ", q->to, q->has_to);
+  fp_sql_opt_int(sql, " AND s.practice_id = ", q->practice_id, q->practice_id != 0);
   if (q->pool_id) {
-    fp_sql_add(&sql, " AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE pool_id = ");
-    fp_sql_int(&sql, q->pool_id);
-    fp_sql_add(&sql, ")");
+    fp_sql_add(sql, " AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE pool_id = ");
+    fp_sql_int(sql, q->pool_id);
+    fp_sql_add(sql, ")");
   }
-  fp_sql_opt_int(&sql, " AND s.hourly_pence >= ", q->min_rate_pence, q->min_rate_pence != 0);
+  fp_sql_opt_int(sql, " AND s.hourly_pence >= ", q->min_rate_pence, q->min_rate_pence != 0);
   if (q->near) {
-    /* A bounding box in SQL; the exact great-circle distance is checked below. */
+    /* A bounding box in SQL; the exact great-circle distance is checked by the caller. */
     double dlat = q->radius_km / 111.0;
     double coslat = cos(q->lat * M_PI / 180.0);
     double dlon = q->radius_km / (111.320 * (coslat > 0.01 ? coslat : 0.01));
-    fp_sql_add(&sql, " AND (s.location_type = 'remote' OR (s.lat BETWEEN ");
-    fp_sql_real(&sql, q->lat - dlat);
-    fp_sql_add(&sql, " AND ");
-    fp_sql_real(&sql, q->lat + dlat);
-    fp_sql_add(&sql, " AND s.lon BETWEEN ");
-    fp_sql_real(&sql, q->lon - dlon);
-    fp_sql_add(&sql, " AND ");
-    fp_sql_real(&sql, q->lon + dlon);
-    fp_sql_add(&sql, "))");
+    fp_sql_add(sql, " AND (s.location_type = 'remote' OR (s.lat BETWEEN ");
+    fp_sql_real(sql, q->lat - dlat);
+    fp_sql_add(sql, " AND ");
+    fp_sql_real(sql, q->lat + dlat);
+    fp_sql_add(sql, " AND s.lon BETWEEN ");
+    fp_sql_real(sql, q->lon - dlon);
+    fp_sql_add(sql, " AND ");
+    fp_sql_real(sql, q->lon + dlon);
+    fp_sql_add(sql, "))");
   }
-  if (q->has_cursor) {
-    fp_sql_add(&sql, q->latest_first ? " AND (s.starts_at < " : " AND (s.starts_at > ");
-    fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, " OR (s.starts_at = ");
-    fp_sql_int(&sql, q->cursor_start);
-    fp_sql_add(&sql, q->latest_first ? " AND s.id < " : " AND s.id > ");
-    fp_sql_int(&sql, q->cursor_id);
-    fp_sql_add(&sql, "))");
+  if (has_cursor) {
+    fp_sql_add(sql, q->latest_first ? " AND (s.starts_at < " : " AND (s.starts_at > ");
+    fp_sql_int(sql, cursor_start);
+    fp_sql_add(sql, " OR (s.starts_at = ");
+    fp_sql_int(sql, cursor_start);
+    fp_sql_add(sql, q->latest_first ? " AND s.id < " : " AND s.id > ");
+    fp_sql_int(sql, cursor_id);
+    fp_sql_add(sql, "))");
   }
-  fp_sql_add(&sql, q->latest_first ? " ORDER BY s.starts_at DESC, s.id DESC" : " ORDER BY s.starts_at, s.id");
-  if (!q->near) {
-    fp_sql_add(&sql, " LIMIT ");
-    fp_sql_int(&sql, q->limit + 1);
-  }
-  fp_stmt *st = fp_sql_prepare(c, &sql);
-  if (!st) return FP_EIO;
-  int n = 0, rc;
+  fp_sql_add(sql, q->latest_first ? " ORDER BY s.starts_at DESC, s.id DESC" : " ORDER BY s.starts_at, s.id");
+  fp_sql_add(sql, " LIMIT ");
+  fp_sql_int(sql, limit);
+}
+
+int fp_store_shift_search(struct fp_conn *c, const struct fp_shift_query *q,
+                          void (*cb)(const struct fp_shift *s, void *ctx), void *ctx, bool *more) {
+  /* Rows are read in batches, each after the last row read: a page plus one without a distance;
+     with one, the bounding box holds rows the exact distance then leaves out, so four pages' worth
+     at a time. Every batch is bounded (PostgreSQL sends a statement's whole answer at once: an
+     unbounded box was thousands of rows for a page of 20). */
+  const int batch = q->near ? 4 * (q->limit + 1) : q->limit + 1;
+  bool has_cursor = q->has_cursor;
+  int64_t cursor_start = q->cursor_start, cursor_id = q->cursor_id;
+  int n = 0, rc = FP_DONE;
   *more = false;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    struct fp_shift s;
-    if (!q->listed) {
-      read_shift(st, &s);
-    } else if (!read_listed(st, &s)) {
-      rc = FP_EIO;
-      break;
+  for (;;) {
+    struct fp_sql sql;
+    fp_sql_init(&sql);
+    char pattern[2 * 100 + 3];
+    search_sql(&sql, q, has_cursor, cursor_start, cursor_id, batch, pattern, sizeof pattern);
+    fp_stmt *st = fp_sql_prepare(c, &sql);
+    if (!st) return FP_EIO;
+    int rows = 0;
+    while ((rc = fp_step(st)) == FP_ROW) {
+      struct fp_shift s;
+      if (!q->listed) {
+        read_shift(st, &s);
+      } else if (!read_listed(st, &s)) {
+        rc = FP_EIO;
+        break;
+      }
+      rows++;
+      has_cursor = true;
+      cursor_start = s.starts_at;
+      cursor_id = s.id;
+      if (q->near && s.has_location) {
+        s.distance_km = fp_distance_km(q->lat, q->lon, s.lat, s.lon);
+        s.has_distance = true;
+      }
+      if (q->near && strcmp(s.location_type, "remote") != 0 && (!s.has_distance || s.distance_km > q->radius_km))
+        continue;
+      if (n == q->limit) {
+        *more = true;
+        break;
+      }
+      cb(&s, ctx);
+      n++;
     }
-    if (q->near && s.has_location) {
-      s.distance_km = fp_distance_km(q->lat, q->lon, s.lat, s.lon);
-      s.has_distance = true;
-    }
-    if (q->near && strcmp(s.location_type, "remote") != 0 && (!s.has_distance || s.distance_km > q->radius_km))
-      continue;
-    if (n == q->limit) {
-      *more = true;
-      break;
-    }
-    cb(&s, ctx);
-    n++;
+    fp_reset(st);
+    if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
+    if (*more || rows < batch) return 0; /* a full page and one more, or no rows left */
   }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {

@@ -29,6 +29,7 @@ static void write_postcodes(const char *path) {
         "LS6  2QB,LS6 2QB,,428000,436000,53.818,-1.566\n"
         "BD1  1HY,BD1 1HY,,416000,433000,53.793,-1.752\n"
         "YO1  7HH,YO1 7HH,,460000,452000,53.962,-1.082\n"
+        "LS6  3AA,LS6 3AA,,426500,436400,53.8216,-1.5888\n"
         "LS2  9JT,LS2 9JT,201901,429500,434000,53.800,-1.550\n",
         f);
   fclose(f);
@@ -43,7 +44,7 @@ static int setup(void **state) {
   write_postcodes(csv);
   char out[256];
   const char *args[] = {"import", "postcodes", csv, "--data-dir", srv.data_dir, NULL};
-  if (fpt_cli(out, sizeof out, args) != 0 || !strstr(out, "imported 4 postcodes, skipped 1")) {
+  if (fpt_cli(out, sizeof out, args) != 0 || !strstr(out, "imported 5 postcodes, skipped 1")) {
     fprintf(stderr, "postcode import: %s\n", out);
     return -1;
   }
@@ -437,6 +438,43 @@ static void test_filters_and_pages(void **state) {
   assert_int_equal(seen, total);
 }
 
+/* A GP session at practice1 on 2028-06-<day> 09:00-13:00, at the practice or remote. */
+static long long june_shift(int day, const char *location_type) {
+  return fpt_int(fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}",
+                          "practice_id", (json_int_t)w.practice1, "role", "gp", "starts_at",
+                          fpt_str("2028-06-%02dT09:00:00Z", day), "ends_at", fpt_str("2028-06-%02dT13:00:00Z", day),
+                          "rate_pence", 40000, "rate_unit", "session", "location_type", location_type),
+                 "id");
+}
+
+/*
+ * A distance search reads the rows of a box around the point in bounded batches and keeps those
+ * within the radius (or remote). Practice1 (LS1 4AP) is inside the box around LS6 3AA but 3.9 km
+ * away, beyond a 3 km radius. Nine of its sessions at the practice come first, then two remote
+ * ones: pages of one must still find the two remote sessions, one a page, then say there is no more.
+ */
+static void test_distance_search_reads_past_the_box(void **state) {
+  (void)state;
+  for (int day = 1; day <= 9; day++) june_shift(day, "site");
+  long long remote1 = june_shift(20, "remote");
+  long long remote2 = june_shift(21, "remote");
+  const char *path = "/api/v1/shifts?from=2028-06-01&to=2028-07-01&near_postcode=LS6%203AA&radius_km=3&limit=1";
+  json_t *p = fpt_call(&srv, gp_a, "GET", path, 200, NULL);
+  assert_int_equal(json_array_size(json_object_get(p, "items")), 1);
+  assert_true(list_has(p, remote1));
+  json_t *nc = json_object_get(p, "next_cursor");
+  assert_true(json_is_string(nc));
+  p = fpt_call(&srv, gp_a, "GET", fpt_str("%s&cursor=%s", path, json_string_value(nc)), 200, NULL);
+  assert_int_equal(json_array_size(json_object_get(p, "items")), 1);
+  assert_true(list_has(p, remote2));
+  assert_true(json_is_null(json_object_get(p, "next_cursor")));
+  /* A radius that reaches the practice: all eleven, the nine at the practice first. */
+  p = fpt_call(&srv, gp_a, "GET", "/api/v1/shifts?from=2028-06-01&to=2028-07-01&near_postcode=LS6%203AA&radius_km=5&limit=20",
+               200, NULL);
+  assert_int_equal(json_array_size(json_object_get(p, "items")), 11);
+  assert_string_equal(fpt_s(json_array_get(json_object_get(p, "items"), 0), "location_type"), "site");
+}
+
 static void test_scope_refusals(void **state) {
   (void)state;
   long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 20, 9, 4, "instant");
@@ -532,6 +570,7 @@ int main(void) {
       cmocka_unit_test(test_accept_re_runs_the_rules),
       cmocka_unit_test(test_series_keeps_local_time),
       cmocka_unit_test(test_filters_and_pages),
+      cmocka_unit_test(test_distance_search_reads_past_the_box),
       cmocka_unit_test(test_scope_refusals),
       cmocka_unit_test(test_worked_shift_becomes_completed),
   };
