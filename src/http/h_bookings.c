@@ -119,9 +119,12 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.clinician_id = clinician_id;
   x.application_id = application_id;
   int rc = fp_store_write(r->app->store, book_tx, &x);
+  if (rc == 0) { /* booked: the booking as it was committed */
+    struct fp_conn *c = fp_store_reader(r->app->store);
+    rc = c ? fp_store_booking_get(c, x.res.booking.id, NULL, out) : FP_EIO;
+  }
   if (rc == FP_EREFUSED) fp_reply_book_refusal(r, &x.res);
   else if (rc) fp_reply_store_error(r, rc);
-  else *out = x.res.booking;
   fp_book_result_release(&x.res);
   return rc ? -1 : 0;
 }

@@ -293,7 +293,7 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     q->near = true;
     q->radius_km = (double)radius;
   }
-  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id}};
+  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id, .every_practice = true}};
   fp_page_init_text(&x.page, NULL);
   bool more = false;
   int rc = fp_store_shift_search(c, q, add_shift, &x, &more);

@@ -152,9 +152,9 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   return step_page(c, &sql, q->limit, booking_row, &x, more);
 }
 
-/* Loads the shift's booking-relevant fields. */
+/* Loads the shift's booking-relevant fields: its own row (its status says whether it is booked). */
 static int load_shift_for_booking(struct fp_conn *c, int64_t shift_id, struct fp_shift *s) {
-  return fp_store_shift_get(c, shift_id, NULL, s);
+  return fp_store_shift_get_own(c, shift_id, s);
 }
 
 static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profession, size_t len, bool *active) {
@@ -305,8 +305,10 @@ void fp_elig_view_release(struct fp_elig_view *v) {
   free(v->pools);
   free(v->shared);
   int64_t id = v->clinician_id;
+  bool every = v->every_practice;
   memset(v, 0, sizeof *v);
   v->clinician_id = id;
+  v->every_practice = every;
 }
 
 /* The view's checks of pool_id (0: the baseline), loaded the first time. */
@@ -336,25 +338,70 @@ static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id,
   return 0;
 }
 
-/* The pools the view's clinician shares with practice_id, looked up the first time. */
-static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practice_id, const struct fp_elig_shared **out) {
-  for (size_t i = 0; i < v->n_shared; i++)
-    if (v->shared[i].practice_id == practice_id) {
-      *out = &v->shared[i];
-      return 0;
-    }
+/* A new, empty entry at the end of the view's shared pools. */
+static struct fp_elig_shared *view_shared_add(struct fp_elig_view *v, int64_t practice_id) {
   if (v->n_shared == v->cap_shared) {
     size_t cap = v->cap_shared ? v->cap_shared * 2 : 8;
     struct fp_elig_shared *ns = realloc(v->shared, cap * sizeof *ns);
-    if (!ns) return FP_ENOMEM;
+    if (!ns) return NULL;
     v->shared = ns;
     v->cap_shared = cap;
   }
   struct fp_elig_shared *sh = &v->shared[v->n_shared];
   memset(sh, 0, sizeof *sh);
   sh->practice_id = practice_id;
-  int rc = fp_store_clinician_pools(c, v->clinician_id, practice_id, &sh->pools, &sh->n);
-  if (rc) return rc;
+  return sh;
+}
+
+/* Every practice the view's clinician shares a pool with, and those pools, in one statement. */
+static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
+  fp_stmt *st = fp_db_stmt(c,
+      "SELECT DISTINCT o.organisation_id, m.pool_id FROM pool_members m"
+      " JOIN pool_members o ON o.pool_id = m.pool_id AND o.organisation_id IS NOT NULL"
+      " WHERE m.clinician_id = ? ORDER BY o.organisation_id, m.pool_id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, v->clinician_id);
+  int rc, err = 0;
+  size_t cap = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    int64_t practice_id = fp_col_int64(st, 0);
+    struct fp_elig_shared *sh = v->n_shared ? &v->shared[v->n_shared - 1] : NULL;
+    if (!sh || sh->practice_id != practice_id) {
+      if (!(sh = view_shared_add(v, practice_id))) {
+        err = FP_ENOMEM;
+        break;
+      }
+      v->n_shared++;
+      cap = 0;
+    }
+    int64_t *np = sh->n < cap ? sh->pools : realloc(sh->pools, (cap = cap ? cap * 2 : 4) * sizeof *np);
+    if (!np) {
+      err = FP_ENOMEM;
+      break;
+    }
+    sh->pools = np;
+    sh->pools[sh->n++] = fp_col_int64(st, 1);
+  }
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (!err) v->shared_complete = true;
+  return err;
+}
+
+/* The pools the view's clinician shares with practice_id, looked up the first time. */
+static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practice_id, const struct fp_elig_shared **out) {
+  int rc;
+  if (v->every_practice && !v->shared_complete && v->n_shared == 0 && (rc = view_shared_all(c, v)) != 0) return rc;
+  for (size_t i = 0; i < v->n_shared; i++)
+    if (v->shared[i].practice_id == practice_id) {
+      *out = &v->shared[i];
+      return 0;
+    }
+  struct fp_elig_shared *sh = view_shared_add(v, practice_id);
+  if (!sh) return FP_ENOMEM;
+  /* With every practice read, one not among them shares no pool with the clinician. */
+  if (!v->shared_complete && (rc = fp_store_clinician_pools(c, v->clinician_id, practice_id, &sh->pools, &sh->n)) != 0)
+    return rc;
   v->n_shared++;
   *out = sh;
   return 0;
@@ -445,7 +492,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
-      " created_at, pool_id) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?)");
+      " created_at, pool_id) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?) RETURNING id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, shift_id);
   fp_bind_int64(st, 2, clinician_id);
@@ -456,15 +503,18 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   fp_bind_int64(st, 7, actor);
   fp_bind_int64(st, 8, now);
   fp_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
-  rc = fp_db_exec_stmt(st);
+  int64_t booking_id = 0;
+  rc = fp_step(st); /* its id in the same round trip (on PostgreSQL, lastval() would be another) */
+  if (rc == FP_ROW) booking_id = fp_col_int64(st, 0);
   if (rc == FP_ECONFLICT) {
     /* The database's own guard fired: report it as the rule it enforces. */
-    const char *msg = fp_db_errmsg(c);
-    res->outcome = strstr(msg, "overlapping") ? FP_BOOK_OVERLAPPING : FP_BOOK_SHIFT_TAKEN;
+    res->outcome = strstr(fp_db_errmsg(c), "overlapping") ? FP_BOOK_OVERLAPPING : FP_BOOK_SHIFT_TAKEN;
+    fp_reset(st);
     return 0;
   }
+  fp_reset(st);
+  rc = rc == FP_ROW ? 0 : rc == FP_DONE ? FP_EIO : rc;
   if (rc) return rc;
-  int64_t booking_id = fp_db_last_id(c);
   enum fp_shift_status booked;
   if (fp_shift_next(status, FP_EV_BOOK, &booked) != 0) return FP_ECONFLICT; /* the decision said open */
   if ((rc = set_shift_status(c, shift_id, status, booked, now)) != 0) return rc;
@@ -477,7 +527,11 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
            (long long)shift_id, (long long)clinician_id, (long long)res->pool_id);
   if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
-  return fp_store_booking_get(c, booking_id, NULL, &res->booking);
+  /* Only its id: the caller reads the booking after the commit. Reading a row just inserted, in
+     the same transaction, is what made PostgreSQL's concurrent bookings fail each other's
+     serialization (they all insert into, and read, the newest page of the bookings index). */
+  res->booking.id = booking_id;
+  return 0;
 }
 
 /* The booking's state as the core's machine sees it. */

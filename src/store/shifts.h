@@ -72,6 +72,12 @@ struct fp_shift_query {
 int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id);
 /* The shift if scope sees it (NULL scope: any). FP_ENOTFOUND otherwise. */
 int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out);
+/*
+ * The shift's own row, not looking for its confirmed booking (booking_id and booked_clinician_id
+ * 0): for a write that decides on the status alone. On PostgreSQL the join to bookings would read
+ * the bookings index where every concurrent booking inserts, and fail their serialization.
+ */
+int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out);
 /* Writes the editable fields and status back. */
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now);
 /* Shifts that have ended and that the core's state machine lets complete (booked ones) become
@@ -140,7 +146,9 @@ int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *pr
  * look at in one read (a page of a search): their account and profession, and, loaded when first
  * needed, each pool's requirements with their records and the pools they share with each practice.
  * The caller owns it: zero it and set clinician_id before the first decision, fp_elig_view_release
- * after the last.
+ * after the last. Set every_practice when the view will decide shifts of many practices (a search):
+ * the pools the clinician shares with every practice are then read at once, in one statement,
+ * instead of one practice at a time.
  */
 struct fp_elig_pool {
   int64_t pool_id;                 /* 0: the national baseline alone */
@@ -153,6 +161,8 @@ struct fp_elig_shared {
 };
 struct fp_elig_view {
   int64_t clinician_id;
+  bool every_practice;             /* read the pools shared with every practice at the first decision */
+  bool shared_complete;            /* shared holds every practice the clinician shares a pool with */
   bool loaded;
   char profession[48];
   bool active;
@@ -196,7 +206,7 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
  * The booking transaction body: books shift for clinician (by user actor) at now; with
  * application_id the practice is accepting that application (approval mode allowed) and the
  * other pending applications are declined with reason "filled". Call inside fp_store_write.
- * Returns 0 with res->outcome set (FP_BOOK_OK: res->booking filled), FP_ENOTFOUND, or FP_EIO.
+ * Returns 0 with res->outcome set (FP_BOOK_OK: res->booking.id is the new booking; read it after the commit), FP_ENOTFOUND, or FP_EIO.
  */
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res);

@@ -26,7 +26,7 @@
 
 #define FP_PG_STMT_CACHE 256    /* statements kept per connection */
 #define FP_PG_STMT_BUCKETS 512  /* the cache's hash chains */
-#define FP_PG_WRITERS 8         /* write connections per server, at most */
+#define FP_PG_WRITERS 2         /* write connections per server, at most */
 #define FP_PG_MAX_PARAMS 32766  /* the largest ?N (SQLite's own limit) */
 #define FP_PG_RETRIES 40        /* attempts of a write transaction that keeps losing races (12 lost 1 booking in 7,680 to 32 racing clients) */
 
