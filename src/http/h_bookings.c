@@ -118,7 +118,7 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.shift_id = shift_id;
   x.clinician_id = clinician_id;
   x.application_id = application_id;
-  int rc = fp_store_write(r->app->store, book_tx, &x);
+  int rc = fp_store_write_locking(r->app->store, book_tx, &x);
   if (rc == 0) { /* booked: the booking as it was committed */
     struct fp_conn *c = fp_store_reader(r->app->store);
     rc = c ? fp_store_booking_get(c, x.res.booking.id, NULL, out) : FP_EIO;

@@ -459,14 +459,26 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
   return fp_store_eligibility_view(c, &res->view, s, &res->elig, &res->pool_id);
 }
 
+int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  return fp_db_exec_stmt(st);
+}
+
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res) {
   fp_book_result_release(res);
   memset(res, 0, sizeof *res);
   res->shift_id = shift_id;
-  struct fp_shift s;
-  int rc = load_shift_for_booking(c, shift_id, &s);
+  /* The locks first (db.h fp_store_write_locking): everything read below is then as committed
+     by the transactions that held them before. */
+  int rc = fp_store_shift_lock(c, shift_id);
+  if (!rc) rc = fp_store_clinician_lock(c, clinician_id);
   if (rc) return rc;
+  struct fp_shift s;
+  if ((rc = load_shift_for_booking(c, shift_id, &s)) != 0) return rc;
   bool overlap = false;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;
   if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;

@@ -16,7 +16,7 @@ static const char *const TABLES[] = {
     "applications", "sessions", "login_failures", "postcodes", "roles_custom", "audit", "passport_requirements",
     "passport_checks", "pool_members", "passport_check_types", "passport_evidence", "passport_access_log",
     "passport_grants", "register_flags", "passport_pool_requirements", "user_totp", "recovery_codes",
-    "mfa_challenges", "registration_attempts",
+    "mfa_challenges", "registration_attempts", "booking_guards",
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 /* Each store's own: its migrations, SQLite's sequence table, PostgreSQL's evidence contents (copied

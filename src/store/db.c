@@ -54,7 +54,9 @@ void fp_store_release(struct fp_store *s) {
 bool fp_store_is_postgres_store(const struct fp_store *s) { return s->engine && s->engine->kind == FP_ENGINE_POSTGRES; }
 const char *fp_store_engine_name(const struct fp_store *s) { return s->engine ? s->engine->name : "none"; }
 struct fp_conn *fp_store_reader(struct fp_store *s) { return s->engine->reader(s); }
-int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx); }
+int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx, false); }
+
+int fp_store_write_locking(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx, true); }
 uint64_t fp_store_generation(struct fp_store *s) { return s->engine->generation(s); }
 
 int fp_store_upkeep_try_lock(struct fp_conn *c, bool *mine) {

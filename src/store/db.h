@@ -62,6 +62,19 @@ typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx);
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);
 
 /*
+ * fp_store_write for a transaction whose fn, before it reads anything, locks by writing them the
+ * rows that stand for everything its decision reads and a concurrent transaction could change
+ * (the booking: fp_store_shift_lock and fp_store_clinician_lock; every transaction that changes
+ * what such a decision reads takes the same locks, or writes the locked row itself). With that,
+ * an engine may run it with less isolation: PostgreSQL runs it at READ COMMITTED (every statement
+ * sees what was committed before it, so after the locks it sees every change they stood for)
+ * instead of SERIALIZABLE, where concurrent bookings failed each other's serialization through
+ * the index pages they share (serialization failures outnumbered the bookings made). SQLite runs
+ * one write transaction at a time: the same as fp_store_write.
+ */
+int fp_store_write_locking(struct fp_store *s, fp_tx_fn fn, void *ctx);
+
+/*
  * Background upkeep (completing shifts, passport lapses, retention) is run by one server at a time.
  * Called first inside the write transaction of an upkeep step (fn of fp_store_write): *mine says
  * whether this server holds the upkeep lock until that transaction ends; when it does not, another

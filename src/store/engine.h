@@ -18,7 +18,8 @@ struct fp_engine {
   int (*open)(struct fp_store *s, const char *database);
   void (*release)(struct fp_store *s);
   struct fp_conn *(*reader)(struct fp_store *s);
-  int (*write)(struct fp_store *s, fp_tx_fn fn, void *ctx);
+  /* locking: fn locks first what its decision reads (db.h fp_store_write_locking). */
+  int (*write)(struct fp_store *s, fp_tx_fn fn, void *ctx, bool locking);
   uint64_t (*generation)(struct fp_store *s);
   /* The figures for operators (db.h fp_store_stats); NULL when the engine keeps none. */
   void (*stats)(struct fp_store *s, struct fp_store_stats *out);

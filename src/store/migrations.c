@@ -471,6 +471,11 @@ static const char *const migrations[] = {
      * checked a shift's bookings the same way. */
     "CREATE INDEX applications_shift ON applications(shift_id, id);"
     "CREATE INDEX bookings_shift ON bookings(shift_id);",
+
+    /* 16: a row per clinician that a booking writes before it reads what it decides on (their
+     * bookings, passport, pools), and a passport re-examination before it reads their bookings
+     * (fp_store_clinician_lock): on PostgreSQL the booking then runs at READ COMMITTED. */
+    "CREATE TABLE booking_guards (clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id), n INTEGER NOT NULL);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

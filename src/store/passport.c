@@ -1241,7 +1241,10 @@ static int reexam_audit(struct fp_conn *c, int64_t now, int64_t actor, bool laps
 int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t now, int64_t actor,
                                 struct fp_reexam *out) {
   char name[201], profession[48]; /* the name is not used here, but is read whole (never cut) */
-  int rc = fp_store_clinician_brief(c, clinician_id, name, sizeof name, profession, sizeof profession);
+  /* Before reading their bookings: a booking being made waits, or this transaction runs again
+     after it (fp_store_clinician_lock), so no new booking escapes the re-examination. */
+  int rc = fp_store_clinician_lock(c, clinician_id);
+  if (!rc) rc = fp_store_clinician_brief(c, clinician_id, name, sizeof name, profession, sizeof profession);
   if (rc) return rc;
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;

@@ -125,6 +125,15 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
   return fp_step_one(st, read_shift, out);
 }
 
+int fp_store_shift_lock(struct fp_conn *c, int64_t id) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts SET updated_at = updated_at WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  return fp_db_changes(c) == 1 ? 0 : FP_ENOTFOUND;
+}
+
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?");
   if (!st) return FP_EIO;

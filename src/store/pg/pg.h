@@ -26,7 +26,7 @@
 
 #define FP_PG_STMT_CACHE 256    /* statements kept per connection */
 #define FP_PG_STMT_BUCKETS 512  /* the cache's hash chains */
-#define FP_PG_WRITERS 2         /* write connections per server, at most */
+#define FP_PG_WRITERS 8         /* write connections per server, at most */
 #define FP_PG_MAX_PARAMS 32766  /* the largest ?N (SQLite's own limit) */
 #define FP_PG_RETRIES 40        /* attempts of a write transaction that keeps losing races (12 lost 1 booking in 7,680 to 32 racing clients) */
 
@@ -101,6 +101,7 @@ struct pg_store {
   bool writer_slot_used[FP_PG_WRITERS];   /* a writer there, or being opened */
   struct pg_conn *free_writers[FP_PG_WRITERS];
   int n_free_writers;
+  uint64_t writer_ticket, writer_turn; /* writers are handed out first come, first served */
   /* The identity generation (pg_generation): the database's, as last read, and when. */
   _Atomic uint64_t db_generation;
   _Atomic int64_t generation_read_ms;

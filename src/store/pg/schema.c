@@ -456,6 +456,9 @@ const char *const fp_pg_migrations[] = {
     /* 15: a shift's applications and bookings found by the shift. */
     "CREATE INDEX applications_shift ON applications(shift_id, id);"
     "CREATE INDEX bookings_shift ON bookings(shift_id);",
+
+    /* 16: a row per clinician that a booking writes first (fp_store_clinician_lock). */
+    "CREATE TABLE booking_guards (clinician_id BIGINT PRIMARY KEY REFERENCES clinicians(id), n BIGINT NOT NULL);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
