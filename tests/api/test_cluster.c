@@ -9,6 +9,9 @@
  *   server works on the other (sessions live in the database).
  * - The failover: 8 clients book their own shifts through server A; A is killed mid-load; each
  *   client goes on through server B. Every booking either server acknowledged is there, confirmed.
+ * - A booking waits for a passport change in flight: while another transaction has rejected the
+ *   clinician's registration and taken their booking guard (as a passport re-examination does), a
+ *   booking of theirs waits; once that commits, the booking sees the rejection and is refused.
  * - Upkeep on one server at a time: while something else holds the upkeep advisory lock, neither
  *   server runs an upkeep step (a booked shift that has ended stays booked; /metrics counts the
  *   runs skipped, none ok); once it is given back, upkeep runs and completes the shift.
@@ -287,6 +290,66 @@ static void test_upkeep_runs_on_one_server_at_a_time(void **state) {
   fpt_rmrf(dir);
 }
 
+/* ---- a booking and a passport change at the same time ---- */
+
+struct pending_booking {
+  const char *token;
+  long long shift;
+  struct fpt_resp resp;
+  atomic_bool done;
+};
+
+static void *book_in_background(void *arg) {
+  struct pending_booking *p = arg;
+  p->resp = fpt_request(&a, p->token, "POST", fpt_str("/api/v1/shifts/%lld/booking", p->shift), NULL);
+  atomic_store(&p->done, true);
+  return NULL;
+}
+
+static void pq_ok(PGconn *pg, const char *sql) {
+  PGresult *res = PQexec(pg, sql);
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) fprintf(stderr, "%s: %s", sql, PQerrorMessage(pg));
+  assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+  PQclear(res);
+}
+
+static void test_booking_waits_for_a_passport_change(void **state) {
+  (void)state;
+  assert_true(fpt_engine_postgres());
+  char dir[256];
+  fpt_tempdir(dir, sizeof dir);
+  const char *url = fpt_database(dir);
+  assert_non_null(url);
+  assert_int_equal(fpt_server_start(&a, dir, NULL), 0);
+  struct fpt_world pw = {0};
+  fpt_world_build(&pw, &a);
+  long long clinician = 0;
+  const char *gp = fpt_world_clinician(&pw, "lapse@t.test", "gp", "7700001", true, &clinician);
+  long long shift = fpt_world_shift(&pw, pw.pm1, pw.practice1, "gp", 3, 9, 4, "instant");
+  /* A verifier's transaction, still open: the registration rejected, the clinician's guard taken. */
+  PGconn *verifier = PQconnectdb(url);
+  assert_int_equal(PQstatus(verifier), CONNECTION_OK);
+  pq_ok(verifier, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+  pq_ok(verifier, fpt_str("UPDATE passport_checks SET status = 'rejected' WHERE clinician_id = %lld"
+                          " AND check_code = 'registration'", clinician));
+  pq_ok(verifier, fpt_str("INSERT INTO booking_guards (clinician_id, n) VALUES (%lld, 1)"
+                          " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1", clinician));
+  struct pending_booking p = {.token = gp, .shift = shift};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, book_in_background, &p), 0);
+  sleep(1);
+  assert_false(atomic_load(&p.done)); /* waiting for the verifier */
+  pq_ok(verifier, "COMMIT");
+  pthread_join(t, NULL);
+  PQfinish(verifier);
+  /* It decided on the passport as the verifier left it. */
+  assert_int_equal(p.resp.status, 409);
+  assert_string_equal(fpt_error_code(&p.resp), "not_eligible");
+  assert_int_equal(fpt_sql_count(&a, fpt_str("SELECT count(*) FROM bookings WHERE shift_id = %lld", shift)), 0);
+  fpt_server_stop(&a);
+  fpt_rmrf(dir);
+}
+
 static int teardown(void **state) {
   (void)state;
   fpt_server_stop(&b); /* after a failure too: nothing is left holding the database */
@@ -300,6 +363,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_two_servers_never_double_book, teardown),
       cmocka_unit_test_teardown(test_a_server_dies_and_the_other_goes_on, teardown),
       cmocka_unit_test_teardown(test_upkeep_runs_on_one_server_at_a_time, teardown),
+      cmocka_unit_test_teardown(test_booking_waits_for_a_passport_change, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
