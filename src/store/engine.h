@@ -13,6 +13,8 @@
 struct fp_engine {
   const char *name; /* "sqlite", "postgresql" */
   enum fp_engine_kind kind;
+  /* Whether write transactions run one at a time (SQLite's one writer): then none needs a lock. */
+  bool serial_writes;
   /* Opens the installation (database NULL for SQLite in s->data_dir), applies pending migrations
      and sets s->impl. 0 or an FP_E* error (said on stderr). */
   int (*open)(struct fp_store *s, const char *database);

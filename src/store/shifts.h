@@ -83,14 +83,15 @@ int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out);
  * no trigger, index or listing sees it): first thing in a transaction whose decision depends on
  * the shift's state (booking, applying). On PostgreSQL a concurrent writer of the row waits, and a
  * SERIALIZABLE one that read it before it was written fails and runs again (db.h
- * fp_store_write_locking). 0 or FP_ENOTFOUND.
+ * fp_store_write_locking). 0 or FP_ENOTFOUND. On SQLite, where write transactions run one at a
+ * time, nothing is written and 0 is returned (the shift is then not looked for).
  */
 int fp_store_shift_lock(struct fp_conn *c, int64_t id);
 /*
  * The same for a clinician's side of a booking decision (their bookings, passport, pools): writes
  * their row of booking_guards. The booking takes it before it reads any of these; a passport
  * re-examination, which flags the clinician's future bookings on what their passport now says,
- * takes it before it reads their bookings. 0 or a store error.
+ * takes it before it reads their bookings. 0 or a store error. On SQLite nothing (one writer).
  */
 int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id);
 /* Writes the editable fields and status back. */

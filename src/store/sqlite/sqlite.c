@@ -547,6 +547,7 @@ struct sq_store *fp_sqlite_of(struct fp_store *s) { return s->engine == &fp_engi
 const struct fp_engine fp_engine_sqlite = {
     .name = "sqlite",
     .kind = FP_ENGINE_SQLITE,
+    .serial_writes = true,
     .open = sq_open,
     .release = sq_release,
     .reader = sq_reader,
