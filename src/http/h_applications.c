@@ -38,8 +38,7 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
   /* Applying follows the booking's own eligibility decision, under the same write lock: a
      clinician who may not book the shift may not ask the practice to accept them for it. */
   struct fp_shift s;
-  int rc = fp_store_shift_lock(c, x->shift); /* a booking of the shift waits, or this runs again after it */
-  if (!rc) rc = fp_store_shift_get(c, x->shift, NULL, &s);
+  int rc = fp_store_shift_lock_get(c, x->shift, &s); /* a booking of the shift waits, or this runs again after it */
   if (!rc) rc = fp_store_eligibility(c, &s, x->clinician, &x->res);
   if (rc) return rc;
   if (!x->res.elig.bookable) {

@@ -152,11 +152,6 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   return step_page(c, &sql, q->limit, booking_row, &x, more);
 }
 
-/* Loads the shift's booking-relevant fields: its own row (its status says whether it is booked). */
-static int load_shift_for_booking(struct fp_conn *c, int64_t shift_id, struct fp_shift *s) {
-  return fp_store_shift_get_own(c, shift_id, s);
-}
-
 static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profession, size_t len, bool *active) {
   fp_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active FROM clinicians c JOIN users u ON u.id = c.user_id WHERE c.id = ?");
   if (!st) return FP_EIO;
@@ -475,11 +470,10 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   res->shift_id = shift_id;
   /* The locks first (db.h fp_store_write_locking): everything read below is then as committed
      by the transactions that held them before. */
-  int rc = fp_store_shift_lock(c, shift_id);
+  struct fp_shift s; /* its own row: its status says whether it is booked */
+  int rc = fp_store_shift_lock_get(c, shift_id, &s);
   if (!rc) rc = fp_store_clinician_lock(c, clinician_id);
   if (rc) return rc;
-  struct fp_shift s;
-  if ((rc = load_shift_for_booking(c, shift_id, &s)) != 0) return rc;
   bool overlap = false;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;
   if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;

@@ -125,14 +125,15 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
   return fp_step_one(st, read_shift, out);
 }
 
-int fp_store_shift_lock(struct fp_conn *c, int64_t id) {
-  if (fp_db_serial_writes(c)) return 0; /* nothing runs beside this transaction: no lock to take */
-  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts SET updated_at = updated_at WHERE id = ?");
+int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out) {
+  /* Nothing runs beside this transaction: no lock to take. */
+  if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
+  /* The lock and the read in one round trip: the row as it is once locked. */
+  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts s SET updated_at = s.updated_at FROM organisations o"
+                                   " WHERE s.id = ? AND o.id = s.practice_id RETURNING " SHIFT_COLS_BASE ", NULL, NULL");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, id);
-  int rc = fp_db_exec_stmt(st);
-  if (rc) return rc;
-  return fp_db_changes(c) == 1 ? 0 : FP_ENOTFOUND;
+  return fp_step_one(st, read_shift, out);
 }
 
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {

@@ -80,13 +80,13 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out);
 /*
  * Locks the shift for the rest of the write transaction by writing its row (its own updated_at:
- * no trigger, index or listing sees it): first thing in a transaction whose decision depends on
- * the shift's state (booking, applying). On PostgreSQL a concurrent writer of the row waits, and a
- * SERIALIZABLE one that read it before it was written fails and runs again (db.h
- * fp_store_write_locking). 0 or FP_ENOTFOUND. On SQLite, where write transactions run one at a
- * time, nothing is written and 0 is returned (the shift is then not looked for).
+ * no trigger, index or listing sees it), and reads it as fp_store_shift_get_own does: first thing
+ * in a transaction whose decision depends on the shift's state (booking, applying). On PostgreSQL
+ * a concurrent writer of the row waits, and a SERIALIZABLE one that read it before it was written
+ * fails and runs again (db.h fp_store_write_locking). On SQLite, where write transactions run one
+ * at a time, only the read. 0 or FP_ENOTFOUND.
  */
-int fp_store_shift_lock(struct fp_conn *c, int64_t id);
+int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out);
 /*
  * The same for a clinician's side of a booking decision (their bookings, passport, pools): writes
  * their row of booking_guards. The booking takes it before it reads any of these; a passport

@@ -66,7 +66,7 @@ int64_t fp_db_last_id(struct fp_conn *c);
 const char *fp_db_errmsg(struct fp_conn *c);
 enum fp_engine_kind fp_db_engine(struct fp_conn *c);
 /* Whether the engine runs write transactions one at a time (SQLite): then no row lock is needed
-   for a decision (fp_store_shift_lock and fp_store_clinician_lock take none). */
+   for a decision (fp_store_shift_lock_get and fp_store_clinician_lock take none). */
 bool fp_db_serial_writes(struct fp_conn *c);
 /* The installation's data directory (evidence files and other files live there on both engines). */
 const char *fp_db_data_dir(struct fp_conn *c);
