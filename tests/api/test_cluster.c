@@ -243,17 +243,23 @@ static double upkeep_runs(const struct fpt_server *s, const char *result) {
   return sum;
 }
 
+/* A new data directory and its own PostgreSQL database (this test runs on PostgreSQL only). */
+static const char *fresh_database(char *dir, size_t n) {
+  assert_true(fpt_engine_postgres());
+  fpt_tempdir(dir, n);
+  const char *url = fpt_database(dir);
+  assert_non_null(url);
+  return url;
+}
+
 static long long shift_completed(const struct fpt_server *s, long long shift) {
   return fpt_sql_count(s, fpt_str("SELECT count(*) FROM shifts WHERE id = %lld AND status = 'completed'", shift));
 }
 
 static void test_upkeep_runs_on_one_server_at_a_time(void **state) {
   (void)state;
-  assert_true(fpt_engine_postgres());
   char dir[256];
-  fpt_tempdir(dir, sizeof dir);
-  const char *url = fpt_database(dir);
-  assert_non_null(url);
+  const char *url = fresh_database(dir, sizeof dir);
   /* Another server is running upkeep: it holds the lock (a session lock here, as long as `holder` lives). */
   PGconn *holder = PQconnectdb(url);
   assert_int_equal(PQstatus(holder), CONNECTION_OK);
@@ -315,11 +321,8 @@ static void pq_ok(PGconn *pg, const char *sql) {
 
 static void test_booking_waits_for_a_passport_change(void **state) {
   (void)state;
-  assert_true(fpt_engine_postgres());
   char dir[256];
-  fpt_tempdir(dir, sizeof dir);
-  const char *url = fpt_database(dir);
-  assert_non_null(url);
+  const char *url = fresh_database(dir, sizeof dir);
   assert_int_equal(fpt_server_start(&a, dir, NULL), 0);
   struct fpt_world pw = {0};
   fpt_world_build(&pw, &a);
