@@ -369,6 +369,13 @@ void fp_list_cursor(char *buf, size_t len, const char *sort, const struct fp_lis
   if (w < 0 || (size_t)w >= len - used) buf[0] = 0;
 }
 
+int fp_found_or_respond(struct fp_req *r, int rc, const char *what, int64_t id) {
+  if (rc == 0) return 0;
+  if (rc == FP_ENOTFOUND) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "%s %lld not found", what, (long long)id);
+  else fp_reply_store_error(r, rc);
+  return -1;
+}
+
 void fp_reply_list(struct fp_req *r, struct fp_page *p, int rc, bool more, const struct fp_list_params *lp,
                    const struct fp_list_pos *last) {
   if (rc) {

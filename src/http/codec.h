@@ -89,6 +89,9 @@ void fp_list_cursor(char *buf, size_t len, const char *sort, const struct fp_lis
 /* As fp_reply_page, with the cursor of last under the list's sort. */
 void fp_reply_list(struct fp_req *r, struct fp_page *p, int rc, bool more, const struct fp_list_params *lp,
                    const struct fp_list_pos *last);
+/* After reading one object (rc, the store's answer): 0 when it was read; otherwise answers 404
+   "<what> <id> not found" for FP_ENOTFOUND, or the store's error, and returns -1. */
+int fp_found_or_respond(struct fp_req *r, int rc, const char *what, int64_t id);
 /* A true/false query parameter: *out 1 or 0, -1 when absent (anything else is a 400 naming it). */
 int fp_query_bool_or_respond(struct fp_req *r, const char *name, int *out);
 /* profession: a profession or custom role code of at most 47 characters, or NULL (else 400). */

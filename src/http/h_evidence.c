@@ -284,14 +284,7 @@ void fp_h_evidence_get(struct fp_req *r) {
   if (!c) return;
   struct fp_evidence e;
   int rc = fp_store_evidence_get(c, r->params[0], &e);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "evidence %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "evidence", r->params[0])) return;
   struct fp_passport_access a;
   if (fp_passport_access_or_respond(r, c, e.clinician_id, false, &a)) {
     /* Do not reveal that evidence exists to someone who may not see the clinician. */

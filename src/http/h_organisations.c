@@ -377,15 +377,7 @@ static int load_visible_or_respond(struct fp_req *r, struct fp_conn *c, struct f
   int rc = c ? fp_store_org_visible(c, r->params[0], &scope, &visible) : FP_EIO;
   if (rc == 0 && !visible) rc = FP_ENOTFOUND;
   if (rc == 0) rc = fp_store_org_get(c, r->params[0], o);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "organisation %lld not found", (long long)r->params[0]);
-    return -1;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  return 0;
+  return fp_found_or_respond(r, rc, "organisation", r->params[0]);
 }
 
 static void add_pool(int64_t pool_id, const char *name, bool member, void *ctx) {

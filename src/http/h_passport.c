@@ -308,14 +308,7 @@ void fp_h_passport_verify(struct fp_req *r) {
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   int rc = fp_store_check_get(c, r->params[0], &x.before);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "check record %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "check record", r->params[0])) return;
   struct fp_passport_access a;
   if (fp_passport_access_or_respond(r, c, x.before.clinician_id, true, &a)) return;
   if (a.rel.self) {
@@ -587,14 +580,7 @@ void fp_h_pool_compliance(struct fp_req *r) {
   if (!c) return;
   struct fp_pool p;
   int rc = fp_store_pool_get(c, r->params[0], &p);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "pool", r->params[0])) return;
   bool detail = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) || fp_auth_has_for(&r->auth, FP_ROLE_POOL_ADMIN, p.id);
   bool counts = detail || (p.icb_id && fp_auth_has_for(&r->auth, FP_ROLE_COMMISSIONER, p.icb_id));
   if (!counts) {

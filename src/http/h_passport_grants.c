@@ -269,14 +269,7 @@ void fp_h_passport_grant_revoke(struct fp_req *r) {
   if (!c) return;
   struct fp_grant g;
   int rc = fp_store_grant_get(c, r->params[0], &g);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "grant %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "grant", r->params[0])) return;
   struct fp_passport_access a;
   if (fp_passport_access_or_respond(r, c, g.clinician_id, false, &a)) return;
   /* The grant's own pool's administrator (or a system administrator) takes it back. */

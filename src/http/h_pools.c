@@ -112,15 +112,7 @@ static int audit_json(struct fp_conn *c, const struct fp_actor *a, const char *a
 /* Loads pool params[0]; answers 404 when there is none. */
 static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_pool *p) {
   int rc = c ? fp_store_pool_get(c, r->params[0], p) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
-    return -1;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  return 0;
+  return fp_found_or_respond(r, rc, "pool", r->params[0]);
 }
 
 /* ---- pools ---- */
@@ -268,14 +260,7 @@ void fp_h_pool_patch(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   int rc = fp_store_write(r->app->store, patch_tx, &x);
   if (rc == 0) rc = fp_store_pool_get(c, p.id, &p);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "pool", r->params[0])) return;
   fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
 }
 
@@ -729,14 +714,7 @@ static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_j
     }
     rc = FP_ENOTFOUND;
   }
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "join request %lld not found", (long long)r->params[0]);
-    return -1;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
+  if (fp_found_or_respond(r, rc, "join request", r->params[0])) return -1;
   if (strcmp(jr->status, "pending") != 0) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr->id, jr->status);
     return -1;
@@ -839,14 +817,7 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
     }
     rc = FP_ENOTFOUND;
   }
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "join request %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "join request", r->params[0])) return;
   if (strcmp(jr.status, "pending") != 0) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
     return;

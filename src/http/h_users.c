@@ -263,14 +263,7 @@ void fp_h_user_get(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "user %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "user", r->params[0])) return;
   sodium_memzero(u.password_hash, sizeof u.password_hash);
   fp_reply_json(r, 200, user_json(c, &u));
 }
@@ -332,13 +325,6 @@ void fp_h_user_patch(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   if (rc == 0) rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "user %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "user", r->params[0])) return;
   fp_reply_json(r, 200, user_json(c, &u));
 }
