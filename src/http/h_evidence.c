@@ -121,14 +121,10 @@ static int upload_tx_fn(struct fp_conn *c, void *vctx) {
 
 void fp_h_passport_evidence_upload(struct fp_req *r) {
   int64_t id = r->params[0];
-  struct fp_conn *c = fp_passport_reader_or_respond(r);
-  if (!c) return;
   struct fp_passport_access a;
-  if (fp_passport_access_or_respond(r, c, id, false, &a)) return;
-  if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician or their pool administrator uploads evidence");
-    return;
-  }
+  struct fp_conn *c =
+      fp_passport_self_or_manager_or_respond(r, id, "only the clinician or their pool administrator uploads evidence", &a);
+  if (!c) return;
   struct fp_part u[N_PARTS + 1];
   memcpy(u, UPLOAD_PARTS, sizeof u);
   struct upload_tx x;

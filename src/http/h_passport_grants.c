@@ -58,14 +58,10 @@ static void add_access_paged(const struct fp_access_entry *e, void *ctx) {
 
 void fp_h_passport_access_log(struct fp_req *r) {
   int64_t id = r->params[0];
-  struct fp_conn *c = fp_passport_reader_or_respond(r);
-  if (!c) return;
   struct fp_passport_access a;
-  if (fp_passport_access_or_respond(r, c, id, false, &a)) return;
-  if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the access log is the clinician's (and their pool's)");
-    return;
-  }
+  struct fp_conn *c =
+      fp_passport_self_or_manager_or_respond(r, id, "the access log is the clinician's (and their pool's)", &a);
+  if (!c) return;
   int limit;
   int64_t before = 0;
   if (fp_limit_or_respond(r, &limit) || fp_id_cursor_parse_or_respond(r, &before)) return;
@@ -237,14 +233,10 @@ static void add_grant(const struct fp_grant *g, void *ctx) {
 }
 
 void fp_h_passport_grant_list(struct fp_req *r) {
-  struct fp_conn *c = fp_passport_reader_or_respond(r);
-  if (!c) return;
   struct fp_passport_access a;
-  if (fp_passport_access_or_respond(r, c, r->params[0], false, &a)) return;
-  if (!a.rel.self && !a.manage) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "placement grants are the clinician's and their pool's");
-    return;
-  }
+  struct fp_conn *c =
+      fp_passport_self_or_manager_or_respond(r, r->params[0], "placement grants are the clinician's and their pool's", &a);
+  if (!c) return;
   struct grant_list l = {json_array(), fp_passport_today(r)};
   int rc = fp_store_grant_list(c, r->params[0], add_grant, &l);
   if (rc) {

@@ -100,6 +100,17 @@ struct fp_conn *fp_passport_reader_or_respond(struct fp_req *r) {
   return c;
 }
 
+struct fp_conn *fp_passport_self_or_manager_or_respond(struct fp_req *r, int64_t clinician_id, const char *forbidden,
+                                                       struct fp_passport_access *a) {
+  struct fp_conn *c = fp_passport_reader_or_respond(r);
+  if (!c || fp_passport_access_or_respond(r, c, clinician_id, false, a)) return NULL;
+  if (!a->rel.self && !a->manage) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s", forbidden);
+    return NULL;
+  }
+  return c;
+}
+
 /* ?on=YYYY-MM-DD, default today. */
 int fp_passport_on_day_or_respond(struct fp_req *r, fp_day *on) {
   const char *s = fp_req_query(r, "on");

@@ -51,6 +51,14 @@ int fp_passport_log_view_or_respond(struct fp_req *r, const struct fp_passport_a
                                     const char *what, int64_t check_id, int64_t evidence_id);
 /* This thread's reader, or answers 503 and NULL. */
 struct fp_conn *fp_passport_reader_or_respond(struct fp_req *r);
+/*
+ * For what only the clinician themself and whoever manages their passport may do (upload evidence,
+ * read the access log, list placement grants): this thread's reader, with the caller's access to
+ * clinician_id's passport in *a; otherwise answers (503, 404 as fp_passport_access_or_respond, or 403
+ * `forbidden`) and returns NULL.
+ */
+struct fp_conn *fp_passport_self_or_manager_or_respond(struct fp_req *r, int64_t clinician_id, const char *forbidden,
+                                                       struct fp_passport_access *a);
 /* ?on=YYYY-MM-DD, default today. */
 int fp_passport_on_day_or_respond(struct fp_req *r, fp_day *on);
 
