@@ -289,6 +289,14 @@ int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const ch
   return -1;
 }
 
+int fp_me_or_respond(struct fp_req *r, struct fp_user *u) {
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, u) : FP_EIO;
+  if (rc == 0) return 0;
+  fp_reply_store_error(r, rc);
+  return -1;
+}
+
 int fp_second_factor_check(struct fp_conn *c, int64_t user_id, fp_time now, const char *code, const char *recovery,
                            unsigned char recovery_hash[], const unsigned char **recovery_out, int64_t *step, bool *ok) {
   *ok = false;

@@ -67,6 +67,18 @@ void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const 
 /* Exactly one of a TOTP code and a recovery code must be given: otherwise answers 400 naming 'code'
    and returns -1. */
 int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const char *recovery);
+/* The two body fields that give a second factor, for a field table (http/fields.h): 'code' (from the
+   authenticator app) into *code, 'recovery_code' into *recovery; both optional, exactly one is wanted. */
+#define FP_SECOND_FACTOR_FIELDS(code, recovery)                                                           \
+  {"code", FP_F_STRING, false, 1, 16, NULL, (code), NULL},                                                  \
+  {                                                                                                         \
+    "recovery_code", FP_F_STRING, false, 1, 32, NULL, (recovery), NULL                                      \
+  }
+
+struct fp_user;
+/* The signed-in user's account into *u (with its password hash: wipe it when done). Answers the
+   store's error and returns -1 when it cannot be read. */
+int fp_me_or_respond(struct fp_req *r, struct fp_user *u);
 
 /*
  * A second factor as given: a recovery code becomes its hash (in recovery_hash, *recovery set to

@@ -49,13 +49,8 @@ void fp_h_totp_begin(struct fp_req *r) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "a second factor is set up already: remove it first to set up another");
     return;
   }
-  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
-  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_me_or_respond(r, &u)) return;
   sodium_memzero(u.password_hash, sizeof u.password_hash);
   char secret[FP_MFA_SECRET_MAX];
   if (fp_totp_secret_new(secret, sizeof secret) != 0) {
@@ -64,7 +59,7 @@ void fp_h_totp_begin(struct fp_req *r) {
   }
   struct begin_ctx x = {.secret = secret};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  rc = fp_store_write(r->app->store, begin_tx, &x);
+  int rc = fp_store_write(r->app->store, begin_tx, &x);
   if (rc == FP_ECONFLICT) {
     fp_reply_error(r, FP_API_CONFLICT, NULL, "a second factor is set up already: remove it first to set up another");
     return;
@@ -82,13 +77,9 @@ void fp_h_totp_begin(struct fp_req *r) {
 }
 
 /* The user's email (for the throttle) into email; answers and returns -1 on a store failure. */
-static int email_or_respond(struct fp_req *r, struct fp_conn *c, char *email, size_t len) {
+static int email_or_respond(struct fp_req *r, char *email, size_t len) {
   struct fp_user u;
-  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
+  if (fp_me_or_respond(r, &u)) return -1;
   snprintf(email, len, "%s", u.email);
   sodium_memzero(u.password_hash, sizeof u.password_hash);
   return 0;
@@ -122,7 +113,7 @@ void fp_h_totp_confirm(struct fp_req *r) {
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
   char email[256];
-  if (email_or_respond(r, c, email, sizeof email)) return;
+  if (email_or_respond(r, email, sizeof email)) return;
   if (fp_code_throttled_or_respond(r, email)) return;
   struct fp_totp t;
   int rc = fp_store_totp_get(c, r->auth.user_id, &t);
@@ -187,8 +178,7 @@ void fp_h_totp_remove(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   const char *code = NULL, *recovery = NULL;
   struct fp_field spec[] = {
-      {"code", FP_F_STRING, false, 1, 16, NULL, &code, NULL},
-      {"recovery_code", FP_F_STRING, false, 1, 32, NULL, &recovery, NULL},
+      FP_SECOND_FACTOR_FIELDS(&code, &recovery),
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
@@ -199,7 +189,7 @@ void fp_h_totp_remove(struct fp_req *r) {
   }
   struct fp_conn *c = fp_store_reader(r->app->store);
   char email[256];
-  if (email_or_respond(r, c, email, sizeof email)) return;
+  if (email_or_respond(r, email, sizeof email)) return;
   if (fp_code_throttled_or_respond(r, email)) return;
   struct remove_ctx x = {0};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);

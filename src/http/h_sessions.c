@@ -211,8 +211,7 @@ void fp_h_session_second_factor(struct fp_req *r) {
   const char *token = NULL, *code = NULL, *recovery = NULL;
   struct fp_field spec[] = {
       {"mfa_token", FP_F_STRING, true, 1, 64, NULL, &token, NULL},
-      {"code", FP_F_STRING, false, 1, 16, NULL, &code, NULL},
-      {"recovery_code", FP_F_STRING, false, 1, 32, NULL, &recovery, NULL},
+      FP_SECOND_FACTOR_FIELDS(&code, &recovery),
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
@@ -350,13 +349,8 @@ void fp_h_me_password(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
-  int rc = c ? fp_store_user_by_id(c, r->auth.user_id, &u) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_me_or_respond(r, &u)) return;
   if (!fp_password_verify(u.password_hash, current)) {
     fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
     return;
@@ -373,7 +367,8 @@ void fp_h_me_password(struct fp_req *r) {
   }
   struct password_ctx x = {.hash = hash};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  if ((rc = fp_store_write(r->app->store, password_tx, &x)) != 0) {
+  int rc = fp_store_write(r->app->store, password_tx, &x);
+  if (rc) {
     fp_reply_store_error(r, rc);
     return;
   }
