@@ -109,10 +109,27 @@ static int audit_json(struct fp_conn *c, const struct fp_actor *a, const char *a
   return rc;
 }
 
+/* Loads pool params[0] after rc, the outcome of what came before (0 for a plain read, a write's for
+ * a change): answers 404 when there is no such pool, the store's error when rc or the read failed. */
+static int pool_after_or_respond(struct fp_req *r, int rc, struct fp_conn *c, struct fp_pool *p) {
+  if (rc == 0) rc = c ? fp_store_pool_get(c, r->params[0], p) : FP_EIO;
+  return fp_found_or_respond(r, rc, "pool", r->params[0]);
+}
+
 /* Loads pool params[0]; answers 404 when there is none. */
 static int load_pool_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_pool *p) {
-  int rc = c ? fp_store_pool_get(c, r->params[0], p) : FP_EIO;
-  return fp_found_or_respond(r, rc, "pool", r->params[0]);
+  return pool_after_or_respond(r, 0, c, p);
+}
+
+/* Loads pool params[0] (404 when there is none) for a caller who may do what `may` allows of it
+ * (403 with the message `forbidden` otherwise). */
+static int pool_for_or_respond(struct fp_req *r, struct fp_conn *c,
+                               bool (*may)(const struct fp_auth *a, const struct fp_pool *p), const char *forbidden,
+                               struct fp_pool *p) {
+  if (load_pool_or_respond(r, c, p)) return -1;
+  if (may(&r->auth, p)) return 0;
+  fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s", forbidden);
+  return -1;
 }
 
 /* ---- pools ---- */
@@ -243,11 +260,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
 void fp_h_pool_patch(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can change it");
-    return;
-  }
+  if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can change it", &p)) return;
   if (fp_req_json_or_respond(r)) return;
   struct patch_ctx x = {.target = r->params[0]};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -258,9 +271,7 @@ void fp_h_pool_patch(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  int rc = fp_store_write(r->app->store, patch_tx, &x);
-  if (rc == 0) rc = fp_store_pool_get(c, p.id, &p);
-  if (fp_found_or_respond(r, rc, "pool", r->params[0])) return;
+  if (pool_after_or_respond(r, fp_store_write(r->app->store, patch_tx, &x), c, &p)) return;
   fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
 }
 
@@ -301,11 +312,7 @@ static int role_tx(struct fp_conn *c, void *vctx) {
 void fp_h_pool_role_create(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can add roles to it");
-    return;
-  }
+  if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can add roles to it", &p)) return;
   if (fp_req_json_or_respond(r)) return;
   struct role_ctx x = {.pool_id = p.id};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -358,37 +365,81 @@ void fp_h_pool_role_list(struct fp_req *r) {
 
 /* ---- members ---- */
 
+/* After reading member params[1] of pool p (rc): 0 when it was read; otherwise answers 404 "pool
+ * has no member" or the store's error, and returns -1. */
+static int member_found_or_respond(struct fp_req *r, int rc, const struct fp_pool *p) {
+  if (rc == 0) return 0;
+  if (rc == FP_ENOTFOUND)
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p->id, (long long)r->params[1]);
+  else fp_reply_store_error(r, rc);
+  return -1;
+}
+
+struct pool_list;
+
+/* A list of a pool's people (its members, its join requests): who may not read it, the one filter
+ * it takes (its name, values and the message when another is given), its sorts, and the store's
+ * list that fills the page. */
+struct pool_list_spec {
+  const char *forbidden;
+  const char *filter;
+  const char *const *filter_values;
+  const char *filter_invalid;
+  const char *const sorts[4];
+  int (*list)(struct fp_conn *c, struct pool_list *l);
+};
+
+/* What such a list read from the request, and the page it fills. */
+struct pool_list {
+  struct fp_pool pool;
+  const char *filter;     /* NULL: not given */
+  const char *profession; /* NULL: any */
+  struct fp_list_params lp;
+  struct fp_page page;
+  bool more;
+  struct fp_list_pos last;
+};
+
+/* Loads the pool (404), checks the caller may read its people (403) and reads the filter, the list
+ * parameters and the profession (400 naming the parameter); then starts the page. */
+static int pool_list_or_respond(struct fp_req *r, struct fp_conn *c, const struct pool_list_spec *spec,
+                                struct pool_list *l) {
+  memset(l, 0, sizeof *l);
+  if (pool_for_or_respond(r, c, can_read_members, spec->forbidden, &l->pool)) return -1;
+  l->filter = fp_req_query(r, spec->filter);
+  if (l->filter && !one_of(l->filter, spec->filter_values)) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, spec->filter, "%s", spec->filter_invalid);
+    return -1;
+  }
+  if (fp_list_params_or_respond(r, spec->sorts, &l->lp) || fp_profession_param_or_respond(r, &l->profession)) return -1;
+  fp_page_init(&l->page, NULL);
+  return 0;
+}
+
+/* GET a list of the pool's people: the checks above, then the page the spec's list fills. */
+static void reply_pool_list(struct fp_req *r, const struct pool_list_spec *spec) {
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct pool_list l;
+  if (pool_list_or_respond(r, c, spec, &l)) return;
+  int rc = spec->list(c, &l);
+  fp_reply_list(r, &l.page, rc, l.more, &l.lp, &l.last);
+}
+
 static void add_member(const struct fp_pool_member *m, void *ctx) {
   fp_page_add(ctx, member_json(m), 0, m->id);
 }
 
+static int list_members(struct fp_conn *c, struct pool_list *l) {
+  struct fp_member_query q = {.pool_id = l->pool.id, .kind = l->filter, .profession = l->profession, .q = l->lp.q,
+                              .sort = (enum fp_member_sort)l->lp.sort, .limit = l->lp.limit, .after = l->lp.after};
+  return fp_store_pool_member_list(c, &q, add_member, &l->page, &l->more, &l->last);
+}
+
 void fp_h_pool_members(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_read_members(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and commissioners see its members");
-    return;
-  }
-  const char *kind = fp_req_query(r, "kind");
-  if (kind && !one_of(kind, MEMBER_KINDS)) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "kind", "'kind' must be clinician or organisation");
-    return;
-  }
-  static const char *const SORTS[] = {"name", "newest", "oldest", NULL};
-  struct fp_list_params lp;
-  struct fp_member_query q = {.pool_id = p.id, .kind = kind};
-  if (fp_list_params_or_respond(r, SORTS, &lp) || fp_profession_param_or_respond(r, &q.profession)) return;
-  q.q = lp.q;
-  q.sort = (enum fp_member_sort)lp.sort;
-  q.limit = lp.limit;
-  q.after = lp.after;
-  struct fp_page ps;
-  fp_page_init(&ps, NULL);
-  bool more = false;
-  struct fp_list_pos last = {0};
-  int rc = fp_store_pool_member_list(c, &q, add_member, &ps, &more, &last);
-  fp_reply_list(r, &ps, rc, more, &lp, &last);
+  static const struct pool_list_spec SPEC = {
+      "only the pool's administrators and commissioners see its members", "kind", MEMBER_KINDS,
+      "'kind' must be clinician or organisation", {"name", "newest", "oldest", NULL}, list_members};
+  reply_pool_list(r, &SPEC);
 }
 
 static void reply_pool_limit(struct fp_req *r, int64_t clinician_id) {
@@ -435,11 +486,7 @@ static int add_tx(struct fp_conn *c, void *vctx) { return add_member_tx(c, vctx)
 void fp_h_pool_member_add(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can admit members");
-    return;
-  }
+  if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can admit members", &p)) return;
   if (fp_req_json_or_respond(r)) return;
   struct add_ctx x;
   memset(&x, 0, sizeof x);
@@ -518,46 +565,26 @@ static int remove_tx(struct fp_conn *c, void *vctx) {
 void fp_h_pool_member_get(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_read_members(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators and commissioners see its members");
+  if (pool_for_or_respond(r, c, can_read_members, "only the pool's administrators and commissioners see its members",
+                          &p))
     return;
-  }
   struct fp_pool_member m;
   int rc = fp_store_pool_member_get(c, r->params[1], &m);
   if (rc == 0 && m.pool_id != p.id) rc = FP_ENOTFOUND;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (member_found_or_respond(r, rc, &p)) return;
   fp_reply_json(r, 200, member_json(&m));
 }
 
 void fp_h_pool_member_remove(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_manage(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators can remove members");
-    return;
-  }
+  if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can remove members", &p)) return;
   struct remove_ctx x = {0};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   int rc = fp_store_pool_member_get(c, r->params[1], &x.m);
   if (rc == 0 && x.m.pool_id != p.id) rc = FP_ENOTFOUND;
   if (rc == 0) rc = fp_store_write(r->app->store, remove_tx, &x);
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "pool %lld has no member %lld", (long long)p.id, (long long)r->params[1]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (member_found_or_respond(r, rc, &p)) return;
   fp_reply_empty(r);
 }
 
@@ -640,33 +667,17 @@ static void add_join(const struct fp_join_request *jr, void *ctx) {
   fp_page_add(ctx, join_json(jr), 0, jr->id);
 }
 
+static int list_joins(struct fp_conn *c, struct pool_list *l) {
+  struct fp_join_query q = {.pool_id = l->pool.id, .status = l->filter, .profession = l->profession, .q = l->lp.q,
+                            .sort = (enum fp_join_sort)l->lp.sort, .limit = l->lp.limit, .after = l->lp.after};
+  return fp_store_join_request_list(c, &q, add_join, &l->page, &l->more, &l->last);
+}
+
 void fp_h_join_request_list(struct fp_req *r) {
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  struct fp_pool p;
-  if (load_pool_or_respond(r, c, &p)) return;
-  if (!can_read_members(&r->auth, &p)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators see its join requests");
-    return;
-  }
-  const char *status = fp_req_query(r, "status");
-  if (status && !one_of(status, JOIN_STATUSES)) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "'status' must be pending, accepted, declined or withdrawn");
-    return;
-  }
-  static const char *const SORTS[] = {"newest", "oldest", "name", NULL};
-  struct fp_list_params lp;
-  struct fp_join_query q = {.pool_id = p.id, .status = status};
-  if (fp_list_params_or_respond(r, SORTS, &lp) || fp_profession_param_or_respond(r, &q.profession)) return;
-  q.q = lp.q;
-  q.sort = (enum fp_join_sort)lp.sort;
-  q.limit = lp.limit;
-  q.after = lp.after;
-  struct fp_page ps;
-  fp_page_init(&ps, NULL);
-  bool more = false;
-  struct fp_list_pos last = {0};
-  int rc = fp_store_join_request_list(c, &q, add_join, &ps, &more, &last);
-  fp_reply_list(r, &ps, rc, more, &lp, &last);
+  static const struct pool_list_spec SPEC = {
+      "only the pool's administrators see its join requests", "status", JOIN_STATUSES,
+      "'status' must be pending, accepted, declined or withdrawn", {"newest", "oldest", "name", NULL}, list_joins};
+  reply_pool_list(r, &SPEC);
 }
 
 /* GET /api/v1/me/join-requests: the signed-in clinician's own requests, newest first; anyone else
@@ -698,18 +709,25 @@ void fp_h_me_join_requests(struct fp_req *r) {
   fp_reply_page(r, &ps, rc, more, true);
 }
 
+/* What is done to a join request: the pool's administrators answer it, the clinician who asked
+ * withdraws it. */
+enum join_act { JOIN_ANSWER, JOIN_WITHDRAW };
+
 /*
- * Loads join request params[0] for answering: 404 when the caller cannot see it, 403 when they can
- * (the clinician who asked, a commissioner of the pool's ICB) but may not answer, 409 when it is
- * no longer pending.
+ * Loads join request params[0] to act on it: 404 when the caller cannot see it, 403 when they can
+ * but may not act (for an answer: the clinician who asked, a commissioner of the pool's ICB; for a
+ * withdrawal: the pool's administrators, the commissioner), 409 when it is no longer pending.
  */
-static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_join_request *jr, struct fp_pool *p) {
+static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, enum join_act act, struct fp_join_request *jr,
+                                struct fp_pool *p) {
   int rc = c ? fp_store_join_request_get(c, r->params[0], jr) : FP_EIO;
   if (rc == 0) rc = fp_store_pool_get(c, jr->pool_id, p);
-  if (rc == 0 && !can_manage(&r->auth, p)) {
-    bool sees = can_read_members(&r->auth, p) || (r->auth.clinician_id && r->auth.clinician_id == jr->clinician_id);
-    if (sees) {
-      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the pool's administrators answer requests to join");
+  bool own = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == jr->clinician_id;
+  if (rc == 0 && !(act == JOIN_ANSWER ? can_manage(&r->auth, p) : own)) {
+    if (can_read_members(&r->auth, p) || (act == JOIN_ANSWER && own)) {
+      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s",
+                     act == JOIN_ANSWER ? "only the pool's administrators answer requests to join"
+                                        : "only the clinician who asked can withdraw a request to join");
       return -1;
     }
     rc = FP_ENOTFOUND;
@@ -720,6 +738,24 @@ static int load_join_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_j
     return -1;
   }
   return 0;
+}
+
+/* Answers 200 with the join request as it is after a write that returned rc (and "member_id" when
+ * the answer admitted a member), or 409 when the request stopped being pending meanwhile. */
+static void reply_join_after(struct fp_req *r, struct fp_conn *c, int rc, struct fp_join_request *jr,
+                             int64_t member_id) {
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr->id);
+    return;
+  }
+  if (rc == 0) rc = fp_store_join_request_get(c, jr->id, jr);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *j = join_json(jr);
+  if (member_id) json_object_set_new(j, "member_id", json_integer(member_id));
+  fp_reply_json(r, 200, j);
 }
 
 struct answer_ctx {
@@ -757,7 +793,7 @@ static void answer(struct fp_req *r, const char *status) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_join_request jr;
   struct fp_pool p;
-  if (load_join_or_respond(r, c, &jr, &p)) return;
+  if (load_join_or_respond(r, c, JOIN_ANSWER, &jr, &p)) return;
   struct answer_ctx x = {.jr = &jr, .status = status, .reason = reason};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   fp_actor_from_auth(&r->auth, r->now, &x.add.actor);
@@ -769,18 +805,7 @@ static void answer(struct fp_req *r, const char *status) {
     reply_pool_limit(r, jr.clinician_id);
     return;
   }
-  if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
-    return;
-  }
-  if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  json_t *j = join_json(&jr);
-  if (x.add.id) json_object_set_new(j, "member_id", json_integer(x.add.id));
-  fp_reply_json(r, 200, j);
+  reply_join_after(r, c, rc, &jr, x.add.id);
 }
 
 void fp_h_join_request_accept(struct fp_req *r) { answer(r, "accepted"); }
@@ -807,32 +832,8 @@ void fp_h_join_request_withdraw(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_join_request jr;
   struct fp_pool p;
-  int rc = c ? fp_store_join_request_get(c, r->params[0], &jr) : FP_EIO;
-  if (rc == 0) rc = fp_store_pool_get(c, jr.pool_id, &p);
-  bool own = rc == 0 && r->auth.clinician_id && r->auth.clinician_id == jr.clinician_id;
-  if (rc == 0 && !own) {
-    if (can_read_members(&r->auth, &p)) {
-      fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician who asked can withdraw a request to join");
-      return;
-    }
-    rc = FP_ENOTFOUND;
-  }
-  if (fp_found_or_respond(r, rc, "join request", r->params[0])) return;
-  if (strcmp(jr.status, "pending") != 0) {
-    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is %s, not pending", (long long)jr.id, jr.status);
-    return;
-  }
+  if (load_join_or_respond(r, c, JOIN_WITHDRAW, &jr, &p)) return;
   struct withdraw_ctx x = {.id = jr.id};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  rc = fp_store_write(r->app->store, withdraw_tx, &x);
-  if (rc == FP_ECONFLICT) {
-    fp_reply_error(r, FP_API_INVALID_STATE, NULL, "join request %lld is no longer pending", (long long)jr.id);
-    return;
-  }
-  if (rc == 0) rc = fp_store_join_request_get(c, jr.id, &jr);
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 200, join_json(&jr));
+  reply_join_after(r, c, fp_store_write(r->app->store, withdraw_tx, &x), &jr, 0);
 }
