@@ -70,14 +70,7 @@ void fp_h_application_create(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "shift", r->params[0])) return;
   if (strcmp(s.status, "open") != 0) {
     fp_reply_error(r, FP_API_SHIFT_TAKEN, NULL, "the shift is no longer open");
     return;
@@ -200,15 +193,7 @@ static int see_app_or_respond(struct fp_req *r, struct fp_application *a, bool *
     struct fp_shift s;
     rc = fp_store_shift_get(c, a->shift_id, &scope, &s) == 0 && (scope.n_pools || scope.n_icbs) ? 0 : FP_ENOTFOUND;
   }
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "application %lld not found", (long long)r->params[0]);
-    return -1;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  return 0;
+  return fp_found_or_respond(r, rc, "application", r->params[0]);
 }
 
 void fp_h_application_get(struct fp_req *r) {

@@ -190,14 +190,7 @@ void fp_h_booking_get(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_booking b;
   int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
-  if (rc == FP_ENOTFOUND) {
-    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "booking %lld not found", (long long)r->params[0]);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "booking", r->params[0])) return;
   fp_reply_json(r, 200, fp_json_booking(&b));
 }
 

@@ -403,11 +403,7 @@ void fp_h_shift_get(struct fp_req *r) {
     if (fp_store_booking_search(c, &bq, count_booking, &found, &more) == 0 && found)
       rc = fp_store_shift_get(c, r->params[0], NULL, &s);
   }
-  if (rc) {
-    if (rc == FP_ENOTFOUND) fp_reply_error(r, FP_API_NOT_FOUND, NULL, "shift %lld not found", (long long)r->params[0]);
-    else fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_found_or_respond(r, rc, "shift", r->params[0])) return;
   json_t *j = fp_json_shift(&s);
   /* Add what a clinician needs to know about the practice (its profile). */
   struct fp_org o;
