@@ -4,7 +4,9 @@
  * Add a migration by appending to the table; never edit one that has shipped. Keep the SQL
  * portable: integer ids, times as integer seconds since the epoch (UTC), money as integer pence.
  * PostgreSQL has its own copy with its own types, src/store/pg/schema.c: append the same migration
- * there too, with the same number (tests/unit/store/pg_schema.c fails until both agree).
+ * there too, with the same number (tests/unit/store/pg_schema.c fails until both agree). SQL both
+ * engines write the same, byte for byte (seed rows, DDL without engine types), is in
+ * store/schema_text.h.
  */
 #include <stdio.h>
 
@@ -12,6 +14,7 @@
 #include "store/db.h"
 #include "store/sql.h"
 #include "store/pg/pg.h"
+#include "store/schema_text.h"
 
 /* A shift's listing (migration 8) from the columns of row p ("NEW." in a trigger, "" in an UPDATE). */
 #define FP_RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
@@ -22,6 +25,15 @@
   " 'booking_mode', " p "booking_mode, 'location_type', " p "location_type, 'description', " p "description," \
   " 'series_id', " p "series_id, 'hourly_equivalent_pence', " p "hourly_pence,"                            \
   " 'created_at', " FP_RFC3339(p "created_at") ")"
+
+/* pool_members' columns after its id, as migration 1 made them and migration 3 rebuilt them. */
+#define POOL_MEMBERS_COLUMNS \
+  "  pool_id INTEGER NOT NULL REFERENCES pools(id)," \
+  "  clinician_id INTEGER REFERENCES clinicians(id)," \
+  "  organisation_id INTEGER REFERENCES organisations(id)," \
+  "  added_by INTEGER REFERENCES users(id)," \
+  "  added_at INTEGER NOT NULL," \
+  "  CHECK ((clinician_id IS NULL) <> (organisation_id IS NULL)));"
 
 static const char *const migrations[] = {
     /* 1: organisations, accounts, pools, shifts, bookings, applications, audit. */
@@ -78,16 +90,8 @@ static const char *const migrations[] = {
 
     "CREATE TABLE pool_members ("
     "  id INTEGER PRIMARY KEY,"
-    "  pool_id INTEGER NOT NULL REFERENCES pools(id),"
-    "  clinician_id INTEGER REFERENCES clinicians(id),"
-    "  organisation_id INTEGER REFERENCES organisations(id),"
-    "  added_by INTEGER REFERENCES users(id),"
-    "  added_at INTEGER NOT NULL,"
-    "  CHECK ((clinician_id IS NULL) <> (organisation_id IS NULL)));"
-    "CREATE UNIQUE INDEX pool_members_clinician ON pool_members(pool_id, clinician_id) WHERE clinician_id IS NOT NULL;"
-    "CREATE UNIQUE INDEX pool_members_org ON pool_members(pool_id, organisation_id) WHERE organisation_id IS NOT NULL;"
-    "CREATE INDEX pool_members_by_clinician ON pool_members(clinician_id);"
-    "CREATE INDEX pool_members_by_org ON pool_members(organisation_id);"
+    POOL_MEMBERS_COLUMNS
+    FP_SQL_POOL_MEMBERS_INDEXES
 
     "CREATE TABLE join_requests ("
     "  id INTEGER PRIMARY KEY,"
@@ -217,20 +221,12 @@ static const char *const migrations[] = {
      * member must not remove whoever was admitted next (AUTOINCREMENT needs a rebuilt table). */
     "CREATE TABLE pool_members_new ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  pool_id INTEGER NOT NULL REFERENCES pools(id),"
-    "  clinician_id INTEGER REFERENCES clinicians(id),"
-    "  organisation_id INTEGER REFERENCES organisations(id),"
-    "  added_by INTEGER REFERENCES users(id),"
-    "  added_at INTEGER NOT NULL,"
-    "  CHECK ((clinician_id IS NULL) <> (organisation_id IS NULL)));"
+    POOL_MEMBERS_COLUMNS
     "INSERT INTO pool_members_new (id, pool_id, clinician_id, organisation_id, added_by, added_at)"
     "  SELECT id, pool_id, clinician_id, organisation_id, added_by, added_at FROM pool_members;"
     "DROP TABLE pool_members;"
     "ALTER TABLE pool_members_new RENAME TO pool_members;"
-    "CREATE UNIQUE INDEX pool_members_clinician ON pool_members(pool_id, clinician_id) WHERE clinician_id IS NOT NULL;"
-    "CREATE UNIQUE INDEX pool_members_org ON pool_members(pool_id, organisation_id) WHERE organisation_id IS NOT NULL;"
-    "CREATE INDEX pool_members_by_clinician ON pool_members(clinician_id);"
-    "CREATE INDEX pool_members_by_org ON pool_members(organisation_id);",
+    FP_SQL_POOL_MEMBERS_INDEXES,
 
     /* 4: the passport: the catalogue of checks with their validity rules, evidence files (stored
      * under the data directory by SHA-256), the append-only access log, placement grants and
@@ -243,28 +239,7 @@ static const char *const migrations[] = {
     "  renewal_months INTEGER,"                        /* for 'period' */
     "  limited_retention INTEGER NOT NULL DEFAULT 0,"  /* copies deleted after --dbs-retention-months */
     "  position INTEGER NOT NULL);"
-    "INSERT INTO passport_check_types (code, name, description, validity, renewal_months, limited_retention, position) VALUES"
-    " ('identity', 'Proof of identity', 'Photo identity and address checked to the NHS Employment Check Standards.', 'none', NULL, 0, 1),"
-    " ('right_to_work', 'Right to work in the UK', 'British or Irish passport, Home Office share code or visa; a time-limited permission has an expiry date.', 'none', NULL, 0, 2),"
-    " ('registration', 'Professional registration', 'GMC, NMC, GPhC or HCPC registration with a licence to practise, checked on the register; re-checked yearly.', 'period', 12, 0, 3),"
-    " ('performers_list', 'NHS England Medical Performers List', 'Included on the Performers List without conditions (GPs).', 'none', NULL, 0, 4),"
-    " ('qualification', 'Qualification', 'CCT or equivalent (entry on the GMC GP Register), or the profession''s registrable qualification.', 'none', NULL, 0, 5),"
-    " ('indemnity', 'Professional indemnity', 'Cover for work outside the Clinical Negligence Scheme for General Practice; the policy''s end date.', 'explicit', NULL, 0, 6),"
-    " ('dbs', 'Enhanced DBS check', 'Enhanced check with the barred lists; certificate number, issue date and DBS Update Service status. Copies of the certificate are deleted after the retention period.', 'period', 36, 1, 7),"
-    " ('occupational_health', 'Occupational health clearance', 'Fitness for the role and immunisations (hepatitis B, MMR, varicella, TB).', 'none', NULL, 0, 8),"
-    " ('references', 'References', 'Two references covering the last three years.', 'none', NULL, 0, 9),"
-    " ('employment_history', 'Employment history', 'A full history with any gaps explained.', 'none', NULL, 0, 10),"
-    " ('cstf_information_governance', 'Core Skills: information governance and data security', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 11),"
-    " ('cstf_basic_life_support', 'Core Skills: resuscitation (basic life support)', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 12),"
-    " ('cstf_infection_control', 'Core Skills: infection prevention and control', 'Core Skills Training Framework; yearly.', 'period', 12, 0, 13),"
-    " ('cstf_fire_safety', 'Core Skills: fire safety', 'Core Skills Training Framework; every two years.', 'period', 24, 0, 14),"
-    " ('cstf_moving_handling', 'Core Skills: moving and handling', 'Core Skills Training Framework; every two years.', 'period', 24, 0, 15),"
-    " ('cstf_safeguarding_adults', 'Core Skills: safeguarding adults', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 16),"
-    " ('cstf_safeguarding_children', 'Core Skills: safeguarding children', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 17),"
-    " ('cstf_preventing_radicalisation', 'Core Skills: preventing radicalisation', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 18),"
-    " ('cstf_equality_diversity', 'Core Skills: equality, diversity and human rights', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 19),"
-    " ('cstf_health_safety', 'Core Skills: health, safety and welfare', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 20),"
-    " ('cstf_conflict_resolution', 'Core Skills: conflict resolution', 'Core Skills Training Framework; every three years.', 'period', 36, 0, 21);"
+    FP_SQL_PASSPORT_CHECK_TYPES_ROWS
 
     "ALTER TABLE passport_checks ADD COLUMN update_service TEXT"
     "  CHECK (update_service IN ('subscribed','not_subscribed'));"   /* DBS Update Service status */
@@ -329,13 +304,7 @@ static const char *const migrations[] = {
      * that share a regulator share its register (GPs and physician associates the GMC's, nurses and
      * nursing associates the NMC's, pharmacists and pharmacy technicians the GPhC's, the HCPC's
      * professions its one register). And the audit log read by actor, newest first. */
-    "CREATE UNIQUE INDEX clinicians_registration ON clinicians("
-    "  (CASE WHEN profession IN ('gp','physician_associate') THEN 'GMC'"
-    "        WHEN profession IN ('nurse','nursing_associate') THEN 'NMC'"
-    "        WHEN profession IN ('pharmacist','pharmacy_technician') THEN 'GPhC'"
-    "        WHEN profession IN ('paramedic','physiotherapist','dietitian','occupational_therapist','podiatrist') THEN 'HCPC'"
-    "        ELSE profession END),"
-    "  registration_number) WHERE registration_number IS NOT NULL;"
+    FP_SQL_CLINICIANS_REGISTRATION_INDEX
     "CREATE INDEX audit_actor ON audit(actor_user_id, id);",
 
     /* 6: England's default passport requirements. Every built-in profession: the employment checks
