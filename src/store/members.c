@@ -392,9 +392,7 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_sql sql;
-  fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT " MEMBER_COLS);
-  fp_sql_key_cols(&sql, sort);
+  fp_sql_select_page(&sql, MEMBER_COLS, sort);
   fp_sql_add(&sql, MEMBER_FROM " WHERE m.pool_id = ");
   fp_sql_int(&sql, q->pool_id);
   if (q->kind && strcmp(q->kind, "clinician") == 0) fp_sql_add(&sql, " AND m.clinician_id IS NOT NULL");
@@ -498,9 +496,7 @@ int fp_store_join_request_list(struct fp_conn *c, const struct fp_join_query *q,
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_sql sql;
-  fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT " JOIN_COLS);
-  fp_sql_key_cols(&sql, sort);
+  fp_sql_select_page(&sql, JOIN_COLS, sort);
   fp_sql_add(&sql, JOIN_FROM " WHERE j.pool_id = ");
   fp_sql_int(&sql, q->pool_id);
   fp_sql_opt_text(&sql, " AND j.status = ", q->status);
@@ -634,9 +630,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_sql sql;
-  fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT id, email, name, active, created_at");
-  fp_sql_key_cols(&sql, sort);
+  fp_sql_select_page(&sql, "id, email, name, active, created_at", sort);
   fp_sql_add(&sql, " FROM users WHERE 1 = 1");
   if (q->active >= 0) {
     fp_sql_add(&sql, " AND active = ");

@@ -1030,9 +1030,7 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, q->scope);
   struct fp_sql sql;
-  fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT " CHECK_COLS);
-  fp_sql_key_cols(&sql, sort);
+  fp_sql_select_page(&sql, CHECK_COLS, sort);
   fp_sql_add(&sql, CHECK_FROM " WHERE k.status = 'submitted'");
   if (!q->scope->all) {
     /* A pool administrator: clinicians of their pools, or asking to join one. */

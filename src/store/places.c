@@ -216,10 +216,10 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, q->scope);
   struct fp_sql sql;
-  fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT o.id, o.level, o.ods_code, o.name, COALESCE(o.parent_id,0), COALESCE(o.icb_id,0), o.address,"
-                   " o.postcode, o.phone, o.email, o.lat, o.lon, o.profile, o.active, o.created_at");
-  fp_sql_key_cols(&sql, sort);
+  fp_sql_select_page(&sql,
+                     "o.id, o.level, o.ods_code, o.name, COALESCE(o.parent_id,0), COALESCE(o.icb_id,0), o.address,"
+                     " o.postcode, o.phone, o.email, o.lat, o.lon, o.profile, o.active, o.created_at",
+                     sort);
   fp_sql_add(&sql, " FROM organisations o WHERE ");
   org_visible_sql(&sql, q->scope, &l);
   fp_sql_opt_text(&sql, " AND o.level = ", q->level);

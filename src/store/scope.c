@@ -169,6 +169,13 @@ void fp_sql_key_cols(struct fp_sql *q, const struct fp_sort_sql *s) {
   fp_sql_add(q, s->id);
 }
 
+void fp_sql_select_page(struct fp_sql *q, const char *cols, const struct fp_sort_sql *s) {
+  fp_sql_init(q);
+  fp_sql_add(q, "SELECT ");
+  fp_sql_add(q, cols);
+  fp_sql_key_cols(q, s);
+}
+
 void fp_sql_after(struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after) {
   if (!after->set) return;
   /* A row value comparison: (a, b, id) > (?, ?, ?) orders exactly as ORDER BY a, b, id. */

@@ -97,6 +97,8 @@ struct fp_sort_sql {
 
 /* Appends ", num, text, id": the key columns fp_sql_step_page reads back (0 and '' for a missing part). */
 void fp_sql_key_cols(struct fp_sql *q, const struct fp_sort_sql *s);
+/* Starts q (fp_sql_init) as a page's statement: "SELECT cols" and the sort's key columns. */
+void fp_sql_select_page(struct fp_sql *q, const char *cols, const struct fp_sort_sql *s);
 /* Appends " AND (keys) > (after)" (< when descending) when after->set; nothing otherwise. */
 void fp_sql_after(struct fp_sql *q, const struct fp_sort_sql *s, const struct fp_list_pos *after);
 /* Appends " ORDER BY keys LIMIT limit + 1". */
