@@ -184,3 +184,75 @@ int fp_db_col_copy(fp_stmt *st, int i, char *dst, size_t len) {
 /* The caller's read transaction (db.h): the statement API's, named for the store's callers. */
 int fp_store_read_begin(struct fp_conn *c) { return fp_db_read_begin(c); }
 void fp_store_read_end(struct fp_conn *c) { fp_db_read_end(c); }
+
+/* ---- the reader pool (engine.h) ---- */
+
+/* The thread-specific key's destructor: the ending thread's reader waits for the next thread. */
+static void reader_take_back(void *arg) {
+  struct fp_conn *c = arg;
+  struct fp_reader_pool *p = c->pool;
+  pthread_mutex_lock(&p->lock);
+  p->idle[p->n_idle++] = c; /* idle has room for every reader (see fp_reader_pool_get) */
+  pthread_mutex_unlock(&p->lock);
+}
+
+void fp_reader_pool_init(struct fp_reader_pool *p, struct fp_store *s, struct fp_conn *(*open)(struct fp_store *s),
+                         void (*close)(struct fp_conn *c)) {
+  memset(p, 0, sizeof *p);
+  p->store = s;
+  p->open = open;
+  p->close = close;
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_key_create(&p->key, reader_take_back);
+  p->ready = true;
+}
+
+void fp_reader_pool_release(struct fp_reader_pool *p) {
+  if (!p->ready) return;
+  pthread_key_delete(p->key); /* no thread's end may hand a reader back from here on */
+  for (int i = 0; i < p->n; i++) p->close(p->all[i]);
+  free(p->all);
+  free(p->idle);
+  pthread_mutex_destroy(&p->lock);
+  memset(p, 0, sizeof *p);
+}
+
+struct fp_conn *fp_reader_pool_get(struct fp_reader_pool *p) {
+  struct fp_conn *c = pthread_getspecific(p->key);
+  if (c) return c;
+  pthread_mutex_lock(&p->lock);
+  c = p->n_idle ? p->idle[--p->n_idle] : NULL;
+  pthread_mutex_unlock(&p->lock);
+  if (c) {
+    pthread_setspecific(p->key, c);
+    return c;
+  }
+  c = p->open(p->store);
+  if (!c) return NULL;
+  c->pool = p;
+  pthread_mutex_lock(&p->lock);
+  if (p->n == p->cap) {
+    int cap = p->cap ? p->cap * 2 : 8;
+    struct fp_conn **all = realloc(p->all, (size_t)cap * sizeof *all);
+    struct fp_conn **idle = all ? realloc(p->idle, (size_t)cap * sizeof *idle) : NULL;
+    if (all) p->all = all;
+    if (!all || !idle) {
+      pthread_mutex_unlock(&p->lock);
+      p->close(c);
+      return NULL;
+    }
+    p->idle = idle;
+    p->cap = cap;
+  }
+  p->all[p->n++] = c;
+  pthread_mutex_unlock(&p->lock);
+  pthread_setspecific(p->key, c);
+  return c;
+}
+
+void fp_reader_pool_counts(struct fp_reader_pool *p, int64_t *in_use, int64_t *idle) {
+  pthread_mutex_lock(&p->lock);
+  *in_use = p->n - p->n_idle;
+  *idle = p->n_idle;
+  pthread_mutex_unlock(&p->lock);
+}

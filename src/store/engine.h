@@ -7,6 +7,8 @@
 #ifndef FP_STORE_ENGINE_H
 #define FP_STORE_ENGINE_H
 
+#include <pthread.h>
+
 #include "store/db.h"
 #include "store/sql.h"
 
@@ -56,16 +58,50 @@ struct fp_engine {
   void (*read_end)(struct fp_conn *c);
 };
 
+struct fp_reader_pool;
+
 /* Every engine's connection and statement begins with these, so db.c can dispatch. */
 struct fp_conn {
   const struct fp_engine *engine;
-  struct fp_store *store; /* the installation it belongs to (its data directory) */
+  struct fp_store *store;      /* the installation it belongs to (its data directory) */
+  struct fp_reader_pool *pool; /* a reader: the pool that takes it back when its thread ends */
 };
 struct fp_stmt {
   const struct fp_engine *engine;
 };
 
 extern const struct fp_engine fp_engine_sqlite;
+
+/*
+ * Readers, both engines' (db.c): each thread that reads has its own connection (with its prepared
+ * statements), kept for the thread's life. The HTTP server runs a thread per connection, so
+ * threads come and go: when one ends, its reader goes to the idle list (the thread-specific key's
+ * destructor), and the next new thread takes it instead of opening another. So there are never
+ * more readers than threads that were reading at one time (at most the server's connection limit).
+ * Idle readers are kept, not closed: a kept one comes with its prepared statements (and SQLite
+ * would not even give a closed one's file descriptor back while other connections of the process
+ * hold locks on the file). The engine says how a reader is opened and closed.
+ */
+struct fp_reader_pool {
+  struct fp_store *store;
+  struct fp_conn *(*open)(struct fp_store *s); /* a new reader, or NULL (said on stderr) */
+  void (*close)(struct fp_conn *c);            /* closes a reader and frees it */
+  pthread_key_t key;                           /* this thread's reader */
+  pthread_mutex_t lock;                        /* the lists below */
+  struct fp_conn **all;                        /* every reader opened, closed by fp_reader_pool_release */
+  int n, cap;
+  struct fp_conn **idle;                       /* readers whose thread has ended, for the next thread */
+  int n_idle;
+  bool ready;                                  /* initialised (release does nothing before) */
+};
+void fp_reader_pool_init(struct fp_reader_pool *p, struct fp_store *s, struct fp_conn *(*open)(struct fp_store *s),
+                         void (*close)(struct fp_conn *c));
+/* Closes every reader. No thread may read through the pool any more. */
+void fp_reader_pool_release(struct fp_reader_pool *p);
+/* This thread's reader: its own, an idle one, or a new one. NULL when none can be opened. */
+struct fp_conn *fp_reader_pool_get(struct fp_reader_pool *p);
+/* Readers a thread holds now, and those kept idle. */
+void fp_reader_pool_counts(struct fp_reader_pool *p, int64_t *in_use, int64_t *idle);
 
 /* Adds values an engine's writer thread had to cut on a caller's behalf to the caller's thread
    count (see fp_db_col_copy, fp_db_truncations_take). */

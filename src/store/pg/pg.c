@@ -214,7 +214,8 @@ int fp_pg_migrate(struct fp_conn *base) {
 
 /* ---------------------------------------------------------------- the installation */
 
-static void reader_release(void *arg);
+static struct fp_conn *reader_open(struct fp_store *store);
+static void reader_close(struct fp_conn *c);
 
 static int pg_open(struct fp_store *store, const char *database) {
   struct pg_store *s = calloc(1, sizeof *s);
@@ -224,7 +225,7 @@ static int pg_open(struct fp_store *store, const char *database) {
   if (!s->conninfo) return FP_ENOMEM;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->writer_free, NULL);
-  pthread_key_create(&s->reader_key, reader_release);
+  fp_reader_pool_init(&s->readers, store, reader_open, reader_close);
   atomic_store(&s->generation_read_ms, INT64_MIN / 2);
   struct pg_conn *w = conn_new(store, false);
   if (!w) return FP_EIO;
@@ -243,13 +244,7 @@ static int pg_open(struct fp_store *store, const char *database) {
 static void pg_release(struct fp_store *store) {
   struct pg_store *s = store->impl;
   if (!s) return;
-  pthread_key_delete(s->reader_key); /* no thread's end may hand a reader back from here on */
-  for (int i = 0; i < s->n_readers; i++) {
-    conn_close(s->readers[i]);
-    free(s->readers[i]);
-  }
-  free(s->readers);
-  free(s->idle);
+  fp_reader_pool_release(&s->readers);
   for (int i = 0; i < FP_PG_WRITERS; i++) {
     if (!s->writers[i]) continue;
     conn_close(s->writers[i]);
@@ -264,54 +259,24 @@ static void pg_release(struct fp_store *store) {
 
 struct pg_store *fp_pg_of(struct fp_store *s) { return s->engine == &fp_engine_postgres ? s->impl : NULL; }
 
-/*
- * Readers: one per server thread, kept for the thread's life and handed to the next new thread
- * when it ends (as the SQLite engine's readers are), so there are never more than the threads
- * that were reading at one time, each with its prepared statements.
- */
-static void reader_release(void *arg) {
-  struct pg_conn *c = arg;
-  struct pg_store *s = c->owner;
-  pthread_mutex_lock(&s->lock);
-  s->idle[s->n_idle++] = c; /* idle has room for every reader */
-  pthread_mutex_unlock(&s->lock);
+/* Readers: one per server thread, kept in the store's reader pool (engine.h), as the SQLite
+ * engine's are. */
+static struct fp_conn *reader_open(struct fp_store *store) {
+  struct pg_conn *c = conn_new(store, true);
+  return c ? &c->base : NULL;
+}
+
+static void reader_close(struct fp_conn *c) {
+  conn_close((struct pg_conn *)c);
+  free(c);
 }
 
 static struct fp_conn *pg_reader(struct fp_store *store) {
   struct pg_store *s = store->impl;
-  struct pg_conn *c = pthread_getspecific(s->reader_key);
-  if (!c) {
-    pthread_mutex_lock(&s->lock);
-    c = s->n_idle ? s->idle[--s->n_idle] : NULL;
-    pthread_mutex_unlock(&s->lock);
-  }
-  if (c) {
-    pthread_setspecific(s->reader_key, c);
-    /* Between requests (not inside a read transaction): a dropped connection is opened again. */
-    if (!c->in_read && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
-    return &c->base;
-  }
-  c = conn_new(store, true);
-  if (!c) return NULL;
-  pthread_mutex_lock(&s->lock);
-  if (s->n_readers == s->cap_readers) {
-    int cap = s->cap_readers ? s->cap_readers * 2 : 8;
-    struct pg_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
-    struct pg_conn **idle = r ? realloc(s->idle, (size_t)cap * sizeof *idle) : NULL;
-    if (r) s->readers = r;
-    if (!r || !idle) {
-      pthread_mutex_unlock(&s->lock);
-      conn_close(c);
-      free(c);
-      return NULL;
-    }
-    s->idle = idle;
-    s->cap_readers = cap;
-  }
-  s->readers[s->n_readers++] = c;
-  pthread_mutex_unlock(&s->lock);
-  pthread_setspecific(s->reader_key, c);
-  return &c->base;
+  struct pg_conn *c = (struct pg_conn *)fp_reader_pool_get(&s->readers);
+  /* Between requests (not inside a read transaction): a dropped connection is opened again. */
+  if (c && !c->in_read && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
+  return c ? &c->base : NULL;
 }
 
 /* ---------------------------------------------------------------- writes */

@@ -90,13 +90,9 @@ struct pg_conn {
 
 struct pg_store {
   char *conninfo;
-  pthread_key_t reader_key;
-  pthread_mutex_t lock; /* readers, idle readers and writers */
+  struct fp_reader_pool readers; /* a reader per thread that reads (engine.h) */
+  pthread_mutex_t lock; /* the writers */
   pthread_cond_t writer_free;
-  struct pg_conn **readers; /* every reader opened, closed by release */
-  int n_readers, cap_readers;
-  struct pg_conn **idle;    /* readers whose thread ended, for the next thread */
-  int n_idle;
   struct pg_conn *writers[FP_PG_WRITERS]; /* every writer opened */
   bool writer_slot_used[FP_PG_WRITERS];   /* a writer there, or being opened */
   struct pg_conn *free_writers[FP_PG_WRITERS];

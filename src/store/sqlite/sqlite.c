@@ -14,7 +14,8 @@ static int sq_exec(struct fp_conn *base, const char *sql);
 
 static void *writer_main(void *arg);
 static void *checkpoint_main(void *arg);
-static void reader_release(void *arg);
+static struct fp_conn *reader_open(struct fp_store *store);
+static void reader_close(struct fp_conn *c);
 static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 static int on_wal(void *arg, sqlite3 *db, const char *name, int pages);
 
@@ -85,8 +86,7 @@ static int sq_open(struct fp_store *store, const char *database) {
   pthread_mutex_init(&s->write_lock, NULL);
   pthread_cond_init(&s->job_ready, NULL);
   pthread_cond_init(&s->checkpoint_wake, NULL);
-  pthread_mutex_init(&s->readers_lock, NULL);
-  pthread_key_create(&s->reader_key, reader_release);
+  fp_reader_pool_init(&s->readers, store, reader_open, reader_close);
   if (conn_open(&s->writer, store, s->path, true) != 0) return FP_EIO;
   if (fp_store_migrate(&s->writer.base) != 0) return FP_EIO;
   sqlite3_update_hook(s->writer.db, on_update, s);
@@ -111,79 +111,37 @@ static void sq_release(struct fp_store *store) {
   if (s->checkpoint_running) pthread_join(s->checkpoint_thread, NULL);
   if (s->checkpointer.db) sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
   conn_close(&s->checkpointer);
-  pthread_key_delete(s->reader_key); /* no thread's end may hand a reader back from here on */
-  for (int i = 0; i < s->n_readers; i++) {
-    conn_close(s->readers[i]);
-    free(s->readers[i]);
-  }
-  free(s->readers);
-  free(s->idle);
+  fp_reader_pool_release(&s->readers);
   conn_close(&s->writer);
   pthread_mutex_destroy(&s->write_lock);
   pthread_cond_destroy(&s->job_ready);
   pthread_cond_destroy(&s->checkpoint_wake);
-  pthread_mutex_destroy(&s->readers_lock);
   free(s->path);
   free(s);
   store->impl = NULL;
 }
 
-/*
- * Readers: each thread that reads has its own connection (with its prepared statements), kept for
- * the thread's life. The HTTP server runs a thread per connection, so threads come and go: when
- * one ends, its reader goes to the idle list (reader_release, the thread-specific key's
- * destructor), and the next new thread takes it instead of opening another. So there are never
- * more readers than threads that were reading at one time (at most the server's connection limit).
- * Idle readers are kept, not closed: closing one would not even give its database file descriptor
- * back (SQLite holds it for reuse while other connections of the process hold locks on the file,
- * POSIX locks belonging to the process), and a kept one comes with its prepared statements.
- */
-static void reader_release(void *arg) {
-  struct sq_conn *c = arg;
-  struct sq_store *s = c->owner;
-  pthread_mutex_lock(&s->readers_lock);
-  s->idle[s->n_idle++] = c; /* idle has room for every reader (see fp_store_reader) */
-  pthread_mutex_unlock(&s->readers_lock);
-}
-
-static struct fp_conn *sq_reader(struct fp_store *store) {
+/* Readers: a connection per thread that reads, kept in the store's reader pool (engine.h). */
+static struct fp_conn *reader_open(struct fp_store *store) {
   struct sq_store *s = store->impl;
-  struct sq_conn *c = pthread_getspecific(s->reader_key);
-  if (c) return &c->base;
-  pthread_mutex_lock(&s->readers_lock);
-  c = s->n_idle ? s->idle[--s->n_idle] : NULL;
-  pthread_mutex_unlock(&s->readers_lock);
-  if (c) {
-    pthread_setspecific(s->reader_key, c);
-    return &c->base;
-  }
-  c = calloc(1, sizeof *c);
+  struct sq_conn *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   if (conn_open(c, store, s->path, false) != 0) {
     conn_close(c);
     free(c);
     return NULL;
   }
-  c->owner = s;
-  pthread_mutex_lock(&s->readers_lock);
-  if (s->n_readers == s->cap_readers) {
-    int cap = s->cap_readers ? s->cap_readers * 2 : 8;
-    struct sq_conn **r = realloc(s->readers, (size_t)cap * sizeof *r);
-    struct sq_conn **idle = r ? realloc(s->idle, (size_t)cap * sizeof *idle) : NULL;
-    if (r) s->readers = r;
-    if (!r || !idle) {
-      pthread_mutex_unlock(&s->readers_lock);
-      conn_close(c);
-      free(c);
-      return NULL;
-    }
-    s->idle = idle;
-    s->cap_readers = cap;
-  }
-  s->readers[s->n_readers++] = c;
-  pthread_mutex_unlock(&s->readers_lock);
-  pthread_setspecific(s->reader_key, c);
   return &c->base;
+}
+
+static void reader_close(struct fp_conn *c) {
+  conn_close((struct sq_conn *)c);
+  free(c);
+}
+
+static struct fp_conn *sq_reader(struct fp_store *store) {
+  struct sq_store *s = store->impl;
+  return fp_reader_pool_get(&s->readers);
 }
 
 struct fp_write_job {
@@ -318,10 +276,8 @@ static void sq_stats(struct fp_store *store, struct fp_store_stats *out) {
   out->write_queue = 0;
   for (const struct fp_write_job *j = s->queue_head; j; j = j->next) out->write_queue++;
   pthread_mutex_unlock(&s->write_lock);
-  pthread_mutex_lock(&s->readers_lock);
-  out->connections_in_use = s->n_readers - s->n_idle + (s->writer.db ? 1 : 0) + (s->checkpointer.db ? 1 : 0);
-  out->connections_idle = s->n_idle;
-  pthread_mutex_unlock(&s->readers_lock);
+  fp_reader_pool_counts(&s->readers, &out->connections_in_use, &out->connections_idle);
+  out->connections_in_use += (s->writer.db ? 1 : 0) + (s->checkpointer.db ? 1 : 0);
 }
 
 static void *writer_main(void *arg) {

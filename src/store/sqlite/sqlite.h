@@ -29,7 +29,6 @@ struct sq_stmt {
 struct sq_conn {
   struct fp_conn base;
   sqlite3 *db;
-  struct sq_store *owner; /* readers: the store whose idle list takes them back */
   struct fp_stmt_slot {
     char *sql;            /* NULL: an empty slot */
     uint64_t hash;
@@ -59,12 +58,7 @@ struct sq_store {
   pthread_cond_t checkpoint_wake;
   bool checkpoint_running;
   int wal_pages; /* the WAL's size in pages after the writer's last commit (writer thread only) */
-  pthread_key_t reader_key;
-  pthread_mutex_t readers_lock;
-  struct sq_conn **readers; /* every reader opened, closed by release */
-  int n_readers, cap_readers;
-  struct sq_conn **idle;    /* readers whose thread has ended, for the next thread to take */
-  int n_idle;
+  struct fp_reader_pool readers; /* a reader per thread that reads (engine.h) */
   /* Counts committed transactions that changed who someone is (seen by an SQLite update hook on
      the writer). */
   _Atomic uint64_t generation;

@@ -197,7 +197,7 @@ static void test_readers_outlive_their_threads(void **state) {
   (void)state;
   /* The HTTP server runs a thread per connection: 200 short-lived threads, one after another,
      must share one reader, not open 200 (each an SQLite connection and its file descriptors). */
-  int before = fp_sqlite_of(&store)->n_readers;
+  int before = fp_sqlite_of(&store)->readers.n;
   for (int i = 0; i < 200; i++) {
     pthread_t t;
     void *ret = NULL;
@@ -205,12 +205,12 @@ static void test_readers_outlive_their_threads(void **state) {
     pthread_join(t, &ret);
     assert_null(ret);
   }
-  assert_true(fp_sqlite_of(&store)->n_readers <= before + 1);
+  assert_true(fp_sqlite_of(&store)->readers.n <= before + 1);
   /* Concurrent threads each get their own. */
   pthread_t th[4];
   for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, one_read, NULL);
   for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
-  assert_true(fp_sqlite_of(&store)->n_readers <= before + 4);
+  assert_true(fp_sqlite_of(&store)->readers.n <= before + 4);
 }
 
 /* A value longer than its buffer is never cut silently: FP_ETOOBIG, counted for the thread (the
