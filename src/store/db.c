@@ -185,6 +185,19 @@ int fp_db_col_copy(fp_stmt *st, int i, char *dst, size_t len) {
 int fp_store_read_begin(struct fp_conn *c) { return fp_db_read_begin(c); }
 void fp_store_read_end(struct fp_conn *c) { fp_db_read_end(c); }
 
+uint64_t fp_sql_hash(const char *s) {
+  size_t n = strlen(s), i = 0;
+  uint64_t h = 1469598103934665603ULL ^ n;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 1099511628211ULL;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
 /* ---- the reader pool (engine.h) ---- */
 
 /* The thread-specific key's destructor: the ending thread's reader waits for the next thread. */

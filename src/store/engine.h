@@ -103,6 +103,10 @@ struct fp_conn *fp_reader_pool_get(struct fp_reader_pool *p);
 /* Readers a thread holds now, and those kept idle. */
 void fp_reader_pool_counts(struct fp_reader_pool *p, int64_t *in_use, int64_t *idle);
 
+/* The key both engines' statement caches look a statement's SQL up by (FNV-style, eight bytes a
+   step: search SQL is most of a kilobyte and is looked up per request). */
+uint64_t fp_sql_hash(const char *sql);
+
 /* Adds values an engine's writer thread had to cut on a caller's behalf to the caller's thread
    count (see fp_db_col_copy, fp_db_truncations_take). */
 void fp_db_truncations_add(unsigned n);

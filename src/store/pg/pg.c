@@ -514,20 +514,6 @@ static uint64_t pg_generation(struct fp_store *store) {
 
 /* ---------------------------------------------------------------- statements */
 
-/* FNV-style, eight bytes a step (as the SQLite engine's cache). */
-static uint64_t hash_str(const char *s) {
-  size_t n = strlen(s), i = 0;
-  uint64_t h = 1469598103934665603ULL ^ n;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 1099511628211ULL;
-    h ^= h >> 29;
-  }
-  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
 /* Whether a statement changes rows (and so may fail on a constraint): its first word. */
 static bool is_write(const char *sql) {
   while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(') sql++;
@@ -595,7 +581,7 @@ static bool evict_one(struct pg_conn *c) {
 
 static fp_stmt *pg_stmt(struct fp_conn *base, const char *sql) {
   struct pg_conn *c = (struct pg_conn *)base;
-  uint64_t h = hash_str(sql);
+  uint64_t h = fp_sql_hash(sql);
   size_t b = h % FP_PG_STMT_BUCKETS;
   for (struct pg_stmt *st = c->buckets[b]; st; st = st->next) {
     if (st->hash == h && strcmp(st->sql, sql) == 0) {

@@ -342,20 +342,6 @@ static int sq_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
 
 static uint64_t sq_generation(struct fp_store *store) { return atomic_load(&((struct sq_store *)store->impl)->generation); }
 
-/* FNV-style, eight bytes a step: search SQL is most of a kilobyte and is looked up per request. */
-static uint64_t hash_str(const char *s) {
-  size_t n = strlen(s), i = 0;
-  uint64_t h = 1469598103934665603ULL ^ n;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 1099511628211ULL;
-    h ^= h >> 29;
-  }
-  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
 /*
  * Removes slot i from the table (linear probing: later entries of the same run move back so
  * that every lookup still finds its entry before an empty slot).
@@ -395,7 +381,7 @@ static bool evict_one(struct sq_conn *c) {
 
 static fp_stmt *sq_stmt(struct fp_conn *base, const char *sql) {
   struct sq_conn *c = (struct sq_conn *)base;
-  uint64_t h = hash_str(sql);
+  uint64_t h = fp_sql_hash(sql);
   size_t i = h % FP_STMT_SLOTS;
   for (; c->cache[i].sql; i = (i + 1) % FP_STMT_SLOTS) {
     struct fp_stmt_slot *slot = &c->cache[i];
