@@ -97,6 +97,9 @@ int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
   if (o->has_location) {
     fp_bind_double(st, 1, o->lat);
     fp_bind_double(st, 2, o->lon);
+  } else {
+    fp_bind_null(st, 1);
+    fp_bind_null(st, 2);
   }
   fp_bind_int64(st, 3, o->id);
   return fp_db_exec_stmt(st);

@@ -388,6 +388,7 @@ static fp_stmt *sq_stmt(struct fp_conn *base, const char *sql) {
     if (slot->hash == h && strcmp(slot->sql, sql) == 0) {
       sqlite3_reset(slot->stmt->st);
       sqlite3_clear_bindings(slot->stmt->st);
+      slot->stmt->bound = 0;
       slot->last_used = ++c->uses;
       return &slot->stmt->base;
     }
@@ -407,6 +408,7 @@ static fp_stmt *sq_stmt(struct fp_conn *base, const char *sql) {
   }
   wrap->base.engine = &fp_engine_sqlite;
   wrap->st = st;
+  wrap->bound = 0;
   /* Full: the least recently used statement goes, so a statement a caller holds is chosen only
      after FP_STMT_CACHE - 1 others have been handed out since, and a running one never is. When
      every one is running the table grows past FP_STMT_CACHE rather than fail. */
@@ -432,16 +434,47 @@ static fp_stmt *sq_stmt(struct fp_conn *base, const char *sql) {
 #define ST(x) (((struct sq_stmt *)(x))->st)
 #define DB(x) (((struct sq_conn *)(x))->db)
 
-static void sq_bind_int64(fp_stmt *st, int i, int64_t v) { sqlite3_bind_int64(ST(st), i, v); }
-static void sq_bind_double(fp_stmt *st, int i, double v) { sqlite3_bind_double(ST(st), i, v); }
+/* Parameter i has been given a value (NULL included). */
+static void mark(fp_stmt *st, int i) {
+  if (i >= 1 && i <= 64) ((struct sq_stmt *)st)->bound |= 1ull << (i - 1);
+}
+static void sq_bind_int64(fp_stmt *st, int i, int64_t v) { mark(st, i), sqlite3_bind_int64(ST(st), i, v); }
+static void sq_bind_double(fp_stmt *st, int i, double v) { mark(st, i), sqlite3_bind_double(ST(st), i, v); }
 static void sq_bind_text(fp_stmt *st, int i, const char *v) {
+  mark(st, i);
   if (v) sqlite3_bind_text(ST(st), i, v, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_null(ST(st), i);
 }
-static void sq_bind_blob(fp_stmt *st, int i, const void *p, size_t n) { sqlite3_bind_blob(ST(st), i, p, (int)n, SQLITE_TRANSIENT); }
-static void sq_bind_null(fp_stmt *st, int i) { sqlite3_bind_null(ST(st), i); }
+static void sq_bind_blob(fp_stmt *st, int i, const void *p, size_t n) {
+  mark(st, i);
+  sqlite3_bind_blob(ST(st), i, p, (int)n, SQLITE_TRANSIENT);
+}
+static void sq_bind_null(fp_stmt *st, int i) { mark(st, i), sqlite3_bind_null(ST(st), i); }
+
+/*
+ * Every parameter the SQL refers to has been bound: SQLite would run an unbound one as NULL, and a
+ * forgotten bind (`at < ?` left NULL) would quietly match nothing. Numbered parameters (?N) may
+ * leave a number out; those, nameless then, are not asked for. Past 64 parameters, not checked.
+ */
+static bool all_bound(fp_stmt *st) {
+  sqlite3_stmt *s = ST(st);
+  int n = sqlite3_bind_parameter_count(s);
+  if (n > 64) return true;
+  bool numbered = false;
+  for (int i = 1; i <= n && !numbered; i++) numbered = sqlite3_bind_parameter_name(s, i) != NULL;
+  uint64_t bound = ((struct sq_stmt *)st)->bound;
+  for (int i = 1; i <= n; i++) {
+    if (numbered && !sqlite3_bind_parameter_name(s, i)) continue;
+    if (!(bound & (1ull << (i - 1)))) {
+      fprintf(stderr, "store: parameter %d is not bound\n  in: %.200s\n", i, sqlite3_sql(s));
+      return false;
+    }
+  }
+  return true;
+}
 
 static int sq_step(fp_stmt *st) {
+  if (!sqlite3_stmt_busy(ST(st)) && !all_bound(st)) return FP_EIO;
   int rc = sqlite3_step(ST(st));
   if (rc == SQLITE_ROW) return FP_ROW;
   if (rc == SQLITE_DONE) return FP_DONE;

@@ -24,6 +24,7 @@
 struct sq_stmt {
   struct fp_stmt base;
   sqlite3_stmt *st;
+  uint64_t bound; /* bit i-1: parameter i bound since the statement was handed out (sq_step checks) */
 };
 
 struct sq_conn {

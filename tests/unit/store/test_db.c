@@ -250,6 +250,30 @@ static void test_col_copy_never_cuts_silently(void **state) {
   assert_int_equal(fp_db_truncations_take(), 1);
 }
 
+/* A parameter left unbound is refused, not run as NULL; a NULL bound on purpose runs. */
+static void test_unbound_parameter_is_refused(void **state) {
+  (void)state;
+  struct fp_conn *c = fp_store_reader(&store);
+  assert_non_null(c);
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM postcodes WHERE lat < ? AND lon < ?");
+  assert_non_null(st);
+  fp_bind_double(st, 1, 90.0);
+  assert_int_equal(fp_step(st), FP_EIO);
+  fp_reset(st);
+  st = fp_db_stmt(c, "SELECT COUNT(*) FROM postcodes WHERE lat < ? AND lon < ?");
+  fp_bind_double(st, 1, 90.0);
+  fp_bind_null(st, 2);
+  assert_int_equal(fp_step(st), FP_ROW);
+  fp_reset(st);
+  /* Numbered parameters may leave a number out. */
+  st = fp_db_stmt(c, "SELECT ?1 + ?3");
+  fp_bind_int64(st, 1, 2);
+  fp_bind_int64(st, 3, 5);
+  assert_int_equal(fp_step(st), FP_ROW);
+  assert_int_equal(fp_col_int64(st, 0), 7);
+  fp_reset(st);
+}
+
 /*
  * The statement cache never fails: thousands of distinct statements on one connection each run
  * and give their own answer (the cache evicts the least recently used); a statement in the middle
@@ -295,6 +319,7 @@ int main(void) {
       cmocka_unit_test(test_readers_outlive_their_threads),
       cmocka_unit_test(test_col_copy_never_cuts_silently),
       cmocka_unit_test(test_statement_cache_evicts_never_fails),
+      cmocka_unit_test(test_unbound_parameter_is_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
