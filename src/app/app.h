@@ -28,6 +28,7 @@ struct fp_config {
   int login_window_seconds;   /* default 900; also the window of register_max_per_address */
   int register_max_per_address; /* clinician registrations per address per window, default 20 */
   int session_idle_seconds;   /* --session-idle: 60 to 86400, default 1800 */
+  int drain_seconds;           /* --drain-seconds: on SIGTERM, how long the requests in flight may take, default 10 */
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */

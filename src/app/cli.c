@@ -45,6 +45,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->login_window_seconds = 900;
   cfg->register_max_per_address = 20;
   cfg->session_idle_seconds = 1800;
+  cfg->drain_seconds = 10;
   cfg->upkeep_interval_seconds = 600;
   cfg->dbs_retention_months = 6;
   cfg->max_shift_ahead_months = 24;
@@ -89,10 +90,32 @@ static int int_arg(const char *name, const char *v, int min, int max, int *out) 
   return 0;
 }
 
+/* How many times SIGTERM or SIGINT came: the first drains, a second stops at once. */
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) {
   (void)sig;
-  stop_requested = 1;
+  stop_requested = stop_requested + 1;
+}
+
+/*
+ * Stopping (the issue: "on SIGTERM a server stops taking new connections and finishes the requests
+ * in flight"): no new connection is accepted (refused at once, so a load balancer moves on), the
+ * requests already read are answered, for up to drain_seconds (a second signal cuts it short); then
+ * whatever is left is closed.
+ */
+static void drain(struct fp_server *srv, int drain_seconds) {
+  if (!fp_server_quiesce(srv)) return;
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  int left = fp_server_in_flight(srv);
+  if (left > 0) fprintf(stderr, "flexpool: finishing %d request(s) in flight (up to %d s)\n", left, drain_seconds);
+  while ((left = fp_server_in_flight(srv)) > 0 && stop_requested < 2) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= (long)drain_seconds * 1000) break;
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    nanosleep(&tick, NULL);
+  }
+  if (left > 0) fprintf(stderr, "flexpool: %d request(s) still in flight: closed unanswered\n", left);
 }
 
 int fp_cli_serve(int argc, char **argv) {
@@ -139,6 +162,9 @@ int fp_cli_serve(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--passport-access-months") == 0) {
       if (int_arg(a, v, 0, 120, &app.cfg.passport_access_months)) return 2;
+      i++;
+    } else if (strcmp(a, "--drain-seconds") == 0) {
+      if (int_arg(a, v, 0, 3600, &app.cfg.drain_seconds)) return 2;
       i++;
     } else if (strcmp(a, "--upkeep-interval") == 0) {
       if (int_arg(a, v, 1, 86400, &app.cfg.upkeep_interval_seconds)) return 2;
@@ -230,6 +256,7 @@ int fp_cli_serve(int argc, char **argv) {
     nanosleep(&tick, NULL);
   }
   fprintf(stderr, "flexpool: stopping\n");
+  drain(srv, app.cfg.drain_seconds);
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);
   fp_server_stop(srv);

@@ -24,6 +24,7 @@ static void usage(FILE *to) {
           "                      [--login-max-per-account N (default 10)] [--login-max-per-address N (default 50)]\n"
           "                      [--register-max-per-address N (default 20)] [--login-window SECONDS (default 900)]\n"
           "                      [--upkeep-interval SECONDS (default 600)] [--dbs-retention-months N (default 6)]\n"
+          "                      [--drain-seconds N (0-3600, default 10: on SIGTERM, time for the requests in flight)]\n"
           "                      [--max-shift-ahead-months N (default 24)]\n"
           "                      [--passport-access-months N (default 12)]\n"
           "       flexpool demo --data-dir DIR [--database URL] [--shifts N]\n"

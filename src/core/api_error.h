@@ -58,6 +58,7 @@
   XX(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type", "the body is not of a type this endpoint takes") \
   XX(TOO_MANY_ATTEMPTS, 429, "too_many_attempts", "too many attempts: wait and try again")                  \
   XX(INTERNAL_ERROR, 500, "internal_error", "the server could not complete the request")                    \
+  XX(BUSY, 503, "busy", "the server is busy: try again in a moment")                                        \
   XX(UNAVAILABLE, 503, "unavailable", "the service is not available")                                       \
   XX(NOT_READY, 503, "not_ready", "the service is starting or stopping")
 

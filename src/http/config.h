@@ -9,6 +9,7 @@
 #ifndef FP_HTTP_CONFIG_H
 #define FP_HTTP_CONFIG_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,6 +47,8 @@ struct fp_http_config {
 struct fp_http_app {
   struct fp_http_config cfg;
   struct fp_store *store;
+  atomic_int in_flight; /* requests whose headers were read and whose answer is not yet sent */
+  atomic_bool draining; /* stopping (fp_server_quiesce): each answer closes its connection */
 };
 
 #endif

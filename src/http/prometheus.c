@@ -222,6 +222,9 @@ static void put_store(FILE *f, struct fp_store *store, int session_idle) {
          "Writes the store's writer ran: ok (committed) or failed (refused by their own rules or an error, rolled back).");
   fprintf(f, "flexpool_store_writes_total{result=\"ok\"} %llu\n", (unsigned long long)st.writes_ok);
   fprintf(f, "flexpool_store_writes_total{result=\"failed\"} %llu\n", (unsigned long long)st.writes_failed);
+  family(f, "flexpool_store_write_retries_total", "counter",
+         "Write transactions run again after losing a race with another server (PostgreSQL; 0 on SQLite).");
+  fprintf(f, "flexpool_store_write_retries_total %llu\n", (unsigned long long)st.retries);
   family(f, "flexpool_store_commit_batches_total", "counter", "Write transactions (each a batch of writes, one fsync).");
   fprintf(f, "flexpool_store_commit_batches_total %llu\n", (unsigned long long)st.batches);
   family(f, "flexpool_store_commit_duration_seconds", "histogram",

@@ -124,6 +124,15 @@ void fp_reply_store_error(struct fp_req *r, int err) {
     return;
   }
   fprintf(stderr, "flexpool: store error %s on %s %s (request %s)\n", fp_err_name(err), r->method, r->path, r->request_id);
+  if (err == FP_EBUSY) {
+    /* The store could not take the write now (db.h fp_store_write): nothing changed, ask again. */
+    fp_reply_error(r, FP_API_BUSY, NULL, "the store is busy: nothing was changed; try again in %d seconds",
+                   FP_BUSY_RETRY_AFTER);
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", FP_BUSY_RETRY_AFTER);
+    fp_req_add_header(r, "Retry-After", ra);
+    return;
+  }
   fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the server could not complete the request");
 }
 

@@ -93,7 +93,10 @@ void fp_reply_error_details(struct fp_req *r, enum fp_api_error e, json_t *detai
 /* Text made safe for JSON: at most max bytes of s, cut at a character boundary, every invalid
    UTF-8 byte replaced by U+FFFD, written to out (of size outlen >= 4) and NUL-terminated. */
 void fp_utf8_clean(const char *s, size_t max, char *out, size_t outlen);
-/* 500 for a store failure, logged. */
+/* A store failure as an answer: FP_ENOTFOUND 404, FP_ECONFLICT 409, FP_EBUSY (the store could not
+   take a write now: nothing changed) 503 busy with Retry-After FP_BUSY_RETRY_AFTER seconds, anything
+   else 500; the last two logged. */
+#define FP_BUSY_RETRY_AFTER 2
 void fp_reply_store_error(struct fp_req *r, int err);
 
 /* The deepest nesting of arrays and objects in JSON text (strings skipped); no validation. */

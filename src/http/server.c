@@ -28,6 +28,7 @@
 
 struct fp_server {
   struct MHD_Daemon *daemon;
+  struct fp_http_app *app;
   char *cert;
   char *key;
 };
@@ -59,6 +60,8 @@ static void add_common_headers(struct fp_req *r, struct MHD_Response *resp, bool
   MHD_add_response_header(resp, "Content-Security-Policy", CSP);
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   if (api) MHD_add_response_header(resp, "Cache-Control", "no-store");
+  /* Stopping: no further request on this connection (the client opens one to another server). */
+  if (atomic_load(&app->draining)) MHD_add_response_header(resp, "Connection", "close");
 }
 
 static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
@@ -99,11 +102,12 @@ static void req_release(struct fp_req *r) {
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
-  (void)cls;
+  struct fp_http_app *app = cls;
   (void)conn;
   (void)toe;
   struct conn_state *cs = *con_cls;
   if (!cs) return;
+  atomic_fetch_sub(&app->in_flight, 1);
   req_release(&cs->req);
   free(cs);
   *con_cls = NULL;
@@ -718,6 +722,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     cs = calloc(1, sizeof *cs);
     if (!cs) return MHD_NO;
     *con_cls = cs;
+    atomic_fetch_add(&app->in_flight, 1); /* until on_completed */
     clock_gettime(CLOCK_MONOTONIC, &cs->started);
     struct fp_req *r = &cs->req;
     r->app = app;
@@ -832,6 +837,7 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
   }
   struct fp_server *s = calloc(1, sizeof *s);
   if (!s) return NULL;
+  s->app = app;
   /*
    * A thread per connection by default: handlers block (on the store's writer above all), and a
    * booking waiting for its commit must not hold up the other connections a pooled thread serves
@@ -839,7 +845,8 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
    * multiplexing every connection with epoll instead.
    */
   bool pool = app->cfg.threads > 0;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+  /* MHD_USE_ITC: MHD_quiesce_daemon (fp_server_quiesce) needs it in these modes. */
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
                    (pool ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
   if (tls) {
     s->cert = slurp(app->cfg.tls_cert);
@@ -864,7 +871,7 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                MHD_OPTION_ARRAY, pool_opts,
-                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
                                MHD_OPTION_ARRAY, tls_opts,
@@ -878,6 +885,22 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
   *port = di ? di->port : (uint16_t)p;
   return s;
 }
+
+bool fp_server_quiesce(struct fp_server *s) {
+  if (!s || !s->daemon) return false;
+  atomic_store(&s->app->draining, true);
+  /* MHD accepts no more connections and hands the listening socket back: closed, so a client
+     connecting now is refused at once (and a load balancer sends it to another server). */
+  MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+  if (fd == MHD_INVALID_SOCKET) {
+    fprintf(stderr, "flexpool: could not stop accepting connections; stopping without draining\n");
+    return false;
+  }
+  close(fd);
+  return true;
+}
+
+int fp_server_in_flight(struct fp_server *s) { return s ? atomic_load(&s->app->in_flight) : 0; }
 
 void fp_server_stop(struct fp_server *s) {
   if (!s) return;

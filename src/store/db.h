@@ -55,6 +55,9 @@ uint64_t fp_store_generation(struct fp_store *s);
 /*
  * Runs fn inside a transaction and waits until it is durable. fn returns 0 to keep its changes or
  * any other value to roll them back; that value is returned. A failed commit returns FP_EIO.
+ * FP_EBUSY: the store could not take the write now and nothing was changed (SQLite: another
+ * process held the database's write lock past the 10-second busy timeout; PostgreSQL: the
+ * transaction lost its race with other servers FP_PG_RETRIES times); the caller may try again.
  * fn must not call fp_store_write. fn may run more than once (an engine retries a transaction
  * that lost a race with another server): it must set all its outputs on each run.
  */
@@ -114,6 +117,7 @@ struct fp_store_stats {
   uint64_t writes_failed;     /* writes refused by their own rules or failed, rolled back */
   struct fp_store_hist commit_seconds; /* a write transaction: BEGIN to a durable COMMIT */
   struct fp_store_hist write_seconds;  /* a write: asked for to durable, what its caller waits */
+  uint64_t retries;           /* write transactions run again after losing a race with another server (PostgreSQL) */
   int64_t connections_in_use; /* database connections a thread holds now */
   int64_t connections_idle;   /* connections kept for the next thread */
 };

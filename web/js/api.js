@@ -171,6 +171,7 @@ export function explain(err) {
     unsupported_media_type: 'That kind of file cannot be uploaded. Upload a PDF, JPEG or PNG file.',
     unknown_postcode: 'That postcode is not one flexpool knows. Check it, or leave it empty to use your home postcode.',
     internal_error: 'Something went wrong on the server. Try again in a moment.',
+    busy: 'flexpool is very busy just now and did not make that change. Try again in a few seconds.',
     unavailable: 'flexpool is not available just now. Try again in a moment.',
     not_ready: 'flexpool is starting or stopping. Try again in a moment.',
   };

@@ -315,7 +315,9 @@ static struct pg_conn *writer_take(struct fp_store *store) {
         return c;
       }
     }
+    s->writers_waiting++;
     pthread_cond_wait(&s->writer_free, &s->lock);
+    s->writers_waiting--;
   }
 }
 
@@ -387,10 +389,36 @@ static int commit(struct pg_conn *c) {
  * that changes those facts writes the same rows; under SERIALIZABLE those transactions would fail
  * each other through the index pages they share. A deadlock (40P01) is retried the same way.
  */
+static double seconds_since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Counts one write for the operators' figures (pg_stats): its outcome, how long its caller waited,
+   and its last transaction's time from BEGIN to COMMIT (when it got that far). */
+static void note_write(struct pg_store *s, int rc, const struct timespec *asked, const struct timespec *began) {
+  double waited = seconds_since(asked), took = began->tv_sec || began->tv_nsec ? seconds_since(began) : -1;
+  pthread_mutex_lock(&s->lock);
+  if (took >= 0) {
+    s->counters.batches++;
+    fp_store_hist_observe(&s->counters.commit_seconds, took);
+  }
+  if (rc == 0) s->counters.writes_ok++;
+  else s->counters.writes_failed++;
+  fp_store_hist_observe(&s->counters.write_seconds, waited);
+  pthread_mutex_unlock(&s->lock);
+}
+
 static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking) {
   struct pg_store *s = store->impl;
+  struct timespec asked, began = {0, 0};
+  clock_gettime(CLOCK_MONOTONIC, &asked);
   struct pg_conn *c = writer_take(store);
-  if (!c) return FP_EIO;
+  if (!c) {
+    note_write(s, FP_EIO, &asked, &began);
+    return FP_EIO;
+  }
   unsigned before = fp_db_truncations_take(); /* only the last run's cut values count */
   unsigned seed = (unsigned)now_ms() ^ (unsigned)(uintptr_t)&seed;
   int rc = FP_EIO;
@@ -410,6 +438,7 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
       rc = FP_EIO;
       continue;
     }
+    clock_gettime(CLOCK_MONOTONIC, &began);
     rc = simple(c, locking ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL SERIALIZABLE");
     if (rc != 0) {
       if (PQstatus(c->pg) != CONNECTION_OK) continue; /* dropped between two transactions: again */
@@ -449,7 +478,25 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
   c->guard = c->replay = false;
   fp_db_truncations_add(before);
   writer_give(s, c);
+  note_write(s, rc, &asked, &began);
   return rc;
+}
+
+/* The figures for operators (db.h fp_store_stats). write_queue: threads waiting for a free writer. */
+static void pg_stats(struct fp_store *store, struct fp_store_stats *out) {
+  struct pg_store *s = store->impl;
+  pthread_mutex_lock(&s->lock);
+  *out = s->counters;
+  out->write_queue = s->writers_waiting;
+  int writers = 0;
+  for (int i = 0; i < FP_PG_WRITERS; i++)
+    if (s->writers[i]) writers++;
+  int64_t writers_in_use = writers - s->n_free_writers, writers_idle = s->n_free_writers;
+  pthread_mutex_unlock(&s->lock);
+  fp_reader_pool_counts(&s->readers, &out->connections_in_use, &out->connections_idle);
+  out->connections_in_use += writers_in_use;
+  out->connections_idle += writers_idle;
+  out->retries = atomic_load(&s->retries);
 }
 
 /*
@@ -947,6 +994,7 @@ const struct fp_engine fp_engine_postgres = {
     .reader = pg_reader,
     .write = pg_write,
     .generation = pg_generation,
+    .stats = pg_stats,
     .upkeep_try_lock = pg_upkeep_try_lock,
     .stmt = pg_stmt,
     .bind_int64 = pg_bind_int64,

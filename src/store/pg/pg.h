@@ -98,6 +98,8 @@ struct pg_store {
   struct pg_conn *free_writers[FP_PG_WRITERS];
   int n_free_writers;
   uint64_t writer_ticket, writer_turn; /* writers are handed out first come, first served */
+  int writers_waiting;      /* threads waiting for a free writer (all FP_PG_WRITERS busy) */
+  struct fp_store_stats counters; /* under lock: write transactions, their outcomes and times (pg_stats) */
   /* The identity generation (pg_generation): the database's, as last read, and when. */
   _Atomic uint64_t db_generation;
   _Atomic int64_t generation_read_ms;

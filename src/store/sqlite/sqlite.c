@@ -160,7 +160,10 @@ struct fp_write_job {
 static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
   struct fp_conn *w = &s->writer.base;
   if (fp_db_exec(w, "BEGIN IMMEDIATE") != 0) {
-    for (int i = 0; i < n; i++) jobs[i]->rc = FP_EIO;
+    /* Another process (not a server: one owns the folder; an operator's sqlite3 shell, say) held
+       the write lock past the busy timeout: nothing was done, the callers may ask again. */
+    int busy = (sqlite3_errcode(s->writer.db) & 0xff) == SQLITE_BUSY;
+    for (int i = 0; i < n; i++) jobs[i]->rc = busy ? FP_EBUSY : FP_EIO;
     return;
   }
   bool any = false;
