@@ -118,6 +118,10 @@ const char *fp_db_errmsg(struct fp_conn *c) { return c->engine->errmsg(c); }
 enum fp_engine_kind fp_db_engine(struct fp_conn *c) { return c->engine->kind; }
 
 bool fp_db_serial_writes(struct fp_conn *c) { return c->engine->serial_writes; }
+
+bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen) {
+  return c->engine->catalogue_generation && c->engine->catalogue_generation(c, gen);
+}
 const char *fp_db_data_dir(struct fp_conn *c) { return c->store->data_dir; }
 int fp_db_exec(struct fp_conn *c, const char *sql) { return c->engine->exec(c, sql); }
 int fp_db_read_begin(struct fp_conn *c) { return c->engine->read_begin(c); }

@@ -30,6 +30,9 @@ struct fp_engine {
   /* Inside a write transaction: whether this server may run background upkeep now (db.h
      fp_store_upkeep_try_lock). NULL when one server owns the installation: always. */
   int (*upkeep_try_lock)(struct fp_conn *c, bool *mine);
+  /* The passport catalogue's generation as c sees it (sql.h fp_db_catalogue_generation); NULL, or
+     false, when c cannot keep what it read of the catalogue between transactions. */
+  bool (*catalogue_generation)(struct fp_conn *c, uint64_t *gen);
 
   fp_stmt *(*stmt)(struct fp_conn *c, const char *sql);
   void (*bind_int64)(fp_stmt *st, int i, int64_t v);

@@ -139,10 +139,74 @@ static int required_room(struct fp_checks *k) {
   " FROM codes c LEFT JOIN passport_check_types t ON t.code = c.code"                                        \
   " GROUP BY c.profession, c.code ORDER BY c.profession, MIN(COALESCE(t.position, 1000000)), c.code"
 
+/*
+ * What load_required read lately, kept by a connection that may keep the catalogue between
+ * transactions (fp_db_catalogue_generation: SQLite's writer, where every booking asks it again).
+ * A few entries of fixed size on the thread that asked; a set that does not fit is simply not
+ * kept (read again each time), and a full cache replaces its oldest entry.
+ */
+static int load_required_sql(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k);
+
+enum { REQ_CACHE = 8, REQ_CODES = 64, REQ_CODE_LEN = 48 };
+struct req_cached {
+  bool used;
+  uint64_t gen;
+  int64_t pool_id;
+  char profession[REQ_CODE_LEN];
+  size_t n;
+  char codes[REQ_CODES][REQ_CODE_LEN];
+  bool from_baseline[REQ_CODES];
+};
+static __thread struct req_cached req_cache[REQ_CACHE];
+static __thread unsigned req_cache_next;
+
+static struct req_cached *req_cache_find(uint64_t gen, const char *profession, int64_t pool_id) {
+  for (int i = 0; i < REQ_CACHE; i++) {
+    struct req_cached *e = &req_cache[i];
+    if (e->used && e->gen == gen && e->pool_id == pool_id && strcmp(e->profession, profession) == 0) return e;
+  }
+  return NULL;
+}
+
+static void req_cache_put(uint64_t gen, const char *profession, int64_t pool_id, const struct fp_checks *k) {
+  if (strlen(profession) >= REQ_CODE_LEN || k->n_required > REQ_CODES) return;
+  for (size_t i = 0; i < k->n_required; i++)
+    if (strlen(k->required[i]) >= REQ_CODE_LEN) return;
+  struct req_cached *e = &req_cache[req_cache_next++ % REQ_CACHE];
+  e->used = true;
+  e->gen = gen;
+  e->pool_id = pool_id;
+  snprintf(e->profession, sizeof e->profession, "%s", profession);
+  e->n = k->n_required;
+  for (size_t i = 0; i < k->n_required; i++) {
+    snprintf(e->codes[i], sizeof e->codes[i], "%s", k->required[i]);
+    e->from_baseline[i] = k->from_baseline[i];
+  }
+}
+
 /* What profession requires in pool_id (0: the national baseline alone), in catalogue order. */
 static int load_required(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
   clear_required(k);
   k->pool_id = pool_id;
+  uint64_t gen = 0;
+  bool keep = profession && fp_db_catalogue_generation(c, &gen);
+  const struct req_cached *e = keep ? req_cache_find(gen, profession, pool_id) : NULL;
+  if (e) {
+    for (size_t i = 0; i < e->n; i++) {
+      char *code = NULL;
+      if (required_room(k) != 0 || !(code = strdup(e->codes[i]))) return FP_ENOMEM;
+      k->from_baseline[k->n_required] = e->from_baseline[i];
+      k->required[k->n_required++] = code;
+    }
+    return 0;
+  }
+  int rc = load_required_sql(c, profession, pool_id, k);
+  if (rc == 0 && keep) req_cache_put(gen, profession, pool_id, k);
+  return rc;
+}
+
+/* load_required from the database. */
+static int load_required_sql(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
   fp_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, profession);

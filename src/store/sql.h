@@ -68,6 +68,14 @@ enum fp_engine_kind fp_db_engine(struct fp_conn *c);
 /* Whether the engine runs write transactions one at a time (SQLite): then no row lock is needed
    for a decision (fp_store_shift_lock_get and fp_store_clinician_lock take none). */
 bool fp_db_serial_writes(struct fp_conn *c);
+/*
+ * The passport catalogue (the check types, the requirements, the pools' additions) changes rarely:
+ * a connection that may keep what it read of it between transactions gets true and a number that
+ * moves whenever the catalogue may have changed for it (what it read under another number is
+ * stale). False: read it again every time. Only SQLite's writer says true: it sees every change
+ * the moment it is made, and nothing else writes.
+ */
+bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen);
 /* The installation's data directory (evidence files and other files live there on both engines). */
 const char *fp_db_data_dir(struct fp_conn *c);
 

@@ -156,6 +156,14 @@ struct fp_write_job {
 
 #define MAX_BATCH 64
 
+/* At the end of a batch, however it ended: what was read of a changed catalogue is stale. */
+static void catalogue_settle(struct sq_store *s) {
+  if (s->catalogue_changed) {
+    s->catalogue_changed = false;
+    s->catalogue_generation++;
+  }
+}
+
 /* Runs a batch: BEGIN IMMEDIATE, each job in its SAVEPOINT, one COMMIT. */
 static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
   struct fp_conn *w = &s->writer.base;
@@ -178,15 +186,18 @@ static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
       /* A hard error (disk full, I/O) rolled the whole batch back: nothing of it is durable. */
       for (int k = 0; k < n; k++)
         if (k > i || jobs[k]->rc == 0) jobs[k]->rc = FP_EIO;
+      catalogue_settle(s);
       return;
     }
     if (jobs[i]->rc != 0) fp_db_exec(w, "ROLLBACK TO job");
     else any = true;
     fp_db_exec(w, "RELEASE job");
+    if (s->catalogue_changed) s->catalogue_generation++;
   }
   if (!any) {
     fp_db_exec(w, "ROLLBACK");
     s->identity_changed = false;
+    catalogue_settle(s);
     return;
   }
   if (fp_db_exec(w, "COMMIT") != 0) {
@@ -195,6 +206,7 @@ static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
       if (jobs[i]->rc == 0) jobs[i]->rc = FP_EIO;
   }
   /* Bump even after a failure or a rollback: a spurious bump only costs a cache miss. */
+  catalogue_settle(s);
   if (s->identity_changed) {
     s->identity_changed = false;
     atomic_fetch_add(&s->generation, 1);
@@ -242,6 +254,11 @@ static void on_update(void *arg, int op, const char *db, const char *table, sqli
   if (strcmp(table, "users") == 0 || strcmp(table, "user_roles") == 0 || strcmp(table, "clinicians") == 0 ||
       strcmp(table, "pool_members") == 0 || strcmp(table, "user_totp") == 0)
     s->identity_changed = true;
+  if (strcmp(table, "passport_check_types") == 0 || strcmp(table, "passport_requirements") == 0 ||
+      strcmp(table, "passport_pool_requirements") == 0) {
+    s->catalogue_changed = true;
+    s->catalogue_generation++;
+  }
 }
 
 static void *checkpoint_main(void *arg) {
@@ -341,6 +358,14 @@ static int sq_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
   pthread_cond_destroy(&job.done_cv);
   fp_db_truncations_add(job.truncations);
   return job.rc;
+}
+
+/* Only the writer keeps the catalogue: a reader's snapshot may be older than the number it reads. */
+static bool sq_catalogue_generation(struct fp_conn *c, uint64_t *gen) {
+  struct sq_store *s = c->store->impl;
+  if (c != &s->writer.base) return false;
+  *gen = s->catalogue_generation;
+  return true;
 }
 
 static uint64_t sq_generation(struct fp_store *store) { return atomic_load(&((struct sq_store *)store->impl)->generation); }
@@ -531,6 +556,7 @@ const struct fp_engine fp_engine_sqlite = {
     .reader = sq_reader,
     .write = sq_write,
     .generation = sq_generation,
+    .catalogue_generation = sq_catalogue_generation,
     .stats = sq_stats,
     .stmt = sq_stmt,
     .bind_int64 = sq_bind_int64,

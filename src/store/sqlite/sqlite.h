@@ -63,7 +63,11 @@ struct sq_store {
   /* Counts committed transactions that changed who someone is (seen by an SQLite update hook on
      the writer). */
   _Atomic uint64_t generation;
-  bool identity_changed;  /* set by the update hook during a batch; writer thread only */
+  bool identity_changed;
+  /* The passport catalogue's generation (fp_db_catalogue_generation): moved by the update hook at
+     each change, after each job that changed it (a job rolled back undoes it) and after the batch. */
+  uint64_t catalogue_generation; /* writer thread only */
+  bool catalogue_changed;        /* during a batch; writer thread only */  /* set by the update hook during a batch; writer thread only */
   struct fp_store_stats counters; /* the writer's figures (db.h fp_store_stats), under write_lock */
 };
 
