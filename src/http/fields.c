@@ -102,6 +102,18 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
     }
     *(json_t **)f->dest = v;
     return 0;
+  case FP_F_ARRAY:
+    if (!json_is_array(v)) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be a list", f->name);
+      return -1;
+    }
+    if ((int64_t)json_array_size(v) < f->min || (int64_t)json_array_size(v) > f->max) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must have %lld to %lld entries (it has %zu)", f->name,
+                     (long long)f->min, (long long)f->max, json_array_size(v));
+      return -1;
+    }
+    *(json_t **)f->dest = v;
+    return 0;
   }
   return -1;
 }

@@ -22,6 +22,7 @@ enum fp_field_type {
   FP_F_EMAIL,    /* dest: const char ** */
   FP_F_ENUM,     /* dest: const char **; one of `choices` (NULL-terminated) */
   FP_F_JSON,     /* dest: json_t ** (borrowed); any object */
+  FP_F_ARRAY,    /* dest: json_t ** (borrowed); an array of min..max elements (a longer one is refused, never cut) */
 };
 
 struct fp_field {

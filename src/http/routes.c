@@ -22,6 +22,8 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/me/totp/confirmation", fp_h_totp_confirm, FP_MFA_SETUP, 0},
     {"POST", "/api/v1/me/totp/removal", fp_h_totp_remove, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/join-requests", fp_h_me_join_requests, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/availability", fp_h_me_availability, FP_SIGNED_IN, 0},
+    {"PUT", "/api/v1/me/availability", fp_h_me_availability_put, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/organisations", fp_h_org_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/organisations", fp_h_org_list, FP_SIGNED_IN, 0},

@@ -56,6 +56,9 @@ FP_HANDLER(fp_h_me);
 FP_HANDLER(fp_h_me_password);
 FP_HANDLER(fp_h_me_join_requests);
 FP_HANDLER(fp_h_session_second_factor);
+/* h_availability.c */
+FP_HANDLER(fp_h_me_availability);
+FP_HANDLER(fp_h_me_availability_put);
 /* h_mfa.c */
 FP_HANDLER(fp_h_totp_begin);
 FP_HANDLER(fp_h_totp_confirm);

@@ -445,6 +445,29 @@ static const char *const migrations[] = {
      * bookings, passport, pools), and a passport re-examination before it reads their bookings
      * (fp_store_clinician_lock): on PostgreSQL the booking then runs at READ COMMITTED. */
     "CREATE TABLE booking_guards (clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id), n INTEGER NOT NULL);",
+
+    /* 17: when clinicians said they can work (src/core/availability.h): a weekly pattern of windows in
+     * UK local wall-clock minutes, and exceptions on UK local day numbers (days since 1970-01-01):
+     * 'unavailable' from..to, 'extra' hours on one day. Found by clinician, and by weekday for the
+     * pre-filter of "who is available" (the core decides). */
+    "CREATE TABLE availability_windows ("
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+    "  start_min INTEGER NOT NULL,"
+    "  end_min INTEGER NOT NULL,"
+    "  CHECK (start_min >= 0 AND start_min < end_min AND end_min <= 1440));"
+    "CREATE INDEX availability_windows_clinician ON availability_windows(clinician_id);"
+    "CREATE INDEX availability_windows_weekday ON availability_windows(weekday, clinician_id);"
+    "CREATE TABLE availability_exceptions ("
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('unavailable','extra')),"
+    "  from_day INTEGER NOT NULL,"
+    "  to_day INTEGER NOT NULL,"
+    "  start_min INTEGER,"
+    "  end_min INTEGER,"
+    "  CHECK (from_day <= to_day));"
+    "CREATE INDEX availability_exceptions_clinician ON availability_exceptions(clinician_id, from_day);"
+    "CREATE INDEX availability_exceptions_day ON availability_exceptions(from_day, clinician_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -60,6 +60,8 @@ const PAGES = [
   ['clinician005@demo.flexpool.test', 'clinician-cancel', () => `/bookings/${ids.booking}/cancel`],
   ['clinician005@demo.flexpool.test', 'clinician-applications', '/applications'],
   ['clinician005@demo.flexpool.test', 'clinician-pools', '/pools'],
+  ['clinician005@demo.flexpool.test', 'clinician-availability', '/availability'],
+  ['clinician005@demo.flexpool.test', 'clinician-availability-errors', '/availability', submitEmpty('#extra-form')],
   ['clinician005@demo.flexpool.test', 'account', '/account'],
   ['clinician005@demo.flexpool.test', 'change-password-errors', '/account/password', submitEmpty('#password-form')],
   ['practice@demo.flexpool.test', 'practice-shifts', '/practice'],

@@ -198,6 +198,13 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/me/join-requests?limit=0', undefined, 400);
   await call(gp, 'GET', '/api/v1/me/join-requests?sort=created_at&limit=1', undefined, 200);
   await call(gp, 'GET', '/api/v1/me/join-requests?sort=nonsense', undefined, 400);
+  // Availability (issue 12).
+  await call(gp, 'PUT', '/api/v1/me/availability', { pattern: [{ day: 'monday', session: 'morning' },
+    { day: 'friday', start: '09:30', end: '24:00' }], exceptions: [{ kind: 'unavailable', from: '2027-08-02', to: '2027-08-15' },
+    { kind: 'extra', from: '2027-07-04', session: 'evening' }] }, 200);
+  await call(gp, 'GET', '/api/v1/me/availability', undefined, 200);
+  await call(practice, 'GET', '/api/v1/me/availability', undefined, 403);
+  await call(gp, 'PUT', '/api/v1/me/availability', { pattern: [{ day: 'funday', session: 'morning' }] }, 400);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });

@@ -5,7 +5,7 @@ import './pages/public.js';
 import { start } from './app.js';
 
 const rolePages = {
-  clinician: ['clinician', 'passport'],
+  clinician: ['clinician', 'passport', 'availability'],
   practice_manager: ['practice', 'practice_bookings', 'passport', 'overview'],
   pool_admin: ['pool', 'passport', 'overview'],
   commissioner: ['overview'],

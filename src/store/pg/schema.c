@@ -422,6 +422,26 @@ const char *const fp_pg_migrations[] = {
 
     /* 16: a row per clinician that a booking writes first (fp_store_clinician_lock). */
     "CREATE TABLE booking_guards (clinician_id BIGINT PRIMARY KEY REFERENCES clinicians(id), n BIGINT NOT NULL);",
+
+    /* 17: when clinicians said they can work: the weekly pattern and its exceptions. */
+    "CREATE TABLE availability_windows ("
+    "  clinician_id BIGINT NOT NULL REFERENCES clinicians(id),"
+    "  weekday BIGINT NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+    "  start_min BIGINT NOT NULL,"
+    "  end_min BIGINT NOT NULL,"
+    "  CHECK (start_min >= 0 AND start_min < end_min AND end_min <= 1440));"
+    "CREATE INDEX availability_windows_clinician ON availability_windows(clinician_id);"
+    "CREATE INDEX availability_windows_weekday ON availability_windows(weekday, clinician_id);"
+    "CREATE TABLE availability_exceptions ("
+    "  clinician_id BIGINT NOT NULL REFERENCES clinicians(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('unavailable','extra')),"
+    "  from_day BIGINT NOT NULL,"
+    "  to_day BIGINT NOT NULL,"
+    "  start_min BIGINT,"
+    "  end_min BIGINT,"
+    "  CHECK (from_day <= to_day));"
+    "CREATE INDEX availability_exceptions_clinician ON availability_exceptions(clinician_id, from_day);"
+    "CREATE INDEX availability_exceptions_day ON availability_exceptions(from_day, clinician_id);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
