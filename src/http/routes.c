@@ -24,11 +24,16 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/me/join-requests", fp_h_me_join_requests, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/availability", fp_h_me_availability, FP_SIGNED_IN, 0},
     {"PUT", "/api/v1/me/availability", fp_h_me_availability_put, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/calendar", fp_h_me_calendar, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/me/calendar/renewal", fp_h_me_calendar_renewal, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/calendar-feed", fp_h_calendar_feed, FP_PUBLIC, 0},
 
     {"POST", "/api/v1/organisations", fp_h_org_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/organisations", fp_h_org_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/organisations/{id}", fp_h_org_get, FP_SIGNED_IN, 0},
     {"PATCH", "/api/v1/organisations/{id}", fp_h_org_patch, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/organisations/{id}/calendar", fp_h_org_calendar, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/organisations/{id}/calendar/renewal", fp_h_org_calendar_renewal, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/users", fp_h_user_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/users", fp_h_user_list, FP_SIGNED_IN, 0},

@@ -117,6 +117,12 @@ FP_HANDLER(fp_h_application_get);
 FP_HANDLER(fp_h_application_accept);
 FP_HANDLER(fp_h_application_decline);
 FP_HANDLER(fp_h_application_withdraw);
+/* h_calendar.c */
+FP_HANDLER(fp_h_me_calendar);
+FP_HANDLER(fp_h_me_calendar_renewal);
+FP_HANDLER(fp_h_org_calendar);
+FP_HANDLER(fp_h_org_calendar_renewal);
+FP_HANDLER(fp_h_calendar_feed);
 /* h_audit.c */
 FP_HANDLER(fp_h_audit_list);
 /* h_metrics.c */

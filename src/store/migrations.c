@@ -468,6 +468,20 @@ static const char *const migrations[] = {
     "  CHECK (from_day <= to_day));"
     "CREATE INDEX availability_exceptions_clinician ON availability_exceptions(clinician_id, from_day);"
     "CREATE INDEX availability_exceptions_day ON availability_exceptions(from_day, clinician_id);",
+
+    /* 18: the iCalendar feeds' secret URLs (store/calendar.h): a user's (a clinician's bookings) or an
+     * organisation's (a practice's shifts); only a hash of each URL's key is kept. */
+    "CREATE TABLE calendar_feeds ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  organisation_id INTEGER REFERENCES organisations(id),"
+    "  key_hash BLOB NOT NULL UNIQUE,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  used_at INTEGER,"
+    "  CHECK ((user_id IS NULL) <> (organisation_id IS NULL)));"
+    "CREATE INDEX calendar_feeds_user ON calendar_feeds(user_id);"
+    "CREATE INDEX calendar_feeds_organisation ON calendar_feeds(organisation_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

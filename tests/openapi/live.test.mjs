@@ -205,6 +205,19 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/me/availability', undefined, 200);
   await call(practice, 'GET', '/api/v1/me/availability', undefined, 403);
   await call(gp, 'PUT', '/api/v1/me/availability', { pattern: [{ day: 'funday', session: 'morning' }] }, 400);
+  // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
+  const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
+  const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);
+  await call(practice, 'GET', '/api/v1/me/calendar', undefined, 403);
+  await call(null, 'GET', gpFeed, undefined, 200);
+  await call(gp, 'POST', '/api/v1/me/calendar/renewal', undefined, 201);
+  await call(practice, 'POST', '/api/v1/me/calendar/renewal', undefined, 403);
+  await call(null, 'GET', gpFeed, undefined, 404);
+  const practiceFeed = feedPath((await call(practice, 'GET', `/api/v1/organisations/${practiceId}/calendar`, undefined, 200)).json.url);
+  await call(gp, 'GET', `/api/v1/organisations/${practiceId}/calendar`, undefined, 403);
+  await call(null, 'GET', practiceFeed, undefined, 200);
+  await call(practice, 'POST', `/api/v1/organisations/${practiceId}/calendar/renewal`, undefined, 201);
+  await call(gp, 'POST', `/api/v1/organisations/${practiceId}/calendar/renewal`, undefined, 403);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });

@@ -1,0 +1,134 @@
+/* The iCalendar feeds in the store. See calendar.h. */
+#include "store/calendar.h"
+#include "store/sql.h"
+
+#include "core/error.h"
+
+#define FEED_COLS "user_id, organisation_id, key_hash, created_by, created_at"
+
+int fp_store_calendar_mint(struct fp_conn *c, int64_t user_id, int64_t organisation_id,
+                           const unsigned char hash[FP_CAL_KEY_HASH_LEN], int64_t created_by, fp_time now, bool renew) {
+  bool by_user = user_id > 0;
+  int64_t owner = by_user ? user_id : organisation_id;
+  if (owner <= 0) return FP_EINVAL;
+  fp_stmt *st;
+  if (renew)
+    st = fp_db_stmt(c, by_user ? "DELETE FROM calendar_feeds WHERE user_id = ?1"
+                               : "DELETE FROM calendar_feeds WHERE organisation_id = ?1");
+  else
+    st = fp_db_stmt(c, by_user ? "DELETE FROM calendar_feeds WHERE user_id = ?1 AND used_at IS NULL AND id NOT IN"
+                                 " (SELECT id FROM calendar_feeds WHERE user_id = ?1 AND used_at IS NULL ORDER BY id DESC LIMIT ?2)"
+                               : "DELETE FROM calendar_feeds WHERE organisation_id = ?1 AND used_at IS NULL AND id NOT IN"
+                                 " (SELECT id FROM calendar_feeds WHERE organisation_id = ?1 AND used_at IS NULL ORDER BY id DESC LIMIT ?2)");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, owner);
+  if (!renew) fp_bind_int64(st, 2, FP_CAL_UNUSED_KEPT - 1);
+  int rc = fp_step(st);
+  fp_reset(st);
+  if (rc != FP_DONE) return FP_EIO;
+  st = fp_db_stmt(c, "INSERT INTO calendar_feeds (" FEED_COLS ") VALUES (?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  if (by_user) {
+    fp_bind_int64(st, 1, user_id);
+    fp_bind_null(st, 2);
+  } else {
+    fp_bind_null(st, 1);
+    fp_bind_int64(st, 2, organisation_id);
+  }
+  fp_bind_blob(st, 3, hash, FP_CAL_KEY_HASH_LEN);
+  fp_bind_int64(st, 4, created_by);
+  fp_bind_int64(st, 5, now);
+  rc = fp_step(st);
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : rc == FP_ECONFLICT ? FP_ECONFLICT : FP_EIO;
+}
+
+int fp_store_calendar_find(struct fp_conn *c, const unsigned char hash[FP_CAL_KEY_HASH_LEN], int64_t *user_id,
+                           int64_t *organisation_id, bool *used) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(user_id, 0), COALESCE(organisation_id, 0), used_at IS NOT NULL"
+                              " FROM calendar_feeds WHERE key_hash = ?");
+  if (!st) return FP_EIO;
+  fp_bind_blob(st, 1, hash, FP_CAL_KEY_HASH_LEN);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *user_id = fp_col_int64(st, 0);
+    *organisation_id = fp_col_int64(st, 1);
+    *used = fp_col_int64(st, 2) != 0;
+  }
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_calendar_mark_used(struct fp_conn *c, const unsigned char hash[FP_CAL_KEY_HASH_LEN], fp_time now) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE calendar_feeds SET used_at = ? WHERE key_hash = ? AND used_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_blob(st, 2, hash, FP_CAL_KEY_HASH_LEN);
+  int rc = fp_step(st);
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* Columns 0..12 of both feeds' queries, in struct fp_cal_row's order. */
+static int each_row(fp_stmt *st, fp_cal_row_fn fn, void *ctx) {
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct fp_cal_row row = {
+        .id = fp_col_int64(st, 0),
+        .starts_at = fp_col_int64(st, 1),
+        .ends_at = fp_col_int64(st, 2),
+        .created_at = fp_col_int64(st, 3),
+        .changed_at = fp_col_int64(st, 4),
+        .cancelled = fp_col_int64(st, 5) != 0,
+        .booked = fp_col_int64(st, 6) != 0,
+        .role = fp_col_text(st, 7) ? fp_col_text(st, 7) : "",
+        .practice_name = fp_col_text(st, 8) ? fp_col_text(st, 8) : "",
+        .practice_address = fp_col_text(st, 9) ? fp_col_text(st, 9) : "",
+        .practice_postcode = fp_col_text(st, 10) ? fp_col_text(st, 10) : "",
+        .clinician_name = fp_col_text(st, 11) ? fp_col_text(st, 11) : "",
+        .description = fp_col_text(st, 12) ? fp_col_text(st, 12) : "",
+    };
+    int err = fn(ctx, &row);
+    if (err) {
+      fp_reset(st);
+      return err;
+    }
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_calendar_user_rows(struct fp_conn *c, int64_t user_id, fp_time from, fp_cal_row_fn fn, void *ctx) {
+  fp_stmt *st = fp_db_stmt(
+      c, "SELECT b.id, b.starts_at, b.ends_at, b.created_at,"
+         " CASE WHEN b.status = 'cancelled' AND b.cancelled_at IS NOT NULL THEN b.cancelled_at ELSE b.created_at END,"
+         " CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END, 1,"
+         " s.role, o.name, o.address, o.postcode, '', s.description"
+         " FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id JOIN shifts s ON s.id = b.shift_id"
+         " JOIN organisations o ON o.id = b.practice_id"
+         " WHERE cl.user_id = ? AND b.starts_at >= ? ORDER BY b.starts_at, b.id LIMIT ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 2, from);
+  fp_bind_int64(st, 3, FP_CAL_MAX_EVENTS);
+  return each_row(st, fn, ctx);
+}
+
+int fp_store_calendar_org_rows(struct fp_conn *c, int64_t organisation_id, fp_time from, fp_cal_row_fn fn, void *ctx) {
+  fp_stmt *st = fp_db_stmt(
+      c, "SELECT s.id, s.starts_at, s.ends_at, s.created_at, s.updated_at,"
+         " CASE WHEN s.status IN ('withdrawn','cancelled') THEN 1 ELSE 0 END,"
+         " CASE WHEN s.status IN ('booked','completed') THEN 1 ELSE 0 END,"
+         " s.role, o.name, o.address, o.postcode,"
+         " COALESCE((SELECT u.name FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
+         "   JOIN users u ON u.id = cl.user_id WHERE b.shift_id = s.id AND b.status = 'confirmed'), ''),"
+         " s.description"
+         " FROM shifts s JOIN organisations o ON o.id = s.practice_id"
+         " WHERE s.practice_id = ? AND s.starts_at >= ? ORDER BY s.starts_at, s.id LIMIT ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  fp_bind_int64(st, 2, from);
+  fp_bind_int64(st, 3, FP_CAL_MAX_EVENTS);
+  return each_row(st, fn, ctx);
+}
