@@ -185,3 +185,39 @@ double fp_distance_km(double lat1, double lon1, double lat2, double lon2) {
     h = 0.0;
   return 2.0 * r_km * asin(sqrt(h));
 }
+
+bool fp_phone_valid(const char *s) {
+  if (!s || strlen(s) > 40)
+    return false;
+  char digits[24];
+  size_t n = 0;
+  bool plus = false;
+  for (const char *p = s; *p; p++) {
+    const char ch = *p;
+    if (is_digit(ch)) {
+      if (n + 1 >= sizeof digits)
+        return false;
+      digits[n++] = ch;
+    } else if (ch == '+') {
+      if (n > 0 || plus || p != s)
+        return false;
+      plus = true;
+    } else if (ch != ' ' && ch != '-' && ch != '(' && ch != ')') {
+      return false;
+    }
+  }
+  digits[n] = '\0';
+  if (plus) {
+    if (n < 2 || digits[0] != '4' || digits[1] != '4')
+      return false;
+    /* "+44 (0)113 ...": the trunk 0 written after the country code is not dialled. */
+    const char *rest = digits + 2;
+    size_t m = n - 2;
+    if (m == 11 && rest[0] == '0') {
+      rest++;
+      m--;
+    }
+    return m == 10 && rest[0] != '0';
+  }
+  return digits[0] == '0' && (n == 10 || n == 11);
+}

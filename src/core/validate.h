@@ -32,6 +32,14 @@ bool fp_ods_valid(enum fp_org_level level, const char *code);
  */
 int fp_postcode_normalise(const char *in, char out[9]);
 
+/*
+ * A UK telephone number as people write it: digits with spaces, hyphens and brackets between them,
+ * starting with 0 (10 or 11 digits: "0113 496 0000", "07700 900123", "(0113) 496-0000") or with +44
+ * (then 10 digits, an optional "(0)" after the country code: "+44 7700 900123", "+44 (0)113 496 0000").
+ * At most 40 characters.
+ */
+bool fp_phone_valid(const char *s);
+
 /* A plain, practical check: one '@', non-empty local part, a dot in the domain, no spaces, <= 254. */
 bool fp_email_valid(const char *s);
 

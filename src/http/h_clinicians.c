@@ -8,6 +8,9 @@
  *     held by a unique index as well).
  *   GET /api/v1/clinicians[?pool_id=&profession=]: those the caller may see (store/members.h).
  *   GET /api/v1/clinicians/{id}: one of those, with the pools they belong to.
+ *   PATCH /api/v1/clinicians/{id}: the clinician changes their own profile (name, phone, home
+ *     postcode, travel radius), each checked where it comes in: a UK telephone number, a UK postcode,
+ *     a radius of 1 to 200 km. Nobody else may (403). Audited.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -26,12 +29,16 @@
 
 #define DEFAULT_TRAVEL_RADIUS_KM 20
 
+/* The clinician as the API shows them: email and phone only to whom the contact details rule lets
+   have them (store/members.c CLIN_CONTACT), null to anyone else, with contact_shared saying which. */
 static json_t *clinician_json(const struct fp_clinician *cl) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:o, s:o, s:I, s:o, s:o}", "id", (json_int_t)cl->id, "user_id",
-                   (json_int_t)cl->user_id, "name", cl->name, "email", cl->email, "active", cl->active, "profession",
-                   cl->profession, "registration_number", fp_json_str_or_null(cl->registration_number),
-                   "home_postcode", fp_json_str_or_null(cl->home_postcode), "travel_radius_km",
-                   (json_int_t)cl->travel_radius_km, "phone", fp_json_str_or_null(cl->phone), "created_at",
+  bool contact = cl->contact_visible;
+  return json_pack("{s:I, s:I, s:s, s:o, s:b, s:s, s:o, s:o, s:I, s:o, s:b, s:o}", "id", (json_int_t)cl->id, "user_id",
+                   (json_int_t)cl->user_id, "name", cl->name, "email", contact ? json_string(cl->email) : json_null(),
+                   "active", cl->active, "profession", cl->profession, "registration_number",
+                   fp_json_str_or_null(cl->registration_number), "home_postcode", fp_json_str_or_null(cl->home_postcode),
+                   "travel_radius_km", (json_int_t)cl->travel_radius_km, "phone",
+                   contact ? fp_json_str_or_null(cl->phone) : json_null(), "contact_shared", contact, "created_at",
                    fp_json_time(cl->created_at));
 }
 
@@ -102,6 +109,13 @@ static void reply_registration_taken(struct fp_req *r, const struct fp_professio
   fp_reply_error(r, FP_API_REGISTRATION_TAKEN, "registration_number",
                  "there is already an account with %s registration number '%s'", prof ? prof->regulator_name : "this",
                  number);
+}
+
+/* A phone given (not "", which means none) must be a UK telephone number: answers 400 and returns -1. */
+static int phone_invalid_or_respond(struct fp_req *r, const char *phone) {
+  if (!phone || !*phone || fp_phone_valid(phone)) return 0;
+  fp_reply_error(r, FP_API_INVALID_FIELD, "phone", "'phone' is not a UK telephone number (e.g. 07700 900123 or +44 113 496 0000)");
+  return -1;
 }
 
 struct register_ctx {
@@ -245,6 +259,7 @@ void fp_h_clinician_register(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "home_postcode", "'home_postcode' is not a UK postcode");
     return;
   }
+  if (phone_invalid_or_respond(r, phone)) return;
   snprintf(cl->name, sizeof cl->name, "%s", name);
   snprintf(cl->email, sizeof cl->email, "%s", email);
   for (char *p = cl->email; *p; p++) *p = (char)tolower((unsigned char)*p);
@@ -340,6 +355,81 @@ void fp_h_clinician_get(struct fp_req *r) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "clinician %lld not found", (long long)r->params[0]);
     return;
   }
+  json_t *j = rc ? NULL : clinician_with_pools(c, &cl, &rc);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, j);
+}
+
+/* ---- the clinician's own profile ---- */
+
+struct profile_ctx {
+  struct fp_actor actor; /* who acts: the transaction never sees the request */
+  int64_t clinician_id;
+  const char *name, *phone, *postcode; /* NULL: unchanged */
+  int64_t radius;                      /* 0: unchanged */
+};
+
+static int profile_tx(struct fp_conn *c, void *vctx) {
+  struct profile_ctx *x = vctx;
+  struct fp_clinician before;
+  int rc = fp_store_clinician_get(c, x->clinician_id, NULL, NULL, &before);
+  if (rc) return rc;
+  if (x->name && (rc = fp_store_user_set_name(c, before.user_id, x->name)) != 0) return rc;
+  if ((rc = fp_store_clinician_profile_update(c, x->clinician_id, x->phone, x->postcode, x->radius)) != 0) return rc;
+  json_t *b = json_pack("{s:s, s:o, s:o, s:I}", "name", before.name, "phone", fp_json_str_or_null(before.phone),
+                        "home_postcode", fp_json_str_or_null(before.home_postcode), "travel_radius_km",
+                        (json_int_t)before.travel_radius_km);
+  json_t *a = json_pack("{s:s, s:o, s:o, s:I}", "name", x->name ? x->name : before.name, "phone",
+                        fp_json_str_or_null(x->phone ? x->phone : before.phone), "home_postcode",
+                        fp_json_str_or_null(x->postcode ? x->postcode : before.home_postcode), "travel_radius_km",
+                        (json_int_t)(x->radius ? x->radius : before.travel_radius_km));
+  char *bt = json_dumps(b, JSON_COMPACT), *at = json_dumps(a, JSON_COMPACT);
+  json_decref(b);
+  json_decref(a);
+  rc = bt && at ? fp_store_audit(c, x->actor.now, x->actor.user_id, "clinician.profile", "clinician", x->clinician_id, bt, at)
+                : FP_ENOMEM;
+  free(bt);
+  free(at);
+  return rc;
+}
+
+void fp_h_clinician_patch(struct fp_req *r) {
+  if (r->auth.clinician_id == 0 || r->auth.clinician_id != r->params[0]) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician may change their own profile");
+    return;
+  }
+  if (fp_req_json_or_respond(r)) return;
+  struct profile_ctx x = {.clinician_id = r->params[0]};
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  const char *postcode = NULL;
+  struct fp_field spec[] = {
+      {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},
+      {"phone", FP_F_STRING, false, 0, 40, NULL, &x.phone, NULL},
+      {"home_postcode", FP_F_STRING, false, 1, 16, NULL, &postcode, NULL},
+      {"travel_radius_km", FP_F_INT, false, 1, 200, NULL, &x.radius, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (x.name && !x.name[strspn(x.name, " \t")]) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "name", "'name' cannot be blank");
+    return;
+  }
+  char normalised[9];
+  if (postcode) {
+    if (fp_postcode_normalise(postcode, normalised) != 0) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, "home_postcode", "'home_postcode' is not a UK postcode");
+      return;
+    }
+    x.postcode = normalised;
+  }
+  if (phone_invalid_or_respond(r, x.phone)) return;
+  int rc = fp_store_write(r->app->store, profile_tx, &x);
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_clinician cl;
+  if (rc == 0) rc = c ? fp_store_clinician_get(c, r->params[0], NULL, NULL, &cl) : FP_EIO;
   json_t *j = rc ? NULL : clinician_with_pools(c, &cl, &rc);
   if (rc) {
     fp_reply_store_error(r, rc);

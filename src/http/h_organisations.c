@@ -176,6 +176,15 @@ static int email_or_respond(struct fp_req *r, const char *email) {
   return 0;
 }
 
+/* A phone given (not "", which means none) must be a UK telephone number (core/validate.h). */
+static int phone_or_respond(struct fp_req *r, const char *phone) {
+  if (phone && *phone && !fp_phone_valid(phone)) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "phone", "'phone' is not a UK telephone number (e.g. 0113 496 0000)");
+    return -1;
+  }
+  return 0;
+}
+
 /* Looks up the postcode's location into o (none when it is not in the table). */
 static int locate(struct fp_conn *c, struct fp_org *o) {
   o->has_location = false;
@@ -287,7 +296,8 @@ void fp_h_org_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "ods_code", "'%s' is not an ODS code of a %s (%s)", ods, level, ods_shape(lv));
     return;
   }
-  if (email_or_respond(r, email) || postcode_or_respond(r, "postcode", postcode, o->postcode)) return;
+  if (email_or_respond(r, email) || phone_or_respond(r, phone) || postcode_or_respond(r, "postcode", postcode, o->postcode))
+    return;
   json_t *profile = NULL;
   if (profile_in) {
     if (lv != FP_ORG_PRACTICE) {
@@ -542,7 +552,9 @@ void fp_h_org_patch(struct fp_req *r) {
     }
     p.ods = ods;
   }
-  if (email_or_respond(r, p.email) || (p.postcode && postcode_or_respond(r, "postcode", p.postcode, p.pc))) return;
+  if (email_or_respond(r, p.email) || phone_or_respond(r, p.phone) ||
+      (p.postcode && postcode_or_respond(r, "postcode", p.postcode, p.pc)))
+    return;
   if (p.has_parent) {
     int64_t icb = 0;
     if (parent_or_respond(r, c, lv, p.parent_id, &icb)) return;

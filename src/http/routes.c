@@ -44,6 +44,7 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/clinicians", fp_h_clinician_register, FP_PUBLIC, 0},
     {"GET", "/api/v1/clinicians", fp_h_clinician_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/clinicians/{id}", fp_h_clinician_get, FP_SIGNED_IN, 0},
+    {"PATCH", "/api/v1/clinicians/{id}", fp_h_clinician_patch, FP_SIGNED_IN, 0},
 
     {"POST", "/api/v1/pools", fp_h_pool_create, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools", fp_h_pool_list, FP_SIGNED_IN, 0},
@@ -77,12 +78,16 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/bookings/{id}", fp_h_booking_get, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/cancellation", fp_h_booking_cancel, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/did-not-attend", fp_h_booking_did_not_attend, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/bookings/{id}/messages", fp_h_booking_messages, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/messages", fp_h_booking_message_create, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/applications", fp_h_application_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/applications/{id}", fp_h_application_get, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/accept", fp_h_application_accept, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/decline", fp_h_application_decline, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/applications/{id}/withdraw", fp_h_application_withdraw, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/applications/{id}/messages", fp_h_application_messages, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/applications/{id}/messages", fp_h_application_message_create, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/audit", fp_h_audit_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},

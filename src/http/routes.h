@@ -77,6 +77,7 @@ FP_HANDLER(fp_h_user_patch);
 FP_HANDLER(fp_h_clinician_register);
 FP_HANDLER(fp_h_clinician_list);
 FP_HANDLER(fp_h_clinician_get);
+FP_HANDLER(fp_h_clinician_patch);
 FP_HANDLER(fp_h_professions);
 /* h_pools.c */
 FP_HANDLER(fp_h_pool_create);
@@ -123,6 +124,11 @@ FP_HANDLER(fp_h_me_calendar_renewal);
 FP_HANDLER(fp_h_org_calendar);
 FP_HANDLER(fp_h_org_calendar_renewal);
 FP_HANDLER(fp_h_calendar_feed);
+/* h_messages.c */
+FP_HANDLER(fp_h_booking_messages);
+FP_HANDLER(fp_h_booking_message_create);
+FP_HANDLER(fp_h_application_messages);
+FP_HANDLER(fp_h_application_message_create);
 /* h_audit.c */
 FP_HANDLER(fp_h_audit_list);
 /* h_metrics.c */

@@ -43,8 +43,9 @@ void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s) {
  * and the access clock ?97-?99. A practice sees only the clinicians it has a live relationship with
  * (store/access.h), and a pool administrator its members and those with a request to join it still
  * open: the same decisions as for their passport (store/passport.c fp_store_passport_relation).
+ * `practice_reasons` narrows the practice's relationships (SQL on x.reason, or "").
  */
-#define CLIN_VISIBLE                                                                                        \
+#define CLIN_SEES(practice_reasons)                                                                         \
   "(?1 <> 0 OR cl.id = ?5"                                                                                       \
   " OR cl.id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"                     \
   "   AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)))"                                                    \
@@ -53,7 +54,19 @@ void fp_scope_lists_init(struct fp_scope_lists *l, const struct fp_scope *s) {
   " OR cl.id IN (SELECT m.clinician_id FROM pool_members m JOIN pools p ON p.id = m.pool_id"               \
   "   WHERE m.clinician_id IS NOT NULL AND p.icb_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)))"                  \
   " OR cl.id IN (SELECT x.clinician_id FROM " FP_ACCESS_LIVE " x"                                          \
-  "   WHERE x.practice_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))))"
+  "   WHERE x.practice_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))" practice_reasons "))"
+#define CLIN_VISIBLE CLIN_SEES("")
+
+/*
+ * The contact details rule (issue 12), decided here only: a clinician's email and phone reach a
+ * practice once they have applied for or booked one of its shifts (an open application, a booking
+ * to come, or a session worked there within --passport-access-months), never through a placement
+ * grant alone, which lets the practice read the passport but not reach the person. Everyone else
+ * who sees the clinician (themselves, the system administrator, their pools' administrators, the
+ * commissioner of their pools' ICB) sees them as before. 1 or 0, as column 11 (fp_clinician's
+ * contact_visible); the same parameters as CLIN_VISIBLE.
+ */
+#define CLIN_CONTACT "CASE WHEN " CLIN_SEES(" AND x.reason <> 'grant'") " THEN 1 ELSE 0 END"
 
 static void bind_clin_scope(fp_stmt *st, const struct fp_scope *s, const struct fp_access_clock *k,
                             struct fp_scope_lists *l) {
@@ -80,6 +93,7 @@ static void read_clinician(fp_stmt *st, void *out) {
   cl->travel_radius_km = fp_col_int64(st, 8);
   fp_db_col_copy(st, 9, cl->phone, sizeof cl->phone);
   cl->created_at = fp_col_int64(st, 10);
+  cl->contact_visible = fp_col_int64(st, 11) != 0;
 }
 
 /* An empty text is stored as none (NULL), as fp_bind_opt_text binds it. */
@@ -109,15 +123,36 @@ int fp_store_clinician_row_insert(struct fp_conn *c, int64_t user_id, const char
   return rc;
 }
 
+int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char *phone, const char *home_postcode,
+                                      int64_t travel_radius_km) {
+  /* Each value with a flag saying whether it is given, so one statement serves every combination. */
+  fp_stmt *st = fp_db_stmt(c,
+      "UPDATE clinicians SET"
+      " phone = CASE WHEN ?2 <> 0 THEN CAST(?3 AS TEXT) ELSE phone END,"
+      " home_postcode = CASE WHEN ?4 <> 0 THEN CAST(?5 AS TEXT) ELSE home_postcode END,"
+      " travel_radius_km = CASE WHEN ?6 <> 0 THEN ?6 ELSE travel_radius_km END"
+      " WHERE id = ?1");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  fp_bind_int64(st, 2, phone != NULL);
+  fp_bind_text(st, 3, phone && *phone ? phone : NULL);
+  fp_bind_int64(st, 4, home_postcode != NULL);
+  fp_bind_text(st, 5, home_postcode);
+  fp_bind_int64(st, 6, travel_radius_km);
+  int rc = fp_db_exec_stmt(st);
+  if (rc == 0 && fp_db_changes(c) == 0) return FP_ENOTFOUND;
+  return rc;
+}
+
 int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
                            const struct fp_access_clock *clock, struct fp_clinician *out) {
   if (!scope) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE cl.id = ?");
+    fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS ", 1" CLIN_FROM " WHERE cl.id = ?");
     if (!st) return FP_EIO;
     fp_bind_int64(st, 1, id);
     return fp_step_one(st, read_clinician, out);
   }
-  fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS ", " CLIN_CONTACT CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
   if (!st) return FP_EIO;
   struct fp_scope_lists l;
   bind_clin_scope(st, scope, clock, &l);
@@ -159,7 +194,7 @@ FP_ROW_ADAPTER(clin, struct fp_clinician, read_clinician)
 int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query *q,
                               void (*cb)(const struct fp_clinician *cl, void *ctx), void *ctx, bool *more) {
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT " CLIN_COLS CLIN_FROM " WHERE " CLIN_VISIBLE
+      "SELECT " CLIN_COLS ", " CLIN_CONTACT CLIN_FROM " WHERE " CLIN_VISIBLE
       " AND (?6 = 0 OR cl.id IN (SELECT clinician_id FROM pool_members WHERE pool_id = ?6 AND clinician_id IS NOT NULL))"
       " AND (CAST(?7 AS TEXT) IS NULL OR cl.profession = ?7) AND cl.id > ?8 ORDER BY cl.id LIMIT ?9");
   if (!st) return FP_EIO;

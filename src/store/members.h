@@ -51,6 +51,9 @@ struct fp_clinician {
   int64_t travel_radius_km;
   char phone[41];
   int64_t created_at;
+  /* Whether whoever read it may have the email and phone (members.c CLIN_CONTACT: a practice only
+     once the clinician applied for or booked one of its shifts); always true read without a scope. */
+  bool contact_visible;
 };
 
 /*
@@ -62,6 +65,12 @@ int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, 
 /* The clinician if scope sees them at clock (NULL scope: any; clock then unused). FP_ENOTFOUND otherwise. */
 int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
                            const struct fp_access_clock *clock, struct fp_clinician *out);
+/*
+ * Changes what a clinician says of themselves: phone ("" removes it), home postcode (normalised) and
+ * travel radius; NULL (or a radius of 0) leaves that one as it is. FP_ENOTFOUND when no such clinician.
+ */
+int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char *phone, const char *home_postcode,
+                                      int64_t travel_radius_km);
 /* Whether a clinician of any profession with the same regulator as `profession` holds `number`. */
 int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profession, const char *number, bool *taken);
 

@@ -482,6 +482,18 @@ static const char *const migrations[] = {
     "  CHECK ((user_id IS NULL) <> (organisation_id IS NULL)));"
     "CREATE INDEX calendar_feeds_user ON calendar_feeds(user_id);"
     "CREATE INDEX calendar_feeds_organisation ON calendar_feeds(organisation_id);",
+
+    /* 19: the message threads between a clinician and a practice (store/messages.h): one per
+     * booking and one per application, each message written by one of the two sides. */
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  thread_kind TEXT NOT NULL CHECK (thread_kind IN ('booking','application')),"
+    "  thread_id INTEGER NOT NULL,"
+    "  author_user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  side TEXT NOT NULL CHECK (side IN ('clinician','practice')),"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX messages_thread ON messages(thread_kind, thread_id, id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -218,6 +218,11 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'GET', practiceFeed, undefined, 200);
   await call(practice, 'POST', `/api/v1/organisations/${practiceId}/calendar/renewal`, undefined, 201);
   await call(gp, 'POST', `/api/v1/organisations/${practiceId}/calendar/renewal`, undefined, 403);
+  // The clinician's own profile (the same values back, so the rest of this test sees the demo as it was).
+  const gpProfile = (await call(gp, 'GET', `/api/v1/clinicians/${gpId}`, undefined, 200)).json;
+  await call(gp, 'PATCH', `/api/v1/clinicians/${gpId}`, { travel_radius_km: gpProfile.travel_radius_km, home_postcode: gpProfile.home_postcode }, 200);
+  await call(gp, 'PATCH', `/api/v1/clinicians/${gpId}`, { home_postcode: 'nowhere' }, 400);
+  await call(practice, 'PATCH', `/api/v1/clinicians/${gpId}`, { travel_radius_km: 5 }, 403);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
@@ -378,6 +383,16 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'GET', '/api/v1/applications?sort=nonsense', undefined, 400);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, { reason: 'Filled elsewhere' }, 200);
   await call(practice, 'POST', `/api/v1/applications/${apps[0].id}/decline`, {}, 409);
+  // The threads between the clinician and the practice, of an application and of a booking.
+  await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/messages`, { body: 'Is there parking?' }, 201);
+  await call(practice, 'POST', `/api/v1/applications/${apps[1].id}/messages`, { body: 'Yes, behind the surgery.' }, 201);
+  await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/messages`, { body: ' ' }, 400);
+  await call(practice, 'GET', `/api/v1/applications/${apps[1].id}/messages?limit=1`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/applications/${apps[1].id}/messages`, undefined, 404);
+  await call(gp3, 'POST', `/api/v1/bookings/${soonBooking.id}/messages`, { body: 'Running five minutes late.' }, 201);
+  await call(gp3, 'POST', `/api/v1/bookings/${soonBooking.id}/messages`, {}, 400);
+  await call(practice, 'GET', `/api/v1/bookings/${soonBooking.id}/messages`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/bookings/${soonBooking.id}/messages`, undefined, 404);
   await call(gp2, 'GET', `/api/v1/applications/${apps[1].id}`, undefined, 200);
   await call(gp, 'GET', `/api/v1/applications/${apps[1].id}`, undefined, 404);
   await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 200);

@@ -5,8 +5,8 @@ import './pages/public.js';
 import { start } from './app.js';
 
 const rolePages = {
-  clinician: ['clinician', 'passport', 'availability', 'calendar_feed'],
-  practice_manager: ['practice', 'practice_bookings', 'passport', 'overview', 'calendar_feed'],
+  clinician: ['clinician', 'passport', 'availability', 'calendar_feed', 'profile', 'messages'],
+  practice_manager: ['practice', 'practice_bookings', 'passport', 'overview', 'calendar_feed', 'messages'],
   pool_admin: ['pool', 'passport', 'overview'],
   commissioner: ['overview'],
   sysadmin: ['admin', 'passport', 'overview'],

@@ -206,8 +206,24 @@ static void test_distance(void **state) {
   assert_near(fp_distance_km(0, 179.5, 0, -179.5), 6371.0088 * M_PI / 180.0, 1e-6);
 }
 
+static void test_phone(void **state) {
+  (void)state;
+  static const char *const ok[] = {"0113 496 0000", "07700 900123", "07700900123", "(0113) 496-0000", "016977 3456",
+                                   "+44 7700 900123", "+447700900123", "+44 (0)113 496 0000", "+44 113 496 0000"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) assert_true(fp_phone_valid(ok[i]));
+  static const char *const bad[] = {"", " ", "call me", "0113 49 60", "0113 496 00000 1", "113 496 0000",
+                                    "+1 212 555 0100", "+44 0113 496 000", "0113+4960000", "++44 7700 900123",
+                                    "07700 900123 ext 4", "07700.900.123", "0770090012345678901234567890",
+                                    "0113 496 0000                               "};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (fp_phone_valid(bad[i])) fail_msg("'%s' was taken as a UK telephone number", bad[i]);
+  }
+  assert_false(fp_phone_valid(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_phone),
       cmocka_unit_test(test_org_level_parse_and_name),
       cmocka_unit_test(test_org_parent_ok),
       cmocka_unit_test(test_ods_codes),

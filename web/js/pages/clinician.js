@@ -359,7 +359,8 @@ route('/shifts/:id', async ({ params }) => {
     actions.append(insetText(p(h('strong', {}, 'You are booked for this shift.'))),
       started
         ? p('The shift has started, so the booking can no longer be cancelled. ', link('/bookings', 'See your bookings'), '.')
-        : p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')));
+        : p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')),
+      p(link(`/messages/bookings/${s.booking_id}`, 'Messages with the practice', { id: 'booking-messages' })));
   } else if (s.status !== 'open' || started) {
     actions.append(insetText(p(started ? 'This shift has started, so it can no longer be booked.' : `This shift is ${shiftStatusText(s.status).toLowerCase()}, so it cannot be booked.`)));
   } else if (why) {
@@ -572,7 +573,8 @@ route('/applications', async ({ query }) => {
       link('/passport', 'Go to your passport'))
     : null);
   const rows = list.items.map((a) => [
-    { text: link(`/shifts/${a.shift_id}`, `${roleName(a.role)} at ${a.practice_name}`) },
+    { text: [link(`/shifts/${a.shift_id}`, `${roleName(a.role)} at ${a.practice_name}`), h('br'),
+      h('a', { class: 'nhsuk-link nhsuk-body-s', href: `/messages/applications/${a.id}` }, 'Messages', h('span', { class: 'nhsuk-u-visually-hidden' }, ` with ${a.practice_name} about this application`))] },
     when(a.starts_at, a.ends_at),
     shortDate(a.created_at),
     { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null, blocked(a)] },

@@ -367,6 +367,7 @@ route('/practice/shifts/:id', async ({ params }) => {
         ['Passport', h('span', { id: 'booked-passport' },
           (booking.flags || []).includes('passport_lapsed') ? [tag('Lapsed', 'attention'), ' A check will not be valid on the day. '] : null,
           link(`/clinicians/${booking.clinician_id}/passport`, 'See the passport'))],
+        ['Messages', link(`/messages/bookings/${booking.id}`, 'Messages with the clinician', { id: 'booking-messages' })],
         ['Agreed fee', pounds(booking.fee_pence)],
         ['Booked on', shortDate(booking.created_at)],
         booking.attendance === 'did_not_attend'
@@ -407,7 +408,8 @@ route('/practice/shifts/:id', async ({ params }) => {
         caption: `${pending.length} waiting for an answer`, captionSize: 's', id: 'applicants',
         head: ['Clinician', 'Applied', 'Status', 'Passport', 'Action'],
         rows: applications.map((a) => [
-          a.clinician_name, shortDate(a.created_at),
+          { text: [a.clinician_name, h('br'), h('a', { class: 'nhsuk-link nhsuk-body-s', href: `/messages/applications/${a.id}` }, 'Messages', h('span', { class: 'nhsuk-u-visually-hidden' }, ` with ${a.clinician_name}`))] },
+          shortDate(a.created_at),
           { text: tag({ pending: 'Waiting', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' }[a.status] || a.status, a.status) },
           { text: passportCell(a) },
           { text: a.status === 'pending' && s.status === 'open' ? h('div', { class: 'fp-button-row' },

@@ -231,6 +231,7 @@ route('/account', async () => {
     ]),
     p(link('/account/password', 'Change your password')),
     me.mfa_offered || me.mfa_enabled ? p(link('/account/two-step', me.mfa_enabled ? 'Two-step sign-in (on)' : 'Set up two-step sign-in')) : null,
+    me.roles.some((r) => r.role === 'clinician') ? p(link('/profile', 'Your profile: name, phone, home postcode and how far you will travel')) : null,
     me.roles.some((r) => r.role === 'clinician') ? p(link('/calendar', 'Your calendar feed: your bookings in your own calendar app')) : null,
     me.roles.some((r) => r.role === 'practice_manager') ? p(link('/practice/calendar', 'Practice calendar feed: the practice\'s sessions in a calendar app')) : null,
     p(`flexpool signs you out after ${idleWords()} without activity.`));

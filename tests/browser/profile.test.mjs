@@ -1,0 +1,53 @@
+// The clinician's own profile in a real browser (issue 12): reached from the account page, each
+// field checked as the clinician types (a UK postcode, a UK phone number, 1 to 200 km), saved, and
+// read back after a reload. axe on the page with and without errors.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, checkAccessibility, launch, open, screenshot, signedInPage, startServer,
+} from './helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('profile', () => {
+  test('a clinician changes their phone, postcode and travel distance', async () => {
+    const { page } = await signedInPage(browser, server, 'clinician002@demo.flexpool.test');
+    await open(page, '/account');
+    await page.click('a[href="/profile"]');
+    await page.waitForSelector('#profile-form');
+    await page.waitForLoadState('networkidle');
+    await checkAccessibility(page, 'the profile page');
+    await page.fill('#phone', 'ring the surgery');
+    await page.fill('#home_postcode', 'LS1');
+    await page.fill('#travel_radius_km', '500');
+    await page.click('#profile-form button[type="submit"]');
+    await page.waitForSelector('.nhsuk-error-summary');
+    const problems = await page.textContent('.nhsuk-error-summary');
+    assert.match(problems, /UK phone number/);
+    assert.match(problems, /full UK postcode/);
+    assert.match(problems, /from 1 to 200 kilometres/);
+    await checkAccessibility(page, 'the profile page with errors');
+    await screenshot(page, 'profile-errors');
+
+    await page.fill('#phone', '07700 900456');
+    await page.fill('#home_postcode', 'ls6 2ab');
+    await page.fill('#travel_radius_km', '42');
+    await page.click('#profile-form button[type="submit"]');
+    await page.waitForSelector('.nhsuk-notification-banner');
+    await page.reload();
+    await page.waitForSelector('#profile-form');
+    assert.equal(await page.inputValue('#phone'), '07700 900456');
+    assert.equal(await page.inputValue('#home_postcode'), 'LS6 2AB');
+    assert.equal(await page.inputValue('#travel_radius_km'), '42');
+    assertNoProblems(page);
+  });
+});
