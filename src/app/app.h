@@ -34,6 +34,11 @@ struct fp_config {
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */
   int passport_access_months; /* --passport-access-months: a practice reads a passport this long after a session
                                  worked there, default 12 (store/access.h) */
+  const char *smtp_url;       /* --smtp-url or FLEXPOOL_SMTP_URL: smtp://HOST:PORT; NULL: email stays in the outbox */
+  const char *mail_from;      /* --mail-from or FLEXPOOL_MAIL_FROM: the sender's address */
+  int smtp_timeout_seconds;   /* --smtp-timeout: the longest one delivery may take, default 60 (app/mailer.h) */
+  const char *public_url;     /* --public-url or FLEXPOOL_PUBLIC_URL: the web app's address for links in emails;
+                                 default http(s)://<listen> */
 };
 
 struct fp_app {

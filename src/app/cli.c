@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "app/mailer.h"
 #include "app/passport_upkeep.h"
 #include "app/postcodes.h"
 #include "app/sweeper.h"
@@ -50,6 +51,44 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->dbs_retention_months = 6;
   cfg->max_shift_ahead_months = 24;
   cfg->passport_access_months = FP_ACCESS_MONTHS_DEFAULT;
+  cfg->smtp_url = getenv("FLEXPOOL_SMTP_URL") && *getenv("FLEXPOOL_SMTP_URL") ? getenv("FLEXPOOL_SMTP_URL") : NULL;
+  cfg->mail_from = getenv("FLEXPOOL_MAIL_FROM") && *getenv("FLEXPOOL_MAIL_FROM") ? getenv("FLEXPOOL_MAIL_FROM") : NULL;
+  cfg->public_url = getenv("FLEXPOOL_PUBLIC_URL") && *getenv("FLEXPOOL_PUBLIC_URL") ? getenv("FLEXPOOL_PUBLIC_URL") : NULL;
+  cfg->smtp_timeout_seconds = 60;
+}
+
+/* Whether s is a plain email address for an SMTP envelope: one '@', no spaces, brackets or control characters. */
+static bool plain_address(const char *s) {
+  const char *at = strchr(s, '@');
+  if (!at || at == s || !at[1] || strchr(at + 1, '@') || strlen(s) > 254) return false;
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("<>()[],;:\\\"", *p)) return false;
+  return true;
+}
+
+/* The email settings make sense together; says what is wrong on stderr. */
+static int check_mail_config(struct fp_config *cfg, char *public_url, size_t len) {
+  if (cfg->smtp_url && strncmp(cfg->smtp_url, "smtp://", 7) != 0 && strncmp(cfg->smtp_url, "smtps://", 8) != 0) {
+    fprintf(stderr, "flexpool: --smtp-url must be smtp://HOST:PORT or smtps://HOST:PORT\n");
+    return -1;
+  }
+  if (cfg->smtp_url && !cfg->mail_from) {
+    fprintf(stderr, "flexpool: --smtp-url needs --mail-from ADDRESS (the sender of every email)\n");
+    return -1;
+  }
+  if (cfg->mail_from && !plain_address(cfg->mail_from)) {
+    fprintf(stderr, "flexpool: --mail-from must be a plain email address (name@example.org)\n");
+    return -1;
+  }
+  if (cfg->public_url && strncmp(cfg->public_url, "https://", 8) != 0 && strncmp(cfg->public_url, "http://", 7) != 0) {
+    fprintf(stderr, "flexpool: --public-url must start with https:// (or http://)\n");
+    return -1;
+  }
+  if (!cfg->public_url) {
+    snprintf(public_url, len, "%s://%s", cfg->tls_cert ? "https" : "http", cfg->listen);
+    cfg->public_url = public_url;
+  }
+  return 0;
 }
 
 void fp_app_http_init(struct fp_app *app) {
@@ -139,7 +178,13 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--web-root") == 0) app.cfg.web_root = v, i++;
     else if (strcmp(a, "--tls-cert") == 0) app.cfg.tls_cert = v, i++;
     else if (strcmp(a, "--tls-key") == 0) app.cfg.tls_key = v, i++;
-    else if (strcmp(a, "--threads") == 0) {
+    else if (strcmp(a, "--smtp-url") == 0) app.cfg.smtp_url = v, i++;
+    else if (strcmp(a, "--mail-from") == 0) app.cfg.mail_from = v, i++;
+    else if (strcmp(a, "--public-url") == 0) app.cfg.public_url = v, i++;
+    else if (strcmp(a, "--smtp-timeout") == 0) {
+      if (int_arg(a, v, 1, 600, &app.cfg.smtp_timeout_seconds)) return 2;
+      i++;
+    } else if (strcmp(a, "--threads") == 0) {
       if (int_arg(a, v, 0, 256, &app.cfg.threads)) return 2;
       i++;
     } else if (strcmp(a, "--login-max-per-account") == 0) {
@@ -181,6 +226,8 @@ int fp_cli_serve(int argc, char **argv) {
     fprintf(stderr, "flexpool: --tls-cert and --tls-key go together\n");
     return 2;
   }
+  char public_url[300];
+  if (check_mail_config(&app.cfg, public_url, sizeof public_url)) return 2;
   /* A thread per connection, each reading through its own SQLite connection (the database and its
      WAL: two descriptors) besides its socket: up to 1000 connections need about 3000 descriptors,
      more than the usual soft limit of 1024. Raise it as far as the hard limit allows. */
@@ -229,6 +276,19 @@ int fp_cli_serve(int argc, char **argv) {
     fp_store_release(&app.store);
     return 1;
   }
+  /* Email: sent when a relay is given; otherwise it waits in the outbox (the demo's mailbox shows it). */
+  struct fp_mailer *mailer = NULL;
+  if (app.cfg.smtp_url) {
+    struct fp_mailer_config mc = {app.cfg.smtp_url, app.cfg.mail_from, app.cfg.public_url, app.cfg.smtp_timeout_seconds};
+    mailer = fp_mailer_start(&app.store, &mc);
+    if (!mailer) {
+      fp_sweeper_stop(sweeper);
+      fp_prom_stop(metrics);
+      fp_server_stop(srv);
+      fp_store_release(&app.store);
+      return 1;
+    }
+  }
   /* Before saying "listening": a stop asked as soon as that is read is a clean stop. */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -257,6 +317,7 @@ int fp_cli_serve(int argc, char **argv) {
   }
   fprintf(stderr, "flexpool: stopping\n");
   drain(srv, app.cfg.drain_seconds);
+  fp_mailer_stop(mailer);
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);
   fp_server_stop(srv);

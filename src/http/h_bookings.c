@@ -26,6 +26,7 @@
 #include "http/routes.h"
 #include "store/passport.h"
 #include "store/shifts.h"
+#include "store/tell.h"
 
 /*
  * 409 not_eligible: the reasons as codes and, for the passport, each missing check by code and by
@@ -107,7 +108,9 @@ static int book_tx(struct fp_conn *c, void *vctx) {
   struct book_ctx *x = vctx;
   int rc = fp_store_book(c, x->shift_id, x->clinician_id, x->actor.user_id, x->actor.now, x->application_id, &x->res);
   if (rc) return rc;
-  return x->res.outcome == FP_BOOK_OK ? 0 : FP_EREFUSED; /* roll back anything on refusal */
+  if (x->res.outcome != FP_BOOK_OK) return FP_EREFUSED; /* roll back anything on refusal */
+  /* The practice's managers are told, in the booking's own transaction (store/tell.h). */
+  return fp_store_tell_booking_made(c, x->res.booking.id, x->actor.now);
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,

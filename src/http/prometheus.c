@@ -10,6 +10,7 @@
 
 #include "http/server.h"
 #include "store/accounts.h"
+#include "store/outbox.h"
 
 /* Request durations share the store's bucket bounds (seconds), so one set of bounds reads everywhere. */
 #define BUCKETS FP_STORE_HIST_BUCKETS
@@ -114,6 +115,12 @@ void fp_prom_upkeep_skipped(const char *step) {
   struct step *st = step_slot(step);
   if (st) st->skipped++;
   pthread_mutex_unlock(&series_lock);
+}
+
+static _Atomic uint64_t mail_ok, mail_failed;
+void fp_prom_mail_attempt(bool ok) {
+  if (ok) mail_ok++;
+  else mail_failed++;
 }
 
 /* Writing the exposition ------------------------------------------------------------------- */
@@ -245,6 +252,27 @@ static void put_store(FILE *f, struct fp_store *store, int session_idle) {
   }
 }
 
+/* The email outbox (store/outbox.h): what waits, what went, what was given up; this server's attempts. */
+static void put_outbox(FILE *f, struct fp_store *store) {
+  family(f, "flexpool_mail_attempts_total", "counter",
+         "Email delivery attempts by this server: ok (the relay took the message) or failed (retried later, or given up).");
+  fprintf(f, "flexpool_mail_attempts_total{result=\"ok\"} %llu\n", (unsigned long long)mail_ok);
+  fprintf(f, "flexpool_mail_attempts_total{result=\"failed\"} %llu\n", (unsigned long long)mail_failed);
+  struct fp_conn *c = fp_store_reader(store);
+  struct fp_outbox_counts oc;
+  if (!c || fp_store_outbox_counts(c, &oc) != 0) return;
+  family(f, "flexpool_outbox_messages", "gauge",
+         "Emails in the outbox by state: queued (waiting or being retried), sent, failed (given up).");
+  for (int s = 0; s < FP_OUTBOX_STATES; s++)
+    fprintf(f, "flexpool_outbox_messages{state=\"%s\"} %lld\n", fp_outbox_state_name((enum fp_outbox_state)s),
+            (long long)oc.by_state[s]);
+  family(f, "flexpool_outbox_oldest_queued_age_seconds", "gauge",
+         "How long the oldest queued email has waited (0 when none waits).");
+  int64_t now = (int64_t)time(NULL);
+  fprintf(f, "flexpool_outbox_oldest_queued_age_seconds %lld\n",
+          (long long)(oc.oldest_queued_at && now > oc.oldest_queued_at ? now - oc.oldest_queued_at : 0));
+}
+
 static time_t started_at;
 
 char *fp_prom_render(struct fp_store *store, int session_idle, size_t *len) {
@@ -256,6 +284,7 @@ char *fp_prom_render(struct fp_store *store, int session_idle, size_t *len) {
   put_requests(f);
   put_store(f, store, session_idle);
   put_upkeep(f);
+  put_outbox(f, store);
   if (fclose(f) != 0) {
     free(text);
     return NULL;

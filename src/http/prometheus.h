@@ -34,6 +34,9 @@ void fp_prom_upkeep(const char *step, bool ok, int64_t at);
 /* Counts one run of an upkeep step skipped because another server held the upkeep lock. */
 void fp_prom_upkeep_skipped(const char *step);
 
+/* Counts one email delivery attempt by this server (app/mailer.c): accepted by the relay or not. */
+void fp_prom_mail_attempt(bool ok);
+
 /* The exposition now, read from store (sessions live when seen within session_idle seconds): a
    malloc'd text of *len bytes, or NULL when out of memory. */
 char *fp_prom_render(struct fp_store *store, int session_idle, size_t *len);

@@ -494,6 +494,46 @@ static const char *const migrations[] = {
     "  body TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX messages_thread ON messages(thread_kind, thread_id, id);",
+
+    /* 20: messages (issue 12). What a person is told in the app (notifications: read or not) and the
+     * email outbox, both written in the same transaction as the event that caused them
+     * (store/outbox.h); a delivery worker claims a queued message for a while (lease_owner,
+     * lease_until: several servers on one database never send the same one at once), sends it with
+     * the Message-ID it was given when it was written, and records every attempt (outbox_attempts). */
+    "CREATE TABLE notifications ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  link TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  read_at INTEGER);"
+    "CREATE INDEX notifications_user ON notifications(user_id, id);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  to_address TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  link TEXT NOT NULL DEFAULT '',"
+    "  message_id TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL,"
+    "  lease_owner TEXT,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER);"
+    "CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+    "CREATE TABLE outbox_attempts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+    "  at INTEGER NOT NULL,"
+    "  worker TEXT NOT NULL,"
+    "  ok INTEGER NOT NULL,"
+    "  detail TEXT NOT NULL);"
+    "CREATE INDEX outbox_attempts_message ON outbox_attempts(outbox_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -1,0 +1,257 @@
+/* The email delivery worker. See mailer.h. */
+#include "app/mailer.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "http/prometheus.h"
+#include "store/outbox.h"
+
+struct fp_mailer {
+  struct fp_store *store;
+  struct fp_mailer_config cfg;
+  char worker[128]; /* who holds a lease: host, process and a random tag */
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  bool stopping;
+  atomic_bool quit; /* stopping, read by a delivery under way: it gives up at once (retried later) */
+};
+
+/* libcurl asks during a transfer: non-zero aborts it (the server is stopping). */
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+  (void)dltotal;
+  (void)dlnow;
+  (void)ultotal;
+  (void)ulnow;
+  return atomic_load(&((struct fp_mailer *)arg)->quit) ? 1 : 0;
+}
+
+/* Writes s into f with every control character (a CR or LF that would start a new header) as a space. */
+static void put_header_text(FILE *f, const char *s) {
+  for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+/* A subject in UTF-8 as RFC 2047 base64 words when it is not plain ASCII. */
+static void put_subject(FILE *f, const char *s) {
+  bool ascii = true;
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p >= 0x80) ascii = false;
+  if (ascii) {
+    put_header_text(f, s);
+    return;
+  }
+  char clean[FP_MSG_SUBJECT_MAX + 1];
+  snprintf(clean, sizeof clean, "%s", s);
+  for (char *p = clean; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+  char b64[sodium_base64_ENCODED_LEN(FP_MSG_SUBJECT_MAX, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, (const unsigned char *)clean, strlen(clean), sodium_base64_VARIANT_ORIGINAL);
+  fprintf(f, "=?UTF-8?B?%s?=", b64);
+}
+
+/* The whole message, headers and body with CRLF line ends (libcurl escapes a leading dot). */
+static char *compose(const struct fp_mailer *m, const struct fp_outbox_msg *msg, size_t *len) {
+  char *text = NULL;
+  FILE *f = open_memstream(&text, len);
+  if (!f) return NULL;
+  char date[64];
+  struct tm tm;
+  time_t created = (time_t)msg->created_at;
+  gmtime_r(&created, &tm);
+  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  fprintf(f, "Date: %s\r\nFrom: flexpool <", date);
+  put_header_text(f, m->cfg.mail_from);
+  fputs(">\r\nTo: <", f);
+  put_header_text(f, msg->to);
+  fputs(">\r\nSubject: ", f);
+  put_subject(f, msg->subject);
+  fprintf(f, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n", msg->message_id);
+  for (const char *p = msg->text; *p; p++) {
+    if (*p == '\n') fputs("\r\n", f);
+    else if (*p != '\r') fputc(*p, f);
+  }
+  if (msg->link[0]) fprintf(f, "\r\n\r\n%s%s", m->cfg.public_url, msg->link);
+  fputs("\r\n", f);
+  if (fclose(f) != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+struct upload {
+  const char *data;
+  size_t len, at;
+};
+
+static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
+  struct upload *u = arg;
+  size_t n = size * nitems;
+  if (n > u->len - u->at) n = u->len - u->at;
+  memcpy(buf, u->data + u->at, n);
+  u->at += n;
+  return n;
+}
+
+/* One delivery: 0 when the relay took it; otherwise *permanent when it refused it for good (5xx). */
+static int deliver(struct fp_mailer *m, const struct fp_outbox_msg *msg, bool *permanent, char *detail, size_t dlen) {
+  *permanent = false;
+  size_t len = 0;
+  char *body = compose(m, msg, &len);
+  if (!body) {
+    snprintf(detail, dlen, "out of memory");
+    return -1;
+  }
+  CURL *curl = curl_easy_init();
+  if (!curl) {
+    free(body);
+    snprintf(detail, dlen, "libcurl could not start");
+    return -1;
+  }
+  char from[300], to[300];
+  snprintf(from, sizeof from, "<%s>", m->cfg.mail_from);
+  snprintf(to, sizeof to, "<%s>", msg->to);
+  struct curl_slist *rcpt = curl_slist_append(NULL, to);
+  struct upload u = {body, len, 0};
+  char err[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl, CURLOPT_URL, m->cfg.smtp_url);
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &u);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)m->cfg.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
+  curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the relay offers it */
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, m);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  CURLcode res = curl_easy_perform(curl);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  if (res == CURLE_OK) snprintf(detail, dlen, "accepted (%ld)", code);
+  else {
+    snprintf(detail, dlen, "%s (%ld): %s", curl_easy_strerror(res), code, err);
+    *permanent = code >= 500 && code < 600;
+  }
+  curl_slist_free_all(rcpt);
+  curl_easy_cleanup(curl);
+  free(body);
+  return res == CURLE_OK ? 0 : -1;
+}
+
+struct claim_tx {
+  const char *worker;
+  int64_t now;
+  int lease;
+  struct fp_outbox_msg *msg;
+  bool claimed;
+};
+
+static int claim_tx(struct fp_conn *c, void *vctx) {
+  struct claim_tx *t = vctx;
+  return fp_store_outbox_claim(c, t->worker, t->now, t->lease, t->msg, &t->claimed);
+}
+
+struct record_tx {
+  int64_t id;
+  const char *worker;
+  bool ok, permanent;
+  const char *detail;
+  int64_t now;
+};
+
+static int record_tx(struct fp_conn *c, void *vctx) {
+  struct record_tx *t = vctx;
+  return fp_store_outbox_record(c, t->id, t->worker, t->ok, t->permanent, t->detail, t->now);
+}
+
+/* Sends what is due, one message at a time; false when nothing was (or could be) claimed. */
+static bool send_one(struct fp_mailer *m, struct fp_outbox_msg *msg) {
+  struct fp_conn *c = fp_store_reader(m->store);
+  bool due = false;
+  if (!c || fp_store_outbox_due(c, (int64_t)time(NULL), &due) != 0 || !due) return false;
+  struct claim_tx ct = {m->worker, (int64_t)time(NULL), m->cfg.timeout_seconds * 2 + 10, msg, false};
+  int rc = fp_store_write(m->store, claim_tx, &ct);
+  if (rc || !ct.claimed) return false;
+  bool permanent = false;
+  char detail[512];
+  bool ok = deliver(m, msg, &permanent, detail, sizeof detail) == 0;
+  fp_prom_mail_attempt(ok);
+  if (!ok) fprintf(stderr, "flexpool: email %s not delivered: %s\n", msg->message_id, detail);
+  struct record_tx rt = {msg->id, m->worker, ok, permanent, detail, (int64_t)time(NULL)};
+  rc = fp_store_write(m->store, record_tx, &rt);
+  if (rc) fprintf(stderr, "flexpool: the delivery of email %s could not be recorded: %s\n", msg->message_id, fp_strerror(rc));
+  return rc == 0;
+}
+
+static void *run(void *arg) {
+  struct fp_mailer *m = arg;
+  struct fp_outbox_msg *msg = malloc(sizeof *msg);
+  pthread_mutex_lock(&m->lock);
+  while (!m->stopping) {
+    pthread_mutex_unlock(&m->lock);
+    bool more = msg && send_one(m, msg);
+    pthread_mutex_lock(&m->lock);
+    if (more) continue;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    while (!m->stopping && pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT) {
+    }
+  }
+  pthread_mutex_unlock(&m->lock);
+  free(msg);
+  return NULL;
+}
+
+struct fp_mailer *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg) {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+    fprintf(stderr, "flexpool: libcurl could not start: no email will be sent\n");
+    return NULL;
+  }
+  struct fp_mailer *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->store = store;
+  m->cfg = *cfg;
+  char host[64] = "";
+  gethostname(host, sizeof host - 1);
+  snprintf(m->worker, sizeof m->worker, "%s:%ld:%08x", host, (long)getpid(), (unsigned)randombytes_random());
+  pthread_mutex_init(&m->lock, NULL);
+  pthread_cond_init(&m->wake, NULL);
+  if (pthread_create(&m->thread, NULL, run, m) != 0) {
+    pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->wake);
+    free(m);
+    fprintf(stderr, "flexpool: the email thread did not start\n");
+    return NULL;
+  }
+  return m;
+}
+
+void fp_mailer_stop(struct fp_mailer *m) {
+  if (!m) return;
+  atomic_store(&m->quit, true);
+  pthread_mutex_lock(&m->lock);
+  m->stopping = true;
+  pthread_cond_signal(&m->wake);
+  pthread_mutex_unlock(&m->lock);
+  pthread_join(m->thread, NULL);
+  pthread_mutex_destroy(&m->lock);
+  pthread_cond_destroy(&m->wake);
+  free(m);
+  curl_global_cleanup();
+}

@@ -1,0 +1,91 @@
+/*
+ * outbox.h - messages to people: the in-app notification list and the email outbox (issue 12).
+ *
+ * An event that tells someone something calls fp_store_notify inside its own write transaction:
+ * the notification row and the outbox row commit (or roll back) with the event itself, so a
+ * booking is never made without its message, nor a message sent for a booking that was not made.
+ * The email is delivered later by the server's delivery worker (app/mailer.h), which claims one
+ * queued message at a time for a lease (fp_store_outbox_claim: several servers on one PostgreSQL
+ * database never send the same message at once), sends it with the Message-ID it was given when it
+ * was written, and records each attempt (fp_store_outbox_record, through the core's rule
+ * core/outbox.h). A message recorded as sent is never claimed again; one whose sender died before
+ * recording it is claimed again once its lease ends (delivered at least once, with the same
+ * Message-ID, so a mail client shows it once).
+ *
+ * Never includes HTTP, JSON or engine headers.
+ */
+#ifndef FP_STORE_OUTBOX_H
+#define FP_STORE_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/outbox.h"
+#include "store/db.h"
+
+/* The longest subject and text a message may have (the code that writes them keeps within them:
+   a longer one is refused with FP_ETOOBIG, never cut). */
+#define FP_MSG_SUBJECT_MAX 200
+#define FP_MSG_TEXT_MAX 4000
+#define FP_MSG_LINK_MAX 300
+
+/*
+ * Tells user_id something: a notification in their list and an email to their address, both in
+ * the caller's transaction. kind names the event ("booking.created", ...); link is the web app's
+ * path the message is about ("#/..."; "" for none), also put at the end of the email after the
+ * public address the server was given (the mailer's job: the store does not know it). A deactivated
+ * account is told nothing (0). 0, FP_ETOOBIG or FP_EIO.
+ */
+int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const char *subject, const char *text,
+                    const char *link, int64_t now);
+/* An email only (no notification: a password reset link, a confirmation to a new address), to
+   `to` (user_id 0 when it is no account's address yet). 0, FP_ETOOBIG or FP_EIO. */
+int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
+                   int64_t now);
+
+/* Tells every active manager of the practice (fp_store_notify for each). */
+int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
+                             const char *text, const char *link, int64_t now);
+/* Writes "Tue 8 Dec 2026, 09:00 to 13:00" (UK local time) for a shift's times into buf. */
+void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t len);
+
+struct fp_outbox_msg {
+  int64_t id;
+  char to[256];
+  char subject[FP_MSG_SUBJECT_MAX + 1];
+  char text[FP_MSG_TEXT_MAX + 1];
+  char link[FP_MSG_LINK_MAX + 1];
+  char message_id[96];
+  int attempts;
+  enum fp_outbox_state state;
+  int64_t created_at, sent_at;
+};
+
+/* Whether a queued message is due and not leased at now (a read: the worker claims only then). */
+int fp_store_outbox_due(struct fp_conn *c, int64_t now, bool *due);
+/*
+ * Claims the queued message due first, not leased by anyone at now, for worker until now +
+ * lease_seconds; *claimed false when there is none. In a write transaction. 0 or FP_EIO.
+ */
+int fp_store_outbox_claim(struct fp_conn *c, const char *worker, int64_t now, int lease_seconds,
+                          struct fp_outbox_msg *out, bool *claimed);
+/*
+ * Records an attempt on message id by worker (ok, or failed with detail: the relay's answer;
+ * permanent when the relay refused it for good) and moves the message to the state the core's
+ * rule gives (core/outbox.h), leased by no one. A message no longer queued (another worker sent it
+ * after this one's lease ended) keeps its state; the attempt is recorded all the same.
+ * In a write transaction. 0 or FP_EIO.
+ */
+int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bool ok, bool permanent,
+                           const char *detail, int64_t now);
+
+struct fp_outbox_counts {
+  int64_t by_state[FP_OUTBOX_STATES]; /* messages in each state now */
+  int64_t oldest_queued_at;           /* when the oldest queued message was written (0: none) */
+};
+int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out);
+/* The newest messages, newest first, at most max into out; *n the count (the demo's mailbox). */
+int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max, int *n);
+
+#endif
