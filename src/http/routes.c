@@ -92,6 +92,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/audit", fp_h_audit_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
+    {"GET", "/api/v1/demo-mailbox", fp_h_demo_mailbox, FP_PUBLIC, 0},
 
     /* The passport (h_passport.c). An upload is one file of at most 10 MB plus the form around it. */
     {"GET", "/api/v1/clinicians/{id}/passport", fp_h_passport_get, FP_SIGNED_IN, 0},

@@ -135,6 +135,7 @@ FP_HANDLER(fp_h_audit_list);
 FP_HANDLER(fp_h_metrics);
 /* h_demo.c */
 FP_HANDLER(fp_h_demo_accounts);
+FP_HANDLER(fp_h_demo_mailbox);
 /* h_passport.c */
 FP_HANDLER(fp_h_passport_get);
 FP_HANDLER(fp_h_passport_evidence_upload);

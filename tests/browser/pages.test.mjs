@@ -51,6 +51,7 @@ const PAGES = [
   [null, 'register-errors', '/register', submitEmpty('#register-form')],
   [null, 'privacy', '/privacy'],
   [null, 'accessibility', '/accessibility'],
+  [null, 'demo-mailbox', '/demo/mailbox'],
   [null, 'not-found', '/no-such-page'],
   ['clinician005@demo.flexpool.test', 'clinician-find-shifts', '/shifts'],
   ['clinician005@demo.flexpool.test', 'clinician-find-shifts-calendar', '/shifts?view=calendar'],

@@ -172,7 +172,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'GET', '/readyz', undefined, 200);
   await call(null, 'GET', '/api/v1/professions', undefined, 200);
   await call(null, 'GET', '/api/v1/demo-accounts', undefined, 200);
-  for (const p of ['/healthz', '/readyz', '/api/v1/professions', '/api/v1/demo-accounts', '/api/v1/sessions/current']) assert.equal(await smuggle('GET', p), 400);
+  await call(null, 'GET', '/api/v1/demo-mailbox', undefined, 200);
+  for (const p of ['/healthz', '/readyz', '/api/v1/professions', '/api/v1/demo-accounts', '/api/v1/demo-mailbox', '/api/v1/sessions/current']) assert.equal(await smuggle('GET', p), 400);
   // A shift that starts in a few seconds, booked now, to record later that the clinician did not attend.
   const soonMe = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
   const soonPractice = soonMe.roles.find((r) => r.role === 'practice_manager').organisation_id;

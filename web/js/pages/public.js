@@ -90,7 +90,8 @@ route('/sign-in', async ({ query }) => {
     const demo = await get('/demo-accounts', { signedIn: false });
     demoSlot.append(
       h('h2', { class: 'nhsuk-heading-m' }, 'Demo accounts'),
-      insetText(p('This server runs the demo. Every demo account has the password ', h('strong', { class: 'fp-code' }, demo.password), '.')),
+      insetText(p('This server runs the demo. Every demo account has the password ', h('strong', { class: 'fp-code' }, demo.password), '.'),
+        p('The emails the demo sends are in the ', link('/demo/mailbox', 'demo mailbox'), '.')),
       table({
         caption: 'Demo accounts to try each role', captionSize: 's',
         head: ['Email address', 'Role', 'Action'],
