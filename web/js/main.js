@@ -2,7 +2,6 @@
 // routes now; each role's pages are loaded (dynamic import) only when someone with that role is
 // signed in, so the sign-in page downloads none of them. Then the app starts.
 import './pages/public.js';
-import './pages/mailbox.js';
 import { start } from './app.js';
 
 const rolePages = {

@@ -376,6 +376,10 @@ function showRecoveryCodes(main, codes) {
   main.querySelector('#recovery-heading').focus();
 }
 
+// The demo's mailbox (only on a server run with --demo): its module is loaded when it is opened,
+// so the sign-in page loads nothing more.
+route('/demo/mailbox', async () => (await import('./mailbox.js')).showMailbox(), { roles: 'public' });
+
 route('/privacy', async () => {
   const s = (title, ...body) => [h('h2', { class: 'nhsuk-heading-m' }, title), ...body];
   page('Privacy notice', pageHeading('Privacy notice'),
