@@ -53,6 +53,7 @@
   XX(ROLE_EXISTS, 409, "role_exists", "that role exists already")                                           \
   XX(LIMIT_REACHED, 409, "limit_reached", "a limit on how many there may be has been reached")              \
   XX(EVIDENCE_REMOVED, 410, "evidence_removed", "the evidence file has been removed")                       \
+  XX(TOKEN_EXPIRED, 410, "token_expired", "the link has expired or has already been used: ask for a new one") \
   XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large", "the request body is larger than this endpoint accepts")  \
   XX(QUOTA_EXCEEDED, 413, "quota_exceeded", "the clinician's evidence quota is used up")                    \
   XX(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type", "the body is not of a type this endpoint takes") \

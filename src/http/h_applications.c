@@ -20,6 +20,7 @@
 #include "http/routes.h"
 #include "store/accounts.h"
 #include "store/shifts.h"
+#include "store/tell.h"
 
 /*
  * Applying: a write transaction that receives the applicant, the shift and the time (never the
@@ -47,8 +48,9 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
     return FP_EREFUSED;
   }
   rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
+  if (!rc) rc = fp_store_audit(c, x->now, x->actor, "application.create", "application", x->id, NULL, "{\"status\":\"pending\"}");
   if (rc) return rc;
-  return fp_store_audit(c, x->now, x->actor, "application.create", "application", x->id, NULL, "{\"status\":\"pending\"}");
+  return fp_store_tell_application_made(c, x->id, x->now); /* the practice's managers, in this transaction */
 }
 
 void fp_h_application_create(struct fp_req *r) {
@@ -254,7 +256,9 @@ struct decide_ctx {
 
 static int decide_tx(struct fp_conn *c, void *vctx) {
   struct decide_ctx *x = vctx;
-  return fp_store_application_decide(c, x->id, x->ev, x->reason, x->actor.user_id, x->actor.now);
+  int rc = fp_store_application_decide(c, x->id, x->ev, x->reason, x->actor.user_id, x->actor.now);
+  if (rc || x->ev != FP_AEV_DECLINE) return rc;
+  return fp_store_tell_application_decided(c, x->id, false, x->reason, x->actor.now); /* the clinician is told */
 }
 
 static void decide(struct fp_req *r, enum fp_application_event ev) {

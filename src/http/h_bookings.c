@@ -109,8 +109,13 @@ static int book_tx(struct fp_conn *c, void *vctx) {
   int rc = fp_store_book(c, x->shift_id, x->clinician_id, x->actor.user_id, x->actor.now, x->application_id, &x->res);
   if (rc) return rc;
   if (x->res.outcome != FP_BOOK_OK) return FP_EREFUSED; /* roll back anything on refusal */
-  /* The practice's managers are told, in the booking's own transaction (store/tell.h). */
-  return fp_store_tell_booking_made(c, x->res.booking.id, x->actor.now);
+  /* Who is told, in the booking's own transaction (store/tell.h): the practice's managers of a
+     booking a clinician made; the clinician whose application the practice accepted; and each
+     other applicant whose application the booking closed. */
+  rc = x->application_id ? fp_store_tell_application_decided(c, x->application_id, true, NULL, x->actor.now)
+                         : fp_store_tell_booking_made(c, x->res.booking.id, x->actor.now);
+  if (!rc) rc = fp_store_tell_applications_filled(c, x->shift_id, x->actor.now);
+  return rc;
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
@@ -249,7 +254,9 @@ static int cancel_tx(struct fp_conn *c, void *vctx) {
   enum fp_transition t;
   rc = fp_store_booking_cancel(c, x->b.id, fp_party_name(party), x->actor.user_id, x->actor.now, x->reason, &t, &x->b);
   if (rc) return rc;
-  return t == FP_TRANS_OK ? 0 : refuse_transition(&x->why, t, &x->b);
+  if (t != FP_TRANS_OK) return refuse_transition(&x->why, t, &x->b);
+  /* The other side is told, in the same transaction (store/tell.h). */
+  return fp_store_tell_booking_cancelled(c, x->b.id, fp_party_name(party), x->reason, x->actor.now);
 }
 
 static int did_not_attend_tx(struct fp_conn *c, void *vctx) {

@@ -93,6 +93,13 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
     {"GET", "/api/v1/demo-mailbox", fp_h_demo_mailbox, FP_PUBLIC, 0},
+    {"POST", "/api/v1/password-resets", fp_h_password_reset_request, FP_PUBLIC, 0},
+    {"POST", "/api/v1/password-resets/{token}", fp_h_password_reset_use, FP_PUBLIC, 0},
+    {"POST", "/api/v1/me/email-changes", fp_h_email_change_request, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/email-changes/{token}", fp_h_email_change_confirm, FP_PUBLIC, 0},
+    {"GET", "/api/v1/me/notifications", fp_h_notifications_list, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/me/notifications/read", fp_h_notifications_read_all, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/me/notifications/{id}/read", fp_h_notification_read, FP_SIGNED_IN, 0},
 
     /* The passport (h_passport.c). An upload is one file of at most 10 MB plus the form around it. */
     {"GET", "/api/v1/clinicians/{id}/passport", fp_h_passport_get, FP_SIGNED_IN, 0},
@@ -122,6 +129,16 @@ static bool match(const char *pattern, const char *path, int64_t *params, int *n
     if (*p == '{') {
       const char *close = strchr(p, '}');
       if (!close) return false;
+      if (strncmp(p, "{token}", 7) == 0) { /* a single-use link's token: base64url, read by the handler from the path */
+        size_t len = 0;
+        while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_') {
+          if (++len > FP_ROUTE_TOKEN_MAX) return false;
+          s++;
+        }
+        if (len == 0) return false;
+        p = close + 1;
+        continue;
+      }
       p = close + 1;
       int64_t v = 0;
       int digits = 0;
@@ -159,6 +176,11 @@ const struct fp_route *fp_route_match(const char *method, const char *path, int6
     }
   }
   return NULL;
+}
+
+const char *fp_route_token(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
 }
 
 void fp_route_allowed(const char *path, char *buf, size_t len) {

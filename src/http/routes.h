@@ -23,13 +23,18 @@ enum fp_route_auth {
 
 struct fp_route {
   const char *method;
-  const char *pattern;     /* "/api/v1/shifts/{id}/booking": {x} matches a positive integer */
+  const char *pattern;     /* "/api/v1/shifts/{id}/booking": {x} matches a positive integer, except {token}:
+                              1 to FP_ROUTE_TOKEN_MAX base64url characters, left in the path (fp_route_token) */
   fp_handler handler;
   enum fp_route_auth auth;
   size_t max_body;         /* 0: the default JSON limit (64 KiB) */
 };
 
 #define FP_DEFAULT_MAX_BODY (64 * 1024)
+#define FP_ROUTE_TOKEN_MAX 128
+
+/* The {token} of a path matched by a route whose pattern ends with it: its last segment. */
+const char *fp_route_token(const char *path);
 
 extern const struct fp_route fp_routes[];
 extern const size_t fp_n_routes;
@@ -136,6 +141,16 @@ FP_HANDLER(fp_h_metrics);
 /* h_demo.c */
 FP_HANDLER(fp_h_demo_accounts);
 FP_HANDLER(fp_h_demo_mailbox);
+/* h_password_resets.c */
+FP_HANDLER(fp_h_password_reset_request);
+FP_HANDLER(fp_h_password_reset_use);
+/* h_email_changes.c */
+FP_HANDLER(fp_h_email_change_request);
+FP_HANDLER(fp_h_email_change_confirm);
+/* h_notifications.c */
+FP_HANDLER(fp_h_notifications_list);
+FP_HANDLER(fp_h_notification_read);
+FP_HANDLER(fp_h_notifications_read_all);
 /* h_passport.c */
 FP_HANDLER(fp_h_passport_get);
 FP_HANDLER(fp_h_passport_evidence_upload);

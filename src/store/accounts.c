@@ -53,6 +53,14 @@ int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name,
   return rc;
 }
 
+int fp_store_user_set_email(struct fp_conn *c, int64_t user_id, const char *email) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET email = lower(?) WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, email);
+  fp_bind_int64(st, 2, user_id);
+  return fp_db_exec_stmt(st);
+}
+
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash) {
   fp_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
   if (!st) return FP_EIO;

@@ -34,6 +34,8 @@ int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name,
                          int64_t now, int64_t *id);
 /* Sets the user's own new password (which clears must_change_password). */
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash);
+/* Changes the user's email address (stored lower case). FP_ECONFLICT when another account has it. */
+int fp_store_user_set_email(struct fp_conn *c, int64_t user_id, const char *email);
 /* Marks a password as set by someone else: the user must change it before doing anything else. */
 int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id);
 /* Marks a user as one of the demo's documented accounts. */

@@ -534,6 +534,24 @@ static const char *const migrations[] = {
     "  ok INTEGER NOT NULL,"
     "  detail TEXT NOT NULL);"
     "CREATE INDEX outbox_attempts_message ON outbox_attempts(outbox_id);",
+
+    /* 19: single-use links sent by email (store/account_tokens.h): a password reset, an email
+     * address change confirmed from the new address; only the token's hash is kept. The requests
+     * for them, per email address and per client address, for throttling. An outbox row that
+     * carries such a link is secret: its link is wiped once the email is sent or given up. */
+    "CREATE TABLE account_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  purpose TEXT NOT NULL CHECK (purpose IN ('password_reset','email_change')),"
+    "  token_hash BLOB NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  new_email TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER);"
+    "CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);"
+    "CREATE TABLE account_token_requests (request_key TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX account_token_requests_lookup ON account_token_requests(request_key, at);"
+    "ALTER TABLE outbox ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -19,14 +19,14 @@ static int check_lengths(const char *subject, const char *text, const char *link
 
 /* The email row: queued, due now, its Message-ID made once here and kept for every attempt. */
 static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
-                         const char *link, int64_t now) {
+                         const char *link, bool secret, int64_t now) {
   unsigned char rnd[16];
   char hex[33], message_id[64];
   randombytes_buf(rnd, sizeof rnd);
   sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
   snprintf(message_id, sizeof message_id, "<%s@flexpool>", hex);
   fp_stmt *st = fp_db_stmt(c, "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state,"
-                              " attempts, next_attempt_at, lease_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)");
+                              " attempts, next_attempt_at, lease_until, created_at, secret) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)");
   if (!st) return FP_EIO;
   if (user_id) fp_bind_int64(st, 1, user_id);
   else fp_bind_null(st, 1);
@@ -38,6 +38,7 @@ static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, con
   fp_bind_text(st, 7, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 8, now);
   fp_bind_int64(st, 9, now);
+  fp_bind_int64(st, 10, secret ? 1 : 0);
   return fp_db_exec_stmt(st);
 }
 
@@ -66,14 +67,15 @@ int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const 
   fp_bind_int64(st, 6, now);
   rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  return outbox_insert(c, user_id, email, subject, text, link, now);
+  return outbox_insert(c, user_id, email, subject, text, link, false, now);
 }
 
 int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
-                   int64_t now) {
-  int rc = check_lengths(subject, text, "");
+                   const char *link, bool secret, int64_t now) {
+  if (!link) link = "";
+  int rc = check_lengths(subject, text, link);
   if (rc) return rc;
-  return outbox_insert(c, user_id, to, subject, text, "", now);
+  return outbox_insert(c, user_id, to, subject, text, link, secret, now);
 }
 
 int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
@@ -192,13 +194,15 @@ int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bo
     int64_t next_at = now;
     enum fp_outbox_state next = fp_outbox_after_attempt(attempts, ok, permanent, now, &next_at);
     st = fp_db_stmt(c, "UPDATE outbox SET state = ?1, attempts = attempts + 1, next_attempt_at = ?2, lease_owner = NULL,"
-                       " lease_until = 0, sent_at = CASE WHEN ?3 <> 0 THEN ?4 ELSE sent_at END WHERE id = ?5");
+                       " lease_until = 0, sent_at = CASE WHEN ?3 <> 0 THEN ?4 ELSE sent_at END,"
+                       " link = CASE WHEN secret <> 0 AND ?6 <> 0 THEN '' ELSE link END WHERE id = ?5");
     if (!st) return FP_EIO;
     fp_bind_text(st, 1, fp_outbox_state_name(next));
     fp_bind_int64(st, 2, next_at);
     fp_bind_int64(st, 3, next == FP_OUTBOX_SENT);
     fp_bind_int64(st, 4, now);
     fp_bind_int64(st, 5, id);
+    fp_bind_int64(st, 6, next != FP_OUTBOX_QUEUED); /* a secret link lives until the email is sent or given up */
     if (fp_db_exec_stmt(st)) return FP_EIO;
   }
   st = fp_db_stmt(c, "INSERT INTO outbox_attempts (outbox_id, at, worker, ok, detail) VALUES (?, ?, ?, ?, ?)");
@@ -243,4 +247,68 @@ int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max
   }
   fp_reset(st);
   return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id, int limit,
+                           void (*cb)(const struct fp_notification *n, void *ctx), void *ctx, bool *more) {
+  *more = false;
+  fp_stmt *st = fp_db_stmt(c, "SELECT id, kind, subject, body, link, created_at, COALESCE(read_at, 0) FROM notifications"
+                              " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
+  fp_bind_int64(st, 3, limit + 1);
+  struct fp_notification n;
+  int rc, count = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (count == limit) {
+      *more = true;
+      rc = FP_DONE;
+      break;
+    }
+    memset(&n, 0, sizeof n);
+    n.id = fp_col_int64(st, 0);
+    if (fp_db_col_copy(st, 1, n.kind, sizeof n.kind) || fp_db_col_copy(st, 2, n.subject, sizeof n.subject) ||
+        fp_db_col_copy(st, 3, n.text, sizeof n.text) || fp_db_col_copy(st, 4, n.link, sizeof n.link)) {
+      rc = FP_EIO;
+      break;
+    }
+    n.created_at = fp_col_int64(st, 5);
+    n.read_at = fp_col_int64(st, 6);
+    cb(&n, ctx);
+    count++;
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  int rc = fp_step(st);
+  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now) {
+  if (id) {
+    fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ? AND user_id = ?)");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, id);
+    fp_bind_int64(st, 2, user_id);
+    int rc = fp_step(st);
+    bool mine = rc == FP_ROW && fp_col_int64(st, 0) != 0;
+    fp_reset(st);
+    if (rc != FP_ROW) return FP_EIO;
+    if (!mine) return FP_ENOTFOUND;
+  }
+  fp_stmt *st = fp_db_stmt(c, "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL"
+                              " AND (?3 = 0 OR id = ?3)");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, user_id);
+  fp_bind_int64(st, 3, id);
+  return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }

@@ -40,15 +40,38 @@
 int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const char *subject, const char *text,
                     const char *link, int64_t now);
 /* An email only (no notification: a password reset link, a confirmation to a new address), to
-   `to` (user_id 0 when it is no account's address yet). 0, FP_ETOOBIG or FP_EIO. */
+   `to` (user_id 0 when it is no account's address yet), with link (a path, or ""). secret: the link
+   is a credential (store/account_tokens.h), wiped from the row once the email is sent or given up.
+   0, FP_ETOOBIG or FP_EIO. */
 int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
-                   int64_t now);
+                   const char *link, bool secret, int64_t now);
 
 /* Tells every active manager of the practice (fp_store_notify for each). */
 int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
                              const char *text, const char *link, int64_t now);
 /* Writes "Tue 8 Dec 2026, 09:00 to 13:00" (UK local time) for a shift's times into buf. */
 void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t len);
+
+/* One notification in a person's list. */
+struct fp_notification {
+  int64_t id;
+  char kind[48];
+  char subject[FP_MSG_SUBJECT_MAX + 1];
+  char text[FP_MSG_TEXT_MAX + 1];
+  char link[FP_MSG_LINK_MAX + 1];
+  int64_t created_at, read_at; /* read_at 0: unread */
+};
+/*
+ * user_id's notifications, newest first, those with an id below before_id (0: from the newest), at
+ * most limit, each handed to cb; *more when there are others after them. A read. 0 or FP_EIO.
+ */
+int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id, int limit,
+                           void (*cb)(const struct fp_notification *n, void *ctx), void *ctx, bool *more);
+/* How many of user_id's notifications are unread. */
+int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n);
+/* Marks one of user_id's notifications read (FP_ENOTFOUND when it is not theirs), or with id 0 all
+   of them. In a write transaction. */
+int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now);
 
 struct fp_outbox_msg {
   int64_t id;

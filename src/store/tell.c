@@ -1,6 +1,7 @@
 /* Messages for events. See tell.h. */
 #include "store/tell.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,4 +52,115 @@ int fp_store_tell_booking_made(struct fp_conn *c, int64_t booking_id, int64_t no
   snprintf(text, sizeof text, "%s has booked the %s shift at %s on %s.", f.clinician, f.role, f.practice, when);
   snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
   return fp_store_notify_practice(c, f.practice_id, "booking.created", subject, text, link, now);
+}
+
+int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const char *party, const char *reason,
+                                    int64_t now) {
+  struct booking_facts f;
+  int rc = booking_facts(c, booking_id, &f);
+  if (rc) return rc;
+  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  snprintf(subject, sizeof subject, "Booking cancelled: %s", when);
+  const char *why = reason && *reason ? "\n\nReason: " : "", *what = reason && *reason ? reason : "";
+  if (strcmp(party, "clinician") == 0) { /* the practice is told */
+    snprintf(text, sizeof text, "%s cancelled their booking of your %s shift on %s. The shift is open again.%s%s",
+             f.clinician, f.role, when, why, what);
+    snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
+    return fp_store_notify_practice(c, f.practice_id, "booking.cancelled", subject, text, link, now);
+  }
+  snprintf(text, sizeof text, "%s cancelled your booking for the %s shift at %s on %s.%s%s",
+           strcmp(party, "pool") == 0 ? "The pool" : f.practice, f.role, f.practice, when, why, what);
+  return fp_store_notify(c, f.clinician_user_id, "booking.cancelled", subject, text, "/bookings", now);
+}
+
+/* What a message about an application says. */
+struct application_facts {
+  int64_t shift_id, practice_id, clinician_user_id, starts_at, ends_at;
+  char practice[201], clinician[201], role[64];
+};
+
+static int application_facts(struct fp_conn *c, int64_t application_id, struct application_facts *f) {
+  memset(f, 0, sizeof *f);
+  fp_stmt *st = fp_db_stmt(c, "SELECT a.shift_id, s.practice_id, u.id, s.starts_at, s.ends_at, o.name, u.name, s.role"
+                              " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id"
+                              " JOIN clinicians cl ON cl.id = a.clinician_id JOIN users u ON u.id = cl.user_id WHERE a.id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, application_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    f->shift_id = fp_col_int64(st, 0);
+    f->practice_id = fp_col_int64(st, 1);
+    f->clinician_user_id = fp_col_int64(st, 2);
+    f->starts_at = fp_col_int64(st, 3);
+    f->ends_at = fp_col_int64(st, 4);
+    rc = fp_db_col_copy(st, 5, f->practice, sizeof f->practice);
+    if (!rc) rc = fp_db_col_copy(st, 6, f->clinician, sizeof f->clinician);
+    if (!rc) rc = fp_db_col_copy(st, 7, f->role, sizeof f->role);
+  } else {
+    rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  }
+  fp_reset(st);
+  const struct fp_profession *p = fp_profession_find(f->role);
+  if (!rc && p) snprintf(f->role, sizeof f->role, "%s", p->name);
+  return rc;
+}
+
+int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, int64_t now) {
+  struct application_facts f;
+  int rc = application_facts(c, application_id, &f);
+  if (rc) return rc;
+  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  snprintf(subject, sizeof subject, "New applicant: %s", when);
+  snprintf(text, sizeof text, "%s has applied for your %s shift on %s. Accept or decline them on the shift's page.",
+           f.clinician, f.role, when);
+  snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
+  return fp_store_notify_practice(c, f.practice_id, "application.created", subject, text, link, now);
+}
+
+int fp_store_tell_application_decided(struct fp_conn *c, int64_t application_id, bool accepted, const char *reason,
+                                      int64_t now) {
+  struct application_facts f;
+  int rc = application_facts(c, application_id, &f);
+  if (rc) return rc;
+  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  if (accepted) {
+    snprintf(subject, sizeof subject, "You are booked: %s", when);
+    snprintf(text, sizeof text, "%s accepted your application for the %s shift on %s. You are booked.", f.practice, f.role,
+             when);
+    return fp_store_notify(c, f.clinician_user_id, "application.accepted", subject, text, "/bookings", now);
+  }
+  snprintf(subject, sizeof subject, "Application declined: %s", when);
+  snprintf(text, sizeof text, "%s declined your application for the %s shift on %s.%s%s", f.practice, f.role, when,
+           reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
+  return fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
+}
+
+int fp_store_tell_applications_filled(struct fp_conn *c, int64_t shift_id, int64_t now) {
+  int64_t ids[256];
+  int n = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM applications WHERE shift_id = ? AND status = 'declined' AND decided_at = ?"
+                              " AND reason = 'filled' ORDER BY id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, now);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW && n < (int)(sizeof ids / sizeof ids[0])) ids[n++] = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
+  for (int i = 0; i < n; i++) {
+    struct application_facts f;
+    rc = application_facts(c, ids[i], &f);
+    if (rc) return rc;
+    char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+    fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+    snprintf(subject, sizeof subject, "Shift filled: %s", when);
+    snprintf(text, sizeof text, "%s chose someone else for the %s shift on %s, so your application is closed.", f.practice,
+             f.role, when);
+    rc = fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
+    if (rc) return rc;
+  }
+  return 0;
 }

@@ -15,12 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fpt.h"
+#include "smtp.h"
 #include "world.h"
 
 static struct fpt_server srv;
@@ -28,74 +27,8 @@ static struct fpt_world w;
 static char data_dir[256];
 static const char *gp;
 
-struct sink {
-  pid_t pid;
-  char dir[256];
-  int port;
-};
-
-static void sink_start(struct sink *k, const char *hold_seconds) {
-  fpt_tempdir(k->dir, sizeof k->dir);
-  char script[512];
-  snprintf(script, sizeof script, "%s/tests/api/smtp_sink.py", getenv("FP_SOURCE_DIR") ? getenv("FP_SOURCE_DIR") : ".");
-  k->pid = fork();
-  assert_true(k->pid >= 0);
-  if (k->pid == 0) {
-    if (hold_seconds) execl("/usr/bin/python3", "python3", script, k->dir, "--hold-first", hold_seconds, (char *)NULL);
-    else execl("/usr/bin/python3", "python3", script, k->dir, (char *)NULL);
-    _exit(127);
-  }
-  char path[300];
-  snprintf(path, sizeof path, "%s/port", k->dir);
-  for (int i = 0; i < 200 && !k->port; i++) {
-    FILE *f = fopen(path, "r");
-    if (f) {
-      if (fscanf(f, "%d", &k->port) != 1) k->port = 0;
-      fclose(f);
-    } else {
-      usleep(50 * 1000);
-    }
-  }
-  if (!k->port) fail_msg("the SMTP listener did not start (is python3-aiosmtpd installed? scripts/setup.sh)");
-}
-
-static void sink_stop(struct sink *k) {
-  if (k->pid > 0) {
-    kill(k->pid, SIGTERM);
-    waitpid(k->pid, NULL, 0);
-    k->pid = 0;
-  }
-  fpt_rmrf(k->dir);
-}
-
-/* The messages the listener received (the DATA it read), as a JSON array (gc-owned). */
-static json_t *received(const struct sink *k) {
-  json_t *all = fpt_keep_json(json_array());
-  char path[300];
-  snprintf(path, sizeof path, "%s/messages.jsonl", k->dir);
-  FILE *f = fopen(path, "r");
-  if (!f) return all;
-  char line[16384];
-  while (fgets(line, sizeof line, f)) {
-    json_t *j = json_loads(line, 0, NULL);
-    if (j) json_array_append_new(all, j);
-  }
-  fclose(f);
-  return all;
-}
-
-/* Waits up to `seconds` for the listener to have received at least n messages; returns them. */
-static json_t *wait_received(const struct sink *k, size_t n, int seconds) {
-  json_t *got = received(k);
-  for (int i = 0; i < seconds * 10 && json_array_size(got) < n; i++) {
-    usleep(100 * 1000);
-    got = received(k);
-  }
-  return got;
-}
-
-static void serve(const struct sink *k) {
-  const char *url = k ? fpt_str("smtp://127.0.0.1:%d", k->port) : NULL;
+static void serve(const struct fpt_smtp *k) {
+  const char *url = k ? fpt_smtp_url(k) : NULL;
   const char *with[] = {"--smtp-url", url, "--mail-from", "pool@flexpool.test", "--smtp-timeout", "5",
                         "--public-url", "https://pool.example.test", "--metrics-listen", "127.0.0.1:0", NULL};
   const char *without[] = {"--metrics-listen", "127.0.0.1:0", NULL};
@@ -137,11 +70,11 @@ static void test_delivered_once(void **state) {
   /* Outside the demo nobody reads the outbox through the app. */
   fpt_expect_error(fpt_request(&srv, w.admin, "GET", "/api/v1/demo-mailbox", NULL), 404, "not_found", NULL);
 
-  struct sink k = {0};
-  sink_start(&k, NULL);
+  struct fpt_smtp k = {0};
+  fpt_smtp_start(&k, NULL);
   fpt_server_stop(&srv);
   serve(&k);
-  json_t *got = wait_received(&k, 1, 20);
+  json_t *got = fpt_smtp_wait(&k, 1, 20);
   assert_int_equal(json_array_size(got), 1);
   json_t *m = json_array_get(got, 0);
   assert_string_equal(json_string_value(json_array_get(json_object_get(m, "to"), 0)), "pm1@t.test");
@@ -165,27 +98,27 @@ static void test_delivered_once(void **state) {
   fpt_server_stop(&srv);
   serve(&k);
   sleep(3);
-  assert_int_equal(json_array_size(received(&k)), 1);
-  sink_stop(&k);
+  assert_int_equal(json_array_size(fpt_smtp_received(&k)), 1);
+  fpt_smtp_stop(&k);
 }
 
 /* Killed while the relay holds the message unanswered: delivered again after the restart, with the
    same Message-ID, and recorded as sent once. */
 static void test_killed_mid_delivery(void **state) {
   (void)state;
-  struct sink k = {0};
-  sink_start(&k, "60");
+  struct fpt_smtp k = {0};
+  fpt_smtp_start(&k, "60");
   fpt_server_stop(&srv);
   serve(&k);
   book_a_shift(5);
-  json_t *got = wait_received(&k, 1, 20);
+  json_t *got = fpt_smtp_wait(&k, 1, 20);
   assert_int_equal(json_array_size(got), 1);
   assert_true(json_is_true(json_object_get(json_array_get(got, 0), "held")));
   const char *mid = fpt_s(json_array_get(got, 0), "message_id");
   fpt_server_kill(&srv); /* the relay has the DATA and has not answered */
   serve(&k);
   /* The lease (--smtp-timeout 5: 20 s) ends; the restarted server sends it again. */
-  got = wait_received(&k, 2, 60);
+  got = fpt_smtp_wait(&k, 2, 60);
   assert_int_equal(json_array_size(got), 2);
   json_t *again = json_array_get(got, 1);
   assert_false(json_is_true(json_object_get(again, "held")));
@@ -196,8 +129,8 @@ static void test_killed_mid_delivery(void **state) {
   fpt_server_stop(&srv);
   serve(&k);
   sleep(3);
-  assert_int_equal(json_array_size(received(&k)), 2);
-  sink_stop(&k);
+  assert_int_equal(json_array_size(fpt_smtp_received(&k)), 2);
+  fpt_smtp_stop(&k);
 }
 
 /* The demo's mailbox shows the outbox, only when the server runs the demo. */

@@ -141,4 +141,54 @@ describe('accounts', () => {
     assertNoProblems(page);
     await page.context().close();
   });
+
+  test('a forgotten password is reset through the emailed link, once (the demo mailbox shows the email)', async () => {
+    const page = await newPage(browser, server);
+    await open(page, '/sign-in');
+    await page.click('a[href="/password-reset"]');
+    await page.waitForSelector('#reset-request-form');
+    await checkAccessibility(page, 'password-reset-request');
+    await page.click('#reset-request-form button[type="submit"]');
+    await page.waitForSelector('.nhsuk-error-summary');
+    await checkAccessibility(page, 'password-reset-request-errors');
+    await page.fill('#email', 'clinician042@demo.flexpool.test');
+    await page.click('#reset-request-form button[type="submit"]');
+    await page.locator('main h1', { hasText: 'Check your email' }).waitFor();
+    await checkAccessibility(page, 'password-reset-sent');
+    await screenshot(page, 'password-reset-sent-desktop');
+
+    // The demo mailbox has the email, with its link.
+    await page.click('a[href="/demo/mailbox"]');
+    await page.waitForSelector('#mailbox');
+    const card = page.locator('#mailbox .nhsuk-card', { hasText: 'clinician042@demo.flexpool.test' }).first();
+    assert.match(await card.textContent(), /Reset your flexpool password/);
+    await checkAccessibility(page, 'demo-mailbox-with-mail');
+    await screenshot(page, 'demo-mailbox-desktop');
+    const href = await card.locator('a').getAttribute('href');
+    assert.match(href, /^\/password-reset\?token=[A-Za-z0-9_-]{40,}$/);
+    await card.locator('a').click();
+    await page.waitForSelector('#reset-form');
+    await checkAccessibility(page, 'password-reset-choose');
+    await page.fill('#password', 'lighthouse-meadow-walnut-4');
+    await page.fill('#confirm_password', 'lighthouse-meadow-walnut-4');
+    await page.click('#reset-form button[type="submit"]');
+    await page.waitForURL(/\/sign-in$/);
+    await page.locator('.nhsuk-notification-banner', { hasText: 'Your password has changed' }).waitFor();
+    await page.fill('#email', 'clinician042@demo.flexpool.test');
+    await page.fill('#password', 'lighthouse-meadow-walnut-4');
+    await page.click('#sign-in-form button[type="submit"]');
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.waitForSelector('#fp-user-name');
+
+    // The link works once.
+    await open(page, href);
+    await page.waitForSelector('#reset-form');
+    await page.fill('#password', 'another-meadow-walnut-5');
+    await page.fill('#confirm_password', 'another-meadow-walnut-5');
+    await page.click('#reset-form button[type="submit"]');
+    await page.locator('main h1', { hasText: 'This link has expired' }).waitFor();
+    await checkAccessibility(page, 'password-reset-expired');
+    assertNoProblems(page);
+    await page.context().close();
+  });
 });

@@ -109,17 +109,22 @@ describe('marketplace journeys', () => {
     await checkAccessibility(pm, 'practice-decline-applicant');
     await pm.click('#confirm-decline');
     await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant declined' }).waitFor();
-    // Nothing is sent by flexpool: the page says where the clinician will see it, not that they have been told.
-    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /will see it, with your reason, on their applications page\. Nothing is sent to them\./);
-    assert.doesNotMatch(await pm.textContent('main'), /has been told|notified/);
+    // The clinician is told (issue 12: by email and in their notifications), and the page says so.
+    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /has been told, with your reason, by email and in their notifications\./);
     assert.match(await pm.locator('#applicants tr', { hasText: otherName }).textContent(), /Declined/);
     await open(other, '/applications');
     assert.match(await other.locator('#applications-table tr', { hasText: '18:20 to 20:50' }).textContent(), /Declined.*We need someone who knows EMIS/);
+    // It is true: the clinician's notifications say so, and the header counts it unread.
+    assert.match(await other.textContent('#fp-unread'), /1/);
+    await open(other, '/notifications');
+    assert.match(await other.textContent('#notifications'), /Application declined[\s\S]*We need someone who knows EMIS/);
+    await checkAccessibility(other, 'clinician-notifications');
+    await screenshot(other, 'clinician-notifications-desktop');
     assertNoProblems(other);
     await other.context().close();
     await applicant.locator('button', { hasText: 'Accept' }).click();
     await pm.locator('.nhsuk-notification-banner--success', { hasText: 'Applicant accepted' }).waitFor();
-    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /will see it on their bookings page\. The other applicants will see on their applications page that someone else was chosen\. Nothing is sent to anyone\./);
+    assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /has been told, by email and in their notifications\. The other applicants have been told that someone else was chosen\./);
     assert.equal((await pm.textContent('#booked-clinician')).trim(), clinicianName);
     assert.match(await pm.textContent('#shift-status'), /Booked/);
 

@@ -145,7 +145,7 @@ test('withdrawing a whole series says how many shifts go and who keeps a booking
   await open(page, `/practice/shifts/${three.id}`);
   await page.click('#practice-cancel-action a');
   await page.waitForSelector('#practice-cancel-form');
-  assert.match(await page.textContent('#confirm-consequences'), /will see on their bookings page that the practice cancelled, with your reason/);
+  assert.match(await page.textContent('#confirm-consequences'), /will be told by email and in their notifications that the practice cancelled, with your reason/);
   await page.click('#practice-cancel');
   await page.locator('.nhsuk-error-summary', { hasText: 'Enter why you are cancelling' }).waitFor();
   await page.fill('#reason', 'The surgery is closed for refurbishment');
@@ -202,7 +202,7 @@ test('withdrawing a shift and declining an applicant ask first and say what will
   await page.locator('#applicants tr', { hasText: applicants[0] }).locator('a', { hasText: 'Decline' }).click();
   await page.waitForSelector('#decline-form');
   const said = await page.textContent('#confirm-consequences');
-  assert.match(said, new RegExp(`${applicants[0]} will see on their applications page that you declined`));
+  assert.match(said, new RegExp(`${applicants[0]} will be told by email and in their notifications that you declined`));
   assert.match(said, /1 other applicant is still waiting for an answer/);
   await page.fill('#reason', 'We need someone on site all day');
   await checkAccessibility(page, 'decline an applicant: confirmation');

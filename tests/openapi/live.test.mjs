@@ -462,6 +462,35 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const gpReq = (await call(pool, 'GET', '/api/v1/passport/requirements?profession=gp', undefined, 200)).json.items[0];
   await call(pool, 'PUT', '/api/v1/passport/requirements', { profession: 'gp', check_code: gpReq.check_codes[0], required: true }, 200);
   await call(pool, 'DELETE', '/api/v1/passport/requirements?profession=gp', undefined, 200);
+  // Messages (issue 12): the notification list, and the links that come by email (read here from
+  // the demo mailbox): a forgotten password, an email address change.
+  const notes = (await call(practice, 'GET', '/api/v1/me/notifications', undefined, 200)).json;
+  await call(practice, 'GET', '/api/v1/me/notifications?limit=0', undefined, 400);
+  if (notes.items.length) await call(practice, 'POST', `/api/v1/me/notifications/${notes.items[0].id}/read`, undefined, 204);
+  await call(practice, 'POST', '/api/v1/me/notifications/999999999/read', undefined, 404);
+  await call(practice, 'POST', '/api/v1/me/notifications/read', undefined, 204);
+  await call(practice, 'POST', '/api/v1/me/notifications/read', { x: 1 }, 400);
+  const mailedToken = async (to, path) => {
+    const box = (await call(null, 'GET', '/api/v1/demo-mailbox', undefined, 200)).json;
+    const m = box.items.find((x) => x.to === to && x.link.startsWith(path));
+    assert.ok(m, `an email to ${to} with a link to ${path}`);
+    return new URLSearchParams(m.link.split('?')[1]).get('token');
+  };
+  const c149 = 'clinician149@demo.flexpool.test';
+  await call(null, 'POST', '/api/v1/password-resets', {}, 400);
+  await call(null, 'POST', '/api/v1/password-resets', { email: c149 }, 202);
+  const resetToken = await mailedToken(c149, '/password-reset');
+  await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'short' }, 400);
+  await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'orchard-lantern-pebble-7' }, 204);
+  await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'orchard-lantern-pebble-7' }, 410);
+  await call(null, 'POST', '/api/v1/password-resets/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { password: 'orchard-lantern-pebble-7' }, 404);
+  const t149 = (await call(null, 'POST', '/api/v1/sessions', { email: c149, password: 'orchard-lantern-pebble-7' }, 201)).json.token;
+  await call(t149, 'POST', '/api/v1/me/email-changes', { email: 'c149.new@example.test', current_password: 'not-it' }, 403);
+  await call(t149, 'POST', '/api/v1/me/email-changes', { email: 'c149.new@example.test', current_password: 'orchard-lantern-pebble-7' }, 202);
+  const changeToken = await mailedToken('c149.new@example.test', '/email-change');
+  await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 204);
+  await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 410);
+
   // Every signed-in operation not yet answered with an error: without a session, 401.
   for (const o of operations) {
     const key = `${o.method} ${o.template}`;

@@ -167,6 +167,7 @@ export function explain(err) {
     registration_taken: 'Another account already holds that registration number.',
     role_exists: 'That role already exists.',
     evidence_removed: 'This file has been removed under the retention rules.',
+    token_expired: 'This link has expired or has already been used. Ask for a new one.',
     payload_too_large: 'That is too large to send. Choose a smaller file, or shorten the text.',
     unsupported_media_type: 'That kind of file cannot be uploaded. Upload a PDF, JPEG or PNG file.',
     unknown_postcode: 'That postcode is not one flexpool knows. Check it, or leave it empty to use your home postcode.',

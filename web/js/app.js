@@ -76,6 +76,7 @@ function menuFor() {
   if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports']);
   if (hasRole('sysadmin')) items.push(['/admin/organisations', 'Organisations'], ['/admin/users', 'Users']);
   if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
+  items.push(['/notifications', 'Notifications']);
   items.push(['/account', 'Account']);
   return items;
 }
@@ -118,15 +119,30 @@ function renderHeader(path) {
         h('ul', { class: 'nhsuk-header__navigation-list' },
           menu.map(([href, text]) => {
             const on = current && current[0] === href;
+            const count = href === '/notifications' ? h('span', { id: 'fp-unread', class: 'fp-unread', hidden: true }) : null;
             return h('li', { class: `nhsuk-header__navigation-item${on ? ' nhsuk-header__navigation-item--current' : ''}` },
               h('a', { class: 'nhsuk-header__navigation-link', href, 'aria-current': on ? 'page' : null },
-                on ? h('strong', { class: 'nhsuk-header__navigation-item-current-fallback' }, text) : text));
+                on ? h('strong', { class: 'nhsuk-header__navigation-item-current-fallback' }, text, count) : [text, count]));
           }),
           h('li', { class: 'nhsuk-header__menu', hidden: true },
             h('button', { class: 'nhsuk-header__menu-toggle nhsuk-header__navigation-link', id: 'toggle-menu', 'aria-expanded': 'false', type: 'button' },
               h('span', { class: 'nhsuk-u-visually-hidden' }, 'Browse '), 'More'))))) : null);
   slot.append(header);
   try { initAll(slot); } catch { /* the header works without its script, as a list */ }
+  if (me && !owedPath()) showUnread();
+}
+
+// The header's count of unread notifications (GET /me/notifications: `unread`), asked at every
+// page; also called by the notifications page after marking some read.
+export async function showUnread() {
+  try {
+    const { unread } = await get('/me/notifications?limit=1', { signedIn: false });
+    const slot = document.getElementById('fp-unread');
+    if (!slot) return;
+    clear(slot);
+    slot.hidden = !unread;
+    if (unread) slot.append(' ', h('span', { class: 'nhsuk-tag nhsuk-tag--blue fp-unread__count' }, String(unread)), h('span', { class: 'nhsuk-u-visually-hidden' }, ' unread'));
+  } catch { /* the count is a convenience: the list itself says what is unread */ }
 }
 
 // Renders a page: title, an optional one-off banner, then the content. Focus moves to the h1 on

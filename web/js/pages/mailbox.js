@@ -8,10 +8,10 @@ import { page } from '../app.js';
 import { longDate, time } from '../format.js';
 import { h, insetText, link, p, pageHeading, summaryList, tag, warningCallout } from '../ui.js';
 
-const STATE = { queued: ['Waiting to be sent', 'grey'], sent: ['Sent', 'green'], failed: ['Not delivered', 'red'] };
+const STATE = { queued: ['Waiting to be sent', 'pending'], sent: ['Sent', 'booked'], failed: ['Not delivered', 'cancelled'] };
 
 function message(m) {
-  const [stateText, colour] = STATE[m.state] || [m.state, 'grey'];
+  const [stateText, colour] = STATE[m.state] || [m.state, 'past'];
   return h('div', { class: 'nhsuk-card' },
     h('div', { class: 'nhsuk-card__content' },
       h('h2', { class: 'nhsuk-card__heading nhsuk-heading-s' }, m.subject),

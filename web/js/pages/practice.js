@@ -400,7 +400,7 @@ route('/practice/shifts/:id', async ({ params }) => {
         e.currentTarget.disabled = true;
         try {
           await post(`/applications/${a.id}/${verb}`);
-          flash('Applicant accepted', `${a.clinician_name} is booked for this shift and will see it on their bookings page. The other applicants will see on their applications page that someone else was chosen. Nothing is sent to anyone.`);
+          flash('Applicant accepted', `${a.clinician_name} is booked for this shift and has been told, by email and in their notifications. The other applicants have been told that someone else was chosen.`);
           navigate(`/practice/shifts/${s.id}`, { replace: true });
         } catch (err) { e.target.disabled = false; problem(err); }
       };
@@ -650,7 +650,7 @@ route('/practice/shifts/:id/cancel-booking', async ({ params }) => {
     title: 'Cancel the booking', caption: `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}`,
     details: summaryList([['Clinician', b.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
     consequences: [
-      `${b.clinician_name} will see on their bookings page that the practice cancelled, with your reason. Nothing is sent to them.`,
+      `${b.clinician_name} will be told by email and in their notifications that the practice cancelled, with your reason, and will see it on their bookings page.`,
       late ? 'It starts within 48 hours, so it counts as a late cancellation by the practice.' : null,
       'The shift is then cancelled: nobody can book it until you re-open it.',
     ].filter(Boolean),
@@ -659,7 +659,7 @@ route('/practice/shifts/:id/cancel-booking', async ({ params }) => {
     formId: 'practice-cancel-form', buttonId: 'practice-cancel',
     action: (form) => post(`/bookings/${b.id}/cancellation`, { reason: form.elements.reason.value.trim() }),
     done: () => {
-      flash('Booking cancelled', `${b.clinician_name} will see it on their bookings page. The shift is cancelled: re-open it if you still need someone.`);
+      flash('Booking cancelled', `${b.clinician_name} has been told, by email and in their notifications. The shift is cancelled: re-open it if you still need someone.`);
       navigate(back, { replace: true });
     },
   });
@@ -710,7 +710,7 @@ route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
     title: 'Decline the applicant', caption: a.clinician_name,
     details: summaryList([['Clinician', a.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Applied', shortDate(a.created_at)]]),
     consequences: [
-      `${a.clinician_name} will see on their applications page that you declined, with your reason if you give one. Nothing is sent to them.`,
+      `${a.clinician_name} will be told by email and in their notifications that you declined, with your reason if you give one.`,
       'They cannot apply for this shift again.',
       others ? `${others} other applicant${others === 1 ? ' is' : 's are'} still waiting for an answer.` : 'Nobody else is waiting: the shift stays open for others to apply.',
     ],
@@ -722,7 +722,7 @@ route('/practice/shifts/:id/applications/:app/decline', async ({ params }) => {
       return post(`/applications/${a.id}/decline`, text ? { reason: text } : {}).then(() => text);
     },
     done: (text) => {
-      flash('Applicant declined', `${a.clinician_name} will see it${text ? ', with your reason,' : ''} on their applications page. Nothing is sent to them.`);
+      flash('Applicant declined', `${a.clinician_name} has been told${text ? ', with your reason,' : ''} by email and in their notifications.`);
       navigate(back, { replace: true });
     },
   });

@@ -81,6 +81,7 @@ route('/sign-in', async ({ query }) => {
   page('Sign in', ended, summary, pageHeading('Sign in to flexpool'),
     p('flexpool is the flexible staff pool for GP practices: practices post the sessions they need covering and sessional clinicians in the local pool book them.'),
     form,
+    p(link('/password-reset', 'Forgotten your password?')),
     p('New sessional clinician? ', link('/register', 'Register as a clinician'), '.'),
     demoSlot);
   try {
@@ -231,6 +232,7 @@ route('/account', async () => {
       me.profession ? ['Profession', ROLE_NAMES[me.profession] || me.profession] : null,
     ]),
     p(link('/account/password', 'Change your password')),
+    p(link('/account/email', 'Change your email address')),
     me.mfa_offered || me.mfa_enabled ? p(link('/account/two-step', me.mfa_enabled ? 'Two-step sign-in (on)' : 'Set up two-step sign-in')) : null,
     me.roles.some((r) => r.role === 'clinician') ? p(link('/profile', 'Your profile: name, phone, home postcode and how far you will travel')) : null,
     me.roles.some((r) => r.role === 'clinician') ? p(link('/calendar', 'Your calendar feed: your bookings in your own calendar app')) : null,
@@ -379,6 +381,12 @@ function showRecoveryCodes(main, codes) {
 // The demo's mailbox (only on a server run with --demo): its module is loaded when it is opened,
 // so the sign-in page loads nothing more.
 route('/demo/mailbox', async () => (await import('./mailbox.js')).showMailbox(), { roles: 'public' });
+// Forgotten passwords, email address changes and the notification list: each module loaded when
+// its page is opened.
+route('/password-reset', async (ctx) => (await import('./password_reset.js')).showPasswordReset(ctx), { roles: 'public' });
+route('/email-change', async (ctx) => (await import('./email_change.js')).showEmailConfirm(ctx), { roles: 'public' });
+route('/account/email', async (ctx) => (await import('./email_change.js')).showEmailChange(ctx));
+route('/notifications', async (ctx) => (await import('./notifications.js')).showNotifications(ctx));
 
 route('/privacy', async () => {
   const s = (title, ...body) => [h('h2', { class: 'nhsuk-heading-m' }, title), ...body];

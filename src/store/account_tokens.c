@@ -1,0 +1,111 @@
+/* Single-use account links. See account_tokens.h. */
+#include "store/account_tokens.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "store/sql.h"
+
+static const char *purpose_name(enum fp_account_token_purpose p) {
+  return p == FP_TOKEN_EMAIL_CHANGE ? "email_change" : "password_reset";
+}
+
+int fp_store_account_token_insert(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                                  size_t hash_len, int64_t user_id, const char *new_email, int64_t now,
+                                  int64_t expires_at) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO account_tokens (purpose, token_hash, user_id, new_email, created_at, expires_at)"
+                              " VALUES (?, ?, ?, lower(?), ?, ?)");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, purpose_name(purpose));
+  fp_bind_blob(st, 2, hash, hash_len);
+  fp_bind_int64(st, 3, user_id);
+  fp_bind_text(st, 4, new_email);
+  fp_bind_int64(st, 5, now);
+  fp_bind_int64(st, 6, expires_at);
+  return fp_db_exec_stmt(st) ? FP_EIO : 0;
+}
+
+int fp_store_account_token_take(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id,
+                                char *new_email, size_t new_email_len) {
+  *state = FP_TOKEN_UNKNOWN;
+  *user_id = 0;
+  if (new_email && new_email_len) new_email[0] = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT id, user_id, expires_at, COALESCE(used_at, 0), COALESCE(new_email, '')"
+                              " FROM account_tokens WHERE token_hash = ? AND purpose = ?");
+  if (!st) return FP_EIO;
+  fp_bind_blob(st, 1, hash, hash_len);
+  fp_bind_text(st, 2, purpose_name(purpose));
+  int rc = fp_step(st);
+  int64_t id = 0, expires = 0, used = 0;
+  if (rc == FP_ROW) {
+    id = fp_col_int64(st, 0);
+    *user_id = fp_col_int64(st, 1);
+    expires = fp_col_int64(st, 2);
+    used = fp_col_int64(st, 3);
+    if (new_email && fp_db_col_copy(st, 4, new_email, new_email_len)) rc = FP_EIO;
+  }
+  fp_reset(st);
+  if (rc == FP_DONE) return 0;
+  if (rc != FP_ROW) return FP_EIO;
+  if (used || now >= expires) {
+    *state = FP_TOKEN_SPENT;
+    *user_id = 0;
+    return 0;
+  }
+  st = fp_db_stmt(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, *user_id);
+  fp_bind_text(st, 3, purpose_name(purpose));
+  if (fp_db_exec_stmt(st)) return FP_EIO;
+  (void)id;
+  *state = FP_TOKEN_VALID;
+  return 0;
+}
+
+int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id) {
+  *state = FP_TOKEN_UNKNOWN;
+  *user_id = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT user_id, expires_at, COALESCE(used_at, 0) FROM account_tokens"
+                              " WHERE token_hash = ? AND purpose = ?");
+  if (!st) return FP_EIO;
+  fp_bind_blob(st, 1, hash, hash_len);
+  fp_bind_text(st, 2, purpose_name(purpose));
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    bool spent = fp_col_int64(st, 2) != 0 || now >= fp_col_int64(st, 1);
+    *state = spent ? FP_TOKEN_SPENT : FP_TOKEN_VALID;
+    *user_id = spent ? 0 : fp_col_int64(st, 0);
+  }
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since, int *n, int64_t *oldest) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM account_token_requests WHERE request_key = ? AND at > ?");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, key);
+  fp_bind_int64(st, 2, since);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    *n = (int)fp_col_int64(st, 0);
+    *oldest = fp_col_int64(st, 1);
+  }
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_account_request_add(struct fp_conn *c, const char *key, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO account_token_requests (request_key, at) VALUES (?, ?)");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, key);
+  fp_bind_int64(st, 2, now);
+  if (fp_db_exec_stmt(st)) return FP_EIO;
+  st = fp_db_stmt(c, "DELETE FROM account_token_requests WHERE at < ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now - 86400);
+  return fp_db_exec_stmt(st) ? FP_EIO : 0;
+}
