@@ -476,18 +476,18 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
     assert.ok(m, `an email to ${to} with a link to ${path}`);
     return new URLSearchParams(m.link.split('?')[1]).get('token');
   };
-  const c149 = 'clinician149@demo.flexpool.test';
+  const resetAccount = 'clinician098@demo.flexpool.test';
   await call(null, 'POST', '/api/v1/password-resets', {}, 400);
-  await call(null, 'POST', '/api/v1/password-resets', { email: c149 }, 202);
-  const resetToken = await mailedToken(c149, '/password-reset');
+  await call(null, 'POST', '/api/v1/password-resets', { email: resetAccount }, 202);
+  const resetToken = await mailedToken(resetAccount, '/password-reset');
   await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'short' }, 400);
   await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'orchard-lantern-pebble-7' }, 204);
   await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'orchard-lantern-pebble-7' }, 410);
   await call(null, 'POST', '/api/v1/password-resets/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { password: 'orchard-lantern-pebble-7' }, 404);
-  const t149 = (await call(null, 'POST', '/api/v1/sessions', { email: c149, password: 'orchard-lantern-pebble-7' }, 201)).json.token;
-  await call(t149, 'POST', '/api/v1/me/email-changes', { email: 'c149.new@example.test', current_password: 'not-it' }, 403);
-  await call(t149, 'POST', '/api/v1/me/email-changes', { email: 'c149.new@example.test', current_password: 'orchard-lantern-pebble-7' }, 202);
-  const changeToken = await mailedToken('c149.new@example.test', '/email-change');
+  const tReset = (await call(null, 'POST', '/api/v1/sessions', { email: resetAccount, password: 'orchard-lantern-pebble-7' }, 201)).json.token;
+  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'resetAccount.new@example.test', current_password: 'not-it' }, 403);
+  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'resetAccount.new@example.test', current_password: 'orchard-lantern-pebble-7' }, 202);
+  const changeToken = await mailedToken('resetAccount.new@example.test', '/email-change');
   await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 204);
   await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 410);
 
