@@ -485,9 +485,9 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'POST', `/api/v1/password-resets/${resetToken}`, { password: 'orchard-lantern-pebble-7' }, 410);
   await call(null, 'POST', '/api/v1/password-resets/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { password: 'orchard-lantern-pebble-7' }, 404);
   const tReset = (await call(null, 'POST', '/api/v1/sessions', { email: resetAccount, password: 'orchard-lantern-pebble-7' }, 201)).json.token;
-  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'resetAccount.new@example.test', current_password: 'not-it' }, 403);
-  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'resetAccount.new@example.test', current_password: 'orchard-lantern-pebble-7' }, 202);
-  const changeToken = await mailedToken('resetAccount.new@example.test', '/email-change');
+  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'changed.address@example.test', current_password: 'not-it' }, 403);
+  await call(tReset, 'POST', '/api/v1/me/email-changes', { email: 'changed.address@example.test', current_password: 'orchard-lantern-pebble-7' }, 202);
+  const changeToken = await mailedToken('changed.address@example.test', '/email-change');
   await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 204);
   await call(null, 'POST', `/api/v1/email-changes/${changeToken}`, undefined, 410);
 
