@@ -535,7 +535,7 @@ static const char *const migrations[] = {
     "  detail TEXT NOT NULL);"
     "CREATE INDEX outbox_attempts_message ON outbox_attempts(outbox_id);",
 
-    /* 20: single-use links sent by email (store/account_tokens.h): a password reset, an email
+    /* 21: single-use links sent by email (store/account_tokens.h): a password reset, an email
      * address change confirmed from the new address; only the token's hash is kept. The requests
      * for them, per email address and per client address, for throttling. An outbox row that
      * carries such a link is secret: its link is wiped once the email is sent or given up. */
