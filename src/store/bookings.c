@@ -471,8 +471,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   /* The locks first (db.h fp_store_write_locking): everything read below is then as committed
      by the transactions that held them before. */
   struct fp_shift s; /* its own row: its status says whether it is booked */
-  int rc = fp_store_shift_lock_get(c, shift_id, &s);
-  if (!rc) rc = fp_store_clinician_lock(c, clinician_id);
+  int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
   if (rc) return rc;
   bool overlap = false;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;

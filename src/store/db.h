@@ -65,9 +65,9 @@ typedef int (*fp_tx_fn)(struct fp_conn *c, void *ctx);
 int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);
 
 /*
- * fp_store_write for a transaction whose fn, before it reads anything, locks by writing them the
+ * fp_store_write for a transaction whose fn, before it reads anything, locks (row locks or writes) the
  * rows that stand for everything its decision reads and a concurrent transaction could change
- * (the booking: fp_store_shift_lock_get and fp_store_clinician_lock; every transaction that changes
+ * (the booking: fp_store_shift_lock_for_booking, fp_store_clinician_lock; every transaction that changes
  * what such a decision reads takes the same locks, or writes the locked row itself). With that,
  * an engine may run it with less isolation: PostgreSQL runs it at READ COMMITTED (every statement
  * sees what was committed before it, so after the locks it sees every change they stood for)

@@ -136,6 +136,22 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
   return fp_step_one(st, read_shift, out);
 }
 
+int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out) {
+  if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
+  /* Both locks and the read in one round trip. The clinician's guard is written (it stands for
+     their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no
+     new row version: the booking writes it anyway when it books, and a refusal leaves it as it
+     was), and read as it is once locked. */
+  fp_stmt *st = fp_db_stmt(c, "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
+                                   " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING
+                                   " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, id);
+  return fp_step_one(st, read_shift, out);
+}
+
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {
   fp_stmt *st = fp_db_stmt(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?");
   if (!st) return FP_EIO;
