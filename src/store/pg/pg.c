@@ -56,8 +56,12 @@ static int result_error(struct pg_conn *c, const PGresult *res, const char *sql)
   return FP_EIO;
 }
 
-/* Runs plain SQL (no parameters): 0 or an error from result_error. */
+static int begin_flush(struct pg_conn *c);
+
+/* Runs plain SQL (no parameters): 0 or an error from result_error. A BEGIN still pending is sent
+   first (see execute). */
 static int simple(struct pg_conn *c, const char *sql) {
+  if (c->begin && begin_flush(c) != 0) return FP_EIO;
   PGresult *res = PQexec(c->pg, sql);
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : result_error(c, res, sql);
@@ -346,6 +350,10 @@ static void note_generation(struct pg_store *s, uint64_t n) {
  */
 static int commit(struct pg_conn *c) {
   struct pg_store *s = c->owner;
+  if (c->begin) { /* no statement ran: nothing began, nothing to commit */
+    c->begin = NULL;
+    return 0;
+  }
   bool ask = !atomic_load(&s->generation_missing);
   if (!PQsendQuery(c->pg, ask ? "COMMIT; SELECT n FROM identity_generation" : "COMMIT")) return result_error(c, NULL, "COMMIT");
   int rc = 0;
@@ -389,6 +397,12 @@ static int commit(struct pg_conn *c) {
  * that changes those facts writes the same rows; under SERIALIZABLE those transactions would fail
  * each other through the index pages they share. A deadlock (40P01) is retried the same way.
  */
+/* Ends the write transaction without its changes (nothing to end when its BEGIN is still pending). */
+static void rollback(struct pg_conn *c) {
+  if (c->begin) c->begin = NULL;
+  else simple(c, "ROLLBACK");
+}
+
 static double seconds_since(const struct timespec *t0) {
   struct timespec t1;
   clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -439,29 +453,38 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
       continue;
     }
     clock_gettime(CLOCK_MONOTONIC, &began);
-    rc = simple(c, locking ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL SERIALIZABLE");
+    /* The BEGIN goes with the first statement (execute_with_begin), except in a guarded run, whose
+       statements begin with a SAVEPOINT. */
+    c->begin = locking ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL SERIALIZABLE";
+    c->begin_lost = false;
+    rc = guard ? begin_flush(c) : 0;
     if (rc != 0) {
-      if (PQstatus(c->pg) != CONNECTION_OK) continue; /* dropped between two transactions: again */
+      if (c->begin_lost) continue; /* dropped between two transactions: again */
       break;
     }
     c->in_write = true;
     rc = fn(&c->base, ctx);
     c->in_write = false;
+    if (c->begin_lost) { /* its BEGIN found the connection dropped: it never began; again */
+      c->begin = NULL;
+      rc = FP_EIO;
+      continue;
+    }
     if (c->retry) {
-      simple(c, "ROLLBACK");
+      rollback(c);
       rc = FP_EBUSY;
       lost = true;
       continue;
     }
     if (c->replay) { /* a statement failed unguarded: again, with savepoints, at once (see run) */
-      simple(c, "ROLLBACK");
+      rollback(c);
       atomic_fetch_add(&s->replays, 1);
       guard = replaying = true;
       rc = FP_EIO;
       continue;
     }
     if (rc != 0) {
-      simple(c, "ROLLBACK");
+      rollback(c);
       break;
     }
     rc = commit(c);
@@ -473,6 +496,7 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
     break;
   }
   if (lost) fprintf(stderr, "store: a write transaction lost %d races in a row; given up\n", FP_PG_RETRIES);
+  c->begin = NULL;
   if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && PQstatus(c->pg) == CONNECTION_OK) simple(c, "ROLLBACK");
   c->savepoint = PG_SP_NONE;
   c->guard = c->replay = false;
@@ -735,8 +759,84 @@ static bool types_changed(const struct pg_stmt *st) {
   return false;
 }
 
+/* Sends the pending BEGIN on its own. 0 or FP_EIO. */
+static int begin_flush(struct pg_conn *c) {
+  const char *begin = c->begin;
+  c->begin = NULL;
+  PGresult *res = PQexec(c->pg, begin);
+  int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : result_error(c, res, begin);
+  if (rc && PQstatus(c->pg) != CONNECTION_OK) c->begin_lost = true;
+  PQclear(res);
+  return rc;
+}
+
+/*
+ * A transaction's BEGIN is not sent on its own (a round trip of its own, a sixth of a booking's):
+ * pg_write and pg_read_begin leave it pending, and the first statement sends it and itself
+ * together in libpq's pipeline mode (one round trip), PostgreSQL answering both in order. A
+ * statement that must be prepared first, or any plain SQL (simple), sends the BEGIN alone before
+ * it. NULL or the result to report: the BEGIN's when it failed (c->begin_lost when the connection
+ * was gone: the transaction never began, pg_write runs it again), otherwise the statement's.
+ */
+static PGresult *execute_with_begin(struct pg_stmt *st) {
+  struct pg_conn *c = st->conn;
+  const char *begin = c->begin;
+  c->begin = NULL;
+  if (!PQenterPipelineMode(c->pg)) {
+    c->begin = begin;
+    if (begin_flush(c) != 0) return NULL;
+    return PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths, st->formats, 0);
+  }
+  bool sent = PQsendQueryParams(c->pg, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+              PQsendQueryPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths,
+                                  st->formats, 0) &&
+              PQpipelineSync(c->pg);
+  PGresult *got[2] = {NULL, NULL};
+  bool synced = false;
+  /* The BEGIN's result, NULL, the statement's, NULL, then the sync (each query's results end in a
+     NULL); a failed BEGIN makes the statement's PGRES_PIPELINE_ABORTED. */
+  for (int q = 0, idle = 0; sent;) {
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) {
+      if (PQstatus(c->pg) != CONNECTION_OK || ++idle > 2) break;
+      q++;
+      continue;
+    }
+    idle = 0;
+    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      synced = true;
+      break;
+    }
+    if (q < 2 && !got[q]) got[q] = r;
+    else PQclear(r);
+  }
+  if (!synced || !PQexitPipelineMode(c->pg)) {
+    /* Not answered in full: the connection is not usable as it stands. */
+    set_errmsg(c, PQerrorMessage(c->pg));
+    if (PQstatus(c->pg) == CONNECTION_OK) {
+      PQreset(c->pg);
+      forget_prepared(c);
+      conn_setup(c);
+    }
+    PQclear(got[0]);
+    PQclear(got[1]);
+    c->begin_lost = true;
+    return NULL;
+  }
+  if (PQresultStatus(got[0]) != PGRES_COMMAND_OK) {
+    if (PQstatus(c->pg) != CONNECTION_OK) c->begin_lost = true;
+    PQclear(got[1]);
+    return got[0];
+  }
+  PQclear(got[0]);
+  return got[1];
+}
+
 static PGresult *execute(struct pg_stmt *st) {
   struct pg_conn *c = st->conn;
+  if (c->begin && st->prepared && !types_changed(st)) return execute_with_begin(st);
+  if (c->begin && begin_flush(c) != 0) return NULL;
   if (!st->prepared || types_changed(st)) {
     deallocate(c, st);
     /* A number the SQL never refers to cannot be typed by the server: it is sent as text. */
@@ -974,7 +1074,7 @@ static int pg_exec(struct fp_conn *base, const char *sql) {
 static int pg_read_begin(struct fp_conn *base) {
   struct pg_conn *c = PC(base);
   if (!c->in_read && PQstatus(c->pg) != CONNECTION_OK) conn_ensure(c);
-  if (simple(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) return FP_EIO;
+  c->begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"; /* sent with the first read (execute) */
   c->in_read = true;
   return 0;
 }
@@ -982,6 +1082,10 @@ static int pg_read_begin(struct fp_conn *base) {
 static void pg_read_end(struct fp_conn *base) {
   struct pg_conn *c = PC(base);
   c->in_read = false;
+  if (c->begin) { /* nothing was read: nothing began */
+    c->begin = NULL;
+    return;
+  }
   if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) != CONNECTION_OK) return;
   simple(c, "COMMIT");
 }

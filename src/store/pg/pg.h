@@ -84,6 +84,8 @@ struct pg_conn {
   bool in_read;               /* between fp_db_read_begin and fp_db_read_end */
   enum pg_savepoint savepoint;
   bool retry;                 /* a statement failed with 40001 or 40P01: the transaction runs again */
+  const char *begin;          /* a BEGIN not sent yet: it goes with the transaction's first statement */
+  bool begin_lost;            /* that BEGIN found the connection gone (the transaction never began) */
   int64_t changes;
   char *errmsg;
 };
