@@ -55,8 +55,9 @@ login() {
 
 # Booking targets: open instant GP shifts of the demo pool in the future, each given to one of the
 # scaled demo's bench GPs (benchgpNNNN@, in the pool, with no bookings) whose earlier targets all
-# end before it starts (a greedy round robin), so that no booking can overlap another: every
-# refusal would be a real conflict.
+# end at least 11 hours before it starts and that last at most 6.5 hours (a greedy round robin), so
+# that no booking can overlap another or pass the pool's working-time guards (11 hours' rest, 13
+# hours' work in 24: core/working_time.h): every refusal would be a real conflict.
 now=$(date -u +%s)
 sql "SELECT email FROM users WHERE email LIKE 'benchgp%@demo.flexpool.test' ORDER BY email" >"$data/gps"
 sql "
@@ -65,7 +66,7 @@ sql "
     AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL)
   ORDER BY s.starts_at, s.id" |
   awk 'NR == FNR { gp[n++] = $1; next }
-       { for (k = 0; k < n; k++) { g = (rr + k) % n; if (free[g] <= $2) { print $1 "|" gp[g]; free[g] = $3; rr = g + 1; break } } }' \
+       $3 - $2 <= 23400 { for (k = 0; k < n; k++) { g = (rr + k) % n; if (free[g] + 39600 <= $2) { print $1 "|" gp[g]; free[g] = $3; rr = g + 1; break } } }' \
     "$data/gps" - >"$data/targets"
 declare -A tok
 for e in $(cut -d'|' -f2 "$data/targets" | sort -u); do tok[$e]=$(login "$e"); done

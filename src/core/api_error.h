@@ -44,6 +44,7 @@
   XX(INSTANT_BOOKING, 409, "instant_booking", "this shift is booked instantly: book it instead")            \
   XX(NOT_ELIGIBLE, 409, "not_eligible", "the clinician's passport does not allow this shift")               \
   XX(OVERLAPPING_BOOKING, 409, "overlapping_booking", "the clinician has another booking at that time")     \
+  XX(WORKING_TIME_LIMIT, 409, "working_time_limit", "the booking would break the pool's working-time limits") \
   XX(ALREADY_APPLIED, 409, "already_applied", "you have already applied for this shift")                    \
   XX(ALREADY_MEMBER, 409, "already_member", "already a member of the pool")                                 \
   XX(ALREADY_REQUESTED, 409, "already_requested", "a request to join is already waiting")                   \

@@ -245,6 +245,7 @@ const char *fp_booking_outcome_code(enum fp_booking_outcome o) {
   case FP_BOOK_NOT_ELIGIBLE: return "not_eligible";
   case FP_BOOK_OVERLAPPING: return "overlapping_booking";
   case FP_BOOK_NOT_VISIBLE: return "not_found";
+  case FP_BOOK_WORKING_TIME: return "working_time_limit";
   }
   return "unknown";
 }
@@ -262,6 +263,8 @@ enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in) {
     return FP_BOOK_NOT_ELIGIBLE;
   if (in->clinician_has_overlap)
     return FP_BOOK_OVERLAPPING;
+  if (in->working_time != FP_WT_OK)
+    return FP_BOOK_WORKING_TIME;
   return FP_BOOK_OK;
 }
 

@@ -26,6 +26,7 @@
 #include "core/actor.h"
 #include "core/eligibility.h"
 #include "core/time.h"
+#include "core/working_time.h"
 
 enum fp_shift_status {
   FP_SHIFT_OPEN = 0,
@@ -116,10 +117,11 @@ enum fp_booking_outcome {
   FP_BOOK_NOT_ELIGIBLE,        /* see the eligibility result */
   FP_BOOK_OVERLAPPING,         /* the clinician has an active booking that overlaps */
   FP_BOOK_NOT_VISIBLE,         /* booking directly a shift the clinician cannot see: a 404 to them */
+  FP_BOOK_WORKING_TIME,        /* past a working-time guard of the clinician's pools (core/working_time.h) */
 };
 
 /* "ok", "shift_taken", "shift_started", "approval_required", "not_eligible", "overlapping_booking",
-   "not_found". */
+   "not_found", "working_time_limit". */
 const char *fp_booking_outcome_code(enum fp_booking_outcome o);
 
 struct fp_booking_input {
@@ -130,10 +132,11 @@ struct fp_booking_input {
   bool via_acceptance;               /* the practice accepting an application: approval mode is fine */
   const struct fp_elig_result *elig; /* already decided for this clinician and shift */
   bool clinician_has_overlap;        /* an active booking of the clinician overlaps [start, end) */
+  enum fp_wt_outcome working_time;   /* fp_working_time_check of the shift against their other bookings */
 };
 
 /*
- * Decides in this order: visibility, taken, started, approval, eligibility, overlap. A clinician
+ * Decides in this order: visibility, taken, started, approval, eligibility, overlap, working time. A clinician
  * booking directly (not through a practice's acceptance) sees only shifts of their own profession
  * at practices sharing a pool with them; any other shift does not exist for them, whatever its state.
  */

@@ -72,6 +72,34 @@ static void reply_not_eligible(struct fp_req *r, const struct fp_book_result *re
                            "the clinician's passport is not complete for the shift's day: it needs %s", names);
 }
 
+/* "13 hours", "12 hours 30 minutes", "45 minutes". */
+static void say_duration(char *buf, size_t len, int64_t seconds) {
+  int64_t m = (seconds + 30) / 60, h = m / 60;
+  m %= 60;
+  if (h && m) snprintf(buf, len, "%lld hour%s %lld minute%s", (long long)h, h == 1 ? "" : "s", (long long)m, m == 1 ? "" : "s");
+  else if (h) snprintf(buf, len, "%lld hour%s", (long long)h, h == 1 ? "" : "s");
+  else snprintf(buf, len, "%lld minute%s", (long long)m, m == 1 ? "" : "s");
+}
+
+/* Which working-time guard the booking would break, in the figures the pool set. */
+static void reply_working_time(struct fp_req *r, const struct fp_book_result *res) {
+  char got[48], limit[48], rest[48];
+  if (res->working_time.outcome == FP_WT_TOO_MUCH_WORK) {
+    say_duration(got, sizeof got, res->working_time.worked_seconds);
+    say_duration(limit, sizeof limit, (int64_t)res->limits.max_worked_minutes * 60);
+    fp_reply_error(r, FP_API_WORKING_TIME_LIMIT, NULL,
+                   "with this session the clinician would work %s in 24 hours: the pool allows at most %s", got, limit);
+    return;
+  }
+  say_duration(got, sizeof got, res->working_time.duty_seconds);
+  say_duration(rest, sizeof rest, (int64_t)res->limits.min_rest_minutes * 60);
+  say_duration(limit, sizeof limit, FP_WT_WINDOW - (int64_t)res->limits.min_rest_minutes * 60);
+  fp_reply_error(r, FP_API_WORKING_TIME_LIMIT, NULL,
+                 "with this session the clinician would have less than %s of rest between sessions for %s: the pool"
+                 " requires %s of rest in every 24 hours, so sessions closer together than that may span at most %s",
+                 rest, got, rest, limit);
+}
+
 void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
   switch (res->outcome) {
   case FP_BOOK_OK: break;
@@ -91,6 +119,7 @@ void fp_reply_book_refusal(struct fp_req *r, const struct fp_book_result *res) {
     fp_reply_error(r, FP_API_OVERLAPPING_BOOKING, NULL, "the clinician has another booking at that time");
     break;
   case FP_BOOK_NOT_ELIGIBLE: reply_not_eligible(r, res); break;
+  case FP_BOOK_WORKING_TIME: reply_working_time(r, res); break;
   }
 }
 

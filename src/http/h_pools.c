@@ -26,6 +26,7 @@
 
 #include "core/error.h"
 #include "core/profession.h"
+#include "core/working_time.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
@@ -55,10 +56,12 @@ static bool can_read_members(const struct fp_auth *a, const struct fp_pool *p) {
 }
 
 static json_t *pool_json(const struct fp_pool *p) {
-  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:o}", "id", (json_int_t)p->id, "name", p->name,
+  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:I, s:I, s:o}", "id", (json_int_t)p->id, "name", p->name,
                    "host_organisation_id", (json_int_t)p->host_organisation_id, "host_name", p->host_name, "icb_id",
                    fp_json_id(p->icb_id), "hourly_rate_pence", (json_int_t)p->hourly_rate_pence, "session_rate_pence",
-                   (json_int_t)p->session_rate_pence, "created_at", fp_json_time(p->created_at));
+                   (json_int_t)p->session_rate_pence, "max_worked_minutes_24h", (json_int_t)p->max_worked_minutes_24h,
+                   "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h, "created_at",
+                   fp_json_time(p->created_at));
 }
 
 /* The pool with its member counts (and the pending requests for those who answer them). */
@@ -221,16 +224,18 @@ void fp_h_pool_get(struct fp_req *r) {
 }
 
 static json_t *pool_rates_json(const struct fp_pool *p) {
-  return json_pack("{s:s, s:I, s:I}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
-                   "session_rate_pence", (json_int_t)p->session_rate_pence);
+  return json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
+                   "session_rate_pence", (json_int_t)p->session_rate_pence, "max_worked_minutes_24h",
+                   (json_int_t)p->max_worked_minutes_24h, "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h);
 }
 
 struct patch_ctx {
   struct fp_actor actor; /* who acts: the transaction never sees the request */
   int64_t target; /* the pool */
   const char *name;
-  int64_t hourly, session;
-  bool has_hourly, has_session;
+  int64_t hourly, session, worked, rest;
+  bool has_hourly, has_session, has_worked, has_rest;
+  struct fp_refusal why; /* out, with FP_EREFUSED */
 };
 
 static int patch_tx(struct fp_conn *c, void *vctx) {
@@ -242,6 +247,15 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (x->name) snprintf(p.name, sizeof p.name, "%s", x->name);
   if (x->has_hourly) p.hourly_rate_pence = x->hourly;
   if (x->has_session) p.session_rate_pence = x->session;
+  if (x->has_worked) p.max_worked_minutes_24h = x->worked;
+  if (x->has_rest) p.min_rest_minutes_24h = x->rest;
+  /* Each value was checked at the door; together with the pool's other value they must fit in a day. */
+  struct fp_wt_limits lim = {(int32_t)p.max_worked_minutes_24h, (int32_t)p.min_rest_minutes_24h};
+  if (!fp_wt_limits_valid(&lim)) {
+    json_decref(before);
+    return fp_refuse(&x->why, FP_API_INVALID_FIELD, x->has_rest ? "min_rest_minutes_24h" : "max_worked_minutes_24h", p.id,
+                     "the most work and the least rest in 24 hours must add up to 24 hours (1440 minutes) at most");
+  }
   json_t *after = pool_rates_json(&p);
   if (json_equal(before, after)) {
     /* Nothing changes, so nothing is written or recorded. */
@@ -268,10 +282,17 @@ void fp_h_pool_patch(struct fp_req *r) {
       {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},
       {"hourly_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.hourly, &x.has_hourly},
       {"session_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.session, &x.has_session},
+      {"max_worked_minutes_24h", FP_F_INT, false, 60, 1440, NULL, &x.worked, &x.has_worked},
+      {"min_rest_minutes_24h", FP_F_INT, false, 0, 1380, NULL, &x.rest, &x.has_rest},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  if (pool_after_or_respond(r, fp_store_write(r->app->store, patch_tx, &x), c, &p)) return;
+  int rc = fp_store_write(r->app->store, patch_tx, &x);
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
+    return;
+  }
+  if (pool_after_or_respond(r, rc, c, &p)) return;
   fp_reply_json(r, 200, pool_json_counted(&p, &r->auth));
 }
 

@@ -166,18 +166,55 @@ static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profes
   return rc == FP_ROW ? 0 : FP_EIO;
 }
 
-static int has_overlap(struct fp_conn *c, int64_t clinician_id, int64_t start, int64_t end, bool *overlap) {
+/*
+ * What the booking's overlap and working-time decisions read, in one statement: the strictest
+ * guards of the clinician's pools (the row of kind 0; the defaults when they are in none) and
+ * their confirmed bookings within 24 hours either side of [start, end) (kind 1), each with its
+ * break. Those further away cannot share a 24-hour window or a duty period with it that the
+ * guards would allow (core/working_time.h). *w is malloc'd (free it), *n its length.
+ */
+static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end, struct fp_wt_limits *lim,
+                     struct fp_work **w, size_t *n) {
+  *w = NULL;
+  *n = 0;
+  *lim = fp_wt_defaults();
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT EXISTS (SELECT 1 FROM bookings WHERE clinician_id = ? AND status = 'confirmed'"
-      " AND starts_at < ? AND ends_at > ?)");
+      "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
+      " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
+      " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
+      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, end);
-  fp_bind_int64(st, 3, start);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *overlap = fp_col_int64(st, 0) != 0;
+  fp_bind_int64(st, 2, lim->max_worked_minutes);
+  fp_bind_int64(st, 3, lim->min_rest_minutes);
+  fp_bind_int64(st, 4, end + FP_WT_WINDOW);
+  fp_bind_int64(st, 5, start - FP_WT_WINDOW);
+  int rc, err = 0;
+  size_t cap = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (fp_col_int64(st, 0) == 0) {
+      lim->max_worked_minutes = (int32_t)fp_col_int64(st, 1);
+      lim->min_rest_minutes = (int32_t)fp_col_int64(st, 2);
+      continue;
+    }
+    if (*n == cap) {
+      struct fp_work *nw = realloc(*w, (cap = cap ? cap * 2 : 8) * sizeof *nw);
+      if (!nw) {
+        err = FP_ENOMEM;
+        break;
+      }
+      *w = nw;
+    }
+    (*w)[(*n)++] = (struct fp_work){fp_col_int64(st, 1), fp_col_int64(st, 2), (int32_t)fp_col_int64(st, 3)};
+  }
   fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (err) {
+    free(*w);
+    *w = NULL;
+    *n = 0;
+  }
+  return err;
 }
 
 /*
@@ -473,9 +510,17 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   struct fp_shift s; /* its own row: its status says whether it is booked */
   int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
   if (rc) return rc;
-  bool overlap = false;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;
-  if ((rc = has_overlap(c, clinician_id, s.starts_at, s.ends_at, &overlap)) != 0) return rc;
+  /* Their other bookings near it: overlapping any, or past the working-time guards with it. */
+  struct fp_work *others = NULL, add = {s.starts_at, s.ends_at, (int32_t)s.break_minutes};
+  size_t n_others = 0;
+  if ((rc = load_work(c, clinician_id, s.starts_at, s.ends_at, &res->limits, &others, &n_others)) != 0) return rc;
+  bool overlap = false;
+  for (size_t i = 0; i < n_others && !overlap; i++)
+    overlap = fp_intervals_overlap(others[i].start, others[i].end, s.starts_at, s.ends_at);
+  rc = fp_working_time_check(&res->limits, others, n_others, &add, &res->working_time);
+  free(others);
+  if (rc) return rc;
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)
@@ -488,6 +533,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
       .via_acceptance = application_id != 0,
       .elig = &res->elig,
       .clinician_has_overlap = overlap,
+      .working_time = res->working_time.outcome,
   };
   res->outcome = fp_booking_decide(&bi);
   if (res->outcome != FP_BOOK_OK) return 0;

@@ -95,6 +95,7 @@ struct fp_pool {
   int64_t icb_id;                /* the host's ICB, 0 when it has none */
   char host_name[201];
   int64_t hourly_rate_pence, session_rate_pence;
+  int64_t max_worked_minutes_24h, min_rest_minutes_24h; /* the working-time guards (core/working_time.h) */
   int64_t created_at;
   /* Filled by fp_store_pool_get only. */
   int64_t n_clinicians, n_practices, n_pending_requests;

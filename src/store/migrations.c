@@ -552,6 +552,11 @@ static const char *const migrations[] = {
     "CREATE TABLE account_token_requests (request_key TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX account_token_requests_lookup ON account_token_requests(request_key, at);"
     "ALTER TABLE outbox ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;",
+
+    /* 22: the pool's working-time guards (src/core/working_time.h), its clinicians' bookings held
+     * to them: most minutes worked in any 24 hours, least consecutive minutes of rest in every 24. */
+    "ALTER TABLE pools ADD COLUMN max_worked_minutes_24h INTEGER NOT NULL DEFAULT 780;"
+    "ALTER TABLE pools ADD COLUMN min_rest_minutes_24h INTEGER NOT NULL DEFAULT 660;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

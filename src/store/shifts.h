@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/booking.h"
+#include "core/working_time.h"
 #include "core/eligibility.h"
 #include "store/db.h"
 #include "store/scope.h"
@@ -214,6 +215,8 @@ struct fp_book_result {
   struct fp_elig_result elig;
   struct fp_booking booking;
   int64_t pool_id;              /* the pool whose requirements decided (0: the baseline alone) */
+  struct fp_wt_limits limits;   /* the working-time guards applied: the strictest of the clinician's pools */
+  struct fp_wt_result working_time; /* and what they found */
   struct fp_elig_view view;     /* owns the strings elig.missing points at: fp_book_result_release */
 };
 void fp_book_result_release(struct fp_book_result *res);

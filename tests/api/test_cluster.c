@@ -98,6 +98,7 @@ static void test_two_servers_never_double_book(void **state) {
   snprintf(dir, sizeof dir, "%s", a.data_dir);
   assert_int_equal(fpt_server_start(&b, dir, NULL), 0); /* the same database */
   fpt_world_build(&w, &a);
+  fpt_world_no_working_time_guards(&w); /* many sessions close together */
   for (int i = 0; i < CLIENTS; i++)
     tokens[i] = fpt_world_clinician(&w, fpt_str("cluster%02d@t.test", i), "gp", fpt_str("73%05d", i), true,
                                     &clinician_ids[i]);
@@ -200,6 +201,7 @@ static void test_a_server_dies_and_the_other_goes_on(void **state) {
   assert_int_equal(fpt_server_start(&b, dir, NULL), 0);
   struct fpt_world fw = {0};
   fpt_world_build(&fw, &a);
+  fpt_world_no_working_time_guards(&fw); /* many sessions close together */
   for (int c = 0; c < FO_CLIENTS; c++) {
     fo_tokens[c] = fpt_world_clinician(&fw, fpt_str("failover%d@t.test", c), "gp", fpt_str("74%05d", c), true, NULL);
     for (int k = 0; k < FO_PER_CLIENT; k++)
@@ -271,6 +273,7 @@ static void test_upkeep_runs_on_one_server_at_a_time(void **state) {
   assert_int_equal(fpt_server_start(&b, dir, extra), 0);
   struct fpt_world uw = {0};
   fpt_world_build(&uw, &a);
+  fpt_world_no_working_time_guards(&uw); /* many sessions close together */
   const char *gp = fpt_world_clinician(&uw, "upkeep@t.test", "gp", "7600001", true, NULL);
   long long shift = fpt_world_shift(&uw, uw.pm1, uw.practice1, "gp", 2, 9, 2, "instant");
   long long booking = fpt_int(fpt_call(&b, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
@@ -326,6 +329,7 @@ static void test_booking_waits_for_a_passport_change(void **state) {
   assert_int_equal(fpt_server_start(&a, dir, NULL), 0);
   struct fpt_world pw = {0};
   fpt_world_build(&pw, &a);
+  fpt_world_no_working_time_guards(&pw); /* many sessions close together */
   long long clinician = 0;
   const char *gp = fpt_world_clinician(&pw, "lapse@t.test", "gp", "7700001", true, &clinician);
   long long shift = fpt_world_shift(&pw, pw.pm1, pw.practice1, "gp", 3, 9, 4, "instant");

@@ -140,6 +140,7 @@ export function explain(err) {
   const messages = {
     shift_taken: 'Someone else has booked this shift, or it is no longer open.',
     overlapping_booking: 'You already have a booking at that time.',
+    working_time_limit: 'This booking would go past your pool’s limits on working hours and rest.',
     approval_required: 'This practice approves bookings: apply for the shift instead.',
     shift_started: 'This shift has already started.',
     shift_not_started: 'This shift has not started yet.',
@@ -181,6 +182,8 @@ export function explain(err) {
   // The server says why a password was refused (too short, a dictionary word, your name...).
   if (err.code === 'weak_password') return `Choose another password: ${err.message || 'it is too short or too common'}.`;
   if (err.code === 'not_eligible') return notEligibleText(err.details || {});
+  // The server gives the figures: how much work, or how little rest, against the pool's limits.
+  if (err.code === 'working_time_limit' && err.message) return plainWords(err.message);
   return messages[err.code] || plainWords(err.message) || 'Something went wrong. Try again.';
 }
 

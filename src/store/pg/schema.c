@@ -517,6 +517,10 @@ const char *const fp_pg_migrations[] = {
     "CREATE TABLE account_token_requests (request_key TEXT NOT NULL, at BIGINT NOT NULL);"
     "CREATE INDEX account_token_requests_lookup ON account_token_requests(request_key, at);"
     "ALTER TABLE outbox ADD COLUMN secret BIGINT NOT NULL DEFAULT 0;",
+
+    /* 22: the pool's working-time guards. */
+    "ALTER TABLE pools ADD COLUMN max_worked_minutes_24h BIGINT NOT NULL DEFAULT 780;"
+    "ALTER TABLE pools ADD COLUMN min_rest_minutes_24h BIGINT NOT NULL DEFAULT 660;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

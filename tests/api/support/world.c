@@ -120,3 +120,8 @@ long long fpt_world_shift(struct fpt_world *w, const char *token, long long prac
                        "booking_mode", mode);
   return fpt_int(j, "id");
 }
+
+void fpt_world_no_working_time_guards(struct fpt_world *w) {
+  fpt_call(w->srv, w->pool_admin, "PATCH", fpt_str("/api/v1/pools/%lld", w->pool), 200, "{s:i, s:i}",
+           "max_worked_minutes_24h", 1440, "min_rest_minutes_24h", 0);
+}

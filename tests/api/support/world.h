@@ -39,6 +39,10 @@ const char *fpt_world_clinician(struct fpt_world *w, const char *email, const ch
  */
 void fpt_world_compliant(struct fpt_world *w, const char *token, long long clinician_id);
 
+/* Lifts the pool's working-time guards (any hours, no rest required: PATCH /pools/{id}), for tests
+   of races that book many sessions close together and count on every free clinician booking. */
+void fpt_world_no_working_time_guards(struct fpt_world *w);
+
 /* Posts a shift at practice as manager token; days/hours from now, length in hours. Returns the id. */
 long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,
                           int hour, int hours, const char *mode);

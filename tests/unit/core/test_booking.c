@@ -121,6 +121,7 @@ static void test_outcome_codes(void **state) {
   assert_string_equal(fp_booking_outcome_code(FP_BOOK_APPROVAL_REQUIRED), "approval_required");
   assert_string_equal(fp_booking_outcome_code(FP_BOOK_NOT_ELIGIBLE), "not_eligible");
   assert_string_equal(fp_booking_outcome_code(FP_BOOK_OVERLAPPING), "overlapping_booking");
+  assert_string_equal(fp_booking_outcome_code(FP_BOOK_WORKING_TIME), "working_time_limit");
   assert_string_equal(fp_booking_outcome_code((enum fp_booking_outcome)99), "unknown");
 }
 
@@ -215,6 +216,7 @@ static void test_decide_order(void **state) {
   in.mode = FP_MODE_APPROVAL;
   in.elig = &ineligible;
   in.clinician_has_overlap = true;
+  in.working_time = FP_WT_TOO_LITTLE_REST;
   assert_int_equal(fp_booking_decide(&in), FP_BOOK_SHIFT_TAKEN);
   in.status = FP_SHIFT_OPEN;
   assert_int_equal(fp_booking_decide(&in), FP_BOOK_STARTED);
@@ -225,6 +227,10 @@ static void test_decide_order(void **state) {
   in.elig = &eligible;
   assert_int_equal(fp_booking_decide(&in), FP_BOOK_OVERLAPPING);
   in.clinician_has_overlap = false;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_WORKING_TIME);
+  in.working_time = FP_WT_TOO_MUCH_WORK;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_WORKING_TIME);
+  in.working_time = FP_WT_OK;
   assert_int_equal(fp_booking_decide(&in), FP_BOOK_OK);
 }
 
