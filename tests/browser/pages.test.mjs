@@ -78,6 +78,11 @@ const PAGES = [
   }],
   ['practice@demo.flexpool.test', 'practice-profile', '/practice/profile'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
+  ['pool@demo.flexpool.test', 'pool-settings', '/pool/settings'],
+  ['pool@demo.flexpool.test', 'pool-settings-errors', '/pool/settings', async (page) => {
+    await page.fill('#min_rest', '14');
+    await page.click('#save-pool-settings');
+  }],
   ['icb@demo.flexpool.test', 'commissioner-overview', '/overview'],
   ['admin@demo.flexpool.test', 'sysadmin-overview', '/overview'],
   ['admin@demo.flexpool.test', 'admin-organisations', '/admin/organisations'],

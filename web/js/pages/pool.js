@@ -5,14 +5,15 @@
 //   /pool/practices                   member practices, and finding a practice to admit
 //   /pool/members/:id/remove          removing a member asks first, saying what will happen
 //   /pool/join-requests/:id/decline   declining a request, with a reason the clinician sees
+//   /pool/settings                    the pool's name, indicative rates and working-time guards
 
-import { del, explain, get, getAll, post } from '../api.js';
+import { del, explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pounds, roleName, shortDate } from '../format.js';
 import { filterForm, pagedList, sortField } from '../paging.js';
-import { backLink, button, h, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
+import { backLink, button, h, input, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
 import { poolNav, professionOptions, withPool } from './pool_views.js';
 
 const POOL_ADMIN = { roles: ['pool_admin'] };
@@ -261,4 +262,61 @@ route('/pool/join-requests/:id/decline', async ({ params, query }) => {
   page('Decline a request to join', summary, backLink(back, 'Back to the pool'), pageHeading('Decline the request to join', r.clinician_name),
     summaryList([['Clinician', r.clinician_name], ['Profession', roleName(r.profession)], ['Registration number', r.registration_number || 'None'], ['Asked on', shortDate(r.created_at)]]),
     form, p(h('a', { class: 'nhsuk-link', href: back }, 'Keep the request waiting')));
+}, POOL_ADMIN);
+
+// The pool's settings: its name, indicative rates and the working-time guards every booking of its
+// clinicians is held to (PATCH /pools/{id}). Hours on the page, minutes in the API.
+const hoursText = (minutes) => String(Math.round((minutes / 60) * 100) / 100);
+const HOURS = /^\d{1,2}(\.\d{1,2})?$/;
+const MONEY = /^\d{1,5}(\.\d{1,2})?$/;
+
+route('/pool/settings', async ({ query }) => {
+  const { poolId, suffix } = poolOf(query);
+  const here = '/pool/settings';
+  const pool = await get(`/pools/${poolId}`);
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'pool-settings-form' },
+    input({ id: 'name', label: 'Name of the pool', value: pool.name, autocomplete: 'off' }),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Indicative rates'),
+    p('Practices see these when they post a shift, as a guide.'),
+    input({ id: 'hourly', label: 'An hour', prefix: '£', width: 5, inputmode: 'decimal', value: (pool.hourly_rate_pence / 100).toFixed(2) }),
+    input({ id: 'session', label: 'A session', prefix: '£', width: 5, inputmode: 'decimal', value: (pool.session_rate_pence / 100).toFixed(2) }),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Working hours and rest'),
+    p('Every booking of the pool\'s clinicians is held to these, whoever makes it. A clinician in several pools is held to the strictest. ',
+      'Sessions closer together than the rest below count as one stretch of work, which may last at most 24 hours less that rest.'),
+    input({ id: 'max_worked', label: 'Most hours worked in any 24 hours', hint: 'Between 1 and 24. Usually 13.', suffix: 'hours', width: 3, inputmode: 'decimal', value: hoursText(pool.max_worked_minutes_24h) }),
+    input({ id: 'min_rest', label: 'Least rest in every 24 hours, in one stretch', hint: 'Between 0 and 23. Usually 11, as the Working Time Regulations ask.', suffix: 'hours', width: 3, inputmode: 'decimal', value: hoursText(pool.min_rest_minutes_24h) }),
+    button('Save settings', { id: 'save-pool-settings' }));
+  const hours = (x) => Math.round(Number(x) * 60);
+  const validate = liveValidation(form, summary, {
+    name: (x) => (!x.name.trim() ? 'Enter the name of the pool' : null),
+    hourly: (x) => (!MONEY.test(x.hourly) ? 'Enter the hourly rate in pounds, like 77.57' : null),
+    session: (x) => (!MONEY.test(x.session) ? 'Enter the session rate in pounds, like 323.21' : null),
+    max_worked: (x) => (!HOURS.test(x.max_worked) || hours(x.max_worked) < 60 || hours(x.max_worked) > 1440
+      ? 'Enter the most hours worked in 24 hours, between 1 and 24' : null),
+    min_rest: (x) => {
+      if (!HOURS.test(x.min_rest) || hours(x.min_rest) > 1380) return 'Enter the least rest, between 0 and 23 hours';
+      if (HOURS.test(x.max_worked) && hours(x.max_worked) + hours(x.min_rest) > 1440) return 'The hours worked and the rest must add up to 24 hours at most';
+      return null;
+    },
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const x = formValues(form);
+    const body = {
+      name: x.name.trim(), hourly_rate_pence: Math.round(Number(x.hourly) * 100), session_rate_pence: Math.round(Number(x.session) * 100),
+      max_worked_minutes_24h: hours(x.max_worked), min_rest_minutes_24h: hours(x.min_rest),
+    };
+    await busy(form, async () => {
+      try {
+        const saved = await patch(`/pools/${pool.id}`, body);
+        flash('Settings saved', `${saved.name}: at most ${hoursText(saved.max_worked_minutes_24h)} hours' work in any 24 hours, and ${hoursText(saved.min_rest_minutes_24h)} hours' rest.`);
+        navigate(withPool(here, suffix), { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err, { max_worked_minutes_24h: 'max_worked', min_rest_minutes_24h: 'min_rest', hourly_rate_pence: 'hourly', session_rate_pence: 'session' });
+      }
+    });
+  });
+  page(`Settings: ${pool.name}`, summary, pageHeading('Settings', pool.name), poolNav(here, suffix), form);
 }, POOL_ADMIN);
