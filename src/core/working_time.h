@@ -63,9 +63,9 @@ struct fp_wt_result {
 /*
  * Whether adding `add` to the clinician's other sessions keeps every 24 hours that holds part of
  * it within the limits (windows that do not touch it are not this booking's doing). others may
- * hold sessions far from add (ignored) and may be in any order. 0, or FP_ENOMEM (out untouched).
+ * hold sessions far from add (ignored) and may be in any order.
  */
-int fp_working_time_check(const struct fp_wt_limits *lim, const struct fp_work *others, size_t n,
-                          const struct fp_work *add, struct fp_wt_result *out);
+void fp_working_time_check(const struct fp_wt_limits *lim, const struct fp_work *others, size_t n,
+                           const struct fp_work *add, struct fp_wt_result *out);
 
 #endif

@@ -518,9 +518,8 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   bool overlap = false;
   for (size_t i = 0; i < n_others && !overlap; i++)
     overlap = fp_intervals_overlap(others[i].start, others[i].end, s.starts_at, s.ends_at);
-  rc = fp_working_time_check(&res->limits, others, n_others, &add, &res->working_time);
+  fp_working_time_check(&res->limits, others, n_others, &add, &res->working_time);
   free(others);
-  if (rc) return rc;
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)
