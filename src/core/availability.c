@@ -43,6 +43,12 @@ enum fp_avail_session fp_avail_session_of(int start_min, int end_min) {
   return FP_AVAIL_SESSION_NONE;
 }
 
+enum fp_avail_session fp_avail_session_at(int minute_of_day) {
+  if (minute_of_day < 13 * 60) return FP_AVAIL_SESSION_MORNING;
+  if (minute_of_day < 18 * 60 + 30) return FP_AVAIL_SESSION_AFTERNOON;
+  return FP_AVAIL_SESSION_EVENING;
+}
+
 const char *fp_avail_session_name(enum fp_avail_session s) {
   for (size_t i = 0; i < N_SESSIONS; i++)
     if (SESSIONS[i].s == s)

@@ -66,6 +66,11 @@ struct fp_availability {
 int fp_avail_session_hours(enum fp_avail_session s, int *start_min, int *end_min);
 /* The session whose preset hours are exactly these, or FP_AVAIL_SESSION_NONE. */
 enum fp_avail_session fp_avail_session_of(int start_min, int end_min);
+/*
+ * The session a time of day (minutes after local midnight) falls in, for counting shifts by session:
+ * before 13:00 morning, before 18:30 afternoon, else evening (docs/METRICS.md).
+ */
+enum fp_avail_session fp_avail_session_at(int minute_of_day);
 /* "morning", "afternoon", "evening"; NULL for NONE. And back: FP_AVAIL_SESSION_NONE when unknown. */
 const char *fp_avail_session_name(enum fp_avail_session s);
 enum fp_avail_session fp_avail_session_parse(const char *name);

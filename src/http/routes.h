@@ -64,6 +64,17 @@ FP_HANDLER(fp_h_session_second_factor);
 /* h_availability.c */
 FP_HANDLER(fp_h_me_availability);
 FP_HANDLER(fp_h_me_availability_put);
+/* h_capacity.c */
+FP_HANDLER(fp_h_pool_capacity);
+/* h_available.c */
+FP_HANDLER(fp_h_available_clinicians);
+/* h_marks.c */
+FP_HANDLER(fp_h_favourites);
+FP_HANDLER(fp_h_favourite_put);
+FP_HANDLER(fp_h_favourite_delete);
+FP_HANDLER(fp_h_blocked);
+FP_HANDLER(fp_h_blocked_put);
+FP_HANDLER(fp_h_blocked_delete);
 /* h_mfa.c */
 FP_HANDLER(fp_h_totp_begin);
 FP_HANDLER(fp_h_totp_confirm);

@@ -390,7 +390,9 @@ static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
   fp_stmt *st = fp_db_stmt(c,
       "SELECT DISTINCT o.organisation_id, m.pool_id FROM pool_members m"
       " JOIN pool_members o ON o.pool_id = m.pool_id AND o.organisation_id IS NOT NULL"
-      " WHERE m.clinician_id = ? ORDER BY o.organisation_id, m.pool_id");
+      " WHERE m.clinician_id = ?1 AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk"
+      "  WHERE bk.practice_id = o.organisation_id AND bk.clinician_id = ?1 AND bk.kind = 'blocked')"
+      " ORDER BY o.organisation_id, m.pool_id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, v->clinician_id);
   int rc, err = 0;

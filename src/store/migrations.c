@@ -557,6 +557,18 @@ static const char *const migrations[] = {
      * to them: most minutes worked in any 24 hours, least consecutive minutes of rest in every 24. */
     "ALTER TABLE pools ADD COLUMN max_worked_minutes_24h INTEGER NOT NULL DEFAULT 780;"
     "ALTER TABLE pools ADD COLUMN min_rest_minutes_24h INTEGER NOT NULL DEFAULT 660;",
+
+    /* 23: a practice's favourite and blocked clinicians (one mark per practice and clinician, so never
+     * both), set by its own managers. A blocked clinician shares no pool with the practice for
+     * visibility and eligibility (src/store/scope.c, fp_store_eligibility_view). */
+    "CREATE TABLE practice_clinician_marks ("
+    "  practice_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('favourite','blocked')),"
+    "  added_by INTEGER REFERENCES users(id),"
+    "  added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (practice_id, clinician_id));"
+    "CREATE INDEX practice_clinician_marks_clinician ON practice_clinician_marks(clinician_id, kind);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

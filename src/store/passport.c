@@ -315,8 +315,10 @@ int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t pr
   *ids = NULL;
   *n = 0;
   fp_stmt *st = fp_db_stmt(c,
-      "SELECT DISTINCT m.pool_id FROM pool_members m WHERE m.clinician_id = ?1 AND (?2 = 0 OR EXISTS"
-      " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2)) ORDER BY m.pool_id");
+      "SELECT DISTINCT m.pool_id FROM pool_members m WHERE m.clinician_id = ?1 AND (?2 = 0 OR (EXISTS"
+      " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2) AND NOT EXISTS"
+      " (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ?2 AND bk.clinician_id = ?1"
+      "  AND bk.kind = 'blocked'))) ORDER BY m.pool_id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
   fp_bind_int64(st, 2, practice_id);

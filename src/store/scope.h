@@ -4,7 +4,7 @@
  * A caller sees a shift (or a booking) when any of its roles grants it: a system administrator
  * everything; a commissioner everything inside their ICBs; a practice manager their practices; a
  * pool administrator the practices in their pools; a clinician the shifts of practices that share a
- * pool with them, for their profession.
+ * pool with them, for their profession, unless the practice blocked them (practice_clinician_marks).
  *
  * The clinician's pools come with who is asking (the session cache holds them; pool membership is
  * among the tables whose changes empty it), so that the SQL tests each row with one probe of the

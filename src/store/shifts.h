@@ -333,7 +333,8 @@ int fp_passport_choose(size_t n, int (*checks_of)(void *ctx, size_t i, struct fp
                        const char *profession, fp_day on, struct fp_elig_result *res, size_t *chosen);
 
 /* The pools the clinician is a member of, in id order (with practice_id: only those the practice is
- * also a member of). *ids is malloc'd (NULL when none); free it. */
+ * also a member of, and none when the practice blocked the clinician). *ids is malloc'd (NULL when
+ * none); free it. */
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n);
 
 #endif

@@ -17,6 +17,7 @@ before(async () => {
   // A booked shift and an application, so that every page has something to show.
   const pm = await newPage(browser, server);
   await signIn(pm, 'practice@demo.flexpool.test');
+  { const t = new Date(Date.now() + 3 * 86400e3); t.setUTCDate(t.getUTCDate() + ((8 - t.getUTCDay()) % 7)); ids.monday = t.toISOString().slice(0, 10); }
   ids.instant = await postShift(pm, { date: ukDateParts(50), start: '19:05', end: '21:05' });
   ids.approval = await postShift(pm, { date: ukDateParts(51), start: '19:05', end: '21:05', mode: 'approval' });
   const cl = await newPage(browser, server);
@@ -77,6 +78,11 @@ const PAGES = [
     await submitEmpty('#edit-shift-form')(page);
   }],
   ['practice@demo.flexpool.test', 'practice-profile', '/practice/profile'],
+  ['practice@demo.flexpool.test', 'practice-cover', () => `/practice/cover?date=${ids.monday}&session=morning&profession=gp`],
+  ['practice@demo.flexpool.test', 'practice-cover-errors', '/practice/cover', submitEmpty('#cover-form')],
+  ['practice@demo.flexpool.test', 'practice-clinicians', '/practice/clinicians'],
+  ['pool@demo.flexpool.test', 'pool-capacity', '/capacity'],
+  ['icb@demo.flexpool.test', 'commissioner-capacity', '/capacity'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
   ['pool@demo.flexpool.test', 'pool-settings', '/pool/settings'],
   ['pool@demo.flexpool.test', 'pool-settings-errors', '/pool/settings', async (page) => {

@@ -224,6 +224,24 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'PATCH', `/api/v1/clinicians/${gpId}`, { travel_radius_km: gpProfile.travel_radius_km, home_postcode: gpProfile.home_postcode }, 200);
   await call(gp, 'PATCH', `/api/v1/clinicians/${gpId}`, { home_postcode: 'nowhere' }, 400);
   await call(practice, 'PATCH', `/api/v1/clinicians/${gpId}`, { travel_radius_km: 5 }, 403);
+  // Favourites and blocked, who is available, capacity (issue 12).
+  const nextMonday = (() => { const t = new Date(Date.now() + 3 * 86400e3); t.setUTCDate(t.getUTCDate() + ((8 - t.getUTCDay()) % 7)); return t.toISOString().slice(0, 10); })();
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/available-clinicians?date=${nextMonday}&session=morning&profession=gp&limit=5`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/available-clinicians?session=morning`, undefined, 400);
+  await call(practice, 'PUT', `/api/v1/organisations/${practiceId}/favourites/${gpId}`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/favourites`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/favourites?limit=0`, undefined, 400);
+  await call(gp, 'PUT', `/api/v1/organisations/${practiceId}/favourites/${gpId}`, undefined, 403);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/favourites/${gpId}`, undefined, 204);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/favourites/${gpId}`, undefined, 404);
+  await call(practice, 'PUT', `/api/v1/organisations/${practiceId}/blocked/${gpId}`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/blocked`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/organisations/${practiceId}/blocked`, undefined, 403);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/blocked/${gpId}`, undefined, 204);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/blocked/${gpId}`, undefined, 404);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/pools/${poolId}/capacity?from=${nextMonday}&to=${nextMonday}`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 403);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });

@@ -6,9 +6,9 @@ import { start } from './app.js';
 
 const rolePages = {
   clinician: ['clinician', 'passport', 'availability', 'calendar_feed', 'profile', 'messages'],
-  practice_manager: ['practice', 'practice_bookings', 'passport', 'overview', 'calendar_feed', 'messages'],
-  pool_admin: ['pool', 'passport', 'overview'],
-  commissioner: ['overview'],
+  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages'],
+  pool_admin: ['pool', 'passport', 'overview', 'capacity'],
+  commissioner: ['overview', 'capacity'],
   sysadmin: ['admin', 'passport', 'overview'],
 };
 

@@ -521,6 +521,16 @@ const char *const fp_pg_migrations[] = {
     /* 22: the pool's working-time guards. */
     "ALTER TABLE pools ADD COLUMN max_worked_minutes_24h BIGINT NOT NULL DEFAULT 780;"
     "ALTER TABLE pools ADD COLUMN min_rest_minutes_24h BIGINT NOT NULL DEFAULT 660;",
+
+    /* 23: a practice's favourite and blocked clinicians. */
+    "CREATE TABLE practice_clinician_marks ("
+    "  practice_id BIGINT NOT NULL REFERENCES organisations(id),"
+    "  clinician_id BIGINT NOT NULL REFERENCES clinicians(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('favourite','blocked')),"
+    "  added_by BIGINT REFERENCES users(id),"
+    "  added_at BIGINT NOT NULL,"
+    "  PRIMARY KEY (practice_id, clinician_id));"
+    "CREATE INDEX practice_clinician_marks_clinician ON practice_clinician_marks(clinician_id, kind);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

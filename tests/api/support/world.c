@@ -62,9 +62,15 @@ void fpt_world_build(struct fpt_world *w, struct fpt_server *srv) {
 
 const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
                                 bool in_pool, long long *clinician_id) {
+  return fpt_world_clinician_at(w, email, profession, regnum, in_pool, "LS1 4AP", 20, clinician_id);
+}
+
+const char *fpt_world_clinician_at(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
+                                   bool in_pool, const char *home_postcode, int travel_radius_km, long long *clinician_id) {
   json_t *j = fpt_call(w->srv, NULL, "POST", "/api/v1/clinicians", 201, "{s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
                        "name", email, "email", email, "password", FPT_CLINICIAN_PASSWORD, "profession", profession,
-                       "registration_number", regnum, "home_postcode", "LS1 4AP", "travel_radius_km", 20);
+                       "registration_number", regnum, "home_postcode", home_postcode, "travel_radius_km",
+                       travel_radius_km);
   long long id = fpt_int(j, "id");
   if (clinician_id) *clinician_id = id;
   if (in_pool)

@@ -32,6 +32,10 @@ void fpt_world_build(struct fpt_world *w, struct fpt_server *srv);
 const char *fpt_world_clinician(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
                                 bool in_pool, long long *clinician_id);
 
+/* The same with their home postcode and travel radius (fpt_world_clinician: LS1 4AP, 20 km). */
+const char *fpt_world_clinician_at(struct fpt_world *w, const char *email, const char *profession, const char *regnum,
+                                   bool in_pool, const char *home_postcode, int travel_radius_km, long long *clinician_id);
+
 /*
  * Makes the clinician's passport complete as a pool would, through the API: each check their
  * passport requires that is not verified and in date is uploaded by the clinician (a small PDF with

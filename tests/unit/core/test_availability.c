@@ -48,6 +48,12 @@ static void test_sessions(void **state) {
   assert_int_equal(fp_avail_session_parse("morning"), FP_AVAIL_SESSION_MORNING);
   assert_int_equal(fp_avail_session_parse("Morning"), FP_AVAIL_SESSION_NONE);
   assert_int_equal(fp_avail_session_parse(NULL), FP_AVAIL_SESSION_NONE);
+  assert_int_equal(fp_avail_session_at(HM(7, 0)), FP_AVAIL_SESSION_MORNING);
+  assert_int_equal(fp_avail_session_at(HM(12, 59)), FP_AVAIL_SESSION_MORNING);
+  assert_int_equal(fp_avail_session_at(HM(13, 0)), FP_AVAIL_SESSION_AFTERNOON);
+  assert_int_equal(fp_avail_session_at(HM(18, 29)), FP_AVAIL_SESSION_AFTERNOON);
+  assert_int_equal(fp_avail_session_at(HM(18, 30)), FP_AVAIL_SESSION_EVENING);
+  assert_int_equal(fp_avail_session_at(HM(23, 0)), FP_AVAIL_SESSION_EVENING);
 }
 
 static void test_weekly_pattern_in_winter(void **state) {
