@@ -29,6 +29,7 @@
 #include "core/time.h"
 #include "core/validate.h"
 #include "http/auth.h"
+#include "app/demo_availability.h"
 #include "store/accounts.h"
 #include "store/demo.h"
 #include "store/places.h"
@@ -1324,6 +1325,16 @@ static int demo_generated_clinicians(struct demo *d) {
 /* Passports, last: every clinician exists by then (app/demo_passport.h). */
 static int demo_passports(struct demo *d) { return fp_demo_passports(d->c, d->now, d->pool_admin_user); }
 
+/* Availability for the pool's active members (src/app/demo_availability.c), so that "who is
+   available" and the capacity figures have something to show. */
+static int demo_availability(struct demo *d) {
+  int64_t ids[N_CLINICIANS];
+  size_t n = 0;
+  for (int i = 0; i < N_CLINICIANS; i++)
+    if (d->clinicians[i].in_pool && d->clinicians[i].active) ids[n++] = d->clinicians[i].id;
+  return fp_demo_availability(d->c, d->now, ids, n);
+}
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1340,6 +1351,7 @@ static const struct demo_step {
     {"bench GPs", demo_bench_gps},
     {"generated clinicians", demo_generated_clinicians},
     {"passports", demo_passports},
+    {"availability", demo_availability},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {

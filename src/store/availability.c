@@ -53,8 +53,7 @@ int fp_store_availability_get(struct fp_conn *c, int64_t clinician_id, struct fp
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-int fp_store_availability_set(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a, int64_t actor,
-                              int64_t now) {
+int fp_store_availability_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a) {
   fp_stmt *st = fp_db_stmt(c, "DELETE FROM availability_windows WHERE clinician_id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
@@ -92,6 +91,13 @@ int fp_store_availability_set(struct fp_conn *c, int64_t clinician_id, const str
     }
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
+  return 0;
+}
+
+int fp_store_availability_set(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a, int64_t actor,
+                              int64_t now) {
+  int rc = fp_store_availability_replace(c, clinician_id, a);
+  if (rc) return rc;
   char after[96];
   snprintf(after, sizeof after, "{\"windows\":%zu,\"exceptions\":%zu}", a->n_windows, a->n_exceptions);
   return fp_store_audit(c, now, actor, "availability.set", "clinician", clinician_id, NULL, after);

@@ -36,5 +36,7 @@ int fp_store_availability_get(struct fp_conn *c, int64_t clinician_id, struct fp
  */
 int fp_store_availability_set(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a, int64_t actor,
                               int64_t now);
+/* The same without the audit row: the demo's load, audited once as a whole (src/app/demo.c). */
+int fp_store_availability_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a);
 
 #endif
