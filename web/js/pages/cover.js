@@ -79,9 +79,9 @@ route('/practice/cover', async ({ query }) => {
       ]);
       results = [
         h('h2', { class: 'nhsuk-heading-m', id: 'cover-results-heading' }, `Available on ${longDateOf(date)}, ${timeRange(r.starts_at, r.ends_at)}`),
-        list.items.length
+        ...(list.items.length
           ? [list.summary, table({ caption: 'Clinicians available, best fit first', captionSize: 's', head: ['Name', 'Role', 'Sessions worked here', 'Distance', 'Action'], rows, id: 'cover-table' }), list.nav]
-          : insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it. Try another session or day, or post the shift so that clinicians can find it.')),
+          : [insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it. Try another session or day, or post the shift so that clinicians can find it.'))]),
       ];
     } catch (err) {
       results = h('div', { id: 'cover-problem' });
