@@ -75,7 +75,8 @@ route('/practice/cover', async ({ query }) => {
             flash('Added to favourites', `${c.name} is now one of your practice's favourites.`);
             navigate(`/practice/cover${location.search}`, { replace: true });
           }, `favourite-${c.clinician_id}`),
-          ' ', link(`/practice/clinicians/${c.clinician_id}/block?name=${encodeURIComponent(c.name)}`, h('span', {}, 'Block', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${c.name}`)))) },
+          h('p', { class: 'nhsuk-body-s nhsuk-u-margin-top-3 nhsuk-u-margin-bottom-0' },
+            link(`/practice/clinicians/${c.clinician_id}/block?name=${encodeURIComponent(c.name)}`, h('span', {}, 'Block', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${c.name}`))))) },
       ]);
       results = [
         h('h2', { class: 'nhsuk-heading-m', id: 'cover-results-heading' }, `Available on ${longDateOf(date)}, ${timeRange(r.starts_at, r.ends_at)}`),
