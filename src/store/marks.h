@@ -1,6 +1,6 @@
 /*
  * marks.h - a practice's favourite and blocked clinicians (table practice_clinician_marks, migration
- * 18). One mark per practice and clinician: marking a favourite blocked replaces the mark. Only the
+ * 20). One mark per practice and clinician: marking a favourite blocked replaces the mark. Only the
  * practice's own managers set them (src/http/h_marks.c). A blocked clinician shares no pool with the
  * practice for what they see and may book (src/store/scope.c, src/store/bookings.c view_shared_all,
  * src/store/passport.c fp_store_clinician_pools).
