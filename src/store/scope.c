@@ -152,7 +152,7 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
       fp_sql_int(q, s->clinician_id);
       fp_sql_add(q, ")");
     }
-    /* Not a practice that blocked them (migration 20): the same rule as the eligibility view's
+    /* Not a practice that blocked them (migration 23): the same rule as the eligibility view's
        shared pools (src/store/bookings.c), so booking what one cannot see is a 404. */
     fp_sql_add(q, ") AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ");
     fp_sql_add(q, practice_col);
