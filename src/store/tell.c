@@ -10,19 +10,24 @@
 #include "store/outbox.h"
 #include "store/sql.h"
 
-/* What a message about a booking says: the shift's times, place and people. */
-struct booking_facts {
+/* What a message about a booking or an application says: the shift's times, place and people. */
+struct event_facts {
   int64_t shift_id, practice_id, clinician_user_id, starts_at, ends_at;
   char practice[201], clinician[201], role[64];
 };
 
-static int booking_facts(struct fp_conn *c, int64_t booking_id, struct booking_facts *f) {
+/* The columns both readers below select, in this order, from a booking or an application `x`. */
+#define FACTS_COLS "SELECT x.shift_id, s.practice_id, u.id, s.starts_at, s.ends_at, o.name, u.name, s.role"
+#define FACTS_JOIN                                                                                           \
+  " JOIN shifts s ON s.id = x.shift_id JOIN organisations o ON o.id = s.practice_id"                         \
+  " JOIN clinicians cl ON cl.id = x.clinician_id JOIN users u ON u.id = cl.user_id WHERE x.id = ?"
+
+/* The facts of the booking or application `id` (sql: FACTS_COLS FROM its table x FACTS_JOIN). */
+static int event_facts(struct fp_conn *c, const char *sql, int64_t id, struct event_facts *f) {
   memset(f, 0, sizeof *f);
-  fp_stmt *st = fp_db_stmt(c, "SELECT b.shift_id, b.practice_id, u.id, s.starts_at, s.ends_at, o.name, u.name, s.role"
-                              " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"
-                              " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id WHERE b.id = ?");
+  fp_stmt *st = fp_db_stmt(c, sql);
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, booking_id);
+  fp_bind_int64(st, 1, id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     f->shift_id = fp_col_int64(st, 0);
@@ -42,8 +47,16 @@ static int booking_facts(struct fp_conn *c, int64_t booking_id, struct booking_f
   return rc;
 }
 
+static int booking_facts(struct fp_conn *c, int64_t booking_id, struct event_facts *f) {
+  return event_facts(c, FACTS_COLS " FROM bookings x" FACTS_JOIN, booking_id, f);
+}
+
+static int application_facts(struct fp_conn *c, int64_t application_id, struct event_facts *f) {
+  return event_facts(c, FACTS_COLS " FROM applications x" FACTS_JOIN, application_id, f);
+}
+
 int fp_store_tell_booking_made(struct fp_conn *c, int64_t booking_id, int64_t now) {
-  struct booking_facts f;
+  struct event_facts f;
   int rc = booking_facts(c, booking_id, &f);
   if (rc) return rc;
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
@@ -56,7 +69,7 @@ int fp_store_tell_booking_made(struct fp_conn *c, int64_t booking_id, int64_t no
 
 int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const char *party, const char *reason,
                                     int64_t now) {
-  struct booking_facts f;
+  struct event_facts f;
   int rc = booking_facts(c, booking_id, &f);
   if (rc) return rc;
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
@@ -74,40 +87,8 @@ int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const
   return fp_store_notify(c, f.clinician_user_id, "booking.cancelled", subject, text, "/bookings", now);
 }
 
-/* What a message about an application says. */
-struct application_facts {
-  int64_t shift_id, practice_id, clinician_user_id, starts_at, ends_at;
-  char practice[201], clinician[201], role[64];
-};
-
-static int application_facts(struct fp_conn *c, int64_t application_id, struct application_facts *f) {
-  memset(f, 0, sizeof *f);
-  fp_stmt *st = fp_db_stmt(c, "SELECT a.shift_id, s.practice_id, u.id, s.starts_at, s.ends_at, o.name, u.name, s.role"
-                              " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id"
-                              " JOIN clinicians cl ON cl.id = a.clinician_id JOIN users u ON u.id = cl.user_id WHERE a.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, application_id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    f->shift_id = fp_col_int64(st, 0);
-    f->practice_id = fp_col_int64(st, 1);
-    f->clinician_user_id = fp_col_int64(st, 2);
-    f->starts_at = fp_col_int64(st, 3);
-    f->ends_at = fp_col_int64(st, 4);
-    rc = fp_db_col_copy(st, 5, f->practice, sizeof f->practice);
-    if (!rc) rc = fp_db_col_copy(st, 6, f->clinician, sizeof f->clinician);
-    if (!rc) rc = fp_db_col_copy(st, 7, f->role, sizeof f->role);
-  } else {
-    rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
-  }
-  fp_reset(st);
-  const struct fp_profession *p = fp_profession_find(f->role);
-  if (!rc && p) snprintf(f->role, sizeof f->role, "%s", p->name);
-  return rc;
-}
-
 int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, int64_t now) {
-  struct application_facts f;
+  struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
@@ -121,7 +102,7 @@ int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, in
 
 int fp_store_tell_application_decided(struct fp_conn *c, int64_t application_id, bool accepted, const char *reason,
                                       int64_t now) {
-  struct application_facts f;
+  struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
@@ -151,7 +132,7 @@ int fp_store_tell_applications_filled(struct fp_conn *c, int64_t shift_id, int64
   fp_reset(st);
   if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
   for (int i = 0; i < n; i++) {
-    struct application_facts f;
+    struct event_facts f;
     rc = application_facts(c, ids[i], &f);
     if (rc) return rc;
     char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
