@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "store/account_tokens.h"
 #include "store/accounts.h"
 #include "store/mfa.h"
 #include "http/totp.h"
@@ -322,4 +323,20 @@ void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const 
   snprintf(ra, sizeof ra, "%lld", (long long)wait);
   fp_req_add_header(r, "Retry-After", ra);
   fp_reply_error(r, FP_API_TOO_MANY_ATTEMPTS, NULL, "too many %s; try again in %lld seconds", what, (long long)wait);
+}
+
+int fp_account_requests_throttled_or_respond(struct fp_req *r, const char *key, int max, int64_t window, const char *what) {
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int n = 0;
+  int64_t oldest = 0;
+  int rc = c ? fp_store_account_requests(c, key, r->now - window, &n, &oldest) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  if (n >= max) {
+    fp_reply_throttled(r, oldest, window, what);
+    return -1;
+  }
+  return 0;
 }

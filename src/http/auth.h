@@ -63,6 +63,10 @@ void fp_code_failure_record(struct fp_req *r, const char *email);
 /* Answers 429 too_many_attempts with Retry-After: the seconds until the oldest attempt counted
    (at `oldest`) leaves the window of `window` seconds (at least 1). `what` names the attempts. */
 void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const char *what);
+/* The single-use link requests (password resets, email changes) recorded under `key`: at `max`
+   within the last `window` seconds, answers 429 (fp_reply_throttled, `what` naming them) and
+   returns -1; a store error answers too; otherwise 0. */
+int fp_account_requests_throttled_or_respond(struct fp_req *r, const char *key, int max, int64_t window, const char *what);
 
 /* Exactly one of a TOTP code and a recovery code must be given: otherwise answers 400 naming 'code'
    and returns -1. */

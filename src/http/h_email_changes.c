@@ -55,22 +55,6 @@ static int request_tx(struct fp_conn *c, void *vctx) {
                         link, true, x->now);
 }
 
-static int throttled_or_respond(struct fp_req *r, const char *key, int max, int64_t window, const char *what) {
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  int n = 0;
-  int64_t oldest = 0;
-  int rc = c ? fp_store_account_requests(c, key, r->now - window, &n, &oldest) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  if (n >= max) {
-    fp_reply_throttled(r, oldest, window, what);
-    return -1;
-  }
-  return 0;
-}
-
 void fp_h_email_change_request(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   const char *email = NULL, *current = NULL;
@@ -108,10 +92,10 @@ void fp_h_email_change_request(struct fp_req *r) {
   }
   snprintf(x.email_key, sizeof x.email_key, "change-email:%s", x.email);
   snprintf(x.addr_key, sizeof x.addr_key, "change-addr:%s", r->client_addr);
-  if (throttled_or_respond(r, x.email_key, CHANGE_MAX_PER_EMAIL, CHANGE_EMAIL_WINDOW, "email changes to this address"))
+  if (fp_account_requests_throttled_or_respond(r, x.email_key, CHANGE_MAX_PER_EMAIL, CHANGE_EMAIL_WINDOW, "email changes to this address"))
     return;
   const struct fp_http_config *cfg = &r->app->cfg;
-  if (throttled_or_respond(r, x.addr_key, cfg->login_max_per_address, cfg->login_window_seconds,
+  if (fp_account_requests_throttled_or_respond(r, x.addr_key, cfg->login_max_per_address, cfg->login_window_seconds,
                            "email changes from this address"))
     return;
   x.user_id = u.id;

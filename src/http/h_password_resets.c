@@ -60,23 +60,6 @@ static int request_tx(struct fp_conn *c, void *vctx) {
                         link, true, x->now);
 }
 
-/* Over a limit: answers 429 with Retry-After and returns -1. */
-static int throttled_or_respond(struct fp_req *r, const char *key, int max, int64_t window, const char *what) {
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  int n = 0;
-  int64_t oldest = 0;
-  int rc = c ? fp_store_account_requests(c, key, r->now - window, &n, &oldest) : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
-  if (n >= max) {
-    fp_reply_throttled(r, oldest, window, what);
-    return -1;
-  }
-  return 0;
-}
-
 void fp_h_password_reset_request(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct request_ctx x;
@@ -93,10 +76,10 @@ void fp_h_password_reset_request(struct fp_req *r) {
   lower[i] = 0;
   snprintf(x.email_key, sizeof x.email_key, "reset-email:%s", lower);
   snprintf(x.addr_key, sizeof x.addr_key, "reset-addr:%s", r->client_addr);
-  if (throttled_or_respond(r, x.email_key, RESET_MAX_PER_EMAIL, RESET_EMAIL_WINDOW, "password reset requests for this email address"))
+  if (fp_account_requests_throttled_or_respond(r, x.email_key, RESET_MAX_PER_EMAIL, RESET_EMAIL_WINDOW, "password reset requests for this email address"))
     return;
   const struct fp_http_config *cfg = &r->app->cfg;
-  if (throttled_or_respond(r, x.addr_key, cfg->login_max_per_address, cfg->login_window_seconds,
+  if (fp_account_requests_throttled_or_respond(r, x.addr_key, cfg->login_max_per_address, cfg->login_window_seconds,
                            "password reset requests from this address"))
     return;
   fp_token_new(x.token, x.hash);
