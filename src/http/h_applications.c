@@ -258,7 +258,7 @@ static int decide_tx(struct fp_conn *c, void *vctx) {
   struct decide_ctx *x = vctx;
   int rc = fp_store_application_decide(c, x->id, x->ev, x->reason, x->actor.user_id, x->actor.now);
   if (rc || x->ev != FP_AEV_DECLINE) return rc;
-  return fp_store_tell_application_decided(c, x->id, false, x->reason, x->actor.now); /* the clinician is told */
+  return fp_store_tell_application_declined(c, x->id, x->reason, x->actor.now); /* the clinician is told */
 }
 
 static void decide(struct fp_req *r, enum fp_application_event ev) {

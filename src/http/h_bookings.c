@@ -141,10 +141,7 @@ static int book_tx(struct fp_conn *c, void *vctx) {
   /* Who is told, in the booking's own transaction (store/tell.h): the practice's managers of a
      booking a clinician made; the clinician whose application the practice accepted; and each
      other applicant whose application the booking closed. */
-  rc = x->application_id ? fp_store_tell_application_decided(c, x->application_id, true, NULL, x->actor.now)
-                         : fp_store_tell_booking_made(c, x->res.booking.id, x->actor.now);
-  if (!rc) rc = fp_store_tell_applications_filled(c, x->shift_id, x->actor.now);
-  return rc;
+  return fp_store_tell_booked(c, &x->res, x->application_id != 0, x->actor.now);
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,

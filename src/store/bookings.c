@@ -152,14 +152,17 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   return step_page(c, &sql, q->limit, booking_row, &x, more);
 }
 
-static int clinician_facts(struct fp_conn *c, int64_t clinician_id, char *profession, size_t len, bool *active) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active FROM clinicians c JOIN users u ON u.id = c.user_id WHERE c.id = ?");
+static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
+                              " WHERE c.id = ?");
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 1, v->clinician_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
-    fp_db_col_copy(st, 0, profession, len);
-    *active = fp_col_int64(st, 1) != 0;
+    fp_db_col_copy(st, 0, v->profession, sizeof v->profession);
+    v->active = fp_col_int64(st, 1) != 0;
+    v->user_id = fp_col_int64(st, 2);
+    fp_db_col_copy(st, 3, v->name, sizeof v->name);
   }
   fp_reset(st);
   if (rc == FP_DONE) return FP_ENOTFOUND;
@@ -293,9 +296,10 @@ static int application_move(struct fp_conn *c, int64_t id, enum fp_application_e
 
 /*
  * The shift is filled: each of its applications that the state machine lets be declined as
- * filled is. Read in batches, the statement reset before writing the rows it read.
+ * filled is (*n_filled counts them). Read in batches, the statement reset before writing the rows
+ * it read.
  */
-static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now) {
+static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now, int *n_filled) {
   enum { BATCH = 64 };
   int64_t ids[BATCH];
   enum fp_application_status from[BATCH];
@@ -323,6 +327,7 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
     if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
     for (int i = 0; i < n; i++)
       if ((rc = application_move(c, ids[i], FP_AEV_FILLED, NULL, actor, now, &from[i])) != 0) return rc;
+    *n_filled += n;
     if (!full) return 0;
   }
 }
@@ -457,7 +462,7 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
                               struct fp_elig_result *elig, int64_t *pool_id) {
   int rc;
   if (!v->loaded) {
-    if ((rc = clinician_facts(c, v->clinician_id, v->profession, sizeof v->profession, &v->active)) != 0) return rc;
+    if ((rc = clinician_facts(c, v)) != 0) return rc;
     v->loaded = true;
   }
   /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
@@ -575,7 +580,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
     if ((rc = application_move(c, application_id, FP_AEV_ACCEPT, NULL, actor, now, NULL)) != 0) return rc;
   }
   /* Every other application for this shift that the state machine lets be declined as filled is. */
-  if ((rc = applications_filled(c, shift_id, actor, now)) != 0) return rc;
+  if ((rc = applications_filled(c, shift_id, actor, now, &res->n_filled)) != 0) return rc;
   char after[128];
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
            (long long)shift_id, (long long)clinician_id, (long long)res->pool_id);
@@ -584,6 +589,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
      the same transaction, is what made PostgreSQL's concurrent bookings fail each other's
      serialization (they all insert into, and read, the newest page of the bookings index). */
   res->booking.id = booking_id;
+  res->shift = s; /* for the messages the booking sends (store/tell.h) */
   return 0;
 }
 

@@ -42,32 +42,73 @@ static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, con
   return fp_db_exec_stmt(st);
 }
 
-int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const char *subject, const char *text,
-                    const char *link, int64_t now) {
+/*
+ * The notification and the email for every active account among `users` (SQL: the ids, as a
+ * subquery whose parameters are ?8, bound to arg, and ?9, bound to *arg2 where it has one): two statements however many
+ * they are, each email with its own Message-ID (one random part for the statement, then the
+ * account's id).
+ */
+#define NOTIFY_SQL(users)                                                                                    \
+  "INSERT INTO notifications (user_id, kind, subject, body, link, created_at) SELECT u.id, ?1, ?2, ?3, ?4, ?5" \
+  " FROM users u WHERE u.active <> 0 AND u.id IN (" users ") ORDER BY u.id"
+#define EMAIL_SQL(users)                                                                                     \
+  "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state, attempts, next_attempt_at," \
+  " lease_until, created_at, secret) SELECT u.id, u.email, ?2, ?3, ?4, '<' || ?6 || '.' || CAST(u.id AS TEXT)" \
+  " || '@flexpool>', ?7, 0, ?5, 0, ?5, 0 FROM users u WHERE u.active <> 0 AND u.id IN (" users ") ORDER BY u.id"
+
+static int notify_set(struct fp_conn *c, const char *notify_sql, const char *email_sql, int64_t arg, const int64_t *arg2,
+                      const char *kind, const char *subject, const char *text, const char *link, int64_t now) {
   if (!link) link = "";
   int rc = check_lengths(subject, text, link);
   if (rc) return rc;
-  fp_stmt *st = fp_db_stmt(c, "SELECT email FROM users WHERE id = ? AND active <> 0");
+  fp_stmt *st = fp_db_stmt(c, notify_sql);
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  char email[256] = "";
-  rc = fp_step(st);
-  if (rc == FP_ROW) rc = fp_db_col_copy(st, 0, email, sizeof email);
-  else if (rc == FP_DONE) rc = FP_ENOTFOUND;
-  fp_reset(st);
-  if (rc == FP_ENOTFOUND) return 0; /* no such account, or deactivated: nobody to tell */
-  if (rc) return rc == FP_ETOOBIG ? FP_ETOOBIG : FP_EIO;
-  st = fp_db_stmt(c, "INSERT INTO notifications (user_id, kind, subject, body, link, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_text(st, 2, kind);
-  fp_bind_text(st, 3, subject);
-  fp_bind_text(st, 4, text);
-  fp_bind_text(st, 5, link);
-  fp_bind_int64(st, 6, now);
-  rc = fp_db_exec_stmt(st);
-  if (rc) return rc;
-  return outbox_insert(c, user_id, email, subject, text, link, false, now);
+  fp_bind_text(st, 1, kind);
+  fp_bind_text(st, 2, subject);
+  fp_bind_text(st, 3, text);
+  fp_bind_text(st, 4, link);
+  fp_bind_int64(st, 5, now);
+  fp_bind_int64(st, 8, arg);
+  if (arg2) fp_bind_int64(st, 9, *arg2);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  unsigned char rnd[16];
+  char hex[33];
+  randombytes_buf(rnd, sizeof rnd);
+  sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+  if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
+  fp_bind_text(st, 2, subject);
+  fp_bind_text(st, 3, text);
+  fp_bind_text(st, 4, link);
+  fp_bind_int64(st, 5, now);
+  fp_bind_text(st, 6, hex);
+  fp_bind_text(st, 7, fp_outbox_state_name(FP_OUTBOX_QUEUED));
+  fp_bind_int64(st, 8, arg);
+  if (arg2) fp_bind_int64(st, 9, *arg2);
+  return fp_db_exec_stmt(st);
+}
+
+/* The sets of accounts told together. */
+#define ONE_USER "?8"
+#define PRACTICE_MANAGERS "SELECT r.user_id FROM user_roles r WHERE r.role = 'practice_manager' AND r.organisation_id = ?8"
+#define FILLED_APPLICANTS                                                                                    \
+  "SELECT cl.user_id FROM applications a JOIN clinicians cl ON cl.id = a.clinician_id WHERE a.shift_id = ?8" \
+  " AND a.status = 'declined' AND a.reason = 'filled' AND a.decided_at = ?9"
+
+int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const char *subject, const char *text,
+                    const char *link, int64_t now) {
+  return notify_set(c, NOTIFY_SQL(ONE_USER), EMAIL_SQL(ONE_USER), user_id, NULL, kind, subject, text, link, now);
+}
+
+int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
+                             const char *text, const char *link, int64_t now) {
+  return notify_set(c, NOTIFY_SQL(PRACTICE_MANAGERS), EMAIL_SQL(PRACTICE_MANAGERS), practice_id, NULL, kind, subject,
+                    text, link, now);
+}
+
+int fp_store_notify_filled_applicants(struct fp_conn *c, int64_t shift_id, const char *kind, const char *subject,
+                                      const char *text, const char *link, int64_t now) {
+  return notify_set(c, NOTIFY_SQL(FILLED_APPLICANTS), EMAIL_SQL(FILLED_APPLICANTS), shift_id, &now, kind, subject, text,
+                    link, now);
 }
 
 int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
@@ -76,37 +117,6 @@ int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const cha
   int rc = check_lengths(subject, text, link);
   if (rc) return rc;
   return outbox_insert(c, user_id, to, subject, text, link, secret, now);
-}
-
-int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
-                             const char *text, const char *link, int64_t now) {
-  /* The managers first (a practice has a handful), then each told in turn: one statement at a time. */
-  int64_t ids[64];
-  int n = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT DISTINCT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id"
-                              " WHERE r.role = 'practice_manager' AND r.organisation_id = ? AND u.active <> 0"
-                              " ORDER BY r.user_id");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, practice_id);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == (int)(sizeof ids / sizeof ids[0])) {
-      rc = FP_ETOOBIG;
-      break;
-    }
-    ids[n++] = fp_col_int64(st, 0);
-  }
-  fp_reset(st);
-  if (rc == FP_ETOOBIG) {
-    fprintf(stderr, "store: practice %lld has more than %d managers to tell\n", (long long)practice_id, n);
-    return FP_ETOOBIG;
-  }
-  if (rc != FP_DONE) return FP_EIO;
-  for (int i = 0; i < n; i++) {
-    rc = fp_store_notify(c, ids[i], kind, subject, text, link, now);
-    if (rc) return rc;
-  }
-  return 0;
 }
 
 void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t len) {

@@ -46,9 +46,14 @@ int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const 
 int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
                    const char *link, bool secret, int64_t now);
 
-/* Tells every active manager of the practice (fp_store_notify for each). */
+/* Tells every active manager of the practice, as fp_store_notify would each (in two statements
+   however many they are). */
 int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
                              const char *text, const char *link, int64_t now);
+/* Tells every clinician whose application for shift_id was declined as filled at now (the booking
+   that filled it, in this transaction), likewise. */
+int fp_store_notify_filled_applicants(struct fp_conn *c, int64_t shift_id, const char *kind, const char *subject,
+                                      const char *text, const char *link, int64_t now);
 /* Writes "Tue 8 Dec 2026, 09:00 to 13:00" (UK local time) for a shift's times into buf. */
 void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t len);
 

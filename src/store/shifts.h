@@ -189,6 +189,8 @@ struct fp_elig_view {
   bool loaded;
   char profession[48];
   bool active;
+  int64_t user_id;                 /* their account, and its name (for the messages a booking sends) */
+  char name[201];
   size_t n_pools, cap_pools;
   struct fp_elig_pool *pools;      /* owned */
   size_t n_shared, cap_shared;
@@ -218,6 +220,8 @@ struct fp_book_result {
   struct fp_wt_limits limits;   /* the working-time guards applied: the strictest of the clinician's pools */
   struct fp_wt_result working_time; /* and what they found */
   struct fp_elig_view view;     /* owns the strings elig.missing points at: fp_book_result_release */
+  struct fp_shift shift;        /* the shift as the booking read it (locked), before it was booked */
+  int n_filled;                 /* how many other applications the booking declined as filled */
 };
 void fp_book_result_release(struct fp_book_result *res);
 

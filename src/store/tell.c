@@ -55,16 +55,43 @@ static int application_facts(struct fp_conn *c, int64_t application_id, struct e
   return event_facts(c, FACTS_COLS " FROM applications x" FACTS_JOIN, application_id, f);
 }
 
-int fp_store_tell_booking_made(struct fp_conn *c, int64_t booking_id, int64_t now) {
+/* The facts of a booking just made, from what the booking itself read (no statement). */
+static void booked_facts(const struct fp_book_result *res, struct event_facts *f) {
+  memset(f, 0, sizeof *f);
+  f->shift_id = res->shift.id;
+  f->practice_id = res->shift.practice_id;
+  f->clinician_user_id = res->view.user_id;
+  f->starts_at = res->shift.starts_at;
+  f->ends_at = res->shift.ends_at;
+  snprintf(f->practice, sizeof f->practice, "%s", res->shift.practice_name);
+  snprintf(f->clinician, sizeof f->clinician, "%s", res->view.name);
+  const struct fp_profession *p = fp_profession_find(res->shift.role);
+  snprintf(f->role, sizeof f->role, "%s", p ? p->name : res->shift.role);
+}
+
+int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bool accepted_application, int64_t now) {
   struct event_facts f;
-  int rc = booking_facts(c, booking_id, &f);
-  if (rc) return rc;
+  booked_facts(res, &f);
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
   fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
-  snprintf(subject, sizeof subject, "Shift booked: %s", when);
-  snprintf(text, sizeof text, "%s has booked the %s shift at %s on %s.", f.clinician, f.role, f.practice, when);
-  snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
-  return fp_store_notify_practice(c, f.practice_id, "booking.created", subject, text, link, now);
+  int rc = 0;
+  if (accepted_application) { /* the clinician whose application the practice accepted */
+    snprintf(subject, sizeof subject, "You are booked: %s", when);
+    snprintf(text, sizeof text, "%s accepted your application for the %s shift on %s. You are booked.", f.practice, f.role,
+             when);
+    rc = fp_store_notify(c, f.clinician_user_id, "application.accepted", subject, text, "/bookings", now);
+  } else { /* the practice's managers, of a booking the clinician made */
+    snprintf(subject, sizeof subject, "Shift booked: %s", when);
+    snprintf(text, sizeof text, "%s has booked the %s shift at %s on %s.", f.clinician, f.role, f.practice, when);
+    snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
+    rc = fp_store_notify_practice(c, f.practice_id, "booking.created", subject, text, link, now);
+  }
+  if (rc || res->n_filled == 0) return rc;
+  /* Each other applicant whose application the booking closed. */
+  snprintf(subject, sizeof subject, "Shift filled: %s", when);
+  snprintf(text, sizeof text, "%s chose someone else for the %s shift on %s, so your application is closed.", f.practice,
+           f.role, when);
+  return fp_store_notify_filled_applicants(c, f.shift_id, "application.declined", subject, text, "/applications", now);
 }
 
 int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const char *party, const char *reason,
@@ -100,48 +127,14 @@ int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, in
   return fp_store_notify_practice(c, f.practice_id, "application.created", subject, text, link, now);
 }
 
-int fp_store_tell_application_decided(struct fp_conn *c, int64_t application_id, bool accepted, const char *reason,
-                                      int64_t now) {
+int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id, const char *reason, int64_t now) {
   struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
   char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
   fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
-  if (accepted) {
-    snprintf(subject, sizeof subject, "You are booked: %s", when);
-    snprintf(text, sizeof text, "%s accepted your application for the %s shift on %s. You are booked.", f.practice, f.role,
-             when);
-    return fp_store_notify(c, f.clinician_user_id, "application.accepted", subject, text, "/bookings", now);
-  }
   snprintf(subject, sizeof subject, "Application declined: %s", when);
   snprintf(text, sizeof text, "%s declined your application for the %s shift on %s.%s%s", f.practice, f.role, when,
            reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
   return fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
-}
-
-int fp_store_tell_applications_filled(struct fp_conn *c, int64_t shift_id, int64_t now) {
-  int64_t ids[256];
-  int n = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM applications WHERE shift_id = ? AND status = 'declined' AND decided_at = ?"
-                              " AND reason = 'filled' ORDER BY id");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, now);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW && n < (int)(sizeof ids / sizeof ids[0])) ids[n++] = fp_col_int64(st, 0);
-  fp_reset(st);
-  if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
-  for (int i = 0; i < n; i++) {
-    struct event_facts f;
-    rc = application_facts(c, ids[i], &f);
-    if (rc) return rc;
-    char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
-    fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
-    snprintf(subject, sizeof subject, "Shift filled: %s", when);
-    snprintf(text, sizeof text, "%s chose someone else for the %s shift on %s, so your application is closed.", f.practice,
-             f.role, when);
-    rc = fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
-    if (rc) return rc;
-  }
-  return 0;
 }

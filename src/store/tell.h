@@ -12,10 +12,14 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/shifts.h"
 
-/* A booking was made (by the clinician, or by the practice accepting an application): the
-   practice's managers are told. 0 or an FP_E* error. */
-int fp_store_tell_booking_made(struct fp_conn *c, int64_t booking_id, int64_t now);
+/* A booking was made, res as fp_store_book answered it (FP_BOOK_OK): by the clinician (the
+   practice's managers are told) or by the practice accepting their application
+   (accepted_application: the clinician is told); and each other applicant whose application it
+   closed (res->n_filled) is told. Built from what the booking read: no statement but the writes.
+   0 or an FP_E* error. */
+int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bool accepted_application, int64_t now);
 
 /* A booking was cancelled by `party` ("clinician": the practice's managers are told; "practice" or
    "pool": the clinician), with the reason given. */
@@ -23,12 +27,8 @@ int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const
                                     int64_t now);
 /* A clinician applied for a shift: the practice's managers are told. */
 int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, int64_t now);
-/* The practice accepted (accepted true; the clinician is booked) or declined an application, with
-   the reason given (NULL for none): the clinician is told. */
-int fp_store_tell_application_decided(struct fp_conn *c, int64_t application_id, bool accepted, const char *reason,
-                                      int64_t now);
-/* Someone else was booked for shift_id at now: each clinician whose application the booking closed
-   (declined "filled" at now) is told. */
-int fp_store_tell_applications_filled(struct fp_conn *c, int64_t shift_id, int64_t now);
+/* The practice declined an application, with the reason given (NULL for none): the clinician is
+   told. */
+int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id, const char *reason, int64_t now);
 
 #endif

@@ -88,6 +88,31 @@ static void test_booking_and_cancelling_tell_the_other_side(void **state) {
   assert_string_equal(fpt_s(n, "link"), "/bookings");
 }
 
+/* Every active manager of the practice is told, each by their own email with its own Message-ID;
+   a deactivated manager is told nothing. */
+static void test_every_active_manager_is_told(void **state) {
+  (void)state;
+  const char *fmt = "{s:s, s:s, s:s, s:I, s:s}";
+  fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, fmt, "email", "pm1b@t.test", "name", "Second Manager", "role",
+           "practice_manager", "organisation_id", (json_int_t)w.practice1, "password", "second-manager-pw");
+  json_t *u = fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, fmt, "email", "pm1c@t.test", "name", "Gone Manager",
+                       "role", "practice_manager", "organisation_id", (json_int_t)w.practice1, "password",
+                       "gone-manager-pw1");
+  fpt_call(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", fpt_int(json_object_get(u, "user"), "id")), 200, "{s:b}",
+           "active", 0);
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 8, 9, 4, "instant");
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL);
+  const char *q = "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = '%s'"
+                  " AND n.kind = 'booking.created' AND n.link = '/practice/shifts/%lld'";
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(q, "pm1@t.test", shift)), 1);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(q, "pm1b@t.test", shift)), 1);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(q, "pm1c@t.test", shift)), 0);
+  const char *mail = "SELECT count(%s) FROM outbox WHERE link = '/practice/shifts/%lld'";
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(mail, "*", shift)), 2);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(mail, "DISTINCT message_id", shift)), 2);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT count(*) FROM outbox WHERE to_address = 'pm1c@t.test'")), 0);
+}
+
 static void test_applications_tell_both_sides(void **state) {
   (void)state;
   long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 6, 9, 4, "approval");
@@ -129,6 +154,7 @@ static void test_paged_and_all_read(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_booking_and_cancelling_tell_the_other_side),
+      cmocka_unit_test(test_every_active_manager_is_told),
       cmocka_unit_test(test_applications_tell_both_sides),
       cmocka_unit_test(test_paged_and_all_read),
   };
