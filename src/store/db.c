@@ -119,7 +119,8 @@ enum fp_engine_kind fp_db_engine(struct fp_conn *c) { return c->engine->kind; }
 
 bool fp_db_serial_writes(struct fp_conn *c) { return c->engine->serial_writes; }
 
-bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen) {
+bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen, const void **store) {
+  *store = c->store;
   return c->engine->catalogue_generation && c->engine->catalogue_generation(c, gen);
 }
 const char *fp_db_data_dir(struct fp_conn *c) { return c->store->data_dir; }

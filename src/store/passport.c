@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,16 +141,18 @@ static int required_room(struct fp_checks *k) {
   " GROUP BY c.profession, c.code ORDER BY c.profession, MIN(COALESCE(t.position, 1000000)), c.code"
 
 /*
- * What load_required read lately, kept by a connection that may keep the catalogue between
- * transactions (fp_db_catalogue_generation: SQLite's writer, where every booking asks it again).
- * A few entries of fixed size on the thread that asked; a set that does not fit is simply not
- * kept (read again each time), and a full cache replaces its oldest entry.
+ * What load_required read lately, kept for connections that may keep the catalogue between
+ * transactions (fp_db_catalogue_generation: SQLite's writer, PostgreSQL's bookings), shared by
+ * every thread (a server runs a thread per connection: one cache each would rarely be asked twice)
+ * under a lock held only to copy an entry in or out. A few entries of fixed size; a set that does
+ * not fit is simply not kept (read again each time), and a full cache replaces its oldest entry.
  */
 static int load_required_sql(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k);
 
-enum { REQ_CACHE = 8, REQ_CODES = 64, REQ_CODE_LEN = 48 };
+enum { REQ_CACHE = 16, REQ_CODES = 64, REQ_CODE_LEN = 48 };
 struct req_cached {
   bool used;
+  const void *store;
   uint64_t gen;
   int64_t pool_id;
   char profession[REQ_CODE_LEN];
@@ -157,23 +160,44 @@ struct req_cached {
   char codes[REQ_CODES][REQ_CODE_LEN];
   bool from_baseline[REQ_CODES];
 };
-static __thread struct req_cached req_cache[REQ_CACHE];
-static __thread unsigned req_cache_next;
+static struct req_cached req_cache[REQ_CACHE];
+static unsigned req_cache_next;
+static pthread_mutex_t req_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct req_cached *req_cache_find(uint64_t gen, const char *profession, int64_t pool_id) {
-  for (int i = 0; i < REQ_CACHE; i++) {
-    struct req_cached *e = &req_cache[i];
-    if (e->used && e->gen == gen && e->pool_id == pool_id && strcmp(e->profession, profession) == 0) return e;
+/* Copies the entry for (store, gen, profession, pool_id) into k: false when there is none. */
+static bool req_cache_get(const void *store, uint64_t gen, const char *profession, int64_t pool_id,
+                          struct fp_checks *k, int *rc) {
+  *rc = 0;
+  bool hit = false;
+  pthread_mutex_lock(&req_cache_lock);
+  for (int i = 0; i < REQ_CACHE && !hit; i++) {
+    const struct req_cached *e = &req_cache[i];
+    if (!e->used || e->store != store || e->gen != gen || e->pool_id != pool_id || strcmp(e->profession, profession) != 0)
+      continue;
+    hit = true;
+    for (size_t j = 0; j < e->n && !*rc; j++) {
+      char *code = NULL;
+      if ((*rc = required_room(k)) != 0 || !(code = strdup(e->codes[j]))) {
+        *rc = *rc ? *rc : FP_ENOMEM;
+        break;
+      }
+      k->from_baseline[k->n_required] = e->from_baseline[j];
+      k->required[k->n_required++] = code;
+    }
   }
-  return NULL;
+  pthread_mutex_unlock(&req_cache_lock);
+  return hit;
 }
 
-static void req_cache_put(uint64_t gen, const char *profession, int64_t pool_id, const struct fp_checks *k) {
+static void req_cache_put(const void *store, uint64_t gen, const char *profession, int64_t pool_id,
+                          const struct fp_checks *k) {
   if (strlen(profession) >= REQ_CODE_LEN || k->n_required > REQ_CODES) return;
   for (size_t i = 0; i < k->n_required; i++)
     if (strlen(k->required[i]) >= REQ_CODE_LEN) return;
+  pthread_mutex_lock(&req_cache_lock);
   struct req_cached *e = &req_cache[req_cache_next++ % REQ_CACHE];
   e->used = true;
+  e->store = store;
   e->gen = gen;
   e->pool_id = pool_id;
   snprintf(e->profession, sizeof e->profession, "%s", profession);
@@ -182,6 +206,7 @@ static void req_cache_put(uint64_t gen, const char *profession, int64_t pool_id,
     snprintf(e->codes[i], sizeof e->codes[i], "%s", k->required[i]);
     e->from_baseline[i] = k->from_baseline[i];
   }
+  pthread_mutex_unlock(&req_cache_lock);
 }
 
 /* What profession requires in pool_id (0: the national baseline alone), in catalogue order. */
@@ -189,19 +214,12 @@ static int load_required(struct fp_conn *c, const char *profession, int64_t pool
   clear_required(k);
   k->pool_id = pool_id;
   uint64_t gen = 0;
-  bool keep = profession && fp_db_catalogue_generation(c, &gen);
-  const struct req_cached *e = keep ? req_cache_find(gen, profession, pool_id) : NULL;
-  if (e) {
-    for (size_t i = 0; i < e->n; i++) {
-      char *code = NULL;
-      if (required_room(k) != 0 || !(code = strdup(e->codes[i]))) return FP_ENOMEM;
-      k->from_baseline[k->n_required] = e->from_baseline[i];
-      k->required[k->n_required++] = code;
-    }
-    return 0;
-  }
-  int rc = load_required_sql(c, profession, pool_id, k);
-  if (rc == 0 && keep) req_cache_put(gen, profession, pool_id, k);
+  const void *store = NULL;
+  bool keep = profession && fp_db_catalogue_generation(c, &gen, &store);
+  int rc = 0;
+  if (keep && req_cache_get(store, gen, profession, pool_id, k, &rc)) return rc;
+  rc = load_required_sql(c, profession, pool_id, k);
+  if (rc == 0 && keep) req_cache_put(store, gen, profession, pool_id, k);
   return rc;
 }
 

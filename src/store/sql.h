@@ -72,10 +72,12 @@ bool fp_db_serial_writes(struct fp_conn *c);
  * The passport catalogue (the check types, the requirements, the pools' additions) changes rarely:
  * a connection that may keep what it read of it between transactions gets true and a number that
  * moves whenever the catalogue may have changed for it (what it read under another number is
- * stale). False: read it again every time. Only SQLite's writer says true: it sees every change
- * the moment it is made, and nothing else writes.
+ * stale). False: read it again every time. SQLite's writer says true: it sees every change the
+ * moment it is made, and nothing else writes; so does PostgreSQL inside a READ COMMITTED write
+ * transaction, where another server's change is seen within a quarter of a second (pg.c).
+ * *store names the installation the number belongs to (numbers of two stores are not comparable).
  */
-bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen);
+bool fp_db_catalogue_generation(struct fp_conn *c, uint64_t *gen, const void **store);
 /* The installation's data directory (evidence files and other files live there on both engines). */
 const char *fp_db_data_dir(struct fp_conn *c);
 

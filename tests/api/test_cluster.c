@@ -12,6 +12,10 @@
  * - A booking waits for a passport change in flight: while another transaction has rejected the
  *   clinician's registration and taken their booking guard (as a passport re-examination does), a
  *   booking of theirs waits; once that commits, the booking sees the rejection and is refused.
+ * - A requirement reaches every server: each server may keep the passport catalogue it read
+ *   between bookings (store/pg/pg.c pg_catalogue_generation); a requirement the pool adds through
+ *   one server holds for the next booking through the other (within a quarter of a second) and
+ *   through itself at once, and one it removes likewise.
  * - Upkeep on one server at a time: while something else holds the upkeep advisory lock, neither
  *   server runs an upkeep step (a booked shift that has ended stays booked; /metrics counts the
  *   runs skipped, none ok); once it is given back, upkeep runs and completes the shift.
@@ -357,6 +361,40 @@ static void test_booking_waits_for_a_passport_change(void **state) {
   fpt_rmrf(dir);
 }
 
+static void test_a_requirement_reaches_every_server(void **state) {
+  (void)state;
+  char dir[256];
+  fresh_database(dir, sizeof dir);
+  assert_int_equal(fpt_server_start(&a, dir, NULL), 0);
+  assert_int_equal(fpt_server_start(&b, dir, NULL), 0);
+  struct fpt_world rw = {0};
+  fpt_world_build(&rw, &a);
+  fpt_world_no_working_time_guards(&rw); /* sessions on consecutive days */
+  /* A nurse: the Medical Performers List is not among what England asks of one. */
+  const char *nurse = fpt_world_clinician(&rw, "catalogue@t.test", "nurse", "12A3456E", true, NULL);
+  long long shifts[4];
+  for (int i = 0; i < 4; i++) shifts[i] = fpt_world_shift(&rw, rw.pm1, rw.practice1, "nurse", 3 + i, 9, 4, "instant");
+  const char *book = "/api/v1/shifts/%lld/booking";
+  /* Booked through B: B has read (and may keep) what the pool requires of a nurse. */
+  fpt_call(&b, nurse, "POST", fpt_str(book, shifts[0]), 201, NULL);
+  /* The pool requires the performers list of nurses, through A: B's next booking is held to it. */
+  fpt_call(&a, rw.pool_admin, "PUT", "/api/v1/passport/requirements", 200, "{s:s, s:s, s:b}", "profession", "nurse",
+           "check_code", "performers_list", "required", true);
+  usleep(300 * 1000);
+  fpt_expect_error(fpt_request(&b, nurse, "POST", fpt_str(book, shifts[1]), NULL), 409, "not_eligible", NULL);
+  /* Dropped again, through B itself: its next booking is not held to it, at once. */
+  fpt_call(&b, rw.pool_admin, "PUT", "/api/v1/passport/requirements", 200, "{s:s, s:s, s:b}", "profession", "nurse",
+           "check_code", "performers_list", "required", false);
+  fpt_call(&b, nurse, "POST", fpt_str(book, shifts[2]), 201, NULL);
+  /* And required again through B: at once too. */
+  fpt_call(&b, rw.pool_admin, "PUT", "/api/v1/passport/requirements", 200, "{s:s, s:s, s:b}", "profession", "nurse",
+           "check_code", "performers_list", "required", true);
+  fpt_expect_error(fpt_request(&b, nurse, "POST", fpt_str(book, shifts[3]), NULL), 409, "not_eligible", NULL);
+  fpt_server_stop(&b);
+  fpt_server_stop(&a);
+  fpt_rmrf(dir);
+}
+
 static int teardown(void **state) {
   (void)state;
   fpt_server_stop(&b); /* after a failure too: nothing is left holding the database */
@@ -371,6 +409,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_a_server_dies_and_the_other_goes_on, teardown),
       cmocka_unit_test_teardown(test_upkeep_runs_on_one_server_at_a_time, teardown),
       cmocka_unit_test_teardown(test_booking_waits_for_a_passport_change, teardown),
+      cmocka_unit_test_teardown(test_a_requirement_reaches_every_server, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

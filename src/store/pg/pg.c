@@ -463,6 +463,7 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
       break;
     }
     c->in_write = true;
+    c->read_committed = locking;
     rc = fn(&c->base, ctx);
     c->in_write = false;
     if (c->begin_lost) { /* its BEGIN found the connection dropped: it never began; again */
@@ -581,6 +582,24 @@ static uint64_t pg_generation(struct fp_store *store) {
     }
   }
   return atomic_load(&s->db_generation) + atomic_load(&s->local_generation);
+}
+
+/*
+ * The passport catalogue's generation (sql.h fp_db_catalogue_generation) is the identity
+ * generation: the schema's triggers move it with the check types, the requirements and the pools'
+ * additions too (migration 24). Only inside a READ COMMITTED write transaction (a booking's):
+ * each of its statements sees at least everything committed before it began, so what it reads
+ * after taking the number is never older than the number says. A REPEATABLE READ or SERIALIZABLE
+ * snapshot may be older than a number noted since, so those read the catalogue every time. Another
+ * server's change reaches the number within GENERATION_MS of this server's next request (the
+ * session check reads it), this server's own at its commit.
+ */
+static bool pg_catalogue_generation(struct fp_conn *base, uint64_t *gen) {
+  struct pg_conn *c = PC(base);
+  struct pg_store *s = c->owner;
+  if (!c->in_write || !c->read_committed || atomic_load(&s->generation_missing)) return false;
+  *gen = atomic_load(&s->db_generation);
+  return true;
 }
 
 /* ---------------------------------------------------------------- statements */
@@ -1100,6 +1119,7 @@ const struct fp_engine fp_engine_postgres = {
     .generation = pg_generation,
     .stats = pg_stats,
     .upkeep_try_lock = pg_upkeep_try_lock,
+    .catalogue_generation = pg_catalogue_generation,
     .stmt = pg_stmt,
     .bind_int64 = pg_bind_int64,
     .bind_double = pg_bind_double,

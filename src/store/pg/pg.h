@@ -79,6 +79,7 @@ struct pg_conn {
   int n_cached;
   uint64_t uses, evictions, prepares, names;
   bool in_write;              /* inside pg_write's transaction */
+  bool read_committed;        /* and it is READ COMMITTED (a locking one) */
   bool guard;                 /* this run of the transaction puts each writing statement in a savepoint */
   bool replay;                /* an unguarded run had a statement fail: it is void and runs again guarded */
   bool in_read;               /* between fp_db_read_begin and fp_db_read_end */

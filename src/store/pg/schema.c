@@ -531,6 +531,10 @@ const char *const fp_pg_migrations[] = {
     "  added_at BIGINT NOT NULL,"
     "  PRIMARY KEY (practice_id, clinician_id));"
     "CREATE INDEX practice_clinician_marks_clinician ON practice_clinician_marks(clinician_id, kind);",
+
+    /* 24: the passport catalogue moves the identity generation too, so that every server may keep
+       what it read of it (pg.c pg_catalogue_generation). SQLite's update hook watches these already. */
+    PG_IDENTITY("passport_check_types") PG_IDENTITY("passport_requirements") PG_IDENTITY("passport_pool_requirements"),
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
