@@ -1,5 +1,6 @@
 /* Users, roles, sessions, sign-in throttling and the audit log. See accounts.h. */
 #include "store/accounts.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <ctype.h>
@@ -70,25 +71,15 @@ int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *p
 }
 
 int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET must_change_password = 1 WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "UPDATE users SET must_change_password = 1 WHERE id = ?", user_id);
 }
 
 int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET demo_account = 1 WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "UPDATE users SET demo_account = 1 WHERE id = ?", user_id);
 }
 
 int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET active = ? WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, active);
-  fp_bind_int64(st, 2, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "UPDATE users SET active = ? WHERE id = ?", active, user_id);
 }
 
 int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,
@@ -217,26 +208,15 @@ int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, si
 }
 
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, session_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", now, session_id);
 }
 
 int fp_store_session_delete(struct fp_conn *c, int64_t session_id) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, session_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "DELETE FROM sessions WHERE id = ?", session_id);
 }
 
 int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_int64(st, 2, except_session_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN_INTS(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", user_id, except_session_id);
 }
 
 int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
@@ -244,10 +224,8 @@ int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64
       "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now - idle);
-  int rc = fp_step(st);
-  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  *n = 0;
+  return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
 }
 
 int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest) {
@@ -329,8 +307,7 @@ int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *ac
       "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now);
-  if (actor) fp_bind_int64(st, 2, actor);
-  else fp_bind_null(st, 2);
+  fp_bind_opt_id(st, 2, actor);
   fp_bind_text(st, 3, action);
   fp_bind_text(st, 4, entity);
   fp_bind_int64(st, 5, entity_id);

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "store/passport.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 /* Every table the store keeps, parents before the tables whose foreign keys name them. A table the
@@ -78,10 +79,8 @@ static int count_rows(struct fp_store *s, const char *table, int64_t *n) {
   struct fp_conn *c = fp_store_reader(s);
   fp_stmt *st = c ? fp_db_stmt(c, sql) : NULL;
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  *n = 0;
+  return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
 }
 
 static void batch_clear(struct batch *b) {

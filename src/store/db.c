@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "store/engine.h"
+#include "store/rows.h"
 
 bool fp_store_is_postgres(const char *database) {
   if (!database || !*database) return false;
@@ -88,10 +89,8 @@ int fp_store_schema_version(struct fp_store *s, int64_t *version) {
   struct fp_conn *c = fp_store_reader(s);
   fp_stmt *st = c ? fp_db_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") : NULL;
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  *version = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  *version = 0;
+  return fp_step_int(st, version) == 0 ? 0 : FP_EIO;
 }
 
 fp_stmt *fp_db_stmt(struct fp_conn *c, const char *sql) { return c->engine->stmt(c, sql); }

@@ -9,10 +9,7 @@
 static int has_users(struct fp_conn *c, bool *has) {
   fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM users)");
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *has = fp_col_int64(st, 0) != 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_bool(st, has);
 }
 
 int fp_store_is_empty(struct fp_store *s, int *empty) {

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "store/accounts.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 const char *fp_mark_kind_name(enum fp_mark_kind k) { return k == FP_MARK_BLOCKED ? "blocked" : "favourite"; }
@@ -16,10 +17,7 @@ int fp_store_clinician_in_practice_pools(struct fp_conn *c, int64_t clinician_id
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
   fp_bind_int64(st, 2, practice_id);
-  int rc = fp_step(st);
-  *yes = rc == FP_ROW && fp_col_int64(st, 0) != 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_bool(st, yes);
 }
 
 #define MARK_COLS "k.practice_id, k.clinician_id, k.kind, u.name, cl.profession, k.added_at"

@@ -516,11 +516,9 @@ int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, pool_id);
   fp_bind_int64(st, 2, clinician_id);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *id = fp_col_int64(st, 0);
-  fp_reset(st);
-  if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
-  if (!*id) return 0;
+  int rc = fp_step_int(st, id);
+  if (rc == FP_ENOTFOUND) return 0;
+  if (rc) return rc;
   return fp_store_join_request_decide(c, *id, "accepted", NULL, actor, now);
 }
 

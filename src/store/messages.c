@@ -29,10 +29,8 @@ int fp_store_message_add(struct fp_conn *c, enum fp_thread_kind kind, int64_t th
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, kind_name(kind));
   fp_bind_int64(st, 2, thread_id);
-  int rc = fp_step(st);
-  int64_t n = rc == FP_ROW ? fp_col_int64(st, 0) : -1;
-  fp_reset(st);
-  if (n < 0) return FP_EIO;
+  int64_t n = 0;
+  if (fp_step_int(st, &n) != 0) return FP_EIO;
   if (n >= FP_THREAD_MAX_MESSAGES) return FP_ETOOBIG;
   st = fp_db_stmt(c, "INSERT INTO messages (thread_kind, thread_id, author_user_id, side, body, created_at)"
                      " VALUES (?, ?, ?, ?, ?, ?)");
@@ -43,7 +41,7 @@ int fp_store_message_add(struct fp_conn *c, enum fp_thread_kind kind, int64_t th
   fp_bind_text(st, 4, side);
   fp_bind_text(st, 5, body);
   fp_bind_int64(st, 6, now);
-  rc = fp_db_exec_stmt(st);
+  int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }

@@ -36,6 +36,7 @@
  * under a row with organisation_id null.
  */
 #include "store/metrics.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <stdio.h>
@@ -246,10 +247,7 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
   }
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *out = fp_col_int64(st, 0);
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_int(st, out) == 0 ? 0 : FP_EIO;
 }
 
 static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_figures *f) {

@@ -1,5 +1,6 @@
 /* The second factor in the store. See mfa.h. */
 #include "store/mfa.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <string.h>
@@ -112,10 +113,10 @@ int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
   fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, user_id);
-  int rc = fp_step(st);
-  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  int64_t v = 0;
+  int rc = fp_step_int(st, &v);
+  *n = (int)v;
+  return rc == 0 ? 0 : FP_EIO;
 }
 
 int fp_store_mfa_challenge_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
@@ -136,11 +137,7 @@ int fp_store_mfa_challenge_find(struct fp_conn *c, const unsigned char *token_ha
   if (!st) return FP_EIO;
   fp_bind_blob(st, 1, token_hash, hash_len);
   fp_bind_int64(st, 2, since);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *user_id = fp_col_int64(st, 0);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_int(st, user_id);
 }
 
 int fp_store_mfa_challenge_delete(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t before) {

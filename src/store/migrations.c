@@ -513,12 +513,7 @@ static const char *const migrations[] = {
     "CREATE TABLE outbox ("
     "  id INTEGER PRIMARY KEY,"
     "  user_id INTEGER REFERENCES users(id),"
-    "  to_address TEXT NOT NULL,"
-    "  subject TEXT NOT NULL,"
-    "  body TEXT NOT NULL,"
-    "  link TEXT NOT NULL DEFAULT '',"
-    "  message_id TEXT NOT NULL UNIQUE,"
-    "  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),"
+    FP_SQL_OUTBOX_MESSAGE_COLUMNS
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_attempt_at INTEGER NOT NULL,"
     "  lease_owner TEXT,"

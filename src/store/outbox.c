@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 static int check_lengths(const char *subject, const char *text, const char *link) {
@@ -17,23 +18,32 @@ static int check_lengths(const char *subject, const char *text, const char *link
   return 0;
 }
 
+/* A random part for Message-IDs, made once for the rows one statement writes. */
+static void message_key(char hex[33]) {
+  unsigned char rnd[16];
+  randombytes_buf(rnd, sizeof rnd);
+  sodium_bin2hex(hex, 33, rnd, sizeof rnd);
+}
+
+/* Binds a message's subject, text and link to parameters i, i + 1 and i + 2. */
+static void bind_message(fp_stmt *st, int i, const char *subject, const char *text, const char *link) {
+  fp_bind_text(st, i, subject);
+  fp_bind_text(st, i + 1, text);
+  fp_bind_text(st, i + 2, link);
+}
+
 /* The email row: queued, due now, its Message-ID made once here and kept for every attempt. */
 static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
                          const char *link, bool secret, int64_t now) {
-  unsigned char rnd[16];
   char hex[33], message_id[64];
-  randombytes_buf(rnd, sizeof rnd);
-  sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+  message_key(hex);
   snprintf(message_id, sizeof message_id, "<%s@flexpool>", hex);
   fp_stmt *st = fp_db_stmt(c, "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state,"
                               " attempts, next_attempt_at, lease_until, created_at, secret) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)");
   if (!st) return FP_EIO;
-  if (user_id) fp_bind_int64(st, 1, user_id);
-  else fp_bind_null(st, 1);
+  fp_bind_opt_id(st, 1, user_id);
   fp_bind_text(st, 2, to);
-  fp_bind_text(st, 3, subject);
-  fp_bind_text(st, 4, text);
-  fp_bind_text(st, 5, link);
+  bind_message(st, 3, subject, text, link);
   fp_bind_text(st, 6, message_id);
   fp_bind_text(st, 7, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 8, now);
@@ -64,21 +74,15 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
   fp_stmt *st = fp_db_stmt(c, notify_sql);
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, kind);
-  fp_bind_text(st, 2, subject);
-  fp_bind_text(st, 3, text);
-  fp_bind_text(st, 4, link);
+  bind_message(st, 2, subject, text, link);
   fp_bind_int64(st, 5, now);
   fp_bind_int64(st, 8, arg);
   if (arg2) fp_bind_int64(st, 9, *arg2);
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
-  unsigned char rnd[16];
   char hex[33];
-  randombytes_buf(rnd, sizeof rnd);
-  sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+  message_key(hex);
   if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
-  fp_bind_text(st, 2, subject);
-  fp_bind_text(st, 3, text);
-  fp_bind_text(st, 4, link);
+  bind_message(st, 2, subject, text, link);
   fp_bind_int64(st, 5, now);
   fp_bind_text(st, 6, hex);
   fp_bind_text(st, 7, fp_outbox_state_name(FP_OUTBOX_QUEUED));
@@ -138,10 +142,7 @@ int fp_store_outbox_due(struct fp_conn *c, int64_t now, bool *due) {
   fp_bind_text(st, 1, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 2, now);
   fp_bind_int64(st, 3, now);
-  int rc = fp_step(st);
-  *due = rc == FP_ROW && fp_col_int64(st, 0) != 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_bool(st, due);
 }
 
 #define MSG_COLS "id, to_address, subject, body, link, message_id, attempts, state, created_at, COALESCE(sent_at, 0)"
@@ -296,10 +297,8 @@ int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n
   fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, user_id);
-  int rc = fp_step(st);
-  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  *n = 0;
+  return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
 }
 
 int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now) {
@@ -308,10 +307,8 @@ int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t
     if (!st) return FP_EIO;
     fp_bind_int64(st, 1, id);
     fp_bind_int64(st, 2, user_id);
-    int rc = fp_step(st);
-    bool mine = rc == FP_ROW && fp_col_int64(st, 0) != 0;
-    fp_reset(st);
-    if (rc != FP_ROW) return FP_EIO;
+    bool mine = false;
+    if (fp_step_bool(st, &mine) != 0) return FP_EIO;
     if (!mine) return FP_ENOTFOUND;
   }
   fp_stmt *st = fp_db_stmt(c, "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL"

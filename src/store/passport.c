@@ -416,10 +416,7 @@ static int in_baseline(struct fp_conn *c, const char *profession, const char *co
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, profession);
   fp_bind_text(st, 2, code);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *yes = fp_col_int64(st, 0) != 0;
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_bool(st, yes);
 }
 
 static int exec_changes(fp_stmt *st, struct fp_conn *c, int *n) {

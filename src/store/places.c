@@ -252,11 +252,7 @@ int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, ods_code);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *id = fp_col_int64(st, 0);
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_int(st, id);
 }
 
 int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {

@@ -18,6 +18,28 @@ int fp_step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out) {
   return rc == FP_ROW ? 0 : FP_EIO;
 }
 
+int fp_db_run_ints(struct fp_conn *c, const char *sql, const int64_t *values, size_t n) {
+  fp_stmt *st = fp_db_stmt(c, sql);
+  if (!st) return FP_EIO;
+  for (size_t i = 0; i < n; i++) fp_bind_int64(st, (int)i + 1, values[i]);
+  return fp_db_exec_stmt(st);
+}
+
+int fp_step_int(fp_stmt *st, int64_t *out) {
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *out = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_step_bool(fp_stmt *st, bool *out) {
+  int64_t v = 0;
+  int rc = fp_step_int(st, &v);
+  *out = v != 0;
+  return rc == 0 ? 0 : FP_EIO;
+}
+
 int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more) {
   int rc, n = 0;
   *more = false;

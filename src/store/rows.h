@@ -7,6 +7,7 @@
 #define FP_STORE_ROWS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/sql.h"
@@ -18,6 +19,17 @@ void fp_bind_opt_text(fp_stmt *st, int i, const char *s);
 /* Steps a statement that yields at most one row into row(st, out): 0, FP_ENOTFOUND when there is
  * none, FP_EIO. Resets st. */
 int fp_step_one(fp_stmt *st, void (*row)(fp_stmt *st, void *out), void *out);
+/* Runs sql, which yields no rows, with its parameters 1..n bound to the integers given:
+ * FP_DB_RUN_INTS(c, "UPDATE t SET x = ? WHERE id = ?", x, id). 0, FP_ECONFLICT or FP_EIO. */
+int fp_db_run_ints(struct fp_conn *c, const char *sql, const int64_t *values, size_t n);
+#define FP_DB_RUN_INTS(c, sql, ...)                                                                        \
+  fp_db_run_ints((c), (sql), (const int64_t[]){__VA_ARGS__}, sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
+/* Steps a statement that yields at most one row and answers its first column: 0 with *out set,
+ * FP_ENOTFOUND when there is no row (*out untouched), FP_EIO. Resets st. */
+int fp_step_int(fp_stmt *st, int64_t *out);
+/* The same for a condition (SELECT EXISTS ..., which always yields its row): 0 with *out set, or
+ * FP_EIO. Resets st. */
+int fp_step_bool(fp_stmt *st, bool *out);
 /* A place's location from columns i (latitude) and i + 1 (longitude): *has is false, and the two 0,
  * when the latitude is NULL. */
 void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon);

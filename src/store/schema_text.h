@@ -68,4 +68,13 @@
   "        'dietitian','occupational_therapist','podiatrist'))" \
   "    OR (t.code = 'performers_list' AND p.column1 = 'gp')"
 
+/* Migration 20: the outbox's columns of the message itself. */
+#define FP_SQL_OUTBOX_MESSAGE_COLUMNS \
+  "  to_address TEXT NOT NULL," \
+  "  subject TEXT NOT NULL," \
+  "  body TEXT NOT NULL," \
+  "  link TEXT NOT NULL DEFAULT ''," \
+  "  message_id TEXT NOT NULL UNIQUE," \
+  "  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),"
+
 #endif

@@ -182,10 +182,7 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id) {
   fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(MAX(series_id), 0) + 1 FROM shifts");
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) *series_id = fp_col_int64(st, 0);
-  fp_reset(st);
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_int(st, series_id) == 0 ? 0 : FP_EIO;
 }
 
 /*
