@@ -340,3 +340,27 @@ int fp_account_requests_throttled_or_respond(struct fp_req *r, const char *key, 
   }
   return 0;
 }
+
+int fp_email_free_or_respond(struct fp_req *r, struct fp_conn *c, const char *email) {
+  struct fp_user existing;
+  int rc = c ? fp_store_user_by_email(c, email, &existing) : FP_EIO;
+  if (rc == 0) {
+    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", email);
+    return -1;
+  }
+  if (rc != FP_ENOTFOUND) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_reply_link_spent(struct fp_req *r) {
+  fp_reply_error(r, FP_API_TOKEN_EXPIRED, NULL, "the link has expired or has already been used: ask for a new one");
+}
+
+void fp_reply_link_used(struct fp_req *r, int rc) {
+  if (rc == FP_EREFUSED) fp_reply_link_spent(r);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_empty(r);
+}

@@ -68,6 +68,15 @@ void fp_reply_throttled(struct fp_req *r, int64_t oldest, int64_t window, const 
    returns -1; a store error answers too; otherwise 0. */
 int fp_account_requests_throttled_or_respond(struct fp_req *r, const char *key, int max, int64_t window, const char *what);
 
+/* email is no account's address yet: otherwise answers 409 email_taken (naming 'email') or the store's
+   error, and returns -1. A check before the work (a password hash); the transaction checks again. */
+int fp_email_free_or_respond(struct fp_req *r, struct fp_conn *c, const char *email);
+/* Answers 410 token_expired: a single-use link spent or past its time. */
+void fp_reply_link_spent(struct fp_req *r);
+/* Answers the use of a single-use link by its transaction's rc: 0, 204; FP_EREFUSED, 410
+   (fp_reply_link_spent); otherwise the store's error. */
+void fp_reply_link_used(struct fp_req *r, int rc);
+
 /* Exactly one of a TOTP code and a recovery code must be given: otherwise answers 400 naming 'code'
    and returns -1. */
 int fp_second_factor_one_or_respond(struct fp_req *r, const char *code, const char *recovery);

@@ -268,17 +268,9 @@ void fp_h_clinician_register(struct fp_req *r) {
   cl->travel_radius_km = radius;
   cl->active = true;
   /* Refuse a taken address before spending time on the hash (checked again in the transaction). */
-  struct fp_user existing;
-  int rc = fp_store_user_by_email(c, cl->email, &existing);
-  if (rc == 0) {
-    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", cl->email);
-    return;
-  }
-  if (rc != FP_ENOTFOUND) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_email_free_or_respond(r, c, cl->email)) return;
   bool reg_taken = false;
+  int rc;
   if ((rc = fp_store_clinician_registration_taken(c, cl->profession, cl->registration_number, &reg_taken)) != 0) {
     fp_reply_store_error(r, rc);
     return;

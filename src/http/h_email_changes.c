@@ -79,17 +79,7 @@ void fp_h_email_change_request(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "email", "that is already the account's email address");
     return;
   }
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  struct fp_user other;
-  int rc = c ? fp_store_user_by_email(c, x.email, &other) : FP_EIO;
-  if (rc == 0) {
-    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", x.email);
-    return;
-  }
-  if (rc != FP_ENOTFOUND) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_email_free_or_respond(r, fp_store_reader(r->app->store), x.email)) return;
   snprintf(x.email_key, sizeof x.email_key, "change-email:%s", x.email);
   snprintf(x.addr_key, sizeof x.addr_key, "change-addr:%s", r->client_addr);
   if (fp_account_requests_throttled_or_respond(r, x.email_key, CHANGE_MAX_PER_EMAIL, CHANGE_EMAIL_WINDOW, "email changes to this address"))
@@ -101,7 +91,7 @@ void fp_h_email_change_request(struct fp_req *r) {
   x.user_id = u.id;
   x.now = r->now;
   fp_token_new(x.token, x.hash);
-  rc = fp_store_write(r->app->store, request_tx, &x);
+  int rc = fp_store_write(r->app->store, request_tx, &x);
   sodium_memzero(x.token, sizeof x.token);
   if (rc) {
     fp_reply_store_error(r, rc);
@@ -179,13 +169,5 @@ void fp_h_email_change_confirm(struct fp_req *r) {
     fp_reply_error(r, FP_API_NOT_FOUND, NULL, "no such email change link");
     return;
   }
-  if (rc == FP_EREFUSED) {
-    fp_reply_error(r, FP_API_TOKEN_EXPIRED, NULL, "the link has expired or has already been used: ask for a new one");
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_empty(r);
+  fp_reply_link_used(r, rc);
 }

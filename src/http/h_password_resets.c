@@ -144,7 +144,7 @@ void fp_h_password_reset_use(struct fp_req *r) {
     return;
   }
   if (x.state == FP_TOKEN_SPENT) {
-    fp_reply_error(r, FP_API_TOKEN_EXPIRED, NULL, "the link has expired or has already been used: ask for a new one");
+    fp_reply_link_spent(r);
     return;
   }
   if (fp_password_check_or_respond(r, "password", password, u.email, u.name)) return;
@@ -154,14 +154,5 @@ void fp_h_password_reset_use(struct fp_req *r) {
     return;
   }
   x.password_hash = hash;
-  rc = fp_store_write(r->app->store, use_tx, &x);
-  if (rc == FP_EREFUSED) {
-    fp_reply_error(r, FP_API_TOKEN_EXPIRED, NULL, "the link has expired or has already been used: ask for a new one");
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_empty(r);
+  fp_reply_link_used(r, fp_store_write(r->app->store, use_tx, &x));
 }

@@ -182,16 +182,8 @@ void fp_h_user_create(struct fp_req *r) {
     }
   }
   /* Refuse a taken address before spending time on the hash (checked again in the transaction). */
-  struct fp_user existing;
-  int rc = fp_store_user_by_email(c, x.email, &existing);
-  if (rc == 0) {
-    fp_reply_error(r, FP_API_EMAIL_TAKEN, "email", "there is already an account for '%s'", x.email);
-    return;
-  }
-  if (rc != FP_ENOTFOUND) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
+  if (fp_email_free_or_respond(r, c, x.email)) return;
+  int rc;
   if (password && fp_password_check_or_respond(r, "password", password, x.email, x.name)) return;
   char generated[48] = "";
   if (!password) {
