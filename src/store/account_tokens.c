@@ -26,51 +26,16 @@ int fp_store_account_token_insert(struct fp_conn *c, enum fp_account_token_purpo
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
 
-int fp_store_account_token_take(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
-                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id,
-                                char *new_email, size_t new_email_len) {
+/* The token's state at now and, while valid, whose it is (and its new address, when new_email):
+   the one reading of a token that taking and peeking share. */
+static int token_read(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                      size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id,
+                      char *new_email, size_t new_email_len) {
   *state = FP_TOKEN_UNKNOWN;
   *user_id = 0;
   if (new_email && new_email_len) new_email[0] = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT id, user_id, expires_at, COALESCE(used_at, 0), COALESCE(new_email, '')"
+  fp_stmt *st = fp_db_stmt(c, "SELECT user_id, expires_at, COALESCE(used_at, 0), COALESCE(new_email, '')"
                               " FROM account_tokens WHERE token_hash = ? AND purpose = ?");
-  if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, hash, hash_len);
-  fp_bind_text(st, 2, purpose_name(purpose));
-  int rc = fp_step(st);
-  int64_t id = 0, expires = 0, used = 0;
-  if (rc == FP_ROW) {
-    id = fp_col_int64(st, 0);
-    *user_id = fp_col_int64(st, 1);
-    expires = fp_col_int64(st, 2);
-    used = fp_col_int64(st, 3);
-    if (new_email && fp_db_col_copy(st, 4, new_email, new_email_len)) rc = FP_EIO;
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return 0;
-  if (rc != FP_ROW) return FP_EIO;
-  if (used || now >= expires) {
-    *state = FP_TOKEN_SPENT;
-    *user_id = 0;
-    return 0;
-  }
-  st = fp_db_stmt(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, *user_id);
-  fp_bind_text(st, 3, purpose_name(purpose));
-  if (fp_db_exec_stmt(st)) return FP_EIO;
-  (void)id;
-  *state = FP_TOKEN_VALID;
-  return 0;
-}
-
-int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
-                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id) {
-  *state = FP_TOKEN_UNKNOWN;
-  *user_id = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT user_id, expires_at, COALESCE(used_at, 0) FROM account_tokens"
-                              " WHERE token_hash = ? AND purpose = ?");
   if (!st) return FP_EIO;
   fp_bind_blob(st, 1, hash, hash_len);
   fp_bind_text(st, 2, purpose_name(purpose));
@@ -79,9 +44,29 @@ int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose
     bool spent = fp_col_int64(st, 2) != 0 || now >= fp_col_int64(st, 1);
     *state = spent ? FP_TOKEN_SPENT : FP_TOKEN_VALID;
     *user_id = spent ? 0 : fp_col_int64(st, 0);
+    if (!spent && new_email && fp_db_col_copy(st, 3, new_email, new_email_len)) rc = FP_EIO;
   }
   fp_reset(st);
   return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_account_token_take(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id,
+                                char *new_email, size_t new_email_len) {
+  int rc = token_read(c, purpose, hash, hash_len, now, state, user_id, new_email, new_email_len);
+  if (rc || *state != FP_TOKEN_VALID) return rc;
+  /* Used: this one and every other of the account's for the same purpose. */
+  fp_stmt *st = fp_db_stmt(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, *user_id);
+  fp_bind_text(st, 3, purpose_name(purpose));
+  return fp_db_exec_stmt(st) ? FP_EIO : 0;
+}
+
+int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
+                                size_t hash_len, int64_t now, enum fp_account_token_state *state, int64_t *user_id) {
+  return token_read(c, purpose, hash, hash_len, now, state, user_id, NULL, 0);
 }
 
 int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since, int *n, int64_t *oldest) {

@@ -14,6 +14,7 @@
 struct event_facts {
   int64_t shift_id, practice_id, clinician_user_id, starts_at, ends_at;
   char practice[201], clinician[201], role[64];
+  char when[64]; /* the shift's times as people read them (fp_store_when_text) */
 };
 
 /* The columns both readers below select, in this order, from a booking or an application `x`. */
@@ -44,6 +45,7 @@ static int event_facts(struct fp_conn *c, const char *sql, int64_t id, struct ev
   fp_reset(st);
   const struct fp_profession *p = fp_profession_find(f->role);
   if (!rc && p) snprintf(f->role, sizeof f->role, "%s", p->name);
+  if (!rc) fp_store_when_text(f->starts_at, f->ends_at, f->when, sizeof f->when);
   return rc;
 }
 
@@ -67,13 +69,14 @@ static void booked_facts(const struct fp_book_result *res, struct event_facts *f
   snprintf(f->clinician, sizeof f->clinician, "%s", res->view.name);
   const struct fp_profession *p = fp_profession_find(res->shift.role);
   snprintf(f->role, sizeof f->role, "%s", p ? p->name : res->shift.role);
+  fp_store_when_text(f->starts_at, f->ends_at, f->when, sizeof f->when);
 }
 
 int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bool accepted_application, int64_t now) {
   struct event_facts f;
   booked_facts(res, &f);
-  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
-  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  const char *when = f.when;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
   int rc = 0;
   if (accepted_application) { /* the clinician whose application the practice accepted */
     snprintf(subject, sizeof subject, "You are booked: %s", when);
@@ -99,8 +102,8 @@ int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const
   struct event_facts f;
   int rc = booking_facts(c, booking_id, &f);
   if (rc) return rc;
-  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
-  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  const char *when = f.when;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
   snprintf(subject, sizeof subject, "Booking cancelled: %s", when);
   const char *why = reason && *reason ? "\n\nReason: " : "", *what = reason && *reason ? reason : "";
   if (strcmp(party, "clinician") == 0) { /* the practice is told */
@@ -118,8 +121,8 @@ int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, in
   struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
-  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
-  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  const char *when = f.when;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
   snprintf(subject, sizeof subject, "New applicant: %s", when);
   snprintf(text, sizeof text, "%s has applied for your %s shift on %s. Accept or decline them on the shift's page.",
            f.clinician, f.role, when);
@@ -131,8 +134,8 @@ int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id
   struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
-  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
-  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  const char *when = f.when;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
   snprintf(subject, sizeof subject, "Application declined: %s", when);
   snprintf(text, sizeof text, "%s declined your application for the %s shift on %s.%s%s", f.practice, f.role, when,
            reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
