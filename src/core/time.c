@@ -6,6 +6,8 @@
  */
 #include "core/time.h"
 
+#include <string.h>
+
 #include "core/error.h"
 
 #define SECS_PER_DAY INT64_C(86400)
@@ -276,4 +278,23 @@ fp_time fp_uk_add_weeks(fp_time t, int weeks) {
   const int64_t new_day = day + (int64_t)weeks * 7;
   return fp_uk_local_to_utc((fp_day)new_day, (int)(sod / 3600), (int)(sod / 60 % 60),
                             (int)(sod % 60));
+}
+
+int fp_clock_parse(const char *s) {
+  if (!s || strlen(s) != 5 || s[2] != ':') return -1;
+  for (int i = 0; i < 5; i++)
+    if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (m > 59 || h > 24 || (h == 24 && m != 0)) return -1;
+  return h * 60 + m;
+}
+
+void fp_clock_format(int minutes, char buf[6]) {
+  unsigned h = (unsigned)(minutes / 60) % 25u, m = (unsigned)(minutes % 60) % 60u;
+  buf[0] = (char)('0' + h / 10);
+  buf[1] = (char)('0' + h % 10);
+  buf[2] = ':';
+  buf[3] = (char)('0' + m / 10);
+  buf[4] = (char)('0' + m % 10);
+  buf[5] = 0;
 }

@@ -38,6 +38,11 @@ size_t fp_time_format(fp_time t, char buf[FP_TIME_STRLEN]);
 int fp_date_parse(const char *s, fp_day *out);
 size_t fp_date_format(fp_day d, char buf[FP_DATE_STRLEN]);
 
+/* A time of day "HH:MM", 00:00 to 24:00 (24 only as 24:00), strictly: its minutes (0..1440), or -1. */
+int fp_clock_parse(const char *s);
+/* Writes minutes (0..1440) as "HH:MM". */
+void fp_clock_format(int minutes, char buf[6]);
+
 /* The UTC day of an instant. */
 fp_day fp_time_utc_day(fp_time t);
 

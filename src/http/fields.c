@@ -205,3 +205,12 @@ int fp_query_search_or_respond(struct fp_req *r, const char **out) {
   *out = s;
   return 0;
 }
+
+void fp_fields_prefix_error(struct fp_req *r, const char *prefix) {
+  json_t *e = json_object_get(r->reply, "error");
+  const char *f = json_string_value(json_object_get(e, "field"));
+  if (!f) return;
+  char buf[160];
+  snprintf(buf, sizeof buf, "%s%s", prefix, f);
+  json_object_set_new(e, "field", json_string(buf));
+}

@@ -42,6 +42,9 @@ struct fp_field {
  * not silently do nothing). null counts as absent. Returns 0, or answers 400 and returns -1.
  */
 int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_field *spec);
+/* After fp_fields_parse_or_respond answered 400 for an object nested in the body, names the field
+   in full: prefix ("profile.", "pattern[2].") before the field the answer names. */
+void fp_fields_prefix_error(struct fp_req *r, const char *prefix);
 
 /* Parses a query parameter as an integer in [min, max]; absent leaves *out. 0, or answers 400 and -1. */
 int fp_query_int_or_respond(struct fp_req *r, const char *name, int64_t min, int64_t max, int64_t *out);

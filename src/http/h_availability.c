@@ -25,31 +25,10 @@ static const char *const DAYS[] = {"sunday", "monday", "tuesday", "wednesday", "
 static const char *const SESSIONS[] = {"morning", "afternoon", "evening", NULL};
 static const char *const KINDS[] = {"unavailable", "extra", NULL};
 
-/* min is 0..1440 (checked where it came in). */
-static void hhmm(int min, char buf[6]) {
-  unsigned h = (unsigned)(min / 60) % 25u, m = (unsigned)(min % 60) % 60u;
-  buf[0] = (char)('0' + h / 10);
-  buf[1] = (char)('0' + h % 10);
-  buf[2] = ':';
-  buf[3] = (char)('0' + m / 10);
-  buf[4] = (char)('0' + m % 10);
-  buf[5] = 0;
-}
-
-/* "HH:MM" with 00..24 hours (24 only as 24:00) into minutes; -1 when not. */
-static int parse_hhmm(const char *s) {
-  if (!s || strlen(s) != 5 || s[2] != ':') return -1;
-  for (int i = 0; i < 5; i++)
-    if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (m > 59 || h > 24 || (h == 24 && m != 0)) return -1;
-  return h * 60 + m;
-}
-
 static void hours_json(json_t *o, int start_min, int end_min) {
   char s[6], e[6];
-  hhmm(start_min, s);
-  hhmm(end_min, e);
+  fp_clock_format(start_min, s);
+  fp_clock_format(end_min, e);
   const char *session = fp_avail_session_name(fp_avail_session_of(start_min, end_min));
   json_object_set_new(o, "session", session ? json_string(session) : json_null());
   json_object_set_new(o, "start", json_string(s));
@@ -77,15 +56,6 @@ static json_t *availability_json(const struct fp_availability *a) {
                    FP_AVAIL_MAX_WINDOWS, "exceptions", FP_AVAIL_MAX_EXCEPTIONS, "range_days", FP_AVAIL_MAX_RANGE_DAYS);
 }
 
-static void prefix_field(struct fp_req *r, const char *prefix) {
-  json_t *e = json_object_get(r->reply, "error");
-  const char *f = json_string_value(json_object_get(e, "field"));
-  if (!f) return;
-  char buf[160];
-  snprintf(buf, sizeof buf, "%s%s", prefix, f);
-  json_object_set_new(e, "field", json_string(buf));
-}
-
 /*
  * The hours of an entry: a session's, or start and end. 0 with the minutes, or answers 400 naming
  * the field under prefix and -1.
@@ -107,8 +77,8 @@ static int hours_or_respond(struct fp_req *r, const char *prefix, const char *se
     fp_reply_error(r, FP_API_MISSING_FIELD, field, "give a session (morning, afternoon, evening) or start and end");
     return -1;
   }
-  *start_min = parse_hhmm(start);
-  *end_min = parse_hhmm(end);
+  *start_min = fp_clock_parse(start);
+  *end_min = fp_clock_parse(end);
   const char *bad = *start_min < 0 || *start_min >= 1440 ? "start" : *end_min < 0 ? "end" : NULL;
   if (bad) {
     snprintf(field, sizeof field, "%s%s", prefix, bad);
@@ -139,7 +109,7 @@ static int window_or_respond(struct fp_req *r, json_t *in, size_t i, struct fp_a
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, in, spec)) {
-    prefix_field(r, prefix);
+    fp_fields_prefix_error(r, prefix);
     return -1;
   }
   for (int d = 0; DAYS[d]; d++)
@@ -167,7 +137,7 @@ static int exception_or_respond(struct fp_req *r, json_t *in, size_t i, struct f
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, in, spec)) {
-    prefix_field(r, prefix);
+    fp_fields_prefix_error(r, prefix);
     return -1;
   }
   if (!has_to) e->to = e->from;

@@ -30,16 +30,6 @@
 #define BATCH 50
 #define EXAMINE_MAX 1000
 
-/* "HH:MM" (00:00 to 24:00) into minutes; -1 when not. */
-static int parse_hhmm(const char *s) {
-  if (!s || strlen(s) != 5 || s[2] != ':') return -1;
-  for (int i = 0; i < 5; i++)
-    if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (m > 59 || h > 24 || (h == 24 && m != 0)) return -1;
-  return h * 60 + m;
-}
-
 struct scan {
   struct fp_conn *c;
   int64_t practice_id;
@@ -133,8 +123,8 @@ void fp_h_available_clinicians(struct fp_req *r) {
     if (fp_query_enum_or_respond(r, "session", sessions, 0, &si)) return;
     fp_avail_session_hours(fp_avail_session_parse(sessions[si]), &start_min, &end_min);
   } else {
-    start_min = parse_hhmm(start_s);
-    end_min = parse_hhmm(end_s);
+    start_min = fp_clock_parse(start_s);
+    end_min = fp_clock_parse(end_s);
     if (start_min < 0 || start_min >= 1440) {
       fp_reply_error(r, FP_API_INVALID_PARAMETER, start_s ? "start" : "session",
                      "give a session (morning, afternoon, evening) or start and end such as 09:00");

@@ -41,16 +41,6 @@ static const char *ods_shape(enum fp_org_level l) {
   return "any code";
 }
 
-/* After a nested fp_fields_parse_or_respond answered 400, names the field in full ("profile.parking"). */
-static void prefix_error_field(struct fp_req *r, const char *prefix) {
-  json_t *e = json_object_get(r->reply, "error");
-  const char *f = json_string_value(json_object_get(e, "field"));
-  if (!f) return;
-  char buf[160];
-  snprintf(buf, sizeof buf, "%s%s", prefix, f);
-  json_object_set_new(e, "field", json_string(buf));
-}
-
 /* Normalises an optional postcode into out ("" for none); answers 400 naming field on a bad one. */
 static int postcode_or_respond(struct fp_req *r, const char *field, const char *in, char out[9]) {
   out[0] = 0;
@@ -80,7 +70,7 @@ static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, in, spec)) {
-    prefix_error_field(r, prefix);
+    fp_fields_prefix_error(r, prefix);
     return NULL;
   }
   char pc[9];
@@ -116,7 +106,7 @@ static json_t *profile_or_respond(struct fp_req *r, json_t *in) {
   };
   json_t *out = NULL;
   if (fp_fields_parse_or_respond(r, rest, spec)) {
-    prefix_error_field(r, "profile.");
+    fp_fields_prefix_error(r, "profile.");
     goto done;
   }
   out = json_object();

@@ -50,9 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     break;
   }
-  case 3:
+  case 3: {
     (void)fp_email_valid(s);
+    int min = fp_clock_parse(s); /* a time of day: read back as written */
+    if (min >= 0) {
+      char buf[6];
+      fp_clock_format(min, buf);
+      if (min > 1440 || fp_clock_parse(buf) != min || strcmp(buf, s) != 0) abort();
+    }
     break;
+  }
   case 4:
     for (int r = FP_REG_NONE; r <= FP_REG_HCPC; r++) (void)fp_registration_valid((enum fp_regulator)r, s);
     (void)fp_profession_find(s);

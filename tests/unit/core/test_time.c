@@ -439,6 +439,23 @@ static void test_uk_add_weeks(void **state) {
   assert_string_equal(buf, "2026-04-05T01:30:00+01:00");
 }
 
+/* A time of day: strict "HH:MM", 00:00 to 24:00, read back as written. */
+static void test_clock_parse_and_format(void **state) {
+  (void)state;
+  assert_int_equal(fp_clock_parse("00:00"), 0);
+  assert_int_equal(fp_clock_parse("08:30"), 510);
+  assert_int_equal(fp_clock_parse("24:00"), 1440);
+  const char *bad[] = {NULL, "", "8:30", "08:60", "24:01", "25:00", "08-30", "08:3a", "08:300", " 8:30"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_int_equal(fp_clock_parse(bad[i]), -1);
+  char buf[6];
+  for (int m = 0; m <= 1440; m++) {
+    fp_clock_format(m, buf);
+    assert_int_equal(fp_clock_parse(buf), m);
+  }
+  fp_clock_format(21 * 60, buf);
+  assert_string_equal(buf, "21:00");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_days_from_civil),
@@ -455,6 +472,7 @@ int main(void) {
       cmocka_unit_test(test_uk_day_and_format),
       cmocka_unit_test(test_uk_local_to_utc),
       cmocka_unit_test(test_uk_add_weeks),
+      cmocka_unit_test(test_clock_parse_and_format),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
