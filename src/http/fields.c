@@ -57,6 +57,11 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
                        (long long)f->min, (long long)max);
         return -1;
       }
+      /* A field that must say something is not satisfied by spaces alone (a name, a reason). */
+      if (f->min > 0 && !s[strspn(s, " \t\r\n")]) {
+        fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' cannot be blank", f->name);
+        return -1;
+      }
     }
     *(const char **)f->dest = s;
     return 0;

@@ -405,10 +405,6 @@ void fp_h_clinician_patch(struct fp_req *r) {
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
-  if (x.name && !x.name[strspn(x.name, " \t")]) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "name", "'name' cannot be blank");
-    return;
-  }
   char normalised[9];
   if (postcode) {
     if (fp_postcode_normalise(postcode, normalised) != 0) {

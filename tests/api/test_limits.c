@@ -126,6 +126,24 @@ static void test_text_fields_read_back_whole(void **state) {
                        "name");
 }
 
+/* A field that must say something is refused when it holds only spaces (it was stored: an account,
+   a practice or a pool with a blank name), wherever such a field comes in. */
+static void test_blank_required_text_is_refused(void **state) {
+  (void)state;
+  assert_invalid_field(fpt_request(&srv, NULL, "POST", "/api/v1/clinicians", "{s:s, s:s, s:s, s:s, s:s, s:s}", "name",
+                                   "   ", "email", "blank@t.test", "password", FPT_CLINICIAN_PASSWORD, "profession", "gp",
+                                   "registration_number", "7999001", "home_postcode", "LS1 4AP"),
+                       "name");
+  assert_int_equal(fpt_sql_count(&srv, "SELECT count(*) FROM users WHERE email = 'blank@t.test'"), 0);
+  assert_invalid_field(fpt_request(&srv, w.admin, "POST", "/api/v1/organisations", "{s:s, s:s, s:s, s:I}", "level",
+                                   "practice", "ods_code", "Y99997", "name", " \t ", "parent_id", (json_int_t)w.pcn),
+                       "name");
+  assert_invalid_field(fpt_request(&srv, w.admin, "POST", "/api/v1/users", "{s:s, s:s, s:s, s:I, s:s}", "email",
+                                   "blank.pm@t.test", "name", "  ", "role", "practice_manager", "organisation_id",
+                                   (json_int_t)w.practice1, "password", "blank-manager-pw"),
+                       "name");
+}
+
 /* The command line keeps the API's limits: an account name longer than 200 bytes is refused, not
    stored to be read back cut. */
 static void test_cli_user_name_limit(void **state) {
@@ -175,6 +193,7 @@ int main(void) {
       cmocka_unit_test(test_shift_far_ahead_is_refused),
       cmocka_unit_test(test_shift_horizon_is_an_option),
       cmocka_unit_test(test_text_fields_read_back_whole),
+      cmocka_unit_test(test_blank_required_text_is_refused),
       cmocka_unit_test(test_cli_user_name_limit),
       cmocka_unit_test(test_imports_refuse_long_fields),
   };
