@@ -415,10 +415,10 @@ int fp_cli_user_add(int argc, char **argv) {
                     "[--organisation ID] [--pool ID] [--password-file F] [--data-dir DIR] [--database URL]\n");
     return 2;
   }
-  /* The same limit as the API's (a name of 1 to 200 bytes): the account is refused, never stored
-     longer than the server reads it back. */
-  if (!name[0] || strlen(name) > 200) {
-    fprintf(stderr, "flexpool: --name must be 1 to 200 bytes\n");
+  /* The same limits as the API's (a name of 1 to 200 bytes, not only spaces): the account is
+     refused, never stored longer than the server reads it back. */
+  if (!name[strspn(name, " \t\r\n")] || strlen(name) > 200) {
+    fprintf(stderr, "flexpool: --name must be 1 to 200 bytes and not blank\n");
     return 2;
   }
   if ((kind == FP_ROLE_COMMISSIONER || kind == FP_ROLE_PRACTICE_MANAGER) && org <= 0) {

@@ -145,7 +145,7 @@ static void test_blank_required_text_is_refused(void **state) {
 }
 
 /* The command line keeps the API's limits: an account name longer than 200 bytes is refused, not
-   stored to be read back cut. */
+   stored to be read back cut, and a blank one too. */
 static void test_cli_user_name_limit(void **state) {
   (void)state;
   char out[512];
@@ -153,6 +153,9 @@ static void test_cli_user_name_limit(void **state) {
   const char *args[] = {"user", "add", "--email", "long.name@t.test", "--name", too_long, "--role", "sysadmin",
                         "--data-dir", srv.data_dir, NULL};
   assert_int_equal(fpt_cli(out, sizeof out, args), 2);
+  const char *blank[] = {"user", "add", "--email", "long.name@t.test", "--name", "  ", "--role", "sysadmin",
+                         "--data-dir", srv.data_dir, NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, blank), 2); /* nor a blank one */
   json_t *page = fpt_call(&srv, w.admin, "GET", "/api/v1/users?q=long.name", 200, NULL);
   assert_int_equal(json_array_size(json_object_get(page, "items")), 0);
   const char *fits = repeat("n", 200);
