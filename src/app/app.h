@@ -36,6 +36,8 @@ struct fp_config {
                                  worked there, default 12 (store/access.h) */
   const char *smtp_url;       /* --smtp-url or FLEXPOOL_SMTP_URL: smtp://HOST:PORT; NULL: email stays in the outbox */
   const char *mail_from;      /* --mail-from or FLEXPOOL_MAIL_FROM: the sender's address */
+  int webhook_timeout_seconds; /* --webhook-timeout: the longest one webhook delivery may take, default 10 */
+  bool webhooks_allow_loopback; /* --webhooks-allow-loopback-http: for tests only (http/webhook_url.h) */
   int smtp_timeout_seconds;   /* --smtp-timeout: the longest one delivery may take, default 60 (app/mailer.h) */
   const char *public_url;     /* --public-url or FLEXPOOL_PUBLIC_URL: the web app's address for links in emails;
                                  default http(s)://<listen> */

@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "app/mailer.h"
+#include "app/webhooks.h"
 #include "app/passport_upkeep.h"
 #include "app/postcodes.h"
 #include "app/sweeper.h"
@@ -55,6 +56,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->mail_from = getenv("FLEXPOOL_MAIL_FROM") && *getenv("FLEXPOOL_MAIL_FROM") ? getenv("FLEXPOOL_MAIL_FROM") : NULL;
   cfg->public_url = getenv("FLEXPOOL_PUBLIC_URL") && *getenv("FLEXPOOL_PUBLIC_URL") ? getenv("FLEXPOOL_PUBLIC_URL") : NULL;
   cfg->smtp_timeout_seconds = 60;
+  cfg->webhook_timeout_seconds = 10;
 }
 
 /* Whether s is a plain email address for an SMTP envelope: one '@', no spaces, brackets or control characters. */
@@ -101,6 +103,7 @@ void fp_app_http_init(struct fp_app *app) {
   h->cfg.tls_cert = cfg->tls_cert;
   h->cfg.tls_key = cfg->tls_key;
   h->cfg.insecure_http = cfg->insecure_http;
+  h->cfg.webhooks_allow_loopback = cfg->webhooks_allow_loopback;
   h->cfg.access_log = cfg->access_log;
   h->cfg.threads = cfg->threads;
   h->cfg.login_max_per_account = cfg->login_max_per_account;
@@ -166,6 +169,7 @@ int fp_cli_serve(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--demo") == 0) app.cfg.demo = true;
     else if (strcmp(a, "--insecure-http") == 0) app.cfg.insecure_http = true;
+    else if (strcmp(a, "--webhooks-allow-loopback-http") == 0) app.cfg.webhooks_allow_loopback = true; /* tests only */
     else if (strcmp(a, "--access-log") == 0) app.cfg.access_log = true; /* the default; kept for old command lines */
     else if (strcmp(a, "--no-access-log") == 0) app.cfg.access_log = false;
     else if (!v) {
@@ -181,7 +185,10 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--smtp-url") == 0) app.cfg.smtp_url = v, i++;
     else if (strcmp(a, "--mail-from") == 0) app.cfg.mail_from = v, i++;
     else if (strcmp(a, "--public-url") == 0) app.cfg.public_url = v, i++;
-    else if (strcmp(a, "--smtp-timeout") == 0) {
+    else if (strcmp(a, "--webhook-timeout") == 0) {
+      if (int_arg(a, v, 1, 60, &app.cfg.webhook_timeout_seconds)) return 2;
+      i++;
+    } else if (strcmp(a, "--smtp-timeout") == 0) {
       if (int_arg(a, v, 1, 600, &app.cfg.smtp_timeout_seconds)) return 2;
       i++;
     } else if (strcmp(a, "--threads") == 0) {
@@ -289,6 +296,19 @@ int fp_cli_serve(int argc, char **argv) {
       return 1;
     }
   }
+  /* Webhooks: always (organisations set them up at run time); a server without one only asks once a second. */
+  struct fp_webhooks_config wc = {app.cfg.webhooks_allow_loopback, app.cfg.webhook_timeout_seconds};
+  struct fp_webhooks *hooks = fp_webhooks_start(&app.store, &wc);
+  if (!hooks) {
+    fp_mailer_stop(mailer);
+    fp_sweeper_stop(sweeper);
+    fp_prom_stop(metrics);
+    fp_server_stop(srv);
+    fp_store_release(&app.store);
+    return 1;
+  }
+  if (app.cfg.webhooks_allow_loopback)
+    fprintf(stderr, "flexpool: --webhooks-allow-loopback-http: webhooks may go to this machine over http (for tests only)\n");
   /* Before saying "listening": a stop asked as soon as that is read is a clean stop. */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -317,6 +337,7 @@ int fp_cli_serve(int argc, char **argv) {
   }
   fprintf(stderr, "flexpool: stopping\n");
   drain(srv, app.cfg.drain_seconds);
+  fp_webhooks_stop(hooks);
   fp_mailer_stop(mailer);
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);

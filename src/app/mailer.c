@@ -2,8 +2,6 @@
 #include "app/mailer.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -11,31 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "http/prometheus.h"
+#include "app/outbox_worker.h"
 #include "store/outbox.h"
 
 struct fp_mailer {
-  struct fp_store *store;
   struct fp_mailer_config cfg;
-  char worker[128]; /* who holds a lease: host, process and a random tag */
-  pthread_t thread;
-  pthread_mutex_t lock;
-  pthread_cond_t wake;
-  bool stopping;
-  atomic_bool quit; /* stopping, read by a delivery under way: it gives up at once (retried later) */
+  struct fp_outbox_worker *worker; /* the delivery loop (app/outbox_worker.h) with deliver below */
 };
-
-/* libcurl asks during a transfer: non-zero aborts it (the server is stopping). */
-static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
-  (void)dltotal;
-  (void)dlnow;
-  (void)ultotal;
-  (void)ulnow;
-  return atomic_load(&((struct fp_mailer *)arg)->quit) ? 1 : 0;
-}
 
 /* Writes s into f with every control character (a CR or LF that would start a new header) as a space. */
 static void put_header_text(FILE *f, const char *s) {
@@ -106,7 +89,9 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
 }
 
 /* One delivery: 0 when the relay took it; otherwise *permanent when it refused it for good (5xx). */
-static int deliver(struct fp_mailer *m, const struct fp_outbox_msg *msg, bool *permanent, char *detail, size_t dlen) {
+static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool *quit, bool *permanent, char *detail,
+                   size_t dlen) {
+  struct fp_mailer *m = arg;
   *permanent = false;
   size_t len = 0;
   char *body = compose(m, msg, &len);
@@ -136,8 +121,8 @@ static int deliver(struct fp_mailer *m, const struct fp_outbox_msg *msg, bool *p
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the relay offers it */
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, m);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, fp_outbox_worker_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)quit);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   CURLcode res = curl_easy_perform(curl);
   long code = 0;
@@ -153,90 +138,15 @@ static int deliver(struct fp_mailer *m, const struct fp_outbox_msg *msg, bool *p
   return res == CURLE_OK ? 0 : -1;
 }
 
-struct claim_tx {
-  const char *worker;
-  int64_t now;
-  int lease;
-  struct fp_outbox_msg *msg;
-  bool claimed;
-};
-
-static int claim_tx(struct fp_conn *c, void *vctx) {
-  struct claim_tx *t = vctx;
-  return fp_store_outbox_claim(c, t->worker, t->now, t->lease, t->msg, &t->claimed);
-}
-
-struct record_tx {
-  int64_t id;
-  const char *worker;
-  bool ok, permanent;
-  const char *detail;
-  int64_t now;
-};
-
-static int record_tx(struct fp_conn *c, void *vctx) {
-  struct record_tx *t = vctx;
-  return fp_store_outbox_record(c, t->id, t->worker, t->ok, t->permanent, t->detail, t->now);
-}
-
-/* Sends what is due, one message at a time; false when nothing was (or could be) claimed. */
-static bool send_one(struct fp_mailer *m, struct fp_outbox_msg *msg) {
-  struct fp_conn *c = fp_store_reader(m->store);
-  bool due = false;
-  if (!c || fp_store_outbox_due(c, (int64_t)time(NULL), &due) != 0 || !due) return false;
-  struct claim_tx ct = {m->worker, (int64_t)time(NULL), m->cfg.timeout_seconds * 2 + 10, msg, false};
-  int rc = fp_store_write(m->store, claim_tx, &ct);
-  if (rc || !ct.claimed) return false;
-  bool permanent = false;
-  char detail[512];
-  bool ok = deliver(m, msg, &permanent, detail, sizeof detail) == 0;
-  fp_prom_mail_attempt(ok);
-  if (!ok) fprintf(stderr, "flexpool: email %s not delivered: %s\n", msg->message_id, detail);
-  struct record_tx rt = {msg->id, m->worker, ok, permanent, detail, (int64_t)time(NULL)};
-  rc = fp_store_write(m->store, record_tx, &rt);
-  if (rc) fprintf(stderr, "flexpool: the delivery of email %s could not be recorded: %s\n", msg->message_id, fp_strerror(rc));
-  return rc == 0;
-}
-
-static void *run(void *arg) {
-  struct fp_mailer *m = arg;
-  struct fp_outbox_msg *msg = malloc(sizeof *msg);
-  pthread_mutex_lock(&m->lock);
-  while (!m->stopping) {
-    pthread_mutex_unlock(&m->lock);
-    bool more = msg && send_one(m, msg);
-    pthread_mutex_lock(&m->lock);
-    if (more) continue;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
-    while (!m->stopping && pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT) {
-    }
-  }
-  pthread_mutex_unlock(&m->lock);
-  free(msg);
-  return NULL;
-}
-
 struct fp_mailer *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg) {
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-    fprintf(stderr, "flexpool: libcurl could not start: no email will be sent\n");
-    return NULL;
-  }
   struct fp_mailer *m = calloc(1, sizeof *m);
   if (!m) return NULL;
-  m->store = store;
   m->cfg = *cfg;
-  char host[64] = "";
-  gethostname(host, sizeof host - 1);
-  snprintf(m->worker, sizeof m->worker, "%s:%ld:%08x", host, (long)getpid(), (unsigned)randombytes_random());
-  pthread_mutex_init(&m->lock, NULL);
-  pthread_cond_init(&m->wake, NULL);
-  if (pthread_create(&m->thread, NULL, run, m) != 0) {
-    pthread_mutex_destroy(&m->lock);
-    pthread_cond_destroy(&m->wake);
+  struct fp_outbox_worker_ops ops = {FP_OUTBOX_EMAIL, "email", cfg->timeout_seconds * 2 + 10, deliver,
+                                     fp_prom_mail_attempt, m};
+  m->worker = fp_outbox_worker_start(store, &ops);
+  if (!m->worker) {
     free(m);
-    fprintf(stderr, "flexpool: the email thread did not start\n");
     return NULL;
   }
   return m;
@@ -244,14 +154,6 @@ struct fp_mailer *fp_mailer_start(struct fp_store *store, const struct fp_mailer
 
 void fp_mailer_stop(struct fp_mailer *m) {
   if (!m) return;
-  atomic_store(&m->quit, true);
-  pthread_mutex_lock(&m->lock);
-  m->stopping = true;
-  pthread_cond_signal(&m->wake);
-  pthread_mutex_unlock(&m->lock);
-  pthread_join(m->thread, NULL);
-  pthread_mutex_destroy(&m->lock);
-  pthread_cond_destroy(&m->wake);
+  fp_outbox_worker_stop(m->worker);
   free(m);
-  curl_global_cleanup();
 }

@@ -30,6 +30,8 @@ static void usage(FILE *to) {
           "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS (email; also FLEXPOOL_SMTP_URL,\n"
           "                       FLEXPOOL_MAIL_FROM; without them email waits in the outbox)]\n"
           "                      [--smtp-timeout SECONDS (1-600, default 60)] [--public-url URL (links in emails)]\n"
+          "                      [--webhook-timeout SECONDS (1-60, default 10)]\n"
+          "                      [--webhooks-allow-loopback-http (FOR TESTS ONLY: webhooks to 127.0.0.1/::1, http too)]\n"
           "       flexpool demo --data-dir DIR [--database URL] [--shifts N]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]   (a lost phone and recovery codes)\n"

@@ -23,6 +23,7 @@
   XX(INVALID_PARAMETER, 400, "invalid_parameter", "a query parameter is not valid")                         \
   XX(INVALID_MULTIPART, 400, "invalid_multipart", "the multipart body is not valid")                        \
   XX(UNKNOWN_POSTCODE, 400, "unknown_postcode", "the postcode is not known")                                \
+  XX(URL_NOT_ALLOWED, 400, "url_not_allowed", "webhooks go to https URLs of public addresses only")       \
   XX(WEAK_PASSWORD, 400, "weak_password", "the password is too short, too common or too like the account")  \
   XX(BAD_REQUEST, 400, "bad_request", "the request is not valid HTTP for this server")                      \
   XX(UNAUTHENTICATED, 401, "unauthenticated", "sign in first")                                              \

@@ -1,6 +1,8 @@
 /* The outbox's retry rule. See outbox.h. */
 #include "core/outbox.h"
 
+const char *fp_outbox_channel_name(enum fp_outbox_channel ch) { return ch == FP_OUTBOX_WEBHOOK ? "webhook" : "email"; }
+
 const char *fp_outbox_state_name(enum fp_outbox_state s) {
   switch (s) {
   case FP_OUTBOX_QUEUED: return "queued";

@@ -1,5 +1,5 @@
 /*
- * outbox.h - the life of an outgoing message (an email in the outbox, store/outbox.h): queued until
+ * outbox.h - the life of an outgoing message (an email or a webhook delivery in the outbox, store/outbox.h): queued until
  * a delivery attempt succeeds (sent) or it is given up (failed), with retries after a growing
  * pause. The one place that decides a message's next state; the store writes only its answers.
  * Pure: no clock (now is a parameter), no I/O. Depends on nothing.
@@ -18,6 +18,12 @@ enum fp_outbox_state { FP_OUTBOX_QUEUED = 0, FP_OUTBOX_SENT = 1, FP_OUTBOX_FAILE
 /* The pause after the first failed attempt; it doubles after each one, up to FP_OUTBOX_MAX_PAUSE. */
 #define FP_OUTBOX_FIRST_PAUSE 30
 #define FP_OUTBOX_MAX_PAUSE 3600
+
+/* Who delivers a message: the mailer (app/mailer.h) over SMTP, or the webhook worker
+   (app/webhooks.h) over HTTPS. Both follow the rule below. */
+enum fp_outbox_channel { FP_OUTBOX_EMAIL = 0, FP_OUTBOX_WEBHOOK = 1 };
+/* "email", "webhook" (as stored). */
+const char *fp_outbox_channel_name(enum fp_outbox_channel ch);
 
 /* "queued", "sent", "failed" (as stored and shown); "unknown" for anything else. */
 const char *fp_outbox_state_name(enum fp_outbox_state s);

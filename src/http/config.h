@@ -35,6 +35,9 @@ struct fp_http_config {
   int session_idle_seconds;   /* --session-idle */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead */
   int passport_access_months; /* --passport-access-months (store/access.h) */
+  /* --webhooks-allow-loopback-http, for tests only: a webhook may be sent to a loopback address,
+     over http too (http/webhook_url.h); never on a real server. */
+  bool webhooks_allow_loopback;
   /* --demo: the server runs the demo (GET /healthz says so) and lists these accounts, which share
      demo_password. false: no account is listed. */
   bool demo;

@@ -21,6 +21,7 @@
 #include "store/accounts.h"
 #include "store/shifts.h"
 #include "store/tell.h"
+#include "store/webhooks.h"
 
 /*
  * Applying: a write transaction that receives the applicant, the shift and the time (never the
@@ -50,7 +51,8 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
   rc = fp_store_application_insert(c, x->shift, x->clinician, x->message, x->now, &x->id);
   if (!rc) rc = fp_store_audit(c, x->now, x->actor, "application.create", "application", x->id, NULL, "{\"status\":\"pending\"}");
   if (rc) return rc;
-  return fp_store_tell_application_made(c, x->id, x->now); /* the practice's managers, in this transaction */
+  rc = fp_store_tell_application_made(c, x->id, x->now); /* the practice's managers, in this transaction */
+  return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_APPLICATION_CREATED, x->shift, 0, x->id, x->now);
 }
 
 void fp_h_application_create(struct fp_req *r) {

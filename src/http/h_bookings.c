@@ -27,6 +27,7 @@
 #include "store/passport.h"
 #include "store/shifts.h"
 #include "store/tell.h"
+#include "store/webhooks.h"
 
 /*
  * 409 not_eligible: the reasons as codes and, for the passport, each missing check by code and by
@@ -141,7 +142,10 @@ static int book_tx(struct fp_conn *c, void *vctx) {
   /* Who is told, in the booking's own transaction (store/tell.h): the practice's managers of a
      booking a clinician made; the clinician whose application the practice accepted; and each
      other applicant whose application the booking closed. */
-  return fp_store_tell_booked(c, &x->res, x->application_id != 0, x->actor.now);
+  rc = fp_store_tell_booked(c, &x->res, x->application_id != 0, x->actor.now);
+  /* And the webhooks that want it (store/webhooks.h), likewise. */
+  return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_SHIFT_BOOKED, x->shift_id, x->res.booking.id, x->application_id,
+                                         x->actor.now);
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
@@ -281,8 +285,9 @@ static int cancel_tx(struct fp_conn *c, void *vctx) {
   rc = fp_store_booking_cancel(c, x->b.id, fp_party_name(party), x->actor.user_id, x->actor.now, x->reason, &t, &x->b);
   if (rc) return rc;
   if (t != FP_TRANS_OK) return refuse_transition(&x->why, t, &x->b);
-  /* The other side is told, in the same transaction (store/tell.h). */
-  return fp_store_tell_booking_cancelled(c, x->b.id, fp_party_name(party), x->reason, x->actor.now);
+  /* The other side is told, and the webhooks that want it sent, in the same transaction (store/tell.h, webhooks.h). */
+  rc = fp_store_tell_booking_cancelled(c, x->b.id, fp_party_name(party), x->reason, x->actor.now);
+  return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_BOOKING_CANCELLED, x->b.shift_id, x->b.id, 0, x->actor.now);
 }
 
 static int did_not_attend_tx(struct fp_conn *c, void *vctx) {

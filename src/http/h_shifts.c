@@ -26,6 +26,7 @@
 #include "store/members.h"
 #include "store/places.h"
 #include "store/shifts.h"
+#include "store/webhooks.h"
 
 static const char *const RATE_UNITS[] = {"hour", "session", NULL};
 static const char *const MODES[] = {"instant", "approval", NULL};
@@ -123,6 +124,8 @@ static int create_tx(struct fp_conn *c, void *vctx) {
              (long long)s.practice_id, (long long)s.series_id);
     if ((rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "shift.create", "shift", x->ids[i], NULL, after)))
       return rc;
+    /* The webhooks that want it (store/webhooks.h), in the posting's transaction. */
+    if ((rc = fp_store_webhook_emit(c, FP_HOOK_SHIFT_POSTED, x->ids[i], 0, 0, x->actor.now))) return rc;
   }
   return 0;
 }

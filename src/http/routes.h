@@ -75,6 +75,10 @@ FP_HANDLER(fp_h_favourite_delete);
 FP_HANDLER(fp_h_blocked);
 FP_HANDLER(fp_h_blocked_put);
 FP_HANDLER(fp_h_blocked_delete);
+FP_HANDLER(fp_h_webhooks);
+FP_HANDLER(fp_h_webhook_create);
+FP_HANDLER(fp_h_webhook_delete);
+FP_HANDLER(fp_h_webhook_deliveries);
 /* h_mfa.c */
 FP_HANDLER(fp_h_totp_begin);
 FP_HANDLER(fp_h_totp_confirm);

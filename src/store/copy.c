@@ -18,7 +18,7 @@ static const char *const TABLES[] = {
     "passport_checks", "pool_members", "passport_check_types", "passport_evidence", "passport_access_log",
     "passport_grants", "register_flags", "passport_pool_requirements", "user_totp", "recovery_codes",
     "mfa_challenges", "registration_attempts", "booking_guards",
-    "availability_windows", "availability_exceptions", "calendar_feeds", "messages", "notifications", "outbox", "outbox_attempts", "account_tokens", "account_token_requests",
+    "availability_windows", "availability_exceptions", "calendar_feeds", "messages", "notifications", "webhooks", "webhook_events", "outbox", "outbox_attempts", "account_tokens", "account_token_requests",
     "practice_clinician_marks",
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])

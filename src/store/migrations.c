@@ -568,6 +568,29 @@ static const char *const migrations[] = {
     /* 24: nothing on SQLite (its update hook already watches the passport catalogue); on PostgreSQL
        the catalogue moves the identity generation (store/pg/schema.c). */
     "SELECT 1;",
+
+    /* 25: outbound webhooks per organisation (store/webhooks.h): each a URL, the events it wants and
+     * its signing secret; deleted ones are kept (their deliveries refer to them). A delivery is an
+     * outbox row of channel 'webhook' (its subject the event, its body the JSON sent, its message_id
+     * the event's id), written in the event's transaction, claimed, retried and recorded like an
+     * email (store/outbox.h, outbox_attempts). */
+    "CREATE TABLE webhooks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  organisation_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  url TEXT NOT NULL,"
+    "  secret TEXT NOT NULL,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  deleted_at INTEGER);"
+    "CREATE INDEX webhooks_organisation ON webhooks(organisation_id, id);"
+    "CREATE TABLE webhook_events ("
+    "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id),"
+    "  event TEXT NOT NULL,"
+    "  PRIMARY KEY (webhook_id, event));"
+    "CREATE INDEX webhook_events_event ON webhook_events(event, webhook_id);"
+    "ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email','webhook'));"
+    "ALTER TABLE outbox ADD COLUMN webhook_id INTEGER REFERENCES webhooks(id);"
+    "CREATE INDEX outbox_webhook ON outbox(webhook_id, id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -18,13 +18,6 @@ static int check_lengths(const char *subject, const char *text, const char *link
   return 0;
 }
 
-/* A random part for Message-IDs, made once for the rows one statement writes. */
-static void message_key(char hex[33]) {
-  unsigned char rnd[16];
-  randombytes_buf(rnd, sizeof rnd);
-  sodium_bin2hex(hex, 33, rnd, sizeof rnd);
-}
-
 /* Binds a message's subject, text and link to parameters i, i + 1 and i + 2. */
 static void bind_message(fp_stmt *st, int i, const char *subject, const char *text, const char *link) {
   fp_bind_text(st, i, subject);
@@ -32,14 +25,13 @@ static void bind_message(fp_stmt *st, int i, const char *subject, const char *te
   fp_bind_text(st, i + 2, link);
 }
 
-/* The email row: queued, due now, its Message-ID made once here and kept for every attempt. */
-static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
-                         const char *link, bool secret, int64_t now) {
-  char hex[33], message_id[64];
-  message_key(hex);
-  snprintf(message_id, sizeof message_id, "<%s@flexpool>", hex);
+/* An outbox row of channel ch: queued, due now, with its message_id kept for every attempt. */
+static int outbox_put(struct fp_conn *c, enum fp_outbox_channel ch, int64_t user_id, int64_t webhook_id, const char *to,
+                      const char *subject, const char *text, const char *link, const char *message_id, bool secret,
+                      int64_t now) {
   fp_stmt *st = fp_db_stmt(c, "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state,"
-                              " attempts, next_attempt_at, lease_until, created_at, secret) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)");
+                              " attempts, next_attempt_at, lease_until, created_at, secret, channel, webhook_id)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?)");
   if (!st) return FP_EIO;
   fp_bind_opt_id(st, 1, user_id);
   fp_bind_text(st, 2, to);
@@ -49,7 +41,33 @@ static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, con
   fp_bind_int64(st, 8, now);
   fp_bind_int64(st, 9, now);
   fp_bind_int64(st, 10, secret ? 1 : 0);
+  fp_bind_text(st, 11, fp_outbox_channel_name(ch));
+  fp_bind_opt_id(st, 12, webhook_id);
   return fp_db_exec_stmt(st);
+}
+
+void fp_store_outbox_random_hex(char hex[33]) {
+  unsigned char rnd[16];
+  randombytes_buf(rnd, sizeof rnd);
+  sodium_bin2hex(hex, 33, rnd, sizeof rnd);
+}
+
+/* The email row, its Message-ID made once here. */
+static int outbox_insert(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
+                         const char *link, bool secret, int64_t now) {
+  char hex[33], message_id[64];
+  fp_store_outbox_random_hex(hex);
+  snprintf(message_id, sizeof message_id, "<%s@flexpool>", hex);
+  return outbox_put(c, FP_OUTBOX_EMAIL, user_id, 0, to, subject, text, link, message_id, secret, now);
+}
+
+int fp_store_outbox_put_webhook(struct fp_conn *c, int64_t webhook_id, const char *event, const char *event_id,
+                                const char *body, int64_t now) {
+  if (strlen(body) > FP_MSG_TEXT_MAX) {
+    fprintf(stderr, "store: a webhook's body is longer than %d bytes: %s\n", FP_MSG_TEXT_MAX, event);
+    return FP_ETOOBIG;
+  }
+  return outbox_put(c, FP_OUTBOX_WEBHOOK, 0, webhook_id, "", event, body, "", event_id, false, now);
 }
 
 /*
@@ -80,7 +98,7 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
   if (arg2) fp_bind_int64(st, 9, *arg2);
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   char hex[33];
-  message_key(hex);
+  fp_store_outbox_random_hex(hex);
   if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
   bind_message(st, 2, subject, text, link);
   fp_bind_int64(st, 5, now);
@@ -136,16 +154,20 @@ void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t le
            sm / 60, sm % 60, em / 60, em % 60);
 }
 
-int fp_store_outbox_due(struct fp_conn *c, int64_t now, bool *due) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?)");
+int fp_store_outbox_due(struct fp_conn *c, enum fp_outbox_channel ch, int64_t now, bool *due) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
+                              " AND channel = ?)");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 2, now);
   fp_bind_int64(st, 3, now);
+  fp_bind_text(st, 4, fp_outbox_channel_name(ch));
   return fp_step_bool(st, due);
 }
 
-#define MSG_COLS "id, to_address, subject, body, link, message_id, attempts, state, created_at, COALESCE(sent_at, 0)"
+#define MSG_COLS                                                                                         \
+  "id, to_address, subject, body, link, message_id, attempts, state, created_at, COALESCE(sent_at, 0),"  \
+  " COALESCE(webhook_id, 0)"
 
 static int read_msg(fp_stmt *st, struct fp_outbox_msg *m, char *link, size_t link_len) {
   memset(m, 0, sizeof *m);
@@ -161,18 +183,20 @@ static int read_msg(fp_stmt *st, struct fp_outbox_msg *m, char *link, size_t lin
     if (state && strcmp(state, fp_outbox_state_name((enum fp_outbox_state)s)) == 0) m->state = (enum fp_outbox_state)s;
   m->created_at = fp_col_int64(st, 8);
   m->sent_at = fp_col_int64(st, 9);
+  m->webhook_id = fp_col_int64(st, 10);
   return rc;
 }
 
-int fp_store_outbox_claim(struct fp_conn *c, const char *worker, int64_t now, int lease_seconds,
-                          struct fp_outbox_msg *out, bool *claimed) {
+int fp_store_outbox_claim(struct fp_conn *c, enum fp_outbox_channel ch, const char *worker, int64_t now,
+                          int lease_seconds, struct fp_outbox_msg *out, bool *claimed) {
   *claimed = false;
   fp_stmt *st = fp_db_stmt(c, "SELECT " MSG_COLS " FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
-                              " ORDER BY next_attempt_at, id LIMIT 1");
+                              " AND channel = ? ORDER BY next_attempt_at, id LIMIT 1");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 2, now);
   fp_bind_int64(st, 3, now);
+  fp_bind_text(st, 4, fp_outbox_channel_name(ch));
   int rc = fp_step(st);
   if (rc == FP_ROW) rc = read_msg(st, out, out->link, sizeof out->link) ? FP_EIO : FP_ROW;
   fp_reset(st);
@@ -229,7 +253,7 @@ int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bo
 int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out) {
   memset(out, 0, sizeof *out);
   for (int s = 0; s < FP_OUTBOX_STATES; s++) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ?");
+    fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ? AND channel = 'email'");
     if (!st) return FP_EIO;
     fp_bind_text(st, 1, fp_outbox_state_name((enum fp_outbox_state)s));
     int rc = fp_step(st);
@@ -245,7 +269,7 @@ int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out) {
 
 int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max, int *n) {
   *n = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT " MSG_COLS " FROM outbox ORDER BY id DESC LIMIT ?");
+  fp_stmt *st = fp_db_stmt(c, "SELECT " MSG_COLS " FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, max);
   int rc;

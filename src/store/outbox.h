@@ -46,6 +46,13 @@ int fp_store_notify(struct fp_conn *c, int64_t user_id, const char *kind, const 
 int fp_store_email(struct fp_conn *c, int64_t user_id, const char *to, const char *subject, const char *text,
                    const char *link, bool secret, int64_t now);
 
+/* 32 random hexadecimal characters (a message's or an event's id), into hex. */
+void fp_store_outbox_random_hex(char hex[33]);
+/* A webhook delivery (store/webhooks.h): the JSON body to POST to webhook_id for event, under
+   event_id (its outbox message_id), in the caller's transaction. 0, FP_ETOOBIG or FP_EIO. */
+int fp_store_outbox_put_webhook(struct fp_conn *c, int64_t webhook_id, const char *event, const char *event_id,
+                                const char *body, int64_t now);
+
 /* Tells every active manager of the practice, as fp_store_notify would each (in two statements
    however many they are). */
 int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
@@ -88,16 +95,17 @@ struct fp_outbox_msg {
   int attempts;
   enum fp_outbox_state state;
   int64_t created_at, sent_at;
+  int64_t webhook_id; /* a webhook delivery's webhook (store/webhooks.h); 0 for an email */
 };
 
-/* Whether a queued message is due and not leased at now (a read: the worker claims only then). */
-int fp_store_outbox_due(struct fp_conn *c, int64_t now, bool *due);
+/* Whether a queued message of channel ch is due and not leased at now (a read: the worker claims only then). */
+int fp_store_outbox_due(struct fp_conn *c, enum fp_outbox_channel ch, int64_t now, bool *due);
 /*
- * Claims the queued message due first, not leased by anyone at now, for worker until now +
+ * Claims channel ch's queued message due first, not leased by anyone at now, for worker until now +
  * lease_seconds; *claimed false when there is none. In a write transaction. 0 or FP_EIO.
  */
-int fp_store_outbox_claim(struct fp_conn *c, const char *worker, int64_t now, int lease_seconds,
-                          struct fp_outbox_msg *out, bool *claimed);
+int fp_store_outbox_claim(struct fp_conn *c, enum fp_outbox_channel ch, const char *worker, int64_t now,
+                          int lease_seconds, struct fp_outbox_msg *out, bool *claimed);
 /*
  * Records an attempt on message id by worker (ok, or failed with detail: the relay's answer;
  * permanent when the relay refused it for good) and moves the message to the state the core's
@@ -108,12 +116,13 @@ int fp_store_outbox_claim(struct fp_conn *c, const char *worker, int64_t now, in
 int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bool ok, bool permanent,
                            const char *detail, int64_t now);
 
+/* The emails only (webhook deliveries are the organisations' own: store/webhooks.h). */
 struct fp_outbox_counts {
   int64_t by_state[FP_OUTBOX_STATES]; /* messages in each state now */
   int64_t oldest_queued_at;           /* when the oldest queued message was written (0: none) */
 };
 int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out);
-/* The newest messages, newest first, at most max into out; *n the count (the demo's mailbox). */
+/* The newest emails, newest first, at most max into out; *n the count (the demo's mailbox). */
 int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max, int *n);
 
 #endif

@@ -239,6 +239,16 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', `/api/v1/organisations/${practiceId}/blocked`, undefined, 403);
   await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/blocked/${gpId}`, undefined, 204);
   await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/blocked/${gpId}`, undefined, 404);
+  // Outbound webhooks (issue 12): a public address literal (no DNS here; nothing listens there, and
+  // the webhook is deleted again before anything happens to the practice's shifts).
+  const hook = (await call(practice, 'POST', `/api/v1/organisations/${practiceId}/webhooks`, { url: 'https://93.184.215.14/hooks', events: ['shift.booked'] }, 201)).json;
+  await call(practice, 'POST', `/api/v1/organisations/${practiceId}/webhooks`, { url: 'https://10.0.0.1/hooks', events: ['shift.booked'] }, 400);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/webhooks`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/organisations/${practiceId}/webhooks`, undefined, 403);
+  await call(practice, 'GET', `/api/v1/organisations/${practiceId}/webhook-deliveries?limit=5`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/organisations/${practiceId}/webhook-deliveries`, undefined, 403);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/webhooks/${hook.id}`, undefined, 204);
+  await call(practice, 'DELETE', `/api/v1/organisations/${practiceId}/webhooks/${hook.id}`, undefined, 404);
   await call(pool, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 200);
   await call(icb, 'GET', `/api/v1/pools/${poolId}/capacity?from=${nextMonday}&to=${nextMonday}`, undefined, 200);
   await call(practice, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 403);

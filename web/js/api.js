@@ -172,6 +172,7 @@ export function explain(err) {
     payload_too_large: 'That is too large to send. Choose a smaller file, or shorten the text.',
     unsupported_media_type: 'That kind of file cannot be uploaded. Upload a PDF, JPEG or PNG file.',
     unknown_postcode: 'That postcode is not one flexpool knows. Check it, or leave it empty to use your home postcode.',
+    url_not_allowed: 'Webhooks can only be sent to an https address on the public internet, not to a private or local network.',
     internal_error: 'Something went wrong on the server. Try again in a moment.',
     busy: 'flexpool is very busy just now and did not make that change. Try again in a few seconds.',
     unavailable: 'flexpool is not available just now. Try again in a moment.',

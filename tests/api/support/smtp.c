@@ -15,16 +15,16 @@
 
 #include "fpt.h"
 
-void fpt_smtp_start(struct fpt_smtp *k, const char *hold_seconds) {
+void fpt_sink_start(struct fpt_smtp *k, const char *name, const char *flag, const char *value) {
   memset(k, 0, sizeof *k);
   fpt_tempdir(k->dir, sizeof k->dir);
   char script[512];
-  snprintf(script, sizeof script, "%s/tests/api/smtp_sink.py", getenv("FP_SOURCE_DIR") ? getenv("FP_SOURCE_DIR") : ".");
+  snprintf(script, sizeof script, "%s/tests/api/%s", getenv("FP_SOURCE_DIR") ? getenv("FP_SOURCE_DIR") : ".", name);
   k->pid = fork();
   assert_true(k->pid >= 0);
   if (k->pid == 0) {
     /* Debian's python3, which has python3-aiosmtpd (not whichever python3 comes first in PATH). */
-    if (hold_seconds) execl("/usr/bin/python3", "python3", script, k->dir, "--hold-first", hold_seconds, (char *)NULL);
+    if (flag && value) execl("/usr/bin/python3", "python3", script, k->dir, flag, value, (char *)NULL);
     else execl("/usr/bin/python3", "python3", script, k->dir, (char *)NULL);
     _exit(127);
   }
@@ -39,7 +39,11 @@ void fpt_smtp_start(struct fpt_smtp *k, const char *hold_seconds) {
       usleep(50 * 1000);
     }
   }
-  if (!k->port) fail_msg("the SMTP listener did not start (is python3-aiosmtpd installed? scripts/setup.sh)");
+  if (!k->port) fail_msg("the listener %s did not start (is python3-aiosmtpd installed? scripts/setup.sh)", name);
+}
+
+void fpt_smtp_start(struct fpt_smtp *k, const char *hold_seconds) {
+  fpt_sink_start(k, "smtp_sink.py", "--hold-first", hold_seconds);
 }
 
 void fpt_smtp_stop(struct fpt_smtp *k) {

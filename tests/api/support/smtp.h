@@ -1,6 +1,7 @@
 /*
  * smtp.h - a real SMTP listener for the API tests: tests/api/smtp_sink.py (Debian's
- * python3-aiosmtpd) on a free loopback port, recording every message whose DATA it reads.
+ * python3-aiosmtpd) on a free loopback port, recording every message whose DATA it reads; and any
+ * other such listener (tests/api/webhook_sink.py) that writes DIR/port and DIR/messages.jsonl.
  */
 #ifndef FPT_SMTP_H
 #define FPT_SMTP_H
@@ -15,6 +16,8 @@ struct fpt_smtp {
   int port;
 };
 
+/* Starts tests/api/<name> DIR [flag value] (flag and value may be NULL), waiting for its DIR/port. */
+void fpt_sink_start(struct fpt_smtp *k, const char *name, const char *flag, const char *value);
 /* Starts the listener; hold_seconds (may be NULL) delays its answer to the first message's DATA. */
 void fpt_smtp_start(struct fpt_smtp *k, const char *hold_seconds);
 void fpt_smtp_stop(struct fpt_smtp *k);

@@ -1,0 +1,268 @@
+/* Outbound webhooks per organisation. See webhooks.h. */
+#include "store/webhooks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "store/accounts.h"
+#include "store/outbox.h"
+#include "store/rows.h"
+#include "store/sql.h"
+
+static const char *const EVENT_NAMES[] = {
+#define XX(name, text) text,
+    FP_WEBHOOK_EVENTS(XX)
+#undef XX
+};
+
+const char *fp_webhook_event_name(enum fp_webhook_event e) {
+  return (int)e >= 0 && e < FP_HOOK_EVENTS ? EVENT_NAMES[e] : NULL;
+}
+
+int fp_webhook_event_parse(const char *s, enum fp_webhook_event *out) {
+  for (int e = 0; e < FP_HOOK_EVENTS; e++)
+    if (s && strcmp(s, EVENT_NAMES[e]) == 0) {
+      *out = (enum fp_webhook_event)e;
+      return 0;
+    }
+  return -1;
+}
+
+int fp_store_webhook_may_manage(struct fp_conn *c, int64_t user_id, int64_t organisation_id, bool *yes) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id"
+                              " LEFT JOIN pools p ON p.id = r.pool_id WHERE r.user_id = ?1 AND u.active <> 0 AND"
+                              " ((r.role = 'practice_manager' AND r.organisation_id = ?2)"
+                              " OR (r.role = 'pool_admin' AND p.host_organisation_id = ?2)))");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 2, organisation_id);
+  return fp_step_bool(st, yes);
+}
+
+int fp_store_organisation_exists(struct fp_conn *c, int64_t organisation_id, bool *yes) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM organisations WHERE id = ?)");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  return fp_step_bool(st, yes);
+}
+
+int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const char *url, unsigned events,
+                            const char *secret, int64_t actor, int64_t now, int64_t *id) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM webhooks WHERE organisation_id = ? AND deleted_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  int64_t n = 0;
+  int rc = fp_step_int(st, &n);
+  if (rc) return rc;
+  if (n >= FP_WEBHOOKS_MAX) return FP_ECONFLICT;
+  st = fp_db_stmt(c, "INSERT INTO webhooks (organisation_id, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  fp_bind_text(st, 2, url);
+  fp_bind_text(st, 3, secret);
+  fp_bind_opt_id(st, 4, actor);
+  fp_bind_int64(st, 5, now);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  *id = fp_db_last_id(c);
+  for (int e = 0; e < FP_HOOK_EVENTS; e++) {
+    if (!(events & (1u << e))) continue;
+    st = fp_db_stmt(c, "INSERT INTO webhook_events (webhook_id, event) VALUES (?, ?)");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, *id);
+    fp_bind_text(st, 2, EVENT_NAMES[e]);
+    if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  }
+  char after[96];
+  snprintf(after, sizeof after, "{\"organisation_id\":%lld,\"events\":%u}", (long long)organisation_id, events);
+  return fp_store_audit(c, now, actor, "webhook.create", "webhook", *id, NULL, after); /* not the URL's secrets */
+}
+
+/* The events a webhook wants, as a mask: one more read (a webhook has a handful). */
+static int webhook_events(struct fp_conn *c, int64_t id, unsigned *mask) {
+  *mask = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT event FROM webhook_events WHERE webhook_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc;
+  enum fp_webhook_event e;
+  while ((rc = fp_step(st)) == FP_ROW)
+    if (fp_webhook_event_parse(fp_col_text(st, 0), &e) == 0) *mask |= 1u << e;
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+#define WEBHOOK_COLS "SELECT id, organisation_id, COALESCE(created_by, 0), created_at, url FROM webhooks"
+
+static int read_webhook(fp_stmt *st, struct fp_webhook *w) {
+  memset(w, 0, sizeof *w);
+  w->id = fp_col_int64(st, 0);
+  w->organisation_id = fp_col_int64(st, 1);
+  w->created_by = fp_col_int64(st, 2);
+  w->created_at = fp_col_int64(st, 3);
+  return fp_db_col_copy(st, 4, w->url, sizeof w->url);
+}
+
+int fp_store_webhook_get(struct fp_conn *c, int64_t organisation_id, int64_t id, struct fp_webhook *out) {
+  fp_stmt *st = fp_db_stmt(c, WEBHOOK_COLS " WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  fp_bind_int64(st, 2, organisation_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) rc = read_webhook(st, out);
+  else rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  fp_reset(st);
+  return rc ? rc : webhook_events(c, id, &out->events);
+}
+
+int fp_store_webhook_list(struct fp_conn *c, int64_t organisation_id,
+                          void (*cb)(const struct fp_webhook *w, void *ctx), void *ctx) {
+  struct fp_webhook all[FP_WEBHOOKS_MAX];
+  int n = 0, rc;
+  fp_stmt *st = fp_db_stmt(c, WEBHOOK_COLS " WHERE organisation_id = ? AND deleted_at IS NULL ORDER BY id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  while ((rc = fp_step(st)) == FP_ROW && n < FP_WEBHOOKS_MAX)
+    if ((rc = read_webhook(st, &all[n++])) != 0) break;
+  fp_reset(st);
+  if (rc != FP_DONE && rc != FP_ROW) return rc == FP_ETOOBIG ? rc : FP_EIO;
+  for (int i = 0; i < n; i++) {
+    if ((rc = webhook_events(c, all[i].id, &all[i].events)) != 0) return rc;
+    cb(&all[i], ctx);
+  }
+  return 0;
+}
+
+int fp_store_webhook_delete(struct fp_conn *c, int64_t organisation_id, int64_t id, int64_t actor, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, id);
+  fp_bind_int64(st, 3, organisation_id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  /* Its queued deliveries are given up (a delivery already claimed finds the webhook gone). */
+  st = fp_db_stmt(c, "UPDATE outbox SET state = ? WHERE webhook_id = ? AND state = ?");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, fp_outbox_state_name(FP_OUTBOX_FAILED));
+  fp_bind_int64(st, 2, id);
+  fp_bind_text(st, 3, fp_outbox_state_name(FP_OUTBOX_QUEUED));
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  return fp_store_audit(c, now, actor, "webhook.delete", "webhook", id, NULL, NULL);
+}
+
+/* A role code as JSON text: codes are lowercase letters, digits and underscores (h_pools.c checks
+   custom ones where they come in); anything else would be written as null, never unescaped. */
+static bool plain_code(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return false;
+  return true;
+}
+
+int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
+                          int64_t application_id, int64_t now) {
+  const char *event = fp_webhook_event_name(e);
+  if (!event) return FP_EINVAL;
+  /* The webhooks that want it: the practice's own, and those of the hosts of the practice's pools. */
+  int64_t hooks[4 * FP_WEBHOOKS_MAX];
+  int n = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT DISTINCT w.id FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
+                              " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
+                              " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
+                              " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, event);
+  fp_bind_int64(st, 2, shift_id);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW && n < (int)(sizeof hooks / sizeof hooks[0])) hooks[n++] = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
+  if (n == 0) return 0; /* nobody asked: nothing more is read */
+  st = fp_db_stmt(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  int64_t practice_id = 0, starts_at = 0, ends_at = 0;
+  char role[64] = "", status[16] = "";
+  rc = fp_step(st);
+  if (rc == FP_ROW) {
+    practice_id = fp_col_int64(st, 0);
+    starts_at = fp_col_int64(st, 2);
+    ends_at = fp_col_int64(st, 3);
+    rc = fp_db_col_copy(st, 1, role, sizeof role) || fp_db_col_copy(st, 4, status, sizeof status) ? FP_EIO : FP_ROW;
+  }
+  fp_reset(st);
+  if (rc != FP_ROW) return FP_EIO;
+  char created[FP_TIME_STRLEN], starts[FP_TIME_STRLEN], ends[FP_TIME_STRLEN], extra[96] = "";
+  fp_time_format(now, created);
+  fp_time_format(starts_at, starts);
+  fp_time_format(ends_at, ends);
+  if (booking_id) snprintf(extra, sizeof extra, ",\"booking_id\":%lld", (long long)booking_id);
+  if (application_id)
+    snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ",\"application_id\":%lld", (long long)application_id);
+  for (int i = 0; i < n; i++) {
+    char hex[33], event_id[40], body[1024];
+    fp_store_outbox_random_hex(hex);
+    snprintf(event_id, sizeof event_id, "evt_%s", hex);
+    snprintf(body, sizeof body,
+             "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"shift_id\":%lld,\"practice_id\":%lld%s,"
+             "\"role\":%s%s%s,\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"status\":\"%s\"}}",
+             event_id, event, created, (long long)shift_id, (long long)practice_id, extra, plain_code(role) ? "\"" : "",
+             plain_code(role) ? role : "null", plain_code(role) ? "\"" : "", starts, ends, plain_code(status) ? status : "");
+    if ((rc = fp_store_outbox_put_webhook(c, hooks[i], event, event_id, body, now)) != 0) return rc;
+  }
+  return 0;
+}
+
+int fp_store_webhook_target(struct fp_conn *c, int64_t webhook_id, char *url, size_t url_len, char *secret,
+                            size_t secret_len, bool *live) {
+  *live = false;
+  fp_stmt *st = fp_db_stmt(c, "SELECT url, secret, deleted_at IS NULL FROM webhooks WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, webhook_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    rc = fp_db_col_copy(st, 0, url, url_len);
+    if (!rc) rc = fp_db_col_copy(st, 1, secret, secret_len);
+    *live = fp_col_int64(st, 2) != 0;
+  } else {
+    rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  }
+  fp_reset(st);
+  return rc;
+}
+
+static void read_delivery(fp_stmt *st, struct fp_webhook_delivery *d) {
+  memset(d, 0, sizeof *d);
+  d->id = fp_col_int64(st, 0);
+  d->webhook_id = fp_col_int64(st, 1);
+  fp_db_col_copy(st, 2, d->event_id, sizeof d->event_id);
+  fp_db_col_copy(st, 3, d->event, sizeof d->event);
+  const char *state = fp_col_text(st, 4);
+  for (int s = 0; s < FP_OUTBOX_STATES; s++)
+    if (state && strcmp(state, fp_outbox_state_name((enum fp_outbox_state)s)) == 0) d->state = (enum fp_outbox_state)s;
+  d->attempts = (int)fp_col_int64(st, 5);
+  d->created_at = fp_col_int64(st, 6);
+  d->sent_at = fp_col_int64(st, 7);
+  d->last_attempt_at = fp_col_int64(st, 8);
+  fp_db_col_copy(st, 9, d->last_detail, sizeof d->last_detail);
+}
+
+FP_ROW_ADAPTER(delivery, struct fp_webhook_delivery, read_delivery)
+
+int fp_store_webhook_deliveries(struct fp_conn *c, int64_t organisation_id, int64_t before_id, int limit,
+                                void (*cb)(const struct fp_webhook_delivery *d, void *ctx), void *ctx, bool *more) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT o.id, o.webhook_id, o.message_id, o.subject, o.state, o.attempts, o.created_at,"
+                              " COALESCE(o.sent_at, 0), COALESCE(a.at, 0), COALESCE(a.detail, '') FROM outbox o"
+                              " JOIN webhooks w ON w.id = o.webhook_id"
+                              " LEFT JOIN outbox_attempts a ON a.id = (SELECT MAX(a2.id) FROM outbox_attempts a2 WHERE a2.outbox_id = o.id)"
+                              " WHERE w.organisation_id = ? AND o.id < ? ORDER BY o.id DESC LIMIT ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, organisation_id);
+  fp_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
+  fp_bind_int64(st, 3, limit + 1);
+  struct delivery_cb x = {cb, ctx};
+  return fp_step_rows(st, limit, delivery_row, &x, more);
+}
