@@ -90,8 +90,11 @@ enum fp_webhook_url_verdict fp_webhook_url_check(const char *url, bool allow_loo
     char text[64];
     addr_text(a->ai_addr, text, sizeof text);
     if (!fp_webhook_sockaddr_allowed(a->ai_addr, allow_loopback, &cls)) {
-      snprintf(why, why_len, "the host \"%.100s\" is %s, %s: webhooks go to public addresses only", name, text,
-               fp_addr_class_text(cls));
+      if (d->literal)
+        snprintf(why, why_len, "%s is %s: webhooks go to public addresses only", text, fp_addr_class_text(cls));
+      else
+        snprintf(why, why_len, "the host \"%.100s\" resolves to %s, %s: webhooks go to public addresses only", name, text,
+                 fp_addr_class_text(cls));
       v = FP_WEBHOOK_URL_ADDRESS;
       break;
     }

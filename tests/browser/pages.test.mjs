@@ -81,6 +81,29 @@ const PAGES = [
   ['practice@demo.flexpool.test', 'practice-cover', () => `/practice/cover?date=${ids.monday}&session=morning&profession=gp`],
   ['practice@demo.flexpool.test', 'practice-cover-errors', '/practice/cover', submitEmpty('#cover-form')],
   ['practice@demo.flexpool.test', 'practice-clinicians', '/practice/clinicians'],
+  ['practice@demo.flexpool.test', 'webhooks', '/webhooks'],
+  ['practice@demo.flexpool.test', 'webhook-new-errors', '/webhooks', async (page) => {
+    await page.click('a[id^="webhook-add-"]');
+    await page.waitForSelector('#webhook-form');
+    await submitEmpty('#webhook-form')(page);
+  }],
+  ['practice@demo.flexpool.test', 'webhook-secret', '/webhooks', async (page) => {
+    await page.click('a[id^="webhook-add-"]');
+    await page.waitForSelector('#webhook-form');
+    await page.fill('#url', 'https://93.184.215.14/hooks');
+    await page.check('#events');
+    await page.click('#webhook-form button[type="submit"]');
+    await page.waitForSelector('#webhook-secret');
+  }],
+  ['practice@demo.flexpool.test', 'webhook-refused', '/webhooks', async (page) => {
+    await page.click('a[id^="webhook-add-"]');
+    await page.waitForSelector('#webhook-form');
+    await page.fill('#url', 'https://10.0.0.1/hooks');
+    await page.check('#events');
+    await page.click('#webhook-form button[type="submit"]');
+    await page.waitForSelector('.nhsuk-error-summary');
+  }],
+  ['pool@demo.flexpool.test', 'pool-webhooks', '/webhooks'],
   ['pool@demo.flexpool.test', 'pool-capacity', '/capacity'],
   ['icb@demo.flexpool.test', 'commissioner-capacity', '/capacity'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],

@@ -185,6 +185,8 @@ export function explain(err) {
   if (err.code === 'not_eligible') return notEligibleText(err.details || {});
   // The server gives the figures: how much work, or how little rest, against the pool's limits.
   if (err.code === 'working_time_limit' && err.message) return plainWords(err.message);
+  // The server says which address the webhook's host is and why it may not be reached.
+  if (err.code === 'url_not_allowed' && err.message) return plainWords(err.message);
   return messages[err.code] || plainWords(err.message) || 'Something went wrong. Try again.';
 }
 

@@ -6,8 +6,8 @@ import { start } from './app.js';
 
 const rolePages = {
   clinician: ['clinician', 'passport', 'availability', 'calendar_feed', 'profile', 'messages'],
-  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages'],
-  pool_admin: ['pool', 'passport', 'overview', 'capacity'],
+  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks'],
+  pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks'],
   commissioner: ['overview', 'capacity'],
   sysadmin: ['admin', 'passport', 'overview'],
 };
