@@ -151,8 +151,10 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
   }
   if (fp_store_clinician_of_user(c, user_id, &a->clinician_id, a->profession, sizeof a->profession) != 0) return FP_EIO;
   a->n_pools = 0;
+  a->n_overflow_icbs = 0;
   if (a->clinician_id &&
-      (rc = fp_store_pools_of_clinician(c, a->clinician_id, a->pools, FP_MAX_CLINICIAN_POOLS, &a->n_pools)) != 0)
+      (rc = fp_store_pools_of_clinician(c, a->clinician_id, a->pools, FP_MAX_CLINICIAN_POOLS, &a->n_pools,
+                                        a->overflow_icbs, &a->n_overflow_icbs)) != 0)
     return rc;
   struct fp_user u;
   if ((rc = fp_store_user_by_id(c, user_id, &u)) != 0) return rc;

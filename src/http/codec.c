@@ -418,8 +418,9 @@ int fp_profession_param_or_respond(struct fp_req *r, const char **profession) {
 _Static_assert(FP_SCOPE_MAX >= FP_MAX_ROLES, "a scope list holds every role a user may hold");
 _Static_assert(FP_SCOPE_MAX >= FP_MAX_CLINICIAN_POOLS, "a scope holds every pool a clinician may join");
 
-void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s) {
+void fp_scope_from_auth(const struct fp_auth *a, int64_t now, struct fp_scope *s) {
   memset(s, 0, sizeof *s);
+  s->now = now;
   for (int i = 0; i < a->n_roles; i++) {
     const struct fp_role *r = &a->roles[i];
     switch (r->kind) {
@@ -430,16 +431,19 @@ void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s) {
     case FP_ROLE_CLINICIAN: break;
     }
   }
-  if (a->clinician_id) fp_scope_clinician(a, s);
+  if (a->clinician_id) fp_scope_clinician(a, now, s);
 }
 
 void fp_access_clock_of(const struct fp_req *r, struct fp_access_clock *k) {
   fp_access_clock_init(k, r->now, r->app->cfg.passport_access_months);
 }
 
-void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s) {
+void fp_scope_clinician(const struct fp_auth *a, int64_t now, struct fp_scope *s) {
+  s->now = now;
   s->clinician_id = a->clinician_id;
   s->profession = a->profession;
   s->n_clinician_pools = a->n_pools;
   for (int i = 0; i < a->n_pools; i++) s->clinician_pools[i] = a->pools[i];
+  s->n_overflow_icbs = a->n_overflow_icbs;
+  for (int i = 0; i < a->n_overflow_icbs; i++) s->overflow_icbs[i] = a->overflow_icbs[i];
 }

@@ -97,10 +97,10 @@ int fp_query_bool_or_respond(struct fp_req *r, const char *name, int *out);
 /* profession: a profession or custom role code of at most 47 characters, or NULL (else 400). */
 int fp_profession_param_or_respond(struct fp_req *r, const char **profession);
 
-/* What the caller may see (see store/scope.h), from their roles. */
-void fp_scope_from_auth(const struct fp_auth *a, struct fp_scope *s);
+/* What the caller may see (see store/scope.h) at `now` (the request's time), from their roles. */
+void fp_scope_from_auth(const struct fp_auth *a, int64_t now, struct fp_scope *s);
 /* Only what the caller sees as a clinician: shifts of their profession in their pools. */
-void fp_scope_clinician(const struct fp_auth *a, struct fp_scope *s);
+void fp_scope_clinician(const struct fp_auth *a, int64_t now, struct fp_scope *s);
 /* When this request decides a practice's access to a clinician (store/access.h): its time and
  * --passport-access-months. */
 void fp_access_clock_of(const struct fp_req *r, struct fp_access_clock *k);

@@ -41,7 +41,7 @@ static int apply_tx(struct fp_conn *c, void *vctx) {
      clinician who may not book the shift may not ask the practice to accept them for it. */
   struct fp_shift s;
   int rc = fp_store_shift_lock_get(c, x->shift, &s); /* a booking of the shift waits, or this runs again after it */
-  if (!rc) rc = fp_store_eligibility(c, &s, x->clinician, &x->res);
+  if (!rc) rc = fp_store_eligibility(c, &s, x->clinician, x->now, &x->res);
   if (rc) return rc;
   if (!x->res.elig.bookable) {
     x->res.outcome = FP_BOOK_NOT_ELIGIBLE;
@@ -70,7 +70,7 @@ void fp_h_application_create(struct fp_req *r) {
     if (fp_fields_parse_or_respond(r, r->json, spec)) return;
   }
   struct fp_scope own = {0};
-  fp_scope_clinician(&r->auth, &own);
+  fp_scope_clinician(&r->auth, r->now, &own);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &own, &s) : FP_EIO;
@@ -130,12 +130,12 @@ static void add_app(const struct fp_application *a, void *ctx) {
  * decision (fp_store_eligibility, the one accepting runs again), so the list cannot offer an
  * accept the booking refuses on account, pool or passport: `bookable` and the `missing` codes.
  */
-static int add_eligibility(struct fp_conn *c, json_t *item) {
+static int add_eligibility(struct fp_conn *c, json_t *item, int64_t now) {
   static __thread struct fp_book_result res; /* large */
   memset(&res, 0, sizeof res);
   struct fp_shift s;
   int rc = fp_store_shift_get(c, json_integer_value(json_object_get(item, "shift_id")), NULL, &s);
-  if (!rc) rc = fp_store_eligibility(c, &s, json_integer_value(json_object_get(item, "clinician_id")), &res);
+  if (!rc) rc = fp_store_eligibility(c, &s, json_integer_value(json_object_get(item, "clinician_id")), now, &res);
   if (!rc) {
     json_t *missing = json_array();
     for (size_t i = 0; i < res.elig.n_missing; i++) json_array_append_new(missing, json_string(res.elig.missing[i]));
@@ -148,7 +148,7 @@ static int add_eligibility(struct fp_conn *c, json_t *item) {
 
 void fp_h_application_list(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_application_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
@@ -173,7 +173,7 @@ void fp_h_application_list(struct fp_req *r) {
   fp_page_init(&x.page, NULL);
   bool more = false;
   int rc = c ? fp_store_application_search(c, &q, add_app, &x, &more) : FP_EIO;
-  for (size_t i = 0; !rc && i < json_array_size(x.page.items); i++) rc = add_eligibility(c, json_array_get(x.page.items, i));
+  for (size_t i = 0; !rc && i < json_array_size(x.page.items); i++) rc = add_eligibility(c, json_array_get(x.page.items, i), r->now);
   fp_reply_page(r, &x.page, rc, more, true);
 }
 
@@ -187,7 +187,7 @@ static int see_app_or_respond(struct fp_req *r, struct fp_application *a, bool *
   struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = c ? fp_store_application_get(c, r->params[0], a) : FP_EIO;
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_actor actor;
   fp_actor_from_auth(&r->auth, r->now, &actor);
   *is_clinician = rc == 0 && fp_application_may(&actor, FP_AEV_WITHDRAW, a->clinician_id, a->practice_id);

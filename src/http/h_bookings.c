@@ -190,7 +190,7 @@ static void add_booking(const struct fp_booking *b, void *ctx) {
 
 void fp_h_booking_list(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_booking_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
@@ -224,7 +224,7 @@ void fp_h_booking_list(struct fp_req *r) {
 
 void fp_h_booking_get(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_booking b;
   int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
@@ -306,7 +306,7 @@ static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
 /* Runs a change of the path's booking as the caller and answers: the booking, the refusal, or a store error. */
 static void change_booking(struct fp_req *r, fp_tx_fn tx, const char *reason) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct change_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);

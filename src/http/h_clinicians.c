@@ -314,7 +314,7 @@ static void add_clinician(const struct fp_clinician *cl, void *ctx) {
 
 void fp_h_clinician_list(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_clinician_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
@@ -337,7 +337,7 @@ void fp_h_clinician_list(struct fp_req *r) {
 
 void fp_h_clinician_get(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_access_clock clock;
   fp_access_clock_of(r, &clock);

@@ -29,7 +29,7 @@ static int side_or_respond(struct fp_req *r, enum fp_thread_kind kind, const cha
   int rc;
   if (kind == FP_THREAD_BOOKING) {
     struct fp_scope scope;
-    fp_scope_from_auth(&r->auth, &scope);
+    fp_scope_from_auth(&r->auth, r->now, &scope);
     struct fp_booking b;
     rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
     if (fp_found_or_respond(r, rc, "booking", r->params[0])) return -1;

@@ -61,7 +61,7 @@ static int query_day_or_respond(struct fp_req *r, const char *name, fp_day *day)
 
 void fp_h_metrics(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   scope.clinician_id = 0;
   scope.profession = NULL;
   if (!scope.all && !scope.n_icbs && !scope.n_pools && !scope.n_practices) {

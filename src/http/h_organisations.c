@@ -23,6 +23,7 @@
 #include "store/accounts.h"
 #include "store/members.h"
 #include "store/places.h"
+#include "store/shifts.h"
 
 static const char *const CREATE_LEVELS[] = {"icb", "place", "pcn", "practice", NULL};
 static const char *const ALL_LEVELS[] = {"icb", "place", "pcn", "practice", "national", NULL};
@@ -338,7 +339,7 @@ static void add_org(const struct fp_org *o, void *ctx) {
 
 void fp_h_org_list(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_org_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
@@ -372,7 +373,7 @@ void fp_h_org_list(struct fp_req *r) {
 /* Loads organisation params[0] if the caller may see it; answers 404 otherwise. */
 static int load_visible_or_respond(struct fp_req *r, struct fp_conn *c, struct fp_org *o) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   bool visible = false;
   int rc = c ? fp_store_org_visible(c, r->params[0], &scope, &visible) : FP_EIO;
   if (rc == 0 && !visible) rc = FP_ENOTFOUND;
@@ -396,11 +397,26 @@ static void add_pool_admin(const char *name, const char *email, void *ctx) {
  * those of its ICB that could admit it, with their administrators, so that a practice in no pool
  * is told, before it posts, that nobody sees its shifts yet and whom to ask.
  */
+/* A practice's release delays (core/release.h), for its managers and the system administrator. */
+static int add_release_delays(struct fp_req *r, struct fp_conn *c, const struct fp_org *o, json_t *j) {
+  if (strcmp(o->level, "practice") != 0) return 0;
+  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) && !fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, o->id)) return 0;
+  struct fp_release_delays d;
+  int rc = fp_store_release_delays_get(c, o->id, &d);
+  if (rc) return rc;
+  json_object_set_new(j, "release_delays",
+                      json_pack("{s:i, s:i, s:i}", "pool_after_hours", d.pool_after_hours, "pool_before_start_hours",
+                                d.pool_before_start_hours, "overflow_before_start_hours", d.overflow_before_start_hours));
+  return 0;
+}
+
 static int add_pools(struct fp_req *r, struct fp_conn *c, const struct fp_org *o, json_t *j) {
   if (strcmp(o->level, "practice") != 0) return 0;
   if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN) && !fp_auth_has_for(&r->auth, FP_ROLE_PRACTICE_MANAGER, o->id)) return 0;
+  int rc = add_release_delays(r, c, o, j);
+  if (rc) return rc;
   json_t *pools = json_array();
-  int rc = fp_store_practice_pools(c, o->id, o->icb_id, add_pool, add_pool_admin, pools);
+  rc = fp_store_practice_pools(c, o->id, o->icb_id, add_pool, add_pool_admin, pools);
   if (rc) {
     json_decref(pools);
     return rc;
@@ -431,6 +447,8 @@ struct patch {
   bool active, has_active, has_parent;
   json_t *profile;     /* normalised, owned */
   char pc[9];
+  bool has_release;
+  struct fp_release_delays release; /* checked by the core (fp_release_delays_invalid) */
 };
 
 struct patch_ctx {
@@ -487,10 +505,53 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (o->icb_id != old_icb && (rc = fp_store_org_set_icb_below(c, o->id, o->icb_id)) != 0) goto out;
   after = org_text(o);
   rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.update", "organisation", o->id, before, after);
+  if (!rc && p->has_release) {
+    /* The delays, and the opening instants of the practice's upcoming tiered shifts with them. */
+    char delays[160];
+    snprintf(delays, sizeof delays, "{\"pool_after_hours\":%d,\"pool_before_start_hours\":%d,\"overflow_before_start_hours\":%d}",
+             (int)p->release.pool_after_hours, (int)p->release.pool_before_start_hours,
+             (int)p->release.overflow_before_start_hours);
+    rc = fp_store_release_delays_set(c, o->id, &p->release, x->actor.now);
+    if (!rc) rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.release_delays", "organisation", o->id, NULL, delays);
+  }
 out:
   free(after);
   free(before);
   return rc;
+}
+
+/*
+ * `release_delays` of a PATCH: a practice's delays for tiered release, any of the three (the others
+ * kept), each in whole hours and checked by the core (fp_release_delays_invalid): 400
+ * invalid_field naming the one at fault. 0, or -1 when answered.
+ */
+static int release_delays_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_level lv, json_t *in, struct patch *p) {
+  if (lv != FP_ORG_PRACTICE) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "release_delays", "only a practice releases shifts");
+    return -1;
+  }
+  int rc = c ? fp_store_release_delays_get(c, r->params[0], &p->release) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  int64_t after = p->release.pool_after_hours, before = p->release.pool_before_start_hours,
+          overflow = p->release.overflow_before_start_hours;
+  struct fp_field spec[] = {
+      {"pool_after_hours", FP_F_INT, false, 0, FP_RELEASE_MAX_AFTER_HOURS, NULL, &after, NULL},
+      {"pool_before_start_hours", FP_F_INT, false, 0, FP_RELEASE_MAX_BEFORE_HOURS, NULL, &before, NULL},
+      {"overflow_before_start_hours", FP_F_INT, false, 0, FP_RELEASE_MAX_BEFORE_HOURS, NULL, &overflow, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_fields_parse_or_respond(r, in, spec)) return -1;
+  p->release = (struct fp_release_delays){(int32_t)after, (int32_t)before, (int32_t)overflow};
+  const char *why = NULL, *field = fp_release_delays_invalid(&p->release, &why);
+  if (field) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, field, "%s", why);
+    return -1;
+  }
+  p->has_release = true;
+  return 0;
 }
 
 void fp_h_org_patch(struct fp_req *r) {
@@ -509,7 +570,7 @@ void fp_h_org_patch(struct fp_req *r) {
   if (fp_req_json_or_respond(r)) return;
   struct patch p;
   memset(&p, 0, sizeof p);
-  json_t *profile_in = NULL;
+  json_t *profile_in = NULL, *release_in = NULL;
   struct fp_field spec[] = {
       {"level", FP_F_ENUM, false, 0, 0, ALL_LEVELS, &p.level, NULL},
       {"ods_code", FP_F_STRING, false, 1, 11, NULL, &p.ods, NULL},
@@ -521,9 +582,11 @@ void fp_h_org_patch(struct fp_req *r) {
       {"phone", FP_F_STRING, false, 0, 40, NULL, &p.phone, NULL},
       {"email", FP_F_STRING, false, 0, 254, NULL, &p.email, NULL},
       {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
+      {"release_delays", FP_F_JSON, false, 0, 0, NULL, &release_in, NULL},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (release_in && release_delays_or_respond(r, c, lv, release_in, &p)) return;
   const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;
   if (admin_only && !admin) {
     fp_reply_error(r, FP_API_FORBIDDEN, admin_only, "only a system administrator can change '%s'", admin_only);
@@ -574,6 +637,13 @@ void fp_h_org_patch(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_reply_json(r, 200, fp_json_org(&saved));
+  json_t *j = fp_json_org(&saved);
+  rc = add_release_delays(r, c, &saved, j);
   fp_org_clear(&saved);
+  if (rc) {
+    json_decref(j);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, j);
 }

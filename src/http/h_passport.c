@@ -397,7 +397,7 @@ void fp_h_passport_queue(struct fp_req *r) {
     return;
   }
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_queue_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;

@@ -170,7 +170,7 @@ void fp_h_passport_grant_create(struct fp_req *r) {
   if (fp_passport_access_or_respond(r, c, r->params[0], false, &a)) return;
   /* Only through a pool the caller administers and the clinician is a member of, scoped by it. */
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   int64_t pool_id = 0;
   int rc = fp_store_grant_pool(c, r->params[0], &scope, want_pool, &pool_id);
   if (rc) {

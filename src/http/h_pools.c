@@ -56,11 +56,11 @@ static bool can_read_members(const struct fp_auth *a, const struct fp_pool *p) {
 }
 
 static json_t *pool_json(const struct fp_pool *p) {
-  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:I, s:I, s:o}", "id", (json_int_t)p->id, "name", p->name,
+  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:I, s:I, s:b, s:o}", "id", (json_int_t)p->id, "name", p->name,
                    "host_organisation_id", (json_int_t)p->host_organisation_id, "host_name", p->host_name, "icb_id",
                    fp_json_id(p->icb_id), "hourly_rate_pence", (json_int_t)p->hourly_rate_pence, "session_rate_pence",
                    (json_int_t)p->session_rate_pence, "max_worked_minutes_24h", (json_int_t)p->max_worked_minutes_24h,
-                   "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h, "created_at",
+                   "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h, "overflow", p->overflow, "created_at",
                    fp_json_time(p->created_at));
 }
 
@@ -224,9 +224,10 @@ void fp_h_pool_get(struct fp_req *r) {
 }
 
 static json_t *pool_rates_json(const struct fp_pool *p) {
-  return json_pack("{s:s, s:I, s:I, s:I, s:I}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
+  return json_pack("{s:s, s:I, s:I, s:I, s:I, s:b}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
                    "session_rate_pence", (json_int_t)p->session_rate_pence, "max_worked_minutes_24h",
-                   (json_int_t)p->max_worked_minutes_24h, "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h);
+                   (json_int_t)p->max_worked_minutes_24h, "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h,
+                   "overflow", p->overflow);
 }
 
 struct patch_ctx {
@@ -235,6 +236,7 @@ struct patch_ctx {
   const char *name;
   int64_t hourly, session, worked, rest;
   bool has_hourly, has_session, has_worked, has_rest;
+  bool overflow, has_overflow;
   struct fp_refusal why; /* out, with FP_EREFUSED */
 };
 
@@ -249,6 +251,11 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (x->has_session) p.session_rate_pence = x->session;
   if (x->has_worked) p.max_worked_minutes_24h = x->worked;
   if (x->has_rest) p.min_rest_minutes_24h = x->rest;
+  if (x->has_overflow) p.overflow = x->overflow;
+  /* Overflow is between the pools of one ICB: a pool in none has nobody's to receive. */
+  if (x->has_overflow && x->overflow && !p.icb_id)
+    return fp_refuse(&x->why, FP_API_INVALID_FIELD, "overflow", p.id,
+                     "the pool belongs to no ICB, so there are no other pools of its ICB to receive shifts from");
   /* Each value was checked at the door; together with the pool's other value they must fit in a day. */
   struct fp_wt_limits lim = {(int32_t)p.max_worked_minutes_24h, (int32_t)p.min_rest_minutes_24h};
   if (!fp_wt_limits_valid(&lim)) {
@@ -284,6 +291,7 @@ void fp_h_pool_patch(struct fp_req *r) {
       {"session_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.session, &x.has_session},
       {"max_worked_minutes_24h", FP_F_INT, false, 60, 1440, NULL, &x.worked, &x.has_worked},
       {"min_rest_minutes_24h", FP_F_INT, false, 0, 1380, NULL, &x.rest, &x.has_rest},
+      {"overflow", FP_F_BOOL, false, 0, 0, NULL, &x.overflow, &x.has_overflow},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;

@@ -31,6 +31,7 @@
 static const char *const RATE_UNITS[] = {"hour", "session", NULL};
 static const char *const MODES[] = {"instant", "approval", NULL};
 static const char *const LOCATIONS[] = {"site", "remote", NULL};
+static const char *const RELEASES[] = {"all", "tiered", NULL};
 
 #define MAX_SHIFT_SECONDS (16 * 3600)
 #define MAX_SERIES 52
@@ -136,7 +137,7 @@ void fp_h_shift_create(struct fp_req *r) {
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_shift *s = &x.base;
-  const char *role = NULL, *unit = NULL, *mode = "instant", *loc = "site", *desc = "";
+  const char *role = NULL, *unit = NULL, *mode = "instant", *loc = "site", *desc = "", *release = "all";
   json_t *repeat = NULL;
   s->break_minutes = 0;
   struct fp_field spec[] = {
@@ -151,6 +152,7 @@ void fp_h_shift_create(struct fp_req *r) {
       {"location_type", FP_F_ENUM, false, 0, 0, LOCATIONS, &loc, NULL},
       {"description", FP_F_STRING, false, 0, 2000, NULL, &desc, NULL},
       {"repeat", FP_F_JSON, false, 0, 0, NULL, &repeat, NULL},
+      {"release", FP_F_ENUM, false, 0, 0, RELEASES, &release, NULL},
       FP_FIELD_END,
   };
   if (fp_fields_parse_or_respond(r, r->json, spec)) return;
@@ -181,6 +183,7 @@ void fp_h_shift_create(struct fp_req *r) {
   snprintf(s->booking_mode, sizeof s->booking_mode, "%s", mode);
   snprintf(s->location_type, sizeof s->location_type, "%s", loc);
   snprintf(s->description, sizeof s->description, "%s", desc);
+  fp_release_mode_parse(release, &s->release_mode); /* one of RELEASES */
   s->created_by = r->auth.user_id;
   if (check_shift_or_respond(r, s)) return;
   /* A series' last shift is held to the same horizon as its first. */
@@ -296,7 +299,7 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     q->near = true;
     q->radius_km = (double)radius;
   }
-  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id, .every_practice = true}};
+  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id, .every_practice = true, .now = r->now}};
   fp_page_init_text(&x.page, NULL);
   bool more = false;
   int rc = fp_store_shift_search(c, q, add_shift, &x, &more);
@@ -347,7 +350,7 @@ static int sort_or_respond(struct fp_req *r, bool *latest_first) {
 
 void fp_h_shift_list(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_shift_query q;
   memset(&q, 0, sizeof q);
   q.scope = &scope;
@@ -385,6 +388,19 @@ void fp_h_shift_list(struct fp_req *r) {
   fp_store_read_end(c);
 }
 
+/*
+ * How the shift is released (core/release.h), for those who manage or oversee it: the mode, the
+ * tier open now and when each opens (the core's decision from the instants kept with the shift).
+ */
+static json_t *release_json(const struct fp_shift *s, fp_time now) {
+  struct fp_release rel;
+  fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
+  return json_pack("{s:s, s:s, s:o, s:o, s:o}", "mode", fp_release_mode_name(s->release_mode), "tier",
+                   fp_release_tier_name(rel.tier), "pool_opens_at", fp_json_time(rel.pool_at), "overflow_opens_at",
+                   rel.overflow_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.overflow_at), "next_opens_at",
+                   rel.next_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.next_at));
+}
+
 static void count_booking(const struct fp_booking *b, void *ctx) {
   (void)b;
   (*(int *)ctx)++;
@@ -392,14 +408,14 @@ static void count_booking(const struct fp_booking *b, void *ctx) {
 
 void fp_h_shift_get(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_shift s;
   int rc = c ? fp_store_shift_get(c, r->params[0], &scope, &s) : FP_EIO;
   if (rc == FP_ENOTFOUND && r->auth.clinician_id) {
     /* A clinician still sees a shift they hold or held a booking for. */
     struct fp_scope own = {0};
-    fp_scope_clinician(&r->auth, &own);
+    fp_scope_clinician(&r->auth, r->now, &own);
     struct fp_booking_query bq = {.scope = &own, .shift_id = r->params[0], .clinician_id = r->auth.clinician_id, .limit = 1};
     int found = 0;
     bool more = false;
@@ -421,8 +437,12 @@ void fp_h_shift_get(struct fp_req *r) {
   fp_rate_unit_parse(s.rate_unit, &u);
   json_object_set_new(j, "estimated_fee_pence",
                       json_integer(fp_fee_pence(s.rate_pence, u, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes))));
+  /* The release is the practice's business (a clinician is not told whether they are a favourite). */
+  bool only_clinician = true;
+  for (int i = 0; i < r->auth.n_roles; i++) only_clinician &= r->auth.roles[i].kind == FP_ROLE_CLINICIAN;
+  if (!only_clinician) json_object_set_new(j, "release", release_json(&s, r->now));
   if (r->auth.clinician_id) {
-    struct fp_elig_view view = {.clinician_id = r->auth.clinician_id};
+    struct fp_elig_view view = {.clinician_id = r->auth.clinician_id, .now = r->now};
     struct fp_elig_result e;
     int64_t pool_id = 0;
     if ((rc = fp_store_eligibility_view(c, &view, &s, &e, &pool_id)) != 0) {
@@ -535,7 +555,7 @@ static void change(struct fp_req *r, enum fp_shift_event ev) {
   memset(&x, 0, sizeof x);
   if (ev == FP_EV_EDIT && (fp_req_json_or_respond(r) || shift_edit_parse_or_respond(r, r->json, true, &x.edit))) return;
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   x.scope = &scope;
   x.lim = limits_of(r);
@@ -611,7 +631,7 @@ static bool series_rows_alloc(struct fp_req *r, struct series_rows *x) {
 
 void fp_h_series_get(struct fp_req *r) {
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct series_rows x;
   if (!series_rows_alloc(r, &x)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
@@ -696,7 +716,7 @@ static void series_change(struct fp_req *r, enum fp_shift_event ev) {
     return;
   }
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   fp_actor_from_auth(&r->auth, r->now, &x->actor);
   x->scope = &scope;
   x->lim = limits_of(r);

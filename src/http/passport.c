@@ -33,7 +33,7 @@ int fp_passport_access_or_respond(struct fp_req *r, struct fp_conn *c, int64_t c
                                   struct fp_passport_access *a) {
   memset(a, 0, sizeof *a);
   struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, &scope);
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   struct fp_access_clock clock;
   fp_access_clock_of(r, &clock);
   int rc = fp_store_passport_relation(c, clinician_id, &scope, &clock, &a->rel);

@@ -28,6 +28,8 @@ struct fp_auth {
   char profession[48];     /* the clinician's profession code */
   int n_pools;             /* every pool the clinician is a member of (never more than FP_MAX_CLINICIAN_POOLS) */
   int64_t pools[FP_MAX_CLINICIAN_POOLS];
+  int n_overflow_icbs;     /* the ICBs of those pools that opted in to overflow (tiered release) */
+  int64_t overflow_icbs[FP_MAX_CLINICIAN_POOLS];
   bool via_cookie;         /* the browser: state changes need the CSRF header */
   char csrf[48];
   int n_roles;             /* every role of the user (never more than FP_MAX_ROLES) */

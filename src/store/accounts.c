@@ -139,21 +139,29 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
   return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
-int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE clinician_id = ? ORDER BY pool_id");
+int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n,
+                                int64_t *overflow_icbs, int *n_overflow) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT m.pool_id, p.icb_id, p.overflow FROM pool_members m JOIN pools p ON p.id = m.pool_id"
+                              " WHERE m.clinician_id = ? ORDER BY m.pool_id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
-  int rc, k = 0;
+  int rc, k = 0, o = 0;
   *n = 0;
+  *n_overflow = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (k == max) {
       fp_reset(st);
       return FP_ETOOBIG;
     }
     pools[k++] = fp_col_int64(st, 0);
+    int64_t icb = fp_col_int64(st, 1);
+    bool seen = false;
+    for (int i = 0; i < o; i++) seen |= overflow_icbs[i] == icb;
+    if (icb && fp_col_int64(st, 2) != 0 && !seen) overflow_icbs[o++] = icb;
   }
   fp_reset(st);
   *n = k;
+  *n_overflow = o;
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 

@@ -64,8 +64,10 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
  * happens (fp_store_pool_member_insert answers FP_ETOOBIG), so their pools are always known in full.
  */
 #define FP_MAX_CLINICIAN_POOLS 16
-/* The pools a clinician is a member of into pools, *n the count; FP_ETOOBIG when there are more than max. */
-int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n);
+/* The pools a clinician is a member of into pools, *n the count; FP_ETOOBIG when there are more than max.
+   overflow_icbs (room for max) receives the ICBs of those that opted in to overflow, once each. */
+int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n,
+                                int64_t *overflow_icbs, int *n_overflow);
 
 /* A clinician's home postcode ("" when none) and travel radius (0 when none). */
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km);

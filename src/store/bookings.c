@@ -338,14 +338,18 @@ void fp_book_result_release(struct fp_book_result *res) {
 
 void fp_elig_view_release(struct fp_elig_view *v) {
   for (size_t i = 0; i < v->n_pools; i++) fp_checks_release(&v->pools[i].checks);
-  for (size_t i = 0; i < v->n_shared; i++) free(v->shared[i].pools);
+  for (size_t i = 0; i < v->n_shared; i++) {
+    free(v->shared[i].pools);
+    free(v->shared[i].practice_pools);
+  }
   free(v->pools);
   free(v->shared);
-  int64_t id = v->clinician_id;
+  int64_t id = v->clinician_id, now = v->now;
   bool every = v->every_practice;
   memset(v, 0, sizeof *v);
   v->clinician_id = id;
   v->every_practice = every;
+  v->now = now;
 }
 
 /* The view's checks of pool_id (0: the baseline), loaded the first time. */
@@ -428,7 +432,7 @@ static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
 }
 
 /* The pools the view's clinician shares with practice_id, looked up the first time. */
-static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practice_id, const struct fp_elig_shared **out) {
+static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practice_id, struct fp_elig_shared **out) {
   int rc;
   if (v->every_practice && !v->shared_complete && v->n_shared == 0 && (rc = view_shared_all(c, v)) != 0) return rc;
   for (size_t i = 0; i < v->n_shared; i++)
@@ -443,6 +447,90 @@ static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practi
     return rc;
   v->n_shared++;
   *out = sh;
+  return 0;
+}
+
+/* The practice's mark of the view's clinician (sh->mark), read the first time. */
+static int view_mark(struct fp_conn *c, struct fp_elig_view *v, struct fp_elig_shared *sh) {
+  if (sh->mark) return 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT kind FROM practice_clinician_marks WHERE practice_id = ? AND clinician_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, sh->practice_id);
+  fp_bind_int64(st, 2, v->clinician_id);
+  int rc = fp_step(st);
+  const char *kind = rc == FP_ROW ? fp_col_text(st, 0) : NULL;
+  sh->mark = !kind ? 1 : strcmp(kind, "favourite") == 0 ? 2 : 3;
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* Whether the view's clinician is in a pool of `icb` that opted in to overflow (read once). */
+static int view_overflow(struct fp_conn *c, struct fp_elig_view *v, int64_t icb, bool *yes) {
+  *yes = false;
+  if (!v->overflow_loaded) {
+    int64_t pools[FP_MAX_CLINICIAN_POOLS];
+    int n = 0, rc = fp_store_pools_of_clinician(c, v->clinician_id, pools, FP_MAX_CLINICIAN_POOLS, &n, v->overflow_icbs,
+                                                &v->n_overflow_icbs);
+    if (rc) return rc;
+    v->overflow_loaded = true;
+  }
+  for (int i = 0; i < v->n_overflow_icbs; i++) *yes |= v->overflow_icbs[i] == icb;
+  return 0;
+}
+
+/* The practice's pools in `icb` (sh->practice_pools), read the first time. */
+static int view_practice_pools(struct fp_conn *c, struct fp_elig_shared *sh, int64_t icb) {
+  if (sh->practice_pools_loaded) return 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT pm.pool_id FROM pool_members pm JOIN pools p ON p.id = pm.pool_id"
+                              " WHERE pm.organisation_id = ? AND p.icb_id = ? ORDER BY pm.pool_id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, sh->practice_id);
+  fp_bind_int64(st, 2, icb);
+  int rc, err = 0;
+  size_t cap = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (sh->n_practice_pools == cap) {
+      int64_t *np = realloc(sh->practice_pools, (cap = cap ? cap * 2 : 4) * sizeof *np);
+      if (!np) {
+        err = FP_ENOMEM;
+        break;
+      }
+      sh->practice_pools = np;
+    }
+    sh->practice_pools[sh->n_practice_pools++] = fp_col_int64(st, 0);
+  }
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (!err) sh->practice_pools_loaded = true;
+  return err;
+}
+
+/*
+ * The pools through which the view's clinician reaches shift s, whose passport checks then decide
+ * (*pools, *n; none: the shift is not theirs to book). Released to all: the pools they share with
+ * the practice. Released in tiers (core/release.h, at v->now): those too, once the pool is open or
+ * when they are a favourite; else, once the overflow is open and they are in a pool of the shift's
+ * ICB that opted in (and the practice did not block them), the practice's own pools in that ICB.
+ * The scope's SQL (src/store/scope.c fp_scope_where_shifts) compares the same instants.
+ */
+static int view_reach(struct fp_conn *c, struct fp_elig_view *v, const struct fp_shift *s, struct fp_elig_shared *sh,
+                      const int64_t **pools, size_t *n) {
+  *pools = sh->pools;
+  *n = sh->n;
+  if (s->release_mode != FP_RELEASE_TIERED) return 0;
+  struct fp_release rel;
+  fp_release_at(s->pool_opens_at, s->overflow_opens_at, v->now, &rel);
+  if (sh->n && rel.tier >= FP_TIER_POOL) return 0;
+  int rc = view_mark(c, v, sh);
+  if (rc) return rc;
+  if (sh->n && sh->mark == 2) return 0; /* a favourite, from posting */
+  *n = 0;
+  if (rel.tier < FP_TIER_OVERFLOW || sh->mark == 3) return 0;
+  bool overflow = false;
+  if ((rc = view_overflow(c, v, s->icb_id, &overflow)) != 0 || !overflow) return rc;
+  if ((rc = view_practice_pools(c, sh, s->icb_id)) != 0) return rc;
+  *pools = sh->practice_pools;
+  *n = sh->n_practice_pools;
   return 0;
 }
 
@@ -465,12 +553,16 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
     if ((rc = clinician_facts(c, v)) != 0) return rc;
     v->loaded = true;
   }
-  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets. */
-  const struct fp_elig_shared *sh = NULL;
+  /* The passport is held to the baseline plus one shared pool's own checks: the first it meets
+     (for a clinician from an overflow pool, one of the practice's pools). */
+  struct fp_elig_shared *sh = NULL;
   if ((rc = view_shared(c, v, s->practice_id, &sh)) != 0) return rc;
+  const int64_t *reach = NULL;
+  size_t n_reach = 0;
+  if ((rc = view_reach(c, v, s, sh, &reach, &n_reach)) != 0) return rc;
   static const int64_t baseline = 0; /* no shared pool: the national baseline alone */
-  struct view_choice x = {c, v, sh->n ? sh->pools : &baseline};
-  size_t n = sh->n ? sh->n : 1, chosen = 0;
+  struct view_choice x = {c, v, n_reach ? reach : &baseline};
+  size_t n = n_reach ? n_reach : 1, chosen = 0;
   struct fp_elig_result passport;
   fp_day day = fp_uk_day(s->starts_at);
   if ((rc = fp_passport_choose(n, view_checks_of, &x, v->profession, day, &passport, &chosen)) != 0) return rc;
@@ -480,7 +572,7 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
   struct fp_elig_input in = {
       .profession = v->profession,
       .clinician_active = v->active,
-      .shares_pool = sh->n > 0,
+      .shares_pool = n_reach > 0,
       .role = s->role,
       .shift_day = day,
   };
@@ -490,11 +582,13 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
   return 0;
 }
 
-int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res) {
+int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, int64_t now,
+                         struct fp_book_result *res) {
   if (res->view.clinician_id != clinician_id) {
     fp_elig_view_release(&res->view);
     res->view.clinician_id = clinician_id;
   }
+  res->view.now = now;
   return fp_store_eligibility_view(c, &res->view, s, &res->elig, &res->pool_id);
 }
 
@@ -517,7 +611,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   struct fp_shift s; /* its own row: its status says whether it is booked */
   int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
   if (rc) return rc;
-  if ((rc = fp_store_eligibility(c, &s, clinician_id, res)) != 0) return rc;
+  if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
   /* Their other bookings near it: overlapping any, or past the working-time guards with it. */
   struct fp_work *others = NULL, add = {s.starts_at, s.ends_at, (int32_t)s.break_minutes};
   size_t n_others = 0;

@@ -212,8 +212,9 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
 
 #define POOL_COLS                                                                                           \
   "p.id, p.name, p.host_organisation_id, COALESCE(p.icb_id,0), o.name, p.hourly_rate_pence,"               \
-  " p.session_rate_pence, p.created_at, p.max_worked_minutes_24h, p.min_rest_minutes_24h"
+  " p.session_rate_pence, p.created_at, p.max_worked_minutes_24h, p.min_rest_minutes_24h, p.overflow"
 #define POOL_FROM " FROM pools p JOIN organisations o ON o.id = p.host_organisation_id"
+#define POOL_NCOLS 11 /* read_pool's columns; the counts follow them */
 
 static void read_pool(fp_stmt *st, void *out) {
   struct fp_pool *p = out;
@@ -228,6 +229,7 @@ static void read_pool(fp_stmt *st, void *out) {
   p->created_at = fp_col_int64(st, 7);
   p->max_worked_minutes_24h = fp_col_int64(st, 8);
   p->min_rest_minutes_24h = fp_col_int64(st, 9);
+  p->overflow = fp_col_int64(st, 10) != 0;
 }
 
 int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id) {
@@ -249,14 +251,15 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
 
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
   fp_stmt *st = fp_db_stmt(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
-                                   " max_worked_minutes_24h = ?, min_rest_minutes_24h = ? WHERE id = ?");
+                                   " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, p->name);
   fp_bind_int64(st, 2, p->hourly_rate_pence);
   fp_bind_int64(st, 3, p->session_rate_pence);
   fp_bind_int64(st, 4, p->max_worked_minutes_24h);
   fp_bind_int64(st, 5, p->min_rest_minutes_24h);
-  fp_bind_int64(st, 6, p->id);
+  fp_bind_int64(st, 6, p->overflow ? 1 : 0);
+  fp_bind_int64(st, 7, p->id);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
   return rc;
@@ -265,9 +268,9 @@ int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
 static void read_pool_counted(fp_stmt *st, void *out) {
   struct fp_pool *p = out;
   read_pool(st, p);
-  p->n_clinicians = fp_col_int64(st, 10);
-  p->n_practices = fp_col_int64(st, 11);
-  p->n_pending_requests = fp_col_int64(st, 12);
+  p->n_clinicians = fp_col_int64(st, POOL_NCOLS);
+  p->n_practices = fp_col_int64(st, POOL_NCOLS + 1);
+  p->n_pending_requests = fp_col_int64(st, POOL_NCOLS + 2);
 }
 
 int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {

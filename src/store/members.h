@@ -96,6 +96,7 @@ struct fp_pool {
   char host_name[201];
   int64_t hourly_rate_pence, session_rate_pence;
   int64_t max_worked_minutes_24h, min_rest_minutes_24h; /* the working-time guards (core/working_time.h) */
+  bool overflow;          /* receives the overflow of the other pools of its ICB (tiered release, core/release.h) */
   int64_t created_at;
   /* Filled by fp_store_pool_get only. */
   int64_t n_clinicians, n_practices, n_pending_requests;

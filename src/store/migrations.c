@@ -591,6 +591,19 @@ static const char *const migrations[] = {
     "ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email','webhook'));"
     "ALTER TABLE outbox ADD COLUMN webhook_id INTEGER REFERENCES webhooks(id);"
     "CREATE INDEX outbox_webhook ON outbox(webhook_id, id);",
+
+    /* 26: tiered release (issue 12, core/release.h). A shift is released to all at posting (as
+     * before) or in tiers; the instants its pool and the overflow pools open at are the core's
+     * fp_release_decide written with it (overflow NULL: never), so that the scope compares them with
+     * a bound now. A practice's delays in hours; a pool's opt-in to receive the overflow of the
+     * other pools of its ICB. */
+    "ALTER TABLE shifts ADD COLUMN release_mode TEXT NOT NULL DEFAULT 'all' CHECK (release_mode IN ('all','tiered'));"
+    "ALTER TABLE shifts ADD COLUMN pool_opens_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE shifts ADD COLUMN overflow_opens_at INTEGER;"
+    "ALTER TABLE organisations ADD COLUMN release_pool_after_hours INTEGER NOT NULL DEFAULT 24;"
+    "ALTER TABLE organisations ADD COLUMN release_pool_before_start_hours INTEGER NOT NULL DEFAULT 168;"
+    "ALTER TABLE organisations ADD COLUMN release_overflow_before_start_hours INTEGER NOT NULL DEFAULT 72;"
+    "ALTER TABLE pools ADD COLUMN overflow INTEGER NOT NULL DEFAULT 0;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -105,8 +105,75 @@ static void alternative(struct fp_sql *q, int *n) {
   (*n)++;
 }
 
-void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
-                    const char *role_col) {
+/* Appends " AND fv.clinician_id = ?" style conditions: the scope's clinician, bound. */
+static void clinician_is(struct fp_sql *q, const char *col, const struct fp_scope *s) {
+  fp_sql_add(q, col);
+  fp_sql_add(q, " = ");
+  fp_sql_int(q, s->clinician_id);
+}
+
+/* The pools the scope's clinician is in: "(?,?,...)" from the session, or a subquery. */
+static void clinician_pools(struct fp_sql *q, const struct fp_scope *s) {
+  if (s->n_clinician_pools > 0) {
+    fp_sql_id_list(q, s->clinician_pools, s->n_clinician_pools);
+    return;
+  }
+  fp_sql_add(q, "(SELECT pool_id FROM pool_members WHERE ");
+  clinician_is(q, "clinician_id", s);
+  fp_sql_add(q, ")");
+}
+
+/* Appends `lead`, then "col <= now" (now bound): a tier's opening instant has come. */
+static void opened(struct fp_sql *q, const char *lead, const char *col, int64_t now) {
+  fp_sql_add(q, lead);
+  fp_sql_add(q, col);
+  fp_sql_add(q, " <= ");
+  fp_sql_int(q, now);
+}
+
+/*
+ * A shift's release (core/release.h) for the scope's clinician: its pool is open (the instant the
+ * core gave for it has come), or they are one of the practice's favourites; the overflow
+ * alternative is added by overflow().
+ */
+static void pool_released(struct fp_sql *q, const struct fp_scope *s, const struct fp_scope_release *rel,
+                          const char *practice_col) {
+  opened(q, " AND (", rel->pool_opens_col, s->now);
+  fp_sql_add(q, " OR EXISTS (SELECT 1 FROM practice_clinician_marks fv WHERE fv.practice_id = ");
+  fp_sql_add(q, practice_col);
+  fp_sql_add(q, " AND ");
+  clinician_is(q, "fv.clinician_id", s);
+  fp_sql_add(q, " AND fv.kind = 'favourite'))");
+}
+
+/*
+ * Or, once its overflow has opened, the clinician is in a pool of the shift's ICB that opted in to
+ * overflow (from the session, or a subquery), and the practice is in a pool of that ICB (whose
+ * checks the booking then holds them to: src/store/bookings.c view_reach).
+ */
+static void overflow(struct fp_sql *q, const struct fp_scope *s, const struct fp_scope_release *rel,
+                     const char *practice_col, const char *icb_col) {
+  if (s->n_overflow_icbs == 0) return;
+  opened(q, " OR (", rel->overflow_opens_col, s->now);
+  fp_sql_add(q, " AND ");
+  fp_sql_add(q, icb_col);
+  fp_sql_add(q, " IN ");
+  if (s->n_overflow_icbs > 0) {
+    fp_sql_id_list(q, s->overflow_icbs, s->n_overflow_icbs);
+  } else {
+    fp_sql_add(q, "(SELECT op.icb_id FROM pool_members om JOIN pools op ON op.id = om.pool_id WHERE ");
+    clinician_is(q, "om.clinician_id", s);
+    fp_sql_add(q, " AND op.overflow = 1)");
+  }
+  fp_sql_add(q, " AND EXISTS (SELECT 1 FROM pool_members pm JOIN pools pp ON pp.id = pm.pool_id WHERE pm.organisation_id = ");
+  fp_sql_add(q, practice_col);
+  fp_sql_add(q, " AND pp.icb_id = ");
+  fp_sql_add(q, icb_col);
+  fp_sql_add(q, "))");
+}
+
+static void scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
+                        const char *role_col, const struct fp_scope_release *rel) {
   if (s->all) {
     fp_sql_add(q, "1 = 1"); /* a condition on both engines (PostgreSQL's AND takes no integer) */
     return;
@@ -142,26 +209,40 @@ void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *prac
       fp_sql_text(q, s->profession);
       fp_sql_add(q, " AND ");
     }
-    fp_sql_add(q, "EXISTS (SELECT 1 FROM pool_members pm WHERE pm.organisation_id = ");
+    fp_sql_add(q, "((EXISTS (SELECT 1 FROM pool_members pm WHERE pm.organisation_id = ");
     fp_sql_add(q, practice_col);
-    if (s->n_clinician_pools > 0) {
-      fp_sql_add(q, " AND pm.pool_id IN ");
-      fp_sql_id_list(q, s->clinician_pools, s->n_clinician_pools);
-    } else {
-      fp_sql_add(q, " AND pm.pool_id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ");
-      fp_sql_int(q, s->clinician_id);
-      fp_sql_add(q, ")");
-    }
+    fp_sql_add(q, " AND pm.pool_id IN ");
+    clinician_pools(q, s);
+    fp_sql_add(q, ")");
+    if (rel) pool_released(q, s, rel, practice_col);
+    fp_sql_add(q, ")");
+    if (rel) overflow(q, s, rel, practice_col, icb_col);
     /* Not a practice that blocked them (migration 23): the same rule as the eligibility view's
        shared pools (src/store/bookings.c), so booking what one cannot see is a 404. */
     fp_sql_add(q, ") AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ");
     fp_sql_add(q, practice_col);
-    fp_sql_add(q, " AND bk.clinician_id = ");
-    fp_sql_int(q, s->clinician_id);
+    fp_sql_add(q, " AND ");
+    clinician_is(q, "bk.clinician_id", s);
     fp_sql_add(q, " AND bk.kind = 'blocked'))");
   }
   if (!n) fp_sql_add(q, "1 = 0");
   fp_sql_add(q, ")");
+}
+
+void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
+                    const char *role_col) {
+  scope_where(q, s, practice_col, icb_col, role_col, NULL);
+}
+
+void fp_scope_where_shifts(struct fp_sql *q, const struct fp_scope *s, const char *alias) {
+  char practice[32], icb[32], role[32], pool[48], over[48];
+  snprintf(practice, sizeof practice, "%s.practice_id", alias);
+  snprintf(icb, sizeof icb, "%s.icb_id", alias);
+  snprintf(role, sizeof role, "%s.role", alias);
+  snprintf(pool, sizeof pool, "%s.pool_opens_at", alias);
+  snprintf(over, sizeof over, "%s.overflow_opens_at", alias);
+  struct fp_scope_release rel = {pool, over};
+  scope_where(q, s, practice, icb, role, &rel);
 }
 
 /* ---- keyset pages ---- */

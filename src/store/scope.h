@@ -4,7 +4,8 @@
  * A caller sees a shift (or a booking) when any of its roles grants it: a system administrator
  * everything; a commissioner everything inside their ICBs; a practice manager their practices; a
  * pool administrator the practices in their pools; a clinician the shifts of practices that share a
- * pool with them, for their profession, unless the practice blocked them (practice_clinician_marks).
+ * pool with them, for their profession, unless the practice blocked them (practice_clinician_marks);
+ * of a shift released in tiers only the tiers open to them (fp_scope_where_shifts).
  *
  * The clinician's pools come with who is asking (the session cache holds them; pool membership is
  * among the tables whose changes empty it), so that the SQL tests each row with one probe of the
@@ -33,6 +34,16 @@ struct fp_scope {
   const char *profession;      /* the clinician's profession */
   int n_clinician_pools;       /* the clinician's pools; -1 when unknown (then found by a subquery) */
   int64_t clinician_pools[FP_SCOPE_MAX];
+  /* The ICBs of the clinician's pools that opted in to overflow (tiered release, core/release.h);
+     -1 when unknown (then found by a subquery). */
+  int n_overflow_icbs;
+  int64_t overflow_icbs[FP_SCOPE_MAX];
+  int64_t now;                 /* the request's time: which tiers of a shift's release are open */
+};
+
+/* The columns of a shift's release: the instants its pool and the overflow pools open at. */
+struct fp_scope_release {
+  const char *pool_opens_col, *overflow_opens_col;
 };
 
 /* A growing SQL text with its bound parameters (integers, reals and texts). */
@@ -126,5 +137,13 @@ int fp_sql_page(struct fp_conn *c, struct fp_sql *q, const struct fp_sort_sql *s
  */
 void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
                     const char *role_col);
+/*
+ * The same for the shifts table under `alias` (every list, search and read of shifts): a clinician
+ * sees a shift released in tiers (core/release.h) only from the tier that includes them: as a
+ * favourite of the practice at posting, as a member of its pools once the pool's instant
+ * (pool_opens_at, the core's) has come, or, once the overflow's has, as a member of a pool of the
+ * shift's ICB that opted in to overflow. Compared with the scope's `now`.
+ */
+void fp_scope_where_shifts(struct fp_sql *q, const struct fp_scope *s, const char *alias);
 
 #endif

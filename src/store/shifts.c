@@ -12,20 +12,32 @@
 #include "store/accounts.h"
 
 /* NULLs read as 0 or "" (fp_col_int64, fp_db_col_copy): no COALESCE needed per row. */
+/* The release's mode and opening instants (read by read_release). */
+#define RELEASE_COLS " s.release_mode, s.pool_opens_at, s.overflow_opens_at, s.icb_id"
 #define SHIFT_COLS_BASE                                                                                     \
   "s.id, s.practice_id, s.icb_id, s.series_id, s.role, s.starts_at, s.ends_at,"                            \
   " s.break_minutes, s.rate_pence, s.rate_unit, s.hourly_pence, s.booking_mode, s.location_type,"         \
-  " s.description, s.status, s.lat, s.lon, s.created_by, s.created_at, s.updated_at, o.name, o.postcode"
+  " s.description, s.status, s.lat, s.lon, s.created_by, s.created_at, s.updated_at, o.name, o.postcode," \
+  RELEASE_COLS
 #define SHIFT_COLS SHIFT_COLS_BASE ", b.id, b.clinician_id"
 #define SHIFT_FROM_NO_BOOKING " FROM shifts s JOIN organisations o ON o.id = s.practice_id"
 #define SHIFT_FROM SHIFT_FROM_NO_BOOKING " LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
 /* A search reads the listing and the few columns it does not hold (see read_listed). */
 #define SEARCH_COLS_BASE                                                                                    \
   "s.id, s.practice_id, s.starts_at, s.status, s.lat, s.lon, s.location_type, s.updated_at, o.name,"      \
-  " o.postcode, s.listing, s.role"
+  " o.postcode, s.listing, s.role," RELEASE_COLS
 #define SEARCH_COLS SEARCH_COLS_BASE ", b.id, b.clinician_id"
 /* For shifts that cannot have a confirmed booking (open, withdrawn, cancelled): no join to look for one. */
 #define SEARCH_COLS_NO_BOOKING SEARCH_COLS_BASE ", 0, 0"
+
+/* The release's columns from column i on (RELEASE_COLS). */
+static void read_release(fp_stmt *st, int i, struct fp_shift *s) {
+  const char *mode = fp_col_text(st, i);
+  if (!mode || fp_release_mode_parse(mode, &s->release_mode) != 0) s->release_mode = FP_RELEASE_ALL;
+  s->pool_opens_at = fp_col_int64(st, i + 1);
+  s->overflow_opens_at = fp_col_null(st, i + 2) ? FP_RELEASE_NEVER : fp_col_int64(st, i + 2);
+  s->icb_id = fp_col_int64(st, i + 3);
+}
 
 /* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
 static void read_shift(fp_stmt *st, void *out) {
@@ -53,8 +65,9 @@ static void read_shift(fp_stmt *st, void *out) {
   s->updated_at = fp_col_int64(st, 19);
   fp_db_col_copy(st, 20, s->practice_name, sizeof s->practice_name);
   fp_db_col_copy(st, 21, s->practice_postcode, sizeof s->practice_postcode);
-  s->booking_id = fp_col_int64(st, 22);
-  s->booked_clinician_id = fp_col_int64(st, 23);
+  read_release(st, 22, s);
+  s->booking_id = fp_col_int64(st, 26);
+  s->booked_clinician_id = fp_col_int64(st, 27);
   s->listing = NULL;
   s->listing_len = 0;
 }
@@ -75,18 +88,56 @@ static bool read_listed(fp_stmt *st, struct fp_shift *s) {
   s->listing = fp_col_text(st, 10);
   s->listing_len = fp_col_bytes(st, 10);
   fp_db_col_copy(st, 11, s->role, sizeof s->role);
-  s->booking_id = fp_col_int64(st, 12);
-  s->booked_clinician_id = fp_col_int64(st, 13);
+  read_release(st, 12, s);
+  s->booking_id = fp_col_int64(st, 16);
+  s->booked_clinician_id = fp_col_int64(st, 17);
   return s->listing && s->listing_len >= 2 && s->listing[s->listing_len - 1] == '}';
 }
 
+int fp_store_release_delays_get(struct fp_conn *c, int64_t practice_id, struct fp_release_delays *out) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT release_pool_after_hours, release_pool_before_start_hours,"
+                              " release_overflow_before_start_hours FROM organisations WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, practice_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    out->pool_after_hours = (int32_t)fp_col_int64(st, 0);
+    out->pool_before_start_hours = (int32_t)fp_col_int64(st, 1);
+    out->overflow_before_start_hours = (int32_t)fp_col_int64(st, 2);
+  }
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+}
+
+/* The opening instants of s (posted at posted_at) by the core, with its practice's delays when tiered. */
+static int release_plan(struct fp_conn *c, const struct fp_shift *s, int64_t posted_at, struct fp_release *out) {
+  struct fp_release_facts f = {.posted_at = posted_at, .starts_at = s->starts_at, .mode = s->release_mode,
+                               .delays = fp_release_default_delays()};
+  if (s->release_mode == FP_RELEASE_TIERED) {
+    int rc = fp_store_release_delays_get(c, s->practice_id, &f.delays);
+    if (rc) return rc;
+  }
+  fp_release_decide(&f, posted_at, out);
+  return 0;
+}
+
+/* Binds the opening instants at parameters i and i + 1 (overflow never: NULL). */
+static void bind_plan(fp_stmt *st, int i, const struct fp_release *p) {
+  fp_bind_int64(st, i, p->pool_at);
+  if (p->overflow_at == FP_RELEASE_NEVER) fp_bind_null(st, i + 1);
+  else fp_bind_int64(st, i + 1, p->overflow_at);
+}
+
 int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id) {
+  struct fp_release plan;
+  int rc = release_plan(c, s, now, &plan);
+  if (rc) return rc;
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
-      " created_at, updated_at)"
-      " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14"
-      " FROM organisations o WHERE o.id = ?1");
+      " created_at, updated_at, release_mode, pool_opens_at, overflow_opens_at)"
+      " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14,"
+      " ?15, ?16, ?17 FROM organisations o WHERE o.id = ?1");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, s->practice_id);
   if (s->series_id) fp_bind_int64(st, 2, s->series_id);
@@ -104,7 +155,9 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
   if (s->created_by) fp_bind_int64(st, 13, s->created_by);
   else fp_bind_null(st, 13);
   fp_bind_int64(st, 14, now);
-  int rc = fp_db_exec_stmt(st);
+  fp_bind_text(st, 15, fp_release_mode_name(s->release_mode));
+  bind_plan(st, 16, &plan);
+  rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
   *id = fp_db_last_id(c);
@@ -118,7 +171,7 @@ int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *sco
   fp_sql_int(&q, id);
   if (scope) {
     fp_sql_add(&q, " AND ");
-    fp_scope_where(&q, scope, "s.practice_id", "s.icb_id", "s.role");
+    fp_scope_where_shifts(&q, scope, "s");
   }
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
@@ -160,9 +213,14 @@ int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) 
 }
 
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
+  /* A new start moves the tiers' opening: the core decides again from the shift's facts. */
+  struct fp_release plan;
+  int rc = release_plan(c, s, s->created_at, &plan);
+  if (rc) return rc;
   fp_stmt *st = fp_db_stmt(c,
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
-      " booking_mode=?, location_type=?, description=?, status=?, updated_at=? WHERE id=?");
+      " booking_mode=?, location_type=?, description=?, status=?, updated_at=?, pool_opens_at=?, overflow_opens_at=?"
+      " WHERE id=?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, s->starts_at);
   fp_bind_int64(st, 2, s->ends_at);
@@ -175,8 +233,56 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
   fp_bind_text(st, 9, s->description);
   fp_bind_text(st, 10, s->status);
   fp_bind_int64(st, 11, now);
-  fp_bind_int64(st, 12, s->id);
+  bind_plan(st, 12, &plan);
+  fp_bind_int64(st, 14, s->id);
   return fp_db_exec_stmt(st);
+}
+
+int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const struct fp_release_delays *d, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE organisations SET release_pool_after_hours = ?, release_pool_before_start_hours = ?,"
+                              " release_overflow_before_start_hours = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, d->pool_after_hours);
+  fp_bind_int64(st, 2, d->pool_before_start_hours);
+  fp_bind_int64(st, 3, d->overflow_before_start_hours);
+  fp_bind_int64(st, 4, practice_id);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  /* The practice's upcoming tiered shifts open their tiers by the new delays. */
+  enum { BATCH = 64 };
+  int64_t after = 0;
+  for (;;) {
+    struct { int64_t id, created_at, starts_at; } rows[BATCH];
+    int n = 0;
+    /* Booked ones too: a clinician's cancellation opens them again (without a new plan). */
+    st = fp_db_stmt(c, "SELECT id, created_at, starts_at FROM shifts WHERE practice_id = ? AND release_mode = 'tiered'"
+                       " AND status IN ('open', 'booked') AND starts_at > ? AND id > ? ORDER BY id LIMIT ?");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, practice_id);
+    fp_bind_int64(st, 2, now);
+    fp_bind_int64(st, 3, after);
+    fp_bind_int64(st, 4, BATCH);
+    while ((rc = fp_step(st)) == FP_ROW) {
+      rows[n].id = fp_col_int64(st, 0);
+      rows[n].created_at = fp_col_int64(st, 1);
+      rows[n].starts_at = fp_col_int64(st, 2);
+      n++;
+    }
+    fp_reset(st);
+    if (rc != FP_DONE) return FP_EIO;
+    for (int i = 0; i < n; i++) {
+      struct fp_release_facts f = {rows[i].created_at, rows[i].starts_at, FP_RELEASE_TIERED, *d};
+      struct fp_release plan;
+      fp_release_decide(&f, now, &plan);
+      st = fp_db_stmt(c, "UPDATE shifts SET pool_opens_at = ?, overflow_opens_at = ? WHERE id = ?");
+      if (!st) return FP_EIO;
+      bind_plan(st, 1, &plan);
+      fp_bind_int64(st, 3, rows[i].id);
+      if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+      after = rows[i].id;
+    }
+    if (n < BATCH) return 0;
+  }
 }
 
 int fp_store_series_next(struct fp_conn *c, int64_t *series_id) {
@@ -199,7 +305,7 @@ static void search_sql(struct fp_sql *sql, const struct fp_shift_query *q, bool 
     fp_sql_add(sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
   else
     fp_sql_add(sql, "SELECT " SHIFT_COLS SHIFT_FROM " WHERE ");
-  fp_scope_where(sql, q->scope, "s.practice_id", "s.icb_id", "s.role");
+  fp_scope_where_shifts(sql, q->scope, "s");
   if (q->statuses) {
     const char *sep = " AND s.status IN (";
     for (int st = FP_SHIFT_OPEN; st <= FP_SHIFT_COMPLETED; st++) {

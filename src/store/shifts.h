@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/booking.h"
+#include "core/release.h"
 #include "core/working_time.h"
 #include "core/eligibility.h"
 #include "store/db.h"
@@ -33,6 +34,10 @@ struct fp_shift {
   bool has_location;
   double lat, lon;
   int64_t created_by, created_at, updated_at;
+  /* Its release (core/release.h): to all at posting or in tiers, and the instants the core's
+     fp_release_decide gave for its pool and the overflow pools (FP_RELEASE_NEVER: never). */
+  enum fp_release_mode release_mode;
+  int64_t pool_opens_at, overflow_opens_at;
   /* Joined for display. */
   char practice_name[201];
   char practice_postcode[9];
@@ -101,8 +106,14 @@ int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clini
  * takes it before it reads their bookings. 0 or a store error. On SQLite nothing (one writer).
  */
 int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id);
-/* Writes the editable fields and status back. */
+/* Writes the editable fields and status back, and the tiers' opening instants for its start (the
+   core's fp_release_decide with the practice's delays). */
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now);
+/* A practice's release delays (core/release.h). 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_release_delays_get(struct fp_conn *c, int64_t practice_id, struct fp_release_delays *out);
+/* Sets them (checked by the caller: fp_release_delays_invalid), and moves the opening instants of
+   the practice's upcoming open or booked tiered shifts to what the core decides with them. */
+int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const struct fp_release_delays *d, int64_t now);
 /* Shifts that have ended and that the core's state machine lets complete (booked ones) become
    completed, audited (the sweeper calls this). *n receives the count. */
 int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n);
@@ -181,6 +192,11 @@ struct fp_elig_shared {
   int64_t practice_id;
   size_t n;
   int64_t *pools;                  /* owned: the pools the clinician shares with the practice */
+  /* For shifts released in tiers, looked up the first time one needs them: */
+  int mark;                        /* 0 not read; 1 none; 2 a favourite; 3 blocked */
+  bool practice_pools_loaded;
+  size_t n_practice_pools;
+  int64_t *practice_pools;         /* owned: the practice's pools in its ICB (whose checks overflow meets) */
 };
 struct fp_elig_view {
   int64_t clinician_id;
@@ -195,6 +211,10 @@ struct fp_elig_view {
   struct fp_elig_pool *pools;      /* owned */
   size_t n_shared, cap_shared;
   struct fp_elig_shared *shared;   /* owned */
+  int64_t now;                     /* the time of the decision: which tiers of a release are open */
+  bool overflow_loaded;            /* overflow_icbs read */
+  int n_overflow_icbs;             /* the ICBs of the clinician's pools that opted in to overflow */
+  int64_t overflow_icbs[16];
 };
 void fp_elig_view_release(struct fp_elig_view *v);
 
@@ -203,8 +223,12 @@ void fp_elig_view_release(struct fp_elig_view *v);
  * one eligibility decision, for booking, for applying, for accepting an applicant and for what a
  * shift's answer tells the clinician (`bookable`, `missing`): their account, the shift's role, a
  * pool shared with the practice, and the passport against the baseline plus one shared pool's
- * checks, chosen by the pool rule of fp_store_passport_decide (fp_passport_choose). Only s's
- * practice_id, starts_at and role are read. Fills *elig (its missing codes point into v, valid
+ * checks, chosen by the pool rule of fp_store_passport_decide (fp_passport_choose). A shift released
+ * in tiers (core/release.h, decided at v->now from its opening instants) reaches the clinician
+ * through their shared pools only once its pool is open or when they are the practice's favourite,
+ * and, once its overflow is open, through a pool of its ICB that opted in to overflow: the passport
+ * is then held to the practice's own pools' checks. Only s's practice_id, icb_id, starts_at, role
+ * and release are read. Fills *elig (its missing codes point into v, valid
  * until v's next decision) and *pool_id (the pool whose requirements decided; 0: the baseline).
  */
 int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const struct fp_shift *s,
@@ -226,10 +250,11 @@ struct fp_book_result {
 void fp_book_result_release(struct fp_book_result *res);
 
 /*
- * fp_store_eligibility_view for one shift: fills res->elig and res->pool_id. res must be zeroed or
+ * fp_store_eligibility_view for one shift at `now`: fills res->elig and res->pool_id. res must be zeroed or
  * released before.
  */
-int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, struct fp_book_result *res);
+int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t clinician_id, int64_t now,
+                         struct fp_book_result *res);
 
 /*
  * The booking transaction body: books shift for clinician (by user actor) at now; with

@@ -549,6 +549,16 @@ const char *const fp_pg_migrations[] = {
     "ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email','webhook'));"
     "ALTER TABLE outbox ADD COLUMN webhook_id BIGINT REFERENCES webhooks(id);"
     "CREATE INDEX outbox_webhook ON outbox(webhook_id, id);",
+
+    /* 26: tiered release (core/release.h): the shift's mode and opening instants, the practice's
+       delays, the pool's overflow opt-in. */
+    "ALTER TABLE shifts ADD COLUMN release_mode TEXT NOT NULL DEFAULT 'all' CHECK (release_mode IN ('all','tiered'));"
+    "ALTER TABLE shifts ADD COLUMN pool_opens_at BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE shifts ADD COLUMN overflow_opens_at BIGINT;"
+    "ALTER TABLE organisations ADD COLUMN release_pool_after_hours BIGINT NOT NULL DEFAULT 24;"
+    "ALTER TABLE organisations ADD COLUMN release_pool_before_start_hours BIGINT NOT NULL DEFAULT 168;"
+    "ALTER TABLE organisations ADD COLUMN release_overflow_before_start_hours BIGINT NOT NULL DEFAULT 72;"
+    "ALTER TABLE pools ADD COLUMN overflow BIGINT NOT NULL DEFAULT 0;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
