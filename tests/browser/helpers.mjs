@@ -158,7 +158,7 @@ export function ukShortDate(iso) {
 }
 
 // Posts a shift through the practice manager's form; returns the new shift's id.
-export async function postShift(page, { date, start, end, rate = '323.21', unit = 'session', mode = 'instant', description = '' }) {
+export async function postShift(page, { date, start, end, rate = '323.21', unit = 'session', mode = 'instant', description = '', release = 'all' }) {
   await open(page, '/practice/shifts/new');
   await page.selectOption('#role', 'gp');
   await page.fill('#date-day', date.day);
@@ -169,6 +169,7 @@ export async function postShift(page, { date, start, end, rate = '323.21', unit 
   await page.check(`input[name="rate_unit"][value="${unit}"]`);
   await page.fill('#rate', rate);
   await page.check(`input[name="booking_mode"][value="${mode}"]`);
+  await page.check(`input[name="release"][value="${release}"]`);
   if (description) await page.fill('#description', description);
   await page.click('#post-shift');
   await page.waitForURL(/\/practice\/shifts\/\d+$/);

@@ -20,6 +20,7 @@ before(async () => {
   { const t = new Date(Date.now() + 3 * 86400e3); t.setUTCDate(t.getUTCDate() + ((8 - t.getUTCDay()) % 7)); ids.monday = t.toISOString().slice(0, 10); }
   ids.instant = await postShift(pm, { date: ukDateParts(50), start: '19:05', end: '21:05' });
   ids.approval = await postShift(pm, { date: ukDateParts(51), start: '19:05', end: '21:05', mode: 'approval' });
+  ids.tiered = await postShift(pm, { date: ukDateParts(52), start: '19:05', end: '21:05', release: 'tiered' });
   const cl = await newPage(browser, server);
   await signIn(cl, 'clinician005@demo.flexpool.test');
   await open(cl, `/shifts/${ids.instant}`);
@@ -78,6 +79,12 @@ const PAGES = [
     await submitEmpty('#edit-shift-form')(page);
   }],
   ['practice@demo.flexpool.test', 'practice-profile', '/practice/profile'],
+  ['practice@demo.flexpool.test', 'practice-shift-tiered', () => `/practice/shifts/${ids.tiered}`],
+  ['practice@demo.flexpool.test', 'practice-settings', '/practice/settings'],
+  ['practice@demo.flexpool.test', 'practice-settings-errors', '/practice/settings', async (page) => {
+    await page.fill('#overflow_before_start_hours', '500');
+    await page.click('#save-practice-settings');
+  }],
   ['practice@demo.flexpool.test', 'practice-cover', () => `/practice/cover?date=${ids.monday}&session=morning&profession=gp`],
   ['practice@demo.flexpool.test', 'practice-cover-errors', '/practice/cover', submitEmpty('#cover-form')],
   ['practice@demo.flexpool.test', 'practice-clinicians', '/practice/clinicians'],

@@ -13,7 +13,7 @@ import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pounds, roleName, shortDate } from '../format.js';
 import { filterForm, pagedList, sortField } from '../paging.js';
-import { backLink, button, h, input, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
+import { backLink, button, checkbox, h, input, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
 import { poolNav, professionOptions, withPool } from './pool_views.js';
 
 const POOL_ADMIN = { roles: ['pool_admin'] };
@@ -264,8 +264,9 @@ route('/pool/join-requests/:id/decline', async ({ params, query }) => {
     form, p(h('a', { class: 'nhsuk-link', href: back }, 'Keep the request waiting')));
 }, POOL_ADMIN);
 
-// The pool's settings: its name, indicative rates and the working-time guards every booking of its
-// clinicians is held to (PATCH /pools/{id}). Hours on the page, minutes in the API.
+// The pool's settings: its name, indicative rates, the working-time guards every booking of its
+// clinicians is held to, and whether it takes the overflow of the other pools of its ICB (tiered
+// release) (PATCH /pools/{id}). Hours on the page, minutes in the API.
 const hoursText = (minutes) => String(Math.round((minutes / 60) * 100) / 100);
 const HOURS = /^\d{1,2}(\.\d{1,2})?$/;
 const MONEY = /^\d{1,5}(\.\d{1,2})?$/;
@@ -286,6 +287,11 @@ route('/pool/settings', async ({ query }) => {
       'Sessions closer together than the rest below count as one stretch of work, which may last at most 24 hours less that rest.'),
     input({ id: 'max_worked', label: 'Most hours worked in any 24 hours', hint: 'Between 1 and 24. Usually 13.', suffix: 'hours', width: 3, inputmode: 'decimal', value: hoursText(pool.max_worked_minutes_24h) }),
     input({ id: 'min_rest', label: 'Least rest in every 24 hours, in one stretch', hint: 'Between 0 and 23. Usually 11, as the Working Time Regulations ask.', suffix: 'hours', width: 3, inputmode: 'decimal', value: hoursText(pool.min_rest_minutes_24h) }),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Shifts from other pools'),
+    p('Practices in other pools of your ICB can release a shift to their favourites first, then their own pool, then the pools that take their overflow, close to the start. ',
+      'Your clinicians book those shifts under the checks of the practice\'s own pool.'),
+    checkbox({ id: 'overflow', label: 'Let our clinicians see and book other pools\' unfilled shifts in our ICB', checked: pool.overflow,
+      hint: pool.icb_id ? 'You can stop this at any time.' : 'This pool belongs to no ICB, so there are no other pools to take shifts from.' }),
     button('Save settings', { id: 'save-pool-settings' }));
   const hours = (x) => Math.round(Number(x) * 60);
   const validate = liveValidation(form, summary, {
@@ -306,7 +312,7 @@ route('/pool/settings', async ({ query }) => {
     const x = formValues(form);
     const body = {
       name: x.name.trim(), hourly_rate_pence: Math.round(Number(x.hourly) * 100), session_rate_pence: Math.round(Number(x.session) * 100),
-      max_worked_minutes_24h: hours(x.max_worked), min_rest_minutes_24h: hours(x.min_rest),
+      max_worked_minutes_24h: hours(x.max_worked), min_rest_minutes_24h: hours(x.min_rest), overflow: !!x.overflow,
     };
     await busy(form, async () => {
       try {
@@ -314,7 +320,7 @@ route('/pool/settings', async ({ query }) => {
         flash('Settings saved', `${saved.name}: at most ${hoursText(saved.max_worked_minutes_24h)} hours' work in any 24 hours, and ${hoursText(saved.min_rest_minutes_24h)} hours' rest.`);
         navigate(withPool(here, suffix), { replace: true });
       } catch (err) {
-        showApiError(form, summary, err, { max_worked_minutes_24h: 'max_worked', min_rest_minutes_24h: 'min_rest', hourly_rate_pence: 'hourly', session_rate_pence: 'session' });
+        showApiError(form, summary, err, { max_worked_minutes_24h: 'max_worked', min_rest_minutes_24h: 'min_rest', hourly_rate_pence: 'hourly', session_rate_pence: 'session', overflow: 'overflow' });
       }
     });
   });

@@ -4,14 +4,16 @@
 // pool (nobody sees its shifts) and who admits it; one shift with its applicants and booking (accept,
 // re-open, and links to the destructive actions); editing or withdrawing a whole series; the
 // confirmation page of each destructive action (withdraw a shift or a series, cancel a booking,
-// decline an applicant, record did-not-attend: confirm.js), saying what will happen; the profile.
+// decline an applicant, record did-not-attend: confirm.js), saying what will happen; the profile;
+// the settings (the delays of a shift released in tiers: favourites first, then the pool, then the
+// other pools of the ICB that take overflow).
 
 import { ApiError, del, explain, get, getAll, patch, post } from '../api.js';
 import { failed, flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import {
-  addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukLocalToInstant, ukMidnightIso, ukParts, when,
+  addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, time, timeRange, ukLocalToInstant, ukMidnightIso, ukParts, when,
 } from '../format.js';
 import { filterForm, pagedList } from '../paging.js';
 import {
@@ -275,6 +277,7 @@ route('/practice/shifts/new', async ({ query }) => {
       { value: 'instant', text: 'Instantly', hint: 'The first eligible clinician who books it gets it.' },
       { value: 'approval', text: 'The practice chooses', hint: 'Clinicians apply, and you accept one of them.' }] }),
     radios({ id: 'location_type', legend: 'Where?', inline: true, value: 'site', items: [{ value: 'site', text: 'At the practice' }, { value: 'remote', text: 'Remote' }] }),
+    releaseChoice(practice),
     textarea({ id: 'description', label: 'Details for the clinician (optional)', hint: 'For example, the kind of clinic, or who to ask for. Do not include patient information.', maxlength: '2000' }),
     checkbox({ id: 'repeat', label: 'Repeat every week at the same time', hint: 'Posts a series of shifts, one each week.', onChange: (e) => { repeatCount.hidden = !e.target.checked; } }),
     repeatCount,
@@ -308,7 +311,7 @@ route('/practice/shifts/new', async ({ query }) => {
     const body = {
       practice_id: Number(v.practice_id), role: v.role, starts_at: isoZ(t.start), ends_at: isoZ(t.end),
       break_minutes: Number(v.break_minutes || 0), rate_pence: parsePounds(v.rate), rate_unit: v.rate_unit,
-      booking_mode: v.booking_mode, location_type: v.location_type, description: v.description || '',
+      booking_mode: v.booking_mode, location_type: v.location_type, description: v.description || '', release: v.release || 'all',
     };
     if (v.repeat) body.repeat = { every: 'week', count: Number(v.repeat_count) };
     await busy(form, async () => {
@@ -318,7 +321,7 @@ route('/practice/shifts/new', async ({ query }) => {
           flash(`${res.items.length} shifts posted`, `${roleName(v.role)}, every ${new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long' }).format(t.start)} ${timeRange(t.start, t.end)}, from ${longDate(t.start)}.`);
           navigate('/practice?state=open');
         } else {
-          flash('Shift posted', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}. Clinicians in the pool can see it now.`);
+          flash('Shift posted', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}. ${body.release === 'tiered' ? 'Your favourite clinicians can see it now; the pool when its turn comes.' : 'Clinicians in the pool can see it now.'}`);
           navigate(`/practice/shifts/${res.id}`);
         }
       } catch (err) {
@@ -329,6 +332,41 @@ route('/practice/shifts/new', async ({ query }) => {
   page('Post a shift', summary, backLink('/practice', 'Back to shifts'), pageHeading('Post a shift', practice.name), poolNotice(practice), form);
   updateEstimate();
 }, MANAGER);
+
+// Releasing a shift in tiers --------------------------------------------------------------------
+
+const DEFAULT_DELAYS = { pool_after_hours: 24, pool_before_start_hours: 168, overflow_before_start_hours: 72 };
+
+// "24 hours", "7 days", "36 hours": whole days when the hours make them.
+function delayText(hoursCount) {
+  if (hoursCount && hoursCount % 24 === 0) return hoursCount === 24 ? '1 day' : `${hoursCount / 24} days`;
+  return hoursCount === 1 ? '1 hour' : `${hoursCount} hours`;
+}
+
+// The posting form's choice: to the whole pool now (the default), or in tiers by the practice's delays.
+function releaseChoice(practice) {
+  const d = practice.release_delays || DEFAULT_DELAYS;
+  return radios({ id: 'release', legend: 'Who sees it first?', value: 'all', items: [
+    { value: 'all', text: 'Everyone in the pool, now' },
+    { value: 'tiered', text: 'Your favourite clinicians first',
+      hint: `Your favourites see it at once, the pool after ${delayText(d.pool_after_hours)} or when ${delayText(d.pool_before_start_hours)} remain before the start, whichever is first, and clinicians of other pools in your ICB that take overflow when ${delayText(d.overflow_before_start_hours)} remain. Change these times in the practice settings.` }] });
+}
+
+const TIER_TEXT = { favourites: 'Your favourite clinicians', pool: 'Everyone in your pools', overflow: 'Everyone in your pools, and other pools in your ICB that take overflow' };
+
+// Who sees a shift released in tiers now, and when the next tier sees it.
+function releaseSection(s) {
+  const r = s.release;
+  if (!r || r.mode !== 'tiered') return null;
+  const at = (t) => `${longDate(t)} at ${time(t)}`;
+  return [h('h2', { class: 'nhsuk-heading-m', id: 'release-heading' }, 'Who can see it'),
+    summaryList([
+      ['Open to now', h('span', { id: 'release-tier' }, TIER_TEXT[r.tier] || r.tier)],
+      ['Your pools see it from', h('span', { id: 'release-pool' }, at(r.pool_opens_at))],
+      ['Other pools in your ICB from', h('span', { id: 'release-overflow' }, r.overflow_opens_at ? at(r.overflow_opens_at) : 'Never')],
+      r.next_opens_at ? ['Next opens', h('span', { id: 'release-next' }, at(r.next_opens_at))] : null,
+    ])];
+}
 
 // One shift, as the practice sees it ------------------------------------------------------------
 
@@ -466,7 +504,7 @@ route('/practice/shifts/:id', async ({ params }) => {
   page(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, summary, backLink('/practice', 'Back to shifts'),
     pageHeading(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, s.practice.name),
     h('p', { class: 'nhsuk-body', id: 'shift-status' }, tag(label, state === 'attention' ? 'attention' : s.status)),
-    shiftSummary(s, { withPractice: false }), sections);
+    shiftSummary(s, { withPractice: false }), s.status === 'open' ? releaseSection(s) : null, sections);
 }, MANAGER);
 
 // Edit an open shift ----------------------------------------------------------------------------
@@ -587,8 +625,56 @@ route('/practice/profile', async ({ query }) => {
   });
   const preview = practiceProfileRows(pr);
   page('Practice profile', summary, pageHeading('Practice profile', practice.name),
-    practicePicker(practices, practice.id, '/practice/profile'), form,
+    practicePicker(practices, practice.id, '/practice/profile'),
+    p('When your shifts are seen by whom: ', link(`/practice/settings${practices.length > 1 ? `?practice=${practice.id}` : ''}`, 'practice settings', { id: 'practice-settings-link' }), '.'), form,
     preview.length ? [h('h2', { class: 'nhsuk-heading-m' }, 'What clinicians see now'), summaryList(preview)] : null);
+}, MANAGER);
+
+// The practice's settings: the delays of a shift released in tiers (PATCH /organisations/{id}
+// `release_delays`, in hours; the page says days where the hours make whole days).
+const WHOLE = /^\d{1,4}$/;
+
+route('/practice/settings', async ({ query }) => {
+  const practices = await practicesOf();
+  const practice = practices.find((x) => String(x.id) === query.get('practice')) || practices[0];
+  const d = practice.release_delays || DEFAULT_DELAYS;
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'practice-settings-form' },
+    h('h2', { class: 'nhsuk-heading-m' }, 'Shifts released to your favourites first'),
+    p('When you post a shift you can let your favourite clinicians see it first. These times say when everyone else does.'),
+    input({ id: 'pool_after_hours', label: 'Your pools see it this many hours after you post it', hint: 'From 0 to 720. Usually 24.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.pool_after_hours) }),
+    input({ id: 'pool_before_start_hours', label: 'Or, if sooner, when this many hours remain before the start', hint: 'From 0 to 2160. Usually 168, which is 7 days.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.pool_before_start_hours) }),
+    input({ id: 'overflow_before_start_hours', label: 'Other pools in your ICB that take overflow see it when this many hours remain', hint: 'From 0 up to the hours above. Usually 72, which is 3 days.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.overflow_before_start_hours) }),
+    button('Save settings', { id: 'save-practice-settings' }));
+  const validate = liveValidation(form, summary, {
+    pool_after_hours: (v) => (!WHOLE.test(v.pool_after_hours) || +v.pool_after_hours > 720 ? 'Enter a whole number of hours from 0 to 720' : null),
+    pool_before_start_hours: (v) => (!WHOLE.test(v.pool_before_start_hours) || +v.pool_before_start_hours > 2160 ? 'Enter a whole number of hours from 0 to 2160' : null),
+    overflow_before_start_hours: (v) => {
+      if (!WHOLE.test(v.overflow_before_start_hours) || +v.overflow_before_start_hours > 2160) return 'Enter a whole number of hours from 0 to 2160';
+      if (WHOLE.test(v.pool_before_start_hours) && +v.overflow_before_start_hours > +v.pool_before_start_hours) return 'Other pools cannot see it before your own pools: enter at most the hours before the start above';
+      return null;
+    },
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    const release_delays = {
+      pool_after_hours: Number(v.pool_after_hours), pool_before_start_hours: Number(v.pool_before_start_hours),
+      overflow_before_start_hours: Number(v.overflow_before_start_hours),
+    };
+    await busy(form, async () => {
+      try {
+        await patch(`/organisations/${practice.id}`, { release_delays });
+        flash('Settings saved', 'Your open shifts released to favourites first follow the new times now.');
+        navigate(`/practice/settings${practices.length > 1 ? `?practice=${practice.id}` : ''}`, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err, {});
+      }
+    });
+  });
+  page('Practice settings', summary, pageHeading('Practice settings', practice.name),
+    practicePicker(practices, practice.id, '/practice/settings'), form);
 }, MANAGER);
 
 // Destructive actions, each asked on a page of its own that says what will happen (confirm.js) --
