@@ -523,7 +523,7 @@ out:
 /*
  * `release_delays` of a PATCH: a practice's delays for tiered release, any of the three (the others
  * kept), each in whole hours and checked by the core (fp_release_delays_invalid): 400
- * invalid_field naming the one at fault. 0, or -1 when answered.
+ * invalid_field naming the one at fault ("release_delays.pool_after_hours"). 0, or -1 when answered.
  */
 static int release_delays_or_respond(struct fp_req *r, struct fp_conn *c, enum fp_org_level lv, json_t *in, struct patch *p) {
   if (lv != FP_ORG_PRACTICE) {
@@ -543,11 +543,15 @@ static int release_delays_or_respond(struct fp_req *r, struct fp_conn *c, enum f
       {"overflow_before_start_hours", FP_F_INT, false, 0, FP_RELEASE_MAX_BEFORE_HOURS, NULL, &overflow, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, in, spec)) return -1;
+  if (fp_fields_parse_or_respond(r, in, spec)) {
+    fp_fields_prefix_error(r, "release_delays.");
+    return -1;
+  }
   p->release = (struct fp_release_delays){(int32_t)after, (int32_t)before, (int32_t)overflow};
   const char *why = NULL, *field = fp_release_delays_invalid(&p->release, &why);
   if (field) {
     fp_reply_error(r, FP_API_INVALID_FIELD, field, "%s", why);
+    fp_fields_prefix_error(r, "release_delays.");
     return -1;
   }
   p->has_release = true;

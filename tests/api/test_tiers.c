@@ -214,11 +214,11 @@ static void test_practice_delays(void **state) {
   /* Refused: out of range, overflow before the pool, not a number; another practice's manager (who does not
      see it), an organisation that is not a practice. */
   fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", org, "{s:{s:i}}", "release_delays", "pool_after_hours", 721), 400,
-                   "invalid_field", "pool_after_hours");
+                   "invalid_field", "release_delays.pool_after_hours");
   fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", org, "{s:{s:i}}", "release_delays", "overflow_before_start_hours", 200),
-                   400, "invalid_field", "overflow_before_start_hours");
+                   400, "invalid_field", "release_delays.overflow_before_start_hours");
   fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", org, "{s:{s:s}}", "release_delays", "pool_after_hours", "soon"), 400,
-                   "invalid_field", "pool_after_hours");
+                   "invalid_field", "release_delays.pool_after_hours");
   fpt_expect_error(fpt_request(&srv, w.pm2, "PATCH", org, "{s:{s:i}}", "release_delays", "pool_after_hours", 0), 404,
                    "not_found", NULL);
   fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/organisations/%lld", w.icb), "{s:{s:i}}",

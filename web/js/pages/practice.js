@@ -669,7 +669,7 @@ route('/practice/settings', async ({ query }) => {
         flash('Settings saved', 'Your open shifts released to favourites first follow the new times now.');
         navigate(`/practice/settings${practices.length > 1 ? `?practice=${practice.id}` : ''}`, { replace: true });
       } catch (err) {
-        showApiError(form, summary, err, {});
+        showApiError(form, summary, err, Object.fromEntries(Object.keys(release_delays).map((k) => [`release_delays.${k}`, k])));
       }
     });
   });
