@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "http/prometheus.h"
+#include "store/alerts.h"
 #include "store/db.h"
 #include "store/shifts.h"
 
@@ -78,6 +79,14 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
   return fp_store_shifts_complete(c, now, &n);
 }
 
+/* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
+   due alerts delivered; at most ALERT_SHIFTS_A_RUN shifts of each kind a run (the rest next run). */
+#define ALERT_SHIFTS_A_RUN 100
+static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  return fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN);
+}
+
 static void *run(void *arg) {
   struct fp_sweeper *s = arg;
   pthread_mutex_lock(&s->lock);
@@ -124,7 +133,8 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   s->interval = interval_seconds;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);
-  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
+  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 ||
+      fp_sweeper_add(s, "shift alerts", shift_alerts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
     free(s->steps);

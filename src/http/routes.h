@@ -64,6 +64,9 @@ FP_HANDLER(fp_h_session_second_factor);
 /* h_availability.c */
 FP_HANDLER(fp_h_me_availability);
 FP_HANDLER(fp_h_me_availability_put);
+/* h_alerts.c */
+FP_HANDLER(fp_h_me_alert_prefs);
+FP_HANDLER(fp_h_me_alert_prefs_put);
 /* h_capacity.c */
 FP_HANDLER(fp_h_pool_capacity);
 /* h_available.c */

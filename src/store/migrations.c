@@ -604,6 +604,46 @@ static const char *const migrations[] = {
     "ALTER TABLE organisations ADD COLUMN release_pool_before_start_hours INTEGER NOT NULL DEFAULT 168;"
     "ALTER TABLE organisations ADD COLUMN release_overflow_before_start_hours INTEGER NOT NULL DEFAULT 72;"
     "ALTER TABLE pools ADD COLUMN overflow INTEGER NOT NULL DEFAULT 0;",
+
+    /* 27: shift alerts (src/core/alerts.h, src/store/alerts.h): a clinician's preferences (no row: the
+     * defaults) and the roles they want alerts for, found by role; every alert decided, one per
+     * clinician, shift and kind (posted, urgent), kept as sent or waiting (quiet hours, the digest)
+     * until due; and each shift's scans (posted, urgent, and the practice's unfilled notice), one per
+     * shift and kind. The availability windows found by weekday and the start of a window, for the
+     * candidates of a shift (the core decides). */
+    "CREATE TABLE alert_prefs ("
+    "  clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id),"
+    "  enabled INTEGER NOT NULL,"
+    "  max_distance_miles INTEGER NOT NULL,"
+    "  min_hourly_pence INTEGER NOT NULL,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('instant','digest')),"
+    "  quiet_start_min INTEGER NOT NULL,"
+    "  quiet_end_min INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE alert_roles ("
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  role TEXT NOT NULL,"
+    "  PRIMARY KEY (role, clinician_id));"
+    "CREATE INDEX alert_roles_clinician ON alert_roles(clinician_id);"
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('posted','urgent')),"
+    "  digest INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  due_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  outcome TEXT CHECK (outcome IN ('sent','dropped')),"
+    "  UNIQUE (clinician_id, shift_id, kind));"
+    "CREATE INDEX alerts_waiting ON alerts(due_at, clinician_id) WHERE sent_at IS NULL;"
+    "CREATE INDEX alerts_shift ON alerts(shift_id);"
+    "CREATE TABLE alert_scans ("
+    "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('posted','urgent','unfilled')),"
+    "  scanned_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (shift_id, kind));"
+    "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

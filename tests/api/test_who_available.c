@@ -24,17 +24,13 @@ static char monday[11];
 static long long fav_id, past_id, near_id, extra_id, far_id, too_far_id, afternoon_id, holiday_id, nurse_id, booked_id,
     unverified_id, outsider_id, blocked_id;
 
-static void write_postcodes(const char *path) {
-  FILE *f = fopen(path, "w");
-  fputs("pcd,pcds,doterm,oseast1m,osnrth1m,lat,long\n"
-        "LS1  4AP,LS1 4AP,,429000,433500,53.796,-1.548\n"
-        "LS6  2QB,LS6 2QB,,428000,436000,53.818,-1.566\n"
-        "BD1  1HY,BD1 1HY,,416000,433000,53.793,-1.752\n"
-        "YO1  7HH,YO1 7HH,,460000,452000,53.962,-1.082\n"
-        "LS6  3AA,LS6 3AA,,426500,436400,53.8216,-1.5888\n",
-        f);
-  fclose(f);
-}
+/* Where the practices and clinicians are. */
+static const char POSTCODES[] =
+    "LS1  4AP,LS1 4AP,,429000,433500,53.796,-1.548\n"
+    "LS6  2QB,LS6 2QB,,428000,436000,53.818,-1.566\n"
+    "BD1  1HY,BD1 1HY,,416000,433000,53.793,-1.752\n"
+    "YO1  7HH,YO1 7HH,,460000,452000,53.962,-1.082\n"
+    "LS6  3AA,LS6 3AA,,426500,436400,53.8216,-1.5888\n";
 
 static void set_availability(const char *token, const char *session, const char *holiday, const char *extra) {
   if (holiday)
@@ -58,19 +54,9 @@ static const char *gp_at(const char *name, const char *postcode, long long *id) 
 static int setup(void **state) {
   (void)state;
   if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
-  char csv[400], out[256];
-  snprintf(csv, sizeof csv, "%s/pc.csv", srv.data_dir);
-  write_postcodes(csv);
-  const char *args[] = {"import", "postcodes", csv, "--data-dir", srv.data_dir, NULL};
-  if (fpt_cli(out, sizeof out, args) != 0) return -1;
+  if (fpt_import_postcodes(&srv, POSTCODES) != 0) return -1;
   fpt_world_build(&w, &srv);
-  /* The Monday at least 3 days ahead. */
-  time_t t = time(NULL) + 3 * 86400;
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  t += (time_t)((8 - tm.tm_wday) % 7) * 86400;
-  gmtime_r(&t, &tm);
-  strftime(monday, sizeof monday, "%Y-%m-%d", &tm);
+  fpt_monday_ahead(monday);
 
   set_availability(gp_at("fav", "BD1 1HY", &fav_id), "morning", NULL, NULL);
   const char *past = gp_at("past", "BD1 1HY", &past_id);
@@ -99,6 +85,7 @@ static int setup(void **state) {
                        fpt_str("%sT12:00:00Z", monday), "rate_pence", 8000, "rate_unit", "hour");
   fpt_call(&srv, booked, "POST", fpt_str("/api/v1/shifts/%lld/booking", fpt_int(s, "id")), 201, NULL);
   /* past: a session worked at the practice (a shift that starts in two seconds and lasts one). */
+  struct tm tm;
   time_t soon = time(NULL) + 2;
   char a[32], b[32];
   time_t end = soon + 1;

@@ -206,6 +206,14 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/me/availability', undefined, 200);
   await call(practice, 'GET', '/api/v1/me/availability', undefined, 403);
   await call(gp, 'PUT', '/api/v1/me/availability', { pattern: [{ day: 'funday', session: 'morning' }] }, 400);
+  // Shift alert preferences (issue 12).
+  await call(gp, 'GET', '/api/v1/me/alert-preferences', undefined, 200);
+  await call(practice, 'GET', '/api/v1/me/alert-preferences', undefined, 403);
+  await call(gp, 'PUT', '/api/v1/me/alert-preferences', { enabled: true, roles: ['gp'], max_distance_miles: 15,
+    min_hourly_pence: 8000, mode: 'instant', quiet_start: '21:00', quiet_end: '07:00' }, 200);
+  await call(gp, 'PUT', '/api/v1/me/alert-preferences', { enabled: true, roles: ['wizard'], min_hourly_pence: 0,
+    mode: 'instant', quiet_start: '21:00', quiet_end: '07:00' }, 400);
+  await call(practice, 'PUT', '/api/v1/me/alert-preferences', { enabled: true }, 403);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);

@@ -714,3 +714,24 @@ void fpt_expect_error(struct fpt_resp r, long status, const char *code, const ch
       fail_msg("expected the field '%s' to be named: %s", field, r.body);
   }
 }
+
+int fpt_import_postcodes(const struct fpt_server *s, const char *rows) {
+  char csv[400], out[256];
+  snprintf(csv, sizeof csv, "%s/pc.csv", s->data_dir);
+  FILE *f = fopen(csv, "w");
+  if (!f) return -1;
+  fputs("pcd,pcds,doterm,oseast1m,osnrth1m,lat,long\n", f);
+  fputs(rows, f);
+  fclose(f);
+  const char *args[] = {"import", "postcodes", csv, "--data-dir", s->data_dir, NULL};
+  return fpt_cli(out, sizeof out, args) == 0 ? 0 : -1;
+}
+
+void fpt_monday_ahead(char out[11]) {
+  time_t t = time(NULL) + 3 * 86400;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  t += (time_t)((8 - tm.tm_wday) % 7) * 86400;
+  gmtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}

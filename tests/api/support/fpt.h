@@ -130,6 +130,13 @@ void fpt_gc(void);
 long long fpt_int(const json_t *obj, const char *key);
 const char *fpt_s(const json_t *obj, const char *key);
 
+
+/* Imports postcodes (lines of the ONS CSV after its header, pcd,pcds,doterm,oseast1m,osnrth1m,lat,long)
+   into s's store with `flexpool import postcodes`, as an operator would: before the world is built,
+   so its organisations are located. 0 or -1. */
+int fpt_import_postcodes(const struct fpt_server *s, const char *rows);
+/* The UTC date (YYYY-MM-DD) of the Monday at least 3 days ahead. */
+void fpt_monday_ahead(char out[11]);
 /* An RFC 3339 UTC time `days` days and `hours` hours from now, at a whole hour (gc-owned). */
 const char *fpt_time_from_now(int days, int hours);
 /* ymd (YYYY-MM-DD) plus days, as YYYY-MM-DD (gc-owned). */

@@ -1,0 +1,464 @@
+/* Shift alerts: preferences, matching and delivery. See alerts.h. */
+#include "store/alerts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/booking.h"
+#include "core/error.h"
+#include "core/profession.h"
+#include "core/validate.h"
+#include "store/accounts.h"
+#include "store/availability.h"
+#include "store/outbox.h"
+#include "store/shifts.h"
+#include "store/sql.h"
+
+static const char *const KIND_NAMES[] = {[FP_ALERT_POSTED] = "posted", [FP_ALERT_URGENT] = "urgent"};
+
+/* ---- preferences ---- */
+
+/* The stored preference columns, from column i: enabled, miles, pence, mode, quiet start, quiet end. */
+static void read_prefs_cols(fp_stmt *st, int i, struct fp_alert_prefs *p) {
+  p->enabled = fp_col_int64(st, i) != 0;
+  p->max_distance_miles = (int)fp_col_int64(st, i + 1);
+  p->min_hourly_pence = fp_col_int64(st, i + 2);
+  const char *mode = fp_col_text(st, i + 3);
+  p->mode = mode && strcmp(mode, "digest") == 0 ? FP_ALERT_DIGEST : FP_ALERT_INSTANT;
+  p->quiet_start_min = (int)fp_col_int64(st, i + 4);
+  p->quiet_end_min = (int)fp_col_int64(st, i + 5);
+}
+
+static int read_roles(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *p) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT role FROM alert_roles WHERE clinician_id = ? ORDER BY role");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  int rc;
+  p->n_roles = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (p->n_roles == FP_ALERT_MAX_ROLES) {
+      fp_reset(st);
+      return FP_ETOOBIG;
+    }
+    if (fp_db_col_copy(st, 0, p->roles[p->n_roles], sizeof p->roles[0])) {
+      fp_reset(st);
+      return FP_ETOOBIG;
+    }
+    p->n_roles++;
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *out, bool *stored) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT cl.profession, COALESCE(cl.travel_radius_km, 0), ap.clinician_id, ap.enabled,"
+                              " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
+                              " FROM clinicians cl LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id WHERE cl.id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  int rc = fp_step(st);
+  if (rc != FP_ROW) {
+    fp_reset(st);
+    return rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  }
+  char profession[48];
+  rc = fp_db_col_copy(st, 0, profession, sizeof profession);
+  fp_alert_prefs_default(out, rc ? "" : profession, fp_col_int64(st, 1));
+  *stored = !fp_col_null(st, 2);
+  if (*stored) read_prefs_cols(st, 3, out);
+  fp_reset(st);
+  if (rc) return rc;
+  return *stored ? read_roles(c, clinician_id, out) : 0;
+}
+
+int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t actor,
+                             int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
+                              " quiet_start_min, quiet_end_min, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                              " ON CONFLICT (clinician_id) DO UPDATE SET enabled = ?2, max_distance_miles = ?3,"
+                              " min_hourly_pence = ?4, mode = ?5, quiet_start_min = ?6, quiet_end_min = ?7, updated_at = ?8");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, p->enabled ? 1 : 0);
+  fp_bind_int64(st, 3, p->max_distance_miles);
+  fp_bind_int64(st, 4, p->min_hourly_pence);
+  fp_bind_text(st, 5, fp_alert_mode_name(p->mode));
+  fp_bind_int64(st, 6, p->quiet_start_min);
+  fp_bind_int64(st, 7, p->quiet_end_min);
+  fp_bind_int64(st, 8, now);
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  st = fp_db_stmt(c, "DELETE FROM alert_roles WHERE clinician_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  for (size_t i = 0; i < p->n_roles; i++) {
+    st = fp_db_stmt(c, "INSERT INTO alert_roles (clinician_id, role) VALUES (?, ?)");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, clinician_id);
+    fp_bind_text(st, 2, p->roles[i]);
+    if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  }
+  char after[160];
+  snprintf(after, sizeof after, "{\"enabled\":%s,\"roles\":%zu,\"mode\":\"%s\"}", p->enabled ? "true" : "false",
+           p->n_roles, fp_alert_mode_name(p->mode));
+  return fp_store_audit(c, now, actor, "alert_preferences.set", "clinician", clinician_id, NULL, after);
+}
+
+/* ---- matching ---- */
+
+/* A candidate from the indexes, with what the core needs besides their availability. */
+struct candidate {
+  int64_t clinician_id;
+  char profession[48];
+  int64_t radius_km;
+  bool has_home;
+  double lat, lon;
+  bool has_prefs;
+  struct fp_alert_prefs stored; /* when has_prefs: the columns (roles are read only when needed) */
+};
+
+/*
+ * The candidates for a shift: a window on the shift's local weekday containing its start (or an
+ * extra day then), alerts for its role (their roles, or their profession when they set none), on
+ * and asking no more than its rate, in a pool of the practice, not blocked by it, active, and not
+ * alerted of this kind for it yet. For urgent alerts, not those told of the shift as posted since
+ * it became urgent. A pre-filter only: the core decides.
+ */
+static const char CANDIDATES_SQL[] =
+    "SELECT cl.id, cl.profession, COALESCE(cl.travel_radius_km, 0), p.lat, p.lon, ap.clinician_id, ap.enabled,"
+    " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
+    " FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+    " LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id"
+    " LEFT JOIN postcodes p ON p.postcode = cl.home_postcode"
+    " WHERE cl.id IN (SELECT aw.clinician_id FROM availability_windows aw"
+    "   WHERE aw.weekday = ?1 AND aw.start_min <= ?2 AND aw.end_min > ?2"
+    "  UNION SELECT ae.clinician_id FROM availability_exceptions ae"
+    "   WHERE ae.from_day = ?3 AND ae.kind = 'extra' AND ae.start_min <= ?2 AND ae.end_min > ?2)"
+    "  AND u.active <> 0"
+    "  AND ((ap.clinician_id IS NULL AND cl.profession = ?4)"
+    "   OR EXISTS (SELECT 1 FROM alert_roles ar WHERE ar.role = ?4 AND ar.clinician_id = cl.id))"
+    "  AND (ap.clinician_id IS NULL OR (ap.enabled <> 0 AND ap.min_hourly_pence <= ?5))"
+    "  AND EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+    "   WHERE m.clinician_id = cl.id AND o.organisation_id = ?6)"
+    "  AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks mk WHERE mk.practice_id = ?6"
+    "   AND mk.clinician_id = cl.id AND mk.kind = 'blocked')"
+    "  AND NOT EXISTS (SELECT 1 FROM alerts al WHERE al.clinician_id = cl.id AND al.shift_id = ?7 AND al.kind = ?8)"
+    "  AND NOT EXISTS (SELECT 1 FROM alerts pa WHERE pa.clinician_id = cl.id AND pa.shift_id = ?7"
+    "   AND pa.kind = 'posted' AND pa.created_at >= ?9)"
+    " ORDER BY cl.id";
+
+struct candidates {
+  struct candidate *v;
+  size_t n, cap;
+};
+
+static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_alert_kind kind, int64_t now,
+                           struct candidates *out) {
+  const fp_day day = fp_uk_day(s->starts_at);
+  int64_t wall = s->starts_at + fp_uk_offset(s->starts_at);
+  const int start_min = (int)((wall - (int64_t)day * 86400) / 60);
+  fp_stmt *st = fp_db_stmt(c, CANDIDATES_SQL);
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, fp_weekday(day));
+  fp_bind_int64(st, 2, start_min);
+  fp_bind_int64(st, 3, day);
+  fp_bind_text(st, 4, s->role);
+  fp_bind_int64(st, 5, s->hourly_pence);
+  fp_bind_int64(st, 6, s->practice_id);
+  fp_bind_int64(st, 7, s->id);
+  fp_bind_text(st, 8, KIND_NAMES[kind]);
+  /* Urgent: not those told it was posted once it was already urgent; posted: no one (never that late). */
+  fp_bind_int64(st, 9, kind == FP_ALERT_URGENT ? s->starts_at - FP_ALERT_URGENT_SECONDS : now + 1);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (out->n == out->cap) {
+      size_t cap = out->cap ? out->cap * 2 : 64;
+      struct candidate *grown = realloc(out->v, cap * sizeof *grown);
+      if (!grown) {
+        fp_reset(st);
+        return FP_ENOMEM;
+      }
+      out->v = grown;
+      out->cap = cap;
+    }
+    struct candidate *k = &out->v[out->n++];
+    memset(k, 0, sizeof *k);
+    k->clinician_id = fp_col_int64(st, 0);
+    if (fp_db_col_copy(st, 1, k->profession, sizeof k->profession)) k->profession[0] = 0;
+    k->radius_km = fp_col_int64(st, 2);
+    k->has_home = !fp_col_null(st, 3) && !fp_col_null(st, 4);
+    k->lat = fp_col_double(st, 3);
+    k->lon = fp_col_double(st, 4);
+    k->has_prefs = !fp_col_null(st, 5);
+    if (k->has_prefs) read_prefs_cols(st, 6, &k->stored);
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_text(st, 2, kind);
+  fp_bind_int64(st, 3, now);
+  return fp_db_exec_stmt(st);
+}
+
+/* Decides one candidate with the core; *fits and the preferences that apply. */
+static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k,
+                  struct fp_stored_availability *sa, struct fp_alert_prefs *p, bool *fits) {
+  *fits = false;
+  fp_alert_prefs_default(p, k->profession, k->radius_km);
+  if (k->has_prefs) {
+    *p = k->stored;
+    int rc = read_roles(c, k->clinician_id, p);
+    if (rc) return rc;
+  }
+  int rc = fp_store_availability_get(c, k->clinician_id, sa);
+  if (rc) return rc;
+  struct fp_availability a = fp_stored_availability_view(sa);
+  struct fp_alert_shift as = {s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
+  if (as.has_distance) as.distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
+  /* Everything but eligibility first: it is the dearest to find out. */
+  if (fp_alert_decide(p, &a, true, &as) != FP_ALERT_FITS) return 0;
+  struct fp_elig_view v;
+  memset(&v, 0, sizeof v);
+  v.clinician_id = k->clinician_id;
+  struct fp_elig_result elig;
+  int64_t pool_id = 0;
+  rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
+  bool eligible = rc == 0 && elig.bookable;
+  fp_elig_view_release(&v);
+  if (rc) return rc;
+  *fits = fp_alert_decide(p, &a, eligible, &as) == FP_ALERT_FITS;
+  return 0;
+}
+
+int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
+                          struct fp_alert_match_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  struct fp_shift *s = malloc(sizeof *s);
+  struct fp_stored_availability *sa = malloc(sizeof *sa);
+  struct candidates ks = {0};
+  int rc = s && sa ? 0 : FP_ENOMEM;
+  if (!rc) rc = fp_store_shift_get(c, shift_id, NULL, s);
+  bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
+  if (!rc && open) rc = candidates_load(c, s, kind, now, &ks);
+  stats->candidates = (int)ks.n;
+  for (size_t i = 0; !rc && i < ks.n; i++) {
+    struct fp_alert_prefs p;
+    bool fits = false;
+    rc = decide(c, s, &ks.v[i], sa, &p, &fits);
+    if (rc || !fits) continue;
+    stats->fitting++;
+    fp_stmt *st = fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    if (!st) {
+      rc = FP_EIO;
+      break;
+    }
+    fp_bind_int64(st, 1, ks.v[i].clinician_id);
+    fp_bind_int64(st, 2, shift_id);
+    fp_bind_text(st, 3, KIND_NAMES[kind]);
+    fp_bind_int64(st, 4, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST ? 1 : 0);
+    fp_bind_int64(st, 5, now);
+    fp_bind_int64(st, 6, fp_alert_send_at(&p, kind, now));
+    rc = fp_db_exec_stmt(st);
+    if (!rc) stats->written++;
+  }
+  if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
+  free(ks.v);
+  free(sa);
+  free(s);
+  return rc;
+}
+
+int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id) {
+  fp_stmt *st = fp_db_stmt(c, "DELETE FROM alert_scans WHERE shift_id = ? AND kind = 'posted'");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  return fp_db_exec_stmt(st);
+}
+
+/* ---- the upkeep ---- */
+
+/* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind. */
+static int unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
+                     int64_t *ids, int *n) {
+  *n = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
+                              " AND (?3 = 0 OR s.starts_at <= ?3) AND (?4 = 0 OR s.created_at < s.starts_at - ?5)"
+                              " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6)"
+                              " ORDER BY s.starts_at, s.id LIMIT ?7");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, fp_shift_status_name(FP_SHIFT_OPEN));
+  fp_bind_int64(st, 2, now);
+  fp_bind_int64(st, 3, until);
+  fp_bind_int64(st, 4, posted_early ? 1 : 0);
+  fp_bind_int64(st, 5, FP_ALERT_URGENT_SECONDS);
+  fp_bind_text(st, 6, kind);
+  fp_bind_int64(st, 7, max);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW && *n < max) ids[(*n)++] = fp_col_int64(st, 0);
+  fp_reset(st);
+  return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+}
+
+static void role_name(const char *code, char *buf, size_t len) {
+  const struct fp_profession *p = fp_profession_find(code);
+  snprintf(buf, len, "%s", p ? p->name : code);
+}
+
+/* Tells the practice its shift is still unfilled close to its start; once (the scan row). */
+static int tell_unfilled(struct fp_conn *c, int64_t shift_id, int64_t now) {
+  struct fp_shift *s = malloc(sizeof *s);
+  if (!s) return FP_ENOMEM;
+  int rc = fp_store_shift_get(c, shift_id, NULL, s);
+  if (!rc) {
+    char when[64], role[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+    fp_store_when_text(s->starts_at, s->ends_at, when, sizeof when);
+    role_name(s->role, role, sizeof role);
+    snprintf(subject, sizeof subject, "Still unfilled: %s", when);
+    snprintf(text, sizeof text,
+             "Your %s shift on %s is still unfilled and starts within 48 hours. You could look for cover among the "
+             "clinicians who said they are available, or change the shift.",
+             role, when);
+    snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)shift_id);
+    rc = fp_store_notify_practice(c, s->practice_id, "shift.unfilled", subject, text, link, now);
+  }
+  if (!rc) rc = scan_record(c, shift_id, "unfilled", now);
+  free(s);
+  return rc;
+}
+
+#define UPKEEP_IDS_MAX 200
+
+int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max) {
+  if (max > UPKEEP_IDS_MAX) max = UPKEEP_IDS_MAX;
+  int64_t ids[UPKEEP_IDS_MAX];
+  int n = 0, rc = unscanned(c, "posted", now, 0, false, max, ids, &n);
+  struct fp_alert_match_stats stats;
+  for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_POSTED, now, &stats);
+  if (!rc) rc = unscanned(c, "urgent", now, now + FP_ALERT_URGENT_SECONDS, false, max, ids, &n);
+  for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_URGENT, now, &stats);
+  if (!rc) rc = unscanned(c, "unfilled", now, now + FP_ALERT_URGENT_SECONDS, true, max, ids, &n);
+  for (int i = 0; !rc && i < n; i++) rc = tell_unfilled(c, ids[i], now);
+  int sent = 0;
+  if (!rc) rc = fp_store_alerts_deliver(c, now, max, &sent);
+  return rc;
+}
+
+/* ---- delivery ---- */
+
+struct due {
+  int64_t id, clinician_id, user_id, shift_id;
+  bool digest;
+  enum fp_alert_kind kind;
+};
+
+static int mark(struct fp_conn *c, int64_t id, bool sent, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "UPDATE alerts SET sent_at = ?, outcome = ? WHERE id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_text(st, 2, sent ? "sent" : "dropped");
+  fp_bind_int64(st, 3, id);
+  return fp_db_exec_stmt(st);
+}
+
+/* One line about shift s: "General practitioner at Practice, Tue 8 Dec 2026, 09:00 to 13:00, GBP 95.00 an hour". */
+static void shift_line(const struct fp_shift *s, char *buf, size_t len) {
+  char when[64], role[64];
+  fp_store_when_text(s->starts_at, s->ends_at, when, sizeof when);
+  role_name(s->role, role, sizeof role);
+  snprintf(buf, len, "%s at %s, %s, \xc2\xa3%lld.%02lld an hour", role, s->practice_name, when,
+           (long long)(s->hourly_pence / 100), (long long)(s->hourly_pence % 100));
+}
+
+int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent) {
+  *sent = 0;
+  if (max <= 0) return 0;
+  /* Instant ones in the order due; a digest's together (by clinician). */
+  fp_stmt *st = fp_db_stmt(c, "SELECT al.id, al.clinician_id, cl.user_id, al.shift_id, al.digest, al.kind"
+                              " FROM alerts al JOIN clinicians cl ON cl.id = al.clinician_id"
+                              " WHERE al.sent_at IS NULL AND al.due_at <= ? ORDER BY al.digest, al.clinician_id, al.id LIMIT ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, now);
+  fp_bind_int64(st, 2, (int64_t)max * 10);
+  struct due *rows = calloc((size_t)max * 10, sizeof *rows);
+  if (!rows) {
+    fp_reset(st);
+    return FP_ENOMEM;
+  }
+  int n = 0, rc;
+  while ((rc = fp_step(st)) == FP_ROW && n < max * 10) {
+    struct due *d = &rows[n++];
+    d->id = fp_col_int64(st, 0);
+    d->clinician_id = fp_col_int64(st, 1);
+    d->user_id = fp_col_int64(st, 2);
+    d->shift_id = fp_col_int64(st, 3);
+    d->digest = fp_col_int64(st, 4) != 0;
+    const char *k = fp_col_text(st, 5);
+    d->kind = k && strcmp(k, "urgent") == 0 ? FP_ALERT_URGENT : FP_ALERT_POSTED;
+  }
+  fp_reset(st);
+  rc = rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+  struct fp_shift *s = malloc(sizeof *s);
+  char *text = malloc(FP_MSG_TEXT_MAX + 1);
+  if (!rc && (!s || !text)) rc = FP_ENOMEM;
+  char line[400], subject[FP_MSG_SUBJECT_MAX + 1], link[64], when[64];
+  for (int i = 0; !rc && i < n && *sent < max;) {
+    /* The group: one instant alert, or a clinician's digest alerts. */
+    int j = i + 1;
+    if (rows[i].digest)
+      while (j < n && rows[j].digest && rows[j].clinician_id == rows[i].clinician_id) j++;
+    int listed = 0, more = 0;
+    size_t used = 0;
+    text[0] = 0;
+    for (int k = i; !rc && k < j; k++) {
+      rc = fp_store_shift_get(c, rows[k].shift_id, NULL, s);
+      if (rc == FP_ENOTFOUND) rc = 0, s->status[0] = 0;
+      if (rc) break;
+      /* A shift no longer open (booked, withdrawn, started) is not worth telling about any more. */
+      bool open = strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
+      rc = mark(c, rows[k].id, open, now);
+      if (!open || rc) continue;
+      shift_line(s, line, sizeof line);
+      if (!rows[k].digest) {
+        fp_store_when_text(s->starts_at, s->ends_at, when, sizeof when);
+        bool urgent = rows[k].kind == FP_ALERT_URGENT;
+        snprintf(subject, sizeof subject, urgent ? "Still open and starting soon: %s" : "A shift that fits you: %s", when);
+        snprintf(text, FP_MSG_TEXT_MAX + 1, "%s.\n\n%s", line,
+                 urgent ? "It starts within 48 hours and is still open. It fits your availability and your alert "
+                          "preferences."
+                        : "It fits your availability and your alert preferences.");
+        snprintf(link, sizeof link, "/shifts/%lld", (long long)s->id);
+        rc = fp_store_notify(c, rows[k].user_id, urgent ? "alert.urgent" : "alert.shift", subject, text, link, now);
+        if (!rc) ++*sent;
+        continue;
+      }
+      /* A digest: a line a shift, as many as fit. */
+      size_t need = strlen(line) + 3;
+      if (listed < 20 && used + need + 64 < FP_MSG_TEXT_MAX) {
+        used += (size_t)snprintf(text + used, FP_MSG_TEXT_MAX + 1 - used, "- %s\n", line);
+        listed++;
+      } else {
+        more++;
+      }
+    }
+    if (!rc && listed) {
+      if (more) snprintf(text + used, FP_MSG_TEXT_MAX + 1 - used, "and %d more.\n", more);
+      snprintf(subject, sizeof subject, "Your daily digest: %d shift%s that fit%s you", listed + more,
+               listed + more == 1 ? "" : "s", listed + more == 1 ? "s" : "");
+      rc = fp_store_notify(c, rows[i].user_id, "alert.digest", subject, text, "/shifts", now);
+      if (!rc) ++*sent;
+    }
+    i = j;
+  }
+  free(text);
+  free(s);
+  free(rows);
+  return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * alerts.h - shift alerts (issue 12, migration 25): clinicians' alert preferences, matching a shift
+ * to the clinicians it fits, and delivering the alerts when they are due.
+ *
+ * Matching a shift (fp_store_alerts_match) does not look at every clinician: the candidates come
+ * from indexes - availability windows by weekday and start (a window on the shift's local weekday
+ * that contains its start), the roles by role (or the profession when a clinician set nothing), the
+ * practice's pools - and each candidate is decided by the core (core/alerts.h fp_alert_decide: the
+ * preferences, fp_availability_covers, and the booking's eligibility from fp_store_eligibility_view,
+ * so a blocked clinician is never alerted). Each alert decided is a row of `alerts`, unique per
+ * clinician, shift and kind (never twice), with the time it is due (core/alerts.h
+ * fp_alert_send_at: now, the end of quiet hours, or the 07:00 digest). Delivery
+ * (fp_store_alerts_deliver) tells the due ones through fp_store_notify (in-app and email, in the same
+ * transaction that marks them sent, so never lost) - a digest's alerts as one message - and drops
+ * those whose shift is no longer open.
+ *
+ * The upkeep (fp_store_alerts_upkeep, run by app/alerts.c every --upkeep-interval) matches each open
+ * shift not matched yet (a row in alert_scans per shift and kind), each open shift within 48 hours
+ * once more as urgent, tells the practice once when a shift posted earlier is still unfilled 48
+ * hours before its start, and delivers what is due. A shift that becomes visible to more clinicians
+ * later is matched again after fp_store_alerts_rescan (the alerts already made are not repeated).
+ */
+#ifndef FP_STORE_ALERTS_H
+#define FP_STORE_ALERTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/alerts.h"
+
+struct fp_conn;
+
+/* A clinician's preferences; *stored false when they set none (then the defaults). 0, FP_ENOTFOUND, FP_EIO. */
+int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *out, bool *stored);
+/* Replaces them (validated by the caller), audited as "alert_preferences.set". In a write transaction. */
+int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t actor,
+                             int64_t now);
+
+/* What matching one shift did. */
+struct fp_alert_match_stats {
+  int candidates; /* from the indexes */
+  int fitting;    /* the core said it fits */
+  int written;    /* new alerts (not made before) */
+};
+
+/*
+ * Matches shift_id (open, not started) for kind at now: writes an alert for every clinician it fits
+ * who has none of that kind for it yet, and records the scan. In a write transaction. 0 (a shift no
+ * longer open is recorded as scanned, with nothing written), FP_ENOTFOUND, FP_EIO, FP_ENOMEM.
+ */
+int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
+                          struct fp_alert_match_stats *stats);
+/* Forgets the shift's posted scan, so the next upkeep matches it again (its audience grew). */
+int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id);
+
+/* Delivers every alert due at now (at most `max` messages a run); *sent the messages written. */
+int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent);
+
+/* The upkeep step: the scans above (at most `max` shifts of each kind a run), then delivery. In a
+ * write transaction. */
+int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * Shift alerts (issue 12): a clinician's alert preferences (GET/PUT /api/v1/me/alert-preferences,
+ * the defaults, every field checked at the door), and the alerts the upkeep sends (the server runs
+ * with --upkeep-interval 1): a posted shift alerts each clinician it fits - their role, distance,
+ * least rate, the whole shift inside their availability, eligible on its date, not blocked - once,
+ * in their notification list (and by email through the outbox); quiet hours covering now make it
+ * wait, quiet hours elsewhere let it go at once, a digest waits for 07:00; an open shift within 48
+ * hours is one urgent alert (once), and the practice is told once that a shift posted earlier is
+ * still unfilled 48 hours before it starts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fpt.h"
+#include "world.h"
+
+static struct fpt_server srv;
+static struct fpt_world w;
+static char monday[11];
+static char quiet_now_start[6], quiet_now_end[6], quiet_later_start[6], quiet_later_end[6];
+static const char *fit, *quiet, *later, *digest, *other_role, *too_far, *too_cheap, *unavailable, *unverified, *blocked;
+static long long fit_id, quiet_id, later_id, digest_id, other_role_id, too_far_id, too_cheap_id, unavailable_id,
+    unverified_id, blocked_id;
+
+/* Where the practices and clinicians are. */
+static const char POSTCODES[] =
+    "LS1  4AP,LS1 4AP,,429000,433500,53.796,-1.548\n"
+    "BD1  1HY,BD1 1HY,,416000,433000,53.793,-1.752\n";
+
+/* "HH:MM" of UK local time now plus `minutes`. */
+static void uk_hhmm(int minutes, char out[6]) {
+  time_t t = time(NULL) + (time_t)minutes * 60;
+  struct tm tm;
+  setenv("TZ", "Europe/London", 1);
+  tzset();
+  localtime_r(&t, &tm);
+  snprintf(out, 6, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+static void available_all_week(const char *token) {
+  json_t *pattern = json_array();
+  static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  for (int i = 0; i < 7; i++)
+    json_array_append_new(pattern, json_pack("{s:s, s:s, s:s}", "day", days[i], "start", "00:00", "end", "24:00"));
+  fpt_call(&srv, token, "PUT", "/api/v1/me/availability", 200, "{s:o}", "pattern", pattern);
+}
+
+static void available_monday(const char *token, const char *session) {
+  fpt_call(&srv, token, "PUT", "/api/v1/me/availability", 200, "{s:[{s:s, s:s}]}", "pattern", "day", "monday",
+           "session", session);
+}
+
+/* Sets token's preferences: roles (one), miles (0: no limit), pence, mode, quiet hours. */
+static void prefs(const char *token, const char *role, int miles, int pence, const char *mode, const char *qs,
+                  const char *qe) {
+  fpt_call(&srv, token, "PUT", "/api/v1/me/alert-preferences", 200, "{s:b, s:[s], s:o, s:i, s:s, s:s, s:s}", "enabled",
+           1, "roles", role, "max_distance_miles", miles ? json_integer(miles) : json_null(), "min_hourly_pence", pence,
+           "mode", mode, "quiet_start", qs, "quiet_end", qe);
+}
+
+static const char *gp(const char *name, const char *postcode, long long *id) {
+  static int n;
+  return fpt_world_clinician_at(&w, fpt_str("%s@t.test", name), "gp", fpt_str("75%05d", ++n), true, postcode, 20, id);
+}
+
+static int setup(void **state) {
+  (void)state;
+  const char *extra[] = {"--upkeep-interval", "1", NULL};
+  if (fpt_server_start(&srv, NULL, extra) != 0) return -1;
+  if (fpt_import_postcodes(&srv, POSTCODES) != 0) return -1;
+  fpt_world_build(&w, &srv);
+  fpt_monday_ahead(monday);
+  /* Quiet hours around now, and quiet hours two hours from now. */
+  uk_hhmm(-60, quiet_now_start);
+  uk_hhmm(60, quiet_now_end);
+  uk_hhmm(120, quiet_later_start);
+  uk_hhmm(180, quiet_later_end);
+
+  fit = gp("fit", "LS1 4AP", &fit_id);
+  quiet = gp("quiet", "LS1 4AP", &quiet_id);
+  later = gp("later", "LS1 4AP", &later_id);
+  digest = gp("digest", "LS1 4AP", &digest_id);
+  other_role = gp("otherrole", "LS1 4AP", &other_role_id);
+  too_far = gp("toofar", "BD1 1HY", &too_far_id); /* 13.6 km (8.4 miles) from the practice */
+  too_cheap = gp("toocheap", "LS1 4AP", &too_cheap_id);
+  unavailable = gp("unavailable", "LS1 4AP", &unavailable_id);
+  blocked = gp("blocked", "LS1 4AP", &blocked_id);
+  w.verify_passports = false;
+  unverified = gp("unverified", "LS1 4AP", &unverified_id);
+  w.verify_passports = true;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  fpt_server_stop(&srv);
+  fpt_gc();
+  return 0;
+}
+
+/* How many of token's notifications are of kind (and about link, when not NULL). */
+static int count_kind(const char *token, const char *kind, const char *link) {
+  json_t *items = json_object_get(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=100", 200, NULL), "items");
+  int n = 0;
+  for (size_t i = 0; i < json_array_size(items); i++) {
+    json_t *it = json_array_get(items, i);
+    if (strcmp(fpt_s(it, "kind"), kind) == 0 && (!link || strcmp(fpt_s(it, "link"), link) == 0)) n++;
+  }
+  return n;
+}
+
+/* Waits (up to 10 s: upkeep runs every second) until token has a notification of kind about link. */
+static void wait_for(const char *token, const char *kind, const char *link) {
+  for (int i = 0; i < 100; i++) {
+    if (count_kind(token, kind, link) > 0) return;
+    usleep(100 * 1000);
+  }
+  fail_msg("no %s notification about %s", kind, link ? link : "anything");
+}
+
+/* Waits for one more upkeep run than has happened when called (two seconds at --upkeep-interval 1). */
+static void another_upkeep_run(void) { sleep(3); }
+
+static void test_preferences_defaults_and_checks(void **state) {
+  (void)state;
+  json_t *d = fpt_call(&srv, fit, "GET", "/api/v1/me/alert-preferences", 200, NULL);
+  assert_false(json_is_true(json_object_get(d, "customised")));
+  assert_true(json_is_true(json_object_get(d, "enabled")));
+  assert_string_equal(json_string_value(json_array_get(json_object_get(d, "roles"), 0)), "gp");
+  assert_int_equal(fpt_int(d, "max_distance_miles"), 13); /* the 20 km radius, rounded up */
+  assert_int_equal(fpt_int(d, "min_hourly_pence"), 0);
+  assert_string_equal(fpt_s(d, "mode"), "instant");
+  assert_string_equal(fpt_s(d, "quiet_start"), "21:00");
+  assert_string_equal(fpt_s(d, "quiet_end"), "07:00");
+  assert_string_equal(fpt_s(d, "digest_time"), "07:00");
+
+  /* Only clinicians. */
+  fpt_call(&srv, w.pm1, "GET", "/api/v1/me/alert-preferences", 403, NULL);
+  fpt_call(&srv, w.pm1, "PUT", "/api/v1/me/alert-preferences", 403, "{}");
+  /* Every field checked, naming it. */
+  const char *p = "/api/v1/me/alert-preferences";
+  json_t *e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "wizard",
+                       "min_hourly_pence", 0, "mode", "instant", "quiet_start", "21:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "roles");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s,s], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp", "gp",
+               "min_hourly_pence", 0, "mode", "instant", "quiet_start", "21:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "roles");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "min_hourly_pence", 0,
+               "mode", "instant", "quiet_start", "21:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "roles");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp",
+               "max_distance_miles", 501, "min_hourly_pence", 0, "mode", "instant", "quiet_start", "21:00", "quiet_end",
+               "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "max_distance_miles");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp",
+               "min_hourly_pence", -1, "mode", "instant", "quiet_start", "21:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "min_hourly_pence");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp",
+               "min_hourly_pence", 0, "mode", "weekly", "quiet_start", "21:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "mode");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp",
+               "min_hourly_pence", 0, "mode", "instant", "quiet_start", "24:00", "quiet_end", "07:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "quiet_start");
+  e = fpt_call(&srv, fit, "PUT", p, 400, "{s:b, s:[s], s:i, s:s, s:s}", "enabled", 1, "roles", "gp", "min_hourly_pence",
+               0, "mode", "instant", "quiet_start", "21:00");
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "field"), "quiet_end");
+  /* Stored and read back. */
+  json_t *s = fpt_call(&srv, fit, "PUT", p, 200, "{s:b, s:[s,s], s:i, s:i, s:s, s:s, s:s}", "enabled", 1, "roles", "gp",
+                       "nurse", "max_distance_miles", 12, "min_hourly_pence", 7500, "mode", "digest", "quiet_start",
+                       "22:30", "quiet_end", "06:15");
+  assert_true(json_is_true(json_object_get(s, "customised")));
+  d = fpt_call(&srv, fit, "GET", p, 200, NULL);
+  assert_int_equal(json_array_size(json_object_get(d, "roles")), 2);
+  assert_int_equal(fpt_int(d, "max_distance_miles"), 12);
+  assert_int_equal(fpt_int(d, "min_hourly_pence"), 7500);
+  assert_string_equal(fpt_s(d, "mode"), "digest");
+  assert_string_equal(fpt_s(d, "quiet_start"), "22:30");
+  assert_string_equal(fpt_s(d, "quiet_end"), "06:15");
+}
+
+static void test_alerts_honour_preferences_and_quiet_hours(void **state) {
+  (void)state;
+  /* No quiet hours (start = end) where the test needs an alert now, whatever the time of day. */
+  available_all_week(fit);
+  prefs(fit, "gp", 0, 0, "instant", "00:00", "00:00");
+  available_all_week(quiet);
+  prefs(quiet, "gp", 0, 0, "instant", quiet_now_start, quiet_now_end);
+  available_all_week(later);
+  prefs(later, "gp", 0, 0, "instant", quiet_later_start, quiet_later_end);
+  available_all_week(digest);
+  prefs(digest, "gp", 0, 0, "digest", "00:00", "00:00");
+  available_all_week(other_role);
+  prefs(other_role, "nurse", 0, 0, "instant", "00:00", "00:00");
+  available_all_week(too_far);
+  prefs(too_far, "gp", 5, 0, "instant", "00:00", "00:00");
+  available_all_week(too_cheap);
+  prefs(too_cheap, "gp", 0, 8001, "instant", "00:00", "00:00");
+  available_monday(unavailable, "afternoon");
+  prefs(unavailable, "gp", 0, 0, "instant", "00:00", "00:00");
+  available_all_week(unverified);
+  prefs(unverified, "gp", 0, 0, "instant", "00:00", "00:00");
+  available_all_week(blocked);
+  prefs(blocked, "gp", 0, 0, "instant", "00:00", "00:00");
+  fpt_call(&srv, w.pm1, "PUT", fpt_str("/api/v1/organisations/%lld/blocked/%lld", w.practice1, blocked_id), 200, NULL);
+
+  /* A Monday morning shift at GBP 80 an hour, 09:00-12:00 UTC (inside 08:00-13:00 UK time either side of a change). */
+  json_t *s = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
+                       (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_str("%sT09:00:00Z", monday), "ends_at",
+                       fpt_str("%sT12:00:00Z", monday), "rate_pence", 8000, "rate_unit", "hour");
+  long long shift = fpt_int(s, "id");
+  const char *link = fpt_str("/shifts/%lld", shift);
+  wait_for(fit, "alert.shift", link);
+  wait_for(later, "alert.shift", link); /* quiet hours, but not now: at once */
+  json_t *items = json_object_get(fpt_call(&srv, fit, "GET", "/api/v1/me/notifications", 200, NULL), "items");
+  json_t *n = json_array_get(items, 0);
+  assert_non_null(strstr(fpt_s(n, "subject"), "A shift that fits you"));
+  assert_non_null(strstr(fpt_s(n, "text"), "Park Lane Surgery"));
+  /* And by email, through the outbox. */
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM outbox o JOIN users u ON u.email = o.to_address"
+                                               " WHERE u.email = 'fit@t.test' AND o.subject LIKE 'A shift that fits you%%'")),
+                   1);
+
+  /* Waiting: quiet hours covering now, and the digest (07:00). Decided, not delivered. */
+  assert_int_equal(count_kind(quiet, "alert.shift", NULL), 0);
+  assert_int_equal(count_kind(digest, "alert.shift", NULL) + count_kind(digest, "alert.digest", NULL), 0);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id = %lld"
+                                               " AND sent_at IS NULL AND due_at > 0", shift, quiet_id)),
+                   1);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id = %lld"
+                                               " AND sent_at IS NULL AND digest = 1", shift, digest_id)),
+                   1);
+  /* Never: another role, too far, too cheap, not available for all of it, not eligible, blocked. */
+  const char *never[] = {other_role, too_far, too_cheap, unavailable, unverified, blocked};
+  for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) assert_int_equal(count_kind(never[i], "alert.shift", NULL), 0);
+  long long never_ids[] = {other_role_id, too_far_id, too_cheap_id, unavailable_id, unverified_id, blocked_id};
+  for (size_t i = 0; i < sizeof never_ids / sizeof never_ids[0]; i++)
+    assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE clinician_id = %lld", never_ids[i])), 0);
+
+  /* The waiting ones go when due (made due here, as time passing would). */
+  fpt_sql(&srv, fpt_str("UPDATE alerts SET due_at = 0 WHERE shift_id = %lld AND sent_at IS NULL", shift));
+  wait_for(quiet, "alert.shift", link);
+  wait_for(digest, "alert.digest", NULL);
+
+  /* Never twice: matching the shift again (as when it reaches more clinicians) alerts no one again. */
+  fpt_sql(&srv, fpt_str("DELETE FROM alert_scans WHERE shift_id = %lld", shift));
+  another_upkeep_run();
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alert_scans WHERE shift_id = %lld AND kind = 'posted'", shift)), 1);
+  assert_int_equal(count_kind(fit, "alert.shift", link), 1);
+  assert_int_equal(count_kind(quiet, "alert.shift", link), 1);
+  assert_int_equal(count_kind(digest, "alert.digest", NULL), 1);
+}
+
+static void test_urgent_once_and_practice_told_unfilled(void **state) {
+  (void)state;
+  /* fit (available all week, no quiet hours) and a shift tomorrow: one alert as posted, not a second as urgent. */
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 1, 2, 2, "instant");
+  const char *link = fpt_str("/shifts/%lld", shift);
+  wait_for(fit, "alert.shift", link);
+  another_upkeep_run();
+  assert_int_equal(count_kind(fit, "alert.urgent", link), 0);
+  /* Posted long ago (as if three days passed): then one urgent alert, and the practice is told once. */
+  fpt_sql(&srv, fpt_str("UPDATE alerts SET created_at = created_at - 259200 WHERE shift_id = %lld", shift));
+  fpt_sql(&srv, fpt_str("UPDATE shifts SET created_at = created_at - 259200 WHERE id = %lld", shift));
+  fpt_sql(&srv, fpt_str("DELETE FROM alert_scans WHERE shift_id = %lld AND kind = 'urgent'", shift));
+  wait_for(fit, "alert.urgent", link);
+  const char *plink = fpt_str("/practice/shifts/%lld", shift);
+  wait_for(w.pm1, "shift.unfilled", plink);
+  another_upkeep_run();
+  assert_int_equal(count_kind(fit, "alert.urgent", link), 1);
+  assert_int_equal(count_kind(w.pm1, "shift.unfilled", plink), 1);
+  assert_int_equal(count_kind(fit, "alert.shift", link), 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_preferences_defaults_and_checks),
+      cmocka_unit_test(test_alerts_honour_preferences_and_quiet_hours),
+      cmocka_unit_test(test_urgent_once_and_practice_told_unfilled),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
