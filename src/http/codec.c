@@ -9,7 +9,9 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "core/time.h"
+#include "core/profession.h"
 #include "http/fields.h"
+#include "store/members.h"
 
 json_t *fp_json_time(int64_t t) {
   char buf[FP_TIME_STRLEN];
@@ -446,4 +448,11 @@ void fp_scope_clinician(const struct fp_auth *a, int64_t now, struct fp_scope *s
   for (int i = 0; i < a->n_pools; i++) s->clinician_pools[i] = a->pools[i];
   s->n_overflow_icbs = a->n_overflow_icbs;
   for (int i = 0; i < a->n_overflow_icbs; i++) s->overflow_icbs[i] = a->overflow_icbs[i];
+}
+
+int fp_role_known(struct fp_req *r, const char *role, bool *known) {
+  *known = fp_profession_find(role) != NULL;
+  if (*known) return 0;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  return c ? fp_store_custom_role_exists(c, role, known) : FP_EIO;
 }

@@ -96,6 +96,8 @@ int fp_found_or_respond(struct fp_req *r, int rc, const char *what, int64_t id);
 int fp_query_bool_or_respond(struct fp_req *r, const char *name, int *out);
 /* profession: a profession or custom role code of at most 47 characters, or NULL (else 400). */
 int fp_profession_param_or_respond(struct fp_req *r, const char **profession);
+/* Whether role is a profession or a pool's custom role (a shift's role): 0 and *known, or a store error. */
+int fp_role_known(struct fp_req *r, const char *role, bool *known);
 
 /* What the caller may see (see store/scope.h) at `now` (the request's time), from their roles. */
 void fp_scope_from_auth(const struct fp_auth *a, int64_t now, struct fp_scope *s);

@@ -12,7 +12,6 @@
 
 #include "core/alerts.h"
 #include "core/error.h"
-#include "core/profession.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
@@ -107,8 +106,14 @@ void fp_h_me_alert_prefs_put(struct fp_req *r) {
   json_t *v;
   json_array_foreach(roles, i, v) {
     const char *code = json_string_value(v);
-    if (!code || !fp_profession_find(code)) {
-      fp_reply_error(r, FP_API_INVALID_FIELD, "roles", "each role must be a profession's code, such as gp or nurse");
+    bool known = false;
+    int rc = code && strlen(code) <= FP_ALERT_ROLE_MAX ? fp_role_known(r, code, &known) : 0;
+    if (rc) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    if (!known) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, "roles", "each role must be a shift role's code, such as gp or nurse");
       return;
     }
     for (size_t j = 0; j < p.n_roles; j++)

@@ -89,14 +89,6 @@ static void set_hourly(struct fp_shift *s) {
                                                fp_worked_minutes(s->starts_at, s->ends_at, (int32_t)s->break_minutes));
 }
 
-/* Whether role is a profession or a pool's custom role: 0 and *known, or a store error. */
-static int role_known(struct fp_req *r, const char *role, bool *known) {
-  *known = fp_profession_find(role) != NULL;
-  if (*known) return 0;
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  return c ? fp_store_custom_role_exists(c, role, known) : FP_EIO;
-}
-
 /* Posting: a write transaction given who acts and the shift (or series) already checked. */
 struct create_ctx {
   struct fp_actor actor;
@@ -169,7 +161,7 @@ void fp_h_shift_create(struct fp_req *r) {
     x.count = (int)count;
   }
   bool known = false;
-  int rc = role_known(r, role, &known);
+  int rc = fp_role_known(r, role, &known);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
