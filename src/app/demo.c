@@ -31,6 +31,7 @@
 #include "http/auth.h"
 #include "app/demo_availability.h"
 #include "store/accounts.h"
+#include "store/alerts.h"
 #include "store/demo.h"
 #include "store/places.h"
 #include "store/shifts.h"
@@ -373,6 +374,10 @@ struct demo {
   int demo_practice;  /* index of practice@'s practice */
 
   struct demo_clinician clinicians[N_CLINICIANS];
+  /* The generated clinicians who are active pool members (--clinicians), for availability and alerts. */
+  int64_t *gen_ids;
+  const char **gen_professions;
+  size_t n_gen, cap_gen;
   int cand[N_ROLES][N_CLINICIANS]; /* pool members, active, by role */
   int n_cand[N_ROLES];
 
@@ -1262,6 +1267,15 @@ static int demo_generated_clinicians(struct demo *d) {
   int weights[N_MIX];
   for (int i = 0; i < N_MIX; i++) weights[i] = MIX[i].weight;
   long n = d->n_wanted_clinicians - N_CLINICIANS;
+  d->n_gen = 0; /* the transaction may run again */
+  if (n > 0 && (size_t)n > d->cap_gen) {
+    int64_t *ids = realloc(d->gen_ids, (size_t)n * sizeof *ids);
+    if (ids) d->gen_ids = ids;
+    const char **profs = realloc(d->gen_professions, (size_t)n * sizeof *profs);
+    if (profs) d->gen_professions = profs;
+    if (!ids || !profs) return FP_ENOMEM;
+    d->cap_gen = (size_t)n;
+  }
   const long combos = (long)N_FIRST * N_FIRST * N_SURNAMES;
   for (long k = 0; k < n; k++) {
     long perm = (k * 7919 + 1234) % combos;
@@ -1313,6 +1327,10 @@ static int demo_generated_clinicians(struct demo *d) {
       if ((rc = fp_store_demo_pool_member_add(d->c, d->pool_id, clinician_id, 0, d->pool_admin_user, added)) != 0)
         return rc;
       if (r100 < 2 && (rc = fp_store_user_set_active(d->c, user_id, false)) != 0) return rc;
+      if (r100 >= 2) {
+        d->gen_professions[d->n_gen] = profession;
+        d->gen_ids[d->n_gen++] = clinician_id;
+      }
     } else if (r100 < 96) {
       jr.status = "pending";
       jr.created_at = d->now - rnd(&d->rng, HOUR, 20 * DAY);
@@ -1325,14 +1343,45 @@ static int demo_generated_clinicians(struct demo *d) {
 /* Passports, last: every clinician exists by then (app/demo_passport.h). */
 static int demo_passports(struct demo *d) { return fp_demo_passports(d->c, d->now, d->pool_admin_user); }
 
-/* Availability for the pool's active members (src/app/demo_availability.c), so that "who is
-   available" and the capacity figures have something to show. */
-static int demo_availability(struct demo *d) {
-  int64_t ids[N_CLINICIANS];
-  size_t n = 0;
+/* The pool's active members, documented and generated: their ids and professions (free both). */
+static int active_members(struct demo *d, int64_t **ids, const char ***professions, size_t *n) {
+  *n = 0;
+  *ids = malloc((N_CLINICIANS + d->n_gen) * sizeof **ids);
+  *professions = malloc((N_CLINICIANS + d->n_gen) * sizeof **professions);
+  if (!*ids || !*professions) {
+    free(*ids);
+    free((void *)*professions);
+    return FP_ENOMEM;
+  }
   for (int i = 0; i < N_CLINICIANS; i++)
-    if (d->clinicians[i].in_pool && d->clinicians[i].active) ids[n++] = d->clinicians[i].id;
-  return fp_demo_availability(d->c, d->now, ids, n);
+    if (d->clinicians[i].in_pool && d->clinicians[i].active) {
+      (*professions)[*n] = d->clinicians[i].profession;
+      (*ids)[(*n)++] = d->clinicians[i].id;
+    }
+  for (size_t i = 0; i < d->n_gen; i++) {
+    (*professions)[*n] = d->gen_professions[i];
+    (*ids)[(*n)++] = d->gen_ids[i];
+  }
+  return 0;
+}
+
+/* Availability for the pool's active members (src/app/demo_availability.c), so that "who is
+   available" and the capacity figures have something to show; and alert preferences for some of
+   them (the rest keep the defaults), so the upkeep's shift alerts reach them in `make run`. */
+static int demo_availability(struct demo *d) {
+  int64_t *ids;
+  const char **professions;
+  size_t n;
+  int rc = active_members(d, &ids, &professions, &n);
+  if (rc) return rc;
+  rc = fp_demo_availability(d->c, d->now, ids, n);
+  if (!rc) rc = fp_demo_alert_prefs(d->c, d->now, ids, professions, n);
+  /* Only the shifts posted in the last day are new to the upkeep's alerts; the older ones were
+     posted before anyone had alerts (else every clinician would start with dozens). */
+  if (!rc) rc = fp_store_alerts_scanned_before(d->c, d->now - DAY, d->now);
+  free(ids);
+  free((void *)professions);
+  return rc;
 }
 
 /* The load. ---------------------------------------------------------------------------------- */
@@ -1411,6 +1460,8 @@ int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians) 
   }
   free(d->busy);
   free(d->practices);
+  free(d->gen_ids);
+  free((void *)d->gen_professions);
   free(d);
   return rc;
 }

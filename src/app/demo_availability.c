@@ -3,9 +3,11 @@
 
 #include <stdbool.h>
 
+#include "core/alerts.h"
 #include "core/availability.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "store/alerts.h"
 #include "store/availability.h"
 
 /* splitmix64 with its own seed (demo.c's sequence is left as it was). */
@@ -54,6 +56,29 @@ int fp_demo_availability(struct fp_conn *c, int64_t now, const int64_t *clinicia
     size_t at;
     if (fp_availability_validate(&a, &at) != FP_AVAIL_OK) return FP_EINVAL;
     int rc = fp_store_availability_replace(c, clinician_ids[i], &a);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int fp_demo_alert_prefs(struct fp_conn *c, int64_t now, const int64_t *clinician_ids, const char *const *professions,
+                        size_t n) {
+  uint64_t seed = 0x414c5254u; /* "ALRT" */
+  for (size_t i = 0; i < n; i++) {
+    /* Half keep the defaults (their profession and radius, instant, quiet 21:00-07:00). */
+    if (chance(&seed, 50)) continue;
+    struct fp_alert_prefs p;
+    fp_alert_prefs_default(&p, professions[i], 0);
+    p.max_distance_miles = chance(&seed, 30) ? 0 : pick(&seed, 2, 6) * 5;
+    p.min_hourly_pence = chance(&seed, 50) ? 0 : pick(&seed, 14, 20) * 500;
+    if (chance(&seed, 35)) p.mode = FP_ALERT_DIGEST;
+    if (chance(&seed, 20)) { /* quiet from 22:00 or 23:00 to 06:00 or 08:00 */
+      p.quiet_start_min = pick(&seed, 22, 23) * 60;
+      p.quiet_end_min = pick(&seed, 6, 8) * 60;
+    }
+    if (chance(&seed, 5)) p.enabled = false;
+    if (fp_alert_prefs_validate(&p) != FP_ALERT_PREFS_OK) return FP_EINVAL;
+    int rc = fp_store_alert_prefs_replace(c, clinician_ids[i], &p, now);
     if (rc) return rc;
   }
   return 0;

@@ -80,11 +80,13 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
 }
 
 /* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
-   due alerts delivered; at most ALERT_SHIFTS_A_RUN shifts of each kind a run (the rest next run). */
+   due alerts delivered; at most ALERT_SHIFTS_A_RUN shifts of each kind and ALERT_MESSAGES_A_RUN
+   messages a run (the rest the next run). */
 #define ALERT_SHIFTS_A_RUN 100
+#define ALERT_MESSAGES_A_RUN 1000
 static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
-  return fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN);
+  return fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
 }
 
 static void *run(void *arg) {

@@ -72,8 +72,7 @@ int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_
   return *stored ? read_roles(c, clinician_id, out) : 0;
 }
 
-int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t actor,
-                             int64_t now) {
+int fp_store_alert_prefs_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t now) {
   fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
                               " quiet_start_min, quiet_end_min, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                               " ON CONFLICT (clinician_id) DO UPDATE SET enabled = ?2, max_distance_miles = ?3,"
@@ -100,6 +99,13 @@ int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const stru
     fp_bind_text(st, 2, p->roles[i]);
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
+  return 0;
+}
+
+int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t actor,
+                             int64_t now) {
+  int rc = fp_store_alert_prefs_replace(c, clinician_id, p, now);
+  if (rc) return rc;
   char after[160];
   snprintf(after, sizeof after, "{\"enabled\":%s,\"roles\":%zu,\"mode\":\"%s\"}", p->enabled ? "true" : "false",
            p->n_roles, fp_alert_mode_name(p->mode));
@@ -276,6 +282,21 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   return rc;
 }
 
+int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now) {
+  static const char *const kinds[] = {"posted", "urgent"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
+                                " WHERE created_at < ? ON CONFLICT DO NOTHING");
+    if (!st) return FP_EIO;
+    fp_bind_text(st, 1, kinds[i]);
+    fp_bind_int64(st, 2, now);
+    fp_bind_int64(st, 3, posted_before);
+    int rc = fp_db_exec_stmt(st);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id) {
   fp_stmt *st = fp_db_stmt(c, "DELETE FROM alert_scans WHERE shift_id = ? AND kind = 'posted'");
   if (!st) return FP_EIO;
@@ -286,7 +307,7 @@ int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id) {
 /* ---- the upkeep ---- */
 
 /* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind. */
-static int unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
+int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
                      int64_t *ids, int *n) {
   *n = 0;
   fp_stmt *st = fp_db_stmt(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
@@ -336,18 +357,18 @@ static int tell_unfilled(struct fp_conn *c, int64_t shift_id, int64_t now) {
 
 #define UPKEEP_IDS_MAX 200
 
-int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max) {
+int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max, int max_messages) {
   if (max > UPKEEP_IDS_MAX) max = UPKEEP_IDS_MAX;
   int64_t ids[UPKEEP_IDS_MAX];
-  int n = 0, rc = unscanned(c, "posted", now, 0, false, max, ids, &n);
+  int n = 0, rc = fp_store_alerts_unscanned(c, "posted", now, 0, false, max, ids, &n);
   struct fp_alert_match_stats stats;
   for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_POSTED, now, &stats);
-  if (!rc) rc = unscanned(c, "urgent", now, now + FP_ALERT_URGENT_SECONDS, false, max, ids, &n);
+  if (!rc) rc = fp_store_alerts_unscanned(c, "urgent", now, now + FP_ALERT_URGENT_SECONDS, false, max, ids, &n);
   for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_URGENT, now, &stats);
-  if (!rc) rc = unscanned(c, "unfilled", now, now + FP_ALERT_URGENT_SECONDS, true, max, ids, &n);
+  if (!rc) rc = fp_store_alerts_unscanned(c, "unfilled", now, now + FP_ALERT_URGENT_SECONDS, true, max, ids, &n);
   for (int i = 0; !rc && i < n; i++) rc = tell_unfilled(c, ids[i], now);
   int sent = 0;
-  if (!rc) rc = fp_store_alerts_deliver(c, now, max, &sent);
+  if (!rc) rc = fp_store_alerts_deliver(c, now, max_messages, &sent);
   return rc;
 }
 

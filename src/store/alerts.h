@@ -35,6 +35,8 @@ int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_
 /* Replaces them (validated by the caller), audited as "alert_preferences.set". In a write transaction. */
 int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t actor,
                              int64_t now);
+/* The same without the audit row: the demo's load, audited once as a whole (src/app/demo.c). */
+int fp_store_alert_prefs_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t now);
 
 /* What matching one shift did. */
 struct fp_alert_match_stats {
@@ -50,14 +52,25 @@ struct fp_alert_match_stats {
  */
 int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
                           struct fp_alert_match_stats *stats);
+/* Records the shifts posted before posted_before as matched, posted and urgent (no alerts for them): the
+   demo's older shifts. */
+int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now);
 /* Forgets the shift's posted scan, so the next upkeep matches it again (its audience grew). */
 int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id);
+
+/*
+ * Up to max ids (into ids, *n of them) of open shifts starting after now - and by `until` when not 0;
+ * posted_early: only those posted more than 48 hours before their start - in the order they start,
+ * with no scan of kind ("posted", "urgent", "unfilled") yet. A read.
+ */
+int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
+                              int64_t *ids, int *n);
 
 /* Delivers every alert due at now (at most `max` messages a run); *sent the messages written. */
 int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent);
 
-/* The upkeep step: the scans above (at most `max` shifts of each kind a run), then delivery. In a
- * write transaction. */
-int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max);
+/* The upkeep step: the scans above (at most `max` shifts of each kind a run), then delivery (at most
+ * max_messages). In a write transaction. */
+int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max, int max_messages);
 
 #endif

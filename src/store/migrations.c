@@ -643,7 +643,9 @@ static const char *const migrations[] = {
     "  kind TEXT NOT NULL CHECK (kind IN ('posted','urgent','unfilled')),"
     "  scanned_at INTEGER NOT NULL,"
     "  PRIMARY KEY (shift_id, kind));"
-    "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);",
+    "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);"
+    /* The shifts posted before alerts existed are not new: only those posted from now on alert. */
+    "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, 'posted', 0 FROM shifts;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

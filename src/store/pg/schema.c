@@ -593,7 +593,9 @@ const char *const fp_pg_migrations[] = {
     "  kind TEXT NOT NULL CHECK (kind IN ('posted','urgent','unfilled')),"
     "  scanned_at BIGINT NOT NULL,"
     "  PRIMARY KEY (shift_id, kind));"
-    "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);",
+    "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);"
+    /* The shifts posted before alerts existed are not new: only those posted from now on alert. */
+    "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, 'posted', 0 FROM shifts;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
