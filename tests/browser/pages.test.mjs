@@ -65,6 +65,12 @@ const PAGES = [
   ['clinician005@demo.flexpool.test', 'clinician-pools', '/pools'],
   ['clinician005@demo.flexpool.test', 'clinician-availability', '/availability'],
   ['clinician005@demo.flexpool.test', 'clinician-availability-errors', '/availability', submitEmpty('#extra-form')],
+  ['clinician005@demo.flexpool.test', 'clinician-alerts', '/alerts/settings'],
+  ['clinician005@demo.flexpool.test', 'clinician-alerts-errors', '/alerts/settings', async (page) => {
+    await page.fill('#quiet_start', '');
+    await page.fill('#max_distance_miles', 'far');
+    await submitEmpty('#alerts-form')(page);
+  }],
   ['clinician005@demo.flexpool.test', 'account', '/account'],
   ['clinician005@demo.flexpool.test', 'change-password-errors', '/account/password', submitEmpty('#password-form')],
   ['practice@demo.flexpool.test', 'practice-shifts', '/practice'],

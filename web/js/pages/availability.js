@@ -7,7 +7,7 @@ import { get, put } from '../api.js';
 import { flash, navigate, page, route } from '../app.js';
 import { busy, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError } from '../forms.js';
 import { longDateOf } from '../format.js';
-import { button, checkbox, dateInput, h, input, p, pageHeading, radios, select, table } from '../ui.js';
+import { button, checkbox, dateInput, h, input, link, p, pageHeading, radios, select, table } from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -141,6 +141,7 @@ route('/availability', async () => {
 
   page('My availability', pageHeading('My availability'),
     p('Tell practices when you can work. They see you when they look for cover for a session that lies wholly inside your availability. Times are UK time.'),
+    p('We alert you to new shifts that fit it: ', link('/alerts/settings', 'choose your shift alerts'), '.'),
     h('h2', { class: 'nhsuk-heading-m' }, 'Your usual week'),
     week,
     h('h2', { class: 'nhsuk-heading-m' }, 'Your own hours'),

@@ -63,5 +63,6 @@ route('/profile', async () => {
   page('Your profile', summary, pageHeading('Your profile'),
     p(`Your email address is ${me.email}. Your profession and registration number are checked by your pool: ask your pool administrator to change them.`),
     form,
+    p(link('/alerts/settings', 'Shift alerts'), ': choose which shifts you are told about, and when.'),
     p(link('/account', 'Back to your account')));
 }, { roles: ['clinician'] });
