@@ -1,6 +1,7 @@
 /* Shift alerts: preferences, matching and delivery. See alerts.h. */
 #include "store/alerts.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,9 @@ struct candidate {
  * extra day then), alerts for its role (their roles, or their profession when they set none), on
  * and asking no more than its rate, in a pool of the practice, not blocked by it, active, and not
  * alerted of this kind for it yet. For urgent alerts, not those told of the shift as posted since
- * it became urgent. A pre-filter only: the core decides.
+ * it became urgent. Nobody plainly too far: the flat-earth distance (111.32 km a degree, 12392.2
+ * its square) within their limit with room to spare (5 %, and 2 km over a radius, whose miles the
+ * core rounds up). A pre-filter only: the core decides.
  */
 static const char CANDIDATES_SQL[] =
     "SELECT cl.id, cl.profession, COALESCE(cl.travel_radius_km, 0), p.lat, p.lon, ap.clinician_id, ap.enabled,"
@@ -150,6 +153,13 @@ static const char CANDIDATES_SQL[] =
     "   WHERE m.clinician_id = cl.id AND o.organisation_id = ?6)"
     "  AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks mk WHERE mk.practice_id = ?6"
     "   AND mk.clinician_id = cl.id AND mk.kind = 'blocked')"
+    "  AND (?10 = 0 OR p.lat IS NULL OR p.lon IS NULL"
+    "   OR (CASE WHEN ap.clinician_id IS NULL THEN COALESCE(cl.travel_radius_km, 0) ELSE ap.max_distance_miles END) = 0"
+    "   OR ((p.lat - ?11) * (p.lat - ?11) + (p.lon - ?12) * ?13 * (p.lon - ?12) * ?13) * 12392.2"
+    "    <= (CASE WHEN ap.clinician_id IS NULL THEN (COALESCE(cl.travel_radius_km, 0) + 2) * 1.05"
+    "        ELSE ap.max_distance_miles * 1.609344 * 1.05 END)"
+    "     * (CASE WHEN ap.clinician_id IS NULL THEN (COALESCE(cl.travel_radius_km, 0) + 2) * 1.05"
+    "        ELSE ap.max_distance_miles * 1.609344 * 1.05 END))"
     "  AND NOT EXISTS (SELECT 1 FROM alerts al WHERE al.clinician_id = cl.id AND al.shift_id = ?7 AND al.kind = ?8)"
     "  AND NOT EXISTS (SELECT 1 FROM alerts pa WHERE pa.clinician_id = cl.id AND pa.shift_id = ?7"
     "   AND pa.kind = 'posted' AND pa.created_at >= ?9)"
@@ -177,6 +187,10 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
   fp_bind_text(st, 8, KIND_NAMES[kind]);
   /* Urgent: not those told it was posted once it was already urgent; posted: no one (never that late). */
   fp_bind_int64(st, 9, kind == FP_ALERT_URGENT ? s->starts_at - FP_ALERT_URGENT_SECONDS : now + 1);
+  fp_bind_int64(st, 10, s->has_location ? 1 : 0);
+  fp_bind_double(st, 11, s->lat);
+  fp_bind_double(st, 12, s->lon);
+  fp_bind_double(st, 13, cos(s->lat * M_PI / 180.0));
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (out->n == out->cap) {
