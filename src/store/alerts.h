@@ -1,5 +1,5 @@
 /*
- * alerts.h - shift alerts (issue 12, migration 25): clinicians' alert preferences, matching a shift
+ * alerts.h - shift alerts (issue 12, migration 27): clinicians' alert preferences, matching a shift
  * to the clinicians it fits, and delivering the alerts when they are due.
  *
  * Matching a shift (fp_store_alerts_match) does not look at every clinician: the candidates come
