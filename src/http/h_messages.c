@@ -10,6 +10,8 @@
  * gets 404). A message is 1 to FP_MESSAGE_MAX_BYTES bytes of text that is not only white space (400
  * naming body otherwise); a thread takes at most FP_THREAD_MAX_MESSAGES (409 limit_reached).
  * Messages are kept whatever becomes of the booking or application, and can still be written.
+ * The other side is told of a message (a notification and an email, store/tell.h
+ * fp_store_tell_message_written), once for a run of messages from one side.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "http/routes.h"
 #include "store/messages.h"
 #include "store/shifts.h"
+#include "store/tell.h"
 
 /* Which side the caller is on in the thread of the booking or application r->params[0]; answers
    404/403 and returns -1 when neither. */
@@ -86,7 +89,12 @@ struct write_ctx {
 
 static int write_tx(struct fp_conn *c, void *vctx) {
   struct write_ctx *x = vctx;
-  return fp_store_message_add(c, x->kind, x->thread_id, x->actor.user_id, x->side, x->body, x->actor.now, &x->id);
+  int rc = fp_store_message_add(c, x->kind, x->thread_id, x->actor.user_id, x->side, x->body, x->actor.now, &x->id);
+  /* The other side is told in the same transaction (a notification and an email). */
+  if (!rc)
+    rc = fp_store_tell_message_written(c, x->kind == FP_THREAD_BOOKING, x->thread_id, x->id, x->side, x->body,
+                                       x->actor.now);
+  return rc;
 }
 
 static void write_message(struct fp_req *r, enum fp_thread_kind kind) {

@@ -141,3 +141,57 @@ int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id
            reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
   return fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
 }
+
+/* Whether the message before message_id in its thread was written by the same side less than
+   FP_MESSAGE_TELL_QUIET_SECONDS before now: then the other side has been told of this run already. */
+static int same_run(struct fp_conn *c, const char *thread_kind, int64_t thread_id, int64_t message_id,
+                    const char *side, int64_t now, bool *run) {
+  *run = false;
+  fp_stmt *st = fp_db_stmt(c, "SELECT side, created_at FROM messages WHERE thread_kind = ? AND thread_id = ? AND id < ?"
+                              " ORDER BY id DESC LIMIT 1");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, thread_kind);
+  fp_bind_int64(st, 2, thread_id);
+  fp_bind_int64(st, 3, message_id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    const char *prev = fp_col_text(st, 0);
+    *run = prev && strcmp(prev, side) == 0 && now - fp_col_int64(st, 1) < FP_MESSAGE_TELL_QUIET_SECONDS;
+  }
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* The first FP_MESSAGE_EXCERPT bytes of body (cut at a character's start, "..." added when cut). */
+static void excerpt(const char *body, char *out, size_t len) {
+  size_t n = strlen(body);
+  if (n < len && n <= FP_MESSAGE_EXCERPT) {
+    memcpy(out, body, n + 1);
+    return;
+  }
+  size_t cut = FP_MESSAGE_EXCERPT < len - 4 ? FP_MESSAGE_EXCERPT : len - 4;
+  while (cut > 0 && ((unsigned char)body[cut] & 0xC0) == 0x80) cut--; /* not inside a UTF-8 sequence */
+  memcpy(out, body, cut);
+  memcpy(out + cut, "...", 4);
+}
+
+int fp_store_tell_message_written(struct fp_conn *c, bool booking, int64_t thread_id, int64_t message_id,
+                                  const char *side, const char *body, int64_t now) {
+  const char *thread_kind = booking ? "booking" : "application";
+  bool run = false;
+  int rc = same_run(c, thread_kind, thread_id, message_id, side, now, &run);
+  if (rc || run) return rc;
+  struct event_facts f;
+  rc = booking ? booking_facts(c, thread_id, &f) : application_facts(c, thread_id, &f);
+  if (rc) return rc;
+  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64], said[FP_MESSAGE_EXCERPT + 4];
+  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
+  excerpt(body, said, sizeof said);
+  snprintf(link, sizeof link, "/messages/%ss/%lld", thread_kind, (long long)thread_id);
+  bool from_clinician = strcmp(side, "clinician") == 0;
+  snprintf(subject, sizeof subject, "New message: %s", when);
+  snprintf(text, sizeof text, "%s wrote about the %s shift at %s on %s:\n\n%s\n\nRead and answer it in flexpool.",
+           from_clinician ? f.clinician : f.practice, f.role, f.practice, when, said);
+  if (from_clinician) return fp_store_notify_practice(c, f.practice_id, "message.created", subject, text, link, now);
+  return fp_store_notify(c, f.clinician_user_id, "message.created", subject, text, link, now);
+}

@@ -31,4 +31,15 @@ int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, in
    told. */
 int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id, const char *reason, int64_t now);
 
+/* How much of a message its notification quotes (bytes; the thread has the whole of it). */
+#define FP_MESSAGE_EXCERPT 300
+/* Messages from one side less than this apart are one run: the other side is told of its first. */
+#define FP_MESSAGE_TELL_QUIET_SECONDS 600
+/* Message message_id was written by `side` ("clinician" or "practice") in the thread of a booking
+   (booking true) or an application, thread_id: the other side is told (the practice's managers, or
+   the clinician), quoting the start of body and linking to the thread, unless the message before it
+   in the thread came from the same side less than FP_MESSAGE_TELL_QUIET_SECONDS ago. */
+int fp_store_tell_message_written(struct fp_conn *c, bool booking, int64_t thread_id, int64_t message_id,
+                                  const char *side, const char *body, int64_t now);
+
 #endif

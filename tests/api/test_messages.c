@@ -3,6 +3,8 @@
  * the practice; only those two sides read or write it (a pool administrator or the system
  * administrator who may see the booking gets 403, anyone else 404); paged oldest first; a message
  * of 1 to 4,000 bytes that is not only white space, and at most 500 in a thread, refused at the door.
+ * The other side is told of a message (a notification linking to the thread and an email, in the
+ * message's transaction), once for a run of messages from one side.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,10 +112,66 @@ static void test_limits_at_the_door(void **state) {
   fpt_expect_error(fpt_request(&srv, gp, "POST", apath, "{s:s}", "body", "one more"), 409, "limit_reached", NULL);
 }
 
+/* token's newest notification. */
+static json_t *newest_notification(const char *token) {
+  json_t *items = json_object_get(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=1", 200, NULL), "items");
+  assert_int_equal(json_array_size(items), 1);
+  return json_array_get(items, 0);
+}
+static long long unread(const char *token) {
+  return fpt_int(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=1", 200, NULL), "unread");
+}
+
+static void test_the_other_side_is_told(void **state) {
+  (void)state;
+  long long s = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 9, 9, 4, "instant");
+  long long b = fpt_int(fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", s), 201, NULL), "id");
+  const char *path = fpt_str("/api/v1/bookings/%lld/messages", b);
+  long long pm_unread = unread(w.pm1), gp_unread = unread(gp);
+  long long pm_mail = fpt_sql_count(&srv, "SELECT count(*) FROM outbox WHERE to_address = 'pm1@t.test'");
+  fpt_call(&srv, gp, "POST", path, 201, "{s:s}", "body", "Could I start at 09:30 instead?");
+  /* The practice is told: in the app, linking to the thread, and by email. The writer is not. */
+  assert_int_equal(unread(w.pm1), pm_unread + 1);
+  json_t *n = newest_notification(w.pm1);
+  assert_string_equal(fpt_s(n, "kind"), "message.created");
+  assert_string_equal(fpt_s(n, "link"), fpt_str("/messages/bookings/%lld", b));
+  assert_non_null(strstr(fpt_s(n, "subject"), "New message: "));
+  assert_non_null(strstr(fpt_s(n, "text"), "wrote about the"));
+  assert_non_null(strstr(fpt_s(n, "text"), "Could I start at 09:30 instead?"));
+  assert_int_equal(fpt_sql_count(&srv, "SELECT count(*) FROM outbox WHERE to_address = 'pm1@t.test'"), pm_mail + 1);
+  assert_int_equal(unread(gp), gp_unread);
+  /* A second message straight after is the same run: not told again. */
+  fpt_call(&srv, gp, "POST", path, 201, "{s:s}", "body", "Or 10:00 at the latest.");
+  assert_int_equal(unread(w.pm1), pm_unread + 1);
+  /* The practice answers: the clinician is told, with the start of a long answer. */
+  char *big = malloc(4001);
+  memset(big, 'y', 4000);
+  memcpy(big, "Yes, that is fine. ", 19);
+  big[4000] = 0;
+  fpt_call(&srv, w.pm1, "POST", path, 201, "{s:s}", "body", big);
+  free(big);
+  assert_int_equal(unread(gp), gp_unread + 1);
+  n = newest_notification(gp);
+  assert_string_equal(fpt_s(n, "kind"), "message.created");
+  assert_non_null(strstr(fpt_s(n, "text"), "Yes, that is fine. yyy"));
+  assert_non_null(strstr(fpt_s(n, "text"), "yyy..."));
+  assert_true(strlen(fpt_s(n, "text")) < 1000);
+  /* The clinician writes again: a new run, the practice is told again. */
+  fpt_call(&srv, gp, "POST", path, 201, "{s:s}", "body", "Thank you!");
+  assert_int_equal(unread(w.pm1), pm_unread + 2);
+  /* The application's thread too, with its own link (the practice wrote there last, in
+     test_application_thread: the clinician's message starts a new run, then the practice's). */
+  const char *apath = fpt_str("/api/v1/applications/%lld/messages", application);
+  fpt_call(&srv, gp, "POST", apath, 201, "{s:s}", "body", "Is the session still on?");
+  fpt_call(&srv, w.pm1, "POST", apath, 201, "{s:s}", "body", "Are you free for the whole session?");
+  assert_string_equal(fpt_s(newest_notification(gp), "link"), fpt_str("/messages/applications/%lld", application));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_booking_thread),
       cmocka_unit_test(test_application_thread),
+      cmocka_unit_test(test_the_other_side_is_told),
       cmocka_unit_test(test_limits_at_the_door),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
