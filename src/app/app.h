@@ -32,6 +32,8 @@ struct fp_config {
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */
+  int event_streams_max;       /* --max-event-streams (http/events.h) */
+  int event_heartbeat_seconds; /* --event-heartbeat */
   int passport_access_months; /* --passport-access-months: a practice reads a passport this long after a session
                                  worked there, default 12 (store/access.h) */
   const char *smtp_url;       /* --smtp-url or FLEXPOOL_SMTP_URL: smtp://HOST:PORT; NULL: email stays in the outbox */

@@ -57,6 +57,8 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->public_url = getenv("FLEXPOOL_PUBLIC_URL") && *getenv("FLEXPOOL_PUBLIC_URL") ? getenv("FLEXPOOL_PUBLIC_URL") : NULL;
   cfg->smtp_timeout_seconds = 60;
   cfg->webhook_timeout_seconds = 10;
+  cfg->event_streams_max = 500;
+  cfg->event_heartbeat_seconds = 15;
 }
 
 /* Whether s is a plain email address for an SMTP envelope: one '@', no spaces, brackets or control characters. */
@@ -113,6 +115,8 @@ void fp_app_http_init(struct fp_app *app) {
   h->cfg.session_idle_seconds = cfg->session_idle_seconds;
   h->cfg.max_shift_ahead_months = cfg->max_shift_ahead_months;
   h->cfg.passport_access_months = cfg->passport_access_months;
+  h->cfg.event_streams_max = cfg->event_streams_max;
+  h->cfg.event_heartbeat_seconds = cfg->event_heartbeat_seconds;
   h->cfg.demo = cfg->demo;
   if (cfg->demo) {
     h->cfg.demo_accounts = fp_demo_accounts(&h->cfg.n_demo_accounts);
@@ -214,6 +218,12 @@ int fp_cli_serve(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--passport-access-months") == 0) {
       if (int_arg(a, v, 0, 120, &app.cfg.passport_access_months)) return 2;
+      i++;
+    } else if (strcmp(a, "--max-event-streams") == 0) {
+      if (int_arg(a, v, 0, 900, &app.cfg.event_streams_max)) return 2;
+      i++;
+    } else if (strcmp(a, "--event-heartbeat") == 0) {
+      if (int_arg(a, v, 1, 60, &app.cfg.event_heartbeat_seconds)) return 2;
       i++;
     } else if (strcmp(a, "--drain-seconds") == 0) {
       if (int_arg(a, v, 0, 3600, &app.cfg.drain_seconds)) return 2;

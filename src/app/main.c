@@ -27,6 +27,8 @@ static void usage(FILE *to) {
           "                      [--drain-seconds N (0-3600, default 10: on SIGTERM, time for the requests in flight)]\n"
           "                      [--max-shift-ahead-months N (default 24)]\n"
           "                      [--passport-access-months N (default 12)]\n"
+          "                      [--max-event-streams N (0-900, default 500: live update streams at once)]\n"
+          "                      [--event-heartbeat SECONDS (1-60, default 15: a comment on an idle stream)]\n"
           "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS (email; also FLEXPOOL_SMTP_URL,\n"
           "                       FLEXPOOL_MAIL_FROM; without them email waits in the outbox)]\n"
           "                      [--smtp-timeout SECONDS (1-600, default 60)] [--public-url URL (links in emails)]\n"

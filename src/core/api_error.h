@@ -62,6 +62,7 @@
   XX(TOO_MANY_ATTEMPTS, 429, "too_many_attempts", "too many attempts: wait and try again")                  \
   XX(INTERNAL_ERROR, 500, "internal_error", "the server could not complete the request")                    \
   XX(BUSY, 503, "busy", "the server is busy: try again in a moment")                                        \
+  XX(TOO_MANY_STREAMS, 503, "too_many_streams", "too many live update streams are open: try again later")   \
   XX(UNAVAILABLE, 503, "unavailable", "the service is not available")                                       \
   XX(NOT_READY, 503, "not_ready", "the service is starting or stopping")
 

@@ -274,13 +274,17 @@ int fp_auth_resolve(struct fp_req *r) {
   }
   r->auth = a;
   r->auth.via_cookie = via_cookie;
+  r->session_ends_at = last_seen + idle;
   /* Activity keeps a session alive. Writing last_seen on every request would cost a write each, so
      it is written once an eighth of the idle time has passed since the last write: a session then
      ends between 7/8 and all of the idle time after its last request, for any idle time (a fixed
      minute would end every session shorter than a minute, whatever the activity). */
-  if (r->now - last_seen >= fp_session_touch_interval(idle)) {
+  if (!r->passive && r->now - last_seen >= fp_session_touch_interval(idle)) {
     struct touch t = {r->auth.session_id, r->now};
-    if (fp_store_write(r->app->store, touch_tx, &t) == 0) cache_touch(hash, r->now);
+    if (fp_store_write(r->app->store, touch_tx, &t) == 0) {
+      cache_touch(hash, r->now);
+      r->session_ends_at = r->now + idle;
+    }
   }
   return 0;
 }

@@ -20,6 +20,8 @@ struct fp_http_demo_account {
   const char *email, *role, *description;
 };
 
+struct fp_events;
+
 struct fp_http_config {
   const char *listen;         /* --listen ADDR:PORT */
   const char *web_root;       /* --web-root */
@@ -38,6 +40,8 @@ struct fp_http_config {
   /* --webhooks-allow-loopback-http, for tests only: a webhook may be sent to a loopback address,
      over http too (http/webhook_url.h); never on a real server. */
   bool webhooks_allow_loopback;
+  int event_streams_max;      /* --max-event-streams: live update streams a server takes (http/events.h); 0 none */
+  int event_heartbeat_seconds; /* --event-heartbeat: a comment on each idle stream this often */
   /* --demo: the server runs the demo (GET /healthz says so) and lists these accounts, which share
      demo_password. false: no account is listed. */
   bool demo;
@@ -52,6 +56,7 @@ struct fp_http_app {
   struct fp_store *store;
   atomic_int in_flight; /* requests whose headers were read and whose answer is not yet sent */
   atomic_bool draining; /* stopping (fp_server_quiesce): each answer closes its connection */
+  struct fp_events *events; /* the live streams' hub (http/events.h), made by fp_server_start */
 };
 
 #endif

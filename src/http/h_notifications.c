@@ -5,14 +5,18 @@
  *     how many of all of them are unread, for the header's count).
  *   POST /api/v1/me/notifications/{id}/read: marks one read (404 when it is not the caller's).
  *   POST /api/v1/me/notifications/read: marks all of them read.
+ *   GET /api/v1/me/events: the same notifications as they come, a Server-Sent Events stream
+ *     (http/events.h), resumed after the Last-Event-ID header's notification id.
  * Every signed-in account has a list; nobody reads another's.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "http/codec.h"
 #include "http/fields.h"
+#include "http/events.h"
 #include "http/routes.h"
 #include "store/outbox.h"
 
@@ -82,3 +86,18 @@ static void mark(struct fp_req *r, int64_t id) {
 
 void fp_h_notification_read(struct fp_req *r) { mark(r, r->params[0]); }
 void fp_h_notifications_read_all(struct fp_req *r) { mark(r, 0); }
+
+void fp_h_me_events(struct fp_req *r) {
+  /* EventSource sends back the id of the last event it had: a notification's id. */
+  const char *last = fp_req_header(r, "Last-Event-ID");
+  int64_t after = 0;
+  if (last && *last) {
+    size_t n = strspn(last, "0123456789");
+    if (last[n] || n == 0 || n > 18) {
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "Last-Event-ID", "Last-Event-ID must be the id of a notification");
+      return;
+    }
+    after = (int64_t)strtoll(last, NULL, 10);
+  }
+  fp_events_open_or_respond(r, after);
+}

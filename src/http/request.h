@@ -21,6 +21,8 @@
 #include "store/accounts.h" /* FP_MAX_ROLES, FP_MAX_CLINICIAN_POOLS: enforced where roles and pools are granted */
 
 /* Who is asking. user_id 0 means anonymous. */
+struct fp_stream;
+
 struct fp_auth {
   int64_t user_id;
   int64_t session_id;
@@ -67,6 +69,10 @@ struct fp_req {
   const char *reply_type;  /* content type for reply_raw */
   char *extra_headers[8];  /* "Name: value", owned */
   int n_extra;
+  struct fp_stream *stream; /* an event stream as the answer instead (http/events.h); owned until queued */
+  /* Set by the server before the session is resolved (http/auth.c). */
+  bool passive;            /* the route does not count as activity: the session is not kept alive by it */
+  int64_t session_ends_at; /* when the caller's session ends unless used again (0: no session) */
 };
 
 /* A query parameter, or NULL. */

@@ -112,6 +112,7 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/me/email-changes", fp_h_email_change_request, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/email-changes/{token}", fp_h_email_change_confirm, FP_PUBLIC, 0},
     {"GET", "/api/v1/me/notifications", fp_h_notifications_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/events", fp_h_me_events, FP_SIGNED_IN_PASSIVE, 0},
     {"POST", "/api/v1/me/notifications/read", fp_h_notifications_read_all, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/me/notifications/{id}/read", fp_h_notification_read, FP_SIGNED_IN, 0},
 

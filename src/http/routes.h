@@ -19,6 +19,9 @@ enum fp_route_auth {
                       password change */
   FP_MFA_SETUP,    /* signed in, even while the account owes a second factor (but not a new
                       password): setting the second factor up */
+  FP_SIGNED_IN_PASSIVE, /* as FP_SIGNED_IN, but the request is not activity: it does not keep the
+                      session alive (a live stream, which reconnects on its own, must not keep an
+                      idle session open for ever) */
 };
 
 struct fp_route {
@@ -166,6 +169,7 @@ FP_HANDLER(fp_h_password_reset_use);
 FP_HANDLER(fp_h_email_change_request);
 FP_HANDLER(fp_h_email_change_confirm);
 /* h_notifications.c */
+FP_HANDLER(fp_h_me_events);
 FP_HANDLER(fp_h_notifications_list);
 FP_HANDLER(fp_h_notification_read);
 FP_HANDLER(fp_h_notifications_read_all);

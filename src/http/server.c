@@ -21,6 +21,7 @@
 
 #include "core/error.h"
 #include "http/auth.h"
+#include "http/events.h"
 #include "http/json_out.h"
 #include "http/prometheus.h"
 #include "http/request.h"
@@ -66,7 +67,11 @@ static void add_common_headers(struct fp_req *r, struct MHD_Response *resp, bool
 
 static enum MHD_Result send_req(struct MHD_Connection *conn, struct fp_req *r) {
   struct MHD_Response *resp;
-  if (r->reply_raw) {
+  if (r->stream) { /* a live stream (http/events.h): the response owns it from here */
+    resp = fp_stream_response(r->stream);
+    if (!resp) return MHD_NO; /* req_release discards the stream */
+    r->stream = NULL;
+  } else if (r->reply_raw) {
     resp = MHD_create_response_from_buffer(r->reply_raw_len, r->reply_raw, MHD_RESPMEM_MUST_FREE);
     r->reply_raw = NULL;
     MHD_add_response_header(resp, "Content-Type", r->reply_type ? r->reply_type : "application/octet-stream");
@@ -99,6 +104,7 @@ static void req_release(struct fp_req *r) {
   free(r->body);
   free(r->reply_raw);
   for (int i = 0; i < r->n_extra; i++) free(r->extra_headers[i]);
+  fp_stream_discard(r->stream);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
@@ -618,8 +624,10 @@ static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *co
     }
     return serve_static(app, conn, r);
   }
-  if (fp_auth_resolve(r) != 0) return serve_error(conn, r, FP_API_UNAVAILABLE, "the store is not available");
   enum fp_route_auth need = cs->route->auth;
+  r->passive = need == FP_SIGNED_IN_PASSIVE;
+  if (r->passive) need = FP_SIGNED_IN;
+  if (fp_auth_resolve(r) != 0) return serve_error(conn, r, FP_API_UNAVAILABLE, "the store is not available");
   if (need != FP_PUBLIC && r->auth.user_id == 0)
     return serve_error(conn, r, FP_API_UNAUTHENTICATED, "sign in first (the session may have ended)");
   /* What the account owes comes first: nothing else until it is paid (see routes.h). */
@@ -838,6 +846,12 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
   struct fp_server *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->app = app;
+  bool pool_mode = app->cfg.threads > 0;
+  if (!(app->events = fp_events_start(app, pool_mode))) {
+    fprintf(stderr, "flexpool: the live updates' thread did not start\n");
+    free(s);
+    return NULL;
+  }
   /*
    * A thread per connection by default: handlers block (on the store's writer above all), and a
    * booking waiting for its commit must not hold up the other connections a pooled thread serves
@@ -846,8 +860,10 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
    */
   bool pool = app->cfg.threads > 0;
   /* MHD_USE_ITC: MHD_quiesce_daemon (fp_server_quiesce) needs it in these modes. */
+  /* MHD_ALLOW_SUSPEND_RESUME: in the pool, a live stream with nothing to send is suspended so that it
+     holds no thread (http/events.h); with a thread per connection its own thread waits instead. */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-                   (pool ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
+                   (pool ? MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
   if (tls) {
     s->cert = slurp(app->cfg.tls_cert);
     s->key = slurp(app->cfg.tls_key);
@@ -889,6 +905,7 @@ struct fp_server *fp_server_start(struct fp_http_app *app, uint16_t *port) {
 bool fp_server_quiesce(struct fp_server *s) {
   if (!s || !s->daemon) return false;
   atomic_store(&s->app->draining, true);
+  fp_events_close_all(s->app->events); /* live streams end now: their clients reconnect elsewhere */
   /* MHD accepts no more connections and hands the listening socket back: closed, so a client
      connecting now is refused at once (and a load balancer sends it to another server). */
   MHD_socket fd = MHD_quiesce_daemon(s->daemon);
@@ -904,7 +921,12 @@ int fp_server_in_flight(struct fp_server *s) { return s ? atomic_load(&s->app->i
 
 void fp_server_stop(struct fp_server *s) {
   if (!s) return;
+  /* No stream may be waiting or suspended when the daemon stops (MHD requires every suspended
+     connection resumed first); the streams' responses are freed while it stops, then the hub. */
+  fp_events_close_all(s->app->events);
   if (s->daemon) MHD_stop_daemon(s->daemon);
+  fp_events_free(s->app->events);
+  s->app->events = NULL;
   free(s->cert);
   free(s->key);
   free(s);

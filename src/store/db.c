@@ -213,6 +213,13 @@ static void reader_take_back(void *arg) {
   pthread_mutex_unlock(&p->lock);
 }
 
+void fp_store_reader_set_aside(struct fp_store *s) {
+  struct fp_conn *c = fp_store_reader(s);
+  if (!c || !c->pool || pthread_getspecific(c->pool->key) != c) return;
+  pthread_setspecific(c->pool->key, NULL);
+  reader_take_back(c);
+}
+
 void fp_reader_pool_init(struct fp_reader_pool *p, struct fp_store *s, struct fp_conn *(*open)(struct fp_store *s),
                          void (*close)(struct fp_conn *c)) {
   memset(p, 0, sizeof *p);

@@ -44,6 +44,10 @@ int fp_store_schema_version(struct fp_store *s, int64_t *version);
 
 /* This thread's read connection (opened on first use). NULL on failure. */
 struct fp_conn *fp_store_reader(struct fp_store *s);
+/* This thread will not read for a long while (it waits on a live stream): its read connection, if
+   it has one, goes back for other threads, as when a thread ends; a later fp_store_reader on this
+   thread takes one again. Never inside fp_store_read_begin .. end. */
+void fp_store_reader_set_aside(struct fp_store *s);
 
 /*
  * The identity generation: it moves whenever a committed transaction changed who someone is

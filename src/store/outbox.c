@@ -284,10 +284,24 @@ int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max
   return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
 }
 
+/* The columns every notification reader selects, in this order (read_notification reads them). */
+#define NOTIFICATION_COLS "id, kind, subject, body, link, created_at, COALESCE(read_at, 0)"
+
+static int read_notification(fp_stmt *st, struct fp_notification *n) {
+  memset(n, 0, sizeof *n);
+  n->id = fp_col_int64(st, 0);
+  if (fp_db_col_copy(st, 1, n->kind, sizeof n->kind) || fp_db_col_copy(st, 2, n->subject, sizeof n->subject) ||
+      fp_db_col_copy(st, 3, n->text, sizeof n->text) || fp_db_col_copy(st, 4, n->link, sizeof n->link))
+    return FP_EIO;
+  n->created_at = fp_col_int64(st, 5);
+  n->read_at = fp_col_int64(st, 6);
+  return 0;
+}
+
 int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id, int limit,
                            void (*cb)(const struct fp_notification *n, void *ctx), void *ctx, bool *more) {
   *more = false;
-  fp_stmt *st = fp_db_stmt(c, "SELECT id, kind, subject, body, link, created_at, COALESCE(read_at, 0) FROM notifications"
+  fp_stmt *st = fp_db_stmt(c, "SELECT " NOTIFICATION_COLS " FROM notifications"
                               " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, user_id);
@@ -301,15 +315,10 @@ int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id
       rc = FP_DONE;
       break;
     }
-    memset(&n, 0, sizeof n);
-    n.id = fp_col_int64(st, 0);
-    if (fp_db_col_copy(st, 1, n.kind, sizeof n.kind) || fp_db_col_copy(st, 2, n.subject, sizeof n.subject) ||
-        fp_db_col_copy(st, 3, n.text, sizeof n.text) || fp_db_col_copy(st, 4, n.link, sizeof n.link)) {
+    if (read_notification(st, &n)) {
       rc = FP_EIO;
       break;
     }
-    n.created_at = fp_col_int64(st, 5);
-    n.read_at = fp_col_int64(st, 6);
     cb(&n, ctx);
     count++;
   }
@@ -323,6 +332,91 @@ int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n
   fp_bind_int64(st, 1, user_id);
   *n = 0;
   return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
+}
+
+/* The live stream's reads (http/events.c). ------------------------------------------------ */
+
+/* "?2, ?3, ..., ?(FP_NOTIFICATION_GAPS + 1)": the ids the poll looks for again. */
+#define GAP_PARAMS_8 "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
+#define GAP_PARAMS_16 GAP_PARAMS_8 ", ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
+#define GAP_PARAMS_32 GAP_PARAMS_16 ", ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33"
+_Static_assert(FP_NOTIFICATION_GAPS == 32, "GAP_PARAMS_32 names FP_NOTIFICATION_GAPS parameters");
+
+int fp_store_notifications_since(struct fp_conn *c, int64_t after_id, const int64_t *gaps, int n_gaps, int limit,
+                                 void (*cb)(const struct fp_notification_event *e, void *ctx), void *ctx, int *n) {
+  *n = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT " NOTIFICATION_COLS ", user_id, (SELECT COUNT(*) FROM notifications u"
+                              " WHERE u.user_id = n.user_id AND u.read_at IS NULL) FROM notifications n"
+                              " WHERE id > ?1 OR id IN (" GAP_PARAMS_32 ") ORDER BY id LIMIT ?34");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, after_id);
+  for (int i = 0; i < FP_NOTIFICATION_GAPS; i++) fp_bind_int64(st, 2 + i, i < n_gaps ? gaps[i] : 0);
+  fp_bind_int64(st, 2 + FP_NOTIFICATION_GAPS, limit);
+  int rc;
+  struct fp_notification_event e;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (read_notification(st, &e.n)) {
+      rc = FP_EIO;
+      break;
+    }
+    e.user_id = fp_col_int64(st, 7);
+    e.unread = fp_col_int64(st, 8);
+    cb(&e, ctx);
+    ++*n;
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_notification_ids(struct fp_conn *c, int64_t *last_id, int64_t *ids, int max, int *n) {
+  *n = 0;
+  *last_id = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM notifications WHERE id > (SELECT COALESCE(MAX(id), 0) FROM notifications) - ?"
+                              " ORDER BY id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, max);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    int64_t id = fp_col_int64(st, 0);
+    if (*n < max) ids[(*n)++] = id;
+    *last_id = id;
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_notifications_state(struct fp_conn *c, int64_t user_id, int64_t *unread, int64_t *last_id) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(MAX(id), 0)"
+                              " FROM notifications WHERE user_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  int rc = fp_step(st);
+  *unread = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  *last_id = rc == FP_ROW ? fp_col_int64(st, 1) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_notifications_after(struct fp_conn *c, int64_t user_id, int64_t after_id, int limit,
+                                 void (*cb)(const struct fp_notification *n, void *ctx), void *ctx) {
+  /* The newest `limit` after after_id, handed on oldest first. */
+  fp_stmt *st = fp_db_stmt(c, "SELECT * FROM (SELECT " NOTIFICATION_COLS " FROM notifications WHERE user_id = ? AND id > ?"
+                              " ORDER BY id DESC LIMIT ?) newest ORDER BY id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, user_id);
+  fp_bind_int64(st, 2, after_id);
+  fp_bind_int64(st, 3, limit);
+  int rc;
+  struct fp_notification n;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (read_notification(st, &n)) {
+      rc = FP_EIO;
+      break;
+    }
+    cb(&n, ctx);
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
 }
 
 int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now) {

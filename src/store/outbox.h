@@ -85,6 +85,35 @@ int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n
    of them. In a write transaction. */
 int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now);
 
+/*
+ * The live stream (http/events.c) learns of notifications from the table itself, so that one
+ * written through any server reaches a stream open on any other (several servers on one
+ * PostgreSQL database). Ids are handed out before their transactions commit, and transactions
+ * commit in any order, so a poll that took every id above the last it saw would miss a row
+ * committed late under a lower id: the poller keeps the ids it has not seen below its mark (gaps:
+ * rolled back, or not yet committed) and asks for them again, FP_NOTIFICATION_GAPS at the most.
+ */
+#define FP_NOTIFICATION_GAPS 32
+struct fp_notification_event {
+  struct fp_notification n;
+  int64_t user_id;
+  int64_t unread; /* the user's unread notifications as of this read */
+};
+/* The notifications with an id above after_id or among gaps[0..n_gaps) (at most
+   FP_NOTIFICATION_GAPS), in id order, at most limit, each handed to cb with its user's unread
+   count; *n how many. One statement. 0 or FP_EIO. */
+int fp_store_notifications_since(struct fp_conn *c, int64_t after_id, const int64_t *gaps, int n_gaps, int limit,
+                                 void (*cb)(const struct fp_notification_event *e, void *ctx), void *ctx, int *n);
+/* The ids of the newest notifications, those within max of the highest, ascending, into ids (*n of
+   them); *last_id the highest (0: none). Where a poll starts. 0 or FP_EIO. */
+int fp_store_notification_ids(struct fp_conn *c, int64_t *last_id, int64_t *ids, int max, int *n);
+/* user_id's unread count and their newest notification's id (0: none). */
+int fp_store_notifications_state(struct fp_conn *c, int64_t user_id, int64_t *unread, int64_t *last_id);
+/* user_id's notifications with an id above after_id, the newest limit of them, handed to cb oldest
+   first (a stream resumed from its Last-Event-ID). 0 or FP_EIO. */
+int fp_store_notifications_after(struct fp_conn *c, int64_t user_id, int64_t after_id, int limit,
+                                 void (*cb)(const struct fp_notification *n, void *ctx), void *ctx);
+
 struct fp_outbox_msg {
   int64_t id;
   char to[256];

@@ -506,6 +506,18 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'POST', '/api/v1/me/notifications/999999999/read', undefined, 404);
   await call(practice, 'POST', '/api/v1/me/notifications/read', undefined, 204);
   await call(practice, 'POST', '/api/v1/me/notifications/read', { x: 1 }, 400);
+  // The live stream: its opening is read, then the connection dropped (the stream would not end).
+  {
+    const ac = new AbortController();
+    const res = await fetch(`${srv.base}/api/v1/me/events`, { headers: { Authorization: `Bearer ${practice}` }, signal: ac.signal });
+    const first = await res.body.getReader().read();
+    ac.abort();
+    check('GET', '/api/v1/me/events', res.status, res.headers.get('content-type'), '<stream>');
+    assert.equal(res.status, 200);
+    assert.match(Buffer.from(first.value).toString('utf8'), /^retry: 3000\n(id: \d+\n)?event: unread\ndata: \{"unread":\d+\}/);
+  }
+  await fetch(`${srv.base}/api/v1/me/events`, { headers: { Authorization: `Bearer ${practice}`, 'Last-Event-ID': 'x' } })
+    .then(async (res) => check('GET', '/api/v1/me/events', res.status, res.headers.get('content-type'), await res.text()));
   const mailedToken = async (to, path) => {
     const box = (await call(null, 'GET', '/api/v1/demo-mailbox', undefined, 200)).json;
     const m = box.items.find((x) => x.to === to && x.link.startsWith(path));

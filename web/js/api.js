@@ -175,6 +175,7 @@ export function explain(err) {
     url_not_allowed: 'Webhooks can only be sent to an https address on the public internet, not to a private or local network.',
     internal_error: 'Something went wrong on the server. Try again in a moment.',
     busy: 'flexpool is very busy just now and did not make that change. Try again in a few seconds.',
+    too_many_streams: 'flexpool cannot show live updates just now. Your notifications are still there: reload the page to see new ones.',
     unavailable: 'flexpool is not available just now. Try again in a moment.',
     not_ready: 'flexpool is starting or stopping. Try again in a moment.',
   };
