@@ -6,6 +6,7 @@
 
 import { initAll, initSkipLinks } from '../nhsuk/nhsuk/nhsuk-frontend.min.js';
 import { ApiError, explain, get, lastRequestAt, newGeneration, onSessionEnded, setCsrf } from './api.js';
+import { liveUnread, onLive, setLiveUnread, wantLive } from './live.js';
 import { banner, button, clear, h, p } from './ui.js';
 
 export const state = {
@@ -130,21 +131,31 @@ function renderHeader(path) {
               h('span', { class: 'nhsuk-u-visually-hidden' }, 'Browse '), 'More'))))) : null);
   slot.append(header);
   try { initAll(slot); } catch { /* the header works without its script, as a list */ }
+  wantLive(!!me && !owedPath());
   if (me && !owedPath()) showUnread();
 }
 
-// The header's count of unread notifications (GET /me/notifications: `unread`), asked at every
-// page; also called by the notifications page after marking some read.
-export async function showUnread() {
+function drawUnread(unread) {
+  const slot = document.getElementById('fp-unread');
+  if (!slot) return;
+  clear(slot);
+  slot.hidden = !unread;
+  if (unread) slot.append(' ', h('span', { class: 'nhsuk-tag nhsuk-tag--blue fp-unread__count' }, String(unread)), h('span', { class: 'nhsuk-u-visually-hidden' }, ' unread'));
+}
+
+// The header's count of unread notifications: from the live stream (live.js), which keeps it up to
+// date without a request; asked (GET /me/notifications: `unread`) only while there is no stream.
+// The notifications page gives the count it has just read (known) after marking some read.
+export async function showUnread(known) {
+  if (typeof known === 'number') setLiveUnread(known);
+  const live = liveUnread();
+  if (typeof known === 'number' || live !== null) { drawUnread(typeof known === 'number' ? known : live); return; }
   try {
     const { unread } = await get('/me/notifications?limit=1', { signedIn: false });
-    const slot = document.getElementById('fp-unread');
-    if (!slot) return;
-    clear(slot);
-    slot.hidden = !unread;
-    if (unread) slot.append(' ', h('span', { class: 'nhsuk-tag nhsuk-tag--blue fp-unread__count' }, String(unread)), h('span', { class: 'nhsuk-u-visually-hidden' }, ' unread'));
+    drawUnread(unread);
   } catch { /* the count is a convenience: the list itself says what is unread */ }
 }
+onLive(({ unread }) => { if (state.me) drawUnread(unread); });
 
 // Renders a page: title, an optional one-off banner, then the content. Focus moves to the h1 on
 // navigation so that screen readers announce the new page.

@@ -1,9 +1,11 @@
 // The notification list (/notifications), for every signed-in account: what flexpool told you (each
 // also emailed), newest first, unread ones marked, 25 a page; one or all marked read. The header's
-// count of unread ones (app.js showUnread) follows.
+// count of unread ones (app.js showUnread) follows. A notification that comes while the first page
+// is open (the live stream, live.js) is drawn at once.
 
 import { get, post, qs } from '../api.js';
 import { navigate, page, showUnread } from '../app.js';
+import { liveUnread, onLive, setLiveUnread } from '../live.js';
 import { longDate, time } from '../format.js';
 import { button, h, insetText, link, p, pageHeading, tag } from '../ui.js';
 
@@ -18,7 +20,8 @@ function item(n, reload) {
   const open = async (e) => {
     if (n.read) return;
     e.preventDefault();
-    await post(`/me/notifications/${n.id}/read`).catch(() => {});
+    const marked = await post(`/me/notifications/${n.id}/read`).then(() => true, () => false);
+    if (marked && liveUnread()) setLiveUnread(liveUnread() - 1); // the header on the next page
     navigate(n.link);
   };
   return h('li', { class: 'fp-notification' },
@@ -46,7 +49,12 @@ export async function showNotifications({ query, isCurrent }) {
         ? h('ul', { class: 'nhsuk-list', id: 'notifications' }, res.items.map((n) => item(n, load)))
         : insetText(p(cursor ? 'No older notifications.' : 'Nothing yet. When something happens that concerns you (a booking, an application, a cancellation), it appears here.')),
       res.next_cursor ? p(link(`/notifications?cursor=${encodeURIComponent(res.next_cursor)}`, 'Older notifications')) : null);
-    showUnread();
+    showUnread(res.unread);
   };
   await load();
+  if (cursor) return;
+  const stop = onLive(({ type }) => {
+    if (!isCurrent()) { stop(); return; }
+    if (type === 'notification') load().catch(() => {});
+  });
 }
