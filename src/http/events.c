@@ -309,6 +309,19 @@ int fp_events_open_count(struct fp_events *ev) {
   return n;
 }
 
+void fp_events_unread(struct fp_events *ev, int64_t user_id, int64_t unread) {
+  if (!ev) return;
+  char text[96];
+  int k = snprintf(text, sizeof text, "event: unread\ndata: {\"unread\":%lld}\n\n", (long long)unread);
+  pthread_mutex_lock(&ev->lock);
+  for (struct fp_stream *s = ev->head; s; s = s->next) {
+    if (s->user_id != user_id || s->closing) continue;
+    put(s, text, (size_t)k);
+    wake(s);
+  }
+  pthread_mutex_unlock(&ev->lock);
+}
+
 /* ------------------------------------------------------------------------- the response */
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
@@ -476,7 +489,10 @@ void fp_events_open_or_respond(struct fp_req *r, int64_t last_event_id) {
               : snprintf(head, sizeof head, "retry: %d\nevent: unread\ndata: {\"unread\":%lld}\n\n", FP_EVENTS_RETRY_MS,
                          (long long)o.unread);
   pthread_mutex_lock(&ev->lock);
-  if (need_mark && !ev->have_mark) {
+  /* Where the hub starts: from this snapshot when it has none, or when another stream opening at
+     the same time installed a later one (what came between is read again; the streams' floors and
+     sent ids keep it from being sent twice). */
+  if (need_mark && (!ev->have_mark || start_last < ev->mark)) {
     ev->mark = 0;
     ev->n_gaps = 0;
     double t = mono();

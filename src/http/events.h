@@ -51,6 +51,11 @@ void fp_events_free(struct fp_events *ev);
 /* How many streams are open. */
 int fp_events_open_count(struct fp_events *ev);
 
+/* user_id's unread count changed on this server without a new notification (they marked some
+   read): their streams here get an event `unread` (streams on other servers learn it with the next
+   notification). */
+void fp_events_unread(struct fp_events *ev, int64_t user_id, int64_t unread);
+
 /* The handler's part: opens a stream for the signed-in caller, resumed after last_event_id (0:
    none), and sets it as r's answer (r->stream), or answers the refusal. */
 void fp_events_open_or_respond(struct fp_req *r, int64_t last_event_id);

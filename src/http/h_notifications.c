@@ -5,6 +5,7 @@
  *     how many of all of them are unread, for the header's count).
  *   POST /api/v1/me/notifications/{id}/read: marks one read (404 when it is not the caller's).
  *   POST /api/v1/me/notifications/read: marks all of them read.
+ *   (Marking tells the caller's live streams on this server the new unread count.)
  *   GET /api/v1/me/events: the same notifications as they come, a Server-Sent Events stream
  *     (http/events.h), resumed after the Last-Event-ID header's notification id.
  * Every signed-in account has a list; nobody reads another's.
@@ -81,6 +82,10 @@ static void mark(struct fp_req *r, int64_t id) {
     fp_reply_store_error(r, rc);
     return;
   }
+  /* The caller's other tabs on this server show the new count at once (http/events.h). */
+  struct fp_conn *c = fp_events_open_count(r->app->events) ? fp_store_reader(r->app->store) : NULL;
+  int64_t unread = 0;
+  if (c && fp_store_notifications_unread(c, r->auth.user_id, &unread) == 0) fp_events_unread(r->app->events, r->auth.user_id, unread);
   fp_reply_empty(r);
 }
 

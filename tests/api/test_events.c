@@ -2,7 +2,8 @@
  * Live notifications (issue 12): GET /api/v1/me/events, a Server-Sent Events stream.
  *
  * - A signed-in account's stream starts with its unread count and carries each notification it is
- *   given within 2 seconds (the booking's 201 to the event read), with the unread count.
+ *   given within 2 seconds (the booking's 201 to the event read), with the unread count, and
+ *   nobody else's; marking read sends the new count.
  * - A stream resumed with Last-Event-ID is sent what it missed first.
  * - Refused at the door: without a session (401), a Last-Event-ID that is no id (400), past the
  *   server's --max-event-streams or the per-account limit (503 too_many_streams, Retry-After).
@@ -13,7 +14,8 @@
  * - SIGTERM with streams open: the streams end and the server exits 0 (no leak under ASan, no
  *   hang), in both threading modes.
  * - PostgreSQL: two servers on one database: a notification written through server A reaches a
- *   stream open on server B within 2 seconds.
+ *   stream open on server B within 2 seconds; a notification committed after one with a higher id
+ *   (ids are handed out before commit) still reaches the stream.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +32,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "fpt.h"
 #include "world.h"
@@ -246,6 +250,9 @@ static void test_stream_carries_a_notification_within_two_seconds(void **state) 
   pthread_mutex_lock(&s->lock);
   assert_null(strstr(s->buf + mark, fpt_str("\"id\":%lld,", gp_id)));
   pthread_mutex_unlock(&s->lock);
+  /* Marking all read (another tab) sends the new count at once. */
+  fpt_call(&srv, w.pm1, "POST", "/api/v1/me/notifications/read", 204, NULL);
+  assert_true(sse_wait(s, &at, "event: unread\ndata: {\"unread\":0}", 1.0));
   sse_close(s);
 }
 
@@ -385,11 +392,46 @@ static void test_two_servers_on_one_database(void **state) {
   stop_cleanly(&b, 5.0);
 }
 
+/* PostgreSQL hands out ids before commit: a notification committed after one with a higher id has
+   been seen (two transactions, the first committing last) still reaches the stream. */
+static void test_a_late_commit_under_a_lower_id(void **state) {
+  (void)state;
+  if (!fpt_engine_postgres()) {
+    fprintf(stderr, "(commits out of id order: PostgreSQL only; SQLite commits one writer at a time)\n");
+    return;
+  }
+  struct sse *s = sse_open(&srv, w.pm1, 0);
+  size_t at = 0;
+  assert_true(sse_wait(s, &at, "event: unread", 5));
+  PGconn *late = PQconnectdb(fpt_database(srv.data_dir));
+  assert_int_equal(PQstatus(late), CONNECTION_OK);
+  PGresult *res = PQexec(late, "BEGIN");
+  PQclear(res);
+  res = PQexec(late, fpt_str("INSERT INTO notifications (user_id, kind, subject, body, link, created_at)"
+                             " VALUES (%lld, 'test.late', 'Committed late', 'late', '', 0) RETURNING id", w.pm1_user));
+  assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+  long long late_id = atoll(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  book_one(&srv); /* a notification with a higher id, committed first */
+  long long id = newest_id(w.pm1);
+  assert_true(id > late_id);
+  assert_true(sse_wait(s, &at, fpt_str("id: %lld\nevent: notification", id), 2.0));
+  sleep(1); /* the poll has passed it */
+  res = PQexec(late, "COMMIT");
+  assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+  PQclear(res);
+  PQfinish(late);
+  size_t from = 0;
+  assert_true(sse_wait(s, &from, fpt_str("id: %lld\nevent: notification\ndata: {\"id\":%lld,\"kind\":\"test.late\"", late_id, late_id), 2.0));
+  sse_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_stream_carries_a_notification_within_two_seconds),
       cmocka_unit_test(test_resumed_after_last_event_id),
       cmocka_unit_test(test_two_servers_on_one_database),
+      cmocka_unit_test(test_a_late_commit_under_a_lower_id),
       cmocka_unit_test(test_refused_at_the_door),
       cmocka_unit_test(test_pool_threads_are_not_held),
       cmocka_unit_test(test_heartbeat_with_a_thread_per_connection),
