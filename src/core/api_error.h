@@ -54,7 +54,11 @@
   XX(REGISTRATION_TAKEN, 409, "registration_taken", "another account holds that registration number")      \
   XX(ROLE_EXISTS, 409, "role_exists", "that role exists already")                                           \
   XX(LIMIT_REACHED, 409, "limit_reached", "a limit on how many there may be has been reached")              \
+  XX(NOT_IN_POOL, 409, "not_in_pool", "the clinician is not in any of the practice's pools")               \
+  XX(CLINICIAN_BLOCKED, 409, "clinician_blocked", "the practice has blocked this clinician")                 \
+  XX(ALREADY_OFFERED, 409, "already_offered", "the clinician already holds an open offer of this shift")     \
   XX(EVIDENCE_REMOVED, 410, "evidence_removed", "the evidence file has been removed")                       \
+  XX(OFFER_LAPSED, 410, "offer_lapsed", "the offer has lapsed: it can no longer be accepted")              \
   XX(TOKEN_EXPIRED, 410, "token_expired", "the link has expired or has already been used: ask for a new one") \
   XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large", "the request body is larger than this endpoint accepts")  \
   XX(QUOTA_EXCEEDED, 413, "quota_exceeded", "the clinician's evidence quota is used up")                    \

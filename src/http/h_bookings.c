@@ -24,6 +24,7 @@
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
+#include "store/offers.h"
 #include "store/passport.h"
 #include "store/shifts.h"
 #include "store/tell.h"
@@ -143,6 +144,8 @@ static int book_tx(struct fp_conn *c, void *vctx) {
      booking a clinician made; the clinician whose application the practice accepted; and each
      other applicant whose application the booking closed. */
   rc = fp_store_tell_booked(c, &x->res, x->application_id != 0, x->actor.now);
+  /* The shift's direct offers close, their clinicians told (store/offers.h). */
+  if (!rc) rc = fp_store_offers_close_for_shift(c, x->shift_id, x->actor.user_id, x->actor.now);
   /* And the webhooks that want it (store/webhooks.h), likewise. */
   return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_SHIFT_BOOKED, x->shift_id, x->res.booking.id, x->application_id,
                                          x->actor.now);

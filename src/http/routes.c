@@ -87,6 +87,14 @@ const struct fp_route fp_routes[] = {
     {"DELETE", "/api/v1/series/{id}", fp_h_series_delete, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/booking", fp_h_booking_create, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/applications", fp_h_application_create, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/offers", fp_h_offer_create, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/shifts/{id}/offers", fp_h_shift_offers, FP_SIGNED_IN, 0},
+
+    {"GET", "/api/v1/offers", fp_h_offer_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/offers/{id}", fp_h_offer_get, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/offers/{id}/accept", fp_h_offer_accept, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/offers/{id}/decline", fp_h_offer_decline, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/offers/{id}/withdraw", fp_h_offer_withdraw, FP_SIGNED_IN, 0},
 
     {"GET", "/api/v1/bookings", fp_h_booking_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/bookings/{id}", fp_h_booking_get, FP_SIGNED_IN, 0},

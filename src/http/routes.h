@@ -76,6 +76,13 @@ FP_HANDLER(fp_h_pool_capacity);
 FP_HANDLER(fp_h_available_clinicians);
 /* h_marks.c */
 FP_HANDLER(fp_h_favourites);
+FP_HANDLER(fp_h_offer_create);
+FP_HANDLER(fp_h_shift_offers);
+FP_HANDLER(fp_h_offer_list);
+FP_HANDLER(fp_h_offer_get);
+FP_HANDLER(fp_h_offer_accept);
+FP_HANDLER(fp_h_offer_decline);
+FP_HANDLER(fp_h_offer_withdraw);
 FP_HANDLER(fp_h_favourite_put);
 FP_HANDLER(fp_h_favourite_delete);
 FP_HANDLER(fp_h_blocked);

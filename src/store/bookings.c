@@ -601,8 +601,10 @@ int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id) {
   return fp_db_exec_stmt(st);
 }
 
-int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
-                  int64_t application_id, struct fp_book_result *res) {
+/* fp_store_book; offered: the practice offered the clinician this shift (store/offers.h), which,
+   like its accepting an application, is its approval. */
+static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                int64_t application_id, bool offered, struct fp_book_result *res) {
   fp_book_result_release(res);
   memset(res, 0, sizeof *res);
   res->shift_id = shift_id;
@@ -630,7 +632,7 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
       .mode = mode,
       .starts_at = s.starts_at,
       .now = now,
-      .via_acceptance = application_id != 0,
+      .via_acceptance = application_id != 0 || offered,
       .elig = &res->elig,
       .clinician_has_overlap = overlap,
       .working_time = res->working_time.outcome,
@@ -685,6 +687,16 @@ int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int
   res->booking.id = booking_id;
   res->shift = s; /* for the messages the booking sends (store/tell.h) */
   return 0;
+}
+
+int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                  int64_t application_id, struct fp_book_result *res) {
+  return book(c, shift_id, clinician_id, actor, now, application_id, false, res);
+}
+
+int fp_store_book_offered(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                          struct fp_book_result *res) {
+  return book(c, shift_id, clinician_id, actor, now, 0, true, res);
 }
 
 /* The booking's state as the core's machine sees it. */

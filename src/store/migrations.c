@@ -646,6 +646,23 @@ static const char *const migrations[] = {
     "CREATE INDEX availability_windows_start ON availability_windows(weekday, start_min, end_min, clinician_id);"
     /* The shifts posted before alerts existed are not new: only those posted from now on alert. */
     "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, 'posted', 0 FROM shifts;",
+
+    /* 28: a practice's direct offers of its open shifts to pool clinicians (store/offers.h). The
+     * status is what happened (pending, accepted, declined, withdrawn, closed); whether a pending
+     * offer has lapsed is decided from sent_at and the shift's start (core/offer.h), never stored. */
+    "CREATE TABLE offers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  practice_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','accepted','declined','withdrawn','closed')),"
+    "  sent_by INTEGER REFERENCES users(id),"
+    "  sent_at INTEGER NOT NULL,"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  decided_at INTEGER,"
+    "  booking_id INTEGER REFERENCES bookings(id));"
+    "CREATE INDEX offers_shift ON offers(shift_id, clinician_id);"
+    "CREATE INDEX offers_clinician ON offers(clinician_id, sent_at);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

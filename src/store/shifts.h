@@ -264,6 +264,10 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
  */
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res);
+/* The same for a clinician accepting the practice's direct offer (store/offers.h): every rule of
+   a booking, an approval shift included (the offer is the practice's approval). */
+int fp_store_book_offered(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
+                          struct fp_book_result *res);
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out);
 /* Which bookings by their shift's end: all, those not yet ended (upcoming, including one under

@@ -89,8 +89,15 @@ int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bo
     snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
     rc = fp_store_notify_practice(c, f.practice_id, "booking.created", subject, text, link, now);
   }
-  if (rc || res->n_filled == 0) return rc;
-  /* Each other applicant whose application the booking closed. */
+  return rc ? rc : fp_store_tell_applications_filled(c, res, now);
+}
+
+int fp_store_tell_applications_filled(struct fp_conn *c, const struct fp_book_result *res, int64_t now) {
+  if (res->n_filled == 0) return 0;
+  struct event_facts f;
+  booked_facts(res, &f);
+  char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+  fp_store_when_text(f.starts_at, f.ends_at, when, sizeof when);
   snprintf(subject, sizeof subject, "Shift filled: %s", when);
   snprintf(text, sizeof text, "%s chose someone else for the %s shift on %s, so your application is closed.", f.practice,
            f.role, when);

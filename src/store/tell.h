@@ -20,6 +20,9 @@
    closed (res->n_filled) is told. Built from what the booking read: no statement but the writes.
    0 or an FP_E* error. */
 int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bool accepted_application, int64_t now);
+/* Only the last part of that: each other applicant whose application the booking res closed is
+   told (a clinician accepting a direct offer: the practice is told of that by store/offers.h). */
+int fp_store_tell_applications_filled(struct fp_conn *c, const struct fp_book_result *res, int64_t now);
 
 /* A booking was cancelled by `party` ("clinician": the practice's managers are told; "practice" or
    "pool": the clinician), with the reason given. */

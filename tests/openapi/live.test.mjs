@@ -436,6 +436,32 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp2, 'POST', `/api/v1/applications/${apps[1].id}/withdraw`, undefined, 409);
   await call(practice, 'POST', `/api/v1/applications/${apps[2].id}/accept`, undefined, 200);
   await call(practice, 'POST', `/api/v1/applications/${apps[2].id}/accept`, undefined, 409);
+  // Direct offers (issue 12): sent, read, declined, withdrawn, accepted (booked).
+  const gp2Id = (await call(gp2, 'GET', '/api/v1/me', undefined, 200)).json.clinician_id;
+  const s3 = (await call(practice, 'POST', '/api/v1/shifts', shiftBody(26, 'approval'), 201)).json;
+  const sendOffer = async () => (await call(practice, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [gp2Id] }, 201)).json.items[0];
+  const of1 = await sendOffer();
+  await call(gp, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [gp2Id] }, 403);
+  await call(practice, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [gp2Id] }, 409);
+  await call(practice, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [] }, 400);
+  await call(practice, 'GET', `/api/v1/shifts/${s3.id}/offers`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/shifts/${s3.id}/offers`, undefined, 403);
+  await call(practice, 'GET', `/api/v1/shifts/${s3.id}/offers?limit=0`, undefined, 400);
+  await call(gp2, 'GET', '/api/v1/offers', undefined, 200);
+  await call(gp2, 'GET', '/api/v1/offers?limit=0', undefined, 400);
+  await call(practice, 'GET', '/api/v1/offers', undefined, 403);
+  await call(gp2, 'GET', `/api/v1/offers/${of1.id}`, undefined, 200);
+  await call(gp, 'GET', `/api/v1/offers/${of1.id}`, undefined, 404);
+  await call(gp2, 'POST', `/api/v1/offers/${of1.id}/decline`, undefined, 200);
+  await call(gp2, 'POST', `/api/v1/offers/${of1.id}/decline`, undefined, 409);
+  const of2 = await sendOffer();
+  await call(gp2, 'POST', `/api/v1/offers/${of2.id}/withdraw`, undefined, 403);
+  await call(practice, 'POST', `/api/v1/offers/${of2.id}/withdraw`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/offers/${of2.id}/withdraw`, undefined, 409);
+  const of3 = await sendOffer();
+  await call(practice, 'POST', `/api/v1/offers/${of3.id}/accept`, undefined, 403);
+  await call(gp2, 'POST', `/api/v1/offers/${of3.id}/accept`, undefined, 200);
+  await call(gp2, 'POST', `/api/v1/offers/${of3.id}/accept`, undefined, 409);
   await call(gp3, 'GET', '/api/v1/applications', undefined, 200);
   // Audit and figures.
   await call(admin, 'GET', '/api/v1/audit?limit=20', undefined, 200);

@@ -665,7 +665,10 @@ const char *fpt_s(const json_t *obj, const char *key) {
 
 const char *fpt_time_from_now(int days, int hours) {
   time_t t = time(NULL);
-  t = t - t % 3600 + (time_t)days * 86400 + (time_t)hours * 3600;
+  return fpt_time_at(t - t % 3600 + (time_t)days * 86400 + (time_t)hours * 3600);
+}
+
+const char *fpt_time_at(time_t t) {
   struct tm tm;
   gmtime_r(&t, &tm);
   char buf[32];

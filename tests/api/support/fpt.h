@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct fpt_server {
   pid_t pid;
@@ -139,6 +140,8 @@ int fpt_import_postcodes(const struct fpt_server *s, const char *rows);
 void fpt_monday_ahead(char out[11]);
 /* An RFC 3339 UTC time `days` days and `hours` hours from now, at a whole hour (gc-owned). */
 const char *fpt_time_from_now(int days, int hours);
+/* The instant t as RFC 3339 UTC, "2026-12-02T09:00:00Z" (gc-owned). */
+const char *fpt_time_at(time_t t);
 /* ymd (YYYY-MM-DD) plus days, as YYYY-MM-DD (gc-owned). */
 const char *fpt_date_add(const char *ymd, int days);
 

@@ -1,0 +1,286 @@
+/* Direct offers. See offers.h. */
+#include "store/offers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/booking.h"
+#include "core/error.h"
+#include "core/profession.h"
+#include "store/accounts.h"
+#include "store/outbox.h"
+#include "store/rows.h"
+#include "store/sql.h"
+
+#define OFFER_COLS                                                                                         \
+  "x.id, x.shift_id, x.clinician_id, x.practice_id, x.status, COALESCE(x.sent_by,0), x.sent_at,"          \
+  " COALESCE(x.decided_at,0), COALESCE(x.booking_id,0), s.starts_at, s.ends_at, s.status, s.role, o.name, u.name, u.id"
+#define OFFER_FROM                                                                                         \
+  " FROM offers x JOIN shifts s ON s.id = x.shift_id JOIN organisations o ON o.id = x.practice_id"        \
+  " JOIN clinicians cl ON cl.id = x.clinician_id JOIN users u ON u.id = cl.user_id"
+
+struct fp_offer_facts fp_offer_facts_of(const struct fp_offer *o) {
+  return (struct fp_offer_facts){o->stored, o->sent_at, o->starts_at, o->shift_open};
+}
+
+/* A row, its state decided at now; the clinician's user id into *user (may be NULL). */
+static int read_offer(fp_stmt *st, int64_t now, struct fp_offer *o, int64_t *user) {
+  memset(o, 0, sizeof *o);
+  o->id = fp_col_int64(st, 0);
+  o->shift_id = fp_col_int64(st, 1);
+  o->clinician_id = fp_col_int64(st, 2);
+  o->practice_id = fp_col_int64(st, 3);
+  int rc = fp_offer_status_parse(fp_col_text(st, 4), &o->stored) == 0 ? 0 : FP_EIO;
+  o->sent_by = fp_col_int64(st, 5);
+  o->sent_at = fp_col_int64(st, 6);
+  o->decided_at = fp_col_int64(st, 7);
+  o->booking_id = fp_col_int64(st, 8);
+  o->starts_at = fp_col_int64(st, 9);
+  o->ends_at = fp_col_int64(st, 10);
+  enum fp_shift_status shift;
+  if (fp_shift_status_parse(fp_col_text(st, 11), &shift) != 0) rc = FP_EIO;
+  o->shift_open = shift == FP_SHIFT_OPEN;
+  if (!rc) rc = fp_db_col_copy(st, 12, o->role, sizeof o->role);
+  if (!rc) rc = fp_db_col_copy(st, 13, o->practice_name, sizeof o->practice_name);
+  if (!rc) rc = fp_db_col_copy(st, 14, o->clinician_name, sizeof o->clinician_name);
+  if (user) *user = fp_col_int64(st, 15);
+  o->lapses_at = fp_offer_lapses_at(o->sent_at, o->starts_at);
+  struct fp_offer_facts f = fp_offer_facts_of(o);
+  o->state = fp_offer_state(&f, now);
+  return rc;
+}
+
+/* The offer and its clinician's user id. */
+static int offer_get_user(struct fp_conn *c, int64_t id, int64_t now, struct fp_offer *out, int64_t *user) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) rc = read_offer(st, now, out, user);
+  else rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
+  fp_reset(st);
+  return rc;
+}
+
+int fp_store_offer_get(struct fp_conn *c, int64_t id, int64_t now, struct fp_offer *out) {
+  return offer_get_user(c, id, now, out, NULL);
+}
+
+int fp_store_offer_list(struct fp_conn *c, const struct fp_offer_query *q, void (*cb)(const struct fp_offer *o, void *ctx),
+                        void *ctx, bool *more) {
+  *more = false;
+  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM
+                              " WHERE (x.clinician_id = ?1 OR x.shift_id = ?2)"
+                              " AND (?3 = 0 OR x.sent_at < ?4 OR (x.sent_at = ?4 AND x.id < ?5))"
+                              " ORDER BY x.sent_at DESC, x.id DESC LIMIT ?6");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, q->clinician_id ? q->clinician_id : -1);
+  fp_bind_int64(st, 2, q->shift_id ? q->shift_id : -1);
+  fp_bind_int64(st, 3, q->has_cursor ? 1 : 0);
+  fp_bind_int64(st, 4, q->cursor_at);
+  fp_bind_int64(st, 5, q->cursor_id);
+  fp_bind_int64(st, 6, (int64_t)q->limit + 1);
+  int rc, n = 0, err = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (n == q->limit) {
+      *more = true;
+      break;
+    }
+    struct fp_offer o;
+    if ((err = read_offer(st, q->now, &o, NULL)) != 0) break;
+    cb(&o, ctx);
+    n++;
+  }
+  fp_reset(st);
+  if (err) return err;
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_offer_count_for_shift(struct fp_conn *c, int64_t shift_id, int64_t *n) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM offers WHERE shift_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  int rc = fp_step(st);
+  *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : FP_EIO;
+}
+
+int fp_store_offer_live(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t now, bool *yes) {
+  *yes = false;
+  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.clinician_id = ?");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, clinician_id);
+  int rc, err = 0;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct fp_offer o;
+    if ((err = read_offer(st, now, &o, NULL)) != 0) break;
+    if (o.state == FP_OFFER_PENDING) *yes = true;
+  }
+  fp_reset(st);
+  if (err) return err;
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* Audits an offer's status from `from` (NULL: it was just sent) to `to`. */
+static int audit_offer(struct fp_conn *c, int64_t id, const char *action, const enum fp_offer_state *from,
+                       enum fp_offer_state to, int64_t actor, int64_t now) {
+  char before[48], after[48];
+  if (from) snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_offer_state_name(*from));
+  snprintf(after, sizeof after, "{\"status\":\"%s\"}", fp_offer_state_name(to));
+  return fp_store_audit(c, now, actor, action, "offer", id, from ? before : NULL, after);
+}
+
+int fp_store_offer_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t practice_id, int64_t actor,
+                          int64_t now, int64_t *id) {
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO offers (shift_id, clinician_id, practice_id, status, sent_by, sent_at)"
+                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, shift_id);
+  fp_bind_int64(st, 2, clinician_id);
+  fp_bind_int64(st, 3, practice_id);
+  fp_bind_text(st, 4, fp_offer_state_name(FP_OFFER_PENDING));
+  fp_bind_opt_id(st, 5, actor);
+  fp_bind_int64(st, 6, now);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *id = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc != FP_ROW) return rc == FP_DONE ? FP_EIO : rc;
+  if ((rc = audit_offer(c, *id, "offer.create", NULL, FP_OFFER_PENDING, actor, now)) != 0) return rc;
+  return fp_store_tell_offer_sent(c, *id, now);
+}
+
+static const char *move_action(enum fp_offer_event ev) {
+  switch (ev) {
+  case FP_OEV_ACCEPT: return "offer.accept";
+  case FP_OEV_DECLINE: return "offer.decline";
+  case FP_OEV_WITHDRAW: return "offer.withdraw";
+  case FP_OEV_CLOSE: break;
+  }
+  return "offer.close";
+}
+
+int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_offer_event ev, int64_t actor, int64_t now,
+                        int64_t booking_id, enum fp_offer_outcome *outcome) {
+  struct fp_offer_facts f = fp_offer_facts_of(o);
+  enum fp_offer_state to;
+  if ((*outcome = fp_offer_transition(&f, ev, now, &to)) != FP_OFFER_OK) return 0;
+  fp_stmt *st = fp_db_stmt(c, "UPDATE offers SET status = ?, decided_by = ?, decided_at = ?, booking_id = ?"
+                              " WHERE id = ? AND status = ?");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, fp_offer_state_name(to));
+  fp_bind_opt_id(st, 2, actor);
+  fp_bind_int64(st, 3, now);
+  fp_bind_opt_id(st, 4, booking_id);
+  fp_bind_int64(st, 5, o->id);
+  fp_bind_text(st, 6, fp_offer_state_name(o->stored));
+  int rc = fp_db_exec_stmt(st);
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
+  return audit_offer(c, o->id, move_action(ev), &o->stored, to, actor, now);
+}
+
+/* The offers of a shift still stored pending, read in batches before any is written. */
+int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now) {
+  enum { BATCH = 64 };
+  for (;;) {
+    struct fp_offer batch[BATCH];
+    int64_t users[BATCH];
+    int n = 0, rc = FP_DONE, err = 0;
+    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.status = ? ORDER BY x.id");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, shift_id);
+    fp_bind_text(st, 2, fp_offer_state_name(FP_OFFER_PENDING));
+    while (n < BATCH && (rc = fp_step(st)) == FP_ROW)
+      if ((err = read_offer(st, now, &batch[n], &users[n])) == 0) n++;
+      else break;
+    fp_reset(st);
+    if (err) return err;
+    if (n < BATCH && rc != FP_DONE) return FP_EIO;
+    for (int i = 0; i < n; i++) {
+      /* The shift is booked now, so each reads closed; those that had not lapsed are worth telling. */
+      bool was_live = now < batch[i].lapses_at;
+      enum fp_offer_outcome out;
+      if ((rc = fp_store_offer_move(c, &batch[i], FP_OEV_CLOSE, actor, now, 0, &out)) != 0) return rc;
+      if (out != FP_OFFER_OK) return FP_ECONFLICT;
+      if (!was_live) continue;
+      char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+      fp_store_when_text(batch[i].starts_at, batch[i].ends_at, when, sizeof when);
+      const struct fp_profession *p = fp_profession_find(batch[i].role);
+      snprintf(subject, sizeof subject, "Offer closed: %s", when);
+      snprintf(text, sizeof text, "The %s shift at %s on %s has been filled, so the offer to you is closed.",
+               p ? p->name : batch[i].role, batch[i].practice_name, when);
+      if ((rc = fp_store_notify(c, users[i], "offer.closed", subject, text, "/offers", now)) != 0) return rc;
+    }
+    if (n < BATCH) return 0;
+  }
+}
+
+/* Messages ----------------------------------------------------------------------------------- */
+
+struct told {
+  struct fp_offer o;
+  int64_t user;
+  char when[64];
+  const char *role; /* the profession's name */
+};
+
+static int told_of(struct fp_conn *c, int64_t offer_id, int64_t now, struct told *t) {
+  int rc = offer_get_user(c, offer_id, now, &t->o, &t->user);
+  if (rc) return rc;
+  fp_store_when_text(t->o.starts_at, t->o.ends_at, t->when, sizeof t->when);
+  const struct fp_profession *p = fp_profession_find(t->o.role);
+  t->role = p ? p->name : t->o.role;
+  return 0;
+}
+
+int fp_store_tell_offer_sent(struct fp_conn *c, int64_t offer_id, int64_t now) {
+  struct told t;
+  int rc = told_of(c, offer_id, now, &t);
+  if (rc) return rc;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], lapse[64];
+  fp_store_when_text(t.o.lapses_at, t.o.lapses_at, lapse, sizeof lapse);
+  char *to = strstr(lapse, " to "); /* one instant: "Tue 8 Dec 2026, 09:00" */
+  if (to) *to = '\0';
+  snprintf(subject, sizeof subject, "Shift offered to you: %s", t.when);
+  snprintf(text, sizeof text,
+           "%s offers you their %s shift on %s. Accept it to be booked, or decline it, on your Offers page. The first"
+           " person to accept is booked. The offer lapses at %s.",
+           t.o.practice_name, t.role, t.when, lapse);
+  return fp_store_notify(c, t.user, "offer.created", subject, text, "/offers", now);
+}
+
+int fp_store_tell_offer_withdrawn(struct fp_conn *c, int64_t offer_id, int64_t now) {
+  struct told t;
+  int rc = told_of(c, offer_id, now, &t);
+  if (rc) return rc;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+  snprintf(subject, sizeof subject, "Offer withdrawn: %s", t.when);
+  snprintf(text, sizeof text, "%s withdrew their offer of the %s shift on %s.", t.o.practice_name, t.role, t.when);
+  return fp_store_notify(c, t.user, "offer.withdrawn", subject, text, "/offers", now);
+}
+
+/* The practice's managers are told that the clinician accepted (and is booked) or declined. */
+static int tell_practice(struct fp_conn *c, int64_t offer_id, bool accepted, int64_t now) {
+  struct told t;
+  int rc = told_of(c, offer_id, now, &t);
+  if (rc) return rc;
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+  snprintf(subject, sizeof subject, "Offer %s: %s", accepted ? "accepted" : "declined", t.when);
+  snprintf(text, sizeof text, "%s %s your offer of the %s shift on %s%s.", t.o.clinician_name,
+           accepted ? "accepted" : "declined", t.role, t.when, accepted ? " and is booked" : "");
+  snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)t.o.shift_id);
+  return fp_store_notify_practice(c, t.o.practice_id, accepted ? "offer.accepted" : "offer.declined", subject, text,
+                                  link, now);
+}
+
+/* An `offer.accepted` webhook (issue 12) belongs here: once per accepted offer, in the booking's
+   own transaction, through the same outbox. */
+int fp_store_tell_offer_accepted(struct fp_conn *c, int64_t offer_id, int64_t now) {
+  return tell_practice(c, offer_id, true, now);
+}
+
+int fp_store_tell_offer_declined(struct fp_conn *c, int64_t offer_id, int64_t now) {
+  return tell_practice(c, offer_id, false, now);
+}

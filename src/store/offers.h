@@ -1,0 +1,86 @@
+/*
+ * offers.h - a practice's direct offers of its open shifts to pool clinicians (issue 12; table
+ * offers, migration 28). What an offer is at a time (pending, lapsed, closed, ...) is the core's
+ * decision (core/offer.h) from the stored row, its shift and now: every read here fills `state`
+ * that way, and every status written is fp_offer_transition's answer. The messages an offer's
+ * events send (fp_store_tell_offer_*) are written in the caller's write transaction, like
+ * store/tell.h's. Who may send, accept, decline or withdraw is decided by the caller (src/http/h_offers.c).
+ *
+ * Never includes HTTP, JSON or engine headers.
+ */
+#ifndef FP_STORE_OFFERS_H
+#define FP_STORE_OFFERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/offer.h"
+#include "store/db.h"
+
+struct fp_offer {
+  int64_t id, shift_id, clinician_id, practice_id;
+  enum fp_offer_state stored;   /* the row's status */
+  enum fp_offer_state state;    /* fp_offer_state at the read's now */
+  int64_t sent_by, sent_at, decided_at, booking_id;
+  int64_t lapses_at;            /* fp_offer_lapses_at */
+  /* The shift, joined. */
+  int64_t starts_at, ends_at;
+  bool shift_open;
+  char role[48];
+  char practice_name[201];
+  char clinician_name[201];
+};
+
+/* The offer's facts for the core. */
+struct fp_offer_facts fp_offer_facts_of(const struct fp_offer *o);
+
+/* One offer with its state at now: 0, FP_ENOTFOUND, FP_EIO. */
+int fp_store_offer_get(struct fp_conn *c, int64_t id, int64_t now, struct fp_offer *out);
+
+/* Which offers: one clinician's, or one shift's (one of the two ids is set). */
+struct fp_offer_query {
+  int64_t clinician_id, shift_id;
+  int64_t now;
+  int limit;
+  bool has_cursor;
+  int64_t cursor_at, cursor_id;  /* the last row's (sent_at, id): the newest first */
+};
+int fp_store_offer_list(struct fp_conn *c, const struct fp_offer_query *q, void (*cb)(const struct fp_offer *o, void *ctx),
+                        void *ctx, bool *more);
+
+/* How many offers the shift has had, whatever became of them (FP_OFFER_MAX_PER_SHIFT). */
+int fp_store_offer_count_for_shift(struct fp_conn *c, int64_t shift_id, int64_t *n);
+/* Whether the clinician holds an offer for the shift that is pending at now. */
+int fp_store_offer_live(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t now, bool *yes);
+
+/* Sends an offer (status pending), audited as offer.create, and tells the clinician. In a write transaction. */
+int fp_store_offer_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t practice_id, int64_t actor,
+                          int64_t now, int64_t *id);
+
+/*
+ * Moves offer o (as read in this transaction) by ev at now as fp_offer_transition decides:
+ * *outcome FP_OFFER_OK when written (booking_id with FP_OEV_ACCEPT, else 0), audited as
+ * offer.accept / offer.decline / offer.withdraw / offer.close; otherwise nothing is written.
+ * FP_ECONFLICT when the row changed since it was read. In a write transaction.
+ */
+int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_offer_event ev, int64_t actor, int64_t now,
+                        int64_t booking_id, enum fp_offer_outcome *outcome);
+
+/*
+ * The shift was booked (through an offer, an application or directly): each of its other offers
+ * still stored pending is closed, and each clinician whose offer was pending at now (not lapsed)
+ * is told. In the booking's write transaction.
+ */
+int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now);
+
+/*
+ * The messages: the clinician is told of an offer sent or withdrawn; the practice's managers of an
+ * offer accepted (the clinician is booked) or declined. fp_store_tell_offer_accepted is also where
+ * an `offer.accepted` webhook belongs: it runs once per accepted offer, in the booking's transaction.
+ */
+int fp_store_tell_offer_sent(struct fp_conn *c, int64_t offer_id, int64_t now);
+int fp_store_tell_offer_withdrawn(struct fp_conn *c, int64_t offer_id, int64_t now);
+int fp_store_tell_offer_accepted(struct fp_conn *c, int64_t offer_id, int64_t now);
+int fp_store_tell_offer_declined(struct fp_conn *c, int64_t offer_id, int64_t now);
+
+#endif
