@@ -6,7 +6,8 @@
  * Anyone but a manager of that practice (another practice's manager, a pool administrator, a system
  * administrator) is answered 403: the write is scoped by the caller's own organisation, not their role.
  * A clinician can be marked only when they are in one of the practice's pools (else 404). A blocked
- * clinician never sees the practice's shifts and cannot book or apply for them (src/store/scope.c).
+ * clinician never sees the practice's shifts and cannot book or apply for them (src/store/scope.c);
+ * blocking withdraws the practice's open offers to them (src/store/offers.h).
  */
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "http/routes.h"
 #include "store/db.h"
 #include "store/marks.h"
+#include "store/offers.h"
 
 static json_t *mark_json(const struct fp_mark *m) {
   return json_pack("{s:o, s:o, s:s, s:s, s:s, s:o}", "practice_id", fp_json_id(m->practice_id), "clinician_id",
@@ -66,7 +68,11 @@ struct mark_tx {
 static int mark_tx_fn(struct fp_conn *c, void *vctx) {
   struct mark_tx *x = vctx;
   if (x->clear) return fp_store_mark_clear(c, x->practice_id, x->clinician_id, x->kind, x->actor, x->now);
-  return fp_store_mark_set(c, x->practice_id, x->clinician_id, x->kind, x->actor, x->now, &x->changed);
+  int rc = fp_store_mark_set(c, x->practice_id, x->clinician_id, x->kind, x->actor, x->now, &x->changed);
+  /* A blocked clinician never gets the practice's offers: those they hold are taken back. */
+  if (!rc && x->kind == FP_MARK_BLOCKED)
+    rc = fp_store_offers_withdraw_for_clinician(c, x->practice_id, x->clinician_id, x->actor, x->now);
+  return rc;
 }
 
 static void set(struct fp_req *r, enum fp_mark_kind kind) {

@@ -217,6 +217,35 @@ int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t
   }
 }
 
+int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
+                                           int64_t now) {
+  enum { BATCH = 64 };
+  int64_t after = 0;
+  for (;;) { /* in batches by id, each read before any of it is written */
+    struct fp_offer batch[BATCH];
+    int n = 0, rc = FP_DONE, err = 0;
+    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.practice_id = ? AND x.clinician_id = ?"
+                                " AND x.status = ? AND x.id > ? ORDER BY x.id LIMIT 64");
+    if (!st) return FP_EIO;
+    fp_bind_int64(st, 1, practice_id);
+    fp_bind_int64(st, 2, clinician_id);
+    fp_bind_text(st, 3, fp_offer_state_name(FP_OFFER_PENDING));
+    fp_bind_int64(st, 4, after);
+    while ((rc = fp_step(st)) == FP_ROW)
+      if ((err = read_offer(st, now, &batch[n], NULL)) != 0 || ++n == BATCH) break;
+    fp_reset(st);
+    if (err) return err;
+    if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
+    for (int i = 0; i < n; i++) {
+      after = batch[i].id;
+      if (batch[i].state != FP_OFFER_PENDING) continue; /* lapsed, or its shift not open: nothing to take back */
+      enum fp_offer_outcome out;
+      if ((rc = fp_store_offer_move(c, &batch[i], FP_OEV_WITHDRAW, actor, now, 0, &out)) != 0) return rc;
+    }
+    if (n < BATCH) return 0;
+  }
+}
+
 /* Messages ----------------------------------------------------------------------------------- */
 
 struct told {

@@ -74,6 +74,14 @@ int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_off
 int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now);
 
 /*
+ * The practice blocked the clinician: each of its offers to them that is pending at now is
+ * withdrawn (audited; the clinician is not told, as they are not told of the block). In the
+ * block's write transaction.
+ */
+int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
+                                           int64_t now);
+
+/*
  * The messages: the clinician is told of an offer sent or withdrawn; the practice's managers of an
  * offer accepted (the clinician is booked) or declined. fp_store_tell_offer_accepted is also where
  * an `offer.accepted` webhook belongs: it runs once per accepted offer, in the booking's transaction.

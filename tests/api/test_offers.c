@@ -183,6 +183,13 @@ static void test_refused_at_the_door(void **state) {
                                "clinician_ids", (json_int_t)y_id, (json_int_t)y_id),
                    400, "invalid_field", "clinician_ids");
   /* Another organisation's manager, a system administrator, a clinician: not theirs to offer. */
+  /* Blocking a clinician who holds an open offer takes it back. */
+  long long z_id;
+  const char *z = fpt_world_clinician(&w, "of.z@t.test", "gp", "7610013", true, &z_id);
+  long long oz = offer(w.pm1, s, z_id);
+  fpt_call(&srv, w.pm1, "PUT", fpt_str("/api/v1/organisations/%lld/blocked/%lld", w.practice1, z_id), 200, NULL);
+  assert_string_equal(state_of(z, oz), "withdrawn");
+  fpt_expect_error(act(z, oz, "accept"), 409, "invalid_state", NULL);
   fpt_expect_error(offer_to(w.pm2, s, y_id), 403, "forbidden", NULL);
   fpt_expect_error(offer_to(w.admin, s, y_id), 403, "forbidden", NULL);
   fpt_expect_error(offer_to(y, s, y_id), 403, "forbidden", NULL);
