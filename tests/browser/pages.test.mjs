@@ -32,6 +32,19 @@ before(async () => {
   await open(cl, '/bookings');
   const href = await cl.getAttribute(`#booking-list a[href$="/cancel"]`, 'href');
   ids.booking = Number(href.split('/')[2]);
+  // A Monday morning shift eight weeks ahead offered to clinician005 (issue 12): their Offers page,
+  // the shift's offers and Find cover for the shift (where pool clinicians are free on weekday mornings).
+  let monday = 56;
+  while (new Date(`${ukDateParts(monday).iso}T12:00:00Z`).getUTCDay() !== 1) monday++;
+  ids.offered = await postShift(pm, { date: ukDateParts(monday), start: '09:05', end: '12:05' });
+  const clinicianId = (await cl.evaluate(() => fetch('/api/v1/me').then((r) => r.json()))).clinician_id;
+  const sent = await pm.evaluate(async ({ shift, clinician }) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const r = await fetch(`/api/v1/shifts/${shift}/offers`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ clinician_ids: [clinician] }) });
+    return r.status;
+  }, { shift: ids.offered, clinician: clinicianId });
+  assert.equal(sent, 201);
   await pm.context().close();
   await cl.context().close();
 });
@@ -62,6 +75,7 @@ const PAGES = [
   ['clinician005@demo.flexpool.test', 'clinician-bookings-calendar', '/bookings?view=calendar'],
   ['clinician005@demo.flexpool.test', 'clinician-cancel', () => `/bookings/${ids.booking}/cancel`],
   ['clinician005@demo.flexpool.test', 'clinician-applications', '/applications'],
+  ['clinician005@demo.flexpool.test', 'clinician-offers', '/offers'],
   ['clinician005@demo.flexpool.test', 'clinician-pools', '/pools'],
   ['clinician005@demo.flexpool.test', 'clinician-availability', '/availability'],
   ['clinician005@demo.flexpool.test', 'clinician-availability-errors', '/availability', submitEmpty('#extra-form')],
@@ -117,6 +131,12 @@ const PAGES = [
     await page.waitForSelector('.nhsuk-error-summary');
   }],
   ['pool@demo.flexpool.test', 'pool-webhooks', '/webhooks'],
+  ['practice@demo.flexpool.test', 'practice-shift-offers', () => `/practice/shifts/${ids.offered}`],
+  ['practice@demo.flexpool.test', 'practice-cover-offer', () => `/practice/cover?shift=${ids.offered}`],
+  ['practice@demo.flexpool.test', 'practice-cover-offer-errors', () => `/practice/cover?shift=${ids.offered}`, async (page) => {
+    await page.click('#send-offers');
+    await page.waitForSelector('#offer-form .nhsuk-error-summary');
+  }],
   ['pool@demo.flexpool.test', 'pool-capacity', '/capacity'],
   ['icb@demo.flexpool.test', 'commissioner-capacity', '/capacity'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],

@@ -5,7 +5,7 @@ import './pages/public.js';
 import { start } from './app.js';
 
 const rolePages = {
-  clinician: ['clinician', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages'],
+  clinician: ['clinician', 'offers', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages'],
   practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks'],
   pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks'],
   commissioner: ['overview', 'capacity'],

@@ -1,16 +1,18 @@
 // The practice manager's cover (issue 12): "who is available" for a date and session (or hours) -
 // the pool's clinicians who said they are available then, eligible for the role on that date, free
 // and within reach, favourites first, then those who have worked here most, then the nearest - and
-// the practice's favourites and blocked clinicians. Blocking asks first on its own page.
+// the practice's favourites and blocked clinicians. Blocking asks first on its own page. Opened for
+// one of the practice's open shifts (?shift=ID, from the shift's page: "Offer this shift"), it
+// searches that shift's date, hours and role and offers the shift to the clinicians ticked.
 
-import { del, get, getAll, put } from '../api.js';
+import { del, get, getAll, post, put } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
-import { dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError } from '../forms.js';
-import { longDateOf, roleName, ROLE_NAMES, timeRange, ukToday } from '../format.js';
+import { busy, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError } from '../forms.js';
+import { longDateOf, roleName, ROLE_NAMES, timeRange, ukDate, ukParts, ukToday, when } from '../format.js';
 import { pagedList } from '../paging.js';
 import {
-  backLink, button, dateInput, h, input, insetText, link, p, pageHeading, radios, select, table, tag,
+  backLink, button, dateInput, h, input, insetText, link, p, pageHeading, radios, select, showErrorSummary, table, tag,
 } from '../ui.js';
 
 const MANAGER = { roles: ['practice_manager'] };
@@ -26,8 +28,56 @@ const smallButton = (text, hidden, onclick, id) => h('button', {
   class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id, onclick,
 }, text, h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${hidden}`));
 
-route('/practice/cover', async ({ query }) => {
-  const pid = practiceId(query);
+const hhmm = (t) => { const { hh, mm } = ukParts(t); return `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`; };
+
+// The search for an open shift's own date, hours and role (an end on a later day searches to midnight).
+function shiftSearch(s) {
+  const date = ukDate(s.starts_at);
+  const end = ukDate(s.ends_at) === date ? hhmm(s.ends_at) : '24:00';
+  return new URLSearchParams({ shift: s.id, date, session: 'own', start: hhmm(s.starts_at), end, profession: s.role });
+}
+
+// A tick box to offer the shift to one clinician, or what they already hold.
+function offerCell(c, offered) {
+  if (offered.has(c.clinician_id)) return tag('Offered', 'pending');
+  const id = `offer-${c.clinician_id}`;
+  return h('div', { class: 'nhsuk-checkboxes' }, h('div', { class: 'nhsuk-checkboxes__item' },
+    h('input', { class: 'nhsuk-checkboxes__input', id, name: 'offer', type: 'checkbox', value: String(c.clinician_id), 'data-name': c.name }),
+    h('label', { class: 'nhsuk-label nhsuk-checkboxes__label', for: id }, 'Offer', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the shift to ${c.name}`))));
+}
+
+// The form that sends the offers of shift s to the clinicians ticked in its table.
+function offerForm(s, tableEl) {
+  const summary = h('div');
+  const form = h('form', { id: 'offer-form', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const ticked = [...form.querySelectorAll('input[name="offer"]:checked')];
+    if (!ticked.length) {
+      const first = form.querySelector('input[name="offer"]');
+      showErrorSummary(summary, [{ id: first ? first.id : null, text: 'Tick at least one clinician to offer the shift to' }]);
+      return;
+    }
+    await busy(form, async () => {
+      try {
+        await post(`/shifts/${s.id}/offers`, { clinician_ids: ticked.map((i) => Number(i.value)) });
+        const names = ticked.map((i) => i.dataset.name);
+        flash('Shift offered', `Offered to ${names.length === 1 ? names[0] : `${names.length} clinicians`}. They have been told by email and in their notifications; the first to accept is booked.`);
+        navigate(`/practice/shifts/${s.id}`);
+      } catch (err) { showApiError(form, summary, err); }
+    });
+  } }, summary, tableEl, button('Offer the shift to those ticked', { id: 'send-offers' }));
+  return form;
+}
+
+route('/practice/cover', async ({ query: asked }) => {
+  const pid = practiceId(asked);
+  // For one open shift: its own search, and its offers so far.
+  const shiftId = asked.get('shift');
+  const shift = shiftId ? await get(`/shifts/${encodeURIComponent(shiftId)}`) : null;
+  const query = shift && !asked.get('date') ? shiftSearch(shift) : asked;
+  const offering = shift && shift.status === 'open' && new Date(shift.starts_at) > new Date();
+  const offered = new Set(offering ? (await getAll(`/shifts/${shift.id}/offers`, {}, 100).catch(() => []))
+    .filter((o) => o.state === 'pending').map((o) => o.clinician_id) : []);
   const date = query.get('date') || '';
   const session = query.get('session') || '';
   const profession = query.get('profession') || 'gp';
@@ -45,6 +95,7 @@ route('/practice/cover', async ({ query }) => {
     const v = formValues(form);
     const u = new URLSearchParams({ date: dateInputValue(v, 'cover-date'), profession: v['cover-profession'] });
     if (v['cover-session'] === 'own') { u.set('session', 'own'); u.set('start', v['cover-start']); u.set('end', v['cover-end']); } else u.set('session', v['cover-session']);
+    if (shift) u.set('shift', shift.id);
     navigate(`/practice/cover?${u}`);
   } },
   summary,
@@ -64,6 +115,7 @@ route('/practice/cover', async ({ query }) => {
       const list = await pagedList({ path: `/organisations/${pid}/available-clinicians`, params, query, here: '/practice/cover', noun: ['clinician', 'clinicians'] });
       const r = list.response;
       const rows = list.items.map((c) => [
+        ...(offering ? [{ text: offerCell(c, offered) }] : []),
         { text: h('span', {}, c.name, c.favourite ? [' ', tag('Favourite', 'confirmed')] : null) },
         roleName(c.profession),
         String(c.past_sessions),
@@ -81,7 +133,10 @@ route('/practice/cover', async ({ query }) => {
       results = [
         h('h2', { class: 'nhsuk-heading-m', id: 'cover-results-heading' }, `Available on ${longDateOf(date)}, ${timeRange(r.starts_at, r.ends_at)}`),
         ...(list.items.length
-          ? [list.summary, table({ caption: 'Clinicians available, best fit first', captionSize: 's', head: ['Name', 'Role', 'Sessions worked here', 'Distance', 'Action'], rows, id: 'cover-table' }), list.nav]
+          ? [list.summary, (() => {
+            const t = table({ caption: 'Clinicians available, best fit first', captionSize: 's', head: [...(offering ? ['Offer'] : []), 'Name', 'Role', 'Sessions worked here', 'Distance', 'Action'], rows, id: 'cover-table' });
+            return offering ? offerForm(shift, t) : t;
+          })(), list.nav]
           : [insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it. Try another session or day, or post the shift so that clinicians can find it.'))]),
       ];
     } catch (err) {
@@ -89,8 +144,11 @@ route('/practice/cover', async ({ query }) => {
       showApiError(form, results, err, { date: 'cover-date', session: 'cover-session', start: 'cover-start', end: 'cover-end' });
     }
   }
-  page('Find cover', pageHeading('Find cover'),
+  page('Find cover', shift ? backLink(`/practice/shifts/${shift.id}`, 'Back to the shift') : null, pageHeading('Find cover'),
     p('See which clinicians in your pools have said they can work a session: favourites first, then those who have worked here most, then the nearest.'),
+    shift ? insetText(offering
+      ? p(`Offering the ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)}. Tick the clinicians to offer it to: the first to accept is booked. An offer lapses after 24 hours, or when the shift starts if that is sooner.`)
+      : p(`The ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)} is no longer open, so it cannot be offered.`)) : null,
     p(link('/practice/clinicians', 'Your favourite and blocked clinicians')),
     form, results);
 }, MANAGER);
@@ -126,6 +184,7 @@ route('/practice/clinicians/:id/block', async ({ params, query }) => {
     caption: name,
     consequences: [
       `${name} will no longer see your practice's shifts, and cannot book or apply for them.`,
+      'Offers of your shifts that they have not answered yet are withdrawn, and they cannot be sent more.',
       'They are not told that you blocked them.',
       'Bookings they already have stay as they are: cancel them from the shift if you need to.',
       'You can unblock them at any time from your favourite and blocked clinicians.',

@@ -24,6 +24,9 @@ import { modeText, practiceProfileRows, shiftStatusText, shiftSummary } from './
 
 const MANAGER = { roles: ['practice_manager'] };
 const DAY = 24 * 3600e3;
+// An offer's state (core/offer.h) in words, and its tag's colour.
+const OFFER_STATES = { pending: 'Waiting for an answer', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn', closed: 'Closed', lapsed: 'Lapsed' };
+const OFFER_COLOURS = { pending: 'pending', accepted: 'accepted', declined: 'declined', withdrawn: 'withdrawn' };
 
 function practiceIds() {
   return rolesOf('practice_manager').map((r) => r.organisation_id).filter(Boolean);
@@ -373,10 +376,11 @@ function releaseSection(s) {
 route('/practice/shifts/:id', async ({ params }) => {
   const id = params.id;
   const s = await get(`/shifts/${encodeURIComponent(id)}`);
-  const [bookings, applications, types] = await Promise.all([
+  const [bookings, applications, types, offers] = await Promise.all([
     getAll('/bookings', { shift_id: s.id }, 200).catch(() => []),
     getAll('/applications', { shift_id: s.id }, 200).catch(() => []),
     get('/passport/check-types').then((t) => t.items).catch(() => []),
+    getAll(`/shifts/${s.id}/offers`, {}, 100).catch(() => []),
   ]);
   // Each applicant's passport for this shift, as the booking decides it: the checks' names, never codes.
   const checkName = (code) => (types.find((t) => t.code === code) || {}).name || code;
@@ -453,6 +457,36 @@ route('/practice/shifts/:id', async ({ params }) => {
           { text: a.status === 'pending' && s.status === 'open' ? h('div', { class: 'fp-button-row' },
             a.bookable === false ? h('p', { class: 'nhsuk-body-s fp-not-bookable' }, whyNot(a)) : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'accept') }, 'Accept', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`)),
             h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/practice/shifts/${s.id}/applications/${a.id}/decline` }, 'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`))) : '' },
+        ]),
+      }));
+    }
+  }
+
+  // Direct offers (issue 12): sent from Find cover for this shift; each with its state now.
+  const canOffer = s.status === 'open' && new Date(s.starts_at) > new Date();
+  if (canOffer || offers.length) {
+    sections.push(h('h2', { class: 'nhsuk-heading-m', id: 'offers-heading' }, 'Offers'));
+    if (canOffer) {
+      sections.push(p('Offer this shift directly to clinicians in your pools who said they are available. They are told by email and in their notifications, and the first to accept is booked. An offer lapses after 24 hours, or when the shift starts if that is sooner.'),
+        h('div', { id: 'offer-action' }, buttonLink(`/practice/cover?shift=${s.id}`, 'Offer this shift', 'secondary')));
+    }
+    const withdraw = (o) => async (e) => {
+      e.currentTarget.disabled = true;
+      try {
+        await post(`/offers/${o.id}/withdraw`);
+        flash('Offer withdrawn', `${o.clinician_name} can no longer accept this shift, and has been told.`);
+        navigate(`/practice/shifts/${s.id}`, { replace: true });
+      } catch (err) { e.target.disabled = false; problem(err); }
+    };
+    if (offers.length) {
+      sections.push(table({
+        caption: 'Offers sent, the newest first', captionSize: 's', id: 'offers',
+        head: ['Clinician', 'Sent', 'State', 'Action'],
+        rows: offers.map((o) => [
+          o.clinician_name,
+          shortDate(o.sent_at),
+          { text: tag(OFFER_STATES[o.state] || o.state, OFFER_COLOURS[o.state] || 'past') },
+          { text: o.state === 'pending' ? h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id: `withdraw-offer-${o.id}`, onclick: withdraw(o) }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the offer to ${o.clinician_name}`)) : '' },
         ]),
       }));
     }
