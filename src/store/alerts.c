@@ -9,6 +9,7 @@
 #include "core/booking.h"
 #include "core/error.h"
 #include "core/profession.h"
+#include "core/release.h"
 #include "core/validate.h"
 #include "store/accounts.h"
 #include "store/availability.h"
@@ -149,8 +150,10 @@ static const char CANDIDATES_SQL[] =
     "  AND ((ap.clinician_id IS NULL AND cl.profession = ?4)"
     "   OR EXISTS (SELECT 1 FROM alert_roles ar WHERE ar.role = ?4 AND ar.clinician_id = cl.id))"
     "  AND (ap.clinician_id IS NULL OR (ap.enabled <> 0 AND ap.min_hourly_pence <= ?5))"
-    "  AND EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+    "  AND (EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
     "   WHERE m.clinician_id = cl.id AND o.organisation_id = ?6)"
+    "   OR (?14 <> 0 AND EXISTS (SELECT 1 FROM pool_members m JOIN pools op ON op.id = m.pool_id"
+    "   WHERE m.clinician_id = cl.id AND op.overflow <> 0 AND op.icb_id = ?15)))"
     "  AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks mk WHERE mk.practice_id = ?6"
     "   AND mk.clinician_id = cl.id AND mk.kind = 'blocked')"
     "  AND (?10 = 0 OR p.lat IS NULL OR p.lon IS NULL"
@@ -191,6 +194,12 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
   fp_bind_double(st, 11, s->lat);
   fp_bind_double(st, 12, s->lon);
   fp_bind_double(st, 13, cos(s->lat * M_PI / 180.0));
+  /* The overflow pools' members too once that tier is open (the core's decision; eligibility then
+     holds them to the practice's pool's checks). */
+  struct fp_release rel;
+  fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
+  fp_bind_int64(st, 14, s->release_mode == FP_RELEASE_TIERED && rel.tier >= FP_TIER_OVERFLOW ? 1 : 0);
+  fp_bind_int64(st, 15, s->icb_id);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (out->n == out->cap) {
@@ -219,7 +228,8 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
 }
 
 static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?)"
+                              " ON CONFLICT (shift_id, kind) DO UPDATE SET scanned_at = excluded.scanned_at");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, shift_id);
   fp_bind_text(st, 2, kind);
@@ -228,7 +238,7 @@ static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, in
 }
 
 /* Decides one candidate with the core; *fits and the preferences that apply. */
-static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k,
+static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
                   struct fp_stored_availability *sa, struct fp_alert_prefs *p, bool *fits) {
   *fits = false;
   fp_alert_prefs_default(p, k->profession, k->radius_km);
@@ -247,6 +257,7 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   struct fp_elig_view v;
   memset(&v, 0, sizeof v);
   v.clinician_id = k->clinician_id;
+  v.now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
   struct fp_elig_result elig;
   int64_t pool_id = 0;
   rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
@@ -271,7 +282,7 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   for (size_t i = 0; !rc && i < ks.n; i++) {
     struct fp_alert_prefs p;
     bool fits = false;
-    rc = decide(c, s, &ks.v[i], sa, &p, &fits);
+    rc = decide(c, s, &ks.v[i], now, sa, &p, &fits);
     if (rc || !fits) continue;
     stats->fitting++;
     fp_stmt *st = fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
@@ -320,13 +331,18 @@ int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id) {
 
 /* ---- the upkeep ---- */
 
-/* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind. */
+/* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind
+   since the last tier of its release opened (store/shifts.c writes the instants each opens at: the
+   pool's is its posting for a shift released to all), so a shift released in tiers is matched
+   again as each opens. */
 int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
                      int64_t *ids, int *n) {
   *n = 0;
   fp_stmt *st = fp_db_stmt(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
                               " AND (?3 = 0 OR s.starts_at <= ?3) AND (?4 = 0 OR s.created_at < s.starts_at - ?5)"
-                              " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6)"
+                              " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6"
+                              "  AND a.scanned_at >= CASE WHEN s.overflow_opens_at <= ?2 THEN s.overflow_opens_at"
+                              "   WHEN s.pool_opens_at <= ?2 THEN s.pool_opens_at ELSE 0 END)"
                               " ORDER BY s.starts_at, s.id LIMIT ?7");
   if (!st) return FP_EIO;
   fp_bind_text(st, 1, fp_shift_status_name(FP_SHIFT_OPEN));

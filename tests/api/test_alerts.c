@@ -279,11 +279,35 @@ static void test_urgent_once_and_practice_told_unfilled(void **state) {
   assert_int_equal(count_kind(fit, "alert.shift", link), 1);
 }
 
+/* A shift released in tiers alerts only those it is open to: its favourites at posting, then the
+   pool's clinicians when the pool's tier opens (matched again then), each once. */
+static void test_tiered_release_alerts_each_tier_as_it_opens(void **state) {
+  (void)state;
+  fpt_call(&srv, w.pm1, "PUT", fpt_str("/api/v1/organisations/%lld/favourites/%lld", w.practice1, fit_id), 200, NULL);
+  /* Two weeks ahead, 09:00-12:00 UTC (a morning either side of a clock change): the pool opens 24
+     hours after posting. */
+  json_t *s = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
+                       (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_from_now(14, 9), "ends_at",
+                       fpt_time_from_now(14, 12), "rate_pence", 8000, "rate_unit", "hour", "release", "tiered");
+  long long shift = fpt_int(s, "id");
+  const char *link = fpt_str("/shifts/%lld", shift);
+  wait_for(fit, "alert.shift", link); /* the favourite, at posting */
+  another_upkeep_run();
+  assert_int_equal(count_kind(later, "alert.shift", link), 0); /* not yet open to them */
+  /* The pool's tier opens (as the 24 hours passing would): matched again, the others alerted once. */
+  fpt_sql(&srv, fpt_str("UPDATE shifts SET pool_opens_at = %lld WHERE id = %lld", (long long)time(NULL), shift));
+  wait_for(later, "alert.shift", link);
+  another_upkeep_run();
+  assert_int_equal(count_kind(fit, "alert.shift", link), 1);
+  assert_int_equal(count_kind(later, "alert.shift", link), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_preferences_defaults_and_checks),
       cmocka_unit_test(test_alerts_honour_preferences_and_quiet_hours),
       cmocka_unit_test(test_urgent_once_and_practice_told_unfilled),
+      cmocka_unit_test(test_tiered_release_alerts_each_tier_as_it_opens),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
