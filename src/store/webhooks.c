@@ -2,6 +2,7 @@
 #include "store/webhooks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -162,13 +163,17 @@ static bool plain_code(const char *s) {
   return true;
 }
 
+static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const char *event, int64_t shift_id,
+                     int64_t booking_id, int64_t application_id, int64_t now);
+
 int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
                           int64_t application_id, int64_t now) {
   const char *event = fp_webhook_event_name(e);
   if (!event) return FP_EINVAL;
-  /* The webhooks that want it: the practice's own, and those of the hosts of the practice's pools. */
-  int64_t hooks[4 * FP_WEBHOOKS_MAX];
-  int n = 0;
+  /* The webhooks that want it: the practice's own, and those of the hosts of the practice's pools
+     (as many as there are: a practice may be in any number of pools). */
+  int64_t *hooks = NULL;
+  size_t n = 0, cap = 0;
   fp_stmt *st = fp_db_stmt(c, "SELECT DISTINCT w.id FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
                               " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
                               " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
@@ -177,16 +182,34 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
   fp_bind_text(st, 1, event);
   fp_bind_int64(st, 2, shift_id);
   int rc;
-  while ((rc = fp_step(st)) == FP_ROW && n < (int)(sizeof hooks / sizeof hooks[0])) hooks[n++] = fp_col_int64(st, 0);
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (n == cap) {
+      int64_t *grown = realloc(hooks, (cap = cap ? cap * 2 : 8) * sizeof *grown);
+      if (!grown) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      hooks = grown;
+    }
+    hooks[n++] = fp_col_int64(st, 0);
+  }
   fp_reset(st);
-  if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
-  if (n == 0) return 0; /* nobody asked: nothing more is read */
-  st = fp_db_stmt(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?");
+  if (rc == FP_DONE && n > 0) rc = emit_each(c, hooks, n, event, shift_id, booking_id, application_id, now);
+  else if (rc == FP_DONE) rc = 0; /* nobody asked: nothing more is read */
+  else if (rc != FP_ENOMEM) rc = FP_EIO;
+  free(hooks);
+  return rc;
+}
+
+/* fp_store_webhook_emit's delivery rows, one for each of the n webhooks. */
+static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const char *event, int64_t shift_id,
+                     int64_t booking_id, int64_t application_id, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, shift_id);
   int64_t practice_id = 0, starts_at = 0, ends_at = 0;
   char role[64] = "", status[16] = "";
-  rc = fp_step(st);
+  int rc = fp_step(st);
   if (rc == FP_ROW) {
     practice_id = fp_col_int64(st, 0);
     starts_at = fp_col_int64(st, 2);
@@ -202,7 +225,7 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
   if (booking_id) snprintf(extra, sizeof extra, ",\"booking_id\":%lld", (long long)booking_id);
   if (application_id)
     snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ",\"application_id\":%lld", (long long)application_id);
-  for (int i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     char hex[33], event_id[40], body[1024];
     fp_store_outbox_random_hex(hex);
     snprintf(event_id, sizeof event_id, "evt_%s", hex);

@@ -290,12 +290,56 @@ static void test_retried_after_a_failure(void **state) {
   fpt_smtp_stop(&failing_sink);
 }
 
+/* Adds webhooks for shift.booked to org as token until the organisation has its most. */
+static void fill_hooks(const char *token, long long org) {
+  for (int i = 0; i < 12; i++) {
+    struct fpt_resp r = fpt_request(&srv, token, "POST", fpt_str("/api/v1/organisations/%lld/webhooks", org),
+                                    "{s:s, s:[s]}", "url", "http://127.0.0.1:9/hook", "events", "shift.booked");
+    if (r.status == 409) break;
+    assert_int_equal(r.status, 201);
+  }
+}
+
+/* Every webhook that wants an event gets it, however many pools the practice is in: the practice's
+   own and those of each pool's host, ten each at most (fp_store_webhook_emit read at most 40 and
+   dropped the rest without a word). */
+static void test_every_pools_webhooks_told(void **state) {
+  (void)state;
+  restart(true);
+  fill_hooks(w.pm1, w.practice1);
+  fill_hooks(w.pool_admin, w.icb);
+  long long hosts[] = {w.place, w.pcn, w.practice2};
+  for (size_t h = 0; h < sizeof hosts / sizeof hosts[0]; h++) {
+    long long pool = fpt_int(fpt_call(&srv, w.admin, "POST", "/api/v1/pools", 201, "{s:s, s:I}", "name",
+                                      fpt_str("Hooks pool %zu", h), "host_organisation_id", (json_int_t)hosts[h]),
+                             "id");
+    fpt_call(&srv, w.admin, "POST", fpt_str("/api/v1/pools/%lld/members", pool), 201, "{s:I}", "organisation_id",
+             (json_int_t)w.practice1);
+    const char *email = fpt_str("hooks.admin%zu@t.test", h);
+    fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", email, "name",
+             "Hooks Admin", "role", "pool_admin", "pool_id", (json_int_t)pool, "password", "given-by-admin-7");
+    fill_hooks(fpt_take_over(&srv, email, "given-by-admin-7", "test-password-1"), hosts[h]);
+  }
+  long long wanted = fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM webhooks h JOIN webhook_events e ON e.webhook_id = h.id"
+                                                 " AND e.event = 'shift.booked' WHERE h.deleted_at IS NULL AND"
+                                                 " h.organisation_id IN (%lld, %lld, %lld, %lld, %lld)",
+                                                 w.practice1, w.icb, w.place, w.pcn, w.practice2));
+  assert_true(wanted > 40);
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 20, 9, 4, "instant");
+  long long booking = fpt_int(fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM outbox WHERE channel = 'webhook'"
+                                               " AND body LIKE '%%\"type\":\"shift.booked\"%%'"
+                                               " AND body LIKE '%%\"booking_id\":%lld,%%'", booking)),
+                   wanted);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_refused_urls),
       cmocka_unit_test(test_others_refused),
       cmocka_unit_test(test_events_delivered_signed),
       cmocka_unit_test(test_retried_after_a_failure),
+      cmocka_unit_test(test_every_pools_webhooks_told),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
