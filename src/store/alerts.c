@@ -322,13 +322,6 @@ int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int
   return 0;
 }
 
-int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM alert_scans WHERE shift_id = ? AND kind = 'posted'");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  return fp_db_exec_stmt(st);
-}
-
 /* ---- the upkeep ---- */
 
 /* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind

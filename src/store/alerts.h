@@ -17,8 +17,8 @@
  * The upkeep (fp_store_alerts_upkeep, run by app/alerts.c every --upkeep-interval) matches each open
  * shift not matched yet (a row in alert_scans per shift and kind), each open shift within 48 hours
  * once more as urgent, tells the practice once when a shift posted earlier is still unfilled 48
- * hours before its start, and delivers what is due. A shift that becomes visible to more clinicians
- * later is matched again after fp_store_alerts_rescan (the alerts already made are not repeated).
+ * hours before its start, and delivers what is due. A shift released in tiers is matched again as
+ * each later tier opens (the alerts already made are not repeated).
  */
 #ifndef FP_STORE_ALERTS_H
 #define FP_STORE_ALERTS_H
@@ -55,8 +55,6 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
 /* Records the shifts posted before posted_before as matched, posted and urgent (no alerts for them): the
    demo's older shifts. */
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now);
-/* Forgets the shift's posted scan, so the next upkeep matches it again (its audience grew). */
-int fp_store_alerts_rescan(struct fp_conn *c, int64_t shift_id);
 
 /*
  * Up to max ids (into ids, *n of them) of open shifts starting after now - and by `until` when not 0;
