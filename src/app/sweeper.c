@@ -29,6 +29,8 @@ struct fp_sweeper {
   bool stopping;
   struct step *steps; /* grown by fp_sweeper_add: every step added runs, however many */
   int n_steps, cap_steps;
+  pthread_t alerts_thread; /* shift alerts: see alerts_run */
+  bool alerts_started;
 };
 
 struct tx {
@@ -52,9 +54,11 @@ static int step_tx(struct fp_conn *c, void *vctx) {
   return t->fn(c, t->now, t->ctx);
 }
 
-int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx) {
+/* fp_upkeep_run, saying whether it was skipped. */
+static int upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx, bool *skipped) {
   struct tx t = {fn, ctx, (int64_t)time(NULL), false};
   int rc = fp_store_write(store, step_tx, &t);
+  *skipped = t.skipped;
   if (t.skipped) {
     fp_prom_upkeep_skipped(name);
     return 0;
@@ -62,6 +66,11 @@ int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void
   fp_prom_upkeep(name, rc == 0, (int64_t)time(NULL));
   if (rc) fprintf(stderr, "flexpool: upkeep step '%s' failed: %s\n", name, fp_strerror(rc));
   return rc;
+}
+
+int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx) {
+  bool skipped = false;
+  return upkeep_run(store, name, fn, ctx, &skipped);
 }
 
 /* Copies step i under the lock (the array may grow meanwhile); false when there is none or stopping. */
@@ -87,6 +96,44 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
 static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   return fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
+}
+
+/*
+ * The shift alerts' own thread: "instant" alerts must not wait for the upkeep's interval (600 s by
+ * default). It looks every second whether a shift was posted on this server (fp_store_alerts_poke)
+ * and then runs the step at once; otherwise every ALERTS_EVERY seconds (or the upkeep interval when
+ * shorter), for what time alone brings: a tier of a release opening, a shift becoming urgent, an
+ * alert due at the end of quiet hours or at the digest, and shifts posted on other servers. A run
+ * another server's upkeep skipped is tried again the next second.
+ */
+#define ALERTS_EVERY 60
+static void *alerts_run(void *arg) {
+  struct fp_sweeper *s = arg;
+  const int every = s->interval < ALERTS_EVERY ? s->interval : ALERTS_EVERY;
+  uint64_t seen = fp_store_alerts_pokes();
+  time_t last = 0; /* at start-up: at once */
+  pthread_mutex_lock(&s->lock);
+  while (!s->stopping) {
+    uint64_t pokes = fp_store_alerts_pokes();
+    time_t now = time(NULL);
+    if (pokes != seen || now - last >= every) {
+      pthread_mutex_unlock(&s->lock);
+      bool skipped = false;
+      upkeep_run(s->store, "shift alerts", shift_alerts, NULL, &skipped);
+      pthread_mutex_lock(&s->lock);
+      if (!skipped) {
+        seen = pokes;
+        last = now;
+      }
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    while (!s->stopping && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT) {
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  return NULL;
 }
 
 static void *run(void *arg) {
@@ -135,12 +182,16 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   s->interval = interval_seconds;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);
-  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 ||
-      fp_sweeper_add(s, "shift alerts", shift_alerts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
+  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
     free(s->steps);
     free(s);
+    return NULL;
+  }
+  s->alerts_started = pthread_create(&s->alerts_thread, NULL, alerts_run, s) == 0;
+  if (!s->alerts_started) { /* no server without its alerts */
+    fp_sweeper_stop(s);
     return NULL;
   }
   return s;
@@ -150,9 +201,10 @@ void fp_sweeper_stop(struct fp_sweeper *s) {
   if (!s) return;
   pthread_mutex_lock(&s->lock);
   s->stopping = true;
-  pthread_cond_signal(&s->wake);
+  pthread_cond_broadcast(&s->wake); /* both threads */
   pthread_mutex_unlock(&s->lock);
   pthread_join(s->thread, NULL);
+  if (s->alerts_started) pthread_join(s->alerts_thread, NULL);
   pthread_mutex_destroy(&s->lock);
   pthread_cond_destroy(&s->wake);
   free(s->steps);

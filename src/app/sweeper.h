@@ -1,7 +1,9 @@
 /*
  * sweeper.h - the server's background upkeep: one thread that wakes at start-up and then every
  * interval and runs each registered step in its own store transaction (fp_upkeep_run) (booked shifts that have
- * ended become completed; other modules add their own steps, such as passport expiry).
+ * ended become completed; other modules add their own steps, such as passport expiry), and a second
+ * thread for the shift alerts (store/alerts.h), which runs within a second of a shift being posted
+ * on this server and at least every minute.
  */
 #ifndef FP_APP_SWEEPER_H
 #define FP_APP_SWEEPER_H

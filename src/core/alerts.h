@@ -9,8 +9,9 @@
  *
  * fp_alert_decide() is the one decision "does this shift fit this clinician": on, one of their
  * roles, the rate, the distance, the whole shift inside their availability (fp_availability_covers,
- * the availability rule itself, not a second one) and eligible on its date (the booking's
- * eligibility, decided by the caller through the store and handed in). fp_alert_send_at() is the one
+ * the availability rule itself, not a second one) and the booking would take them (the booking's
+ * own decision, core/booking.h fp_booking_decide: eligible on its date, no overlapping booking,
+ * within the working-time guards; decided by the caller through the store and handed in). fp_alert_send_at() is the one
  * decision "when does it go": now, at the end of quiet hours, or at the next digest. Both take `now`
  * as a parameter; no clock, no allocation, libc and the core only.
  */
@@ -84,12 +85,12 @@ enum fp_alert_fit {
   FP_ALERT_RATE_TOO_LOW,
   FP_ALERT_TOO_FAR,
   FP_ALERT_NOT_AVAILABLE,  /* not wholly inside their availability */
-  FP_ALERT_NOT_ELIGIBLE,   /* the booking's eligibility says no on its date */
+  FP_ALERT_NOT_ELIGIBLE,   /* the booking would refuse them (eligibility on its date, overlap, working time) */
 };
 
 /*
  * Does shift s fit the clinician with preferences p and availability a (eligible: the booking's
- * eligibility for s, decided by the caller)? FP_ALERT_FITS or the first reason it does not. A
+ * decision for them and s, fp_booking_decide, made by the caller)? FP_ALERT_FITS or the first reason it does not. A
  * shift whose distance is unknown is never too far.
  */
 enum fp_alert_fit fp_alert_decide(const struct fp_alert_prefs *p, const struct fp_availability *a, bool eligible,

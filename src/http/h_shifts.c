@@ -25,6 +25,7 @@
 #include "store/accounts.h"
 #include "store/members.h"
 #include "store/places.h"
+#include "store/alerts.h"
 #include "store/shifts.h"
 #include "store/webhooks.h"
 
@@ -206,6 +207,7 @@ void fp_h_shift_create(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
+  fp_store_alerts_poke(); /* committed: the clinicians it fits are alerted within a second */
   json_t *items = json_array();
   for (int i = 0; i < x.count; i++) {
     struct fp_shift got;

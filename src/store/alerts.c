@@ -2,6 +2,7 @@
 #include "store/alerts.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/profession.h"
 #include "core/release.h"
 #include "core/validate.h"
+#include "core/working_time.h"
 #include "store/accounts.h"
 #include "store/availability.h"
 #include "store/outbox.h"
@@ -125,6 +127,7 @@ struct candidate {
   double lat, lon;
   bool has_prefs;
   struct fp_alert_prefs stored; /* when has_prefs: the columns (roles are read only when needed) */
+  bool works_near; /* a confirmed booking within a day of the shift: the booking's work check decides */
 };
 
 /*
@@ -138,7 +141,9 @@ struct candidate {
  */
 static const char CANDIDATES_SQL[] =
     "SELECT cl.id, cl.profession, COALESCE(cl.travel_radius_km, 0), p.lat, p.lon, ap.clinician_id, ap.enabled,"
-    " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
+    " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min,"
+    " CASE WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.clinician_id = cl.id AND b.status = 'confirmed'"
+    "  AND b.starts_at < ?16 AND b.ends_at > ?17) THEN 1 ELSE 0 END"
     " FROM clinicians cl JOIN users u ON u.id = cl.user_id"
     " LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id"
     " LEFT JOIN postcodes p ON p.postcode = cl.home_postcode"
@@ -200,6 +205,8 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
   fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
   fp_bind_int64(st, 14, s->release_mode == FP_RELEASE_TIERED && rel.tier >= FP_TIER_OVERFLOW ? 1 : 0);
   fp_bind_int64(st, 15, s->icb_id);
+  fp_bind_int64(st, 16, s->ends_at + FP_WT_WINDOW); /* the window fp_store_work_check reads */
+  fp_bind_int64(st, 17, s->starts_at - FP_WT_WINDOW);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (out->n == out->cap) {
@@ -222,6 +229,7 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
     k->lon = fp_col_double(st, 4);
     k->has_prefs = !fp_col_null(st, 5);
     if (k->has_prefs) read_prefs_cols(st, 6, &k->stored);
+    k->works_near = fp_col_int64(st, 12) != 0;
   }
   fp_reset(st);
   return rc == FP_DONE ? 0 : FP_EIO;
@@ -252,7 +260,7 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   struct fp_availability a = fp_stored_availability_view(sa);
   struct fp_alert_shift as = {s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
   if (as.has_distance) as.distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
-  /* Everything but eligibility first: it is the dearest to find out. */
+  /* Everything but whether the booking would take them first: it is the dearest to find out. */
   if (fp_alert_decide(p, &a, true, &as) != FP_ALERT_FITS) return 0;
   struct fp_elig_view v;
   memset(&v, 0, sizeof v);
@@ -261,10 +269,32 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   struct fp_elig_result elig;
   int64_t pool_id = 0;
   rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
-  bool eligible = rc == 0 && elig.bookable;
+  /* Would the booking take them? Its own decision, with their own work (overlap and the working-time
+     guards) read only for those who work within a day of the shift. An approval shift is asked as
+     its acceptance would be: the alert invites them to apply. */
+  struct fp_wt_limits limits;
+  struct fp_wt_result wt = {0};
+  bool overlap = false;
+  if (!rc && elig.bookable && k->works_near) rc = fp_store_work_check(c, k->clinician_id, s, &limits, &wt, &overlap);
+  enum fp_booking_mode mode;
+  if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
+  bool bookable = false;
+  if (!rc) {
+    struct fp_booking_input bi = {
+        .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
+        .mode = mode,
+        .starts_at = s->starts_at,
+        .now = now,
+        .via_acceptance = true,
+        .elig = &elig,
+        .clinician_has_overlap = overlap,
+        .working_time = wt.outcome,
+    };
+    bookable = fp_booking_decide(&bi) == FP_BOOK_OK;
+  }
   fp_elig_view_release(&v);
   if (rc) return rc;
-  *fits = fp_alert_decide(p, &a, eligible, &as) == FP_ALERT_FITS;
+  *fits = fp_alert_decide(p, &a, bookable, &as) == FP_ALERT_FITS;
   return 0;
 }
 
@@ -323,6 +353,12 @@ int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int
 }
 
 /* ---- the upkeep ---- */
+
+static atomic_uint_fast64_t pokes;
+
+void fp_store_alerts_poke(void) { atomic_fetch_add(&pokes, 1); }
+
+uint64_t fp_store_alerts_pokes(void) { return (uint64_t)atomic_load(&pokes); }
 
 /* Up to max ids of open shifts starting after now (and by `until` when not 0) with no scan of kind
    since the last tier of its release opened (store/shifts.c writes the instants each opens at: the

@@ -6,15 +6,19 @@
  * from indexes - availability windows by weekday and start (a window on the shift's local weekday
  * that contains its start), the roles by role (or the profession when a clinician set nothing), the
  * practice's pools - and each candidate is decided by the core (core/alerts.h fp_alert_decide: the
- * preferences, fp_availability_covers, and the booking's eligibility from fp_store_eligibility_view,
- * so a blocked clinician is never alerted). Each alert decided is a row of `alerts`, unique per
+ * preferences, fp_availability_covers, and the booking's own decision, fp_booking_decide, on the
+ * eligibility from fp_store_eligibility_view and the clinician's own work from fp_store_work_check:
+ * a blocked clinician, or one already booked then or past a working-time guard with it, is never
+ * alerted). Each alert decided is a row of `alerts`, unique per
  * clinician, shift and kind (never twice), with the time it is due (core/alerts.h
  * fp_alert_send_at: now, the end of quiet hours, or the 07:00 digest). Delivery
  * (fp_store_alerts_deliver) tells the due ones through fp_store_notify (in-app and email, in the same
  * transaction that marks them sent, so never lost) - a digest's alerts as one message - and drops
  * those whose shift is no longer open.
  *
- * The upkeep (fp_store_alerts_upkeep, run by app/alerts.c every --upkeep-interval) matches each open
+ * The upkeep (fp_store_alerts_upkeep, run by app/sweeper.c's alerts thread within a second of a
+ * shift being posted on this server - fp_store_alerts_poke - and at least every minute, or every
+ * --upkeep-interval when shorter) matches each open
  * shift not matched yet (a row in alert_scans per shift and kind), each open shift within 48 hours
  * once more as urgent, tells the practice once when a shift posted earlier is still unfilled 48
  * hours before its start, and delivers what is due. A shift released in tiers is matched again as
@@ -66,6 +70,12 @@ int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, 
 
 /* Delivers every alert due at now (at most `max` messages a run); *sent the messages written. */
 int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent);
+
+/* Says that shifts were posted (call after the posting's commit): this process's alerts thread
+   then matches them within a second instead of at its next regular run. Any thread. */
+void fp_store_alerts_poke(void);
+/* How many pokes this process has had (the alerts thread compares it with what it last saw). */
+uint64_t fp_store_alerts_pokes(void);
 
 /* The upkeep step: the scans above (at most `max` shifts of each kind a run), then delivery (at most
  * max_messages). In a write transaction. */

@@ -220,6 +220,20 @@ static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_
   return err;
 }
 
+int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, struct fp_wt_limits *limits,
+                        struct fp_wt_result *wt, bool *overlap) {
+  struct fp_work *others = NULL, add = {s->starts_at, s->ends_at, (int32_t)s->break_minutes};
+  size_t n_others = 0;
+  *overlap = false;
+  int rc = load_work(c, clinician_id, s->starts_at, s->ends_at, limits, &others, &n_others);
+  if (rc) return rc;
+  for (size_t i = 0; i < n_others && !*overlap; i++)
+    *overlap = fp_intervals_overlap(others[i].start, others[i].end, s->starts_at, s->ends_at);
+  fp_working_time_check(limits, others, n_others, &add, wt);
+  free(others);
+  return 0;
+}
+
 /*
  * Writes a shift's status `to` that the core's state machine decided from `from`; the row must
  * still say `from` (FP_ECONFLICT otherwise: someone changed it since it was read).
@@ -614,15 +628,8 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
   if (rc) return rc;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
-  /* Their other bookings near it: overlapping any, or past the working-time guards with it. */
-  struct fp_work *others = NULL, add = {s.starts_at, s.ends_at, (int32_t)s.break_minutes};
-  size_t n_others = 0;
-  if ((rc = load_work(c, clinician_id, s.starts_at, s.ends_at, &res->limits, &others, &n_others)) != 0) return rc;
   bool overlap = false;
-  for (size_t i = 0; i < n_others && !overlap; i++)
-    overlap = fp_intervals_overlap(others[i].start, others[i].end, s.starts_at, s.ends_at);
-  fp_working_time_check(&res->limits, others, n_others, &add, &res->working_time);
-  free(others);
+  if ((rc = fp_store_work_check(c, clinician_id, &s, &res->limits, &res->working_time, &overlap)) != 0) return rc;
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)

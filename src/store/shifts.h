@@ -234,6 +234,15 @@ void fp_elig_view_release(struct fp_elig_view *v);
 int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const struct fp_shift *s,
                               struct fp_elig_result *elig, int64_t *pool_id);
 
+/*
+ * Would clinician_id working shift s clash with their own work? Their confirmed bookings within a
+ * day of it: *overlap when one overlaps it, and *wt the working-time guards of their pools (the
+ * strictest, into *limits) with s added. The booking's own check (fp_store_book), also asked by the
+ * shift alerts so that nobody is alerted to a shift the booking would refuse them.
+ */
+int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, struct fp_wt_limits *limits,
+                        struct fp_wt_result *wt, bool *overlap);
+
 /* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
 struct fp_book_result {
   enum fp_booking_outcome outcome;

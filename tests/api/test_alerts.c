@@ -26,9 +26,10 @@ static struct fpt_server srv;
 static struct fpt_world w;
 static char monday[11];
 static char quiet_now_start[6], quiet_now_end[6], quiet_later_start[6], quiet_later_end[6];
-static const char *fit, *quiet, *later, *digest, *other_role, *too_far, *too_cheap, *unavailable, *unverified, *blocked;
+static const char *fit, *quiet, *later, *digest, *other_role, *too_far, *too_cheap, *unavailable, *unverified, *blocked,
+    *busy, *tired;
 static long long fit_id, quiet_id, later_id, digest_id, other_role_id, too_far_id, too_cheap_id, unavailable_id,
-    unverified_id, blocked_id;
+    unverified_id, blocked_id, busy_id, tired_id;
 
 /* Where the practices and clinicians are. */
 static const char POSTCODES[] =
@@ -45,13 +46,15 @@ static void uk_hhmm(int minutes, char out[6]) {
   snprintf(out, 6, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
-static void available_all_week(const char *token) {
+static void available_all_week_on(struct fpt_server *on, const char *token) {
   json_t *pattern = json_array();
   static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   for (int i = 0; i < 7; i++)
     json_array_append_new(pattern, json_pack("{s:s, s:s, s:s}", "day", days[i], "start", "00:00", "end", "24:00"));
-  fpt_call(&srv, token, "PUT", "/api/v1/me/availability", 200, "{s:o}", "pattern", pattern);
+  fpt_call(on, token, "PUT", "/api/v1/me/availability", 200, "{s:o}", "pattern", pattern);
 }
+
+static void available_all_week(const char *token) { available_all_week_on(&srv, token); }
 
 static void available_monday(const char *token, const char *session) {
   fpt_call(&srv, token, "PUT", "/api/v1/me/availability", 200, "{s:[{s:s, s:s}]}", "pattern", "day", "monday",
@@ -93,6 +96,8 @@ static int setup(void **state) {
   too_cheap = gp("toocheap", "LS1 4AP", &too_cheap_id);
   unavailable = gp("unavailable", "LS1 4AP", &unavailable_id);
   blocked = gp("blocked", "LS1 4AP", &blocked_id);
+  busy = gp("busy", "LS1 4AP", &busy_id);
+  tired = gp("tired", "LS1 4AP", &tired_id);
   w.verify_passports = false;
   unverified = gp("unverified", "LS1 4AP", &unverified_id);
   w.verify_passports = true;
@@ -279,6 +284,78 @@ static void test_urgent_once_and_practice_told_unfilled(void **state) {
   assert_int_equal(count_kind(fit, "alert.shift", link), 1);
 }
 
+/* An instant alert goes out within seconds of the posting, not at the upkeep's next run (a server
+   with the default --upkeep-interval of 600 seconds, started for this test). */
+static void test_instant_alert_within_seconds_of_posting(void **state) {
+  (void)state;
+  struct fpt_server s2;
+  struct fpt_world w2;
+  assert_int_equal(fpt_server_start(&s2, NULL, NULL), 0);
+  fpt_world_build(&w2, &s2);
+  long long id = 0;
+  const char *gp2 = fpt_world_clinician(&w2, "instant@t.test", "gp", "7599999", true, &id);
+  available_all_week_on(&s2, gp2);
+  fpt_call(&s2, gp2, "PUT", "/api/v1/me/alert-preferences", 200, "{s:b, s:[s], s:n, s:i, s:s, s:s, s:s}", "enabled", 1,
+           "roles", "gp", "max_distance_miles", "min_hourly_pence", 0, "mode", "instant", "quiet_start", "00:00",
+           "quiet_end", "00:00");
+  sleep(2); /* past the start-up's run */
+  long long shift = fpt_world_shift(&w2, w2.pm1, w2.practice1, "gp", 5, 2, 3, "instant");
+  const char *link = fpt_str("/shifts/%lld", shift);
+  bool told = false;
+  for (int i = 0; i < 50 && !told; i++) { /* up to 5 seconds */
+    json_t *items = json_object_get(fpt_call(&s2, gp2, "GET", "/api/v1/me/notifications", 200, NULL), "items");
+    for (size_t k = 0; k < json_array_size(items) && !told; k++)
+      told = strcmp(fpt_s(json_array_get(items, k), "link"), link) == 0;
+    if (!told) usleep(100 * 1000);
+  }
+  fpt_server_stop(&s2);
+  assert_true(told);
+}
+
+/* POSTs a GP shift at practice1 from `from` to `to` (RFC 3339); its id. */
+static long long post_shift(const char *from, const char *to) {
+  return fpt_int(fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
+                          (json_int_t)w.practice1, "role", "gp", "starts_at", from, "ends_at", to, "rate_pence", 8000,
+                          "rate_unit", "hour"),
+                 "id");
+}
+
+/* Nobody is alerted to a shift the booking would refuse them: busy is booked at an overlapping time,
+   tired has a long evening session the same day (13.5 hours on duty leaves less than the pool's 11
+   hours of rest in 24). Both are available all week and eligible. */
+static void test_no_alert_for_a_shift_the_booking_would_refuse(void **state) {
+  (void)state;
+  const char *who[] = {busy, tired};
+  for (int i = 0; i < 2; i++) {
+    available_all_week(who[i]);
+    prefs(who[i], "gp", 0, 0, "instant", "00:00", "00:00");
+  }
+  const char *day = fpt_str("%.11s", fpt_time_from_now(20, 0)), *next = fpt_str("%.11s", fpt_time_from_now(27, 0));
+  long long early = post_shift(fpt_str("%s08:00:00Z", day), fpt_str("%s10:00:00Z", day));
+  fpt_call(&srv, busy, "POST", fpt_str("/api/v1/shifts/%lld/booking", early), 201, NULL);
+  long long evening = post_shift(fpt_str("%s13:00:00Z", day), fpt_str("%s22:30:00Z", day));
+  fpt_call(&srv, tired, "POST", fpt_str("/api/v1/shifts/%lld/booking", evening), 201, NULL);
+
+  /* 09:00-12:00: booking it would be refused, an overlap for busy and the working-time guard for tired. */
+  long long shift = post_shift(fpt_str("%s09:00:00Z", day), fpt_str("%s12:00:00Z", day));
+  const char *link = fpt_str("/shifts/%lld", shift);
+  json_t *e = fpt_call(&srv, busy, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 409, NULL);
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "code"), "overlapping_booking");
+  e = fpt_call(&srv, tired, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 409, NULL);
+  assert_string_equal(fpt_s(json_object_get(e, "error"), "code"), "working_time_limit");
+  wait_for(fit, "alert.shift", link); /* matched */
+  another_upkeep_run();
+  assert_int_equal(count_kind(busy, "alert.shift", link), 0);
+  assert_int_equal(count_kind(tired, "alert.shift", link), 0);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id IN (%lld, %lld)",
+                                               shift, busy_id, tired_id)),
+                   0);
+  /* A shift they could book, the next week, alerts them both. */
+  long long free_shift = post_shift(fpt_str("%s09:00:00Z", next), fpt_str("%s12:00:00Z", next));
+  wait_for(busy, "alert.shift", fpt_str("/shifts/%lld", free_shift));
+  wait_for(tired, "alert.shift", fpt_str("/shifts/%lld", free_shift));
+}
+
 /* A shift released in tiers alerts only those it is open to: its favourites at posting, then the
    pool's clinicians when the pool's tier opens (matched again then), each once. */
 static void test_tiered_release_alerts_each_tier_as_it_opens(void **state) {
@@ -308,6 +385,8 @@ int main(void) {
       cmocka_unit_test(test_alerts_honour_preferences_and_quiet_hours),
       cmocka_unit_test(test_urgent_once_and_practice_told_unfilled),
       cmocka_unit_test(test_tiered_release_alerts_each_tier_as_it_opens),
+      cmocka_unit_test(test_no_alert_for_a_shift_the_booking_would_refuse),
+      cmocka_unit_test(test_instant_alert_within_seconds_of_posting),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
