@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/booking.h"
 #include "core/error.h"
@@ -245,10 +246,22 @@ static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, in
   return fp_db_exec_stmt(st);
 }
 
+/* Milliseconds since *t0, which becomes now (for the benchmark's breakdown of a match). */
+static double lap_ms(struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+  *t0 = t1;
+  return ms;
+}
+
 /* Decides one candidate with the core; *fits and the preferences that apply. */
 static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
-                  struct fp_stored_availability *sa, struct fp_alert_prefs *p, bool *fits) {
+                  struct fp_stored_availability *sa, struct fp_alert_prefs *p, bool *fits,
+                  struct fp_alert_match_stats *stats) {
   *fits = false;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   fp_alert_prefs_default(p, k->profession, k->radius_km);
   if (k->has_prefs) {
     *p = k->stored;
@@ -261,7 +274,9 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   struct fp_alert_shift as = {s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
   if (as.has_distance) as.distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
   /* Everything but whether the booking would take them first: it is the dearest to find out. */
-  if (fp_alert_decide(p, &a, true, &as) != FP_ALERT_FITS) return 0;
+  bool rest_fits = fp_alert_decide(p, &a, true, &as) == FP_ALERT_FITS;
+  stats->preferences_ms += lap_ms(&t0);
+  if (!rest_fits) return 0;
   struct fp_elig_view v;
   memset(&v, 0, sizeof v);
   v.clinician_id = k->clinician_id;
@@ -293,6 +308,7 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
     bookable = fp_booking_decide(&bi) == FP_BOOK_OK;
   }
   fp_elig_view_release(&v);
+  stats->booking_ms += lap_ms(&t0);
   if (rc) return rc;
   *fits = fp_alert_decide(p, &a, bookable, &as) == FP_ALERT_FITS;
   return 0;
@@ -301,6 +317,8 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
 int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
                           struct fp_alert_match_stats *stats) {
   memset(stats, 0, sizeof *stats);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   struct fp_shift *s = malloc(sizeof *s);
   struct fp_stored_availability *sa = malloc(sizeof *sa);
   struct candidates ks = {0};
@@ -309,10 +327,12 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
   if (!rc && open) rc = candidates_load(c, s, kind, now, &ks);
   stats->candidates = (int)ks.n;
+  stats->candidates_ms = lap_ms(&t0);
   for (size_t i = 0; !rc && i < ks.n; i++) {
     struct fp_alert_prefs p;
     bool fits = false;
-    rc = decide(c, s, &ks.v[i], now, sa, &p, &fits);
+    rc = decide(c, s, &ks.v[i], now, sa, &p, &fits, stats);
+    lap_ms(&t0);
     if (rc || !fits) continue;
     stats->fitting++;
     fp_stmt *st = fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
@@ -329,6 +349,7 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
     fp_bind_int64(st, 6, fp_alert_send_at(&p, kind, now));
     rc = fp_db_exec_stmt(st);
     if (!rc) stats->written++;
+    stats->write_ms += lap_ms(&t0);
   }
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
   free(ks.v);

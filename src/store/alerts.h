@@ -47,6 +47,11 @@ struct fp_alert_match_stats {
   int candidates; /* from the indexes */
   int fitting;    /* the core said it fits */
   int written;    /* new alerts (not made before) */
+  /* Where the time went (wall-clock ms; bench/alerts.c reports them): reading the shift and the
+     candidates; each candidate's preferences and availability read and decided; whether the
+     booking would take those who pass (eligibility, their own work, the booking's decision); and
+     writing the alerts. */
+  double candidates_ms, preferences_ms, booking_ms, write_ms;
 };
 
 /*
