@@ -7,6 +7,7 @@
 #
 #   bash bench/run.sh            # 100,000 shifts, 10 s a run, 32 connections, 2 wrk threads
 #   SHIFTS=200000 DURATION=20 CONNECTIONS=64 bash bench/run.sh
+#   WARMUP=0 bash bench/run.sh   # no unmeasured warm-up before each workload (3 s by default)
 #   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance booking
 #   ENGINE=postgres bash bench/run.sh   # the same on PostgreSQL 15, in a throw-away cluster (pg_virtualenv)
 #                                       # on the same machine, sharing its cores with the server
@@ -16,6 +17,8 @@ ENGINE=${ENGINE:-sqlite}
 if [ "$ENGINE" = postgres ] && [ -z "${PGHOST:-}" ]; then exec pg_virtualenv -t bash "$0" "$@"; fi
 SHIFTS=${SHIFTS:-100000}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}                  # unmeasured seconds before each workload (0: none)
+WARMUP_TARGETS=${WARMUP_TARGETS:-3000} # booking targets the warm-up may use
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-0}  # 0: a thread per connection (flexpool's default)
@@ -70,7 +73,10 @@ sql "
     "$data/gps" - >"$data/targets"
 declare -A tok
 for e in $(cut -d'|' -f2 "$data/targets" | sort -u); do tok[$e]=$(login "$e"); done
-while IFS='|' read -r id e; do echo "$id ${tok[$e]}"; done <"$data/targets" >"$OUT/booking-targets.txt"
+while IFS='|' read -r id e; do echo "$id ${tok[$e]}"; done <"$data/targets" >"$data/all-targets"
+# The first WARMUP_TARGETS book during the warm-up (below), the rest are measured.
+head -n "$WARMUP_TARGETS" "$data/all-targets" >"$data/warmup-targets"
+tail -n +"$((WARMUP_TARGETS + 1))" "$data/all-targets" >"$OUT/booking-targets.txt"
 targets=$(wc -l <"$OUT/booking-targets.txt")
 
 gp=$(login clinician001@demo.flexpool.test)
@@ -81,7 +87,13 @@ plain_search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to
 curl -sf -H "Authorization: Bearer $gp" "$base$search_path" | grep -q '"items":\[{' || {
   echo "bench: the search returns nothing; check the demo data" >&2; exit 1; }
 
+# Each workload first runs WARMUP seconds unmeasured (the server's threads, their database
+# connections and prepared statements, the engine's caches: a server in service is warm), then
+# DURATION seconds measured. The booking's warm-up books its own targets.
 run_wrk() { # name, script, path
+  if [ "$WARMUP" -gt 0 ]; then
+    FP_TARGETS="$data/warmup-targets" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$2" "$base$3" >/dev/null 2>&1
+  fi
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$2" "$base$3" >"$OUT/$1.txt" 2>&1
 }
 export FP_TOKEN=$gp FP_TARGETS="$OUT/booking-targets.txt" WRK_THREADS
@@ -104,7 +116,7 @@ booking_secs=$(booking_field seconds)
 
 cat <<REPORT
 Benchmark: $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB
-Store: $ENGINE; demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s on the same machine
+Store: $ENGINE; demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads $SERVER_THREADS; wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s on the same machine, after ${WARMUP} s unmeasured
 
 | request | requests/s | p50 | p99 | ratio to /healthz |
 |---|---|---|---|---|
