@@ -129,6 +129,10 @@ struct candidate {
   bool has_prefs;
   struct fp_alert_prefs stored; /* when has_prefs: the columns (roles are read only when needed) */
   bool works_near; /* a confirmed booking within a day of the shift: the booking's work check decides */
+  bool has_role;   /* with preferences: the shift's role is among their roles */
+  int64_t user_id; /* their account: the facts the eligibility view would read again */
+  bool active;
+  char name[201];
 };
 
 /*
@@ -144,7 +148,9 @@ static const char CANDIDATES_SQL[] =
     "SELECT cl.id, cl.profession, COALESCE(cl.travel_radius_km, 0), p.lat, p.lon, ap.clinician_id, ap.enabled,"
     " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min,"
     " CASE WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.clinician_id = cl.id AND b.status = 'confirmed'"
-    "  AND b.starts_at < ?16 AND b.ends_at > ?17) THEN 1 ELSE 0 END"
+    "  AND b.starts_at < ?16 AND b.ends_at > ?17) THEN 1 ELSE 0 END,"
+    " CASE WHEN EXISTS (SELECT 1 FROM alert_roles r2 WHERE r2.role = ?4 AND r2.clinician_id = cl.id) THEN 1 ELSE 0 END,"
+    " u.id, u.active, u.name"
     " FROM clinicians cl JOIN users u ON u.id = cl.user_id"
     " LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id"
     " LEFT JOIN postcodes p ON p.postcode = cl.home_postcode"
@@ -231,6 +237,10 @@ static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_
     k->has_prefs = !fp_col_null(st, 5);
     if (k->has_prefs) read_prefs_cols(st, 6, &k->stored);
     k->works_near = fp_col_int64(st, 12) != 0;
+    k->has_role = fp_col_int64(st, 13) != 0;
+    k->user_id = fp_col_int64(st, 14);
+    k->active = fp_col_int64(st, 15) != 0;
+    if (fp_db_col_copy(st, 16, k->name, sizeof k->name)) k->name[0] = 0;
   }
   fp_reset(st);
   return rc == FP_DONE ? 0 : FP_EIO;
@@ -257,33 +267,36 @@ static double lap_ms(struct timespec *t0) {
 
 /* Decides one candidate with the core; *fits and the preferences that apply. */
 static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
-                  struct fp_stored_availability *sa, struct fp_alert_prefs *p, bool *fits,
+                  const struct fp_availability *a, struct fp_alert_prefs *p, bool *fits,
                   struct fp_alert_match_stats *stats) {
   *fits = false;
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   fp_alert_prefs_default(p, k->profession, k->radius_km);
-  if (k->has_prefs) {
+  if (k->has_prefs) { /* their roles as far as the decision asks: is the shift's among them */
     *p = k->stored;
-    int rc = read_roles(c, k->clinician_id, p);
-    if (rc) return rc;
+    p->n_roles = 0;
+    if (k->has_role) snprintf(p->roles[p->n_roles++], sizeof p->roles[0], "%s", s->role);
   }
-  int rc = fp_store_availability_get(c, k->clinician_id, sa);
-  if (rc) return rc;
-  struct fp_availability a = fp_stored_availability_view(sa);
   struct fp_alert_shift as = {s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
   if (as.has_distance) as.distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
   /* Everything but whether the booking would take them first: it is the dearest to find out. */
-  bool rest_fits = fp_alert_decide(p, &a, true, &as) == FP_ALERT_FITS;
+  bool rest_fits = fp_alert_decide(p, a, true, &as) == FP_ALERT_FITS;
   stats->preferences_ms += lap_ms(&t0);
   if (!rest_fits) return 0;
   struct fp_elig_view v;
   memset(&v, 0, sizeof v);
   v.clinician_id = k->clinician_id;
+  /* The facts the view would read first, read with the candidates. */
+  snprintf(v.profession, sizeof v.profession, "%s", k->profession);
+  v.active = k->active;
+  v.user_id = k->user_id;
+  snprintf(v.name, sizeof v.name, "%s", k->name);
+  v.loaded = true;
   v.now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
   struct fp_elig_result elig;
   int64_t pool_id = 0;
-  rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
+  int rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
   /* Would the booking take them? Its own decision, with their own work (overlap and the working-time
      guards) read only for those who work within a day of the shift. An approval shift is asked as
      its acceptance would be: the alert invites them to apply. */
@@ -310,7 +323,7 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   fp_elig_view_release(&v);
   stats->booking_ms += lap_ms(&t0);
   if (rc) return rc;
-  *fits = fp_alert_decide(p, &a, bookable, &as) == FP_ALERT_FITS;
+  *fits = fp_alert_decide(p, a, bookable, &as) == FP_ALERT_FITS;
   return 0;
 }
 
@@ -320,18 +333,28 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   struct fp_shift *s = malloc(sizeof *s);
-  struct fp_stored_availability *sa = malloc(sizeof *sa);
   struct candidates ks = {0};
-  int rc = s && sa ? 0 : FP_ENOMEM;
+  int64_t *ids = NULL;
+  struct fp_availability *avail = NULL;
+  struct fp_availability_rows rows = {0};
+  int rc = s ? 0 : FP_ENOMEM;
   if (!rc) rc = fp_store_shift_get(c, shift_id, NULL, s);
   bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
   if (!rc && open) rc = candidates_load(c, s, kind, now, &ks);
   stats->candidates = (int)ks.n;
+  /* Their availability, all at once (the candidates come in id order). */
+  if (!rc && ks.n) {
+    ids = malloc(ks.n * sizeof *ids);
+    avail = malloc(ks.n * sizeof *avail);
+    rc = ids && avail ? 0 : FP_ENOMEM;
+    for (size_t i = 0; !rc && i < ks.n; i++) ids[i] = ks.v[i].clinician_id;
+    if (!rc) rc = fp_store_availability_many(c, ids, ks.n, avail, &rows);
+  }
   stats->candidates_ms = lap_ms(&t0);
   for (size_t i = 0; !rc && i < ks.n; i++) {
     struct fp_alert_prefs p;
     bool fits = false;
-    rc = decide(c, s, &ks.v[i], now, sa, &p, &fits, stats);
+    rc = decide(c, s, &ks.v[i], now, &avail[i], &p, &fits, stats);
     lap_ms(&t0);
     if (rc || !fits) continue;
     stats->fitting++;
@@ -352,8 +375,10 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
     stats->write_ms += lap_ms(&t0);
   }
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
+  fp_availability_rows_free(&rows);
+  free(avail);
+  free(ids);
   free(ks.v);
-  free(sa);
   free(s);
   return rc;
 }

@@ -31,6 +31,20 @@ struct fp_availability fp_stored_availability_view(const struct fp_stored_availa
 int fp_store_availability_get(struct fp_conn *c, int64_t clinician_id, struct fp_stored_availability *out);
 
 /*
+ * The patterns of n clinicians at once (ids in ascending order, each once), in two statements
+ * whatever n: out[i] is ids[i]'s pattern as fp_store_availability_get reads it, its arrays pointing
+ * into *rows (valid until fp_availability_rows_free). 0, FP_ETOOBIG (one of them holds more than the
+ * limits), FP_ENOMEM or FP_EIO. For matching a shift to many clinicians (store/alerts.c).
+ */
+struct fp_availability_rows {
+  struct fp_avail_window *windows;
+  struct fp_avail_exception *exceptions;
+};
+int fp_store_availability_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_availability *out,
+                               struct fp_availability_rows *rows);
+void fp_availability_rows_free(struct fp_availability_rows *rows);
+
+/*
  * Replaces clinician_id's whole pattern with a (validated by the caller with
  * fp_availability_validate), audited as "availability.set" by actor. In a write transaction.
  */

@@ -1,4 +1,6 @@
 /* Statement helpers shared by the store's files. See rows.h. */
+#include <stdio.h>
+#include <stdlib.h>
 #include "store/rows.h"
 
 #include "core/error.h"
@@ -59,4 +61,16 @@ void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon) {
   *has = !fp_col_null(st, i);
   *lat = fp_col_double(st, i);
   *lon = fp_col_double(st, i + 1);
+}
+
+char *fp_ids_json(const int64_t *ids, size_t n) {
+  size_t len = 3 + n * 21; /* a bigint is at most 20 characters, and a comma each */
+  char *buf = malloc(len);
+  if (!buf) return NULL;
+  size_t used = 0;
+  buf[used++] = '[';
+  for (size_t i = 0; i < n; i++) used += (size_t)snprintf(buf + used, len - used, "%s%lld", i ? "," : "", (long long)ids[i]);
+  buf[used++] = ']';
+  buf[used] = 0;
+  return buf;
 }

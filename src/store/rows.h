@@ -33,6 +33,9 @@ int fp_step_bool(fp_stmt *st, bool *out);
 /* A place's location from columns i (latitude) and i + 1 (longitude): *has is false, and the two 0,
  * when the latitude is NULL. */
 void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon);
+/* The ids as a JSON array ("[1,2,3]"), malloc'd (free it), for `IN (SELECT CAST(value AS BIGINT)
+ * FROM json_each(?))` on both engines; NULL when out of memory. */
+char *fp_ids_json(const int64_t *ids, size_t n);
 /* Steps a page's statement (asked for limit + 1 rows), handing up to limit rows to row(st, ctx);
  * *more is set when another follows them. 0 or FP_EIO. Resets st. */
 int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more);

@@ -202,7 +202,7 @@ struct fp_elig_view {
   int64_t clinician_id;
   bool every_practice;             /* read the pools shared with every practice at the first decision */
   bool shared_complete;            /* shared holds every practice the clinician shares a pool with */
-  bool loaded;
+  bool loaded;                     /* the four facts below are read (a caller that read them itself may set them) */
   char profession[48];
   bool active;
   int64_t user_id;                 /* their account, and its name (for the messages a booking sends) */
