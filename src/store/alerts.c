@@ -17,6 +17,7 @@
 #include "store/accounts.h"
 #include "store/availability.h"
 #include "store/outbox.h"
+#include "store/rows.h"
 #include "store/shifts.h"
 #include "store/sql.h"
 
@@ -327,6 +328,55 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   return 0;
 }
 
+/* An alert decided: for whom, whether it waits for the digest, when it is due. */
+struct alert_row {
+  int64_t clinician_id;
+  bool digest;
+  int64_t due_at;
+};
+
+static int cmp_alert_row(const void *a, const void *b) {
+  const struct alert_row *x = a, *y = b;
+  if (x->digest != y->digest) return x->digest ? 1 : -1;
+  if (x->due_at != y->due_at) return x->due_at < y->due_at ? -1 : 1;
+  return x->clinician_id < y->clinician_id ? -1 : x->clinician_id > y->clinician_id;
+}
+
+/* Writes the alerts of kind for shift_id (those made before stay as they were): one statement for
+   each (digest, due) group of rows. *written: how many are new. */
+static int alerts_write(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now, struct alert_row *rows,
+                        size_t n, int *written) {
+  qsort(rows, n, sizeof *rows, cmp_alert_row);
+  int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
+  if (n && !ids) return FP_ENOMEM;
+  int rc = 0;
+  for (size_t i = 0, j; !rc && i < n; i = j) {
+    size_t k = 0;
+    for (j = i; j < n && rows[j].digest == rows[i].digest && rows[j].due_at == rows[i].due_at; j++)
+      ids[k++] = rows[j].clinician_id;
+    char *json = fp_ids_json(ids, k);
+    fp_stmt *st = json ? fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
+                                       " SELECT CAST(value AS BIGINT), ?2, ?3, ?4, ?5, ?6 FROM json_each(?1)"
+                                       " WHERE value IS NOT NULL" /* before ON CONFLICT, which SQLite would read as a join's */
+                                       " ON CONFLICT DO NOTHING")
+                       : NULL;
+    if (!st) {
+      rc = json ? FP_EIO : FP_ENOMEM;
+    } else {
+      fp_bind_text(st, 1, json);
+      fp_bind_int64(st, 2, shift_id);
+      fp_bind_text(st, 3, KIND_NAMES[kind]);
+      fp_bind_int64(st, 4, rows[i].digest ? 1 : 0);
+      fp_bind_int64(st, 5, now);
+      fp_bind_int64(st, 6, rows[i].due_at);
+      if ((rc = fp_db_exec_stmt(st)) == 0) *written += (int)fp_db_changes(c);
+    }
+    free(json);
+  }
+  free(ids);
+  return rc;
+}
+
 int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
                           struct fp_alert_match_stats *stats) {
   memset(stats, 0, sizeof *stats);
@@ -351,29 +401,24 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
     if (!rc) rc = fp_store_availability_many(c, ids, ks.n, avail, &rows);
   }
   stats->candidates_ms = lap_ms(&t0);
+  /* Decided one by one; written together, one statement for each time they are due (most alerts
+     of a shift go at once, the rest at the end of someone's quiet hours or at the digest). */
+  struct alert_row *fits = ks.n ? malloc(ks.n * sizeof *fits) : NULL;
+  size_t n_fits = 0;
+  if (!rc && ks.n && !fits) rc = FP_ENOMEM;
   for (size_t i = 0; !rc && i < ks.n; i++) {
     struct fp_alert_prefs p;
-    bool fits = false;
-    rc = decide(c, s, &ks.v[i], now, &avail[i], &p, &fits, stats);
+    bool fit = false;
+    rc = decide(c, s, &ks.v[i], now, &avail[i], &p, &fit, stats);
     lap_ms(&t0);
-    if (rc || !fits) continue;
-    stats->fitting++;
-    fp_stmt *st = fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
-                                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    if (!st) {
-      rc = FP_EIO;
-      break;
-    }
-    fp_bind_int64(st, 1, ks.v[i].clinician_id);
-    fp_bind_int64(st, 2, shift_id);
-    fp_bind_text(st, 3, KIND_NAMES[kind]);
-    fp_bind_int64(st, 4, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST ? 1 : 0);
-    fp_bind_int64(st, 5, now);
-    fp_bind_int64(st, 6, fp_alert_send_at(&p, kind, now));
-    rc = fp_db_exec_stmt(st);
-    if (!rc) stats->written++;
-    stats->write_ms += lap_ms(&t0);
+    if (rc || !fit) continue;
+    fits[n_fits++] = (struct alert_row){ks.v[i].clinician_id, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST,
+                                        fp_alert_send_at(&p, kind, now)};
   }
+  stats->fitting = (int)n_fits;
+  if (!rc) rc = alerts_write(c, shift_id, kind, now, fits, n_fits, &stats->written);
+  stats->write_ms += lap_ms(&t0);
+  free(fits);
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
   fp_availability_rows_free(&rows);
   free(avail);
