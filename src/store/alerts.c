@@ -268,7 +268,7 @@ static double lap_ms(struct timespec *t0) {
 
 /* Decides one candidate with the core; *fits and the preferences that apply. */
 static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
-                  const struct fp_availability *a, struct fp_alert_prefs *p, bool *fits,
+                  const struct fp_availability *a, struct fp_elig_view *v, struct fp_alert_prefs *p, bool *fits,
                   struct fp_alert_match_stats *stats) {
   *fits = false;
   struct timespec t0;
@@ -285,19 +285,9 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
   bool rest_fits = fp_alert_decide(p, a, true, &as) == FP_ALERT_FITS;
   stats->preferences_ms += lap_ms(&t0);
   if (!rest_fits) return 0;
-  struct fp_elig_view v;
-  memset(&v, 0, sizeof v);
-  v.clinician_id = k->clinician_id;
-  /* The facts the view would read first, read with the candidates. */
-  snprintf(v.profession, sizeof v.profession, "%s", k->profession);
-  v.active = k->active;
-  v.user_id = k->user_id;
-  snprintf(v.name, sizeof v.name, "%s", k->name);
-  v.loaded = true;
-  v.now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
   struct fp_elig_result elig;
   int64_t pool_id = 0;
-  int rc = fp_store_eligibility_view(c, &v, s, &elig, &pool_id);
+  int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
   /* Would the booking take them? Its own decision, with their own work (overlap and the working-time
      guards) read only for those who work within a day of the shift. An approval shift is asked as
      its acceptance would be: the alert invites them to apply. */
@@ -321,7 +311,6 @@ static int decide(struct fp_conn *c, const struct fp_shift *s, const struct cand
     };
     bookable = fp_booking_decide(&bi) == FP_BOOK_OK;
   }
-  fp_elig_view_release(&v);
   stats->booking_ms += lap_ms(&t0);
   if (rc) return rc;
   *fits = fp_alert_decide(p, a, bookable, &as) == FP_ALERT_FITS;
@@ -346,9 +335,10 @@ static int cmp_alert_row(const void *a, const void *b) {
    each (digest, due) group of rows. *written: how many are new. */
 static int alerts_write(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now, struct alert_row *rows,
                         size_t n, int *written) {
+  if (n == 0) return 0;
   qsort(rows, n, sizeof *rows, cmp_alert_row);
-  int64_t *ids = n ? malloc(n * sizeof *ids) : NULL;
-  if (n && !ids) return FP_ENOMEM;
+  int64_t *ids = malloc(n * sizeof *ids);
+  if (!ids) return FP_ENOMEM;
   int rc = 0;
   for (size_t i = 0, j; !rc && i < n; i = j) {
     size_t k = 0;
@@ -387,6 +377,7 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   int64_t *ids = NULL;
   struct fp_availability *avail = NULL;
   struct fp_availability_rows rows = {0};
+  struct fp_elig_view *views = NULL;
   int rc = s ? 0 : FP_ENOMEM;
   if (!rc) rc = fp_store_shift_get(c, shift_id, NULL, s);
   bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
@@ -399,6 +390,21 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
     rc = ids && avail ? 0 : FP_ENOMEM;
     for (size_t i = 0; !rc && i < ks.n; i++) ids[i] = ks.v[i].clinician_id;
     if (!rc) rc = fp_store_availability_many(c, ids, ks.n, avail, &rows);
+    /* The booking's eligibility views, with what it would read first for each read for all: their
+       account (with the candidates) and the pools they share with the practice. */
+    if (!rc && !(views = calloc(ks.n, sizeof *views))) rc = FP_ENOMEM;
+    for (size_t i = 0; !rc && i < ks.n; i++) {
+      const struct candidate *k = &ks.v[i];
+      struct fp_elig_view *v = &views[i];
+      v->clinician_id = k->clinician_id;
+      snprintf(v->profession, sizeof v->profession, "%s", k->profession);
+      v->active = k->active;
+      v->user_id = k->user_id;
+      snprintf(v->name, sizeof v->name, "%s", k->name);
+      v->loaded = true;
+      v->now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
+    }
+    if (!rc) rc = fp_elig_views_share(c, views, ks.n, s->practice_id);
   }
   stats->candidates_ms = lap_ms(&t0);
   /* Decided one by one; written together, one statement for each time they are due (most alerts
@@ -409,7 +415,8 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   for (size_t i = 0; !rc && i < ks.n; i++) {
     struct fp_alert_prefs p;
     bool fit = false;
-    rc = decide(c, s, &ks.v[i], now, &avail[i], &p, &fit, stats);
+    rc = decide(c, s, &ks.v[i], now, &avail[i], &views[i], &p, &fit, stats);
+    fp_elig_view_release(&views[i]);
     lap_ms(&t0);
     if (rc || !fit) continue;
     fits[n_fits++] = (struct alert_row){ks.v[i].clinician_id, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST,
@@ -420,6 +427,8 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   stats->write_ms += lap_ms(&t0);
   free(fits);
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
+  for (size_t i = 0; views && i < ks.n; i++) fp_elig_view_release(&views[i]); /* those not decided (an error) */
+  free(views);
   fp_availability_rows_free(&rows);
   free(avail);
   free(ids);

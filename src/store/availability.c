@@ -69,8 +69,8 @@ static int read_many(fp_stmt *st, const int64_t *ids, size_t n, void **items, si
 int fp_store_availability_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_availability *out,
                                struct fp_availability_rows *rows) {
   memset(rows, 0, sizeof *rows);
-  memset(out, 0, n * sizeof *out);
   if (n == 0) return 0;
+  memset(out, 0, n * sizeof *out);
   char *json = fp_ids_json(ids, n);
   size_t *idx = calloc(4 * n, sizeof *idx); /* windows' start and count, exceptions' start and count */
   int rc = json && idx ? 0 : FP_ENOMEM;

@@ -393,6 +393,49 @@ static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id,
   return 0;
 }
 
+/*
+ * The pools clinicians share with a practice - the pools each is a member of that the practice is
+ * also a member of, and none when the practice blocked them (?2 0: every pool they are in) - as
+ * rows (clinician_id, pool_id) in that order; WHO says which clinicians. The one rule, for one
+ * clinician (fp_store_clinician_pools) and for many (fp_elig_views_share).
+ */
+#define SHARED_POOLS_SQL(WHO)                                                                                  \
+  "SELECT DISTINCT m.clinician_id, m.pool_id FROM pool_members m WHERE " WHO " AND (?2 = 0 OR (EXISTS"            \
+  " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2) AND NOT EXISTS"       \
+  " (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ?2 AND bk.clinician_id = m.clinician_id"   \
+  "  AND bk.kind = 'blocked'))) ORDER BY m.clinician_id, m.pool_id"
+
+/* Appends the pool in column 1 to *ids (*n of them, room for *cap). 0 or FP_ENOMEM. */
+static int pool_append(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap) {
+  if (*n == *cap) {
+    int64_t *grown = realloc(*ids, (*cap = *cap ? *cap * 2 : 4) * sizeof *grown);
+    if (!grown) return FP_ENOMEM;
+    *ids = grown;
+  }
+  (*ids)[(*n)++] = fp_col_int64(st, 1);
+  return 0;
+}
+
+int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
+  *ids = NULL;
+  *n = 0;
+  fp_stmt *st = fp_db_stmt(c, SHARED_POOLS_SQL("m.clinician_id = ?1"));
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, clinician_id);
+  fp_bind_int64(st, 2, practice_id);
+  size_t cap = 0;
+  int rc, err = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) err = pool_append(st, ids, n, &cap);
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (err) {
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+  }
+  return err;
+}
+
 /* A new, empty entry at the end of the view's shared pools. */
 static struct fp_elig_shared *view_shared_add(struct fp_elig_view *v, int64_t practice_id) {
   if (v->n_shared == v->cap_shared) {
@@ -462,6 +505,48 @@ static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practi
   v->n_shared++;
   *out = sh;
   return 0;
+}
+
+int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id) {
+  if (n == 0) return 0;
+  int64_t *ids = malloc(n * sizeof *ids);
+  if (!ids) return FP_ENOMEM;
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    ids[i] = views[i].clinician_id;
+    if (i && ids[i] <= ids[i - 1]) rc = FP_EINVAL; /* ascending, each once */
+  }
+  char *json = rc ? NULL : fp_ids_json(ids, n);
+  if (!rc && !json) rc = FP_ENOMEM;
+  /* Each view's entry for the practice, empty until its pools are read. */
+  struct fp_elig_shared **sh = rc ? NULL : calloc(n, sizeof *sh);
+  if (!rc && !sh) rc = FP_ENOMEM;
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (!(sh[i] = view_shared_add(&views[i], practice_id))) rc = FP_ENOMEM;
+    else views[i].n_shared++;
+  }
+  fp_stmt *st = NULL;
+  if (!rc && !(st = fp_db_stmt(c, SHARED_POOLS_SQL("m.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"))))
+    rc = FP_EIO;
+  if (!rc) {
+    fp_bind_text(st, 1, json);
+    fp_bind_int64(st, 2, practice_id);
+    size_t j = 0, cap = 0;
+    int step = FP_DONE;
+    while (!rc && (step = fp_step(st)) == FP_ROW) {
+      int64_t id = fp_col_int64(st, 0);
+      size_t was = j;
+      while (j < n && ids[j] < id) j++;
+      if (j != was) cap = 0; /* a new clinician's list */
+      if (j < n && ids[j] == id) rc = pool_append(st, &sh[j]->pools, &sh[j]->n, &cap);
+    }
+    fp_reset(st);
+    if (!rc && step != FP_DONE) rc = FP_EIO;
+  }
+  free(sh);
+  free(json);
+  free(ids);
+  return rc;
 }
 
 /* The practice's mark of the view's clinician (sh->mark), read the first time. */

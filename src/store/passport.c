@@ -329,38 +329,6 @@ int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char
   return fp_passport_choose(n_pools ? n_pools : 1, load_pool, &x, profession, on, res, &chosen);
 }
 
-int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
-  *ids = NULL;
-  *n = 0;
-  fp_stmt *st = fp_db_stmt(c,
-      "SELECT DISTINCT m.pool_id FROM pool_members m WHERE m.clinician_id = ?1 AND (?2 = 0 OR (EXISTS"
-      " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2) AND NOT EXISTS"
-      " (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ?2 AND bk.clinician_id = ?1"
-      "  AND bk.kind = 'blocked'))) ORDER BY m.pool_id");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, practice_id);
-  size_t cap = 0;
-  int rc, err = 0;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    int64_t *ni = grow(*ids, *n, &cap, sizeof *ni);
-    if (!ni) {
-      err = FP_ENOMEM;
-      break;
-    }
-    *ids = ni;
-    (*ids)[(*n)++] = fp_col_int64(st, 0);
-  }
-  fp_reset(st);
-  if (!err && rc != FP_DONE) err = FP_EIO;
-  if (err) {
-    free(*ids);
-    *ids = NULL;
-    *n = 0;
-  }
-  return err;
-}
-
 /* The catalogue and the requirements ---------------------------------------------------------- */
 
 #define TYPE_COLS "code, name, description, validity, COALESCE(renewal_months, 0), limited_retention, position"

@@ -217,6 +217,13 @@ struct fp_elig_view {
   int64_t overflow_icbs[16];
 };
 void fp_elig_view_release(struct fp_elig_view *v);
+/*
+ * Reads, for n views at once (their clinician_id ascending, each once, none read for practice_id
+ * yet), the pools each clinician shares with practice_id, in one statement: the first thing
+ * fp_store_eligibility_view would read for each of them about a shift of that practice. For
+ * deciding one shift for many clinicians (store/alerts.c). 0, FP_EINVAL, FP_ENOMEM or FP_EIO.
+ */
+int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id);
 
 /*
  * May the view's clinician book shift s (booking's rules aside: status, mode, start, overlap)? The
