@@ -266,55 +266,98 @@ static double lap_ms(struct timespec *t0) {
   return ms;
 }
 
-/* Decides one candidate with the core; *fits and the preferences that apply. */
-static int decide(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
-                  const struct fp_availability *a, struct fp_elig_view *v, struct fp_alert_prefs *p, bool *fits,
-                  struct fp_alert_match_stats *stats) {
-  *fits = false;
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+/* The preferences that apply to candidate k, and the shift as the decision sees it for them. */
+static void prefs_of(const struct fp_shift *s, const struct candidate *k, struct fp_alert_prefs *p,
+                     struct fp_alert_shift *as) {
   fp_alert_prefs_default(p, k->profession, k->radius_km);
   if (k->has_prefs) { /* their roles as far as the decision asks: is the shift's among them */
     *p = k->stored;
     p->n_roles = 0;
     if (k->has_role) snprintf(p->roles[p->n_roles++], sizeof p->roles[0], "%s", s->role);
   }
-  struct fp_alert_shift as = {s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
-  if (as.has_distance) as.distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
-  /* Everything but whether the booking would take them first: it is the dearest to find out. */
-  bool rest_fits = fp_alert_decide(p, a, true, &as) == FP_ALERT_FITS;
-  stats->preferences_ms += lap_ms(&t0);
-  if (!rest_fits) return 0;
+  *as = (struct fp_alert_shift){s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
+  if (as->has_distance) as->distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
+}
+
+/*
+ * Would the booking take candidate k (view v) for shift s? Its own decision, with their own work
+ * (overlap and the working-time guards) read only for those who work within a day of the shift. An
+ * approval shift is asked as its acceptance would be: the alert invites them to apply.
+ */
+static int booking_takes(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
+                         struct fp_elig_view *v, bool *takes) {
+  *takes = false;
   struct fp_elig_result elig;
   int64_t pool_id = 0;
   int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
-  /* Would the booking take them? Its own decision, with their own work (overlap and the working-time
-     guards) read only for those who work within a day of the shift. An approval shift is asked as
-     its acceptance would be: the alert invites them to apply. */
   struct fp_wt_limits limits;
   struct fp_wt_result wt = {0};
   bool overlap = false;
   if (!rc && elig.bookable && k->works_near) rc = fp_store_work_check(c, k->clinician_id, s, &limits, &wt, &overlap);
   enum fp_booking_mode mode;
   if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
-  bool bookable = false;
-  if (!rc) {
-    struct fp_booking_input bi = {
-        .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
-        .mode = mode,
-        .starts_at = s->starts_at,
-        .now = now,
-        .via_acceptance = true,
-        .elig = &elig,
-        .clinician_has_overlap = overlap,
-        .working_time = wt.outcome,
-    };
-    bookable = fp_booking_decide(&bi) == FP_BOOK_OK;
-  }
-  stats->booking_ms += lap_ms(&t0);
   if (rc) return rc;
-  *fits = fp_alert_decide(p, a, bookable, &as) == FP_ALERT_FITS;
+  struct fp_booking_input bi = {
+      .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
+      .mode = mode,
+      .starts_at = s->starts_at,
+      .now = now,
+      .via_acceptance = true,
+      .elig = &elig,
+      .clinician_has_overlap = overlap,
+      .working_time = wt.outcome,
+  };
+  *takes = fp_booking_decide(&bi) == FP_BOOK_OK;
   return 0;
+}
+
+/* What matching one shift holds: the candidates, and for those that pass everything but the
+   booking's decision, what that decision reads (each array in the candidates' id order). */
+struct matching {
+  struct candidates ks;
+  int64_t *ids;                  /* all candidates', then the passing ones' */
+  struct fp_availability *avail; /* per candidate */
+  struct fp_availability_rows rows;
+  size_t *pass;                  /* the passing candidates' indexes */
+  size_t n_pass;
+  struct fp_elig_view *views;    /* per passing candidate */
+  struct fp_checks *records;     /* per passing candidate */
+};
+
+static void matching_release(struct matching *m) {
+  for (size_t i = 0; m->views && i < m->n_pass; i++) fp_elig_view_release(&m->views[i]);
+  for (size_t i = 0; m->records && i < m->n_pass; i++) fp_checks_release(&m->records[i]);
+  free(m->views);
+  free(m->records);
+  free(m->pass);
+  fp_availability_rows_free(&m->rows);
+  free(m->avail);
+  free(m->ids);
+  free(m->ks.v);
+}
+
+/* The booking's eligibility views of the passing candidates, with what it would read for each
+   read for all at once: their account (with the candidates), the pools they share with the
+   practice and their passport's records (what each pool requires is read once and kept). */
+static int views_load(struct fp_conn *c, const struct fp_shift *s, int64_t now, struct matching *m) {
+  if (m->n_pass == 0) return 0;
+  m->views = calloc(m->n_pass, sizeof *m->views);
+  m->records = calloc(m->n_pass, sizeof *m->records);
+  if (!m->views || !m->records) return FP_ENOMEM;
+  for (size_t i = 0; i < m->n_pass; i++) {
+    const struct candidate *k = &m->ks.v[m->pass[i]];
+    struct fp_elig_view *v = &m->views[i];
+    m->ids[i] = k->clinician_id;
+    v->clinician_id = k->clinician_id;
+    snprintf(v->profession, sizeof v->profession, "%s", k->profession);
+    v->active = k->active;
+    v->user_id = k->user_id;
+    snprintf(v->name, sizeof v->name, "%s", k->name);
+    v->loaded = true;
+    v->now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
+  }
+  int rc = fp_store_checks_records_many(c, m->ids, m->n_pass, m->records);
+  return rc ? rc : fp_elig_views_prepare(c, m->views, m->n_pass, s->practice_id, m->records);
 }
 
 /* An alert decided: for whom, whether it waits for the digest, when it is due. */
@@ -373,66 +416,58 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   struct fp_shift *s = malloc(sizeof *s);
-  struct candidates ks = {0};
-  int64_t *ids = NULL;
-  struct fp_availability *avail = NULL;
-  struct fp_availability_rows rows = {0};
-  struct fp_elig_view *views = NULL;
+  struct matching m;
+  memset(&m, 0, sizeof m);
+  struct alert_row *fits = NULL;
+  size_t n_fits = 0;
   int rc = s ? 0 : FP_ENOMEM;
   if (!rc) rc = fp_store_shift_get(c, shift_id, NULL, s);
   bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
-  if (!rc && open) rc = candidates_load(c, s, kind, now, &ks);
-  stats->candidates = (int)ks.n;
+  if (!rc && open) rc = candidates_load(c, s, kind, now, &m.ks);
+  const size_t n = m.ks.n;
+  stats->candidates = (int)n;
   /* Their availability, all at once (the candidates come in id order). */
-  if (!rc && ks.n) {
-    ids = malloc(ks.n * sizeof *ids);
-    avail = malloc(ks.n * sizeof *avail);
-    rc = ids && avail ? 0 : FP_ENOMEM;
-    for (size_t i = 0; !rc && i < ks.n; i++) ids[i] = ks.v[i].clinician_id;
-    if (!rc) rc = fp_store_availability_many(c, ids, ks.n, avail, &rows);
-    /* The booking's eligibility views, with what it would read first for each read for all: their
-       account (with the candidates) and the pools they share with the practice. */
-    if (!rc && !(views = calloc(ks.n, sizeof *views))) rc = FP_ENOMEM;
-    for (size_t i = 0; !rc && i < ks.n; i++) {
-      const struct candidate *k = &ks.v[i];
-      struct fp_elig_view *v = &views[i];
-      v->clinician_id = k->clinician_id;
-      snprintf(v->profession, sizeof v->profession, "%s", k->profession);
-      v->active = k->active;
-      v->user_id = k->user_id;
-      snprintf(v->name, sizeof v->name, "%s", k->name);
-      v->loaded = true;
-      v->now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
-    }
-    if (!rc) rc = fp_elig_views_share(c, views, ks.n, s->practice_id);
+  if (!rc && n) {
+    m.ids = malloc(n * sizeof *m.ids);
+    m.avail = malloc(n * sizeof *m.avail);
+    m.pass = malloc(n * sizeof *m.pass);
+    fits = malloc(n * sizeof *fits);
+    rc = m.ids && m.avail && m.pass && fits ? 0 : FP_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++) m.ids[i] = m.ks.v[i].clinician_id;
+    if (!rc) rc = fp_store_availability_many(c, m.ids, n, m.avail, &m.rows);
   }
   stats->candidates_ms = lap_ms(&t0);
-  /* Decided one by one; written together, one statement for each time they are due (most alerts
-     of a shift go at once, the rest at the end of someone's quiet hours or at the digest). */
-  struct alert_row *fits = ks.n ? malloc(ks.n * sizeof *fits) : NULL;
-  size_t n_fits = 0;
-  if (!rc && ks.n && !fits) rc = FP_ENOMEM;
-  for (size_t i = 0; !rc && i < ks.n; i++) {
+  /* Everything but whether the booking would take them first: it is the dearest to find out. */
+  for (size_t i = 0; !rc && i < n; i++) {
     struct fp_alert_prefs p;
-    bool fit = false;
-    rc = decide(c, s, &ks.v[i], now, &avail[i], &views[i], &p, &fit, stats);
-    fp_elig_view_release(&views[i]);
-    lap_ms(&t0);
-    if (rc || !fit) continue;
-    fits[n_fits++] = (struct alert_row){ks.v[i].clinician_id, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST,
+    struct fp_alert_shift as;
+    prefs_of(s, &m.ks.v[i], &p, &as);
+    if (fp_alert_decide(&p, &m.avail[i], true, &as) == FP_ALERT_FITS) m.pass[m.n_pass++] = i;
+  }
+  stats->preferences_ms = lap_ms(&t0);
+  /* Then the booking's decision for those, on what it reads read for all of them at once. */
+  if (!rc) rc = views_load(c, s, now, &m);
+  for (size_t i = 0; !rc && i < m.n_pass; i++) {
+    const struct candidate *k = &m.ks.v[m.pass[i]];
+    bool takes = false;
+    rc = booking_takes(c, s, k, now, &m.views[i], &takes);
+    fp_elig_view_release(&m.views[i]);
+    struct fp_alert_prefs p;
+    struct fp_alert_shift as;
+    prefs_of(s, k, &p, &as);
+    if (rc || fp_alert_decide(&p, &m.avail[m.pass[i]], takes, &as) != FP_ALERT_FITS) continue;
+    fits[n_fits++] = (struct alert_row){k->clinician_id, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST,
                                         fp_alert_send_at(&p, kind, now)};
   }
+  stats->booking_ms = lap_ms(&t0);
+  /* Written together, one statement for each time they are due (most alerts of a shift go at once,
+     the rest at the end of someone's quiet hours or at the digest). */
   stats->fitting = (int)n_fits;
   if (!rc) rc = alerts_write(c, shift_id, kind, now, fits, n_fits, &stats->written);
-  stats->write_ms += lap_ms(&t0);
-  free(fits);
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
-  for (size_t i = 0; views && i < ks.n; i++) fp_elig_view_release(&views[i]); /* those not decided (an error) */
-  free(views);
-  fp_availability_rows_free(&rows);
-  free(avail);
-  free(ids);
-  free(ks.v);
+  stats->write_ms = lap_ms(&t0);
+  free(fits);
+  matching_release(&m);
   free(s);
   return rc;
 }

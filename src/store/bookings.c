@@ -367,22 +367,29 @@ void fp_elig_view_release(struct fp_elig_view *v) {
 }
 
 /* The view's checks of pool_id (0: the baseline), loaded the first time. */
-static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id, struct fp_checks **k) {
-  for (size_t i = 0; i < v->n_pools; i++)
-    if (v->pools[i].pool_id == pool_id) {
-      *k = &v->pools[i].checks;
-      return 0;
-    }
+/* A new, empty entry for pool_id at the end of the view's pools (counted once filled). */
+static struct fp_elig_pool *view_pool_add(struct fp_elig_view *v, int64_t pool_id) {
   if (v->n_pools == v->cap_pools) {
     size_t cap = v->cap_pools ? v->cap_pools * 2 : 4;
     struct fp_elig_pool *np = realloc(v->pools, cap * sizeof *np);
-    if (!np) return FP_ENOMEM;
+    if (!np) return NULL;
     v->pools = np;
     v->cap_pools = cap;
   }
   struct fp_elig_pool *p = &v->pools[v->n_pools];
   memset(p, 0, sizeof *p);
   p->pool_id = pool_id;
+  return p;
+}
+
+static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id, struct fp_checks **k) {
+  for (size_t i = 0; i < v->n_pools; i++)
+    if (v->pools[i].pool_id == pool_id) {
+      *k = &v->pools[i].checks;
+      return 0;
+    }
+  struct fp_elig_pool *p = view_pool_add(v, pool_id);
+  if (!p) return FP_ENOMEM;
   int rc = fp_store_checks_load(c, v->clinician_id, v->profession, pool_id, &p->checks);
   if (rc) {
     fp_checks_release(&p->checks);
@@ -546,6 +553,49 @@ int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n,
   free(sh);
   free(json);
   free(ids);
+  return rc;
+}
+
+int fp_elig_views_prepare(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id,
+                          const struct fp_checks *records) {
+  int rc = fp_elig_views_share(c, views, n, practice_id);
+  struct memo {
+    const char *profession; /* the first view's of that profession */
+    int64_t pool_id;
+    struct fp_checks k;
+  } *memo = NULL;
+  size_t n_memo = 0, cap_memo = 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    struct fp_elig_view *v = &views[i];
+    const struct fp_elig_shared *sh = &v->shared[v->n_shared - 1]; /* the practice's, just read */
+    for (size_t j = 0; !rc && j < sh->n; j++) {
+      size_t m = 0;
+      while (m < n_memo && (memo[m].pool_id != sh->pools[j] || strcmp(memo[m].profession, v->profession) != 0)) m++;
+      if (m == n_memo) {
+        if (n_memo == cap_memo) {
+          struct memo *grown = realloc(memo, (cap_memo = cap_memo ? cap_memo * 2 : 8) * sizeof *grown);
+          if (!grown) {
+            rc = FP_ENOMEM;
+            break;
+          }
+          memo = grown;
+        }
+        memset(&memo[n_memo], 0, sizeof memo[n_memo]);
+        memo[n_memo].profession = v->profession;
+        memo[n_memo].pool_id = sh->pools[j];
+        n_memo++;
+        if ((rc = fp_store_checks_require(c, v->profession, sh->pools[j], &memo[m].k)) != 0) break;
+      }
+      struct fp_elig_pool *p = view_pool_add(v, sh->pools[j]);
+      if (!p) rc = FP_ENOMEM;
+      if (!rc) rc = fp_checks_copy_records(&p->checks, &records[i]);
+      if (!rc) rc = fp_checks_copy_required(&p->checks, &memo[m].k);
+      if (p && rc) fp_checks_release(&p->checks);
+      if (!rc) v->n_pools++;
+    }
+  }
+  for (size_t m = 0; m < n_memo; m++) fp_checks_release(&memo[m].k);
+  free(memo);
   return rc;
 }
 

@@ -244,28 +244,84 @@ static int load_required_sql(struct fp_conn *c, const char *profession, int64_t 
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
+/* Appends the record in the row's columns from i (code, status, expiry or the least day, id) to k. */
+static int record_append(fp_stmt *st, int i, struct fp_checks *k) {
+  char *code = NULL;
+  int err = records_room(k);
+  if (!err && !(code = fp_db_col_strdup(st, i))) err = FP_ENOMEM;
+  if (err) return err;
+  struct fp_check_record *r = &k->records[k->n_records];
+  r->code = code;
+  r->status = status_of(fp_col_text(st, i + 1));
+  r->expires_on = (fp_day)fp_col_int64(st, i + 2);
+  k->record_ids[k->n_records++] = fp_col_int64(st, i + 3);
+  return 0;
+}
+
+/* The records' columns, newest first, of the clinicians WHO names. */
+#define RECORDS_SQL(WHO)                                                                                       \
+  "SELECT clinician_id, check_code, status, COALESCE(expires_on, -2147483648), id FROM passport_checks WHERE " WHO \
+  " ORDER BY clinician_id, id DESC"
+
 static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_checks *k) {
   clear_records(k);
-  fp_stmt *st = fp_db_stmt(c, "SELECT check_code, status, COALESCE(expires_on, -2147483648), id"
-                                   " FROM passport_checks WHERE clinician_id = ? ORDER BY id DESC");
+  fp_stmt *st = fp_db_stmt(c, RECORDS_SQL("clinician_id = ?"));
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, clinician_id);
   int rc, err = 0;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    char *code = NULL;
-    if ((err = records_room(k)) != 0 || !(code = fp_db_col_strdup(st, 0))) {
-      err = err ? err : FP_ENOMEM;
-      break;
-    }
-    struct fp_check_record *r = &k->records[k->n_records];
-    r->code = code;
-    r->status = status_of(fp_col_text(st, 1));
-    r->expires_on = (fp_day)fp_col_int64(st, 2);
-    k->record_ids[k->n_records++] = fp_col_int64(st, 3);
-  }
+  while (!err && (rc = fp_step(st)) == FP_ROW) err = record_append(st, 1, k);
   fp_reset(st);
   if (err) return err;
   return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out) {
+  if (n == 0) return 0;
+  char *json = fp_ids_json(ids, n);
+  if (!json) return FP_ENOMEM;
+  fp_stmt *st = fp_db_stmt(c, RECORDS_SQL("clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"));
+  int rc = FP_DONE, err = st ? 0 : FP_EIO;
+  if (st) fp_bind_text(st, 1, json);
+  size_t j = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    int64_t id = fp_col_int64(st, 0);
+    while (j < n && ids[j] < id) j++;
+    if (j < n && ids[j] == id) err = record_append(st, 1, &out[j]);
+  }
+  if (st) fp_reset(st);
+  free(json);
+  if (err) return err;
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_checks_copy_records(struct fp_checks *k, const struct fp_checks *src) {
+  clear_records(k);
+  for (size_t i = 0; i < src->n_records; i++) {
+    int err = records_room(k);
+    char *code = err ? NULL : strdup(src->records[i].code);
+    if (!code) return err ? err : FP_ENOMEM;
+    k->records[k->n_records] = src->records[i];
+    k->records[k->n_records].code = code;
+    k->record_ids[k->n_records++] = src->record_ids[i];
+  }
+  return 0;
+}
+
+int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
+  return load_required(c, profession, pool_id, k);
+}
+
+int fp_checks_copy_required(struct fp_checks *k, const struct fp_checks *src) {
+  clear_required(k);
+  k->pool_id = src->pool_id;
+  for (size_t i = 0; i < src->n_required; i++) {
+    int err = required_room(k);
+    char *code = err ? NULL : strdup(src->required[i]);
+    if (!code) return err ? err : FP_ENOMEM;
+    k->from_baseline[k->n_required] = src->from_baseline[i];
+    k->required[k->n_required++] = code;
+  }
+  return 0;
 }
 
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,

@@ -174,6 +174,14 @@ void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in);
 /* Loads the clinician's records and what profession requires in pool_id (0: the baseline alone). */
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
                          struct fp_checks *k);
+/* The same in parts, for deciding for many clinicians at once (fp_elig_views_prepare): the records
+   of n clinicians (ids ascending, each once) in one statement into out[i] (zeroed, or records only);
+   what profession requires in pool_id into k, its records kept; copies of src's records or
+   requirements into k. */
+int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out);
+int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k);
+int fp_checks_copy_records(struct fp_checks *k, const struct fp_checks *src);
+int fp_checks_copy_required(struct fp_checks *k, const struct fp_checks *src);
 
 /*
  * One clinician's side of the eligibility decision, read once and kept for as many shifts as they
@@ -224,6 +232,14 @@ void fp_elig_view_release(struct fp_elig_view *v);
  * deciding one shift for many clinicians (store/alerts.c). 0, FP_EINVAL, FP_ENOMEM or FP_EIO.
  */
 int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id);
+/*
+ * fp_elig_views_share, and then each view's passport against each pool it shares with the practice
+ * made ready as fp_store_eligibility_view would read it: the clinician's records from records[i]
+ * (fp_store_checks_records_many) and what their profession requires in that pool, read once for
+ * all views of the same profession and pool (in one transaction the catalogue does not change).
+ */
+int fp_elig_views_prepare(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id,
+                          const struct fp_checks *records);
 
 /*
  * May the view's clinician book shift s (booking's rules aside: status, mode, start, overlap)? The
