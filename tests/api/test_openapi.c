@@ -16,18 +16,32 @@
 
 #define MAX_OPS 512
 
-static int read_doc_ops(char ops[][256], int max) {
+/* docs/openapi.yaml, opened (fails the test when it cannot be). */
+static FILE *open_doc(void) {
   const char *src = getenv("FP_SOURCE_DIR");
   assert_non_null(src);
   char path[1024];
   snprintf(path, sizeof path, "%s/docs/openapi.yaml", src);
   FILE *f = fopen(path, "r");
   if (!f) fail_msg("cannot open %s", path);
-  char line[1024], cur[200] = "";
+  return f;
+}
+
+/* The next line of f without its end, however long (getline into *buf); NULL at the end. */
+static char *next_line(FILE *f, char **buf, size_t *cap) {
+  if (getline(buf, cap, f) < 0) return NULL;
+  (*buf)[strcspn(*buf, "\r\n")] = 0;
+  return *buf;
+}
+
+/* The operations ("GET /api/v1/x") under `paths:` of the document in f, closed after. More than
+   max fails the test rather than dropping any. */
+static int read_ops(FILE *f, char ops[][256], int max) {
+  char *line, *buf = NULL, cur[200] = "";
+  size_t cap = 0;
   bool in_paths = false;
   int n = 0;
-  while (fgets(line, sizeof line, f)) {
-    line[strcspn(line, "\r\n")] = 0;
+  while ((line = next_line(f, &buf, &cap))) {
     if (strcmp(line, "paths:") == 0) {
       in_paths = true;
       continue;
@@ -42,15 +56,40 @@ static int read_doc_ops(char ops[][256], int max) {
     for (int m = 0; m < 5; m++) {
       char want[32];
       snprintf(want, sizeof want, "    %s:", methods[m]);
-      if (strcmp(line, want) == 0 && n < max) {
+      if (strcmp(line, want) == 0) {
+        if (n == max) fail_msg("more than %d operations in docs/openapi.yaml: raise MAX_OPS", max);
         char up[16];
         for (size_t i = 0; i <= strlen(methods[m]); i++) up[i] = (char)toupper((unsigned char)methods[m][i]);
         snprintf(ops[n++], 256, "%s %s", up, cur);
       }
     }
   }
+  free(buf);
   fclose(f);
   return n;
+}
+
+static int read_doc_ops(char ops[][256], int max) { return read_ops(open_doc(), ops, max); }
+
+/* A description line longer than any buffer does not hide the operations after it (the reader
+   once read 1,024 characters at a time, and the rest of a long line looked like the end of paths). */
+static void test_a_long_line_hides_no_operation(void **state) {
+  (void)state;
+  char *doc = NULL;
+  size_t len = 0;
+  FILE *w = open_memstream(&doc, &len);
+  assert_non_null(w);
+  fprintf(w, "paths:\n  /api/v1/a:\n    get:\n      description: ");
+  for (int i = 0; i < 3000; i++) fputc(i % 100 == 99 ? ' ' : 'x', w);
+  fprintf(w, "\n  /api/v1/b:\n    post:\n      description: short\ncomponents:\n");
+  fclose(w);
+  FILE *f = fmemopen(doc, len, "r");
+  assert_non_null(f);
+  static char ops[4][256];
+  assert_int_equal(read_ops(f, ops, 4), 2);
+  assert_string_equal(ops[0], "GET /api/v1/a");
+  assert_string_equal(ops[1], "POST /api/v1/b");
+  free(doc);
 }
 
 static bool contains(char list[][256], int n, const char *s) {
@@ -86,15 +125,12 @@ static void test_every_route_is_documented(void **state) {
 
 /* The codes listed under components.schemas.ErrorCode.enum, one "        - code" a line. */
 static int read_doc_error_codes(char codes[][256], int max) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/docs/openapi.yaml", getenv("FP_SOURCE_DIR"));
-  FILE *f = fopen(path, "r");
-  if (!f) fail_msg("cannot open %s", path);
-  char line[1024];
+  FILE *f = open_doc();
+  char *line, *buf = NULL;
+  size_t cap = 0;
   bool in_schema = false, in_enum = false;
   int n = 0;
-  while (fgets(line, sizeof line, f)) {
-    line[strcspn(line, "\r\n")] = 0;
+  while ((line = next_line(f, &buf, &cap))) {
     if (strcmp(line, "    ErrorCode:") == 0) {
       in_schema = true;
       continue;
@@ -105,9 +141,14 @@ static int read_doc_error_codes(char codes[][256], int max) {
       in_enum = true;
       continue;
     }
-    if (in_enum && strncmp(line, "        - ", 10) == 0 && n < max) snprintf(codes[n++], 256, "%.200s", line + 10);
-    else if (in_enum) in_enum = false;
+    if (in_enum && strncmp(line, "        - ", 10) == 0) {
+      if (n == max) fail_msg("more than %d error codes in docs/openapi.yaml: raise MAX_OPS", max);
+      snprintf(codes[n++], 256, "%.200s", line + 10);
+    } else if (in_enum) {
+      in_enum = false;
+    }
   }
+  free(buf);
   fclose(f);
   return n;
 }
@@ -145,6 +186,7 @@ static void test_error_codes_match_the_table(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_route_is_documented),
+                                     cmocka_unit_test(test_a_long_line_hides_no_operation),
                                      cmocka_unit_test(test_error_codes_match_the_table)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   fpt_gc();
