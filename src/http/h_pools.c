@@ -32,6 +32,7 @@
 #include "http/routes.h"
 #include "store/accounts.h"
 #include "store/members.h"
+#include "store/offers.h"
 #include "store/places.h"
 
 static const char *const MEMBER_KINDS[] = {"clinician", "organisation", NULL};
@@ -586,6 +587,8 @@ struct remove_ctx {
 static int remove_tx(struct fp_conn *c, void *vctx) {
   struct remove_ctx *x = vctx;
   int rc = fp_store_pool_member_delete(c, x->m.id);
+  /* The offers it leaves with no pool between practice and clinician are withdrawn. */
+  if (!rc) rc = fp_store_offers_withdraw_unreachable(c, x->m.organisation_id, x->m.clinician_id, x->actor.user_id, x->actor.now);
   if (rc) return rc;
   return audit_json(c, &x->actor, "pool.member_remove", "pool_member", x->m.id, member_json(&x->m), NULL);
 }

@@ -23,6 +23,7 @@
 #include "http/routes.h"
 #include "store/accounts.h"
 #include "store/members.h"
+#include "store/offers.h"
 #include "store/places.h"
 
 static const char *const STAFF_ROLES[] = {"commissioner", "pool_admin", "practice_manager", "sysadmin", NULL};
@@ -282,6 +283,14 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   }
   /* A deactivated user is signed out everywhere at once, not at their next idle timeout. */
   if (x->has_active && !x->active && (rc = fp_store_sessions_delete_for_user(c, id, 0)) != 0) goto out;
+  /* And a clinician's pending offers are withdrawn: they cannot take them any more. */
+  if (x->has_active && !x->active) {
+    int64_t clinician_id = 0;
+    char profession[48];
+    if ((rc = fp_store_clinician_of_user(c, id, &clinician_id, profession, sizeof profession)) != 0 ||
+        (rc = fp_store_offers_withdraw_all_to(c, clinician_id, x->actor.user_id, x->actor.now)) != 0)
+      goto out;
+  }
   json_t *after = json_pack("{s:s, s:b}", "name", x->name ? x->name : u.name, "active", x->has_active ? x->active : u.active);
   char *b = json_dumps(before, JSON_COMPACT), *a = json_dumps(after, JSON_COMPACT);
   json_decref(after);

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/profession.h"
 #include "store/accounts.h"
+#include "store/marks.h"
 #include "store/outbox.h"
 #include "store/rows.h"
 #include "store/sql.h"
@@ -217,15 +218,26 @@ int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t
   }
 }
 
-int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
-                                           int64_t now) {
+/* Why withdraw_where takes offers back: whom it tells, and which of the offers it looks at. */
+enum withdraw_why {
+  WITHDRAW_BLOCKED, /* the practice blocked the clinician: every one, nobody told (as of the block) */
+  WITHDRAW_LEFT,    /* a pool membership ended: those whose clinician is in none of the practice's pools now, told */
+  WITHDRAW_GONE,    /* the clinician's account was deactivated: every one, nobody told (they cannot read it) */
+};
+
+static int tell_withdrawn(struct fp_conn *c, int64_t offer_id, bool left, int64_t now);
+
+/* Withdraws the offers pending at now of practice_id to clinician_id (0: any practice, any
+   clinician) that why says, in batches by id, each batch read before any of it is written. */
+static int withdraw_where(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, enum withdraw_why why,
+                          int64_t actor, int64_t now) {
   enum { BATCH = 64 };
   int64_t after = 0;
-  for (;;) { /* in batches by id, each read before any of it is written */
+  for (;;) {
     struct fp_offer batch[BATCH];
     int n = 0, rc = FP_DONE, err = 0;
-    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.practice_id = ? AND x.clinician_id = ?"
-                                " AND x.status = ? AND x.id > ? ORDER BY x.id LIMIT 64");
+    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE (?1 = 0 OR x.practice_id = ?1)"
+                                " AND (?2 = 0 OR x.clinician_id = ?2) AND x.status = ?3 AND x.id > ?4 ORDER BY x.id LIMIT 64");
     if (!st) return FP_EIO;
     fp_bind_int64(st, 1, practice_id);
     fp_bind_int64(st, 2, clinician_id);
@@ -239,11 +251,32 @@ int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_i
     for (int i = 0; i < n; i++) {
       after = batch[i].id;
       if (batch[i].state != FP_OFFER_PENDING) continue; /* lapsed, or its shift not open: nothing to take back */
+      if (why == WITHDRAW_LEFT) { /* the rule the offer was sent under (h_offers.c) */
+        bool in_pools = false;
+        if ((rc = fp_store_clinician_in_practice_pools(c, batch[i].clinician_id, batch[i].practice_id, &in_pools)) != 0)
+          return rc;
+        if (in_pools) continue;
+      }
       enum fp_offer_outcome out;
       if ((rc = fp_store_offer_move(c, &batch[i], FP_OEV_WITHDRAW, actor, now, 0, &out)) != 0) return rc;
+      if (out == FP_OFFER_OK && why == WITHDRAW_LEFT && (rc = tell_withdrawn(c, batch[i].id, true, now)) != 0) return rc;
     }
     if (n < BATCH) return 0;
   }
+}
+
+int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
+                                           int64_t now) {
+  return withdraw_where(c, practice_id, clinician_id, WITHDRAW_BLOCKED, actor, now);
+}
+
+int fp_store_offers_withdraw_unreachable(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
+                                         int64_t now) {
+  return withdraw_where(c, practice_id, clinician_id, WITHDRAW_LEFT, actor, now);
+}
+
+int fp_store_offers_withdraw_all_to(struct fp_conn *c, int64_t clinician_id, int64_t actor, int64_t now) {
+  return clinician_id ? withdraw_where(c, 0, clinician_id, WITHDRAW_GONE, actor, now) : 0;
 }
 
 /* Messages ----------------------------------------------------------------------------------- */
@@ -280,14 +313,24 @@ int fp_store_tell_offer_sent(struct fp_conn *c, int64_t offer_id, int64_t now) {
   return fp_store_notify(c, t.user, "offer.created", subject, text, "/offers", now);
 }
 
-int fp_store_tell_offer_withdrawn(struct fp_conn *c, int64_t offer_id, int64_t now) {
+/* The clinician is told their offer was withdrawn: by the practice, or as they are no longer in
+   any of its pools (left). */
+static int tell_withdrawn(struct fp_conn *c, int64_t offer_id, bool left, int64_t now) {
   struct told t;
   int rc = told_of(c, offer_id, now, &t);
   if (rc) return rc;
   char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
   snprintf(subject, sizeof subject, "Offer withdrawn: %s", t.when);
-  snprintf(text, sizeof text, "%s withdrew their offer of the %s shift on %s.", t.o.practice_name, t.role, t.when);
+  if (left)
+    snprintf(text, sizeof text, "The offer of the %s shift at %s on %s is withdrawn: you are no longer in any of its pools.",
+             t.role, t.o.practice_name, t.when);
+  else
+    snprintf(text, sizeof text, "%s withdrew their offer of the %s shift on %s.", t.o.practice_name, t.role, t.when);
   return fp_store_notify(c, t.user, "offer.withdrawn", subject, text, "/offers", now);
+}
+
+int fp_store_tell_offer_withdrawn(struct fp_conn *c, int64_t offer_id, int64_t now) {
+  return tell_withdrawn(c, offer_id, false, now);
 }
 
 /* The practice's managers are told that the clinician accepted (and is booked) or declined. */

@@ -80,6 +80,16 @@ int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t
  */
 int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
                                            int64_t now);
+/*
+ * A pool membership ended (a clinician's, or a practice's): each offer pending at now of practice_id
+ * to clinician_id (0: any practice, any clinician) whose clinician is no longer in any of the
+ * practice's pools - the rule it was sent under - is withdrawn (audited) and its clinician told.
+ * In the removal's write transaction.
+ */
+int fp_store_offers_withdraw_unreachable(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
+                                         int64_t now);
+/* The clinician's account was deactivated: each of their offers pending at now is withdrawn (audited). */
+int fp_store_offers_withdraw_all_to(struct fp_conn *c, int64_t clinician_id, int64_t actor, int64_t now);
 
 /*
  * The messages: the clinician is told of an offer sent or withdrawn; the practice's managers of an

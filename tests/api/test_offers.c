@@ -259,11 +259,49 @@ static void test_lapses_at_the_start(void **state) {
   fpt_expect_error(act(g, o, "decline"), 410, "offer_lapsed", NULL);
 }
 
+/* The pool membership of pool `pool` of clinician `clinician`: its id. */
+static long long membership(long long clinician) {
+  json_t *l = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/pools/%lld/members?limit=200", w.pool), 200, NULL);
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(l, "items"), i, e) {
+    json_t *c = json_object_get(e, "clinician_id");
+    if (c && json_integer_value(c) == clinician) return fpt_int(e, "id");
+  }
+  fail_msg("clinician %lld is not in the pool", clinician);
+  return 0;
+}
+
+/* A clinician who can no longer take an offer does not keep it: removed from the practice's only
+   pool, their pending offer is withdrawn and they are told; deactivated, likewise withdrawn. An
+   offer to someone still in one of the practice's pools is left alone. */
+static void test_withdrawn_when_the_clinician_can_no_longer_take_it(void **state) {
+  (void)state;
+  long long h_id, i_id, j_id;
+  const char *h = fpt_world_clinician(&w, "of.h@t.test", "gp", "7610023", true, &h_id);
+  fpt_world_clinician(&w, "of.i@t.test", "gp", "7610024", true, &i_id);
+  const char *jt = fpt_world_clinician(&w, "of.j@t.test", "gp", "7610025", true, &j_id);
+  long long s = shift(6 * 86400 + 9 * H, 6 * 86400 + 12 * H, "instant");
+  long long oh = offer(w.pm1, s, h_id), oi = offer(w.pm1, s, i_id), oj = offer(w.pm1, s, j_id);
+  fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("/api/v1/pools/%lld/members/%lld", w.pool, membership(h_id)), 204, NULL);
+  assert_string_equal(state_of(w.pm1, oh), "withdrawn");
+  json_t *n = newest(h);
+  assert_string_equal(fpt_s(n, "kind"), "offer.withdrawn");
+  assert_non_null(strstr(fpt_s(n, "text"), "no longer in any of its pools"));
+  assert_string_equal(state_of(w.pm1, oj), "pending"); /* still in the pool */
+  /* Deactivated by the system administrator. */
+  json_t *iu = fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/clinicians/%lld", i_id), 200, NULL);
+  fpt_call(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", fpt_int(iu, "user_id")), 200, "{s:b}", "active", 0);
+  assert_string_equal(state_of(w.pm1, oi), "withdrawn");
+  assert_string_equal(state_of(jt, oj), "pending");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_to_accept_is_booked), cmocka_unit_test(test_refused_as_a_booking_would_be),
       cmocka_unit_test(test_refused_at_the_door),       cmocka_unit_test(test_decline_and_withdraw),
       cmocka_unit_test(test_direct_booking_closes_offers), cmocka_unit_test(test_lapses_at_the_start),
+      cmocka_unit_test(test_withdrawn_when_the_clinician_can_no_longer_take_it),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
