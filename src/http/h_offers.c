@@ -36,13 +36,14 @@
 #include "store/webhooks.h"
 
 static json_t *offer_json(const struct fp_offer *o) {
-  return json_pack("{s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id", fp_json_id(o->id),
+  return json_pack("{s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id", fp_json_id(o->id),
                    "shift_id", fp_json_id(o->shift_id), "clinician_id", fp_json_id(o->clinician_id), "clinician_name",
                    o->clinician_name, "practice_id", fp_json_id(o->practice_id), "practice_name", o->practice_name,
                    "role", o->role, "starts_at", fp_json_time(o->starts_at), "ends_at", fp_json_time(o->ends_at),
                    "state", fp_offer_state_name(o->state), "sent_at", fp_json_time(o->sent_at), "lapses_at",
                    fp_json_time(o->lapses_at), "decided_at", fp_json_time_or_null(o->decided_at), "booking_id",
-                   fp_json_id(o->booking_id));
+                   fp_json_id(o->booking_id), "booking_status",
+                   o->booking_status[0] ? json_string(o->booking_status) : json_null());
 }
 
 static struct fp_conn *reader_or_respond(struct fp_req *r) {

@@ -15,10 +15,12 @@
 
 #define OFFER_COLS                                                                                         \
   "x.id, x.shift_id, x.clinician_id, x.practice_id, x.status, COALESCE(x.sent_by,0), x.sent_at,"          \
-  " COALESCE(x.decided_at,0), COALESCE(x.booking_id,0), s.starts_at, s.ends_at, s.status, s.role, o.name, u.name, u.id"
+  " COALESCE(x.decided_at,0), COALESCE(x.booking_id,0), s.starts_at, s.ends_at, s.status, s.role, o.name, u.name, u.id,"   \
+  " b.status"
 #define OFFER_FROM                                                                                         \
   " FROM offers x JOIN shifts s ON s.id = x.shift_id JOIN organisations o ON o.id = x.practice_id"        \
-  " JOIN clinicians cl ON cl.id = x.clinician_id JOIN users u ON u.id = cl.user_id"
+  " JOIN clinicians cl ON cl.id = x.clinician_id JOIN users u ON u.id = cl.user_id"                       \
+  " LEFT JOIN bookings b ON b.id = x.booking_id"
 
 struct fp_offer_facts fp_offer_facts_of(const struct fp_offer *o) {
   return (struct fp_offer_facts){o->stored, o->sent_at, o->starts_at, o->shift_open};
@@ -45,6 +47,7 @@ static int read_offer(fp_stmt *st, int64_t now, struct fp_offer *o, int64_t *use
   if (!rc) rc = fp_db_col_copy(st, 13, o->practice_name, sizeof o->practice_name);
   if (!rc) rc = fp_db_col_copy(st, 14, o->clinician_name, sizeof o->clinician_name);
   if (user) *user = fp_col_int64(st, 15);
+  if (!rc && !fp_col_null(st, 16)) rc = fp_db_col_copy(st, 16, o->booking_status, sizeof o->booking_status);
   o->lapses_at = fp_offer_lapses_at(o->sent_at, o->starts_at);
   struct fp_offer_facts f = fp_offer_facts_of(o);
   o->state = fp_offer_state(&f, now);

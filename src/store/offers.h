@@ -29,6 +29,7 @@ struct fp_offer {
   char role[48];
   char practice_name[201];
   char clinician_name[201];
+  char booking_status[16];      /* the booking its acceptance made, as it is now ("confirmed", "cancelled"); "" when none */
 };
 
 /* The offer's facts for the core. */

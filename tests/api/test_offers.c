@@ -296,12 +296,32 @@ static void test_withdrawn_when_the_clinician_can_no_longer_take_it(void **state
   assert_string_equal(state_of(jt, oj), "pending");
 }
 
+/* An accepted offer whose booking is cancelled afterwards stays accepted and says the booking is cancelled. */
+static void test_accepted_then_cancelled_says_so(void **state) {
+  (void)state;
+  long long k_id;
+  const char *k = fpt_world_clinician(&w, "of.k@t.test", "gp", "7610026", true, &k_id);
+  long long s = shift(7 * 86400 + 9 * H, 7 * 86400 + 12 * H, "instant");
+  long long o = offer(w.pm1, s, k_id);
+  json_t *a = fpt_call(&srv, k, "POST", fpt_str("/api/v1/offers/%lld/accept", o), 200, NULL);
+  assert_string_equal(fpt_s(a, "booking_status"), "confirmed");
+  long long b = fpt_int(a, "booking_id");
+  fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/cancellation", b), 200, "{s:s}", "reason", "Surgery closed");
+  json_t *j = fpt_call(&srv, k, "GET", fpt_str("/api/v1/offers/%lld", o), 200, NULL);
+  assert_string_equal(fpt_s(j, "state"), "accepted");
+  assert_string_equal(fpt_s(j, "booking_status"), "cancelled");
+  long long s2 = shift(7 * 86400 + 13 * H, 7 * 86400 + 16 * H, "instant");
+  json_t *pending = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/offers/%lld", offer(w.pm1, s2, k_id)), 200, NULL);
+  assert_true(json_is_null(json_object_get(pending, "booking_status")));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_to_accept_is_booked), cmocka_unit_test(test_refused_as_a_booking_would_be),
       cmocka_unit_test(test_refused_at_the_door),       cmocka_unit_test(test_decline_and_withdraw),
       cmocka_unit_test(test_direct_booking_closes_offers), cmocka_unit_test(test_lapses_at_the_start),
       cmocka_unit_test(test_withdrawn_when_the_clinician_can_no_longer_take_it),
+      cmocka_unit_test(test_accepted_then_cancelled_says_so),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,8 +23,12 @@ const STATES = {
 
 const lapsesText = (o) => `${shortDate(o.lapses_at)} at ${time(o.lapses_at)}`;
 
+// An accepted offer whose booking was cancelled afterwards says so (the offer itself stays accepted).
+const stateOf = (o) => (o.state === 'accepted' && o.booking_status === 'cancelled'
+  ? ['Accepted, then the booking was cancelled', 'cancelled'] : STATES[o.state] || [o.state, 'past']);
+
 function offerCard(o, act) {
-  const [text, colour] = STATES[o.state] || [o.state, 'past'];
+  const [text, colour] = stateOf(o);
   const name = h('span', { class: 'nhsuk-u-visually-hidden' }, ` the ${roleName(o.role)} shift at ${o.practice_name} on ${shortDate(o.starts_at)}`);
   return h('li', { class: 'fp-result', id: `offer-${o.id}` },
     card(`${roleName(o.role)} at ${o.practice_name}`, `/shifts/${o.shift_id}`, NOT_CLICKABLE,
@@ -33,7 +37,7 @@ function offerCard(o, act) {
         h('li', { class: 'fp-offer-state' }, tag(text, colour)),
         h('li', {}, `Offered on ${shortDate(o.sent_at)} at ${time(o.sent_at)}`),
         o.state === 'pending' ? h('li', {}, `Answer by ${lapsesText(o)}: the offer lapses then`) : null,
-        o.state === 'accepted' && o.booking_id ? h('li', {}, link('/bookings', 'See your bookings')) : null),
+        o.state === 'accepted' && o.booking_status === 'confirmed' ? h('li', {}, link('/bookings', 'See your bookings')) : null),
       o.state === 'pending'
         ? h('div', { class: 'nhsuk-button-group' },
           h('button', { class: 'nhsuk-button nhsuk-button--small', type: 'button', id: `accept-${o.id}`, onclick: act(o, 'accept') }, 'Accept', name.cloneNode(true)),

@@ -485,7 +485,8 @@ route('/practice/shifts/:id', async ({ params }) => {
         rows: offers.map((o) => [
           o.clinician_name,
           shortDate(o.sent_at),
-          { text: tag(OFFER_STATES[o.state] || o.state, OFFER_COLOURS[o.state] || 'past') },
+          { text: o.state === 'accepted' && o.booking_status === 'cancelled' ? tag('Accepted, then the booking was cancelled', 'cancelled')
+            : tag(OFFER_STATES[o.state] || o.state, OFFER_COLOURS[o.state] || 'past') },
           { text: o.state === 'pending' ? h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id: `withdraw-offer-${o.id}`, onclick: withdraw(o) }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the offer to ${o.clinician_name}`)) : '' },
         ]),
       }));
