@@ -172,6 +172,7 @@ json_t *fp_json_application(const struct fp_application *a) {
   if (!j) return NULL;
   json_object_set_new(j, "decided_at", fp_json_time_or_null(a->decided_at));
   json_object_set_new(j, "reason", fp_json_str_or_null(a->reason));
+  json_object_set_new(j, "booking_status", fp_json_str_or_null(a->booking_status));
   return j;
 }
 

@@ -934,7 +934,8 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
 #define APP_COLS                                                                                          \
   "a.id, a.shift_id, a.clinician_id, a.status, COALESCE(a.message,''), a.created_at,"                    \
   " COALESCE(a.decided_at,0), COALESCE(a.reason,''), s.practice_id, s.starts_at, s.ends_at, s.role,"      \
-  " o.name, u.name"
+  " o.name, u.name, (SELECT b.status FROM bookings b WHERE b.shift_id = a.shift_id"                        \
+  "  AND b.clinician_id = a.clinician_id AND b.created_at >= a.created_at ORDER BY b.id LIMIT 1)"
 #define APP_FROM                                                                                          \
   " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id" \
   " JOIN clinicians c ON c.id = a.clinician_id JOIN users u ON u.id = c.user_id"
@@ -956,6 +957,9 @@ static void read_app(fp_stmt *st, void *out) {
   fp_db_col_copy(st, 11, a->role, sizeof a->role);
   fp_db_col_copy(st, 12, a->practice_name, sizeof a->practice_name);
   fp_db_col_copy(st, 13, a->clinician_name, sizeof a->clinician_name);
+  /* The booking its acceptance made (the clinician's first of the shift since applying). */
+  if (strcmp(a->status, "accepted") == 0 && !fp_col_null(st, 14))
+    fp_db_col_copy(st, 14, a->booking_status, sizeof a->booking_status);
 }
 
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,

@@ -352,6 +352,7 @@ struct fp_application {
   char role[48];
   char practice_name[201];
   char clinician_name[201];
+  char booking_status[16]; /* accepted: the booking its acceptance made, as it is now ("confirmed", "cancelled") */
 };
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
                                 int64_t now, int64_t *id);

@@ -315,6 +315,16 @@ static void test_approval_journey(void **state) {
   assert_string_equal(fpt_s(other, "status"), "declined");
   assert_string_equal(fpt_s(other, "reason"), "filled");
   fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", a2), 409, NULL);
+  /* Accepted and then cancelled: still accepted, and it says the booking is cancelled. */
+  json_t *one = fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/applications?shift_id=%lld", s), 200, NULL);
+  assert_string_equal(fpt_s(json_array_get(json_object_get(one, "items"), 0), "booking_status"), "confirmed");
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/bookings/%lld/cancellation", fpt_int(json_object_get(acc, "booking"), "id")),
+           200, "{s:s}", "reason", "Unwell");
+  one = json_array_get(json_object_get(fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/applications?shift_id=%lld", s), 200, NULL),
+                                       "items"), 0);
+  assert_string_equal(fpt_s(one, "status"), "accepted");
+  assert_string_equal(fpt_s(one, "booking_status"), "cancelled");
+  assert_true(json_is_null(json_object_get(other, "booking_status")));
 
   /* Decline and withdraw. */
   long long s2 = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 13, 9, 4, "approval");

@@ -577,7 +577,7 @@ route('/applications', async ({ query }) => {
       h('a', { class: 'nhsuk-link nhsuk-body-s', href: `/messages/applications/${a.id}` }, 'Messages', h('span', { class: 'nhsuk-u-visually-hidden' }, ` with ${a.practice_name} about this application`))] },
     when(a.starts_at, a.ends_at),
     shortDate(a.created_at),
-    { text: [tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null, blocked(a)] },
+    { text: [a.status === 'accepted' && a.booking_status === 'cancelled' ? tag('Accepted, then the booking was cancelled', 'cancelled') : tag(APP_STATUS[a.status] || a.status, a.status), a.status === 'declined' && a.reason ? h('span', { class: 'fp-note' }, ` (${a.reason === 'filled' ? 'someone else was chosen' : a.reason})`) : null, blocked(a)] },
     { text: a.status === 'pending' && new Date(a.starts_at) > new Date()
       ? h('a', { class: 'nhsuk-link', href: `/applications/${a.id}/withdraw` }, 'Withdraw',
         h('span', { class: 'nhsuk-u-visually-hidden' }, ` application for ${a.practice_name} on ${shortDate(a.starts_at)}`))
