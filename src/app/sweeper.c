@@ -12,6 +12,7 @@
 #include "http/prometheus.h"
 #include "store/alerts.h"
 #include "store/db.h"
+#include "store/offers.h"
 #include "store/shifts.h"
 
 struct step {
@@ -95,7 +96,9 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
 #define ALERT_MESSAGES_A_RUN 1000
 static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
-  return fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
+  int told = 0, rc = fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
+  /* And practices told of their offers that lapsed unanswered (store/offers.h), as promptly. */
+  return rc ? rc : fp_store_offers_lapses_tell(c, now, 64, &told);
 }
 
 /*

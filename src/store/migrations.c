@@ -663,6 +663,11 @@ static const char *const migrations[] = {
     "  booking_id INTEGER REFERENCES bookings(id));"
     "CREATE INDEX offers_shift ON offers(shift_id, clinician_id);"
     "CREATE INDEX offers_clinician ON offers(clinician_id, sent_at);",
+
+    /* 29: when the practice was told that a pending offer lapsed unanswered (store/offers.h
+     * fp_store_offers_lapses_tell), so it is told once. */
+    "ALTER TABLE offers ADD COLUMN lapse_told_at INTEGER;"
+    "CREATE INDEX offers_pending ON offers(sent_at) WHERE status = 'pending' AND lapse_told_at IS NULL;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

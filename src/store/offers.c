@@ -12,6 +12,7 @@
 #include "store/outbox.h"
 #include "store/rows.h"
 #include "store/sql.h"
+#include "store/tell.h"
 
 #define OFFER_COLS                                                                                         \
   "x.id, x.shift_id, x.clinician_id, x.practice_id, x.status, COALESCE(x.sent_by,0), x.sent_at,"          \
@@ -280,6 +281,48 @@ int fp_store_offers_withdraw_unreachable(struct fp_conn *c, int64_t practice_id,
 
 int fp_store_offers_withdraw_all_to(struct fp_conn *c, int64_t clinician_id, int64_t actor, int64_t now) {
   return clinician_id ? withdraw_where(c, 0, clinician_id, WITHDRAW_GONE, actor, now) : 0;
+}
+
+int fp_store_offers_lapses_tell(struct fp_conn *c, int64_t now, int max, int *told) {
+  *told = 0;
+  /* Pending offers not looked at yet whose 24 hours are over or whose shift has started (a
+     prefilter: the core decides each). */
+  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.status = ?1 AND x.lapse_told_at IS NULL"
+                              " AND (x.sent_at <= ?2 OR s.starts_at <= ?3) ORDER BY x.sent_at, x.id LIMIT ?4");
+  if (!st) return FP_EIO;
+  enum { BATCH = 64 };
+  if (max > BATCH) max = BATCH;
+  struct fp_offer batch[BATCH];
+  int n = 0, rc = FP_DONE, err = 0;
+  fp_bind_text(st, 1, fp_offer_state_name(FP_OFFER_PENDING));
+  fp_bind_int64(st, 2, now - FP_OFFER_LIFETIME);
+  fp_bind_int64(st, 3, now);
+  fp_bind_int64(st, 4, max);
+  while (n < max && (rc = fp_step(st)) == FP_ROW)
+    if ((err = read_offer(st, now, &batch[n], NULL)) != 0 || ++n == max) break;
+  fp_reset(st);
+  if (err) return err;
+  if (rc != FP_ROW && rc != FP_DONE) return FP_EIO;
+  for (int i = 0; i < n; i++) {
+    const struct fp_offer *o = &batch[i];
+    if (o->state != FP_OFFER_LAPSED && o->state != FP_OFFER_CLOSED) continue; /* not yet (cannot happen) */
+    /* Told only when it lapsed by its 24 hours with the shift still open and to come. */
+    if (o->state == FP_OFFER_LAPSED && o->lapses_at < o->starts_at && now < o->starts_at) {
+      char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+      fp_store_when_text(o->starts_at, o->ends_at, when, sizeof when);
+      const struct fp_profession *p = fp_profession_find(o->role);
+      snprintf(subject, sizeof subject, "Offer lapsed: %s", when);
+      snprintf(text, sizeof text,
+               "%s did not answer your offer of the %s shift on %s within 24 hours, so it has lapsed. The shift is still "
+               "open: you could offer it to someone else.",
+               o->clinician_name, p ? p->name : o->role, when);
+      snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)o->shift_id);
+      if ((rc = fp_store_notify_practice(c, o->practice_id, "offer.lapsed", subject, text, link, now)) != 0) return rc;
+      (*told)++;
+    }
+    if ((rc = FP_DB_RUN_INTS(c, "UPDATE offers SET lapse_told_at = ? WHERE id = ?", now, o->id)) != 0) return rc;
+  }
+  return 0;
 }
 
 /* Messages ----------------------------------------------------------------------------------- */

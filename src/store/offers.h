@@ -89,6 +89,14 @@ int fp_store_offers_withdraw_for_clinician(struct fp_conn *c, int64_t practice_i
  */
 int fp_store_offers_withdraw_unreachable(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, int64_t actor,
                                          int64_t now);
+/*
+ * The upkeep: each pending offer that lapsed unanswered, FP_OFFER_LIFETIME after it was sent
+ * (core/offer.h decides), while its shift is still open and to come, tells the practice's
+ * managers once, so that they can offer the shift to someone else (those that lapsed at the
+ * shift's start are past helping). Every lapsed or closed offer looked at is marked told. At most
+ * max (up to 64) a run; *told how many messages were written. In a write transaction.
+ */
+int fp_store_offers_lapses_tell(struct fp_conn *c, int64_t now, int max, int *told);
 /* The clinician's account was deactivated: each of their offers pending at now is withdrawn (audited). */
 int fp_store_offers_withdraw_all_to(struct fp_conn *c, int64_t clinician_id, int64_t actor, int64_t now);
 

@@ -69,7 +69,8 @@ static json_t *newest(const char *token) {
 
 static int setup(void **state) {
   (void)state;
-  if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
+  const char *extra[] = {"--upkeep-interval", "1", NULL}; /* offers that lapse are told of at once */
+  if (fpt_server_start(&srv, NULL, extra) != 0) return -1;
   fpt_world_build(&w, &srv);
   time_t now = time(NULL);
   day0 = now - now % 86400 + 3 * 86400;
@@ -315,6 +316,34 @@ static void test_accepted_then_cancelled_says_so(void **state) {
   assert_true(json_is_null(json_object_get(pending, "booking_status")));
 }
 
+/* How many of pm1's notifications say an offer of the shift at link lapsed. */
+static int lapsed_told(const char *link) {
+  json_t *items = json_object_get(fpt_call(&srv, w.pm1, "GET", "/api/v1/me/notifications?limit=100", 200, NULL), "items");
+  int n = 0;
+  for (size_t k = 0; k < json_array_size(items); k++) {
+    json_t *x = json_array_get(items, k);
+    n += strcmp(fpt_s(x, "kind"), "offer.lapsed") == 0 && strcmp(fpt_s(x, "link"), link) == 0;
+  }
+  return n;
+}
+
+/* An offer that lapses unanswered after 24 hours, its shift still open, tells the practice once. */
+static void test_practice_told_when_an_offer_lapses(void **state) {
+  (void)state;
+  long long l_id;
+  fpt_world_clinician(&w, "of.l@t.test", "gp", "7610027", true, &l_id);
+  long long s = shift(8 * 86400 + 9 * H, 8 * 86400 + 12 * H, "instant");
+  long long o = offer(w.pm1, s, l_id);
+  /* As if 24 hours had passed. */
+  fpt_sql(&srv, fpt_str("UPDATE offers SET sent_at = sent_at - 86401 WHERE id = %lld", o));
+  assert_string_equal(state_of(w.pm1, o), "lapsed");
+  const char *link = fpt_str("/practice/shifts/%lld", s);
+  for (int i = 0; i < 50 && lapsed_told(link) == 0; i++) usleep(100 * 1000);
+  assert_int_equal(lapsed_told(link), 1);
+  sleep(2); /* more runs of the upkeep: never twice */
+  assert_int_equal(lapsed_told(link), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_to_accept_is_booked), cmocka_unit_test(test_refused_as_a_booking_would_be),
@@ -322,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_direct_booking_closes_offers), cmocka_unit_test(test_lapses_at_the_start),
       cmocka_unit_test(test_withdrawn_when_the_clinician_can_no_longer_take_it),
       cmocka_unit_test(test_accepted_then_cancelled_says_so),
+      cmocka_unit_test(test_practice_told_when_an_offer_lapses),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

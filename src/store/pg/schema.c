@@ -611,6 +611,10 @@ const char *const fp_pg_migrations[] = {
     "  booking_id BIGINT REFERENCES bookings(id));"
     "CREATE INDEX offers_shift ON offers(shift_id, clinician_id);"
     "CREATE INDEX offers_clinician ON offers(clinician_id, sent_at);",
+
+    /* 29: when the practice was told that a pending offer lapsed unanswered. */
+    "ALTER TABLE offers ADD COLUMN lapse_told_at BIGINT;"
+    "CREATE INDEX offers_pending ON offers(sent_at) WHERE status = 'pending' AND lapse_told_at IS NULL;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
