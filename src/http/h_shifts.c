@@ -241,10 +241,33 @@ static void jw_eligibility(struct fp_jw *w, const struct fp_elig_result *e) {
   fp_jw_lit(w, "]}");
 }
 
+/*
+ * How the shift is released (core/release.h), for those who manage or oversee it: the mode, the
+ * tier open now and when each opens (the core's decision from the instants kept with the shift).
+ */
+static json_t *release_json(const struct fp_shift *s, fp_time now) {
+  struct fp_release rel;
+  fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
+  return json_pack("{s:s, s:s, s:o, s:o, s:o}", "mode", fp_release_mode_name(s->release_mode), "tier",
+                   fp_release_tier_name(rel.tier), "pool_opens_at", fp_json_time(rel.pool_at), "overflow_opens_at",
+                   rel.overflow_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.overflow_at), "next_opens_at",
+                   rel.next_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.next_at));
+}
+
+/* The release is the practice's business (a clinician is not told whether they are a favourite):
+   every other role sees it, on the shift and in searches. */
+static bool sees_release(const struct fp_req *r) {
+  for (int i = 0; i < r->auth.n_roles; i++)
+    if (r->auth.roles[i].kind != FP_ROLE_CLINICIAN) return true;
+  return false;
+}
+
 struct search_ctx {
   struct fp_page page;
   struct fp_conn *c;
   struct fp_elig_view view; /* clinician_id 0: not a clinician, no eligibility */
+  bool with_release;        /* sees_release */
+  fp_time now;
   int rc;
 };
 
@@ -252,6 +275,14 @@ static void add_shift(const struct fp_shift *s, void *ctx) {
   struct search_ctx *x = ctx;
   struct fp_jw *w = fp_page_item(&x->page, s->starts_at, s->id);
   fp_jw_shift(w, s);
+  if (x->with_release) {
+    json_t *rel = release_json(s, x->now);
+    if (w->n && w->p[w->n - 1] == '}') w->n--; /* reopen the shift's object */
+    fp_jw_lit(w, ",\"release\":");
+    fp_jw_value(w, rel);
+    fp_jw_lit(w, "}");
+    json_decref(rel);
+  }
   if (!x->view.clinician_id || x->rc) return;
   struct fp_elig_result e;
   int64_t pool_id = 0;
@@ -293,7 +324,10 @@ static void search_in(struct fp_req *r, struct fp_conn *c, struct fp_shift_query
     q->near = true;
     q->radius_km = (double)radius;
   }
-  struct search_ctx x = {.c = c, .view = {.clinician_id = r->auth.clinician_id, .every_practice = true, .now = r->now}};
+  struct search_ctx x = {.c = c,
+                         .view = {.clinician_id = r->auth.clinician_id, .every_practice = true, .now = r->now},
+                         .with_release = sees_release(r),
+                         .now = r->now};
   fp_page_init_text(&x.page, NULL);
   bool more = false;
   int rc = fp_store_shift_search(c, q, add_shift, &x, &more);
@@ -382,19 +416,6 @@ void fp_h_shift_list(struct fp_req *r) {
   fp_store_read_end(c);
 }
 
-/*
- * How the shift is released (core/release.h), for those who manage or oversee it: the mode, the
- * tier open now and when each opens (the core's decision from the instants kept with the shift).
- */
-static json_t *release_json(const struct fp_shift *s, fp_time now) {
-  struct fp_release rel;
-  fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
-  return json_pack("{s:s, s:s, s:o, s:o, s:o}", "mode", fp_release_mode_name(s->release_mode), "tier",
-                   fp_release_tier_name(rel.tier), "pool_opens_at", fp_json_time(rel.pool_at), "overflow_opens_at",
-                   rel.overflow_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.overflow_at), "next_opens_at",
-                   rel.next_at == FP_RELEASE_NEVER ? json_null() : fp_json_time(rel.next_at));
-}
-
 static void count_booking(const struct fp_booking *b, void *ctx) {
   (void)b;
   (*(int *)ctx)++;
@@ -431,10 +452,7 @@ void fp_h_shift_get(struct fp_req *r) {
   fp_rate_unit_parse(s.rate_unit, &u);
   json_object_set_new(j, "estimated_fee_pence",
                       json_integer(fp_fee_pence(s.rate_pence, u, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes))));
-  /* The release is the practice's business (a clinician is not told whether they are a favourite). */
-  bool only_clinician = true;
-  for (int i = 0; i < r->auth.n_roles; i++) only_clinician &= r->auth.roles[i].kind == FP_ROLE_CLINICIAN;
-  if (!only_clinician) json_object_set_new(j, "release", release_json(&s, r->now));
+  if (sees_release(r)) json_object_set_new(j, "release", release_json(&s, r->now));
   if (r->auth.clinician_id) {
     struct fp_elig_view view = {.clinician_id = r->auth.clinician_id, .now = r->now};
     struct fp_elig_result e;

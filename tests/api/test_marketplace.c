@@ -214,8 +214,9 @@ static int items_match_detail(const char *token, json_t *page) {
         return -1;
       }
     }
-    /* A clinician's eligibility (bookable, missing): the same in both, and nobody else's. */
-    static const char *const ELIG_KEYS[] = {"bookable", "missing", NULL};
+    /* A clinician's eligibility (bookable, missing), and the release for everyone else: the same in
+       both when there. */
+    static const char *const ELIG_KEYS[] = {"bookable", "missing", "release", NULL};
     for (const char *const *k = ELIG_KEYS; *k; k++) {
       json_t *a = json_object_get(item, *k), *b = json_object_get(detail, *k);
       if (!a != !b || (a && !json_equal(a, b))) {

@@ -92,13 +92,21 @@ static json_t *post(int days, const char *release, const char *mode) {
                   release);
 }
 
-static bool in_search(const char *token, long long shift) {
+/* The shift as token's search lists it (NULL: not listed). */
+static json_t *search_item(const char *token, long long shift) {
   json_t *j = fpt_call(&srv, token, "GET", fpt_str("/api/v1/shifts?practice_id=%lld&status=open&limit=100", w.practice1),
                        200, NULL);
   size_t i;
   json_t *it;
-  json_array_foreach(json_object_get(j, "items"), i, it) if (fpt_int(it, "id") == shift) return true;
-  return false;
+  json_array_foreach(json_object_get(j, "items"), i, it) if (fpt_int(it, "id") == shift) return it;
+  return NULL;
+}
+
+static bool in_search(const char *token, long long shift) {
+  json_t *it = search_item(token, shift);
+  /* The release is the practice's business: never in a clinician's search. */
+  if (it) assert_null(json_object_get(it, "release"));
+  return it != NULL;
 }
 
 /* Whether the clinician sees the shift: its page and the search agree. */
@@ -109,8 +117,13 @@ static bool sees(const char *token, long long shift) {
   return r.status == 200;
 }
 
+/* The shift's release as its practice sees it: its own answer, and the same in the practice's search. */
 static json_t *release_of(long long shift) {
-  return json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld", shift), 200, NULL), "release");
+  json_t *rel = json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld", shift), 200, NULL), "release");
+  json_t *listed = search_item(w.pm1, shift);
+  assert_non_null(listed);
+  assert_true(json_equal(json_object_get(listed, "release"), rel));
+  return rel;
 }
 
 static void test_favourites_first(void **state) {
