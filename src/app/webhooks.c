@@ -13,6 +13,7 @@
 #include "app/outbox_worker.h"
 #include "core/error.h"
 #include "http/webhook_url.h"
+#include "http/prometheus.h"
 #include "store/outbox.h"
 #include "store/webhooks.h"
 
@@ -146,7 +147,8 @@ struct fp_webhooks *fp_webhooks_start(struct fp_store *store, const struct fp_we
   if (!h) return NULL;
   h->store = store;
   h->cfg = *cfg;
-  struct fp_outbox_worker_ops ops = {FP_OUTBOX_WEBHOOK, "webhook", cfg->timeout_seconds * 2 + 10, deliver, NULL, h};
+  struct fp_outbox_worker_ops ops = {FP_OUTBOX_WEBHOOK, "webhook", cfg->timeout_seconds * 2 + 10, deliver,
+                                     fp_prom_webhook_attempt, h};
   h->worker = fp_outbox_worker_start(store, &ops);
   if (!h->worker) {
     free(h);

@@ -123,6 +123,13 @@ void fp_prom_mail_attempt(bool ok) {
   else mail_failed++;
 }
 
+static _Atomic uint64_t hook_ok, hook_failed;
+
+void fp_prom_webhook_attempt(bool ok) {
+  if (ok) hook_ok++;
+  else hook_failed++;
+}
+
 /* Writing the exposition ------------------------------------------------------------------- */
 
 /* A label value as the format wants it: backslash, double quote and line feed escaped. */
@@ -252,25 +259,36 @@ static void put_store(FILE *f, struct fp_store *store, int session_idle) {
   }
 }
 
-/* The email outbox (store/outbox.h): what waits, what went, what was given up; this server's attempts. */
-static void put_outbox(FILE *f, struct fp_store *store) {
-  family(f, "flexpool_mail_attempts_total", "counter",
-         "Email delivery attempts by this server: ok (the relay took the message) or failed (retried later, or given up).");
-  fprintf(f, "flexpool_mail_attempts_total{result=\"ok\"} %llu\n", (unsigned long long)mail_ok);
-  fprintf(f, "flexpool_mail_attempts_total{result=\"failed\"} %llu\n", (unsigned long long)mail_failed);
+/* One outbox channel (store/outbox.h): what waits, what went, what was given up; this server's
+   attempts. prefix "flexpool_mail"/"flexpool_outbox" for the emails, "flexpool_webhook" for both
+   of the webhooks' families. */
+static void put_channel(FILE *f, struct fp_store *store, enum fp_outbox_channel ch, const char *attempts_name,
+                        const char *messages_name, const char *age_name, const char *what, uint64_t ok, uint64_t failed) {
+  char help[256];
+  snprintf(help, sizeof help, "%s delivery attempts by this server: ok (delivered) or failed (retried later, or given up).",
+           what);
+  family(f, attempts_name, "counter", help);
+  fprintf(f, "%s{result=\"ok\"} %llu\n", attempts_name, (unsigned long long)ok);
+  fprintf(f, "%s{result=\"failed\"} %llu\n", attempts_name, (unsigned long long)failed);
   struct fp_conn *c = fp_store_reader(store);
   struct fp_outbox_counts oc;
-  if (!c || fp_store_outbox_counts(c, &oc) != 0) return;
-  family(f, "flexpool_outbox_messages", "gauge",
-         "Emails in the outbox by state: queued (waiting or being retried), sent, failed (given up).");
+  if (!c || fp_store_outbox_counts(c, ch, &oc) != 0) return;
+  snprintf(help, sizeof help, "%s in the outbox by state: queued (waiting or being retried), sent, failed (given up).", what);
+  family(f, messages_name, "gauge", help);
   for (int s = 0; s < FP_OUTBOX_STATES; s++)
-    fprintf(f, "flexpool_outbox_messages{state=\"%s\"} %lld\n", fp_outbox_state_name((enum fp_outbox_state)s),
+    fprintf(f, "%s{state=\"%s\"} %lld\n", messages_name, fp_outbox_state_name((enum fp_outbox_state)s),
             (long long)oc.by_state[s]);
-  family(f, "flexpool_outbox_oldest_queued_age_seconds", "gauge",
-         "How long the oldest queued email has waited (0 when none waits).");
+  snprintf(help, sizeof help, "How long the oldest queued of the %s has waited (0 when none waits).", what);
+  family(f, age_name, "gauge", help);
   int64_t now = (int64_t)time(NULL);
-  fprintf(f, "flexpool_outbox_oldest_queued_age_seconds %lld\n",
-          (long long)(oc.oldest_queued_at && now > oc.oldest_queued_at ? now - oc.oldest_queued_at : 0));
+  fprintf(f, "%s %lld\n", age_name, (long long)(oc.oldest_queued_at && now > oc.oldest_queued_at ? now - oc.oldest_queued_at : 0));
+}
+
+static void put_outbox(FILE *f, struct fp_store *store) {
+  put_channel(f, store, FP_OUTBOX_EMAIL, "flexpool_mail_attempts_total", "flexpool_outbox_messages",
+              "flexpool_outbox_oldest_queued_age_seconds", "Emails", mail_ok, mail_failed);
+  put_channel(f, store, FP_OUTBOX_WEBHOOK, "flexpool_webhook_attempts_total", "flexpool_webhook_messages",
+              "flexpool_webhook_oldest_queued_age_seconds", "Webhook deliveries", hook_ok, hook_failed);
 }
 
 static time_t started_at;

@@ -36,6 +36,8 @@ void fp_prom_upkeep_skipped(const char *step);
 
 /* Counts one email delivery attempt by this server (app/mailer.c): accepted by the relay or not. */
 void fp_prom_mail_attempt(bool ok);
+/* Counts one webhook delivery attempt by this server (app/webhooks.c): a 2xx answer or not. */
+void fp_prom_webhook_attempt(bool ok);
 
 /* The exposition now, read from store (sessions live when seen within session_idle seconds): a
    malloc'd text of *len bytes, or NULL when out of memory. */

@@ -250,12 +250,13 @@ int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bo
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
 
-int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out) {
+int fp_store_outbox_counts(struct fp_conn *c, enum fp_outbox_channel ch, struct fp_outbox_counts *out) {
   memset(out, 0, sizeof *out);
   for (int s = 0; s < FP_OUTBOX_STATES; s++) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ? AND channel = 'email'");
+    fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ? AND channel = ?");
     if (!st) return FP_EIO;
     fp_bind_text(st, 1, fp_outbox_state_name((enum fp_outbox_state)s));
+    fp_bind_text(st, 2, fp_outbox_channel_name(ch));
     int rc = fp_step(st);
     if (rc == FP_ROW) {
       out->by_state[s] = fp_col_int64(st, 0);

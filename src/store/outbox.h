@@ -145,12 +145,12 @@ int fp_store_outbox_claim(struct fp_conn *c, enum fp_outbox_channel ch, const ch
 int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bool ok, bool permanent,
                            const char *detail, int64_t now);
 
-/* The emails only (webhook deliveries are the organisations' own: store/webhooks.h). */
+/* The messages of one channel (emails, or webhook deliveries) by state, for the operators' figures. */
 struct fp_outbox_counts {
   int64_t by_state[FP_OUTBOX_STATES]; /* messages in each state now */
   int64_t oldest_queued_at;           /* when the oldest queued message was written (0: none) */
 };
-int fp_store_outbox_counts(struct fp_conn *c, struct fp_outbox_counts *out);
+int fp_store_outbox_counts(struct fp_conn *c, enum fp_outbox_channel ch, struct fp_outbox_counts *out);
 /* The newest emails, newest first, at most max into out; *n the count (the demo's mailbox). */
 int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max, int *n);
 

@@ -30,8 +30,9 @@ static struct fpt_smtp sink, failing_sink; /* the receivers: stopped in teardown
 
 /* The server, normal (loopback false) or allowed to send webhooks to this machine over http. */
 static void serve(bool loopback) {
-  const char *with[] = {"--webhooks-allow-loopback-http", "--webhook-timeout", "5", NULL};
-  assert_int_equal(fpt_server_start(&srv, data_dir, loopback ? with : NULL), 0);
+  const char *with[] = {"--webhooks-allow-loopback-http", "--webhook-timeout", "5", "--metrics-listen", "127.0.0.1:0", NULL};
+  const char *without[] = {"--metrics-listen", "127.0.0.1:0", NULL};
+  assert_int_equal(fpt_server_start(&srv, data_dir, loopback ? with : without), 0);
 }
 
 static void restart(bool loopback) {
@@ -250,6 +251,15 @@ static void test_others_refused(void **state) {
 
 /* The receiver fails the first attempt: the attempt is recorded and the delivery tried again later
    (here: once its pause is over, made to pass by moving the store's clock), with the same event id. */
+/* The value of one series in the server's /metrics (fails the test when it is not there). */
+static long long metric(const char *series) {
+  struct fpt_resp mr = fpt_metrics_get(&srv, "/metrics");
+  assert_int_equal(mr.status, 200);
+  const char *at = strstr(mr.body, fpt_str("\n%s ", series));
+  if (!at) fail_msg("no %s in /metrics", series);
+  return strtoll(at + strlen(series) + 2, NULL, 10);
+}
+
 static void test_retried_after_a_failure(void **state) {
   (void)state;
   restart(true);
@@ -271,6 +281,11 @@ static void test_retried_after_a_failure(void **state) {
   assert_int_equal(fpt_int(d, "attempts"), 1);
   assert_string_equal(fpt_s(d, "last_result"), "HTTP 500");
   assert_string_equal(fpt_s(d, "event_id"), event_id);
+  /* The operators see it: this server's failed attempt, and the delivery waiting. */
+  long long failed = metric("flexpool_webhook_attempts_total{result=\"failed\"}");
+  assert_true(failed >= 1);
+  assert_true(metric("flexpool_webhook_messages{state=\"queued\"}") >= 1);
+  assert_true(metric("flexpool_webhook_oldest_queued_age_seconds") >= 0);
   /* Not again before its pause (30 s) is over. */
   sleep(2);
   assert_int_equal(json_array_size(fpt_smtp_received(&failing_sink)), 1);
@@ -285,6 +300,8 @@ static void test_retried_after_a_failure(void **state) {
   wait_state(w.pm1, w.practice1, 1, "sent");
   d = json_array_get(json_object_get(deliveries(w.pm1, w.practice1), "items"), 0);
   assert_int_equal(fpt_int(d, "attempts"), 2);
+  assert_true(metric("flexpool_webhook_attempts_total{result=\"ok\"}") >= 1);
+  assert_true(metric("flexpool_webhook_messages{state=\"sent\"}") >= 1);
   fpt_call(&srv, w.pm1, "DELETE", fpt_str("/api/v1/organisations/%lld/webhooks/%lld", w.practice1, fpt_int(hook, "id")), 204,
            NULL);
   fpt_smtp_stop(&failing_sink);
