@@ -76,3 +76,31 @@ test('a practice offers a shift; the clinician accepts it and is booked; both se
   await assertNoProblems(cl);
   await assertNoProblems(pm);
 });
+
+test('a practice withdraws an offer after a page that says what will happen', { timeout: 240000 }, async () => {
+  // clinician007 said above that they can work Sunday evenings.
+  const { page: cl } = await signedInPage(browser, server, 'clinician007@demo.flexpool.test');
+  const me = await cl.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+  const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+  const shiftId = await postShift(pm, { date: ukDateParts(sundayAfter(64)), start: '19:10', end: '21:10' });
+  await pm.click('#offer-action a');
+  await pm.waitForSelector('#offer-form');
+  await pm.check(`#offer-${me.clinician_id}`);
+  await pm.click('#send-offers');
+  await pm.waitForURL(new RegExp(`/practice/shifts/${shiftId}$`));
+  await pm.waitForSelector('#offers a[id^="withdraw-offer-"]');
+  await pm.click('#offers a[id^="withdraw-offer-"]');
+  await pm.waitForSelector('#withdraw-offer-form');
+  assert.match(await pm.textContent('#confirm-consequences'), /can no longer accept it/);
+  await checkAccessibility(pm, 'withdrawing an offer');
+  await pm.click('#withdraw-offer');
+  await pm.waitForURL(new RegExp(`/practice/shifts/${shiftId}$`));
+  await pm.waitForSelector('.nhsuk-notification-banner--success');
+  assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /Offer withdrawn/);
+  assert.match(await pm.textContent('#offers'), /Withdrawn/);
+  // The clinician's offer says so.
+  await open(cl, '/offers');
+  assert.match(await cl.textContent('#offer-list'), /Withdrawn by the practice/);
+  await assertNoProblems(pm);
+  await assertNoProblems(cl);
+});

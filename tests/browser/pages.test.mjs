@@ -42,9 +42,10 @@ before(async () => {
     const me = await (await fetch('/api/v1/me')).json();
     const r = await fetch(`/api/v1/shifts/${shift}/offers`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
       body: JSON.stringify({ clinician_ids: [clinician] }) });
-    return r.status;
+    return { status: r.status, offer: r.status === 201 ? (await r.json()).items[0].id : null };
   }, { shift: ids.offered, clinician: clinicianId });
-  assert.equal(sent, 201);
+  assert.equal(sent.status, 201);
+  ids.offer = sent.offer;
   await pm.context().close();
   await cl.context().close();
 });
@@ -132,6 +133,7 @@ const PAGES = [
   }],
   ['pool@demo.flexpool.test', 'pool-webhooks', '/webhooks'],
   ['practice@demo.flexpool.test', 'practice-shift-offers', () => `/practice/shifts/${ids.offered}`],
+  ['practice@demo.flexpool.test', 'practice-offer-withdraw', () => `/practice/offers/${ids.offer}/withdraw`],
   ['practice@demo.flexpool.test', 'practice-cover-offer', () => `/practice/cover?shift=${ids.offered}`],
   ['practice@demo.flexpool.test', 'practice-cover-offer-errors', () => `/practice/cover?shift=${ids.offered}`, async (page) => {
     await page.click('#send-offers');

@@ -3,7 +3,7 @@
 // with validation as you type and the pool's indicative rate, told first when the practice is in no
 // pool (nobody sees its shifts) and who admits it; one shift with its applicants and booking (accept,
 // re-open, and links to the destructive actions); editing or withdrawing a whole series; the
-// confirmation page of each destructive action (withdraw a shift or a series, cancel a booking,
+// confirmation page of each destructive action (withdraw a shift, a series or an offer, cancel a booking,
 // decline an applicant, record did-not-attend: confirm.js), saying what will happen; the profile;
 // the settings (the delays of a shift released in tiers: favourites first, then the pool, then the
 // other pools of the ICB that take overflow).
@@ -470,14 +470,6 @@ route('/practice/shifts/:id', async ({ params }) => {
       sections.push(p('Offer this shift directly to clinicians in your pools who said they are available. They are told by email and in their notifications, and the first to accept is booked. An offer lapses after 24 hours, or when the shift starts if that is sooner.'),
         h('div', { id: 'offer-action' }, buttonLink(`/practice/cover?shift=${s.id}`, 'Offer this shift', 'secondary')));
     }
-    const withdraw = (o) => async (e) => {
-      e.currentTarget.disabled = true;
-      try {
-        await post(`/offers/${o.id}/withdraw`);
-        flash('Offer withdrawn', `${o.clinician_name} can no longer accept this shift, and has been told.`);
-        navigate(`/practice/shifts/${s.id}`, { replace: true });
-      } catch (err) { e.target.disabled = false; problem(err); }
-    };
     if (offers.length) {
       sections.push(table({
         caption: 'Offers sent, the newest first', captionSize: 's', id: 'offers',
@@ -487,7 +479,7 @@ route('/practice/shifts/:id', async ({ params }) => {
           shortDate(o.sent_at),
           { text: o.state === 'accepted' && o.booking_status === 'cancelled' ? tag('Accepted, then the booking was cancelled', 'cancelled')
             : tag(OFFER_STATES[o.state] || o.state, OFFER_COLOURS[o.state] || 'past') },
-          { text: o.state === 'pending' ? h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', id: `withdraw-offer-${o.id}`, onclick: withdraw(o) }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the offer to ${o.clinician_name}`)) : '' },
+          { text: o.state === 'pending' ? h('a', { class: 'nhsuk-link', href: `/practice/offers/${o.id}/withdraw`, id: `withdraw-offer-${o.id}` }, 'Withdraw', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the offer to ${o.clinician_name}`)) : '' },
         ]),
       }));
     }
@@ -752,6 +744,30 @@ route('/practice/shifts/:id/withdraw', async ({ params }) => {
     done: () => {
       flash('Shift withdrawn', `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}.`);
       navigate('/practice', { replace: true });
+    },
+  });
+}, MANAGER);
+
+route('/practice/offers/:id/withdraw', async ({ params }) => {
+  const o = await get(`/offers/${encodeURIComponent(params.id)}`);
+  const back = `/practice/shifts/${o.shift_id}`;
+  if (o.state !== 'pending') {
+    return nothingToDo('Withdraw the offer', 'This offer can no longer be withdrawn',
+      `It is ${(OFFER_STATES[o.state] || o.state).toLowerCase()}: only an offer still waiting for an answer can be withdrawn.`, back);
+  }
+  confirmPage({
+    title: 'Withdraw the offer', caption: `${roleName(o.role)}, ${when(o.starts_at, o.ends_at)}`,
+    details: summaryList([['Clinician', o.clinician_name], ['Shift', when(o.starts_at, o.ends_at)], ['Offered', `${shortDate(o.sent_at)}`]]),
+    consequences: [
+      `${o.clinician_name} can no longer accept it, and will be told in their notifications.`,
+      'The shift stays open: others in your pools can still book it, and you can offer it to someone else.',
+    ],
+    confirmText: 'Withdraw offer', backText: 'No, keep the offer', backHref: back,
+    formId: 'withdraw-offer-form', buttonId: 'withdraw-offer',
+    action: () => post(`/offers/${o.id}/withdraw`),
+    done: () => {
+      flash('Offer withdrawn', `${o.clinician_name} can no longer accept this shift, and has been told.`);
+      navigate(back, { replace: true });
     },
   });
 }, MANAGER);
