@@ -104,3 +104,32 @@ test('a practice withdraws an offer after a page that says what will happen', { 
   await assertNoProblems(pm);
   await assertNoProblems(cl);
 });
+
+test('ticks on one page of Find cover are kept on the next, and all ticked are offered', { timeout: 240000 }, async () => {
+  // A Monday morning, when many of the demo's pool clinicians are free: more than one page of them.
+  let monday = 71;
+  while (new Date(`${ukDateParts(monday).iso}T12:00:00Z`).getUTCDay() !== 1) monday++;
+  const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+  const shiftId = await postShift(pm, { date: ukDateParts(monday), start: '09:15', end: '12:15' });
+  await pm.click('#offer-action a');
+  await pm.waitForSelector('#offer-form');
+  const first = await pm.getAttribute('#offer-form input[name="offer"] >> nth=0', 'data-name');
+  await pm.check('#offer-form input[name="offer"] >> nth=0');
+  await pm.click('#page-next');
+  await pm.waitForSelector('#offer-form');
+  const second = await pm.getAttribute('#offer-form input[name="offer"] >> nth=0', 'data-name');
+  await pm.check('#offer-form input[name="offer"] >> nth=0');
+  assert.match(await pm.textContent('#ticked-elsewhere'), /also ticked 1 clinician on other pages/);
+  await checkAccessibility(pm, 'find cover, ticks on another page');
+  // Back on the first page, its tick is still there.
+  await pm.goBack();
+  await pm.waitForSelector('#offer-form');
+  assert.equal(await pm.isChecked('#offer-form input[name="offer"] >> nth=0'), true);
+  await pm.click('#send-offers');
+  await pm.waitForURL(new RegExp(`/practice/shifts/${shiftId}$`));
+  await pm.waitForSelector('.nhsuk-notification-banner--success');
+  assert.match(await pm.textContent('.nhsuk-notification-banner--success'), /Offered to 2 clinicians/);
+  const offers = await pm.textContent('#offers');
+  assert.ok(offers.includes(first) && offers.includes(second), `both offered: ${offers}`);
+  await assertNoProblems(pm);
+});

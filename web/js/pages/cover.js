@@ -37,21 +37,37 @@ function shiftSearch(s) {
   return new URLSearchParams({ shift: s.id, date, session: 'own', start: hhmm(s.starts_at), end, profession: s.role });
 }
 
-// A tick box to offer the shift to one clinician, or what they already hold.
-function offerCell(c, offered) {
+// The clinicians ticked for shift s's offers, kept for the tab's session so that ticks on one page
+// of results are still there after moving to another: { clinician id: name }.
+const ticksKey = (s) => `fp-cover-ticks-${s.id}`;
+function ticksOf(s) {
+  try { return JSON.parse(sessionStorage.getItem(ticksKey(s)) || '{}'); } catch { return {}; }
+}
+function setTick(s, c, on) {
+  const t = ticksOf(s);
+  if (on) t[c.clinician_id] = c.name; else delete t[c.clinician_id];
+  try { sessionStorage.setItem(ticksKey(s), JSON.stringify(t)); } catch { /* private mode: this page's ticks only */ }
+}
+
+// A tick box to offer shift s to one clinician, or what they already hold.
+function offerCell(s, c, offered) {
   if (offered.has(c.clinician_id)) return tag('Offered', 'pending');
   const id = `offer-${c.clinician_id}`;
   return h('div', { class: 'nhsuk-checkboxes' }, h('div', { class: 'nhsuk-checkboxes__item' },
-    h('input', { class: 'nhsuk-checkboxes__input', id, name: 'offer', type: 'checkbox', value: String(c.clinician_id), 'data-name': c.name }),
+    h('input', { class: 'nhsuk-checkboxes__input', id, name: 'offer', type: 'checkbox', value: String(c.clinician_id), 'data-name': c.name,
+      checked: String(c.clinician_id) in ticksOf(s) ? true : null, onchange: (e) => setTick(s, c, e.currentTarget.checked) }),
     h('label', { class: 'nhsuk-label nhsuk-checkboxes__label', for: id }, 'Offer', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the shift to ${c.name}`))));
 }
 
-// The form that sends the offers of shift s to the clinicians ticked in its table.
-function offerForm(s, tableEl) {
+// The form that sends the offers of shift s to the clinicians ticked in its table, and on the
+// other pages of results (those already holding an offer aside).
+function offerForm(s, tableEl, offered) {
   const summary = h('div');
+  const elsewhere = Object.keys(ticksOf(s)).filter((id) => !offered.has(Number(id)) && !tableEl.querySelector(`#offer-${id}`)).length;
   const form = h('form', { id: 'offer-form', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    const ticked = [...form.querySelectorAll('input[name="offer"]:checked')];
+    for (const i of form.querySelectorAll('input[name="offer"]')) setTick(s, { clinician_id: Number(i.value), name: i.dataset.name }, i.checked);
+    const ticked = Object.entries(ticksOf(s)).filter(([id]) => !offered.has(Number(id))).map(([value, name]) => ({ value, dataset: { name } }));
     if (!ticked.length) {
       const first = form.querySelector('input[name="offer"]');
       showErrorSummary(summary, [{ id: first ? first.id : null, text: 'Tick at least one clinician to offer the shift to' }]);
@@ -60,12 +76,15 @@ function offerForm(s, tableEl) {
     await busy(form, async () => {
       try {
         await post(`/shifts/${s.id}/offers`, { clinician_ids: ticked.map((i) => Number(i.value)) });
+        try { sessionStorage.removeItem(ticksKey(s)); } catch { /* nothing kept */ }
         const names = ticked.map((i) => i.dataset.name);
         flash('Shift offered', `Offered to ${names.length === 1 ? names[0] : `${names.length} clinicians`}. They have been told by email and in their notifications; the first to accept is booked.`);
         navigate(`/practice/shifts/${s.id}`);
       } catch (err) { showApiError(form, summary, err); }
     });
-  } }, summary, tableEl, button('Offer the shift to those ticked', { id: 'send-offers' }));
+  } }, summary, tableEl,
+  elsewhere ? h('p', { class: 'nhsuk-body', id: 'ticked-elsewhere' }, `You have also ticked ${elsewhere === 1 ? '1 clinician' : `${elsewhere} clinicians`} on other pages of results: they are offered the shift too.`) : null,
+  button('Offer the shift to those ticked', { id: 'send-offers' }));
   return form;
 }
 
@@ -115,7 +134,7 @@ route('/practice/cover', async ({ query: asked }) => {
       const list = await pagedList({ path: `/organisations/${pid}/available-clinicians`, params, query, here: '/practice/cover', noun: ['clinician', 'clinicians'] });
       const r = list.response;
       const rows = list.items.map((c) => [
-        ...(offering ? [{ text: offerCell(c, offered) }] : []),
+        ...(offering ? [{ text: offerCell(shift, c, offered) }] : []),
         { text: h('span', {}, c.name, c.favourite ? [' ', tag('Favourite', 'confirmed')] : null) },
         roleName(c.profession),
         String(c.past_sessions),
@@ -135,7 +154,7 @@ route('/practice/cover', async ({ query: asked }) => {
         ...(list.items.length
           ? [list.summary, (() => {
             const t = table({ caption: 'Clinicians available, best fit first', captionSize: 's', head: [...(offering ? ['Offer'] : []), 'Name', 'Role', 'Sessions worked here', 'Distance', 'Action'], rows, id: 'cover-table' });
-            return offering ? offerForm(shift, t) : t;
+            return offering ? offerForm(shift, t, offered) : t;
           })(), list.nav]
           : [insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it. Try another session or day, or post the shift so that clinicians can find it.'))]),
       ];
