@@ -46,6 +46,19 @@ static void read_booking(fp_stmt *st, void *out) {
   b->break_minutes = (int32_t)fp_col_int64(st, 20);
 }
 
+/* " OR" a pool's view of its own clinicians' bookings elsewhere: a pool administrator also sees the
+   bookings its members made at the practices of other pools of its ICB (through their overflow,
+   core/release.h), not only those at its own practices. */
+static void or_members_bookings(struct fp_sql *sql, const struct fp_scope *scope) {
+  if (!scope->n_pools) return;
+  fp_sql_add(sql, " OR (b.clinician_id IN (SELECT clinician_id FROM pool_members WHERE clinician_id IS NOT NULL"
+                  " AND pool_id IN ");
+  fp_sql_id_list(sql, scope->pools, scope->n_pools);
+  fp_sql_add(sql, ") AND s.icb_id IN (SELECT icb_id FROM pools WHERE id IN ");
+  fp_sql_id_list(sql, scope->pools, scope->n_pools);
+  fp_sql_add(sql, "))");
+}
+
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
   struct fp_sql q;
   fp_sql_init(&q);
@@ -56,6 +69,7 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
     struct fp_scope s2 = *scope;
     s2.clinician_id = 0; /* a clinician sees only their own bookings */
     fp_scope_where(&q, &s2, "b.practice_id", "s.icb_id", NULL);
+    or_members_bookings(&q, scope);
     if (scope->clinician_id) {
       fp_sql_add(&q, " OR b.clinician_id = ");
       fp_sql_int(&q, scope->clinician_id);
@@ -82,12 +96,14 @@ static void where_clinician_name(struct fp_sql *sql, const char *text, char *lik
 }
 
 /* Ends a " WHERE (" with what scope sees by the row's practice (practice_col) as a practice, PCN,
-   ICB or pool would, or, for a clinician, their own rows (own_cond: " OR x.clinician_id = ") and ")". */
+   ICB or pool would (bookings: and a pool its members' bookings elsewhere, or_members_bookings),
+   or, for a clinician, their own rows (own_cond: " OR x.clinician_id = ") and ")". */
 static void where_seen_or_own(struct fp_sql *sql, const struct fp_scope *scope, const char *practice_col,
-                              const char *own_cond) {
+                              const char *own_cond, bool bookings) {
   struct fp_scope s2 = *scope;
   s2.clinician_id = 0;
   fp_scope_where(sql, &s2, practice_col, "s.icb_id", NULL);
+  if (bookings) or_members_bookings(sql, scope);
   fp_sql_opt_int(sql, own_cond, scope->clinician_id, scope->clinician_id != 0);
   fp_sql_add(sql, ")");
 }
@@ -131,7 +147,7 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " BOOKING_COLS BOOKING_FROM " WHERE (");
-  where_seen_or_own(&sql, q->scope, "b.practice_id", " OR b.clinician_id = ");
+  where_seen_or_own(&sql, q->scope, "b.practice_id", " OR b.clinician_id = ", true);
   fp_sql_opt_int(&sql, " AND b.clinician_id = ", q->clinician_id, q->clinician_id != 0);
   fp_sql_opt_int(&sql, " AND b.shift_id = ", q->shift_id, q->shift_id != 0);
   fp_sql_opt_text(&sql, " AND b.status = ", q->status);
@@ -995,7 +1011,7 @@ int fp_store_application_search(struct fp_conn *c, const struct fp_application_q
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT " APP_COLS APP_FROM " WHERE (");
-  where_seen_or_own(&sql, q->scope, "s.practice_id", " OR a.clinician_id = ");
+  where_seen_or_own(&sql, q->scope, "s.practice_id", " OR a.clinician_id = ", false);
   fp_sql_opt_int(&sql, " AND a.clinician_id = ", q->clinician_id, q->clinician_id != 0);
   fp_sql_opt_int(&sql, " AND a.shift_id = ", q->shift_id, q->shift_id != 0);
   fp_sql_opt_text(&sql, " AND a.status = ", q->status);

@@ -212,6 +212,25 @@ static void test_overflow_held_to_the_practice_pool(void **state) {
   json_t *b = fpt_call(&srv, over, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL);
   assert_int_equal(fpt_int(b, "pool_id"), w.pool); /* the practice's pool's requirements decided */
   require(overflow_pool, OVERFLOW_POOL_CHECK, false);
+  /* The overflow pool's administrator sees the booking their clinician made at the other pool's
+     practice (in the list and on its own); the administrator of a pool without them does not. */
+  long long booking = fpt_int(b, "id");
+  fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "tiers-overadmin@example.org",
+           "name", "Overflow Admin", "role", "pool_admin", "pool_id", (json_int_t)overflow_pool, "password",
+           "overflow-admin-pass-1");
+  const char *over_admin = fpt_take_over(&srv, "tiers-overadmin@example.org", "overflow-admin-pass-1", "overflow-admin-own-1");
+  fpt_call(&srv, over_admin, "GET", fpt_str("/api/v1/bookings/%lld", booking), 200, NULL);
+  json_t *list = fpt_call(&srv, over_admin, "GET", "/api/v1/bookings?limit=100", 200, NULL);
+  bool listed = false;
+  size_t i;
+  json_t *it;
+  json_array_foreach(json_object_get(list, "items"), i, it) listed |= fpt_int(it, "id") == booking;
+  assert_true(listed);
+  fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "tiers-closedadmin@example.org",
+           "name", "Closed Admin", "role", "pool_admin", "pool_id", (json_int_t)closed_pool, "password",
+           "closed-admin-pass-1");
+  const char *closed_admin = fpt_take_over(&srv, "tiers-closedadmin@example.org", "closed-admin-pass-1", "closed-admin-own-1");
+  fpt_call(&srv, closed_admin, "GET", fpt_str("/api/v1/bookings/%lld", booking), 404, NULL);
 }
 
 static void test_practice_delays(void **state) {
