@@ -8,6 +8,7 @@
 #   bash bench/run.sh            # 100,000 shifts, 10 s a run, 32 connections, 2 wrk threads
 #   SHIFTS=200000 DURATION=20 CONNECTIONS=64 bash bench/run.sh
 #   WARMUP=0 bash bench/run.sh   # no unmeasured warm-up before each workload (3 s by default)
+#   SETTLE=0 bash bench/run.sh   # measure straight after the bulk load (no ANALYZE and checkpoint first)
 #   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance booking
 #   ENGINE=postgres bash bench/run.sh   # the same on PostgreSQL 15, in a throw-away cluster (pg_virtualenv)
 #                                       # on the same machine, sharing its cores with the server
@@ -45,6 +46,13 @@ trap 'kill $server_pid 2>/dev/null || true; cp "$data/stderr" "$OUT/server-stder
 start_load=$(date +%s.%N)
 "$BUILD/flexpool" demo --data-dir "$data" "${db_args[@]}" --shifts "$SHIFTS" >/dev/null
 load_s=$(echo "$(date +%s.%N) - $start_load" | bc)
+# A store in service is not one bulk-loaded a moment ago: its statistics are current and the load's
+# writes are checkpointed (PostgreSQL's autovacuum would otherwise analyse the new tables, and a
+# checkpoint flush the load, during the measured runs). SETTLE=0 measures straight after the load.
+if [ "${SETTLE:-1}" = 1 ]; then
+  if [ "$ENGINE" = postgres ]; then psql -qAt -d "$dbname" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+  else sqlite3 "$data/flexpool.db" "PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null; fi
+fi
 
 "$BUILD/flexpool" serve --data-dir "$data" "${db_args[@]}" --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$data/stdout" 2>"$data/stderr" &
 server_pid=$!
