@@ -114,8 +114,10 @@ test('ticks on one page of Find cover are kept on the next, and all ticked are o
   await pm.click('#offer-action a');
   await pm.waitForSelector('#offer-form');
   const first = await pm.getAttribute('#offer-form input[name="offer"] >> nth=0', 'data-name');
-  await pm.check('#offer-form input[name="offer"] >> nth=0');
+  const firstId = await pm.getAttribute('#offer-form input[name="offer"] >> nth=0', 'id');
+  await pm.check(`#${firstId}`);
   await pm.click('#page-next');
+  await pm.waitForSelector(`#${firstId}`, { state: 'detached' }); // the next page is on screen
   await pm.waitForSelector('#offer-form');
   const second = await pm.getAttribute('#offer-form input[name="offer"] >> nth=0', 'data-name');
   await pm.check('#offer-form input[name="offer"] >> nth=0');
@@ -123,8 +125,8 @@ test('ticks on one page of Find cover are kept on the next, and all ticked are o
   await checkAccessibility(pm, 'find cover, ticks on another page');
   // Back on the first page, its tick is still there.
   await pm.goBack();
-  await pm.waitForSelector('#offer-form');
-  assert.equal(await pm.isChecked('#offer-form input[name="offer"] >> nth=0'), true);
+  await pm.waitForSelector(`#${firstId}`);
+  assert.equal(await pm.isChecked(`#${firstId}`), true);
   await pm.click('#send-offers');
   await pm.waitForURL(new RegExp(`/practice/shifts/${shiftId}$`));
   await pm.waitForSelector('.nhsuk-notification-banner--success');

@@ -38,11 +38,13 @@ test('a practice posts a shift to its favourites first and sets when the others 
   assert.match(await page.textContent('.nhsuk-error-summary'), /cannot see it before your own pools/);
   await checkAccessibility(page, 'practice settings with an error');
   await page.fill('#overflow_before_start_hours', '72');
-  await page.fill('#pool_before_start_hours', '720'); // 30 days: the shift above opens to the pool now
+  // 31 days: the shift above (09:00, 30 days ahead: at most 30 days and 10 hours away, whatever the
+  // time of day and a clock change) opens to the pool now.
+  await page.fill('#pool_before_start_hours', '744');
   await page.click('#save-practice-settings');
   await page.waitForSelector('.nhsuk-notification-banner--success');
   await open(page, '/practice/settings');
-  assert.equal(await page.inputValue('#pool_before_start_hours'), '720');
+  assert.equal(await page.inputValue('#pool_before_start_hours'), '744');
   await open(page, `/practice/shifts/${id}`);
   assert.equal(await page.textContent('#release-tier'), 'Everyone in your pools');
   await assertNoProblems(page);
