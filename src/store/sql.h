@@ -60,7 +60,7 @@ const char *fp_stmt_sql(fp_stmt *st);
 
 /* Rows the last INSERT, UPDATE or DELETE on c changed. */
 int64_t fp_db_changes(struct fp_conn *c);
-/* The id the last INSERT on c gave its row (never after a statement whose trigger inserts elsewhere). */
+/* The id the last INSERT on c gave its row (its table's, whatever rows its triggers inserted elsewhere). */
 int64_t fp_db_last_id(struct fp_conn *c);
 /* The last error message of the connection, for logs and for telling constraints apart. */
 const char *fp_db_errmsg(struct fp_conn *c);

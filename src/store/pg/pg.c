@@ -616,6 +616,26 @@ static bool is_write(const char *sql) {
   return false;
 }
 
+/* The table an "INSERT INTO table ..." writes into buf ("" for any other statement, or a name too
+   long for it). */
+static void insert_table_of(const char *sql, char *buf, size_t len) {
+  buf[0] = 0;
+  while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+  if (strncasecmp(sql, "INSERT", 6) != 0) return;
+  sql += 6;
+  while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+  if (strncasecmp(sql, "INTO", 4) != 0) return;
+  sql += 4;
+  while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+  size_t n = 0;
+  while ((sql[n] >= 'a' && sql[n] <= 'z') || (sql[n] >= 'A' && sql[n] <= 'Z') || (sql[n] >= '0' && sql[n] <= '9') ||
+         sql[n] == '_')
+    n++;
+  if (n == 0 || n >= len) return;
+  memcpy(buf, sql, n);
+  buf[n] = 0;
+}
+
 /* Ends a run: its result and the unescaped bytea values go. */
 static void stmt_clear(struct pg_stmt *st) {
   if (st->bytea) {
@@ -701,6 +721,7 @@ static fp_stmt *pg_stmt(struct fp_conn *base, const char *sql) {
   }
   st->hash = h;
   st->writes = is_write(sql);
+  insert_table_of(sql, st->insert_table, sizeof st->insert_table);
   snprintf(st->name, sizeof st->name, "fp%" PRIu64, ++c->names);
   /* Full: the least recently used goes (a statement a caller still holds is chosen only after
      FP_PG_STMT_CACHE - 1 others were handed out since, and a running one never is); when every one
@@ -933,6 +954,7 @@ static int run(struct pg_stmt *st) {
   }
   if (guarded) c->savepoint = PG_SP_DIRTY;
   note_changes(c, res);
+  if (st->insert_table[0]) memcpy(c->last_insert_table, st->insert_table, sizeof c->last_insert_table);
   st->res = res;
   st->nrows = PQntuples(res);
   st->ncols = PQnfields(res);
@@ -1069,12 +1091,18 @@ static const char *pg_stmt_sql(fp_stmt *st) { return PS(st)->sql; }
 
 static int64_t pg_changes(struct fp_conn *c) { return PC(c)->changes; }
 
-/* lastval(): the value the session's last nextval gave (an identity column's). It fails in a
-   session that never called nextval: inside a write transaction it counts as a write (see run),
-   so that failure (0 here) leaves the transaction usable. */
+/* currval of the identity sequence of the table the last INSERT wrote (its id, or roles_custom's
+   rowid): the id it gave its row, whatever
+   rows its triggers inserted elsewhere (lastval() would say theirs: migration 30's alert_changes).
+   It fails in a session that never inserted there: inside a write transaction it counts as a write
+   (see run), so that failure (0 here) leaves the transaction usable. */
 static int64_t pg_last_id(struct fp_conn *base) {
-  fp_stmt *st = pg_stmt(base, "SELECT lastval()");
+  struct pg_conn *c = PC(base);
+  if (!c->last_insert_table[0]) return 0;
+  fp_stmt *st = pg_stmt(base, "SELECT currval(pg_get_serial_sequence(?1, a.attname)) FROM pg_attribute a"
+                              " WHERE a.attrelid = CAST(?1 AS regclass) AND a.attidentity <> '' AND NOT a.attisdropped");
   if (!st) return 0;
+  pg_bind_text(st, 1, c->last_insert_table);
   PS(st)->writes = true;
   int64_t id = pg_step(st) == FP_ROW ? pg_col_int64(st, 0) : 0;
   pg_reset(st);

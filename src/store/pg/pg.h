@@ -54,6 +54,7 @@ struct pg_stmt {
   uint64_t hash, last_used;
   struct pg_stmt *next; /* the hash chain */
   bool writes;          /* not a SELECT: in a write transaction it runs inside a savepoint */
+  char insert_table[64]; /* an INSERT INTO this table ("" for any other statement): see pg_last_id */
   int nparams;
   char name[24];        /* the server's name of the prepared statement */
   bool prepared;
@@ -88,6 +89,7 @@ struct pg_conn {
   const char *begin;          /* a BEGIN not sent yet: it goes with the transaction's first statement */
   bool begin_lost;            /* that BEGIN found the connection gone (the transaction never began) */
   int64_t changes;
+  char last_insert_table[64]; /* the table of the last INSERT run (pg_last_id) */
   char *errmsg;
 };
 
