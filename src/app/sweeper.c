@@ -95,10 +95,15 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
 #define ALERT_SHIFTS_A_RUN 100
 #define ALERT_MESSAGES_A_RUN 1000
 static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
-  (void)ctx;
-  int told = 0, rc = fp_store_alerts_upkeep(c, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
+  int told = 0, rc = fp_store_alerts_upkeep(c, ctx, now, ALERT_SHIFTS_A_RUN, ALERT_MESSAGES_A_RUN);
   /* And practices told of their offers that lapsed unanswered (store/offers.h), as promptly. */
   return rc ? rc : fp_store_offers_lapses_tell(c, now, 64, &told);
+}
+
+/* The alert index brought up to the store, in its own transaction (store/alerts.h). */
+static int alert_index_tx(struct fp_conn *c, void *ctx) {
+  struct fp_alert_index_stats stats;
+  return fp_alert_index_refresh(c, ctx, &stats);
 }
 
 /*
@@ -112,6 +117,8 @@ static int shift_alerts(struct fp_conn *c, int64_t now, void *ctx) {
 #define ALERTS_EVERY 60
 static void *alerts_run(void *arg) {
   struct fp_sweeper *s = arg;
+  /* What the matching keeps of every clinician, refreshed before each run (store/alerts.h). */
+  struct fp_alert_index *ix = fp_alert_index_new();
   const int every = s->interval < ALERTS_EVERY ? s->interval : ALERTS_EVERY;
   uint64_t seen = fp_store_alerts_pokes();
   time_t last = 0; /* at start-up: at once */
@@ -122,7 +129,10 @@ static void *alerts_run(void *arg) {
     if (pokes != seen || now - last >= every) {
       pthread_mutex_unlock(&s->lock);
       bool skipped = false;
-      upkeep_run(s->store, "shift alerts", shift_alerts, NULL, &skipped);
+      int rc = ix ? fp_store_write(s->store, alert_index_tx, ix) : FP_ENOMEM;
+      if (rc) fprintf(stderr, "flexpool: the shift alerts' index: %s\n", fp_strerror(rc));
+      /* Even so: delivery and the practices' notices need no index (nothing is matched without one). */
+      upkeep_run(s->store, "shift alerts", shift_alerts, ix, &skipped);
       pthread_mutex_lock(&s->lock);
       if (!skipped) {
         seen = pokes;
@@ -136,6 +146,7 @@ static void *alerts_run(void *arg) {
     }
   }
   pthread_mutex_unlock(&s->lock);
+  fp_alert_index_free(ix);
   return NULL;
 }
 

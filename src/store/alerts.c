@@ -15,7 +15,7 @@
 #include "core/validate.h"
 #include "core/working_time.h"
 #include "store/accounts.h"
-#include "store/availability.h"
+#include "store/alert_index.h"
 #include "store/outbox.h"
 #include "store/rows.h"
 #include "store/shifts.h"
@@ -25,8 +25,7 @@ static const char *const KIND_NAMES[] = {[FP_ALERT_POSTED] = "posted", [FP_ALERT
 
 /* ---- preferences ---- */
 
-/* The stored preference columns, from column i: enabled, miles, pence, mode, quiet start, quiet end. */
-static void read_prefs_cols(fp_stmt *st, int i, struct fp_alert_prefs *p) {
+void fp_alert_prefs_read_cols(fp_stmt *st, int i, struct fp_alert_prefs *p) {
   p->enabled = fp_col_int64(st, i) != 0;
   p->max_distance_miles = (int)fp_col_int64(st, i + 1);
   p->min_hourly_pence = fp_col_int64(st, i + 2);
@@ -72,7 +71,7 @@ int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_
   rc = fp_db_col_copy(st, 0, profession, sizeof profession);
   fp_alert_prefs_default(out, rc ? "" : profession, fp_col_int64(st, 1));
   *stored = !fp_col_null(st, 2);
-  if (*stored) read_prefs_cols(st, 3, out);
+  if (*stored) fp_alert_prefs_read_cols(st, 3, out);
   fp_reset(st);
   if (rc) return rc;
   return *stored ? read_roles(c, clinician_id, out) : 0;
@@ -120,131 +119,216 @@ int fp_store_alert_prefs_set(struct fp_conn *c, int64_t clinician_id, const stru
 
 /* ---- matching ---- */
 
-/* A candidate from the indexes, with what the core needs besides their availability. */
-struct candidate {
-  int64_t clinician_id;
-  char profession[48];
-  int64_t radius_km;
-  bool has_home;
-  double lat, lon;
-  bool has_prefs;
-  struct fp_alert_prefs stored; /* when has_prefs: the columns (roles are read only when needed) */
-  bool works_near; /* a confirmed booking within a day of the shift: the booking's work check decides */
-  bool has_role;   /* with preferences: the shift's role is among their roles */
-  int64_t user_id; /* their account: the facts the eligibility view would read again */
-  bool active;
-  char name[201];
-};
-
-/*
- * The candidates for a shift: a window on the shift's local weekday containing its start (or an
- * extra day then), alerts for its role (their roles, or their profession when they set none), on
- * and asking no more than its rate, in a pool of the practice, not blocked by it, active, and not
- * alerted of this kind for it yet. For urgent alerts, not those told of the shift as posted since
- * it became urgent. Nobody plainly too far: the flat-earth distance (111.32 km a degree, 12392.2
- * its square) within their limit with room to spare (5 %, and 2 km over a radius, whose miles the
- * core rounds up). A pre-filter only: the core decides.
- */
-static const char CANDIDATES_SQL[] =
-    "SELECT cl.id, cl.profession, COALESCE(cl.travel_radius_km, 0), p.lat, p.lon, ap.clinician_id, ap.enabled,"
-    " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min,"
-    " CASE WHEN EXISTS (SELECT 1 FROM bookings b WHERE b.clinician_id = cl.id AND b.status = 'confirmed'"
-    "  AND b.starts_at < ?16 AND b.ends_at > ?17) THEN 1 ELSE 0 END,"
-    " CASE WHEN EXISTS (SELECT 1 FROM alert_roles r2 WHERE r2.role = ?4 AND r2.clinician_id = cl.id) THEN 1 ELSE 0 END,"
-    " u.id, u.active, u.name"
-    " FROM clinicians cl JOIN users u ON u.id = cl.user_id"
-    " LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id"
-    " LEFT JOIN postcodes p ON p.postcode = cl.home_postcode"
-    " WHERE cl.id IN (SELECT aw.clinician_id FROM availability_windows aw"
-    "   WHERE aw.weekday = ?1 AND aw.start_min <= ?2 AND aw.end_min > ?2"
-    "  UNION SELECT ae.clinician_id FROM availability_exceptions ae"
-    "   WHERE ae.from_day = ?3 AND ae.kind = 'extra' AND ae.start_min <= ?2 AND ae.end_min > ?2)"
-    "  AND u.active <> 0"
-    "  AND ((ap.clinician_id IS NULL AND cl.profession = ?4)"
-    "   OR EXISTS (SELECT 1 FROM alert_roles ar WHERE ar.role = ?4 AND ar.clinician_id = cl.id))"
-    "  AND (ap.clinician_id IS NULL OR (ap.enabled <> 0 AND ap.min_hourly_pence <= ?5))"
-    "  AND (EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
-    "   WHERE m.clinician_id = cl.id AND o.organisation_id = ?6)"
-    "   OR (?14 <> 0 AND EXISTS (SELECT 1 FROM pool_members m JOIN pools op ON op.id = m.pool_id"
-    "   WHERE m.clinician_id = cl.id AND op.overflow <> 0 AND op.icb_id = ?15)))"
-    "  AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks mk WHERE mk.practice_id = ?6"
-    "   AND mk.clinician_id = cl.id AND mk.kind = 'blocked')"
-    "  AND (?10 = 0 OR p.lat IS NULL OR p.lon IS NULL"
-    "   OR (CASE WHEN ap.clinician_id IS NULL THEN COALESCE(cl.travel_radius_km, 0) ELSE ap.max_distance_miles END) = 0"
-    "   OR ((p.lat - ?11) * (p.lat - ?11) + (p.lon - ?12) * ?13 * (p.lon - ?12) * ?13) * 12392.2"
-    "    <= (CASE WHEN ap.clinician_id IS NULL THEN (COALESCE(cl.travel_radius_km, 0) + 2) * 1.05"
-    "        ELSE ap.max_distance_miles * 1.609344 * 1.05 END)"
-    "     * (CASE WHEN ap.clinician_id IS NULL THEN (COALESCE(cl.travel_radius_km, 0) + 2) * 1.05"
-    "        ELSE ap.max_distance_miles * 1.609344 * 1.05 END))"
-    "  AND NOT EXISTS (SELECT 1 FROM alerts al WHERE al.clinician_id = cl.id AND al.shift_id = ?7 AND al.kind = ?8)"
-    "  AND NOT EXISTS (SELECT 1 FROM alerts pa WHERE pa.clinician_id = cl.id AND pa.shift_id = ?7"
-    "   AND pa.kind = 'posted' AND pa.created_at >= ?9)"
-    " ORDER BY cl.id";
-
-struct candidates {
-  struct candidate *v;
+/* Ids from a statement's first column, ascending (the statement orders them). */
+struct idset {
+  int64_t *v;
   size_t n, cap;
 };
 
-static int candidates_load(struct fp_conn *c, const struct fp_shift *s, enum fp_alert_kind kind, int64_t now,
-                           struct candidates *out) {
-  const fp_day day = fp_uk_day(s->starts_at);
-  int64_t wall = s->starts_at + fp_uk_offset(s->starts_at);
-  const int start_min = (int)((wall - (int64_t)day * 86400) / 60);
-  fp_stmt *st = fp_db_stmt(c, CANDIDATES_SQL);
+static int idset_read(fp_stmt *st, struct idset *set) {
+  int rc, err = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    if (set->n == set->cap) {
+      int64_t *grown = realloc(set->v, (set->cap = set->cap ? set->cap * 2 : 16) * sizeof *grown);
+      if (!grown) {
+        err = FP_ENOMEM;
+        break;
+      }
+      set->v = grown;
+    }
+    set->v[set->n++] = fp_col_int64(st, 0);
+  }
+  fp_reset(st);
+  return err ? err : rc == FP_DONE ? 0 : FP_EIO;
+}
+
+static bool idset_has(const struct idset *set, int64_t id) {
+  size_t lo = 0, hi = set->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (set->v[mid] < id) lo = mid + 1;
+    else if (set->v[mid] > id) hi = mid;
+    else return true;
+  }
+  return false;
+}
+
+/* What a match reads of the shift's practice and of the shift's alerts, once. */
+struct practice_facts {
+  struct idset pools;    /* the practice's pools */
+  struct idset blocked;  /* the clinicians it blocked */
+  struct idset overflow; /* the pools of its ICB that opted in to overflow, once that tier is open */
+  struct idset alerted;  /* alerted of this kind already, or (urgent) told it was posted once urgent */
+};
+
+static void practice_facts_free(struct practice_facts *f) {
+  free(f->pools.v);
+  free(f->blocked.v);
+  free(f->overflow.v);
+  free(f->alerted.v);
+}
+
+static int practice_facts_read(struct fp_conn *c, const struct fp_shift *s, enum fp_alert_kind kind, int64_t now,
+                               struct practice_facts *f) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE organisation_id = ? ORDER BY pool_id");
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, fp_weekday(day));
-  fp_bind_int64(st, 2, start_min);
-  fp_bind_int64(st, 3, day);
-  fp_bind_text(st, 4, s->role);
-  fp_bind_int64(st, 5, s->hourly_pence);
-  fp_bind_int64(st, 6, s->practice_id);
-  fp_bind_int64(st, 7, s->id);
-  fp_bind_text(st, 8, KIND_NAMES[kind]);
-  /* Urgent: not those told it was posted once it was already urgent; posted: no one (never that late). */
-  fp_bind_int64(st, 9, kind == FP_ALERT_URGENT ? s->starts_at - FP_ALERT_URGENT_SECONDS : now + 1);
-  fp_bind_int64(st, 10, s->has_location ? 1 : 0);
-  fp_bind_double(st, 11, s->lat);
-  fp_bind_double(st, 12, s->lon);
-  fp_bind_double(st, 13, cos(s->lat * M_PI / 180.0));
+  fp_bind_int64(st, 1, s->practice_id);
+  int rc = idset_read(st, &f->pools);
+  if (rc) return rc;
+  if (!(st = fp_db_stmt(c, "SELECT clinician_id FROM practice_clinician_marks WHERE practice_id = ? AND kind = 'blocked'"
+                           " ORDER BY clinician_id")))
+    return FP_EIO;
+  fp_bind_int64(st, 1, s->practice_id);
+  if ((rc = idset_read(st, &f->blocked)) != 0) return rc;
   /* The overflow pools' members too once that tier is open (the core's decision; eligibility then
      holds them to the practice's pool's checks). */
   struct fp_release rel;
   fp_release_at(s->pool_opens_at, s->overflow_opens_at, now, &rel);
-  fp_bind_int64(st, 14, s->release_mode == FP_RELEASE_TIERED && rel.tier >= FP_TIER_OVERFLOW ? 1 : 0);
-  fp_bind_int64(st, 15, s->icb_id);
-  fp_bind_int64(st, 16, s->ends_at + FP_WT_WINDOW); /* the window fp_store_work_check reads */
-  fp_bind_int64(st, 17, s->starts_at - FP_WT_WINDOW);
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (out->n == out->cap) {
-      size_t cap = out->cap ? out->cap * 2 : 64;
-      struct candidate *grown = realloc(out->v, cap * sizeof *grown);
-      if (!grown) {
-        fp_reset(st);
-        return FP_ENOMEM;
-      }
-      out->v = grown;
-      out->cap = cap;
-    }
-    struct candidate *k = &out->v[out->n++];
-    memset(k, 0, sizeof *k);
-    k->clinician_id = fp_col_int64(st, 0);
-    if (fp_db_col_copy(st, 1, k->profession, sizeof k->profession)) k->profession[0] = 0;
-    k->radius_km = fp_col_int64(st, 2);
-    k->has_home = !fp_col_null(st, 3) && !fp_col_null(st, 4);
-    k->lat = fp_col_double(st, 3);
-    k->lon = fp_col_double(st, 4);
-    k->has_prefs = !fp_col_null(st, 5);
-    if (k->has_prefs) read_prefs_cols(st, 6, &k->stored);
-    k->works_near = fp_col_int64(st, 12) != 0;
-    k->has_role = fp_col_int64(st, 13) != 0;
-    k->user_id = fp_col_int64(st, 14);
-    k->active = fp_col_int64(st, 15) != 0;
-    if (fp_db_col_copy(st, 16, k->name, sizeof k->name)) k->name[0] = 0;
+  if (s->release_mode == FP_RELEASE_TIERED && rel.tier >= FP_TIER_OVERFLOW) {
+    if (!(st = fp_db_stmt(c, "SELECT id FROM pools WHERE overflow <> 0 AND icb_id = ? ORDER BY id"))) return FP_EIO;
+    fp_bind_int64(st, 1, s->icb_id);
+    if ((rc = idset_read(st, &f->overflow)) != 0) return rc;
   }
-  fp_reset(st);
-  return rc == FP_DONE ? 0 : FP_EIO;
+  /* Never twice of a kind; and an urgent alert not for those told it was posted once it was already
+     urgent. */
+  if (!(st = fp_db_stmt(c, "SELECT DISTINCT CAST(j.value AS BIGINT) AS clinician FROM alert_groups g"
+                           " JOIN json_each(g.clinicians) j ON 1 = 1 WHERE g.shift_id = ?1"
+                           " AND (g.kind = ?2 OR (g.kind = 'posted' AND g.created_at >= ?3)) ORDER BY clinician")))
+    return FP_EIO;
+  fp_bind_int64(st, 1, s->id);
+  fp_bind_text(st, 2, KIND_NAMES[kind]);
+  fp_bind_int64(st, 3, kind == FP_ALERT_URGENT ? s->starts_at - FP_ALERT_URGENT_SECONDS : now + 1);
+  return idset_read(st, &f->alerted);
+}
+
+/*
+ * The pools clinician k shares with the practice, into out (room for k->n_pools): those of theirs
+ * the practice is a member of too, and none when it blocked them. SHARED_POOLS_SQL's rule
+ * (store/bookings.c), on the pools the index keeps.
+ */
+static size_t shared_pools(const struct fp_alert_clin *k, const struct practice_facts *f, int64_t *out) {
+  if (idset_has(&f->blocked, k->id)) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < k->n_pools; i++)
+    if (idset_has(&f->pools, k->pools[i])) out[n++] = k->pools[i];
+  return n;
+}
+
+static bool in_overflow_pool(const struct fp_alert_clin *k, const struct practice_facts *f) {
+  for (size_t i = 0; i < k->n_pools; i++)
+    if (idset_has(&f->overflow, k->pools[i])) return true;
+  return false;
+}
+
+/* The shift as the decision sees it for k. */
+static void shift_for(const struct fp_shift *s, const struct fp_alert_clin *k, struct fp_alert_shift *as) {
+  *as = (struct fp_alert_shift){s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
+  if (as->has_distance) as->distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
+}
+
+/*
+ * Would the booking take k (view v) for shift s? Its own decision, with their own work (overlap and
+ * the working-time guards) read only for those who work within a day of the shift (works_near). An
+ * approval shift is asked as its acceptance would be: the alert invites them to apply.
+ */
+static int booking_takes(struct fp_conn *c, const struct fp_shift *s, const struct fp_alert_clin *k, bool works_near,
+                         int64_t now, struct fp_elig_view *v, bool *takes) {
+  *takes = false;
+  struct fp_elig_result elig;
+  int64_t pool_id = 0;
+  int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
+  struct fp_wt_limits limits;
+  struct fp_wt_result wt = {0};
+  bool overlap = false;
+  if (!rc && elig.bookable && works_near) rc = fp_store_work_check(c, k->id, s, &limits, &wt, &overlap);
+  enum fp_booking_mode mode;
+  if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
+  if (rc) return rc;
+  struct fp_booking_input bi = {
+      .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
+      .mode = mode,
+      .starts_at = s->starts_at,
+      .now = now,
+      .via_acceptance = true,
+      .elig = &elig,
+      .clinician_has_overlap = overlap,
+      .working_time = wt.outcome,
+  };
+  *takes = fp_booking_decide(&bi) == FP_BOOK_OK;
+  return 0;
+}
+
+/* What their profession requires in a pool, read once a match for each profession and pool. */
+struct required_memo {
+  struct {
+    const char *profession; /* the first clinician's of that profession */
+    int64_t pool_id;
+    struct fp_checks k;
+  } *v;
+  size_t n, cap;
+};
+
+static int required_of(struct fp_conn *c, struct required_memo *m, const char *profession, int64_t pool_id,
+                       const struct fp_checks **out) {
+  for (size_t i = 0; i < m->n; i++)
+    if (m->v[i].pool_id == pool_id && strcmp(m->v[i].profession, profession) == 0) {
+      *out = &m->v[i].k;
+      return 0;
+    }
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 8;
+    void *grown = realloc(m->v, cap * sizeof *m->v);
+    if (!grown) return FP_ENOMEM;
+    m->v = grown;
+    m->cap = cap;
+  }
+  memset(&m->v[m->n], 0, sizeof m->v[m->n]);
+  m->v[m->n].profession = profession;
+  m->v[m->n].pool_id = pool_id;
+  int rc = fp_store_checks_require(c, profession, pool_id, &m->v[m->n].k);
+  if (rc) {
+    fp_checks_release(&m->v[m->n].k);
+    return rc;
+  }
+  *out = &m->v[m->n++].k;
+  return 0;
+}
+
+static void required_memo_free(struct required_memo *m) {
+  for (size_t i = 0; i < m->n; i++) fp_checks_release(&m->v[i].k);
+  free(m->v);
+}
+
+/* A candidate who passed everything but the booking's decision, and the pools they share with the
+   practice (n_pools of them from `first` in the match's flat array). */
+struct passer {
+  struct fp_alert_clin *k;
+  size_t first, n_pools;
+};
+
+/* Of the passers (in any order), those with a confirmed booking within the working-time window of
+   the shift (what fp_store_work_check reads): one statement. */
+static int works_near_read(struct fp_conn *c, const struct fp_shift *s, const struct passer *p, size_t n,
+                           struct idset *out) {
+  if (n == 0) return 0;
+  int64_t *ids = malloc(n * sizeof *ids);
+  if (!ids) return FP_ENOMEM;
+  for (size_t i = 0; i < n; i++) ids[i] = p[i].k->id;
+  char *json = fp_ids_json(ids, n);
+  free(ids);
+  if (!json) return FP_ENOMEM;
+  fp_stmt *st = fp_db_stmt(c, "SELECT DISTINCT b.clinician_id FROM bookings b"
+                              " WHERE b.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"
+                              " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id");
+  int rc = st ? 0 : FP_EIO;
+  if (!rc) {
+    fp_bind_text(st, 1, json);
+    fp_bind_int64(st, 2, s->ends_at + FP_WT_WINDOW);
+    fp_bind_int64(st, 3, s->starts_at - FP_WT_WINDOW);
+    rc = idset_read(st, out);
+  }
+  free(json);
+  return rc;
 }
 
 static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, int64_t now) {
@@ -266,100 +350,6 @@ static double lap_ms(struct timespec *t0) {
   return ms;
 }
 
-/* The preferences that apply to candidate k, and the shift as the decision sees it for them. */
-static void prefs_of(const struct fp_shift *s, const struct candidate *k, struct fp_alert_prefs *p,
-                     struct fp_alert_shift *as) {
-  fp_alert_prefs_default(p, k->profession, k->radius_km);
-  if (k->has_prefs) { /* their roles as far as the decision asks: is the shift's among them */
-    *p = k->stored;
-    p->n_roles = 0;
-    if (k->has_role) snprintf(p->roles[p->n_roles++], sizeof p->roles[0], "%s", s->role);
-  }
-  *as = (struct fp_alert_shift){s->role, s->hourly_pence, s->starts_at, s->ends_at, k->has_home && s->has_location, 0};
-  if (as->has_distance) as->distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
-}
-
-/*
- * Would the booking take candidate k (view v) for shift s? Its own decision, with their own work
- * (overlap and the working-time guards) read only for those who work within a day of the shift. An
- * approval shift is asked as its acceptance would be: the alert invites them to apply.
- */
-static int booking_takes(struct fp_conn *c, const struct fp_shift *s, const struct candidate *k, int64_t now,
-                         struct fp_elig_view *v, bool *takes) {
-  *takes = false;
-  struct fp_elig_result elig;
-  int64_t pool_id = 0;
-  int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
-  struct fp_wt_limits limits;
-  struct fp_wt_result wt = {0};
-  bool overlap = false;
-  if (!rc && elig.bookable && k->works_near) rc = fp_store_work_check(c, k->clinician_id, s, &limits, &wt, &overlap);
-  enum fp_booking_mode mode;
-  if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
-  if (rc) return rc;
-  struct fp_booking_input bi = {
-      .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
-      .mode = mode,
-      .starts_at = s->starts_at,
-      .now = now,
-      .via_acceptance = true,
-      .elig = &elig,
-      .clinician_has_overlap = overlap,
-      .working_time = wt.outcome,
-  };
-  *takes = fp_booking_decide(&bi) == FP_BOOK_OK;
-  return 0;
-}
-
-/* What matching one shift holds: the candidates, and for those that pass everything but the
-   booking's decision, what that decision reads (each array in the candidates' id order). */
-struct matching {
-  struct candidates ks;
-  int64_t *ids;                  /* all candidates', then the passing ones' */
-  struct fp_availability *avail; /* per candidate */
-  struct fp_availability_rows rows;
-  size_t *pass;                  /* the passing candidates' indexes */
-  size_t n_pass;
-  struct fp_elig_view *views;    /* per passing candidate */
-  struct fp_checks *records;     /* per passing candidate */
-};
-
-static void matching_release(struct matching *m) {
-  for (size_t i = 0; m->views && i < m->n_pass; i++) fp_elig_view_release(&m->views[i]);
-  for (size_t i = 0; m->records && i < m->n_pass; i++) fp_checks_release(&m->records[i]);
-  free(m->views);
-  free(m->records);
-  free(m->pass);
-  fp_availability_rows_free(&m->rows);
-  free(m->avail);
-  free(m->ids);
-  free(m->ks.v);
-}
-
-/* The booking's eligibility views of the passing candidates, with what it would read for each
-   read for all at once: their account (with the candidates), the pools they share with the
-   practice and their passport's records (what each pool requires is read once and kept). */
-static int views_load(struct fp_conn *c, const struct fp_shift *s, int64_t now, struct matching *m) {
-  if (m->n_pass == 0) return 0;
-  m->views = calloc(m->n_pass, sizeof *m->views);
-  m->records = calloc(m->n_pass, sizeof *m->records);
-  if (!m->views || !m->records) return FP_ENOMEM;
-  for (size_t i = 0; i < m->n_pass; i++) {
-    const struct candidate *k = &m->ks.v[m->pass[i]];
-    struct fp_elig_view *v = &m->views[i];
-    m->ids[i] = k->clinician_id;
-    v->clinician_id = k->clinician_id;
-    snprintf(v->profession, sizeof v->profession, "%s", k->profession);
-    v->active = k->active;
-    v->user_id = k->user_id;
-    snprintf(v->name, sizeof v->name, "%s", k->name);
-    v->loaded = true;
-    v->now = now; /* the tiers of a release open now: a favourites-only shift alerts its favourites alone */
-  }
-  int rc = fp_store_checks_records_many(c, m->ids, m->n_pass, m->records);
-  return rc ? rc : fp_elig_views_prepare(c, m->views, m->n_pass, s->practice_id, m->records);
-}
-
 /* An alert decided: for whom, whether it waits for the digest, when it is due. */
 struct alert_row {
   int64_t clinician_id;
@@ -374,8 +364,8 @@ static int cmp_alert_row(const void *a, const void *b) {
   return x->clinician_id < y->clinician_id ? -1 : x->clinician_id > y->clinician_id;
 }
 
-/* Writes the alerts of kind for shift_id (those made before stay as they were): one statement for
-   each (digest, due) group of rows. *written: how many are new. */
+/* Writes the alerts of kind for shift_id (none of them made before: the match left those out): a
+   group row for each (digest, due) group of rows, its clinicians in id order. *written: how many. */
 static int alerts_write(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now, struct alert_row *rows,
                         size_t n, int *written) {
   if (n == 0) return 0;
@@ -388,21 +378,19 @@ static int alerts_write(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind 
     for (j = i; j < n && rows[j].digest == rows[i].digest && rows[j].due_at == rows[i].due_at; j++)
       ids[k++] = rows[j].clinician_id;
     char *json = fp_ids_json(ids, k);
-    fp_stmt *st = json ? fp_db_stmt(c, "INSERT INTO alerts (clinician_id, shift_id, kind, digest, created_at, due_at)"
-                                       " SELECT CAST(value AS BIGINT), ?2, ?3, ?4, ?5, ?6 FROM json_each(?1)"
-                                       " WHERE value IS NOT NULL" /* before ON CONFLICT, which SQLite would read as a join's */
-                                       " ON CONFLICT DO NOTHING")
+    fp_stmt *st = json ? fp_db_stmt(c, "INSERT INTO alert_groups (shift_id, kind, digest, created_at, due_at, clinicians)"
+                                       " VALUES (?, ?, ?, ?, ?, ?)")
                        : NULL;
     if (!st) {
       rc = json ? FP_EIO : FP_ENOMEM;
     } else {
-      fp_bind_text(st, 1, json);
-      fp_bind_int64(st, 2, shift_id);
-      fp_bind_text(st, 3, KIND_NAMES[kind]);
-      fp_bind_int64(st, 4, rows[i].digest ? 1 : 0);
-      fp_bind_int64(st, 5, now);
-      fp_bind_int64(st, 6, rows[i].due_at);
-      if ((rc = fp_db_exec_stmt(st)) == 0) *written += (int)fp_db_changes(c);
+      fp_bind_int64(st, 1, shift_id);
+      fp_bind_text(st, 2, KIND_NAMES[kind]);
+      fp_bind_int64(st, 3, rows[i].digest ? 1 : 0);
+      fp_bind_int64(st, 4, now);
+      fp_bind_int64(st, 5, rows[i].due_at);
+      fp_bind_text(st, 6, json);
+      if ((rc = fp_db_exec_stmt(st)) == 0) *written += (int)k;
     }
     free(json);
   }
@@ -410,55 +398,86 @@ static int alerts_write(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind 
   return rc;
 }
 
-int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
-                          struct fp_alert_match_stats *stats) {
+int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t shift_id, enum fp_alert_kind kind,
+                          int64_t now, struct fp_alert_match_stats *stats) {
   memset(stats, 0, sizeof *stats);
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = fp_alert_index_ready(ix) ? 0 : FP_EINVAL;
   struct fp_shift *s = malloc(sizeof *s);
-  struct matching m;
-  memset(&m, 0, sizeof m);
-  struct alert_row *fits = NULL;
-  size_t n_fits = 0;
-  int rc = s ? 0 : FP_ENOMEM;
+  if (!rc && !s) rc = FP_ENOMEM;
   if (!rc) rc = fp_store_shift_get(c, shift_id, NULL, s);
   bool open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
-  if (!rc && open) rc = candidates_load(c, s, kind, now, &m.ks);
-  const size_t n = m.ks.n;
-  stats->candidates = (int)n;
-  /* Their availability, all at once (the candidates come in id order). */
-  if (!rc && n) {
-    m.ids = malloc(n * sizeof *m.ids);
-    m.avail = malloc(n * sizeof *m.avail);
-    m.pass = malloc(n * sizeof *m.pass);
-    fits = malloc(n * sizeof *fits);
-    rc = m.ids && m.avail && m.pass && fits ? 0 : FP_ENOMEM;
-    for (size_t i = 0; !rc && i < n; i++) m.ids[i] = m.ks.v[i].clinician_id;
-    if (!rc) rc = fp_store_availability_many(c, m.ids, n, m.avail, &m.rows);
+  struct practice_facts f;
+  memset(&f, 0, sizeof f);
+  struct fp_alert_clin **ks = NULL;
+  size_t n = 0;
+  if (!rc && open) rc = practice_facts_read(c, s, kind, now, &f);
+  if (!rc && open) {
+    const fp_day day = fp_uk_day(s->starts_at);
+    const int start_min = (int)((s->starts_at + fp_uk_offset(s->starts_at) - (int64_t)day * 86400) / 60);
+    rc = fp_alert_index_candidates(ix, s->role, s->hourly_pence, day, start_min, &ks, &n);
   }
+  stats->candidates = (int)n;
   stats->candidates_ms = lap_ms(&t0);
   /* Everything but whether the booking would take them first: it is the dearest to find out. */
+  struct passer *pass = n ? malloc(n * sizeof *pass) : NULL;
+  size_t n_pass = 0, n_flat = 0, cap_flat = 0, most_pools = 0;
+  int64_t *flat = NULL; /* the passers' shared pools */
+  if (!rc && n && !pass) rc = FP_ENOMEM;
   for (size_t i = 0; !rc && i < n; i++) {
-    struct fp_alert_prefs p;
+    struct fp_alert_clin *k = ks[i];
+    if (!k->active || idset_has(&f.alerted, k->id)) continue;
+    if (n_flat + k->n_pools > cap_flat) {
+      int64_t *grown = realloc(flat, (cap_flat = (n_flat + k->n_pools) * 2 + 16) * sizeof *grown);
+      if (!grown) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      flat = grown;
+    }
+    size_t shared = shared_pools(k, &f, flat + n_flat);
+    if (shared == 0 && (f.overflow.n == 0 || idset_has(&f.blocked, k->id) || !in_overflow_pool(k, &f))) continue;
     struct fp_alert_shift as;
-    prefs_of(s, &m.ks.v[i], &p, &as);
-    if (fp_alert_decide(&p, &m.avail[i], true, &as) == FP_ALERT_FITS) m.pass[m.n_pass++] = i;
+    shift_for(s, k, &as);
+    if (fp_alert_decide(&k->prefs, &k->avail, true, &as) != FP_ALERT_FITS) continue;
+    pass[n_pass++] = (struct passer){k, n_flat, shared};
+    n_flat += shared;
+    if (shared > most_pools) most_pools = shared;
   }
   stats->preferences_ms = lap_ms(&t0);
-  /* Then the booking's decision for those, on what it reads read for all of them at once. */
-  if (!rc) rc = views_load(c, s, now, &m);
-  for (size_t i = 0; !rc && i < m.n_pass; i++) {
-    const struct candidate *k = &m.ks.v[m.pass[i]];
+  /* Then the booking's decision for those, on views made of what the index keeps. */
+  struct idset near = {0};
+  struct required_memo memo = {0};
+  struct alert_row *fits = n_pass ? malloc(n_pass * sizeof *fits) : NULL;
+  size_t n_fits = 0;
+  const struct fp_checks **required = most_pools ? malloc(most_pools * sizeof *required) : NULL;
+  if (!rc && ((n_pass && !fits) || (most_pools && !required))) rc = FP_ENOMEM;
+  if (!rc) rc = works_near_read(c, s, pass, n_pass, &near);
+  struct fp_elig_view v; /* each passer's in turn (fp_elig_view_adopt) */
+  memset(&v, 0, sizeof v);
+  for (size_t i = 0; !rc && i < n_pass; i++) {
+    struct fp_alert_clin *k = pass[i].k;
+    for (size_t j = 0; !rc && j < pass[i].n_pools; j++)
+      rc = required_of(c, &memo, k->profession, flat[pass[i].first + j], &required[j]);
+    v.clinician_id = k->id;
+    v.active = k->active;
+    v.user_id = k->user_id;
+    v.loaded = true;
+    v.now = now; /* the tiers of a release open now (a favourites-only shift alerts its favourites alone) */
+    snprintf(v.profession, sizeof v.profession, "%s", k->profession);
+    snprintf(v.name, sizeof v.name, "%s", k->name);
+    if (!rc) rc = fp_elig_view_adopt(&v, s->practice_id, flat + pass[i].first, pass[i].n_pools, &k->records, required);
     bool takes = false;
-    rc = booking_takes(c, s, k, now, &m.views[i], &takes);
-    fp_elig_view_release(&m.views[i]);
-    struct fp_alert_prefs p;
-    struct fp_alert_shift as;
-    prefs_of(s, k, &p, &as);
-    if (rc || fp_alert_decide(&p, &m.avail[m.pass[i]], takes, &as) != FP_ALERT_FITS) continue;
-    fits[n_fits++] = (struct alert_row){k->clinician_id, kind == FP_ALERT_POSTED && p.mode == FP_ALERT_DIGEST,
-                                        fp_alert_send_at(&p, kind, now)};
+    if (!rc) rc = booking_takes(c, s, k, idset_has(&near, k->id), now, &v, &takes);
+
+    /* The rest of the core's decision (fp_alert_decide) was taken above with `eligible` true: the
+       same inputs with the booking's answer give FITS exactly when the booking takes them. */
+    if (rc || !takes) continue;
+    fits[n_fits++] = (struct alert_row){k->id, kind == FP_ALERT_POSTED && k->prefs.mode == FP_ALERT_DIGEST,
+                                        fp_alert_send_at(&k->prefs, kind, now)};
   }
+  fp_elig_view_release(&v);
   stats->booking_ms = lap_ms(&t0);
   /* Written together, one statement for each time they are due (most alerts of a shift go at once,
      the rest at the end of someone's quiet hours or at the digest). */
@@ -466,8 +485,13 @@ int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kin
   if (!rc) rc = alerts_write(c, shift_id, kind, now, fits, n_fits, &stats->written);
   if (!rc) rc = scan_record(c, shift_id, KIND_NAMES[kind], now);
   stats->write_ms = lap_ms(&t0);
+  required_memo_free(&memo);
+  free(required);
+  free(near.v);
   free(fits);
-  matching_release(&m);
+  free(flat);
+  free(pass);
+  practice_facts_free(&f);
   free(s);
   return rc;
 }
@@ -551,14 +575,19 @@ static int tell_unfilled(struct fp_conn *c, int64_t shift_id, int64_t now) {
 
 #define UPKEEP_IDS_MAX 200
 
-int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max, int max_messages) {
+int fp_store_alerts_upkeep(struct fp_conn *c, struct fp_alert_index *ix, int64_t now, int max, int max_messages) {
   if (max > UPKEEP_IDS_MAX) max = UPKEEP_IDS_MAX;
   int64_t ids[UPKEEP_IDS_MAX];
-  int n = 0, rc = fp_store_alerts_unscanned(c, "posted", now, 0, false, max, ids, &n);
-  struct fp_alert_match_stats stats;
-  for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_POSTED, now, &stats);
-  if (!rc) rc = fp_store_alerts_unscanned(c, "urgent", now, now + FP_ALERT_URGENT_SECONDS, false, max, ids, &n);
-  for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ids[i], FP_ALERT_URGENT, now, &stats);
+  int n = 0, rc = 0;
+  /* Without an index (its refresh failed: said on stderr) nothing is matched, and the shifts stay
+     unscanned for the next run; the rest goes on. */
+  if (fp_alert_index_ready(ix)) {
+    struct fp_alert_match_stats stats;
+    rc = fp_store_alerts_unscanned(c, "posted", now, 0, false, max, ids, &n);
+    for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ix, ids[i], FP_ALERT_POSTED, now, &stats);
+    if (!rc) rc = fp_store_alerts_unscanned(c, "urgent", now, now + FP_ALERT_URGENT_SECONDS, false, max, ids, &n);
+    for (int i = 0; !rc && i < n; i++) rc = fp_store_alerts_match(c, ix, ids[i], FP_ALERT_URGENT, now, &stats);
+  }
   if (!rc) rc = fp_store_alerts_unscanned(c, "unfilled", now, now + FP_ALERT_URGENT_SECONDS, true, max, ids, &n);
   for (int i = 0; !rc && i < n; i++) rc = tell_unfilled(c, ids[i], now);
   int sent = 0;
@@ -568,19 +597,53 @@ int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max, int max_mess
 
 /* ---- delivery ---- */
 
+/* A clinician of a due group, as delivery reads them. */
 struct due {
-  int64_t id, clinician_id, user_id, shift_id;
-  bool digest;
+  int64_t group_id, shift_id, clinician_id, user_id;
   enum fp_alert_kind kind;
 };
 
-static int mark(struct fp_conn *c, int64_t id, bool sent, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE alerts SET sent_at = ?, outcome = ? WHERE id = ?");
+/*
+ * The clinicians of due groups not delivered yet (after each group's done_upto), instant or digest,
+ * in ORDER; at most ?2 of them. ?1: now.
+ */
+#define DUE_SQL(DIGEST, ORDER)                                                                                  \
+  "SELECT g.id, g.shift_id, g.kind, cl.id, cl.user_id FROM alert_groups g JOIN json_each(g.clinicians) j ON 1 = 1" \
+  " JOIN clinicians cl ON cl.id = CAST(j.value AS BIGINT)"                                                      \
+  " WHERE g.done_at IS NULL AND g.due_at <= ?1 AND g.digest = " DIGEST " AND cl.id > g.done_upto"               \
+  " ORDER BY " ORDER " LIMIT ?2"
+
+static int due_read(struct fp_conn *c, const char *sql, int64_t now, int max, struct due *rows, int *n) {
+  *n = 0;
+  fp_stmt *st = fp_db_stmt(c, sql);
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, now);
-  fp_bind_text(st, 2, sent ? "sent" : "dropped");
-  fp_bind_int64(st, 3, id);
-  return fp_db_exec_stmt(st);
+  fp_bind_int64(st, 2, max);
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW && *n < max) {
+    struct due *d = &rows[(*n)++];
+    d->group_id = fp_col_int64(st, 0);
+    d->shift_id = fp_col_int64(st, 1);
+    const char *k = fp_col_text(st, 2);
+    d->kind = k && strcmp(k, "urgent") == 0 ? FP_ALERT_URGENT : FP_ALERT_POSTED;
+    d->clinician_id = fp_col_int64(st, 3);
+    d->user_id = fp_col_int64(st, 4);
+  }
+  fp_reset(st);
+  return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+}
+
+/* Group id's clinicians up to `upto` are delivered (or dropped with their shift). */
+static int done_upto(struct fp_conn *c, int64_t id, int64_t upto) {
+  return FP_DB_RUN_INTS(c, "UPDATE alert_groups SET done_upto = ? WHERE id = ? AND done_upto < ?", upto, id, upto);
+}
+
+/* Shift id, and whether it is still worth telling about (open, not started). */
+static int shift_open(struct fp_conn *c, int64_t id, int64_t now, struct fp_shift *s, bool *open) {
+  int rc = fp_store_shift_get(c, id, NULL, s);
+  if (rc == FP_ENOTFOUND) rc = 0, s->status[0] = 0;
+  *open = !rc && strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
+  return rc;
 }
 
 /* One line about shift s: "General practitioner at Practice, Tue 8 Dec 2026, 09:00 to 13:00, GBP 95.00 an hour". */
@@ -592,69 +655,58 @@ static void shift_line(const struct fp_shift *s, char *buf, size_t len) {
            (long long)(s->hourly_pence / 100), (long long)(s->hourly_pence % 100));
 }
 
-int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent) {
-  *sent = 0;
-  if (max <= 0) return 0;
-  /* Instant ones in the order due; a digest's together (by clinician). */
-  fp_stmt *st = fp_db_stmt(c, "SELECT al.id, al.clinician_id, cl.user_id, al.shift_id, al.digest, al.kind"
-                              " FROM alerts al JOIN clinicians cl ON cl.id = al.clinician_id"
-                              " WHERE al.sent_at IS NULL AND al.due_at <= ? ORDER BY al.digest, al.clinician_id, al.id LIMIT ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, (int64_t)max * 10);
-  struct due *rows = calloc((size_t)max * 10, sizeof *rows);
-  if (!rows) {
-    fp_reset(st);
-    return FP_ENOMEM;
+/* The instant alerts due: a message each, group by group in the order they are due. */
+static int deliver_instant(struct fp_conn *c, int64_t now, int max, struct fp_shift *s, int *sent) {
+  struct due *rows = calloc((size_t)max, sizeof *rows);
+  if (!rows) return FP_ENOMEM;
+  int n = 0, rc = due_read(c, DUE_SQL("0", "g.due_at, g.id, cl.id"), now, max, rows, &n);
+  char line[400], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64], when[64];
+  for (int i = 0, j; !rc && i < n; i = j) {
+    bool open = false;
+    rc = shift_open(c, rows[i].shift_id, now, s, &open);
+    for (j = i; !rc && j < n && rows[j].group_id == rows[i].group_id; j++) {
+      if (!open) continue; /* a shift no longer open (booked, withdrawn, started) is not worth telling about */
+      shift_line(s, line, sizeof line);
+      fp_store_when_text(s->starts_at, s->ends_at, when, sizeof when);
+      bool urgent = rows[j].kind == FP_ALERT_URGENT;
+      snprintf(subject, sizeof subject, urgent ? "Still open and starting soon: %s" : "A shift that fits you: %s", when);
+      snprintf(text, sizeof text, "%s.\n\n%s", line,
+               urgent ? "It starts within 48 hours and is still open. It fits your availability and your alert "
+                        "preferences."
+                      : "It fits your availability and your alert preferences.");
+      snprintf(link, sizeof link, "/shifts/%lld", (long long)s->id);
+      rc = fp_store_notify(c, rows[j].user_id, urgent ? "alert.urgent" : "alert.shift", subject, text, link, now);
+      if (!rc) ++*sent;
+    }
+    if (!rc) rc = done_upto(c, rows[i].group_id, rows[j - 1].clinician_id);
   }
-  int n = 0, rc;
-  while ((rc = fp_step(st)) == FP_ROW && n < max * 10) {
-    struct due *d = &rows[n++];
-    d->id = fp_col_int64(st, 0);
-    d->clinician_id = fp_col_int64(st, 1);
-    d->user_id = fp_col_int64(st, 2);
-    d->shift_id = fp_col_int64(st, 3);
-    d->digest = fp_col_int64(st, 4) != 0;
-    const char *k = fp_col_text(st, 5);
-    d->kind = k && strcmp(k, "urgent") == 0 ? FP_ALERT_URGENT : FP_ALERT_POSTED;
-  }
-  fp_reset(st);
-  rc = rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
-  struct fp_shift *s = malloc(sizeof *s);
+  free(rows);
+  return rc;
+}
+
+/* The digests due: one message a clinician listing their due digest alerts (as many as fit). */
+static int deliver_digests(struct fp_conn *c, int64_t now, int max, struct fp_shift *s, int *sent) {
+  const int cap = max * 10;
+  struct due *rows = calloc((size_t)cap, sizeof *rows);
   char *text = malloc(FP_MSG_TEXT_MAX + 1);
-  if (!rc && (!s || !text)) rc = FP_ENOMEM;
-  char line[400], subject[FP_MSG_SUBJECT_MAX + 1], link[64], when[64];
-  for (int i = 0; !rc && i < n && *sent < max;) {
-    /* The group: one instant alert, or a clinician's digest alerts. */
-    int j = i + 1;
-    if (rows[i].digest)
-      while (j < n && rows[j].digest && rows[j].clinician_id == rows[i].clinician_id) j++;
+  int n = 0, rc = rows && text ? due_read(c, DUE_SQL("1", "cl.id, g.id"), now, cap, rows, &n) : FP_ENOMEM;
+  /* Cut short: the last clinician's list may be, so they wait for the next run (unless alone). */
+  if (n == cap && rows[n - 1].clinician_id != rows[0].clinician_id) {
+    int64_t last = rows[n - 1].clinician_id;
+    while (n > 0 && rows[n - 1].clinician_id == last) n--;
+  }
+  char line[400], subject[FP_MSG_SUBJECT_MAX + 1];
+  int told = 0;
+  for (int i = 0, j; !rc && i < n && told < max; i = j) {
     int listed = 0, more = 0;
     size_t used = 0;
     text[0] = 0;
-    for (int k = i; !rc && k < j; k++) {
-      rc = fp_store_shift_get(c, rows[k].shift_id, NULL, s);
-      if (rc == FP_ENOTFOUND) rc = 0, s->status[0] = 0;
-      if (rc) break;
-      /* A shift no longer open (booked, withdrawn, started) is not worth telling about any more. */
-      bool open = strcmp(s->status, fp_shift_status_name(FP_SHIFT_OPEN)) == 0 && s->starts_at > now;
-      rc = mark(c, rows[k].id, open, now);
-      if (!open || rc) continue;
+    for (j = i; !rc && j < n && rows[j].clinician_id == rows[i].clinician_id; j++) {
+      bool open = false;
+      rc = shift_open(c, rows[j].shift_id, now, s, &open);
+      if (!rc) rc = done_upto(c, rows[j].group_id, rows[j].clinician_id);
+      if (rc || !open) continue;
       shift_line(s, line, sizeof line);
-      if (!rows[k].digest) {
-        fp_store_when_text(s->starts_at, s->ends_at, when, sizeof when);
-        bool urgent = rows[k].kind == FP_ALERT_URGENT;
-        snprintf(subject, sizeof subject, urgent ? "Still open and starting soon: %s" : "A shift that fits you: %s", when);
-        snprintf(text, FP_MSG_TEXT_MAX + 1, "%s.\n\n%s", line,
-                 urgent ? "It starts within 48 hours and is still open. It fits your availability and your alert "
-                          "preferences."
-                        : "It fits your availability and your alert preferences.");
-        snprintf(link, sizeof link, "/shifts/%lld", (long long)s->id);
-        rc = fp_store_notify(c, rows[k].user_id, urgent ? "alert.urgent" : "alert.shift", subject, text, link, now);
-        if (!rc) ++*sent;
-        continue;
-      }
-      /* A digest: a line a shift, as many as fit. */
       size_t need = strlen(line) + 3;
       if (listed < 20 && used + need + 64 < FP_MSG_TEXT_MAX) {
         used += (size_t)snprintf(text + used, FP_MSG_TEXT_MAX + 1 - used, "- %s\n", line);
@@ -668,12 +720,32 @@ int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent) 
       snprintf(subject, sizeof subject, "Your daily digest: %d shift%s that fit%s you", listed + more,
                listed + more == 1 ? "" : "s", listed + more == 1 ? "s" : "");
       rc = fp_store_notify(c, rows[i].user_id, "alert.digest", subject, text, "/shifts", now);
-      if (!rc) ++*sent;
+      if (!rc) ++told;
     }
-    i = j;
   }
+  *sent += told;
   free(text);
-  free(s);
   free(rows);
+  return rc;
+}
+
+int fp_store_alerts_deliver(struct fp_conn *c, int64_t now, int max, int *sent) {
+  *sent = 0;
+  if (max <= 0) return 0;
+  struct fp_shift *s = malloc(sizeof *s);
+  int rc = s ? deliver_instant(c, now, max, s, sent) : FP_ENOMEM;
+  if (!rc && *sent < max) rc = deliver_digests(c, now, max - *sent, s, sent);
+  /* The groups whose every clinician was delivered are done. */
+  if (!rc) {
+    fp_stmt *st = fp_db_stmt(c, "UPDATE alert_groups SET done_at = ?1 WHERE done_at IS NULL AND due_at <= ?1"
+                                " AND NOT EXISTS (SELECT 1 FROM json_each(alert_groups.clinicians) j"
+                                "  WHERE CAST(j.value AS BIGINT) > alert_groups.done_upto)");
+    if (!st) rc = FP_EIO;
+    else {
+      fp_bind_int64(st, 1, now);
+      rc = fp_db_exec_stmt(st);
+    }
+  }
+  free(s);
   return rc;
 }

@@ -3,18 +3,22 @@
  * to the clinicians it fits, and delivering the alerts when they are due.
  *
  * Matching a shift (fp_store_alerts_match) does not look at every clinician: the candidates come
- * from indexes - availability windows by weekday and start (a window on the shift's local weekday
- * that contains its start), the roles by role (or the profession when a clinician set nothing), the
- * practice's pools - and each candidate is decided by the core (core/alerts.h fp_alert_decide: the
+ * from the alert index (store/alert_index.h), which keeps every clinician's alert facts between
+ * matches, their availability windows bucketed by the role they want alerts for and by weekday:
+ * those alerted for the shift's role and rate with a window on its local weekday that contains its
+ * start (or an extra day then). Each is decided by the core (core/alerts.h fp_alert_decide: the
  * preferences, fp_availability_covers, and the booking's own decision, fp_booking_decide, on the
  * eligibility from fp_store_eligibility_view and the clinician's own work from fp_store_work_check:
  * a blocked clinician, or one already booked then or past a working-time guard with it, is never
- * alerted). Each alert decided is a row of `alerts`, unique per
- * clinician, shift and kind (never twice), with the time it is due (core/alerts.h
- * fp_alert_send_at: now, the end of quiet hours, or the 07:00 digest). Delivery
- * (fp_store_alerts_deliver) tells the due ones through fp_store_notify (in-app and email, in the same
- * transaction that marks them sent, so never lost) - a digest's alerts as one message - and drops
- * those whose shift is no longer open.
+ * alerted). The alerts a match decides are written as one row of `alert_groups` (migration 30) for
+ * each time they are due (core/alerts.h fp_alert_send_at: now, the end of someone's quiet hours, or
+ * the 07:00 digest): the shift, the kind, and the clinicians as a JSON array of ids. A clinician is
+ * never in two groups of one shift and kind: each match leaves out those already in one, inside its
+ * write transaction (on PostgreSQL a SERIALIZABLE one, and only the server holding the upkeep lock
+ * matches). Delivery (fp_store_alerts_deliver) goes through the due groups' clinicians in id order
+ * and tells each through fp_store_notify (in-app and email, in the same transaction that moves the
+ * group's done_upto past them, so never lost and never twice) - a clinician's due digest alerts as
+ * one message - and drops those whose shift is no longer open.
  *
  * The upkeep (fp_store_alerts_upkeep, run by app/sweeper.c's alerts thread within a second of a
  * shift being posted on this server - fp_store_alerts_poke - and at least every minute, or every
@@ -28,11 +32,13 @@
 #define FP_STORE_ALERTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/alerts.h"
 
 struct fp_conn;
+struct fp_alert_index;
 
 /* A clinician's preferences; *stored false when they set none (then the defaults). 0, FP_ENOTFOUND, FP_EIO. */
 int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *out, bool *stored);
@@ -55,12 +61,14 @@ struct fp_alert_match_stats {
 };
 
 /*
- * Matches shift_id (open, not started) for kind at now: writes an alert for every clinician it fits
- * who has none of that kind for it yet, and records the scan. In a write transaction. 0 (a shift no
- * longer open is recorded as scanned, with nothing written), FP_ENOTFOUND, FP_EIO, FP_ENOMEM.
+ * Matches shift_id (open, not started) for kind at now, with the clinicians' facts as ix holds them
+ * (refreshed before, in a transaction of its own): writes an alert for every clinician it fits who
+ * has none of that kind for it yet, and records the scan. In a write transaction. 0 (a shift no
+ * longer open is recorded as scanned, with nothing written), FP_ENOTFOUND, FP_EIO, FP_ENOMEM, or
+ * FP_EINVAL when ix was never refreshed (or its last refresh failed).
  */
-int fp_store_alerts_match(struct fp_conn *c, int64_t shift_id, enum fp_alert_kind kind, int64_t now,
-                          struct fp_alert_match_stats *stats);
+int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t shift_id, enum fp_alert_kind kind,
+                          int64_t now, struct fp_alert_match_stats *stats);
 /* Records the shifts posted before posted_before as matched, posted and urgent (no alerts for them): the
    demo's older shifts. */
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now);
@@ -82,8 +90,31 @@ void fp_store_alerts_poke(void);
 /* How many pokes this process has had (the alerts thread compares it with what it last saw). */
 uint64_t fp_store_alerts_pokes(void);
 
+/*
+ * What the matching keeps of every clinician between matches (store/alert_index.h), kept current
+ * from the store at each match: one per thread that matches (app/sweeper.c's alerts thread). A new,
+ * empty one (loaded at its first match), or NULL; and freeing it.
+ */
+struct fp_alert_index *fp_alert_index_new(void);
+void fp_alert_index_free(struct fp_alert_index *ix);
+
+/* What a refresh did, for the benchmark. */
+struct fp_alert_index_stats {
+  bool full;        /* loaded every clinician */
+  size_t reloaded;  /* clinicians read again */
+  size_t clinicians;
+};
+
+/*
+ * Brings ix up to the store: the whole of a write transaction of its own, before the matches that
+ * use it (app/sweeper.c runs one before each alerts upkeep). 0, FP_ETOOBIG (a clinician holds more
+ * alert roles than the limit: said on stderr), FP_ENOMEM or FP_EIO; then the index counts as never
+ * loaded, and matching with it is refused until a refresh succeeds.
+ */
+int fp_alert_index_refresh(struct fp_conn *c, struct fp_alert_index *ix, struct fp_alert_index_stats *stats);
+
 /* The upkeep step: the scans above (at most `max` shifts of each kind a run), then delivery (at most
  * max_messages). In a write transaction. */
-int fp_store_alerts_upkeep(struct fp_conn *c, int64_t now, int max, int max_messages);
+int fp_store_alerts_upkeep(struct fp_conn *c, struct fp_alert_index *ix, int64_t now, int max, int max_messages);
 
 #endif

@@ -419,8 +419,9 @@ static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id,
 /*
  * The pools clinicians share with a practice - the pools each is a member of that the practice is
  * also a member of, and none when the practice blocked them (?2 0: every pool they are in) - as
- * rows (clinician_id, pool_id) in that order; WHO says which clinicians. The one rule, for one
- * clinician (fp_store_clinician_pools) and for many (fp_elig_views_share).
+ * rows (clinician_id, pool_id) in that order; WHO says which clinicians. The rule for one clinician
+ * (fp_store_clinician_pools); store/alerts.c shared_pools applies the same to the pools the alert
+ * index keeps of many, and tests/api/test_alerts.c holds the two together (blocked, left, overflow).
  */
 #define SHARED_POOLS_SQL(WHO)                                                                                  \
   "SELECT DISTINCT m.clinician_id, m.pool_id FROM pool_members m WHERE " WHO " AND (?2 = 0 OR (EXISTS"            \
@@ -530,89 +531,31 @@ static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practi
   return 0;
 }
 
-int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id) {
-  if (n == 0) return 0;
-  int64_t *ids = malloc(n * sizeof *ids);
-  if (!ids) return FP_ENOMEM;
-  int rc = 0;
-  for (size_t i = 0; i < n && !rc; i++) {
-    ids[i] = views[i].clinician_id;
-    if (i && ids[i] <= ids[i - 1]) rc = FP_EINVAL; /* ascending, each once */
+int fp_elig_view_adopt(struct fp_elig_view *v, int64_t practice_id, const int64_t *pools, size_t n,
+                       const struct fp_checks *records, const struct fp_checks *const *required) {
+  /* What it held before (another clinician's) goes; its arrays stay, for the next. */
+  for (size_t i = 0; i < v->n_pools; i++) fp_checks_release(&v->pools[i].checks);
+  v->n_pools = 0;
+  for (size_t i = 0; i < v->n_shared; i++) {
+    free(v->shared[i].pools);
+    free(v->shared[i].practice_pools);
   }
-  char *json = rc ? NULL : fp_ids_json(ids, n);
-  if (!rc && !json) rc = FP_ENOMEM;
-  /* Each view's entry for the practice, empty until its pools are read. */
-  struct fp_elig_shared **sh = rc ? NULL : calloc(n, sizeof *sh);
-  if (!rc && !sh) rc = FP_ENOMEM;
-  for (size_t i = 0; !rc && i < n; i++) {
-    if (!(sh[i] = view_shared_add(&views[i], practice_id))) rc = FP_ENOMEM;
-    else views[i].n_shared++;
+  v->n_shared = 0;
+  v->shared_complete = v->overflow_loaded = false;
+  v->n_overflow_icbs = 0;
+  struct fp_elig_shared *sh = view_shared_add(v, practice_id);
+  if (!sh) return FP_ENOMEM;
+  v->n_shared++;
+  if (n && !(sh->pools = malloc(n * sizeof *sh->pools))) return FP_ENOMEM;
+  if (n) memcpy(sh->pools, pools, n * sizeof *pools);
+  sh->n = n;
+  for (size_t j = 0; j < n; j++) {
+    struct fp_elig_pool *p = view_pool_add(v, pools[j]);
+    if (!p) return FP_ENOMEM;
+    fp_checks_borrow(&p->checks, records, required[j]);
+    v->n_pools++;
   }
-  fp_stmt *st = NULL;
-  if (!rc && !(st = fp_db_stmt(c, SHARED_POOLS_SQL("m.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"))))
-    rc = FP_EIO;
-  if (!rc) {
-    fp_bind_text(st, 1, json);
-    fp_bind_int64(st, 2, practice_id);
-    size_t j = 0, cap = 0;
-    int step = FP_DONE;
-    while (!rc && (step = fp_step(st)) == FP_ROW) {
-      int64_t id = fp_col_int64(st, 0);
-      size_t was = j;
-      while (j < n && ids[j] < id) j++;
-      if (j != was) cap = 0; /* a new clinician's list */
-      if (j < n && ids[j] == id) rc = pool_append(st, &sh[j]->pools, &sh[j]->n, &cap);
-    }
-    fp_reset(st);
-    if (!rc && step != FP_DONE) rc = FP_EIO;
-  }
-  free(sh);
-  free(json);
-  free(ids);
-  return rc;
-}
-
-int fp_elig_views_prepare(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id,
-                          const struct fp_checks *records) {
-  int rc = fp_elig_views_share(c, views, n, practice_id);
-  struct memo {
-    const char *profession; /* the first view's of that profession */
-    int64_t pool_id;
-    struct fp_checks k;
-  } *memo = NULL;
-  size_t n_memo = 0, cap_memo = 0;
-  for (size_t i = 0; !rc && i < n; i++) {
-    struct fp_elig_view *v = &views[i];
-    const struct fp_elig_shared *sh = &v->shared[v->n_shared - 1]; /* the practice's, just read */
-    for (size_t j = 0; !rc && j < sh->n; j++) {
-      size_t m = 0;
-      while (m < n_memo && (memo[m].pool_id != sh->pools[j] || strcmp(memo[m].profession, v->profession) != 0)) m++;
-      if (m == n_memo) {
-        if (n_memo == cap_memo) {
-          struct memo *grown = realloc(memo, (cap_memo = cap_memo ? cap_memo * 2 : 8) * sizeof *grown);
-          if (!grown) {
-            rc = FP_ENOMEM;
-            break;
-          }
-          memo = grown;
-        }
-        memset(&memo[n_memo], 0, sizeof memo[n_memo]);
-        memo[n_memo].profession = v->profession;
-        memo[n_memo].pool_id = sh->pools[j];
-        n_memo++;
-        if ((rc = fp_store_checks_require(c, v->profession, sh->pools[j], &memo[m].k)) != 0) break;
-      }
-      struct fp_elig_pool *p = view_pool_add(v, sh->pools[j]);
-      if (!p) rc = FP_ENOMEM;
-      if (!rc) rc = fp_checks_copy_records(&p->checks, &records[i]);
-      if (!rc) rc = fp_checks_copy_required(&p->checks, &memo[m].k);
-      if (p && rc) fp_checks_release(&p->checks);
-      if (!rc) v->n_pools++;
-    }
-  }
-  for (size_t m = 0; m < n_memo; m++) fp_checks_release(&memo[m].k);
-  free(memo);
-  return rc;
+  return 0;
 }
 
 /* The practice's mark of the view's clinician (sh->mark), read the first time. */
@@ -730,7 +673,8 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
   size_t n = n_reach ? n_reach : 1, chosen = 0;
   struct fp_elig_result passport;
   fp_day day = fp_uk_day(s->starts_at);
-  if ((rc = fp_passport_choose(n, view_checks_of, &x, v->profession, day, &passport, &chosen)) != 0) return rc;
+  /* With one pool to choose from, it is the one (fp_passport_choose would decide it only to say so). */
+  if (n > 1 && (rc = fp_passport_choose(n, view_checks_of, &x, v->profession, day, &passport, &chosen)) != 0) return rc;
   struct fp_checks *k = NULL;
   if ((rc = view_pool(c, v, x.pools[chosen], &k)) != 0) return rc;
   /* The pure decision. */

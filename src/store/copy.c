@@ -19,12 +19,14 @@ static const char *const TABLES[] = {
     "passport_grants", "register_flags", "passport_pool_requirements", "user_totp", "recovery_codes",
     "mfa_challenges", "registration_attempts", "booking_guards",
     "availability_windows", "availability_exceptions", "calendar_feeds", "messages", "notifications", "webhooks", "webhook_events", "outbox", "outbox_attempts", "account_tokens", "account_token_requests",
-    "practice_clinician_marks", "alert_prefs", "alert_roles", "alerts", "alert_scans", "offers",
+    "practice_clinician_marks", "alert_prefs", "alert_roles", "alert_groups", "alert_scans", "offers",
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 /* Each store's own: its migrations, SQLite's sequence table, PostgreSQL's evidence contents (copied
-   as evidence, below) and identity generation. */
-static const char *const IGNORED[] = {"schema_migrations", "sqlite_sequence", "evidence_blobs", "identity_generation"};
+   as evidence, below) and identity generation, and the alerts' record of changes (each store
+   writes its own, by trigger). */
+static const char *const IGNORED[] = {"schema_migrations", "sqlite_sequence", "evidence_blobs", "identity_generation",
+                                     "alert_changes"};
 
 #define BATCH 500
 

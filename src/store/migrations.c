@@ -35,6 +35,16 @@
   "  added_at INTEGER NOT NULL," \
   "  CHECK ((clinician_id IS NULL) <> (organisation_id IS NULL)));"
 
+/* Migration 30's triggers on table t: each row inserted, updated or deleted notes the clinician in
+   column col (when it names one) in alert_changes. */
+#define FP_SQ_ALERT_CHANGED(t, col)                                                                        \
+  "CREATE TRIGGER " t "_alert_insert AFTER INSERT ON " t " WHEN NEW." col " IS NOT NULL BEGIN"            \
+  "  INSERT INTO alert_changes (clinician_id) VALUES (NEW." col "); END;"                                  \
+  "CREATE TRIGGER " t "_alert_update AFTER UPDATE ON " t " WHEN NEW." col " IS NOT NULL BEGIN"            \
+  "  INSERT INTO alert_changes (clinician_id) VALUES (NEW." col "); END;"                                  \
+  "CREATE TRIGGER " t "_alert_delete AFTER DELETE ON " t " WHEN OLD." col " IS NOT NULL BEGIN"            \
+  "  INSERT INTO alert_changes (clinician_id) VALUES (OLD." col "); END;"
+
 static const char *const migrations[] = {
     /* 1: organisations, accounts, pools, shifts, bookings, applications, audit. */
     "CREATE TABLE organisations ("
@@ -668,6 +678,50 @@ static const char *const migrations[] = {
      * fp_store_offers_lapses_tell), so it is told once. */
     "ALTER TABLE offers ADD COLUMN lapse_told_at INTEGER;"
     "CREATE INDEX offers_pending ON offers(sent_at) WHERE status = 'pending' AND lapse_told_at IS NULL;",
+
+    /* 30: which clinicians' alert facts changed (store/alert_index.h): a row for each change to what
+     * the shift alerts keep of a clinician between matches - their account's name and state, their
+     * clinician row, preferences, roles, availability, pools and passport records, and the location
+     * of their home postcode - so a kept index reloads those clinicians alone. Written by triggers,
+     * in the transaction of the change; pruned by the alerts' upkeep once every index has read them. */
+    "CREATE TABLE alert_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, clinician_id INTEGER NOT NULL);"
+    FP_SQ_ALERT_CHANGED("clinicians", "id")
+    FP_SQ_ALERT_CHANGED("alert_prefs", "clinician_id")
+    FP_SQ_ALERT_CHANGED("alert_roles", "clinician_id")
+    FP_SQ_ALERT_CHANGED("availability_windows", "clinician_id")
+    FP_SQ_ALERT_CHANGED("availability_exceptions", "clinician_id")
+    FP_SQ_ALERT_CHANGED("pool_members", "clinician_id")
+    FP_SQ_ALERT_CHANGED("passport_checks", "clinician_id")
+    "CREATE TRIGGER users_alert_update AFTER UPDATE OF name, active ON users BEGIN"
+    "  INSERT INTO alert_changes (clinician_id) SELECT id FROM clinicians WHERE user_id = NEW.id; END;"
+    "CREATE TRIGGER postcodes_alert_insert AFTER INSERT ON postcodes BEGIN"
+    "  INSERT INTO alert_changes (clinician_id) SELECT id FROM clinicians WHERE home_postcode = NEW.postcode; END;"
+    "CREATE TRIGGER postcodes_alert_update AFTER UPDATE ON postcodes BEGIN"
+    "  INSERT INTO alert_changes (clinician_id) SELECT id FROM clinicians WHERE home_postcode = NEW.postcode; END;"
+    /* And a match's alerts as one row per group due at one time (store/alerts.h): the shift, the
+     * kind, whether for the digest, when due, and the clinicians (a JSON array of ids); delivery
+     * goes through each group's clinicians in id order, done_upto the last one delivered, done_at
+     * when all were. The alerts made so far become groups: those waiting by due time, those
+     * delivered one group a shift and kind. */
+    "CREATE TABLE alert_groups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('posted','urgent')),"
+    "  digest INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  due_at INTEGER NOT NULL,"
+    "  clinicians TEXT NOT NULL,"
+    "  done_upto INTEGER NOT NULL DEFAULT 0,"
+    "  done_at INTEGER);"
+    "CREATE INDEX alert_groups_shift ON alert_groups(shift_id, kind);"
+    "CREATE INDEX alert_groups_waiting ON alert_groups(due_at) WHERE done_at IS NULL;"
+    "INSERT INTO alert_groups (shift_id, kind, digest, created_at, due_at, clinicians, done_at)"
+    " SELECT shift_id, kind, digest, MIN(created_at), due_at, json_group_array(clinician_id), NULL FROM alerts"
+    " WHERE sent_at IS NULL GROUP BY shift_id, kind, digest, due_at;"
+    "INSERT INTO alert_groups (shift_id, kind, digest, created_at, due_at, clinicians, done_upto, done_at)"
+    " SELECT shift_id, kind, MAX(digest), MIN(created_at), MIN(due_at), json_group_array(clinician_id),"
+    "  MAX(clinician_id), MAX(sent_at) FROM alerts WHERE sent_at IS NOT NULL GROUP BY shift_id, kind;"
+    "DROP TABLE alerts;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

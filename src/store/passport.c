@@ -82,6 +82,10 @@ static int records_room(struct fp_checks *k) {
 
 void fp_checks_release(struct fp_checks *k) {
   if (!k) return;
+  if (k->borrowed) {
+    memset(k, 0, sizeof *k);
+    return;
+  }
   clear_required(k);
   clear_records(k);
   free(k->required);
@@ -294,34 +298,20 @@ int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-int fp_checks_copy_records(struct fp_checks *k, const struct fp_checks *src) {
-  clear_records(k);
-  for (size_t i = 0; i < src->n_records; i++) {
-    int err = records_room(k);
-    char *code = err ? NULL : strdup(src->records[i].code);
-    if (!code) return err ? err : FP_ENOMEM;
-    k->records[k->n_records] = src->records[i];
-    k->records[k->n_records].code = code;
-    k->record_ids[k->n_records++] = src->record_ids[i];
-  }
-  return 0;
-}
-
 int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
   return load_required(c, profession, pool_id, k);
 }
 
-int fp_checks_copy_required(struct fp_checks *k, const struct fp_checks *src) {
-  clear_required(k);
-  k->pool_id = src->pool_id;
-  for (size_t i = 0; i < src->n_required; i++) {
-    int err = required_room(k);
-    char *code = err ? NULL : strdup(src->required[i]);
-    if (!code) return err ? err : FP_ENOMEM;
-    k->from_baseline[k->n_required] = src->from_baseline[i];
-    k->required[k->n_required++] = code;
-  }
-  return 0;
+void fp_checks_borrow(struct fp_checks *k, const struct fp_checks *records, const struct fp_checks *required) {
+  memset(k, 0, sizeof *k);
+  k->borrowed = true;
+  k->pool_id = required->pool_id;
+  k->n_required = required->n_required;
+  k->required = required->required;
+  k->from_baseline = required->from_baseline;
+  k->n_records = records->n_records;
+  k->records = records->records;
+  k->record_ids = records->record_ids;
 }
 
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,

@@ -166,6 +166,7 @@ struct fp_checks {
   size_t n_records, cap_records;
   struct fp_check_record *records; /* newest first; each code owned */
   int64_t *record_ids;             /* the id of each record */
+  bool borrowed;                   /* the arrays are another's (fp_checks_borrow): release forgets them */
 };
 void fp_checks_init(struct fp_checks *k);
 void fp_checks_release(struct fp_checks *k);
@@ -174,14 +175,13 @@ void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in);
 /* Loads the clinician's records and what profession requires in pool_id (0: the baseline alone). */
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
                          struct fp_checks *k);
-/* The same in parts, for deciding for many clinicians at once (fp_elig_views_prepare): the records
-   of n clinicians (ids ascending, each once) in one statement into out[i] (zeroed, or records only);
-   what profession requires in pool_id into k, its records kept; copies of src's records or
-   requirements into k. */
+/* The same in parts, for deciding for many clinicians at once (store/alert_index.c): the records
+   of n clinicians (ids ascending, each once) in one statement into out[i] (zeroed); what profession
+   requires in pool_id into k. And k made of the records of one and the requirements of another
+   without copying them (both must outlive k's use; k's missing codes are counted, not listed). */
 int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out);
 int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k);
-int fp_checks_copy_records(struct fp_checks *k, const struct fp_checks *src);
-int fp_checks_copy_required(struct fp_checks *k, const struct fp_checks *src);
+void fp_checks_borrow(struct fp_checks *k, const struct fp_checks *records, const struct fp_checks *required);
 
 /*
  * One clinician's side of the eligibility decision, read once and kept for as many shifts as they
@@ -226,20 +226,15 @@ struct fp_elig_view {
 };
 void fp_elig_view_release(struct fp_elig_view *v);
 /*
- * Reads, for n views at once (their clinician_id ascending, each once, none read for practice_id
- * yet), the pools each clinician shares with practice_id, in one statement: the first thing
- * fp_store_eligibility_view would read for each of them about a shift of that practice. For
- * deciding one shift for many clinicians (store/alerts.c). 0, FP_EINVAL, FP_ENOMEM or FP_EIO.
+ * Makes v (its clinician's facts set, v->loaded) ready for shifts of practice_id from what a caller
+ * keeps between decisions (store/alert_index.c): the n pools the clinician shares with the practice
+ * (none when it blocked them), and for each, their passport records and what their profession
+ * requires there (required[j], for pools[j]), borrowed, as fp_store_eligibility_view would read
+ * them. What v held before (its pools and shared pools, for another clinician) goes, its arrays
+ * kept: one view serves many clinicians in turn (fp_elig_view_release once after). 0 or FP_ENOMEM.
  */
-int fp_elig_views_share(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id);
-/*
- * fp_elig_views_share, and then each view's passport against each pool it shares with the practice
- * made ready as fp_store_eligibility_view would read it: the clinician's records from records[i]
- * (fp_store_checks_records_many) and what their profession requires in that pool, read once for
- * all views of the same profession and pool (in one transaction the catalogue does not change).
- */
-int fp_elig_views_prepare(struct fp_conn *c, struct fp_elig_view *views, size_t n, int64_t practice_id,
-                          const struct fp_checks *records);
+int fp_elig_view_adopt(struct fp_elig_view *v, int64_t practice_id, const int64_t *pools, size_t n,
+                       const struct fp_checks *records, const struct fp_checks *const *required);
 
 /*
  * May the view's clinician book shift s (booking's rules aside: status, mode, start, overlap)? The

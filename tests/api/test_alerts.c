@@ -31,6 +31,10 @@ static const char *fit, *quiet, *later, *digest, *other_role, *too_far, *too_che
 static long long fit_id, quiet_id, later_id, digest_id, other_role_id, too_far_id, too_cheap_id, unavailable_id,
     unverified_id, blocked_id, busy_id, tired_id;
 
+/* The alerts decided, a row per clinician (each group of alerts due at one time keeps its clinicians
+   as a JSON array: store/alerts.h). */
+#define ALERTS_SQL "SELECT COUNT(*) FROM alert_groups g JOIN json_each(g.clinicians) j ON 1 = 1"
+
 /* Where the practices and clinicians are. */
 static const char POSTCODES[] =
     "LS1  4AP,LS1 4AP,,429000,433500,53.796,-1.548\n"
@@ -236,21 +240,21 @@ static void test_alerts_honour_preferences_and_quiet_hours(void **state) {
   /* Waiting: quiet hours covering now, and the digest (07:00). Decided, not delivered. */
   assert_int_equal(count_kind(quiet, "alert.shift", NULL), 0);
   assert_int_equal(count_kind(digest, "alert.shift", NULL) + count_kind(digest, "alert.digest", NULL), 0);
-  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id = %lld"
-                                               " AND sent_at IS NULL AND due_at > 0", shift, quiet_id)),
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(ALERTS_SQL " WHERE g.shift_id = %lld AND CAST(j.value AS BIGINT) = %lld"
+                                               " AND g.done_at IS NULL AND g.due_at > 0", shift, quiet_id)),
                    1);
-  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id = %lld"
-                                               " AND sent_at IS NULL AND digest = 1", shift, digest_id)),
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(ALERTS_SQL " WHERE g.shift_id = %lld AND CAST(j.value AS BIGINT) = %lld"
+                                               " AND g.done_at IS NULL AND g.digest = 1", shift, digest_id)),
                    1);
   /* Never: another role, too far, too cheap, not available for all of it, not eligible, blocked. */
   const char *never[] = {other_role, too_far, too_cheap, unavailable, unverified, blocked};
   for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) assert_int_equal(count_kind(never[i], "alert.shift", NULL), 0);
   long long never_ids[] = {other_role_id, too_far_id, too_cheap_id, unavailable_id, unverified_id, blocked_id};
   for (size_t i = 0; i < sizeof never_ids / sizeof never_ids[0]; i++)
-    assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE clinician_id = %lld", never_ids[i])), 0);
+    assert_int_equal(fpt_sql_count(&srv, fpt_str(ALERTS_SQL " WHERE CAST(j.value AS BIGINT) = %lld", never_ids[i])), 0);
 
   /* The waiting ones go when due (made due here, as time passing would). */
-  fpt_sql(&srv, fpt_str("UPDATE alerts SET due_at = 0 WHERE shift_id = %lld AND sent_at IS NULL", shift));
+  fpt_sql(&srv, fpt_str("UPDATE alert_groups SET due_at = 0 WHERE shift_id = %lld AND done_at IS NULL", shift));
   wait_for(quiet, "alert.shift", link);
   wait_for(digest, "alert.digest", NULL);
 
@@ -272,7 +276,7 @@ static void test_urgent_once_and_practice_told_unfilled(void **state) {
   another_upkeep_run();
   assert_int_equal(count_kind(fit, "alert.urgent", link), 0);
   /* Posted long ago (as if three days passed): then one urgent alert, and the practice is told once. */
-  fpt_sql(&srv, fpt_str("UPDATE alerts SET created_at = created_at - 259200 WHERE shift_id = %lld", shift));
+  fpt_sql(&srv, fpt_str("UPDATE alert_groups SET created_at = created_at - 259200 WHERE shift_id = %lld", shift));
   fpt_sql(&srv, fpt_str("UPDATE shifts SET created_at = created_at - 259200 WHERE id = %lld", shift));
   fpt_sql(&srv, fpt_str("DELETE FROM alert_scans WHERE shift_id = %lld AND kind = 'urgent'", shift));
   wait_for(fit, "alert.urgent", link);
@@ -347,7 +351,7 @@ static void test_no_alert_for_a_shift_the_booking_would_refuse(void **state) {
   another_upkeep_run();
   assert_int_equal(count_kind(busy, "alert.shift", link), 0);
   assert_int_equal(count_kind(tired, "alert.shift", link), 0);
-  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM alerts WHERE shift_id = %lld AND clinician_id IN (%lld, %lld)",
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(ALERTS_SQL " WHERE g.shift_id = %lld AND CAST(j.value AS BIGINT) IN (%lld, %lld)",
                                                shift, busy_id, tired_id)),
                    0);
   /* A shift they could book, the next week, alerts them both. */
@@ -379,6 +383,62 @@ static void test_tiered_release_alerts_each_tier_as_it_opens(void **state) {
   assert_int_equal(count_kind(later, "alert.shift", link), 1);
 }
 
+/*
+ * Matching keeps each clinician's facts between shifts (store/alert_index.h): every change to them
+ * counts for the next shift, whichever way it goes. A witness who always fits shows each shift was
+ * matched; the clinician who changes is alerted, or not, as each change says.
+ */
+static const char *witness, *changer;
+static long long changer_id;
+static int next_day = 40;
+
+/* Posts a shift on a day of its own and waits until it was matched; whether changer was alerted. */
+static bool changer_alerted(void) {
+  const char *day = fpt_str("%.11s", fpt_time_from_now(next_day++, 0));
+  long long shift = post_shift(fpt_str("%s09:00:00Z", day), fpt_str("%s12:00:00Z", day));
+  const char *link = fpt_str("/shifts/%lld", shift);
+  wait_for(witness, "alert.shift", link);
+  return count_kind(changer, "alert.shift", link) > 0;
+}
+
+static void test_matching_follows_each_change_to_a_clinician(void **state) {
+  (void)state;
+  long long witness_id = 0;
+  witness = gp("witness", "LS1 4AP", &witness_id);
+  changer = gp("changer", "LS1 4AP", &changer_id);
+  const char *both[] = {witness, changer};
+  for (int i = 0; i < 2; i++) {
+    available_all_week(both[i]);
+    prefs(both[i], "gp", 5, 0, "instant", "00:00", "00:00");
+  }
+  assert_true(changer_alerted());
+  /* Their preferences: a least rate above the shifts', then none again. */
+  prefs(changer, "gp", 5, 9000, "instant", "00:00", "00:00");
+  assert_false(changer_alerted());
+  prefs(changer, "gp", 5, 0, "instant", "00:00", "00:00");
+  assert_true(changer_alerted());
+  /* Their availability: Sunday evenings only, then all week again. */
+  fpt_call(&srv, changer, "PUT", "/api/v1/me/availability", 200, "{s:[{s:s, s:s}]}", "pattern", "day", "sunday", "session",
+           "evening");
+  assert_false(changer_alerted());
+  available_all_week(changer);
+  assert_true(changer_alerted());
+  /* Their home: 8.4 miles away with a limit of 5, then back. */
+  fpt_call(&srv, changer, "PATCH", fpt_str("/api/v1/clinicians/%lld", changer_id), 200, "{s:s}", "home_postcode", "BD1 1HY");
+  assert_false(changer_alerted());
+  fpt_call(&srv, changer, "PATCH", fpt_str("/api/v1/clinicians/%lld", changer_id), 200, "{s:s}", "home_postcode", "LS1 4AP");
+  assert_true(changer_alerted());
+  /* Their passport: every record rejected (written straight to the store: its triggers count). */
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET status = 'rejected' WHERE clinician_id = %lld", changer_id));
+  assert_false(changer_alerted());
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET status = 'verified' WHERE clinician_id = %lld", changer_id));
+  assert_true(changer_alerted());
+  /* Their pool: removed from it. */
+  long long member = fpt_sql_count(&srv, fpt_str("SELECT id FROM pool_members WHERE clinician_id = %lld", changer_id));
+  fpt_call(&srv, w.pool_admin, "DELETE", fpt_str("/api/v1/pools/%lld/members/%lld", w.pool, member), 204, NULL);
+  assert_false(changer_alerted());
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_preferences_defaults_and_checks),
@@ -387,6 +447,7 @@ int main(void) {
       cmocka_unit_test(test_tiered_release_alerts_each_tier_as_it_opens),
       cmocka_unit_test(test_no_alert_for_a_shift_the_booking_would_refuse),
       cmocka_unit_test(test_instant_alert_within_seconds_of_posting),
+      cmocka_unit_test(test_matching_follows_each_change_to_a_clinician),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
