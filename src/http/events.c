@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,11 @@ struct fp_stream {
   struct fp_events *ev;
   struct MHD_Connection *conn;
   int64_t user_id;
+  int64_t session_id; /* the session it was opened with (0: none): it ends when that does */
   int64_t floor; /* the user's notifications up to this id were counted when it opened: not sent again */
+  int64_t unread_sent; /* the unread count it was last sent */
+  unsigned version;    /* moves with each count sent (a check read before it is stale) */
+  unsigned checked, checked_version; /* the check that read this stream's user, and its version then */
   struct fp_stream *prev, *next;
   char *buf; /* what waits to be sent: buf[off..len) */
   size_t len, off, cap;
@@ -54,6 +59,7 @@ struct fp_events {
   int64_t mark;
   struct gap gaps[FP_NOTIFICATION_GAPS];
   int n_gaps;
+  unsigned check; /* the hub's checks of what other servers changed (check_streams) */
 };
 
 static double mono(void) {
@@ -135,6 +141,16 @@ static void wake(struct fp_stream *s) {
   }
 }
 
+/* Sends s the unread count. Under ev->lock. */
+static void put_unread(struct fp_stream *s, int64_t unread) {
+  char text[96];
+  int k = snprintf(text, sizeof text, "event: unread\ndata: {\"unread\":%lld}\n\n", (long long)unread);
+  put(s, text, (size_t)k);
+  s->unread_sent = unread;
+  s->version++;
+  wake(s);
+}
+
 static void unlink_stream(struct fp_stream *s) {
   struct fp_events *ev = s->ev;
   if (s->prev) s->prev->next = s->next;
@@ -198,6 +214,8 @@ static void on_row(const struct fp_notification_event *e, void *vctx) {
     if (!text && !(text = event_text(&e->n, e->unread))) break;
     put(s, text, strlen(text));
     note_sent(s, e->n.id);
+    s->unread_sent = e->unread;
+    s->version++;
     wake(s);
   }
   pthread_mutex_unlock(&ev->lock);
@@ -218,6 +236,72 @@ static void tick(struct fp_events *ev, double now) {
       wake(s); /* the callback writes the heartbeat */
     }
   }
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts ids and drops the repeats; how many are left. */
+static size_t sort_unique(int64_t *ids, size_t n) {
+  if (n == 0) return 0;
+  qsort(ids, n, sizeof *ids, cmp_i64);
+  size_t k = 1;
+  for (size_t i = 1; i < n; i++)
+    if (ids[i] != ids[k - 1]) ids[k++] = ids[i];
+  return k;
+}
+
+static ptrdiff_t find_id(const int64_t *ids, size_t n, int64_t id) {
+  const int64_t *at = bsearch(&id, ids, n, sizeof *ids, cmp_i64);
+  return at ? at - ids : -1;
+}
+
+/*
+ * What another server may have changed for this server's open streams since they opened: their
+ * users' unread counts (notifications marked read there: sent as an `unread` event when it differs
+ * from the count a stream was last sent) and their sessions (signed out, or ended by a password
+ * reset or a deactivation there: the stream ends, as it would on the server that ended it). Read in
+ * the poll's read transaction c, each poll (every second). The streams are noted under ev->lock,
+ * read without it, and a count applied only to a stream sent none since it was noted.
+ */
+static int check_streams(struct fp_events *ev, struct fp_conn *c) {
+  pthread_mutex_lock(&ev->lock);
+  size_t n = (size_t)ev->n, nu = 0, ns = 0;
+  int64_t *users = n ? malloc(2 * n * sizeof *users) : NULL, *sessions = users ? users + n : NULL;
+  unsigned check = ++ev->check;
+  for (struct fp_stream *s = ev->head; users && s; s = s->next) {
+    users[nu++] = s->user_id;
+    if (s->session_id) sessions[ns++] = s->session_id;
+    s->checked = check;
+    s->checked_version = s->version;
+  }
+  pthread_mutex_unlock(&ev->lock);
+  if (!n) return 0;
+  if (!users) return FP_ENOMEM;
+  nu = sort_unique(users, nu);
+  ns = sort_unique(sessions, ns);
+  int64_t *unread = malloc((nu ? nu : 1) * sizeof *unread);
+  bool *live = malloc(ns ? ns : 1);
+  int rc = unread && live ? fp_store_streams_check(c, users, nu, unread, sessions, ns, live) : FP_ENOMEM;
+  pthread_mutex_lock(&ev->lock);
+  for (struct fp_stream *s = ev->head; !rc && s; s = s->next) {
+    if (s->checked != check || s->closing) continue; /* opened since: its own count is newer */
+    ptrdiff_t at = s->session_id ? find_id(sessions, ns, s->session_id) : -1;
+    if (at >= 0 && !live[at]) {
+      s->closing = true;
+      wake(s);
+      continue;
+    }
+    at = find_id(users, nu, s->user_id);
+    if (at >= 0 && s->version == s->checked_version && unread[at] != s->unread_sent) put_unread(s, unread[at]);
+  }
+  pthread_mutex_unlock(&ev->lock);
+  free(live);
+  free(unread);
+  free(users);
+  return rc;
 }
 
 static void *hub_main(void *arg) {
@@ -243,9 +327,12 @@ static void *hub_main(void *arg) {
     int rc = c ? fp_store_read_begin(c) : FP_EIO;
     if (!rc) {
       rc = fp_store_notifications_since(c, mark, gaps, n_gaps, POLL_ROWS, on_row, &x, &rows);
+      if (!rc) rc = check_streams(ev, c);
       fp_store_read_end(c);
     }
-    if (rc) fprintf(stderr, "events: reading new notifications failed: %s (trying again in a second)\n", fp_strerror(rc));
+    if (rc)
+      fprintf(stderr, "events: the poll (new notifications, the streams' counts and sessions) failed: %s (again in a second)\n",
+              fp_strerror(rc));
     pthread_mutex_lock(&ev->lock);
     tick(ev, mono());
     if (rows == POLL_ROWS) continue; /* more are waiting */
@@ -311,14 +398,9 @@ int fp_events_open_count(struct fp_events *ev) {
 
 void fp_events_unread(struct fp_events *ev, int64_t user_id, int64_t unread) {
   if (!ev) return;
-  char text[96];
-  int k = snprintf(text, sizeof text, "event: unread\ndata: {\"unread\":%lld}\n\n", (long long)unread);
   pthread_mutex_lock(&ev->lock);
-  for (struct fp_stream *s = ev->head; s; s = s->next) {
-    if (s->user_id != user_id || s->closing) continue;
-    put(s, text, (size_t)k);
-    wake(s);
-  }
+  for (struct fp_stream *s = ev->head; s; s = s->next)
+    if (s->user_id == user_id && !s->closing) put_unread(s, unread);
   pthread_mutex_unlock(&ev->lock);
 }
 
@@ -425,6 +507,7 @@ void fp_events_open_or_respond(struct fp_req *r, int64_t last_event_id) {
   s->ev = ev;
   s->conn = r->conn;
   s->user_id = r->auth.user_id;
+  s->session_id = r->auth.session_id;
   pthread_cond_init(&s->cond, NULL);
   double now = mono();
   int64_t life = FP_EVENTS_MAX_SECONDS;
@@ -506,6 +589,8 @@ void fp_events_open_or_respond(struct fp_req *r, int64_t last_event_id) {
      the next event, not sent). What the hub has put there already (the events it wrote, one
      "id: N\n..." block each) goes after the opening, less what the snapshot counted or sent. */
   s->floor = user_last > last_event_id ? user_last : last_event_id;
+  s->unread_sent = o.unread;
+  s->version++;
   char *hub = s->buf;
   size_t hub_off = s->off, hub_len = s->len;
   s->buf = NULL;

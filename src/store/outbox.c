@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -336,6 +337,61 @@ int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n
 }
 
 /* The live stream's reads (http/events.c). ------------------------------------------------ */
+
+/* Where ids[] (ascending) holds id, or -1. */
+static ptrdiff_t id_at(const int64_t *ids, size_t n, int64_t id) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ids[mid] < id) lo = mid + 1;
+    else if (ids[mid] > id) hi = mid;
+    else return (ptrdiff_t)mid;
+  }
+  return -1;
+}
+
+int fp_store_streams_check(struct fp_conn *c, const int64_t *users, size_t n, int64_t *unread, const int64_t *sessions,
+                           size_t m, bool *live) {
+  for (size_t i = 0; i < n; i++) unread[i] = 0;
+  for (size_t k = 0; k < m; k++) live[k] = false;
+  int rc = 0;
+  if (n) {
+    char *json = fp_ids_json(users, n);
+    fp_stmt *st = json ? fp_db_stmt(c, "SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL"
+                                       " AND user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) GROUP BY user_id")
+                       : NULL;
+    rc = !json ? FP_ENOMEM : !st ? FP_EIO : 0;
+    if (!rc) {
+      fp_bind_text(st, 1, json);
+      int step;
+      while ((step = fp_step(st)) == FP_ROW) {
+        ptrdiff_t at = id_at(users, n, fp_col_int64(st, 0));
+        if (at >= 0) unread[at] = fp_col_int64(st, 1);
+      }
+      fp_reset(st);
+      if (step != FP_DONE) rc = FP_EIO;
+    }
+    free(json);
+  }
+  if (!rc && m) {
+    char *json = fp_ids_json(sessions, m);
+    fp_stmt *st = json ? fp_db_stmt(c, "SELECT id FROM sessions WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))")
+                       : NULL;
+    rc = !json ? FP_ENOMEM : !st ? FP_EIO : 0;
+    if (!rc) {
+      fp_bind_text(st, 1, json);
+      int step;
+      while ((step = fp_step(st)) == FP_ROW) {
+        ptrdiff_t at = id_at(sessions, m, fp_col_int64(st, 0));
+        if (at >= 0) live[at] = true;
+      }
+      fp_reset(st);
+      if (step != FP_DONE) rc = FP_EIO;
+    }
+    free(json);
+  }
+  return rc;
+}
 
 /* "?2, ?3, ..., ?(FP_NOTIFICATION_GAPS + 1)": the ids the poll looks for again. */
 #define GAP_PARAMS_8 "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"

@@ -107,6 +107,14 @@ int fp_store_notifications_since(struct fp_conn *c, int64_t after_id, const int6
 /* The ids of the newest notifications, those within max of the highest, ascending, into ids (*n of
    them); *last_id the highest (0: none). Where a poll starts. 0 or FP_EIO. */
 int fp_store_notification_ids(struct fp_conn *c, int64_t *last_id, int64_t *ids, int max, int *n);
+/*
+ * For the live streams of one server (http/events.c), what another server may have changed: each
+ * of n users' unread counts (unread[i] for users[i]; 0 when none) and whether each of m sessions is
+ * still there (live[k] for sessions[k]: signed out, ended by a password reset or a deactivation, it
+ * is not). Two statements whatever n and m. In a read transaction. 0, FP_ENOMEM or FP_EIO.
+ */
+int fp_store_streams_check(struct fp_conn *c, const int64_t *users, size_t n, int64_t *unread, const int64_t *sessions,
+                           size_t m, bool *live);
 /* user_id's unread count and their newest notification's id (0: none). */
 int fp_store_notifications_state(struct fp_conn *c, int64_t user_id, int64_t *unread, int64_t *last_id);
 /* user_id's notifications with an id above after_id, the newest limit of them, handed to cb oldest

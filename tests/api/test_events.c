@@ -13,8 +13,10 @@
  *   at once beside three open streams, and events still arrive.
  * - SIGTERM with streams open: the streams end and the server exits 0 (no leak under ASan, no
  *   hang), in both threading modes.
+ * - A stream ends within 2 seconds of its session (signed out).
  * - PostgreSQL: two servers on one database: a notification written through server A reaches a
- *   stream open on server B within 2 seconds; a notification committed after one with a higher id
+ *   stream open on server B within 2 seconds, and so do its being marked read (the new count) and
+ *   the session's sign-out (the stream ends); a notification committed after one with a higher id
  *   (ids are handed out before commit) still reaches the stream.
  */
 #include <setjmp.h>
@@ -388,8 +390,36 @@ static void test_two_servers_on_one_database(void **state) {
     fprintf(stderr, "server B's stream had server A's notification %.2f s after the booking was asked for\n", took);
     assert_true(took < 2.0);
   }
+  /* Marked read through server A: server B's stream has the new count within 2 seconds. */
+  fpt_call(&srv, w.pm1, "POST", "/api/v1/me/notifications/read", 204, NULL);
+  assert_true(sse_wait(s, &at, "event: unread\ndata: {\"unread\":0}", 2.0));
+  sse_close(s);
+  /* A session signed out through server A: its stream on server B ends within 2 seconds. */
+  const char *other = fpt_login(&srv, "pm1@t.test", "test-password-1");
+  s = sse_open(&b, other, 0);
+  at = 0;
+  assert_true(sse_wait(s, &at, "event: unread", 5));
+  fpt_call(&srv, other, "DELETE", "/api/v1/sessions/current", 204, NULL);
+  double t0 = now_s();
+  while (!atomic_load(&s->done) && now_s() - t0 < 2.0) usleep(20 * 1000);
+  assert_true(atomic_load(&s->done));
   sse_close(s);
   stop_cleanly(&b, 5.0);
+}
+
+/* A stream lives no longer than its session: signed out (here, or on another server: above), it
+   ends within 2 seconds rather than at the session's idle time. */
+static void test_stream_ends_with_its_session(void **state) {
+  (void)state;
+  const char *other = fpt_login(&srv, "pm1@t.test", "test-password-1");
+  struct sse *s = sse_open(&srv, other, 0);
+  size_t at = 0;
+  assert_true(sse_wait(s, &at, "event: unread", 5));
+  fpt_call(&srv, other, "DELETE", "/api/v1/sessions/current", 204, NULL);
+  double t0 = now_s();
+  while (!atomic_load(&s->done) && now_s() - t0 < 2.0) usleep(20 * 1000);
+  assert_true(atomic_load(&s->done));
+  sse_close(s);
 }
 
 /* PostgreSQL hands out ids before commit: a notification committed after one with a higher id has
@@ -431,6 +461,7 @@ int main(void) {
       cmocka_unit_test(test_stream_carries_a_notification_within_two_seconds),
       cmocka_unit_test(test_resumed_after_last_event_id),
       cmocka_unit_test(test_two_servers_on_one_database),
+      cmocka_unit_test(test_stream_ends_with_its_session),
       cmocka_unit_test(test_a_late_commit_under_a_lower_id),
       cmocka_unit_test(test_refused_at_the_door),
       cmocka_unit_test(test_pool_threads_are_not_held),
