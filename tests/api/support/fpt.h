@@ -46,7 +46,8 @@ struct fpt_resp fpt_metrics_get(const struct fpt_server *s, const char *path);
 /* The server's stderr so far (data_dir/server.log), gc-owned. */
 const char *fpt_server_log(const struct fpt_server *s);
 
-/* SIGTERM and wait; removes an own data directory. */
+/* SIGTERM and wait; removes an own data directory. Fails the test (or the group's teardown) when the
+   server does not exit 0 - it died before, or ASan found a leak at its exit - after printing its log. */
 void fpt_server_stop(struct fpt_server *s);
 /* SIGKILL and wait; keeps the data directory (to restart on it). */
 void fpt_server_kill(struct fpt_server *s);
