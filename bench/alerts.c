@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
   printf("the alert index loaded (every clinician) in %.1f ms, holding %.1f MB\n\n", load_ms,
          heap1 > heap0 ? (double)(heap1 - heap0) / 1048576.0 : 0.0);
   static double match_ms[MAX_RUNS], tx_ms[MAX_RUNS], refresh_ms[MAX_RUNS], cand[MAX_RUNS], fit[MAX_RUNS];
-  static double part[4][MAX_RUNS]; /* candidates, preferences and availability, booking, writes */
+  static double part[5][MAX_RUNS]; /* candidates, preferences and availability, booking (of which who works near), writes */
   printf("%-10s %10s %10s %12s %12s\n", "shift", "candidates", "fitting", "match ms", "tx ms");
   const int runs = n * (int)rounds; /* shift i % n in run i */
   for (int i = 0; i < runs; i++) {
@@ -152,6 +152,7 @@ int main(int argc, char **argv) {
     part[1][i] = o.stats.preferences_ms;
     part[2][i] = o.stats.booking_ms;
     part[3][i] = o.stats.write_ms;
+    part[4][i] = o.stats.near_ms;
     if (i < n) /* the first round, shift by shift */
       printf("%-10lld %10d %10d %12.3f %12.3f\n", (long long)ids[i], o.stats.candidates, o.stats.fitting, o.match_ms, tx_ms[i]);
   }
@@ -170,6 +171,7 @@ int main(int argc, char **argv) {
   report("  shift, practice, candidates", part[0], runs, " ms");
   report("  preferences, availability", part[1], runs, " ms");
   report("  would the booking take", part[2], runs, " ms");
+  report("    of which who works near", part[4], runs, " ms");
   report("  writing the alerts", part[3], runs, " ms");
   fp_alert_index_free(ix);
   fp_store_release(&store);

@@ -307,27 +307,37 @@ struct passer {
 };
 
 /* Of the passers (in any order), those with a confirmed booking within the working-time window of
-   the shift (what fp_store_work_check reads): one statement. */
+   the shift (what fp_store_work_check reads): one statement. Their ids go as one parameter: a JSON
+   array through json_each, or on PostgreSQL an array literal ("{1,2,3}") cast to BIGINT[], which it
+   reads several times faster than through the schema's json_each (a PL/pgSQL function). */
 static int works_near_read(struct fp_conn *c, const struct fp_shift *s, const struct passer *p, size_t n,
                            struct idset *out) {
   if (n == 0) return 0;
   int64_t *ids = malloc(n * sizeof *ids);
   if (!ids) return FP_ENOMEM;
   for (size_t i = 0; i < n; i++) ids[i] = p[i].k->id;
-  char *json = fp_ids_json(ids, n);
+  char *list = fp_ids_json(ids, n);
   free(ids);
-  if (!json) return FP_ENOMEM;
-  fp_stmt *st = fp_db_stmt(c, "SELECT DISTINCT b.clinician_id FROM bookings b"
-                              " WHERE b.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"
-                              " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id");
+  if (!list) return FP_ENOMEM;
+  const bool pg = fp_db_engine(c) == FP_ENGINE_POSTGRES;
+  if (pg) { /* "[1,2,3]" -> "{1,2,3}" */
+    list[0] = '{';
+    list[strlen(list) - 1] = '}';
+  }
+  fp_stmt *st = fp_db_stmt(c, pg ? "SELECT DISTINCT b.clinician_id FROM bookings b"
+                                   " WHERE b.clinician_id = ANY(CAST(?1 AS BIGINT[]))"
+                                   " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id"
+                                 : "SELECT DISTINCT b.clinician_id FROM bookings b"
+                                   " WHERE b.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"
+                                   " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id");
   int rc = st ? 0 : FP_EIO;
   if (!rc) {
-    fp_bind_text(st, 1, json);
+    fp_bind_text(st, 1, list);
     fp_bind_int64(st, 2, s->ends_at + FP_WT_WINDOW);
     fp_bind_int64(st, 3, s->starts_at - FP_WT_WINDOW);
     rc = idset_read(st, out);
   }
-  free(json);
+  free(list);
   return rc;
 }
 
@@ -453,7 +463,10 @@ int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t 
   size_t n_fits = 0;
   const struct fp_checks **required = most_pools ? malloc(most_pools * sizeof *required) : NULL;
   if (!rc && ((n_pass && !fits) || (most_pools && !required))) rc = FP_ENOMEM;
+  struct timespec t_near;
+  clock_gettime(CLOCK_MONOTONIC, &t_near);
   if (!rc) rc = works_near_read(c, s, pass, n_pass, &near);
+  stats->near_ms = lap_ms(&t_near);
   struct fp_elig_view v; /* each passer's in turn (fp_elig_view_adopt) */
   memset(&v, 0, sizeof v);
   for (size_t i = 0; !rc && i < n_pass; i++) {

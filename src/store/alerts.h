@@ -58,6 +58,7 @@ struct fp_alert_match_stats {
      booking would take those who pass (eligibility, their own work, the booking's decision); and
      writing the alerts. */
   double candidates_ms, preferences_ms, booking_ms, write_ms;
+  double near_ms; /* of booking_ms: reading who works within a day of the shift (one statement) */
 };
 
 /*
