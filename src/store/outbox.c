@@ -350,47 +350,44 @@ static ptrdiff_t id_at(const int64_t *ids, size_t n, int64_t id) {
   return -1;
 }
 
+/* Runs sql, whose ?1 is the JSON array of ids (ascending), handing each row whose first column is
+   ids[at] to row(st, at, ctx). 0, FP_ENOMEM or FP_EIO. */
+static int rows_of_ids(struct fp_conn *c, const char *sql, const int64_t *ids, size_t n,
+                       void (*row)(fp_stmt *st, size_t at, void *ctx), void *ctx) {
+  if (n == 0) return 0;
+  char *json = fp_ids_json(ids, n);
+  fp_stmt *st = json ? fp_db_stmt(c, sql) : NULL;
+  int rc = !json ? FP_ENOMEM : !st ? FP_EIO : 0;
+  if (!rc) {
+    fp_bind_text(st, 1, json);
+    int step;
+    while ((step = fp_step(st)) == FP_ROW) {
+      ptrdiff_t at = id_at(ids, n, fp_col_int64(st, 0));
+      if (at >= 0) row(st, (size_t)at, ctx);
+    }
+    fp_reset(st);
+    if (step != FP_DONE) rc = FP_EIO;
+  }
+  free(json);
+  return rc;
+}
+
+static void unread_row(fp_stmt *st, size_t at, void *ctx) { ((int64_t *)ctx)[at] = fp_col_int64(st, 1); }
+static void live_row(fp_stmt *st, size_t at, void *ctx) {
+  (void)st;
+  ((bool *)ctx)[at] = true;
+}
+
 int fp_store_streams_check(struct fp_conn *c, const int64_t *users, size_t n, int64_t *unread, const int64_t *sessions,
                            size_t m, bool *live) {
   for (size_t i = 0; i < n; i++) unread[i] = 0;
   for (size_t k = 0; k < m; k++) live[k] = false;
-  int rc = 0;
-  if (n) {
-    char *json = fp_ids_json(users, n);
-    fp_stmt *st = json ? fp_db_stmt(c, "SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL"
-                                       " AND user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) GROUP BY user_id")
-                       : NULL;
-    rc = !json ? FP_ENOMEM : !st ? FP_EIO : 0;
-    if (!rc) {
-      fp_bind_text(st, 1, json);
-      int step;
-      while ((step = fp_step(st)) == FP_ROW) {
-        ptrdiff_t at = id_at(users, n, fp_col_int64(st, 0));
-        if (at >= 0) unread[at] = fp_col_int64(st, 1);
-      }
-      fp_reset(st);
-      if (step != FP_DONE) rc = FP_EIO;
-    }
-    free(json);
-  }
-  if (!rc && m) {
-    char *json = fp_ids_json(sessions, m);
-    fp_stmt *st = json ? fp_db_stmt(c, "SELECT id FROM sessions WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))")
-                       : NULL;
-    rc = !json ? FP_ENOMEM : !st ? FP_EIO : 0;
-    if (!rc) {
-      fp_bind_text(st, 1, json);
-      int step;
-      while ((step = fp_step(st)) == FP_ROW) {
-        ptrdiff_t at = id_at(sessions, m, fp_col_int64(st, 0));
-        if (at >= 0) live[at] = true;
-      }
-      fp_reset(st);
-      if (step != FP_DONE) rc = FP_EIO;
-    }
-    free(json);
-  }
-  return rc;
+  int rc = rows_of_ids(c, "SELECT user_id, COUNT(*) FROM notifications WHERE read_at IS NULL"
+                          " AND user_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) GROUP BY user_id",
+                       users, n, unread_row, unread);
+  return rc ? rc
+            : rows_of_ids(c, "SELECT id FROM sessions WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))", sessions,
+                          m, live_row, live);
 }
 
 /* "?2, ?3, ..., ?(FP_NOTIFICATION_GAPS + 1)": the ids the poll looks for again. */

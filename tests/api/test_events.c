@@ -133,6 +133,13 @@ static struct sse *sse_open(const struct fpt_server *on, const char *token, long
 
 /* Waits up to seconds for needle in what the stream has read from byte *from on; moves *from past
    it. Whether it came. */
+/* Whether the server ends the stream within `seconds`. */
+static bool sse_ends_within(struct sse *s, double seconds) {
+  double t0 = now_s();
+  while (!atomic_load(&s->done) && now_s() - t0 < seconds) usleep(20 * 1000);
+  return atomic_load(&s->done);
+}
+
 static bool sse_wait(struct sse *s, size_t *from, const char *needle, double seconds) {
   double until = now_s() + seconds;
   for (;;) {
@@ -400,9 +407,7 @@ static void test_two_servers_on_one_database(void **state) {
   at = 0;
   assert_true(sse_wait(s, &at, "event: unread", 5));
   fpt_call(&srv, other, "DELETE", "/api/v1/sessions/current", 204, NULL);
-  double t0 = now_s();
-  while (!atomic_load(&s->done) && now_s() - t0 < 2.0) usleep(20 * 1000);
-  assert_true(atomic_load(&s->done));
+  assert_true(sse_ends_within(s, 2.0));
   sse_close(s);
   stop_cleanly(&b, 5.0);
 }
@@ -416,9 +421,7 @@ static void test_stream_ends_with_its_session(void **state) {
   size_t at = 0;
   assert_true(sse_wait(s, &at, "event: unread", 5));
   fpt_call(&srv, other, "DELETE", "/api/v1/sessions/current", 204, NULL);
-  double t0 = now_s();
-  while (!atomic_load(&s->done) && now_s() - t0 < 2.0) usleep(20 * 1000);
-  assert_true(atomic_load(&s->done));
+  assert_true(sse_ends_within(s, 2.0));
   sse_close(s);
 }
 
