@@ -112,7 +112,9 @@ export async function signIn(page, email) {
   await page.click('#sign-in-form button[type="submit"]');
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
   await page.waitForSelector('#fp-user-name');
-  await page.waitForLoadState('networkidle');
+  // The start page is drawn with its data (signing in does not load a new document, so the
+  // document's own "network idle" was reached long before).
+  await page.waitForFunction(() => document.documentElement.dataset.rendered === location.pathname + location.search);
   return (await page.textContent('#fp-user-name')).trim();
 }
 

@@ -202,8 +202,15 @@ export function navigate(to, { replace = false } = {}) {
 
 let renderSeq = 0;
 let renderedUrl = null;
+// Draws the page for the address in the bar. When it is drawn (its reads done) and no later page
+// has started, <html data-rendered> holds its address: the browser tests wait for it.
 export async function render() {
   const seq = ++renderSeq;
+  await renderRoute(seq);
+  if (seq === renderSeq) document.documentElement.dataset.rendered = location.pathname + location.search;
+}
+
+async function renderRoute(seq) {
   newGeneration(); // the pages' reads still under way belong to the page being left (api.js)
   const url = new URL(location.href);
   const path = url.pathname;
