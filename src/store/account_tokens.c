@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 static const char *purpose_name(enum fp_account_token_purpose p) {
@@ -56,11 +57,9 @@ int fp_store_account_token_take(struct fp_conn *c, enum fp_account_token_purpose
   int rc = token_read(c, purpose, hash, hash_len, now, state, user_id, new_email, new_email_len);
   if (rc || *state != FP_TOKEN_VALID) return rc;
   /* Used: this one and every other of the account's for the same purpose. */
-  fp_stmt *st = fp_db_stmt(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+      fp_int(now), fp_int(*user_id), fp_txt(purpose_name(purpose)));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, *user_id);
-  fp_bind_text(st, 3, purpose_name(purpose));
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
 
@@ -70,10 +69,9 @@ int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose
 }
 
 int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since, int *n, int64_t *oldest) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM account_token_requests WHERE request_key = ? AND at > ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM account_token_requests WHERE request_key = ? AND at > ?",
+      fp_txt(key), fp_int(since));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, key);
-  fp_bind_int64(st, 2, since);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     *n = (int)fp_col_int64(st, 0);
@@ -84,13 +82,11 @@ int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since,
 }
 
 int fp_store_account_request_add(struct fp_conn *c, const char *key, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO account_token_requests (request_key, at) VALUES (?, ?)");
+  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO account_token_requests (request_key, at) VALUES (?, ?)",
+      fp_txt(key), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, key);
-  fp_bind_int64(st, 2, now);
   if (fp_db_exec_stmt(st)) return FP_EIO;
-  st = fp_db_stmt(c, "DELETE FROM account_token_requests WHERE at < ?");
+  st = FP_DB_STMT(c, "DELETE FROM account_token_requests WHERE at < ?", fp_int(now - 86400));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }

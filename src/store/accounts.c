@@ -27,16 +27,14 @@ static int read_user(fp_stmt *st, struct fp_user *u) {
 }
 
 int fp_store_user_by_email(struct fp_conn *c, const char *email, struct fp_user *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE email = lower(?)");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " USER_COLS " FROM users WHERE email = lower(?)", fp_txt(email));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, email);
   return read_user(st, out);
 }
 
 int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " USER_COLS " FROM users WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " USER_COLS " FROM users WHERE id = ?", fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   return read_user(st, out);
 }
 
@@ -55,19 +53,12 @@ int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name,
 }
 
 int fp_store_user_set_email(struct fp_conn *c, int64_t user_id, const char *email) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET email = lower(?) WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, email);
-  fp_bind_int64(st, 2, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "UPDATE users SET email = lower(?) WHERE id = ?", fp_txt(email), fp_int(user_id));
 }
 
 int fp_store_user_set_password(struct fp_conn *c, int64_t user_id, const char *password_hash) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, password_hash);
-  fp_bind_int64(st, 2, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+      fp_txt(password_hash), fp_int(user_id));
 }
 
 int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id) {
@@ -92,21 +83,14 @@ int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, i
   fp_reset(count);
   if (rc != FP_ROW) return FP_EIO;
   if (held >= FP_MAX_ROLES) return FP_ETOOBIG;
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_text(st, 2, role);
-  if (organisation_id) fp_bind_int64(st, 3, organisation_id);
-  else fp_bind_null(st, 3);
-  if (pool_id) fp_bind_int64(st, 4, pool_id);
-  else fp_bind_null(st, 4);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO user_roles (user_id, role, organisation_id, pool_id) VALUES (?, ?, ?, ?)",
+      fp_int(user_id), fp_txt(role), fp_id(organisation_id), fp_id(pool_id));
 }
 
 int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *rows, int max, int *n) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id",
+      fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   *n = 0;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -125,9 +109,8 @@ int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *ro
 
 int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clinician_id, char *profession,
                                size_t profession_len) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT id, profession FROM clinicians WHERE user_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT id, profession FROM clinicians WHERE user_id = ?", fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   *clinician_id = 0;
   profession[0] = 0;
   int rc = fp_step(st);
@@ -141,10 +124,9 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
 
 int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n,
                                 int64_t *overflow_icbs, int *n_overflow) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT m.pool_id, p.icb_id, p.overflow FROM pool_members m JOIN pools p ON p.id = m.pool_id"
-                              " WHERE m.clinician_id = ? ORDER BY m.pool_id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT m.pool_id, p.icb_id, p.overflow FROM pool_members m JOIN pools p ON p.id = m.pool_id"
+                              " WHERE m.clinician_id = ? ORDER BY m.pool_id", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc, k = 0, o = 0;
   *n = 0;
   *n_overflow = 0;
@@ -166,9 +148,9 @@ int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t
 }
 
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   postcode[0] = 0;
   *radius_km = 0;
   int rc = fp_step(st);
@@ -228,10 +210,10 @@ int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_
 }
 
 int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
-  fp_stmt *st = fp_db_stmt(c,
-      "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1");
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1",
+          fp_int(now - idle));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now - idle);
   *n = 0;
   return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
 }
@@ -252,30 +234,26 @@ int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64
 }
 
 int fp_store_registration_attempt_add(struct fp_conn *c, const char *address, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)");
+  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)",
+      fp_txt(address), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, address);
-  fp_bind_int64(st, 2, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the table small: nothing older than a day matters (the window is at most a day). */
-  st = fp_db_stmt(c, "DELETE FROM registration_attempts WHERE at < ?");
+  st = FP_DB_STMT(c, "DELETE FROM registration_attempts WHERE at < ?", fp_int(now - 86400));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_login_failures(struct fp_conn *c, const char *account, const char *address, int64_t since,
                             int *n_account, int *n_address, int64_t *oldest_account, int64_t *oldest_address) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT (SELECT COUNT(*) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
       "       (SELECT MIN(at) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
       "       (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3),"
-      "       (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3)");
+      "       (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3)",
+          fp_txt(account), fp_txt(address), fp_int(since));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, account);
-  fp_bind_text(st, 2, address);
-  fp_bind_int64(st, 3, since);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     *n_account = fp_col_int64(st, 0);
@@ -288,54 +266,35 @@ int fp_store_login_failures(struct fp_conn *c, const char *account, const char *
 }
 
 int fp_store_login_failure_add(struct fp_conn *c, const char *account, const char *address, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO login_failures (account, address, at) VALUES (lower(?), ?, ?)");
+  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO login_failures (account, address, at) VALUES (lower(?), ?, ?)",
+      fp_txt(account), fp_txt(address), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, account);
-  fp_bind_text(st, 2, address);
-  fp_bind_int64(st, 3, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the table small: nothing older than a day matters. */
-  st = fp_db_stmt(c, "DELETE FROM login_failures WHERE at < ?");
+  st = FP_DB_STMT(c, "DELETE FROM login_failures WHERE at < ?", fp_int(now - 86400));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now - 86400);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_login_failures_clear(struct fp_conn *c, const char *account) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM login_failures WHERE account = lower(?)");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, account);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "DELETE FROM login_failures WHERE account = lower(?)", fp_txt(account));
 }
 
 int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                    int64_t entity_id, const char *before, const char *after) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_opt_id(st, 2, actor);
-  fp_bind_text(st, 3, action);
-  fp_bind_text(st, 4, entity);
-  fp_bind_int64(st, 5, entity_id);
-  fp_bind_text(st, 6, before);
-  fp_bind_text(st, 7, after);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c,
+      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
 }
 
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
   /* The document is made by the engine's own JSON functions (the email is the user's text). */
-  fp_stmt *st = fp_db_stmt(c, fp_db_engine(c) == FP_ENGINE_POSTGRES
+  return FP_DB_RUN(c, fp_db_engine(c) == FP_ENGINE_POSTGRES
       ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
         " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL,"
         " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT))"
       : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, user_id);
-  fp_bind_text(st, 3, email);
-  fp_bind_text(st, 4, role);
-  return fp_db_exec_stmt(st);
+        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))",
+            fp_int(now), fp_int(user_id), fp_txt(email), fp_txt(role));
 }

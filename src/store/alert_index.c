@@ -246,10 +246,9 @@ static struct fp_alert_clin *batch_at(const struct batch *b, size_t *j, int64_t 
 }
 
 static int roles_read(struct fp_conn *c, const char *json, struct batch *b) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT clinician_id, role FROM alert_roles WHERE " IN_IDS("clinician_id")
-                              " ORDER BY clinician_id, role");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, role FROM alert_roles WHERE " IN_IDS("clinician_id")
+                              " ORDER BY clinician_id, role", fp_txt(json));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, json);
   int rc, err = 0;
   size_t j = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) {
@@ -268,10 +267,9 @@ static int roles_read(struct fp_conn *c, const char *json, struct batch *b) {
 }
 
 static int pools_read(struct fp_conn *c, const char *json, struct batch *b) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT clinician_id, pool_id FROM pool_members WHERE " IN_IDS("clinician_id")
-                              " ORDER BY clinician_id, pool_id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, pool_id FROM pool_members WHERE " IN_IDS("clinician_id")
+                              " ORDER BY clinician_id, pool_id", fp_txt(json));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, json);
   int rc, err = 0;
   size_t j = 0, cap = 0;
   struct fp_alert_clin *last = NULL;
@@ -386,9 +384,9 @@ static int changes_read(struct fp_conn *c, struct fp_alert_index *ix, int64_t **
   *ids = NULL;
   *n = 0;
   *last = ix->last_seq;
-  fp_stmt *st = fp_db_stmt(c, "SELECT clinician_id, seq FROM alert_changes WHERE seq > ? ORDER BY clinician_id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, seq FROM alert_changes WHERE seq > ? ORDER BY clinician_id",
+      fp_int(ix->last_seq));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, ix->last_seq);
   int rc, err = 0;
   size_t cap = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) {
@@ -475,9 +473,8 @@ int fp_alert_index_refresh(struct fp_conn *c, struct fp_alert_index *ix, struct 
   /* The changes read an hour ago: every index has read them since (each refreshes at least every
      half hour or loads everything again). */
   if (ix->noted && t - ix->note_at > PRUNE_AFTER_S) {
-    fp_stmt *st = fp_db_stmt(c, "DELETE FROM alert_changes WHERE seq <= ?");
+    fp_stmt *st = FP_DB_STMT(c, "DELETE FROM alert_changes WHERE seq <= ?", fp_int(ix->note_seq));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, ix->note_seq);
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
     ix->noted = false;
   }

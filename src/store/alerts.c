@@ -36,9 +36,9 @@ void fp_alert_prefs_read_cols(fp_stmt *st, int i, struct fp_alert_prefs *p) {
 }
 
 static int read_roles(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *p) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT role FROM alert_roles WHERE clinician_id = ? ORDER BY role");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT role FROM alert_roles WHERE clinician_id = ? ORDER BY role",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc;
   p->n_roles = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -57,11 +57,11 @@ static int read_roles(struct fp_conn *c, int64_t clinician_id, struct fp_alert_p
 }
 
 int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *out, bool *stored) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT cl.profession, COALESCE(cl.travel_radius_km, 0), ap.clinician_id, ap.enabled,"
+  fp_stmt *st = FP_DB_STMT(c, "SELECT cl.profession, COALESCE(cl.travel_radius_km, 0), ap.clinician_id, ap.enabled,"
                               " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
-                              " FROM clinicians cl LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id WHERE cl.id = ?");
+                              " FROM clinicians cl LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id WHERE cl.id = ?",
+                                  fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc = fp_step(st);
   if (rc != FP_ROW) {
     fp_reset(st);
@@ -78,30 +78,23 @@ int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_
 }
 
 int fp_store_alert_prefs_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
+  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
                               " quiet_start_min, quiet_end_min, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
                               " ON CONFLICT (clinician_id) DO UPDATE SET enabled = ?2, max_distance_miles = ?3,"
-                              " min_hourly_pence = ?4, mode = ?5, quiet_start_min = ?6, quiet_end_min = ?7, updated_at = ?8");
+                              " min_hourly_pence = ?4, mode = ?5, quiet_start_min = ?6, quiet_end_min = ?7, updated_at = ?8",
+                                  fp_int(clinician_id), fp_int(p->enabled ? 1 : 0), fp_int(p->max_distance_miles),
+                                  fp_int(p->min_hourly_pence), fp_txt(fp_alert_mode_name(p->mode)),
+                                  fp_int(p->quiet_start_min), fp_int(p->quiet_end_min), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, p->enabled ? 1 : 0);
-  fp_bind_int64(st, 3, p->max_distance_miles);
-  fp_bind_int64(st, 4, p->min_hourly_pence);
-  fp_bind_text(st, 5, fp_alert_mode_name(p->mode));
-  fp_bind_int64(st, 6, p->quiet_start_min);
-  fp_bind_int64(st, 7, p->quiet_end_min);
-  fp_bind_int64(st, 8, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  st = fp_db_stmt(c, "DELETE FROM alert_roles WHERE clinician_id = ?");
+  st = FP_DB_STMT(c, "DELETE FROM alert_roles WHERE clinician_id = ?", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   for (size_t i = 0; i < p->n_roles; i++) {
-    st = fp_db_stmt(c, "INSERT INTO alert_roles (clinician_id, role) VALUES (?, ?)");
+    st = FP_DB_STMT(c, "INSERT INTO alert_roles (clinician_id, role) VALUES (?, ?)",
+        fp_int(clinician_id), fp_txt(p->roles[i]));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, clinician_id);
-    fp_bind_text(st, 2, p->roles[i]);
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
   return 0;
@@ -170,9 +163,9 @@ static void practice_facts_free(struct practice_facts *f) {
 
 static int practice_facts_read(struct fp_conn *c, const struct fp_shift *s, enum fp_alert_kind kind, int64_t now,
                                struct practice_facts *f) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT pool_id FROM pool_members WHERE organisation_id = ? ORDER BY pool_id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT pool_id FROM pool_members WHERE organisation_id = ? ORDER BY pool_id",
+      fp_int(s->practice_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, s->practice_id);
   int rc = idset_read(st, &f->pools);
   if (rc) return rc;
   if (!(st = fp_db_stmt(c, "SELECT clinician_id FROM practice_clinician_marks WHERE practice_id = ? AND kind = 'blocked'"
@@ -342,13 +335,9 @@ static int works_near_read(struct fp_conn *c, const struct fp_shift *s, const st
 }
 
 static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?)"
-                              " ON CONFLICT (shift_id, kind) DO UPDATE SET scanned_at = excluded.scanned_at");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_text(st, 2, kind);
-  fp_bind_int64(st, 3, now);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?)"
+                              " ON CONFLICT (shift_id, kind) DO UPDATE SET scanned_at = excluded.scanned_at",
+                                  fp_int(shift_id), fp_txt(kind), fp_int(now));
 }
 
 /* Milliseconds since *t0, which becomes now (for the benchmark's breakdown of a match). */
@@ -512,12 +501,10 @@ int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t 
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now) {
   static const char *const kinds[] = {"posted", "urgent"};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    fp_stmt *st = fp_db_stmt(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
-                                " WHERE created_at < ? ON CONFLICT DO NOTHING");
+    fp_stmt *st = FP_DB_STMT(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
+                                " WHERE created_at < ? ON CONFLICT DO NOTHING",
+                                    fp_txt(kinds[i]), fp_int(now), fp_int(posted_before));
     if (!st) return FP_EIO;
-    fp_bind_text(st, 1, kinds[i]);
-    fp_bind_int64(st, 2, now);
-    fp_bind_int64(st, 3, posted_before);
     int rc = fp_db_exec_stmt(st);
     if (rc) return rc;
   }
@@ -539,20 +526,16 @@ uint64_t fp_store_alerts_pokes(void) { return (uint64_t)atomic_load(&pokes); }
 int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
                      int64_t *ids, int *n) {
   *n = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
+  fp_stmt *st = FP_DB_STMT(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
                               " AND (?3 = 0 OR s.starts_at <= ?3) AND (?4 = 0 OR s.created_at < s.starts_at - ?5)"
                               " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6"
                               "  AND a.scanned_at >= CASE WHEN s.overflow_opens_at <= ?2 THEN s.overflow_opens_at"
                               "   WHEN s.pool_opens_at <= ?2 THEN s.pool_opens_at ELSE 0 END)"
-                              " ORDER BY s.starts_at, s.id LIMIT ?7");
+                              " ORDER BY s.starts_at, s.id LIMIT ?7",
+                                  fp_txt(fp_shift_status_name(FP_SHIFT_OPEN)), fp_int(now), fp_int(until),
+                                  fp_int(posted_early ? 1 : 0), fp_int(FP_ALERT_URGENT_SECONDS), fp_txt(kind),
+                                  fp_int(max));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_shift_status_name(FP_SHIFT_OPEN));
-  fp_bind_int64(st, 2, now);
-  fp_bind_int64(st, 3, until);
-  fp_bind_int64(st, 4, posted_early ? 1 : 0);
-  fp_bind_int64(st, 5, FP_ALERT_URGENT_SECONDS);
-  fp_bind_text(st, 6, kind);
-  fp_bind_int64(st, 7, max);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW && *n < max) ids[(*n)++] = fp_col_int64(st, 0);
   fp_reset(st);
@@ -628,10 +611,8 @@ struct due {
 
 static int due_read(struct fp_conn *c, const char *sql, int64_t now, int max, struct due *rows, int *n) {
   *n = 0;
-  fp_stmt *st = fp_db_stmt(c, sql);
+  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(now), fp_int(max));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, max);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW && *n < max) {
     struct due *d = &rows[(*n)++];

@@ -125,34 +125,28 @@ int fp_store_availability_get(struct fp_conn *c, int64_t clinician_id, struct fp
 }
 
 int fp_store_availability_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_availability *a) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM availability_windows WHERE clinician_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM availability_windows WHERE clinician_id = ?", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  st = fp_db_stmt(c, "DELETE FROM availability_exceptions WHERE clinician_id = ?");
+  st = FP_DB_STMT(c, "DELETE FROM availability_exceptions WHERE clinician_id = ?", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   for (size_t i = 0; i < a->n_windows; i++) {
-    st = fp_db_stmt(c, "INSERT INTO availability_windows (clinician_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)");
+    st = FP_DB_STMT(c, "INSERT INTO availability_windows (clinician_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)",
+        fp_int(clinician_id), fp_int(a->windows[i].weekday), fp_int(a->windows[i].start_min),
+        fp_int(a->windows[i].end_min));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, clinician_id);
-    fp_bind_int64(st, 2, a->windows[i].weekday);
-    fp_bind_int64(st, 3, a->windows[i].start_min);
-    fp_bind_int64(st, 4, a->windows[i].end_min);
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
   for (size_t i = 0; i < a->n_exceptions; i++) {
     const struct fp_avail_exception *e = &a->exceptions[i];
     const int extra = e->kind == FP_AVAIL_EXTRA;
-    st = fp_db_stmt(c, "INSERT INTO availability_exceptions (clinician_id, kind, from_day, to_day, start_min, end_min)"
-                       " VALUES (?, ?, ?, ?, ?, ?)");
+    st = FP_DB_STMT(c, "INSERT INTO availability_exceptions (clinician_id, kind, from_day, to_day, start_min, end_min)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                           fp_int(clinician_id), fp_txt(extra ? "extra" : "unavailable"), fp_int(e->from),
+                           fp_int(e->to));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, clinician_id);
-    fp_bind_text(st, 2, extra ? "extra" : "unavailable");
-    fp_bind_int64(st, 3, e->from);
-    fp_bind_int64(st, 4, e->to);
     if (extra) {
       fp_bind_int64(st, 5, e->start_min);
       fp_bind_int64(st, 6, e->end_min);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 /*
@@ -42,6 +43,18 @@ static const char CANDIDATES_SQL[] =
     " ) x"
     ") t WHERE (?14 = 0 OR rnk > ?15 OR (rnk = ?15 AND id > ?16)) ORDER BY rnk, id LIMIT ?17";
 
+static const struct fp_colspec CANDIDATE_READ[] = {
+    FP_C(INT, struct fp_candidate, clinician_id),
+    FP_C(TEXT, struct fp_candidate, name),
+    FP_C(TEXT, struct fp_candidate, profession),
+    FP_C(BOOL, struct fp_candidate, favourite),
+    FP_C(INT, struct fp_candidate, past_sessions),
+    FP_C(REAL, struct fp_candidate, lat),
+    FP_C(REAL, struct fp_candidate, lon),
+    FP_C(INT, struct fp_candidate, travel_radius_km),
+    FP_C(INT, struct fp_candidate, rank),
+};
+
 int fp_store_available_candidates(struct fp_conn *c, const struct fp_candidate_query *q,
                                   void (*cb)(const struct fp_candidate *k, void *ctx), void *ctx, bool *more) {
   *more = false;
@@ -75,16 +88,8 @@ int fp_store_available_candidates(struct fp_conn *c, const struct fp_candidate_q
     }
     struct fp_candidate k;
     memset(&k, 0, sizeof k);
-    k.clinician_id = fp_col_int64(st, 0);
-    fp_db_col_copy(st, 1, k.name, sizeof k.name);
-    fp_db_col_copy(st, 2, k.profession, sizeof k.profession);
-    k.favourite = fp_col_int64(st, 3) != 0;
-    k.past_sessions = fp_col_int64(st, 4);
+    fp_read_cols(st, 0, CANDIDATE_READ, FP_NCOLS(CANDIDATE_READ), &k);
     k.has_home = !fp_col_null(st, 5) && !fp_col_null(st, 6);
-    k.lat = fp_col_double(st, 5);
-    k.lon = fp_col_double(st, 6);
-    k.travel_radius_km = fp_col_int64(st, 7);
-    k.rank = fp_col_int64(st, 8);
     cb(&k, ctx);
     n++;
   }

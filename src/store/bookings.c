@@ -20,31 +20,31 @@
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_booking(fp_stmt *st, void *out) {
-  struct fp_booking *b = out;
-  memset(b, 0, sizeof *b);
-  b->id = fp_col_int64(st, 0);
-  b->shift_id = fp_col_int64(st, 1);
-  b->clinician_id = fp_col_int64(st, 2);
-  b->practice_id = fp_col_int64(st, 3);
-  b->starts_at = fp_col_int64(st, 4);
-  b->ends_at = fp_col_int64(st, 5);
-  fp_db_col_copy(st, 6, b->status, sizeof b->status);
-  b->fee_pence = fp_col_int64(st, 7);
-  b->created_at = fp_col_int64(st, 8);
-  fp_db_col_copy(st, 9, b->cancelled_by, sizeof b->cancelled_by);
-  b->cancelled_at = fp_col_int64(st, 10);
-  fp_db_col_copy(st, 11, b->reason, sizeof b->reason);
-  b->late = fp_col_int64(st, 12) != 0;
-  fp_db_col_copy(st, 13, b->flags, sizeof b->flags);
-  fp_db_col_copy(st, 14, b->role, sizeof b->role);
-  fp_db_col_copy(st, 15, b->practice_name, sizeof b->practice_name);
-  fp_db_col_copy(st, 16, b->clinician_name, sizeof b->clinician_name);
-  fp_db_col_copy(st, 17, b->attendance, sizeof b->attendance);
-  b->attendance_at = fp_col_int64(st, 18);
-  b->pool_id = fp_col_int64(st, 19);
-  b->break_minutes = (int32_t)fp_col_int64(st, 20);
-}
+static const struct fp_colspec BOOKING_READ[] = {
+    FP_C(INT, struct fp_booking, id),
+    FP_C(INT, struct fp_booking, shift_id),
+    FP_C(INT, struct fp_booking, clinician_id),
+    FP_C(INT, struct fp_booking, practice_id),
+    FP_C(INT, struct fp_booking, starts_at),
+    FP_C(INT, struct fp_booking, ends_at),
+    FP_C(TEXT, struct fp_booking, status),
+    FP_C(INT, struct fp_booking, fee_pence),
+    FP_C(INT, struct fp_booking, created_at),
+    FP_C(TEXT, struct fp_booking, cancelled_by),
+    FP_C(INT, struct fp_booking, cancelled_at),
+    FP_C(TEXT, struct fp_booking, reason),
+    FP_C(BOOL, struct fp_booking, late),
+    FP_C(TEXT, struct fp_booking, flags),
+    FP_C(TEXT, struct fp_booking, role),
+    FP_C(TEXT, struct fp_booking, practice_name),
+    FP_C(TEXT, struct fp_booking, clinician_name),
+    FP_C(TEXT, struct fp_booking, attendance),
+    FP_C(INT, struct fp_booking, attendance_at),
+    FP_C(INT, struct fp_booking, pool_id),
+    FP_C(INT, struct fp_booking, break_minutes),
+};
+
+FP_ROW_READER(read_booking, struct fp_booking, BOOKING_READ)
 
 /* " OR" a pool's view of its own clinicians' bookings elsewhere: a pool administrator also sees the
    bookings its members made at the practices of other pools of its ICB (through their overflow,
@@ -169,10 +169,9 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
 }
 
 static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
-                              " WHERE c.id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
+                              " WHERE c.id = ?", fp_int(v->clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, v->clinician_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, v->profession, sizeof v->profession);
@@ -197,17 +196,14 @@ static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_
   *w = NULL;
   *n = 0;
   *lim = fp_wt_defaults();
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
       " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
       " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
-      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5");
+      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5",
+          fp_int(clinician_id), fp_int(lim->max_worked_minutes), fp_int(lim->min_rest_minutes),
+          fp_int(end + FP_WT_WINDOW), fp_int(start - FP_WT_WINDOW));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, lim->max_worked_minutes);
-  fp_bind_int64(st, 3, lim->min_rest_minutes);
-  fp_bind_int64(st, 4, end + FP_WT_WINDOW);
-  fp_bind_int64(st, 5, start - FP_WT_WINDOW);
   int rc, err = 0;
   size_t cap = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -256,21 +252,17 @@ int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp
  */
 static int set_shift_status(struct fp_conn *c, int64_t shift_id, enum fp_shift_status from, enum fp_shift_status to,
                             int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+      fp_txt(fp_shift_status_name(to)), fp_int(now), fp_int(shift_id), fp_txt(fp_shift_status_name(from)));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_shift_status_name(to));
-  fp_bind_int64(st, 2, now);
-  fp_bind_int64(st, 3, shift_id);
-  fp_bind_text(st, 4, fp_shift_status_name(from));
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 static int application_status(struct fp_conn *c, int64_t id, enum fp_application_status *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT status FROM applications WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT status FROM applications WHERE id = ?", fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   int rc = fp_step(st), ret = FP_EIO;
   if (rc == FP_ROW)
     ret = fp_application_status_parse(fp_col_text(st, 0), out) == 0 ? 0 : FP_EIO;
@@ -304,15 +296,11 @@ static int application_move(struct fp_conn *c, int64_t id, enum fp_application_e
   else if ((rc = application_status(c, id, &from)) != 0) return rc;
   if (fp_application_next(from, ev, &to) != 0) return FP_ECONFLICT;
   if (ev == FP_AEV_FILLED) reason = "filled";
-  fp_stmt *st = fp_db_stmt(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
-                                   " WHERE id = ? AND status = ?");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                                   " WHERE id = ? AND status = ?",
+                                       fp_txt(fp_application_status_name(to)), fp_txt(reason), fp_int(now),
+                                       fp_int(actor), fp_int(id), fp_txt(fp_application_status_name(from)));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_application_status_name(to));
-  fp_bind_text(st, 2, reason);
-  fp_bind_int64(st, 3, now);
-  fp_bind_int64(st, 4, actor);
-  fp_bind_int64(st, 5, id);
-  fp_bind_text(st, 6, fp_application_status_name(from));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   char before[64], after[96];
@@ -334,9 +322,8 @@ static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t acto
   int64_t ids[BATCH];
   enum fp_application_status from[BATCH];
   for (;;) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id");
+    fp_stmt *st = FP_DB_STMT(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id", fp_int(shift_id));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, shift_id);
     int n = 0, rc;
     bool full = false;
     while ((rc = fp_step(st)) == FP_ROW) {
@@ -443,10 +430,8 @@ static int pool_append(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap) {
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
   *ids = NULL;
   *n = 0;
-  fp_stmt *st = fp_db_stmt(c, SHARED_POOLS_SQL("m.clinician_id = ?1"));
+  fp_stmt *st = FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1"), fp_int(clinician_id), fp_int(practice_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, practice_id);
   size_t cap = 0;
   int rc, err = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) err = pool_append(st, ids, n, &cap);
@@ -477,14 +462,13 @@ static struct fp_elig_shared *view_shared_add(struct fp_elig_view *v, int64_t pr
 
 /* Every practice the view's clinician shares a pool with, and those pools, in one statement. */
 static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT DISTINCT o.organisation_id, m.pool_id FROM pool_members m"
       " JOIN pool_members o ON o.pool_id = m.pool_id AND o.organisation_id IS NOT NULL"
       " WHERE m.clinician_id = ?1 AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk"
       "  WHERE bk.practice_id = o.organisation_id AND bk.clinician_id = ?1 AND bk.kind = 'blocked')"
-      " ORDER BY o.organisation_id, m.pool_id");
+      " ORDER BY o.organisation_id, m.pool_id", fp_int(v->clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, v->clinician_id);
   int rc, err = 0;
   size_t cap = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -561,10 +545,9 @@ int fp_elig_view_adopt(struct fp_elig_view *v, int64_t practice_id, const int64_
 /* The practice's mark of the view's clinician (sh->mark), read the first time. */
 static int view_mark(struct fp_conn *c, struct fp_elig_view *v, struct fp_elig_shared *sh) {
   if (sh->mark) return 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT kind FROM practice_clinician_marks WHERE practice_id = ? AND clinician_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT kind FROM practice_clinician_marks WHERE practice_id = ? AND clinician_id = ?",
+      fp_int(sh->practice_id), fp_int(v->clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, sh->practice_id);
-  fp_bind_int64(st, 2, v->clinician_id);
   int rc = fp_step(st);
   const char *kind = rc == FP_ROW ? fp_col_text(st, 0) : NULL;
   sh->mark = !kind ? 1 : strcmp(kind, "favourite") == 0 ? 2 : 3;
@@ -589,11 +572,10 @@ static int view_overflow(struct fp_conn *c, struct fp_elig_view *v, int64_t icb,
 /* The practice's pools in `icb` (sh->practice_pools), read the first time. */
 static int view_practice_pools(struct fp_conn *c, struct fp_elig_shared *sh, int64_t icb) {
   if (sh->practice_pools_loaded) return 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT pm.pool_id FROM pool_members pm JOIN pools p ON p.id = pm.pool_id"
-                              " WHERE pm.organisation_id = ? AND p.icb_id = ? ORDER BY pm.pool_id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT pm.pool_id FROM pool_members pm JOIN pools p ON p.id = pm.pool_id"
+                              " WHERE pm.organisation_id = ? AND p.icb_id = ? ORDER BY pm.pool_id",
+                                  fp_int(sh->practice_id), fp_int(icb));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, sh->practice_id);
-  fp_bind_int64(st, 2, icb);
   int rc, err = 0;
   size_t cap = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -703,11 +685,9 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
 
 int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id) {
   if (fp_db_serial_writes(c)) return 0; /* nothing runs beside this transaction: no lock to take */
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
-                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1",
+                                       fp_int(clinician_id));
 }
 
 /* fp_store_book; offered: the practice offered the clinician this shift (store/offers.h), which,
@@ -826,18 +806,12 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
                                  s.starts_at, s.ends_at, &shift_to);
   if (*outcome != FP_TRANS_OK) return 0;
   bool late = fp_cancellation_late(now, b.starts_at);
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "UPDATE bookings SET status = ?, cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
-      " reason = ?, late = ? WHERE id = ? AND status = ?");
+      " reason = ?, late = ? WHERE id = ? AND status = ?",
+          fp_txt(fp_booking_status_name(to.status)), fp_txt(party), fp_int(actor), fp_int(now), fp_txt(reason),
+          fp_int(late), fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_booking_status_name(to.status));
-  fp_bind_text(st, 2, party);
-  fp_bind_int64(st, 3, actor);
-  fp_bind_int64(st, 4, now);
-  fp_bind_text(st, 5, reason);
-  fp_bind_int64(st, 6, late);
-  fp_bind_int64(st, 7, booking_id);
-  fp_bind_text(st, 8, fp_booking_status_name(from.status));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
@@ -845,11 +819,10 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   char after[256];
   snprintf(after, sizeof after, "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
            fp_booking_status_name(to.status), party, late ? "true" : "false");
-  st = fp_db_stmt(c, fp_db_engine(c) == FP_ENGINE_POSTGRES ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
-                                                            : "SELECT ?1 || json_quote(?2) || '}'");
+  st = FP_DB_STMT(c, fp_db_engine(c) == FP_ENGINE_POSTGRES ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
+                                                            : "SELECT ?1 || json_quote(?2) || '}'",
+                                                                fp_txt(after), fp_txt(reason));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, after);
-  fp_bind_text(st, 2, reason);
   char *after_json = fp_step(st) == FP_ROW ? fp_db_col_strdup(st, 0) : NULL;
   fp_reset(st);
   if (!after_json) return FP_EIO;
@@ -870,14 +843,11 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   if ((rc = booking_state(&b, &from)) != 0) return rc;
   if ((*outcome = fp_booking_transition(&from, FP_BEV_DID_NOT_ATTEND, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
   /* The row must still hold what was read: nothing recorded yet. */
-  fp_stmt *st = fp_db_stmt(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
-                                   " WHERE id = ? AND status = ? AND attendance IS NULL");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
+                                   " WHERE id = ? AND status = ? AND attendance IS NULL",
+                                       fp_txt(fp_attendance_name(to.attendance)), fp_int(now), fp_int(actor),
+                                       fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_attendance_name(to.attendance));
-  fp_bind_int64(st, 2, now);
-  fp_bind_int64(st, 3, actor);
-  fp_bind_int64(st, 4, booking_id);
-  fp_bind_text(st, 5, fp_booking_status_name(from.status));
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   char after[96];
@@ -900,47 +870,41 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   " FROM applications a JOIN shifts s ON s.id = a.shift_id JOIN organisations o ON o.id = s.practice_id" \
   " JOIN clinicians c ON c.id = a.clinician_id JOIN users u ON u.id = c.user_id"
 
-static void read_app(fp_stmt *st, void *out) {
-  struct fp_application *a = out;
-  memset(a, 0, sizeof *a);
-  a->id = fp_col_int64(st, 0);
-  a->shift_id = fp_col_int64(st, 1);
-  a->clinician_id = fp_col_int64(st, 2);
-  fp_db_col_copy(st, 3, a->status, sizeof a->status);
-  fp_db_col_copy(st, 4, a->message, sizeof a->message);
-  a->created_at = fp_col_int64(st, 5);
-  a->decided_at = fp_col_int64(st, 6);
-  fp_db_col_copy(st, 7, a->reason, sizeof a->reason);
-  a->practice_id = fp_col_int64(st, 8);
-  a->starts_at = fp_col_int64(st, 9);
-  a->ends_at = fp_col_int64(st, 10);
-  fp_db_col_copy(st, 11, a->role, sizeof a->role);
-  fp_db_col_copy(st, 12, a->practice_name, sizeof a->practice_name);
-  fp_db_col_copy(st, 13, a->clinician_name, sizeof a->clinician_name);
-  /* The booking its acceptance made (the clinician's first of the shift since applying). */
+/* The status of the booking an application's acceptance made (the clinician's first of the shift
+   since applying), column 14. */
+static void read_app_booking(fp_stmt *st, struct fp_application *a) {
   if (strcmp(a->status, "accepted") == 0 && !fp_col_null(st, 14))
     fp_db_col_copy(st, 14, a->booking_status, sizeof a->booking_status);
 }
 
+static const struct fp_colspec APPLICATION_READ[] = {
+    FP_C(INT, struct fp_application, id),
+    FP_C(INT, struct fp_application, shift_id),
+    FP_C(INT, struct fp_application, clinician_id),
+    FP_C(TEXT, struct fp_application, status),
+    FP_C(TEXT, struct fp_application, message),
+    FP_C(INT, struct fp_application, created_at),
+    FP_C(INT, struct fp_application, decided_at),
+    FP_C(TEXT, struct fp_application, reason),
+    FP_C(INT, struct fp_application, practice_id),
+    FP_C(INT, struct fp_application, starts_at),
+    FP_C(INT, struct fp_application, ends_at),
+    FP_C(TEXT, struct fp_application, role),
+    FP_C(TEXT, struct fp_application, practice_name),
+    FP_C(TEXT, struct fp_application, clinician_name),
+};
+
+FP_ROW_READER_THEN(read_app, struct fp_application, APPLICATION_READ, read_app_booking)
+
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
                                 int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
-                                   " VALUES (?, ?, 'pending', ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, clinician_id);
-  fp_bind_text(st, 3, message);
-  fp_bind_int64(st, 4, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
+                                   " VALUES (?, ?, 'pending', ?, ?)",
+                                       fp_int(shift_id), fp_int(clinician_id), fp_txt(message), fp_int(now));
 }
 
 int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_app, out);
+  return fp_db_one_by_id(c, "SELECT " APP_COLS APP_FROM " WHERE a.id = ?", id, read_app, out);
 }
 
 int fp_store_application_decide(struct fp_conn *c, int64_t id, enum fp_application_event ev, const char *reason,

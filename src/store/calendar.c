@@ -1,5 +1,6 @@
 /* The iCalendar feeds in the store. See calendar.h. */
 #include "store/calendar.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include "core/error.h"
@@ -99,36 +100,38 @@ static int each_row(fp_stmt *st, fp_cal_row_fn fn, void *ctx) {
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-int fp_store_calendar_user_rows(struct fp_conn *c, int64_t user_id, fp_time from, fp_cal_row_fn fn, void *ctx) {
-  fp_stmt *st = fp_db_stmt(
-      c, "SELECT b.id, b.starts_at, b.ends_at, b.created_at,"
-         " CASE WHEN b.status = 'cancelled' AND b.cancelled_at IS NOT NULL THEN b.cancelled_at ELSE b.created_at END,"
-         " CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END, 1,"
-         " s.role, o.name, o.address, o.postcode, '', s.description"
-         " FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id JOIN shifts s ON s.id = b.shift_id"
-         " JOIN organisations o ON o.id = b.practice_id"
-         " WHERE cl.user_id = ? AND b.starts_at >= ? ORDER BY b.starts_at, b.id LIMIT ?");
+/* A clinician's bookings (?1 their user), and a practice's sessions (?1 the practice), from ?2 on,
+   ?3 at most: the columns each_row reads. */
+#define USER_ROWS_SQL \
+  "SELECT b.id, b.starts_at, b.ends_at, b.created_at," \
+  " CASE WHEN b.status = 'cancelled' AND b.cancelled_at IS NOT NULL THEN b.cancelled_at ELSE b.created_at END," \
+  " CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END, 1," \
+  " s.role, o.name, o.address, o.postcode, '', s.description" \
+  " FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id JOIN shifts s ON s.id = b.shift_id" \
+  " JOIN organisations o ON o.id = b.practice_id" \
+  " WHERE cl.user_id = ? AND b.starts_at >= ? ORDER BY b.starts_at, b.id LIMIT ?"
+
+#define ORG_ROWS_SQL \
+  "SELECT s.id, s.starts_at, s.ends_at, s.created_at, s.updated_at," \
+  " CASE WHEN s.status IN ('withdrawn','cancelled') THEN 1 ELSE 0 END," \
+  " CASE WHEN s.status IN ('booked','completed') THEN 1 ELSE 0 END," \
+  " s.role, o.name, o.address, o.postcode," \
+  " COALESCE((SELECT u.name FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id" \
+  "   JOIN users u ON u.id = cl.user_id WHERE b.shift_id = s.id AND b.status = 'confirmed'), '')," \
+  " s.description" \
+  " FROM shifts s JOIN organisations o ON o.id = s.practice_id" \
+  " WHERE s.practice_id = ? AND s.starts_at >= ? ORDER BY s.starts_at, s.id LIMIT ?"
+
+static int rows(struct fp_conn *c, const char *sql, int64_t owner, fp_time from, fp_cal_row_fn fn, void *ctx) {
+  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(owner), fp_int(from), fp_int(FP_CAL_MAX_EVENTS));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_int64(st, 2, from);
-  fp_bind_int64(st, 3, FP_CAL_MAX_EVENTS);
   return each_row(st, fn, ctx);
 }
 
+int fp_store_calendar_user_rows(struct fp_conn *c, int64_t user_id, fp_time from, fp_cal_row_fn fn, void *ctx) {
+  return rows(c, USER_ROWS_SQL, user_id, from, fn, ctx);
+}
+
 int fp_store_calendar_org_rows(struct fp_conn *c, int64_t organisation_id, fp_time from, fp_cal_row_fn fn, void *ctx) {
-  fp_stmt *st = fp_db_stmt(
-      c, "SELECT s.id, s.starts_at, s.ends_at, s.created_at, s.updated_at,"
-         " CASE WHEN s.status IN ('withdrawn','cancelled') THEN 1 ELSE 0 END,"
-         " CASE WHEN s.status IN ('booked','completed') THEN 1 ELSE 0 END,"
-         " s.role, o.name, o.address, o.postcode,"
-         " COALESCE((SELECT u.name FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
-         "   JOIN users u ON u.id = cl.user_id WHERE b.shift_id = s.id AND b.status = 'confirmed'), ''),"
-         " s.description"
-         " FROM shifts s JOIN organisations o ON o.id = s.practice_id"
-         " WHERE s.practice_id = ? AND s.starts_at >= ? ORDER BY s.starts_at, s.id LIMIT ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, organisation_id);
-  fp_bind_int64(st, 2, from);
-  fp_bind_int64(st, 3, FP_CAL_MAX_EVENTS);
-  return each_row(st, fn, ctx);
+  return rows(c, ORG_ROWS_SQL, organisation_id, from, fn, ctx);
 }

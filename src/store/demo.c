@@ -38,19 +38,11 @@ int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double l
 int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_organisation_id, int64_t icb_id,
                               int64_t hourly_rate_pence, int64_t session_rate_pence, int64_t created_at,
                               int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  return FP_DB_INSERT(c, id,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, name);
-  fp_bind_int64(st, 2, host_organisation_id);
-  fp_bind_opt_id(st, 3, icb_id);
-  fp_bind_int64(st, 4, hourly_rate_pence);
-  fp_bind_int64(st, 5, session_rate_pence);
-  fp_bind_int64(st, 6, created_at);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+      " VALUES (?, ?, ?, ?, ?, ?)",
+          fp_txt(name), fp_int(host_organisation_id), fp_id(icb_id), fp_int(hourly_rate_pence),
+          fp_int(session_rate_pence), fp_int(created_at));
 }
 
 int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
@@ -69,28 +61,27 @@ static void bind_decision(fp_stmt *st, int i, const struct fp_demo_decision *d) 
   fp_bind_text(st, i + 5, d->reason);
 }
 
-int fp_store_demo_join_request_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id,
-                                   const struct fp_demo_decision *d) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+/* A request of a clinician's to something (?1, ?2 the clinician), decided as d says (?3 on). */
+static int decided_add(struct fp_conn *c, const char *sql, int64_t what, int64_t clinician_id,
+                       const struct fp_demo_decision *d) {
+  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(what), fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_int64(st, 2, clinician_id);
   bind_decision(st, 3, d);
   return fp_db_exec_stmt(st);
 }
 
+int fp_store_demo_join_request_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id,
+                                   const struct fp_demo_decision *d) {
+  return decided_add(c,
+      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pool_id, clinician_id, d);
+}
+
 int fp_store_demo_application_add(struct fp_conn *c, int64_t shift_id, int64_t clinician_id,
                                   const struct fp_demo_decision *d) {
-  fp_stmt *st = fp_db_stmt(c,
+  return decided_add(c,
       "INSERT INTO applications (shift_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, clinician_id);
-  bind_decision(st, 3, d);
-  return fp_db_exec_stmt(st);
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", shift_id, clinician_id, d);
 }
 
 int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clinician *cl, int64_t *id) {
@@ -99,25 +90,15 @@ int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clini
 }
 
 int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
-      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          fp_int(s->practice_id), fp_id(s->icb_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at),
+          fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit),
+          fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description),
+          fp_txt(s->status));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, s->practice_id);
-  fp_bind_opt_id(st, 2, s->icb_id);
-  fp_bind_opt_id(st, 3, s->series_id);
-  fp_bind_text(st, 4, s->role);
-  fp_bind_int64(st, 5, s->starts_at);
-  fp_bind_int64(st, 6, s->ends_at);
-  fp_bind_int64(st, 7, s->break_minutes);
-  fp_bind_int64(st, 8, s->rate_pence);
-  fp_bind_text(st, 9, s->rate_unit);
-  fp_bind_int64(st, 10, s->hourly_pence);
-  fp_bind_text(st, 11, s->booking_mode);
-  fp_bind_text(st, 12, s->location_type);
-  fp_bind_text(st, 13, s->description);
-  fp_bind_text(st, 14, s->status);
   if (s->has_location) {
     fp_bind_double(st, 15, s->lat);
     fp_bind_double(st, 16, s->lon);

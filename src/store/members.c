@@ -79,22 +79,22 @@ static void bind_clin_scope(fp_stmt *st, const struct fp_scope *s, const struct 
   fp_bind_int64(st, 5, s->clinician_id);
 }
 
-static void read_clinician(fp_stmt *st, void *out) {
-  struct fp_clinician *cl = out;
-  memset(cl, 0, sizeof *cl);
-  cl->id = fp_col_int64(st, 0);
-  cl->user_id = fp_col_int64(st, 1);
-  fp_db_col_copy(st, 2, cl->name, sizeof cl->name);
-  fp_db_col_copy(st, 3, cl->email, sizeof cl->email);
-  cl->active = fp_col_int64(st, 4) != 0;
-  fp_db_col_copy(st, 5, cl->profession, sizeof cl->profession);
-  fp_db_col_copy(st, 6, cl->registration_number, sizeof cl->registration_number);
-  fp_db_col_copy(st, 7, cl->home_postcode, sizeof cl->home_postcode);
-  cl->travel_radius_km = fp_col_int64(st, 8);
-  fp_db_col_copy(st, 9, cl->phone, sizeof cl->phone);
-  cl->created_at = fp_col_int64(st, 10);
-  cl->contact_visible = fp_col_int64(st, 11) != 0;
-}
+static const struct fp_colspec CLINICIAN_READ[] = {
+    FP_C(INT, struct fp_clinician, id),
+    FP_C(INT, struct fp_clinician, user_id),
+    FP_C(TEXT, struct fp_clinician, name),
+    FP_C(TEXT, struct fp_clinician, email),
+    FP_C(BOOL, struct fp_clinician, active),
+    FP_C(TEXT, struct fp_clinician, profession),
+    FP_C(TEXT, struct fp_clinician, registration_number),
+    FP_C(TEXT, struct fp_clinician, home_postcode),
+    FP_C(INT, struct fp_clinician, travel_radius_km),
+    FP_C(TEXT, struct fp_clinician, phone),
+    FP_C(INT, struct fp_clinician, created_at),
+    FP_C(BOOL, struct fp_clinician, contact_visible),
+};
+
+FP_ROW_READER(read_clinician, struct fp_clinician, CLINICIAN_READ)
 
 /* An empty text is stored as none (NULL), as fp_bind_opt_text binds it. */
 static const char *or_null(const char *s) { return s && *s ? s : NULL; }
@@ -107,38 +107,25 @@ int fp_store_clinician_insert(struct fp_conn *c, const struct fp_clinician *cl, 
 int fp_store_clinician_row_insert(struct fp_conn *c, int64_t user_id, const char *profession,
                                   const char *registration_number, const char *home_postcode, int64_t travel_radius_km,
                                   const char *phone, int64_t created_at, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  return FP_DB_INSERT(c, id,
       "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
-      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_text(st, 2, profession);
-  fp_bind_text(st, 3, registration_number);
-  fp_bind_text(st, 4, home_postcode);
-  fp_bind_int64(st, 5, travel_radius_km);
-  fp_bind_text(st, 6, phone);
-  fp_bind_int64(st, 7, created_at);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          fp_int(user_id), fp_txt(profession), fp_txt(registration_number), fp_txt(home_postcode),
+          fp_int(travel_radius_km), fp_txt(phone), fp_int(created_at));
 }
 
 int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char *phone, const char *home_postcode,
                                       int64_t travel_radius_km) {
   /* Each value with a flag saying whether it is given, so one statement serves every combination. */
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "UPDATE clinicians SET"
       " phone = CASE WHEN ?2 <> 0 THEN CAST(?3 AS TEXT) ELSE phone END,"
       " home_postcode = CASE WHEN ?4 <> 0 THEN CAST(?5 AS TEXT) ELSE home_postcode END,"
       " travel_radius_km = CASE WHEN ?6 <> 0 THEN ?6 ELSE travel_radius_km END"
-      " WHERE id = ?1");
+      " WHERE id = ?1",
+          fp_int(id), fp_int(phone != NULL), fp_txt(phone && *phone ? phone : NULL), fp_int(home_postcode != NULL),
+          fp_txt(home_postcode), fp_int(travel_radius_km));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  fp_bind_int64(st, 2, phone != NULL);
-  fp_bind_text(st, 3, phone && *phone ? phone : NULL);
-  fp_bind_int64(st, 4, home_postcode != NULL);
-  fp_bind_text(st, 5, home_postcode);
-  fp_bind_int64(st, 6, travel_radius_km);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) == 0) return FP_ENOTFOUND;
   return rc;
@@ -147,10 +134,7 @@ int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char 
 int fp_store_clinician_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope,
                            const struct fp_access_clock *clock, struct fp_clinician *out) {
   if (!scope) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS ", 1" CLIN_FROM " WHERE cl.id = ?");
-    if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, id);
-    return fp_step_one(st, read_clinician, out);
+    return fp_db_one_by_id(c, "SELECT " CLIN_COLS ", 1" CLIN_FROM " WHERE cl.id = ?", id, read_clinician, out);
   }
   fp_stmt *st = fp_db_stmt(c, "SELECT " CLIN_COLS ", " CLIN_CONTACT CLIN_FROM " WHERE " CLIN_VISIBLE " AND cl.id = ?6");
   if (!st) return FP_EIO;
@@ -178,11 +162,10 @@ int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profess
   }
   peers[used++] = ']';
   peers[used] = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
-                                   " AND profession IN (SELECT value FROM json_each(?2))");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
+                                   " AND profession IN (SELECT value FROM json_each(?2))",
+                                       fp_txt(number), fp_txt(peers));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, number);
-  fp_bind_text(st, 2, peers);
   int rc = fp_step(st);
   *taken = rc == FP_ROW;
   fp_reset(st);
@@ -216,32 +199,29 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
 #define POOL_FROM " FROM pools p JOIN organisations o ON o.id = p.host_organisation_id"
 #define POOL_NCOLS 11 /* read_pool's columns; the counts follow them */
 
-static void read_pool(fp_stmt *st, void *out) {
-  struct fp_pool *p = out;
-  memset(p, 0, sizeof *p);
-  p->id = fp_col_int64(st, 0);
-  fp_db_col_copy(st, 1, p->name, sizeof p->name);
-  p->host_organisation_id = fp_col_int64(st, 2);
-  p->icb_id = fp_col_int64(st, 3);
-  fp_db_col_copy(st, 4, p->host_name, sizeof p->host_name);
-  p->hourly_rate_pence = fp_col_int64(st, 5);
-  p->session_rate_pence = fp_col_int64(st, 6);
-  p->created_at = fp_col_int64(st, 7);
-  p->max_worked_minutes_24h = fp_col_int64(st, 8);
-  p->min_rest_minutes_24h = fp_col_int64(st, 9);
-  p->overflow = fp_col_int64(st, 10) != 0;
-}
+static const struct fp_colspec POOL_READ[] = {
+    FP_C(INT, struct fp_pool, id),
+    FP_C(TEXT, struct fp_pool, name),
+    FP_C(INT, struct fp_pool, host_organisation_id),
+    FP_C(INT, struct fp_pool, icb_id),
+    FP_C(TEXT, struct fp_pool, host_name),
+    FP_C(INT, struct fp_pool, hourly_rate_pence),
+    FP_C(INT, struct fp_pool, session_rate_pence),
+    FP_C(INT, struct fp_pool, created_at),
+    FP_C(INT, struct fp_pool, max_worked_minutes_24h),
+    FP_C(INT, struct fp_pool, min_rest_minutes_24h),
+    FP_C(BOOL, struct fp_pool, overflow),
+};
+
+FP_ROW_READER(read_pool, struct fp_pool, POOL_READ)
 
 int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
-      " SELECT ?2, o.id, o.icb_id, ?3, ?4, ?5 FROM organisations o WHERE o.id = ?1");
+      " SELECT ?2, o.id, o.icb_id, ?3, ?4, ?5 FROM organisations o WHERE o.id = ?1",
+          fp_int(p->host_organisation_id), fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence),
+          fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, p->host_organisation_id);
-  fp_bind_text(st, 2, p->name);
-  fp_bind_int64(st, 3, p->hourly_rate_pence);
-  fp_bind_int64(st, 4, p->session_rate_pence);
-  fp_bind_int64(st, 5, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
@@ -250,16 +230,12 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
 }
 
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
-                                   " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
+                                   " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?",
+                                       fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence),
+                                       fp_int(p->max_worked_minutes_24h), fp_int(p->min_rest_minutes_24h),
+                                       fp_int(p->overflow ? 1 : 0), fp_int(p->id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, p->name);
-  fp_bind_int64(st, 2, p->hourly_rate_pence);
-  fp_bind_int64(st, 3, p->session_rate_pence);
-  fp_bind_int64(st, 4, p->max_worked_minutes_24h);
-  fp_bind_int64(st, 5, p->min_rest_minutes_24h);
-  fp_bind_int64(st, 6, p->overflow ? 1 : 0);
-  fp_bind_int64(st, 7, p->id);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
   return rc;
@@ -274,14 +250,13 @@ static void read_pool_counted(fp_stmt *st, void *out) {
 }
 
 int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT " POOL_COLS ","
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND clinician_id IS NOT NULL),"
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND organisation_id IS NOT NULL),"
       " (SELECT COUNT(*) FROM join_requests WHERE pool_id = p.id AND status = 'pending')" POOL_FROM
-      " WHERE p.id = ?");
+      " WHERE p.id = ?", fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   return fp_step_one(st, read_pool_counted, out);
 }
 
@@ -289,13 +264,10 @@ FP_ROW_ADAPTER(pool, struct fp_pool, read_pool)
 
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
                        void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT " POOL_COLS POOL_FROM " WHERE (?1 = 0 OR p.id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ?1))"
-      " AND p.id > ?2 ORDER BY p.id LIMIT ?3");
+      " AND p.id > ?2 ORDER BY p.id LIMIT ?3", fp_int(clinician_id), fp_int(after_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, after_id);
-  fp_bind_int64(st, 3, limit + 1);
   struct pool_cb x = {cb, ctx};
   return fp_step_rows(st, limit, pool_row, &x, more);
 }
@@ -309,18 +281,18 @@ int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id
   " FROM pool_members m LEFT JOIN clinicians cl ON cl.id = m.clinician_id LEFT JOIN users u ON u.id = cl.user_id" \
   " LEFT JOIN organisations o ON o.id = m.organisation_id"
 
-static void read_member(fp_stmt *st, void *out) {
-  struct fp_pool_member *m = out;
-  memset(m, 0, sizeof *m);
-  m->id = fp_col_int64(st, 0);
-  m->pool_id = fp_col_int64(st, 1);
-  m->clinician_id = fp_col_int64(st, 2);
-  m->organisation_id = fp_col_int64(st, 3);
-  fp_db_col_copy(st, 4, m->name, sizeof m->name);
-  fp_db_col_copy(st, 5, m->detail, sizeof m->detail);
-  m->added_by = fp_col_int64(st, 6);
-  m->added_at = fp_col_int64(st, 7);
-}
+static const struct fp_colspec MEMBER_READ[] = {
+    FP_C(INT, struct fp_pool_member, id),
+    FP_C(INT, struct fp_pool_member, pool_id),
+    FP_C(INT, struct fp_pool_member, clinician_id),
+    FP_C(INT, struct fp_pool_member, organisation_id),
+    FP_C(TEXT, struct fp_pool_member, name),
+    FP_C(TEXT, struct fp_pool_member, detail),
+    FP_C(INT, struct fp_pool_member, added_by),
+    FP_C(INT, struct fp_pool_member, added_at),
+};
+
+FP_ROW_READER(read_member, struct fp_pool_member, MEMBER_READ)
 
 int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                 int64_t actor, int64_t now, int64_t *id) {
@@ -340,30 +312,18 @@ int fp_store_pool_member_insert(struct fp_conn *c, int64_t pool_id, int64_t clin
 
 int fp_store_pool_member_row_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                                     int64_t added_by, int64_t added_at, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_opt_id(st, 2, clinician_id);
-  fp_bind_opt_id(st, 3, organisation_id);
-  fp_bind_opt_id(st, 4, added_by);
-  fp_bind_int64(st, 5, added_at);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id,
+      "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
+          fp_int(pool_id), fp_id(clinician_id), fp_id(organisation_id), fp_id(added_by), fp_int(added_at));
 }
 
 int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_member, out);
+  return fp_db_one_by_id(c, "SELECT " MEMBER_COLS MEMBER_FROM " WHERE m.id = ?", id, read_member, out);
 }
 
 int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM pool_members WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM pool_members WHERE id = ?", fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
   return rc;
@@ -371,12 +331,10 @@ int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
 
 int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                              bool *member) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
-                                   " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
+                                   " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)",
+                                       fp_int(pool_id), fp_int(clinician_id), fp_int(organisation_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_int64(st, 2, clinician_id);
-  fp_bind_int64(st, 3, organisation_id);
   int rc = fp_step(st);
   *member = rc == FP_ROW;
   fp_reset(st);
@@ -388,14 +346,12 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
                             void (*admin_cb)(const char *name, const char *email, void *ctx), void *ctx) {
   enum { MAX = 64 }; /* a practice's pools and its ICB's: a handful; more is refused, never cut */
   struct { int64_t id; char name[201]; bool member; } pools[MAX];
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT p.id, p.name, EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = p.id AND m.organisation_id = ?1)"
       " AS member FROM pools p"
       " WHERE p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id = ?1) OR (?2 <> 0 AND p.icb_id = ?2)"
-      " ORDER BY member DESC, p.id");
+      " ORDER BY member DESC, p.id", fp_int(org_id), fp_int(icb_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, org_id);
-  fp_bind_int64(st, 2, icb_id);
   int n = 0, rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (n == MAX) {
@@ -411,10 +367,10 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
   if (rc != FP_DONE) return rc == FP_ETOOBIG ? FP_ETOOBIG : FP_EIO;
   for (int i = 0; i < n; i++) {
     cb(pools[i].id, pools[i].name, pools[i].member, ctx);
-    st = fp_db_stmt(c, "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
-                       " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id");
+    st = FP_DB_STMT(c, "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
+                       " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id",
+                           fp_int(pools[i].id));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, pools[i].id);
     while ((rc = fp_step(st)) == FP_ROW)
       admin_cb(fp_col_text(st, 0), fp_col_text(st, 1), ctx);
     fp_reset(st);
@@ -456,57 +412,42 @@ int fp_store_pool_member_list(struct fp_conn *c, const struct fp_member_query *q
   " FROM join_requests j JOIN pools p ON p.id = j.pool_id JOIN clinicians cl ON cl.id = j.clinician_id"    \
   " JOIN users u ON u.id = cl.user_id"
 
-static void read_join(fp_stmt *st, void *out) {
-  struct fp_join_request *j = out;
-  memset(j, 0, sizeof *j);
-  j->id = fp_col_int64(st, 0);
-  j->pool_id = fp_col_int64(st, 1);
-  j->clinician_id = fp_col_int64(st, 2);
-  fp_db_col_copy(st, 3, j->status, sizeof j->status);
-  fp_db_col_copy(st, 4, j->message, sizeof j->message);
-  j->created_at = fp_col_int64(st, 5);
-  j->decided_at = fp_col_int64(st, 6);
-  j->decided_by = fp_col_int64(st, 7);
-  fp_db_col_copy(st, 8, j->reason, sizeof j->reason);
-  fp_db_col_copy(st, 9, j->pool_name, sizeof j->pool_name);
-  j->pool_icb_id = fp_col_int64(st, 10);
-  fp_db_col_copy(st, 11, j->clinician_name, sizeof j->clinician_name);
-  fp_db_col_copy(st, 12, j->profession, sizeof j->profession);
-  fp_db_col_copy(st, 13, j->registration_number, sizeof j->registration_number);
-}
+static const struct fp_colspec JOIN_READ[] = {
+    FP_C(INT, struct fp_join_request, id),
+    FP_C(INT, struct fp_join_request, pool_id),
+    FP_C(INT, struct fp_join_request, clinician_id),
+    FP_C(TEXT, struct fp_join_request, status),
+    FP_C(TEXT, struct fp_join_request, message),
+    FP_C(INT, struct fp_join_request, created_at),
+    FP_C(INT, struct fp_join_request, decided_at),
+    FP_C(INT, struct fp_join_request, decided_by),
+    FP_C(TEXT, struct fp_join_request, reason),
+    FP_C(TEXT, struct fp_join_request, pool_name),
+    FP_C(INT, struct fp_join_request, pool_icb_id),
+    FP_C(TEXT, struct fp_join_request, clinician_name),
+    FP_C(TEXT, struct fp_join_request, profession),
+    FP_C(TEXT, struct fp_join_request, registration_number),
+};
+
+FP_ROW_READER(read_join, struct fp_join_request, JOIN_READ)
 
 int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, const char *message,
                                  int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at) VALUES (?, ?, 'pending', ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_int64(st, 2, clinician_id);
-  fp_bind_opt_text(st, 3, message);
-  fp_bind_int64(st, 4, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id,
+      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at) VALUES (?, ?, 'pending', ?, ?)",
+          fp_int(pool_id), fp_int(clinician_id), fp_opt_txt(message), fp_int(now));
 }
 
 int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_request *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_join, out);
+  return fp_db_one_by_id(c, "SELECT " JOIN_COLS JOIN_FROM " WHERE j.id = ?", id, read_join, out);
 }
 
 int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
                                  int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
-                                   " WHERE id = ? AND status = 'pending'");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                                   " WHERE id = ? AND status = 'pending'",
+                                       fp_txt(status), fp_opt_txt(reason), fp_int(now), fp_id(actor), fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, status);
-  fp_bind_opt_text(st, 2, reason);
-  fp_bind_int64(st, 3, now);
-  if (actor) fp_bind_int64(st, 4, actor);
-  else fp_bind_null(st, 4);
-  fp_bind_int64(st, 5, id);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ECONFLICT;
   return rc;
@@ -515,10 +456,9 @@ int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *stat
 int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
                                          int64_t now, int64_t *id) {
   *id = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'",
+      fp_int(pool_id), fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_int64(st, 2, clinician_id);
   int rc = fp_step_int(st, id);
   if (rc == FP_ENOTFOUND) return 0;
   if (rc) return rc;
@@ -551,19 +491,15 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
                                              bool has_cursor, int64_t cursor_at, int64_t cursor_id, int limit,
                                              void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
                                              bool *more) {
-  fp_stmt *st = fp_db_stmt(c, oldest_first
+  fp_stmt *st = FP_DB_STMT(c, oldest_first
       ? "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
         " AND (?2 = 0 OR j.created_at > ?3 OR (j.created_at = ?3 AND j.id > ?4))"
         " ORDER BY j.created_at, j.id LIMIT ?5"
       : "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
         " AND (?2 = 0 OR j.created_at < ?3 OR (j.created_at = ?3 AND j.id < ?4))"
-        " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5");
+        " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5",
+            fp_int(clinician_id), fp_int(has_cursor), fp_int(cursor_at), fp_int(cursor_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, has_cursor);
-  fp_bind_int64(st, 3, cursor_at);
-  fp_bind_int64(st, 4, cursor_id);
-  fp_bind_int64(st, 5, limit + 1);
   struct join_cb x = {cb, ctx};
   return fp_step_rows(st, limit, join_row, &x, more);
 }
@@ -586,9 +522,8 @@ int fp_store_custom_role_list(struct fp_conn *c, void (*cb)(const char *code, co
 }
 
 int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exists) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT 1 FROM roles_custom WHERE code = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT 1 FROM roles_custom WHERE code = ?", fp_txt(code));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, code);
   int rc = fp_step(st);
   *exists = rc == FP_ROW;
   fp_reset(st);
@@ -597,42 +532,33 @@ int fp_store_custom_role_exists(struct fp_conn *c, const char *code, bool *exist
 
 int fp_store_custom_role_insert(struct fp_conn *c, const char *code, const char *name, int64_t pool_id, int64_t now,
                                 int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO roles_custom (code, name, pool_id, created_at) VALUES (?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, code);
-  fp_bind_text(st, 2, name);
-  if (pool_id) fp_bind_int64(st, 3, pool_id);
-  else fp_bind_null(st, 3);
-  fp_bind_int64(st, 4, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id, "INSERT INTO roles_custom (code, name, pool_id, created_at) VALUES (?, ?, ?, ?)",
+      fp_txt(code), fp_txt(name), fp_id(pool_id), fp_int(now));
 }
 
 #define ROLE_COLS "rowid, code, name, COALESCE(pool_id,0), created_at"
 
-static void read_role(fp_stmt *st, void *out) {
-  struct fp_custom_role *role = out;
-  memset(role, 0, sizeof *role);
-  role->id = fp_col_int64(st, 0);
-  fp_db_col_copy(st, 1, role->code, sizeof role->code);
-  fp_db_col_copy(st, 2, role->name, sizeof role->name);
-  role->pool_id = fp_col_int64(st, 3);
-  role->created_at = fp_col_int64(st, 4);
-}
+static const struct fp_colspec CUSTOM_ROLE_READ[] = {
+    FP_C(INT, struct fp_custom_role, id),
+    FP_C(TEXT, struct fp_custom_role, code),
+    FP_C(TEXT, struct fp_custom_role, name),
+    FP_C(INT, struct fp_custom_role, pool_id),
+    FP_C(INT, struct fp_custom_role, created_at),
+};
+
+FP_ROW_READER(read_role, struct fp_custom_role, CUSTOM_ROLE_READ)
 
 int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_custom_role *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE code = ?", fp_txt(code));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, code);
   return fp_step_one(st, read_role, out);
 }
 
 int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),
                             void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code",
+      fp_int(pool_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_custom_role role;
@@ -650,15 +576,19 @@ struct user_cb {
   void *ctx;
 };
 
+static const struct fp_colspec USER_LIST_READ[] = {
+    FP_C(INT, struct fp_user, id),
+    FP_C(TEXT, struct fp_user, email),
+    FP_C(TEXT, struct fp_user, name),
+    FP_C(BOOL, struct fp_user, active),
+    FP_C(INT, struct fp_user, created_at),
+};
+
 static void user_row(fp_stmt *st, void *vctx) {
   struct user_cb *x = vctx;
   struct fp_user u;
   memset(&u, 0, sizeof u);
-  u.id = fp_col_int64(st, 0);
-  fp_db_col_copy(st, 1, u.email, sizeof u.email);
-  fp_db_col_copy(st, 2, u.name, sizeof u.name);
-  u.active = fp_col_int64(st, 3) != 0;
-  u.created_at = fp_col_int64(st, 4);
+  fp_read_cols(st, 0, USER_LIST_READ, FP_NCOLS(USER_LIST_READ), &u);
   x->cb(&u, x->ctx);
 }
 
@@ -683,9 +613,5 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE users SET name = ? WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, name);
-  fp_bind_int64(st, 2, user_id);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "UPDATE users SET name = ? WHERE id = ?", fp_txt(name), fp_int(user_id));
 }

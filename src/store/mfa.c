@@ -8,9 +8,9 @@
 #include "core/error.h"
 
 int fp_store_totp_get(struct fp_conn *c, int64_t user_id, struct fp_totp *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?",
+      fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, out->secret, sizeof out->secret);
@@ -36,55 +36,45 @@ int fp_store_totp_begin(struct fp_conn *c, int64_t user_id, const char *secret, 
   memset(&t.secret, 0, sizeof t.secret);
   if (rc == 0 && t.enabled) return FP_ECONFLICT;
   if (rc != 0 && rc != FP_ENOTFOUND) return rc;
-  fp_stmt *st = fp_db_stmt(c,
+  return FP_DB_RUN(c,
       "INSERT INTO user_totp (user_id, secret, created_at, enabled_at, last_step) VALUES (?1, ?2, ?3, NULL, 0)"
-      " ON CONFLICT (user_id) DO UPDATE SET secret = ?2, created_at = ?3, enabled_at = NULL, last_step = 0");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
-  fp_bind_text(st, 2, secret);
-  fp_bind_int64(st, 3, now);
-  return fp_db_exec_stmt(st);
+      " ON CONFLICT (user_id) DO UPDATE SET secret = ?2, created_at = ?3, enabled_at = NULL, last_step = 0",
+          fp_int(user_id), fp_txt(secret), fp_int(now));
 }
 
 int fp_store_totp_enable(struct fp_conn *c, int64_t user_id, int64_t step, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL",
+      fp_int(now), fp_int(step), fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, step);
-  fp_bind_int64(st, 3, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 int fp_store_totp_use_step(struct fp_conn *c, int64_t user_id, int64_t step) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1",
+      fp_int(step), fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, step);
-  fp_bind_int64(st, 2, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   return fp_db_changes(c) == 1 ? 0 : FP_ECONFLICT;
 }
 
 int fp_store_totp_delete(struct fp_conn *c, int64_t user_id) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM user_totp WHERE user_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM user_totp WHERE user_id = ?", fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
-  st = fp_db_stmt(c, "DELETE FROM recovery_codes WHERE user_id = ?");
+  st = FP_DB_STMT(c, "DELETE FROM recovery_codes WHERE user_id = ?", fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_recovery_codes_replace(struct fp_conn *c, int64_t user_id,
                                     const unsigned char hashes[][FP_RECOVERY_HASH_LEN], int n, int64_t now) {
   (void)now;
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM recovery_codes WHERE user_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM recovery_codes WHERE user_id = ?", fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   int rc = fp_db_exec_stmt(st);
   for (int i = 0; rc == 0 && i < n; i++) {
     st = fp_db_stmt(c, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
@@ -110,9 +100,9 @@ int fp_store_recovery_code_use(struct fp_conn *c, int64_t user_id, const unsigne
 }
 
 int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+      fp_int(user_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, user_id);
   int64_t v = 0;
   int rc = fp_step_int(st, &v);
   *n = (int)v;

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "store/db.h"
+#include "store/rows.h"
 #include "store/sql.h"
 #include "store/pg/pg.h"
 #include "store/schema_text.h"
@@ -732,9 +733,8 @@ int fp_store_migrate(struct fp_conn *c) {
      one by removing its row, whatever was appended after it). */
   int n = (int)(sizeof migrations / sizeof migrations[0]);
   for (int v = 1; v <= n; v++) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)");
+    fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)", fp_int(v));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, v);
     int done = fp_step(st) == FP_ROW ? fp_col_int64(st, 0) : -1;
     fp_reset(st);
     if (done < 0) return FP_EIO;

@@ -57,9 +57,8 @@ static int read_offer(fp_stmt *st, int64_t now, struct fp_offer *o, int64_t *use
 
 /* The offer and its clinician's user id. */
 static int offer_get_user(struct fp_conn *c, int64_t id, int64_t now, struct fp_offer *out, int64_t *user) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.id = ?", fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   int rc = fp_step(st);
   if (rc == FP_ROW) rc = read_offer(st, now, out, user);
   else rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
@@ -74,17 +73,14 @@ int fp_store_offer_get(struct fp_conn *c, int64_t id, int64_t now, struct fp_off
 int fp_store_offer_list(struct fp_conn *c, const struct fp_offer_query *q, void (*cb)(const struct fp_offer *o, void *ctx),
                         void *ctx, bool *more) {
   *more = false;
-  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM
                               " WHERE (x.clinician_id = ?1 OR x.shift_id = ?2)"
                               " AND (?3 = 0 OR x.sent_at < ?4 OR (x.sent_at = ?4 AND x.id < ?5))"
-                              " ORDER BY x.sent_at DESC, x.id DESC LIMIT ?6");
+                              " ORDER BY x.sent_at DESC, x.id DESC LIMIT ?6",
+                                  fp_int(q->clinician_id ? q->clinician_id : -1), fp_int(q->shift_id ? q->shift_id : -1),
+                                  fp_int(q->has_cursor ? 1 : 0), fp_int(q->cursor_at), fp_int(q->cursor_id),
+                                  fp_int((int64_t)q->limit + 1));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, q->clinician_id ? q->clinician_id : -1);
-  fp_bind_int64(st, 2, q->shift_id ? q->shift_id : -1);
-  fp_bind_int64(st, 3, q->has_cursor ? 1 : 0);
-  fp_bind_int64(st, 4, q->cursor_at);
-  fp_bind_int64(st, 5, q->cursor_id);
-  fp_bind_int64(st, 6, (int64_t)q->limit + 1);
   int rc, n = 0, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (n == q->limit) {
@@ -102,9 +98,8 @@ int fp_store_offer_list(struct fp_conn *c, const struct fp_offer_query *q, void 
 }
 
 int fp_store_offer_count_for_shift(struct fp_conn *c, int64_t shift_id, int64_t *n) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT COUNT(*) FROM offers WHERE shift_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*) FROM offers WHERE shift_id = ?", fp_int(shift_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
   int rc = fp_step(st);
   *n = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
   fp_reset(st);
@@ -113,10 +108,9 @@ int fp_store_offer_count_for_shift(struct fp_conn *c, int64_t shift_id, int64_t 
 
 int fp_store_offer_live(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t now, bool *yes) {
   *yes = false;
-  fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.clinician_id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.clinician_id = ?",
+      fp_int(shift_id), fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, clinician_id);
   int rc, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_offer o;
@@ -139,15 +133,11 @@ static int audit_offer(struct fp_conn *c, int64_t id, const char *action, const 
 
 int fp_store_offer_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t practice_id, int64_t actor,
                           int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO offers (shift_id, clinician_id, practice_id, status, sent_by, sent_at)"
-                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO offers (shift_id, clinician_id, practice_id, status, sent_by, sent_at)"
+                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                                  fp_int(shift_id), fp_int(clinician_id), fp_int(practice_id),
+                                  fp_txt(fp_offer_state_name(FP_OFFER_PENDING)), fp_id(actor), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, clinician_id);
-  fp_bind_int64(st, 3, practice_id);
-  fp_bind_text(st, 4, fp_offer_state_name(FP_OFFER_PENDING));
-  fp_bind_opt_id(st, 5, actor);
-  fp_bind_int64(st, 6, now);
   int rc = fp_step(st);
   if (rc == FP_ROW) *id = fp_col_int64(st, 0);
   fp_reset(st);
@@ -171,15 +161,11 @@ int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_off
   struct fp_offer_facts f = fp_offer_facts_of(o);
   enum fp_offer_state to;
   if ((*outcome = fp_offer_transition(&f, ev, now, &to)) != FP_OFFER_OK) return 0;
-  fp_stmt *st = fp_db_stmt(c, "UPDATE offers SET status = ?, decided_by = ?, decided_at = ?, booking_id = ?"
-                              " WHERE id = ? AND status = ?");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE offers SET status = ?, decided_by = ?, decided_at = ?, booking_id = ?"
+                              " WHERE id = ? AND status = ?",
+                                  fp_txt(fp_offer_state_name(to)), fp_id(actor), fp_int(now), fp_id(booking_id),
+                                  fp_int(o->id), fp_txt(fp_offer_state_name(o->stored)));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, fp_offer_state_name(to));
-  fp_bind_opt_id(st, 2, actor);
-  fp_bind_int64(st, 3, now);
-  fp_bind_opt_id(st, 4, booking_id);
-  fp_bind_int64(st, 5, o->id);
-  fp_bind_text(st, 6, fp_offer_state_name(o->stored));
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -193,10 +179,9 @@ int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t
     struct fp_offer batch[BATCH];
     int64_t users[BATCH];
     int n = 0, rc = FP_DONE, err = 0;
-    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.status = ? ORDER BY x.id");
+    fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.status = ? ORDER BY x.id",
+        fp_int(shift_id), fp_txt(fp_offer_state_name(FP_OFFER_PENDING)));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, shift_id);
-    fp_bind_text(st, 2, fp_offer_state_name(FP_OFFER_PENDING));
     while (n < BATCH && (rc = fp_step(st)) == FP_ROW)
       if ((err = read_offer(st, now, &batch[n], &users[n])) == 0) n++;
       else break;
@@ -240,13 +225,11 @@ static int withdraw_where(struct fp_conn *c, int64_t practice_id, int64_t clinic
   for (;;) {
     struct fp_offer batch[BATCH];
     int n = 0, rc = FP_DONE, err = 0;
-    fp_stmt *st = fp_db_stmt(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE (?1 = 0 OR x.practice_id = ?1)"
-                                " AND (?2 = 0 OR x.clinician_id = ?2) AND x.status = ?3 AND x.id > ?4 ORDER BY x.id LIMIT 64");
+    fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE (?1 = 0 OR x.practice_id = ?1)"
+                                " AND (?2 = 0 OR x.clinician_id = ?2) AND x.status = ?3 AND x.id > ?4 ORDER BY x.id LIMIT 64",
+                                    fp_int(practice_id), fp_int(clinician_id),
+                                    fp_txt(fp_offer_state_name(FP_OFFER_PENDING)), fp_int(after));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, practice_id);
-    fp_bind_int64(st, 2, clinician_id);
-    fp_bind_text(st, 3, fp_offer_state_name(FP_OFFER_PENDING));
-    fp_bind_int64(st, 4, after);
     while ((rc = fp_step(st)) == FP_ROW)
       if ((err = read_offer(st, now, &batch[n], NULL)) != 0 || ++n == BATCH) break;
     fp_reset(st);

@@ -32,15 +32,6 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
   return p;
 }
 
-static fp_day col_day(fp_stmt *st, int i) {
-  return fp_col_null(st, i) ? FP_DAY_NONE : (fp_day)fp_col_int64(st, i);
-}
-
-static void bind_day(fp_stmt *st, int i, fp_day d) {
-  if (d == FP_DAY_NONE) fp_bind_null(st, i);
-  else fp_bind_int64(st, i, d);
-}
-
 static int step_done(fp_stmt *st, int rc) {
   fp_reset(st);
   return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
@@ -229,10 +220,8 @@ static int load_required(struct fp_conn *c, const char *profession, int64_t pool
 
 /* load_required from the database. */
 static int load_required_sql(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {
-  fp_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
+  fp_stmt *st = FP_DB_STMT(c, REQUIREMENTS_SQL, fp_txt(profession), fp_int(pool_id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, profession);
-  fp_bind_int64(st, 2, pool_id);
   int rc, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     char *code = NULL;
@@ -269,9 +258,8 @@ static int record_append(fp_stmt *st, int i, struct fp_checks *k) {
 
 static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_checks *k) {
   clear_records(k);
-  fp_stmt *st = fp_db_stmt(c, RECORDS_SQL("clinician_id = ?"));
+  fp_stmt *st = FP_DB_STMT(c, RECORDS_SQL("clinician_id = ?"), fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc, err = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) err = record_append(st, 1, k);
   fp_reset(st);
@@ -379,16 +367,21 @@ int fp_store_passport_decide(struct fp_conn *c, int64_t clinician_id, const char
 
 #define TYPE_COLS "code, name, description, validity, COALESCE(renewal_months, 0), limited_retention, position"
 
+static const struct fp_colspec TYPE_READ[] = {
+    FP_C(TEXT, struct fp_check_type, code),
+    FP_C(TEXT, struct fp_check_type, name),
+    FP_C(TEXT, struct fp_check_type, description),
+    FP_C_SKIPPED,
+    FP_C(INT, struct fp_check_type, renewal_months),
+    FP_C(BOOL, struct fp_check_type, limited_retention),
+    FP_C(INT, struct fp_check_type, position),
+};
+
 static void read_type(fp_stmt *st, void *out) {
   struct fp_check_type *t = out;
   memset(t, 0, sizeof *t);
-  fp_db_col_copy(st, 0, t->code, sizeof t->code);
-  fp_db_col_copy(st, 1, t->name, sizeof t->name);
-  fp_db_col_copy(st, 2, t->description, sizeof t->description);
+  fp_read_cols(st, 0, TYPE_READ, FP_NCOLS(TYPE_READ), t);
   if (fp_validity_parse(fp_col_text(st, 3), &t->validity) != 0) t->validity = FP_VALIDITY_NONE;
-  t->renewal_months = fp_col_int64(st, 4);
-  t->limited_retention = fp_col_int64(st, 5) != 0;
-  t->position = fp_col_int64(st, 6);
 }
 
 FP_EACH_ROW(each_type, struct fp_check_type, read_type)
@@ -400,18 +393,15 @@ int fp_store_check_types(struct fp_conn *c, void (*cb)(const struct fp_check_typ
 }
 
 int fp_store_check_type_get(struct fp_conn *c, const char *code, struct fp_check_type *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " TYPE_COLS " FROM passport_check_types WHERE code = ?", fp_txt(code));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, code);
   return fp_step_one(st, read_type, out);
 }
 
 int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_t pool_id,
                                void (*cb)(const struct fp_requirement *q, void *ctx), void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, REQUIREMENTS_SQL);
+  fp_stmt *st = FP_DB_STMT(c, REQUIREMENTS_SQL, fp_txt(profession), fp_int(pool_id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, profession);
-  fp_bind_int64(st, 2, pool_id);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_requirement q = {fp_col_text(st, 0), fp_col_text(st, 1),
@@ -423,13 +413,12 @@ int fp_store_requirements_list(struct fp_conn *c, const char *profession, int64_
 
 /* Whether code is in profession's baseline as it applies (its own, or the unregistered roles'). */
 static int in_baseline(struct fp_conn *c, const char *profession, const char *code, bool *yes) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT CASE WHEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)"
       " THEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1 AND check_code = ?2)"
-      " ELSE EXISTS (SELECT 1 FROM passport_check_types WHERE code = ?2 AND unregistered_baseline = 1) END");
+      " ELSE EXISTS (SELECT 1 FROM passport_check_types WHERE code = ?2 AND unregistered_baseline = 1) END",
+          fp_txt(profession), fp_txt(code));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, profession);
-  fp_bind_text(st, 2, code);
   return fp_step_bool(st, yes);
 }
 
@@ -449,31 +438,25 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
   if (pool_id) {
     /* A pool adds to the baseline; it never drops from it. */
     if (base) return required ? 0 : FP_EPERM;
-    st = fp_db_stmt(c, required ? "INSERT INTO passport_pool_requirements (pool_id, profession, check_code,"
+    st = FP_DB_STMT(c, required ? "INSERT INTO passport_pool_requirements (pool_id, profession, check_code,"
                                   " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
                                 : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
-                                  " AND check_code = ?3");
+                                  " AND check_code = ?3",
+                                      fp_int(pool_id), fp_txt(profession), fp_txt(code), fp_id(actor), fp_int(now));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, pool_id);
-    fp_bind_text(st, 2, profession);
-    fp_bind_text(st, 3, code);
-    if (actor) fp_bind_int64(st, 4, actor);
-    else fp_bind_null(st, 4);
-    fp_bind_int64(st, 5, now);
   } else {
     if (base == required) return 0;
     /* The first change to a profession on the unregistered roles' default starts from that default. */
-    st = fp_db_stmt(c, "INSERT INTO passport_requirements (profession, check_code) SELECT ?1, code"
+    st = FP_DB_STMT(c, "INSERT INTO passport_requirements (profession, check_code) SELECT ?1, code"
                        " FROM passport_check_types WHERE unregistered_baseline = 1"
-                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1) ON CONFLICT DO NOTHING");
+                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1) ON CONFLICT DO NOTHING",
+                           fp_txt(profession));
     if (!st) return FP_EIO;
-    fp_bind_text(st, 1, profession);
     if ((rc = exec_changes(st, c, &n)) != 0) return rc;
-    st = fp_db_stmt(c, required ? "INSERT INTO passport_requirements (profession, check_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
-                                : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2");
+    st = FP_DB_STMT(c, required ? "INSERT INTO passport_requirements (profession, check_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
+                                : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2",
+                                    fp_txt(profession), fp_txt(code));
     if (!st) return FP_EIO;
-    fp_bind_text(st, 1, profession);
-    fp_bind_text(st, 2, code);
   }
   if ((rc = exec_changes(st, c, &n)) != 0) return rc;
   *changed = n > 0;
@@ -487,11 +470,10 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
 
 int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
                                      int64_t now, int *n) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
-                                   " AND (CAST(?2 AS TEXT) IS NULL OR profession = ?2)");
+  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
+                                   " AND (CAST(?2 AS TEXT) IS NULL OR profession = ?2)",
+                                       fp_int(pool_id), fp_txt(profession));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
-  fp_bind_text(st, 2, profession);
   int rc = exec_changes(st, c, n);
   if (rc || *n == 0) return rc;
   char after[160];
@@ -510,50 +492,38 @@ int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const c
   " FROM passport_checks k JOIN clinicians cl ON cl.id = k.clinician_id JOIN users u ON u.id = cl.user_id"  \
   " LEFT JOIN users v ON v.id = k.verified_by"
 
-static void read_check(fp_stmt *st, void *out) {
-  struct fp_check_row *r = out;
-  memset(r, 0, sizeof *r);
-  r->id = fp_col_int64(st, 0);
-  r->clinician_id = fp_col_int64(st, 1);
-  fp_db_col_copy(st, 2, r->code, sizeof r->code);
-  fp_db_col_copy(st, 3, r->status, sizeof r->status);
-  r->issued_on = col_day(st, 4);
-  r->expires_on = col_day(st, 5);
-  fp_db_col_copy(st, 6, r->reference, sizeof r->reference);
-  fp_db_col_copy(st, 7, r->note, sizeof r->note);
-  fp_db_col_copy(st, 8, r->update_service, sizeof r->update_service);
-  r->decided_by = fp_col_int64(st, 9);
-  r->decided_at = fp_col_int64(st, 10);
-  fp_db_col_copy(st, 11, r->decided_by_name, sizeof r->decided_by_name);
-  r->submitted_by = fp_col_int64(st, 12);
-  r->created_at = fp_col_int64(st, 13);
-  fp_db_col_copy(st, 14, r->clinician_name, sizeof r->clinician_name);
-  fp_db_col_copy(st, 15, r->profession, sizeof r->profession);
-}
+static const struct fp_colspec CHECK_READ[] = {
+    FP_C(INT, struct fp_check_row, id),
+    FP_C(INT, struct fp_check_row, clinician_id),
+    FP_C(TEXT, struct fp_check_row, code),
+    FP_C(TEXT, struct fp_check_row, status),
+    FP_C(DAY, struct fp_check_row, issued_on),
+    FP_C(DAY, struct fp_check_row, expires_on),
+    FP_C(TEXT, struct fp_check_row, reference),
+    FP_C(TEXT, struct fp_check_row, note),
+    FP_C(TEXT, struct fp_check_row, update_service),
+    FP_C(INT, struct fp_check_row, decided_by),
+    FP_C(INT, struct fp_check_row, decided_at),
+    FP_C(TEXT, struct fp_check_row, decided_by_name),
+    FP_C(INT, struct fp_check_row, submitted_by),
+    FP_C(INT, struct fp_check_row, created_at),
+    FP_C(TEXT, struct fp_check_row, clinician_name),
+    FP_C(TEXT, struct fp_check_row, profession),
+};
 
-FP_EACH_ROW(each_check, struct fp_check_row, read_check)
+FP_ROWS(read_check, each_check, struct fp_check_row, CHECK_READ)
 
 int fp_store_check_get(struct fp_conn *c, int64_t id, struct fp_check_row *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_check, out);
+  return fp_db_one_by_id(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.id = ?", id, read_check, out);
 }
 
 int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference,"
-      " update_service, submitted_by, created_at) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)");
+      " update_service, submitted_by, created_at) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)",
+          fp_int(r->clinician_id), fp_txt(r->code), fp_day_p(r->issued_on), fp_day_p(r->expires_on),
+          fp_opt_txt(r->reference), fp_opt_txt(r->update_service), fp_id(r->submitted_by), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, r->clinician_id);
-  fp_bind_text(st, 2, r->code);
-  bind_day(st, 3, r->issued_on);
-  bind_day(st, 4, r->expires_on);
-  fp_bind_opt_text(st, 5, r->reference);
-  fp_bind_opt_text(st, 6, r->update_service);
-  if (r->submitted_by) fp_bind_int64(st, 7, r->submitted_by);
-  else fp_bind_null(st, 7);
-  fp_bind_int64(st, 8, now);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   *id = fp_db_last_id(c);
@@ -574,20 +544,12 @@ static void check_audit_json(const struct fp_check_row *r, char *buf, size_t len
 
 int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, const struct fp_check_row *after,
                           int64_t actor, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "UPDATE passport_checks SET status = ?, issued_on = ?, expires_on = ?, reference = ?, update_service = ?,"
-      " note = ?, verified_by = ?, verified_at = ? WHERE id = ?");
+      " note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
+          fp_txt(after->status), fp_day_p(after->issued_on), fp_day_p(after->expires_on), fp_opt_txt(after->reference),
+          fp_opt_txt(after->update_service), fp_opt_txt(after->note), fp_id(actor), fp_int(now), fp_int(before->id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, after->status);
-  bind_day(st, 2, after->issued_on);
-  bind_day(st, 3, after->expires_on);
-  fp_bind_opt_text(st, 4, after->reference);
-  fp_bind_opt_text(st, 5, after->update_service);
-  fp_bind_opt_text(st, 6, after->note);
-  if (actor) fp_bind_int64(st, 7, actor);
-  else fp_bind_null(st, 7);
-  fp_bind_int64(st, 8, now);
-  fp_bind_int64(st, 9, before->id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
@@ -600,9 +562,9 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
 
 int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_check_row *r, void *ctx),
                        void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   return each_check(st, cb, ctx);
 }
 
@@ -613,39 +575,33 @@ int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const
   " COALESCE(e.uploaded_by,0), e.uploaded_at, COALESCE(e.deleted_at,0), COALESCE(e.deleted_reason,''), k.check_code"
 #define EVIDENCE_FROM " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
 
-static void read_evidence(fp_stmt *st, void *out) {
-  struct fp_evidence *e = out;
-  memset(e, 0, sizeof *e);
-  e->id = fp_col_int64(st, 0);
-  e->check_id = fp_col_int64(st, 1);
-  e->clinician_id = fp_col_int64(st, 2);
-  fp_db_col_copy(st, 3, e->sha256, sizeof e->sha256);
-  fp_db_col_copy(st, 4, e->content_type, sizeof e->content_type);
-  e->size = fp_col_int64(st, 5);
-  fp_db_col_copy(st, 6, e->filename, sizeof e->filename);
-  e->uploaded_by = fp_col_int64(st, 7);
-  e->uploaded_at = fp_col_int64(st, 8);
-  e->deleted_at = fp_col_int64(st, 9);
-  fp_db_col_copy(st, 10, e->deleted_reason, sizeof e->deleted_reason);
-  fp_db_col_copy(st, 11, e->check_code, sizeof e->check_code);
+static const struct fp_colspec EVIDENCE_READ[] = {
+    FP_C(INT, struct fp_evidence, id),
+    FP_C(INT, struct fp_evidence, check_id),
+    FP_C(INT, struct fp_evidence, clinician_id),
+    FP_C(TEXT, struct fp_evidence, sha256),
+    FP_C(TEXT, struct fp_evidence, content_type),
+    FP_C(INT, struct fp_evidence, size),
+    FP_C(TEXT, struct fp_evidence, filename),
+    FP_C(INT, struct fp_evidence, uploaded_by),
+    FP_C(INT, struct fp_evidence, uploaded_at),
+    FP_C(INT, struct fp_evidence, deleted_at),
+    FP_C(TEXT, struct fp_evidence, deleted_reason),
+    FP_C(TEXT, struct fp_evidence, check_code),
+};
+
+FP_ROWS(read_evidence, each_evidence, struct fp_evidence, EVIDENCE_READ)
+
+static int evidence_row_insert(struct fp_conn *c, const struct fp_evidence *e) {
+  return FP_DB_RUN(c,
+      "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)",
+      fp_int(e->check_id), fp_txt(e->sha256), fp_txt(e->content_type), fp_int(e->size), fp_opt_txt(e->filename),
+      fp_id(e->uploaded_by), fp_int(e->uploaded_at));
 }
 
-FP_EACH_ROW(each_evidence, struct fp_evidence, read_evidence)
-
 int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, e->check_id);
-  fp_bind_text(st, 2, e->sha256);
-  fp_bind_text(st, 3, e->content_type);
-  fp_bind_int64(st, 4, e->size);
-  fp_bind_opt_text(st, 5, e->filename);
-  if (e->uploaded_by) fp_bind_int64(st, 6, e->uploaded_by);
-  else fp_bind_null(st, 6);
-  fp_bind_int64(st, 7, e->uploaded_at);
-  int rc = fp_db_exec_stmt(st);
+  int rc = evidence_row_insert(c, e);
   if (rc) return rc;
   *id = fp_db_last_id(c);
   char after[160];
@@ -655,32 +611,25 @@ int fp_store_evidence_insert(struct fp_conn *c, const struct fp_evidence *e, int
 }
 
 int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_evidence, out);
+  return fp_db_one_by_id(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.id = ?", id, read_evidence, out);
 }
 
 int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                          void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
-                                   " ORDER BY e.check_id, e.id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
+                                   " ORDER BY e.check_id, e.id", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   return each_evidence(st, cb, ctx);
 }
 
 int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char *code, fp_day today, int *current,
                             int64_t *bytes) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT COALESCE(SUM(CASE WHEN k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
       "   AND (k.expires_on IS NULL OR k.expires_on >= ?3))) THEN 1 ELSE 0 END), 0), COALESCE(SUM(e.size), 0)"
       " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
-      " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL");
+      " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL", fp_int(clinician_id), fp_txt(code), fp_int(today));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_text(st, 2, code);
-  fp_bind_int64(st, 3, today);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     *current = fp_col_int64(st, 0);
@@ -692,9 +641,9 @@ int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char 
 
 int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                                void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id",
+      fp_int(check_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, check_id);
   return each_evidence(st, cb, ctx);
 }
 
@@ -796,10 +745,7 @@ int fp_evidence_place(struct fp_conn *c, const char *tmp_path, const char *sha25
 
 int fp_evidence_unplace(struct fp_conn *c, const char *sha256_hex) {
   if (fp_db_engine(c) == FP_ENGINE_POSTGRES) {
-    fp_stmt *st = fp_db_stmt(c, "DELETE FROM evidence_blobs WHERE sha256 = ?");
-    if (!st) return FP_EIO;
-    fp_bind_text(st, 1, sha256_hex);
-    return fp_db_exec_stmt(st);
+    return FP_DB_RUN(c, "DELETE FROM evidence_blobs WHERE sha256 = ?", fp_txt(sha256_hex));
   }
   char path[4096];
   if (evidence_path(fp_db_data_dir(c), sha256_hex, path, sizeof path) == 0) unlink(path);
@@ -822,9 +768,8 @@ int fp_evidence_read(struct fp_conn *c, const char *sha256_hex, char **data, siz
   *len = 0;
   if (evidence_path(fp_db_data_dir(c), sha256_hex, path, sizeof path)) return FP_EINVAL;
   if (fp_db_engine(c) == FP_ENGINE_POSTGRES) {
-    fp_stmt *st = fp_db_stmt(c, "SELECT bytes FROM evidence_blobs WHERE sha256 = ?");
+    fp_stmt *st = FP_DB_STMT(c, "SELECT bytes FROM evidence_blobs WHERE sha256 = ?", fp_txt(sha256_hex));
     if (!st) return FP_EIO;
-    fp_bind_text(st, 1, sha256_hex);
     int rc = fp_step(st);
     if (rc == FP_ROW) {
       size_t n = fp_col_bytes(st, 0);
@@ -929,10 +874,9 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
 
 int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
                              size_t profession_len) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
-                                   " WHERE cl.id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+                                   " WHERE cl.id = ?", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     fp_db_col_copy(st, 0, name, name_len);
@@ -946,37 +890,44 @@ int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name
 /* The access log ------------------------------------------------------------------------------- */
 
 int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) {
-  fp_stmt *st = fp_db_stmt(c,
+  return FP_DB_RUN(c,
       "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
-      " organisation_id, pool_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, e->at);
-  fp_bind_int64(st, 2, e->viewer_user_id);
-  fp_bind_int64(st, 3, e->clinician_id);
-  fp_bind_text(st, 4, e->what);
-  fp_bind_opt_id(st, 5, e->check_id);
-  fp_bind_opt_id(st, 6, e->evidence_id);
-  fp_bind_text(st, 7, e->basis);
-  fp_bind_opt_id(st, 8, e->organisation_id);
-  fp_bind_opt_id(st, 9, e->pool_id);
-  fp_bind_text(st, 10, e->reason[0] ? e->reason : NULL);
-  return fp_db_exec_stmt(st);
+      " organisation_id, pool_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          fp_int(e->at), fp_int(e->viewer_user_id), fp_int(e->clinician_id), fp_txt(e->what), fp_id(e->check_id),
+          fp_id(e->evidence_id), fp_txt(e->basis), fp_id(e->organisation_id), fp_id(e->pool_id),
+          fp_txt(e->reason[0] ? e->reason : NULL));
 }
+
+static const struct fp_colspec ACCESS_ENTRY_READ[] = {
+    FP_C(INT, struct fp_access_entry, id),
+    FP_C(INT, struct fp_access_entry, at),
+    FP_C(INT, struct fp_access_entry, viewer_user_id),
+    FP_C(INT, struct fp_access_entry, clinician_id),
+    FP_C(TEXT, struct fp_access_entry, what),
+    FP_C(INT, struct fp_access_entry, check_id),
+    FP_C(INT, struct fp_access_entry, evidence_id),
+    FP_C(TEXT, struct fp_access_entry, basis),
+    FP_C(INT, struct fp_access_entry, organisation_id),
+    FP_C(INT, struct fp_access_entry, pool_id),
+    FP_C(TEXT, struct fp_access_entry, viewer_name),
+    FP_C(TEXT, struct fp_access_entry, organisation_name),
+    FP_C(TEXT, struct fp_access_entry, pool_name),
+    FP_C(TEXT, struct fp_access_entry, check_code),
+    FP_C(TEXT, struct fp_access_entry, reason),
+};
 
 int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t before_id, int limit,
                              void (*cb)(const struct fp_access_entry *e, void *ctx), void *ctx, bool *more) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT a.id, a.at, a.viewer_user_id, a.clinician_id, a.what, COALESCE(a.check_id,0), COALESCE(a.evidence_id,0),"
       " a.basis, COALESCE(a.organisation_id,0), COALESCE(a.pool_id,0), COALESCE(u.name,''), COALESCE(o.name,''),"
       " COALESCE(p.name,''), COALESCE(k.check_code,''), COALESCE(a.reason,'')"
       " FROM passport_access_log a LEFT JOIN users u ON u.id = a.viewer_user_id"
       " LEFT JOIN organisations o ON o.id = a.organisation_id LEFT JOIN pools p ON p.id = a.pool_id"
       " LEFT JOIN passport_checks k ON k.id = a.check_id"
-      " WHERE a.clinician_id = ?1 AND (?2 = 0 OR a.id < ?2) ORDER BY a.id DESC LIMIT ?3");
+      " WHERE a.clinician_id = ?1 AND (?2 = 0 OR a.id < ?2) ORDER BY a.id DESC LIMIT ?3",
+          fp_int(clinician_id), fp_int(before_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, before_id);
-  fp_bind_int64(st, 3, limit + 1);
   int rc, n = 0;
   *more = false;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -986,21 +937,7 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
     }
     struct fp_access_entry e;
     memset(&e, 0, sizeof e);
-    e.id = fp_col_int64(st, 0);
-    e.at = fp_col_int64(st, 1);
-    e.viewer_user_id = fp_col_int64(st, 2);
-    e.clinician_id = fp_col_int64(st, 3);
-    fp_db_col_copy(st, 4, e.what, sizeof e.what);
-    e.check_id = fp_col_int64(st, 5);
-    e.evidence_id = fp_col_int64(st, 6);
-    fp_db_col_copy(st, 7, e.basis, sizeof e.basis);
-    e.organisation_id = fp_col_int64(st, 8);
-    e.pool_id = fp_col_int64(st, 9);
-    fp_db_col_copy(st, 10, e.viewer_name, sizeof e.viewer_name);
-    fp_db_col_copy(st, 11, e.organisation_name, sizeof e.organisation_name);
-    fp_db_col_copy(st, 12, e.pool_name, sizeof e.pool_name);
-    fp_db_col_copy(st, 13, e.check_code, sizeof e.check_code);
-    fp_db_col_copy(st, 14, e.reason, sizeof e.reason);
+    fp_read_cols(st, 0, ACCESS_ENTRY_READ, FP_NCOLS(ACCESS_ENTRY_READ), &e);
     cb(&e, ctx);
     n++;
   }
@@ -1017,41 +954,33 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
 #define GRANT_FROM                                                                                          \
   " FROM passport_grants g JOIN organisations o ON o.id = g.organisation_id LEFT JOIN pools p ON p.id = g.pool_id"
 
-static void read_grant(fp_stmt *st, void *out) {
-  struct fp_grant *g = out;
-  memset(g, 0, sizeof *g);
-  g->id = fp_col_int64(st, 0);
-  g->clinician_id = fp_col_int64(st, 1);
-  g->organisation_id = fp_col_int64(st, 2);
-  g->from_day = (fp_day)fp_col_int64(st, 3);
-  g->until_day = (fp_day)fp_col_int64(st, 4);
-  g->placement_starts_on = col_day(st, 5);
-  g->granted_by = fp_col_int64(st, 6);
-  g->created_at = fp_col_int64(st, 7);
-  g->revoked_at = fp_col_int64(st, 8);
-  g->revoked_by = fp_col_int64(st, 9);
-  fp_db_col_copy(st, 10, g->organisation_name, sizeof g->organisation_name);
-  g->pool_id = fp_col_int64(st, 11);
-  fp_db_col_copy(st, 12, g->organisation_level, sizeof g->organisation_level);
-  fp_db_col_copy(st, 13, g->pool_name, sizeof g->pool_name);
-  g->member = fp_col_int64(st, 14) != 0;
-}
+static const struct fp_colspec GRANT_READ[] = {
+    FP_C(INT, struct fp_grant, id),
+    FP_C(INT, struct fp_grant, clinician_id),
+    FP_C(INT, struct fp_grant, organisation_id),
+    FP_C(INT, struct fp_grant, from_day),
+    FP_C(INT, struct fp_grant, until_day),
+    FP_C(DAY, struct fp_grant, placement_starts_on),
+    FP_C(INT, struct fp_grant, granted_by),
+    FP_C(INT, struct fp_grant, created_at),
+    FP_C(INT, struct fp_grant, revoked_at),
+    FP_C(INT, struct fp_grant, revoked_by),
+    FP_C(TEXT, struct fp_grant, organisation_name),
+    FP_C(INT, struct fp_grant, pool_id),
+    FP_C(TEXT, struct fp_grant, organisation_level),
+    FP_C(TEXT, struct fp_grant, pool_name),
+    FP_C(BOOL, struct fp_grant, member),
+};
 
-FP_EACH_ROW(each_grant, struct fp_grant, read_grant)
+FP_ROWS(read_grant, each_grant, struct fp_grant, GRANT_READ)
 
 int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, placement_starts_on,"
-      " granted_by, created_at, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      " granted_by, created_at, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          fp_int(g->clinician_id), fp_int(g->organisation_id), fp_int(g->from_day), fp_int(g->until_day),
+          fp_day_p(g->placement_starts_on), fp_id(g->granted_by), fp_int(g->created_at), fp_int(g->pool_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, g->clinician_id);
-  fp_bind_int64(st, 2, g->organisation_id);
-  fp_bind_int64(st, 3, g->from_day);
-  fp_bind_int64(st, 4, g->until_day);
-  bind_day(st, 5, g->placement_starts_on);
-  fp_bind_opt_id(st, 6, g->granted_by);
-  fp_bind_int64(st, 7, g->created_at);
-  fp_bind_int64(st, 8, g->pool_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   *id = fp_db_last_id(c);
@@ -1069,40 +998,32 @@ int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp
   *pool_id = 0;
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))"
-      " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1");
+      " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1",
+          fp_int(clinician_id), fp_txt(l.pools), fp_int(want_pool));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_text(st, 2, l.pools);
-  fp_bind_int64(st, 3, want_pool);
   int rc = fp_step(st);
   if (rc == FP_ROW) *pool_id = fp_col_int64(st, 0);
   return step_done(st, rc == FP_ROW ? FP_DONE : rc);
 }
 
 int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_grant, out);
+  return fp_db_one_by_id(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.id = ?", id, read_grant, out);
 }
 
 int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
                         void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   return each_grant(st, cb, ctx);
 }
 
 int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
-                                   " AND revoked_at IS NULL");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+                                   " AND revoked_at IS NULL", fp_int(now), fp_id(actor), fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_opt_id(st, 2, actor);
-  fp_bind_int64(st, 3, id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -1153,11 +1074,10 @@ int fp_store_queue(struct fp_conn *c, const struct fp_queue_query *q,
 
 int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
                              void (*cb)(int64_t id, const char *name, const char *profession, void *ctx), void *ctx) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT cl.id, u.name, cl.profession FROM pool_members m JOIN clinicians cl ON cl.id = m.clinician_id"
-      " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id");
+      " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id", fp_int(pool_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, pool_id);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW)
     cb(fp_col_int64(st, 0), fp_col_text(st, 1), fp_col_text(st, 2),
@@ -1168,16 +1088,12 @@ int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
 /* Register flags ------------------------------------------------------------------------------- */
 
 int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag *f) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO register_flags (clinician_id, register, registration_number, status, detail, imported_at)"
-      " VALUES (?, ?, ?, ?, ?, ?)");
+      " VALUES (?, ?, ?, ?, ?, ?)",
+          fp_int(f->clinician_id), fp_txt(f->register_name), fp_txt(f->registration_number), fp_txt(f->status),
+          fp_opt_txt(f->detail), fp_int(f->imported_at));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, f->clinician_id);
-  fp_bind_text(st, 2, f->register_name);
-  fp_bind_text(st, 3, f->registration_number);
-  fp_bind_text(st, 4, f->status);
-  fp_bind_opt_text(st, 5, f->detail);
-  fp_bind_int64(st, 6, f->imported_at);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   char after[160];
@@ -1185,24 +1101,27 @@ int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag 
   return fp_store_audit(c, f->imported_at, 0, "register.flag", "clinician", f->clinician_id, NULL, after);
 }
 
+static const struct fp_colspec REGISTER_FLAG_READ[] = {
+    FP_C(INT, struct fp_register_flag, id),
+    FP_C(INT, struct fp_register_flag, clinician_id),
+    FP_C(TEXT, struct fp_register_flag, register_name),
+    FP_C(TEXT, struct fp_register_flag, registration_number),
+    FP_C(TEXT, struct fp_register_flag, status),
+    FP_C(TEXT, struct fp_register_flag, detail),
+    FP_C(INT, struct fp_register_flag, imported_at),
+};
+
 int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
                                void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT id, clinician_id, register, registration_number, status, COALESCE(detail,''), imported_at"
-      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC");
+      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC", fp_int(clinician_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_register_flag f;
     memset(&f, 0, sizeof f);
-    f.id = fp_col_int64(st, 0);
-    f.clinician_id = fp_col_int64(st, 1);
-    fp_db_col_copy(st, 2, f.register_name, sizeof f.register_name);
-    fp_db_col_copy(st, 3, f.registration_number, sizeof f.registration_number);
-    fp_db_col_copy(st, 4, f.status, sizeof f.status);
-    fp_db_col_copy(st, 5, f.detail, sizeof f.detail);
-    f.imported_at = fp_col_int64(st, 6);
+    fp_read_cols(st, 0, REGISTER_FLAG_READ, FP_NCOLS(REGISTER_FLAG_READ), &f);
     cb(&f, ctx);
   }
   return step_done(st, rc);
@@ -1231,11 +1150,9 @@ int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *
   struct fp_check_row *rows = NULL;
   size_t have = 0, cap = 0;
   *n = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
-                                   " AND k.status = 'verified' ORDER BY k.id DESC");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
+                                   " AND k.status = 'verified' ORDER BY k.id DESC", fp_int(clinician_id), fp_txt(code));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_text(st, 2, code);
   int rc, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_check_row *nr = grow(rows, have, &cap, sizeof *nr);
@@ -1342,11 +1259,10 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;
   size_t n = 0, cap = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
-                                   " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
+                                   " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id",
+                                       fp_int(clinician_id), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, now);
   int s;
   while ((s = fp_step(st)) == FP_ROW) {
     struct future_booking *nl = grow(list, n, &cap, sizeof *nl);
@@ -1416,14 +1332,11 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
 
 int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, int64_t pool_id, int64_t now,
                                     int64_t actor, struct fp_reexam *out) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
       " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (CAST(?2 AS TEXT) IS NULL OR cl.profession = ?2)"
-      " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id");
+      " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id", fp_int(now), fp_txt(profession), fp_int(pool_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_text(st, 2, profession);
-  fp_bind_int64(st, 3, pool_id);
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
   int rc = 0, s;
@@ -1449,13 +1362,13 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
   *n = 0;
   /* Candidates: kept copies of limited-retention types whose record was decided; the calendar
    * arithmetic is the core's, so the SQL only narrows by a lower bound of the months' length. */
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT e.id, e.sha256, k.verified_at FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
       " JOIN passport_check_types t ON t.code = k.check_code"
       " WHERE t.limited_retention = 1 AND e.deleted_at IS NULL AND k.status IN ('verified','rejected')"
-      " AND k.verified_at IS NOT NULL AND k.verified_at <= ? ORDER BY e.id");
+      " AND k.verified_at IS NOT NULL AND k.verified_at <= ? ORDER BY e.id",
+          fp_int(now - (int64_t)months * 28 * 86400));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now - (int64_t)months * 28 * 86400);
   struct due {
     int64_t id;
     char sha[65];
@@ -1555,25 +1468,12 @@ int fp_store_passport_demo_clinicians(struct fp_conn *c,
 }
 
 int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c,
+  return FP_DB_INSERT(c, id,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference, note,"
-      " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, k->clinician_id);
-  fp_bind_text(st, 2, k->code);
-  fp_bind_text(st, 3, k->status);
-  bind_day(st, 4, k->issued_on);
-  bind_day(st, 5, k->expires_on);
-  fp_bind_opt_text(st, 6, k->reference);
-  fp_bind_opt_text(st, 7, k->note);
-  fp_bind_opt_text(st, 8, k->update_service);
-  fp_bind_opt_id(st, 9, k->decided_by);
-  fp_bind_opt_id(st, 10, k->decided_at);
-  fp_bind_opt_id(st, 11, k->submitted_by);
-  fp_bind_int64(st, 12, k->created_at);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+      " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          fp_int(k->clinician_id), fp_txt(k->code), fp_txt(k->status), fp_day_p(k->issued_on), fp_day_p(k->expires_on),
+          fp_opt_txt(k->reference), fp_opt_txt(k->note), fp_opt_txt(k->update_service), fp_id(k->decided_by),
+          fp_id(k->decided_at), fp_id(k->submitted_by), fp_int(k->created_at));
 }
 
 int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,
@@ -1595,16 +1495,5 @@ int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const v
   snprintf(e.filename, sizeof e.filename, "%s", filename ? filename : "");
   e.uploaded_by = uploaded_by;
   e.uploaded_at = at;
-  fp_stmt *st = fp_db_stmt(c,
-      "INSERT INTO passport_evidence (check_id, sha256, content_type, size, filename, uploaded_by, uploaded_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, e.check_id);
-  fp_bind_text(st, 2, e.sha256);
-  fp_bind_text(st, 3, e.content_type);
-  fp_bind_int64(st, 4, e.size);
-  fp_bind_opt_text(st, 5, e.filename);
-  fp_bind_opt_id(st, 6, e.uploaded_by);
-  fp_bind_int64(st, 7, e.uploaded_at);
-  return fp_db_exec_stmt(st);
+  return evidence_row_insert(c, &e); /* the demo's: not audited */
 }

@@ -16,30 +16,27 @@ void fp_org_clear(struct fp_org *o) {
 
 #define ORG_COLS "id, level, ods_code, name, COALESCE(parent_id,0), COALESCE(icb_id,0), address, postcode, phone, email, lat, lon, profile, active, created_at"
 
-static void read_org(fp_stmt *st, void *out) {
-  struct fp_org *o = out;
-  memset(o, 0, sizeof *o);
-  o->id = fp_col_int64(st, 0);
-  fp_db_col_copy(st, 1, o->level, sizeof o->level);
-  fp_db_col_copy(st, 2, o->ods_code, sizeof o->ods_code);
-  fp_db_col_copy(st, 3, o->name, sizeof o->name);
-  o->parent_id = fp_col_int64(st, 4);
-  o->icb_id = fp_col_int64(st, 5);
-  fp_db_col_copy(st, 6, o->address, sizeof o->address);
-  fp_db_col_copy(st, 7, o->postcode, sizeof o->postcode);
-  fp_db_col_copy(st, 8, o->phone, sizeof o->phone);
-  fp_db_col_copy(st, 9, o->email, sizeof o->email);
-  fp_col_location(st, 10, &o->has_location, &o->lat, &o->lon);
-  o->profile = fp_db_col_strdup(st, 12);
-  o->active = fp_col_int64(st, 13) != 0;
-  o->created_at = fp_col_int64(st, 14);
-}
+static const struct fp_colspec ORG_READ[] = {
+    FP_C(INT, struct fp_org, id),
+    FP_C(TEXT, struct fp_org, level),
+    FP_C(TEXT, struct fp_org, ods_code),
+    FP_C(TEXT, struct fp_org, name),
+    FP_C(INT, struct fp_org, parent_id),
+    FP_C(INT, struct fp_org, icb_id),
+    FP_C(TEXT, struct fp_org, address),
+    FP_C(TEXT, struct fp_org, postcode),
+    FP_C(TEXT, struct fp_org, phone),
+    FP_C(TEXT, struct fp_org, email),
+    FP_C_LOCATION(struct fp_org, has_location, lat, lon),
+    FP_C(STRDUP, struct fp_org, profile),
+    FP_C(BOOL, struct fp_org, active),
+    FP_C(INT, struct fp_org, created_at),
+};
+
+FP_ROW_READER(read_org, struct fp_org, ORG_READ)
 
 int fp_store_org_get(struct fp_conn *c, int64_t id, struct fp_org *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_org, out);
+  return fp_db_one_by_id(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?", id, read_org, out);
 }
 
 static void bind_org(fp_stmt *st, const struct fp_org *o) {
@@ -74,9 +71,8 @@ int fp_store_org_insert(struct fp_conn *c, const struct fp_org *o, int64_t now, 
   if (rc == 0) *id = fp_db_last_id(c);
   if (rc == 0 && strcmp(o->level, "icb") == 0) {
     /* An ICB is its own ICB for scoping. */
-    st = fp_db_stmt(c, "UPDATE organisations SET icb_id = id WHERE id = ?");
+    st = FP_DB_STMT(c, "UPDATE organisations SET icb_id = id WHERE id = ?", fp_int(*id));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, *id);
     rc = fp_db_exec_stmt(st);
   }
   return rc;
@@ -107,14 +103,10 @@ int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
 
 int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
                       void (*cb)(const struct fp_org *o, void *ctx), void *ctx) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT " ORG_COLS " FROM organisations WHERE (CAST(?1 AS TEXT) IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
-      " AND id > ?3 ORDER BY id LIMIT ?4");
+      " AND id > ?3 ORDER BY id LIMIT ?4", fp_txt(level), fp_int(icb_id), fp_int(after_id), fp_int(limit));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, level);
-  fp_bind_int64(st, 2, icb_id);
-  fp_bind_int64(st, 3, after_id);
-  fp_bind_int64(st, 4, limit);
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
     struct fp_org o;
@@ -127,19 +119,14 @@ int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int6
 }
 
 int fp_store_postcode_put(struct fp_conn *c, const char *postcode, double lat, double lon) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
-                                   " ON CONFLICT (postcode) DO UPDATE SET lat = excluded.lat, lon = excluded.lon");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, postcode);
-  fp_bind_double(st, 2, lat);
-  fp_bind_double(st, 3, lon);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
+                                   " ON CONFLICT (postcode) DO UPDATE SET lat = excluded.lat, lon = excluded.lon",
+                                       fp_txt(postcode), fp_real(lat), fp_real(lon));
 }
 
 int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, double *lon) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT lat, lon FROM postcodes WHERE postcode = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT lat, lon FROM postcodes WHERE postcode = ?", fp_txt(postcode));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, postcode);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     *lat = fp_col_double(st, 0);
@@ -249,9 +236,8 @@ int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *s
 }
 
 int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1", fp_txt(ods_code));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, ods_code);
   return fp_step_int(st, id);
 }
 
@@ -266,11 +252,8 @@ int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {
       " UPDATE pools SET icb_id = ?2 WHERE host_organisation_id IN (SELECT id FROM tree)",
   };
   for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-    fp_stmt *st = fp_db_stmt(c, sql[i]);
+    fp_stmt *st = FP_DB_STMT(c, sql[i], fp_int(id), fp_id(icb_id));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, id);
-    if (icb_id) fp_bind_int64(st, 2, icb_id);
-    else fp_bind_null(st, 2);
     int rc = fp_db_exec_stmt(st);
     if (rc) return rc;
   }

@@ -1,8 +1,10 @@
 /* Statement helpers shared by the store's files. See rows.h. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "store/rows.h"
 
+#include "core/eligibility.h"
 #include "core/error.h"
 
 void fp_bind_opt_id(fp_stmt *st, int i, int64_t id) {
@@ -73,4 +75,80 @@ char *fp_ids_json(const int64_t *ids, size_t n) {
   buf[used++] = ']';
   buf[used] = 0;
   return buf;
+}
+
+void fp_bind_params(fp_stmt *st, const struct fp_param *p, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    int i = (int)k + 1;
+    switch (p[k].kind) {
+    case FP_P_INT: fp_bind_int64(st, i, p[k].v.i); break;
+    case FP_P_ID: fp_bind_opt_id(st, i, p[k].v.i); break;
+    case FP_P_REAL: fp_bind_double(st, i, p[k].v.d); break;
+    case FP_P_TEXT: fp_bind_text(st, i, p[k].v.s); break;
+    case FP_P_OPT_TEXT: fp_bind_opt_text(st, i, p[k].v.s); break;
+    case FP_P_DAY:
+      if (p[k].v.i == FP_DAY_NONE) fp_bind_null(st, i);
+      else fp_bind_int64(st, i, p[k].v.i);
+      break;
+    }
+  }
+}
+
+fp_stmt *fp_db_stmt_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n) {
+  fp_stmt *st = fp_db_stmt(c, sql);
+  if (st) fp_bind_params(st, p, n);
+  return st;
+}
+
+int fp_db_run_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n) {
+  fp_stmt *st = fp_db_stmt_params(c, sql, p, n);
+  return st ? fp_db_exec_stmt(st) : FP_EIO;
+}
+
+static void put_int(void *dst, size_t size, int64_t v) {
+  switch (size) {
+  case 1: { int8_t x = (int8_t)v; memcpy(dst, &x, 1); break; }
+  case 2: { int16_t x = (int16_t)v; memcpy(dst, &x, 2); break; }
+  case 4: { int32_t x = (int32_t)v; memcpy(dst, &x, 4); break; }
+  default: memcpy(dst, &v, 8); break;
+  }
+}
+
+void fp_read_cols(fp_stmt *st, int first, const struct fp_colspec *cols, size_t n, void *out) {
+  int i = first;
+  for (size_t k = 0; k < n; k++, i++) {
+    char *dst = (char *)out + cols[k].off;
+    switch (cols[k].kind) {
+    case FP_C_INT: put_int(dst, cols[k].size, fp_col_int64(st, i)); break;
+    case FP_C_BOOL: { bool b = fp_col_int64(st, i) != 0; memcpy(dst, &b, sizeof b); break; }
+    case FP_C_DAY: put_int(dst, cols[k].size, fp_col_null(st, i) ? FP_DAY_NONE : fp_col_int64(st, i)); break;
+    case FP_C_TEXT: fp_db_col_copy(st, i, dst, cols[k].size); break;
+    case FP_C_STRDUP: { char *s = fp_db_col_strdup(st, i); memcpy(dst, &s, sizeof s); break; }
+    case FP_C_REAL: { double d = fp_col_double(st, i); memcpy(dst, &d, sizeof d); break; }
+    case FP_C_SKIP: break;
+    case FP_C_LOC: {
+      bool has;
+      double lat, lon;
+      fp_col_location(st, i, &has, &lat, &lon);
+      memcpy(dst, &has, sizeof has);
+      memcpy((char *)out + cols[k].lat, &lat, sizeof lat);
+      memcpy((char *)out + cols[k].lon, &lon, sizeof lon);
+      i++; /* two columns */
+      break;
+    }
+    }
+  }
+}
+
+int fp_db_insert_params(struct fp_conn *c, int64_t *id, const char *sql, const struct fp_param *p, size_t n) {
+  int rc = fp_db_run_params(c, sql, p, n);
+  if (rc == 0) *id = fp_db_last_id(c);
+  return rc;
+}
+
+int fp_db_one_by_id(struct fp_conn *c, const char *sql, int64_t id, void (*row)(fp_stmt *st, void *out), void *out) {
+  fp_stmt *st = fp_db_stmt(c, sql);
+  if (!st) return FP_EIO;
+  fp_bind_int64(st, 1, id);
+  return fp_step_one(st, row, out);
 }

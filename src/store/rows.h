@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "store/sql.h"
 
@@ -39,6 +40,82 @@ char *fp_ids_json(const int64_t *ids, size_t n);
 /* Steps a page's statement (asked for limit + 1 rows), handing up to limit rows to row(st, ctx);
  * *more is set when another follows them. 0 or FP_EIO. Resets st. */
 int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more);
+
+/*
+ * A statement's parameters in one call, bound to 1..n in the order given:
+ *   fp_stmt *st = FP_DB_STMT(c, "SELECT ... WHERE pool_id = ? AND code = ?", fp_int(pool), fp_txt(code));
+ *   int rc = FP_DB_RUN(c, "UPDATE ... SET note = ? WHERE id = ?", fp_opt_txt(note), fp_int(id));
+ * fp_id binds SQL NULL for 0 (no such row), fp_opt_txt for NULL or "", fp_day_p for FP_DAY_NONE.
+ */
+enum fp_param_kind { FP_P_INT, FP_P_ID, FP_P_REAL, FP_P_TEXT, FP_P_OPT_TEXT, FP_P_DAY };
+struct fp_param {
+  enum fp_param_kind kind;
+  union {
+    int64_t i;
+    double d;
+    const char *s;
+  } v;
+};
+static inline struct fp_param fp_int(int64_t i) { return (struct fp_param){FP_P_INT, {.i = i}}; }
+static inline struct fp_param fp_id(int64_t i) { return (struct fp_param){FP_P_ID, {.i = i}}; }
+static inline struct fp_param fp_real(double d) { return (struct fp_param){FP_P_REAL, {.d = d}}; }
+static inline struct fp_param fp_txt(const char *s) { return (struct fp_param){FP_P_TEXT, {.s = s}}; }
+static inline struct fp_param fp_opt_txt(const char *s) { return (struct fp_param){FP_P_OPT_TEXT, {.s = s}}; }
+static inline struct fp_param fp_day_p(int32_t d) { return (struct fp_param){FP_P_DAY, {.i = d}}; }
+void fp_bind_params(fp_stmt *st, const struct fp_param *p, size_t n);
+/* The statement for sql with its parameters bound, or NULL (FP_EIO to the caller). */
+fp_stmt *fp_db_stmt_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n);
+/* Runs sql, which yields no rows, with its parameters bound: 0, FP_ECONFLICT or FP_EIO. */
+int fp_db_run_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n);
+#define FP_PARAMS_(...) (const struct fp_param[]){__VA_ARGS__}, sizeof((const struct fp_param[]){__VA_ARGS__}) / sizeof(struct fp_param)
+#define FP_BIND(st, ...) fp_bind_params((st), FP_PARAMS_(__VA_ARGS__))
+#define FP_DB_STMT(c, sql, ...) fp_db_stmt_params((c), (sql), FP_PARAMS_(__VA_ARGS__))
+#define FP_DB_RUN(c, sql, ...) fp_db_run_params((c), (sql), FP_PARAMS_(__VA_ARGS__))
+/* Runs an INSERT with its parameters bound and sets *id to the new row's id: 0, FP_ECONFLICT or
+ * FP_EIO (*id untouched). */
+int fp_db_insert_params(struct fp_conn *c, int64_t *id, const char *sql, const struct fp_param *p, size_t n);
+#define FP_DB_INSERT(c, id, sql, ...) fp_db_insert_params((c), (id), (sql), FP_PARAMS_(__VA_ARGS__))
+/* The row sql yields for its one parameter id, read by row into out: 0, FP_ENOTFOUND or FP_EIO. */
+int fp_db_one_by_id(struct fp_conn *c, const char *sql, int64_t id, void (*row)(fp_stmt *st, void *out), void *out);
+
+/*
+ * A row type's columns as data: the reader puts column first + k into the member the k-th entry
+ * names, by its kind and size.
+ *   static const struct fp_colspec GRANT_READ[] = {FP_C(INT, struct fp_grant, id), FP_C(TEXT, ...), ...};
+ *   fp_read_cols(st, 0, GRANT_READ, FP_NCOLS(GRANT_READ), &g);
+ * INT: any integer member (1, 2, 4 or 8 bytes); BOOL: a bool (column != 0); DAY: an fp_day (NULL is
+ * FP_DAY_NONE); TEXT: a char array (copied, cut to its size); STRDUP: a char * (malloc'd, NULL for
+ * NULL: the caller frees it); REAL: a double; SKIP: a column read by hand. FP_C_LOCATION(T, has,
+ * lat, lon) reads two columns, a place's latitude and longitude, as fp_col_location does. Members not
+ * named keep what they had (memset the row first).
+ */
+enum fp_colspec_kind { FP_C_INT, FP_C_BOOL, FP_C_DAY, FP_C_TEXT, FP_C_STRDUP, FP_C_REAL, FP_C_SKIP, FP_C_LOC };
+struct fp_colspec {
+  enum fp_colspec_kind kind;
+  size_t size, off;
+  size_t lat, lon; /* FP_C_LOC: where the two go (off: where "has a location" goes) */
+};
+#define FP_C(KIND, T, m) {FP_C_##KIND, sizeof(((T *)0)->m), offsetof(T, m), 0, 0}
+#define FP_C_SKIPPED {FP_C_SKIP, 0, 0, 0, 0}
+#define FP_C_LOCATION(T, has, lat, lon) {FP_C_LOC, 0, offsetof(T, has), offsetof(T, lat), offsetof(T, lon)}
+#define FP_NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+void fp_read_cols(fp_stmt *st, int first, const struct fp_colspec *cols, size_t n, void *out);
+/* FP_ROW_READER(NAME, T, COLS) defines static void NAME(st, out), which clears the T at out and reads
+ * it from the row's columns 0.. by the table COLS. */
+#define FP_ROW_READER(NAME, T, COLS)                                                                       \
+  static void NAME(fp_stmt *st, void *out) {                                                                \
+    memset(out, 0, sizeof(T));                                                                              \
+    fp_read_cols(st, 0, COLS, FP_NCOLS(COLS), out);                                                         \
+  }
+/* The same, then THEN(st, (T *)out) reads what the table cannot say. */
+#define FP_ROW_READER_THEN(NAME, T, COLS, THEN)                                                            \
+  static void NAME(fp_stmt *st, void *out) {                                                                \
+    memset(out, 0, sizeof(T));                                                                              \
+    fp_read_cols(st, 0, COLS, FP_NCOLS(COLS), out);                                                         \
+    THEN(st, (T *)out);                                                                                     \
+  }
+/* Both: READ by COLS, and EACH (FP_EACH_ROW) by READ. */
+#define FP_ROWS(READ, EACH, T, COLS) FP_ROW_READER(READ, T, COLS) FP_EACH_ROW(EACH, T, READ)
 
 /*
  * The typed glue between a row reader and a caller's callback, which C cannot write once for every

@@ -39,38 +39,37 @@ static void read_release(fp_stmt *st, int i, struct fp_shift *s) {
   s->icb_id = fp_col_int64(st, i + 3);
 }
 
-/* Sets every field (no memset: a shift is 2.5 KB, mostly text buffers, and search reads 21 a page). */
-static void read_shift(fp_stmt *st, void *out) {
-  struct fp_shift *s = out;
-  s->has_distance = false;
-  s->distance_km = 0;
-  s->id = fp_col_int64(st, 0);
-  s->practice_id = fp_col_int64(st, 1);
-  s->icb_id = fp_col_int64(st, 2);
-  s->series_id = fp_col_int64(st, 3);
-  fp_db_col_copy(st, 4, s->role, sizeof s->role);
-  s->starts_at = fp_col_int64(st, 5);
-  s->ends_at = fp_col_int64(st, 6);
-  s->break_minutes = fp_col_int64(st, 7);
-  s->rate_pence = fp_col_int64(st, 8);
-  fp_db_col_copy(st, 9, s->rate_unit, sizeof s->rate_unit);
-  s->hourly_pence = fp_col_int64(st, 10);
-  fp_db_col_copy(st, 11, s->booking_mode, sizeof s->booking_mode);
-  fp_db_col_copy(st, 12, s->location_type, sizeof s->location_type);
-  fp_db_col_copy(st, 13, s->description, sizeof s->description);
-  fp_db_col_copy(st, 14, s->status, sizeof s->status);
-  fp_col_location(st, 15, &s->has_location, &s->lat, &s->lon);
-  s->created_by = fp_col_int64(st, 17);
-  s->created_at = fp_col_int64(st, 18);
-  s->updated_at = fp_col_int64(st, 19);
-  fp_db_col_copy(st, 20, s->practice_name, sizeof s->practice_name);
-  fp_db_col_copy(st, 21, s->practice_postcode, sizeof s->practice_postcode);
+/* A shift's row beyond SHIFT_READ: its release (columns 22 to 25) and its booking. */
+static void read_shift_rest(fp_stmt *st, struct fp_shift *s) {
   read_release(st, 22, s);
   s->booking_id = fp_col_int64(st, 26);
   s->booked_clinician_id = fp_col_int64(st, 27);
-  s->listing = NULL;
-  s->listing_len = 0;
 }
+
+static const struct fp_colspec SHIFT_READ[] = {
+    FP_C(INT, struct fp_shift, id),
+    FP_C(INT, struct fp_shift, practice_id),
+    FP_C(INT, struct fp_shift, icb_id),
+    FP_C(INT, struct fp_shift, series_id),
+    FP_C(TEXT, struct fp_shift, role),
+    FP_C(INT, struct fp_shift, starts_at),
+    FP_C(INT, struct fp_shift, ends_at),
+    FP_C(INT, struct fp_shift, break_minutes),
+    FP_C(INT, struct fp_shift, rate_pence),
+    FP_C(TEXT, struct fp_shift, rate_unit),
+    FP_C(INT, struct fp_shift, hourly_pence),
+    FP_C(TEXT, struct fp_shift, booking_mode),
+    FP_C(TEXT, struct fp_shift, location_type),
+    FP_C(TEXT, struct fp_shift, description),
+    FP_C(TEXT, struct fp_shift, status),
+    FP_C_LOCATION(struct fp_shift, has_location, lat, lon),
+    FP_C(INT, struct fp_shift, created_by),
+    FP_C(INT, struct fp_shift, created_at),
+    FP_C(INT, struct fp_shift, updated_at),
+    FP_C(TEXT, struct fp_shift, practice_name),
+    FP_C(TEXT, struct fp_shift, practice_postcode),
+};
+FP_ROW_READER_THEN(read_shift, struct fp_shift, SHIFT_READ, read_shift_rest)
 
 /* A search's row (SEARCH_COLS): false when the listing is missing, which the triggers never allow. */
 static bool read_listed(fp_stmt *st, struct fp_shift *s) {
@@ -95,10 +94,10 @@ static bool read_listed(fp_stmt *st, struct fp_shift *s) {
 }
 
 int fp_store_release_delays_get(struct fp_conn *c, int64_t practice_id, struct fp_release_delays *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT release_pool_after_hours, release_pool_before_start_hours,"
-                              " release_overflow_before_start_hours FROM organisations WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT release_pool_after_hours, release_pool_before_start_hours,"
+                              " release_overflow_before_start_hours FROM organisations WHERE id = ?",
+                                  fp_int(practice_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, practice_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     out->pool_after_hours = (int32_t)fp_col_int64(st, 0);
@@ -132,30 +131,17 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
   struct fp_release plan;
   int rc = release_plan(c, s, now, &plan);
   if (rc) return rc;
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
       " created_at, updated_at, release_mode, pool_opens_at, overflow_opens_at)"
       " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14,"
-      " ?15, ?16, ?17 FROM organisations o WHERE o.id = ?1");
+      " ?15, ?16, ?17 FROM organisations o WHERE o.id = ?1",
+          fp_int(s->practice_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at), fp_int(s->ends_at),
+          fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit), fp_int(s->hourly_pence),
+          fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description), fp_id(s->created_by), fp_int(now),
+          fp_txt(fp_release_mode_name(s->release_mode)));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, s->practice_id);
-  if (s->series_id) fp_bind_int64(st, 2, s->series_id);
-  else fp_bind_null(st, 2);
-  fp_bind_text(st, 3, s->role);
-  fp_bind_int64(st, 4, s->starts_at);
-  fp_bind_int64(st, 5, s->ends_at);
-  fp_bind_int64(st, 6, s->break_minutes);
-  fp_bind_int64(st, 7, s->rate_pence);
-  fp_bind_text(st, 8, s->rate_unit);
-  fp_bind_int64(st, 9, s->hourly_pence);
-  fp_bind_text(st, 10, s->booking_mode);
-  fp_bind_text(st, 11, s->location_type);
-  fp_bind_text(st, 12, s->description);
-  if (s->created_by) fp_bind_int64(st, 13, s->created_by);
-  else fp_bind_null(st, 13);
-  fp_bind_int64(st, 14, now);
-  fp_bind_text(st, 15, fp_release_mode_name(s->release_mode));
   bind_plan(st, 16, &plan);
   rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -182,11 +168,8 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
   /* Nothing runs beside this transaction: no lock to take. */
   if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
   /* The lock and the read in one round trip: the row as it is once locked. */
-  fp_stmt *st = fp_db_stmt(c, "UPDATE shifts s SET updated_at = s.updated_at FROM organisations o"
-                                   " WHERE s.id = ? AND o.id = s.practice_id RETURNING " SHIFT_COLS_BASE ", NULL, NULL");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_shift, out);
+  return fp_db_one_by_id(c, "UPDATE shifts s SET updated_at = s.updated_at FROM organisations o"
+                                   " WHERE s.id = ? AND o.id = s.practice_id RETURNING " SHIFT_COLS_BASE ", NULL, NULL", id, read_shift, out);
 }
 
 int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out) {
@@ -195,21 +178,17 @@ int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clini
      their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no
      new row version: the booking writes it anyway when it books, and a refusal leaves it as it
      was), and read as it is once locked. */
-  fp_stmt *st = fp_db_stmt(c, "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
-                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
-                                   " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING
-                                   " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s");
+  fp_stmt *st = FP_DB_STMT(c, "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+                              " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
+                              " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING
+                              " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
+                           fp_int(clinician_id), fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, clinician_id);
-  fp_bind_int64(st, 2, id);
   return fp_step_one(st, read_shift, out);
 }
 
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?");
-  if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
-  return fp_step_one(st, read_shift, out);
+  return fp_db_one_by_id(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?", id, read_shift, out);
 }
 
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
@@ -217,35 +196,25 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
   struct fp_release plan;
   int rc = release_plan(c, s, s->created_at, &plan);
   if (rc) return rc;
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
       " booking_mode=?, location_type=?, description=?, status=?, updated_at=?, pool_opens_at=?, overflow_opens_at=?"
-      " WHERE id=?");
+      " WHERE id=?",
+          fp_int(s->starts_at), fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence),
+          fp_txt(s->rate_unit), fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type),
+          fp_txt(s->description), fp_txt(s->status), fp_int(now));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, s->starts_at);
-  fp_bind_int64(st, 2, s->ends_at);
-  fp_bind_int64(st, 3, s->break_minutes);
-  fp_bind_int64(st, 4, s->rate_pence);
-  fp_bind_text(st, 5, s->rate_unit);
-  fp_bind_int64(st, 6, s->hourly_pence);
-  fp_bind_text(st, 7, s->booking_mode);
-  fp_bind_text(st, 8, s->location_type);
-  fp_bind_text(st, 9, s->description);
-  fp_bind_text(st, 10, s->status);
-  fp_bind_int64(st, 11, now);
   bind_plan(st, 12, &plan);
   fp_bind_int64(st, 14, s->id);
   return fp_db_exec_stmt(st);
 }
 
 int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const struct fp_release_delays *d, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "UPDATE organisations SET release_pool_after_hours = ?, release_pool_before_start_hours = ?,"
-                              " release_overflow_before_start_hours = ? WHERE id = ?");
+  fp_stmt *st = FP_DB_STMT(c, "UPDATE organisations SET release_pool_after_hours = ?, release_pool_before_start_hours = ?,"
+                              " release_overflow_before_start_hours = ? WHERE id = ?",
+                                  fp_int(d->pool_after_hours), fp_int(d->pool_before_start_hours),
+                                  fp_int(d->overflow_before_start_hours), fp_int(practice_id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, d->pool_after_hours);
-  fp_bind_int64(st, 2, d->pool_before_start_hours);
-  fp_bind_int64(st, 3, d->overflow_before_start_hours);
-  fp_bind_int64(st, 4, practice_id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* The practice's upcoming tiered shifts open their tiers by the new delays. */
@@ -255,13 +224,10 @@ int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const st
     struct { int64_t id, created_at, starts_at; } rows[BATCH];
     int n = 0;
     /* Booked ones too: a clinician's cancellation opens them again (without a new plan). */
-    st = fp_db_stmt(c, "SELECT id, created_at, starts_at FROM shifts WHERE practice_id = ? AND release_mode = 'tiered'"
-                       " AND status IN ('open', 'booked') AND starts_at > ? AND id > ? ORDER BY id LIMIT ?");
+    st = FP_DB_STMT(c, "SELECT id, created_at, starts_at FROM shifts WHERE practice_id = ? AND release_mode = 'tiered'"
+                       " AND status IN ('open', 'booked') AND starts_at > ? AND id > ? ORDER BY id LIMIT ?",
+                           fp_int(practice_id), fp_int(now), fp_int(after), fp_int(BATCH));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, practice_id);
-    fp_bind_int64(st, 2, now);
-    fp_bind_int64(st, 3, after);
-    fp_bind_int64(st, 4, BATCH);
     while ((rc = fp_step(st)) == FP_ROW) {
       rows[n].id = fp_col_int64(st, 0);
       rows[n].created_at = fp_col_int64(st, 1);
@@ -423,12 +389,11 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
   for (int from = FP_SHIFT_OPEN; from <= FP_SHIFT_COMPLETED; from++) {
     if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
     for (;;) {
-      fp_stmt *st = fp_db_stmt(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
-                                       " ORDER BY id LIMIT ?");
+      fp_stmt *st = FP_DB_STMT(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
+                                       " ORDER BY id LIMIT ?",
+                                           fp_txt(fp_shift_status_name((enum fp_shift_status)from)), fp_int(now),
+                                           fp_int(BATCH));
       if (!st) return FP_EIO;
-      fp_bind_text(st, 1, fp_shift_status_name((enum fp_shift_status)from));
-      fp_bind_int64(st, 2, now);
-      fp_bind_int64(st, 3, BATCH);
       int k = 0, rc;
       while ((rc = fp_step(st)) == FP_ROW) {
         enum fp_shift_status to;
@@ -444,12 +409,10 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
       fp_reset(st);
       if (rc != FP_DONE) return FP_EIO;
       for (int i = 0; i < k; i++) {
-        st = fp_db_stmt(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?");
+        st = FP_DB_STMT(c, "UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+            fp_txt(fp_shift_status_name(due[i].to)), fp_int(now), fp_int(due[i].id),
+            fp_txt(fp_shift_status_name(due[i].from)));
         if (!st) return FP_EIO;
-        fp_bind_text(st, 1, fp_shift_status_name(due[i].to));
-        fp_bind_int64(st, 2, now);
-        fp_bind_int64(st, 3, due[i].id);
-        fp_bind_text(st, 4, fp_shift_status_name(due[i].from));
         if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
         char before[48], after[48];
         snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_shift_status_name(due[i].from));

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/profession.h"
 #include "store/outbox.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 /* What a message about a booking or an application says: the shift's times, place and people. */
@@ -26,9 +27,8 @@ struct event_facts {
 /* The facts of the booking or application `id` (sql: FACTS_COLS FROM its table x FACTS_JOIN). */
 static int event_facts(struct fp_conn *c, const char *sql, int64_t id, struct event_facts *f) {
   memset(f, 0, sizeof *f);
-  fp_stmt *st = fp_db_stmt(c, sql);
+  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     f->shift_id = fp_col_int64(st, 0);
@@ -154,12 +154,9 @@ int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id
 static int same_run(struct fp_conn *c, const char *thread_kind, int64_t thread_id, int64_t message_id,
                     const char *side, int64_t now, bool *run) {
   *run = false;
-  fp_stmt *st = fp_db_stmt(c, "SELECT side, created_at FROM messages WHERE thread_kind = ? AND thread_id = ? AND id < ?"
-                              " ORDER BY id DESC LIMIT 1");
+  fp_stmt *st = FP_DB_STMT(c, "SELECT side, created_at FROM messages WHERE thread_kind = ? AND thread_id = ? AND id < ?"
+                              " ORDER BY id DESC LIMIT 1", fp_txt(thread_kind), fp_int(thread_id), fp_int(message_id));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, thread_kind);
-  fp_bind_int64(st, 2, thread_id);
-  fp_bind_int64(st, 3, message_id);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     const char *prev = fp_col_text(st, 0);
