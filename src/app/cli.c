@@ -294,7 +294,7 @@ int fp_cli_serve(int argc, char **argv) {
     return 1;
   }
   /* Email: sent when a relay is given; otherwise it waits in the outbox (the demo's mailbox shows it). */
-  struct fp_mailer *mailer = NULL;
+  struct fp_outbox_worker *mailer = NULL;
   if (app.cfg.smtp_url) {
     struct fp_mailer_config mc = {app.cfg.smtp_url, app.cfg.mail_from, app.cfg.public_url, app.cfg.smtp_timeout_seconds};
     mailer = fp_mailer_start(&app.store, &mc);
@@ -308,9 +308,9 @@ int fp_cli_serve(int argc, char **argv) {
   }
   /* Webhooks: always (organisations set them up at run time); a server without one only asks once a second. */
   struct fp_webhooks_config wc = {app.cfg.webhooks_allow_loopback, app.cfg.webhook_timeout_seconds};
-  struct fp_webhooks *hooks = fp_webhooks_start(&app.store, &wc);
+  struct fp_outbox_worker *hooks = fp_webhooks_start(&app.store, &wc);
   if (!hooks) {
-    fp_mailer_stop(mailer);
+    fp_outbox_worker_stop(mailer);
     fp_sweeper_stop(sweeper);
     fp_prom_stop(metrics);
     fp_server_stop(srv);
@@ -347,8 +347,8 @@ int fp_cli_serve(int argc, char **argv) {
   }
   fprintf(stderr, "flexpool: stopping\n");
   drain(srv, app.cfg.drain_seconds);
-  fp_webhooks_stop(hooks);
-  fp_mailer_stop(mailer);
+  fp_outbox_worker_stop(hooks);
+  fp_outbox_worker_stop(mailer);
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);
   fp_server_stop(srv);

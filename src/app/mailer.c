@@ -15,11 +15,6 @@
 #include "app/outbox_worker.h"
 #include "store/outbox.h"
 
-struct fp_mailer {
-  struct fp_mailer_config cfg;
-  struct fp_outbox_worker *worker; /* the delivery loop (app/outbox_worker.h) with deliver below */
-};
-
 /* Writes s into f with every control character (a CR or LF that would start a new header) as a space. */
 static void put_header_text(FILE *f, const char *s) {
   for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
@@ -44,7 +39,7 @@ static void put_subject(FILE *f, const char *s) {
 }
 
 /* The whole message, headers and body with CRLF line ends (libcurl escapes a leading dot). */
-static char *compose(const struct fp_mailer *m, const struct fp_outbox_msg *msg, size_t *len) {
+static char *compose(const struct fp_mailer_config *cfg, const struct fp_outbox_msg *msg, size_t *len) {
   char *text = NULL;
   FILE *f = open_memstream(&text, len);
   if (!f) return NULL;
@@ -54,7 +49,7 @@ static char *compose(const struct fp_mailer *m, const struct fp_outbox_msg *msg,
   gmtime_r(&created, &tm);
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
   fprintf(f, "Date: %s\r\nFrom: flexpool <", date);
-  put_header_text(f, m->cfg.mail_from);
+  put_header_text(f, cfg->mail_from);
   fputs(">\r\nTo: <", f);
   put_header_text(f, msg->to);
   fputs(">\r\nSubject: ", f);
@@ -65,7 +60,7 @@ static char *compose(const struct fp_mailer *m, const struct fp_outbox_msg *msg,
     if (*p == '\n') fputs("\r\n", f);
     else if (*p != '\r') fputc(*p, f);
   }
-  if (msg->link[0]) fprintf(f, "\r\n\r\n%s%s", m->cfg.public_url, msg->link);
+  if (msg->link[0]) fprintf(f, "\r\n\r\n%s%s", cfg->public_url, msg->link);
   fputs("\r\n", f);
   if (fclose(f) != 0) {
     free(text);
@@ -89,12 +84,13 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
 }
 
 /* One delivery: 0 when the relay took it; otherwise *permanent when it refused it for good (5xx). */
-static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool *quit, bool *permanent, char *detail,
-                   size_t dlen) {
-  struct fp_mailer *m = arg;
+static int deliver(struct fp_store *store, const void *config, const struct fp_outbox_msg *msg, const atomic_bool *quit,
+                   bool *permanent, char *detail, size_t dlen) {
+  (void)store;
+  const struct fp_mailer_config *cfg = config;
   *permanent = false;
   size_t len = 0;
-  char *body = compose(m, msg, &len);
+  char *body = compose(cfg, msg, &len);
   if (!body) {
     snprintf(detail, dlen, "out of memory");
     return -1;
@@ -106,27 +102,23 @@ static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool
     return -1;
   }
   char from[300], to[300];
-  snprintf(from, sizeof from, "<%s>", m->cfg.mail_from);
+  snprintf(from, sizeof from, "<%s>", cfg->mail_from);
   snprintf(to, sizeof to, "<%s>", msg->to);
   struct curl_slist *rcpt = curl_slist_append(NULL, to);
   struct upload u = {body, len, 0};
   char err[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl, CURLOPT_URL, m->cfg.smtp_url);
+  curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
   curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
   curl_easy_setopt(curl, CURLOPT_READDATA, &u);
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)m->cfg.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the relay offers it */
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, fp_outbox_worker_progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)quit);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  CURLcode res = curl_easy_perform(curl);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  long code;
+  CURLcode res = fp_outbox_worker_perform(curl, quit, &code);
   if (res == CURLE_OK) snprintf(detail, dlen, "accepted (%ld)", code);
   else {
     snprintf(detail, dlen, "%s (%ld): %s", curl_easy_strerror(res), code, err);
@@ -138,22 +130,8 @@ static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool
   return res == CURLE_OK ? 0 : -1;
 }
 
-struct fp_mailer *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg) {
-  struct fp_mailer *m = calloc(1, sizeof *m);
-  if (!m) return NULL;
-  m->cfg = *cfg;
+struct fp_outbox_worker *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg) {
   struct fp_outbox_worker_ops ops = {FP_OUTBOX_EMAIL, "email", cfg->timeout_seconds * 2 + 10, deliver,
-                                     fp_prom_mail_attempt, m};
-  m->worker = fp_outbox_worker_start(store, &ops);
-  if (!m->worker) {
-    free(m);
-    return NULL;
-  }
-  return m;
-}
-
-void fp_mailer_stop(struct fp_mailer *m) {
-  if (!m) return;
-  fp_outbox_worker_stop(m->worker);
-  free(m);
+                                     fp_prom_mail_attempt, cfg, sizeof *cfg};
+  return fp_outbox_worker_start(store, &ops);
 }

@@ -13,6 +13,7 @@
 #ifndef FP_APP_MAILER_H
 #define FP_APP_MAILER_H
 
+#include "app/outbox_worker.h"
 #include "store/db.h"
 
 struct fp_mailer_config {
@@ -22,12 +23,9 @@ struct fp_mailer_config {
   int timeout_seconds;    /* the longest one delivery may take */
 };
 
-struct fp_mailer;
-
-/* Starts the worker; cfg's strings must outlive it. NULL (said on stderr) on failure. */
-struct fp_mailer *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg);
-/* Stops the worker (a delivery under way is cut short: the message stays queued, its attempt recorded
-   as failed, and is sent again later) and frees it. NULL is fine. */
-void fp_mailer_stop(struct fp_mailer *m);
+/* Starts the worker; cfg is copied, its strings must outlive it. NULL (said on stderr) on failure.
+   fp_outbox_worker_stop stops it: a delivery under way is cut short (the message stays queued, its
+   attempt recorded as failed, and is sent again later). */
+struct fp_outbox_worker *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg);
 
 #endif

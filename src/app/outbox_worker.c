@@ -15,6 +15,7 @@
 struct fp_outbox_worker {
   struct fp_store *store;
   struct fp_outbox_worker_ops ops;
+  void *cfg; /* the copy of ops->cfg */
   char worker[128]; /* who holds a lease: host, process and a random tag */
   pthread_t thread;
   pthread_mutex_t lock;
@@ -60,7 +61,7 @@ static bool send_one(struct fp_outbox_worker *w, struct fp_outbox_msg *msg) {
   if (rc || !ct.claimed) return false;
   bool permanent = false;
   char detail[512];
-  bool ok = w->ops.deliver(w->ops.arg, msg, &w->quit, &permanent, detail, sizeof detail) == 0;
+  bool ok = w->ops.deliver(w->store, w->cfg, msg, &w->quit, &permanent, detail, sizeof detail) == 0;
   if (w->ops.attempted) w->ops.attempted(ok);
   if (!ok) fprintf(stderr, "flexpool: %s %s not delivered: %s\n", w->ops.what, msg->message_id, detail);
   struct record_tx rt = {msg->id, w->worker, ok, permanent, detail, (int64_t)time(NULL)};
@@ -91,12 +92,22 @@ static void *run(void *arg) {
   return NULL;
 }
 
-int fp_outbox_worker_progress(void *quit, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+static int progress(void *quit, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   (void)dltotal;
   (void)dlnow;
   (void)ultotal;
   (void)ulnow;
   return atomic_load((const atomic_bool *)quit) ? 1 : 0;
+}
+
+CURLcode fp_outbox_worker_perform(CURL *curl, const atomic_bool *quit, long *code) {
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)quit);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  CURLcode res = curl_easy_perform(curl);
+  *code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, code);
+  return res;
 }
 
 struct fp_outbox_worker *fp_outbox_worker_start(struct fp_store *store, const struct fp_outbox_worker_ops *ops) {
@@ -111,6 +122,14 @@ struct fp_outbox_worker *fp_outbox_worker_start(struct fp_store *store, const st
   }
   w->store = store;
   w->ops = *ops;
+  w->cfg = malloc(ops->cfg_size ? ops->cfg_size : 1);
+  if (!w->cfg) {
+    free(w);
+    curl_global_cleanup();
+    return NULL;
+  }
+  if (ops->cfg_size) memcpy(w->cfg, ops->cfg, ops->cfg_size);
+  w->ops.cfg = NULL;
   char host[64] = "";
   gethostname(host, sizeof host - 1);
   snprintf(w->worker, sizeof w->worker, "%s:%ld:%08x", host, (long)getpid(), (unsigned)randombytes_random());
@@ -119,6 +138,7 @@ struct fp_outbox_worker *fp_outbox_worker_start(struct fp_store *store, const st
   if (pthread_create(&w->thread, NULL, run, w) != 0) {
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
+    free(w->cfg);
     free(w);
     curl_global_cleanup();
     fprintf(stderr, "flexpool: the %s thread did not start\n", ops->what);
@@ -137,6 +157,7 @@ void fp_outbox_worker_stop(struct fp_outbox_worker *w) {
   pthread_join(w->thread, NULL);
   pthread_mutex_destroy(&w->lock);
   pthread_cond_destroy(&w->wake);
+  free(w->cfg);
   free(w);
   curl_global_cleanup();
 }

@@ -21,21 +21,23 @@ struct fp_outbox_worker_ops {
   const char *what;  /* "email", "webhook": for the log */
   int lease_seconds; /* longer than one delivery can take */
   /* One delivery of msg: 0 when it was taken; otherwise -1, *permanent when it was refused for good,
-     detail what happened. quit turns true when the server is stopping (give up at once). */
-  int (*deliver)(void *arg, const struct fp_outbox_msg *msg, const atomic_bool *quit, bool *permanent, char *detail,
-                 size_t detail_len);
+     detail what happened. cfg is the worker's copy of the channel's configuration; quit turns true
+     when the server is stopping (give up at once). */
+  int (*deliver)(struct fp_store *store, const void *cfg, const struct fp_outbox_msg *msg, const atomic_bool *quit,
+                 bool *permanent, char *detail, size_t detail_len);
   void (*attempted)(bool ok); /* counts an attempt (Prometheus); may be NULL */
-  void *arg;
+  const void *cfg;            /* the channel's configuration, copied (cfg_size bytes) */
+  size_t cfg_size;
 };
 
 struct fp_outbox_worker;
 
-/* A libcurl progress callback (CURLOPT_XFERINFOFUNCTION) for a deliver function: with the quit
-   flag it was given as CURLOPT_XFERINFODATA, it cuts the transfer short once the server stops. */
-int fp_outbox_worker_progress(void *quit, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+/* Performs a deliver function's transfer, cut short once quit turns true (the server stops): the
+   result, with *code the server's answer (0 when none). */
+CURLcode fp_outbox_worker_perform(CURL *curl, const atomic_bool *quit, long *code);
 
-/* Starts libcurl (the deliver functions' client) and the thread; ops is copied, its arg must
-   outlive the worker. NULL (said on stderr) on failure. */
+/* Starts libcurl (the deliver functions' client) and the thread; ops and its cfg are copied (the
+   strings cfg points to must outlive the worker). NULL (said on stderr) on failure. */
 struct fp_outbox_worker *fp_outbox_worker_start(struct fp_store *store, const struct fp_outbox_worker_ops *ops);
 /* Stops the thread (a delivery under way is cut short, its attempt recorded as failed), frees it
    and ends its use of libcurl. NULL is fine. */

@@ -17,12 +17,6 @@
 #include "store/outbox.h"
 #include "store/webhooks.h"
 
-struct fp_webhooks {
-  struct fp_store *store;
-  struct fp_webhooks_config cfg;
-  struct fp_outbox_worker *worker;
-};
-
 /* The receiver's answer is not kept. */
 static size_t discard_cb(char *buf, size_t size, size_t nitems, void *arg) {
   (void)buf;
@@ -33,9 +27,9 @@ static size_t discard_cb(char *buf, size_t size, size_t nitems, void *arg) {
 /* libcurl opens each connection here: only to an address a webhook may reach, whatever it was
    told (the pinned address makes this the second guard, not the first). */
 static curl_socket_t open_socket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a) {
-  const struct fp_webhooks *h = arg;
+  const struct fp_webhooks_config *cfg = arg;
   enum fp_addr_class cls;
-  if (purpose != CURLSOCKTYPE_IPCXN || !fp_webhook_sockaddr_allowed(&a->addr, h->cfg.allow_loopback, &cls))
+  if (purpose != CURLSOCKTYPE_IPCXN || !fp_webhook_sockaddr_allowed(&a->addr, cfg->allow_loopback, &cls))
     return CURL_SOCKET_BAD;
   return socket(a->family, a->socktype, a->protocol);
 }
@@ -55,13 +49,13 @@ static void sign(const char *secret, const char *timestamp, const char *body, ch
   sodium_memzero(&st, sizeof st);
 }
 
-static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool *quit, bool *permanent, char *detail,
-                   size_t dlen) {
-  struct fp_webhooks *h = arg;
+static int deliver(struct fp_store *store, const void *config, const struct fp_outbox_msg *msg, const atomic_bool *quit,
+                   bool *permanent, char *detail, size_t dlen) {
+  const struct fp_webhooks_config *cfg = config;
   *permanent = false;
   char url[FP_WEBHOOK_URL_MAX + 1], secret[FP_WEBHOOK_SECRET_LEN + 1];
   bool live = false;
-  struct fp_conn *c = fp_store_reader(h->store);
+  struct fp_conn *c = fp_store_reader(store);
   int rc = c ? fp_store_webhook_target(c, msg->webhook_id, url, sizeof url, secret, sizeof secret, &live) : FP_EIO;
   if (rc || !live) {
     *permanent = rc == 0 || rc == FP_ENOTFOUND;
@@ -71,7 +65,7 @@ static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool
   /* Checked again now, after resolving the host again: a name may point elsewhere than it did. */
   struct fp_webhook_dest dest;
   char why[300];
-  enum fp_webhook_url_verdict v = fp_webhook_url_check(url, h->cfg.allow_loopback, &dest, why, sizeof why);
+  enum fp_webhook_url_verdict v = fp_webhook_url_check(url, cfg->allow_loopback, &dest, why, sizeof why);
   if (v != FP_WEBHOOK_URL_OK) {
     *permanent = v == FP_WEBHOOK_URL_MALFORMED || v == FP_WEBHOOK_URL_SCHEME;
     snprintf(detail, dlen, "not sent: %.200s", why);
@@ -112,21 +106,17 @@ static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   if (pin) curl_easy_setopt(curl, CURLOPT_RESOLVE, pin);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket_cb);
-  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, h);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, (void *)cfg);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "flexpool-webhooks/1");
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, msg->text);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(msg->text));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_cb);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)h->cfg.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, fp_outbox_worker_progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)quit);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  CURLcode res = curl_easy_perform(curl);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  long code;
+  CURLcode res = fp_outbox_worker_perform(curl, quit, &code);
   int out = -1;
   if (res != CURLE_OK) snprintf(detail, dlen, "%s: %.200s", curl_easy_strerror(res), err);
   else if (code >= 200 && code < 300) {
@@ -142,23 +132,8 @@ static int deliver(void *arg, const struct fp_outbox_msg *msg, const atomic_bool
   return out;
 }
 
-struct fp_webhooks *fp_webhooks_start(struct fp_store *store, const struct fp_webhooks_config *cfg) {
-  struct fp_webhooks *h = calloc(1, sizeof *h);
-  if (!h) return NULL;
-  h->store = store;
-  h->cfg = *cfg;
+struct fp_outbox_worker *fp_webhooks_start(struct fp_store *store, const struct fp_webhooks_config *cfg) {
   struct fp_outbox_worker_ops ops = {FP_OUTBOX_WEBHOOK, "webhook", cfg->timeout_seconds * 2 + 10, deliver,
-                                     fp_prom_webhook_attempt, h};
-  h->worker = fp_outbox_worker_start(store, &ops);
-  if (!h->worker) {
-    free(h);
-    return NULL;
-  }
-  return h;
-}
-
-void fp_webhooks_stop(struct fp_webhooks *h) {
-  if (!h) return;
-  fp_outbox_worker_stop(h->worker);
-  free(h);
+                                     fp_prom_webhook_attempt, cfg, sizeof *cfg};
+  return fp_outbox_worker_start(store, &ops);
 }

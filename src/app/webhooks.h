@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 
+#include "app/outbox_worker.h"
 #include "store/db.h"
 
 struct fp_webhooks_config {
@@ -29,11 +30,8 @@ struct fp_webhooks_config {
   int timeout_seconds;  /* the longest one delivery may take */
 };
 
-struct fp_webhooks;
-
-/* Starts the worker. NULL (said on stderr) on failure. */
-struct fp_webhooks *fp_webhooks_start(struct fp_store *store, const struct fp_webhooks_config *cfg);
-/* Stops it (a delivery under way is cut short and tried again later) and frees it. NULL is fine. */
-void fp_webhooks_stop(struct fp_webhooks *h);
+/* Starts the worker (cfg is copied). NULL (said on stderr) on failure. fp_outbox_worker_stop stops
+   it: a delivery under way is cut short and tried again later. */
+struct fp_outbox_worker *fp_webhooks_start(struct fp_store *store, const struct fp_webhooks_config *cfg);
 
 #endif
