@@ -219,3 +219,8 @@ void fp_fields_prefix_error(struct fp_req *r, const char *prefix) {
   snprintf(buf, sizeof buf, "%s%s", prefix, f);
   json_object_set_new(e, "field", json_string(buf));
 }
+
+int fp_body_fields_or_respond(struct fp_req *r, const struct fp_field *spec) {
+  if (fp_req_json_or_respond(r)) return -1;
+  return fp_fields_parse_or_respond(r, r->json, spec);
+}

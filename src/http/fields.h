@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "http/auth.h"
 #include "http/request.h"
 
 enum fp_field_type {
@@ -36,12 +37,19 @@ struct fp_field {
 };
 
 #define FP_FIELD_END {0}
+/* Fields that several requests take, each defined once: a required email address, and a required
+   password (one to check, or a new one). */
+#define FP_FIELD_EMAIL(name, dst) {(name), FP_F_EMAIL, true, 0, 254, NULL, (dst), NULL}
+#define FP_FIELD_PASSWORD(name, dst) {(name), FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, (dst), NULL}
 
 /*
  * Checks obj against the spec and fills the destinations. Unknown fields are refused (a typo must
  * not silently do nothing). null counts as absent. Returns 0, or answers 400 and returns -1.
  */
 int fp_fields_parse_or_respond(struct fp_req *r, json_t *obj, const struct fp_field *spec);
+/* The request's body as a JSON object (fp_req_json_or_respond) parsed by spec: 0, or -1 once
+   answered. */
+int fp_body_fields_or_respond(struct fp_req *r, const struct fp_field *spec);
 /* After fp_fields_parse_or_respond answered 400 for an object nested in the body, names the field
    in full: prefix ("profile.", "pattern[2].") before the field the answer names. */
 void fp_fields_prefix_error(struct fp_req *r, const char *prefix);

@@ -62,12 +62,11 @@ void fp_h_application_create(struct fp_req *r) {
   }
   const char *message = NULL;
   if (r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {
         {"message", FP_F_STRING, false, 0, 500, NULL, &message, NULL},
         FP_FIELD_END,
     };
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   struct fp_scope own = {0};
   fp_scope_clinician(&r->auth, r->now, &own);
@@ -266,12 +265,11 @@ static int decide_tx(struct fp_conn *c, void *vctx) {
 static void decide(struct fp_req *r, enum fp_application_event ev) {
   const char *reason = NULL;
   if (r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {
         {"reason", FP_F_STRING, false, 0, 200, NULL, &reason, NULL},
         FP_FIELD_END,
     };
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   struct fp_application a;
   if (load_app_or_respond(r, ev, &a)) return;

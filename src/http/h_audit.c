@@ -44,10 +44,7 @@ static int name_or_respond(struct fp_req *r, const char *name, const char **out)
 }
 
 void fp_h_audit_list(struct fp_req *r) {
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can read the audit log");
-    return;
-  }
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can read the audit log")) return;
   struct fp_audit_query q = {.entity_id = -1, .limit = 50};
   if (name_or_respond(r, "entity", &q.entity) || name_or_respond(r, "action", &q.action) ||
       fp_query_int_or_respond(r, "entity_id", 0, INT64_MAX, &q.entity_id) ||

@@ -93,25 +93,36 @@ static int hours_or_respond(struct fp_req *r, const char *prefix, const char *se
   return 0;
 }
 
-static int window_or_respond(struct fp_req *r, json_t *in, size_t i, struct fp_avail_window *w) {
-  char prefix[40];
-  snprintf(prefix, sizeof prefix, "pattern[%zu].", i);
+/* The hours of an entry: a session's name, or its own start and end ("08:30"). */
+#define HOURS_FIELDS(session, start, end)                                                                  \
+  {"session", FP_F_ENUM, false, 0, 0, SESSIONS, (session), NULL},                                           \
+      {"start", FP_F_STRING, false, 0, 5, NULL, (start), NULL}, {"end", FP_F_STRING, false, 0, 5, NULL, (end), NULL}
+
+/* Entry i of the body's list (an object: shape says which) parsed by spec, with prefix set to
+   "list[i].", which names its fields in an answer: 0, or -1 once answered. */
+static int entry_or_respond(struct fp_req *r, json_t *in, const char *list, size_t i, const char *shape,
+                            const struct fp_field *spec, char *prefix, size_t prefix_len) {
+  snprintf(prefix, prefix_len, "%s[%zu].", list, i);
   if (!json_is_object(in)) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "pattern", "each entry of 'pattern' must be an object {day, session}");
+    fp_reply_error(r, FP_API_INVALID_FIELD, list, "each entry of '%s' must be an object %s", list, shape);
     return -1;
   }
-  const char *day = NULL, *session = NULL, *start = NULL, *end = NULL;
-  struct fp_field spec[] = {
-      {"day", FP_F_ENUM, true, 0, 0, DAYS, &day, NULL},
-      {"session", FP_F_ENUM, false, 0, 0, SESSIONS, &session, NULL},
-      {"start", FP_F_STRING, false, 0, 5, NULL, &start, NULL},
-      {"end", FP_F_STRING, false, 0, 5, NULL, &end, NULL},
-      FP_FIELD_END,
-  };
   if (fp_fields_parse_or_respond(r, in, spec)) {
     fp_fields_prefix_error(r, prefix);
     return -1;
   }
+  return 0;
+}
+
+static int window_or_respond(struct fp_req *r, json_t *in, size_t i, struct fp_avail_window *w) {
+  char prefix[40];
+  const char *day = NULL, *session = NULL, *start = NULL, *end = NULL;
+  struct fp_field spec[] = {
+      {"day", FP_F_ENUM, true, 0, 0, DAYS, &day, NULL},
+      HOURS_FIELDS(&session, &start, &end),
+      FP_FIELD_END,
+  };
+  if (entry_or_respond(r, in, "pattern", i, "{day, session}", spec, prefix, sizeof prefix)) return -1;
   for (int d = 0; DAYS[d]; d++)
     if (strcmp(DAYS[d], day) == 0) w->weekday = d;
   return hours_or_respond(r, prefix, session, start, end, &w->start_min, &w->end_min);
@@ -119,11 +130,6 @@ static int window_or_respond(struct fp_req *r, json_t *in, size_t i, struct fp_a
 
 static int exception_or_respond(struct fp_req *r, json_t *in, size_t i, struct fp_avail_exception *e) {
   char prefix[40], field[64];
-  snprintf(prefix, sizeof prefix, "exceptions[%zu].", i);
-  if (!json_is_object(in)) {
-    fp_reply_error(r, FP_API_INVALID_FIELD, "exceptions", "each entry of 'exceptions' must be an object {kind, from, ...}");
-    return -1;
-  }
   const char *kind = NULL, *session = NULL, *start = NULL, *end = NULL;
   bool has_to = false;
   memset(e, 0, sizeof *e);
@@ -131,15 +137,10 @@ static int exception_or_respond(struct fp_req *r, json_t *in, size_t i, struct f
       {"kind", FP_F_ENUM, true, 0, 0, KINDS, &kind, NULL},
       {"from", FP_F_DATE, true, 0, 0, NULL, &e->from, NULL},
       {"to", FP_F_DATE, false, 0, 0, NULL, &e->to, &has_to},
-      {"session", FP_F_ENUM, false, 0, 0, SESSIONS, &session, NULL},
-      {"start", FP_F_STRING, false, 0, 5, NULL, &start, NULL},
-      {"end", FP_F_STRING, false, 0, 5, NULL, &end, NULL},
+      HOURS_FIELDS(&session, &start, &end),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, in, spec)) {
-    fp_fields_prefix_error(r, prefix);
-    return -1;
-  }
+  if (entry_or_respond(r, in, "exceptions", i, "{kind, from, ...}", spec, prefix, sizeof prefix)) return -1;
   if (!has_to) e->to = e->from;
   if (strcmp(kind, "extra") == 0) {
     e->kind = FP_AVAIL_EXTRA;

@@ -323,21 +323,19 @@ static void change_booking(struct fp_req *r, fp_tx_fn tx, const char *reason) {
 }
 
 void fp_h_booking_cancel(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *reason = NULL;
   struct fp_field spec[] = {
       {"reason", FP_F_STRING, true, 1, 500, NULL, &reason, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   change_booking(r, cancel_tx, reason);
 }
 
 void fp_h_booking_did_not_attend(struct fp_req *r) {
   if (r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {FP_FIELD_END};
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   change_booking(r, did_not_attend_tx, NULL);
 }

@@ -196,14 +196,13 @@ static int registration_throttled_or_respond(struct fp_req *r) {
 
 void fp_h_clinician_register(struct fp_req *r) {
   if (registration_throttled_or_respond(r)) return;
-  if (fp_req_json_or_respond(r)) return;
   const char *name = NULL, *email = NULL, *password = NULL, *profession = NULL, *reg = NULL, *postcode = NULL,
              *phone = NULL;
   int64_t radius = DEFAULT_TRAVEL_RADIUS_KM;
   struct fp_field spec[] = {
       {"name", FP_F_STRING, true, 1, 200, NULL, &name, NULL},
-      {"email", FP_F_EMAIL, true, 0, 0, NULL, &email, NULL},
-      {"password", FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, &password, NULL},
+      FP_FIELD_EMAIL("email", &email),
+      FP_FIELD_PASSWORD("password", &password),
       {"profession", FP_F_STRING, true, 1, 47, NULL, &profession, NULL},
       {"registration_number", FP_F_STRING, false, 0, 32, NULL, &reg, NULL},
       {"home_postcode", FP_F_STRING, true, 1, 16, NULL, &postcode, NULL},
@@ -211,7 +210,7 @@ void fp_h_clinician_register(struct fp_req *r) {
       {"phone", FP_F_STRING, false, 0, 40, NULL, &phone, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct register_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -393,7 +392,6 @@ void fp_h_clinician_patch(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only the clinician may change their own profile");
     return;
   }
-  if (fp_req_json_or_respond(r)) return;
   struct profile_ctx x = {.clinician_id = r->params[0]};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   const char *postcode = NULL;
@@ -404,7 +402,7 @@ void fp_h_clinician_patch(struct fp_req *r) {
       {"travel_radius_km", FP_F_INT, false, 1, 200, NULL, &x.radius, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   char normalised[9];
   if (postcode) {
     if (fp_postcode_normalise(postcode, normalised) != 0) {

@@ -56,14 +56,13 @@ static int request_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_email_change_request(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *email = NULL, *current = NULL;
   struct fp_field spec[] = {
-      {"email", FP_F_EMAIL, true, 0, 254, NULL, &email, NULL},
-      {"current_password", FP_F_STRING, true, 1, 200, NULL, &current, NULL},
+      FP_FIELD_EMAIL("email", &email),
+      FP_FIELD_PASSWORD("current_password", &current),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_user u;
   if (fp_me_or_respond(r, &u)) return;
   if (!fp_password_verify(u.password_hash, current)) {

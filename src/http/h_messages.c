@@ -100,12 +100,11 @@ static int write_tx(struct fp_conn *c, void *vctx) {
 static void write_message(struct fp_req *r, enum fp_thread_kind kind) {
   struct write_ctx x = {.kind = kind, .thread_id = r->params[0]};
   if (side_or_respond(r, kind, &x.side)) return;
-  if (fp_req_json_or_respond(r)) return;
   struct fp_field spec[] = {
       {"body", FP_F_STRING, true, 1, FP_MESSAGE_MAX_BYTES, NULL, &x.body, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (!x.body[strspn(x.body, " \t\r\n")]) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "body", "the message is empty");
     return;

@@ -104,13 +104,12 @@ static int confirm_tx(struct fp_conn *c, void *vctx) {
 
 void fp_h_totp_confirm(struct fp_req *r) {
   if (offered_or_respond(r)) return;
-  if (fp_req_json_or_respond(r)) return;
   const char *code = NULL;
   struct fp_field spec[] = {
       {"code", FP_F_STRING, true, 1, 16, NULL, &code, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
   char email[256];
   if (email_or_respond(r, email, sizeof email)) return;
@@ -175,13 +174,12 @@ static int remove_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_totp_remove(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *code = NULL, *recovery = NULL;
   struct fp_field spec[] = {
       FP_SECOND_FACTOR_FIELDS(&code, &recovery),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (fp_second_factor_one_or_respond(r, code, recovery)) return;
   if (!r->auth.mfa_enabled) {
     fp_reply_error(r, FP_API_INVALID_STATE, NULL, "there is no second factor to remove");

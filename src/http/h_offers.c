@@ -138,13 +138,12 @@ static int clinician_ids_or_respond(struct fp_req *r, json_t *arr, struct send_c
 }
 
 void fp_h_offer_create(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   json_t *arr = NULL;
   struct fp_field spec[] = {
       {"clinician_ids", FP_F_ARRAY, true, 1, FP_OFFER_MAX_RECIPIENTS, NULL, &arr, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct send_ctx x;
   memset(&x, 0, sizeof x);
   if (clinician_ids_or_respond(r, arr, &x)) return;
@@ -323,9 +322,8 @@ static int decide_tx(struct fp_conn *c, void *vctx) {
 
 static void decide(struct fp_req *r, enum fp_offer_event ev) {
   if (r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {FP_FIELD_END};
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   static __thread struct decide_ctx x;
   memset(&x, 0, sizeof x);

@@ -256,11 +256,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_org_create(struct fp_req *r) {
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can add organisations");
-    return;
-  }
-  if (fp_req_json_or_respond(r)) return;
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can add organisations")) return;
   const char *level = NULL, *ods = NULL, *name = NULL, *address = NULL, *postcode = NULL, *phone = NULL, *email = NULL;
   int64_t parent_id = 0;
   json_t *profile_in = NULL;
@@ -276,7 +272,7 @@ void fp_h_org_create(struct fp_req *r) {
       {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -571,7 +567,6 @@ void fp_h_org_patch(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator or the practice's manager can change it");
     return;
   }
-  if (fp_req_json_or_respond(r)) return;
   struct patch p;
   memset(&p, 0, sizeof p);
   json_t *profile_in = NULL, *release_in = NULL;
@@ -589,7 +584,7 @@ void fp_h_org_patch(struct fp_req *r) {
       {"release_delays", FP_F_JSON, false, 0, 0, NULL, &release_in, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (release_in && release_delays_or_respond(r, c, lv, release_in, &p)) return;
   const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;
   if (admin_only && !admin) {

@@ -288,7 +288,6 @@ static int verify_tx_fn(struct fp_conn *c, void *vctx) {
 static const char *const DECISIONS[] = {"verify", "reject", NULL};
 
 void fp_h_passport_verify(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *decision = NULL, *note = NULL, *reference = NULL, *us = NULL;
   fp_day issued = FP_DAY_NONE, expires = FP_DAY_NONE;
   bool has_issued = false, has_expires = false, has_ref = false, has_us = false;
@@ -301,7 +300,7 @@ void fp_h_passport_verify(struct fp_req *r) {
       {"update_service", FP_F_ENUM, false, 0, 0, FP_PASSPORT_UPDATE_SERVICE, &us, &has_us},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_conn *c = fp_passport_reader_or_respond(r);
   if (!c) return;
   struct verify_tx x;

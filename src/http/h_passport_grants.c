@@ -151,7 +151,6 @@ static int grant_org_or_respond(struct fp_req *r, struct fp_conn *c, int64_t org
 }
 
 void fp_h_passport_grant_create(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   int64_t org = 0, want_pool = 0;
   fp_day from = FP_DAY_NONE, until = FP_DAY_NONE, starts = FP_DAY_NONE;
   bool has_from = false, has_starts = false;
@@ -163,7 +162,7 @@ void fp_h_passport_grant_create(struct fp_req *r) {
       {"placement_starts_on", FP_F_DATE, false, 0, 0, NULL, &starts, &has_starts},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_conn *c = fp_passport_reader_or_respond(r);
   if (!c) return;
   struct fp_passport_access a;

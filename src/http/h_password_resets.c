@@ -61,14 +61,13 @@ static int request_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_password_reset_request(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   struct request_ctx x;
   memset(&x, 0, sizeof x);
   struct fp_field spec[] = {
-      {"email", FP_F_EMAIL, true, 0, 254, NULL, &x.email, NULL},
+      FP_FIELD_EMAIL("email", &x.email),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   char lower[256];
   size_t i = 0;
   for (; x.email[i] && i + 1 < sizeof lower; i++)
@@ -116,13 +115,12 @@ static int use_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_password_reset_use(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *password = NULL;
   struct fp_field spec[] = {
-      {"password", FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, &password, NULL},
+      FP_FIELD_PASSWORD("password", &password),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct use_ctx x;
   memset(&x, 0, sizeof x);
   x.now = r->now;

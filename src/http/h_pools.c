@@ -158,11 +158,7 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 void fp_h_pool_create(struct fp_req *r) {
   /* The commissioner reads everything in their ICB and changes nothing: pools are set up by a
      system administrator. */
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can set up a pool");
-    return;
-  }
-  if (fp_req_json_or_respond(r)) return;
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can set up a pool")) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -176,7 +172,7 @@ void fp_h_pool_create(struct fp_req *r) {
       {"session_rate_pence", FP_F_INT, false, 0, MAX_RATE_PENCE, NULL, &x.p.session_rate_pence, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   snprintf(x.p.name, sizeof x.p.name, "%s", name);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_org host;
@@ -283,7 +279,6 @@ void fp_h_pool_patch(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can change it", &p)) return;
-  if (fp_req_json_or_respond(r)) return;
   struct patch_ctx x = {.target = r->params[0]};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_field spec[] = {
@@ -295,7 +290,7 @@ void fp_h_pool_patch(struct fp_req *r) {
       {"overflow", FP_F_BOOL, false, 0, 0, NULL, &x.overflow, &x.has_overflow},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   int rc = fp_store_write(r->app->store, patch_tx, &x);
   if (rc == FP_EREFUSED) {
     fp_reply_refusal(r, &x.why);
@@ -343,7 +338,6 @@ void fp_h_pool_role_create(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can add roles to it", &p)) return;
-  if (fp_req_json_or_respond(r)) return;
   struct role_ctx x = {.pool_id = p.id};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   struct fp_field spec[] = {
@@ -351,7 +345,7 @@ void fp_h_pool_role_create(struct fp_req *r) {
       {"name", FP_F_STRING, true, 1, 200, NULL, &x.name, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (!role_code_valid(x.code)) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "code",
                    "a role code is %d to %d lowercase letters, digits or underscores, e.g. 'first_contact_mh'",
@@ -517,7 +511,6 @@ void fp_h_pool_member_add(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_pool p;
   if (pool_for_or_respond(r, c, can_manage, "only the pool's administrators can admit members", &p)) return;
-  if (fp_req_json_or_respond(r)) return;
   struct add_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -527,7 +520,7 @@ void fp_h_pool_member_add(struct fp_req *r) {
       {"organisation_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.organisation_id, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (!x.clinician_id && !x.organisation_id) {
     fp_reply_error(r, FP_API_MISSING_FIELD, "clinician_id", "give 'clinician_id' or 'organisation_id'");
     return;
@@ -661,12 +654,11 @@ void fp_h_join_request_create(struct fp_req *r) {
   struct join_ctx x = {.pool_id = p.id};
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   if (r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {
         {"message", FP_F_STRING, false, 0, 500, NULL, &x.message, NULL},
         FP_FIELD_END,
     };
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   /* A clinician at the most pools one may join is told so now, not when the pool admits them. */
   bool member = false;
@@ -815,12 +807,11 @@ static int answer_tx(struct fp_conn *c, void *vctx) {
 static void answer(struct fp_req *r, const char *status) {
   const char *reason = NULL;
   if (strcmp(status, "declined") == 0 && r->body_len) {
-    if (fp_req_json_or_respond(r)) return;
     struct fp_field spec[] = {
         {"reason", FP_F_STRING, false, 0, 200, NULL, &reason, NULL},
         FP_FIELD_END,
     };
-    if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+    if (fp_body_fields_or_respond(r, spec)) return;
   }
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_join_request jr;

@@ -153,14 +153,13 @@ static int challenge_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_session_create(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *email = NULL, *password = NULL;
   struct fp_field spec[] = {
       {"email", FP_F_STRING, true, 1, 254, NULL, &email, NULL},
-      {"password", FP_F_STRING, true, 1, 200, NULL, &password, NULL},
+      FP_FIELD_PASSWORD("password", &password),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_http_app *app = r->app;
   struct fp_conn *c = fp_store_reader(app->store);
   if (!c) {
@@ -207,14 +206,13 @@ void fp_h_session_create(struct fp_req *r) {
 }
 
 void fp_h_session_second_factor(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *token = NULL, *code = NULL, *recovery = NULL;
   struct fp_field spec[] = {
       {"mfa_token", FP_F_STRING, true, 1, 64, NULL, &token, NULL},
       FP_SECOND_FACTOR_FIELDS(&code, &recovery),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (fp_second_factor_one_or_respond(r, code, recovery)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) {
@@ -341,14 +339,13 @@ static int password_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_me_password(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   const char *current = NULL, *next = NULL;
   struct fp_field spec[] = {
-      {"current_password", FP_F_STRING, true, 1, 200, NULL, &current, NULL},
-      {"new_password", FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, &next, NULL},
+      FP_FIELD_PASSWORD("current_password", &current),
+      FP_FIELD_PASSWORD("new_password", &next),
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_user u;
   if (fp_me_or_respond(r, &u)) return;
   if (!fp_password_verify(u.password_hash, current)) {

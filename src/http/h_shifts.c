@@ -125,7 +125,6 @@ static int create_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_shift_create(struct fp_req *r) {
-  if (fp_req_json_or_respond(r)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -148,7 +147,7 @@ void fp_h_shift_create(struct fp_req *r) {
       {"release", FP_F_ENUM, false, 0, 0, RELEASES, &release, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   x.count = 1;
   if (repeat) {
     const char *every = NULL;

@@ -109,14 +109,13 @@ void fp_h_user_create(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator or a pool administrator can add users");
     return;
   }
-  if (fp_req_json_or_respond(r)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
   const char *password = NULL;
   bool has_org = false, has_pool = false;
   struct fp_field spec[] = {
-      {"email", FP_F_EMAIL, true, 0, 0, NULL, &x.email, NULL},
+      FP_FIELD_EMAIL("email", &x.email),
       {"name", FP_F_STRING, true, 1, 200, NULL, &x.name, NULL},
       {"role", FP_F_ENUM, true, 0, 0, STAFF_ROLES, &x.role, NULL},
       {"organisation_id", FP_F_INT, false, 1, INT64_MAX, NULL, &x.org, &has_org},
@@ -124,7 +123,7 @@ void fp_h_user_create(struct fp_req *r) {
       {"password", FP_F_STRING, false, 1, FP_PASSWORD_MAX_BYTES, NULL, &password, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   char email[256];
   snprintf(email, sizeof email, "%s", x.email);
   for (char *p = email; *p; p++) *p = (char)tolower((unsigned char)*p);
@@ -228,10 +227,7 @@ static void add_user(const struct fp_user *u, void *ctx) {
 }
 
 void fp_h_user_list(struct fp_req *r) {
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can list users");
-    return;
-  }
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can list users")) return;
   static const char *const SORTS[] = {"name", "email", "newest", NULL};
   struct fp_list_params lp;
   if (fp_list_params_or_respond(r, SORTS, &lp)) return;
@@ -249,10 +245,7 @@ void fp_h_user_list(struct fp_req *r) {
 
 /* GET /api/v1/users/{id}: one user with their roles (system administrator). */
 void fp_h_user_get(struct fp_req *r) {
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can read users");
-    return;
-  }
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can read users")) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   int rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
@@ -303,11 +296,7 @@ out:
 }
 
 void fp_h_user_patch(struct fp_req *r) {
-  if (!fp_auth_has(&r->auth, FP_ROLE_SYSADMIN)) {
-    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only a system administrator can change users");
-    return;
-  }
-  if (fp_req_json_or_respond(r)) return;
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can change users")) return;
   struct patch_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -317,7 +306,7 @@ void fp_h_user_patch(struct fp_req *r) {
       {"name", FP_F_STRING, false, 1, 200, NULL, &x.name, NULL},
       FP_FIELD_END,
   };
-  if (fp_fields_parse_or_respond(r, r->json, spec)) return;
+  if (fp_body_fields_or_respond(r, spec)) return;
   if (x.has_active && !x.active && r->params[0] == r->auth.user_id) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "active", "you cannot deactivate your own account");
     return;

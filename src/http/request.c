@@ -221,6 +221,12 @@ bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind) {
   return false;
 }
 
+int fp_role_or_respond(struct fp_req *r, enum fp_role_kind kind, const char *why) {
+  if (fp_auth_has(&r->auth, kind)) return 0;
+  fp_reply_error(r, FP_API_FORBIDDEN, NULL, "%s", why);
+  return -1;
+}
+
 bool fp_auth_has_for(const struct fp_auth *a, enum fp_role_kind kind, int64_t id) {
   for (int i = 0; i < a->n_roles; i++) {
     if (a->roles[i].kind != kind) continue;

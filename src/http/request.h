@@ -114,6 +114,9 @@ int fp_req_json_or_respond(struct fp_req *r);
 
 /* True when the caller holds `kind` (for any organisation / pool). */
 bool fp_auth_has(const struct fp_auth *a, enum fp_role_kind kind);
+/* 0 when the request's user holds a role of that kind; otherwise answers 403 with why (who may do
+   this) and returns -1. */
+int fp_role_or_respond(struct fp_req *r, enum fp_role_kind kind, const char *why);
 /* Who is acting, as a write transaction and the core's rules see them: borrows a's roles. */
 void fp_actor_from_auth(const struct fp_auth *a, fp_time now, struct fp_actor *out);
 /* Answers a refusal (a rule's or a transaction's "no"): its code, field and message. */
