@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/ids.h"
 #include "http/codec.h"
 #include "http/json_out.h"
 #include "store/outbox.h"
@@ -238,25 +239,6 @@ static void tick(struct fp_events *ev, double now) {
   }
 }
 
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* Sorts ids and drops the repeats; how many are left. */
-static size_t sort_unique(int64_t *ids, size_t n) {
-  if (n == 0) return 0;
-  qsort(ids, n, sizeof *ids, cmp_i64);
-  size_t k = 1;
-  for (size_t i = 1; i < n; i++)
-    if (ids[i] != ids[k - 1]) ids[k++] = ids[i];
-  return k;
-}
-
-static ptrdiff_t find_id(const int64_t *ids, size_t n, int64_t id) {
-  const int64_t *at = bsearch(&id, ids, n, sizeof *ids, cmp_i64);
-  return at ? at - ids : -1;
-}
 
 /*
  * What another server may have changed for this server's open streams since they opened: their
@@ -280,21 +262,21 @@ static int check_streams(struct fp_events *ev, struct fp_conn *c) {
   pthread_mutex_unlock(&ev->lock);
   if (!n) return 0;
   if (!users) return FP_ENOMEM;
-  nu = sort_unique(users, nu);
-  ns = sort_unique(sessions, ns);
+  nu = fp_ids_sort_unique(users, nu);
+  ns = fp_ids_sort_unique(sessions, ns);
   int64_t *unread = malloc((nu ? nu : 1) * sizeof *unread);
-  bool *live = malloc(ns ? ns : 1);
+  bool *live = malloc((ns ? ns : 1) * sizeof *live);
   int rc = unread && live ? fp_store_streams_check(c, users, nu, unread, sessions, ns, live) : FP_ENOMEM;
   pthread_mutex_lock(&ev->lock);
   for (struct fp_stream *s = ev->head; !rc && s; s = s->next) {
     if (s->checked != check || s->closing) continue; /* opened since: its own count is newer */
-    ptrdiff_t at = s->session_id ? find_id(sessions, ns, s->session_id) : -1;
+    ptrdiff_t at = s->session_id ? fp_ids_find(sessions, ns, s->session_id) : -1;
     if (at >= 0 && !live[at]) {
       s->closing = true;
       wake(s);
       continue;
     }
-    at = find_id(users, nu, s->user_id);
+    at = fp_ids_find(users, nu, s->user_id);
     if (at >= 0 && s->version == s->checked_version && unread[at] != s->unread_sent) put_unread(s, unread[at]);
   }
   pthread_mutex_unlock(&ev->lock);
