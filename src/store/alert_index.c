@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/ids.h"
 #include "store/availability.h"
 #include "store/rows.h"
 
@@ -108,11 +109,6 @@ static int cmp_slot(const void *a, const void *b) {
 static int cmp_extra(const void *a, const void *b) {
   const struct extra *x = a, *y = b;
   return x->day < y->day ? -1 : x->day > y->day;
-}
-
-static int cmp_id(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* The bucket of role (NULL: none yet), or a new one at the end when add. */
@@ -246,8 +242,9 @@ static struct fp_alert_clin *batch_at(const struct batch *b, size_t *j, int64_t 
 }
 
 static int roles_read(struct fp_conn *c, const char *json, struct batch *b) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, role FROM alert_roles WHERE " IN_IDS("clinician_id")
-                              " ORDER BY clinician_id, role", fp_txt(json));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT clinician_id, role FROM alert_roles WHERE " IN_IDS("clinician_id") " ORDER BY clinician_id, role",
+      fp_txt(json));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t j = 0;
@@ -267,8 +264,9 @@ static int roles_read(struct fp_conn *c, const char *json, struct batch *b) {
 }
 
 static int pools_read(struct fp_conn *c, const char *json, struct batch *b) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, pool_id FROM pool_members WHERE " IN_IDS("clinician_id")
-                              " ORDER BY clinician_id, pool_id", fp_txt(json));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT clinician_id, pool_id FROM pool_members WHERE " IN_IDS("clinician_id") " ORDER BY clinician_id, pool_id",
+      fp_txt(json));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t j = 0, cap = 0;
@@ -384,8 +382,8 @@ static int changes_read(struct fp_conn *c, struct fp_alert_index *ix, int64_t **
   *ids = NULL;
   *n = 0;
   *last = ix->last_seq;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT clinician_id, seq FROM alert_changes WHERE seq > ? ORDER BY clinician_id",
-      fp_int(ix->last_seq));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT clinician_id, seq FROM alert_changes WHERE seq > ? ORDER BY clinician_id", fp_int(ix->last_seq));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -418,7 +416,7 @@ static int adopt(struct fp_alert_index *ix, const int64_t *ids, size_t n_ids, st
   size_t keep = 0;
   for (size_t i = 0; i < ix->n; i++) {
     struct fp_alert_clin *k = ix->v[i];
-    if (!ids || bsearch(&k->id, ids, n_ids, sizeof *ids, cmp_id)) clin_free(k);
+    if (!ids || fp_ids_find(ids, n_ids, k->id) >= 0) clin_free(k);
     else ix->v[keep++] = k;
   }
   ix->n = keep;

@@ -10,6 +10,7 @@
 
 #include "core/booking.h"
 #include "core/error.h"
+#include "core/ids.h"
 #include "core/profession.h"
 #include "core/release.h"
 #include "core/validate.h"
@@ -36,8 +37,8 @@ void fp_alert_prefs_read_cols(fp_stmt *st, int i, struct fp_alert_prefs *p) {
 }
 
 static int read_roles(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *p) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT role FROM alert_roles WHERE clinician_id = ? ORDER BY role",
-      fp_int(clinician_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT role FROM alert_roles WHERE clinician_id = ? ORDER BY role", fp_int(clinician_id));
   if (!st) return FP_EIO;
   int rc;
   p->n_roles = 0;
@@ -57,10 +58,11 @@ static int read_roles(struct fp_conn *c, int64_t clinician_id, struct fp_alert_p
 }
 
 int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_alert_prefs *out, bool *stored) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT cl.profession, COALESCE(cl.travel_radius_km, 0), ap.clinician_id, ap.enabled,"
-                              " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
-                              " FROM clinicians cl LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id WHERE cl.id = ?",
-                                  fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT cl.profession, COALESCE(cl.travel_radius_km, 0), ap.clinician_id, ap.enabled,"
+      " ap.max_distance_miles, ap.min_hourly_pence, ap.mode, ap.quiet_start_min, ap.quiet_end_min"
+      " FROM clinicians cl LEFT JOIN alert_prefs ap ON ap.clinician_id = cl.id WHERE cl.id = ?",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc != FP_ROW) {
@@ -78,13 +80,13 @@ int fp_store_alert_prefs_get(struct fp_conn *c, int64_t clinician_id, struct fp_
 }
 
 int fp_store_alert_prefs_replace(struct fp_conn *c, int64_t clinician_id, const struct fp_alert_prefs *p, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
-                              " quiet_start_min, quiet_end_min, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                              " ON CONFLICT (clinician_id) DO UPDATE SET enabled = ?2, max_distance_miles = ?3,"
-                              " min_hourly_pence = ?4, mode = ?5, quiet_start_min = ?6, quiet_end_min = ?7, updated_at = ?8",
-                                  fp_int(clinician_id), fp_int(p->enabled ? 1 : 0), fp_int(p->max_distance_miles),
-                                  fp_int(p->min_hourly_pence), fp_txt(fp_alert_mode_name(p->mode)),
-                                  fp_int(p->quiet_start_min), fp_int(p->quiet_end_min), fp_int(now));
+  fp_stmt *st = FP_DB_STMT(c,
+      "INSERT INTO alert_prefs (clinician_id, enabled, max_distance_miles, min_hourly_pence, mode,"
+      " quiet_start_min, quiet_end_min, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+      " ON CONFLICT (clinician_id) DO UPDATE SET enabled = ?2, max_distance_miles = ?3,"
+      " min_hourly_pence = ?4, mode = ?5, quiet_start_min = ?6, quiet_end_min = ?7, updated_at = ?8",
+      fp_int(clinician_id), fp_int(p->enabled ? 1 : 0), fp_int(p->max_distance_miles), fp_int(p->min_hourly_pence),
+      fp_txt(fp_alert_mode_name(p->mode)), fp_int(p->quiet_start_min), fp_int(p->quiet_end_min), fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -92,8 +94,8 @@ int fp_store_alert_prefs_replace(struct fp_conn *c, int64_t clinician_id, const 
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   for (size_t i = 0; i < p->n_roles; i++) {
-    st = FP_DB_STMT(c, "INSERT INTO alert_roles (clinician_id, role) VALUES (?, ?)",
-        fp_int(clinician_id), fp_txt(p->roles[i]));
+    st = FP_DB_STMT(
+        c, "INSERT INTO alert_roles (clinician_id, role) VALUES (?, ?)", fp_int(clinician_id), fp_txt(p->roles[i]));
     if (!st) return FP_EIO;
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
@@ -135,16 +137,7 @@ static int idset_read(fp_stmt *st, struct idset *set) {
   return err ? err : rc == FP_DONE ? 0 : FP_EIO;
 }
 
-static bool idset_has(const struct idset *set, int64_t id) {
-  size_t lo = 0, hi = set->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (set->v[mid] < id) lo = mid + 1;
-    else if (set->v[mid] > id) hi = mid;
-    else return true;
-  }
-  return false;
-}
+static bool idset_has(const struct idset *set, int64_t id) { return fp_ids_find(set->v, set->n, id) >= 0; }
 
 /* What a match reads of the shift's practice and of the shift's alerts, once. */
 struct practice_facts {
@@ -163,8 +156,8 @@ static void practice_facts_free(struct practice_facts *f) {
 
 static int practice_facts_read(struct fp_conn *c, const struct fp_shift *s, enum fp_alert_kind kind, int64_t now,
                                struct practice_facts *f) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT pool_id FROM pool_members WHERE organisation_id = ? ORDER BY pool_id",
-      fp_int(s->practice_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT pool_id FROM pool_members WHERE organisation_id = ? ORDER BY pool_id", fp_int(s->practice_id));
   if (!st) return FP_EIO;
   int rc = idset_read(st, &f->pools);
   if (rc) return rc;
@@ -335,9 +328,10 @@ static int works_near_read(struct fp_conn *c, const struct fp_shift *s, const st
 }
 
 static int scan_record(struct fp_conn *c, int64_t shift_id, const char *kind, int64_t now) {
-  return FP_DB_RUN(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?)"
-                              " ON CONFLICT (shift_id, kind) DO UPDATE SET scanned_at = excluded.scanned_at",
-                                  fp_int(shift_id), fp_txt(kind), fp_int(now));
+  return FP_DB_RUN(c,
+      "INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (?, ?, ?)"
+      " ON CONFLICT (shift_id, kind) DO UPDATE SET scanned_at = excluded.scanned_at",
+      fp_int(shift_id), fp_txt(kind), fp_int(now));
 }
 
 /* Milliseconds since *t0, which becomes now (for the benchmark's breakdown of a match). */
@@ -501,9 +495,10 @@ int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t 
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now) {
   static const char *const kinds[] = {"posted", "urgent"};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    fp_stmt *st = FP_DB_STMT(c, "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
-                                " WHERE created_at < ? ON CONFLICT DO NOTHING",
-                                    fp_txt(kinds[i]), fp_int(now), fp_int(posted_before));
+    fp_stmt *st = FP_DB_STMT(c,
+        "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
+        " WHERE created_at < ? ON CONFLICT DO NOTHING",
+        fp_txt(kinds[i]), fp_int(now), fp_int(posted_before));
     if (!st) return FP_EIO;
     int rc = fp_db_exec_stmt(st);
     if (rc) return rc;
@@ -526,15 +521,15 @@ uint64_t fp_store_alerts_pokes(void) { return (uint64_t)atomic_load(&pokes); }
 int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, int64_t until, bool posted_early, int max,
                      int64_t *ids, int *n) {
   *n = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
-                              " AND (?3 = 0 OR s.starts_at <= ?3) AND (?4 = 0 OR s.created_at < s.starts_at - ?5)"
-                              " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6"
-                              "  AND a.scanned_at >= CASE WHEN s.overflow_opens_at <= ?2 THEN s.overflow_opens_at"
-                              "   WHEN s.pool_opens_at <= ?2 THEN s.pool_opens_at ELSE 0 END)"
-                              " ORDER BY s.starts_at, s.id LIMIT ?7",
-                                  fp_txt(fp_shift_status_name(FP_SHIFT_OPEN)), fp_int(now), fp_int(until),
-                                  fp_int(posted_early ? 1 : 0), fp_int(FP_ALERT_URGENT_SECONDS), fp_txt(kind),
-                                  fp_int(max));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT s.id FROM shifts s WHERE s.status = ?1 AND s.starts_at > ?2"
+      " AND (?3 = 0 OR s.starts_at <= ?3) AND (?4 = 0 OR s.created_at < s.starts_at - ?5)"
+      " AND NOT EXISTS (SELECT 1 FROM alert_scans a WHERE a.shift_id = s.id AND a.kind = ?6"
+      "  AND a.scanned_at >= CASE WHEN s.overflow_opens_at <= ?2 THEN s.overflow_opens_at"
+      "   WHEN s.pool_opens_at <= ?2 THEN s.pool_opens_at ELSE 0 END)"
+      " ORDER BY s.starts_at, s.id LIMIT ?7",
+      fp_txt(fp_shift_status_name(FP_SHIFT_OPEN)), fp_int(now), fp_int(until), fp_int(posted_early ? 1 : 0),
+      fp_int(FP_ALERT_URGENT_SECONDS), fp_txt(kind), fp_int(max));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW && *n < max) ids[(*n)++] = fp_col_int64(st, 0);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/ids.h"
 #include "core/time.h"
 #include "store/rows.h"
 #include "store/sql.h"
@@ -30,9 +31,11 @@ static void bind_message(fp_stmt *st, int i, const char *subject, const char *te
 static int outbox_put(struct fp_conn *c, enum fp_outbox_channel ch, int64_t user_id, int64_t webhook_id, const char *to,
                       const char *subject, const char *text, const char *link, const char *message_id, bool secret,
                       int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state,"
-                              " attempts, next_attempt_at, lease_until, created_at, secret, channel, webhook_id)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?)", fp_id(user_id), fp_txt(to));
+  fp_stmt *st = FP_DB_STMT(c,
+      "INSERT INTO outbox (user_id, to_address, subject, body, link, message_id, state,"
+      " attempts, next_attempt_at, lease_until, created_at, secret, channel, webhook_id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?)",
+      fp_id(user_id), fp_txt(to));
   if (!st) return FP_EIO;
   bind_message(st, 3, subject, text, link);
   fp_bind_text(st, 6, message_id);
@@ -153,12 +156,10 @@ void fp_store_when_text(int64_t starts_at, int64_t ends_at, char *buf, size_t le
 }
 
 int fp_store_outbox_due(struct fp_conn *c, enum fp_outbox_channel ch, int64_t now, bool *due) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
-                              " AND channel = ?)",
-                                  fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)), fp_int(now), fp_int(now),
-                                  fp_txt(fp_outbox_channel_name(ch)));
-  if (!st) return FP_EIO;
-  return fp_step_bool(st, due);
+  return FP_DB_BOOL(c, due,
+      "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
+      " AND channel = ?)",
+      fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)), fp_int(now), fp_int(now), fp_txt(fp_outbox_channel_name(ch)));
 }
 
 #define MSG_COLS                                                                                         \
@@ -186,19 +187,20 @@ static int read_msg(fp_stmt *st, struct fp_outbox_msg *m, char *link, size_t lin
 int fp_store_outbox_claim(struct fp_conn *c, enum fp_outbox_channel ch, const char *worker, int64_t now,
                           int lease_seconds, struct fp_outbox_msg *out, bool *claimed) {
   *claimed = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " MSG_COLS " FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
-                              " AND channel = ? ORDER BY next_attempt_at, id LIMIT 1",
-                                  fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)), fp_int(now), fp_int(now),
-                                  fp_txt(fp_outbox_channel_name(ch)));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " MSG_COLS " FROM outbox WHERE state = ? AND next_attempt_at <= ? AND lease_until < ?"
+      " AND channel = ? ORDER BY next_attempt_at, id LIMIT 1",
+      fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)), fp_int(now), fp_int(now), fp_txt(fp_outbox_channel_name(ch)));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) rc = read_msg(st, out, out->link, sizeof out->link) ? FP_EIO : FP_ROW;
   fp_reset(st);
   if (rc == FP_DONE) return 0;
   if (rc != FP_ROW) return FP_EIO;
-  st = FP_DB_STMT(c, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND state = ? AND lease_until < ?",
-      fp_txt(worker), fp_int(now + lease_seconds), fp_int(out->id), fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)),
-      fp_int(now));
+  st =
+      FP_DB_STMT(c, "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ? AND state = ? AND lease_until < ?",
+          fp_txt(worker), fp_int(now + lease_seconds), fp_int(out->id), fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)),
+          fp_int(now));
   if (!st) return FP_EIO;
   rc = fp_db_exec_stmt(st);
   if (rc) return FP_EIO;
@@ -208,8 +210,8 @@ int fp_store_outbox_claim(struct fp_conn *c, enum fp_outbox_channel ch, const ch
 
 int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bool ok, bool permanent,
                            const char *detail, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT attempts FROM outbox WHERE id = ? AND state = ?",
-      fp_int(id), fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)));
+  fp_stmt *st = FP_DB_STMT(c, "SELECT attempts FROM outbox WHERE id = ? AND state = ?", fp_int(id),
+      fp_txt(fp_outbox_state_name(FP_OUTBOX_QUEUED)));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   int attempts = rc == FP_ROW ? (int)fp_col_int64(st, 0) : 0;
@@ -239,8 +241,9 @@ int fp_store_outbox_record(struct fp_conn *c, int64_t id, const char *worker, bo
 int fp_store_outbox_counts(struct fp_conn *c, enum fp_outbox_channel ch, struct fp_outbox_counts *out) {
   memset(out, 0, sizeof *out);
   for (int s = 0; s < FP_OUTBOX_STATES; s++) {
-    fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ? AND channel = ?",
-        fp_txt(fp_outbox_state_name((enum fp_outbox_state)s)), fp_txt(fp_outbox_channel_name(ch)));
+    fp_stmt *st =
+        FP_DB_STMT(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox WHERE state = ? AND channel = ?",
+            fp_txt(fp_outbox_state_name((enum fp_outbox_state)s)), fp_txt(fp_outbox_channel_name(ch)));
     if (!st) return FP_EIO;
     int rc = fp_step(st);
     if (rc == FP_ROW) {
@@ -255,8 +258,8 @@ int fp_store_outbox_counts(struct fp_conn *c, enum fp_outbox_channel ch, struct 
 
 int fp_store_outbox_latest(struct fp_conn *c, struct fp_outbox_msg *out, int max, int *n) {
   *n = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " MSG_COLS " FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT ?",
-      fp_int(max));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT " MSG_COLS " FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT ?", fp_int(max));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW && *n < max) {
@@ -287,9 +290,10 @@ static int read_notification(fp_stmt *st, struct fp_notification *n) {
 int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id, int limit,
                            void (*cb)(const struct fp_notification *n, void *ctx), void *ctx, bool *more) {
   *more = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " NOTIFICATION_COLS " FROM notifications"
-                              " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-                                  fp_int(user_id), fp_int(before_id > 0 ? before_id : INT64_MAX), fp_int(limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " NOTIFICATION_COLS " FROM notifications"
+      " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+      fp_int(user_id), fp_int(before_id > 0 ? before_id : INT64_MAX), fp_int(limit + 1));
   if (!st) return FP_EIO;
   struct fp_notification n;
   int rc, count = 0;
@@ -311,26 +315,14 @@ int fp_store_notifications(struct fp_conn *c, int64_t user_id, int64_t before_id
 }
 
 int fp_store_notifications_unread(struct fp_conn *c, int64_t user_id, int64_t *n) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
-      fp_int(user_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", fp_int(user_id));
   if (!st) return FP_EIO;
   *n = 0;
   return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
 }
 
 /* The live stream's reads (http/events.c). ------------------------------------------------ */
-
-/* Where ids[] (ascending) holds id, or -1. */
-static ptrdiff_t id_at(const int64_t *ids, size_t n, int64_t id) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (ids[mid] < id) lo = mid + 1;
-    else if (ids[mid] > id) hi = mid;
-    else return (ptrdiff_t)mid;
-  }
-  return -1;
-}
 
 /* Runs sql, whose ?1 is the JSON array of ids (ascending), handing each row whose first column is
    ids[at] to row(st, at, ctx). 0, FP_ENOMEM or FP_EIO. */
@@ -344,7 +336,7 @@ static int rows_of_ids(struct fp_conn *c, const char *sql, const int64_t *ids, s
     fp_bind_text(st, 1, json);
     int step;
     while ((step = fp_step(st)) == FP_ROW) {
-      ptrdiff_t at = id_at(ids, n, fp_col_int64(st, 0));
+      ptrdiff_t at = fp_ids_find(ids, n, fp_col_int64(st, 0));
       if (at >= 0) row(st, (size_t)at, ctx);
     }
     fp_reset(st);
@@ -381,9 +373,11 @@ _Static_assert(FP_NOTIFICATION_GAPS == 32, "GAP_PARAMS_32 names FP_NOTIFICATION_
 int fp_store_notifications_since(struct fp_conn *c, int64_t after_id, const int64_t *gaps, int n_gaps, int limit,
                                  void (*cb)(const struct fp_notification_event *e, void *ctx), void *ctx, int *n) {
   *n = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " NOTIFICATION_COLS ", user_id, (SELECT COUNT(*) FROM notifications u"
-                              " WHERE u.user_id = n.user_id AND u.read_at IS NULL) FROM notifications n"
-                              " WHERE id > ?1 OR id IN (" GAP_PARAMS_32 ") ORDER BY id LIMIT ?34", fp_int(after_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " NOTIFICATION_COLS ", user_id, (SELECT COUNT(*) FROM notifications u"
+      " WHERE u.user_id = n.user_id AND u.read_at IS NULL) FROM notifications n"
+      " WHERE id > ?1 OR id IN (" GAP_PARAMS_32 ") ORDER BY id LIMIT ?34",
+      fp_int(after_id));
   if (!st) return FP_EIO;
   for (int i = 0; i < FP_NOTIFICATION_GAPS; i++) fp_bind_int64(st, 2 + i, i < n_gaps ? gaps[i] : 0);
   fp_bind_int64(st, 2 + FP_NOTIFICATION_GAPS, limit);
@@ -406,8 +400,10 @@ int fp_store_notifications_since(struct fp_conn *c, int64_t after_id, const int6
 int fp_store_notification_ids(struct fp_conn *c, int64_t *last_id, int64_t *ids, int max, int *n) {
   *n = 0;
   *last_id = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT id FROM notifications WHERE id > (SELECT COALESCE(MAX(id), 0) FROM notifications) - ?"
-                              " ORDER BY id", fp_int(max));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT id FROM notifications WHERE id > (SELECT COALESCE(MAX(id), 0) FROM notifications) - ?"
+      " ORDER BY id",
+      fp_int(max));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -420,8 +416,10 @@ int fp_store_notification_ids(struct fp_conn *c, int64_t *last_id, int64_t *ids,
 }
 
 int fp_store_notifications_state(struct fp_conn *c, int64_t user_id, int64_t *unread, int64_t *last_id) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(MAX(id), 0)"
-                              " FROM notifications WHERE user_id = ?", fp_int(user_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0), COALESCE(MAX(id), 0)"
+      " FROM notifications WHERE user_id = ?",
+      fp_int(user_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   *unread = rc == FP_ROW ? fp_col_int64(st, 0) : 0;
@@ -433,9 +431,10 @@ int fp_store_notifications_state(struct fp_conn *c, int64_t user_id, int64_t *un
 int fp_store_notifications_after(struct fp_conn *c, int64_t user_id, int64_t after_id, int limit,
                                  void (*cb)(const struct fp_notification *n, void *ctx), void *ctx) {
   /* The newest `limit` after after_id, handed on oldest first. */
-  fp_stmt *st = FP_DB_STMT(c, "SELECT * FROM (SELECT " NOTIFICATION_COLS " FROM notifications WHERE user_id = ? AND id > ?"
-                              " ORDER BY id DESC LIMIT ?) newest ORDER BY id",
-                                  fp_int(user_id), fp_int(after_id), fp_int(limit));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT * FROM (SELECT " NOTIFICATION_COLS " FROM notifications WHERE user_id = ? AND id > ?"
+      " ORDER BY id DESC LIMIT ?) newest ORDER BY id",
+      fp_int(user_id), fp_int(after_id), fp_int(limit));
   if (!st) return FP_EIO;
   int rc;
   struct fp_notification n;
@@ -452,15 +451,17 @@ int fp_store_notifications_after(struct fp_conn *c, int64_t user_id, int64_t aft
 
 int fp_store_notifications_mark_read(struct fp_conn *c, int64_t user_id, int64_t id, int64_t now) {
   if (id) {
-    fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ? AND user_id = ?)",
-        fp_int(id), fp_int(user_id));
+    fp_stmt *st = FP_DB_STMT(
+        c, "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ? AND user_id = ?)", fp_int(id), fp_int(user_id));
     if (!st) return FP_EIO;
     bool mine = false;
     if (fp_step_bool(st, &mine) != 0) return FP_EIO;
     if (!mine) return FP_ENOTFOUND;
   }
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL"
-                              " AND (?3 = 0 OR id = ?3)", fp_int(now), fp_int(user_id), fp_int(id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE notifications SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL"
+      " AND (?3 = 0 OR id = ?3)",
+      fp_int(now), fp_int(user_id), fp_int(id));
   if (!st) return FP_EIO;
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
