@@ -1099,10 +1099,28 @@ static int64_t pg_changes(struct fp_conn *c) { return PC(c)->changes; }
 static int64_t pg_last_id(struct fp_conn *base) {
   struct pg_conn *c = PC(base);
   if (!c->last_insert_table[0]) return 0;
-  fp_stmt *st = pg_stmt(base, "SELECT currval(pg_get_serial_sequence(?1, a.attname)) FROM pg_attribute a"
-                              " WHERE a.attrelid = CAST(?1 AS regclass) AND a.attidentity <> '' AND NOT a.attisdropped");
+  const char *seq = NULL;
+  char found[128] = "";
+  for (int i = 0; i < c->n_sequences && !seq; i++)
+    if (strcmp(c->sequences[i].table, c->last_insert_table) == 0) seq = c->sequences[i].sequence;
+  if (!seq) { /* the table's identity column's sequence, asked once */
+    fp_stmt *st = pg_stmt(base, "SELECT pg_get_serial_sequence(?1, a.attname) FROM pg_attribute a"
+                                " WHERE a.attrelid = CAST(?1 AS regclass) AND a.attidentity <> '' AND NOT a.attisdropped");
+    if (!st) return 0;
+    pg_bind_text(st, 1, c->last_insert_table);
+    if (pg_step(st) == FP_ROW && pg_col_text(st, 0)) snprintf(found, sizeof found, "%s", pg_col_text(st, 0));
+    pg_reset(st);
+    if (!found[0]) return 0;
+    if (c->n_sequences < (int)(sizeof c->sequences / sizeof c->sequences[0])) {
+      memcpy(c->sequences[c->n_sequences].table, c->last_insert_table, sizeof c->sequences[0].table);
+      memcpy(c->sequences[c->n_sequences].sequence, found, sizeof found);
+      c->n_sequences++;
+    }
+    seq = found;
+  }
+  fp_stmt *st = pg_stmt(base, "SELECT currval(CAST(?1 AS regclass))");
   if (!st) return 0;
-  pg_bind_text(st, 1, c->last_insert_table);
+  pg_bind_text(st, 1, seq);
   PS(st)->writes = true;
   int64_t id = pg_step(st) == FP_ROW ? pg_col_int64(st, 0) : 0;
   pg_reset(st);

@@ -90,6 +90,12 @@ struct pg_conn {
   bool begin_lost;            /* that BEGIN found the connection gone (the transaction never began) */
   int64_t changes;
   char last_insert_table[64]; /* the table of the last INSERT run (pg_last_id) */
+  /* The identity sequences of the tables pg_last_id has asked about (the schema does not change
+     under a running server; a table past the last is asked about each time). */
+  struct {
+    char table[64], sequence[128];
+  } sequences[32];
+  int n_sequences;
   char *errmsg;
 };
 
