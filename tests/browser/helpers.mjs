@@ -6,6 +6,8 @@
 //   FP_SOURCE_DIR  the source tree, for web/ and node_modules/ (default: this file's repo)
 //   FP_BUILD_DIR   where screenshots/ go (default: <repo>/build)
 //   FP_CHROMIUM    the browser (default: /usr/bin/chromium)
+//   FP_TEST_ENGINE "postgres": each server gets a database of its own on the PostgreSQL the
+//                  environment names (tests/api/pg_run.sh), dropped when it stops
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,10 +35,23 @@ if (!existsSync(join(SOURCE_DIR, 'web', 'vendor', 'nhsuk-frontend.css'))) {
 // Starts `flexpool serve --demo` (or, with { demo: false }, a server as production runs it) on a
 // fresh data directory and a free port. With { clinicians: N } the demo is first loaded by
 // `flexpool demo --clinicians N` (N clinicians in all, the ones past the documented 150 generated).
+let databases = 0;
+// On PostgreSQL (FP_TEST_ENGINE=postgres), a new database and the arguments that name it.
+function databaseFor() {
+  if (process.env.FP_TEST_ENGINE !== 'postgres') return { args: [], drop: () => {} };
+  const name = `fpb_${process.pid}_${++databases}`;
+  const made = spawnSync('psql', ['-qAt', '-d', 'postgres', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`CREATE DATABASE ${name} failed:\n${made.stderr}`);
+  const drop = () => spawnSync('psql', ['-qAt', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+  return { args: ['--database', `postgresql:///${name}`], drop };
+}
+
 export async function startServer(extraArgs = [], { demo = true, clinicians = 0 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'flexpool-browser-'));
+  const database = databaseFor();
+  extraArgs = [...database.args, ...extraArgs];
   if (clinicians) {
-    const loaded = spawnSync(BINARY, ['demo', '--data-dir', dataDir, '--clinicians', String(clinicians)], { encoding: 'utf8', timeout: 300000 });
+    const loaded = spawnSync(BINARY, ['demo', '--data-dir', dataDir, ...database.args, '--clinicians', String(clinicians)], { encoding: 'utf8', timeout: 300000 });
     if (loaded.status !== 0) throw new Error(`flexpool demo --clinicians ${clinicians} failed:\n${loaded.stdout}\n${loaded.stderr}`);
   }
   const args = ['serve', ...(demo ? ['--demo'] : []), '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', join(SOURCE_DIR, 'web'), ...extraArgs];
@@ -63,6 +78,7 @@ export async function startServer(extraArgs = [], { demo = true, clinicians = 0 
       clearTimeout(t);
     }
     rmSync(dataDir, { recursive: true, force: true });
+    database.drop();
   };
   return { base, stop, dataDir, log: () => log };
 }
