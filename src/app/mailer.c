@@ -85,7 +85,7 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
 
 /* One delivery: 0 when the relay took it; otherwise *permanent when it refused it for good (5xx). */
 static int deliver(struct fp_store *store, const void *config, const struct fp_outbox_msg *msg, const atomic_bool *quit,
-                   bool *permanent, char *detail, size_t dlen) {
+    bool *permanent, char *detail, size_t dlen) {
   (void)store;
   const struct fp_mailer_config *cfg = config;
   *permanent = false;
@@ -131,7 +131,7 @@ static int deliver(struct fp_store *store, const void *config, const struct fp_o
 }
 
 struct fp_outbox_worker *fp_mailer_start(struct fp_store *store, const struct fp_mailer_config *cfg) {
-  struct fp_outbox_worker_ops ops = {FP_OUTBOX_EMAIL, "email", cfg->timeout_seconds * 2 + 10, deliver,
-                                     fp_prom_mail_attempt, cfg, sizeof *cfg};
+  struct fp_outbox_worker_ops ops = {
+      FP_OUTBOX_EMAIL, "email", cfg->timeout_seconds * 2 + 10, deliver, fp_prom_mail_attempt, cfg, sizeof *cfg};
   return fp_outbox_worker_start(store, &ops);
 }

@@ -15,7 +15,7 @@
 struct fp_outbox_worker {
   struct fp_store *store;
   struct fp_outbox_worker_ops ops;
-  void *cfg; /* the copy of ops->cfg */
+  void *cfg;        /* the copy of ops->cfg */
   char worker[128]; /* who holds a lease: host, process and a random tag */
   pthread_t thread;
   pthread_mutex_t lock;

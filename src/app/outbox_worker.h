@@ -24,7 +24,7 @@ struct fp_outbox_worker_ops {
      detail what happened. cfg is the worker's copy of the channel's configuration; quit turns true
      when the server is stopping (give up at once). */
   int (*deliver)(struct fp_store *store, const void *cfg, const struct fp_outbox_msg *msg, const atomic_bool *quit,
-                 bool *permanent, char *detail, size_t detail_len);
+      bool *permanent, char *detail, size_t detail_len);
   void (*attempted)(bool ok); /* counts an attempt (Prometheus); may be NULL */
   const void *cfg;            /* the channel's configuration, copied (cfg_size bytes) */
   size_t cfg_size;

@@ -50,7 +50,7 @@ static void sign(const char *secret, const char *timestamp, const char *body, ch
 }
 
 static int deliver(struct fp_store *store, const void *config, const struct fp_outbox_msg *msg, const atomic_bool *quit,
-                   bool *permanent, char *detail, size_t dlen) {
+    bool *permanent, char *detail, size_t dlen) {
   const struct fp_webhooks_config *cfg = config;
   *permanent = false;
   char url[FP_WEBHOOK_URL_MAX + 1], secret[FP_WEBHOOK_SECRET_LEN + 1];
@@ -133,7 +133,7 @@ static int deliver(struct fp_store *store, const void *config, const struct fp_o
 }
 
 struct fp_outbox_worker *fp_webhooks_start(struct fp_store *store, const struct fp_webhooks_config *cfg) {
-  struct fp_outbox_worker_ops ops = {FP_OUTBOX_WEBHOOK, "webhook", cfg->timeout_seconds * 2 + 10, deliver,
-                                     fp_prom_webhook_attempt, cfg, sizeof *cfg};
+  struct fp_outbox_worker_ops ops = {
+      FP_OUTBOX_WEBHOOK, "webhook", cfg->timeout_seconds * 2 + 10, deliver, fp_prom_webhook_attempt, cfg, sizeof *cfg};
   return fp_outbox_worker_start(store, &ops);
 }

@@ -304,6 +304,13 @@ int fp_me_or_respond(struct fp_req *r, struct fp_user *u) {
   return -1;
 }
 
+int fp_me_with_password_or_respond(struct fp_req *r, const char *current_password, struct fp_user *u) {
+  if (fp_me_or_respond(r, u)) return -1;
+  if (fp_password_verify(u->password_hash, current_password)) return 0;
+  fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
+  return -1;
+}
+
 int fp_second_factor_check(struct fp_conn *c, int64_t user_id, fp_time now, const char *code, const char *recovery,
                            unsigned char recovery_hash[], const unsigned char **recovery_out, int64_t *step, bool *ok) {
   *ok = false;

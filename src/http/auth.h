@@ -92,6 +92,9 @@ struct fp_user;
 /* The signed-in user's account into *u (with its password hash: wipe it when done). Answers the
    store's error and returns -1 when it cannot be read. */
 int fp_me_or_respond(struct fp_req *r, struct fp_user *u);
+/* The same, when the request proves it is them with their password (the field "current_password"):
+   answers 400 wrong_password and returns -1 when it is not theirs. */
+int fp_me_with_password_or_respond(struct fp_req *r, const char *current_password, struct fp_user *u);
 
 /*
  * A second factor as given: a recovery code becomes its hash (in recovery_hash, *recovery set to

@@ -39,8 +39,10 @@ struct fp_field {
 #define FP_FIELD_END {0}
 /* Fields that several requests take, each defined once: a required email address, and a required
    password (one to check, or a new one). */
-#define FP_FIELD_EMAIL(name, dst) {(name), FP_F_EMAIL, true, 0, 254, NULL, (dst), NULL}
-#define FP_FIELD_PASSWORD(name, dst) {(name), FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, (dst), NULL}
+#define FP_FIELD_EMAIL(name, dst)                                                                                      \
+  { (name), FP_F_EMAIL, true, 0, 254, NULL, (dst), NULL }
+#define FP_FIELD_PASSWORD(name, dst)                                                                                   \
+  { (name), FP_F_STRING, true, 1, FP_PASSWORD_MAX_BYTES, NULL, (dst), NULL }
 
 /*
  * Checks obj against the spec and fills the destinations. Unknown fields are refused (a typo must

@@ -94,14 +94,16 @@ static int hours_or_respond(struct fp_req *r, const char *prefix, const char *se
 }
 
 /* The hours of an entry: a session's name, or its own start and end ("08:30"). */
-#define HOURS_FIELDS(session, start, end)                                                                  \
-  {"session", FP_F_ENUM, false, 0, 0, SESSIONS, (session), NULL},                                           \
-      {"start", FP_F_STRING, false, 0, 5, NULL, (start), NULL}, {"end", FP_F_STRING, false, 0, 5, NULL, (end), NULL}
+#define HOURS_FIELDS(session, start, end)                                                                              \
+  {"session", FP_F_ENUM, false, 0, 0, SESSIONS, (session), NULL},                                                      \
+      {"start", FP_F_STRING, false, 0, 5, NULL, (start), NULL}, {                                                      \
+    "end", FP_F_STRING, false, 0, 5, NULL, (end), NULL                                                                 \
+  }
 
 /* Entry i of the body's list (an object: shape says which) parsed by spec, with prefix set to
    "list[i].", which names its fields in an answer: 0, or -1 once answered. */
 static int entry_or_respond(struct fp_req *r, json_t *in, const char *list, size_t i, const char *shape,
-                            const struct fp_field *spec, char *prefix, size_t prefix_len) {
+    const struct fp_field *spec, char *prefix, size_t prefix_len) {
   snprintf(prefix, prefix_len, "%s[%zu].", list, i);
   if (!json_is_object(in)) {
     fp_reply_error(r, FP_API_INVALID_FIELD, list, "each entry of '%s' must be an object %s", list, shape);

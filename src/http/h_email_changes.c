@@ -64,11 +64,7 @@ void fp_h_email_change_request(struct fp_req *r) {
   };
   if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_user u;
-  if (fp_me_or_respond(r, &u)) return;
-  if (!fp_password_verify(u.password_hash, current)) {
-    fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
-    return;
-  }
+  if (fp_me_with_password_or_respond(r, current, &u)) return;
   static __thread struct request_ctx x;
   memset(&x, 0, sizeof x);
   size_t i = 0;

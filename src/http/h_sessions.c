@@ -347,11 +347,7 @@ void fp_h_me_password(struct fp_req *r) {
   };
   if (fp_body_fields_or_respond(r, spec)) return;
   struct fp_user u;
-  if (fp_me_or_respond(r, &u)) return;
-  if (!fp_password_verify(u.password_hash, current)) {
-    fp_reply_error(r, FP_API_WRONG_PASSWORD, "current_password", "the current password is not right");
-    return;
-  }
+  if (fp_me_with_password_or_respond(r, current, &u)) return;
   if (strcmp(current, next) == 0) {
     fp_reply_error(r, FP_API_WEAK_PASSWORD, "new_password", "the new password must differ from the current one");
     return;

@@ -15,15 +15,12 @@ static const char *purpose_name(enum fp_account_token_purpose p) {
 int fp_store_account_token_insert(struct fp_conn *c, enum fp_account_token_purpose purpose, const unsigned char *hash,
                                   size_t hash_len, int64_t user_id, const char *new_email, int64_t now,
                                   int64_t expires_at) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO account_tokens (purpose, token_hash, user_id, new_email, created_at, expires_at)"
-                              " VALUES (?, ?, ?, lower(?), ?, ?)");
+  fp_stmt *st = FP_DB_STMT(c,
+      "INSERT INTO account_tokens (purpose, token_hash, user_id, new_email, created_at, expires_at)"
+      " VALUES (?, ?, ?, lower(?), ?, ?)",
+      fp_txt(purpose_name(purpose)), fp_blob(hash, hash_len), fp_int(user_id), fp_txt(new_email), fp_int(now),
+      fp_int(expires_at));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, purpose_name(purpose));
-  fp_bind_blob(st, 2, hash, hash_len);
-  fp_bind_int64(st, 3, user_id);
-  fp_bind_text(st, 4, new_email);
-  fp_bind_int64(st, 5, now);
-  fp_bind_int64(st, 6, expires_at);
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
 
@@ -35,11 +32,11 @@ static int token_read(struct fp_conn *c, enum fp_account_token_purpose purpose, 
   *state = FP_TOKEN_UNKNOWN;
   *user_id = 0;
   if (new_email && new_email_len) new_email[0] = 0;
-  fp_stmt *st = fp_db_stmt(c, "SELECT user_id, expires_at, COALESCE(used_at, 0), COALESCE(new_email, '')"
-                              " FROM account_tokens WHERE token_hash = ? AND purpose = ?");
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT user_id, expires_at, COALESCE(used_at, 0), COALESCE(new_email, '')"
+      " FROM account_tokens WHERE token_hash = ? AND purpose = ?",
+      fp_blob(hash, hash_len), fp_txt(purpose_name(purpose)));
   if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, hash, hash_len);
-  fp_bind_text(st, 2, purpose_name(purpose));
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     bool spent = fp_col_int64(st, 2) != 0 || now >= fp_col_int64(st, 1);
@@ -57,8 +54,9 @@ int fp_store_account_token_take(struct fp_conn *c, enum fp_account_token_purpose
   int rc = token_read(c, purpose, hash, hash_len, now, state, user_id, new_email, new_email_len);
   if (rc || *state != FP_TOKEN_VALID) return rc;
   /* Used: this one and every other of the account's for the same purpose. */
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
-      fp_int(now), fp_int(*user_id), fp_txt(purpose_name(purpose)));
+  fp_stmt *st =
+      FP_DB_STMT(c, "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+          fp_int(now), fp_int(*user_id), fp_txt(purpose_name(purpose)));
   if (!st) return FP_EIO;
   return fp_db_exec_stmt(st) ? FP_EIO : 0;
 }
@@ -69,8 +67,9 @@ int fp_store_account_token_peek(struct fp_conn *c, enum fp_account_token_purpose
 }
 
 int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since, int *n, int64_t *oldest) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM account_token_requests WHERE request_key = ? AND at > ?",
-      fp_txt(key), fp_int(since));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM account_token_requests WHERE request_key = ? AND at > ?", fp_txt(key),
+      fp_int(since));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {
@@ -82,8 +81,8 @@ int fp_store_account_requests(struct fp_conn *c, const char *key, int64_t since,
 }
 
 int fp_store_account_request_add(struct fp_conn *c, const char *key, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO account_token_requests (request_key, at) VALUES (?, ?)",
-      fp_txt(key), fp_int(now));
+  fp_stmt *st =
+      FP_DB_STMT(c, "INSERT INTO account_token_requests (request_key, at) VALUES (?, ?)", fp_txt(key), fp_int(now));
   if (!st) return FP_EIO;
   if (fp_db_exec_stmt(st)) return FP_EIO;
   st = FP_DB_STMT(c, "DELETE FROM account_token_requests WHERE at < ?", fp_int(now - 86400));

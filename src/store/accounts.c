@@ -40,16 +40,9 @@ int fp_store_user_by_id(struct fp_conn *c, int64_t id, struct fp_user *out) {
 
 int fp_store_user_insert(struct fp_conn *c, const char *email, const char *name, const char *password_hash,
                          int64_t now, int64_t *id) {
-  fp_stmt *st =
-      fp_db_stmt(c, "INSERT INTO users (email, name, password_hash, active, created_at) VALUES (lower(?), ?, ?, 1, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, email);
-  fp_bind_text(st, 2, name);
-  fp_bind_text(st, 3, password_hash);
-  fp_bind_int64(st, 4, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id,
+      "INSERT INTO users (email, name, password_hash, active, created_at) VALUES (lower(?), ?, ?, 1, ?)", fp_txt(email),
+      fp_txt(name), fp_txt(password_hash), fp_int(now));
 }
 
 int fp_store_user_set_email(struct fp_conn *c, int64_t user_id, const char *email) {
@@ -88,7 +81,8 @@ int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, i
 }
 
 int fp_store_roles_of(struct fp_conn *c, int64_t user_id, struct fp_role_row *rows, int max, int *n) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id",
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT role, COALESCE(organisation_id, 0), COALESCE(pool_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id",
       fp_int(user_id));
   if (!st) return FP_EIO;
   *n = 0;
@@ -113,19 +107,16 @@ int fp_store_clinician_of_user(struct fp_conn *c, int64_t user_id, int64_t *clin
   if (!st) return FP_EIO;
   *clinician_id = 0;
   profession[0] = 0;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    *clinician_id = fp_col_int64(st, 0);
-    fp_db_col_copy(st, 1, profession, profession_len);
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+  int rc = FP_STEP_ONE(st, fp_out_int(clinician_id), fp_out_text(profession, profession_len));
+  return rc == FP_ENOTFOUND ? 0 : rc; /* none: left as they were */
 }
 
 int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t *pools, int max, int *n,
                                 int64_t *overflow_icbs, int *n_overflow) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT m.pool_id, p.icb_id, p.overflow FROM pool_members m JOIN pools p ON p.id = m.pool_id"
-                              " WHERE m.clinician_id = ? ORDER BY m.pool_id", fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT m.pool_id, p.icb_id, p.overflow FROM pool_members m JOIN pools p ON p.id = m.pool_id"
+      " WHERE m.clinician_id = ? ORDER BY m.pool_id",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
   int rc, k = 0, o = 0;
   *n = 0;
@@ -148,53 +139,33 @@ int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t
 }
 
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?",
-      fp_int(clinician_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT COALESCE(home_postcode,''), COALESCE(travel_radius_km,0) FROM clinicians WHERE id = ?",
+          fp_int(clinician_id));
   if (!st) return FP_EIO;
   postcode[0] = 0;
   *radius_km = 0;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    fp_db_col_copy(st, 0, postcode, len);
-    *radius_km = fp_col_int64(st, 1);
-  }
-  fp_reset(st);
-  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+  int rc = FP_STEP_ONE(st, fp_out_text(postcode, len), fp_out_int(radius_km));
+  return rc == FP_ENOTFOUND ? 0 : rc; /* none: left as they were */
 }
 
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                             const char *csrf, int64_t now, int64_t *id) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, token_hash, hash_len);
-  fp_bind_int64(st, 2, user_id);
-  fp_bind_text(st, 3, csrf);
-  fp_bind_int64(st, 4, now);
-  fp_bind_int64(st, 5, now);
-  int rc = fp_db_exec_stmt(st);
-  if (rc == 0) *id = fp_db_last_id(c);
-  return rc;
+  return FP_DB_INSERT(c, id,
+      "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+      fp_blob(token_hash, hash_len), fp_int(user_id), fp_txt(csrf), fp_int(now), fp_int(now));
 }
 
 int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t now,
                           int64_t idle, int64_t *session_id, int64_t *user_id, char *csrf, size_t csrf_len,
                           int64_t *last_seen) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT s.id, s.user_id, s.csrf, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
-      " WHERE s.token_hash = ? AND s.last_seen_at > ? AND u.active = 1");
+      " WHERE s.token_hash = ? AND s.last_seen_at > ? AND u.active = 1",
+      fp_blob(token_hash, hash_len), fp_int(now - idle));
   if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, token_hash, hash_len);
-  fp_bind_int64(st, 2, now - idle);
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    *session_id = fp_col_int64(st, 0);
-    *user_id = fp_col_int64(st, 1);
-    fp_db_col_copy(st, 2, csrf, csrf_len);
-    *last_seen = fp_col_int64(st, 3);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return FP_STEP_ONE(
+      st, fp_out_int(session_id), fp_out_int(user_id), fp_out_text(csrf, csrf_len), fp_out_int(last_seen));
 }
 
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now) {
@@ -212,7 +183,7 @@ int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_
 int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1",
-          fp_int(now - idle));
+      fp_int(now - idle));
   if (!st) return FP_EIO;
   *n = 0;
   return fp_step_int(st, n) == 0 ? 0 : FP_EIO;
@@ -220,10 +191,9 @@ int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64
 
 int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64_t since, int *n, int64_t *oldest) {
   fp_stmt *st =
-      fp_db_stmt(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM registration_attempts WHERE address = ? AND at > ?");
+      FP_DB_STMT(c, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM registration_attempts WHERE address = ? AND at > ?",
+          fp_txt(address), fp_int(since));
   if (!st) return FP_EIO;
-  fp_bind_text(st, 1, address);
-  fp_bind_int64(st, 2, since);
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     *n = fp_col_int64(st, 0);
@@ -234,8 +204,8 @@ int fp_store_registration_attempts(struct fp_conn *c, const char *address, int64
 }
 
 int fp_store_registration_attempt_add(struct fp_conn *c, const char *address, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)",
-      fp_txt(address), fp_int(now));
+  fp_stmt *st =
+      FP_DB_STMT(c, "INSERT INTO registration_attempts (address, at) VALUES (?, ?)", fp_txt(address), fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -252,7 +222,7 @@ int fp_store_login_failures(struct fp_conn *c, const char *account, const char *
       "       (SELECT MIN(at) FROM login_failures WHERE account = lower(?1) AND at > ?3),"
       "       (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3),"
       "       (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3)",
-          fp_txt(account), fp_txt(address), fp_int(since));
+      fp_txt(account), fp_txt(address), fp_int(since));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {
@@ -285,16 +255,17 @@ int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *ac
                    int64_t entity_id, const char *before, const char *after) {
   return FP_DB_RUN(c,
       "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
+      fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
 }
 
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
   /* The document is made by the engine's own JSON functions (the email is the user's text). */
-  return FP_DB_RUN(c, fp_db_engine(c) == FP_ENGINE_POSTGRES
-      ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL,"
-        " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT))"
-      : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-        " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))",
-            fp_int(now), fp_int(user_id), fp_txt(email), fp_txt(role));
+  return FP_DB_RUN(c,
+      fp_db_engine(c) == FP_ENGINE_POSTGRES
+          ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+            " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL,"
+            " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT))"
+          : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
+            " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))",
+      fp_int(now), fp_int(user_id), fp_txt(email), fp_txt(role));
 }

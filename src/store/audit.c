@@ -1,11 +1,24 @@
 /* Reading the audit log. See audit.h. */
 #include "store/audit.h"
+#include "store/rows.h"
 #include "store/sql.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
+
+static const struct fp_colspec AUDIT_READ[] = {
+    FP_C(INT, struct fp_audit_entry, id),
+    FP_C(INT, struct fp_audit_entry, at),
+    FP_C(INT, struct fp_audit_entry, actor_user_id),
+    FP_C(STR, struct fp_audit_entry, actor_email),
+    FP_C(STR, struct fp_audit_entry, action),
+    FP_C(STR, struct fp_audit_entry, entity),
+    FP_C(INT, struct fp_audit_entry, entity_id),
+    FP_C(STRN, struct fp_audit_entry, before),
+    FP_C(STRN, struct fp_audit_entry, after),
+};
 
 int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
                           void (*cb)(const struct fp_audit_entry *e, void *ctx), void *ctx, bool *more) {
@@ -36,20 +49,8 @@ int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
       *more = true;
       break;
     }
-    struct fp_audit_entry e = {
-        .id = fp_col_int64(st, 0),
-        .at = fp_col_int64(st, 1),
-        .actor_user_id = fp_col_int64(st, 2),
-        .actor_email = fp_col_text(st, 3),
-        .action = fp_col_text(st, 4),
-        .entity = fp_col_text(st, 5),
-        .entity_id = fp_col_int64(st, 6),
-        .before = fp_col_text(st, 7),
-        .after = fp_col_text(st, 8),
-    };
-    if (!e.actor_email) e.actor_email = "";
-    if (!e.action) e.action = "";
-    if (!e.entity) e.entity = "";
+    struct fp_audit_entry e;
+    fp_read_cols(st, 0, AUDIT_READ, FP_NCOLS(AUDIT_READ), &e);
     cb(&e, ctx);
     n++;
   }

@@ -133,7 +133,8 @@ int fp_store_availability_replace(struct fp_conn *c, int64_t clinician_id, const
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   for (size_t i = 0; i < a->n_windows; i++) {
-    st = FP_DB_STMT(c, "INSERT INTO availability_windows (clinician_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)",
+    st = FP_DB_STMT(c,
+        "INSERT INTO availability_windows (clinician_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)",
         fp_int(clinician_id), fp_int(a->windows[i].weekday), fp_int(a->windows[i].start_min),
         fp_int(a->windows[i].end_min));
     if (!st) return FP_EIO;
@@ -142,10 +143,10 @@ int fp_store_availability_replace(struct fp_conn *c, int64_t clinician_id, const
   for (size_t i = 0; i < a->n_exceptions; i++) {
     const struct fp_avail_exception *e = &a->exceptions[i];
     const int extra = e->kind == FP_AVAIL_EXTRA;
-    st = FP_DB_STMT(c, "INSERT INTO availability_exceptions (clinician_id, kind, from_day, to_day, start_min, end_min)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
-                           fp_int(clinician_id), fp_txt(extra ? "extra" : "unavailable"), fp_int(e->from),
-                           fp_int(e->to));
+    st = FP_DB_STMT(c,
+        "INSERT INTO availability_exceptions (clinician_id, kind, from_day, to_day, start_min, end_min)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        fp_int(clinician_id), fp_txt(extra ? "extra" : "unavailable"), fp_int(e->from), fp_int(e->to));
     if (!st) return FP_EIO;
     if (extra) {
       fp_bind_int64(st, 5, e->start_min);

@@ -169,19 +169,13 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
 }
 
 static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
-                              " WHERE c.id = ?", fp_int(v->clinician_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
+      " WHERE c.id = ?",
+      fp_int(v->clinician_id));
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    fp_db_col_copy(st, 0, v->profession, sizeof v->profession);
-    v->active = fp_col_int64(st, 1) != 0;
-    v->user_id = fp_col_int64(st, 2);
-    fp_db_col_copy(st, 3, v->name, sizeof v->name);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return FP_STEP_ONE(st, fp_out_text(v->profession, sizeof v->profession), fp_out_bool(&v->active),
+      fp_out_int(&v->user_id), fp_out_text(v->name, sizeof v->name));
 }
 
 /*
@@ -201,8 +195,8 @@ static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_
       " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
       " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
       " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5",
-          fp_int(clinician_id), fp_int(lim->max_worked_minutes), fp_int(lim->min_rest_minutes),
-          fp_int(end + FP_WT_WINDOW), fp_int(start - FP_WT_WINDOW));
+      fp_int(clinician_id), fp_int(lim->max_worked_minutes), fp_int(lim->min_rest_minutes), fp_int(end + FP_WT_WINDOW),
+      fp_int(start - FP_WT_WINDOW));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -296,10 +290,11 @@ static int application_move(struct fp_conn *c, int64_t id, enum fp_application_e
   else if ((rc = application_status(c, id, &from)) != 0) return rc;
   if (fp_application_next(from, ev, &to) != 0) return FP_ECONFLICT;
   if (ev == FP_AEV_FILLED) reason = "filled";
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
-                                   " WHERE id = ? AND status = ?",
-                                       fp_txt(fp_application_status_name(to)), fp_txt(reason), fp_int(now),
-                                       fp_int(actor), fp_int(id), fp_txt(fp_application_status_name(from)));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE applications SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+      " WHERE id = ? AND status = ?",
+      fp_txt(fp_application_status_name(to)), fp_txt(reason), fp_int(now), fp_int(actor), fp_int(id),
+      fp_txt(fp_application_status_name(from)));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -467,7 +462,8 @@ static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
       " JOIN pool_members o ON o.pool_id = m.pool_id AND o.organisation_id IS NOT NULL"
       " WHERE m.clinician_id = ?1 AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk"
       "  WHERE bk.practice_id = o.organisation_id AND bk.clinician_id = ?1 AND bk.kind = 'blocked')"
-      " ORDER BY o.organisation_id, m.pool_id", fp_int(v->clinician_id));
+      " ORDER BY o.organisation_id, m.pool_id",
+      fp_int(v->clinician_id));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -572,9 +568,10 @@ static int view_overflow(struct fp_conn *c, struct fp_elig_view *v, int64_t icb,
 /* The practice's pools in `icb` (sh->practice_pools), read the first time. */
 static int view_practice_pools(struct fp_conn *c, struct fp_elig_shared *sh, int64_t icb) {
   if (sh->practice_pools_loaded) return 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT pm.pool_id FROM pool_members pm JOIN pools p ON p.id = pm.pool_id"
-                              " WHERE pm.organisation_id = ? AND p.icb_id = ? ORDER BY pm.pool_id",
-                                  fp_int(sh->practice_id), fp_int(icb));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT pm.pool_id FROM pool_members pm JOIN pools p ON p.id = pm.pool_id"
+      " WHERE pm.organisation_id = ? AND p.icb_id = ? ORDER BY pm.pool_id",
+      fp_int(sh->practice_id), fp_int(icb));
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -685,9 +682,10 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
 
 int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id) {
   if (fp_db_serial_writes(c)) return 0; /* nothing runs beside this transaction: no lock to take */
-  return FP_DB_RUN(c, "INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
-                                   " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1",
-                                       fp_int(clinician_id));
+  return FP_DB_RUN(c,
+      "INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+      " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1",
+      fp_int(clinician_id));
 }
 
 /* fp_store_book; offered: the practice offered the clinician this shift (store/offers.h), which,
@@ -809,8 +807,8 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE bookings SET status = ?, cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
       " reason = ?, late = ? WHERE id = ? AND status = ?",
-          fp_txt(fp_booking_status_name(to.status)), fp_txt(party), fp_int(actor), fp_int(now), fp_txt(reason),
-          fp_int(late), fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
+      fp_txt(fp_booking_status_name(to.status)), fp_txt(party), fp_int(actor), fp_int(now), fp_txt(reason),
+      fp_int(late), fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -819,9 +817,11 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   char after[256];
   snprintf(after, sizeof after, "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
            fp_booking_status_name(to.status), party, late ? "true" : "false");
-  st = FP_DB_STMT(c, fp_db_engine(c) == FP_ENGINE_POSTGRES ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
-                                                            : "SELECT ?1 || json_quote(?2) || '}'",
-                                                                fp_txt(after), fp_txt(reason));
+  st = FP_DB_STMT(c,
+      fp_db_engine(c) == FP_ENGINE_POSTGRES
+          ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
+          : "SELECT ?1 || json_quote(?2) || '}'",
+      fp_txt(after), fp_txt(reason));
   if (!st) return FP_EIO;
   char *after_json = fp_step(st) == FP_ROW ? fp_db_col_strdup(st, 0) : NULL;
   fp_reset(st);
@@ -843,10 +843,11 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   if ((rc = booking_state(&b, &from)) != 0) return rc;
   if ((*outcome = fp_booking_transition(&from, FP_BEV_DID_NOT_ATTEND, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
   /* The row must still hold what was read: nothing recorded yet. */
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
-                                   " WHERE id = ? AND status = ? AND attendance IS NULL",
-                                       fp_txt(fp_attendance_name(to.attendance)), fp_int(now), fp_int(actor),
-                                       fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
+      " WHERE id = ? AND status = ? AND attendance IS NULL",
+      fp_txt(fp_attendance_name(to.attendance)), fp_int(now), fp_int(actor), fp_int(booking_id),
+      fp_txt(fp_booking_status_name(from.status)));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -898,9 +899,10 @@ FP_ROW_READER_THEN(read_app, struct fp_application, APPLICATION_READ, read_app_b
 
 int fp_store_application_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, const char *message,
                                 int64_t now, int64_t *id) {
-  return FP_DB_INSERT(c, id, "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
-                                   " VALUES (?, ?, 'pending', ?, ?)",
-                                       fp_int(shift_id), fp_int(clinician_id), fp_txt(message), fp_int(now));
+  return FP_DB_INSERT(c, id,
+      "INSERT INTO applications (shift_id, clinician_id, status, message, created_at)"
+      " VALUES (?, ?, 'pending', ?, ?)",
+      fp_int(shift_id), fp_int(clinician_id), fp_txt(message), fp_int(now));
 }
 
 int fp_store_application_get(struct fp_conn *c, int64_t id, struct fp_application *out) {

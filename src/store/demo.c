@@ -26,13 +26,8 @@ int fp_store_demo_has_users(struct fp_conn *c, bool *has) { return has_users(c, 
 int fp_store_demo_mark_accounts(struct fp_conn *c) { return fp_db_exec(c, "UPDATE users SET demo_account = 1"); }
 
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon) {
-  fp_stmt *st =
-      fp_db_stmt(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?) ON CONFLICT (postcode) DO NOTHING");
-  if (!st) return FP_EIO;
-  fp_bind_text(st, 1, postcode);
-  fp_bind_double(st, 2, lat);
-  fp_bind_double(st, 3, lon);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?) ON CONFLICT (postcode) DO NOTHING",
+      fp_txt(postcode), fp_real(lat), fp_real(lon));
 }
 
 int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_organisation_id, int64_t icb_id,
@@ -41,8 +36,8 @@ int fp_store_demo_pool_insert(struct fp_conn *c, const char *name, int64_t host_
   return FP_DB_INSERT(c, id,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
       " VALUES (?, ?, ?, ?, ?, ?)",
-          fp_txt(name), fp_int(host_organisation_id), fp_id(icb_id), fp_int(hourly_rate_pence),
-          fp_int(session_rate_pence), fp_int(created_at));
+      fp_txt(name), fp_int(host_organisation_id), fp_id(icb_id), fp_int(hourly_rate_pence), fp_int(session_rate_pence),
+      fp_int(created_at));
 }
 
 int fp_store_demo_pool_member_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
@@ -61,10 +56,21 @@ static void bind_decision(fp_stmt *st, int i, const struct fp_demo_decision *d) 
   fp_bind_text(st, i + 5, d->reason);
 }
 
-/* A request of a clinician's to something (?1, ?2 the clinician), decided as d says (?3 on). */
-static int decided_add(struct fp_conn *c, const char *sql, int64_t what, int64_t clinician_id,
+/* A clinician's request to join a pool (?1) and their application for a shift (?1), each decided
+   as the demo's fp_demo_decision says (?3 on). */
+enum { JOIN_REQUEST, APPLICATION };
+static const char *const DECIDED_SQL[] = {
+    [JOIN_REQUEST] =
+        "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [APPLICATION] =
+        "INSERT INTO applications (shift_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+static int decided_add(struct fp_conn *c, int kind, int64_t what, int64_t clinician_id,
                        const struct fp_demo_decision *d) {
-  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(what), fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(c, DECIDED_SQL[kind], fp_int(what), fp_int(clinician_id));
   if (!st) return FP_EIO;
   bind_decision(st, 3, d);
   return fp_db_exec_stmt(st);
@@ -72,16 +78,12 @@ static int decided_add(struct fp_conn *c, const char *sql, int64_t what, int64_t
 
 int fp_store_demo_join_request_add(struct fp_conn *c, int64_t pool_id, int64_t clinician_id,
                                    const struct fp_demo_decision *d) {
-  return decided_add(c,
-      "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pool_id, clinician_id, d);
+  return decided_add(c, JOIN_REQUEST, pool_id, clinician_id, d);
 }
 
 int fp_store_demo_application_add(struct fp_conn *c, int64_t shift_id, int64_t clinician_id,
                                   const struct fp_demo_decision *d) {
-  return decided_add(c,
-      "INSERT INTO applications (shift_id, clinician_id, status, message, created_at, decided_at, decided_by, reason)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", shift_id, clinician_id, d);
+  return decided_add(c, APPLICATION, shift_id, clinician_id, d);
 }
 
 int fp_store_demo_clinician_insert(struct fp_conn *c, const struct fp_demo_clinician *cl, int64_t *id) {
@@ -94,10 +96,10 @@ int fp_store_demo_shift_insert(struct fp_conn *c, const struct fp_shift *s, int6
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
       " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          fp_int(s->practice_id), fp_id(s->icb_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at),
-          fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit),
-          fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description),
-          fp_txt(s->status));
+      fp_int(s->practice_id), fp_id(s->icb_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at),
+      fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit),
+      fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description),
+      fp_txt(s->status));
   if (!st) return FP_EIO;
   if (s->has_location) {
     fp_bind_double(st, 15, s->lat);

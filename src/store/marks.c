@@ -12,11 +12,10 @@
 const char *fp_mark_kind_name(enum fp_mark_kind k) { return k == FP_MARK_BLOCKED ? "blocked" : "favourite"; }
 
 int fp_store_clinician_in_practice_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, bool *yes) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
-                              " WHERE m.clinician_id = ? AND o.organisation_id = ?)",
-                                  fp_int(clinician_id), fp_int(practice_id));
-  if (!st) return FP_EIO;
-  return fp_step_bool(st, yes);
+  return FP_DB_BOOL(c, yes,
+      "SELECT EXISTS (SELECT 1 FROM pool_members m JOIN pool_members o ON o.pool_id = m.pool_id"
+      " WHERE m.clinician_id = ? AND o.organisation_id = ?)",
+      fp_int(clinician_id), fp_int(practice_id));
 }
 
 #define MARK_COLS "k.practice_id, k.clinician_id, k.kind, u.name, cl.profession, k.added_at"
@@ -66,10 +65,11 @@ int fp_store_mark_set(struct fp_conn *c, int64_t practice_id, int64_t clinician_
   fp_reset(st);
   if (n < 0) return FP_EIO;
   if (n >= FP_MARKS_MAX) return FP_ECONFLICT;
-  st = FP_DB_STMT(c, "INSERT INTO practice_clinician_marks (practice_id, clinician_id, kind, added_by, added_at)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (practice_id, clinician_id)"
-                     " DO UPDATE SET kind = ?3, added_by = ?4, added_at = ?5",
-                         fp_int(practice_id), fp_int(clinician_id), fp_txt(name), fp_id(actor), fp_int(now));
+  st = FP_DB_STMT(c,
+      "INSERT INTO practice_clinician_marks (practice_id, clinician_id, kind, added_by, added_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (practice_id, clinician_id)"
+      " DO UPDATE SET kind = ?3, added_by = ?4, added_at = ?5",
+      fp_int(practice_id), fp_int(clinician_id), fp_txt(name), fp_id(actor), fp_int(now));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   *changed = true;
@@ -80,8 +80,9 @@ int fp_store_mark_set(struct fp_conn *c, int64_t practice_id, int64_t clinician_
 int fp_store_mark_clear(struct fp_conn *c, int64_t practice_id, int64_t clinician_id, enum fp_mark_kind kind,
                         int64_t actor, int64_t now) {
   const char *name = fp_mark_kind_name(kind);
-  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM practice_clinician_marks WHERE practice_id = ? AND clinician_id = ? AND kind = ?",
-      fp_int(practice_id), fp_int(clinician_id), fp_txt(name));
+  fp_stmt *st =
+      FP_DB_STMT(c, "DELETE FROM practice_clinician_marks WHERE practice_id = ? AND clinician_id = ? AND kind = ?",
+          fp_int(practice_id), fp_int(clinician_id), fp_txt(name));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -93,11 +94,12 @@ int fp_store_mark_clear(struct fp_conn *c, int64_t practice_id, int64_t clinicia
 int fp_store_mark_list(struct fp_conn *c, int64_t practice_id, enum fp_mark_kind kind, bool has_cursor, int64_t at,
                        int64_t id, int limit, void (*cb)(const struct fp_mark *m, void *ctx), void *ctx, bool *more) {
   *more = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " MARK_COLS MARK_FROM " WHERE k.practice_id = ?1 AND k.kind = ?2"
-                              " AND (?3 = 0 OR k.added_at < ?4 OR (k.added_at = ?4 AND k.clinician_id < ?5))"
-                              " ORDER BY k.added_at DESC, k.clinician_id DESC LIMIT ?6",
-                                  fp_int(practice_id), fp_txt(fp_mark_kind_name(kind)), fp_int(has_cursor ? 1 : 0),
-                                  fp_int(at), fp_int(id), fp_int((int64_t)limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " MARK_COLS MARK_FROM " WHERE k.practice_id = ?1 AND k.kind = ?2"
+      " AND (?3 = 0 OR k.added_at < ?4 OR (k.added_at = ?4 AND k.clinician_id < ?5))"
+      " ORDER BY k.added_at DESC, k.clinician_id DESC LIMIT ?6",
+      fp_int(practice_id), fp_txt(fp_mark_kind_name(kind)), fp_int(has_cursor ? 1 : 0), fp_int(at), fp_int(id),
+      fp_int((int64_t)limit + 1));
   if (!st) return FP_EIO;
   int rc, n = 0;
   while ((rc = fp_step(st)) == FP_ROW) {

@@ -110,8 +110,8 @@ int fp_store_clinician_row_insert(struct fp_conn *c, int64_t user_id, const char
   return FP_DB_INSERT(c, id,
       "INSERT INTO clinicians (user_id, profession, registration_number, home_postcode, travel_radius_km, phone,"
       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          fp_int(user_id), fp_txt(profession), fp_txt(registration_number), fp_txt(home_postcode),
-          fp_int(travel_radius_km), fp_txt(phone), fp_int(created_at));
+      fp_int(user_id), fp_txt(profession), fp_txt(registration_number), fp_txt(home_postcode), fp_int(travel_radius_km),
+      fp_txt(phone), fp_int(created_at));
 }
 
 int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char *phone, const char *home_postcode,
@@ -123,8 +123,8 @@ int fp_store_clinician_profile_update(struct fp_conn *c, int64_t id, const char 
       " home_postcode = CASE WHEN ?4 <> 0 THEN CAST(?5 AS TEXT) ELSE home_postcode END,"
       " travel_radius_km = CASE WHEN ?6 <> 0 THEN ?6 ELSE travel_radius_km END"
       " WHERE id = ?1",
-          fp_int(id), fp_int(phone != NULL), fp_txt(phone && *phone ? phone : NULL), fp_int(home_postcode != NULL),
-          fp_txt(home_postcode), fp_int(travel_radius_km));
+      fp_int(id), fp_int(phone != NULL), fp_txt(phone && *phone ? phone : NULL), fp_int(home_postcode != NULL),
+      fp_txt(home_postcode), fp_int(travel_radius_km));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) == 0) return FP_ENOTFOUND;
@@ -162,9 +162,10 @@ int fp_store_clinician_registration_taken(struct fp_conn *c, const char *profess
   }
   peers[used++] = ']';
   peers[used] = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT 1 FROM clinicians WHERE registration_number = ?1"
-                                   " AND profession IN (SELECT value FROM json_each(?2))",
-                                       fp_txt(number), fp_txt(peers));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT 1 FROM clinicians WHERE registration_number = ?1"
+      " AND profession IN (SELECT value FROM json_each(?2))",
+      fp_txt(number), fp_txt(peers));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   *taken = rc == FP_ROW;
@@ -219,8 +220,8 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
   fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO pools (name, host_organisation_id, icb_id, hourly_rate_pence, session_rate_pence, created_at)"
       " SELECT ?2, o.id, o.icb_id, ?3, ?4, ?5 FROM organisations o WHERE o.id = ?1",
-          fp_int(p->host_organisation_id), fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence),
-          fp_int(now));
+      fp_int(p->host_organisation_id), fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence),
+      fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -230,11 +231,11 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
 }
 
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
-                                   " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?",
-                                       fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence),
-                                       fp_int(p->max_worked_minutes_24h), fp_int(p->min_rest_minutes_24h),
-                                       fp_int(p->overflow ? 1 : 0), fp_int(p->id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
+      " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?",
+      fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence), fp_int(p->max_worked_minutes_24h),
+      fp_int(p->min_rest_minutes_24h), fp_int(p->overflow ? 1 : 0), fp_int(p->id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;
@@ -254,8 +255,8 @@ int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out) {
       "SELECT " POOL_COLS ","
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND clinician_id IS NOT NULL),"
       " (SELECT COUNT(*) FROM pool_members WHERE pool_id = p.id AND organisation_id IS NOT NULL),"
-      " (SELECT COUNT(*) FROM join_requests WHERE pool_id = p.id AND status = 'pending')" POOL_FROM
-      " WHERE p.id = ?", fp_int(id));
+      " (SELECT COUNT(*) FROM join_requests WHERE pool_id = p.id AND status = 'pending')" POOL_FROM " WHERE p.id = ?",
+      fp_int(id));
   if (!st) return FP_EIO;
   return fp_step_one(st, read_pool_counted, out);
 }
@@ -265,8 +266,10 @@ FP_ROW_ADAPTER(pool, struct fp_pool, read_pool)
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,
                        void (*cb)(const struct fp_pool *p, void *ctx), void *ctx, bool *more) {
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT " POOL_COLS POOL_FROM " WHERE (?1 = 0 OR p.id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ?1))"
-      " AND p.id > ?2 ORDER BY p.id LIMIT ?3", fp_int(clinician_id), fp_int(after_id), fp_int(limit + 1));
+      "SELECT " POOL_COLS POOL_FROM
+      " WHERE (?1 = 0 OR p.id IN (SELECT pool_id FROM pool_members WHERE clinician_id = ?1))"
+      " AND p.id > ?2 ORDER BY p.id LIMIT ?3",
+      fp_int(clinician_id), fp_int(after_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
   struct pool_cb x = {cb, ctx};
   return fp_step_rows(st, limit, pool_row, &x, more);
@@ -314,7 +317,7 @@ int fp_store_pool_member_row_insert(struct fp_conn *c, int64_t pool_id, int64_t 
                                     int64_t added_by, int64_t added_at, int64_t *id) {
   return FP_DB_INSERT(c, id,
       "INSERT INTO pool_members (pool_id, clinician_id, organisation_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
-          fp_int(pool_id), fp_id(clinician_id), fp_id(organisation_id), fp_id(added_by), fp_int(added_at));
+      fp_int(pool_id), fp_id(clinician_id), fp_id(organisation_id), fp_id(added_by), fp_int(added_at));
 }
 
 int fp_store_pool_member_get(struct fp_conn *c, int64_t id, struct fp_pool_member *out) {
@@ -331,9 +334,10 @@ int fp_store_pool_member_delete(struct fp_conn *c, int64_t id) {
 
 int fp_store_pool_has_member(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t organisation_id,
                              bool *member) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT 1 FROM pool_members WHERE pool_id = ?1"
-                                   " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)",
-                                       fp_int(pool_id), fp_int(clinician_id), fp_int(organisation_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT 1 FROM pool_members WHERE pool_id = ?1"
+      " AND (CASE WHEN ?2 <> 0 THEN clinician_id = ?2 ELSE organisation_id = ?3 END)",
+      fp_int(pool_id), fp_int(clinician_id), fp_int(organisation_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   *member = rc == FP_ROW;
@@ -350,7 +354,8 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
       "SELECT p.id, p.name, EXISTS (SELECT 1 FROM pool_members m WHERE m.pool_id = p.id AND m.organisation_id = ?1)"
       " AS member FROM pools p"
       " WHERE p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id = ?1) OR (?2 <> 0 AND p.icb_id = ?2)"
-      " ORDER BY member DESC, p.id", fp_int(org_id), fp_int(icb_id));
+      " ORDER BY member DESC, p.id",
+      fp_int(org_id), fp_int(icb_id));
   if (!st) return FP_EIO;
   int n = 0, rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -367,9 +372,10 @@ int fp_store_practice_pools(struct fp_conn *c, int64_t org_id, int64_t icb_id,
   if (rc != FP_DONE) return rc == FP_ETOOBIG ? FP_ETOOBIG : FP_EIO;
   for (int i = 0; i < n; i++) {
     cb(pools[i].id, pools[i].name, pools[i].member, ctx);
-    st = FP_DB_STMT(c, "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
-                       " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id",
-                           fp_int(pools[i].id));
+    st = FP_DB_STMT(c,
+        "SELECT u.name, u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id"
+        " WHERE ur.role = 'pool_admin' AND ur.pool_id = ? AND u.active = 1 ORDER BY u.id",
+        fp_int(pools[i].id));
     if (!st) return FP_EIO;
     while ((rc = fp_step(st)) == FP_ROW)
       admin_cb(fp_col_text(st, 0), fp_col_text(st, 1), ctx);
@@ -435,7 +441,7 @@ int fp_store_join_request_insert(struct fp_conn *c, int64_t pool_id, int64_t cli
                                  int64_t now, int64_t *id) {
   return FP_DB_INSERT(c, id,
       "INSERT INTO join_requests (pool_id, clinician_id, status, message, created_at) VALUES (?, ?, 'pending', ?, ?)",
-          fp_int(pool_id), fp_int(clinician_id), fp_opt_txt(message), fp_int(now));
+      fp_int(pool_id), fp_int(clinician_id), fp_opt_txt(message), fp_int(now));
 }
 
 int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_request *out) {
@@ -444,9 +450,10 @@ int fp_store_join_request_get(struct fp_conn *c, int64_t id, struct fp_join_requ
 
 int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *status, const char *reason, int64_t actor,
                                  int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
-                                   " WHERE id = ? AND status = 'pending'",
-                                       fp_txt(status), fp_opt_txt(reason), fp_int(now), fp_id(actor), fp_int(id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE join_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+      " WHERE id = ? AND status = 'pending'",
+      fp_txt(status), fp_opt_txt(reason), fp_int(now), fp_id(actor), fp_int(id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ECONFLICT;
@@ -456,8 +463,9 @@ int fp_store_join_request_decide(struct fp_conn *c, int64_t id, const char *stat
 int fp_store_join_request_accept_pending(struct fp_conn *c, int64_t pool_id, int64_t clinician_id, int64_t actor,
                                          int64_t now, int64_t *id) {
   *id = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'",
-      fp_int(pool_id), fp_int(clinician_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT id FROM join_requests WHERE pool_id = ? AND clinician_id = ? AND status = 'pending'",
+          fp_int(pool_id), fp_int(clinician_id));
   if (!st) return FP_EIO;
   int rc = fp_step_int(st, id);
   if (rc == FP_ENOTFOUND) return 0;
@@ -491,14 +499,14 @@ int fp_store_join_request_list_for_clinician(struct fp_conn *c, int64_t clinicia
                                              bool has_cursor, int64_t cursor_at, int64_t cursor_id, int limit,
                                              void (*cb)(const struct fp_join_request *j, void *ctx), void *ctx,
                                              bool *more) {
-  fp_stmt *st = FP_DB_STMT(c, oldest_first
-      ? "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
-        " AND (?2 = 0 OR j.created_at > ?3 OR (j.created_at = ?3 AND j.id > ?4))"
-        " ORDER BY j.created_at, j.id LIMIT ?5"
-      : "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
-        " AND (?2 = 0 OR j.created_at < ?3 OR (j.created_at = ?3 AND j.id < ?4))"
-        " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5",
-            fp_int(clinician_id), fp_int(has_cursor), fp_int(cursor_at), fp_int(cursor_id), fp_int(limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      oldest_first ? "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
+                     " AND (?2 = 0 OR j.created_at > ?3 OR (j.created_at = ?3 AND j.id > ?4))"
+                     " ORDER BY j.created_at, j.id LIMIT ?5"
+                   : "SELECT " JOIN_COLS JOIN_FROM " WHERE j.clinician_id = ?1"
+                     " AND (?2 = 0 OR j.created_at < ?3 OR (j.created_at = ?3 AND j.id < ?4))"
+                     " ORDER BY j.created_at DESC, j.id DESC LIMIT ?5",
+      fp_int(clinician_id), fp_int(has_cursor), fp_int(cursor_at), fp_int(cursor_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
   struct join_cb x = {cb, ctx};
   return fp_step_rows(st, limit, join_row, &x, more);
@@ -556,8 +564,8 @@ int fp_store_custom_role_get(struct fp_conn *c, const char *code, struct fp_cust
 
 int fp_store_pool_role_list(struct fp_conn *c, int64_t pool_id, void (*cb)(const struct fp_custom_role *role, void *ctx),
                             void *ctx) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code",
-      fp_int(pool_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT " ROLE_COLS " FROM roles_custom WHERE pool_id = ? ORDER BY code", fp_int(pool_id));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {

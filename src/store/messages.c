@@ -31,10 +31,10 @@ int fp_store_message_add(struct fp_conn *c, enum fp_thread_kind kind, int64_t th
   int64_t n = 0;
   if (fp_step_int(st, &n) != 0) return FP_EIO;
   if (n >= FP_THREAD_MAX_MESSAGES) return FP_ETOOBIG;
-  st = FP_DB_STMT(c, "INSERT INTO messages (thread_kind, thread_id, author_user_id, side, body, created_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?)",
-                         fp_txt(kind_name(kind)), fp_int(thread_id), fp_int(author_user_id), fp_txt(side), fp_txt(body),
-                         fp_int(now));
+  st = FP_DB_STMT(c,
+      "INSERT INTO messages (thread_kind, thread_id, author_user_id, side, body, created_at)"
+      " VALUES (?, ?, ?, ?, ?, ?)",
+      fp_txt(kind_name(kind)), fp_int(thread_id), fp_int(author_user_id), fp_txt(side), fp_txt(body), fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
@@ -45,9 +45,10 @@ FP_ROW_ADAPTER(msg, struct fp_message, read_message)
 
 int fp_store_message_list(struct fp_conn *c, enum fp_thread_kind kind, int64_t thread_id, int64_t after_id, int limit,
                           void (*cb)(const struct fp_message *m, void *ctx), void *ctx, bool *more) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " MSG_COLS MSG_FROM " WHERE m.thread_kind = ? AND m.thread_id = ? AND m.id > ?"
-                              " ORDER BY m.id LIMIT ?",
-                                  fp_txt(kind_name(kind)), fp_int(thread_id), fp_int(after_id), fp_int(limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " MSG_COLS MSG_FROM " WHERE m.thread_kind = ? AND m.thread_id = ? AND m.id > ?"
+      " ORDER BY m.id LIMIT ?",
+      fp_txt(kind_name(kind)), fp_int(thread_id), fp_int(after_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
   struct msg_cb x = {cb, ctx};
   return fp_step_rows(st, limit, msg_row, &x, more);

@@ -8,18 +8,11 @@
 #include "core/error.h"
 
 int fp_store_totp_get(struct fp_conn *c, int64_t user_id, struct fp_totp *out) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?",
-      fp_int(user_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT secret, enabled_at IS NOT NULL, last_step FROM user_totp WHERE user_id = ?", fp_int(user_id));
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    fp_db_col_copy(st, 0, out->secret, sizeof out->secret);
-    out->enabled = fp_col_int64(st, 1) != 0;
-    out->last_step = fp_col_int64(st, 2);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return FP_STEP_ONE(
+      st, fp_out_text(out->secret, sizeof out->secret), fp_out_bool(&out->enabled), fp_out_int(&out->last_step));
 }
 
 int fp_store_totp_enabled(struct fp_conn *c, int64_t user_id, bool *enabled) {
@@ -39,12 +32,13 @@ int fp_store_totp_begin(struct fp_conn *c, int64_t user_id, const char *secret, 
   return FP_DB_RUN(c,
       "INSERT INTO user_totp (user_id, secret, created_at, enabled_at, last_step) VALUES (?1, ?2, ?3, NULL, 0)"
       " ON CONFLICT (user_id) DO UPDATE SET secret = ?2, created_at = ?3, enabled_at = NULL, last_step = 0",
-          fp_int(user_id), fp_txt(secret), fp_int(now));
+      fp_int(user_id), fp_txt(secret), fp_int(now));
 }
 
 int fp_store_totp_enable(struct fp_conn *c, int64_t user_id, int64_t step, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL",
-      fp_int(now), fp_int(step), fp_int(user_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "UPDATE user_totp SET enabled_at = ?, last_step = ? WHERE user_id = ? AND enabled_at IS NULL",
+          fp_int(now), fp_int(step), fp_int(user_id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -52,8 +46,8 @@ int fp_store_totp_enable(struct fp_conn *c, int64_t user_id, int64_t step, int64
 }
 
 int fp_store_totp_use_step(struct fp_conn *c, int64_t user_id, int64_t step) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1",
-      fp_int(step), fp_int(user_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "UPDATE user_totp SET last_step = ?1 WHERE user_id = ?2 AND last_step < ?1", fp_int(step), fp_int(user_id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -77,31 +71,28 @@ int fp_store_recovery_codes_replace(struct fp_conn *c, int64_t user_id,
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   for (int i = 0; rc == 0 && i < n; i++) {
-    st = fp_db_stmt(c, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
+    st = FP_DB_STMT(c, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)", fp_int(user_id),
+        fp_blob(hashes[i], FP_RECOVERY_HASH_LEN));
     if (!st) return FP_EIO;
-    fp_bind_int64(st, 1, user_id);
-    fp_bind_blob(st, 2, hashes[i], FP_RECOVERY_HASH_LEN);
     rc = fp_db_exec_stmt(st);
   }
   return rc;
 }
 
 int fp_store_recovery_code_use(struct fp_conn *c, int64_t user_id, const unsigned char *hash, int64_t now) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "UPDATE recovery_codes SET used_at = ? WHERE id = (SELECT id FROM recovery_codes"
-      " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1)");
+      " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1)",
+      fp_int(now), fp_int(user_id), fp_blob(hash, FP_RECOVERY_HASH_LEN));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, now);
-  fp_bind_int64(st, 2, user_id);
-  fp_bind_blob(st, 3, hash, FP_RECOVERY_HASH_LEN);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   return fp_db_changes(c) == 1 ? 0 : FP_ENOTFOUND;
 }
 
 int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
-      fp_int(user_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", fp_int(user_id));
   if (!st) return FP_EIO;
   int64_t v = 0;
   int rc = fp_step_int(st, &v);
@@ -111,29 +102,21 @@ int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
 
 int fp_store_mfa_challenge_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
                                   int64_t now) {
-  fp_stmt *st = fp_db_stmt(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at) VALUES (?, ?, ?)");
-  if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, token_hash, hash_len);
-  fp_bind_int64(st, 2, user_id);
-  fp_bind_int64(st, 3, now);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+      fp_blob(token_hash, hash_len), fp_int(user_id), fp_int(now));
 }
 
 int fp_store_mfa_challenge_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t since,
                                 int64_t *user_id) {
-  fp_stmt *st = fp_db_stmt(c,
+  fp_stmt *st = FP_DB_STMT(c,
       "SELECT m.user_id FROM mfa_challenges m JOIN users u ON u.id = m.user_id"
-      " WHERE m.token_hash = ? AND m.created_at > ? AND u.active = 1");
+      " WHERE m.token_hash = ? AND m.created_at > ? AND u.active = 1",
+      fp_blob(token_hash, hash_len), fp_int(since));
   if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, token_hash, hash_len);
-  fp_bind_int64(st, 2, since);
   return fp_step_int(st, user_id);
 }
 
 int fp_store_mfa_challenge_delete(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t before) {
-  fp_stmt *st = fp_db_stmt(c, "DELETE FROM mfa_challenges WHERE token_hash = ? OR created_at < ?");
-  if (!st) return FP_EIO;
-  fp_bind_blob(st, 1, token_hash, hash_len);
-  fp_bind_int64(st, 2, before);
-  return fp_db_exec_stmt(st);
+  return FP_DB_RUN(c, "DELETE FROM mfa_challenges WHERE token_hash = ? OR created_at < ?",
+      fp_blob(token_hash, hash_len), fp_int(before));
 }

@@ -73,13 +73,12 @@ int fp_store_offer_get(struct fp_conn *c, int64_t id, int64_t now, struct fp_off
 int fp_store_offer_list(struct fp_conn *c, const struct fp_offer_query *q, void (*cb)(const struct fp_offer *o, void *ctx),
                         void *ctx, bool *more) {
   *more = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM
-                              " WHERE (x.clinician_id = ?1 OR x.shift_id = ?2)"
-                              " AND (?3 = 0 OR x.sent_at < ?4 OR (x.sent_at = ?4 AND x.id < ?5))"
-                              " ORDER BY x.sent_at DESC, x.id DESC LIMIT ?6",
-                                  fp_int(q->clinician_id ? q->clinician_id : -1), fp_int(q->shift_id ? q->shift_id : -1),
-                                  fp_int(q->has_cursor ? 1 : 0), fp_int(q->cursor_at), fp_int(q->cursor_id),
-                                  fp_int((int64_t)q->limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " OFFER_COLS OFFER_FROM " WHERE (x.clinician_id = ?1 OR x.shift_id = ?2)"
+      " AND (?3 = 0 OR x.sent_at < ?4 OR (x.sent_at = ?4 AND x.id < ?5))"
+      " ORDER BY x.sent_at DESC, x.id DESC LIMIT ?6",
+      fp_int(q->clinician_id ? q->clinician_id : -1), fp_int(q->shift_id ? q->shift_id : -1),
+      fp_int(q->has_cursor ? 1 : 0), fp_int(q->cursor_at), fp_int(q->cursor_id), fp_int((int64_t)q->limit + 1));
   if (!st) return FP_EIO;
   int rc, n = 0, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -133,10 +132,11 @@ static int audit_offer(struct fp_conn *c, int64_t id, const char *action, const 
 
 int fp_store_offer_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t practice_id, int64_t actor,
                           int64_t now, int64_t *id) {
-  fp_stmt *st = FP_DB_STMT(c, "INSERT INTO offers (shift_id, clinician_id, practice_id, status, sent_by, sent_at)"
-                              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                                  fp_int(shift_id), fp_int(clinician_id), fp_int(practice_id),
-                                  fp_txt(fp_offer_state_name(FP_OFFER_PENDING)), fp_id(actor), fp_int(now));
+  fp_stmt *st = FP_DB_STMT(c,
+      "INSERT INTO offers (shift_id, clinician_id, practice_id, status, sent_by, sent_at)"
+      " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      fp_int(shift_id), fp_int(clinician_id), fp_int(practice_id), fp_txt(fp_offer_state_name(FP_OFFER_PENDING)),
+      fp_id(actor), fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) *id = fp_col_int64(st, 0);
@@ -161,10 +161,11 @@ int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_off
   struct fp_offer_facts f = fp_offer_facts_of(o);
   enum fp_offer_state to;
   if ((*outcome = fp_offer_transition(&f, ev, now, &to)) != FP_OFFER_OK) return 0;
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE offers SET status = ?, decided_by = ?, decided_at = ?, booking_id = ?"
-                              " WHERE id = ? AND status = ?",
-                                  fp_txt(fp_offer_state_name(to)), fp_id(actor), fp_int(now), fp_id(booking_id),
-                                  fp_int(o->id), fp_txt(fp_offer_state_name(o->stored)));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE offers SET status = ?, decided_by = ?, decided_at = ?, booking_id = ?"
+      " WHERE id = ? AND status = ?",
+      fp_txt(fp_offer_state_name(to)), fp_id(actor), fp_int(now), fp_id(booking_id), fp_int(o->id),
+      fp_txt(fp_offer_state_name(o->stored)));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -225,10 +226,10 @@ static int withdraw_where(struct fp_conn *c, int64_t practice_id, int64_t clinic
   for (;;) {
     struct fp_offer batch[BATCH];
     int n = 0, rc = FP_DONE, err = 0;
-    fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE (?1 = 0 OR x.practice_id = ?1)"
-                                " AND (?2 = 0 OR x.clinician_id = ?2) AND x.status = ?3 AND x.id > ?4 ORDER BY x.id LIMIT 64",
-                                    fp_int(practice_id), fp_int(clinician_id),
-                                    fp_txt(fp_offer_state_name(FP_OFFER_PENDING)), fp_int(after));
+    fp_stmt *st = FP_DB_STMT(c,
+        "SELECT " OFFER_COLS OFFER_FROM " WHERE (?1 = 0 OR x.practice_id = ?1)"
+        " AND (?2 = 0 OR x.clinician_id = ?2) AND x.status = ?3 AND x.id > ?4 ORDER BY x.id LIMIT 64",
+        fp_int(practice_id), fp_int(clinician_id), fp_txt(fp_offer_state_name(FP_OFFER_PENDING)), fp_int(after));
     if (!st) return FP_EIO;
     while ((rc = fp_step(st)) == FP_ROW)
       if ((err = read_offer(st, now, &batch[n], NULL)) != 0 || ++n == BATCH) break;

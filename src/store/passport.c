@@ -417,7 +417,7 @@ static int in_baseline(struct fp_conn *c, const char *profession, const char *co
       "SELECT CASE WHEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1)"
       " THEN EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1 AND check_code = ?2)"
       " ELSE EXISTS (SELECT 1 FROM passport_check_types WHERE code = ?2 AND unregistered_baseline = 1) END",
-          fp_txt(profession), fp_txt(code));
+      fp_txt(profession), fp_txt(code));
   if (!st) return FP_EIO;
   return fp_step_bool(st, yes);
 }
@@ -438,24 +438,27 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
   if (pool_id) {
     /* A pool adds to the baseline; it never drops from it. */
     if (base) return required ? 0 : FP_EPERM;
-    st = FP_DB_STMT(c, required ? "INSERT INTO passport_pool_requirements (pool_id, profession, check_code,"
-                                  " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
-                                : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
-                                  " AND check_code = ?3",
-                                      fp_int(pool_id), fp_txt(profession), fp_txt(code), fp_id(actor), fp_int(now));
+    st = FP_DB_STMT(c,
+        required ? "INSERT INTO passport_pool_requirements (pool_id, profession, check_code,"
+                   " added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
+                 : "DELETE FROM passport_pool_requirements WHERE pool_id = ?1 AND profession = ?2"
+                   " AND check_code = ?3",
+        fp_int(pool_id), fp_txt(profession), fp_txt(code), fp_id(actor), fp_int(now));
     if (!st) return FP_EIO;
   } else {
     if (base == required) return 0;
     /* The first change to a profession on the unregistered roles' default starts from that default. */
-    st = FP_DB_STMT(c, "INSERT INTO passport_requirements (profession, check_code) SELECT ?1, code"
-                       " FROM passport_check_types WHERE unregistered_baseline = 1"
-                       " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1) ON CONFLICT DO NOTHING",
-                           fp_txt(profession));
+    st = FP_DB_STMT(c,
+        "INSERT INTO passport_requirements (profession, check_code) SELECT ?1, code"
+        " FROM passport_check_types WHERE unregistered_baseline = 1"
+        " AND NOT EXISTS (SELECT 1 FROM passport_requirements WHERE profession = ?1) ON CONFLICT DO NOTHING",
+        fp_txt(profession));
     if (!st) return FP_EIO;
     if ((rc = exec_changes(st, c, &n)) != 0) return rc;
-    st = FP_DB_STMT(c, required ? "INSERT INTO passport_requirements (profession, check_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
-                                : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2",
-                                    fp_txt(profession), fp_txt(code));
+    st = FP_DB_STMT(c,
+        required ? "INSERT INTO passport_requirements (profession, check_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
+                 : "DELETE FROM passport_requirements WHERE profession = ?1 AND check_code = ?2",
+        fp_txt(profession), fp_txt(code));
     if (!st) return FP_EIO;
   }
   if ((rc = exec_changes(st, c, &n)) != 0) return rc;
@@ -470,9 +473,10 @@ int fp_store_requirement_set(struct fp_conn *c, const char *profession, const ch
 
 int fp_store_pool_requirements_clear(struct fp_conn *c, int64_t pool_id, const char *profession, int64_t actor,
                                      int64_t now, int *n) {
-  fp_stmt *st = FP_DB_STMT(c, "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
-                                   " AND (CAST(?2 AS TEXT) IS NULL OR profession = ?2)",
-                                       fp_int(pool_id), fp_txt(profession));
+  fp_stmt *st = FP_DB_STMT(c,
+      "DELETE FROM passport_pool_requirements WHERE pool_id = ?1"
+      " AND (CAST(?2 AS TEXT) IS NULL OR profession = ?2)",
+      fp_int(pool_id), fp_txt(profession));
   if (!st) return FP_EIO;
   int rc = exec_changes(st, c, n);
   if (rc || *n == 0) return rc;
@@ -521,8 +525,8 @@ int fp_store_check_insert(struct fp_conn *c, const struct fp_check_row *r, int64
   fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference,"
       " update_service, submitted_by, created_at) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)",
-          fp_int(r->clinician_id), fp_txt(r->code), fp_day_p(r->issued_on), fp_day_p(r->expires_on),
-          fp_opt_txt(r->reference), fp_opt_txt(r->update_service), fp_id(r->submitted_by), fp_int(now));
+      fp_int(r->clinician_id), fp_txt(r->code), fp_day_p(r->issued_on), fp_day_p(r->expires_on),
+      fp_opt_txt(r->reference), fp_opt_txt(r->update_service), fp_id(r->submitted_by), fp_int(now));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -547,8 +551,8 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE passport_checks SET status = ?, issued_on = ?, expires_on = ?, reference = ?, update_service = ?,"
       " note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
-          fp_txt(after->status), fp_day_p(after->issued_on), fp_day_p(after->expires_on), fp_opt_txt(after->reference),
-          fp_opt_txt(after->update_service), fp_opt_txt(after->note), fp_id(actor), fp_int(now), fp_int(before->id));
+      fp_txt(after->status), fp_day_p(after->issued_on), fp_day_p(after->expires_on), fp_opt_txt(after->reference),
+      fp_opt_txt(after->update_service), fp_opt_txt(after->note), fp_id(actor), fp_int(now), fp_int(before->id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -562,8 +566,8 @@ int fp_store_check_decide(struct fp_conn *c, const struct fp_check_row *before, 
 
 int fp_store_checks_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_check_row *r, void *ctx),
                        void *ctx) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC",
-      fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? ORDER BY k.id DESC", fp_int(clinician_id));
   if (!st) return FP_EIO;
   return each_check(st, cb, ctx);
 }
@@ -616,8 +620,10 @@ int fp_store_evidence_get(struct fp_conn *c, int64_t id, struct fp_evidence *out
 
 int fp_store_evidence_of(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                          void *ctx) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
-                                   " ORDER BY e.check_id, e.id", fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE k.clinician_id = ?"
+      " ORDER BY e.check_id, e.id",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
   return each_evidence(st, cb, ctx);
 }
@@ -628,7 +634,8 @@ int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char 
       "SELECT COALESCE(SUM(CASE WHEN k.check_code = ?2 AND (k.status = 'submitted' OR (k.status = 'verified'"
       "   AND (k.expires_on IS NULL OR k.expires_on >= ?3))) THEN 1 ELSE 0 END), 0), COALESCE(SUM(e.size), 0)"
       " FROM passport_evidence e JOIN passport_checks k ON k.id = e.check_id"
-      " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL", fp_int(clinician_id), fp_txt(code), fp_int(today));
+      " WHERE k.clinician_id = ?1 AND e.deleted_at IS NULL",
+      fp_int(clinician_id), fp_txt(code), fp_int(today));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {
@@ -641,8 +648,8 @@ int fp_store_evidence_usage(struct fp_conn *c, int64_t clinician_id, const char 
 
 int fp_store_evidence_of_check(struct fp_conn *c, int64_t check_id, void (*cb)(const struct fp_evidence *e, void *ctx),
                                void *ctx) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id",
-      fp_int(check_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT " EVIDENCE_COLS EVIDENCE_FROM " WHERE e.check_id = ? ORDER BY e.id", fp_int(check_id));
   if (!st) return FP_EIO;
   return each_evidence(st, cb, ctx);
 }
@@ -874,17 +881,12 @@ int fp_store_passport_relation(struct fp_conn *c, int64_t clinician_id, const st
 
 int fp_store_clinician_brief(struct fp_conn *c, int64_t clinician_id, char *name, size_t name_len, char *profession,
                              size_t profession_len) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
-                                   " WHERE cl.id = ?", fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+      " WHERE cl.id = ?",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    fp_db_col_copy(st, 0, name, name_len);
-    fp_db_col_copy(st, 1, profession, profession_len);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return FP_STEP_ONE(st, fp_out_text(name, name_len), fp_out_text(profession, profession_len));
 }
 
 /* The access log ------------------------------------------------------------------------------- */
@@ -893,9 +895,9 @@ int fp_store_access_log_add(struct fp_conn *c, const struct fp_access_entry *e) 
   return FP_DB_RUN(c,
       "INSERT INTO passport_access_log (at, viewer_user_id, clinician_id, what, check_id, evidence_id, basis,"
       " organisation_id, pool_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          fp_int(e->at), fp_int(e->viewer_user_id), fp_int(e->clinician_id), fp_txt(e->what), fp_id(e->check_id),
-          fp_id(e->evidence_id), fp_txt(e->basis), fp_id(e->organisation_id), fp_id(e->pool_id),
-          fp_txt(e->reason[0] ? e->reason : NULL));
+      fp_int(e->at), fp_int(e->viewer_user_id), fp_int(e->clinician_id), fp_txt(e->what), fp_id(e->check_id),
+      fp_id(e->evidence_id), fp_txt(e->basis), fp_id(e->organisation_id), fp_id(e->pool_id),
+      fp_txt(e->reason[0] ? e->reason : NULL));
 }
 
 static const struct fp_colspec ACCESS_ENTRY_READ[] = {
@@ -926,7 +928,7 @@ int fp_store_access_log_list(struct fp_conn *c, int64_t clinician_id, int64_t be
       " LEFT JOIN organisations o ON o.id = a.organisation_id LEFT JOIN pools p ON p.id = a.pool_id"
       " LEFT JOIN passport_checks k ON k.id = a.check_id"
       " WHERE a.clinician_id = ?1 AND (?2 = 0 OR a.id < ?2) ORDER BY a.id DESC LIMIT ?3",
-          fp_int(clinician_id), fp_int(before_id), fp_int(limit + 1));
+      fp_int(clinician_id), fp_int(before_id), fp_int(limit + 1));
   if (!st) return FP_EIO;
   int rc, n = 0;
   *more = false;
@@ -978,8 +980,8 @@ int fp_store_grant_insert(struct fp_conn *c, const struct fp_grant *g, int64_t *
   fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO passport_grants (clinician_id, organisation_id, from_day, until_day, placement_starts_on,"
       " granted_by, created_at, pool_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          fp_int(g->clinician_id), fp_int(g->organisation_id), fp_int(g->from_day), fp_int(g->until_day),
-          fp_day_p(g->placement_starts_on), fp_id(g->granted_by), fp_int(g->created_at), fp_int(g->pool_id));
+      fp_int(g->clinician_id), fp_int(g->organisation_id), fp_int(g->from_day), fp_int(g->until_day),
+      fp_day_p(g->placement_starts_on), fp_id(g->granted_by), fp_int(g->created_at), fp_int(g->pool_id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -999,9 +1001,10 @@ int fp_store_grant_pool(struct fp_conn *c, int64_t clinician_id, const struct fp
   struct fp_scope_lists l;
   fp_scope_lists_init(&l, scope);
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))"
+      "SELECT pool_id FROM pool_members WHERE clinician_id = ?1 AND pool_id IN (SELECT CAST(value "
+      "AS BIGINT) FROM json_each(?2))"
       " AND (?3 = 0 OR pool_id = ?3) ORDER BY pool_id LIMIT 1",
-          fp_int(clinician_id), fp_txt(l.pools), fp_int(want_pool));
+      fp_int(clinician_id), fp_txt(l.pools), fp_int(want_pool));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) *pool_id = fp_col_int64(st, 0);
@@ -1014,15 +1017,17 @@ int fp_store_grant_get(struct fp_conn *c, int64_t id, struct fp_grant *out) {
 
 int fp_store_grant_list(struct fp_conn *c, int64_t clinician_id, void (*cb)(const struct fp_grant *g, void *ctx),
                         void *ctx) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC",
-      fp_int(clinician_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT " GRANT_COLS GRANT_FROM " WHERE g.clinician_id = ? ORDER BY g.id DESC", fp_int(clinician_id));
   if (!st) return FP_EIO;
   return each_grant(st, cb, ctx);
 }
 
 int fp_store_grant_revoke(struct fp_conn *c, int64_t id, int64_t actor, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
-                                   " AND revoked_at IS NULL", fp_int(now), fp_id(actor), fp_int(id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE passport_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+      " AND revoked_at IS NULL",
+      fp_int(now), fp_id(actor), fp_int(id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -1076,7 +1081,8 @@ int fp_store_pool_clinicians(struct fp_conn *c, int64_t pool_id,
                              void (*cb)(int64_t id, const char *name, const char *profession, void *ctx), void *ctx) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT cl.id, u.name, cl.profession FROM pool_members m JOIN clinicians cl ON cl.id = m.clinician_id"
-      " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id", fp_int(pool_id));
+      " JOIN users u ON u.id = cl.user_id WHERE m.pool_id = ? ORDER BY cl.id",
+      fp_int(pool_id));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW)
@@ -1091,8 +1097,8 @@ int fp_store_register_flag_add(struct fp_conn *c, const struct fp_register_flag 
   fp_stmt *st = FP_DB_STMT(c,
       "INSERT INTO register_flags (clinician_id, register, registration_number, status, detail, imported_at)"
       " VALUES (?, ?, ?, ?, ?, ?)",
-          fp_int(f->clinician_id), fp_txt(f->register_name), fp_txt(f->registration_number), fp_txt(f->status),
-          fp_opt_txt(f->detail), fp_int(f->imported_at));
+      fp_int(f->clinician_id), fp_txt(f->register_name), fp_txt(f->registration_number), fp_txt(f->status),
+      fp_opt_txt(f->detail), fp_int(f->imported_at));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -1115,7 +1121,8 @@ int fp_store_register_flags_of(struct fp_conn *c, int64_t clinician_id,
                                void (*cb)(const struct fp_register_flag *f, void *ctx), void *ctx) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT id, clinician_id, register, registration_number, status, COALESCE(detail,''), imported_at"
-      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC", fp_int(clinician_id));
+      " FROM register_flags WHERE clinician_id = ? ORDER BY id DESC",
+      fp_int(clinician_id));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -1150,8 +1157,10 @@ int fp_store_checks_revoke(struct fp_conn *c, int64_t clinician_id, const char *
   struct fp_check_row *rows = NULL;
   size_t have = 0, cap = 0;
   *n = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
-                                   " AND k.status = 'verified' ORDER BY k.id DESC", fp_int(clinician_id), fp_txt(code));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT " CHECK_COLS CHECK_FROM " WHERE k.clinician_id = ? AND k.check_code = ?"
+      " AND k.status = 'verified' ORDER BY k.id DESC",
+      fp_int(clinician_id), fp_txt(code));
   if (!st) return FP_EIO;
   int rc, err = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -1259,9 +1268,10 @@ int fp_store_passport_reexamine(struct fp_conn *c, int64_t clinician_id, int64_t
   /* Collect first: the updates below must not run under an open cursor on the same table. */
   struct future_booking *list = NULL;
   size_t n = 0, cap = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
-                                   " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id",
-                                       fp_int(clinician_id), fp_int(now));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT id, starts_at, COALESCE(pool_id, 0), flags FROM bookings WHERE clinician_id = ?"
+      " AND status = 'confirmed' AND starts_at > ? ORDER BY starts_at, id",
+      fp_int(clinician_id), fp_int(now));
   if (!st) return FP_EIO;
   int s;
   while ((s = fp_step(st)) == FP_ROW) {
@@ -1335,7 +1345,8 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT DISTINCT b.clinician_id FROM bookings b JOIN clinicians cl ON cl.id = b.clinician_id"
       " WHERE b.status = 'confirmed' AND b.starts_at > ?1 AND (CAST(?2 AS TEXT) IS NULL OR cl.profession = ?2)"
-      " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id", fp_int(now), fp_txt(profession), fp_int(pool_id));
+      " AND (?3 = 0 OR b.pool_id = ?3) ORDER BY b.clinician_id",
+      fp_int(now), fp_txt(profession), fp_int(pool_id));
   if (!st) return FP_EIO;
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
@@ -1367,7 +1378,7 @@ int fp_store_evidence_expire(struct fp_conn *c, int months, int64_t now, int *n)
       " JOIN passport_check_types t ON t.code = k.check_code"
       " WHERE t.limited_retention = 1 AND e.deleted_at IS NULL AND k.status IN ('verified','rejected')"
       " AND k.verified_at IS NOT NULL AND k.verified_at <= ? ORDER BY e.id",
-          fp_int(now - (int64_t)months * 28 * 86400));
+      fp_int(now - (int64_t)months * 28 * 86400));
   if (!st) return FP_EIO;
   struct due {
     int64_t id;
@@ -1470,10 +1481,11 @@ int fp_store_passport_demo_clinicians(struct fp_conn *c,
 int fp_store_passport_demo_check(struct fp_conn *c, const struct fp_check_row *k, int64_t *id) {
   return FP_DB_INSERT(c, id,
       "INSERT INTO passport_checks (clinician_id, check_code, status, issued_on, expires_on, reference, note,"
-      " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          fp_int(k->clinician_id), fp_txt(k->code), fp_txt(k->status), fp_day_p(k->issued_on), fp_day_p(k->expires_on),
-          fp_opt_txt(k->reference), fp_opt_txt(k->note), fp_opt_txt(k->update_service), fp_id(k->decided_by),
-          fp_id(k->decided_at), fp_id(k->submitted_by), fp_int(k->created_at));
+      " update_service, verified_by, verified_at, submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)",
+      fp_int(k->clinician_id), fp_txt(k->code), fp_txt(k->status), fp_day_p(k->issued_on), fp_day_p(k->expires_on),
+      fp_opt_txt(k->reference), fp_opt_txt(k->note), fp_opt_txt(k->update_service), fp_id(k->decided_by),
+      fp_id(k->decided_at), fp_id(k->submitted_by), fp_int(k->created_at));
 }
 
 int fp_store_passport_demo_evidence(struct fp_conn *c, int64_t check_id, const void *data, size_t len,

@@ -104,8 +104,10 @@ int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
 int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int64_t after_id, int limit,
                       void (*cb)(const struct fp_org *o, void *ctx), void *ctx) {
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT " ORG_COLS " FROM organisations WHERE (CAST(?1 AS TEXT) IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
-      " AND id > ?3 ORDER BY id LIMIT ?4", fp_txt(level), fp_int(icb_id), fp_int(after_id), fp_int(limit));
+      "SELECT " ORG_COLS
+      " FROM organisations WHERE (CAST(?1 AS TEXT) IS NULL OR level = ?1) AND (?2 = 0 OR icb_id = ?2)"
+      " AND id > ?3 ORDER BY id LIMIT ?4",
+      fp_txt(level), fp_int(icb_id), fp_int(after_id), fp_int(limit));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -119,22 +121,16 @@ int fp_store_org_list(struct fp_conn *c, const char *level, int64_t icb_id, int6
 }
 
 int fp_store_postcode_put(struct fp_conn *c, const char *postcode, double lat, double lon) {
-  return FP_DB_RUN(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
-                                   " ON CONFLICT (postcode) DO UPDATE SET lat = excluded.lat, lon = excluded.lon",
-                                       fp_txt(postcode), fp_real(lat), fp_real(lon));
+  return FP_DB_RUN(c,
+      "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?)"
+      " ON CONFLICT (postcode) DO UPDATE SET lat = excluded.lat, lon = excluded.lon",
+      fp_txt(postcode), fp_real(lat), fp_real(lon));
 }
 
 int fp_store_postcode_get(struct fp_conn *c, const char *postcode, double *lat, double *lon) {
   fp_stmt *st = FP_DB_STMT(c, "SELECT lat, lon FROM postcodes WHERE postcode = ?", fp_txt(postcode));
   if (!st) return FP_EIO;
-  int rc = fp_step(st);
-  if (rc == FP_ROW) {
-    *lat = fp_col_double(st, 0);
-    *lon = fp_col_double(st, 1);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE) return FP_ENOTFOUND;
-  return rc == FP_ROW ? 0 : FP_EIO;
+  return FP_STEP_ONE(st, fp_out_real(lat), fp_out_real(lon));
 }
 
 /*
@@ -236,9 +232,7 @@ int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *s
 }
 
 int fp_store_org_by_ods(struct fp_conn *c, const char *ods_code, int64_t *id) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1", fp_txt(ods_code));
-  if (!st) return FP_EIO;
-  return fp_step_int(st, id);
+  return FP_DB_INT(c, id, "SELECT id FROM organisations WHERE ods_code = ? ORDER BY id LIMIT 1", fp_txt(ods_code));
 }
 
 int fp_store_org_set_icb_below(struct fp_conn *c, int64_t id, int64_t icb_id) {

@@ -86,9 +86,12 @@ void fp_bind_params(fp_stmt *st, const struct fp_param *p, size_t n) {
     case FP_P_REAL: fp_bind_double(st, i, p[k].v.d); break;
     case FP_P_TEXT: fp_bind_text(st, i, p[k].v.s); break;
     case FP_P_OPT_TEXT: fp_bind_opt_text(st, i, p[k].v.s); break;
+    case FP_P_BLOB: fp_bind_blob(st, i, p[k].v.b.p, p[k].v.b.n); break;
     case FP_P_DAY:
-      if (p[k].v.i == FP_DAY_NONE) fp_bind_null(st, i);
-      else fp_bind_int64(st, i, p[k].v.i);
+      if (p[k].v.i == FP_DAY_NONE)
+        fp_bind_null(st, i);
+      else
+        fp_bind_int64(st, i, p[k].v.i);
       break;
     }
   }
@@ -107,9 +110,21 @@ int fp_db_run_params(struct fp_conn *c, const char *sql, const struct fp_param *
 
 static void put_int(void *dst, size_t size, int64_t v) {
   switch (size) {
-  case 1: { int8_t x = (int8_t)v; memcpy(dst, &x, 1); break; }
-  case 2: { int16_t x = (int16_t)v; memcpy(dst, &x, 2); break; }
-  case 4: { int32_t x = (int32_t)v; memcpy(dst, &x, 4); break; }
+  case 1: {
+    int8_t x = (int8_t)v;
+    memcpy(dst, &x, 1);
+    break;
+  }
+  case 2: {
+    int16_t x = (int16_t)v;
+    memcpy(dst, &x, 2);
+    break;
+  }
+  case 4: {
+    int32_t x = (int32_t)v;
+    memcpy(dst, &x, 4);
+    break;
+  }
   default: memcpy(dst, &v, 8); break;
   }
 }
@@ -120,12 +135,31 @@ void fp_read_cols(fp_stmt *st, int first, const struct fp_colspec *cols, size_t 
     char *dst = (char *)out + cols[k].off;
     switch (cols[k].kind) {
     case FP_C_INT: put_int(dst, cols[k].size, fp_col_int64(st, i)); break;
-    case FP_C_BOOL: { bool b = fp_col_int64(st, i) != 0; memcpy(dst, &b, sizeof b); break; }
+    case FP_C_BOOL: {
+      bool b = fp_col_int64(st, i) != 0;
+      memcpy(dst, &b, sizeof b);
+      break;
+    }
     case FP_C_DAY: put_int(dst, cols[k].size, fp_col_null(st, i) ? FP_DAY_NONE : fp_col_int64(st, i)); break;
     case FP_C_TEXT: fp_db_col_copy(st, i, dst, cols[k].size); break;
-    case FP_C_STRDUP: { char *s = fp_db_col_strdup(st, i); memcpy(dst, &s, sizeof s); break; }
-    case FP_C_REAL: { double d = fp_col_double(st, i); memcpy(dst, &d, sizeof d); break; }
+    case FP_C_STRDUP: {
+      char *s = fp_db_col_strdup(st, i);
+      memcpy(dst, &s, sizeof s);
+      break;
+    }
+    case FP_C_REAL: {
+      double d = fp_col_double(st, i);
+      memcpy(dst, &d, sizeof d);
+      break;
+    }
     case FP_C_SKIP: break;
+    case FP_C_STR:
+    case FP_C_STRN: {
+      const char *s = fp_col_text(st, i);
+      if (!s && cols[k].kind == FP_C_STR) s = "";
+      memcpy(dst, &s, sizeof s);
+      break;
+    }
     case FP_C_LOC: {
       bool has;
       double lat, lon;
@@ -147,8 +181,34 @@ int fp_db_insert_params(struct fp_conn *c, int64_t *id, const char *sql, const s
 }
 
 int fp_db_one_by_id(struct fp_conn *c, const char *sql, int64_t id, void (*row)(fp_stmt *st, void *out), void *out) {
-  fp_stmt *st = fp_db_stmt(c, sql);
+  fp_stmt *st = FP_DB_STMT(c, sql, fp_int(id));
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, id);
   return fp_step_one(st, row, out);
+}
+
+int fp_db_int_params(struct fp_conn *c, int64_t *out, const char *sql, const struct fp_param *p, size_t n) {
+  fp_stmt *st = fp_db_stmt_params(c, sql, p, n);
+  return st ? fp_step_int(st, out) : FP_EIO;
+}
+
+int fp_db_bool_params(struct fp_conn *c, bool *out, const char *sql, const struct fp_param *p, size_t n) {
+  fp_stmt *st = fp_db_stmt_params(c, sql, p, n);
+  return st ? fp_step_bool(st, out) : FP_EIO;
+}
+
+int fp_step_one_into(fp_stmt *st, const struct fp_out *o, size_t n) {
+  int rc = fp_step(st);
+  if (rc == FP_ROW)
+    for (size_t k = 0; k < n; k++) {
+      int i = (int)k;
+      switch (o[k].kind) {
+      case FP_O_INT: *(int64_t *)o[k].p = fp_col_int64(st, i); break;
+      case FP_O_BOOL: *(bool *)o[k].p = fp_col_int64(st, i) != 0; break;
+      case FP_O_REAL: *(double *)o[k].p = fp_col_double(st, i); break;
+      case FP_O_TEXT: fp_db_col_copy(st, i, o[k].p, o[k].n); break;
+      }
+    }
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  return rc == FP_ROW ? 0 : FP_EIO;
 }

@@ -94,9 +94,10 @@ static bool read_listed(fp_stmt *st, struct fp_shift *s) {
 }
 
 int fp_store_release_delays_get(struct fp_conn *c, int64_t practice_id, struct fp_release_delays *out) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT release_pool_after_hours, release_pool_before_start_hours,"
-                              " release_overflow_before_start_hours FROM organisations WHERE id = ?",
-                                  fp_int(practice_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT release_pool_after_hours, release_pool_before_start_hours,"
+      " release_overflow_before_start_hours FROM organisations WHERE id = ?",
+      fp_int(practice_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {
@@ -137,10 +138,10 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
       " created_at, updated_at, release_mode, pool_opens_at, overflow_opens_at)"
       " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14,"
       " ?15, ?16, ?17 FROM organisations o WHERE o.id = ?1",
-          fp_int(s->practice_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at), fp_int(s->ends_at),
-          fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit), fp_int(s->hourly_pence),
-          fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description), fp_id(s->created_by), fp_int(now),
-          fp_txt(fp_release_mode_name(s->release_mode)));
+      fp_int(s->practice_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at), fp_int(s->ends_at),
+      fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit), fp_int(s->hourly_pence),
+      fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description), fp_id(s->created_by), fp_int(now),
+      fp_txt(fp_release_mode_name(s->release_mode)));
   if (!st) return FP_EIO;
   bind_plan(st, 16, &plan);
   rc = fp_db_exec_stmt(st);
@@ -168,8 +169,10 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
   /* Nothing runs beside this transaction: no lock to take. */
   if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
   /* The lock and the read in one round trip: the row as it is once locked. */
-  return fp_db_one_by_id(c, "UPDATE shifts s SET updated_at = s.updated_at FROM organisations o"
-                                   " WHERE s.id = ? AND o.id = s.practice_id RETURNING " SHIFT_COLS_BASE ", NULL, NULL", id, read_shift, out);
+  return fp_db_one_by_id(c,
+      "UPDATE shifts s SET updated_at = s.updated_at FROM organisations o"
+      " WHERE s.id = ? AND o.id = s.practice_id RETURNING " SHIFT_COLS_BASE ", NULL, NULL",
+      id, read_shift, out);
 }
 
 int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out) {
@@ -178,17 +181,18 @@ int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clini
      their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no
      new row version: the booking writes it anyway when it books, and a refusal leaves it as it
      was), and read as it is once locked. */
-  fp_stmt *st = FP_DB_STMT(c, "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
-                              " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
-                              " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING
-                              " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
-                           fp_int(clinician_id), fp_int(id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
+      " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
+      " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
+      fp_int(clinician_id), fp_int(id));
   if (!st) return FP_EIO;
   return fp_step_one(st, read_shift, out);
 }
 
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {
-  return fp_db_one_by_id(c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?", id, read_shift, out);
+  return fp_db_one_by_id(
+      c, "SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " WHERE s.id = ?", id, read_shift, out);
 }
 
 int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t now) {
@@ -200,9 +204,9 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
       " booking_mode=?, location_type=?, description=?, status=?, updated_at=?, pool_opens_at=?, overflow_opens_at=?"
       " WHERE id=?",
-          fp_int(s->starts_at), fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence),
-          fp_txt(s->rate_unit), fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type),
-          fp_txt(s->description), fp_txt(s->status), fp_int(now));
+      fp_int(s->starts_at), fp_int(s->ends_at), fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit),
+      fp_int(s->hourly_pence), fp_txt(s->booking_mode), fp_txt(s->location_type), fp_txt(s->description),
+      fp_txt(s->status), fp_int(now));
   if (!st) return FP_EIO;
   bind_plan(st, 12, &plan);
   fp_bind_int64(st, 14, s->id);
@@ -210,10 +214,11 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
 }
 
 int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const struct fp_release_delays *d, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE organisations SET release_pool_after_hours = ?, release_pool_before_start_hours = ?,"
-                              " release_overflow_before_start_hours = ? WHERE id = ?",
-                                  fp_int(d->pool_after_hours), fp_int(d->pool_before_start_hours),
-                                  fp_int(d->overflow_before_start_hours), fp_int(practice_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "UPDATE organisations SET release_pool_after_hours = ?, release_pool_before_start_hours = ?,"
+      " release_overflow_before_start_hours = ? WHERE id = ?",
+      fp_int(d->pool_after_hours), fp_int(d->pool_before_start_hours), fp_int(d->overflow_before_start_hours),
+      fp_int(practice_id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -224,9 +229,10 @@ int fp_store_release_delays_set(struct fp_conn *c, int64_t practice_id, const st
     struct { int64_t id, created_at, starts_at; } rows[BATCH];
     int n = 0;
     /* Booked ones too: a clinician's cancellation opens them again (without a new plan). */
-    st = FP_DB_STMT(c, "SELECT id, created_at, starts_at FROM shifts WHERE practice_id = ? AND release_mode = 'tiered'"
-                       " AND status IN ('open', 'booked') AND starts_at > ? AND id > ? ORDER BY id LIMIT ?",
-                           fp_int(practice_id), fp_int(now), fp_int(after), fp_int(BATCH));
+    st = FP_DB_STMT(c,
+        "SELECT id, created_at, starts_at FROM shifts WHERE practice_id = ? AND release_mode = 'tiered'"
+        " AND status IN ('open', 'booked') AND starts_at > ? AND id > ? ORDER BY id LIMIT ?",
+        fp_int(practice_id), fp_int(now), fp_int(after), fp_int(BATCH));
     if (!st) return FP_EIO;
     while ((rc = fp_step(st)) == FP_ROW) {
       rows[n].id = fp_col_int64(st, 0);
@@ -389,10 +395,10 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
   for (int from = FP_SHIFT_OPEN; from <= FP_SHIFT_COMPLETED; from++) {
     if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
     for (;;) {
-      fp_stmt *st = FP_DB_STMT(c, "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
-                                       " ORDER BY id LIMIT ?",
-                                           fp_txt(fp_shift_status_name((enum fp_shift_status)from)), fp_int(now),
-                                           fp_int(BATCH));
+      fp_stmt *st = FP_DB_STMT(c,
+          "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
+          " ORDER BY id LIMIT ?",
+          fp_txt(fp_shift_status_name((enum fp_shift_status)from)), fp_int(now), fp_int(BATCH));
       if (!st) return FP_EIO;
       int k = 0, rc;
       while ((rc = fp_step(st)) == FP_ROW) {

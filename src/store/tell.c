@@ -16,6 +16,7 @@ struct event_facts {
   int64_t shift_id, practice_id, clinician_user_id, starts_at, ends_at;
   char practice[201], clinician[201], role[64];
   char when[64]; /* the shift's times as people read them (fp_store_when_text) */
+  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64]; /* the message, as it is written */
 };
 
 /* The columns both readers below select, in this order, from a booking or an application `x`. */
@@ -75,19 +76,17 @@ static void booked_facts(const struct fp_book_result *res, struct event_facts *f
 int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bool accepted_application, int64_t now) {
   struct event_facts f;
   booked_facts(res, &f);
-  const char *when = f.when;
-  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
   int rc = 0;
   if (accepted_application) { /* the clinician whose application the practice accepted */
-    snprintf(subject, sizeof subject, "You are booked: %s", when);
-    snprintf(text, sizeof text, "%s accepted your application for the %s shift on %s. You are booked.", f.practice, f.role,
-             when);
-    rc = fp_store_notify(c, f.clinician_user_id, "application.accepted", subject, text, "/bookings", now);
+    snprintf(f.subject, sizeof f.subject, "You are booked: %s", f.when);
+    snprintf(f.text, sizeof f.text, "%s accepted your application for the %s shift on %s. You are booked.", f.practice,
+        f.role, f.when);
+    rc = fp_store_notify(c, f.clinician_user_id, "application.accepted", f.subject, f.text, "/bookings", now);
   } else { /* the practice's managers, of a booking the clinician made */
-    snprintf(subject, sizeof subject, "Shift booked: %s", when);
-    snprintf(text, sizeof text, "%s has booked the %s shift at %s on %s.", f.clinician, f.role, f.practice, when);
-    snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
-    rc = fp_store_notify_practice(c, f.practice_id, "booking.created", subject, text, link, now);
+    snprintf(f.subject, sizeof f.subject, "Shift booked: %s", f.when);
+    snprintf(f.text, sizeof f.text, "%s has booked the %s shift at %s on %s.", f.clinician, f.role, f.practice, f.when);
+    snprintf(f.link, sizeof f.link, "/practice/shifts/%lld", (long long)f.shift_id);
+    rc = fp_store_notify_practice(c, f.practice_id, "booking.created", f.subject, f.text, f.link, now);
   }
   return rc ? rc : fp_store_tell_applications_filled(c, res, now);
 }
@@ -109,44 +108,38 @@ int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const
   struct event_facts f;
   int rc = booking_facts(c, booking_id, &f);
   if (rc) return rc;
-  const char *when = f.when;
-  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
-  snprintf(subject, sizeof subject, "Booking cancelled: %s", when);
+  snprintf(f.subject, sizeof f.subject, "Booking cancelled: %s", f.when);
   const char *why = reason && *reason ? "\n\nReason: " : "", *what = reason && *reason ? reason : "";
   if (strcmp(party, "clinician") == 0) { /* the practice is told */
-    snprintf(text, sizeof text, "%s cancelled their booking of your %s shift on %s. The shift is open again.%s%s",
-             f.clinician, f.role, when, why, what);
-    snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
-    return fp_store_notify_practice(c, f.practice_id, "booking.cancelled", subject, text, link, now);
+    snprintf(f.text, sizeof f.text, "%s cancelled their booking of your %s shift on %s. The shift is open again.%s%s",
+        f.clinician, f.role, f.when, why, what);
+    snprintf(f.link, sizeof f.link, "/practice/shifts/%lld", (long long)f.shift_id);
+    return fp_store_notify_practice(c, f.practice_id, "booking.cancelled", f.subject, f.text, f.link, now);
   }
-  snprintf(text, sizeof text, "%s cancelled your booking for the %s shift at %s on %s.%s%s",
-           strcmp(party, "pool") == 0 ? "The pool" : f.practice, f.role, f.practice, when, why, what);
-  return fp_store_notify(c, f.clinician_user_id, "booking.cancelled", subject, text, "/bookings", now);
+  snprintf(f.text, sizeof f.text, "%s cancelled your booking for the %s shift at %s on %s.%s%s",
+      strcmp(party, "pool") == 0 ? "The pool" : f.practice, f.role, f.practice, f.when, why, what);
+  return fp_store_notify(c, f.clinician_user_id, "booking.cancelled", f.subject, f.text, "/bookings", now);
 }
 
 int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, int64_t now) {
   struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
-  const char *when = f.when;
-  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
-  snprintf(subject, sizeof subject, "New applicant: %s", when);
-  snprintf(text, sizeof text, "%s has applied for your %s shift on %s. Accept or decline them on the shift's page.",
-           f.clinician, f.role, when);
-  snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)f.shift_id);
-  return fp_store_notify_practice(c, f.practice_id, "application.created", subject, text, link, now);
+  snprintf(f.subject, sizeof f.subject, "New applicant: %s", f.when);
+  snprintf(f.text, sizeof f.text, "%s has applied for your %s shift on %s. Accept or decline them on the shift's page.",
+      f.clinician, f.role, f.when);
+  snprintf(f.link, sizeof f.link, "/practice/shifts/%lld", (long long)f.shift_id);
+  return fp_store_notify_practice(c, f.practice_id, "application.created", f.subject, f.text, f.link, now);
 }
 
 int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id, const char *reason, int64_t now) {
   struct event_facts f;
   int rc = application_facts(c, application_id, &f);
   if (rc) return rc;
-  const char *when = f.when;
-  char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
-  snprintf(subject, sizeof subject, "Application declined: %s", when);
-  snprintf(text, sizeof text, "%s declined your application for the %s shift on %s.%s%s", f.practice, f.role, when,
-           reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
-  return fp_store_notify(c, f.clinician_user_id, "application.declined", subject, text, "/applications", now);
+  snprintf(f.subject, sizeof f.subject, "Application declined: %s", f.when);
+  snprintf(f.text, sizeof f.text, "%s declined your application for the %s shift on %s.%s%s", f.practice, f.role,
+      f.when, reason && *reason ? "\n\nReason: " : "", reason && *reason ? reason : "");
+  return fp_store_notify(c, f.clinician_user_id, "application.declined", f.subject, f.text, "/applications", now);
 }
 
 /* Whether the message before message_id in its thread was written by the same side less than
@@ -154,8 +147,10 @@ int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id
 static int same_run(struct fp_conn *c, const char *thread_kind, int64_t thread_id, int64_t message_id,
                     const char *side, int64_t now, bool *run) {
   *run = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT side, created_at FROM messages WHERE thread_kind = ? AND thread_id = ? AND id < ?"
-                              " ORDER BY id DESC LIMIT 1", fp_txt(thread_kind), fp_int(thread_id), fp_int(message_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT side, created_at FROM messages WHERE thread_kind = ? AND thread_id = ? AND id < ?"
+      " ORDER BY id DESC LIMIT 1",
+      fp_txt(thread_kind), fp_int(thread_id), fp_int(message_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {

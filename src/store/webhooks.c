@@ -32,39 +32,37 @@ int fp_webhook_event_parse(const char *s, enum fp_webhook_event *out) {
 }
 
 int fp_store_webhook_may_manage(struct fp_conn *c, int64_t user_id, int64_t organisation_id, bool *yes) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id"
-                              " LEFT JOIN pools p ON p.id = r.pool_id WHERE r.user_id = ?1 AND u.active <> 0 AND"
-                              " ((r.role = 'practice_manager' AND r.organisation_id = ?2)"
-                              " OR (r.role = 'pool_admin' AND p.host_organisation_id = ?2)))",
-                                  fp_int(user_id), fp_int(organisation_id));
-  if (!st) return FP_EIO;
-  return fp_step_bool(st, yes);
+  return FP_DB_BOOL(c, yes,
+      "SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id"
+      " LEFT JOIN pools p ON p.id = r.pool_id WHERE r.user_id = ?1 AND u.active <> 0 AND"
+      " ((r.role = 'practice_manager' AND r.organisation_id = ?2)"
+      " OR (r.role = 'pool_admin' AND p.host_organisation_id = ?2)))",
+      fp_int(user_id), fp_int(organisation_id));
 }
 
 int fp_store_organisation_exists(struct fp_conn *c, int64_t organisation_id, bool *yes) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT EXISTS (SELECT 1 FROM organisations WHERE id = ?)", fp_int(organisation_id));
-  if (!st) return FP_EIO;
-  return fp_step_bool(st, yes);
+  return FP_DB_BOOL(c, yes, "SELECT EXISTS (SELECT 1 FROM organisations WHERE id = ?)", fp_int(organisation_id));
 }
 
 int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const char *url, unsigned events,
                             const char *secret, int64_t actor, int64_t now, int64_t *id) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT COUNT(*) FROM webhooks WHERE organisation_id = ? AND deleted_at IS NULL",
-      fp_int(organisation_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, "SELECT COUNT(*) FROM webhooks WHERE organisation_id = ? AND deleted_at IS NULL", fp_int(organisation_id));
   if (!st) return FP_EIO;
   int64_t n = 0;
   int rc = fp_step_int(st, &n);
   if (rc) return rc;
   if (n >= FP_WEBHOOKS_MAX) return FP_ECONFLICT;
-  st = FP_DB_STMT(c, "INSERT INTO webhooks (organisation_id, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+  st = FP_DB_STMT(c,
+      "INSERT INTO webhooks (organisation_id, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
       fp_int(organisation_id), fp_txt(url), fp_txt(secret), fp_id(actor), fp_int(now));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   *id = fp_db_last_id(c);
   for (int e = 0; e < FP_HOOK_EVENTS; e++) {
     if (!(events & (1u << e))) continue;
-    st = FP_DB_STMT(c, "INSERT INTO webhook_events (webhook_id, event) VALUES (?, ?)",
-        fp_int(*id), fp_txt(EVENT_NAMES[e]));
+    st = FP_DB_STMT(
+        c, "INSERT INTO webhook_events (webhook_id, event) VALUES (?, ?)", fp_int(*id), fp_txt(EVENT_NAMES[e]));
     if (!st) return FP_EIO;
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
@@ -98,8 +96,8 @@ static int read_webhook(fp_stmt *st, struct fp_webhook *w) {
 }
 
 int fp_store_webhook_get(struct fp_conn *c, int64_t organisation_id, int64_t id, struct fp_webhook *out) {
-  fp_stmt *st = FP_DB_STMT(c, WEBHOOK_COLS " WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL",
-      fp_int(id), fp_int(organisation_id));
+  fp_stmt *st = FP_DB_STMT(c, WEBHOOK_COLS " WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL", fp_int(id),
+      fp_int(organisation_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) rc = read_webhook(st, out);
@@ -112,8 +110,8 @@ int fp_store_webhook_list(struct fp_conn *c, int64_t organisation_id,
                           void (*cb)(const struct fp_webhook *w, void *ctx), void *ctx) {
   struct fp_webhook all[FP_WEBHOOKS_MAX];
   int n = 0, rc;
-  fp_stmt *st = FP_DB_STMT(c, WEBHOOK_COLS " WHERE organisation_id = ? AND deleted_at IS NULL ORDER BY id",
-      fp_int(organisation_id));
+  fp_stmt *st = FP_DB_STMT(
+      c, WEBHOOK_COLS " WHERE organisation_id = ? AND deleted_at IS NULL ORDER BY id", fp_int(organisation_id));
   if (!st) return FP_EIO;
   while ((rc = fp_step(st)) == FP_ROW && n < FP_WEBHOOKS_MAX)
     if ((rc = read_webhook(st, &all[n++])) != 0) break;
@@ -127,8 +125,9 @@ int fp_store_webhook_list(struct fp_conn *c, int64_t organisation_id,
 }
 
 int fp_store_webhook_delete(struct fp_conn *c, int64_t organisation_id, int64_t id, int64_t actor, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL",
-      fp_int(now), fp_int(id), fp_int(organisation_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND organisation_id = ? AND deleted_at IS NULL",
+          fp_int(now), fp_int(id), fp_int(organisation_id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
@@ -161,11 +160,12 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
      (as many as there are: a practice may be in any number of pools). */
   int64_t *hooks = NULL;
   size_t n = 0, cap = 0;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT DISTINCT w.id FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
-                              " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
-                              " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
-                              " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id",
-                                  fp_txt(event), fp_int(shift_id));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT DISTINCT w.id FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
+      " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
+      " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
+      " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id",
+      fp_txt(event), fp_int(shift_id));
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
@@ -190,8 +190,8 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
 /* fp_store_webhook_emit's delivery rows, one for each of the n webhooks. */
 static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const char *event, int64_t shift_id,
                      int64_t booking_id, int64_t application_id, int64_t now) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?",
-      fp_int(shift_id));
+  fp_stmt *st =
+      FP_DB_STMT(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?", fp_int(shift_id));
   if (!st) return FP_EIO;
   int64_t practice_id = 0, starts_at = 0, ends_at = 0;
   char role[64] = "", status[16] = "";
@@ -262,13 +262,13 @@ FP_ROW_ADAPTER(delivery, struct fp_webhook_delivery, read_delivery)
 
 int fp_store_webhook_deliveries(struct fp_conn *c, int64_t organisation_id, int64_t before_id, int limit,
                                 void (*cb)(const struct fp_webhook_delivery *d, void *ctx), void *ctx, bool *more) {
-  fp_stmt *st = FP_DB_STMT(c, "SELECT o.id, o.webhook_id, o.message_id, o.subject, o.state, o.attempts, o.created_at,"
-                              " COALESCE(o.sent_at, 0), COALESCE(a.at, 0), COALESCE(a.detail, '') FROM outbox o"
-                              " JOIN webhooks w ON w.id = o.webhook_id"
-                              " LEFT JOIN outbox_attempts a ON a.id = (SELECT MAX(a2.id) FROM outbox_attempts a2 WHERE a2.outbox_id = o.id)"
-                              " WHERE w.organisation_id = ? AND o.id < ? ORDER BY o.id DESC LIMIT ?",
-                                  fp_int(organisation_id), fp_int(before_id > 0 ? before_id : INT64_MAX),
-                                  fp_int(limit + 1));
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT o.id, o.webhook_id, o.message_id, o.subject, o.state, o.attempts, o.created_at,"
+      " COALESCE(o.sent_at, 0), COALESCE(a.at, 0), COALESCE(a.detail, '') FROM outbox o"
+      " JOIN webhooks w ON w.id = o.webhook_id"
+      " LEFT JOIN outbox_attempts a ON a.id = (SELECT MAX(a2.id) FROM outbox_attempts a2 WHERE a2.outbox_id = o.id)"
+      " WHERE w.organisation_id = ? AND o.id < ? ORDER BY o.id DESC LIMIT ?",
+      fp_int(organisation_id), fp_int(before_id > 0 ? before_id : INT64_MAX), fp_int(limit + 1));
   if (!st) return FP_EIO;
   struct delivery_cb x = {cb, ctx};
   return fp_step_rows(st, limit, delivery_row, &x, more);
