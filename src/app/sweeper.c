@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "http/prometheus.h"
 #include "store/alerts.h"
+#include "store/timesheets.h"
 #include "store/db.h"
 #include "store/offers.h"
 #include "store/shifts.h"
@@ -87,6 +88,13 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
   return fp_store_shifts_complete(c, now, &n);
+}
+
+/* Timesheets nobody queried within FP_TS_AUTO_APPROVE_DAYS days of their submission (store/timesheets.h). */
+static int approve_timesheets(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  int n = 0;
+  return fp_store_timesheets_auto_approve(c, now, &n);
 }
 
 /* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
@@ -196,7 +204,9 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   s->interval = interval_seconds;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);
-  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 || pthread_create(&s->thread, NULL, run, s) != 0) {
+  if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 ||
+      fp_sweeper_add(s, "approve timesheets", approve_timesheets, NULL) != 0 ||
+      pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
     free(s->steps);

@@ -10,6 +10,7 @@
 #include "core/money.h"
 #include "core/time.h"
 #include "core/profession.h"
+#include "store/timesheets.h"
 #include "http/fields.h"
 #include "store/members.h"
 
@@ -131,7 +132,32 @@ json_t *fp_json_shift(const struct fp_shift *s) {
   return j;
 }
 
-json_t *fp_json_booking(const struct fp_booking *b) {
+/* A booking's timesheet at now (store/timesheets.h): null before its session has ended. */
+static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
+  enum fp_ts_state state;
+  if (!fp_booking_ts_state(b, now, &state)) return json_null();
+  const struct fp_booking_timesheet *t = &b->ts;
+  json_t *j = json_pack("{s:s}", "state", fp_ts_state_name(state));
+  if (!j) return NULL;
+  bool sent = t->has_row && t->submitted_at; /* what the clinician said was worked */
+  json_object_set_new(j, "actual_start", sent ? fp_json_time(t->actual_start) : json_null());
+  json_object_set_new(j, "actual_end", sent ? fp_json_time(t->actual_end) : json_null());
+  json_object_set_new(j, "break_minutes", sent ? json_integer(t->break_minutes) : json_null());
+  json_object_set_new(j, "worked_minutes",
+                      sent ? json_integer(fp_worked_minutes(t->actual_start, t->actual_end, t->break_minutes)) : json_null());
+  json_object_set_new(j, "fee_pence", sent ? json_integer(t->fee_pence) : json_null());
+  json_object_set_new(j, "submitted_at", sent ? fp_json_time(t->submitted_at) : json_null());
+  json_object_set_new(j, "decided_at", fp_json_time_or_null(t->decided_at));
+  json_object_set_new(j, "auto_approved", json_boolean(state == FP_TS_APPROVED && t->decided_by == 0));
+  json_object_set_new(j, "query_reason", state == FP_TS_QUERIED ? fp_json_str_or_null(t->query_reason) : json_null());
+  /* When a submitted timesheet nobody queries is approved by itself. */
+  json_object_set_new(j, "approves_itself_at",
+                      state == FP_TS_SUBMITTED ? fp_json_time(t->submitted_at + (int64_t)FP_TS_AUTO_APPROVE_DAYS * 86400)
+                                               : json_null());
+  return j;
+}
+
+json_t *fp_json_booking(const struct fp_booking *b, int64_t now) {
   json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:s, s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)b->id,
                         "shift_id", (json_int_t)b->shift_id, "clinician_id", (json_int_t)b->clinician_id,
                         "practice_id", (json_int_t)b->practice_id, "starts_at", fp_json_time(b->starts_at),
@@ -159,6 +185,7 @@ json_t *fp_json_booking(const struct fp_booking *b) {
     json_object_set_new(j, "reason", json_string(b->reason));
     json_object_set_new(j, "late", json_boolean(b->late));
   }
+  json_object_set_new(j, "timesheet", json_timesheet(b, now));
   return j;
 }
 

@@ -28,7 +28,8 @@ json_t *fp_json_str_or_null(const char *s);
 /* A shift as JSON text (see json_out.h), and the same as a json_t for answers that add to it. */
 void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s);
 json_t *fp_json_shift(const struct fp_shift *s);
-json_t *fp_json_booking(const struct fp_booking *b);
+/* A booking as the API answers it, with its timesheet as it stands at now (null when it has none). */
+json_t *fp_json_booking(const struct fp_booking *b, int64_t now);
 json_t *fp_json_application(const struct fp_application *a);
 json_t *fp_json_org(const struct fp_org *o);
 

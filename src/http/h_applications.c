@@ -239,7 +239,7 @@ void fp_h_application_accept(struct fp_req *r) {
     return;
   }
   json_t *j = fp_json_application(&a);
-  json_object_set_new(j, "booking", fp_json_booking(&b));
+  json_object_set_new(j, "booking", fp_json_booking(&b, r->now));
   fp_reply_json(r, 200, j);
 }
 

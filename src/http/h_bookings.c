@@ -13,8 +13,13 @@
  *     409 shift_started once the shift has started (what was worked is corrected through the
  *     session's own record, never by cancelling).
  *   POST /api/v1/bookings/{id}/did-not-attend: a manager of the booking's practice records, once
- *     the shift has started, that the clinician did not come (409 shift_not_started before).
+ *     the shift has started, that the clinician did not come (409 shift_not_started before); its
+ *     timesheet is then not_worked.
  * Both ask the core's state machines (fp_booking_transition, fp_shift_transition) in the store.
+ *   POST /api/v1/bookings/{id}/timesheet {actual_start, actual_end, break_minutes}: the booked
+ *     clinician says what was worked once the session has ended (the fee follows it for an hourly
+ *     rate); POST .../timesheet/approval and .../timesheet/query {reason}: a manager of the
+ *     booking's practice answers. GET /api/v1/bookings?timesheet=STATE lists them by state.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +33,7 @@
 #include "store/passport.h"
 #include "store/shifts.h"
 #include "store/tell.h"
+#include "store/timesheets.h"
 #include "store/webhooks.h"
 
 /*
@@ -184,11 +190,12 @@ void fp_h_booking_create(struct fp_req *r) {
      (FP_BOOK_NOT_VISIBLE), so the request reads nothing before it queues. */
   struct fp_booking b;
   if (fp_book_or_respond(r, r->params[0], r->auth.clinician_id, 0, &b)) return;
-  fp_reply_json(r, 201, fp_json_booking(&b));
+  fp_reply_json(r, 201, fp_json_booking(&b, r->now));
 }
 
 static void add_booking(const struct fp_booking *b, void *ctx) {
-  fp_page_add(ctx, fp_json_booking(b), b->starts_at, b->id);
+  struct fp_page *page = ctx;
+  fp_page_add(page, fp_json_booking(b, *(const int64_t *)page->ctx), b->starts_at, b->id);
 }
 
 void fp_h_booking_list(struct fp_req *r) {
@@ -217,9 +224,20 @@ void fp_h_booking_list(struct fp_req *r) {
   q.when = (enum fp_booking_when)when;
   q.now = r->now;
   q.latest_first = sort == 1;
+  /* timesheet: only bookings whose timesheet is in that state now (core/timesheet.h). */
+  const char *ts = fp_req_query(r, "timesheet");
+  if (ts) {
+    if (fp_ts_state_parse(ts, &q.timesheet) != 0) {
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "timesheet",
+                     "'timesheet' must be to_submit, submitted, queried, approved or not_worked");
+      return;
+    }
+    q.has_timesheet = true;
+  }
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
-  fp_page_init(&page, NULL);
+  int64_t now = r->now;
+  fp_page_init(&page, &now);
   bool more = false;
   int rc = c ? fp_store_booking_search(c, &q, add_booking, &page, &more) : FP_EIO;
   fp_reply_page(r, &page, rc, more, true);
@@ -232,7 +250,7 @@ void fp_h_booking_get(struct fp_req *r) {
   struct fp_booking b;
   int rc = c ? fp_store_booking_get(c, r->params[0], &scope, &b) : FP_EIO;
   if (fp_found_or_respond(r, rc, "booking", r->params[0])) return;
-  fp_reply_json(r, 200, fp_json_booking(&b));
+  fp_reply_json(r, 200, fp_json_booking(&b, r->now));
 }
 
 /*
@@ -247,7 +265,9 @@ struct change_ctx {
   struct fp_actor actor;
   const struct fp_scope *scope; /* what the actor may see */
   int64_t booking_id;
-  const char *reason;           /* cancelling only */
+  const char *reason;           /* cancelling and querying a timesheet */
+  struct fp_ts_times times;     /* submitting a timesheet */
+  enum fp_ts_event ts_event;    /* answering one: FP_TSEV_APPROVE or FP_TSEV_QUERY */
   struct fp_refusal why;
   struct fp_booking b;
 };
@@ -306,6 +326,65 @@ static int did_not_attend_tx(struct fp_conn *c, void *vctx) {
   return t == FP_TRANS_OK ? 0 : refuse_transition(&x->why, t, &x->b);
 }
 
+/*
+ * The booking's timesheet (core/timesheet.h, store/timesheets.h): the booked clinician submits what
+ * was worked (from to_submit or queried); a manager of the booking's practice approves or queries
+ * it (from submitted). Each reads the booking as the actor may see it and asks the core whether the
+ * timesheet is due, who may, and where the state machine goes.
+ */
+static int ts_refuse_state(struct change_ctx *x, bool due, enum fp_ts_state from) {
+  if (!due)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->b.id,
+                     "booking %lld has no timesheet: its session has not ended, or it was cancelled", (long long)x->b.id);
+  return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->b.id, "the timesheet of booking %lld is %s",
+                   (long long)x->b.id, fp_ts_state_name(from));
+}
+
+static int ts_refuse_times(struct change_ctx *x, enum fp_ts_problem p) {
+  static const struct { const char *field, *why; } WHY[] = {
+      [FP_TSP_NOT_ENDED] = {NULL, "the session has not ended yet"},
+      [FP_TSP_IN_FUTURE] = {"actual_end", "'actual_end' is in the future"},
+      [FP_TSP_END_BEFORE_START] = {"actual_end", "'actual_end' must be after 'actual_start'"},
+      [FP_TSP_TOO_LONG] = {"actual_end", "a session is at most 16 hours from start to end"},
+      [FP_TSP_BREAK] = {"break_minutes", "'break_minutes' must be 0 or more, and shorter than the session"},
+      [FP_TSP_FAR_FROM_BOOKING] = {"actual_start", "'actual_start' must be within 12 hours of the booked start"},
+  };
+  return fp_refuse(&x->why, p == FP_TSP_NOT_ENDED ? FP_API_INVALID_STATE : FP_API_INVALID_FIELD, WHY[p].field, x->b.id,
+                   "%s", WHY[p].why);
+}
+
+static int ts_submit_tx(struct fp_conn *c, void *vctx) {
+  struct change_ctx *x = vctx;
+  int rc = load_booking(c, x);
+  if (rc) return rc;
+  if (!fp_ts_may(&x->actor, FP_TSEV_SUBMIT, x->b.clinician_id, x->b.practice_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->b.id, "only the booked clinician submits the timesheet");
+  enum fp_ts_state from = FP_TS_TO_SUBMIT;
+  bool due = fp_booking_ts_state(&x->b, x->actor.now, &from);
+  if (!due || fp_ts_next(from, FP_TSEV_SUBMIT, NULL) != 0) return ts_refuse_state(x, due, from);
+  enum fp_ts_problem p = fp_ts_check(&x->times, x->b.starts_at, x->b.ends_at, x->actor.now);
+  if (p != FP_TSP_OK) return ts_refuse_times(x, p);
+  enum fp_rate_unit unit;
+  if (fp_rate_unit_parse(x->b.rate_unit, &unit) != 0) return FP_EIO;
+  int64_t fee = fp_ts_fee_pence(&x->times, x->b.rate_pence, unit);
+  if ((rc = fp_store_timesheet_submit(c, &x->b, from, &x->times, fee, x->actor.user_id, x->actor.now)) != 0) return rc;
+  return fp_store_booking_get(c, x->b.id, NULL, &x->b);
+}
+
+static int ts_answer_tx(struct fp_conn *c, void *vctx) {
+  struct change_ctx *x = vctx;
+  int rc = load_booking(c, x);
+  if (rc) return rc;
+  if (!fp_ts_may(&x->actor, x->ts_event, x->b.clinician_id, x->b.practice_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->b.id,
+                     "only a manager of the booking's practice approves or queries its timesheet");
+  enum fp_ts_state from = FP_TS_TO_SUBMIT, to;
+  bool due = fp_booking_ts_state(&x->b, x->actor.now, &from);
+  if (!due || fp_ts_next(from, x->ts_event, &to) != 0) return ts_refuse_state(x, due, from);
+  if ((rc = fp_store_timesheet_decide(c, x->b.id, from, to, x->reason, x->actor.user_id, x->actor.now)) != 0) return rc;
+  return fp_store_booking_get(c, x->b.id, NULL, &x->b);
+}
+
 /* Runs a change of the path's booking as the caller and answers: the booking, the refusal, or a store error. */
 static void change_booking(struct fp_req *r, fp_tx_fn tx, const char *reason) {
   struct fp_scope scope;
@@ -319,7 +398,7 @@ static void change_booking(struct fp_req *r, fp_tx_fn tx, const char *reason) {
   int rc = fp_store_write(r->app->store, tx, &x);
   if (rc == FP_EREFUSED) fp_reply_refusal(r, &x.why);
   else if (rc) fp_reply_store_error(r, rc);
-  else fp_reply_json(r, 200, fp_json_booking(&x.b));
+  else fp_reply_json(r, 200, fp_json_booking(&x.b, x.actor.now));
 }
 
 void fp_h_booking_cancel(struct fp_req *r) {
@@ -330,6 +409,57 @@ void fp_h_booking_cancel(struct fp_req *r) {
   };
   if (fp_body_fields_or_respond(r, spec)) return;
   change_booking(r, cancel_tx, reason);
+}
+
+/* Runs ts_submit_tx or ts_answer_tx with the request's fields in x. */
+static void change_timesheet(struct fp_req *r, fp_tx_fn tx, struct change_ctx *x) {
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, r->now, &scope);
+  fp_actor_from_auth(&r->auth, r->now, &x->actor);
+  x->scope = &scope;
+  x->booking_id = r->params[0];
+  int rc = fp_store_write(r->app->store, tx, x);
+  if (rc == FP_EREFUSED) fp_reply_refusal(r, &x->why);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, fp_json_booking(&x->b, x->actor.now));
+}
+
+void fp_h_booking_timesheet_submit(struct fp_req *r) {
+  struct change_ctx x;
+  memset(&x, 0, sizeof x);
+  int64_t break_minutes = 0;
+  struct fp_field spec[] = {
+      {"actual_start", FP_F_TIME, true, 0, 0, NULL, &x.times.start, NULL},
+      {"actual_end", FP_F_TIME, true, 0, 0, NULL, &x.times.end, NULL},
+      {"break_minutes", FP_F_INT, true, 0, FP_TS_MAX_MINUTES, NULL, &break_minutes, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  x.times.break_minutes = (int32_t)break_minutes;
+  change_timesheet(r, ts_submit_tx, &x);
+}
+
+void fp_h_booking_timesheet_approve(struct fp_req *r) {
+  if (r->body_len) {
+    struct fp_field spec[] = {FP_FIELD_END};
+    if (fp_body_fields_or_respond(r, spec)) return;
+  }
+  struct change_ctx x;
+  memset(&x, 0, sizeof x);
+  x.ts_event = FP_TSEV_APPROVE;
+  change_timesheet(r, ts_answer_tx, &x);
+}
+
+void fp_h_booking_timesheet_query(struct fp_req *r) {
+  struct change_ctx x;
+  memset(&x, 0, sizeof x);
+  struct fp_field spec[] = {
+      {"reason", FP_F_STRING, true, 1, 500, NULL, &x.reason, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  x.ts_event = FP_TSEV_QUERY;
+  change_timesheet(r, ts_answer_tx, &x);
 }
 
 void fp_h_booking_did_not_attend(struct fp_req *r) {

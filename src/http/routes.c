@@ -100,6 +100,9 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/bookings/{id}", fp_h_booking_get, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/cancellation", fp_h_booking_cancel, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/did-not-attend", fp_h_booking_did_not_attend, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/timesheet", fp_h_booking_timesheet_submit, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/timesheet/approval", fp_h_booking_timesheet_approve, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/bookings/{id}/timesheet/query", fp_h_booking_timesheet_query, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/bookings/{id}/messages", fp_h_booking_messages, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/bookings/{id}/messages", fp_h_booking_message_create, FP_SIGNED_IN, 0},
 

@@ -144,6 +144,9 @@ FP_HANDLER(fp_h_booking_list);
 FP_HANDLER(fp_h_booking_get);
 FP_HANDLER(fp_h_booking_cancel);
 FP_HANDLER(fp_h_booking_did_not_attend);
+FP_HANDLER(fp_h_booking_timesheet_submit);
+FP_HANDLER(fp_h_booking_timesheet_approve);
+FP_HANDLER(fp_h_booking_timesheet_query);
 /* h_applications.c */
 FP_HANDLER(fp_h_application_create);
 FP_HANDLER(fp_h_application_list);

@@ -10,15 +10,20 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "store/accounts.h"
+#include "store/timesheets.h"
 
 #define BOOKING_COLS                                                                                      \
   "b.id, b.shift_id, b.clinician_id, b.practice_id, b.starts_at, b.ends_at, b.status, b.fee_pence,"     \
   " b.created_at, COALESCE(b.cancelled_by,''), COALESCE(b.cancelled_at,0), COALESCE(b.reason,''),"      \
   " COALESCE(b.late,0), b.flags, s.role, o.name, u.name, b.attendance, b.attendance_at, COALESCE(b.pool_id,0),"     \
-  " s.break_minutes"
+  " s.break_minutes, s.rate_pence, s.rate_unit, CASE WHEN t.booking_id IS NULL THEN 0 ELSE 1 END,"           \
+  " COALESCE(t.state,''), COALESCE(t.actual_start,0), COALESCE(t.actual_end,0), COALESCE(t.break_minutes,0),"  \
+  " COALESCE(t.fee_pence,0), COALESCE(t.submitted_at,0), COALESCE(t.decided_at,0), COALESCE(t.decided_by,0),"  \
+  " COALESCE(t.query_reason,'')"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
-  " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"
+  " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"                        \
+  " LEFT JOIN timesheets t ON t.booking_id = b.id"
 
 static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, id),
@@ -42,6 +47,18 @@ static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, attendance_at),
     FP_C(INT, struct fp_booking, pool_id),
     FP_C(INT, struct fp_booking, break_minutes),
+    FP_C(INT, struct fp_booking, rate_pence),
+    FP_C(TEXT, struct fp_booking, rate_unit),
+    FP_C(BOOL, struct fp_booking, ts.has_row),
+    FP_C(TEXT, struct fp_booking, ts.state),
+    FP_C(INT, struct fp_booking, ts.actual_start),
+    FP_C(INT, struct fp_booking, ts.actual_end),
+    FP_C(INT, struct fp_booking, ts.break_minutes),
+    FP_C(INT, struct fp_booking, ts.fee_pence),
+    FP_C(INT, struct fp_booking, ts.submitted_at),
+    FP_C(INT, struct fp_booking, ts.decided_at),
+    FP_C(INT, struct fp_booking, ts.decided_by),
+    FP_C(TEXT, struct fp_booking, ts.query_reason),
 };
 
 FP_ROW_READER(read_booking, struct fp_booking, BOOKING_READ)
@@ -132,6 +149,29 @@ static void page_by_key(struct fp_sql *sql, const char *key, const char *id, boo
   fp_sql_int(sql, (int64_t)limit + 1);
 }
 
+/* " AND" the booking's timesheet is in state ts at now: fp_ts_state_of (core/timesheet.h) as SQL,
+   which tests/api/test_timesheets.c holds to the state each listed booking shows. */
+static void where_timesheet(struct fp_sql *sql, enum fp_ts_state ts, int64_t now) {
+  const char *confirmed = fp_booking_status_name(FP_BOOKING_CONFIRMED);
+  if (ts == FP_TS_TO_SUBMIT) { /* no row, confirmed, attended (as far as anyone said) and ended */
+    fp_sql_add(sql, " AND t.booking_id IS NULL AND b.status = ");
+    fp_sql_text(sql, confirmed);
+    fp_sql_add(sql, " AND b.attendance IS NULL AND b.ends_at <= ");
+    fp_sql_int(sql, now);
+  } else if (ts == FP_TS_NOT_WORKED) { /* the row says so, or no row and the clinician did not attend */
+    fp_sql_add(sql, " AND (t.state = ");
+    fp_sql_text(sql, fp_ts_state_name(ts));
+    fp_sql_add(sql, " OR (t.booking_id IS NULL AND b.status = ");
+    fp_sql_text(sql, confirmed);
+    fp_sql_add(sql, " AND b.attendance = ");
+    fp_sql_text(sql, fp_attendance_name(FP_ATTENDANCE_DID_NOT_ATTEND));
+    fp_sql_add(sql, "))");
+  } else {
+    fp_sql_add(sql, " AND t.state = ");
+    fp_sql_text(sql, fp_ts_state_name(ts));
+  }
+}
+
 /* Runs sql and hands up to limit rows to row; *more is set when another follows them. */
 static int step_page(struct fp_conn *c, struct fp_sql *sql, int limit, void (*row)(fp_stmt *st, void *ctx),
                      void *ctx, bool *more) {
@@ -162,6 +202,7 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
     fp_sql_add(&sql, " AND b.ends_at <= ");
     fp_sql_int(&sql, q->now);
   }
+  if (q->has_timesheet) where_timesheet(&sql, q->timesheet, q->now);
   /* The page after the cursor's row in this order: (starts_at, id) past it, either way. */
   page_by_key(&sql, "b.starts_at", "b.id", q->latest_first, q->has_cursor, q->cursor_start, q->cursor_id, q->limit);
   struct booking_cb x = {cb, ctx};
@@ -842,6 +883,12 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   struct fp_booking_state from, to;
   if ((rc = booking_state(&b, &from)) != 0) return rc;
   if ((*outcome = fp_booking_transition(&from, FP_BEV_DID_NOT_ATTEND, now, b.starts_at, &to)) != FP_TRANS_OK) return 0;
+  /* A timesheet already submitted goes to not_worked with it, if its state allows (not once approved). */
+  enum fp_ts_state ts_from = FP_TS_TO_SUBMIT, ts_to = FP_TS_NOT_WORKED;
+  if (b.ts.has_row && (fp_ts_state_parse(b.ts.state, &ts_from) != 0 || fp_ts_next(ts_from, FP_TSEV_NOT_WORKED, &ts_to) != 0)) {
+    *outcome = FP_TRANS_INVALID_STATE;
+    return 0;
+  }
   /* The row must still hold what was read: nothing recorded yet. */
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE bookings SET attendance = ?, attendance_at = ?, attendance_by = ?"
@@ -857,6 +904,7 @@ int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64
   if ((rc = fp_store_audit(c, now, actor, "booking.did_not_attend", "booking", booking_id,
                            "{\"status\":\"confirmed\",\"attendance\":null}", after)))
     return rc;
+  if (b.ts.has_row && (rc = fp_store_timesheet_decide(c, booking_id, ts_from, ts_to, NULL, actor, now)) != 0) return rc;
   return fp_store_booking_get(c, booking_id, NULL, out);
 }
 

@@ -723,6 +723,23 @@ static const char *const migrations[] = {
     " SELECT shift_id, kind, MAX(digest), MIN(created_at), MIN(due_at), json_group_array(clinician_id),"
     "  MAX(clinician_id), MAX(sent_at) FROM alerts WHERE sent_at IS NOT NULL GROUP BY shift_id, kind;"
     "DROP TABLE alerts;",
+
+    /* 31: a booked session's timesheet (core/timesheet.h, store/shifts.h): what the clinician says
+     * was worked and the practice's answer. No row until the clinician submits (the state to_submit
+     * is the booking's own); decided_by NULL on an approved row is the upkeep's auto-approval. */
+    "CREATE TABLE timesheets ("
+    "  booking_id INTEGER PRIMARY KEY REFERENCES bookings(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('submitted','queried','approved','not_worked')),"
+    "  actual_start INTEGER NOT NULL,"
+    "  actual_end INTEGER NOT NULL CHECK (actual_end > actual_start),"
+    "  break_minutes INTEGER NOT NULL CHECK (break_minutes >= 0),"
+    "  fee_pence INTEGER NOT NULL CHECK (fee_pence >= 0),"
+    "  submitted_at INTEGER NOT NULL,"
+    "  submitted_by INTEGER NOT NULL REFERENCES users(id),"
+    "  decided_at INTEGER,"
+    "  decided_by INTEGER REFERENCES users(id),"
+    "  query_reason TEXT);"
+    "CREATE INDEX timesheets_waiting ON timesheets(submitted_at) WHERE state = 'submitted';",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -14,6 +14,7 @@
 
 #include "core/booking.h"
 #include "core/release.h"
+#include "core/timesheet.h"
 #include "core/working_time.h"
 #include "core/eligibility.h"
 #include "store/db.h"
@@ -145,6 +146,18 @@ struct fp_booking {
   char role[48];
   char practice_name[201];
   char clinician_name[201];
+  int64_t rate_pence;           /* the shift's rate, per rate_unit */
+  char rate_unit[12];
+  /* Its timesheet's row (core/timesheet.h), when the clinician has submitted one. */
+  struct fp_booking_timesheet {
+    bool has_row;
+    char state[16];
+    int64_t actual_start, actual_end;
+    int32_t break_minutes;
+    int64_t fee_pence;
+    int64_t submitted_at, decided_at, decided_by; /* decided_by 0 on an approved row: approved by itself */
+    char query_reason[501];
+  } ts;
 };
 
 /*
@@ -315,6 +328,8 @@ struct fp_booking_query {
   int limit;
   bool has_cursor;              /* the last row's start and id: the page after it in this order */
   int64_t cursor_start, cursor_id;
+  bool has_timesheet;           /* only those whose timesheet is in this state at now (fp_ts_state_of) */
+  enum fp_ts_state timesheet;
 };
 int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
                             void (*cb)(const struct fp_booking *b, void *ctx), void *ctx, bool *more);
@@ -330,7 +345,8 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
 /*
  * The practice records that the clinician did not attend a confirmed booking whose shift has
  * started: *outcome as for fp_store_booking_cancel (FP_TRANS_TOO_EARLY before the start,
- * FP_TRANS_INVALID_STATE when cancelled or already recorded). Audited as booking.did_not_attend.
+ * FP_TRANS_INVALID_STATE when cancelled, already recorded, or its timesheet approved). Audited as
+ * booking.did_not_attend; a timesheet already submitted becomes not_worked.
  */
 int fp_store_booking_did_not_attend(struct fp_conn *c, int64_t booking_id, int64_t actor, int64_t now,
                                     enum fp_transition *outcome, struct fp_booking *out);

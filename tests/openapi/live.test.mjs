@@ -411,6 +411,24 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'GET', `/api/v1/bookings/${b1.id}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/bookings/999999', undefined, 404);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/did-not-attend`, undefined, 409);
+  // Timesheets (issue 13): a worked session of the demo's, submitted by its clinician, queried,
+  // corrected and approved by the practice.
+  const toSubmit = (await call(practice, 'GET', '/api/v1/bookings?timesheet=to_submit&limit=1', undefined, 200)).json.items[0];
+  await call(practice, 'GET', '/api/v1/bookings?timesheet=nonsense', undefined, 400);
+  const worker = await signIn(`clinician${String(toSubmit.clinician_id).padStart(3, '0')}@demo.flexpool.test`);
+  const worked = { actual_start: toSubmit.starts_at, actual_end: toSubmit.ends_at, break_minutes: 0 };
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet`, { ...worked, break_minutes: 100000 }, 400);
+  await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet`, worked, 403);
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet`, worked, 200);
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet`, worked, 409);
+  await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/query`, {}, 400);
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/query`, { reason: 'mine' }, 403);
+  await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/query`, { reason: 'Was there a break?' }, 200);
+  await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/approval`, undefined, 409);
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet`, { ...worked, break_minutes: 15 }, 200);
+  await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/approval`, undefined, 403);
+  await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/approval`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/bookings?timesheet=approved', undefined, 200);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'Practice closed' }, 200);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'again' }, 409);
   await call(practice, 'POST', `/api/v1/shifts/${s1.id}/reopen`, undefined, 200);

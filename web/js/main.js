@@ -5,8 +5,8 @@ import './pages/public.js';
 import { start } from './app.js';
 
 const rolePages = {
-  clinician: ['clinician', 'offers', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages'],
-  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks'],
+  clinician: ['clinician', 'offers', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages', 'timesheets'],
+  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks', 'timesheets'],
   pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks'],
   commissioner: ['overview', 'capacity'],
   sysadmin: ['admin', 'passport', 'overview'],

@@ -679,6 +679,21 @@ const char *const fp_pg_migrations[] = {
     " SELECT shift_id, kind, MAX(digest), MIN(created_at), MIN(due_at), json_agg(clinician_id ORDER BY clinician_id)::text,"
     "  MAX(clinician_id), MAX(sent_at) FROM alerts WHERE sent_at IS NOT NULL GROUP BY shift_id, kind;"
     "DROP TABLE alerts;",
+
+    /* 31: a booked session's timesheet (SQLite's 31 says more). */
+    "CREATE TABLE timesheets ("
+    "  booking_id BIGINT PRIMARY KEY REFERENCES bookings(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('submitted','queried','approved','not_worked')),"
+    "  actual_start BIGINT NOT NULL,"
+    "  actual_end BIGINT NOT NULL CHECK (actual_end > actual_start),"
+    "  break_minutes BIGINT NOT NULL CHECK (break_minutes >= 0),"
+    "  fee_pence BIGINT NOT NULL CHECK (fee_pence >= 0),"
+    "  submitted_at BIGINT NOT NULL,"
+    "  submitted_by BIGINT NOT NULL REFERENCES users(id),"
+    "  decided_at BIGINT,"
+    "  decided_by BIGINT REFERENCES users(id),"
+    "  query_reason TEXT);"
+    "CREATE INDEX timesheets_waiting ON timesheets(submitted_at) WHERE state = 'submitted';",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -1,0 +1,250 @@
+// timesheets.js - what was worked (issue 13). The clinician confirms or corrects the start, end and
+// break of each session that has ended, in one step; the practice approves each timesheet or sends
+// it back with a reason. The states and who may do what are the API's (src/core/timesheet.h): the
+// pages only show them and say what happens next.
+
+import { get, post } from '../api.js';
+import { flash, navigate, page, route } from '../app.js';
+import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { pagedList } from '../paging.js';
+import { hours, isoZ, longDate, pounds, roleName, shortDate, timeRange, ukLocalToInstant, ukParts, when } from '../format.js';
+import {
+  backLink, button, card, h, input, insetText, link, NOT_CLICKABLE, p, pageHeading, summaryList, tag, textarea, warningCallout,
+} from '../ui.js';
+
+const CLINICIAN = { roles: ['clinician'] };
+const PRACTICE = { roles: ['practice_manager'] };
+
+// Each state in words, with its tag's colour.
+const STATE = {
+  to_submit: ['To submit', 'pending'],
+  submitted: ['Waiting for the practice', 'open'],
+  queried: ['Queried by the practice', 'late'],
+  approved: ['Approved', 'confirmed'],
+  not_worked: ['Not worked', 'cancelled'],
+};
+const stateTag = (s) => tag(STATE[s][0], STATE[s][1]);
+
+// The views of each side's list: [state, link text].
+const CLINICIAN_VIEWS = [['to_submit', 'To submit'], ['queried', 'Queried'], ['submitted', 'Submitted'], ['approved', 'Approved'], ['not_worked', 'Not worked']];
+const PRACTICE_VIEWS = [['submitted', 'To approve'], ['queried', 'Queried'], ['to_submit', 'Not yet submitted'], ['approved', 'Approved'], ['not_worked', 'Not worked']];
+
+function views(here, list, current) {
+  return h('nav', { class: 'fp-views', 'aria-label': 'Timesheets by state' },
+    h('ul', { class: 'fp-views__list' }, list.map(([v, text]) => h('li', {},
+      h('a', { class: 'fp-views__link', href: v === list[0][0] ? here : `${here}?state=${v}`, 'aria-current': current === v ? 'page' : null }, text)))));
+}
+
+function viewOf(query, list) {
+  const v = query.get('state');
+  return list.some(([s]) => s === v) ? v : list[0][0];
+}
+
+// What was worked, as submitted: "09:00 to 13:00, 30 minutes' break: 3 hours 30 minutes".
+function workedText(t) {
+  if (!t.actual_start) return 'Not submitted yet';
+  const brk = t.break_minutes ? `, ${t.break_minutes} minutes' break` : ', no break';
+  return `${timeRange(t.actual_start, t.actual_end)}${brk}: ${hours(t.worked_minutes)}`;
+}
+
+function timesheetRows(b) {
+  const t = b.timesheet;
+  return [
+    ['Booked', when(b.starts_at, b.ends_at)],
+    ['Worked', workedText(t)],
+    ['Fee', t.fee_pence !== null ? pounds(t.fee_pence) : `${pounds(b.fee_pence)} as booked`],
+    t.state === 'approved' ? ['Approved', `${shortDate(t.decided_at)}${t.auto_approved ? ' (by itself: nobody queried it within 7 days)' : ''}`] : null,
+    t.state === 'submitted' && t.approves_itself_at ? ['Approved by itself on', longDate(t.approves_itself_at)] : null,
+  ];
+}
+
+// The clinician's timesheets ------------------------------------------------------------------
+
+route('/timesheets', async ({ query }) => {
+  const view = viewOf(query, CLINICIAN_VIEWS);
+  const list = await pagedList({
+    path: '/bookings', params: { timesheet: view, sort: '-starts_at' }, query, here: '/timesheets', noun: ['timesheet', 'timesheets'],
+  });
+  const items = list.items.map((b) => h('li', { class: 'fp-result' },
+    card(`${roleName(b.role)} at ${b.practice_name}`, null,
+      h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+      p(stateTag(b.timesheet.state)),
+      b.timesheet.state === 'queried' ? insetText(p(`The practice asked: ${b.timesheet.query_reason}`)) : null,
+      summaryList(timesheetRows(b).slice(1)),
+      ['to_submit', 'queried'].includes(b.timesheet.state)
+        ? p(h('a', { class: 'nhsuk-link', href: `/timesheets/${b.id}` },
+          b.timesheet.state === 'queried' ? 'Correct and submit again' : 'Confirm what you worked',
+          h('span', { class: 'nhsuk-u-visually-hidden' }, ` at ${b.practice_name} on ${shortDate(b.starts_at)}`)))
+        : null)));
+  const empty = {
+    to_submit: 'You have no sessions to confirm. A session appears here once it has ended.',
+    queried: 'No practice has queried a timesheet of yours.',
+    submitted: 'No timesheet of yours is waiting for a practice.',
+    approved: 'No timesheet of yours has been approved yet.',
+    not_worked: 'No session of yours is recorded as not worked.',
+  }[view];
+  page('My timesheets', pageHeading('My timesheets'),
+    p('After each session, confirm the times you actually worked. The practice then approves them, or asks you to correct them.'),
+    views('/timesheets', CLINICIAN_VIEWS, view),
+    list.summary, items.length ? h('ul', { class: 'nhsuk-list fp-results', id: 'timesheet-list' }, items) : p(empty), list.nav);
+}, CLINICIAN);
+
+// "08:30" etc. as [hh, mm]; null when it is not a time of day.
+function parseTime(text) {
+  const m = /^(\d{1,2})[:.]?(\d{2})$/.exec(String(text || '').trim());
+  if (!m || +m[1] > 23 || +m[2] > 59) return null;
+  return [+m[1], +m[2]];
+}
+// The booking's unpaid break: its length less the minutes it was to work.
+const bookedBreak = (b) => Math.max(0, Math.round((new Date(b.ends_at) - new Date(b.starts_at)) / 60000) - b.worked_minutes);
+const hhmm = (t) => { const x = ukParts(t); return `${String(x.hh).padStart(2, '0')}:${String(x.mm).padStart(2, '0')}`; };
+
+// The instants of the times typed, on the session's UK date; an end at or before the start is the
+// next morning (a session past midnight).
+function timesOf(b, v) {
+  const s = parseTime(v.start_time), e = parseTime(v.end_time);
+  if (!s || !e) return null;
+  const day = ukParts(b.starts_at);
+  const start = ukLocalToInstant(day.y, day.m, day.d, s[0], s[1]);
+  let end = ukLocalToInstant(day.y, day.m, day.d, e[0], e[1]);
+  if (end <= start) end = new Date(ukLocalToInstant(day.y, day.m, day.d + 1, e[0], e[1]));
+  return { start, end };
+}
+
+route('/timesheets/:id', async ({ params }) => {
+  const b = await get(`/bookings/${encodeURIComponent(params.id)}`);
+  const t = b.timesheet;
+  const back = backLink('/timesheets', 'Back to my timesheets');
+  if (!t || !['to_submit', 'queried'].includes(t.state)) {
+    return page('Timesheet', back, pageHeading('Timesheet', b.practice_name),
+      t ? p('This timesheet is ', stateTag(t.state), ': there is nothing to confirm.') : p('This session has not ended yet: confirm what you worked once it has.'),
+      t ? summaryList(timesheetRows(b)) : null, p(link('/timesheets', 'See your timesheets')));
+  }
+  const summary = h('div', { id: 'timesheet-problem' });
+  const start = t.actual_start || b.starts_at, end = t.actual_end || b.ends_at;
+  const form = h('form', { novalidate: true, id: 'timesheet-form' },
+    h('div', { class: 'fp-time-pair' },
+      input({ id: 'start_time', label: 'Start time', hint: 'UK time, 24-hour clock, like 08:30', value: hhmm(start), width: 5, autocomplete: 'off' }),
+      input({ id: 'end_time', label: 'End time', hint: 'An end before the start is the next morning', value: hhmm(end), width: 5, autocomplete: 'off' })),
+    input({ id: 'break_minutes', label: 'Unpaid break, in minutes', width: 3, inputmode: 'numeric', value: String(t.break_minutes ?? bookedBreak(b)), suffix: 'minutes' }),
+    button(t.state === 'queried' ? 'Submit again' : 'Submit timesheet', { id: 'timesheet-submit' }));
+  const validate = liveValidation(form, summary, {
+    start_time: (v) => (parseTime(v.start_time) ? null : 'Enter the start time, like 08:30'),
+    end_time: (v) => {
+      if (!parseTime(v.end_time)) return 'Enter the end time, like 13:00';
+      const x = timesOf(b, v);
+      if (x && x.end > new Date()) return 'The end time must not be in the future';
+      if (x && x.end - x.start > 16 * 3600e3) return 'A session is at most 16 hours';
+      return null;
+    },
+    break_minutes: (v) => {
+      if (!/^\d{1,3}$/.test(v.break_minutes)) return 'Enter the break in whole minutes, or 0';
+      const x = timesOf(b, v);
+      if (x && +v.break_minutes * 60e3 >= x.end - x.start) return 'The break must be shorter than the session';
+      return null;
+    },
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    const x = timesOf(b, v);
+    await busy(form, async () => {
+      try {
+        await post(`/bookings/${b.id}/timesheet`, { actual_start: isoZ(x.start), actual_end: isoZ(x.end), break_minutes: +v.break_minutes });
+      } catch (err) {
+        showApiError(form, summary, err, { actual_start: 'start_time', actual_end: 'end_time' });
+        return;
+      }
+      flash('Timesheet submitted', `${b.practice_name}, ${shortDate(b.starts_at)}: the practice will approve it, or ask you about it.`);
+      navigate('/timesheets?state=submitted');
+    });
+  });
+  page('Confirm what you worked', summary, back, pageHeading('Confirm what you worked', b.practice_name),
+    t.state === 'queried' ? warningCallout('The practice queried this timesheet', p(t.query_reason)) : null,
+    summaryList([['Booked', `${longDate(b.starts_at)}, ${timeRange(b.starts_at, b.ends_at)}`], ['Booked fee', pounds(b.fee_pence)]]),
+    p('Change the times if you started or finished at another time, or took a different break. For an hourly rate the fee follows the time you worked.'),
+    form);
+}, CLINICIAN);
+
+// The practice's timesheets -------------------------------------------------------------------
+
+route('/practice/timesheets', async ({ query }) => {
+  const view = viewOf(query, PRACTICE_VIEWS);
+  const list = await pagedList({
+    path: '/bookings', params: { timesheet: view, sort: '-starts_at' }, query, here: '/practice/timesheets', noun: ['timesheet', 'timesheets'],
+  });
+  const items = list.items.map((b) => {
+    const actions = b.timesheet.state === 'submitted'
+      ? h('form', { class: 'nhsuk-button-group', 'data-booking': b.id, novalidate: true },
+        button(['Approve', h('span', { class: 'nhsuk-u-visually-hidden' }, ` the timesheet of ${b.clinician_name} for ${shortDate(b.starts_at)}`)], { id: `approve-${b.id}` }),
+        h('a', { class: 'nhsuk-link', href: `/practice/timesheets/${b.id}/query` }, 'Query it',
+          h('span', { class: 'nhsuk-u-visually-hidden' }, `: the timesheet of ${b.clinician_name} for ${shortDate(b.starts_at)}`)))
+      : null;
+    if (actions) {
+      actions.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        await busy(actions, async () => {
+          try {
+            await post(`/bookings/${b.id}/timesheet/approval`);
+          } catch (err) {
+            actions.prepend(insetText(p(err.message || 'It could not be approved. Reload the page.')));
+            return;
+          }
+          flash('Timesheet approved', `${b.clinician_name}, ${shortDate(b.starts_at)}: ${pounds(b.timesheet.fee_pence)}.`);
+          navigate(`/practice/timesheets${view === 'submitted' ? '' : `?state=${view}`}`, { replace: true });
+        });
+      });
+    }
+    return h('li', { class: 'fp-result' },
+      card(`${b.clinician_name}: ${roleName(b.role)}`, null, NOT_CLICKABLE,
+        h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
+        p(stateTag(b.timesheet.state)),
+        b.timesheet.state === 'queried' ? insetText(p(`You asked: ${b.timesheet.query_reason}`)) : null,
+        summaryList(timesheetRows(b).slice(1)),
+        actions));
+  });
+  const empty = {
+    submitted: 'No timesheet is waiting for you.',
+    queried: 'You have no queried timesheets.',
+    to_submit: 'Every clinician has submitted their timesheets.',
+    approved: 'You have not approved any timesheet yet.',
+    not_worked: 'No session is recorded as not worked.',
+  }[view];
+  page('Timesheets', pageHeading('Timesheets'),
+    p('What the clinicians say they worked at your practice. Approve each timesheet, or query it: a query goes back to the clinician with your reason. A timesheet nobody queries is approved by itself 7 days after it was submitted.'),
+    views('/practice/timesheets', PRACTICE_VIEWS, view),
+    list.summary, items.length ? h('ul', { class: 'nhsuk-list fp-results', id: 'practice-timesheet-list' }, items) : p(empty), list.nav);
+}, PRACTICE);
+
+route('/practice/timesheets/:id/query', async ({ params }) => {
+  const b = await get(`/bookings/${encodeURIComponent(params.id)}`);
+  const back = backLink('/practice/timesheets', 'Back to timesheets');
+  if (!b.timesheet || b.timesheet.state !== 'submitted') {
+    return page('Timesheet', back, pageHeading('This timesheet cannot be queried'),
+      p(b.timesheet ? `It is ${STATE[b.timesheet.state][0].toLowerCase()}.` : 'The session has not ended yet.'), p(link('/practice/timesheets', 'See the timesheets')));
+  }
+  const summary = h('div', { id: 'query-problem' });
+  const form = h('form', { novalidate: true, id: 'query-form' },
+    textarea({ id: 'reason', label: 'What should the clinician check?', hint: 'They see this and correct their timesheet. Do not include patient information.', maxlength: '500' }),
+    button('Send the query', { id: 'query-submit' }, 'secondary'));
+  const validate = liveValidation(form, summary, {
+    reason: (v) => (!v.reason ? 'Enter what the clinician should check' : v.reason.length > 500 ? 'The query must be 500 characters or fewer' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        await post(`/bookings/${b.id}/timesheet/query`, { reason: formValues(form).reason });
+      } catch (err) {
+        showApiError(form, summary, err);
+        return;
+      }
+      flash('Query sent', `${b.clinician_name} will correct their timesheet for ${shortDate(b.starts_at)}.`);
+      navigate('/practice/timesheets?state=queried');
+    });
+  });
+  page('Query a timesheet', summary, back, pageHeading('Query a timesheet', b.clinician_name),
+    summaryList(timesheetRows(b)), form);
+}, PRACTICE);
