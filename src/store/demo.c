@@ -146,3 +146,12 @@ int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking
   if (rc == 0) *id = fp_db_last_id(c);
   return rc;
 }
+
+int fp_store_demo_timesheet_insert(struct fp_conn *c, const struct fp_demo_timesheet *t) {
+  return FP_DB_RUN(c,
+      "INSERT INTO timesheets (booking_id, state, actual_start, actual_end, break_minutes, fee_pence, submitted_at,"
+      " submitted_by, decided_at, decided_by, query_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      fp_int(t->booking_id), fp_txt(t->state), fp_int(t->actual_start), fp_int(t->actual_end), fp_int(t->break_minutes),
+      fp_int(t->fee_pence), fp_int(t->submitted_at), fp_int(t->submitted_by), fp_id(t->decided_at), fp_id(t->decided_by),
+      fp_opt_txt(t->query_reason));
+}

@@ -84,4 +84,16 @@ struct fp_demo_booking {
 /* FP_ECONFLICT when the schema refuses it (a second active booking, an overlap). */
 int fp_store_demo_booking_insert(struct fp_conn *c, const struct fp_demo_booking *b, int64_t *id);
 
+/* A worked session's timesheet as the demo had it answered (store/timesheets.h): decided_by 0 on
+   an approved one is its approval by itself. */
+struct fp_demo_timesheet {
+  int64_t booking_id;
+  const char *state;          /* submitted, queried or approved */
+  int64_t actual_start, actual_end, break_minutes, fee_pence;
+  int64_t submitted_at, submitted_by;
+  int64_t decided_at, decided_by; /* 0 for none */
+  const char *query_reason;   /* queried only */
+};
+int fp_store_demo_timesheet_insert(struct fp_conn *c, const struct fp_demo_timesheet *t);
+
 #endif
