@@ -368,6 +368,8 @@ static int ts_submit_tx(struct fp_conn *c, void *vctx) {
   if (fp_rate_unit_parse(x->b.rate_unit, &unit) != 0) return FP_EIO;
   int64_t fee = fp_ts_fee_pence(&x->times, x->b.rate_pence, unit);
   if ((rc = fp_store_timesheet_submit(c, &x->b, from, &x->times, fee, x->actor.user_id, x->actor.now)) != 0) return rc;
+  /* The practice is told, in the same transaction (store/tell.h). */
+  if ((rc = fp_store_tell_timesheet(c, x->b.id, FP_TS_SUBMITTED, NULL, x->actor.now)) != 0) return rc;
   return fp_store_booking_get(c, x->b.id, NULL, &x->b);
 }
 
@@ -382,6 +384,8 @@ static int ts_answer_tx(struct fp_conn *c, void *vctx) {
   bool due = fp_booking_ts_state(&x->b, x->actor.now, &from);
   if (!due || fp_ts_next(from, x->ts_event, &to) != 0) return ts_refuse_state(x, due, from);
   if ((rc = fp_store_timesheet_decide(c, x->b.id, from, to, x->reason, x->actor.user_id, x->actor.now)) != 0) return rc;
+  /* The clinician is told, in the same transaction (store/tell.h). */
+  if ((rc = fp_store_tell_timesheet(c, x->b.id, to, x->reason, x->actor.now)) != 0) return rc;
   return fp_store_booking_get(c, x->b.id, NULL, &x->b);
 }
 

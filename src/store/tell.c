@@ -194,3 +194,30 @@ int fp_store_tell_message_written(struct fp_conn *c, bool booking, int64_t threa
   if (from_clinician) return fp_store_notify_practice(c, f.practice_id, "message.created", subject, text, link, now);
   return fp_store_notify(c, f.clinician_user_id, "message.created", subject, text, link, now);
 }
+
+int fp_store_tell_timesheet(struct fp_conn *c, int64_t booking_id, enum fp_ts_state to, const char *reason, int64_t now) {
+  if (to != FP_TS_SUBMITTED && to != FP_TS_QUERIED && to != FP_TS_APPROVED) return 0;
+  struct event_facts f;
+  int rc = booking_facts(c, booking_id, &f);
+  if (rc) return rc;
+  if (to == FP_TS_SUBMITTED) {
+    snprintf(f.subject, sizeof f.subject, "Timesheet to approve: %s", f.when);
+    snprintf(f.text, sizeof f.text,
+             "%s submitted their timesheet for the %s shift on %s. Approve it, or query it with your reason.",
+             f.clinician, f.role, f.when);
+    return fp_store_notify_practice(c, f.practice_id, "timesheet.submitted", f.subject, f.text, "/practice/timesheets",
+                                    now);
+  }
+  snprintf(f.link, sizeof f.link, to == FP_TS_QUERIED ? "/timesheets/%lld" : "/timesheets?state=approved",
+           (long long)booking_id);
+  if (to == FP_TS_QUERIED) {
+    snprintf(f.subject, sizeof f.subject, "Timesheet queried: %s", f.when);
+    snprintf(f.text, sizeof f.text, "%s queried your timesheet for the %s shift on %s:\n\n%s\n\nCorrect it and submit it again.",
+             f.practice, f.role, f.when, reason ? reason : "");
+  } else {
+    snprintf(f.subject, sizeof f.subject, "Timesheet approved: %s", f.when);
+    snprintf(f.text, sizeof f.text, "%s approved your timesheet for the %s shift on %s.", f.practice, f.role, f.when);
+  }
+  return fp_store_notify(c, f.clinician_user_id, to == FP_TS_QUERIED ? "timesheet.queried" : "timesheet.approved",
+                         f.subject, f.text, f.link, now);
+}

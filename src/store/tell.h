@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/timesheet.h"
 #include "store/db.h"
 #include "store/shifts.h"
 
@@ -33,6 +34,12 @@ int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, in
 /* The practice declined an application, with the reason given (NULL for none): the clinician is
    told. */
 int fp_store_tell_application_declined(struct fp_conn *c, int64_t application_id, const char *reason, int64_t now);
+
+/* A booking's timesheet moved to `to` (core/timesheet.h): submitted, the practice's managers are told
+   (timesheet.submitted); queried, with the reason, or approved by a manager, the clinician
+   (timesheet.queried, timesheet.approved). Nobody is told of an approval by itself or of not_worked
+   (the practice recorded it; the booking says so). */
+int fp_store_tell_timesheet(struct fp_conn *c, int64_t booking_id, enum fp_ts_state to, const char *reason, int64_t now);
 
 /* How much of a message its notification quotes (bytes; the thread has the whole of it). */
 #define FP_MESSAGE_EXCERPT 300

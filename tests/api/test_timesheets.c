@@ -99,6 +99,15 @@ static bool listed(const char *token, const char *state, long long booking) {
   return found;
 }
 
+/* The text of token's newest notification of kind, or NULL. */
+static const char *told(const char *token, const char *kind) {
+  json_t *items = json_object_get(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=50", 200, NULL), "items");
+  size_t i;
+  json_t *it;
+  json_array_foreach(items, i, it) if (strcmp(fpt_s(it, "kind"), kind) == 0) return fpt_s(it, "text");
+  return NULL;
+}
+
 static void test_nothing_to_submit_before_the_session_ends(void **state) {
   (void)state;
   assert_true(json_is_null(timesheet_of(gp_a, booking_future)));
@@ -135,6 +144,9 @@ static void test_submitted_then_approved(void **state) {
   assert_string_equal(fpt_s(t, "actual_start"), fpt_time_at(start_at - 4 * 3600));
   assert_false(json_is_null(json_object_get(t, "approves_itself_at")));
   expect(submit(gp_a, booking_a, 4 * 3600, 0, 30), 409, "invalid_state"); /* once */
+  /* The practice's managers are told there is a timesheet to approve. */
+  assert_non_null(told(w.pm1, "timesheet.submitted"));
+  assert_non_null(strstr(told(w.pm1, "timesheet.submitted"), "submitted their timesheet"));
   assert_true(listed(w.pm1, "submitted", booking_a));
   assert_false(listed(w.pm1, "to_submit", booking_a));
   /* Only a manager of the booking's practice answers. */
@@ -149,6 +161,7 @@ static void test_submitted_then_approved(void **state) {
   assert_false(json_is_true(json_object_get(t, "auto_approved")));
   assert_false(json_is_null(json_object_get(t, "decided_at")));
   expect(fpt_request(&srv, w.pm1, "POST", approve, NULL), 409, "invalid_state");
+  assert_non_null(told(gp_a, "timesheet.approved"));
   /* The clinician sees it approved; an approved session cannot then be marked as not attended. */
   assert_string_equal(fpt_s(timesheet_of(gp_a, booking_a), "state"), "approved");
   expect(fpt_request(&srv, w.pm1, "POST", path(booking_a, "/did-not-attend"), NULL), 409, "invalid_state");
@@ -168,6 +181,8 @@ static void test_queried_corrected_and_approved(void **state) {
   assert_string_equal(fpt_s(t, "state"), "queried");
   assert_string_equal(fpt_s(t, "query_reason"), "You left at 13:00, not 14:00.");
   assert_true(listed(gp_b, "queried", booking_b));
+  /* The clinician is told, with the practice's reason. */
+  assert_non_null(strstr(told(gp_b, "timesheet.queried"), "You left at 13:00, not 14:00."));
   expect(fpt_request(&srv, w.pm1, "POST", path(booking_b, "/timesheet/approval"), NULL), 409, "invalid_state");
   /* The clinician corrects it: an hour less, and the query is answered. */
   assert_int_equal(submit(gp_b, booking_b, 5 * 3600, -3600, 0).status, 200);
@@ -205,6 +220,7 @@ static void test_approved_by_itself_after_seven_days(void **state) {
   }
   assert_string_equal(fpt_s(t, "state"), "approved");
   assert_true(json_is_true(json_object_get(t, "auto_approved")));
+  assert_null(told(gp_d, "timesheet.approved")); /* nobody approved it: nobody says they did */
   assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'timesheet.auto_approve'"
                                                " AND entity_id = %lld",
                                                booking_d)),
