@@ -6,20 +6,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, fillDate, launch, open, PHONE, screenshot, signedInPage, startServer,
+  assertNoProblems, checkAccessibility, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
 } from './helpers.mjs';
 
 let server, browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 test('a clinician sets their week, their own hours, a holiday and an extra day', { timeout: 180000 }, async () => {
   const { page } = await signedInPage(browser, server, 'clinician140@demo.flexpool.test', { viewport: PHONE });

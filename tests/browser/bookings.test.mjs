@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, open, PASSWORD, PHONE, screenshot, signedInPage, startServer,
+  assertNoProblems, checkAccessibility, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
 } from './helpers.mjs';
 
 let server, browser;
@@ -45,8 +45,7 @@ async function all(token, path) {
 const SHORT = 27; // one-second sessions: with the demo's own, more than a page of past bookings
 
 before(async () => {
-  server = await startServer();
-  browser = await launch();
+  ({ server, browser } = await startServerAndBrowser());
   // Over the API: a history-only demo GP (no upcoming bookings of their own) is booked on SHORT
   // one-second sessions at the demo practice that start in a few seconds and end one after the
   // other, so that they are past (worked) by the time the clinician's test reads them; two upcoming
@@ -97,10 +96,7 @@ async function sessionsEnded() {
   await api(demo.pm, 'POST', `/bookings/${demo.dnaBooking.id}/did-not-attend`);
   demo.past = await all(demo.token, '/bookings?status=confirmed&when=past');
 }
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 test('applications newest first; withdrawing one asks first and says what will happen', async () => {
   const { page } = await signedInPage(browser, server, demo.email, { viewport: PHONE });

@@ -5,17 +5,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, fillDate, launch, open, signedInPage, startServer } from './helpers.mjs';
+import {
+  assertNoProblems, checkAccessibility, fillDate, open, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 test('a paged list shows every row once, 25 at a time, numbered, and Previous goes back a page', async () => {
   const { page } = await signedInPage(browser, server, 'admin@demo.flexpool.test');

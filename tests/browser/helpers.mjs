@@ -83,6 +83,16 @@ export async function startServer(extraArgs = [], { demo = true, clinicians = 0 
   return { base, stop, dataDir, log: () => log };
 }
 
+// Both, for a test file's before() and after(): the server (startServer's arguments) and the browser.
+export async function startServerAndBrowser(extraArgs, opts) {
+  const server = await startServer(extraArgs, opts);
+  return { server, browser: await launch() };
+}
+export async function stopServerAndBrowser(server, browser) {
+  await browser?.close();
+  await server?.stop();
+}
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.FP_CHROMIUM || '/usr/bin/chromium',

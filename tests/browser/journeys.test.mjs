@@ -6,18 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, fillDate, launch, newPage, open, PASSWORD, PHONE, postShift, screenshot, signIn, signedInPage, startServer, ukDateParts, ukShortDate,
+  assertNoProblems, checkAccessibility, fillDate, newPage, open, PASSWORD, PHONE, postShift, screenshot, signedInPage, signIn, startServerAndBrowser, stopServerAndBrowser, ukDateParts, ukShortDate,
 } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 // Each journey uses its own day, beyond the demo's four weeks of shifts, and an unusual time, so
 // that it finds its own shift and nobody else's booking overlaps it.

@@ -7,18 +7,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, open, PHONE, screenshot, signedInPage, startServer,
+  assertNoProblems, checkAccessibility, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
 } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer([], { clinicians: 5000 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser([], { clinicians: 5000 })));
+after(() => stopServerAndBrowser(server, browser));
 
 const rowsOf = async (page, table) => page.locator(`#${table} tbody tr`).count();
 const summaryOf = async (page) => (await page.textContent('.fp-page-summary')).trim();

@@ -6,18 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, newPage, open, postShift, screenshot, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, newPage, open, postShift, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 describe('a practice manager edits an open shift', () => {
   test('changing the rate shows the new rate on the shift page', async () => {

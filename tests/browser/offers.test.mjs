@@ -7,19 +7,15 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, launch, open, postShift, signedInPage, startServer, ukDateParts } from './helpers.mjs';
+import {
+  assertNoProblems, checkAccessibility, open, postShift, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+} from './helpers.mjs';
 
 let server, browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 // Days from today to the first Sunday at least `min` days ahead (in UK dates).
 function sundayAfter(min) {

@@ -5,15 +5,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, DESKTOP, launch, newPage, open, PHONE, postShift, screenshot, signIn, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, DESKTOP, newPage, open, PHONE, postShift, screenshot, signIn, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
 const ids = {};
 
 before(async () => {
-  server = await startServer();
-  browser = await launch();
+  ({ server, browser } = await startServerAndBrowser());
   // A booked shift and an application, so that every page has something to show.
   const pm = await newPage(browser, server);
   await signIn(pm, 'practice@demo.flexpool.test');
@@ -49,10 +48,7 @@ before(async () => {
   await pm.context().close();
   await cl.context().close();
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 // [account or null, name, path, optional action before the check]
 const submitEmpty = (form) => async (page) => {

@@ -9,18 +9,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, launch, newPage, open, PASSWORD, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, newPage, open, PASSWORD, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 // The API over HTTP with a bearer token (no CSRF needed), as the test's own hands.
 async function call(token, method, path, body) {

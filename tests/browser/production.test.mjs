@@ -6,7 +6,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, launch, newPage, open, PHONE, signIn, startServer } from './helpers.mjs';
+import {
+  assertNoProblems, checkAccessibility, newPage, open, PHONE, signIn, startServer, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
 
 // Records the page's layout shifts from its first paint (not those right after input, as CLS counts).
 const watchShifts = (page) => page.addInitScript(() => {
@@ -22,14 +24,8 @@ const layoutShift = async (page) => {
 };
 
 let server, browser;
-before(async () => {
-  server = await startServer([], { demo: false });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser([], { demo: false })));
+after(() => stopServerAndBrowser(server, browser));
 
 test('the sign-in page of a server without --demo makes no failing request and logs no error', async () => {
   const page = await newPage(browser, server, { viewport: PHONE });

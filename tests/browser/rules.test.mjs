@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, fillDate, launch, open, PHONE, postShift, screenshot, signedInPage, startServer, ukDateParts,
+  assertNoProblems, checkAccessibility, fillDate, open, PHONE, postShift, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
 // clinician102: a nurse in the demo pool whose passport lacks the DBS check and indemnity
@@ -17,14 +17,8 @@ const LACKING = 'clinician102@demo.flexpool.test';
 const CODE = /\b[a-z]+_[a-z_]+\b|\bdbs\b/;
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 describe('rules before they bite', () => {
   test('a clinician whose passport is not complete sees why on every page that offers work, and no Book button', async () => {

@@ -5,17 +5,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, launch, newPage, open, PASSWORD, screenshot, signIn, startServer } from './helpers.mjs';
+import {
+  assertNoProblems, newPage, open, PASSWORD, screenshot, signIn, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer(['--session-idle', '60']);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser(['--session-idle', '60'])));
+after(() => stopServerAndBrowser(server, browser));
 
 test('the session is an HttpOnly cookie and the page keeps no bearer token', async () => {
   const page = await newPage(browser, server);

@@ -6,19 +6,15 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, launch, open, postShift, signedInPage, startServer, ukDateParts } from './helpers.mjs';
+import {
+  assertNoProblems, checkAccessibility, open, postShift, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+} from './helpers.mjs';
 
 let server, browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 test('a practice posts a shift to its favourites first and sets when the others see it', { timeout: 180000 }, async () => {
   const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');

@@ -4,19 +4,15 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, checkAccessibility, launch, open, signedInPage, startServer } from './helpers.mjs';
+import {
+  assertNoProblems, checkAccessibility, open, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
 
 let server, browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopServerAndBrowser(server, browser));
 
 test('a practice manager adds and deletes a webhook', { timeout: 180000 }, async () => {
   const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');

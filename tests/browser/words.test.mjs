@@ -6,7 +6,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, signedInPage, startServer } from './helpers.mjs';
+import {
+  open, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
 
 const CODE = /\b[a-z]+_[a-z_]+\b/g;
 const ROLES = [
@@ -19,14 +21,8 @@ const ROLES = [
 const PER_ROLE = 16; // pages at most, per role, to keep the crawl bounded
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
 
 // The words on the page a person reads: the body's rendered text (inputs' values are not part of
 // it), with email addresses left out (they are data, and may hold underscores).
