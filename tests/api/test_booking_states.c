@@ -26,24 +26,8 @@ static long long started_a, started_b, worked_c, open_started, future_d;
 static long long booking_a, booking_b, booking_c, booking_d;
 static time_t start_at;
 
-static const char *at(time_t t) {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return fpt_str("%s", buf);
-}
-
-static long long shift_at(time_t starts, time_t ends) {
-  json_t *j = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
-                       (json_int_t)w.practice1, "role", "gp", "starts_at", at(starts), "ends_at", at(ends), "rate_pence",
-                       8000, "rate_unit", "hour");
-  return fpt_int(j, "id");
-}
-
-static long long book(const char *token, long long shift) {
-  return fpt_int(fpt_call(&srv, token, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
-}
+static long long shift_at(time_t starts, time_t ends) { return fpt_world_gp_shift_at(&w, starts, ends, "instant"); }
+static long long book(const char *token, long long shift) { return fpt_world_book(&w, token, shift); }
 
 static int setup(void **state) {
   (void)state;
@@ -130,8 +114,8 @@ static void test_started_booking_cannot_be_cancelled(void **state) {
 static void test_started_shift_is_history(void **state) {
   (void)state;
   const char *path = fpt_str("/api/v1/shifts/%lld", open_started);
-  struct fpt_resp r = fpt_request(&srv, w.pm1, "PATCH", path, "{s:s, s:s}", "starts_at", at(time(NULL) + 86400),
-                                  "ends_at", at(time(NULL) + 86400 + 3600));
+  struct fpt_resp r = fpt_request(&srv, w.pm1, "PATCH", path, "{s:s, s:s}", "starts_at", fpt_time_at(time(NULL) + 86400),
+                                  "ends_at", fpt_time_at(time(NULL) + 86400 + 3600));
   assert_int_equal(r.status, 409);
   assert_string_equal(fpt_error_code(&r), "shift_started");
   expect(w.pm1, "DELETE", path, 409, "shift_started", NULL, NULL);

@@ -25,14 +25,7 @@ static time_t day0; /* a midnight (UTC) a few days ahead */
 
 #define H 3600
 
-/* A GP shift at practice1 from `from` to `to` (absolute times), booked instantly or on approval. */
-static long long shift_at(time_t from, time_t to, const char *mode) {
-  json_t *j = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "practice_id",
-                       (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_at(from), "ends_at", fpt_time_at(to), "rate_pence",
-                       8000, "rate_unit", "hour", "booking_mode", mode);
-  return fpt_int(j, "id");
-}
-static long long shift(long from, long to, const char *mode) { return shift_at(day0 + from, day0 + to, mode); }
+static long long shift(long from, long to, const char *mode) { return fpt_world_gp_shift_at(&w, day0 + from, day0 + to, mode); }
 
 /* Offers shift to one clinician as manager token; the offer's id. */
 static long long offer(const char *token, long long shift_id, long long clinician) {
@@ -250,7 +243,7 @@ static void test_lapses_at_the_start(void **state) {
   long long g_id;
   const char *g = fpt_world_clinician(&w, "of.g@t.test", "gp", "7610012", true, &g_id);
   time_t start = time(NULL) + 3;
-  long long s = shift_at(start, start + 3 * H, "instant");
+  long long s = fpt_world_gp_shift_at(&w, start, start + 3 * H, "instant");
   long long o = offer(w.pm1, s, g_id);
   json_t *j = fpt_call(&srv, g, "GET", fpt_str("/api/v1/offers/%lld", o), 200, NULL);
   assert_string_equal(fpt_s(j, "lapses_at"), fpt_time_at(start)); /* the start, sooner than 24 hours */

@@ -26,16 +26,8 @@ static const char *gp_a, *gp_b, *gp_c, *gp_d;
 static long long booking_a, booking_b, booking_c, booking_d, booking_future;
 static time_t start_at;
 
-static long long shift_at(time_t starts, time_t ends) {
-  json_t *j = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
-                       (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_at(starts), "ends_at",
-                       fpt_time_at(ends), "rate_pence", 8000, "rate_unit", "hour");
-  return fpt_int(j, "id");
-}
-
-static long long book(const char *token, long long shift) {
-  return fpt_int(fpt_call(&srv, token, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
-}
+static long long shift_at(time_t starts, time_t ends) { return fpt_world_gp_shift_at(&w, starts, ends, "instant"); }
+static long long book(const char *token, long long shift) { return fpt_world_book(&w, token, shift); }
 
 static int setup(void **state) {
   (void)state;

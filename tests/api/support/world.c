@@ -131,3 +131,14 @@ void fpt_world_no_working_time_guards(struct fpt_world *w) {
   fpt_call(w->srv, w->pool_admin, "PATCH", fpt_str("/api/v1/pools/%lld", w->pool), 200, "{s:i, s:i}",
            "max_worked_minutes_24h", 1440, "min_rest_minutes_24h", 0);
 }
+
+long long fpt_world_gp_shift_at(struct fpt_world *w, time_t from, time_t to, const char *mode) {
+  json_t *j = fpt_call(w->srv, w->pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s}",
+                       "practice_id", (json_int_t)w->practice1, "role", "gp", "starts_at", fpt_time_at(from), "ends_at",
+                       fpt_time_at(to), "rate_pence", 8000, "rate_unit", "hour", "booking_mode", mode);
+  return fpt_int(j, "id");
+}
+
+long long fpt_world_book(struct fpt_world *w, const char *token, long long shift) {
+  return fpt_int(fpt_call(w->srv, token, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL), "id");
+}

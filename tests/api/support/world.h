@@ -6,6 +6,8 @@
 #ifndef FPT_WORLD_H
 #define FPT_WORLD_H
 
+#include <time.h>
+
 #include "fpt.h"
 
 struct fpt_world {
@@ -46,6 +48,11 @@ void fpt_world_compliant(struct fpt_world *w, const char *token, long long clini
 /* Lifts the pool's working-time guards (any hours, no rest required: PATCH /pools/{id}), for tests
    of races that book many sessions close together and count on every free clinician booking. */
 void fpt_world_no_working_time_guards(struct fpt_world *w);
+/* A GP shift at practice1 (posted by pm1) from `from` to `to`, at GBP 80 an hour, booked "instant"
+   or on "approval". Returns the id. */
+long long fpt_world_gp_shift_at(struct fpt_world *w, time_t from, time_t to, const char *mode);
+/* Books shift as the clinician token (201 expected). Returns the booking's id. */
+long long fpt_world_book(struct fpt_world *w, const char *token, long long shift);
 
 /* Posts a shift at practice as manager token; days/hours from now, length in hours. Returns the id. */
 long long fpt_world_shift(struct fpt_world *w, const char *token, long long practice, const char *role, int days,
