@@ -128,8 +128,10 @@ struct fp_colspec {
   size_t size, off;
   size_t lat, lon; /* FP_C_LOC: where the two go (off: where "has a location" goes) */
 };
+/* An INT entry for a bool member reads as BOOL (any value but 0 is true), as C's assignment would. */
 #define FP_C(KIND, T, m)                                                                                               \
-  { FP_C_##KIND, sizeof(((T *)0)->m), offsetof(T, m), 0, 0 }
+  { FP_C_##KIND == FP_C_INT ? _Generic(((T *)0)->m, bool: FP_C_BOOL, default: FP_C_INT) : FP_C_##KIND,                \
+    sizeof(((T *)0)->m), offsetof(T, m), 0, 0 }
 #define FP_C_SKIPPED                                                                                                   \
   { FP_C_SKIP, 0, 0, 0, 0 }
 #define FP_C_LOCATION(T, has, lat, lon)                                                                                \
