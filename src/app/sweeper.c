@@ -90,7 +90,7 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
   return fp_store_shifts_complete(c, now, &n);
 }
 
-/* Timesheets nobody queried within FP_TS_AUTO_APPROVE_DAYS days of their submission (store/timesheets.h). */
+/* Timesheets nobody queried within their practice's days of their submission (store/timesheets.h). */
 static int approve_timesheets(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;

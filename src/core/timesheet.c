@@ -89,6 +89,6 @@ int64_t fp_ts_fee_pence(const struct fp_ts_times *t, int64_t rate_pence, enum fp
   return fp_fee_pence(rate_pence, unit, fp_worked_minutes(t->start, t->end, t->break_minutes));
 }
 
-bool fp_ts_auto_approve_due(fp_time submitted_at, fp_time now) {
-  return submitted_at > 0 && now - submitted_at >= (fp_time)FP_TS_AUTO_APPROVE_DAYS * 86400;
+bool fp_ts_auto_approve_due(fp_time submitted_at, int32_t days, fp_time now) {
+  return submitted_at > 0 && days > 0 && now - submitted_at >= (fp_time)days * 86400;
 }

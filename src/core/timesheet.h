@@ -31,8 +31,10 @@
 enum fp_ts_state { FP_TS_TO_SUBMIT = 0, FP_TS_SUBMITTED, FP_TS_QUERIED, FP_TS_APPROVED, FP_TS_NOT_WORKED };
 enum fp_ts_event { FP_TSEV_SUBMIT = 0, FP_TSEV_APPROVE, FP_TSEV_AUTO_APPROVE, FP_TSEV_QUERY, FP_TSEV_NOT_WORKED };
 
-/* Days after its submission an unqueried timesheet is approved by itself. */
+/* Days after its submission an unqueried timesheet is approved by itself, unless its practice says
+   otherwise (0: never; at most FP_TS_AUTO_APPROVE_MAX_DAYS). */
 #define FP_TS_AUTO_APPROVE_DAYS 7
+#define FP_TS_AUTO_APPROVE_MAX_DAYS 28
 /* The longest a worked session may be (the working-time guard's default day is 13 hours). */
 #define FP_TS_MAX_MINUTES (16 * 60)
 /* How far the actual start may lie from the booked one (a session worked on another day is
@@ -83,7 +85,8 @@ enum fp_ts_problem fp_ts_check(const struct fp_ts_times *t, fp_time booked_start
    the break, across a clock change the time elapsed), or the session rate itself. */
 int64_t fp_ts_fee_pence(const struct fp_ts_times *t, int64_t rate_pence, enum fp_rate_unit unit);
 
-/* Whether a timesheet submitted at submitted_at and not queried since is approved by itself at now. */
-bool fp_ts_auto_approve_due(fp_time submitted_at, fp_time now);
+/* Whether a timesheet submitted at submitted_at and not queried since is approved by itself at now,
+   at a practice that approves after `days` days (0: never). */
+bool fp_ts_auto_approve_due(fp_time submitted_at, int32_t days, fp_time now);
 
 #endif

@@ -21,6 +21,7 @@
 #include "http/fields.h"
 #include "http/routes.h"
 #include "store/accounts.h"
+#include "store/timesheets.h"
 #include "store/members.h"
 #include "store/places.h"
 #include "store/shifts.h"
@@ -403,6 +404,10 @@ static int add_release_delays(struct fp_req *r, struct fp_conn *c, const struct 
   json_object_set_new(j, "release_delays",
                       json_pack("{s:i, s:i, s:i}", "pool_after_hours", d.pool_after_hours, "pool_before_start_hours",
                                 d.pool_before_start_hours, "overflow_before_start_hours", d.overflow_before_start_hours));
+  /* And how long its timesheets wait for a query before they are approved by themselves. */
+  int32_t days = 0;
+  if ((rc = fp_store_timesheet_days_get(c, o->id, &days)) != 0) return rc;
+  json_object_set_new(j, "timesheet_auto_approve_days", json_integer(days));
   return 0;
 }
 
@@ -445,6 +450,8 @@ struct patch {
   char pc[9];
   bool has_release;
   struct fp_release_delays release; /* checked by the core (fp_release_delays_invalid) */
+  bool has_ts_days;
+  int64_t ts_days;                  /* a practice's days to a timesheet's approval by itself, 0 to 28 */
 };
 
 struct patch_ctx {
@@ -510,6 +517,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
     rc = fp_store_release_delays_set(c, o->id, &p->release, x->actor.now);
     if (!rc) rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.release_delays", "organisation", o->id, NULL, delays);
   }
+  if (!rc && p->has_ts_days) rc = fp_store_timesheet_days_set(c, o->id, (int32_t)p->ts_days, x->actor.user_id, x->actor.now);
 out:
   free(after);
   free(before);
@@ -582,10 +590,15 @@ void fp_h_org_patch(struct fp_req *r) {
       {"email", FP_F_STRING, false, 0, 254, NULL, &p.email, NULL},
       {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
       {"release_delays", FP_F_JSON, false, 0, 0, NULL, &release_in, NULL},
+      {"timesheet_auto_approve_days", FP_F_INT, false, 0, FP_TS_AUTO_APPROVE_MAX_DAYS, NULL, &p.ts_days, &p.has_ts_days},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return;
   if (release_in && release_delays_or_respond(r, c, lv, release_in, &p)) return;
+  if (p.has_ts_days && lv != FP_ORG_PRACTICE) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "timesheet_auto_approve_days", "only a practice approves timesheets");
+    return;
+  }
   const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;
   if (admin_only && !admin) {
     fp_reply_error(r, FP_API_FORBIDDEN, admin_only, "only a system administrator can change '%s'", admin_only);

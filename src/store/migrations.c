@@ -740,6 +740,11 @@ static const char *const migrations[] = {
     "  decided_by INTEGER REFERENCES users(id),"
     "  query_reason TEXT);"
     "CREATE INDEX timesheets_waiting ON timesheets(submitted_at) WHERE state = 'submitted';",
+
+    /* 32: how many days after its submission a practice's unqueried timesheet is approved by itself
+     * (core/timesheet.h: 0 never; FP_TS_AUTO_APPROVE_DAYS unless the practice says otherwise). */
+    "ALTER TABLE organisations ADD COLUMN timesheet_auto_approve_days INTEGER NOT NULL DEFAULT 7"
+    " CHECK (timesheet_auto_approve_days BETWEEN 0 AND 28);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -157,6 +157,7 @@ struct fp_booking {
     int64_t fee_pence;
     int64_t submitted_at, decided_at, decided_by; /* decided_by 0 on an approved row: approved by itself */
     char query_reason[501];
+    int32_t auto_approve_days; /* the practice's (0: never approved by itself) */
   } ts;
 };
 

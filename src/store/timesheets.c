@@ -73,17 +73,19 @@ int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_
 int fp_store_timesheets_auto_approve(struct fp_conn *c, int64_t now, int *n) {
   *n = 0;
   enum { BATCH = 256 };
-  const fp_time due_by = now - (fp_time)FP_TS_AUTO_APPROVE_DAYS * 86400;
   for (;;) {
     int64_t ids[BATCH];
     int k = 0, rc;
+    /* Those whose practice's delay has passed (each then asked of the core with its own). */
     fp_stmt *st = FP_DB_STMT(c,
-        "SELECT booking_id, submitted_at FROM timesheets WHERE state = ? AND submitted_at <= ?"
-        " ORDER BY booking_id LIMIT ?",
-        fp_txt(fp_ts_state_name(FP_TS_SUBMITTED)), fp_int(due_by), fp_int(BATCH));
+        "SELECT t.booking_id, t.submitted_at, o.timesheet_auto_approve_days FROM timesheets t"
+        " JOIN bookings b ON b.id = t.booking_id JOIN organisations o ON o.id = b.practice_id"
+        " WHERE t.state = ? AND o.timesheet_auto_approve_days > 0"
+        " AND t.submitted_at <= ? - o.timesheet_auto_approve_days * 86400 ORDER BY t.booking_id LIMIT ?",
+        fp_txt(fp_ts_state_name(FP_TS_SUBMITTED)), fp_int(now), fp_int(BATCH));
     if (!st) return FP_EIO;
     while ((rc = fp_step(st)) == FP_ROW)
-      if (fp_ts_auto_approve_due(fp_col_int64(st, 1), now)) ids[k++] = fp_col_int64(st, 0);
+      if (fp_ts_auto_approve_due(fp_col_int64(st, 1), (int32_t)fp_col_int64(st, 2), now)) ids[k++] = fp_col_int64(st, 0);
     fp_reset(st);
     if (rc != FP_DONE) return FP_EIO;
     enum fp_ts_state to;
@@ -94,4 +96,22 @@ int fp_store_timesheets_auto_approve(struct fp_conn *c, int64_t now, int *n) {
     }
     if (k < BATCH) return 0;
   }
+}
+
+int fp_store_timesheet_days_get(struct fp_conn *c, int64_t practice_id, int32_t *days) {
+  int64_t d = FP_TS_AUTO_APPROVE_DAYS;
+  int rc = FP_DB_INT(c, &d, "SELECT timesheet_auto_approve_days FROM organisations WHERE id = ?", fp_int(practice_id));
+  *days = (int32_t)d;
+  return rc;
+}
+
+int fp_store_timesheet_days_set(struct fp_conn *c, int64_t practice_id, int32_t days, int64_t actor, int64_t now) {
+  int rc = FP_DB_RUN(c, "UPDATE organisations SET timesheet_auto_approve_days = ? WHERE id = ?", fp_int(days),
+                     fp_int(practice_id));
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  char after[48];
+  snprintf(after, sizeof after, "{\"timesheet_auto_approve_days\":%d}", (int)days);
+  return fp_store_audit(c, now, actor, "organisation.timesheet_auto_approve_days", "organisation", practice_id, NULL,
+                        after);
 }

@@ -30,8 +30,14 @@ int fp_store_timesheet_submit(struct fp_conn *c, const struct fp_booking *b, enu
 int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, enum fp_ts_state to,
                               const char *reason, int64_t actor, int64_t now);
 
-/* The upkeep's step: every timesheet submitted FP_TS_AUTO_APPROVE_DAYS days ago or more and not
-   queried since is approved by itself; *n how many. 0 or an error. */
+/* The upkeep's step: every timesheet submitted its practice's days ago or more and not queried since
+   is approved by itself (none at a practice whose days are 0); *n how many. 0 or an error. */
 int fp_store_timesheets_auto_approve(struct fp_conn *c, int64_t now, int *n);
+
+/* A practice's days to a timesheet's approval by itself (0: never): 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_timesheet_days_get(struct fp_conn *c, int64_t practice_id, int32_t *days);
+/* Sets them (checked by the caller: 0 to FP_TS_AUTO_APPROVE_MAX_DAYS), audited as
+   organisation.timesheet_auto_approve_days. 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_timesheet_days_set(struct fp_conn *c, int64_t practice_id, int32_t days, int64_t actor, int64_t now);
 
 #endif

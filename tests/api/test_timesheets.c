@@ -22,8 +22,8 @@
 
 static struct fpt_server srv;
 static struct fpt_world w;
-static const char *gp_a, *gp_b, *gp_c, *gp_d;
-static long long booking_a, booking_b, booking_c, booking_d, booking_future;
+static const char *gp_a, *gp_b, *gp_c, *gp_d, *gp_e;
+static long long booking_a, booking_b, booking_c, booking_d, booking_e, booking_future;
 static time_t start_at;
 
 static long long shift_at(time_t starts, time_t ends) { return fpt_world_gp_shift_at(&w, starts, ends, "instant"); }
@@ -38,12 +38,14 @@ static int setup(void **state) {
   gp_b = fpt_world_clinician(&w, "ts.b@t.test", "gp", "7200002", true, NULL);
   gp_c = fpt_world_clinician(&w, "ts.c@t.test", "gp", "7200003", true, NULL);
   gp_d = fpt_world_clinician(&w, "ts.d@t.test", "gp", "7200004", true, NULL);
+  gp_e = fpt_world_clinician(&w, "ts.e@t.test", "gp", "7200005", true, NULL);
   /* Sessions that start in a few seconds and end two seconds later (time enough to book them). */
   start_at = time(NULL) + 10;
   booking_a = book(gp_a, shift_at(start_at, start_at + 2));
   booking_b = book(gp_b, shift_at(start_at, start_at + 2));
   booking_c = book(gp_c, shift_at(start_at, start_at + 2));
   booking_d = book(gp_d, shift_at(start_at, start_at + 2));
+  booking_e = book(gp_e, shift_at(start_at, start_at + 2));
   booking_future = book(gp_a, shift_at(time(NULL) + 3 * 86400, time(NULL) + 3 * 86400 + 4 * 3600));
   while (time(NULL) < start_at + 3) usleep(100 * 1000);
   return 0;
@@ -219,6 +221,42 @@ static void test_approved_by_itself_after_seven_days(void **state) {
                    1);
 }
 
+/* The state of booking's timesheet once the upkeep has had `seconds` to run (it runs every second). */
+static const char *state_after(const char *token, long long booking, int seconds, const char *until) {
+  const char *s = NULL;
+  for (int i = 0; i < seconds * 10; i++) {
+    s = fpt_s(timesheet_of(token, booking), "state");
+    if (until && strcmp(s, until) == 0) break;
+    usleep(100 * 1000);
+  }
+  return s;
+}
+
+/* A practice sets how long its timesheets wait: 0 never approves them by itself. */
+static void test_a_practice_sets_its_own_delay(void **state) {
+  (void)state;
+  const char *org = fpt_str("/api/v1/organisations/%lld", w.practice1);
+  assert_int_equal(fpt_int(fpt_call(&srv, w.pm1, "GET", org, 200, NULL), "timesheet_auto_approve_days"), 7);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", org, "{s:i}", "timesheet_auto_approve_days", 29), 400,
+                   "invalid_field", "timesheet_auto_approve_days");
+  fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/organisations/%lld", w.pcn), "{s:i}",
+                               "timesheet_auto_approve_days", 3),
+                   400, "invalid_field", "timesheet_auto_approve_days");
+  expect(fpt_request(&srv, w.pool_admin, "PATCH", org, "{s:i}", "timesheet_auto_approve_days", 0), 403, "forbidden");
+  assert_int_equal(fpt_int(fpt_call(&srv, w.pm1, "PATCH", org, 200, "{s:i}", "timesheet_auto_approve_days", 0),
+                           "timesheet_auto_approve_days"),
+                   0);
+  assert_int_equal(submit(gp_e, booking_e, 3600, 0, 0).status, 200);
+  assert_true(json_is_null(json_object_get(timesheet_of(gp_e, booking_e), "approves_itself_at")));
+  fpt_sql(&srv, fpt_str("UPDATE timesheets SET submitted_at = submitted_at - 30 * 86400 WHERE booking_id = %lld",
+                        booking_e));
+  assert_string_equal(state_after(gp_e, booking_e, 3, NULL), "submitted"); /* a month on, still waiting */
+  fpt_call(&srv, w.pm1, "PATCH", org, 200, "{s:i}", "timesheet_auto_approve_days", 2);
+  assert_false(json_is_null(json_object_get(timesheet_of(gp_e, booking_e), "approves_itself_at")));
+  assert_string_equal(state_after(gp_e, booking_e, 10, "approved"), "approved");
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM audit WHERE action = 'organisation.timesheet_auto_approve_days'"), 2);
+}
+
 static void test_list_refuses_an_unknown_state(void **state) {
   (void)state;
   fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/bookings?timesheet=paid", NULL), 400, "invalid_parameter",
@@ -233,6 +271,7 @@ int main(void) {
       cmocka_unit_test(test_not_attended_is_not_worked),
       cmocka_unit_test(test_approved_by_itself_after_seven_days),
       cmocka_unit_test(test_list_refuses_an_unknown_state),
+      cmocka_unit_test(test_a_practice_sets_its_own_delay),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

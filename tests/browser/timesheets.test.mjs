@@ -93,4 +93,24 @@ describe('timesheets', () => {
     assertNoProblems(cl);
     assertNoProblems(pm);
   });
+
+  test('a practice chooses how long its timesheets wait before they are approved by themselves', async () => {
+    const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(page, '/practice/settings');
+    assert.equal(await page.inputValue('#timesheet_auto_approve_days'), '7');
+    await page.fill('#timesheet_auto_approve_days', '40');
+    await page.click('#save-practice-settings');
+    await page.waitForSelector('.nhsuk-error-summary');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /Enter a whole number of days from 0 to 28/);
+    await checkAccessibility(page, 'practice settings with a timesheet error');
+    await page.fill('#timesheet_auto_approve_days', '0');
+    await page.click('#save-practice-settings');
+    await page.waitForSelector('.nhsuk-notification-banner--success');
+    await open(page, '/practice/settings');
+    assert.equal(await page.inputValue('#timesheet_auto_approve_days'), '0');
+    // A timesheet waiting at the practice now says nothing of approving itself.
+    const waiting = await page.evaluate(async () => (await (await fetch('/api/v1/bookings?timesheet=submitted&limit=5')).json()).items);
+    for (const b of waiting) assert.equal(b.timesheet.approves_itself_at, null);
+    assertNoProblems(page);
+  });
 });

@@ -694,6 +694,10 @@ const char *const fp_pg_migrations[] = {
     "  decided_by BIGINT REFERENCES users(id),"
     "  query_reason TEXT);"
     "CREATE INDEX timesheets_waiting ON timesheets(submitted_at) WHERE state = 'submitted';",
+
+    /* 32: a practice's days to approval by itself (SQLite's 32 says more). */
+    "ALTER TABLE organisations ADD COLUMN timesheet_auto_approve_days BIGINT NOT NULL DEFAULT 7"
+    " CHECK (timesheet_auto_approve_days BETWEEN 0 AND 28);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -136,10 +136,14 @@ static void test_clock_change_session(void **state) {
 static void test_auto_approval(void **state) {
   (void)state;
   const fp_time at = 1790000000;
-  assert_false(fp_ts_auto_approve_due(at, at));
-  assert_false(fp_ts_auto_approve_due(at, at + FP_TS_AUTO_APPROVE_DAYS * 86400 - 1));
-  assert_true(fp_ts_auto_approve_due(at, at + FP_TS_AUTO_APPROVE_DAYS * 86400));
-  assert_false(fp_ts_auto_approve_due(0, at)); /* never submitted */
+  const int32_t d = FP_TS_AUTO_APPROVE_DAYS;
+  assert_false(fp_ts_auto_approve_due(at, d, at));
+  assert_false(fp_ts_auto_approve_due(at, d, at + d * 86400 - 1));
+  assert_true(fp_ts_auto_approve_due(at, d, at + d * 86400));
+  assert_false(fp_ts_auto_approve_due(0, d, at)); /* never submitted */
+  assert_true(fp_ts_auto_approve_due(at, 1, at + 86400)); /* a practice's own delay */
+  assert_false(fp_ts_auto_approve_due(at, 1, at + 86399));
+  assert_false(fp_ts_auto_approve_due(at, 0, at + 3650 * 86400)); /* 0: never */
 }
 
 static void test_state_of_a_booking(void **state) {

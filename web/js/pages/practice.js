@@ -658,7 +658,8 @@ route('/practice/profile', async ({ query }) => {
 }, MANAGER);
 
 // The practice's settings: the delays of a shift released in tiers (PATCH /organisations/{id}
-// `release_delays`, in hours; the page says days where the hours make whole days).
+// `release_delays`, in hours; the page says days where the hours make whole days), and how long
+// its timesheets wait for a query before they are approved by themselves (`timesheet_auto_approve_days`).
 const WHOLE = /^\d{1,4}$/;
 
 route('/practice/settings', async ({ query }) => {
@@ -672,6 +673,8 @@ route('/practice/settings', async ({ query }) => {
     input({ id: 'pool_after_hours', label: 'Your pools see it this many hours after you post it', hint: 'From 0 to 720. Usually 24.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.pool_after_hours) }),
     input({ id: 'pool_before_start_hours', label: 'Or, if sooner, when this many hours remain before the start', hint: 'From 0 to 2160. Usually 168, which is 7 days.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.pool_before_start_hours) }),
     input({ id: 'overflow_before_start_hours', label: 'Other pools in your ICB that take overflow see it when this many hours remain', hint: 'From 0 up to the hours above. Usually 72, which is 3 days.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.overflow_before_start_hours) }),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Timesheets'),
+    input({ id: 'timesheet_auto_approve_days', label: 'A timesheet nobody queries is approved by itself this many days after it was submitted', hint: 'From 0 to 28. Usually 7. 0: never, every timesheet waits for you.', suffix: 'days', width: 3, inputmode: 'numeric', value: String(practice.timesheet_auto_approve_days ?? 7) }),
     button('Save settings', { id: 'save-practice-settings' }));
   const validate = liveValidation(form, summary, {
     pool_after_hours: (v) => (!WHOLE.test(v.pool_after_hours) || +v.pool_after_hours > 720 ? 'Enter a whole number of hours from 0 to 720' : null),
@@ -681,6 +684,7 @@ route('/practice/settings', async ({ query }) => {
       if (WHOLE.test(v.pool_before_start_hours) && +v.overflow_before_start_hours > +v.pool_before_start_hours) return 'Other pools cannot see it before your own pools: enter at most the hours before the start above';
       return null;
     },
+    timesheet_auto_approve_days: (v) => (!/^\d{1,2}$/.test(v.timesheet_auto_approve_days) || +v.timesheet_auto_approve_days > 28 ? 'Enter a whole number of days from 0 to 28' : null),
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -692,8 +696,8 @@ route('/practice/settings', async ({ query }) => {
     };
     await busy(form, async () => {
       try {
-        await patch(`/organisations/${practice.id}`, { release_delays });
-        flash('Settings saved', 'Your open shifts released to favourites first follow the new times now.');
+        await patch(`/organisations/${practice.id}`, { release_delays, timesheet_auto_approve_days: Number(v.timesheet_auto_approve_days) });
+        flash('Settings saved', 'Your open shifts released to favourites first follow the new times now, and your timesheets the new wait.');
         navigate(`/practice/settings${practices.length > 1 ? `?practice=${practice.id}` : ''}`, { replace: true });
       } catch (err) {
         showApiError(form, summary, err, Object.fromEntries(Object.keys(release_delays).map((k) => [`release_delays.${k}`, k])));

@@ -53,7 +53,7 @@ function timesheetRows(b) {
     ['Booked', when(b.starts_at, b.ends_at)],
     ['Worked', workedText(t)],
     ['Fee', t.fee_pence !== null ? pounds(t.fee_pence) : `${pounds(b.fee_pence)} as booked`],
-    t.state === 'approved' ? ['Approved', `${shortDate(t.decided_at)}${t.auto_approved ? ' (by itself: nobody queried it within 7 days)' : ''}`] : null,
+    t.state === 'approved' ? ['Approved', `${shortDate(t.decided_at)}${t.auto_approved ? ' (by itself: nobody queried it in time)' : ''}`] : null,
     t.state === 'submitted' && t.approves_itself_at ? ['Approved by itself on', longDate(t.approves_itself_at)] : null,
   ];
 }
@@ -212,7 +212,8 @@ route('/practice/timesheets', async ({ query }) => {
     not_worked: 'No session is recorded as not worked.',
   }[view];
   page('Timesheets', pageHeading('Timesheets'),
-    p('What the clinicians say they worked at your practice. Approve each timesheet, or query it: a query goes back to the clinician with your reason. A timesheet nobody queries is approved by itself 7 days after it was submitted.'),
+    p('What the clinicians say they worked at your practice. Approve each timesheet, or query it: a query goes back to the clinician with your reason. ',
+      'A timesheet nobody queries may be approved by itself some days after it was submitted: you choose how many in your ', link('/practice/settings', 'practice settings'), '.'),
     views('/practice/timesheets', PRACTICE_VIEWS, view),
     list.summary, items.length ? h('ul', { class: 'nhsuk-list fp-results', id: 'practice-timesheet-list' }, items) : p(empty), list.nav);
 }, PRACTICE);
