@@ -282,7 +282,8 @@ describe('marketplace journeys', () => {
     for (let n = 1; n <= 40 && !booking; n++) {
       const e = `clinician${String(n).padStart(3, '0')}@demo.flexpool.test`;
       const mine = (await api(await login(e), `/bookings?status=confirmed&${window}&limit=200`)).items;
-      booking = mine.find((b) => ids.has(b.id) && !b.attendance) || null;
+      // (not one whose timesheet the practice approved: that session was worked)
+      booking = mine.find((b) => ids.has(b.id) && !b.attendance && (!b.timesheet || b.timesheet.state !== 'approved')) || null;
       if (booking) email = e;
     }
     assert.ok(booking, 'the demo has a started booking at the demo practice');

@@ -417,7 +417,13 @@ route('/practice/shifts/:id', async ({ params }) => {
           : null,
       ].filter(Boolean)));
     const started = new Date(s.starts_at) <= new Date();
-    if (started && !booking.attendance) {
+    const approved = booking.timesheet && booking.timesheet.state === 'approved';
+    if (started && !booking.attendance && approved) {
+      // An approved timesheet says the session was worked: it cannot then be recorded as not attended.
+      sections.push(h('div', { id: 'timesheet-approved-note' },
+        p('You approved the timesheet for this session, so it cannot be recorded as not attended. ', link('/practice/timesheets?state=approved', 'See the approved timesheets'), '.')));
+    }
+    if (started && !booking.attendance && !approved) {
       // Once a shift has started a booking cannot be cancelled; the practice can record that the
       // clinician did not come (on a page of its own, to confirm).
       sections.push(h('div', { id: 'did-not-attend-action' },
@@ -818,12 +824,18 @@ route('/practice/shifts/:id/did-not-attend', async ({ params }) => {
     return nothingToDo('The shift has not started', 'This shift has not started yet',
       'You can record that the clinician did not attend once the shift has started. Until then you can cancel the booking.', back);
   }
+  if (b.timesheet && b.timesheet.state === 'approved') {
+    return nothingToDo('Timesheet approved', 'You approved this session\'s timesheet',
+      'A session whose timesheet you approved was worked: it cannot be recorded as not attended.', back);
+  }
+  const submitted = b.timesheet && ['submitted', 'queried'].includes(b.timesheet.state);
   confirmPage({
     title: 'Record that the clinician did not attend', caption: b.clinician_name,
     details: summaryList([['Clinician', b.clinician_name], ['Shift', when(b.starts_at, b.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
     consequences: [
       `${b.clinician_name} will see on their bookings page that the practice recorded they did not attend. Nothing is sent to them.`,
       'The session is counted apart in the figures: not as worked, not as unfilled.',
+      submitted ? 'The timesheet the clinician submitted becomes "not worked": it will not be paid.' : null,
       'It cannot be undone here.',
     ],
     confirmText: 'Yes, record did not attend', backText: 'Go back without recording anything', backHref: back,
