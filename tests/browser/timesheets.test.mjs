@@ -87,11 +87,29 @@ describe('timesheets', () => {
     await open(pm, '/practice/timesheets?state=approved');
     assert.match(await pm.textContent('#practice-timesheet-list'), new RegExp(b.clinician_name));
     assert.match(await pm.textContent('#practice-timesheet-list'), /30 minutes' break/);
+    // Approved, the session was worked: its shift's page offers no "did not attend", and says why.
+    await open(pm, `/practice/shifts/${b.shift_id}`);
+    await pm.waitForSelector('#timesheet-approved-note');
+    assert.equal(await pm.locator('#did-not-attend-action').count(), 0);
     await open(cl, '/timesheets?state=approved');
     assert.match(await cl.textContent('#timesheet-list'), /Approved/);
     await screenshot(cl, 'timesheet-approved');
     assertNoProblems(cl);
     assertNoProblems(pm);
+  });
+
+  test('the pool sees every practice\'s timesheets waiting, read only', async () => {
+    const { page } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    await open(page, '/pool/timesheets');
+    const waiting = await page.evaluate(async () => (await (await fetch('/api/v1/bookings?timesheet=submitted&sort=-starts_at&limit=25')).json()).items);
+    assert.ok(waiting.length > 1, 'the demo has timesheets waiting at the pool\'s practices');
+    assert.ok(new Set(waiting.map((b) => b.practice_id)).size > 1, 'at more than one practice');
+    const table = await page.textContent('#pool-timesheet-table');
+    for (const b of waiting.slice(0, 3)) assert.match(table, new RegExp(b.practice_name));
+    assert.equal(await page.locator('#pool-timesheet-table button').count(), 0, 'nothing to press: the practices approve');
+    await checkAccessibility(page, 'the pool\'s timesheets');
+    await screenshot(page, 'pool-timesheets');
+    assertNoProblems(page);
   });
 
   test('a practice chooses how long its timesheets wait before they are approved by themselves', async () => {

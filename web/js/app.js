@@ -74,7 +74,7 @@ function menuFor() {
   const items = [];
   if (hasRole('clinician')) items.push(['/shifts', 'Find shifts'], ['/offers', 'Offers'], ['/bookings', 'My bookings'], ['/timesheets', 'My timesheets'], ['/applications', 'My applications'], ['/availability', 'My availability'], ['/pools', 'My pools'], ['/passport', 'My passport']);
   if (hasRole('practice_manager')) items.push(['/practice', 'Practice shifts'], ['/practice/shifts/new', 'Post a shift'], ['/practice/bookings', 'Past bookings'], ['/practice/timesheets', 'Timesheets'], ['/practice/cover', 'Find cover'], ['/practice/profile', 'Practice profile']);
-  if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports']);
+  if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports'], ['/pool/timesheets', 'Timesheets']);
   if (hasRole('sysadmin')) items.push(['/admin/organisations', 'Organisations'], ['/admin/users', 'Users']);
   if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
   if (hasRole('commissioner') || hasRole('pool_admin')) items.push(['/capacity', 'Capacity']);

@@ -7,7 +7,7 @@ import { start } from './app.js';
 const rolePages = {
   clinician: ['clinician', 'offers', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages', 'timesheets'],
   practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks', 'timesheets'],
-  pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks'],
+  pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks', 'timesheets'],
   commissioner: ['overview', 'capacity'],
   sysadmin: ['admin', 'passport', 'overview'],
 };

@@ -9,11 +9,12 @@ import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pagedList } from '../paging.js';
 import { hours, isoZ, longDate, pounds, roleName, shortDate, timeRange, ukLocalToInstant, ukParts, when } from '../format.js';
 import {
-  backLink, button, card, h, input, insetText, link, NOT_CLICKABLE, p, pageHeading, summaryList, tag, textarea, warningCallout,
+  backLink, button, card, h, input, insetText, link, NOT_CLICKABLE, p, pageHeading, summaryList, table, tag, textarea, warningCallout,
 } from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const PRACTICE = { roles: ['practice_manager'] };
+const POOL = { roles: ['pool_admin'] };
 
 // Each state in words, with its tag's colour.
 const STATE = {
@@ -28,6 +29,7 @@ const stateTag = (s) => tag(STATE[s][0], STATE[s][1]);
 // The views of each side's list: [state, link text].
 const CLINICIAN_VIEWS = [['to_submit', 'To submit'], ['queried', 'Queried'], ['submitted', 'Submitted'], ['approved', 'Approved'], ['not_worked', 'Not worked']];
 const PRACTICE_VIEWS = [['submitted', 'To approve'], ['queried', 'Queried'], ['to_submit', 'Not yet submitted'], ['approved', 'Approved'], ['not_worked', 'Not worked']];
+const POOL_VIEWS = [['submitted', 'Waiting for practices'], ['to_submit', 'Waiting for clinicians'], ['queried', 'Queried'], ['approved', 'Approved']];
 
 function views(here, list, current) {
   return h('nav', { class: 'fp-views', 'aria-label': 'Timesheets by state' },
@@ -249,3 +251,24 @@ route('/practice/timesheets/:id/query', async ({ params }) => {
   page('Query a timesheet', summary, back, pageHeading('Query a timesheet', b.clinician_name),
     summaryList(timesheetRows(b)), form);
 }, PRACTICE);
+
+// The pool's view: every practice's timesheets, read only (the practices and clinicians act), so
+// that the pool sees what is waiting and for whom.
+
+route('/pool/timesheets', async ({ query }) => {
+  const view = viewOf(query, POOL_VIEWS);
+  const list = await pagedList({
+    path: '/bookings', params: { timesheet: view, sort: '-starts_at' }, query, here: '/pool/timesheets', noun: ['timesheet', 'timesheets'],
+  });
+  const rows = list.items.map((b) => [
+    b.practice_name, b.clinician_name, when(b.starts_at, b.ends_at),
+    b.timesheet.submitted_at ? shortDate(b.timesheet.submitted_at) : 'Not yet',
+    b.timesheet.approves_itself_at ? shortDate(b.timesheet.approves_itself_at) : '',
+  ]);
+  const body = rows.length
+    ? table({ caption: POOL_VIEWS.find(([v]) => v === view)[1], head: ['Practice', 'Clinician', 'Session', 'Submitted', 'Approves itself on'], rows, id: 'pool-timesheet-table' })
+    : p('There are no timesheets in this state.');
+  page('Timesheets', pageHeading('Timesheets'),
+    p('The timesheets of every practice in your pools: the clinicians submit what they worked, and each practice approves or queries it.'),
+    views('/pool/timesheets', POOL_VIEWS, view), list.summary, body, list.nav);
+}, POOL);
