@@ -89,6 +89,11 @@ int64_t fp_ts_fee_pence(const struct fp_ts_times *t, int64_t rate_pence, enum fp
   return fp_fee_pence(rate_pence, unit, fp_worked_minutes(t->start, t->end, t->break_minutes));
 }
 
+fp_time fp_ts_auto_approve_at(fp_time submitted_at, int32_t days) {
+  return submitted_at > 0 && days > 0 ? submitted_at + (fp_time)days * 86400 : 0;
+}
+
 bool fp_ts_auto_approve_due(fp_time submitted_at, int32_t days, fp_time now) {
-  return submitted_at > 0 && days > 0 && now - submitted_at >= (fp_time)days * 86400;
+  fp_time at = fp_ts_auto_approve_at(submitted_at, days);
+  return at != 0 && now >= at;
 }

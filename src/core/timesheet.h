@@ -85,8 +85,11 @@ enum fp_ts_problem fp_ts_check(const struct fp_ts_times *t, fp_time booked_start
    the break, across a clock change the time elapsed), or the session rate itself. */
 int64_t fp_ts_fee_pence(const struct fp_ts_times *t, int64_t rate_pence, enum fp_rate_unit unit);
 
-/* Whether a timesheet submitted at submitted_at and not queried since is approved by itself at now,
-   at a practice that approves after `days` days (0: never). */
+/* When a timesheet submitted at submitted_at, and not queried since, is approved by itself at a
+   practice that approves after `days` days; 0 when never (days 0, or never submitted). The page's
+   "approves itself on" and the upkeep's decision below are both this. */
+fp_time fp_ts_auto_approve_at(fp_time submitted_at, int32_t days);
+/* Whether that time has come at now. */
 bool fp_ts_auto_approve_due(fp_time submitted_at, int32_t days, fp_time now);
 
 #endif

@@ -151,10 +151,8 @@ static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
   json_object_set_new(j, "auto_approved", json_boolean(state == FP_TS_APPROVED && t->decided_by == 0));
   json_object_set_new(j, "query_reason", state == FP_TS_QUERIED ? fp_json_str_or_null(t->query_reason) : json_null());
   /* When a submitted timesheet nobody queries is approved by itself. */
-  json_object_set_new(j, "approves_itself_at",
-                      state == FP_TS_SUBMITTED && t->auto_approve_days > 0
-                          ? fp_json_time(t->submitted_at + (int64_t)t->auto_approve_days * 86400)
-                          : json_null());
+  fp_time at = fp_ts_auto_approve_at(t->submitted_at, t->auto_approve_days);
+  json_object_set_new(j, "approves_itself_at", state == FP_TS_SUBMITTED && at ? fp_json_time(at) : json_null());
   return j;
 }
 

@@ -144,6 +144,9 @@ static void test_auto_approval(void **state) {
   assert_true(fp_ts_auto_approve_due(at, 1, at + 86400)); /* a practice's own delay */
   assert_false(fp_ts_auto_approve_due(at, 1, at + 86399));
   assert_false(fp_ts_auto_approve_due(at, 0, at + 3650 * 86400)); /* 0: never */
+  assert_int_equal(fp_ts_auto_approve_at(at, 7), at + 7 * 86400);
+  assert_int_equal(fp_ts_auto_approve_at(at, 0), 0);
+  assert_int_equal(fp_ts_auto_approve_at(0, 7), 0);
 }
 
 static void test_state_of_a_booking(void **state) {
