@@ -33,6 +33,7 @@ includes() { # includes DIR REGEX: the #include lines in DIR's .c and .h files t
 check "src/store includes HTTP or the app" "$(includes store 'http/|app/|microhttpd\.h|jansson\.h')"
 check "src/http includes an engine, the store's statement API or the app" \
   "$(includes http 'sqlite3\.h|libpq-fe\.h|store/sql\.h|store/engine\.h|store/sqlite/|store/pg/|app/')"
+check "src/docs includes the store, HTTP or the app" "$(includes docs 'store/|http/|app/|microhttpd\.h|jansson\.h')"
 check "SQLite outside src/store/sqlite" \
   "$(grep -rnE 'sqlite3[_.]|<sqlite3\.h>' "$src" --include='*.c' --include='*.h' | grep -v "^$src/store/sqlite/" || true)"
 check "libpq outside src/store/pg" \
