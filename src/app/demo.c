@@ -1426,6 +1426,12 @@ static int demo_availability(struct demo *d) {
   return rc;
 }
 
+/* Invoices (issue 13): the approved sessions' invoices, issued when each was approved, most of the
+   older ones paid, some left overdue (store/demo.h fp_store_demo_invoices). */
+static int demo_invoices(struct demo *d) {
+  return fp_store_demo_invoices(d->c, d->practices[d->demo_practice].id, d->manager_user, d->now);
+}
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1443,6 +1449,7 @@ static const struct demo_step {
     {"generated clinicians", demo_generated_clinicians},
     {"passports", demo_passports},
     {"availability", demo_availability},
+    {"invoices", demo_invoices},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {

@@ -12,7 +12,7 @@
  *   not_worked the practice recorded that the session was not worked (never invoiced).
  * Transitions: to_submit -> submitted (SUBMIT), queried -> submitted (SUBMIT), submitted -> approved
  * (APPROVE, AUTO_APPROVE), submitted -> queried (QUERY), to_submit | submitted | queried ->
- * not_worked (NOT_WORKED). Nothing leaves approved or not_worked here (invoicing comes after).
+ * not_worked (NOT_WORKED). Nothing leaves approved or not_worked here: an approved session is invoiced (core/invoice.h).
  *
  * Who may: the booked clinician submits; a manager of the booking's practice approves, queries and
  * records a session not worked; AUTO_APPROVE is the upkeep's, never a person's. Depends on

@@ -1,10 +1,14 @@
 /* Bulk inserts for the demo data set. See demo.h. */
 #include "store/demo.h"
+#include "store/invoices.h"
 #include "store/members.h"
 #include "store/rows.h"
 #include "store/sql.h"
 
 #include "core/error.h"
+#include "core/timesheet.h"
+
+#include <stdlib.h>
 
 static int has_users(struct fp_conn *c, bool *has) {
   fp_stmt *st = fp_db_stmt(c, "SELECT EXISTS (SELECT 1 FROM users)");
@@ -154,4 +158,57 @@ int fp_store_demo_timesheet_insert(struct fp_conn *c, const struct fp_demo_times
       fp_int(t->booking_id), fp_txt(t->state), fp_int(t->actual_start), fp_int(t->actual_end), fp_int(t->break_minutes),
       fp_int(t->fee_pence), fp_int(t->submitted_at), fp_int(t->submitted_by), fp_id(t->decided_at), fp_id(t->decided_by),
       fp_opt_txt(t->query_reason));
+}
+
+struct id_at {
+  int64_t id, at, practice_id;
+  fp_day due_on;
+};
+
+/* Every row of st (id, at, practice_id, due_on) into *out (malloc'd). */
+static int read_id_ats(fp_stmt *st, struct id_at **out, size_t *n) {
+  size_t cap = 0;
+  *out = NULL;
+  *n = 0;
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 256;
+      struct id_at *p = realloc(*out, cap * sizeof *p);
+      if (!p) {
+        fp_reset(st);
+        return FP_ENOMEM;
+      }
+      *out = p;
+    }
+    (*out)[(*n)++] = (struct id_at){fp_col_int64(st, 0), fp_col_int64(st, 1), fp_col_int64(st, 2),
+                                    (fp_day)fp_col_int64(st, 3)};
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : rc;
+}
+
+int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t manager_user, int64_t now) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT booking_id, decided_at, 0, 0 FROM timesheets WHERE state = ?"
+                              " ORDER BY decided_at, booking_id");
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, fp_ts_state_name(FP_TS_APPROVED));
+  struct id_at *rows;
+  size_t n;
+  int rc = read_id_ats(st, &rows, &n);
+  for (size_t i = 0; rc == 0 && i < n; i++) rc = fp_store_invoice_issue_for_session(c, rows[i].id, rows[i].at, NULL);
+  free(rows);
+  if (rc) return rc;
+  if (!(st = fp_db_stmt(c, "SELECT id, issued_at, practice_id, due_on FROM invoices ORDER BY id"))) return FP_EIO;
+  if ((rc = read_id_ats(st, &rows, &n)) != 0) return rc;
+  const fp_day today = fp_uk_day(now);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const struct id_at *v = &rows[i];
+    if (now - v->at < 14 * 86400 || (v->due_on < today && v->id % 4 == 0)) continue;
+    int64_t paid_at = v->at + (int64_t)(7 + v->id % 20) * 86400;
+    if (paid_at > now) paid_at = now;
+    rc = fp_store_invoice_pay(c, v->id, FP_INVOICE_ISSUED, v->practice_id == demo_practice ? manager_user : 0, paid_at);
+  }
+  free(rows);
+  return rc;
 }

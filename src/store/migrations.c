@@ -745,6 +745,49 @@ static const char *const migrations[] = {
      * (core/timesheet.h: 0 never; FP_TS_AUTO_APPROVE_DAYS unless the practice says otherwise). */
     "ALTER TABLE organisations ADD COLUMN timesheet_auto_approve_days INTEGER NOT NULL DEFAULT 7"
     " CHECK (timesheet_auto_approve_days BETWEEN 0 AND 28);",
+
+    /* 33: invoices (core/invoice.h, store/invoices.h): a clinician's to a practice, one per approved
+     * session. Numbered per issuer without gaps (the trigger refuses any number but the next one),
+     * never deleted and never edited but for their payment; each keeps what it said when issued
+     * (the parties' names and address, each line's times, description and amount), so a later
+     * change of name or a correction elsewhere never changes an issued invoice. A session's fee is
+     * invoiced once (the lines' unique key). */
+    "CREATE TABLE invoices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  practice_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  number INTEGER NOT NULL CHECK (number > 0),"
+    "  status TEXT NOT NULL CHECK (status IN ('issued','paid')),"
+    "  issued_at INTEGER NOT NULL,"
+    "  due_on INTEGER NOT NULL,"
+    "  total_pence INTEGER NOT NULL,"
+    "  issuer_name TEXT NOT NULL, issuer_detail TEXT NOT NULL,"
+    "  customer_name TEXT NOT NULL, customer_detail TEXT NOT NULL,"
+    "  paid_at INTEGER, paid_by INTEGER REFERENCES users(id),"
+    "  UNIQUE (clinician_id, number));"
+    "CREATE INDEX invoices_practice ON invoices(practice_id, id);"
+    "CREATE TRIGGER invoices_numbered BEFORE INSERT ON invoices WHEN NEW.number <>"
+    "  (SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = NEW.clinician_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'invoice numbers run without gaps'); END;"
+    "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never deleted'); END;"
+    "CREATE TRIGGER invoices_no_edit BEFORE UPDATE OF clinician_id, practice_id, number, issued_at, due_on,"
+    "  total_pence, issuer_name, issuer_detail, customer_name, customer_detail ON invoices BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TABLE invoice_lines ("
+    "  id INTEGER PRIMARY KEY,"
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
+    "  booking_id INTEGER NOT NULL REFERENCES bookings(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('fee')),"
+    "  description TEXT NOT NULL,"
+    "  worked_start INTEGER NOT NULL, worked_end INTEGER NOT NULL, break_minutes INTEGER NOT NULL,"
+    "  amount_pence INTEGER NOT NULL,"
+    "  UNIQUE (booking_id, kind));"
+    "CREATE INDEX invoice_lines_invoice ON invoice_lines(invoice_id);"
+    "CREATE TRIGGER invoice_lines_no_update BEFORE UPDATE ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "store/accounts.h"
+#include "store/invoices.h"
 #include "store/rows.h"
 #include "store/sql.h"
 
@@ -67,7 +68,9 @@ int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_
       fp_txt(fp_ts_state_name(from)));
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
-  return audit(c, booking_id, from, to, NULL, 0, actor, now);
+  if ((rc = audit(c, booking_id, from, to, NULL, 0, actor, now)) != 0) return rc;
+  /* An approved session is invoiced at once, in the same transaction (store/invoices.h). */
+  return to == FP_TS_APPROVED ? fp_store_invoice_issue_for_session(c, booking_id, now, NULL) : 0;
 }
 
 int fp_store_timesheets_auto_approve(struct fp_conn *c, int64_t now, int *n) {

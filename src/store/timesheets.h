@@ -26,7 +26,8 @@ int fp_store_timesheet_submit(struct fp_conn *c, const struct fp_booking *b, enu
                               const struct fp_ts_times *t, int64_t fee_pence, int64_t actor, int64_t now);
 
 /* The practice's answer to a submitted timesheet: `to` approved, queried (with reason) or
-   not_worked, by actor at now (actor 0: approved by itself, the upkeep's). 0, FP_ECONFLICT or FP_EIO. */
+   not_worked, by actor at now (actor 0: approved by itself, the upkeep's). An approved session is
+   invoiced in the same transaction (store/invoices.h). 0, FP_ECONFLICT or FP_EIO. */
 int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, enum fp_ts_state to,
                               const char *reason, int64_t actor, int64_t now);
 

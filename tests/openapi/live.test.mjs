@@ -42,7 +42,7 @@ ajv.addSchema(strict(doc), 'openapi');
 // Operations as [method, regex, template].
 const operations = [];
 for (const [template, item] of Object.entries(doc.paths)) {
-  const re = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
+  const re = new RegExp('^' + template.replace(/\./g, '\\.').replace(/\{[^}]+\}/g, '[^/]+') + '$');
   for (const m of ['get', 'post', 'put', 'patch', 'delete'])
     if (item[m]) operations.push({ method: m.toUpperCase(), re, template, op: item[m] });
 }
@@ -429,6 +429,20 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(worker, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/approval`, undefined, 403);
   await call(practice, 'POST', `/api/v1/bookings/${toSubmit.id}/timesheet/approval`, undefined, 200);
   await call(practice, 'GET', '/api/v1/bookings?timesheet=approved', undefined, 200);
+  // Invoices (issue 13): the approval above issued one, from the clinician to the practice.
+  const invoice = (await call(worker, 'GET', '/api/v1/invoices?limit=1', undefined, 200)).json.items[0];
+  assert.ok(invoice, 'the approved timesheet issued an invoice');
+  await call(worker, 'GET', '/api/v1/invoices?status=nonsense', undefined, 400);
+  await call(worker, 'GET', '/api/v1/invoices?q=x', undefined, 400);
+  await call(practice, 'GET', '/api/v1/invoices?status=issued&limit=5', undefined, 200);
+  await call(practice, 'GET', `/api/v1/invoices/${invoice.id}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/invoices/999999', undefined, 404);
+  await call(practice, 'GET', `/api/v1/invoices/${invoice.id}.pdf`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/invoices/999999.pdf', undefined, 404);
+  await call(worker, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 403);
+  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, { x: 1 }, 400);
+  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 409);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'Practice closed' }, 200);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'again' }, 409);
   await call(practice, 'POST', `/api/v1/shifts/${s1.id}/reopen`, undefined, 200);

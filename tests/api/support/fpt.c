@@ -189,26 +189,28 @@ static void drop_database(const char *dir) {
   pthread_mutex_unlock(&databases_lock);
 }
 
-void fpt_sql(const struct fpt_server *s, const char *sql) {
-  char err[1024];
-  if (s->database[0]) {
-    if (pg_exec(s->database, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
-    return;
-  }
+int fpt_sql_try(const struct fpt_server *s, const char *sql, char *err, size_t len) {
+  err[0] = '\0';
+  if (s->database[0]) return pg_exec(s->database, sql, err, len);
   char path[300];
   snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
   sqlite3 *db = NULL;
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-    snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
+    snprintf(err, len, "%s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
     sqlite3_close(db);
-    fail_msg("%s: %s", path, err);
+    return -1;
   }
   char *msg = NULL;
   int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-  snprintf(err, sizeof err, "%s", msg ? msg : "");
+  snprintf(err, len, "%s", msg ? msg : "");
   sqlite3_free(msg);
   sqlite3_close(db);
-  if (rc != SQLITE_OK) fail_msg("%s: %s", sql, err);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+void fpt_sql(const struct fpt_server *s, const char *sql) {
+  char err[1024];
+  if (fpt_sql_try(s, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
 }
 
 long long fpt_sql_count(const struct fpt_server *s, const char *sql) {

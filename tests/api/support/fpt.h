@@ -69,6 +69,8 @@ const char *fpt_database(const char *data_dir);
    the store into a state the API cannot (time passing, rows as an older version wrote them). Stop
    or kill the server first (s->data_dir and s->database stay). Fails the test on an error. */
 void fpt_sql(const struct fpt_server *s, const char *sql);
+/* The same, answering instead of failing: 0, or non-zero with the database's words in err. */
+int fpt_sql_try(const struct fpt_server *s, const char *sql, char *err, size_t len);
 /* The integer the query `sql` answers in its first row and column, on server s's store (which may
    be running: read only). Fails the test on an error or no row. */
 long long fpt_sql_count(const struct fpt_server *s, const char *sql);

@@ -1,0 +1,41 @@
+/* The invoice's state machine, who may move it, its due date and when it is overdue. See invoice.h. */
+#include "core/invoice.h"
+
+#include <string.h>
+
+#include "core/error.h"
+
+static const char *const STATUS_NAMES[] = {[FP_INVOICE_ISSUED] = "issued", [FP_INVOICE_PAID] = "paid"};
+enum { N_STATUSES = sizeof STATUS_NAMES / sizeof STATUS_NAMES[0] };
+
+const char *fp_invoice_status_name(enum fp_invoice_status s) {
+  return (unsigned)s < N_STATUSES ? STATUS_NAMES[s] : "unknown";
+}
+
+int fp_invoice_status_parse(const char *s, enum fp_invoice_status *out) {
+  if (!s || !out) return FP_EINVAL;
+  for (unsigned i = 0; i < N_STATUSES; i++)
+    if (strcmp(s, STATUS_NAMES[i]) == 0) {
+      *out = (enum fp_invoice_status)i;
+      return FP_OK;
+    }
+  return FP_EINVAL;
+}
+
+int fp_invoice_next(enum fp_invoice_status from, enum fp_invoice_event ev, enum fp_invoice_status *to) {
+  if (ev != FP_INVEV_PAY || from != FP_INVOICE_ISSUED) return FP_ECONFLICT;
+  if (to) *to = FP_INVOICE_PAID;
+  return FP_OK;
+}
+
+bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t clinician_id, int64_t practice_id) {
+  (void)clinician_id; /* the issuer does not record the customer's payment */
+  if (!a || !a->user_id) return false;
+  return ev == FP_INVEV_PAY && fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
+}
+
+fp_day fp_invoice_due_on(fp_time issued_at, int32_t days) { return fp_uk_day(issued_at) + days; }
+
+bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now) {
+  return s == FP_INVOICE_ISSUED && fp_uk_day(now) > due_on;
+}

@@ -1,0 +1,47 @@
+/*
+ * invoice.h - a clinician's invoice to a practice for approved sessions (issue 13): its state
+ * machine, who may move it, its due date and when it is overdue.
+ *
+ * The clinician is the issuer, the practice the customer. An invoice is made by itself when a
+ * session's timesheet is approved (one invoice per session), numbered per issuer without gaps
+ * (1, 2, 3 ...; the database refuses any other number), and never edited once issued.
+ * Its status:
+ *   issued  made, not yet paid; shown as overdue from the day after its due date (UK days);
+ *   paid    the practice recorded the payment.
+ * Transition: issued -> paid (PAY), by a manager of the invoice's practice.
+ * Depends on core/actor.h and core/time.h.
+ */
+#ifndef FP_CORE_INVOICE_H
+#define FP_CORE_INVOICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/time.h"
+
+enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID };
+enum fp_invoice_event { FP_INVEV_PAY = 0 };
+
+/* Days after its issue that an invoice is due, until the clinician's terms of engagement say
+   otherwise (issue 13: terms are still to come). */
+#define FP_INVOICE_PAYMENT_DAYS 30
+
+/* "issued", "paid". */
+const char *fp_invoice_status_name(enum fp_invoice_status s);
+/* 0, or FP_EINVAL for any other text (*out untouched). */
+int fp_invoice_status_parse(const char *s, enum fp_invoice_status *out);
+
+/* The next status, or FP_ECONFLICT when the event is not allowed from `from` (to may be NULL). */
+int fp_invoice_next(enum fp_invoice_status from, enum fp_invoice_event ev, enum fp_invoice_status *to);
+
+/* Whether the actor may cause ev on an invoice of clinician_id to practice_id. */
+bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t clinician_id, int64_t practice_id);
+
+/* The UK day payment is due for an invoice issued at issued_at with `days` to pay. */
+fp_day fp_invoice_due_on(fp_time issued_at, int32_t days);
+
+/* Whether an invoice in status s, due on due_on, is overdue at now: unpaid after its due day. */
+bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now);
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * h_invoices.c - clinicians' invoices to practices (issue 13; core/invoice.h, store/invoices.h).
+ *   GET  /api/v1/invoices               a page of the invoices the caller sees, newest first:
+ *                                        a clinician their own, a practice manager their practice's,
+ *                                        a pool administrator their member practices'; ?status=
+ *                                        issued | paid | overdue, ?practice_id=, ?clinician_id=
+ *   GET  /api/v1/invoices/{id}          one, with its lines
+ *   GET  /api/v1/invoices/{id}.pdf      the same as a PDF document (docs/invoice_pdf.h)
+ *   POST /api/v1/invoices/{id}/payment  a manager of the invoice's practice records it paid
+ * Invoices are made by themselves when a timesheet is approved; there is no endpoint to make one.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/invoice.h"
+#include "docs/invoice_pdf.h"
+#include "http/codec.h"
+#include "http/fields.h"
+#include "http/request.h"
+#include "http/routes.h"
+#include "store/invoices.h"
+
+/* The status the reader sees: issued, overdue or paid (core/invoice.h fp_invoice_overdue). */
+static const char *shown_status(const struct fp_invoice *inv, int64_t now, bool *overdue) {
+  enum fp_invoice_status s = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv->status, &s);
+  *overdue = fp_invoice_overdue(s, inv->due_on, now);
+  return *overdue ? "overdue" : fp_invoice_status_name(s);
+}
+
+static json_t *party_json(int64_t id, const char *name, const char *detail) {
+  return json_pack("{s:o, s:s, s:s}", "id", fp_json_id(id), "name", name, "detail", detail ? detail : "");
+}
+
+static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
+  bool overdue;
+  const char *shown = shown_status(inv, now, &overdue);
+  char number[24], pdf[64];
+  snprintf(number, sizeof number, "%04lld", (long long)inv->number);
+  snprintf(pdf, sizeof pdf, "/api/v1/invoices/%lld.pdf", (long long)inv->id);
+  json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "id", (json_int_t)inv->id,
+                        "number", (json_int_t)inv->number, "reference", number, "status", inv->status, "shown_status",
+                        shown, "overdue", overdue, "issued_at", fp_json_time(inv->issued_at), "due_on",
+                        fp_json_date(inv->due_on), "total_pence", (json_int_t)inv->total_pence, "paid_at",
+                        fp_json_time_or_null(inv->paid_at), "issuer",
+                        party_json(inv->clinician_id, inv->issuer_name, inv->issuer_detail), "customer",
+                        party_json(inv->practice_id, inv->customer_name, inv->customer_detail), "pdf", pdf);
+  if (inv->lines) {
+    json_t *lines = json_array();
+    for (size_t i = 0; i < inv->n_lines; i++) {
+      const struct fp_invoice_line *l = &inv->lines[i];
+      json_array_append_new(lines, json_pack("{s:o, s:s, s:s, s:o, s:o, s:i, s:I}", "booking_id", fp_json_id(l->booking_id),
+                                             "kind", l->kind, "description", l->description, "worked_start",
+                                             fp_json_time(l->worked_start), "worked_end", fp_json_time(l->worked_end),
+                                             "break_minutes", (int)l->break_minutes, "amount_pence",
+                                             (json_int_t)l->amount_pence));
+    }
+    json_object_set_new(j, "lines", lines);
+  }
+  return j;
+}
+
+/* Who may read invoices at all: their issuers, their customers and the pools'. */
+static int reader_or_respond(struct fp_req *r, struct fp_scope *scope) {
+  fp_scope_from_auth(&r->auth, r->now, scope);
+  if (scope->all || scope->clinician_id || scope->n_practices || scope->n_pools) return 0;
+  fp_reply_error(r, FP_API_FORBIDDEN, NULL,
+                 "invoices are read by the clinicians who issue them, the practices they are issued to and their pools");
+  return -1;
+}
+
+struct list_ctx {
+  struct fp_page *page;
+  int64_t now;
+};
+
+static void add_invoice(const struct fp_invoice *inv, void *vctx) {
+  struct list_ctx *x = vctx;
+  fp_page_add(x->page, invoice_json(inv, x->now), 0, inv->id);
+}
+
+static int id_param_or_respond(struct fp_req *r, const char *name, int64_t *out) {
+  *out = 0;
+  const char *v = fp_req_query(r, name);
+  if (!v) return 0;
+  char *end;
+  long long n = strtoll(v, &end, 10);
+  if (*v && !*end && n > 0 && n < (1LL << 53)) {
+    *out = n;
+    return 0;
+  }
+  fp_reply_error(r, FP_API_INVALID_PARAMETER, name, "%s must be a positive whole number", name);
+  return -1;
+}
+
+void fp_h_invoice_list(struct fp_req *r) {
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  static const char *const SORTS[] = {"newest", NULL};
+  struct fp_list_params lp;
+  if (fp_list_params_or_respond(r, SORTS, &lp)) return;
+  if (lp.q) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "invoices are not searched by text: filter by status instead");
+    return;
+  }
+  struct fp_invoice_query q = {.scope = &scope, .today = fp_uk_day(r->now), .limit = lp.limit, .after = lp.after};
+  q.status = fp_req_query(r, "status");
+  if (q.status && strcmp(q.status, "issued") != 0 && strcmp(q.status, "paid") != 0 && strcmp(q.status, "overdue") != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid or overdue");
+    return;
+  }
+  if (id_param_or_respond(r, "practice_id", &q.practice_id) || id_param_or_respond(r, "clinician_id", &q.clinician_id))
+    return;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_page page;
+  fp_page_init(&page, c);
+  struct list_ctx x = {&page, r->now};
+  bool more = false;
+  struct fp_list_pos last = {0};
+  int rc = c ? fp_store_invoice_list(c, &q, add_invoice, &x, &more, &last) : FP_EIO;
+  fp_reply_list(r, &page, rc, more, &lp, &last);
+}
+
+/* The invoice {id} as the caller may see it, into *inv: 0, or answered (404 or a store error). */
+static int invoice_or_respond(struct fp_req *r, struct fp_invoice *inv) {
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return -1;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? fp_store_invoice_get(c, r->params[0], &scope, inv) : FP_EIO;
+  return fp_found_or_respond(r, rc, "invoice", r->params[0]);
+}
+
+void fp_h_invoice_get(struct fp_req *r) {
+  struct fp_invoice inv;
+  if (invoice_or_respond(r, &inv)) return;
+  fp_reply_json(r, 200, invoice_json(&inv, r->now));
+  fp_invoice_release(&inv);
+}
+
+/* "GBP 12.34" as the notes say it (the lines' amounts are the document's own). */
+static void gbp(int64_t pence, char *buf, size_t len) {
+  snprintf(buf, len, "%s%lld.%02lld", pence < 0 ? "-" : "", (long long)llabs(pence) / 100, (long long)llabs(pence) % 100);
+}
+
+/* s's lines, cut at each '\n', into up to four of out (the stored details have at most three). */
+static void split_lines(char *s, const char *out[4]) {
+  for (int k = 0; s && *s && k < 4; k++) {
+    out[k] = s;
+    s = strchr(s, '\n');
+    if (s) *s++ = '\0';
+  }
+}
+
+void fp_h_invoice_pdf(struct fp_req *r) {
+  struct fp_invoice inv;
+  if (invoice_or_respond(r, &inv)) return;
+  if (inv.n_lines > FP_INVOICE_PDF_MAX_LINES) { /* one invoice a session: cannot happen today */
+    fp_invoice_release(&inv);
+    fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the invoice has more lines than a document can hold");
+    return;
+  }
+  struct fp_invoice_pdf_line *lines = calloc(inv.n_lines ? inv.n_lines : 1, sizeof *lines);
+  if (!lines) {
+    fp_invoice_release(&inv);
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  for (size_t i = 0; i < inv.n_lines; i++)
+    lines[i] = (struct fp_invoice_pdf_line){inv.lines[i].description, inv.lines[i].worked_start,
+                                            inv.lines[i].worked_end, inv.lines[i].break_minutes,
+                                            inv.lines[i].amount_pence};
+  char number[24], status[96], total[32], paid[FP_DATE_STRLEN];
+  snprintf(number, sizeof number, "%04lld", (long long)inv.number);
+  gbp(inv.total_pence, total, sizeof total);
+  bool overdue;
+  shown_status(&inv, r->now, &overdue);
+  if (inv.paid_at) {
+    fp_date_format(fp_uk_day(inv.paid_at), paid);
+    snprintf(status, sizeof status, "Paid on %s.", paid);
+  } else {
+    snprintf(status, sizeof status, "%s", overdue ? "Overdue: payment was due by the date above." : "");
+  }
+  /* The issuer's and customer's details, one line each. */
+  char *issuer = strdup(inv.issuer_detail ? inv.issuer_detail : ""), *customer = strdup(inv.customer_detail ? inv.customer_detail : "");
+  struct fp_invoice_pdf doc = {
+      .title = "Invoice",
+      .number = number,
+      .issued_at = inv.issued_at,
+      .due_on = inv.due_on,
+      .issuer = {.name = inv.issuer_name},
+      .customer = {.name = inv.customer_name},
+      .lines = lines,
+      .n_lines = inv.n_lines,
+      .total_pence = inv.total_pence,
+      .notes = {"VAT: exempt (medical services).", status, NULL},
+  };
+  split_lines(issuer, doc.issuer.detail);
+  split_lines(customer, doc.customer.detail);
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  int rc = issuer && customer ? fp_invoice_pdf_render(&doc, &pdf, &len) : FP_ENOMEM;
+  free(issuer);
+  free(customer);
+  free(lines);
+  if (rc) {
+    fp_invoice_release(&inv);
+    fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the invoice's document could not be made");
+    return;
+  }
+  char disposition[96];
+  snprintf(disposition, sizeof disposition, "inline; filename=\"invoice-%s.pdf\"", number);
+  fp_req_add_header(r, "Content-Disposition", disposition);
+  fp_invoice_release(&inv);
+  fp_reply_text(r, 200, "application/pdf", (char *)pdf, len);
+}
+
+struct pay_ctx {
+  struct fp_actor actor;
+  const struct fp_scope *scope; /* what the actor may see */
+  int64_t id;
+  struct fp_refusal why;
+};
+
+static int pay_tx(struct fp_conn *c, void *vctx) {
+  struct pay_ctx *x = vctx;
+  struct fp_invoice inv;
+  int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
+  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
+  if (rc) return rc;
+  enum fp_invoice_status from = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv.status, &from);
+  bool may = fp_invoice_may(&x->actor, FP_INVEV_PAY, inv.clinician_id, inv.practice_id);
+  fp_invoice_release(&inv);
+  if (!may)
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
+                     "only a manager of the practice the invoice is issued to records its payment");
+  if (fp_invoice_next(from, FP_INVEV_PAY, NULL) != 0)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "invoice %lld is already paid", (long long)x->id);
+  return fp_store_invoice_pay(c, x->id, from, x->actor.user_id, x->actor.now);
+}
+
+void fp_h_invoice_pay(struct fp_req *r) {
+  if (r->body_len) {
+    struct fp_field spec[] = {FP_FIELD_END};
+    if (fp_body_fields_or_respond(r, spec)) return;
+  }
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  struct pay_ctx x;
+  memset(&x, 0, sizeof x);
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.id = r->params[0];
+  int rc = fp_store_write(r->app->store, pay_tx, &x);
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_h_invoice_get(r);
+}

@@ -1,0 +1,67 @@
+/*
+ * invoices.h - clinicians' invoices to practices in the store (issue 13; the rules in
+ * core/invoice.h). An invoice is issued by itself in the transaction that approves a session's
+ * timesheet (fp_store_timesheet_decide), numbered per issuer without gaps (the schema refuses any
+ * other number), and keeps what it said when issued. Paying it is the only change it takes.
+ */
+#ifndef FP_STORE_INVOICES_H
+#define FP_STORE_INVOICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/invoice.h"
+#include "store/db.h"
+#include "store/scope.h"
+
+struct fp_invoice_line {
+  int64_t id, booking_id;
+  char kind[8];          /* "fee" */
+  char description[256];
+  int64_t worked_start, worked_end;
+  int32_t break_minutes;
+  int64_t amount_pence;
+};
+
+struct fp_invoice {
+  int64_t id, clinician_id, practice_id, number;
+  char status[8]; /* core/invoice.h's names */
+  int64_t issued_at;
+  fp_day due_on;
+  int64_t total_pence;
+  char issuer_name[201], customer_name[201];
+  char *issuer_detail, *customer_detail; /* lines separated by '\n' (malloc'd: fp_invoice_release) */
+  int64_t paid_at, paid_by;              /* 0 until paid */
+  struct fp_invoice_line *lines;         /* fp_store_invoice_get only (malloc'd) */
+  size_t n_lines;
+};
+void fp_invoice_release(struct fp_invoice *inv);
+
+/* The invoice of approved session booking_id's fee, issued at now if it has none yet: the next
+   number of its clinician, due FP_INVOICE_PAYMENT_DAYS after, the practice's managers told. *id
+   (may be NULL) its id. 0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */
+int fp_store_invoice_issue_for_session(struct fp_conn *c, int64_t booking_id, int64_t now, int64_t *id);
+
+/* Which invoices: those scope sees (its clinician's own, its practices', its pools' member
+   practices'; every one when scope->all), by status ("issued", "paid", "overdue": issued and due
+   before today, a UK day; NULL: all), newest first. */
+struct fp_invoice_query {
+  const struct fp_scope *scope;
+  const char *status;
+  fp_day today;
+  int64_t practice_id, clinician_id; /* 0: any */
+  int limit;
+  struct fp_list_pos after;
+};
+int fp_store_invoice_list(struct fp_conn *c, const struct fp_invoice_query *q,
+                          void (*cb)(const struct fp_invoice *inv, void *ctx), void *ctx, bool *more,
+                          struct fp_list_pos *last);
+
+/* One invoice with its lines, if scope sees it (NULL: any). 0, FP_ENOTFOUND or FP_EIO. */
+int fp_store_invoice_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_invoice *out);
+
+/* Records invoice id paid (from `from`, as the core allowed) by actor at now, audited. 0,
+   FP_ECONFLICT (no longer in `from`) or FP_EIO. */
+int fp_store_invoice_pay(struct fp_conn *c, int64_t id, enum fp_invoice_status from, int64_t actor, int64_t now);
+
+#endif

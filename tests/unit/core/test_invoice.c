@@ -1,0 +1,82 @@
+/* test_invoice.c - the invoice's state machine, who may record its payment, its due date in UK days
+   and when it is overdue (issue 13). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/invoice.h"
+#include "core/time.h"
+
+static void test_status_names_round_trip(void **state) {
+  (void)state;
+  enum fp_invoice_status s = FP_INVOICE_PAID;
+  assert_int_equal(fp_invoice_status_parse("issued", &s), FP_OK);
+  assert_int_equal(s, FP_INVOICE_ISSUED);
+  assert_int_equal(fp_invoice_status_parse("paid", &s), FP_OK);
+  assert_int_equal(s, FP_INVOICE_PAID);
+  assert_int_equal(fp_invoice_status_parse("overdue", &s), FP_EINVAL); /* shown, never stored */
+  assert_int_equal(fp_invoice_status_parse(NULL, &s), FP_EINVAL);
+  assert_int_equal(s, FP_INVOICE_PAID);
+  assert_string_equal(fp_invoice_status_name(FP_INVOICE_ISSUED), "issued");
+  assert_string_equal(fp_invoice_status_name((enum fp_invoice_status)7), "unknown");
+}
+
+static void test_paid_once(void **state) {
+  (void)state;
+  enum fp_invoice_status to = FP_INVOICE_ISSUED;
+  assert_int_equal(fp_invoice_next(FP_INVOICE_ISSUED, FP_INVEV_PAY, &to), FP_OK);
+  assert_int_equal(to, FP_INVOICE_PAID);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_PAID, FP_INVEV_PAY, &to), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_ISSUED, FP_INVEV_PAY, NULL), FP_OK);
+}
+
+static void test_only_the_practice_records_payment(void **state) {
+  (void)state;
+  struct fp_role pm = {FP_ROLE_PRACTICE_MANAGER, 14, 0}, other_pm = {FP_ROLE_PRACTICE_MANAGER, 15, 0},
+                 pool = {FP_ROLE_POOL_ADMIN, 0, 3}, clin = {FP_ROLE_CLINICIAN, 0, 0};
+  struct fp_actor manager = {.user_id = 1, .roles = &pm, .n_roles = 1};
+  struct fp_actor elsewhere = {.user_id = 2, .roles = &other_pm, .n_roles = 1};
+  struct fp_actor admin = {.user_id = 3, .roles = &pool, .n_roles = 1};
+  struct fp_actor issuer = {.user_id = 4, .clinician_id = 9, .roles = &clin, .n_roles = 1};
+  struct fp_actor nobody = {.user_id = 0, .roles = &pm, .n_roles = 1};
+  assert_true(fp_invoice_may(&manager, FP_INVEV_PAY, 9, 14));
+  assert_false(fp_invoice_may(&elsewhere, FP_INVEV_PAY, 9, 14));
+  assert_false(fp_invoice_may(&admin, FP_INVEV_PAY, 9, 14));
+  assert_false(fp_invoice_may(&issuer, FP_INVEV_PAY, 9, 14)); /* the issuer does not say it was paid */
+  assert_false(fp_invoice_may(&nobody, FP_INVEV_PAY, 9, 14));
+  assert_false(fp_invoice_may(NULL, FP_INVEV_PAY, 9, 14));
+}
+
+/* Due a number of UK days after the UK day of issue, whatever the hour: an invoice issued at 00:30
+   BST on 1 April (23:30 UTC on 31 March) is due 30 days after 1 April. */
+static void test_due_in_uk_days(void **state) {
+  (void)state;
+  fp_time just_after_midnight_bst = fp_uk_local_to_utc(fp_days_from_civil(2026, 4, 1), 0, 30, 0);
+  assert_int_equal(fp_invoice_due_on(just_after_midnight_bst, 30), fp_days_from_civil(2026, 5, 1));
+  fp_time winter_evening = fp_uk_local_to_utc(fp_days_from_civil(2026, 12, 31), 23, 59, 0);
+  assert_int_equal(fp_invoice_due_on(winter_evening, 30), fp_days_from_civil(2027, 1, 30));
+}
+
+static void test_overdue_from_the_day_after(void **state) {
+  (void)state;
+  fp_day due = fp_days_from_civil(2026, 6, 30);
+  fp_time last_minute = fp_uk_local_to_utc(due, 23, 59, 59), next_morning = fp_uk_local_to_utc(due + 1, 0, 0, 0);
+  assert_false(fp_invoice_overdue(FP_INVOICE_ISSUED, due, last_minute));
+  assert_true(fp_invoice_overdue(FP_INVOICE_ISSUED, due, next_morning));
+  assert_false(fp_invoice_overdue(FP_INVOICE_PAID, due, next_morning + 90 * 86400)); /* paid: never overdue */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_status_names_round_trip),
+      cmocka_unit_test(test_paid_once),
+      cmocka_unit_test(test_only_the_practice_records_payment),
+      cmocka_unit_test(test_due_in_uk_days),
+      cmocka_unit_test(test_overdue_from_the_day_after),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
