@@ -72,9 +72,9 @@ export function homePath() {
 function menuFor() {
   if (!state.me) return [];
   const items = [];
-  if (hasRole('clinician')) items.push(['/shifts', 'Find shifts'], ['/offers', 'Offers'], ['/bookings', 'My bookings'], ['/timesheets', 'My timesheets'], ['/applications', 'My applications'], ['/availability', 'My availability'], ['/pools', 'My pools'], ['/passport', 'My passport']);
-  if (hasRole('practice_manager')) items.push(['/practice', 'Practice shifts'], ['/practice/shifts/new', 'Post a shift'], ['/practice/bookings', 'Past bookings'], ['/practice/timesheets', 'Timesheets'], ['/practice/cover', 'Find cover'], ['/practice/profile', 'Practice profile']);
-  if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports'], ['/pool/timesheets', 'Timesheets']);
+  if (hasRole('clinician')) items.push(['/shifts', 'Find shifts'], ['/offers', 'Offers'], ['/bookings', 'My bookings'], ['/timesheets', 'My timesheets'], ['/invoices', 'My invoices'], ['/applications', 'My applications'], ['/availability', 'My availability'], ['/pools', 'My pools'], ['/passport', 'My passport']);
+  if (hasRole('practice_manager')) items.push(['/practice', 'Practice shifts'], ['/practice/shifts/new', 'Post a shift'], ['/practice/bookings', 'Past bookings'], ['/practice/timesheets', 'Timesheets'], ['/practice/invoices', 'Invoices'], ['/practice/cover', 'Find cover'], ['/practice/profile', 'Practice profile']);
+  if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports'], ['/pool/timesheets', 'Timesheets'], ['/pool/invoices', 'Invoices']);
   if (hasRole('sysadmin')) items.push(['/admin/organisations', 'Organisations'], ['/admin/users', 'Users']);
   if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
   if (hasRole('commissioner') || hasRole('pool_admin')) items.push(['/capacity', 'Capacity']);

@@ -25,16 +25,18 @@ import { h, p, pageHeading, showErrorSummary, warningCallout } from './ui.js';
 //
 // Optional: `details` (nodes shown above what will happen: who, when), `fields` (form fields asked
 // with the question, such as a reason) with `validate(form, summary)` (false stops, having said
-// why), and `formId`/`buttonId` for pages whose ids were known before. `action` receives the form.
+// why), `formId`/`buttonId` for pages whose ids were known before, and `warning: false` for an
+// action that cannot be undone but destroys nothing (recording an invoice paid): the usual button.
+// `action` receives the form.
 export function confirmPage({
   title, caption, intro, consequences = [], confirmText, backHref, backText = 'No, go back', action, done,
-  details = null, fields = [], validate = null, formId = 'confirm-form', buttonId = 'confirm-button',
+  details = null, fields = [], validate = null, formId = 'confirm-form', buttonId = 'confirm-button', warning = true,
 }) {
   const summary = h('div', { id: 'confirm-problem' });
   const form = h('form', { novalidate: true, id: formId },
     ...fields,
     h('div', { class: 'nhsuk-button-group' },
-      h('button', { class: 'nhsuk-button nhsuk-button--warning', type: 'submit', id: buttonId, 'data-module': 'nhsuk-button' }, confirmText),
+      h('button', { class: `nhsuk-button${warning ? ' nhsuk-button--warning' : ''}`, type: 'submit', id: buttonId, 'data-module': 'nhsuk-button' }, confirmText),
       h('a', { class: 'nhsuk-link', href: backHref, id: 'confirm-back' }, backText)));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

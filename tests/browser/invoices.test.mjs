@@ -1,0 +1,83 @@
+// Invoices in a real browser (issue 13): the practice finds a clinician's invoice among those to
+// pay, reads it, downloads its PDF and records it paid after a question; the clinician then sees it
+// paid, and was told; the pool reads every practice's invoices. axe on every page.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertNoProblems, checkAccessibility, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+} from './helpers.mjs';
+
+let server, browser;
+before(async () => ({ server, browser } = await startServerAndBrowser()));
+after(() => stopServerAndBrowser(server, browser));
+
+describe('invoices', () => {
+  test('the practice pays a clinician\'s invoice and the clinician sees it paid', async () => {
+    const pm = (await signedInPage(browser, server, 'practice@demo.flexpool.test')).page;
+    await open(pm, '/practice/invoices');
+    const rows = pm.locator('#invoice-table tbody tr');
+    assert.ok(await rows.count() > 0, 'the demo has invoices to pay at the practice');
+    await checkAccessibility(pm, 'the practice\'s invoices to pay');
+    await screenshot(pm, 'practice-invoices');
+    const inv = await pm.evaluate(async () => (await (await fetch('/api/v1/invoices?status=issued&limit=1')).json()).items[0]);
+    await pm.click(`#invoice-table a[href="/practice/invoices/${inv.id}"]`);
+    await pm.waitForSelector('#invoice-lines');
+    assert.match(await pm.textContent('h1'), new RegExp(`Invoice ${inv.reference}`));
+    assert.match(await pm.textContent('main'), /Awaiting payment/);
+    assert.match(await pm.textContent('#invoice-lines'), new RegExp(`£${(inv.total_pence / 100).toFixed(2)}`));
+    await checkAccessibility(pm, 'an invoice');
+    // Its PDF is a PDF.
+    const pdf = await pm.evaluate(async (href) => {
+      const r = await fetch(href);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { type: r.headers.get('content-type'), head: String.fromCharCode(...b.slice(0, 5)) };
+    }, await pm.getAttribute('#invoice-pdf', 'href'));
+    assert.deepEqual(pdf, { type: 'application/pdf', head: '%PDF-' });
+
+    // Recording it paid asks first; "No, go back" changes nothing.
+    await pm.click('#record-payment');
+    await pm.waitForSelector('#payment-form');
+    assert.match(await pm.textContent('#confirm-consequences'), /cannot be changed back/);
+    await checkAccessibility(pm, 'record an invoice paid');
+    await screenshot(pm, 'invoice-payment');
+    await pm.click('#payment-confirm');
+    await pm.waitForSelector('.nhsuk-notification-banner');
+    assert.match(await pm.textContent('.nhsuk-notification-banner'), /Invoice recorded as paid/);
+    assert.match(await pm.textContent('#invoice-table'), new RegExp(inv.reference));
+    // Paid, it offers no payment any more.
+    await open(pm, `/practice/invoices/${inv.id}`);
+    await pm.waitForSelector('#invoice-lines');
+    assert.equal(await pm.locator('#record-payment').count(), 0);
+    assert.match(await pm.textContent('main'), /Recorded on/);
+
+    // The clinician, on a phone, sees it paid and was told.
+    const email = `clinician${String(inv.issuer.id).padStart(3, '0')}@demo.flexpool.test`;
+    const cl = (await signedInPage(browser, server, email, { viewport: PHONE })).page;
+    await open(cl, '/invoices?status=paid');
+    assert.match(await cl.textContent('#invoice-table'), new RegExp(inv.reference));
+    await checkAccessibility(cl, 'the clinician\'s paid invoices');
+    await screenshot(cl, 'clinician-invoices');
+    const told = await cl.evaluate(async () => (await (await fetch('/api/v1/me/notifications?limit=50')).json()).items
+      .filter((n) => n.kind === 'invoice.paid').map((n) => n.link));
+    assert.ok(told.includes(`/invoices/${inv.id}`), 'the clinician was told');
+    await open(cl, `/invoices/${inv.id}`);
+    await cl.waitForSelector('#invoice-lines');
+    assert.equal(await cl.locator('#record-payment').count(), 0, 'the clinician cannot record a payment');
+    await checkAccessibility(cl, 'the clinician\'s invoice');
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+  });
+
+  test('the pool reads every practice\'s invoices', async () => {
+    const { page } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
+    await open(page, '/pool/invoices?status=all');
+    assert.ok(await page.locator('#invoice-table tbody tr').count() > 1, 'the demo has invoices at the pool\'s practices');
+    await checkAccessibility(page, 'the pool\'s invoices');
+    await screenshot(page, 'pool-invoices');
+    await page.click('#invoice-table tbody tr a');
+    await page.waitForSelector('#invoice-lines');
+    assert.equal(await page.locator('#record-payment').count(), 0);
+    assertNoProblems(page);
+  });
+});

@@ -1,0 +1,141 @@
+// invoices.js - the invoices an approved timesheet issues (issue 13). Each side sees its own: the
+// clinician the invoices they issued, the practice those issued to it (and records each one paid,
+// after a question), the pool those to its practices, read only. The invoice itself, with its PDF,
+// is one page for everyone who may see it. Status, "overdue" and what may happen are the API's
+// (src/core/invoice.h): the pages only say them in words.
+
+import { get, post } from '../api.js';
+import { flash, hasRole, navigate, page, route } from '../app.js';
+import { confirmPage } from '../confirm.js';
+import { longDate, pounds, shortDate, timeRange } from '../format.js';
+import { pagedList } from '../paging.js';
+import { backLink, h, link, p, pageHeading, summaryList, table, tag } from '../ui.js';
+
+const CLINICIAN = { roles: ['clinician'] };
+const PRACTICE = { roles: ['practice_manager'] };
+const POOL = { roles: ['pool_admin'] };
+
+// shown_status in words, with its tag's colour.
+const STATUS = { issued: ['Awaiting payment', 'pending'], overdue: ['Overdue', 'late'], paid: ['Paid', 'confirmed'] };
+const statusTag = (inv) => tag(STATUS[inv.shown_status][0], STATUS[inv.shown_status][1]);
+
+// The views of a list: [status ('' for all), link text].
+const VIEWS = {
+  clinician: [['', 'All'], ['issued', 'Awaiting payment'], ['overdue', 'Overdue'], ['paid', 'Paid']],
+  practice: [['issued', 'To pay'], ['overdue', 'Overdue'], ['paid', 'Paid'], ['', 'All']],
+  pool: [['overdue', 'Overdue'], ['issued', 'Awaiting payment'], ['paid', 'Paid'], ['', 'All']],
+};
+
+function viewOf(query, list) {
+  const v = query.get('status') || '';
+  return list.some(([s]) => s === v) ? v : list[0][0];
+}
+
+function views(here, list, current) {
+  return h('nav', { class: 'fp-views', 'aria-label': 'Invoices by status' },
+    h('ul', { class: 'fp-views__list' }, list.map(([v, text]) => h('li', {},
+      h('a', { class: 'fp-views__link', href: v === list[0][0] ? here : `${here}?status=${v || 'all'}`, 'aria-current': current === v ? 'page' : null }, text)))));
+}
+
+// One list page: who sees what is in `side`; `detail` is where an invoice's own page is.
+async function listPage({ side, here, title, intro, detail, query, columns }) {
+  const list = VIEWS[side];
+  const raw = query.get('status');
+  const view = raw === 'all' ? '' : viewOf(query, list);
+  const res = await pagedList({
+    path: '/invoices', params: { status: view || null }, query, here, noun: ['invoice', 'invoices'],
+  });
+  const rows = res.items.map((inv) => [
+    { text: link(`${detail}/${inv.id}`, [inv.reference, h('span', { class: 'nhsuk-u-visually-hidden' }, ` from ${inv.issuer.name} to ${inv.customer.name}`)]), header: true },
+    ...columns(inv),
+    shortDate(inv.issued_at), shortDate(inv.due_on),
+    { text: pounds(inv.total_pence), numeric: true },
+    statusTag(inv),
+  ]);
+  const empty = {
+    '': 'There are no invoices yet. An invoice is issued when a session\'s timesheet is approved.',
+    issued: 'No invoice is awaiting payment.',
+    overdue: 'No invoice is overdue.',
+    paid: 'No invoice has been paid yet.',
+  }[view];
+  const caption = (list.find(([v]) => v === view) || ['', 'All'])[1];
+  page(title, pageHeading(title), p(intro), views(here, list, view), res.summary,
+    rows.length
+      ? table({ caption, head: ['Invoice', ...columns(null), 'Issued', 'Due by', { text: 'Amount', numeric: true }, 'Status'], rows, id: 'invoice-table' })
+      : p(empty),
+    res.nav);
+}
+
+route('/invoices', ({ query }) => listPage({
+  side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query,
+  intro: 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
+  columns: (inv) => (inv ? [inv.customer.name] : ['Practice']),
+}), CLINICIAN);
+
+route('/practice/invoices', ({ query }) => listPage({
+  side: 'practice', here: '/practice/invoices', title: 'Invoices', detail: '/practice/invoices', query,
+  intro: 'The clinicians\' invoices for the sessions you approved. Pay each one by its due date, then record it as paid here: the clinician is told.',
+  columns: (inv) => (inv ? [inv.issuer.name] : ['Clinician']),
+}), PRACTICE);
+
+route('/pool/invoices', ({ query }) => listPage({
+  side: 'pool', here: '/pool/invoices', title: 'Invoices', detail: '/pool/invoices', query,
+  intro: 'The invoices of the sessions worked at your pools\' practices, and whether each practice has paid them.',
+  columns: (inv) => (inv ? [inv.issuer.name, inv.customer.name] : ['Clinician', 'Practice']),
+}), POOL);
+
+// "41 Cardigan Road\nLS6 3BE" as lines.
+const lines = (text) => (text || '').split('\n').filter(Boolean).flatMap((l, i) => (i ? [h('br'), l] : [l]));
+
+// One invoice, for whoever may see it; `back` is the list it was opened from.
+async function invoicePage(id, back) {
+  const inv = await get(`/invoices/${encodeURIComponent(id)}`);
+  const mayPay = hasRole('practice_manager') && inv.status === 'issued' && back.href.startsWith('/practice');
+  const rows = inv.lines.map((l) => [
+    longDate(l.worked_start),
+    `${timeRange(l.worked_start, l.worked_end)}${l.break_minutes ? `, ${l.break_minutes} minutes' break` : ''}`,
+    l.description,
+    { text: pounds(l.amount_pence), numeric: true },
+  ]);
+  page(`Invoice ${inv.reference}`, backLink(back.href, back.text), pageHeading(`Invoice ${inv.reference}`, `${inv.issuer.name} to ${inv.customer.name}`),
+    p(statusTag(inv)),
+    summaryList([
+      ['From', h('span', {}, inv.issuer.name, h('br'), ...lines(inv.issuer.detail))],
+      ['To', h('span', {}, inv.customer.name, h('br'), ...lines(inv.customer.detail))],
+      ['Issued', longDate(inv.issued_at)],
+      ['Payment due by', `${longDate(inv.due_on)}${inv.overdue ? ' (overdue)' : ''}`],
+      inv.paid_at ? ['Paid', `Recorded on ${longDate(inv.paid_at)}`] : null,
+      ['Total', pounds(inv.total_pence)],
+    ]),
+    table({ caption: 'What it is for', head: ['Date', 'Times', 'Description', { text: 'Amount', numeric: true }], rows, id: 'invoice-lines' }),
+    p(link(inv.pdf, `Download invoice ${inv.reference} (PDF)`, { download: `invoice-${inv.reference}.pdf`, 'data-reload': '', id: 'invoice-pdf' })),
+    mayPay ? p(h('a', { class: 'nhsuk-button', href: `/practice/invoices/${inv.id}/payment`, id: 'record-payment', 'data-module': 'nhsuk-button' }, 'Record as paid')) : null);
+}
+
+route('/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/invoices', text: 'Back to my invoices' }), CLINICIAN);
+route('/practice/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/practice/invoices', text: 'Back to invoices' }), PRACTICE);
+route('/pool/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/pool/invoices', text: 'Back to invoices' }), POOL);
+
+route('/practice/invoices/:id/payment', async ({ params }) => {
+  const inv = await get(`/invoices/${encodeURIComponent(params.id)}`);
+  const backHref = `/practice/invoices/${inv.id}`;
+  if (inv.status !== 'issued') {
+    return page('Invoice paid', backLink(backHref, 'Back to the invoice'), pageHeading('This invoice is already paid'),
+      p(`It was recorded as paid on ${longDate(inv.paid_at)}.`), p(link('/practice/invoices', 'See the invoices')));
+  }
+  return confirmPage({
+    title: `Record invoice ${inv.reference} as paid`,
+    caption: `${inv.issuer.name}, ${pounds(inv.total_pence)}`,
+    intro: `Do this once the practice has paid ${pounds(inv.total_pence)} to ${inv.issuer.name}.`,
+    consequences: [
+      `${inv.issuer.name} is told that you have paid invoice ${inv.reference}.`,
+      'It shows as paid to everyone who sees it, with today\'s date, and it cannot be changed back.',
+    ],
+    confirmText: 'Record as paid', backHref, formId: 'payment-form', buttonId: 'payment-confirm', warning: false,
+    action: () => post(`/invoices/${inv.id}/payment`),
+    done: () => {
+      flash('Invoice recorded as paid', `${inv.issuer.name} has been told that invoice ${inv.reference} is paid.`);
+      navigate('/practice/invoices?status=paid');
+    },
+  });
+}, PRACTICE);
