@@ -927,7 +927,9 @@ static int add_timesheet(struct demo *d, const struct shift_gen *g, const struct
   const int64_t end = g->s.ends_at;
   uint64_t h = (uint64_t)id * 2654435761u;
   int pick = (int)(h % 10);
-  if (end + 2 * HOUR > d->now || pick < (is_demo ? 3 : 2)) return 0; /* the demo practice: three in ten to submit */
+  /* Three weeks on, every session has been submitted and approved. */
+  const bool settled = end + 21 * DAY <= d->now;
+  if (end + 2 * HOUR > d->now || (!settled && pick < (is_demo ? 3 : 2))) return 0; /* the demo practice: three in ten to submit */
   struct fp_ts_times t = {g->s.starts_at, end + (h % 7 == 3 ? 30 * 60 : 0), (int32_t)g->s.break_minutes};
   struct fp_demo_timesheet ts = {
       .booking_id = id,
@@ -940,6 +942,7 @@ static int add_timesheet(struct demo *d, const struct shift_gen *g, const struct
       .submitted_by = cl->user_id,
   };
   int64_t auto_at = ts.submitted_at + (int64_t)FP_TS_AUTO_APPROVE_DAYS * DAY;
+  if (settled) pick = 9; /* approved */
   if (pick == 4 && is_demo) {
     ts.state = "queried";
     ts.decided_at = ts.submitted_at + HOUR < d->now ? ts.submitted_at + HOUR : d->now;
@@ -1222,9 +1225,14 @@ static int shifts_per_day(struct demo *d, int pi, fp_day day, bool past) {
   return n == 0 && fp_weekday(day) == p->series_weekday ? 1 : n;
 }
 
+/* Without --shifts the demo goes six weeks back, so that the money has a history (timesheets
+   approved, invoices paid and overdue), and three weeks ahead. */
+#define PAST_DAYS 42
+#define FUTURE_DAYS 21
+
 static int demo_shifts(struct demo *d) {
   fp_day today = fp_uk_day(d->now);
-  d->first_day = today - 7;
+  d->first_day = today - (d->wanted ? 7 : PAST_DAYS);
   int weeks = 4;
   if (d->wanted) {
     /* About 5 shifts per practice per weekday, over at least four weeks. */
@@ -1234,10 +1242,10 @@ static int demo_shifts(struct demo *d) {
     d->per_day_x100 = d->wanted * 100 / ((long)d->n_practices * 5 * weeks);
   }
   /* Room for a shortfall (practices outside the pool post nothing in the past). */
-  d->n_days = weeks * 7 * (d->wanted ? 2 : 1);
+  d->n_days = d->wanted ? weeks * 7 * 2 : PAST_DAYS + FUTURE_DAYS;
   d->busy = calloc((size_t)N_CLINICIANS * (size_t)d->n_days, 1);
   if (!d->busy) return FP_ENOMEM;
-  fp_day last = d->first_day + (d->wanted ? d->n_days : 28);
+  fp_day last = d->first_day + (d->wanted ? d->n_days : PAST_DAYS + FUTURE_DAYS);
   for (fp_day day = d->first_day; day < last; day++) {
     int wd = fp_weekday(day);
     if (wd == 0 || wd == 6) continue;

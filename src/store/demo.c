@@ -206,9 +206,17 @@ int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t man
     const struct id_at *v = &rows[i];
     if (now - v->at < 14 * 86400 || (v->due_on < today && v->id % 4 == 0)) continue;
     int64_t paid_at = v->at + (int64_t)(7 + v->id % 20) * 86400;
-    if (paid_at > now) paid_at = now;
+    if (paid_at > now) continue; /* not paid yet */
     rc = fp_store_invoice_pay(c, v->id, FP_INVOICE_ISSUED, v->practice_id == demo_practice ? manager_user : 0, paid_at);
   }
   free(rows);
+  /* What they told people more than two days ago was read, and its email sent, long ago: only the
+     latest news stays, unread and queued. */
+  if (!rc)
+    rc = FP_DB_RUN(c, "DELETE FROM outbox WHERE created_at < ? AND (link LIKE '/invoices/%' OR link LIKE"
+                      " '/practice/invoices/%')", fp_int(now - 2 * 86400));
+  if (!rc)
+    rc = FP_DB_RUN(c, "DELETE FROM notifications WHERE created_at < ? AND kind IN ('invoice.issued', 'invoice.paid')",
+                   fp_int(now - 2 * 86400));
   return rc;
 }

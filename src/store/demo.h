@@ -99,9 +99,10 @@ int fp_store_demo_timesheet_insert(struct fp_conn *c, const struct fp_demo_times
 /* The invoices of the demo's approved sessions, issued as an approval issues them (store/invoices.h)
    at the moment each was approved, in that order, so that each clinician's numbers run with their
    dates. Then the practices pay most of them (store/invoices.h fp_store_invoice_pay, audited): those
-   issued 14 days or more before now, some days after their issue, except one in four of those past
+   issued 14 days or more before now, 7 to 26 days after their issue (when that day has come), except one in four of those past
    their due day, left overdue. demo_practice's are paid by manager_user; the others' by nobody named
-   (the demo has no accounts for their managers). */
+   (the demo has no accounts for their managers). What that told people more than two days before
+   now (notifications, emails) is not kept: only the latest news is unread. */
 int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t manager_user, int64_t now);
 
 #endif
