@@ -4,6 +4,8 @@
  *                                        a clinician their own, a practice manager their practice's,
  *                                        a pool administrator their member practices'; ?status=
  *                                        issued | paid | overdue, ?practice_id=, ?clinician_id=
+ *   GET  /api/v1/invoices.csv           the same invoices (and filters, and ?from=&to=) as CSV for a
+ *                                        finance system: at most FP_INVOICE_CSV_MAX, else refused
  *   GET  /api/v1/invoices/{id}          one, with its lines
  *   GET  /api/v1/invoices/{id}.pdf      the same as a PDF document (docs/invoice_pdf.h)
  *   POST /api/v1/invoices/{id}/payment  a manager of the invoice's practice records it paid
@@ -16,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/invoice.h"
+#include "docs/csv_out.h"
 #include "docs/invoice_pdf.h"
 #include "http/codec.h"
 #include "http/fields.h"
@@ -64,6 +67,9 @@ static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
 }
 
 /* Who may read invoices at all: their issuers, their customers and the pools'. */
+/* The most invoices one CSV export holds: more are refused (400), never cut. */
+#define FP_INVOICE_CSV_MAX 20000
+
 static int reader_or_respond(struct fp_req *r, struct fp_scope *scope) {
   fp_scope_from_auth(&r->auth, r->now, scope);
   if (scope->all || scope->clinician_id || scope->n_practices || scope->n_pools) return 0;
@@ -96,6 +102,37 @@ static int id_param_or_respond(struct fp_req *r, const char *name, int64_t *out)
   return -1;
 }
 
+/* The filters the list and the export share, into q: ?status= issued | paid | overdue,
+   ?practice_id=, ?clinician_id=, ?from= and ?to= (UK dates, the days of issue, both included).
+   0, or answered (400 naming the parameter). */
+static int filters_or_respond(struct fp_req *r, struct fp_invoice_query *q) {
+  q->today = fp_uk_day(r->now);
+  q->status = fp_req_query(r, "status");
+  if (q->status && strcmp(q->status, "issued") != 0 && strcmp(q->status, "paid") != 0 && strcmp(q->status, "overdue") != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid or overdue");
+    return -1;
+  }
+  if (id_param_or_respond(r, "practice_id", &q->practice_id) || id_param_or_respond(r, "clinician_id", &q->clinician_id))
+    return -1;
+  const char *from = fp_req_query(r, "from"), *to = fp_req_query(r, "to");
+  fp_day d_from = 0, d_to = 0;
+  if (from && fp_date_parse(from, &d_from) != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "from", "from must be a date, YYYY-MM-DD");
+    return -1;
+  }
+  if (to && fp_date_parse(to, &d_to) != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "to must be a date, YYYY-MM-DD");
+    return -1;
+  }
+  if (from && to && d_to < d_from) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "to must not be before from");
+    return -1;
+  }
+  if (from) q->issued_from = fp_uk_local_to_utc(d_from, 0, 0, 0);
+  if (to) q->issued_before = fp_uk_local_to_utc(d_to + 1, 0, 0, 0);
+  return 0;
+}
+
 void fp_h_invoice_list(struct fp_req *r) {
   struct fp_scope scope;
   if (reader_or_respond(r, &scope)) return;
@@ -106,14 +143,8 @@ void fp_h_invoice_list(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "invoices are not searched by text: filter by status instead");
     return;
   }
-  struct fp_invoice_query q = {.scope = &scope, .today = fp_uk_day(r->now), .limit = lp.limit, .after = lp.after};
-  q.status = fp_req_query(r, "status");
-  if (q.status && strcmp(q.status, "issued") != 0 && strcmp(q.status, "paid") != 0 && strcmp(q.status, "overdue") != 0) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid or overdue");
-    return;
-  }
-  if (id_param_or_respond(r, "practice_id", &q.practice_id) || id_param_or_respond(r, "clinician_id", &q.clinician_id))
-    return;
+  struct fp_invoice_query q = {.scope = &scope, .limit = lp.limit, .after = lp.after};
+  if (filters_or_respond(r, &q)) return;
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_page page;
   fp_page_init(&page, c);
@@ -122,6 +153,71 @@ void fp_h_invoice_list(struct fp_req *r) {
   struct fp_list_pos last = {0};
   int rc = c ? fp_store_invoice_list(c, &q, add_invoice, &x, &more, &last) : FP_EIO;
   fp_reply_list(r, &page, rc, more, &lp, &last);
+}
+
+/* "12.34": pounds with two decimals, as the PDF's notes and the export's total_gbp say it. */
+static void gbp(int64_t pence, char *buf, size_t len) {
+  snprintf(buf, len, "%s%lld.%02lld", pence < 0 ? "-" : "", (long long)llabs(pence) / 100, (long long)llabs(pence) % 100);
+}
+
+/* The export's columns, in order. */
+static const char *const CSV_HEAD[] = {"invoice", "number", "clinician_id", "clinician", "practice_id", "practice",
+                                       "issued_on", "due_on", "status", "paid_on", "total_pence", "total_gbp"};
+#define CSV_COLS (sizeof CSV_HEAD / sizeof CSV_HEAD[0])
+
+struct csv_ctx {
+  struct fp_csv_out *out;
+  int64_t now;
+};
+
+static void csv_invoice(const struct fp_invoice *inv, void *vctx) {
+  struct csv_ctx *x = vctx;
+  bool overdue;
+  char ref[24], number[24], cl[24], pr[24], issued[FP_DATE_STRLEN], due[FP_DATE_STRLEN], paid[FP_DATE_STRLEN] = "",
+      pence[24], gbp_text[32];
+  snprintf(ref, sizeof ref, "%04lld", (long long)inv->number);
+  snprintf(number, sizeof number, "%lld", (long long)inv->number);
+  snprintf(cl, sizeof cl, "%lld", (long long)inv->clinician_id);
+  snprintf(pr, sizeof pr, "%lld", (long long)inv->practice_id);
+  fp_date_format(fp_uk_day(inv->issued_at), issued);
+  fp_date_format(inv->due_on, due);
+  if (inv->paid_at) fp_date_format(fp_uk_day(inv->paid_at), paid);
+  snprintf(pence, sizeof pence, "%lld", (long long)inv->total_pence);
+  gbp(inv->total_pence, gbp_text, sizeof gbp_text);
+  const char *cells[CSV_COLS] = {ref,    number, cl,  inv->issuer_name, pr,   inv->customer_name, issued,
+                                 due,    shown_status(inv, x->now, &overdue), paid, pence, gbp_text};
+  fp_csv_out_row(x->out, cells, CSV_COLS);
+}
+
+void fp_h_invoice_csv(struct fp_req *r) {
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  struct fp_invoice_query q = {.scope = &scope, .limit = FP_INVOICE_CSV_MAX + 1};
+  if (filters_or_respond(r, &q)) return;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_csv_out out;
+  fp_csv_out_begin(&out);
+  fp_csv_out_row(&out, CSV_HEAD, CSV_COLS);
+  struct csv_ctx x = {&out, r->now};
+  bool more = false;
+  struct fp_list_pos last = {0};
+  int rc = c ? fp_store_invoice_list(c, &q, csv_invoice, &x, &more, &last) : FP_EIO;
+  if (rc || out.failed) {
+    free(out.data);
+    fp_reply_store_error(r, rc ? rc : FP_ENOMEM);
+    return;
+  }
+  if (more) { /* refused whole, never cut */
+    free(out.data);
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "from",
+                   "more than %d invoices match: choose a shorter period (from and to) or a practice", FP_INVOICE_CSV_MAX);
+    return;
+  }
+  char disposition[96], today[FP_DATE_STRLEN];
+  fp_date_format(fp_uk_day(r->now), today);
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"invoices-%s.csv\"", today);
+  fp_req_add_header(r, "Content-Disposition", disposition);
+  fp_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
 }
 
 /* The invoice {id} as the caller may see it, into *inv: 0, or answered (404 or a store error). */
@@ -138,11 +234,6 @@ void fp_h_invoice_get(struct fp_req *r) {
   if (invoice_or_respond(r, &inv)) return;
   fp_reply_json(r, 200, invoice_json(&inv, r->now));
   fp_invoice_release(&inv);
-}
-
-/* "GBP 12.34" as the notes say it (the lines' amounts are the document's own). */
-static void gbp(int64_t pence, char *buf, size_t len) {
-  snprintf(buf, len, "%s%lld.%02lld", pence < 0 ? "-" : "", (long long)llabs(pence) / 100, (long long)llabs(pence) % 100);
 }
 
 /* s's lines, cut at each '\n', into up to four of out (the stored details have at most three). */

@@ -144,6 +144,7 @@ const struct fp_route fp_routes[] = {
     {"DELETE", "/api/v1/passport/requirements", fp_h_passport_requirements_clear, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pools/{id}/compliance", fp_h_pool_compliance, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices", fp_h_invoice_list, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/invoices.csv", fp_h_invoice_csv, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices/{id}", fp_h_invoice_get, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices/{id}.pdf", fp_h_invoice_pdf, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/invoices/{id}/payment", fp_h_invoice_pay, FP_SIGNED_IN, 0},

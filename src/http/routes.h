@@ -200,6 +200,7 @@ FP_HANDLER(fp_h_passport_requirement_put);
 FP_HANDLER(fp_h_passport_requirements_clear);
 /* h_invoices.c */
 FP_HANDLER(fp_h_invoice_list);
+FP_HANDLER(fp_h_invoice_csv);
 FP_HANDLER(fp_h_invoice_get);
 FP_HANDLER(fp_h_invoice_pdf);
 FP_HANDLER(fp_h_invoice_pay);

@@ -213,6 +213,8 @@ int fp_store_invoice_list(struct fp_conn *c, const struct fp_invoice_query *q,
   where_scope(&sql, q->scope);
   fp_sql_opt_int(&sql, " AND i.practice_id = ", q->practice_id, q->practice_id != 0);
   fp_sql_opt_int(&sql, " AND i.clinician_id = ", q->clinician_id, q->clinician_id != 0);
+  fp_sql_opt_int(&sql, " AND i.issued_at >= ", q->issued_from, q->issued_from != 0);
+  fp_sql_opt_int(&sql, " AND i.issued_at < ", q->issued_before, q->issued_before != 0);
   if (q->status && strcmp(q->status, "overdue") == 0) {
     /* core/invoice.h fp_invoice_overdue: issued, and today is after the day it was due. */
     fp_sql_opt_text(&sql, " AND i.status = ", fp_invoice_status_name(FP_INVOICE_ISSUED));

@@ -50,6 +50,7 @@ struct fp_invoice_query {
   const char *status;
   fp_day today;
   int64_t practice_id, clinician_id; /* 0: any */
+  int64_t issued_from, issued_before; /* instants; 0: no bound */
   int limit;
   struct fp_list_pos after;
 };

@@ -20,7 +20,24 @@ describe('invoices', () => {
     assert.ok(await rows.count() > 0, 'the demo has invoices to pay at the practice');
     await checkAccessibility(pm, 'the practice\'s invoices to pay');
     await screenshot(pm, 'practice-invoices');
+    // The demo's history: some paid, some past their due day and unpaid.
+    await open(pm, '/practice/invoices?status=overdue');
+    assert.ok(await pm.locator('#invoice-table tbody tr').count() > 0, 'the demo has overdue invoices at the practice');
+    assert.match(await pm.textContent('#invoice-table tbody'), /Overdue/);
+    await checkAccessibility(pm, 'the practice\'s overdue invoices');
+    await open(pm, '/practice/invoices?status=paid');
+    assert.ok(await pm.locator('#invoice-table tbody tr').count() > 0, 'the demo has paid invoices at the practice');
+    // The paid ones, for the finance system: a CSV of the same invoices.
+    const csv = await pm.evaluate(async (href) => {
+      const r = await fetch(href);
+      return { type: r.headers.get('content-type'), text: await r.text() };
+    }, await pm.getAttribute('#invoice-csv', 'href'));
+    assert.match(csv.type, /^text\/csv/);
+    const csvRows = csv.text.trim().split('\r\n');
+    assert.match(csvRows[0], /"invoice","number"/);
+    assert.ok(csvRows.length > 1 && csvRows.slice(1).every((r) => r.includes('"paid"')), 'only the paid invoices');
     const inv = await pm.evaluate(async () => (await (await fetch('/api/v1/invoices?status=issued&limit=1')).json()).items[0]);
+    await open(pm, '/practice/invoices');
     await pm.click(`#invoice-table a[href="/practice/invoices/${inv.id}"]`);
     await pm.waitForSelector('#invoice-lines');
     assert.match(await pm.textContent('h1'), new RegExp(`Invoice ${inv.reference}`));

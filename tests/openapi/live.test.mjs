@@ -434,6 +434,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   assert.ok(invoice, 'the approved timesheet issued an invoice');
   await call(worker, 'GET', '/api/v1/invoices?status=nonsense', undefined, 400);
   await call(worker, 'GET', '/api/v1/invoices?q=x', undefined, 400);
+  await call(practice, 'GET', '/api/v1/invoices.csv?status=issued', undefined, 200);
+  await call(practice, 'GET', '/api/v1/invoices.csv?from=2026-13-01', undefined, 400);
   await call(practice, 'GET', '/api/v1/invoices?status=issued&limit=5', undefined, 200);
   await call(practice, 'GET', `/api/v1/invoices/${invoice.id}`, undefined, 200);
   await call(practice, 'GET', '/api/v1/invoices/999999', undefined, 404);

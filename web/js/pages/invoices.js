@@ -59,11 +59,16 @@ async function listPage({ side, here, title, intro, detail, query, columns }) {
     paid: 'No invoice has been paid yet.',
   }[view];
   const caption = (list.find(([v]) => v === view) || ['', 'All'])[1];
+  // Every invoice of this view in one CSV file, for a finance system or a spreadsheet.
+  const csv = rows.length
+    ? p(link(`/api/v1/invoices.csv${view ? `?status=${view}` : ''}`, `Download ${caption === 'All' ? 'all these invoices' : `the invoices ${caption.toLowerCase()}`} as a spreadsheet (CSV)`,
+      { download: '', 'data-reload': '', id: 'invoice-csv' }))
+    : null;
   page(title, pageHeading(title), p(intro), views(here, list, view), res.summary,
     rows.length
       ? table({ caption, head: ['Invoice', ...columns(null), 'Issued', 'Due by', { text: 'Amount', numeric: true }, 'Status'], rows, id: 'invoice-table' })
       : p(empty),
-    res.nav);
+    res.nav, csv);
 }
 
 route('/invoices', ({ query }) => listPage({
