@@ -1,6 +1,7 @@
 /* The invoice's state machine, who may move it, its due date and when it is overdue. See invoice.h. */
 #include "core/invoice.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -38,4 +39,8 @@ fp_day fp_invoice_due_on(fp_time issued_at, int32_t days) { return fp_uk_day(iss
 
 bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now) {
   return s == FP_INVOICE_ISSUED && fp_uk_day(now) > due_on;
+}
+
+void fp_invoice_reference(int64_t number, char buf[FP_INVOICE_REF_LEN]) {
+  snprintf(buf, FP_INVOICE_REF_LEN, "%04lld", (long long)number);
 }

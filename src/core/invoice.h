@@ -27,6 +27,10 @@ enum fp_invoice_event { FP_INVEV_PAY = 0 };
    otherwise (issue 13: terms are still to come). */
 #define FP_INVOICE_PAYMENT_DAYS 30
 
+/* The number as shown on the invoice and in messages: "0007" (at least four digits). */
+#define FP_INVOICE_REF_LEN 24
+void fp_invoice_reference(int64_t number, char buf[FP_INVOICE_REF_LEN]);
+
 /* "issued", "paid". */
 const char *fp_invoice_status_name(enum fp_invoice_status s);
 /* 0, or FP_EINVAL for any other text (*out untouched). */

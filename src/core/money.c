@@ -6,6 +6,9 @@
  */
 #include "core/money.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include <string.h>
 
 #include "core/error.h"
@@ -72,4 +75,9 @@ int64_t fp_hourly_equivalent_pence(int64_t rate_pence, enum fp_rate_unit unit, i
   if (unit != FP_RATE_SESSION || worked_minutes <= 0)
     return rate_pence;
   return mul_div_half_up(rate_pence, 60, worked_minutes);
+}
+
+void fp_money_text(int64_t pence, char buf[FP_MONEY_TEXT_LEN]) {
+  uint64_t p = pence < 0 ? (uint64_t)(-(pence + 1)) + 1 : (uint64_t)pence; /* INT64_MIN too */
+  snprintf(buf, FP_MONEY_TEXT_LEN, "%s%" PRIu64 ".%02" PRIu64, pence < 0 ? "-" : "", p / 100, p % 100);
 }

@@ -31,4 +31,9 @@ int64_t fp_fee_pence(int64_t rate_pence, enum fp_rate_unit unit, int64_t worked_
  */
 int64_t fp_hourly_equivalent_pence(int64_t rate_pence, enum fp_rate_unit unit, int64_t worked_minutes);
 
+/* Pence as pounds with two decimals, "1234.56" or "-12.00" (no symbol, no grouping): what a
+   message's "GBP ..." and a CSV's `_gbp` column say. */
+#define FP_MONEY_TEXT_LEN 24
+void fp_money_text(int64_t pence, char buf[FP_MONEY_TEXT_LEN]);
+
 #endif

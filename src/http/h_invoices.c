@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/invoice.h"
+#include "core/money.h"
 #include "docs/csv_out.h"
 #include "docs/invoice_pdf.h"
 #include "http/codec.h"
@@ -41,8 +42,8 @@ static json_t *party_json(int64_t id, const char *name, const char *detail) {
 static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
   bool overdue;
   const char *shown = shown_status(inv, now, &overdue);
-  char number[24], pdf[64];
-  snprintf(number, sizeof number, "%04lld", (long long)inv->number);
+  char number[FP_INVOICE_REF_LEN], pdf[64];
+  fp_invoice_reference(inv->number, number);
   snprintf(pdf, sizeof pdf, "/api/v1/invoices/%lld.pdf", (long long)inv->id);
   json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "id", (json_int_t)inv->id,
                         "number", (json_int_t)inv->number, "reference", number, "status", inv->status, "shown_status",
@@ -108,7 +109,8 @@ static int id_param_or_respond(struct fp_req *r, const char *name, int64_t *out)
 static int filters_or_respond(struct fp_req *r, struct fp_invoice_query *q) {
   q->today = fp_uk_day(r->now);
   q->status = fp_req_query(r, "status");
-  if (q->status && strcmp(q->status, "issued") != 0 && strcmp(q->status, "paid") != 0 && strcmp(q->status, "overdue") != 0) {
+  enum fp_invoice_status stored;
+  if (q->status && strcmp(q->status, "overdue") != 0 && fp_invoice_status_parse(q->status, &stored) != 0) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid or overdue");
     return -1;
   }
@@ -155,11 +157,6 @@ void fp_h_invoice_list(struct fp_req *r) {
   fp_reply_list(r, &page, rc, more, &lp, &last);
 }
 
-/* "12.34": pounds with two decimals, as the PDF's notes and the export's total_gbp say it. */
-static void gbp(int64_t pence, char *buf, size_t len) {
-  snprintf(buf, len, "%s%lld.%02lld", pence < 0 ? "-" : "", (long long)llabs(pence) / 100, (long long)llabs(pence) % 100);
-}
-
 /* The export's columns, in order. */
 static const char *const CSV_HEAD[] = {"invoice", "number", "clinician_id", "clinician", "practice_id", "practice",
                                        "issued_on", "due_on", "status", "paid_on", "total_pence", "total_gbp"};
@@ -173,9 +170,9 @@ struct csv_ctx {
 static void csv_invoice(const struct fp_invoice *inv, void *vctx) {
   struct csv_ctx *x = vctx;
   bool overdue;
-  char ref[24], number[24], cl[24], pr[24], issued[FP_DATE_STRLEN], due[FP_DATE_STRLEN], paid[FP_DATE_STRLEN] = "",
-      pence[24], gbp_text[32];
-  snprintf(ref, sizeof ref, "%04lld", (long long)inv->number);
+  char ref[FP_INVOICE_REF_LEN], number[24], cl[24], pr[24], issued[FP_DATE_STRLEN], due[FP_DATE_STRLEN],
+      paid[FP_DATE_STRLEN] = "", pence[24], gbp_text[FP_MONEY_TEXT_LEN];
+  fp_invoice_reference(inv->number, ref);
   snprintf(number, sizeof number, "%lld", (long long)inv->number);
   snprintf(cl, sizeof cl, "%lld", (long long)inv->clinician_id);
   snprintf(pr, sizeof pr, "%lld", (long long)inv->practice_id);
@@ -183,7 +180,7 @@ static void csv_invoice(const struct fp_invoice *inv, void *vctx) {
   fp_date_format(inv->due_on, due);
   if (inv->paid_at) fp_date_format(fp_uk_day(inv->paid_at), paid);
   snprintf(pence, sizeof pence, "%lld", (long long)inv->total_pence);
-  gbp(inv->total_pence, gbp_text, sizeof gbp_text);
+  fp_money_text(inv->total_pence, gbp_text);
   const char *cells[CSV_COLS] = {ref,    number, cl,  inv->issuer_name, pr,   inv->customer_name, issued,
                                  due,    shown_status(inv, x->now, &overdue), paid, pence, gbp_text};
   fp_csv_out_row(x->out, cells, CSV_COLS);
@@ -263,9 +260,9 @@ void fp_h_invoice_pdf(struct fp_req *r) {
     lines[i] = (struct fp_invoice_pdf_line){inv.lines[i].description, inv.lines[i].worked_start,
                                             inv.lines[i].worked_end, inv.lines[i].break_minutes,
                                             inv.lines[i].amount_pence};
-  char number[24], status[96], total[32], paid[FP_DATE_STRLEN];
-  snprintf(number, sizeof number, "%04lld", (long long)inv.number);
-  gbp(inv.total_pence, total, sizeof total);
+  char number[FP_INVOICE_REF_LEN], status[96], total[FP_MONEY_TEXT_LEN], paid[FP_DATE_STRLEN];
+  fp_invoice_reference(inv.number, number);
+  fp_money_text(inv.total_pence, total);
   bool overdue;
   shown_status(&inv, r->now, &overdue);
   if (inv.paid_at) {

@@ -201,10 +201,9 @@ int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t man
   if (rc) return rc;
   if (!(st = fp_db_stmt(c, "SELECT id, issued_at, practice_id, due_on FROM invoices ORDER BY id"))) return FP_EIO;
   if ((rc = read_id_ats(st, &rows, &n)) != 0) return rc;
-  const fp_day today = fp_uk_day(now);
   for (size_t i = 0; rc == 0 && i < n; i++) {
     const struct id_at *v = &rows[i];
-    if (now - v->at < 14 * 86400 || (v->due_on < today && v->id % 4 == 0)) continue;
+    if (now - v->at < 14 * 86400 || (fp_invoice_overdue(FP_INVOICE_ISSUED, v->due_on, now) && v->id % 4 == 0)) continue;
     int64_t paid_at = v->at + (int64_t)(7 + v->id % 20) * 86400;
     if (paid_at > now) continue; /* not paid yet */
     rc = fp_store_invoice_pay(c, v->id, FP_INVOICE_ISSUED, v->practice_id == demo_practice ? manager_user : 0, paid_at);

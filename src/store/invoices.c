@@ -146,12 +146,13 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
   if ((rc = fp_store_audit(c, now, 0, "invoice.issue", "invoice", inv, NULL, after)) != 0) return rc;
   /* The practice hears of it: what, from whom, how much and by when. */
   char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64], due_text[FP_DATE_STRLEN];
+  char ref[FP_INVOICE_REF_LEN], amount[FP_MONEY_TEXT_LEN];
   fp_date_format(due, due_text);
-  snprintf(subject, sizeof subject, "Invoice %04lld: GBP %lld.%02lld due by %s", (long long)number,
-           (long long)(f->fee_pence / 100), (long long)(f->fee_pence % 100), due_text);
-  snprintf(text, sizeof text, "%s has invoiced %s GBP %lld.%02lld for the %s, %s. Payment is due by %s.",
-           f->clinician_name, f->practice_name, (long long)(f->fee_pence / 100), (long long)(f->fee_pence % 100),
-           description, when, due_text);
+  fp_invoice_reference(number, ref);
+  fp_money_text(f->fee_pence, amount);
+  snprintf(subject, sizeof subject, "Invoice %s: GBP %s due by %s", ref, amount, due_text);
+  snprintf(text, sizeof text, "%s has invoiced %s GBP %s for the %s, %s. Payment is due by %s.", f->clinician_name,
+           f->practice_name, amount, description, when, due_text);
   snprintf(link, sizeof link, "/practice/invoices/%lld", (long long)inv);
   if ((rc = fp_store_notify_practice(c, f->practice_id, "invoice.issued", subject, text, link, now)) != 0) return rc;
   if (id) *id = inv;
@@ -304,10 +305,11 @@ int fp_store_invoice_pay(struct fp_conn *c, int64_t id, enum fp_invoice_status f
   snprintf(customer, sizeof customer, "%s", fp_col_text(st, 3) ? fp_col_text(st, 3) : "");
   fp_reset(st);
   char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[48];
-  snprintf(subject, sizeof subject, "Invoice %04lld paid: GBP %lld.%02lld", (long long)number, (long long)(total / 100),
-           (long long)(total % 100));
-  snprintf(text, sizeof text, "%s has recorded your invoice %04lld of GBP %lld.%02lld as paid.", customer,
-           (long long)number, (long long)(total / 100), (long long)(total % 100));
+  char ref[FP_INVOICE_REF_LEN], amount[FP_MONEY_TEXT_LEN];
+  fp_invoice_reference(number, ref);
+  fp_money_text(total, amount);
+  snprintf(subject, sizeof subject, "Invoice %s paid: GBP %s", ref, amount);
+  snprintf(text, sizeof text, "%s has recorded your invoice %s of GBP %s as paid.", customer, ref, amount);
   snprintf(link, sizeof link, "/invoices/%lld", (long long)id);
   return fp_store_notify(c, user, "invoice.paid", subject, text, link, now);
 }

@@ -70,6 +70,15 @@ static void test_overdue_from_the_day_after(void **state) {
   assert_false(fp_invoice_overdue(FP_INVOICE_PAID, due, next_morning + 90 * 86400)); /* paid: never overdue */
 }
 
+static void test_reference_has_four_digits_at_least(void **state) {
+  (void)state;
+  char b[FP_INVOICE_REF_LEN];
+  fp_invoice_reference(7, b);
+  assert_string_equal(b, "0007");
+  fp_invoice_reference(12345, b);
+  assert_string_equal(b, "12345");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names_round_trip),
@@ -77,6 +86,7 @@ int main(void) {
       cmocka_unit_test(test_only_the_practice_records_payment),
       cmocka_unit_test(test_due_in_uk_days),
       cmocka_unit_test(test_overdue_from_the_day_after),
+      cmocka_unit_test(test_reference_has_four_digits_at_least),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,6 +126,19 @@ static void test_hourly_equivalent(void **state) {
   assert_int_equal(fp_hourly_equivalent_pence(INT64_MAX, FP_RATE_SESSION, 1), INT64_MAX);
 }
 
+static void test_money_text(void **state) {
+  (void)state;
+  char b[FP_MONEY_TEXT_LEN];
+  fp_money_text(31000, b);
+  assert_string_equal(b, "310.00");
+  fp_money_text(5, b);
+  assert_string_equal(b, "0.05");
+  fp_money_text(-1205, b);
+  assert_string_equal(b, "-12.05");
+  fp_money_text(INT64_MIN, b);
+  assert_string_equal(b, "-92233720368547758.08");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rate_unit_parse_and_name),
@@ -133,6 +146,7 @@ int main(void) {
       cmocka_unit_test(test_fee_hourly),
       cmocka_unit_test(test_fee_session),
       cmocka_unit_test(test_hourly_equivalent),
+      cmocka_unit_test(test_money_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
