@@ -4,7 +4,8 @@
  *       (or &start=HH:MM&end=HH:MM; &profession=gp; &limit; &cursor)
  * The clinicians of the practice's pools who said they are available for the whole of that time
  * (the core's fp_availability_covers, the one decision), are eligible on that date for the role
- * (fp_store_eligibility_view, the decision booking uses), have no booking then, are not blocked by
+ * with no booking of theirs overlapping it and within their pools' working-time guards (all three
+ * fp_store_offer_would_book, the booking's own decision, asked as an offer), are not blocked by
  * the practice and are within reach (their travel radius against the practice's location), ranked
  * by fit: favourites first, then past sessions at the practice, then distance. The store hands
  * candidates in that order, a batch at a time; at most EXAMINE_MAX are looked at for one page, so a
@@ -35,7 +36,7 @@ struct scan {
   int64_t practice_id;
   const char *profession;
   const struct fp_org *org;
-  fp_time start, end;
+  fp_time start, end, now;
   struct fp_page *page;
   int limit, found, examined, skipped;
   bool full;                 /* the page is full: the rest of the batch is left for the next page */
@@ -71,26 +72,26 @@ static void consider(const struct fp_candidate *k, void *vctx) {
   bool has_distance = k->has_home && x->org->has_location;
   double km = has_distance ? fp_distance_km(x->org->lat, x->org->lon, k->lat, k->lon) : 0;
   if (has_distance && k->travel_radius_km > 0 && km > (double)k->travel_radius_km) return;
-  /* Eligible on the date for the role: the decision booking uses. */
+  /* Would an offer of that time book them: eligible on the date for the role, no booking of theirs
+     overlapping it and within their pools' working-time guards? The booking's own decision. */
   struct fp_shift s;
   memset(&s, 0, sizeof s);
   s.practice_id = x->practice_id;
   snprintf(s.role, sizeof s.role, "%s", x->profession ? x->profession : k->profession);
+  snprintf(s.booking_mode, sizeof s.booking_mode, "%s", "approval");
   s.starts_at = x->start;
   s.ends_at = x->end;
   struct fp_elig_view v;
   memset(&v, 0, sizeof v);
   v.clinician_id = k->clinician_id;
-  struct fp_elig_result elig;
-  int64_t pool_id = 0;
-  rc = fp_store_eligibility_view(x->c, &v, &s, &elig, &pool_id);
-  bool ok = rc == 0 && elig.bookable;
+  bool takes = false;
+  rc = fp_store_offer_would_book(x->c, &s, &v, true, x->now, &takes);
   fp_elig_view_release(&v);
   if (rc) {
     x->rc = rc;
     return;
   }
-  if (!ok) return;
+  if (!takes) return;
   json_t *item = json_pack("{s:o, s:s, s:s, s:b, s:I, s:o, s:o}", "clinician_id", fp_json_id(k->clinician_id), "name",
                            k->name, "profession", k->profession, "favourite", k->favourite, "past_sessions",
                            (json_int_t)k->past_sessions, "distance_km",
@@ -152,13 +153,18 @@ void fp_h_available_clinicians(struct fp_req *r) {
 
   struct fp_page page;
   fp_page_init(&page, NULL);
-  struct scan x = {.c = c, .practice_id = org.id, .profession = profession, .org = &org, .page = &page, .limit = (int)limit};
+  struct scan x = {.c = c, .practice_id = org.id, .profession = profession, .org = &org, .page = &page, .limit = (int)limit,
+                   .now = r->now};
   fp_avail_local_interval(day, start_min, end_min, &x.start, &x.end);
+  if (x.start <= r->now) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, session || !start_s ? "date" : "start",
+                   "that time has started: look for cover at a time still ahead");
+    return;
+  }
   struct fp_candidate_query q = {
       .practice_id = org.id,
       .profession = profession,
       .start = x.start,
-      .end = x.end,
       .day_first = day,
       .day_last = day,
       .practice_located = org.has_location,

@@ -212,38 +212,6 @@ static void shift_for(const struct fp_shift *s, const struct fp_alert_clin *k, s
   if (as->has_distance) as->distance_km = fp_distance_km(s->lat, s->lon, k->lat, k->lon);
 }
 
-/*
- * Would the booking take k (view v) for shift s? Its own decision, with their own work (overlap and
- * the working-time guards) read only for those who work within a day of the shift (works_near). An
- * approval shift is asked as its acceptance would be: the alert invites them to apply.
- */
-static int booking_takes(struct fp_conn *c, const struct fp_shift *s, const struct fp_alert_clin *k, bool works_near,
-                         int64_t now, struct fp_elig_view *v, bool *takes) {
-  *takes = false;
-  struct fp_elig_result elig;
-  int64_t pool_id = 0;
-  int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
-  struct fp_wt_limits limits;
-  struct fp_wt_result wt = {0};
-  bool overlap = false;
-  if (!rc && elig.bookable && works_near) rc = fp_store_work_check(c, k->id, s, &limits, &wt, &overlap);
-  enum fp_booking_mode mode;
-  if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
-  if (rc) return rc;
-  struct fp_booking_input bi = {
-      .status = FP_SHIFT_OPEN, /* fp_store_alerts_match matches open shifts only */
-      .mode = mode,
-      .starts_at = s->starts_at,
-      .now = now,
-      .via_acceptance = true,
-      .elig = &elig,
-      .clinician_has_overlap = overlap,
-      .working_time = wt.outcome,
-  };
-  *takes = fp_booking_decide(&bi) == FP_BOOK_OK;
-  return 0;
-}
-
 /* What their profession requires in a pool, read once a match for each profession and pool. */
 struct required_memo {
   struct {
@@ -465,7 +433,7 @@ int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t 
     snprintf(v.name, sizeof v.name, "%s", k->name);
     if (!rc) rc = fp_elig_view_adopt(&v, s->practice_id, flat + pass[i].first, pass[i].n_pools, &k->records, required);
     bool takes = false;
-    if (!rc) rc = booking_takes(c, s, k, idset_has(&near, k->id), now, &v, &takes);
+    if (!rc) rc = fp_store_offer_would_book(c, s, &v, idset_has(&near, k->id), now, &takes);
 
     /* The rest of the core's decision (fp_alert_decide) was taken above with `eligible` true: the
        same inputs with the booking's answer give FITS exactly when the booking takes them. */

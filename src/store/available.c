@@ -19,9 +19,9 @@ static const char CANDIDATES_SQL[] =
     "SELECT id, name, profession, fav, past, lat, lon, radius, rnk FROM ("
     " SELECT id, name, profession, fav, past, lat, lon, radius,"
     "  (1 - fav) * 1000000000000 + (999 - CASE WHEN past > 999 THEN 999 ELSE past END) * 1000000000"
-    "  + CASE WHEN lat IS NULL OR lon IS NULL OR ?7 = 0 THEN 999999999"
-    "    WHEN ((lat - ?8) * (lat - ?8) + (lon - ?9) * ?10 * (lon - ?9) * ?10) * 123650000.0 >= 999999999 THEN 999999999"
-    "    ELSE CAST(((lat - ?8) * (lat - ?8) + (lon - ?9) * ?10 * (lon - ?9) * ?10) * 123650000.0 AS BIGINT) END AS rnk"
+    "  + CASE WHEN lat IS NULL OR lon IS NULL OR ?6 = 0 THEN 999999999"
+    "    WHEN ((lat - ?7) * (lat - ?7) + (lon - ?8) * ?9 * (lon - ?8) * ?9) * 123650000.0 >= 999999999 THEN 999999999"
+    "    ELSE CAST(((lat - ?7) * (lat - ?7) + (lon - ?8) * ?9 * (lon - ?8) * ?9) * 123650000.0 AS BIGINT) END AS rnk"
     " FROM ("
     "  SELECT cl.id AS id, u.name AS name, cl.profession AS profession,"
     "   CASE WHEN mk.kind = 'favourite' THEN 1 ELSE 0 END AS fav,"
@@ -35,13 +35,11 @@ static const char CANDIDATES_SQL[] =
     "    WHERE m.clinician_id = cl.id AND o.organisation_id = ?1)"
     "   AND (mk.kind IS NULL OR mk.kind <> 'blocked') AND u.active <> 0"
     "   AND (CAST(?2 AS TEXT) IS NULL OR cl.profession = ?2)"
-    "   AND NOT EXISTS (SELECT 1 FROM bookings ob WHERE ob.clinician_id = cl.id AND ob.status = 'confirmed'"
-    "    AND ob.starts_at < ?4 AND ob.ends_at > ?3)"
-    "   AND (EXISTS (SELECT 1 FROM availability_windows aw WHERE aw.clinician_id = cl.id AND aw.weekday IN (?5, ?6, ?11))"
+    "   AND (EXISTS (SELECT 1 FROM availability_windows aw WHERE aw.clinician_id = cl.id AND aw.weekday IN (?4, ?5, ?10))"
     "    OR EXISTS (SELECT 1 FROM availability_exceptions ae WHERE ae.kind = 'extra' AND ae.clinician_id = cl.id"
-    "    AND ae.from_day BETWEEN ?12 AND ?13))"
+    "    AND ae.from_day BETWEEN ?11 AND ?12))"
     " ) x"
-    ") t WHERE (?14 = 0 OR rnk > ?15 OR (rnk = ?15 AND id > ?16)) ORDER BY rnk, id LIMIT ?17";
+    ") t WHERE (?13 = 0 OR rnk > ?14 OR (rnk = ?14 AND id > ?15)) ORDER BY rnk, id LIMIT ?16";
 
 static const struct fp_colspec CANDIDATE_READ[] = {
     FP_C(INT, struct fp_candidate, clinician_id),
@@ -66,20 +64,19 @@ int fp_store_available_candidates(struct fp_conn *c, const struct fp_candidate_q
   fp_bind_int64(st, 1, q->practice_id);
   fp_bind_text(st, 2, q->profession);
   fp_bind_int64(st, 3, q->start);
-  fp_bind_int64(st, 4, q->end);
-  fp_bind_int64(st, 5, fp_weekday(before));
-  fp_bind_int64(st, 6, fp_weekday(q->day_first));
-  fp_bind_int64(st, 7, q->practice_located ? 1 : 0);
-  fp_bind_double(st, 8, q->lat);
-  fp_bind_double(st, 9, q->lon);
-  fp_bind_double(st, 10, cos(q->lat * M_PI / 180.0));
-  fp_bind_int64(st, 11, fp_weekday(q->day_last));
-  fp_bind_int64(st, 12, before);
-  fp_bind_int64(st, 13, q->day_last);
-  fp_bind_int64(st, 14, q->has_after ? 1 : 0);
-  fp_bind_int64(st, 15, q->after_rank);
-  fp_bind_int64(st, 16, q->after_id);
-  fp_bind_int64(st, 17, (int64_t)q->limit + 1);
+  fp_bind_int64(st, 4, fp_weekday(before));
+  fp_bind_int64(st, 5, fp_weekday(q->day_first));
+  fp_bind_int64(st, 6, q->practice_located ? 1 : 0);
+  fp_bind_double(st, 7, q->lat);
+  fp_bind_double(st, 8, q->lon);
+  fp_bind_double(st, 9, cos(q->lat * M_PI / 180.0));
+  fp_bind_int64(st, 10, fp_weekday(q->day_last));
+  fp_bind_int64(st, 11, before);
+  fp_bind_int64(st, 12, q->day_last);
+  fp_bind_int64(st, 13, q->has_after ? 1 : 0);
+  fp_bind_int64(st, 14, q->after_rank);
+  fp_bind_int64(st, 15, q->after_id);
+  fp_bind_int64(st, 16, (int64_t)q->limit + 1);
   int rc, n = 0;
   while ((rc = fp_step(st)) == FP_ROW) {
     if (n == q->limit) {

@@ -1,10 +1,11 @@
 /*
  * available.h - the candidates for "who is available" (issue 12): the clinicians of a practice's
- * pools, not blocked by it, active, of a profession, with no confirmed booking overlapping the time,
- * and with availability on that weekday or an extra day then, in the order of fit (favourites first,
- * then the most past sessions at the practice, then the nearest home). This is a pre-filter only:
- * whether the time lies inside each one's availability is decided by the core
- * (fp_availability_covers), and eligibility by fp_store_eligibility_view (src/http/h_available.c).
+ * pools, not blocked by it, active, of a profession, and with availability on that weekday or an
+ * extra day then, in the order of fit (favourites first, then the most past sessions at the
+ * practice, then the nearest home). This is a pre-filter only: whether the time lies inside each
+ * one's availability is decided by the core (fp_availability_covers), and whether an offer would
+ * book them (eligibility, their own bookings, working time) by fp_store_offer_would_book
+ * (src/http/h_available.c).
  */
 #ifndef FP_STORE_AVAILABLE_H
 #define FP_STORE_AVAILABLE_H
@@ -31,7 +32,7 @@ struct fp_candidate {
 struct fp_candidate_query {
   int64_t practice_id;
   const char *profession;     /* NULL: any */
-  fp_time start, end;         /* the time wanted */
+  fp_time start;              /* the time wanted starts: past sessions are those ended by then */
   fp_day day_first, day_last; /* the UK local days it touches */
   bool practice_located;      /* practice lat/lon known */
   double lat, lon;

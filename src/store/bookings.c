@@ -282,6 +282,33 @@ int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp
   return 0;
 }
 
+int fp_store_offer_would_book(struct fp_conn *c, const struct fp_shift *s, struct fp_elig_view *v, bool read_work,
+                              int64_t now, bool *takes) {
+  *takes = false;
+  struct fp_elig_result elig;
+  int64_t pool_id = 0;
+  int rc = fp_store_eligibility_view(c, v, s, &elig, &pool_id);
+  struct fp_wt_limits limits;
+  struct fp_wt_result wt = {0};
+  bool overlap = false;
+  if (!rc && elig.bookable && read_work) rc = fp_store_work_check(c, v->clinician_id, s, &limits, &wt, &overlap);
+  enum fp_booking_mode mode;
+  if (!rc && fp_booking_mode_parse(s->booking_mode, &mode) != 0) rc = FP_EIO;
+  if (rc) return rc;
+  struct fp_booking_input bi = {
+      .status = FP_SHIFT_OPEN,
+      .mode = mode,
+      .starts_at = s->starts_at,
+      .now = now,
+      .via_acceptance = true,
+      .elig = &elig,
+      .clinician_has_overlap = overlap,
+      .working_time = wt.outcome,
+  };
+  *takes = fp_booking_decide(&bi) == FP_BOOK_OK;
+  return 0;
+}
+
 /*
  * Writes a shift's status `to` that the core's state machine decided from `from`; the row must
  * still say `from` (FP_ECONFLICT otherwise: someone changed it since it was read).

@@ -275,6 +275,16 @@ int fp_store_eligibility_view(struct fp_conn *c, struct fp_elig_view *v, const s
 int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, struct fp_wt_limits *limits,
                         struct fp_wt_result *wt, bool *overlap);
 
+/*
+ * Would the booking take the view's clinician (v->clinician_id) for open shift s, offered to them
+ * or their application accepted, at `now`? fp_booking_decide on the eligibility of
+ * fp_store_eligibility_view and, when read_work, their own work from fp_store_work_check (a caller
+ * that knows they work nowhere near s may skip it). The one question behind the shift alerts and
+ * the practice's "who is available" list, so that neither shows someone the booking would refuse.
+ */
+int fp_store_offer_would_book(struct fp_conn *c, const struct fp_shift *s, struct fp_elig_view *v, bool read_work,
+                              int64_t now, bool *takes);
+
 /* Why a booking attempt failed, when it did (outcome != FP_BOOK_OK). */
 struct fp_book_result {
   enum fp_booking_outcome outcome;

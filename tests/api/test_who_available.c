@@ -1,6 +1,7 @@
 /*
  * "Who is available" (issue 12): for a date and session, the practice's pool clinicians whose
- * availability holds the whole session, eligible on that date, free then, not blocked and within
+ * availability holds the whole session, whom an offer would book (eligible on that date, free then,
+ * within the working-time guards), not blocked and within
  * reach, ranked favourites first, then past sessions at the practice, then distance; paged with a
  * cursor; only the practice's own managers ask.
  */
@@ -21,7 +22,7 @@
 static struct fpt_server srv;
 static struct fpt_world w;
 static char monday[11];
-static long long fav_id, past_id, near_id, extra_id, far_id, too_far_id, afternoon_id, holiday_id, nurse_id, booked_id,
+static long long fav_id, past_id, near_id, extra_id, far_id, too_far_id, afternoon_id, tired_id, holiday_id, nurse_id, booked_id,
     unverified_id, outsider_id, blocked_id;
 
 /* Where the practices and clinicians are. */
@@ -67,6 +68,8 @@ static int setup(void **state) {
   set_availability(gp_at("toofar", "YO1 7HH", &too_far_id), "morning", NULL, NULL);
   set_availability(gp_at("afternoon", "LS1 4AP", &afternoon_id), "afternoon", NULL, NULL);
   set_availability(gp_at("holiday", "LS1 4AP", &holiday_id), "morning", monday, NULL);
+  const char *tired = gp_at("tired", "LS1 4AP", &tired_id);
+  set_availability(tired, "afternoon", NULL, NULL);
   const char *booked = gp_at("booked", "LS1 4AP", &booked_id);
   set_availability(booked, "morning", NULL, NULL);
   set_availability(gp_at("blocked", "LS1 4AP", &blocked_id), "morning", NULL, NULL);
@@ -84,6 +87,12 @@ static int setup(void **state) {
                        (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_str("%sT09:00:00Z", monday), "ends_at",
                        fpt_str("%sT12:00:00Z", monday), "rate_pence", 8000, "rate_unit", "hour");
   fpt_call(&srv, booked, "POST", fpt_str("/api/v1/shifts/%lld/booking", fpt_int(s, "id")), 201, NULL);
+  /* tired: 11 hours worked that Monday before noon (UTC), so that its afternoon would make more than
+     the 13 hours in 24 that the working-time guards allow, without overlapping it in any season. */
+  json_t *night = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
+                           (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_str("%sT00:30:00Z", monday),
+                           "ends_at", fpt_str("%sT11:30:00Z", monday), "rate_pence", 8000, "rate_unit", "hour");
+  fpt_call(&srv, tired, "POST", fpt_str("/api/v1/shifts/%lld/booking", fpt_int(night, "id")), 201, NULL);
   /* past: a session worked at the practice (a shift that starts in two seconds and lasts one). */
   struct tm tm;
   time_t soon = time(NULL) + 2;
@@ -129,7 +138,8 @@ static void test_ranked_and_filtered(void **state) {
   /* Every profession: the nurse too. */
   json_t *all = ask(fpt_str("date=%s&session=morning", monday));
   assert_int_equal(json_array_size(json_object_get(all, "items")), n + 1);
-  /* The afternoon: only the afternoon clinician. */
+  /* The afternoon: only the afternoon clinician; not tired, whom the working-time guards would refuse
+     that afternoon, as an offer's acceptance would be refused. */
   json_t *pm = ask(fpt_str("date=%s&session=afternoon&profession=gp", monday));
   assert_int_equal(json_array_size(json_object_get(pm, "items")), 1);
   assert_int_equal(fpt_int(json_array_get(json_object_get(pm, "items"), 0), "clinician_id"), afternoon_id);
@@ -177,6 +187,11 @@ static void test_refused(void **state) {
                    "invalid_parameter", "end");
   fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s?date=%s&session=morning&limit=101", base, monday), NULL), 400,
                    "invalid_parameter", "limit");
+  /* A time already started: no offer could be made for it. */
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s?date=2020-01-06&session=morning", base), NULL), 400,
+                   "invalid_parameter", "date");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s?date=2020-01-06&start=09:00&end=10:00", base), NULL), 400,
+                   "invalid_parameter", "start");
 }
 
 /* Capacity against demand (docs/METRICS.md): the pool's declared sessions and its posted shifts. */
@@ -204,20 +219,22 @@ static void test_capacity(void **state) {
      nurse and unverified ones still declared it; the outsider is in no pool). */
   json_t *am = session_of(cap, monday, "morning");
   assert_int_equal(fpt_int(am, "capacity"), 10);
-  assert_int_equal(fpt_int(am, "demand"), 1);
-  assert_int_equal(fpt_int(am, "filled"), 1);
+  /* The booked one's shift and tired's night shift (starting 00:30, a morning shift by its start). */
+  assert_int_equal(fpt_int(am, "demand"), 2);
+  assert_int_equal(fpt_int(am, "filled"), 2);
+  /* The afternoon: the afternoon clinician and tired, who declared it (whatever they booked since). */
   json_t *pm = session_of(cap, monday, "afternoon");
-  assert_int_equal(fpt_int(pm, "capacity"), 1);
+  assert_int_equal(fpt_int(pm, "capacity"), 2);
   assert_int_equal(fpt_int(pm, "demand"), 1);
   assert_int_equal(fpt_int(pm, "filled"), 0);
   assert_int_equal(fpt_int(session_of(cap, monday, "evening"), "capacity"), 0);
   /* The Tuesday: nobody declared it. */
   assert_int_equal(fpt_int(session_of(cap, fpt_date_add(monday, 1), "morning"), "capacity"), 0);
   json_t *totals = json_object_get(cap, "totals");
-  assert_int_equal(fpt_int(totals, "capacity"), 11);
-  assert_int_equal(fpt_int(totals, "demand"), 2);
+  assert_int_equal(fpt_int(totals, "capacity"), 12);
+  assert_int_equal(fpt_int(totals, "demand"), 3);
   assert_int_equal(json_array_size(json_object_get(cap, "weeks")), 1);
-  assert_int_equal(fpt_int(cap, "clinicians"), 12);
+  assert_int_equal(fpt_int(cap, "clinicians"), 13);
   /* The commissioner of the pool's ICB reads it; a practice manager or a clinician does not. */
   fpt_call(&srv, w.commissioner, "GET", path, 200, NULL);
   fpt_expect_error(fpt_request(&srv, w.pm1, "GET", path, NULL), 403, "forbidden", NULL);

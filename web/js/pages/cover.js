@@ -1,6 +1,6 @@
 // The practice manager's cover (issue 12): "who is available" for a date and session (or hours) -
-// the pool's clinicians who said they are available then, eligible for the role on that date, free
-// and within reach, favourites first, then those who have worked here most, then the nearest - and
+// the pool's clinicians who said they are available then and whom an offer would book (eligible for
+// the role on that date, free, within the working-time guards), and within reach, favourites first, then those who have worked here most, then the nearest - and
 // the practice's favourites and blocked clinicians. Blocking asks first on its own page. Opened for
 // one of the practice's open shifts (?shift=ID, from the shift's page: "Offer this shift"), it
 // searches that shift's date, hours and role and offers the shift to the clinicians ticked.
@@ -156,7 +156,7 @@ route('/practice/cover', async ({ query: asked }) => {
             const t = table({ caption: 'Clinicians available, best fit first', captionSize: 's', head: [...(offering ? ['Offer'] : []), 'Name', 'Role', 'Sessions worked here', 'Distance', 'Action'], rows, id: 'cover-table' });
             return offering ? offerForm(shift, t, offered) : t;
           })(), list.nav]
-          : [insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it. Try another session or day, or post the shift so that clinicians can find it.'))]),
+          : [insetText(p('Nobody in your pools has said they are available for all of that time, or nobody free then can work it within the working-time limits. Try another session or day, or post the shift so that clinicians can find it.'))]),
       ];
     } catch (err) {
       results = h('div', { id: 'cover-problem' });
