@@ -26,7 +26,13 @@
 
 #define FP_PG_STMT_CACHE 256    /* statements kept per connection */
 #define FP_PG_STMT_BUCKETS 512  /* the cache's hash chains */
-#define FP_PG_WRITERS 8         /* write connections per server, at most */
+/* Write connections per server, at most. More transactions at once than the database has cores only
+   share them worse: with 32 clients booking on two cores, 8 writers gave p99 137 ms and 4 gave 60 ms
+   at a higher rate (docs/PERFORMANCE.md, session 14). A build for a larger database machine may set
+   another (-DFP_PG_WRITERS=N). */
+#ifndef FP_PG_WRITERS
+#define FP_PG_WRITERS 4
+#endif
 #define FP_PG_MAX_PARAMS 32766  /* the largest ?N (SQLite's own limit) */
 #define FP_PG_RETRIES 40        /* attempts of a write transaction that keeps losing races (12 lost 1 booking in 7,680 to 32 racing clients) */
 
