@@ -920,7 +920,8 @@ static int add_application(struct demo *d, struct shift_gen *g, int ci, const ch
  * id, not the random stream, so the rest of the demo stays as it was. Of ten sessions ended two
  * hours ago or more: two (at the demo practice three) not submitted yet (to_submit: no row), two
  * waiting for the practice, one queried, five approved (by the demo practice's manager; at another practice, whose managers the
- * demo has no account for, by itself after 7 days). One in seven ran half an hour over.
+ * demo has no account for, by itself after 7 days); those waiting, too, approved themselves once
+ * 7 days passed. One in seven ran half an hour over.
  */
 static int add_timesheet(struct demo *d, const struct shift_gen *g, const struct demo_clinician *cl, int64_t id,
                          enum fp_rate_unit unit, bool is_demo) {
@@ -952,8 +953,10 @@ static int add_timesheet(struct demo *d, const struct shift_gen *g, const struct
     ts.state = "approved";
     ts.decided_at = ts.submitted_at + HOUR < d->now ? ts.submitted_at + HOUR : d->now;
     ts.decided_by = d->manager_user;
-  } else if (pick >= 4 && auto_at <= d->now) {
-    ts.state = "approved"; /* by itself */
+  } else if (auto_at <= d->now) {
+    /* Waiting longer than the practice's days: it approved itself then, as the upkeep would have
+       (left waiting, every server's first upkeep would approve it at its own moment). */
+    ts.state = "approved";
     ts.decided_at = auto_at;
   }
   return fp_store_demo_timesheet_insert(d->c, &ts);
