@@ -120,22 +120,7 @@ struct idset {
   size_t n, cap;
 };
 
-static int idset_read(fp_stmt *st, struct idset *set) {
-  int rc, err = 0;
-  while (!err && (rc = fp_step(st)) == FP_ROW) {
-    if (set->n == set->cap) {
-      int64_t *grown = realloc(set->v, (set->cap = set->cap ? set->cap * 2 : 16) * sizeof *grown);
-      if (!grown) {
-        err = FP_ENOMEM;
-        break;
-      }
-      set->v = grown;
-    }
-    set->v[set->n++] = fp_col_int64(st, 0);
-  }
-  fp_reset(st);
-  return err ? err : rc == FP_DONE ? 0 : FP_EIO;
-}
+static int idset_read(fp_stmt *st, struct idset *set) { return fp_step_ids(st, &set->v, &set->n, &set->cap); }
 
 static bool idset_has(const struct idset *set, int64_t id) { return fp_ids_find(set->v, set->n, id) >= 0; }
 
@@ -499,10 +484,10 @@ int fp_store_alerts_unscanned(struct fp_conn *c, const char *kind, int64_t now, 
       fp_txt(fp_shift_status_name(FP_SHIFT_OPEN)), fp_int(now), fp_int(until), fp_int(posted_early ? 1 : 0),
       fp_int(FP_ALERT_URGENT_SECONDS), fp_txt(kind), fp_int(max));
   if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW && *n < max) ids[(*n)++] = fp_col_int64(st, 0);
-  fp_reset(st);
-  return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+  size_t got = 0;
+  int rc = fp_step_ids_upto(st, ids, max > 0 ? (size_t)max : 0, &got);
+  *n = (int)got;
+  return rc;
 }
 
 static void role_name(const char *code, char *buf, size_t len) {

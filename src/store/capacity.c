@@ -14,10 +14,7 @@ int fp_store_pool_clinician_ids(struct fp_conn *c, int64_t pool_id, int64_t afte
       " ORDER BY m.clinician_id LIMIT ?",
       fp_int(pool_id), fp_int(after_id), fp_int(limit));
   if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW && *n < (size_t)limit) ids[(*n)++] = fp_col_int64(st, 0);
-  fp_reset(st);
-  return rc == FP_DONE || rc == FP_ROW ? 0 : FP_EIO;
+  return fp_step_ids_upto(st, ids, (size_t)limit, n);
 }
 
 int fp_store_pool_demand(struct fp_conn *c, int64_t pool_id, int64_t from, int64_t to,

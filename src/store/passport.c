@@ -1350,18 +1350,7 @@ int fp_store_passport_reexamine_all(struct fp_conn *c, const char *profession, i
   if (!st) return FP_EIO;
   int64_t *ids = NULL;
   size_t n = 0, cap = 0;
-  int rc = 0, s;
-  while ((s = fp_step(st)) == FP_ROW) {
-    int64_t *ni = grow(ids, n, &cap, sizeof *ni);
-    if (!ni) {
-      rc = FP_ENOMEM;
-      break;
-    }
-    ids = ni;
-    ids[n++] = fp_col_int64(st, 0);
-  }
-  if (!rc) rc = step_done(st, s);
-  else fp_reset(st);
+  int rc = fp_step_ids(st, &ids, &n, &cap);
   for (size_t i = 0; !rc && i < n; i++) rc = fp_store_passport_reexamine(c, ids[i], now, actor, out);
   free(ids);
   return rc;

@@ -59,6 +59,34 @@ int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), vo
   return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
 }
 
+int fp_step_ids(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap) {
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    if (*n == *cap) {
+      size_t want = *cap ? *cap * 2 : 16;
+      int64_t *grown = realloc(*ids, want * sizeof *grown);
+      if (!grown) {
+        fp_reset(st);
+        return FP_ENOMEM;
+      }
+      *ids = grown;
+      *cap = want;
+    }
+    (*ids)[(*n)++] = fp_col_int64(st, 0);
+  }
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_step_ids_upto(fp_stmt *st, int64_t *ids, size_t max, size_t *n) {
+  int rc;
+  *n = 0;
+  while (*n < max && (rc = fp_step(st)) == FP_ROW) ids[(*n)++] = fp_col_int64(st, 0);
+  if (*n == max) rc = FP_DONE; /* the LIMIT's rows all read */
+  fp_reset(st);
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
 void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon) {
   *has = !fp_col_null(st, i);
   *lat = fp_col_double(st, i);

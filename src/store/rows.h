@@ -57,6 +57,11 @@ void fp_col_location(fp_stmt *st, int i, bool *has, double *lat, double *lon);
 /* The ids as a JSON array ("[1,2,3]"), malloc'd (free it), for `IN (SELECT CAST(value AS BIGINT)
  * FROM json_each(?))` on both engines; NULL when out of memory. */
 char *fp_ids_json(const int64_t *ids, size_t n);
+/* Steps st to its end, appending each row's first column to *ids (malloc'd, grown as needed: *n
+ * used of *cap; free it, also after an error). 0, FP_ENOMEM or FP_EIO. Resets st. */
+int fp_step_ids(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap);
+/* The same into ids[0..max), for a statement whose LIMIT is max: *n rows. 0 or FP_EIO. Resets st. */
+int fp_step_ids_upto(fp_stmt *st, int64_t *ids, size_t max, size_t *n);
 /* Steps a page's statement (asked for limit + 1 rows), handing up to limit rows to row(st, ctx);
  * *more is set when another follows them. 0 or FP_EIO. Resets st. */
 int fp_step_rows(fp_stmt *st, int limit, void (*row)(fp_stmt *st, void *ctx), void *ctx, bool *more);

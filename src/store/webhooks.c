@@ -167,22 +167,8 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
       " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id",
       fp_txt(event), fp_int(shift_id));
   if (!st) return FP_EIO;
-  int rc;
-  while ((rc = fp_step(st)) == FP_ROW) {
-    if (n == cap) {
-      int64_t *grown = realloc(hooks, (cap = cap ? cap * 2 : 8) * sizeof *grown);
-      if (!grown) {
-        rc = FP_ENOMEM;
-        break;
-      }
-      hooks = grown;
-    }
-    hooks[n++] = fp_col_int64(st, 0);
-  }
-  fp_reset(st);
-  if (rc == FP_DONE && n > 0) rc = emit_each(c, hooks, n, event, shift_id, booking_id, application_id, now);
-  else if (rc == FP_DONE) rc = 0; /* nobody asked: nothing more is read */
-  else if (rc != FP_ENOMEM) rc = FP_EIO;
+  int rc = fp_step_ids(st, &hooks, &n, &cap);
+  if (!rc && n > 0) rc = emit_each(c, hooks, n, event, shift_id, booking_id, application_id, now); /* none asked: no more read */
   free(hooks);
   return rc;
 }
