@@ -41,6 +41,10 @@ bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now) {
   return s == FP_INVOICE_ISSUED && fp_uk_day(now) > due_on;
 }
 
+const char *fp_invoice_shown_status(enum fp_invoice_status s, fp_day due_on, fp_time now) {
+  return fp_invoice_overdue(s, due_on, now) ? "overdue" : fp_invoice_status_name(s);
+}
+
 void fp_invoice_reference(int64_t number, char buf[FP_INVOICE_REF_LEN]) {
   snprintf(buf, FP_INVOICE_REF_LEN, "%04lld", (long long)number);
 }

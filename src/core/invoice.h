@@ -48,4 +48,8 @@ fp_day fp_invoice_due_on(fp_time issued_at, int32_t days);
 /* Whether an invoice in status s, due on due_on, is overdue at now: unpaid after its due day. */
 bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now);
 
+/* The status its reader sees at now: "issued", "overdue" (fp_invoice_overdue) or "paid". The
+   invoice's own answer and its timesheet's both say this. */
+const char *fp_invoice_shown_status(enum fp_invoice_status s, fp_day due_on, fp_time now);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/invoice.h"
 #include "core/money.h"
 #include "core/time.h"
 #include "core/profession.h"
@@ -153,6 +154,17 @@ static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
   /* When a submitted timesheet nobody queries is approved by itself. */
   fp_time at = fp_ts_auto_approve_at(t->submitted_at, t->auto_approve_days);
   json_object_set_new(j, "approves_itself_at", state == FP_TS_SUBMITTED && at ? fp_json_time(at) : json_null());
+  /* The invoice its approval issued, with the status its own page shows. */
+  enum fp_invoice_status is;
+  json_t *inv = json_null();
+  if (t->invoice_id && fp_invoice_status_parse(t->invoice_status, &is) == 0) {
+    char ref[FP_INVOICE_REF_LEN];
+    fp_invoice_reference(t->invoice_number, ref);
+    inv = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)t->invoice_id, "reference", ref, "shown_status",
+                    fp_invoice_shown_status(is, (fp_day)t->invoice_due_on, now), "due_on",
+                    fp_json_date((fp_day)t->invoice_due_on), "paid_at", fp_json_time_or_null(t->invoice_paid_at));
+  }
+  json_object_set_new(j, "invoice", inv);
   return j;
 }
 

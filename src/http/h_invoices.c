@@ -27,12 +27,12 @@
 #include "http/routes.h"
 #include "store/invoices.h"
 
-/* The status the reader sees: issued, overdue or paid (core/invoice.h fp_invoice_overdue). */
+/* The status the reader sees: issued, overdue or paid (core/invoice.h fp_invoice_shown_status). */
 static const char *shown_status(const struct fp_invoice *inv, int64_t now, bool *overdue) {
   enum fp_invoice_status s = FP_INVOICE_ISSUED;
   fp_invoice_status_parse(inv->status, &s);
   *overdue = fp_invoice_overdue(s, inv->due_on, now);
-  return *overdue ? "overdue" : fp_invoice_status_name(s);
+  return fp_invoice_shown_status(s, inv->due_on, now);
 }
 
 static json_t *party_json(int64_t id, const char *name, const char *detail) {

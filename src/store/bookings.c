@@ -19,11 +19,13 @@
   " s.break_minutes, s.rate_pence, s.rate_unit, CASE WHEN t.booking_id IS NULL THEN 0 ELSE 1 END,"           \
   " COALESCE(t.state,''), COALESCE(t.actual_start,0), COALESCE(t.actual_end,0), COALESCE(t.break_minutes,0),"  \
   " COALESCE(t.fee_pence,0), COALESCE(t.submitted_at,0), COALESCE(t.decided_at,0), COALESCE(t.decided_by,0),"  \
-  " COALESCE(t.query_reason,''), o.timesheet_auto_approve_days"
+  " COALESCE(t.query_reason,''), o.timesheet_auto_approve_days, COALESCE(i.id,0), COALESCE(i.number,0),"      \
+  " COALESCE(i.status,''), COALESCE(i.due_on,0), COALESCE(i.paid_at,0)"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"                        \
-  " LEFT JOIN timesheets t ON t.booking_id = b.id"
+  " LEFT JOIN timesheets t ON t.booking_id = b.id"                                                        \
+  " LEFT JOIN invoice_lines il ON il.booking_id = b.id AND il.kind = 'fee' LEFT JOIN invoices i ON i.id = il.invoice_id"
 
 static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, id),
@@ -60,6 +62,11 @@ static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, ts.decided_by),
     FP_C(TEXT, struct fp_booking, ts.query_reason),
     FP_C(INT, struct fp_booking, ts.auto_approve_days),
+    FP_C(INT, struct fp_booking, ts.invoice_id),
+    FP_C(INT, struct fp_booking, ts.invoice_number),
+    FP_C(TEXT, struct fp_booking, ts.invoice_status),
+    FP_C(INT, struct fp_booking, ts.invoice_due_on),
+    FP_C(INT, struct fp_booking, ts.invoice_paid_at),
 };
 
 FP_ROW_READER(read_booking, struct fp_booking, BOOKING_READ)

@@ -158,6 +158,10 @@ struct fp_booking {
     int64_t submitted_at, decided_at, decided_by; /* decided_by 0 on an approved row: approved by itself */
     char query_reason[501];
     int32_t auto_approve_days; /* the practice's (0: never approved by itself) */
+    /* The invoice its approval issued (store/invoices.h): invoice_id 0 when none. */
+    int64_t invoice_id, invoice_number;
+    char invoice_status[8];
+    int64_t invoice_due_on, invoice_paid_at; /* due_on a UK day; paid_at 0 until paid */
   } ts;
 };
 

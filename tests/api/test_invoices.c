@@ -87,6 +87,13 @@ static json_t *invoice_for(const char *token, long long booking) {
   return NULL;
 }
 
+/* The invoice booking's timesheet links to, as token sees the booking (NULL: none). */
+static json_t *timesheet_invoice(const char *token, long long booking) {
+  json_t *b = fpt_call(&srv, token, "GET", fpt_str("/api/v1/bookings/%lld", booking), 200, NULL);
+  json_t *inv = json_object_get(json_object_get(b, "timesheet"), "invoice");
+  return json_is_object(inv) ? inv : NULL;
+}
+
 static bool listed(const char *token, const char *query, long long id) {
   size_t i;
   json_t *it;
@@ -114,9 +121,20 @@ static const char *uk_date_in(int days) {
 static void test_an_approved_session_is_invoiced(void **state) {
   (void)state;
   assert_null(invoice_for(gp_a, booking_a1)); /* nothing before approval */
+  assert_null(timesheet_invoice(gp_a, booking_a1));
   worked_and_approved(gp_a, booking_a1, 4, 30); /* 3.5 hours at GBP 80: GBP 280 */
   json_t *inv = invoice_for(gp_a, booking_a1);
   assert_non_null(inv);
+  /* The timesheet links to it, for both sides, with the status its page shows. */
+  for (int k = 0; k < 2; k++) {
+    json_t *ti = timesheet_invoice(k ? w.pm1 : gp_a, booking_a1);
+    assert_non_null(ti);
+    assert_int_equal(fpt_int(ti, "id"), fpt_int(inv, "id"));
+    assert_string_equal(fpt_s(ti, "reference"), "0001");
+    assert_string_equal(fpt_s(ti, "shown_status"), "issued");
+    assert_string_equal(fpt_s(ti, "due_on"), fpt_s(inv, "due_on"));
+    assert_true(json_is_null(json_object_get(ti, "paid_at")));
+  }
   assert_int_equal(fpt_int(inv, "number"), 1);
   assert_string_equal(fpt_s(inv, "reference"), "0001");
   assert_string_equal(fpt_s(inv, "status"), "issued");
@@ -239,6 +257,9 @@ static void test_the_practice_records_it_paid(void **state) {
   assert_false(json_is_null(json_object_get(inv, "paid_at")));
   expect(fpt_request(&srv, w.pm1, "POST", pay, NULL), 409, "invalid_state");
   assert_true(listed(gp_b, "status=paid", id));
+  json_t *ti = timesheet_invoice(gp_b, booking_b);
+  assert_string_equal(fpt_s(ti, "shown_status"), "paid");
+  assert_false(json_is_null(json_object_get(ti, "paid_at")));
   /* The clinician is told. */
   json_t *notes = json_object_get(fpt_call(&srv, gp_b, "GET", "/api/v1/me/notifications?limit=50", 200, NULL), "items");
   size_t i;
@@ -266,6 +287,7 @@ static void test_overdue_after_its_due_date(void **state) {
   assert_string_equal(fpt_s(inv, "status"), "issued");
   assert_true(listed(w.pm1, "status=overdue", id));
   assert_true(listed(gp_a, "status=issued", id));
+  assert_string_equal(fpt_s(timesheet_invoice(gp_a, booking_a2), "shown_status"), "overdue");
   /* Due today is not overdue yet. */
   fpt_sql(&srv, fpt_str("UPDATE invoices SET due_on = due_on + 1 WHERE id = %lld", id));
   assert_false(listed(w.pm1, "status=overdue", id));

@@ -1,6 +1,7 @@
 // Invoices in a real browser (issue 13): the practice finds a clinician's invoice among those to
 // pay, reads it, downloads its PDF and records it paid after a question; the clinician then sees it
-// paid, and was told; the pool reads every practice's invoices. axe on every page.
+// paid, and was told, and the session's timesheet leads to it; the pool reads every practice's
+// invoices. axe on every page.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,19 @@ describe('invoices', () => {
     await cl.waitForSelector('#invoice-lines');
     assert.equal(await cl.locator('#record-payment').count(), 0, 'the clinician cannot record a payment');
     await checkAccessibility(cl, 'the clinician\'s invoice');
+    // The session's timesheet leads to its invoice, paid.
+    const booking = await cl.evaluate(async (id) => (await (await fetch(`/api/v1/invoices/${id}`)).json()).lines[0].booking_id, inv.id);
+    await open(cl, `/timesheets/${booking}`);
+    const toInvoice = cl.locator(`a[href="/invoices/${inv.id}"]`);
+    assert.equal(await toInvoice.textContent(), `Invoice ${inv.reference}`);
+    assert.match(await cl.textContent('main'), /Invoice \d+\s*Paid/);
+    await checkAccessibility(cl, 'an approved timesheet with its invoice');
+    await toInvoice.click();
+    await cl.waitForSelector('#invoice-lines');
+    // The practice's approved timesheets lead to their invoices too.
+    await open(pm, '/practice/timesheets?state=approved');
+    assert.ok(await pm.locator('#practice-timesheet-list a[href^="/practice/invoices/"]').count() > 0, 'approved timesheets link their invoices');
+    await checkAccessibility(pm, 'the practice\'s approved timesheets');
     assertNoProblems(pm);
     assertNoProblems(cl);
   });

@@ -70,6 +70,15 @@ static void test_overdue_from_the_day_after(void **state) {
   assert_false(fp_invoice_overdue(FP_INVOICE_PAID, due, next_morning + 90 * 86400)); /* paid: never overdue */
 }
 
+static void test_shown_status_follows_overdue(void **state) {
+  (void)state;
+  fp_day due = fp_days_from_civil(2026, 6, 30);
+  fp_time last_minute = fp_uk_local_to_utc(due, 23, 59, 59), next_morning = fp_uk_local_to_utc(due + 1, 0, 0, 0);
+  assert_string_equal(fp_invoice_shown_status(FP_INVOICE_ISSUED, due, last_minute), "issued");
+  assert_string_equal(fp_invoice_shown_status(FP_INVOICE_ISSUED, due, next_morning), "overdue");
+  assert_string_equal(fp_invoice_shown_status(FP_INVOICE_PAID, due, next_morning), "paid");
+}
+
 static void test_reference_has_four_digits_at_least(void **state) {
   (void)state;
   char b[FP_INVOICE_REF_LEN];
@@ -86,6 +95,7 @@ int main(void) {
       cmocka_unit_test(test_only_the_practice_records_payment),
       cmocka_unit_test(test_due_in_uk_days),
       cmocka_unit_test(test_overdue_from_the_day_after),
+      cmocka_unit_test(test_shown_status_follows_overdue),
       cmocka_unit_test(test_reference_has_four_digits_at_least),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

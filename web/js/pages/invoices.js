@@ -17,7 +17,9 @@ const POOL = { roles: ['pool_admin'] };
 
 // shown_status in words, with its tag's colour.
 const STATUS = { issued: ['Awaiting payment', 'pending'], overdue: ['Overdue', 'late'], paid: ['Paid', 'confirmed'] };
-const statusTag = (inv) => tag(STATUS[inv.shown_status][0], STATUS[inv.shown_status][1]);
+// Also the tag of a timesheet's invoice (timesheets.js): one set of words for each status.
+export const invoiceStatusTag = (shown) => tag(STATUS[shown][0], STATUS[shown][1]);
+const statusTag = (inv) => invoiceStatusTag(inv.shown_status);
 
 // The views of a list: [status ('' for all), link text].
 const VIEWS = {

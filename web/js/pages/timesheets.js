@@ -7,6 +7,7 @@ import { get, post } from '../api.js';
 import { flash, navigate, page, route } from '../app.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { pagedList } from '../paging.js';
+import { invoiceStatusTag } from './invoices.js';
 import { hours, isoZ, longDate, pounds, roleName, shortDate, timeRange, ukLocalToInstant, ukParts, when } from '../format.js';
 import {
   backLink, button, card, h, input, insetText, link, NOT_CLICKABLE, p, pageHeading, summaryList, table, tag, textarea, warningCallout,
@@ -49,14 +50,18 @@ function workedText(t) {
   return `${timeRange(t.actual_start, t.actual_end)}${brk}: ${hours(t.worked_minutes)}`;
 }
 
-function timesheetRows(b) {
+// invoices: where this side reads its invoices ('/invoices', '/practice/invoices').
+function timesheetRows(b, invoices = '/invoices') {
   const t = b.timesheet;
+  const inv = t.invoice;
   return [
     ['Booked', when(b.starts_at, b.ends_at)],
     ['Worked', workedText(t)],
     ['Fee', t.fee_pence !== null ? pounds(t.fee_pence) : `${pounds(b.fee_pence)} as booked`],
     t.state === 'approved' ? ['Approved', `${shortDate(t.decided_at)}${t.auto_approved ? ' (by itself: nobody queried it in time)' : ''}`] : null,
     t.state === 'submitted' && t.approves_itself_at ? ['Approved by itself on', longDate(t.approves_itself_at)] : null,
+    // The invoice its approval issued, and where its payment stands.
+    inv ? ['Invoice', h('span', {}, link(`${invoices}/${inv.id}`, `Invoice ${inv.reference}`), ' ', invoiceStatusTag(inv.shown_status))] : null,
   ];
 }
 
@@ -203,7 +208,7 @@ route('/practice/timesheets', async ({ query }) => {
         h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
         p(stateTag(b.timesheet.state)),
         b.timesheet.state === 'queried' ? insetText(p(`You asked: ${b.timesheet.query_reason}`)) : null,
-        summaryList(timesheetRows(b).slice(1)),
+        summaryList(timesheetRows(b, '/practice/invoices').slice(1)),
         actions));
   });
   const empty = {
@@ -264,9 +269,11 @@ route('/pool/timesheets', async ({ query }) => {
     b.practice_name, b.clinician_name, when(b.starts_at, b.ends_at),
     b.timesheet.submitted_at ? shortDate(b.timesheet.submitted_at) : 'Not yet',
     b.timesheet.approves_itself_at ? shortDate(b.timesheet.approves_itself_at) : '',
+    b.timesheet.invoice ? h('span', {}, link(`/pool/invoices/${b.timesheet.invoice.id}`, `Invoice ${b.timesheet.invoice.reference}`), ' ',
+      invoiceStatusTag(b.timesheet.invoice.shown_status)) : '',
   ]);
   const body = rows.length
-    ? table({ caption: POOL_VIEWS.find(([v]) => v === view)[1], head: ['Practice', 'Clinician', 'Session', 'Submitted', 'Approves itself on'], rows, id: 'pool-timesheet-table' })
+    ? table({ caption: POOL_VIEWS.find(([v]) => v === view)[1], head: ['Practice', 'Clinician', 'Session', 'Submitted', 'Approves itself on', 'Invoice'], rows, id: 'pool-timesheet-table' })
     : p('There are no timesheets in this state.');
   page('Timesheets', pageHeading('Timesheets'),
     p('The timesheets of every practice in your pools: the clinicians submit what they worked, and each practice approves or queries it.'),
