@@ -109,6 +109,10 @@ describe('invoices', () => {
     await page.click('#invoice-table tbody tr a');
     await page.waitForSelector('#invoice-lines');
     assert.equal(await page.locator('#record-payment').count(), 0);
+    // The approved timesheets lead to their invoices.
+    await open(page, '/pool/timesheets?state=approved');
+    assert.ok(await page.locator('#pool-timesheet-table a[href^="/pool/invoices/"]').count() > 0, 'approved timesheets link their invoices');
+    await checkAccessibility(page, 'the pool\'s approved timesheets');
     assertNoProblems(page);
   });
 });

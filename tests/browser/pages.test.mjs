@@ -104,6 +104,15 @@ const PAGES = [
   }],
   ['practice@demo.flexpool.test', 'practice-cover', () => `/practice/cover?date=${ids.monday}&session=morning&profession=gp`],
   ['practice@demo.flexpool.test', 'practice-cover-errors', '/practice/cover', submitEmpty('#cover-form')],
+  // A date already past is refused in the form, before anything is asked of the server.
+  ['practice@demo.flexpool.test', 'practice-cover-past-date', '/practice/cover', async (page) => {
+    await page.fill('#cover-date-day', '6');
+    await page.fill('#cover-date-month', '1');
+    await page.fill('#cover-date-year', '2020');
+    await page.click('#cover-form button[type="submit"]');
+    await page.waitForSelector('.nhsuk-error-summary');
+    assert.match(await page.textContent('.nhsuk-error-summary'), /The date must be today or later/);
+  }],
   ['practice@demo.flexpool.test', 'practice-clinicians', '/practice/clinicians'],
   ['practice@demo.flexpool.test', 'webhooks', '/webhooks'],
   ['practice@demo.flexpool.test', 'webhook-new-errors', '/webhooks', async (page) => {

@@ -97,7 +97,9 @@ export function dateInputValue(values, id) {
 
 // What is wrong with a date input, in the words of the NHS.UK pattern, or null. `what` names the
 // date in a sentence ("the expiry date"); `required` makes an empty one a problem.
-export function dateInputProblem(values, id, what, { required = false } = {}) {
+// notBefore: an ISO date the date may not be before (its problem says "today or later" when it is
+// today's).
+export function dateInputProblem(values, id, what, { required = false, notBefore = null, today = null } = {}) {
   const d = (values[`${id}-day`] || '').trim(), m = (values[`${id}-month`] || '').trim(), y = (values[`${id}-year`] || '').trim();
   const What = what.charAt(0).toUpperCase() + what.slice(1);
   if (!d && !m && !y) return required ? `Enter ${what}` : null;
@@ -105,6 +107,9 @@ export function dateInputProblem(values, id, what, { required = false } = {}) {
   if (missing.length) return `${What} must include ${missing.join(' and ')}`;
   if (!/^\d{4}$/.test(y)) return `${What} must have a year of 4 numbers, like 2027`;
   if (dateInputValue(values, id) === null) return `${What} must be a real date, like 27 3 2027`;
+  if (notBefore && dateInputValue(values, id) < notBefore) {
+    return notBefore === today ? `${What} must be today or later` : `${What} must be ${dateInputExample(notBefore)} or later`;
+  }
   return null;
 }
 

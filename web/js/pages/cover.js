@@ -105,7 +105,7 @@ route('/practice/cover', async ({ query: asked }) => {
   const form = h('form', { id: 'cover-form', novalidate: true, onsubmit: (e) => {
     e.preventDefault();
     check = check || liveValidation(form, summary, {
-      'cover-date': (v) => dateInputProblem(v, 'cover-date', 'the date', { required: true }),
+      'cover-date': (v) => dateInputProblem(v, 'cover-date', 'the date', { required: true, notBefore: ukToday(), today: ukToday() }),
       'cover-session': (v) => (v['cover-session'] ? null : 'Choose a session, or your own hours'),
       'cover-start': (v) => (v['cover-session'] === 'own' && !HHMM.test(v['cover-start'] || '') ? 'Enter the start time, like 09:00' : null),
       'cover-end': (v) => (v['cover-session'] === 'own' && (!HHMM.test(v['cover-end'] || '') || v['cover-end'] <= v['cover-start']) ? 'Enter an end time after the start time, like 13:00' : null),
@@ -118,7 +118,7 @@ route('/practice/cover', async ({ query: asked }) => {
     navigate(`/practice/cover?${u}`);
   } },
   summary,
-  dateInput({ id: 'cover-date', legend: 'Date', hint: `For example, ${ukToday().split('-').reverse().map(Number).join(' ')}`, value: dateInputParts(date) }),
+  dateInput({ id: 'cover-date', legend: 'Date', hint: `Today or later, for example, ${ukToday().split('-').reverse().map(Number).join(' ')}`, value: dateInputParts(date) }),
   radios({ id: 'cover-session', legend: 'Session', value: session, items: [
     { value: 'morning', text: 'Morning', hint: '8am to 1pm' }, { value: 'afternoon', text: 'Afternoon', hint: '1pm to 6:30pm' },
     { value: 'evening', text: 'Evening', hint: '6:30pm to 9pm' }, { value: 'own', text: 'Other hours' }] }),

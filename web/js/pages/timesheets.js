@@ -91,7 +91,7 @@ route('/timesheets', async ({ query }) => {
     not_worked: 'No session of yours is recorded as not worked.',
   }[view];
   page('My timesheets', pageHeading('My timesheets'),
-    p('After each session, confirm the times you actually worked. The practice then approves them, or asks you to correct them.'),
+    p('After each session, confirm the times you actually worked. The practice then approves them, or asks you to correct them. Each approved timesheet becomes an invoice to the practice, shown here with whether it is paid.'),
     views('/timesheets', CLINICIAN_VIEWS, view),
     list.summary, items.length ? h('ul', { class: 'nhsuk-list fp-results', id: 'timesheet-list' }, items) : p(empty), list.nav);
 }, CLINICIAN);
@@ -268,12 +268,14 @@ route('/pool/timesheets', async ({ query }) => {
   const rows = list.items.map((b) => [
     b.practice_name, b.clinician_name, when(b.starts_at, b.ends_at),
     b.timesheet.submitted_at ? shortDate(b.timesheet.submitted_at) : 'Not yet',
-    b.timesheet.approves_itself_at ? shortDate(b.timesheet.approves_itself_at) : '',
-    b.timesheet.invoice ? h('span', {}, link(`/pool/invoices/${b.timesheet.invoice.id}`, `Invoice ${b.timesheet.invoice.reference}`), ' ',
-      invoiceStatusTag(b.timesheet.invoice.shown_status)) : '',
+    // Approved: its invoice; before: when it approves itself.
+    view === 'approved'
+      ? (b.timesheet.invoice ? h('span', {}, link(`/pool/invoices/${b.timesheet.invoice.id}`, `Invoice ${b.timesheet.invoice.reference}`), ' ',
+        invoiceStatusTag(b.timesheet.invoice.shown_status)) : '')
+      : (b.timesheet.approves_itself_at ? shortDate(b.timesheet.approves_itself_at) : ''),
   ]);
   const body = rows.length
-    ? table({ caption: POOL_VIEWS.find(([v]) => v === view)[1], head: ['Practice', 'Clinician', 'Session', 'Submitted', 'Approves itself on', 'Invoice'], rows, id: 'pool-timesheet-table' })
+    ? table({ caption: POOL_VIEWS.find(([v]) => v === view)[1], head: ['Practice', 'Clinician', 'Session', 'Submitted', view === 'approved' ? 'Invoice' : 'Approves itself on'], rows, id: 'pool-timesheet-table' })
     : p('There are no timesheets in this state.');
   page('Timesheets', pageHeading('Timesheets'),
     p('The timesheets of every practice in your pools: the clinicians submit what they worked, and each practice approves or queries it.'),
