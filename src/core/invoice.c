@@ -37,8 +37,10 @@ bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t 
 
 fp_day fp_invoice_due_on(fp_time issued_at, int32_t days) { return fp_uk_day(issued_at) + days; }
 
+fp_day fp_invoice_overdue_before(fp_time now) { return fp_uk_day(now); }
+
 bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now) {
-  return s == FP_INVOICE_ISSUED && fp_uk_day(now) > due_on;
+  return s == FP_INVOICE_ISSUED && due_on < fp_invoice_overdue_before(now);
 }
 
 const char *fp_invoice_shown_status(enum fp_invoice_status s, fp_day due_on, fp_time now) {

@@ -45,8 +45,12 @@ bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t 
 /* The UK day payment is due for an invoice issued at issued_at with `days` to pay. */
 fp_day fp_invoice_due_on(fp_time issued_at, int32_t days);
 
-/* Whether an invoice in status s, due on due_on, is overdue at now: unpaid after its due day. */
+/* Whether an invoice in status s, due on due_on, is overdue at now: unpaid after its due day, that
+   is issued and due before fp_invoice_overdue_before(now). */
 bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now);
+/* The day before which an issued invoice was due to be overdue at now (today in the UK): the rule
+   a list of the overdue ones applies in its query (store/invoices.c). */
+fp_day fp_invoice_overdue_before(fp_time now);
 
 /* The status its reader sees at now: "issued", "overdue" (fp_invoice_overdue) or "paid". The
    invoice's own answer and its timesheet's both say this. */

@@ -107,7 +107,7 @@ static int id_param_or_respond(struct fp_req *r, const char *name, int64_t *out)
    ?practice_id=, ?clinician_id=, ?from= and ?to= (UK dates, the days of issue, both included).
    0, or answered (400 naming the parameter). */
 static int filters_or_respond(struct fp_req *r, struct fp_invoice_query *q) {
-  q->today = fp_uk_day(r->now);
+  q->now = r->now;
   q->status = fp_req_query(r, "status");
   enum fp_invoice_status stored;
   if (q->status && strcmp(q->status, "overdue") != 0 && fp_invoice_status_parse(q->status, &stored) != 0) {

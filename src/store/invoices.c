@@ -217,9 +217,9 @@ int fp_store_invoice_list(struct fp_conn *c, const struct fp_invoice_query *q,
   fp_sql_opt_int(&sql, " AND i.issued_at >= ", q->issued_from, q->issued_from != 0);
   fp_sql_opt_int(&sql, " AND i.issued_at < ", q->issued_before, q->issued_before != 0);
   if (q->status && strcmp(q->status, "overdue") == 0) {
-    /* core/invoice.h fp_invoice_overdue: issued, and today is after the day it was due. */
+    /* core/invoice.h fp_invoice_overdue: issued, and due before fp_invoice_overdue_before(now). */
     fp_sql_opt_text(&sql, " AND i.status = ", fp_invoice_status_name(FP_INVOICE_ISSUED));
-    fp_sql_opt_int(&sql, " AND i.due_on < ", q->today, true);
+    fp_sql_opt_int(&sql, " AND i.due_on < ", fp_invoice_overdue_before(q->now), true);
   } else {
     fp_sql_opt_text(&sql, " AND i.status = ", q->status);
   }

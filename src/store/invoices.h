@@ -43,12 +43,12 @@ void fp_invoice_release(struct fp_invoice *inv);
 int fp_store_invoice_issue_for_session(struct fp_conn *c, int64_t booking_id, int64_t now, int64_t *id);
 
 /* Which invoices: those scope sees (its clinician's own, its practices', its pools' member
-   practices'; every one when scope->all), by status ("issued", "paid", "overdue": issued and due
-   before today, a UK day; NULL: all), newest first. */
+   practices'; every one when scope->all), by status ("issued", "paid", "overdue": as
+   fp_invoice_overdue says at now; NULL: all), newest first. */
 struct fp_invoice_query {
   const struct fp_scope *scope;
   const char *status;
-  fp_day today;
+  fp_time now;
   int64_t practice_id, clinician_id; /* 0: any */
   int64_t issued_from, issued_before; /* instants; 0: no bound */
   int limit;
