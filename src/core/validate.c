@@ -4,6 +4,7 @@
 #include "core/validate.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -97,6 +98,49 @@ static bool outward_ok(const char *o, size_t n) {
     if (strcmp(shape, shapes[i]) == 0)
       return true;
   return false;
+}
+
+/* The digits of s, with sep (and nothing else) allowed between them, into out (at most max). The
+   number of digits, or -1 for any other character, a separator first or last, or too many. */
+static int digits_of(const char *s, const char *seps, char *out, int max) {
+  int n = 0;
+  bool sep_last = false;
+  for (const char *p = s; *p; p++) {
+    if (*p >= '0' && *p <= '9') {
+      if (n == max) return -1;
+      out[n++] = *p;
+      sep_last = false;
+    } else if (strchr(seps, *p) && n > 0 && !sep_last) {
+      sep_last = true;
+    } else {
+      return -1;
+    }
+  }
+  return sep_last ? -1 : n;
+}
+
+int fp_text_lines(const char *s) {
+  if (!s || !*s) return 0;
+  int n = 1;
+  for (; *s; s++) n += *s == '\n';
+  return n;
+}
+
+int fp_sort_code_normalise(const char *in, char out[9]) {
+  char d[6];
+  if (out) out[0] = '\0';
+  if (!in || !out || strlen(in) > 8 || digits_of(in, "- ", d, 6) != 6) return FP_EINVAL;
+  snprintf(out, 9, "%.2s-%.2s-%.2s", d, d + 2, d + 4);
+  return 0;
+}
+
+int fp_account_number_normalise(const char *in, char out[9]) {
+  char d[8];
+  if (out) out[0] = '\0';
+  if (!in || !out || strlen(in) > 15 || digits_of(in, " ", d, 8) != 8) return FP_EINVAL;
+  memcpy(out, d, 8);
+  out[8] = '\0';
+  return 0;
 }
 
 int fp_postcode_normalise(const char *in, char out[9]) {

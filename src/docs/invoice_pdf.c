@@ -138,7 +138,8 @@ static double party(struct pen *p, double x, const char *heading, const struct f
   font(p, 10, 1);
   p->y += text_at(p, x, who->name, 230, 0) + 1;
   font(p, 10, 0);
-  for (int i = 0; i < 4 && who->detail[i] && who->detail[i][0]; i++) p->y += text_at(p, x, who->detail[i], 230, 0);
+  for (int i = 0; i < FP_INVOICE_PDF_DETAIL_LINES && who->detail[i] && who->detail[i][0]; i++)
+    p->y += text_at(p, x, who->detail[i], 230, 0);
   double used = p->y - y0;
   p->y = y0;
   return used;

@@ -12,10 +12,13 @@
 
 #include "core/time.h"
 
+/* A party's detail lines at most (a clinician's: profession, registration, six of address, where to pay). */
+#define FP_INVOICE_PDF_DETAIL_LINES 12
+
 /* One side of the invoice: the clinician who issues it, or the practice it is issued to. */
 struct fp_pdf_party {
   const char *name;      /* "Dr Ada Lovelace", "Leeds Road Surgery" */
-  const char *detail[4]; /* further lines (address, "GMC 1234567", "ODS B86001"); NULL or "" ends them */
+  const char *detail[FP_INVOICE_PDF_DETAIL_LINES]; /* further lines (address, "GMC 1234567", "ODS B86001"); NULL or "" ends them */
 };
 
 /* A line: one worked session (start/end/break set), or another charge (start 0: no times shown). */

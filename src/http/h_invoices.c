@@ -9,6 +9,8 @@
  *   GET  /api/v1/invoices/{id}          one, with its lines
  *   GET  /api/v1/invoices/{id}.pdf      the same as a PDF document (docs/invoice_pdf.h)
  *   POST /api/v1/invoices/{id}/payment  a manager of the invoice's practice records it paid
+ *   GET, PUT /api/v1/me/invoice-details  the clinician's address and bank account for their invoices
+ *                                        (theirs alone; copied into each invoice at its issue)
  * Invoices are made by themselves when a timesheet is approved; there is no endpoint to make one.
  */
 #include <jansson.h>
@@ -19,6 +21,7 @@
 #include "core/error.h"
 #include "core/invoice.h"
 #include "core/money.h"
+#include "core/validate.h"
 #include "docs/csv_out.h"
 #include "docs/invoice_pdf.h"
 #include "http/codec.h"
@@ -233,13 +236,16 @@ void fp_h_invoice_get(struct fp_req *r) {
   fp_invoice_release(&inv);
 }
 
-/* s's lines, cut at each '\n', into up to four of out (the stored details have at most three). */
-static void split_lines(char *s, const char *out[4]) {
-  for (int k = 0; s && *s && k < 4; k++) {
+/* s's lines, cut at each '\n', into out: 0, or -1 when there are more than a document holds (the
+   stored details have at most nine: refused, never cut). */
+static int split_lines(char *s, const char *out[FP_INVOICE_PDF_DETAIL_LINES]) {
+  for (int k = 0; s && *s; k++) {
+    if (k == FP_INVOICE_PDF_DETAIL_LINES) return -1;
     out[k] = s;
     s = strchr(s, '\n');
     if (s) *s++ = '\0';
   }
+  return 0;
 }
 
 void fp_h_invoice_pdf(struct fp_req *r) {
@@ -285,11 +291,10 @@ void fp_h_invoice_pdf(struct fp_req *r) {
       .total_pence = inv.total_pence,
       .notes = {"VAT: exempt (medical services).", status, NULL},
   };
-  split_lines(issuer, doc.issuer.detail);
-  split_lines(customer, doc.customer.detail);
+  bool fits = split_lines(issuer, doc.issuer.detail) == 0 && split_lines(customer, doc.customer.detail) == 0;
   unsigned char *pdf = NULL;
   size_t len = 0;
-  int rc = issuer && customer ? fp_invoice_pdf_render(&doc, &pdf, &len) : FP_ENOMEM;
+  int rc = !issuer || !customer ? FP_ENOMEM : !fits ? FP_EINVAL : fp_invoice_pdf_render(&doc, &pdf, &len);
   free(issuer);
   free(customer);
   free(lines);
@@ -352,4 +357,79 @@ void fp_h_invoice_pay(struct fp_req *r) {
     return;
   }
   fp_h_invoice_get(r);
+}
+
+/* ---- the clinician's invoice details: where they are paid ---- */
+
+static json_t *details_json(const struct fp_invoice_details *d, bool given) {
+  return json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", given ? json_string(d->address) : json_null(),
+                   "account_name", given ? json_string(d->account_name) : json_null(), "sort_code",
+                   given ? json_string(d->sort_code) : json_null(), "account_number",
+                   given ? json_string(d->account_number) : json_null(), "updated_at",
+                   given ? fp_json_time(d->updated_at) : json_null());
+}
+
+static int details_clinician_or_respond(struct fp_req *r) {
+  if (r->auth.clinician_id) return 0;
+  fp_reply_error(r, FP_API_FORBIDDEN, NULL, "only clinicians issue invoices");
+  return -1;
+}
+
+void fp_h_me_invoice_details(struct fp_req *r) {
+  if (details_clinician_or_respond(r)) return;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_invoice_details d;
+  int rc = c ? fp_store_invoice_details_get(c, r->auth.clinician_id, &d) : FP_EIO;
+  if (rc && rc != FP_ENOTFOUND) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, details_json(&d, rc == 0));
+}
+
+struct details_tx {
+  int64_t clinician_id, user_id, now;
+  const struct fp_invoice_details *d;
+};
+
+static int details_tx_fn(struct fp_conn *c, void *ctx) {
+  const struct details_tx *x = ctx;
+  return fp_store_invoice_details_put(c, x->clinician_id, x->d, x->user_id, x->now);
+}
+
+void fp_h_me_invoice_details_put(struct fp_req *r) {
+  if (details_clinician_or_respond(r)) return;
+  const char *address = NULL, *name = NULL, *sort_code = NULL, *account = NULL;
+  struct fp_field spec[] = {
+      {"address", FP_F_STRING, true, 1, 300, NULL, &address, NULL},
+      {"account_name", FP_F_STRING, true, 1, 100, NULL, &name, NULL},
+      {"sort_code", FP_F_STRING, true, 1, 8, NULL, &sort_code, NULL},
+      {"account_number", FP_F_STRING, true, 1, 15, NULL, &account, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  struct fp_invoice_details d;
+  memset(&d, 0, sizeof d);
+  if (fp_sort_code_normalise(sort_code, d.sort_code) != 0) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "sort_code", "'sort_code' must be 6 digits, such as 12-34-56");
+    return;
+  }
+  if (fp_account_number_normalise(account, d.account_number) != 0) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "account_number", "'account_number' must be 8 digits, such as 12345678");
+    return;
+  }
+  if (fp_text_lines(address) > FP_ADDRESS_MAX_LINES) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "address", "'address' may have at most %d lines", FP_ADDRESS_MAX_LINES);
+    return;
+  }
+  snprintf(d.address, sizeof d.address, "%s", address);
+  snprintf(d.account_name, sizeof d.account_name, "%s", name);
+  struct details_tx x = {r->auth.clinician_id, r->auth.user_id, r->now, &d};
+  int rc = fp_store_write(r->app->store, details_tx_fn, &x);
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  d.updated_at = r->now;
+  fp_reply_json(r, 200, details_json(&d, true));
 }

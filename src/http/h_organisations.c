@@ -55,6 +55,14 @@ static int postcode_or_respond(struct fp_req *r, const char *field, const char *
 }
 
 /* Checks one site of the profile into a new object. */
+/* An organisation's postal address is printed on the invoices it receives: at most
+   FP_ADDRESS_MAX_LINES lines, refused here rather than cut there. */
+static int address_lines_or_respond(struct fp_req *r, const char *address) {
+  if (fp_text_lines(address) <= FP_ADDRESS_MAX_LINES) return 0;
+  fp_reply_error(r, FP_API_INVALID_FIELD, "address", "'address' may have at most %d lines", FP_ADDRESS_MAX_LINES);
+  return -1;
+}
+
 static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
   char prefix[48];
   snprintf(prefix, sizeof prefix, "profile.sites[%zu].", i);
@@ -273,7 +281,7 @@ void fp_h_org_create(struct fp_req *r) {
       {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
       FP_FIELD_END,
   };
-  if (fp_body_fields_or_respond(r, spec)) return;
+  if (fp_body_fields_or_respond(r, spec) || address_lines_or_respond(r, address)) return;
   struct create_ctx x;
   memset(&x, 0, sizeof x);
   fp_actor_from_auth(&r->auth, r->now, &x.actor);
@@ -593,7 +601,7 @@ void fp_h_org_patch(struct fp_req *r) {
       {"timesheet_auto_approve_days", FP_F_INT, false, 0, FP_TS_AUTO_APPROVE_MAX_DAYS, NULL, &p.ts_days, &p.has_ts_days},
       FP_FIELD_END,
   };
-  if (fp_body_fields_or_respond(r, spec)) return;
+  if (fp_body_fields_or_respond(r, spec) || address_lines_or_respond(r, p.address)) return;
   if (release_in && release_delays_or_respond(r, c, lv, release_in, &p)) return;
   if (p.has_ts_days && lv != FP_ORG_PRACTICE) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "timesheet_auto_approve_days", "only a practice approves timesheets");

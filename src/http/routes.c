@@ -26,6 +26,8 @@ const struct fp_route fp_routes[] = {
     {"PUT", "/api/v1/me/availability", fp_h_me_availability_put, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/alert-preferences", fp_h_me_alert_prefs, FP_SIGNED_IN, 0},
     {"PUT", "/api/v1/me/alert-preferences", fp_h_me_alert_prefs_put, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/invoice-details", fp_h_me_invoice_details, FP_SIGNED_IN, 0},
+    {"PUT", "/api/v1/me/invoice-details", fp_h_me_invoice_details_put, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/calendar", fp_h_me_calendar, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/me/calendar/renewal", fp_h_me_calendar_renewal, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/calendar-feed", fp_h_calendar_feed, FP_PUBLIC, 0},

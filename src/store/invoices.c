@@ -53,6 +53,7 @@ struct session_facts {
   char clinician_name[201], practice_name[201], ods[16];
   char *address, *postcode; /* malloc'd, NULL when none */
   bool invoiced;
+  struct fp_invoice_details pay; /* the clinician's (all "" when they gave none) */
 };
 
 static const struct fp_colspec FACTS_READ[] = {
@@ -65,6 +66,8 @@ static const struct fp_colspec FACTS_READ[] = {
     FP_C(TEXT, struct session_facts, practice_name), FP_C(TEXT, struct session_facts, ods),
     FP_C(STRDUP, struct session_facts, address),     FP_C(STRDUP, struct session_facts, postcode),
     FP_C(BOOL, struct session_facts, invoiced),
+    FP_C(TEXT, struct session_facts, pay.address),   FP_C(TEXT, struct session_facts, pay.account_name),
+    FP_C(TEXT, struct session_facts, pay.sort_code), FP_C(TEXT, struct session_facts, pay.account_number),
 };
 FP_ROW_READER(read_facts, struct session_facts, FACTS_READ)
 
@@ -73,8 +76,11 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       "SELECT b.clinician_id, b.practice_id, cl.user_id, t.state, t.actual_start, t.actual_end, t.fee_pence,"
       " t.break_minutes, s.role, cl.profession, COALESCE(cl.registration_number, ''), u.name, o.name, o.ods_code,"
       " o.address, o.postcode,"
-      " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee')"
+      " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
+      " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
+      " COALESCE(d.account_number, '')"
       " FROM bookings b JOIN timesheets t ON t.booking_id = b.id JOIN shifts s ON s.id = b.shift_id"
+      " LEFT JOIN invoice_details d ON d.clinician_id = b.clinician_id"
       " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id"
       " JOIN organisations o ON o.id = b.practice_id WHERE b.id = ?",
       fp_int(booking_id));
@@ -111,7 +117,13 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
     snprintf(registration, sizeof registration, "%s %s", prof->regulator_name, f->registration);
   char ods[32];
   snprintf(ods, sizeof ods, "ODS code %s", f->ods);
-  char *issuer_detail = join_lines((const char *const[]){prof ? prof->name : f->profession, registration}, 2);
+  /* Where to pay, when the clinician has said (their invoice details, as they stand now). */
+  char pay_to[200] = "";
+  if (f->pay.account_number[0])
+    snprintf(pay_to, sizeof pay_to, "Pay to %s, sort code %s, account %s", f->pay.account_name, f->pay.sort_code,
+             f->pay.account_number);
+  char *issuer_detail =
+      join_lines((const char *const[]){prof ? prof->name : f->profession, registration, f->pay.address, pay_to}, 4);
   char *customer_detail = join_lines((const char *const[]){f->address, f->postcode, ods}, 3);
   char when[64], description[256];
   fp_store_when_text(f->actual_start, f->actual_end, when, sizeof when);
@@ -312,4 +324,38 @@ int fp_store_invoice_pay(struct fp_conn *c, int64_t id, enum fp_invoice_status f
   snprintf(text, sizeof text, "%s has recorded your invoice %s of GBP %s as paid.", customer, ref, amount);
   snprintf(link, sizeof link, "/invoices/%lld", (long long)id);
   return fp_store_notify(c, user, "invoice.paid", subject, text, link, now);
+}
+
+/* ---- the clinician's invoice details ---- */
+
+static const struct fp_colspec DETAILS_READ[] = {
+    FP_C(TEXT, struct fp_invoice_details, address),
+    FP_C(TEXT, struct fp_invoice_details, account_name),
+    FP_C(TEXT, struct fp_invoice_details, sort_code),
+    FP_C(TEXT, struct fp_invoice_details, account_number),
+    FP_C(INT, struct fp_invoice_details, updated_at),
+};
+FP_ROW_READER(read_details, struct fp_invoice_details, DETAILS_READ)
+
+int fp_store_invoice_details_get(struct fp_conn *c, int64_t clinician_id, struct fp_invoice_details *d) {
+  memset(d, 0, sizeof *d);
+  return fp_db_one_by_id(c,
+      "SELECT address, account_name, sort_code, account_number, updated_at FROM invoice_details WHERE clinician_id = ?",
+      clinician_id, read_details, d);
+}
+
+int fp_store_invoice_details_put(struct fp_conn *c, int64_t clinician_id, const struct fp_invoice_details *d,
+                                 int64_t actor, int64_t now) {
+  int rc = FP_DB_RUN(c,
+      "INSERT INTO invoice_details (clinician_id, address, account_name, sort_code, account_number, updated_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (clinician_id) DO UPDATE SET address = ?2, account_name = ?3,"
+      " sort_code = ?4, account_number = ?5, updated_at = ?6",
+      fp_int(clinician_id), fp_txt(d->address), fp_txt(d->account_name), fp_txt(d->sort_code),
+      fp_txt(d->account_number), fp_int(now));
+  if (rc) return rc;
+  /* The audit says that they changed and the sort code, not the whole account number. */
+  char after[96];
+  snprintf(after, sizeof after, "{\"sort_code\":\"%s\",\"account_number\":\"****%s\"}", d->sort_code,
+           strlen(d->account_number) >= 4 ? d->account_number + strlen(d->account_number) - 4 : "");
+  return fp_store_audit(c, now, actor, "clinician.invoice_details", "clinician", clinician_id, NULL, after);
 }

@@ -37,6 +37,22 @@ struct fp_invoice {
 };
 void fp_invoice_release(struct fp_invoice *inv);
 
+/* Where a clinician is paid, as their invoices are to say (migration 34): read and written by the
+   clinician alone; each invoice copies them when it is issued. */
+struct fp_invoice_details {
+  char address[301];       /* lines separated by '\n' */
+  char account_name[101];
+  char sort_code[9];       /* "12-34-56" (core/validate.h) */
+  char account_number[9];  /* "12345678" */
+  int64_t updated_at;
+};
+/* 0, or FP_ENOTFOUND when the clinician has given none. */
+int fp_store_invoice_details_get(struct fp_conn *c, int64_t clinician_id, struct fp_invoice_details *d);
+/* Sets them (validated by the caller), audited as clinician.invoice_details with the account number
+   masked. */
+int fp_store_invoice_details_put(struct fp_conn *c, int64_t clinician_id, const struct fp_invoice_details *d,
+                                 int64_t actor, int64_t now);
+
 /* The invoice of approved session booking_id's fee, issued at now if it has none yet: the next
    number of its clinician, due FP_INVOICE_PAYMENT_DAYS after, the practice's managers told. *id
    (may be NULL) its id. 0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */

@@ -788,6 +788,14 @@ static const char *const migrations[] = {
     "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
     "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
     "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
+
+    /* 34: where a clinician is paid (store/invoices.h fp_store_invoice_details_*): their address and
+     * bank account as they want them on their invoices, read by the clinician alone and copied into
+     * each invoice when it is issued (the invoice keeps what it said). */
+    "CREATE TABLE invoice_details ("
+    "  clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id),"
+    "  address TEXT NOT NULL, account_name TEXT NOT NULL, sort_code TEXT NOT NULL, account_number TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

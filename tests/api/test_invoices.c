@@ -24,9 +24,9 @@ enum { RACERS = 8 };
 
 static struct fpt_server srv;
 static struct fpt_world w;
-static const char *gp_a, *gp_b, *gp_c;
+static const char *gp_a, *gp_b, *gp_c, *gp_d;
 static long long gp_c_id;
-static long long booking_a1, booking_a2, booking_b;
+static long long booking_a1, booking_a2, booking_b, booking_d;
 static long long booking_c[RACERS];
 static time_t start_at;
 
@@ -41,11 +41,13 @@ static int setup(void **state) {
   gp_a = fpt_world_clinician(&w, "inv.a@t.test", "gp", "7300001", true, NULL);
   gp_b = fpt_world_clinician(&w, "inv.b@t.test", "gp", "7300002", true, NULL);
   gp_c = fpt_world_clinician(&w, "inv.c@t.test", "gp", "7300003", true, &gp_c_id);
+  gp_d = fpt_world_clinician(&w, "inv.d@t.test", "gp", "7300004", true, NULL);
   /* Sessions that start in a few seconds and end soon after (time enough to book them). */
   start_at = time(NULL) + 12;
   booking_a1 = book(gp_a, shift_at(start_at, start_at + 1));
   booking_a2 = book(gp_a, shift_at(start_at + 1, start_at + 2));
   booking_b = book(gp_b, shift_at(start_at, start_at + 2));
+  booking_d = book(gp_d, shift_at(start_at, start_at + 2));
   for (int i = 0; i < RACERS; i++) booking_c[i] = book(gp_c, shift_at(start_at + i, start_at + i + 1));
   while (time(NULL) < start_at + RACERS + 1) usleep(100 * 1000);
   return 0;
@@ -295,12 +297,9 @@ static void test_overdue_after_its_due_date(void **state) {
       json_object_get(fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/invoices/%lld", id), 200, NULL), "overdue")));
 }
 
-/* The PDF: an application/pdf document whose text carries the parties, the number and the figures. */
-static void test_the_pdf_carries_the_figures(void **state) {
-  (void)state;
-  json_t *inv = invoice_for(gp_a, booking_a1);
-  long long id = fpt_int(inv, "id");
-  struct fpt_resp r = fpt_request(&srv, gp_a, "GET", fpt_str("/api/v1/invoices/%lld.pdf", id), NULL);
+/* Invoice id's PDF as token reads it, as text (pdftotext), in a static buffer. */
+static const char *pdf_text(const char *token, long long id) {
+  struct fpt_resp r = fpt_request(&srv, token, "GET", fpt_str("/api/v1/invoices/%lld.pdf", id), NULL);
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(fpt_header(&r, "Content-Type"), "application/pdf"));
   assert_true(r.body_len > 4 && memcmp(r.body, "%PDF", 4) == 0);
@@ -316,6 +315,15 @@ static void test_the_pdf_carries_the_figures(void **state) {
   text[n] = '\0';
   pclose(p);
   unlink(path);
+  return text;
+}
+
+/* The PDF: an application/pdf document whose text carries the parties, the number and the figures. */
+static void test_the_pdf_carries_the_figures(void **state) {
+  (void)state;
+  json_t *inv = invoice_for(gp_a, booking_a1);
+  long long id = fpt_int(inv, "id");
+  const char *text = pdf_text(gp_a, id);
   assert_non_null(strstr(text, "Invoice"));
   assert_non_null(strstr(text, "0001"));
   assert_non_null(strstr(text, fpt_s(json_object_get(inv, "issuer"), "name")));
@@ -328,6 +336,54 @@ static void test_the_pdf_carries_the_figures(void **state) {
 
 /* The practice's finance export: CSV with a byte-order mark, the same invoices as the list, by period;
    another practice's are not in it; bad filters are refused. */
+/* The clinician says where they are paid (theirs alone to read and write, checked where it comes in,
+   audited with the account number masked); each invoice copies it when issued, and keeps it. */
+static void test_the_invoice_says_where_to_pay(void **state) {
+  (void)state;
+  const char *path = "/api/v1/me/invoice-details";
+  json_t *none = fpt_call(&srv, gp_d, "GET", path, 200, NULL);
+  assert_true(json_is_null(json_object_get(none, "sort_code")));
+  expect(fpt_request(&srv, w.pm1, "GET", path, NULL), 403, "forbidden");
+  expect(fpt_request(&srv, w.pm1, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "x", "account_name", "x", "sort_code",
+                     "123456", "account_number", "12345678"),
+         403, "forbidden");
+  fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "1 High Street",
+                               "account_name", "Dr D Locum", "sort_code", "12-34-5", "account_number", "12345678"),
+                   400, "invalid_field", "sort_code");
+  fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "1 High Street",
+                               "account_name", "Dr D Locum", "sort_code", "12-34-56", "account_number", "1234567"),
+                   400, "invalid_field", "account_number");
+  fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "1\n2\n3\n4\n5\n6\n7",
+                               "account_name", "Dr D Locum", "sort_code", "12-34-56", "account_number", "12345678"),
+                   400, "invalid_field", "address");
+  fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s}", "address", "1 High Street", "account_name",
+                               "Dr D Locum", "sort_code", "12-34-56"),
+                   400, "missing_field", "account_number");
+  json_t *d = fpt_call(&srv, gp_d, "PUT", path, 200, "{s:s, s:s, s:s, s:s}", "address", "1 High Street\nLeeds LS1 4AP",
+                       "account_name", "Dr D Locum", "sort_code", "12 34 56", "account_number", "1234 5678");
+  assert_string_equal(fpt_s(d, "sort_code"), "12-34-56");
+  assert_string_equal(fpt_s(d, "account_number"), "12345678");
+  assert_string_equal(fpt_s(fpt_call(&srv, gp_d, "GET", path, 200, NULL), "account_name"), "Dr D Locum");
+  /* The audit masks the account. */
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM audit WHERE action = 'clinician.invoice_details'"
+                                       " AND after LIKE '%****5678%' AND after NOT LIKE '%12345678%'"),
+                   1);
+  /* The invoice issued next says it, in its details and its PDF. */
+  worked_and_approved(gp_d, booking_d, 2, 0);
+  json_t *inv = invoice_for(gp_d, booking_d);
+  assert_non_null(inv);
+  const char *detail = fpt_s(json_object_get(inv, "issuer"), "detail");
+  assert_non_null(strstr(detail, "1 High Street\nLeeds LS1 4AP"));
+  assert_non_null(strstr(detail, "Pay to Dr D Locum, sort code 12-34-56, account 12345678"));
+  const char *text = pdf_text(w.pm1, fpt_int(inv, "id"));
+  assert_non_null(strstr(text, "sort code 12-34-56"));
+  /* Changed later: the invoice keeps what it said. */
+  fpt_call(&srv, gp_d, "PUT", path, 200, "{s:s, s:s, s:s, s:s}", "address", "2 Low Road", "account_name", "Dr D Locum",
+           "sort_code", "65-43-21", "account_number", "87654321");
+  json_t *again = fpt_call(&srv, gp_d, "GET", fpt_str("/api/v1/invoices/%lld", fpt_int(inv, "id")), 200, NULL);
+  assert_non_null(strstr(fpt_s(json_object_get(again, "issuer"), "detail"), "sort code 12-34-56"));
+}
+
 static void test_the_practice_exports_them_as_csv(void **state) {
   (void)state;
   json_t *inv = invoice_for(gp_a, booking_a1);
@@ -380,6 +436,7 @@ int main(void) {
       cmocka_unit_test(test_numbers_under_a_race),
       cmocka_unit_test(test_the_practice_records_it_paid),
       cmocka_unit_test(test_the_pdf_carries_the_figures),
+      cmocka_unit_test(test_the_invoice_says_where_to_pay),
       cmocka_unit_test(test_the_practice_exports_them_as_csv),
       cmocka_unit_test(test_overdue_after_its_due_date),
   };

@@ -266,6 +266,10 @@ static void test_practice_profile(void **state) {
   /* Anyone who may see the practice reads it, a clinician of the pool included. */
   o = fpt_call(&srv, gp, "GET", path, 200, NULL);
   assert_string_equal(fpt_s(json_object_get(o, "profile"), "parking"), "Two locum bays behind the building");
+  /* The postal address goes on the invoices the practice receives: at most 6 lines. */
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PATCH", path, "{s:s}", "address", "1\n2\n3\n4\n5\n6\n7"), 400,
+                   "invalid_field", "address");
+  assert_string_equal(fpt_s(fpt_call(&srv, gp, "GET", path, 200, NULL), "address"), "1 Park Lane, Leeds");
   /* A PATCH with a profile replaces it. */
   o = fpt_call(&srv, w.pm1, "PATCH", path, 200, "{s:{s:s}}", "profile", "clinical_system", "EMIS Web");
   profile = json_object_get(o, "profile");

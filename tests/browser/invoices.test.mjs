@@ -100,6 +100,32 @@ describe('invoices', () => {
     assertNoProblems(cl);
   });
 
+  test('a clinician says where they are paid, checked in the form', async () => {
+    const { page } = await signedInPage(browser, server, 'clinician005@demo.flexpool.test');
+    await open(page, '/invoices');
+    assert.match(await page.textContent('main'), /Your invoices do not say where to pay you yet/);
+    await page.click('a[href="/invoices/details"]');
+    await page.waitForSelector('#invoice-details-form');
+    await checkAccessibility(page, 'where you are paid');
+    await page.fill('#address', '1 High Street\nLeeds');
+    await page.fill('#account_name', 'Dr Example');
+    await page.fill('#sort_code', '12-34-5');
+    await page.fill('#account_number', '1234567');
+    await page.click('#save-invoice-details');
+    await page.waitForSelector('.nhsuk-error-summary');
+    const problems = await page.textContent('.nhsuk-error-summary');
+    assert.match(problems, /Enter a valid sort code like 12-34-56/);
+    assert.match(problems, /Enter a valid account number like 12345678/);
+    await checkAccessibility(page, 'where you are paid, with errors');
+    await screenshot(page, 'invoice-details-errors');
+    await page.fill('#sort_code', '12 34 56');
+    await page.fill('#account_number', '12345678');
+    await page.click('#save-invoice-details');
+    await page.waitForSelector('.nhsuk-notification-banner');
+    assert.match(await page.textContent('main'), /Your invoices ask to be paid to\s*Dr Example, sort code 12-34-56, account 12345678/);
+    assertNoProblems(page);
+  });
+
   test('the pool reads every practice\'s invoices', async () => {
     const { page } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
     await open(page, '/pool/invoices?status=all');

@@ -222,6 +222,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'PUT', '/api/v1/me/alert-preferences', { enabled: true, roles: ['wizard'], min_hourly_pence: 0,
     mode: 'instant', quiet_start: '21:00', quiet_end: '07:00' }, 400);
   await call(practice, 'PUT', '/api/v1/me/alert-preferences', { enabled: true }, 403);
+  await call(gp, 'GET', '/api/v1/me/invoice-details', undefined, 200);
+  await call(gp, 'PUT', '/api/v1/me/invoice-details', { address: '1 High Street\nLeeds', account_name: 'Dr A Locum',
+    sort_code: '12 34 56', account_number: '12345678' }, 200);
+  await call(gp, 'PUT', '/api/v1/me/invoice-details', { address: '1 High Street', account_name: 'Dr A Locum',
+    sort_code: '12-34-5', account_number: '12345678' }, 400);
+  await call(practice, 'GET', '/api/v1/me/invoice-details', undefined, 403);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);

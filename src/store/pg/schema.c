@@ -741,6 +741,12 @@ const char *const fp_pg_migrations[] = {
     "CREATE INDEX invoice_lines_invoice ON invoice_lines(invoice_id);"
     "CREATE TRIGGER invoice_lines_no_change BEFORE UPDATE OR DELETE ON invoice_lines"
     "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('an issued invoice is never edited');",
+
+    /* 34: where a clinician is paid (SQLite's 34 says more). */
+    "CREATE TABLE invoice_details ("
+    "  clinician_id BIGINT PRIMARY KEY REFERENCES clinicians(id),"
+    "  address TEXT NOT NULL, account_name TEXT NOT NULL, sort_code TEXT NOT NULL, account_number TEXT NOT NULL,"
+    "  updated_at BIGINT NOT NULL);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

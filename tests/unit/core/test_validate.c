@@ -221,9 +221,37 @@ static void test_phone(void **state) {
   assert_false(fp_phone_valid(NULL));
 }
 
+static void test_bank_details(void **state) {
+  (void)state;
+  char out[9];
+  assert_int_equal(fp_sort_code_normalise("12-34-56", out), 0);
+  assert_string_equal(out, "12-34-56");
+  assert_int_equal(fp_sort_code_normalise("12 34 56", out), 0);
+  assert_string_equal(out, "12-34-56");
+  assert_int_equal(fp_sort_code_normalise("123456", out), 0);
+  assert_string_equal(out, "12-34-56");
+  const char *bad_codes[] = {"", "12345", "1234567", "12-34-5a", "-123456", "123456-", "12--3456", "12.34.56", " 123456", NULL};
+  for (int i = 0; bad_codes[i]; i++) {
+    assert_int_equal(fp_sort_code_normalise(bad_codes[i], out), FP_EINVAL);
+    assert_string_equal(out, "");
+  }
+  assert_int_equal(fp_account_number_normalise("12345678", out), 0);
+  assert_string_equal(out, "12345678");
+  assert_int_equal(fp_account_number_normalise("1234 5678", out), 0);
+  assert_string_equal(out, "12345678");
+  const char *bad_accounts[] = {"", "1234567", "123456789", "1234-5678", "1234567a", "12345678 ", NULL};
+  for (int i = 0; bad_accounts[i]; i++) assert_int_equal(fp_account_number_normalise(bad_accounts[i], out), FP_EINVAL);
+  assert_int_equal(fp_sort_code_normalise(NULL, out), FP_EINVAL);
+  assert_int_equal(fp_text_lines(NULL), 0);
+  assert_int_equal(fp_text_lines(""), 0);
+  assert_int_equal(fp_text_lines("1 High Street"), 1);
+  assert_int_equal(fp_text_lines("1 High Street\nLeeds\nLS1 4AP"), 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_phone),
+      cmocka_unit_test(test_bank_details),
       cmocka_unit_test(test_org_level_parse_and_name),
       cmocka_unit_test(test_org_parent_ok),
       cmocka_unit_test(test_ods_codes),

@@ -4,12 +4,13 @@
 // is one page for everyone who may see it. Status, "overdue" and what may happen are the API's
 // (src/core/invoice.h): the pages only say them in words.
 
-import { get, post } from '../api.js';
+import { get, post, put } from '../api.js';
 import { flash, hasRole, navigate, page, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
+import { busy, formValues, liveValidation, showApiError } from '../forms.js';
 import { longDate, pounds, shortDate, timeRange } from '../format.js';
 import { pagedList } from '../paging.js';
-import { backLink, h, link, p, pageHeading, summaryList, table, tag } from '../ui.js';
+import { backLink, button, h, input, insetText, link, p, pageHeading, summaryList, table, tag, textarea } from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const PRACTICE = { roles: ['practice_manager'] };
@@ -40,7 +41,7 @@ function views(here, list, current) {
 }
 
 // One list page: who sees what is in `side`; `detail` is where an invoice's own page is.
-async function listPage({ side, here, title, intro, detail, query, columns }) {
+async function listPage({ side, here, title, intro, detail, query, columns, before = null }) {
   const list = VIEWS[side];
   const raw = query.get('status');
   const view = raw === 'all' ? '' : viewOf(query, list);
@@ -66,18 +67,72 @@ async function listPage({ side, here, title, intro, detail, query, columns }) {
     ? p(link(`/api/v1/invoices.csv${view ? `?status=${view}` : ''}`, `Download ${caption === 'All' ? 'all these invoices' : `the invoices ${caption.toLowerCase()}`} as a spreadsheet (CSV)`,
       { download: '', 'data-reload': '', id: 'invoice-csv' }))
     : null;
-  page(title, pageHeading(title), p(intro), views(here, list, view), res.summary,
+  page(title, pageHeading(title), p(intro), before, views(here, list, view), res.summary,
     rows.length
       ? table({ caption, head: ['Invoice', ...columns(null), 'Issued', 'Due by', { text: 'Amount', numeric: true }, 'Status'], rows, id: 'invoice-table' })
       : p(empty),
     res.nav, csv);
 }
 
-route('/invoices', ({ query }) => listPage({
-  side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query,
-  intro: 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
-  columns: (inv) => (inv ? [inv.customer.name] : ['Practice']),
-}), CLINICIAN);
+route('/invoices', async ({ query }) => {
+  // Where the practices pay them: said on every invoice issued once it is given.
+  const details = await get('/me/invoice-details');
+  const where = details.account_number
+    ? p('Your invoices ask to be paid to ', h('strong', {}, `${details.account_name}, sort code ${details.sort_code}, account ${details.account_number}`), '. ',
+      link('/invoices/details', 'Change where you are paid'))
+    : insetText(p('Your invoices do not say where to pay you yet. ', link('/invoices/details', 'Add your address and bank account'),
+      ' and every invoice issued from then on will show them.'));
+  return listPage({
+    side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query, before: where,
+    intro: 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
+    columns: (inv) => (inv ? [inv.customer.name] : ['Practice']),
+  });
+}, CLINICIAN);
+
+// Where the clinician is paid: their address and bank account, printed on each invoice issued after.
+const SORT_CODE = /^\d{2}[- ]?\d{2}[- ]?\d{2}$/;
+const ACCOUNT = /^\d{4} ?\d{4}$/;
+route('/invoices/details', async () => {
+  const d = await get('/me/invoice-details');
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'invoice-details-form' },
+    textarea({ id: 'address', label: 'Your address', value: d.address || '', rows: 4, autocomplete: 'street-address',
+      hint: 'As it should appear on your invoices, on up to 6 lines.' }),
+    input({ id: 'account_name', label: 'Name on the bank account', value: d.account_name || '' }),
+    input({ id: 'sort_code', label: 'Sort code', value: d.sort_code || '', inputmode: 'numeric', width: 5, hint: 'Must be 6 digits long, for example 12-34-56' }),
+    input({ id: 'account_number', label: 'Account number', value: d.account_number || '', inputmode: 'numeric', width: 10,
+      hint: 'Must be 8 digits long, for example 12345678' }),
+    button('Save where you are paid', { id: 'save-invoice-details' }));
+  const validate = liveValidation(form, summary, {
+    address: (v) => (!v.address.trim() ? 'Enter your address'
+      : v.address.length > 300 ? 'Your address must be 300 characters or fewer'
+        : v.address.split('\n').length > 6 ? 'Your address must be on 6 lines or fewer' : null),
+    account_name: (v) => (!v.account_name.trim() ? 'Enter the name on the bank account'
+      : v.account_name.length > 100 ? 'The name must be 100 characters or fewer' : null),
+    sort_code: (v) => (!SORT_CODE.test(v.sort_code.trim()) ? 'Enter a valid sort code like 12-34-56' : null),
+    account_number: (v) => (!ACCOUNT.test(v.account_number.trim()) ? 'Enter a valid account number like 12345678' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    await busy(form, async () => {
+      try {
+        await put('/me/invoice-details', {
+          address: v.address.trim(), account_name: v.account_name.trim(), sort_code: v.sort_code.trim(), account_number: v.account_number.trim(),
+        });
+      } catch (err) {
+        showApiError(form, summary, err);
+        return;
+      }
+      flash('Where you are paid has been saved', 'Every invoice issued from now on shows it. Invoices already issued keep what they said.');
+      navigate('/invoices');
+    });
+  });
+  page('Where you are paid', summary, backLink('/invoices', 'Back to my invoices'), pageHeading('Where you are paid'),
+    p('Your invoices show your address and the bank account the practice pays into. Only you see these details here; each practice sees them on the invoices you send it.'),
+    form);
+}, CLINICIAN);
 
 route('/practice/invoices', ({ query }) => listPage({
   side: 'practice', here: '/practice/invoices', title: 'Invoices', detail: '/practice/invoices', query,
