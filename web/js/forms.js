@@ -82,6 +82,24 @@ export async function busy(form, fn) {
   }
 }
 
+// The usual submit of a form: nothing more when its own checks (validate, from liveValidation)
+// fail; otherwise fn(the form's values) with its buttons disabled, and whatever the API refused
+// shown in the NHS error pattern in summarySlot.
+export function onSubmit(form, validate, summarySlot, fn) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const v = formValues(form);
+    await busy(form, async () => {
+      try {
+        await fn(v);
+      } catch (err) {
+        showApiError(form, summarySlot, err);
+      }
+    });
+  });
+}
+
 // The NHS.UK date input (ui.js dateInput: boxes `${id}-day`, `${id}-month`, `${id}-year`) ----------
 
 // The date a date input holds, from a form's values: 'YYYY-MM-DD', '' when all three boxes are

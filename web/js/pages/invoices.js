@@ -7,7 +7,7 @@
 import { get, post, put } from '../api.js';
 import { flash, hasRole, navigate, page, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { liveValidation, onSubmit } from '../forms.js';
 import { longDate, pounds, shortDate, timeRange } from '../format.js';
 import { pagedList } from '../paging.js';
 import { backLink, button, h, input, insetText, link, p, pageHeading, summaryList, table, tag, textarea } from '../ui.js';
@@ -112,22 +112,12 @@ route('/invoices/details', async () => {
     sort_code: (v) => (!SORT_CODE.test(v.sort_code.trim()) ? 'Enter a valid sort code like 12-34-56' : null),
     account_number: (v) => (!ACCOUNT.test(v.account_number.trim()) ? 'Enter a valid account number like 12345678' : null),
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    const v = formValues(form);
-    await busy(form, async () => {
-      try {
-        await put('/me/invoice-details', {
-          address: v.address.trim(), account_name: v.account_name.trim(), sort_code: v.sort_code.trim(), account_number: v.account_number.trim(),
-        });
-      } catch (err) {
-        showApiError(form, summary, err);
-        return;
-      }
-      flash('Where you are paid has been saved', 'Every invoice issued from now on shows it. Invoices already issued keep what they said.');
-      navigate('/invoices');
+  onSubmit(form, validate, summary, async (v) => {
+    await put('/me/invoice-details', {
+      address: v.address.trim(), account_name: v.account_name.trim(), sort_code: v.sort_code.trim(), account_number: v.account_number.trim(),
     });
+    flash('Where you are paid has been saved', 'Every invoice issued from now on shows it. Invoices already issued keep what they said.');
+    navigate('/invoices');
   });
   page('Where you are paid', summary, backLink('/invoices', 'Back to my invoices'), pageHeading('Where you are paid'),
     p('Your invoices show your address and the bank account the practice pays into. Only you see these details here; each practice sees them on the invoices you send it.'),

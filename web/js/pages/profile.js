@@ -4,7 +4,7 @@
 
 import { get, patch } from '../api.js';
 import { flash, loadMe, navigate, page, route, state } from '../app.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { liveValidation, onSubmit } from '../forms.js';
 import { button, h, input, link, p, pageHeading } from '../ui.js';
 
 const POSTCODE = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$/; // as the registration form's
@@ -43,22 +43,13 @@ route('/profile', async () => {
       return !/^\d+$/.test(v.travel_radius_km) || n < 1 || n > 200 ? 'Enter a distance from 1 to 200 kilometres, in whole kilometres' : null;
     },
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    const v = formValues(form);
-    await busy(form, async () => {
-      try {
-        await patch(`/clinicians/${state.me.clinician_id}`, {
-          name: v.name, phone: v.phone, home_postcode: v.home_postcode, travel_radius_km: Number(v.travel_radius_km),
-        });
-        await loadMe();
-        flash('Your profile has been saved', null);
-        navigate('/profile');
-      } catch (err) {
-        showApiError(form, summary, err);
-      }
+  onSubmit(form, validate, summary, async (v) => {
+    await patch(`/clinicians/${state.me.clinician_id}`, {
+      name: v.name, phone: v.phone, home_postcode: v.home_postcode, travel_radius_km: Number(v.travel_radius_km),
     });
+    await loadMe();
+    flash('Your profile has been saved', null);
+    navigate('/profile');
   });
   page('Your profile', summary, pageHeading('Your profile'),
     p(`Your email address is ${me.email}. Your profession and registration number are checked by your pool: ask your pool administrator to change them.`),
