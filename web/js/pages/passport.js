@@ -14,7 +14,7 @@ import { ApiError, get, getAll, post } from '../api.js';
 import { filterForm, pagedList, sortField } from '../paging.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
 import {
-  busy, dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, showApiError,
+  busy, dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation, onSubmit, showApiError,
 } from '../forms.js';
 import { longDate, longDateOf, roleName, shortDate, ukToday } from '../format.js';
 import {
@@ -295,19 +295,12 @@ route('/clinicians/:id/passport', async ({ params }) => {
         return starts && (starts < today || (until && starts > until)) ? 'The placement must start between today and the last day of access' : null;
       },
     }, { focusIdOf: (f) => (f === 'organisation_id' ? f : `${f}-day`) });
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      if (!validate()) return;
-      const v = formValues(form);
-      await busy(form, async () => {
-        try {
-          await post(`/clinicians/${params.id}/passport/grants`, {
-            organisation_id: Number(v.organisation_id), until: dateInputValue(v, 'until'), placement_starts_on: dateInputValue(v, 'placement_starts_on') || undefined,
-          });
-          flash('Access granted', 'The practice managers can see this passport until the day you set, while the clinician stays in your pool.');
-          navigate(`/clinicians/${params.id}/passport`, { replace: true });
-        } catch (err) { showApiError(form, summary, err); }
+    onSubmit(form, validate, summary, async (v) => {
+      await post(`/clinicians/${params.id}/passport/grants`, {
+        organisation_id: Number(v.organisation_id), until: dateInputValue(v, 'until'), placement_starts_on: dateInputValue(v, 'placement_starts_on') || undefined,
       });
+      flash('Access granted', 'The practice managers can see this passport until the day you set, while the clinician stays in your pool.');
+      navigate(`/clinicians/${params.id}/passport`, { replace: true });
     });
     content.push(h('h2', { class: 'nhsuk-heading-m' }, 'Placement access'),
       grants.items.length

@@ -3,7 +3,7 @@
 
 import { ApiError, explain, get, post, put, serverRunsDemo, setCsrf } from '../api.js';
 import { flash, homePath, idleWords, loadMe, navigate, owedPath, page, route, state } from '../app.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { busy, formValues, liveValidation, onSubmit, showApiError } from '../forms.js';
 import { showErrorSummary } from '../ui.js';
 import { ROLE_NAMES } from '../format.js';
 import {
@@ -61,19 +61,10 @@ route('/sign-in', async ({ query }) => {
     email: (v) => (!v.email ? 'Enter your email address' : !EMAIL_RE.test(v.email) ? 'Enter an email address in the correct format, like name@example.com' : null),
     password: (v) => (!v.password ? 'Enter your password' : null),
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    const v = formValues(form);
-    await busy(form, async () => {
-      try {
-        const res = await signIn(v.email, form.elements.password.value);
-        if (res.mfa_required) navigate(`/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
-        else navigate(afterSignIn(next), { replace: true });
-      } catch (err) {
-        showApiError(form, summary, err);
-      }
-    });
+  onSubmit(form, validate, summary, async (v) => {
+    const res = await signIn(v.email, form.elements.password.value);
+    if (res.mfa_required) navigate(`/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
+    else navigate(afterSignIn(next), { replace: true });
   });
   const ended = query.get('ended') && banner('Your session has ended',
     `For your security, flexpool signs you out after ${idleWords()} without activity. Sign in again to carry on.`);

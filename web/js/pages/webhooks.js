@@ -7,7 +7,7 @@
 import { del, get, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { liveValidation, onSubmit } from '../forms.js';
 import { shortDate, time } from '../format.js';
 import { button, h, input, insetText, link, p, pageHeading, panel, table, tag, warningCallout } from '../ui.js';
 
@@ -97,18 +97,9 @@ route('/webhooks/:org/new', async ({ params }) => {
         : v.url.length > 500 ? 'The address must be 500 characters or fewer' : null),
     events: (v) => (chosen(v).length ? null : 'Select at least one event'),
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    const v = formValues(form);
-    await busy(form, async () => {
-      try {
-        const hook = await post(`/organisations/${org.id}/webhooks`, { url: v.url, events: chosen(v) });
-        showSecret(org, hook);
-      } catch (err) {
-        showApiError(form, summary, err);
-      }
-    });
+  onSubmit(form, validate, summary, async (v) => {
+    const hook = await post(`/organisations/${org.id}/webhooks`, { url: v.url, events: chosen(v) });
+    showSecret(org, hook);
   });
   page('Add a webhook', summary, pageHeading('Add a webhook', org.name), form, p(link('/webhooks', 'Back to webhooks')));
 }, WHO);
