@@ -46,11 +46,12 @@ bool fp_phone_valid(const char *s);
  * spaces allowed between them) as "12345678". 0 or FP_EINVAL; out must hold 9 bytes.
  */
 int fp_sort_code_normalise(const char *in, char out[9]);
+int fp_account_number_normalise(const char *in, char out[9]);
+
 /* How many lines s has ('\n' between them; 0 for NULL or ""), and the most a postal address may
    have: an organisation's (on the invoices it receives) or a clinician's (on those they issue). */
 int fp_text_lines(const char *s);
 #define FP_ADDRESS_MAX_LINES 6
-int fp_account_number_normalise(const char *in, char out[9]);
 
 /* A plain, practical check: one '@', non-empty local part, a dot in the domain, no spaces, <= 254. */
 bool fp_email_valid(const char *s);

@@ -418,6 +418,10 @@ void fp_h_me_invoice_details_put(struct fp_req *r) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "account_number", "'account_number' must be 8 digits, such as 12345678");
     return;
   }
+  if (strpbrk(name, "\r\n")) { /* printed in one line of the invoice's details */
+    fp_reply_error(r, FP_API_INVALID_FIELD, "account_name", "'account_name' must be on one line");
+    return;
+  }
   if (fp_text_lines(address) > FP_ADDRESS_MAX_LINES) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "address", "'address' may have at most %d lines", FP_ADDRESS_MAX_LINES);
     return;

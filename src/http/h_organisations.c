@@ -54,7 +54,6 @@ static int postcode_or_respond(struct fp_req *r, const char *field, const char *
   return 0;
 }
 
-/* Checks one site of the profile into a new object. */
 /* An organisation's postal address is printed on the invoices it receives: at most
    FP_ADDRESS_MAX_LINES lines, refused here rather than cut there. */
 static int address_lines_or_respond(struct fp_req *r, const char *address) {
@@ -63,6 +62,7 @@ static int address_lines_or_respond(struct fp_req *r, const char *address) {
   return -1;
 }
 
+/* Checks one site of the profile into a new object. */
 static json_t *site_or_respond(struct fp_req *r, json_t *in, size_t i) {
   char prefix[48];
   snprintf(prefix, sizeof prefix, "profile.sites[%zu].", i);

@@ -356,6 +356,9 @@ static void test_the_invoice_says_where_to_pay(void **state) {
   fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "1\n2\n3\n4\n5\n6\n7",
                                "account_name", "Dr D Locum", "sort_code", "12-34-56", "account_number", "12345678"),
                    400, "invalid_field", "address");
+  fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s, s:s}", "address", "1 High Street",
+                               "account_name", "Dr D\nLocum", "sort_code", "12-34-56", "account_number", "12345678"),
+                   400, "invalid_field", "account_name");
   fpt_expect_error(fpt_request(&srv, gp_d, "PUT", path, "{s:s, s:s, s:s}", "address", "1 High Street", "account_name",
                                "Dr D Locum", "sort_code", "12-34-56"),
                    400, "missing_field", "account_number");
