@@ -12,6 +12,7 @@
 #   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance booking
 #   ENGINE=postgres bash bench/run.sh   # the same on PostgreSQL 15, in a throw-away cluster (pg_virtualenv)
 #                                       # on the same machine, sharing its cores with the server
+#   PG_SOCKET=1 ENGINE=postgres bash bench/run.sh   # the server reaches PostgreSQL by its Unix socket
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINE=${ENGINE:-sqlite}
@@ -37,6 +38,15 @@ if [ "$ENGINE" = postgres ]; then
   dbname="flexpool_bench_$$"
   createdb "$dbname"
   db_args=(--database "postgresql:///$dbname")
+  # PG_SOCKET=1: the server reaches PostgreSQL through its Unix socket (libpq's default for a
+  # database on the same machine) rather than the loopback TCP that pg_virtualenv's PGHOST sets.
+  if [ "${PG_SOCKET:-0}" = 1 ]; then
+    hba=$(pg_conftool -s 15 regress show hba_file)
+    sed -i '1i local all all trust' "$hba"
+    pg_ctlcluster 15 regress reload
+    socket_dir=$(pg_conftool -s 15 regress show unix_socket_directories | cut -d, -f1)
+    db_args=(--database "postgresql:///$dbname?host=$socket_dir")
+  fi
 fi
 # sql "QUERY": rows with fields separated by one space, from whichever engine the store is on.
 sql() {
