@@ -34,6 +34,7 @@
 #include "store/accounts.h"
 #include "store/alerts.h"
 #include "store/demo.h"
+#include "store/terms.h"
 #include "store/places.h"
 #include "store/shifts.h"
 
@@ -1439,6 +1440,29 @@ static int demo_availability(struct demo *d) {
 
 /* Invoices (issue 13): the approved sessions' invoices, issued when each was approved, most of the
    older ones paid, some left overdue (store/demo.h fp_store_demo_invoices). */
+/* Terms of engagement (core/terms.h): the pool's defaults (30 days to pay; 50 % of the fee for a
+   practice's cancellation inside 7 days, all of it inside 48 hours; mileage), and their own for
+   one GP in three of the named ones, from clinician001@ on: 14, 21 or 28 days, all of the fee inside
+   24 or 72 hours, some with expenses. Then each booking's copy of the terms it runs on. */
+static int demo_terms(struct demo *d) {
+  struct fp_terms pool = fp_terms_default();
+  pool.n_bands = 2;
+  pool.bands[0] = (struct fp_cancel_band){168, 50};
+  pool.bands[1] = (struct fp_cancel_band){48, 100};
+  pool.mileage = true;
+  int rc = fp_store_terms_put(d->c, 0, d->pool_id, &pool, d->pool_admin_user, d->now - 360 * (int64_t)DAY);
+  for (int i = 0; rc == 0 && i < N_GPS; i += 3) {
+    const struct demo_clinician *cl = &d->clinicians[i];
+    struct fp_terms own = fp_terms_default();
+    own.payment_days = 14 + 7 * (i / 3 % 3);
+    own.n_bands = 1;
+    own.bands[0] = (struct fp_cancel_band){i % 2 ? 72 : 24, 100};
+    own.expenses = i % 2 == 0;
+    rc = fp_store_terms_put(d->c, cl->id, 0, &own, cl->user_id, d->now - rnd(&d->rng, 30, 300) * DAY);
+  }
+  return rc ? rc : fp_store_demo_booking_terms(d->c);
+}
+
 static int demo_invoices(struct demo *d) {
   return fp_store_demo_invoices(d->c, d->practices[d->demo_practice].id, d->manager_user, d->now);
 }
@@ -1460,6 +1484,7 @@ static const struct demo_step {
     {"generated clinicians", demo_generated_clinicians},
     {"passports", demo_passports},
     {"availability", demo_availability},
+    {"terms", demo_terms},
     {"invoices", demo_invoices},
 };
 

@@ -4,7 +4,8 @@
  *
  * The clinician is the issuer, the practice the customer. An invoice is made by itself when a
  * session's timesheet is approved (one invoice per session), numbered per issuer without gaps
- * (1, 2, 3 ...; the database refuses any other number), and never edited once issued.
+ * (1, 2, 3 ...; the database refuses any other number), due the days after its issue that the
+ * booking's terms of engagement give (core/terms.h), and never edited once issued.
  * Its status:
  *   issued  made, not yet paid; shown as overdue from the day after its due date (UK days);
  *   paid    the practice recorded the payment.
@@ -22,10 +23,6 @@
 
 enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID };
 enum fp_invoice_event { FP_INVEV_PAY = 0 };
-
-/* Days after its issue that an invoice is due, until the clinician's terms of engagement say
-   otherwise (issue 13: terms are still to come). */
-#define FP_INVOICE_PAYMENT_DAYS 30
 
 /* The number as shown on the invoice and in messages: "0007" (at least four digits). */
 #define FP_INVOICE_REF_LEN 24

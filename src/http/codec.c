@@ -168,6 +168,27 @@ static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
   return j;
 }
 
+json_t *fp_json_terms(const struct fp_terms *t, const char *source) {
+  json_t *bands = json_array();
+  for (int32_t i = 0; i < t->n_bands && i < FP_TERMS_MAX_BANDS; i++)
+    json_array_append_new(bands, json_pack("{s:i, s:i}", "notice_hours", (int)t->bands[i].notice_hours, "fee_percent",
+                                           (int)t->bands[i].fee_percent));
+  json_t *j = json_pack("{s:i, s:o, s:b, s:b}", "payment_days", (int)t->payment_days, "cancellation", bands,
+                        "mileage", t->mileage, "expenses", t->expenses);
+  if (j && source) json_object_set_new(j, "source", json_string(source));
+  return j;
+}
+
+/* The terms copied into a booking: null for one made before terms were kept. */
+static json_t *json_booking_terms(const struct fp_booking *b) {
+  struct fp_terms t = fp_terms_default();
+  if (!b->terms.source[0] || fp_terms_bands_parse(b->terms.cancellation, &t) != 0) return json_null();
+  t.payment_days = b->terms.payment_days;
+  t.mileage = b->terms.mileage;
+  t.expenses = b->terms.expenses;
+  return fp_json_terms(&t, b->terms.source);
+}
+
 json_t *fp_json_booking(const struct fp_booking *b, int64_t now) {
   json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:s, s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)b->id,
                         "shift_id", (json_int_t)b->shift_id, "clinician_id", (json_int_t)b->clinician_id,
@@ -195,7 +216,20 @@ json_t *fp_json_booking(const struct fp_booking *b, int64_t now) {
     json_object_set_new(j, "cancelled_at", fp_json_time(b->cancelled_at));
     json_object_set_new(j, "reason", json_string(b->reason));
     json_object_set_new(j, "late", json_boolean(b->late));
+    json_object_set_new(j, "cancellation_fee_pence", json_integer(b->cancellation_fee_pence));
   }
+  json_object_set_new(j, "terms", json_booking_terms(b));
+  /* What the practice would owe under them if it cancelled now (the cancellation's own rule,
+     store/bookings.c fp_store_booking_cancel): null once it cannot be cancelled. */
+  struct fp_terms t = fp_terms_default();
+  json_t *owed = json_null();
+  if (strcmp(b->status, "confirmed") == 0 && now < b->starts_at && b->terms.source[0] &&
+      fp_terms_bands_parse(b->terms.cancellation, &t) == 0) {
+    int32_t percent = 0;
+    int64_t pence = fp_terms_cancellation_fee(&t, b->fee_pence, now, b->starts_at, &percent);
+    owed = json_pack("{s:I, s:i}", "pence", (json_int_t)pence, "percent", (int)percent);
+  }
+  json_object_set_new(j, "practice_cancellation_fee_now", owed);
   json_object_set_new(j, "timesheet", json_timesheet(b, now));
   return j;
 }

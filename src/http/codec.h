@@ -30,6 +30,9 @@ void fp_jw_shift(struct fp_jw *w, const struct fp_shift *s);
 json_t *fp_json_shift(const struct fp_shift *s);
 /* A booking as the API answers it, with its timesheet as it stands at now (null when it has none). */
 json_t *fp_json_booking(const struct fp_booking *b, int64_t now);
+/* Terms of engagement (core/terms.h): {payment_days, cancellation: [{notice_hours, fee_percent}],
+   mileage, expenses}, and `source` ("pool", "clinician") when given. */
+json_t *fp_json_terms(const struct fp_terms *t, const char *source);
 json_t *fp_json_application(const struct fp_application *a);
 json_t *fp_json_org(const struct fp_org *o);
 

@@ -27,6 +27,7 @@
 #include "store/places.h"
 #include "store/alerts.h"
 #include "store/shifts.h"
+#include "store/terms.h"
 #include "store/webhooks.h"
 
 static const char *const RATE_UNITS[] = {"hour", "session", NULL};
@@ -467,6 +468,18 @@ void fp_h_shift_get(struct fp_req *r) {
     json_object_set_new(j, "bookable", json_boolean(e.bookable));
     json_object_set_new(j, "missing", missing);
     fp_elig_view_release(&view);
+    /* The terms booking it would run on (store/terms.h): the pool's for booking it at once; their
+       own, where they keep any, when the practice approves (an application it accepts). */
+    enum fp_booking_mode mode = FP_MODE_INSTANT;
+    fp_booking_mode_parse(s.booking_mode, &mode);
+    struct fp_terms t;
+    enum fp_terms_source source;
+    if ((rc = fp_store_terms_for_booking(c, r->auth.clinician_id, pool_id, mode != FP_MODE_INSTANT, &t, &source)) != 0) {
+      json_decref(j);
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    json_object_set_new(j, "terms", fp_json_terms(&t, fp_terms_source_name(source)));
   }
   fp_reply_json(r, 200, j);
 }

@@ -206,5 +206,9 @@ FP_HANDLER(fp_h_invoice_pdf);
 FP_HANDLER(fp_h_invoice_pay);
 FP_HANDLER(fp_h_me_invoice_details);
 FP_HANDLER(fp_h_me_invoice_details_put);
+FP_HANDLER(fp_h_me_terms);
+FP_HANDLER(fp_h_me_terms_put);
+FP_HANDLER(fp_h_pool_terms);
+FP_HANDLER(fp_h_pool_terms_put);
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "store/accounts.h"
+#include "store/terms.h"
 #include "store/timesheets.h"
 
 #define BOOKING_COLS                                                                                      \
@@ -20,7 +21,9 @@
   " COALESCE(t.state,''), COALESCE(t.actual_start,0), COALESCE(t.actual_end,0), COALESCE(t.break_minutes,0),"  \
   " COALESCE(t.fee_pence,0), COALESCE(t.submitted_at,0), COALESCE(t.decided_at,0), COALESCE(t.decided_by,0),"  \
   " COALESCE(t.query_reason,''), o.timesheet_auto_approve_days, COALESCE(i.id,0), COALESCE(i.number,0),"      \
-  " COALESCE(i.status,''), COALESCE(i.due_on,0), COALESCE(i.paid_at,0)"
+  " COALESCE(i.status,''), COALESCE(i.due_on,0), COALESCE(i.paid_at,0), COALESCE(b.terms_source,''),"        \
+  " COALESCE(b.terms_payment_days,0), COALESCE(b.terms_cancellation,''), COALESCE(b.terms_mileage,0),"         \
+  " COALESCE(b.terms_expenses,0), COALESCE(b.cancellation_fee_pence,0)"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"                        \
@@ -67,6 +70,12 @@ static const struct fp_colspec BOOKING_READ[] = {
     FP_C(TEXT, struct fp_booking, ts.invoice_status),
     FP_C(INT, struct fp_booking, ts.invoice_due_on),
     FP_C(INT, struct fp_booking, ts.invoice_paid_at),
+    FP_C(TEXT, struct fp_booking, terms.source),
+    FP_C(INT, struct fp_booking, terms.payment_days),
+    FP_C(TEXT, struct fp_booking, terms.cancellation),
+    FP_C(BOOL, struct fp_booking, terms.mileage),
+    FP_C(BOOL, struct fp_booking, terms.expenses),
+    FP_C(INT, struct fp_booking, cancellation_fee_pence),
 };
 
 FP_ROW_READER(read_booking, struct fp_booking, BOOKING_READ)
@@ -800,9 +809,17 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   enum fp_rate_unit unit;
   if (fp_rate_unit_parse(s.rate_unit, &unit) != 0) return FP_EIO;
   int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
+  /* The terms it runs on, as the shift's page showed them (store/terms.h), copied into it. */
+  struct fp_terms terms;
+  enum fp_terms_source source;
+  if ((rc = fp_store_terms_for_booking(c, clinician_id, res->pool_id, bi.via_acceptance, &terms, &source)) != 0)
+    return rc;
+  char bands[FP_TERMS_BANDS_LEN];
+  fp_terms_bands_format(&terms, bands);
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"
-      " created_at, pool_id) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?) RETURNING id");
+      " created_at, pool_id, terms_source, terms_payment_days, terms_cancellation, terms_mileage, terms_expenses)"
+      " VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if (!st) return FP_EIO;
   fp_bind_int64(st, 1, shift_id);
   fp_bind_int64(st, 2, clinician_id);
@@ -813,6 +830,11 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   fp_bind_int64(st, 7, actor);
   fp_bind_int64(st, 8, now);
   fp_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
+  fp_bind_text(st, 10, fp_terms_source_name(source));
+  fp_bind_int64(st, 11, terms.payment_days);
+  fp_bind_text(st, 12, bands);
+  fp_bind_int64(st, 13, terms.mileage);
+  fp_bind_int64(st, 14, terms.expenses);
   int64_t booking_id = 0;
   rc = fp_step(st); /* its id in the same round trip (on PostgreSQL, lastval() would be another) */
   if (rc == FP_ROW) booking_id = fp_col_int64(st, 0);
@@ -880,19 +902,30 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
                                  s.starts_at, s.ends_at, &shift_to);
   if (*outcome != FP_TRANS_OK) return 0;
   bool late = fp_cancellation_late(now, b.starts_at);
+  /* The practice's cancellation owes the fee its terms give for the notice it gave (none for a
+     booking made before terms were kept). */
+  int64_t fee_owed = 0;
+  int32_t fee_percent = 0;
+  if (strcmp(party, "practice") == 0 && b.terms.source[0]) {
+    struct fp_terms t = fp_terms_default();
+    if (fp_terms_bands_parse(b.terms.cancellation, &t) != 0) return FP_EIO;
+    fee_owed = fp_terms_cancellation_fee(&t, b.fee_pence, now, b.starts_at, &fee_percent);
+  }
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE bookings SET status = ?, cancelled_by = ?, cancelled_by_user = ?, cancelled_at = ?,"
-      " reason = ?, late = ? WHERE id = ? AND status = ?",
+      " reason = ?, late = ?, cancellation_fee_pence = ? WHERE id = ? AND status = ?",
       fp_txt(fp_booking_status_name(to.status)), fp_txt(party), fp_int(actor), fp_int(now), fp_txt(reason),
-      fp_int(late), fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
+      fp_int(late), fp_int(fee_owed), fp_int(booking_id), fp_txt(fp_booking_status_name(from.status)));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
   /* The reason is the user's text: quote it as JSON with the engine's own function, not by hand. */
   char after[256];
-  snprintf(after, sizeof after, "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"reason\":",
-           fp_booking_status_name(to.status), party, late ? "true" : "false");
+  snprintf(after, sizeof after,
+           "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"cancellation_fee_pence\":%lld,"
+           "\"cancellation_fee_percent\":%d,\"reason\":",
+           fp_booking_status_name(to.status), party, late ? "true" : "false", (long long)fee_owed, (int)fee_percent);
   st = FP_DB_STMT(c,
       fp_db_engine(c) == FP_ENGINE_POSTGRES
           ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"

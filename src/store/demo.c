@@ -4,8 +4,11 @@
 #include "store/members.h"
 #include "store/rows.h"
 #include "store/sql.h"
+#include "store/shifts.h"
+#include "store/terms.h"
 
 #include "core/error.h"
+#include "core/terms.h"
 #include "core/timesheet.h"
 
 #include <stdlib.h>
@@ -217,5 +220,63 @@ int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t man
   if (!rc)
     rc = FP_DB_RUN(c, "DELETE FROM notifications WHERE created_at < ? AND kind IN ('invoice.issued', 'invoice.paid')",
                    fp_int(now - 2 * 86400));
+  return rc;
+}
+
+int fp_store_demo_booking_terms(struct fp_conn *c) {
+  /* Every booking first on its pool's terms (what fp_terms_source answers for a clinician who
+     keeps none, and for any instant booking); the defaults where the pool keeps none. */
+  int rc = FP_DB_RUN(c,
+      "UPDATE bookings SET terms_source = ?1,"
+      " terms_payment_days = COALESCE((SELECT t.payment_days FROM terms t WHERE t.pool_id = bookings.pool_id), ?2),"
+      " terms_cancellation = COALESCE((SELECT t.cancellation FROM terms t WHERE t.pool_id = bookings.pool_id), ''),"
+      " terms_mileage = COALESCE((SELECT t.mileage FROM terms t WHERE t.pool_id = bookings.pool_id), 0),"
+      " terms_expenses = COALESCE((SELECT t.expenses FROM terms t WHERE t.pool_id = bookings.pool_id), 0)"
+      " WHERE terms_source IS NULL",
+      fp_txt(fp_terms_source_name(FP_TERMS_POOL)), fp_int(FP_TERMS_DEFAULT_PAYMENT_DAYS));
+  if (rc) return rc;
+  /* Then the bookings of clinicians who keep their own, decided by the booking's own rule
+     (store/terms.h): (booking, clinician, pool, whether the practice accepted an application). */
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT b.id, b.clinician_id, COALESCE(b.pool_id, 0), EXISTS (SELECT 1 FROM applications a"
+      "  WHERE a.shift_id = b.shift_id AND a.clinician_id = b.clinician_id AND a.status = ?)"
+      " FROM bookings b WHERE b.clinician_id IN (SELECT clinician_id FROM terms WHERE clinician_id IS NOT NULL)"
+      " ORDER BY b.id",
+      fp_txt(fp_application_status_name(FP_APP_ACCEPTED)));
+  if (!st) return FP_EIO;
+  struct id_at *rows;
+  size_t n;
+  if ((rc = read_id_ats(st, &rows, &n)) != 0) return rc;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    struct fp_terms t;
+    enum fp_terms_source source;
+    rc = fp_store_terms_for_booking(c, rows[i].at, rows[i].practice_id, rows[i].due_on != 0, &t, &source);
+    if (rc) break;
+    char bands[FP_TERMS_BANDS_LEN];
+    fp_terms_bands_format(&t, bands);
+    rc = FP_DB_RUN(c,
+        "UPDATE bookings SET terms_source = ?, terms_payment_days = ?, terms_cancellation = ?, terms_mileage = ?,"
+        " terms_expenses = ? WHERE id = ?",
+        fp_txt(fp_terms_source_name(source)), fp_int(t.payment_days), fp_txt(bands), fp_int(t.mileage),
+        fp_int(t.expenses), fp_int(rows[i].id));
+  }
+  free(rows);
+  if (rc) return rc;
+  /* The practices' cancellations owe what those terms give (core/terms.h). */
+  if (!(st = FP_DB_STMT(c, "SELECT id, 0, 0, 0 FROM bookings WHERE cancelled_by = 'practice' ORDER BY id")))
+    return FP_EIO;
+  if ((rc = read_id_ats(st, &rows, &n)) != 0) return rc;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    struct fp_booking b;
+    struct fp_terms t = fp_terms_default();
+    if ((rc = fp_store_booking_get(c, rows[i].id, NULL, &b)) != 0) break;
+    if (fp_terms_bands_parse(b.terms.cancellation, &t) != 0) {
+      rc = FP_EIO;
+      break;
+    }
+    int64_t fee = fp_terms_cancellation_fee(&t, b.fee_pence, b.cancelled_at, b.starts_at, NULL);
+    rc = FP_DB_RUN_INTS(c, "UPDATE bookings SET cancellation_fee_pence = ? WHERE id = ?", fee, b.id);
+  }
+  free(rows);
   return rc;
 }

@@ -104,5 +104,11 @@ int fp_store_demo_timesheet_insert(struct fp_conn *c, const struct fp_demo_times
    (the demo has no accounts for their managers). What that told people more than two days before
    now (notifications, emails) is not kept: only the latest news is unread. */
 int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t manager_user, int64_t now);
+/* The terms of engagement each demo booking runs on (store/terms.h), as if it had been made with
+   the terms kept now: its pool's, or for a clinician who keeps their own, what the booking's own
+   rule gives (their own where the practice accepted their application). Then the fee each of the
+   practices' cancellations owes under them. Before fp_store_demo_invoices: the invoices are due
+   in the days those terms give. */
+int fp_store_demo_booking_terms(struct fp_conn *c);
 
 #endif

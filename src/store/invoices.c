@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/money.h"
 #include "core/profession.h"
+#include "core/terms.h"
 #include "core/timesheet.h"
 #include "store/accounts.h"
 #include "store/outbox.h"
@@ -54,6 +55,7 @@ struct session_facts {
   char *address, *postcode; /* malloc'd, NULL when none */
   bool invoiced;
   struct fp_invoice_details pay; /* the clinician's (all "" when they gave none) */
+  int32_t payment_days;          /* under the booking's terms (core/terms.h) */
 };
 
 static const struct fp_colspec FACTS_READ[] = {
@@ -68,6 +70,7 @@ static const struct fp_colspec FACTS_READ[] = {
     FP_C(BOOL, struct session_facts, invoiced),
     FP_C(TEXT, struct session_facts, pay.address),   FP_C(TEXT, struct session_facts, pay.account_name),
     FP_C(TEXT, struct session_facts, pay.sort_code), FP_C(TEXT, struct session_facts, pay.account_number),
+    FP_C(INT, struct session_facts, payment_days),
 };
 FP_ROW_READER(read_facts, struct session_facts, FACTS_READ)
 
@@ -78,12 +81,12 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       " o.address, o.postcode,"
       " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
       " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
-      " COALESCE(d.account_number, '')"
+      " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2)"
       " FROM bookings b JOIN timesheets t ON t.booking_id = b.id JOIN shifts s ON s.id = b.shift_id"
       " LEFT JOIN invoice_details d ON d.clinician_id = b.clinician_id"
       " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id"
-      " JOIN organisations o ON o.id = b.practice_id WHERE b.id = ?",
-      fp_int(booking_id));
+      " JOIN organisations o ON o.id = b.practice_id WHERE b.id = ?1",
+      fp_int(booking_id), fp_int(FP_TERMS_DEFAULT_PAYMENT_DAYS));
   if (!st) return FP_EIO;
   return fp_step_one(st, read_facts, f);
 }
@@ -135,7 +138,7 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
   int64_t number = 0, inv = 0;
   if (!rc) rc = FP_DB_INT(c, &number, "SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = ?",
                           fp_int(f->clinician_id));
-  fp_day due = fp_invoice_due_on(now, FP_INVOICE_PAYMENT_DAYS);
+  fp_day due = fp_invoice_due_on(now, f->payment_days);
   if (!rc)
     rc = FP_DB_INSERT(c, &inv,
         "INSERT INTO invoices (clinician_id, practice_id, number, status, issued_at, due_on, total_pence, issuer_name,"

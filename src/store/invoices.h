@@ -54,8 +54,8 @@ int fp_store_invoice_details_put(struct fp_conn *c, int64_t clinician_id, const 
                                  int64_t actor, int64_t now);
 
 /* The invoice of approved session booking_id's fee, issued at now if it has none yet: the next
-   number of its clinician, due FP_INVOICE_PAYMENT_DAYS after, the practice's managers told. *id
-   (may be NULL) its id. 0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */
+   number of its clinician, due the days its booking's terms give after (30 for a booking made
+   before terms were kept), the practice's managers told. *id (may be NULL) its id. 0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */
 int fp_store_invoice_issue_for_session(struct fp_conn *c, int64_t booking_id, int64_t now, int64_t *id);
 
 /* Which invoices: those scope sees (its clinician's own, its practices', its pools' member

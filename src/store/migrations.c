@@ -796,6 +796,26 @@ static const char *const migrations[] = {
     "  clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id),"
     "  address TEXT NOT NULL, account_name TEXT NOT NULL, sort_code TEXT NOT NULL, account_number TEXT NOT NULL,"
     "  updated_at INTEGER NOT NULL);",
+
+    /* 35: terms of engagement (core/terms.h, store/terms.h): a clinician's own and a pool's
+     * defaults, one row each (exactly one owner), the cancellation bands as core/terms.h writes
+     * them; and the terms a booking runs on, copied into it when it is made (NULL for bookings made
+     * before terms were kept), with the fee a practice's cancellation under them came to. */
+    "CREATE TABLE terms ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER UNIQUE REFERENCES clinicians(id),"
+    "  pool_id INTEGER UNIQUE REFERENCES pools(id),"
+    "  payment_days INTEGER NOT NULL CHECK (payment_days BETWEEN 1 AND 90),"
+    "  cancellation TEXT NOT NULL,"
+    "  mileage INTEGER NOT NULL CHECK (mileage IN (0, 1)), expenses INTEGER NOT NULL CHECK (expenses IN (0, 1)),"
+    "  updated_at INTEGER NOT NULL, updated_by INTEGER REFERENCES users(id),"
+    "  CHECK ((clinician_id IS NULL) <> (pool_id IS NULL)));"
+    "ALTER TABLE bookings ADD COLUMN terms_source TEXT CHECK (terms_source IN ('pool','clinician'));"
+    "ALTER TABLE bookings ADD COLUMN terms_payment_days INTEGER;"
+    "ALTER TABLE bookings ADD COLUMN terms_cancellation TEXT;"
+    "ALTER TABLE bookings ADD COLUMN terms_mileage INTEGER;"
+    "ALTER TABLE bookings ADD COLUMN terms_expenses INTEGER;"
+    "ALTER TABLE bookings ADD COLUMN cancellation_fee_pence INTEGER;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

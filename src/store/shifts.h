@@ -14,6 +14,7 @@
 
 #include "core/booking.h"
 #include "core/release.h"
+#include "core/terms.h"
 #include "core/timesheet.h"
 #include "core/working_time.h"
 #include "core/eligibility.h"
@@ -163,6 +164,15 @@ struct fp_booking {
     char invoice_status[8];
     int64_t invoice_due_on, invoice_paid_at; /* due_on a UK day; paid_at 0 until paid */
   } ts;
+  /* The terms of engagement it runs on (core/terms.h), copied in when it was made: source "" for a
+     booking made before terms were kept. */
+  struct fp_booking_terms {
+    char source[12]; /* "pool" or "clinician" */
+    int32_t payment_days;
+    char cancellation[FP_TERMS_BANDS_LEN]; /* the bands as fp_terms_bands_format writes them */
+    bool mileage, expenses;
+  } terms;
+  int64_t cancellation_fee_pence; /* owed under them for the practice's cancellation (0: none) */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/profession.h"
+#include "core/terms.h"
 #include "core/time.h"
 #include "core/validate.h"
 
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char s[256];
   memcpy(s, data + 1, size - 1);
   s[size - 1] = 0;
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
   case 0: {
     fp_time t;
     if (fp_time_parse(s, &t) == 0) {
@@ -71,6 +72,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (strlen(a) != 8 || fp_sort_code_normalise(a, b) != 0 || strcmp(a, b) != 0)) abort();
     if (fp_account_number_normalise(s, a) == 0 &&
         (strlen(a) != 8 || fp_account_number_normalise(a, b) != 0 || strcmp(a, b) != 0)) abort();
+    break;
+  }
+  case 6: {
+    /* Cancellation bands as kept: what is read back is valid and is written as it was read. */
+    struct fp_terms t = fp_terms_default();
+    const char *field = NULL;
+    char again[FP_TERMS_BANDS_LEN];
+    if (fp_terms_bands_parse(s, &t) == 0) {
+      fp_terms_bands_format(&t, again);
+      if (fp_terms_validate(&t, &field) != 0 || strcmp(again, s) != 0) abort();
+      int32_t pc = 0;
+      if (fp_terms_cancellation_fee(&t, 100000, 0, 3600, &pc) > 100000 || pc < 0 || pc > 100) abort();
+    }
     break;
   }
   default:

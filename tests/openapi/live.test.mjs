@@ -228,6 +228,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'PUT', '/api/v1/me/invoice-details', { address: '1 High Street', account_name: 'Dr A Locum',
     sort_code: '12-34-5', account_number: '12345678' }, 400);
   await call(practice, 'GET', '/api/v1/me/invoice-details', undefined, 403);
+  // Terms of engagement: a clinician's own; a pool's defaults, read by all, set by its administrators.
+  const ownTerms = (await call(gp, 'GET', '/api/v1/me/terms', undefined, 200)).json;
+  await call(gp, 'PUT', '/api/v1/me/terms', { payment_days: ownTerms.payment_days, cancellation: ownTerms.cancellation,
+    mileage: ownTerms.mileage, expenses: ownTerms.expenses }, 200);
+  await call(gp, 'PUT', '/api/v1/me/terms', { payment_days: 0, cancellation: [], mileage: false, expenses: false }, 400);
+  await call(practice, 'GET', '/api/v1/me/terms', undefined, 403);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);
@@ -274,6 +280,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(pool, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 200);
   await call(icb, 'GET', `/api/v1/pools/${poolId}/capacity?from=${nextMonday}&to=${nextMonday}`, undefined, 200);
   await call(practice, 'GET', `/api/v1/pools/${poolId}/capacity`, undefined, 403);
+  const poolTerms = (await call(practice, 'GET', `/api/v1/pools/${poolId}/terms`, undefined, 200)).json;
+  await call(pool, 'PUT', `/api/v1/pools/${poolId}/terms`, { payment_days: poolTerms.payment_days,
+    cancellation: poolTerms.cancellation, mileage: poolTerms.mileage, expenses: poolTerms.expenses }, 200);
+  await call(practice, 'PUT', `/api/v1/pools/${poolId}/terms`, { payment_days: 30, cancellation: [], mileage: false,
+    expenses: false }, 403);
+  await call(pool, 'GET', '/api/v1/pools/999999/terms', undefined, 404);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });

@@ -1,0 +1,94 @@
+/* Terms of engagement. See terms.h. */
+#include "store/terms.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "store/accounts.h"
+#include "store/rows.h"
+#include "store/sql.h"
+
+#define TERMS_COLS "payment_days, cancellation, mileage, expenses, updated_at"
+
+/* Columns from..from+3 (TERMS_COLS' first four) into *t: 0, or FP_EIO for bands not as written. */
+static int read_terms(fp_stmt *st, int from, struct fp_terms *t) {
+  *t = fp_terms_default();
+  t->payment_days = (int32_t)fp_col_int64(st, from);
+  t->mileage = fp_col_int64(st, from + 2) != 0;
+  t->expenses = fp_col_int64(st, from + 3) != 0;
+  return fp_terms_bands_parse(fp_col_text(st, from + 1), t) == 0 ? 0 : FP_EIO;
+}
+
+int fp_store_terms_get(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, struct fp_terms *t,
+                       int64_t *updated_at) {
+  *t = fp_terms_default();
+  fp_stmt *st = clinician_id
+      ? FP_DB_STMT(c, "SELECT " TERMS_COLS " FROM terms WHERE clinician_id = ?", fp_int(clinician_id))
+      : FP_DB_STMT(c, "SELECT " TERMS_COLS " FROM terms WHERE pool_id = ?", fp_int(pool_id));
+  if (!st) return FP_EIO;
+  int rc = fp_step(st), ret = FP_EIO;
+  if (rc == FP_ROW) {
+    ret = read_terms(st, 0, t);
+    if (updated_at) *updated_at = fp_col_int64(st, 4);
+  } else if (rc == FP_DONE) {
+    ret = FP_ENOTFOUND;
+  }
+  fp_reset(st);
+  if (ret == FP_ENOTFOUND || ret == FP_EIO) *t = fp_terms_default();
+  return ret;
+}
+
+int fp_store_terms_put(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, const struct fp_terms *t,
+                       int64_t actor, int64_t now) {
+  char bands[FP_TERMS_BANDS_LEN];
+  fp_terms_bands_format(t, bands);
+  /* One row an owner: an update when there is one, else an insert (a unique column each). */
+  int rc = clinician_id
+      ? FP_DB_RUN(c,
+            "UPDATE terms SET payment_days = ?, cancellation = ?, mileage = ?, expenses = ?, updated_at = ?,"
+            " updated_by = ? WHERE clinician_id = ?",
+            fp_int(t->payment_days), fp_txt(bands), fp_int(t->mileage), fp_int(t->expenses), fp_int(now),
+            fp_id(actor), fp_int(clinician_id))
+      : FP_DB_RUN(c,
+            "UPDATE terms SET payment_days = ?, cancellation = ?, mileage = ?, expenses = ?, updated_at = ?,"
+            " updated_by = ? WHERE pool_id = ?",
+            fp_int(t->payment_days), fp_txt(bands), fp_int(t->mileage), fp_int(t->expenses), fp_int(now),
+            fp_id(actor), fp_int(pool_id));
+  if (rc) return rc;
+  if (fp_db_changes(c) == 0)
+    rc = FP_DB_RUN(c,
+        "INSERT INTO terms (clinician_id, pool_id, payment_days, cancellation, mileage, expenses, updated_at,"
+        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        fp_id(clinician_id), fp_id(pool_id), fp_int(t->payment_days), fp_txt(bands), fp_int(t->mileage),
+        fp_int(t->expenses), fp_int(now), fp_id(actor));
+  if (rc) return rc;
+  char after[160];
+  snprintf(after, sizeof after, "{\"payment_days\":%d,\"cancellation\":\"%s\",\"mileage\":%s,\"expenses\":%s}",
+           (int)t->payment_days, bands, t->mileage ? "true" : "false", t->expenses ? "true" : "false");
+  return fp_store_audit(c, now, actor, "terms.update", clinician_id ? "clinician" : "pool",
+                        clinician_id ? clinician_id : pool_id, NULL, after);
+}
+
+int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, bool via_acceptance,
+                               struct fp_terms *t, enum fp_terms_source *source) {
+  struct fp_terms own = fp_terms_default(), pool = fp_terms_default();
+  bool has_own = false;
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT CASE WHEN clinician_id IS NULL THEN 0 ELSE 1 END, payment_days, cancellation, mileage, expenses"
+      " FROM terms WHERE clinician_id = ? OR pool_id = ?",
+      fp_int(clinician_id), fp_int(pool_id));
+  if (!st) return FP_EIO;
+  int rc, err = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    bool theirs = fp_col_int64(st, 0) != 0;
+    err = read_terms(st, 1, theirs ? &own : &pool);
+    has_own |= theirs;
+  }
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (err) return err;
+  *source = fp_terms_source(via_acceptance, has_own);
+  *t = *source == FP_TERMS_CLINICIAN ? own : pool;
+  return 0;
+}
