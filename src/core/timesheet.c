@@ -97,3 +97,12 @@ bool fp_ts_auto_approve_due(fp_time submitted_at, int32_t days, fp_time now) {
   fp_time at = fp_ts_auto_approve_at(submitted_at, days);
   return at != 0 && now >= at;
 }
+
+enum fp_ts_claim_problem fp_ts_claims_check(const struct fp_ts_claims *c, bool mileage_agreed, bool expenses_agreed) {
+  if (c->miles > 0 && !mileage_agreed) return FP_TSC_MILEAGE_NOT_AGREED;
+  if (c->expenses_pence > 0 && !expenses_agreed) return FP_TSC_EXPENSES_NOT_AGREED;
+  if (c->expenses_pence > 0 && !c->has_note) return FP_TSC_NO_NOTE;
+  return FP_TSC_OK;
+}
+
+int64_t fp_mileage_pence(int32_t miles) { return miles > 0 ? (int64_t)miles * FP_MILEAGE_PENCE_PER_MILE : 0; }

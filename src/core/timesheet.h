@@ -85,6 +85,31 @@ enum fp_ts_problem fp_ts_check(const struct fp_ts_times *t, fp_time booked_start
    the break, across a clock change the time elapsed), or the session rate itself. */
 int64_t fp_ts_fee_pence(const struct fp_ts_times *t, int64_t rate_pence, enum fp_rate_unit unit);
 
+/*
+ * Mileage and other expenses claimed with the times, where the booking's terms of engagement
+ * allow them (core/terms.h): whole miles, paid at FP_MILEAGE_PENCE_PER_MILE (HMRC's approved
+ * mileage rate for a car's first 10,000 business miles in a year); expenses in pence with a note
+ * of what they were. Each is invoiced as its own line.
+ */
+#define FP_MILEAGE_PENCE_PER_MILE 45
+#define FP_TS_MAX_MILES 1000
+#define FP_TS_MAX_EXPENSES_PENCE 100000
+struct fp_ts_claims {
+  int32_t miles;          /* 0 .. FP_TS_MAX_MILES */
+  int64_t expenses_pence; /* 0 .. FP_TS_MAX_EXPENSES_PENCE */
+  bool has_note;          /* expenses say what they were */
+};
+enum fp_ts_claim_problem {
+  FP_TSC_OK = 0,
+  FP_TSC_MILEAGE_NOT_AGREED,  /* miles claimed under terms that allow no mileage */
+  FP_TSC_EXPENSES_NOT_AGREED, /* expenses claimed under terms that allow none */
+  FP_TSC_NO_NOTE,             /* expenses without a note of what they were */
+};
+/* Whether the claims can go with the timesheet under terms that allow mileage and expenses (or not). */
+enum fp_ts_claim_problem fp_ts_claims_check(const struct fp_ts_claims *c, bool mileage_agreed, bool expenses_agreed);
+/* What the miles are paid: miles * FP_MILEAGE_PENCE_PER_MILE. */
+int64_t fp_mileage_pence(int32_t miles);
+
 /* When a timesheet submitted at submitted_at, and not queried since, is approved by itself at a
    practice that approves after `days` days; 0 when never (days 0, or never submitted). The page's
    "approves itself on" and the upkeep's decision below are both this. */

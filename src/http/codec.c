@@ -147,6 +147,13 @@ static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
   json_object_set_new(j, "worked_minutes",
                       sent ? json_integer(fp_worked_minutes(t->actual_start, t->actual_end, t->break_minutes)) : json_null());
   json_object_set_new(j, "fee_pence", sent ? json_integer(t->fee_pence) : json_null());
+  /* What was claimed with it, where the terms allow (core/timesheet.h fp_ts_claims). */
+  json_object_set_new(j, "mileage_miles", json_integer(sent ? t->miles : 0));
+  json_object_set_new(j, "mileage_pence", json_integer(sent ? fp_mileage_pence(t->miles) : 0));
+  json_object_set_new(j, "expenses_pence", json_integer(sent ? t->expenses_pence : 0));
+  json_object_set_new(j, "expenses_note", sent && t->expenses_pence ? fp_json_str_or_null(t->expenses_note) : json_null());
+  json_object_set_new(j, "total_pence",
+                      sent ? json_integer(t->fee_pence + fp_mileage_pence(t->miles) + t->expenses_pence) : json_null());
   json_object_set_new(j, "submitted_at", sent ? fp_json_time(t->submitted_at) : json_null());
   json_object_set_new(j, "decided_at", fp_json_time_or_null(t->decided_at));
   json_object_set_new(j, "auto_approved", json_boolean(state == FP_TS_APPROVED && t->decided_by == 0));

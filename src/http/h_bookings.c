@@ -266,7 +266,9 @@ struct change_ctx {
   const struct fp_scope *scope; /* what the actor may see */
   int64_t booking_id;
   const char *reason;           /* cancelling and querying a timesheet */
-  struct fp_ts_times times;     /* submitting a timesheet */
+  struct fp_ts_times times;     /* submitting a timesheet, with what is claimed */
+  struct fp_ts_claims claims;
+  const char *expenses_note;
   enum fp_ts_event ts_event;    /* answering one: FP_TSEV_APPROVE or FP_TSEV_QUERY */
   struct fp_refusal why;
   struct fp_booking b;
@@ -367,7 +369,21 @@ static int ts_submit_tx(struct fp_conn *c, void *vctx) {
   enum fp_rate_unit unit;
   if (fp_rate_unit_parse(x->b.rate_unit, &unit) != 0) return FP_EIO;
   int64_t fee = fp_ts_fee_pence(&x->times, x->b.rate_pence, unit);
-  if ((rc = fp_store_timesheet_submit(c, &x->b, from, &x->times, fee, x->actor.user_id, x->actor.now)) != 0) return rc;
+  /* Mileage and expenses as the booking's terms allow (none without terms). */
+  switch (fp_ts_claims_check(&x->claims, x->b.terms.mileage, x->b.terms.expenses)) {
+  case FP_TSC_OK: break;
+  case FP_TSC_MILEAGE_NOT_AGREED:
+    return fp_refuse(&x->why, FP_API_INVALID_FIELD, "mileage_miles", x->b.id,
+                     "the terms agreed for this booking do not allow mileage");
+  case FP_TSC_EXPENSES_NOT_AGREED:
+    return fp_refuse(&x->why, FP_API_INVALID_FIELD, "expenses_pence", x->b.id,
+                     "the terms agreed for this booking do not allow other expenses");
+  case FP_TSC_NO_NOTE:
+    return fp_refuse(&x->why, FP_API_INVALID_FIELD, "expenses_note", x->b.id, "say what the expenses were for");
+  }
+  if ((rc = fp_store_timesheet_submit(c, &x->b, from, &x->times, fee, &x->claims, x->expenses_note, x->actor.user_id,
+                                      x->actor.now)) != 0)
+    return rc;
   /* The practice is told, in the same transaction (store/tell.h). */
   if ((rc = fp_store_tell_timesheet(c, x->b.id, FP_TS_SUBMITTED, NULL, x->actor.now)) != 0) return rc;
   return fp_store_booking_get(c, x->b.id, NULL, &x->b);
@@ -431,15 +447,24 @@ static void change_timesheet(struct fp_req *r, fp_tx_fn tx, struct change_ctx *x
 void fp_h_booking_timesheet_submit(struct fp_req *r) {
   struct change_ctx x;
   memset(&x, 0, sizeof x);
-  int64_t break_minutes = 0;
+  int64_t break_minutes = 0, miles = 0;
   struct fp_field spec[] = {
       {"actual_start", FP_F_TIME, true, 0, 0, NULL, &x.times.start, NULL},
       {"actual_end", FP_F_TIME, true, 0, 0, NULL, &x.times.end, NULL},
       {"break_minutes", FP_F_INT, true, 0, FP_TS_MAX_MINUTES, NULL, &break_minutes, NULL},
+      {"mileage_miles", FP_F_INT, false, 0, FP_TS_MAX_MILES, NULL, &miles, NULL},
+      {"expenses_pence", FP_F_INT, false, 0, FP_TS_MAX_EXPENSES_PENCE, NULL, &x.claims.expenses_pence, NULL},
+      {"expenses_note", FP_F_STRING, false, 1, 200, NULL, &x.expenses_note, NULL},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return;
   x.times.break_minutes = (int32_t)break_minutes;
+  x.claims.miles = (int32_t)miles;
+  x.claims.has_note = x.expenses_note && x.expenses_note[strspn(x.expenses_note, " \t")];
+  if (x.expenses_note && strpbrk(x.expenses_note, "\r\n")) { /* one line of the invoice */
+    fp_reply_error(r, FP_API_INVALID_FIELD, "expenses_note", "'expenses_note' must be on one line");
+    return;
+  }
   change_timesheet(r, ts_submit_tx, &x);
 }
 

@@ -251,7 +251,7 @@ static int split_lines(char *s, const char *out[FP_INVOICE_PDF_DETAIL_LINES]) {
 void fp_h_invoice_pdf(struct fp_req *r) {
   struct fp_invoice inv;
   if (invoice_or_respond(r, &inv)) return;
-  if (inv.n_lines > FP_INVOICE_PDF_MAX_LINES) { /* one invoice a session: cannot happen today */
+  if (inv.n_lines > FP_INVOICE_PDF_MAX_LINES) { /* at most three lines a session: cannot happen today */
     fp_invoice_release(&inv);
     fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the invoice has more lines than a document can hold");
     return;

@@ -56,6 +56,9 @@ struct session_facts {
   bool invoiced;
   struct fp_invoice_details pay; /* the clinician's (all "" when they gave none) */
   int32_t payment_days;          /* under the booking's terms (core/terms.h) */
+  int32_t miles;                 /* claimed with the timesheet (core/timesheet.h fp_ts_claims) */
+  int64_t expenses_pence;
+  char expenses_note[201];
 };
 
 static const struct fp_colspec FACTS_READ[] = {
@@ -70,7 +73,8 @@ static const struct fp_colspec FACTS_READ[] = {
     FP_C(BOOL, struct session_facts, invoiced),
     FP_C(TEXT, struct session_facts, pay.address),   FP_C(TEXT, struct session_facts, pay.account_name),
     FP_C(TEXT, struct session_facts, pay.sort_code), FP_C(TEXT, struct session_facts, pay.account_number),
-    FP_C(INT, struct session_facts, payment_days),
+    FP_C(INT, struct session_facts, payment_days),   FP_C(INT, struct session_facts, miles),
+    FP_C(INT, struct session_facts, expenses_pence), FP_C(TEXT, struct session_facts, expenses_note),
 };
 FP_ROW_READER(read_facts, struct session_facts, FACTS_READ)
 
@@ -81,7 +85,8 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       " o.address, o.postcode,"
       " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
       " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
-      " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2)"
+      " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2), t.mileage_miles, t.expenses_pence,"
+      " COALESCE(t.expenses_note, '')"
       " FROM bookings b JOIN timesheets t ON t.booking_id = b.id JOIN shifts s ON s.id = b.shift_id"
       " LEFT JOIN invoice_details d ON d.clinician_id = b.clinician_id"
       " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id"
@@ -139,32 +144,44 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
   if (!rc) rc = FP_DB_INT(c, &number, "SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = ?",
                           fp_int(f->clinician_id));
   fp_day due = fp_invoice_due_on(now, f->payment_days);
+  /* The fee, then the mileage and expenses claimed with it, each a line of its own. */
+  int64_t mileage = fp_mileage_pence(f->miles), total = f->fee_pence + mileage + f->expenses_pence;
   if (!rc)
     rc = FP_DB_INSERT(c, &inv,
         "INSERT INTO invoices (clinician_id, practice_id, number, status, issued_at, due_on, total_pence, issuer_name,"
         " issuer_detail, customer_name, customer_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         fp_int(f->clinician_id), fp_int(f->practice_id), fp_int(number),
-        fp_txt(fp_invoice_status_name(FP_INVOICE_ISSUED)), fp_int(now), fp_int(due), fp_int(f->fee_pence),
+        fp_txt(fp_invoice_status_name(FP_INVOICE_ISSUED)), fp_int(now), fp_int(due), fp_int(total),
         fp_txt(f->clinician_name), fp_txt(issuer_detail), fp_txt(f->practice_name), fp_txt(customer_detail));
   free(issuer_detail);
   free(customer_detail);
-  if (!rc)
-    rc = FP_DB_RUN(c,
-        "INSERT INTO invoice_lines (invoice_id, booking_id, kind, description, worked_start, worked_end,"
-        " break_minutes, amount_pence) VALUES (?, ?, 'fee', ?, ?, ?, ?, ?)",
-        fp_int(inv), fp_int(booking_id), fp_txt(description), fp_int(f->actual_start), fp_int(f->actual_end),
-        fp_int(f->break_minutes), fp_int(f->fee_pence));
+  char mileage_text[96], expenses_text[256];
+  snprintf(mileage_text, sizeof mileage_text, "Mileage: %d miles at %dp a mile", (int)f->miles,
+           FP_MILEAGE_PENCE_PER_MILE);
+  snprintf(expenses_text, sizeof expenses_text, "Expenses: %s", f->expenses_note);
+  const struct {
+    const char *kind, *text;
+    int64_t pence;
+  } lines[] = {{"fee", description, f->fee_pence}, {"mileage", mileage_text, mileage},
+               {"expenses", expenses_text, f->expenses_pence}};
+  for (size_t i = 0; !rc && i < sizeof lines / sizeof lines[0]; i++)
+    if (i == 0 || lines[i].pence > 0)
+      rc = FP_DB_RUN(c,
+          "INSERT INTO invoice_lines (invoice_id, booking_id, kind, description, worked_start, worked_end,"
+          " break_minutes, amount_pence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          fp_int(inv), fp_int(booking_id), fp_txt(lines[i].kind), fp_txt(lines[i].text), fp_int(f->actual_start),
+          fp_int(f->actual_end), fp_int(f->break_minutes), fp_int(lines[i].pence));
   if (rc) return rc;
   char after[160];
   snprintf(after, sizeof after, "{\"number\":%lld,\"booking_id\":%lld,\"total_pence\":%lld}", (long long)number,
-           (long long)booking_id, (long long)f->fee_pence);
+           (long long)booking_id, (long long)total);
   if ((rc = fp_store_audit(c, now, 0, "invoice.issue", "invoice", inv, NULL, after)) != 0) return rc;
   /* The practice hears of it: what, from whom, how much and by when. */
   char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64], due_text[FP_DATE_STRLEN];
   char ref[FP_INVOICE_REF_LEN], amount[FP_MONEY_TEXT_LEN];
   fp_date_format(due, due_text);
   fp_invoice_reference(number, ref);
-  fp_money_text(f->fee_pence, amount);
+  fp_money_text(total, amount);
   snprintf(subject, sizeof subject, "Invoice %s: GBP %s due by %s", ref, amount, due_text);
   snprintf(text, sizeof text, "%s has invoiced %s GBP %s for the %s, %s. Payment is due by %s.", f->clinician_name,
            f->practice_name, amount, description, when, due_text);

@@ -816,6 +816,32 @@ static const char *const migrations[] = {
     "ALTER TABLE bookings ADD COLUMN terms_mileage INTEGER;"
     "ALTER TABLE bookings ADD COLUMN terms_expenses INTEGER;"
     "ALTER TABLE bookings ADD COLUMN cancellation_fee_pence INTEGER;",
+
+    /* 36: mileage and expenses claimed with a timesheet where the booking's terms allow them
+     * (core/timesheet.h fp_ts_claims), each invoiced as its own line: invoice_lines takes the kinds
+     * 'mileage' and 'expenses' (SQLite changes a CHECK by making the table again, its triggers with
+     * it; dropping it fires none). */
+    "ALTER TABLE timesheets ADD COLUMN mileage_miles INTEGER NOT NULL DEFAULT 0 CHECK (mileage_miles >= 0);"
+    "ALTER TABLE timesheets ADD COLUMN expenses_pence INTEGER NOT NULL DEFAULT 0 CHECK (expenses_pence >= 0);"
+    "ALTER TABLE timesheets ADD COLUMN expenses_note TEXT;"
+    "CREATE TABLE invoice_lines_36 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
+    "  booking_id INTEGER NOT NULL REFERENCES bookings(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('fee','mileage','expenses')),"
+    "  description TEXT NOT NULL,"
+    "  worked_start INTEGER NOT NULL, worked_end INTEGER NOT NULL, break_minutes INTEGER NOT NULL,"
+    "  amount_pence INTEGER NOT NULL,"
+    "  UNIQUE (booking_id, kind));"
+    "INSERT INTO invoice_lines_36 SELECT id, invoice_id, booking_id, kind, description, worked_start, worked_end,"
+    "  break_minutes, amount_pence FROM invoice_lines;"
+    "DROP TABLE invoice_lines;"
+    "ALTER TABLE invoice_lines_36 RENAME TO invoice_lines;"
+    "CREATE INDEX invoice_lines_invoice ON invoice_lines(invoice_id);"
+    "CREATE TRIGGER invoice_lines_no_update BEFORE UPDATE ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

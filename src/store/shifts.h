@@ -159,6 +159,9 @@ struct fp_booking {
     int64_t submitted_at, decided_at, decided_by; /* decided_by 0 on an approved row: approved by itself */
     char query_reason[501];
     int32_t auto_approve_days; /* the practice's (0: never approved by itself) */
+    int32_t miles;             /* mileage claimed with it (core/timesheet.h fp_ts_claims) */
+    int64_t expenses_pence;    /* other expenses claimed, with what they were */
+    char expenses_note[201];
     /* The invoice its approval issued (store/invoices.h): invoice_id 0 when none. */
     int64_t invoice_id, invoice_number;
     char invoice_status[8];

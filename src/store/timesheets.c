@@ -18,15 +18,17 @@ bool fp_booking_ts_state(const struct fp_booking *b, int64_t now, enum fp_ts_sta
                         out);
 }
 
-/* The audit's record of a change from `from` to `to` (the times and fee when submitted). */
+/* The audit's record of a change from `from` to `to` (the times, fee and claims when submitted). */
 static int audit(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, enum fp_ts_state to,
-                 const struct fp_ts_times *t, int64_t fee, int64_t actor, int64_t now) {
-  char before[48], after[200];
+                 const struct fp_ts_times *t, int64_t fee, const struct fp_ts_claims *cl, int64_t actor, int64_t now) {
+  char before[48], after[256];
   snprintf(before, sizeof before, "{\"state\":\"%s\"}", fp_ts_state_name(from));
   if (t)
     snprintf(after, sizeof after,
-             "{\"state\":\"%s\",\"actual_start\":%lld,\"actual_end\":%lld,\"break_minutes\":%d,\"fee_pence\":%lld}",
-             fp_ts_state_name(to), (long long)t->start, (long long)t->end, (int)t->break_minutes, (long long)fee);
+             "{\"state\":\"%s\",\"actual_start\":%lld,\"actual_end\":%lld,\"break_minutes\":%d,\"fee_pence\":%lld,"
+             "\"mileage_miles\":%d,\"expenses_pence\":%lld}",
+             fp_ts_state_name(to), (long long)t->start, (long long)t->end, (int)t->break_minutes, (long long)fee,
+             cl ? (int)cl->miles : 0, cl ? (long long)cl->expenses_pence : 0LL);
   else snprintf(after, sizeof after, "{\"state\":\"%s\",\"auto\":%s}", fp_ts_state_name(to), actor ? "false" : "true");
   const char *action = to == FP_TS_SUBMITTED     ? "timesheet.submit"
                        : to == FP_TS_QUERIED     ? "timesheet.query"
@@ -37,26 +39,30 @@ static int audit(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, e
 }
 
 int fp_store_timesheet_submit(struct fp_conn *c, const struct fp_booking *b, enum fp_ts_state from,
-                              const struct fp_ts_times *t, int64_t fee_pence, int64_t actor, int64_t now) {
+                              const struct fp_ts_times *t, int64_t fee_pence, const struct fp_ts_claims *cl,
+                              const char *note, int64_t actor, int64_t now) {
   enum fp_ts_state to;
   if (fp_ts_next(from, FP_TSEV_SUBMIT, &to) != 0) return FP_ECONFLICT;
   int rc;
   if (from == FP_TS_TO_SUBMIT) { /* the first: a second one at once finds the row (the key) */
     rc = FP_DB_RUN(c,
         "INSERT INTO timesheets (booking_id, state, actual_start, actual_end, break_minutes, fee_pence,"
-        " submitted_at, submitted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " submitted_at, submitted_by, mileage_miles, expenses_pence, expenses_note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         fp_int(b->id), fp_txt(fp_ts_state_name(to)), fp_int(t->start), fp_int(t->end), fp_int(t->break_minutes),
-        fp_int(fee_pence), fp_int(now), fp_int(actor));
+        fp_int(fee_pence), fp_int(now), fp_int(actor), fp_int(cl->miles), fp_int(cl->expenses_pence),
+        fp_opt_txt(cl->expenses_pence ? note : NULL));
   } else {
     rc = FP_DB_RUN(c,
         "UPDATE timesheets SET state = ?, actual_start = ?, actual_end = ?, break_minutes = ?, fee_pence = ?,"
-        " submitted_at = ?, submitted_by = ?, decided_at = NULL, decided_by = NULL, query_reason = NULL"
-        " WHERE booking_id = ? AND state = ?",
+        " submitted_at = ?, submitted_by = ?, decided_at = NULL, decided_by = NULL, query_reason = NULL,"
+        " mileage_miles = ?, expenses_pence = ?, expenses_note = ? WHERE booking_id = ? AND state = ?",
         fp_txt(fp_ts_state_name(to)), fp_int(t->start), fp_int(t->end), fp_int(t->break_minutes), fp_int(fee_pence),
-        fp_int(now), fp_int(actor), fp_int(b->id), fp_txt(fp_ts_state_name(from)));
+        fp_int(now), fp_int(actor), fp_int(cl->miles), fp_int(cl->expenses_pence),
+        fp_opt_txt(cl->expenses_pence ? note : NULL), fp_int(b->id), fp_txt(fp_ts_state_name(from)));
     if (rc == 0 && fp_db_changes(c) != 1) rc = FP_ECONFLICT;
   }
-  return rc ? rc : audit(c, b->id, from, to, t, fee_pence, actor, now);
+  return rc ? rc : audit(c, b->id, from, to, t, fee_pence, cl, actor, now);
 }
 
 int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, enum fp_ts_state to,
@@ -68,7 +74,7 @@ int fp_store_timesheet_decide(struct fp_conn *c, int64_t booking_id, enum fp_ts_
       fp_txt(fp_ts_state_name(from)));
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
-  if ((rc = audit(c, booking_id, from, to, NULL, 0, actor, now)) != 0) return rc;
+  if ((rc = audit(c, booking_id, from, to, NULL, 0, NULL, actor, now)) != 0) return rc;
   /* An approved session is invoiced at once, in the same transaction (store/invoices.h). */
   return to == FP_TS_APPROVED ? fp_store_invoice_issue_for_session(c, booking_id, now, NULL) : 0;
 }

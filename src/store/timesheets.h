@@ -20,10 +20,12 @@
 bool fp_booking_ts_state(const struct fp_booking *b, int64_t now, enum fp_ts_state *out);
 
 /* What booking b's clinician worked, submitted from `from` (to_submit: no row yet; queried): the
-   row becomes submitted with the times and the fee for them, by actor at now, any query cleared.
-   0, FP_ECONFLICT (changed meanwhile) or FP_EIO. */
+   row becomes submitted with the times and the fee for them, the mileage and expenses claimed (cl,
+   checked by the caller against the booking's terms; note what the expenses were), by actor at
+   now, any query cleared. 0, FP_ECONFLICT (changed meanwhile) or FP_EIO. */
 int fp_store_timesheet_submit(struct fp_conn *c, const struct fp_booking *b, enum fp_ts_state from,
-                              const struct fp_ts_times *t, int64_t fee_pence, int64_t actor, int64_t now);
+                              const struct fp_ts_times *t, int64_t fee_pence, const struct fp_ts_claims *cl,
+                              const char *note, int64_t actor, int64_t now);
 
 /* The practice's answer to a submitted timesheet: `to` approved, queried (with reason) or
    not_worked, by actor at now (actor 0: approved by itself, the upkeep's). An approved session is

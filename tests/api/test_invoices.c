@@ -297,25 +297,9 @@ static void test_overdue_after_its_due_date(void **state) {
       json_object_get(fpt_call(&srv, gp_a, "GET", fpt_str("/api/v1/invoices/%lld", id), 200, NULL), "overdue")));
 }
 
-/* Invoice id's PDF as token reads it, as text (pdftotext), in a static buffer. */
+/* Invoice id's PDF as token reads it, as text (fpt_pdf_text). */
 static const char *pdf_text(const char *token, long long id) {
-  struct fpt_resp r = fpt_request(&srv, token, "GET", fpt_str("/api/v1/invoices/%lld.pdf", id), NULL);
-  assert_int_equal(r.status, 200);
-  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "application/pdf"));
-  assert_true(r.body_len > 4 && memcmp(r.body, "%PDF", 4) == 0);
-  char path[] = "/tmp/fpt-invoice-XXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  assert_int_equal(write(fd, r.body, r.body_len), (ssize_t)r.body_len);
-  close(fd);
-  FILE *p = popen(fpt_str("pdftotext -layout %s -", path), "r");
-  assert_non_null(p);
-  static char text[65536];
-  size_t n = fread(text, 1, sizeof text - 1, p);
-  text[n] = '\0';
-  pclose(p);
-  unlink(path);
-  return text;
+  return fpt_pdf_text(&srv, token, fpt_str("/api/v1/invoices/%lld.pdf", id));
 }
 
 /* The PDF: an application/pdf document whose text carries the parties, the number and the figures. */

@@ -229,6 +229,91 @@ static void test_the_invoice_is_due_under_the_terms(void **state) {
   assert_string_equal(fpt_s(inv, "due_on"), uk_date_in(21));
 }
 
+/* Mileage goes with the timesheet where the terms allow it, and is invoiced as its own line at
+   45p a mile; expenses the pool's terms do not allow are refused and change nothing. */
+static void test_mileage_where_the_terms_allow(void **state) {
+  (void)state;
+  set_pool_terms(); /* mileage, no expenses */
+  time_t start = time(NULL) + 6;
+  long long b = fpt_world_book(&w, gp_plain, fpt_world_gp_shift_at(&w, start, start + 1, "instant"));
+  while (time(NULL) < start + 2) usleep(100 * 1000);
+  const char *submit = fpt_str("/api/v1/bookings/%lld/timesheet", b);
+  expect(fpt_request(&srv, gp_plain, "POST", submit, "{s:s, s:s, s:i, s:i, s:s}", "actual_start",
+                     fpt_time_at(start - 3600), "actual_end", fpt_time_at(start), "break_minutes", 0, "expenses_pence",
+                     1200, "expenses_note", "Parking"),
+         400, "invalid_field", "expenses_pence");
+  expect(fpt_request(&srv, gp_plain, "POST", submit, "{s:s, s:s, s:i, s:i}", "actual_start", fpt_time_at(start - 3600),
+                     "actual_end", fpt_time_at(start), "break_minutes", 0, "mileage_miles", 1001),
+         400, "invalid_field", "mileage_miles");
+  assert_true(json_is_string(json_object_get(
+      json_object_get(fpt_call(&srv, gp_plain, "GET", fpt_str("/api/v1/bookings/%lld", b), 200, NULL), "timesheet"),
+      "state"))); /* still to submit: nothing changed */
+  json_t *ts = json_object_get(fpt_call(&srv, gp_plain, "POST", submit, 200, "{s:s, s:s, s:i, s:i}", "actual_start",
+                                        fpt_time_at(start - 3600), "actual_end", fpt_time_at(start), "break_minutes", 0,
+                                        "mileage_miles", 23),
+                               "timesheet");
+  assert_string_equal(fpt_s(ts, "state"), "submitted");
+  assert_int_equal(fpt_int(ts, "mileage_miles"), 23);
+  assert_int_equal(fpt_int(ts, "mileage_pence"), 1035);
+  long long fee = fpt_int(ts, "fee_pence");
+  assert_int_equal(fpt_int(ts, "total_pence"), fee + 1035);
+  ts = json_object_get(fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", b), 200, NULL),
+                       "timesheet");
+  long long inv_id = fpt_int(json_object_get(ts, "invoice"), "id");
+  json_t *inv = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/invoices/%lld", inv_id), 200, NULL);
+  assert_int_equal(fpt_int(inv, "total_pence"), fee + 1035);
+  json_t *lines = json_object_get(inv, "lines");
+  assert_int_equal(json_array_size(lines), 2);
+  assert_string_equal(fpt_s(json_array_get(lines, 0), "kind"), "fee");
+  json_t *miles = json_array_get(lines, 1);
+  assert_string_equal(fpt_s(miles, "kind"), "mileage");
+  assert_int_equal(fpt_int(miles, "amount_pence"), 1035);
+  assert_string_equal(fpt_s(miles, "description"), "Mileage: 23 miles at 45p a mile");
+  /* The document says it, and the total with it. */
+  const char *text = fpt_pdf_text(&srv, gp_plain, fpt_str("/api/v1/invoices/%lld.pdf", inv_id));
+  assert_non_null(strstr(text, "Mileage: 23 miles at 45p a mile"));
+  assert_non_null(strstr(text, "10.35"));
+  char total[32];
+  snprintf(total, sizeof total, "%lld.%02lld", (fee + 1035) / 100, (fee + 1035) % 100);
+  assert_non_null(strstr(text, total));
+}
+
+/* Expenses under a clinician's own terms that allow them: a note is needed, and they are a line. */
+static void test_expenses_under_own_terms(void **state) {
+  (void)state;
+  set_own_terms(); /* expenses, no mileage */
+  time_t start = time(NULL) + 8;
+  long long shift = fpt_world_gp_shift_at(&w, start, start + 1, "approval");
+  long long app =
+      fpt_int(fpt_call(&srv, gp_own, "POST", fpt_str("/api/v1/shifts/%lld/applications", shift), 201, NULL), "id");
+  long long b = fpt_int(
+      json_object_get(fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", app), 200, NULL),
+                      "booking"),
+      "id");
+  while (time(NULL) < start + 2) usleep(100 * 1000);
+  const char *submit = fpt_str("/api/v1/bookings/%lld/timesheet", b);
+  expect(fpt_request(&srv, gp_own, "POST", submit, "{s:s, s:s, s:i, s:i}", "actual_start", fpt_time_at(start - 3600),
+                     "actual_end", fpt_time_at(start), "break_minutes", 0, "mileage_miles", 10),
+         400, "invalid_field", "mileage_miles");
+  expect(fpt_request(&srv, gp_own, "POST", submit, "{s:s, s:s, s:i, s:i}", "actual_start", fpt_time_at(start - 3600),
+                     "actual_end", fpt_time_at(start), "break_minutes", 0, "expenses_pence", 1250),
+         400, "invalid_field", "expenses_note");
+  fpt_call(&srv, gp_own, "POST", submit, 200, "{s:s, s:s, s:i, s:i, s:s}", "actual_start", fpt_time_at(start - 3600),
+           "actual_end", fpt_time_at(start), "break_minutes", 0, "expenses_pence", 1250, "expenses_note",
+           "Car park, Leeds General");
+  json_t *ts = json_object_get(
+      fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", b), 200, NULL), "timesheet");
+  assert_string_equal(fpt_s(ts, "expenses_note"), "Car park, Leeds General");
+  json_t *inv = fpt_call(&srv, gp_own, "GET", fpt_str("/api/v1/invoices/%lld", fpt_int(json_object_get(ts, "invoice"),
+                                                                                        "id")),
+                         200, NULL);
+  json_t *lines = json_object_get(inv, "lines");
+  assert_int_equal(json_array_size(lines), 2);
+  assert_string_equal(fpt_s(json_array_get(lines, 1), "description"), "Expenses: Car park, Leeds General");
+  assert_int_equal(fpt_int(json_array_get(lines, 1), "amount_pence"), 1250);
+  assert_int_equal(fpt_int(inv, "total_pence"), fpt_int(ts, "fee_pence") + 1250);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pool_terms_published_and_kept_by_its_admins),
@@ -236,6 +321,8 @@ int main(void) {
       cmocka_unit_test(test_shown_before_booking_and_kept_with_it),
       cmocka_unit_test(test_the_practices_late_cancellation_owes_the_fee),
       cmocka_unit_test(test_the_invoice_is_due_under_the_terms),
+      cmocka_unit_test(test_mileage_where_the_terms_allow),
+      cmocka_unit_test(test_expenses_under_own_terms),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

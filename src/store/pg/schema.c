@@ -761,6 +761,12 @@ const char *const fp_pg_migrations[] = {
     "ALTER TABLE bookings ADD COLUMN terms_source TEXT CHECK (terms_source IN ('pool','clinician')),"
     "  ADD COLUMN terms_payment_days BIGINT, ADD COLUMN terms_cancellation TEXT, ADD COLUMN terms_mileage BIGINT,"
     "  ADD COLUMN terms_expenses BIGINT, ADD COLUMN cancellation_fee_pence BIGINT;",
+
+    /* 36: mileage and expenses with a timesheet, invoiced as lines of their own (SQLite's 36). */
+    "ALTER TABLE timesheets ADD COLUMN mileage_miles BIGINT NOT NULL DEFAULT 0 CHECK (mileage_miles >= 0),"
+    "  ADD COLUMN expenses_pence BIGINT NOT NULL DEFAULT 0 CHECK (expenses_pence >= 0), ADD COLUMN expenses_note TEXT;"
+    "ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_kind_check,"
+    "  ADD CONSTRAINT invoice_lines_kind_check CHECK (kind IN ('fee','mileage','expenses'));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -745,3 +745,23 @@ void fpt_monday_ahead(char out[11]) {
   gmtime_r(&t, &tm);
   strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+const char *fpt_pdf_text(const struct fpt_server *s, const char *token, const char *path) {
+  struct fpt_resp r = fpt_request(s, token, "GET", path, NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "application/pdf"));
+  assert_true(r.body_len > 4 && memcmp(r.body, "%PDF", 4) == 0);
+  char file[] = "/tmp/fpt-pdf-XXXXXX";
+  int fd = mkstemp(file);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, r.body, r.body_len), (ssize_t)r.body_len);
+  close(fd);
+  FILE *p = popen(fpt_str("pdftotext -layout %s -", file), "r");
+  assert_non_null(p);
+  static char text[65536];
+  size_t n = fread(text, 1, sizeof text - 1, p);
+  text[n] = '\0';
+  pclose(p);
+  unlink(file);
+  return text;
+}

@@ -98,6 +98,10 @@ json_t *fpt_call(const struct fpt_server *s, const char *token, const char *meth
 struct fpt_resp fpt_request(const struct fpt_server *s, const char *token, const char *method, const char *path,
                             const char *body_fmt, ...);
 
+/* The PDF document at path as token reads it (200, application/pdf, "%PDF" asserted), as the text
+   `pdftotext -layout` reads from it, in a static buffer (the next call overwrites it). */
+const char *fpt_pdf_text(const struct fpt_server *s, const char *token, const char *path);
+
 /* Signs in and returns the bearer token (gc-owned); fails the test on anything but 201. An account
    whose second factor the tests set up (fpt_enrol_totp) is signed in with its next code. */
 const char *fpt_login(const struct fpt_server *s, const char *email, const char *password);

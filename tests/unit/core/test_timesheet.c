@@ -164,12 +164,30 @@ static void test_state_of_a_booking(void **state) {
   assert_int_equal(s, FP_TS_QUERIED);
 }
 
+/* Mileage and expenses go with a timesheet only where the terms allow them; expenses say what
+   they were; miles are paid at 45p. */
+static void test_claims(void **state) {
+  (void)state;
+  struct fp_ts_claims none = {0, 0, false}, miles = {23, 0, false}, spent = {0, 1250, true}, unsaid = {0, 1250, false};
+  assert_int_equal(fp_ts_claims_check(&none, false, false), FP_TSC_OK);
+  assert_int_equal(fp_ts_claims_check(&miles, false, true), FP_TSC_MILEAGE_NOT_AGREED);
+  assert_int_equal(fp_ts_claims_check(&miles, true, false), FP_TSC_OK);
+  assert_int_equal(fp_ts_claims_check(&spent, true, false), FP_TSC_EXPENSES_NOT_AGREED);
+  assert_int_equal(fp_ts_claims_check(&spent, false, true), FP_TSC_OK);
+  assert_int_equal(fp_ts_claims_check(&unsaid, false, true), FP_TSC_NO_NOTE);
+  assert_int_equal(fp_mileage_pence(23), 1035);
+  assert_int_equal(fp_mileage_pence(0), 0);
+  assert_int_equal(fp_mileage_pence(-5), 0);
+  assert_int_equal(fp_mileage_pence(FP_TS_MAX_MILES), 45000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_state_names_round_trip), cmocka_unit_test(test_every_transition),
       cmocka_unit_test(test_who_may),                cmocka_unit_test(test_times_checked),
       cmocka_unit_test(test_fee),                    cmocka_unit_test(test_clock_change_session),
       cmocka_unit_test(test_auto_approval),          cmocka_unit_test(test_state_of_a_booking),
+      cmocka_unit_test(test_claims),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
