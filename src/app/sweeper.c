@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "http/prometheus.h"
 #include "store/alerts.h"
+#include "store/invoices.h"
 #include "store/timesheets.h"
 #include "store/db.h"
 #include "store/offers.h"
@@ -95,6 +96,14 @@ static int approve_timesheets(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
   return fp_store_timesheets_auto_approve(c, now, &n);
+}
+
+/* The monthly invoices of clinicians who invoice monthly (store/invoices.h): from the first of
+   the month, and any session approved late since. */
+static int monthly_invoices(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  int n = 0;
+  return fp_store_invoices_monthly(c, now, &n);
 }
 
 /* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
@@ -206,6 +215,7 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   pthread_cond_init(&s->wake, NULL);
   if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 ||
       fp_sweeper_add(s, "approve timesheets", approve_timesheets, NULL) != 0 ||
+      fp_sweeper_add(s, "monthly invoices", monthly_invoices, NULL) != 0 ||
       pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);

@@ -50,3 +50,19 @@ const char *fp_invoice_shown_status(enum fp_invoice_status s, fp_day due_on, fp_
 void fp_invoice_reference(int64_t number, char buf[FP_INVOICE_REF_LEN]) {
   snprintf(buf, FP_INVOICE_REF_LEN, "%04lld", (long long)number);
 }
+
+const char *fp_invoicing_name(enum fp_invoicing v) { return v == FP_INVOICING_MONTHLY ? "monthly" : "session"; }
+
+int fp_invoicing_parse(const char *s, enum fp_invoicing *out) {
+  if (!s) return FP_EINVAL;
+  if (strcmp(s, "session") == 0) *out = FP_INVOICING_SESSION;
+  else if (strcmp(s, "monthly") == 0) *out = FP_INVOICING_MONTHLY;
+  else return FP_EINVAL;
+  return 0;
+}
+
+fp_day fp_invoice_monthly_before(fp_time now) {
+  int y, m, d;
+  fp_civil_from_days(fp_uk_day(now), &y, &m, &d);
+  return fp_days_from_civil(y, m, 1);
+}

@@ -49,6 +49,16 @@ bool fp_invoice_overdue(enum fp_invoice_status s, fp_day due_on, fp_time now);
    a list of the overdue ones applies in its query (store/invoices.c). */
 fp_day fp_invoice_overdue_before(fp_time now);
 
+/* How a clinician invoices: each session when its timesheet is approved, or one invoice to each
+   practice a month for the sessions approved and worked before the month began (the upkeep's run
+   from the first of the month; a session approved later is invoiced by the next run). */
+enum fp_invoicing { FP_INVOICING_SESSION = 0, FP_INVOICING_MONTHLY };
+const char *fp_invoicing_name(enum fp_invoicing v); /* "session", "monthly" */
+int fp_invoicing_parse(const char *s, enum fp_invoicing *out);
+/* The day before which approved sessions that started are invoiced by a monthly run at now: the
+   first of now's UK month. */
+fp_day fp_invoice_monthly_before(fp_time now);
+
 /* The status its reader sees at now: "issued", "overdue" (fp_invoice_overdue) or "paid". The
    invoice's own answer and its timesheet's both say this. */
 const char *fp_invoice_shown_status(enum fp_invoice_status s, fp_day due_on, fp_time now);

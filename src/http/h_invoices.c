@@ -362,11 +362,12 @@ void fp_h_invoice_pay(struct fp_req *r) {
 /* ---- the clinician's invoice details: where they are paid ---- */
 
 static json_t *details_json(const struct fp_invoice_details *d, bool given) {
-  return json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", given ? json_string(d->address) : json_null(),
+  return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}", "address", given ? json_string(d->address) : json_null(),
                    "account_name", given ? json_string(d->account_name) : json_null(), "sort_code",
                    given ? json_string(d->sort_code) : json_null(), "account_number",
                    given ? json_string(d->account_number) : json_null(), "updated_at",
-                   given ? fp_json_time(d->updated_at) : json_null());
+                   given ? fp_json_time(d->updated_at) : json_null(), "invoicing",
+                   given && d->invoicing[0] ? d->invoicing : fp_invoicing_name(FP_INVOICING_SESSION));
 }
 
 static int details_clinician_or_respond(struct fp_req *r) {
@@ -399,12 +400,14 @@ static int details_tx_fn(struct fp_conn *c, void *ctx) {
 
 void fp_h_me_invoice_details_put(struct fp_req *r) {
   if (details_clinician_or_respond(r)) return;
-  const char *address = NULL, *name = NULL, *sort_code = NULL, *account = NULL;
+  const char *address = NULL, *name = NULL, *sort_code = NULL, *account = NULL, *invoicing = NULL;
+  static const char *const INVOICING[] = {"session", "monthly", NULL};
   struct fp_field spec[] = {
       {"address", FP_F_STRING, true, 1, 300, NULL, &address, NULL},
       {"account_name", FP_F_STRING, true, 1, 100, NULL, &name, NULL},
       {"sort_code", FP_F_STRING, true, 1, 8, NULL, &sort_code, NULL},
       {"account_number", FP_F_STRING, true, 1, 15, NULL, &account, NULL},
+      {"invoicing", FP_F_ENUM, false, 0, 0, INVOICING, &invoicing, NULL},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return;
@@ -428,12 +431,19 @@ void fp_h_me_invoice_details_put(struct fp_req *r) {
   }
   snprintf(d.address, sizeof d.address, "%s", address);
   snprintf(d.account_name, sizeof d.account_name, "%s", name);
+  if (invoicing) snprintf(d.invoicing, sizeof d.invoicing, "%s", invoicing); /* else unchanged */
   struct details_tx x = {r->auth.clinician_id, r->auth.user_id, r->now, &d};
   int rc = fp_store_write(r->app->store, details_tx_fn, &x);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
   }
-  d.updated_at = r->now;
+  /* As stored (the way of invoicing kept when not given). */
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  rc = c ? fp_store_invoice_details_get(c, r->auth.clinician_id, &d) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
   fp_reply_json(r, 200, details_json(&d, true));
 }

@@ -59,6 +59,7 @@ struct session_facts {
   int32_t miles;                 /* claimed with the timesheet (core/timesheet.h fp_ts_claims) */
   int64_t expenses_pence;
   char expenses_note[201];
+  char invoicing[12];            /* the clinician's: "session" or "monthly" (core/invoice.h) */
 };
 
 static const struct fp_colspec FACTS_READ[] = {
@@ -75,6 +76,7 @@ static const struct fp_colspec FACTS_READ[] = {
     FP_C(TEXT, struct session_facts, pay.sort_code), FP_C(TEXT, struct session_facts, pay.account_number),
     FP_C(INT, struct session_facts, payment_days),   FP_C(INT, struct session_facts, miles),
     FP_C(INT, struct session_facts, expenses_pence), FP_C(TEXT, struct session_facts, expenses_note),
+    FP_C(TEXT, struct session_facts, invoicing),
 };
 FP_ROW_READER(read_facts, struct session_facts, FACTS_READ)
 
@@ -86,12 +88,12 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
       " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
       " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2), t.mileage_miles, t.expenses_pence,"
-      " COALESCE(t.expenses_note, '')"
+      " COALESCE(t.expenses_note, ''), COALESCE(d.invoicing, ?3)"
       " FROM bookings b JOIN timesheets t ON t.booking_id = b.id JOIN shifts s ON s.id = b.shift_id"
       " LEFT JOIN invoice_details d ON d.clinician_id = b.clinician_id"
       " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id"
       " JOIN organisations o ON o.id = b.practice_id WHERE b.id = ?1",
-      fp_int(booking_id), fp_int(FP_TERMS_DEFAULT_PAYMENT_DAYS));
+      fp_int(booking_id), fp_int(FP_TERMS_DEFAULT_PAYMENT_DAYS), fp_txt(fp_invoicing_name(FP_INVOICING_SESSION)));
   if (!st) return FP_EIO;
   return fp_step_one(st, read_facts, f);
 }
@@ -114,12 +116,68 @@ static char *join_lines(const char *const *parts, size_t n) {
   return s;
 }
 
-static int issue(struct fp_conn *c, int64_t booking_id, const struct session_facts *f, int64_t now, int64_t *id) {
-  enum fp_ts_state state;
-  if (fp_ts_state_parse(f->ts_state, &state) != 0 || state != FP_TS_APPROVED) return FP_ECONFLICT;
+static void facts_release(struct session_facts *f, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(f[i].address);
+    free(f[i].postcode);
+  }
+}
+
+/* What a session is invoiced: its fee, the mileage and the expenses claimed with it. */
+enum { LINE_FEE, LINE_MILEAGE, LINE_EXPENSES, N_LINE_KINDS };
+static void session_amounts(const struct session_facts *f, int64_t out[N_LINE_KINDS]) {
+  out[LINE_FEE] = f->fee_pence;
+  out[LINE_MILEAGE] = fp_mileage_pence(f->miles);
+  out[LINE_EXPENSES] = f->expenses_pence > 0 ? f->expenses_pence : 0;
+}
+
+/* The lines of a session (booking_id, its facts f) appended to the invoice inv: the fee, then the
+   mileage and the expenses claimed with it, each when there is one. */
+static int session_lines(struct fp_conn *c, int64_t inv, int64_t booking_id, const struct session_facts *f) {
+  const struct fp_profession *role = fp_profession_find(f->role);
+  char description[256], mileage_text[96], expenses_text[256];
+  snprintf(description, sizeof description, "%s session (booking %lld)", role ? role->name : f->role,
+           (long long)booking_id);
+  snprintf(mileage_text, sizeof mileage_text, "Mileage: %d miles at %dp a mile", (int)f->miles,
+           FP_MILEAGE_PENCE_PER_MILE);
+  snprintf(expenses_text, sizeof expenses_text, "Expenses: %s", f->expenses_note);
+  static const char *const KINDS[N_LINE_KINDS] = {"fee", "mileage", "expenses"};
+  const char *texts[N_LINE_KINDS] = {description, mileage_text, expenses_text};
+  int64_t pence[N_LINE_KINDS];
+  session_amounts(f, pence);
+  int rc = 0;
+  for (int i = 0; !rc && i < N_LINE_KINDS; i++) {
+    if (i != LINE_FEE && pence[i] == 0) continue;
+    rc = FP_DB_RUN(c,
+        "INSERT INTO invoice_lines (invoice_id, booking_id, kind, description, worked_start, worked_end,"
+        " break_minutes, amount_pence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        fp_int(inv), fp_int(booking_id), fp_txt(KINDS[i]), fp_txt(texts[i]), fp_int(f->actual_start),
+        fp_int(f->actual_end), fp_int(f->break_minutes), fp_int(pence[i]));
+  }
+  return rc;
+}
+
+/*
+ * One invoice of the approved sessions booking_ids[0..n) (facts f[i], all of one clinician to one
+ * practice, none invoiced yet), issued at now: its parties as the first's facts say them now; due
+ * the fewest payment days of their terms after now; the practice's managers told.
+ */
+static int issue(struct fp_conn *c, const int64_t *booking_ids, const struct session_facts *f, size_t n, int64_t now,
+                 int64_t *id) {
+  int32_t days = f[0].payment_days;
+  int64_t total = 0; /* the lines' sum, before they are written: no invoice changes once written */
+  for (size_t i = 0; i < n; i++) {
+    int64_t pence[N_LINE_KINDS];
+    session_amounts(&f[i], pence);
+    for (int k = 0; k < N_LINE_KINDS; k++) total += pence[k];
+    enum fp_ts_state state;
+    if (fp_ts_state_parse(f[i].ts_state, &state) != 0 || state != FP_TS_APPROVED || f[i].invoiced ||
+        f[i].clinician_id != f[0].clinician_id || f[i].practice_id != f[0].practice_id)
+      return FP_ECONFLICT;
+    if (f[i].payment_days < days) days = f[i].payment_days;
+  }
   /* What it says, as it stands now. */
   const struct fp_profession *prof = fp_profession_find(f->profession);
-  const struct fp_profession *role = fp_profession_find(f->role);
   char registration[64] = "";
   if (prof && prof->regulator != FP_REG_NONE && f->registration[0])
     snprintf(registration, sizeof registration, "%s %s", prof->regulator_name, f->registration);
@@ -133,19 +191,13 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
   char *issuer_detail =
       join_lines((const char *const[]){prof ? prof->name : f->profession, registration, f->pay.address, pay_to}, 4);
   char *customer_detail = join_lines((const char *const[]){f->address, f->postcode, ods}, 3);
-  char when[64], description[256];
-  fp_store_when_text(f->actual_start, f->actual_end, when, sizeof when);
-  snprintf(description, sizeof description, "%s session (booking %lld)", role ? role->name : f->role,
-           (long long)booking_id);
   int rc = issuer_detail && customer_detail ? 0 : FP_ENOMEM;
   /* The next number: the schema refuses any other, and a concurrent issue for the same clinician
      makes one of the two transactions run again (store/pg/schema.c 33). */
   int64_t number = 0, inv = 0;
   if (!rc) rc = FP_DB_INT(c, &number, "SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = ?",
                           fp_int(f->clinician_id));
-  fp_day due = fp_invoice_due_on(now, f->payment_days);
-  /* The fee, then the mileage and expenses claimed with it, each a line of its own. */
-  int64_t mileage = fp_mileage_pence(f->miles), total = f->fee_pence + mileage + f->expenses_pence;
+  fp_day due = fp_invoice_due_on(now, days);
   if (!rc)
     rc = FP_DB_INSERT(c, &inv,
         "INSERT INTO invoices (clinician_id, practice_id, number, status, issued_at, due_on, total_pence, issuer_name,"
@@ -155,36 +207,30 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
         fp_txt(f->clinician_name), fp_txt(issuer_detail), fp_txt(f->practice_name), fp_txt(customer_detail));
   free(issuer_detail);
   free(customer_detail);
-  char mileage_text[96], expenses_text[256];
-  snprintf(mileage_text, sizeof mileage_text, "Mileage: %d miles at %dp a mile", (int)f->miles,
-           FP_MILEAGE_PENCE_PER_MILE);
-  snprintf(expenses_text, sizeof expenses_text, "Expenses: %s", f->expenses_note);
-  const struct {
-    const char *kind, *text;
-    int64_t pence;
-  } lines[] = {{"fee", description, f->fee_pence}, {"mileage", mileage_text, mileage},
-               {"expenses", expenses_text, f->expenses_pence}};
-  for (size_t i = 0; !rc && i < sizeof lines / sizeof lines[0]; i++)
-    if (i == 0 || lines[i].pence > 0)
-      rc = FP_DB_RUN(c,
-          "INSERT INTO invoice_lines (invoice_id, booking_id, kind, description, worked_start, worked_end,"
-          " break_minutes, amount_pence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          fp_int(inv), fp_int(booking_id), fp_txt(lines[i].kind), fp_txt(lines[i].text), fp_int(f->actual_start),
-          fp_int(f->actual_end), fp_int(f->break_minutes), fp_int(lines[i].pence));
+  for (size_t i = 0; !rc && i < n; i++) rc = session_lines(c, inv, booking_ids[i], &f[i]);
   if (rc) return rc;
   char after[160];
-  snprintf(after, sizeof after, "{\"number\":%lld,\"booking_id\":%lld,\"total_pence\":%lld}", (long long)number,
-           (long long)booking_id, (long long)total);
+  snprintf(after, sizeof after, "{\"number\":%lld,\"booking_id\":%lld,\"sessions\":%zu,\"total_pence\":%lld}",
+           (long long)number, (long long)booking_ids[0], n, (long long)total);
   if ((rc = fp_store_audit(c, now, 0, "invoice.issue", "invoice", inv, NULL, after)) != 0) return rc;
   /* The practice hears of it: what, from whom, how much and by when. */
   char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64], due_text[FP_DATE_STRLEN];
-  char ref[FP_INVOICE_REF_LEN], amount[FP_MONEY_TEXT_LEN];
+  char ref[FP_INVOICE_REF_LEN], amount[FP_MONEY_TEXT_LEN], what[300];
   fp_date_format(due, due_text);
   fp_invoice_reference(number, ref);
   fp_money_text(total, amount);
   snprintf(subject, sizeof subject, "Invoice %s: GBP %s due by %s", ref, amount, due_text);
-  snprintf(text, sizeof text, "%s has invoiced %s GBP %s for the %s, %s. Payment is due by %s.", f->clinician_name,
-           f->practice_name, amount, description, when, due_text);
+  if (n == 1) {
+    const struct fp_profession *role = fp_profession_find(f->role);
+    char when[64];
+    fp_store_when_text(f->actual_start, f->actual_end, when, sizeof when);
+    snprintf(what, sizeof what, "the %s session (booking %lld), %s", role ? role->name : f->role,
+             (long long)booking_ids[0], when);
+  } else {
+    snprintf(what, sizeof what, "%zu sessions", n);
+  }
+  snprintf(text, sizeof text, "%s has invoiced %s GBP %s for %s. Payment is due by %s.", f->clinician_name,
+           f->practice_name, amount, what, due_text);
   snprintf(link, sizeof link, "/practice/invoices/%lld", (long long)inv);
   if ((rc = fp_store_notify_practice(c, f->practice_id, "invoice.issued", subject, text, link, now)) != 0) return rc;
   if (id) *id = inv;
@@ -193,13 +239,47 @@ static int issue(struct fp_conn *c, int64_t booking_id, const struct session_fac
 
 int fp_store_invoice_issue_for_session(struct fp_conn *c, int64_t booking_id, int64_t now, int64_t *id) {
   struct session_facts f;
+  if (id) *id = 0;
   int rc = session_facts(c, booking_id, &f);
   if (rc == FP_ENOTFOUND) return FP_ECONFLICT; /* no timesheet */
   if (rc) return rc;
-  if (f.invoiced) rc = 0; /* once */
-  else rc = issue(c, booking_id, &f, now, id);
-  free(f.address);
-  free(f.postcode);
+  enum fp_invoicing how = FP_INVOICING_SESSION;
+  if (fp_invoicing_parse(f.invoicing, &how) != 0) rc = FP_EIO;
+  /* Once; and a clinician who invoices monthly is invoiced by the month's run. */
+  else if (!f.invoiced && how == FP_INVOICING_SESSION) rc = issue(c, &booking_id, &f, 1, now, id);
+  facts_release(&f, 1);
+  return rc;
+}
+
+int fp_store_invoices_monthly(struct fp_conn *c, int64_t now, int *n_issued) {
+  *n_issued = 0;
+  /* Every approved session not yet invoiced that started before the month began, whatever the
+     clinician's choice now (one who went back to invoicing each session is not left unpaid), by
+     clinician and practice. */
+  fp_time before = fp_uk_local_to_utc(fp_invoice_monthly_before(now), 0, 0, 0);
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT t.booking_id FROM timesheets t JOIN bookings b ON b.id = t.booking_id"
+      " WHERE t.state = ? AND t.actual_start < ? AND NOT EXISTS (SELECT 1 FROM invoice_lines l"
+      "  WHERE l.booking_id = t.booking_id AND l.kind = 'fee')"
+      " ORDER BY b.clinician_id, b.practice_id, t.actual_start, t.booking_id",
+      fp_txt(fp_ts_state_name(FP_TS_APPROVED)), fp_int(before));
+  if (!st) return FP_EIO;
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  int rc = fp_step_ids(st, &ids, &n, &cap);
+  struct session_facts *f = rc || !n ? NULL : calloc(n, sizeof *f);
+  if (!rc && n && !f) rc = FP_ENOMEM;
+  size_t loaded = 0;
+  for (; !rc && loaded < n; loaded++) rc = session_facts(c, ids[loaded], &f[loaded]);
+  /* One invoice for each run of one clinician's sessions at one practice. */
+  for (size_t from = 0, to; !rc && from < n; from = to) {
+    for (to = from + 1; to < n && f[to].clinician_id == f[from].clinician_id && f[to].practice_id == f[from].practice_id;)
+      to++;
+    if ((rc = issue(c, &ids[from], &f[from], to - from, now, NULL)) == 0) (*n_issued)++;
+  }
+  if (f) facts_release(f, loaded);
+  free(f);
+  free(ids);
   return rc;
 }
 
@@ -354,28 +434,32 @@ static const struct fp_colspec DETAILS_READ[] = {
     FP_C(TEXT, struct fp_invoice_details, sort_code),
     FP_C(TEXT, struct fp_invoice_details, account_number),
     FP_C(INT, struct fp_invoice_details, updated_at),
+    FP_C(TEXT, struct fp_invoice_details, invoicing),
 };
 FP_ROW_READER(read_details, struct fp_invoice_details, DETAILS_READ)
 
 int fp_store_invoice_details_get(struct fp_conn *c, int64_t clinician_id, struct fp_invoice_details *d) {
   memset(d, 0, sizeof *d);
   return fp_db_one_by_id(c,
-      "SELECT address, account_name, sort_code, account_number, updated_at FROM invoice_details WHERE clinician_id = ?",
+      "SELECT address, account_name, sort_code, account_number, updated_at, invoicing FROM invoice_details"
+      " WHERE clinician_id = ?",
       clinician_id, read_details, d);
 }
 
 int fp_store_invoice_details_put(struct fp_conn *c, int64_t clinician_id, const struct fp_invoice_details *d,
                                  int64_t actor, int64_t now) {
   int rc = FP_DB_RUN(c,
-      "INSERT INTO invoice_details (clinician_id, address, account_name, sort_code, account_number, updated_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (clinician_id) DO UPDATE SET address = ?2, account_name = ?3,"
-      " sort_code = ?4, account_number = ?5, updated_at = ?6",
+      "INSERT INTO invoice_details (clinician_id, address, account_name, sort_code, account_number, updated_at,"
+      " invoicing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?8)) ON CONFLICT (clinician_id) DO UPDATE SET"
+      " address = ?2, account_name = ?3, sort_code = ?4, account_number = ?5, updated_at = ?6,"
+      " invoicing = COALESCE(?7, invoice_details.invoicing)",
       fp_int(clinician_id), fp_txt(d->address), fp_txt(d->account_name), fp_txt(d->sort_code),
-      fp_txt(d->account_number), fp_int(now));
+      fp_txt(d->account_number), fp_int(now), fp_opt_txt(d->invoicing), fp_txt(fp_invoicing_name(FP_INVOICING_SESSION)));
   if (rc) return rc;
   /* The audit says that they changed and the sort code, not the whole account number. */
-  char after[96];
-  snprintf(after, sizeof after, "{\"sort_code\":\"%s\",\"account_number\":\"****%s\"}", d->sort_code,
-           strlen(d->account_number) >= 4 ? d->account_number + strlen(d->account_number) - 4 : "");
+  char after[128];
+  snprintf(after, sizeof after, "{\"sort_code\":\"%s\",\"account_number\":\"****%s\",\"invoicing\":\"%s\"}",
+           d->sort_code, strlen(d->account_number) >= 4 ? d->account_number + strlen(d->account_number) - 4 : "",
+           d->invoicing[0] ? d->invoicing : "unchanged");
   return fp_store_audit(c, now, actor, "clinician.invoice_details", "clinician", clinician_id, NULL, after);
 }

@@ -45,6 +45,7 @@ struct fp_invoice_details {
   char sort_code[9];       /* "12-34-56" (core/validate.h) */
   char account_number[9];  /* "12345678" */
   int64_t updated_at;
+  char invoicing[12];      /* "session" or "monthly" (core/invoice.h fp_invoicing); "" on a put: unchanged */
 };
 /* 0, or FP_ENOTFOUND when the clinician has given none. */
 int fp_store_invoice_details_get(struct fp_conn *c, int64_t clinician_id, struct fp_invoice_details *d);
@@ -53,10 +54,18 @@ int fp_store_invoice_details_get(struct fp_conn *c, int64_t clinician_id, struct
 int fp_store_invoice_details_put(struct fp_conn *c, int64_t clinician_id, const struct fp_invoice_details *d,
                                  int64_t actor, int64_t now);
 
-/* The invoice of approved session booking_id's fee, issued at now if it has none yet: the next
-   number of its clinician, due the days its booking's terms give after (30 for a booking made
-   before terms were kept), the practice's managers told. *id (may be NULL) its id. 0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */
+/* The invoice of approved session booking_id's fee, issued at now if it has none yet and its
+   clinician invoices each session (core/invoice.h fp_invoicing; monthly: left to
+   fp_store_invoices_monthly, *id 0): the next number of its clinician, a line each for the fee,
+   the mileage and the expenses claimed, due the days its booking's terms give after (30 for a
+   booking made before terms were kept), the practice's managers told. *id (may be NULL) its id.
+   0, FP_ECONFLICT (the timesheet is not approved) or FP_EIO. */
 int fp_store_invoice_issue_for_session(struct fp_conn *c, int64_t booking_id, int64_t now, int64_t *id);
+
+/* The upkeep's monthly run at now: every approved session not yet invoiced that started before
+   the first of now's UK month, one invoice for each clinician and practice (the lines in the order
+   worked; due the fewest payment days of the sessions' terms). *n_issued how many. */
+int fp_store_invoices_monthly(struct fp_conn *c, int64_t now, int *n_issued);
 
 /* Which invoices: those scope sees (its clinician's own, its practices', its pools' member
    practices'; every one when scope->all), by status ("issued", "paid", "overdue": as

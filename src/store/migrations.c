@@ -842,6 +842,11 @@ static const char *const migrations[] = {
     "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
     "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
     "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
+
+    /* 37: how a clinician invoices (core/invoice.h fp_invoicing): each session at its approval, or
+     * one invoice a practice a month (store/invoices.h fp_store_invoices_monthly). */
+    "ALTER TABLE invoice_details ADD COLUMN invoicing TEXT NOT NULL DEFAULT 'session'"
+    "  CHECK (invoicing IN ('session','monthly'));",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -767,6 +767,10 @@ const char *const fp_pg_migrations[] = {
     "  ADD COLUMN expenses_pence BIGINT NOT NULL DEFAULT 0 CHECK (expenses_pence >= 0), ADD COLUMN expenses_note TEXT;"
     "ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_kind_check,"
     "  ADD CONSTRAINT invoice_lines_kind_check CHECK (kind IN ('fee','mileage','expenses'));",
+
+    /* 37: how a clinician invoices (SQLite's 37). */
+    "ALTER TABLE invoice_details ADD COLUMN invoicing TEXT NOT NULL DEFAULT 'session'"
+    "  CHECK (invoicing IN ('session','monthly'));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -88,6 +88,24 @@ static void test_reference_has_four_digits_at_least(void **state) {
   assert_string_equal(b, "12345");
 }
 
+/* A monthly run invoices what started before the first of its UK month: at 00:30 BST on 1 June
+   (23:30 UTC on 31 May) that is 1 June, not 1 May. */
+static void test_monthly_runs(void **state) {
+  (void)state;
+  enum fp_invoicing v = FP_INVOICING_SESSION;
+  assert_int_equal(fp_invoicing_parse("monthly", &v), FP_OK);
+  assert_int_equal(v, FP_INVOICING_MONTHLY);
+  assert_int_equal(fp_invoicing_parse("weekly", &v), FP_EINVAL);
+  assert_int_equal(fp_invoicing_parse(NULL, &v), FP_EINVAL);
+  assert_string_equal(fp_invoicing_name(FP_INVOICING_SESSION), "session");
+  fp_time june_first_bst = fp_uk_local_to_utc(fp_days_from_civil(2026, 6, 1), 0, 30, 0);
+  assert_int_equal(fp_invoice_monthly_before(june_first_bst), fp_days_from_civil(2026, 6, 1));
+  assert_int_equal(fp_invoice_monthly_before(june_first_bst - 3600), fp_days_from_civil(2026, 5, 1));
+  fp_time new_year = fp_uk_local_to_utc(fp_days_from_civil(2027, 1, 1), 0, 0, 0);
+  assert_int_equal(fp_invoice_monthly_before(new_year - 1), fp_days_from_civil(2026, 12, 1));
+  assert_int_equal(fp_invoice_monthly_before(new_year), fp_days_from_civil(2027, 1, 1));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names_round_trip),
@@ -97,6 +115,7 @@ int main(void) {
       cmocka_unit_test(test_overdue_from_the_day_after),
       cmocka_unit_test(test_shown_status_follows_overdue),
       cmocka_unit_test(test_reference_has_four_digits_at_least),
+      cmocka_unit_test(test_monthly_runs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
