@@ -34,6 +34,7 @@
 #include "store/accounts.h"
 #include "store/alerts.h"
 #include "store/demo.h"
+#include "store/pension.h"
 #include "store/terms.h"
 #include "store/places.h"
 #include "store/shifts.h"
@@ -1463,6 +1464,19 @@ static int demo_terms(struct demo *d) {
   return rc ? rc : fp_store_demo_booking_terms(d->c);
 }
 
+/* NHS Pension Scheme details (store/pension.h): the first ten named GPs, from clinician001@, pension
+   their locum work with SD numbers 10000001 on, declaring GBP 40,000 to 85,000 a year. */
+static int demo_pension(struct demo *d) {
+  int rc = 0;
+  for (int i = 0; rc == 0 && i < 10 && i < N_GPS; i++) {
+    const struct demo_clinician *cl = &d->clinicians[i];
+    struct fp_pension_details p = {.pensioned = true, .annual_pensionable_pence = (4000000 + 500000 * (i % 10))};
+    snprintf(p.sd_number, sizeof p.sd_number, "%08d", 10000001 + i);
+    rc = fp_store_pension_details_put(d->c, cl->id, &p, cl->user_id, d->now - 200 * (int64_t)DAY);
+  }
+  return rc;
+}
+
 static int demo_invoices(struct demo *d) {
   return fp_store_demo_invoices(d->c, d->practices[d->demo_practice].id, d->manager_user, d->now);
 }
@@ -1485,6 +1499,7 @@ static const struct demo_step {
     {"passports", demo_passports},
     {"availability", demo_availability},
     {"terms", demo_terms},
+    {"pension details", demo_pension},
     {"invoices", demo_invoices},
 };
 

@@ -847,6 +847,14 @@ static const char *const migrations[] = {
      * one invoice a practice a month (store/invoices.h fp_store_invoices_monthly). */
     "ALTER TABLE invoice_details ADD COLUMN invoicing TEXT NOT NULL DEFAULT 'session'"
     "  CHECK (invoicing IN ('session','monthly'));",
+
+    /* 38: a GP locum's NHS Pension Scheme details (store/pension.h): their SD number, whether they
+     * pension their locum work, and the annual pensionable pay they declare (their tier). */
+    "CREATE TABLE pension_details ("
+    "  clinician_id INTEGER PRIMARY KEY REFERENCES clinicians(id),"
+    "  sd_number TEXT NOT NULL, pensioned INTEGER NOT NULL CHECK (pensioned IN (0, 1)),"
+    "  annual_pensionable_pence INTEGER NOT NULL CHECK (annual_pensionable_pence >= 0),"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -234,6 +234,14 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
     mileage: ownTerms.mileage, expenses: ownTerms.expenses }, 200);
   await call(gp, 'PUT', '/api/v1/me/terms', { payment_days: 0, cancellation: [], mileage: false, expenses: false }, 400);
   await call(practice, 'GET', '/api/v1/me/terms', undefined, 403);
+  // NHS Pension Scheme: a GP locum's details, then the month's forms as figures.
+  const pension = (await call(gp, 'GET', '/api/v1/me/pension', undefined, 200)).json;
+  await call(gp, 'PUT', '/api/v1/me/pension', { sd_number: pension.sd_number || '12345678',
+    pensioned: pension.pensioned, annual_pensionable_pay_pence: pension.annual_pensionable_pay_pence ?? 5000000 }, 200);
+  await call(gp, 'PUT', '/api/v1/me/pension', { sd_number: '123', pensioned: true, annual_pensionable_pay_pence: 1 }, 400);
+  await call(practice, 'GET', '/api/v1/me/pension', undefined, 403);
+  await call(gp, 'GET', '/api/v1/pension-forms?month=2025-11', undefined, 200);
+  await call(gp, 'GET', '/api/v1/pension-forms?month=2025-13', undefined, 400);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);

@@ -771,6 +771,13 @@ const char *const fp_pg_migrations[] = {
     /* 37: how a clinician invoices (SQLite's 37). */
     "ALTER TABLE invoice_details ADD COLUMN invoicing TEXT NOT NULL DEFAULT 'session'"
     "  CHECK (invoicing IN ('session','monthly'));",
+
+    /* 38: a GP locum's pension details (SQLite's 38). */
+    "CREATE TABLE pension_details ("
+    "  clinician_id BIGINT PRIMARY KEY REFERENCES clinicians(id),"
+    "  sd_number TEXT NOT NULL, pensioned BIGINT NOT NULL CHECK (pensioned IN (0, 1)),"
+    "  annual_pensionable_pence BIGINT NOT NULL CHECK (annual_pensionable_pence >= 0),"
+    "  updated_at BIGINT NOT NULL);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
