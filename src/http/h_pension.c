@@ -5,6 +5,8 @@
  *   GET /api/v1/pension-forms?month=YYYY-MM  the month's forms as figures: form A for each invoice
  *                                      issued in the month (one practice each), form B for the
  *                                      pensionable pay received (invoices paid) in the month
+ *   GET /api/v1/pension-forms/YYYY-MM.pdf   the same forms as one PDF (docs/pension_pdf.h), made
+ *                                      from the same figures as the answer above
  * The figures are the core's, under the rules of the month's scheme year.
  */
 #include <jansson.h>
@@ -15,6 +17,7 @@
 #include "core/error.h"
 #include "core/invoice.h"
 #include "core/pension.h"
+#include "docs/pension_pdf.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/request.h"
@@ -101,148 +104,222 @@ void fp_h_me_pension_put(struct fp_req *r) {
 
 /* ---- the forms ---- */
 
-/* "YYYY-MM" as its first day, *y and *m. 0, or -1 (not such a month). */
-static int month_parse(const char *s, fp_day *first, int *y, int *m) {
-  char date[16], back[FP_DATE_STRLEN];
-  if (!s || strlen(s) != 7 || s[4] != '-') return -1;
-  snprintf(date, sizeof date, "%s-01", s);
-  if (fp_date_parse(date, first) != 0) return -1;
-  fp_date_format(*first, back);
-  if (strcmp(back, date) != 0) return -1;
-  int d;
-  fp_civil_from_days(*first, y, m, &d);
-  return 0;
-}
-
-/* Form A entries being built: one per invoice, lines in order. */
-struct form_a_ctx {
+/* Form A being built, one invoice at a time from its fee lines (in invoice and worked order). */
+struct forms_ctx {
+  struct fp_pension_forms *f;
   const struct fp_pension_year *year;
-  json_t *forms;       /* array */
-  json_t *cur;         /* the invoice's entry */
-  int64_t cur_invoice, fee;
-  fp_day first_worked;
+  int64_t paid_invoice, paid_fee; /* form B's invoice being summed */
+  int err;
 };
 
-static void form_a_close(struct form_a_ctx *x) {
-  if (!x->cur) return;
-  int64_t pensionable = fp_pension_pensionable_pence(x->year, x->fee);
-  json_object_set_new(x->cur, "fee_pence", json_integer(x->fee));
-  json_object_set_new(x->cur, "pensionable_pay_pence", json_integer(pensionable));
-  json_object_set_new(x->cur, "employer_contribution_pence", json_integer(fp_pension_employer_pence(x->year, pensionable)));
-  json_object_set_new(x->cur, "first_worked_on", fp_json_date(x->first_worked));
-  json_object_set_new(x->cur, "ten_week_limit", fp_json_date(fp_pension_ten_week_limit(x->first_worked)));
-  json_array_append_new(x->forms, x->cur);
-  x->cur = NULL;
+/* The figures of the form A just filled (core/pension.h). */
+static void form_a_figures(const struct fp_pension_year *y, struct fp_pension_form_a *a) {
+  a->pensionable_pence = fp_pension_pensionable_pence(y, a->fee_pence);
+  a->employer_pence = fp_pension_employer_pence(y, a->pensionable_pence);
+  a->ten_week_limit = fp_pension_ten_week_limit(a->first_worked);
 }
 
 static void form_a_line(const struct fp_pension_line *l, void *ctx) {
-  struct form_a_ctx *x = ctx;
-  if (x->cur && x->cur_invoice != l->invoice_id) form_a_close(x);
-  if (!x->cur) {
-    char ref[FP_INVOICE_REF_LEN];
-    fp_invoice_reference(l->invoice_number, ref);
-    x->cur = json_pack("{s:I, s:s, s:I, s:s, s:o, s:[]}", "practice_id", (json_int_t)l->practice_id, "practice_name",
-                       l->practice_name, "invoice_id", (json_int_t)l->invoice_id, "invoice_reference", ref, "issued_at",
-                       fp_json_time(l->issued_at), "work_periods");
-    x->cur_invoice = l->invoice_id;
-    x->fee = 0;
-    x->first_worked = fp_uk_day(l->worked_start);
+  struct forms_ctx *x = ctx;
+  struct fp_pension_forms *f = x->f;
+  if (x->err) return;
+  struct fp_pension_form_a *a = f->n_form_a ? &f->form_a[f->n_form_a - 1] : NULL;
+  if (!a || a->invoice_id != l->invoice_id) {
+    if (f->n_form_a == f->cap_form_a) {
+      size_t cap = f->cap_form_a ? f->cap_form_a * 2 : 8;
+      struct fp_pension_form_a *grown = realloc(f->form_a, cap * sizeof *grown);
+      if (!grown) {
+        x->err = FP_ENOMEM;
+        return;
+      }
+      f->form_a = grown;
+      f->cap_form_a = cap;
+    }
+    a = &f->form_a[f->n_form_a++];
+    memset(a, 0, sizeof *a);
+    a->practice_id = l->practice_id;
+    a->invoice_id = l->invoice_id;
+    snprintf(a->practice_name, sizeof a->practice_name, "%s", l->practice_name);
+    fp_invoice_reference(l->invoice_number, a->invoice_reference);
+    a->issued_at = l->issued_at;
+    a->first_worked = fp_uk_day(l->worked_start);
   }
-  json_array_append_new(json_object_get(x->cur, "work_periods"),
-                        json_pack("{s:o, s:o}", "start", fp_json_time(l->worked_start), "end", fp_json_time(l->worked_end)));
-  x->fee += l->fee_pence;
-  if (fp_uk_day(l->worked_start) < x->first_worked) x->first_worked = fp_uk_day(l->worked_start);
+  if (a->n_periods == a->cap_periods) {
+    size_t cap = a->cap_periods ? a->cap_periods * 2 : 4;
+    struct fp_pension_period *grown = realloc(a->periods, cap * sizeof *grown);
+    if (!grown) {
+      x->err = FP_ENOMEM;
+      return;
+    }
+    a->periods = grown;
+    a->cap_periods = cap;
+  }
+  a->periods[a->n_periods++] = (struct fp_pension_period){l->worked_start, l->worked_end};
+  a->fee_pence += l->fee_pence;
+  if (fp_uk_day(l->worked_start) < a->first_worked) a->first_worked = fp_uk_day(l->worked_start);
+  form_a_figures(x->year, a);
 }
 
-/* Form B: the pensionable pay and the employer contributions of the invoices paid in the month,
-   each invoice's figures rounded as its form A's. */
-struct form_b_ctx {
-  const struct fp_pension_year *year;
-  int64_t cur_invoice, fee, pensionable, employer;
-  int n_invoices;
-};
-
-static void form_b_close(struct form_b_ctx *x) {
-  if (!x->cur_invoice) return;
-  int64_t p = fp_pension_pensionable_pence(x->year, x->fee);
-  x->pensionable += p;
-  x->employer += fp_pension_employer_pence(x->year, p);
-  x->n_invoices++;
-  x->cur_invoice = 0;
-  x->fee = 0;
+/* Form B: each invoice paid in the month counted as its form A counts it. */
+static void form_b_close(struct forms_ctx *x) {
+  if (!x->paid_invoice) return;
+  struct fp_pension_form_a a = {.fee_pence = x->paid_fee};
+  form_a_figures(x->year, &a);
+  x->f->form_b.pensionable_pence += a.pensionable_pence;
+  x->f->form_b.employer_pence += a.employer_pence;
+  x->f->form_b.invoices_paid++;
+  x->paid_invoice = 0;
+  x->paid_fee = 0;
 }
 
 static void form_b_line(const struct fp_pension_line *l, void *ctx) {
-  struct form_b_ctx *x = ctx;
-  if (x->cur_invoice && x->cur_invoice != l->invoice_id) form_b_close(x);
-  x->cur_invoice = l->invoice_id;
-  x->fee += l->fee_pence;
+  struct forms_ctx *x = ctx;
+  if (x->paid_invoice && x->paid_invoice != l->invoice_id) form_b_close(x);
+  x->paid_invoice = l->invoice_id;
+  x->paid_fee += l->fee_pence;
 }
 
-void fp_h_pension_forms(struct fp_req *r) {
+/* The forms of the caller for year-month: 0 with *f filled (release it), or -1 once answered. */
+static int forms_or_respond(struct fp_req *r, int y, int m, struct fp_pension_forms *f) {
+  memset(f, 0, sizeof *f);
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_clinician cl;
-  if (clinician_or_respond(r, c, &cl)) return;
-  const char *month = fp_req_query(r, "month");
-  fp_day first;
-  int y, m;
-  if (month_parse(month, &first, &y, &m) != 0) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "'month' must be a month such as 2026-07");
-    return;
-  }
+  if (clinician_or_respond(r, c, &cl)) return -1;
+  fp_day first = fp_days_from_civil(y, m, 1);
   const struct fp_pension_year *year = fp_pension_year(fp_pension_scheme_year(first));
   if (!year) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "the NHS Pension Scheme's rules for %d/%02d are not recorded",
                    fp_pension_scheme_year(first), (fp_pension_scheme_year(first) + 1) % 100);
-    return;
+    return -1;
   }
   struct fp_pension_details d;
   int rc = fp_store_pension_details_get(c, cl.id, &d);
   if (rc && rc != FP_ENOTFOUND) {
     fp_reply_store_error(r, rc);
-    return;
+    return -1;
   }
-  bool pensioned = rc == 0 && d.pensioned && strcmp(cl.profession, "gp") == 0;
+  static const char *const MONTHS[] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+  snprintf(f->month, sizeof f->month, "%04d-%02d", y, m);
+  snprintf(f->month_title, sizeof f->month_title, "%s %04d", MONTHS[m - 1], y);
+  snprintf(f->clinician_name, sizeof f->clinician_name, "%s", cl.name);
+  f->pensioned = rc == 0 && d.pensioned && strcmp(cl.profession, "gp") == 0;
+  snprintf(f->scheme_year, sizeof f->scheme_year, "%d/%02d", year->start_year, (year->start_year + 1) % 100);
+  f->provisional = year->provisional;
+  f->source = year->source;
+  fp_pension_rate_text(year->pensionable_bp, f->pensionable_share);
+  fp_pension_rate_text(year->employer_bp, f->employer_rate);
+  if (!f->pensioned) return 0;
   int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1; /* the month after */
   fp_time from = fp_uk_local_to_utc(first, 0, 0, 0), to = fp_uk_local_to_utc(fp_days_from_civil(ny, nm, 1), 0, 0, 0);
-  char scheme[16], pensionable_rate[FP_PENSION_RATE_LEN], employer_rate[FP_PENSION_RATE_LEN];
-  snprintf(scheme, sizeof scheme, "%d/%02d", year->start_year, (year->start_year + 1) % 100);
-  fp_pension_rate_text(year->pensionable_bp, pensionable_rate);
-  fp_pension_rate_text(year->employer_bp, employer_rate);
-  json_t *j = json_pack("{s:s, s:b, s:{s:s, s:b, s:s, s:s, s:s}}", "month", month, "pensioned", pensioned, "rules",
-                        "scheme_year", scheme, "provisional", year->provisional, "source", year->source,
-                        "pensionable_share", pensionable_rate, "employer_rate", employer_rate);
-  struct form_a_ctx a = {.year = year, .forms = json_array()};
-  struct form_b_ctx b = {.year = year};
-  if (pensioned) {
-    rc = fp_store_pension_lines(c, cl.id, from, to, false, form_a_line, &a);
-    form_a_close(&a);
-    if (!rc) rc = fp_store_pension_lines(c, cl.id, from, to, true, form_b_line, &b);
-    form_b_close(&b);
-    if (rc) {
-      json_decref(a.forms);
-      json_decref(j);
-      fp_reply_store_error(r, rc);
-      return;
-    }
+  struct forms_ctx x = {.f = f, .year = year};
+  rc = fp_store_pension_lines(c, cl.id, from, to, false, form_a_line, &x);
+  if (!rc) rc = fp_store_pension_lines(c, cl.id, from, to, true, form_b_line, &x);
+  form_b_close(&x);
+  if (!rc) rc = x.err;
+  if (rc) {
+    fp_pension_forms_release(f);
+    fp_reply_store_error(r, rc);
+    return -1;
   }
-  json_object_set_new(j, "form_a", a.forms);
-  json_t *fb = json_null();
-  if (pensioned) {
-    int32_t rate = fp_pension_tier_rate_bp(year, d.annual_pensionable_pence);
-    int64_t employee = fp_pension_employee_pence(b.pensionable, rate);
-    char rate_text[FP_PENSION_RATE_LEN], upr[FP_PENSION_UPR_LEN];
-    fp_pension_rate_text(rate, rate_text);
-    fp_pension_upr(d.sd_number, y, m, upr);
-    /* Form B reaches the scheme by the 7th of the month after. */
-    fp_day due = fp_days_from_civil(ny, nm, 7);
-    fb = json_pack("{s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:s, s:o}", "sd_number", d.sd_number,
-                   "annual_pensionable_pay_pence", (json_int_t)d.annual_pensionable_pence, "invoices_paid", b.n_invoices,
-                   "pensionable_pay_pence", (json_int_t)b.pensionable, "tier_rate", rate_text,
-                   "employee_contribution_pence", (json_int_t)employee, "employer_contribution_pence",
-                   (json_int_t)b.employer, "total_contributions_pence", (json_int_t)(employee + b.employer), "upr", upr,
-                   "due_by", fp_json_date(due));
+  struct fp_pension_form_b *b = &f->form_b;
+  f->has_form_b = true;
+  snprintf(b->sd_number, sizeof b->sd_number, "%s", d.sd_number);
+  b->annual_pensionable_pence = d.annual_pensionable_pence;
+  int32_t rate = fp_pension_tier_rate_bp(year, d.annual_pensionable_pence);
+  fp_pension_rate_text(rate, b->tier_rate);
+  b->employee_pence = fp_pension_employee_pence(b->pensionable_pence, rate);
+  b->total_pence = b->employee_pence + b->employer_pence;
+  fp_pension_upr(d.sd_number, y, m, b->upr);
+  b->due_by = fp_days_from_civil(ny, nm, 7); /* form B reaches the scheme by the 7th of the month after */
+  return 0;
+}
+
+static json_t *forms_json(const struct fp_pension_forms *f) {
+  json_t *j = json_pack("{s:s, s:b, s:{s:s, s:b, s:s, s:s, s:s}}", "month", f->month, "pensioned", f->pensioned,
+                        "rules", "scheme_year", f->scheme_year, "provisional", f->provisional, "source", f->source,
+                        "pensionable_share", f->pensionable_share, "employer_rate", f->employer_rate);
+  json_t *forms = json_array();
+  for (size_t i = 0; i < f->n_form_a; i++) {
+    const struct fp_pension_form_a *a = &f->form_a[i];
+    json_t *periods = json_array();
+    for (size_t k = 0; k < a->n_periods; k++)
+      json_array_append_new(periods, json_pack("{s:o, s:o}", "start", fp_json_time(a->periods[k].start), "end",
+                                               fp_json_time(a->periods[k].end)));
+    json_array_append_new(
+        forms, json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o}", "practice_id",
+                         (json_int_t)a->practice_id, "practice_name", a->practice_name, "invoice_id",
+                         (json_int_t)a->invoice_id, "invoice_reference", a->invoice_reference, "issued_at",
+                         fp_json_time(a->issued_at), "work_periods", periods, "fee_pence", (json_int_t)a->fee_pence,
+                         "pensionable_pay_pence", (json_int_t)a->pensionable_pence, "employer_contribution_pence",
+                         (json_int_t)a->employer_pence, "first_worked_on", fp_json_date(a->first_worked),
+                         "ten_week_limit", fp_json_date(a->ten_week_limit)));
   }
-  json_object_set_new(j, "form_b", fb);
-  fp_reply_json(r, 200, j);
+  json_object_set_new(j, "form_a", forms);
+  const struct fp_pension_form_b *b = &f->form_b;
+  json_object_set_new(
+      j, "form_b",
+      !f->has_form_b
+          ? json_null()
+          : json_pack("{s:s, s:I, s:i, s:I, s:s, s:I, s:I, s:I, s:s, s:o}", "sd_number", b->sd_number,
+                      "annual_pensionable_pay_pence", (json_int_t)b->annual_pensionable_pence, "invoices_paid",
+                      b->invoices_paid, "pensionable_pay_pence", (json_int_t)b->pensionable_pence, "tier_rate",
+                      b->tier_rate, "employee_contribution_pence", (json_int_t)b->employee_pence,
+                      "employer_contribution_pence", (json_int_t)b->employer_pence, "total_contributions_pence",
+                      (json_int_t)b->total_pence, "upr", b->upr, "due_by", fp_json_date(b->due_by)));
+  return j;
+}
+
+/* "YYYY-MM" as *y and *m. 0, or -1 (not such a month). */
+static int month_parse(const char *s, int *y, int *m) {
+  char date[16], back[FP_DATE_STRLEN];
+  fp_day first;
+  if (!s || strlen(s) != 7 || s[4] != '-') return -1;
+  snprintf(date, sizeof date, "%s-01", s);
+  if (fp_date_parse(date, &first) != 0) return -1;
+  fp_date_format(first, back);
+  if (strcmp(back, date) != 0) return -1;
+  int d;
+  fp_civil_from_days(first, y, m, &d);
+  return 0;
+}
+
+void fp_h_pension_forms(struct fp_req *r) {
+  int y, m;
+  if (month_parse(fp_req_query(r, "month"), &y, &m) != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "'month' must be a month such as 2026-07");
+    return;
+  }
+  struct fp_pension_forms f;
+  if (forms_or_respond(r, y, m, &f)) return;
+  fp_reply_json(r, 200, forms_json(&f));
+  fp_pension_forms_release(&f);
+}
+
+void fp_h_pension_forms_pdf(struct fp_req *r) {
+  int64_t y = r->params[0], m = r->params[1];
+  if (y < 2000 || y > 2999 || m < 1 || m > 12) {
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "no such month: the path is /api/v1/pension-forms/YYYY-MM.pdf");
+    return;
+  }
+  struct fp_pension_forms f;
+  if (forms_or_respond(r, (int)y, (int)m, &f)) return;
+  if (!f.pensioned) {
+    fp_pension_forms_release(&f);
+    fp_reply_error(r, FP_API_INVALID_STATE, NULL,
+                   "there are no forms: give your SD number and say you pension your locum work (/api/v1/me/pension)");
+    return;
+  }
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  int rc = fp_pension_pdf_render(&f, &pdf, &len);
+  fp_pension_forms_release(&f);
+  if (rc) {
+    fp_reply_error(r, FP_API_INTERNAL_ERROR, NULL, "the forms' document could not be made");
+    return;
+  }
+  char disposition[96];
+  snprintf(disposition, sizeof disposition, "inline; filename=\"pension-forms-%04d-%02d.pdf\"", (int)y, (int)m);
+  fp_req_add_header(r, "Content-Disposition", disposition);
+  fp_reply_text(r, 200, "application/pdf", (char *)pdf, len);
 }

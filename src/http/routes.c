@@ -33,6 +33,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/me/pension", fp_h_me_pension, FP_SIGNED_IN, 0},
     {"PUT", "/api/v1/me/pension", fp_h_me_pension_put, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/pension-forms", fp_h_pension_forms, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/pension-forms/{year}-{month}.pdf", fp_h_pension_forms_pdf, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/me/calendar", fp_h_me_calendar, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/me/calendar/renewal", fp_h_me_calendar_renewal, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/calendar-feed", fp_h_calendar_feed, FP_PUBLIC, 0},

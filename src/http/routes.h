@@ -211,6 +211,7 @@ FP_HANDLER(fp_h_me_terms_put);
 FP_HANDLER(fp_h_me_pension);
 FP_HANDLER(fp_h_me_pension_put);
 FP_HANDLER(fp_h_pension_forms);
+FP_HANDLER(fp_h_pension_forms_pdf);
 FP_HANDLER(fp_h_pool_terms);
 FP_HANDLER(fp_h_pool_terms_put);
 

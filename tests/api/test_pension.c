@@ -122,6 +122,16 @@ static void test_the_months_forms(void **state) {
   assert_int_equal(fpt_int(b, "employee_contribution_pence"), 1541); /* 10.7 % of 144.00: 15.408 */
   assert_int_equal(fpt_int(b, "employer_contribution_pence"), 2071);
   assert_int_equal(fpt_int(b, "total_contributions_pence"), 1541 + 2071);
+  /* The same forms as one PDF, its figures as text. */
+  const char *text = fpt_pdf_text(&srv, gp, fpt_str("/api/v1/pension-forms/%s.pdf", ym));
+  const char *want[] = {"Form A: ", "Part 2 (the practice", "Form B: ", fpt_str("12345678LOC%s%.4s", mon, ym),
+                        "\xc2\xa3" "160.00", "\xc2\xa3" "144.00", "\xc2\xa3" "20.71", "\xc2\xa3" "15.41", "\xc2\xa3" "36.12",
+                        "10.7%", "14.38%"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!strstr(text, want[i])) fail_msg("the PDF lacks '%s':\n%s", want[i], text);
+  fpt_expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pension-forms/2026-13.pdf", NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, nurse, "GET", fpt_str("/api/v1/pension-forms/%s.pdf", ym), NULL), 409,
+                   "invalid_state", NULL);
   /* Another month has none of it. */
   json_t *other = fpt_call(&srv, gp, "GET", "/api/v1/pension-forms?month=2025-06", 200, NULL);
   assert_int_equal(json_array_size(json_object_get(other, "form_a")), 0);

@@ -242,6 +242,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'GET', '/api/v1/me/pension', undefined, 403);
   await call(gp, 'GET', '/api/v1/pension-forms?month=2025-11', undefined, 200);
   await call(gp, 'GET', '/api/v1/pension-forms?month=2025-13', undefined, 400);
+  await call(gp, 'PUT', '/api/v1/me/pension', { sd_number: '12345678', pensioned: true,
+    annual_pensionable_pay_pence: 5000000 }, 200);
+  await call(gp, 'GET', '/api/v1/pension-forms/2025-11.pdf', undefined, 200);
+  await call(gp, 'GET', '/api/v1/pension-forms/2025-13.pdf', undefined, 404);
+  await call(gp, 'PUT', '/api/v1/me/pension', { sd_number: pension.sd_number || '12345678',
+    pensioned: pension.pensioned, annual_pensionable_pay_pence: pension.annual_pensionable_pay_pence ?? 5000000 }, 200);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);
