@@ -60,6 +60,22 @@ int64_t fp_terms_cancellation_fee(const struct fp_terms *t, int64_t fee_pence, f
   return (fee_pence * pc + 50) / 100;
 }
 
+bool fp_terms_fee_rises(const struct fp_terms *t, fp_time at, fp_time starts_at, fp_time *when, int32_t *percent) {
+  int32_t now_pc = 0;
+  fp_terms_cancellation_fee(t, 1, at, starts_at, &now_pc);
+  /* Bands run to shorter notice and higher fees: the first above today's fee whose notice has not
+     yet run out is the next. */
+  for (int32_t i = 0; i < t->n_bands && i < FP_TERMS_MAX_BANDS; i++) {
+    fp_time from = starts_at - (fp_time)t->bands[i].notice_hours * 3600;
+    if (t->bands[i].fee_percent > now_pc && from >= at && from < starts_at) {
+      *when = from;
+      *percent = t->bands[i].fee_percent;
+      return true;
+    }
+  }
+  return false;
+}
+
 void fp_terms_bands_format(const struct fp_terms *t, char buf[FP_TERMS_BANDS_LEN]) {
   size_t len = 0;
   buf[0] = '\0';

@@ -65,6 +65,11 @@ int fp_terms_source_parse(const char *s, enum fp_terms_source *out);
 int64_t fp_terms_cancellation_fee(const struct fp_terms *t, int64_t fee_pence, fp_time at, fp_time starts_at,
                                   int32_t *percent);
 
+/* When the fee for cancelling rises next after `at`, for a booking that starts at starts_at: true
+   with *when (the instant from which less notice is given than the next band asks: cancelling
+   after it owes that band's fee) and *percent; false when it never rises again. */
+bool fp_terms_fee_rises(const struct fp_terms *t, fp_time at, fp_time starts_at, fp_time *when, int32_t *percent);
+
 /* The bands as text, "168:50,48:100" ("" for none), as kept in the database. */
 #define FP_TERMS_BANDS_LEN (FP_TERMS_MAX_BANDS * 12 + 1)
 void fp_terms_bands_format(const struct fp_terms *t, char buf[FP_TERMS_BANDS_LEN]);

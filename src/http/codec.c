@@ -234,7 +234,12 @@ json_t *fp_json_booking(const struct fp_booking *b, int64_t now) {
       fp_terms_bands_parse(b->terms.cancellation, &t) == 0) {
     int32_t percent = 0;
     int64_t pence = fp_terms_cancellation_fee(&t, b->fee_pence, now, b->starts_at, &percent);
-    owed = json_pack("{s:I, s:i}", "pence", (json_int_t)pence, "percent", (int)percent);
+    fp_time rises_at = 0;
+    int32_t rises_to = 0;
+    bool rises = fp_terms_fee_rises(&t, now, b->starts_at, &rises_at, &rises_to);
+    owed = json_pack("{s:I, s:i, s:o, s:o}", "pence", (json_int_t)pence, "percent", (int)percent, "rises_at",
+                     rises ? fp_json_time(rises_at) : json_null(), "rises_to_percent",
+                     rises ? json_integer(rises_to) : json_null());
   }
   json_object_set_new(j, "practice_cancellation_fee_now", owed);
   json_object_set_new(j, "timesheet", json_timesheet(b, now));

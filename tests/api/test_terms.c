@@ -182,6 +182,8 @@ static void test_the_practices_late_cancellation_owes_the_fee(void **state) {
   json_t *now = json_object_get(b, "practice_cancellation_fee_now");
   assert_int_equal(fpt_int(now, "percent"), 50);
   assert_int_equal(fpt_int(now, "pence"), (fee * 50 + 50) / 100);
+  assert_int_equal(fpt_int(now, "rises_to_percent"), 100); /* inside 48 hours, the whole fee */
+  assert_true(json_is_string(json_object_get(now, "rises_at")));
   json_t *c = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/cancellation", b1), 200, "{s:s}", "reason",
                        "the room is needed");
   assert_int_equal(fpt_int(c, "cancellation_fee_pence"), (fee * 50 + 50) / 100);

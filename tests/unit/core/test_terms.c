@@ -71,6 +71,26 @@ static void test_fee_rounding(void **state) {
   assert_int_equal(fp_terms_cancellation_fee(&t, 0, start - 3600, start, NULL), 0);
 }
 
+/* What a page says before cancelling: when the fee goes up next, by the same bands. */
+static void test_fee_rises(void **state) {
+  (void)state;
+  struct fp_terms t = example();
+  fp_time start = 1800000000, when = 0;
+  int32_t pc = 0;
+  assert_true(fp_terms_fee_rises(&t, start - 10 * 86400, start, &when, &pc));
+  assert_int_equal(when, start - 168 * 3600);
+  assert_int_equal(pc, 50);
+  /* Cancelling just after that instant owes it (the rule agrees). */
+  assert_int_equal(fp_terms_cancellation_fee(&t, 100, when + 1, start, NULL), 50);
+  assert_int_equal(fp_terms_cancellation_fee(&t, 100, when, start, NULL), 0);
+  assert_true(fp_terms_fee_rises(&t, start - 72 * 3600, start, &when, &pc));
+  assert_int_equal(when, start - 48 * 3600);
+  assert_int_equal(pc, 100);
+  assert_false(fp_terms_fee_rises(&t, start - 3600, start, &when, &pc)); /* already the whole fee */
+  struct fp_terms none = fp_terms_default();
+  assert_false(fp_terms_fee_rises(&none, start - 86400, start, &when, &pc));
+}
+
 static void test_validate(void **state) {
   (void)state;
   const char *field = NULL;
@@ -132,7 +152,7 @@ static void test_bands_text(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_whose_terms), cmocka_unit_test(test_fee_by_band), cmocka_unit_test(test_fee_rounding),
-      cmocka_unit_test(test_validate),    cmocka_unit_test(test_bands_text),
+      cmocka_unit_test(test_validate),    cmocka_unit_test(test_bands_text),   cmocka_unit_test(test_fee_rises),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@ import { calendar, monthOf, monthRange } from '../calendar.js';
 import { failed, flash, navigate, page, route, state } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { pagedList } from '../paging.js';
+import { termsSummary, termsWhose } from '../terms.js';
 import {
   busy, dateInputParts, dateInputValue, dateInputProblem, formValues, liveValidation, showApiError,
 } from '../forms.js';
@@ -319,6 +320,33 @@ const REFUSAL_WAYS = {
   instant_booking: ['', 'See the shift as it is now'],
 };
 
+// The terms a booking runs on, for the clinician: what they say and whose they are. `id` names the
+// section; `lead` is the sentence that says how they come to apply (or did).
+function termsSection(terms, id, heading, lead) {
+  if (!terms) return null;
+  const whose = termsWhose(terms, 'clinician');
+  return h('div', { id },
+    h('h2', { class: 'nhsuk-heading-m' }, heading),
+    p(termsSummary(terms)),
+    p(`These are ${whose}. `, lead,
+      terms.source === 'clinician' ? [' ', link('/terms', 'Your terms of engagement'), ' can be changed for later bookings.'] : null));
+}
+
+// A booking of this shift that was cancelled, for the clinician: who cancelled, and any fee owed.
+function cancelledBooking(b) {
+  const fee = b.cancellation_fee_pence || 0;
+  return h('div', { class: 'fp-cancelled-booking', id: `cancelled-booking-${b.id}` },
+    h('h2', { class: 'nhsuk-heading-m' }, 'Your booking was cancelled'),
+    p(b.cancelled_by === 'clinician' ? `You cancelled your booking on ${longDate(b.cancelled_at)}.` : `The practice cancelled your booking on ${longDate(b.cancelled_at)}.`,
+      b.reason ? ` The reason given: ${b.reason}` : ''),
+    b.cancelled_by === 'practice' && b.terms
+      ? p(fee > 0
+        ? [h('strong', {}, `Under the terms agreed, the practice owes you a cancellation fee of ${pounds(fee)}`), ` (the agreed fee was ${pounds(b.fee_pence)}).`]
+        : 'The practice cancelled with enough notice: under the terms agreed, no cancellation fee is owed.')
+      : null,
+    b.terms ? p(`The terms agreed: ${termsSummary(b.terms)}`) : null);
+}
+
 export function shiftSummary(s, { withPractice = true } = {}) {
   const mins = workedMinutes(s);
   return summaryList([
@@ -349,7 +377,12 @@ route('/shifts/:id', async ({ params }) => {
   }
   const me = state.me;
   const mine = s.booked_clinician_id && s.booked_clinician_id === me.clinician_id;
-  const [warning, names] = await Promise.all([passportBanner(), checkNames()]);
+  // The clinician's own bookings of this shift: the one they hold (with the terms agreed), and any
+  // cancelled (with the fee the practice owes for it).
+  const [warning, names, myBookings] = await Promise.all([passportBanner(), checkNames(),
+    getAll('/bookings', { shift_id: s.id }, 20).catch(() => [])]);
+  const held = myBookings.find((b) => b.status === 'confirmed');
+  const cancelled = myBookings.filter((b) => b.status === 'cancelled');
   const why = cannotBookText(s, names);
   const summarySlot = h('div');
   const actions = h('div', { id: 'shift-actions' });
@@ -360,7 +393,8 @@ route('/shifts/:id', async ({ params }) => {
       started
         ? p('The shift has started, so the booking can no longer be cancelled. ', link('/bookings', 'See your bookings'), '.')
         : p(link('/bookings', 'See your bookings'), ' or ', link(`/bookings/${s.booking_id}/cancel`, 'cancel this booking')),
-      p(link(`/messages/bookings/${s.booking_id}`, 'Messages with the practice', { id: 'booking-messages' })));
+      p(link(`/messages/bookings/${s.booking_id}`, 'Messages with the practice', { id: 'booking-messages' })),
+      held ? termsSection(held.terms, 'booking-terms', 'Terms agreed', 'The booking runs on them, whatever changes later.') : null);
   } else if (s.status !== 'open' || started) {
     actions.append(insetText(p(started ? 'This shift has started, so it can no longer be booked.' : `This shift is ${shiftStatusText(s.status).toLowerCase()}, so it cannot be booked.`)));
   } else if (why) {
@@ -370,8 +404,14 @@ route('/shifts/:id', async ({ params }) => {
     actions.append(box);
   } else {
     const isApproval = s.booking_mode === 'approval';
+    // The terms booking it would run on, said before the button that accepts them.
+    const terms = s.terms ? termsSection(s.terms, 'shift-terms', 'Terms of engagement', [
+      isApproval ? 'If the practice accepts your application, the booking runs on these terms.' : 'By booking this shift you accept these terms.',
+      isApproval && s.terms.source === 'pool' ? [' ', link('/terms', 'Set your own terms'), ' for the bookings a practice approves.'] : null,
+    ]) : null;
     const form = h('form', { novalidate: true, id: 'book-form' },
       isApproval ? p('The practice chooses from the clinicians who apply. You will see their answer under My applications.') : p('Booking is instant: the shift is yours as soon as you book it.'),
+      terms,
       button(isApproval ? 'Apply for this shift' : 'Book this shift', { id: 'book-button' }));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -394,6 +434,7 @@ route('/shifts/:id', async ({ params }) => {
                 ['Date', longDate(b.starts_at)],
                 ['Time', `${timeRange(b.starts_at, b.ends_at)} (UK time)`],
                 ['Agreed fee', pounds(b.fee_pence)],
+                b.terms ? ['Terms agreed', `${termsSummary(b.terms)} (${termsWhose(b.terms, 'clinician')})`] : null,
                 ['Booking reference', `FP-${b.id}`],
               ]),
               p('The practice can see your booking now. If you cannot make it, cancel as early as you can: cancelling within 48 hours of the start counts as a late cancellation.'),
@@ -419,6 +460,7 @@ route('/shifts/:id', async ({ params }) => {
     h('p', { class: 'nhsuk-body' }, tag(shiftStatusText(mine ? 'booked' : s.status), mine ? 'booked' : s.status)),
     h('p', { class: 'nhsuk-body-l fp-key-facts' }, `${timeRange(s.starts_at, s.ends_at)} (UK time), ${rate(s.rate_pence, s.rate_unit)}: about ${pounds(s.estimated_fee_pence ?? s.rate_pence)} for the session.`),
     actions,
+    mine ? null : cancelled.map(cancelledBooking),
     h('h2', { class: 'nhsuk-heading-m' }, 'Shift details'),
     shiftSummary(s),
     h('h2', { class: 'nhsuk-heading-m' }, 'What to expect at the practice'),
@@ -536,7 +578,8 @@ route('/bookings/:id/cancel', async ({ params }) => {
         ? 'This is a late cancellation: the shift starts within 48 hours. The practice and the pool will see that it was cancelled late.'
         : 'It is not a late cancellation: the shift starts more than 48 hours from now.',
       'You cannot undo this. If you can work it after all, book the shift again while it is still open.',
-    ],
+      b.terms ? 'Under the terms agreed, you owe the practice nothing for cancelling.' : null,
+    ].filter(Boolean),
     fields: [textarea({ id: 'reason', label: 'Why are you cancelling?', hint: 'The practice will see this. Do not include patient information.', maxlength: '500' })],
     // Checked as the NHS pattern does (forms.js), from the first press of the button on.
     validate: (form, summary) => {

@@ -82,8 +82,11 @@ route('/invoices', async ({ query }) => {
       link('/invoices/details', 'Change where you are paid'))
     : insetText(p('Your invoices do not say where to pay you yet. ', link('/invoices/details', 'Add your address and bank account'),
       ' and every invoice issued from then on will show them.'));
+  // How long practices have to pay, and what a late cancellation costs them: the terms (/terms).
+  const terms = p('How many days a practice has to pay, and what it owes if it cancels late, are in your ',
+    link('/terms', 'terms of engagement', { id: 'terms-link' }), '.');
   return listPage({
-    side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query, before: where,
+    side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query, before: [where, terms],
     intro: 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
     columns: (inv) => (inv ? [inv.customer.name] : ['Practice']),
   });

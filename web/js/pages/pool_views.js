@@ -18,7 +18,8 @@ export function poolNav(current, suffix) {
   }, text));
   return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
     item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
-    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance'), item('/pool/settings', 'Settings')));
+    item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance'), item('/pool/terms', 'Terms'),
+    item('/pool/settings', 'Settings')));
 }
 
 // The professions, for a filter: every built-in one and the pools' own roles.

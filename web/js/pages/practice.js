@@ -16,6 +16,7 @@ import {
   addDays, hours, isoZ, longDate, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, time, timeRange, ukLocalToInstant, ukMidnightIso, ukParts, when,
 } from '../format.js';
 import { filterForm, pagedList } from '../paging.js';
+import { cancellationFeeNow, termsSummary, termsWhose } from '../terms.js';
 import {
   backLink, button, buttonLink, checkbox, dateInput, h, input, insetText, link, p, pageHeading, radios, select, setFieldError,
   showErrorSummary, summaryList, table, tag, textarea, warningCallout,
@@ -411,6 +412,7 @@ route('/practice/shifts/:id', async ({ params }) => {
           link(`/clinicians/${booking.clinician_id}/passport`, 'See the passport'))],
         ['Messages', link(`/messages/bookings/${booking.id}`, 'Messages with the clinician', { id: 'booking-messages' })],
         ['Agreed fee', pounds(booking.fee_pence)],
+        booking.terms ? ['Terms agreed', h('span', { id: 'booked-terms' }, `${termsSummary(booking.terms)} (${termsWhose(booking.terms, 'practice')})`)] : null,
         ['Booked on', shortDate(booking.created_at)],
         booking.attendance === 'did_not_attend'
           ? ['Attendance', h('span', { id: 'booked-attendance' }, tag('Did not attend', 'cancelled'), ` Recorded on ${shortDate(booking.attendance_recorded_at)}.`)]
@@ -435,6 +437,7 @@ route('/practice/shifts/:id', async ({ params }) => {
       sections.push(h('div', { id: 'practice-cancel-action' },
         h('h3', { class: 'nhsuk-heading-s' }, 'Cancel this booking'),
         p('The clinician will see the booking as cancelled, with your reason. The shift stays cancelled until you re-open it.'),
+        booking.terms ? cancellationFeeNow(booking) : null,
         buttonLink(`/practice/shifts/${s.id}/cancel-booking`, 'Cancel booking', 'secondary')));
     }
   }
@@ -529,8 +532,9 @@ route('/practice/shifts/:id', async ({ params }) => {
     sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Cancelled bookings'),
       table({
         caption: 'Earlier bookings of this shift', captionSize: 's', id: 'cancelled-bookings',
-        head: ['Clinician', 'Cancelled by', 'When', 'Reason'],
-        rows: history.map((b) => [b.clinician_name, { text: [b.cancelled_by === 'clinician' ? 'The clinician' : 'The practice', b.late ? [' ', tag('Late', 'late')] : null] }, shortDate(b.cancelled_at), b.reason || '']),
+        head: ['Clinician', 'Cancelled by', 'When', 'Reason', { text: 'Cancellation fee owed', numeric: true }],
+        rows: history.map((b) => [b.clinician_name, { text: [b.cancelled_by === 'clinician' ? 'The clinician' : 'The practice', b.late ? [' ', tag('Late', 'late')] : null] }, shortDate(b.cancelled_at), b.reason || '',
+          { text: b.cancellation_fee_pence > 0 ? pounds(b.cancellation_fee_pence) : 'None', numeric: true }]),
       }));
   }
   const label = { open: shiftStatusText(s.status), attention: 'Open: needs attention', booked: 'Booked', cancelled: shiftStatusText(s.status), past: 'Past' }[state];
@@ -795,18 +799,24 @@ route('/practice/shifts/:id/cancel-booking', async ({ params }) => {
   const reason = reasonField({ label: 'Why are you cancelling?', hint: 'The clinician will see this. 500 characters at most.', max: 500, required: true });
   confirmPage({
     title: 'Cancel the booking', caption: `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}`,
-    details: summaryList([['Clinician', b.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Agreed fee', pounds(b.fee_pence)]]),
+    // What cancelling now costs under the terms agreed, first: the rule is met before the button.
+    details: [b.terms ? cancellationFeeNow(b, { lead: true }) : null,
+      summaryList([['Clinician', b.clinician_name], ['Shift', when(s.starts_at, s.ends_at)], ['Agreed fee', pounds(b.fee_pence)],
+        b.terms ? ['Terms agreed', `${termsSummary(b.terms)} (${termsWhose(b.terms, 'practice')})`] : null])],
     consequences: [
       `${b.clinician_name} will be told by email and in their notifications that the practice cancelled, with your reason, and will see it on their bookings page.`,
       late ? 'It starts within 48 hours, so it counts as a late cancellation by the practice.' : null,
+      b.practice_cancellation_fee_now && b.practice_cancellation_fee_now.pence > 0
+        ? `The practice owes ${b.clinician_name} a cancellation fee of ${pounds(b.practice_cancellation_fee_now.pence)}, as the terms agreed say.` : null,
       'The shift is then cancelled: nobody can book it until you re-open it.',
     ].filter(Boolean),
     fields: [reason.field], validate: reason.validate,
     confirmText: 'Cancel booking', backText: 'No, keep the booking', backHref: back,
     formId: 'practice-cancel-form', buttonId: 'practice-cancel',
     action: (form) => post(`/bookings/${b.id}/cancellation`, { reason: form.elements.reason.value.trim() }),
-    done: () => {
-      flash('Booking cancelled', `${b.clinician_name} has been told, by email and in their notifications. The shift is cancelled: re-open it if you still need someone.`);
+    done: (res) => {
+      const fee = res && res.cancellation_fee_pence > 0 ? ` Under the terms agreed, the practice owes ${b.clinician_name} a cancellation fee of ${pounds(res.cancellation_fee_pence)}.` : '';
+      flash('Booking cancelled', `${b.clinician_name} has been told, by email and in their notifications. The shift is cancelled: re-open it if you still need someone.${fee}`);
       navigate(back, { replace: true });
     },
   });

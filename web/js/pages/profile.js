@@ -55,5 +55,6 @@ route('/profile', async () => {
     p(`Your email address is ${me.email}. Your profession and registration number are checked by your pool: ask your pool administrator to change them.`),
     form,
     p(link('/alerts/settings', 'Shift alerts'), ': choose which shifts you are told about, and when.'),
+    p(link('/terms', 'My terms of engagement'), ': the days a practice has to pay you, cancellation fees, and what you can claim.'),
     p(link('/account', 'Back to your account')));
 }, { roles: ['clinician'] });
