@@ -32,14 +32,18 @@ struct fp_pension_year {
   int32_t employer_bp;     /* the employer rate the practice pays: 1438 is 14.38 % */
   int n_tiers;
   struct fp_pension_tier tiers[FP_PENSION_MAX_TIERS];
-  bool provisional;        /* not from a published source: the year before's carried forward */
+  bool provisional;        /* not from a published source: an earlier year's carried forward */
   const char *source;      /* where the figures come from */
+  char carried[160];       /* when provisional: what was carried forward (source then points here) */
 };
 
 /* The scheme year a UK day falls in: 2026 for any day from 1 April 2026 to 31 March 2027. */
 int fp_pension_scheme_year(fp_day day);
-/* The rules of the scheme year starting in April of start_year, or NULL when none is recorded. */
-const struct fp_pension_year *fp_pension_year(int start_year);
+/* The rules of the scheme year starting in April of start_year: true with *out as recorded, or for
+   a year after the last recorded one, that year's carried forward and marked provisional (its
+   source says so) until the year's published figures are added; false for a year before the
+   first recorded one. */
+bool fp_pension_year(int start_year, struct fp_pension_year *out);
 
 /* fee_pence * pensionable share, rounded half up: GBP 1,000 gives GBP 900.00. */
 int64_t fp_pension_pensionable_pence(const struct fp_pension_year *y, int64_t fee_pence);

@@ -84,7 +84,7 @@ int fp_pension_pdf_render(const struct fp_pension_forms *f, unsigned char **out,
   *out = NULL;
   *len = 0;
   if (!f || !f->pensioned || !f->has_form_b) return FP_EINVAL;
-  char title[120], line[400];
+  char title[120], line[640];
   snprintf(title, sizeof title, "NHS Pension Scheme GP locum forms, %s", f->month_title);
   struct fp_pdf_doc doc, *d = &doc;
   fp_pdf_begin(d, title, f->clinician_name);
@@ -95,7 +95,7 @@ int fp_pension_pdf_render(const struct fp_pension_forms *f, unsigned char **out,
   row(d, "Scheme year", line);
   fp_pdf_font(d, 8, false);
   snprintf(line, sizeof line, "Rules used: %s of a locum fee is pensionable pay; the practice pays %s of it as the"
-           " employer contribution. Source: %s.", f->pensionable_share, f->employer_rate, f->source ? f->source : "");
+           " employer contribution. Source: %s.", f->pensionable_share, f->employer_rate, f->source);
   d->y += fp_pdf_text_at(d, MARGIN, line, WIDTH, false) + 12;
   fp_pdf_font(d, 10, false);
   fp_pdf_rule(d, 12);

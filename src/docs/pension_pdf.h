@@ -48,7 +48,7 @@ struct fp_pension_forms {
   bool pensioned;
   char scheme_year[16]; /* "2026/27" */
   bool provisional;
-  const char *source;
+  char source[320];     /* the rules' source (copied) */
   char pensionable_share[12], employer_rate[12];
   struct fp_pension_form_a *form_a; /* malloc'd */
   size_t n_form_a, cap_form_a;

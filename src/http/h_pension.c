@@ -186,8 +186,9 @@ static int forms_or_respond(struct fp_req *r, int y, int m, struct fp_pension_fo
   struct fp_clinician cl;
   if (clinician_or_respond(r, c, &cl)) return -1;
   fp_day first = fp_days_from_civil(y, m, 1);
-  const struct fp_pension_year *year = fp_pension_year(fp_pension_scheme_year(first));
-  if (!year) {
+  struct fp_pension_year rules;
+  const struct fp_pension_year *year = &rules;
+  if (!fp_pension_year(fp_pension_scheme_year(first), &rules)) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "the NHS Pension Scheme's rules for %d/%02d are not recorded",
                    fp_pension_scheme_year(first), (fp_pension_scheme_year(first) + 1) % 100);
     return -1;
@@ -206,7 +207,7 @@ static int forms_or_respond(struct fp_req *r, int y, int m, struct fp_pension_fo
   f->pensioned = rc == 0 && d.pensioned && strcmp(cl.profession, "gp") == 0;
   snprintf(f->scheme_year, sizeof f->scheme_year, "%d/%02d", year->start_year, (year->start_year + 1) % 100);
   f->provisional = year->provisional;
-  f->source = year->source;
+  snprintf(f->source, sizeof f->source, "%s", year->source);
   fp_pension_rate_text(year->pensionable_bp, f->pensionable_share);
   fp_pension_rate_text(year->employer_bp, f->employer_rate);
   if (!f->pensioned) return 0;

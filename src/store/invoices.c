@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/money.h"
+#include "core/pension.h"
 #include "core/profession.h"
 #include "core/terms.h"
 #include "core/timesheet.h"
@@ -60,6 +61,7 @@ struct session_facts {
   int64_t expenses_pence;
   char expenses_note[201];
   char invoicing[12];            /* the clinician's: "session" or "monthly" (core/invoice.h) */
+  bool pensioned;                /* a GP locum who pensions their locum work (store/pension.h) */
 };
 
 static const struct fp_colspec FACTS_READ[] = {
@@ -76,7 +78,7 @@ static const struct fp_colspec FACTS_READ[] = {
     FP_C(TEXT, struct session_facts, pay.sort_code), FP_C(TEXT, struct session_facts, pay.account_number),
     FP_C(INT, struct session_facts, payment_days),   FP_C(INT, struct session_facts, miles),
     FP_C(INT, struct session_facts, expenses_pence), FP_C(TEXT, struct session_facts, expenses_note),
-    FP_C(TEXT, struct session_facts, invoicing),
+    FP_C(TEXT, struct session_facts, invoicing),      FP_C(BOOL, struct session_facts, pensioned),
 };
 FP_ROW_READER(read_facts, struct session_facts, FACTS_READ)
 
@@ -88,9 +90,10 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
       " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
       " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2), t.mileage_miles, t.expenses_pence,"
-      " COALESCE(t.expenses_note, ''), COALESCE(d.invoicing, ?3)"
+      " COALESCE(t.expenses_note, ''), COALESCE(d.invoicing, ?3), COALESCE(pd.pensioned, 0)"
       " FROM bookings b JOIN timesheets t ON t.booking_id = b.id JOIN shifts s ON s.id = b.shift_id"
       " LEFT JOIN invoice_details d ON d.clinician_id = b.clinician_id"
+      " LEFT JOIN pension_details pd ON pd.clinician_id = b.clinician_id"
       " JOIN clinicians cl ON cl.id = b.clinician_id JOIN users u ON u.id = cl.user_id"
       " JOIN organisations o ON o.id = b.practice_id WHERE b.id = ?1",
       fp_int(booking_id), fp_int(FP_TERMS_DEFAULT_PAYMENT_DAYS), fp_txt(fp_invoicing_name(FP_INVOICING_SESSION)));
@@ -123,12 +126,24 @@ static void facts_release(struct session_facts *f, size_t n) {
   }
 }
 
-/* What a session is invoiced: its fee, the mileage and the expenses claimed with it. */
-enum { LINE_FEE, LINE_MILEAGE, LINE_EXPENSES, N_LINE_KINDS };
+/* What a session is invoiced: its fee, the mileage and the expenses claimed with it, and for a GP
+   locum who pensions, the practice's employer pension contribution on the fee (core/pension.h,
+   under the rules of the scheme year the session was worked in: its figures are form A's). */
+enum { LINE_FEE, LINE_MILEAGE, LINE_EXPENSES, LINE_EMPLOYER_PENSION, N_LINE_KINDS };
+
+/* The pension rules a session's employer contribution is owed under: false when none is owed. */
+static bool session_pension(const struct session_facts *f, struct fp_pension_year *y) {
+  return f->pensioned && strcmp(f->profession, "gp") == 0 &&
+         fp_pension_year(fp_pension_scheme_year(fp_uk_day(f->actual_start)), y);
+}
+
 static void session_amounts(const struct session_facts *f, int64_t out[N_LINE_KINDS]) {
   out[LINE_FEE] = f->fee_pence;
   out[LINE_MILEAGE] = fp_mileage_pence(f->miles);
   out[LINE_EXPENSES] = f->expenses_pence > 0 ? f->expenses_pence : 0;
+  struct fp_pension_year y;
+  out[LINE_EMPLOYER_PENSION] =
+      session_pension(f, &y) ? fp_pension_employer_pence(&y, fp_pension_pensionable_pence(&y, f->fee_pence)) : 0;
 }
 
 /* The lines of a session (booking_id, its facts f) appended to the invoice inv: the fee, then the
@@ -141,8 +156,18 @@ static int session_lines(struct fp_conn *c, int64_t inv, int64_t booking_id, con
   snprintf(mileage_text, sizeof mileage_text, "Mileage: %d miles at %dp a mile", (int)f->miles,
            FP_MILEAGE_PENCE_PER_MILE);
   snprintf(expenses_text, sizeof expenses_text, "Expenses: %s", f->expenses_note);
-  static const char *const KINDS[N_LINE_KINDS] = {"fee", "mileage", "expenses"};
-  const char *texts[N_LINE_KINDS] = {description, mileage_text, expenses_text};
+  static const char *const KINDS[N_LINE_KINDS] = {"fee", "mileage", "expenses", "employer_pension"};
+  char pension_text[160] = "";
+  struct fp_pension_year y;
+  if (session_pension(f, &y)) {
+    char share[FP_PENSION_RATE_LEN], rate[FP_PENSION_RATE_LEN];
+    fp_pension_rate_text(y.pensionable_bp, share);
+    fp_pension_rate_text(y.employer_bp, rate);
+    snprintf(pension_text, sizeof pension_text,
+             "Employer pension contribution: %s of pensionable pay (%s of the fee), NHS Pension Scheme %d/%02d", rate,
+             share, y.start_year, (y.start_year + 1) % 100);
+  }
+  const char *texts[N_LINE_KINDS] = {description, mileage_text, expenses_text, pension_text};
   int64_t pence[N_LINE_KINDS];
   session_amounts(f, pence);
   int rc = 0;

@@ -16,7 +16,7 @@
 
 struct fp_invoice_line {
   int64_t id, booking_id;
-  char kind[12];         /* "fee", "mileage" or "expenses" */
+  char kind[20];         /* "fee", "mileage", "expenses" or "employer_pension" */
   char description[256];
   int64_t worked_start, worked_end;
   int32_t break_minutes;

@@ -818,9 +818,10 @@ static const char *const migrations[] = {
     "ALTER TABLE bookings ADD COLUMN cancellation_fee_pence INTEGER;",
 
     /* 36: mileage and expenses claimed with a timesheet where the booking's terms allow them
-     * (core/timesheet.h fp_ts_claims), each invoiced as its own line: invoice_lines takes the kinds
-     * 'mileage' and 'expenses' (SQLite changes a CHECK by making the table again, its triggers with
-     * it; dropping it fires none). */
+     * (core/timesheet.h fp_ts_claims), each invoiced as its own line, and the practice's employer
+     * pension contribution for a GP locum who pensions (core/pension.h): invoice_lines takes the
+     * kinds 'mileage', 'expenses' and 'employer_pension' (SQLite changes a CHECK by making the
+     * table again, its triggers with it; dropping it fires none). */
     "ALTER TABLE timesheets ADD COLUMN mileage_miles INTEGER NOT NULL DEFAULT 0 CHECK (mileage_miles >= 0);"
     "ALTER TABLE timesheets ADD COLUMN expenses_pence INTEGER NOT NULL DEFAULT 0 CHECK (expenses_pence >= 0);"
     "ALTER TABLE timesheets ADD COLUMN expenses_note TEXT;"
@@ -828,7 +829,7 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
     "  booking_id INTEGER NOT NULL REFERENCES bookings(id),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('fee','mileage','expenses')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('fee','mileage','expenses','employer_pension')),"
     "  description TEXT NOT NULL,"
     "  worked_start INTEGER NOT NULL, worked_end INTEGER NOT NULL, break_minutes INTEGER NOT NULL,"
     "  amount_pence INTEGER NOT NULL,"

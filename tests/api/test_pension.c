@@ -81,13 +81,6 @@ static void test_the_months_forms(void **state) {
   char ym[8], mon[4];
   this_month(ym, mon);
   const char *forms = fpt_str("/api/v1/pension-forms?month=%s", ym);
-  /* A session worked, approved and paid this month: 2 hours at GBP 80, GBP 160. */
-  fpt_call(&srv, gp, "POST", fpt_str("/api/v1/bookings/%lld/timesheet", booking), 200, "{s:s, s:s, s:i}", "actual_start",
-           fpt_time_at(start_at - 7200), "actual_end", fpt_time_at(start_at), "break_minutes", 0);
-  json_t *ts = json_object_get(
-      fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", booking), 200, NULL), "timesheet");
-  long long inv = fpt_int(json_object_get(ts, "invoice"), "id");
-  assert_int_equal(fpt_int(ts, "fee_pence"), 16000);
   /* Not pensioning yet: no forms. */
   json_t *f = fpt_call(&srv, gp, "GET", forms, 200, NULL);
   assert_false(json_is_true(json_object_get(f, "pensioned")));
@@ -95,6 +88,22 @@ static void test_the_months_forms(void **state) {
   assert_true(json_is_null(json_object_get(f, "form_b")));
   fpt_call(&srv, gp, "PUT", "/api/v1/me/pension", 200, "{s:s, s:b, s:i}", "sd_number", "12345678", "pensioned", 1,
            "annual_pensionable_pay_pence", 6000000); /* GBP 60,000: tier 5, 10.7 % */
+  /* A session worked, approved and paid this month: 2 hours at GBP 80, GBP 160. */
+  fpt_call(&srv, gp, "POST", fpt_str("/api/v1/bookings/%lld/timesheet", booking), 200, "{s:s, s:s, s:i}", "actual_start",
+           fpt_time_at(start_at - 7200), "actual_end", fpt_time_at(start_at), "break_minutes", 0);
+  json_t *ts = json_object_get(
+      fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", booking), 200, NULL), "timesheet");
+  long long inv = fpt_int(json_object_get(ts, "invoice"), "id");
+  assert_int_equal(fpt_int(ts, "fee_pence"), 16000);
+  /* The invoice asks the practice for its employer contribution with the fee, as a line of its own:
+     form A's figure. */
+  json_t *invoice = fpt_call(&srv, gp, "GET", fpt_str("/api/v1/invoices/%lld", inv), 200, NULL);
+  json_t *lines = json_object_get(invoice, "lines");
+  assert_int_equal(json_array_size(lines), 2);
+  assert_string_equal(fpt_s(json_array_get(lines, 1), "kind"), "employer_pension");
+  assert_int_equal(fpt_int(json_array_get(lines, 1), "amount_pence"), 2071);
+  assert_non_null(strstr(fpt_s(json_array_get(lines, 1), "description"), "14.38% of pensionable pay"));
+  assert_int_equal(fpt_int(invoice, "total_pence"), 16000 + 2071);
   f = fpt_call(&srv, gp, "GET", forms, 200, NULL);
   assert_true(json_is_true(json_object_get(f, "pensioned")));
   assert_string_equal(fpt_s(json_object_get(f, "rules"), "employer_rate"), "14.38%");

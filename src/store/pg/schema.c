@@ -766,7 +766,7 @@ const char *const fp_pg_migrations[] = {
     "ALTER TABLE timesheets ADD COLUMN mileage_miles BIGINT NOT NULL DEFAULT 0 CHECK (mileage_miles >= 0),"
     "  ADD COLUMN expenses_pence BIGINT NOT NULL DEFAULT 0 CHECK (expenses_pence >= 0), ADD COLUMN expenses_note TEXT;"
     "ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_kind_check,"
-    "  ADD CONSTRAINT invoice_lines_kind_check CHECK (kind IN ('fee','mileage','expenses'));",
+    "  ADD CONSTRAINT invoice_lines_kind_check CHECK (kind IN ('fee','mileage','expenses','employer_pension'));",
 
     /* 37: how a clinician invoices (SQLite's 37). */
     "ALTER TABLE invoice_details ADD COLUMN invoicing TEXT NOT NULL DEFAULT 'session'"

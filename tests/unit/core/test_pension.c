@@ -14,8 +14,8 @@
 
 static void test_the_issues_example(void **state) {
   (void)state;
-  const struct fp_pension_year *y = fp_pension_year(2025);
-  assert_non_null(y);
+  struct fp_pension_year rules, *y = &rules;
+  assert_true(fp_pension_year(2025, &rules));
   int64_t pensionable = fp_pension_pensionable_pence(y, 100000); /* GBP 1,000 */
   assert_int_equal(pensionable, 90000);
   assert_int_equal(fp_pension_employer_pence(y, pensionable), 12942);
@@ -29,8 +29,9 @@ static void test_the_issues_example(void **state) {
 
 static void test_tiers_by_year(void **state) {
   (void)state;
-  const struct fp_pension_year *y24 = fp_pension_year(2024), *y25 = fp_pension_year(2025);
-  assert_non_null(y24);
+  struct fp_pension_year r24, r25, *y24 = &r24, *y25 = &r25;
+  assert_true(fp_pension_year(2024, &r24));
+  assert_true(fp_pension_year(2025, &r25));
   assert_false(y24->provisional);
   assert_non_null(y24->source);
   /* GBP 27,500 a year: tier 3 (8.3 %) in 2024/25, tier 2 (6.5 %) after 2025/26's uplift. */
@@ -44,9 +45,17 @@ static void test_tiers_by_year(void **state) {
   assert_int_equal(fp_pension_tier_rate_bp(y25, 0), 520);
   assert_int_equal(fp_pension_tier_rate_bp(y24, 4907899), 980);
   assert_int_equal(fp_pension_tier_rate_bp(y24, 4907900), 1070);
-  /* A year nobody recorded has no rules; 2026/27 is marked provisional. */
-  assert_null(fp_pension_year(2019));
-  assert_true(fp_pension_year(2026)->provisional);
+  /* A year before any recorded has no rules; one after the last carries it forward, provisional
+     and saying so. */
+  struct fp_pension_year r;
+  assert_false(fp_pension_year(2019, &r));
+  assert_false(r25.provisional);
+  assert_true(fp_pension_year(2027, &r));
+  assert_true(r.provisional);
+  assert_int_equal(r.start_year, 2027);
+  assert_int_equal(fp_pension_tier_rate_bp(&r, 2750000), 650); /* 2025/26's tiers */
+  assert_non_null(strstr(r.source, "2027/28"));
+  assert_non_null(strstr(r.source, "2025/26"));
 }
 
 static void test_scheme_year(void **state) {
