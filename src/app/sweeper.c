@@ -12,6 +12,7 @@
 #include "http/prometheus.h"
 #include "store/alerts.h"
 #include "store/invoices.h"
+#include "store/pension.h"
 #include "store/timesheets.h"
 #include "store/db.h"
 #include "store/offers.h"
@@ -104,6 +105,13 @@ static int monthly_invoices(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
   return fp_store_invoices_monthly(c, now, &n);
+}
+
+/* The GP locums' pension warnings before their forms' deadlines (store/pension.h). */
+static int pension_reminders(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  int n = 0;
+  return fp_store_pension_reminders(c, now, &n);
 }
 
 /* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
@@ -216,6 +224,7 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
   if (fp_sweeper_add(s, "complete shifts", complete_shifts, NULL) != 0 ||
       fp_sweeper_add(s, "approve timesheets", approve_timesheets, NULL) != 0 ||
       fp_sweeper_add(s, "monthly invoices", monthly_invoices, NULL) != 0 ||
+      fp_sweeper_add(s, "pension reminders", pension_reminders, NULL) != 0 ||
       pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);

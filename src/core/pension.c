@@ -54,3 +54,14 @@ void fp_pension_upr(const char *sd_number, int year, int month, char buf[FP_PENS
 }
 
 fp_day fp_pension_ten_week_limit(fp_day first_worked) { return first_worked + 70; }
+
+fp_day fp_pension_form_b_due(int year, int month) {
+  return month >= 12 ? fp_days_from_civil(year + 1, 1, 7) : fp_days_from_civil(year, month + 1, 7);
+}
+
+enum fp_pension_warning fp_pension_warning_due(fp_day due, fp_day today) {
+  if (today > due) return FP_PENSION_WARN_NONE;
+  if (today >= due - FP_PENSION_WARN_LATE_DAYS) return FP_PENSION_WARN_LATE;
+  if (today >= due - FP_PENSION_WARN_EARLY_DAYS) return FP_PENSION_WARN_EARLY;
+  return FP_PENSION_WARN_NONE;
+}

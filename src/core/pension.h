@@ -67,5 +67,16 @@ void fp_pension_upr(const char *sd_number, int year, int month, char buf[FP_PENS
 /* The 10-week rule: form A must reach the scheme within 10 weeks of the first day worked on its
    invoice, else that service is not pensionable: the last day it may. */
 fp_day fp_pension_ten_week_limit(fp_day first_worked);
+/* The day form B for month (1-12) of year is due: the 7th of the month after. */
+fp_day fp_pension_form_b_due(int year, int month);
+
+/* The warnings a GP locum gets before a deadline: FP_PENSION_WARN_EARLY and FP_PENSION_WARN_LATE
+   days before it. Which of them is due on `today` for a deadline on `due`: the latest one whose
+   day has come while the deadline has not passed (FP_PENSION_WARN_NONE otherwise), so a warning
+   missed while the server was down is still given once, as the nearer one. */
+#define FP_PENSION_WARN_EARLY_DAYS 14
+#define FP_PENSION_WARN_LATE_DAYS 3
+enum fp_pension_warning { FP_PENSION_WARN_NONE = 0, FP_PENSION_WARN_EARLY, FP_PENSION_WARN_LATE };
+enum fp_pension_warning fp_pension_warning_due(fp_day due, fp_day today);
 
 #endif

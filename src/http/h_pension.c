@@ -232,7 +232,7 @@ static int forms_or_respond(struct fp_req *r, int y, int m, struct fp_pension_fo
   b->employee_pence = fp_pension_employee_pence(b->pensionable_pence, rate);
   b->total_pence = b->employee_pence + b->employer_pence;
   fp_pension_upr(d.sd_number, y, m, b->upr);
-  b->due_by = fp_days_from_civil(ny, nm, 7); /* form B reaches the scheme by the 7th of the month after */
+  b->due_by = fp_pension_form_b_due(y, m);
   return 0;
 }
 

@@ -856,6 +856,13 @@ static const char *const migrations[] = {
     "  sd_number TEXT NOT NULL, pensioned INTEGER NOT NULL CHECK (pensioned IN (0, 1)),"
     "  annual_pensionable_pence INTEGER NOT NULL CHECK (annual_pensionable_pence >= 0),"
     "  updated_at INTEGER NOT NULL);",
+
+    /* 39: the pension warnings given (store/pension.h fp_store_pension_reminders), each once: for a
+     * form ('form_a:<invoice id>', 'form_b:<YYYY-MM>') and warning (core/pension.h: 1 early, 2 late). */
+    "CREATE TABLE pension_reminders ("
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  form TEXT NOT NULL, warning INTEGER NOT NULL CHECK (warning IN (1, 2)), sent_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (clinician_id, form, warning));",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

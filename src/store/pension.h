@@ -34,4 +34,10 @@ struct fp_pension_line {
 int fp_store_pension_lines(struct fp_conn *c, int64_t clinician_id, int64_t from, int64_t to, bool paid,
                            void (*cb)(const struct fp_pension_line *l, void *ctx), void *ctx);
 
+/* The upkeep's pension warnings at now (core/pension.h fp_pension_warning_due), each given once, as
+   a notification and an email to the GP locum: form A of each invoice of theirs whose 10-week limit
+   (from its first day worked) is 14 or 3 days off, and form B of last month, when pay was received
+   in it, before the 7th. *n how many were given. */
+int fp_store_pension_reminders(struct fp_conn *c, int64_t now, int *n);
+
 #endif

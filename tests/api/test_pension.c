@@ -28,7 +28,8 @@ static time_t start_at;
 
 static int setup(void **state) {
   (void)state;
-  if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
+  const char *extra[] = {"--upkeep-interval", "1", NULL};
+  if (fpt_server_start(&srv, NULL, extra) != 0) return -1;
   fpt_world_build(&w, &srv);
   gp = fpt_world_clinician(&w, "pension.gp@t.test", "gp", "7600001", true, NULL);
   nurse = fpt_world_clinician(&w, "pension.nurse@t.test", "nurse", "76A0002E", true, NULL);
@@ -149,10 +150,48 @@ static void test_the_months_forms(void **state) {
   assert_false(json_is_true(json_object_get(json_object_get(other, "rules"), "provisional")));
 }
 
+/* How many pension warnings token has. */
+static size_t warnings(const char *token) {
+  json_t *items = json_object_get(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=50", 200, NULL), "items");
+  size_t i, n = 0;
+  json_t *it;
+  json_array_foreach(items, i, it) n += strcmp(fpt_s(it, "kind"), "pension.deadline") == 0;
+  return n;
+}
+
+/* The number of warnings once the upkeep (every second) has had a few seconds. */
+static size_t warnings_after_upkeep(const char *token, size_t want) {
+  size_t n = 0;
+  for (int i = 0; i < 50 && (n = warnings(token)) < want; i++) usleep(100 * 1000);
+  usleep(1500 * 1000); /* and no more than that after another run */
+  return warnings(token);
+}
+
+/* Warned 14 and then 3 days before form A's 10-week limit, each once. The first day worked is
+   moved back as time would (the schema lets no invoice line change: its guard is lifted here). */
+static void test_warned_before_the_ten_week_limit(void **state) {
+  (void)state;
+  assert_int_equal(warnings_after_upkeep(gp, 0), 0); /* 70 days ahead: nothing yet */
+  fpt_sql(&srv, fpt_engine_postgres() ? "DROP TRIGGER invoice_lines_no_change ON invoice_lines"
+                                      : "DROP TRIGGER invoice_lines_no_update");
+  fpt_sql(&srv, fpt_str("UPDATE invoice_lines SET worked_start = worked_start - 60 * 86400 WHERE booking_id = %lld",
+                        booking));
+  assert_int_equal(warnings_after_upkeep(gp, 1), 1); /* 10 days left: the first warning */
+  fpt_sql(&srv, fpt_str("UPDATE invoice_lines SET worked_start = worked_start - 8 * 86400 WHERE booking_id = %lld",
+                        booking));
+  assert_int_equal(warnings_after_upkeep(gp, 2), 2); /* 2 days left: the second */
+  json_t *it = json_array_get(
+      json_object_get(fpt_call(&srv, gp, "GET", "/api/v1/me/notifications?limit=1", 200, NULL), "items"), 0);
+  assert_string_equal(fpt_s(it, "kind"), "pension.deadline");
+  assert_non_null(strstr(fpt_s(it, "subject"), "Pension form A for invoice 0001"));
+  assert_int_equal(warnings(nurse), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_details_and_who_may),
       cmocka_unit_test(test_the_months_forms),
+      cmocka_unit_test(test_warned_before_the_ten_week_limit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

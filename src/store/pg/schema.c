@@ -778,6 +778,12 @@ const char *const fp_pg_migrations[] = {
     "  sd_number TEXT NOT NULL, pensioned BIGINT NOT NULL CHECK (pensioned IN (0, 1)),"
     "  annual_pensionable_pence BIGINT NOT NULL CHECK (annual_pensionable_pence >= 0),"
     "  updated_at BIGINT NOT NULL);",
+
+    /* 39: the pension warnings given (SQLite's 39). */
+    "CREATE TABLE pension_reminders ("
+    "  clinician_id BIGINT NOT NULL REFERENCES clinicians(id),"
+    "  form TEXT NOT NULL, warning BIGINT NOT NULL CHECK (warning IN (1, 2)), sent_at BIGINT NOT NULL,"
+    "  PRIMARY KEY (clinician_id, form, warning));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -92,12 +92,27 @@ static void test_reference_and_text(void **state) {
   assert_int_equal(fp_pension_ten_week_limit(fp_days_from_civil(2026, 11, 2)), fp_days_from_civil(2027, 1, 11));
 }
 
+/* Warned 14 and 3 days before a deadline; form B is due on the 7th of the month after. */
+static void test_warnings(void **state) {
+  (void)state;
+  fp_day due = fp_days_from_civil(2027, 1, 11);
+  assert_int_equal(fp_pension_warning_due(due, due - 15), FP_PENSION_WARN_NONE);
+  assert_int_equal(fp_pension_warning_due(due, due - 14), FP_PENSION_WARN_EARLY);
+  assert_int_equal(fp_pension_warning_due(due, due - 4), FP_PENSION_WARN_EARLY);
+  assert_int_equal(fp_pension_warning_due(due, due - 3), FP_PENSION_WARN_LATE);
+  assert_int_equal(fp_pension_warning_due(due, due), FP_PENSION_WARN_LATE);
+  assert_int_equal(fp_pension_warning_due(due, due + 1), FP_PENSION_WARN_NONE);
+  assert_int_equal(fp_pension_form_b_due(2026, 11), fp_days_from_civil(2026, 12, 7));
+  assert_int_equal(fp_pension_form_b_due(2026, 12), fp_days_from_civil(2027, 1, 7));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_issues_example),
       cmocka_unit_test(test_tiers_by_year),
       cmocka_unit_test(test_scheme_year),
       cmocka_unit_test(test_reference_and_text),
+      cmocka_unit_test(test_warnings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
