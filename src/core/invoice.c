@@ -30,9 +30,9 @@ int fp_invoice_next(enum fp_invoice_status from, enum fp_invoice_event ev, enum 
 }
 
 bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t clinician_id, int64_t practice_id) {
-  (void)clinician_id; /* the issuer does not record the customer's payment */
-  if (!a || !a->user_id) return false;
-  return ev == FP_INVEV_PAY && fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);
+  if (!a || !a->user_id || !fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id)) return false;
+  /* The issuer does not record the customer's payment, nor sign for the practice. */
+  return ev == FP_INVEV_PAY || (ev == FP_INVEV_SIGN_FORM_A && a->clinician_id != clinician_id);
 }
 
 fp_day fp_invoice_due_on(fp_time issued_at, int32_t days) { return fp_uk_day(issued_at) + days; }

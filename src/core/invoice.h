@@ -22,7 +22,10 @@
 #include "core/time.h"
 
 enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID };
-enum fp_invoice_event { FP_INVEV_PAY = 0 };
+/* PAY moves an issued invoice to paid. SIGN_FORM_A changes no status: the practice signs part 2 of
+   the GP locum's NHS Pension Scheme form A for the invoice (core/pension.h), once, by a manager of
+   the invoice's practice who is not the locum. */
+enum fp_invoice_event { FP_INVEV_PAY = 0, FP_INVEV_SIGN_FORM_A };
 
 /* The number as shown on the invoice and in messages: "0007" (at least four digits). */
 #define FP_INVOICE_REF_LEN 24

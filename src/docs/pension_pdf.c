@@ -43,7 +43,7 @@ static void heading(struct fp_pdf_doc *d, const char *text, double size) {
 
 static void form_a(struct fp_pdf_doc *d, const struct fp_pension_forms *f, const struct fp_pension_form_a *a) {
   fp_pdf_room(d, 260 + 14.0 * (double)a->n_periods);
-  char line[300], day[16], from[6], to[6];
+  char line[420], day[16], from[6], to[6];
   snprintf(line, sizeof line, "Form A: %s, invoice %s", a->practice_name, a->invoice_reference);
   heading(d, line, 13);
   fp_pdf_font(d, 9, true);
@@ -74,8 +74,16 @@ static void form_a(struct fp_pdf_doc *d, const struct fp_pension_forms *f, const
   fp_pdf_font(d, 9, true);
   d->y += fp_pdf_text_at(d, MARGIN, "Part 2 (the practice, by someone other than the locum)", 0, false) + 3;
   fp_pdf_font(d, 10, false);
-  row(d, "Name and role", "");
-  row(d, "Signature and date", "");
+  if (a->signed_at) {
+    snprintf(line, sizeof line, "%s, %s", a->signer_name, a->signer_role);
+    row(d, "Name and role", line);
+    fp_pdf_day_text(fp_uk_day(a->signed_at), day);
+    snprintf(line, sizeof line, "Signed electronically in flexpool on %s", day);
+    row(d, "Signature and date", line);
+  } else {
+    row(d, "Name and role", "");
+    row(d, "Signature and date", "");
+  }
   d->y += 10;
   fp_pdf_rule(d, 14);
 }

@@ -27,6 +27,8 @@ struct fp_pension_form_a {
   size_t n_periods, cap_periods;
   int64_t fee_pence, pensionable_pence, employer_pence;
   fp_day first_worked, ten_week_limit;
+  fp_time signed_at; /* part 2 signed by the practice (0: not yet) */
+  char signer_name[201], signer_role[101];
 };
 
 /* Form B: the month's summary. */

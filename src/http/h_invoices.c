@@ -42,6 +42,8 @@ static json_t *party_json(int64_t id, const char *name, const char *detail) {
   return json_pack("{s:o, s:s, s:s}", "id", fp_json_id(id), "name", name, "detail", detail ? detail : "");
 }
 
+static bool invoice_pension(const struct fp_invoice *inv, int64_t *fee, int64_t *employer);
+
 static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
   bool overdue;
   const char *shown = shown_status(inv, now, &overdue);
@@ -66,6 +68,18 @@ static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
                                              (json_int_t)l->amount_pence));
     }
     json_object_set_new(j, "lines", lines);
+    /* A pensioning GP locum's invoice: part 2 of its form A, for the practice to sign. */
+    int64_t fee = 0, employer = 0;
+    bool pension = invoice_pension(inv, &fee, &employer);
+    bool sgn = inv->form_a_signed_at != 0;
+    json_object_set_new(
+        j, "pension_form_a",
+        !pension ? json_null()
+                 : json_pack("{s:I, s:I, s:b, s:o, s:o, s:o}", "fee_pence", (json_int_t)fee,
+                             "employer_contribution_pence", (json_int_t)employer, "signed", sgn, "signer_name",
+                             sgn ? json_string(inv->form_a_signer_name) : json_null(), "signer_role",
+                             sgn ? json_string(inv->form_a_signer_role) : json_null(), "signed_at",
+                             sgn ? fp_json_time(inv->form_a_signed_at) : json_null()));
   }
   return j;
 }
@@ -348,6 +362,93 @@ void fp_h_invoice_pay(struct fp_req *r) {
   x.scope = &scope;
   x.id = r->params[0];
   int rc = fp_store_write(r->app->store, pay_tx, &x);
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_h_invoice_get(r);
+}
+
+/* ---- part 2 of the locum's pension form A, signed by the practice ---- */
+
+/* The invoice's pension figures: its fee lines' sum and the employer contribution it asks (its
+   employer_pension lines, core/pension.h as issued); false when it asks none (no form A). */
+static bool invoice_pension(const struct fp_invoice *inv, int64_t *fee, int64_t *employer) {
+  bool pension = false;
+  *fee = *employer = 0;
+  for (size_t i = 0; i < inv->n_lines; i++) {
+    if (strcmp(inv->lines[i].kind, "fee") == 0) *fee += inv->lines[i].amount_pence;
+    if (strcmp(inv->lines[i].kind, "employer_pension") == 0) {
+      *employer += inv->lines[i].amount_pence;
+      pension = true;
+    }
+  }
+  return pension;
+}
+
+struct sign_ctx {
+  struct fp_actor actor;
+  const struct fp_scope *scope;
+  int64_t id;
+  const char *role;
+  struct fp_refusal why;
+};
+
+static int sign_tx(struct fp_conn *c, void *vctx) {
+  struct sign_ctx *x = vctx;
+  struct fp_invoice inv;
+  int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
+  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
+  if (rc) return rc;
+  int64_t fee = 0, employer = 0;
+  bool pension = invoice_pension(&inv, &fee, &employer);
+  bool may = fp_invoice_may(&x->actor, FP_INVEV_SIGN_FORM_A, inv.clinician_id, inv.practice_id);
+  bool signed_already = inv.form_a_signed_at != 0;
+  char ref[FP_INVOICE_REF_LEN];
+  fp_invoice_reference(inv.number, ref);
+  fp_invoice_release(&inv);
+  if (!may)
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
+                     "only a manager of the invoice's practice, not the locum, signs part 2 of form A");
+  if (!pension)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
+                     "invoice %s has no pension form A: its locum does not pension their locum work", ref);
+  if (signed_already)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "part 2 of form A for invoice %s is signed already", ref);
+  struct fp_user u;
+  if ((rc = fp_store_user_by_id(c, x->actor.user_id, &u)) != 0) return rc;
+  /* What is signed: the figures the practice attests, as the invoice states them. */
+  char what[200];
+  snprintf(what, sizeof what, "{\"invoice\":\"%s\",\"fee_pence\":%lld,\"employer_contribution_pence\":%lld}", ref,
+           (long long)fee, (long long)employer);
+  rc = fp_store_form_a_sign(c, x->id, x->actor.user_id, u.name, x->role, what, x->actor.now);
+  return rc == FP_ECONFLICT
+             ? fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "part 2 of form A for invoice %s is signed already", ref)
+             : rc;
+}
+
+void fp_h_invoice_form_a_sign(struct fp_req *r) {
+  struct sign_ctx x;
+  memset(&x, 0, sizeof x);
+  struct fp_field spec[] = {
+      {"signer_role", FP_F_STRING, true, 1, 100, NULL, &x.role, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  if (strpbrk(x.role, "\r\n")) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "signer_role", "'signer_role' must be on one line");
+    return;
+  }
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.id = r->params[0];
+  int rc = fp_store_write(r->app->store, sign_tx, &x);
   if (rc == FP_EREFUSED) {
     fp_reply_refusal(r, &x.why);
     return;

@@ -143,6 +143,9 @@ static void form_a_line(const struct fp_pension_line *l, void *ctx) {
     fp_invoice_reference(l->invoice_number, a->invoice_reference);
     a->issued_at = l->issued_at;
     a->first_worked = fp_uk_day(l->worked_start);
+    a->signed_at = l->signed_at;
+    snprintf(a->signer_name, sizeof a->signer_name, "%s", l->signer_name);
+    snprintf(a->signer_role, sizeof a->signer_role, "%s", l->signer_role);
   }
   if (a->n_periods == a->cap_periods) {
     size_t cap = a->cap_periods ? a->cap_periods * 2 : 4;
@@ -248,13 +251,16 @@ static json_t *forms_json(const struct fp_pension_forms *f) {
       json_array_append_new(periods, json_pack("{s:o, s:o}", "start", fp_json_time(a->periods[k].start), "end",
                                                fp_json_time(a->periods[k].end)));
     json_array_append_new(
-        forms, json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o}", "practice_id",
+        forms, json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}", "practice_id",
                          (json_int_t)a->practice_id, "practice_name", a->practice_name, "invoice_id",
                          (json_int_t)a->invoice_id, "invoice_reference", a->invoice_reference, "issued_at",
                          fp_json_time(a->issued_at), "work_periods", periods, "fee_pence", (json_int_t)a->fee_pence,
                          "pensionable_pay_pence", (json_int_t)a->pensionable_pence, "employer_contribution_pence",
                          (json_int_t)a->employer_pence, "first_worked_on", fp_json_date(a->first_worked),
-                         "ten_week_limit", fp_json_date(a->ten_week_limit)));
+                         "ten_week_limit", fp_json_date(a->ten_week_limit), "part2",
+                         !a->signed_at ? json_null()
+                                       : json_pack("{s:s, s:s, s:o}", "signer_name", a->signer_name, "signer_role",
+                                                   a->signer_role, "signed_at", fp_json_time(a->signed_at))));
   }
   json_object_set_new(j, "form_a", forms);
   const struct fp_pension_form_b *b = &f->form_b;

@@ -408,8 +408,28 @@ int fp_store_invoice_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
   if (!st) return FP_EIO;
   int rc = fp_step_one(st, read_invoice, out);
   if (!rc) rc = read_lines(c, out);
+  if (!rc) {
+    st = FP_DB_STMT(c, "SELECT signed_at, signer_name, signer_role FROM form_a_signatures WHERE invoice_id = ?",
+                    fp_int(id));
+    rc = !st ? FP_EIO
+             : FP_STEP_ONE(st, fp_out_int(&out->form_a_signed_at),
+                           fp_out_text(out->form_a_signer_name, sizeof out->form_a_signer_name),
+                           fp_out_text(out->form_a_signer_role, sizeof out->form_a_signer_role));
+    if (rc == FP_ENOTFOUND) rc = 0; /* not signed */
+  }
   if (rc) fp_invoice_release(out);
   return rc;
+}
+
+int fp_store_form_a_sign(struct fp_conn *c, int64_t invoice_id, int64_t user_id, const char *name, const char *role,
+                         const char *what, int64_t now) {
+  int rc = FP_DB_RUN(c,
+      "INSERT INTO form_a_signatures (invoice_id, signed_by, signer_name, signer_role, signed_at, what)"
+      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (invoice_id) DO NOTHING",
+      fp_int(invoice_id), fp_int(user_id), fp_txt(name), fp_txt(role), fp_int(now), fp_txt(what));
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
+  return fp_store_audit(c, now, user_id, "invoice.form_a_sign", "invoice", invoice_id, NULL, what);
 }
 
 int fp_store_invoice_pay(struct fp_conn *c, int64_t id, enum fp_invoice_status from, int64_t actor, int64_t now) {

@@ -34,8 +34,18 @@ struct fp_invoice {
   int64_t paid_at, paid_by;              /* 0 until paid */
   struct fp_invoice_line *lines;         /* fp_store_invoice_get only (malloc'd) */
   size_t n_lines;
+  /* fp_store_invoice_get only: part 2 of the locum's pension form A as the practice signed it
+     (form_a_signed_at 0: not signed). */
+  int64_t form_a_signed_at;
+  char form_a_signer_name[201], form_a_signer_role[101];
 };
 void fp_invoice_release(struct fp_invoice *inv);
+
+/* The practice signs part 2 of the pension form A of invoice_id (its figures, `what`, checked and
+   written by the caller) as user_id named name in role, at now; audited as invoice.form_a_sign.
+   FP_ECONFLICT when it is signed already. */
+int fp_store_form_a_sign(struct fp_conn *c, int64_t invoice_id, int64_t user_id, const char *name, const char *role,
+                         const char *what, int64_t now);
 
 /* Where a clinician is paid, as their invoices are to say (migration 34): read and written by the
    clinician alone; each invoice copies them when it is issued. */

@@ -863,6 +863,13 @@ static const char *const migrations[] = {
     "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
     "  form TEXT NOT NULL, warning INTEGER NOT NULL CHECK (warning IN (1, 2)), sent_at INTEGER NOT NULL,"
     "  PRIMARY KEY (clinician_id, form, warning));",
+
+    /* 40: part 2 of a GP locum's pension form A, signed by the practice for an invoice, once
+     * (store/invoices.h fp_store_form_a_sign): who, when, in what role, and what they signed. */
+    "CREATE TABLE form_a_signatures ("
+    "  invoice_id INTEGER PRIMARY KEY REFERENCES invoices(id),"
+    "  signed_by INTEGER NOT NULL REFERENCES users(id), signer_name TEXT NOT NULL, signer_role TEXT NOT NULL,"
+    "  signed_at INTEGER NOT NULL, what TEXT NOT NULL);",
 };
 
 int fp_store_migrate(struct fp_conn *c) {

@@ -48,7 +48,8 @@ static const struct fp_colspec LINE_READ[] = {
     FP_C(INT, struct fp_pension_line, practice_id),  FP_C(TEXT, struct fp_pension_line, practice_name),
     FP_C(INT, struct fp_pension_line, worked_start), FP_C(INT, struct fp_pension_line, worked_end),
     FP_C(INT, struct fp_pension_line, fee_pence),    FP_C(INT, struct fp_pension_line, issued_at),
-    FP_C(INT, struct fp_pension_line, paid_at),
+    FP_C(INT, struct fp_pension_line, paid_at),      FP_C(INT, struct fp_pension_line, signed_at),
+    FP_C(TEXT, struct fp_pension_line, signer_name), FP_C(TEXT, struct fp_pension_line, signer_role),
 };
 FP_ROW_READER(read_line, struct fp_pension_line, LINE_READ)
 
@@ -57,13 +58,17 @@ int fp_store_pension_lines(struct fp_conn *c, int64_t clinician_id, int64_t from
   fp_stmt *st = paid
       ? FP_DB_STMT(c,
             "SELECT i.id, i.number, i.practice_id, i.customer_name, l.worked_start, l.worked_end, l.amount_pence,"
-            " i.issued_at, COALESCE(i.paid_at, 0) FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
+            " i.issued_at, COALESCE(i.paid_at, 0), COALESCE(sg.signed_at, 0), COALESCE(sg.signer_name, ''),"
+            " COALESCE(sg.signer_role, '') FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
+            " LEFT JOIN form_a_signatures sg ON sg.invoice_id = i.id"
             " WHERE i.clinician_id = ? AND l.kind = 'fee' AND i.paid_at >= ? AND i.paid_at < ?"
             " ORDER BY i.id, l.worked_start, l.id",
             fp_int(clinician_id), fp_int(from), fp_int(to))
       : FP_DB_STMT(c,
             "SELECT i.id, i.number, i.practice_id, i.customer_name, l.worked_start, l.worked_end, l.amount_pence,"
-            " i.issued_at, COALESCE(i.paid_at, 0) FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
+            " i.issued_at, COALESCE(i.paid_at, 0), COALESCE(sg.signed_at, 0), COALESCE(sg.signer_name, ''),"
+            " COALESCE(sg.signer_role, '') FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
+            " LEFT JOIN form_a_signatures sg ON sg.invoice_id = i.id"
             " WHERE i.clinician_id = ? AND l.kind = 'fee' AND i.issued_at >= ? AND i.issued_at < ?"
             " ORDER BY i.id, l.worked_start, l.id",
             fp_int(clinician_id), fp_int(from), fp_int(to));

@@ -28,6 +28,8 @@ struct fp_pension_line {
   char practice_name[201];
   int64_t worked_start, worked_end, fee_pence;
   int64_t issued_at, paid_at; /* paid_at 0 while unpaid */
+  int64_t signed_at;          /* part 2 of form A signed by the practice (0: not yet), by whom, as what */
+  char signer_name[201], signer_role[101];
 };
 /* The fee lines of clinician_id's invoices issued in [from, to) (paid: those paid in it instead), in
    invoice and then worked order, each handed to cb. 0 or FP_EIO. */

@@ -142,6 +142,30 @@ static void test_the_months_forms(void **state) {
   fpt_expect_error(fpt_request(&srv, gp, "GET", "/api/v1/pension-forms/2026-13.pdf", NULL), 404, "not_found", NULL);
   fpt_expect_error(fpt_request(&srv, nurse, "GET", fpt_str("/api/v1/pension-forms/%s.pdf", ym), NULL), 409,
                    "invalid_state", NULL);
+  /* The practice signs part 2 of form A: its manager, once, with their role; the locum cannot. */
+  const char *sign = fpt_str("/api/v1/invoices/%lld/pension-signature", inv);
+  json_t *pf = json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/invoices/%lld", inv), 200, NULL),
+                               "pension_form_a");
+  assert_false(json_is_true(json_object_get(pf, "signed")));
+  assert_int_equal(fpt_int(pf, "employer_contribution_pence"), 2071);
+  fpt_expect_error(fpt_request(&srv, gp, "POST", sign, "{s:s}", "signer_role", "Locum"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm2, "POST", sign, "{s:s}", "signer_role", "Manager"), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", sign, "{s:s}", "signer_role", "Practice\nmanager"), 400,
+                   "invalid_field", "signer_role");
+  pf = json_object_get(fpt_call(&srv, w.pm1, "POST", sign, 200, "{s:s}", "signer_role", "Practice manager"),
+                       "pension_form_a");
+  assert_true(json_is_true(json_object_get(pf, "signed")));
+  assert_string_equal(fpt_s(pf, "signer_role"), "Practice manager");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", sign, "{s:s}", "signer_role", "Practice manager"), 409,
+                   "invalid_state", NULL);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'invoice.form_a_sign' AND"
+                                               " entity_id = %lld",
+                                               inv)),
+                   1);
+  json_t *part2 = json_object_get(json_array_get(json_object_get(fpt_call(&srv, gp, "GET", forms, 200, NULL), "form_a"), 0),
+                                  "part2");
+  assert_string_equal(fpt_s(part2, "signer_role"), "Practice manager");
+  assert_non_null(strstr(fpt_pdf_text(&srv, gp, fpt_str("/api/v1/pension-forms/%s.pdf", ym)), "Signed electronically"));
   /* Another month has none of it. */
   json_t *other = fpt_call(&srv, gp, "GET", "/api/v1/pension-forms?month=2025-06", 200, NULL);
   assert_int_equal(json_array_size(json_object_get(other, "form_a")), 0);

@@ -477,6 +477,19 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, { x: 1 }, 400);
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 200);
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 409);
+  // Part 2 of a pensioning GP locum's form A (the demo's first ten GPs pension): the practice signs it once.
+  const toPractice = (await call(practice, 'GET', '/api/v1/invoices?limit=100', undefined, 200)).json.items;
+  let formA = null;
+  for (const it of toPractice) {
+    const full = (await call(practice, 'GET', `/api/v1/invoices/${it.id}`, undefined, 200)).json;
+    if (full.pension_form_a && !full.pension_form_a.signed) { formA = full; break; }
+  }
+  assert.ok(formA, 'the demo has a pensioning GP locum\'s invoice at the practice, unsigned');
+  await call(practice, 'POST', `/api/v1/invoices/${formA.id}/pension-signature`, {}, 400);
+  await call(practice, 'POST', `/api/v1/invoices/${formA.id}/pension-signature`, { signer_role: 'Practice manager' }, 200);
+  await call(practice, 'POST', `/api/v1/invoices/${formA.id}/pension-signature`, { signer_role: 'Practice manager' }, 409);
+  await call(pool, 'POST', `/api/v1/invoices/${formA.id}/pension-signature`, { signer_role: 'x' }, 403);
+  await call(practice, 'POST', '/api/v1/invoices/999999/pension-signature', { signer_role: 'x' }, 404);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'Practice closed' }, 200);
   await call(practice, 'POST', `/api/v1/bookings/${b1.id}/cancellation`, { reason: 'again' }, 409);
   await call(practice, 'POST', `/api/v1/shifts/${s1.id}/reopen`, undefined, 200);

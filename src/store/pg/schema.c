@@ -784,6 +784,12 @@ const char *const fp_pg_migrations[] = {
     "  clinician_id BIGINT NOT NULL REFERENCES clinicians(id),"
     "  form TEXT NOT NULL, warning BIGINT NOT NULL CHECK (warning IN (1, 2)), sent_at BIGINT NOT NULL,"
     "  PRIMARY KEY (clinician_id, form, warning));",
+
+    /* 40: part 2 of form A, signed by the practice (SQLite's 40). */
+    "CREATE TABLE form_a_signatures ("
+    "  invoice_id BIGINT PRIMARY KEY REFERENCES invoices(id),"
+    "  signed_by BIGINT NOT NULL REFERENCES users(id), signer_name TEXT NOT NULL, signer_role TEXT NOT NULL,"
+    "  signed_at BIGINT NOT NULL, what TEXT NOT NULL);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -49,6 +49,15 @@ static void test_only_the_practice_records_payment(void **state) {
   assert_false(fp_invoice_may(&issuer, FP_INVEV_PAY, 9, 14)); /* the issuer does not say it was paid */
   assert_false(fp_invoice_may(&nobody, FP_INVEV_PAY, 9, 14));
   assert_false(fp_invoice_may(NULL, FP_INVEV_PAY, 9, 14));
+  /* Part 2 of form A: the practice's manager, never the locum, even one who manages the practice. */
+  assert_true(fp_invoice_may(&manager, FP_INVEV_SIGN_FORM_A, 9, 14));
+  assert_false(fp_invoice_may(&elsewhere, FP_INVEV_SIGN_FORM_A, 9, 14));
+  assert_false(fp_invoice_may(&issuer, FP_INVEV_SIGN_FORM_A, 9, 14));
+  struct fp_role both[] = {{FP_ROLE_PRACTICE_MANAGER, 14, 0}, {FP_ROLE_CLINICIAN, 0, 0}};
+  struct fp_actor locum_manager = {.user_id = 5, .clinician_id = 9, .roles = both, .n_roles = 2};
+  assert_true(fp_invoice_may(&locum_manager, FP_INVEV_PAY, 9, 14));
+  assert_false(fp_invoice_may(&locum_manager, FP_INVEV_SIGN_FORM_A, 9, 14));
+  assert_true(fp_invoice_may(&locum_manager, FP_INVEV_SIGN_FORM_A, 8, 14)); /* another locum's */
 }
 
 /* Due a number of UK days after the UK day of issue, whatever the hour: an invoice issued at 00:30
