@@ -324,15 +324,39 @@ void fp_h_invoice_pdf(struct fp_req *r) {
   fp_reply_text(r, 200, "application/pdf", (char *)pdf, len);
 }
 
-struct pay_ctx {
+/* A change of one invoice by the caller: its transaction's input (never the request) and refusal. */
+struct invoice_change {
   struct fp_actor actor;
   const struct fp_scope *scope; /* what the actor may see */
   int64_t id;
+  const char *role;             /* signing form A: the signer's role */
   struct fp_refusal why;
 };
 
+/* Runs tx on the path's invoice as the caller and answers the invoice, the refusal or a store error. */
+static void change_invoice(struct fp_req *r, fp_tx_fn tx, const char *role) {
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  struct invoice_change x;
+  memset(&x, 0, sizeof x);
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.id = r->params[0];
+  x.role = role;
+  int rc = fp_store_write(r->app->store, tx, &x);
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_h_invoice_get(r);
+}
+
 static int pay_tx(struct fp_conn *c, void *vctx) {
-  struct pay_ctx *x = vctx;
+  struct invoice_change *x = vctx;
   struct fp_invoice inv;
   int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
   if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
@@ -354,23 +378,7 @@ void fp_h_invoice_pay(struct fp_req *r) {
     struct fp_field spec[] = {FP_FIELD_END};
     if (fp_body_fields_or_respond(r, spec)) return;
   }
-  struct fp_scope scope;
-  if (reader_or_respond(r, &scope)) return;
-  struct pay_ctx x;
-  memset(&x, 0, sizeof x);
-  fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  x.scope = &scope;
-  x.id = r->params[0];
-  int rc = fp_store_write(r->app->store, pay_tx, &x);
-  if (rc == FP_EREFUSED) {
-    fp_reply_refusal(r, &x.why);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_h_invoice_get(r);
+  change_invoice(r, pay_tx, NULL);
 }
 
 /* ---- part 2 of the locum's pension form A, signed by the practice ---- */
@@ -390,16 +398,8 @@ static bool invoice_pension(const struct fp_invoice *inv, int64_t *fee, int64_t 
   return pension;
 }
 
-struct sign_ctx {
-  struct fp_actor actor;
-  const struct fp_scope *scope;
-  int64_t id;
-  const char *role;
-  struct fp_refusal why;
-};
-
 static int sign_tx(struct fp_conn *c, void *vctx) {
-  struct sign_ctx *x = vctx;
+  struct invoice_change *x = vctx;
   struct fp_invoice inv;
   int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
   if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
@@ -432,32 +432,17 @@ static int sign_tx(struct fp_conn *c, void *vctx) {
 }
 
 void fp_h_invoice_form_a_sign(struct fp_req *r) {
-  struct sign_ctx x;
-  memset(&x, 0, sizeof x);
+  const char *role = NULL;
   struct fp_field spec[] = {
-      {"signer_role", FP_F_STRING, true, 1, 100, NULL, &x.role, NULL},
+      {"signer_role", FP_F_STRING, true, 1, 100, NULL, &role, NULL},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return;
-  if (strpbrk(x.role, "\r\n")) {
+  if (strpbrk(role, "\r\n")) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "signer_role", "'signer_role' must be on one line");
     return;
   }
-  struct fp_scope scope;
-  if (reader_or_respond(r, &scope)) return;
-  fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  x.scope = &scope;
-  x.id = r->params[0];
-  int rc = fp_store_write(r->app->store, sign_tx, &x);
-  if (rc == FP_EREFUSED) {
-    fp_reply_refusal(r, &x.why);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_h_invoice_get(r);
+  change_invoice(r, sign_tx, role);
 }
 
 /* ---- the clinician's invoice details: where they are paid ---- */

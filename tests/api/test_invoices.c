@@ -108,18 +108,6 @@ static void expect(struct fpt_resp r, long status, const char *code) {
     fail_msg("expected %ld %s, got %ld %s", status, code, r.status, r.body ? r.body : "");
 }
 
-/* The date `days` after today in the UK, as YYYY-MM-DD. */
-static const char *uk_date_in(int days) {
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  setenv("TZ", "Europe/London", 1);
-  tzset();
-  localtime_r(&t, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return fpt_str("%s", buf);
-}
-
 static void test_an_approved_session_is_invoiced(void **state) {
   (void)state;
   assert_null(invoice_for(gp_a, booking_a1)); /* nothing before approval */
@@ -142,7 +130,7 @@ static void test_an_approved_session_is_invoiced(void **state) {
   assert_string_equal(fpt_s(inv, "status"), "issued");
   assert_false(json_is_true(json_object_get(inv, "overdue")));
   assert_int_equal(fpt_int(inv, "total_pence"), 28000);
-  assert_string_equal(fpt_s(inv, "due_on"), uk_date_in(30));
+  assert_string_equal(fpt_s(inv, "due_on"), fpt_uk_date_in(30));
   assert_int_equal(fpt_int(json_object_get(inv, "customer"), "id"), w.practice1);
   json_t *line = json_array_get(json_object_get(inv, "lines"), 0);
   assert_int_equal(json_array_size(json_object_get(inv, "lines")), 1);

@@ -204,18 +204,6 @@ static void test_the_practices_late_cancellation_owes_the_fee(void **state) {
   assert_true(json_is_true(json_object_get(c, "late")));
 }
 
-/* The UK date `days` after today, YYYY-MM-DD. */
-static const char *uk_date_in(int days) {
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  setenv("TZ", "Europe/London", 1);
-  tzset();
-  localtime_r(&t, &tm);
-  char buf[16];
-  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return fpt_str("%s", buf);
-}
-
 static void test_the_invoice_is_due_under_the_terms(void **state) {
   (void)state;
   set_pool_terms();
@@ -228,7 +216,7 @@ static void test_the_invoice_is_due_under_the_terms(void **state) {
       fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", b), 200, NULL), "timesheet");
   json_t *inv = json_object_get(ts, "invoice");
   assert_true(json_is_object(inv));
-  assert_string_equal(fpt_s(inv, "due_on"), uk_date_in(21));
+  assert_string_equal(fpt_s(inv, "due_on"), fpt_uk_date_in(21));
 }
 
 /* Mileage goes with the timesheet where the terms allow it, and is invoiced as its own line at

@@ -765,3 +765,14 @@ const char *fpt_pdf_text(const struct fpt_server *s, const char *token, const ch
   unlink(file);
   return text;
 }
+
+const char *fpt_uk_date_in(int days) {
+  time_t t = time(NULL) + (time_t)days * 86400;
+  struct tm tm;
+  setenv("TZ", "Europe/London", 1);
+  tzset();
+  localtime_r(&t, &tm);
+  char buf[16];
+  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return fpt_str("%s", buf);
+}

@@ -98,6 +98,9 @@ json_t *fpt_call(const struct fpt_server *s, const char *token, const char *meth
 struct fpt_resp fpt_request(const struct fpt_server *s, const char *token, const char *method, const char *path,
                             const char *body_fmt, ...);
 
+/* The UK date `days` after today, YYYY-MM-DD (gc-owned). */
+const char *fpt_uk_date_in(int days);
+
 /* The PDF document at path as token reads it (200, application/pdf, "%PDF" asserted), as the text
    `pdftotext -layout` reads from it, in a static buffer (the next call overwrites it). */
 const char *fpt_pdf_text(const struct fpt_server *s, const char *token, const char *path);
