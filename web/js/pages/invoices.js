@@ -5,12 +5,12 @@
 // (src/core/invoice.h): the pages only say them in words.
 
 import { get, post, put } from '../api.js';
-import { flash, hasRole, navigate, page, route } from '../app.js';
+import { flash, hasRole, navigate, page, route, state } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { liveValidation, onSubmit } from '../forms.js';
 import { longDate, pounds, shortDate, timeRange } from '../format.js';
 import { pagedList } from '../paging.js';
-import { backLink, button, h, input, insetText, link, p, pageHeading, summaryList, table, tag, textarea } from '../ui.js';
+import { backLink, button, h, input, insetText, link, p, pageHeading, radios, summaryList, table, tag, textarea } from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const PRACTICE = { roles: ['practice_manager'] };
@@ -85,12 +85,30 @@ route('/invoices', async ({ query }) => {
   // How long practices have to pay, and what a late cancellation costs them: the terms (/terms).
   const terms = p('How many days a practice has to pay, and what it owes if it cancels late, are in your ',
     link('/terms', 'terms of engagement', { id: 'terms-link' }), '.');
+  // How they invoice: each session, or each practice once a month (chosen with where they are paid).
+  const monthly = details.invoicing === 'monthly';
+  const how = h('p', { class: 'nhsuk-body', id: 'invoicing-now' },
+    h('strong', {}, monthly ? 'You invoice monthly:' : 'You invoice each session:'), ' ',
+    monthly ? 'one invoice to each practice a month. ' : 'an invoice for each session, when the practice approves its timesheet. ',
+    link('/invoices/details', 'Change how you invoice'));
+  // The NHS Pension Scheme forms A and B are for GP locums.
+  const pension = state.me && state.me.profession === 'gp'
+    ? p('If you pension your locum work, your ', link('/pension', 'NHS Pension Scheme forms A and B', { id: 'pension-link' }), ' are made from these invoices.')
+    : null;
   return listPage({
-    side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query, before: [where, terms],
-    intro: 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
+    side: 'clinician', here: '/invoices', title: 'My invoices', detail: '/invoices', query, before: [how, where, terms, pension],
+    intro: monthly
+      ? 'Each practice gets one invoice a month from you, made on the 1st for the sessions you worked there before then and it approved, numbered in turn. The practice records it here when it has paid you.'
+      : 'Each session you work is invoiced to its practice when the practice approves your timesheet, numbered in turn. The practice records it here when it has paid you.',
     columns: (inv) => (inv ? [inv.customer.name] : ['Practice']),
   });
 }, CLINICIAN);
+
+// How a clinician invoices (invoice details `invoicing`), in words.
+const INVOICING = {
+  session: 'An invoice for each session, when the practice approves its timesheet',
+  monthly: 'One invoice to each practice a month',
+};
 
 // Where the clinician is paid: their address and bank account, printed on each invoice issued after.
 const SORT_CODE = /^\d{2}[- ]?\d{2}[- ]?\d{2}$/;
@@ -105,7 +123,15 @@ route('/invoices/details', async () => {
     input({ id: 'sort_code', label: 'Sort code', value: d.sort_code || '', inputmode: 'numeric', width: 5, hint: 'Must be 6 digits long, for example 12-34-56' }),
     input({ id: 'account_number', label: 'Account number', value: d.account_number || '', inputmode: 'numeric', width: 10,
       hint: 'Must be 8 digits long, for example 12345678' }),
-    button('Save where you are paid', { id: 'save-invoice-details' }));
+    radios({
+      id: 'invoicing', legend: 'How do you want to invoice?', legendSize: 'm', value: d.invoicing || 'session',
+      hint: 'A change applies to the timesheets approved from now on. Sessions approved and not yet invoiced go on the next monthly invoice.',
+      items: [
+        { value: 'session', text: INVOICING.session },
+        { value: 'monthly', text: INVOICING.monthly, hint: 'Made on the 1st of each month, with a line for each session worked there before then that the practice has approved.' },
+      ],
+    }),
+    button('Save invoice details', { id: 'save-invoice-details' }));
   const validate = liveValidation(form, summary, {
     address: (v) => (!v.address.trim() ? 'Enter your address'
       : v.address.length > 300 ? 'Your address must be 300 characters or fewer'
@@ -114,15 +140,17 @@ route('/invoices/details', async () => {
       : v.account_name.length > 100 ? 'The name must be 100 characters or fewer' : null),
     sort_code: (v) => (!SORT_CODE.test(v.sort_code.trim()) ? 'Enter a valid sort code like 12-34-56' : null),
     account_number: (v) => (!ACCOUNT.test(v.account_number.trim()) ? 'Enter a valid account number like 12345678' : null),
+    invoicing: (v) => (INVOICING[v.invoicing] ? null : 'Select how you want to invoice'),
   });
   onSubmit(form, validate, summary, async (v) => {
     await put('/me/invoice-details', {
       address: v.address.trim(), account_name: v.account_name.trim(), sort_code: v.sort_code.trim(), account_number: v.account_number.trim(),
+      invoicing: v.invoicing,
     });
-    flash('Where you are paid has been saved', 'Every invoice issued from now on shows it. Invoices already issued keep what they said.');
+    flash('Your invoice details have been saved', `Every invoice issued from now on shows them, and you invoice ${v.invoicing === 'monthly' ? 'each practice once a month' : 'each session when its timesheet is approved'}. Invoices already issued keep what they said.`);
     navigate('/invoices');
   });
-  page('Where you are paid', summary, backLink('/invoices', 'Back to my invoices'), pageHeading('Where you are paid'),
+  page('Your invoice details', summary, backLink('/invoices', 'Back to my invoices'), pageHeading('Your invoice details'),
     p('Your invoices show your address and the bank account the practice pays into. Only you see these details here; each practice sees them on the invoices you send it.'),
     form);
 }, CLINICIAN);
@@ -146,9 +174,13 @@ const lines = (text) => (text || '').split('\n').filter(Boolean).flatMap((l, i) 
 async function invoicePage(id, back) {
   const inv = await get(`/invoices/${encodeURIComponent(id)}`);
   const mayPay = hasRole('practice_manager') && inv.status === 'issued' && back.href.startsWith('/practice');
+  // A session's fee line, then its mileage and other expenses (kind), each on a line of its own:
+  // the times are the fee line's; the claims say they go with that session.
   const rows = inv.lines.map((l) => [
     longDate(l.worked_start),
-    `${timeRange(l.worked_start, l.worked_end)}${l.break_minutes ? `, ${l.break_minutes} minutes' break` : ''}`,
+    l.kind === 'mileage' || l.kind === 'expenses'
+      ? 'Claimed with the session'
+      : `${timeRange(l.worked_start, l.worked_end)}${l.break_minutes ? `, ${l.break_minutes} minutes' break` : ''}`,
     l.description,
     { text: pounds(l.amount_pence), numeric: true },
   ]);

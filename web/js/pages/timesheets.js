@@ -5,10 +5,10 @@
 
 import { get, post } from '../api.js';
 import { flash, navigate, page, route } from '../app.js';
-import { busy, formValues, liveValidation, showApiError } from '../forms.js';
+import { busy, formValues, liveValidation, onSubmit, showApiError } from '../forms.js';
 import { pagedList } from '../paging.js';
 import { invoiceStatusTag } from './invoices.js';
-import { hours, isoZ, longDate, pounds, roleName, shortDate, timeRange, ukLocalToInstant, ukParts, when } from '../format.js';
+import { hours, isoZ, longDate, parsePounds, pounds, roleName, shortDate, timeRange, ukLocalToInstant, ukParts, when } from '../format.js';
 import {
   backLink, button, card, h, input, insetText, link, NOT_CLICKABLE, p, pageHeading, summaryList, table, tag, textarea, warningCallout,
 } from '../ui.js';
@@ -50,18 +50,49 @@ function workedText(t) {
   return `${timeRange(t.actual_start, t.actual_end)}${brk}: ${hours(t.worked_minutes)}`;
 }
 
-// invoices: where this side reads its invoices ('/invoices', '/practice/invoices').
-function timesheetRows(b, invoices = '/invoices') {
+// Mileage is paid at 45p a mile (the API's rate: mileage_pence is what it works out).
+export const MILEAGE_PENCE_A_MILE = 45;
+const MAX_MILES = 1000;
+const MAX_EXPENSES_PENCE = 100000;
+const MAX_NOTE = 200;
+
+// What the booking's terms let the clinician claim on top of the fee (a booking without terms: nothing).
+const claimsAllowed = (b) => ({ mileage: !!(b.terms && b.terms.mileage), expenses: !!(b.terms && b.terms.expenses) });
+
+// What was claimed on top of the fee, as summary rows: mileage and other expenses, then the total
+// the invoice asks. A submitted timesheet claiming nothing says so where the terms allowed a claim.
+function claimRows(b) {
+  const t = b.timesheet;
+  if (t.total_pence === null || t.total_pence === undefined) return [];
+  const rows = [];
+  if (t.mileage_miles > 0) rows.push(['Mileage', `${t.mileage_miles} mile${t.mileage_miles === 1 ? '' : 's'} at ${MILEAGE_PENCE_A_MILE}p a mile: ${pounds(t.mileage_pence)}`]);
+  if (t.expenses_pence > 0) rows.push(['Other expenses', `${pounds(t.expenses_pence)}${t.expenses_note ? `: ${t.expenses_note}` : ''}`]);
+  if (rows.length) return [...rows, ['Total', h('strong', {}, pounds(t.total_pence))]];
+  const allowed = claimsAllowed(b);
+  return allowed.mileage || allowed.expenses ? [['Mileage and expenses', 'None claimed']] : [];
+}
+
+// invoices: where this side reads its invoices ('/invoices', '/practice/invoices'); `side` says
+// whose words an approved timesheet waiting for a monthly invoice is in.
+function timesheetRows(b, invoices = '/invoices', side = 'clinician') {
   const t = b.timesheet;
   const inv = t.invoice;
+  // Approved without an invoice: the clinician invoices monthly, and it goes on the next month's
+  // invoice to the practice (made on the 1st for the sessions approved before then).
+  const monthly = t.state === 'approved' && !inv
+    ? ['Invoice', side === 'clinician'
+      ? 'You invoice monthly: this session goes on your next monthly invoice to the practice, made on the 1st of the month.'
+      : 'The clinician invoices monthly: this session goes on their next monthly invoice to the practice, made on the 1st of the month.']
+    : null;
   return [
     ['Booked', when(b.starts_at, b.ends_at)],
     ['Worked', workedText(t)],
     ['Fee', t.fee_pence !== null ? pounds(t.fee_pence) : `${pounds(b.fee_pence)} as booked`],
+    ...claimRows(b),
     t.state === 'approved' ? ['Approved', `${shortDate(t.decided_at)}${t.auto_approved ? ' (by itself: nobody queried it in time)' : ''}`] : null,
     t.state === 'submitted' && t.approves_itself_at ? ['Approved by itself on', longDate(t.approves_itself_at)] : null,
     // The invoice its approval issued, and where its payment stands.
-    inv ? ['Invoice', h('span', {}, link(`${invoices}/${inv.id}`, `Invoice ${inv.reference}`), ' ', invoiceStatusTag(inv.shown_status))] : null,
+    inv ? ['Invoice', h('span', {}, link(`${invoices}/${inv.id}`, `Invoice ${inv.reference}`), ' ', invoiceStatusTag(inv.shown_status))] : monthly,
   ];
 }
 
@@ -129,13 +160,41 @@ route('/timesheets/:id', async ({ params }) => {
   }
   const summary = h('div', { id: 'timesheet-problem' });
   const start = t.actual_start || b.starts_at, end = t.actual_end || b.ends_at;
+  const allowed = claimsAllowed(b);
+  // Mileage and other expenses, where the booking's terms allow them (what was claimed before,
+  // for a queried timesheet).
+  const claims = allowed.mileage || allowed.expenses
+    ? h('div', { class: 'nhsuk-form-group', id: 'claims' },
+      h('fieldset', { class: 'nhsuk-fieldset', 'aria-describedby': 'claims-hint' },
+        h('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--m' }, h('h2', { class: 'nhsuk-fieldset__heading' }, 'Mileage and expenses')),
+        h('div', { class: 'nhsuk-hint', id: 'claims-hint' },
+          `The terms agreed for this booking allow you to claim ${allowed.mileage && allowed.expenses ? 'mileage and other expenses' : allowed.mileage ? 'mileage (not other expenses)' : 'other expenses (not mileage)'}. `,
+          'Each goes on your invoice as a line of its own. Leave them empty if you claim nothing.'),
+        allowed.mileage ? input({
+          id: 'mileage_miles', label: 'Miles driven', width: 4, inputmode: 'numeric', suffix: 'miles', autocomplete: 'off',
+          hint: `Whole miles, to the practice and back, paid at ${MILEAGE_PENCE_A_MILE}p a mile. Up to ${MAX_MILES} miles.`,
+          value: t.mileage_miles ? String(t.mileage_miles) : '',
+        }) : null,
+        allowed.expenses ? [
+          input({
+            id: 'expenses_pounds', label: 'Other expenses', width: 5, inputmode: 'decimal', prefix: '£', autocomplete: 'off',
+            hint: `In pounds, such as parking, or train and bus fares. Up to ${pounds(MAX_EXPENSES_PENCE)}.`,
+            value: t.expenses_pence ? (t.expenses_pence / 100).toFixed(2) : '',
+          }),
+          input({
+            id: 'expenses_note', label: 'What were they for?', width: 20, autocomplete: 'off',
+            hint: 'One line, shown on your invoice, like "Car park".', value: t.expenses_note || '',
+          }),
+        ] : null))
+    : h('p', { class: 'nhsuk-body', id: 'claims-none' }, 'The terms agreed for this booking allow no claims for mileage or other expenses.');
   const form = h('form', { novalidate: true, id: 'timesheet-form' },
     h('div', { class: 'fp-time-pair' },
       input({ id: 'start_time', label: 'Start time', hint: 'UK time, 24-hour clock, like 08:30', value: hhmm(start), width: 5, autocomplete: 'off' }),
       input({ id: 'end_time', label: 'End time', hint: 'An end before the start is the next morning', value: hhmm(end), width: 5, autocomplete: 'off' })),
     input({ id: 'break_minutes', label: 'Unpaid break, in minutes', width: 3, inputmode: 'numeric', value: String(t.break_minutes ?? bookedBreak(b)), suffix: 'minutes' }),
+    claims,
     button(t.state === 'queried' ? 'Submit again' : 'Submit timesheet', { id: 'timesheet-submit' }));
-  const validate = liveValidation(form, summary, {
+  const rules = {
     start_time: (v) => (parseTime(v.start_time) ? null : 'Enter the start time, like 08:30'),
     end_time: (v) => {
       if (!parseTime(v.end_time)) return 'Enter the end time, like 13:00';
@@ -150,22 +209,46 @@ route('/timesheets/:id', async ({ params }) => {
       if (x && +v.break_minutes * 60e3 >= x.end - x.start) return 'The break must be shorter than the session';
       return null;
     },
-  });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!validate()) return;
-    const v = formValues(form);
+  };
+  if (allowed.mileage) {
+    rules.mileage_miles = (v) => (v.mileage_miles && (!/^\d{1,4}$/.test(v.mileage_miles) || +v.mileage_miles > MAX_MILES)
+      ? `Enter the miles driven as a whole number from 0 to ${MAX_MILES}` : null);
+  }
+  if (allowed.expenses) {
+    rules.expenses_pounds = (v) => {
+      if (!v.expenses_pounds) return v.expenses_note ? 'Enter how much the expenses were, in pounds' : null;
+      const pence = parsePounds(v.expenses_pounds);
+      if (pence === null) return 'Enter other expenses as an amount in pounds, like 12.50';
+      if (pence > MAX_EXPENSES_PENCE) return `Other expenses must be ${pounds(MAX_EXPENSES_PENCE)} or less`;
+      if (pence === 0 && v.expenses_note) return 'Enter how much the expenses were, in pounds';
+      return null;
+    };
+    rules.expenses_note = (v) => {
+      const pence = v.expenses_pounds ? parsePounds(v.expenses_pounds) : 0;
+      if (pence && !v.expenses_note) return 'Enter what the expenses were for';
+      if (v.expenses_note.length > MAX_NOTE) return `What the expenses were for must be ${MAX_NOTE} characters or fewer`;
+      return null;
+    };
+  }
+  const validate = liveValidation(form, summary, rules);
+  // The API's names of the fields, as the form's.
+  const fieldOf = { actual_start: 'start_time', actual_end: 'end_time', expenses_pence: 'expenses_pounds' };
+  onSubmit(form, validate, summary, async (v) => {
     const x = timesOf(b, v);
-    await busy(form, async () => {
-      try {
-        await post(`/bookings/${b.id}/timesheet`, { actual_start: isoZ(x.start), actual_end: isoZ(x.end), break_minutes: +v.break_minutes });
-      } catch (err) {
-        showApiError(form, summary, err, { actual_start: 'start_time', actual_end: 'end_time' });
-        return;
-      }
-      flash('Timesheet submitted', `${b.practice_name}, ${shortDate(b.starts_at)}: the practice will approve it, or ask you about it.`);
-      navigate('/timesheets?state=submitted');
-    });
+    const body = { actual_start: isoZ(x.start), actual_end: isoZ(x.end), break_minutes: +v.break_minutes };
+    if (allowed.mileage) body.mileage_miles = v.mileage_miles ? +v.mileage_miles : 0;
+    if (allowed.expenses) {
+      body.expenses_pence = v.expenses_pounds ? parsePounds(v.expenses_pounds) : 0;
+      if (body.expenses_pence > 0) body.expenses_note = v.expenses_note;
+    }
+    try {
+      await post(`/bookings/${b.id}/timesheet`, body);
+    } catch (err) {
+      if (err.field && fieldOf[err.field]) err.field = fieldOf[err.field];
+      throw err;
+    }
+    flash('Timesheet submitted', `${b.practice_name}, ${shortDate(b.starts_at)}: the practice will approve it, or ask you about it.`);
+    navigate('/timesheets?state=submitted');
   });
   page('Confirm what you worked', summary, back, pageHeading('Confirm what you worked', b.practice_name),
     t.state === 'queried' ? warningCallout('The practice queried this timesheet', p(t.query_reason)) : null,
@@ -198,7 +281,7 @@ route('/practice/timesheets', async ({ query }) => {
             actions.prepend(insetText(p(err.message || 'It could not be approved. Reload the page.')));
             return;
           }
-          flash('Timesheet approved', `${b.clinician_name}, ${shortDate(b.starts_at)}: ${pounds(b.timesheet.fee_pence)}.`);
+          flash('Timesheet approved', `${b.clinician_name}, ${shortDate(b.starts_at)}: ${pounds(b.timesheet.total_pence ?? b.timesheet.fee_pence)}.`);
           navigate(`/practice/timesheets${view === 'submitted' ? '' : `?state=${view}`}`, { replace: true });
         });
       });
@@ -208,7 +291,7 @@ route('/practice/timesheets', async ({ query }) => {
         h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
         p(stateTag(b.timesheet.state)),
         b.timesheet.state === 'queried' ? insetText(p(`You asked: ${b.timesheet.query_reason}`)) : null,
-        summaryList(timesheetRows(b, '/practice/invoices').slice(1)),
+        summaryList(timesheetRows(b, '/practice/invoices', 'practice').slice(1)),
         actions));
   });
   const empty = {
@@ -254,7 +337,7 @@ route('/practice/timesheets/:id/query', async ({ params }) => {
     });
   });
   page('Query a timesheet', summary, back, pageHeading('Query a timesheet', b.clinician_name),
-    summaryList(timesheetRows(b)), form);
+    summaryList(timesheetRows(b, '/practice/invoices', 'practice')), form);
 }, PRACTICE);
 
 // The pool's view: every practice's timesheets, read only (the practices and clinicians act), so
@@ -271,7 +354,7 @@ route('/pool/timesheets', async ({ query }) => {
     // Approved: its invoice; before: when it approves itself.
     view === 'approved'
       ? (b.timesheet.invoice ? h('span', {}, link(`/pool/invoices/${b.timesheet.invoice.id}`, `Invoice ${b.timesheet.invoice.reference}`), ' ',
-        invoiceStatusTag(b.timesheet.invoice.shown_status)) : '')
+        invoiceStatusTag(b.timesheet.invoice.shown_status)) : 'On the clinician\'s next monthly invoice')
       : (b.timesheet.approves_itself_at ? shortDate(b.timesheet.approves_itself_at) : ''),
   ]);
   const body = rows.length
