@@ -315,6 +315,41 @@ describe('mileage, expenses, monthly invoices and pension forms', () => {
     assertNoProblems(page);
   });
 
+  test('the practice signs part 2 of a GP locum\'s pension form A, once, and the locum\'s form shows it', async () => {
+    const pmToken = await login('practice@demo.flexpool.test');
+    const items = (await api(pmToken, 'GET', '/invoices?limit=100')).items;
+    let inv = null;
+    for (const it of items) {
+      const full = await api(pmToken, 'GET', `/invoices/${it.id}`);
+      if (full.pension_form_a && !full.pension_form_a.signed) { inv = full; break; }
+    }
+    assert.ok(inv, 'the demo has a pensioning GP locum\'s invoice at the practice, part 2 unsigned');
+    const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(page, `/practice/invoices/${inv.id}`);
+    assert.match(await text(page, '#pension-form-a'), /Part 2 not signed yet/);
+    assert.match(await text(page, '#pension-form-a'), new RegExp(`employer contribution of ${gbp(inv.pension_form_a.employer_contribution_pence).replace('.', '\\.')}`));
+    await checkAccessibility(page, 'an invoice with a pension form A to sign');
+    await page.click('#sign-form-a');
+    await page.waitForSelector('#form-a-form');
+    // The role is asked for first, in words.
+    await page.click('#form-a-confirm');
+    await page.waitForSelector('#fp-error-summary');
+    assert.match(await text(page, '#fp-error-summary'), /Enter your role at the practice/);
+    await checkAccessibility(page, 'signing form A, with an error');
+    await page.fill('#signer_role', 'Practice manager');
+    await screenshot(page, 'money-sign-form-a');
+    await page.click('#form-a-confirm');
+    await page.waitForSelector('#pension-form-a dl');
+    assert.match(await text(page, '#pension-form-a'), /Part 2 signed by Helen Whitaker, Practice manager/);
+    assert.equal(await page.locator('#sign-form-a').count(), 0, 'signed once');
+    // The locum's forms show part 2 signed.
+    const ym = inv.issued_at.slice(0, 7);
+    const locum = await login(emailOf(inv.issuer.id));
+    const formA = (await api(locum, 'GET', `/pension-forms?month=${ym}`)).form_a.find((a) => a.invoice_id === inv.id);
+    assert.equal(formA.part2.signer_role, 'Practice manager');
+    assertNoProblems(page);
+  });
+
   test('other expenses, where the terms allow them, with what they were for', async () => {
     // The one-minute session of before(): wait for it to end.
     while (Date.now() < demo.shortEndsAt + 1000) await new Promise((r) => setTimeout(r, 250));

@@ -10,7 +10,9 @@ import { confirmPage } from '../confirm.js';
 import { liveValidation, onSubmit } from '../forms.js';
 import { longDate, pounds, shortDate, timeRange } from '../format.js';
 import { pagedList } from '../paging.js';
-import { backLink, button, h, input, insetText, link, p, pageHeading, radios, summaryList, table, tag, textarea } from '../ui.js';
+import {
+  backLink, button, h, input, insetText, link, p, pageHeading, radios, setFieldError, showErrorSummary, summaryList, table, tag, textarea,
+} from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const PRACTICE = { roles: ['practice_manager'] };
@@ -196,12 +198,68 @@ async function invoicePage(id, back) {
     ]),
     table({ caption: 'What it is for', head: ['Date', 'Times', 'Description', { text: 'Amount', numeric: true }], rows, id: 'invoice-lines' }),
     p(link(inv.pdf, `Download invoice ${inv.reference} (PDF)`, { download: `invoice-${inv.reference}.pdf`, 'data-reload': '', id: 'invoice-pdf' })),
-    mayPay ? p(h('a', { class: 'nhsuk-button', href: `/practice/invoices/${inv.id}/payment`, id: 'record-payment', 'data-module': 'nhsuk-button' }, 'Record as paid')) : null);
+    mayPay ? p(h('a', { class: 'nhsuk-button', href: `/practice/invoices/${inv.id}/payment`, id: 'record-payment', 'data-module': 'nhsuk-button' }, 'Record as paid')) : null,
+    pensionFormA(inv, back));
+}
+
+// A pensioning GP locum's invoice: part 2 of their NHS Pension Scheme form A, which the practice
+// signs (not the locum). Who signed, in what role and when, once it is done.
+function pensionFormA(inv, back) {
+  const f = inv.pension_form_a;
+  if (!f) return null;
+  const maySign = hasRole('practice_manager') && back.href.startsWith('/practice') && !f.signed;
+  return h('section', { id: 'pension-form-a' },
+    h('h2', { class: 'nhsuk-heading-m' }, 'NHS Pension Scheme form A'),
+    p(`${inv.issuer.name} pensions their locum work. Form A for this invoice needs part 2 completed and signed by the practice, by someone other than the locum: the fee of ${pounds(f.fee_pence)} and the practice's employer contribution of ${pounds(f.employer_contribution_pence)}, which is on this invoice as its own line.`),
+    f.signed
+      ? summaryList([['Part 2 signed by', `${f.signer_name}, ${f.signer_role}`], ['Signed on', longDate(f.signed_at)]])
+      : p(tag('Part 2 not signed yet', 'pending')),
+    maySign ? p(h('a', { class: 'nhsuk-button', href: `/practice/invoices/${inv.id}/pension-signature`, id: 'sign-form-a', 'data-module': 'nhsuk-button' }, 'Sign part 2 of form A')) : null);
 }
 
 route('/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/invoices', text: 'Back to my invoices' }), CLINICIAN);
 route('/practice/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/practice/invoices', text: 'Back to invoices' }), PRACTICE);
 route('/pool/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/pool/invoices', text: 'Back to invoices' }), POOL);
+
+route('/practice/invoices/:id/pension-signature', async ({ params }) => {
+  const inv = await get(`/invoices/${encodeURIComponent(params.id)}`);
+  const backHref = `/practice/invoices/${inv.id}`;
+  const f = inv.pension_form_a;
+  if (!f || f.signed) {
+    return page('Form A', backLink(backHref, 'Back to the invoice'),
+      pageHeading(f ? 'Part 2 of form A is already signed' : 'This invoice has no pension form A'),
+      p(f ? `${f.signer_name} (${f.signer_role}) signed it on ${longDate(f.signed_at)}.` : `${inv.issuer.name} does not pension their locum work.`),
+      p(link(backHref, 'See the invoice')));
+  }
+  const role = input({ id: 'signer_role', label: 'Your role at the practice', hint: 'For example, practice manager or GP partner. It is recorded with your name as the practice\'s signature.', autocomplete: 'organization-title' });
+  const validate = (form, summary) => {
+    const v = form.elements.signer_role.value.trim();
+    const message = !v ? 'Enter your role at the practice' : v.length > 100 ? 'Your role must be 100 characters or fewer' : null;
+    setFieldError(form, 'signer_role', message);
+    if (message) showErrorSummary(summary, [{ id: 'signer_role', text: message }]);
+    else summary.replaceChildren();
+    return !message;
+  };
+  return confirmPage({
+    title: `Sign part 2 of form A for invoice ${inv.reference}`,
+    caption: inv.issuer.name,
+    intro: `You confirm, for the practice, that ${inv.issuer.name} worked these sessions as a GP locum for a fee of ${pounds(f.fee_pence)}, and that the practice pays an employer contribution of ${pounds(f.employer_contribution_pence)} with it.`,
+    details: table({ caption: 'The sessions', head: ['Date', 'Times', { text: 'Fee', numeric: true }], id: 'form-a-sessions',
+      rows: inv.lines.filter((l) => l.kind === 'fee').map((l) => [longDate(l.worked_start), timeRange(l.worked_start, l.worked_end), { text: pounds(l.amount_pence), numeric: true }]) }),
+    consequences: [
+      'Your name, your role and today\'s date are recorded as the practice\'s electronic signature of part 2, with the figures above.',
+      `${inv.issuer.name}'s form A then shows part 2 signed, ready to send to NHS Pensions.`,
+      'It is signed once and cannot be changed.',
+    ],
+    fields: [role], validate,
+    confirmText: 'Sign part 2', backHref, formId: 'form-a-form', buttonId: 'form-a-confirm', warning: false,
+    action: (form) => post(`/invoices/${inv.id}/pension-signature`, { signer_role: form.elements.signer_role.value.trim() }),
+    done: () => {
+      flash('Part 2 of form A signed', `Invoice ${inv.reference}'s form A now shows the practice's signature.`);
+      navigate(backHref);
+    },
+  });
+}, PRACTICE);
 
 route('/practice/invoices/:id/payment', async ({ params }) => {
   const inv = await get(`/invoices/${encodeURIComponent(params.id)}`);
