@@ -311,7 +311,8 @@ static int cancel_tx(struct fp_conn *c, void *vctx) {
   if (rc) return rc;
   if (t != FP_TRANS_OK) return refuse_transition(&x->why, t, &x->b);
   /* The other side is told, and the webhooks that want it sent, in the same transaction (store/tell.h, webhooks.h). */
-  rc = fp_store_tell_booking_cancelled(c, x->b.id, fp_party_name(party), x->reason, x->actor.now);
+  rc = fp_store_tell_booking_cancelled(c, x->b.id, fp_party_name(party), x->reason, x->b.cancellation_fee_pence,
+                                       x->actor.now);
   return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_BOOKING_CANCELLED, x->b.shift_id, x->b.id, 0, x->actor.now);
 }
 

@@ -66,7 +66,7 @@ static int terms_body_or_respond(struct fp_req *r, struct fp_terms *t) {
         {"fee_percent", FP_F_INT, true, 1, 100, NULL, &percent, NULL},
         FP_FIELD_END,
     };
-    char prefix[32];
+    char prefix[48];
     snprintf(prefix, sizeof prefix, "cancellation[%zu].", i);
     if (!json_is_object(band)) {
       fp_reply_error(r, FP_API_INVALID_FIELD, "cancellation",

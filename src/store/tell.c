@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/money.h"
 #include "core/profession.h"
 #include "store/outbox.h"
 #include "store/rows.h"
@@ -104,7 +105,7 @@ int fp_store_tell_applications_filled(struct fp_conn *c, const struct fp_book_re
 }
 
 int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const char *party, const char *reason,
-                                    int64_t now) {
+                                    int64_t fee_owed_pence, int64_t now) {
   struct event_facts f;
   int rc = booking_facts(c, booking_id, &f);
   if (rc) return rc;
@@ -116,8 +117,13 @@ int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const
     snprintf(f.link, sizeof f.link, "/practice/shifts/%lld", (long long)f.shift_id);
     return fp_store_notify_practice(c, f.practice_id, "booking.cancelled", f.subject, f.text, f.link, now);
   }
-  snprintf(f.text, sizeof f.text, "%s cancelled your booking for the %s shift at %s on %s.%s%s",
-      strcmp(party, "pool") == 0 ? "The pool" : f.practice, f.role, f.practice, f.when, why, what);
+  char owed[160] = "", amount[FP_MONEY_TEXT_LEN];
+  if (fee_owed_pence > 0) {
+    fp_money_text(fee_owed_pence, amount);
+    snprintf(owed, sizeof owed, " Under the terms agreed, the practice owes you a cancellation fee of GBP %s.", amount);
+  }
+  snprintf(f.text, sizeof f.text, "%s cancelled your booking for the %s shift at %s on %s.%s%s%s",
+      strcmp(party, "pool") == 0 ? "The pool" : f.practice, f.role, f.practice, f.when, owed, why, what);
   return fp_store_notify(c, f.clinician_user_id, "booking.cancelled", f.subject, f.text, "/bookings", now);
 }
 

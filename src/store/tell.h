@@ -26,9 +26,10 @@ int fp_store_tell_booked(struct fp_conn *c, const struct fp_book_result *res, bo
 int fp_store_tell_applications_filled(struct fp_conn *c, const struct fp_book_result *res, int64_t now);
 
 /* A booking was cancelled by `party` ("clinician": the practice's managers are told; "practice" or
-   "pool": the clinician), with the reason given. */
+   "pool": the clinician), with the reason given and, to the clinician, the cancellation fee the
+   practice owes under the terms agreed (fee_owed_pence, 0: none). */
 int fp_store_tell_booking_cancelled(struct fp_conn *c, int64_t booking_id, const char *party, const char *reason,
-                                    int64_t now);
+                                    int64_t fee_owed_pence, int64_t now);
 /* A clinician applied for a shift: the practice's managers are told. */
 int fp_store_tell_application_made(struct fp_conn *c, int64_t application_id, int64_t now);
 /* The practice declined an application, with the reason given (NULL for none): the clinician is

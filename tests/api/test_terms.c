@@ -189,6 +189,14 @@ static void test_the_practices_late_cancellation_owes_the_fee(void **state) {
   assert_int_equal(fpt_int(c, "cancellation_fee_pence"), (fee * 50 + 50) / 100);
   assert_false(json_is_true(json_object_get(c, "late"))); /* the figures' 48 hours, as before */
   assert_true(json_is_null(json_object_get(c, "practice_cancellation_fee_now"))); /* nothing left to cancel */
+  /* The clinician is told what they are owed. */
+  json_t *note = json_array_get(
+      json_object_get(fpt_call(&srv, gp_plain, "GET", "/api/v1/me/notifications?limit=1", 200, NULL), "items"), 0);
+  assert_string_equal(fpt_s(note, "kind"), "booking.cancelled");
+  char owed[96];
+  snprintf(owed, sizeof owed, "owes you a cancellation fee of GBP %lld.%02lld", ((fee * 50 + 50) / 100) / 100,
+           ((fee * 50 + 50) / 100) % 100);
+  assert_non_null(strstr(fpt_s(note, "text"), owed));
   /* The clinician's own cancellation owes nothing. */
   long long s2 = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 1, 23, 2, "instant");
   long long b2 = fpt_world_book(&w, gp_plain, s2);
