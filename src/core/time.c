@@ -203,6 +203,18 @@ size_t fp_time_format(fp_time t, char buf[FP_TIME_STRLEN]) {
   return 20;
 }
 
+int fp_month_parse(const char *s, int *year, int *month) {
+  char date[11];
+  fp_day first;
+  if (!s || strlen(s) != 7 || s[4] != '-') return FP_EINVAL;
+  memcpy(date, s, 7);
+  memcpy(date + 7, "-01", 4);
+  if (fp_date_parse(date, &first) != 0) return FP_EINVAL;
+  int d;
+  fp_civil_from_days(first, year, month, &d);
+  return 0;
+}
+
 int fp_date_parse(const char *s, fp_day *out) {
   int y, m, d;
   if (!s || !out)

@@ -36,6 +36,8 @@ size_t fp_time_format(fp_time t, char buf[FP_TIME_STRLEN]);
 
 /* Parses "YYYY-MM-DD" strictly. Returns 0 or FP_EINVAL. */
 int fp_date_parse(const char *s, fp_day *out);
+/* Parses a month "YYYY-MM" strictly (01 to 12): 0 with *year and *month, or FP_EINVAL. */
+int fp_month_parse(const char *s, int *year, int *month);
 size_t fp_date_format(fp_day d, char buf[FP_DATE_STRLEN]);
 
 /* A time of day "HH:MM", 00:00 to 24:00 (24 only as 24:00), strictly: its minutes (0..1440), or -1. */

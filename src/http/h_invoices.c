@@ -6,6 +6,8 @@
  *                                        issued | paid | overdue, ?practice_id=, ?clinician_id=
  *   GET  /api/v1/invoices.csv           the same invoices (and filters, and ?from=&to=) as CSV for a
  *                                        finance system: at most FP_INVOICE_CSV_MAX, else refused
+ *   GET  /api/v1/invoices/statement?month=YYYY-MM&practice_id=  a practice's consolidated monthly
+ *                                        statement: the month's invoices to it, by clinician, with sums
  *   GET  /api/v1/invoices/{id}          one, with its lines
  *   GET  /api/v1/invoices/{id}.pdf      the same as a PDF document (docs/invoice_pdf.h)
  *   POST /api/v1/invoices/{id}/payment  a manager of the invoice's practice records it paid
@@ -232,6 +234,110 @@ void fp_h_invoice_csv(struct fp_req *r) {
   snprintf(disposition, sizeof disposition, "attachment; filename=\"invoices-%s.csv\"", today);
   fp_req_add_header(r, "Content-Disposition", disposition);
   fp_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
+}
+
+/* ---- a practice's consolidated monthly statement ---- */
+
+/* The invoices issued to one practice in a month, gathered by clinician (in the order first met). */
+struct statement_ctx {
+  json_t *clinicians; /* array of {clinician_id, clinician_name, invoices: [...], sums} */
+  json_t *by_id;      /* clinician id -> its entry (borrowed) */
+  int64_t now;
+  int64_t total, paid, outstanding, overdue;
+  int n;
+};
+
+static void add_sum(json_t *o, const char *key, int64_t pence) {
+  json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + pence));
+}
+
+static void statement_invoice(const struct fp_invoice *inv, void *ctx) {
+  struct statement_ctx *x = ctx;
+  char key[24], ref[FP_INVOICE_REF_LEN];
+  snprintf(key, sizeof key, "%lld", (long long)inv->clinician_id);
+  json_t *entry = json_object_get(x->by_id, key);
+  if (!entry) {
+    entry = json_pack("{s:I, s:s, s:[], s:I, s:I, s:I, s:I}", "clinician_id", (json_int_t)inv->clinician_id,
+                      "clinician_name", inv->issuer_name, "invoices", "total_pence", (json_int_t)0, "paid_pence",
+                      (json_int_t)0, "outstanding_pence", (json_int_t)0, "overdue_pence", (json_int_t)0);
+    json_array_append_new(x->clinicians, entry);
+    json_object_set(x->by_id, key, entry);
+  }
+  bool overdue;
+  const char *shown = shown_status(inv, x->now, &overdue);
+  bool paid = strcmp(inv->status, fp_invoice_status_name(FP_INVOICE_PAID)) == 0;
+  fp_invoice_reference(inv->number, ref);
+  json_array_append_new(json_object_get(entry, "invoices"),
+                        json_pack("{s:I, s:s, s:o, s:o, s:I, s:s}", "id", (json_int_t)inv->id, "reference", ref,
+                                  "issued_at", fp_json_time(inv->issued_at), "due_on", fp_json_date(inv->due_on),
+                                  "total_pence", (json_int_t)inv->total_pence, "shown_status", shown));
+  add_sum(entry, "total_pence", inv->total_pence);
+  add_sum(entry, paid ? "paid_pence" : "outstanding_pence", inv->total_pence);
+  if (overdue) add_sum(entry, "overdue_pence", inv->total_pence);
+  x->total += inv->total_pence;
+  if (paid) x->paid += inv->total_pence;
+  else x->outstanding += inv->total_pence;
+  if (overdue) x->overdue += inv->total_pence;
+  x->n++;
+}
+
+void fp_h_invoice_statement(struct fp_req *r) {
+  struct fp_scope scope;
+  if (reader_or_respond(r, &scope)) return;
+  int y, m;
+  const char *month = fp_req_query(r, "month");
+  if (fp_month_parse(month, &y, &m) != 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "'month' must be a month such as 2026-07");
+    return;
+  }
+  if (!scope.all && !scope.n_practices && !scope.n_pools) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "a statement is the practice's: its managers and its pool read it");
+    return;
+  }
+  struct fp_invoice_query q = {.scope = &scope, .now = r->now, .limit = FP_INVOICE_CSV_MAX + 1};
+  if (id_param_or_respond(r, "practice_id", &q.practice_id)) return;
+  /* A manager of one practice needs not say which. */
+  if (!q.practice_id && scope.n_practices == 1 && !scope.all && !scope.n_pools) q.practice_id = scope.practices[0];
+  if (!q.practice_id) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "practice_id", "say which practice's statement: practice_id");
+    return;
+  }
+  /* A manager sees their own practices' (a pool's administrator, its member practices': the list
+     below keeps to them). */
+  bool theirs = scope.all || scope.n_pools;
+  for (int i = 0; i < scope.n_practices; i++) theirs |= scope.practices[i] == q.practice_id;
+  if (!theirs) {
+    fp_reply_error(r, FP_API_NOT_FOUND, NULL, "practice %lld not found", (long long)q.practice_id);
+    return;
+  }
+  int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+  q.issued_from = fp_uk_local_to_utc(fp_days_from_civil(y, m, 1), 0, 0, 0);
+  q.issued_before = fp_uk_local_to_utc(fp_days_from_civil(ny, nm, 1), 0, 0, 0);
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct statement_ctx x = {.clinicians = json_array(), .by_id = json_object(), .now = r->now};
+  bool more = false;
+  struct fp_list_pos last = {0};
+  int rc = c ? fp_store_invoice_list(c, &q, statement_invoice, &x, &more, &last) : FP_EIO;
+  json_decref(x.by_id);
+  if (rc || more) {
+    json_decref(x.clinicians);
+    if (rc) fp_reply_store_error(r, rc);
+    else
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "more than %d invoices in one month: refused, never cut",
+                     FP_INVOICE_CSV_MAX);
+    return;
+  }
+  /* The same invoices as CSV, for the finance system: the month's first and last days. */
+  char csv[128], first[FP_DATE_STRLEN], lastday[FP_DATE_STRLEN];
+  fp_date_format(fp_days_from_civil(y, m, 1), first);
+  fp_date_format(fp_days_from_civil(ny, nm, 1) - 1, lastday);
+  snprintf(csv, sizeof csv, "/api/v1/invoices.csv?practice_id=%lld&from=%s&to=%s", (long long)q.practice_id, first,
+           lastday);
+  fp_reply_json(r, 200,
+                json_pack("{s:I, s:s, s:o, s:{s:i, s:I, s:I, s:I, s:I}, s:s}", "practice_id", (json_int_t)q.practice_id,
+                          "month", month, "clinicians", x.clinicians, "totals", "invoices", x.n, "total_pence",
+                          (json_int_t)x.total, "paid_pence", (json_int_t)x.paid, "outstanding_pence",
+                          (json_int_t)x.outstanding, "overdue_pence", (json_int_t)x.overdue, "csv", csv));
 }
 
 /* The invoice {id} as the caller may see it, into *inv: 0, or answered (404 or a store error). */

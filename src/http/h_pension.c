@@ -277,23 +277,9 @@ static json_t *forms_json(const struct fp_pension_forms *f) {
   return j;
 }
 
-/* "YYYY-MM" as *y and *m. 0, or -1 (not such a month). */
-static int month_parse(const char *s, int *y, int *m) {
-  char date[16], back[FP_DATE_STRLEN];
-  fp_day first;
-  if (!s || strlen(s) != 7 || s[4] != '-') return -1;
-  snprintf(date, sizeof date, "%s-01", s);
-  if (fp_date_parse(date, &first) != 0) return -1;
-  fp_date_format(first, back);
-  if (strcmp(back, date) != 0) return -1;
-  int d;
-  fp_civil_from_days(first, y, m, &d);
-  return 0;
-}
-
 void fp_h_pension_forms(struct fp_req *r) {
   int y, m;
-  if (month_parse(fp_req_query(r, "month"), &y, &m) != 0) {
+  if (fp_month_parse(fp_req_query(r, "month"), &y, &m) != 0) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "month", "'month' must be a month such as 2026-07");
     return;
   }

@@ -155,6 +155,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/pools/{id}/compliance", fp_h_pool_compliance, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices", fp_h_invoice_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices.csv", fp_h_invoice_csv, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/invoices/statement", fp_h_invoice_statement, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices/{id}", fp_h_invoice_get, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/invoices/{id}.pdf", fp_h_invoice_pdf, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/invoices/{id}/pension-signature", fp_h_invoice_form_a_sign, FP_SIGNED_IN, 0},

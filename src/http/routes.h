@@ -213,6 +213,7 @@ FP_HANDLER(fp_h_me_pension_put);
 FP_HANDLER(fp_h_pension_forms);
 FP_HANDLER(fp_h_pension_forms_pdf);
 FP_HANDLER(fp_h_invoice_form_a_sign);
+FP_HANDLER(fp_h_invoice_statement);
 FP_HANDLER(fp_h_pool_terms);
 FP_HANDLER(fp_h_pool_terms_put);
 

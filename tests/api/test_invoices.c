@@ -403,6 +403,64 @@ static void test_the_practice_exports_them_as_csv(void **state) {
                    "status");
 }
 
+/* The practice's consolidated statement for this month: every invoice issued to it, by clinician,
+   with the sums the list itself gives; another practice's manager and a clinician get none. */
+static void test_the_practices_monthly_statement(void **state) {
+  (void)state;
+  const char *month = fpt_str("%.7s", fpt_uk_date_in(0));
+  json_t *st = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/invoices/statement?month=%s", month), 200, NULL);
+  assert_int_equal(fpt_int(st, "practice_id"), w.practice1);
+  long long total = 0, paid = 0, n = 0;
+  size_t i;
+  json_t *it;
+  json_array_foreach(invoices(w.pm1, NULL), i, it) {
+    total += fpt_int(it, "total_pence");
+    if (strcmp(fpt_s(it, "status"), "paid") == 0) paid += fpt_int(it, "total_pence");
+    n++;
+  }
+  json_t *totals = json_object_get(st, "totals");
+  assert_true(n > 0);
+  assert_int_equal(fpt_int(totals, "invoices"), n);
+  assert_int_equal(fpt_int(totals, "total_pence"), total);
+  assert_int_equal(fpt_int(totals, "paid_pence"), paid);
+  assert_int_equal(fpt_int(totals, "outstanding_pence"), total - paid);
+  /* One entry a clinician, its sums its invoices'. */
+  long long sum = 0;
+  json_array_foreach(json_object_get(st, "clinicians"), i, it) {
+    long long mine = 0;
+    size_t k;
+    json_t *inv;
+    json_array_foreach(json_object_get(it, "invoices"), k, inv) mine += fpt_int(inv, "total_pence");
+    assert_int_equal(fpt_int(it, "total_pence"), mine);
+    sum += mine;
+  }
+  assert_int_equal(sum, total);
+  assert_non_null(strstr(fpt_s(st, "csv"), "/api/v1/invoices.csv?practice_id="));
+  /* Last year's month has none. */
+  assert_int_equal(fpt_int(json_object_get(fpt_call(&srv, w.pm1, "GET", "/api/v1/invoices/statement?month=2025-01", 200,
+                                                    NULL),
+                                           "totals"),
+                           "invoices"),
+                   0);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/invoices/statement?month=2025-13", NULL), 400,
+                   "invalid_parameter", "month");
+  fpt_expect_error(fpt_request(&srv, w.pm2, "GET",
+                               fpt_str("/api/v1/invoices/statement?month=%s&practice_id=%lld", month, w.practice1), NULL),
+                   404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, gp_a, "GET", fpt_str("/api/v1/invoices/statement?month=%s", month), NULL), 403,
+                   "forbidden", NULL);
+  /* The pool reads it for a member practice it names. */
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/invoices/statement?month=%s", month), NULL),
+                   400, "invalid_parameter", "practice_id");
+  assert_int_equal(fpt_int(json_object_get(fpt_call(&srv, w.pool_admin, "GET",
+                                                    fpt_str("/api/v1/invoices/statement?month=%s&practice_id=%lld",
+                                                            month, w.practice1),
+                                                    200, NULL),
+                                           "totals"),
+                           "invoices"),
+                   n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_an_approved_session_is_invoiced),
@@ -414,6 +472,7 @@ int main(void) {
       cmocka_unit_test(test_the_invoice_says_where_to_pay),
       cmocka_unit_test(test_the_practice_exports_them_as_csv),
       cmocka_unit_test(test_overdue_after_its_due_date),
+      cmocka_unit_test(test_the_practices_monthly_statement),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

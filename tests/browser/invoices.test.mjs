@@ -126,6 +126,31 @@ describe('invoices', () => {
     assertNoProblems(page);
   });
 
+  test('the practice reads its monthly statement across all clinicians, with the sums and the CSV', async () => {
+    const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(page, '/practice/invoices');
+    await page.click('#statement-link');
+    await page.waitForSelector('#statement-totals');
+    // Last month: the demo's invoices, each clinician's sums adding up to the practice's.
+    await page.click('#statement-previous');
+    await page.waitForSelector('#statement-clinicians');
+    const st = await page.evaluate(async () => {
+      const ym = new URL(location.href).searchParams.get('month');
+      return (await fetch(`/api/v1/invoices/statement?month=${ym}`)).json();
+    });
+    assert.ok(st.totals.invoices > 0, 'the demo has invoices last month');
+    assert.equal(await page.locator('#statement-clinicians tbody tr').count(), st.clinicians.length);
+    assert.equal(await page.locator('#statement-invoices tbody tr').count(), st.totals.invoices);
+    const gbp = (pence) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    assert.match(await page.textContent('#statement-totals'), new RegExp(`Total invoiced\\s*${gbp(st.totals.total_pence).replace(/[.£]/g, '\\$&')}`));
+    assert.equal(st.clinicians.reduce((a, c) => a + c.total_pence, 0), st.totals.total_pence);
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.getAttribute('#statement-csv', 'href'));
+    assert.equal(csv.trim().split('\r\n').length - 1, st.totals.invoices, 'the CSV has the same invoices');
+    await checkAccessibility(page, 'the practice\'s monthly statement');
+    await screenshot(page, 'practice-statement');
+    assertNoProblems(page);
+  });
+
   test('the pool reads every practice\'s invoices', async () => {
     const { page } = await signedInPage(browser, server, 'pool@demo.flexpool.test');
     await open(page, '/pool/invoices?status=all');

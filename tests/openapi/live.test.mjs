@@ -477,6 +477,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, { x: 1 }, 400);
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 200);
   await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 409);
+  // The practice's consolidated statement for this month.
+  const thisMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+  await call(practice, 'GET', `/api/v1/invoices/statement?month=${thisMonth}`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/invoices/statement?month=2026-13', undefined, 400);
+  await call(worker, 'GET', `/api/v1/invoices/statement?month=${thisMonth}`, undefined, 403);
+  await call(practice, 'GET', `/api/v1/invoices/statement?month=${thisMonth}&practice_id=999999`, undefined, 404);
   // Part 2 of a pensioning GP locum's form A (the demo's first ten GPs pension): the practice signs it once.
   const toPractice = (await call(practice, 'GET', '/api/v1/invoices?limit=100', undefined, 200)).json.items;
   let formA = null;

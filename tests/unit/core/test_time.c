@@ -456,8 +456,21 @@ static void test_clock_parse_and_format(void **state) {
   assert_string_equal(buf, "21:00");
 }
 
+/* A month as the forms and statements take it: "YYYY-MM", strictly. */
+static void test_month_parse(void **state) {
+  (void)state;
+  int y = 0, m = 0;
+  assert_int_equal(fp_month_parse("2026-11", &y, &m), FP_OK);
+  assert_int_equal(y, 2026);
+  assert_int_equal(m, 11);
+  static const char *bad[] = {"2026-13", "2026-00", "2026-1", "2026/11", "2026-11-01", "26-11", "", "2026-1a"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_int_equal(fp_month_parse(bad[i], &y, &m), FP_EINVAL);
+  assert_int_equal(fp_month_parse(NULL, &y, &m), FP_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_month_parse),
       cmocka_unit_test(test_days_from_civil),
       cmocka_unit_test(test_civil_round_trip),
       cmocka_unit_test(test_date_valid_and_leap_years),

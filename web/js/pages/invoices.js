@@ -161,7 +161,61 @@ route('/practice/invoices', ({ query }) => listPage({
   side: 'practice', here: '/practice/invoices', title: 'Invoices', detail: '/practice/invoices', query,
   intro: 'The clinicians\' invoices for the sessions you approved. Pay each one by its due date, then record it as paid here: the clinician is told.',
   columns: (inv) => (inv ? [inv.issuer.name] : ['Clinician']),
+  before: p(link('/practice/statement', 'See the monthly statement across all clinicians', { id: 'statement-link' })),
 }), PRACTICE);
+
+// The practice's consolidated statement for a month (this one unless ?month=YYYY-MM): every invoice
+// issued to it, by clinician, with the sums the server works out.
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthTitle = (ym) => `${MONTH_NAMES[+ym.slice(5, 7) - 1]} ${ym.slice(0, 4)}`;
+const monthShift = (ym, by) => {
+  const d = new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7) - 1 + by, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+route('/practice/statement', async ({ query }) => {
+  const thisMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+  const asked = query.get('month');
+  const month = asked && /^\d{4}-\d{2}$/.test(asked) ? asked : thisMonth;
+  const st = await get(`/invoices/statement?month=${encodeURIComponent(month)}`);
+  const t = st.totals;
+  const rows = st.clinicians.map((c) => [
+    { text: c.clinician_name, header: true },
+    { text: String(c.invoices.length), numeric: true },
+    { text: pounds(c.total_pence), numeric: true },
+    { text: pounds(c.paid_pence), numeric: true },
+    { text: pounds(c.outstanding_pence), numeric: true },
+    { text: c.overdue_pence ? pounds(c.overdue_pence) : '-', numeric: true },
+  ]);
+  const invoicesRows = st.clinicians.flatMap((c) => c.invoices.map((inv) => [
+    link(`/practice/invoices/${inv.id}`, [inv.reference, h('span', { class: 'nhsuk-u-visually-hidden' }, ` from ${c.clinician_name}`)]),
+    c.clinician_name, shortDate(inv.issued_at), shortDate(inv.due_on), { text: pounds(inv.total_pence), numeric: true }, invoiceStatusTag(inv.shown_status),
+  ]));
+  page(`Statement for ${monthTitle(month)}`, backLink('/practice/invoices', 'Back to invoices'),
+    pageHeading(`Statement for ${monthTitle(month)}`, 'All clinicians'),
+    p(`Every invoice the clinicians issued to the practice in ${monthTitle(month)}, by clinician, with what is paid and what is still to pay.`),
+    h('nav', { class: 'nhsuk-pagination', role: 'navigation', 'aria-label': 'Months' },
+      h('ul', { class: 'nhsuk-list nhsuk-pagination__list' },
+        h('li', { class: 'nhsuk-pagination-item--previous' },
+          h('a', { class: 'nhsuk-pagination__link nhsuk-pagination__link--prev', href: `/practice/statement?month=${monthShift(month, -1)}`, id: 'statement-previous' },
+            h('span', { class: 'nhsuk-pagination__title' }, 'Previous'), h('span', { class: 'nhsuk-u-visually-hidden' }, ':'),
+            h('span', { class: 'nhsuk-pagination__page' }, monthTitle(monthShift(month, -1))))),
+        month < thisMonth ? h('li', { class: 'nhsuk-pagination-item--next' },
+          h('a', { class: 'nhsuk-pagination__link nhsuk-pagination__link--next', href: `/practice/statement?month=${monthShift(month, 1)}`, id: 'statement-next' },
+            h('span', { class: 'nhsuk-pagination__title' }, 'Next'), h('span', { class: 'nhsuk-u-visually-hidden' }, ':'),
+            h('span', { class: 'nhsuk-pagination__page' }, monthTitle(monthShift(month, 1))))) : null)),
+    h('div', { id: 'statement-totals' }, summaryList([
+      ['Invoices', String(t.invoices)],
+      ['Total invoiced', pounds(t.total_pence)],
+      ['Paid', pounds(t.paid_pence)],
+      ['Still to pay', pounds(t.outstanding_pence)],
+      ['Of which overdue', pounds(t.overdue_pence)],
+    ])),
+    rows.length
+      ? [table({ caption: 'By clinician', id: 'statement-clinicians', head: ['Clinician', { text: 'Invoices', numeric: true }, { text: 'Total', numeric: true }, { text: 'Paid', numeric: true }, { text: 'Still to pay', numeric: true }, { text: 'Overdue', numeric: true }], rows }),
+        table({ caption: 'The invoices', id: 'statement-invoices', head: ['Invoice', 'Clinician', 'Issued', 'Due by', { text: 'Amount', numeric: true }, 'Status'], rows: invoicesRows }),
+        p(link(st.csv, `Download the ${monthTitle(month)} invoices as a spreadsheet (CSV)`, { download: '', 'data-reload': '', id: 'statement-csv' }))]
+      : h('p', { class: 'nhsuk-body', id: 'statement-empty' }, `No invoices were issued to the practice in ${monthTitle(month)}.`));
+}, PRACTICE);
 
 route('/pool/invoices', ({ query }) => listPage({
   side: 'pool', here: '/pool/invoices', title: 'Invoices', detail: '/pool/invoices', query,
