@@ -231,11 +231,25 @@ struct tx {
   FILE *in;
   bool full;
   int64_t now;
+  int attempts;
 };
 
 static int import_tx(struct fp_conn *c, void *vctx) {
   struct tx *t = vctx;
   struct import *im = t->im;
+  /* A retried transaction (PostgreSQL: a serialization failure) starts again from the file's start
+     with nothing kept from the attempt before: reading on from where that attempt stopped would see
+     an empty register and, with --full-register, flag every clinician as missing. A stream that
+     cannot be rewound (a pipe) fails instead. */
+  if (t->attempts++ > 0) {
+    if (fseek(t->in, 0, SEEK_SET) != 0) return FP_EIO;
+    im->n = 0;
+    im->col = 0;
+    im->row = 0;
+    im->err = 0;
+    for (int i = 0; i < N_COLS; i++) im->idx[i] = -1;
+    memset(im->rep, 0, sizeof *im->rep);
+  }
   im->c = c;
   static const char *const gmc[] = {"gp", "physician_associate", NULL};
   static const char *const performers[] = {"gp", NULL};
@@ -281,7 +295,7 @@ int fp_register_import_stream(struct fp_store *s, enum fp_register reg, FILE *in
   im.out = out;
   im.rep = rep;
   for (int i = 0; i < N_COLS; i++) im.idx[i] = -1;
-  struct tx t = {&im, in, full_register, now};
+  struct tx t = {&im, in, full_register, now, 0};
   int rc = fp_store_write(s, import_tx, &t);
   free(im.clins);
   if (rc) memset(rep, 0, sizeof *rep); /* rolled back: nothing happened */
