@@ -6,7 +6,8 @@
 
 #include "core/error.h"
 
-static const char *const STATUS_NAMES[] = {[FP_INVOICE_ISSUED] = "issued", [FP_INVOICE_PAID] = "paid"};
+static const char *const STATUS_NAMES[] = {[FP_INVOICE_ISSUED] = "issued", [FP_INVOICE_PAID] = "paid",
+                                           [FP_INVOICE_CREDITED] = "credited", [FP_INVOICE_CREDIT_NOTE] = "credit_note"};
 enum { N_STATUSES = sizeof STATUS_NAMES / sizeof STATUS_NAMES[0] };
 
 const char *fp_invoice_status_name(enum fp_invoice_status s) {
@@ -24,13 +25,16 @@ int fp_invoice_status_parse(const char *s, enum fp_invoice_status *out) {
 }
 
 int fp_invoice_next(enum fp_invoice_status from, enum fp_invoice_event ev, enum fp_invoice_status *to) {
-  if (ev != FP_INVEV_PAY || from != FP_INVOICE_ISSUED) return FP_ECONFLICT;
-  if (to) *to = FP_INVOICE_PAID;
+  if (from != FP_INVOICE_ISSUED || (ev != FP_INVEV_PAY && ev != FP_INVEV_CREDIT)) return FP_ECONFLICT;
+  if (to) *to = ev == FP_INVEV_PAY ? FP_INVOICE_PAID : FP_INVOICE_CREDITED;
   return FP_OK;
 }
 
 bool fp_invoice_may(const struct fp_actor *a, enum fp_invoice_event ev, int64_t clinician_id, int64_t practice_id) {
-  if (!a || !a->user_id || !fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id)) return false;
+  if (!a || !a->user_id) return false;
+  /* Only the issuer credits what they issued. */
+  if (ev == FP_INVEV_CREDIT) return a->clinician_id != 0 && a->clinician_id == clinician_id;
+  if (!fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id)) return false;
   /* The issuer does not record the customer's payment, nor sign for the practice. */
   return ev == FP_INVEV_PAY || (ev == FP_INVEV_SIGN_FORM_A && a->clinician_id != clinician_id);
 }
@@ -65,4 +69,16 @@ fp_day fp_invoice_monthly_before(fp_time now) {
   int y, m, d;
   fp_civil_from_days(fp_uk_day(now), &y, &m, &d);
   return fp_days_from_civil(y, m, 1);
+}
+
+const char *fp_invoice_reissue_name(enum fp_invoice_reissue v) {
+  return v == FP_REISSUE_AFTER_CORRECTION ? "after_correction" : "now";
+}
+
+int fp_invoice_reissue_parse(const char *s, enum fp_invoice_reissue *out) {
+  if (!s) return FP_EINVAL;
+  if (strcmp(s, "now") == 0) *out = FP_REISSUE_NOW;
+  else if (strcmp(s, "after_correction") == 0) *out = FP_REISSUE_AFTER_CORRECTION;
+  else return FP_EINVAL;
+  return 0;
 }

@@ -7,9 +7,16 @@
  * (1, 2, 3 ...; the database refuses any other number), due the days after its issue that the
  * booking's terms of engagement give (core/terms.h), and never edited once issued.
  * Its status:
- *   issued  made, not yet paid; shown as overdue from the day after its due date (UK days);
- *   paid    the practice recorded the payment.
- * Transition: issued -> paid (PAY), by a manager of the invoice's practice.
+ *   issued      made, not yet paid; shown as overdue from the day after its due date (UK days);
+ *   paid        the practice recorded the payment;
+ *   credited    the clinician cancelled it with a credit note (it stays, never paid);
+ *   credit_note a credit note: the next number in the same sequence, the credited invoice's lines
+ *               at minus their amounts; it has no events.
+ * Transitions: issued -> paid (PAY), by a manager of the invoice's practice; issued -> credited
+ * (CREDIT), by the clinician who issued it (a paid invoice is not credited here: the money has
+ * moved). A credited invoice's sessions are invoiced again: at once from the same approved
+ * timesheets, or after the clinician corrects them and the practice approves them again
+ * (core/timesheet.h REOPEN).
  * Depends on core/actor.h and core/time.h.
  */
 #ifndef FP_CORE_INVOICE_H
@@ -21,17 +28,27 @@
 #include "core/actor.h"
 #include "core/time.h"
 
-enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID };
+enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID, FP_INVOICE_CREDITED, FP_INVOICE_CREDIT_NOTE };
 /* PAY moves an issued invoice to paid. SIGN_FORM_A changes no status: the practice signs part 2 of
    the GP locum's NHS Pension Scheme form A for the invoice (core/pension.h), once, by a manager of
-   the invoice's practice who is not the locum. */
-enum fp_invoice_event { FP_INVEV_PAY = 0, FP_INVEV_SIGN_FORM_A };
+   the invoice's practice who is not the locum. CREDIT moves an issued invoice to credited. */
+enum fp_invoice_event { FP_INVEV_PAY = 0, FP_INVEV_SIGN_FORM_A, FP_INVEV_CREDIT };
+
+/* How a credited invoice's sessions are invoiced again: at once, from the same approved timesheets
+   with the clinician's details as they are now (a wrong address or bank account); or after each
+   session's timesheet goes back to the clinician to correct (REOPEN) and the practice approves it
+   again (wrong times or claims). */
+enum fp_invoice_reissue { FP_REISSUE_NOW = 0, FP_REISSUE_AFTER_CORRECTION };
+const char *fp_invoice_reissue_name(enum fp_invoice_reissue v); /* "now", "after_correction" */
+int fp_invoice_reissue_parse(const char *s, enum fp_invoice_reissue *out);
+/* The longest reason a credit note gives. */
+#define FP_INVOICE_CREDIT_REASON_MAX 300
 
 /* The number as shown on the invoice and in messages: "0007" (at least four digits). */
 #define FP_INVOICE_REF_LEN 24
 void fp_invoice_reference(int64_t number, char buf[FP_INVOICE_REF_LEN]);
 
-/* "issued", "paid". */
+/* "issued", "paid", "credited", "credit_note". */
 const char *fp_invoice_status_name(enum fp_invoice_status s);
 /* 0, or FP_EINVAL for any other text (*out untouched). */
 int fp_invoice_status_parse(const char *s, enum fp_invoice_status *out);

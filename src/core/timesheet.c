@@ -45,6 +45,10 @@ int fp_ts_next(enum fp_ts_state from, enum fp_ts_event ev, enum fp_ts_state *to)
     if (from != FP_TS_TO_SUBMIT && from != FP_TS_SUBMITTED && from != FP_TS_QUERIED) return FP_ECONFLICT;
     next = FP_TS_NOT_WORKED;
     break;
+  case FP_TSEV_REOPEN:
+    if (from != FP_TS_APPROVED) return FP_ECONFLICT;
+    next = FP_TS_QUERIED;
+    break;
   default: return FP_ECONFLICT;
   }
   if (to) *to = next;
@@ -64,7 +68,8 @@ bool fp_ts_state_of(bool has_row, enum fp_ts_state row_state, bool confirmed, bo
 bool fp_ts_may(const struct fp_actor *a, enum fp_ts_event ev, int64_t clinician_id, int64_t practice_id) {
   if (!a || !a->user_id) return false;
   switch (ev) {
-  case FP_TSEV_SUBMIT: return a->clinician_id != 0 && a->clinician_id == clinician_id;
+  case FP_TSEV_SUBMIT:
+  case FP_TSEV_REOPEN: return a->clinician_id != 0 && a->clinician_id == clinician_id;
   case FP_TSEV_APPROVE:
   case FP_TSEV_QUERY:
   case FP_TSEV_NOT_WORKED: return fp_actor_has_for(a, FP_ROLE_PRACTICE_MANAGER, practice_id);

@@ -12,9 +12,12 @@
  *   not_worked the practice recorded that the session was not worked (never invoiced).
  * Transitions: to_submit -> submitted (SUBMIT), queried -> submitted (SUBMIT), submitted -> approved
  * (APPROVE, AUTO_APPROVE), submitted -> queried (QUERY), to_submit | submitted | queried ->
- * not_worked (NOT_WORKED). Nothing leaves approved or not_worked here: an approved session is invoiced (core/invoice.h).
+ * not_worked (NOT_WORKED), approved -> queried (REOPEN: the clinician credited the session's
+ * invoice to correct what it says, core/invoice.h FP_REISSUE_AFTER_CORRECTION; the store does it
+ * only in that credit's transaction). Nothing leaves not_worked: an approved session is invoiced
+ * (core/invoice.h).
  *
- * Who may: the booked clinician submits; a manager of the booking's practice approves, queries and
+ * Who may: the booked clinician submits and reopens; a manager of the booking's practice approves, queries and
  * records a session not worked; AUTO_APPROVE is the upkeep's, never a person's. Depends on
  * core/actor.h, core/money.h and core/time.h.
  */
@@ -29,7 +32,9 @@
 #include "core/time.h"
 
 enum fp_ts_state { FP_TS_TO_SUBMIT = 0, FP_TS_SUBMITTED, FP_TS_QUERIED, FP_TS_APPROVED, FP_TS_NOT_WORKED };
-enum fp_ts_event { FP_TSEV_SUBMIT = 0, FP_TSEV_APPROVE, FP_TSEV_AUTO_APPROVE, FP_TSEV_QUERY, FP_TSEV_NOT_WORKED };
+enum fp_ts_event {
+  FP_TSEV_SUBMIT = 0, FP_TSEV_APPROVE, FP_TSEV_AUTO_APPROVE, FP_TSEV_QUERY, FP_TSEV_NOT_WORKED, FP_TSEV_REOPEN
+};
 
 /* Days after its submission an unqueried timesheet is approved by itself, unless its practice says
    otherwise (0: never; at most FP_TS_AUTO_APPROVE_MAX_DAYS). */

@@ -75,8 +75,10 @@ int fp_invoice_pdf_render(const struct fp_invoice_pdf *inv, unsigned char **out,
   snprintf(line, sizeof line, "Issued %s", issued);
   fp_pdf_text_at(p, PAGE_W - MARGIN, line, 0, 1);
   p->y += 14;
-  snprintf(line, sizeof line, "Payment due by %s", due);
-  fp_pdf_text_at(p, PAGE_W - MARGIN, line, 0, 1);
+  if (inv->due_on) { /* a credit note asks for no payment */
+    snprintf(line, sizeof line, "Payment due by %s", due);
+    fp_pdf_text_at(p, PAGE_W - MARGIN, line, 0, 1);
+  }
   p->y += (h > 14 ? h - 14 : 0) + 18;
 
   double left = party(p, MARGIN, "From", &inv->issuer);
@@ -120,7 +122,7 @@ int fp_invoice_pdf_render(const struct fp_invoice_pdf *inv, unsigned char **out,
   fp_pdf_text_at(p, COL_DESC, "Total due", 0, 0);
   p->y += fp_pdf_text_at(p, COL_AMOUNT_RIGHT, total, 0, 1) + 16;
   fp_pdf_font(p, 9, 0);
-  for (int i = 0; i < 4 && inv->notes[i] && inv->notes[i][0]; i++)
-    p->y += fp_pdf_text_at(p, MARGIN, inv->notes[i], PAGE_W - 2 * MARGIN, 0) + 3;
+  for (int i = 0; i < 4 && inv->notes[i]; i++)
+    if (inv->notes[i][0]) p->y += fp_pdf_text_at(p, MARGIN, inv->notes[i], PAGE_W - 2 * MARGIN, 0) + 3;
   return fp_pdf_end(p, out, len);
 }

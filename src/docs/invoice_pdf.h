@@ -33,12 +33,12 @@ struct fp_invoice_pdf {
   const char *title;  /* "Invoice" or "Credit note" */
   const char *number; /* the issuer's invoice number as shown, e.g. "0007" */
   fp_time issued_at;
-  fp_day due_on;      /* the day payment is due (UK date) */
+  fp_day due_on;      /* the day payment is due (UK date); 0: none shown (a credit note) */
   struct fp_pdf_party issuer, customer;
   const struct fp_invoice_pdf_line *lines;
   size_t n_lines;
   int64_t total_pence;
-  const char *notes[4]; /* free lines under the total ("VAT: exempt ...", "Paid on ..."); NULL or "" ends them */
+  const char *notes[4]; /* free lines under the total ("VAT: exempt ...", "Paid on ..."); NULL ends them, "" is skipped */
 };
 
 /* The document, in *out (malloc'd, the caller frees) of *len bytes. 0, or FP_EINVAL (no title,

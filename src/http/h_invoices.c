@@ -2,8 +2,9 @@
  * h_invoices.c - clinicians' invoices to practices (issue 13; core/invoice.h, store/invoices.h).
  *   GET  /api/v1/invoices               a page of the invoices the caller sees, newest first:
  *                                        a clinician their own, a practice manager their practice's,
- *                                        a pool administrator their member practices'; ?status=
- *                                        issued | paid | overdue, ?practice_id=, ?clinician_id=
+ *                                        a pool administrator their member practices' (credit notes
+ *                                        among them); ?status=
+ *                                        issued | paid | overdue | credited | credit_note, ?practice_id=, ?clinician_id=
  *   GET  /api/v1/invoices.csv           the same invoices (and filters, and ?from=&to=) as CSV for a
  *                                        finance system: at most FP_INVOICE_CSV_MAX, else refused
  *   GET  /api/v1/invoices/statement?month=YYYY-MM&practice_id=  a practice's consolidated monthly
@@ -11,6 +12,9 @@
  *   GET  /api/v1/invoices/{id}          one, with its lines
  *   GET  /api/v1/invoices/{id}.pdf      the same as a PDF document (docs/invoice_pdf.h)
  *   POST /api/v1/invoices/{id}/payment  a manager of the invoice's practice records it paid
+ *   POST /api/v1/invoices/{id}/credit   its clinician credits an unpaid invoice (a credit note in the
+ *                                        same numbering) and its sessions are invoiced again: at once,
+ *                                        or after the clinician corrects their timesheets
  *   GET, PUT /api/v1/me/invoice-details  the clinician's address and bank account for their invoices
  *                                        (theirs alone; copied into each invoice at its issue)
  * Invoices are made by themselves when a timesheet is approved; there is no endpoint to make one.
@@ -32,7 +36,7 @@
 #include "http/routes.h"
 #include "store/invoices.h"
 
-/* The status the reader sees: issued, overdue or paid (core/invoice.h fp_invoice_shown_status). */
+/* The status the reader sees: issued, overdue, paid, credited or credit_note (core/invoice.h fp_invoice_shown_status). */
 static const char *shown_status(const struct fp_invoice *inv, int64_t now, bool *overdue) {
   enum fp_invoice_status s = FP_INVOICE_ISSUED;
   fp_invoice_status_parse(inv->status, &s);
@@ -46,6 +50,22 @@ static json_t *party_json(int64_t id, const char *name, const char *detail) {
 
 static bool invoice_pension(const struct fp_invoice *inv, int64_t *fee, int64_t *employer);
 
+static bool is_credit_note(const struct fp_invoice *inv) {
+  return strcmp(inv->status, fp_invoice_status_name(FP_INVOICE_CREDIT_NOTE)) == 0;
+}
+
+/* Its due date, or null for a credit note (it asks for no payment). */
+static json_t *due_json(const struct fp_invoice *inv) {
+  return is_credit_note(inv) ? json_null() : fp_json_date(inv->due_on);
+}
+
+/* {"id", "reference"} of another invoice or credit note. */
+static json_t *ref_json(int64_t id, int64_t number) {
+  char ref[FP_INVOICE_REF_LEN];
+  fp_invoice_reference(number, ref);
+  return json_pack("{s:I, s:s}", "id", (json_int_t)id, "reference", ref);
+}
+
 static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
   bool overdue;
   const char *shown = shown_status(inv, now, &overdue);
@@ -55,10 +75,15 @@ static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
   json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "id", (json_int_t)inv->id,
                         "number", (json_int_t)inv->number, "reference", number, "status", inv->status, "shown_status",
                         shown, "overdue", overdue, "issued_at", fp_json_time(inv->issued_at), "due_on",
-                        fp_json_date(inv->due_on), "total_pence", (json_int_t)inv->total_pence, "paid_at",
+                        due_json(inv), "total_pence", (json_int_t)inv->total_pence, "paid_at",
                         fp_json_time_or_null(inv->paid_at), "issuer",
                         party_json(inv->clinician_id, inv->issuer_name, inv->issuer_detail), "customer",
                         party_json(inv->practice_id, inv->customer_name, inv->customer_detail), "pdf", pdf);
+  /* A credit note names the invoice it credits and why; a credited invoice its credit note. */
+  json_object_set_new(j, "credits", inv->credits_id ? ref_json(inv->credits_id, inv->credits_number) : json_null());
+  json_object_set_new(j, "credit_reason", inv->credits_id ? json_string(inv->credit_reason) : json_null());
+  json_object_set_new(j, "credited_by",
+                      inv->credited_by_id ? ref_json(inv->credited_by_id, inv->credited_by_number) : json_null());
   if (inv->lines) {
     json_t *lines = json_array();
     for (size_t i = 0; i < inv->n_lines; i++) {
@@ -122,7 +147,7 @@ static int id_param_or_respond(struct fp_req *r, const char *name, int64_t *out)
   return -1;
 }
 
-/* The filters the list and the export share, into q: ?status= issued | paid | overdue,
+/* The filters the list and the export share, into q: ?status= issued | paid | overdue | credited | credit_note,
    ?practice_id=, ?clinician_id=, ?from= and ?to= (UK dates, the days of issue, both included).
    0, or answered (400 naming the parameter). */
 static int filters_or_respond(struct fp_req *r, struct fp_invoice_query *q) {
@@ -130,7 +155,7 @@ static int filters_or_respond(struct fp_req *r, struct fp_invoice_query *q) {
   q->status = fp_req_query(r, "status");
   enum fp_invoice_status stored;
   if (q->status && strcmp(q->status, "overdue") != 0 && fp_invoice_status_parse(q->status, &stored) != 0) {
-    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid or overdue");
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "status", "status must be issued, paid, overdue, credited or credit_note");
     return -1;
   }
   if (id_param_or_respond(r, "practice_id", &q->practice_id) || id_param_or_respond(r, "clinician_id", &q->clinician_id))
@@ -196,7 +221,8 @@ static void csv_invoice(const struct fp_invoice *inv, void *vctx) {
   snprintf(cl, sizeof cl, "%lld", (long long)inv->clinician_id);
   snprintf(pr, sizeof pr, "%lld", (long long)inv->practice_id);
   fp_date_format(fp_uk_day(inv->issued_at), issued);
-  fp_date_format(inv->due_on, due);
+  if (is_credit_note(inv)) due[0] = '\0'; /* it asks for no payment */
+  else fp_date_format(inv->due_on, due);
   if (inv->paid_at) fp_date_format(fp_uk_day(inv->paid_at), paid);
   snprintf(pence, sizeof pence, "%lld", (long long)inv->total_pence);
   fp_money_text(inv->total_pence, gbp_text);
@@ -265,18 +291,21 @@ static void statement_invoice(const struct fp_invoice *inv, void *ctx) {
   }
   bool overdue;
   const char *shown = shown_status(inv, x->now, &overdue);
-  bool paid = strcmp(inv->status, fp_invoice_status_name(FP_INVOICE_PAID)) == 0;
+  /* A credited invoice and its credit note count in the total (they cancel out), neither as owed. */
+  enum fp_invoice_status st = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv->status, &st);
+  bool paid = st == FP_INVOICE_PAID, owed = st == FP_INVOICE_ISSUED;
   fp_invoice_reference(inv->number, ref);
   json_array_append_new(json_object_get(entry, "invoices"),
                         json_pack("{s:I, s:s, s:o, s:o, s:I, s:s}", "id", (json_int_t)inv->id, "reference", ref,
-                                  "issued_at", fp_json_time(inv->issued_at), "due_on", fp_json_date(inv->due_on),
+                                  "issued_at", fp_json_time(inv->issued_at), "due_on", due_json(inv),
                                   "total_pence", (json_int_t)inv->total_pence, "shown_status", shown));
   add_sum(entry, "total_pence", inv->total_pence);
-  add_sum(entry, paid ? "paid_pence" : "outstanding_pence", inv->total_pence);
+  if (paid || owed) add_sum(entry, paid ? "paid_pence" : "outstanding_pence", inv->total_pence);
   if (overdue) add_sum(entry, "overdue_pence", inv->total_pence);
   x->total += inv->total_pence;
   if (paid) x->paid += inv->total_pence;
-  else x->outstanding += inv->total_pence;
+  else if (owed) x->outstanding += inv->total_pence;
   if (overdue) x->overdue += inv->total_pence;
   x->n++;
 }
@@ -391,6 +420,17 @@ void fp_h_invoice_pdf(struct fp_req *r) {
   fp_money_text(inv.total_pence, total);
   bool overdue;
   shown_status(&inv, r->now, &overdue);
+  enum fp_invoice_status st = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv.status, &st);
+  bool note = st == FP_INVOICE_CREDIT_NOTE;
+  char credit[FP_INVOICE_CREDIT_REASON_MAX + 96] = "", ref[FP_INVOICE_REF_LEN];
+  if (note) {
+    fp_invoice_reference(inv.credits_number, ref);
+    snprintf(credit, sizeof credit, "Credits invoice %s in full: %s", ref, inv.credit_reason);
+  } else if (st == FP_INVOICE_CREDITED) {
+    fp_invoice_reference(inv.credited_by_number, ref);
+    snprintf(credit, sizeof credit, "Credited in full by credit note %s: nothing is due.", ref);
+  }
   if (inv.paid_at) {
     fp_date_format(fp_uk_day(inv.paid_at), paid);
     snprintf(status, sizeof status, "Paid on %s.", paid);
@@ -400,16 +440,16 @@ void fp_h_invoice_pdf(struct fp_req *r) {
   /* The issuer's and customer's details, one line each. */
   char *issuer = strdup(inv.issuer_detail ? inv.issuer_detail : ""), *customer = strdup(inv.customer_detail ? inv.customer_detail : "");
   struct fp_invoice_pdf doc = {
-      .title = "Invoice",
+      .title = note ? "Credit note" : "Invoice",
       .number = number,
       .issued_at = inv.issued_at,
-      .due_on = inv.due_on,
+      .due_on = note ? 0 : inv.due_on,
       .issuer = {.name = inv.issuer_name},
       .customer = {.name = inv.customer_name},
       .lines = lines,
       .n_lines = inv.n_lines,
       .total_pence = inv.total_pence,
-      .notes = {"VAT: exempt (medical services).", status, NULL},
+      .notes = {"VAT: exempt (medical services).", credit, status, NULL},
   };
   bool fits = split_lines(issuer, doc.issuer.detail) == 0 && split_lines(customer, doc.customer.detail) == 0;
   unsigned char *pdf = NULL;
@@ -436,29 +476,31 @@ struct invoice_change {
   const struct fp_scope *scope; /* what the actor may see */
   int64_t id;
   const char *role;             /* signing form A: the signer's role */
+  const char *reason;           /* crediting: why, and how the sessions are invoiced again */
+  enum fp_invoice_reissue how;
+  int64_t credit_note, reissued; /* out: what crediting made (reissued 0: none yet) */
   struct fp_refusal why;
 };
+
+/* Runs tx with x on the path's invoice as the caller: 0, or answered (the refusal or a store error). */
+static int run_change(struct fp_req *r, fp_tx_fn tx, struct invoice_change *x, struct fp_scope *scope) {
+  if (reader_or_respond(r, scope)) return -1;
+  fp_actor_from_auth(&r->auth, r->now, &x->actor);
+  x->scope = scope;
+  x->id = r->params[0];
+  int rc = fp_store_write(r->app->store, tx, x);
+  if (rc == FP_EREFUSED) fp_reply_refusal(r, &x->why);
+  else if (rc) fp_reply_store_error(r, rc);
+  return rc ? -1 : 0;
+}
 
 /* Runs tx on the path's invoice as the caller and answers the invoice, the refusal or a store error. */
 static void change_invoice(struct fp_req *r, fp_tx_fn tx, const char *role) {
   struct fp_scope scope;
-  if (reader_or_respond(r, &scope)) return;
   struct invoice_change x;
   memset(&x, 0, sizeof x);
-  fp_actor_from_auth(&r->auth, r->now, &x.actor);
-  x.scope = &scope;
-  x.id = r->params[0];
   x.role = role;
-  int rc = fp_store_write(r->app->store, tx, &x);
-  if (rc == FP_EREFUSED) {
-    fp_reply_refusal(r, &x.why);
-    return;
-  }
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_h_invoice_get(r);
+  if (run_change(r, tx, &x, &scope) == 0) fp_h_invoice_get(r);
 }
 
 static int pay_tx(struct fp_conn *c, void *vctx) {
@@ -485,6 +527,77 @@ void fp_h_invoice_pay(struct fp_req *r) {
     if (fp_body_fields_or_respond(r, spec)) return;
   }
   change_invoice(r, pay_tx, NULL);
+}
+
+/* ---- credit note and reissue ---- */
+
+static int credit_tx(struct fp_conn *c, void *vctx) {
+  struct invoice_change *x = vctx;
+  struct fp_invoice inv;
+  int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
+  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
+  if (rc) return rc;
+  enum fp_invoice_status from = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv.status, &from);
+  bool may = fp_invoice_may(&x->actor, FP_INVEV_CREDIT, inv.clinician_id, inv.practice_id);
+  char ref[FP_INVOICE_REF_LEN];
+  fp_invoice_reference(inv.number, ref);
+  fp_invoice_release(&inv);
+  if (!may) return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id, "only the clinician who issued an invoice credits it");
+  if (fp_invoice_next(from, FP_INVEV_CREDIT, NULL) != 0)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
+                     from == FP_INVOICE_PAID      ? "invoice %s is paid: a paid invoice is not credited here"
+                     : from == FP_INVOICE_CREDITED ? "invoice %s is credited already"
+                                                   : "%s is a credit note: only an invoice is credited",
+                     ref);
+  rc = fp_store_invoice_credit(c, x->id, from, x->reason, x->how, x->actor.user_id, x->actor.now, &x->credit_note,
+                               &x->reissued);
+  return rc == FP_ECONFLICT ? fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "invoice %s changed meanwhile", ref)
+                            : rc;
+}
+
+/* One invoice by id as json, or JSON null when id is 0. */
+static json_t *invoice_json_by_id(struct fp_conn *c, int64_t id, int64_t now, int *rc) {
+  if (!id || *rc) return json_null();
+  struct fp_invoice inv;
+  if ((*rc = fp_store_invoice_get(c, id, NULL, &inv)) != 0) return json_null();
+  json_t *j = invoice_json(&inv, now);
+  fp_invoice_release(&inv);
+  return j;
+}
+
+void fp_h_invoice_credit(struct fp_req *r) {
+  const char *reason = NULL, *reissue = NULL;
+  static const char *const REISSUE[] = {"now", "after_correction", NULL};
+  struct fp_field spec[] = {
+      {"reason", FP_F_STRING, true, 1, FP_INVOICE_CREDIT_REASON_MAX, NULL, &reason, NULL},
+      {"reissue", FP_F_ENUM, true, 0, 0, REISSUE, &reissue, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  if (strpbrk(reason, "\r\n")) { /* printed in one line of the credit note */
+    fp_reply_error(r, FP_API_INVALID_FIELD, "reason", "'reason' must be on one line");
+    return;
+  }
+  struct fp_scope scope;
+  struct invoice_change x;
+  memset(&x, 0, sizeof x);
+  x.reason = reason;
+  fp_invoice_reissue_parse(reissue, &x.how);
+  if (run_change(r, credit_tx, &x, &scope)) return;
+  /* What the credit made, as its reader sees it. */
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? 0 : FP_EIO;
+  json_t *credited = invoice_json_by_id(c, x.id, r->now, &rc);
+  json_t *note = invoice_json_by_id(c, x.credit_note, r->now, &rc);
+  json_t *reissued = invoice_json_by_id(c, x.reissued, r->now, &rc);
+  json_t *body = json_pack("{s:o, s:o, s:o}", "invoice", credited, "credit_note", note, "reissued", reissued);
+  if (rc) {
+    json_decref(body);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, body);
 }
 
 /* ---- part 2 of the locum's pension form A, signed by the practice ---- */

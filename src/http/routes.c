@@ -160,6 +160,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/invoices/{id}.pdf", fp_h_invoice_pdf, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/invoices/{id}/pension-signature", fp_h_invoice_form_a_sign, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/invoices/{id}/payment", fp_h_invoice_pay, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/invoices/{id}/credit", fp_h_invoice_credit, FP_SIGNED_IN, 0},
 };
 
 const size_t fp_n_routes = sizeof fp_routes / sizeof fp_routes[0];

@@ -204,6 +204,7 @@ FP_HANDLER(fp_h_invoice_csv);
 FP_HANDLER(fp_h_invoice_get);
 FP_HANDLER(fp_h_invoice_pdf);
 FP_HANDLER(fp_h_invoice_pay);
+FP_HANDLER(fp_h_invoice_credit);
 FP_HANDLER(fp_h_me_invoice_details);
 FP_HANDLER(fp_h_me_invoice_details_put);
 FP_HANDLER(fp_h_me_terms);

@@ -258,6 +258,18 @@ int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *ac
       fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
 }
 
+int fp_store_audit_reason(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
+                          int64_t entity_id, const char *before, const char *after_head, const char *reason) {
+  return FP_DB_RUN(c,
+      fp_db_engine(c) == FP_ENGINE_POSTGRES
+          ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5,"
+            " ?6, CAST(?7 AS TEXT) || '\"reason\":' || CAST(to_json(CAST(?8 AS TEXT)) AS TEXT) || '}')"
+          : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5,"
+            " ?6, ?7 || '\"reason\":' || json_quote(?8) || '}')",
+      fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after_head),
+      fp_txt(reason));
+}
+
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
   /* The document is made by the engine's own JSON functions (the email is the user's text). */
   return FP_DB_RUN(c,

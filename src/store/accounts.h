@@ -99,6 +99,12 @@ int fp_store_login_failures_clear(struct fp_conn *c, const char *account);
 int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                    int64_t entity_id, const char *before, const char *after);
 
+/* Audit with the user's text `reason` in `after`: after_head is a JSON object's opening and
+   members up to a comma ("{\"status\":\"x\","), to which the engine's own JSON quoting adds
+   "reason":<reason>} (the reason is never quoted by hand). */
+int fp_store_audit_reason(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
+                          int64_t entity_id, const char *before, const char *after_head, const char *reason);
+
 /* Audit of a user created from the command line: after = {"email": ..., "role": ...}. */
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role);
 

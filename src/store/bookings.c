@@ -29,7 +29,7 @@
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"                        \
   " LEFT JOIN timesheets t ON t.booking_id = b.id"                                                        \
-  " LEFT JOIN invoice_lines il ON il.booking_id = b.id AND il.kind = 'fee' LEFT JOIN invoices i ON i.id = il.invoice_id"
+  " LEFT JOIN invoice_lines il ON il.booking_id = b.id AND il.kind = 'fee' AND il.live = 1 LEFT JOIN invoices i ON i.id = il.invoice_id"
 
 static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, id),
@@ -924,25 +924,14 @@ int fp_store_booking_cancel(struct fp_conn *c, int64_t booking_id, const char *p
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   if (fp_db_changes(c) != 1) return FP_ECONFLICT;
   if ((rc = set_shift_status(c, b.shift_id, shift_from, shift_to, now)) != 0) return rc;
-  /* The reason is the user's text: quote it as JSON with the engine's own function, not by hand. */
-  char after[256];
+  /* The reason is the user's text: quoted as JSON by the engine (store/accounts.h). */
+  char after[256], before[64];
   snprintf(after, sizeof after,
            "{\"status\":\"%s\",\"cancelled_by\":\"%s\",\"late\":%s,\"cancellation_fee_pence\":%lld,"
-           "\"cancellation_fee_percent\":%d,\"reason\":",
+           "\"cancellation_fee_percent\":%d,",
            fp_booking_status_name(to.status), party, late ? "true" : "false", (long long)fee_owed, (int)fee_percent);
-  st = FP_DB_STMT(c,
-      fp_db_engine(c) == FP_ENGINE_POSTGRES
-          ? "SELECT CAST(?1 AS TEXT) || CAST(to_json(CAST(?2 AS TEXT)) AS TEXT) || '}'"
-          : "SELECT ?1 || json_quote(?2) || '}'",
-      fp_txt(after), fp_txt(reason));
-  if (!st) return FP_EIO;
-  char *after_json = fp_step(st) == FP_ROW ? fp_db_col_strdup(st, 0) : NULL;
-  fp_reset(st);
-  if (!after_json) return FP_EIO;
-  char before[64];
   snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_booking_status_name(from.status));
-  rc = fp_store_audit(c, now, actor, "booking.cancel", "booking", booking_id, before, after_json);
-  free(after_json);
+  rc = fp_store_audit_reason(c, now, actor, "booking.cancel", "booking", booking_id, before, after, reason);
   if (rc) return rc;
   return fp_store_booking_get(c, booking_id, NULL, out);
 }

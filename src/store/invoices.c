@@ -15,6 +15,7 @@
 #include "store/outbox.h"
 #include "store/rows.h"
 #include "store/sql.h"
+#include "store/timesheets.h"
 
 void fp_invoice_release(struct fp_invoice *inv) {
   if (!inv) return;
@@ -28,8 +29,11 @@ void fp_invoice_release(struct fp_invoice *inv) {
 
 #define INVOICE_COLS                                                                                            \
   "i.id, i.clinician_id, i.practice_id, i.number, i.status, i.issued_at, i.due_on, i.total_pence, i.issuer_name," \
-  " i.customer_name, i.issuer_detail, i.customer_detail, COALESCE(i.paid_at, 0), COALESCE(i.paid_by, 0)"
-enum { INVOICE_NCOLS = 14 };
+  " i.customer_name, i.issuer_detail, i.customer_detail, COALESCE(i.paid_at, 0), COALESCE(i.paid_by, 0),"        \
+  " COALESCE(i.credits_id, 0), COALESCE((SELECT x.number FROM invoices x WHERE x.id = i.credits_id), 0),"         \
+  " COALESCE((SELECT x.id FROM invoices x WHERE x.credits_id = i.id), 0),"                                         \
+  " COALESCE((SELECT x.number FROM invoices x WHERE x.credits_id = i.id), 0), COALESCE(i.credit_reason, '')"
+enum { INVOICE_NCOLS = 19 };
 
 static const struct fp_colspec INVOICE_READ[] = {
     FP_C(INT, struct fp_invoice, id),           FP_C(INT, struct fp_invoice, clinician_id),
@@ -39,6 +43,9 @@ static const struct fp_colspec INVOICE_READ[] = {
     FP_C(TEXT, struct fp_invoice, issuer_name), FP_C(TEXT, struct fp_invoice, customer_name),
     FP_C(STRDUP, struct fp_invoice, issuer_detail), FP_C(STRDUP, struct fp_invoice, customer_detail),
     FP_C(INT, struct fp_invoice, paid_at),      FP_C(INT, struct fp_invoice, paid_by),
+    FP_C(INT, struct fp_invoice, credits_id),   FP_C(INT, struct fp_invoice, credits_number),
+    FP_C(INT, struct fp_invoice, credited_by_id), FP_C(INT, struct fp_invoice, credited_by_number),
+    FP_C(TEXT, struct fp_invoice, credit_reason),
 };
 _Static_assert(FP_NCOLS(INVOICE_READ) == INVOICE_NCOLS, "INVOICE_COLS and INVOICE_READ agree");
 FP_ROW_READER(read_invoice, struct fp_invoice, INVOICE_READ)
@@ -87,7 +94,7 @@ static int session_facts(struct fp_conn *c, int64_t booking_id, struct session_f
       "SELECT b.clinician_id, b.practice_id, cl.user_id, t.state, t.actual_start, t.actual_end, t.fee_pence,"
       " t.break_minutes, s.role, cl.profession, COALESCE(cl.registration_number, ''), u.name, o.name, o.ods_code,"
       " o.address, o.postcode,"
-      " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee'),"
+      " EXISTS (SELECT 1 FROM invoice_lines l WHERE l.booking_id = b.id AND l.kind = 'fee' AND l.live = 1),"
       " COALESCE(d.address, ''), COALESCE(d.account_name, ''), COALESCE(d.sort_code, ''),"
       " COALESCE(d.account_number, ''), COALESCE(b.terms_payment_days, ?2), t.mileage_miles, t.expenses_pence,"
       " COALESCE(t.expenses_note, ''), COALESCE(d.invoicing, ?3), COALESCE(pd.pensioned, 0)"
@@ -182,6 +189,14 @@ static int session_lines(struct fp_conn *c, int64_t inv, int64_t booking_id, con
   return rc;
 }
 
+/* The next number of clinician_id's invoices and credit notes: the schema refuses any other, and a
+   concurrent issue for the same clinician makes one of the two transactions run again
+   (store/pg/schema.c 33). */
+static int next_number(struct fp_conn *c, int64_t clinician_id, int64_t *number) {
+  return FP_DB_INT(c, number, "SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = ?",
+                   fp_int(clinician_id));
+}
+
 /*
  * One invoice of the approved sessions booking_ids[0..n) (facts f[i], all of one clinician to one
  * practice, none invoiced yet), issued at now: its parties as the first's facts say them now; due
@@ -217,11 +232,8 @@ static int issue(struct fp_conn *c, const int64_t *booking_ids, const struct ses
       join_lines((const char *const[]){prof ? prof->name : f->profession, registration, f->pay.address, pay_to}, 4);
   char *customer_detail = join_lines((const char *const[]){f->address, f->postcode, ods}, 3);
   int rc = issuer_detail && customer_detail ? 0 : FP_ENOMEM;
-  /* The next number: the schema refuses any other, and a concurrent issue for the same clinician
-     makes one of the two transactions run again (store/pg/schema.c 33). */
   int64_t number = 0, inv = 0;
-  if (!rc) rc = FP_DB_INT(c, &number, "SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = ?",
-                          fp_int(f->clinician_id));
+  if (!rc) rc = next_number(c, f->clinician_id, &number);
   fp_day due = fp_invoice_due_on(now, days);
   if (!rc)
     rc = FP_DB_INSERT(c, &inv,
@@ -285,7 +297,7 @@ int fp_store_invoices_monthly(struct fp_conn *c, int64_t now, int *n_issued) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT t.booking_id FROM timesheets t JOIN bookings b ON b.id = t.booking_id"
       " WHERE t.state = ? AND t.actual_start < ? AND NOT EXISTS (SELECT 1 FROM invoice_lines l"
-      "  WHERE l.booking_id = t.booking_id AND l.kind = 'fee')"
+      "  WHERE l.booking_id = t.booking_id AND l.kind = 'fee' AND l.live = 1)"
       " ORDER BY b.clinician_id, b.practice_id, t.actual_start, t.booking_id",
       fp_txt(fp_ts_state_name(FP_TS_APPROVED)), fp_int(before));
   if (!st) return FP_EIO;
@@ -305,6 +317,114 @@ int fp_store_invoices_monthly(struct fp_conn *c, int64_t now, int *n_issued) {
   if (f) facts_release(f, loaded);
   free(f);
   free(ids);
+  return rc;
+}
+
+/* ---- crediting ---- */
+
+/* The credit note of inv (read with its lines) for reason at now: the next number, the same
+   parties as the invoice said, its lines at minus their amounts and never live. */
+static int credit_note(struct fp_conn *c, const struct fp_invoice *inv, const char *reason, int64_t now, int64_t *id,
+                       int64_t *number) {
+  int rc = next_number(c, inv->clinician_id, number);
+  if (!rc)
+    rc = FP_DB_INSERT(c, id,
+        "INSERT INTO invoices (clinician_id, practice_id, number, status, issued_at, due_on, total_pence, issuer_name,"
+        " issuer_detail, customer_name, customer_detail, credits_id, credit_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        fp_int(inv->clinician_id), fp_int(inv->practice_id), fp_int(*number),
+        fp_txt(fp_invoice_status_name(FP_INVOICE_CREDIT_NOTE)), fp_int(now), fp_int(fp_uk_day(now)),
+        fp_int(-inv->total_pence), fp_txt(inv->issuer_name), fp_txt(inv->issuer_detail), fp_txt(inv->customer_name),
+        fp_txt(inv->customer_detail), fp_int(inv->id), fp_txt(reason));
+  for (size_t i = 0; !rc && i < inv->n_lines; i++) {
+    const struct fp_invoice_line *l = &inv->lines[i];
+    rc = FP_DB_RUN(c,
+        "INSERT INTO invoice_lines (invoice_id, booking_id, kind, description, worked_start, worked_end,"
+        " break_minutes, amount_pence, live) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        fp_int(*id), fp_int(l->booking_id), fp_txt(l->kind), fp_txt(l->description), fp_int(l->worked_start),
+        fp_int(l->worked_end), fp_int(l->break_minutes), fp_int(-l->amount_pence));
+  }
+  /* The invoice's lines stop invoicing their sessions (the schema allows no other change). */
+  if (!rc) rc = FP_DB_RUN(c, "UPDATE invoice_lines SET live = 0 WHERE invoice_id = ? AND live = 1", fp_int(inv->id));
+  return rc;
+}
+
+/* The sessions of inv's fee lines (in the order worked), malloc'd into *ids. */
+static int credited_sessions(const struct fp_invoice *inv, int64_t **ids, size_t *n) {
+  *n = 0;
+  *ids = calloc(inv->n_lines ? inv->n_lines : 1, sizeof **ids);
+  if (!*ids) return FP_ENOMEM;
+  for (size_t i = 0; i < inv->n_lines; i++)
+    if (strcmp(inv->lines[i].kind, "fee") == 0) (*ids)[(*n)++] = inv->lines[i].booking_id;
+  return 0;
+}
+
+/* The sessions invoiced again at once, in one invoice. */
+static int reissue_now(struct fp_conn *c, const int64_t *ids, size_t n, int64_t now, int64_t *reissued) {
+  struct session_facts *f = calloc(n ? n : 1, sizeof *f);
+  if (!f) return FP_ENOMEM;
+  size_t loaded = 0;
+  int rc = 0;
+  for (; !rc && loaded < n; loaded++) rc = session_facts(c, ids[loaded], &f[loaded]);
+  if (rc == FP_ENOTFOUND) rc = FP_EIO; /* an invoiced session has its timesheet */
+  if (!rc && n) rc = issue(c, ids, f, n, now, reissued);
+  facts_release(f, loaded);
+  free(f);
+  return rc;
+}
+
+/* Each session's approved timesheet back to the clinician to correct (core/timesheet.h REOPEN). */
+static int reopen_timesheets(struct fp_conn *c, const int64_t *ids, size_t n, const char *why, int64_t actor,
+                             int64_t now) {
+  enum fp_ts_state to;
+  if (fp_ts_next(FP_TS_APPROVED, FP_TSEV_REOPEN, &to) != 0) return FP_EIO;
+  int rc = 0;
+  for (size_t i = 0; !rc && i < n; i++) rc = fp_store_timesheet_decide(c, ids[i], FP_TS_APPROVED, to, why, actor, now);
+  return rc;
+}
+
+int fp_store_invoice_credit(struct fp_conn *c, int64_t id, enum fp_invoice_status from, const char *reason,
+                            enum fp_invoice_reissue how, int64_t actor, int64_t now, int64_t *credit_id,
+                            int64_t *reissued) {
+  *credit_id = *reissued = 0;
+  enum fp_invoice_status to;
+  if (fp_invoice_next(from, FP_INVEV_CREDIT, &to) != 0) return FP_ECONFLICT;
+  int rc = FP_DB_RUN(c, "UPDATE invoices SET status = ? WHERE id = ? AND status = ?", fp_txt(fp_invoice_status_name(to)),
+                     fp_int(id), fp_txt(fp_invoice_status_name(from)));
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ECONFLICT;
+  struct fp_invoice inv;
+  if ((rc = fp_store_invoice_get(c, id, NULL, &inv)) != 0) return rc;
+  int64_t number = 0, *ids = NULL;
+  size_t n = 0;
+  char ref[FP_INVOICE_REF_LEN], note_ref[FP_INVOICE_REF_LEN], why[FP_INVOICE_CREDIT_REASON_MAX + 64];
+  fp_invoice_reference(inv.number, ref);
+  rc = credit_note(c, &inv, reason, now, credit_id, &number);
+  fp_invoice_reference(number, note_ref);
+  if (!rc) rc = credited_sessions(&inv, &ids, &n);
+  if (!rc) {
+    char before[40], after[160];
+    snprintf(before, sizeof before, "{\"status\":\"%s\"}", fp_invoice_status_name(from));
+    snprintf(after, sizeof after, "{\"status\":\"%s\",\"credit_note\":%lld,\"reissue\":\"%s\",",
+             fp_invoice_status_name(to), (long long)number, fp_invoice_reissue_name(how));
+    rc = fp_store_audit_reason(c, now, actor, "invoice.credit", "invoice", id, before, after, reason);
+  }
+  snprintf(why, sizeof why, "Invoice %s credited: %s", ref, reason);
+  if (!rc) rc = how == FP_REISSUE_NOW ? reissue_now(c, ids, n, now, reissued)
+                                      : reopen_timesheets(c, ids, n, why, actor, now);
+  free(ids);
+  if (!rc) {
+    /* The practice hears of it, and of what follows. */
+    char subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+    snprintf(subject, sizeof subject, "Invoice %s credited by credit note %s", ref, note_ref);
+    snprintf(text, sizeof text, "%s has credited invoice %s (credit note %s): %s. %s", inv.issuer_name, ref, note_ref,
+             reason,
+             how == FP_REISSUE_NOW ? "A new invoice for the same sessions replaces it."
+                                   : "The sessions will be invoiced again once the timesheets are corrected and approved.");
+    snprintf(link, sizeof link, "/practice/invoices/%lld", (long long)*credit_id);
+    rc = fp_store_notify_practice(c, inv.practice_id, "invoice.credited", subject, text, link, now);
+  }
+  fp_invoice_release(&inv);
   return rc;
 }
 

@@ -25,13 +25,16 @@ struct fp_invoice_line {
 
 struct fp_invoice {
   int64_t id, clinician_id, practice_id, number;
-  char status[8]; /* core/invoice.h's names */
+  char status[16]; /* core/invoice.h's names */
   int64_t issued_at;
   fp_day due_on;
   int64_t total_pence;
   char issuer_name[201], customer_name[201];
   char *issuer_detail, *customer_detail; /* lines separated by '\n' (malloc'd: fp_invoice_release) */
   int64_t paid_at, paid_by;              /* 0 until paid */
+  /* A credit note: the invoice it credits and why; a credited invoice: the credit note. 0 / "". */
+  int64_t credits_id, credits_number, credited_by_id, credited_by_number;
+  char credit_reason[FP_INVOICE_CREDIT_REASON_MAX + 1];
   struct fp_invoice_line *lines;         /* fp_store_invoice_get only (malloc'd) */
   size_t n_lines;
   /* fp_store_invoice_get only: part 2 of the locum's pension form A as the practice signed it
@@ -95,6 +98,17 @@ int fp_store_invoice_list(struct fp_conn *c, const struct fp_invoice_query *q,
 
 /* One invoice with its lines, if scope sees it (NULL: any). 0, FP_ENOTFOUND or FP_EIO. */
 int fp_store_invoice_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_invoice *out);
+
+/* Credits invoice id (in `from`, as the core allowed) for `reason` as actor, its clinician, at now:
+   a credit note with the next number of its clinician, the invoice's lines at minus their amounts;
+   the invoice credited and its lines no longer invoicing their sessions; then those sessions
+   invoiced again as `how` says (core/invoice.h): at once in one invoice (*reissued its id), or
+   each one's timesheet back to the clinician to correct (REOPEN, queried with the reason); the
+   practice's managers told. Audited as invoice.credit. *credit_note the credit note's id. 0,
+   FP_ECONFLICT (no longer in `from`) or FP_EIO. */
+int fp_store_invoice_credit(struct fp_conn *c, int64_t id, enum fp_invoice_status from, const char *reason,
+                            enum fp_invoice_reissue how, int64_t actor, int64_t now, int64_t *credit_note,
+                            int64_t *reissued);
 
 /* Records invoice id paid (from `from`, as the core allowed) by actor at now, audited. 0,
    FP_ECONFLICT (no longer in `from`) or FP_EIO. */

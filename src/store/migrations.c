@@ -870,7 +870,112 @@ static const char *const migrations[] = {
     "  invoice_id INTEGER PRIMARY KEY REFERENCES invoices(id),"
     "  signed_by INTEGER NOT NULL REFERENCES users(id), signer_name TEXT NOT NULL, signer_role TEXT NOT NULL,"
     "  signed_at INTEGER NOT NULL, what TEXT NOT NULL);",
+
+    /* 41: credit notes (core/invoice.h): an invoice may be 'credited', and a 'credit_note' is a row
+     * of its own in the same numbering, naming the invoice it credits (once) and why, its total
+     * the credited one's at minus; a line is 'live' while it invoices its session: the lines of a
+     * credited invoice stop being so (the only change a line takes) and a credit note's never are,
+     * so a session is invoiced once at a time and may be invoiced again after a credit (the unique
+     * key on every line becomes a partial one). SQLite changes a CHECK by making the table again:
+     * this one runs with foreign keys off and checks them before it commits (REBUILDS below). */
+    "CREATE TABLE invoices_41 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  clinician_id INTEGER NOT NULL REFERENCES clinicians(id),"
+    "  practice_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  number INTEGER NOT NULL CHECK (number > 0),"
+    "  status TEXT NOT NULL CHECK (status IN ('issued','paid','credited','credit_note')),"
+    "  issued_at INTEGER NOT NULL,"
+    "  due_on INTEGER NOT NULL,"
+    "  total_pence INTEGER NOT NULL,"
+    "  issuer_name TEXT NOT NULL, issuer_detail TEXT NOT NULL,"
+    "  customer_name TEXT NOT NULL, customer_detail TEXT NOT NULL,"
+    "  paid_at INTEGER, paid_by INTEGER REFERENCES users(id),"
+    "  credits_id INTEGER UNIQUE REFERENCES invoices(id), credit_reason TEXT,"
+    "  UNIQUE (clinician_id, number),"
+    "  CHECK ((status = 'credit_note') = (credits_id IS NOT NULL) AND (credits_id IS NULL OR total_pence <= 0)));"
+    "INSERT INTO invoices_41 (id, clinician_id, practice_id, number, status, issued_at, due_on, total_pence,"
+    "  issuer_name, issuer_detail, customer_name, customer_detail, paid_at, paid_by)"
+    "  SELECT id, clinician_id, practice_id, number, status, issued_at, due_on, total_pence, issuer_name,"
+    "  issuer_detail, customer_name, customer_detail, paid_at, paid_by FROM invoices;"
+    "DROP TABLE invoices;"
+    "ALTER TABLE invoices_41 RENAME TO invoices;"
+    "CREATE INDEX invoices_practice ON invoices(practice_id, id);"
+    "CREATE TRIGGER invoices_numbered BEFORE INSERT ON invoices WHEN NEW.number <>"
+    "  (SELECT COALESCE(MAX(number), 0) + 1 FROM invoices WHERE clinician_id = NEW.clinician_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'invoice numbers run without gaps'); END;"
+    "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never deleted'); END;"
+    "CREATE TRIGGER invoices_no_edit BEFORE UPDATE OF clinician_id, practice_id, number, issued_at, due_on,"
+    "  total_pence, issuer_name, issuer_detail, customer_name, customer_detail, credits_id, credit_reason ON invoices"
+    "  BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TABLE invoice_lines_41 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id),"
+    "  booking_id INTEGER NOT NULL REFERENCES bookings(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('fee','mileage','expenses','employer_pension')),"
+    "  description TEXT NOT NULL,"
+    "  worked_start INTEGER NOT NULL, worked_end INTEGER NOT NULL, break_minutes INTEGER NOT NULL,"
+    "  amount_pence INTEGER NOT NULL,"
+    "  live INTEGER NOT NULL DEFAULT 1 CHECK (live IN (0, 1)));"
+    "INSERT INTO invoice_lines_41 (id, invoice_id, booking_id, kind, description, worked_start, worked_end,"
+    "  break_minutes, amount_pence) SELECT id, invoice_id, booking_id, kind, description, worked_start, worked_end,"
+    "  break_minutes, amount_pence FROM invoice_lines;"
+    "DROP TABLE invoice_lines;"
+    "ALTER TABLE invoice_lines_41 RENAME TO invoice_lines;"
+    "CREATE INDEX invoice_lines_invoice ON invoice_lines(invoice_id);"
+    "CREATE UNIQUE INDEX invoice_lines_once ON invoice_lines(booking_id, kind) WHERE live = 1;"
+    "CREATE TRIGGER invoice_lines_no_update BEFORE UPDATE OF id, invoice_id, booking_id, kind, description,"
+    "  worked_start, worked_end, break_minutes, amount_pence ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TRIGGER invoice_lines_live_once BEFORE UPDATE OF live ON invoice_lines"
+    "  WHEN NOT (OLD.live = 1 AND NEW.live = 0) BEGIN"
+    "  SELECT RAISE(ABORT, 'an invoice line stops invoicing its session once, when its invoice is credited'); END;"
+    "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
+    "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
 };
+
+/* The migrations that make a table again that others refer to (SQLite's way of changing a CHECK
+   or a table's unique key): run with foreign keys off, which SQLite only allows outside a
+   transaction, and their keys checked before they commit
+   (https://www.sqlite.org/lang_altertable.html#otheralter). */
+static const int REBUILDS[] = {41};
+
+static bool rebuilds(int v) {
+  for (size_t i = 0; i < sizeof REBUILDS / sizeof REBUILDS[0]; i++)
+    if (REBUILDS[i] == v) return true;
+  return false;
+}
+
+/* 0 when PRAGMA foreign_key_check finds nothing wrong. */
+static int keys_hold(struct fp_conn *c) {
+  fp_stmt *st = fp_db_stmt(c, "PRAGMA foreign_key_check");
+  if (!st) return FP_EIO;
+  int rc = fp_step(st);
+  fp_reset(st);
+  if (rc == FP_ROW) fprintf(stderr, "store: a migration left a foreign key broken\n");
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+/* Migration v in a transaction of its own, recorded as applied. */
+static int apply(struct fp_conn *c, int v) {
+  if (fp_db_exec(c, "BEGIN IMMEDIATE") != 0) return FP_EIO;
+  if (fp_db_exec(c, migrations[v - 1]) != 0 || (rebuilds(v) && keys_hold(c) != 0)) {
+    fp_db_exec(c, "ROLLBACK");
+    fprintf(stderr, "store: migration %d failed\n", v);
+    return FP_EIO;
+  }
+  fp_stmt *ins = fp_db_stmt(c, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))");
+  if (!ins) {
+    fp_db_exec(c, "ROLLBACK");
+    return FP_EIO;
+  }
+  fp_bind_int64(ins, 1, v);
+  if (fp_db_exec_stmt(ins) != 0 || fp_db_exec(c, "COMMIT") != 0) {
+    fp_db_exec(c, "ROLLBACK");
+    return FP_EIO;
+  }
+  return 0;
+}
 
 int fp_store_migrate(struct fp_conn *c) {
   if (fp_db_engine(c) == FP_ENGINE_POSTGRES) return fp_pg_migrate(c); /* store/pg/schema.c, under an advisory lock */
@@ -886,19 +991,11 @@ int fp_store_migrate(struct fp_conn *c) {
     fp_reset(st);
     if (done < 0) return FP_EIO;
     if (done) continue;
-    if (fp_db_exec(c, "BEGIN IMMEDIATE") != 0) return FP_EIO;
-    if (fp_db_exec(c, migrations[v - 1]) != 0) {
-      fp_db_exec(c, "ROLLBACK");
-      fprintf(stderr, "store: migration %d failed\n", v);
-      return FP_EIO;
-    }
-    fp_stmt *ins = fp_db_stmt(c, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))");
-    if (!ins) { fp_db_exec(c, "ROLLBACK"); return FP_EIO; }
-    fp_bind_int64(ins, 1, v);
-    if (fp_db_exec_stmt(ins) != 0 || fp_db_exec(c, "COMMIT") != 0) {
-      fp_db_exec(c, "ROLLBACK");
-      return FP_EIO;
-    }
+    bool rebuild = rebuilds(v);
+    if (rebuild && fp_db_exec(c, "PRAGMA foreign_keys=OFF") != 0) return FP_EIO;
+    int rc = apply(c, v);
+    if (rebuild && fp_db_exec(c, "PRAGMA foreign_keys=ON") != 0) return FP_EIO;
+    if (rc) return rc;
   }
   return 0;
 }

@@ -69,7 +69,7 @@ int fp_store_pension_lines(struct fp_conn *c, int64_t clinician_id, int64_t from
             " i.issued_at, COALESCE(i.paid_at, 0), COALESCE(sg.signed_at, 0), COALESCE(sg.signer_name, ''),"
             " COALESCE(sg.signer_role, '') FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id"
             " LEFT JOIN form_a_signatures sg ON sg.invoice_id = i.id"
-            " WHERE i.clinician_id = ? AND l.kind = 'fee' AND i.issued_at >= ? AND i.issued_at < ?"
+            " WHERE i.clinician_id = ? AND l.kind = 'fee' AND l.live = 1 AND i.issued_at >= ? AND i.issued_at < ?"
             " ORDER BY i.id, l.worked_start, l.id",
             fp_int(clinician_id), fp_int(from), fp_int(to));
   if (!st) return FP_EIO;
@@ -141,7 +141,7 @@ int fp_store_pension_reminders(struct fp_conn *c, int64_t now, int *n) {
   fp_time since = fp_uk_local_to_utc(today - 80, 0, 0, 0);
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT i.clinician_id, cl.user_id, i.id, i.number, MIN(l.worked_start), i.customer_name FROM invoices i"
-      " JOIN invoice_lines l ON l.invoice_id = i.id AND l.kind = 'fee'" PENSIONING_GPS
+      " JOIN invoice_lines l ON l.invoice_id = i.id AND l.kind = 'fee' AND l.live = 1" PENSIONING_GPS
       " WHERE l.worked_start >= ? GROUP BY i.clinician_id, cl.user_id, i.id, i.number, i.customer_name ORDER BY i.id",
       fp_int(since));
   if (!st) return FP_EIO;

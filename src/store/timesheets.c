@@ -31,6 +31,7 @@ static int audit(struct fp_conn *c, int64_t booking_id, enum fp_ts_state from, e
              cl ? (int)cl->miles : 0, cl ? (long long)cl->expenses_pence : 0LL);
   else snprintf(after, sizeof after, "{\"state\":\"%s\",\"auto\":%s}", fp_ts_state_name(to), actor ? "false" : "true");
   const char *action = to == FP_TS_SUBMITTED     ? "timesheet.submit"
+                       : from == FP_TS_APPROVED  ? "timesheet.reopen"
                        : to == FP_TS_QUERIED     ? "timesheet.query"
                        : to == FP_TS_NOT_WORKED  ? "timesheet.not_worked"
                        : actor                   ? "timesheet.approve"

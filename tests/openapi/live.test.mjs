@@ -473,10 +473,18 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'GET', '/api/v1/invoices/999999', undefined, 404);
   await call(practice, 'GET', `/api/v1/invoices/${invoice.id}.pdf`, undefined, 200);
   await call(practice, 'GET', '/api/v1/invoices/999999.pdf', undefined, 404);
-  await call(worker, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 403);
-  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, { x: 1 }, 400);
-  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 200);
-  await call(practice, 'POST', `/api/v1/invoices/${invoice.id}/payment`, undefined, 409);
+  // Credited by its clinician and reissued at once; the new one is paid.
+  const credit = `/api/v1/invoices/${invoice.id}/credit`;
+  await call(practice, 'POST', credit, { reason: 'Wrong account', reissue: 'now' }, 403);
+  await call(worker, 'POST', credit, { reissue: 'now' }, 400);
+  await call(worker, 'POST', '/api/v1/invoices/999999/credit', { reason: 'x', reissue: 'now' }, 404);
+  const payable = (await call(worker, 'POST', credit, { reason: 'Wrong account', reissue: 'now' }, 201)).json.reissued;
+  await call(worker, 'POST', credit, { reason: 'Wrong account', reissue: 'now' }, 409);
+  await call(practice, 'GET', '/api/v1/invoices?status=credit_note&limit=5', undefined, 200);
+  await call(worker, 'POST', `/api/v1/invoices/${payable.id}/payment`, undefined, 403);
+  await call(practice, 'POST', `/api/v1/invoices/${payable.id}/payment`, { x: 1 }, 400);
+  await call(practice, 'POST', `/api/v1/invoices/${payable.id}/payment`, undefined, 200);
+  await call(practice, 'POST', `/api/v1/invoices/${payable.id}/payment`, undefined, 409);
   // The practice's consolidated statement for this month.
   const thisMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
   await call(practice, 'GET', `/api/v1/invoices/statement?month=${thisMonth}`, undefined, 200);

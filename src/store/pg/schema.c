@@ -790,6 +790,29 @@ const char *const fp_pg_migrations[] = {
     "  invoice_id BIGINT PRIMARY KEY REFERENCES invoices(id),"
     "  signed_by BIGINT NOT NULL REFERENCES users(id), signer_name TEXT NOT NULL, signer_role TEXT NOT NULL,"
     "  signed_at BIGINT NOT NULL, what TEXT NOT NULL);",
+
+    /* 41: credit notes (SQLite's 41 says more). */
+    "ALTER TABLE invoices DROP CONSTRAINT invoices_status_check,"
+    "  ADD CONSTRAINT invoices_status_check CHECK (status IN ('issued','paid','credited','credit_note')),"
+    "  ADD COLUMN credits_id BIGINT UNIQUE REFERENCES invoices(id), ADD COLUMN credit_reason TEXT,"
+    "  ADD CONSTRAINT invoices_credit_note"
+    "  CHECK ((status = 'credit_note') = (credits_id IS NOT NULL) AND (credits_id IS NULL OR total_pence <= 0));"
+    "DROP TRIGGER invoices_no_edit ON invoices;"
+    "CREATE TRIGGER invoices_no_edit BEFORE UPDATE OF clinician_id, practice_id, number, issued_at, due_on,"
+    "  total_pence, issuer_name, issuer_detail, customer_name, customer_detail, credits_id, credit_reason ON invoices"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('an issued invoice is never edited');"
+    "ALTER TABLE invoice_lines DROP CONSTRAINT invoice_lines_booking_id_kind_key,"
+    "  ADD COLUMN live BIGINT NOT NULL DEFAULT 1 CHECK (live IN (0, 1));"
+    "CREATE UNIQUE INDEX invoice_lines_once ON invoice_lines(booking_id, kind) WHERE live = 1;"
+    "DROP TRIGGER invoice_lines_no_change ON invoice_lines;"
+    "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('an issued invoice is never edited');"
+    "CREATE TRIGGER invoice_lines_no_update BEFORE UPDATE OF id, invoice_id, booking_id, kind, description,"
+    "  worked_start, worked_end, break_minutes, amount_pence ON invoice_lines"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('an issued invoice is never edited');"
+    "CREATE TRIGGER invoice_lines_live_once BEFORE UPDATE OF live ON invoice_lines"
+    "  FOR EACH ROW WHEN (NOT (OLD.live = 1 AND NEW.live = 0))"
+    "  EXECUTE FUNCTION fp_refuse_change('an invoice line stops invoicing its session once, when its invoice is credited');",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -34,6 +34,46 @@ static void test_paid_once(void **state) {
   assert_int_equal(fp_invoice_next(FP_INVOICE_ISSUED, FP_INVEV_PAY, NULL), FP_OK);
 }
 
+static void test_credit_only_what_is_unpaid(void **state) {
+  (void)state;
+  enum fp_invoice_status to = FP_INVOICE_ISSUED;
+  assert_int_equal(fp_invoice_next(FP_INVOICE_ISSUED, FP_INVEV_CREDIT, &to), FP_OK);
+  assert_int_equal(to, FP_INVOICE_CREDITED);
+  /* Paid money has moved; credited is final; a credit note takes no event at all. */
+  assert_int_equal(fp_invoice_next(FP_INVOICE_PAID, FP_INVEV_CREDIT, NULL), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDITED, FP_INVEV_CREDIT, NULL), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDITED, FP_INVEV_PAY, NULL), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDIT_NOTE, FP_INVEV_PAY, NULL), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDIT_NOTE, FP_INVEV_CREDIT, NULL), FP_ECONFLICT);
+  /* Neither is ever overdue. */
+  assert_false(fp_invoice_overdue(FP_INVOICE_CREDITED, 1, 1790000000));
+  assert_false(fp_invoice_overdue(FP_INVOICE_CREDIT_NOTE, 1, 1790000000));
+  assert_string_equal(fp_invoice_shown_status(FP_INVOICE_CREDIT_NOTE, 1, 1790000000), "credit_note");
+  enum fp_invoice_status s = FP_INVOICE_ISSUED;
+  assert_int_equal(fp_invoice_status_parse("credited", &s), FP_OK);
+  assert_int_equal(s, FP_INVOICE_CREDITED);
+  assert_int_equal(fp_invoice_status_parse("credit_note", &s), FP_OK);
+  assert_int_equal(s, FP_INVOICE_CREDIT_NOTE);
+  enum fp_invoice_reissue r = FP_REISSUE_NOW;
+  assert_int_equal(fp_invoice_reissue_parse("after_correction", &r), 0);
+  assert_int_equal(r, FP_REISSUE_AFTER_CORRECTION);
+  assert_string_equal(fp_invoice_reissue_name(r), "after_correction");
+  assert_int_equal(fp_invoice_reissue_parse("later", &r), FP_EINVAL);
+}
+
+static void test_only_the_issuer_credits(void **state) {
+  (void)state;
+  struct fp_role pm = {FP_ROLE_PRACTICE_MANAGER, 14, 0}, clin = {FP_ROLE_CLINICIAN, 0, 0};
+  struct fp_actor manager = {.user_id = 1, .roles = &pm, .n_roles = 1};
+  struct fp_actor issuer = {.user_id = 4, .clinician_id = 9, .roles = &clin, .n_roles = 1};
+  struct fp_actor other = {.user_id = 5, .clinician_id = 8, .roles = &clin, .n_roles = 1};
+  struct fp_actor signed_out = {.user_id = 0, .clinician_id = 9};
+  assert_true(fp_invoice_may(&issuer, FP_INVEV_CREDIT, 9, 14));
+  assert_false(fp_invoice_may(&other, FP_INVEV_CREDIT, 9, 14));
+  assert_false(fp_invoice_may(&manager, FP_INVEV_CREDIT, 9, 14)); /* the customer asks; the issuer credits */
+  assert_false(fp_invoice_may(&signed_out, FP_INVEV_CREDIT, 9, 14));
+}
+
 static void test_only_the_practice_records_payment(void **state) {
   (void)state;
   struct fp_role pm = {FP_ROLE_PRACTICE_MANAGER, 14, 0}, other_pm = {FP_ROLE_PRACTICE_MANAGER, 15, 0},
@@ -119,6 +159,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names_round_trip),
       cmocka_unit_test(test_paid_once),
+      cmocka_unit_test(test_credit_only_what_is_unpaid),
+      cmocka_unit_test(test_only_the_issuer_credits),
       cmocka_unit_test(test_only_the_practice_records_payment),
       cmocka_unit_test(test_due_in_uk_days),
       cmocka_unit_test(test_overdue_from_the_day_after),

@@ -70,6 +70,11 @@ static void test_who_may(void **state) {
   assert_true(fp_ts_may(&clinician, FP_TSEV_SUBMIT, 7, 14));
   assert_false(fp_ts_may(&other_clinician, FP_TSEV_SUBMIT, 7, 14));
   assert_false(fp_ts_may(&manager, FP_TSEV_SUBMIT, 7, 14));
+  /* Reopening an approved timesheet (its invoice credited to correct it) is the clinician's alone. */
+  assert_true(fp_ts_may(&clinician, FP_TSEV_REOPEN, 7, 14));
+  assert_false(fp_ts_may(&other_clinician, FP_TSEV_REOPEN, 7, 14));
+  assert_false(fp_ts_may(&manager, FP_TSEV_REOPEN, 7, 14));
+  assert_false(fp_ts_may(&pool_admin, FP_TSEV_REOPEN, 7, 14));
   for (int ev = FP_TSEV_APPROVE; ev <= FP_TSEV_NOT_WORKED; ev++) {
     bool want = ev != FP_TSEV_AUTO_APPROVE;
     assert_int_equal(fp_ts_may(&manager, (enum fp_ts_event)ev, 7, 14), want);
