@@ -1,7 +1,8 @@
 // Invoices in a real browser (issue 13): the practice finds a clinician's invoice among those to
 // pay, reads it, downloads its PDF and records it paid after a question; the clinician then sees it
 // paid, and was told, and the session's timesheet leads to it; the pool reads every practice's
-// invoices. axe on every page.
+// invoices; a clinician credits an invoice and reissues it, and the practice reads the credit note.
+// axe on every page.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,5 +166,135 @@ describe('invoices', () => {
     assert.ok(await page.locator('#pool-timesheet-table a[href^="/pool/invoices/"]').count() > 0, 'approved timesheets link their invoices');
     await checkAccessibility(page, 'the pool\'s approved timesheets');
     assertNoProblems(page);
+  });
+
+  test('a clinician credits an invoice and reissues it at once; the practice reads the credit note', async () => {
+    // An invoice to the practice awaiting payment: not the newest (the first test pays that one)
+    // nor clinician005's (the second test gives their invoice details).
+    const pm = (await signedInPage(browser, server, 'practice@demo.flexpool.test')).page;
+    const issued = await pm.evaluate(async () => (await (await fetch('/api/v1/invoices?status=issued&limit=20')).json()).items);
+    const inv = issued.slice(1).find((i) => i.issuer.id !== 5);
+    assert.ok(inv, 'the demo has invoices awaiting payment at the practice');
+    const email = `clinician${String(inv.issuer.id).padStart(3, '0')}@demo.flexpool.test`;
+    const cl = (await signedInPage(browser, server, email)).page;
+    const reason = 'Wrong bank account on the invoice';
+    // A sum of money as the pages write it, below zero with either minus sign.
+    const money = (pence) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' }).format(Math.abs(pence) / 100).replace(/[.£]/g, '\\$&');
+
+    // The invoice offers to credit it; the form says that an issued invoice is never changed.
+    await open(cl, `/invoices/${inv.id}`);
+    await cl.waitForSelector('#invoice-lines');
+    await cl.click('#credit-invoice-link');
+    await cl.waitForSelector('#credit-form');
+    assert.match(await cl.textContent('h1'), new RegExp(`Credit invoice ${inv.reference}`));
+    assert.match(await cl.textContent('main'), /An issued invoice cannot be changed, only credited/);
+    // Sent empty: the error summary names both questions, each linking to its field.
+    await cl.click('#credit-confirm');
+    await cl.waitForSelector('.nhsuk-error-summary');
+    const problems = await cl.textContent('.nhsuk-error-summary');
+    assert.match(problems, /Enter why you are crediting this invoice/);
+    assert.match(problems, /Select how its sessions should be invoiced again/);
+    assert.equal(await cl.getAttribute('.nhsuk-error-summary a[href="#reason"]', 'href'), '#reason');
+    assert.equal(await cl.getAttribute('.nhsuk-error-summary a[href="#reissue"]', 'href'), '#reissue');
+    assert.equal(cl.url(), `${server.base}/invoices/${inv.id}/credit`, 'nothing was sent');
+    await checkAccessibility(cl, 'crediting an invoice, with errors');
+    await cl.fill('#reason', reason);
+    await cl.check('input[name="reissue"][value="now"]');
+    await checkAccessibility(cl, 'crediting an invoice');
+    await screenshot(cl, 'invoice-credit');
+
+    // Reissued at once: the new invoice, for the same amount, says what happened.
+    await cl.click('#credit-confirm');
+    await cl.waitForSelector('.nhsuk-notification-banner');
+    await cl.waitForSelector('#invoice-lines');
+    const told = await cl.textContent('.nhsuk-notification-banner');
+    const m = new RegExp(`Invoice ${inv.reference} credited by credit note (\\d+)\\. Invoice (\\d+) replaces it\\.`).exec(told);
+    assert.ok(m, `the flash says what happened: ${told}`);
+    const [, noteRef, newRef] = m;
+    const newId = Number(new URL(cl.url()).pathname.split('/').pop());
+    assert.notEqual(newId, inv.id);
+    assert.match(await cl.textContent('h1'), new RegExp(`Invoice ${newRef}`));
+    assert.match(await cl.textContent('main'), /Awaiting payment/);
+    assert.match(await cl.textContent('#invoice-lines'), new RegExp(money(inv.total_pence)));
+    assert.equal(await cl.locator('#credit-invoice-link').count(), 1, 'the new invoice may be credited in its turn');
+
+    // The credited invoice: owed no more, its credit note linked; it is not credited twice.
+    await open(cl, `/invoices/${inv.id}`);
+    await cl.waitForSelector('#invoice-lines');
+    assert.match(await cl.textContent('main'), /Credited/);
+    assert.match(await cl.textContent('#invoice-credited'), new RegExp(`credited in full by credit note ${noteRef}\\. Nothing is owed on it`));
+    assert.equal(await cl.locator('#credit-invoice-link').count(), 0);
+    // The credit note: what it credits, and why, at minus.
+    await cl.click('#credited-by');
+    await cl.waitForSelector('#credit-note');
+    const noteId = Number(new URL(cl.url()).pathname.split('/').pop());
+    assert.match(await cl.textContent('h1'), new RegExp(`Credit note ${noteRef}`));
+    assert.match(await cl.textContent('#credit-note'), new RegExp(`This credit note cancels invoice ${inv.reference} in full: nothing is owed`));
+    assert.equal(await cl.getAttribute('#credits-invoice', 'href'), `/invoices/${inv.id}`);
+    assert.equal((await cl.textContent('#credits-invoice')).trim(), `Invoice ${inv.reference}`);
+    assert.equal(await cl.textContent('#credit-reason'), reason);
+    assert.match(await cl.textContent('#invoice-lines'), new RegExp(`[-−]${money(inv.total_pence)}`));
+    assert.doesNotMatch(await cl.textContent('main'), /Payment due by|Invalid Date|1970/);
+    assert.equal(await cl.locator('#credit-invoice-link').count(), 0, 'a credit note is not credited');
+    await checkAccessibility(cl, 'a credit note');
+    await screenshot(cl, 'credit-note');
+    // Among the clinician's credit notes, with no due day.
+    await open(cl, '/invoices?status=credit_note');
+    const noteRow = cl.locator('#invoice-table tbody tr', { has: cl.locator(`a[href="/invoices/${noteId}"]`) });
+    assert.equal(await noteRow.count(), 1);
+    assert.match(await noteRow.textContent(), /No payment due/);
+    assert.match(await noteRow.textContent(), /Credit note/);
+    await open(cl, `/invoices/${inv.id}/credit`);
+    assert.match(await cl.textContent('h1'), new RegExp(`Invoice ${inv.reference} is already credited`));
+    assert.equal(await cl.locator('#credit-form').count(), 0);
+
+    // The practice was told, and finds the credit note among its credit notes.
+    const notified = await pm.evaluate(async () => (await (await fetch('/api/v1/me/notifications?limit=50')).json()).items
+      .filter((n) => n.kind === 'invoice.credited').map((n) => n.link));
+    assert.ok(notified.includes(`/practice/invoices/${noteId}`), 'the practice was told');
+    await open(pm, '/practice/invoices?status=credit_note');
+    assert.equal((await pm.textContent('.fp-views__link[aria-current="page"]')).trim(), 'Credit notes');
+    assert.doesNotMatch(await pm.textContent('#invoice-table'), /Invalid Date|1970/);
+    await checkAccessibility(pm, 'the practice\'s credit notes');
+    await pm.click(`#invoice-table a[href="/practice/invoices/${noteId}"]`);
+    await pm.waitForSelector('#credit-note');
+    assert.match(await pm.textContent('h1'), new RegExp(`Credit note ${noteRef}`));
+    assert.equal(await pm.textContent('#credit-reason'), reason);
+    assert.equal(await pm.locator('#record-payment').count(), 0, 'a credit note is not paid');
+    await checkAccessibility(pm, 'the practice\'s credit note');
+    // The invoice it credits, on the practice's side: nothing to pay.
+    await pm.click('#credits-invoice');
+    await pm.waitForSelector('#invoice-credited');
+    assert.equal(new URL(pm.url()).pathname, `/practice/invoices/${inv.id}`);
+    assert.equal(await pm.locator('#record-payment').count(), 0, 'a credited invoice is not paid');
+    assert.match(await pm.textContent('#invoice-credited'), /Nothing is owed on it/);
+    assertNoProblems(pm);
+    assertNoProblems(cl);
+  });
+
+  test('a clinician credits an invoice to correct its timesheet first', async () => {
+    const pm = (await signedInPage(browser, server, 'practice@demo.flexpool.test')).page;
+    const issued = await pm.evaluate(async () => (await (await fetch('/api/v1/invoices?status=issued&limit=20')).json()).items);
+    const inv = issued.slice(1).find((i) => i.issuer.id !== 5);
+    assert.ok(inv, 'the demo has invoices awaiting payment at the practice');
+    const cl = (await signedInPage(browser, server, `clinician${String(inv.issuer.id).padStart(3, '0')}@demo.flexpool.test`)).page;
+    const booking = await cl.evaluate(async (id) => (await (await fetch(`/api/v1/invoices/${id}`)).json()).lines[0].booking_id, inv.id);
+    await open(cl, `/invoices/${inv.id}/credit`);
+    await cl.fill('#reason', 'The session ended at 12:00');
+    await cl.check('input[name="reissue"][value="after_correction"]');
+    await cl.click('#credit-confirm');
+    // The credit note, since nothing is invoiced again yet; the flash says what to do.
+    await cl.waitForSelector('#credit-note');
+    assert.match(await cl.textContent('h1'), /Credit note \d+/);
+    assert.match(await cl.textContent('.nhsuk-notification-banner'),
+      new RegExp(`Invoice ${inv.reference} credited by credit note \\d+\\. Correct the (\\d+ )?timesheets? and submit (it|them) again`));
+    assert.equal(await cl.textContent('#credit-reason'), 'The session ended at 12:00');
+    // The timesheet is back with the clinician, in their words (nobody at the practice asked).
+    await open(cl, `/timesheets/${booking}`);
+    assert.match(await cl.textContent('main'), new RegExp(`You credited this session's invoice\\s*Invoice ${inv.reference} credited: The session ended at 12:00\\.`));
+    assert.doesNotMatch(await cl.textContent('main'), /The practice queried/);
+    await checkAccessibility(cl, 'a timesheet sent back by a credit');
+    assertNoProblems(cl);
+    assertNoProblems(pm);
   });
 });

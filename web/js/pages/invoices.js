@@ -3,6 +3,10 @@
 // after a question), the pool those to its practices, read only. The invoice itself, with its PDF,
 // is one page for everyone who may see it. Status, "overdue" and what may happen are the API's
 // (src/core/invoice.h): the pages only say them in words.
+//
+// An issued invoice is never edited: its clinician credits it (/invoices/:id/credit). A credit
+// note, numbered with the invoices and listed with them, cancels it in full (its amounts at
+// minus), and its sessions are invoiced again: at once, or once their timesheets are corrected.
 
 import { get, post, put } from '../api.js';
 import { flash, hasRole, navigate, page, route, state } from '../app.js';
@@ -12,23 +16,36 @@ import { longDate, pounds, shortDate, timeRange } from '../format.js';
 import { pagedList } from '../paging.js';
 import {
   backLink, button, h, input, insetText, link, p, pageHeading, radios, setFieldError, showErrorSummary, summaryList, table, tag, textarea,
+  warningCallout,
 } from '../ui.js';
 
 const CLINICIAN = { roles: ['clinician'] };
 const PRACTICE = { roles: ['practice_manager'] };
 const POOL = { roles: ['pool_admin'] };
 
-// shown_status in words, with its tag's colour.
-const STATUS = { issued: ['Awaiting payment', 'pending'], overdue: ['Overdue', 'late'], paid: ['Paid', 'confirmed'] };
+// shown_status in words, with its tag's colour. A credited invoice is owed no more (grey); a credit
+// note asks for nothing (blue, the plain tag's colour).
+const STATUS = {
+  issued: ['Awaiting payment', 'pending'], overdue: ['Overdue', 'late'], paid: ['Paid', 'confirmed'],
+  credited: ['Credited', 'withdrawn'], credit_note: ['Credit note', 'open'],
+};
 // Also the tag of a timesheet's invoice (timesheets.js): one set of words for each status.
 export const invoiceStatusTag = (shown) => tag(STATUS[shown][0], STATUS[shown][1]);
 const statusTag = (inv) => invoiceStatusTag(inv.shown_status);
+const isCreditNote = (inv) => inv.status === 'credit_note';
+// What an invoice or a credit note is called: "Invoice 0001", "Credit note 0002".
+const named = (inv) => `${isCreditNote(inv) ? 'Credit note' : 'Invoice'} ${inv.reference}`;
+// An amount in a table's cell, on one line: a credit note's "-£240.00" does not break after its minus.
+const amountCell = (pence) => ({ text: h('span', { class: 'nhsuk-u-nowrap' }, pounds(pence)), numeric: true });
+// A list's "Due by" cell: a credit note asks for no payment, so it has no due day.
+const dueCell = (dueOn) => (dueOn ? shortDate(dueOn)
+  : h('span', {}, h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'nhsuk-u-visually-hidden' }, 'No payment due')));
 
 // The views of a list: [status ('' for all), link text].
 const VIEWS = {
-  clinician: [['', 'All'], ['issued', 'Awaiting payment'], ['overdue', 'Overdue'], ['paid', 'Paid']],
-  practice: [['issued', 'To pay'], ['overdue', 'Overdue'], ['paid', 'Paid'], ['', 'All']],
-  pool: [['overdue', 'Overdue'], ['issued', 'Awaiting payment'], ['paid', 'Paid'], ['', 'All']],
+  clinician: [['', 'All'], ['issued', 'Awaiting payment'], ['overdue', 'Overdue'], ['paid', 'Paid'], ['credit_note', 'Credit notes']],
+  practice: [['issued', 'To pay'], ['overdue', 'Overdue'], ['paid', 'Paid'], ['credit_note', 'Credit notes'], ['', 'All']],
+  pool: [['overdue', 'Overdue'], ['issued', 'Awaiting payment'], ['paid', 'Paid'], ['credit_note', 'Credit notes'], ['', 'All']],
 };
 
 function viewOf(query, list) {
@@ -53,8 +70,8 @@ async function listPage({ side, here, title, intro, detail, query, columns, befo
   const rows = res.items.map((inv) => [
     { text: link(`${detail}/${inv.id}`, [inv.reference, h('span', { class: 'nhsuk-u-visually-hidden' }, ` from ${inv.issuer.name} to ${inv.customer.name}`)]), header: true },
     ...columns(inv),
-    shortDate(inv.issued_at), shortDate(inv.due_on),
-    { text: pounds(inv.total_pence), numeric: true },
+    shortDate(inv.issued_at), dueCell(inv.due_on),
+    amountCell(inv.total_pence),
     statusTag(inv),
   ]);
   const empty = {
@@ -62,11 +79,13 @@ async function listPage({ side, here, title, intro, detail, query, columns, befo
     issued: 'No invoice is awaiting payment.',
     overdue: 'No invoice is overdue.',
     paid: 'No invoice has been paid yet.',
+    credit_note: 'There are no credit notes. A credit note is issued when a clinician credits one of their invoices.',
   }[view];
   const caption = (list.find(([v]) => v === view) || ['', 'All'])[1];
   // Every invoice of this view in one CSV file, for a finance system or a spreadsheet.
+  const what = caption === 'All' ? 'all these invoices' : view === 'credit_note' ? 'the credit notes' : `the invoices ${caption.toLowerCase()}`;
   const csv = rows.length
-    ? p(link(`/api/v1/invoices.csv${view ? `?status=${view}` : ''}`, `Download ${caption === 'All' ? 'all these invoices' : `the invoices ${caption.toLowerCase()}`} as a spreadsheet (CSV)`,
+    ? p(link(`/api/v1/invoices.csv${view ? `?status=${view}` : ''}`, `Download ${what} as a spreadsheet (CSV)`,
       { download: '', 'data-reload': '', id: 'invoice-csv' }))
     : null;
   page(title, pageHeading(title), p(intro), before, views(here, list, view), res.summary,
@@ -188,7 +207,7 @@ route('/practice/statement', async ({ query }) => {
   ]);
   const invoicesRows = st.clinicians.flatMap((c) => c.invoices.map((inv) => [
     link(`/practice/invoices/${inv.id}`, [inv.reference, h('span', { class: 'nhsuk-u-visually-hidden' }, ` from ${c.clinician_name}`)]),
-    c.clinician_name, shortDate(inv.issued_at), shortDate(inv.due_on), { text: pounds(inv.total_pence), numeric: true }, invoiceStatusTag(inv.shown_status),
+    c.clinician_name, shortDate(inv.issued_at), dueCell(inv.due_on), amountCell(inv.total_pence), invoiceStatusTag(inv.shown_status),
   ]));
   page(`Statement for ${monthTitle(month)}`, backLink('/practice/invoices', 'Back to invoices'),
     pageHeading(`Statement for ${monthTitle(month)}`, 'All clinicians'),
@@ -226,10 +245,14 @@ route('/pool/invoices', ({ query }) => listPage({
 // "41 Cardigan Road\nLS6 3BE" as lines.
 const lines = (text) => (text || '').split('\n').filter(Boolean).flatMap((l, i) => (i ? [h('br'), l] : [l]));
 
-// One invoice, for whoever may see it; `back` is the list it was opened from.
+// One invoice or credit note, for whoever may see it; `back` is the list it was opened from, and
+// the invoices it names are linked on the same side (back.href/id).
 async function invoicePage(id, back) {
   const inv = await get(`/invoices/${encodeURIComponent(id)}`);
+  const note = isCreditNote(inv);
   const mayPay = hasRole('practice_manager') && inv.status === 'issued' && back.href.startsWith('/practice');
+  // Only its clinician credits an invoice, from their own side, while it is unpaid.
+  const mayCredit = hasRole('clinician') && inv.status === 'issued' && back.href === '/invoices';
   // A session's fee line, then its mileage and other expenses (kind), each on a line of its own:
   // the times are the fee line's; the claims say they go with that session.
   const rows = inv.lines.map((l) => [
@@ -238,22 +261,42 @@ async function invoicePage(id, back) {
       ? 'Claimed with the session'
       : `${timeRange(l.worked_start, l.worked_end)}${l.break_minutes ? `, ${l.break_minutes} minutes' break` : ''}`,
     l.description,
-    { text: pounds(l.amount_pence), numeric: true },
+    amountCell(l.amount_pence),
   ]);
-  page(`Invoice ${inv.reference}`, backLink(back.href, back.text), pageHeading(`Invoice ${inv.reference}`, `${inv.issuer.name} to ${inv.customer.name}`),
+  // A credit note's invoice, linked on this side (in its words and in its summary).
+  const credits = (word, attrs) => (inv.credits ? link(`${back.href}/${inv.credits.id}`, `${word} ${inv.credits.reference}`, attrs) : null);
+  // A credited invoice: its credit note cancels it, so nothing is owed on it.
+  const credited = inv.status === 'credited' && inv.credited_by
+    ? h('div', { id: 'invoice-credited' }, insetText(p('This invoice was credited in full by ',
+      link(`${back.href}/${inv.credited_by.id}`, `credit note ${inv.credited_by.reference}`, { id: 'credited-by' }),
+      '. Nothing is owed on it.')))
+    : null;
+  page(named(inv), backLink(back.href, back.text), pageHeading(named(inv), `${inv.issuer.name} to ${inv.customer.name}`),
     p(statusTag(inv)),
+    note
+      ? h('div', { id: 'credit-note' }, insetText(p('This credit note cancels ', credits('invoice') || 'an invoice', ' in full: nothing is owed on either of them.')))
+      : credited,
     summaryList([
       ['From', h('span', {}, inv.issuer.name, h('br'), ...lines(inv.issuer.detail))],
       ['To', h('span', {}, inv.customer.name, h('br'), ...lines(inv.customer.detail))],
       ['Issued', longDate(inv.issued_at)],
-      ['Payment due by', `${longDate(inv.due_on)}${inv.overdue ? ' (overdue)' : ''}`],
+      note ? ['Credits', credits('Invoice', { id: 'credits-invoice' })] : null,
+      note ? ['Reason', h('span', { id: 'credit-reason' }, inv.credit_reason)] : null,
+      inv.due_on ? ['Payment due by', `${longDate(inv.due_on)}${inv.overdue ? ' (overdue)' : ''}`] : null,
       inv.paid_at ? ['Paid', `Recorded on ${longDate(inv.paid_at)}`] : null,
       ['Total', pounds(inv.total_pence)],
     ]),
-    table({ caption: 'What it is for', head: ['Date', 'Times', 'Description', { text: 'Amount', numeric: true }], rows, id: 'invoice-lines' }),
-    p(link(inv.pdf, `Download invoice ${inv.reference} (PDF)`, { download: `invoice-${inv.reference}.pdf`, 'data-reload': '', id: 'invoice-pdf' })),
+    table({ caption: note ? 'What it credits' : 'What it is for', head: ['Date', 'Times', 'Description', { text: 'Amount', numeric: true }], rows, id: 'invoice-lines' }),
+    p(link(inv.pdf, `Download ${note ? 'credit note' : 'invoice'} ${inv.reference} (PDF)`, { download: `${note ? 'credit-note' : 'invoice'}-${inv.reference}.pdf`, 'data-reload': '', id: 'invoice-pdf' })),
     mayPay ? p(h('a', { class: 'nhsuk-button', href: `/practice/invoices/${inv.id}/payment`, id: 'record-payment', 'data-module': 'nhsuk-button' }, 'Record as paid')) : null,
-    pensionFormA(inv, back));
+    mayCredit
+      ? h('section', { id: 'credit-invoice' },
+        h('h2', { class: 'nhsuk-heading-m' }, 'Something wrong on this invoice?'),
+        p('An issued invoice cannot be changed. You can credit it instead, with a credit note that cancels it, and invoice its sessions again.'),
+        p(h('a', { class: 'nhsuk-button nhsuk-button--secondary', href: `/invoices/${inv.id}/credit`, id: 'credit-invoice-link', 'data-module': 'nhsuk-button' },
+          'Credit this invoice')))
+      : null,
+    note ? null : pensionFormA(inv, back));
 }
 
 // A pensioning GP locum's invoice: part 2 of their NHS Pension Scheme form A, which the practice
@@ -261,7 +304,8 @@ async function invoicePage(id, back) {
 function pensionFormA(inv, back) {
   const f = inv.pension_form_a;
   if (!f) return null;
-  const maySign = hasRole('practice_manager') && back.href.startsWith('/practice') && !f.signed;
+  // A credited invoice's form A is not signed any more: its sessions are on the invoice that replaces it.
+  const maySign = hasRole('practice_manager') && back.href.startsWith('/practice') && !f.signed && inv.status !== 'credited';
   return h('section', { id: 'pension-form-a' },
     h('h2', { class: 'nhsuk-heading-m' }, 'NHS Pension Scheme form A'),
     p(`${inv.issuer.name} pensions their locum work. Form A for this invoice needs part 2 completed and signed by the practice, by someone other than the locum: the fee of ${pounds(f.fee_pence)} and the practice's employer contribution of ${pounds(f.employer_contribution_pence)}, which is on this invoice as its own line.`),
@@ -274,6 +318,73 @@ function pensionFormA(inv, back) {
 route('/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/invoices', text: 'Back to my invoices' }), CLINICIAN);
 route('/practice/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/practice/invoices', text: 'Back to invoices' }), PRACTICE);
 route('/pool/invoices/:id', ({ params }) => invoicePage(params.id, { href: '/pool/invoices', text: 'Back to invoices' }), POOL);
+
+// The clinician credits one of their unpaid invoices: why (printed on the credit note, which the
+// practice reads), and how its sessions are invoiced again. The API says what it made; the page
+// then shows the invoice that replaces it, or the credit note while the timesheets come back.
+const REISSUE = {
+  now: 'Reissue it now with my current details',
+  after_correction: 'Send the timesheets back to me to correct first',
+};
+route('/invoices/:id/credit', async ({ params }) => {
+  const inv = await get(`/invoices/${encodeURIComponent(params.id)}`);
+  const backHref = `/invoices/${inv.id}`;
+  if (inv.status !== 'issued') {
+    const why = {
+      paid: [`Invoice ${inv.reference} is paid`, 'A paid invoice is not credited here: its money has moved. Talk to the practice about a refund.'],
+      credited: [`Invoice ${inv.reference} is already credited`, inv.credited_by ? `Credit note ${inv.credited_by.reference} credits it.` : 'Nothing is owed on it.'],
+      credit_note: [`Credit note ${inv.reference} cannot be credited`, 'Only an invoice is credited.'],
+    }[inv.status] || [`${named(inv)} cannot be credited`, ''];
+    return page(why[0], backLink(backHref, 'Back to the invoice'), pageHeading(why[0]), why[1] ? p(why[1]) : null,
+      p(link(backHref, `See ${named(inv).replace(/^./, (c) => c.toLowerCase())}`)));
+  }
+  // The sessions on it: each one's timesheet comes back when the clinician corrects it first.
+  const sessions = new Set(inv.lines.map((l) => l.booking_id)).size;
+  const them = sessions === 1 ? 'the timesheet' : `the ${sessions} timesheets`;
+  const summary = h('div');
+  const form = h('form', { novalidate: true, id: 'credit-form' },
+    input({ id: 'reason', label: 'Why are you crediting it?', labelSize: 'm', autocomplete: 'off',
+      hint: 'On one line, in up to 300 characters, like "Wrong bank account". It is printed on the credit note, which the practice sees.' }),
+    radios({
+      id: 'reissue', legend: 'How should its sessions be invoiced again?', legendSize: 'm',
+      items: [
+        { value: 'now', text: REISSUE.now,
+          hint: 'A new invoice for the same sessions and amounts goes to the practice at once, with your address and bank account as they are now. If they are what was wrong, change them first.' },
+        { value: 'after_correction', text: REISSUE.after_correction,
+          hint: `${sessions === 1 ? 'The session\'s timesheet comes' : 'Each session\'s timesheet comes'} back to you as queried, with your reason. Correct it and submit it again: when the practice approves it, it is invoiced again.` },
+      ],
+    }),
+    h('div', { class: 'nhsuk-button-group' },
+      button('Credit this invoice', { id: 'credit-confirm' }, 'warning'),
+      link(backHref, 'No, go back', { id: 'credit-back' })));
+  const validate = liveValidation(form, summary, {
+    reason: (v) => (!v.reason ? 'Enter why you are crediting this invoice'
+      : v.reason.length > 300 ? 'The reason must be 300 characters or fewer' : null),
+    reissue: (v) => (REISSUE[v.reissue] ? null : 'Select how its sessions should be invoiced again'),
+  });
+  onSubmit(form, validate, summary, async (v) => {
+    const res = await post(`/invoices/${inv.id}/credit`, { reason: v.reason, reissue: v.reissue });
+    const done = `Invoice ${inv.reference} credited by credit note ${res.credit_note.reference}.`;
+    if (res.reissued) {
+      flash(`Invoice ${inv.reference} credited`, `${done} Invoice ${res.reissued.reference} replaces it. ${inv.customer.name} has been told.`);
+      navigate(`/invoices/${res.reissued.id}`);
+    } else {
+      flash(`Invoice ${inv.reference} credited`,
+        `${done} Correct ${them} and submit ${sessions === 1 ? 'it' : 'them'} again: ${inv.customer.name}'s approval will invoice ${sessions === 1 ? 'it' : 'them'} again.`);
+      navigate(`/invoices/${res.credit_note.id}`);
+    }
+  });
+  const title = `Credit invoice ${inv.reference}`;
+  page(title, summary, backLink(backHref, 'Back to the invoice'), pageHeading(title, `${inv.customer.name}, ${pounds(inv.total_pence)}`),
+    warningCallout('An issued invoice cannot be changed, only credited',
+      h('ul', { class: 'nhsuk-list nhsuk-list--bullet', id: 'credit-consequences' },
+        h('li', {}, `A credit note, numbered with your invoices, cancels invoice ${inv.reference} in full with the reason you give. It cannot be undone.`),
+        h('li', {}, `${inv.customer.name} is told, and owes nothing on invoice ${inv.reference}.`),
+        h('li', {}, 'Its sessions are invoiced again, as you choose below.'))),
+    p('If the address or bank account on it is wrong, ', link('/invoices/details', 'change your invoice details', { id: 'credit-details-link' }),
+      ' first, then reissue it now.'),
+    form);
+}, CLINICIAN);
 
 route('/practice/invoices/:id/pension-signature', async ({ params }) => {
   const inv = await get(`/invoices/${encodeURIComponent(params.id)}`);

@@ -26,6 +26,12 @@ const STATE = {
   not_worked: ['Not worked', 'cancelled'],
 };
 const stateTag = (s) => tag(STATE[s][0], STATE[s][1]);
+// A timesheet its clinician took back by crediting its invoice (invoices.js, "send the timesheets
+// back to me to correct first"): the API gives it as queried, with the reason it wrote
+// ("Invoice 0001 credited: ...", src/store/invoices.c), though nobody at the practice asked.
+const byCredit = (t) => t.state === 'queried' && /^Invoice \d+ credited: /.test(t.query_reason || '');
+const creditWords = (t) => (/[.!?]$/.test(t.query_reason) ? t.query_reason : `${t.query_reason}.`);
+const timesheetTag = (t) => (byCredit(t) ? tag('Back to correct: invoice credited', 'late') : stateTag(t.state));
 
 // The views of each side's list: [state, link text].
 const CLINICIAN_VIEWS = [['to_submit', 'To submit'], ['queried', 'Queried'], ['submitted', 'Submitted'], ['approved', 'Approved'], ['not_worked', 'Not worked']];
@@ -106,8 +112,9 @@ route('/timesheets', async ({ query }) => {
   const items = list.items.map((b) => h('li', { class: 'fp-result' },
     card(`${roleName(b.role)} at ${b.practice_name}`, null,
       h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
-      p(stateTag(b.timesheet.state)),
-      b.timesheet.state === 'queried' ? insetText(p(`The practice asked: ${b.timesheet.query_reason}`)) : null,
+      p(timesheetTag(b.timesheet)),
+      b.timesheet.state === 'queried'
+        ? insetText(p(byCredit(b.timesheet) ? creditWords(b.timesheet) : `The practice asked: ${b.timesheet.query_reason}`)) : null,
       summaryList(timesheetRows(b).slice(1)),
       ['to_submit', 'queried'].includes(b.timesheet.state)
         ? p(h('a', { class: 'nhsuk-link', href: `/timesheets/${b.id}` },
@@ -251,7 +258,11 @@ route('/timesheets/:id', async ({ params }) => {
     navigate('/timesheets?state=submitted');
   });
   page('Confirm what you worked', summary, back, pageHeading('Confirm what you worked', b.practice_name),
-    t.state === 'queried' ? warningCallout('The practice queried this timesheet', p(t.query_reason)) : null,
+    t.state === 'queried'
+      ? (byCredit(t)
+        ? warningCallout('You credited this session\'s invoice', p(`${creditWords(t)} Correct the timesheet and submit it again: the practice's approval invoices it again.`))
+        : warningCallout('The practice queried this timesheet', p(t.query_reason)))
+      : null,
     summaryList([['Booked', `${longDate(b.starts_at)}, ${timeRange(b.starts_at, b.ends_at)}`], ['Booked fee', pounds(b.fee_pence)]]),
     p('Change the times if you started or finished at another time, or took a different break. For an hourly rate the fee follows the time you worked.'),
     form);
@@ -289,8 +300,9 @@ route('/practice/timesheets', async ({ query }) => {
     return h('li', { class: 'fp-result' },
       card(`${b.clinician_name}: ${roleName(b.role)}`, null, NOT_CLICKABLE,
         h('p', { class: 'nhsuk-card__description fp-when' }, when(b.starts_at, b.ends_at)),
-        p(stateTag(b.timesheet.state)),
-        b.timesheet.state === 'queried' ? insetText(p(`You asked: ${b.timesheet.query_reason}`)) : null,
+        p(timesheetTag(b.timesheet)),
+        b.timesheet.state === 'queried'
+          ? insetText(p(byCredit(b.timesheet) ? `The clinician credited its invoice to correct it. ${creditWords(b.timesheet)}` : `You asked: ${b.timesheet.query_reason}`)) : null,
         summaryList(timesheetRows(b, '/practice/invoices', 'practice').slice(1)),
         actions));
   });
