@@ -13,6 +13,7 @@
 #include "store/alerts.h"
 #include "store/invoices.h"
 #include "store/pension.h"
+#include "store/rate_policy.h"
 #include "store/timesheets.h"
 #include "store/db.h"
 #include "store/offers.h"
@@ -105,6 +106,13 @@ static int monthly_invoices(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
   return fp_store_invoices_monthly(c, now, &n);
+}
+
+/* The rates of unfilled shifts raised under their pools' rate policies (store/rate_policy.h). */
+static int escalate_rates(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  int n = 0;
+  return fp_store_shifts_escalate(c, now, &n);
 }
 
 /* The GP locums' pension warnings before their forms' deadlines (store/pension.h). */
@@ -225,6 +233,7 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
       fp_sweeper_add(s, "approve timesheets", approve_timesheets, NULL) != 0 ||
       fp_sweeper_add(s, "monthly invoices", monthly_invoices, NULL) != 0 ||
       fp_sweeper_add(s, "pension reminders", pension_reminders, NULL) != 0 ||
+      fp_sweeper_add(s, "rate escalation", escalate_rates, NULL) != 0 ||
       pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);

@@ -21,6 +21,7 @@
 #include "http/fields.h"
 #include "http/routes.h"
 #include "store/accounts.h"
+#include "store/rate_policy.h"
 #include "store/timesheets.h"
 #include "store/members.h"
 #include "store/places.h"
@@ -416,6 +417,10 @@ static int add_release_delays(struct fp_req *r, struct fp_conn *c, const struct 
   int32_t days = 0;
   if ((rc = fp_store_timesheet_days_get(c, o->id, &days)) != 0) return rc;
   json_object_set_new(j, "timesheet_auto_approve_days", json_integer(days));
+  /* And whether its unfilled shifts' rates rise under its pool's rate policy (store/rate_policy.h). */
+  bool escalate = false;
+  if ((rc = fp_store_rate_escalation_get(c, o->id, &escalate)) != 0) return rc;
+  json_object_set_new(j, "rate_escalation", json_boolean(escalate));
   return 0;
 }
 
@@ -460,6 +465,7 @@ struct patch {
   struct fp_release_delays release; /* checked by the core (fp_release_delays_invalid) */
   bool has_ts_days;
   int64_t ts_days;                  /* a practice's days to a timesheet's approval by itself, 0 to 28 */
+  bool has_escalation, escalation;  /* a practice's opt-in to its pool's rate escalation */
 };
 
 struct patch_ctx {
@@ -526,6 +532,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
     if (!rc) rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "organisation.release_delays", "organisation", o->id, NULL, delays);
   }
   if (!rc && p->has_ts_days) rc = fp_store_timesheet_days_set(c, o->id, (int32_t)p->ts_days, x->actor.user_id, x->actor.now);
+  if (!rc && p->has_escalation) rc = fp_store_rate_escalation_set(c, o->id, p->escalation, x->actor.user_id, x->actor.now);
 out:
   free(after);
   free(before);
@@ -599,12 +606,17 @@ void fp_h_org_patch(struct fp_req *r) {
       {"profile", FP_F_JSON, false, 0, 0, NULL, &profile_in, NULL},
       {"release_delays", FP_F_JSON, false, 0, 0, NULL, &release_in, NULL},
       {"timesheet_auto_approve_days", FP_F_INT, false, 0, FP_TS_AUTO_APPROVE_MAX_DAYS, NULL, &p.ts_days, &p.has_ts_days},
+      {"rate_escalation", FP_F_BOOL, false, 0, 0, NULL, &p.escalation, &p.has_escalation},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec) || address_lines_or_respond(r, p.address)) return;
   if (release_in && release_delays_or_respond(r, c, lv, release_in, &p)) return;
   if (p.has_ts_days && lv != FP_ORG_PRACTICE) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "timesheet_auto_approve_days", "only a practice approves timesheets");
+    return;
+  }
+  if (p.has_escalation && lv != FP_ORG_PRACTICE) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "rate_escalation", "only a practice's shifts are escalated");
     return;
   }
   const char *admin_only = p.level ? "level" : p.ods ? "ods_code" : p.has_parent ? "parent_id" : p.has_active ? "active" : NULL;

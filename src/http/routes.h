@@ -217,5 +217,8 @@ FP_HANDLER(fp_h_invoice_form_a_sign);
 FP_HANDLER(fp_h_invoice_statement);
 FP_HANDLER(fp_h_pool_terms);
 FP_HANDLER(fp_h_pool_terms_put);
+FP_HANDLER(fp_h_pool_rate_policy);
+FP_HANDLER(fp_h_pool_rate_policy_put);
+FP_HANDLER(fp_h_shift_escalations);
 
 #endif

@@ -212,6 +212,21 @@ int fp_store_demo_invoices(struct fp_conn *c, int64_t demo_practice, int64_t man
     rc = fp_store_invoice_pay(c, v->id, FP_INVOICE_ISSUED, v->practice_id == demo_practice ? manager_user : 0, paid_at);
   }
   free(rows);
+  /* The demo practice's newest unpaid invoice had the wrong bank account: its clinician credited it
+     yesterday and it was reissued at once (a credit note and its replacement to see). */
+  int64_t credit_id = 0, clinician_user = 0;
+  if (!rc)
+    rc = FP_DB_INT(c, &credit_id, "SELECT COALESCE(MAX(id), 0) FROM invoices WHERE practice_id = ? AND status = ?",
+                   fp_int(demo_practice), fp_txt(fp_invoice_status_name(FP_INVOICE_ISSUED)));
+  if (!rc && credit_id)
+    rc = FP_DB_INT(c, &clinician_user,
+                   "SELECT cl.user_id FROM invoices i JOIN clinicians cl ON cl.id = i.clinician_id WHERE i.id = ?",
+                   fp_int(credit_id));
+  if (!rc && credit_id) {
+    int64_t note = 0, again = 0;
+    rc = fp_store_invoice_credit(c, credit_id, FP_INVOICE_ISSUED, "The bank account on it was wrong", FP_REISSUE_NOW,
+                                 clinician_user, now - 86400, &note, &again);
+  }
   /* What they told people more than two days ago was read, and its email sent, long ago: only the
      latest news stays, unread and queued. */
   if (!rc)

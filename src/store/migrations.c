@@ -932,6 +932,26 @@ static const char *const migrations[] = {
     "  SELECT RAISE(ABORT, 'an invoice line stops invoicing its session once, when its invoice is credited'); END;"
     "CREATE TRIGGER invoice_lines_no_delete BEFORE DELETE ON invoice_lines BEGIN"
     "  SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
+
+    /* 42: a pool's rate policy (core/rate_policy.h, store/rate_policy.h): its cap on a shift's
+     * hourly-equivalent rate (0: none) and its escalation steps as core/rate_policy.h writes them;
+     * a practice's opt-in to the escalation of its unfilled shifts; a shift's rate as the practice
+     * posted it (NULL until a step raised it) and the steps applied; and each escalation, with its
+     * reason and who or what authorised it. */
+    "ALTER TABLE pools ADD COLUMN rate_cap_hourly_pence INTEGER NOT NULL DEFAULT 0 CHECK (rate_cap_hourly_pence >= 0);"
+    "ALTER TABLE pools ADD COLUMN rate_escalation TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE organisations ADD COLUMN rate_escalation INTEGER NOT NULL DEFAULT 0 CHECK (rate_escalation IN (0, 1));"
+    "ALTER TABLE shifts ADD COLUMN posted_rate_pence INTEGER;"
+    "ALTER TABLE shifts ADD COLUMN posted_hourly_pence INTEGER;"
+    "ALTER TABLE shifts ADD COLUMN escalation_step INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE shift_escalations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+    "  at INTEGER NOT NULL, step INTEGER NOT NULL, percent INTEGER NOT NULL,"
+    "  from_pence INTEGER NOT NULL, to_pence INTEGER NOT NULL, capped INTEGER NOT NULL CHECK (capped IN (0, 1)),"
+    "  pool_id INTEGER NOT NULL REFERENCES pools(id), authorised_by_user INTEGER REFERENCES users(id),"
+    "  authorised_by TEXT NOT NULL, reason TEXT NOT NULL);"
+    "CREATE INDEX shift_escalations_shift ON shift_escalations(shift_id, id);",
 };
 
 /* The migrations that make a table again that others refer to (SQLite's way of changing a CHECK

@@ -200,6 +200,13 @@ int fp_store_shift_update(struct fp_conn *c, const struct fp_shift *s, int64_t n
   struct fp_release plan;
   int rc = release_plan(c, s, s->created_at, &plan);
   if (rc) return rc;
+  /* A rate the practice sets itself is the posted rate again: any escalation starts from it
+     (core/rate_policy.h; an edit that keeps the rate shown keeps the escalation). */
+  if ((rc = FP_DB_RUN(c,
+           "UPDATE shifts SET posted_rate_pence = NULL, posted_hourly_pence = NULL, escalation_step = 0"
+           " WHERE id = ? AND (rate_pence <> ? OR hourly_pence <> ?)",
+           fp_int(s->id), fp_int(s->rate_pence), fp_int(s->hourly_pence))) != 0)
+    return rc;
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE shifts SET starts_at=?, ends_at=?, break_minutes=?, rate_pence=?, rate_unit=?, hourly_pence=?,"
       " booking_mode=?, location_type=?, description=?, status=?, updated_at=?, pool_opens_at=?, overflow_opens_at=?"

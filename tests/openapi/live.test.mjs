@@ -300,6 +300,13 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'PUT', `/api/v1/pools/${poolId}/terms`, { payment_days: 30, cancellation: [], mileage: false,
     expenses: false }, 403);
   await call(pool, 'GET', '/api/v1/pools/999999/terms', undefined, 404);
+  // The pool's rate policy (the demo's own, written back as it is) and a practice's opt-in.
+  const policy = (await call(practice, 'GET', `/api/v1/pools/${poolId}/rate-policy`, undefined, 200)).json;
+  await call(pool, 'PUT', `/api/v1/pools/${poolId}/rate-policy`, { cap_hourly_pence: policy.cap_hourly_pence,
+    escalation: policy.escalation }, 200);
+  await call(pool, 'PUT', `/api/v1/pools/${poolId}/rate-policy`, { cap_hourly_pence: 0, escalation: [{ hours_before: 24, percent: 5 }, { hours_before: 72, percent: 10 }] }, 400);
+  await call(practice, 'PUT', `/api/v1/pools/${poolId}/rate-policy`, { cap_hourly_pence: 0, escalation: [] }, 403);
+  await call(pool, 'GET', '/api/v1/pools/999999/rate-policy', undefined, 404);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
@@ -546,6 +553,8 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(practice, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [gp2Id] }, 409);
   await call(practice, 'POST', `/api/v1/shifts/${s3.id}/offers`, { clinician_ids: [] }, 400);
   await call(practice, 'GET', `/api/v1/shifts/${s3.id}/offers`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/shifts/${s3.id}/escalations`, undefined, 200);
+  await call(practice, 'GET', '/api/v1/shifts/999999/escalations', undefined, 404);
   await call(gp, 'GET', `/api/v1/shifts/${s3.id}/offers`, undefined, 403);
   await call(practice, 'GET', `/api/v1/shifts/${s3.id}/offers?limit=0`, undefined, 400);
   await call(gp2, 'GET', '/api/v1/offers', undefined, 200);
