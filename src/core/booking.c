@@ -12,8 +12,9 @@
 static const char *const status_names[] = {
     [FP_SHIFT_OPEN] = "open",           [FP_SHIFT_BOOKED] = "booked",
     [FP_SHIFT_WITHDRAWN] = "withdrawn", [FP_SHIFT_CANCELLED] = "cancelled",
-    [FP_SHIFT_COMPLETED] = "completed",
+    [FP_SHIFT_COMPLETED] = "completed", [FP_SHIFT_AWAITING_APPROVAL] = "awaiting_approval",
 };
+_Static_assert(sizeof status_names / sizeof status_names[0] == FP_SHIFT_N_STATUSES, "a name for every status");
 
 #define N_STATUSES ((int)(sizeof status_names / sizeof status_names[0]))
 
@@ -54,7 +55,7 @@ int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shi
     next = FP_SHIFT_CANCELLED;
     break;
   case FP_EV_WITHDRAW:
-    if (from != FP_SHIFT_OPEN)
+    if (from != FP_SHIFT_OPEN && from != FP_SHIFT_AWAITING_APPROVAL)
       return FP_ECONFLICT;
     next = FP_SHIFT_WITHDRAWN;
     break;
@@ -63,10 +64,16 @@ int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shi
       return FP_ECONFLICT;
     next = FP_SHIFT_OPEN;
     break;
-  case FP_EV_EDIT:
-    if (from != FP_SHIFT_OPEN)
+  case FP_EV_EDIT: /* open again; fp_shift_published_status then says whether it awaits approval */
+    if (from != FP_SHIFT_OPEN && from != FP_SHIFT_AWAITING_APPROVAL)
       return FP_ECONFLICT;
     next = FP_SHIFT_OPEN;
+    break;
+  case FP_EV_APPROVE_RATE:
+  case FP_EV_REFUSE_RATE:
+    if (from != FP_SHIFT_AWAITING_APPROVAL)
+      return FP_ECONFLICT;
+    next = ev == FP_EV_APPROVE_RATE ? FP_SHIFT_OPEN : FP_SHIFT_WITHDRAWN;
     break;
   case FP_EV_COMPLETE:
     if (from != FP_SHIFT_BOOKED)
@@ -79,6 +86,14 @@ int fp_shift_next(enum fp_shift_status from, enum fp_shift_event ev, enum fp_shi
   if (to)
     *to = next;
   return FP_OK;
+}
+
+enum fp_shift_status fp_shift_published_status(bool over_cap) {
+  return over_cap ? FP_SHIFT_AWAITING_APPROVAL : FP_SHIFT_OPEN;
+}
+
+bool fp_shift_may_decide_rate(const struct fp_actor *a, int64_t pool_id) {
+  return a && a->user_id && pool_id && fp_actor_has_for(a, FP_ROLE_POOL_ADMIN, pool_id);
 }
 
 enum fp_transition fp_shift_transition(enum fp_shift_status from, enum fp_shift_event ev, fp_time now,
@@ -252,6 +267,9 @@ const char *fp_booking_outcome_code(enum fp_booking_outcome o) {
 
 enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in) {
   if (in && !in->via_acceptance && in->elig && (in->elig->reasons & (FP_ELIG_ROLE | FP_ELIG_NOT_IN_POOL)))
+    return FP_BOOK_NOT_VISIBLE;
+  /* Held back from every clinician while its pool decides its rate (the scope's rule too). */
+  if (in && !in->via_acceptance && in->status == FP_SHIFT_AWAITING_APPROVAL)
     return FP_BOOK_NOT_VISIBLE;
   if (!in || in->status != FP_SHIFT_OPEN)
     return FP_BOOK_SHIFT_TAKEN;

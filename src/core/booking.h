@@ -3,7 +3,10 @@
  *
  * Shift status: open -> booked (a booking is made) -> open (the clinician cancels) or cancelled
  * (the practice cancels) -> open (re-opened); open -> withdrawn (the practice withdraws);
- * booked -> completed (after it has been worked). Once a shift has started its record is history:
+ * booked -> completed (after it has been worked). A shift posted, or edited, at a rate over its
+ * pool's cap (core/rate_policy.h) is awaiting_approval instead of open: nobody sees it in the
+ * market or books it until the pool's administrator approves the rate (-> open) or refuses it
+ * (-> withdrawn); the practice may edit it (back to open when within the cap) or withdraw it. Once a shift has started its record is history:
  * only completing it is allowed (what was worked is corrected through the session's own record,
  * never by cancelling, withdrawing, re-opening or editing).
  *
@@ -34,6 +37,8 @@ enum fp_shift_status {
   FP_SHIFT_WITHDRAWN,
   FP_SHIFT_CANCELLED,
   FP_SHIFT_COMPLETED,
+  FP_SHIFT_AWAITING_APPROVAL,
+  FP_SHIFT_N_STATUSES
 };
 
 enum fp_shift_event {
@@ -44,7 +49,16 @@ enum fp_shift_event {
   FP_EV_REOPEN,
   FP_EV_EDIT,      /* changing times, rate, description: allowed only while open */
   FP_EV_COMPLETE,
+  FP_EV_APPROVE_RATE, /* the pool's administrator approves a rate over the cap: published */
+  FP_EV_REFUSE_RATE,  /* ... or refuses it: withdrawn */
 };
+
+/* The status a shift posted or edited takes: open, or awaiting_approval when its rate is over its
+   pool's cap (core/rate_policy.h fp_rate_over_cap). */
+enum fp_shift_status fp_shift_published_status(bool over_cap);
+/* Whether the actor may approve or refuse the rate of a shift whose pool (its practice's, for its
+   rate policy) is pool_id: that pool's administrators. */
+bool fp_shift_may_decide_rate(const struct fp_actor *a, int64_t pool_id);
 
 const char *fp_shift_status_name(enum fp_shift_status s);
 int fp_shift_status_parse(const char *s, enum fp_shift_status *out);
@@ -138,7 +152,8 @@ struct fp_booking_input {
 /*
  * Decides in this order: visibility, taken, started, approval, eligibility, overlap, working time. A clinician
  * booking directly (not through a practice's acceptance) sees only shifts of their own profession
- * at practices sharing a pool with them; any other shift does not exist for them, whatever its state.
+ * at practices sharing a pool with them, and none awaiting its pool's approval of its rate; any
+ * other shift does not exist for them, whatever its state.
  */
 enum fp_booking_outcome fp_booking_decide(const struct fp_booking_input *in);
 

@@ -6,6 +6,8 @@
  *              the pool's indicative rates (PATCH /api/v1/pools/{id} keeps them)
  *   GET      /api/v1/shifts/{id}/escalations  a shift's escalations, each with its reason and who or
  *              what authorised it, for whoever sees the shift
+ *   POST     /api/v1/shifts/{id}/rate-approval, /rate-refusal  the pool's administrators publish or
+ *              withdraw a shift posted over the cap (below)
  * A practice opts in to the escalation of its unfilled shifts with `rate_escalation` in PATCH
  * /api/v1/organisations/{id} (h_organisations.c); the upkeep escalates (store/rate_policy.h).
  */
@@ -19,9 +21,11 @@
 #include "http/fields.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "store/accounts.h"
 #include "store/members.h"
 #include "store/rate_policy.h"
 #include "store/shifts.h"
+#include "store/webhooks.h"
 
 /* The highest cap taken: GBP 10,000 an hour (the pools' own rates have the same bound). */
 #define CAP_MAX_PENCE 1000000
@@ -144,4 +148,97 @@ void fp_h_shift_escalations(struct fp_req *r) {
     return;
   }
   fp_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/*
+ * A shift over its pool's cap, decided by the pool's administrators (core/booking.h):
+ *   POST /api/v1/shifts/{id}/rate-approval  published (open): the practice told, the webhooks
+ *                                           of a posted shift sent
+ *   POST /api/v1/shifts/{id}/rate-refusal   {reason}: withdrawn, the practice told why
+ * A write transaction given who acts, what they see, the shift, the event and the reason.
+ */
+struct decide_ctx {
+  struct fp_actor actor;
+  const struct fp_scope *scope;
+  int64_t id;
+  enum fp_shift_event ev; /* FP_EV_APPROVE_RATE or FP_EV_REFUSE_RATE */
+  const char *reason;
+  struct fp_refusal why;
+  struct fp_shift s;
+};
+
+static int decide_tx(struct fp_conn *c, void *vctx) {
+  struct decide_ctx *x = vctx;
+  int rc = fp_store_shift_get(c, x->id, x->scope, &x->s);
+  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "shift %lld not found", (long long)x->id);
+  if (rc) return rc;
+  int64_t pool_id = 0;
+  struct fp_rate_policy p;
+  if ((rc = fp_store_practice_rate_policy(c, x->s.practice_id, &pool_id, &p)) != 0) return rc;
+  if (!fp_shift_may_decide_rate(&x->actor, pool_id))
+    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
+                     "only the administrators of the practice's pool approve or refuse the rate of its shifts");
+  enum fp_shift_status from, to;
+  if (fp_shift_status_parse(x->s.status, &from) != 0) return FP_EIO;
+  enum fp_transition t = fp_shift_transition(from, x->ev, x->actor.now, x->s.starts_at, x->s.ends_at, &to);
+  if (t == FP_TRANS_STARTED)
+    return fp_refuse(&x->why, FP_API_SHIFT_STARTED, NULL, x->id, "shift %lld has started", (long long)x->id);
+  if (t != FP_TRANS_OK)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
+                     "shift %lld is %s: only a shift awaiting approval of its rate is approved or refused",
+                     (long long)x->id, x->s.status);
+  char before[64], after[64];
+  snprintf(before, sizeof before, "{\"status\":\"%s\"}", x->s.status);
+  snprintf(x->s.status, sizeof x->s.status, "%s", fp_shift_status_name(to));
+  if ((rc = fp_store_shift_update(c, &x->s, x->actor.now)) != 0) return rc;
+  if (x->ev == FP_EV_APPROVE_RATE) {
+    snprintf(after, sizeof after, "{\"status\":\"%s\"}", x->s.status);
+    rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "shift.rate_approve", "shift", x->id, before, after);
+    /* Published now: the webhooks of a posted shift, as at posting. */
+    if (!rc) rc = fp_store_webhook_emit(c, FP_HOOK_SHIFT_POSTED, x->id, 0, 0, x->actor.now);
+  } else {
+    snprintf(after, sizeof after, "{\"status\":\"%s\",", x->s.status);
+    rc = fp_store_audit_reason(c, x->actor.now, x->actor.user_id, "shift.rate_refuse", "shift", x->id, before, after,
+                               x->reason);
+  }
+  if (!rc) rc = fp_store_rate_approval_tell(c, pool_id, x->s.practice_id, x->id, to, x->reason, x->actor.now);
+  return rc ? rc : fp_store_shift_get(c, x->id, NULL, &x->s);
+}
+
+static void decide(struct fp_req *r, enum fp_shift_event ev, const char *reason) {
+  struct decide_ctx x;
+  memset(&x, 0, sizeof x);
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, r->now, &scope);
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  x.scope = &scope;
+  x.id = r->params[0];
+  x.ev = ev;
+  x.reason = reason;
+  int rc = fp_store_write(r->app->store, decide_tx, &x);
+  if (rc == FP_EREFUSED) fp_reply_refusal(r, &x.why);
+  else if (rc) fp_reply_store_error(r, rc);
+  else fp_reply_json(r, 200, fp_json_shift(&x.s));
+}
+
+void fp_h_shift_rate_approval(struct fp_req *r) {
+  if (r->body_len) {
+    struct fp_field spec[] = {FP_FIELD_END};
+    if (fp_body_fields_or_respond(r, spec)) return;
+  }
+  decide(r, FP_EV_APPROVE_RATE, NULL);
+}
+
+void fp_h_shift_rate_refusal(struct fp_req *r) {
+  const char *reason = NULL;
+  struct fp_field spec[] = {
+      {"reason", FP_F_STRING, true, 1, 300, NULL, &reason, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return;
+  if (strpbrk(reason, "\r\n")) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "reason", "'reason' must be on one line");
+    return;
+  }
+  decide(r, FP_EV_REFUSE_RATE, reason);
 }

@@ -26,6 +26,7 @@
 #include "store/members.h"
 #include "store/places.h"
 #include "store/alerts.h"
+#include "store/rate_policy.h"
 #include "store/shifts.h"
 #include "store/terms.h"
 #include "store/webhooks.h"
@@ -100,6 +101,15 @@ struct create_ctx {
   int64_t series_id;
 };
 
+/* The status shift s takes when posted or edited to be open (core/booking.h): awaiting its pool's
+   approval when its rate is over the pool's cap (core/rate_policy.h); *pool_id that pool. */
+static int published_status(struct fp_conn *c, const struct fp_shift *s, enum fp_shift_status *out, int64_t *pool_id) {
+  struct fp_rate_policy p;
+  int rc = fp_store_practice_rate_policy(c, s->practice_id, pool_id, &p);
+  if (!rc) *out = fp_shift_published_status(fp_rate_over_cap(&p, s->hourly_pence));
+  return rc;
+}
+
 static int create_tx(struct fp_conn *c, void *vctx) {
   struct create_ctx *x = vctx;
   if (x->count > 1) {
@@ -112,13 +122,23 @@ static int create_tx(struct fp_conn *c, void *vctx) {
     s.starts_at = fp_uk_add_weeks(x->base.starts_at, i);
     s.ends_at = fp_uk_add_weeks(x->base.ends_at, i);
     set_hourly(&s);
-    int rc = fp_store_shift_insert(c, &s, x->actor.now, &x->ids[i]);
+    enum fp_shift_status status;
+    int64_t pool_id = 0;
+    int rc = published_status(c, &s, &status, &pool_id);
     if (rc) return rc;
+    snprintf(s.status, sizeof s.status, "%s", fp_shift_status_name(status));
+    if ((rc = fp_store_shift_insert(c, &s, x->actor.now, &x->ids[i])) != 0) return rc;
     char after[160];
-    snprintf(after, sizeof after, "{\"status\":\"open\",\"practice_id\":%lld,\"series_id\":%lld}",
+    snprintf(after, sizeof after, "{\"status\":\"%s\",\"practice_id\":%lld,\"series_id\":%lld}", s.status,
              (long long)s.practice_id, (long long)s.series_id);
     if ((rc = fp_store_audit(c, x->actor.now, x->actor.user_id, "shift.create", "shift", x->ids[i], NULL, after)))
       return rc;
+    /* Over the cap: the pool's administrators are asked (for a series, once, of its first). */
+    if (status == FP_SHIFT_AWAITING_APPROVAL) {
+      if (i == 0 && (rc = fp_store_rate_approval_tell(c, pool_id, s.practice_id, x->ids[i], status, NULL, x->actor.now)))
+        return rc;
+      continue;
+    }
     /* The webhooks that want it (store/webhooks.h), in the posting's transaction. */
     if ((rc = fp_store_webhook_emit(c, FP_HOOK_SHIFT_POSTED, x->ids[i], 0, 0, x->actor.now))) return rc;
   }
@@ -347,7 +367,7 @@ static int statuses_or_respond(struct fp_req *r, unsigned *mask) {
   for (;;) {
     const char *end = strchr(p, ',');
     size_t n = end ? (size_t)(end - p) : strlen(p);
-    char one[16];
+    char one[24]; /* the longest name, "awaiting_approval", fits */
     enum fp_shift_status st;
     if (n == 0 || n >= sizeof one) goto bad;
     memcpy(one, p, n);
@@ -359,7 +379,8 @@ static int statuses_or_respond(struct fp_req *r, unsigned *mask) {
   }
 bad:
   fp_reply_error(r, FP_API_INVALID_PARAMETER, "status",
-                 "'status' must be one or more of open, booked, withdrawn, cancelled, completed, separated by commas");
+                 "'status' must be one or more of open, booked, withdrawn, cancelled, completed, awaiting_approval,"
+                 " separated by commas");
   return -1;
 }
 
@@ -546,6 +567,17 @@ struct change_ctx {
   struct fp_shift s;
 };
 
+/* The status an edited shift s (in `from` before) takes: open, or awaiting its pool's approval when
+   its rate is now over the cap; the pool's administrators are asked when it newly awaits them. */
+static int edited_status(struct fp_conn *c, const struct fp_shift *s, enum fp_shift_status from,
+                         enum fp_shift_status *to, int64_t now) {
+  int64_t pool_id = 0;
+  int rc = published_status(c, s, to, &pool_id);
+  if (!rc && *to == FP_SHIFT_AWAITING_APPROVAL && from != FP_SHIFT_AWAITING_APPROVAL)
+    rc = fp_store_rate_approval_tell(c, pool_id, s->practice_id, s->id, *to, NULL, now);
+  return rc;
+}
+
 static int change_tx(struct fp_conn *c, void *vctx) {
   struct change_ctx *x = vctx;
   int rc = fp_store_shift_get(c, x->id, x->scope, &x->s);
@@ -565,6 +597,7 @@ static int change_tx(struct fp_conn *c, void *vctx) {
   char before[64];
   snprintf(before, sizeof before, "{\"status\":\"%s\"}", x->s.status);
   if (x->ev == FP_EV_EDIT && (rc = shift_edit_apply(&x->edit, &x->lim, &x->s, &x->why)) != 0) return rc;
+  if (x->ev == FP_EV_EDIT && (rc = edited_status(c, &x->s, from, &to, x->actor.now)) != 0) return rc;
   snprintf(x->s.status, sizeof x->s.status, "%s", fp_shift_status_name(to));
   if ((rc = fp_store_shift_update(c, &x->s, x->actor.now)) != 0) return rc;
   char after[64];
@@ -710,6 +743,7 @@ static int series_tx(struct fp_conn *c, void *vctx) {
     snprintf(before, sizeof before, "{\"status\":\"%s\"}", s->status);
     /* A break too long for one of them: nothing is written. */
     if (x->ev == FP_EV_EDIT && (rc = shift_edit_apply(&x->edit, &x->lim, s, &x->why)) != 0) return rc;
+    if (x->ev == FP_EV_EDIT && (rc = edited_status(c, s, from, &to, x->actor.now)) != 0) return rc;
     snprintf(s->status, sizeof s->status, "%s", fp_shift_status_name(to));
     if ((rc = fp_store_shift_update(c, s, x->actor.now)) != 0) return rc;
     char after[96];

@@ -95,6 +95,8 @@ const struct fp_route fp_routes[] = {
     {"DELETE", "/api/v1/shifts/{id}", fp_h_shift_delete, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/shifts/{id}/reopen", fp_h_shift_reopen, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/shifts/{id}/escalations", fp_h_shift_escalations, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/rate-approval", fp_h_shift_rate_approval, FP_SIGNED_IN, 0},
+    {"POST", "/api/v1/shifts/{id}/rate-refusal", fp_h_shift_rate_refusal, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/series/{id}", fp_h_series_get, FP_SIGNED_IN, 0},
     {"PATCH", "/api/v1/series/{id}", fp_h_series_patch, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/series/{id}", fp_h_series_delete, FP_SIGNED_IN, 0},

@@ -220,5 +220,7 @@ FP_HANDLER(fp_h_pool_terms_put);
 FP_HANDLER(fp_h_pool_rate_policy);
 FP_HANDLER(fp_h_pool_rate_policy_put);
 FP_HANDLER(fp_h_shift_escalations);
+FP_HANDLER(fp_h_shift_rate_approval);
+FP_HANDLER(fp_h_shift_rate_refusal);
 
 #endif

@@ -113,6 +113,7 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
 /* The sets of accounts told together. */
 #define ONE_USER "?8"
 #define PRACTICE_MANAGERS "SELECT r.user_id FROM user_roles r WHERE r.role = 'practice_manager' AND r.organisation_id = ?8"
+#define POOL_ADMINS "SELECT r.user_id FROM user_roles r WHERE r.role = 'pool_admin' AND r.pool_id = ?8"
 #define FILLED_APPLICANTS                                                                                    \
   "SELECT cl.user_id FROM applications a JOIN clinicians cl ON cl.id = a.clinician_id WHERE a.shift_id = ?8" \
   " AND a.status = 'declined' AND a.reason = 'filled' AND a.decided_at = ?9"
@@ -126,6 +127,11 @@ int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char 
                              const char *text, const char *link, int64_t now) {
   return notify_set(c, NOTIFY_SQL(PRACTICE_MANAGERS), EMAIL_SQL(PRACTICE_MANAGERS), practice_id, NULL, kind, subject,
                     text, link, now);
+}
+
+int fp_store_notify_pool_admins(struct fp_conn *c, int64_t pool_id, const char *kind, const char *subject,
+                                const char *text, const char *link, int64_t now) {
+  return notify_set(c, NOTIFY_SQL(POOL_ADMINS), EMAIL_SQL(POOL_ADMINS), pool_id, NULL, kind, subject, text, link, now);
 }
 
 int fp_store_notify_filled_applicants(struct fp_conn *c, int64_t shift_id, const char *kind, const char *subject,

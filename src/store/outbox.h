@@ -57,6 +57,9 @@ int fp_store_outbox_put_webhook(struct fp_conn *c, int64_t webhook_id, const cha
    however many they are). */
 int fp_store_notify_practice(struct fp_conn *c, int64_t practice_id, const char *kind, const char *subject,
                              const char *text, const char *link, int64_t now);
+/* Tells every active administrator of the pool, likewise. */
+int fp_store_notify_pool_admins(struct fp_conn *c, int64_t pool_id, const char *kind, const char *subject,
+                                const char *text, const char *link, int64_t now);
 /* Tells every clinician whose application for shift_id was declined as filled at now (the booking
    that filled it, in this transaction), likewise. */
 int fp_store_notify_filled_applicants(struct fp_conn *c, int64_t shift_id, const char *kind, const char *subject,

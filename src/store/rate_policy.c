@@ -37,6 +37,56 @@ int fp_store_rate_policy_put(struct fp_conn *c, int64_t pool_id, const struct fp
   return fp_store_audit(c, now, actor, "pool.rate_policy", "pool", pool_id, NULL, after);
 }
 
+/* The pool whose rate policy is over a practice's shifts: the one it joined first (SQL, the
+   practice's column given). */
+#define PRACTICE_POOL(practice) "(SELECT MIN(m.pool_id) FROM pool_members m WHERE m.organisation_id = " practice ")"
+
+int fp_store_practice_rate_policy(struct fp_conn *c, int64_t practice_id, int64_t *pool_id, struct fp_rate_policy *p) {
+  memset(p, 0, sizeof *p);
+  *pool_id = 0;
+  int rc = FP_DB_INT(c, pool_id, "SELECT COALESCE(" PRACTICE_POOL("?") ", 0)", fp_int(practice_id));
+  if (rc || !*pool_id) return rc;
+  return fp_store_rate_policy_get(c, *pool_id, p);
+}
+
+int fp_store_rate_approval_tell(struct fp_conn *c, int64_t pool_id, int64_t practice_id, int64_t shift_id,
+                                enum fp_shift_status status, const char *reason, int64_t now) {
+  char practice[201] = "", when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1], link[64];
+  int64_t starts = 0, ends = 0, rate = 0;
+  char unit[8] = "";
+  fp_stmt *st = FP_DB_STMT(c,
+      "SELECT o.name, s.starts_at, s.ends_at, s.rate_pence, s.rate_unit FROM shifts s"
+      " JOIN organisations o ON o.id = s.practice_id WHERE s.id = ?",
+      fp_int(shift_id));
+  if (!st) return FP_EIO;
+  int rc = FP_STEP_ONE(st, fp_out_text(practice, sizeof practice), fp_out_int(&starts), fp_out_int(&ends),
+                       fp_out_int(&rate), fp_out_text(unit, sizeof unit));
+  if (rc) return rc;
+  char amount[FP_MONEY_TEXT_LEN];
+  fp_money_text(rate, amount);
+  fp_store_when_text(starts, ends, when, sizeof when);
+  const char *a_unit = strcmp(unit, "hour") == 0 ? "an" : "a";
+  if (status == FP_SHIFT_AWAITING_APPROVAL) {
+    snprintf(subject, sizeof subject, "A shift at %s awaits your approval of its rate", practice);
+    snprintf(text, sizeof text,
+             "%s posted a shift %s at GBP %s %s %s, over the pool's cap. Nobody sees it until you approve or refuse"
+             " its rate.",
+             practice, when, amount, a_unit, unit);
+    snprintf(link, sizeof link, "/pool/shifts/%lld", (long long)shift_id);
+    return fp_store_notify_pool_admins(c, pool_id, "shift.rate_approval", subject, text, link, now);
+  }
+  bool approved = status == FP_SHIFT_OPEN;
+  snprintf(subject, sizeof subject, "Your pool %s the rate of your shift %s", approved ? "approved" : "refused", when);
+  if (approved)
+    snprintf(text, sizeof text, "Your shift %s at GBP %s %s %s is now published to the pool.", when, amount, a_unit, unit);
+  else
+    snprintf(text, sizeof text, "Your shift %s at GBP %s %s %s was withdrawn: %s. Post it again within the cap.",
+             when, amount, a_unit, unit, reason ? reason : "");
+  snprintf(link, sizeof link, "/practice/shifts/%lld", (long long)shift_id);
+  return fp_store_notify_practice(c, practice_id, approved ? "shift.rate_approved" : "shift.rate_refused", subject,
+                                  text, link, now);
+}
+
 int fp_store_rate_escalation_get(struct fp_conn *c, int64_t practice_id, bool *on) {
   int64_t v = 0;
   int rc = FP_DB_INT(c, &v, "SELECT rate_escalation FROM organisations WHERE id = ?", fp_int(practice_id));
@@ -121,7 +171,7 @@ int fp_store_shifts_escalate(struct fp_conn *c, int64_t now, int *n) {
         " COALESCE(s.posted_hourly_pence, s.hourly_pence), s.starts_at, s.ends_at, s.escalation_step, p.id, s.rate_unit,"
         " p.name, s.role, p.rate_cap_hourly_pence, p.rate_escalation"
         " FROM shifts s JOIN organisations o ON o.id = s.practice_id AND o.rate_escalation = 1"
-        " JOIN pools p ON p.id = (SELECT MIN(m.pool_id) FROM pool_members m WHERE m.organisation_id = s.practice_id)"
+        " JOIN pools p ON p.id = " PRACTICE_POOL("s.practice_id")
         " WHERE s.status = ? AND s.starts_at > ? AND s.starts_at <= ? AND p.rate_escalation <> '' AND s.id > ?"
         " ORDER BY s.id LIMIT ?",
         fp_txt(fp_shift_status_name(FP_SHIFT_OPEN)), fp_int(now), fp_int(now + (int64_t)FP_RATE_MAX_STEP_HOURS * 3600),

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/booking.h"
 #include "core/rate_policy.h"
 #include "store/db.h"
 
@@ -20,6 +21,16 @@ int fp_store_rate_policy_get(struct fp_conn *c, int64_t pool_id, struct fp_rate_
 /* Sets it (checked by the caller), audited as pool.rate_policy by actor. */
 int fp_store_rate_policy_put(struct fp_conn *c, int64_t pool_id, const struct fp_rate_policy *p, int64_t actor,
                              int64_t now);
+
+/* The rate policy over practice_id's shifts: its pool's (*pool_id; 0 and no cap, no steps when the
+   practice is in no pool). */
+int fp_store_practice_rate_policy(struct fp_conn *c, int64_t practice_id, int64_t *pool_id, struct fp_rate_policy *p);
+
+/* Tells the pool's administrators that shift_id (at practice_name, when) awaits their approval of
+   its rate (core/booking.h FP_SHIFT_AWAITING_APPROVAL), or the practice's managers that its pool
+   approved (refused: with reason) it. */
+int fp_store_rate_approval_tell(struct fp_conn *c, int64_t pool_id, int64_t practice_id, int64_t shift_id,
+                                enum fp_shift_status status, const char *reason, int64_t now);
 
 /* Whether practice_id's unfilled shifts are escalated under its pool's policy; set it, audited. */
 int fp_store_rate_escalation_get(struct fp_conn *c, int64_t practice_id, bool *on);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/booking.h"
 #include "core/error.h"
 
 void fp_sql_init(struct fp_sql *q) {
@@ -219,7 +220,14 @@ static void scope_where(struct fp_sql *q, const struct fp_scope *s, const char *
     if (rel) overflow(q, s, rel, practice_col, icb_col);
     /* Not a practice that blocked them (migration 23): the same rule as the eligibility view's
        shared pools (src/store/bookings.c), so booking what one cannot see is a 404. */
-    fp_sql_add(q, ") AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ");
+    fp_sql_add(q, ")");
+    if (rel) { /* not while it awaits its pool's approval of its rate (core/booking.h) */
+      fp_sql_add(q, " AND ");
+      fp_sql_add(q, rel->status_col);
+      fp_sql_add(q, " <> ");
+      fp_sql_text(q, fp_shift_status_name(FP_SHIFT_AWAITING_APPROVAL));
+    }
+    fp_sql_add(q, " AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ");
     fp_sql_add(q, practice_col);
     fp_sql_add(q, " AND ");
     clinician_is(q, "bk.clinician_id", s);
@@ -241,7 +249,9 @@ void fp_scope_where_shifts(struct fp_sql *q, const struct fp_scope *s, const cha
   snprintf(role, sizeof role, "%s.role", alias);
   snprintf(pool, sizeof pool, "%s.pool_opens_at", alias);
   snprintf(over, sizeof over, "%s.overflow_opens_at", alias);
-  struct fp_scope_release rel = {pool, over};
+  char status[32];
+  snprintf(status, sizeof status, "%s.status", alias);
+  struct fp_scope_release rel = {pool, over, status};
   scope_where(q, s, practice, icb, role, &rel);
 }
 

@@ -41,9 +41,10 @@ struct fp_scope {
   int64_t now;                 /* the request's time: which tiers of a shift's release are open */
 };
 
-/* The columns of a shift's release: the instants its pool and the overflow pools open at. */
+/* The columns of a shift's release: the instants its pool and the overflow pools open at, and its
+   status (a shift awaiting its pool's approval of its rate is released to no clinician). */
 struct fp_scope_release {
-  const char *pool_opens_col, *overflow_opens_col;
+  const char *pool_opens_col, *overflow_opens_col, *status_col;
 };
 
 /* A growing SQL text with its bound parameters (integers, reals and texts). */

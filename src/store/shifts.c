@@ -136,7 +136,7 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
       "INSERT INTO shifts (practice_id, icb_id, series_id, role, starts_at, ends_at, break_minutes, rate_pence,"
       " rate_unit, hourly_pence, booking_mode, location_type, description, status, lat, lon, created_by,"
       " created_at, updated_at, release_mode, pool_opens_at, overflow_opens_at)"
-      " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', o.lat, o.lon, ?13, ?14, ?14,"
+      " SELECT o.id, o.icb_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?18, o.lat, o.lon, ?13, ?14, ?14,"
       " ?15, ?16, ?17 FROM organisations o WHERE o.id = ?1",
       fp_int(s->practice_id), fp_id(s->series_id), fp_txt(s->role), fp_int(s->starts_at), fp_int(s->ends_at),
       fp_int(s->break_minutes), fp_int(s->rate_pence), fp_txt(s->rate_unit), fp_int(s->hourly_pence),
@@ -144,6 +144,7 @@ int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t n
       fp_txt(fp_release_mode_name(s->release_mode)));
   if (!st) return FP_EIO;
   bind_plan(st, 16, &plan);
+  fp_bind_text(st, 18, s->status[0] ? s->status : fp_shift_status_name(FP_SHIFT_OPEN));
   rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
@@ -278,7 +279,8 @@ static void search_sql(struct fp_sql *sql, const struct fp_shift_query *q, bool 
                        int64_t cursor_id, int limit, char *pattern, size_t pattern_size) {
   /* A shift has a confirmed booking only while booked or completed (the booking transaction and
      cancellations keep the two together): listings of other shifts need no join to find one. */
-  const unsigned unbooked_only = (1u << FP_SHIFT_OPEN) | (1u << FP_SHIFT_WITHDRAWN) | (1u << FP_SHIFT_CANCELLED);
+  const unsigned unbooked_only = (1u << FP_SHIFT_OPEN) | (1u << FP_SHIFT_WITHDRAWN) | (1u << FP_SHIFT_CANCELLED) |
+                                 (1u << FP_SHIFT_AWAITING_APPROVAL);
   bool unbooked = q->statuses && (q->statuses & ~unbooked_only) == 0;
   if (q->listed)
     fp_sql_add(sql, unbooked ? "SELECT " SEARCH_COLS_NO_BOOKING SHIFT_FROM_NO_BOOKING " WHERE " : "SELECT " SEARCH_COLS SHIFT_FROM " WHERE ");
@@ -287,7 +289,7 @@ static void search_sql(struct fp_sql *sql, const struct fp_shift_query *q, bool 
   fp_scope_where_shifts(sql, q->scope, "s");
   if (q->statuses) {
     const char *sep = " AND s.status IN (";
-    for (int st = FP_SHIFT_OPEN; st <= FP_SHIFT_COMPLETED; st++) {
+    for (int st = 0; st < FP_SHIFT_N_STATUSES; st++) {
       if (!(q->statuses & (1u << st))) continue;
       fp_sql_add(sql, sep);
       fp_sql_text(sql, fp_shift_status_name((enum fp_shift_status)st));
@@ -399,7 +401,7 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
      asked again with its own times, and written only with the answer. */
   enum { BATCH = 256 };
   static __thread struct { int64_t id; enum fp_shift_status from, to; } due[BATCH];
-  for (int from = FP_SHIFT_OPEN; from <= FP_SHIFT_COMPLETED; from++) {
+  for (int from = 0; from < FP_SHIFT_N_STATUSES; from++) {
     if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
     for (;;) {
       fp_stmt *st = FP_DB_STMT(c,

@@ -32,7 +32,7 @@ struct fp_shift {
   char booking_mode[10];
   char location_type[8];
   char description[2001];
-  char status[12];
+  char status[20]; /* core/booking.h's names ("awaiting_approval" the longest) */
   bool has_location;
   double lat, lon;
   int64_t created_by, created_at, updated_at;
@@ -76,7 +76,7 @@ struct fp_shift_query {
   bool listed; /* rows as listings (see struct fp_shift): what a JSON answer needs, read faster */
 };
 
-/* Inserts s (status "open"); *id receives the id. */
+/* Inserts s in its status (core/booking.h fp_shift_published_status; "" is open); *id receives the id. */
 int fp_store_shift_insert(struct fp_conn *c, const struct fp_shift *s, int64_t now, int64_t *id);
 /* The shift if scope sees it (NULL scope: any). FP_ENOTFOUND otherwise. */
 int fp_store_shift_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_shift *out);

@@ -4,7 +4,9 @@
  * in; the upkeep raises its unfilled shifts' rates as their start draws near, by a percentage of
  * the posted rate, never past the cap, each escalation recorded with its reason and authority and
  * the practice told; a practice that did not opt in keeps its rates; a rate the practice sets
- * again is the new posted rate.
+ * again is the new posted rate. A shift posted or edited over the cap awaits the pool's approval:
+ * no clinician sees or books it until the pool's own administrators approve it; refused, it is
+ * withdrawn with the reason; the other side is told each time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,10 +151,79 @@ static void test_unfilled_shifts_escalate_under_the_policy(void **state) {
   assert_int_equal(raised_from(waiting, 7000), 7350);
 }
 
+static bool told(const char *token, const char *kind, long long shift) {
+  json_t *notes = json_object_get(fpt_call(&srv, token, "GET", "/api/v1/me/notifications?limit=100", 200, NULL), "items");
+  size_t i;
+  json_t *it;
+  json_array_foreach(notes, i, it) if (strcmp(fpt_s(it, "kind"), kind) == 0 &&
+                                       strstr(fpt_s(it, "link"), fpt_str("/shifts/%lld", shift))) return true;
+  return false;
+}
+
+static void test_over_the_cap_awaits_the_pools_approval(void **state) {
+  (void)state;
+  const char *gp = fpt_world_clinician(&w, "rp.gp@t.test", "gp", "7700001", true, NULL);
+  time_t at = time(NULL) + 10 * 86400;
+  /* GBP 90.00 an hour is over the pool's cap of 86.00: posted, but awaiting the pool's approval. */
+  json_t *posted = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}", "practice_id",
+                            (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_at(at), "ends_at",
+                            fpt_time_at(at + 4 * 3600), "rate_pence", 9000, "rate_unit", "hour");
+  long long id = fpt_int(posted, "id");
+  assert_string_equal(fpt_s(posted, "status"), "awaiting_approval");
+  const char *path = fpt_str("/api/v1/shifts/%lld", id);
+  /* No clinician sees it or books it; the pool's administrators are asked. */
+  fpt_expect_error(fpt_request(&srv, gp, "GET", path, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, gp, "POST", fpt_str("%s/booking", path), NULL), 404, "not_found", NULL);
+  assert_true(told(w.pool_admin, "shift.rate_approval", id));
+  json_t *waiting = json_object_get(
+      fpt_call(&srv, w.pool_admin, "GET", "/api/v1/shifts?status=awaiting_approval&limit=50", 200, NULL), "items");
+  assert_int_equal(json_array_size(waiting), 1);
+  /* Only the pool's administrators decide. */
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", fpt_str("%s/rate-approval", path), NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm2, "POST", fpt_str("%s/rate-approval", path), NULL), 404, "not_found", NULL);
+  json_t *open = fpt_call(&srv, w.pool_admin, "POST", fpt_str("%s/rate-approval", path), 200, NULL);
+  assert_string_equal(fpt_s(open, "status"), "open");
+  assert_int_equal(fpt_int(open, "rate_pence"), 9000);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("%s/rate-approval", path), NULL), 409,
+                   "invalid_state", NULL);
+  assert_true(told(w.pm1, "shift.rate_approved", id));
+  assert_int_equal(fpt_int(fpt_call(&srv, gp, "GET", path, 200, NULL), "id"), id); /* published */
+  /* Edited over the cap again: back to awaiting; refused with a reason, withdrawn. */
+  assert_string_equal(fpt_s(fpt_call(&srv, w.pm1, "PATCH", path, 200, "{s:i}", "rate_pence", 9500), "status"),
+                      "awaiting_approval");
+  fpt_expect_error(fpt_request(&srv, gp, "GET", path, NULL), 404, "not_found", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("%s/rate-refusal", path), "{}"), 400,
+                   "missing_field", "reason");
+  json_t *refused = fpt_call(&srv, w.pool_admin, "POST", fpt_str("%s/rate-refusal", path), 200, "{s:s}", "reason",
+                             "Above the ICB's agreed maximum");
+  assert_string_equal(fpt_s(refused, "status"), "withdrawn");
+  assert_true(told(w.pm1, "shift.rate_refused", id));
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'shift.rate_refuse' AND"
+                                               " entity_id = %lld AND after LIKE '%%agreed maximum%%'",
+                                               id)),
+                   1);
+  /* A practice that brings the rate within the cap publishes it itself. */
+  long long second = fpt_int(fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}",
+                                      "practice_id", (json_int_t)w.practice1, "role", "gp", "starts_at",
+                                      fpt_time_at(at + 86400), "ends_at", fpt_time_at(at + 86400 + 4 * 3600),
+                                      "rate_pence", 9000, "rate_unit", "hour"),
+                             "id");
+  assert_string_equal(fpt_s(fpt_call(&srv, w.pm1, "PATCH", fpt_str("/api/v1/shifts/%lld", second), 200, "{s:i}",
+                                     "rate_pence", 8500),
+                            "status"),
+                      "open");
+  /* Practice 2 is in no pool: no cap over its shifts. */
+  json_t *free_shift = fpt_call(&srv, w.pm2, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s}",
+                                "practice_id", (json_int_t)w.practice2, "role", "gp", "starts_at", fpt_time_at(at),
+                                "ends_at", fpt_time_at(at + 4 * 3600), "rate_pence", 20000, "rate_unit", "hour");
+  assert_string_equal(fpt_s(free_shift, "status"), "open");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_pool_sets_its_policy),
       cmocka_unit_test(test_unfilled_shifts_escalate_under_the_policy),
+      cmocka_unit_test(test_over_the_cap_awaits_the_pools_approval),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

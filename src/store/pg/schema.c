@@ -828,6 +828,10 @@ const char *const fp_pg_migrations[] = {
     "  pool_id BIGINT NOT NULL REFERENCES pools(id), authorised_by_user BIGINT REFERENCES users(id),"
     "  authorised_by TEXT NOT NULL, reason TEXT NOT NULL);"
     "CREATE INDEX shift_escalations_shift ON shift_escalations(shift_id, id);",
+
+    /* 43: a shift awaiting its pool's approval of its rate (SQLite's 43 says more). */
+    "ALTER TABLE shifts DROP CONSTRAINT shifts_status_check, ADD CONSTRAINT shifts_status_check"
+    "  CHECK (status IN ('open','booked','withdrawn','cancelled','completed','awaiting_approval'));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -40,17 +40,19 @@ static void test_status_names(void **state) {
 static void test_shift_next_table(void **state) {
   (void)state;
   enum { X = -1 }; /* not allowed */
-  /* next[from][event]: BOOK, CLINICIAN_CANCEL, PRACTICE_CANCEL, WITHDRAW, REOPEN, EDIT, COMPLETE */
-  static const int next[5][7] = {
-      /* open      */ {FP_SHIFT_BOOKED, X, FP_SHIFT_CANCELLED, FP_SHIFT_WITHDRAWN, X, FP_SHIFT_OPEN, X},
-      /* booked    */ {X, FP_SHIFT_OPEN, FP_SHIFT_CANCELLED, X, X, X, FP_SHIFT_COMPLETED},
-      /* withdrawn */ {X, X, X, X, X, X, X},
-      /* cancelled */ {X, X, X, X, FP_SHIFT_OPEN, X, X},
-      /* completed */ {X, X, X, X, X, X, X},
+  /* next[from][event]: BOOK, CLINICIAN_CANCEL, PRACTICE_CANCEL, WITHDRAW, REOPEN, EDIT, COMPLETE,
+     APPROVE_RATE, REFUSE_RATE */
+  static const int next[FP_SHIFT_N_STATUSES][9] = {
+      /* open      */ {FP_SHIFT_BOOKED, X, FP_SHIFT_CANCELLED, FP_SHIFT_WITHDRAWN, X, FP_SHIFT_OPEN, X, X, X},
+      /* booked    */ {X, FP_SHIFT_OPEN, FP_SHIFT_CANCELLED, X, X, X, FP_SHIFT_COMPLETED, X, X},
+      /* withdrawn */ {X, X, X, X, X, X, X, X, X},
+      /* cancelled */ {X, X, X, X, FP_SHIFT_OPEN, X, X, X, X},
+      /* completed */ {X, X, X, X, X, X, X, X, X},
+      /* awaiting  */ {X, X, X, FP_SHIFT_WITHDRAWN, X, FP_SHIFT_OPEN, X, FP_SHIFT_OPEN, FP_SHIFT_WITHDRAWN},
   };
   int allowed = 0;
-  for (int from = 0; from < 5; from++) {
-    for (int ev = 0; ev < 7; ev++) {
+  for (int from = 0; from < FP_SHIFT_N_STATUSES; from++) {
+    for (int ev = 0; ev < 9; ev++) {
       enum fp_shift_status to = (enum fp_shift_status)77;
       int rc = fp_shift_next((enum fp_shift_status)from, (enum fp_shift_event)ev, &to);
       if (next[from][ev] == X) {
@@ -65,7 +67,20 @@ static void test_shift_next_table(void **state) {
       }
     }
   }
-  assert_int_equal(allowed, 8);
+  assert_int_equal(allowed, 12);
+  /* A rate over the pool's cap awaits approval; within it, the shift is open; only that pool's
+     administrators decide. */
+  assert_int_equal(fp_shift_published_status(true), FP_SHIFT_AWAITING_APPROVAL);
+  assert_int_equal(fp_shift_published_status(false), FP_SHIFT_OPEN);
+  assert_string_equal(fp_shift_status_name(FP_SHIFT_AWAITING_APPROVAL), "awaiting_approval");
+  struct fp_role pool_role = {FP_ROLE_POOL_ADMIN, 0, 3}, pm_role = {FP_ROLE_PRACTICE_MANAGER, 14, 0};
+  struct fp_actor admin = {.user_id = 1, .roles = &pool_role, .n_roles = 1};
+  struct fp_actor manager = {.user_id = 2, .roles = &pm_role, .n_roles = 1};
+  assert_true(fp_shift_may_decide_rate(&admin, 3));
+  assert_false(fp_shift_may_decide_rate(&admin, 4)); /* another pool's */
+  assert_false(fp_shift_may_decide_rate(&manager, 3));
+  assert_false(fp_shift_may_decide_rate(&admin, 0));
+  assert_false(fp_shift_may_decide_rate(NULL, 3));
   /* Out-of-range events and statuses conflict. */
   enum fp_shift_status to = FP_SHIFT_OPEN;
   assert_int_equal(fp_shift_next(FP_SHIFT_OPEN, (enum fp_shift_event)99, &to), FP_ECONFLICT);
@@ -151,6 +166,12 @@ static void test_decide_each_outcome(void **state) {
     in.status = (enum fp_shift_status)s;
     assert_int_equal(fp_booking_decide(&in), FP_BOOK_SHIFT_TAKEN);
   }
+  /* Awaiting its pool's approval of its rate: not there for a clinician; not open for the practice. */
+  in = good();
+  in.status = FP_SHIFT_AWAITING_APPROVAL;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_NOT_VISIBLE);
+  in.via_acceptance = true;
+  assert_int_equal(fp_booking_decide(&in), FP_BOOK_SHIFT_TAKEN);
   /* Started: at or after the start, not a second before. */
   in = good();
   in.now = in.starts_at;
