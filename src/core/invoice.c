@@ -25,6 +25,11 @@ int fp_invoice_status_parse(const char *s, enum fp_invoice_status *out) {
 }
 
 int fp_invoice_next(enum fp_invoice_status from, enum fp_invoice_event ev, enum fp_invoice_status *to) {
+  if (ev == FP_INVEV_SIGN_FORM_A) { /* an invoice in force, paid or not: the status stays */
+    if (from != FP_INVOICE_ISSUED && from != FP_INVOICE_PAID) return FP_ECONFLICT;
+    if (to) *to = from;
+    return FP_OK;
+  }
   if (from != FP_INVOICE_ISSUED || (ev != FP_INVEV_PAY && ev != FP_INVEV_CREDIT)) return FP_ECONFLICT;
   if (to) *to = ev == FP_INVEV_PAY ? FP_INVOICE_PAID : FP_INVOICE_CREDITED;
   return FP_OK;

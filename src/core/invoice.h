@@ -30,8 +30,9 @@
 
 enum fp_invoice_status { FP_INVOICE_ISSUED = 0, FP_INVOICE_PAID, FP_INVOICE_CREDITED, FP_INVOICE_CREDIT_NOTE };
 /* PAY moves an issued invoice to paid. SIGN_FORM_A changes no status: the practice signs part 2 of
-   the GP locum's NHS Pension Scheme form A for the invoice (core/pension.h), once, by a manager of
-   the invoice's practice who is not the locum. CREDIT moves an issued invoice to credited. */
+   the GP locum's NHS Pension Scheme form A for an invoice in force, issued or paid (not a credited
+   one, nor a credit note: they have no form A), once, by a manager of the invoice's practice who is
+   not the locum. CREDIT moves an issued invoice to credited. */
 enum fp_invoice_event { FP_INVEV_PAY = 0, FP_INVEV_SIGN_FORM_A, FP_INVEV_CREDIT };
 
 /* How a credited invoice's sessions are invoiced again: at once, from the same approved timesheets

@@ -627,12 +627,18 @@ static int sign_tx(struct fp_conn *c, void *vctx) {
   bool pension = invoice_pension(&inv, &fee, &employer);
   bool may = fp_invoice_may(&x->actor, FP_INVEV_SIGN_FORM_A, inv.clinician_id, inv.practice_id);
   bool signed_already = inv.form_a_signed_at != 0;
+  enum fp_invoice_status from = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv.status, &from);
+  bool in_force = fp_invoice_next(from, FP_INVEV_SIGN_FORM_A, NULL) == 0;
   char ref[FP_INVOICE_REF_LEN];
   fp_invoice_reference(inv.number, ref);
   fp_invoice_release(&inv);
   if (!may)
     return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
                      "only a manager of the invoice's practice, not the locum, signs part 2 of form A");
+  if (!in_force)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
+                     "%s is credited or a credit note: it has no pension form A to sign", ref);
   if (!pension)
     return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
                      "invoice %s has no pension form A: its locum does not pension their locum work", ref);

@@ -23,7 +23,7 @@
 static struct fpt_server srv;
 static struct fpt_world w;
 static const char *gp, *other_gp;
-static long long b1, b2;
+static long long b1, b2, b3;
 static time_t start_at;
 
 static int setup(void **state) {
@@ -36,7 +36,8 @@ static int setup(void **state) {
   start_at = time(NULL) + 10;
   b1 = fpt_world_book(&w, gp, fpt_world_gp_shift_at(&w, start_at, start_at + 1, "instant"));
   b2 = fpt_world_book(&w, gp, fpt_world_gp_shift_at(&w, start_at + 1, start_at + 2, "instant"));
-  while (time(NULL) < start_at + 3) usleep(100 * 1000);
+  b3 = fpt_world_book(&w, gp, fpt_world_gp_shift_at(&w, start_at + 2, start_at + 3, "instant"));
+  while (time(NULL) < start_at + 4) usleep(100 * 1000);
   return 0;
 }
 
@@ -194,6 +195,52 @@ static void test_credit_to_correct_the_timesheet(void **state) {
                    409, "invalid_state", NULL);
 }
 
+/* Ids of the invoices on token's pension forms of this month (form A), into ids; how many. */
+static size_t form_a_invoices(long long *ids, size_t max) {
+  char month[8];
+  snprintf(month, sizeof month, "%.7s", fpt_uk_date_in(0));
+  json_t *a = json_object_get(fpt_call(&srv, gp, "GET", fpt_str("/api/v1/pension-forms?month=%s", month), 200, NULL),
+                              "form_a");
+  size_t i, n = 0;
+  json_t *it;
+  json_array_foreach(a, i, it) if (n < max) ids[n++] = fpt_int(it, "invoice_id");
+  return json_array_size(a);
+}
+
+/* A pensioning GP locum's credited invoice leaves their pension forms and its form A is not signed;
+   the reissued one takes its place. */
+static void test_pension_forms_follow_the_credit(void **state) {
+  (void)state;
+  fpt_call(&srv, gp, "PUT", "/api/v1/me/pension", 200, "{s:s, s:b, s:i}", "sd_number", "12345678", "pensioned", 1,
+           "annual_pensionable_pay_pence", 6000000);
+  worked_and_approved(b3, 2);
+  long long id = fpt_int(invoice_of(b3), "id"), ids[16];
+  size_t before = form_a_invoices(ids, 16);
+  bool listed_before = false;
+  for (size_t i = 0; i < before && i < 16; i++) listed_before |= ids[i] == id;
+  assert_true(listed_before);
+  json_t *out = fpt_call(&srv, gp, "POST", fpt_str("/api/v1/invoices/%lld/credit", id), 201, "{s:s, s:s}", "reason",
+                         "Wrong SD number", "reissue", "now");
+  long long note = fpt_int(json_object_get(out, "credit_note"), "id"), again = fpt_int(json_object_get(out, "reissued"), "id");
+  size_t after = form_a_invoices(ids, 16);
+  assert_int_equal(after, before);
+  bool has_again = false;
+  for (size_t i = 0; i < after && i < 16; i++) {
+    assert_true(ids[i] != id && ids[i] != note);
+    has_again |= ids[i] == again;
+  }
+  assert_true(has_again);
+  /* Part 2 of form A: not on a credited invoice nor a credit note; on the one in force. */
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", fpt_str("/api/v1/invoices/%lld/pension-signature", id), "{s:s}",
+                               "signer_role", "Practice manager"),
+                   409, "invalid_state", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", fpt_str("/api/v1/invoices/%lld/pension-signature", note), "{s:s}",
+                               "signer_role", "Practice manager"),
+                   409, "invalid_state", NULL);
+  fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/invoices/%lld/pension-signature", again), 200, "{s:s}", "signer_role",
+           "Practice manager");
+}
+
 /* The database keeps one live invoice line per session and lets a line stop being live only once. */
 static void test_the_database_keeps_one_live_line(void **state) {
   (void)state;
@@ -220,6 +267,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_credit_and_reissue_at_once),
       cmocka_unit_test(test_credit_to_correct_the_timesheet),
+      cmocka_unit_test(test_pension_forms_follow_the_credit),
       cmocka_unit_test(test_the_database_keeps_one_live_line),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

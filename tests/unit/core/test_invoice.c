@@ -45,6 +45,12 @@ static void test_credit_only_what_is_unpaid(void **state) {
   assert_int_equal(fp_invoice_next(FP_INVOICE_CREDITED, FP_INVEV_PAY, NULL), FP_ECONFLICT);
   assert_int_equal(fp_invoice_next(FP_INVOICE_CREDIT_NOTE, FP_INVEV_PAY, NULL), FP_ECONFLICT);
   assert_int_equal(fp_invoice_next(FP_INVOICE_CREDIT_NOTE, FP_INVEV_CREDIT, NULL), FP_ECONFLICT);
+  /* Form A is signed for an invoice in force only; signing changes no status. */
+  assert_int_equal(fp_invoice_next(FP_INVOICE_PAID, FP_INVEV_SIGN_FORM_A, &to), FP_OK);
+  assert_int_equal(to, FP_INVOICE_PAID);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_ISSUED, FP_INVEV_SIGN_FORM_A, NULL), FP_OK);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDITED, FP_INVEV_SIGN_FORM_A, NULL), FP_ECONFLICT);
+  assert_int_equal(fp_invoice_next(FP_INVOICE_CREDIT_NOTE, FP_INVEV_SIGN_FORM_A, NULL), FP_ECONFLICT);
   /* Neither is ever overdue. */
   assert_false(fp_invoice_overdue(FP_INVOICE_CREDITED, 1, 1790000000));
   assert_false(fp_invoice_overdue(FP_INVOICE_CREDIT_NOTE, 1, 1790000000));
