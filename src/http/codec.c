@@ -158,6 +158,10 @@ static json_t *json_timesheet(const struct fp_booking *b, int64_t now) {
   json_object_set_new(j, "decided_at", fp_json_time_or_null(t->decided_at));
   json_object_set_new(j, "auto_approved", json_boolean(state == FP_TS_APPROVED && t->decided_by == 0));
   json_object_set_new(j, "query_reason", state == FP_TS_QUERIED ? fp_json_str_or_null(t->query_reason) : json_null());
+  /* Who sent it back: the practice's query, or the clinician crediting its invoice to correct it
+     (core/timesheet.h REOPEN). */
+  json_object_set_new(j, "queried_by",
+                      state != FP_TS_QUERIED ? json_null() : json_string(t->by_clinician ? "clinician" : "practice"));
   /* When a submitted timesheet nobody queries is approved by itself. */
   fp_time at = fp_ts_auto_approve_at(t->submitted_at, t->auto_approve_days);
   json_object_set_new(j, "approves_itself_at", state == FP_TS_SUBMITTED && at ? fp_json_time(at) : json_null());

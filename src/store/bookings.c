@@ -24,7 +24,8 @@
   " COALESCE(i.status,''), COALESCE(i.due_on,0), COALESCE(i.paid_at,0), COALESCE(b.terms_source,''),"        \
   " COALESCE(b.terms_payment_days,0), COALESCE(b.terms_cancellation,''), COALESCE(b.terms_mileage,0),"         \
   " COALESCE(b.terms_expenses,0), COALESCE(b.cancellation_fee_pence,0), COALESCE(t.mileage_miles,0),"            \
-  " COALESCE(t.expenses_pence,0), COALESCE(t.expenses_note,'')"
+  " COALESCE(t.expenses_pence,0), COALESCE(t.expenses_note,''),"                                               \
+  " CASE WHEN t.decided_by = c.user_id THEN 1 ELSE 0 END"
 #define BOOKING_FROM                                                                                      \
   " FROM bookings b JOIN shifts s ON s.id = b.shift_id JOIN organisations o ON o.id = b.practice_id"    \
   " JOIN clinicians c ON c.id = b.clinician_id JOIN users u ON u.id = c.user_id"                        \
@@ -80,6 +81,7 @@ static const struct fp_colspec BOOKING_READ[] = {
     FP_C(INT, struct fp_booking, ts.miles),
     FP_C(INT, struct fp_booking, ts.expenses_pence),
     FP_C(TEXT, struct fp_booking, ts.expenses_note),
+    FP_C(BOOL, struct fp_booking, ts.by_clinician),
 };
 
 FP_ROW_READER(read_booking, struct fp_booking, BOOKING_READ)

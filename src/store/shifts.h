@@ -157,6 +157,7 @@ struct fp_booking {
     int32_t break_minutes;
     int64_t fee_pence;
     int64_t submitted_at, decided_at, decided_by; /* decided_by 0 on an approved row: approved by itself */
+    bool by_clinician;         /* decided by the booked clinician: queried because they credited its invoice */
     char query_reason[501];
     int32_t auto_approve_days; /* the practice's (0: never approved by itself) */
     int32_t miles;             /* mileage claimed with it (core/timesheet.h fp_ts_claims) */
@@ -164,7 +165,7 @@ struct fp_booking {
     char expenses_note[201];
     /* The invoice its approval issued (store/invoices.h): invoice_id 0 when none. */
     int64_t invoice_id, invoice_number;
-    char invoice_status[8];
+    char invoice_status[16];
     int64_t invoice_due_on, invoice_paid_at; /* due_on a UK day; paid_at 0 until paid */
   } ts;
   /* The terms of engagement it runs on (core/terms.h), copied in when it was made: source "" for a

@@ -180,6 +180,7 @@ static void test_credit_to_correct_the_timesheet(void **state) {
   json_t *b = fpt_call(&srv, gp, "GET", fpt_str("/api/v1/bookings/%lld", b2), 200, NULL);
   json_t *ts = json_object_get(b, "timesheet");
   assert_string_equal(fpt_s(ts, "state"), "queried");
+  assert_string_equal(fpt_s(ts, "queried_by"), "clinician");
   assert_non_null(strstr(fpt_s(ts, "query_reason"), "Hours were wrong"));
   assert_null(invoice_of(b2));
   /* Corrected and approved again: invoiced again, the corrected amount, the next number. */

@@ -27,9 +27,9 @@ const STATE = {
 };
 const stateTag = (s) => tag(STATE[s][0], STATE[s][1]);
 // A timesheet its clinician took back by crediting its invoice (invoices.js, "send the timesheets
-// back to me to correct first"): the API gives it as queried, with the reason it wrote
-// ("Invoice 0001 credited: ...", src/store/invoices.c), though nobody at the practice asked.
-const byCredit = (t) => t.state === 'queried' && /^Invoice \d+ credited: /.test(t.query_reason || '');
+// back to me to correct first"): the API gives it as queried by the clinician (`queried_by`), with
+// the reason they wrote ("Invoice 0001 credited: ..."), though nobody at the practice asked.
+const byCredit = (t) => t.state === 'queried' && t.queried_by === 'clinician';
 const creditWords = (t) => (/[.!?]$/.test(t.query_reason) ? t.query_reason : `${t.query_reason}.`);
 const timesheetTag = (t) => (byCredit(t) ? tag('Back to correct: invoice credited', 'late') : stateTag(t.state));
 
