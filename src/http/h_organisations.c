@@ -421,6 +421,11 @@ static int add_release_delays(struct fp_req *r, struct fp_conn *c, const struct 
   bool escalate = false;
   if ((rc = fp_store_rate_escalation_get(c, o->id, &escalate)) != 0) return rc;
   json_object_set_new(j, "rate_escalation", json_boolean(escalate));
+  /* And whose rate policy is over its shifts (the store's rule: the pool it joined first). */
+  int64_t policy_pool = 0;
+  struct fp_rate_policy policy;
+  if ((rc = fp_store_practice_rate_policy(c, o->id, &policy_pool, &policy)) != 0) return rc;
+  json_object_set_new(j, "rate_policy_pool_id", fp_json_id(policy_pool));
   return 0;
 }
 

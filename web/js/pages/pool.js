@@ -6,6 +6,7 @@
 //   /pool/members/:id/remove          removing a member asks first, saying what will happen
 //   /pool/join-requests/:id/decline   declining a request, with a reason the clinician sees
 //   /pool/settings                    the pool's name, indicative rates and working-time guards
+// (the rate policy, /pool/rate-policy, is rate_policy.js's: both link to it)
 
 import { del, explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
@@ -90,7 +91,9 @@ route('/pool', async ({ query }) => {
   const counts = pool.member_counts || {};
   page(pool.name, summary, pageHeading(pool.name, 'Pool administration'),
     insetText(p(`Indicative rates: ${pounds(pool.hourly_rate_pence)} an hour, ${pounds(pool.session_rate_pence)} a session. `,
-      `${counts.clinicians ?? 0} clinician${counts.clinicians === 1 ? '' : 's'} and ${counts.practices ?? 0} practice${counts.practices === 1 ? '' : 's'} are members.`)),
+      `${counts.clinicians ?? 0} clinician${counts.clinicians === 1 ? '' : 's'} and ${counts.practices ?? 0} practice${counts.practices === 1 ? '' : 's'} are members.`),
+      p('How the rates of unfilled shifts rise as their start draws near, and the cap: ',
+        h('a', { class: 'nhsuk-link', href: withPool('/pool/rate-policy', suffix), id: 'rate-policy-link' }, 'the rate policy'), '.')),
     poolNav(here, suffix),
     h('h2', { class: 'nhsuk-heading-m', id: 'requests-heading' }, `Requests to join (${pool.pending_join_requests ?? list.count})`),
     form.element, list.summary,
@@ -279,7 +282,8 @@ route('/pool/settings', async ({ query }) => {
   const form = h('form', { novalidate: true, id: 'pool-settings-form' },
     input({ id: 'name', label: 'Name of the pool', value: pool.name, autocomplete: 'off' }),
     h('h2', { class: 'nhsuk-heading-m' }, 'Indicative rates'),
-    p('Practices see these when they post a shift, as a guide.'),
+    p('Practices see these when they post a shift, as a guide. How the rates of unfilled shifts rise as their start draws near, and the cap, are in ',
+      h('a', { class: 'nhsuk-link', href: withPool('/pool/rate-policy', suffix), id: 'rate-policy-link' }, 'the rate policy'), '.'),
     input({ id: 'hourly', label: 'An hour', prefix: '£', width: 5, inputmode: 'decimal', value: (pool.hourly_rate_pence / 100).toFixed(2) }),
     input({ id: 'session', label: 'A session', prefix: '£', width: 5, inputmode: 'decimal', value: (pool.session_rate_pence / 100).toFixed(2) }),
     h('h2', { class: 'nhsuk-heading-m' }, 'Working hours and rest'),

@@ -6,7 +6,8 @@
 // confirmation page of each destructive action (withdraw a shift, a series or an offer, cancel a booking,
 // decline an applicant, record did-not-attend: confirm.js), saying what will happen; the profile;
 // the settings (the delays of a shift released in tiers: favourites first, then the pool, then the
-// other pools of the ICB that take overflow).
+// other pools of the ICB that take overflow; the opt-in to the pool's rate policy); a shift's rate
+// changes under that policy.
 
 import { ApiError, del, explain, get, getAll, patch, post } from '../api.js';
 import { failed, flash, navigate, page, rolesOf, route } from '../app.js';
@@ -22,6 +23,7 @@ import {
   showErrorSummary, summaryList, table, tag, textarea, warningCallout,
 } from '../ui.js';
 import { modeText, practiceProfileRows, shiftStatusText, shiftSummary } from './clinician.js';
+import { policySummary, rateChangesSection } from './rate_policy.js';
 
 const MANAGER = { roles: ['practice_manager'] };
 const DAY = 24 * 3600e3;
@@ -377,11 +379,12 @@ function releaseSection(s) {
 route('/practice/shifts/:id', async ({ params }) => {
   const id = params.id;
   const s = await get(`/shifts/${encodeURIComponent(id)}`);
-  const [bookings, applications, types, offers] = await Promise.all([
+  const [bookings, applications, types, offers, escalations] = await Promise.all([
     getAll('/bookings', { shift_id: s.id }, 200).catch(() => []),
     getAll('/applications', { shift_id: s.id }, 200).catch(() => []),
     get('/passport/check-types').then((t) => t.items).catch(() => []),
     getAll(`/shifts/${s.id}/offers`, {}, 100).catch(() => []),
+    get(`/shifts/${s.id}/escalations`).then((x) => x.items || []).catch(() => []),
   ]);
   // Each applicant's passport for this shift, as the booking decides it: the checks' names, never codes.
   const checkName = (code) => (types.find((t) => t.code === code) || {}).name || code;
@@ -541,7 +544,7 @@ route('/practice/shifts/:id', async ({ params }) => {
   page(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, summary, backLink('/practice', 'Back to shifts'),
     pageHeading(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, s.practice.name),
     h('p', { class: 'nhsuk-body', id: 'shift-status' }, tag(label, state === 'attention' ? 'attention' : s.status)),
-    shiftSummary(s, { withPractice: false }), s.status === 'open' ? releaseSection(s) : null, sections);
+    shiftSummary(s, { withPractice: false }), s.status === 'open' ? releaseSection(s) : null, rateChangesSection(escalations, s.rate_unit), sections);
 }, MANAGER);
 
 // Edit an open shift ----------------------------------------------------------------------------
@@ -668,15 +671,26 @@ route('/practice/profile', async ({ query }) => {
 }, MANAGER);
 
 // The practice's settings: the delays of a shift released in tiers (PATCH /organisations/{id}
-// `release_delays`, in hours; the page says days where the hours make whole days), and how long
-// its timesheets wait for a query before they are approved by themselves (`timesheet_auto_approve_days`).
+// `release_delays`, in hours; the page says days where the hours make whole days), how long
+// its timesheets wait for a query before they are approved by themselves (`timesheet_auto_approve_days`),
+// and whether the rates of its unfilled shifts rise under its pool's rate policy (`rate_escalation`;
+// that pool's policy, `rate_policy_pool_id`, in words).
 const WHOLE = /^\d{1,4}$/;
 
 route('/practice/settings', async ({ query }) => {
   const practices = await practicesOf();
   const practice = practices.find((x) => String(x.id) === query.get('practice')) || practices[0];
   const d = practice.release_delays || DEFAULT_DELAYS;
+  // The pool whose policy is over its shifts, as the server says (`rate_policy_pool_id`).
+  const pool = (practice.pools || []).find((x) => x.id === practice.rate_policy_pool_id) || null;
+  const policy = pool ? await get(`/pools/${pool.id}/rate-policy`).catch(() => null) : null;
   const summary = h('div');
+  const escalationHint = [
+    !pool ? 'Your practice is in no pool yet, so no rate rises until it joins one.'
+      : policy ? h('span', { id: 'pool-rate-policy' }, `${pool.name}'s policy: ${policySummary(policy)}`)
+        : `${pool.name} sets the steps and the cap.`,
+    ' Each rise is a percentage of the rate you posted, never above the pool\'s cap if it sets one, and you are told each time. A rate you set again yourself counts as the posted rate from then on.',
+  ];
   const form = h('form', { novalidate: true, id: 'practice-settings-form' },
     h('h2', { class: 'nhsuk-heading-m' }, 'Shifts released to your favourites first'),
     p('When you post a shift you can let your favourite clinicians see it first. These times say when everyone else does.'),
@@ -685,6 +699,9 @@ route('/practice/settings', async ({ query }) => {
     input({ id: 'overflow_before_start_hours', label: 'Other pools in your ICB that take overflow see it when this many hours remain', hint: 'From 0 up to the hours above. Usually 72, which is 3 days.', suffix: 'hours', width: 4, inputmode: 'numeric', value: String(d.overflow_before_start_hours) }),
     h('h2', { class: 'nhsuk-heading-m' }, 'Timesheets'),
     input({ id: 'timesheet_auto_approve_days', label: 'A timesheet nobody queries is approved by itself this many days after it was submitted', hint: 'From 0 to 28. Usually 7. 0: never, every timesheet waits for you.', suffix: 'days', width: 3, inputmode: 'numeric', value: String(practice.timesheet_auto_approve_days ?? 7) }),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Rates of unfilled shifts'),
+    p('Your pool can raise the rate of a shift nobody has booked as its start draws near, by its rate policy, so that the shift is more likely to be filled.'),
+    checkbox({ id: 'rate_escalation', label: 'Raise the rates of our unfilled shifts by the pool\'s rate policy', checked: !!practice.rate_escalation, hint: escalationHint }),
     button('Save settings', { id: 'save-practice-settings' }));
   const validate = liveValidation(form, summary, {
     pool_after_hours: (v) => (!WHOLE.test(v.pool_after_hours) || +v.pool_after_hours > 720 ? 'Enter a whole number of hours from 0 to 720' : null),
@@ -706,8 +723,9 @@ route('/practice/settings', async ({ query }) => {
     };
     await busy(form, async () => {
       try {
-        await patch(`/organisations/${practice.id}`, { release_delays, timesheet_auto_approve_days: Number(v.timesheet_auto_approve_days) });
-        flash('Settings saved', 'Your open shifts released to favourites first follow the new times now, and your timesheets the new wait.');
+        await patch(`/organisations/${practice.id}`, { release_delays, timesheet_auto_approve_days: Number(v.timesheet_auto_approve_days), rate_escalation: !!v.rate_escalation });
+        flash('Settings saved', `Your open shifts released to favourites first follow the new times now, and your timesheets the new wait. ${v.rate_escalation
+          ? 'The rates of your unfilled shifts rise by the pool\'s rate policy.' : 'The rates of your shifts stay as you post them.'}`);
         navigate(`/practice/settings${practices.length > 1 ? `?practice=${practice.id}` : ''}`, { replace: true });
       } catch (err) {
         showApiError(form, summary, err, Object.fromEntries(Object.keys(release_delays).map((k) => [`release_delays.${k}`, k])));
