@@ -4,11 +4,14 @@
  *                                      a practice accepts their application or offers them a shift
  *   GET, PUT /api/v1/pools/{id}/terms  a pool's default terms: read by anyone signed in (the pool
  *                                      publishes them), kept by the pool's administrators
- * The body of a PUT: {payment_days, cancellation: [{notice_hours, fee_percent}], mileage, expenses};
- * the answer adds `kept` (whether any are kept; else the defaults shown) and `updated_at`.
+ * The body of a PUT: {payment_days, cancellation: [{notice_hours, fee_percent}], mileage, expenses},
+ * and for a pool `sharing_agreement`, the staff-sharing agreement its practices accept with its
+ * terms when they post (optional: unchanged when left out); the answer adds `kept` (whether any
+ * are kept; else the defaults shown) and `updated_at`, and a pool's `sharing_agreement`.
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -37,19 +40,33 @@ static void reply_terms(struct fp_req *r, int64_t clinician_id, int64_t pool_id)
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_reply_json(r, 200, terms_answer(&t, rc == 0, updated_at));
+  json_t *j = terms_answer(&t, rc == 0, updated_at);
+  if (pool_id) { /* and the staff-sharing agreement its practices accept with them */
+    char *agreement = NULL;
+    int arc = fp_store_sharing_agreement_get(c, pool_id, &agreement);
+    if (arc) {
+      json_decref(j);
+      fp_reply_store_error(r, arc);
+      return;
+    }
+    json_object_set_new(j, "sharing_agreement", agreement[0] ? json_string(agreement) : json_null());
+    free(agreement);
+  }
+  fp_reply_json(r, 200, j);
 }
 
 /* The body as terms: 0, or -1 once answered 400 naming the field. */
-static int terms_body_or_respond(struct fp_req *r, struct fp_terms *t) {
+static int terms_body_or_respond(struct fp_req *r, struct fp_terms *t, const char **agreement) {
   int64_t days = 0;
   json_t *bands = NULL;
   bool mileage = false, expenses = false;
+  *agreement = NULL;
   struct fp_field spec[] = {
       {"payment_days", FP_F_INT, true, 1, FP_TERMS_MAX_PAYMENT_DAYS, NULL, &days, NULL},
       {"cancellation", FP_F_ARRAY, true, 0, FP_TERMS_MAX_BANDS, NULL, &bands, NULL},
       {"mileage", FP_F_BOOL, true, 0, 0, NULL, &mileage, NULL},
       {"expenses", FP_F_BOOL, true, 0, 0, NULL, &expenses, NULL},
+      {"sharing_agreement", FP_F_STRING, false, 0, FP_SHARING_AGREEMENT_MAX, NULL, agreement, NULL},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return -1;
@@ -93,23 +110,31 @@ static int terms_body_or_respond(struct fp_req *r, struct fp_terms *t) {
 struct put_tx {
   int64_t clinician_id, pool_id, user_id, now;
   const struct fp_terms *t;
+  const char *agreement; /* a pool's staff-sharing agreement; NULL: unchanged */
 };
 
 static int put_tx_fn(struct fp_conn *c, void *ctx) {
   const struct put_tx *x = ctx;
-  return fp_store_terms_put(c, x->clinician_id, x->pool_id, x->t, x->user_id, x->now);
+  int rc = fp_store_terms_put(c, x->clinician_id, x->pool_id, x->t, x->user_id, x->now);
+  if (!rc && x->agreement) rc = fp_store_sharing_agreement_put(c, x->pool_id, x->agreement, x->user_id, x->now);
+  return rc;
 }
 
 static void put_terms(struct fp_req *r, int64_t clinician_id, int64_t pool_id) {
   struct fp_terms t;
-  if (terms_body_or_respond(r, &t)) return;
-  struct put_tx x = {clinician_id, pool_id, r->auth.user_id, r->now, &t};
+  const char *agreement = NULL;
+  if (terms_body_or_respond(r, &t, &agreement)) return;
+  if (agreement && clinician_id) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "sharing_agreement", "only a pool keeps a staff-sharing agreement with its practices");
+    return;
+  }
+  struct put_tx x = {clinician_id, pool_id, r->auth.user_id, r->now, &t, agreement};
   int rc = fp_store_write(r->app->store, put_tx_fn, &x);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_reply_json(r, 200, terms_answer(&t, true, r->now));
+  reply_terms(r, clinician_id, pool_id);
 }
 
 static int clinician_or_respond(struct fp_req *r) {

@@ -958,6 +958,10 @@ static const char *const migrations[] = {
      * existing row is valid under the wider CHECK, so SQLite's text of the table is edited in place
      * (TABLE_EDITS below) instead of making the table again: nothing more to run here. */
     "SELECT 1;",
+
+    /* 44: a pool's staff-sharing agreement with its practices (store/terms.h): the text practices
+     * accept with the pool's default terms when they post ("" until the pool writes one). */
+    "ALTER TABLE pools ADD COLUMN sharing_agreement TEXT NOT NULL DEFAULT '';",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -92,3 +92,24 @@ int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t 
   *t = *source == FP_TERMS_CLINICIAN ? own : pool;
   return 0;
 }
+
+int fp_store_sharing_agreement_get(struct fp_conn *c, int64_t pool_id, char **text) {
+  *text = NULL;
+  fp_stmt *st = FP_DB_STMT(c, "SELECT sharing_agreement FROM pools WHERE id = ?", fp_int(pool_id));
+  if (!st) return FP_EIO;
+  int rc = fp_step(st);
+  if (rc == FP_ROW) *text = fp_db_col_strdup(st, 0);
+  fp_reset(st);
+  if (rc == FP_DONE) return FP_ENOTFOUND;
+  if (rc != FP_ROW) return FP_EIO;
+  return *text ? 0 : FP_ENOMEM;
+}
+
+int fp_store_sharing_agreement_put(struct fp_conn *c, int64_t pool_id, const char *text, int64_t actor, int64_t now) {
+  int rc = FP_DB_RUN(c, "UPDATE pools SET sharing_agreement = ? WHERE id = ?", fp_txt(text), fp_int(pool_id));
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  char after[64];
+  snprintf(after, sizeof after, "{\"characters\":%zu}", strlen(text));
+  return fp_store_audit(c, now, actor, "pool.sharing_agreement", "pool", pool_id, NULL, after);
+}

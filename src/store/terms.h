@@ -23,6 +23,13 @@ int fp_store_terms_get(struct fp_conn *c, int64_t clinician_id, int64_t pool_id,
 int fp_store_terms_put(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, const struct fp_terms *t,
                        int64_t actor, int64_t now);
 
+/* A pool's staff-sharing agreement with its practices: the text they accept with its default terms
+   when they post (malloc'd into *text, "" when none). FP_ENOTFOUND: no such pool. */
+#define FP_SHARING_AGREEMENT_MAX 8000
+int fp_store_sharing_agreement_get(struct fp_conn *c, int64_t pool_id, char **text);
+/* Sets it (checked by the caller), audited as pool.sharing_agreement with its length. */
+int fp_store_sharing_agreement_put(struct fp_conn *c, int64_t pool_id, const char *text, int64_t actor, int64_t now);
+
 /* The terms a booking of clinician_id through pool_id (0: none) runs on, via_acceptance when the
    practice approved it (an accepted application, an offer): fp_terms_source over what is kept, the
    pool's defaults or fp_terms_default() when the pool keeps none. One statement. */

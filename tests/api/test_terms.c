@@ -110,6 +110,21 @@ static void test_pool_terms_published_and_kept_by_its_admins(void **state) {
                                                " 'pool' AND entity_id = %lld",
                                                w.pool)),
                    1);
+  /* The staff-sharing agreement its practices accept with the terms: none yet; then written by the
+     pool's administrators, read by its practices, kept when a later PUT leaves it out. */
+  assert_true(json_is_null(json_object_get(t, "sharing_agreement")));
+  const char *with = "{s:i, s:[], s:b, s:b, s:s}";
+  json_t *kept = fpt_call(&srv, w.pool_admin, "PUT", pool_terms(), 200, with, "payment_days", 21, "cancellation",
+                          "mileage", 1, "expenses", 0, "sharing_agreement",
+                          "The host employs the sessional GP; the practice directs the clinical work.");
+  assert_non_null(strstr(fpt_s(kept, "sharing_agreement"), "host employs"));
+  set_pool_terms();
+  assert_non_null(strstr(fpt_s(fpt_call(&srv, w.pm1, "GET", pool_terms(), 200, NULL), "sharing_agreement"), "host employs"));
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM audit WHERE action = 'pool.sharing_agreement'"), 1);
+  /* A clinician keeps none. */
+  expect(fpt_request(&srv, gp_plain, "PUT", "/api/v1/me/terms", with, "payment_days", 21, "cancellation", "mileage", 0,
+                     "expenses", 0, "sharing_agreement", "x"),
+         400, "invalid_field", "sharing_agreement");
 }
 
 static void test_a_clinicians_own_terms(void **state) {

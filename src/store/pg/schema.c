@@ -832,6 +832,9 @@ const char *const fp_pg_migrations[] = {
     /* 43: a shift awaiting its pool's approval of its rate (SQLite's 43 says more). */
     "ALTER TABLE shifts DROP CONSTRAINT shifts_status_check, ADD CONSTRAINT shifts_status_check"
     "  CHECK (status IN ('open','booked','withdrawn','cancelled','completed','awaiting_approval'));",
+
+    /* 44: a pool's staff-sharing agreement (SQLite's 44). */
+    "ALTER TABLE pools ADD COLUMN sharing_agreement TEXT NOT NULL DEFAULT '';",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
