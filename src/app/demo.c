@@ -1453,6 +1453,21 @@ static int demo_terms(struct demo *d) {
   pool.bands[1] = (struct fp_cancel_band){48, 100};
   pool.mileage = true;
   int rc = fp_store_terms_put(d->c, 0, d->pool_id, &pool, d->pool_admin_user, d->now - 360 * (int64_t)DAY);
+  /* And the staff-sharing agreement its practices accept with them when they post. */
+  if (!rc)
+    rc = fp_store_sharing_agreement_put(
+        d->c, d->pool_id,
+        "Staff-sharing agreement between the pool's host, NHS West Yorkshire ICB, and each member practice.\n"
+        "1. The practice directs the clinical work of the session and provides the room, equipment, clinical system"
+        " access and a named contact on the day.\n"
+        "2. Sessional GPs are covered by the Clinical Negligence Scheme for General Practice (CNSGP) for NHS work"
+        " done on the practice's behalf; the practice keeps its own cover for its premises and staff.\n"
+        "3. The pool keeps each clinician's passport (registration, performers list, DBS, indemnity, training) and"
+        " the practice relies on it instead of repeating the checks.\n"
+        "4. The practice pays the clinician's invoice, with the employer pension contribution where due, within the"
+        " terms agreed with the booking.\n"
+        "5. Either side may end this agreement with 30 days' notice; sessions already booked are honoured.",
+        d->pool_admin_user, d->now - 360 * (int64_t)DAY);
   for (int i = 0; rc == 0 && i < N_GPS; i += 3) {
     const struct demo_clinician *cl = &d->clinicians[i];
     struct fp_terms own = fp_terms_default();
