@@ -173,6 +173,9 @@ describe('terms of engagement', () => {
     await page.fill('#band3_hours', '48');
     await page.fill('#band3_percent', '100');
     await page.uncheck('#mileage');
+    // The staff-sharing agreement practices accept with the terms: the demo's, then changed.
+    assert.match(await page.inputValue('#sharing_agreement'), /^Staff-sharing agreement between the pool's host/);
+    await page.fill('#sharing_agreement', 'The practice directs the clinical work; CNSGP covers the NHS work done for it.');
     await page.click('#pool-terms-form-save');
     await page.waitForSelector('.nhsuk-notification-banner--success');
     const now = 'Payment within 45 days. If the practice cancels: 25% of the fee with less than 14 days\' notice, 50% with less than 7 days\' notice, 100% with less than 48 hours\' notice. Mileage cannot be claimed. Other expenses cannot be claimed.';
@@ -183,6 +186,7 @@ describe('terms of engagement', () => {
     }));
     assert.deepEqual(kept.cancellation, [{ notice_hours: 336, fee_percent: 25 }, { notice_hours: 168, fee_percent: 50 }, { notice_hours: 48, fee_percent: 100 }]);
     assert.equal(kept.payment_days, 45);
+    assert.equal(kept.sharing_agreement, 'The practice directs the clinical work; CNSGP covers the NHS work done for it.');
     await checkAccessibility(page, 'the pool\'s default terms, saved');
     assertNoProblems(page);
   });

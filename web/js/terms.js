@@ -8,7 +8,7 @@
 import { ApiError, put } from './api.js';
 import { formValues, liveValidation, onSubmit } from './forms.js';
 import { pounds, shortDate, time } from './format.js';
-import { button, h, input, setFieldError } from './ui.js';
+import { button, h, input, setFieldError, textarea } from './ui.js';
 
 export const MAX_BANDS = 4;
 const MAX_NOTICE_HOURS = 672;
@@ -118,7 +118,9 @@ function errorMessage(id) {
 
 // The form of a set of terms, filled with `terms`, saved with PUT `path`; `saved(terms)` then.
 // `summary` is the page's error summary slot. Returns the form element.
-export function termsForm({ terms, path, summary, saved, buttonText = 'Save terms', id = 'terms-form' }) {
+// agreement: a pool's form, with its staff-sharing agreement with its practices (`sharing_agreement`).
+export const AGREEMENT_MAX = 8000;
+export function termsForm({ terms, path, summary, saved, buttonText = 'Save terms', id = 'terms-form', agreement = false }) {
   const bands = terms.cancellation || [];
   const bandRow = (i) => {
     const b = bands[i] || {};
@@ -150,12 +152,17 @@ export function termsForm({ terms, path, summary, saved, buttonText = 'Save term
         h('div', { class: 'nhsuk-checkboxes', 'data-module': 'nhsuk-checkboxes' },
           checkboxItem('mileage', 'Mileage', 'Driving to and from the practice.', terms.mileage),
           checkboxItem('expenses', 'Other expenses', 'Such as parking, or train and bus fares.', terms.expenses)))),
+    agreement ? textarea({
+      id: 'sharing_agreement', label: 'Staff-sharing agreement with practices', rows: 10, value: terms.sharing_agreement || '',
+      hint: `What the pool's host and each practice agree about the clinicians they share: who directs the work, indemnity, checks, payment. Practices accept it with these terms when they post a shift. At most ${AGREEMENT_MAX} characters; leave it empty for none.`,
+    }) : null,
     button(buttonText, { id: `${id}-save` }));
 
   const rules = {
     payment_days: (v) => (!WHOLE.test(v.payment_days) || +v.payment_days < 1 || +v.payment_days > MAX_PAYMENT_DAYS
       ? `Enter the days to pay as a whole number from 1 to ${MAX_PAYMENT_DAYS}` : null),
   };
+  if (agreement) rules.sharing_agreement = (v) => ((v.sharing_agreement || '').length > AGREEMENT_MAX ? `Shorten the agreement to ${AGREEMENT_MAX} characters or fewer` : null);
   for (let i = 0; i < MAX_BANDS; i++) rules[bandId(i)] = (v) => bandProblem(rowsOf(v)[i], i + 1);
   rules.cancellation = orderProblem;
   const validate = liveValidation(form, summary, rules, {
@@ -178,6 +185,7 @@ export function termsForm({ terms, path, summary, saved, buttonText = 'Save term
     try {
       saved(await put(path, {
         payment_days: Number(v.payment_days), cancellation: bandsOf(v) || [], mileage: !!v.mileage, expenses: !!v.expenses,
+        ...(agreement ? { sharing_agreement: v.sharing_agreement || '' } : {}),
       }));
     } catch (err) {
       // The API names the n-th band sent (empty rows were left out): shown on the whole list.

@@ -40,7 +40,7 @@ route('/pool/terms', async ({ query }) => {
   const [pool, terms] = await Promise.all([get(`/pools/${poolId}`), get(`/pools/${poolId}/terms`)]);
   const summary = h('div');
   const form = termsForm({
-    terms, path: `/pools/${poolId}/terms`, summary, id: 'pool-terms-form', buttonText: 'Save default terms',
+    terms, path: `/pools/${poolId}/terms`, summary, id: 'pool-terms-form', buttonText: 'Save default terms', agreement: true,
     saved: (t) => {
       flash('The default terms have been saved', `Bookings made through ${pool.name} from now on run on them: ${termsSummary(t)}`);
       navigate(withPool(here, suffix), { replace: true });
@@ -49,7 +49,7 @@ route('/pool/terms', async ({ query }) => {
   page(`Default terms of engagement: ${pool.name}`, summary, pageHeading('Default terms of engagement', pool.name), poolNav(here, suffix),
     p('These terms apply to the bookings made through this pool: every shift a clinician books instantly, ',
       'and every booking a practice approves (an application it accepts, or an offer it makes) of a clinician who has not set terms of their own. ',
-      'Practices accept them when they post a shift.'),
+      'Practices accept them, with the pool\'s staff-sharing agreement below, when they post a shift.'),
     h('div', { id: 'terms-now' }, terms.kept
       ? insetText(p(h('strong', {}, 'The pool\'s terms now'), terms.updated_at ? ` (saved on ${longDate(terms.updated_at)})` : '', ': ', termsSummary(terms)))
       : insetText(p(h('strong', {}, 'The pool has not set its terms,'), ' so the usual terms apply: ', termsSummary(terms)))),
