@@ -503,22 +503,50 @@ static void change_invoice(struct fp_req *r, fp_tx_fn tx, const char *role) {
   if (run_change(r, tx, &x, &scope) == 0) fp_h_invoice_get(r);
 }
 
-static int pay_tx(struct fp_conn *c, void *vctx) {
-  struct invoice_change *x = vctx;
+/* What a change of one invoice needs to know of it, read in its transaction. */
+struct invoice_facts {
+  enum fp_invoice_status from;
+  char ref[FP_INVOICE_REF_LEN];
+  int64_t fee, employer; /* its pension figures (invoice_pension) */
+  bool pension, signed_already;
+};
+
+static const char *const WHO_MAY[] = {
+    [FP_INVEV_PAY] = "only a manager of the practice the invoice is issued to records its payment",
+    [FP_INVEV_SIGN_FORM_A] = "only a manager of the invoice's practice, not the locum, signs part 2 of form A",
+    [FP_INVEV_CREDIT] = "only the clinician who issued an invoice credits it",
+};
+
+/* x's invoice (in x's scope) as facts for event ev, asked of the core: 0, or FP_EREFUSED with why
+   (not found; not the actor's to change; not in a status the event is allowed from, said in words). */
+static int invoice_facts(struct fp_conn *c, struct invoice_change *x, enum fp_invoice_event ev, struct invoice_facts *f) {
   struct fp_invoice inv;
   int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
   if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
   if (rc) return rc;
-  enum fp_invoice_status from = FP_INVOICE_ISSUED;
-  fp_invoice_status_parse(inv.status, &from);
-  bool may = fp_invoice_may(&x->actor, FP_INVEV_PAY, inv.clinician_id, inv.practice_id);
+  memset(f, 0, sizeof *f);
+  f->from = FP_INVOICE_ISSUED;
+  fp_invoice_status_parse(inv.status, &f->from);
+  fp_invoice_reference(inv.number, f->ref);
+  f->pension = invoice_pension(&inv, &f->fee, &f->employer);
+  f->signed_already = inv.form_a_signed_at != 0;
+  bool may = fp_invoice_may(&x->actor, ev, inv.clinician_id, inv.practice_id);
   fp_invoice_release(&inv);
-  if (!may)
-    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
-                     "only a manager of the practice the invoice is issued to records its payment");
-  if (fp_invoice_next(from, FP_INVEV_PAY, NULL) != 0)
-    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "invoice %lld is already paid", (long long)x->id);
-  return fp_store_invoice_pay(c, x->id, from, x->actor.user_id, x->actor.now);
+  if (!may) return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id, "%s", WHO_MAY[ev]);
+  if (fp_invoice_next(f->from, ev, NULL) == 0) return 0;
+  return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "%s %s is %s: %s",
+                   f->from == FP_INVOICE_CREDIT_NOTE ? "credit note" : "invoice", f->ref,
+                   f->from == FP_INVOICE_PAID ? "paid" : f->from == FP_INVOICE_CREDITED ? "credited" : "a credit note",
+                   ev == FP_INVEV_PAY      ? "only an issued invoice is paid"
+                   : ev == FP_INVEV_CREDIT ? "only an issued invoice, not yet paid, is credited"
+                                           : "only an invoice in force has a pension form A to sign");
+}
+
+static int pay_tx(struct fp_conn *c, void *vctx) {
+  struct invoice_change *x = vctx;
+  struct invoice_facts f;
+  int rc = invoice_facts(c, x, FP_INVEV_PAY, &f);
+  return rc ? rc : fp_store_invoice_pay(c, x->id, f.from, x->actor.user_id, x->actor.now);
 }
 
 void fp_h_invoice_pay(struct fp_req *r) {
@@ -533,26 +561,12 @@ void fp_h_invoice_pay(struct fp_req *r) {
 
 static int credit_tx(struct fp_conn *c, void *vctx) {
   struct invoice_change *x = vctx;
-  struct fp_invoice inv;
-  int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
-  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
-  if (rc) return rc;
-  enum fp_invoice_status from = FP_INVOICE_ISSUED;
-  fp_invoice_status_parse(inv.status, &from);
-  bool may = fp_invoice_may(&x->actor, FP_INVEV_CREDIT, inv.clinician_id, inv.practice_id);
-  char ref[FP_INVOICE_REF_LEN];
-  fp_invoice_reference(inv.number, ref);
-  fp_invoice_release(&inv);
-  if (!may) return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id, "only the clinician who issued an invoice credits it");
-  if (fp_invoice_next(from, FP_INVEV_CREDIT, NULL) != 0)
-    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
-                     from == FP_INVOICE_PAID      ? "invoice %s is paid: a paid invoice is not credited here"
-                     : from == FP_INVOICE_CREDITED ? "invoice %s is credited already"
-                                                   : "%s is a credit note: only an invoice is credited",
-                     ref);
-  rc = fp_store_invoice_credit(c, x->id, from, x->reason, x->how, x->actor.user_id, x->actor.now, &x->credit_note,
-                               &x->reissued);
-  return rc == FP_ECONFLICT ? fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "invoice %s changed meanwhile", ref)
+  struct invoice_facts f;
+  int rc = invoice_facts(c, x, FP_INVEV_CREDIT, &f);
+  if (!rc)
+    rc = fp_store_invoice_credit(c, x->id, f.from, x->reason, x->how, x->actor.user_id, x->actor.now, &x->credit_note,
+                                 &x->reissued);
+  return rc == FP_ECONFLICT ? fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "invoice %s changed meanwhile", f.ref)
                             : rc;
 }
 
@@ -619,30 +633,15 @@ static bool invoice_pension(const struct fp_invoice *inv, int64_t *fee, int64_t 
 
 static int sign_tx(struct fp_conn *c, void *vctx) {
   struct invoice_change *x = vctx;
-  struct fp_invoice inv;
-  int rc = fp_store_invoice_get(c, x->id, x->scope, &inv);
-  if (rc == FP_ENOTFOUND) return fp_refuse(&x->why, FP_API_NOT_FOUND, NULL, x->id, "invoice %lld not found", (long long)x->id);
+  struct invoice_facts f;
+  int rc = invoice_facts(c, x, FP_INVEV_SIGN_FORM_A, &f);
   if (rc) return rc;
-  int64_t fee = 0, employer = 0;
-  bool pension = invoice_pension(&inv, &fee, &employer);
-  bool may = fp_invoice_may(&x->actor, FP_INVEV_SIGN_FORM_A, inv.clinician_id, inv.practice_id);
-  bool signed_already = inv.form_a_signed_at != 0;
-  enum fp_invoice_status from = FP_INVOICE_ISSUED;
-  fp_invoice_status_parse(inv.status, &from);
-  bool in_force = fp_invoice_next(from, FP_INVEV_SIGN_FORM_A, NULL) == 0;
-  char ref[FP_INVOICE_REF_LEN];
-  fp_invoice_reference(inv.number, ref);
-  fp_invoice_release(&inv);
-  if (!may)
-    return fp_refuse(&x->why, FP_API_FORBIDDEN, NULL, x->id,
-                     "only a manager of the invoice's practice, not the locum, signs part 2 of form A");
-  if (!in_force)
-    return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
-                     "%s is credited or a credit note: it has no pension form A to sign", ref);
-  if (!pension)
+  const char *ref = f.ref;
+  int64_t fee = f.fee, employer = f.employer;
+  if (!f.pension)
     return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id,
                      "invoice %s has no pension form A: its locum does not pension their locum work", ref);
-  if (signed_already)
+  if (f.signed_already)
     return fp_refuse(&x->why, FP_API_INVALID_STATE, NULL, x->id, "part 2 of form A for invoice %s is signed already", ref);
   struct fp_user u;
   if ((rc = fp_store_user_by_id(c, x->actor.user_id, &u)) != 0) return rc;
