@@ -50,6 +50,20 @@ export function liveValidation(form, summarySlot, rules, { order, focusIdOf = (i
   };
 }
 
+// A list of rows whose order is checked as a whole (`field`, its rule `problem(values)`): once its
+// error was shown, it is checked again as any of its rows changes, and goes once they are right.
+// Returns what to call after a submit's validation, to note whether the error shows now.
+export function watchOrder(form, field, problem) {
+  let shown = false;
+  form.addEventListener('input', (e) => {
+    if (!shown || !e.target.closest(`[data-field="${field}"]`)) return;
+    const msg = problem(formValues(form));
+    setFieldError(form, field, msg);
+    shown = !!msg;
+  });
+  return () => { shown = !!form.querySelector(`[data-field="${field}"].nhsuk-form-group--error`); };
+}
+
 export function formValues(form) {
   const out = {};
   for (const el of form.elements) {

@@ -6,9 +6,9 @@
 // (/pool/terms), with the API's rules (src/core/terms.c) checked as you type.
 
 import { ApiError, put } from './api.js';
-import { formValues, liveValidation, onSubmit } from './forms.js';
+import { liveValidation, onSubmit, watchOrder } from './forms.js';
 import { pounds, shortDate, time } from './format.js';
-import { button, h, input, setFieldError, textarea } from './ui.js';
+import { button, h, input, textarea } from './ui.js';
 
 export const MAX_BANDS = 4;
 const MAX_NOTICE_HOURS = 672;
@@ -168,18 +168,11 @@ export function termsForm({ terms, path, summary, saved, buttonText = 'Save term
   const validate = liveValidation(form, summary, rules, {
     focusIdOf: (f) => (f === 'cancellation' ? `${bandId(0)}_hours` : /^band\d$/.test(f) ? `${f}_hours` : f),
   });
-  // The order of the rows depends on all of them: once it was said wrong, it is checked again as
-  // any row changes (and its message goes once they are right).
-  let orderShown = false;
-  form.addEventListener('input', (e) => {
-    if (!orderShown || !e.target.closest('[data-field="cancellation"]')) return;
-    const msg = orderProblem(formValues(form));
-    setFieldError(form, 'cancellation', msg);
-    orderShown = !!msg;
-  });
+  // The order of the rows depends on all of them (forms.js watchOrder).
+  const orderSeen = watchOrder(form, 'cancellation', orderProblem);
   onSubmit(form, () => {
     const ok = validate();
-    orderShown = !!form.querySelector('[data-field="cancellation"].nhsuk-form-group--error');
+    orderSeen();
     return ok;
   }, summary, async (v) => {
     try {

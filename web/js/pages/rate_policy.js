@@ -8,7 +8,7 @@
 
 import { ApiError, explain, get, put } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
-import { formValues, liveValidation, onSubmit } from '../forms.js';
+import { liveValidation, onSubmit, watchOrder } from '../forms.js';
 import { parsePounds, pounds, shortDate, time } from '../format.js';
 import {
   button, h, input, insetText, link, p, pageHeading, setFieldError, showErrorSummary, summaryList, table, tag,
@@ -151,18 +151,11 @@ function policyForm({ policy, path, summary, saved }) {
   rules.cap = capProblem;
   const focusIdOf = (f) => (f === 'escalation' ? `${stepId(0)}_hours` : /^step\d$/.test(f) ? `${f}_hours` : f);
   const validate = liveValidation(form, summary, rules, { focusIdOf });
-  // The order of the rows depends on all of them: once it was said wrong, it is checked again as
-  // any row changes (and its message goes once they are right).
-  let orderShown = false;
-  form.addEventListener('input', (e) => {
-    if (!orderShown || !e.target.closest('[data-field="escalation"]')) return;
-    const msg = orderProblem(formValues(form));
-    setFieldError(form, 'escalation', msg);
-    orderShown = !!msg;
-  });
+  // The order of the rows depends on all of them (forms.js watchOrder).
+  const orderSeen = watchOrder(form, 'escalation', orderProblem);
   onSubmit(form, () => {
     const ok = validate();
-    orderShown = !!form.querySelector('[data-field="escalation"].nhsuk-form-group--error');
+    orderSeen();
     return ok;
   }, summary, async (v) => {
     const got = stepsOf(v) || { steps: [], rows: [] };
