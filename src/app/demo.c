@@ -1497,11 +1497,12 @@ static int demo_invoices(struct demo *d) {
   return fp_store_demo_invoices(d->c, d->practices[d->demo_practice].id, d->manager_user, d->now);
 }
 
-/* The pool's rate policy (core/rate_policy.h): GBP 100.00 an hour at most, +5 % of the posted rate
+/* The pool's rate policy (core/rate_policy.h): a shift over GBP 200.00 an hour awaits the pool's
+   approval and no escalation passes it, +5 % of the posted rate
    when 72 hours remain and +10 % at 24 hours, for the pool's practices, which opted in (all but one
    in three): their unfilled shifts of the next three days are escalated as the upkeep would. */
 static int demo_rate_policy(struct demo *d) {
-  struct fp_rate_policy p = {.cap_hourly_pence = 10000, .n_steps = 2, .steps = {{72, 5}, {24, 10}}};
+  struct fp_rate_policy p = {.cap_hourly_pence = 20000, .n_steps = 2, .steps = {{72, 5}, {24, 10}}};
   int rc = fp_store_rate_policy_put(d->c, d->pool_id, &p, d->pool_admin_user, d->now - 300 * (int64_t)DAY);
   for (int i = 0; rc == 0 && i < d->n_practices; i++)
     if (d->practices[i].in_pool && (i == d->demo_practice || i % 3 != 0))

@@ -410,14 +410,14 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const shiftBody = (n, mode = 'instant') => ({ practice_id: practiceId, role: 'gp', starts_at: iso(day(n)), ends_at: iso(new Date(day(n).getTime() + 4 * 3600000)),
     rate_pence: 9000, rate_unit: 'hour', booking_mode: mode, description: 'Live check' });
   const s1 = (await call(practice, 'POST', '/api/v1/shifts', shiftBody(20), 201)).json;
-  // Over the pool's cap (the demo's: GBP 100.00 an hour): awaiting the pool's approval of its rate.
-  const dear = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(22), rate_pence: 15000 }, 201)).json;
+  // Over the pool's cap (the demo's: GBP 200.00 an hour): awaiting the pool's approval of its rate.
+  const dear = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(22), rate_pence: 25000 }, 201)).json;
   assert.equal(dear.status, 'awaiting_approval');
   await call(practice, 'POST', `/api/v1/shifts/${dear.id}/rate-approval`, undefined, 403);
   await call(pool, 'POST', `/api/v1/shifts/${dear.id}/rate-approval`, undefined, 200);
   await call(pool, 'POST', `/api/v1/shifts/${dear.id}/rate-approval`, undefined, 409);
   await call(pool, 'POST', '/api/v1/shifts/999999/rate-approval', undefined, 404);
-  const dearer = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(23), rate_pence: 15000 }, 201)).json;
+  const dearer = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(23), rate_pence: 25000 }, 201)).json;
   await call(pool, 'POST', `/api/v1/shifts/${dearer.id}/rate-refusal`, {}, 400);
   await call(pool, 'POST', `/api/v1/shifts/${dearer.id}/rate-refusal`, { reason: 'Over the cap' }, 200);
   const series = (await call(practice, 'POST', '/api/v1/shifts', { ...shiftBody(21), repeat: { every: 'week', count: 2 } }, 201)).json;
