@@ -15,8 +15,8 @@ import {
 let server, browser;
 const demo = {};
 const POOL = 'West Yorkshire GP Flexible Staff Pool';
-const DEMO_POLICY = { cap_hourly_pence: 10000, escalation: [{ hours_before: 72, percent: 5 }, { hours_before: 24, percent: 10 }] };
-const DEMO_SUMMARY = 'When 72 hours remain, unfilled shifts rise by 5% of the posted rate; at 24 hours by 10%; never above £100.00 an hour.';
+const DEMO_POLICY = { cap_hourly_pence: 20000, escalation: [{ hours_before: 72, percent: 5 }, { hours_before: 24, percent: 10 }] };
+const DEMO_SUMMARY = 'When 72 hours remain, unfilled shifts rise by 5% of the posted rate; at 24 hours by 10%; never above £200.00 an hour.';
 const iso = (ms) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 const text = async (page, selector) => (await page.innerText(selector)).replace(/\s+/g, ' ').trim();
 
@@ -47,16 +47,16 @@ before(async () => {
   demo.poolId = adminMe.roles.find((r) => r.role === 'pool_admin').pool_id;
   assert.deepEqual((await api(demo.pm, 'GET', `/pools/${demo.poolId}/rate-policy`)).escalation, DEMO_POLICY.escalation, 'the demo\'s policy');
   assert.equal((await api(demo.pm, 'GET', `/organisations/${demo.practiceId}`)).rate_escalation, true, 'the demo practice opted in');
-  // Two hourly shifts 20 hours ahead, inside the demo's 24-hour step (+10%): one at £90.00 an hour
-  // rises to £99.00; one at £95.00 would pass the £100.00 cap and is held there.
+  // Two hourly shifts 20 hours ahead, inside the demo's 24-hour step (+10%): one at £180.00 an hour
+  // rises to £198.00; one at £190.00 would pass the £200.00 cap and is held there.
   const start = new Date(Date.now() + 20 * 3600e3);
   start.setUTCMinutes(0, 0, 0);
   const post = (pence) => api(demo.pm, 'POST', '/shifts', {
     practice_id: demo.practiceId, role: 'gp', starts_at: iso(start.getTime()), ends_at: iso(start.getTime() + 3 * 3600e3),
     rate_pence: pence, rate_unit: 'hour', booking_mode: 'approval',
   });
-  demo.risen = (await post(9000)).id;
-  demo.capped = (await post(9500)).id;
+  demo.risen = (await post(18000)).id;
+  demo.capped = (await post(19000)).id;
   // Wait for the upkeep to escalate both (it runs at once, then every 3 seconds).
   const deadline = Date.now() + 60000;
   for (;;) {
@@ -85,17 +85,17 @@ describe('rate policy', () => {
     assert.equal(await text(page, '#rate-changes-heading'), 'Rate changes');
     const risen = await text(page, '#rate-changes-table');
     assert.match(risen, /1 change to the rate, the oldest first/);
-    assert.ok(risen.includes('£90.00 to £99.00 an hour'), risen);
+    assert.ok(risen.includes('£180.00 to £198.00 an hour'), risen);
     assert.ok(risen.includes(`The rate policy of ${POOL}`), risen);
-    assert.match(risen, /Unfilled with 24 hours or less to go: \+10% of the posted rate \(£90\.00 an hour\), £90\.00 to £99\.00/);
+    assert.match(risen, /Unfilled with 24 hours or less to go: \+10% of the posted rate \(£180\.00 an hour\), £180\.00 to £198\.00/);
     assert.doesNotMatch(risen, /GBP|Held at the cap/);
-    assert.match(await text(page, 'main'), /Rate £99\.00 an hour/, 'the shift\'s rate is the risen one');
+    assert.match(await text(page, 'main'), /Rate £198\.00 an hour/, 'the shift\'s rate is the risen one');
     await checkAccessibility(page, 'a shift whose rate rose');
     await screenshot(page, 'rate-policy-practice-shift');
 
     await open(page, `/practice/shifts/${demo.capped}`);
     const capped = await text(page, '#rate-changes-table');
-    assert.ok(capped.includes('£95.00 to £100.00 an hour Held at the cap'), capped);
+    assert.ok(capped.includes('£190.00 to £200.00 an hour Held at the cap'), capped);
     await checkAccessibility(page, 'a shift whose rate rose to the cap');
 
     assert.ok(demo.unchanged, 'the practice has an open shift more than 4 days ahead');
@@ -138,7 +138,7 @@ describe('rate policy', () => {
     assert.equal(await text(page, '#indicative-hourly'), '£77.57');
     assert.equal(await text(page, '#indicative-session'), '£323.21');
     assert.equal(await page.getAttribute('#indicative-settings-link', 'href'), '/pool/settings');
-    assert.equal(await page.inputValue('#cap'), '100.00');
+    assert.equal(await page.inputValue('#cap'), '200.00');
     assert.deepEqual(await Promise.all(['#step1_hours', '#step1_percent', '#step2_hours', '#step2_percent', '#step3_hours'].map((s) => page.inputValue(s))),
       ['72', '5', '24', '10', '']);
     await checkAccessibility(page, 'the rate policy');

@@ -106,6 +106,16 @@ export const ROLE_NAMES = {
   podiatrist: 'Podiatrist', occupational_therapist: 'Occupational therapist', social_prescriber: 'Social prescribing link worker',
   care_coordinator: 'Care coordinator', health_coach: 'Health and wellbeing coach', mental_health_practitioner: 'Mental health practitioner',
 };
+// A shift's status in words (the API's Shift `status`); `awaiting_approval` is a shift posted at a
+// rate over its pool's cap, which nobody in the pool sees until the pool approves the rate.
+export const SHIFT_STATUS_NAMES = {
+  open: 'Open', booked: 'Booked', withdrawn: 'Withdrawn', cancelled: 'Cancelled', completed: 'Completed',
+  awaiting_approval: 'Awaiting the pool\'s approval',
+};
+export function shiftStatusText(status) {
+  return SHIFT_STATUS_NAMES[status] || status;
+}
+
 export function roleName(code) {
   if (!code) return '';
   return ROLE_NAMES[code] || code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

@@ -88,6 +88,7 @@ export function banner(heading, text, kind) {
 const TAG_COLOURS = {
   open: 'blue', booked: 'green', confirmed: 'green', accepted: 'green', pending: 'yellow', cancelled: 'red',
   declined: 'grey', withdrawn: 'grey', completed: 'grey', attention: 'orange', past: 'grey', late: 'orange',
+  awaiting_approval: 'yellow',
 };
 export function tag(text, colourKey) {
   const c = TAG_COLOURS[colourKey || String(text).toLowerCase()];

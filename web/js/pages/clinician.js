@@ -12,7 +12,7 @@ import {
   busy, dateInputParts, dateInputValue, dateInputProblem, formValues, liveValidation, showApiError,
 } from '../forms.js';
 import {
-  addDays, hours, isoZ, longDate, longDateOf, parsePounds, pounds, rate, roleName, ROLE_NAMES, shortDate, timeRange, ukMidnightIso, ukToday, when,
+  addDays, hours, isoZ, longDate, longDateOf, parsePounds, pounds, rate, roleName, ROLE_NAMES, shiftStatusText, shortDate, timeRange, ukMidnightIso, ukToday, when,
 } from '../format.js';
 import {
   backLink, banner, button, buttonLink, card, dateInput, h, NOT_CLICKABLE, input, insetText, link, p, pageHeading, panel, select, summaryList, table, tag,
@@ -25,9 +25,8 @@ export function modeText(mode) {
   return mode === 'approval' ? 'The practice chooses from applicants' : 'Book instantly';
 }
 
-export function shiftStatusText(s) {
-  return { open: 'Open', booked: 'Booked', withdrawn: 'Withdrawn', cancelled: 'Cancelled', completed: 'Completed' }[s] || s;
-}
+// A shift's status in words (format.js), here too for the pages that take it from this module.
+export { shiftStatusText };
 
 function workedMinutes(s) {
   return Math.max(0, Math.round((new Date(s.ends_at) - new Date(s.starts_at)) / 60000) - (s.break_minutes || 0));

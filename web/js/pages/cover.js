@@ -167,7 +167,9 @@ route('/practice/cover', async ({ query: asked }) => {
     p('See which clinicians in your pools have said they can work a session: favourites first, then those who have worked here most, then the nearest.'),
     shift ? insetText(offering
       ? p(`Offering the ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)}. Tick the clinicians to offer it to: the first to accept is booked. An offer lapses after 24 hours, or when the shift starts if that is sooner.`)
-      : p(`The ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)} is no longer open, so it cannot be offered.`)) : null,
+      : p(shift.status === 'awaiting_approval'
+        ? `The ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)} is waiting for the pool's approval of its rate, so it cannot be offered until the pool approves it.`
+        : `The ${roleName(shift.role)} shift on ${when(shift.starts_at, shift.ends_at)} is no longer open, so it cannot be offered.`)) : null,
     p(link('/practice/clinicians', 'Your favourite and blocked clinicians')),
     form, results);
 }, MANAGER);

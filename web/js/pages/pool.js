@@ -1,6 +1,7 @@
 // The pool administrator's pages, each list 25 a page with search and filters (paging.js), so a
 // pool of thousands stays usable:
-//   /pool                             the pool at a glance and the requests to join (admit, decline)
+//   /pool                             the pool at a glance (with how many shifts await approval of their
+//                                     rate: /pool/shifts, rate_approval.js) and the requests to join
 //   /pool/members                     member clinicians: find by name, filter by profession, sort
 //   /pool/practices                   member practices, and finding a practice to admit
 //   /pool/members/:id/remove          removing a member asks first, saying what will happen
@@ -12,7 +13,7 @@ import { del, explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
-import { pounds, roleName, shortDate } from '../format.js';
+import { isoZ, pounds, roleName, shortDate } from '../format.js';
 import { filterForm, pagedList, sortField } from '../paging.js';
 import { backLink, button, checkbox, h, input, insetText, p, pageHeading, summaryList, table, textarea } from '../ui.js';
 import { poolNav, professionOptions, withPool } from './pool_views.js';
@@ -66,10 +67,12 @@ route('/pool', async ({ query }) => {
     ],
   });
   const v = form.values;
-  const [pool, list] = await Promise.all([
+  const [pool, list, awaiting] = await Promise.all([
     get(`/pools/${poolId}`),
     pagedList({ path: `/pools/${poolId}/join-requests`, params: { status: 'pending', q: v.q, profession: v.profession, sort: v.sort },
       query, here, noun: ['request', 'requests'] }),
+    // The shifts posted over the cap that wait for a decision (those not yet started).
+    getAll('/shifts', { status: 'awaiting_approval', from: isoZ(new Date()) }, 1000).then((x) => x.length).catch(() => null),
   ]);
   const { summary, problem } = problemSlot();
   const back = `${here}${window.location.search}`;
@@ -94,6 +97,11 @@ route('/pool', async ({ query }) => {
       `${counts.clinicians ?? 0} clinician${counts.clinicians === 1 ? '' : 's'} and ${counts.practices ?? 0} practice${counts.practices === 1 ? '' : 's'} are members.`),
       p('How the rates of unfilled shifts rise as their start draws near, and the cap: ',
         h('a', { class: 'nhsuk-link', href: withPool('/pool/rate-policy', suffix), id: 'rate-policy-link' }, 'the rate policy'), '.')),
+    awaiting === null ? null : h('p', { class: 'nhsuk-body', id: 'rate-approval-count' },
+      h('a', { class: 'nhsuk-link', href: withPool('/pool/shifts', suffix), id: 'rate-approval-link' },
+        awaiting ? `${awaiting} shift${awaiting === 1 ? ' awaits' : 's await'} your approval of ${awaiting === 1 ? 'its rate' : 'their rate'}`
+          : 'No shift awaits your approval of its rate'),
+      awaiting ? `: nobody in the pool sees ${awaiting === 1 ? 'it' : 'them'} until you decide.` : '.'),
     poolNav(here, suffix),
     h('h2', { class: 'nhsuk-heading-m', id: 'requests-heading' }, `Requests to join (${pool.pending_join_requests ?? list.count})`),
     form.element, list.summary,

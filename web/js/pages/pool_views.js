@@ -17,7 +17,7 @@ export function poolNav(current, suffix) {
     class: 'fp-views__link', href: withPool(path, suffix), 'aria-current': current === path ? 'page' : null,
   }, text));
   return h('nav', { class: 'fp-views', 'aria-label': 'The pool\'s lists' }, h('ul', { class: 'fp-views__list' },
-    item('/pool', 'Requests to join'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
+    item('/pool', 'Requests to join'), item('/pool/shifts', 'Rates to approve'), item('/pool/members', 'Clinicians'), item('/pool/practices', 'Practices'),
     item('/pool/passports', 'Passports waiting'), item('/pool/compliance', 'Compliance'), item('/pool/terms', 'Terms'),
     item('/pool/settings', 'Settings')));
 }

@@ -55,6 +55,7 @@ export function practiceState(s, now = new Date()) {
   if (s.status === 'cancelled' || s.status === 'withdrawn') return 'cancelled';
   if (start <= now || s.status === 'completed') return 'past';
   if (s.status === 'booked') return 'booked';
+  if (s.status === 'awaiting_approval') return 'awaiting';
   if (s.status === 'open' && start - now <= 2 * DAY) return 'attention';
   return 'open';
 }
@@ -64,16 +65,57 @@ const STATES = [
 ];
 
 // What each tab asks the API for at `now`: upcoming ones soonest first, cancelled and past ones latest first.
+// A shift awaiting the pool's approval of its rate is one nobody has booked: it is with the open ones.
 function stateParams(state, now) {
   const at = isoZ(now);
   switch (state) {
     case 'attention': return { status: 'open', from: at, to: isoZ(new Date(+now + 2 * DAY)) };
     case 'booked': return { status: 'booked', from: at };
     case 'cancelled': return { status: 'cancelled,withdrawn', sort: '-starts_at' };
-    case 'past': return { status: 'open,booked,completed', to: at, sort: '-starts_at' };
-    default: return { status: 'open', from: at };
+    case 'past': return { status: 'open,booked,completed,awaiting_approval', to: at, sort: '-starts_at' };
+    default: return { status: 'open,awaiting_approval', from: at };
   }
 }
+
+// The cap on the hourly-equivalent rate of the pool whose rate policy is over the practice's shifts
+// (the organisation's `rate_policy_pool_id`): {poolName, cap} with cap in pence (0: none), or null
+// when the practice is in no pool or the policy cannot be read.
+async function capOf(practice) {
+  const poolId = practice && practice.rate_policy_pool_id;
+  if (!poolId) return null;
+  const policy = await get(`/pools/${poolId}/rate-policy`).catch(() => null);
+  if (!policy) return null;
+  const pool = (practice.pools || []).find((x) => x.id === poolId);
+  return { poolName: pool ? pool.name : 'your pool', cap: policy.cap_hourly_pence || 0 };
+}
+
+// A rate with its hourly equivalent when paid by the session: "£600.00 a session (£150.00 an hour)".
+function rateWithHourly(s) {
+  return `${rate(s.rate_pence, s.rate_unit)}${s.rate_unit === 'session' && s.hourly_equivalent_pence ? ` (${pounds(s.hourly_equivalent_pence)} an hour)` : ''}`;
+}
+
+// What the form's estimate says when the rate typed is over the pool's cap (hourly: pence an hour).
+function overCapNote(capped, hourly) {
+  if (!capped || !capped.cap || !(hourly > capped.cap)) return null;
+  return h('span', { id: 'over-cap' }, h('br'),
+    `This is over the cap of ${pounds(capped.cap)} an hour that ${capped.poolName} sets: nobody in the pool will see the shift until the pool approves the rate.`);
+}
+
+// Why a shift awaits the pool's approval of its rate, and what the practice can do (its page).
+function awaitingSection(s, capped) {
+  const over = capped && capped.cap > 0
+    ? `Its rate, ${rateWithHourly(s)}, is over the cap of ${pounds(capped.cap)} an hour that ${capped.poolName} sets for the hourly equivalent of a shift's rate.`
+    : 'Its rate was over the cap your pool sets for the hourly equivalent of a shift\'s rate.';
+  return h('div', { id: 'awaiting-approval' }, insetText(
+    p(h('strong', {}, 'This shift is waiting for the pool\'s approval of its rate. '), over),
+    p('Nobody in the pool can see or book it until the pool\'s administrator approves the rate. You will be told, by email and in your notifications, when they decide.'),
+    p(capped && capped.cap > 0
+      ? `If you lower the rate to ${pounds(capped.cap)} an hour or less (edit the shift), it opens to the pool at once. Or withdraw it if you no longer need it.`
+      : 'If you lower the rate to within the cap (edit the shift), it opens to the pool at once. Or withdraw it if you no longer need it.')));
+}
+
+// The flash after posting or editing, for a shift that now awaits the pool's approval.
+const AWAITING_TEXT = 'Its rate is over the pool\'s cap, so nobody in the pool sees it until the pool\'s administrator approves the rate. You will be told when they decide.';
 
 // The later of two instants given as ISO text (either may be missing), and the earlier.
 const later = (a, b) => (!a ? b : !b ? a : (new Date(a) > new Date(b) ? a : b));
@@ -120,9 +162,10 @@ route('/practice', async ({ query }) => {
     from: later(tab.from, /^\d{4}-\d{2}-\d{2}$/.test(v.from) ? ukMidnightIso(v.from) : null),
     to: earlier(tab.to, /^\d{4}-\d{2}-\d{2}$/.test(v.until) ? ukMidnightIso(addDays(v.until, 1)) : null),
   };
-  const [list, soon] = await Promise.all([
+  const [list, soon, awaiting] = await Promise.all([
     pagedList({ path: '/shifts', params, query, here: '/practice', noun: ['shift', 'shifts'] }),
     getAll('/shifts', { practice_id: practice.id, status: 'open', from: isoZ(now), to: isoZ(new Date(+now + 2 * DAY)) }, 200).catch(() => []),
+    getAll('/shifts', { practice_id: practice.id, status: 'awaiting_approval', from: isoZ(now) }, 1000).catch(() => []),
   ]);
   const shifts = list.items;
   // Who is booked on, or waiting for, the shifts of this page.
@@ -155,6 +198,7 @@ route('/practice', async ({ query }) => {
     if (b) return (b.flags || []).includes('passport_lapsed') ? [b.clinician_name, ' ', tag('Passport lapsed', 'attention')] : b.clinician_name;
     const n = applicants.get(s.id);
     if (n) return `${n} applicant${n === 1 ? '' : 's'} waiting`;
+    if (s.status === 'awaiting_approval') return 'Not seen by clinicians yet';
     return s.status === 'open' ? (s.booking_mode === 'approval' ? 'No applicants yet' : 'Not booked yet') : '';
   };
   const label = STATES.find(([k]) => k === current)[1];
@@ -175,6 +219,9 @@ route('/practice', async ({ query }) => {
     poolNotice(practice),
     buttonLink(`/practice/shifts/new${practices.length > 1 ? `?practice=${practice.id}` : ''}`, 'Post a shift'),
     soon.length ? warningCallout('Shifts need attention', p(`${soon.length} open shift${soon.length === 1 ? '' : 's'} start${soon.length === 1 ? 's' : ''} within 48 hours with nobody booked.`)) : null,
+    awaiting.length ? h('div', { id: 'awaiting-approval-count' }, insetText(p(
+      `${awaiting.length} shift${awaiting.length === 1 ? ' is' : 's are'} waiting for the pool's approval of ${awaiting.length === 1 ? 'its rate' : 'their rates'}, which ${awaiting.length === 1 ? 'is' : 'are'} over the pool's cap: nobody in the pool sees ${awaiting.length === 1 ? 'it' : 'them'} until then. `,
+      current === 'open' ? `${awaiting.length === 1 ? 'It is' : 'They are'} with the open shifts below.` : link(`/practice?${base}state=open`, 'See the open shifts')))) : null,
     tabs, filters.element, body);
 }, MANAGER);
 
@@ -252,6 +299,7 @@ route('/practice/shifts/new', async ({ query }) => {
     get('/pools').then((r) => { pools = r.items || []; }).catch(() => {}),
   ]);
   const pool = pools[0];
+  const capped = await capOf(practice);
   const summary = h('div');
   const estimate = h('p', { class: 'nhsuk-body fp-estimate', id: 'estimate', 'aria-live': 'polite' }, 'Enter the date, times and rate to see the fee.');
   const repeatCount = h('div', { class: 'nhsuk-checkboxes__conditional', id: 'repeat-conditional', hidden: true },
@@ -305,7 +353,7 @@ route('/practice/shifts/new', async ({ query }) => {
     const n = v.repeat && /^\d+$/.test(v.repeat_count) ? +v.repeat_count : 1;
     estimate.replaceChildren(h('strong', {}, `Estimated fee: ${pounds(fee)}`), ` for ${hours(mins)} worked`,
       v.rate_unit === 'session' ? ` (${pounds(hourly)} an hour)` : '',
-      n > 1 ? `, ${pounds(fee * n)} for all ${n} weeks` : '', '.');
+      n > 1 ? `, ${pounds(fee * n)} for all ${n} weeks` : '', '.', overCapNote(capped, mins ? hourly : 0));
   };
   form.addEventListener('input', updateEstimate);
   form.addEventListener('change', updateEstimate);
@@ -324,8 +372,12 @@ route('/practice/shifts/new', async ({ query }) => {
       try {
         const res = await post('/shifts', body);
         if (res.items) {
-          flash(`${res.items.length} shifts posted`, `${roleName(v.role)}, every ${new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long' }).format(t.start)} ${timeRange(t.start, t.end)}, from ${longDate(t.start)}.`);
+          const waiting = res.items.some((x) => x.status === 'awaiting_approval');
+          flash(`${res.items.length} shifts posted${waiting ? ': awaiting the pool\'s approval' : ''}`, `${roleName(v.role)}, every ${new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long' }).format(t.start)} ${timeRange(t.start, t.end)}, from ${longDate(t.start)}.${waiting ? ` ${AWAITING_TEXT}` : ''}`);
           navigate('/practice?state=open');
+        } else if (res.status === 'awaiting_approval') {
+          flash('Shift posted: awaiting the pool\'s approval', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}. ${AWAITING_TEXT}`);
+          navigate(`/practice/shifts/${res.id}`);
         } else {
           flash('Shift posted', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}. ${body.release === 'tiered' ? 'Your favourite clinicians can see it now; the pool when its turn comes.' : 'Clinicians in the pool can see it now.'}`);
           navigate(`/practice/shifts/${res.id}`);
@@ -379,12 +431,15 @@ function releaseSection(s) {
 route('/practice/shifts/:id', async ({ params }) => {
   const id = params.id;
   const s = await get(`/shifts/${encodeURIComponent(id)}`);
-  const [bookings, applications, types, offers, escalations] = await Promise.all([
+  const awaiting = s.status === 'awaiting_approval';
+  const [bookings, applications, types, offers, escalations, capped] = await Promise.all([
     getAll('/bookings', { shift_id: s.id }, 200).catch(() => []),
     getAll('/applications', { shift_id: s.id }, 200).catch(() => []),
     get('/passport/check-types').then((t) => t.items).catch(() => []),
     getAll(`/shifts/${s.id}/offers`, {}, 100).catch(() => []),
     get(`/shifts/${s.id}/escalations`).then((x) => x.items || []).catch(() => []),
+    // The pool's cap, to say by how much the rate is over it (the practice's pool for its rate policy).
+    awaiting ? get(`/organisations/${s.practice.id}`).then(capOf).catch(() => null) : null,
   ]);
   // Each applicant's passport for this shift, as the booking decides it: the checks' names, never codes.
   const checkName = (code) => (types.find((t) => t.code === code) || {}).name || code;
@@ -446,7 +501,8 @@ route('/practice/shifts/:id', async ({ params }) => {
   }
 
   const pending = applications.filter((a) => a.status === 'pending');
-  if (s.booking_mode === 'approval' || applications.length) {
+  // Nobody can apply for a shift awaiting the pool's approval of its rate: no section until they can.
+  if ((s.booking_mode === 'approval' && !awaiting) || applications.length) {
     sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Applicants'));
     if (!applications.length) sections.push(p('Nobody has applied yet.'));
     else {
@@ -514,13 +570,16 @@ route('/practice/shifts/:id', async ({ params }) => {
     });
     sections.push(form);
   }
-  if (s.status === 'open' && new Date(s.starts_at) > new Date()) {
-    sections.push(h('h2', { class: 'nhsuk-heading-m' }, 'Change this shift'),
-      p('You can change the times, rate and details while nobody has booked it.'),
-      buttonLink(`/practice/shifts/${s.id}/edit`, 'Edit shift', 'secondary'));
+  if ((s.status === 'open' || awaiting) && new Date(s.starts_at) > new Date()) {
+    sections.push(h('div', { id: 'edit-action' },
+      h('h2', { class: 'nhsuk-heading-m' }, 'Change this shift'),
+      p(awaiting ? 'You can change the times, rate and details. A rate within the pool\'s cap opens the shift to the pool at once.'
+        : 'You can change the times, rate and details while nobody has booked it.'),
+      buttonLink(`/practice/shifts/${s.id}/edit`, 'Edit shift', 'secondary')));
     sections.push(h('div', { id: 'withdraw-action' },
       h('h2', { class: 'nhsuk-heading-m' }, 'No longer needed?'),
-      p('Withdrawing removes the shift from the pool. You can only withdraw a shift nobody has booked.'),
+      p(awaiting ? 'Withdrawing it means the pool no longer has to decide on its rate, and nobody will ever see it.'
+        : 'Withdrawing removes the shift from the pool. You can only withdraw a shift nobody has booked.'),
       buttonLink(`/practice/shifts/${s.id}/withdraw`, 'Withdraw shift', 'secondary')));
   }
   if (s.series_id) {
@@ -540,10 +599,11 @@ route('/practice/shifts/:id', async ({ params }) => {
           { text: b.cancellation_fee_pence > 0 ? pounds(b.cancellation_fee_pence) : 'None', numeric: true }]),
       }));
   }
-  const label = { open: shiftStatusText(s.status), attention: 'Open: needs attention', booked: 'Booked', cancelled: shiftStatusText(s.status), past: 'Past' }[state];
+  const label = { open: shiftStatusText(s.status), attention: 'Open: needs attention', awaiting: shiftStatusText(s.status), booked: 'Booked', cancelled: shiftStatusText(s.status), past: 'Past' }[state];
   page(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, summary, backLink('/practice', 'Back to shifts'),
     pageHeading(`${roleName(s.role)}, ${shortDate(s.starts_at)}`, s.practice.name),
     h('p', { class: 'nhsuk-body', id: 'shift-status' }, tag(label, state === 'attention' ? 'attention' : s.status)),
+    state === 'awaiting' ? awaitingSection(s, capped) : null,
     shiftSummary(s, { withPractice: false }), s.status === 'open' ? releaseSection(s) : null, rateChangesSection(escalations, s.rate_unit), sections);
 }, MANAGER);
 
@@ -553,15 +613,21 @@ route('/practice/shifts/:id/edit', async ({ params }) => {
   const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
   const title = `Edit ${roleName(s.role)}, ${shortDate(s.starts_at)}`;
   const back = backLink(`/practice/shifts/${s.id}`, 'Back to the shift');
-  if (s.status !== 'open') {
+  const awaiting = s.status === 'awaiting_approval';
+  if (s.status !== 'open' && !awaiting) {
     return page(title, back, pageHeading(title, s.practice.name),
       p(`This shift is ${shiftStatusText(s.status).toLowerCase()}: you can only change a shift while it is open and nobody has booked it.`));
   }
+  // The pool's cap, to say as the rate is typed whether the pool must approve it.
+  const capped = await get(`/organisations/${s.practice.id}`).then(capOf).catch(() => null);
   const start = ukParts(s.starts_at), end = ukParts(s.ends_at);
   const hhmm = (x) => `${String(x.hh).padStart(2, '0')}:${String(x.mm).padStart(2, '0')}`;
   const summary = h('div');
   const estimate = h('p', { class: 'nhsuk-body fp-estimate', id: 'estimate', 'aria-live': 'polite' });
   const form = h('form', { novalidate: true, id: 'edit-shift-form' },
+    awaiting ? insetText(p(capped && capped.cap > 0
+      ? `This shift is waiting for the pool's approval of its rate, which is over the cap of ${pounds(capped.cap)} an hour. A rate of ${pounds(capped.cap)} an hour or less opens it to the pool when you save.`
+      : 'This shift is waiting for the pool\'s approval of its rate, which is over the pool\'s cap. A rate within the cap opens it to the pool when you save.')) : null,
     dateInput({ id: 'date', legend: 'Date', hint: 'For example, 27 3 2027', value: { day: String(start.d), month: String(start.m), year: String(start.y) } }),
     h('div', { class: 'fp-times' },
       input({ id: 'start_time', label: 'Start time', hint: 'UK time, 24-hour clock, like 08:30', value: hhmm(start), width: 5, autocomplete: 'off' }),
@@ -586,7 +652,8 @@ route('/practice/shifts/:id/edit', async ({ params }) => {
     if (!t || t.end <= t.start || pence === null) { estimate.textContent = 'Enter the date, times and rate to see the fee.'; return; }
     const mins = Math.max(0, Math.round((t.end - t.start) / 60000) - (+v.break_minutes || 0));
     const fee = v.rate_unit === 'session' ? pence : Math.round((pence * mins) / 60);
-    estimate.replaceChildren(h('strong', {}, `Estimated fee: ${pounds(fee)}`), ` for ${hours(mins)} worked.`);
+    const hourly = v.rate_unit === 'session' ? (mins ? Math.round((pence * 60) / mins) : 0) : pence;
+    estimate.replaceChildren(h('strong', {}, `Estimated fee: ${pounds(fee)}`), ` for ${hours(mins)} worked.`, overCapNote(capped, hourly));
   };
   form.addEventListener('input', updateEstimate);
   form.addEventListener('change', updateEstimate);
@@ -603,10 +670,13 @@ route('/practice/shifts/:id/edit', async ({ params }) => {
     await busy(form, async () => {
       try {
         const res = await patch(`/shifts/${s.id}`, body);
-        flash('Shift changed', `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}, ${rate(res.rate_pence, res.rate_unit)}.`);
+        const what = `${roleName(res.role)}, ${when(res.starts_at, res.ends_at)}, ${rate(res.rate_pence, res.rate_unit)}.`;
+        if (res.status === 'awaiting_approval') flash('Shift changed: awaiting the pool\'s approval', `${what} ${AWAITING_TEXT}`);
+        else if (awaiting) flash('Shift changed: open to the pool', `${what} Its rate is within the pool's cap now, so clinicians in the pool can see it.`);
+        else flash('Shift changed', what);
         navigate(`/practice/shifts/${s.id}`);
       } catch (err) {
-        if (err.code === 'invalid_state') err.message = 'This shift is no longer open, so it cannot be changed. Someone may have booked it, or it was withdrawn.';
+        if (err.code === 'invalid_state') err.message = 'This shift is no longer open, so it cannot be changed. Someone may have booked it, it was withdrawn, or the pool refused its rate.';
         showApiError(form, summary, err, { starts_at: 'date', ends_at: 'end_time', rate_pence: 'rate', break_minutes: 'break_minutes' });
       }
     });
@@ -760,13 +830,17 @@ function reasonField({ label, hint, max, required }) {
 route('/practice/shifts/:id/withdraw', async ({ params }) => {
   const s = await get(`/shifts/${encodeURIComponent(params.id)}`);
   const back = `/practice/shifts/${s.id}`;
-  if (s.status !== 'open' || new Date(s.starts_at) <= new Date()) {
+  const awaiting = s.status === 'awaiting_approval';
+  if ((s.status !== 'open' && !awaiting) || new Date(s.starts_at) <= new Date()) {
     return nothingToDo('Withdraw this shift', 'This shift cannot be withdrawn',
       s.status === 'booked' ? 'Someone has booked it. Cancel the booking first if you no longer need them.' : 'Only an open shift that has not started can be withdrawn.', back);
   }
   confirmPage({
     title: 'Withdraw this shift', caption: `${roleName(s.role)}, ${when(s.starts_at, s.ends_at)}`,
-    consequences: [
+    consequences: awaiting ? [
+      'The pool will no longer be asked to approve its rate, and no clinician will ever see it.',
+      'It cannot be re-opened: post a new shift if you need someone after all.',
+    ] : [
       'Clinicians in the pool will no longer see it or be able to book it.',
       s.booking_mode === 'approval' ? 'Anyone who applied will see on their applications page that it was withdrawn.' : 'Nobody has booked it, so no booking is cancelled.',
       'It cannot be re-opened: post a new shift if you need someone after all.',
@@ -922,7 +996,8 @@ function seriesBack(query, series) {
 // The upcoming open shifts of a series (what a series change acts on) and the booked ones it keeps.
 function seriesParts(series, now = new Date()) {
   const upcoming = series.shifts.filter((x) => new Date(x.starts_at) > now);
-  return { open: upcoming.filter((x) => x.status === 'open'), booked: upcoming.filter((x) => x.status === 'booked') };
+  // A shift awaiting the pool's approval of its rate is changed and withdrawn like an open one.
+  return { open: upcoming.filter((x) => x.status === 'open' || x.status === 'awaiting_approval'), booked: upcoming.filter((x) => x.status === 'booked') };
 }
 
 function seriesProblem(err) {
