@@ -20,6 +20,7 @@
 #include "http/routes.h"
 #include "store/accounts.h"
 #include "store/shifts.h"
+#include "store/terms.h"
 #include "store/tell.h"
 #include "store/webhooks.h"
 
@@ -127,7 +128,8 @@ static void add_app(const struct fp_application *a, void *ctx) {
 /*
  * Could the practice accept this applicant for this shift? The booking's own eligibility
  * decision (fp_store_eligibility, the one accepting runs again), so the list cannot offer an
- * accept the booking refuses on account, pool or passport: `bookable` and the `missing` codes.
+ * accept the booking refuses on account, pool or passport: `bookable` and the `missing` codes;
+ * and on what terms (`terms`), as the booking would copy them.
  */
 static int add_eligibility(struct fp_conn *c, json_t *item, int64_t now) {
   static __thread struct fp_book_result res; /* large */
@@ -141,6 +143,15 @@ static int add_eligibility(struct fp_conn *c, json_t *item, int64_t now) {
     json_object_set_new(item, "bookable", json_boolean(res.elig.bookable));
     json_object_set_new(item, "missing", missing);
   }
+  /* And the terms accepting would agree to: the booking's own answer (store/terms.h), through the
+     pool its eligibility decided, as a booking the practice approved (the applicant's own terms
+     where they keep any). */
+  struct fp_terms t;
+  enum fp_terms_source source = FP_TERMS_POOL;
+  if (!rc)
+    rc = fp_store_terms_for_booking(c, json_integer_value(json_object_get(item, "clinician_id")), res.pool_id, true, &t,
+                                    &source);
+  if (!rc) json_object_set_new(item, "terms", fp_json_terms(&t, fp_terms_source_name(source)));
   fp_book_result_release(&res);
   return rc;
 }

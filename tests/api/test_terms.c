@@ -171,6 +171,14 @@ static void test_shown_before_booking_and_kept_with_it(void **state) {
   long long app = fpt_int(fpt_call(&srv, gp_own, "POST", fpt_str("/api/v1/shifts/%lld/applications", approval), 201,
                                    NULL),
                           "id");
+  /* The practice sees the terms accepting would agree to, before it accepts. */
+  json_t *apps = json_object_get(
+      fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/applications?shift_id=%lld&status=pending", approval), 200, NULL),
+      "items");
+  assert_int_equal(json_array_size(apps), 1);
+  json_t *offered = json_object_get(json_array_get(apps, 0), "terms");
+  assert_string_equal(fpt_s(offered, "source"), "clinician");
+  assert_int_equal(fpt_int(offered, "payment_days"), 14);
   json_t *acc = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/applications/%lld/accept", app), 200, NULL);
   long long b2 = fpt_int(json_object_get(acc, "booking"), "id");
   kept = booking_terms(gp_own, b2);

@@ -191,6 +191,39 @@ describe('terms of engagement', () => {
     assertNoProblems(page);
   });
 
+  test('the practice accepts the pool\'s terms when it posts, and sees an applicant\'s own before accepting', async () => {
+    const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
+    await open(page, '/practice/shifts/new');
+    // The pool's terms and agreement as they are now (the test before may have changed them).
+    const kept = await page.evaluate(async () => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const org = await (await fetch(`/api/v1/organisations/${me.roles.find((r) => r.role === 'practice_manager').organisation_id}`)).json();
+      return (await fetch(`/api/v1/pools/${org.rate_policy_pool_id}/terms`)).json();
+    });
+    const said = await text(page, '#posting-terms');
+    assert.match(said, new RegExp(`Bookings made through West Yorkshire GP Flexible Staff Pool run on its terms: Payment within ${kept.payment_days} days\\.`));
+    await page.click('#posting-terms summary');
+    assert.equal(await text(page, '#posting-terms .nhsuk-details__text'), kept.sharing_agreement.replace(/\s+/g, ' ').trim());
+    // Said before the button that posts.
+    assert.ok(await page.evaluate(() => !!(document.getElementById('posting-terms').compareDocumentPosition(document.getElementById('post-shift')) & Node.DOCUMENT_POSITION_FOLLOWING)));
+    await checkAccessibility(page, 'posting a shift, with the terms it accepts');
+    // clinician001 keeps terms of their own (the demo's: 14 days to pay): applying, they are what
+    // accepting would agree to, said in the list of applicants.
+    const me = await api(demo.pm, 'GET', '/me');
+    const practiceId = me.roles.find((r) => r.role === 'practice_manager').organisation_id;
+    const start = new Date(Date.now() + 42 * DAY);
+    start.setUTCHours(19, 0, 0, 0);
+    const shift = await api(demo.pm, 'POST', '/shifts', {
+      practice_id: practiceId, role: 'gp', starts_at: iso(start.getTime()), ends_at: iso(start.getTime() + 2 * 3600e3), rate_pence: 9000, rate_unit: 'hour', booking_mode: 'approval',
+    });
+    await api(await login('clinician001@demo.flexpool.test'), 'POST', `/shifts/${shift.id}/applications`, {});
+    await open(page, `/practice/shifts/${shift.id}`);
+    const row = await text(page, '#applicants tbody tr');
+    assert.match(row, /Payment within 14 days\..*\(the clinician's own terms\)/);
+    await checkAccessibility(page, 'applicants with the terms accepting agrees to');
+    assertNoProblems(page);
+  });
+
   test('the practice is told what cancelling now would cost, before it cancels', async () => {
     const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
     const upcoming = await page.evaluate(async () => (await (await fetch('/api/v1/bookings?status=confirmed&when=upcoming&sort=starts_at&limit=200')).json()).items);

@@ -289,6 +289,25 @@ function shiftTimingRules() {
   };
 }
 
+// What a practice accepts when it posts (issue 13): the default terms of each pool it is in, which
+// the bookings made through that pool run on, and the pool's staff-sharing agreement with it.
+async function postingTerms(practice) {
+  const mine = (practice.pools || []).filter((x) => x.member !== false);
+  const got = (await Promise.all(mine.map((x) => get(`/pools/${x.id}/terms`).then((t) => ({ pool: x, terms: t })).catch(() => null))))
+    .filter(Boolean);
+  if (!got.length) return null;
+  return h('div', { id: 'posting-terms' },
+    h('h2', { class: 'nhsuk-heading-m' }, 'The terms you accept by posting'),
+    got.map(({ pool, terms }) => h('div', { class: 'fp-posting-terms' },
+      p(`Bookings made through ${pool.name} run on its terms: ${termsSummary(terms)}`),
+      terms.sharing_agreement
+        ? h('details', { class: 'nhsuk-details' },
+          h('summary', { class: 'nhsuk-details__summary' }, h('span', { class: 'nhsuk-details__summary-text' }, `${pool.name}'s staff-sharing agreement`)),
+          h('div', { class: 'nhsuk-details__text', id: `sharing-agreement-${pool.id}` }, terms.sharing_agreement.split('\n').map((line) => p(line))))
+        : null)),
+    p('Where you accept a clinician\'s application or offer them the shift, their own terms apply instead if they keep any; you see them before you accept.'));
+}
+
 route('/practice/shifts/new', async ({ query }) => {
   const practices = await practicesOf();
   const practice = practices.find((x) => String(x.id) === query.get('practice')) || practices[0];
@@ -300,6 +319,7 @@ route('/practice/shifts/new', async ({ query }) => {
   ]);
   const pool = pools[0];
   const capped = await capOf(practice);
+  const accepted = await postingTerms(practice);
   const summary = h('div');
   const estimate = h('p', { class: 'nhsuk-body fp-estimate', id: 'estimate', 'aria-live': 'polite' }, 'Enter the date, times and rate to see the fee.');
   const repeatCount = h('div', { class: 'nhsuk-checkboxes__conditional', id: 'repeat-conditional', hidden: true },
@@ -335,6 +355,7 @@ route('/practice/shifts/new', async ({ query }) => {
     textarea({ id: 'description', label: 'Details for the clinician (optional)', hint: 'For example, the kind of clinic, or who to ask for. Do not include patient information.', maxlength: '2000' }),
     checkbox({ id: 'repeat', label: 'Repeat every week at the same time', hint: 'Posts a series of shifts, one each week.', onChange: (e) => { repeatCount.hidden = !e.target.checked; } }),
     repeatCount,
+    accepted,
     button('Post shift', { id: 'post-shift' }));
   const rules = {
     role: (v) => (!v.role ? 'Choose a role' : null),
@@ -516,12 +537,14 @@ route('/practice/shifts/:id', async ({ params }) => {
       };
       sections.push(table({
         caption: `${pending.length} waiting for an answer`, captionSize: 's', id: 'applicants',
-        head: ['Clinician', 'Applied', 'Status', 'Passport', 'Action'],
+        head: ['Clinician', 'Applied', 'Status', 'Passport', 'Terms if accepted', 'Action'],
         rows: applications.map((a) => [
           { text: [a.clinician_name, h('br'), h('a', { class: 'nhsuk-link nhsuk-body-s', href: `/messages/applications/${a.id}` }, 'Messages', h('span', { class: 'nhsuk-u-visually-hidden' }, ` with ${a.clinician_name}`))] },
           shortDate(a.created_at),
           { text: tag({ pending: 'Waiting', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' }[a.status] || a.status, a.status) },
           { text: passportCell(a) },
+          // What accepting agrees to: the applicant's own terms where they keep any (the API's answer).
+          { text: a.status === 'pending' && a.terms ? h('span', { class: 'nhsuk-body-s fp-applicant-terms' }, `${termsSummary(a.terms)} (${termsWhose(a.terms, 'practice')})`) : '' },
           { text: a.status === 'pending' && s.status === 'open' ? h('div', { class: 'fp-button-row' },
             a.bookable === false ? h('p', { class: 'nhsuk-body-s fp-not-bookable' }, whyNot(a)) : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: act(a, 'accept') }, 'Accept', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`)),
             h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/practice/shifts/${s.id}/applications/${a.id}/decline` }, 'Decline', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${a.clinician_name}`))) : '' },
