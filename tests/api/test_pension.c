@@ -196,7 +196,7 @@ static size_t warnings_after_upkeep(const char *token, size_t want) {
 static void test_warned_before_the_ten_week_limit(void **state) {
   (void)state;
   assert_int_equal(warnings_after_upkeep(gp, 0), 0); /* 70 days ahead: nothing yet */
-  fpt_sql(&srv, fpt_engine_postgres() ? "DROP TRIGGER invoice_lines_no_change ON invoice_lines"
+  fpt_sql(&srv, fpt_engine_postgres() ? "DROP TRIGGER invoice_lines_no_update ON invoice_lines"
                                       : "DROP TRIGGER invoice_lines_no_update");
   fpt_sql(&srv, fpt_str("UPDATE invoice_lines SET worked_start = worked_start - 60 * 86400 WHERE booking_id = %lld",
                         booking));
