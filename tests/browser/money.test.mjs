@@ -63,6 +63,9 @@ before(async () => {
   const shift = await api(demo.pm, 'POST', '/shifts', {
     practice_id: demo.practiceId, role: 'gp', starts_at: iso(t0), ends_at: iso(t0 + 60000), rate_pence: 30000, rate_unit: 'session', booking_mode: 'instant',
   });
+  // GBP 300 for a minute is far over the pool's cap an hour: the pool approves the rate first.
+  assert.equal(shift.status, 'awaiting_approval');
+  await api(pool, 'POST', `/shifts/${shift.id}/rate-approval`);
   demo.c1 = await login('clinician001@demo.flexpool.test');
   await api(pool, 'PUT', `/pools/${poolId}/terms`, { payment_days: terms.payment_days, cancellation: terms.cancellation, mileage: true, expenses: true });
   await api(pool, 'PATCH', `/pools/${poolId}`, { max_worked_minutes_24h: 1440, min_rest_minutes_24h: 0 });

@@ -140,9 +140,9 @@ function policyForm({ policy, path, summary, saved }) {
         errorMessage('escalation'),
         Array.from({ length: MAX_STEPS }, (_, i) => stepRow(i)))),
     h('h2', { class: 'nhsuk-heading-m' }, 'The cap'),
-    input({ id: 'cap', label: 'The highest rate a rise can reach, an hour', prefix: '£', width: 5, inputmode: 'decimal',
+    input({ id: 'cap', label: 'The highest rate an hour without your approval', prefix: '£', width: 5, inputmode: 'decimal',
       value: policy.cap_hourly_pence > 0 ? (policy.cap_hourly_pence / 100).toFixed(2) : '',
-      hint: 'In pounds an hour: a session\'s rate is compared by its hours. Leave it empty, or enter 0, for no cap.' }),
+      hint: 'A shift a practice posts or changes to a higher rate waits for your approval before anyone in the pool sees it (Rates to approve), and no rise passes it. In pounds an hour: a session\'s rate is compared by its hours. Leave it empty, or enter 0, for no cap.' }),
     button('Save rate policy', { id: 'save-rate-policy' }));
 
   const rules = {};
@@ -209,7 +209,8 @@ route('/pool/rate-policy', async ({ query }) => {
   });
   page(`Rate policy: ${pool.name}`, summary, pageHeading('Rate policy', pool.name), poolNav(here, suffix),
     p('When nobody has booked a shift as its start draws near, its rate can rise by the steps below, up to the cap. ',
-      'This applies to the shifts of member practices that chose it in their settings; each practice is told when a rate rises, and why.'),
+      'This applies to the shifts of member practices that chose it in their settings; each practice is told when a rate rises, and why. ',
+      'A shift posted above the cap waits for your approval of its rate.'),
     h('div', { id: 'policy-now' }, insetText(p(h('strong', {}, 'The policy now: '), policySummary(policy)))),
     h('h2', { class: 'nhsuk-heading-m' }, 'Indicative rates'),
     summaryList([
