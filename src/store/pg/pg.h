@@ -105,16 +105,23 @@ struct pg_conn {
   char *errmsg;
 };
 
+/* A thread waiting for a write connection (pg.c writer_take): woken alone, with one handed over. */
+struct pg_writer_wait {
+  pthread_cond_t handed;
+  struct pg_conn *conn; /* the writer handed over; NULL with `retry`: try to open one again */
+  bool woken, retry;
+  struct pg_writer_wait *next;
+};
+
 struct pg_store {
   char *conninfo;
   struct fp_reader_pool readers; /* a reader per thread that reads (engine.h) */
   pthread_mutex_t lock; /* the writers */
-  pthread_cond_t writer_free;
+  struct pg_writer_wait *wait_head, *wait_tail; /* threads waiting for a writer, first come first */
   struct pg_conn *writers[FP_PG_WRITERS]; /* every writer opened */
   bool writer_slot_used[FP_PG_WRITERS];   /* a writer there, or being opened */
   struct pg_conn *free_writers[FP_PG_WRITERS];
   int n_free_writers;
-  uint64_t writer_ticket, writer_turn; /* writers are handed out first come, first served */
   int writers_waiting;      /* threads waiting for a free writer (all FP_PG_WRITERS busy) */
   struct fp_store_stats counters; /* under lock: write transactions, their outcomes and times (pg_stats) */
   /* The identity generation (pg_generation): the database's, as last read, and when. */
