@@ -557,6 +557,7 @@ static int insert_practice(struct demo *d, struct fp_org *o, int place, int syst
   practice_profile(d, o, place, system, &b);
   if (b.len >= sizeof b.buf - 1) return FP_ETOOBIG; /* truncated: not JSON any more */
   o->profile = b.buf;
+  o->profile_complete = true; /* practice_profile gives the clinical system, the induction and the contact */
   struct demo_practice *p = &d->practices[n];
   rc = fp_store_org_insert(d->c, o, d->now - 400 * (int64_t)DAY, &p->id);
   o->profile = NULL;

@@ -272,6 +272,7 @@ json_t *fp_json_org(const struct fp_org *o) {
                         fp_json_str_or_null(o->address), "postcode", fp_json_str_or_null(o->postcode), "phone",
                         fp_json_str_or_null(o->phone), "email", fp_json_str_or_null(o->email), "active", o->active,
                         "profile", profile ? profile : json_object());
+  if (j && strcmp(o->level, "practice") == 0) json_object_set_new(j, "profile_complete", json_boolean(o->profile_complete));
   if (j && o->has_location) {
     json_object_set_new(j, "lat", json_real(o->lat));
     json_object_set_new(j, "lon", json_real(o->lon));

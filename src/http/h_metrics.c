@@ -1,12 +1,13 @@
 /*
  * Metrics: the commissioner's overview.
  *   GET /api/v1/metrics?from=YYYY-MM-DD&to=YYYY-MM-DD: shifts posted and filled, fill rate, hours
- *     booked, agreed spend, clinicians and practices onboarded, unfilled shifts and late
- *     cancellations, in total, by place and by PCN, over shifts starting in [from, to) in UK local
+ *     delivered and booked ahead, fees agreed, approved and paid, clinicians and practices
+ *     registered and onboarded, unfilled shifts and late cancellations, in total, by place and by
+ *     PCN (clinicians in total and by profession), over shifts starting in [from, to) in UK local
  *     dates (default: the 28 days before today to 28 days after). Scoped to the caller: a
  *     commissioner their ICB, a pool administrator their pools' practices, a practice manager their
- *     practices, a system administrator everything; clinicians get 403. The definitions of the
- *     figures are in src/store/metrics.c.
+ *     practices, a system administrator everything; clinicians get 403. docs/METRICS.md defines
+ *     each figure.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,19 +21,35 @@
 #define DEFAULT_DAYS 28
 #define MAX_PERIOD_DAYS 1830
 
+/* A share as a percentage to one decimal place (0 when there is nothing to share). */
+static double percent(int64_t part, int64_t whole) {
+  if (whole <= 0) return 0.0;
+  return (double)((part * 1000 + whole / 2) / whole) / 10.0;
+}
+
+/* Minutes as hours to two decimal places. */
+static double hours(int64_t minutes) { return (double)((minutes * 100 + 30) / 60) / 100.0; }
+
+/* A count, or null where it cannot be attributed (-1). */
+static json_t *count_or_null(int64_t n) { return n < 0 ? json_null() : json_integer(n); }
+
 static json_t *figures_json(const struct fp_metrics_figures *f) {
-  double rate = f->shifts_posted ? (double)f->shifts_filled / (double)f->shifts_posted : 0.0;
-  rate = (double)(long long)(rate * 10000 + 0.5) / 10000;
-  double hours = (double)(long long)((double)f->minutes_booked / 60.0 * 100 + 0.5) / 100;
-  json_t *j = json_pack("{s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I}", "shifts_posted", (json_int_t)f->shifts_posted,
-                        "shifts_filled", (json_int_t)f->shifts_filled, "fill_rate", rate, "hours_booked", hours,
-                        "agreed_spend_pence", (json_int_t)f->agreed_spend_pence, "practices_onboarded",
-                        (json_int_t)f->practices_onboarded, "unfilled", (json_int_t)f->unfilled,
-                        "late_cancellations", (json_int_t)f->late_cancellations);
-  if (j) json_object_set_new(j, "did_not_attend", json_integer(f->did_not_attend));
-  if (j)
-    json_object_set_new(j, "clinicians_onboarded",
-                        f->clinicians_onboarded < 0 ? json_null() : json_integer(f->clinicians_onboarded));
+  json_t *j = json_object();
+  json_object_set_new(j, "shifts_posted", json_integer(f->shifts_posted));
+  json_object_set_new(j, "shifts_filled", json_integer(f->shifts_filled));
+  json_object_set_new(j, "fill_rate_percent", json_real(percent(f->shifts_filled, f->shifts_posted)));
+  json_object_set_new(j, "unfilled", json_integer(f->unfilled));
+  json_object_set_new(j, "did_not_attend", json_integer(f->did_not_attend));
+  json_object_set_new(j, "late_cancellations", json_integer(f->late_cancellations));
+  json_object_set_new(j, "hours_delivered", json_real(hours(f->minutes_delivered)));
+  json_object_set_new(j, "hours_booked_ahead", json_real(hours(f->minutes_ahead)));
+  json_object_set_new(j, "fees_agreed_pence", json_integer(f->fees_agreed_pence));
+  json_object_set_new(j, "fees_approved_pence", json_integer(f->fees_approved_pence));
+  json_object_set_new(j, "fees_paid_pence", json_integer(f->fees_paid_pence));
+  json_object_set_new(j, "practices_registered", json_integer(f->practices_registered));
+  json_object_set_new(j, "practices_onboarded", json_integer(f->practices_onboarded));
+  json_object_set_new(j, "clinicians_registered", count_or_null(f->clinicians_registered));
+  json_object_set_new(j, "clinicians_onboarded", count_or_null(f->clinicians_onboarded));
   return j;
 }
 
@@ -81,7 +98,8 @@ void fp_h_metrics(struct fp_req *r) {
   }
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_metrics m;
-  int rc = c ? fp_store_metrics(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), &m)
+  int rc = c ? fp_store_metrics(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), r->now,
+                                to - 1, &m)
              : FP_EIO;
   if (rc) {
     fp_reply_store_error(r, rc);
@@ -90,6 +108,12 @@ void fp_h_metrics(struct fp_req *r) {
   json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "totals",
                         figures_json(&m.totals), "by_place", rows_json(m.places, m.n_places), "by_pcn",
                         rows_json(m.pcns, m.n_pcns));
+  json_t *profs = json_array();
+  for (int i = 0; i < m.n_professions; i++)
+    json_array_append_new(profs, json_pack("{s:s, s:I, s:I}", "profession", m.professions[i].profession, "registered",
+                                           (json_int_t)m.professions[i].registered, "onboarded",
+                                           (json_int_t)m.professions[i].onboarded));
+  json_object_set_new(j, "clinicians_by_profession", profs);
   fp_metrics_release(&m);
   fp_reply_json(r, 200, j);
 }

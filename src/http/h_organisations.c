@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/practice.h"
 #include "core/validate.h"
 #include "http/codec.h"
 #include "http/fields.h"
@@ -155,6 +156,13 @@ done:
   json_decref(sites);
   json_decref(rest);
   return out;
+}
+
+/* Whether a (normalised) profile is complete: core/practice.h's rule. */
+static bool profile_complete(const json_t *profile) {
+  return fp_practice_profile_complete(json_string_value(json_object_get(profile, "clinical_system")),
+                                      json_string_value(json_object_get(profile, "induction")),
+                                      json_string_value(json_object_get(profile, "contact_on_arrival")));
 }
 
 /* The text of a profile object for the store (malloc'd). */
@@ -321,6 +329,7 @@ void fp_h_org_create(struct fp_req *r) {
   o->parent_id = parent_id;
   o->active = true;
   o->profile = profile ? profile_text(profile) : NULL;
+  o->profile_complete = profile && profile_complete(profile);
   json_decref(profile);
   int rc = locate(c, o);
   if (rc == 0) rc = fp_store_write(r->app->store, create_tx, &x);
@@ -512,6 +521,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (p->profile) {
     free(o->profile);
     o->profile = profile_text(p->profile);
+    o->profile_complete = profile_complete(p->profile);
   }
   if (p->has_parent) {
     o->parent_id = p->parent_id;

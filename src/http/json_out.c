@@ -58,9 +58,14 @@ static void put_string(struct out *o, const char *s, size_t len) {
 }
 
 static void put_real(struct out *o, double v) {
-  /* As jansson does: %.17g, and a ".0" when that looks like an integer. */
+  /* The shortest of %.15g, %.16g and %.17g that reads back as v (so 2.1 is written 2.1, not
+     jansson's 2.1000000000000001), and a ".0" when that looks like an integer. */
   char num[40];
-  int n = snprintf(num, sizeof num, "%.17g", v);
+  int n = 0;
+  for (int digits = 15; digits <= 17; digits++) {
+    n = snprintf(num, sizeof num, "%.*g", digits, v);
+    if (strtod(num, NULL) == v) break;
+  }
   if (n > 0 && !strpbrk(num, ".eE") && (size_t)n + 2 < sizeof num) {
     num[n++] = '.';
     num[n++] = '0';

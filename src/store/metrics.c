@@ -1,42 +1,18 @@
 /*
- * The commissioner's figures. See metrics.h.
- *
- * Definitions (the period is [from, to): shifts whose start falls in it; "in scope" is what the
- * caller sees: a commissioner their ICB, a pool administrator the practices in their pool, a
- * practice manager their practices, a system administrator everything):
- *
- *   shifts_posted       shifts in the period, in scope, that were not withdrawn (a withdrawn shift
- *                       was taken back before anyone could book it, so it never counted as demand).
- *   shifts_filled       of those, the shifts that hold a confirmed booking now that the practice has
- *                       not marked as did not attend. A booking cannot be cancelled once its shift
- *                       has started, so a worked session stays counted.
- *   fill_rate           shifts_filled / shifts_posted (0 when nothing was posted); 0..1.
- *   hours_booked        the worked hours of the bookings counted in shifts_filled: (end - start) less
- *                       the shift's unpaid break, summed, in hours (two decimals).
- *   agreed_spend_pence  the sum of fee_pence of those bookings: the fee agreed at booking (hourly
- *                       rate x worked hours, or the session rate), in pence.
- *   did_not_attend      shifts in the period, in scope, whose confirmed booking the practice marked
- *                       as did not attend: counted apart, in neither shifts_filled, hours_booked,
- *                       agreed_spend_pence nor unfilled.
- *   clinicians_onboarded  clinicians who are members of a pool in scope (a commissioner: pools of
- *                       their ICB; a pool administrator: their pools; a practice manager: the pools
- *                       their practices belong to), admitted before the end of the period, each
- *                       counted once. Not given by place or PCN (null there): clinicians join pools,
- *                       not places.
- *   practices_onboarded practices in scope that are members of at least one pool, admitted before
- *                       the end of the period.
- *   unfilled            shifts in the period, in scope, with no confirmed booking that are neither
- *                       withdrawn nor cancelled by the practice: open ones still looking for someone
- *                       and ones that started (or finished) without anybody booked.
- *   late_cancellations  bookings of shifts in the period, in scope, cancelled (by either side) inside
- *                       48 hours of the shift's start.
+ * The commissioner's figures (metrics.h). Each figure is defined once, in docs/METRICS.md
+ * ("The overview"): the rule, the rows it counts and what it leaves out. The period is [from, to):
+ * shifts whose start falls in it; "in scope" is what the caller sees: a commissioner their ICB, a
+ * pool administrator the practices in their pool, a practice manager their practices, a system
+ * administrator everything.
  *
  * By place and by PCN: each shift and practice counts under the PCN and the place above its
  * practice in the organisation tree (practice > PCN > place); practices with none recorded count
- * under a row with organisation_id null.
+ * under a row with organisation_id null. Clinicians join pools, not places: they are counted in the
+ * totals (and by profession) only.
  */
 #include "store/metrics.h"
 #include "store/rows.h"
+#include "store/shifts.h"
 #include "store/sql.h"
 
 #include <stdio.h>
@@ -73,7 +49,7 @@ static int row_index(struct acc *a, int kind, int64_t id, const char *ods, const
   r->organisation_id = id;
   snprintf(r->ods_code, sizeof r->ods_code, "%s", ods ? ods : "");
   snprintf(r->name, sizeof r->name, "%s", name ? name : "");
-  r->f.clinicians_onboarded = -1;
+  r->f.clinicians_registered = r->f.clinicians_onboarded = -1;
   return a->n_rows[kind]++;
 }
 
@@ -169,35 +145,54 @@ static int per_practice_in_period(struct fp_conn *c, struct fp_sql *q, const str
 }
 
 static void fill_shifts(struct practice *p, fp_stmt *st) {
-  p->f.shifts_posted = fp_col_int64(st, 1);
-  p->f.shifts_filled = fp_col_int64(st, 2);
-  p->f.minutes_booked = fp_col_int64(st, 3);
-  p->f.agreed_spend_pence = fp_col_int64(st, 4);
-  p->f.unfilled = fp_col_int64(st, 5);
-  p->f.did_not_attend = fp_col_int64(st, 6);
+  int i = 1;
+  p->f.shifts_posted = fp_col_int64(st, i++);
+  p->f.shifts_filled = fp_col_int64(st, i++);
+  p->f.minutes_delivered = fp_col_int64(st, i++);
+  p->f.minutes_ahead = fp_col_int64(st, i++);
+  p->f.fees_agreed_pence = fp_col_int64(st, i++);
+  p->f.fees_approved_pence = fp_col_int64(st, i++);
+  p->f.fees_paid_pence = fp_col_int64(st, i++);
+  p->f.unfilled = fp_col_int64(st, i++);
+  p->f.did_not_attend = fp_col_int64(st, i++);
 }
 
 static void fill_late_cancellations(struct practice *p, fp_stmt *st) { p->f.late_cancellations = fp_col_int64(st, 1); }
 
-static void fill_onboarded(struct practice *p, fp_stmt *st) {
-  (void)st;
-  p->f.practices_onboarded = 1;
+static void fill_practice(struct practice *p, fp_stmt *st) {
+  p->f.practices_registered = 1;
+  p->f.practices_onboarded = fp_col_int64(st, 1) != 0;
 }
 
-/* Shifts posted, filled, minutes, spend and unfilled, per practice. */
-static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct acc *a) {
+/* Shifts posted, filled and unfilled, hours delivered and ahead, fees, per practice. */
+static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                       struct acc *a) {
+  /* A filled session: a confirmed booking not marked as did not attend. */
+#define FILLED "b.id IS NOT NULL AND b.attendance IS NULL"
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q,
-             "SELECT s.practice_id, COUNT(*), SUM(CASE WHEN b.id IS NOT NULL AND b.attendance IS NULL THEN 1 ELSE 0 END),"
-             " SUM(CASE WHEN b.id IS NULL OR b.attendance IS NOT NULL THEN 0"
-             "     WHEN (b.ends_at - b.starts_at) / 60 - s.break_minutes < 0 THEN 0"
-             "     ELSE (b.ends_at - b.starts_at) / 60 - s.break_minutes END),"
-             " SUM(CASE WHEN b.attendance IS NULL THEN COALESCE(b.fee_pence, 0) ELSE 0 END),"
-             " SUM(CASE WHEN b.id IS NULL AND s.status <> 'cancelled' THEN 1 ELSE 0 END),"
-             " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END)"
-             " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
-             " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
+  fp_sql_add(&q, "SELECT s.practice_id, COUNT(*), SUM(CASE WHEN " FILLED " THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN NOT (" FILLED ") OR b.ends_at > ");
+  fp_sql_int(&q, now);
+  fp_sql_add(&q, " OR t.state = 'not_worked' THEN 0"
+                 "     WHEN t.state = 'approved' THEN (t.actual_end - t.actual_start) / 60 - t.break_minutes"
+                 "     WHEN (b.ends_at - b.starts_at) / 60 - s.break_minutes < 0 THEN 0"
+                 "     ELSE (b.ends_at - b.starts_at) / 60 - s.break_minutes END),"
+                 " SUM(CASE WHEN NOT (" FILLED ") OR b.ends_at <= ");
+  fp_sql_int(&q, now);
+  fp_sql_add(&q, " THEN 0 WHEN (b.ends_at - b.starts_at) / 60 - s.break_minutes < 0 THEN 0"
+                 "     ELSE (b.ends_at - b.starts_at) / 60 - s.break_minutes END),"
+                 " SUM(CASE WHEN " FILLED " THEN COALESCE(b.fee_pence, 0) ELSE 0 END),"
+                 " SUM(CASE WHEN " FILLED " AND t.state = 'approved' THEN t.fee_pence ELSE 0 END),"
+                 " SUM(CASE WHEN " FILLED " THEN COALESCE((SELECT SUM(l.amount_pence) FROM invoice_lines l"
+                 "   JOIN invoices i ON i.id = l.invoice_id WHERE l.booking_id = b.id AND l.kind = 'fee' AND l.live = 1"
+                 "   AND i.status = 'paid'), 0) ELSE 0 END),"
+                 " SUM(CASE WHEN b.id IS NULL AND s.status <> 'cancelled' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END)"
+                 " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
+                 " LEFT JOIN timesheets t ON t.booking_id = b.id"
+                 " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
+#undef FILLED
   return per_practice_in_period(c, &q, scope, from, to, a, fill_shifts);
 }
 
@@ -210,55 +205,170 @@ static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *sco
   return per_practice_in_period(c, &q, scope, from, to, a, fill_late_cancellations);
 }
 
+/* Practices registered (members of a pool, admitted before `to`) and, of those, onboarded: a
+   complete profile and at least one active practice manager. */
 static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope, int64_t to, struct acc *a) {
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q, "SELECT DISTINCT m.organisation_id FROM pool_members m JOIN organisations o ON o.id = m.organisation_id"
-                 " WHERE m.organisation_id IS NOT NULL AND o.level = 'practice' AND m.added_at < ");
+  fp_sql_add(&q, "SELECT o.id, CASE WHEN o.profile_complete = 1 AND EXISTS (SELECT 1 FROM user_roles ur"
+                 " JOIN users u ON u.id = ur.user_id WHERE ur.role = 'practice_manager' AND ur.organisation_id = o.id"
+                 " AND u.active = 1) THEN 1 ELSE 0 END FROM organisations o WHERE o.level = 'practice' AND EXISTS"
+                 " (SELECT 1 FROM pool_members m WHERE m.organisation_id = o.id AND m.added_at < ");
   fp_sql_int(&q, to);
-  fp_sql_add(&q, " AND ");
+  fp_sql_add(&q, ") AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
-  return per_practice(c, &q, a, fill_onboarded);
+  return per_practice(c, &q, a, fill_practice);
 }
 
-/* Distinct clinician members of the pools in scope, admitted before `to`. */
-static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int64_t to, int64_t *out) {
+/* The pools in scope, as a condition on p (pools). */
+static void where_pools_in_scope(struct fp_sql *q, const struct fp_scope *scope) {
+  if (scope->all) {
+    fp_sql_add(q, "1 = 1");
+    return;
+  }
+  fp_sql_add(q, "(1 = 0");
+  if (scope->n_icbs) {
+    fp_sql_add(q, " OR p.icb_id IN ");
+    fp_sql_id_list(q, scope->icbs, scope->n_icbs);
+  }
+  if (scope->n_pools) {
+    fp_sql_add(q, " OR p.id IN ");
+    fp_sql_id_list(q, scope->pools, scope->n_pools);
+  }
+  if (scope->n_practices) {
+    fp_sql_add(q, " OR p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id IN ");
+    fp_sql_id_list(q, scope->practices, scope->n_practices);
+    fp_sql_add(q, ")");
+  }
+  fp_sql_add(q, ")");
+}
+
+/* One clinician member of pools in scope: their profession, account and those pools. */
+struct member {
+  int64_t id;
+  char profession[32];
+  bool active;
+  size_t first, n; /* their pools: pools[first .. first + n) */
+};
+
+struct members {
+  struct member *m;
+  size_t n, cap;
+  int64_t *pools;
+  size_t n_pools, cap_pools;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return 0;
+  size_t cap2 = *cap ? *cap * 2 : 64;
+  while (cap2 < need) cap2 *= 2;
+  void *p = realloc(*arr, cap2 * size);
+  if (!p) return FP_ENOMEM;
+  *arr = p;
+  *cap = cap2;
+  return 0;
+}
+
+static int load_members(struct fp_conn *c, const struct fp_scope *scope, int64_t to, struct members *ms) {
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q, "SELECT COUNT(DISTINCT m.clinician_id) FROM pool_members m JOIN pools p ON p.id = m.pool_id"
-                 " WHERE m.clinician_id IS NOT NULL AND m.added_at < ");
+  fp_sql_add(&q, "SELECT m.clinician_id, cl.profession, u.active, m.pool_id FROM pool_members m"
+                 " JOIN pools p ON p.id = m.pool_id JOIN clinicians cl ON cl.id = m.clinician_id"
+                 " JOIN users u ON u.id = cl.user_id WHERE m.clinician_id IS NOT NULL AND m.added_at < ");
   fp_sql_int(&q, to);
-  if (!scope->all) {
-    fp_sql_add(&q, " AND (1 = 0");
-    if (scope->n_icbs) {
-      fp_sql_add(&q, " OR p.icb_id IN ");
-      fp_sql_id_list(&q, scope->icbs, scope->n_icbs);
-    }
-    if (scope->n_pools) {
-      fp_sql_add(&q, " OR p.id IN ");
-      fp_sql_id_list(&q, scope->pools, scope->n_pools);
-    }
-    if (scope->n_practices) {
-      fp_sql_add(&q, " OR p.id IN (SELECT pool_id FROM pool_members WHERE organisation_id IN ");
-      fp_sql_id_list(&q, scope->practices, scope->n_practices);
-      fp_sql_add(&q, ")");
-    }
-    fp_sql_add(&q, ")");
-  }
+  fp_sql_add(&q, " AND ");
+  where_pools_in_scope(&q, scope);
+  fp_sql_add(&q, " ORDER BY m.clinician_id, m.pool_id");
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
-  return fp_step_int(st, out) == 0 ? 0 : FP_EIO;
+  int rc, err = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    int64_t id = fp_col_int64(st, 0);
+    if (!ms->n || ms->m[ms->n - 1].id != id) {
+      if ((err = grow((void **)&ms->m, &ms->cap, ms->n + 1, sizeof *ms->m)) != 0) break;
+      struct member *m = &ms->m[ms->n++];
+      memset(m, 0, sizeof *m);
+      m->id = id;
+      snprintf(m->profession, sizeof m->profession, "%s", col_text(st, 1));
+      m->active = fp_col_int64(st, 2) != 0;
+      m->first = ms->n_pools;
+    }
+    if ((err = grow((void **)&ms->pools, &ms->cap_pools, ms->n_pools + 1, sizeof *ms->pools)) != 0) break;
+    ms->pools[ms->n_pools++] = fp_col_int64(st, 3);
+    ms->m[ms->n - 1].n++;
+  }
+  fp_reset(st);
+  if (err) return err;
+  return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+static struct fp_metrics_profession *profession_row(struct fp_metrics *out, const char *profession, size_t *cap) {
+  for (int i = 0; i < out->n_professions; i++)
+    if (strcmp(out->professions[i].profession, profession) == 0) return &out->professions[i];
+  if (grow((void **)&out->professions, cap, (size_t)out->n_professions + 1, sizeof *out->professions)) return NULL;
+  struct fp_metrics_profession *p = &out->professions[out->n_professions++];
+  memset(p, 0, sizeof *p);
+  snprintf(p->profession, sizeof p->profession, "%s", profession);
+  return p;
+}
+
+static int by_profession(const void *x, const void *y) {
+  return strcmp(((const struct fp_metrics_profession *)x)->profession,
+                ((const struct fp_metrics_profession *)y)->profession);
+}
+
+/* Clinicians registered (members of pools in scope, admitted before `to`) and onboarded (their
+   account active and their passport complete on last_day in one of those pools: the booking's own
+   passport decision, fp_store_passport_decide), in total and by profession. */
+static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int64_t to, fp_day last_day,
+                            struct fp_metrics *out) {
+  struct members ms;
+  memset(&ms, 0, sizeof ms);
+  int rc = load_members(c, scope, to, &ms);
+  struct fp_checks k;
+  fp_checks_init(&k);
+  size_t cap = 0;
+  out->totals.clinicians_registered = out->totals.clinicians_onboarded = 0;
+  for (size_t i = 0; !rc && i < ms.n; i++) {
+    const struct member *m = &ms.m[i];
+    struct fp_metrics_profession *row = profession_row(out, m->profession, &cap);
+    if (!row) {
+      rc = FP_ENOMEM;
+      break;
+    }
+    struct fp_elig_result res;
+    memset(&res, 0, sizeof res);
+    bool onboarded = false;
+    if (m->active) {
+      rc = fp_store_passport_decide(c, m->id, m->profession, &ms.pools[m->first], m->n, last_day, &k, &res);
+      onboarded = !rc && res.bookable;
+    }
+    row->registered++;
+    row->onboarded += onboarded;
+    out->totals.clinicians_registered++;
+    out->totals.clinicians_onboarded += onboarded;
+  }
+  fp_checks_release(&k);
+  free(ms.m);
+  free(ms.pools);
+  if (!rc && out->n_professions > 1)
+    qsort(out->professions, (size_t)out->n_professions, sizeof *out->professions, by_profession);
+  return rc;
 }
 
 static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_figures *f) {
   to->shifts_posted += f->shifts_posted;
   to->shifts_filled += f->shifts_filled;
-  to->minutes_booked += f->minutes_booked;
-  to->agreed_spend_pence += f->agreed_spend_pence;
-  to->practices_onboarded += f->practices_onboarded;
   to->unfilled += f->unfilled;
-  to->late_cancellations += f->late_cancellations;
   to->did_not_attend += f->did_not_attend;
+  to->late_cancellations += f->late_cancellations;
+  to->minutes_delivered += f->minutes_delivered;
+  to->minutes_ahead += f->minutes_ahead;
+  to->fees_agreed_pence += f->fees_agreed_pence;
+  to->fees_approved_pence += f->fees_approved_pence;
+  to->fees_paid_pence += f->fees_paid_pence;
+  to->practices_registered += f->practices_registered;
+  to->practices_onboarded += f->practices_onboarded;
 }
 
 static int by_name(const void *x, const void *y) {
@@ -267,16 +377,20 @@ static int by_name(const void *x, const void *y) {
   return strcmp(a->name, b->name);
 }
 
-int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct fp_metrics *out) {
+int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                     fp_day last_day, struct fp_metrics *out) {
   memset(out, 0, sizeof *out);
   struct acc a;
   memset(&a, 0, sizeof a);
   int rc = load_practices(c, scope, &a);
-  if (!rc) rc = load_shifts(c, scope, from, to, &a);
+  if (!rc) rc = load_shifts(c, scope, from, to, now, &a);
   if (!rc) rc = load_late_cancellations(c, scope, from, to, &a);
   if (!rc) rc = load_practice_members(c, scope, to, &a);
-  if (!rc) rc = count_clinicians(c, scope, to, &out->totals.clinicians_onboarded);
+  if (!rc) rc = count_clinicians(c, scope, to, last_day, out);
   if (rc) {
+    free(out->professions);
+    out->professions = NULL;
+    out->n_professions = 0;
     free(a.p);
     free(a.rows[0]);
     free(a.rows[1]);
@@ -298,6 +412,7 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
 }
 
 void fp_metrics_release(struct fp_metrics *m) {
+  free(m->professions);
   free(m->places);
   free(m->pcns);
   memset(m, 0, sizeof *m);

@@ -10,20 +10,33 @@
 
 #include <stdint.h>
 
+#include "core/time.h"
 #include "store/db.h"
 #include "store/scope.h"
 
-/* One set of figures. clinicians_onboarded is -1 where it cannot be attributed (places, PCNs). */
+/* One set of figures (docs/METRICS.md defines each). clinicians_* are -1 where they cannot be
+   attributed (places, PCNs: clinicians join pools, not places). */
 struct fp_metrics_figures {
   int64_t shifts_posted;
   int64_t shifts_filled;
-  int64_t minutes_booked;
-  int64_t agreed_spend_pence;
-  int64_t clinicians_onboarded;
-  int64_t practices_onboarded;
   int64_t unfilled;
-  int64_t late_cancellations;
   int64_t did_not_attend;
+  int64_t late_cancellations;
+  int64_t minutes_delivered;    /* sessions that have ended: the approved timesheet's, else as booked */
+  int64_t minutes_ahead;        /* sessions booked that have not ended */
+  int64_t fees_agreed_pence;
+  int64_t fees_approved_pence;
+  int64_t fees_paid_pence;
+  int64_t practices_registered;
+  int64_t practices_onboarded;
+  int64_t clinicians_registered;
+  int64_t clinicians_onboarded;
+};
+
+/* Clinicians registered and onboarded of one profession (totals only). */
+struct fp_metrics_profession {
+  char profession[32];
+  int64_t registered, onboarded;
 };
 
 /* The figures of one place or PCN. organisation_id 0: practices with no place (or PCN) recorded. */
@@ -41,14 +54,18 @@ struct fp_metrics {
   int n_places;
   struct fp_metrics_row *pcns;
   int n_pcns;
+  struct fp_metrics_profession *professions; /* in profession order */
+  int n_professions;
 };
 
 /*
- * Computes the figures over shifts starting in [from, to) (instants) that scope sees. scope
- * must not carry a clinician (metrics are not for clinicians). Rows are sorted by name, the
- * "none recorded" row last. Returns 0, FP_ENOMEM or FP_EIO.
+ * Computes the figures over shifts starting in [from, to) (instants) that scope sees, as they
+ * stand at `now` (what has ended is delivered, the rest ahead); members onboarded are decided on
+ * `last_day`, the period's last UK day. scope must not carry a clinician (metrics are not for
+ * clinicians). Rows are sorted by name, the "none recorded" row last. Returns 0, FP_ENOMEM or FP_EIO.
  */
-int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct fp_metrics *out);
+int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                     fp_day last_day, struct fp_metrics *out);
 void fp_metrics_release(struct fp_metrics *m);
 
 #endif

@@ -962,6 +962,15 @@ static const char *const migrations[] = {
     /* 44: a pool's staff-sharing agreement with its practices (store/terms.h): the text practices
      * accept with the pool's default terms when they post ("" until the pool writes one). */
     "ALTER TABLE pools ADD COLUMN sharing_agreement TEXT NOT NULL DEFAULT '';",
+
+    /* 45: whether a practice's profile is complete (core/practice.h; docs/METRICS.md "practices
+     * onboarded"), kept beside the profile by whoever writes it; existing profiles are read here
+     * once by the same rule. */
+    "ALTER TABLE organisations ADD COLUMN profile_complete INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE organisations SET profile_complete = 1 WHERE level = 'practice' AND json_valid(profile)"
+    "  AND trim(COALESCE(json_extract(profile, '$.clinical_system'), '')) <> ''"
+    "  AND trim(COALESCE(json_extract(profile, '$.induction'), '')) <> ''"
+    "  AND trim(COALESCE(json_extract(profile, '$.contact_on_arrival'), '')) <> '';",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -14,7 +14,7 @@ void fp_org_clear(struct fp_org *o) {
   o->profile = NULL;
 }
 
-#define ORG_COLS "id, level, ods_code, name, COALESCE(parent_id,0), COALESCE(icb_id,0), address, postcode, phone, email, lat, lon, profile, active, created_at"
+#define ORG_COLS "id, level, ods_code, name, COALESCE(parent_id,0), COALESCE(icb_id,0), address, postcode, phone, email, lat, lon, profile, active, created_at, profile_complete"
 
 static const struct fp_colspec ORG_READ[] = {
     FP_C(INT, struct fp_org, id),
@@ -31,6 +31,7 @@ static const struct fp_colspec ORG_READ[] = {
     FP_C(STRDUP, struct fp_org, profile),
     FP_C(BOOL, struct fp_org, active),
     FP_C(INT, struct fp_org, created_at),
+    FP_C(BOOL, struct fp_org, profile_complete),
 };
 
 FP_ROW_READER(read_org, struct fp_org, ORG_READ)
@@ -58,15 +59,16 @@ static void bind_org(fp_stmt *st, const struct fp_org *o) {
   }
   fp_bind_text(st, 12, o->profile ? o->profile : "{}");
   fp_bind_int64(st, 13, o->active);
+  fp_bind_int64(st, 14, o->profile_complete);
 }
 
 int fp_store_org_insert(struct fp_conn *c, const struct fp_org *o, int64_t now, int64_t *id) {
   fp_stmt *st = fp_db_stmt(c,
       "INSERT INTO organisations (level, ods_code, name, parent_id, icb_id, address, postcode, phone, email, lat, lon,"
-      " profile, active, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " profile, active, profile_complete, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return FP_EIO;
   bind_org(st, o);
-  fp_bind_int64(st, 14, now);
+  fp_bind_int64(st, 15, now);
   int rc = fp_db_exec_stmt(st);
   if (rc == 0) *id = fp_db_last_id(c);
   if (rc == 0 && strcmp(o->level, "icb") == 0) {
@@ -81,10 +83,10 @@ int fp_store_org_insert(struct fp_conn *c, const struct fp_org *o, int64_t now, 
 int fp_store_org_update(struct fp_conn *c, const struct fp_org *o) {
   fp_stmt *st = fp_db_stmt(c,
       "UPDATE organisations SET level=?, ods_code=?, name=?, parent_id=?, icb_id=?, address=?, postcode=?, phone=?,"
-      " email=?, lat=?, lon=?, profile=?, active=? WHERE id=?");
+      " email=?, lat=?, lon=?, profile=?, active=?, profile_complete=? WHERE id=?");
   if (!st) return FP_EIO;
   bind_org(st, o);
-  fp_bind_int64(st, 14, o->id);
+  fp_bind_int64(st, 15, o->id);
   int rc = fp_db_exec_stmt(st);
   if (rc) return rc;
   /* Keep the shifts' copy of the practice's location in step. */
@@ -204,7 +206,7 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   struct fp_sql sql;
   fp_sql_select_page(&sql,
                      "o.id, o.level, o.ods_code, o.name, COALESCE(o.parent_id,0), COALESCE(o.icb_id,0), o.address,"
-                     " o.postcode, o.phone, o.email, o.lat, o.lon, o.profile, o.active, o.created_at",
+                     " o.postcode, o.phone, o.email, o.lat, o.lon, o.profile, o.active, o.created_at, o.profile_complete",
                      sort);
   fp_sql_add(&sql, " FROM organisations o WHERE ");
   org_visible_sql(&sql, q->scope, &l);

@@ -25,6 +25,7 @@ struct fp_org {
   bool has_location;
   double lat, lon;
   char *profile;           /* JSON text, malloc'd; free with fp_org_clear */
+  bool profile_complete;   /* whoever sets profile sets this by core/practice.h's rule */
   bool active;
   int64_t created_at;
 };

@@ -149,7 +149,7 @@ test('dates are typed in the NHS.UK date input, checked in words before anything
   await fillDate(page, 'to', '2026-05-31');
   await page.click('#show-figures');
   await page.waitForURL((u) => u.search === '?from=2026-05-01&to=2026-05-31');
-  await page.waitForSelector('#figures');
+  await page.waitForSelector('#figures-shifts');
   assertNoProblems(page);
   await page.context().close();
 });

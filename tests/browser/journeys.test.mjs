@@ -189,7 +189,7 @@ describe('marketplace journeys', () => {
     await open(icb, overview);
     const posted0 = Number(await figure('shifts_posted'));
     const filled0 = Number(await figure('shifts_filled'));
-    const spend0 = Number((await figure('agreed_spend_pence')).replace(/[£,]/g, ''));
+    const spend0 = Number((await figure('fees_agreed_pence')).replace(/[£,]/g, ''));
 
     const { page: pm } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
     const shiftId = await postShift(pm, { date, start: '16:40', end: '18:40', rate: '100.00', unit: 'hour' });
@@ -205,10 +205,13 @@ describe('marketplace journeys', () => {
     await open(icb, overview);
     assert.equal(Number(await figure('shifts_posted')), posted0 + 1);
     assert.equal(Number(await figure('shifts_filled')), filled0 + 1, 'the booking fills it');
-    assert.equal(Number((await figure('agreed_spend_pence')).replace(/[£,]/g, '')), Math.round((spend0 + 200) * 100) / 100, 'two hours at £100.00 an hour');
-    assert.match(await figure('fill_rate'), /%$/);
+    assert.equal(Number((await figure('fees_agreed_pence')).replace(/[£,]/g, '')), Math.round((spend0 + 200) * 100) / 100, 'two hours at £100.00 an hour');
+    assert.match(await figure('fill_rate_percent'), /%$/);
     // The same figures by place, as a table.
-    assert.match(await icb.textContent('#table-place'), /Shifts posted/);
+    assert.match(await icb.textContent('#table-place-shifts'), /Shifts posted/);
+    // Clinicians by profession: registered and onboarded apart, GPs among them.
+    assert.match(await icb.textContent('#table-profession'), /GPRegistered \d+Onboarded \d+/);
+    assert.ok(Number(await figure('clinicians_onboarded')) <= Number(await figure('clinicians_registered')));
     await screenshot(icb, 'journey-commissioner-overview');
     assertNoProblems(icb);
     await icb.context().close();

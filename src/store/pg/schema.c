@@ -835,6 +835,13 @@ const char *const fp_pg_migrations[] = {
 
     /* 44: a pool's staff-sharing agreement (SQLite's 44). */
     "ALTER TABLE pools ADD COLUMN sharing_agreement TEXT NOT NULL DEFAULT '';",
+
+    /* 45: whether a practice's profile is complete (SQLite's 45). */
+    "ALTER TABLE organisations ADD COLUMN profile_complete BIGINT NOT NULL DEFAULT 0;"
+    "UPDATE organisations SET profile_complete = 1 WHERE level = 'practice'"
+    "  AND trim(COALESCE(CAST(profile AS json)->>'clinical_system', '')) <> ''"
+    "  AND trim(COALESCE(CAST(profile AS json)->>'induction', '')) <> ''"
+    "  AND trim(COALESCE(CAST(profile AS json)->>'contact_on_arrival', '')) <> '';",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -29,6 +29,13 @@ static void test_scalars(void **state) {
   expect(json_null(), "null");
   expect(json_real(2.5), "2.5");
   expect(json_real(3.0), "3.0");
+  /* The shortest digits that read back as the same double: a rate to one decimal place is written
+     as it is (jansson's %.17g would write 2.1000000000000001), and nothing is lost where it needs 17. */
+  expect(json_real(2.1), "2.1");
+  expect(json_real(42.9), "42.9");
+  expect(json_real(0.1 + 0.2), "0.30000000000000004");
+  expect(json_real(-53.8008), "-53.8008");
+  expect(json_real(1e300), "1e+300");
 }
 
 static void test_strings_are_escaped(void **state) {

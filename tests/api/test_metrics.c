@@ -1,0 +1,252 @@
+/*
+ * The commissioner's figures (issue 14, docs/METRICS.md "The overview") against a hand-computed
+ * fixture month: October 2026 in UK local dates, [2026-10-01, 2026-11-01), which holds the day the
+ * clocks go back (25 October: 25 hours long). Everything is made through the API a few hours or
+ * days ahead, as users would, and then moved into October with SQL (time passing), keeping each
+ * session's length, so that each figure can be worked out by hand:
+ *
+ *   boundary  2026-09-30 23:30Z to 10-01 03:30Z: 00:30 BST on 1 October, in the month; open: unfilled
+ *   worked    gp_a, 10-05 08:00Z-16:00Z (8 h at GBP 80 an hour: 64,000p agreed); timesheet 08:00-15:00Z
+ *             approved (7 h, 56,000p), its invoice paid
+ *   clock     gp_b, 10-25 08:00Z-12:00Z, the clock-change day (4 h, 32,000p); no timesheet: 4 h delivered
+ *   remote    gp_d, 10-12 13:00Z-17:00Z, a remote session (4 h, 32,000p); no timesheet
+ *   cancelled gp_a booked it 10 days ahead and cancelled (not late): open again, unfilled
+ *   late      gp_b booked it 2 hours ahead and cancelled: a late cancellation; unfilled
+ *   dna       gp_d, 10-20: the practice marked them as did not attend
+ *   withdrawn the practice withdrew it: not posted
+ *   november  2026-11-01 00:30Z: 00:30 GMT on 1 November, outside the month
+ *   future    gp_a, booked 5 days from now: hours booked ahead in a period that holds it
+ *
+ * Members: gp_a, gp_b, gp_d (passports complete) and nurse_c (passport not), all admitted in
+ * September; practice1 in the pool (its profile completed during the test).
+ *
+ * So for October: posted 7 (all but withdrawn and november), filled 3, fill rate 42.9 % (3 / 7),
+ * unfilled 3, did not attend 1, late cancellations 1, hours delivered 15 (7 + 4 + 4), ahead 0,
+ * fees agreed 128,000p, approved 56,000p, paid 56,000p; clinicians registered 4, onboarded 3 (GPs
+ * 3 of 3, nurses 0 of 1); practices registered 1, onboarded 0 until the profile is complete, then 1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fpt.h"
+#include "world.h"
+
+static struct fpt_server srv;
+static struct fpt_world w;
+static const char *gp_a, *gp_b, *gp_d, *nurse_c;
+static long long worked_booking, dna_booking;
+
+/* 2026-10-01T00:00:00Z and the like, as seconds. */
+#define OCT(day, hour, min) ((long long)1790812800 + ((day) - 1) * 86400LL + (hour) * 3600LL + (min) * 60LL)
+
+static long long post(time_t from, time_t to, const char *location) {
+  json_t *j = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s}",
+                       "practice_id", (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_at(from), "ends_at",
+                       fpt_time_at(to), "rate_pence", 8000, "rate_unit", "hour", "booking_mode", "instant",
+                       "location_type", location);
+  return fpt_int(j, "id");
+}
+
+/* Moves shift (and its bookings) to start at `start`, keeping its length. */
+static void move(long long shift, long long start) {
+  fpt_sql(&srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld WHERE shift_id = %lld",
+                        start, start, shift));
+  fpt_sql(&srv, fpt_str("UPDATE shifts SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
+                        " WHERE id = %lld",
+                        start, start, start - 30 * 86400LL, shift));
+}
+
+static int setup(void **state) {
+  (void)state;
+  if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
+  fpt_world_build(&w, &srv);
+  gp_a = fpt_world_clinician(&w, "m.a@t.test", "gp", "7400001", true, NULL);
+  gp_b = fpt_world_clinician(&w, "m.b@t.test", "gp", "7400002", true, NULL);
+  gp_d = fpt_world_clinician(&w, "m.d@t.test", "gp", "7400004", true, NULL);
+  w.verify_passports = false;
+  nurse_c = fpt_world_clinician(&w, "m.c@t.test", "nurse", "74A0003E", true, NULL);
+  w.verify_passports = true;
+
+  time_t now = time(NULL);
+  time_t day = now + 10 * 86400;
+  long long boundary = post(day, day + 4 * 3600, "site");
+  long long worked = post(day + 86400, day + 86400 + 8 * 3600, "site");
+  worked_booking = fpt_world_book(&w, gp_a, worked);
+  long long clock = post(day + 2 * 86400, day + 2 * 86400 + 4 * 3600, "site");
+  fpt_world_book(&w, gp_b, clock);
+  long long remote = post(day + 3 * 86400, day + 3 * 86400 + 4 * 3600, "remote");
+  fpt_world_book(&w, gp_d, remote);
+  long long cancelled = post(day + 4 * 86400, day + 4 * 86400 + 4 * 3600, "site");
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/bookings/%lld/cancellation", fpt_world_book(&w, gp_a, cancelled)), 200,
+           "{s:s}", "reason", "a change of plan");
+  long long late = post(now + 2 * 3600, now + 4 * 3600, "site");
+  fpt_call(&srv, gp_b, "POST", fpt_str("/api/v1/bookings/%lld/cancellation", fpt_world_book(&w, gp_b, late)), 200,
+           "{s:s}", "reason", "unwell");
+  long long dna = post(day + 5 * 86400, day + 5 * 86400 + 3 * 3600, "site");
+  dna_booking = fpt_world_book(&w, gp_d, dna);
+  long long withdrawn = post(day + 6 * 86400, day + 6 * 86400 + 3 * 3600, "site");
+  fpt_call(&srv, w.pm1, "DELETE", fpt_str("/api/v1/shifts/%lld", withdrawn), 200, NULL);
+  long long november = post(day + 7 * 86400, day + 7 * 86400 + 3600, "site");
+  fpt_world_book(&w, gp_a, post(now + 5 * 86400, now + 5 * 86400 + 2 * 3600, "site")); /* the future booking */
+
+  /* Time passes: the sessions go back into October, the members were admitted in September, and
+     the passports' checks were issued before it. */
+  move(boundary, OCT(1, 0, 0) - 30 * 60);
+  move(worked, OCT(5, 8, 0));
+  move(clock, OCT(25, 8, 0));
+  move(remote, OCT(12, 13, 0));
+  move(cancelled, OCT(15, 9, 0));
+  move(late, OCT(16, 9, 0));
+  move(dna, OCT(20, 9, 0));
+  move(withdrawn, OCT(21, 9, 0));
+  move(november, OCT(32, 0, 30));
+  fpt_sql(&srv, fpt_str("UPDATE pool_members SET added_at = %lld", OCT(1, 0, 0) - 20 * 86400LL));
+  fpt_sql(&srv, "UPDATE passport_checks SET issued_on = issued_on - 400 WHERE issued_on IS NOT NULL");
+
+  /* The worked session's timesheet, approved and paid; the practice marks the other no-show. */
+  fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/bookings/%lld/timesheet", worked_booking), 200, "{s:s, s:s, s:i}",
+           "actual_start", fpt_time_at((time_t)OCT(5, 8, 0)), "actual_end", fpt_time_at((time_t)OCT(5, 15, 0)),
+           "break_minutes", 0);
+  json_t *ts = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/timesheet/approval", worked_booking), 200, NULL);
+  (void)ts;
+  json_t *b = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/bookings/%lld", worked_booking), 200, NULL);
+  long long invoice = fpt_int(json_object_get(json_object_get(b, "timesheet"), "invoice"), "id");
+  fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/invoices/%lld/payment", invoice), 200, NULL);
+  fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/bookings/%lld/did-not-attend", dna_booking), 200, NULL);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  fpt_server_stop(&srv);
+  fpt_gc();
+  return 0;
+}
+
+static json_t *metrics(const char *token, const char *from, const char *to) {
+  return fpt_call(&srv, token, "GET", fpt_str("/api/v1/metrics?from=%s&to=%s", from, to), 200, NULL);
+}
+
+static void assert_number(json_t *o, const char *key, double want) {
+  json_t *v = json_object_get(o, key);
+  if (!json_is_number(v)) fail_msg("%s is not a number", key);
+  double got = json_number_value(v);
+  if (got < want - 1e-9 || got > want + 1e-9) fail_msg("%s: %.4f, want %.4f", key, got, want);
+}
+
+/* The October figures of one area (the totals, or the PCN's row). */
+static void assert_october(json_t *f) {
+  assert_int_equal(fpt_int(f, "shifts_posted"), 7);
+  assert_int_equal(fpt_int(f, "shifts_filled"), 3);
+  assert_number(f, "fill_rate_percent", 42.9);
+  assert_int_equal(fpt_int(f, "unfilled"), 3);
+  assert_int_equal(fpt_int(f, "did_not_attend"), 1);
+  assert_int_equal(fpt_int(f, "late_cancellations"), 1);
+  assert_number(f, "hours_delivered", 15.0);
+  assert_number(f, "hours_booked_ahead", 0.0);
+  assert_int_equal(fpt_int(f, "fees_agreed_pence"), 128000);
+  assert_int_equal(fpt_int(f, "fees_approved_pence"), 56000);
+  assert_int_equal(fpt_int(f, "fees_paid_pence"), 56000);
+  assert_int_equal(fpt_int(f, "practices_registered"), 1);
+}
+
+static void test_the_fixture_month(void **state) {
+  (void)state;
+  json_t *m = metrics(w.commissioner, "2026-10-01", "2026-11-01");
+  json_t *t = json_object_get(m, "totals");
+  assert_october(t);
+  /* practice1 has no profile yet: registered, not onboarded. */
+  assert_int_equal(fpt_int(t, "practices_onboarded"), 0);
+  assert_int_equal(fpt_int(t, "clinicians_registered"), 4);
+  assert_int_equal(fpt_int(t, "clinicians_onboarded"), 3);
+  json_t *profs = json_object_get(m, "clinicians_by_profession");
+  assert_int_equal(json_array_size(profs), 2);
+  assert_string_equal(fpt_s(json_array_get(profs, 0), "profession"), "gp");
+  assert_int_equal(fpt_int(json_array_get(profs, 0), "registered"), 3);
+  assert_int_equal(fpt_int(json_array_get(profs, 0), "onboarded"), 3);
+  assert_string_equal(fpt_s(json_array_get(profs, 1), "profession"), "nurse");
+  assert_int_equal(fpt_int(json_array_get(profs, 1), "registered"), 1);
+  assert_int_equal(fpt_int(json_array_get(profs, 1), "onboarded"), 0);
+  /* The written form of the rate is the figure itself, not 0.42857142857142855. */
+  const char *raw = fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics?from=2026-10-01&to=2026-11-01", NULL).body;
+  assert_non_null(strstr(raw, "\"fill_rate_percent\":42.9,"));
+  /* By PCN: the same (one practice), clinicians not attributed. */
+  json_t *pcn = NULL;
+  size_t i;
+  json_t *row;
+  json_array_foreach(json_object_get(m, "by_pcn"), i, row) if (fpt_int(row, "organisation_id") == w.pcn) pcn = row;
+  assert_non_null(pcn);
+  assert_october(pcn);
+  assert_true(json_is_null(json_object_get(pcn, "clinicians_registered")));
+  assert_true(json_is_null(json_object_get(pcn, "clinicians_onboarded")));
+  /* The practice's manager and the pool's administrator see the same; the other practice nothing. */
+  assert_october(json_object_get(metrics(w.pm1, "2026-10-01", "2026-11-01"), "totals"));
+  assert_october(json_object_get(metrics(w.pool_admin, "2026-10-01", "2026-11-01"), "totals"));
+  json_t *other = json_object_get(metrics(w.pm2, "2026-10-01", "2026-11-01"), "totals");
+  assert_int_equal(fpt_int(other, "shifts_posted"), 0);
+  assert_int_equal(fpt_int(other, "practices_registered"), 0);
+}
+
+static void test_the_month_edges_are_uk_midnights(void **state) {
+  (void)state;
+  /* 1 October alone holds the session at 00:30 BST (23:30Z on 30 September). */
+  json_t *t = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-10-02"), "totals");
+  assert_int_equal(fpt_int(t, "shifts_posted"), 1);
+  assert_int_equal(fpt_int(t, "unfilled"), 1);
+  /* 30 September holds nothing of it. */
+  t = json_object_get(metrics(w.commissioner, "2026-09-30", "2026-10-01"), "totals");
+  assert_int_equal(fpt_int(t, "shifts_posted"), 0);
+  /* The clock-change day (25 hours) holds its session; 1 November holds the one at 00:30 GMT. */
+  t = json_object_get(metrics(w.commissioner, "2026-10-25", "2026-10-26"), "totals");
+  assert_int_equal(fpt_int(t, "shifts_filled"), 1);
+  assert_number(t, "hours_delivered", 4.0);
+  t = json_object_get(metrics(w.commissioner, "2026-11-01", "2026-11-02"), "totals");
+  assert_int_equal(fpt_int(t, "shifts_posted"), 1);
+}
+
+static void test_hours_ahead_are_apart_from_hours_delivered(void **state) {
+  (void)state;
+  /* From October to a week from now: October's sessions plus the future booking (2 h ahead). */
+  char to[16];
+  time_t later = time(NULL) + 8 * 86400;
+  strftime(to, sizeof to, "%Y-%m-%d", gmtime(&later));
+  json_t *t = json_object_get(metrics(w.commissioner, "2026-10-01", to), "totals");
+  assert_number(t, "hours_delivered", 15.0);
+  assert_number(t, "hours_booked_ahead", 2.0);
+  assert_int_equal(fpt_int(t, "fees_agreed_pence"), 128000 + 16000);
+}
+
+static void test_a_complete_profile_onboards_the_practice(void **state) {
+  (void)state;
+  fpt_call(&srv, w.pm1, "PATCH", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, "{s:{s:s, s:s}}", "profile",
+           "clinical_system", "EMIS Web", "induction", "Arrive 15 minutes early for a short induction.");
+  json_t *org = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
+  assert_false(json_is_true(json_object_get(org, "profile_complete"))); /* no contact on arrival yet */
+  assert_int_equal(fpt_int(json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals"),
+                           "practices_onboarded"), 0);
+  fpt_call(&srv, w.pm1, "PATCH", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, "{s:{s:s, s:s, s:s}}",
+           "profile", "clinical_system", "EMIS Web", "induction", "Arrive 15 minutes early for a short induction.",
+           "contact_on_arrival", "Ask at reception for the practice manager.");
+  org = fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
+  assert_true(json_is_true(json_object_get(org, "profile_complete")));
+  assert_int_equal(fpt_int(json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals"),
+                           "practices_onboarded"), 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_the_fixture_month),
+      cmocka_unit_test(test_the_month_edges_are_uk_midnights),
+      cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
+      cmocka_unit_test(test_a_complete_profile_onboards_the_practice),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
