@@ -5,7 +5,7 @@
  *     the indicative rates default to the NHS guidance's figures.
  *   GET /api/v1/pools, GET /api/v1/pools/{id}: every signed-in user (clinicians choose a pool to
  *     ask to join); the single pool carries its member counts.
- *   PATCH /api/v1/pools/{id} {name, hourly_rate_pence, session_rate_pence}: the pool's
+ *   PATCH /api/v1/pools/{id} {name, hourly_rate_pence, session_rate_pence, opened_on}: the pool's
  *     administrators (and system administrators) keep its name and indicative rates; a
  *     commissioner changes nothing.
  *   GET|POST /api/v1/pools/{id}/roles: the custom shift roles a pool adds to the catalogue (its
@@ -24,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eligibility.h"
 #include "core/error.h"
 #include "core/profession.h"
+#include "core/time.h"
 #include "core/working_time.h"
 #include "http/codec.h"
 #include "http/fields.h"
@@ -56,14 +58,22 @@ static bool can_read_members(const struct fp_auth *a, const struct fp_pool *p) {
   return can_manage(a, p) || (p->icb_id && fp_auth_has_for(a, FP_ROLE_COMMISSIONER, p->icb_id));
 }
 
+/* The day the pool first became available: as recorded, or null. */
+static json_t *opened_on_json(const struct fp_pool *p) {
+  return p->opened_on == FP_DAY_NONE ? json_null() : fp_json_date((int32_t)p->opened_on);
+}
+
 static json_t *pool_json(const struct fp_pool *p) {
-  return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:I, s:I, s:b, s:o}", "id", (json_int_t)p->id, "name", p->name,
+  json_t *j = json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:I, s:I, s:I, s:b, s:o}", "id", (json_int_t)p->id, "name", p->name,
                    "host_organisation_id", (json_int_t)p->host_organisation_id, "host_name", p->host_name, "icb_id",
                    fp_json_id(p->icb_id), "hourly_rate_pence", (json_int_t)p->hourly_rate_pence, "session_rate_pence",
                    (json_int_t)p->session_rate_pence, "max_worked_minutes_24h", (json_int_t)p->max_worked_minutes_24h,
                    "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h, "overflow", p->overflow, "created_at",
                    fp_json_time(p->created_at));
+  if (j) json_object_set_new(j, "opened_on", opened_on_json(p));
+  return j;
 }
+
 
 /* The pool with its member counts (and the pending requests for those who answer them). */
 static json_t *pool_json_counted(const struct fp_pool *p, const struct fp_auth *a) {
@@ -221,10 +231,10 @@ void fp_h_pool_get(struct fp_req *r) {
 }
 
 static json_t *pool_rates_json(const struct fp_pool *p) {
-  return json_pack("{s:s, s:I, s:I, s:I, s:I, s:b}", "name", p->name, "hourly_rate_pence", (json_int_t)p->hourly_rate_pence,
-                   "session_rate_pence", (json_int_t)p->session_rate_pence, "max_worked_minutes_24h",
-                   (json_int_t)p->max_worked_minutes_24h, "min_rest_minutes_24h", (json_int_t)p->min_rest_minutes_24h,
-                   "overflow", p->overflow);
+  return json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:o}", "name", p->name, "hourly_rate_pence",
+                   (json_int_t)p->hourly_rate_pence, "session_rate_pence", (json_int_t)p->session_rate_pence,
+                   "max_worked_minutes_24h", (json_int_t)p->max_worked_minutes_24h, "min_rest_minutes_24h",
+                   (json_int_t)p->min_rest_minutes_24h, "overflow", p->overflow, "opened_on", opened_on_json(p));
 }
 
 struct patch_ctx {
@@ -234,6 +244,8 @@ struct patch_ctx {
   int64_t hourly, session, worked, rest;
   bool has_hourly, has_session, has_worked, has_rest;
   bool overflow, has_overflow;
+  fp_day opened_on;
+  bool has_opened_on;
   struct fp_refusal why; /* out, with FP_EREFUSED */
 };
 
@@ -249,6 +261,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (x->has_worked) p.max_worked_minutes_24h = x->worked;
   if (x->has_rest) p.min_rest_minutes_24h = x->rest;
   if (x->has_overflow) p.overflow = x->overflow;
+  if (x->has_opened_on) p.opened_on = x->opened_on;
   /* Overflow is between the pools of one ICB: a pool in none has nobody's to receive. */
   if (x->has_overflow && x->overflow && !p.icb_id)
     return fp_refuse(&x->why, FP_API_INVALID_FIELD, "overflow", p.id,
@@ -288,9 +301,14 @@ void fp_h_pool_patch(struct fp_req *r) {
       {"max_worked_minutes_24h", FP_F_INT, false, 60, 1440, NULL, &x.worked, &x.has_worked},
       {"min_rest_minutes_24h", FP_F_INT, false, 0, 1380, NULL, &x.rest, &x.has_rest},
       {"overflow", FP_F_BOOL, false, 0, 0, NULL, &x.overflow, &x.has_overflow},
+      {"opened_on", FP_F_DATE, false, 0, 0, NULL, &x.opened_on, &x.has_opened_on},
       FP_FIELD_END,
   };
   if (fp_body_fields_or_respond(r, spec)) return;
+  if (x.has_opened_on && x.opened_on > fp_uk_day(r->now)) {
+    fp_reply_error(r, FP_API_INVALID_FIELD, "opened_on", "'opened_on' is the day the pool first became available: not a day to come");
+    return;
+  }
   int rc = fp_store_write(r->app->store, patch_tx, &x);
   if (rc == FP_EREFUSED) {
     fp_reply_refusal(r, &x.why);

@@ -196,9 +196,10 @@ int fp_store_clinician_search(struct fp_conn *c, const struct fp_clinician_query
 
 #define POOL_COLS                                                                                           \
   "p.id, p.name, p.host_organisation_id, COALESCE(p.icb_id,0), o.name, p.hourly_rate_pence,"               \
-  " p.session_rate_pence, p.created_at, p.max_worked_minutes_24h, p.min_rest_minutes_24h, p.overflow"
+  " p.session_rate_pence, p.created_at, p.max_worked_minutes_24h, p.min_rest_minutes_24h, p.overflow,"       \
+  " COALESCE(p.opened_on, -2147483648)"
 #define POOL_FROM " FROM pools p JOIN organisations o ON o.id = p.host_organisation_id"
-#define POOL_NCOLS 11 /* read_pool's columns; the counts follow them */
+#define POOL_NCOLS 12 /* read_pool's columns; the counts follow them */
 
 static const struct fp_colspec POOL_READ[] = {
     FP_C(INT, struct fp_pool, id),
@@ -212,6 +213,7 @@ static const struct fp_colspec POOL_READ[] = {
     FP_C(INT, struct fp_pool, max_worked_minutes_24h),
     FP_C(INT, struct fp_pool, min_rest_minutes_24h),
     FP_C(BOOL, struct fp_pool, overflow),
+    FP_C(INT, struct fp_pool, opened_on),
 };
 
 FP_ROW_READER(read_pool, struct fp_pool, POOL_READ)
@@ -233,9 +235,11 @@ int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p) {
   fp_stmt *st = FP_DB_STMT(c,
       "UPDATE pools SET name = ?, hourly_rate_pence = ?, session_rate_pence = ?,"
-      " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ? WHERE id = ?",
+      " max_worked_minutes_24h = ?, min_rest_minutes_24h = ?, overflow = ?,"
+      " opened_on = CASE WHEN ? = -2147483648 THEN NULL ELSE ? END WHERE id = ?",
       fp_txt(p->name), fp_int(p->hourly_rate_pence), fp_int(p->session_rate_pence), fp_int(p->max_worked_minutes_24h),
-      fp_int(p->min_rest_minutes_24h), fp_int(p->overflow ? 1 : 0), fp_int(p->id));
+      fp_int(p->min_rest_minutes_24h), fp_int(p->overflow ? 1 : 0), fp_int(p->opened_on), fp_int(p->opened_on),
+      fp_int(p->id));
   if (!st) return FP_EIO;
   int rc = fp_db_exec_stmt(st);
   if (rc == 0 && fp_db_changes(c) != 1) return FP_ENOTFOUND;

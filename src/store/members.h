@@ -98,6 +98,7 @@ struct fp_pool {
   int64_t max_worked_minutes_24h, min_rest_minutes_24h; /* the working-time guards (core/working_time.h) */
   bool overflow;          /* receives the overflow of the other pools of its ICB (tiered release, core/release.h) */
   int64_t created_at;
+  int64_t opened_on;      /* the day it first became available (NHS England's return); INT32_MIN: not recorded */
   /* Filled by fp_store_pool_get only. */
   int64_t n_clinicians, n_practices, n_pending_requests;
 };
@@ -106,7 +107,7 @@ struct fp_pool {
 int fp_store_pool_insert(struct fp_conn *c, const struct fp_pool *p, int64_t now, int64_t *id);
 /* The pool with its member counts. FP_ENOTFOUND when there is none. */
 int fp_store_pool_get(struct fp_conn *c, int64_t id, struct fp_pool *out);
-/* Sets the pool's name and indicative rates (other fields are kept). FP_ENOTFOUND when there is none. */
+/* Sets the pool's name, indicative rates, guards, overflow and opened_on (other fields are kept). FP_ENOTFOUND when there is none. */
 int fp_store_pool_update(struct fp_conn *c, const struct fp_pool *p);
 /* Pools in id order after after_id; with clinician_id not 0, only the pools that clinician belongs to. */
 int fp_store_pool_list(struct fp_conn *c, int64_t clinician_id, int64_t after_id, int limit,

@@ -971,6 +971,26 @@ static const char *const migrations[] = {
     "  AND trim(COALESCE(json_extract(profile, '$.clinical_system'), '')) <> ''"
     "  AND trim(COALESCE(json_extract(profile, '$.induction'), '')) <> ''"
     "  AND trim(COALESCE(json_extract(profile, '$.contact_on_arrival'), '')) <> '';",
+
+    /* 46: the pool's programme funding (store/funding.h; docs/METRICS.md, "Funding"): the
+     * commissioner's allocations and the programme's spend entries, append-only (a correction is
+     * an entry of its own, negative), and the day the pool first became available (NHS England's
+     * pool return; NULL: the day it was created). */
+    "CREATE TABLE pool_funding ("
+    "  id INTEGER PRIMARY KEY,"
+    "  pool_id INTEGER NOT NULL REFERENCES pools(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('allocation','spend')),"
+    "  on_day INTEGER NOT NULL,"
+    "  amount_pence INTEGER NOT NULL CHECK (amount_pence <> 0),"
+    "  description TEXT NOT NULL,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX pool_funding_pool ON pool_funding(pool_id, on_day, id);"
+    "CREATE TRIGGER pool_funding_no_update BEFORE UPDATE ON pool_funding"
+    "  BEGIN SELECT RAISE(ABORT, 'funding entries are append-only'); END;"
+    "CREATE TRIGGER pool_funding_no_delete BEFORE DELETE ON pool_funding"
+    "  BEGIN SELECT RAISE(ABORT, 'funding entries are append-only'); END;"
+    "ALTER TABLE pools ADD COLUMN opened_on INTEGER;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -224,6 +224,116 @@ static void test_hours_ahead_are_apart_from_hours_delivered(void **state) {
   assert_int_equal(fpt_int(t, "fees_agreed_pence"), 128000 + 16000);
 }
 
+
+/* Funding (docs/METRICS.md, "Funding"): the commissioner records, the pool reads, nobody edits. */
+static json_t *fund(const char *token, long status, const char *kind, const char *on, long long pence, const char *text) {
+  struct fpt_resp r = fpt_request(&srv, token, "POST", fpt_str("/api/v1/pools/%lld/funding", w.pool),
+                                  "{s:s, s:s, s:I, s:s}", "kind", kind, "on", on, "amount_pence", (json_int_t)pence,
+                                  "description", text);
+  if (r.status != status) fail_msg("POST funding: %ld, want %ld: %s", r.status, status, r.body);
+  return r.json;
+}
+
+static void test_the_commissioner_records_the_funding(void **state) {
+  (void)state;
+  fund(w.commissioner, 201, "allocation", "2026-04-01", 12000000, "NHS England pool funding 2026/27");
+  fund(w.commissioner, 201, "spend", "2026-09-15", 100000, "Pool coordinator, September");
+  json_t *e = fund(w.commissioner, 201, "spend", "2026-10-10", 250000, "Pool coordinator, October");
+  fund(w.commissioner, 201, "spend", "2026-10-20", -50000, "Correction: October's was GBP 2,000");
+  assert_string_equal(fpt_s(e, "kind"), "spend");
+  assert_string_equal(fpt_s(e, "on"), "2026-10-10");
+  /* Only the ICB's commissioners record it; the pool's administrators read it; nobody else. */
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", fpt_str("/api/v1/pools/%lld/funding", w.pool),
+                               "{s:s, s:s, s:i, s:s}", "kind", "spend", "on", "2026-10-01", "amount_pence", 1,
+                               "description", "x"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("/api/v1/pools/%lld/funding", w.pool), NULL), 403,
+                   "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", fpt_str("/api/v1/pools/%lld/funding", w.pool),
+                               "{s:s, s:s, s:i, s:s}", "kind", "spend", "on", "2026-10-01", "amount_pence", 0,
+                               "description", "nothing"), 400, "invalid_field", "amount_pence");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", fpt_str("/api/v1/pools/%lld/funding", w.pool),
+                               "{s:s, s:s, s:i, s:s}", "kind", "gift", "on", "2026-10-01", "amount_pence", 5,
+                               "description", "x"), 400, "invalid_field", "kind");
+  json_t *f = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/pools/%lld/funding?year=2026", w.pool), 200, NULL);
+  assert_string_equal(fpt_s(f, "financial_year"), "2026/27");
+  assert_string_equal(fpt_s(f, "from"), "2026-04-01");
+  assert_string_equal(fpt_s(f, "to"), "2027-04-01");
+  assert_int_equal(fpt_int(f, "allocated_pence"), 12000000);
+  assert_int_equal(fpt_int(f, "spent_pence"), 300000);
+  assert_int_equal(fpt_int(f, "remaining_pence"), 11700000);
+  assert_int_equal(json_array_size(json_object_get(f, "entries")), 4);
+  /* The forecast carries the spending rate so far to 31 March: 300,000p over the days since 1 April
+     (today included; the UK day may be a day after the UTC day between midnight and 01:00 BST). */
+  time_t now = time(NULL);
+  long long gone = (long long)(now / 86400) - 20544 + 1; /* 20544: 2026-04-01 as days since 1970 */
+  long long want0 = (300000LL * 365 + gone / 2) / gone, want1 = (300000LL * 365 + (gone + 1) / 2) / (gone + 1);
+  long long got = fpt_int(f, "forecast_spend_pence");
+  if (gone > 365) assert_int_equal(got, 300000);
+  else if (got != want0 && got != want1) fail_msg("forecast %lld, want %lld", got, want0);
+  /* Another year holds none of it. */
+  f = fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/funding?year=2025", w.pool), 200, NULL);
+  assert_int_equal(fpt_int(f, "allocated_pence"), 0);
+  assert_int_equal(json_array_size(json_object_get(f, "entries")), 0);
+  /* Append-only in the database itself. */
+  char err[256];
+  assert_int_not_equal(fpt_sql_try(&srv, "UPDATE pool_funding SET amount_pence = 1", err, sizeof err), 0);
+  assert_int_not_equal(fpt_sql_try(&srv, "DELETE FROM pool_funding", err, sizeof err), 0);
+}
+
+/* NHS England's pool return for October (after the funding above): exact, as JSON and as CSV. */
+static void test_the_nhs_england_return(void **state) {
+  (void)state;
+  json_t *ret = fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/return?month=2026-10", w.pool), 200, NULL);
+  assert_false(json_is_true(json_object_get(ret, "opened_on_recorded")));
+  fpt_call(&srv, w.pool_admin, "PATCH", fpt_str("/api/v1/pools/%lld", w.pool), 200, "{s:s}", "opened_on", "2026-09-01");
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "PATCH", fpt_str("/api/v1/pools/%lld", w.pool), "{s:s}", "opened_on",
+                               "2099-01-01"), 400, "invalid_field", "opened_on");
+  ret = fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/return?month=2026-10", w.pool), 200, NULL);
+  assert_string_equal(fpt_s(ret, "month"), "2026-10");
+  assert_string_equal(fpt_s(ret, "opened_on"), "2026-09-01");
+  assert_true(json_is_true(json_object_get(ret, "opened_on_recorded")));
+  assert_int_equal(fpt_int(ret, "gps_registered"), 3);
+  assert_int_equal(fpt_int(ret, "gps_onboarded"), 3);
+  assert_int_equal(fpt_int(ret, "practices_registered"), 1);
+  assert_number(ret, "clinical_hours_month", 15.0);
+  assert_number(ret, "clinical_hours_year_to_date", 15.0);
+  assert_string_equal(fpt_s(ret, "financial_year"), "2026/27");
+  assert_int_equal(fpt_int(ret, "funding_pence"), 12000000);
+  assert_int_equal(fpt_int(ret, "spend_month_pence"), 200000);
+  assert_int_equal(fpt_int(ret, "spend_year_to_date_pence"), 300000);
+  assert_int_equal(fpt_int(ret, "funding_remaining_pence"), 11700000);
+  /* September: before any session; the spend of September alone. */
+  ret = fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/pools/%lld/return?month=2026-09", w.pool), 200, NULL);
+  assert_number(ret, "clinical_hours_month", 0.0);
+  assert_int_equal(fpt_int(ret, "spend_month_pence"), 100000);
+  assert_int_equal(fpt_int(ret, "spend_year_to_date_pence"), 100000);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/return?month=2026-13", w.pool), NULL),
+                   400, "invalid_parameter", "month");
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("/api/v1/pools/%lld/return?month=2026-10", w.pool), NULL), 403,
+                   "forbidden", NULL);
+  /* The CSV, read back by a CSV parser: a header and one row, pence and pounds. */
+  struct fpt_resp r = fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/return.csv?month=2026-10", w.pool), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "text/csv"));
+  json_t *rows = fpt_csv(&r);
+  assert_int_equal(json_array_size(rows), 2);
+  json_t *head = json_array_get(rows, 0), *row = json_array_get(rows, 1);
+  assert_int_equal(json_array_size(head), json_array_size(row));
+  const char *want[][2] = {{"month", "2026-10"}, {"opened_on", "2026-09-01"}, {"gps_registered", "3"},
+                           {"gps_onboarded", "3"}, {"practices_registered", "1"}, {"clinical_hours_month", "15.00"},
+                           {"financial_year", "2026/27"}, {"funding_pence", "12000000"}, {"funding_gbp", "120000.00"},
+                           {"spend_year_to_date_pence", "300000"}, {"spend_year_to_date_gbp", "3000.00"}};
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+    bool found = false;
+    for (size_t i = 0; i < json_array_size(head); i++)
+      if (strcmp(json_string_value(json_array_get(head, i)), want[k][0]) == 0) {
+        assert_string_equal(json_string_value(json_array_get(row, i)), want[k][1]);
+        found = true;
+      }
+    if (!found) fail_msg("no column %s", want[k][0]);
+  }
+}
+
 static void test_a_complete_profile_onboards_the_practice(void **state) {
   (void)state;
   fpt_call(&srv, w.pm1, "PATCH", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, "{s:{s:s, s:s}}", "profile",
@@ -246,6 +356,8 @@ int main(void) {
       cmocka_unit_test(test_the_fixture_month),
       cmocka_unit_test(test_the_month_edges_are_uk_midnights),
       cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
+      cmocka_unit_test(test_the_commissioner_records_the_funding),
+      cmocka_unit_test(test_the_nhs_england_return),
       cmocka_unit_test(test_a_complete_profile_onboards_the_practice),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -307,6 +307,19 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(pool, 'PUT', `/api/v1/pools/${poolId}/rate-policy`, { cap_hourly_pence: 0, escalation: [{ hours_before: 24, percent: 5 }, { hours_before: 72, percent: 10 }] }, 400);
   await call(practice, 'PUT', `/api/v1/pools/${poolId}/rate-policy`, { cap_hourly_pence: 0, escalation: [] }, 403);
   await call(pool, 'GET', '/api/v1/pools/999999/rate-policy', undefined, 404);
+  // The pool's funding and NHS England's return (issue 14).
+  await call(icb, 'POST', `/api/v1/pools/${poolId}/funding`, { kind: 'spend', on: '2026-10-01', amount_pence: 1000,
+    description: 'Live check' }, 201);
+  await call(pool, 'POST', `/api/v1/pools/${poolId}/funding`, { kind: 'spend', on: '2026-10-01', amount_pence: 1000,
+    description: 'Live check' }, 403);
+  await call(icb, 'POST', `/api/v1/pools/${poolId}/funding`, { kind: 'spend', on: '2026-10-01', amount_pence: 0,
+    description: 'Live check' }, 400);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/funding?year=2026`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/pools/${poolId}/funding`, undefined, 403);
+  await call(icb, 'GET', `/api/v1/pools/${poolId}/return?month=2026-10`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/pools/${poolId}/return?month=2026-13`, undefined, 400);
+  await call(pool, 'GET', `/api/v1/pools/${poolId}/return.csv?month=2026-10`, undefined, 200);
+  await call(icb, 'GET', '/api/v1/pools/999999/return', undefined, 404);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
