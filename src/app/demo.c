@@ -25,6 +25,7 @@
 #include "app/demo_passport.h"
 #include "core/booking.h"
 #include "core/error.h"
+#include "core/funding.h"
 #include "core/money.h"
 #include "core/time.h"
 #include "core/timesheet.h"
@@ -34,6 +35,8 @@
 #include "store/accounts.h"
 #include "store/alerts.h"
 #include "store/demo.h"
+#include "store/funding.h"
+#include "store/members.h"
 #include "store/pension.h"
 #include "store/rate_policy.h"
 #include "store/terms.h"
@@ -1513,6 +1516,54 @@ static int demo_rate_policy(struct demo *d) {
   return rc ? rc : fp_store_shifts_escalate(d->c, d->now, &n);
 }
 
+/* The pool's programme money (store/funding.h): it opened two weeks after it was set up; NHS
+   England's GBP 120,000 for each financial year it has run in, the platform's licence at each
+   year's start and the coordinator's cost at the end of each month since it opened, with one
+   correction, as the commissioner would have recorded them. */
+static int demo_funding(struct demo *d) {
+  struct fp_pool pool;
+  int rc = fp_store_pool_get(d->c, d->pool_id, &pool);
+  if (rc) return rc;
+  fp_day today = fp_uk_day(d->now), opened = fp_uk_day(pool.created_at) + 14;
+  pool.opened_on = opened;
+  if ((rc = fp_store_pool_update(d->c, &pool)) != 0) return rc;
+  struct fp_funding_entry e = {.pool_id = d->pool_id};
+  int64_t id;
+#define ENTRY(KIND, DAY, PENCE, TEXT)                                                                               \
+  do {                                                                                                              \
+    snprintf(e.kind, sizeof e.kind, "%s", KIND);                                                                    \
+    e.on_day = (DAY);                                                                                               \
+    e.amount_pence = (PENCE);                                                                                       \
+    snprintf(e.description, sizeof e.description, "%s", TEXT);                                                      \
+    rc = fp_store_funding_add(d->c, &e, d->commissioner_user, fp_uk_local_to_utc((fp_day)(DAY), 9, 0, 0), &id);      \
+  } while (0)
+  for (int fy = fp_financial_year_of(opened); rc == 0 && fy <= fp_financial_year_of(today); fy++) {
+    fp_day first, end;
+    fp_financial_year_days(fy, &first, &end);
+    char name[8], text[120];
+    fp_financial_year_name(fy, name);
+    fp_day on = first < opened ? opened : first;
+    snprintf(text, sizeof text, "NHS England flexible pool funding %s", name);
+    ENTRY("allocation", on, 12000000, text);
+    if (rc == 0) {
+      snprintf(text, sizeof text, "Digital staff bank platform, annual licence %s", name);
+      ENTRY("spend", on, 1500000, text);
+    }
+  }
+  /* The coordinator, on the last day of each month that has ended since the pool opened. */
+  int y, m, dd;
+  fp_civil_from_days(opened, &y, &m, &dd);
+  for (int k = 0; rc == 0; k++) {
+    int ny = y + (m + k) / 12, nm = (m + k) % 12 + 1; /* the month after the k-th */
+    fp_day last = fp_days_from_civil(ny, nm, 1) - 1;
+    if (last >= today) break;
+    ENTRY("spend", last, 280000, "Pool coordinator (0.6 WTE), salary and on-costs");
+    if (rc == 0 && k == 2) ENTRY("spend", last, -28000, "Correction: the coordinator's overtime was charged twice");
+  }
+#undef ENTRY
+  return rc;
+}
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1534,6 +1585,7 @@ static const struct demo_step {
     {"pension details", demo_pension},
     {"invoices", demo_invoices},
     {"rate policy", demo_rate_policy},
+    {"funding", demo_funding},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {
