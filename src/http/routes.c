@@ -135,6 +135,8 @@ const struct fp_route fp_routes[] = {
 
     {"GET", "/api/v1/audit", fp_h_audit_list, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics", fp_h_metrics, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/metrics.csv", fp_h_metrics_csv, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/metrics.xlsx", fp_h_metrics_xlsx, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/demo-accounts", fp_h_demo_accounts, FP_PUBLIC, 0},
     {"GET", "/api/v1/demo-mailbox", fp_h_demo_mailbox, FP_PUBLIC, 0},
     {"POST", "/api/v1/password-resets", fp_h_password_reset_request, FP_PUBLIC, 0},

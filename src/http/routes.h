@@ -220,6 +220,8 @@ FP_HANDLER(fp_h_pool_terms_put);
 FP_HANDLER(fp_h_pool_rate_policy);
 FP_HANDLER(fp_h_pool_rate_policy_put);
 FP_HANDLER(fp_h_pool_funding);
+FP_HANDLER(fp_h_metrics_csv);
+FP_HANDLER(fp_h_metrics_xlsx);
 FP_HANDLER(fp_h_pool_funding_add);
 FP_HANDLER(fp_h_pool_return);
 FP_HANDLER(fp_h_pool_return_csv);

@@ -23,6 +23,8 @@
 
 struct practice {
   int64_t id;
+  char ods_code[12];
+  char name[201];
   int pcn, place;  /* indexes into the row arrays, or -1 */
   struct fp_metrics_figures f;
 };
@@ -74,7 +76,7 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
-             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name"
+             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name, o.ods_code, o.name"
              " FROM organisations o LEFT JOIN organisations p1 ON p1.id = o.parent_id"
              " LEFT JOIN organisations p2 ON p2.id = p1.parent_id WHERE o.level = 'practice' AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
@@ -96,6 +98,8 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
     struct practice *p = &a->p[a->n++];
     memset(p, 0, sizeof *p);
     p->id = fp_col_int64(st, 0);
+    snprintf(p->ods_code, sizeof p->ods_code, "%s", col_text(st, 9));
+    snprintf(p->name, sizeof p->name, "%s", col_text(st, 10));
     int64_t pcn = 0, place = 0;
     const char *pcn_ods = "", *pcn_name = "", *place_ods = "", *place_name = "";
     if (strcmp(col_text(st, 2), "pcn") == 0) {
@@ -396,22 +400,45 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
     free(a.rows[1]);
     return rc;
   }
+  struct fp_metrics_row *practices = a.n ? calloc((size_t)a.n, sizeof *practices) : NULL;
+  if (a.n && !practices) {
+    free(out->professions);
+    memset(out, 0, sizeof *out);
+    free(a.p);
+    free(a.rows[0]);
+    free(a.rows[1]);
+    return FP_ENOMEM;
+  }
   for (int i = 0; i < a.n; i++) {
-    add_figures(&out->totals, &a.p[i].f);
-    add_figures(&a.rows[0][a.p[i].place].f, &a.p[i].f);
-    add_figures(&a.rows[1][a.p[i].pcn].f, &a.p[i].f);
+    const struct practice *p = &a.p[i];
+    add_figures(&out->totals, &p->f);
+    add_figures(&a.rows[0][p->place].f, &p->f);
+    add_figures(&a.rows[1][p->pcn].f, &p->f);
+    /* The PCN's place, as its practices' tree says. */
+    a.rows[1][p->pcn].parent_id = a.rows[0][p->place].organisation_id;
+    struct fp_metrics_row *r = &practices[i];
+    r->organisation_id = p->id;
+    r->parent_id = a.rows[1][p->pcn].organisation_id;
+    snprintf(r->ods_code, sizeof r->ods_code, "%s", p->ods_code);
+    snprintf(r->name, sizeof r->name, "%s", p->name);
+    r->f = p->f;
+    r->f.clinicians_registered = r->f.clinicians_onboarded = -1;
   }
   free(a.p);
   if (a.n_rows[0]) qsort(a.rows[0], (size_t)a.n_rows[0], sizeof *a.rows[0], by_name);
   if (a.n_rows[1]) qsort(a.rows[1], (size_t)a.n_rows[1], sizeof *a.rows[1], by_name);
+  if (a.n) qsort(practices, (size_t)a.n, sizeof *practices, by_name);
   out->places = a.rows[0];
   out->n_places = a.n_rows[0];
   out->pcns = a.rows[1];
   out->n_pcns = a.n_rows[1];
+  out->practices = practices;
+  out->n_practices = a.n;
   return 0;
 }
 
 void fp_metrics_release(struct fp_metrics *m) {
+  free(m->practices);
   free(m->professions);
   free(m->places);
   free(m->pcns);

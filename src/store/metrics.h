@@ -39,9 +39,12 @@ struct fp_metrics_profession {
   int64_t registered, onboarded;
 };
 
-/* The figures of one place or PCN. organisation_id 0: practices with no place (or PCN) recorded. */
+/* The figures of one place, PCN or practice. organisation_id 0: practices with no place (or PCN)
+   recorded. parent_id: the PCN above a practice, the place above a PCN (0: none recorded; 0 for a
+   place): the drill-down's way back up. */
 struct fp_metrics_row {
   int64_t organisation_id;
+  int64_t parent_id;
   char ods_code[12];
   char name[201];
   struct fp_metrics_figures f;
@@ -54,6 +57,8 @@ struct fp_metrics {
   int n_places;
   struct fp_metrics_row *pcns;
   int n_pcns;
+  struct fp_metrics_row *practices;
+  int n_practices;
   struct fp_metrics_profession *professions; /* in profession order */
   int n_professions;
 };

@@ -195,6 +195,74 @@ static void test_the_fixture_month(void **state) {
   assert_int_equal(fpt_int(other, "practices_registered"), 0);
 }
 
+/* The column of head named `name` in rows (a CSV's or a workbook's), or fails. */
+static size_t column(json_t *rows, const char *name) {
+  json_t *head = json_array_get(rows, 0);
+  for (size_t i = 0; i < json_array_size(head); i++)
+    if (json_is_string(json_array_get(head, i)) && strcmp(json_string_value(json_array_get(head, i)), name) == 0) return i;
+  fail_msg("no column %s", name);
+  return 0;
+}
+
+/* The row of rows whose `level` column says level and `organisation_id` is id (0: the total). */
+static json_t *row_of(json_t *rows, const char *level, long long id) {
+  size_t lc = column(rows, "level"), ic = column(rows, "organisation_id");
+  for (size_t i = 1; i < json_array_size(rows); i++) {
+    json_t *row = json_array_get(rows, i), *idv = json_array_get(row, ic);
+    long long got = json_is_string(idv) ? atoll(json_string_value(idv)) : json_is_number(idv) ? (long long)json_number_value(idv) : 0;
+    if (strcmp(json_string_value(json_array_get(row, lc)), level) == 0 && got == id) return row;
+  }
+  fail_msg("no %s row %lld", level, id);
+  return NULL;
+}
+
+static void test_the_figures_download_as_csv_and_xlsx(void **state) {
+  (void)state;
+  const char *q = "?from=2026-10-01&to=2026-11-01";
+  struct fpt_resp r = fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/metrics.csv%s", q), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Disposition"), "figures-2026-10-01-to-2026-10-31.csv"));
+  json_t *rows = fpt_csv(&r);
+  json_t *total = row_of(rows, "total", 0), *practice = row_of(rows, "practice", w.practice1), *pcn = row_of(rows, "pcn", w.pcn);
+  const char *want[][2] = {{"shifts_posted", "7"}, {"shifts_filled", "3"}, {"fill_rate_percent", "42.9"},
+                           {"hours_delivered", "15.00"}, {"fees_agreed_pence", "128000"}, {"fees_agreed_gbp", "1280.00"},
+                           {"fees_paid_gbp", "560.00"}, {"late_cancellations", "1"}};
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+    size_t c = column(rows, want[k][0]);
+    assert_string_equal(json_string_value(json_array_get(total, c)), want[k][1]);
+    assert_string_equal(json_string_value(json_array_get(practice, c)), want[k][1]);
+    assert_string_equal(json_string_value(json_array_get(pcn, c)), want[k][1]);
+  }
+  /* The practice's row leads back up to its PCN; clinicians are not counted by area. */
+  assert_int_equal(atoll(json_string_value(json_array_get(practice, column(rows, "parent_id")))), w.pcn);
+  assert_string_equal(json_string_value(json_array_get(practice, column(rows, "clinicians_registered"))), "");
+  assert_string_equal(json_string_value(json_array_get(total, column(rows, "clinicians_registered"))), "4");
+  /* The same table as a workbook, numbers as numbers. */
+  r = fpt_request(&srv, w.commissioner, "GET", fpt_str("/api/v1/metrics.xlsx%s", q), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "spreadsheetml"));
+  json_t *book = fpt_xlsx(&r);
+  assert_int_equal(json_array_size(book), json_array_size(rows));
+  json_t *btotal = row_of(book, "total", 0), *bpractice = row_of(book, "practice", w.practice1);
+  const struct {
+    const char *col;
+    double want;
+  } nums[] = {{"shifts_posted", 7}, {"fill_rate_percent", 42.9}, {"hours_delivered", 15}, {"fees_agreed_pence", 128000},
+              {"fees_agreed_gbp", 1280}, {"fees_approved_gbp", 560}};
+  for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+    size_t c = column(book, nums[k].col);
+    json_t *a = json_array_get(btotal, c), *b = json_array_get(bpractice, c);
+    if (!json_is_number(a) || !json_is_number(b)) fail_msg("%s is not a number in the workbook", nums[k].col);
+    assert_true(json_number_value(a) > nums[k].want - 1e-9 && json_number_value(a) < nums[k].want + 1e-9);
+    assert_true(json_number_value(b) > nums[k].want - 1e-9 && json_number_value(b) < nums[k].want + 1e-9);
+  }
+  assert_string_equal(json_string_value(json_array_get(bpractice, column(book, "name"))),
+                      json_string_value(json_array_get(practice, column(rows, "name"))));
+  assert_true(json_is_null(json_array_get(bpractice, column(book, "clinicians_registered"))));
+  /* A clinician has no figures in any form. */
+  fpt_expect_error(fpt_request(&srv, gp_a, "GET", fpt_str("/api/v1/metrics.xlsx%s", q), NULL), 403, "forbidden", NULL);
+}
+
 static void test_the_month_edges_are_uk_midnights(void **state) {
   (void)state;
   /* 1 October alone holds the session at 00:30 BST (23:30Z on 30 September). */
@@ -354,6 +422,7 @@ static void test_a_complete_profile_onboards_the_practice(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
+      cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_month_edges_are_uk_midnights),
       cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
       cmocka_unit_test(test_the_commissioner_records_the_funding),

@@ -320,6 +320,9 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(icb, 'GET', `/api/v1/pools/${poolId}/return?month=2026-13`, undefined, 400);
   await call(pool, 'GET', `/api/v1/pools/${poolId}/return.csv?month=2026-10`, undefined, 200);
   await call(icb, 'GET', '/api/v1/pools/999999/return', undefined, 404);
+  await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-11-01', undefined, 200);
+  await call(pool, 'GET', '/api/v1/metrics.xlsx?from=2026-10-01&to=2026-11-01', undefined, 200);
+  await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-09-01', undefined, 400);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });

@@ -1,11 +1,14 @@
-/* fpt_csv: an export read back by libcsv, a real CSV parser (strict RFC 4180). */
+/* The exports read back by real parsers: fpt_csv (libcsv, strict RFC 4180) and fpt_xlsx (openpyxl). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fpt.h"
 
@@ -38,4 +41,40 @@ json_t *fpt_csv(const struct fpt_resp *r) {
   csv_free(&p);
   json_decref(x.row);
   return fpt_keep_json(x.rows);
+}
+
+/* fpt_xlsx: a workbook read back by openpyxl (python3-openpyxl, under Debian's /usr/bin/python3), each cell's value as
+   JSON (numbers as numbers, text as strings, empty as null). */
+json_t *fpt_xlsx(const struct fpt_resp *r) {
+  char path[] = "/tmp/fpt-xlsx-XXXXXX.xlsx"; /* openpyxl goes by the name's ending */
+  int fd = mkstemps(path, 5);
+  if (fd < 0) fail_msg("mkstemp");
+  FILE *f = fdopen(fd, "wb");
+  if (!f || fwrite(r->body, 1, r->body_len, f) != r->body_len) fail_msg("cannot write the workbook");
+  fclose(f);
+  const char *cmd = fpt_str("/usr/bin/python3 -c 'import json, sys, openpyxl\n"
+                            "wb = openpyxl.load_workbook(sys.argv[1], read_only=True)\n"
+                            "ws = wb.worksheets[0]\n"
+                            "print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)]))' %s",
+                            path);
+  FILE *p = popen(cmd, "r");
+  if (!p) fail_msg("cannot run python3");
+  char *out = NULL;
+  size_t len = 0, cap = 0;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+    if (len + n + 1 > cap) out = realloc(out, cap = (len + n + 1) * 2);
+    memcpy(out + len, buf, n);
+    len += n;
+  }
+  int status = pclose(p);
+  unlink(path);
+  if (status != 0 || !out) fail_msg("openpyxl could not read the workbook");
+  out[len] = 0;
+  json_error_t err;
+  json_t *rows = json_loads(out, 0, &err);
+  free(out);
+  if (!json_is_array(rows)) fail_msg("openpyxl's answer is not JSON: %s", err.text);
+  return fpt_keep_json(rows);
 }

@@ -158,6 +158,9 @@ const char *fpt_date_add(const char *ymd, int days);
 /* An export's body read back by a real CSV parser (libcsv, strict): checks its UTF-8 byte-order
    mark and answers its rows as a gc-owned array of arrays of strings. Fails the test on bad CSV. */
 json_t *fpt_csv(const struct fpt_resp *r);
+/* A workbook's body read back by openpyxl (python3-openpyxl): its first sheet's rows as a gc-owned
+   array of arrays of values (numbers, strings, null for an empty cell). Fails the test otherwise. */
+json_t *fpt_xlsx(const struct fpt_resp *r);
 
 /* Creates a sysadmin with the CLI in data_dir (server may be running) and returns their token. */
 const char *fpt_bootstrap_admin(const struct fpt_server *s);
