@@ -46,12 +46,13 @@ enum fig_kind { K_COUNT, K_RATE, K_HOURS, K_PENCE, K_PEOPLE };
 static const struct figure_col {
   const char *name;
   enum fig_kind kind;
-  size_t off; /* the int64_t in struct fp_metrics_figures (the rate: unused) */
+  size_t off, whole; /* the int64_t in struct fp_metrics_figures; a rate: its part and whole */
 } COLS[] = {
-#define F(name, kind, member) {name, kind, offsetof(struct fp_metrics_figures, member)}
+#define F(name, kind, member) {name, kind, offsetof(struct fp_metrics_figures, member), 0}
+#define RATE(name, part, of) {name, K_RATE, offsetof(struct fp_metrics_figures, part), offsetof(struct fp_metrics_figures, of)}
     F("shifts_posted", K_COUNT, shifts_posted),
     F("shifts_filled", K_COUNT, shifts_filled),
-    F("fill_rate_percent", K_RATE, shifts_filled),
+    RATE("fill_rate_percent", shifts_filled, shifts_posted),
     F("unfilled", K_COUNT, unfilled),
     F("did_not_attend", K_COUNT, did_not_attend),
     F("late_cancellations", K_COUNT, late_cancellations),
@@ -60,16 +61,24 @@ static const struct figure_col {
     F("fees_agreed_pence", K_PENCE, fees_agreed_pence),
     F("fees_approved_pence", K_PENCE, fees_approved_pence),
     F("fees_paid_pence", K_PENCE, fees_paid_pence),
+    F("practices", K_COUNT, practices),
     F("practices_registered", K_COUNT, practices_registered),
+    RATE("coverage_percent", practices_registered, practices),
     F("practices_onboarded", K_COUNT, practices_onboarded),
     F("clinicians_registered", K_PEOPLE, clinicians_registered),
     F("clinicians_onboarded", K_PEOPLE, clinicians_onboarded),
 #undef F
+#undef RATE
 };
 #define N_COLS (sizeof COLS / sizeof COLS[0])
 
 static int64_t value_of(const struct fp_metrics_figures *f, const struct figure_col *c) {
   return *(const int64_t *)((const char *)f + c->off);
+}
+
+/* A rate column's value: its part as a percentage of its whole. */
+static double rate_of(const struct fp_metrics_figures *f, const struct figure_col *c) {
+  return percent(value_of(f, c), *(const int64_t *)((const char *)f + c->whole));
 }
 
 static json_t *figures_json(const struct fp_metrics_figures *f) {
@@ -78,7 +87,7 @@ static json_t *figures_json(const struct fp_metrics_figures *f) {
     int64_t v = value_of(f, &COLS[i]);
     json_t *x;
     switch (COLS[i].kind) {
-    case K_RATE: x = json_real(percent(f->shifts_filled, f->shifts_posted)); break;
+    case K_RATE: x = json_real(rate_of(f, &COLS[i])); break;
     case K_HOURS: x = json_real(hours(v)); break;
     case K_PEOPLE: x = v < 0 ? json_null() : json_integer(v); break;
     default: x = json_integer(v); break;
@@ -227,7 +236,7 @@ static void area_text(const struct area *a, const struct fp_metrics_figures *f, 
     int64_t v = value_of(f, &COLS[i]);
     char *b = buf[n];
     switch (COLS[i].kind) {
-    case K_RATE: snprintf(b, 32, "%.1f", percent(f->shifts_filled, f->shifts_posted)); break;
+    case K_RATE: snprintf(b, 32, "%.1f", rate_of(f, &COLS[i])); break;
     case K_HOURS: {
       int64_t h100 = (v * 100 + 30) / 60;
       snprintf(b, 32, "%lld.%02lld", (long long)(h100 / 100), (long long)(h100 % 100));
@@ -266,7 +275,7 @@ static void area_cells(const struct area *a, const struct fp_metrics_figures *f,
   for (size_t i = 0; i < N_COLS; i++) {
     int64_t v = value_of(f, &COLS[i]);
     switch (COLS[i].kind) {
-    case K_RATE: cells[n++] = (struct fp_xlsx_cell){.number = percent(f->shifts_filled, f->shifts_posted)}; break;
+    case K_RATE: cells[n++] = (struct fp_xlsx_cell){.number = rate_of(f, &COLS[i])}; break;
     case K_HOURS: cells[n++] = (struct fp_xlsx_cell){.number = hours(v)}; break;
     case K_PEOPLE:
       cells[n++] = v < 0 ? (struct fp_xlsx_cell){.blank = true} : (struct fp_xlsx_cell){.number = (double)v};

@@ -76,7 +76,7 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
-             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name, o.ods_code, o.name"
+             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name, o.ods_code, o.name, o.active"
              " FROM organisations o LEFT JOIN organisations p1 ON p1.id = o.parent_id"
              " LEFT JOIN organisations p2 ON p2.id = p1.parent_id WHERE o.level = 'practice' AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
@@ -100,6 +100,7 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
     p->id = fp_col_int64(st, 0);
     snprintf(p->ods_code, sizeof p->ods_code, "%s", col_text(st, 9));
     snprintf(p->name, sizeof p->name, "%s", col_text(st, 10));
+    p->f.practices = fp_col_int64(st, 11) != 0;
     int64_t pcn = 0, place = 0;
     const char *pcn_ods = "", *pcn_name = "", *place_ods = "", *place_name = "";
     if (strcmp(col_text(st, 2), "pcn") == 0) {
@@ -371,6 +372,7 @@ static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_f
   to->fees_agreed_pence += f->fees_agreed_pence;
   to->fees_approved_pence += f->fees_approved_pence;
   to->fees_paid_pence += f->fees_paid_pence;
+  to->practices += f->practices;
   to->practices_registered += f->practices_registered;
   to->practices_onboarded += f->practices_onboarded;
 }

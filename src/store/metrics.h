@@ -27,6 +27,7 @@ struct fp_metrics_figures {
   int64_t fees_agreed_pence;
   int64_t fees_approved_pence;
   int64_t fees_paid_pence;
+  int64_t practices;             /* open practices in the area (the ICB's list, e.g. from NHS ODS) */
   int64_t practices_registered;
   int64_t practices_onboarded;
   int64_t clinicians_registered;

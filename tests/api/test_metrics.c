@@ -163,8 +163,11 @@ static void test_the_fixture_month(void **state) {
   json_t *m = metrics(w.commissioner, "2026-10-01", "2026-11-01");
   json_t *t = json_object_get(m, "totals");
   assert_october(t);
-  /* practice1 has no profile yet: registered, not onboarded. */
+  /* practice1 has no profile yet: registered, not onboarded. Of the ICB's two practices, one is in
+     the pool: coverage 50 %. */
   assert_int_equal(fpt_int(t, "practices_onboarded"), 0);
+  assert_int_equal(fpt_int(t, "practices"), 2);
+  assert_number(t, "coverage_percent", 50.0);
   assert_int_equal(fpt_int(t, "clinicians_registered"), 4);
   assert_int_equal(fpt_int(t, "clinicians_onboarded"), 3);
   json_t *profs = json_object_get(m, "clinicians_by_profession");
