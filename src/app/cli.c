@@ -15,6 +15,7 @@
 #include "app/mailer.h"
 #include "app/webhooks.h"
 #include "app/passport_upkeep.h"
+#include "app/ods.h"
 #include "app/postcodes.h"
 #include "app/sweeper.h"
 #include "core/error.h"
@@ -575,6 +576,38 @@ int fp_cli_import_postcodes(int argc, char **argv) {
   fp_store_release(&store);
   if (rc) return 1;
   printf("imported %ld postcodes, skipped %ld rows\n", imported, skipped);
+  return 0;
+}
+
+int fp_cli_import_ods(int argc, char **argv) {
+  static const char USAGE[] = "usage: flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]\n";
+  const char *data_dir = "./flexpool-data", *file = NULL;
+  const char *database = getenv("FLEXPOOL_DATABASE");
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
+    else if (!file) file = argv[i];
+    else {
+      fputs(USAGE, stderr);
+      return 2;
+    }
+  }
+  if (!file) {
+    fputs(USAGE, stderr);
+    return 2;
+  }
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
+  struct fp_ods_counts n;
+  int rc = fp_ods_import(&store, file, &n);
+  fp_store_release(&store);
+  if (rc) {
+    fprintf(stderr, "flexpool: the practice file was not imported: %s (nothing changed)\n", fp_strerror(rc));
+    return 1;
+  }
+  printf("practices: %ld added, %ld updated, %ld closed, %ld unchanged; %ld rows skipped (not a GP practice, or an area"
+         " this installation does not serve)\n",
+         n.added, n.updated, n.closed, n.unchanged, n.skipped);
   return 0;
 }
 

@@ -38,6 +38,7 @@ static void usage(FILE *to) {
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]   (a lost phone and recovery codes)\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"
+          "       flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]   (NHS ODS's practice file)\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool migrate [--data-dir DIR] [--database URL]   (applies pending migrations; serve does too)\n"
           "       flexpool backup [--data-dir DIR] BACKUP   (a consistent copy of a running SQLite installation, a new folder)\n"
@@ -76,6 +77,8 @@ int main(int argc, char **argv) {
     return fp_cli_user_reset_second_factor(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "postcodes") == 0)
     return fp_cli_import_postcodes(argc - 3, argv + 3);
+  if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "ods") == 0)
+    return fp_cli_import_ods(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "migrate") == 0) return fp_cli_migrate(argc - 2, argv + 2);

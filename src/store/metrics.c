@@ -420,7 +420,8 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
     a.rows[1][p->pcn].parent_id = a.rows[0][p->place].organisation_id;
     struct fp_metrics_row *r = &practices[i];
     r->organisation_id = p->id;
-    r->parent_id = a.rows[1][p->pcn].organisation_id;
+    r->parent_id = a.rows[1][p->pcn].organisation_id ? a.rows[1][p->pcn].organisation_id
+                                                      : a.rows[0][p->place].organisation_id; /* no PCN: its place */
     snprintf(r->ods_code, sizeof r->ods_code, "%s", p->ods_code);
     snprintf(r->name, sizeof r->name, "%s", p->name);
     r->f = p->f;

@@ -41,8 +41,8 @@ struct fp_metrics_profession {
 };
 
 /* The figures of one place, PCN or practice. organisation_id 0: practices with no place (or PCN)
-   recorded. parent_id: the PCN above a practice, the place above a PCN (0: none recorded; 0 for a
-   place): the drill-down's way back up. */
+   recorded. parent_id: the PCN above a practice (its place when it is in no PCN), the place above a
+   PCN (0: none recorded; 0 for a place): the drill-down's way back up. */
 struct fp_metrics_row {
   int64_t organisation_id;
   int64_t parent_id;

@@ -422,6 +422,64 @@ static void test_a_complete_profile_onboards_the_practice(void **state) {
                            "practices_onboarded"), 1);
 }
 
+/* One epraccur.csv row: the 27 columns NHS Digital documents, those the import reads filled in. */
+static const char *ods_row(const char *code, const char *name, const char *address, const char *postcode,
+                           const char *status, const char *commissioner, const char *setting) {
+  return fpt_str("\"%s\",\"%s\",\"Y63\",\"QWO\",\"%s\",\"\",\"LEEDS\",\"WEST YORKSHIRE\",\"\",\"%s\",\"19740401\","
+                 "\"\",\"%s\",\"B\",\"%s\",\"20130401\",\"\",\"0113 000 0000\",\"\",\"\",\"\",\"0\",\"\",\"%s\","
+                 "\"\",\"%s\",\"\"\r\n",
+                 code, name, address, postcode, status, commissioner, commissioner, setting);
+}
+
+static const char *import_ods(const char *body, int want_rc) {
+  char path[300], out[2048];
+  snprintf(path, sizeof path, "%s/epraccur.csv", srv.data_dir);
+  FILE *f = fopen(path, "w");
+  fputs(body, f);
+  fclose(f);
+  const char *args[] = {"import", "ods", path, "--data-dir", srv.data_dir, NULL};
+  int rc = fpt_cli(out, sizeof out, args);
+  if (rc != want_rc) fail_msg("import ods: %d, want %d: %s", rc, want_rc, out);
+  return fpt_str("%s", out);
+}
+
+/* NHS ODS's practice file keeps the ICB's list: coverage counts the open practices. */
+static void test_the_practice_file_keeps_the_list(void **state) {
+  (void)state;
+  const char *file = fpt_str("%s%s%s%s%s", ods_row("B86001", "PARK LANE SURGERY", "1 PARK LANE", "LS1 4AP", "A", "15F", "4"),
+                             ods_row("B86002", "HILL TOP MEDICAL CENTRE", "HILL TOP", "LS6 2QB", "C", "15F", "4"),
+                             ods_row("B86099", "MEADOW VIEW SURGERY", "2 MEADOW VIEW", "LS6 2QB", "A", "15F", "4"),
+                             ods_row("B99001", "ELSEWHERE SURGERY", "1 HIGH STREET", "LS1 4AP", "A", "99X", "4"),
+                             ods_row("Y12345", "A PHARMACY", "3 HIGH STREET", "LS1 4AP", "A", "15F", "1"));
+  /* A malformed file changes nothing. */
+  import_ods("\"B86099\",\"UNCLOSED", 1);
+  assert_int_equal(fpt_int(json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals"), "practices"), 2);
+  const char *out = import_ods(file, 0);
+  assert_non_null(strstr(out, "1 added, 1 updated, 1 closed, 0 unchanged; 2 rows skipped"));
+  json_t *m = metrics(w.commissioner, "2026-10-01", "2026-11-01");
+  json_t *t = json_object_get(m, "totals");
+  assert_int_equal(fpt_int(t, "practices"), 2); /* Park Lane and Meadow View; Hill Top closed */
+  assert_int_equal(fpt_int(t, "practices_registered"), 1);
+  assert_number(t, "coverage_percent", 50.0);
+  /* The new practice hangs under the place; Park Lane keeps its PCN and its name's own case. */
+  size_t i;
+  json_t *row, *added = NULL, *park = NULL;
+  json_array_foreach(json_object_get(m, "by_practice"), i, row) {
+    if (strcmp(fpt_s(row, "ods_code"), "B86099") == 0) added = row;
+    if (strcmp(fpt_s(row, "ods_code"), "B86001") == 0) park = row;
+  }
+  assert_non_null(added);
+  assert_non_null(park);
+  assert_int_equal(fpt_int(added, "parent_id"), w.place);
+  assert_int_equal(fpt_int(park, "parent_id"), w.pcn);
+  assert_string_equal(fpt_s(park, "name"), "Park Lane Surgery");
+  json_t *org = fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/organisations/%lld", w.practice2), 200, NULL);
+  assert_false(json_is_true(json_object_get(org, "active")));
+  /* The same file again changes nothing. */
+  out = import_ods(file, 0);
+  assert_non_null(strstr(out, "0 added, 0 updated, 0 closed, 3 unchanged; 2 rows skipped"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
@@ -431,6 +489,7 @@ int main(void) {
       cmocka_unit_test(test_the_commissioner_records_the_funding),
       cmocka_unit_test(test_the_nhs_england_return),
       cmocka_unit_test(test_a_complete_profile_onboards_the_practice),
+      cmocka_unit_test(test_the_practice_file_keeps_the_list),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
