@@ -41,7 +41,7 @@ static double hours(int64_t minutes) { return (double)((minutes * 100 + 30) / 60
  * (the CSV and the workbook add a `_gbp` column beside it); a count of clinicians, which is null
  * where it cannot be attributed (-1: places, PCNs, practices).
  */
-enum fig_kind { K_COUNT, K_RATE, K_HOURS, K_PENCE, K_PEOPLE };
+enum fig_kind { K_COUNT, K_RATE, K_HOURS, K_PENCE, K_PEOPLE, K_MEAN_HOURS };
 
 static const struct figure_col {
   const char *name;
@@ -56,6 +56,11 @@ static const struct figure_col {
     F("unfilled", K_COUNT, unfilled),
     F("did_not_attend", K_COUNT, did_not_attend),
     F("late_cancellations", K_COUNT, late_cancellations),
+    F("cancelled_by_clinician", K_COUNT, cancelled_by_clinician),
+    F("cancelled_by_practice", K_COUNT, cancelled_by_practice),
+    F("cancelled_by_pool", K_COUNT, cancelled_by_pool),
+    {"hours_to_fill_average", K_MEAN_HOURS, offsetof(struct fp_metrics_figures, fill_seconds),
+     offsetof(struct fp_metrics_figures, shifts_filled)},
     F("hours_delivered", K_HOURS, minutes_delivered),
     F("hours_booked_ahead", K_HOURS, minutes_ahead),
     F("fees_agreed_pence", K_PENCE, fees_agreed_pence),
@@ -76,6 +81,14 @@ static int64_t value_of(const struct fp_metrics_figures *f, const struct figure_
   return *(const int64_t *)((const char *)f + c->off);
 }
 
+/* A mean column's value: seconds over its count, as hours to one decimal place (0 with none). */
+static double mean_hours_of(const struct fp_metrics_figures *f, const struct figure_col *c) {
+  int64_t n = *(const int64_t *)((const char *)f + c->whole), secs = value_of(f, c);
+  if (n <= 0) return 0.0;
+  int64_t tenths = (secs * 10 + n * 1800) / (n * 3600); /* half up */
+  return (double)tenths / 10.0;
+}
+
 /* A rate column's value: its part as a percentage of its whole. */
 static double rate_of(const struct fp_metrics_figures *f, const struct figure_col *c) {
   return percent(value_of(f, c), *(const int64_t *)((const char *)f + c->whole));
@@ -88,6 +101,7 @@ static json_t *figures_json(const struct fp_metrics_figures *f) {
     json_t *x;
     switch (COLS[i].kind) {
     case K_RATE: x = json_real(rate_of(f, &COLS[i])); break;
+    case K_MEAN_HOURS: x = json_real(mean_hours_of(f, &COLS[i])); break;
     case K_HOURS: x = json_real(hours(v)); break;
     case K_PEOPLE: x = v < 0 ? json_null() : json_integer(v); break;
     default: x = json_integer(v); break;
@@ -194,7 +208,9 @@ static size_t table_head(const char **head, enum fp_xlsx_format *formats, char g
   }
   for (size_t i = 0; i < N_COLS; i++) {
     head[n] = COLS[i].name;
-    formats[n++] = COLS[i].kind == K_RATE ? FP_XLSX_ONE_DP : COLS[i].kind == K_HOURS ? FP_XLSX_TWO_DP : FP_XLSX_INTEGER;
+    formats[n++] = COLS[i].kind == K_RATE || COLS[i].kind == K_MEAN_HOURS ? FP_XLSX_ONE_DP
+                   : COLS[i].kind == K_HOURS                           ? FP_XLSX_TWO_DP
+                                                                       : FP_XLSX_INTEGER;
     if (COLS[i].kind == K_PENCE) {
       size_t len = strlen(COLS[i].name) - strlen("_pence");
       snprintf(gbp_names[i], 40, "%.*s_gbp", (int)len, COLS[i].name);
@@ -237,6 +253,7 @@ static void area_text(const struct area *a, const struct fp_metrics_figures *f, 
     char *b = buf[n];
     switch (COLS[i].kind) {
     case K_RATE: snprintf(b, 32, "%.1f", rate_of(f, &COLS[i])); break;
+    case K_MEAN_HOURS: snprintf(b, 32, "%.1f", mean_hours_of(f, &COLS[i])); break;
     case K_HOURS: {
       int64_t h100 = (v * 100 + 30) / 60;
       snprintf(b, 32, "%lld.%02lld", (long long)(h100 / 100), (long long)(h100 % 100));
@@ -276,6 +293,7 @@ static void area_cells(const struct area *a, const struct fp_metrics_figures *f,
     int64_t v = value_of(f, &COLS[i]);
     switch (COLS[i].kind) {
     case K_RATE: cells[n++] = (struct fp_xlsx_cell){.number = rate_of(f, &COLS[i])}; break;
+    case K_MEAN_HOURS: cells[n++] = (struct fp_xlsx_cell){.number = mean_hours_of(f, &COLS[i])}; break;
     case K_HOURS: cells[n++] = (struct fp_xlsx_cell){.number = hours(v)}; break;
     case K_PEOPLE:
       cells[n++] = v < 0 ? (struct fp_xlsx_cell){.blank = true} : (struct fp_xlsx_cell){.number = (double)v};

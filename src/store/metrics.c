@@ -160,9 +160,15 @@ static void fill_shifts(struct practice *p, fp_stmt *st) {
   p->f.fees_paid_pence = fp_col_int64(st, i++);
   p->f.unfilled = fp_col_int64(st, i++);
   p->f.did_not_attend = fp_col_int64(st, i++);
+  p->f.fill_seconds = fp_col_int64(st, i++);
 }
 
-static void fill_late_cancellations(struct practice *p, fp_stmt *st) { p->f.late_cancellations = fp_col_int64(st, 1); }
+static void fill_cancellations(struct practice *p, fp_stmt *st) {
+  p->f.late_cancellations = fp_col_int64(st, 1);
+  p->f.cancelled_by_clinician = fp_col_int64(st, 2);
+  p->f.cancelled_by_practice = fp_col_int64(st, 3);
+  p->f.cancelled_by_pool = fp_col_int64(st, 4);
+}
 
 static void fill_practice(struct practice *p, fp_stmt *st) {
   p->f.practices_registered = 1;
@@ -193,7 +199,8 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
                  "   JOIN invoices i ON i.id = l.invoice_id WHERE l.booking_id = b.id AND l.kind = 'fee' AND l.live = 1"
                  "   AND i.status = 'paid'), 0) ELSE 0 END),"
                  " SUM(CASE WHEN b.id IS NULL AND s.status <> 'cancelled' THEN 1 ELSE 0 END),"
-                 " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END)"
+                 " SUM(CASE WHEN b.attendance = 'did_not_attend' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN " FILLED " AND b.created_at > s.created_at THEN b.created_at - s.created_at ELSE 0 END)"
                  " FROM shifts s LEFT JOIN bookings b ON b.shift_id = s.id AND b.status = 'confirmed'"
                  " LEFT JOIN timesheets t ON t.booking_id = b.id"
                  " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
@@ -201,13 +208,17 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
   return per_practice_in_period(c, &q, scope, from, to, a, fill_shifts);
 }
 
-static int load_late_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to,
-                                   struct acc *a) {
+/* Bookings of shifts in the period that were cancelled: those inside 48 hours of the start, and
+   each by who cancelled. */
+static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct acc *a) {
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q, "SELECT s.practice_id, COUNT(*) FROM bookings b JOIN shifts s ON s.id = b.shift_id"
-                 " WHERE b.status = 'cancelled' AND b.late = 1 AND s.starts_at >= ");
-  return per_practice_in_period(c, &q, scope, from, to, a, fill_late_cancellations);
+  fp_sql_add(&q, "SELECT s.practice_id, SUM(CASE WHEN b.late = 1 THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN b.cancelled_by = 'clinician' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN b.cancelled_by = 'practice' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN b.cancelled_by = 'pool' THEN 1 ELSE 0 END)"
+                 " FROM bookings b JOIN shifts s ON s.id = b.shift_id WHERE b.status = 'cancelled' AND s.starts_at >= ");
+  return per_practice_in_period(c, &q, scope, from, to, a, fill_cancellations);
 }
 
 /* Practices registered (members of a pool, admitted before `to`) and, of those, onboarded: a
@@ -367,6 +378,10 @@ static void add_figures(struct fp_metrics_figures *to, const struct fp_metrics_f
   to->unfilled += f->unfilled;
   to->did_not_attend += f->did_not_attend;
   to->late_cancellations += f->late_cancellations;
+  to->cancelled_by_clinician += f->cancelled_by_clinician;
+  to->cancelled_by_practice += f->cancelled_by_practice;
+  to->cancelled_by_pool += f->cancelled_by_pool;
+  to->fill_seconds += f->fill_seconds;
   to->minutes_delivered += f->minutes_delivered;
   to->minutes_ahead += f->minutes_ahead;
   to->fees_agreed_pence += f->fees_agreed_pence;
@@ -390,7 +405,7 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
   memset(&a, 0, sizeof a);
   int rc = load_practices(c, scope, &a);
   if (!rc) rc = load_shifts(c, scope, from, to, now, &a);
-  if (!rc) rc = load_late_cancellations(c, scope, from, to, &a);
+  if (!rc) rc = load_cancellations(c, scope, from, to, &a);
   if (!rc) rc = load_practice_members(c, scope, to, &a);
   if (!rc) rc = count_clinicians(c, scope, to, last_day, out);
   if (rc) {

@@ -22,6 +22,10 @@ struct fp_metrics_figures {
   int64_t unfilled;
   int64_t did_not_attend;
   int64_t late_cancellations;
+  int64_t cancelled_by_clinician;  /* bookings of shifts in the period cancelled, by who cancelled */
+  int64_t cancelled_by_practice;
+  int64_t cancelled_by_pool;
+  int64_t fill_seconds;            /* the filled sessions' time from posting to booking, summed */
   int64_t minutes_delivered;    /* sessions that have ended: the approved timesheet's, else as booked */
   int64_t minutes_ahead;        /* sessions booked that have not ended */
   int64_t fees_agreed_pence;

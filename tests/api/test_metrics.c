@@ -13,6 +13,7 @@
  *   cancelled gp_a booked it 10 days ahead and cancelled (not late): open again, unfilled
  *   late      gp_b booked it 2 hours ahead and cancelled: a late cancellation; unfilled
  *   dna       gp_d, 10-20: the practice marked them as did not attend
+ *   (each posted 30 days before it starts and booked 2 days before: 28 days, 672 hours, to fill)
  *   withdrawn the practice withdrew it: not posted
  *   november  2026-11-01 00:30Z: 00:30 GMT on 1 November, outside the month
  *   future    gp_a, booked 5 days from now: hours booked ahead in a period that holds it
@@ -57,8 +58,9 @@ static long long post(time_t from, time_t to, const char *location) {
 
 /* Moves shift (and its bookings) to start at `start`, keeping its length. */
 static void move(long long shift, long long start) {
-  fpt_sql(&srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld WHERE shift_id = %lld",
-                        start, start, shift));
+  fpt_sql(&srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
+                        " WHERE shift_id = %lld",
+                        start, start, start - 2 * 86400LL, shift));
   fpt_sql(&srv, fpt_str("UPDATE shifts SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
                         " WHERE id = %lld",
                         start, start, start - 30 * 86400LL, shift));
@@ -150,6 +152,10 @@ static void assert_october(json_t *f) {
   assert_int_equal(fpt_int(f, "unfilled"), 3);
   assert_int_equal(fpt_int(f, "did_not_attend"), 1);
   assert_int_equal(fpt_int(f, "late_cancellations"), 1);
+  assert_int_equal(fpt_int(f, "cancelled_by_clinician"), 2);
+  assert_int_equal(fpt_int(f, "cancelled_by_practice"), 0);
+  /* Each filled session was posted 30 days before its start and booked 2 days before it. */
+  assert_number(f, "hours_to_fill_average", 28 * 24.0);
   assert_number(f, "hours_delivered", 15.0);
   assert_number(f, "hours_booked_ahead", 0.0);
   assert_int_equal(fpt_int(f, "fees_agreed_pence"), 128000);
