@@ -1,9 +1,11 @@
 /*
  * The audit log:
  *   GET /api/v1/audit?entity=&entity_id=&actor_user_id=&action=&limit=&cursor=: the append-only
- *     record of every state change (who, what, when, before and after), newest first, for the
- *     system administrator only; everyone else 403. The before and after documents are returned
- *     as the JSON they were stored as (null when absent).
+ *     record of every state change (who, what, when, before and after), newest first: the whole log
+ *     for a system administrator; for the staff of a practice, a pool or an ICB the changes to the
+ *     shifts and bookings of the practices they see (a CQC inspection asks a practice for them) and,
+ *     for a pool's administrators, to its members' passport checks (store/audit.h); clinicians 403.
+ *     The before and after documents are returned as the JSON they were stored as (null when absent).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +46,19 @@ static int name_or_respond(struct fp_req *r, const char *name, const char **out)
 }
 
 void fp_h_audit_list(struct fp_req *r) {
-  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator can read the audit log")) return;
-  struct fp_audit_query q = {.entity_id = -1, .limit = 50};
+  /* A system administrator reads the whole log; the staff of a practice, a pool or an ICB the part
+     they answer for (store/audit.h); clinicians none of it. */
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, r->now, &scope);
+  scope.clinician_id = 0;
+  scope.profession = NULL;
+  bool whole = fp_auth_has(&r->auth, FP_ROLE_SYSADMIN);
+  if (!whole && !scope.n_icbs && !scope.n_pools && !scope.n_practices) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL,
+                   "the audit log is for system administrators and the staff of practices, pools and ICBs");
+    return;
+  }
+  struct fp_audit_query q = {.entity_id = -1, .limit = 50, .scope = whole ? NULL : &scope};
   if (name_or_respond(r, "entity", &q.entity) || name_or_respond(r, "action", &q.action) ||
       fp_query_int_or_respond(r, "entity_id", 0, INT64_MAX, &q.entity_id) ||
       fp_query_int_or_respond(r, "actor_user_id", 1, INT64_MAX, &q.actor_user_id) ||

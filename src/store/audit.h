@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/scope.h"
 
 /* One audit row. The strings are borrowed: valid only during the callback. */
 struct fp_audit_entry {
@@ -32,6 +33,11 @@ struct fp_audit_query {
   const char *action;            /* NULL: any */
   int64_t before_id;             /* only rows older than this id (the cursor); 0: from the newest */
   int limit;
+  /* NULL: the whole log (a system administrator). Otherwise only what the scope's staff answer
+     for: the shifts and bookings of the practices it sees (a practice its own, a pool its member
+     practices', an ICB its area's) and, for a pool's administrators, the passport checks of the
+     pool's clinician members. The scope carries no clinician. */
+  const struct fp_scope *scope;
 };
 
 /* Calls cb for each matching row, newest first; *more is set when older rows follow the last one. */
