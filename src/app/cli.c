@@ -553,22 +553,28 @@ int fp_cli_user_reset_second_factor(int argc, char **argv) {
   return 0;
 }
 
-int fp_cli_import_postcodes(int argc, char **argv) {
-  const char *data_dir = "./flexpool-data", *file = NULL;
-  const char *database = getenv("FLEXPOOL_DATABASE");
+/* An import's arguments: the file, --data-dir and --database. 0, or 2 once the usage is said. */
+static int import_args(int argc, char **argv, const char *usage, const char **file, const char **data_dir,
+                       const char **database) {
+  *data_dir = "./flexpool-data";
+  *database = getenv("FLEXPOOL_DATABASE");
+  *file = NULL;
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
-    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
-    else if (!file) file = argv[i];
-    else {
-      fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n");
-      return 2;
-    }
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) *data_dir = argv[++i];
+    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) *database = argv[++i];
+    else if (!*file) *file = argv[i];
+    else *file = NULL, argc = 0; /* one file only */
   }
-  if (!file) {
-    fprintf(stderr, "usage: flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n");
+  if (*file) return 0;
+  fputs(usage, stderr);
+  return 2;
+}
+
+int fp_cli_import_postcodes(int argc, char **argv) {
+  const char *data_dir, *file, *database;
+  if (import_args(argc, argv, "usage: flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n", &file,
+                  &data_dir, &database))
     return 2;
-  }
   struct fp_store store;
   if (fp_store_open(&store, data_dir, database) != 0) return 1;
   long imported = 0, skipped = 0;
@@ -580,22 +586,10 @@ int fp_cli_import_postcodes(int argc, char **argv) {
 }
 
 int fp_cli_import_ods(int argc, char **argv) {
-  static const char USAGE[] = "usage: flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]\n";
-  const char *data_dir = "./flexpool-data", *file = NULL;
-  const char *database = getenv("FLEXPOOL_DATABASE");
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
-    else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
-    else if (!file) file = argv[i];
-    else {
-      fputs(USAGE, stderr);
-      return 2;
-    }
-  }
-  if (!file) {
-    fputs(USAGE, stderr);
+  const char *data_dir, *file, *database;
+  if (import_args(argc, argv, "usage: flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]\n", &file,
+                  &data_dir, &database))
     return 2;
-  }
   struct fp_store store;
   if (fp_store_open(&store, data_dir, database) != 0) return 1;
   struct fp_ods_counts n;

@@ -312,28 +312,54 @@ static void attach(struct fp_req *r, fp_day from, fp_day to, const char *ext) {
   fp_req_add_header(r, "Content-Disposition", disposition);
 }
 
-void fp_h_metrics_csv(struct fp_req *r) {
+/* The figures as a table: the header and one area a row (the total, places, PCNs, practices). */
+struct table {
   fp_day from, to;
   struct fp_metrics m;
-  if (metrics_or_respond(r, &from, &to, &m)) return;
   const char *head[MAX_TABLE_COLS];
   enum fp_xlsx_format formats[MAX_TABLE_COLS];
   char gbp_names[N_COLS][40];
-  size_t ncols = table_head(head, formats, gbp_names);
-  struct area *areas = NULL;
-  size_t n = areas_of(&m, &areas);
+  size_t ncols, n;
+  struct area *areas;
+};
+
+/* 0 with *t filled (table_release it), or -1 once answered. */
+static int table_or_respond(struct fp_req *r, struct table *t) {
+  if (metrics_or_respond(r, &t->from, &t->to, &t->m)) return -1;
+  t->ncols = table_head(t->head, t->formats, t->gbp_names);
+  t->n = areas_of(&t->m, &t->areas);
+  if (!t->n) {
+    fp_metrics_release(&t->m);
+    fp_reply_store_error(r, FP_ENOMEM);
+    return -1;
+  }
+  return 0;
+}
+
+static const struct fp_metrics_figures *figures_of(const struct table *t, size_t i) {
+  return t->areas[i].row ? &t->areas[i].row->f : &t->m.totals;
+}
+
+static void table_release(struct table *t) {
+  free(t->areas);
+  fp_metrics_release(&t->m);
+}
+
+void fp_h_metrics_csv(struct fp_req *r) {
+  struct table t, *x = &t;
+  if (table_or_respond(r, x)) return;
   struct fp_csv_out out;
   fp_csv_out_begin(&out);
-  fp_csv_out_row(&out, head, ncols);
-  for (size_t i = 0; i < n; i++) {
+  fp_csv_out_row(&out, x->head, x->ncols);
+  for (size_t i = 0; i < x->n; i++) {
     const char *cells[MAX_TABLE_COLS];
     char buf[MAX_TABLE_COLS][32];
-    area_text(&areas[i], areas[i].row ? &areas[i].row->f : &m.totals, cells, buf);
-    fp_csv_out_row(&out, cells, ncols);
+    area_text(&x->areas[i], figures_of(x, i), cells, buf);
+    fp_csv_out_row(&out, cells, x->ncols);
   }
-  free(areas);
-  fp_metrics_release(&m);
-  if (!n || out.failed) {
+  fp_day from = x->from, to = x->to;
+  table_release(x);
+  if (out.failed) {
     free(out.data);
     fp_reply_store_error(r, FP_ENOMEM);
     return;
@@ -343,25 +369,17 @@ void fp_h_metrics_csv(struct fp_req *r) {
 }
 
 void fp_h_metrics_xlsx(struct fp_req *r) {
-  fp_day from, to;
-  struct fp_metrics m;
-  if (metrics_or_respond(r, &from, &to, &m)) return;
-  const char *head[MAX_TABLE_COLS];
-  enum fp_xlsx_format formats[MAX_TABLE_COLS];
-  char gbp_names[N_COLS][40];
-  size_t ncols = table_head(head, formats, gbp_names);
-  struct area *areas = NULL;
-  size_t n = areas_of(&m, &areas);
-  struct fp_xlsx_cell *cells = n ? calloc(n * ncols, sizeof *cells) : NULL;
+  struct table t, *x = &t;
+  if (table_or_respond(r, x)) return;
+  struct fp_xlsx_cell *cells = calloc(x->n * x->ncols, sizeof *cells);
   int rc = cells ? 0 : FP_ENOMEM;
-  for (size_t i = 0; !rc && i < n; i++)
-    area_cells(&areas[i], areas[i].row ? &areas[i].row->f : &m.totals, &cells[i * ncols]);
+  for (size_t i = 0; !rc && i < x->n; i++) area_cells(&x->areas[i], figures_of(x, i), &cells[i * x->ncols]);
   char *doc = NULL;
   size_t len = 0;
-  if (!rc) rc = fp_xlsx_table(r->app->store->data_dir, "Figures", head, formats, ncols, cells, n, &doc, &len);
+  if (!rc) rc = fp_xlsx_table(r->app->store->data_dir, "Figures", x->head, x->formats, x->ncols, cells, x->n, &doc, &len);
   free(cells);
-  free(areas);
-  fp_metrics_release(&m);
+  fp_day from = x->from, to = x->to;
+  table_release(x);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;

@@ -218,7 +218,8 @@ int fp_store_org_search(struct fp_conn *c, const struct fp_org_query *q, void (*
   }
   fp_sql_contains(&sql, q->q, (const char *const[]){"lower(o.name)", "lower(o.ods_code)", NULL});
   struct org_cb x = {cb, ctx};
-  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 15, org_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 16 /* the columns above: the sort key follows */, org_row, &x,
+                     more, last);
 }
 
 int fp_store_org_visible(struct fp_conn *c, int64_t id, const struct fp_scope *scope, bool *visible) {
