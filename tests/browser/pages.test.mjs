@@ -146,6 +146,11 @@ const PAGES = [
   }],
   ['pool@demo.flexpool.test', 'pool-capacity', '/capacity'],
   ['icb@demo.flexpool.test', 'commissioner-capacity', '/capacity'],
+  ['pool@demo.flexpool.test', 'pool-funding', '/funding'],
+  ['pool@demo.flexpool.test', 'pool-return', '/return'],
+  ['icb@demo.flexpool.test', 'commissioner-funding', '/funding'],
+  ['icb@demo.flexpool.test', 'commissioner-funding-errors', '/funding', submitEmpty('#funding-form')],
+  ['icb@demo.flexpool.test', 'commissioner-return', '/return'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
   ['pool@demo.flexpool.test', 'pool-settings', '/pool/settings'],
   ['pool@demo.flexpool.test', 'pool-settings-errors', '/pool/settings', async (page) => {

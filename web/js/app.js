@@ -77,7 +77,7 @@ function menuFor() {
   if (hasRole('pool_admin')) items.push(['/pool', 'Pool'], ['/pool/passports', 'Passports'], ['/pool/timesheets', 'Timesheets'], ['/pool/invoices', 'Invoices']);
   if (hasRole('sysadmin')) items.push(['/admin/organisations', 'Organisations'], ['/admin/users', 'Users']);
   if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
-  if (hasRole('commissioner') || hasRole('pool_admin')) items.push(['/capacity', 'Capacity']);
+  if (hasRole('commissioner') || hasRole('pool_admin')) items.push(['/capacity', 'Capacity'], ['/funding', 'Funding'], ['/return', 'NHS return']);
   items.push(['/notifications', 'Notifications']);
   items.push(['/account', 'Account']);
   return items;

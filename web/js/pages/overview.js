@@ -4,10 +4,10 @@
 // The charts are drawn here (SVG bars beside text); every value is also written as text.
 
 import { get, qs } from '../api.js';
-import { navigate, page, route } from '../app.js';
+import { hasRole, navigate, page, route } from '../app.js';
 import { dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, number, pounds, ROLE_NAMES, ukToday } from '../format.js';
-import { button, dateInput, h, p, pageHeading, svg, table } from '../ui.js';
+import { button, dateInput, h, link, p, pageHeading, svg, table } from '../ui.js';
 
 const hours = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(x || 0);
 const pct = (x) => `${(x || 0).toFixed(1)}%`; // the API's fill_rate_percent, already to one decimal place
@@ -138,8 +138,13 @@ route('/overview', async ({ query }) => {
     charts.push(barChart({ id: 'chart-unfilled-pcn', title: 'Unfilled shifts by primary care network', description: 'Open, or started with nobody booked',
       rows: pcns.map((r) => ({ label: r.name, value: r.unfilled, text: number(r.unfilled) })) }));
   }
+  // The pool's programme funding and NHS England's monthly return (funding.js), for those who read them.
+  const reporting = hasRole('commissioner') || hasRole('pool_admin')
+    ? h('p', { class: 'nhsuk-body', id: 'overview-reporting' }, 'See also ', link('/funding', 'the pool\'s funding and spend', { id: 'overview-funding-link' }),
+      ' and ', link('/return', 'the NHS England pool return', { id: 'overview-return-link' }), ' for a month.')
+    : null;
   page('Overview', summary, pageHeading('Overview', `${longDateOf(m.from)} to ${longDateOf(addDays(m.to, -1))}`),
-    form,
+    reporting, form,
     h('h2', { class: 'nhsuk-heading-m' }, 'In total'), ...cards,
     (m.clinicians_by_profession || []).length ? table({
       caption: 'Clinicians by profession', id: 'table-profession', captionSize: 'm',

@@ -184,7 +184,7 @@ function policyForm({ policy, path, summary, saved }) {
       if (!field) throw err;
       const text = explain(err);
       setFieldError(form, field, text);
-      if (field === 'escalation') orderShown = true;
+      if (field === 'escalation') orderSeen(); // the order's message now follows the reader's edits
       showErrorSummary(summary, [{ id: focus, text }]);
     }
   });
