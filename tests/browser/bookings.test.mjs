@@ -8,28 +8,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, apiCall, apiLogin
 } from './helpers.mjs';
 
 let server, browser;
 const demo = {};
 
 const iso = (ms) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.base}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = r.status === 204 ? null : await r.json();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-async function login(email) {
-  const r = await fetch(`${server.base}/api/v1/sessions`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return (await r.json()).token;
-}
+const api = (token, method, path, body) => apiCall(server, token, method, path, body);
+const login = (email) => apiLogin(server, email);
 async function all(token, path) {
   const items = [];
   let cursor = null;

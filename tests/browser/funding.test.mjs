@@ -13,28 +13,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+  assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts, apiCall, apiLogin
 } from './helpers.mjs';
 
 let server, browser;
 const demo = {};
 const text = async (page, selector) => (await page.innerText(selector)).replace(/\s+/g, ' ').trim();
 
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.base}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = r.status === 204 ? null : await r.json();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-async function login(email) {
-  const r = await fetch(`${server.base}/api/v1/sessions`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return (await r.json()).token;
-}
+const api = (token, method, path, body) => apiCall(server, token, method, path, body);
+const login = (email) => apiLogin(server, email);
 
 // The page's words for the API's figures.
 const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', minimumFractionDigits: 2 });

@@ -212,3 +212,21 @@ export async function fillDate(page, id, iso) {
   await page.fill(`#${id}-month`, String(+m));
   await page.fill(`#${id}-year`, y);
 }
+
+// The API as a test script calls it beside the browser: token's request, its JSON answer (null for
+// 204); anything but 2xx throws with the answer. And a demo account's token.
+export async function apiCall(server, token, method, path, body) {
+  const r = await fetch(`${server.base}/api/v1${path}`, {
+    method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = r.status === 204 ? null : await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+export async function apiLogin(server, email) {
+  const r = await fetch(`${server.base}/api/v1/sessions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  return (await r.json()).token;
+}

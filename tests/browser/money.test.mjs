@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, apiCall, apiLogin
 } from './helpers.mjs';
 
 let server, browser;
@@ -20,21 +20,8 @@ const text = async (page, selector) => (await page.innerText(selector)).replace(
 const gbp = (pence) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const emailOf = (clinicianId) => `clinician${String(clinicianId).padStart(3, '0')}@demo.flexpool.test`;
 
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.base}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = r.status === 204 ? null : await r.json();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-async function login(email) {
-  const r = await fetch(`${server.base}/api/v1/sessions`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return (await r.json()).token;
-}
+const api = (token, method, path, body) => apiCall(server, token, method, path, body);
+const login = (email) => apiLogin(server, email);
 
 // UK dates, as the pages count them.
 const ukToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());

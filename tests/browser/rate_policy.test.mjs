@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, PASSWORD, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, PASSWORD, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, apiCall, apiLogin
 } from './helpers.mjs';
 
 let server, browser;
@@ -20,21 +20,8 @@ const DEMO_SUMMARY = 'When 72 hours remain, unfilled shifts rise by 5% of the po
 const iso = (ms) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 const text = async (page, selector) => (await page.innerText(selector)).replace(/\s+/g, ' ').trim();
 
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.base}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = r.status === 204 ? null : await r.json();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-async function login(email) {
-  const r = await fetch(`${server.base}/api/v1/sessions`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return (await r.json()).token;
-}
+const api = (token, method, path, body) => apiCall(server, token, method, path, body);
+const login = (email) => apiLogin(server, email);
 
 before(async () => {
   // The upkeep (which escalates) every 3 seconds instead of every 10 minutes.
