@@ -20,6 +20,7 @@
 #include "app/postcodes.h"
 #include "core/error.h"
 #include "core/time.h"
+#include "core/timesheet.h"
 #include "core/validate.h"
 #include "http/auth.h"
 #include "store/accounts.h"
@@ -28,6 +29,8 @@
 
 /* Wednesday 25 March 2026, 10:15 GMT: the four weeks span the clock change of Sunday 29 March. */
 #define NOW 1774433700
+#define HOUR 3600
+#define DAY (24 * HOUR)
 
 /* The source tree, from this file's own path (CMake compiles it by its absolute path). */
 static void source_path(const char *rel, char *out, size_t len) {
@@ -334,6 +337,54 @@ static void test_demo_scales_to_n_shifts(void **state) {
   assert_true(k.by_status[FP_SHIFT_OPEN] > k.shifts / 2);
 }
 
+struct waiting {
+  long submitted, to_submit;
+  int64_t clinicians[2];
+};
+
+static void count_waiting(const struct fp_booking *b, void *ctx) {
+  struct waiting *w = ctx;
+  w->submitted++;
+  if (w->clinicians[0] == 0) w->clinicians[0] = b->clinician_id;
+  else if (b->clinician_id != w->clinicians[0]) w->clinicians[1] = b->clinician_id;
+}
+
+static void count_to_submit(const struct fp_booking *b, void *ctx) {
+  (void)b;
+  ((struct waiting *)ctx)->to_submit++;
+}
+
+/* Whatever the day and hour the demo is loaded at, practice@ has timesheets from two clinicians
+   waiting for approval and sessions still to submit (the browser tests and a first look need both). */
+static void test_demo_practice_always_has_timesheets_waiting(void **state) {
+  (void)state;
+  for (int k = 0; k < 12; k++) {
+    int64_t now = NOW + 21 * DAY + (int64_t)k * 14 * HOUR + 17 * 60; /* a week, at twelve hours of day */
+    struct tmp_store t;
+    tmp_open(&t);
+    assert_int_equal(fp_demo_load(&t.store, now, 0, 0), 0);
+    struct fp_conn *c = fp_store_reader(&t.store);
+    assert_non_null(c);
+    struct fp_user u;
+    assert_int_equal(fp_store_user_by_email(c, "practice@demo.flexpool.test", &u), 0);
+    struct fp_role_row roles[4];
+    int n = 0;
+    assert_int_equal(fp_store_roles_of(c, u.id, roles, 4, &n), 0);
+    struct fp_scope practice = {.n_practices = 1, .practices = {roles[0].organisation_id}};
+    struct waiting w = {0};
+    bool more = false;
+    struct fp_booking_query q = {.scope = &practice, .limit = 200, .has_timesheet = true,
+                                 .timesheet = FP_TS_SUBMITTED, .now = now};
+    assert_int_equal(fp_store_booking_search(c, &q, count_waiting, &w, &more), 0);
+    q.timesheet = FP_TS_TO_SUBMIT;
+    assert_int_equal(fp_store_booking_search(c, &q, count_to_submit, &w, &more), 0);
+    if (w.submitted < 2 || w.clinicians[1] == 0 || w.to_submit < 1)
+      fail_msg("demo loaded at %lld: %ld waiting (second clinician %lld), %ld to submit", (long long)now,
+               w.submitted, (long long)w.clinicians[1], w.to_submit);
+    tmp_close(&t);
+  }
+}
+
 int main(void) {
   if (sodium_init() < 0) return 1;
   const struct CMUnitTest tests[] = {
@@ -341,6 +392,7 @@ int main(void) {
       cmocka_unit_test(test_demo_accounts_and_states),
       cmocka_unit_test(test_demo_is_deterministic),
       cmocka_unit_test(test_demo_scales_to_n_shifts),
+      cmocka_unit_test(test_demo_practice_always_has_timesheets_waiting),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
