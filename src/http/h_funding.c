@@ -142,8 +142,12 @@ void fp_h_pool_funding_add(struct fp_req *r) {
                    "'amount_pence' must not be 0 (a correction is a negative amount)");
     return;
   }
-  fp_day today = fp_uk_day(r->now);
-  if (on < fp_days_from_civil(2000, 1, 1) || on > today + 400) {
+  /* Up to the same day next year (a year's allocation recorded ahead; from 29 February, 28 February,
+     as the web form says). */
+  int ty, tm, td;
+  fp_civil_from_days(fp_uk_day(r->now), &ty, &tm, &td);
+  if (tm == 2 && td == 29) td = 28;
+  if (on < fp_days_from_civil(2000, 1, 1) || on > fp_days_from_civil(ty + 1, tm, td)) {
     fp_reply_error(r, FP_API_INVALID_FIELD, "on", "'on' must be a day from 2000 to a year from now");
     return;
   }
@@ -286,9 +290,10 @@ void fp_h_pool_return(struct fp_req *r) {
 }
 
 static const char *const CSV_HEAD[] = {
-    "pool_id", "pool_name", "month", "opened_on", "gps_registered", "gps_onboarded", "practices_registered",
+    "pool_id", "pool_name", "month", "opened_on", "opened_on_recorded", "gps_registered", "gps_onboarded", "practices_registered",
     "practices_onboarded", "clinical_hours_month", "clinical_hours_year_to_date", "financial_year", "funding_pence",
     "funding_gbp", "spend_month_pence", "spend_month_gbp", "spend_year_to_date_pence", "spend_year_to_date_gbp",
+    "funding_remaining_pence", "funding_remaining_gbp",
 };
 #define CSV_COLS (sizeof CSV_HEAD / sizeof CSV_HEAD[0])
 
@@ -296,8 +301,8 @@ void fp_h_pool_return_csv(struct fp_req *r) {
   struct fp_pool p;
   struct pool_return x;
   if (return_or_respond(r, &p, &x)) return;
-  char id[24], month[8], opened[FP_DATE_STRLEN], n[4][24], h_month[32], h_year[32], pence[3][24],
-      gbp[3][FP_MONEY_TEXT_LEN];
+  char id[24], month[8], opened[FP_DATE_STRLEN], n[4][24], h_month[32], h_year[32], pence[4][24],
+      gbp[4][FP_MONEY_TEXT_LEN];
   snprintf(id, sizeof id, "%lld", (long long)p.id);
   snprintf(month, sizeof month, "%04d-%02d", x.year, x.month);
   fp_date_format(x.opened_on, opened);
@@ -305,14 +310,17 @@ void fp_h_pool_return_csv(struct fp_req *r) {
   for (int i = 0; i < 4; i++) snprintf(n[i], sizeof n[i], "%lld", (long long)counts[i]);
   hours_text(x.minutes_month, h_month);
   hours_text(x.minutes_year, h_year);
-  const int64_t money[3] = {x.funding_pence, x.spend_month_pence, x.spend_year_pence};
-  for (int i = 0; i < 3; i++) {
+  const int64_t money[4] = {x.funding_pence, x.spend_month_pence, x.spend_year_pence,
+                            x.funding_pence - x.spend_year_pence};
+  for (int i = 0; i < 4; i++) {
     snprintf(pence[i], sizeof pence[i], "%lld", (long long)money[i]);
     fp_money_text(money[i], gbp[i]);
   }
-  const char *cells[CSV_COLS] = {id,       p.name,   month,    opened,   n[0],     n[1],
-                                 n[2],     n[3],     h_month,  h_year,   x.financial_year,
-                                 pence[0], gbp[0],   pence[1], gbp[1],   pence[2], gbp[2]};
+  const char *cells[CSV_COLS] = {id,       p.name,   month,    opened,   x.opened_on_recorded ? "true" : "false",
+                                 n[0],     n[1],     n[2],     n[3],     h_month,
+                                 h_year,   x.financial_year,   pence[0], gbp[0],
+                                 pence[1], gbp[1],   pence[2], gbp[2],   pence[3],
+                                 gbp[3]};
   struct fp_csv_out out;
   fp_csv_out_begin(&out);
   fp_csv_out_row(&out, CSV_HEAD, CSV_COLS);

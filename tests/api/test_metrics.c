@@ -351,6 +351,16 @@ static void test_the_commissioner_records_the_funding(void **state) {
   f = fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/pools/%lld/funding?year=2025", w.pool), 200, NULL);
   assert_int_equal(fpt_int(f, "allocated_pence"), 0);
   assert_int_equal(json_array_size(json_object_get(f, "entries")), 0);
+  /* A day up to a year ahead (next year's allocation, recorded early); not beyond. */
+  char ahead[16], beyond[16];
+  time_t t = now + 360 * 86400;
+  strftime(ahead, sizeof ahead, "%Y-%m-%d", gmtime(&t));
+  t = now + 368 * 86400;
+  strftime(beyond, sizeof beyond, "%Y-%m-%d", gmtime(&t));
+  fund(w.commissioner, 201, "allocation", ahead, 1000000, "Next year's allocation, announced");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", fpt_str("/api/v1/pools/%lld/funding", w.pool),
+                               "{s:s, s:s, s:i, s:s}", "kind", "allocation", "on", beyond, "amount_pence", 5,
+                               "description", "x"), 400, "invalid_field", "on");
   /* Append-only in the database itself. */
   char err[256];
   assert_int_not_equal(fpt_sql_try(&srv, "UPDATE pool_funding SET amount_pence = 1", err, sizeof err), 0);
@@ -399,7 +409,9 @@ static void test_the_nhs_england_return(void **state) {
   const char *want[][2] = {{"month", "2026-10"}, {"opened_on", "2026-09-01"}, {"gps_registered", "3"},
                            {"gps_onboarded", "3"}, {"practices_registered", "1"}, {"clinical_hours_month", "15.00"},
                            {"financial_year", "2026/27"}, {"funding_pence", "12000000"}, {"funding_gbp", "120000.00"},
-                           {"spend_year_to_date_pence", "300000"}, {"spend_year_to_date_gbp", "3000.00"}};
+                           {"spend_year_to_date_pence", "300000"}, {"spend_year_to_date_gbp", "3000.00"},
+                           {"opened_on_recorded", "true"}, {"funding_remaining_pence", "11700000"},
+                           {"funding_remaining_gbp", "117000.00"}};
   for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
     bool found = false;
     for (size_t i = 0; i < json_array_size(head); i++)

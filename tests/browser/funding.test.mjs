@@ -317,18 +317,19 @@ describe('the NHS England pool return', () => {
     assert.ok(raw.startsWith('\uFEFF'), 'UTF-8 with a byte-order mark');
     const csv = parseCsv(raw.slice(1));
     assert.equal(csv.length, 2, 'a header and one row');
-    assert.deepEqual(csv[0], ['pool_id', 'pool_name', 'month', 'opened_on', 'gps_registered', 'gps_onboarded', 'practices_registered', 'practices_onboarded',
+    assert.deepEqual(csv[0], ['pool_id', 'pool_name', 'month', 'opened_on', 'opened_on_recorded', 'gps_registered', 'gps_onboarded', 'practices_registered', 'practices_onboarded',
       'clinical_hours_month', 'clinical_hours_year_to_date', 'financial_year', 'funding_pence', 'funding_gbp', 'spend_month_pence', 'spend_month_gbp',
-      'spend_year_to_date_pence', 'spend_year_to_date_gbp']);
+      'spend_year_to_date_pence', 'spend_year_to_date_gbp', 'funding_remaining_pence', 'funding_remaining_gbp']);
     const row = Object.fromEntries(csv[0].map((k, i) => [k, csv[1][i]]));
     assert.deepEqual(row, {
-      pool_id: String(r.pool_id), pool_name: r.pool_name, month, opened_on: r.opened_on,
+      pool_id: String(r.pool_id), pool_name: r.pool_name, month, opened_on: r.opened_on, opened_on_recorded: String(r.opened_on_recorded),
       gps_registered: String(r.gps_registered), gps_onboarded: String(r.gps_onboarded),
       practices_registered: String(r.practices_registered), practices_onboarded: String(r.practices_onboarded),
       clinical_hours_month: r.clinical_hours_month.toFixed(2), clinical_hours_year_to_date: r.clinical_hours_year_to_date.toFixed(2),
       financial_year: r.financial_year, funding_pence: String(r.funding_pence), funding_gbp: (r.funding_pence / 100).toFixed(2),
       spend_month_pence: String(r.spend_month_pence), spend_month_gbp: (r.spend_month_pence / 100).toFixed(2),
       spend_year_to_date_pence: String(r.spend_year_to_date_pence), spend_year_to_date_gbp: (r.spend_year_to_date_pence / 100).toFixed(2),
+      funding_remaining_pence: String(r.funding_remaining_pence), funding_remaining_gbp: (r.funding_remaining_pence / 100).toFixed(2),
     });
     await checkAccessibility(page, 'the NHS England pool return (commissioner)');
     await screenshot(page, 'return-commissioner');
