@@ -8,6 +8,10 @@
  *     commissioner their ICB, a pool administrator their pools' practices, a practice manager their
  *     practices, a system administrator everything; clinicians get 403. docs/METRICS.md defines
  *     each figure.
+ *   GET /api/v1/metrics.csv, /metrics.xlsx: the same figures as a table, a row per area.
+ *   GET /api/v1/metrics/trend?from&to&by=week|month (and /trend.csv, /trend.xlsx): the totals of
+ *     each week (Monday to Sunday) or month of the period, its ends clipped; at most
+ *     FP_TREND_MAX_PERIODS periods, refused beyond (never cut short).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -16,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/money.h"
+#include "core/period.h"
 #include "core/time.h"
 #include "docs/csv_out.h"
 #include "docs/xlsx_out.h"
@@ -135,14 +140,12 @@ static int query_day_or_respond(struct fp_req *r, const char *name, fp_day *day)
   return 0;
 }
 
-/* The caller's figures for the period the query asks: 0 with *m filled (release it), or -1 once
-   answered (403, 400 or the store's error). */
-static int metrics_or_respond(struct fp_req *r, fp_day *from_out, fp_day *to_out, struct fp_metrics *m) {
-  struct fp_scope scope;
-  fp_scope_from_auth(&r->auth, r->now, &scope);
-  scope.clinician_id = 0;
-  scope.profession = NULL;
-  if (!scope.all && !scope.n_icbs && !scope.n_pools && !scope.n_practices) {
+/* The caller's scope and the period the query asks: 0, or -1 once answered (403 or 400). */
+static int scope_period_or_respond(struct fp_req *r, struct fp_scope *scope, fp_day *from_out, fp_day *to_out) {
+  fp_scope_from_auth(&r->auth, r->now, scope);
+  scope->clinician_id = 0;
+  scope->profession = NULL;
+  if (!scope->all && !scope->n_icbs && !scope->n_pools && !scope->n_practices) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "metrics are for commissioners, pool administrators and practice managers");
     return -1;
   }
@@ -157,19 +160,30 @@ static int metrics_or_respond(struct fp_req *r, fp_day *from_out, fp_day *to_out
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "to", "the period is at most %d days", MAX_PERIOD_DAYS);
     return -1;
   }
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  int rc = c ? fp_store_metrics(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), r->now,
-                                to - 1, m)
-             : FP_EIO;
-  if (rc) {
-    fp_reply_store_error(r, rc);
-    return -1;
-  }
   *from_out = from;
   *to_out = to;
   return 0;
 }
 
+/* The figures of [from, to) (UK days) in scope, at now. */
+static int figures_between(struct fp_conn *c, const struct fp_scope *scope, fp_day from, fp_day to, int64_t now,
+                           struct fp_metrics *m) {
+  return fp_store_metrics(c, scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0), now, to - 1, m);
+}
+
+/* The caller's figures for the period the query asks: 0 with *m filled (release it), or -1 once
+   answered (403, 400 or the store's error). */
+static int metrics_or_respond(struct fp_req *r, fp_day *from_out, fp_day *to_out, struct fp_metrics *m) {
+  struct fp_scope scope;
+  if (scope_period_or_respond(r, &scope, from_out, to_out)) return -1;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? figures_between(c, &scope, *from_out, *to_out, r->now, m) : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
 void fp_h_metrics(struct fp_req *r) {
   fp_day from, to;
   struct fp_metrics m;
@@ -189,65 +203,53 @@ void fp_h_metrics(struct fp_req *r) {
 
 /* ---- the same figures as a table: CSV and XLSX ---- */
 
-/* One row per area: the total, each place, each PCN, each practice. */
-struct area {
-  const char *level;
-  const struct fp_metrics_row *row; /* NULL: the total */
+#define MAX_LEAD_COLS 5
+#define MAX_TABLE_COLS (MAX_LEAD_COLS + 2 * N_COLS)
+
+/*
+ * A table of figures, one row each (an area, or a period of a trend): lead columns that name the
+ * row, then each figure (pence with its _gbp twin). row_lead fills a row's lead cells as text (an
+ * empty string: a blank cell; number_lead[i]: the workbook stores that column as a number).
+ */
+struct table {
+  const char *what; /* "figures" or "trend": the file's name */
+  fp_day from, to;
+  const char *head[MAX_TABLE_COLS];
+  enum fp_xlsx_format formats[MAX_TABLE_COLS];
+  bool number_lead[MAX_LEAD_COLS];
+  char gbp_names[N_COLS][40];
+  size_t n_lead, ncols, n;
+  void (*row_lead)(const struct table *t, size_t i, const char **cells, char buf[][32]);
+  const struct fp_metrics_figures *(*row_figures)(const struct table *t, size_t i);
+  void *data;
 };
 
-#define LEAD_COLS 5 /* level, organisation_id, parent_id, ods_code, name */
-#define MAX_TABLE_COLS (LEAD_COLS + 2 * N_COLS)
-
 /* The header: the lead columns, then each figure (pence with its _gbp twin). */
-static size_t table_head(const char **head, enum fp_xlsx_format *formats, char gbp_names[][40]) {
-  static const char *const LEAD[LEAD_COLS] = {"level", "organisation_id", "parent_id", "ods_code", "name"};
+static void table_head(struct table *t, const char *const *lead, size_t n_lead) {
   size_t n = 0;
-  for (; n < LEAD_COLS; n++) {
-    head[n] = LEAD[n];
-    formats[n] = FP_XLSX_GENERAL;
+  for (; n < n_lead; n++) {
+    t->head[n] = lead[n];
+    t->formats[n] = FP_XLSX_GENERAL;
   }
   for (size_t i = 0; i < N_COLS; i++) {
-    head[n] = COLS[i].name;
-    formats[n++] = COLS[i].kind == K_RATE || COLS[i].kind == K_MEAN_HOURS ? FP_XLSX_ONE_DP
-                   : COLS[i].kind == K_HOURS                           ? FP_XLSX_TWO_DP
-                                                                       : FP_XLSX_INTEGER;
+    t->head[n] = COLS[i].name;
+    t->formats[n++] = COLS[i].kind == K_RATE || COLS[i].kind == K_MEAN_HOURS ? FP_XLSX_ONE_DP
+                      : COLS[i].kind == K_HOURS                           ? FP_XLSX_TWO_DP
+                                                                          : FP_XLSX_INTEGER;
     if (COLS[i].kind == K_PENCE) {
       size_t len = strlen(COLS[i].name) - strlen("_pence");
-      snprintf(gbp_names[i], 40, "%.*s_gbp", (int)len, COLS[i].name);
-      head[n] = gbp_names[i];
-      formats[n++] = FP_XLSX_POUNDS;
+      snprintf(t->gbp_names[i], 40, "%.*s_gbp", (int)len, COLS[i].name);
+      t->head[n] = t->gbp_names[i];
+      t->formats[n++] = FP_XLSX_POUNDS;
     }
   }
-  return n;
+  t->n_lead = n_lead;
+  t->ncols = n;
 }
 
-static size_t areas_of(const struct fp_metrics *m, struct area **out) {
-  size_t n = 1 + (size_t)m->n_places + (size_t)m->n_pcns + (size_t)m->n_practices;
-  struct area *a = calloc(n, sizeof *a);
-  if (!a) return 0;
-  size_t k = 0;
-  a[k++] = (struct area){"total", NULL};
-  for (int i = 0; i < m->n_places; i++) a[k++] = (struct area){"place", &m->places[i]};
-  for (int i = 0; i < m->n_pcns; i++) a[k++] = (struct area){"pcn", &m->pcns[i]};
-  for (int i = 0; i < m->n_practices; i++) a[k++] = (struct area){"practice", &m->practices[i]};
-  *out = a;
-  return n;
-}
-
-/* Writes one area's cells as text (CSV) into cells[], using buf (MAX_TABLE_COLS x 32 bytes). */
-static void area_text(const struct area *a, const struct fp_metrics_figures *f, const char **cells, char buf[][32]) {
+/* Writes a row's figure cells as text (CSV) into cells[], using buf (32 bytes each). */
+static void figures_text(const struct fp_metrics_figures *f, const char **cells, char buf[][32]) {
   size_t n = 0;
-  cells[n++] = a->level;
-  if (a->row) {
-    snprintf(buf[1], 32, "%lld", (long long)a->row->organisation_id);
-    snprintf(buf[2], 32, "%lld", (long long)a->row->parent_id);
-    cells[n++] = a->row->organisation_id ? buf[1] : "";
-    cells[n++] = a->row->parent_id ? buf[2] : "";
-    cells[n++] = a->row->ods_code;
-    cells[n++] = a->row->name;
-  } else {
-    cells[n++] = "", cells[n++] = "", cells[n++] = "", cells[n++] = "All areas";
-  }
   for (size_t i = 0; i < N_COLS; i++) {
     int64_t v = value_of(f, &COLS[i]);
     char *b = buf[n];
@@ -274,21 +276,9 @@ static void area_text(const struct area *a, const struct fp_metrics_figures *f, 
   }
 }
 
-/* Writes one area's cells as workbook cells. */
-static void area_cells(const struct area *a, const struct fp_metrics_figures *f, struct fp_xlsx_cell *cells) {
+/* Writes a row's figure cells as workbook cells. */
+static void figures_cells(const struct fp_metrics_figures *f, struct fp_xlsx_cell *cells) {
   size_t n = 0;
-  cells[n++] = (struct fp_xlsx_cell){.text = a->level};
-  if (a->row) {
-    cells[n++] = a->row->organisation_id ? (struct fp_xlsx_cell){.number = (double)a->row->organisation_id}
-                                         : (struct fp_xlsx_cell){.blank = true};
-    cells[n++] = a->row->parent_id ? (struct fp_xlsx_cell){.number = (double)a->row->parent_id}
-                                   : (struct fp_xlsx_cell){.blank = true};
-    cells[n++] = (struct fp_xlsx_cell){.text = a->row->ods_code};
-    cells[n++] = (struct fp_xlsx_cell){.text = a->row->name};
-  } else {
-    for (int i = 0; i < 3; i++) cells[n++] = (struct fp_xlsx_cell){.blank = true};
-    cells[n++] = (struct fp_xlsx_cell){.text = "All areas"};
-  }
   for (size_t i = 0; i < N_COLS; i++) {
     int64_t v = value_of(f, &COLS[i]);
     switch (COLS[i].kind) {
@@ -304,86 +294,248 @@ static void area_cells(const struct area *a, const struct fp_metrics_figures *f,
   }
 }
 
-static void attach(struct fp_req *r, fp_day from, fp_day to, const char *ext) {
+static void attach(struct fp_req *r, const struct table *t, const char *ext) {
   char a[FP_DATE_STRLEN], b[FP_DATE_STRLEN], disposition[128];
-  fp_date_format(from, a);
-  fp_date_format(to - 1, b);
-  snprintf(disposition, sizeof disposition, "attachment; filename=\"figures-%s-to-%s.%s\"", a, b, ext);
+  fp_date_format(t->from, a);
+  fp_date_format(t->to - 1, b);
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%s-to-%s.%s\"", t->what, a, b, ext);
   fp_req_add_header(r, "Content-Disposition", disposition);
 }
 
-/* The figures as a table: the header and one area a row (the total, places, PCNs, practices). */
-struct table {
-  fp_day from, to;
-  struct fp_metrics m;
-  const char *head[MAX_TABLE_COLS];
-  enum fp_xlsx_format formats[MAX_TABLE_COLS];
-  char gbp_names[N_COLS][40];
-  size_t ncols, n;
-  struct area *areas;
-};
-
-/* 0 with *t filled (table_release it), or -1 once answered. */
-static int table_or_respond(struct fp_req *r, struct table *t) {
-  if (metrics_or_respond(r, &t->from, &t->to, &t->m)) return -1;
-  t->ncols = table_head(t->head, t->formats, t->gbp_names);
-  t->n = areas_of(&t->m, &t->areas);
-  if (!t->n) {
-    fp_metrics_release(&t->m);
-    fp_reply_store_error(r, FP_ENOMEM);
-    return -1;
-  }
-  return 0;
-}
-
-static const struct fp_metrics_figures *figures_of(const struct table *t, size_t i) {
-  return t->areas[i].row ? &t->areas[i].row->f : &t->m.totals;
-}
-
-static void table_release(struct table *t) {
-  free(t->areas);
-  fp_metrics_release(&t->m);
-}
-
-void fp_h_metrics_csv(struct fp_req *r) {
-  struct table t, *x = &t;
-  if (table_or_respond(r, x)) return;
+static void reply_csv(struct fp_req *r, const struct table *t) {
   struct fp_csv_out out;
   fp_csv_out_begin(&out);
-  fp_csv_out_row(&out, x->head, x->ncols);
-  for (size_t i = 0; i < x->n; i++) {
+  fp_csv_out_row(&out, t->head, t->ncols);
+  for (size_t i = 0; i < t->n; i++) {
     const char *cells[MAX_TABLE_COLS];
     char buf[MAX_TABLE_COLS][32];
-    area_text(&x->areas[i], figures_of(x, i), cells, buf);
-    fp_csv_out_row(&out, cells, x->ncols);
+    t->row_lead(t, i, cells, buf);
+    figures_text(t->row_figures(t, i), cells + t->n_lead, buf + t->n_lead);
+    fp_csv_out_row(&out, cells, t->ncols);
   }
-  fp_day from = x->from, to = x->to;
-  table_release(x);
   if (out.failed) {
     free(out.data);
     fp_reply_store_error(r, FP_ENOMEM);
     return;
   }
-  attach(r, from, to, "csv");
+  attach(r, t, "csv");
   fp_reply_text(r, 200, "text/csv; charset=utf-8", out.data, out.len);
 }
 
-void fp_h_metrics_xlsx(struct fp_req *r) {
-  struct table t, *x = &t;
-  if (table_or_respond(r, x)) return;
-  struct fp_xlsx_cell *cells = calloc(x->n * x->ncols, sizeof *cells);
-  int rc = cells ? 0 : FP_ENOMEM;
-  for (size_t i = 0; !rc && i < x->n; i++) area_cells(&x->areas[i], figures_of(x, i), &cells[i * x->ncols]);
+static void reply_xlsx(struct fp_req *r, const struct table *t, const char *sheet) {
+  struct fp_xlsx_cell *cells = calloc(t->n * t->ncols, sizeof *cells);
+  /* The lead cells' text lives here until the workbook is written. */
+  char (*buf)[MAX_LEAD_COLS][32] = calloc(t->n, sizeof *buf);
+  int rc = cells && buf ? 0 : FP_ENOMEM;
+  for (size_t i = 0; !rc && i < t->n; i++) {
+    struct fp_xlsx_cell *row = &cells[i * t->ncols];
+    const char *lead[MAX_LEAD_COLS];
+    t->row_lead(t, i, lead, buf[i]);
+    for (size_t k = 0; k < t->n_lead; k++)
+      row[k] = !lead[k] || !lead[k][0] ? (struct fp_xlsx_cell){.blank = true}
+               : t->number_lead[k]     ? (struct fp_xlsx_cell){.number = strtod(lead[k], NULL)}
+                                       : (struct fp_xlsx_cell){.text = lead[k]};
+    figures_cells(t->row_figures(t, i), row + t->n_lead);
+  }
   char *doc = NULL;
   size_t len = 0;
-  if (!rc) rc = fp_xlsx_table(r->app->store->data_dir, "Figures", x->head, x->formats, x->ncols, cells, x->n, &doc, &len);
+  if (!rc) rc = fp_xlsx_table(r->app->store->data_dir, sheet, t->head, t->formats, t->ncols, cells, t->n, &doc, &len);
   free(cells);
-  fp_day from = x->from, to = x->to;
-  table_release(x);
+  free(buf);
   if (rc) {
     fp_reply_store_error(r, rc);
     return;
   }
-  attach(r, from, to, "xlsx");
+  attach(r, t, "xlsx");
   fp_reply_text(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", doc, len);
 }
+
+/* ---- the overview's table: one row per area (the total, places, PCNs, practices) ---- */
+
+struct area {
+  const char *level;
+  const struct fp_metrics_row *row; /* NULL: the total */
+};
+
+struct areas {
+  struct fp_metrics m;
+  struct area *list;
+};
+
+static void area_lead(const struct table *t, size_t i, const char **cells, char buf[][32]) {
+  const struct area *a = &((const struct areas *)t->data)->list[i];
+  cells[0] = a->level;
+  if (!a->row) {
+    cells[1] = "", cells[2] = "", cells[3] = "", cells[4] = "All areas";
+    return;
+  }
+  snprintf(buf[1], 32, "%lld", (long long)a->row->organisation_id);
+  snprintf(buf[2], 32, "%lld", (long long)a->row->parent_id);
+  cells[1] = a->row->organisation_id ? buf[1] : "";
+  cells[2] = a->row->parent_id ? buf[2] : "";
+  cells[3] = a->row->ods_code;
+  cells[4] = a->row->name;
+}
+
+static const struct fp_metrics_figures *area_figures(const struct table *t, size_t i) {
+  const struct areas *x = t->data;
+  return x->list[i].row ? &x->list[i].row->f : &x->m.totals;
+}
+
+/* 0 with *t and *x filled (areas_release x), or -1 once answered. */
+static int areas_or_respond(struct fp_req *r, struct table *t, struct areas *x) {
+  memset(t, 0, sizeof *t);
+  if (metrics_or_respond(r, &t->from, &t->to, &x->m)) return -1;
+  static const char *const LEAD[] = {"level", "organisation_id", "parent_id", "ods_code", "name"};
+  table_head(t, LEAD, 5);
+  t->number_lead[1] = t->number_lead[2] = true;
+  const struct fp_metrics *m = &x->m;
+  t->n = 1 + (size_t)m->n_places + (size_t)m->n_pcns + (size_t)m->n_practices;
+  if (!(x->list = calloc(t->n, sizeof *x->list))) {
+    fp_metrics_release(&x->m);
+    fp_reply_store_error(r, FP_ENOMEM);
+    return -1;
+  }
+  size_t k = 0;
+  x->list[k++] = (struct area){"total", NULL};
+  for (int i = 0; i < m->n_places; i++) x->list[k++] = (struct area){"place", &m->places[i]};
+  for (int i = 0; i < m->n_pcns; i++) x->list[k++] = (struct area){"pcn", &m->pcns[i]};
+  for (int i = 0; i < m->n_practices; i++) x->list[k++] = (struct area){"practice", &m->practices[i]};
+  t->what = "figures";
+  t->row_lead = area_lead;
+  t->row_figures = area_figures;
+  t->data = x;
+  return 0;
+}
+
+static void areas_release(struct areas *x) {
+  free(x->list);
+  fp_metrics_release(&x->m);
+}
+
+void fp_h_metrics_csv(struct fp_req *r) {
+  struct table t;
+  struct areas x;
+  if (areas_or_respond(r, &t, &x)) return;
+  reply_csv(r, &t);
+  areas_release(&x);
+}
+
+void fp_h_metrics_xlsx(struct fp_req *r) {
+  struct table t;
+  struct areas x;
+  if (areas_or_respond(r, &t, &x)) return;
+  reply_xlsx(r, &t, "Figures");
+  areas_release(&x);
+}
+
+/* ---- trends: the totals of each week or month of the period (docs/METRICS.md, "Trends") ---- */
+
+struct trend {
+  enum fp_period_by by;
+  int n;
+  fp_day bounds[FP_TREND_MAX_PERIODS + 1];
+  struct fp_metrics_figures f[FP_TREND_MAX_PERIODS];
+};
+
+/* The trend the query asks for: 0 with *t filled, or -1 once answered. */
+static int trend_or_respond(struct fp_req *r, fp_day *from, fp_day *to, struct trend *t) {
+  struct fp_scope scope;
+  if (scope_period_or_respond(r, &scope, from, to)) return -1;
+  const char *by = fp_req_query(r, "by");
+  if (!by) t->by = *to - *from <= 92 ? FP_BY_WEEK : FP_BY_MONTH;
+  else if (strcmp(by, "week") == 0) t->by = FP_BY_WEEK;
+  else if (strcmp(by, "month") == 0) t->by = FP_BY_MONTH;
+  else {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "by", "'by' must be week or month");
+    return -1;
+  }
+  t->n = fp_periods(*from, *to, t->by, t->bounds, FP_TREND_MAX_PERIODS);
+  if (t->n < 0) {
+    fp_reply_error(r, FP_API_INVALID_PARAMETER, "by",
+                   "a trend has at most %d periods: choose months, or a shorter period", FP_TREND_MAX_PERIODS);
+    return -1;
+  }
+  /* Every period from one snapshot, so that the periods add up to the whole. */
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? fp_store_read_begin(c) : FP_EIO;
+  if (!rc) {
+    for (int i = 0; !rc && i < t->n; i++) {
+      struct fp_metrics m;
+      if ((rc = figures_between(c, &scope, t->bounds[i], t->bounds[i + 1], r->now, &m)) == 0) {
+        t->f[i] = m.totals;
+        fp_metrics_release(&m);
+      }
+    }
+    fp_store_read_end(c);
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+void fp_h_metrics_trend(struct fp_req *r) {
+  fp_day from, to;
+  struct trend *t = calloc(1, sizeof *t);
+  if (!t) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  if (trend_or_respond(r, &from, &to, t)) {
+    free(t);
+    return;
+  }
+  json_t *periods = json_array();
+  for (int i = 0; i < t->n; i++) {
+    json_t *j = figures_json(&t->f[i]);
+    json_object_set_new(j, "from", fp_json_date(t->bounds[i]));
+    json_object_set_new(j, "to", fp_json_date(t->bounds[i + 1]));
+    json_array_append_new(periods, j);
+  }
+  json_t *j = json_pack("{s:o, s:o, s:s, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "by",
+                        t->by == FP_BY_WEEK ? "week" : "month", "periods", periods);
+  free(t);
+  fp_reply_json(r, 200, j);
+}
+
+/* A period's first and last day (its last, not the next one's first: a spreadsheet reads them so). */
+static void period_lead(const struct table *t, size_t i, const char **cells, char buf[][32]) {
+  const struct trend *x = t->data;
+  fp_date_format(x->bounds[i], buf[0]);
+  fp_date_format(x->bounds[i + 1] - 1, buf[1]);
+  cells[0] = buf[0];
+  cells[1] = buf[1];
+}
+
+static const struct fp_metrics_figures *period_figures(const struct table *t, size_t i) {
+  return &((const struct trend *)t->data)->f[i];
+}
+
+static void trend_table(struct fp_req *r, bool xlsx) {
+  struct table tab;
+  memset(&tab, 0, sizeof tab);
+  struct trend *t = calloc(1, sizeof *t);
+  if (!t) {
+    fp_reply_store_error(r, FP_ENOMEM);
+    return;
+  }
+  if (trend_or_respond(r, &tab.from, &tab.to, t)) {
+    free(t);
+    return;
+  }
+  static const char *const LEAD[] = {"first_day", "last_day"};
+  table_head(&tab, LEAD, 2);
+  tab.what = "trend";
+  tab.n = (size_t)t->n;
+  tab.row_lead = period_lead;
+  tab.row_figures = period_figures;
+  tab.data = t;
+  if (xlsx) reply_xlsx(r, &tab, "Trend");
+  else reply_csv(r, &tab);
+  free(t);
+}
+
+void fp_h_metrics_trend_csv(struct fp_req *r) { trend_table(r, false); }
+void fp_h_metrics_trend_xlsx(struct fp_req *r) { trend_table(r, true); }

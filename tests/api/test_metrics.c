@@ -272,6 +272,80 @@ static void test_the_figures_download_as_csv_and_xlsx(void **state) {
   fpt_expect_error(fpt_request(&srv, gp_a, "GET", fpt_str("/api/v1/metrics.xlsx%s", q), NULL), 403, "forbidden", NULL);
 }
 
+/* Trends (docs/METRICS.md, "Trends"): October by week and by month, the periods adding up to the month. */
+static void test_the_trend_by_week_and_by_month(void **state) {
+  (void)state;
+  /* By week: Thursday 1 October to Sunday 4th, then Monday to Sunday, the last week clipped at the month's end. */
+  json_t *tr = fpt_call(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&by=week", 200, NULL);
+  assert_string_equal(fpt_s(tr, "by"), "week");
+  json_t *ps = json_object_get(tr, "periods");
+  assert_int_equal(json_array_size(ps), 5);
+  static const char *const bounds[] = {"2026-10-01", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-01"};
+  long long posted = 0, filled = 0, fees = 0;
+  double delivered = 0;
+  for (size_t i = 0; i < 5; i++) {
+    json_t *p = json_array_get(ps, i);
+    assert_string_equal(fpt_s(p, "from"), bounds[i]);
+    assert_string_equal(fpt_s(p, "to"), bounds[i + 1]);
+    posted += fpt_int(p, "shifts_posted");
+    filled += fpt_int(p, "shifts_filled");
+    fees += fpt_int(p, "fees_agreed_pence");
+    delivered += json_number_value(json_object_get(p, "hours_delivered"));
+  }
+  assert_int_equal(posted, 7);
+  assert_int_equal(filled, 3);
+  assert_int_equal(fees, 128000);
+  assert_true(delivered > 15.0 - 1e-9 && delivered < 15.0 + 1e-9);
+  /* The 00:30 BST session on the 1st; the worked session (7 h approved) on the 5th; the remote one
+     on the 12th; the week of the 19th holds the did-not-attend and the clock-change day's 4 h. */
+  assert_int_equal(fpt_int(json_array_get(ps, 0), "shifts_posted"), 1);
+  assert_int_equal(fpt_int(json_array_get(ps, 0), "unfilled"), 1);
+  assert_number(json_array_get(ps, 1), "hours_delivered", 7.0);
+  assert_number(json_array_get(ps, 2), "hours_delivered", 4.0);
+  assert_number(json_array_get(ps, 3), "hours_delivered", 4.0);
+  assert_int_equal(fpt_int(json_array_get(ps, 3), "did_not_attend"), 1);
+  /* A month's period is the month's own figures (August to November: months, the default past 92 days). */
+  tr = fpt_call(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?from=2026-08-01&to=2026-12-01", 200, NULL);
+  assert_string_equal(fpt_s(tr, "by"), "month");
+  ps = json_object_get(tr, "periods");
+  assert_int_equal(json_array_size(ps), 4);
+  assert_string_equal(fpt_s(json_array_get(ps, 2), "from"), "2026-10-01");
+  assert_string_equal(fpt_s(json_array_get(ps, 2), "to"), "2026-11-01");
+  assert_october(json_array_get(ps, 2));
+  assert_int_equal(fpt_int(json_array_get(ps, 2), "clinicians_registered"), 4);
+  assert_int_equal(fpt_int(json_array_get(ps, 1), "shifts_posted"), 0);
+  /* Up to 92 days, weeks. */
+  tr = fpt_call(&srv, w.pool_admin, "GET", "/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01", 200, NULL);
+  assert_string_equal(fpt_s(tr, "by"), "week");
+  /* Refused at the door, never cut short: more than 60 periods, an unknown unit; and not for clinicians. */
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?from=2025-04-01&to=2026-11-01&by=week", NULL),
+                   400, "invalid_parameter", "by");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&by=day", NULL),
+                   400, "invalid_parameter", "by");
+  fpt_expect_error(fpt_request(&srv, gp_a, "GET", "/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01", NULL), 403,
+                   "forbidden", NULL);
+  /* As a table: a row per week, its first and last day. */
+  struct fpt_resp r = fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend.csv?from=2026-10-01&to=2026-11-01&by=week", NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Disposition"), "trend-2026-10-01-to-2026-10-31.csv"));
+  json_t *rows = fpt_csv(&r);
+  assert_int_equal(json_array_size(rows), 6);
+  json_t *first = json_array_get(rows, 1), *second = json_array_get(rows, 2), *last = json_array_get(rows, 5);
+  assert_string_equal(json_string_value(json_array_get(first, column(rows, "first_day"))), "2026-10-01");
+  assert_string_equal(json_string_value(json_array_get(first, column(rows, "last_day"))), "2026-10-04");
+  assert_string_equal(json_string_value(json_array_get(second, column(rows, "hours_delivered"))), "7.00");
+  assert_string_equal(json_string_value(json_array_get(second, column(rows, "fees_approved_gbp"))), "560.00");
+  assert_string_equal(json_string_value(json_array_get(last, column(rows, "last_day"))), "2026-10-31");
+  r = fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend.xlsx?from=2026-10-01&to=2026-11-01&by=week", NULL);
+  assert_int_equal(r.status, 200);
+  json_t *book = fpt_xlsx(&r);
+  assert_int_equal(json_array_size(book), 6);
+  json_t *bsecond = json_array_get(book, 2);
+  assert_string_equal(json_string_value(json_array_get(bsecond, column(book, "first_day"))), "2026-10-05");
+  json_t *h = json_array_get(bsecond, column(book, "hours_delivered"));
+  assert_true(json_is_number(h) && json_number_value(h) > 7.0 - 1e-9 && json_number_value(h) < 7.0 + 1e-9);
+}
+
 static void test_the_month_edges_are_uk_midnights(void **state) {
   (void)state;
   /* 1 October alone holds the session at 00:30 BST (23:30Z on 30 September). */
@@ -502,6 +576,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
+      cmocka_unit_test(test_the_trend_by_week_and_by_month),
       cmocka_unit_test(test_the_month_edges_are_uk_midnights),
       cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
       cmocka_unit_test(test_the_commissioner_records_the_funding),

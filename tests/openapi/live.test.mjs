@@ -323,6 +323,10 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(pool, 'GET', '/api/v1/metrics.xlsx?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-09-01', undefined, 400);
+  await call(icb, 'GET', '/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&by=week', undefined, 200);
+  await call(pool, 'GET', '/api/v1/metrics/trend?from=2025-04-01&to=2026-11-01&by=week', undefined, 400);
+  await call(icb, 'GET', '/api/v1/metrics/trend.csv?from=2026-04-01&to=2027-04-01', undefined, 200);
+  await call(icb, 'GET', '/api/v1/metrics/trend.xlsx?from=2026-04-01&to=2027-04-01&by=month', undefined, 200);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
