@@ -10,33 +10,10 @@
 
 #include <stdint.h>
 
+#include "core/figures.h"
 #include "core/time.h"
 #include "store/db.h"
 #include "store/scope.h"
-
-/* One set of figures (docs/METRICS.md defines each). clinicians_* are -1 where they cannot be
-   attributed (places, PCNs: clinicians join pools, not places). */
-struct fp_metrics_figures {
-  int64_t shifts_posted;
-  int64_t shifts_filled;
-  int64_t unfilled;
-  int64_t did_not_attend;
-  int64_t late_cancellations;
-  int64_t cancelled_by_clinician;  /* bookings of shifts in the period cancelled, by who cancelled */
-  int64_t cancelled_by_practice;
-  int64_t cancelled_by_pool;
-  int64_t fill_seconds;            /* the filled sessions' time from posting to booking, summed */
-  int64_t minutes_delivered;    /* sessions that have ended: the approved timesheet's, else as booked */
-  int64_t minutes_ahead;        /* sessions booked that have not ended */
-  int64_t fees_agreed_pence;
-  int64_t fees_approved_pence;
-  int64_t fees_paid_pence;
-  int64_t practices;             /* open practices in the area (the ICB's list, e.g. from NHS ODS) */
-  int64_t practices_registered;
-  int64_t practices_onboarded;
-  int64_t clinicians_registered;
-  int64_t clinicians_onboarded;
-};
 
 /* Clinicians registered and onboarded of one profession (totals only). */
 struct fp_metrics_profession {

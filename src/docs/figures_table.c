@@ -1,0 +1,106 @@
+/* A table of figures as CSV and XLSX. See figures_table.h. */
+#include "docs/figures_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/money.h"
+#include "docs/csv_out.h"
+#include "docs/xlsx_out.h"
+
+#define MAX_COLS (FP_FIGURES_MAX_LEAD + 2 * FP_FIGURE_COLS)
+
+struct head {
+  const char *names[MAX_COLS];
+  enum fp_xlsx_format formats[MAX_COLS];
+  char gbp[FP_FIGURE_COLS][40];
+  size_t n;
+};
+
+/* The header: the lead columns, then each figure (pence with its _gbp twin). */
+static void head_of(const struct fp_figures_table *t, struct head *h) {
+  size_t n = 0;
+  for (; n < t->n_lead; n++) {
+    h->names[n] = t->lead[n];
+    h->formats[n] = FP_XLSX_GENERAL;
+  }
+  for (size_t i = 0; i < FP_FIGURE_COLS; i++) {
+    const struct fp_figure_col *c = &fp_figure_cols[i];
+    h->names[n] = c->name;
+    h->formats[n++] = c->kind == FP_FIG_RATE || c->kind == FP_FIG_MEAN_HOURS ? FP_XLSX_ONE_DP
+                      : c->kind == FP_FIG_HOURS                            ? FP_XLSX_TWO_DP
+                                                                           : FP_XLSX_INTEGER;
+    if (c->kind == FP_FIG_PENCE) {
+      snprintf(h->gbp[i], sizeof h->gbp[i], "%.*s_gbp", (int)(strlen(c->name) - strlen("_pence")), c->name);
+      h->names[n] = h->gbp[i];
+      h->formats[n++] = FP_XLSX_POUNDS;
+    }
+  }
+  h->n = n;
+}
+
+int fp_figures_csv(const struct fp_figures_table *t, char **out, size_t *len) {
+  struct head h;
+  head_of(t, &h);
+  struct fp_csv_out o;
+  fp_csv_out_begin(&o);
+  fp_csv_out_row(&o, h.names, h.n);
+  for (size_t i = 0; i < t->n; i++) {
+    const char *cells[MAX_COLS];
+    char buf[MAX_COLS][32];
+    t->row_lead(t->data, i, cells, buf);
+    const struct fp_metrics_figures *f = t->row_figures(t->data, i);
+    size_t n = t->n_lead;
+    for (size_t k = 0; k < FP_FIGURE_COLS; k++) {
+      const struct fp_figure_col *c = &fp_figure_cols[k];
+      fp_figure_text(f, c, buf[n]);
+      cells[n] = buf[n];
+      n++;
+      if (c->kind == FP_FIG_PENCE) {
+        fp_money_text(fp_figure_value(f, c), buf[n]);
+        cells[n] = buf[n];
+        n++;
+      }
+    }
+    fp_csv_out_row(&o, cells, h.n);
+  }
+  if (o.failed) {
+    free(o.data);
+    return FP_ENOMEM;
+  }
+  *out = o.data;
+  *len = o.len;
+  return 0;
+}
+
+int fp_figures_xlsx(const struct fp_figures_table *t, const char *tmp_dir, const char *sheet, char **out, size_t *len) {
+  struct head h;
+  head_of(t, &h);
+  struct fp_xlsx_cell *cells = calloc(t->n ? t->n * h.n : 1, sizeof *cells);
+  /* The lead cells' text lives here until the workbook is written. */
+  char(*buf)[FP_FIGURES_MAX_LEAD][32] = calloc(t->n ? t->n : 1, sizeof *buf);
+  int rc = cells && buf ? 0 : FP_ENOMEM;
+  for (size_t i = 0; !rc && i < t->n; i++) {
+    struct fp_xlsx_cell *row = &cells[i * h.n];
+    const char *lead[FP_FIGURES_MAX_LEAD];
+    t->row_lead(t->data, i, lead, buf[i]);
+    for (size_t k = 0; k < t->n_lead; k++)
+      row[k] = !lead[k] || !lead[k][0]                   ? (struct fp_xlsx_cell){.blank = true}
+               : t->number_lead && t->number_lead[k] ? (struct fp_xlsx_cell){.number = strtod(lead[k], NULL)}
+                                                     : (struct fp_xlsx_cell){.text = lead[k]};
+    const struct fp_metrics_figures *f = t->row_figures(t->data, i);
+    size_t n = t->n_lead;
+    for (size_t k = 0; k < FP_FIGURE_COLS; k++) {
+      const struct fp_figure_col *c = &fp_figure_cols[k];
+      row[n++] = fp_figure_present(f, c) ? (struct fp_xlsx_cell){.number = fp_figure_number(f, c)}
+                                         : (struct fp_xlsx_cell){.blank = true};
+      if (c->kind == FP_FIG_PENCE) row[n++] = (struct fp_xlsx_cell){.number = (double)fp_figure_value(f, c) / 100.0};
+    }
+  }
+  if (!rc) rc = fp_xlsx_table(tmp_dir, sheet, h.names, h.formats, h.n, cells, t->n, out, len);
+  free(cells);
+  free(buf);
+  return rc;
+}
