@@ -14,6 +14,7 @@
 #include "app/demo.h"
 #include "app/mailer.h"
 #include "app/webhooks.h"
+#include "app/monthly_report.h"
 #include "app/passport_upkeep.h"
 #include "app/ods.h"
 #include "app/postcodes.h"
@@ -286,7 +287,7 @@ int fp_cli_serve(int argc, char **argv) {
   }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
-  if (fp_passport_upkeep_add(sweeper, &app) != 0) {
+  if (fp_passport_upkeep_add(sweeper, &app) != 0 || fp_monthly_report_add(sweeper) != 0) {
     /* An upkeep step that would never run is not a server to start. */
     fp_sweeper_stop(sweeper);
     fp_prom_stop(metrics);

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/cli.h"
+#include "app/monthly_report.h"
 #include "app/register.h"
 #include "http/totp.h"
 
@@ -41,6 +42,8 @@ static void usage(FILE *to) {
           "       flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]   (NHS ODS's practice file)\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool migrate [--data-dir DIR] [--database URL]   (applies pending migrations; serve does too)\n"
+          "       flexpool report make --month YYYY-MM [--data-dir DIR] [--database URL]   (an ended month's ICB reports;\n"
+          "                     the upkeep makes last month's from 02:00 on the 1st)\n"
           "       flexpool backup [--data-dir DIR] BACKUP   (a consistent copy of a running SQLite installation, a new folder)\n"
           "       flexpool restore --data-dir NEWDIR BACKUP   (into a new or empty folder)\n"
           "       flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]\n"
@@ -82,6 +85,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "migrate") == 0) return fp_cli_migrate(argc - 2, argv + 2);
+  if (strcmp(cmd, "report") == 0 && argc >= 3 && strcmp(argv[2], "make") == 0)
+    return fp_cli_report_make(argc - 3, argv + 3);
   if (strcmp(cmd, "backup") == 0) return fp_cli_backup(argc - 2, argv + 2);
   if (strcmp(cmd, "restore") == 0) return fp_cli_restore(argc - 2, argv + 2);
   if (strcmp(cmd, "copy") == 0) return fp_cli_copy(argc - 2, argv + 2);

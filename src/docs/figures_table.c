@@ -104,3 +104,51 @@ int fp_figures_xlsx(const struct fp_figures_table *t, const char *tmp_dir, const
   free(buf);
   return rc;
 }
+
+/* ---- the overview's table: one row per area ---- */
+
+struct fp_figures_area {
+  const char *level;
+  const struct fp_metrics_row *row; /* NULL: the total */
+};
+
+static void area_lead(const void *data, size_t i, const char **cells, char buf[][32]) {
+  const struct fp_figures_area *a = &((const struct fp_figures_areas *)data)->rows[i];
+  cells[0] = a->level;
+  if (!a->row) {
+    cells[1] = "", cells[2] = "", cells[3] = "", cells[4] = "All areas";
+    return;
+  }
+  snprintf(buf[1], 32, "%lld", (long long)a->row->organisation_id);
+  snprintf(buf[2], 32, "%lld", (long long)a->row->parent_id);
+  cells[1] = a->row->organisation_id ? buf[1] : "";
+  cells[2] = a->row->parent_id ? buf[2] : "";
+  cells[3] = a->row->ods_code;
+  cells[4] = a->row->name;
+}
+
+static const struct fp_metrics_figures *area_figures(const void *data, size_t i) {
+  const struct fp_figures_areas *a = data;
+  return a->rows[i].row ? &a->rows[i].row->f : &a->m->totals;
+}
+
+int fp_figures_areas(const struct fp_metrics *m, struct fp_figures_areas *a) {
+  static const char *const LEAD[] = {"level", "organisation_id", "parent_id", "ods_code", "name"};
+  static const bool NUMBERS[] = {false, true, true, false, false};
+  size_t n = 1 + (size_t)m->n_places + (size_t)m->n_pcns + (size_t)m->n_practices;
+  memset(a, 0, sizeof *a);
+  if (!(a->rows = calloc(n, sizeof *a->rows))) return FP_ENOMEM;
+  size_t k = 0;
+  a->rows[k++] = (struct fp_figures_area){"total", NULL};
+  for (int i = 0; i < m->n_places; i++) a->rows[k++] = (struct fp_figures_area){"place", &m->places[i]};
+  for (int i = 0; i < m->n_pcns; i++) a->rows[k++] = (struct fp_figures_area){"pcn", &m->pcns[i]};
+  for (int i = 0; i < m->n_practices; i++) a->rows[k++] = (struct fp_figures_area){"practice", &m->practices[i]};
+  a->m = m;
+  a->table = (struct fp_figures_table){LEAD, 5, NUMBERS, n, area_lead, area_figures, a};
+  return 0;
+}
+
+void fp_figures_areas_release(struct fp_figures_areas *a) {
+  free(a->rows);
+  a->rows = NULL;
+}

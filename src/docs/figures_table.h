@@ -31,4 +31,18 @@ int fp_figures_csv(const struct fp_figures_table *t, char **out, size_t *len);
    (tmp_dir holds the workbook while it is written). */
 int fp_figures_xlsx(const struct fp_figures_table *t, const char *tmp_dir, const char *sheet, char **out, size_t *len);
 
+/*
+ * The overview's table of m: a row for the total ("All areas"), then each place, PCN and practice,
+ * led by level, organisation_id, parent_id, ods_code and name. 0 with a->table ready (m must
+ * outlive it; fp_figures_areas_release after), or FP_ENOMEM.
+ */
+struct fp_figures_area;
+struct fp_figures_areas {
+  struct fp_figures_table table;
+  const struct fp_metrics *m;
+  struct fp_figures_area *rows;
+};
+int fp_figures_areas(const struct fp_metrics *m, struct fp_figures_areas *a);
+void fp_figures_areas_release(struct fp_figures_areas *a);
+
 #endif

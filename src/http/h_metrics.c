@@ -155,58 +155,15 @@ static void reply_table(struct fp_req *r, const struct fp_figures_table *t, cons
 
 /* ---- the overview's table: one row per area (the total, places, PCNs, practices) ---- */
 
-struct area {
-  const char *level;
-  const struct fp_metrics_row *row; /* NULL: the total */
-};
-
-struct areas {
-  struct fp_metrics m;
-  struct area *list;
-};
-
-static void area_lead(const void *data, size_t i, const char **cells, char buf[][32]) {
-  const struct area *a = &((const struct areas *)data)->list[i];
-  cells[0] = a->level;
-  if (!a->row) {
-    cells[1] = "", cells[2] = "", cells[3] = "", cells[4] = "All areas";
-    return;
-  }
-  snprintf(buf[1], 32, "%lld", (long long)a->row->organisation_id);
-  snprintf(buf[2], 32, "%lld", (long long)a->row->parent_id);
-  cells[1] = a->row->organisation_id ? buf[1] : "";
-  cells[2] = a->row->parent_id ? buf[2] : "";
-  cells[3] = a->row->ods_code;
-  cells[4] = a->row->name;
-}
-
-static const struct fp_metrics_figures *area_figures(const void *data, size_t i) {
-  const struct areas *x = data;
-  return x->list[i].row ? &x->list[i].row->f : &x->m.totals;
-}
-
 static void areas_table(struct fp_req *r, bool xlsx) {
-  struct areas x;
   fp_day from, to;
-  if (metrics_or_respond(r, &from, &to, &x.m)) return;
-  const struct fp_metrics *m = &x.m;
-  size_t n = 1 + (size_t)m->n_places + (size_t)m->n_pcns + (size_t)m->n_practices;
-  if (!(x.list = calloc(n, sizeof *x.list))) {
-    fp_metrics_release(&x.m);
-    fp_reply_store_error(r, FP_ENOMEM);
-    return;
-  }
-  size_t k = 0;
-  x.list[k++] = (struct area){"total", NULL};
-  for (int i = 0; i < m->n_places; i++) x.list[k++] = (struct area){"place", &m->places[i]};
-  for (int i = 0; i < m->n_pcns; i++) x.list[k++] = (struct area){"pcn", &m->pcns[i]};
-  for (int i = 0; i < m->n_practices; i++) x.list[k++] = (struct area){"practice", &m->practices[i]};
-  static const char *const LEAD[] = {"level", "organisation_id", "parent_id", "ods_code", "name"};
-  static const bool NUMBERS[] = {false, true, true, false, false};
-  struct fp_figures_table t = {LEAD, 5, NUMBERS, n, area_lead, area_figures, &x};
-  reply_table(r, &t, "figures", "Figures", from, to, xlsx);
-  free(x.list);
-  fp_metrics_release(&x.m);
+  struct fp_metrics m;
+  if (metrics_or_respond(r, &from, &to, &m)) return;
+  struct fp_figures_areas a;
+  if (fp_figures_areas(&m, &a) == 0) reply_table(r, &a.table, "figures", "Figures", from, to, xlsx);
+  else fp_reply_store_error(r, FP_ENOMEM);
+  fp_figures_areas_release(&a);
+  fp_metrics_release(&m);
 }
 
 void fp_h_metrics_csv(struct fp_req *r) { areas_table(r, false); }

@@ -15,36 +15,6 @@
 #include "store/db.h"
 #include "store/scope.h"
 
-/* Clinicians registered and onboarded of one profession (totals only). */
-struct fp_metrics_profession {
-  char profession[32];
-  int64_t registered, onboarded;
-};
-
-/* The figures of one place, PCN or practice. organisation_id 0: practices with no place (or PCN)
-   recorded. parent_id: the PCN above a practice (its place when it is in no PCN), the place above a
-   PCN (0: none recorded; 0 for a place): the drill-down's way back up. */
-struct fp_metrics_row {
-  int64_t organisation_id;
-  int64_t parent_id;
-  char ods_code[12];
-  char name[201];
-  struct fp_metrics_figures f;
-};
-
-/* The caller owns the struct; fp_metrics_release frees the rows. */
-struct fp_metrics {
-  struct fp_metrics_figures totals;
-  struct fp_metrics_row *places;
-  int n_places;
-  struct fp_metrics_row *pcns;
-  int n_pcns;
-  struct fp_metrics_row *practices;
-  int n_practices;
-  struct fp_metrics_profession *professions; /* in profession order */
-  int n_professions;
-};
-
 /*
  * Computes the figures over shifts starting in [from, to) (instants) that scope sees, as they
  * stand at `now` (what has ended is delivered, the rest ahead); members onboarded are decided on

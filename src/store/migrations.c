@@ -991,6 +991,22 @@ static const char *const migrations[] = {
     "CREATE TRIGGER pool_funding_no_delete BEFORE DELETE ON pool_funding"
     "  BEGIN SELECT RAISE(ABORT, 'funding entries are append-only'); END;"
     "ALTER TABLE pools ADD COLUMN opened_on INTEGER;",
+
+    /* 47: the monthly reports (store/reports.h; docs/METRICS.md, "The monthly report"): an ICB's
+     * figures for a month, made by the upkeep from 02:00 on the 1st as CSV and PDF, and kept as
+     * made. */
+    "CREATE TABLE monthly_reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  icb_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  month TEXT NOT NULL CHECK (length(month) = 7),"
+    "  made_at INTEGER NOT NULL,"
+    "  csv BLOB NOT NULL,"
+    "  pdf BLOB NOT NULL,"
+    "  UNIQUE (icb_id, month));"
+    "CREATE TRIGGER monthly_reports_no_update BEFORE UPDATE ON monthly_reports"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly reports are kept as made'); END;"
+    "CREATE TRIGGER monthly_reports_no_delete BEFORE DELETE ON monthly_reports"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly reports are kept as made'); END;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

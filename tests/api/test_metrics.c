@@ -346,6 +346,73 @@ static void test_the_trend_by_week_and_by_month(void **state) {
   assert_true(json_is_number(h) && json_number_value(h) > 7.0 - 1e-9 && json_number_value(h) < 7.0 + 1e-9);
 }
 
+/* The monthly report (docs/METRICS.md, "The monthly report"): October's, made by `flexpool report
+   make`, is the overview's table for the ICB and the month, as CSV and as a PDF, and is kept. */
+static void test_the_monthly_report_of_october(void **state) {
+  (void)state;
+  char out[512];
+  const char *make[] = {"report", "make", "--month", "2026-10", "--data-dir", srv.data_dir, NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, make), 0);
+  if (!strstr(out, "made 2 reports for 2026-10")) fail_msg("the world's two ICBs: %s", out); /* w.icb and w.other_icb */
+  json_t *items = json_object_get(fpt_call(&srv, w.commissioner, "GET", "/api/v1/reports", 200, NULL), "items");
+  json_t *rep = NULL;
+  size_t i;
+  json_t *x;
+  json_array_foreach(items, i, x) {
+    if (fpt_int(x, "icb_id") != w.icb) fail_msg("another ICB's report listed: %lld", fpt_int(x, "icb_id"));
+    if (strcmp(fpt_s(x, "month"), "2026-10") == 0) rep = x;
+  }
+  assert_non_null(rep);
+  assert_int_equal(fpt_int(rep, "icb_id"), w.icb);
+  long long id = fpt_int(rep, "id");
+  const char *made_at = fpt_s(rep, "made_at");
+  /* The CSV is the overview's table of the month, cell for cell. */
+  struct fpt_resp r = fpt_request(&srv, w.commissioner, "GET", fpt_s(rep, "csv_url"), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Disposition"), fpt_str("report-%lld-2026-10.csv", w.icb)));
+  json_t *kept = fpt_csv(&r);
+  struct fpt_resp live = fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics.csv?from=2026-10-01&to=2026-11-01", NULL);
+  if (!json_equal(kept, fpt_csv(&live))) fail_msg("the report's CSV is not the overview's:\n%s\n---\n%s", r.body, live.body);
+  assert_string_equal(json_string_value(json_array_get(row_of(kept, "total", 0), column(kept, "shifts_posted"))), "7");
+  /* The PDF says what it is, the month, and the figures. */
+  const char *name = fpt_s(fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/organisations/%lld", w.icb), 200, NULL), "name");
+  const char *text = fpt_pdf_text(&srv, w.commissioner, fpt_s(rep, "pdf_url"));
+  assert_non_null(strstr(text, fpt_str("Monthly report: %s, October 2026", name)));
+  assert_non_null(strstr(text, "Shifts starting from 1 Oct 2026 to 31 Oct 2026"));
+  const char *lines[] = {"Shifts posted", "7", "Fill rate (%)", "42.9%", "Fees agreed", "\xc2\xa3" "1,280.00", "Hours delivered", "15.00"};
+  for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k += 2) {
+    const char *at = strstr(text, lines[k]);
+    if (!at) fail_msg("no '%s' in the report:\n%s", lines[k], text);
+    const char *eol = strchr(at, '\n');
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(eol ? eol - at : (long)strlen(at)), at);
+    if (!strstr(line, lines[k + 1])) fail_msg("'%s' in the report: %s", lines[k + 1], line);
+  }
+  assert_non_null(strstr(text, "By practice"));
+  assert_non_null(strstr(text, "General practitioner"));
+  /* Kept: made once; the database refuses a change. */
+  assert_int_equal(fpt_cli(out, sizeof out, make), 0);
+  assert_non_null(strstr(out, "made 0 reports"));
+  items = json_object_get(fpt_call(&srv, w.commissioner, "GET", "/api/v1/reports", 200, NULL), "items");
+  int n = 0;
+  json_array_foreach(items, i, x) if (strcmp(fpt_s(x, "month"), "2026-10") == 0) {
+    n++;
+    assert_int_equal(fpt_int(x, "id"), id);
+    assert_string_equal(fpt_s(x, "made_at"), made_at);
+  }
+  assert_int_equal(n, 1);
+  char err[256];
+  assert_int_not_equal(fpt_sql_try(&srv, "UPDATE monthly_reports SET month = '2026-09'", err, sizeof err), 0);
+  assert_int_not_equal(fpt_sql_try(&srv, "DELETE FROM monthly_reports", err, sizeof err), 0);
+  /* The ICB's commissioners and system administrators only; a month not yet ended is refused. */
+  fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/reports/%lld.pdf", id), 200, NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/reports", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/reports/%lld.csv", id), NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/reports/999999.csv", NULL), 404, "not_found", NULL);
+  const char *future[] = {"report", "make", "--month", "2099-01", "--data-dir", srv.data_dir, NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, future), 2);
+}
+
 static void test_the_month_edges_are_uk_midnights(void **state) {
   (void)state;
   /* 1 October alone holds the session at 00:30 BST (23:30Z on 30 September). */
@@ -577,6 +644,7 @@ int main(void) {
       cmocka_unit_test(test_the_fixture_month),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_trend_by_week_and_by_month),
+      cmocka_unit_test(test_the_monthly_report_of_october),
       cmocka_unit_test(test_the_month_edges_are_uk_midnights),
       cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
       cmocka_unit_test(test_the_commissioner_records_the_funding),

@@ -80,7 +80,7 @@ export async function startServer(extraArgs = [], { demo = true, clinicians = 0 
     rmSync(dataDir, { recursive: true, force: true });
     database.drop();
   };
-  return { base, stop, dataDir, log: () => log };
+  return { base, stop, dataDir, databaseArgs: database.args, log: () => log };
 }
 
 // Both, for a test file's before() and after(): the server (startServer's arguments) and the browser.

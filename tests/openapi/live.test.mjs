@@ -16,7 +16,8 @@ import { createHmac } from 'node:crypto';
 import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { startServer, SOURCE_DIR, PASSWORD } from '../browser/helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, BINARY, SOURCE_DIR, PASSWORD } from '../browser/helpers.mjs';
 
 const doc = YAML.parse(readFileSync(join(SOURCE_DIR, 'docs', 'openapi.yaml'), 'utf8'));
 
@@ -327,6 +328,16 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(pool, 'GET', '/api/v1/metrics/trend?from=2025-04-01&to=2026-11-01&by=week', undefined, 400);
   await call(icb, 'GET', '/api/v1/metrics/trend.csv?from=2026-04-01&to=2027-04-01', undefined, 200);
   await call(icb, 'GET', '/api/v1/metrics/trend.xlsx?from=2026-04-01&to=2027-04-01&by=month', undefined, 200);
+  // A monthly report, made as an operator would (the upkeep's own run is tested in api_test_reports).
+  const made = spawnSync(BINARY, ['report', 'make', '--month', '2026-10', '--data-dir', srv.dataDir, ...srv.databaseArgs], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const reports = (await call(icb, 'GET', '/api/v1/reports', undefined, 200)).json.items.filter((x) => x.month === '2026-10');
+  assert.equal(reports.length, 1, 'the demo ICB\'s October report');
+  await call(icb, 'GET', `/api/v1/reports/${reports[0].id}.csv`, undefined, 200);
+  await call(icb, 'GET', `/api/v1/reports/${reports[0].id}.pdf`, undefined, 200);
+  await call(icb, 'GET', '/api/v1/reports/999999.pdf', undefined, 404);
+  await call(pool, 'GET', `/api/v1/reports/${reports[0].id}.csv`, undefined, 403);
+  await call(practice, 'GET', '/api/v1/reports', undefined, 403);
   // A clinician of our own, registered anonymously.
   const reg = (n) => ({ name: `Live ${n}`, email: `live${n}-${uniq}@test.flexpool.test`, password: 'live-password-123', profession: 'gp',
     registration_number: String(7100000 + uniq * 10 % 900000 + n).slice(0, 7), home_postcode: 'LS1 4AP' });
