@@ -36,9 +36,11 @@ struct acc {
   int n_rows[2], cap_rows[2];
 };
 
-static int row_index(struct acc *a, int kind, int64_t id, const char *ods, const char *name) {
+/* The row of organisation id (0: none recorded) among places (kind 0) or PCNs (kind 1), added when
+   new. PCNs none recorded are one row per place (parent), so that each stays under its place. */
+static int row_index(struct acc *a, int kind, int64_t id, const char *ods, const char *name, int64_t parent) {
   for (int i = 0; i < a->n_rows[kind]; i++)
-    if (a->rows[kind][i].organisation_id == id) return i;
+    if (a->rows[kind][i].organisation_id == id && (id || a->rows[kind][i].parent_id == parent)) return i;
   if (a->n_rows[kind] == a->cap_rows[kind]) {
     int cap = a->cap_rows[kind] ? a->cap_rows[kind] * 2 : 16;
     struct fp_metrics_row *r = realloc(a->rows[kind], (size_t)cap * sizeof *r);
@@ -51,6 +53,7 @@ static int row_index(struct acc *a, int kind, int64_t id, const char *ods, const
   r->organisation_id = id;
   snprintf(r->ods_code, sizeof r->ods_code, "%s", ods ? ods : "");
   snprintf(r->name, sizeof r->name, "%s", name ? name : "");
+  r->parent_id = parent;
   r->f.clinicians_registered = r->f.clinicians_onboarded = -1;
   return a->n_rows[kind]++;
 }
@@ -110,8 +113,8 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
     } else if (strcmp(col_text(st, 2), "place") == 0) {
       place = fp_col_int64(st, 1), place_ods = col_text(st, 3), place_name = col_text(st, 4);
     }
-    p->pcn = row_index(a, 1, pcn, pcn_ods, pcn ? pcn_name : "No PCN recorded");
-    p->place = row_index(a, 0, place, place_ods, place ? place_name : "No place recorded");
+    p->place = row_index(a, 0, place, place_ods, place ? place_name : "No place recorded", 0);
+    p->pcn = p->place < 0 ? -1 : row_index(a, 1, pcn, pcn_ods, pcn ? pcn_name : "No PCN recorded", place);
     if (p->pcn < 0 || p->place < 0) {
       fp_reset(st);
       return FP_ENOMEM;
