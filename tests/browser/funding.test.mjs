@@ -416,3 +416,23 @@ describe('axe on both pages at desktop and phone widths', () => {
     }
   }
 });
+
+describe('the pools a commissioner chooses from', () => {
+  test('the capacity and funding pages offer the pools of the commissioner\'s own ICB, never another ICB\'s', async () => {
+    // Another ICB with a pool of its own.
+    const other = await api(demo.sysadmin, 'POST', '/organisations', { level: 'icb', ods_code: 'Q8Y', name: 'NHS Elsewhere ICB' });
+    const theirs = await api(demo.sysadmin, 'POST', '/pools', { name: 'Elsewhere Flexible Pool', host_organisation_id: other.id });
+    assert.equal(theirs.icb_id, other.id);
+    const { page } = await signedInPage(browser, server, 'icb@demo.flexpool.test');
+    const options = (selector) => page.$$eval(`${selector} option`, (os) => os.map((o) => Number(o.value)).sort((a, b) => a - b));
+    const ours = [demo.poolId, demo.second.id].sort((a, b) => a - b);
+    await open(page, '/capacity');
+    assert.deepEqual(await options('#capacity-pool'), ours);
+    await open(page, '/funding');
+    assert.deepEqual(await options('#funding-pool'), ours);
+    await open(page, `/capacity?pool=${theirs.id}`);
+    assert.notEqual(Number(await page.inputValue('#capacity-pool')), theirs.id, 'another ICB\'s pool is not shown even when asked for');
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});

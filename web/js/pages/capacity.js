@@ -3,8 +3,9 @@
 // against the shifts posted in it, and how many of those are filled. The definitions are
 // docs/METRICS.md's; the figures come from GET /api/v1/pools/{id}/capacity.
 
-import { get, getAll } from '../api.js';
-import { navigate, page, rolesOf, route, hasRole } from '../app.js';
+import { get } from '../api.js';
+import { navigate, page, route } from '../app.js';
+import { readablePools } from '../pools.js';
 import { dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, number, ukToday } from '../format.js';
 import { button, dateInput, h, insetText, p, pageHeading, select, table } from '../ui.js';
@@ -12,14 +13,8 @@ import { button, dateInput, h, insetText, p, pageHeading, select, table } from '
 const READERS = { roles: ['pool_admin', 'commissioner'] };
 const SESSION_NAMES = { morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening' };
 
-async function poolsOf() {
-  const own = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
-  if (own.length || !hasRole('commissioner')) return Promise.all(own.map((id) => get(`/pools/${id}`)));
-  return getAll('/pools', {}, 200);
-}
-
 route('/capacity', async ({ query }) => {
-  const pools = await poolsOf();
+  const pools = await readablePools();
   if (!pools.length) return page('Capacity and demand', pageHeading('Capacity and demand'), p('There is no pool for you to see.'));
   const want = Number(query.get('pool'));
   const pool = pools.find((x) => x.id === want) || pools[0];

@@ -10,8 +10,9 @@
 //        the return is printed: app.css). The pool's administrators record the day the pool
 //        opened (PATCH /pools/{id} `opened_on`).
 
-import { ApiError, explain, get, getAll, patch, post } from '../api.js';
+import { ApiError, explain, get, patch, post } from '../api.js';
 import { flash, navigate, page, rolesOf, route } from '../app.js';
+import { readablePools } from '../pools.js';
 import { busy, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, monthTitle, number, pounds, ukToday } from '../format.js';
 import {
@@ -66,16 +67,6 @@ export function parseAmount(text) {
 }
 
 const bytes = (s) => new TextEncoder().encode(s).length;
-
-// The pools this person reads: those they administer and those of their ICBs (the commissioner
-// role's organisation is its ICB), in the API's order.
-async function readablePools() {
-  const own = rolesOf('pool_admin').map((r) => r.pool_id).filter(Boolean);
-  const icbs = rolesOf('commissioner').map((r) => r.organisation_id).filter(Boolean);
-  if (!icbs.length) return Promise.all(own.map((id) => get(`/pools/${id}`)));
-  const all = await getAll('/pools', {}, 1000);
-  return all.filter((x) => own.includes(x.id) || (x.icb_id && icbs.includes(x.icb_id)));
-}
 
 // The pool asked for (?pool=ID) if this person reads it, else the first; `poolPart` is what the
 // page's links carry ({pool: id} only when there is a choice).
