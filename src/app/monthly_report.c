@@ -31,12 +31,7 @@ static int make_one(struct fp_conn *c, int64_t icb_id, const char *month, fp_day
   int rc = fp_store_org_get(c, icb_id, &icb);
   if (rc) return rc;
   struct fp_scope scope;
-  memset(&scope, 0, sizeof scope);
-  scope.n_icbs = 1;
-  scope.icbs[0] = icb_id;
-  scope.n_clinician_pools = -1;
-  scope.n_overflow_icbs = -1;
-  scope.now = now;
+  fp_scope_of_area(&scope, icb_id, 0, now);
   struct fp_metrics m;
   if ((rc = fp_store_metrics(c, &scope, fp_uk_local_to_utc(first, 0, 0, 0), fp_uk_local_to_utc(end, 0, 0, 0), now,
                              end - 1, &m)) != 0)

@@ -201,12 +201,7 @@ static int month_or_respond(struct fp_req *r, int *year, int *month) {
 static int pool_figures(struct fp_conn *c, int64_t pool_id, fp_day first, fp_day end, int64_t now,
                         struct fp_metrics *m) {
   struct fp_scope scope;
-  memset(&scope, 0, sizeof scope);
-  scope.n_pools = 1;
-  scope.pools[0] = pool_id;
-  scope.n_clinician_pools = -1;
-  scope.n_overflow_icbs = -1;
-  scope.now = now;
+  fp_scope_of_area(&scope, 0, pool_id, now);
   return fp_store_metrics(c, &scope, fp_uk_local_to_utc(first, 0, 0, 0), fp_uk_local_to_utc(end, 0, 0, 0), now, end - 1,
                           m);
 }

@@ -237,6 +237,15 @@ static void scope_where(struct fp_sql *q, const struct fp_scope *s, const char *
   fp_sql_add(q, ")");
 }
 
+void fp_scope_of_area(struct fp_scope *s, int64_t icb_id, int64_t pool_id, int64_t now) {
+  memset(s, 0, sizeof *s);
+  if (icb_id) s->icbs[s->n_icbs++] = icb_id;
+  if (pool_id) s->pools[s->n_pools++] = pool_id;
+  s->n_clinician_pools = -1;
+  s->n_overflow_icbs = -1;
+  s->now = now;
+}
+
 void fp_scope_where(struct fp_sql *q, const struct fp_scope *s, const char *practice_col, const char *icb_col,
                     const char *role_col) {
   scope_where(q, s, practice_col, icb_col, role_col, NULL);

@@ -132,6 +132,10 @@ int fp_sql_page(struct fp_conn *c, struct fp_sql *q, const struct fp_sort_sql *s
                 struct fp_list_pos *last);
 
 
+/* The scope of one ICB (pool_id 0) or one pool (icb_id 0) at now, as its staff see it: a
+   report's or a return's, made for the area rather than for who asks. */
+void fp_scope_of_area(struct fp_scope *s, int64_t icb_id, int64_t pool_id, int64_t now);
+
 /*
  * Appends "(condition)" restricting to what scope sees, given the SQL expressions for the row's
  * practice id, ICB id and role (role_col NULL: the clinician's profession is not checked).
