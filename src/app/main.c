@@ -52,6 +52,19 @@ static void usage(FILE *to) {
           "       flexpool errors   (lists every API error code with its HTTP status)\n");
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * The sanitizer builds' one known leak that is not ours: fontconfig (Debian 12's 2.14) loses a
+ * buffer (256 bytes and a 32-byte one it holds) while Pango's loading thread parses its
+ * configuration (FcInitLoadConfigAndFonts) when a document is drawn by a thread that lives to the
+ * end (the upkeep's monthly report, `flexpool report make`). LeakSanitizer's quick stacks name
+ * only the library, so the suppression names it: a leak allocated anywhere else, ours or another
+ * library's, still fails the tests.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
+#endif
+
 int main(int argc, char **argv) {
   if (sodium_init() < 0) {
     fprintf(stderr, "flexpool: libsodium failed to initialise\n");

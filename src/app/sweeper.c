@@ -23,6 +23,7 @@ struct step {
   const char *name;
   fp_sweep_fn fn;
   void *ctx;
+  fp_sweep_prepare_fn prepare; /* NULL: none */
 };
 
 struct fp_sweeper {
@@ -32,6 +33,7 @@ struct fp_sweeper {
   pthread_mutex_t lock;
   pthread_cond_t wake;
   bool stopping;
+  bool added;         /* a step was added since the last pass began: run a pass now (step's first run) */
   struct step *steps; /* grown by fp_sweeper_add: every step added runs, however many */
   int n_steps, cap_steps;
   pthread_t alerts_thread; /* shift alerts: see alerts_run */
@@ -187,16 +189,24 @@ static void *run(void *arg) {
   struct fp_sweeper *s = arg;
   pthread_mutex_lock(&s->lock);
   while (!s->stopping) {
+    s->added = false;
     pthread_mutex_unlock(&s->lock);
     struct step step;
     for (int i = 0; step_at(s, i, &step); i++) {
+      if (step.prepare) {
+        int rc = step.prepare(s->store, (int64_t)time(NULL), step.ctx);
+        if (rc) {
+          fprintf(stderr, "flexpool: upkeep step '%s' could not prepare: %s\n", step.name, fp_strerror(rc));
+          continue;
+        }
+      }
       fp_upkeep_run(s->store, step.name, step.fn, step.ctx);
     }
     pthread_mutex_lock(&s->lock);
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += s->interval;
-    while (!s->stopping && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT) {
+    while (!s->stopping && !s->added && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT) {
     }
   }
   pthread_mutex_unlock(&s->lock);
@@ -204,6 +214,11 @@ static void *run(void *arg) {
 }
 
 int fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx) {
+  return fp_sweeper_add_prepared(s, name, NULL, fn, ctx);
+}
+
+int fp_sweeper_add_prepared(struct fp_sweeper *s, const char *name, fp_sweep_prepare_fn prepare, fp_sweep_fn fn,
+                            void *ctx) {
   int rc = 0;
   pthread_mutex_lock(&s->lock);
   if (s->n_steps == s->cap_steps) {
@@ -216,7 +231,12 @@ int fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void 
       rc = FP_ENOMEM;
     }
   }
-  if (rc == 0) s->steps[s->n_steps++] = (struct step){name, fn, ctx};
+  if (rc == 0) {
+    s->steps[s->n_steps++] = (struct step){name, fn, ctx, prepare};
+    /* Its first run comes now, not an interval later (steps are added after the thread starts). */
+    s->added = true;
+    pthread_cond_broadcast(&s->wake);
+  }
   pthread_mutex_unlock(&s->lock);
   if (rc) fprintf(stderr, "flexpool: upkeep step '%s' could not be added: %s\n", name, fp_strerror(rc));
   return rc;

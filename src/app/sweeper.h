@@ -25,11 +25,18 @@ typedef int (*fp_sweep_fn)(struct fp_conn *c, int64_t now, void *ctx);
  */
 int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx);
 
+/* Work a step does first, outside any transaction (reading a snapshot, rendering documents), so
+   that its write transaction stays short: 0 to go on to the step, or an FP_E* code to skip it. */
+typedef int (*fp_sweep_prepare_fn)(struct fp_store *store, int64_t now, void *ctx);
+
 /* Starts the thread; interval in seconds. NULL on failure. */
 struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds);
 /* Adds a step (any number: the list grows); call before or after start. 0, or FP_ENOMEM (said on
    stderr) when it could not be added. */
 int fp_sweeper_add(struct fp_sweeper *s, const char *name, fp_sweep_fn fn, void *ctx);
+/* The same with a preparation run before each of the step's runs, with the same ctx. */
+int fp_sweeper_add_prepared(struct fp_sweeper *s, const char *name, fp_sweep_prepare_fn prepare, fp_sweep_fn fn,
+                            void *ctx);
 /* Stops the thread and frees it. */
 void fp_sweeper_stop(struct fp_sweeper *s);
 
