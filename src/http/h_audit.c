@@ -32,6 +32,7 @@ static void add_entry(const struct fp_audit_entry *e, void *ctx) {
                         fp_json_time(e->at), "actor_user_id", fp_json_id(e->actor_user_id), "actor_email",
                         fp_json_str_or_null(e->actor_email), "action", e->action, "entity", e->entity, "entity_id",
                         (json_int_t)e->entity_id, "before", document(e->before), "after", document(e->after));
+  json_object_set_new(j, "actor_name", fp_json_str_or_null(e->actor_name));
   fp_page_add(ctx, j, 0, e->id);
 }
 

@@ -14,6 +14,7 @@ static const struct fp_colspec AUDIT_READ[] = {
     FP_C(INT, struct fp_audit_entry, at),
     FP_C(INT, struct fp_audit_entry, actor_user_id),
     FP_C(STR, struct fp_audit_entry, actor_email),
+    FP_C(STR, struct fp_audit_entry, actor_name),
     FP_C(STR, struct fp_audit_entry, action),
     FP_C(STR, struct fp_audit_entry, entity),
     FP_C(INT, struct fp_audit_entry, entity_id),
@@ -44,7 +45,7 @@ int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
      audit_actor) rather than one catch-all text scanning the whole log; values are bound. */
   struct fp_sql sql;
   fp_sql_init(&sql);
-  fp_sql_add(&sql, "SELECT a.id, a.at, COALESCE(a.actor_user_id,0), COALESCE(u.email,''), a.action, a.entity,"
+  fp_sql_add(&sql, "SELECT a.id, a.at, COALESCE(a.actor_user_id,0), COALESCE(u.email,''), COALESCE(u.name,''), a.action, a.entity,"
                    " COALESCE(a.entity_id,0), a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.actor_user_id"
                    " WHERE a.id < ");
   fp_sql_int(&sql, q->before_id > 0 ? q->before_id : INT64_MAX);

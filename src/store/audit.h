@@ -19,6 +19,7 @@ struct fp_audit_entry {
   int64_t id, at;
   int64_t actor_user_id;         /* 0: the system (the CLI, the demo loader) */
   const char *actor_email;       /* "" when there is no actor */
+  const char *actor_name;        /* "" when there is no actor */
   const char *action;            /* "booking.create" */
   const char *entity;            /* "booking" */
   int64_t entity_id;

@@ -72,6 +72,7 @@ static json_t *row(const char *entity, long long id, const char *action) {
 static void assert_actor(json_t *r, long long user, const char *email) {
   assert_int_equal(fpt_int(r, "actor_user_id"), user);
   assert_string_equal(fpt_s(r, "actor_email"), email);
+  assert_true(strlen(fpt_s(r, "actor_name")) > 0); /* the person's name, for the page to show */
   assert_non_null(json_object_get(r, "at"));
   assert_true(json_is_string(json_object_get(r, "at")));
 }
@@ -343,6 +344,7 @@ static void test_filters_paging_and_access(void **state) {
       cli_seen = true;
       assert_true(json_is_null(json_object_get(it, "actor_user_id")));
       assert_true(json_is_null(json_object_get(it, "actor_email")));
+      assert_true(json_is_null(json_object_get(it, "actor_name")));
     }
   }
   assert_true(cli_seen);
