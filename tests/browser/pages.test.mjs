@@ -151,6 +151,7 @@ const PAGES = [
   ['icb@demo.flexpool.test', 'commissioner-funding', '/funding'],
   ['icb@demo.flexpool.test', 'commissioner-funding-errors', '/funding', submitEmpty('#funding-form')],
   ['icb@demo.flexpool.test', 'commissioner-return', '/return'],
+  ['icb@demo.flexpool.test', 'commissioner-reports', '/reports'],
   ['pool@demo.flexpool.test', 'pool-admin', '/pool'],
   ['pool@demo.flexpool.test', 'pool-settings', '/pool/settings'],
   ['pool@demo.flexpool.test', 'pool-settings-errors', '/pool/settings', async (page) => {

@@ -78,6 +78,9 @@ function menuFor() {
   if (hasRole('sysadmin')) items.push(['/admin/organisations', 'Organisations'], ['/admin/users', 'Users']);
   if (hasRole('commissioner') || hasRole('sysadmin') || hasRole('pool_admin') || hasRole('practice_manager')) items.push(['/overview', 'Overview']);
   if (hasRole('commissioner') || hasRole('pool_admin')) items.push(['/capacity', 'Capacity'], ['/funding', 'Funding'], ['/return', 'NHS return']);
+  if (hasRole('commissioner') || hasRole('sysadmin')) items.push(['/reports', 'Reports']);
+  // The audit trail: in the header where the menu is short; practice managers and pool administrators find it on the account page.
+  if (hasRole('commissioner') || hasRole('sysadmin')) items.push(['/audit', 'Audit trail']);
   items.push(['/notifications', 'Notifications']);
   items.push(['/account', 'Account']);
   return items;

@@ -6,10 +6,10 @@ import { start } from './app.js';
 
 const rolePages = {
   clinician: ['clinician', 'offers', 'passport', 'availability', 'alerts', 'calendar_feed', 'profile', 'messages', 'timesheets', 'invoices', 'terms', 'pension'],
-  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks', 'timesheets', 'invoices'],
-  pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks', 'timesheets', 'invoices', 'terms', 'rate_policy', 'rate_approval', 'funding'],
-  commissioner: ['overview', 'capacity', 'funding'],
-  sysadmin: ['admin', 'passport', 'overview'],
+  practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks', 'timesheets', 'invoices', 'audit'],
+  pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks', 'timesheets', 'invoices', 'terms', 'rate_policy', 'rate_approval', 'funding', 'audit'],
+  commissioner: ['overview', 'capacity', 'funding', 'reports', 'audit'],
+  sysadmin: ['admin', 'passport', 'overview', 'reports', 'audit'],
 };
 
 start(rolePages, (name) => import(`./pages/${name}.js`));

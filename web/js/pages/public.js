@@ -229,6 +229,7 @@ route('/account', async () => {
     me.roles.some((r) => r.role === 'clinician') ? p(link('/calendar', 'Your calendar feed: your bookings in your own calendar app')) : null,
     me.roles.some((r) => r.role === 'practice_manager') ? p(link('/practice/calendar', 'Practice calendar feed: the practice\'s sessions in a calendar app')) : null,
     me.roles.some((r) => r.role === 'practice_manager' || r.role === 'pool_admin') ? p(link('/webhooks', 'Webhooks: messages to your own systems when shifts are posted, booked or cancelled', { id: 'account-webhooks' })) : null,
+    me.roles.some((r) => ['practice_manager', 'pool_admin', 'commissioner', 'sysadmin'].includes(r.role)) ? p(link('/audit', 'Audit trail: every change recorded, who made it and when', { id: 'account-audit' })) : null,
     p(`flexpool signs you out after ${idleWords()} without activity.`));
 });
 
