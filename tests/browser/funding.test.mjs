@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import {
   assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PASSWORD, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts, apiCall, apiLogin
 } from './helpers.mjs';
+import { parseCsv } from './helpers.mjs';
 
 let server, browser;
 const demo = {};
@@ -54,21 +55,6 @@ const entryRows = (page) => page.$$eval('#funding-entries tbody tr', (trs) => tr
 
 // What the page says each entry is, from the API's entry.
 const expectedRow = (e) => [dateText(e.on), `${e.kind === 'allocation' ? 'Allocation' : 'Spend'}${e.amount_pence < 0 ? ' Correction' : ''}`, e.description, money(e.amount_pence)];
-
-// RFC 4180: quoted cells (doubled quotes inside), CRLF between records.
-function parseCsv(src) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && src[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 before(async () => {
   ({ server, browser } = await startServerAndBrowser());

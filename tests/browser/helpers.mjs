@@ -230,3 +230,19 @@ export async function apiLogin(server, email) {
   });
   return (await r.json()).token;
 }
+
+// A CSV document as rows of cells (RFC 4180: quoted cells, doubled quotes inside, CRLF between
+// records), to read the exports back as a spreadsheet would.
+export function parseCsv(src) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (quoted) {
+      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && src[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import {
   assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
+import { parseCsv } from './helpers.mjs';
 
 let server, browser;
 const text = async (page, selector) => (await page.innerText(selector)).replace(/\s+/g, ' ').trim();
@@ -43,21 +44,6 @@ const monthBefore = (ym) => {
   const d = new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7) - 2, 1));
   return d.toISOString().slice(0, 7);
 };
-
-// RFC 4180: quoted cells (doubled quotes inside), CRLF between records.
-function parseCsv(src) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && src[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 // A workbook's first sheet as rows of cell values, read with Debian's openpyxl.
 function readXlsx(path) {

@@ -16,6 +16,7 @@ import {
   apiCall, apiLogin, assertNoProblems, BINARY, checkAccessibility, DESKTOP, newPage, open, PHONE, screenshot, signedInPage,
   startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
+import { parseCsv } from './helpers.mjs';
 
 let server, browser;
 const demo = {};
@@ -55,21 +56,6 @@ const expectedLinks = (r, about = monthName(r.month)) => [
   [`PDF for ${about} (${kb(r.pdf_bytes)})`, r.pdf_url],
   [`CSV for ${about} (${kb(r.csv_bytes)})`, r.csv_url],
 ];
-
-// RFC 4180: quoted cells (doubled quotes inside), CRLF between records.
-function parseCsv(src) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && src[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 // `flexpool report make` for a month, on the server's own data.
 function makeReports(month) {
