@@ -145,7 +145,8 @@ static int upkeep_prepare(struct fp_store *store, int64_t now, void *ctx) {
   fp_monthly_reports_release(&upkeep_work);
   int year, month;
   fp_monthly_report_due(now, &year, &month);
-  return fp_monthly_reports_prepare(store, year, month, now, &upkeep_work);
+  int rc = fp_monthly_reports_prepare(store, year, month, now, &upkeep_work);
+  return rc ? rc : upkeep_work.n ? 0 : FP_SWEEP_NOTHING; /* every ICB has its report: no transaction */
 }
 
 static int upkeep_keep(struct fp_conn *c, int64_t now, void *ctx) {

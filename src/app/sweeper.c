@@ -195,6 +195,7 @@ static void *run(void *arg) {
     for (int i = 0; step_at(s, i, &step); i++) {
       if (step.prepare) {
         int rc = step.prepare(s->store, (int64_t)time(NULL), step.ctx);
+        if (rc == FP_SWEEP_NOTHING) continue;
         if (rc) {
           fprintf(stderr, "flexpool: upkeep step '%s' could not prepare: %s\n", step.name, fp_strerror(rc));
           continue;

@@ -26,7 +26,10 @@ typedef int (*fp_sweep_fn)(struct fp_conn *c, int64_t now, void *ctx);
 int fp_upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx);
 
 /* Work a step does first, outside any transaction (reading a snapshot, rendering documents), so
-   that its write transaction stays short: 0 to go on to the step, or an FP_E* code to skip it. */
+   that its write transaction stays short: 0 to go on to the step, FP_SWEEP_NOTHING when there is
+   nothing for it to write (the step is not run, no transaction taken), or an FP_E* code to skip it
+   (said on stderr). */
+#define FP_SWEEP_NOTHING 1
 typedef int (*fp_sweep_prepare_fn)(struct fp_store *store, int64_t now, void *ctx);
 
 /* Starts the thread; interval in seconds. NULL on failure. */

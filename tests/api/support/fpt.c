@@ -200,6 +200,9 @@ int fpt_sql_try(const struct fpt_server *s, const char *sql, char *err, size_t l
     sqlite3_close(db);
     return -1;
   }
+  /* A writer like the server's own: it waits its turn rather than failing while the server's
+     upkeep writes (SQLITE_BUSY). */
+  sqlite3_busy_timeout(db, 10000);
   char *msg = NULL;
   int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
   snprintf(err, len, "%s", msg ? msg : "");
