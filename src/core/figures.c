@@ -44,12 +44,23 @@ bool fp_figure_present(const struct fp_metrics_figures *f, const struct fp_figur
 /* part / whole as tenths, half up (0 when whole is not positive). */
 static int64_t tenths(int64_t part, int64_t whole) { return whole <= 0 ? 0 : (part * 10 + whole / 2) / whole; }
 
+int64_t fp_percent_tenths(int64_t part, int64_t whole) { return tenths(part * 100, whole); }
+
+static int64_t hundredths_of_hours(int64_t minutes) { return (minutes * 100 + 30) / 60; }
+
+double fp_hours_number(int64_t minutes) { return (double)hundredths_of_hours(minutes) / 100.0; }
+
+void fp_hours_text(int64_t minutes, char out[32]) {
+  int64_t h100 = hundredths_of_hours(minutes);
+  snprintf(out, 32, "%lld.%02lld", (long long)(h100 / 100), (long long)(h100 % 100));
+}
+
 double fp_figure_number(const struct fp_metrics_figures *f, const struct fp_figure_col *c) {
   int64_t v = at(f, c->off);
   switch (c->kind) {
-  case FP_FIG_RATE: return (double)tenths(v * 100, at(f, c->whole)) / 10.0;
+  case FP_FIG_RATE: return (double)fp_percent_tenths(v, at(f, c->whole)) / 10.0;
   case FP_FIG_MEAN_HOURS: return (double)tenths(v, at(f, c->whole) * 3600) / 10.0;
-  case FP_FIG_HOURS: return (double)((v * 100 + 30) / 60) / 100.0;
+  case FP_FIG_HOURS: return fp_hours_number(v);
   default: return (double)v;
   }
 }
@@ -59,15 +70,11 @@ void fp_figure_text(const struct fp_metrics_figures *f, const struct fp_figure_c
   switch (c->kind) {
   case FP_FIG_RATE:
   case FP_FIG_MEAN_HOURS: {
-    int64_t t = c->kind == FP_FIG_RATE ? tenths(v * 100, at(f, c->whole)) : tenths(v, at(f, c->whole) * 3600);
+    int64_t t = c->kind == FP_FIG_RATE ? fp_percent_tenths(v, at(f, c->whole)) : tenths(v, at(f, c->whole) * 3600);
     snprintf(out, 32, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
     break;
   }
-  case FP_FIG_HOURS: {
-    int64_t h100 = (v * 100 + 30) / 60;
-    snprintf(out, 32, "%lld.%02lld", (long long)(h100 / 100), (long long)(h100 % 100));
-    break;
-  }
+  case FP_FIG_HOURS: fp_hours_text(v, out); break;
   case FP_FIG_PEOPLE:
     if (v < 0) out[0] = '\0';
     else snprintf(out, 32, "%lld", (long long)v);

@@ -83,6 +83,12 @@ struct fp_figure_col {
 #define FP_FIGURE_COLS 21
 extern const struct fp_figure_col fp_figure_cols[FP_FIGURE_COLS];
 
+/* part as a percentage of whole in tenths, half up (429: 42.9%); 0 when whole is not positive. */
+int64_t fp_percent_tenths(int64_t part, int64_t whole);
+/* Minutes as hours to two decimal places, half up: the number, and as text ("15.00"). */
+double fp_hours_number(int64_t minutes);
+void fp_hours_text(int64_t minutes, char out[32]);
+
 /* The raw value (a count, minutes, pence, seconds). */
 int64_t fp_figure_value(const struct fp_metrics_figures *f, const struct fp_figure_col *c);
 /* False where the figure is not counted (people by area). */

@@ -18,6 +18,7 @@
 
 #include "core/eligibility.h"
 #include "core/error.h"
+#include "core/figures.h"
 #include "core/funding.h"
 #include "core/money.h"
 #include "core/time.h"
@@ -241,14 +242,6 @@ static int pool_return(struct fp_conn *c, const struct fp_pool *p, int year, int
   return fp_store_funding_totals(c, p->id, out->first, out->end, &allocated_unused, &out->spend_month_pence);
 }
 
-/* Minutes as hours to two decimal places, as text ("15.00"). */
-static void hours_text(int64_t minutes, char buf[32]) {
-  int64_t h100 = (minutes * 100 + 30) / 60;
-  snprintf(buf, 32, "%lld.%02lld", (long long)(h100 / 100), (long long)(h100 % 100));
-}
-
-static double hours(int64_t minutes) { return (double)((minutes * 100 + 30) / 60) / 100.0; }
-
 static int return_or_respond(struct fp_req *r, struct fp_pool *p, struct pool_return *ret) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   if (pool_or_respond(r, c, p)) return -1;
@@ -274,8 +267,8 @@ void fp_h_pool_return(struct fp_req *r) {
   json_object_set_new(j, "gps_onboarded", json_integer(x.gps_onboarded));
   json_object_set_new(j, "practices_registered", json_integer(x.practices_registered));
   json_object_set_new(j, "practices_onboarded", json_integer(x.practices_onboarded));
-  json_object_set_new(j, "clinical_hours_month", json_real(hours(x.minutes_month)));
-  json_object_set_new(j, "clinical_hours_year_to_date", json_real(hours(x.minutes_year)));
+  json_object_set_new(j, "clinical_hours_month", json_real(fp_hours_number(x.minutes_month)));
+  json_object_set_new(j, "clinical_hours_year_to_date", json_real(fp_hours_number(x.minutes_year)));
   json_object_set_new(j, "financial_year", json_string(x.financial_year));
   json_object_set_new(j, "funding_pence", json_integer(x.funding_pence));
   json_object_set_new(j, "spend_month_pence", json_integer(x.spend_month_pence));
@@ -303,8 +296,8 @@ void fp_h_pool_return_csv(struct fp_req *r) {
   fp_date_format(x.opened_on, opened);
   const int64_t counts[4] = {x.gps_registered, x.gps_onboarded, x.practices_registered, x.practices_onboarded};
   for (int i = 0; i < 4; i++) snprintf(n[i], sizeof n[i], "%lld", (long long)counts[i]);
-  hours_text(x.minutes_month, h_month);
-  hours_text(x.minutes_year, h_year);
+  fp_hours_text(x.minutes_month, h_month);
+  fp_hours_text(x.minutes_year, h_year);
   const int64_t money[4] = {x.funding_pence, x.spend_month_pence, x.spend_year_pence,
                             x.funding_pence - x.spend_year_pence};
   for (int i = 0; i < 4; i++) {
