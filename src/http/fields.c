@@ -2,6 +2,7 @@
 #include "http/fields.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,27 @@ static int one(struct fp_req *r, const struct fp_field *f, json_t *v) {
     if (n < f->min || n > f->max) {
       fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be between %lld and %lld", f->name,
                      (long long)f->min, (long long)f->max);
+      return -1;
+    }
+    *(int64_t *)f->dest = n;
+    return 0;
+  }
+  case FP_F_TENTHS: {
+    double x = json_is_number(v) ? json_number_value(v) * 10.0 : 0;
+    if (!json_is_number(v) || !(x > -1e15 && x < 1e15)) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be a number", f->name);
+      return -1;
+    }
+    double whole = round(x);
+    if (fabs(x - whole) > 1e-6) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' has at most one decimal place", f->name);
+      return -1;
+    }
+    int64_t n = (int64_t)whole;
+    if (n < f->min || n > f->max) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, f->name, "'%s' must be between %lld.%lld and %lld.%lld", f->name,
+                     (long long)(f->min / 10), (long long)llabs(f->min % 10), (long long)(f->max / 10),
+                     (long long)llabs(f->max % 10));
       return -1;
     }
     *(int64_t *)f->dest = n;

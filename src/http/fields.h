@@ -24,6 +24,8 @@ enum fp_field_type {
   FP_F_ENUM,     /* dest: const char **; one of `choices` (NULL-terminated) */
   FP_F_JSON,     /* dest: json_t ** (borrowed); any object */
   FP_F_ARRAY,    /* dest: json_t ** (borrowed); an array of min..max elements (a longer one is refused, never cut) */
+  FP_F_TENTHS,   /* dest: int64_t *; a number with at most one decimal place (85.5), as tenths (855);
+                    min/max are the range in tenths */
 };
 
 struct fp_field {

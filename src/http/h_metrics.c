@@ -19,16 +19,21 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/figures.h"
+#include "core/funding.h"
 #include "core/money.h"
 #include "core/period.h"
+#include "core/targets.h"
 #include "core/time.h"
 #include "docs/figures_table.h"
 #include "http/codec.h"
 #include "http/routes.h"
 #include "store/metrics.h"
+#include "store/targets.h"
 
 #define DEFAULT_DAYS 28
 #define MAX_PERIOD_DAYS 1830
+_Static_assert(MAX_PERIOD_DAYS / 365 + 2 <= FP_TARGET_YEARS_MAX, "a period's financial years fit the targets read");
 
 static json_t *figures_json(const struct fp_metrics_figures *f) {
   json_t *j = json_object();
@@ -100,21 +105,64 @@ static int figures_between(struct fp_conn *c, const struct fp_scope *scope, fp_d
 
 /* The caller's figures for the period the query asks: 0 with *m filled (release it), or -1 once
    answered (403, 400 or the store's error). */
-static int metrics_or_respond(struct fp_req *r, fp_day *from_out, fp_day *to_out, struct fp_metrics *m) {
-  struct fp_scope scope;
-  if (scope_period_or_respond(r, &scope, from_out, to_out)) return -1;
+static int metrics_or_respond(struct fp_req *r, struct fp_scope *scope, fp_day *from_out, fp_day *to_out,
+                              struct fp_metrics *m) {
+  if (scope_period_or_respond(r, scope, from_out, to_out)) return -1;
   struct fp_conn *c = fp_store_reader(r->app->store);
-  int rc = c ? figures_between(c, &scope, *from_out, *to_out, r->now, m) : FP_EIO;
+  int rc = c ? figures_between(c, scope, *from_out, *to_out, r->now, m) : FP_EIO;
   if (rc) {
     fp_reply_store_error(r, rc);
     return -1;
   }
   return 0;
 }
+/* ---- the commissioner's targets held against the period's figures (core/targets.h) ---- */
+
+struct years {
+  int n;
+  struct fp_year_targets y[FP_TARGET_YEARS_MAX];
+};
+
+static void add_year(const struct fp_icb_target *t, void *ctx) {
+  struct years *x = ctx;
+  if (x->n < FP_TARGET_YEARS_MAX) x->y[x->n++] = t->t;
+}
+
+/* The targets of [from, to) against totals f, for a caller who sees exactly one ICB (the targets
+   are the ICB's: a practice's or a pool's figures are not held against them): JSON null otherwise. */
+static int targets_json(struct fp_conn *c, const struct fp_scope *scope, fp_day from, fp_day to,
+                        const struct fp_metrics_figures *f, json_t **out) {
+  *out = NULL;
+  if (scope->all || scope->n_icbs != 1 || scope->n_pools || scope->n_practices) return 0;
+  struct years years = {0};
+  int first = fp_financial_year_of(from), last = fp_financial_year_of(to - 1);
+  int rc = fp_store_targets_each(c, scope->icbs[0], first, last, add_year, &years);
+  if (rc) return rc;
+  struct fp_period_targets t;
+  fp_targets_for_period(years.y, years.n, from, to,
+                        f->shifts_posted > 0 ? fp_percent_tenths(f->shifts_filled, f->shifts_posted) : FP_TARGET_NONE,
+                        f->fees_agreed_pence, &t);
+  bool rate = t.fill_rate_tenths != FP_TARGET_NONE, spend = t.spend_pence != FP_TARGET_NONE;
+  *out = json_pack("{s:I, s:o, s:o, s:o, s:o}", "icb_id", (json_int_t)scope->icbs[0], "fill_rate_percent",
+                   rate ? json_real((double)t.fill_rate_tenths / 10.0) : json_null(), "fill_rate_met",
+                   rate ? json_boolean(t.fill_rate_met) : json_null(), "fees_agreed_pence",
+                   spend ? json_integer(t.spend_pence) : json_null(), "fees_agreed_within",
+                   spend ? json_boolean(t.spend_within) : json_null());
+  return 0;
+}
+
 void fp_h_metrics(struct fp_req *r) {
   fp_day from, to;
   struct fp_metrics m;
-  if (metrics_or_respond(r, &from, &to, &m)) return;
+  struct fp_scope scope;
+  if (metrics_or_respond(r, &scope, &from, &to, &m)) return;
+  json_t *targets = NULL;
+  int rc = targets_json(fp_store_reader(r->app->store), &scope, from, to, &m.totals, &targets);
+  if (rc) {
+    fp_metrics_release(&m);
+    fp_reply_store_error(r, rc);
+    return;
+  }
   json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "totals",
                         figures_json(&m.totals), "by_place", rows_json(m.places, m.n_places), "by_pcn",
                         rows_json(m.pcns, m.n_pcns), "by_practice", rows_json(m.practices, m.n_practices));
@@ -124,6 +172,7 @@ void fp_h_metrics(struct fp_req *r) {
                                            (json_int_t)m.professions[i].registered, "onboarded",
                                            (json_int_t)m.professions[i].onboarded));
   json_object_set_new(j, "clinicians_by_profession", profs);
+  json_object_set_new(j, "targets", targets ? targets : json_null());
   fp_metrics_release(&m);
   fp_reply_json(r, 200, j);
 }
@@ -158,7 +207,8 @@ static void reply_table(struct fp_req *r, const struct fp_figures_table *t, cons
 static void areas_table(struct fp_req *r, bool xlsx) {
   fp_day from, to;
   struct fp_metrics m;
-  if (metrics_or_respond(r, &from, &to, &m)) return;
+  struct fp_scope scope;
+  if (metrics_or_respond(r, &scope, &from, &to, &m)) return;
   struct fp_figures_areas a;
   if (fp_figures_areas(&m, &a) == 0) reply_table(r, &a.table, "figures", "Figures", from, to, xlsx);
   else fp_reply_store_error(r, FP_ENOMEM);

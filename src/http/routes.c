@@ -51,6 +51,8 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/organisations/{id}/blocked", fp_h_blocked, FP_SIGNED_IN, 0},
     {"PUT", "/api/v1/organisations/{id}/blocked/{clinician_id}", fp_h_blocked_put, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/organisations/{id}/blocked/{clinician_id}", fp_h_blocked_delete, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/organisations/{id}/targets", fp_h_targets, FP_SIGNED_IN, 0},
+    {"PUT", "/api/v1/organisations/{id}/targets/{year}", fp_h_targets_set, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/organisations/{id}/webhooks", fp_h_webhooks, FP_SIGNED_IN, 0},
     {"POST", "/api/v1/organisations/{id}/webhooks", fp_h_webhook_create, FP_SIGNED_IN, 0},
     {"DELETE", "/api/v1/organisations/{id}/webhooks/{webhook_id}", fp_h_webhook_delete, FP_SIGNED_IN, 0},

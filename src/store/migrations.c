@@ -1007,6 +1007,18 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'monthly reports are kept as made'); END;"
     "CREATE TRIGGER monthly_reports_no_delete BEFORE DELETE ON monthly_reports"
     "  BEGIN SELECT RAISE(ABORT, 'monthly reports are kept as made'); END;",
+
+    /* 48: the commissioner's targets (store/targets.h; docs/METRICS.md, "Targets"): per ICB and
+     * financial year, a fill rate in tenths of a percent and the locum fees the year may agree. */
+    "CREATE TABLE icb_targets ("
+    "  id INTEGER PRIMARY KEY,"
+    "  icb_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  financial_year INTEGER NOT NULL CHECK (financial_year BETWEEN 2000 AND 2200),"
+    "  fill_rate_tenths INTEGER CHECK (fill_rate_tenths BETWEEN 0 AND 1000),"
+    "  spend_pence INTEGER CHECK (spend_pence >= 0),"
+    "  set_by INTEGER REFERENCES users(id),"
+    "  set_at INTEGER NOT NULL,"
+    "  UNIQUE (icb_id, financial_year));",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -674,9 +674,84 @@ static void test_practices_in_no_pcn_stay_under_their_place(void **state) {
   }
 }
 
+/* The commissioner's targets (docs/METRICS.md, "Targets"): set per financial year, and October's
+   figures held against October's share of them. */
+static json_t *set_targets(const char *token, int status, long long icb, int year, const char *body) {
+  return fpt_call(&srv, token, "PUT", fpt_str("/api/v1/organisations/%lld/targets/%d", icb, year), status, "o",
+                  json_loads(body, 0, NULL));
+}
+
+static void test_targets_against_the_figures(void **state) {
+  (void)state;
+  /* 2026/27: a fill rate of 42.9% (October's exactly: met) and GBP 14,600 of fees, GBP 40 a day:
+     October's 31 days are GBP 1,240, and it agreed GBP 1,280 (not within). */
+  json_t *t = set_targets(w.commissioner, 200, w.icb, 2026, "{\"fill_rate_percent\": 42.9, \"spend_pence\": 1460000}");
+  assert_string_equal(fpt_s(t, "financial_year"), "2026/27");
+  assert_number(t, "fill_rate_percent", 42.9);
+  json_t *m = metrics(w.commissioner, "2026-10-01", "2026-11-01");
+  json_t *x = json_object_get(m, "targets");
+  assert_int_equal(fpt_int(x, "icb_id"), w.icb);
+  assert_number(x, "fill_rate_percent", 42.9);
+  assert_true(json_is_true(json_object_get(x, "fill_rate_met")));
+  assert_int_equal(fpt_int(x, "fees_agreed_pence"), 124000);
+  assert_true(json_is_false(json_object_get(x, "fees_agreed_within")));
+  /* Raised and loosened: the same figures now miss the one and keep within the other. */
+  set_targets(w.commissioner, 200, w.icb, 2026, "{\"fill_rate_percent\": 43, \"spend_pence\": 1825000}");
+  x = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "targets");
+  assert_true(json_is_false(json_object_get(x, "fill_rate_met")));
+  assert_int_equal(fpt_int(x, "fees_agreed_pence"), 155000);
+  assert_true(json_is_true(json_object_get(x, "fees_agreed_within")));
+  /* A period across two financial years: 2025/26 has no targets, so neither has the period. */
+  x = json_object_get(metrics(w.commissioner, "2026-03-01", "2026-05-01"), "targets");
+  assert_true(json_is_null(json_object_get(x, "fill_rate_percent")));
+  assert_true(json_is_null(json_object_get(x, "fees_agreed_pence")));
+  assert_true(json_is_null(json_object_get(x, "fill_rate_met")));
+  /* The list, and a year without a spend target. */
+  set_targets(w.commissioner, 200, w.icb, 2027, "{\"fill_rate_percent\": 85.5}");
+  json_t *years = json_object_get(fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/organisations/%lld/targets", w.icb),
+                                           200, NULL), "years");
+  assert_int_equal(json_array_size(years), 2);
+  assert_int_equal(fpt_int(json_array_get(years, 0), "spend_pence"), 1825000);
+  assert_number(json_array_get(years, 1), "fill_rate_percent", 85.5);
+  assert_true(json_is_null(json_object_get(json_array_get(years, 1), "spend_pence")));
+  /* Each change is audited with what it was. */
+  json_t *audit = json_object_get(fpt_call(&srv, w.admin, "GET", "/api/v1/audit?entity=icb_targets", 200, NULL), "items");
+  assert_int_equal(json_array_size(audit), 3);
+  json_t *last_2026 = json_array_get(audit, 1);
+  assert_string_equal(fpt_s(last_2026, "action"), "targets.set");
+  assert_int_equal(fpt_int(json_object_get(last_2026, "before"), "spend_pence"), 1460000);
+  assert_int_equal(fpt_int(json_object_get(last_2026, "after"), "spend_pence"), 1825000);
+  /* Bad values are refused and change nothing. */
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.icb),
+                               "{s:f}", "fill_rate_percent", 85.55), 400, "invalid_field", "fill_rate_percent");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.icb),
+                               "{s:f}", "fill_rate_percent", 100.1), 400, "invalid_field", "fill_rate_percent");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.icb),
+                               "{s:i}", "spend_pence", -1), 400, "invalid_field", "spend_pence");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.icb),
+                               "{s:s}", "fill_rate_percent", "85"), 400, "invalid_field", "fill_rate_percent");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/1999", w.icb),
+                               "{}"), 400, "invalid_parameter", "year");
+  /* Only the ICB's commissioners; a practice is no ICB. */
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/organisations/%lld/targets", w.icb), NULL),
+                   403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.icb), "{}"),
+                   403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "PUT", fpt_str("/api/v1/organisations/%lld/targets/2026", w.other_icb),
+                               "{}"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "GET", fpt_str("/api/v1/organisations/%lld/targets", w.practice1), NULL),
+                   404, "not_found", NULL);
+  x = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "targets");
+  assert_number(x, "fill_rate_percent", 43.0);
+  /* The pool's and the practice's figures are not the ICB's: no targets beside them. */
+  assert_true(json_is_null(json_object_get(metrics(w.pool_admin, "2026-10-01", "2026-11-01"), "targets")));
+  assert_true(json_is_null(json_object_get(metrics(w.pm1, "2026-10-01", "2026-11-01"), "targets")));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
+      cmocka_unit_test(test_targets_against_the_figures),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_trend_by_week_and_by_month),
       cmocka_unit_test(test_the_monthly_report_of_october),

@@ -321,6 +321,15 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(icb, 'GET', `/api/v1/pools/${poolId}/return?month=2026-13`, undefined, 400);
   await call(pool, 'GET', `/api/v1/pools/${poolId}/return.csv?month=2026-10`, undefined, 200);
   await call(icb, 'GET', '/api/v1/pools/999999/return', undefined, 404);
+  // The ICB's targets, then the overview holds its figures against them.
+  await call(icb, 'PUT', `/api/v1/organisations/${icbId}/targets/2026`, { fill_rate_percent: 85.5, spend_pence: 36500000 }, 200);
+  await call(icb, 'PUT', `/api/v1/organisations/${icbId}/targets/2026`, { fill_rate_percent: 85.55 }, 400);
+  await call(pool, 'PUT', `/api/v1/organisations/${icbId}/targets/2026`, { fill_rate_percent: 80 }, 403);
+  await call(icb, 'GET', `/api/v1/organisations/${icbId}/targets`, undefined, 200);
+  await call(practice, 'GET', `/api/v1/organisations/${icbId}/targets`, undefined, 403);
+  await call(admin, 'GET', '/api/v1/organisations/999999/targets', undefined, 404);
+  const held = (await call(icb, 'GET', '/api/v1/metrics?from=2026-10-01&to=2026-11-01', undefined, 200)).json;
+  assert.equal(held.targets.fees_agreed_pence, 3100000, 'October\'s 31 days of GBP 365,000 a year');
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(pool, 'GET', '/api/v1/metrics.xlsx?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-09-01', undefined, 400);
