@@ -35,14 +35,11 @@ void fp_h_reports(struct fp_req *r) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the monthly reports are for the ICB's commissioners");
     return;
   }
-  int64_t icbs[FP_MAX_ROLES];
-  int n = 0;
-  for (int i = 0; i < r->auth.n_roles && n < FP_MAX_ROLES; i++)
-    if (r->auth.roles[i].kind == FP_ROLE_COMMISSIONER && r->auth.roles[i].organisation_id)
-      icbs[n++] = r->auth.roles[i].organisation_id;
+  struct fp_scope scope;
+  fp_scope_from_auth(&r->auth, r->now, &scope);
   json_t *items = json_array();
   struct fp_conn *c = fp_store_reader(r->app->store);
-  int rc = c ? fp_store_reports_list(c, fp_auth_has(&r->auth, FP_ROLE_SYSADMIN), icbs, n, add_report, items) : FP_EIO;
+  int rc = c ? fp_store_reports_list(c, scope.all, scope.icbs, scope.n_icbs, add_report, items) : FP_EIO;
   if (rc) {
     json_decref(items);
     fp_reply_store_error(r, rc);
