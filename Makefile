@@ -8,8 +8,9 @@ TEST_BUILD ?= build-test
 DATA_DIR   ?= ./flexpool-data
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-# Tests run two per core: most of a test's time is spent waiting on its server, database or browser.
-TEST_JOBS  ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
+# Tests run three to two cores: much of a test's time is spent waiting on its server, database or
+# browser. At most two browser tests at once (tests/ctest-resources.json).
+TEST_JOBS  ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 3 / 2 )))
 
 .PHONY: run test setup build build-test bench clean fuzz
 
@@ -32,7 +33,7 @@ build-test: setup
 test: build-test
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(TEST_JOBS)
+	  ctest --output-on-failure -j $(TEST_JOBS) --resource-spec-file $(CURDIR)/tests/ctest-resources.json
 
 bench: setup
 	bash bench/run.sh
