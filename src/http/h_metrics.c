@@ -222,6 +222,7 @@ void fp_h_metrics_xlsx(struct fp_req *r) { areas_table(r, true); }
 /* ---- trends: the totals of each week or month of the period (docs/METRICS.md, "Trends") ---- */
 
 struct trend {
+  struct fp_scope scope;
   enum fp_period_by by;
   int n;
   fp_day bounds[FP_TREND_MAX_PERIODS + 1];
@@ -230,8 +231,8 @@ struct trend {
 
 /* The trend the query asks for: 0 with *t filled, or -1 once answered. */
 static int trend_or_respond(struct fp_req *r, fp_day *from, fp_day *to, struct trend *t) {
-  struct fp_scope scope;
-  if (scope_period_or_respond(r, &scope, from, to)) return -1;
+  struct fp_scope *scope = &t->scope;
+  if (scope_period_or_respond(r, scope, from, to)) return -1;
   const char *by = fp_req_query(r, "by");
   if (!by) t->by = *to - *from <= 92 ? FP_BY_WEEK : FP_BY_MONTH;
   else if (strcmp(by, "week") == 0) t->by = FP_BY_WEEK;
@@ -252,7 +253,7 @@ static int trend_or_respond(struct fp_req *r, fp_day *from, fp_day *to, struct t
   if (!rc) {
     for (int i = 0; !rc && i < t->n; i++) {
       struct fp_metrics m;
-      if ((rc = figures_between(c, &scope, t->bounds[i], t->bounds[i + 1], r->now, &m)) == 0) {
+      if ((rc = figures_between(c, scope, t->bounds[i], t->bounds[i + 1], r->now, &m)) == 0) {
         t->f[i] = m.totals;
         fp_metrics_release(&m);
       }
@@ -278,11 +279,21 @@ void fp_h_metrics_trend(struct fp_req *r) {
     return;
   }
   json_t *periods = json_array();
-  for (int i = 0; i < t->n; i++) {
-    json_t *j = figures_json(&t->f[i]);
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = 0;
+  for (int i = 0; !rc && i < t->n; i++) {
+    json_t *j = figures_json(&t->f[i]), *targets = NULL;
     json_object_set_new(j, "from", fp_json_date(t->bounds[i]));
     json_object_set_new(j, "to", fp_json_date(t->bounds[i + 1]));
+    rc = targets_json(c, &t->scope, t->bounds[i], t->bounds[i + 1], &t->f[i], &targets);
+    json_object_set_new(j, "targets", targets ? targets : json_null());
     json_array_append_new(periods, j);
+  }
+  if (rc) {
+    json_decref(periods);
+    free(t);
+    fp_reply_store_error(r, rc);
+    return;
   }
   json_t *j = json_pack("{s:o, s:o, s:s, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "by",
                         t->by == FP_BY_WEEK ? "week" : "month", "periods", periods);

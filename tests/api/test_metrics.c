@@ -743,6 +743,13 @@ static void test_targets_against_the_figures(void **state) {
                    404, "not_found", NULL);
   x = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "targets");
   assert_number(x, "fill_rate_percent", 43.0);
+  /* The trend holds each month against its own share, by the same rule. */
+  json_t *periods = json_object_get(fpt_call(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?from=2026-10-01&to=2026-12-01&by=month",
+                                             200, NULL), "periods");
+  json_t *oct = json_object_get(json_array_get(periods, 0), "targets"), *nov = json_object_get(json_array_get(periods, 1), "targets");
+  assert_int_equal(fpt_int(oct, "fees_agreed_pence"), 155000);
+  assert_true(json_is_false(json_object_get(oct, "fill_rate_met")));
+  assert_int_equal(fpt_int(nov, "fees_agreed_pence"), 150000);
   /* The pool's and the practice's figures are not the ICB's: no targets beside them. */
   assert_true(json_is_null(json_object_get(metrics(w.pool_admin, "2026-10-01", "2026-11-01"), "targets")));
   assert_true(json_is_null(json_object_get(metrics(w.pm1, "2026-10-01", "2026-11-01"), "targets")));
