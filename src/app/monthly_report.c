@@ -15,6 +15,7 @@
 #include "store/places.h"
 #include "store/reports.h"
 #include "store/scope.h"
+#include "store/targets.h"
 
 struct fp_report_made {
   int64_t icb_id;
@@ -61,8 +62,10 @@ static int render(struct fp_conn *c, int64_t icb_id, fp_day first, fp_day end, i
   rc = fp_figures_areas(&m, &areas);
   if (!rc) rc = fp_figures_csv(&areas.table, &out->csv, &out->csv_len);
   fp_figures_areas_release(&areas);
+  struct fp_period_targets targets;
+  if (!rc) rc = fp_store_targets_for_period(c, icb_id, first, end, &m.totals, &targets);
   if (!rc) {
-    struct fp_report_doc doc = {icb.name, first, end, now, &m};
+    struct fp_report_doc doc = {icb.name, first, end, now, &m, &targets};
     rc = fp_report_pdf(&doc, &out->pdf, &out->pdf_len);
   }
   fp_metrics_release(&m);

@@ -123,6 +123,31 @@ int fp_report_pdf(const struct fp_report_doc *r, unsigned char **out, size_t *le
     row(d, fp_figure_cols[i].label, v);
   }
   d->y += 10;
+  if (r->targets) {
+    const struct fp_period_targets *t = r->targets;
+    heading(d, "Against the ICB's targets", 13);
+    if (t->fill_rate_tenths == FP_TARGET_NONE) {
+      snprintf(line, sizeof line, "none set for the month");
+    } else {
+      snprintf(line, sizeof line, "%lld.%lld%%: %s", (long long)(t->fill_rate_tenths / 10),
+               (long long)(t->fill_rate_tenths % 10), t->fill_rate_met ? "met" : "not met");
+    }
+    row(d, "Fill rate target", line);
+    if (t->spend_pence == FP_TARGET_NONE) {
+      snprintf(line, sizeof line, "none set for the month");
+    } else {
+      char money[48];
+      fp_pdf_money(t->spend_pence, money);
+      snprintf(line, sizeof line, "%s for the month: %s", money, t->spend_within ? "within" : "over");
+    }
+    row(d, "Fees agreed target", line);
+    fp_pdf_font(d, 9, false);
+    d->y += fp_pdf_text_at(d, MARGIN,
+                           "Targets are set for a financial year; the month's share of the spend target is the"
+                           " year's by the month's days.",
+                           WIDTH, false) + 10;
+    fp_pdf_font(d, 10, false);
+  }
   if (r->m->n_professions > 0) {
     heading(d, "Clinicians by profession", 13);
     for (int i = 0; i < r->m->n_professions; i++) {

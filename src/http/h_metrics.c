@@ -118,30 +118,15 @@ static int metrics_or_respond(struct fp_req *r, struct fp_scope *scope, fp_day *
 }
 /* ---- the commissioner's targets held against the period's figures (core/targets.h) ---- */
 
-struct years {
-  int n;
-  struct fp_year_targets y[FP_TARGET_YEARS_MAX];
-};
-
-static void add_year(const struct fp_icb_target *t, void *ctx) {
-  struct years *x = ctx;
-  if (x->n < FP_TARGET_YEARS_MAX) x->y[x->n++] = t->t;
-}
-
 /* The targets of [from, to) against totals f, for a caller who sees exactly one ICB (the targets
    are the ICB's: a practice's or a pool's figures are not held against them): JSON null otherwise. */
 static int targets_json(struct fp_conn *c, const struct fp_scope *scope, fp_day from, fp_day to,
                         const struct fp_metrics_figures *f, json_t **out) {
   *out = NULL;
   if (scope->all || scope->n_icbs != 1 || scope->n_pools || scope->n_practices) return 0;
-  struct years years = {0};
-  int first = fp_financial_year_of(from), last = fp_financial_year_of(to - 1);
-  int rc = fp_store_targets_each(c, scope->icbs[0], first, last, add_year, &years);
-  if (rc) return rc;
   struct fp_period_targets t;
-  fp_targets_for_period(years.y, years.n, from, to,
-                        f->shifts_posted > 0 ? fp_percent_tenths(f->shifts_filled, f->shifts_posted) : FP_TARGET_NONE,
-                        f->fees_agreed_pence, &t);
+  int rc = fp_store_targets_for_period(c, scope->icbs[0], from, to, f, &t);
+  if (rc) return rc;
   bool rate = t.fill_rate_tenths != FP_TARGET_NONE, spend = t.spend_pence != FP_TARGET_NONE;
   *out = json_pack("{s:I, s:o, s:o, s:o, s:o}", "icb_id", (json_int_t)scope->icbs[0], "fill_rate_percent",
                    rate ? json_real((double)t.fill_rate_tenths / 10.0) : json_null(), "fill_rate_met",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/funding.h"
 #include "store/accounts.h"
 #include "store/rows.h"
 
@@ -78,4 +79,27 @@ int fp_store_targets_each(struct fp_conn *c, int64_t icb_id, int first_year, int
   if (!st) return FP_EIO;
   struct each_ctx x = {cb, ctx};
   return each_row(st, each_one, &x);
+}
+
+struct years {
+  int n;
+  struct fp_year_targets y[FP_TARGET_YEARS_MAX];
+};
+
+static void add_year(const struct fp_icb_target *t, void *ctx) {
+  struct years *x = ctx;
+  if (x->n < FP_TARGET_YEARS_MAX) x->y[x->n++] = t->t;
+}
+
+int fp_store_targets_for_period(struct fp_conn *c, int64_t icb_id, fp_day from, fp_day to,
+                                const struct fp_metrics_figures *f, struct fp_period_targets *out) {
+  int first = fp_financial_year_of(from), last = fp_financial_year_of(to - 1);
+  if (to <= from || last - first + 1 > FP_TARGET_YEARS_MAX) return FP_EINVAL;
+  struct years years = {0};
+  int rc = fp_store_targets_each(c, icb_id, first, last, add_year, &years);
+  if (rc) return rc;
+  fp_targets_for_period(years.y, years.n, from, to,
+                        f->shifts_posted > 0 ? fp_percent_tenths(f->shifts_filled, f->shifts_posted) : FP_TARGET_NONE,
+                        f->fees_agreed_pence, out);
+  return 0;
 }

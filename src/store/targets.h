@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "core/figures.h"
 #include "core/targets.h"
 #include "store/db.h"
 
@@ -26,5 +27,10 @@ int fp_store_targets_set(struct fp_conn *c, int64_t icb_id, const struct fp_year
 /* The ICB's targets of the financial years [first_year, last_year], by year. */
 int fp_store_targets_each(struct fp_conn *c, int64_t icb_id, int first_year, int last_year,
                           void (*cb)(const struct fp_icb_target *t, void *ctx), void *ctx);
+
+/* The ICB's targets over [from, to) held against the period's totals f (core/targets.h), which the
+   overview, the trend and the monthly report all show. */
+int fp_store_targets_for_period(struct fp_conn *c, int64_t icb_id, fp_day from, fp_day to,
+                                const struct fp_metrics_figures *f, struct fp_period_targets *out);
 
 #endif
