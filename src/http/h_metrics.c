@@ -9,6 +9,8 @@
  *     practices, a system administrator everything; clinicians get 403. docs/METRICS.md defines
  *     each figure.
  *   GET /api/v1/metrics.csv, /metrics.xlsx: the same figures as a table, a row per area.
+ *   GET /api/v1/metrics/clinicians?from&to: for a pool's administrators, the same figures by
+ *     clinician: each member of their pools, and anyone else who worked at its practices.
  *   GET /api/v1/metrics/trend?from&to&by=week|month (and /trend.csv, /trend.xlsx): the totals of
  *     each week (Monday to Sunday) or month of the period, its ends clipped; at most
  *     FP_TREND_MAX_PERIODS periods, refused beyond (never cut short).
@@ -35,15 +37,19 @@
 #define MAX_PERIOD_DAYS 1830
 _Static_assert(MAX_PERIOD_DAYS / 365 + 2 <= FP_TARGET_YEARS_MAX, "a period's financial years fit the targets read");
 
+/* The figure as JSON: null where not counted; rates and hours as numbers, the rest as integers. */
+static json_t *figure_json(const struct fp_metrics_figures *f, const struct fp_figure_col *c) {
+  return !fp_figure_present(f, c) ? json_null()
+         : c->kind == FP_FIG_RATE || c->kind == FP_FIG_HOURS || c->kind == FP_FIG_MEAN_HOURS
+             ? json_real(fp_figure_number(f, c))
+             : json_integer(fp_figure_value(f, c));
+}
+
 static json_t *figures_json(const struct fp_metrics_figures *f) {
   json_t *j = json_object();
   for (size_t i = 0; i < FP_FIGURE_COLS; i++) {
     const struct fp_figure_col *c = &fp_figure_cols[i];
-    json_t *x = !fp_figure_present(f, c)                         ? json_null()
-                : c->kind == FP_FIG_RATE || c->kind == FP_FIG_HOURS || c->kind == FP_FIG_MEAN_HOURS
-                    ? json_real(fp_figure_number(f, c))
-                    : json_integer(fp_figure_value(f, c));
-    json_object_set_new(j, c->name, x);
+    json_object_set_new(j, c->name, figure_json(f, c));
   }
   return j;
 }
@@ -316,3 +322,48 @@ static void trend_table(struct fp_req *r, bool xlsx) {
 
 void fp_h_metrics_trend_csv(struct fp_req *r) { trend_table(r, false); }
 void fp_h_metrics_trend_xlsx(struct fp_req *r) { trend_table(r, true); }
+
+/* ---- the pool administrator's drill-down to the clinician (docs/METRICS.md, "By clinician") ---- */
+
+/* The overview's figures that say something of one clinician's sessions. */
+static const char *const CLINICIAN_FIGURES[] = {
+    "shifts_filled",      "did_not_attend",      "late_cancellations",  "cancelled_by_clinician",
+    "cancelled_by_practice", "cancelled_by_pool", "hours_delivered",    "hours_booked_ahead",
+    "fees_agreed_pence",  "fees_approved_pence", "fees_paid_pence",
+};
+
+void fp_h_metrics_clinicians(struct fp_req *r) {
+  struct fp_scope scope;
+  fp_day from, to;
+  if (scope_period_or_respond(r, &scope, &from, &to)) return;
+  /* Clinicians are seen by their pools' administrators: a commissioner's or a practice's figures stop
+     at the practice. */
+  scope.n_icbs = scope.n_practices = 0;
+  if (!scope.all && !scope.n_pools) {
+    fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the figures by clinician are for the pool's administrators");
+    return;
+  }
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_metrics_clinician *rows = NULL;
+  size_t n = 0;
+  int rc = c ? fp_store_metrics_clinicians(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0),
+                                           r->now, to - 1, &rows, &n)
+             : FP_EIO;
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  json_t *items = json_array();
+  for (size_t i = 0; i < n; i++) {
+    const struct fp_metrics_clinician *x = &rows[i];
+    json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:b}", "clinician_id", (json_int_t)x->clinician_id, "name", x->name,
+                          "profession", x->profession, "member", x->member, "onboarded", x->onboarded);
+    for (size_t k = 0; k < sizeof CLINICIAN_FIGURES / sizeof CLINICIAN_FIGURES[0]; k++)
+      for (size_t i2 = 0; i2 < FP_FIGURE_COLS; i2++)
+        if (strcmp(fp_figure_cols[i2].name, CLINICIAN_FIGURES[k]) == 0)
+          json_object_set_new(j, fp_figure_cols[i2].name, figure_json(&x->f, &fp_figure_cols[i2]));
+    json_array_append_new(items, j);
+  }
+  free(rows);
+  fp_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "clinicians", items));
+}

@@ -124,68 +124,82 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-/* Runs q and hands each row to fill with its practice (column 0's id), passing over a practice
- * that has since left the scope's tree. */
-static int per_practice(struct fp_conn *c, struct fp_sql *q, struct acc *a,
-                        void (*fill)(struct practice *p, fp_stmt *st)) {
+/* Where a row of a figures query goes: the figures of its key (column 0), or NULL to pass it over. */
+typedef struct fp_metrics_figures *(*figures_of_fn)(void *acc, int64_t key);
+typedef void (*fill_fn)(struct fp_metrics_figures *f, fp_stmt *st);
+
+/* Runs q and hands each row to fill with the figures of its key (column 0). */
+static int per_key(struct fp_conn *c, struct fp_sql *q, figures_of_fn figures_of, void *acc, fill_fn fill) {
   fp_stmt *st = fp_sql_prepare(c, q);
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW) {
-    struct practice *p = find_practice(a, fp_col_int64(st, 0));
-    if (p) fill(p, st);
+    struct fp_metrics_figures *f = figures_of(acc, fp_col_int64(st, 0));
+    if (f) fill(f, st);
   }
   fp_reset(st);
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
+/* A practice's figures; NULL for a practice that has since left the scope's tree. */
+static struct fp_metrics_figures *practice_figures(void *acc, int64_t id) {
+  struct practice *p = find_practice(acc, id);
+  return p ? &p->f : NULL;
+}
+
 /* Ends q, which stops at "s.starts_at >= ", with the period [from, to) and the scope on the shift's
- * practice, groups it by practice and runs it as per_practice does. */
-static int per_practice_in_period(struct fp_conn *c, struct fp_sql *q, const struct fp_scope *scope, int64_t from,
-                                  int64_t to, struct acc *a, void (*fill)(struct practice *p, fp_stmt *st)) {
+ * practice, groups it by `key` (s.practice_id, or b.clinician_id over the booked) and runs it as
+ * per_key does. */
+static int per_key_in_period(struct fp_conn *c, struct fp_sql *q, const struct fp_scope *scope, int64_t from,
+                             int64_t to, const char *key, figures_of_fn figures_of, void *acc, fill_fn fill) {
   fp_sql_int(q, from);
   fp_sql_add(q, " AND s.starts_at < ");
   fp_sql_int(q, to);
   fp_sql_add(q, " AND ");
   fp_scope_where(q, scope, "s.practice_id", "s.icb_id", NULL);
-  fp_sql_add(q, " GROUP BY s.practice_id");
-  return per_practice(c, q, a, fill);
+  if (strcmp(key, "b.clinician_id") == 0) fp_sql_add(q, " AND b.id IS NOT NULL");
+  fp_sql_add(q, " GROUP BY ");
+  fp_sql_add(q, key);
+  return per_key(c, q, figures_of, acc, fill);
 }
 
-static void fill_shifts(struct practice *p, fp_stmt *st) {
+static void fill_shifts(struct fp_metrics_figures *f, fp_stmt *st) {
   int i = 1;
-  p->f.shifts_posted = fp_col_int64(st, i++);
-  p->f.shifts_filled = fp_col_int64(st, i++);
-  p->f.minutes_delivered = fp_col_int64(st, i++);
-  p->f.minutes_ahead = fp_col_int64(st, i++);
-  p->f.fees_agreed_pence = fp_col_int64(st, i++);
-  p->f.fees_approved_pence = fp_col_int64(st, i++);
-  p->f.fees_paid_pence = fp_col_int64(st, i++);
-  p->f.unfilled = fp_col_int64(st, i++);
-  p->f.did_not_attend = fp_col_int64(st, i++);
-  p->f.fill_seconds = fp_col_int64(st, i++);
+  f->shifts_posted = fp_col_int64(st, i++);
+  f->shifts_filled = fp_col_int64(st, i++);
+  f->minutes_delivered = fp_col_int64(st, i++);
+  f->minutes_ahead = fp_col_int64(st, i++);
+  f->fees_agreed_pence = fp_col_int64(st, i++);
+  f->fees_approved_pence = fp_col_int64(st, i++);
+  f->fees_paid_pence = fp_col_int64(st, i++);
+  f->unfilled = fp_col_int64(st, i++);
+  f->did_not_attend = fp_col_int64(st, i++);
+  f->fill_seconds = fp_col_int64(st, i++);
 }
 
-static void fill_cancellations(struct practice *p, fp_stmt *st) {
-  p->f.late_cancellations = fp_col_int64(st, 1);
-  p->f.cancelled_by_clinician = fp_col_int64(st, 2);
-  p->f.cancelled_by_practice = fp_col_int64(st, 3);
-  p->f.cancelled_by_pool = fp_col_int64(st, 4);
+static void fill_cancellations(struct fp_metrics_figures *f, fp_stmt *st) {
+  f->late_cancellations = fp_col_int64(st, 1);
+  f->cancelled_by_clinician = fp_col_int64(st, 2);
+  f->cancelled_by_practice = fp_col_int64(st, 3);
+  f->cancelled_by_pool = fp_col_int64(st, 4);
 }
 
-static void fill_practice(struct practice *p, fp_stmt *st) {
-  p->f.practices_registered = 1;
-  p->f.practices_onboarded = fp_col_int64(st, 1) != 0;
+static void fill_practice(struct fp_metrics_figures *f, fp_stmt *st) {
+  f->practices_registered = 1;
+  f->practices_onboarded = fp_col_int64(st, 1) != 0;
 }
 
-/* Shifts posted, filled and unfilled, hours delivered and ahead, fees, per practice. */
+/* Shifts posted, filled and unfilled, hours delivered and ahead, fees, per key (a practice, or a
+   clinician over their confirmed bookings). */
 static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
-                       struct acc *a) {
+                       const char *key, figures_of_fn figures_of, void *acc) {
   /* A filled session: a confirmed booking not marked as did not attend. */
 #define FILLED "b.id IS NOT NULL AND b.attendance IS NULL"
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q, "SELECT s.practice_id, COUNT(*), SUM(CASE WHEN " FILLED " THEN 1 ELSE 0 END),"
+  fp_sql_add(&q, "SELECT ");
+  fp_sql_add(&q, key);
+  fp_sql_add(&q, ", COUNT(*), SUM(CASE WHEN " FILLED " THEN 1 ELSE 0 END),"
                  " SUM(CASE WHEN NOT (" FILLED ") OR b.ends_at > ");
   fp_sql_int(&q, now);
   fp_sql_add(&q, " OR t.state = 'not_worked' THEN 0"
@@ -208,20 +222,23 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
                  " LEFT JOIN timesheets t ON t.booking_id = b.id"
                  " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
 #undef FILLED
-  return per_practice_in_period(c, &q, scope, from, to, a, fill_shifts);
+  return per_key_in_period(c, &q, scope, from, to, key, figures_of, acc, fill_shifts);
 }
 
 /* Bookings of shifts in the period that were cancelled: those inside 48 hours of the start, and
-   each by who cancelled. */
-static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, struct acc *a) {
+   each by who cancelled; per key as load_shifts. */
+static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to,
+                              const char *key, figures_of_fn figures_of, void *acc) {
   struct fp_sql q;
   fp_sql_init(&q);
-  fp_sql_add(&q, "SELECT s.practice_id, SUM(CASE WHEN b.late = 1 THEN 1 ELSE 0 END),"
+  fp_sql_add(&q, "SELECT ");
+  fp_sql_add(&q, key);
+  fp_sql_add(&q, ", SUM(CASE WHEN b.late = 1 THEN 1 ELSE 0 END),"
                  " SUM(CASE WHEN b.cancelled_by = 'clinician' THEN 1 ELSE 0 END),"
                  " SUM(CASE WHEN b.cancelled_by = 'practice' THEN 1 ELSE 0 END),"
                  " SUM(CASE WHEN b.cancelled_by = 'pool' THEN 1 ELSE 0 END)"
                  " FROM bookings b JOIN shifts s ON s.id = b.shift_id WHERE b.status = 'cancelled' AND s.starts_at >= ");
-  return per_practice_in_period(c, &q, scope, from, to, a, fill_cancellations);
+  return per_key_in_period(c, &q, scope, from, to, key, figures_of, acc, fill_cancellations);
 }
 
 /* Practices registered (members of a pool, admitted before `to`) and, of those, onboarded: a
@@ -236,7 +253,7 @@ static int load_practice_members(struct fp_conn *c, const struct fp_scope *scope
   fp_sql_int(&q, to);
   fp_sql_add(&q, ") AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
-  return per_practice(c, &q, a, fill_practice);
+  return per_key(c, &q, practice_figures, a, fill_practice);
 }
 
 /* The pools in scope, as a condition on p (pools). */
@@ -336,6 +353,19 @@ static int by_profession(const void *x, const void *y) {
                 ((const struct fp_metrics_profession *)y)->profession);
 }
 
+/* Whether member m is onboarded on last_day: their account active and their passport complete in
+   one of their pools in scope (the booking's own passport decision, fp_store_passport_decide). */
+static int member_onboarded(struct fp_conn *c, const struct members *ms, const struct member *m, fp_day last_day,
+                            struct fp_checks *k, bool *onboarded) {
+  *onboarded = false;
+  if (!m->active) return 0;
+  struct fp_elig_result res;
+  memset(&res, 0, sizeof res);
+  int rc = fp_store_passport_decide(c, m->id, m->profession, &ms->pools[m->first], m->n, last_day, k, &res);
+  *onboarded = !rc && res.bookable;
+  return rc;
+}
+
 /* Clinicians registered (members of pools in scope, admitted before `to`) and onboarded (their
    account active and their passport complete on last_day in one of those pools: the booking's own
    passport decision, fp_store_passport_decide), in total and by profession. */
@@ -355,13 +385,8 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
       rc = FP_ENOMEM;
       break;
     }
-    struct fp_elig_result res;
-    memset(&res, 0, sizeof res);
     bool onboarded = false;
-    if (m->active) {
-      rc = fp_store_passport_decide(c, m->id, m->profession, &ms.pools[m->first], m->n, last_day, &k, &res);
-      onboarded = !rc && res.bookable;
-    }
+    rc = member_onboarded(c, &ms, m, last_day, &k, &onboarded);
     row->registered++;
     row->onboarded += onboarded;
     out->totals.clinicians_registered++;
@@ -407,8 +432,8 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
   struct acc a;
   memset(&a, 0, sizeof a);
   int rc = load_practices(c, scope, &a);
-  if (!rc) rc = load_shifts(c, scope, from, to, now, &a);
-  if (!rc) rc = load_cancellations(c, scope, from, to, &a);
+  if (!rc) rc = load_shifts(c, scope, from, to, now, "s.practice_id", practice_figures, &a);
+  if (!rc) rc = load_cancellations(c, scope, from, to, "s.practice_id", practice_figures, &a);
   if (!rc) rc = load_practice_members(c, scope, to, &a);
   if (!rc) rc = count_clinicians(c, scope, to, last_day, out);
   if (rc) {
@@ -464,4 +489,84 @@ void fp_metrics_release(struct fp_metrics *m) {
   free(m->places);
   free(m->pcns);
   memset(m, 0, sizeof *m);
+}
+
+/* ---- by clinician (docs/METRICS.md, "By clinician") ---- */
+
+struct clinician_rows {
+  struct fp_metrics_clinician *r; /* in clinician id order while being filled */
+  size_t n, cap;
+  int err;
+};
+
+/* The row of clinician id, added (not a member) when new. NULL when out of memory (err set). */
+static struct fp_metrics_figures *clinician_figures(void *acc, int64_t id) {
+  struct clinician_rows *x = acc;
+  size_t lo = 0, hi = x->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x->r[mid].clinician_id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < x->n && x->r[lo].clinician_id == id) return &x->r[lo].f;
+  if ((x->err = grow((void **)&x->r, &x->cap, x->n + 1, sizeof *x->r)) != 0) return NULL;
+  memmove(&x->r[lo + 1], &x->r[lo], (x->n - lo) * sizeof *x->r);
+  x->n++;
+  memset(&x->r[lo], 0, sizeof x->r[lo]);
+  x->r[lo].clinician_id = id;
+  return &x->r[lo].f;
+}
+
+static int by_clinician_name(const void *x, const void *y) {
+  const struct fp_metrics_clinician *a = x, *b = y;
+  int d = strcmp(a->name, b->name);
+  return d ? d : (a->clinician_id > b->clinician_id) - (a->clinician_id < b->clinician_id);
+}
+
+int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                                fp_day last_day, struct fp_metrics_clinician **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  struct members ms;
+  memset(&ms, 0, sizeof ms);
+  struct clinician_rows x = {0};
+  struct fp_checks k;
+  fp_checks_init(&k);
+  int rc = load_members(c, scope, to, &ms);
+  /* The members first (in id order, as load_members gives them), onboarded or not. */
+  for (size_t i = 0; !rc && i < ms.n; i++) {
+    if ((rc = grow((void **)&x.r, &x.cap, x.n + 1, sizeof *x.r)) != 0) break;
+    struct fp_metrics_clinician *r = &x.r[x.n++];
+    memset(r, 0, sizeof *r);
+    r->clinician_id = ms.m[i].id;
+    r->member = true;
+    rc = member_onboarded(c, &ms, &ms.m[i], last_day, &k, &r->onboarded);
+  }
+  fp_checks_release(&k);
+  free(ms.m);
+  free(ms.pools);
+  /* Their sessions at the practices in scope, and anyone else's there (a clinician of another pool). */
+  if (!rc) rc = load_shifts(c, scope, from, to, now, "b.clinician_id", clinician_figures, &x);
+  if (!rc) rc = x.err;
+  if (!rc) rc = load_cancellations(c, scope, from, to, "b.clinician_id", clinician_figures, &x);
+  if (!rc) rc = x.err;
+  for (size_t i = 0; !rc && i < x.n; i++) {
+    struct fp_metrics_clinician *r = &x.r[i];
+    r->f.clinicians_registered = r->f.clinicians_onboarded = -1;
+    fp_stmt *st = FP_DB_STMT(c, "SELECT u.name, cl.profession FROM clinicians cl JOIN users u ON u.id = cl.user_id"
+                                " WHERE cl.id = ?", fp_int(r->clinician_id));
+    if (!st) {
+      rc = FP_EIO;
+      break;
+    }
+    rc = FP_STEP_ONE(st, fp_out_text(r->name, sizeof r->name), fp_out_text(r->profession, sizeof r->profession));
+  }
+  if (rc) {
+    free(x.r);
+    return rc;
+  }
+  if (x.n > 1) qsort(x.r, x.n, sizeof *x.r, by_clinician_name);
+  *out = x.r;
+  *n = x.n;
+  return 0;
 }

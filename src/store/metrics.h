@@ -8,6 +8,8 @@
 #ifndef FP_STORE_METRICS_H
 #define FP_STORE_METRICS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/figures.h"
@@ -24,5 +26,25 @@
 int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
                      fp_day last_day, struct fp_metrics *out);
 void fp_metrics_release(struct fp_metrics *m);
+
+/* One clinician's figures over their sessions (confirmed bookings) at the practices in scope. */
+struct fp_metrics_clinician {
+  int64_t clinician_id;
+  char name[201];
+  char profession[32];
+  bool member;                   /* a member of a pool in scope, admitted before the period's end */
+  bool onboarded;                /* a member whose passport is complete on the last day (as the overview) */
+  struct fp_metrics_figures f;   /* shifts_posted: their sessions booked (did-not-attend included);
+                                    unfilled, practices and clinicians_* do not apply (0, or -1) */
+};
+
+/*
+ * The pool administrator's drill-down to the clinician: a row for each member of the pools in scope
+ * and for each other clinician with a session at the practices in scope in [from, to), sorted by
+ * name (*out malloc'd, free it). The figures are the overview's (fp_store_metrics), by clinician.
+ * 0, FP_ENOMEM or FP_EIO.
+ */
+int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                                fp_day last_day, struct fp_metrics_clinician **out, size_t *n);
 
 #endif

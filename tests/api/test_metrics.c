@@ -44,6 +44,7 @@ static struct fpt_server srv;
 static struct fpt_world w;
 static const char *gp_a, *gp_b, *gp_d, *nurse_c;
 static long long worked_booking, dna_booking;
+static long long gp_a_id, gp_b_id, gp_d_id, nurse_c_id;
 
 /* 2026-10-01T00:00:00Z and the like, as seconds. */
 #define OCT(day, hour, min) ((long long)1790812800 + ((day) - 1) * 86400LL + (hour) * 3600LL + (min) * 60LL)
@@ -70,11 +71,11 @@ static int setup(void **state) {
   (void)state;
   if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
   fpt_world_build(&w, &srv);
-  gp_a = fpt_world_clinician(&w, "m.a@t.test", "gp", "7400001", true, NULL);
-  gp_b = fpt_world_clinician(&w, "m.b@t.test", "gp", "7400002", true, NULL);
-  gp_d = fpt_world_clinician(&w, "m.d@t.test", "gp", "7400004", true, NULL);
+  gp_a = fpt_world_clinician(&w, "m.a@t.test", "gp", "7400001", true, &gp_a_id);
+  gp_b = fpt_world_clinician(&w, "m.b@t.test", "gp", "7400002", true, &gp_b_id);
+  gp_d = fpt_world_clinician(&w, "m.d@t.test", "gp", "7400004", true, &gp_d_id);
   w.verify_passports = false;
-  nurse_c = fpt_world_clinician(&w, "m.c@t.test", "nurse", "74A0003E", true, NULL);
+  nurse_c = fpt_world_clinician(&w, "m.c@t.test", "nurse", "74A0003E", true, &nurse_c_id);
   w.verify_passports = true;
 
   time_t now = time(NULL);
@@ -757,10 +758,79 @@ static void test_targets_against_the_figures(void **state) {
   assert_true(json_is_null(json_object_get(metrics(w.pm1, "2026-10-01", "2026-11-01"), "targets")));
 }
 
+/* The pool administrator's drill-down to the clinician (docs/METRICS.md, "By clinician"): October
+   by member, adding up to the overview's totals. */
+static json_t *clinician_row(json_t *rows, long long id) {
+  json_t *x;
+  size_t i;
+  json_array_foreach(rows, i, x) if (fpt_int(x, "clinician_id") == id) return x;
+  fail_msg("no row for clinician %lld", id);
+  return NULL;
+}
+
+static void test_the_figures_by_clinician(void **state) {
+  (void)state;
+  json_t *m = fpt_call(&srv, w.pool_admin, "GET", "/api/v1/metrics/clinicians?from=2026-10-01&to=2026-11-01", 200, NULL);
+  json_t *rows = json_object_get(m, "clinicians");
+  assert_int_equal(json_array_size(rows), 4); /* the four members; nobody else worked there */
+  json_t *a = clinician_row(rows, gp_a_id), *b = clinician_row(rows, gp_b_id), *d = clinician_row(rows, gp_d_id),
+         *c = clinician_row(rows, nurse_c_id);
+  /* gp_a: the worked session (7 hours approved, paid) and a cancellation in good time. */
+  assert_int_equal(fpt_int(a, "shifts_filled"), 1);
+  assert_number(a, "hours_delivered", 7.0);
+  assert_int_equal(fpt_int(a, "fees_agreed_pence"), 64000);
+  assert_int_equal(fpt_int(a, "fees_approved_pence"), 56000);
+  assert_int_equal(fpt_int(a, "fees_paid_pence"), 56000);
+  assert_int_equal(fpt_int(a, "cancelled_by_clinician"), 1);
+  assert_int_equal(fpt_int(a, "late_cancellations"), 0);
+  assert_true(json_is_true(json_object_get(a, "onboarded")));
+  assert_true(json_is_true(json_object_get(a, "member")));
+  /* gp_b: the clock-change session as booked, and a late cancellation. */
+  assert_int_equal(fpt_int(b, "shifts_filled"), 1);
+  assert_number(b, "hours_delivered", 4.0);
+  assert_int_equal(fpt_int(b, "late_cancellations"), 1);
+  assert_int_equal(fpt_int(b, "cancelled_by_clinician"), 1);
+  /* gp_d: the remote session, and the one they did not attend (no hours, no fee). */
+  assert_int_equal(fpt_int(d, "shifts_filled"), 1);
+  assert_int_equal(fpt_int(d, "did_not_attend"), 1);
+  assert_number(d, "hours_delivered", 4.0);
+  assert_int_equal(fpt_int(d, "fees_agreed_pence"), 32000);
+  /* nurse_c: a member whose passport is not complete, with nothing worked. */
+  assert_true(json_is_false(json_object_get(c, "onboarded")));
+  assert_int_equal(fpt_int(c, "shifts_filled"), 0);
+  assert_number(c, "hours_delivered", 0.0);
+  assert_string_equal(fpt_s(c, "profession"), "nurse");
+  /* Together they are the overview's figures. */
+  json_t *t = json_object_get(metrics(w.pool_admin, "2026-10-01", "2026-11-01"), "totals");
+  double hours = 0;
+  long long fees = 0, filled = 0, dna = 0, late = 0;
+  json_t *x;
+  size_t i;
+  json_array_foreach(rows, i, x) {
+    hours += json_number_value(json_object_get(x, "hours_delivered"));
+    fees += fpt_int(x, "fees_agreed_pence");
+    filled += fpt_int(x, "shifts_filled");
+    dna += fpt_int(x, "did_not_attend");
+    late += fpt_int(x, "late_cancellations");
+  }
+  assert_number(t, "hours_delivered", hours);
+  assert_int_equal(fpt_int(t, "fees_agreed_pence"), fees);
+  assert_int_equal(fpt_int(t, "shifts_filled"), filled);
+  assert_int_equal(fpt_int(t, "did_not_attend"), dna);
+  assert_int_equal(fpt_int(t, "late_cancellations"), late);
+  /* Not for the commissioner (counts of people by practice are suppressed for them) nor a practice. */
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/clinicians", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/metrics/clinicians", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, gp_a, "GET", "/api/v1/metrics/clinicians", NULL), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", "/api/v1/metrics/clinicians?from=2026-10-01&to=2026-09-01", NULL),
+                   400, "invalid_parameter", "to");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
       cmocka_unit_test(test_targets_against_the_figures),
+      cmocka_unit_test(test_the_figures_by_clinician),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_trend_by_week_and_by_month),
       cmocka_unit_test(test_the_monthly_report_of_october),
