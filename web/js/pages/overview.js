@@ -11,6 +11,8 @@
 //   &area=ID                                    one place, PCN or practice of the answer's rows
 //        (by_place, by_pcn, by_practice): its own figures, the areas under it and a breadcrumb
 //        back up (ICB > place > PCN > practice)
+// A commissioner's whole ICB (no area) is held against the ICB's targets for the period (the
+// answer's `targets`, decided by the server; targets.js draws it and has the form that sets them).
 // The same figures download as CSV and XLSX (/api/v1/metrics.csv, .xlsx: every area, a row each).
 
 import { ApiError, explain, get, qs } from '../api.js';
@@ -18,6 +20,7 @@ import { hasRole, navigate, page, rolesOf, route, state } from '../app.js';
 import { dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, monthTitle, number, pounds, ROLE_NAMES, ukToday } from '../format.js';
 import { button, dateInput, h, input, link, p, pageHeading, select, showErrorSummary, svg, table } from '../ui.js';
+import { soleIcb, targetsSection } from './targets.js';
 
 const hours = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(x || 0);
 const pct = (x) => `${(x || 0).toFixed(1)}%`; // the API's fill_rate_percent, already to one decimal place
@@ -457,12 +460,18 @@ route('/overview', async ({ query }) => {
   // The trend is of the whole scope (the API has no trend by area): asked for on the top view only.
   const trendBy = by || (daysBetween(from, last) + 1 <= 92 ? 'week' : 'month');
   const askTrend = !areaId && periodCount(trendBy, from, last) <= MAX_PERIODS;
-  let m, topName, trend;
+  // A commissioner of one ICB: its targets by year, to name the year's spend target beside its share.
+  const icb = !areaId ? soleIcb() : null;
+  let m, topName, trend, targetYears;
   try {
-    [m, topName, trend] = await Promise.all([get(`/metrics${qs({ from, to: addDays(last, 1) })}`), scopeName(),
+    [m, topName, trend, targetYears] = await Promise.all([get(`/metrics${qs({ from, to: addDays(last, 1) })}`), scopeName(),
       askTrend ? get(`/metrics/trend${qs({ from, to: addDays(last, 1), by: trendBy })}`).catch((err) => {
         if (err instanceof ApiError && err.status === 400) return { error: err }; // said in the trend's place
         throw err;
+      }) : null,
+      icb ? get(`/organisations/${icb}/targets`).then((x) => x.years || [], (err) => {
+        if (err instanceof ApiError && err.status === 401) throw err;
+        return null; // the section says what it can without them
       }) : null]);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400) throw err;
@@ -540,6 +549,7 @@ route('/overview', async ({ query }) => {
     pageHeading(title, caption),
     where, periods, reporting, form,
     h('h2', { class: 'nhsuk-heading-m' }, area ? `In ${area.name}` : 'In total'), ...figureCards(t, !!area),
+    !area && hasRole('commissioner') ? targetsSection({ m, years: targetYears, first: from, last, back: here() }) : null,
     !area && (m.clinicians_by_profession || []).length ? table({
       caption: 'Clinicians by profession', id: 'table-profession', captionSize: 'm',
       head: ['Profession', { text: 'Registered', numeric: true }, { text: 'Onboarded', numeric: true }],
