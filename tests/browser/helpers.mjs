@@ -224,6 +224,16 @@ export async function apiCall(server, token, method, path, body) {
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
   return json;
 }
+// GET /api/v1<path> as the page's own session sees it (its cookie): the body of a 200.
+export async function apiIn(page, path) {
+  const r = await page.evaluate(async (u) => {
+    const res = await fetch(u, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    return { status: res.status, body: await res.json() };
+  }, `/api/v1${path}`);
+  assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
 export async function apiLogin(server, email) {
   const r = await fetch(`${server.base}/api/v1/sessions`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),

@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+  apiIn, assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 import { parseCsv } from './helpers.mjs';
 
@@ -52,15 +52,6 @@ function readXlsx(path) {
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, path], { encoding: 'utf8' }));
 }
 
-// The API as the page's own session sees it.
-async function apiIn(page, path) {
-  const r = await page.evaluate(async (u) => {
-    const res = await fetch(u, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    return { status: res.status, body: await res.json() };
-  }, `/api/v1${path}`);
-  assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 // Waits for the app to have drawn an address (pathname and search).
 const rendered = (page, url) => page.waitForFunction((u) => document.documentElement.dataset.rendered === u, url);

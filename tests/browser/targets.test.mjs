@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, DESKTOP, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+  apiIn, assertNoProblems, checkAccessibility, DESKTOP, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
 let server, browser;
@@ -23,15 +23,6 @@ const daysBetween = (a, b) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.pa
 const lastDayOfMonth = (ym) => new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7), 0)).toISOString().slice(0, 10);
 const yearName = (y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
 
-// The API as the page's own session sees it.
-async function apiIn(page, path) {
-  const r = await page.evaluate(async (u) => {
-    const res = await fetch(u, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    return { status: res.status, body: await res.json() };
-  }, `/api/v1${path}`);
-  assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 // Waits for the app to have drawn a page at `pathname` (whatever its query).
 const renderedAt = (page, pathname) => page.waitForFunction((p) => location.pathname === p
