@@ -14,12 +14,18 @@
 // A commissioner's whole ICB (no area) is held against the ICB's targets for the period (the
 // answer's `targets`, decided by the server; targets.js draws it and has the form that sets them).
 // The same figures download as CSV and XLSX (/api/v1/metrics.csv, .xlsx: every area, a row each).
+// A pool administrator's whole pool links to the same period's figures by clinician
+// (clinician_figures.js, /overview/clinicians).
 
 import { ApiError, explain, get, qs } from '../api.js';
 import { hasRole, navigate, page, rolesOf, route, state } from '../app.js';
 import { dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, monthTitle, number, pounds, ROLE_NAMES, ukToday } from '../format.js';
 import { button, dateInput, h, input, link, p, pageHeading, select, showErrorSummary, svg, table } from '../ui.js';
+import { clinicianFiguresHref } from './clinician_figures.js';
+import {
+  dayOf, daysBetween, dayText, isDay, KINDS, MAX_DAYS, periodName, periodOf, QUARTERS, quarterOf, yearName, yearOf,
+} from '../periods.js';
 import { soleIcb, targetsSection } from './targets.js';
 
 const hours = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(x || 0);
@@ -81,50 +87,9 @@ const professionName = (code) => ROLE_NAMES[code] || code;
 
 // Periods ---------------------------------------------------------------------------------------
 
-const MAX_DAYS = 1830; // the API's longest period
-const KINDS = ['week', 'month', 'quarter', 'year'];
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s) => ISO_DAY.test(s || '') && addDays(s, 0) === s; // a real date (not 31 June)
-const dayOf = (y, m, d) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10); // months and days may overflow
-const daysBetween = (a, b) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400e3);
+// The periods themselves are web/js/periods.js.
 const MONTHS = Array.from({ length: 12 }, (_, i) => monthTitle(2000, i + 1).replace(/ 2000$/, ''));
-const QUARTERS = ['April to June', 'July to September', 'October to December', 'January to March'];
 
-// The financial year (April to March) a day falls in, by the year it starts in, and its name.
-const yearOf = (iso) => (+iso.slice(5, 7) >= 4 ? +iso.slice(0, 4) : +iso.slice(0, 4) - 1);
-const yearName = (y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
-// The quarter of the financial year a day falls in: 1 (April to June) to 4 (January to March).
-const quarterOf = (iso) => Math.floor(((+iso.slice(5, 7) + 8) % 12) / 3) + 1;
-
-// "1 November 2026" (no weekday).
-const DAY_TEXT = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-const dayText = (iso) => DAY_TEXT.format(new Date(`${iso}T00:00:00Z`));
-
-// The first and last day of the period of a kind that holds a day.
-function periodOf(kind, day) {
-  const y = +day.slice(0, 4), m = +day.slice(5, 7);
-  if (kind === 'week') {
-    const first = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
-    return [first, addDays(first, 6)];
-  }
-  if (kind === 'month') return [dayOf(y, m, 1), dayOf(y, m + 1, 0)];
-  if (kind === 'quarter') {
-    const start = m - ((m - 1) % 3);
-    return [dayOf(y, start, 1), dayOf(y, start + 3, 0)];
-  }
-  const fy = yearOf(day);
-  return [dayOf(fy, 4, 1), dayOf(fy + 1, 3, 31)];
-}
-
-// A period's name: "Week beginning 2 November 2026", "November 2026", "Quarter 3 of 2026/27
-// (October to December 2026)", "Financial year 2026/27"; null for custom dates.
-function periodName(kind, first) {
-  if (kind === 'week') return `Week beginning ${dayText(first)}`;
-  if (kind === 'month') return monthTitle(+first.slice(0, 4), +first.slice(5, 7));
-  if (kind === 'quarter') return `Quarter ${quarterOf(first)} of ${yearName(yearOf(first))} (${QUARTERS[quarterOf(first) - 1]} ${first.slice(0, 4)})`;
-  if (kind === 'year') return `Financial year ${yearName(yearOf(first))}`;
-  return null;
-}
 // The same, short, for the previous and next links.
 function shortPeriodName(kind, first) {
   if (kind === 'quarter') return `Quarter ${quarterOf(first)} of ${yearName(yearOf(first))}`;
@@ -545,9 +510,13 @@ route('/overview', async ({ query }) => {
       link(`${here({ area: null })}#trend`, 'the trend for all areas'), '.')
     : trendSection({ trend, trendBy, from, last, here });
   const title = area ? `Overview: ${area.name}` : 'Overview';
+  const byClinician = !areaId && hasRole('pool_admin')
+    ? h('p', { class: 'nhsuk-body nhsuk-u-display-none-print', id: 'overview-clinicians' },
+      link(clinicianFiguresHref(kind, from, last), 'Figures by clinician for this period', { id: 'overview-clinicians-link' }))
+    : null;
   page(title, summary, crumbs.length ? breadcrumb(crumbs) : null,
     pageHeading(title, caption),
-    where, periods, reporting, form,
+    where, periods, byClinician, reporting, form,
     h('h2', { class: 'nhsuk-heading-m' }, area ? `In ${area.name}` : 'In total'), ...figureCards(t, !!area),
     !area && hasRole('commissioner') ? targetsSection({ m, years: targetYears, first: from, last, back: here() }) : null,
     !area && (m.clinicians_by_profession || []).length ? table({

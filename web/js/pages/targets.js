@@ -18,10 +18,8 @@ import { number, pounds, ukToday } from '../format.js';
 import {
   backLink, button, h, input, insetText, link, p, pageHeading, select, setFieldError, showErrorSummary, summaryList, table, tag,
 } from '../ui.js';
+import { yearName, yearOf } from '../periods.js';
 
-// The financial year (April to March) a day falls in, by the year it starts in, and its name.
-const yearOf = (iso) => (+iso.slice(5, 7) >= 4 ? +iso.slice(0, 4) : +iso.slice(0, 4) - 1);
-const yearName = (y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
 const pct = (x) => `${(x || 0).toFixed(1)}%`;
 const MAX_SPEND_PENCE = 1000000000000; // £10 billion, the API's limit
 const DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
