@@ -2,7 +2,7 @@
 // overview, its figures by clinician, the targets): weeks (Monday to Sunday), calendar months,
 // quarters and financial years (April to March), by their first and last day (YYYY-MM-DD, UK).
 
-import { addDays, monthTitle } from './format.js';
+import { addDays, monthTitle, ukToday } from './format.js';
 
 export const MAX_DAYS = 1830; // the API's longest period
 export const KINDS = ['week', 'month', 'quarter', 'year'];
@@ -46,4 +46,20 @@ export function periodName(kind, first) {
   if (kind === 'quarter') return `Quarter ${quarterOf(first)} of ${yearName(yearOf(first))} (${QUARTERS[quarterOf(first) - 1]} ${first.slice(0, 4)})`;
   if (kind === 'year') return `Financial year ${yearName(yearOf(first))}`;
   return null;
+}
+
+// The period an address asks for (?period=week|month|quarter|year with a day in it as from or to,
+// or custom from and to, the last day included): {kind, from, last}. Without dates, the period
+// holding today, or for custom dates the 28 days before today to 27 after.
+export function periodFrom(query) {
+  const today = ukToday();
+  const kind = KINDS.includes(query.get('period')) ? query.get('period') : 'custom';
+  let from = isDay(query.get('from')) ? query.get('from') : null;
+  let last = isDay(query.get('to')) ? query.get('to') : null;
+  if (kind !== 'custom') [from, last] = periodOf(kind, from || last || today);
+  else {
+    from = from || addDays(today, -28);
+    last = last || addDays(today, 27);
+  }
+  return { kind, from, last };
 }

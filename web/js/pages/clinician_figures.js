@@ -15,29 +15,15 @@
 
 import { ApiError, explain, get, qs } from '../api.js';
 import { hasRole, page, route } from '../app.js';
-import { addDays, longDateOf, number, pounds, roleName, ukToday } from '../format.js';
+import { addDays, longDateOf, number, pounds, roleName } from '../format.js';
 import { filterForm } from '../paging.js';
-import { daysBetween, isDay, KINDS, MAX_DAYS, periodName, periodOf } from '../periods.js';
+import { daysBetween, MAX_DAYS, periodFrom, periodName } from '../periods.js';
 import { backLink, h, insetText, link, p, pageHeading, showErrorSummary, table } from '../ui.js';
 
 const hoursText = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(x || 0);
 
 // The period an address asks for follows the overview's (web/js/periods.js), so that the same
 // address means the same days on both pages.
-
-// The period an address asks for, as the overview reads it: {kind, from, last} (last included).
-function periodFrom(query) {
-  const today = ukToday();
-  const kind = KINDS.includes(query.get('period')) ? query.get('period') : 'custom';
-  let from = isDay(query.get('from')) ? query.get('from') : null;
-  let last = isDay(query.get('to')) ? query.get('to') : null;
-  if (kind !== 'custom') [from, last] = periodOf(kind, from || last || today);
-  else {
-    from = from || addDays(today, -28);
-    last = last || addDays(today, 27);
-  }
-  return { kind, from, last };
-}
 
 const periodParams = (kind, from, last) => ({ period: kind === 'custom' ? '' : kind, from, to: last });
 

@@ -24,7 +24,7 @@ import { addDays, longDateOf, monthTitle, number, pounds, ROLE_NAMES, ukToday } 
 import { button, dateInput, h, input, link, p, pageHeading, select, showErrorSummary, svg, table } from '../ui.js';
 import { clinicianFiguresHref } from './clinician_figures.js';
 import {
-  dayOf, daysBetween, dayText, isDay, KINDS, MAX_DAYS, periodName, periodOf, QUARTERS, quarterOf, yearName, yearOf,
+  dayOf, daysBetween, dayText, KINDS, MAX_DAYS, periodFrom, periodName, periodOf, QUARTERS, quarterOf, yearName, yearOf,
 } from '../periods.js';
 import { soleIcb, targetsSection } from './targets.js';
 
@@ -389,14 +389,7 @@ function trendSection({ trend, trendBy, from, last, here }) {
 
 route('/overview', async ({ query }) => {
   const today = ukToday();
-  const kind = KINDS.includes(query.get('period')) ? query.get('period') : 'custom';
-  let from = isDay(query.get('from')) ? query.get('from') : null;
-  let last = isDay(query.get('to')) ? query.get('to') : null;
-  if (kind !== 'custom') [from, last] = periodOf(kind, from || last || today);
-  else {
-    from = from || addDays(today, -28);
-    last = last || addDays(today, 27);
-  }
+  const { kind, from, last } = periodFrom(query);
   const areaId = /^\d{1,15}$/.test(query.get('area') || '') ? Number(query.get('area')) : null;
   // This page's address for another period or area (custom dates carry no `period`).
   const by = ['week', 'month'].includes(query.get('by')) ? query.get('by') : null; // the trend's, when chosen
