@@ -361,7 +361,7 @@ int fp_cli_serve(int argc, char **argv) {
 int fp_cli_demo(int argc, char **argv) {
   const char *data_dir = NULL;
   const char *database = getenv("FLEXPOOL_DATABASE");
-  long shifts = 0, clinicians = 0;
+  long shifts = 0, clinicians = 0, history_weeks = 0;
   for (int i = 0; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--data-dir") == 0) data_dir = argv[i + 1];
     else if (strcmp(argv[i], "--database") == 0) database = argv[i + 1];
@@ -370,6 +370,13 @@ int fp_cli_demo(int argc, char **argv) {
       shifts = strtol(argv[i + 1], &end, 10);
       if (*end || shifts < 1 || shifts > 10000000) {
         fprintf(stderr, "flexpool: --shifts must be a number from 1 to 10000000\n");
+        return 2;
+      }
+    } else if (strcmp(argv[i], "--history-weeks") == 0) {
+      char *end = NULL;
+      history_weeks = strtol(argv[i + 1], &end, 10);
+      if (*end || history_weeks < 1 || history_weeks > 520) {
+        fprintf(stderr, "flexpool: --history-weeks must be a number from 1 to 520\n");
         return 2;
       }
     } else if (strcmp(argv[i], "--clinicians") == 0) {
@@ -384,13 +391,14 @@ int fp_cli_demo(int argc, char **argv) {
       return 2;
     }
   }
-  if (argc % 2 != 0 || !data_dir) {
-    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--database URL] [--shifts N] [--clinicians N]\n");
+  if (argc % 2 != 0 || !data_dir || (history_weeks && !shifts)) {
+    fprintf(stderr, "usage: flexpool demo --data-dir DIR [--database URL] [--shifts N [--history-weeks W]]"
+                    " [--clinicians N]\n");
     return 2;
   }
   struct fp_store store;
   if (fp_store_open(&store, data_dir, database) != 0) return 1;
-  int rc = fp_demo_load(&store, (int64_t)time(NULL), shifts, clinicians);
+  int rc = fp_demo_load_history(&store, (int64_t)time(NULL), shifts, clinicians, (int)history_weeks);
   fp_store_release(&store);
   if (rc == FP_ECONFLICT) {
     fprintf(stderr, "flexpool: the store in '%s' is not empty; the demo loads only into an empty store\n", data_dir);

@@ -369,6 +369,7 @@ struct demo {
   struct fp_conn *c;
   int64_t now;
   long wanted;        /* shifts asked for; 0: the four-week demo */
+  int history_weeks;  /* --history-weeks: how far back the shifts asked for begin (0: one week) */
   long n_wanted_clinicians; /* clinicians asked for in all (--clinicians); the ones past N_CLINICIANS are generated */
   struct rng rng;
   const char *hash;   /* the one password hash every account shares */
@@ -1250,13 +1251,15 @@ static int shifts_per_day(struct demo *d, int pi, fp_day day, bool past) {
 
 static int demo_shifts(struct demo *d) {
   fp_day today = fp_uk_day(d->now);
-  d->first_day = today - (d->wanted ? 7 : PAST_DAYS);
+  d->first_day = today - (d->wanted ? 7 * (d->history_weeks ? d->history_weeks : 1) : PAST_DAYS);
   int weeks = 4;
   if (d->wanted) {
-    /* About 5 shifts per practice per weekday, over at least four weeks. */
+    /* About 5 shifts per practice per weekday, over at least four weeks; with --history-weeks
+       spread from that far back to four weeks ahead. */
     long per_week = (long)d->n_practices * 25;
     long needed = (d->wanted + per_week - 1) / per_week;
     if (needed > weeks) weeks = (int)needed;
+    if (d->history_weeks + 4 > weeks) weeks = d->history_weeks + 4;
     d->per_day_x100 = d->wanted * 100 / ((long)d->n_practices * 5 * weeks);
   }
   /* Room for a shortfall (practices outside the pool post nothing in the past). */
@@ -1617,6 +1620,10 @@ static int load_tx(struct fp_conn *c, void *ctx) {
 }
 
 int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians) {
+  return fp_demo_load_history(s, now, shifts, clinicians, 0);
+}
+
+int fp_demo_load_history(struct fp_store *s, int64_t now, long shifts, long clinicians, int history_weeks) {
   int empty = 0;
   int rc = fp_store_is_empty(s, &empty);
   if (rc) return rc;
@@ -1630,6 +1637,7 @@ int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians) 
   if (!d) return FP_ENOMEM;
   d->now = now;
   d->wanted = shifts > 0 ? shifts : 0;
+  d->history_weeks = d->wanted && history_weeks > 0 ? history_weeks : 0;
   d->n_wanted_clinicians = clinicians > N_CLINICIANS ? clinicians : N_CLINICIANS;
   d->rng.s = 0x466C6578506F6F6CULL; /* "FlexPool" */
   d->hash = hash;

@@ -30,6 +30,9 @@ const struct fp_http_demo_account *fp_demo_accounts(size_t *n);
  * state); 0: the 150 alone. FP_ECONFLICT when the store already has users.
  */
 int fp_demo_load(struct fp_store *s, int64_t now, long shifts, long clinicians);
+/* The same with the shifts asked for spread from history_weeks weeks back (1 to 520) to four weeks
+   ahead: years of history for the reporting benchmark (bench/overview.sh). 0: as fp_demo_load. */
+int fp_demo_load_history(struct fp_store *s, int64_t now, long shifts, long clinicians, int history_weeks);
 
 /*
  * The postcodes the demo uses, the one source of truth for them: data/postcodes-demo.csv is the

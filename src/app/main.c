@@ -35,7 +35,7 @@ static void usage(FILE *to) {
           "                      [--smtp-timeout SECONDS (1-600, default 60)] [--public-url URL (links in emails)]\n"
           "                      [--webhook-timeout SECONDS (1-60, default 10)]\n"
           "                      [--webhooks-allow-loopback-http (FOR TESTS ONLY: webhooks to 127.0.0.1/::1, http too)]\n"
-          "       flexpool demo --data-dir DIR [--database URL] [--shifts N]\n"
+          "       flexpool demo --data-dir DIR [--database URL] [--shifts N [--history-weeks W]]\n"
           "       flexpool user add --email E --name N --role R [--organisation ID] [--pool ID] [--password-file F]\n"
           "       flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]   (a lost phone and recovery codes)\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"

@@ -12,6 +12,7 @@
 #include "http/prometheus.h"
 #include "store/alerts.h"
 #include "store/invoices.h"
+#include "store/metrics.h"
 #include "store/pension.h"
 #include "store/rate_policy.h"
 #include "store/timesheets.h"
@@ -122,6 +123,56 @@ static int pension_reminders(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
   int n = 0;
   return fp_store_pension_reminders(c, now, &n);
+}
+
+/*
+ * The overview's figures kept by practice and month (store/metrics.h): each settled month that some
+ * practice has not kept (at first every month since the first shift; then a month after it settles,
+ * and a month forgotten by a change to it), at most KEEP_MONTHS_A_RUN a run. Each month is kept in a
+ * write transaction of its own, taken here: on PostgreSQL its first statement must lock the table
+ * (so not a step's transaction, whose first statement takes the upkeep lock), and that lock also
+ * keeps two servers from keeping one month twice. The step itself then has nothing to do.
+ */
+#define KEEP_MONTHS_A_RUN 48
+#define KEEP_MONTHS "figures by month"
+
+struct keep_month {
+  int64_t start, now;
+  int kept;
+};
+
+static int keep_month_tx(struct fp_conn *c, void *ctx) {
+  struct keep_month *k = ctx;
+  return fp_store_metric_months_keep(c, k->start, k->now, &k->kept);
+}
+
+static int keep_months(struct fp_store *store, int64_t now, void *ctx) {
+  (void)ctx;
+  int64_t starts[KEEP_MONTHS_A_RUN];
+  int n = 0;
+  struct fp_conn *c = fp_store_reader(store);
+  int rc = c ? fp_store_read_begin(c) : FP_EIO;
+  if (!rc) {
+    rc = fp_store_metric_months_due(c, now, starts, KEEP_MONTHS_A_RUN, &n);
+    fp_store_read_end(c);
+  }
+  long kept = 0;
+  for (int i = 0; !rc && i < n; i++) {
+    struct keep_month k = {starts[i], now, 0};
+    rc = fp_store_write(store, keep_month_tx, &k);
+    kept += k.kept;
+  }
+  if (n) {
+    fp_prom_upkeep(KEEP_MONTHS, rc == 0, (int64_t)time(NULL));
+    if (rc) fprintf(stderr, "flexpool: upkeep step '" KEEP_MONTHS "' failed: %s\n", fp_strerror(rc));
+    else fprintf(stderr, "flexpool: kept the figures of %d months (%ld practice-months)\n", n, kept);
+  }
+  return FP_SWEEP_NOTHING; /* said above */
+}
+
+static int nothing(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)c, (void)now, (void)ctx;
+  return 0;
 }
 
 /* Shift alerts (store/alerts.h): new shifts matched, urgent ones, practices told of unfilled ones,
@@ -255,6 +306,7 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
       fp_sweeper_add(s, "monthly invoices", monthly_invoices, NULL) != 0 ||
       fp_sweeper_add(s, "pension reminders", pension_reminders, NULL) != 0 ||
       fp_sweeper_add(s, "rate escalation", escalate_rates, NULL) != 0 ||
+      fp_sweeper_add_prepared(s, KEEP_MONTHS, keep_months, nothing, NULL) != 0 ||
       pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);

@@ -24,10 +24,11 @@ static const char *const TABLES[] = {
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 /* Each store's own: its migrations, SQLite's sequence table, PostgreSQL's evidence contents (copied
-   as evidence, below) and identity generation, and the alerts' record of changes (each store
-   writes its own, by trigger). */
+   as evidence, below) and identity generation, the alerts' record of changes (each store
+   writes its own, by trigger) and the figures kept by month (the target's upkeep keeps them again
+   from the rows copied: store/metrics.c). */
 static const char *const IGNORED[] = {"schema_migrations", "sqlite_sequence", "evidence_blobs", "identity_generation",
-                                     "alert_changes"};
+                                     "alert_changes", "metric_months"};
 
 #define BATCH 500
 

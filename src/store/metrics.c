@@ -23,6 +23,7 @@
 
 struct practice {
   int64_t id;
+  int64_t icb_id; /* 0: none */
   char ods_code[12];
   char name[201];
   int pcn, place;  /* indexes into the row arrays, or -1 */
@@ -79,7 +80,8 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
-             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name, o.ods_code, o.name, o.active"
+             "SELECT o.id, p1.id, p1.level, p1.ods_code, p1.name, p2.id, p2.level, p2.ods_code, p2.name, o.ods_code, o.name, o.active,"
+             " o.icb_id"
              " FROM organisations o LEFT JOIN organisations p1 ON p1.id = o.parent_id"
              " LEFT JOIN organisations p2 ON p2.id = p1.parent_id WHERE o.level = 'practice' AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
@@ -104,6 +106,7 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
     snprintf(p->ods_code, sizeof p->ods_code, "%s", col_text(st, 9));
     snprintf(p->name, sizeof p->name, "%s", col_text(st, 10));
     p->f.practices = fp_col_int64(st, 11) != 0;
+    p->icb_id = fp_col_int64(st, 12);
     int64_t pcn = 0, place = 0;
     const char *pcn_ods = "", *pcn_name = "", *place_ods = "", *place_name = "";
     if (strcmp(col_text(st, 2), "pcn") == 0) {
@@ -147,41 +150,57 @@ static struct fp_metrics_figures *practice_figures(void *acc, int64_t id) {
   return p ? &p->f : NULL;
 }
 
-/* Ends q, which stops at "s.starts_at >= ", with the period [from, to) and the scope on the shift's
- * practice, groups it by `key` (s.practice_id, or b.clinician_id over the booked) and runs it as
- * per_key does. */
-static int per_key_in_period(struct fp_conn *c, struct fp_sql *q, const struct fp_scope *scope, int64_t from,
-                             int64_t to, const char *key, figures_of_fn figures_of, void *acc, fill_fn fill) {
-  fp_sql_int(q, from);
+/* What a figures query counts: the shifts starting in [from, to) at the practices in scope, or only
+   at practices only[0 .. n_only) of them when n_only > 0. */
+struct part {
+  int64_t from, to;
+  const int64_t *only;
+  int n_only;
+};
+
+/* At most this many practices in a query's list of `only` (each is a bound parameter). */
+#define ONLY_MAX 40
+
+/* Ends q, which stops at "s.starts_at >= ", with the part's period and practices and the scope on
+ * the shift's practice, groups it by `key` (s.practice_id, or b.clinician_id over the booked) and
+ * runs it as per_key does. */
+static int per_key_in_period(struct fp_conn *c, struct fp_sql *q, const struct fp_scope *scope, const struct part *part,
+                             const char *key, figures_of_fn figures_of, void *acc, fill_fn fill) {
+  fp_sql_int(q, part->from);
   fp_sql_add(q, " AND s.starts_at < ");
-  fp_sql_int(q, to);
+  fp_sql_int(q, part->to);
   fp_sql_add(q, " AND ");
   fp_scope_where(q, scope, "s.practice_id", "s.icb_id", NULL);
+  if (part->n_only > 0) {
+    fp_sql_add(q, " AND s.practice_id IN ");
+    fp_sql_id_list(q, part->only, part->n_only);
+  }
   if (strcmp(key, "b.clinician_id") == 0) fp_sql_add(q, " AND b.id IS NOT NULL");
   fp_sql_add(q, " GROUP BY ");
   fp_sql_add(q, key);
   return per_key(c, q, figures_of, acc, fill);
 }
 
+/* Each adds its row to f: a key's figures may come in parts (periods, or kept months and days). */
 static void fill_shifts(struct fp_metrics_figures *f, fp_stmt *st) {
   int i = 1;
-  f->shifts_posted = fp_col_int64(st, i++);
-  f->shifts_filled = fp_col_int64(st, i++);
-  f->minutes_delivered = fp_col_int64(st, i++);
-  f->minutes_ahead = fp_col_int64(st, i++);
-  f->fees_agreed_pence = fp_col_int64(st, i++);
-  f->fees_approved_pence = fp_col_int64(st, i++);
-  f->fees_paid_pence = fp_col_int64(st, i++);
-  f->unfilled = fp_col_int64(st, i++);
-  f->did_not_attend = fp_col_int64(st, i++);
-  f->fill_seconds = fp_col_int64(st, i++);
+  f->shifts_posted += fp_col_int64(st, i++);
+  f->shifts_filled += fp_col_int64(st, i++);
+  f->minutes_delivered += fp_col_int64(st, i++);
+  f->minutes_ahead += fp_col_int64(st, i++);
+  f->fees_agreed_pence += fp_col_int64(st, i++);
+  f->fees_approved_pence += fp_col_int64(st, i++);
+  f->fees_paid_pence += fp_col_int64(st, i++);
+  f->unfilled += fp_col_int64(st, i++);
+  f->did_not_attend += fp_col_int64(st, i++);
+  f->fill_seconds += fp_col_int64(st, i++);
 }
 
 static void fill_cancellations(struct fp_metrics_figures *f, fp_stmt *st) {
-  f->late_cancellations = fp_col_int64(st, 1);
-  f->cancelled_by_clinician = fp_col_int64(st, 2);
-  f->cancelled_by_practice = fp_col_int64(st, 3);
-  f->cancelled_by_pool = fp_col_int64(st, 4);
+  f->late_cancellations += fp_col_int64(st, 1);
+  f->cancelled_by_clinician += fp_col_int64(st, 2);
+  f->cancelled_by_practice += fp_col_int64(st, 3);
+  f->cancelled_by_pool += fp_col_int64(st, 4);
 }
 
 static void fill_practice(struct fp_metrics_figures *f, fp_stmt *st) {
@@ -191,7 +210,7 @@ static void fill_practice(struct fp_metrics_figures *f, fp_stmt *st) {
 
 /* Shifts posted, filled and unfilled, hours delivered and ahead, fees, per key (a practice, or a
    clinician over their confirmed bookings). */
-static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, const struct part *part, int64_t now,
                        const char *key, figures_of_fn figures_of, void *acc) {
   /* A filled session: a confirmed booking not marked as did not attend. */
 #define FILLED "b.id IS NOT NULL AND b.attendance IS NULL"
@@ -222,12 +241,12 @@ static int load_shifts(struct fp_conn *c, const struct fp_scope *scope, int64_t 
                  " LEFT JOIN timesheets t ON t.booking_id = b.id"
                  " WHERE s.status <> 'withdrawn' AND s.starts_at >= ");
 #undef FILLED
-  return per_key_in_period(c, &q, scope, from, to, key, figures_of, acc, fill_shifts);
+  return per_key_in_period(c, &q, scope, part, key, figures_of, acc, fill_shifts);
 }
 
 /* Bookings of shifts in the period that were cancelled: those inside 48 hours of the start, and
    each by who cancelled; per key as load_shifts. */
-static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to,
+static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, const struct part *part,
                               const char *key, figures_of_fn figures_of, void *acc) {
   struct fp_sql q;
   fp_sql_init(&q);
@@ -238,7 +257,7 @@ static int load_cancellations(struct fp_conn *c, const struct fp_scope *scope, i
                  " SUM(CASE WHEN b.cancelled_by = 'practice' THEN 1 ELSE 0 END),"
                  " SUM(CASE WHEN b.cancelled_by = 'pool' THEN 1 ELSE 0 END)"
                  " FROM bookings b JOIN shifts s ON s.id = b.shift_id WHERE b.status = 'cancelled' AND s.starts_at >= ");
-  return per_key_in_period(c, &q, scope, from, to, key, figures_of, acc, fill_cancellations);
+  return per_key_in_period(c, &q, scope, part, key, figures_of, acc, fill_cancellations);
 }
 
 /* Practices registered (members of a pool, admitted before `to`) and, of those, onboarded: a
@@ -426,14 +445,255 @@ static int by_name(const void *x, const void *y) {
   return strcmp(a->name, b->name);
 }
 
+/* ---- figures kept by practice and month (metric_months, migration 49) ----
+ *
+ * A year's overview over years of history must not count every shift again. The upkeep keeps each
+ * practice's figures of each settled UK month (fp_store_metric_months_keep), counted by the same
+ * queries as above; the triggers of migration 49 delete a practice's month in the same transaction
+ * as any change to what it counts, so a row that is there is true. The overview then adds, for the
+ * whole settled months of its period, the kept rows, and counts from the shifts themselves the days
+ * at its ends, the months not yet settled, and any practice's month not kept (yet, or again). */
+
+/* A month is settled two days after its end: every session starting in it has ended by then (none
+   is that long), so its hours are delivered whatever the time; only settled months are kept, and a
+   month whose bookings have not all ended even so is left to the next run. */
+#define SETTLED_AFTER (2 * 86400)
+
+/* The start of UK month (y, m), m from 1 (13 is January of y + 1, and so on). */
+static int64_t uk_month_start(int y, int m) {
+  y += (m - 1) / 12;
+  m = (m - 1) % 12 + 1;
+  return fp_uk_local_to_utc(fp_days_from_civil(y, m, 1), 0, 0, 0);
+}
+
+/* The first UK month starting at or after t. */
+static void month_from(int64_t t, int *y, int *m) {
+  int d;
+  fp_civil_from_days(fp_uk_day(t), y, m, &d);
+  if (uk_month_start(*y, *m) < t && ++*m > 12) ++*y, *m = 1;
+}
+
+static bool settled(int64_t month_end, int64_t now) { return month_end <= now - SETTLED_AFTER; }
+
+/* The practice-months of a period's whole settled months: starts[0 .. n] their bounds, covered[i *
+   n + k] set when practice a->p[i] has its month k kept. */
+struct kept {
+  struct acc *a;
+  int64_t *starts;
+  int n;
+  uint8_t *covered;
+  int month; /* the month a query counts from the shifts: only its practices not covered */
+};
+
+static struct fp_metrics_figures *uncovered_figures(void *vk, int64_t id) {
+  struct kept *k = vk;
+  struct practice *p = find_practice(k->a, id);
+  if (!p || k->covered[(size_t)(p - k->a->p) * (size_t)k->n + (size_t)k->month]) return NULL;
+  return &p->f;
+}
+
+#define KEPT_COLS                                                                                          \
+  "shifts_posted, shifts_filled, unfilled, did_not_attend, late_cancellations, cancelled_by_clinician,"     \
+  " cancelled_by_practice, cancelled_by_pool, fill_seconds, minutes_delivered, fees_agreed_pence,"          \
+  " fees_approved_pence, fees_paid_pence"
+
+static void add_kept(struct fp_metrics_figures *f, fp_stmt *st, int i) {
+  f->shifts_posted += fp_col_int64(st, i++);
+  f->shifts_filled += fp_col_int64(st, i++);
+  f->unfilled += fp_col_int64(st, i++);
+  f->did_not_attend += fp_col_int64(st, i++);
+  f->late_cancellations += fp_col_int64(st, i++);
+  f->cancelled_by_clinician += fp_col_int64(st, i++);
+  f->cancelled_by_practice += fp_col_int64(st, i++);
+  f->cancelled_by_pool += fp_col_int64(st, i++);
+  f->fill_seconds += fp_col_int64(st, i++);
+  f->minutes_delivered += fp_col_int64(st, i++);
+  f->fees_agreed_pence += fp_col_int64(st, i++);
+  f->fees_approved_pence += fp_col_int64(st, i++);
+  f->fees_paid_pence += fp_col_int64(st, i++);
+}
+
+/* The index of the month starting at t, or -1. */
+static int month_index(const struct kept *k, int64_t t) {
+  int lo = 0, hi = k->n - 1;
+  while (lo <= hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (k->starts[mid] == t) return mid;
+    if (k->starts[mid] < t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/* The shifts' figures of part (a period, perhaps only some practices) at the practices of a. */
+static int count_part(struct fp_conn *c, const struct fp_scope *scope, const struct part *part, int64_t now,
+                      figures_of_fn figures_of, void *acc) {
+  int rc = load_shifts(c, scope, part, now, "s.practice_id", figures_of, acc);
+  if (!rc) rc = load_cancellations(c, scope, part, "s.practice_id", figures_of, acc);
+  return rc;
+}
+
+/* The months of k: the kept rows added, then each practice's month not kept counted from its shifts
+   (in lists of ONLY_MAX practices, or the whole month when more are missing). */
+static int load_kept(struct fp_conn *c, const struct fp_scope *scope, int64_t now, struct kept *k) {
+  struct fp_sql q;
+  fp_sql_init(&q);
+  fp_sql_add(&q, "SELECT m.practice_id, m.month_start, " KEPT_COLS " FROM metric_months m WHERE m.month_start >= ");
+  fp_sql_int(&q, k->starts[0]);
+  fp_sql_add(&q, " AND m.month_start < ");
+  fp_sql_int(&q, k->starts[k->n]);
+  fp_sql_add(&q, " AND ");
+  fp_scope_where(&q, scope, "m.practice_id", "m.icb_id", NULL);
+  fp_stmt *st = fp_sql_prepare(c, &q);
+  if (!st) return FP_EIO;
+  int rc;
+  while ((rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(k->a, fp_col_int64(st, 0));
+    int month = month_index(k, fp_col_int64(st, 1));
+    if (!p || month < 0) continue;
+    add_kept(&p->f, st, 2);
+    k->covered[(size_t)(p - k->a->p) * (size_t)k->n + (size_t)month] = 1;
+  }
+  fp_reset(st);
+  if (rc != FP_DONE) return FP_EIO;
+  int64_t only[ONLY_MAX];
+  for (int month = 0; month < k->n; month++) {
+    int missing = 0;
+    for (int i = 0; i < k->a->n; i++) missing += !k->covered[(size_t)i * (size_t)k->n + (size_t)month];
+    if (!missing) continue;
+    k->month = month;
+    struct part part = {k->starts[month], k->starts[month + 1], NULL, 0};
+    if (missing > ONLY_MAX) {
+      if ((rc = count_part(c, scope, &part, now, uncovered_figures, k)) != 0) return rc;
+      continue;
+    }
+    for (int i = 0; i < k->a->n; i++)
+      if (!k->covered[(size_t)i * (size_t)k->n + (size_t)month]) only[part.n_only++] = k->a->p[i].id;
+    part.only = only;
+    if ((rc = count_part(c, scope, &part, now, practice_figures, k->a)) != 0) return rc;
+  }
+  return 0;
+}
+
+/* The shifts' figures of [from, to) at the practices of a: the whole settled months from what is
+   kept, the rest from the shifts. */
+static int load_period(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
+                       struct acc *a) {
+  int y, m;
+  month_from(from, &y, &m);
+  int n = 0;
+  while (uk_month_start(y, m + n + 1) <= to && settled(uk_month_start(y, m + n + 1), now)) n++;
+  if (n == 0 || a->n == 0) {
+    const struct part whole = {from, to, NULL, 0};
+    return count_part(c, scope, &whole, now, practice_figures, a);
+  }
+  struct kept k = {a, calloc((size_t)n + 1, sizeof(int64_t)), n, calloc((size_t)a->n * (size_t)n, 1), 0};
+  int rc = k.starts && k.covered ? 0 : FP_ENOMEM;
+  for (int i = 0; !rc && i <= n; i++) k.starts[i] = uk_month_start(y, m + i);
+  const struct part head = {from, k.starts ? k.starts[0] : from, NULL, 0},
+                    tail = {k.starts ? k.starts[n] : to, to, NULL, 0};
+  if (!rc && head.from < head.to) rc = count_part(c, scope, &head, now, practice_figures, a);
+  if (!rc && tail.from < tail.to) rc = count_part(c, scope, &tail, now, practice_figures, a);
+  if (!rc) rc = load_kept(c, scope, now, &k);
+  free(k.starts);
+  free(k.covered);
+  return rc;
+}
+
+int fp_store_metric_months_due(struct fp_conn *c, int64_t now, int64_t *starts, int max, int *n) {
+  *n = 0;
+  int64_t first = 0, practices = 0;
+  fp_stmt *st = fp_db_stmt(c, "SELECT MIN(starts_at) FROM shifts");
+  if (!st) return FP_EIO;
+  int rc = fp_step(st);
+  bool none = rc == FP_ROW && fp_col_null(st, 0);
+  if (rc == FP_ROW) first = fp_col_int64(st, 0);
+  fp_reset(st);
+  if (rc != FP_ROW) return FP_EIO;
+  if (none) return 0;
+  if ((rc = FP_DB_INT(c, &practices, "SELECT COUNT(*) FROM organisations WHERE level = ?", fp_txt("practice"))) != 0)
+    return rc;
+  /* Each settled month from the first shift's, and how many practices it has kept. */
+  int y, m, d;
+  fp_civil_from_days(fp_uk_day(first), &y, &m, &d);
+  st = FP_DB_STMT(c, "SELECT month_start, COUNT(*) FROM metric_months WHERE month_start >= ? GROUP BY month_start"
+                     " ORDER BY month_start", fp_int(uk_month_start(y, m)));
+  if (!st) return FP_EIO;
+  rc = fp_step(st);
+  for (int i = 0; *n < max && settled(uk_month_start(y, m + i + 1), now); i++) {
+    int64_t start = uk_month_start(y, m + i);
+    while (rc == FP_ROW && fp_col_int64(st, 0) < start) rc = fp_step(st);
+    int64_t kept = rc == FP_ROW && fp_col_int64(st, 0) == start ? fp_col_int64(st, 1) : 0;
+    if (kept < practices) starts[(*n)++] = start;
+  }
+  fp_reset(st);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_metric_months_keep(struct fp_conn *c, int64_t month_start, int64_t now, int *kept) {
+  *kept = 0;
+  /* PostgreSQL: before anything is read, so that this transaction's snapshot comes after every
+     transaction that forgot a month (they hold the table's ROW EXCLUSIVE lock until they end), and
+     none forgets one until this one has ended (then it sees, and deletes, the rows kept here). */
+  if (!fp_db_serial_writes(c) && fp_db_exec(c, "LOCK TABLE metric_months IN SHARE ROW EXCLUSIVE MODE") != 0)
+    return FP_EIO;
+  int y, m, d;
+  fp_civil_from_days(fp_uk_day(month_start), &y, &m, &d);
+  if (uk_month_start(y, m) != month_start) return FP_EINVAL;
+  const int64_t month_end = uk_month_start(y, m + 1);
+  if (!settled(month_end, now)) return 0;
+  const struct fp_scope all = {.all = true};
+  struct acc a;
+  memset(&a, 0, sizeof a);
+  int rc = load_practices(c, &all, &a);
+  /* The practices kept already (marked place -1): the rest are counted and kept now, by a list of
+     them when they are few (a month forgotten by one practice's change), else the whole month. */
+  fp_stmt *st = rc ? NULL : FP_DB_STMT(c, "SELECT practice_id FROM metric_months WHERE month_start = ?", fp_int(month_start));
+  if (!rc && !st) rc = FP_EIO;
+  while (!rc && (rc = fp_step(st)) == FP_ROW) {
+    struct practice *p = find_practice(&a, fp_col_int64(st, 0));
+    if (p) p->place = -1;
+    rc = 0;
+  }
+  if (st) fp_reset(st);
+  if (rc == FP_DONE) rc = 0;
+  int64_t only[ONLY_MAX];
+  struct part month = {month_start, month_end, only, 0};
+  for (int i = 0; i < a.n && month.n_only <= ONLY_MAX; i++)
+    if (a.p[i].place >= 0) {
+      if (month.n_only < ONLY_MAX) only[month.n_only] = a.p[i].id;
+      month.n_only++;
+    }
+  if (month.n_only > ONLY_MAX) month.n_only = 0, month.only = NULL; /* all */
+  if (!rc && (month.n_only > 0 || month.only == NULL)) rc = count_part(c, &all, &month, now, practice_figures, &a);
+  for (int i = 0; !rc && i < a.n; i++) {
+    const struct practice *p = &a.p[i];
+    const struct fp_metrics_figures *f = &p->f;
+    if (p->place < 0 || f->minutes_ahead) continue; /* kept, or (unexpectedly) not over yet */
+    rc = FP_DB_RUN(c,
+                   "INSERT INTO metric_months (practice_id, month_start, month_end, icb_id, " KEPT_COLS ", kept_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   fp_int(p->id), fp_int(month_start), fp_int(month_end), fp_id(p->icb_id), fp_int(f->shifts_posted),
+                   fp_int(f->shifts_filled), fp_int(f->unfilled), fp_int(f->did_not_attend),
+                   fp_int(f->late_cancellations), fp_int(f->cancelled_by_clinician), fp_int(f->cancelled_by_practice),
+                   fp_int(f->cancelled_by_pool), fp_int(f->fill_seconds), fp_int(f->minutes_delivered),
+                   fp_int(f->fees_agreed_pence), fp_int(f->fees_approved_pence), fp_int(f->fees_paid_pence),
+                   fp_int(now));
+    if (!rc) ++*kept;
+  }
+  free(a.p);
+  free(a.rows[0]);
+  free(a.rows[1]);
+  return rc;
+}
+
 int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
                      fp_day last_day, struct fp_metrics *out) {
   memset(out, 0, sizeof *out);
   struct acc a;
   memset(&a, 0, sizeof a);
   int rc = load_practices(c, scope, &a);
-  if (!rc) rc = load_shifts(c, scope, from, to, now, "s.practice_id", practice_figures, &a);
-  if (!rc) rc = load_cancellations(c, scope, from, to, "s.practice_id", practice_figures, &a);
+  if (!rc) rc = load_period(c, scope, from, to, now, &a);
   if (!rc) rc = load_practice_members(c, scope, to, &a);
   if (!rc) rc = count_clinicians(c, scope, to, last_day, out);
   if (rc) {
@@ -546,9 +806,10 @@ int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope,
   free(ms.m);
   free(ms.pools);
   /* Their sessions at the practices in scope, and anyone else's there (a clinician of another pool). */
-  if (!rc) rc = load_shifts(c, scope, from, to, now, "b.clinician_id", clinician_figures, &x);
+  const struct part whole = {from, to, NULL, 0};
+  if (!rc) rc = load_shifts(c, scope, &whole, now, "b.clinician_id", clinician_figures, &x);
   if (!rc) rc = x.err;
-  if (!rc) rc = load_cancellations(c, scope, from, to, "b.clinician_id", clinician_figures, &x);
+  if (!rc) rc = load_cancellations(c, scope, &whole, "b.clinician_id", clinician_figures, &x);
   if (!rc) rc = x.err;
   for (size_t i = 0; !rc && i < x.n; i++) {
     struct fp_metrics_clinician *r = &x.r[i];

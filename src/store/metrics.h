@@ -27,6 +27,19 @@ int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t fr
                      fp_day last_day, struct fp_metrics *out);
 void fp_metrics_release(struct fp_metrics *m);
 
+/*
+ * The figures kept by practice and UK month (metric_months), which the overview adds for the whole
+ * settled months of a period instead of counting their shifts again (metrics.c, "figures kept by
+ * month"). A month is settled two days after its end.
+ *
+ * fp_store_metric_months_due: the settled months, from the first shift's, that some practice has
+ * not kept (starts[0 .. *n), at most max, oldest first). fp_store_metric_months_keep: keeps the
+ * month starting at month_start for each practice that has not kept it (*kept of them), in a write
+ * transaction of its own (on PostgreSQL it locks the table first). 0, FP_ENOMEM or FP_EIO.
+ */
+int fp_store_metric_months_due(struct fp_conn *c, int64_t now, int64_t *starts, int max, int *n);
+int fp_store_metric_months_keep(struct fp_conn *c, int64_t month_start, int64_t now, int *kept);
+
 /* One clinician's figures over their sessions (confirmed bookings) at the practices in scope. */
 struct fp_metrics_clinician {
   int64_t clinician_id;

@@ -46,6 +46,13 @@
   "CREATE TRIGGER " t "_alert_delete AFTER DELETE ON " t " WHEN OLD." col " IS NOT NULL BEGIN"            \
   "  INSERT INTO alert_changes (clinician_id) VALUES (OLD." col "); END;"
 
+/* Migration 49's: the kept figures (metric_months) of a practice's month that holds instant `at`
+   are forgotten; SQ_MM_FORGET_SHIFT for the month of the shift with id `id` (an SQL expression). */
+#define SQ_MM_FORGET(practice, at)                                                                         \
+  "DELETE FROM metric_months WHERE practice_id = " practice " AND month_start <= " at " AND month_end > " at ";"
+#define SQ_MM_FORGET_SHIFT(id)                                                                             \
+  SQ_MM_FORGET("(SELECT practice_id FROM shifts WHERE id = " id ")", "(SELECT starts_at FROM shifts WHERE id = " id ")")
+
 static const char *const migrations[] = {
     /* 1: organisations, accounts, pools, shifts, bookings, applications, audit. */
     "CREATE TABLE organisations ("
@@ -1019,6 +1026,47 @@ static const char *const migrations[] = {
     "  set_by INTEGER REFERENCES users(id),"
     "  set_at INTEGER NOT NULL,"
     "  UNIQUE (icb_id, financial_year));",
+    /* 49: the figures kept by practice and UK month (store/metrics.c, "Figures kept by month";
+     * docs/METRICS.md, "How the figures stay fast"): a row per practice and settled month, made by
+     * the upkeep from the same queries as the overview. A row is there only while it is true: every
+     * change to what it counts (a shift, a booking, a timesheet, an invoice or its lines) deletes the
+     * rows of its practice and month in the same transaction, by these triggers, and the overview
+     * counts that month from the rows themselves until the upkeep keeps it again. */
+    "CREATE TABLE metric_months ("
+    "  practice_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  month_start INTEGER NOT NULL,"
+    "  month_end INTEGER NOT NULL CHECK (month_end > month_start),"
+    "  icb_id INTEGER,"
+    "  shifts_posted INTEGER NOT NULL, shifts_filled INTEGER NOT NULL, unfilled INTEGER NOT NULL,"
+    "  did_not_attend INTEGER NOT NULL, late_cancellations INTEGER NOT NULL,"
+    "  cancelled_by_clinician INTEGER NOT NULL, cancelled_by_practice INTEGER NOT NULL,"
+    "  cancelled_by_pool INTEGER NOT NULL, fill_seconds INTEGER NOT NULL, minutes_delivered INTEGER NOT NULL,"
+    "  fees_agreed_pence INTEGER NOT NULL, fees_approved_pence INTEGER NOT NULL, fees_paid_pence INTEGER NOT NULL,"
+    "  kept_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (practice_id, month_start));"
+    "CREATE INDEX metric_months_month ON metric_months(month_start);"
+    "CREATE TRIGGER shifts_mm_insert AFTER INSERT ON shifts BEGIN " SQ_MM_FORGET("NEW.practice_id", "NEW.starts_at") " END;"
+    "CREATE TRIGGER shifts_mm_update AFTER UPDATE OF practice_id, icb_id, status, starts_at, break_minutes, created_at"
+    "  ON shifts BEGIN " SQ_MM_FORGET("OLD.practice_id", "OLD.starts_at") SQ_MM_FORGET("NEW.practice_id", "NEW.starts_at") " END;"
+    "CREATE TRIGGER shifts_mm_delete AFTER DELETE ON shifts BEGIN " SQ_MM_FORGET("OLD.practice_id", "OLD.starts_at") " END;"
+    "CREATE TRIGGER bookings_mm_insert AFTER INSERT ON bookings BEGIN " SQ_MM_FORGET_SHIFT("NEW.shift_id") " END;"
+    "CREATE TRIGGER bookings_mm_update AFTER UPDATE OF shift_id, status, attendance, fee_pence, starts_at, ends_at,"
+    "  created_at, late, cancelled_by ON bookings BEGIN " SQ_MM_FORGET_SHIFT("OLD.shift_id") SQ_MM_FORGET_SHIFT("NEW.shift_id") " END;"
+    "CREATE TRIGGER bookings_mm_delete AFTER DELETE ON bookings BEGIN " SQ_MM_FORGET_SHIFT("OLD.shift_id") " END;"
+    "CREATE TRIGGER timesheets_mm_insert AFTER INSERT ON timesheets BEGIN "
+    SQ_MM_FORGET_SHIFT("(SELECT shift_id FROM bookings WHERE id = NEW.booking_id)") " END;"
+    "CREATE TRIGGER timesheets_mm_update AFTER UPDATE OF booking_id, state, actual_start, actual_end, break_minutes,"
+    "  fee_pence ON timesheets BEGIN " SQ_MM_FORGET_SHIFT("(SELECT shift_id FROM bookings WHERE id = NEW.booking_id)") " END;"
+    "CREATE TRIGGER timesheets_mm_delete AFTER DELETE ON timesheets BEGIN "
+    SQ_MM_FORGET_SHIFT("(SELECT shift_id FROM bookings WHERE id = OLD.booking_id)") " END;"
+    "CREATE TRIGGER invoice_lines_mm_insert AFTER INSERT ON invoice_lines BEGIN "
+    SQ_MM_FORGET_SHIFT("(SELECT shift_id FROM bookings WHERE id = NEW.booking_id)") " END;"
+    "CREATE TRIGGER invoice_lines_mm_update AFTER UPDATE OF live ON invoice_lines BEGIN "
+    SQ_MM_FORGET_SHIFT("(SELECT shift_id FROM bookings WHERE id = NEW.booking_id)") " END;"
+    "CREATE TRIGGER invoices_mm_update AFTER UPDATE OF status ON invoices BEGIN"
+    "  DELETE FROM metric_months WHERE rowid IN (SELECT m.rowid FROM invoice_lines l JOIN bookings b ON b.id = l.booking_id"
+    "  JOIN shifts s ON s.id = b.shift_id JOIN metric_months m ON m.practice_id = s.practice_id"
+    "  AND m.month_start <= s.starts_at AND m.month_end > s.starts_at WHERE l.invoice_id = NEW.id); END;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's
