@@ -372,16 +372,93 @@ static int by_profession(const void *x, const void *y) {
                 ((const struct fp_metrics_profession *)y)->profession);
 }
 
-/* Whether member m is onboarded on last_day: their account active and their passport complete in
-   one of their pools in scope (the booking's own passport decision, fp_store_passport_decide). */
-static int member_onboarded(struct fp_conn *c, const struct members *ms, const struct member *m, fp_day last_day,
-                            struct fp_checks *k, bool *onboarded) {
-  *onboarded = false;
-  if (!m->active) return 0;
-  struct fp_elig_result res;
-  memset(&res, 0, sizeof res);
-  int rc = fp_store_passport_decide(c, m->id, m->profession, &ms->pools[m->first], m->n, last_day, k, &res);
-  *onboarded = !rc && res.bookable;
+/*
+ * Whether each member of ms is onboarded on last_day (onboarded[i]): their account active and their
+ * passport complete in one of their pools in scope, by the booking's own passport rule
+ * (fp_passport_choose, as fp_store_passport_decide applies it to one clinician). Decided in batches:
+ * the records of ONBOARD_BATCH members in one statement, and what each profession requires in each
+ * pool read once, so that thousands of members cost a few statements, not three each.
+ */
+#define ONBOARD_BATCH 256
+
+struct required {
+  char profession[32];
+  int64_t pool_id;
+  struct fp_checks k;
+};
+
+struct requireds {
+  struct required *v;
+  size_t n, cap;
+};
+
+/* The index in rq of what profession requires in pool, read the first time. */
+static int required_index(struct fp_conn *c, struct requireds *rq, const char *profession, int64_t pool, size_t *out) {
+  for (size_t i = 0; i < rq->n; i++)
+    if (rq->v[i].pool_id == pool && strcmp(rq->v[i].profession, profession) == 0) {
+      *out = i;
+      return 0;
+    }
+  int rc = grow((void **)&rq->v, &rq->cap, rq->n + 1, sizeof *rq->v);
+  if (rc) return rc;
+  struct required *r = &rq->v[rq->n];
+  memset(r, 0, sizeof *r);
+  snprintf(r->profession, sizeof r->profession, "%s", profession);
+  r->pool_id = pool;
+  fp_checks_init(&r->k);
+  if ((rc = fp_store_checks_require(c, profession, pool, &r->k)) != 0) {
+    fp_checks_release(&r->k);
+    return rc;
+  }
+  *out = rq->n++;
+  return 0;
+}
+
+/* fp_passport_choose's checks_of: the member's records with pool i's requirements, borrowed. */
+struct onboard_ctx {
+  const struct fp_checks *records;
+  const struct requireds *rq;
+  const size_t *idx;
+  struct fp_checks k;
+};
+
+static int onboard_checks_of(void *vx, size_t i, struct fp_checks **k) {
+  struct onboard_ctx *x = vx;
+  fp_checks_borrow(&x->k, x->records, &x->rq->v[x->idx[i]].k);
+  *k = &x->k;
+  return 0;
+}
+
+static int members_onboarded(struct fp_conn *c, const struct members *ms, fp_day last_day, bool *onboarded) {
+  struct requireds rq = {0};
+  size_t *idx = NULL, cap_idx = 0;
+  int64_t ids[ONBOARD_BATCH];
+  struct fp_checks records[ONBOARD_BATCH];
+  int rc = 0;
+  for (size_t first = 0; !rc && first < ms->n; first += ONBOARD_BATCH) {
+    size_t n = ms->n - first < ONBOARD_BATCH ? ms->n - first : ONBOARD_BATCH;
+    memset(records, 0, n * sizeof *records);
+    for (size_t i = 0; i < n; i++) ids[i] = ms->m[first + i].id; /* ascending, each once (load_members) */
+    rc = fp_store_checks_records_many(c, ids, n, records);
+    for (size_t i = 0; !rc && i < n; i++) {
+      const struct member *m = &ms->m[first + i];
+      onboarded[first + i] = false;
+      if (!m->active) continue;
+      if ((rc = grow((void **)&idx, &cap_idx, m->n, sizeof *idx)) != 0) break;
+      for (size_t j = 0; !rc && j < m->n; j++) rc = required_index(c, &rq, m->profession, ms->pools[m->first + j], &idx[j]);
+      if (rc) break;
+      struct onboard_ctx x = {&records[i], &rq, idx, {0}};
+      struct fp_elig_result res;
+      memset(&res, 0, sizeof res);
+      size_t chosen = 0;
+      rc = fp_passport_choose(m->n, onboard_checks_of, &x, m->profession, last_day, &res, &chosen);
+      onboarded[first + i] = !rc && res.bookable;
+    }
+    for (size_t i = 0; i < n; i++) fp_checks_release(&records[i]);
+  }
+  for (size_t i = 0; i < rq.n; i++) fp_checks_release(&rq.v[i].k);
+  free(rq.v);
+  free(idx);
   return rc;
 }
 
@@ -393,8 +470,9 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
   struct members ms;
   memset(&ms, 0, sizeof ms);
   int rc = load_members(c, scope, to, &ms);
-  struct fp_checks k;
-  fp_checks_init(&k);
+  bool *onboarded = !rc && ms.n ? calloc(ms.n, sizeof *onboarded) : NULL;
+  if (!rc && ms.n && !onboarded) rc = FP_ENOMEM;
+  if (!rc) rc = members_onboarded(c, &ms, last_day, onboarded);
   size_t cap = 0;
   out->totals.clinicians_registered = out->totals.clinicians_onboarded = 0;
   for (size_t i = 0; !rc && i < ms.n; i++) {
@@ -404,14 +482,12 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
       rc = FP_ENOMEM;
       break;
     }
-    bool onboarded = false;
-    rc = member_onboarded(c, &ms, m, last_day, &k, &onboarded);
     row->registered++;
-    row->onboarded += onboarded;
+    row->onboarded += onboarded[i];
     out->totals.clinicians_registered++;
-    out->totals.clinicians_onboarded += onboarded;
+    out->totals.clinicians_onboarded += onboarded[i];
   }
-  fp_checks_release(&k);
+  free(onboarded);
   free(ms.m);
   free(ms.pools);
   if (!rc && out->n_professions > 1)
@@ -790,9 +866,10 @@ int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope,
   struct members ms;
   memset(&ms, 0, sizeof ms);
   struct clinician_rows x = {0};
-  struct fp_checks k;
-  fp_checks_init(&k);
   int rc = load_members(c, scope, to, &ms);
+  bool *onboarded = !rc && ms.n ? calloc(ms.n, sizeof *onboarded) : NULL;
+  if (!rc && ms.n && !onboarded) rc = FP_ENOMEM;
+  if (!rc) rc = members_onboarded(c, &ms, last_day, onboarded);
   /* The members first (in id order, as load_members gives them), onboarded or not. */
   for (size_t i = 0; !rc && i < ms.n; i++) {
     if ((rc = grow((void **)&x.r, &x.cap, x.n + 1, sizeof *x.r)) != 0) break;
@@ -800,9 +877,9 @@ int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope,
     memset(r, 0, sizeof *r);
     r->clinician_id = ms.m[i].id;
     r->member = true;
-    rc = member_onboarded(c, &ms, &ms.m[i], last_day, &k, &r->onboarded);
+    r->onboarded = onboarded[i];
   }
-  fp_checks_release(&k);
+  free(onboarded);
   free(ms.m);
   free(ms.pools);
   /* Their sessions at the practices in scope, and anyone else's there (a clinician of another pool). */
