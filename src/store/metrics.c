@@ -375,7 +375,9 @@ static int by_profession(const void *x, const void *y) {
 /*
  * Whether each member of ms is onboarded on last_day (onboarded[i]): their account active and their
  * passport complete in one of their pools in scope, by the booking's own passport rule
- * (fp_passport_choose, as fp_store_passport_decide applies it to one clinician). Decided in batches:
+ * (fp_passport_choose, as fp_store_passport_decide applies it to one clinician), over their records
+ * as they stood at the period's end `to` (submitted before it; a decision since counts as not yet
+ * made). Decided in batches:
  * the records of ONBOARD_BATCH members in one statement, and what each profession requires in each
  * pool read once, so that thousands of members cost a few statements, not three each.
  */
@@ -429,7 +431,7 @@ static int onboard_checks_of(void *vx, size_t i, struct fp_checks **k) {
   return 0;
 }
 
-static int members_onboarded(struct fp_conn *c, const struct members *ms, fp_day last_day, bool *onboarded) {
+static int members_onboarded(struct fp_conn *c, const struct members *ms, int64_t to, fp_day last_day, bool *onboarded) {
   struct requireds rq = {0};
   size_t *idx = NULL, cap_idx = 0;
   int64_t ids[ONBOARD_BATCH];
@@ -439,7 +441,7 @@ static int members_onboarded(struct fp_conn *c, const struct members *ms, fp_day
     size_t n = ms->n - first < ONBOARD_BATCH ? ms->n - first : ONBOARD_BATCH;
     memset(records, 0, n * sizeof *records);
     for (size_t i = 0; i < n; i++) ids[i] = ms->m[first + i].id; /* ascending, each once (load_members) */
-    rc = fp_store_checks_records_many(c, ids, n, records);
+    rc = fp_store_checks_records_many_before(c, ids, n, to, records);
     for (size_t i = 0; !rc && i < n; i++) {
       const struct member *m = &ms->m[first + i];
       onboarded[first + i] = false;
@@ -472,7 +474,7 @@ static int count_clinicians(struct fp_conn *c, const struct fp_scope *scope, int
   int rc = load_members(c, scope, to, &ms);
   bool *onboarded = !rc && ms.n ? calloc(ms.n, sizeof *onboarded) : NULL;
   if (!rc && ms.n && !onboarded) rc = FP_ENOMEM;
-  if (!rc) rc = members_onboarded(c, &ms, last_day, onboarded);
+  if (!rc) rc = members_onboarded(c, &ms, to, last_day, onboarded);
   size_t cap = 0;
   out->totals.clinicians_registered = out->totals.clinicians_onboarded = 0;
   for (size_t i = 0; !rc && i < ms.n; i++) {
@@ -869,7 +871,7 @@ int fp_store_metrics_clinicians(struct fp_conn *c, const struct fp_scope *scope,
   int rc = load_members(c, scope, to, &ms);
   bool *onboarded = !rc && ms.n ? calloc(ms.n, sizeof *onboarded) : NULL;
   if (!rc && ms.n && !onboarded) rc = FP_ENOMEM;
-  if (!rc) rc = members_onboarded(c, &ms, last_day, onboarded);
+  if (!rc) rc = members_onboarded(c, &ms, to, last_day, onboarded);
   /* The members first (in id order, as load_members gives them), onboarded or not. */
   for (size_t i = 0; !rc && i < ms.n; i++) {
     if ((rc = grow((void **)&x.r, &x.cap, x.n + 1, sizeof *x.r)) != 0) break;

@@ -267,23 +267,47 @@ static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_check
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out) {
-  if (n == 0) return 0;
-  char *json = fp_ids_json(ids, n);
-  if (!json) return FP_ENOMEM;
-  fp_stmt *st = fp_db_stmt(c, RECORDS_SQL("clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"));
-  int rc = FP_DONE, err = st ? 0 : FP_EIO;
-  if (st) fp_bind_text(st, 1, json);
+/* The records of st (RECORDS_SQL's columns, clinicians in ids' order) into out[i] for ids[i]. */
+static int records_into(fp_stmt *st, const int64_t *ids, size_t n, struct fp_checks *out) {
+  int rc = FP_DONE, err = 0;
   size_t j = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) {
     int64_t id = fp_col_int64(st, 0);
     while (j < n && ids[j] < id) j++;
     if (j < n && ids[j] == id) err = record_append(st, 1, &out[j]);
   }
-  if (st) fp_reset(st);
-  free(json);
+  fp_reset(st);
   if (err) return err;
   return rc == FP_DONE ? 0 : FP_EIO;
+}
+
+int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out) {
+  if (n == 0) return 0;
+  char *json = fp_ids_json(ids, n);
+  if (!json) return FP_ENOMEM;
+  fp_stmt *st = fp_db_stmt(c, RECORDS_SQL("clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"));
+  if (st) fp_bind_text(st, 1, json);
+  int rc = st ? records_into(st, ids, n, out) : FP_EIO;
+  free(json);
+  return rc;
+}
+
+int fp_store_checks_records_many_before(struct fp_conn *c, const int64_t *ids, size_t n, int64_t before,
+                                        struct fp_checks *out) {
+  if (n == 0) return 0;
+  char *json = fp_ids_json(ids, n);
+  if (!json) return FP_ENOMEM;
+  /* A decision made at or after `before` had not been made: the record was still submitted. */
+  fp_stmt *st = FP_DB_STMT(
+      c,
+      "SELECT clinician_id, check_code, CASE WHEN verified_at >= ?2 THEN ?3 ELSE status END,"
+      " COALESCE(expires_on, -2147483648), id FROM passport_checks"
+      " WHERE clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND created_at < ?2"
+      " ORDER BY clinician_id, id DESC",
+      fp_txt(json), fp_int(before), fp_txt("submitted"));
+  int rc = st ? records_into(st, ids, n, out) : FP_EIO;
+  free(json);
+  return rc;
 }
 
 int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k) {

@@ -212,6 +212,11 @@ int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *pr
    requires in pool_id into k. And k made of the records of one and the requirements of another
    without copying them (both must outlive k's use; k's missing codes are counted, not listed). */
 int fp_store_checks_records_many(struct fp_conn *c, const int64_t *ids, size_t n, struct fp_checks *out);
+/* The same as they stood just before instant `before` (for a past day's figures, store/metrics.c):
+   only records submitted before it, and any decided at or after it as still submitted (so a record
+   decided again since counts as not valid then). */
+int fp_store_checks_records_many_before(struct fp_conn *c, const int64_t *ids, size_t n, int64_t before,
+                                        struct fp_checks *out);
 int fp_store_checks_require(struct fp_conn *c, const char *profession, int64_t pool_id, struct fp_checks *k);
 void fp_checks_borrow(struct fp_checks *k, const struct fp_checks *records, const struct fp_checks *required);
 

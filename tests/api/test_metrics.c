@@ -113,6 +113,9 @@ static int setup(void **state) {
   move(november, OCT(32, 0, 30));
   fpt_sql(&srv, fpt_str("UPDATE pool_members SET added_at = %lld", OCT(1, 0, 0) - 20 * 86400LL));
   fpt_sql(&srv, "UPDATE passport_checks SET issued_on = issued_on - 400 WHERE issued_on IS NOT NULL");
+  /* ... and submitted and verified in September (the figures read the records as they stood). */
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET created_at = %lld, verified_at = CASE WHEN verified_at IS NULL"
+                        " THEN NULL ELSE %lld END", OCT(1, 0, 0) - 20 * 86400LL, OCT(1, 0, 0) - 19 * 86400LL));
 
   /* The worked session's timesheet, approved and paid; the practice marks the other no-show. */
   fpt_call(&srv, gp_a, "POST", fpt_str("/api/v1/bookings/%lld/timesheet", worked_booking), 200, "{s:s, s:s, s:i}",
@@ -768,6 +771,31 @@ static json_t *clinician_row(json_t *rows, long long id) {
   return NULL;
 }
 
+/* Onboarded is decided on the records as they stood at the period's end: a check submitted, or
+   verified, after October does not onboard anyone in October's figures, and does in November's. */
+static void test_onboarded_as_the_records_stood(void **state) {
+  (void)state;
+  long long check = fpt_sql_count(&srv, fpt_str("SELECT MIN(id) FROM passport_checks WHERE clinician_id = %lld"
+                                                " AND status = 'verified'", gp_b_id));
+  long long was = fpt_sql_count(&srv, fpt_str("SELECT verified_at FROM passport_checks WHERE id = %lld", check));
+  /* Verified on 10 November. */
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET verified_at = %lld WHERE id = %lld", OCT(41, 12, 0), check));
+  json_t *t = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals");
+  assert_int_equal(fpt_int(t, "clinicians_registered"), 4);
+  assert_int_equal(fpt_int(t, "clinicians_onboarded"), 2);
+  t = json_object_get(metrics(w.commissioner, "2026-11-01", "2026-12-01"), "totals");
+  assert_int_equal(fpt_int(t, "clinicians_onboarded"), 3);
+  /* Submitted on 10 November (and verified then): the same. */
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET verified_at = %lld, created_at = %lld WHERE id = %lld", was,
+                        OCT(41, 12, 0), check));
+  t = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals");
+  assert_int_equal(fpt_int(t, "clinicians_onboarded"), 2);
+  fpt_sql(&srv, fpt_str("UPDATE passport_checks SET created_at = %lld WHERE id = %lld", OCT(1, 0, 0) - 20 * 86400LL,
+                        check));
+  t = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "totals");
+  assert_int_equal(fpt_int(t, "clinicians_onboarded"), 3);
+}
+
 static void test_the_figures_by_clinician(void **state) {
   (void)state;
   json_t *m = fpt_call(&srv, w.pool_admin, "GET", "/api/v1/metrics/clinicians?from=2026-10-01&to=2026-11-01", 200, NULL);
@@ -829,6 +857,7 @@ static void test_the_figures_by_clinician(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
+      cmocka_unit_test(test_onboarded_as_the_records_stood),
       cmocka_unit_test(test_targets_against_the_figures),
       cmocka_unit_test(test_the_figures_by_clinician),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
