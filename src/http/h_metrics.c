@@ -29,6 +29,7 @@
 #include "core/time.h"
 #include "docs/figures_table.h"
 #include "http/codec.h"
+#include "http/fields.h"
 #include "http/routes.h"
 #include "store/metrics.h"
 #include "store/targets.h"
@@ -214,6 +215,7 @@ void fp_h_metrics_xlsx(struct fp_req *r) { areas_table(r, true); }
 
 struct trend {
   struct fp_scope scope;
+  int64_t area; /* 0: the whole scope; else an organisation's practices in it (a place, PCN, ...) */
   enum fp_period_by by;
   int n;
   fp_day bounds[FP_TREND_MAX_PERIODS + 1];
@@ -232,6 +234,7 @@ static int trend_or_respond(struct fp_req *r, fp_day *from, fp_day *to, struct t
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "by", "'by' must be week or month");
     return -1;
   }
+  if (fp_query_int_or_respond(r, "area", 1, INT64_MAX, &t->area)) return -1;
   t->n = fp_periods(*from, *to, t->by, t->bounds, FP_TREND_MAX_PERIODS);
   if (t->n < 0) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "by",
@@ -244,12 +247,18 @@ static int trend_or_respond(struct fp_req *r, fp_day *from, fp_day *to, struct t
   if (!rc) {
     for (int i = 0; !rc && i < t->n; i++) {
       struct fp_metrics m;
-      if ((rc = figures_between(c, scope, t->bounds[i], t->bounds[i + 1], r->now, &m)) == 0) {
+      if ((rc = fp_store_metrics_area(c, scope, t->area, fp_uk_local_to_utc(t->bounds[i], 0, 0, 0),
+                                      fp_uk_local_to_utc(t->bounds[i + 1], 0, 0, 0), r->now, t->bounds[i + 1] - 1,
+                                      &m)) == 0) {
         t->f[i] = m.totals;
         fp_metrics_release(&m);
       }
     }
     fp_store_read_end(c);
+  }
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_NOT_FOUND, "area", "no practice of area %lld is in what you can see", (long long)t->area);
+    return -1;
   }
   if (rc) {
     fp_reply_store_error(r, rc);
@@ -276,7 +285,8 @@ void fp_h_metrics_trend(struct fp_req *r) {
     json_t *j = figures_json(&t->f[i]), *targets = NULL;
     json_object_set_new(j, "from", fp_json_date(t->bounds[i]));
     json_object_set_new(j, "to", fp_json_date(t->bounds[i + 1]));
-    rc = targets_json(c, &t->scope, t->bounds[i], t->bounds[i + 1], &t->f[i], &targets);
+    /* The ICB's targets are the ICB's: an area's trend holds none. */
+    if (!t->area) rc = targets_json(c, &t->scope, t->bounds[i], t->bounds[i + 1], &t->f[i], &targets);
     json_object_set_new(j, "targets", targets ? targets : json_null());
     json_array_append_new(periods, j);
   }
@@ -286,8 +296,8 @@ void fp_h_metrics_trend(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
-  json_t *j = json_pack("{s:o, s:o, s:s, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "by",
-                        t->by == FP_BY_WEEK ? "week" : "month", "periods", periods);
+  json_t *j = json_pack("{s:o, s:o, s:s, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "by",
+                        t->by == FP_BY_WEEK ? "week" : "month", "area", fp_json_id(t->area), "periods", periods);
   free(t);
   fp_reply_json(r, 200, j);
 }

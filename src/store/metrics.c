@@ -75,8 +75,22 @@ static const char *col_text(fp_stmt *st, int i) {
   return t ? (const char *)t : "";
 }
 
-/* The practices in scope, in id order, with the PCN and place above each. */
-static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struct acc *a) {
+/* Appends the condition that practice o is in area (an ICB, place, PCN or practice: itself, or
+   below it in the tree practice > PCN > place, or in the ICB). */
+static void where_in_area(struct fp_sql *q, int64_t area) {
+  fp_sql_add(q, " AND (o.id = ");
+  fp_sql_int(q, area);
+  fp_sql_add(q, " OR o.parent_id = ");
+  fp_sql_int(q, area);
+  fp_sql_add(q, " OR o.parent_id IN (SELECT a.id FROM organisations a WHERE a.parent_id = ");
+  fp_sql_int(q, area);
+  fp_sql_add(q, ") OR o.icb_id = ");
+  fp_sql_int(q, area);
+  fp_sql_add(q, ")");
+}
+
+/* The practices in scope (and in area, when not 0), in id order, with the PCN and place above each. */
+static int load_practices(struct fp_conn *c, const struct fp_scope *scope, int64_t area, struct acc *a) {
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q,
@@ -85,6 +99,7 @@ static int load_practices(struct fp_conn *c, const struct fp_scope *scope, struc
              " FROM organisations o LEFT JOIN organisations p1 ON p1.id = o.parent_id"
              " LEFT JOIN organisations p2 ON p2.id = p1.parent_id WHERE o.level = 'practice' AND ");
   fp_scope_where(&q, scope, "o.id", "o.icb_id", NULL);
+  if (area) where_in_area(&q, area);
   fp_sql_add(&q, " ORDER BY o.id");
   fp_stmt *st = fp_sql_prepare(c, &q);
   if (!st) return FP_EIO;
@@ -723,7 +738,7 @@ int fp_store_metric_months_keep(struct fp_conn *c, int64_t month_start, int64_t 
   const struct fp_scope all = {.all = true};
   struct acc a;
   memset(&a, 0, sizeof a);
-  int rc = load_practices(c, &all, &a);
+  int rc = load_practices(c, &all, 0, &a);
   /* The practices kept already (marked place -1): the rest are counted and kept now, by a list of
      them when they are few (a month forgotten by one practice's change), else the whole month. */
   fp_stmt *st = rc ? NULL : FP_DB_STMT(c, "SELECT practice_id FROM metric_months WHERE month_start = ?", fp_int(month_start));
@@ -767,13 +782,20 @@ int fp_store_metric_months_keep(struct fp_conn *c, int64_t month_start, int64_t 
 
 int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
                      fp_day last_day, struct fp_metrics *out) {
+  return fp_store_metrics_area(c, scope, 0, from, to, now, last_day, out);
+}
+
+int fp_store_metrics_area(struct fp_conn *c, const struct fp_scope *scope, int64_t area, int64_t from, int64_t to,
+                          int64_t now, fp_day last_day, struct fp_metrics *out) {
   memset(out, 0, sizeof *out);
   struct acc a;
   memset(&a, 0, sizeof a);
-  int rc = load_practices(c, scope, &a);
+  int rc = load_practices(c, scope, area, &a);
+  if (!rc && area && a.n == 0) rc = FP_ENOTFOUND; /* no such area, or none of it in scope */
   if (!rc) rc = load_period(c, scope, from, to, now, &a);
   if (!rc) rc = load_practice_members(c, scope, to, &a);
-  if (!rc) rc = count_clinicians(c, scope, to, last_day, out);
+  if (!rc && !area) rc = count_clinicians(c, scope, to, last_day, out);
+  if (area) out->totals.clinicians_registered = out->totals.clinicians_onboarded = -1; /* pools, not areas */
   if (rc) {
     free(out->professions);
     out->professions = NULL;

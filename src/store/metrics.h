@@ -25,6 +25,11 @@
  */
 int fp_store_metrics(struct fp_conn *c, const struct fp_scope *scope, int64_t from, int64_t to, int64_t now,
                      fp_day last_day, struct fp_metrics *out);
+/* The same over the practices of one area in scope (an ICB, place, PCN or practice: organisation id
+   area), for a trend by area: clinicians are not counted (they join pools, not areas: -1).
+   FP_ENOTFOUND when no practice of the area is in scope. */
+int fp_store_metrics_area(struct fp_conn *c, const struct fp_scope *scope, int64_t area, int64_t from, int64_t to,
+                          int64_t now, fp_day last_day, struct fp_metrics *out);
 void fp_metrics_release(struct fp_metrics *m);
 
 /*

@@ -276,6 +276,49 @@ static void test_the_figures_download_as_csv_and_xlsx(void **state) {
   fpt_expect_error(fpt_request(&srv, gp_a, "GET", fpt_str("/api/v1/metrics.xlsx%s", q), NULL), 403, "forbidden", NULL);
 }
 
+/* A trend by area: the practices of a place, PCN or practice in what the caller sees; no clinicians
+   (they join pools, not areas) and no targets (the ICB's). */
+static void test_the_trend_by_area(void **state) {
+  (void)state;
+  const long long areas[] = {w.pcn, w.place, w.practice1, w.icb};
+  for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+    json_t *tr = fpt_call(&srv, w.commissioner, "GET",
+                          fpt_str("/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&by=month&area=%lld", areas[i]),
+                          200, NULL);
+    assert_int_equal(fpt_int(tr, "area"), areas[i]);
+    json_t *p = json_array_get(json_object_get(tr, "periods"), 0);
+    assert_october(p);
+    assert_true(json_is_null(json_object_get(p, "clinicians_registered")));
+    assert_true(json_is_null(json_object_get(p, "clinicians_onboarded")));
+    assert_true(json_is_null(json_object_get(p, "targets")));
+  }
+  /* practice2 (in the ICB, outside the pool) posted nothing. */
+  json_t *tr = fpt_call(&srv, w.commissioner, "GET",
+                        fpt_str("/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&by=month&area=%lld", w.practice2),
+                        200, NULL);
+  assert_int_equal(fpt_int(json_array_get(json_object_get(tr, "periods"), 0), "shifts_posted"), 0);
+  /* The same rows as a table. */
+  struct fpt_resp csv = fpt_request(&srv, w.commissioner, "GET",
+                                    fpt_str("/api/v1/metrics/trend.csv?from=2026-10-01&to=2026-11-01&by=month&area=%lld",
+                                            w.pcn), NULL);
+  assert_int_equal(csv.status, 200);
+  json_t *rows = fpt_csv(&csv);
+  assert_int_equal(json_array_size(rows), 2);
+  assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 1), column(rows, "shifts_posted"))), "7");
+  assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 1), column(rows, "clinicians_registered"))), "");
+  /* Not an area the caller sees: another ICB's, another practice's, none. */
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET",
+                               fpt_str("/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&area=%lld", w.other_icb), NULL),
+                   404, "not_found", "area");
+  fpt_expect_error(fpt_request(&srv, w.pm2, "GET",
+                               fpt_str("/api/v1/metrics/trend?from=2026-10-01&to=2026-11-01&area=%lld", w.practice1), NULL),
+                   404, "not_found", "area");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?area=999999", NULL), 404, "not_found",
+                   "area");
+  fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/metrics/trend?area=one", NULL), 400,
+                   "invalid_parameter", "area");
+}
+
 /* Trends (docs/METRICS.md, "Trends"): October by week and by month, the periods adding up to the month. */
 static void test_the_trend_by_week_and_by_month(void **state) {
   (void)state;
@@ -862,6 +905,7 @@ int main(void) {
       cmocka_unit_test(test_the_figures_by_clinician),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_trend_by_week_and_by_month),
+      cmocka_unit_test(test_the_trend_by_area),
       cmocka_unit_test(test_the_monthly_report_of_october),
       cmocka_unit_test(test_the_month_edges_are_uk_midnights),
       cmocka_unit_test(test_hours_ahead_are_apart_from_hours_delivered),
