@@ -692,6 +692,29 @@ static int demo_staff(struct demo *d) {
   return rc;
 }
 
+/*
+ * A manager for three in four of the base practices in the pool besides practice@'s (the fourth
+ * stays registered but not onboarded, as a practice that has not yet named one):
+ * <ods code>.manager@demo.flexpool.test, e.g. b86030.manager@. Made last, so that the other accounts
+ * keep their ids, and named without the random stream, so that the rest of the demo is unchanged.
+ */
+static int demo_practice_managers(struct demo *d) {
+  int64_t t = d->now - 300 * (int64_t)DAY;
+  for (int i = 0, k = 0; i < N_BASE_PRACTICES; i++) {
+    if (!PRACTICES[i].in_pool || i == d->demo_practice) continue;
+    if (k++ % 4 == 3) continue;
+    char email[64], name[64];
+    snprintf(email, sizeof email, "%s.manager" DOMAIN, PRACTICES[i].ods);
+    for (char *e = email; *e && *e != '.'; e++)
+      if (*e >= 'A' && *e <= 'Z') *e = (char)(*e - 'A' + 'a');
+    snprintf(name, sizeof name, "%s %s", FIRST_NAMES[(i * 7 + 3) % N_FIRST], SURNAMES[(i * 11 + 5) % N_SURNAMES]);
+    int64_t id = 0;
+    int rc = add_user(d, email, name, t, "practice_manager", d->practices[i].id, 0, &id);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 static int demo_pool_practices(struct demo *d) {
   for (int i = 0; i < d->n_practices; i++) {
     if (!d->practices[i].in_pool) continue;
@@ -1597,6 +1620,7 @@ static const struct demo_step {
     {"invoices", demo_invoices},
     {"rate policy", demo_rate_policy},
     {"funding", demo_funding},
+    {"practice managers", demo_practice_managers},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {
