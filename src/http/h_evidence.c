@@ -31,13 +31,13 @@
 /* The upload's parts (http/multipart.h), in the order of the enum. */
 enum { F_CHECK_CODE, F_ISSUED_ON, F_EXPIRES_ON, F_REFERENCE, F_UPDATE_SERVICE, F_CHECK_ID, F_FILE, N_PARTS };
 static const struct fp_part UPLOAD_PARTS[N_PARTS + 1] = {
-    [F_CHECK_CODE] = {"check_code", FP_P_TEXT, TEXT_MAX},
-    [F_ISSUED_ON] = {"issued_on", FP_P_TEXT, TEXT_MAX},
-    [F_EXPIRES_ON] = {"expires_on", FP_P_TEXT, TEXT_MAX},
-    [F_REFERENCE] = {"reference", FP_P_TEXT, TEXT_MAX},
-    [F_UPDATE_SERVICE] = {"update_service", FP_P_TEXT, TEXT_MAX},
-    [F_CHECK_ID] = {"check_id", FP_P_TEXT, TEXT_MAX},
-    [F_FILE] = {"file", FP_P_FILE, FP_EVIDENCE_MAX_BYTES},
+    [F_CHECK_CODE] = {.name = "check_code", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_ISSUED_ON] = {.name = "issued_on", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_EXPIRES_ON] = {.name = "expires_on", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_REFERENCE] = {.name = "reference", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_UPDATE_SERVICE] = {.name = "update_service", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_CHECK_ID] = {.name = "check_id", .type = FP_P_TEXT, .max = TEXT_MAX},
+    [F_FILE] = {.name = "file", .type = FP_P_FILE, .max = FP_EVIDENCE_MAX_BYTES},
     [N_PARTS] = FP_PART_END,
 };
 
