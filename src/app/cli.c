@@ -614,6 +614,26 @@ int fp_cli_import_ods(int argc, char **argv) {
   return 0;
 }
 
+int fp_cli_import_pcn(int argc, char **argv) {
+  const char *data_dir, *file, *database;
+  if (import_args(argc, argv, "usage: flexpool import pcn pcn-core-partners.csv [--data-dir DIR] [--database URL]\n",
+                  &file, &data_dir, &database))
+    return 2;
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir, database) != 0) return 1;
+  struct fp_pcn_counts n;
+  int rc = fp_ods_pcn_import(&store, file, &n);
+  fp_store_release(&store);
+  if (rc) {
+    fprintf(stderr, "flexpool: the PCN member list was not imported: %s (nothing changed)\n", fp_strerror(rc));
+    return 1;
+  }
+  printf("PCNs: %ld added; practices: %ld moved to their PCN, %ld unchanged; %ld memberships ended; %ld rows skipped"
+         " (a practice or PCN this installation does not serve, or a malformed row)\n",
+         n.pcns_added, n.moved, n.unchanged, n.ended, n.skipped);
+  return 0;
+}
+
 /* flexpool migrate: applies the pending migrations (opening the store does) and says the version.
    `serve` does the same at start; this lets an upgrade migrate before the new servers start. */
 int fp_cli_migrate(int argc, char **argv) {

@@ -13,6 +13,7 @@ int fp_cli_user_add(int argc, char **argv);
 int fp_cli_user_reset_second_factor(int argc, char **argv);
 int fp_cli_import_postcodes(int argc, char **argv);
 int fp_cli_import_ods(int argc, char **argv);
+int fp_cli_import_pcn(int argc, char **argv);
 /* Prints "METHOD PATTERN" for every route, one a line (tests compare it with docs/openapi.yaml). */
 int fp_cli_routes(void);
 /* flexpool migrate [--data-dir DIR] [--database URL] */

@@ -40,6 +40,7 @@ static void usage(FILE *to) {
           "       flexpool user reset-second-factor --email E [--data-dir DIR] [--database URL]   (a lost phone and recovery codes)\n"
           "       flexpool import postcodes FILE.csv [--data-dir DIR] [--database URL]\n"
           "       flexpool import ods epraccur.csv [--data-dir DIR] [--database URL]   (NHS ODS's practice file)\n"
+          "       flexpool import pcn pcn-core-partners.csv [--data-dir DIR] [--database URL]   (ePCN's member lists)\n"
           "       flexpool import register gmc|performers FILE.csv [--full-register] [--data-dir DIR] [--database URL]\n"
           "       flexpool migrate [--data-dir DIR] [--database URL]   (applies pending migrations; serve does too)\n"
           "       flexpool report make --month YYYY-MM [--data-dir DIR] [--database URL]   (an ended month's ICB reports;\n"
@@ -95,6 +96,8 @@ int main(int argc, char **argv) {
     return fp_cli_import_postcodes(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "ods") == 0)
     return fp_cli_import_ods(argc - 3, argv + 3);
+  if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "pcn") == 0)
+    return fp_cli_import_pcn(argc - 3, argv + 3);
   if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "register") == 0)
     return fp_cli_import_register(argc - 3, argv + 3);
   if (strcmp(cmd, "migrate") == 0) return fp_cli_migrate(argc - 2, argv + 2);

@@ -30,4 +30,20 @@ int fp_ods_import(struct fp_store *s, const char *path, struct fp_ods_counts *n)
 /* The same from an open stream, for tests and fuzzing. */
 int fp_ods_import_stream(struct fp_store *s, FILE *f, struct fp_ods_counts *n);
 
+/*
+ * `flexpool import pcn FILE.csv` (ods_pcn.c): the PCNs' member lists, from NHS ODS's ePCN file (its
+ * sheet "PCN Core Partner Details", saved as CSV; the columns found by their headings: "Partner
+ * Organisation Code", "PCN Code", "PCN Name" and, when there, "Practice to PCN Relationship End
+ * Date", as YYYYMMDD, YYYY-MM-DD or DD/MM/YYYY). Each current membership puts the practice (known
+ * already, from the practice file) under its PCN, the PCN added under the practice's place when new;
+ * a membership that has ended, a practice or PCN code this installation does not serve (or another
+ * ICB's) and a malformed row are skipped. All in one transaction, each change audited
+ * (organisation.import_pcn). 0, or FP_EIO / FP_EINVAL / FP_ENOMEM (said on stderr).
+ */
+struct fp_pcn_counts {
+  long pcns_added, moved, unchanged, ended, skipped;
+};
+int fp_ods_pcn_import(struct fp_store *s, const char *path, struct fp_pcn_counts *n);
+int fp_ods_pcn_import_stream(struct fp_store *s, FILE *f, int64_t now, struct fp_pcn_counts *n);
+
 #endif

@@ -688,6 +688,63 @@ static void test_the_practice_file_keeps_the_list(void **state) {
   assert_non_null(strstr(out, "0 added, 0 updated, 0 closed, 3 unchanged; 2 rows skipped"));
 }
 
+static const char *import_pcn(const char *body, int want_rc) {
+  char path[300], out[2048];
+  snprintf(path, sizeof path, "%s/pcn-core-partners.csv", srv.data_dir);
+  FILE *f = fopen(path, "w");
+  fputs(body, f);
+  fclose(f);
+  const char *args[] = {"import", "pcn", path, "--data-dir", srv.data_dir, NULL};
+  int rc = fpt_cli(out, sizeof out, args);
+  if (rc != want_rc) fail_msg("import pcn: %d, want %d: %s", rc, want_rc, out);
+  return fpt_str("%s", out);
+}
+
+/* NHS ODS's PCN member lists (ePCN's "PCN Core Partner Details", saved as CSV, its headings wrapped
+   over lines as the spreadsheet has them) put each practice under its PCN, a new PCN under the
+   practice's place. After the practice file's test: Meadow View (B86099) is under the place. */
+static void test_the_pcn_member_lists(void **state) {
+  (void)state;
+  const char *head = "\xEF\xBB\xBF\"Partner\nOrganisation\nCode\",\"Partner\nName\",\"PCN Code\",\"PCN Name\","
+                     "\"Practice to PCN\nRelationship\nStart Date\",\"Practice to PCN\nRelationship\nEnd Date\"\r\n";
+  const char *file = fpt_str("%s%s", head,
+                             "\"B86099\",\"MEADOW VIEW SURGERY\",\"U99001\",\"LEEDS NORTH PCN\",\"20190701\",\"\"\r\n"
+                             "\"B86001\",\"PARK LANE SURGERY\",\"U12345\",\"LEEDS CENTRAL PCN\",\"20190701\",\"\"\r\n"
+                             "\"B86002\",\"HILL TOP MEDICAL CENTRE\",\"U99001\",\"LEEDS NORTH PCN\",\"20190701\",\"20200331\"\r\n"
+                             "\"B99001\",\"ELSEWHERE SURGERY\",\"U99002\",\"ELSEWHERE PCN\",\"20190701\",\"\"\r\n"
+                             "\"B86001\",\"PARK LANE SURGERY\",\"NOT A CODE\",\"LEEDS CENTRAL PCN\",\"20190701\",\"\"\r\n");
+  /* A file without the columns, and one without rows, change nothing; a row cut short is skipped. */
+  import_pcn("\"Practice\",\"Network\"\r\n\"B86099\",\"U99001\"\r\n", 1);
+  import_pcn("\"Partner Organisation Code\",\"PCN Code\",\"PCN Name\"\r\n", 1);
+  assert_non_null(strstr(import_pcn("\"Partner Organisation Code\",\"PCN Code\",\"PCN Name\"\r\n\"B86099\",\"U99001", 0),
+                         "PCNs: 0 added; practices: 0 moved to their PCN, 0 unchanged; 0 memberships ended; 1 rows skipped"));
+  const char *out = import_pcn(file, 0);
+  assert_non_null(strstr(out, "PCNs: 1 added; practices: 1 moved to their PCN, 1 unchanged; 1 memberships ended; 2 rows skipped"));
+  json_t *m = metrics(w.commissioner, "2026-10-01", "2026-11-01");
+  size_t i;
+  json_t *row;
+  long long north = 0;
+  json_array_foreach(json_object_get(m, "by_pcn"), i, row) if (json_is_string(json_object_get(row, "ods_code")) &&
+                                                               strcmp(fpt_s(row, "ods_code"), "U99001") == 0) {
+    north = fpt_int(row, "organisation_id");
+    assert_int_equal(fpt_int(row, "parent_id"), w.place);
+    assert_string_equal(fpt_s(row, "name"), "LEEDS NORTH PCN");
+  }
+  assert_true(north > 0);
+  json_array_foreach(json_object_get(m, "by_practice"), i, row) {
+    if (strcmp(fpt_s(row, "ods_code"), "B86099") == 0) assert_int_equal(fpt_int(row, "parent_id"), north);
+    if (strcmp(fpt_s(row, "ods_code"), "B86001") == 0) assert_int_equal(fpt_int(row, "parent_id"), w.pcn);
+    if (strcmp(fpt_s(row, "ods_code"), "B86002") == 0) assert_int_equal(fpt_int(row, "parent_id"), w.pcn);
+  }
+  /* Each change audited; the same file again changes nothing. */
+  json_t *audit = json_object_get(fpt_call(&srv, w.admin, "GET", "/api/v1/audit?entity=organisation", 200, NULL), "items");
+  int moves = 0;
+  json_array_foreach(audit, i, row) moves += strcmp(fpt_s(row, "action"), "organisation.import_pcn") == 0;
+  assert_int_equal(moves, 2); /* the PCN added, the practice moved */
+  out = import_pcn(file, 0);
+  assert_non_null(strstr(out, "PCNs: 0 added; practices: 0 moved to their PCN, 2 unchanged; 1 memberships ended; 2 rows skipped"));
+}
+
 /* Practices in no PCN stay under their own place: a "No PCN recorded" row per place (last: it adds
    practices to the ICB). */
 static void test_practices_in_no_pcn_stay_under_their_place(void **state) {
@@ -913,6 +970,7 @@ int main(void) {
       cmocka_unit_test(test_the_nhs_england_return),
       cmocka_unit_test(test_a_complete_profile_onboards_the_practice),
       cmocka_unit_test(test_the_practice_file_keeps_the_list),
+      cmocka_unit_test(test_the_pcn_member_lists),
       cmocka_unit_test(test_practices_in_no_pcn_stay_under_their_place),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

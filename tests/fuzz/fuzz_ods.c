@@ -1,9 +1,11 @@
 /*
- * Fuzzes `flexpool import ods` (app/ods.c): NHS ODS's practice file (epraccur.csv) read over libcsv,
- * its column count, field bounds, code, postcode and status checks, and the rows applied to a small
- * store holding an ICB (QWO) and a place (15F), created once in a temporary directory. The import
- * must either apply or refuse (FP_EINVAL) and never crash; a file it applies has rows, each counted
- * once (added, updated, closed, unchanged or skipped), at most the file's bound.
+ * Fuzzes NHS ODS's imports: the first input byte chooses `flexpool import ods` (app/ods.c: the
+ * practice file, epraccur.csv; its column count, field bounds, code, postcode and status checks) or
+ * `flexpool import pcn` (app/ods_pcn.c: ePCN's member lists; headings found by name, a byte-order
+ * mark, codes and end dates), both read over libcsv and applied to a small store holding an ICB
+ * (QWO) and a place (15F), created once in a temporary directory (the practices the practice-file
+ * inputs add are there for the PCN inputs). An import must either apply or refuse (FP_EINVAL) and
+ * never crash; a file it applies has rows, each counted once, at most the file's bound.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,14 +64,23 @@ static void setup(void) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ready) setup();
-  if (size > 65536) return 0;
-  FILE *in = fmemopen(size ? (void *)data : (void *)"", size ? size : 1, "rb");
+  if (size < 1 || size > 65536) return 0;
+  bool pcn = data[0] & 1;
+  FILE *in = fmemopen(size > 1 ? (void *)(data + 1) : (void *)"", size > 1 ? size - 1 : 1, "rb");
   if (!in) return 0;
-  struct fp_ods_counts n;
-  int rc = fp_ods_import_stream(&store, in, &n);
+  int rc;
+  long rows;
+  if (pcn) {
+    struct fp_pcn_counts n;
+    rc = fp_ods_pcn_import_stream(&store, in, 1796428800 /* 2026-12-04 */, &n);
+    rows = n.moved + n.unchanged + n.ended + n.skipped;
+  } else {
+    struct fp_ods_counts n;
+    rc = fp_ods_import_stream(&store, in, &n);
+    rows = n.added + n.updated + n.closed + n.unchanged + n.skipped;
+  }
   fclose(in);
   if (rc != 0 && rc != FP_EINVAL) abort();
-  long rows = n.added + n.updated + n.closed + n.unchanged + n.skipped;
   if (rc == 0 && (rows < 1 || rows > 200000)) abort();
   return 0;
 }
