@@ -222,3 +222,39 @@ describe('a practice manager', () => {
     await page.context().close();
   });
 });
+
+describe('a system administrator', () => {
+  test('chooses an ICB and sets its targets through the same form', async () => {
+    const { page } = await signedInPage(browser, server, 'admin@demo.flexpool.test');
+    const icb = (await apiIn(page, '/organisations?level=icb&limit=200')).items[0];
+    await open(page, top);
+    assert.match(await text(page, '#targets-none'), /not held against targets/);
+    await Promise.all([renderedAt(page, '/overview/targets'), page.click('#targets-admin-link')]);
+    assert.match(await text(page, 'main'), /choose the ICB/);
+    const choice = page.locator('#targets-icbs a', { hasText: icb.name });
+    assert.equal(await choice.count(), 1, 'the demo ICB is among the choices');
+    await checkAccessibility(page, 'the ICBs to set targets for');
+    await Promise.all([page.waitForFunction(() => /[?&]icb=/.test(location.search)
+      && document.documentElement.dataset.rendered === location.pathname + location.search), choice.click()]);
+    assert.match(await text(page, 'main h1'), new RegExp(icb.name));
+    // Next financial year's, so as not to touch the commissioner's above.
+    await page.selectOption('#year', String(fy + 1));
+    await page.fill('#fill_rate', '90');
+    await page.fill('#spend', '50,000');
+    await checkAccessibility(page, 'the targets form as a system administrator');
+    await page.setViewportSize(PHONE);
+    await checkAccessibility(page, 'the targets form as a system administrator (phone)');
+    await page.setViewportSize(DESKTOP);
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/organisations/${icb.id}/targets/${fy + 1}`));
+    await page.click('#save-targets');
+    assert.equal((await saved).status(), 200);
+    await renderedAt(page, '/overview');
+    const years = (await apiIn(page, `/organisations/${icb.id}/targets`)).years;
+    const next = years.find((y) => y.year === fy + 1);
+    assert.ok(next, `${yearName(fy + 1)} has targets`);
+    assert.equal(next.fill_rate_percent, 90);
+    assert.equal(next.spend_pence, 5000000);
+    assertNoProblems(page);
+    await page.context().close();
+  });
+});

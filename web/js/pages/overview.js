@@ -511,7 +511,7 @@ route('/overview', async ({ query }) => {
     pageHeading(title, caption),
     where, periods, byClinician, reporting, form,
     h('h2', { class: 'nhsuk-heading-m' }, area ? `In ${area.name}` : 'In total'), ...figureCards(t, !!area),
-    !area && hasRole('commissioner') ? targetsSection({ m, years: targetYears, first: from, last, back: here() }) : null,
+    !area && (hasRole('commissioner') || hasRole('sysadmin')) ? targetsSection({ m, years: targetYears, first: from, last, back: here() }) : null,
     !area && (m.clinicians_by_profession || []).length ? table({
       caption: 'Clinicians by profession', id: 'table-profession', captionSize: 'm',
       head: ['Profession', { text: 'Registered', numeric: true }, { text: 'Onboarded', numeric: true }],

@@ -8,6 +8,8 @@
 //        in pounds, prefilled from GET /organisations/{icb}/targets; saved with PUT
 //        /organisations/{icb}/targets/{year} (both at once: an empty box is no target), then back to
 //        the overview it came from (`back`, an /overview address).
+//   /overview/targets?icb=ID   a system administrator sets any ICB's targets (the API lets them):
+//        without `icb` the page lists the ICBs to choose from, each leading to its form.
 // Whether a period meets its targets is the server's decision (GET /api/v1/metrics `targets`): the
 // page says what the server says, and never works it out itself.
 
@@ -30,10 +32,15 @@ const RULE = 'Targets are set for each financial year, 1 April to 31 March. A pe
   + 'fees the year\'s sessions may agree: a period gets the year\'s target pro rata by days (30 days of a 365-day year get 30/365 of it), '
   + 'and its fees agreed are within it when they are at or below that share.';
 
-// The one ICB whose targets this account sets: a commissioner's (the first, or ?icb=ID among several).
+const isAdmin = () => rolesOf('sysadmin').length > 0;
+
+// The one ICB whose targets this account sets: a commissioner's (the first, or ?icb=ID among
+// several); a system administrator's ?icb=ID, any ICB (null without it: they choose first).
 function icbOf(wanted) {
   const icbs = rolesOf('commissioner').filter((r) => r.organisation_id);
-  return (icbs.find((r) => String(r.organisation_id) === String(wanted)) || icbs[0] || {}).organisation_id || null;
+  const mine = (icbs.find((r) => String(r.organisation_id) === String(wanted)) || icbs[0] || {}).organisation_id || null;
+  if (mine) return mine;
+  return isAdmin() && /^[1-9]\d{0,17}$/.test(wanted || '') ? +wanted : null;
 }
 // The ICB a single-ICB commissioner's overview is held against (GET /metrics gives `targets` then).
 export function soleIcb() {
@@ -58,7 +65,9 @@ export function targetsSection({ m, years, first, last, back }) {
   if (!t) {
     return h('section', { 'aria-labelledby': 'targets-heading', id: 'overview-targets' }, heading,
       h('p', { class: 'nhsuk-body', id: 'targets-none' }, 'These figures are not held against targets: targets belong to an ICB, and the overview holds the figures against them only for an account that is a commissioner of exactly one ICB.'),
-      rule);
+      rule,
+      isAdmin() ? h('p', { class: 'nhsuk-body nhsuk-u-display-none-print' },
+        link(`/overview/targets${qs({ back })}`, 'Set an ICB\'s targets', { id: 'targets-admin-link' })) : null);
   }
   const a = yearOf(first), b = yearOf(last);
   const touched = [];
@@ -158,6 +167,16 @@ route('/overview/targets', async ({ query }) => {
   const asked = /^\d{4}$/.test(query.get('year') || '') && +query.get('year') >= 2000 && +query.get('year') <= 2200 ? +query.get('year') : thisYear;
   const chosenBack = back || `/overview${qs({ period: 'year', from: `${asked}-04-01`, to: `${asked + 1}-03-31` })}`;
   const backTo = backLink(chosenBack, 'Back to the overview');
+  if (!icb && isAdmin()) {
+    // A system administrator chooses the ICB first.
+    const icbs = (await get(`/organisations${qs({ level: 'icb', limit: 200 })}`)).items || [];
+    return page(title, backTo, pageHeading(title),
+      p('Targets belong to an ICB and are set by its commissioners. As a system administrator you may set any ICB\'s: choose the ICB.'),
+      icbs.length
+        ? h('ul', { class: 'nhsuk-list nhsuk-list--bullet', id: 'targets-icbs' }, icbs.map((o) => h('li', {},
+          link(`/overview/targets${qs({ icb: o.id, year: query.get('year'), back })}`, `${o.name}${o.ods_code ? ` (${o.ods_code})` : ''}`))))
+        : insetText(p('There are no ICBs yet: add one under Organisations first.')));
+  }
   if (!icb) {
     return page(title, backTo, pageHeading(title), insetText(p('Targets belong to an ICB: only its commissioners set them.')));
   }
@@ -246,4 +265,4 @@ route('/overview/targets', async ({ query }) => {
 
   page(title, summary, backTo, pageHeading(title, org && org.name ? org.name : null),
     p(RULE), form, setTable);
-}, { roles: ['commissioner'] });
+}, { roles: ['commissioner', 'sysadmin'] });
