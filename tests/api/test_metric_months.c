@@ -38,23 +38,8 @@ static long long marked_booking;
 #define OCT(day, hour) ((long long)1790812800 + ((day) - 1) * 86400LL + (hour) * 3600LL)
 #define OCTOBER_STARTS (OCT(1, 0) - 3600)
 
-static long long post(time_t from, time_t to) {
-  json_t *j = fpt_call(&srv, w.pm1, "POST", "/api/v1/shifts", 201, "{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s}",
-                       "practice_id", (json_int_t)w.practice1, "role", "gp", "starts_at", fpt_time_at(from), "ends_at",
-                       fpt_time_at(to), "rate_pence", 8000, "rate_unit", "hour", "booking_mode", "instant",
-                       "location_type", "site");
-  return fpt_int(j, "id");
-}
-
-/* Moves shift (and its bookings) to start at `start`, keeping its length. */
-static void move(long long shift, long long start) {
-  fpt_sql(&srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
-                        " WHERE shift_id = %lld",
-                        start, start, start - 2 * 86400LL, shift));
-  fpt_sql(&srv, fpt_str("UPDATE shifts SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
-                        " WHERE id = %lld",
-                        start, start, start - 30 * 86400LL, shift));
-}
+static long long post(time_t from, time_t to) { return fpt_world_gp_shift_at(&w, from, to, "instant"); }
+static void move(long long shift, long long start) { fpt_world_move_shift(&w, shift, start); }
 
 static int setup(void **state) {
   (void)state;

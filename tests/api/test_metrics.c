@@ -57,15 +57,7 @@ static long long post(time_t from, time_t to, const char *location) {
   return fpt_int(j, "id");
 }
 
-/* Moves shift (and its bookings) to start at `start`, keeping its length. */
-static void move(long long shift, long long start) {
-  fpt_sql(&srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
-                        " WHERE shift_id = %lld",
-                        start, start, start - 2 * 86400LL, shift));
-  fpt_sql(&srv, fpt_str("UPDATE shifts SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
-                        " WHERE id = %lld",
-                        start, start, start - 30 * 86400LL, shift));
-}
+static void move(long long shift, long long start) { fpt_world_move_shift(&w, shift, start); }
 
 static int setup(void **state) {
   (void)state;
@@ -639,17 +631,20 @@ static const char *ods_row(const char *code, const char *name, const char *addre
                  code, name, address, postcode, status, commissioner, commissioner, setting);
 }
 
-static const char *import_ods(const char *body, int want_rc) {
+/* `flexpool import KIND FILE` of body written to FILE in the server's data directory: its output. */
+static const char *import_file(const char *kind, const char *file, const char *body, int want_rc) {
   char path[300], out[2048];
-  snprintf(path, sizeof path, "%s/epraccur.csv", srv.data_dir);
+  snprintf(path, sizeof path, "%s/%s", srv.data_dir, file);
   FILE *f = fopen(path, "w");
   fputs(body, f);
   fclose(f);
-  const char *args[] = {"import", "ods", path, "--data-dir", srv.data_dir, NULL};
+  const char *args[] = {"import", kind, path, "--data-dir", srv.data_dir, NULL};
   int rc = fpt_cli(out, sizeof out, args);
-  if (rc != want_rc) fail_msg("import ods: %d, want %d: %s", rc, want_rc, out);
+  if (rc != want_rc) fail_msg("import %s: %d, want %d: %s", kind, rc, want_rc, out);
   return fpt_str("%s", out);
 }
+
+static const char *import_ods(const char *body, int want_rc) { return import_file("ods", "epraccur.csv", body, want_rc); }
 
 /* NHS ODS's practice file keeps the ICB's list: coverage counts the open practices. */
 static void test_the_practice_file_keeps_the_list(void **state) {
@@ -689,15 +684,7 @@ static void test_the_practice_file_keeps_the_list(void **state) {
 }
 
 static const char *import_pcn(const char *body, int want_rc) {
-  char path[300], out[2048];
-  snprintf(path, sizeof path, "%s/pcn-core-partners.csv", srv.data_dir);
-  FILE *f = fopen(path, "w");
-  fputs(body, f);
-  fclose(f);
-  const char *args[] = {"import", "pcn", path, "--data-dir", srv.data_dir, NULL};
-  int rc = fpt_cli(out, sizeof out, args);
-  if (rc != want_rc) fail_msg("import pcn: %d, want %d: %s", rc, want_rc, out);
-  return fpt_str("%s", out);
+  return import_file("pcn", "pcn-core-partners.csv", body, want_rc);
 }
 
 /* NHS ODS's PCN member lists (ePCN's "PCN Core Partner Details", saved as CSV, its headings wrapped

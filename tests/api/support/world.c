@@ -127,6 +127,15 @@ long long fpt_world_shift(struct fpt_world *w, const char *token, long long prac
   return fpt_int(j, "id");
 }
 
+void fpt_world_move_shift(struct fpt_world *w, long long shift, long long start) {
+  fpt_sql(w->srv, fpt_str("UPDATE bookings SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
+                          " WHERE shift_id = %lld",
+                          start, start, start - 2 * 86400LL, shift));
+  fpt_sql(w->srv, fpt_str("UPDATE shifts SET ends_at = %lld + (ends_at - starts_at), starts_at = %lld, created_at = %lld"
+                          " WHERE id = %lld",
+                          start, start, start - 30 * 86400LL, shift));
+}
+
 void fpt_world_no_working_time_guards(struct fpt_world *w) {
   fpt_call(w->srv, w->pool_admin, "PATCH", fpt_str("/api/v1/pools/%lld", w->pool), 200, "{s:i, s:i}",
            "max_worked_minutes_24h", 1440, "min_rest_minutes_24h", 0);

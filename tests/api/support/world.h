@@ -51,6 +51,9 @@ void fpt_world_no_working_time_guards(struct fpt_world *w);
 /* A GP shift at practice1 (posted by pm1) from `from` to `to`, at GBP 80 an hour, booked "instant"
    or on "approval". Returns the id. */
 long long fpt_world_gp_shift_at(struct fpt_world *w, time_t from, time_t to, const char *mode);
+/* Time passes (for the figures' tests): shift and its bookings start at `start`, keeping their
+   length; the shift posted 30 days before, its bookings made 2 days before (SQL, either engine). */
+void fpt_world_move_shift(struct fpt_world *w, long long shift, long long start);
 /* Books shift as the clinician token (201 expected). Returns the booking's id. */
 long long fpt_world_book(struct fpt_world *w, const char *token, long long shift);
 
