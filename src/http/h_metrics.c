@@ -11,6 +11,7 @@
  *   GET /api/v1/metrics.csv, /metrics.xlsx: the same figures as a table, a row per area.
  *   GET /api/v1/metrics/clinicians?from&to: for a pool's administrators, the same figures by
  *     clinician: each member of their pools, and anyone else who worked at its practices.
+ *   GET /api/v1/metrics/clinicians.csv, /clinicians.xlsx: the same rows and columns as a table.
  *   GET /api/v1/metrics/trend?from&to&by=week|month (and /trend.csv, /trend.xlsx): the totals of
  *     each week (Monday to Sunday) or month of the period, its ends clipped; at most
  *     FP_TREND_MAX_PERIODS periods, refused beyond (never cut short).
@@ -27,7 +28,9 @@
 #include "core/period.h"
 #include "core/targets.h"
 #include "core/time.h"
+#include "docs/csv_out.h"
 #include "docs/figures_table.h"
+#include "docs/xlsx_out.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
@@ -180,18 +183,24 @@ static void attach(struct fp_req *r, const char *what, fp_day from, fp_day to, c
   fp_req_add_header(r, "Content-Disposition", disposition);
 }
 
-static void reply_table(struct fp_req *r, const struct fp_figures_table *t, const char *what, const char *sheet,
-                        fp_day from, fp_day to, bool xlsx) {
-  char *doc = NULL;
-  size_t len = 0;
-  int rc = xlsx ? fp_figures_xlsx(t, r->app->store->data_dir, sheet, &doc, &len) : fp_figures_csv(t, &doc, &len);
+/* Answers with doc (taken), a CSV or a workbook that the writer made (rc 0), or with the writer's error. */
+static void reply_doc(struct fp_req *r, int rc, char *doc, size_t len, const char *what, fp_day from, fp_day to, bool xlsx) {
   if (rc) {
+    free(doc);
     fp_reply_store_error(r, rc);
     return;
   }
   attach(r, what, from, to, xlsx ? "xlsx" : "csv");
   fp_reply_text(r, 200, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
                 doc, len);
+}
+
+static void reply_table(struct fp_req *r, const struct fp_figures_table *t, const char *what, const char *sheet,
+                        fp_day from, fp_day to, bool xlsx) {
+  char *doc = NULL;
+  size_t len = 0;
+  int rc = xlsx ? fp_figures_xlsx(t, r->app->store->data_dir, sheet, &doc, &len) : fp_figures_csv(t, &doc, &len);
+  reply_doc(r, rc, doc, len, what, from, to, xlsx);
 }
 
 /* ---- the overview's table: one row per area (the total, places, PCNs, practices) ---- */
@@ -335,45 +344,195 @@ void fp_h_metrics_trend_xlsx(struct fp_req *r) { trend_table(r, true); }
 
 /* ---- the pool administrator's drill-down to the clinician (docs/METRICS.md, "By clinician") ---- */
 
-/* The overview's figures that say something of one clinician's sessions. */
+/* The overview's figures that say something of one clinician's sessions: the JSON's keys and the
+   tables' columns, in this order. */
 static const char *const CLINICIAN_FIGURES[] = {
     "shifts_filled",      "did_not_attend",      "late_cancellations",  "cancelled_by_clinician",
     "cancelled_by_practice", "cancelled_by_pool", "hours_delivered",    "hours_booked_ahead",
     "fees_agreed_pence",  "fees_approved_pence", "fees_paid_pence",
 };
+#define N_CLINICIAN_FIGURES (sizeof CLINICIAN_FIGURES / sizeof CLINICIAN_FIGURES[0])
 
-void fp_h_metrics_clinicians(struct fp_req *r) {
-  struct fp_scope scope;
+/* Each of CLINICIAN_FIGURES as its column of fp_figure_cols (every name is one: checked by the
+   tests, which read each key). */
+static void clinician_figure_cols(const struct fp_figure_col *cols[N_CLINICIAN_FIGURES]) {
+  for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++) {
+    cols[k] = NULL;
+    for (size_t i = 0; i < FP_FIGURE_COLS && !cols[k]; i++)
+      if (strcmp(fp_figure_cols[i].name, CLINICIAN_FIGURES[k]) == 0) cols[k] = &fp_figure_cols[i];
+  }
+}
+
+/* The rows of the figures by clinician for the period the query asks: the one list that the JSON,
+   the CSV and the workbook are all written from. */
+struct clinicians {
   fp_day from, to;
-  if (scope_period_or_respond(r, &scope, &from, &to)) return;
+  struct fp_metrics_clinician *rows; /* malloc'd: free it */
+  size_t n;
+};
+
+/* 0 with *out filled, or -1 once answered (403, 400 or the store's error). */
+static int clinicians_or_respond(struct fp_req *r, struct clinicians *out) {
+  struct fp_scope scope;
+  memset(out, 0, sizeof *out);
+  if (scope_period_or_respond(r, &scope, &out->from, &out->to)) return -1;
   /* Clinicians are seen by their pools' administrators: a commissioner's or a practice's figures stop
      at the practice. */
   scope.n_icbs = scope.n_practices = 0;
   if (!scope.all && !scope.n_pools) {
     fp_reply_error(r, FP_API_FORBIDDEN, NULL, "the figures by clinician are for the pool's administrators");
-    return;
+    return -1;
   }
   struct fp_conn *c = fp_store_reader(r->app->store);
-  struct fp_metrics_clinician *rows = NULL;
-  size_t n = 0;
-  int rc = c ? fp_store_metrics_clinicians(c, &scope, fp_uk_local_to_utc(from, 0, 0, 0), fp_uk_local_to_utc(to, 0, 0, 0),
-                                           r->now, to - 1, &rows, &n)
+  int rc = c ? fp_store_metrics_clinicians(c, &scope, fp_uk_local_to_utc(out->from, 0, 0, 0),
+                                           fp_uk_local_to_utc(out->to, 0, 0, 0), r->now, out->to - 1, &out->rows, &out->n)
              : FP_EIO;
   if (rc) {
     fp_reply_store_error(r, rc);
-    return;
+    return -1;
   }
+  return 0;
+}
+
+void fp_h_metrics_clinicians(struct fp_req *r) {
+  struct clinicians x;
+  if (clinicians_or_respond(r, &x)) return;
+  const struct fp_figure_col *cols[N_CLINICIAN_FIGURES];
+  clinician_figure_cols(cols);
   json_t *items = json_array();
-  for (size_t i = 0; i < n; i++) {
-    const struct fp_metrics_clinician *x = &rows[i];
-    json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:b}", "clinician_id", (json_int_t)x->clinician_id, "name", x->name,
-                          "profession", x->profession, "member", x->member, "onboarded", x->onboarded);
-    for (size_t k = 0; k < sizeof CLINICIAN_FIGURES / sizeof CLINICIAN_FIGURES[0]; k++)
-      for (size_t i2 = 0; i2 < FP_FIGURE_COLS; i2++)
-        if (strcmp(fp_figure_cols[i2].name, CLINICIAN_FIGURES[k]) == 0)
-          json_object_set_new(j, fp_figure_cols[i2].name, figure_json(&x->f, &fp_figure_cols[i2]));
+  for (size_t i = 0; i < x.n; i++) {
+    const struct fp_metrics_clinician *y = &x.rows[i];
+    json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:b}", "clinician_id", (json_int_t)y->clinician_id, "name", y->name,
+                          "profession", y->profession, "member", y->member, "onboarded", y->onboarded);
+    for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++)
+      if (cols[k]) json_object_set_new(j, cols[k]->name, figure_json(&y->f, cols[k]));
     json_array_append_new(items, j);
   }
-  free(rows);
-  fp_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "from", fp_json_date(from), "to", fp_json_date(to), "clinicians", items));
+  free(x.rows);
+  fp_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "from", fp_json_date(x.from), "to", fp_json_date(x.to), "clinicians", items));
 }
+
+/* ---- the figures by clinician as a table: the JSON's keys as columns, a row per clinician ---- */
+
+#define CLINICIAN_LEAD 5
+#define CLINICIAN_MAX_COLS (CLINICIAN_LEAD + 2 * N_CLINICIAN_FIGURES)
+
+/* The table's columns: the lead (who the row is), then each figure, a _pence one with its _gbp
+   twin beside it, as the overview's table writes them (docs/figures_table.h). */
+struct clinician_head {
+  const char *names[CLINICIAN_MAX_COLS];
+  enum fp_xlsx_format formats[CLINICIAN_MAX_COLS];
+  const struct fp_figure_col *figure[CLINICIAN_MAX_COLS]; /* NULL: a lead column */
+  bool gbp[CLINICIAN_MAX_COLS];                           /* the pounds twin of figure */
+  char gbp_names[N_CLINICIAN_FIGURES][40];
+  size_t n;
+};
+
+static void clinician_head_of(struct clinician_head *h) {
+  static const char *const LEAD[CLINICIAN_LEAD] = {"clinician_id", "name", "profession", "member", "onboarded"};
+  const struct fp_figure_col *cols[N_CLINICIAN_FIGURES];
+  clinician_figure_cols(cols);
+  memset(h, 0, sizeof *h);
+  size_t n = 0;
+  for (; n < CLINICIAN_LEAD; n++) {
+    h->names[n] = LEAD[n];
+    h->formats[n] = FP_XLSX_GENERAL;
+  }
+  for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++) {
+    const struct fp_figure_col *c = cols[k];
+    if (!c) continue;
+    h->names[n] = c->name;
+    h->figure[n] = c;
+    h->formats[n++] = c->kind == FP_FIG_HOURS ? FP_XLSX_TWO_DP : FP_XLSX_INTEGER;
+    if (c->kind == FP_FIG_PENCE) {
+      snprintf(h->gbp_names[k], sizeof h->gbp_names[k], "%.*s_gbp", (int)(strlen(c->name) - strlen("_pence")), c->name);
+      h->names[n] = h->gbp_names[k];
+      h->figure[n] = c;
+      h->gbp[n] = true;
+      h->formats[n++] = FP_XLSX_POUNDS;
+    }
+  }
+  h->n = n;
+}
+
+/* Row y's cell in column k: its CSV text (formatted into buf when it must be) and its workbook
+   cell (a string cell's text borrowed from y, which outlives the workbook). */
+static void clinician_cell(const struct clinician_head *h, size_t k, const struct fp_metrics_clinician *y,
+                           char buf[32], const char **text, struct fp_xlsx_cell *cell) {
+  const struct fp_figure_col *c = h->figure[k];
+  *cell = (struct fp_xlsx_cell){.blank = true};
+  if (!c) {
+    switch (k) {
+    case 0:
+      snprintf(buf, 32, "%lld", (long long)y->clinician_id);
+      *text = buf;
+      *cell = (struct fp_xlsx_cell){.number = (double)y->clinician_id};
+      return;
+    case 1: *text = y->name; break;
+    case 2: *text = y->profession; break;
+    case 3: *text = y->member ? "true" : "false"; break;
+    default: *text = y->onboarded ? "true" : "false"; break;
+    }
+    *cell = (struct fp_xlsx_cell){.text = *text};
+    return;
+  }
+  if (h->gbp[k]) {
+    fp_money_text(fp_figure_value(&y->f, c), buf);
+    *cell = (struct fp_xlsx_cell){.number = (double)fp_figure_value(&y->f, c) / 100.0};
+  } else {
+    fp_figure_text(&y->f, c, buf);
+    if (fp_figure_present(&y->f, c)) *cell = (struct fp_xlsx_cell){.number = fp_figure_number(&y->f, c)};
+  }
+  *text = buf;
+}
+
+static int clinicians_csv(const struct clinicians *x, char **out, size_t *len) {
+  struct clinician_head h;
+  clinician_head_of(&h);
+  struct fp_csv_out o;
+  fp_csv_out_begin(&o);
+  fp_csv_out_row(&o, h.names, h.n);
+  for (size_t i = 0; i < x->n; i++) {
+    const char *cells[CLINICIAN_MAX_COLS];
+    char buf[CLINICIAN_MAX_COLS][32];
+    struct fp_xlsx_cell unused;
+    for (size_t k = 0; k < h.n; k++) clinician_cell(&h, k, &x->rows[i], buf[k], &cells[k], &unused);
+    fp_csv_out_row(&o, cells, h.n);
+  }
+  if (o.failed) {
+    free(o.data);
+    return FP_ENOMEM;
+  }
+  *out = o.data;
+  *len = o.len;
+  return 0;
+}
+
+static int clinicians_xlsx(const struct clinicians *x, const char *tmp_dir, char **out, size_t *len) {
+  struct clinician_head h;
+  clinician_head_of(&h);
+  struct fp_xlsx_cell *cells = calloc(x->n ? x->n * h.n : 1, sizeof *cells);
+  if (!cells) return FP_ENOMEM;
+  for (size_t i = 0; i < x->n; i++)
+    for (size_t k = 0; k < h.n; k++) {
+      char buf[32];
+      const char *unused;
+      clinician_cell(&h, k, &x->rows[i], buf, &unused, &cells[i * h.n + k]);
+    }
+  int rc = fp_xlsx_table(tmp_dir, "Clinicians", h.names, h.formats, h.n, cells, x->n, out, len);
+  free(cells);
+  return rc;
+}
+
+static void clinicians_table(struct fp_req *r, bool xlsx) {
+  struct clinicians x;
+  if (clinicians_or_respond(r, &x)) return;
+  char *doc = NULL;
+  size_t len = 0;
+  int rc = xlsx ? clinicians_xlsx(&x, r->app->store->data_dir, &doc, &len) : clinicians_csv(&x, &doc, &len);
+  reply_doc(r, rc, doc, len, "clinicians", x.from, x.to, xlsx);
+  free(x.rows);
+}
+
+void fp_h_metrics_clinicians_csv(struct fp_req *r) { clinicians_table(r, false); }
+void fp_h_metrics_clinicians_xlsx(struct fp_req *r) { clinicians_table(r, true); }

@@ -140,6 +140,8 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/metrics.csv", fp_h_metrics_csv, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics.xlsx", fp_h_metrics_xlsx, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics/clinicians", fp_h_metrics_clinicians, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/metrics/clinicians.csv", fp_h_metrics_clinicians_csv, FP_SIGNED_IN, 0},
+    {"GET", "/api/v1/metrics/clinicians.xlsx", fp_h_metrics_clinicians_xlsx, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics/trend", fp_h_metrics_trend, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics/trend.csv", fp_h_metrics_trend_csv, FP_SIGNED_IN, 0},
     {"GET", "/api/v1/metrics/trend.xlsx", fp_h_metrics_trend_xlsx, FP_SIGNED_IN, 0},

@@ -228,6 +228,8 @@ FP_HANDLER(fp_h_metrics_trend_xlsx);
 FP_HANDLER(fp_h_reports);
 FP_HANDLER(fp_h_targets);
 FP_HANDLER(fp_h_metrics_clinicians);
+FP_HANDLER(fp_h_metrics_clinicians_csv);
+FP_HANDLER(fp_h_metrics_clinicians_xlsx);
 FP_HANDLER(fp_h_targets_set);
 FP_HANDLER(fp_h_report_csv);
 FP_HANDLER(fp_h_report_pdf);

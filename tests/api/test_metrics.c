@@ -941,12 +941,134 @@ static void test_the_figures_by_clinician(void **state) {
                    400, "invalid_parameter", "to");
 }
 
+/* A JSON value of the figures by clinician as the CSV writes it: text as it is (made safe when a
+   spreadsheet would run it: a leading apostrophe), true and false, counts, hours to two places. */
+static const char *csv_text_of(json_t *v) {
+  if (json_is_string(v)) {
+    const char *s = json_string_value(v);
+    return strchr("=+-@\t\r", s[0]) && s[0] ? fpt_str("'%s", s) : s;
+  }
+  if (json_is_boolean(v)) return json_is_true(v) ? "true" : "false";
+  if (json_is_integer(v)) return fpt_str("%lld", (long long)json_integer_value(v));
+  if (json_is_real(v)) return fpt_str("%.2f", json_real_value(v));
+  fail_msg("an unexpected value in the figures by clinician");
+  return NULL;
+}
+
+/* The figures by clinician download as CSV and as a workbook: the JSON's rows and columns exactly
+   (beside each _pence column a _gbp one), a name a spreadsheet would run made safe, and the same
+   refusals as the JSON. */
+static void test_the_figures_by_clinician_download(void **state) {
+  (void)state;
+  const char *q = "?from=2026-10-01&to=2026-11-01";
+  /* nurse_c names themselves as a formula would start. */
+  const char *formula = "=SUM(1,2) Nurse";
+  fpt_call(&srv, nurse_c, "PATCH", fpt_str("/api/v1/clinicians/%lld", nurse_c_id), 200, "{s:s}", "name", formula);
+  json_t *rows = json_object_get(fpt_call(&srv, w.pool_admin, "GET", fpt_str("/api/v1/metrics/clinicians%s", q), 200, NULL),
+                                 "clinicians");
+  assert_int_equal(json_array_size(rows), 4);
+  assert_string_equal(fpt_s(clinician_row(rows, nurse_c_id), "name"), formula);
+
+  /* The header: the JSON's keys in its order, a _gbp twin after each _pence. */
+  json_t *want_head = json_array(), *v;
+  const char *key;
+  json_object_foreach(json_array_get(rows, 0), key, v) {
+    json_array_append_new(want_head, json_string(key));
+    size_t n = strlen(key);
+    if (n > 6 && strcmp(key + n - 6, "_pence") == 0) json_array_append_new(want_head, json_string(fpt_str("%.*s_gbp", (int)(n - 6), key)));
+  }
+  assert_int_equal(json_array_size(want_head), 16 + 3);
+
+  struct fpt_resp r = fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/metrics/clinicians.csv%s", q), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "text/csv"));
+  assert_non_null(strstr(fpt_header(&r, "Content-Disposition"), "attachment; filename=\"clinicians-2026-10-01-to-2026-10-31.csv\""));
+  static const char HEAD[] = "\xEF\xBB\xBF\"clinician_id\",\"name\",\"profession\",\"member\",\"onboarded\",\"shifts_filled\",";
+  assert_true(r.body_len > strlen(HEAD));
+  assert_memory_equal(r.body, HEAD, strlen(HEAD));
+  json_t *csv = fpt_csv(&r); /* fails without the byte-order mark */
+  if (!json_equal(json_array_get(csv, 0), want_head))
+    fail_msg("the CSV's header is not the JSON's keys:\n%s", json_dumps(json_array_get(csv, 0), 0));
+  assert_int_equal(json_array_size(csv), 1 + json_array_size(rows));
+  /* Each row the JSON's, in its order, cell by cell. */
+  for (size_t i = 0; i < json_array_size(rows); i++) {
+    json_t *row = json_array_get(rows, i), *line = json_array_get(csv, i + 1);
+    assert_int_equal(json_array_size(line), json_array_size(want_head));
+    for (size_t k = 0; k < json_array_size(want_head); k++) {
+      const char *col = json_string_value(json_array_get(want_head, k));
+      size_t n = strlen(col);
+      const char *want = n > 4 && strcmp(col + n - 4, "_gbp") == 0
+                             ? fpt_str("%.2f", (double)fpt_int(row, fpt_str("%.*s_pence", (int)(n - 4), col)) / 100.0)
+                             : csv_text_of(json_object_get(row, col));
+      if (strcmp(json_string_value(json_array_get(line, k)), want) != 0)
+        fail_msg("row %zu, %s: the CSV says \"%s\", the JSON \"%s\"", i, col, json_string_value(json_array_get(line, k)), want);
+    }
+  }
+  /* By hand, for one of them: gp_a's worked session and the nurse's formula-looking name made safe. */
+  size_t a_row = 0;
+  for (size_t i = 1; i < json_array_size(csv); i++)
+    if (atoll(json_string_value(json_array_get(json_array_get(csv, i), 0))) == gp_a_id) a_row = i;
+  assert_true(a_row > 0);
+  json_t *a = json_array_get(csv, a_row);
+  assert_string_equal(json_string_value(json_array_get(a, column(csv, "hours_delivered"))), "7.00");
+  assert_string_equal(json_string_value(json_array_get(a, column(csv, "fees_agreed_gbp"))), "640.00");
+  assert_string_equal(json_string_value(json_array_get(a, column(csv, "cancelled_by_clinician"))), "1");
+  assert_string_equal(json_string_value(json_array_get(a, column(csv, "member"))), "true");
+  assert_non_null(strstr(r.body, "\"'=SUM(1,2) Nurse\""));
+
+  /* The workbook: the same columns; numbers as numbers, text as text. */
+  r = fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/metrics/clinicians.xlsx%s", q), NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(fpt_header(&r, "Content-Type"), "spreadsheetml"));
+  assert_non_null(strstr(fpt_header(&r, "Content-Disposition"), "clinicians-2026-10-01-to-2026-10-31.xlsx"));
+  json_t *book = fpt_xlsx(&r);
+  if (!json_equal(json_array_get(book, 0), want_head)) fail_msg("the workbook's header is not the CSV's");
+  assert_int_equal(json_array_size(book), 1 + json_array_size(rows));
+  for (size_t i = 0; i < json_array_size(rows); i++) {
+    json_t *row = json_array_get(rows, i), *line = json_array_get(book, i + 1);
+    for (size_t k = 0; k < json_array_size(want_head); k++) {
+      const char *col = json_string_value(json_array_get(want_head, k));
+      json_t *got = json_array_get(line, k), *x = json_object_get(row, col);
+      size_t n = strlen(col);
+      if (n > 4 && strcmp(col + n - 4, "_gbp") == 0) {
+        double want = (double)fpt_int(row, fpt_str("%.*s_pence", (int)(n - 4), col)) / 100.0;
+        if (!json_is_number(got) || json_number_value(got) < want - 1e-9 || json_number_value(got) > want + 1e-9)
+          fail_msg("row %zu, %s: not %.2f in the workbook", i, col, want);
+      } else if (json_is_string(x)) {
+        if (!json_is_string(got) || strcmp(json_string_value(got), json_string_value(x)) != 0) fail_msg("row %zu, %s: not the JSON's text", i, col);
+      } else if (json_is_boolean(x)) {
+        if (!json_is_string(got) || strcmp(json_string_value(got), json_is_true(x) ? "true" : "false") != 0) fail_msg("row %zu, %s", i, col);
+      } else if (!json_is_number(got) || json_number_value(got) < json_number_value(x) - 1e-9 ||
+                 json_number_value(got) > json_number_value(x) + 1e-9) {
+        fail_msg("row %zu, %s: not the JSON's number in the workbook", i, col);
+      }
+    }
+  }
+
+  /* The JSON's refusals: not for the commissioner nor a practice manager, nor a clinician; the
+     period checked alike. */
+  for (int xlsx = 0; xlsx < 2; xlsx++) {
+    const char *path = xlsx ? "/api/v1/metrics/clinicians.xlsx" : "/api/v1/metrics/clinicians.csv";
+    fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", fpt_str("%s%s", path, q), NULL), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, w.pm1, "GET", fpt_str("%s%s", path, q), NULL), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, gp_a, "GET", fpt_str("%s%s", path, q), NULL), 403, "forbidden", NULL);
+    fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?from=2026-10-01&to=2026-09-01", path), NULL), 400,
+                     "invalid_parameter", "to");
+    fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?from=2026-10-32", path), NULL), 400,
+                     "invalid_parameter", "from");
+    fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("%s?from=2020-01-01&to=2026-01-01", path), NULL), 400,
+                     "invalid_parameter", "to");
+  }
+  fpt_call(&srv, nurse_c, "PATCH", fpt_str("/api/v1/clinicians/%lld", nurse_c_id), 200, "{s:s}", "name", "m.c@t.test");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_the_fixture_month),
       cmocka_unit_test(test_onboarded_as_the_records_stood),
       cmocka_unit_test(test_targets_against_the_figures),
       cmocka_unit_test(test_the_figures_by_clinician),
+      cmocka_unit_test(test_the_figures_by_clinician_download),
       cmocka_unit_test(test_the_figures_download_as_csv_and_xlsx),
       cmocka_unit_test(test_the_trend_by_week_and_by_month),
       cmocka_unit_test(test_the_trend_by_area),

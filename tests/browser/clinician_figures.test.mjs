@@ -3,14 +3,20 @@
 // overview's own period and back again; each clinician's row and the totals exactly those of GET
 // /api/v1/metrics/clinicians for the page's period, and the totals equal to GET /api/v1/metrics's for
 // the same period; the search by name and the profession filter (rows and totals of those shown);
-// the empty state; axe at desktop and phone widths. A commissioner and a practice manager see no
+// the empty state; the cancellations by who cancelled, with their totals; the CSV and XLSX downloads
+// for the page's period, each row the API's; axe at desktop and phone widths (and nothing wider than
+// a 320 px screen). A commissioner and a practice manager see no
 // link and cannot use the page. Every expected figure is read from the API (the demo's data are
 // dated from today).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  apiCall, apiLogin, assertNoProblems, checkAccessibility, open, PHONE, screenshot, signedInPage, startServerAndBrowser,
+  apiCall, apiLogin, assertNoProblems, checkAccessibility, open, parseCsv, PHONE, screenshot, signedInPage, startServerAndBrowser,
   stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 
@@ -37,20 +43,24 @@ const longDate = (iso) => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', we
   .format(new Date(`${iso}T00:00:00Z`));
 const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
 
-const SESSIONS = ['shifts_filled', 'did_not_attend', 'late_cancellations'];
+const SESSIONS = ['shifts_filled', 'did_not_attend'];
+const CANCELS = ['late_cancellations', 'cancelled_by_clinician', 'cancelled_by_practice', 'cancelled_by_pool'];
 const MONEY = ['hours_delivered', 'hours_booked_ahead', 'fees_agreed_pence', 'fees_approved_pence', 'fees_paid_pence'];
+const FIGURES = [...SESSIONS, ...CANCELS, ...MONEY];
 const FORMAT = {
   shifts_filled: count, did_not_attend: count, late_cancellations: count, hours_delivered: hoursText, hours_booked_ahead: hoursText,
   fees_agreed_pence: money, fees_approved_pence: money, fees_paid_pence: money,
+  cancelled_by_clinician: count, cancelled_by_practice: count, cancelled_by_pool: count,
 };
 // Each table's row for a clinician of the API's answer, as the page should write it.
 const sessionsRow = (r) => [r.name, roleName(r.profession), r.member ? 'Member' : 'Not a member (worked through another pool)', r.onboarded ? 'Yes' : 'No',
   ...SESSIONS.map((k) => FORMAT[k](r[k]))];
+const cancelsRow = (r) => [r.name, ...CANCELS.map((k) => FORMAT[k](r[k]))];
 const moneyRow = (r) => [r.name, ...MONEY.map((k) => FORMAT[k](r[k]))];
 // The sums of rows, figure by figure (hours in hundredths, as the API gives them).
 function sums(rows) {
   const t = {};
-  for (const k of [...SESSIONS, ...MONEY]) {
+  for (const k of FIGURES) {
     t[k] = k.startsWith('hours_') ? rows.reduce((a, r) => a + Math.round(r[k] * 100), 0) / 100 : rows.reduce((a, r) => a + r[k], 0);
   }
   return t;
@@ -66,9 +76,18 @@ const cellsOf = (page, selector) => page.$$eval(selector, (trs) => trs.map((tr) 
 // The two tables and their totals against rows of the API's answer and the totals expected.
 async function assertTables(page, rows, totals, totalLabel, label) {
   assert.deepEqual(await cellsOf(page, '#table-clinician-sessions tbody tr'), rows.map(sessionsRow), `${label}: sessions by clinician`);
+  assert.deepEqual(await cellsOf(page, '#table-clinician-cancellations tbody tr'), rows.map(cancelsRow), `${label}: cancellations by clinician`);
   assert.deepEqual(await cellsOf(page, '#table-clinician-hours tbody tr'), rows.map(moneyRow), `${label}: hours and fees by clinician`);
   assert.deepEqual(await cellsOf(page, '#table-clinician-sessions tfoot tr'), [[totalLabel, ...SESSIONS.map((k) => FORMAT[k](totals[k]))]], `${label}: the sessions' totals`);
+  assert.deepEqual(await cellsOf(page, '#table-clinician-cancellations tfoot tr'), [[totalLabel, ...CANCELS.map((k) => FORMAT[k](totals[k]))]], `${label}: the cancellations' totals`);
   assert.deepEqual(await cellsOf(page, '#table-clinician-hours tfoot tr'), [[totalLabel, ...MONEY.map((k) => FORMAT[k](totals[k]))]], `${label}: the hours' and fees' totals`);
+}
+
+// A workbook's first sheet as rows of cell values, read with Debian's openpyxl.
+function readXlsx(path) {
+  const py = 'import openpyxl,sys,json\nws=openpyxl.load_workbook(sys.argv[1],read_only=True).worksheets[0]\n'
+    + 'print(json.dumps([list(r) for r in ws.iter_rows(values_only=True)], default=str))';
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, path], { encoding: 'utf8' }));
 }
 
 // Waits for the app to have drawn an address (pathname and search).
@@ -120,10 +139,11 @@ describe('the pool administrator\'s figures by clinician', () => {
     const totals = sums(rows);
     await assertTables(page, rows, totals, 'Total', 'the whole pool');
     // The totals row is the overview's totals for the same period, every figure of it.
-    for (const k of [...SESSIONS, ...MONEY]) {
+    for (const k of FIGURES) {
       assert.equal(totals[k], m.totals[k], `the clinicians' ${k} add up to the overview's`);
     }
-    for (const [id, keys] of [['table-clinician-sessions', SESSIONS], ['table-clinician-hours', MONEY]]) {
+    assert.ok(CANCELS.some((k) => totals[k] > 0), 'the demo has cancellations in the period');
+    for (const [id, keys] of [['table-clinician-sessions', SESSIONS], ['table-clinician-cancellations', CANCELS], ['table-clinician-hours', MONEY]]) {
       for (const k of keys) {
         assert.equal(await text(page, `#${id}-totals td[data-figure="${k}"]`), FORMAT[k](m.totals[k]), `the totals row's ${k} is the overview's`);
       }
@@ -136,12 +156,40 @@ describe('the pool administrator\'s figures by clinician', () => {
     const rowOf = (id) => page.locator(`#${id} tbody tr`).filter({ has: page.getByRole('rowheader', { name: one.name, exact: true }) });
     assert.equal(await rowOf('table-clinician-sessions').count(), 1, `${one.name} has a row`);
     assert.deepEqual((await cellsOf(page, '#table-clinician-sessions tbody tr')).find((r) => r[0] === one.name), sessionsRow(one));
+    assert.deepEqual((await cellsOf(page, '#table-clinician-cancellations tbody tr')).find((r) => r[0] === one.name), cancelsRow(one));
     assert.deepEqual((await cellsOf(page, '#table-clinician-hours tbody tr')).find((r) => r[0] === one.name), moneyRow(one));
     assert.match(await rowOf('table-clinician-hours').innerText(), new RegExp(money(one.fees_agreed_pence).replace(/[.$£]/g, '\\$&')));
 
     const members = rows.filter((r) => r.member).length;
     assert.match(await text(page, '#clinicians-shown'), new RegExp(`^${count(rows.length)} clinicians: ${count(members)} members of the pool`));
     assert.match(await text(page, '#clinicians-definitions-list'), /Hours delivered: sessions filled that have ended: the hours of the approved timesheet, otherwise the hours booked/);
+    assert.match(await text(page, '#clinicians-definitions-list'), /Cancelled by the clinician, by the practice, by the pool: all the clinician's bookings of sessions in the period that were cancelled, late or not, by who cancelled them/);
+
+    // The downloads: the same period, a row per clinician of the API's answer, in its order.
+    assert.equal(await page.getAttribute('#clinicians-csv', 'href'), `/api/v1/metrics/clinicians.csv?${period}`);
+    assert.equal(await page.getAttribute('#clinicians-xlsx', 'href'), `/api/v1/metrics/clinicians.xlsx?${period}`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#clinicians-csv')]);
+    assert.equal(csv.suggestedFilename(), `clinicians-${from}-to-${last}.csv`);
+    const raw = readFileSync(await csv.path(), 'utf8');
+    assert.ok(raw.startsWith('\uFEFF'), 'the CSV starts with a byte-order mark');
+    const lines = parseCsv(raw.slice(1));
+    assert.deepEqual(lines[0], ['clinician_id', 'name', 'profession', 'member', 'onboarded', 'shifts_filled', 'did_not_attend', 'late_cancellations',
+      'cancelled_by_clinician', 'cancelled_by_practice', 'cancelled_by_pool', 'hours_delivered', 'hours_booked_ahead', 'fees_agreed_pence', 'fees_agreed_gbp',
+      'fees_approved_pence', 'fees_approved_gbp', 'fees_paid_pence', 'fees_paid_gbp']);
+    const gbp = (pence) => (pence / 100).toFixed(2);
+    const csvRow = (r) => [String(r.clinician_id), r.name, r.profession, String(r.member), String(r.onboarded),
+      ...[...SESSIONS, ...CANCELS].map((k) => String(r[k])), r.hours_delivered.toFixed(2), r.hours_booked_ahead.toFixed(2),
+      ...['fees_agreed_pence', 'fees_approved_pence', 'fees_paid_pence'].flatMap((k) => [String(r[k]), gbp(r[k])])];
+    assert.deepEqual(lines.slice(1), rows.map(csvRow), 'each CSV row is the API\'s');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#clinicians-xlsx')]);
+    assert.equal(xlsx.suggestedFilename(), `clinicians-${from}-to-${last}.xlsx`);
+    const saved = join(mkdtempSync(join(tmpdir(), 'flexpool-clinicians-')), xlsx.suggestedFilename());
+    await xlsx.saveAs(saved);
+    const sheet = readXlsx(saved);
+    assert.deepEqual(sheet[0], lines[0], 'the workbook has the CSV\'s columns');
+    const xcol = (row, k) => row[sheet[0].indexOf(k)];
+    assert.deepEqual(sheet.slice(1).map((x) => [xcol(x, 'name'), xcol(x, 'late_cancellations'), xcol(x, 'cancelled_by_practice'), xcol(x, 'fees_agreed_gbp')]),
+      rows.map((r) => [r.name, r.late_cancellations, r.cancelled_by_practice, r.fees_agreed_pence / 100]), 'numbers as numbers, each row the API\'s');
     await checkAccessibility(page, 'the figures by clinician');
     await screenshot(page, 'clinician-figures');
 
@@ -222,8 +270,15 @@ describe('the pool administrator\'s figures by clinician', () => {
       assert.ok(widths.page <= widths.screen, `the page fits the screen (${widths.page} px of ${widths.screen} px)`);
       // Each total has its figure's name beside it, as each row's figures do.
       assert.match(await text(phone, '#table-clinician-hours-totals'), /Total Hours delivered [\d,.]+ Hours booked ahead [\d,.]+ Fees agreed £[\d,.]+/);
+      assert.match(await text(phone, '#table-clinician-cancellations-totals'), /Total Late cancellations [\d,]+ Cancelled by the clinician [\d,]+ Cancelled by the practice [\d,]+ Cancelled by the pool [\d,]+/);
       await checkAccessibility(phone, 'the figures by clinician on a phone');
       await screenshot(phone, 'clinician-figures-phone');
+      // The narrowest screen the NHS designs for.
+      await phone.setViewportSize({ width: 320, height: 700 });
+      const narrow = await phone.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+      assert.equal(narrow.screen, 320);
+      assert.ok(narrow.page <= narrow.screen, `the page fits a 320 px screen (${narrow.page} px)`);
+      await checkAccessibility(phone, 'the figures by clinician at 320 px');
       assertNoProblems(phone);
     } finally {
       await phone.context().close();

@@ -6,7 +6,9 @@
 // drill-down ICB > place > PCN > practice (each level's cards are its own row of the API's answer,
 // the areas under it exactly the API's rows with it as parent, the breadcrumb leading back up);
 // the CSV and XLSX downloads holding the API's figures; the trend over weeks or months (chart and
-// table equal to GET /api/v1/metrics/trend, and its downloads); a practice manager and a pool
+// table equal to GET /api/v1/metrics/trend, and its downloads); the ICB's targets set through the API
+// drawn on the trend's charts (a line across each bar) and said in its table period by period, with
+// why a period has none; a practice manager and a pool
 // administrator reading their own scope. axe on each state at desktop and phone widths. Every
 // expected figure is read from the API (the demo's data are dated from today).
 
@@ -17,7 +19,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  apiIn, assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+  apiCall, apiIn, apiLogin, assertNoProblems, checkAccessibility, DESKTOP, fillDate, open, PHONE, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
 import { parseCsv } from './helpers.mjs';
 
@@ -52,6 +54,21 @@ function readXlsx(path) {
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, path], { encoding: 'utf8' }));
 }
 
+
+// The financial year holding a day (2026 is 2026/27), and its name.
+const yearOf = (iso) => (+iso.slice(5, 7) >= 4 ? +iso.slice(0, 4) : +iso.slice(0, 4) - 1);
+const yearName = (y) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
+// What the trend's table says of a period's targets (GET /metrics/trend's `targets`, the server's
+// decision) given the ICB's targets by year: the target and met or not, or why there is none.
+function targetCells(x, unit, years) {
+  const t = x.targets;
+  const a = yearOf(x.from), b = yearOf(addDays(x.to, -1));
+  const fill = t.fill_rate_percent !== null ? `${pct(t.fill_rate_percent)} (${t.fill_rate_met ? 'met' : `not met${x.shifts_posted ? '' : ': no shifts posted'}`})`
+    : a !== b ? `None: the ${unit} spans two financial years` : `None set for ${yearName(a)}`;
+  const missing = (a === b ? [a] : [a, b]).filter((y) => !years.some((z) => z.year === y && z.spend_pence !== null)).map(yearName);
+  const spend = t.fees_agreed_pence !== null ? `${money(t.fees_agreed_pence)} (${t.fees_agreed_within ? 'within' : 'over'})` : `None set for ${missing.join(' and ')}`;
+  return [fill, spend];
+}
 
 // Waits for the app to have drawn an address (pathname and search).
 const rendered = (page, url) => page.waitForFunction((u) => document.documentElement.dataset.rendered === u, url);
@@ -352,8 +369,10 @@ describe('the trend over weeks or months', () => {
     assert.ok(t.periods.length >= 5, 'a month touches five weeks or more');
     assert.equal(await text(page, '#trend'), 'Over time, by week');
     const labels = t.periods.map((x) => periodLabel(x.from, addDays(x.to, -1)));
+    const icb = (await apiIn(page, '/me')).roles.find((r) => r.role === 'commissioner').organisation_id;
+    const years = (await apiIn(page, `/organisations/${icb}/targets`)).years;
     assert.deepEqual(await tableRows(page, 'table-trend'), t.periods.map((x, i) => [labels[i], count(x.shifts_posted), count(x.shifts_filled),
-      pct(x.fill_rate_percent), count(x.unfilled), money(x.fees_agreed_pence)]));
+      pct(x.fill_rate_percent), count(x.unfilled), money(x.fees_agreed_pence), ...targetCells(x, 'week', years)]));
     assert.deepEqual(await chartValues('chart-trend-shifts'), t.periods.map((x, i) => [labels[i], `${count(x.shifts_filled)} of ${count(x.shifts_posted)} (${pct(x.fill_rate_percent)})`]));
     assert.deepEqual(await chartValues('chart-trend-fees'), t.periods.map((x, i) => [labels[i], money(x.fees_agreed_pence)]));
     // The weeks cut to the month add up to the month's cards.
@@ -390,7 +409,8 @@ describe('the trend over weeks or months', () => {
     const tm = await apiIn(page, `/metrics/trend?from=${first}&to=${to}&by=month`);
     assert.equal(tm.periods.length, 1);
     assert.deepEqual(await tableRows(page, 'table-trend'), [[`${MONTHS[+lastMonth.slice(5, 7) - 1]} ${lastMonth.slice(0, 4)}`, count(tm.periods[0].shifts_posted),
-      count(tm.periods[0].shifts_filled), pct(tm.periods[0].fill_rate_percent), count(tm.periods[0].unfilled), money(tm.periods[0].fees_agreed_pence)]]);
+      count(tm.periods[0].shifts_filled), pct(tm.periods[0].fill_rate_percent), count(tm.periods[0].unfilled), money(tm.periods[0].fees_agreed_pence),
+      ...targetCells(tm.periods[0], 'month', years)]]);
     assert.equal(await page.getAttribute('#trend-csv', 'href'), `/api/v1/metrics/trend.csv?from=${first}&to=${to}&by=month`);
     assert.equal(await text(page, '#trend-by-week'), 'Show the trend by week instead');
     assertNoProblems(page);
@@ -427,6 +447,80 @@ describe('the trend over weeks or months', () => {
     assert.match(await text(page, '#trend-not-by-area'), /for all areas only/);
     assert.equal(await page.getAttribute('#trend-not-by-area a', 'href'), `/overview?period=month&from=${first}&to=${last}#trend`);
     assertNoProblems(page);
+  });
+  test('the ICB\'s targets set through the API are drawn on the trend and said in its table, and why a period has none', async () => {
+    const icb = (await apiIn(page, '/me')).roles.find((r) => r.role === 'commissioner').organisation_id;
+    const token = await apiLogin(server, 'icb@demo.flexpool.test');
+    const fy = yearOf(today);
+    assert.deepEqual((await apiIn(page, `/organisations/${icb}/targets`)).years, [], 'the demo sets no targets');
+    await apiCall(server, token, 'PUT', `/organisations/${icb}/targets/${fy}`, { fill_rate_percent: 85.5, spend_pence: 36500000 });
+    try {
+      // This financial year, month by month: every month is held against both.
+      await open(page, `/overview?period=year&from=${fy}-04-01&to=${fy + 1}-03-31`);
+      const t = await apiIn(page, `/metrics/trend?from=${fy}-04-01&to=${fy + 1}-04-01`);
+      const years = (await apiIn(page, `/organisations/${icb}/targets`)).years;
+      assert.equal(t.periods.length, 12);
+      assert.ok(t.periods.every((x) => x.targets.fill_rate_percent === 85.5 && x.targets.fees_agreed_pence > 0), 'the server holds each month against the year\'s targets');
+      assert.deepEqual(await page.$$eval('#table-trend thead th', (ths) => ths.map((x) => x.textContent.trim()).slice(-2)), ['Fill rate target', 'Spend target']);
+      const cells = (await tableRows(page, 'table-trend')).map((r) => r.slice(6));
+      assert.deepEqual(cells, t.periods.map((x) => targetCells(x, 'month', years)));
+      const busy = t.periods.findIndex((x) => x.shifts_posted > 0), idle = t.periods.findIndex((x) => x.shifts_posted === 0);
+      assert.equal(cells[busy][0], `85.5% (${t.periods[busy].targets.fill_rate_met ? 'met' : 'not met'})`);
+      if (idle >= 0) assert.equal(cells[idle][0], '85.5% (not met: no shifts posted)');
+      assert.ok(t.periods.some((x) => x.targets.fill_rate_met === false), 'some month of the demo is below 85.5%');
+      // On the charts: a line across each bar with shifts (the shifts chart) and each bar (the fees
+      // chart), the same words under each, and a key to the line.
+      const withShifts = t.periods.filter((x) => x.shifts_posted > 0).length;
+      assert.ok(withShifts > 0);
+      assert.equal(await page.locator('#chart-trend-shifts .fp-chart__row .fp-chart__target-line').count(), withShifts);
+      assert.equal(await page.locator('#chart-trend-fees .fp-chart__row .fp-chart__target-line').count(), 12);
+      assert.deepEqual(await page.$$eval('#chart-trend-shifts .fp-chart__target', (xs) => xs.map((x) => x.textContent.trim())),
+        cells.map(([fill]) => `Target ${fill}`));
+      assert.deepEqual(await page.$$eval('#chart-trend-fees .fp-chart__target', (xs) => xs.map((x) => x.textContent.trim())),
+        cells.map(([, spend]) => `Target ${spend}`));
+      assert.match(await text(page, '#chart-trend-shifts .fp-chart__legend'), /The line across a bar marks the fill rate target/);
+      assert.match(await text(page, '#chart-trend-fees .fp-chart__legend'), /marks the spend target's share for the period/);
+      assert.match(await text(page, '#trend-targets'), /^Each month is held against the ICB's targets/);
+      // Where each line is drawn: the filled part reaches the fill rate line in a month that meets
+      // it, and the fees go past the spend line in a month over it (the server's decisions).
+      const bars = (id) => page.$$eval(`#${id} .fp-chart__row`, (rows) => rows.map((r) => ({
+        fill: parseFloat(r.querySelector('.fp-chart__fill').getAttribute('width')),
+        mark: r.querySelector('.fp-chart__target-line') ? parseFloat(r.querySelector('.fp-chart__target-line').getAttribute('x1')) : null })));
+      const shiftBars = await bars('chart-trend-shifts'), feeBars = await bars('chart-trend-fees');
+      t.periods.forEach((x, i) => {
+        if (shiftBars[i].mark !== null && Math.abs(shiftBars[i].fill - shiftBars[i].mark) > 0.3) {
+          assert.equal(shiftBars[i].fill > shiftBars[i].mark, x.targets.fill_rate_met, `${x.from}: the fill rate line`);
+        }
+        if (Math.abs(feeBars[i].fill - feeBars[i].mark) > 0.3) {
+          assert.equal(feeBars[i].fill < feeBars[i].mark, x.targets.fees_agreed_within, `${x.from}: the spend line`);
+        }
+      });
+      await checkAccessibility(page, 'the trend against targets');
+      await page.setViewportSize(PHONE);
+      await checkAccessibility(page, 'the trend against targets (phone)');
+      await screenshot(page, 'overview-trend-targets-phone');
+      await page.setViewportSize(DESKTOP);
+
+      // Weeks across the next 1 April: the week across it has no fill rate target, and the next
+      // financial year none set; said in the table and under each bar, with no line drawn.
+      const a = `${fy + 1}-03-16`, b = `${fy + 1}-04-19`;
+      await open(page, `/overview?from=${a}&to=${b}`);
+      const w = await apiIn(page, `/metrics/trend?from=${a}&to=${addDays(b, 1)}&by=week`);
+      const weekCells = (await tableRows(page, 'table-trend')).map((r) => r.slice(6));
+      assert.deepEqual(weekCells, w.periods.map((x) => targetCells(x, 'week', years)));
+      const across = w.periods.findIndex((x) => yearOf(x.from) !== yearOf(addDays(x.to, -1)));
+      assert.ok(across >= 0, 'a week holds 1 April');
+      assert.deepEqual(weekCells[across], ['None: the week spans two financial years', `None set for ${yearName(fy + 1)}`]);
+      assert.deepEqual(weekCells[weekCells.length - 1], [`None set for ${yearName(fy + 1)}`, `None set for ${yearName(fy + 1)}`]);
+      assert.match(weekCells[0][0], /^85\.5% \((met|not met(: no shifts posted)?)\)$/);
+      const weekTexts = await page.$$eval('#chart-trend-shifts .fp-chart__target', (xs) => xs.map((x) => x.textContent.trim()));
+      assert.equal(weekTexts[across], 'No target: the week spans two financial years');
+      assert.equal(await page.locator('#chart-trend-fees .fp-chart__row').nth(across).locator('.fp-chart__target-line').count(), 0, 'no line where there is no target');
+      await checkAccessibility(page, 'the trend across two financial years');
+      assertNoProblems(page);
+    } finally {
+      await apiCall(server, token, 'PUT', `/organisations/${icb}/targets/${fy}`, { fill_rate_percent: null, spend_pence: null });
+    }
   });
 });
 

@@ -333,6 +333,10 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   const byClinician = (await call(pool, 'GET', '/api/v1/metrics/clinicians?from=2026-10-01&to=2026-12-01', undefined, 200)).json;
   assert.ok(byClinician.clinicians.length > 0, 'the demo pool\'s members');
   await call(icb, 'GET', '/api/v1/metrics/clinicians', undefined, 403);
+  await call(pool, 'GET', '/api/v1/metrics/clinicians.csv?from=2026-10-01&to=2026-12-01', undefined, 200);
+  await call(pool, 'GET', '/api/v1/metrics/clinicians.xlsx?from=2026-10-01&to=2026-12-01', undefined, 200);
+  await call(practice, 'GET', '/api/v1/metrics/clinicians.csv', undefined, 403);
+  await call(pool, 'GET', '/api/v1/metrics/clinicians.xlsx?from=2026-10-01&to=2026-09-01', undefined, 400);
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(pool, 'GET', '/api/v1/metrics.xlsx?from=2026-10-01&to=2026-11-01', undefined, 200);
   await call(icb, 'GET', '/api/v1/metrics.csv?from=2026-10-01&to=2026-09-01', undefined, 400);

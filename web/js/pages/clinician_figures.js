@@ -10,7 +10,8 @@
 //   &q=TEXT&profession=CODE    only the clinicians whose name holds TEXT, or of one profession:
 //        filtered here (the answer is the whole pool, a row each), the totals of the rows shown
 // The rows add up to the overview's totals for the same period; the page sums the rows it shows and
-// works out nothing else. System administrators may open it too (the API answers them for every
+// works out nothing else. The same rows download as CSV and XLSX (GET /api/v1/metrics/clinicians.csv,
+// .xlsx: every clinician of the period, whatever the filters). System administrators may open it too (the API answers them for every
 // pool), but only pool administrators are linked to it.
 
 import { ApiError, explain, get, qs } from '../api.js';
@@ -32,12 +33,17 @@ export const clinicianFiguresHref = (kind, from, last) => `/overview/clinicians$
 
 // The figures -----------------------------------------------------------------------------------------
 
-// Each table's figures: [API field, column heading, format]. Two tables, as the overview's, since
+// Each table's figures: [API field, column heading, format]. Three tables, as the overview's, since
 // one of every figure would be wider than a page.
 const SESSION_FIGURES = [
   ['shifts_filled', 'Sessions filled', number],
   ['did_not_attend', 'Did not attend', number],
+];
+const CANCELLATION_FIGURES = [
   ['late_cancellations', 'Late cancellations', number],
+  ['cancelled_by_clinician', 'Cancelled by the clinician', number],
+  ['cancelled_by_practice', 'Cancelled by the practice', number],
+  ['cancelled_by_pool', 'Cancelled by the pool', number],
 ];
 const MONEY_FIGURES = [
   ['hours_delivered', 'Hours delivered', hoursText],
@@ -52,6 +58,7 @@ const DEFINITIONS = [
   ['Sessions filled', 'the clinician\'s confirmed bookings of sessions at your pool\'s practices that started in the period, not counting those the practice recorded they did not attend'],
   ['Did not attend', 'booked sessions the practice recorded the clinician did not come to. They are in none of the sessions filled, hours or fees'],
   ['Late cancellations', 'the clinician\'s bookings cancelled by either side within 48 hours of the session\'s start'],
+  ['Cancelled by the clinician, by the practice, by the pool', 'all the clinician\'s bookings of sessions in the period that were cancelled, late or not, by who cancelled them. Late cancellations are counted among them too'],
   ['Hours delivered', 'sessions filled that have ended: the hours of the approved timesheet, otherwise the hours booked (a timesheet saying the session was not worked counts none)'],
   ['Hours booked ahead', 'sessions filled that have not ended yet, as booked. A session under way is ahead until it ends'],
   ['Fees agreed', 'the fee agreed at booking for each session filled'],
@@ -64,7 +71,7 @@ const DEFINITIONS = [
 // places), so that adding many never drifts.
 function totalsOf(rows) {
   const t = {};
-  for (const [k] of [...SESSION_FIGURES, ...MONEY_FIGURES]) {
+  for (const [k] of [...SESSION_FIGURES, ...CANCELLATION_FIGURES, ...MONEY_FIGURES]) {
     t[k] = k.startsWith('hours_')
       ? rows.reduce((a, r) => a + Math.round((r[k] || 0) * 100), 0) / 100
       : rows.reduce((a, r) => a + (r[k] || 0), 0);
@@ -168,11 +175,21 @@ route('/overview/clinicians', async ({ query }) => {
         ['Onboarded', (r) => (r.onboarded ? 'Yes' : 'No')],
       ],
     }),
+    figuresTable({ id: 'table-clinician-cancellations', caption: 'Cancellations by clinician', rows, totals, totalLabel, figures: CANCELLATION_FIGURES, before: [] }),
     figuresTable({ id: 'table-clinician-hours', caption: 'Hours and fees by clinician', rows, totals, totalLabel, figures: MONEY_FIGURES, before: [] }),
   ] : h('p', { class: 'nhsuk-body', id: 'clinicians-none-match' }, 'No clinician matches these filters.');
 
+  const to = addDays(last, 1);
+  const downloads = h('div', { class: 'nhsuk-u-display-none-print', id: 'clinicians-downloads' },
+    h('h2', { class: 'nhsuk-heading-m' }, 'Download these figures'),
+    p(`Every figure for ${datesText}, with a row for each of the ${number(all.length)} ${all.length === 1 ? 'clinician' : 'clinicians'} of the period`
+      + `${filters.active.length ? ', whatever the filters above' : ''}.`),
+    h('ul', { class: 'nhsuk-list' },
+      h('li', {}, link(`/api/v1/metrics/clinicians.csv${qs({ from, to })}`, 'Download the figures by clinician as CSV', { download: '', 'data-reload': '', id: 'clinicians-csv' })),
+      h('li', {}, link(`/api/v1/metrics/clinicians.xlsx${qs({ from, to })}`, 'Download the figures by clinician as a spreadsheet (XLSX)', { download: '', 'data-reload': '', id: 'clinicians-xlsx' }))));
+
   page(title, back, pageHeading(title, caption), toOverview, explainer,
-    filters.element, count, tables,
+    filters.element, count, tables, downloads,
     h('h2', { class: 'nhsuk-heading-m', id: 'clinicians-definitions' }, 'What each figure counts'),
     h('ul', { class: 'nhsuk-list nhsuk-list--bullet', id: 'clinicians-definitions-list' },
       DEFINITIONS.map(([term, words]) => h('li', {}, h('strong', {}, term), `: ${words}.`))));

@@ -12,12 +12,15 @@
 //        (by_place, by_pcn, by_practice): its own figures, the areas under it and a breadcrumb
 //        back up (ICB > place > PCN > practice)
 // A commissioner's whole ICB (no area) is held against the ICB's targets for the period (the
-// answer's `targets`, decided by the server; targets.js draws it and has the form that sets them).
+// answer's `targets`, decided by the server; targets.js draws it and has the form that sets them),
+// and so is each period of its trend: a line across each bar marks the period's fill rate target
+// and its spend target's share, and the trend's table says each target in words (or why there is
+// none: a week across two financial years has no fill rate target; a year with none set).
 // The same figures download as CSV and XLSX (/api/v1/metrics.csv, .xlsx: every area, a row each).
 // A pool administrator's whole pool links to the same period's figures by clinician
 // (clinician_figures.js, /overview/clinicians).
 
-import { ApiError, explain, get, qs } from '../api.js';
+import { ApiError, explain, get, qs, wordList } from '../api.js';
 import { hasRole, navigate, page, rolesOf, route, state } from '../app.js';
 import { dateInputExample, dateInputParts, dateInputProblem, dateInputValue, formValues, liveValidation } from '../forms.js';
 import { addDays, longDateOf, monthTitle, number, pounds, ROLE_NAMES, ukToday } from '../format.js';
@@ -246,18 +249,41 @@ function findArea(m, id) {
 
 // Charts and tables -----------------------------------------------------------------------------
 
-// A bar chart: rows [{label, value, text}], value in 0..max. Bars are decoration: the value is
-// written beside each one.
-function barChart({ id, title, description, rows, max }) {
-  const top = max || Math.max(1, ...rows.map((r) => r.value));
-  return h('figure', { class: 'fp-chart', id },
+// A target's mark across a bar, at x per cent of its width: a dark line edged in white, so that it
+// shows on the track and on the fill alike (decoration too: the target is written in the row).
+function targetMark(x) {
+  const at = `${Math.max(0.5, Math.min(99.5, x)).toFixed(1)}%`;
+  return [svg('line', { class: 'fp-chart__target-edge', x1: at, x2: at, y1: '0', y2: '24' }),
+    svg('line', { class: 'fp-chart__target-line', x1: at, x2: at, y1: '0', y2: '24' })];
+}
+
+// A chart's key to the target's mark, in words beside a sample of it.
+function targetLegend(words) {
+  return h('p', { class: 'nhsuk-body-s fp-chart__legend' },
+    svg('svg', { class: 'fp-chart__key', 'aria-hidden': 'true', focusable: 'false', width: '24', height: '24' },
+      svg('rect', { class: 'fp-chart__track', x: '0', y: '0', width: '24', height: '24' }), targetMark(50)), words);
+}
+
+// A row's target in words, under its bar (only in a chart that has targets).
+const targetText = (r) => (r.target ? h('span', { class: 'fp-chart__target' }, r.target.text) : null);
+
+// A bar chart: rows [{label, value, text, target}], value in 0..max; target (optional): {value
+// (null: no mark), text}. Bars and marks are decoration: the value and the target are written
+// beside each one.
+function barChart({ id, title, description, rows, max, legend }) {
+  const top = max || Math.max(1, ...rows.map((r) => Math.max(r.value, r.target && r.target.value !== null ? r.target.value : 0)));
+  const pctOf = (v) => Math.max(0, Math.min(100, (v / top) * 100));
+  return h('figure', { class: `fp-chart${legend ? ' fp-chart--targets' : ''}`, id },
     h('figcaption', { class: 'nhsuk-heading-s' }, title, h('span', { class: 'nhsuk-caption-m fp-chart__desc' }, description)),
+    legend ? targetLegend(legend) : null,
     h('ul', { class: 'fp-chart__rows' }, rows.map((r) => h('li', { class: 'fp-chart__row' },
       h('span', { class: 'fp-chart__label' }, r.label),
       svg('svg', { class: 'fp-chart__bar', 'aria-hidden': 'true', focusable: 'false', width: '100%', height: '24' },
         svg('rect', { class: 'fp-chart__track', x: '0', y: '0', width: '100%', height: '24' }),
-        svg('rect', { class: 'fp-chart__fill', x: '0', y: '0', width: `${Math.max(0, Math.min(100, (r.value / top) * 100)).toFixed(1)}%`, height: '24' })),
-      h('span', { class: 'fp-chart__value' }, r.text)))));
+        svg('rect', { class: 'fp-chart__fill', x: '0', y: '0', width: `${pctOf(r.value).toFixed(1)}%`, height: '24' }),
+        r.target && r.target.value !== null ? targetMark(pctOf(r.target.value)) : null),
+      h('span', { class: 'fp-chart__value' }, r.text),
+      targetText(r)))));
 }
 
 const fillRows = (rows) => rows.map((r) => ({ label: r.name, value: r.fill_rate_percent, text: `${pct(r.fill_rate_percent)} (${number(r.shifts_filled)} of ${number(r.shifts_posted)})` }));
@@ -331,21 +357,52 @@ function rangeText(a, b) {
 }
 
 // Shifts posted and, inside each bar, those filled: the posted bar is the track, the filled part
-// its fill. Decoration too: the figures are written beside each bar.
-function postedFilledChart({ id, title, description, rows }) {
+// its fill. A fill rate target (rows' target: {percent (null: no mark), text}) is marked on the
+// posted bar where the filled part must reach to meet it. Decoration too: the figures and the
+// target are written beside each bar.
+function postedFilledChart({ id, title, description, rows, legend }) {
   const top = Math.max(1, ...rows.map((r) => r.posted));
-  const width = (x) => `${Math.max(0, Math.min(100, (x / top) * 100)).toFixed(1)}%`;
-  return h('figure', { class: 'fp-chart fp-chart--wide-values', id },
+  const pctOf = (x) => Math.max(0, Math.min(100, (x / top) * 100));
+  const width = (x) => `${pctOf(x).toFixed(1)}%`;
+  return h('figure', { class: `fp-chart fp-chart--wide-values${legend ? ' fp-chart--targets' : ''}`, id },
     h('figcaption', { class: 'nhsuk-heading-s' }, title, h('span', { class: 'nhsuk-caption-m fp-chart__desc' }, description)),
+    legend ? targetLegend(legend) : null,
     h('ul', { class: 'fp-chart__rows' }, rows.map((r) => h('li', { class: 'fp-chart__row' },
       h('span', { class: 'fp-chart__label' }, r.label),
       svg('svg', { class: 'fp-chart__bar', 'aria-hidden': 'true', focusable: 'false', width: '100%', height: '24' },
         svg('rect', { class: 'fp-chart__track', x: '0', y: '0', width: width(r.posted), height: '24' }),
-        svg('rect', { class: 'fp-chart__fill', x: '0', y: '0', width: width(r.filled), height: '24' })),
-      h('span', { class: 'fp-chart__value' }, r.text)))));
+        svg('rect', { class: 'fp-chart__fill', x: '0', y: '0', width: width(r.filled), height: '24' }),
+        r.target && r.target.percent !== null && r.posted > 0 ? targetMark(pctOf((r.posted * r.target.percent) / 100)) : null),
+      h('span', { class: 'fp-chart__value' }, r.text),
+      targetText(r)))));
 }
 
-function trendSection({ trend, trendBy, from, last, here }) {
+// A trend period's targets in words (GET /metrics/trend's `targets`, decided by the server), for
+// its table cell: "85.0% (met)", "85.0% (not met: no shifts posted)", "£1,200.00 (within)", or why
+// there is none. years: the ICB's
+// targets by financial year (GET .../targets), null when they could not be read.
+function periodTargetWords(x, unit, years) {
+  const t = x.targets;
+  const a = yearOf(x.from), b = yearOf(addDays(x.to, -1));
+  const touched = a === b ? [a] : [a, b];
+  let fill;
+  if (t.fill_rate_percent !== null && t.fill_rate_percent !== undefined) {
+    fill = `${pct(t.fill_rate_percent)} (${t.fill_rate_met ? 'met' : `not met${x.shifts_posted ? '' : ': no shifts posted'}`})`;
+  }
+  else if (a !== b) fill = `None: the ${unit} spans two financial years`;
+  else fill = `None set for ${yearName(a)}`;
+  let spend;
+  if (t.fees_agreed_pence !== null && t.fees_agreed_pence !== undefined) spend = `${pounds(t.fees_agreed_pence)} (${t.fees_agreed_within ? 'within' : 'over'})`;
+  else {
+    const missing = years ? touched.filter((y) => !years.some((z) => z.year === y && z.spend_pence !== null)) : touched;
+    spend = a !== b && !years ? `None: the ${unit} spans two financial years, and not each has one` : `None set for ${wordList(missing.map(yearName))}`;
+  }
+  return { fill, spend };
+}
+// The same said under a chart's bar: "Target 85.0% (met)", "No target set for 2026/27".
+const chartTargetWords = (w) => (w.startsWith('None') ? w.replace(/^None/, 'No target') : `Target ${w}`);
+
+function trendSection({ trend, trendBy, from, last, here, years }) {
   const unit = trendBy === 'week' ? 'week' : 'month';
   const other = trendBy === 'week' ? 'month' : 'week';
   const heading = h('h2', { class: 'nhsuk-heading-m', id: 'trend' }, `Over time, by ${unit}`);
@@ -364,20 +421,39 @@ function trendSection({ trend, trendBy, from, last, here }) {
   const rows = periods.map((x) => ({ ...x, label: rangeText(x.from, addDays(x.to, -1)) }));
   const words = unit === 'week' ? 'Each week, Monday to Sunday' : 'Each calendar month';
   const to = addDays(last, 1);
+  // The ICB's targets, period by period: only for a commissioner of one ICB (the server gives null
+  // to anyone else), each period's decided by the server.
+  const held = rows.length > 0 && rows.every((r) => r.targets);
+  const targetWords = held ? rows.map((r) => periodTargetWords(r, unit, years)) : null;
+  let targetsNote = null;
+  if (held) {
+    targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
+      `Each ${unit} is held against the ICB's targets: its financial year's fill rate target (a ${unit} across two financial years has none), `
+      + `and the spend target's share for its days. A line across each bar marks the target; the table under the charts says each in words, or why there is none.`);
+  } else if (hasRole('commissioner')) {
+    targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
+      'These periods are not held against targets: targets belong to an ICB, and the trend holds its periods against them only for an account that is a commissioner of exactly one ICB.');
+  }
+  const withTarget = (r, i, which, value) => (held ? { ...r, target: { ...value, text: chartTargetWords(targetWords[i][which]) } } : r);
   return h('section', { 'aria-labelledby': 'trend' }, heading,
     p(`${words}, the first and the last cut to the period's own days. The same figures are in the table under the charts.`),
+    targetsNote,
     switcher,
     h('div', { class: 'fp-charts' },
       postedFilledChart({ id: 'chart-trend-shifts', title: `Shifts posted and filled by ${unit}`, description: 'Shifts filled of shifts posted, and the fill rate. The whole bar is the shifts posted, its dark part those filled',
-        rows: rows.map((r) => ({ label: r.label, posted: r.shifts_posted, filled: r.shifts_filled,
-          text: `${number(r.shifts_filled)} of ${number(r.shifts_posted)} (${pct(r.fill_rate_percent)})` })) }),
+        legend: held ? 'The line across a bar marks the fill rate target: where the dark part must reach to meet it.' : null,
+        rows: rows.map((r, i) => withTarget({ label: r.label, posted: r.shifts_posted, filled: r.shifts_filled,
+          text: `${number(r.shifts_filled)} of ${number(r.shifts_posted)} (${pct(r.fill_rate_percent)})` }, i, 'fill', { percent: r.targets ? r.targets.fill_rate_percent : null })) }),
       barChart({ id: 'chart-trend-fees', title: `Fees agreed by ${unit}`, description: 'Fees agreed at booking, for the sessions filled',
-        rows: rows.map((r) => ({ label: r.label, value: r.fees_agreed_pence, text: pounds(r.fees_agreed_pence) })) })),
+        legend: held ? 'The line across a bar marks the spend target\'s share for the period: fees agreed up to it are within it.' : null,
+        rows: rows.map((r, i) => withTarget({ label: r.label, value: r.fees_agreed_pence, text: pounds(r.fees_agreed_pence) }, i, 'spend',
+          { value: r.targets ? r.targets.fees_agreed_pence : null })) })),
     table({
       caption: `Shifts and fees by ${unit}`, id: 'table-trend', captionSize: 's',
-      head: [unit === 'week' ? 'Week' : 'Month', ...['Shifts posted', 'Shifts filled', 'Fill rate', 'Unfilled shifts', 'Fees agreed'].map((text) => ({ text, numeric: true }))],
-      rows: rows.map((r) => [{ text: r.label, header: true }, ...[number(r.shifts_posted), number(r.shifts_filled), pct(r.fill_rate_percent), number(r.unfilled), pounds(r.fees_agreed_pence)]
-        .map((text) => ({ text, numeric: true }))]),
+      head: [unit === 'week' ? 'Week' : 'Month', ...['Shifts posted', 'Shifts filled', 'Fill rate', 'Unfilled shifts', 'Fees agreed'].map((text) => ({ text, numeric: true })),
+        ...(held ? ['Fill rate target', 'Spend target'] : [])],
+      rows: rows.map((r, i) => [{ text: r.label, header: true }, ...[number(r.shifts_posted), number(r.shifts_filled), pct(r.fill_rate_percent), number(r.unfilled), pounds(r.fees_agreed_pence)]
+        .map((text) => ({ text, numeric: true })), ...(held ? [targetWords[i].fill, targetWords[i].spend] : [])]),
     }),
     p(`Each download has every figure for each ${unit}.`),
     h('ul', { class: 'nhsuk-list nhsuk-u-display-none-print', id: 'trend-downloads' },
@@ -501,7 +577,7 @@ route('/overview', async ({ query }) => {
   const trendPart = areaId
     ? h('p', { class: 'nhsuk-body', id: 'trend-not-by-area' }, 'The figures week by week or month by month are for all areas only: see ',
       link(`${here({ area: null })}#trend`, 'the trend for all areas'), '.')
-    : trendSection({ trend, trendBy, from, last, here });
+    : trendSection({ trend, trendBy, from, last, here, years: targetYears });
   const title = area ? `Overview: ${area.name}` : 'Overview';
   const byClinician = !areaId && hasRole('pool_admin')
     ? h('p', { class: 'nhsuk-body nhsuk-u-display-none-print', id: 'overview-clinicians' },
