@@ -416,7 +416,7 @@ describe('the trend over weeks or months', () => {
     assertNoProblems(page);
   });
 
-  test('a long period is shown month by month; one too long for a trend says so; an area says the trend is not by area', async () => {
+  test('a long period is shown month by month; one too long for a trend says so; an area shows its own trend', async () => {
     const fy = +today.slice(5, 7) >= 4 ? +today.slice(0, 4) : +today.slice(0, 4) - 1;
     await open(page, `/overview?period=year&from=${fy}-04-01&to=${fy + 1}-03-31`);
     const t = await apiIn(page, `/metrics/trend?from=${fy}-04-01&to=${fy + 1}-04-01`);
@@ -439,13 +439,21 @@ describe('the trend over weeks or months', () => {
     const m = await apiIn(page, '/metrics?from=2020-01-01&to=2025-01-04');
     assert.equal(await text(page, '#figure-shifts_posted'), count(m.totals.shifts_posted));
 
-    // A place: the trend is of all areas, linked, not drawn as if it were the place's.
+    // A place: its own trend (GET /metrics/trend?area=ID), week by week, its figures the place's
+    // (the same as the place's row of the overview when added up), not held against the ICB's targets.
     const first = `${lastMonth}-01`, last = lastDayOfMonth(lastMonth);
     const mm = await apiIn(page, `/metrics?from=${first}&to=${addDays(last, 1)}`);
-    await open(page, `/overview?period=month&from=${first}&to=${last}&area=${mm.by_place[0].organisation_id}`);
-    assert.equal(await page.$('#table-trend'), null);
-    assert.match(await text(page, '#trend-not-by-area'), /for all areas only/);
-    assert.equal(await page.getAttribute('#trend-not-by-area a', 'href'), `/overview?period=month&from=${first}&to=${last}#trend`);
+    const place = mm.by_place[0];
+    await open(page, `/overview?period=month&from=${first}&to=${last}&area=${place.organisation_id}`);
+    const pt = await apiIn(page, `/metrics/trend?from=${first}&to=${addDays(last, 1)}&by=week&area=${place.organisation_id}`);
+    assert.equal(pt.area, place.organisation_id);
+    assert.deepEqual((await tableRows(page, 'table-trend')).map((r) => [r[1], r[5]]),
+      pt.periods.map((x) => [count(x.shifts_posted), money(x.fees_agreed_pence)]));
+    assert.equal(pt.periods.reduce((n, x) => n + x.shifts_posted, 0), place.shifts_posted, 'the weeks add up to the place');
+    assert.match(await text(page, '#trend-targets'), new RegExp(`the whole ICB's, not ${place.name}'s`));
+    assert.equal(await page.getAttribute('#trend-csv', 'href'),
+      `/api/v1/metrics/trend.csv?from=${first}&to=${addDays(last, 1)}&by=week&area=${place.organisation_id}`);
+    await checkAccessibility(page, 'a place\'s trend');
     assertNoProblems(page);
   });
   test('the ICB\'s targets set through the API are drawn on the trend and said in its table, and why a period has none', async () => {

@@ -10,7 +10,7 @@
 //        with links to the one before and after
 //   &area=ID                                    one place, PCN or practice of the answer's rows
 //        (by_place, by_pcn, by_practice): its own figures, the areas under it and a breadcrumb
-//        back up (ICB > place > PCN > practice)
+//        back up (ICB > place > PCN > practice), and its own trend (GET /metrics/trend?area=ID)
 // A commissioner's whole ICB (no area) is held against the ICB's targets for the period (the
 // answer's `targets`, decided by the server; targets.js draws it and has the form that sets them),
 // and so is each period of its trend: a line across each bar marks the period's fill rate target
@@ -402,7 +402,7 @@ function periodTargetWords(x, unit, years) {
 // The same said under a chart's bar: "Target 85.0% (met)", "No target set for 2026/27".
 const chartTargetWords = (w) => (w.startsWith('None') ? w.replace(/^None/, 'No target') : `Target ${w}`);
 
-function trendSection({ trend, trendBy, from, last, here, years }) {
+function trendSection({ trend, trendBy, from, last, here, years, area }) {
   const unit = trendBy === 'week' ? 'week' : 'month';
   const other = trendBy === 'week' ? 'month' : 'week';
   const heading = h('h2', { class: 'nhsuk-heading-m', id: 'trend' }, `Over time, by ${unit}`);
@@ -430,13 +430,17 @@ function trendSection({ trend, trendBy, from, last, here, years }) {
     targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
       `Each ${unit} is held against the ICB's targets: its financial year's fill rate target (a ${unit} across two financial years has none), `
       + `and the spend target's share for its days. A line across each bar marks the target; the table under the charts says each in words, or why there is none.`);
+  } else if (area && hasRole('commissioner')) {
+    targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
+      `These periods are not held against targets: the targets are the whole ICB's, not ${area.name}'s.`);
   } else if (hasRole('commissioner')) {
     targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
       'These periods are not held against targets: targets belong to an ICB, and the trend holds its periods against them only for an account that is a commissioner of exactly one ICB.');
   }
+  const areaParam = area ? area.organisation_id : null;
   const withTarget = (r, i, which, value) => (held ? { ...r, target: { ...value, text: chartTargetWords(targetWords[i][which]) } } : r);
   return h('section', { 'aria-labelledby': 'trend' }, heading,
-    p(`${words}, the first and the last cut to the period's own days. The same figures are in the table under the charts.`),
+    p(`${words}${area ? ` in ${area.name}` : ''}, the first and the last cut to the period's own days. The same figures are in the table under the charts.`),
     targetsNote,
     switcher,
     h('div', { class: 'fp-charts' },
@@ -457,8 +461,8 @@ function trendSection({ trend, trendBy, from, last, here, years }) {
     }),
     p(`Each download has every figure for each ${unit}.`),
     h('ul', { class: 'nhsuk-list nhsuk-u-display-none-print', id: 'trend-downloads' },
-      h('li', {}, link(`/api/v1/metrics/trend.csv${qs({ from, to, by: trendBy })}`, `Download the figures by ${unit} as CSV`, { download: '', 'data-reload': '', id: 'trend-csv' })),
-      h('li', {}, link(`/api/v1/metrics/trend.xlsx${qs({ from, to, by: trendBy })}`, `Download the figures by ${unit} as a spreadsheet (XLSX)`, { download: '', 'data-reload': '', id: 'trend-xlsx' }))));
+      h('li', {}, link(`/api/v1/metrics/trend.csv${qs({ from, to, by: trendBy, area: areaParam })}`, `Download the figures by ${unit} as CSV`, { download: '', 'data-reload': '', id: 'trend-csv' })),
+      h('li', {}, link(`/api/v1/metrics/trend.xlsx${qs({ from, to, by: trendBy, area: areaParam })}`, `Download the figures by ${unit} as a spreadsheet (XLSX)`, { download: '', 'data-reload': '', id: 'trend-xlsx' }))));
 }
 
 // The page --------------------------------------------------------------------------------------
@@ -491,16 +495,17 @@ route('/overview', async ({ query }) => {
     validate();
     return;
   }
-  // The trend is of the whole scope (the API has no trend by area): asked for on the top view only.
+  // The trend of the whole scope, or of the area shown (GET /metrics/trend?area=ID).
   const trendBy = by || (daysBetween(from, last) + 1 <= 92 ? 'week' : 'month');
-  const askTrend = !areaId && periodCount(trendBy, from, last) <= MAX_PERIODS;
+  const askTrend = periodCount(trendBy, from, last) <= MAX_PERIODS;
   // A commissioner of one ICB: its targets by year, to name the year's spend target beside its share.
   const icb = !areaId ? soleIcb() : null;
   let m, topName, trend, targetYears;
   try {
     [m, topName, trend, targetYears] = await Promise.all([get(`/metrics${qs({ from, to: addDays(last, 1) })}`), scopeName(),
-      askTrend ? get(`/metrics/trend${qs({ from, to: addDays(last, 1), by: trendBy })}`).catch((err) => {
+      askTrend ? get(`/metrics/trend${qs({ from, to: addDays(last, 1), by: trendBy, area: areaId })}`).catch((err) => {
         if (err instanceof ApiError && err.status === 400) return { error: err }; // said in the trend's place
+        if (err instanceof ApiError && err.status === 404 && areaId) return null; // not an area of yours: said above
         throw err;
       }) : null,
       icb ? get(`/organisations/${icb}/targets`).then((x) => x.years || [], (err) => {
@@ -574,10 +579,7 @@ route('/overview', async ({ query }) => {
       h('li', {}, link(`/api/v1/metrics.csv${qs({ from, to })}`, 'Download these figures as CSV', { download: '', 'data-reload': '', id: 'download-csv' })),
       h('li', {}, link(`/api/v1/metrics.xlsx${qs({ from, to })}`, 'Download these figures as a spreadsheet (XLSX)', { download: '', 'data-reload': '', id: 'download-xlsx' }))));
 
-  const trendPart = areaId
-    ? h('p', { class: 'nhsuk-body', id: 'trend-not-by-area' }, 'The figures week by week or month by month are for all areas only: see ',
-      link(`${here({ area: null })}#trend`, 'the trend for all areas'), '.')
-    : trendSection({ trend, trendBy, from, last, here, years: targetYears });
+  const trendPart = areaId && !area ? null : trendSection({ trend, trendBy, from, last, here, years: targetYears, area });
   const title = area ? `Overview: ${area.name}` : 'Overview';
   const byClinician = !areaId && hasRole('pool_admin')
     ? h('p', { class: 'nhsuk-body nhsuk-u-display-none-print', id: 'overview-clinicians' },
