@@ -1630,12 +1630,15 @@ static int load_tx(struct fp_conn *c, void *ctx) {
   int rc = fp_store_demo_has_users(c, &has);
   if (rc) return rc;
   if (has) return FP_ECONFLICT;
+  if ((rc = fp_store_demo_bulk(c, true)) != 0) return rc;
   for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++) {
     if ((rc = STEPS[i].fn(d)) != 0) {
       fprintf(stderr, "demo: %s failed: %s\n", STEPS[i].what, fp_strerror(rc));
+      fp_store_demo_bulk(c, false);
       return rc;
     }
   }
+  if ((rc = fp_store_demo_bulk(c, false)) != 0) return rc;
   if ((rc = fp_store_demo_mark_accounts(c)) != 0) return rc;
   char after[256];
   snprintf(after, sizeof after, "{\"practices\":%d,\"users\":%ld,\"shifts\":%ld,\"bookings\":%ld,\"applications\":%ld}",

@@ -32,6 +32,11 @@ int fp_store_demo_has_users(struct fp_conn *c, bool *has) { return has_users(c, 
 
 int fp_store_demo_mark_accounts(struct fp_conn *c) { return fp_db_exec(c, "UPDATE users SET demo_account = 1"); }
 
+int fp_store_demo_bulk(struct fp_conn *c, bool bulk) {
+  if (fp_db_engine(c) != FP_ENGINE_SQLITE) return 0;
+  return fp_db_exec(c, bulk ? "PRAGMA cache_size=-12582912" : "PRAGMA cache_size=-65536"); /* sqlite.c's writer */
+}
+
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon) {
   return FP_DB_RUN(c, "INSERT INTO postcodes (postcode, lat, lon) VALUES (?, ?, ?) ON CONFLICT (postcode) DO NOTHING",
       fp_txt(postcode), fp_real(lat), fp_real(lon));

@@ -25,6 +25,11 @@ int fp_store_demo_has_users(struct fp_conn *c, bool *has);
 /* Marks every account as one of the demo's documented accounts (the demo loads only into an empty
    store, so every account there is the demo's): none is ever asked for a second factor. */
 int fp_store_demo_mark_accounts(struct fp_conn *c);
+/* The demo is loaded in one transaction: on SQLite its changed pages are kept in memory (a cache of
+   up to 12 GiB while bulk is true, the writer's usual 64 MiB after) rather than spilled into the
+   write-ahead log, whose lookups grow with it (a 5,000,000-shift load spent most of its time in
+   them). Nothing on PostgreSQL. 0 or FP_EIO. */
+int fp_store_demo_bulk(struct fp_conn *c, bool bulk);
 
 /* Adds a postcode unless the table already has it (an imported ONSPD row is kept). */
 int fp_store_demo_postcode_add(struct fp_conn *c, const char *postcode, double lat, double lon);
