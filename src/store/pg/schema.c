@@ -929,6 +929,9 @@ const char *const fp_pg_migrations[] = {
     "  AND m.month_start <= s.starts_at AND m.month_end > s.starts_at;"
     "  RETURN NULL; END $fn$;"
     "CREATE TRIGGER invoices_mm AFTER UPDATE OF status ON invoices FOR EACH ROW EXECUTE FUNCTION fp_mm_invoices();",
+
+    /* 50: an organisation's accounts by role (SQLite's 50). */
+    "CREATE INDEX user_roles_org ON user_roles(organisation_id, role);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
