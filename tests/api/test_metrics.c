@@ -970,7 +970,7 @@ static void test_the_figures_by_clinician_download(void **state) {
   assert_string_equal(fpt_s(clinician_row(rows, nurse_c_id), "name"), formula);
 
   /* The header: the JSON's keys in its order, a _gbp twin after each _pence. */
-  json_t *want_head = json_array(), *v;
+  json_t *want_head = fpt_keep_json(json_array()), *v; /* gc-owned: freed with the rest */
   const char *key;
   json_object_foreach(json_array_get(rows, 0), key, v) {
     json_array_append_new(want_head, json_string(key));
