@@ -232,11 +232,15 @@ int fp_store_booking_search(struct fp_conn *c, const struct fp_booking_query *q,
   return step_page(c, &sql, q->limit, booking_row, &x, more);
 }
 
-static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
-  fp_stmt *st = FP_DB_STMT(c,
+static fp_stmt *facts_stmt(struct fp_conn *c, int64_t clinician_id) {
+  return FP_DB_STMT(c,
       "SELECT c.profession, u.active, u.id, u.name FROM clinicians c JOIN users u ON u.id = c.user_id"
       " WHERE c.id = ?",
-      fp_int(v->clinician_id));
+      fp_int(clinician_id));
+}
+
+static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
+  fp_stmt *st = facts_stmt(c, v->clinician_id);
   if (!st) return FP_EIO;
   return FP_STEP_ONE(st, fp_out_text(v->profession, sizeof v->profession), fp_out_bool(&v->active),
       fp_out_int(&v->user_id), fp_out_text(v->name, sizeof v->name));
@@ -249,18 +253,23 @@ static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
  * break. Those further away cannot share a 24-hour window or a duty period with it that the
  * guards would allow (core/working_time.h). *w is malloc'd (free it), *n its length.
  */
+static fp_stmt *work_stmt(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end) {
+  struct fp_wt_limits lim = fp_wt_defaults();
+  return FP_DB_STMT(c,
+      "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
+      " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
+      " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
+      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5",
+      fp_int(clinician_id), fp_int(lim.max_worked_minutes), fp_int(lim.min_rest_minutes), fp_int(end + FP_WT_WINDOW),
+      fp_int(start - FP_WT_WINDOW));
+}
+
 static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end, struct fp_wt_limits *lim,
                      struct fp_work **w, size_t *n) {
   *w = NULL;
   *n = 0;
   *lim = fp_wt_defaults();
-  fp_stmt *st = FP_DB_STMT(c,
-      "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
-      " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
-      " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
-      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5",
-      fp_int(clinician_id), fp_int(lim->max_worked_minutes), fp_int(lim->min_rest_minutes), fp_int(end + FP_WT_WINDOW),
-      fp_int(start - FP_WT_WINDOW));
+  fp_stmt *st = work_stmt(c, clinician_id, start, end);
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -513,10 +522,14 @@ static int pool_append(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap) {
   return 0;
 }
 
+static fp_stmt *shared_pools_stmt(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
+  return FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1"), fp_int(clinician_id), fp_int(practice_id));
+}
+
 int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
   *ids = NULL;
   *n = 0;
-  fp_stmt *st = FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1"), fp_int(clinician_id), fp_int(practice_id));
+  fp_stmt *st = shared_pools_stmt(c, clinician_id, practice_id);
   if (!st) return FP_EIO;
   size_t cap = 0;
   int rc, err = 0;
@@ -791,6 +804,12 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   struct fp_shift s; /* its own row: its status says whether it is booked */
   int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
   if (rc) return rc;
+  /* What the decision reads of the clinician goes to the server in one round trip (sql.h
+     fp_db_prefetch): the statements fp_store_eligibility and fp_store_work_check step below. */
+  fp_db_prefetch(facts_stmt(c, clinician_id));
+  fp_db_prefetch(shared_pools_stmt(c, clinician_id, s.practice_id));
+  fp_store_checks_prefetch(c, clinician_id);
+  fp_db_prefetch(work_stmt(c, clinician_id, s.starts_at, s.ends_at));
   if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
   bool overlap = false;
   if ((rc = fp_store_work_check(c, clinician_id, &s, &res->limits, &res->working_time, &overlap)) != 0) return rc;

@@ -127,6 +127,16 @@ int fp_db_exec(struct fp_conn *c, const char *sql) { return c->engine->exec(c, s
 int fp_db_read_begin(struct fp_conn *c) { return c->engine->read_begin(c); }
 void fp_db_read_end(struct fp_conn *c) { c->engine->read_end(c); }
 
+void fp_db_prefetch(fp_stmt *st) {
+  if (st && st->engine->prefetch) st->engine->prefetch(st);
+}
+
+int fp_db_run_later(fp_stmt *st) {
+  if (!st) return FP_EIO;
+  if (st->engine->run_later) return st->engine->run_later(st);
+  return fp_db_exec_stmt(st);
+}
+
 int fp_db_exec_stmt(fp_stmt *st) {
   int rc = fp_step(st);
   fp_reset(st);

@@ -59,6 +59,10 @@ struct fp_engine {
   int (*exec)(struct fp_conn *c, const char *sql);
   int (*read_begin)(struct fp_conn *c);
   void (*read_end)(struct fp_conn *c);
+  /* sql.h fp_db_prefetch and fp_db_run_later; NULL: the engine sends each statement when it is
+     stepped (SQLite's are calls in the process, not round trips). */
+  void (*prefetch)(fp_stmt *st);
+  int (*run_later)(fp_stmt *st);
 };
 
 struct fp_reader_pool;

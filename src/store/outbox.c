@@ -97,7 +97,8 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
   fp_bind_int64(st, 5, now);
   fp_bind_int64(st, 8, arg);
   if (arg2) fp_bind_int64(st, 9, *arg2);
-  if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
+  /* Neither answer is waited for: on PostgreSQL both go with the next statement (sql.h). */
+  if ((rc = fp_db_run_later(st)) != 0) return rc;
   char hex[33];
   fp_store_outbox_random_hex(hex);
   if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
@@ -107,7 +108,7 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
   fp_bind_text(st, 7, fp_outbox_state_name(FP_OUTBOX_QUEUED));
   fp_bind_int64(st, 8, arg);
   if (arg2) fp_bind_int64(st, 9, *arg2);
-  return fp_db_exec_stmt(st);
+  return fp_db_run_later(st);
 }
 
 /* The sets of accounts told together. */

@@ -256,9 +256,17 @@ static int record_append(fp_stmt *st, int i, struct fp_checks *k) {
   "SELECT clinician_id, check_code, status, COALESCE(expires_on, -2147483648), id FROM passport_checks WHERE " WHO \
   " ORDER BY clinician_id, id DESC"
 
+static fp_stmt *records_stmt(struct fp_conn *c, int64_t clinician_id) {
+  return FP_DB_STMT(c, RECORDS_SQL("clinician_id = ?"), fp_int(clinician_id));
+}
+
+void fp_store_checks_prefetch(struct fp_conn *c, int64_t clinician_id) {
+  fp_db_prefetch(records_stmt(c, clinician_id));
+}
+
 static int load_records(struct fp_conn *c, int64_t clinician_id, struct fp_checks *k) {
   clear_records(k);
-  fp_stmt *st = FP_DB_STMT(c, RECORDS_SQL("clinician_id = ?"), fp_int(clinician_id));
+  fp_stmt *st = records_stmt(c, clinician_id);
   if (!st) return FP_EIO;
   int rc, err = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) err = record_append(st, 1, k);

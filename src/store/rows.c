@@ -136,6 +136,10 @@ int fp_db_run_params(struct fp_conn *c, const char *sql, const struct fp_param *
   return st ? fp_db_exec_stmt(st) : FP_EIO;
 }
 
+int fp_db_run_later_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n) {
+  return fp_db_run_later(fp_db_stmt_params(c, sql, p, n));
+}
+
 static void put_int(void *dst, size_t size, int64_t v) {
   switch (size) {
   case 1: {

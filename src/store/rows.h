@@ -102,6 +102,9 @@ int fp_db_run_params(struct fp_conn *c, const char *sql, const struct fp_param *
 #define FP_BIND(st, ...) fp_bind_params((st), FP_PARAMS_(__VA_ARGS__))
 #define FP_DB_STMT(c, sql, ...) fp_db_stmt_params((c), (sql), FP_PARAMS_(__VA_ARGS__))
 #define FP_DB_RUN(c, sql, ...) fp_db_run_params((c), (sql), FP_PARAMS_(__VA_ARGS__))
+/* fp_db_run_later (sql.h) of sql with its parameters bound. */
+int fp_db_run_later_params(struct fp_conn *c, const char *sql, const struct fp_param *p, size_t n);
+#define FP_DB_RUN_LATER(c, sql, ...) fp_db_run_later_params((c), (sql), FP_PARAMS_(__VA_ARGS__))
 /* The one row's first column of sql with its parameters bound, as fp_step_int and fp_step_bool:
  * return FP_DB_BOOL(c, &yes, "SELECT EXISTS (...)", fp_int(id)). */
 int fp_db_int_params(struct fp_conn *c, int64_t *out, const char *sql, const struct fp_param *p, size_t n);

@@ -207,6 +207,8 @@ void fp_checks_input(const struct fp_checks *k, struct fp_elig_input *in);
 /* Loads the clinician's records and what profession requires in pool_id (0: the baseline alone). */
 int fp_store_checks_load(struct fp_conn *c, int64_t clinician_id, const char *profession, int64_t pool_id,
                          struct fp_checks *k);
+/* Sends fp_store_checks_load's read of the clinician's records early (sql.h fp_db_prefetch). */
+void fp_store_checks_prefetch(struct fp_conn *c, int64_t clinician_id);
 /* The same in parts, for deciding for many clinicians at once (store/alert_index.c): the records
    of n clinicians (ids ascending, each once) in one statement into out[i] (zeroed); what profession
    requires in pool_id into k. And k made of the records of one and the requirements of another

@@ -83,6 +83,22 @@ const char *fp_db_data_dir(struct fp_conn *c);
 
 /* Runs a statement that returns no rows after binding: 0, FP_ECONFLICT on a constraint, FP_EIO. */
 int fp_db_exec_stmt(fp_stmt *st);
+/*
+ * Fewer round trips to a database server (PostgreSQL; on SQLite both are plain runs):
+ * - fp_db_prefetch: the caller will step this read, bound as it is now, later in the same write
+ *   transaction; it may go to the server with the next statement that runs, its answer kept for
+ *   that step (fp_db_stmt on the same SQL and the same values). Only a hint: a statement stepped
+ *   with other values, or after the transaction wrote anything, is run afresh, so a read sent early
+ *   never answers with rows that are no longer true.
+ * - fp_db_run_later: runs a writing statement whose answer the caller does not need (no rows, no
+ *   fp_db_changes, no fp_db_last_id); it may go with the next statement or the COMMIT. Its failure
+ *   fails that statement and the transaction as a failure of its own would (on PostgreSQL the
+ *   transaction then runs again with each statement run at once, as after any failed statement).
+ *   0 or the error of a statement run now.
+ */
+void fp_db_prefetch(fp_stmt *st);
+int fp_db_run_later(fp_stmt *st);
+
 /* Runs plain SQL (no parameters; several statements allowed). 0 or FP_EIO. */
 int fp_db_exec(struct fp_conn *c, const char *sql);
 

@@ -57,10 +57,28 @@ static int result_error(struct pg_conn *c, const PGresult *res, const char *sql)
 }
 
 static int begin_flush(struct pg_conn *c);
+static PGresult *settle(struct pg_conn *c, struct pg_stmt *st, const char *const *plain, int n_plain,
+                        PGresult **plain_res);
+static void early_drop(struct pg_conn *c, bool all);
+static bool early_unsent(const struct pg_conn *c);
+static int void_run(struct pg_conn *c, PGresult *res, const char *sql);
+
+static bool result_ok(const PGresult *res) {
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+}
+
 
 /* Runs plain SQL (no parameters): 0 or an error from result_error. A BEGIN still pending is sent
    first (see execute). */
 static int simple(struct pg_conn *c, const char *sql) {
+  if (early_unsent(c)) { /* what waits to be sent goes first, in order */
+    PGresult *r = settle(c, NULL, NULL, 0, NULL);
+    int rc = result_ok(r) ? 0 : result_error(c, r, sql);
+    PQclear(r);
+    if (rc) return rc;
+  }
+  early_drop(c, false); /* plain SQL may change anything the reads sent early read */
   if (c->begin && begin_flush(c) != 0) return FP_EIO;
   PGresult *res = PQexec(c->pg, sql);
   ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -103,8 +121,88 @@ static int conn_open(struct pg_conn *c, struct fp_store *store, bool reader) {
   return conn_setup(c);
 }
 
+/* ---------------------------------------------------------------- statements sent early (pg.h struct pg_early) */
+
+static void early_free(struct pg_early *e) {
+  for (int i = 0; i < e->n; i++) free(e->values[i]);
+  free(e->values);
+  free(e->lengths);
+  free(e->formats);
+  free(e->types);
+  PQclear(e->res);
+  e->st->n_early--;
+  memset(e, 0, sizeof *e);
+}
+
+static void early_remove(struct pg_conn *c, int i) {
+  early_free(&c->early[i]);
+  memmove(&c->early[i], &c->early[i + 1], (size_t)(c->n_early - i - 1) * sizeof c->early[0]);
+  c->n_early--;
+  memset(&c->early[c->n_early], 0, sizeof c->early[0]); /* its copy moved down */
+}
+
+/* Drops the reads sent early, answered or not: what they read may no longer be true (this
+   transaction writes, or it ended). Writes run later stay queued unless `all`. */
+static void early_drop(struct pg_conn *c, bool all) {
+  for (int i = c->n_early - 1; i >= 0; i--)
+    if (all || !c->early[i].later) early_remove(c, i);
+}
+
+static bool early_unsent(const struct pg_conn *c) {
+  for (int i = 0; i < c->n_early; i++)
+    if (!c->early[i].answered) return true;
+  return false;
+}
+
+/* Queues st as it is bound now. false: no room or memory (the caller runs it the usual way). */
+static bool early_add(struct pg_stmt *st, bool later) {
+  struct pg_conn *c = st->conn;
+  if (c->n_early == PG_EARLY_MAX) return false;
+  struct pg_early *e = &c->early[c->n_early];
+  memset(e, 0, sizeof *e);
+  size_t n = st->nparams > 0 ? (size_t)st->nparams : 1;
+  e->values = calloc(n, sizeof *e->values);
+  e->lengths = calloc(n, sizeof *e->lengths);
+  e->formats = calloc(n, sizeof *e->formats);
+  e->types = calloc(n, sizeof *e->types);
+  bool ok = e->values && e->lengths && e->formats && e->types;
+  e->st = st;
+  st->n_early++;
+  for (int i = 0; ok && i < st->nparams; i++) {
+    e->lengths[i] = st->lengths[i];
+    e->formats[i] = st->formats[i];
+    e->types[i] = st->types[i];
+    e->n = i + 1;
+    if (!st->values[i]) continue;
+    size_t len = st->formats[i] ? (size_t)st->lengths[i] : strlen(st->values[i]) + 1;
+    if (!(e->values[i] = malloc(len ? len : 1))) ok = false;
+    else memcpy(e->values[i], st->values[i], len);
+  }
+  if (!ok) {
+    early_free(e);
+    return false;
+  }
+  e->later = later;
+  c->n_early++;
+  return true;
+}
+
+/* Whether st is bound now as e was sent. */
+static bool early_same(const struct pg_early *e, const struct pg_stmt *st) {
+  if (e->n != st->nparams) return false;
+  for (int i = 0; i < e->n; i++) {
+    const char *a = e->values[i], *b = st->values[i];
+    if (e->types[i] != st->types[i] || e->formats[i] != st->formats[i] || !a != !b) return false;
+    if (!a) continue;
+    if (e->formats[i] ? e->lengths[i] != st->lengths[i] || memcmp(a, b, (size_t)e->lengths[i]) != 0 : strcmp(a, b) != 0)
+      return false;
+  }
+  return true;
+}
+
 /* Prepared statements live in the server's session: after a reconnection none is left. */
 static void forget_prepared(struct pg_conn *c) {
+  early_drop(c, true);
   for (int b = 0; b < FP_PG_STMT_BUCKETS; b++)
     for (struct pg_stmt *st = c->buckets[b]; st; st = st->next) st->prepared = false;
 }
@@ -138,6 +236,7 @@ static void stmt_free(struct pg_stmt *st) {
 }
 
 static void conn_close(struct pg_conn *c) {
+  early_drop(c, true);
   for (int b = 0; b < FP_PG_STMT_BUCKETS; b++) {
     for (struct pg_stmt *st = c->buckets[b], *next; st; st = next) {
       next = st->next;
@@ -396,29 +495,53 @@ static void note_generation(struct pg_store *s, uint64_t n) {
  * this server sees its own change to who someone is at once (the other servers within
  * GENERATION_MS). 0, FP_EBUSY (lost a race at commit: run again) or FP_EIO.
  */
+/* The i-th answer to commit's COMMIT (0) and identity generation read (1): 0 or the COMMIT's error. */
+static int commit_answer(struct pg_conn *c, int i, PGresult *res) {
+  struct pg_store *s = c->owner;
+  ExecStatusType st = PQresultStatus(res);
+  if (i == 0) {
+    /* A COMMIT of a transaction that had failed answers ROLLBACK: not committed. */
+    if (st != PGRES_COMMAND_OK) return result_error(c, res, "COMMIT");
+    if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) return FP_EIO;
+  } else if (st == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+    note_generation(s, strtoull(PQgetvalue(res, 0, 0), NULL, 10));
+  } else if (st != PGRES_TUPLES_OK) {
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strcmp(state, "42P01") == 0 && !atomic_exchange(&s->generation_missing, true))
+      fprintf(stderr, "store: PostgreSQL has no identity_generation table: every write empties the session cache"
+                      " of this server, and the others see a sign-out late\n");
+  }
+  return 0;
+}
+
 static int commit(struct pg_conn *c) {
   struct pg_store *s = c->owner;
-  if (c->begin) { /* no statement ran: nothing began, nothing to commit */
+  early_drop(c, false); /* reads sent early and never stepped: nobody wants them now */
+  if (c->begin && !early_unsent(c)) { /* no statement ran: nothing began, nothing to commit */
     c->begin = NULL;
     return 0;
   }
   bool ask = !atomic_load(&s->generation_missing);
-  if (!PQsendQuery(c->pg, ask ? "COMMIT; SELECT n FROM identity_generation" : "COMMIT")) return result_error(c, NULL, "COMMIT");
   int rc = 0;
-  int i = 0;
-  for (PGresult *res; (res = PQgetResult(c->pg)); PQclear(res), i++) {
-    ExecStatusType st = PQresultStatus(res);
-    if (i == 0) {
-      /* A COMMIT of a transaction that had failed answers ROLLBACK: not committed. */
-      if (st != PGRES_COMMAND_OK) rc = result_error(c, res, "COMMIT");
-      else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) rc = FP_EIO;
-    } else if (st == PGRES_TUPLES_OK && PQntuples(res) > 0) {
-      note_generation(s, strtoull(PQgetvalue(res, 0, 0), NULL, 10));
-    } else if (st != PGRES_TUPLES_OK) {
-      const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      if (state && strcmp(state, "42P01") == 0 && !atomic_exchange(&s->generation_missing, true))
-        fprintf(stderr, "store: PostgreSQL has no identity_generation table: every write empties the session cache"
-                        " of this server, and the others see a sign-out late\n");
+  if (early_unsent(c)) {
+    /* The writes run later go with the COMMIT, in one round trip (settle). */
+    static const char *const tail[] = {"COMMIT", "SELECT n FROM identity_generation"};
+    PGresult *got[2] = {NULL, NULL};
+    PGresult *r = settle(c, NULL, tail, ask ? 2 : 1, got);
+    if (!result_ok(r)) return void_run(c, r, "a write run later (fp_db_run_later)");
+    PQclear(r);
+    for (int i = 0; i < 2; i++) {
+      if (got[i] && rc == 0) rc = commit_answer(c, i, got[i]);
+      PQclear(got[i]);
+    }
+    if (!got[0] && rc == 0) rc = FP_EIO;
+  } else {
+    if (!PQsendQuery(c->pg, ask ? "COMMIT; SELECT n FROM identity_generation" : "COMMIT"))
+      return result_error(c, NULL, "COMMIT");
+    int i = 0;
+    for (PGresult *res; (res = PQgetResult(c->pg)); PQclear(res), i++) {
+      int r = commit_answer(c, i, res);
+      if (rc == 0) rc = r;
     }
   }
   if (rc == 0 && !ask) atomic_fetch_add(&s->local_generation, 1);
@@ -447,6 +570,7 @@ static int commit(struct pg_conn *c) {
  */
 /* Ends the write transaction without its changes (nothing to end when its BEGIN is still pending). */
 static void rollback(struct pg_conn *c) {
+  early_drop(c, true); /* the writes run later go unsent with the rest */
   if (c->begin) c->begin = NULL;
   else simple(c, "ROLLBACK");
 }
@@ -537,6 +661,18 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
       break;
     }
     rc = commit(c);
+    if (rc != 0 && (c->replay || c->retry)) { /* a write run later failed: the COMMIT never ran (see settle) */
+      rollback(c);
+      if (c->retry) {
+        rc = FP_EBUSY;
+        lost = true;
+        continue;
+      }
+      atomic_fetch_add(&s->replays, 1);
+      guard = replaying = true;
+      rc = FP_EIO;
+      continue;
+    }
     if (rc == FP_EBUSY) {
       lost = true;
       continue;
@@ -545,6 +681,7 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
     break;
   }
   if (lost) fprintf(stderr, "store: a write transaction lost %d races in a row; given up\n", FP_PG_RETRIES);
+  early_drop(c, true);
   c->begin = NULL;
   if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && PQstatus(c->pg) == CONNECTION_OK) simple(c, "ROLLBACK");
   c->savepoint = PG_SP_NONE;
@@ -726,7 +863,7 @@ static bool evict_one(struct pg_conn *c) {
   struct pg_stmt **victim = NULL;
   for (int b = 0; b < FP_PG_STMT_BUCKETS; b++)
     for (struct pg_stmt **p = &c->buckets[b]; *p; p = &(*p)->next)
-      if (!(*p)->res && (!victim || (*p)->last_used < (*victim)->last_used)) victim = p;
+      if (!(*p)->res && !(*p)->n_early && (!victim || (*p)->last_used < (*victim)->last_used)) victim = p;
   if (!victim) return false;
   struct pg_stmt *st = *victim;
   *victim = st->next;
@@ -859,30 +996,44 @@ static int begin_flush(struct pg_conn *c) {
 }
 
 /*
- * A transaction's BEGIN is not sent on its own (a round trip of its own, a sixth of a booking's):
- * pg_write and pg_read_begin leave it pending, and the first statement sends it and itself
- * together in libpq's pipeline mode (one round trip), PostgreSQL answering both in order. A
- * statement that must be prepared first, or any plain SQL (simple), sends the BEGIN alone before
- * it. NULL or the result to report: the BEGIN's when it failed (c->begin_lost when the connection
- * was gone: the transaction never began, pg_write runs it again), otherwise the statement's.
+ * One round trip for what waits to be sent and the statement that must be answered now. A
+ * transaction's BEGIN is not sent on its own (a round trip of its own, a sixth of a booking's):
+ * pg_write and pg_read_begin leave it pending. Nor are the reads a transaction sends early
+ * (fp_db_prefetch) or the writes it runs later (fp_db_run_later): they wait in c->early. The next
+ * statement to be answered (st; or, with st NULL, the plain commands `plain`, e.g. the COMMIT)
+ * sends them all before it in libpq's pipeline mode with one sync, PostgreSQL running them in
+ * order. The reads' answers wait in c->early for their steps; the writes' are looked at here.
+ *
+ * Returns the result to report: the first failure among the BEGIN and the writes run later (the
+ * run is then void: whatever came after was not run), else st's own; with st NULL, an empty
+ * success, and the plain commands' results in plain_res (the caller clears them). NULL when the
+ * connection did not answer in full (c->begin_lost when it carried the BEGIN: the transaction
+ * never began, pg_write runs it again). A statement not yet prepared cannot go in a pipeline
+ * (execute prepares it after this has sent the rest).
  */
-static PGresult *execute_with_begin(struct pg_stmt *st) {
-  struct pg_conn *c = st->conn;
+static PGresult *settle(struct pg_conn *c, struct pg_stmt *st, const char *const *plain, int n_plain,
+                        PGresult **plain_res) {
   const char *begin = c->begin;
   c->begin = NULL;
-  if (!PQenterPipelineMode(c->pg)) {
-    c->begin = begin;
-    if (begin_flush(c) != 0) return NULL;
-    return PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths, st->formats, 0);
+  int first = c->n_early; /* the unsent entries are the last ones (each settle answers all) */
+  while (first > 0 && !c->early[first - 1].answered) first--;
+  int n_q = (begin ? 1 : 0) + (c->n_early - first) + (st ? 1 : 0) + n_plain;
+  PGresult *got[PG_EARLY_MAX + 4] = {NULL};
+  bool sent = n_q <= (int)(sizeof got / sizeof got[0]) && PQenterPipelineMode(c->pg);
+  bool piped = sent;
+  if (sent && begin) sent = PQsendQueryParams(c->pg, begin, 0, NULL, NULL, NULL, NULL, 0);
+  for (int i = first; sent && i < c->n_early; i++) {
+    struct pg_early *e = &c->early[i];
+    sent = PQsendQueryPrepared(c->pg, e->st->name, e->n, (const char *const *)e->values, e->lengths, e->formats, 0);
   }
-  bool sent = PQsendQueryParams(c->pg, begin, 0, NULL, NULL, NULL, NULL, 0) &&
-              PQsendQueryPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths,
-                                  st->formats, 0) &&
-              PQpipelineSync(c->pg);
-  PGresult *got[2] = {NULL, NULL};
+  if (sent && st)
+    sent = PQsendQueryPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values, st->lengths, st->formats,
+                               0);
+  for (int i = 0; sent && i < n_plain; i++) sent = PQsendQueryParams(c->pg, plain[i], 0, NULL, NULL, NULL, NULL, 0);
+  sent = sent && PQpipelineSync(c->pg);
   bool synced = false;
-  /* The BEGIN's result, NULL, the statement's, NULL, then the sync (each query's results end in a
-     NULL); a failed BEGIN makes the statement's PGRES_PIPELINE_ABORTED. */
+  /* Each query's result then a NULL, in order, then the sync; after a failure the rest answer
+     PGRES_PIPELINE_ABORTED. */
   for (int q = 0, idle = 0; sent;) {
     PGresult *r = PQgetResult(c->pg);
     if (!r) {
@@ -896,36 +1047,72 @@ static PGresult *execute_with_begin(struct pg_stmt *st) {
       synced = true;
       break;
     }
-    if (q < 2 && !got[q]) got[q] = r;
+    if (q < n_q && !got[q]) got[q] = r;
     else PQclear(r);
   }
   if (!synced || !PQexitPipelineMode(c->pg)) {
     /* Not answered in full: the connection is not usable as it stands. */
-    set_errmsg(c, PQerrorMessage(c->pg));
+    set_errmsg(c, piped ? PQerrorMessage(c->pg) : "cannot send in pipeline mode");
     if (PQstatus(c->pg) == CONNECTION_OK) {
+      if (piped) PQexitPipelineMode(c->pg);
       PQreset(c->pg);
       forget_prepared(c);
       conn_setup(c);
     }
-    PQclear(got[0]);
-    PQclear(got[1]);
-    c->begin_lost = true;
+    for (int i = 0; i < n_q; i++) PQclear(got[i]);
+    early_drop(c, true);
+    if (begin) c->begin_lost = true;
     return NULL;
   }
-  if (PQresultStatus(got[0]) != PGRES_COMMAND_OK) {
-    if (PQstatus(c->pg) != CONNECTION_OK) c->begin_lost = true;
-    PQclear(got[1]);
-    return got[0];
+  int q = 0;
+  PGresult *report = NULL;
+  if (begin) {
+    if (PQresultStatus(got[0]) != PGRES_COMMAND_OK) {
+      report = got[0];
+      if (PQstatus(c->pg) != CONNECTION_OK) c->begin_lost = true;
+    } else {
+      PQclear(got[0]);
+    }
+    q++;
   }
-  PQclear(got[0]);
-  return got[1];
+  for (int i = first; i < c->n_early;) {
+    struct pg_early *e = &c->early[i];
+    PGresult *r = got[q++];
+    if (e->later) {
+      if (!report && !result_ok(r)) report = r;
+      else PQclear(r);
+      early_remove(c, i);
+    } else if (!report && result_ok(r)) {
+      e->res = r;
+      e->answered = true;
+      i++;
+    } else {
+      PQclear(r);
+      early_remove(c, i);
+    }
+  }
+  PGresult *own = st ? got[q++] : NULL;
+  for (int i = 0; i < n_plain; i++, q++) {
+    if (report) PQclear(got[q]);
+    plain_res[i] = report ? NULL : got[q];
+  }
+  if (report) {
+    PQclear(own);
+    return report;
+  }
+  return st ? own : PQmakeEmptyPGresult(c->pg, PGRES_COMMAND_OK);
 }
 
 static PGresult *execute(struct pg_stmt *st) {
   struct pg_conn *c = st->conn;
-  if (c->begin && st->prepared && !types_changed(st)) return execute_with_begin(st);
-  if (c->begin && begin_flush(c) != 0) return NULL;
-  if (!st->prepared || types_changed(st)) {
+  bool ready = st->prepared && !types_changed(st);
+  if (c->begin || early_unsent(c)) {
+    if (ready) return settle(c, st, NULL, 0, NULL);
+    PGresult *r = settle(c, NULL, NULL, 0, NULL); /* what waits goes first: then this is prepared */
+    if (!result_ok(r)) return r;
+    PQclear(r);
+  }
+  if (!ready) {
     deallocate(c, st);
     /* A number the SQL never refers to cannot be typed by the server: it is sent as text. */
     for (int i = 0; i < st->nparams; i++)
@@ -970,14 +1157,50 @@ static void note_changes(struct pg_conn *c, PGresult *res) {
     c->changes = strtoll(PQcmdTuples(res), NULL, 10);
 }
 
-static bool result_ok(const PGresult *res) {
-  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+/* A failure in a write transaction's unguarded run makes the run void: it runs again guarded (see run). */
+static int void_run(struct pg_conn *c, PGresult *res, const char *sql) {
+  int rc = result_error(c, res, sql);
+  PQclear(res);
+  if (c->in_write && !c->guard && !c->retry && PQstatus(c->pg) == CONNECTION_OK) c->replay = true;
+  return rc;
+}
+
+/* st's answer sent early (fp_db_prefetch), when it was sent bound as st is now: 1 (st->res holds
+   it), 0 (none: run st), or an error (what was sent with it failed). */
+static int early_take(struct pg_stmt *st) {
+  struct pg_conn *c = st->conn;
+  for (int i = 0; i < c->n_early; i++) {
+    struct pg_early *e = &c->early[i];
+    if (e->st != st || e->later) continue;
+    if (!e->answered) { /* not sent yet: send it with the rest, and look again */
+      PGresult *r = settle(c, NULL, NULL, 0, NULL);
+      if (!result_ok(r)) return void_run(c, r, st->sql);
+      PQclear(r);
+      return early_take(st);
+    }
+    if (!early_same(e, st)) {
+      early_remove(c, i);
+      return 0;
+    }
+    st->res = e->res;
+    e->res = NULL;
+    early_remove(c, i);
+    st->nrows = PQntuples(st->res);
+    st->ncols = PQnfields(st->res);
+    st->row = -1;
+    return 1;
+  }
+  return 0;
 }
 
 static int run(struct pg_stmt *st) {
   struct pg_conn *c = st->conn;
   if (c->in_write && c->replay) return FP_EIO; /* a void run: it will be run again */
+  if (st->n_early) {
+    int taken = early_take(st);
+    if (taken) return taken < 0 ? taken : 0;
+  }
+  if (st->writes) early_drop(c, false); /* what the reads sent early read may change now */
   bool guarded = c->in_write && c->guard && st->writes && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
   if (guarded && savepoint_before(c) != 0) return FP_EIO;
   /* Outside any transaction a dropped connection (a server restart, a failover) is opened again
@@ -990,13 +1213,12 @@ static int run(struct pg_stmt *st) {
     res = execute(st);
   }
   if (!result_ok(res)) {
+    if (!guarded) return void_run(c, res, st->sql);
     int rc = result_error(c, res, st->sql);
     PQclear(res);
-    if (guarded && PQstatus(c->pg) == CONNECTION_OK) {
+    if (PQstatus(c->pg) == CONNECTION_OK) {
       simple(c, "ROLLBACK TO SAVEPOINT fp_stmt");
       c->savepoint = PG_SP_CLEAN;
-    } else if (c->in_write && !c->guard && !c->retry && PQstatus(c->pg) == CONNECTION_OK) {
-      c->replay = true;
     }
     return rc;
   }
@@ -1137,6 +1359,29 @@ static const char *pg_col_name(fp_stmt *base, int i) {
 
 static const char *pg_stmt_sql(fp_stmt *st) { return PS(st)->sql; }
 
+/* sql.h fp_db_prefetch: a read of a write transaction queued to go with the next statement
+   (settle). A statement not prepared yet on this connection is left to run when stepped. */
+static void pg_prefetch(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  struct pg_conn *c = st->conn;
+  if (!c->in_write || c->replay || st->writes || !st->prepared || types_changed(st)) return;
+  early_add(st, false);
+}
+
+/* sql.h fp_db_run_later: a write of an unguarded run queued to go with the next statement, or the
+   COMMIT (settle); otherwise run now. */
+static int pg_run_later(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  struct pg_conn *c = st->conn;
+  if (c->in_write && !c->guard && !c->replay && st->writes && st->prepared && !types_changed(st)) {
+    early_drop(c, false); /* it writes: what the reads sent early read may change */
+    if (early_add(st, true)) return 0;
+  }
+  int rc = pg_step(base);
+  pg_reset(base);
+  return rc == FP_ROW || rc == FP_DONE ? 0 : rc;
+}
+
 static int64_t pg_changes(struct fp_conn *c) { return PC(c)->changes; }
 
 /* currval of the identity sequence of the table the last INSERT wrote (its id, or roles_custom's
@@ -1238,4 +1483,6 @@ const struct fp_engine fp_engine_postgres = {
     .exec = pg_exec,
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
+    .prefetch = pg_prefetch,
+    .run_later = pg_run_later,
 };

@@ -73,7 +73,27 @@ struct pg_stmt {
   unsigned char **bytea; /* unescaped bytea columns of the current row, on demand */
   size_t *bytea_len;
   int ncols;
+  int n_early;          /* entries of its connection's early queue naming it (never evicted meanwhile) */
 };
+
+/*
+ * A statement sent before its caller steps it (pg.c settle): a read the caller will want
+ * (fp_db_prefetch) or a write whose answer nobody waits for (fp_db_run_later). Queued with a copy
+ * of its values until the next statement that must be answered goes, then all go together in
+ * libpq's pipeline mode: one round trip. A read's answer waits here for the step of the same
+ * statement with the same values; any write drops it (it may no longer be true).
+ */
+struct pg_early {
+  struct pg_stmt *st;
+  bool later;    /* a write run later */
+  bool answered; /* sent, and res its answer (a read's) */
+  int n;
+  char **values;
+  int *lengths, *formats;
+  Oid *types;
+  PGresult *res;
+};
+#define PG_EARLY_MAX 16
 
 enum pg_savepoint { PG_SP_NONE, PG_SP_CLEAN, PG_SP_DIRTY };
 
@@ -93,6 +113,8 @@ struct pg_conn {
   enum pg_savepoint savepoint;
   bool retry;                 /* a statement failed with 40001 or 40P01: the transaction runs again */
   const char *begin;          /* a BEGIN not sent yet: it goes with the transaction's first statement */
+  struct pg_early early[PG_EARLY_MAX]; /* sent early or to be (struct pg_early), in order */
+  int n_early;
   bool begin_lost;            /* that BEGIN found the connection gone (the transaction never began) */
   int64_t changes;
   char last_insert_table[64]; /* the table of the last INSERT run (pg_last_id) */
