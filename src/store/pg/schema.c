@@ -932,6 +932,25 @@ const char *const fp_pg_migrations[] = {
 
     /* 50: an organisation's accounts by role (SQLite's 50). */
     "CREATE INDEX user_roles_org ON user_roles(organisation_id, role);",
+    /* 51: 49's trigger functions in PL/pgSQL, whose statements are planned once per connection: a
+     * LANGUAGE sql function called from a trigger is planned again at every call, which cost every
+     * booking three plannings (15 % of PostgreSQL's time under booking load, docs/PERFORMANCE.md).
+     * And an update that keeps the practice and the start (a status change) forgets its month once. */
+    "CREATE OR REPLACE FUNCTION fp_mm_forget(BIGINT, BIGINT) RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN"
+    "  DELETE FROM metric_months WHERE practice_id = $1 AND month_start <= $2 AND month_end > $2; END $fn$;"
+    "CREATE OR REPLACE FUNCTION fp_mm_forget_shift(BIGINT) RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN"
+    "  DELETE FROM metric_months m USING shifts s WHERE s.id = $1 AND m.practice_id = s.practice_id"
+    "  AND m.month_start <= s.starts_at AND m.month_end > s.starts_at; END $fn$;"
+    "CREATE OR REPLACE FUNCTION fp_mm_shifts() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN"
+    "  IF TG_OP <> 'INSERT' THEN PERFORM fp_mm_forget(OLD.practice_id, OLD.starts_at); END IF;"
+    "  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (NEW.practice_id <> OLD.practice_id OR NEW.starts_at <> OLD.starts_at))"
+    "  THEN PERFORM fp_mm_forget(NEW.practice_id, NEW.starts_at); END IF;"
+    "  RETURN NULL; END $fn$;"
+    "CREATE OR REPLACE FUNCTION fp_mm_bookings() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN"
+    "  IF TG_OP <> 'INSERT' THEN PERFORM fp_mm_forget_shift(OLD.shift_id); END IF;"
+    "  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.shift_id <> OLD.shift_id)"
+    "  THEN PERFORM fp_mm_forget_shift(NEW.shift_id); END IF;"
+    "  RETURN NULL; END $fn$;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
