@@ -3,8 +3,8 @@
  * ctest runs this under `pg_virtualenv -t` (a throw-away cluster, PG* variables set); by hand, set
  * FP_TEST_DATABASE or the PG* variables. Placeholders, types, NULLs, bytea, a constraint refusal
  * that leaves the transaction usable, a lost race run again, the statement cache's eviction, the
- * identity generation moving for this server at once and for another within a second, and
- * connections that the server dropped opened again.
+ * identity generation moving for this server at once and for another within a second,
+ * connections that the server dropped opened again, and reads sent early and writes run later.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -583,6 +583,105 @@ static void test_read_transaction(void **state) {
   fp_reset(st);
 }
 
+/* ---- reads sent early and writes run later (sql.h fp_db_prefetch, fp_db_run_later) ---- */
+
+static fp_stmt *person(struct fp_conn *c, int64_t id) {
+  fp_stmt *st = fp_db_stmt(c, "SELECT name FROM t_people WHERE id = ?");
+  fp_bind_int64(st, 1, id);
+  return st;
+}
+
+/* The name of person id as st answers it ("" for none), then reset. */
+static void name_of(fp_stmt *st, char *out, size_t len) {
+  int rc = fp_step(st);
+  snprintf(out, len, "%s", rc == FP_ROW && fp_col_text(st, 0) ? fp_col_text(st, 0) : "");
+  fp_reset(st);
+}
+
+struct early {
+  int queued_after_prefetch, queued_after_step;
+  char plain[32], taken[32], after_write[32], other_values[32];
+};
+
+static int early_tx(struct fp_conn *c, void *ctx) {
+  struct early *e = ctx;
+  struct pg_conn *pc = (struct pg_conn *)c;
+  name_of(person(c, 71), e->plain, sizeof e->plain); /* run once: prepared on this connection */
+  fp_db_prefetch(person(c, 71));
+  e->queued_after_prefetch = pc->n_early;
+  name_of(person(c, 71), e->taken, sizeof e->taken);
+  e->queued_after_step = pc->n_early;
+  /* A write after it was sent: what it read is no longer true, so the step reads again. */
+  fp_db_prefetch(person(c, 71));
+  fp_stmt *st = fp_db_stmt(c, "UPDATE t_people SET name = ? WHERE id = ?");
+  fp_bind_text(st, 1, "renamed");
+  fp_bind_int64(st, 2, 71);
+  if (fp_db_exec_stmt(st) != 0) return FP_EIO;
+  name_of(person(c, 71), e->after_write, sizeof e->after_write);
+  /* Stepped with other values than it was sent with: run afresh. */
+  fp_db_prefetch(person(c, 71));
+  name_of(person(c, 72), e->other_values, sizeof e->other_values);
+  return pc->n_early == 0 ? 0 : FP_EIO;
+}
+
+static void test_prefetch(void **state) {
+  (void)state;
+  PQclear(other("DELETE FROM t_people WHERE id IN (71, 72); INSERT INTO t_people VALUES (71, 'first'), (72, 'second')"));
+  struct early e = {0};
+  assert_int_equal(fp_store_write(&store, early_tx, &e), 0);
+  assert_string_equal(e.plain, "first");
+  assert_int_equal(e.queued_after_prefetch, 1);
+  assert_string_equal(e.taken, "first");
+  assert_int_equal(e.queued_after_step, 0);
+  assert_string_equal(e.after_write, "renamed");
+  assert_string_equal(e.other_values, "second");
+}
+
+struct later {
+  int runs, guarded_runs, queued, late_rc, read_rc;
+};
+
+static int later_tx(struct fp_conn *c, void *ctx) {
+  struct later *l = ctx;
+  struct pg_conn *pc = (struct pg_conn *)c;
+  l->runs++;
+  if (pc->guard) l->guarded_runs++;
+  fp_stmt *st = fp_db_stmt(c, "INSERT INTO t_uniq (k) VALUES (?)");
+  fp_bind_text(st, 1, "later-1");
+  if (fp_db_exec_stmt(st) != 0) return FP_EIO; /* prepared on this connection */
+  st = fp_db_stmt(c, "INSERT INTO t_uniq (k) VALUES (?)");
+  fp_bind_text(st, 1, "later-2");
+  if (fp_db_run_later(st) != 0) return FP_EIO; /* goes with the COMMIT */
+  st = fp_db_stmt(c, "INSERT INTO t_uniq (k) VALUES (?)");
+  fp_bind_text(st, 1, "later-1"); /* taken: refused */
+  l->late_rc = fp_db_run_later(st);
+  l->queued = pc->n_early;
+  /* The next statement carries the refused one: its failure voids the run, which runs again with
+     each write run at once, where the refusal is answered by the statement itself. */
+  st = fp_db_stmt(c, "SELECT count(*) FROM t_uniq WHERE k LIKE 'later-%'");
+  l->read_rc = fp_step(st);
+  fp_reset(st);
+  return 0;
+}
+
+static void test_run_later(void **state) {
+  (void)state;
+  struct pg_store *ps = fp_pg_of(&store);
+  uint64_t replays = atomic_load(&ps->replays);
+  struct later l = {0};
+  assert_int_equal(fp_store_write(&store, later_tx, &l), 0);
+  assert_int_equal(l.runs, 2);
+  assert_int_equal(l.guarded_runs, 1);
+  assert_int_equal(atomic_load(&ps->replays), replays + 1);
+  /* The guarded run's answers: the refusal from the statement itself, nothing queued. */
+  assert_int_equal(l.late_rc, FP_ECONFLICT);
+  assert_int_equal(l.queued, 0);
+  assert_int_equal(l.read_rc, FP_ROW);
+  PGresult *res = other("SELECT string_agg(k, ',' ORDER BY k) FROM t_uniq WHERE k LIKE 'later-%'");
+  assert_string_equal(PQgetvalue(res, 0, 0), "later-1,later-2"); /* the write run later committed */
+  PQclear(res);
+}
+
 int main(void) {
   /* A test that hangs (two transactions waiting on each other) ends here, so that pg_virtualenv
      drops its cluster, instead of holding ctest and leaving the cluster behind when killed. */
@@ -600,6 +699,8 @@ int main(void) {
       cmocka_unit_test(test_generation),
       cmocka_unit_test(test_reconnects),
       cmocka_unit_test(test_read_transaction),
+      cmocka_unit_test(test_prefetch),
+      cmocka_unit_test(test_run_later),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
