@@ -19,6 +19,15 @@ struct head {
   size_t n;
 };
 
+/* The table's k-th figure column. */
+static const struct fp_figure_col *col(const struct fp_figures_table *t, size_t k) {
+  return t->cols ? t->cols[k] : &fp_figure_cols[k];
+}
+
+static size_t n_cols(const struct fp_figures_table *t) {
+  return t->cols ? (t->n_cols < FP_FIGURE_COLS ? t->n_cols : FP_FIGURE_COLS) : FP_FIGURE_COLS;
+}
+
 /* The header: the lead columns, then each figure (pence with its _gbp twin). */
 static void head_of(const struct fp_figures_table *t, struct head *h) {
   size_t n = 0;
@@ -26,8 +35,8 @@ static void head_of(const struct fp_figures_table *t, struct head *h) {
     h->names[n] = t->lead[n];
     h->formats[n] = FP_XLSX_GENERAL;
   }
-  for (size_t i = 0; i < FP_FIGURE_COLS; i++) {
-    const struct fp_figure_col *c = &fp_figure_cols[i];
+  for (size_t i = 0; i < n_cols(t); i++) {
+    const struct fp_figure_col *c = col(t, i);
     h->names[n] = c->name;
     h->formats[n++] = c->kind == FP_FIG_RATE || c->kind == FP_FIG_MEAN_HOURS ? FP_XLSX_ONE_DP
                       : c->kind == FP_FIG_HOURS                            ? FP_XLSX_TWO_DP
@@ -53,8 +62,8 @@ int fp_figures_csv(const struct fp_figures_table *t, char **out, size_t *len) {
     t->row_lead(t->data, i, cells, buf);
     const struct fp_metrics_figures *f = t->row_figures(t->data, i);
     size_t n = t->n_lead;
-    for (size_t k = 0; k < FP_FIGURE_COLS; k++) {
-      const struct fp_figure_col *c = &fp_figure_cols[k];
+    for (size_t k = 0; k < n_cols(t); k++) {
+      const struct fp_figure_col *c = col(t, k);
       fp_figure_text(f, c, buf[n]);
       cells[n] = buf[n];
       n++;
@@ -92,8 +101,8 @@ int fp_figures_xlsx(const struct fp_figures_table *t, const char *tmp_dir, const
                                                      : (struct fp_xlsx_cell){.text = lead[k]};
     const struct fp_metrics_figures *f = t->row_figures(t->data, i);
     size_t n = t->n_lead;
-    for (size_t k = 0; k < FP_FIGURE_COLS; k++) {
-      const struct fp_figure_col *c = &fp_figure_cols[k];
+    for (size_t k = 0; k < n_cols(t); k++) {
+      const struct fp_figure_col *c = col(t, k);
       row[n++] = fp_figure_present(f, c) ? (struct fp_xlsx_cell){.number = fp_figure_number(f, c)}
                                          : (struct fp_xlsx_cell){.blank = true};
       if (c->kind == FP_FIG_PENCE) row[n++] = (struct fp_xlsx_cell){.number = (double)fp_figure_value(f, c) / 100.0};
@@ -144,7 +153,7 @@ int fp_figures_areas(const struct fp_metrics *m, struct fp_figures_areas *a) {
   for (int i = 0; i < m->n_pcns; i++) a->rows[k++] = (struct fp_figures_area){"pcn", &m->pcns[i]};
   for (int i = 0; i < m->n_practices; i++) a->rows[k++] = (struct fp_figures_area){"practice", &m->practices[i]};
   a->m = m;
-  a->table = (struct fp_figures_table){LEAD, 5, NUMBERS, n, area_lead, area_figures, a};
+  a->table = (struct fp_figures_table){LEAD, 5, NUMBERS, n, area_lead, area_figures, a, NULL, 0};
   return 0;
 }
 

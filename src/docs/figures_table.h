@@ -1,8 +1,9 @@
 /*
  * figures_table.h - a table of the commissioner's figures (core/figures.h) as CSV (csv_out.h) and
  * as a workbook (xlsx_out.h): lead columns that name each row (an area, a period), then every
- * figure under its JSON name, each _pence column with a _gbp twin beside it. The overview's
- * downloads, the trend's and the monthly report's CSV are all this one table.
+ * figure (or those it names) under its JSON name, each _pence column with a _gbp twin beside it.
+ * The overview's downloads, the trend's, the figures by clinician's and the monthly report's CSV
+ * are all this one table.
  */
 #ifndef FP_DOCS_FIGURES_TABLE_H
 #define FP_DOCS_FIGURES_TABLE_H
@@ -23,6 +24,10 @@ struct fp_figures_table {
   void (*row_lead)(const void *data, size_t i, const char **cells, char buf[][32]);
   const struct fp_metrics_figures *(*row_figures)(const void *data, size_t i);
   const void *data;
+  /* The figures, in order, as columns: NULL for all of fp_figure_cols (the overview's, the
+     trend's), or n_cols of them (the figures by clinician's). */
+  const struct fp_figure_col *const *cols;
+  size_t n_cols;
 };
 
 /* The table as CSV: 0 with *out (malloc'd) and *len, or FP_ENOMEM. */

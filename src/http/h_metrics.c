@@ -24,13 +24,10 @@
 #include "core/error.h"
 #include "core/figures.h"
 #include "core/funding.h"
-#include "core/money.h"
 #include "core/period.h"
 #include "core/targets.h"
 #include "core/time.h"
-#include "docs/csv_out.h"
 #include "docs/figures_table.h"
-#include "docs/xlsx_out.h"
 #include "http/codec.h"
 #include "http/fields.h"
 #include "http/routes.h"
@@ -333,7 +330,7 @@ static void trend_table(struct fp_req *r, bool xlsx) {
   }
   if (!trend_or_respond(r, &from, &to, t)) {
     static const char *const LEAD[] = {"first_day", "last_day"};
-    struct fp_figures_table tab = {LEAD, 2, NULL, (size_t)t->n, period_lead, period_figures, t};
+    struct fp_figures_table tab = {LEAD, 2, NULL, (size_t)t->n, period_lead, period_figures, t, NULL, 0};
     reply_table(r, &tab, "trend", "Trend", from, to, xlsx);
   }
   free(t);
@@ -355,12 +352,15 @@ static const char *const CLINICIAN_FIGURES[] = {
 
 /* Each of CLINICIAN_FIGURES as its column of fp_figure_cols (every name is one: checked by the
    tests, which read each key). */
-static void clinician_figure_cols(const struct fp_figure_col *cols[N_CLINICIAN_FIGURES]) {
-  for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++) {
-    cols[k] = NULL;
-    for (size_t i = 0; i < FP_FIGURE_COLS && !cols[k]; i++)
-      if (strcmp(fp_figure_cols[i].name, CLINICIAN_FIGURES[k]) == 0) cols[k] = &fp_figure_cols[i];
-  }
+static size_t clinician_figure_cols(const struct fp_figure_col *cols[N_CLINICIAN_FIGURES]) {
+  size_t n = 0;
+  for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++)
+    for (size_t i = 0; i < FP_FIGURE_COLS; i++)
+      if (strcmp(fp_figure_cols[i].name, CLINICIAN_FIGURES[k]) == 0) {
+        cols[n++] = &fp_figure_cols[i];
+        break;
+      }
+  return n;
 }
 
 /* The rows of the figures by clinician for the period the query asks: the one list that the JSON,
@@ -398,14 +398,13 @@ void fp_h_metrics_clinicians(struct fp_req *r) {
   struct clinicians x;
   if (clinicians_or_respond(r, &x)) return;
   const struct fp_figure_col *cols[N_CLINICIAN_FIGURES];
-  clinician_figure_cols(cols);
+  size_t n_cols = clinician_figure_cols(cols);
   json_t *items = json_array();
   for (size_t i = 0; i < x.n; i++) {
     const struct fp_metrics_clinician *y = &x.rows[i];
     json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:b}", "clinician_id", (json_int_t)y->clinician_id, "name", y->name,
                           "profession", y->profession, "member", y->member, "onboarded", y->onboarded);
-    for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++)
-      if (cols[k]) json_object_set_new(j, cols[k]->name, figure_json(&y->f, cols[k]));
+    for (size_t k = 0; k < n_cols; k++) json_object_set_new(j, cols[k]->name, figure_json(&y->f, cols[k]));
     json_array_append_new(items, j);
   }
   free(x.rows);
@@ -414,123 +413,30 @@ void fp_h_metrics_clinicians(struct fp_req *r) {
 
 /* ---- the figures by clinician as a table: the JSON's keys as columns, a row per clinician ---- */
 
-#define CLINICIAN_LEAD 5
-#define CLINICIAN_MAX_COLS (CLINICIAN_LEAD + 2 * N_CLINICIAN_FIGURES)
-
-/* The table's columns: the lead (who the row is), then each figure, a _pence one with its _gbp
-   twin beside it, as the overview's table writes them (docs/figures_table.h). */
-struct clinician_head {
-  const char *names[CLINICIAN_MAX_COLS];
-  enum fp_xlsx_format formats[CLINICIAN_MAX_COLS];
-  const struct fp_figure_col *figure[CLINICIAN_MAX_COLS]; /* NULL: a lead column */
-  bool gbp[CLINICIAN_MAX_COLS];                           /* the pounds twin of figure */
-  char gbp_names[N_CLINICIAN_FIGURES][40];
-  size_t n;
-};
-
-static void clinician_head_of(struct clinician_head *h) {
-  static const char *const LEAD[CLINICIAN_LEAD] = {"clinician_id", "name", "profession", "member", "onboarded"};
-  const struct fp_figure_col *cols[N_CLINICIAN_FIGURES];
-  clinician_figure_cols(cols);
-  memset(h, 0, sizeof *h);
-  size_t n = 0;
-  for (; n < CLINICIAN_LEAD; n++) {
-    h->names[n] = LEAD[n];
-    h->formats[n] = FP_XLSX_GENERAL;
-  }
-  for (size_t k = 0; k < N_CLINICIAN_FIGURES; k++) {
-    const struct fp_figure_col *c = cols[k];
-    if (!c) continue;
-    h->names[n] = c->name;
-    h->figure[n] = c;
-    h->formats[n++] = c->kind == FP_FIG_HOURS ? FP_XLSX_TWO_DP : FP_XLSX_INTEGER;
-    if (c->kind == FP_FIG_PENCE) {
-      snprintf(h->gbp_names[k], sizeof h->gbp_names[k], "%.*s_gbp", (int)(strlen(c->name) - strlen("_pence")), c->name);
-      h->names[n] = h->gbp_names[k];
-      h->figure[n] = c;
-      h->gbp[n] = true;
-      h->formats[n++] = FP_XLSX_POUNDS;
-    }
-  }
-  h->n = n;
+static void clinician_lead(const void *data, size_t i, const char **cells, char buf[][32]) {
+  const struct fp_metrics_clinician *y = &((const struct clinicians *)data)->rows[i];
+  snprintf(buf[0], 32, "%lld", (long long)y->clinician_id);
+  cells[0] = buf[0];
+  cells[1] = y->name;
+  cells[2] = y->profession;
+  cells[3] = y->member ? "true" : "false";
+  cells[4] = y->onboarded ? "true" : "false";
 }
 
-/* Row y's cell in column k: its CSV text (formatted into buf when it must be) and its workbook
-   cell (a string cell's text borrowed from y, which outlives the workbook). */
-static void clinician_cell(const struct clinician_head *h, size_t k, const struct fp_metrics_clinician *y,
-                           char buf[32], const char **text, struct fp_xlsx_cell *cell) {
-  const struct fp_figure_col *c = h->figure[k];
-  *cell = (struct fp_xlsx_cell){.blank = true};
-  if (!c) {
-    switch (k) {
-    case 0:
-      snprintf(buf, 32, "%lld", (long long)y->clinician_id);
-      *text = buf;
-      *cell = (struct fp_xlsx_cell){.number = (double)y->clinician_id};
-      return;
-    case 1: *text = y->name; break;
-    case 2: *text = y->profession; break;
-    case 3: *text = y->member ? "true" : "false"; break;
-    default: *text = y->onboarded ? "true" : "false"; break;
-    }
-    *cell = (struct fp_xlsx_cell){.text = *text};
-    return;
-  }
-  if (h->gbp[k]) {
-    fp_money_text(fp_figure_value(&y->f, c), buf);
-    *cell = (struct fp_xlsx_cell){.number = (double)fp_figure_value(&y->f, c) / 100.0};
-  } else {
-    fp_figure_text(&y->f, c, buf);
-    if (fp_figure_present(&y->f, c)) *cell = (struct fp_xlsx_cell){.number = fp_figure_number(&y->f, c)};
-  }
-  *text = buf;
+static const struct fp_metrics_figures *clinician_figures(const void *data, size_t i) {
+  return &((const struct clinicians *)data)->rows[i].f;
 }
 
-static int clinicians_csv(const struct clinicians *x, char **out, size_t *len) {
-  struct clinician_head h;
-  clinician_head_of(&h);
-  struct fp_csv_out o;
-  fp_csv_out_begin(&o);
-  fp_csv_out_row(&o, h.names, h.n);
-  for (size_t i = 0; i < x->n; i++) {
-    const char *cells[CLINICIAN_MAX_COLS];
-    char buf[CLINICIAN_MAX_COLS][32];
-    struct fp_xlsx_cell unused;
-    for (size_t k = 0; k < h.n; k++) clinician_cell(&h, k, &x->rows[i], buf[k], &cells[k], &unused);
-    fp_csv_out_row(&o, cells, h.n);
-  }
-  if (o.failed) {
-    free(o.data);
-    return FP_ENOMEM;
-  }
-  *out = o.data;
-  *len = o.len;
-  return 0;
-}
-
-static int clinicians_xlsx(const struct clinicians *x, const char *tmp_dir, char **out, size_t *len) {
-  struct clinician_head h;
-  clinician_head_of(&h);
-  struct fp_xlsx_cell *cells = calloc(x->n ? x->n * h.n : 1, sizeof *cells);
-  if (!cells) return FP_ENOMEM;
-  for (size_t i = 0; i < x->n; i++)
-    for (size_t k = 0; k < h.n; k++) {
-      char buf[32];
-      const char *unused;
-      clinician_cell(&h, k, &x->rows[i], buf, &unused, &cells[i * h.n + k]);
-    }
-  int rc = fp_xlsx_table(tmp_dir, "Clinicians", h.names, h.formats, h.n, cells, x->n, out, len);
-  free(cells);
-  return rc;
-}
-
+/* The overview's table (docs/figures_table.h) led by who each row is, with the JSON's figures. */
 static void clinicians_table(struct fp_req *r, bool xlsx) {
   struct clinicians x;
   if (clinicians_or_respond(r, &x)) return;
-  char *doc = NULL;
-  size_t len = 0;
-  int rc = xlsx ? clinicians_xlsx(&x, r->app->store->data_dir, &doc, &len) : clinicians_csv(&x, &doc, &len);
-  reply_doc(r, rc, doc, len, "clinicians", x.from, x.to, xlsx);
+  static const char *const LEAD[] = {"clinician_id", "name", "profession", "member", "onboarded"};
+  static const bool NUMBERS[] = {true, false, false, false, false};
+  const struct fp_figure_col *cols[N_CLINICIAN_FIGURES];
+  size_t n_cols = clinician_figure_cols(cols);
+  struct fp_figures_table t = {LEAD, 5, NUMBERS, x.n, clinician_lead, clinician_figures, &x, cols, n_cols};
+  reply_table(r, &t, "clinicians", "Clinicians", x.from, x.to, xlsx);
   free(x.rows);
 }
 
