@@ -32,13 +32,16 @@ static int conn_open(struct sq_conn *c, struct fp_store *store, const char *path
   }
   sqlite3_busy_timeout(c->db, 10000);
   sqlite3_extended_result_codes(c->db, 1);
-  /* Reads go through a memory map and a page cache per connection (64 MiB for the writer, 4 MiB for each reader) instead of a pread()
-     per page: on shift search and booking that was half of all the time spent. */
+  /* A page cache per connection (64 MiB for the writer, 4 MiB for each reader), and no memory map:
+     a connection whose read transaction finds the WAL changed since its last (after any commit, so
+     every request under write load) unmaps the whole file and faults its pages in again, page-table
+     work that took booking from 3,000 to 1,400 a second (docs/PERFORMANCE.md, session 21). Shift
+     search alone read as fast without it. */
   const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
+                                 " PRAGMA mmap_size=0; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
                                  " PRAGMA journal_size_limit=67108864;"
                                : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                                 " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-4096;";
+                                 " PRAGMA mmap_size=0; PRAGMA cache_size=-4096;";
   if (sq_exec(&c->base, pragmas) != 0) return FP_EIO;
   return 0;
 }
