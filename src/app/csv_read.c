@@ -2,6 +2,8 @@
 #include "app/csv_read.h"
 
 #include <csv.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 
@@ -24,4 +26,26 @@ int fp_csv_read(FILE *f, void (*on_field)(void *, size_t, void *), void (*on_row
     *err = FP_EINVAL;
   }
   return *err;
+}
+
+int fp_csv_rows_push(struct fp_csv_rows *r, const void *row) {
+  if (r->n == r->max) {
+    fprintf(stderr, "import: more than %zu rows: not %s?\n", r->max, r->what);
+    return FP_EINVAL;
+  }
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 1024;
+    void *rows = realloc(r->rows, cap * r->size);
+    if (!rows) return FP_ENOMEM;
+    r->rows = rows;
+    r->cap = cap;
+  }
+  memcpy((char *)r->rows + r->n++ * r->size, row, r->size);
+  return 0;
+}
+
+int fp_csv_rows_some(const struct fp_csv_rows *r) {
+  if (r->n) return 0;
+  fprintf(stderr, "import: the file has no rows\n");
+  return FP_EINVAL;
 }

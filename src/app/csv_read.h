@@ -15,4 +15,21 @@
 int fp_csv_read(FILE *f, void (*on_field)(void *, size_t, void *), void (*on_row)(int, void *), void *data,
                 const long *row, int *err);
 
+/*
+ * The rows an importer keeps until it applies them all in one transaction: an array of `size`-byte
+ * rows that grows as they come, at most `max` of them (a longer file is not the one the command
+ * reads: refused at once, said on stderr with `what`, never cut). Zero-initialise, then set size,
+ * max and what; free(rows) after.
+ */
+struct fp_csv_rows {
+  void *rows;
+  size_t n, cap;
+  size_t size, max;
+  const char *what; /* "the practice file (epraccur.csv)" */
+};
+/* Appends a copy of row: 0, FP_EINVAL (past max) or FP_ENOMEM. */
+int fp_csv_rows_push(struct fp_csv_rows *r, const void *row);
+/* After the read: 0, or FP_EINVAL (said) when it gave no rows. */
+int fp_csv_rows_some(const struct fp_csv_rows *r);
+
 #endif

@@ -24,8 +24,7 @@ struct ods_row {
 };
 
 struct reader {
-  struct ods_row *rows;
-  size_t n, cap;
+  struct fp_csv_rows kept; /* struct ods_row */
   struct ods_row cur;
   char status[4], setting[4];
   int col;
@@ -83,22 +82,7 @@ static void on_row(int c, void *data) {
     r->open = strcmp(x->status, "A") == 0;
     r->valid = !x->bad && fp_ods_valid(FP_ORG_PRACTICE, r->code) && r->name[0] &&
                fp_ods_valid(FP_ORG_PLACE, r->commissioner);
-    if (x->n == MAX_ROWS) {
-      fprintf(stderr, "import: more than %d rows: not the practice file (epraccur.csv)?\n", MAX_ROWS);
-      x->err = FP_EINVAL;
-    } else {
-      if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 1024;
-        struct ods_row *rows = realloc(x->rows, cap * sizeof *rows);
-        if (!rows) {
-          x->err = FP_ENOMEM;
-          return;
-        }
-        x->rows = rows;
-        x->cap = cap;
-      }
-      x->rows[x->n++] = *r;
-    }
+    x->err = fp_csv_rows_push(&x->kept, r);
   }
   memset(&x->cur, 0, sizeof x->cur);
   x->status[0] = x->setting[0] = 0;
@@ -244,17 +228,15 @@ int fp_ods_import_stream(struct fp_store *s, FILE *f, struct fp_ods_counts *n) {
   memset(n, 0, sizeof *n);
   struct reader x;
   memset(&x, 0, sizeof x);
+  x.kept = (struct fp_csv_rows){.size = sizeof(struct ods_row), .max = MAX_ROWS, .what = "the practice file (epraccur.csv)"};
   int rc = fp_csv_read(f, on_field, on_row, &x, &x.row, &x.err);
-  if (!rc && x.n == 0) {
-    fprintf(stderr, "import: the file has no rows\n");
-    rc = FP_EINVAL;
-  }
+  if (!rc) rc = fp_csv_rows_some(&x.kept);
   if (!rc) {
-    struct apply a = {x.rows, x.n, (int64_t)time(NULL), {0}};
+    struct apply a = {x.kept.rows, x.kept.n, (int64_t)time(NULL), {0}};
     rc = fp_store_write(s, apply_tx, &a);
     *n = a.counts;
   }
-  free(x.rows);
+  free(x.kept.rows);
   return rc;
 }
 

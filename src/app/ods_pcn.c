@@ -30,8 +30,7 @@ struct pcn_row {
 };
 
 struct reader {
-  struct pcn_row *rows;
-  size_t n, cap;
+  struct fp_csv_rows kept; /* struct pcn_row */
   int idx[N_COLS];
   char f[N_COLS][MAX_FIELD];
   int col;
@@ -133,22 +132,7 @@ static void on_row(int c, void *data) {
     r.ends = FP_DAY_NONE;
     bool dated = x->idx[C_END] < 0 || end_date(x->f[C_END], &r.ends);
     r.valid = !bad && dated && fp_ods_valid(FP_ORG_PRACTICE, r.practice) && fp_ods_valid(FP_ORG_PCN, r.pcn) && r.name[0];
-    if (x->n == MAX_ROWS) {
-      fprintf(stderr, "import: more than %d rows: not the PCN member list?\n", MAX_ROWS);
-      x->err = FP_EINVAL;
-    } else {
-      if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 1024;
-        struct pcn_row *rows = realloc(x->rows, cap * sizeof *rows);
-        if (!rows) {
-          x->err = FP_ENOMEM;
-          return;
-        }
-        x->rows = rows;
-        x->cap = cap;
-      }
-      x->rows[x->n++] = r;
-    }
+    x->err = fp_csv_rows_push(&x->kept, &r);
   }
   memset(x->f, 0, sizeof x->f);
   x->col = 0;
@@ -274,17 +258,15 @@ int fp_ods_pcn_import_stream(struct fp_store *s, FILE *f, int64_t now, struct fp
       return FP_EIO;
     }
   }
+  x.kept = (struct fp_csv_rows){.size = sizeof(struct pcn_row), .max = MAX_ROWS, .what = "the PCN member list"};
   int rc = fp_csv_read(f, on_field, on_row, &x, &x.row, &x.err);
-  if (!rc && x.n == 0) {
-    fprintf(stderr, "import: the file has no rows\n");
-    rc = FP_EINVAL;
-  }
+  if (!rc) rc = fp_csv_rows_some(&x.kept);
   if (!rc) {
-    struct apply a = {x.rows, x.n, now, {0}};
+    struct apply a = {x.kept.rows, x.kept.n, now, {0}};
     rc = fp_store_write(s, apply_tx, &a);
     *n = a.counts;
   }
-  free(x.rows);
+  free(x.kept.rows);
   return rc;
 }
 
