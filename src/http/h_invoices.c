@@ -99,11 +99,17 @@ static json_t *invoice_json(const struct fp_invoice *inv, int64_t now) {
     int64_t fee = 0, employer = 0;
     bool pension = invoice_pension(inv, &fee, &employer);
     bool sgn = inv->form_a_signed_at != 0;
+    /* Whether part 2 can still be signed: unsigned, and the invoice in force (the state machine's
+       answer, core/invoice.h, so the page offers exactly what the signing accepts). */
+    enum fp_invoice_status st;
+    bool signable = !sgn && fp_invoice_status_parse(inv->status, &st) == 0 &&
+                    fp_invoice_next(st, FP_INVEV_SIGN_FORM_A, NULL) == 0;
     json_object_set_new(
         j, "pension_form_a",
         !pension ? json_null()
-                 : json_pack("{s:I, s:I, s:b, s:o, s:o, s:o}", "fee_pence", (json_int_t)fee,
-                             "employer_contribution_pence", (json_int_t)employer, "signed", sgn, "signer_name",
+                 : json_pack("{s:I, s:I, s:b, s:b, s:o, s:o, s:o}", "fee_pence", (json_int_t)fee,
+                             "employer_contribution_pence", (json_int_t)employer, "signed", sgn, "signable",
+                             signable, "signer_name",
                              sgn ? json_string(inv->form_a_signer_name) : json_null(), "signer_role",
                              sgn ? json_string(inv->form_a_signer_role) : json_null(), "signed_at",
                              sgn ? fp_json_time(inv->form_a_signed_at) : json_null()));

@@ -147,6 +147,7 @@ static void test_the_months_forms(void **state) {
   json_t *pf = json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/invoices/%lld", inv), 200, NULL),
                                "pension_form_a");
   assert_false(json_is_true(json_object_get(pf, "signed")));
+  assert_true(json_is_true(json_object_get(pf, "signable")));
   assert_int_equal(fpt_int(pf, "employer_contribution_pence"), 2071);
   fpt_expect_error(fpt_request(&srv, gp, "POST", sign, "{s:s}", "signer_role", "Locum"), 403, "forbidden", NULL);
   fpt_expect_error(fpt_request(&srv, w.pm2, "POST", sign, "{s:s}", "signer_role", "Manager"), 404, "not_found", NULL);
@@ -155,6 +156,7 @@ static void test_the_months_forms(void **state) {
   pf = json_object_get(fpt_call(&srv, w.pm1, "POST", sign, 200, "{s:s}", "signer_role", "Practice manager"),
                        "pension_form_a");
   assert_true(json_is_true(json_object_get(pf, "signed")));
+  assert_false(json_is_true(json_object_get(pf, "signable")));
   assert_string_equal(fpt_s(pf, "signer_role"), "Practice manager");
   fpt_expect_error(fpt_request(&srv, w.pm1, "POST", sign, "{s:s}", "signer_role", "Practice manager"), 409,
                    "invalid_state", NULL);

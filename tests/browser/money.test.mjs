@@ -311,9 +311,11 @@ describe('mileage, expenses, monthly invoices and pension forms', () => {
     let inv = null;
     for (const it of items) {
       const full = await api(pmToken, 'GET', `/invoices/${it.id}`);
-      if (full.pension_form_a && !full.pension_form_a.signed) { inv = full; break; }
+      if (full.pension_form_a && full.pension_form_a.signable) { inv = full; break; }
     }
-    assert.ok(inv, 'the demo has a pensioning GP locum\'s invoice at the practice, part 2 unsigned');
+    assert.ok(inv, 'the demo has a pensioning GP locum\'s invoice in force at the practice, part 2 unsigned');
+    assert.equal(inv.pension_form_a.signed, false);
+    assert.notEqual(inv.status, 'credited');
     const { page } = await signedInPage(browser, server, 'practice@demo.flexpool.test');
     await open(page, `/practice/invoices/${inv.id}`);
     assert.match(await text(page, '#pension-form-a'), /Part 2 not signed yet/);

@@ -304,8 +304,9 @@ async function invoicePage(id, back) {
 function pensionFormA(inv, back) {
   const f = inv.pension_form_a;
   if (!f) return null;
-  // A credited invoice's form A is not signed any more: its sessions are on the invoice that replaces it.
-  const maySign = hasRole('practice_manager') && back.href.startsWith('/practice') && !f.signed && inv.status !== 'credited';
+  // The server says whether part 2 can still be signed (a credited invoice's cannot: its sessions are
+  // on the invoice that replaces it); the practice's manager signs it from the practice's pages.
+  const maySign = hasRole('practice_manager') && back.href.startsWith('/practice') && f.signable;
   return h('section', { id: 'pension-form-a' },
     h('h2', { class: 'nhsuk-heading-m' }, 'NHS Pension Scheme form A'),
     p(`${inv.issuer.name} pensions their locum work. Form A for this invoice needs part 2 completed and signed by the practice, by someone other than the locum: the fee of ${pounds(f.fee_pence)} and the practice's employer contribution of ${pounds(f.employer_contribution_pence)}, which is on this invoice as its own line.`),
