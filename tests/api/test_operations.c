@@ -325,6 +325,13 @@ static json_t *log_line(const struct fpt_server *srv, const char *id) {
       json_t *j = json_loadb(start, (size_t)(end - start), 0, &err);
       if (!json_is_object(j)) fail_msg("the log line of request %s is not a JSON object (%s): %.*s", id, err.text,
                                        (int)(end - start), start);
+      /* Its duration in milliseconds to the microsecond, as written: at most three decimals. */
+      const char *d = strstr(start, "\"duration_ms\":");
+      if (!d || d > end) fail_msg("the log line of request %s has no duration_ms", id);
+      d += strlen("\"duration_ms\":");
+      const char *dot = d + strspn(d, "0123456789");
+      if (*dot == '.' && strspn(dot + 1, "0123456789") > 3)
+        fail_msg("duration_ms is written with more than three decimals: %.*s", (int)(end - start), start);
       return fpt_keep_json(j);
     }
     usleep(100000);
