@@ -36,10 +36,13 @@ static int conn_open(struct sq_conn *c, struct fp_store *store, const char *path
      a connection whose read transaction finds the WAL changed since its last (after any commit, so
      every request under write load) unmaps the whole file and faults its pages in again, page-table
      work that took booking from 3,000 to 1,400 a second (docs/PERFORMANCE.md, session 21). Shift
-     search alone read as fast without it. */
+     search alone read as fast without it. The writer keeps its temporary data in memory: each job
+     of a batch runs in its own SAVEPOINT, whose statement journal (the pages as they were before the
+     job) otherwise goes to a temporary file past 64 KiB, created, written and deleted at every
+     batch (session 22). */
   const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                                  " PRAGMA mmap_size=0; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
-                                 " PRAGMA journal_size_limit=67108864;"
+                                 " PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY;"
                                : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                  " PRAGMA mmap_size=0; PRAGMA cache_size=-4096;";
   if (sq_exec(&c->base, pragmas) != 0) return FP_EIO;
