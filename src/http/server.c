@@ -699,8 +699,6 @@ static void log_request(const struct conn_state *cs, const char *route, int stat
   if (r->auth.user_id) json_object_set_new(line, "user_id", json_integer(r->auth.user_id));
   /* The duration to the microsecond, written so: 13.784, not 13.784000000000001 (jansson's
      default is the shortest text that reads back as the same double, 17 digits here). */
-  /* The duration to the microsecond, written so: 13.784, not 13.784000000000001 (jansson's
-     default is the shortest text that reads back as the same double, 17 digits here). */
   char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
   json_decref(line);
   if (!text) return;
