@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -18,7 +18,7 @@ describe('shift alerts', () => {
     await open(page, '/availability');
     await page.click('a[href="/alerts/settings"]');
     await page.waitForSelector('#alerts-form');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await checkAccessibility(page, 'the shift alerts page');
 
     // Every role unticked, a distance in words, a rate with three decimals, quiet hours at 25:00.

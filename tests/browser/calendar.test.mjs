@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -27,7 +27,7 @@ describe('calendar feeds', () => {
     await open(page, '/account');
     await page.click('a[href="/calendar"]');
     await page.waitForSelector('#feed-url');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await checkAccessibility(page, 'the calendar feed page');
     const first = await page.inputValue('#feed-url');
     assert.match(first, /\/api\/v1\/calendar-feed\?key=[A-Za-z0-9_-]{43}$/);
@@ -60,7 +60,7 @@ describe('calendar feeds', () => {
     await open(page, '/account');
     await page.click('a[href="/practice/calendar"]');
     await page.waitForSelector('[id^="feed-url-"]');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await checkAccessibility(page, 'the practice calendar feed page');
     const field = await page.$('input[id^="feed-url-"]');
     const first = await field.inputValue();

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, PASSWORD, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, PASSWORD, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -64,14 +64,14 @@ describe('live notifications', () => {
     const follow = (href) => pm.evaluate((h) => document.querySelector(`.nhsuk-header__navigation a[href="${h}"]`).click(), href);
     await follow('/practice/bookings');
     await pm.waitForURL(/\/practice\/bookings$/);
-    await pm.waitForLoadState('networkidle');
+    await settled(pm);
     assert.equal(await unreadShown(pm), before + 1);
     assert.deepEqual(asked, [], 'the header did not ask for the count');
 
     // The notifications page takes a new one in at the top by itself.
     await follow('/notifications');
     await pm.waitForSelector('#notifications li, .nhsuk-inset-text');
-    await pm.waitForLoadState('networkidle');
+    await settled(pm);
     await api(writers[1].token, 'POST', `/bookings/${writers[1].booking}/messages`, { body: 'Is there parking at the surgery?' });
     await pm.waitForFunction(() => /Is there parking at the surgery\?/.test(document.querySelector('#notifications li')?.textContent || ''),
       undefined, { timeout: 5000 });

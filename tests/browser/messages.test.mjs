@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -29,7 +29,7 @@ describe('messages', () => {
     await open(pm, `/practice/shifts/${found.shift}`);
     await pm.click('#booking-messages');
     await pm.waitForSelector('#message-form');
-    await pm.waitForLoadState('networkidle');
+    await settled(pm);
     await checkAccessibility(pm, 'a booking\'s messages (practice)');
     await pm.fill('#body', 'x'.repeat(4001));
     await pm.click('#message-form button[type="submit"]');
@@ -44,7 +44,7 @@ describe('messages', () => {
     await open(cl, `/shifts/${found.shift}`);
     await cl.click('#booking-messages');
     await cl.waitForSelector('#messages li');
-    await cl.waitForLoadState('networkidle');
+    await settled(cl);
     assert.match(await cl.textContent('#messages'), /the code is 1234/);
     await checkAccessibility(cl, 'a booking\'s messages (clinician)');
     await cl.fill('#body', 'Thank you, see you on the day.');

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, newPage, open, PASSWORD, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
+  assertNoProblems, checkAccessibility, newPage, open, PASSWORD, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -220,7 +220,7 @@ test('the shifts list pages 25 at a time, filters by role and a date window, and
   await page.click('#shift-filters-apply');
   await page.waitForURL(/from=/);
   await page.locator('#shift-filters-active', { hasText: 'from' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   assert.equal(await page.locator('#practice-shifts tbody tr').count(), 25);
   assert.match(await page.textContent('.fp-page-summary'), /Showing 1 to 25 shifts/);
   assert.match(await page.textContent('#shift-filters-active'), /Showing only role: General practitioner; from /);
@@ -242,7 +242,7 @@ test('the shifts list pages 25 at a time, filters by role and a date window, and
   await page.fill('#shift-filters-q', 'PODIATRY triage pilot');
   await page.click('#shift-filters-apply');
   await page.locator('#shift-filters-active', { hasText: 'search the details' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   assert.equal(await page.locator('#practice-shifts tbody tr').count(), 1);
   assert.match(await page.textContent('#practice-shifts tbody'), /Manage/);
   assert.equal(await page.locator(`#practice-shifts a[href="/practice/shifts/${marked.id}"]`).count(), 1);

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, newPage, open, PHONE, signIn, startServer, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, newPage, open, PHONE, signIn, startServer, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 // Records the page's layout shifts from its first paint (not those right after input, as CLS counts).
@@ -63,7 +63,7 @@ test('before the idle sign-out a warning is announced, and Stay signed in keeps 
     await watchShifts(page);
     await page.reload();
     await page.waitForSelector('html[data-ready="true"]');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     const cls = await layoutShift(page);
     assert.ok(cls.total < 0.01, `nothing moved while Find shifts loaded: ${JSON.stringify(cls.shifts)}`);
     const signedInAt = Date.now();

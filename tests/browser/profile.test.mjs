@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, settled,
 } from './helpers.mjs';
 
 let server, browser;
@@ -18,7 +18,7 @@ describe('profile', () => {
     await open(page, '/account');
     await page.click('a[href="/profile"]');
     await page.waitForSelector('#profile-form');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await checkAccessibility(page, 'the profile page');
     await page.fill('#phone', 'ring the surgery');
     await page.fill('#home_postcode', 'LS1');

@@ -46,6 +46,14 @@ export function setCsrf(token) {
 let generation = 0;
 export function newGeneration() { generation += 1; }
 
+// The requests in flight, on <html data-requests>: a page is drawn and settled when app.js has set
+// <html data-rendered> to its address and none is in flight (the browser tests wait for both).
+let inFlight = 0;
+function requestsInFlight(change) {
+  inFlight += change;
+  document.documentElement.dataset.requests = String(inFlight);
+}
+
 // fn(error) runs when a request made while signed in answers 401.
 export function onSessionEnded(fn) { sessionEnded = fn; }
 
@@ -57,17 +65,22 @@ export async function api(method, path, body, { signedIn = true, keep = false } 
   let res;
   lastRequestAt = Date.now();
   if (activity) activity.postMessage(lastRequestAt);
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });
-  }
   let data = null;
-  if (res.status !== 204) {
-    try { data = await res.json(); } catch { data = null; }
+  requestsInFlight(+1);
+  try {
+    try {
+      res = await fetch(`/api/v1${path}`, {
+        method, headers, credentials: 'same-origin', cache: 'no-store',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });
+    }
+    if (res.status !== 204) {
+      try { data = await res.json(); } catch { data = null; }
+    }
+  } finally {
+    requestsInFlight(-1);
   }
   if (!res.ok) {
     const err = new ApiError(res.status, data);
@@ -88,11 +101,14 @@ export const del = (path, opts) => api('DELETE', path, undefined, opts);
 // Whether the server runs the demo (GET /healthz says so); false when it cannot tell. The sign-in
 // page asks for the demo accounts only then, so that a production server sees no failing request.
 export async function serverRunsDemo() {
+  requestsInFlight(+1);
   try {
     const res = await fetch('/healthz', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
     return res.ok && (await res.json()).demo === true;
   } catch {
     return false;
+  } finally {
+    requestsInFlight(-1);
   }
 }
 
