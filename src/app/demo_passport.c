@@ -17,6 +17,7 @@ struct clin {
   int64_t id;
   int number;                 /* clinicianNNN, 0 for other accounts */
   bool generated;             /* one of --clinicians' (memberNNNNN) */
+  int64_t joined;             /* when their account was made: the pool checked them then */
   char name[96];
   char profession[48];
 };
@@ -29,7 +30,8 @@ struct load {
   size_t n_types, cap_types;
 };
 
-static void add_clin(int64_t id, const char *email, const char *name, const char *profession, bool active, void *ctx) {
+static void add_clin(int64_t id, const char *email, const char *name, const char *profession, bool active,
+                     int64_t created_at, void *ctx) {
   (void)active;
   struct load *l = ctx;
   if (l->err) return;
@@ -46,6 +48,7 @@ static void add_clin(int64_t id, const char *email, const char *name, const char
   struct clin *cl = &l->clins[l->n++];
   memset(cl, 0, sizeof *cl);
   cl->id = id;
+  cl->joined = created_at;
   if (sscanf(email, "clinician%3d@", &cl->number) != 1) cl->number = 0;
   cl->generated = strncmp(email, "member", 6) == 0;
   snprintf(cl->name, sizeof cl->name, "%s", name);
@@ -106,11 +109,16 @@ static size_t make_pdf(const char *line, char *buf, size_t cap) {
   return n < cap ? n : cap;
 }
 
-/* Dates of a verified record valid for at least a year from today. */
-static void valid_dates(const struct fp_check_type *t, fp_day today, uint32_t h, fp_day *issued, fp_day *expires) {
+/* Dates of a verified record valid for at least a year from today. A document that never expires
+   (references, a registration) was in hand before the clinician joined. */
+static void valid_dates(const struct fp_check_type *t, fp_day today, fp_day joined, uint32_t h, fp_day *issued,
+                        fp_day *expires) {
   fp_day stated = FP_DAY_NONE;
   switch (t->validity) {
-  case FP_VALIDITY_NONE: *issued = today - 60 - (fp_day)(h % 1500); break;
+  case FP_VALIDITY_NONE:
+    *issued = today - 60 - (fp_day)(h % 1500);
+    if (*issued >= joined) *issued = joined - 1 - (fp_day)(h % 90);
+    break;
   case FP_VALIDITY_EXPLICIT:
     *issued = today - (fp_day)(h % 200);
     stated = today + 366 + (fp_day)(h % 300);
@@ -126,10 +134,13 @@ static void valid_dates(const struct fp_check_type *t, fp_day today, uint32_t h,
   if (fp_check_expiry(t->validity, t->renewal_months, *issued, stated, expires) != FP_EXPIRY_OK) *expires = stated;
 }
 
-static int insert(struct fp_conn *c, struct fp_check_row *k, int64_t now, int64_t verifier, uint32_t h, int64_t *id) {
-  /* Submitted a little before the pool's decision, which came after the document's date. */
-  int64_t decided = now - (int64_t)(h % 30 + 1) * DAY;
-  if (k->issued_on != FP_DAY_NONE && decided < (int64_t)k->issued_on * DAY + DAY / 2) decided = (int64_t)k->issued_on * DAY + DAY / 2;
+/* The pool decides a record a few days after the document's date, and not before the clinician
+   joined (what they had before, they brought then): `joined` plus half a day to two days. */
+static int insert(struct fp_conn *c, struct fp_check_row *k, int64_t now, int64_t joined, int64_t verifier, uint32_t h,
+                  int64_t *id) {
+  int64_t decided = k->issued_on != FP_DAY_NONE ? (int64_t)k->issued_on * DAY + DAY / 2 + (int64_t)(h % 9) * DAY : now;
+  int64_t onboarded = joined + DAY / 2 + (int64_t)(h % 36) * 3600;
+  if (decided < onboarded) decided = onboarded;
   if (decided > now - 600) decided = now - 600 - (int64_t)(h % 3000);
   if (strcmp(k->status, "submitted") == 0) {
     k->decided_by = 0;
@@ -141,6 +152,39 @@ static int insert(struct fp_conn *c, struct fp_check_row *k, int64_t now, int64_
     k->created_at = decided - (int64_t)(h % 3 + 1) * 3600;
   }
   return fp_store_passport_demo_check(c, k, id);
+}
+
+static void reference_for(const char *code, uint32_t h, struct fp_check_row *k);
+
+/*
+ * The verified records that a verified record k renewed, newest first, into earlier[] (at most
+ * `cap`): each one valid until a few weeks after the next was issued, back to one in hand when the
+ * clinician joined. So that, as the records stood on any day since they joined, the check was met
+ * (the pool's figures read them so: a month's "onboarded" is counted from its records at its end).
+ */
+static size_t earlier_records(const struct fp_check_type *t, const struct fp_check_row *k, fp_day joined, uint32_t h,
+                              struct fp_check_row *earlier, size_t cap) {
+  if (t->validity == FP_VALIDITY_NONE || strcmp(k->status, "verified") != 0) return 0;
+  size_t n = 0;
+  const struct fp_check_row *next = k;
+  while (n < cap && next->issued_on != FP_DAY_NONE && next->issued_on > joined) {
+    struct fp_check_row *e = &earlier[n];
+    *e = *next;
+    uint32_t hn = h * 2654435761u + (uint32_t)n;
+    fp_day ends = next->issued_on + 14 + (fp_day)(hn % 28); /* renewed two to six weeks before it ran out */
+    if (t->validity == FP_VALIDITY_PERIOD) {
+      e->issued_on = fp_day_add_months(ends + 1, -t->renewal_months);
+      if (fp_check_expiry(t->validity, t->renewal_months, e->issued_on, FP_DAY_NONE, &e->expires_on) != FP_EXPIRY_OK)
+        break;
+    } else {
+      e->issued_on = ends - 730 - (fp_day)(hn % 365);
+      e->expires_on = ends;
+    }
+    reference_for(e->code, hn, e);
+    next = e;
+    n++;
+  }
+  return n;
 }
 
 static void reference_for(const char *code, uint32_t h, struct fp_check_row *k) {
@@ -160,7 +204,7 @@ static void reference_for(const char *code, uint32_t h, struct fp_check_row *k) 
 
 static int passport_of(struct fp_conn *c, const struct load *l, const struct clin *cl, struct fp_checks *req,
                        int64_t now, int64_t verifier) {
-  fp_day today = fp_uk_day(now);
+  fp_day today = fp_uk_day(now), joined = fp_uk_day(cl->joined);
   enum scenario sc = cl->number >= 101 && cl->number <= 150 ? (enum scenario)((cl->number - 101) % 6) : COMPLIANT;
   if (cl->generated) {
     /* --clinicians: about two in three complete, the rest spread over the other states. */
@@ -184,7 +228,7 @@ static int passport_of(struct fp_conn *c, const struct load *l, const struct cli
     snprintf(k.code, sizeof k.code, "%s", code);
     snprintf(k.status, sizeof k.status, "verified");
     reference_for(code, h, &k);
-    valid_dates(t, today, h, &k.issued_on, &k.expires_on);
+    valid_dates(t, today, joined, h, &k.issued_on, &k.expires_on);
     bool evidence = false;
     if (sc == SUBMITTED && (strcmp(code, "dbs") == 0 || strcmp(code, "references") == 0)) {
       snprintf(k.status, sizeof k.status, "submitted");
@@ -201,8 +245,16 @@ static int passport_of(struct fp_conn *c, const struct load *l, const struct cli
                                        "upload the signed letter from your occupational health provider.");
       evidence = true;
     }
+    /* What it renewed first, oldest first (the newest record has the highest id). */
+    struct fp_check_row earlier[8];
+    size_t n_earlier = earlier_records(t, &k, joined, h, earlier, sizeof earlier / sizeof earlier[0]);
     int64_t id;
-    if ((rc = insert(c, &k, now, verifier, h, &id)) != 0) return rc;
+    while (n_earlier > 0) {
+      n_earlier--;
+      if ((rc = insert(c, &earlier[n_earlier], now, cl->joined, verifier, spread(cl->id + (int64_t)n_earlier + 1, code), &id)) != 0)
+        return rc;
+    }
+    if ((rc = insert(c, &k, now, cl->joined, verifier, h, &id)) != 0) return rc;
     if (evidence) {
       char line[200], pdf[2048], file[80];
       snprintf(line, sizeof line, "Demo evidence: %.80s for %.80s", t->name, cl->name);

@@ -1487,15 +1487,16 @@ int fp_store_evidence_files_remove(struct fp_conn *c, int *n) {
 
 int fp_store_passport_demo_clinicians(struct fp_conn *c,
                                       void (*cb)(int64_t id, const char *email, const char *name,
-                                                 const char *profession, bool active, void *ctx),
+                                                 const char *profession, bool active, int64_t created_at,
+                                                 void *ctx),
                                       void *ctx) {
-  fp_stmt *st = fp_db_stmt(c, "SELECT cl.id, u.email, u.name, cl.profession, u.active FROM clinicians cl"
+  fp_stmt *st = fp_db_stmt(c, "SELECT cl.id, u.email, u.name, cl.profession, u.active, cl.created_at FROM clinicians cl"
                                    " JOIN users u ON u.id = cl.user_id ORDER BY cl.id");
   if (!st) return FP_EIO;
   int rc;
   while ((rc = fp_step(st)) == FP_ROW)
     cb(fp_col_int64(st, 0), fp_col_text(st, 1), fp_col_text(st, 2),
-       fp_col_text(st, 3), fp_col_int64(st, 4) != 0, ctx);
+       fp_col_text(st, 3), fp_col_int64(st, 4) != 0, fp_col_int64(st, 5), ctx);
   return step_done(st, rc);
 }
 

@@ -320,10 +320,11 @@ int fp_store_evidence_files_remove(struct fp_conn *c, int *n);
 
 /* ---- the demo data set (app/demo_passport.c decides what to insert) ---- */
 
-/* Every clinician, in id order, with their account's email, name and state. */
+/* Every clinician, in id order, with their account's email, name and state, and when they joined. */
 int fp_store_passport_demo_clinicians(struct fp_conn *c,
                                       void (*cb)(int64_t id, const char *email, const char *name,
-                                                 const char *profession, bool active, void *ctx),
+                                                 const char *profession, bool active, int64_t created_at,
+                                                 void *ctx),
                                       void *ctx);
 /*
  * Inserts a record with every column as given (status, dates, reference, note, update_service,

@@ -24,6 +24,7 @@
 #include "core/validate.h"
 #include "http/auth.h"
 #include "store/accounts.h"
+#include "store/metrics.h"
 #include "store/places.h"
 #include "store/shifts.h"
 
@@ -385,6 +386,39 @@ static void test_demo_practice_always_has_timesheets_waiting(void **state) {
   }
 }
 
+/* The NHS England return counts the GPs onboarded at each month's end from the passport records as
+   they stood then: every demo GP who is complete today was complete at each past month's end since
+   joining (their renewals replaced records that were valid), not only since their last renewal. */
+static void test_demo_gps_onboarded_in_past_months(void **state) {
+  (void)state;
+  struct tmp_store t;
+  tmp_open(&t);
+  assert_int_equal(fp_demo_load(&t.store, NOW, 0, 0), 0);
+  struct fp_conn *c = fp_store_reader(&t.store);
+  assert_non_null(c);
+  struct fp_scope all = {.all = true};
+  int y, m, d;
+  fp_civil_from_days(fp_uk_day(NOW), &y, &m, &d);
+  for (int back = 1; back <= 6; back++) {
+    int sy = y, sm = m - back;
+    while (sm < 1) sm += 12, sy--;
+    fp_day first = fp_days_from_civil(sy, sm, 1), next = fp_days_from_civil(sm == 12 ? sy + 1 : sy, sm % 12 + 1, 1);
+    struct fp_metrics mx;
+    memset(&mx, 0, sizeof mx);
+    assert_int_equal(fp_store_metrics(c, &all, fp_uk_local_to_utc(first, 0, 0, 0), fp_uk_local_to_utc(next, 0, 0, 0), NOW,
+                                      next - 1, &mx),
+                     0);
+    int64_t registered = -1, onboarded = -1;
+    for (int i = 0; i < mx.n_professions; i++)
+      if (strcmp(mx.professions[i].profession, "gp") == 0)
+        registered = mx.professions[i].registered, onboarded = mx.professions[i].onboarded;
+    fp_metrics_release(&mx);
+    if (registered <= 0 || onboarded != registered)
+      fail_msg("%04d-%02d: %lld GPs registered, %lld onboarded", sy, sm, (long long)registered, (long long)onboarded);
+  }
+  tmp_close(&t);
+}
+
 int main(void) {
   if (sodium_init() < 0) return 1;
   const struct CMUnitTest tests[] = {
@@ -393,6 +427,7 @@ int main(void) {
       cmocka_unit_test(test_demo_is_deterministic),
       cmocka_unit_test(test_demo_scales_to_n_shifts),
       cmocka_unit_test(test_demo_practice_always_has_timesheets_waiting),
+      cmocka_unit_test(test_demo_gps_onboarded_in_past_months),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
