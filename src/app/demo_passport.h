@@ -15,6 +15,11 @@
  * Most of 101-140 are pool members whose professions have open shifts at pool practices, so a
  * refusal (409 not_eligible naming the checks) can be seen; their bookings already made are
  * re-examined at the end and flagged passport_lapsed where the passport no longer covers them.
+ *
+ * Each passport has its history: what a clinician brought was decided the day after they joined,
+ * and a record renewed since replaced one that was valid until a few weeks after the renewal's
+ * date, back to one in hand when they joined. So the figures read as the records stood on a past
+ * day (the NHS England return's GPs onboarded at a month's end) find them complete since joining.
  */
 #ifndef FP_APP_DEMO_PASSPORT_H
 #define FP_APP_DEMO_PASSPORT_H
