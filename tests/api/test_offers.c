@@ -337,6 +337,41 @@ static void test_practice_told_when_an_offer_lapses(void **state) {
   assert_int_equal(lapsed_told(link), 1);
 }
 
+/* A shift offered to more clinicians than the store closes in one batch (64): once one accepts,
+   every other offer reads closed and its clinician is told, the last ones sent as the first. */
+static void test_every_other_offer_closes_past_a_batch(void **state) {
+  (void)state;
+  enum { OTHERS = 69 };
+  long long ids[OTHERS + 1];
+  const char *last = NULL;
+  w.verify_passports = false; /* an offer is sent to a pool member; only the one who accepts books */
+  for (int i = 0; i < OTHERS; i++) {
+    const char *t = fpt_world_clinician(&w, fpt_str("of.many%02d@t.test", i), "gp", fpt_str("76200%02d", i), true, &ids[i]);
+    if (i == OTHERS - 1) last = t;
+  }
+  w.verify_passports = true;
+  const char *taker = fpt_world_clinician(&w, "of.taker@t.test", "gp", "7620099", true, &ids[OTHERS]);
+  long long s = shift(9 * 86400 + 9 * H, 9 * 86400 + 12 * H, "instant");
+  for (int first = 0; first <= OTHERS; first += 20) {
+    json_t *arr = json_array();
+    for (int i = first; i < first + 20 && i <= OTHERS; i++) json_array_append_new(arr, json_integer(ids[i]));
+    fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/shifts/%lld/offers", s), 201, "{s:o}", "clinician_ids", arr);
+  }
+  json_t *mine = json_object_get(fpt_call(&srv, taker, "GET", "/api/v1/offers", 200, NULL), "items");
+  long long taken = fpt_int(json_array_get(mine, 0), "id");
+  fpt_call(&srv, taker, "POST", fpt_str("/api/v1/offers/%lld/accept", taken), 200, NULL);
+  json_t *all = json_object_get(fpt_call(&srv, w.pm1, "GET", fpt_str("/api/v1/shifts/%lld/offers?limit=100", s), 200, NULL), "items");
+  assert_int_equal(json_array_size(all), OTHERS + 1);
+  int closed = 0;
+  for (size_t k = 0; k < json_array_size(all); k++) {
+    json_t *o = json_array_get(all, k);
+    if (fpt_int(o, "id") == taken) assert_string_equal(fpt_s(o, "state"), "accepted");
+    else closed += strcmp(fpt_s(o, "state"), "closed") == 0;
+  }
+  assert_int_equal(closed, OTHERS);
+  assert_string_equal(fpt_s(newest(last), "kind"), "offer.closed");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_to_accept_is_booked), cmocka_unit_test(test_refused_as_a_booking_would_be),
@@ -345,6 +380,7 @@ int main(void) {
       cmocka_unit_test(test_withdrawn_when_the_clinician_can_no_longer_take_it),
       cmocka_unit_test(test_accepted_then_cancelled_says_so),
       cmocka_unit_test(test_practice_told_when_an_offer_lapses),
+      cmocka_unit_test(test_every_other_offer_closes_past_a_batch),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
