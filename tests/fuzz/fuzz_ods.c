@@ -11,31 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app/ods.h"
 #include "core/error.h"
+#include "store_once.h"
 #include "store/places.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct fp_store store;
-static bool ready;
-static char dir[] = "/tmp/flexpool-fuzz-ods-XXXXXX";
-
-static void teardown(void) {
-  fp_store_release(&store);
-  static const char *const files[] = {"flexpool.db", "flexpool.db-wal", "flexpool.db-shm"};
-  char path[128];
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-    unlink(path);
-  }
-  char evidence[128];
-  snprintf(evidence, sizeof evidence, "%s/evidence", dir);
-  rmdir(evidence);
-  rmdir(dir);
-}
 
 static int seed_tx(struct fp_conn *c, void *ctx) {
   (void)ctx;
@@ -56,14 +38,8 @@ static int seed_tx(struct fp_conn *c, void *ctx) {
   return fp_store_org_insert(c, &o, 1767225600, &place);
 }
 
-static void setup(void) {
-  if (!mkdtemp(dir) || fp_store_open(&store, dir, NULL) != 0 || fp_store_write(&store, seed_tx, NULL) != 0) abort();
-  atexit(teardown);
-  ready = true;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!ready) setup();
+  struct fp_store *store = fuzz_store_once("ods", seed_tx);
   if (size < 1 || size > 65536) return 0;
   bool pcn = data[0] & 1;
   FILE *in = fmemopen(size > 1 ? (void *)(data + 1) : (void *)"", size > 1 ? size - 1 : 1, "rb");
@@ -72,11 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   long rows;
   if (pcn) {
     struct fp_pcn_counts n;
-    rc = fp_ods_pcn_import_stream(&store, in, 1796428800 /* 2026-12-04 */, &n);
+    rc = fp_ods_pcn_import_stream(store, in, 1796428800 /* 2026-12-04 */, &n);
     rows = n.moved + n.unchanged + n.ended + n.skipped;
   } else {
     struct fp_ods_counts n;
-    rc = fp_ods_import_stream(&store, in, &n);
+    rc = fp_ods_import_stream(store, in, &n);
     rows = n.added + n.updated + n.closed + n.unchanged + n.skipped;
   }
   fclose(in);

@@ -8,30 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app/register.h"
 #include "core/error.h"
+#include "store_once.h"
 #include "store/accounts.h"
 #include "store/members.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct fp_store store;
-static bool ready;
-static char dir[] = "/tmp/flexpool-fuzz-register-XXXXXX";
-
-/* The store goes with the process: its files, then the directory. */
-static void teardown(void) {
-  fp_store_release(&store);
-  static const char *const files[] = {"flexpool.db", "flexpool.db-wal", "flexpool.db-shm"};
-  char path[128];
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-    unlink(path);
-  }
-  rmdir(dir);
-}
 
 static int seed_tx(struct fp_conn *c, void *ctx) {
   (void)ctx;
@@ -52,14 +36,8 @@ static int seed_tx(struct fp_conn *c, void *ctx) {
   return 0;
 }
 
-static void setup(void) {
-  if (!mkdtemp(dir) || fp_store_open(&store, dir, NULL) != 0 || fp_store_write(&store, seed_tx, NULL) != 0) abort();
-  atexit(teardown);
-  ready = true;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!ready) setup();
+  struct fp_store *store = fuzz_store_once("register", seed_tx);
   if (size < 1 || size > 65536) return 0;
   enum fp_register reg = data[0] & 1 ? FP_REGISTER_PERFORMERS : FP_REGISTER_GMC;
   bool full = (data[0] & 2) != 0;
@@ -67,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!in) return 0;
   FILE *out = fopen("/dev/null", "w");
   struct fp_register_report rep;
-  int rc = fp_register_import_stream(&store, reg, in, full, 1767225600 /* 2026-01-01 */, out, &rep);
+  int rc = fp_register_import_stream(store, reg, in, full, 1767225600 /* 2026-01-01 */, out, &rep);
   fclose(in);
   if (out) fclose(out);
   if (rc != 0 && rc != FP_EINVAL) abort();
