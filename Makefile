@@ -31,7 +31,7 @@ build-test: setup
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
 test: build-test
-	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	cd $(TEST_BUILD) && FLEXPOOL_TEST_PASSWORD_HASH=lowest ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(TEST_JOBS) --resource-spec-file $(CURDIR)/tests/ctest-resources.json
 

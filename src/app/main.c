@@ -13,6 +13,7 @@
 #include "app/cli.h"
 #include "app/monthly_report.h"
 #include "app/register.h"
+#include "http/auth.h"
 #include "http/totp.h"
 
 static void usage(FILE *to) {
@@ -87,6 +88,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *cmd = argv[1];
+  /* A test suite's shortcut (README, "Tests"): passwords hashed at Argon2id's lowest cost. */
+  const char *test_hash = getenv("FLEXPOOL_TEST_PASSWORD_HASH");
+  if (test_hash && strcmp(test_hash, "lowest") == 0) {
+    fp_password_hash_cost(FP_HASH_LOWEST_FOR_TESTS);
+    if (strcmp(cmd, "serve") == 0)
+      fprintf(stderr, "flexpool: FLEXPOOL_TEST_PASSWORD_HASH=lowest: new passwords are hashed at Argon2id's lowest cost"
+                      " (for test suites only, never in service)\n");
+  }
   if (strcmp(cmd, "serve") == 0) return fp_cli_serve(argc - 2, argv + 2);
   if (strcmp(cmd, "demo") == 0) return fp_cli_demo(argc - 2, argv + 2);
   if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0) return fp_cli_user_add(argc - 3, argv + 3);

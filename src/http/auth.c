@@ -16,10 +16,17 @@
 #include "store/mfa.h"
 #include "http/totp.h"
 
+static enum fp_hash_cost hash_cost = FP_HASH_INTERACTIVE;
+
+void fp_password_hash_cost(enum fp_hash_cost cost) { hash_cost = cost; }
+
 int fp_password_hash(const char *password, char *out, size_t out_len) {
   if (out_len < crypto_pwhash_STRBYTES) return FP_EINVAL;
-  if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+  bool lowest = hash_cost == FP_HASH_LOWEST_FOR_TESTS;
+  if (crypto_pwhash_str_alg(out, password, strlen(password),
+                            lowest ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            lowest ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
     return FP_ENOMEM;
   return 0;
 }

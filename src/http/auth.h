@@ -15,6 +15,14 @@
 
 /* Hashes a password into out (crypto_pwhash_STRBYTES). 0 or FP_ENOMEM. */
 int fp_password_hash(const char *password, char *out, size_t out_len);
+/*
+ * Argon2id's cost for the hashes made from now on: FP_HASH_INTERACTIVE (libsodium's interactive
+ * limits, 64 MiB and two passes: the default, and the only one for service) or FP_HASH_LOWEST_FOR_TESTS
+ * (its lowest limits, for a test suite that signs in thousands of times on a shared machine). A
+ * hash is verified at the cost it was made with. Set once at start, before any thread hashes.
+ */
+enum fp_hash_cost { FP_HASH_INTERACTIVE, FP_HASH_LOWEST_FOR_TESTS };
+void fp_password_hash_cost(enum fp_hash_cost cost);
 bool fp_password_verify(const char *hash, const char *password);
 /*
  * Spends the time of one verification against a dummy hash, so that an unknown email address
