@@ -14,19 +14,30 @@ void fp_targets_for_period(const struct fp_year_targets *years, int n, fp_day fr
   out->fill_rate_tenths = FP_TARGET_NONE;
   out->spend_pence = FP_TARGET_NONE;
   out->fill_rate_met = out->spend_within = false;
+  out->fill_rate_none = FP_FILL_TARGET_NOT_SET;
+  out->n_spend_missing = 0;
+  out->first_year = 1, out->last_year = 0;
   if (to <= from) return;
   int first_year = fp_financial_year_of(from), last_year = fp_financial_year_of(to - 1);
+  out->first_year = first_year, out->last_year = last_year;
   if (first_year == last_year) {
     const struct fp_year_targets *y = year_of(years, n, first_year);
-    if (y && y->fill_rate_tenths != FP_TARGET_NONE) out->fill_rate_tenths = y->fill_rate_tenths;
+    if (y && y->fill_rate_tenths != FP_TARGET_NONE) {
+      out->fill_rate_tenths = y->fill_rate_tenths;
+      out->fill_rate_none = FP_FILL_TARGET_SET;
+    }
+  } else {
+    out->fill_rate_none = FP_FILL_TARGET_ACROSS_YEARS;
   }
   int64_t spend = 0;
   for (int year = first_year; year <= last_year; year++) {
     const struct fp_year_targets *y = year_of(years, n, year);
     if (!y || y->spend_pence == FP_TARGET_NONE) {
       spend = FP_TARGET_NONE;
-      break;
+      if (out->n_spend_missing < FP_TARGET_YEARS_MAX) out->spend_missing[out->n_spend_missing++] = year;
+      continue;
     }
+    if (spend == FP_TARGET_NONE) continue;
     fp_day a, b;
     fp_financial_year_days(year, &a, &b);
     int64_t days = (to < b ? to : b) - (from > a ? from : a);

@@ -30,12 +30,25 @@ struct fp_year_targets {
   int64_t spend_pence;        /* >= 0 */
 };
 
-/* Targets over a period, and the figures held against them. */
+/* Why a period has no fill rate target. */
+enum fp_fill_target_none {
+  FP_FILL_TARGET_SET = 0,            /* it has one */
+  FP_FILL_TARGET_ACROSS_YEARS,       /* the period is across two financial years or more */
+  FP_FILL_TARGET_NOT_SET,            /* its one financial year has none (or the period is empty) */
+};
+
+/* Targets over a period, and the figures held against them, with why one is missing. */
 struct fp_period_targets {
   int64_t fill_rate_tenths;   /* FP_TARGET_NONE: none for the period */
   int64_t spend_pence;        /* FP_TARGET_NONE: none for the period */
   bool fill_rate_met;         /* actual >= target (false without a target) */
   bool spend_within;          /* actual <= target (false without a target) */
+  int first_year, last_year;  /* the financial years the period touches (first > last: none) */
+  enum fp_fill_target_none fill_rate_none;
+  /* The years it touches without a spend target, ascending: when there is any, it has none. The
+     first FP_TARGET_YEARS_MAX of them (a period of the overview's five years touches at most six). */
+  int n_spend_missing;
+  int spend_missing[FP_TARGET_YEARS_MAX];
 };
 
 /* The targets of [from, to) from the years given (any order; a year not given has none), held

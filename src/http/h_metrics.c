@@ -135,11 +135,27 @@ static int targets_json(struct fp_conn *c, const struct fp_scope *scope, fp_day 
   int rc = fp_store_targets_for_period(c, scope->icbs[0], from, to, f, &t);
   if (rc) return rc;
   bool rate = t.fill_rate_tenths != FP_TARGET_NONE, spend = t.spend_pence != FP_TARGET_NONE;
-  *out = json_pack("{s:I, s:o, s:o, s:o, s:o}", "icb_id", (json_int_t)scope->icbs[0], "fill_rate_percent",
+  /* Why one is missing, as the core decided it, so that a page says it without deciding it again. */
+  static const char *const fill_none[] = {[FP_FILL_TARGET_SET] = NULL,
+                                          [FP_FILL_TARGET_ACROSS_YEARS] = "across_financial_years",
+                                          [FP_FILL_TARGET_NOT_SET] = "not_set"};
+  json_t *touched = json_array(), *missing = json_array();
+  char name[8];
+  for (int y = t.first_year; y <= t.last_year; y++) {
+    fp_financial_year_name(y, name);
+    json_array_append_new(touched, json_string(name));
+  }
+  for (int i = 0; i < t.n_spend_missing; i++) {
+    fp_financial_year_name(t.spend_missing[i], name);
+    json_array_append_new(missing, json_string(name));
+  }
+  const char *why = fill_none[t.fill_rate_none];
+  *out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "icb_id", (json_int_t)scope->icbs[0], "fill_rate_percent",
                    rate ? json_real((double)t.fill_rate_tenths / 10.0) : json_null(), "fill_rate_met",
                    rate ? json_boolean(t.fill_rate_met) : json_null(), "fees_agreed_pence",
                    spend ? json_integer(t.spend_pence) : json_null(), "fees_agreed_within",
-                   spend ? json_boolean(t.spend_within) : json_null());
+                   spend ? json_boolean(t.spend_within) : json_null(), "financial_years", touched,
+                   "fill_rate_none", why ? json_string(why) : json_null(), "fees_agreed_missing_years", missing);
   return 0;
 }
 

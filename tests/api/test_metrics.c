@@ -799,6 +799,22 @@ static void test_targets_against_the_figures(void **state) {
   assert_true(json_is_null(json_object_get(x, "fill_rate_percent")));
   assert_true(json_is_null(json_object_get(x, "fees_agreed_pence")));
   assert_true(json_is_null(json_object_get(x, "fill_rate_met")));
+  /* And why, as the server decided it: across two years; 2025/26 has no spend target. */
+  assert_string_equal(fpt_s(x, "fill_rate_none"), "across_financial_years");
+  json_t *touched = json_object_get(x, "financial_years"), *lacking = json_object_get(x, "fees_agreed_missing_years");
+  assert_int_equal(json_array_size(touched), 2);
+  assert_string_equal(json_string_value(json_array_get(touched, 0)), "2025/26");
+  assert_string_equal(json_string_value(json_array_get(touched, 1)), "2026/27");
+  assert_int_equal(json_array_size(lacking), 1);
+  assert_string_equal(json_string_value(json_array_get(lacking, 0)), "2025/26");
+  /* A month with both targets: nothing missing. */
+  x = json_object_get(metrics(w.commissioner, "2026-10-01", "2026-11-01"), "targets");
+  assert_true(json_is_null(json_object_get(x, "fill_rate_none")));
+  assert_int_equal(json_array_size(json_object_get(x, "fees_agreed_missing_years")), 0);
+  /* A month of a year with none set. */
+  x = json_object_get(metrics(w.commissioner, "2026-02-01", "2026-03-01"), "targets");
+  assert_string_equal(fpt_s(x, "fill_rate_none"), "not_set");
+  assert_string_equal(json_string_value(json_array_get(json_object_get(x, "fees_agreed_missing_years"), 0)), "2025/26");
   /* The list, and a year without a spend target. */
   set_targets(w.commissioner, 200, w.icb, 2027, "{\"fill_rate_percent\": 85.5}");
   json_t *years = json_object_get(fpt_call(&srv, w.commissioner, "GET", fpt_str("/api/v1/organisations/%lld/targets", w.icb),

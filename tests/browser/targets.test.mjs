@@ -72,8 +72,9 @@ describe('the commissioner\'s targets', () => {
   test('the overview says plainly that there is no target, and a bad value in the form is refused before anything is sent', async () => {
     await open(page, top);
     const m = await apiIn(page, `/metrics?from=${first}&to=${to}`);
-    assert.deepEqual(m.targets, { icb_id: icb, fill_rate_percent: null, fill_rate_met: null, fees_agreed_pence: null, fees_agreed_within: null },
-      'the demo sets no targets');
+    assert.deepEqual(m.targets, { icb_id: icb, fill_rate_percent: null, fill_rate_met: null, fees_agreed_pence: null, fees_agreed_within: null,
+      financial_years: [fyName], fill_rate_none: 'not_set', fees_agreed_missing_years: [fyName] },
+    'the demo sets no targets, and the server says why there are none');
     assert.equal(await text(page, '#target-fill'), `No fill rate target set for ${fyName}.`);
     assert.equal(await text(page, '#target-spend'), `No spend target set for ${fyName}.`);
     // The rule is said on the page.

@@ -55,14 +55,34 @@ static void test_a_period_across_two_years(void **state) {
   assert_int_equal(t.spend_pence, FP_TARGET_NONE);
   assert_false(t.fill_rate_met);
   assert_false(t.spend_within);
+  /* Why: across two years, and 2027/28 (not 2026/27) has no spend target. */
+  assert_int_equal(t.first_year, 2026);
+  assert_int_equal(t.last_year, 2027);
+  assert_int_equal(t.fill_rate_none, FP_FILL_TARGET_ACROSS_YEARS);
+  assert_int_equal(t.n_spend_missing, 1);
+  assert_int_equal(t.spend_missing[0], 2027);
   /* With both years' spend: each year's share of its days, added. */
   const struct fp_year_targets both[] = {{2027, FP_TARGET_NONE, 36600000}, {2026, 800, 36500000}};
   fp_targets_for_period(both, 2, fp_days_from_civil(2027, 3, 1), fp_days_from_civil(2027, 5, 1), 900, 0, &t);
   assert_int_equal(t.spend_pence, 31 * 100000 + 30 * 100000); /* March of 2026/27, April of 2027/28 (366 days) */
-  /* A year without targets: none. */
+  assert_int_equal(t.n_spend_missing, 0);
+  /* A year without targets: none, because it is not set. */
   fp_targets_for_period(YEARS, 2, fp_days_from_civil(2030, 5, 1), fp_days_from_civil(2030, 6, 1), 900, 0, &t);
   assert_int_equal(t.fill_rate_tenths, FP_TARGET_NONE);
   assert_int_equal(t.spend_pence, FP_TARGET_NONE);
+  assert_int_equal(t.fill_rate_none, FP_FILL_TARGET_NOT_SET);
+  assert_int_equal(t.n_spend_missing, 1);
+  assert_int_equal(t.spend_missing[0], 2030);
+  /* Three years, the middle one with a spend target: the other two are named. */
+  const struct fp_year_targets middle[] = {{2027, 900, 36600000}};
+  fp_targets_for_period(middle, 1, fp_days_from_civil(2027, 3, 1), fp_days_from_civil(2028, 5, 1), 900, 0, &t);
+  assert_int_equal(t.spend_pence, FP_TARGET_NONE);
+  assert_int_equal(t.n_spend_missing, 2);
+  assert_int_equal(t.spend_missing[0], 2026);
+  assert_int_equal(t.spend_missing[1], 2028);
+  /* One year with its fill rate target: set. */
+  fp_targets_for_period(YEARS, 2, fp_days_from_civil(2026, 5, 1), fp_days_from_civil(2026, 6, 1), 900, 0, &t);
+  assert_int_equal(t.fill_rate_none, FP_FILL_TARGET_SET);
   /* An empty period: none. */
   fp_targets_for_period(YEARS, 2, fp_days_from_civil(2026, 5, 1), fp_days_from_civil(2026, 5, 1), 900, 0, &t);
   assert_int_equal(t.fill_rate_tenths, FP_TARGET_NONE);

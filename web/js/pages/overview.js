@@ -377,32 +377,26 @@ function postedFilledChart({ id, title, description, rows, legend }) {
       targetText(r)))));
 }
 
-// A trend period's targets in words (GET /metrics/trend's `targets`, decided by the server), for
-// its table cell: "85.0% (met)", "85.0% (not met: no shifts posted)", "£1,200.00 (within)", or why
-// there is none. years: the ICB's
-// targets by financial year (GET .../targets), null when they could not be read.
-function periodTargetWords(x, unit, years) {
+// A trend period's targets in words (GET /metrics/trend's `targets`, decided by the server, with why
+// one is missing): "85.0% (met)", "85.0% (not met: no shifts posted)", "£1,200.00 (within)", or why
+// there is none.
+function periodTargetWords(x, unit) {
   const t = x.targets;
-  const a = yearOf(x.from), b = yearOf(addDays(x.to, -1));
-  const touched = a === b ? [a] : [a, b];
   let fill;
   if (t.fill_rate_percent !== null && t.fill_rate_percent !== undefined) {
     fill = `${pct(t.fill_rate_percent)} (${t.fill_rate_met ? 'met' : `not met${x.shifts_posted ? '' : ': no shifts posted'}`})`;
   }
-  else if (a !== b) fill = `None: the ${unit} spans two financial years`;
-  else fill = `None set for ${yearName(a)}`;
+  else if (t.fill_rate_none === 'across_financial_years') fill = `None: the ${unit} spans two financial years`;
+  else fill = `None set for ${wordList(t.financial_years)}`;
   let spend;
   if (t.fees_agreed_pence !== null && t.fees_agreed_pence !== undefined) spend = `${pounds(t.fees_agreed_pence)} (${t.fees_agreed_within ? 'within' : 'over'})`;
-  else {
-    const missing = years ? touched.filter((y) => !years.some((z) => z.year === y && z.spend_pence !== null)) : touched;
-    spend = a !== b && !years ? `None: the ${unit} spans two financial years, and not each has one` : `None set for ${wordList(missing.map(yearName))}`;
-  }
+  else spend = `None set for ${wordList(t.fees_agreed_missing_years)}`;
   return { fill, spend };
 }
 // The same said under a chart's bar: "Target 85.0% (met)", "No target set for 2026/27".
 const chartTargetWords = (w) => (w.startsWith('None') ? w.replace(/^None/, 'No target') : `Target ${w}`);
 
-function trendSection({ trend, trendBy, from, last, here, years, area }) {
+function trendSection({ trend, trendBy, from, last, here, area }) {
   const unit = trendBy === 'week' ? 'week' : 'month';
   const other = trendBy === 'week' ? 'month' : 'week';
   const heading = h('h2', { class: 'nhsuk-heading-m', id: 'trend' }, `Over time, by ${unit}`);
@@ -424,7 +418,7 @@ function trendSection({ trend, trendBy, from, last, here, years, area }) {
   // The ICB's targets, period by period: only for a commissioner of one ICB (the server gives null
   // to anyone else), each period's decided by the server.
   const held = rows.length > 0 && rows.every((r) => r.targets);
-  const targetWords = held ? rows.map((r) => periodTargetWords(r, unit, years)) : null;
+  const targetWords = held ? rows.map((r) => periodTargetWords(r, unit)) : null;
   let targetsNote = null;
   if (held) {
     targetsNote = h('p', { class: 'nhsuk-body', id: 'trend-targets' },
@@ -579,7 +573,7 @@ route('/overview', async ({ query }) => {
       h('li', {}, link(`/api/v1/metrics.csv${qs({ from, to })}`, 'Download these figures as CSV', { download: '', 'data-reload': '', id: 'download-csv' })),
       h('li', {}, link(`/api/v1/metrics.xlsx${qs({ from, to })}`, 'Download these figures as a spreadsheet (XLSX)', { download: '', 'data-reload': '', id: 'download-xlsx' }))));
 
-  const trendPart = areaId && !area ? null : trendSection({ trend, trendBy, from, last, here, years: targetYears, area });
+  const trendPart = areaId && !area ? null : trendSection({ trend, trendBy, from, last, here, area });
   const title = area ? `Overview: ${area.name}` : 'Overview';
   const byClinician = !areaId && hasRole('pool_admin')
     ? h('p', { class: 'nhsuk-body nhsuk-u-display-none-print', id: 'overview-clinicians' },

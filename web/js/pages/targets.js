@@ -73,8 +73,11 @@ export function targetsSection({ m, years, first, last, back }) {
   const touched = [];
   for (let y = a; y <= b; y++) touched.push(y);
   const ofYear = (y) => (years || []).find((x) => x.year === y) || null;
-  const spans = touched.length > 1
-    ? `This period spans ${touched.length === 2 ? 'two' : number(touched.length)} financial years (${wordList(touched.map(yearName))})`
+  // Which years the period touches and why a target is missing are the server's (targets.fill_rate_none,
+  // targets.fees_agreed_missing_years): said here, not decided again.
+  const named = t.financial_years;
+  const spans = named.length > 1
+    ? `This period spans ${named.length === 2 ? 'two' : number(named.length)} financial years (${wordList(named)})`
     : null;
   const totals = m.totals || {};
 
@@ -83,10 +86,10 @@ export function targetsSection({ m, years, first, last, back }) {
     fill = [`${pct(totals.fill_rate_percent)} against a target of ${pct(t.fill_rate_percent)}`, t.fill_rate_met === null ? '' : ': ',
       met(t.fill_rate_met, 'Met', 'Not met'),
       totals.shifts_posted ? null : h('span', { class: 'nhsuk-u-display-block' }, 'No shifts were posted in this period, so it meets no fill rate target.')];
-  } else if (spans) {
+  } else if (t.fill_rate_none === 'across_financial_years') {
     fill = `${spans}: fill rate targets are set per financial year, so there is none for a period across them.`;
   } else {
-    fill = `No fill rate target set for ${yearName(a)}.`;
+    fill = `No fill rate target set for ${wordList(named)}.`;
   }
 
   let spend;
@@ -99,14 +102,8 @@ export function targetsSection({ m, years, first, last, back }) {
     spend = [`${pounds(totals.fees_agreed_pence)} against ${pounds(t.fees_agreed_pence)} for this period (${whence})`, t.fees_agreed_within === null ? '' : ': ',
       met(t.fees_agreed_within, 'Within', 'Over')];
   } else {
-    const missing = years ? touched.filter((y) => { const x = ofYear(y); return !x || x.spend_pence === null; }) : touched;
-    if (spans && years) {
-      spend = `No spend target set for ${wordList(missing.map(yearName))}. ${spans}: it has a spend target only when each of them has one.`;
-    } else if (spans) {
-      spend = `${spans}: it has a spend target only when each of them has one.`;
-    } else {
-      spend = `No spend target set for ${yearName(a)}.`;
-    }
+    spend = `No spend target set for ${wordList(t.fees_agreed_missing_years)}.`
+      + (spans ? ` ${spans}: it has a spend target only when each of them has one.` : '');
   }
 
   // The link to the form: the year the period starts in, or the first it touches without a target.
