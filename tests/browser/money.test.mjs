@@ -169,7 +169,12 @@ describe('mileage, expenses, monthly invoices and pension forms', () => {
     assert.match(await text(page, 'main'), /Invoice You invoice monthly: this session goes on your next monthly invoice to the practice, made on the 1st of the month\./);
     await checkAccessibility(page, 'an approved timesheet waiting for the monthly invoice');
     await open(pm, '/practice/timesheets?state=approved');
-    const item = pm.locator('#practice-timesheet-list > li', { hasText: b.clinician_name }).first();
+    // Its card: at its place in the list the page shows (the clinician may have later sessions approved).
+    const approved = await pm.evaluate(async () => (await (await fetch('/api/v1/bookings?timesheet=approved&sort=-starts_at&limit=25')).json()).items);
+    const at = approved.findIndex((x) => x.id === b.id);
+    assert.ok(at >= 0, 'the approved timesheet is on the first page of approved timesheets');
+    const item = pm.locator('#practice-timesheet-list > li').nth(at);
+    assert.match(await item.innerText(), new RegExp(b.clinician_name));
     assert.match((await item.innerText()).replace(/\s+/g, ' '), /The clinician invoices monthly: this session goes on their next monthly invoice/);
     assertNoProblems(page);
     assertNoProblems(pm);
