@@ -30,8 +30,12 @@ build-test: setup
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFP_SANITIZE=ON >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 
+# ASan's quarantine (freed memory kept unusable so that a use after free is caught): the most recent
+# 16 MiB of frees instead of 256 MiB. A use within that window is still caught; a larger one made
+# every process walk through fresh pages (faults and TLB flushes across both cores): a demo load
+# 4.7 s -> 1.6 s, its resident memory 520 -> 122 MB (README "Tests").
 test: build-test
-	cd $(TEST_BUILD) && FLEXPOOL_TEST_PASSWORD_HASH=lowest ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	cd $(TEST_BUILD) && FLEXPOOL_TEST_PASSWORD_HASH=lowest ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=16 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(TEST_JOBS) --resource-spec-file $(CURDIR)/tests/ctest-resources.json
 
