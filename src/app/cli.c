@@ -767,7 +767,11 @@ int fp_cli_errors(void) {
   return 0;
 }
 
-int fp_cli_routes(void) {
-  for (size_t i = 0; i < fp_n_routes; i++) printf("%s %s\n", fp_routes[i].method, fp_routes[i].pattern);
+int fp_cli_routes(bool with_query) {
+  for (size_t i = 0; i < fp_n_routes; i++) {
+    printf("%s %s", fp_routes[i].method, fp_routes[i].pattern);
+    if (with_query) printf(" ?%s", fp_routes[i].query ? fp_routes[i].query : "");
+    putchar('\n');
+  }
   return 0;
 }

@@ -5,6 +5,8 @@
 #ifndef FP_APP_CLI_H
 #define FP_APP_CLI_H
 
+#include <stdbool.h>
+
 int fp_cli_serve(int argc, char **argv);
 int fp_cli_demo(int argc, char **argv);
 int fp_cli_user_add(int argc, char **argv);
@@ -14,8 +16,9 @@ int fp_cli_user_reset_second_factor(int argc, char **argv);
 int fp_cli_import_postcodes(int argc, char **argv);
 int fp_cli_import_ods(int argc, char **argv);
 int fp_cli_import_pcn(int argc, char **argv);
-/* Prints "METHOD PATTERN" for every route, one a line (tests compare it with docs/openapi.yaml). */
-int fp_cli_routes(void);
+/* Prints "METHOD PATTERN" for every route, one a line; with_query adds " ?name name", the query
+   parameters it takes (tests compare both with docs/openapi.yaml). */
+int fp_cli_routes(bool with_query);
 /* flexpool migrate [--data-dir DIR] [--database URL] */
 int fp_cli_migrate(int argc, char **argv);
 /* flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL] */

@@ -50,7 +50,7 @@ static void usage(FILE *to) {
           "       flexpool restore --data-dir NEWDIR BACKUP   (into a new or empty folder)\n"
           "       flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]\n"
           "                     (a whole installation, evidence included, e.g. SQLite to PostgreSQL)\n"
-          "       flexpool routes   (lists every API endpoint)\n"
+          "       flexpool routes [--query]   (lists every API endpoint; --query: and the query parameters each takes)\n"
           "       flexpool errors   (lists every API error code with its HTTP status)\n");
 }
 
@@ -115,7 +115,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "backup") == 0) return fp_cli_backup(argc - 2, argv + 2);
   if (strcmp(cmd, "restore") == 0) return fp_cli_restore(argc - 2, argv + 2);
   if (strcmp(cmd, "copy") == 0) return fp_cli_copy(argc - 2, argv + 2);
-  if (strcmp(cmd, "routes") == 0) return fp_cli_routes();
+  if (strcmp(cmd, "routes") == 0) return fp_cli_routes(argc >= 3 && strcmp(argv[2], "--query") == 0);
   if (strcmp(cmd, "errors") == 0) return fp_cli_errors();
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
     usage(stdout);

@@ -21,6 +21,7 @@
   XX(MISSING_FIELD, 400, "missing_field", "a required field is missing")                                    \
   XX(UNKNOWN_FIELD, 400, "unknown_field", "the body has a field this endpoint does not take")                \
   XX(INVALID_PARAMETER, 400, "invalid_parameter", "a query parameter is not valid")                         \
+  XX(UNKNOWN_PARAMETER, 400, "unknown_parameter", "the query has a parameter this endpoint does not take")  \
   XX(INVALID_MULTIPART, 400, "invalid_multipart", "the multipart body is not valid")                        \
   XX(UNKNOWN_POSTCODE, 400, "unknown_postcode", "the postcode is not known")                                \
   XX(URL_NOT_ALLOWED, 400, "url_not_allowed", "webhooks go to https URLs of public addresses only")       \

@@ -378,13 +378,13 @@ int fp_limit_or_respond(struct fp_req *r, int *limit) {
 int fp_list_params_or_respond(struct fp_req *r, const char *const *sorts, struct fp_list_params *out) {
   memset(out, 0, sizeof *out);
   if (fp_limit_or_respond(r, &out->limit)) return -1;
-  const char *q = fp_req_query(r, "q");
+  const char *q = fp_req_takes(r, "q") ? fp_req_query(r, "q") : NULL;
   if (q && (!*q || strlen(q) > 100)) {
     fp_reply_error(r, FP_API_INVALID_PARAMETER, "q", "'q' must be 1 to 100 characters");
     return -1;
   }
   out->q = q;
-  const char *sort = fp_req_query(r, "sort");
+  const char *sort = fp_req_takes(r, "sort") ? fp_req_query(r, "sort") : NULL;
   out->sort = 0;
   if (sort) {
     int i = 0;

@@ -8,8 +8,21 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "http/routes.h"
+
+bool fp_req_takes(const struct fp_req *r, const char *name) {
+  return fp_route_query_listed(r->query_names, name);
+}
 
 const char *fp_req_query(struct fp_req *r, const char *name) {
+  if (!fp_req_takes(r, name)) {
+    fprintf(stderr, "flexpool: bug: %s %s reads the query parameter '%s', which its route does not list\n", r->method,
+            r->path, name);
+#ifdef FP_ABORT_ON_BUG
+    abort();
+#endif
+    return NULL;
+  }
   return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 

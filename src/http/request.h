@@ -57,6 +57,7 @@ struct fp_req {
   json_t *json;            /* the parsed body, once fp_req_json_or_respond has run */
   int64_t params[FP_MAX_PARAMS];
   int n_params;
+  const char *query_names; /* the query parameters the route takes (routes.h), all others refused before it runs */
   struct fp_auth auth;
   fp_time now;
   char client_addr[64];
@@ -75,7 +76,11 @@ struct fp_req {
   int64_t session_ends_at; /* when the caller's session ends unless used again (0: no session) */
 };
 
-/* A query parameter, or NULL. */
+/* Whether the route takes the query parameter name (fp_route.query): for helpers shared by routes
+   that take it and routes that do not (a list's `q` and `sort`). */
+bool fp_req_takes(const struct fp_req *r, const char *name);
+/* A query parameter, or NULL. Only the route's own (fp_route.query): reading another is a bug,
+   said on standard error and answered NULL (in a sanitizer build, the server aborts so a test fails). */
 const char *fp_req_query(struct fp_req *r, const char *name);
 /* A request header, or NULL. */
 const char *fp_req_header(struct fp_req *r, const char *name);

@@ -31,9 +31,12 @@ struct fp_route {
   fp_handler handler;
   enum fp_route_auth auth;
   size_t max_body;         /* 0: the default JSON limit (64 KiB) */
+  const char *query;       /* the query parameters it takes, "from to" (NULL: none), as docs/openapi.yaml
+                              lists them (tests/openapi/live.test.mjs); any other is a 400 */
 };
 
 #define FP_DEFAULT_MAX_BODY (64 * 1024)
+#define FP_QUERY_MAX 16 /* more than the longest fp_route.query list */
 #define FP_ROUTE_TOKEN_MAX 128
 
 /* The {token} of a path matched by a route whose pattern ends with it: its last segment. */
@@ -48,6 +51,8 @@ extern const size_t fp_n_routes;
  */
 const struct fp_route *fp_route_match(const char *method, const char *path, int64_t *params, int *n_params,
                                       bool *path_known);
+/* Whether name is one of the words of a route's query list ("from to"; NULL lists none). */
+bool fp_route_query_listed(const char *query, const char *name);
 /* The methods allowed on a path, "GET, POST", for the Allow header. */
 void fp_route_allowed(const char *path, char *buf, size_t len);
 

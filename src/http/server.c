@@ -600,6 +600,40 @@ static const char *framing_problem(struct MHD_Connection *conn) {
   return NULL;
 }
 
+/* The query against the route's list (routes.h fp_route.query): 0 when every parameter is one it
+   takes, each once; 1 with name set to the first it does not take; 2 with the first given twice. */
+struct query_check {
+  const char *listed;
+  const char *seen[FP_QUERY_MAX];
+  int n_seen, problem;
+  char *name;
+  size_t len;
+};
+
+static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  (void)value;
+  struct query_check *q = cls;
+  int problem = 0;
+  if (!fp_route_query_listed(q->listed, key)) problem = 1;
+  for (int i = 0; !problem && i < q->n_seen; i++)
+    if (strcmp(q->seen[i], key) == 0) problem = 2;
+  if (!problem && q->n_seen == FP_QUERY_MAX) problem = 2; /* more than any route lists: one is repeated */
+  if (problem) {
+    q->problem = problem;
+    snprintf(q->name, q->len, "%.40s%s", key, strlen(key) > 40 ? "..." : "");
+    return MHD_NO;
+  }
+  q->seen[q->n_seen++] = key;
+  return MHD_YES;
+}
+
+static int query_problem(struct MHD_Connection *conn, const char *listed, char *name, size_t len) {
+  struct query_check q = {.listed = listed, .name = name, .len = len};
+  MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &q);
+  return q.problem;
+}
+
 static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
   if (cs->bad_framing) {
@@ -642,6 +676,16 @@ static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *co
     if (!csrf || strcmp(csrf, r->auth.csrf) != 0)
       return serve_error(conn, r, FP_API_CSRF_FAILED, "the X-CSRF-Token header is missing or wrong");
   }
+  char unknown[64];
+  int why = query_problem(conn, cs->route->query, unknown, sizeof unknown);
+  if (why) { /* refused before the handler reads any of it: never a parameter dropped unread */
+    if (why == 1)
+      fp_reply_error(r, FP_API_UNKNOWN_PARAMETER, unknown, "this endpoint does not take the query parameter '%s'", unknown);
+    else
+      fp_reply_error(r, FP_API_INVALID_PARAMETER, unknown, "the query parameter '%s' is given more than once", unknown);
+    return send_req(conn, r);
+  }
+  r->query_names = cs->route->query;
   fp_db_truncations_take();
   cs->route->handler(r);
   if (fp_db_truncations_take() && r->status < 400) {

@@ -752,3 +752,48 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   assert.deepEqual(problems, [], problems.join('\n'));
   assert.deepEqual(missing, [], missing.join('\n'));
 });
+
+// The query parameters: each operation takes exactly those the document lists (`flexpool routes
+// --query` against the document's `in: query` parameters), and the server refuses any other, and any
+// given twice, with a 400 naming it, before the operation runs: never a parameter silently ignored
+// (a mistyped `form=` for `from=` would otherwise answer for another period).
+test('every operation takes the query parameters the document lists, and refuses any other', async () => {
+  const listed = spawnSync(BINARY, ['routes', '--query'], { encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  const served = new Map(listed.stdout.trim().split('\n').map((l) => {
+    const [route, query = ''] = l.split(' ?'); // "GET /api/v1/metrics ?from to"
+    return [route, query.split(' ').filter(Boolean).sort().join(' ')];
+  }));
+  const param = (p) => (p.$ref ? p.$ref.split('/').slice(1).reduce((a, k) => a[k], doc) : p);
+  const differ = [];
+  for (const o of operations) {
+    const item = doc.paths[o.template];
+    const documented = [...(item.parameters || []), ...(o.op.parameters || [])].map(param).filter((p) => p.in === 'query')
+      .map((p) => p.name).sort().join(' ');
+    const key = `${o.method} ${o.template}`;
+    if (!served.has(key)) differ.push(`${key}: not served`);
+    else if (served.get(key) !== documented) differ.push(`${key}: takes "${served.get(key)}", the document lists "${documented}"`);
+  }
+  assert.deepEqual(differ, [], differ.join('\n'));
+  assert.ok([...served.values()].some((q) => q === 'from to'), 'some operation takes a query');
+
+  const ask = async (token, path) => {
+    const res = await fetch(srv.base + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  const month = '/api/v1/metrics?from=2026-04-01&to=2026-05-01';
+  assert.equal((await ask(tokens.icb, month)).status, 200);
+  let r = await ask(tokens.icb, '/api/v1/metrics?form=2026-04-01&to=2026-05-01');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'unknown_parameter');
+  assert.equal(r.body.error.field, 'form');
+  r = await ask(tokens.icb, `${month}&from=2025-04-01`);
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'invalid_parameter');
+  assert.equal(r.body.error.field, 'from');
+  r = await ask(null, '/healthz?verbose=1'); // an operation that takes none
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'unknown_parameter');
+  r = await ask(null, `${month}&x=1`); // signed out: the sign-in comes first
+  assert.equal(r.status, 401);
+});

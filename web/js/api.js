@@ -175,6 +175,7 @@ export function explain(err) {
     already_offered: 'That clinician already has an open offer of this shift.',
     offer_lapsed: 'This offer has lapsed: offers last 24 hours, or until the shift starts if that is sooner. Look for the shift on Find shifts instead.',
     not_implemented: 'This part of flexpool is not available yet.',
+    unknown_parameter: 'This page asked the server for something it does not understand. Reload the page and try again.',
     quota_exceeded: 'There is no room for this file: a check keeps at most 5 current files, and a passport at most 100 MB. Ask your pool to remove files you no longer need.',
     not_found: 'This is not there any more, or it is not yours to see. Go back and reload the page.',
     forbidden: 'Your account may not do that here: it belongs to another organisation, or needs another role.',
