@@ -126,15 +126,19 @@ int fp_report_pdf(const struct fp_report_doc *r, unsigned char **out, size_t *le
   if (r->targets) {
     const struct fp_period_targets *t = r->targets;
     heading(d, "Against the ICB's targets", 13);
+    /* Targets are set by financial year, and a month lies in one: a missing one is that year's. */
+    char none[48] = "none set for the month";
+    if (t->first_year == t->last_year)
+      snprintf(none, sizeof none, "none set for %d/%02d", t->first_year, (t->first_year + 1) % 100);
     if (t->fill_rate_tenths == FP_TARGET_NONE) {
-      snprintf(line, sizeof line, "none set for the month");
+      snprintf(line, sizeof line, "%s", none);
     } else {
       snprintf(line, sizeof line, "%lld.%lld%%: %s", (long long)(t->fill_rate_tenths / 10),
                (long long)(t->fill_rate_tenths % 10), t->fill_rate_met ? "met" : "not met");
     }
     row(d, "Fill rate target", line);
     if (t->spend_pence == FP_TARGET_NONE) {
-      snprintf(line, sizeof line, "none set for the month");
+      snprintf(line, sizeof line, "%s", none);
     } else {
       char money[48];
       fp_pdf_money(t->spend_pence, money);

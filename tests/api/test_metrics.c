@@ -450,6 +450,17 @@ static void test_the_monthly_report_of_october(void **state) {
   fpt_expect_error(fpt_request(&srv, w.pm1, "GET", "/api/v1/reports", NULL), 403, "forbidden", NULL);
   fpt_expect_error(fpt_request(&srv, w.pool_admin, "GET", fpt_str("/api/v1/reports/%lld.csv", id), NULL), 403, "forbidden", NULL);
   fpt_expect_error(fpt_request(&srv, w.commissioner, "GET", "/api/v1/reports/999999.csv", NULL), 404, "not_found", NULL);
+  /* A month of a financial year without targets says which year has none. */
+  const char *earlier[] = {"report", "make", "--month", "2025-10", "--data-dir", srv.data_dir, NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, earlier), 0);
+  items = json_object_get(fpt_call(&srv, w.commissioner, "GET", "/api/v1/reports", 200, NULL), "items");
+  const char *earlier_pdf = NULL;
+  json_array_foreach(items, i, x) if (strcmp(fpt_s(x, "month"), "2025-10") == 0) earlier_pdf = fpt_s(x, "pdf_url");
+  assert_non_null(earlier_pdf);
+  text = fpt_pdf_text(&srv, w.commissioner, earlier_pdf);
+  const char *fill = strstr(text, "Fill rate target"), *fees = strstr(text, "Fees agreed target");
+  if (!fill || !fees || !strstr(fill, "none set for 2025/26") || !strstr(fees, "none set for 2025/26"))
+    fail_msg("October 2025's targets should be none set for 2025/26:\n%s", text);
   const char *future[] = {"report", "make", "--month", "2099-01", "--data-dir", srv.data_dir, NULL};
   assert_int_equal(fpt_cli(out, sizeof out, future), 2);
 }
