@@ -60,7 +60,8 @@ export function onSessionEnded(fn) { sessionEnded = fn; }
 export async function api(method, path, body, { signedIn = true, keep = false } = {}) {
   const asked = generation;
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = body instanceof FormData; // a multipart upload: the browser sets its Content-Type and boundary
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
   let res;
   lastRequestAt = Date.now();
@@ -71,7 +72,7 @@ export async function api(method, path, body, { signedIn = true, keep = false } 
     try {
       res = await fetch(`/api/v1${path}`, {
         method, headers, credentials: 'same-origin', cache: 'no-store',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || form ? body : JSON.stringify(body),
       });
     } catch {
       throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });

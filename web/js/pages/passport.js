@@ -10,7 +10,7 @@
 //   /clinicians/:id/passport/access-log   the same access log, for the clinician's pool
 // Every view of a passport or of evidence is recorded by the server.
 
-import { ApiError, get, getAll, post } from '../api.js';
+import { get, getAll, post } from '../api.js';
 import { filterForm, pagedList, sortField } from '../paging.js';
 import { flash, navigate, page, rolesOf, route, state } from '../app.js';
 import {
@@ -142,19 +142,7 @@ async function uploadEvidence(clinicianId, form) {
     if (iso) body.set(id, iso);
   }
   for (const [k, v] of [...body.entries()]) if (v === '' || (v instanceof File && !v.name)) body.delete(k);
-  let res;
-  try {
-    res = await fetch(`/api/v1/clinicians/${clinicianId}/passport/evidence`, {
-      method: 'POST', body, credentials: 'same-origin', cache: 'no-store',
-      headers: { Accept: 'application/json', ...(state.me && state.me.csrf_token ? { 'X-CSRF-Token': state.me.csrf_token } : {}) },
-    });
-  } catch {
-    throw new ApiError(0, { error: { code: 'network', message: 'flexpool could not reach the server. Check your connection and try again.' } });
-  }
-  let data = null;
-  try { data = await res.json(); } catch { data = null; }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+  return post(`/clinicians/${clinicianId}/passport/evidence`, body); // counted in flight, and a 401 ends the session, as every request
 }
 
 route('/passport/upload', async ({ query }) => {
