@@ -35,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 sql() {
-  if [ "$ENGINE" = postgres ]; then psql -qAt -F ' ' -d "$dbname" -c "$1"; else sqlite3 -cmd ".timeout 30000" -separator ' ' "$data/flexpool.db" "$1"; fi
+  if [ "$ENGINE" = postgres ]; then psql -qAt -F ' ' -d "$dbname" -c "$1"; else sqlite3 -cmd ".timeout 600000" -separator ' ' "$data/flexpool.db" "$1"; fi
 }
 
 if [ "$ENGINE" = postgres ] || [ ! -s "$data/flexpool.db" ]; then
