@@ -265,10 +265,10 @@ static int works_near_read(struct fp_conn *c, const struct fp_shift *s, const st
   }
   fp_stmt *st = fp_db_stmt(c, pg ? "SELECT DISTINCT b.clinician_id FROM bookings b"
                                    " WHERE b.clinician_id = ANY(CAST(?1 AS BIGINT[]))"
-                                   " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id"
+                                   " AND b.status = 'confirmed' AND b.ends_at > ?3 AND +b.starts_at < ?2 ORDER BY b.clinician_id"
                                  : "SELECT DISTINCT b.clinician_id FROM bookings b"
                                    " WHERE b.clinician_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"
-                                   " AND b.status = 'confirmed' AND b.starts_at < ?2 AND b.ends_at > ?3 ORDER BY b.clinician_id");
+                                   " AND b.status = 'confirmed' AND b.ends_at > ?3 AND +b.starts_at < ?2 ORDER BY b.clinician_id");
   int rc = st ? 0 : FP_EIO;
   if (!rc) {
     fp_bind_text(st, 1, list);

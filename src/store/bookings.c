@@ -251,7 +251,10 @@ static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
  * guards of the clinician's pools (the row of kind 0; the defaults when they are in none) and
  * their confirmed bookings within 24 hours either side of [start, end) (kind 1), each with its
  * break. Those further away cannot share a 24-hour window or a duty period with it that the
- * guards would allow (core/working_time.h). *w is malloc'd (free it), *n its length.
+ * guards would allow (core/working_time.h). Read by the index on (clinician_id, ends_at) (the
+ * unary + keeps SQLite off the one by start): the bookings ending after the window's start are the
+ * few near it and after, where those starting before its end are the clinician's whole history.
+ * *w is malloc'd (free it), *n its length.
  */
 static fp_stmt *work_stmt(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end) {
   struct fp_wt_limits lim = fp_wt_defaults();
@@ -259,7 +262,7 @@ static fp_stmt *work_stmt(struct fp_conn *c, int64_t clinician_id, fp_time start
       "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
       " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
       " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
-      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.starts_at < ?4 AND b.ends_at > ?5",
+      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.ends_at > ?5 AND +b.starts_at < ?4",
       fp_int(clinician_id), fp_int(lim.max_worked_minutes), fp_int(lim.min_rest_minutes), fp_int(end + FP_WT_WINDOW),
       fp_int(start - FP_WT_WINDOW));
 }

@@ -951,6 +951,8 @@ const char *const fp_pg_migrations[] = {
     "  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.shift_id <> OLD.shift_id)"
     "  THEN PERFORM fp_mm_forget_shift(NEW.shift_id); END IF;"
     "  RETURN NULL; END $fn$;",
+    /* 52: a clinician's confirmed bookings by their end (SQLite's 52). */
+    "CREATE INDEX bookings_clinician_ends ON bookings(clinician_id, ends_at) WHERE status = 'confirmed';",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
