@@ -618,7 +618,8 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
   if (!fp_route_query_listed(q->listed, key)) problem = 1;
   for (int i = 0; !problem && i < q->n_seen; i++)
     if (strcmp(q->seen[i], key) == 0) problem = 2;
-  if (!problem && q->n_seen == FP_QUERY_MAX) problem = 2; /* more than any route lists: one is repeated */
+  /* Each one seen is listed and distinct, and no route lists FP_QUERY_MAX (routes.h): never reached. */
+  if (!problem && q->n_seen == FP_QUERY_MAX) problem = 2;
   if (problem) {
     q->problem = problem;
     snprintf(q->name, q->len, "%.40s%s", key, strlen(key) > 40 ? "..." : "");
