@@ -80,11 +80,17 @@ login() {
 # that no booking can overlap another or pass the pool's working-time guards (11 hours' rest, 13
 # hours' work in 24: core/working_time.h): every refusal would be a real conflict.
 now=$(date -u +%s)
-sql "SELECT email FROM users WHERE email LIKE 'benchgp%@demo.flexpool.test' ORDER BY email" >"$data/gps"
+# The demo pool is the first; past 300 practices the demo spreads the rest, and the bench GPs, over
+# other ICBs' pools (src/app/demo.c).
+sql "
+  SELECT u.email FROM users u JOIN clinicians c ON c.user_id = u.id JOIN pool_members m ON m.clinician_id = c.id
+  WHERE u.email LIKE 'benchgp%@demo.flexpool.test' AND m.pool_id = (SELECT MIN(id) FROM pools)
+  ORDER BY u.email" >"$data/gps"
 sql "
   SELECT s.id, s.starts_at, s.ends_at FROM shifts s
   WHERE s.status = 'open' AND s.role = 'gp' AND s.booking_mode = 'instant' AND s.starts_at > $now + 3600
-    AND s.practice_id IN (SELECT organisation_id FROM pool_members WHERE organisation_id IS NOT NULL)
+    AND s.practice_id IN (SELECT organisation_id FROM pool_members
+                          WHERE organisation_id IS NOT NULL AND pool_id = (SELECT MIN(id) FROM pools))
   ORDER BY s.starts_at, s.id" |
   awk 'NR == FNR { gp[n++] = $1; next }
        $3 - $2 <= 23400 { for (k = 0; k < n; k++) { g = (rr + k) % n; if (free[g] + 39600 <= $2) { print $1 "|" gp[g]; free[g] = $3; rr = g + 1; break } } }' \

@@ -236,6 +236,81 @@ static const char *const STREETS[] = {"Main Street", "Station Road", "Church Lan
                                       "Moor Lane", "Green Lane", "Park Road", "Victoria Road", "Mill Lane",
                                       "Chapel Street", "Westfield Road"};
 
+/*
+ * England's 41 other ICBs, for a national-scale --shifts: the demo ICB keeps at most ICB_PRACTICES
+ * practices (West Yorkshire has about that many); the practices past them go to these in turn, so
+ * that 5,000,000 shifts (12,500 practices) spread over 42 ICBs of about 300 as England's 6,300
+ * practices do over its 42. Each has one place, PCNs of eight practices and its own pool, around a
+ * town centre's postcode (added to the postcode table; the demo's WY postcodes stay the documented
+ * ones). The documented clinicians are the demo pool's, so another ICB's shifts stay unbooked: open,
+ * or withdrawn once started. Codes and places are ODS-shaped, not looked up.
+ */
+#define ICB_PRACTICES 300
+#define OTHER_ICB_PCN_SIZE 8
+static const struct other_icb {
+  const char *ods, *name, *area, *town, *postcode;
+  double lat, lon;
+} OTHER_ICBS[] = {
+    {"QE1", "NHS Lancashire and South Cumbria ICB", "Lancashire and South Cumbria", "Preston", "PR1 2HE", 53.759, -2.699},
+    {"QF7", "NHS South Yorkshire ICB", "South Yorkshire", "Sheffield", "S1 2HE", 53.381, -1.470},
+    {"QH8", "NHS Mid and South Essex ICB", "Mid and South Essex", "Chelmsford", "CM1 1XH", 51.736, 0.469},
+    {"QHG", "NHS Bedfordshire, Luton and Milton Keynes ICB", "Bedfordshire, Luton and Milton Keynes", "Luton",
+     "LU1 2LJ", 51.879, -0.417},
+    {"QHL", "NHS Birmingham and Solihull ICB", "Birmingham and Solihull", "Birmingham", "B1 1BB", 52.479, -1.903},
+    {"QHM", "NHS North East and North Cumbria ICB", "North East and North Cumbria", "Newcastle upon Tyne", "NE1 7RU",
+     54.974, -1.614},
+    {"QJ2", "NHS Derby and Derbyshire ICB", "Derby and Derbyshire", "Derby", "DE1 2FS", 52.922, -1.476},
+    {"QJG", "NHS Suffolk and North East Essex ICB", "Suffolk and North East Essex", "Ipswich", "IP1 1DH", 52.057,
+     1.148},
+    {"QJK", "NHS Devon ICB", "Devon", "Exeter", "EX1 1HS", 50.726, -3.527},
+    {"QJM", "NHS Lincolnshire ICB", "Lincolnshire", "Lincoln", "LN1 1YL", 53.230, -0.540},
+    {"QK1", "NHS Leicester, Leicestershire and Rutland ICB", "Leicester, Leicestershire and Rutland", "Leicester",
+     "LE1 5YA", 52.636, -1.133},
+    {"QKK", "NHS South East London ICB", "South East London", "London", "SE1 7EH", 51.503, -0.093},
+    {"QKS", "NHS Kent and Medway ICB", "Kent and Medway", "Maidstone", "ME14 1XX", 51.272, 0.522},
+    {"QM7", "NHS Hertfordshire and West Essex ICB", "Hertfordshire and West Essex", "Welwyn Garden City", "AL8 6AE",
+     51.801, -0.204},
+    {"QMF", "NHS North East London ICB", "North East London", "London", "E15 1AZ", 51.542, -0.003},
+    {"QMJ", "NHS North Central London ICB", "North Central London", "London", "NW1 2DB", 51.528, -0.133},
+    {"QMM", "NHS Norfolk and Waveney ICB", "Norfolk and Waveney", "Norwich", "NR1 3JU", 52.628, 1.293},
+    {"QNC", "NHS Staffordshire and Stoke-on-Trent ICB", "Staffordshire and Stoke-on-Trent", "Stafford", "ST16 2LP",
+     52.806, -2.117},
+    {"QNQ", "NHS Frimley ICB", "Frimley", "Camberley", "GU15 3SY", 51.337, -0.742},
+    {"QNX", "NHS Sussex ICB", "Sussex", "Brighton", "BN1 1UB", 50.822, -0.137},
+    {"QOC", "NHS Shropshire, Telford and Wrekin ICB", "Shropshire, Telford and Wrekin", "Shrewsbury", "SY1 1PB",
+     52.708, -2.754},
+    {"QOP", "NHS Greater Manchester ICB", "Greater Manchester", "Manchester", "M1 1AE", 53.479, -2.243},
+    {"QOQ", "NHS Humber and North Yorkshire ICB", "Humber and North Yorkshire", "Hull", "HU1 1HN", 53.744, -0.332},
+    {"QOX", "NHS Bath and North East Somerset, Swindon and Wiltshire ICB", "Bath, Swindon and Wiltshire",
+     "Chippenham", "SN15 1EJ", 51.458, -2.117},
+    {"QPM", "NHS Northamptonshire ICB", "Northamptonshire", "Northampton", "NN1 1DE", 52.237, -0.895},
+    {"QR1", "NHS Gloucestershire ICB", "Gloucestershire", "Gloucester", "GL1 1SS", 51.864, -2.244},
+    {"QRL", "NHS Hampshire and Isle of Wight ICB", "Hampshire and Isle of Wight", "Southampton", "SO14 7DW", 50.904,
+     -1.404},
+    {"QRV", "NHS North West London ICB", "North West London", "London", "W2 1NY", 51.517, -0.177},
+    {"QSL", "NHS Somerset ICB", "Somerset", "Taunton", "TA1 1DH", 51.015, -3.103},
+    {"QT1", "NHS Nottingham and Nottinghamshire ICB", "Nottingham and Nottinghamshire", "Nottingham", "NG1 5FW",
+     52.954, -1.150},
+    {"QT6", "NHS Cornwall and the Isles of Scilly ICB", "Cornwall and the Isles of Scilly", "Truro", "TR1 2HE",
+     50.263, -5.051},
+    {"QU9", "NHS Buckinghamshire, Oxfordshire and Berkshire West ICB", "Buckinghamshire, Oxfordshire and Berkshire West",
+     "Oxford", "OX1 1HS", 51.752, -1.258},
+    {"QUA", "NHS Black Country ICB", "Black Country", "Wolverhampton", "WV1 1SH", 52.586, -2.129},
+    {"QUE", "NHS Cambridgeshire and Peterborough ICB", "Cambridgeshire and Peterborough", "Cambridge", "CB2 3QJ",
+     52.205, 0.119},
+    {"QUY", "NHS Bristol, North Somerset and South Gloucestershire ICB", "Bristol, North Somerset and South Gloucestershire",
+     "Bristol", "BS1 4DJ", 51.454, -2.588},
+    {"QVV", "NHS Dorset ICB", "Dorset", "Dorchester", "DT1 1XJ", 50.715, -2.437},
+    {"QWE", "NHS South West London ICB", "South West London", "Kingston upon Thames", "KT1 1EU", 51.410, -0.300},
+    {"QWU", "NHS Coventry and Warwickshire ICB", "Coventry and Warwickshire", "Coventry", "CV1 5FB", 52.408, -1.510},
+    {"QXU", "NHS Surrey Heartlands ICB", "Surrey Heartlands", "Guildford", "GU1 4LH", 51.236, -0.571},
+    {"QYG", "NHS Cheshire and Merseyside ICB", "Cheshire and Merseyside", "Liverpool", "L1 8JQ", 53.408, -2.991},
+    {"QGH", "NHS Herefordshire and Worcestershire ICB", "Herefordshire and Worcestershire", "Worcester", "WR1 2ES",
+     52.193, -2.221},
+};
+#define N_OTHER_ICBS ((int)(sizeof OTHER_ICBS / sizeof OTHER_ICBS[0]))
+_Static_assert(N_OTHER_ICBS == 41, "England has 42 ICBs: West Yorkshire and 41 others");
+
 static const char *const FIRST_NAMES[] = {
     "Aisha", "Imran", "Sarah", "James", "Priya", "Mohammed", "Emily", "Tomasz", "Grace", "Oliver", "Fatima",
     "Daniel", "Hannah", "Rajesh", "Chloe", "Yusuf", "Rebecca", "Adeel", "Sophie", "Kwame", "Laura", "Hamza",
@@ -350,7 +425,9 @@ _Static_assert(N_CLINICIANS == FP_DEMO_CLINICIANS, "the README documents clinici
 
 struct demo_practice {
   int64_t id;
-  int place, pcn;
+  int icb;            /* 0: the demo ICB; k > 0: OTHER_ICBS[k - 1] */
+  int64_t icb_id, pool_id;
+  int place, pcn;     /* in the demo ICB */
   double lat, lon;
   bool in_pool;
   int series_weekday; /* 1-5 (Monday-Friday): the day of its weekly GP morning series; 0 none */
@@ -375,6 +452,12 @@ struct demo {
   const char *hash;   /* the one password hash every account shares */
 
   int64_t icb_id, place_ids[N_PLACES], pcn_ids[N_PCNS], pool_id;
+  struct {
+    int64_t icb_id, place_id, pool_id, pcn_id; /* pcn_id: the PCN its next practice joins */
+    int n_practices;
+  } others[N_OTHER_ICBS]; /* made as their first practice is */
+  int n_other_icbs, n_other_pcns;
+  int y_code;         /* the next Y-code of an added practice */
   int64_t admin_user, commissioner_user, pool_admin_user, manager_user;
 
   struct demo_practice *practices;
@@ -534,13 +617,20 @@ static void practice_profile(struct demo *d, const struct fp_org *o, int place, 
   sb_add(b, "}");
 }
 
-static int insert_practice(struct demo *d, struct fp_org *o, int place, int system, int pcn, bool in_pool,
-                           const char *postcode, bool jitter) {
+/* Where a practice belongs: its ICB (0: the demo's; k: OTHER_ICBS[k - 1]), PCN and pool. */
+struct practice_home {
+  int icb, place, pcn; /* place and pcn: the demo ICB's */
+  int64_t pcn_id, icb_id;
+  int jitter_x10000;   /* how far from the postcode it may lie, in 1/10,000 degree of latitude */
+};
+
+static int insert_practice(struct demo *d, struct fp_org *o, const struct practice_home *h, int system, bool in_pool,
+                           const char *postcode) {
   struct sb b = {.len = 0};
-  int n = d->n_practices;
+  int n = d->n_practices, place = h->place;
   snprintf(o->level, sizeof o->level, "practice");
-  o->parent_id = d->pcn_ids[pcn];
-  o->icb_id = d->icb_id;
+  o->parent_id = h->pcn_id;
+  o->icb_id = h->icb_id;
   snprintf(o->postcode, sizeof o->postcode, "%s", postcode);
   snprintf(o->phone, sizeof o->phone, PLACES[place].phone_format, n % 1000);
   snprintf(o->email, sizeof o->email, "%s.reception" DOMAIN, o->ods_code);
@@ -550,10 +640,12 @@ static int insert_practice(struct demo *d, struct fp_org *o, int place, int syst
   double lat = 0, lon = 0;
   int rc = fp_store_postcode_get(d->c, postcode, &lat, &lon);
   if (rc) return rc;
-  if (jitter) {
-    /* An added practice lies within a couple of kilometres of the town's postcode. */
-    lat += (double)rnd(&d->rng, -120, 120) / 10000.0;
-    lon += (double)rnd(&d->rng, -200, 200) / 10000.0;
+  if (h->jitter_x10000) {
+    /* An added practice lies within a couple of kilometres of the town's postcode (another ICB's
+       within its area). */
+    int j = h->jitter_x10000;
+    lat += (double)rnd(&d->rng, -j, j) / 10000.0;
+    lon += (double)rnd(&d->rng, -j * 5 / 3, j * 5 / 3) / 10000.0;
   }
   o->has_location = true;
   o->lat = lat;
@@ -567,8 +659,10 @@ static int insert_practice(struct demo *d, struct fp_org *o, int place, int syst
   rc = fp_store_org_insert(d->c, o, d->now - 400 * (int64_t)DAY, &p->id);
   o->profile = NULL;
   if (rc) return rc;
+  p->icb = h->icb;
+  p->icb_id = h->icb_id;
   p->place = place;
-  p->pcn = pcn;
+  p->pcn = h->pcn;
   p->lat = lat;
   p->lon = lon;
   p->in_pool = in_pool;
@@ -585,8 +679,7 @@ static int insert_added_practices(struct demo *d, int total) {
     int place = PCNS[PRACTICES[i].pcn].place;
     anchors[place][n_anchors[place]++] = i;
   }
-  int y_code = 10000;
-  while (d->n_practices < total) {
+  while (d->n_practices < total && d->n_practices < ICB_PRACTICES) {
     int place = place_weighted(d);
     int k = per_place[place]++;
     const struct practice_info *anchor = &PRACTICES[anchors[place][k % n_anchors[place]]];
@@ -594,7 +687,7 @@ static int insert_added_practices(struct demo *d, int total) {
     memset(&o, 0, sizeof o);
     /* 600-999 after the place's usual prefix, then Y codes. */
     if (k < 400) snprintf(o.ods_code, sizeof o.ods_code, "%s%03d", PLACES[place].ods_prefix, 600 + k);
-    else snprintf(o.ods_code, sizeof o.ods_code, "Y%05d", y_code++);
+    else snprintf(o.ods_code, sizeof o.ods_code, "Y%05d", d->y_code++);
     const char *area = PLACES[place].areas[k % 24];
     int n_suffix = (int)(sizeof PRACTICE_SUFFIXES / sizeof PRACTICE_SUFFIXES[0]);
     int round = k / 24;
@@ -608,9 +701,73 @@ static int insert_added_practices(struct demo *d, int total) {
       if (seen++ == k % 3) pcn = i;
     }
     int sys_w[] = {place == CALDERDALE ? 40 : 75, place == CALDERDALE ? 55 : 22, 3};
-    int rc = insert_practice(d, &o, place, weighted(&d->rng, sys_w, 3), pcn, chance(&d->rng, 90), anchor->postcode,
-                             true);
+    struct practice_home h = {.place = place, .pcn = pcn, .pcn_id = d->pcn_ids[pcn], .icb_id = d->icb_id,
+                              .jitter_x10000 = 120};
+    int rc = insert_practice(d, &o, &h, weighted(&d->rng, sys_w, 3), chance(&d->rng, 90), anchor->postcode);
     if (rc) return rc;
+  }
+  return 0;
+}
+
+/* Another ICB (OTHER_ICBS[k]): the ICB, its one place and its town's postcode (its pool: demo_pool). */
+static int insert_other_icb(struct demo *d, int k) {
+  const struct other_icb *oi = &OTHER_ICBS[k];
+  int64_t created = d->now - 400 * (int64_t)DAY;
+  int rc = fp_store_demo_postcode_add(d->c, oi->postcode, oi->lat, oi->lon);
+  struct fp_org o;
+  memset(&o, 0, sizeof o);
+  snprintf(o.level, sizeof o.level, "icb");
+  snprintf(o.ods_code, sizeof o.ods_code, "%s", oi->ods);
+  snprintf(o.name, sizeof o.name, "%s", oi->name);
+  snprintf(o.postcode, sizeof o.postcode, "%s", oi->postcode);
+  o.active = true;
+  if (!rc) rc = fp_store_org_insert(d->c, &o, created, &d->others[k].icb_id);
+  memset(&o, 0, sizeof o);
+  snprintf(o.level, sizeof o.level, "place");
+  snprintf(o.ods_code, sizeof o.ods_code, "%02dX", k + 1);
+  snprintf(o.name, sizeof o.name, "%s", oi->area);
+  o.parent_id = o.icb_id = d->others[k].icb_id;
+  o.active = true;
+  if (!rc) rc = fp_store_org_insert(d->c, &o, created, &d->others[k].place_id);
+  if (!rc) d->n_other_icbs++;
+  return rc;
+}
+
+/* The practices past the demo ICB's ICB_PRACTICES, to the other ICBs in turn. */
+static int insert_other_practices(struct demo *d, int total) {
+  int n_suffix = (int)(sizeof PRACTICE_SUFFIXES / sizeof PRACTICE_SUFFIXES[0]);
+  for (int j = 0; d->n_practices < total; j++) {
+    int k = j % N_OTHER_ICBS, rc;
+    const struct other_icb *oi = &OTHER_ICBS[k];
+    if (!d->others[k].icb_id && (rc = insert_other_icb(d, k)) != 0) return rc;
+    int i = d->others[k].n_practices++;
+    if (i % OTHER_ICB_PCN_SIZE == 0) {
+      struct fp_org pcn;
+      memset(&pcn, 0, sizeof pcn);
+      snprintf(pcn.level, sizeof pcn.level, "pcn");
+      snprintf(pcn.ods_code, sizeof pcn.ods_code, "U%05d", ++d->n_other_pcns % 100000);
+      snprintf(pcn.name, sizeof pcn.name, "%s %s PCN", oi->town, STREETS[i / OTHER_ICB_PCN_SIZE % 12]);
+      if (i / OTHER_ICB_PCN_SIZE >= 12)
+        snprintf(pcn.name, sizeof pcn.name, "%s %s PCN %d", oi->town, STREETS[i / OTHER_ICB_PCN_SIZE % 12],
+                 i / OTHER_ICB_PCN_SIZE / 12 + 1);
+      pcn.parent_id = d->others[k].place_id;
+      pcn.icb_id = d->others[k].icb_id;
+      pcn.active = true;
+      if ((rc = fp_store_org_insert(d->c, &pcn, d->now - 400 * (int64_t)DAY, &d->others[k].pcn_id)) != 0) return rc;
+    }
+    struct fp_org o;
+    memset(&o, 0, sizeof o);
+    snprintf(o.ods_code, sizeof o.ods_code, "Y%05d", d->y_code++);
+    const char *street = STREETS[i % 12];
+    const char *suffix = PRACTICE_SUFFIXES[i / 12 % n_suffix];
+    if (i < 12 * n_suffix) snprintf(o.name, sizeof o.name, "%s %s", street, suffix);
+    else snprintf(o.name, sizeof o.name, "%s %s %d", street, suffix, i / (12 * n_suffix) + 1);
+    snprintf(o.address, sizeof o.address, "%d %s, %s", (int)rnd(&d->rng, 1, 240), street, oi->town);
+    struct practice_home h = {.icb = k + 1, .pcn_id = d->others[k].pcn_id, .icb_id = d->others[k].icb_id,
+                              .jitter_x10000 = 800};
+    int sys_w[] = {55, 42, 3};
+    if ((rc = insert_practice(d, &o, &h, weighted(&d->rng, sys_w, 3), chance(&d->rng, 90), oi->postcode)) != 0)
+      return rc;
   }
   return 0;
 }
@@ -653,13 +810,18 @@ static int demo_organisations(struct demo *d) {
     snprintf(o.ods_code, sizeof o.ods_code, "%s", pi->ods);
     snprintf(o.name, sizeof o.name, "%s", pi->name);
     snprintf(o.address, sizeof o.address, "%s", pi->address);
-    rc = insert_practice(d, &o, PCNS[pi->pcn].place, pi->system, pi->pcn, pi->in_pool, pi->postcode, false);
+    struct practice_home h = {.place = PCNS[pi->pcn].place, .pcn = pi->pcn, .pcn_id = d->pcn_ids[pi->pcn],
+                              .icb_id = d->icb_id};
+    rc = insert_practice(d, &o, &h, pi->system, pi->in_pool, pi->postcode);
     if (rc) return rc;
   }
   d->demo_practice = 0;
   if (d->wanted > 0) {
     long total = (d->wanted + 399) / 400;
-    return insert_added_practices(d, total > N_BASE_PRACTICES ? (int)total : N_BASE_PRACTICES);
+    if (total < N_BASE_PRACTICES) total = N_BASE_PRACTICES;
+    rc = insert_added_practices(d, (int)total);
+    if (!rc) rc = insert_other_practices(d, (int)total);
+    return rc;
   }
   return 0;
 }
@@ -667,8 +829,20 @@ static int demo_organisations(struct demo *d) {
 /* The pool, hosted by the ICB, at the indicative rates. ------------------------------------- */
 
 static int demo_pool(struct demo *d) {
-  return fp_store_demo_pool_insert(d->c, "West Yorkshire GP Flexible Staff Pool", d->icb_id, d->icb_id, 7757, 32321,
-                                   d->now - 380 * (int64_t)DAY, &d->pool_id);
+  int rc = fp_store_demo_pool_insert(d->c, "West Yorkshire GP Flexible Staff Pool", d->icb_id, d->icb_id, 7757, 32321,
+                                     d->now - 380 * (int64_t)DAY, &d->pool_id);
+  /* Then each other ICB's, hosted by it: the demo pool stays the first. */
+  for (int k = 0; rc == 0 && k < d->n_other_icbs; k++) {
+    char name[200];
+    snprintf(name, sizeof name, "%s Flexible Staff Pool", OTHER_ICBS[k].area);
+    rc = fp_store_demo_pool_insert(d->c, name, d->others[k].icb_id, d->others[k].icb_id, 7757, 32321,
+                                   d->now - 380 * (int64_t)DAY, &d->others[k].pool_id);
+  }
+  for (int i = 0; rc == 0 && i < d->n_practices; i++) {
+    struct demo_practice *p = &d->practices[i];
+    p->pool_id = p->icb == 0 ? d->pool_id : d->others[p->icb - 1].pool_id;
+  }
+  return rc;
 }
 
 /* Accounts: one per staff role. ------------------------------------------------------------ */
@@ -719,7 +893,9 @@ static int demo_pool_practices(struct demo *d) {
   for (int i = 0; i < d->n_practices; i++) {
     if (!d->practices[i].in_pool) continue;
     int64_t at = d->now - rnd(&d->rng, 200, 360) * DAY;
-    int rc = fp_store_demo_pool_member_add(d->c, d->pool_id, 0, d->practices[i].id, d->pool_admin_user, at);
+    /* Another ICB's pool has no administrator in the demo: the system administrator added them. */
+    int64_t by = d->practices[i].icb == 0 ? d->pool_admin_user : d->admin_user;
+    int rc = fp_store_demo_pool_member_add(d->c, d->practices[i].pool_id, 0, d->practices[i].id, by, at);
     if (rc) return rc;
   }
   return 0;
@@ -914,7 +1090,8 @@ static bool taken(const struct shift_gen *g, int ci) {
  */
 static int find_clinician(struct demo *d, struct shift_gen *g, unsigned mask) {
   int n = d->n_cand[g->role];
-  if (n == 0 || !d->practices[g->practice].in_pool) return -1;
+  /* The candidates are the demo pool's: another ICB's practices are in their own pools. */
+  if (n == 0 || !d->practices[g->practice].in_pool || d->practices[g->practice].icb != 0) return -1;
   bool future = g->s.ends_at > d->now; /* not yet worked: off limits to the history-only GPs */
   int place = d->practices[g->practice].place;
   /* The history-only GPs (the first GP candidates) get a good share of the past sessions. */
@@ -1220,7 +1397,7 @@ static int one_shift(struct demo *d, int pi, fp_day day, int k) {
   snprintf(s->description, sizeof s->description, "%s", remote ? role->remote : role->what[rnd(&d->rng, 0, 2)]);
   snprintf(s->role, sizeof s->role, "%s", role->code);
   s->practice_id = p->id;
-  s->icb_id = d->icb_id;
+  s->icb_id = p->icb_id;
   s->has_location = true;
   s->lat = p->lat;
   s->lon = p->lon;
@@ -1311,7 +1488,7 @@ static int demo_shifts(struct demo *d) {
 }
 
 /*
- * --shifts only: extra GPs in the pool with no bookings at all (benchgp0001@ ...), one for every
+ * --shifts only: extra GPs in the pools with no bookings at all (benchgp0001@ ...), one for every
  * 250 shifts, so that a benchmark has enough clinicians free to book without overlaps.
  */
 static int demo_bench_gps(struct demo *d) {
@@ -1325,17 +1502,21 @@ static int demo_bench_gps(struct demo *d) {
     int64_t user_id = 0, clinician_id = 0;
     int rc = add_user(d, email, name, d->now - 30 * DAY, "clinician", 0, 0, &user_id);
     if (rc) return rc;
+    /* Spread over the pools as the practices are (bench/run.sh books the demo pool's), living in
+       their pool's area. */
+    int k = (int)(i % (1 + d->n_other_icbs));
+    const char *home = postcode_in(d, 0)->postcode;
     struct fp_demo_clinician row = {
         .user_id = user_id,
         .profession = "gp",
         .registration_number = reg,
-        .home_postcode = postcode_in(d, 0)->postcode,
+        .home_postcode = k == 0 ? home : OTHER_ICBS[k - 1].postcode,
         .travel_radius_km = 30,
         .created_at = d->now - 30 * DAY,
     };
     if ((rc = fp_store_demo_clinician_insert(d->c, &row, &clinician_id)) != 0) return rc;
-    if ((rc = fp_store_demo_pool_member_add(d->c, d->pool_id, clinician_id, 0, d->pool_admin_user, d->now - 29 * DAY)))
-      return rc;
+    int64_t pool = k == 0 ? d->pool_id : d->others[k - 1].pool_id, by = k == 0 ? d->pool_admin_user : d->admin_user;
+    if ((rc = fp_store_demo_pool_member_add(d->c, pool, clinician_id, 0, by, d->now - 29 * DAY))) return rc;
   }
   return 0;
 }
@@ -1543,7 +1724,7 @@ static int demo_rate_policy(struct demo *d) {
   struct fp_rate_policy p = {.cap_hourly_pence = 20000, .n_steps = 2, .steps = {{72, 5}, {24, 10}}};
   int rc = fp_store_rate_policy_put(d->c, d->pool_id, &p, d->pool_admin_user, d->now - 300 * (int64_t)DAY);
   for (int i = 0; rc == 0 && i < d->n_practices; i++)
-    if (d->practices[i].in_pool && (i == d->demo_practice || i % 3 != 0))
+    if (d->practices[i].in_pool && d->practices[i].icb == 0 && (i == d->demo_practice || i % 3 != 0))
       rc = fp_store_rate_escalation_set(d->c, d->practices[i].id, true, i == d->demo_practice ? d->manager_user : 0,
                                         d->now - 290 * (int64_t)DAY);
   int n = 0;
@@ -1667,6 +1848,7 @@ int fp_demo_load_history(struct fp_store *s, int64_t now, long shifts, long clin
   d->history_weeks = d->wanted && history_weeks > 0 ? history_weeks : 0;
   d->n_wanted_clinicians = clinicians > N_CLINICIANS ? clinicians : N_CLINICIANS;
   d->rng.s = 0x466C6578506F6F6CULL; /* "FlexPool" */
+  d->y_code = 10000;
   d->hash = hash;
   long max_practices = d->wanted ? (d->wanted + 399) / 400 : 0;
   if (max_practices < N_BASE_PRACTICES) max_practices = N_BASE_PRACTICES;

@@ -24,6 +24,7 @@
 #include "core/validate.h"
 #include "http/auth.h"
 #include "store/accounts.h"
+#include "store/members.h"
 #include "store/metrics.h"
 #include "store/places.h"
 #include "store/shifts.h"
@@ -338,6 +339,61 @@ static void test_demo_scales_to_n_shifts(void **state) {
   assert_true(k.by_status[FP_SHIFT_OPEN] > k.shifts / 2);
 }
 
+struct icbs {
+  int n;
+  int64_t ids[8];
+  char ods[8][12];
+};
+
+static void collect_icb(const struct fp_org *o, void *ctx) {
+  struct icbs *k = ctx;
+  assert_true(k->n < 8);
+  k->ids[k->n] = o->id;
+  snprintf(k->ods[k->n++], sizeof k->ods[0], "%s", o->ods_code);
+}
+
+static long count_practices_of(struct fp_conn *c, int64_t icb_id) {
+  struct count k = {0};
+  assert_int_equal(fp_store_org_list(c, "practice", icb_id, 0, 100000, count_org, &k), 0);
+  return k.orgs;
+}
+
+/* Past the demo ICB's 300 practices, a national-scale --shifts spreads the practices over England's
+   other ICBs, each with its own pool hosted by it; their shifts are their ICB's, and nobody of the
+   demo pool books them. The demo commissioner's ICB keeps 300. */
+static void test_demo_spreads_over_icbs(void **state) {
+  (void)state;
+  struct tmp_store t;
+  tmp_open(&t);
+  assert_int_equal(fp_demo_load(&t.store, NOW, 121200, 0), 0); /* 303 practices */
+  struct fp_conn *c = fp_store_reader(&t.store);
+  assert_non_null(c);
+  struct icbs icbs = {0};
+  assert_int_equal(fp_store_org_list(c, "icb", 0, 0, 100, collect_icb, &icbs), 0);
+  assert_int_equal(icbs.n, 4);
+  assert_string_equal(icbs.ods[0], "QWO");
+  assert_int_equal(count_practices_of(c, icbs.ids[0]), 300);
+  long all_shifts = 0;
+  for (int i = 0; i < icbs.n; i++) {
+    if (i > 0) assert_int_equal(count_practices_of(c, icbs.ids[i]), 1);
+    /* The pools in the order of their ICBs, each hosted by its own. */
+    struct fp_pool pool;
+    assert_int_equal(fp_store_pool_get(c, i + 1, &pool), 0);
+    assert_true(pool.host_organisation_id == icbs.ids[i] && pool.icb_id == icbs.ids[i]);
+    assert_true(pool.n_practices >= (i == 0 ? 250 : 0) && pool.n_practices <= (i == 0 ? 300 : 1));
+    struct fp_scope scope = {.n_icbs = 1, .icbs = {icbs.ids[i]}};
+    struct count k = {0};
+    count_shifts(c, &scope, &k);
+    all_shifts += k.shifts;
+    if (i > 0 && pool.n_practices == 1) {
+      assert_true(k.shifts > 300);
+      assert_int_equal(k.by_status[FP_SHIFT_BOOKED] + k.by_status[FP_SHIFT_COMPLETED], 0);
+    }
+  }
+  assert_int_equal(all_shifts, 121200);
+  tmp_close(&t);
+}
+
 struct waiting {
   long submitted, to_submit;
   int64_t clinicians[2];
@@ -426,6 +482,7 @@ int main(void) {
       cmocka_unit_test(test_demo_accounts_and_states),
       cmocka_unit_test(test_demo_is_deterministic),
       cmocka_unit_test(test_demo_scales_to_n_shifts),
+      cmocka_unit_test(test_demo_spreads_over_icbs),
       cmocka_unit_test(test_demo_practice_always_has_timesheets_waiting),
       cmocka_unit_test(test_demo_gps_onboarded_in_past_months),
   };
