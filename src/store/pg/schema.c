@@ -953,6 +953,8 @@ const char *const fp_pg_migrations[] = {
     "  RETURN NULL; END $fn$;",
     /* 52: a clinician's confirmed bookings by their end (SQLite's 52). */
     "CREATE INDEX bookings_clinician_ends ON bookings(clinician_id, ends_at) WHERE status = 'confirmed';",
+    /* 53: an ICB's shifts by their start (SQLite's 53). */
+    "CREATE INDEX shifts_icb_start ON shifts(icb_id, starts_at, id);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
