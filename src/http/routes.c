@@ -30,6 +30,7 @@ const struct fp_route fp_routes[] = {
     {"PUT", "/api/v1/me/invoice-details", fp_h_me_invoice_details_put, FP_SIGNED_IN, 0, NULL},
     {"GET", "/api/v1/me/terms", fp_h_me_terms, FP_SIGNED_IN, 0, NULL},
     {"PUT", "/api/v1/me/terms", fp_h_me_terms_put, FP_SIGNED_IN, 0, NULL},
+    {"GET", "/api/v1/me/export", fp_h_me_export, FP_SIGNED_IN, 0, NULL},
     {"GET", "/api/v1/me/pension", fp_h_me_pension, FP_SIGNED_IN, 0, NULL},
     {"PUT", "/api/v1/me/pension", fp_h_me_pension_put, FP_SIGNED_IN, 0, NULL},
     {"GET", "/api/v1/pension-forms", fp_h_pension_forms, FP_SIGNED_IN, 0, "month"},
@@ -62,6 +63,7 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/users", fp_h_user_list, FP_SIGNED_IN, 0, "limit cursor q active sort"},
     {"GET", "/api/v1/users/{id}", fp_h_user_get, FP_SIGNED_IN, 0, NULL},
     {"PATCH", "/api/v1/users/{id}", fp_h_user_patch, FP_SIGNED_IN, 0, NULL},
+    {"GET", "/api/v1/users/{id}/export", fp_h_user_export, FP_SIGNED_IN, 0, "reason"},
 
     {"GET", "/api/v1/professions", fp_h_professions, FP_PUBLIC, 0, NULL},
     {"POST", "/api/v1/clinicians", fp_h_clinician_register, FP_PUBLIC, 0, NULL},

@@ -111,6 +111,8 @@ FP_HANDLER(fp_h_user_create);
 FP_HANDLER(fp_h_user_list);
 FP_HANDLER(fp_h_user_get);
 FP_HANDLER(fp_h_user_patch);
+FP_HANDLER(fp_h_user_export);
+FP_HANDLER(fp_h_me_export);
 /* h_clinicians.c */
 FP_HANDLER(fp_h_clinician_register);
 FP_HANDLER(fp_h_clinician_list);

@@ -5,6 +5,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   assertNoProblems, checkAccessibility, newPage, open, postShift, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser, ukDateParts,
 } from './helpers.mjs';
@@ -246,6 +250,22 @@ describe('the system administrator adds a practice and its manager', () => {
     assert.match(again.url(), /\/sign-in/);
     await admin.locator('#users tbody tr', { hasText: 'priya.natarajan@example.test' }).locator('button', { hasText: 'Reactivate' }).click();
     await admin.locator('.nhsuk-notification-banner--success', { hasText: 'User reactivated' }).waitFor();
+    // Her data, exported for a subject access request: the reason is required, then the ZIP downloads.
+    await admin.locator('#users tbody tr', { hasText: 'priya.natarajan@example.test' }).locator('a', { hasText: 'Export data' }).click();
+    await admin.waitForSelector('#export-form');
+    await checkAccessibility(admin, 'admin-user-export');
+    await admin.click('#export-button');
+    await admin.waitForSelector('.nhsuk-error-summary');
+    assert.match(await admin.textContent('.nhsuk-error-summary'), /Enter why you are exporting their data/);
+    await admin.fill('#reason', 'SAR-2026-031 by email');
+    const [zip] = await Promise.all([admin.waitForEvent('download'), admin.click('#export-button')]);
+    assert.match(zip.suggestedFilename(), /^flexpool-export-user-\d+-\d{4}-\d{2}-\d{2}\.zip$/);
+    const saved = join(mkdtempSync(join(tmpdir(), 'flexpool-export-')), zip.suggestedFilename());
+    await zip.saveAs(saved);
+    const read = spawnSync('/usr/bin/python3', ['-c', 'import json, sys, zipfile\nm = json.loads(zipfile.ZipFile(sys.argv[1]).read("manifest.json"))\nprint(json.dumps([m["subject"]["email"], m["reason"]]))', saved], { encoding: 'utf8' });
+    assert.equal(read.status, 0, read.stderr);
+    assert.deepEqual(JSON.parse(read.stdout), ['priya.natarajan@example.test', 'SAR-2026-031 by email']);
+    await admin.waitForSelector('text=The download has started');
     assertNoProblems(admin);
     assertNoProblems(pm);
     await admin.context().close();

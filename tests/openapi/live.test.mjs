@@ -249,6 +249,12 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(gp, 'GET', '/api/v1/pension-forms/2025-13.pdf', undefined, 404);
   await call(gp, 'PUT', '/api/v1/me/pension', { sd_number: pension.sd_number || '12345678',
     pensioned: pension.pensioned, annual_pensionable_pay_pence: pension.annual_pensionable_pay_pence ?? 5000000 }, 200);
+  // Subject access: a person's own export; anyone's for the administrator, with a reason.
+  await call(gp, 'GET', '/api/v1/me/export', undefined, 200);
+  await call(null, 'GET', '/api/v1/me/export', undefined, 401);
+  await call(admin, 'GET', `/api/v1/users/${gpMe.id}/export?reason=Subject%20access%20request%20SAR-1`, undefined, 200);
+  await call(admin, 'GET', `/api/v1/users/${gpMe.id}/export`, undefined, 400);
+  await call(practice, 'GET', `/api/v1/users/${gpMe.id}/export?reason=x`, undefined, 403);
   // The calendar feeds: a URL each call, the feed itself without signing in, renewal ends the old URLs.
   const feedPath = (url) => { const u = new URL(url); return u.pathname + u.search; };
   const gpFeed = feedPath((await call(gp, 'GET', '/api/v1/me/calendar', undefined, 200)).json.url);

@@ -78,3 +78,44 @@ json_t *fpt_xlsx(const struct fpt_resp *r) {
   if (!json_is_array(rows)) fail_msg("openpyxl's answer is not JSON: %s", err.text);
   return fpt_keep_json(rows);
 }
+
+json_t *fpt_zip(const struct fpt_resp *r) {
+  char path[] = "/tmp/fpt-zip-XXXXXX.zip";
+  int fd = mkstemps(path, 4);
+  if (fd < 0) fail_msg("mkstemp");
+  FILE *f = fdopen(fd, "wb");
+  if (!f || fwrite(r->body, 1, r->body_len, f) != r->body_len) fail_msg("cannot write the archive");
+  fclose(f);
+  const char *cmd = fpt_str("/usr/bin/python3 -c 'import hashlib, json, sys, zipfile\n"
+                            "z = zipfile.ZipFile(sys.argv[1])\n"
+                            "bad = z.testzip()\n"
+                            "assert bad is None, bad\n"
+                            "out = {\"names\": z.namelist(), \"json\": {}, \"files\": {}}\n"
+                            "for n in z.namelist():\n"
+                            "  b = z.read(n)\n"
+                            "  if n.endswith(\".json\"): out[\"json\"][n] = json.loads(b)\n"
+                            "  else: out[\"files\"][n] = {\"sha256\": hashlib.sha256(b).hexdigest(), \"bytes\": len(b),"
+                            " \"text\": b.decode(\"latin-1\")}\n"
+                            "print(json.dumps(out))' %s",
+                            path);
+  FILE *p = popen(cmd, "r");
+  if (!p) fail_msg("cannot run python3");
+  char *out = NULL;
+  size_t len = 0, cap = 0;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+    if (len + n + 1 > cap) out = realloc(out, cap = (len + n + 1) * 2);
+    memcpy(out + len, buf, n);
+    len += n;
+  }
+  int status = pclose(p);
+  unlink(path);
+  if (status != 0 || !out) fail_msg("zipfile could not read the archive");
+  out[len] = 0;
+  json_error_t err;
+  json_t *z = json_loads(out, 0, &err);
+  free(out);
+  if (!json_is_object(z)) fail_msg("the reader's answer is not JSON: %s", err.text);
+  return fpt_keep_json(z);
+}

@@ -161,6 +161,10 @@ json_t *fpt_csv(const struct fpt_resp *r);
 /* A workbook's body read back by openpyxl (python3-openpyxl): its first sheet's rows as a gc-owned
    array of arrays of values (numbers, strings, null for an empty cell). Fails the test otherwise. */
 json_t *fpt_xlsx(const struct fpt_resp *r);
+/* A ZIP answer opened by Python's zipfile (every entry's CRC checked): {"names": [...], "json":
+   {name: parsed} for the .json entries, "files": {name: {"sha256": hex, "bytes": n, "text": the bytes
+   as Latin-1}} for the others}. Fails the test when it is not a valid archive. */
+json_t *fpt_zip(const struct fpt_resp *r);
 
 /* Creates a sysadmin with the CLI in data_dir (server may be running) and returns their token. */
 const char *fpt_bootstrap_admin(const struct fpt_server *s);

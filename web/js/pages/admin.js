@@ -7,6 +7,8 @@
 //   /admin/users                         staff and clinicians with their roles: find by name or email,
 //                                        filter by status, add a staff user (the one-time password shown once)
 //   /admin/users/:id/deactivate          deactivating asks first, saying what will happen
+//   /admin/users/:id/export              everything flexpool holds about them as one ZIP, with the
+//                                        reason (a subject access request's reference), audited
 
 import { explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, route, state } from '../app.js';
@@ -310,14 +312,17 @@ route('/admin/users', async ({ query }) => {
       showErrorSummary(summary, [{ id: null, text: explain(err) }]);
     }
   };
+  const exportLink = (u) => h('a', { class: 'nhsuk-link', href: `/admin/users/${u.id}/export` },
+    'Export data', h('span', { class: 'nhsuk-u-visually-hidden' }, ` of ${u.name}`));
   const rows = list.items.map((u) => [u.name, u.email, rolesText(u, orgName, poolName),
     { text: u.active ? tag('Active', 'confirmed') : tag('Deactivated', 'withdrawn') },
-    { text: state.me && u.id === state.me.id ? 'You'
+    { text: h('div', {}, state.me && u.id === state.me.id ? 'You'
       : u.active
         ? h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/admin/users/${u.id}/deactivate` },
           'Deactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`))
         : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: reactivate(u) },
-          'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`)) }]);
+          'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`)),
+      h('div', { class: 'nhsuk-u-margin-top-3' }, exportLink(u))) }]);
 
   // The places a new user's role is for: every practice (or ICB), page by page, never cut.
   const choices = { practice: null, icb: null };
@@ -386,6 +391,40 @@ route('/admin/users', async ({ query }) => {
     rows.length ? table({ caption: 'Users', captionSize: 's', id: 'users', head: ['Name', 'Email', 'Roles', 'Status', 'Action'], rows })
       : p(filters.active.length ? 'No user matches these filters.' : 'No users yet.'),
     list.nav, form);
+}, SYSADMIN);
+
+// Subject access: the person's data as one ZIP (GET /api/v1/users/{id}/export), downloaded once
+// the reason is given; the server records it in the audit trail before it answers.
+route('/admin/users/:id/export', async ({ params }) => {
+  const u = await get(`/users/${params.id}`);
+  const back = `/admin/users?q=${encodeURIComponent(u.email)}`;
+  const summary = h('div');
+  const done = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { novalidate: true, id: 'export-form' },
+    input({ id: 'reason', label: 'Why you are exporting their data', autocomplete: 'off',
+      hint: 'For example the reference of the subject access request you are answering. It is recorded in the audit trail with your name, and in the file.' }),
+    button('Download their data (ZIP)', { id: 'export-button' }));
+  const bytes = (s) => new TextEncoder().encode(s).length;
+  const validate = liveValidation(form, summary, {
+    reason: (x) => (!x.reason.trim() ? 'Enter why you are exporting their data'
+      : bytes(x.reason.trim()) > 500 ? 'Enter the reason in 500 characters or fewer' : null),
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    const reason = formValues(form).reason.trim();
+    const a = h('a', { href: `/api/v1/users/${u.id}/export?reason=${encodeURIComponent(reason)}`, download: '' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    done.replaceChildren(insetText(p('The download has started. Send the file to ', u.name, ' securely, for example by NHSmail.')));
+  });
+  page('Export a user\'s data', summary, backLink(back, 'Back'), pageHeading(`Export ${u.name}'s data`),
+    p('Everything flexpool holds about ', u.name, ' (', u.email, ') as one ZIP file: their account, ',
+      u.clinician_id ? 'their passport and its documents, their bookings, timesheets, invoices and messages, ' : 'what they recorded, ',
+      'and who looked at or changed their records, with a list of what is in it. Secrets such as password hashes are left out.'),
+    p('They can download the same themselves from their account page. Use this to answer a request they made another way.'),
+    form, done);
 }, SYSADMIN);
 
 route('/admin/users/:id/deactivate', async ({ params }) => {

@@ -230,6 +230,11 @@ route('/account', async () => {
     me.roles.some((r) => r.role === 'practice_manager') ? p(link('/practice/calendar', 'Practice calendar feed: the practice\'s sessions in a calendar app')) : null,
     me.roles.some((r) => r.role === 'practice_manager' || r.role === 'pool_admin') ? p(link('/webhooks', 'Webhooks: messages to your own systems when shifts are posted, booked or cancelled', { id: 'account-webhooks' })) : null,
     me.roles.some((r) => ['practice_manager', 'pool_admin', 'commissioner', 'sysadmin'].includes(r.role)) ? p(link('/audit', 'Audit trail: every change recorded, who made it and when', { id: 'account-audit' })) : null,
+    h('h2', { class: 'nhsuk-heading-m' }, 'Your data'),
+    p('You can download everything flexpool holds about you: your account, ',
+      me.roles.some((r) => r.role === 'clinician') ? 'your passport and its documents, your bookings, timesheets, invoices and messages, ' : 'what you have recorded, ',
+      'and who has looked at or changed your records. It is one ZIP file of JSON files, with a list of what is in it. Downloading it is recorded in the audit trail.'),
+    p(link('/api/v1/me/export', 'Download your data (ZIP)', { download: '', 'data-reload': '', id: 'account-export' })),
     p(`flexpool signs you out after ${idleWords()} without activity.`));
 });
 
@@ -400,7 +405,7 @@ route('/privacy', async () => {
     s('How long we keep it',
       p('Booking and audit records are kept for as long as NHS records management guidance requires for staffing records. Accounts that are closed are deactivated so that past bookings stay accurate.')),
     s('Your rights',
-      p('You can ask to see the information held about you, ask for it to be corrected, and object to how it is used. Contact the pool administrator of your pool, or the data protection officer of the organisation that runs it. You can also complain to the Information Commissioner\'s Office.')));
+      p('You can see the information held about you at any time: once signed in, your account page downloads all of it as one file (the download is recorded). You can also ask for it, and the organisation that runs the service must answer within one month. You can ask for it to be corrected, and object to how it is used. Contact the pool administrator of your pool, or the data protection officer of the organisation that runs it. You can also complain to the Information Commissioner\'s Office.')));
 }, { roles: 'public' });
 
 route('/accessibility', async () => {
