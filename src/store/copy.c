@@ -48,6 +48,9 @@ struct batch {
 };
 
 static bool known(const char *name) {
+  /* SQLite's own (the prefix is reserved to it): sqlite_sequence, and the planner's statistics
+     (sqlite_stat1, sqlite_stat4) that an operator's ANALYZE or PRAGMA optimize makes. */
+  if (strncmp(name, "sqlite_", 7) == 0) return true;
   for (size_t i = 0; i < N_TABLES; i++)
     if (strcmp(TABLES[i], name) == 0) return true;
   for (size_t i = 0; i < sizeof IGNORED / sizeof IGNORED[0]; i++)
