@@ -9,6 +9,8 @@
 #   bash bench/overview.sh                           # 100,000 shifts over 156 weeks
 #   SHIFTS=5000000 bash bench/overview.sh            # 5,000,000 (loads in tens of minutes)
 #   ENGINE=postgres bash bench/overview.sh           # the same on PostgreSQL 15, in a throw-away cluster
+#   ENGINE=postgres FROM_SQLITE=DIR bash bench/overview.sh   # PostgreSQL with the data of a SQLite
+#                                                    # installation (a KEEP_DATA folder), moved by `flexpool copy`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINE=${ENGINE:-sqlite}
@@ -18,6 +20,7 @@ HISTORY_WEEKS=${HISTORY_WEEKS:-156}
 RUNS=${RUNS:-4}
 BUILD=${BUILD:-build-bench}
 KEEP_DATA=${KEEP_DATA:-}             # a directory: load the demo there once and reuse it on later runs
+FROM_SQLITE=${FROM_SQLITE:-}         # ENGINE=postgres: copy this SQLite installation instead of loading a demo
 
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target flexpool >/dev/null
@@ -38,7 +41,12 @@ sql() {
   if [ "$ENGINE" = postgres ]; then psql -qAt -F ' ' -d "$dbname" -c "$1"; else sqlite3 -cmd ".timeout 600000" -separator ' ' "$data/flexpool.db" "$1"; fi
 }
 
-if [ "$ENGINE" = postgres ] || [ ! -s "$data/flexpool.db" ]; then
+if [ "$ENGINE" = postgres ] && [ -n "$FROM_SQLITE" ]; then
+  start=$(date +%s)
+  "$BUILD/flexpool" copy --from-data-dir "$FROM_SQLITE" --to-data-dir "$data" --to-database "postgresql:///$dbname" >&2
+  echo "$FROM_SQLITE copied in $(( $(date +%s) - start )) s" >&2
+  psql -qAt -d "$dbname" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+elif [ "$ENGINE" = postgres ] || [ ! -s "$data/flexpool.db" ]; then
   start=$(date +%s)
   "$BUILD/flexpool" demo --data-dir "$data" "${db_args[@]}" --shifts "$SHIFTS" --history-weeks "$HISTORY_WEEKS" >/dev/null
   echo "demo of $SHIFTS shifts over $HISTORY_WEEKS weeks loaded in $(( $(date +%s) - start )) s" >&2
