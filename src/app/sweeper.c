@@ -46,7 +46,14 @@ struct tx {
   void *ctx;
   int64_t now;
   bool skipped; /* another server holds the upkeep lock */
+  long ms;      /* how long the step itself ran, in the writer (its wait for the writer left out) */
 };
+
+static long ms_since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
 
 /* The step inside its transaction, when this server holds the upkeep lock (store/db.h). */
 static int step_tx(struct fp_conn *c, void *vctx) {
@@ -59,13 +66,23 @@ static int step_tx(struct fp_conn *c, void *vctx) {
     t->skipped = true;
     return FP_EBUSY; /* nothing done, nothing to keep */
   }
-  return t->fn(c, t->now, t->ctx);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  rc = t->fn(c, t->now, t->ctx);
+  t->ms = ms_since(&t0);
+  return rc;
 }
 
 /* fp_upkeep_run, saying whether it was skipped. */
+/* A step that holds the store's one writer longer than this is said on standard error: every
+   booking and sign-in waits behind it (docs/OPERATIONS.md, "Logs"). */
+#define SLOW_STEP_MS 500
+
 static int upkeep_run(struct fp_store *store, const char *name, fp_sweep_fn fn, void *ctx, bool *skipped) {
-  struct tx t = {fn, ctx, (int64_t)time(NULL), false};
+  struct tx t = {fn, ctx, (int64_t)time(NULL), false, 0};
   int rc = fp_store_write(store, step_tx, &t);
+  if (!t.skipped && t.ms > SLOW_STEP_MS)
+    fprintf(stderr, "flexpool: upkeep step '%s' held the writer %ld ms\n", name, t.ms);
   *skipped = t.skipped;
   if (t.skipped) {
     fp_prom_upkeep_skipped(name);

@@ -404,10 +404,13 @@ int fp_store_shifts_complete(struct fp_conn *c, int64_t now, int *n) {
   for (int from = 0; from < FP_SHIFT_N_STATUSES; from++) {
     if (fp_shift_next((enum fp_shift_status)from, FP_EV_COMPLETE, NULL) != 0) continue;
     for (;;) {
+      /* In the order of the index on (status, starts_at, id), bounded by the start (a shift ends
+         after it starts): ordered by id, SQLite read every shift of the table in id order rather
+         than sort the few candidates (5 s at 5,000,000 shifts, holding the writer). */
       fp_stmt *st = FP_DB_STMT(c,
-          "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND ends_at <= ?"
-          " ORDER BY id LIMIT ?",
-          fp_txt(fp_shift_status_name((enum fp_shift_status)from)), fp_int(now), fp_int(BATCH));
+          "SELECT id, starts_at, ends_at FROM shifts WHERE status = ? AND starts_at <= ? AND ends_at <= ?"
+          " ORDER BY starts_at, id LIMIT ?",
+          fp_txt(fp_shift_status_name((enum fp_shift_status)from)), fp_int(now), fp_int(now), fp_int(BATCH));
       if (!st) return FP_EIO;
       int k = 0, rc;
       while ((rc = fp_step(st)) == FP_ROW) {
