@@ -83,9 +83,11 @@ static int end_table(struct build *b) {
   json_decref(b->rows);
   b->rows = NULL;
   if (!text) return FP_ENOMEM;
-  json_array_append_new(b->tables, json_pack("{s:s, s:s, s:I, s:o, s:o}", "table", b->src->table, "file", name, "rows",
-                                             (json_int_t)n, "matched_by", words(b->src->matched_by), "withheld",
-                                             words(b->src->withheld)));
+  /* Rows they are in only as the one who acted: which columns those give (null: there are none). */
+  json_t *acted = !b->src->acted ? json_null() : b->src->acted_cols ? words(b->src->acted_cols) : json_string("all");
+  json_array_append_new(b->tables, json_pack("{s:s, s:s, s:I, s:o, s:o, s:o}", "table", b->src->table, "file", name,
+                                             "rows", (json_int_t)n, "matched_by", words(b->src->matched_by), "withheld",
+                                             words(b->src->withheld), "columns_where_they_acted", acted));
   b->src = NULL;
   return fp_zip_out_add(b->zip, name, text, strlen(text), true);
 }
@@ -245,7 +247,10 @@ static int build_archive(struct fp_conn *c, const struct fp_user *u, int64_t cli
         "matched_by says which columns name them.",
         "Times (columns at, *_at, *_start, *_end, *_until) are ISO 8601 in UTC and dates (*_on, *_day) ISO 8601, null "
         "where none is recorded; amounts ending _pence are in pence; other numbers are as stored.",
-        "Columns listed as withheld are secrets (password and token hashes, keys): they exist but are never given.",
+        "Columns listed as withheld are secrets (password and token hashes, keys): they exist but are never given. "
+        "Rows about someone else that hold this person only as the one who acted (verified a check, decided an "
+        "application, cancelled a booking) give only the columns listed in columns_where_they_acted, so that "
+        "the other person's details are not disclosed.",
         "Evidence files deleted at the end of their retention period are listed with deleted_at and no file.");
     b.tables = evidence = NULL; /* taken by the manifest */
     char *text = m ? json_dumps(m, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;

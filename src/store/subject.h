@@ -18,11 +18,21 @@
 
 #include "store/db.h"
 
+/*
+ * Each source's rows are of two kinds. Their own (own): the row is about them (their booking, their
+ * passport check, the audit of their account), given whole. Those they are in only as the one who
+ * acted (acted: they verified someone's check, decided someone's application, cancelled someone's
+ * booking): given with acted_cols alone (what they did, to which record, when), so that another
+ * person's details in the row (a DBS certificate's number, a reason written about someone) are not
+ * handed over; acted_cols NULL gives the whole row (a shift they posted holds nobody else's data).
+ * Conditions use ?1 the user's id, ?2 their clinician id (0: none), ?3 their email; NULL: none.
+ */
 struct fp_subject_source {
   const char *table;
   const char *matched_by; /* the columns that name the person, space-separated (documentation and the test) */
-  const char *where;      /* the condition: ?1 the user's id, ?2 their clinician id (0: none), ?3 their email */
-  const char *withheld;   /* secret columns left out, space-separated, or NULL */
+  const char *own, *acted;
+  const char *acted_cols; /* space-separated, or NULL for every column */
+  const char *withheld;   /* secret columns left out of every row, space-separated, or NULL */
 };
 
 extern const struct fp_subject_source FP_SUBJECT_SOURCES[];

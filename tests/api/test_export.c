@@ -234,12 +234,46 @@ static void test_staff_export_holds_what_they_did(void **state) {
   assert_int_equal((long long)json_array_size(rows_of(zip, "user_roles")), count_where("user_roles", "user_id", w.pm1_user));
 }
 
+/* The administrator verified the GPs' passport checks (fpt_world_compliant): their own export holds
+   what they did (the check, its status, when) but not the GPs' details in those rows. */
+static void test_what_they_did_to_others_holds_nothing_of_the_others(void **state) {
+  (void)state;
+  json_t *zip = export_of(w.admin, "/api/v1/me/export");
+  json_t *m = json_object_get(json_object_get(zip, "json"), "manifest.json");
+  long long admin_user = fpt_int(json_object_get(m, "subject"), "user_id");
+  json_t *checks = rows_of(zip, "passport_checks");
+  assert_int_equal((long long)json_array_size(checks), count_where("passport_checks", "verified_by", admin_user));
+  assert_true(json_array_size(checks) >= 6);
+  size_t i;
+  json_t *t;
+  json_array_foreach(checks, i, t) {
+    assert_int_equal(fpt_int(t, "verified_by"), admin_user);
+    assert_non_null(json_object_get(t, "check_code"));
+    assert_null(json_object_get(t, "clinician_id"));
+    assert_null(json_object_get(t, "reference"));
+    assert_null(json_object_get(t, "note"));
+  }
+  json_t *line = table_line(m, "passport_checks");
+  assert_true(json_is_array(json_object_get(line, "columns_where_they_acted")));
+  /* Their audit rows about others: the action and the record, not its before and after. */
+  json_array_foreach(rows_of(zip, "audit"), i, t) {
+    if (strcmp(fpt_s(t, "entity"), "user") == 0 && fpt_int(t, "entity_id") == admin_user) continue;
+    assert_null(json_object_get(t, "after"));
+    assert_null(json_object_get(t, "before"));
+  }
+  /* While the GP's own export holds their checks whole. */
+  json_t *own = rows_of(export_of(gp, "/api/v1/me/export"), "passport_checks");
+  assert_non_null(json_object_get(json_array_get(own, 0), "clinician_id"));
+  assert_non_null(json_object_get(json_array_get(own, 0), "reference"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_own_export_holds_their_rows_and_nobody_elses),
       cmocka_unit_test(test_every_table_naming_a_person_is_exported),
       cmocka_unit_test(test_the_administrator_exports_with_a_reason),
       cmocka_unit_test(test_staff_export_holds_what_they_did),
+      cmocka_unit_test(test_what_they_did_to_others_holds_nothing_of_the_others),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
