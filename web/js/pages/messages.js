@@ -27,7 +27,7 @@ async function thread(kind, id) {
       h('p', { class: 'nhsuk-body fp-message-body' }, m.body))))
     : p('No messages yet.');
   const form = h('form', { novalidate: true, id: 'message-form' },
-    textarea({ id: 'body', label: `Write to ${withWhom}`, rows: 4, hint: 'Up to 4,000 characters. Only you and the other side can read this.' }),
+    textarea({ id: 'body', label: `Write to ${withWhom}`, rows: 4, hint: 'Up to 4,000 characters. Only you and the other side can read this; they are emailed its first lines. Do not include patient information.' }),
     button('Send message'));
   const validate = liveValidation(form, summary, {
     body: (v) => (!v.body ? 'Write a message' : bytes(v.body) > MAX_BYTES ? 'Your message must be 4,000 characters or fewer' : null),
