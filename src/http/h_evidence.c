@@ -49,11 +49,6 @@ static const char *sniff(const unsigned char *p, size_t n) {
   return NULL;
 }
 
-static const char *ext_of(const char *content_type) {
-  if (strcmp(content_type, "application/pdf") == 0) return "pdf";
-  if (strcmp(content_type, "image/jpeg") == 0) return "jpg";
-  return "png";
-}
 
 static int form_date_or_respond(struct fp_req *r, const struct fp_part *p, fp_day *out) {
   const char *s = fp_part_text(p);
@@ -306,7 +301,7 @@ void fp_h_evidence_get(struct fp_req *r) {
   }
   char disposition[160];
   snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%lld.%s\"", e.check_code, (long long)e.id,
-           ext_of(e.content_type));
+           fp_evidence_ext(e.content_type));
   r->status = 200;
   r->reply_raw = data;
   r->reply_raw_len = len;

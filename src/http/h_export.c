@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "docs/zip_out.h"
 #include "http/codec.h"
+#include "http/passport.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "store/accounts.h"
@@ -178,12 +179,6 @@ static void collect_evidence(const struct fp_evidence *e, void *ctx) {
   l->e[l->n++] = *e;
 }
 
-static const char *ext_of(const char *content_type) {
-  if (strcmp(content_type, "application/pdf") == 0) return "pdf";
-  if (strcmp(content_type, "image/jpeg") == 0) return "jpg";
-  return "png";
-}
-
 /* The clinician's evidence still kept, into the archive and the manifest's list. */
 static int add_evidence(struct fp_conn *c, struct build *b, int64_t clinician_id, json_t *list) {
   if (!clinician_id) return 0;
@@ -200,7 +195,7 @@ static int add_evidence(struct fp_conn *c, struct build *b, int64_t clinician_id
       json_object_set_new(line, "deleted_at", fp_json_time(e->deleted_at));
     } else {
       char name[160];
-      snprintf(name, sizeof name, "evidence/%lld-%s.%s", (long long)e->id, e->check_code, ext_of(e->content_type));
+      snprintf(name, sizeof name, "evidence/%lld-%s.%s", (long long)e->id, e->check_code, fp_evidence_ext(e->content_type));
       char *data = NULL;
       size_t len = 0;
       rc = fp_evidence_read(c, e->sha256, &data, &len);

@@ -94,6 +94,12 @@ int fp_passport_log_view_or_respond(struct fp_req *r, const struct fp_passport_a
   return 0;
 }
 
+const char *fp_evidence_ext(const char *content_type) {
+  if (strcmp(content_type, "application/pdf") == 0) return "pdf";
+  if (strcmp(content_type, "image/jpeg") == 0) return "jpg";
+  return "png";
+}
+
 struct fp_conn *fp_passport_reader_or_respond(struct fp_req *r) {
   struct fp_conn *c = fp_store_reader(r->app->store);
   if (!c) fp_reply_error(r, FP_API_UNAVAILABLE, NULL, "the store is not available");

@@ -51,6 +51,8 @@ int fp_passport_log_view_or_respond(struct fp_req *r, const struct fp_passport_a
                                     const char *what, int64_t check_id, int64_t evidence_id);
 /* This thread's reader, or answers 503 and NULL. */
 struct fp_conn *fp_passport_reader_or_respond(struct fp_req *r);
+/* The file name ending of an evidence file's content type (the three the upload takes): pdf, jpg, png. */
+const char *fp_evidence_ext(const char *content_type);
 /*
  * For what only the clinician themself and whoever manages their passport may do (upload evidence,
  * read the access log, list placement grants): this thread's reader, with the caller's access to
