@@ -106,6 +106,7 @@ void fp_app_http_init(struct fp_app *app) {
   h->cfg.web_root = cfg->web_root;
   h->cfg.tls_cert = cfg->tls_cert;
   h->cfg.tls_key = cfg->tls_key;
+  h->cfg.public_url = cfg->public_url;
   h->cfg.insecure_http = cfg->insecure_http;
   h->cfg.webhooks_allow_loopback = cfg->webhooks_allow_loopback;
   h->cfg.access_log = cfg->access_log;
@@ -275,6 +276,13 @@ int fp_cli_serve(int argc, char **argv) {
   if (!srv) {
     fp_store_release(&app.store);
     return 1;
+  }
+  const char *listen_colon = strrchr(app.cfg.listen, ':');
+  if (app.cfg.public_url == public_url && listen_colon) {
+    /* Made from --listen: with the port bound (--listen ADDR:0 takes a free one), before anyone
+       can know the address to ask (it is said below). */
+    snprintf(public_url, sizeof public_url, "%s://%.*s:%u", app.cfg.tls_cert ? "https" : "http",
+             (int)(listen_colon - app.cfg.listen), app.cfg.listen, (unsigned)port);
   }
   /* The operators' figures on their own address, when asked for (http/prometheus.h). */
   struct fp_prom_server *metrics = NULL;

@@ -35,6 +35,7 @@
 #include "store/accounts.h"
 #include "store/alerts.h"
 #include "store/demo.h"
+#include "store/fhir.h"
 #include "store/funding.h"
 #include "store/members.h"
 #include "store/pension.h"
@@ -1779,6 +1780,22 @@ static int demo_funding(struct demo *d) {
   return rc;
 }
 
+/* The FHIR API's demo client (docs/FHIR.md, README): client id demo-fhir, secret flexpool-demo,
+   every scope, for the demo ICB (and so everything in it). */
+static int demo_fhir_client(struct demo *d) {
+  struct fp_fhir_client cl;
+  memset(&cl, 0, sizeof cl);
+  snprintf(cl.client_id, sizeof cl.client_id, "%s", FP_DEMO_FHIR_CLIENT);
+  snprintf(cl.name, sizeof cl.name, "Demo FHIR client (West Yorkshire)");
+  cl.scopes = FP_FHIR_ALL_SCOPES;
+  cl.n_orgs = 1;
+  cl.orgs[0] = d->icb_id;
+  unsigned char hash[FP_FHIR_HASH_LEN];
+  fp_fhir_secret_hash(FP_DEMO_PASSWORD, hash);
+  int64_t id = 0;
+  return fp_store_fhir_client_create(d->c, &cl, hash, d->admin_user, d->now, &id);
+}
+
 /* The load. ---------------------------------------------------------------------------------- */
 
 static const struct demo_step {
@@ -1802,6 +1819,7 @@ static const struct demo_step {
     {"rate policy", demo_rate_policy},
     {"funding", demo_funding},
     {"practice managers", demo_practice_managers},
+    {"FHIR client", demo_fhir_client},
 };
 
 static int load_tx(struct fp_conn *c, void *ctx) {

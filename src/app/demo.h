@@ -16,6 +16,8 @@
 #include "store/demo.h" /* fp_store_is_empty */
 
 #define FP_DEMO_PASSWORD "flexpool-demo"
+/* The FHIR API client the demo registers (its secret is FP_DEMO_PASSWORD). */
+#define FP_DEMO_FHIR_CLIENT "demo-fhir"
 
 /* The demo's documented accounts (one per role, and the first clinicians), for the sign-in page. */
 const struct fp_http_demo_account *fp_demo_accounts(size_t *n);

@@ -27,6 +27,7 @@ struct fp_http_config {
   const char *web_root;       /* --web-root */
   const char *tls_cert;       /* --tls-cert FILE */
   const char *tls_key;        /* --tls-key FILE */
+  const char *public_url;     /* --public-url: the address users and systems reach the server at (links) */
   bool insecure_http;         /* --insecure-http: plain HTTP on a non-loopback address */
   bool access_log;            /* a JSON line per request on stderr (server.c log_request); off with --no-access-log */
   int threads;                /* --threads: 0 a thread per connection; N a pool of N epoll threads */

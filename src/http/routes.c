@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A route's dialect is FP_DIALECT_API unless given: the table leaves it out. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct fp_route fp_routes[] = {
     {"GET", "/healthz", fp_h_healthz, FP_PUBLIC, 0, NULL},
     {"GET", "/readyz", fp_h_readyz, FP_PUBLIC, 0, NULL},
@@ -185,7 +188,29 @@ const struct fp_route fp_routes[] = {
     {"POST", "/api/v1/invoices/{id}/pension-signature", fp_h_invoice_form_a_sign, FP_SIGNED_IN, 0, NULL},
     {"POST", "/api/v1/invoices/{id}/payment", fp_h_invoice_pay, FP_SIGNED_IN, 0, NULL},
     {"POST", "/api/v1/invoices/{id}/credit", fp_h_invoice_credit, FP_SIGNED_IN, 0, NULL},
+
+    /* The FHIR R4 API for other NHS systems and its OAuth token endpoint (docs/FHIR.md: not in
+       docs/openapi.yaml), and the system administrator's register of its clients. */
+    {"POST", "/api/v1/fhir-clients", fp_h_fhir_client_create, FP_SIGNED_IN, 0, NULL},
+    {"GET", "/api/v1/fhir-clients", fp_h_fhir_client_list, FP_SIGNED_IN, 0, NULL},
+    {"DELETE", "/api/v1/fhir-clients/{id}", fp_h_fhir_client_delete, FP_SIGNED_IN, 0, NULL},
+    {"POST", "/oauth/token", fp_h_oauth_token, FP_PUBLIC, 4096, NULL, FP_DIALECT_OAUTH},
+    {"GET", "/fhir/r4/metadata", fp_h_fhir_metadata, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/.well-known/smart-configuration", fp_h_fhir_smart_configuration, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Practitioner", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Practitioner/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/PractitionerRole", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/PractitionerRole/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Organization", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Organization/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/HealthcareService", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/HealthcareService/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Schedule", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Schedule/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Slot", fp_h_fhir_search, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
+    {"GET", "/fhir/r4/Slot/{token}", fp_h_fhir_read, FP_PUBLIC, 0, NULL, FP_DIALECT_FHIR},
 };
+#pragma GCC diagnostic pop
 
 const size_t fp_n_routes = sizeof fp_routes / sizeof fp_routes[0];
 

@@ -24,6 +24,11 @@ enum fp_route_auth {
                       idle session open for ever) */
 };
 
+/* How a route answers its errors: the API's JSON (docs/openapi.yaml), FHIR's OperationOutcome
+   (under /fhir/r4/), or RFC 6749's (at /oauth/token). The last two take no session and check their
+   own query (http/fhir.h, docs/FHIR.md). */
+enum fp_route_dialect { FP_DIALECT_API = 0, FP_DIALECT_FHIR, FP_DIALECT_OAUTH };
+
 struct fp_route {
   const char *method;
   const char *pattern;     /* "/api/v1/shifts/{id}/booking": {x} matches a positive integer, except {token}:
@@ -33,6 +38,7 @@ struct fp_route {
   size_t max_body;         /* 0: the default JSON limit (64 KiB) */
   const char *query;       /* the query parameters it takes, "from to" (NULL: none), as docs/openapi.yaml
                               lists them (tests/openapi/live.test.mjs); any other is a 400 */
+  enum fp_route_dialect dialect; /* FP_DIALECT_API unless given */
 };
 
 #define FP_DEFAULT_MAX_BODY (64 * 1024)
@@ -246,5 +252,16 @@ FP_HANDLER(fp_h_pool_return_csv);
 FP_HANDLER(fp_h_shift_escalations);
 FP_HANDLER(fp_h_shift_rate_approval);
 FP_HANDLER(fp_h_shift_rate_refusal);
+/* h_fhir.c (docs/FHIR.md) */
+FP_HANDLER(fp_h_fhir_metadata);
+FP_HANDLER(fp_h_fhir_smart_configuration);
+FP_HANDLER(fp_h_fhir_search);
+FP_HANDLER(fp_h_fhir_read);
+/* h_oauth.c */
+FP_HANDLER(fp_h_oauth_token);
+/* h_fhir_clients.c */
+FP_HANDLER(fp_h_fhir_client_create);
+FP_HANDLER(fp_h_fhir_client_list);
+FP_HANDLER(fp_h_fhir_client_delete);
 
 #endif

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "http/auth.h"
 #include "http/events.h"
+#include "http/fhir.h"
 #include "http/json_out.h"
 #include "http/prometheus.h"
 #include "http/request.h"
@@ -635,29 +636,60 @@ static int query_problem(struct MHD_Connection *conn, const char *listed, char *
   return q.problem;
 }
 
+/* How the request's errors are answered (routes.h): its route's way, or by its path when no route
+   matched (under /fhir/r4/, FHIR's). */
+static enum fp_route_dialect dialect_of(const struct conn_state *cs) {
+  if (cs->route) return cs->route->dialect;
+  const char *p = cs->req.path;
+  if (strncmp(p, FP_FHIR_BASE "/", sizeof FP_FHIR_BASE) == 0 || strcmp(p, FP_FHIR_BASE) == 0) return FP_DIALECT_FHIR;
+  if (strcmp(p, "/oauth/token") == 0) return FP_DIALECT_OAUTH;
+  return FP_DIALECT_API;
+}
+
+/* serve_error in the request's dialect. */
+static enum MHD_Result serve_error_in(struct MHD_Connection *conn, struct conn_state *cs, enum fp_api_error e, const char *msg) {
+  struct fp_req *r = &cs->req;
+  switch (dialect_of(cs)) {
+  case FP_DIALECT_FHIR: fp_fhir_reply_api_error(r, e, msg); return send_req(conn, r);
+  case FP_DIALECT_OAUTH: fp_oauth_reply_error(r, fp_api_error_info(e)->status, "invalid_request", msg); return send_req(conn, r);
+  case FP_DIALECT_API: break;
+  }
+  return serve_error(conn, r, e, msg);
+}
+
 static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *conn, struct conn_state *cs) {
   struct fp_req *r = &cs->req;
   if (cs->bad_framing) {
     fp_req_add_header(r, "Connection", "close");
-    return serve_error(conn, r, FP_API_BAD_REQUEST, cs->bad_framing);
+    return serve_error_in(conn, cs, FP_API_BAD_REQUEST, cs->bad_framing);
   }
   if (cs->too_big) {
     fp_req_add_header(r, "Connection", "close"); /* the rest of the body is not read */
-    return serve_error(conn, r, FP_API_PAYLOAD_TOO_LARGE, "the request body is larger than this endpoint accepts");
+    return serve_error_in(conn, cs, FP_API_PAYLOAD_TOO_LARGE, "the request body is larger than this endpoint accepts");
   }
   if (!cs->route) {
     if (cs->path_known) {
       char allow[128];
       fp_route_allowed(r->path, allow, sizeof allow);
       fp_req_add_header(r, "Allow", allow);
-      return serve_error(conn, r, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
+      return serve_error_in(conn, cs, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
     }
-    if (strncmp(r->path, "/api/", 5) == 0) return serve_error(conn, r, FP_API_NOT_FOUND, "no such endpoint");
+    if (dialect_of(cs) == FP_DIALECT_FHIR)
+      return serve_error_in(conn, cs, FP_API_NOT_FOUND, "no such resource type or id on this server");
+    if (strncmp(r->path, "/api/", 5) == 0 || strncmp(r->path, "/oauth/", 7) == 0)
+      return serve_error(conn, r, FP_API_NOT_FOUND, "no such endpoint");
     if (!is_safe_method(r->method)) { /* the web app's files are only read */
       fp_req_add_header(r, "Allow", "GET, HEAD");
       return serve_error(conn, r, FP_API_METHOD_NOT_ALLOWED, "that method is not allowed on this resource");
     }
     return serve_static(app, conn, r);
+  }
+  if (cs->route->dialect != FP_DIALECT_API) {
+    /* The FHIR API and its token endpoint: no session (a system's token is checked by the handler,
+       and a person's session is not taken there), and their own query rules. */
+    cs->route->handler(r);
+    if (!r->status) fp_fhir_reply_api_error(r, FP_API_INTERNAL_ERROR, "the handler gave no answer");
+    return send_req(conn, r);
   }
   enum fp_route_auth need = cs->route->auth;
   r->passive = need == FP_SIGNED_IN_PASSIVE;
@@ -701,7 +733,8 @@ static enum MHD_Result answer(struct fp_http_app *app, struct MHD_Connection *co
 /* The route a request is counted under: its pattern, never the path (which holds ids). */
 static const char *route_label(const struct conn_state *cs) {
   if (cs->route) return cs->route->pattern;
-  if (cs->path_known || strncmp(cs->req.path, "/api/", 5) == 0) return FP_PROM_ROUTE_UNMATCHED;
+  if (cs->path_known || strncmp(cs->req.path, "/api/", 5) == 0 || dialect_of(cs) == FP_DIALECT_FHIR)
+    return FP_PROM_ROUTE_UNMATCHED;
   return FP_PROM_ROUTE_STATIC;
 }
 

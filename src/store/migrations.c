@@ -1086,6 +1086,47 @@ static const char *const migrations[] = {
      * read every ICB's shifts in it: at 5,000,000 shifts over England's 42 ICBs, 0.5 s of three
      * years' 0.55 s (docs/PERFORMANCE.md). */
     "CREATE INDEX shifts_icb_start ON shifts(icb_id, starts_at, id);",
+    /* 54: the FHIR API's clients (store/fhir.h, docs/FHIR.md): systems registered by the system
+     * administrator, each with its secret's hash, the scopes it may be granted (a mask of
+     * core/fhir.h's types) and the organisations it sees (with everything below them); the access
+     * tokens issued to them (by hash, for 300 seconds, shared by every server); and the append-only
+     * log of every FHIR answer: the client, what was asked, the ids returned ("Type/id" in a JSON
+     * array) and the status. */
+    "CREATE TABLE fhir_clients ("
+    "  id INTEGER PRIMARY KEY,"
+    "  client_id TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  secret_hash BLOB NOT NULL,"
+    "  scopes INTEGER NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  deactivated_at INTEGER);"
+    "CREATE TABLE fhir_client_orgs ("
+    "  client_id INTEGER NOT NULL REFERENCES fhir_clients(id),"
+    "  organisation_id INTEGER NOT NULL REFERENCES organisations(id),"
+    "  PRIMARY KEY (client_id, organisation_id));"
+    "CREATE TABLE fhir_tokens ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  client_id INTEGER NOT NULL REFERENCES fhir_clients(id),"
+    "  scopes INTEGER NOT NULL,"
+    "  issued_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE INDEX fhir_tokens_expires ON fhir_tokens(expires_at);"
+    "CREATE INDEX fhir_tokens_client ON fhir_tokens(client_id);"
+    "CREATE TABLE fhir_access_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  client_id INTEGER REFERENCES fhir_clients(id),"
+    "  request TEXT NOT NULL,"
+    "  resource_type TEXT NOT NULL,"
+    "  ids TEXT NOT NULL,"
+    "  status INTEGER NOT NULL);"
+    "CREATE INDEX fhir_access_log_client ON fhir_access_log(client_id, id);"
+    "CREATE TRIGGER fhir_access_log_no_update BEFORE UPDATE ON fhir_access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the FHIR access log is append-only'); END;"
+    "CREATE TRIGGER fhir_access_log_no_delete BEFORE DELETE ON fhir_access_log BEGIN"
+    "  SELECT RAISE(ABORT, 'the FHIR access log is append-only'); END;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -88,6 +88,13 @@ const struct fp_subject_source FP_SUBJECT_SOURCES[] = {
     {"pool_funding", "created_by", NULL, "created_by = ?1", NULL, NULL},
     {"icb_targets", "set_by", NULL, "set_by = ?1", NULL, NULL},
     {"webhooks", "created_by", NULL, "created_by = ?1", NULL, "secret"},
+    {"fhir_clients", "created_by", NULL, "created_by = ?1", NULL, "secret_hash"},
+    /* Each answer of the FHIR API that returned them: their Practitioner or one of their
+       PractitionerRoles (store/fhir.h logs the ids returned as a JSON array of "Type/id"). */
+    {"fhir_access_log", "ids", "EXISTS (SELECT 1 FROM clinicians cl WHERE cl.id = ?2"
+     " AND fhir_access_log.ids LIKE '%\"Practitioner/' || CAST(cl.id AS TEXT) || '\"%')"
+     " OR EXISTS (SELECT 1 FROM pool_members pm WHERE pm.clinician_id = ?2"
+     " AND fhir_access_log.ids LIKE '%\"PractitionerRole/' || CAST(pm.id AS TEXT) || '\"%')", NULL, NULL, NULL},
     /* The audit trail: what was done to their account and records, whole; what they did to others',
        without its before and after. */
     {"audit", "actor_user_id entity_id",

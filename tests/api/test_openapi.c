@@ -106,9 +106,18 @@ static void test_every_route_is_documented(void **state) {
   const char *args[] = {"routes", NULL};
   assert_int_equal(fpt_cli(out, sizeof out, args), 0);
   int n_routes = 0;
-  for (char *save = NULL, *l = strtok_r(out, "\n", &save); l && n_routes < MAX_OPS; l = strtok_r(NULL, "\n", &save))
+  int n_fhir = 0;
+  for (char *save = NULL, *l = strtok_r(out, "\n", &save); l && n_routes < MAX_OPS; l = strtok_r(NULL, "\n", &save)) {
+    /* The FHIR API and its token endpoint are described in docs/FHIR.md, not here (their errors
+       are FHIR's and OAuth's, not the API's). */
+    if (strstr(l, " /fhir/r4/") || strstr(l, " /oauth/")) {
+      n_fhir++;
+      continue;
+    }
     snprintf(routes[n_routes++], 256, "%s", l);
+  }
   assert_true(n_routes > 10);
+  assert_int_equal(n_fhir, 15); /* metadata, smart-configuration, the token, and six types' search and read */
   int missing = 0;
   for (int i = 0; i < n_routes; i++)
     if (!contains(doc, n_doc, routes[i])) {

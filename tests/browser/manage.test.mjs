@@ -274,6 +274,55 @@ describe('the system administrator adds a practice and its manager', () => {
   });
 });
 
+describe('a system administrator registers another NHS system for the FHIR API', () => {
+  test('registers it, hands over the secret shown once, which gets a token, and deactivates it', async () => {
+    const { page: admin } = await signedInPage(browser, server, 'admin@demo.flexpool.test');
+    await open(admin, '/account');
+    await admin.click('#account-fhir-clients');
+    await admin.waitForSelector('#fhir-clients');
+    assert.match(await admin.textContent('#fhir-clients'), /demo-fhir/);
+    await admin.click('#fhir-client-add');
+    await admin.waitForSelector('#fhir-client-form');
+    await checkAccessibility(admin, 'admin-fhir-client-new');
+    // Told what is missing before anything is sent.
+    await admin.uncheck('#scopes');
+    for (let i = 2; i <= 6; i++) await admin.uncheck(`#scopes-${i}`);
+    await admin.click('#fhir-client-form button');
+    await admin.waitForSelector('.nhsuk-error-summary');
+    const errors = await admin.textContent('.nhsuk-error-summary');
+    assert.match(errors, /Enter the system's name/);
+    assert.match(errors, /Choose the organisation it may see/);
+    assert.match(errors, /Select at least one thing it may read/);
+    await admin.fill('#name', 'West Yorkshire workforce dashboard');
+    await admin.fill('#client_id', 'wy-workforce');
+    await admin.selectOption('#organisation_id', { label: 'NHS West Yorkshire ICB (QWO)' });
+    await admin.check('#scopes-6'); // Slots
+    await admin.click('#fhir-client-form button');
+    await admin.waitForSelector('#fhir-client-secret');
+    await checkAccessibility(admin, 'admin-fhir-client-secret');
+    await screenshot(admin, 'admin-fhir-client-secret');
+    const secret = await admin.inputValue('#fhir-client-secret');
+    assert.equal(secret.length, 43);
+    // The secret works: a token for Slots alone, and Slots are read with it.
+    const basic = 'Basic ' + Buffer.from(`wy-workforce:${secret}`).toString('base64');
+    const tokenRes = await fetch(`${server.base}/oauth/token`, { method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    assert.equal(tokenRes.status, 200);
+    const { access_token: token, scope } = await tokenRes.json();
+    assert.equal(scope, 'system/Slot.rs');
+    assert.equal((await fetch(`${server.base}/fhir/r4/Slot?_count=1`, { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await fetch(`${server.base}/fhir/r4/Practitioner`, { headers: { Authorization: `Bearer ${token}` } })).status, 403);
+    // Deactivated: asked first, then its token stops working.
+    await admin.click('#fhir-client-done');
+    await admin.locator('#fhir-clients tbody tr', { hasText: 'wy-workforce' }).locator('a', { hasText: 'Deactivate' }).click();
+    await admin.locator('button', { hasText: 'Deactivate system' }).click();
+    await admin.locator('.nhsuk-notification-banner--success', { hasText: 'System deactivated' }).waitFor();
+    assert.match(await admin.locator('#fhir-clients tbody tr', { hasText: 'wy-workforce' }).textContent(), /Deactivated/);
+    assert.equal((await fetch(`${server.base}/fhir/r4/Slot?_count=1`, { headers: { Authorization: `Bearer ${token}` } })).status, 401);
+    assertNoProblems(admin);
+    await admin.context().close();
+  });
+});
+
 describe('a clinician in no pool', () => {
   test('is told they are in no pool and how to ask to join, not to widen their filters', async () => {
     // clinician147 (a dietitian) is in the demo's "outside the pool" group: no pool, no request.

@@ -332,6 +332,16 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(icb, 'PUT', `/api/v1/organisations/${icbId}/targets/2026`, { fill_rate_percent: 85.55 }, 400);
   await call(pool, 'PUT', `/api/v1/organisations/${icbId}/targets/2026`, { fill_rate_percent: 80 }, 403);
   await call(icb, 'GET', `/api/v1/organisations/${icbId}/targets`, undefined, 200);
+  // The FHIR API's clients (issue 15): registered, listed and deactivated by the system administrator.
+  const fhirClient = (await call(admin, 'POST', '/api/v1/fhir-clients', { client_id: `live-${uniq}`, name: 'Live test system', organisation_ids: [icbId], scopes: ['system/Slot.rs'] }, 201)).json;
+  assert.equal(fhirClient.client_secret.length, 43);
+  await call(admin, 'POST', '/api/v1/fhir-clients', { client_id: `live-${uniq}`, name: 'Again', organisation_ids: [icbId] }, 409);
+  await call(admin, 'POST', '/api/v1/fhir-clients', { client_id: 'x y', name: 'Bad', organisation_ids: [icbId] }, 400);
+  await call(icb, 'POST', '/api/v1/fhir-clients', { client_id: 'mine', name: 'Mine', organisation_ids: [icbId] }, 403);
+  await call(admin, 'GET', '/api/v1/fhir-clients', undefined, 200);
+  await call(icb, 'GET', '/api/v1/fhir-clients', undefined, 403);
+  await call(admin, 'DELETE', `/api/v1/fhir-clients/${fhirClient.id}`, undefined, 204);
+  await call(admin, 'DELETE', `/api/v1/fhir-clients/${fhirClient.id}`, undefined, 404);
   await call(practice, 'GET', `/api/v1/organisations/${icbId}/targets`, undefined, 403);
   await call(admin, 'GET', '/api/v1/organisations/999999/targets', undefined, 404);
   const held = (await call(icb, 'GET', '/api/v1/metrics?from=2026-10-01&to=2026-11-01', undefined, 200)).json;

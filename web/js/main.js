@@ -9,7 +9,7 @@ const rolePages = {
   practice_manager: ['practice', 'practice_bookings', 'cover', 'passport', 'overview', 'calendar_feed', 'messages', 'webhooks', 'timesheets', 'invoices', 'audit'],
   pool_admin: ['pool', 'passport', 'overview', 'capacity', 'webhooks', 'timesheets', 'invoices', 'terms', 'rate_policy', 'rate_approval', 'funding', 'audit'],
   commissioner: ['overview', 'capacity', 'funding', 'reports', 'audit'],
-  sysadmin: ['admin', 'passport', 'overview', 'reports', 'audit'],
+  sysadmin: ['admin', 'fhir_clients', 'passport', 'overview', 'reports', 'audit'],
 };
 
 start(rolePages, (name) => import(`./pages/${name}.js`));

@@ -1,0 +1,175 @@
+/* The FHIR API's rules. See fhir.h. */
+#include "core/fhir.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/release.h"
+
+static const char *const TYPE_NAMES[] = {
+#define XX(name, text) text,
+    FP_FHIR_TYPES(XX)
+#undef XX
+};
+
+const char *fp_fhir_type_name(enum fp_fhir_type t) {
+  return (unsigned)t < FP_FHIR_N_TYPES ? TYPE_NAMES[t] : NULL;
+}
+
+int fp_fhir_type_parse(const char *s, enum fp_fhir_type *out) {
+  for (int t = 0; t < FP_FHIR_N_TYPES; t++)
+    if (strcmp(s, TYPE_NAMES[t]) == 0) {
+      *out = (enum fp_fhir_type)t;
+      return 0;
+    }
+  return -1;
+}
+
+/* The mask of one scope word [w, w + n): 0 when it is not one. */
+static unsigned scope_word(const char *w, size_t n) {
+  static const char prefix[] = "system/";
+  size_t p = sizeof prefix - 1;
+  if (n <= p || memcmp(w, prefix, p) != 0) return 0;
+  const char *dot = NULL;
+  for (const char *c = w + p; c < w + n && !dot; c++)
+    if (*c == '.') dot = c;
+  if (!dot) return 0;
+  size_t tn = (size_t)(dot - (w + p)), an = n - p - tn - 1;
+  const char *act = dot + 1;
+  if (!((an == 2 && memcmp(act, "rs", 2) == 0) || (an == 4 && memcmp(act, "read", 4) == 0))) return 0;
+  if (tn == 1 && w[p] == '*') return FP_FHIR_ALL_SCOPES;
+  for (int t = 0; t < FP_FHIR_N_TYPES; t++)
+    if (strlen(TYPE_NAMES[t]) == tn && memcmp(w + p, TYPE_NAMES[t], tn) == 0) return 1u << t;
+  return 0;
+}
+
+int fp_fhir_scopes_parse(const char *text, unsigned *mask, const char **bad, size_t *bad_len) {
+  *mask = 0;
+  const char *s = text;
+  while (*s) {
+    while (*s == ' ') s++;
+    if (!*s) break;
+    size_t n = strcspn(s, " ");
+    unsigned m = scope_word(s, n);
+    if (!m) {
+      *bad = s;
+      *bad_len = n;
+      return -1;
+    }
+    *mask |= m;
+    s += n;
+  }
+  return 0;
+}
+
+void fp_fhir_scopes_text(unsigned mask, char *out, size_t len) {
+  size_t at = 0;
+  if (len) out[0] = 0;
+  for (int t = 0; t < FP_FHIR_N_TYPES; t++) {
+    if (!(mask & (1u << t))) continue;
+    int n = snprintf(out + at, len - at, "%ssystem/%s.rs", at ? " " : "", TYPE_NAMES[t]);
+    if (n < 0 || (size_t)n >= len - at) {
+      out[at] = 0; /* cut at the last whole word */
+      return;
+    }
+    at += (size_t)n;
+  }
+}
+
+static const struct {
+  enum fp_regulator reg;
+  const char *system;
+} SYSTEMS[] = {
+    {FP_REG_GMC, "https://fhir.hl7.org.uk/Id/gmc-number"},
+    {FP_REG_NMC, "https://fhir.hl7.org.uk/Id/nmc-number"},
+    {FP_REG_GPHC, "https://fhir.hl7.org.uk/Id/gphc-number"},
+    {FP_REG_HCPC, "https://fhir.hl7.org.uk/Id/hcpc-number"},
+};
+
+const char *fp_fhir_registration_system(enum fp_regulator reg) {
+  for (size_t i = 0; i < sizeof SYSTEMS / sizeof SYSTEMS[0]; i++)
+    if (SYSTEMS[i].reg == reg) return SYSTEMS[i].system;
+  return NULL;
+}
+
+int fp_fhir_registration_system_parse(const char *s, enum fp_regulator *out) {
+  for (size_t i = 0; i < sizeof SYSTEMS / sizeof SYSTEMS[0]; i++)
+    if (strcmp(SYSTEMS[i].system, s) == 0) {
+      *out = SYSTEMS[i].reg;
+      return 0;
+    }
+  return -1;
+}
+
+enum fp_fhir_slot_status fp_fhir_slot_status(enum fp_shift_status s, fp_time pool_opens_at, fp_time now) {
+  switch (s) {
+  case FP_SHIFT_OPEN: {
+    struct fp_release rel;
+    fp_release_at(pool_opens_at, FP_RELEASE_NEVER, now, &rel);
+    return rel.tier >= FP_TIER_POOL ? FP_SLOT_FREE : FP_SLOT_BUSY_UNAVAILABLE;
+  }
+  case FP_SHIFT_AWAITING_APPROVAL: return FP_SLOT_BUSY_UNAVAILABLE;
+  case FP_SHIFT_BOOKED:
+  case FP_SHIFT_COMPLETED: return FP_SLOT_BUSY;
+  case FP_SHIFT_WITHDRAWN:
+  case FP_SHIFT_CANCELLED:
+  case FP_SHIFT_N_STATUSES: break;
+  }
+  return FP_SLOT_GONE;
+}
+
+static const char *const SLOT_NAMES[] = {"free", "busy-unavailable", "busy"};
+
+const char *fp_fhir_slot_status_name(enum fp_fhir_slot_status s) {
+  return (unsigned)s < sizeof SLOT_NAMES / sizeof SLOT_NAMES[0] ? SLOT_NAMES[s] : NULL;
+}
+
+int fp_fhir_slot_status_parse(const char *s, enum fp_fhir_slot_status *out) {
+  for (size_t i = 0; i < sizeof SLOT_NAMES / sizeof SLOT_NAMES[0]; i++)
+    if (strcmp(s, SLOT_NAMES[i]) == 0) {
+      *out = (enum fp_fhir_slot_status)i;
+      return 0;
+    }
+  return -1;
+}
+
+int fp_fhir_service_id(int64_t practice_id, const char *role, char *out, size_t len) {
+  int n = snprintf(out, len, "%lld-%s", (long long)practice_id, role);
+  if (n < 0 || (size_t)n >= len || n > FP_FHIR_ID_MAX) return -1;
+  for (char *c = strchr(out, '-') + 1; *c; c++)
+    if (*c == '_') *c = '-';
+  return 0;
+}
+
+int fp_fhir_int_id_parse(const char *id, int64_t *out) {
+  if (!id[0] || id[0] == '0' || strlen(id) > 18) return -1;
+  int64_t v = 0;
+  for (const char *c = id; *c; c++) {
+    if (*c < '0' || *c > '9') return -1;
+    v = v * 10 + (*c - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+int fp_fhir_service_id_parse(const char *id, int64_t *practice_id, char *role, size_t role_len) {
+  const char *dash = strchr(id, '-');
+  if (!dash || strlen(id) > FP_FHIR_ID_MAX) return -1;
+  char num[20];
+  size_t n = (size_t)(dash - id);
+  if (n == 0 || n >= sizeof num) return -1;
+  memcpy(num, id, n);
+  num[n] = 0;
+  if (fp_fhir_int_id_parse(num, practice_id) != 0) return -1;
+  const char *r = dash + 1;
+  size_t rn = strlen(r);
+  if (rn == 0 || rn >= role_len) return -1;
+  for (size_t i = 0; i < rn; i++) {
+    char ch = r[i];
+    if (ch == '-') ch = '_';
+    else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) return -1;
+    role[i] = ch;
+  }
+  role[rn] = 0;
+  return 0;
+}
