@@ -55,8 +55,9 @@ static int deliver(struct fp_store *store, const void *config, const struct fp_o
   *permanent = false;
   char url[FP_WEBHOOK_URL_MAX + 1], secret[FP_WEBHOOK_SECRET_LEN + 1];
   bool live = false;
+  enum fp_webhook_format format = FP_HOOK_JSON;
   struct fp_conn *c = fp_store_reader(store);
-  int rc = c ? fp_store_webhook_target(c, msg->webhook_id, url, sizeof url, secret, sizeof secret, &live) : FP_EIO;
+  int rc = c ? fp_store_webhook_target(c, msg->webhook_id, url, sizeof url, secret, sizeof secret, &format, &live) : FP_EIO;
   if (rc || !live) {
     *permanent = rc == 0 || rc == FP_ENOTFOUND;
     snprintf(detail, dlen, "%s", rc ? "the webhook could not be read" : "the webhook was deleted");
@@ -80,7 +81,8 @@ static int deliver(struct fp_store *store, const void *config, const struct fp_o
   snprintf(hdr[1], sizeof hdr[1], "Flexpool-Event-Id: %.95s", msg->message_id);
   snprintf(hdr[2], sizeof hdr[2], "Flexpool-Timestamp: %s", timestamp);
   snprintf(hdr[3], sizeof hdr[3], "Flexpool-Signature: %s", signature);
-  struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+  struct curl_slist *headers = curl_slist_append(
+      NULL, format == FP_HOOK_FHIR ? "Content-Type: application/fhir+json; fhirVersion=4.0" : "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
   for (int i = 0; i < 4; i++) headers = curl_slist_append(headers, hdr[i]);
   /* The host's name pinned to the address just checked (an address literal needs no name). */

@@ -173,3 +173,27 @@ int fp_fhir_service_id_parse(const char *id, int64_t *practice_id, char *role, s
   role[rn] = 0;
   return 0;
 }
+
+/* The text a role is shown by: a built-in profession's name, else its code ([a-z0-9_]: a pool's
+   own role). Both need no escaping in JSON; anything else is refused. */
+static const char *role_text(const char *code) {
+  const struct fp_profession *p = fp_profession_find(code);
+  const char *t = p ? p->name : code;
+  for (const char *c = t; *c; c++)
+    if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) return NULL;
+  return t;
+}
+
+int fp_fhir_slot_json(const struct fp_fhir_slot_facts *s, fp_time now, char *out, size_t len) {
+  const char *status = fp_fhir_slot_status_name(fp_fhir_slot_status(s->status, s->pool_opens_at, now));
+  const char *role = role_text(s->role);
+  char schedule[FP_FHIR_ID_MAX + 1], start[FP_TIME_STRLEN], end[FP_TIME_STRLEN];
+  if (!status || !role || fp_fhir_service_id(s->practice_id, s->role, schedule, sizeof schedule) != 0) return -1;
+  fp_time_format(s->starts_at, start);
+  fp_time_format(s->ends_at, end);
+  int n = snprintf(out, len,
+                   "{\"resourceType\":\"Slot\",\"id\":\"%lld\",\"serviceType\":[{\"text\":\"%s\"}],"
+                   "\"schedule\":{\"reference\":\"Schedule/%s\"},\"status\":\"%s\",\"start\":\"%s\",\"end\":\"%s\"}",
+                   (long long)s->id, role, schedule, status, start, end);
+  return n < 0 || (size_t)n >= len ? -1 : 0;
+}

@@ -75,6 +75,21 @@ const char *fp_fhir_slot_status_name(enum fp_fhir_slot_status s);
 /* A searched status: 0, or -1 ("gone" is not one). */
 int fp_fhir_slot_status_parse(const char *s, enum fp_fhir_slot_status *out);
 
+/* A shift as a Slot's facts. */
+struct fp_fhir_slot_facts {
+  int64_t id, practice_id;
+  const char *role; /* the shift's role code */
+  enum fp_shift_status status;
+  fp_time starts_at, ends_at, pool_opens_at;
+};
+
+/*
+ * The Slot resource of a shift at now, as JSON text into out: the one way a Slot is written, for
+ * the API's answers (http/h_fhir.c) and the webhooks sent in FHIR (store/webhooks.c). 0, or -1 when
+ * the shift is no Slot (withdrawn or cancelled), its role cannot be an id, or len is too small.
+ */
+int fp_fhir_slot_json(const struct fp_fhir_slot_facts *s, fp_time now, char *out, size_t len);
+
 /*
  * A practice's HealthcareService (and its Schedule) for a shift role has the id
  * "<practice id>-<role>" with the role's '_' written '-' (a FHIR id is [A-Za-z0-9-.]{1,64}): "12-gp",

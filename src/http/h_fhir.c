@@ -259,12 +259,6 @@ static json_t *reference_int(const char *type, int64_t id) {
   return reference(type, n);
 }
 
-static json_t *instant(int64_t t) {
-  char buf[FP_TIME_STRLEN];
-  fp_time_format(t, buf);
-  return json_string(buf);
-}
-
 /* A role's name: a built-in profession's, else its code (a pool's own role). */
 static const char *role_name(const char *code) {
   const struct fp_profession *p = fp_profession_find(code);
@@ -351,17 +345,12 @@ static json_t *service_json(const struct fp_fhir_service *s, bool schedule) {
   return j;
 }
 
+/* The core's Slot (fp_fhir_slot_json, which the FHIR webhooks send too), as JSON to answer with. */
 static json_t *slot_json(const struct fp_fhir_slot *s, int64_t now) {
-  char schedule[FP_FHIR_ID_MAX + 1];
-  const char *status = fp_fhir_slot_status_name(fp_fhir_slot_status(s->status, s->pool_opens_at, now));
-  if (!status || fp_fhir_service_id(s->practice_id, s->role, schedule, sizeof schedule) != 0) return NULL;
-  json_t *j = resource_int("Slot", s->id);
-  json_object_set_new(j, "serviceType", json_pack("[{s:s}]", "text", role_name(s->role)));
-  json_object_set_new(j, "schedule", reference("Schedule", schedule));
-  json_object_set_new(j, "status", json_string(status));
-  json_object_set_new(j, "start", instant(s->starts_at));
-  json_object_set_new(j, "end", instant(s->ends_at));
-  return j;
+  struct fp_fhir_slot_facts f = {s->id, s->practice_id, s->role, s->status, s->starts_at, s->ends_at, s->pool_opens_at};
+  char text[1024];
+  if (fp_fhir_slot_json(&f, now, text, sizeof text) != 0) return NULL;
+  return json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 }
 
 /* ---- a searchset ---- */

@@ -29,8 +29,9 @@ static json_t *events_json(unsigned events) {
 }
 
 static json_t *webhook_json(const struct fp_webhook *w) {
-  return json_pack("{s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)w->id, "organisation_id", (json_int_t)w->organisation_id,
-                   "url", w->url, "events", events_json(w->events), "created_at", fp_json_time(w->created_at));
+  return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)w->id, "organisation_id", (json_int_t)w->organisation_id,
+                   "url", w->url, "events", events_json(w->events), "format", fp_webhook_format_name(w->format), "created_at",
+                   fp_json_time(w->created_at));
 }
 
 /* The organisation params[0] when the caller keeps its webhooks: a connection to read with; else
@@ -79,11 +80,12 @@ struct create_tx {
   int64_t organisation_id, actor, now, id;
   const char *url, *secret;
   unsigned events;
+  enum fp_webhook_format format;
 };
 
 static int create_tx_fn(struct fp_conn *c, void *vctx) {
   struct create_tx *x = vctx;
-  return fp_store_webhook_create(c, x->organisation_id, x->url, x->events, x->secret, x->actor, x->now, &x->id);
+  return fp_store_webhook_create(c, x->organisation_id, x->url, x->events, x->format, x->secret, x->actor, x->now, &x->id);
 }
 
 /* The events array as a mask: each a known event, at least one; else answers 400 and -1. */
@@ -107,11 +109,13 @@ static int events_or_respond(struct fp_req *r, json_t *events, unsigned *mask) {
 void fp_h_webhook_create(struct fp_req *r) {
   struct fp_conn *c = own_organisation_or_respond(r);
   if (!c || fp_req_json_or_respond(r)) return;
-  const char *url = NULL;
+  const char *url = NULL, *format = NULL;
   json_t *events = NULL;
+  static const char *const formats[] = {"json", "fhir", NULL};
   struct fp_field spec[] = {
       {"url", FP_F_STRING, true, 1, FP_WEBHOOK_URL_MAX, NULL, &url, NULL},
       {"events", FP_F_ARRAY, true, 1, FP_HOOK_EVENTS, NULL, &events, NULL},
+      {"format", FP_F_ENUM, false, 0, 0, formats, &format, NULL},
       FP_FIELD_END,
   };
   unsigned mask = 0;
@@ -127,7 +131,8 @@ void fp_h_webhook_create(struct fp_req *r) {
   randombytes_buf(key, sizeof key);
   sodium_bin2hex(secret, sizeof secret, key, sizeof key);
   sodium_memzero(key, sizeof key);
-  struct create_tx x = {r->params[0], r->auth.user_id, r->now, 0, url, secret, mask};
+  struct create_tx x = {r->params[0], r->auth.user_id, r->now, 0, url, secret, mask, FP_HOOK_JSON};
+  if (format) fp_webhook_format_parse(format, &x.format); /* one of formats[], checked above */
   int rc = fp_store_write(r->app->store, create_tx_fn, &x);
   if (rc == FP_ECONFLICT) {
     sodium_memzero(secret, sizeof secret);

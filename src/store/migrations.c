@@ -1127,6 +1127,9 @@ static const char *const migrations[] = {
     "  SELECT RAISE(ABORT, 'the FHIR access log is append-only'); END;"
     "CREATE TRIGGER fhir_access_log_no_delete BEFORE DELETE ON fhir_access_log BEGIN"
     "  SELECT RAISE(ABORT, 'the FHIR access log is append-only'); END;",
+    /* 55: a webhook's format (store/webhooks.h): the event as flexpool's JSON, or the shift as a
+     * FHIR Slot (core/fhir.h fp_fhir_slot_json, application/fhir+json). */
+    "ALTER TABLE webhooks ADD COLUMN format TEXT NOT NULL DEFAULT 'json' CHECK (format IN ('json','fhir'));",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -1,6 +1,8 @@
 /* Outbound webhooks per organisation. See webhooks.h. */
 #include "store/webhooks.h"
 
+#include "core/fhir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,21 @@ static const char *const EVENT_NAMES[] = {
 
 const char *fp_webhook_event_name(enum fp_webhook_event e) {
   return (int)e >= 0 && e < FP_HOOK_EVENTS ? EVENT_NAMES[e] : NULL;
+}
+
+static const char *const FORMAT_NAMES[] = {"json", "fhir"};
+
+const char *fp_webhook_format_name(enum fp_webhook_format f) {
+  return (unsigned)f < sizeof FORMAT_NAMES / sizeof FORMAT_NAMES[0] ? FORMAT_NAMES[f] : NULL;
+}
+
+int fp_webhook_format_parse(const char *s, enum fp_webhook_format *out) {
+  for (size_t i = 0; i < sizeof FORMAT_NAMES / sizeof FORMAT_NAMES[0]; i++)
+    if (s && strcmp(s, FORMAT_NAMES[i]) == 0) {
+      *out = (enum fp_webhook_format)i;
+      return 0;
+    }
+  return -1;
 }
 
 int fp_webhook_event_parse(const char *s, enum fp_webhook_event *out) {
@@ -45,7 +62,7 @@ int fp_store_organisation_exists(struct fp_conn *c, int64_t organisation_id, boo
 }
 
 int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const char *url, unsigned events,
-                            const char *secret, int64_t actor, int64_t now, int64_t *id) {
+                            enum fp_webhook_format format, const char *secret, int64_t actor, int64_t now, int64_t *id) {
   fp_stmt *st = FP_DB_STMT(
       c, "SELECT COUNT(*) FROM webhooks WHERE organisation_id = ? AND deleted_at IS NULL", fp_int(organisation_id));
   if (!st) return FP_EIO;
@@ -54,8 +71,8 @@ int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const ch
   if (rc) return rc;
   if (n >= FP_WEBHOOKS_MAX) return FP_ECONFLICT;
   st = FP_DB_STMT(c,
-      "INSERT INTO webhooks (organisation_id, url, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-      fp_int(organisation_id), fp_txt(url), fp_txt(secret), fp_id(actor), fp_int(now));
+      "INSERT INTO webhooks (organisation_id, url, secret, created_by, created_at, format) VALUES (?, ?, ?, ?, ?, ?)",
+      fp_int(organisation_id), fp_txt(url), fp_txt(secret), fp_id(actor), fp_int(now), fp_txt(fp_webhook_format_name(format)));
   if (!st) return FP_EIO;
   if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   *id = fp_db_last_id(c);
@@ -67,7 +84,8 @@ int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const ch
     if ((rc = fp_db_exec_stmt(st)) != 0) return rc;
   }
   char after[96];
-  snprintf(after, sizeof after, "{\"organisation_id\":%lld,\"events\":%u}", (long long)organisation_id, events);
+  snprintf(after, sizeof after, "{\"organisation_id\":%lld,\"events\":%u,\"format\":\"%s\"}", (long long)organisation_id, events,
+           fp_webhook_format_name(format));
   return fp_store_audit(c, now, actor, "webhook.create", "webhook", *id, NULL, after); /* not the URL's secrets */
 }
 
@@ -84,7 +102,7 @@ static int webhook_events(struct fp_conn *c, int64_t id, unsigned *mask) {
   return rc == FP_DONE ? 0 : FP_EIO;
 }
 
-#define WEBHOOK_COLS "SELECT id, organisation_id, COALESCE(created_by, 0), created_at, url FROM webhooks"
+#define WEBHOOK_COLS "SELECT id, organisation_id, COALESCE(created_by, 0), created_at, url, format FROM webhooks"
 
 static int read_webhook(fp_stmt *st, struct fp_webhook *w) {
   memset(w, 0, sizeof *w);
@@ -92,6 +110,7 @@ static int read_webhook(fp_stmt *st, struct fp_webhook *w) {
   w->organisation_id = fp_col_int64(st, 1);
   w->created_by = fp_col_int64(st, 2);
   w->created_at = fp_col_int64(st, 3);
+  if (fp_webhook_format_parse(fp_col_text(st, 5), &w->format) != 0) return FP_EIO;
   return fp_db_col_copy(st, 4, w->url, sizeof w->url);
 }
 
@@ -161,13 +180,29 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
   int64_t *hooks = NULL;
   size_t n = 0, cap = 0;
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT DISTINCT w.id FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
+      "SELECT DISTINCT w.id, CASE WHEN w.format = 'fhir' THEN 1 ELSE 0 END FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
       " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
       " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
       " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id",
       fp_txt(event), fp_int(shift_id));
   if (!st) return FP_EIO;
-  int rc = fp_step_ids(st, &hooks, &n, &cap);
+  /* Each as its id, with its format in the sign (negative: FHIR). */
+  int rc = 0, s;
+  while ((s = fp_step(st)) == FP_ROW) {
+    if (n == cap) {
+      size_t ncap = cap ? 2 * cap : 8;
+      int64_t *more = realloc(hooks, ncap * sizeof *more);
+      if (!more) {
+        rc = FP_ENOMEM;
+        break;
+      }
+      hooks = more;
+      cap = ncap;
+    }
+    hooks[n++] = fp_col_int64(st, 1) ? -fp_col_int64(st, 0) : fp_col_int64(st, 0);
+  }
+  fp_reset(st);
+  if (!rc && s != FP_DONE) rc = FP_EIO;
   if (!rc && n > 0) rc = emit_each(c, hooks, n, event, shift_id, booking_id, application_id, now); /* none asked: no more read */
   free(hooks);
   return rc;
@@ -176,16 +211,17 @@ int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t sh
 /* fp_store_webhook_emit's delivery rows, one for each of the n webhooks. */
 static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const char *event, int64_t shift_id,
                      int64_t booking_id, int64_t application_id, int64_t now) {
-  fp_stmt *st =
-      FP_DB_STMT(c, "SELECT practice_id, role, starts_at, ends_at, status FROM shifts WHERE id = ?", fp_int(shift_id));
+  fp_stmt *st = FP_DB_STMT(c, "SELECT practice_id, role, starts_at, ends_at, status, pool_opens_at FROM shifts WHERE id = ?",
+                           fp_int(shift_id));
   if (!st) return FP_EIO;
-  int64_t practice_id = 0, starts_at = 0, ends_at = 0;
+  int64_t practice_id = 0, starts_at = 0, ends_at = 0, pool_opens_at = 0;
   char role[64] = "", status[16] = "";
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     practice_id = fp_col_int64(st, 0);
     starts_at = fp_col_int64(st, 2);
     ends_at = fp_col_int64(st, 3);
+    pool_opens_at = fp_col_int64(st, 5);
     rc = fp_db_col_copy(st, 1, role, sizeof role) || fp_db_col_copy(st, 4, status, sizeof status) ? FP_EIO : FP_ROW;
   }
   fp_reset(st);
@@ -197,10 +233,18 @@ static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const ch
   if (booking_id) snprintf(extra, sizeof extra, ",\"booking_id\":%lld", (long long)booking_id);
   if (application_id)
     snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ",\"application_id\":%lld", (long long)application_id);
+  /* The shift as a Slot, for the webhooks in FHIR (none when it is no Slot). */
+  char slot[1024];
+  struct fp_fhir_slot_facts facts = {shift_id, practice_id, role, FP_SHIFT_N_STATUSES, starts_at, ends_at, pool_opens_at};
+  bool has_slot = fp_shift_status_parse(status, &facts.status) == 0 && fp_fhir_slot_json(&facts, now, slot, sizeof slot) == 0;
   for (size_t i = 0; i < n; i++) {
     char hex[33], event_id[40], body[1024];
     fp_store_outbox_random_hex(hex);
     snprintf(event_id, sizeof event_id, "evt_%s", hex);
+    if (hooks[i] < 0) {
+      if (has_slot && (rc = fp_store_outbox_put_webhook(c, -hooks[i], event, event_id, slot, now)) != 0) return rc;
+      continue;
+    }
     snprintf(body, sizeof body,
              "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"shift_id\":%lld,\"practice_id\":%lld%s,"
              "\"role\":%s%s%s,\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"status\":\"%s\"}}",
@@ -212,15 +256,17 @@ static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const ch
 }
 
 int fp_store_webhook_target(struct fp_conn *c, int64_t webhook_id, char *url, size_t url_len, char *secret,
-                            size_t secret_len, bool *live) {
+                            size_t secret_len, enum fp_webhook_format *format, bool *live) {
   *live = false;
-  fp_stmt *st = FP_DB_STMT(c, "SELECT url, secret, deleted_at IS NULL FROM webhooks WHERE id = ?", fp_int(webhook_id));
+  *format = FP_HOOK_JSON;
+  fp_stmt *st = FP_DB_STMT(c, "SELECT url, secret, deleted_at IS NULL, format FROM webhooks WHERE id = ?", fp_int(webhook_id));
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {
     rc = fp_db_col_copy(st, 0, url, url_len);
     if (!rc) rc = fp_db_col_copy(st, 1, secret, secret_len);
     *live = fp_col_int64(st, 2) != 0;
+    if (!rc && fp_webhook_format_parse(fp_col_text(st, 3), format) != 0) rc = FP_EIO;
   } else {
     rc = rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
   }

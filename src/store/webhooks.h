@@ -46,10 +46,18 @@ int fp_webhook_event_parse(const char *s, enum fp_webhook_event *out);
 #define FP_WEBHOOKS_MAX 10          /* per organisation (more: FP_ECONFLICT) */
 #define FP_WEBHOOK_SECRET_LEN 64    /* hex characters of the signing secret (32 random bytes) */
 
+/* What a webhook sends: the event in flexpool's JSON (below), or the shift as a FHIR R4 Slot
+   (application/fhir+json, core/fhir.h fp_fhir_slot_json: the Slot the FHIR API answers). */
+enum fp_webhook_format { FP_HOOK_JSON = 0, FP_HOOK_FHIR };
+const char *fp_webhook_format_name(enum fp_webhook_format f);
+/* The format named s ("json", "fhir"): 0, or -1. */
+int fp_webhook_format_parse(const char *s, enum fp_webhook_format *out);
+
 struct fp_webhook {
   int64_t id, organisation_id, created_by, created_at;
   char url[FP_WEBHOOK_URL_MAX + 1];
   unsigned events; /* bit e set: wants event e */
+  enum fp_webhook_format format;
 };
 
 /* Whether user_id manages organisation_id: one of its practice managers, or an administrator of a
@@ -64,7 +72,7 @@ int fp_store_organisation_exists(struct fp_conn *c, int64_t organisation_id, boo
  * write transaction.
  */
 int fp_store_webhook_create(struct fp_conn *c, int64_t organisation_id, const char *url, unsigned events,
-                            const char *secret, int64_t actor, int64_t now, int64_t *id);
+                            enum fp_webhook_format format, const char *secret, int64_t actor, int64_t now, int64_t *id);
 /* The organisation's webhook id (not deleted): 0 or FP_ENOTFOUND. */
 int fp_store_webhook_get(struct fp_conn *c, int64_t organisation_id, int64_t id, struct fp_webhook *out);
 /* The organisation's webhooks, oldest first, each handed to cb. */
@@ -81,15 +89,17 @@ int fp_store_webhook_delete(struct fp_conn *c, int64_t organisation_id, int64_t 
  *   {"id": "evt_...", "type": "shift.booked", "created_at": "...Z",
  *    "data": {"shift_id", "practice_id", "booking_id"?, "application_id"?, "role", "starts_at",
  *             "ends_at", "status"}}
+ * and to a webhook in FHIR, the shift's Slot as the FHIR API answers it at now (a shift that is no
+ * Slot, withdrawn or cancelled, sends nothing there).
  * 0 or FP_EIO.
  */
 int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
                           int64_t application_id, int64_t now);
 
-/* Where a delivery goes and how it is signed (the delivery worker's read): *live false when the
-   webhook was deleted. */
+/* Where a delivery goes, how it is signed and its format (the delivery worker's read): *live false
+   when the webhook was deleted. */
 int fp_store_webhook_target(struct fp_conn *c, int64_t webhook_id, char *url, size_t url_len, char *secret,
-                            size_t secret_len, bool *live);
+                            size_t secret_len, enum fp_webhook_format *format, bool *live);
 
 /* One delivery as its organisation sees it. */
 struct fp_webhook_delivery {

@@ -185,6 +185,53 @@ static void test_events_delivered_signed(void **state) {
 }
 
 /* Every URL a webhook may not reach is refused with url_not_allowed, before anything is stored. */
+/* A webhook in FHIR gets the shift as the FHIR API's Slot (application/fhir+json), signed the same
+   way: at each event, the Slot a FHIR client reads at that moment. */
+static void test_fhir_format(void **state) {
+  (void)state;
+  restart(true);
+  fpt_sink_start(&sink, "webhook_sink.py", NULL, NULL);
+  fpt_expect_error(fpt_request(&srv, w.pm1, "POST", fpt_str("/api/v1/organisations/%lld/webhooks", w.practice1),
+                               "{s:s, s:[s], s:s}", "url", fpt_str("http://127.0.0.1:%d/fhir", sink.port), "events",
+                               "shift.posted", "format", "xml"),
+                   400, "invalid_field", "format");
+  json_t *hook = fpt_call(&srv, w.pm1, "POST", fpt_str("/api/v1/organisations/%lld/webhooks", w.practice1), 201,
+                          "{s:s, s:[s, s], s:s}", "url", fpt_str("http://127.0.0.1:%d/fhir", sink.port), "events",
+                          "shift.posted", "shift.booked", "format", "fhir");
+  assert_string_equal(fpt_s(hook, "format"), "fhir");
+  json_t *client = fpt_call(&srv, w.admin, "POST", "/api/v1/fhir-clients", 201, "{s:s, s:s, s:[I]}", "client_id", "hooks-reader",
+                            "name", "Reader", "organisation_ids", (json_int_t)w.icb);
+  const char *form = fpt_str("grant_type=client_credentials&client_id=hooks-reader&client_secret=%s", fpt_s(client, "client_secret"));
+  const char *form_h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  struct fpt_resp tr = fpt_raw(&srv, "POST", "/oauth/token", form_h, form, strlen(form));
+  assert_int_equal(tr.status, 200);
+  const char *auth[] = {fpt_str("Authorization: Bearer %s", fpt_s(tr.json, "access_token")), NULL};
+
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 6, 9, 4, "instant");
+  json_t *got = fpt_smtp_wait(&sink, 1, 30);
+  assert_int_equal(json_array_size(got), 1);
+  json_t *m = json_array_get(got, 0);
+  assert_string_equal(fpt_s(json_object_get(m, "headers"), "content-type"), "application/fhir+json; fhirVersion=4.0");
+  assert_string_equal(fpt_s(json_object_get(m, "headers"), "flexpool-event"), "shift.posted");
+  assert_signed(m, fpt_s(hook, "secret"));
+  json_t *slot = fpt_keep_json(json_loads(fpt_s(m, "body"), 0, NULL));
+  assert_string_equal(fpt_s(slot, "resourceType"), "Slot");
+  assert_string_equal(fpt_s(slot, "status"), "free");
+  struct fpt_resp api = fpt_raw(&srv, "GET", fpt_str("/fhir/r4/Slot/%lld", shift), auth, NULL, 0);
+  assert_int_equal(api.status, 200);
+  assert_true(json_equal(slot, api.json));
+
+  fpt_call(&srv, gp, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), 201, NULL);
+  got = fpt_smtp_wait(&sink, 2, 30);
+  assert_int_equal(json_array_size(got), 2);
+  json_t *booked = fpt_keep_json(json_loads(fpt_s(json_array_get(got, 1), "body"), 0, NULL));
+  assert_string_equal(fpt_s(booked, "status"), "busy");
+  api = fpt_raw(&srv, "GET", fpt_str("/fhir/r4/Slot/%lld", shift), auth, NULL, 0);
+  assert_true(json_equal(booked, api.json));
+  fpt_call(&srv, w.pm1, "DELETE", fpt_str("/api/v1/organisations/%lld/webhooks/%lld", w.practice1, fpt_int(hook, "id")), 204, NULL);
+  fpt_smtp_stop(&sink);
+}
+
 static void test_refused_urls(void **state) {
   (void)state;
   restart(false);
@@ -352,6 +399,7 @@ static void test_every_pools_webhooks_told(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_fhir_format),
       cmocka_unit_test(test_refused_urls),
       cmocka_unit_test(test_others_refused),
       cmocka_unit_test(test_events_delivered_signed),

@@ -40,6 +40,7 @@ test('a practice manager adds and deletes a webhook', { timeout: 180000 }, async
   await checkAccessibility(page, 'webhook refused');
 
   await page.fill('#url', 'https://93.184.215.14/hooks');
+  await page.check('#format-2'); // the session as a FHIR Slot
   await page.click('#webhook-form button[type="submit"]');
   await page.waitForSelector('#webhook-secret');
   const secret = await page.inputValue('#webhook-secret');
@@ -53,6 +54,7 @@ test('a practice manager adds and deletes a webhook', { timeout: 180000 }, async
   assert.match(list, /93\.184\.215\.14/);
   assert.match(list, /shift\.posted/);
   assert.match(list, /booking\.cancelled/);
+  assert.match(list, /The session \(FHIR Slot\)/);
   assert.ok(!(await page.textContent('main')).includes(secret), 'the secret is not shown again');
 
   await page.click('table[id^="webhooks-"] a[href$="/delete"]');

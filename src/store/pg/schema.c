@@ -991,6 +991,8 @@ const char *const fp_pg_migrations[] = {
     "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('the FHIR access log is append-only');"
     "CREATE TRIGGER fhir_access_log_no_delete BEFORE DELETE ON fhir_access_log"
     "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('the FHIR access log is append-only');",
+    /* 55: a webhook's format (SQLite's 55). */
+    "ALTER TABLE webhooks ADD COLUMN format TEXT NOT NULL DEFAULT 'json' CHECK (format IN ('json','fhir'));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

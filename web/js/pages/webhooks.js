@@ -9,7 +9,7 @@ import { flash, navigate, page, rolesOf, route } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { liveValidation, onSubmit } from '../forms.js';
 import { shortDate, time } from '../format.js';
-import { button, h, input, insetText, link, p, pageHeading, panel, table, tag, warningCallout } from '../ui.js';
+import { button, h, input, insetText, link, p, pageHeading, panel, radios, table, tag, warningCallout } from '../ui.js';
 
 const WHO = { roles: ['practice_manager', 'pool_admin'] };
 
@@ -21,6 +21,7 @@ export const EVENTS = [
   ['offer.accepted', 'A clinician accepts a direct offer'],
 ];
 const EVENT_TEXT = Object.fromEntries(EVENTS);
+const FORMAT_TEXT = { json: 'The event (flexpool)', fhir: 'The session (FHIR Slot)' };
 const STATE = { queued: ['Waiting', 'pending'], sent: ['Delivered', 'completed'], failed: ['Given up', 'cancelled'] };
 
 // The organisations whose webhooks the signed-in person keeps: their practices, and the host of
@@ -42,10 +43,11 @@ async function section(org) {
     hooks.items.length
       ? table({
         caption: `Webhooks of ${org.name}`, captionSize: 's', id: `webhooks-${org.id}`,
-        head: ['Address', 'Events', 'Added', 'Action'],
+        head: ['Address', 'Events', 'Sends', 'Added', 'Action'],
         rows: hooks.items.map((w) => [
           h('span', { class: 'fp-break' }, w.url),
           h('ul', { class: 'nhsuk-list' }, w.events.map((e) => h('li', {}, e))),
+          FORMAT_TEXT[w.format] || w.format,
           shortDate(w.created_at),
           link(`/webhooks/${org.id}/${w.id}/delete`, 'Delete', { 'aria-label': `Delete the webhook to ${w.url}` }),
         ]),
@@ -89,6 +91,10 @@ route('/webhooks/:org/new', async ({ params }) => {
           EVENTS.map(([value, text], i) => h('div', { class: 'nhsuk-checkboxes__item' },
             h('input', { class: 'nhsuk-checkboxes__input', id: i ? `events-${i + 1}` : 'events', name: `event-${value}`, type: 'checkbox', value: 'yes' }),
             h('label', { class: 'nhsuk-label nhsuk-checkboxes__label', for: i ? `events-${i + 1}` : 'events' }, text)))))),
+    radios({ id: 'format', legend: 'What should each message hold?', value: 'json', items: [
+      { value: 'json', text: 'The event, in flexpool\'s own format', hint: 'Its type, the shift, the booking or application, the times and the status.' },
+      { value: 'fhir', text: 'The session as a FHIR R4 Slot', hint: 'For NHS systems that read FHIR: the same Slot as flexpool\'s FHIR API gives, free, held back or booked.' },
+    ] }),
     button('Add webhook'));
   const chosen = (v) => EVENTS.map(([e]) => e).filter((e) => v[`event-${e}`]);
   const validate = liveValidation(form, summary, {
@@ -98,7 +104,7 @@ route('/webhooks/:org/new', async ({ params }) => {
     events: (v) => (chosen(v).length ? null : 'Select at least one event'),
   });
   onSubmit(form, validate, summary, async (v) => {
-    const hook = await post(`/organisations/${org.id}/webhooks`, { url: v.url, events: chosen(v) });
+    const hook = await post(`/organisations/${org.id}/webhooks`, { url: v.url, events: chosen(v), format: v.format === 'fhir' ? 'fhir' : 'json' });
     showSecret(org, hook);
   });
   page('Add a webhook', summary, pageHeading('Add a webhook', org.name), form, p(link('/webhooks', 'Back to webhooks')));
