@@ -51,6 +51,6 @@ fuzz: setup
 	@command -v clang >/dev/null || { echo "fuzz: installing clang from Debian"; \
 	  $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq clang >/dev/null; }
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DFP_SANITIZE=ON -DFP_FUZZ=ON >/dev/null
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_core fuzz_http fuzz_json_out fuzz_register fuzz_pg_params fuzz_ods
-	for f in core http json_out register pg_params ods; do mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ && \
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_core fuzz_http fuzz_json_out fuzz_register fuzz_pg_params fuzz_ods fuzz_fhir
+	for f in core http json_out register pg_params ods fhir; do mkdir -p build-fuzz/corpus-$$f && cp tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ && \
 	  build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f || exit 1; done
