@@ -19,6 +19,7 @@
 #include "http/auth.h"
 #include "http/form.h"
 #include "http/routes.h"
+#include "store/accounts.h"
 #include "store/fhir.h"
 
 void fp_oauth_reply_error(struct fp_req *r, int status, const char *code, const char *description) {
@@ -57,11 +58,45 @@ struct issue_tx {
   unsigned char hash[FP_TOKEN_HASH_LEN];
   int64_t client, now;
   unsigned scopes;
+  const char *key; /* the client's throttle key, whose failures a success clears */
 };
 
 static int issue_tx_fn(struct fp_conn *c, void *ctx) {
   struct issue_tx *x = ctx;
-  return fp_store_fhir_token_issue(c, x->hash, x->client, x->scopes, x->now);
+  int rc = fp_store_login_failures_clear(c, x->key);
+  return rc ? rc : fp_store_fhir_token_issue(c, x->hash, x->client, x->scopes, x->now);
+}
+
+/* Failed client authentications count as failed sign-ins do (store/accounts.h), under the key
+   "oauth:<client id>" (no email address holds a colon before its @) and the caller's address. */
+struct failure_tx {
+  const char *key, *address;
+  int64_t now;
+};
+
+static int failure_tx_fn(struct fp_conn *c, void *ctx) {
+  struct failure_tx *x = ctx;
+  return fp_store_login_failure_add(c, x->key, x->address, x->now);
+}
+
+/* 429 (with Retry-After) when the client id or the address has failed too often lately: 0 or -1. */
+static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char *key) {
+  const struct fp_http_config *cfg = &r->app->cfg;
+  int n_key = 0, n_addr = 0;
+  int64_t old_key = 0, old_addr = 0;
+  if (fp_store_login_failures(c, key, r->client_addr, r->now - cfg->login_window_seconds, &n_key, &n_addr, &old_key, &old_addr)) {
+    fp_oauth_reply_error(r, 503, "temporarily_unavailable", "the store is not available");
+    return -1;
+  }
+  if (n_key < cfg->login_max_per_account && n_addr < cfg->login_max_per_address) return 0;
+  int64_t wait = (n_key >= cfg->login_max_per_account ? old_key : old_addr) + cfg->login_window_seconds - r->now;
+  if (wait < 1) wait = 1;
+  char ra[24], why[120];
+  snprintf(ra, sizeof ra, "%lld", (long long)wait);
+  snprintf(why, sizeof why, "too many failed client authentications; try again in %lld seconds", (long long)wait);
+  fp_req_add_header(r, "Retry-After", ra);
+  fp_oauth_reply_error(r, 429, "temporarily_unavailable", why);
+  return -1;
 }
 
 void fp_h_oauth_token(struct fp_req *r) {
@@ -107,9 +142,21 @@ void fp_h_oauth_token(struct fp_req *r) {
   unsigned char hash[FP_FHIR_HASH_LEN];
   fp_fhir_secret_hash(secret, hash);
   struct fp_conn *c = fp_store_reader(r->app->store);
+  char key[FP_FHIR_CLIENT_ID_MAX + 8];
+  snprintf(key, sizeof key, "oauth:%s", id);
+  if (!c) {
+    fp_oauth_reply_error(r, 503, "temporarily_unavailable", "the store is not available");
+    goto out;
+  }
+  if (throttled_or_respond(r, c, key)) goto out;
   struct fp_fhir_client cl;
-  int rc = c ? fp_store_fhir_client_check(c, id, hash, &cl) : FP_EIO;
+  int rc = fp_store_fhir_client_check(c, id, hash, &cl);
   if (rc == FP_ENOTFOUND) {
+    struct failure_tx fx = {key, r->client_addr, r->now};
+    if (fp_store_write(r->app->store, failure_tx_fn, &fx) != 0) {
+      fp_oauth_reply_error(r, 503, "temporarily_unavailable", "the store is not available");
+      goto out;
+    }
     fp_req_add_header(r, "WWW-Authenticate", "Basic realm=\"flexpool\"");
     fp_oauth_reply_error(r, 401, "invalid_client", "the client id or secret is not right, or the client was deactivated");
     goto out;
@@ -138,7 +185,7 @@ void fp_h_oauth_token(struct fp_req *r) {
     goto out;
   }
   char token[48];
-  struct issue_tx x = {.client = cl.id, .now = r->now, .scopes = want};
+  struct issue_tx x = {.client = cl.id, .now = r->now, .scopes = want, .key = key};
   fp_token_new(token, x.hash);
   rc = fp_store_write(r->app->store, issue_tx_fn, &x);
   if (rc) {

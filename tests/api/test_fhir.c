@@ -333,6 +333,25 @@ static void test_every_answer_is_logged(void **state) {
   fhir_ok(t, fpt_str("Practitioner/%lld", gp_id));
 }
 
+/* Failed client authentications are throttled as failed sign-ins are: after 10 for a client id in
+   the window, even the right secret is refused (429, Retry-After) until the window has passed. */
+static void test_failed_clients_throttled(void **state) {
+  (void)state;
+  long long row = 0;
+  const char *secret = client("guessed-at", fpt_str("[%lld]", w.icb), NULL, &row);
+  for (int i = 0; i < 10; i++)
+    expect_oauth_error(token_request("grant_type=client_credentials", "guessed-at", "a-guess"), 401, "invalid_client");
+  struct fpt_resp r = token_request("grant_type=client_credentials", "guessed-at", secret);
+  expect_oauth_error(r, 429, "temporarily_unavailable");
+  assert_true(atoi(fpt_header(&r, "Retry-After")) > 0);
+  /* Another client from the same address is not held up by it. */
+  token_for("icb-system", icb_secret, NULL);
+  /* Once the failures are old enough, the right secret works (and clears them). */
+  fpt_sql(&srv, "UPDATE login_failures SET at = at - 86400 WHERE account = 'oauth:guessed-at'");
+  token_for("guessed-at", secret, NULL);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM login_failures WHERE account = 'oauth:guessed-at'"), 0);
+}
+
 static void test_clients_are_the_administrators(void **state) {
   (void)state;
   fpt_expect_error(fpt_request(&srv, w.commissioner, "POST", "/api/v1/fhir-clients", "{s:s, s:s, s:[I]}", "client_id", "mine",
@@ -365,6 +384,7 @@ int main(void) {
       cmocka_unit_test(test_what_a_client_sees),
       cmocka_unit_test(test_slots_say_what_the_shifts_are),
       cmocka_unit_test(test_every_answer_is_logged),
+      cmocka_unit_test(test_failed_clients_throttled),
       cmocka_unit_test(test_clients_are_the_administrators),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
