@@ -9,7 +9,7 @@
 #   SHIFTS=200000 DURATION=20 CONNECTIONS=64 bash bench/run.sh
 #   WARMUP=0 bash bench/run.sh   # no unmeasured warm-up before each workload (3 s by default)
 #   SETTLE=0 bash bench/run.sh   # measure straight after the bulk load (no ANALYZE and checkpoint first)
-#   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance booking
+#   WORKLOADS="healthz booking" bash bench/run.sh   # only some of: healthz search search-no-distance fhir-slots booking
 #   ENGINE=postgres bash bench/run.sh   # the same on PostgreSQL 15, in a throw-away cluster (pg_virtualenv)
 #                                       # on the same machine, sharing its cores with the server
 #   PG_SOCKET=1 ENGINE=postgres bash bench/run.sh   # the server reaches PostgreSQL by its Unix socket
@@ -24,7 +24,7 @@ WARMUP_TARGETS=${WARMUP_TARGETS:-3000} # booking targets the warm-up may use
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-0}  # 0: a thread per connection (flexpool's default)
-WORKLOADS=${WORKLOADS:-healthz search search-no-distance booking}
+WORKLOADS=${WORKLOADS:-healthz search search-no-distance fhir-slots booking}
 BUILD=${BUILD:-build-bench}
 OUT=bench/results
 mkdir -p "$OUT"
@@ -110,6 +110,11 @@ search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to&near_
 plain_search_path="/api/v1/shifts?limit=20&status=open&role=gp&from=$from&to=$to"
 curl -sf -H "Authorization: Bearer $gp" "$base$search_path" | grep -q '"items":\[{' || {
   echo "bench: the search returns nothing; check the demo data" >&2; exit 1; }
+# The FHIR API as another NHS system reads it (docs/FHIR.md): the demo's client, a page of free
+# slots over two weeks. Each answer is also written to the access log (the single writer).
+fhir_token=$(curl -sf -u demo-fhir:flexpool-demo -d grant_type=client_credentials "$base/oauth/token" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+fhir_path="/fhir/r4/Slot?status=free&start=ge$from&start=lt$to&_count=50"
 
 # Each workload first runs WARMUP seconds unmeasured (the server's threads, their database
 # connections and prepared statements, the engine's caches: a server in service is warm), then
@@ -122,10 +127,11 @@ run_wrk() { # name, script, path
 }
 export FP_TOKEN=$gp FP_TARGETS="$OUT/booking-targets.txt" WRK_THREADS
 wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
-rm -f "$OUT"/{healthz,search,search-no-distance,booking}.txt
+rm -f "$OUT"/{healthz,search,search-no-distance,fhir-slots,booking}.txt
 wanted healthz && run_wrk healthz bench/get.lua /healthz
 wanted search && run_wrk search bench/get.lua "$search_path"
 wanted search-no-distance && run_wrk search-no-distance bench/get.lua "$plain_search_path"
+wanted fhir-slots && FP_TOKEN=$fhir_token run_wrk fhir-slots bench/get.lua "$fhir_path"
 wanted booking && run_wrk booking bench/booking.lua /
 
 rps() { [ -f "$OUT/$1.txt" ] && awk '/^Requests\/sec/ {print $2}' "$OUT/$1.txt" || echo -; }
@@ -147,5 +153,6 @@ Store: $ENGINE; demo: $SHIFTS shifts loaded in ${load_s%.*} s; server --threads 
 | GET /healthz | $(rps healthz) | $(pct healthz 50%) | $(pct healthz 99%) | 1.00 |
 | shift search, limit=20, role + dates + distance | $(rps search) | $(pct search 50%) | $(pct search 99%) | $ratio |
 | shift search, limit=20, role + dates | $(rps search-no-distance) | $(pct search-no-distance 50%) | $(pct search-no-distance 99%) | $ratio2 |
+| FHIR Slot search, status=free + start range, _count=50 (each answer logged) | $(rps fhir-slots) | $(pct fhir-slots 50%) | $(pct fhir-slots 99%) | $(ratio_of fhir-slots) |
 | booking (201s only: $created created of $targets targets in $booking_secs s) | $created_rps | $(pct booking 50%) | $(pct booking 99%) | |
 REPORT

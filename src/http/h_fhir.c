@@ -430,8 +430,23 @@ static int page_or_respond(struct call *k, struct fp_fhir_page *page) {
     page->count = n > FP_FHIR_COUNT_MAX ? FP_FHIR_COUNT_MAX : (int)n; /* at most 200 a page; the next link goes on */
   }
   bool services = k->type == FP_FHIR_HEALTHCARE_SERVICE || k->type == FP_FHIR_SCHEDULE;
-  if (cursor && (services ? fp_fhir_service_id_parse(cursor, &page->after, page->after_role, sizeof page->after_role)
-                          : fp_fhir_int_id_parse(cursor, &page->after)) != 0) {
+  int bad = 0;
+  if (cursor && k->type == FP_FHIR_SLOT) {
+    /* "<start>.<id>": slots are paged by start, then id */
+    char start[24];
+    const char *dot = strchr(cursor, '.');
+    int64_t t = 0;
+    bad = !dot || (size_t)(dot - cursor) >= sizeof start;
+    if (!bad) {
+      snprintf(start, sizeof start, "%.*s", (int)(dot - cursor), cursor);
+      bad = fp_fhir_int_id_parse(start, &t) != 0 || fp_fhir_int_id_parse(dot + 1, &page->after) != 0;
+      page->after_start = t;
+    }
+  } else if (cursor) {
+    bad = (services ? fp_fhir_service_id_parse(cursor, &page->after, page->after_role, sizeof page->after_role)
+                    : fp_fhir_int_id_parse(cursor, &page->after)) != 0;
+  }
+  if (bad) {
     fp_fhir_reply_outcome(k->r, 400, "invalid", "_cursor is not one this server gave");
     return -1;
   }
@@ -459,11 +474,12 @@ static void schedule_cb(const struct fp_fhir_service *s, void *ctx) { add_entry(
 
 struct slot_ctx {
   struct bundle *b;
-  int64_t now, last;
+  int64_t now, last, last_start;
 };
 static void slot_cb(const struct fp_fhir_slot *s, void *ctx) {
   struct slot_ctx *x = ctx;
   x->last = s->id;
+  x->last_start = s->starts_at;
   add_entry(x->b, slot_json(s, x->now));
 }
 
@@ -557,6 +573,7 @@ void fp_h_fhir_search(struct fp_req *r) {
   struct fp_fhir_page page;
   if (page_or_respond(&k, &page)) goto done;
   struct bundle b = {&k, json_array(), ""};
+  char slot_cursor[48] = ""; /* a Slot search's next page: "<start>.<id>" of its last slot */
   base_url(r, b.base, sizeof b.base);
   struct fp_conn *c = fp_store_reader(r->app->store);
   int rc = c ? 0 : FP_EIO;
@@ -623,8 +640,9 @@ void fp_h_fhir_search(struct fp_req *r) {
         if (!sid || fp_fhir_service_id_parse(sid, &q.practice_id, role, sizeof role) != 0) empty = true;
         q.role = role;
       }
-      struct slot_ctx x = {&b, r->now, 0};
+      struct slot_ctx x = {&b, r->now, 0, 0};
       if (!empty) rc = fp_store_fhir_slot_search(c, k.client, &q, &page, slot_cb, &x);
+      if (x.last) snprintf(slot_cursor, sizeof slot_cursor, "%lld.%lld", (long long)x.last_start, (long long)x.last);
       break;
     }
     case FP_FHIR_N_TYPES: break;
@@ -639,7 +657,9 @@ void fp_h_fhir_search(struct fp_req *r) {
      search for one schedule has at most one). */
   char next_cursor[FP_FHIR_ID_MAX + 1] = "";
   size_t n_entries = json_array_size(b.entries);
-  if (n_entries)
+  if (slot_cursor[0])
+    snprintf(next_cursor, sizeof next_cursor, "%s", slot_cursor);
+  else if (n_entries)
     snprintf(next_cursor, sizeof next_cursor, "%s",
              json_string_value(json_object_get(json_object_get(json_array_get(b.entries, n_entries - 1), "resource"), "id")));
   reply_bundle(&b, !empty && page.more && n_entries, next_cursor);

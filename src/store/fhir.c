@@ -407,9 +407,12 @@ int fp_store_fhir_service_search(struct fp_conn *c, int64_t client, int64_t prac
 }
 
 /* Slots: shifts of practices seen. */
+/* The practice is tested per row (+: not an index to drive the read by), so that a search reads
+   the shifts in start order (shifts_status_start, shifts_start) and stops at its page's end, rather
+   than read every shift of every practice seen and sort them. */
 #define SLOT_FROM                                                                                          \
   "SELECT s.id, s.practice_id, s.role, s.status, s.starts_at, s.ends_at, s.pool_opens_at FROM shifts s"   \
-  " WHERE s.practice_id IN (SELECT id FROM seen)"
+  " WHERE +s.practice_id IN (SELECT id FROM seen)"
 
 static void read_slot(fp_stmt *st, void *out) {
   struct fp_fhir_slot *s = out;
@@ -439,21 +442,31 @@ int fp_store_fhir_slot_get(struct fp_conn *c, int64_t client, int64_t id, struct
  * pool_opens_at. Withdrawn and cancelled shifts are never a Slot.
  */
 static void slot_status_filter(struct fp_sql *q, enum fp_fhir_slot_status want, int64_t now, bool by_status) {
-  fp_sql_add(q, " AND (0 = 1");
+  struct {
+    enum fp_shift_status s;
+    int pool; /* 0: any; 1: the pool's tier open; -1: not yet */
+  } arms[FP_SHIFT_N_STATUSES];
+  int n = 0;
   for (int i = 0; i < FP_SHIFT_N_STATUSES; i++) {
     enum fp_shift_status s = (enum fp_shift_status)i;
     enum fp_fhir_slot_status opened = fp_fhir_slot_status(s, now, now), held = fp_fhir_slot_status(s, now + 1, now);
     bool o = by_status ? opened == want : opened != FP_SLOT_GONE, h = by_status ? held == want : held != FP_SLOT_GONE;
     if (!o && !h) continue;
-    fp_sql_add(q, " OR (s.status = ");
-    fp_sql_text(q, fp_shift_status_name(s));
-    if (o != h) {
-      fp_sql_add(q, o ? " AND s.pool_opens_at <= " : " AND s.pool_opens_at > ");
+    arms[n].s = s;
+    arms[n++].pool = o == h ? 0 : o ? 1 : -1;
+  }
+  /* One arm (a status search for free): a plain condition the (status, starts_at, id) index serves. */
+  fp_sql_add(q, n == 1 ? " AND " : " AND (0 = 1");
+  for (int i = 0; i < n; i++) {
+    fp_sql_add(q, n == 1 ? "(s.status = " : " OR (s.status = ");
+    fp_sql_text(q, fp_shift_status_name(arms[i].s));
+    if (arms[i].pool) {
+      fp_sql_add(q, arms[i].pool > 0 ? " AND s.pool_opens_at <= " : " AND s.pool_opens_at > ");
       fp_sql_int(q, now);
     }
     fp_sql_add(q, ")");
   }
-  fp_sql_add(q, ")");
+  if (n != 1) fp_sql_add(q, ")");
 }
 
 int fp_store_fhir_slot_search(struct fp_conn *c, int64_t client, const struct fp_fhir_slot_query *f, struct fp_fhir_page *page,
@@ -467,9 +480,16 @@ int fp_store_fhir_slot_search(struct fp_conn *c, int64_t client, const struct fp
   slot_status_filter(&q, f->status, f->now, f->by_status);
   fp_sql_opt_int(&q, " AND s.starts_at >= ", f->start_from, f->start_from != INT64_MIN);
   fp_sql_opt_int(&q, " AND s.starts_at < ", f->start_before, f->start_before != INT64_MAX);
-  fp_sql_add(&q, " AND s.id > ");
-  fp_sql_int(&q, page->after);
-  fp_sql_add(&q, " ORDER BY s.id");
+  if (page->after) {
+    fp_sql_add(&q, " AND (s.starts_at > ");
+    fp_sql_int(&q, page->after_start);
+    fp_sql_add(&q, " OR (s.starts_at = ");
+    fp_sql_int(&q, page->after_start);
+    fp_sql_add(&q, " AND s.id > ");
+    fp_sql_int(&q, page->after);
+    fp_sql_add(&q, "))");
+  }
+  fp_sql_add(&q, " ORDER BY s.starts_at, s.id");
   struct page_cb p = {(void (*)(const void *, void *))cb, ctx};
   return run_page(c, &q, page, slot_row, &p);
 }

@@ -122,6 +122,7 @@ struct fp_fhir_slot {
    when another row follows those handed over. */
 struct fp_fhir_page {
   int64_t after;
+  int64_t after_start; /* slots: after (this start, id `after`); by start, then id */
   char after_role[64]; /* services and schedules: after (practice `after`, this role), "" for none */
   int count;
   bool more;
@@ -165,7 +166,8 @@ struct fp_fhir_slot_query {
   int64_t start_from;    /* starts_at >= start_from (INT64_MIN: no bound) */
   int64_t start_before;  /* starts_at < start_before (INT64_MAX: no bound) */
 };
-/* The slots seen that match q, withdrawn and cancelled shifts left out, by id. */
+/* The slots seen that match q, withdrawn and cancelled shifts left out, by start and then id (what a
+   system looking for sessions reads first), after (page.after_start, page.after) when page.after. */
 int fp_store_fhir_slot_search(struct fp_conn *c, int64_t client, const struct fp_fhir_slot_query *q, struct fp_fhir_page *page,
                               void (*cb)(const struct fp_fhir_slot *s, void *ctx), void *ctx);
 
