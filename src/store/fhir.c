@@ -180,6 +180,28 @@ static int run_one(struct fp_conn *c, struct fp_sql *q, void (*row)(fp_stmt *st,
   return s == FP_ROW ? 0 : s == FP_DONE ? FP_ENOTFOUND : FP_EIO;
 }
 
+/* The one row of `from` (a query over `seen` whose text ends with "AND <its id column> = ") for
+   id, as client sees it: 0, FP_ENOTFOUND or FP_EIO. */
+static int get_seen(struct fp_conn *c, int64_t client, const char *from, int64_t id, void (*row)(fp_stmt *st, void *out),
+                    void *out) {
+  struct fp_sql q;
+  fp_sql_init(&q);
+  seen_cte(&q, client);
+  fp_sql_add(&q, from);
+  fp_sql_int(&q, id);
+  return run_one(c, &q, row, out);
+}
+
+/* A page's keyset by the id column col: the rows after page->after, in col's order. */
+static void after_by(struct fp_sql *q, const char *col, const struct fp_fhir_page *page) {
+  fp_sql_add(q, " AND ");
+  fp_sql_add(q, col);
+  fp_sql_add(q, " > ");
+  fp_sql_int(q, page->after);
+  fp_sql_add(q, " ORDER BY ");
+  fp_sql_add(q, col);
+}
+
 struct page_cb {
   void (*cb)(const void *row, void *ctx);
   void *ctx;
@@ -201,12 +223,7 @@ static const struct fp_colspec PRACTITIONER_READ[] = {
 FP_ROW_READER(read_practitioner, struct fp_fhir_practitioner, PRACTITIONER_READ)
 
 int fp_store_fhir_practitioner_get(struct fp_conn *c, int64_t client, int64_t id, struct fp_fhir_practitioner *out) {
-  struct fp_sql q;
-  fp_sql_init(&q);
-  seen_cte(&q, client);
-  fp_sql_add(&q, PRACTITIONER_FROM " AND cl.id = ");
-  fp_sql_int(&q, id);
-  return run_one(c, &q, read_practitioner, out);
+  return get_seen(c, client, PRACTITIONER_FROM " AND cl.id = ", id, read_practitioner, out);
 }
 
 #define PAGE_ROW(fn, type, reader)                                                                             \
@@ -242,9 +259,7 @@ int fp_store_fhir_practitioner_search(struct fp_conn *c, int64_t client, enum fp
       }
     fp_sql_add(&q, ")");
   }
-  fp_sql_add(&q, " AND cl.id > ");
-  fp_sql_int(&q, page->after);
-  fp_sql_add(&q, " ORDER BY cl.id");
+  after_by(&q, "cl.id", page);
   struct page_cb p = {(void (*)(const void *, void *))cb, ctx};
   return run_page(c, &q, page, practitioner_row, &p);
 }
@@ -264,12 +279,7 @@ FP_ROW_READER(read_role, struct fp_fhir_role, ROLE_READ)
 PAGE_ROW(role_row, struct fp_fhir_role, read_role)
 
 int fp_store_fhir_role_get(struct fp_conn *c, int64_t client, int64_t id, struct fp_fhir_role *out) {
-  struct fp_sql q;
-  fp_sql_init(&q);
-  seen_cte(&q, client);
-  fp_sql_add(&q, ROLE_FROM " AND m.id = ");
-  fp_sql_int(&q, id);
-  return run_one(c, &q, read_role, out);
+  return get_seen(c, client, ROLE_FROM " AND m.id = ", id, read_role, out);
 }
 
 int fp_store_fhir_role_search(struct fp_conn *c, int64_t client, int64_t practitioner, struct fp_fhir_page *page,
@@ -279,9 +289,7 @@ int fp_store_fhir_role_search(struct fp_conn *c, int64_t client, int64_t practit
   seen_cte(&q, client);
   fp_sql_add(&q, ROLE_FROM);
   fp_sql_opt_int(&q, " AND m.clinician_id = ", practitioner, practitioner != 0);
-  fp_sql_add(&q, " AND m.id > ");
-  fp_sql_int(&q, page->after);
-  fp_sql_add(&q, " ORDER BY m.id");
+  after_by(&q, "m.id", page);
   struct page_cb p = {(void (*)(const void *, void *))cb, ctx};
   return run_page(c, &q, page, role_row, &p);
 }
@@ -302,12 +310,7 @@ FP_ROW_READER(read_org, struct fp_fhir_org, ORG_READ)
 PAGE_ROW(org_row, struct fp_fhir_org, read_org)
 
 int fp_store_fhir_org_get(struct fp_conn *c, int64_t client, int64_t id, struct fp_fhir_org *out) {
-  struct fp_sql q;
-  fp_sql_init(&q);
-  seen_cte(&q, client);
-  fp_sql_add(&q, ORG_FROM " AND o.id = ");
-  fp_sql_int(&q, id);
-  return run_one(c, &q, read_org, out);
+  return get_seen(c, client, ORG_FROM " AND o.id = ", id, read_org, out);
 }
 
 int fp_store_fhir_org_search(struct fp_conn *c, int64_t client, const char *ods, struct fp_fhir_page *page,
@@ -317,9 +320,7 @@ int fp_store_fhir_org_search(struct fp_conn *c, int64_t client, const char *ods,
   seen_cte(&q, client);
   fp_sql_add(&q, ORG_FROM);
   fp_sql_opt_text(&q, " AND o.ods_code = ", ods);
-  fp_sql_add(&q, " AND o.id > ");
-  fp_sql_int(&q, page->after);
-  fp_sql_add(&q, " ORDER BY o.id");
+  after_by(&q, "o.id", page);
   struct page_cb p = {(void (*)(const void *, void *))cb, ctx};
   return run_page(c, &q, page, org_row, &p);
 }
@@ -427,12 +428,7 @@ static void read_slot(fp_stmt *st, void *out) {
 PAGE_ROW(slot_row, struct fp_fhir_slot, read_slot)
 
 int fp_store_fhir_slot_get(struct fp_conn *c, int64_t client, int64_t id, struct fp_fhir_slot *out) {
-  struct fp_sql q;
-  fp_sql_init(&q);
-  seen_cte(&q, client);
-  fp_sql_add(&q, SLOT_FROM " AND s.id = ");
-  fp_sql_int(&q, id);
-  return run_one(c, &q, read_slot, out);
+  return get_seen(c, client, SLOT_FROM " AND s.id = ", id, read_slot, out);
 }
 
 /*
