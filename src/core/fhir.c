@@ -62,12 +62,18 @@ int fp_fhir_scopes_parse(const char *text, unsigned *mask, const char **bad, siz
   return 0;
 }
 
+void fp_fhir_scope_name(enum fp_fhir_type t, char *out, size_t len) {
+  snprintf(out, len, "system/%s.rs", (unsigned)t < FP_FHIR_N_TYPES ? TYPE_NAMES[t] : "");
+}
+
 void fp_fhir_scopes_text(unsigned mask, char *out, size_t len) {
   size_t at = 0;
   if (len) out[0] = 0;
   for (int t = 0; t < FP_FHIR_N_TYPES; t++) {
     if (!(mask & (1u << t))) continue;
-    int n = snprintf(out + at, len - at, "%ssystem/%s.rs", at ? " " : "", TYPE_NAMES[t]);
+    char one[64];
+    fp_fhir_scope_name((enum fp_fhir_type)t, one, sizeof one);
+    int n = snprintf(out + at, len - at, "%s%s", at ? " " : "", one);
     if (n < 0 || (size_t)n >= len - at) {
       out[at] = 0; /* cut at the last whole word */
       return;

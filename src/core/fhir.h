@@ -46,6 +46,8 @@ int fp_fhir_type_parse(const char *s, enum fp_fhir_type *out);
  * understood (the whole word; its length in *bad_len). An empty list is an empty mask.
  */
 int fp_fhir_scopes_parse(const char *text, unsigned *mask, const char **bad, size_t *bad_len);
+/* Type t's v2 scope ("system/Slot.rs") into out (64 bytes are enough). */
+void fp_fhir_scope_name(enum fp_fhir_type t, char *out, size_t len);
 /* The mask as v2 scopes, "system/Practitioner.rs system/Slot.rs", into out (NUL-terminated; cut
    at a word boundary when len is too small). */
 void fp_fhir_scopes_text(unsigned mask, char *out, size_t len);

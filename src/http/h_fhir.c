@@ -359,10 +359,14 @@ struct bundle {
   struct call *k;
   json_t *entries;
   char base[320];
+  bool broken; /* a row could not be written as its resource: the page is refused, never short */
 };
 
 static void add_entry(struct bundle *b, json_t *res) {
-  if (!res) return;
+  if (!res) {
+    b->broken = true;
+    return;
+  }
   const char *type = json_string_value(json_object_get(res, "resourceType"));
   const char *id = json_string_value(json_object_get(res, "id"));
   char full[512], tid[128];
@@ -572,7 +576,7 @@ void fp_h_fhir_search(struct fp_req *r) {
       }
   struct fp_fhir_page page;
   if (page_or_respond(&k, &page)) goto done;
-  struct bundle b = {&k, json_array(), ""};
+  struct bundle b = {&k, json_array(), "", false};
   char slot_cursor[48] = ""; /* a Slot search's next page: "<start>.<id>" of its last slot */
   base_url(r, b.base, sizeof b.base);
   struct fp_conn *c = fp_store_reader(r->app->store);
@@ -647,10 +651,11 @@ void fp_h_fhir_search(struct fp_req *r) {
     }
     case FP_FHIR_N_TYPES: break;
     }
-  if (rc) {
+  if (rc || b.broken) {
     json_decref(b.entries);
     json_array_clear(k.ids);
-    fp_fhir_reply_outcome(r, 503, "transient", "the store is not available");
+    if (rc) fp_fhir_reply_outcome(r, 503, "transient", "the store is not available");
+    else fp_fhir_reply_outcome(r, 500, "exception", "a resource on this page could not be written");
     goto done;
   }
   /* The next page starts after the last resource handed out: its id is the cursor (a schedule
@@ -722,10 +727,12 @@ void fp_h_fhir_read(struct fp_req *r) {
     snprintf(tid, sizeof tid, "%s/%s", fp_fhir_type_name(k.type), id);
     json_array_append_new(k.ids, json_string(tid));
     reply_fhir(r, 200, res);
-  } else if (rc == FP_ENOTFOUND || rc == 0) {
+  } else if (rc == FP_ENOTFOUND) {
     char why[160];
     snprintf(why, sizeof why, "%s/%.64s is not known to this server, or not to this client", fp_fhir_type_name(k.type), id);
     fp_fhir_reply_outcome(r, 404, "not-found", why);
+  } else if (rc == 0) { /* found, but not writable as its resource */
+    fp_fhir_reply_outcome(r, 500, "exception", "the resource could not be written");
   } else {
     fp_fhir_reply_outcome(r, 503, "transient", "the store is not available");
   }
@@ -798,7 +805,7 @@ void fp_h_fhir_smart_configuration(struct fp_req *r) {
   json_t *scopes = json_array();
   for (int t = 0; t < FP_FHIR_N_TYPES; t++) {
     char s[64];
-    snprintf(s, sizeof s, "system/%s.rs", fp_fhir_type_name((enum fp_fhir_type)t));
+    fp_fhir_scope_name((enum fp_fhir_type)t, s, sizeof s);
     json_array_append_new(scopes, json_string(s));
   }
   json_t *j = json_pack("{s:s, s:[s], s:[s, s], s:o, s:[s], s:[s]}", "token_endpoint", token_url, "grant_types_supported",

@@ -25,7 +25,7 @@ static json_t *client_json(const struct fp_fhir_client *cl) {
   for (int t = 0; t < FP_FHIR_N_TYPES; t++)
     if (cl->scopes & (1u << t)) {
       char s[64];
-      snprintf(s, sizeof s, "system/%s.rs", fp_fhir_type_name((enum fp_fhir_type)t));
+      fp_fhir_scope_name((enum fp_fhir_type)t, s, sizeof s);
       json_array_append_new(scopes, json_string(s));
     }
   return json_pack("{s:I, s:s, s:s, s:o, s:o, s:b, s:o, s:o}", "id", (json_int_t)cl->id, "client_id", cl->client_id, "name",
