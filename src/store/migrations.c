@@ -1130,6 +1130,10 @@ static const char *const migrations[] = {
     /* 55: a webhook's format (store/webhooks.h): the event as flexpool's JSON, or the shift as a
      * FHIR Slot (core/fhir.h fp_fhir_slot_json, application/fhir+json). */
     "ALTER TABLE webhooks ADD COLUMN format TEXT NOT NULL DEFAULT 'json' CHECK (format IN ('json','fhir'));",
+    /* 56: a clinician's passport records in the order every decision reads them, newest first
+     * (store/passport.c RECORDS_SQL), so that the booking's read walks an index rather than sorting
+     * them in a temporary b-tree each time (docs/PERFORMANCE.md, session 27). */
+    "CREATE INDEX passport_checks_newest ON passport_checks(clinician_id, id);",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -993,6 +993,8 @@ const char *const fp_pg_migrations[] = {
     "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('the FHIR access log is append-only');",
     /* 55: a webhook's format (SQLite's 55). */
     "ALTER TABLE webhooks ADD COLUMN format TEXT NOT NULL DEFAULT 'json' CHECK (format IN ('json','fhir'));",
+    /* 56: a clinician's passport records newest first (SQLite's 56). */
+    "CREATE INDEX passport_checks_newest ON passport_checks(clinician_id, id);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

@@ -32,16 +32,19 @@ static int conn_open(struct sq_conn *c, struct fp_store *store, const char *path
   }
   sqlite3_busy_timeout(c->db, 10000);
   sqlite3_extended_result_codes(c->db, 1);
-  /* A page cache per connection (64 MiB for the writer, 4 MiB for each reader), and no memory map:
+  /* A page cache per connection (8 MiB for the writer, 4 MiB for each reader), and no memory map:
      a connection whose read transaction finds the WAL changed since its last (after any commit, so
      every request under write load) unmaps the whole file and faults its pages in again, page-table
      work that took booking from 3,000 to 1,400 a second (docs/PERFORMANCE.md, session 21). Shift
      search alone read as fast without it. The writer keeps its temporary data in memory: each job
      of a batch runs in its own SAVEPOINT, whose statement journal (the pages as they were before the
      job) otherwise goes to a temporary file past 64 KiB, created, written and deleted at every
-     batch (session 22). */
+     batch (session 22). The writer's cache was 64 MiB until session 27: at 8 MiB a booking takes
+     about a tenth less of the writer's time, its statements and its batch's COMMIT both (SQLite
+     walks the whole cache's hash table at a commit; the pages it no longer keeps are in the OS's
+     cache, a pread away). */
   const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                 " PRAGMA mmap_size=0; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0;"
+                                 " PRAGMA mmap_size=0; PRAGMA cache_size=-8192; PRAGMA wal_autocheckpoint=0;"
                                  " PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY;"
                                : "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                  " PRAGMA mmap_size=0; PRAGMA cache_size=-4096;";
