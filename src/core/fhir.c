@@ -203,3 +203,33 @@ int fp_fhir_slot_json(const struct fp_fhir_slot_facts *s, fp_time now, char *out
                    (long long)s->id, role, schedule, status, start, end);
   return n < 0 || (size_t)n >= len ? -1 : 0;
 }
+
+int fp_fhir_date_narrow(const char *value, fp_time *from, fp_time *before) {
+  static const char *const prefixes[] = {"eq", "ge", "gt", "lt", "le"};
+  int op = 0; /* eq */
+  if (value[0] >= 'a' && value[0] <= 'z') {
+    op = -1;
+    for (int i = 0; i < 5 && op < 0; i++)
+      if (strncmp(value, prefixes[i], 2) == 0) op = i;
+    if (op < 0) return -1;
+    value += 2;
+  }
+  fp_time lo, hi; /* the value's range, [lo, hi) */
+  fp_day d;
+  if (strlen(value) == 10 && fp_date_parse(value, &d) == 0) {
+    lo = fp_uk_local_to_utc(d, 0, 0, 0);
+    hi = fp_uk_local_to_utc(d + 1, 0, 0, 0);
+  } else if (fp_time_parse(value, &lo) == 0) {
+    hi = lo + 1; /* whole seconds */
+  } else {
+    return -1;
+  }
+  fp_time f = *from, b = *before;
+  if (op == 0 || op == 1) f = lo > f ? lo : f; /* eq, ge */
+  if (op == 2) f = hi > f ? hi : f;            /* gt */
+  if (op == 0 || op == 4) b = hi < b ? hi : b; /* eq, le */
+  if (op == 3) b = lo < b ? lo : b;            /* lt */
+  *from = f;
+  *before = b;
+  return 0;
+}

@@ -105,4 +105,15 @@ int fp_fhir_service_id_parse(const char *id, int64_t *practice_id, char *role, s
 /* A resource id that is a positive integer ("12"): 0 with *out, else -1 ("012", "1.5", "" are not). */
 int fp_fhir_int_id_parse(const char *id, int64_t *out);
 
+/*
+ * A search on a date (FHIR R4 search, parameter type "date"), e.g. Slot's start: "2026-12-07",
+ * "ge2026-12-07", "lt2026-12-07T09:00:00Z". The value stands for a range: a date for its UK day
+ * (clock changes included), an instant with its zone for its second. The prefix says where the
+ * start must fall against that range: none or eq within it, ge from its beginning, gt after its
+ * end, lt before its beginning, le up to its end. Narrows the half-open [*from, *before) to match
+ * (several bounds: all of them): 0, or -1 for what is not supported (ne, sa, eb, ap; a year or a
+ * month alone; a time without its zone), leaving both as they were.
+ */
+int fp_fhir_date_narrow(const char *value, fp_time *from, fp_time *before);
+
 #endif

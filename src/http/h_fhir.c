@@ -509,26 +509,6 @@ static void split_token(const char *v, char *system, size_t slen, const char **c
   *code = bar + 1;
 }
 
-/* A start bound "ge2026-12-07" or "lt2026-12-07T09:00:00Z" (ge, gt, le, lt; a date is its UK day's
-   first instant) into q: 0, or -1. */
-static int start_bound(const char *v, struct fp_fhir_slot_query *q) {
-  char prefix[3] = {0};
-  if (strlen(v) < 3) return -1;
-  memcpy(prefix, v, 2);
-  const char *when = v + 2;
-  fp_time t = 0;
-  fp_day d;
-  if (strlen(when) == 10 && fp_date_parse(when, &d) == 0) t = fp_uk_local_to_utc(d, 0, 0, 0);
-  else if (fp_time_parse(when, &t) != 0) return -1;
-  /* On whole seconds: gt t is ge t + 1, le t is lt t + 1. */
-  if (strcmp(prefix, "ge") == 0) q->start_from = t > q->start_from ? t : q->start_from;
-  else if (strcmp(prefix, "gt") == 0) q->start_from = t + 1 > q->start_from ? t + 1 : q->start_from;
-  else if (strcmp(prefix, "lt") == 0) q->start_before = t < q->start_before ? t : q->start_before;
-  else if (strcmp(prefix, "le") == 0) q->start_before = t + 1 < q->start_before ? t + 1 : q->start_before;
-  else return -1;
-  return 0;
-}
-
 static int slot_query_or_respond(struct call *k, struct fp_fhir_slot_query *q) {
   memset(q, 0, sizeof *q);
   q->now = k->r->now;
@@ -536,8 +516,9 @@ static int slot_query_or_respond(struct call *k, struct fp_fhir_slot_query *q) {
   q->start_before = INT64_MAX;
   for (int i = 0; i < k->args.n; i++) {
     const char *name = k->args.name[i], *v = k->args.value[i];
-    if (strcmp(name, "start") == 0 && start_bound(v, q) != 0) {
-      fp_fhir_reply_outcome(k->r, 400, "invalid", "start is ge, gt, le or lt and a date (2026-12-07) or an instant with its zone");
+    if (strcmp(name, "start") == 0 && fp_fhir_date_narrow(v, &q->start_from, &q->start_before) != 0) {
+      fp_fhir_reply_outcome(k->r, 400, "invalid",
+                            "start is a date (2026-12-07) or an instant with its zone, after eq (or none), ge, gt, le or lt");
       return -1;
     }
   }

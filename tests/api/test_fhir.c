@@ -201,7 +201,9 @@ static void test_refusals(void **state) {
   expect_outcome(fhir(icb_token, "Practitioner?_sort=name", NULL), 400, "not-supported");
   expect_outcome(fhir(icb_token, fpt_str("Slot/%lld?x=1", open_shift), NULL), 400, "not-supported");
   expect_outcome(fhir(icb_token, "Slot?status=free&status=busy", NULL), 400, "invalid");
-  expect_outcome(fhir(icb_token, "Slot?start=2026-12-07", NULL), 400, "invalid");
+  expect_outcome(fhir(icb_token, "Slot?start=ne2026-12-07", NULL), 400, "invalid");
+  expect_outcome(fhir(icb_token, "Slot?start=2026-12", NULL), 400, "invalid");
+  expect_outcome(fhir(icb_token, "Slot?start=ge2026-12-07T09:00:00", NULL), 400, "invalid");
   expect_outcome(fhir(icb_token, "Slot?status=open", NULL), 400, "invalid");
   /* A format other than FHIR JSON: 406. */
   expect_outcome(fhir(icb_token, "Slot", "application/fhir+xml"), 406, "not-supported");
@@ -291,6 +293,36 @@ static void test_slots_say_what_the_shifts_are(void **state) {
   assert_string_equal(fpt_s(json_array_get(json_object_get(sch, "actor"), 0), "reference"), fpt_str("HealthcareService/%s", schedule));
   assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Schedule?actor=HealthcareService%%2F%s", schedule))), fpt_str("Schedule/%s", schedule));
   expect_outcome(fhir(t, fpt_str("Schedule/%lld-nurse", w.practice1), NULL), 404, "not-found");
+}
+
+/* A date stands for its whole day (FHIR R4 search, "date"): a shift at noon UTC on a day a month
+   away is on that UK day whatever the season (core/fhir.h fp_fhir_date_narrow; the clock changes
+   are its unit test's). */
+static void test_slots_by_day(void **state) {
+  (void)state;
+  const char *t = token_for("icb-system", icb_secret, NULL);
+  time_t noon = (time(NULL) / 86400 + 30) * 86400 + 12 * 3600;
+  long long shift = fpt_world_gp_shift_at(&w, noon, noon + 4 * 3600, "instant");
+  char day[16];
+  struct tm tm;
+  gmtime_r(&noon, &tm);
+  strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  const char *slot = fpt_str("Slot/%lld", shift);
+  /* No prefix is eq: the slots of that day, this one alone. */
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=%s", day))), slot);
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=eq%s", day))), slot);
+  /* le: up to the day's end; gt: after it; lt: before it begins; ge: from it. */
+  assert_non_null(strstr(entry_ids(fhir_ok(t, fpt_str("Slot?start=le%s&_count=200", day))), slot));
+  assert_null(strstr(entry_ids(fhir_ok(t, fpt_str("Slot?start=gt%s", day))), slot));
+  assert_null(strstr(entry_ids(fhir_ok(t, fpt_str("Slot?start=lt%s&_count=200", day))), slot));
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=ge%s", day))), slot);
+  /* An instant is its second. */
+  char at[32];
+  strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=%s", at))), slot);
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=gt%s", at))), "");
+  assert_string_equal(entry_ids(fhir_ok(t, fpt_str("Slot?start=ge%s&start=le%s", day, at))), slot);
+  fpt_call(&srv, w.pm1, "DELETE", fpt_str("/api/v1/shifts/%lld", shift), 200, NULL);
 }
 
 static void test_every_answer_is_logged(void **state) {
@@ -383,6 +415,7 @@ int main(void) {
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_what_a_client_sees),
       cmocka_unit_test(test_slots_say_what_the_shifts_are),
+      cmocka_unit_test(test_slots_by_day),
       cmocka_unit_test(test_every_answer_is_logged),
       cmocka_unit_test(test_failed_clients_throttled),
       cmocka_unit_test(test_clients_are_the_administrators),

@@ -1,7 +1,7 @@
 /*
  * Fuzzes the FHIR API's hand-written parsers (docs/FHIR.md): the token request's form body
- * (http/form.h), the SMART scopes (core/fhir.h fp_fhir_scopes_parse), and the ids of services and
- * schedules (fp_fhir_service_id_parse), each checked against what it says of itself: a form's pairs
+ * (http/form.h), the SMART scopes (core/fhir.h fp_fhir_scopes_parse), the ids of services and
+ * schedules (fp_fhir_service_id_parse), and a date search's bounds (fp_fhir_date_narrow), each checked against what it says of itself: a form's pairs
  * lie inside its buffer and hold no NUL, scopes written back read as the same mask, and an id read
  * is written back as the same text.
  */
@@ -49,5 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   int64_t n = 0;
   if (fp_fhir_int_id_parse(text, &n) == 0 && n <= 0) abort();
+  /* A date search's bound only ever narrows, and a refused one changes nothing. */
+  fp_time from = -1000, before = 1000, lo = from, hi = before;
+  int rc = fp_fhir_date_narrow(text, &lo, &hi);
+  if (lo < from || hi > before || (rc != 0 && (lo != from || hi != before))) abort();
   return 0;
 }

@@ -125,12 +125,63 @@ static void test_ids(void **state) {
   assert_int_equal(fp_fhir_type_parse("Patient", &t), -1);
 }
 
+static fp_time at(const char *s) {
+  fp_time t = 0;
+  assert_int_equal(fp_time_parse(s, &t), 0);
+  return t;
+}
+
+/* One bound on an unbounded range: the [from, before) it leaves. */
+static void narrows(const char *value, const char *from, const char *before) {
+  fp_time f = INT64_MIN, b = INT64_MAX;
+  assert_int_equal(fp_fhir_date_narrow(value, &f, &b), 0);
+  assert_int_equal(f, from ? at(from) : INT64_MIN);
+  assert_int_equal(b, before ? at(before) : INT64_MAX);
+}
+
+static void test_date_search(void **state) {
+  (void)state;
+  /* A date is its UK day; no prefix is eq. */
+  narrows("2026-12-07", "2026-12-07T00:00:00Z", "2026-12-08T00:00:00Z");
+  narrows("eq2026-12-07", "2026-12-07T00:00:00Z", "2026-12-08T00:00:00Z");
+  narrows("ge2026-12-07", "2026-12-07T00:00:00Z", NULL);
+  narrows("gt2026-12-07", "2026-12-08T00:00:00Z", NULL); /* after the whole day */
+  narrows("lt2026-12-07", NULL, "2026-12-07T00:00:00Z");
+  narrows("le2026-12-07", NULL, "2026-12-08T00:00:00Z"); /* up to the day's end */
+  /* Summer time: the day begins at 23:00 UTC the day before; the clocks go forward on 29 March
+     2026 (a day of 23 hours) and back on 25 October (25 hours). */
+  narrows("2026-07-01", "2026-06-30T23:00:00Z", "2026-07-01T23:00:00Z");
+  narrows("2026-03-29", "2026-03-29T00:00:00Z", "2026-03-29T23:00:00Z");
+  narrows("2026-10-25", "2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z");
+  /* An instant is its second. */
+  narrows("2026-12-07T09:00:00Z", "2026-12-07T09:00:00Z", "2026-12-07T09:00:01Z");
+  narrows("gt2026-12-07T09:00:00Z", "2026-12-07T09:00:01Z", NULL);
+  narrows("le2026-12-07T10:00:00+01:00", NULL, "2026-12-07T09:00:01Z");
+  /* Several bounds: every one holds (the tighter wins, in either order). */
+  fp_time f = INT64_MIN, b = INT64_MAX;
+  assert_int_equal(fp_fhir_date_narrow("ge2026-12-01", &f, &b), 0);
+  assert_int_equal(fp_fhir_date_narrow("lt2026-12-15", &f, &b), 0);
+  assert_int_equal(fp_fhir_date_narrow("ge2026-11-01", &f, &b), 0);
+  assert_int_equal(fp_fhir_date_narrow("le2026-12-31", &f, &b), 0);
+  assert_int_equal(f, at("2026-12-01T00:00:00Z"));
+  assert_int_equal(b, at("2026-12-15T00:00:00Z"));
+  /* Not supported: refused, and the range left as it was. */
+  const char *bad[] = {"ne2026-12-07", "sa2026-12-07", "eb2026-12-07", "ap2026-12-07", "GE2026-12-07", "2026-12",
+                       "2026", "2026-12-07T09:00:00", "2026-12-7", "ge", "g", "", "ge 2026-12-07", "2026-13-01"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(fp_fhir_date_narrow(bad[i], &f, &b), -1);
+    assert_int_equal(f, at("2026-12-01T00:00:00Z"));
+    assert_int_equal(b, at("2026-12-15T00:00:00Z"));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scopes),
       cmocka_unit_test(test_registration_systems),
       cmocka_unit_test(test_slot_status),
       cmocka_unit_test(test_ids),
+      cmocka_unit_test(test_date_search),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
