@@ -18,6 +18,7 @@
 #include "app/passport_upkeep.h"
 #include "app/ods.h"
 #include "app/postcodes.h"
+#include "app/session_upkeep.h"
 #include "app/sweeper.h"
 #include "core/error.h"
 #include "core/validate.h"
@@ -295,7 +296,8 @@ int fp_cli_serve(int argc, char **argv) {
   }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
-  if (fp_passport_upkeep_add(sweeper, &app) != 0 || fp_monthly_report_add(sweeper) != 0) {
+  if (fp_passport_upkeep_add(sweeper, &app) != 0 || fp_session_upkeep_add(sweeper, &app) != 0 ||
+      fp_monthly_report_add(sweeper) != 0) {
     /* An upkeep step that would never run is not a server to start. */
     fp_sweeper_stop(sweeper);
     fp_prom_stop(metrics);

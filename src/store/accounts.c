@@ -180,6 +180,13 @@ int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_
   return FP_DB_RUN_INTS(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", user_id, except_session_id);
 }
 
+int fp_store_sessions_expire(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
+  *n = 0;
+  int rc = FP_DB_RUN_INTS(c, "DELETE FROM sessions WHERE last_seen_at <= ?", now - idle);
+  if (rc == 0) *n = fp_db_changes(c);
+  return rc;
+}
+
 int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.last_seen_at > ? AND u.active = 1",

@@ -82,6 +82,9 @@ int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, si
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now);
 int fp_store_session_delete(struct fp_conn *c, int64_t session_id);
 int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id);
+/* Deletes the sessions that have expired (not seen within idle seconds of now, as
+   fp_store_session_find refuses them); *n says how many. */
+int fp_store_sessions_expire(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n);
 /* How many sessions are live now (as fp_store_session_find counts one), for the operators' figures. */
 int fp_store_sessions_active(struct fp_conn *c, int64_t now, int64_t idle, int64_t *n);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fpt.h"
 #include "world.h"
@@ -22,7 +23,9 @@ static struct fpt_world w;
 
 static int setup(void **state) {
   (void)state;
-  if (fpt_server_start(&srv, NULL, NULL) != 0) return -1;
+  /* The upkeep every second: the expired sessions' test waits for it. */
+  const char *extra[] = {"--upkeep-interval", "1", NULL};
+  if (fpt_server_start(&srv, NULL, extra) != 0) return -1;
   fpt_world_build(&w, &srv);
   return 0;
 }
@@ -348,9 +351,33 @@ static void test_pool_limit(void **state) {
   assert_true(seen);
 }
 
+/* A session not used for --session-idle seconds (30 minutes by default) signs no one in; the
+   upkeep deletes its row rather than keeping it for ever, and leaves the live ones alone. */
+static void test_expired_sessions_are_deleted(void **state) {
+  (void)state;
+  const char *old = fpt_login(&srv, "pm1@t.test", "test-password-1");
+  const char *live = fpt_login(&srv, "pm1@t.test", "test-password-1");
+  fpt_call(&srv, old, "GET", "/api/v1/me", 200, NULL);
+  long long before = fpt_sql_count(&srv, "SELECT COUNT(*) FROM sessions");
+  /* The older of the two was last seen 30 minutes and a second ago. */
+  fpt_sql(&srv, "UPDATE sessions SET last_seen_at = last_seen_at - 1801"
+                " WHERE id = (SELECT MAX(id) - 1 FROM sessions)");
+  long long now_count = before;
+  for (int i = 0; i < 100 && now_count == before; i++) {
+    usleep(100 * 1000);
+    now_count = fpt_sql_count(&srv, "SELECT COUNT(*) FROM sessions");
+  }
+  assert_int_equal(now_count, before - 1);
+  fpt_expect_error(fpt_request(&srv, old, "GET", "/api/v1/me", NULL), 401, "unauthenticated", NULL);
+  fpt_call(&srv, live, "GET", "/api/v1/me", 200, NULL);
+  fpt_call(&srv, w.pm1, "GET", "/api/v1/me", 200, NULL);
+  fpt_call(&srv, live, "DELETE", "/api/v1/sessions/current", 204, NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_password_rule),
+      cmocka_unit_test(test_expired_sessions_are_deleted),
       cmocka_unit_test(test_password_set_by_someone_else),
       cmocka_unit_test(test_registration_throttle),
       cmocka_unit_test(test_usage_lists_every_option),
