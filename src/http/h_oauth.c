@@ -68,7 +68,11 @@ static int issue_tx_fn(struct fp_conn *c, void *ctx) {
 }
 
 /* Failed client authentications count as failed sign-ins do (store/accounts.h), under the key
-   "oauth:<client id>" (no email address holds a colon before its @) and the caller's address. */
+   "oauth:<client id>" (no email address holds a colon before its @) and the caller's address
+   written "oauth:<address>": a system that keeps failing from a practice's address holds up
+   systems from there, never the people signing in from it (nor they it). */
+static void address_key(const struct fp_req *r, char *out, size_t len) { snprintf(out, len, "oauth:%s", r->client_addr); }
+
 struct failure_tx {
   const char *key, *address;
   int64_t now;
@@ -84,7 +88,9 @@ static int throttled_or_respond(struct fp_req *r, struct fp_conn *c, const char 
   const struct fp_http_config *cfg = &r->app->cfg;
   int n_key = 0, n_addr = 0;
   int64_t old_key = 0, old_addr = 0;
-  if (fp_store_login_failures(c, key, r->client_addr, r->now - cfg->login_window_seconds, &n_key, &n_addr, &old_key, &old_addr)) {
+  char address[80];
+  address_key(r, address, sizeof address);
+  if (fp_store_login_failures(c, key, address, r->now - cfg->login_window_seconds, &n_key, &n_addr, &old_key, &old_addr)) {
     fp_oauth_reply_error(r, 503, "temporarily_unavailable", "the store is not available");
     return -1;
   }
@@ -152,7 +158,9 @@ void fp_h_oauth_token(struct fp_req *r) {
   struct fp_fhir_client cl;
   int rc = fp_store_fhir_client_check(c, id, hash, &cl);
   if (rc == FP_ENOTFOUND) {
-    struct failure_tx fx = {key, r->client_addr, r->now};
+    char address[80];
+    address_key(r, address, sizeof address);
+    struct failure_tx fx = {key, address, r->now};
     if (fp_store_write(r->app->store, failure_tx_fn, &fx) != 0) {
       fp_oauth_reply_error(r, 503, "temporarily_unavailable", "the store is not available");
       goto out;
