@@ -17,6 +17,11 @@
 void fp_fhir_reply_outcome(struct fp_req *r, int status, const char *code, const char *diagnostics);
 /* The same for an error of the API's table: its status, and the issue type that says it. */
 void fp_fhir_reply_api_error(struct fp_req *r, enum fp_api_error e, const char *diagnostics);
+/* Records in fhir_access_log an answer r holds that no FHIR interaction gave (no such type or path,
+   a method not allowed, a body too large, a bad framing): the client when the request's token is
+   valid, else none; the method and the path's first segment; resource type "-". If it cannot be
+   recorded, r answers 503 instead. */
+void fp_fhir_log_refusal(struct fp_req *r);
 /* Answers {"error": code, "error_description": description} at status (RFC 6749 5.2), no-store. */
 void fp_oauth_reply_error(struct fp_req *r, int status, const char *code, const char *description);
 

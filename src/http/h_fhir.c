@@ -127,6 +127,7 @@ struct call {
   unsigned scopes;
   char request[160]; /* logged: "GET Slot?schedule&status" (the names, never the values) */
   json_t *ids;       /* "Type/id" of each resource returned, logged */
+  const char *type_text; /* logged instead of the type's name when set (a refusal's "-") */
 };
 
 static const char *arg(const struct call *k, const char *name) {
@@ -152,7 +153,9 @@ static void log_answer(struct call *k) {
   json_t *list = k->ids ? json_incref(k->ids) : json_array();
   char *ids = json_dumps(list, JSON_COMPACT);
   json_decref(list);
-  const char *type = k->type < FP_FHIR_N_TYPES ? fp_fhir_type_name(k->type) : "CapabilityStatement";
+  const char *type = k->type_text                 ? k->type_text
+                     : k->type < FP_FHIR_N_TYPES ? fp_fhir_type_name(k->type)
+                                                 : "CapabilityStatement";
   struct log_tx x = {r->now, k->client, k->request, type, ids ? ids : "[]", r->status};
   int rc = ids ? fp_store_write(r->app->store, log_tx_fn, &x) : FP_ENOMEM;
   free(ids);
@@ -163,18 +166,24 @@ static void log_answer(struct call *k) {
   }
 }
 
+/* The client and scopes of the request's bearer token into k: 0, FP_ENOTFOUND (none, or not a
+   valid one: *token says whether one was given) or FP_EIO. */
+static int token_resolve(struct call *k, const char **token) {
+  struct fp_req *r = k->r;
+  const char *authz = fp_req_header(r, "Authorization");
+  *token = authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7 : NULL;
+  if (!*token || strlen(*token) != 43) return FP_ENOTFOUND;
+  unsigned char hash[FP_TOKEN_HASH_LEN];
+  fp_token_hash(*token, hash);
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  return c ? fp_store_fhir_token_resolve(c, hash, r->now, &k->client, &k->scopes) : FP_EIO;
+}
+
 /* The client of the request's bearer token: 0, or answers 401 (after logging) and -1. */
 static int token_or_respond(struct call *k) {
   struct fp_req *r = k->r;
-  const char *authz = fp_req_header(r, "Authorization");
-  const char *token = authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7 : NULL;
-  int rc = FP_ENOTFOUND;
-  if (token && strlen(token) == 43) {
-    unsigned char hash[FP_TOKEN_HASH_LEN];
-    fp_token_hash(token, hash);
-    struct fp_conn *c = fp_store_reader(r->app->store);
-    rc = c ? fp_store_fhir_token_resolve(c, hash, r->now, &k->client, &k->scopes) : FP_EIO;
-  }
+  const char *token = NULL;
+  int rc = token_resolve(k, &token);
   if (rc == 0) return 0;
   if (rc == FP_ENOTFOUND) {
     fp_req_add_header(r, "WWW-Authenticate", token ? "Bearer error=\"invalid_token\"" : "Bearer");
@@ -209,6 +218,7 @@ static int begin(struct call *k, struct fp_req *r, const char *interaction, cons
   k->r = r;
   if (type_of_path(k, id) != 0) {
     fp_fhir_reply_outcome(r, 404, "not-found", "no such resource type on this server");
+    fp_fhir_log_refusal(r);
     return -1;
   }
   MHD_get_connection_values((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &k->args);
@@ -720,6 +730,25 @@ void fp_h_fhir_read(struct fp_req *r) {
 done:
   log_answer(&k);
   json_decref(k.ids);
+}
+
+void fp_fhir_log_refusal(struct fp_req *r) {
+  struct call k;
+  memset(&k, 0, sizeof k);
+  k.r = r;
+  k.type = FP_FHIR_N_TYPES;
+  k.type_text = "-";
+  const char *token = NULL;
+  if (token_resolve(&k, &token) != 0) k.client = 0; /* no client known: logged without one */
+  /* The method and the path's first segment after the base (a type's name, or what was asked
+     for instead), printable ASCII only; never an id or a query. */
+  const char *p = strncmp(r->path, FP_FHIR_BASE "/", sizeof FP_FHIR_BASE) == 0 ? r->path + sizeof FP_FHIR_BASE : "";
+  char seg[41];
+  size_t n = 0;
+  for (; p[n] && p[n] != '/' && n < sizeof seg - 1; n++) seg[n] = p[n] > 0x20 && p[n] < 0x7f ? p[n] : '?';
+  seg[n] = 0;
+  snprintf(k.request, sizeof k.request, "%.16s %s", r->method ? r->method : "?", seg);
+  log_answer(&k);
 }
 
 /* ---- what the server can do ---- */

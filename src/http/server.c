@@ -650,7 +650,10 @@ static enum fp_route_dialect dialect_of(const struct conn_state *cs) {
 static enum MHD_Result serve_error_in(struct MHD_Connection *conn, struct conn_state *cs, enum fp_api_error e, const char *msg) {
   struct fp_req *r = &cs->req;
   switch (dialect_of(cs)) {
-  case FP_DIALECT_FHIR: fp_fhir_reply_api_error(r, e, msg); return send_req(conn, r);
+  case FP_DIALECT_FHIR:
+    fp_fhir_reply_api_error(r, e, msg);
+    fp_fhir_log_refusal(r); /* every FHIR answer is in the access log */
+    return send_req(conn, r);
   case FP_DIALECT_OAUTH: fp_oauth_reply_error(r, fp_api_error_info(e)->status, "invalid_request", msg); return send_req(conn, r);
   case FP_DIALECT_API: break;
   }

@@ -340,6 +340,22 @@ static void test_every_answer_is_logged(void **state) {
   assert_int_equal(fpt_sql_count(&srv, read_gp), reads_before + 1);
   assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM fhir_access_log WHERE client_id IS NULL AND status = 401"
                                        " AND request = 'search Practitioner'"), refused_before + 1);
+  /* The server's own refusals under /fhir/r4/ too: no such type, no such path, another method
+     (logged with the client its token names, the method and the path's first segment only). */
+  const char *refusals = fpt_str("SELECT COUNT(*) FROM fhir_access_log WHERE resource_type = '-' AND client_id = %lld"
+                                 " AND ((request = 'GET Patient' AND status = 404) OR (request = 'GET Slot' AND status = 404)"
+                                 " OR (request = 'DELETE Slot' AND status = 405))", icb_client);
+  long long refusals_before = fpt_sql_count(&srv, refusals);
+  expect_outcome(fhir(t, "Patient", NULL), 404, "not-found");
+  expect_outcome(fhir(t, "Slot/1/7100001", NULL), 404, "not-found");
+  const char *auth[] = {fpt_str("Authorization: Bearer %s", t), NULL};
+  expect_outcome(fpt_raw(&srv, "DELETE", "/fhir/r4/Slot", auth, NULL, 0), 405, "not-supported");
+  assert_int_equal(fpt_sql_count(&srv, refusals), refusals_before + 3);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM fhir_access_log WHERE client_id IS NULL AND resource_type = '-'"
+                                       " AND request = 'GET Patient'"), 0);
+  expect_outcome(fhir(NULL, "Patient", NULL), 404, "not-found");
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM fhir_access_log WHERE client_id IS NULL AND resource_type = '-'"
+                                       " AND request = 'GET Patient'"), 1);
   /* The query's values are not logged (a registration number is one). */
   fhir_ok(t, "Practitioner?identifier=7100001");
   assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM fhir_access_log WHERE request LIKE '%7100001%'"), 0);
