@@ -113,6 +113,13 @@ static int complete_shifts(struct fp_conn *c, int64_t now, void *ctx) {
   return fp_store_shifts_complete(c, now, &n);
 }
 
+/* The shift alerts' scans of shifts that have started: nothing reads them any more (store/alerts.h). */
+static int prune_alert_scans(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  int64_t n = 0;
+  return fp_store_alert_scans_prune(c, now, &n);
+}
+
 /* Timesheets nobody queried within their practice's days of their submission (store/timesheets.h). */
 static int approve_timesheets(struct fp_conn *c, int64_t now, void *ctx) {
   (void)ctx;
@@ -323,6 +330,7 @@ struct fp_sweeper *fp_sweeper_start(struct fp_store *store, int interval_seconds
       fp_sweeper_add(s, "monthly invoices", monthly_invoices, NULL) != 0 ||
       fp_sweeper_add(s, "pension reminders", pension_reminders, NULL) != 0 ||
       fp_sweeper_add(s, "rate escalation", escalate_rates, NULL) != 0 ||
+      fp_sweeper_add(s, "alert scans", prune_alert_scans, NULL) != 0 ||
       fp_sweeper_add_prepared(s, KEEP_MONTHS, keep_months, nothing, NULL) != 0 ||
       pthread_create(&s->thread, NULL, run, s) != 0) {
     pthread_mutex_destroy(&s->lock);

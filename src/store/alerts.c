@@ -459,6 +459,16 @@ int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int
   return 0;
 }
 
+int fp_store_alert_scans_prune(struct fp_conn *c, int64_t now, int64_t *n) {
+  *n = 0;
+  int rc = FP_DB_RUN_INTS(c,
+      "DELETE FROM alert_scans WHERE shift_id IN"
+      " (SELECT a.shift_id FROM alert_scans a JOIN shifts s ON s.id = a.shift_id WHERE s.starts_at <= ?)",
+      now);
+  if (rc == 0) *n = fp_db_changes(c);
+  return rc;
+}
+
 /* ---- the upkeep ---- */
 
 static atomic_uint_fast64_t pokes;

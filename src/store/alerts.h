@@ -73,6 +73,10 @@ int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t 
 /* Records the shifts posted before posted_before as matched, posted and urgent (no alerts for them): the
    demo's older shifts. */
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now);
+/* Deletes the scans of shifts that have started (only shifts yet to start are matched, so their
+   scans answer nothing any more): read from the scans, so the work is that of the shifts to come;
+   *n says how many. */
+int fp_store_alert_scans_prune(struct fp_conn *c, int64_t now, int64_t *n);
 
 /*
  * Up to max ids (into ids, *n of them) of open shifts starting after now - and by `until` when not 0;

@@ -327,6 +327,26 @@ static long long post_shift(const char *from, const char *to) {
 /* Nobody is alerted to a shift the booking would refuse them: busy is booked at an overlapping time,
    tired has a long evening session the same day (13.5 hours on duty leaves less than the pool's 11
    hours of rest in 24). Both are available all week and eligible. */
+/* A shift's scans go once it has started (only shifts to come are matched); those of shifts to
+   come stay. */
+static void test_scans_of_started_shifts_pruned(void **state) {
+  (void)state;
+  const char *day = fpt_str("%.11s", fpt_time_from_now(33, 0));
+  long long gone = post_shift(fpt_str("%s08:00:00Z", day), fpt_str("%s12:00:00Z", day));
+  long long kept = post_shift(fpt_str("%s13:00:00Z", day), fpt_str("%s17:00:00Z", day));
+  const char *scans = "SELECT COUNT(*) FROM alert_scans WHERE shift_id = %lld";
+  for (int i = 0; i < 100 && fpt_sql_count(&srv, fpt_str(scans, kept)) == 0; i++) usleep(100 * 1000);
+  fpt_sql(&srv, fpt_str("INSERT INTO alert_scans (shift_id, kind, scanned_at) VALUES (%lld, 'urgent', 1)"
+                        " ON CONFLICT DO NOTHING", gone));
+  assert_true(fpt_sql_count(&srv, fpt_str(scans, kept)) > 0);
+  /* The first one's time comes: it started an hour ago. */
+  fpt_sql(&srv, fpt_str("UPDATE shifts SET starts_at = %lld, ends_at = %lld WHERE id = %lld", (long long)time(NULL) - 3600,
+                        (long long)time(NULL) + 3600, gone));
+  another_upkeep_run();
+  assert_int_equal(fpt_sql_count(&srv, fpt_str(scans, gone)), 0);
+  assert_true(fpt_sql_count(&srv, fpt_str(scans, kept)) > 0);
+}
+
 static void test_no_alert_for_a_shift_the_booking_would_refuse(void **state) {
   (void)state;
   const char *who[] = {busy, tired};
@@ -446,6 +466,7 @@ int main(void) {
       cmocka_unit_test(test_urgent_once_and_practice_told_unfilled),
       cmocka_unit_test(test_tiered_release_alerts_each_tier_as_it_opens),
       cmocka_unit_test(test_no_alert_for_a_shift_the_booking_would_refuse),
+      cmocka_unit_test(test_scans_of_started_shifts_pruned),
       cmocka_unit_test(test_instant_alert_within_seconds_of_posting),
       cmocka_unit_test(test_matching_follows_each_change_to_a_clinician),
   };
