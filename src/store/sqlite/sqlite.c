@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "store/rows.h"
 
 static int sq_exec(struct fp_conn *base, const char *sql);
 
@@ -173,13 +174,10 @@ static void catalogue_settle(struct sq_store *s) {
   }
 }
 
-/* A job's SAVEPOINT, RELEASE or ROLLBACK TO, from the writer's statement cache: parsed once, not at
-   every job as sqlite3_exec does (1.7 % of the writer's time under booking load, docs/PERFORMANCE.md
-   session 26). */
-static int run_cached(struct fp_conn *w, const char *sql) {
-  fp_stmt *st = fp_db_stmt(w, sql);
-  return st ? fp_db_exec_stmt(st) : FP_EIO;
-}
+/* A job's SAVEPOINT, RELEASE or ROLLBACK TO, from the writer's statement cache (rows.h
+   fp_db_run_ints with no values): parsed once, not at every job as sqlite3_exec does (1.7 % of the
+   writer's time under booking load, docs/PERFORMANCE.md session 26). */
+static int run_cached(struct fp_conn *w, const char *sql) { return fp_db_run_ints(w, sql, NULL, 0); }
 
 /* Runs a batch: BEGIN IMMEDIATE, each job in its SAVEPOINT, one COMMIT. */
 static void run_batch(struct sq_store *s, struct fp_write_job **jobs, int n) {
