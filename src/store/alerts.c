@@ -449,8 +449,8 @@ int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int
   static const char *const kinds[] = {"posted", "urgent"};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     fp_stmt *st = FP_DB_STMT(c,
-        "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?, ? FROM shifts"
-        " WHERE created_at < ? ON CONFLICT DO NOTHING",
+        "INSERT INTO alert_scans (shift_id, kind, scanned_at) SELECT id, ?1, ?2 FROM shifts"
+        " WHERE created_at < ?3 AND starts_at > ?2 ON CONFLICT DO NOTHING",
         fp_txt(kinds[i]), fp_int(now), fp_int(posted_before));
     if (!st) return FP_EIO;
     int rc = fp_db_exec_stmt(st);

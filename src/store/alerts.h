@@ -70,8 +70,8 @@ struct fp_alert_match_stats {
  */
 int fp_store_alerts_match(struct fp_conn *c, struct fp_alert_index *ix, int64_t shift_id, enum fp_alert_kind kind,
                           int64_t now, struct fp_alert_match_stats *stats);
-/* Records the shifts posted before posted_before as matched, posted and urgent (no alerts for them): the
-   demo's older shifts. */
+/* Records the shifts posted before posted_before and yet to start as matched, posted and urgent (no
+   alerts for them): the demo's older shifts. Those already started need none (nothing matches them). */
 int fp_store_alerts_scanned_before(struct fp_conn *c, int64_t posted_before, int64_t now);
 /* Deletes the scans of shifts that have started (only shifts yet to start are matched, so their
    scans answer nothing any more): read from the scans, so the work is that of the shifts to come;
