@@ -361,7 +361,7 @@ static void test_expired_sessions_are_deleted(void **state) {
   long long before = fpt_sql_count(&srv, "SELECT COUNT(*) FROM sessions");
   /* The older of the two was last seen 30 minutes and a second ago. */
   fpt_sql(&srv, "UPDATE sessions SET last_seen_at = last_seen_at - 1801"
-                " WHERE id = (SELECT MAX(id) - 1 FROM sessions)");
+                " WHERE id = (SELECT id FROM sessions ORDER BY id DESC LIMIT 1 OFFSET 1)");
   long long now_count = before;
   for (int i = 0; i < 100 && now_count == before; i++) {
     usleep(100 * 1000);
