@@ -9,7 +9,7 @@ debs=(build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libjanss
       libcurl4-openssl-dev libcmocka-dev libcsv-dev libpwquality-dev cracklib-runtime liboath-dev zlib1g-dev
       tzdata chromium wrk curl sqlite3 bc openssl libpq-dev postgresql-15 postgresql-common python3-icalendar
       python3-aiosmtpd libpango1.0-dev libcairo2-dev fonts-dejavu-core poppler-utils libxlsxwriter-dev python3-openpyxl
-      libzip-dev)
+      libzip-dev libcjose-dev)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,7 +43,19 @@ struct fp_config {
   int smtp_timeout_seconds;   /* --smtp-timeout: the longest one delivery may take, default 60 (app/mailer.h) */
   const char *public_url;     /* --public-url or FLEXPOOL_PUBLIC_URL: the web app's address for links in emails;
                                  default http(s)://<listen> */
+  /* Sign-in through an OpenID Connect provider such as NHS CIS2 (app/oidc_setup.c, http/oidc.h). */
+  const char *oidc_issuer;        /* --oidc-issuer URL; NULL: off */
+  const char *oidc_client_id;     /* --oidc-client-id */
+  const char *oidc_secret_file;   /* --oidc-client-secret-file FILE (client_secret_basic) */
+  const char *oidc_key_file;      /* --oidc-client-key-file FILE: a private JWK (private_key_jwt) */
+  int oidc_leeway_seconds;        /* --oidc-leeway: 0 to 600, default 60 */
+  const char *oidc_mfa_acr;       /* --oidc-mfa-acr "ACR ...": the provider's acr values that count as a second factor */
 };
+
+struct fp_oidc;
+/* The relying party the settings describe (NULL in *out when --oidc-issuer is not given): 0, or -1
+   after saying on stderr what is wrong (a file that cannot be read, settings that do not go together). */
+int fp_app_oidc_make(const struct fp_config *cfg, struct fp_oidc **out);
 
 struct fp_app {
   struct fp_config cfg;

@@ -26,6 +26,7 @@
 #include "http/api_error.h"
 #include "http/prometheus.h"
 #include "http/routes.h"
+#include "http/oidc.h"
 #include "http/server.h"
 #include "store/access.h"
 #include "store/backup.h"
@@ -62,6 +63,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->webhook_timeout_seconds = 10;
   cfg->event_streams_max = 500;
   cfg->event_heartbeat_seconds = 15;
+  cfg->oidc_leeway_seconds = 60;
 }
 
 /* Whether s is a plain email address for an SMTP envelope: one '@', no spaces, brackets or control characters. */
@@ -193,6 +195,15 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--smtp-url") == 0) app.cfg.smtp_url = v, i++;
     else if (strcmp(a, "--mail-from") == 0) app.cfg.mail_from = v, i++;
     else if (strcmp(a, "--public-url") == 0) app.cfg.public_url = v, i++;
+    else if (strcmp(a, "--oidc-issuer") == 0) app.cfg.oidc_issuer = v, i++;
+    else if (strcmp(a, "--oidc-client-id") == 0) app.cfg.oidc_client_id = v, i++;
+    else if (strcmp(a, "--oidc-client-secret-file") == 0) app.cfg.oidc_secret_file = v, i++;
+    else if (strcmp(a, "--oidc-client-key-file") == 0) app.cfg.oidc_key_file = v, i++;
+    else if (strcmp(a, "--oidc-mfa-acr") == 0) app.cfg.oidc_mfa_acr = v, i++;
+    else if (strcmp(a, "--oidc-leeway") == 0) {
+      if (int_arg(a, v, 0, 600, &app.cfg.oidc_leeway_seconds)) return 2;
+      i++;
+    }
     else if (strcmp(a, "--webhook-timeout") == 0) {
       if (int_arg(a, v, 1, 60, &app.cfg.webhook_timeout_seconds)) return 2;
       i++;
@@ -271,10 +282,17 @@ int fp_cli_serve(int argc, char **argv) {
       }
     }
   }
+  struct fp_oidc *oidc = NULL;
+  if (fp_app_oidc_make(&app.cfg, &oidc) != 0) {
+    fp_store_release(&app.store);
+    return 2;
+  }
   uint16_t port = 0;
   fp_app_http_init(&app);
+  app.http.cfg.oidc = oidc;
   struct fp_server *srv = fp_server_start(&app.http, &port);
   if (!srv) {
+    fp_oidc_free(oidc);
     fp_store_release(&app.store);
     return 1;
   }
@@ -291,6 +309,7 @@ int fp_cli_serve(int argc, char **argv) {
   if (app.cfg.metrics_listen &&
       !(metrics = fp_prom_start(app.cfg.metrics_listen, &app.store, app.cfg.session_idle_seconds, &metrics_port))) {
     fp_server_stop(srv);
+    fp_oidc_free(oidc);
     fp_store_release(&app.store);
     return 1;
   }
@@ -302,6 +321,7 @@ int fp_cli_serve(int argc, char **argv) {
     fp_sweeper_stop(sweeper);
     fp_prom_stop(metrics);
     fp_server_stop(srv);
+    fp_oidc_free(oidc);
     fp_store_release(&app.store);
     return 1;
   }
@@ -326,6 +346,7 @@ int fp_cli_serve(int argc, char **argv) {
     fp_sweeper_stop(sweeper);
     fp_prom_stop(metrics);
     fp_server_stop(srv);
+    fp_oidc_free(oidc);
     fp_store_release(&app.store);
     return 1;
   }
@@ -364,6 +385,7 @@ int fp_cli_serve(int argc, char **argv) {
   fp_sweeper_stop(sweeper);
   fp_prom_stop(metrics);
   fp_server_stop(srv);
+  fp_oidc_free(oidc);
   fp_store_release(&app.store);
   return 0;
 }

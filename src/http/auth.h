@@ -63,6 +63,15 @@ bool fp_mfa_required(const struct fp_auth *a);
 /* How long after the last recorded activity a request records activity again (idle / 8, at least 1 s). */
 int64_t fp_session_touch_interval(int64_t idle);
 
+struct fp_user;
+/* A session for u, who proved who they are another way (an OpenID Connect provider, http/h_oidc.c):
+   the session row, audited as session.create with audit_after (JSON) saying how, and its cookie on
+   the answer, which the caller gives. 0 or an FP_E code. */
+int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, const char *audit_after);
+/* The second step of a sign-in begun another way: a challenge for user_id, answered by POST
+   /sessions/second-factor within five minutes, its token into token. 0 or an FP_E code. */
+int fp_mfa_challenge_begin(struct fp_req *r, int64_t user_id, char token[48]);
+
 /* Second-factor codes are throttled with the sign-in failures of the account's email and the
    caller's address (h_sessions.c): the check answers 429 and returns -1 when over the limit. */
 int fp_code_throttled_or_respond(struct fp_req *r, const char *email);

@@ -21,6 +21,7 @@ struct fp_http_demo_account {
 };
 
 struct fp_events;
+struct fp_oidc;
 
 struct fp_http_config {
   const char *listen;         /* --listen ADDR:PORT */
@@ -43,6 +44,9 @@ struct fp_http_config {
   bool webhooks_allow_loopback;
   int event_streams_max;      /* --max-event-streams: live update streams a server takes (http/events.h); 0 none */
   int event_heartbeat_seconds; /* --event-heartbeat: a comment on each idle stream this often */
+  /* --oidc-issuer and its settings: staff may sign in through that OpenID Connect provider
+     (http/oidc.h, http/h_oidc.c); NULL: they may not. Made and freed by the application. */
+  struct fp_oidc *oidc;
   /* --demo: the server runs the demo (GET /healthz says so) and lists these accounts, which share
      demo_password. false: no account is listed. */
   bool demo;

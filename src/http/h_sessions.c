@@ -48,6 +48,7 @@ struct signin_ctx {
   int64_t step;
   const unsigned char *recovery;
   bool factor_spent;
+  const char *audit_after; /* how the person proved who they are, when not by password (the audit's after) */
   unsigned char hash[FP_TOKEN_HASH_LEN];
   char csrf[48];
 };
@@ -60,7 +61,7 @@ static int record_failure_tx(struct fp_conn *c, void *vctx) {
 static int create_session_tx(struct fp_conn *c, void *vctx) {
   struct signin_ctx *x = vctx;
   int rc;
-  const char *after = NULL;
+  const char *after = x->audit_after;
   if (x->challenge) {
     /* Spend the factor here, in the transaction that creates the session: a code is taken once. */
     rc = x->recovery ? fp_store_recovery_code_use(c, x->user_id, x->recovery, x->now)
@@ -111,17 +112,36 @@ void fp_code_failure_record(struct fp_req *r, const char *email) {
   fp_store_write(r->app->store, record_failure_tx, &x);
 }
 
-/* Creates the session of x (user_id, email; for a second step its factor) and answers 201. */
-static void start_session(struct fp_req *r, const struct fp_user *u, struct signin_ctx *x) {
-  struct fp_http_app *app = r->app;
-  char token[48];
+/* Creates the session of x (user_id, email; for a second step its factor) and its cookie on the
+   answer: 0, 1 (the factor was taken meanwhile) or an FP_E code. The token into token. */
+static int session_with_cookie(struct fp_req *r, const struct fp_user *u, struct signin_ctx *x, char token[48]) {
   fp_token_new(token, x->hash);
   char csrf_raw[48];
   unsigned char unused[FP_TOKEN_HASH_LEN];
   fp_token_new(csrf_raw, unused);
   snprintf(x->csrf, sizeof x->csrf, "%s", csrf_raw);
   x->user_id = u->id;
-  int rc = fp_store_write(app->store, create_session_tx, x);
+  int rc = fp_store_write(r->app->store, create_session_tx, x);
+  if (rc) return rc;
+  char cookie[160];
+  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME, token);
+  fp_req_add_header(r, "Set-Cookie", cookie);
+  return 0;
+}
+
+int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, const char *audit_after) {
+  struct signin_ctx x = {.email = u->email, .address = r->client_addr, .now = r->now, .audit_after = audit_after};
+  char token[48];
+  int rc = session_with_cookie(r, u, &x, token);
+  sodium_memzero(token, sizeof token);
+  return rc == 1 ? FP_EIO : rc;
+}
+
+/* Creates the session of x (user_id, email; for a second step its factor) and answers 201. */
+static void start_session(struct fp_req *r, const struct fp_user *u, struct signin_ctx *x) {
+  struct fp_http_app *app = r->app;
+  char token[48];
+  int rc = session_with_cookie(r, u, x, token);
   if (rc == 1) {
     fp_store_write(app->store, record_failure_tx, x);
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "code", "the code is not right (a code is taken once)");
@@ -137,9 +157,6 @@ static void start_session(struct fp_req *r, const struct fp_user *u, struct sign
     fp_reply_store_error(r, rc);
     return;
   }
-  char cookie[160];
-  snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict", FP_COOKIE_NAME, token);
-  fp_req_add_header(r, "Set-Cookie", cookie);
   fp_reply_json(r, 201, json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token", x->csrf, "user", me_json(u, &a),
                                   "idle_timeout_seconds", app->cfg.session_idle_seconds));
 }
@@ -150,6 +167,12 @@ static int challenge_tx(struct fp_conn *c, void *vctx) {
   int rc = fp_store_mfa_challenge_delete(c, x->hash, sizeof x->hash, x->now - MFA_CHALLENGE_SECONDS);
   if (rc) return rc;
   return fp_store_mfa_challenge_insert(c, x->hash, sizeof x->hash, x->user_id, x->now);
+}
+
+int fp_mfa_challenge_begin(struct fp_req *r, int64_t user_id, char token[48]) {
+  struct signin_ctx x = {.address = r->client_addr, .now = r->now, .user_id = user_id};
+  fp_token_new(token, x.hash);
+  return fp_store_write(r->app->store, challenge_tx, &x);
 }
 
 void fp_h_session_create(struct fp_req *r) {

@@ -30,6 +30,10 @@ const char *fp_req_header(struct fp_req *r, const char *name) {
   return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *fp_req_cookie(struct fp_req *r, const char *name) {
+  return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_COOKIE_KIND, name);
+}
+
 void fp_req_add_header(struct fp_req *r, const char *name, const char *value) {
   if (r->n_extra >= (int)(sizeof r->extra_headers / sizeof r->extra_headers[0])) return;
   size_t n = strlen(name) + strlen(value) + 3;

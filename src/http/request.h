@@ -84,6 +84,8 @@ bool fp_req_takes(const struct fp_req *r, const char *name);
 const char *fp_req_query(struct fp_req *r, const char *name);
 /* A request header, or NULL. */
 const char *fp_req_header(struct fp_req *r, const char *name);
+/* A request cookie's value, or NULL. */
+const char *fp_req_cookie(struct fp_req *r, const char *name);
 /* Adds a response header (copied). */
 void fp_req_add_header(struct fp_req *r, const char *name, const char *value);
 

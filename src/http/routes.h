@@ -71,6 +71,8 @@ FP_HANDLER(fp_h_readyz);
 FP_HANDLER(fp_h_session_create);
 FP_HANDLER(fp_h_session_delete);
 FP_HANDLER(fp_h_session_current);
+FP_HANDLER(fp_h_oidc_authorization);
+FP_HANDLER(fp_h_oidc_callback);
 FP_HANDLER(fp_h_me);
 FP_HANDLER(fp_h_me_password);
 FP_HANDLER(fp_h_me_join_requests);

@@ -1134,6 +1134,26 @@ static const char *const migrations[] = {
      * (store/passport.c RECORDS_SQL), so that the booking's read walks an index rather than sorting
      * them in a temporary b-tree each time (docs/PERFORMANCE.md, session 27). */
     "CREATE INDEX passport_checks_newest ON passport_checks(clinician_id, id);",
+    /* 57: sign-in through an OpenID Connect provider such as NHS CIS2 (issue 15, http/oidc.h): the
+     * sign-ins under way (by the hash of their state; the nonce, the PKCE verifier and the hash of
+     * the browser's binding cookie; used once, for ten minutes; in the database so that another
+     * server may receive the callback), and the identities linked to accounts by (issuer, subject). */
+    "CREATE TABLE oidc_requests ("
+    "  state_hash BLOB PRIMARY KEY,"
+    "  binding_hash BLOB NOT NULL,"
+    "  nonce TEXT NOT NULL,"
+    "  verifier TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX oidc_requests_created ON oidc_requests(created_at);"
+    "CREATE TABLE oidc_identities ("
+    "  issuer TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  linked_at INTEGER NOT NULL,"
+    "  linked_by INTEGER REFERENCES users(id),"
+    "  last_used_at INTEGER,"
+    "  PRIMARY KEY (issuer, subject));"
+    "CREATE INDEX oidc_identities_user ON oidc_identities(user_id);",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -89,6 +89,8 @@ const struct fp_subject_source FP_SUBJECT_SOURCES[] = {
     {"icb_targets", "set_by", NULL, "set_by = ?1", NULL, NULL},
     {"webhooks", "created_by", NULL, "created_by = ?1", NULL, "secret"},
     {"fhir_clients", "created_by", NULL, "created_by = ?1", NULL, "secret_hash"},
+    /* The identities (an OpenID Connect provider's) linked to their account, and those they linked. */
+    {"oidc_identities", "user_id linked_by", "user_id = ?1", "linked_by = ?1", "issuer user_id linked_by linked_at", NULL},
     /* Each answer of the FHIR API that returned them: their Practitioner or one of their
        PractitionerRoles (store/fhir.h logs the ids returned as a JSON array of "Type/id"). */
     {"fhir_access_log", "ids", "EXISTS (SELECT 1 FROM clinicians cl WHERE cl.id = ?2"

@@ -83,6 +83,40 @@ export async function startServer(extraArgs = [], { demo = true, clinicians = 0 
   return { base, stop, dataDir, databaseArgs: database.args, log: () => log };
 }
 
+// The tests' OpenID Connect provider (tests/oidc/provider.mjs) on a free port: its issuer, the
+// arguments that point a server at it (the client "flexpool", client_secret_basic), control(json)
+// to say who signs in (the file's header lists what it takes) and stop().
+export async function startOidcProvider() {
+  const dir = mkdtempSync(join(tmpdir(), 'flexpool-oidc-'));
+  const child = spawn(process.execPath, [join(SOURCE_DIR, 'tests', 'oidc', 'provider.mjs'), dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  let port = 0;
+  for (let i = 0; i < 400 && !port; i++) {
+    if (existsSync(join(dir, 'port'))) port = Number(readFileSync(join(dir, 'port'), 'utf8'));
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!port) throw new Error(`the OpenID provider did not start:\n${log}`);
+  const issuer = `http://127.0.0.1:${port}`;
+  return {
+    issuer,
+    serverArgs: ['--oidc-issuer', issuer, '--oidc-client-id', 'flexpool', '--oidc-client-secret-file', join(dir, 'client-secret')],
+    async control(change) {
+      const res = await fetch(`${issuer}/__control`, { method: 'POST', body: JSON.stringify(change) });
+      assert.equal(res.status, 204);
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => log,
+  };
+}
+
 // Both, for a test file's before() and after(): the server (startServer's arguments) and the browser.
 export async function startServerAndBrowser(extraArgs, opts) {
   const server = await startServer(extraArgs, opts);

@@ -995,6 +995,23 @@ const char *const fp_pg_migrations[] = {
     "ALTER TABLE webhooks ADD COLUMN format TEXT NOT NULL DEFAULT 'json' CHECK (format IN ('json','fhir'));",
     /* 56: a clinician's passport records newest first (SQLite's 56). */
     "CREATE INDEX passport_checks_newest ON passport_checks(clinician_id, id);",
+    /* 57: OpenID Connect sign-ins under way and linked identities (SQLite's 57). */
+    "CREATE TABLE oidc_requests ("
+    "  state_hash BYTEA PRIMARY KEY,"
+    "  binding_hash BYTEA NOT NULL,"
+    "  nonce TEXT NOT NULL,"
+    "  verifier TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE INDEX oidc_requests_created ON oidc_requests(created_at);"
+    "CREATE TABLE oidc_identities ("
+    "  issuer TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  user_id BIGINT NOT NULL REFERENCES users(id),"
+    "  linked_at BIGINT NOT NULL,"
+    "  linked_by BIGINT REFERENCES users(id),"
+    "  last_used_at BIGINT,"
+    "  PRIMARY KEY (issuer, subject));"
+    "CREATE INDEX oidc_identities_user ON oidc_identities(user_id);",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
