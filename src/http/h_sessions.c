@@ -328,13 +328,15 @@ void fp_h_me(struct fp_req *r) {
 /*
  * GET /sessions/current: whether this request carries a live session, answered 200 either way (so
  * that a page asking "is anyone signed in?" meets no error), with the idle time after which a session
- * ends (--session-idle, for the pages' words); when it does, the account as GET /me tells it. Asking
- * counts as activity, as any request.
+ * ends (--session-idle, for the pages' words) and whether staff may sign in through an OpenID Connect
+ * provider (--oidc-issuer: the sign-in page offers it); when it does, the account as GET /me tells
+ * it. Asking counts as activity, as any request.
  */
 void fp_h_session_current(struct fp_req *r) {
   int idle = r->app->cfg.session_idle_seconds;
+  int oidc = r->app->cfg.oidc != NULL;
   if (r->auth.user_id == 0) {
-    fp_reply_json(r, 200, json_pack("{s:b, s:i}", "signed_in", 0, "idle_timeout_seconds", idle));
+    fp_reply_json(r, 200, json_pack("{s:b, s:i, s:b}", "signed_in", 0, "idle_timeout_seconds", idle, "oidc_sign_in", oidc));
     return;
   }
   json_t *j = NULL;
@@ -343,7 +345,8 @@ void fp_h_session_current(struct fp_req *r) {
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_reply_json(r, 200, json_pack("{s:b, s:i, s:o}", "signed_in", 1, "idle_timeout_seconds", idle, "user", j));
+  fp_reply_json(r, 200, json_pack("{s:b, s:i, s:b, s:o}", "signed_in", 1, "idle_timeout_seconds", idle, "oidc_sign_in", oidc,
+                                  "user", j));
 }
 
 struct password_ctx {

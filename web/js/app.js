@@ -12,6 +12,7 @@ import { banner, button, clear, h, p } from './ui.js';
 export const state = {
   me: null,          // GET /api/v1/me, or null when signed out
   idleSeconds: 1800,
+  oidcSignIn: false, // the server offers sign-in through NHS CIS2 (GET /sessions/current)
   flash: null,       // {heading, text, kind}: shown once at the top of the next page
   ended: false,      // the last session ended by itself
 };
@@ -281,6 +282,7 @@ async function renderRoute(seq) {
 export async function loadMe() {
   const s = await get('/sessions/current', { signedIn: false });
   state.idleSeconds = s.idle_timeout_seconds || state.idleSeconds;
+  state.oidcSignIn = s.oidc_sign_in === true;
   if (s.signed_in) {
     state.me = s.user;
     setCsrf(s.user.csrf_token);

@@ -45,9 +45,24 @@ async function signIn(email, password) {
 // Where to go once signed in: what the account owes first, else where it was going.
 const afterSignIn = (next) => owedPath() || next || homePath();
 
-route('/', async () => {
+route('/', async ({ query }) => {
+  // A sign-in through NHS CIS2 that was refused comes back here (docs/OIDC.md): the sign-in page says why.
+  const refused = query.get('oidc_error');
+  if (refused && !state.me) return navigate(`/sign-in?oidc_error=${encodeURIComponent(refused)}`, { replace: true });
   navigate(homePath(), { replace: true });
 }, { roles: 'public' });
+
+// What a refused sign-in through NHS CIS2 means, and what to do (the codes: docs/OIDC.md).
+const UNTRUSTED = 'The answer from NHS CIS2 could not be trusted, so you have not been signed in. Try again. If it keeps happening, tell your system administrator.';
+const OIDC_ERRORS = {
+  sign_in_expired: 'Your sign-in with NHS CIS2 took longer than 10 minutes, or was started in another browser. Try again.',
+  provider_refused: 'NHS CIS2 did not sign you in. You may have cancelled. Try again, or sign in with your email address and password.',
+  provider_unavailable: 'NHS CIS2 cannot be reached at the moment. Try again in a few minutes, or sign in with your email address and password.',
+  token_signature: UNTRUSTED, token_issuer: UNTRUSTED, token_audience: UNTRUSTED, token_expired: UNTRUSTED,
+  token_nonce: UNTRUSTED, token_claims: UNTRUSTED, userinfo_subject: UNTRUSTED,
+  no_account: 'Your NHS CIS2 account is not linked to a flexpool account. The email address CIS2 holds for you must be verified and be the one your flexpool account uses. Sign in with your email address and password, or ask your system administrator.',
+  account_inactive: 'Your flexpool account has been deactivated. Ask your pool administrator or system administrator.',
+};
 
 route('/sign-in', async ({ query }) => {
   if (state.me && !query.get('ended')) return navigate(homePath(), { replace: true });
@@ -69,12 +84,19 @@ route('/sign-in', async ({ query }) => {
   const ended = query.get('ended') && banner('Your session has ended',
     `For your security, flexpool signs you out after ${idleWords()} without activity. Sign in again to carry on.`);
   const demoSlot = h('div');
+  const cis2 = state.oidcSignIn && h('div', { id: 'cis2' },
+    h('h2', { class: 'nhsuk-heading-m' }, 'NHS staff'),
+    p('Practice managers, pool administrators and ICB staff can sign in with their NHS Care Identity Service 2 (CIS2) account.'),
+    h('a', { class: 'nhsuk-button nhsuk-button--secondary', id: 'cis2-sign-in', href: '/api/v1/oidc/authorization', role: 'button', draggable: 'false' },
+      'Sign in with NHS CIS2'));
   page('Sign in', ended, summary, pageHeading('Sign in to flexpool'),
     p('flexpool is the flexible staff pool for GP practices: practices post the sessions they need covering and sessional clinicians in the local pool book them.'),
-    form,
+    form, cis2,
     p(link('/password-reset', 'Forgotten your password?')),
     p('New sessional clinician? ', link('/register', 'Register as a clinician'), '.'),
     demoSlot);
+  const refused = query.get('oidc_error');
+  if (refused) showErrorSummary(summary, [{ text: OIDC_ERRORS[refused] || 'You could not be signed in with NHS CIS2. Try again.', id: state.oidcSignIn ? 'cis2-sign-in' : undefined }]);
   try {
     // Only a server that runs the demo has demo accounts: ask it first, so that a production
     // sign-in page makes no failing request.
@@ -102,6 +124,13 @@ route('/sign-in', async ({ query }) => {
 route('/sign-in/code', async ({ query }) => {
   const next = safeNext(query.get('next'));
   if (state.me) return navigate(afterSignIn(next), { replace: true });
+  // After NHS CIS2, the account's own second factor: the server put the step's token in the
+  // fragment (never sent to a server), taken out of the address at once.
+  const fromCis2 = /^#mfa_token=([A-Za-z0-9_-]{20,64})$/.exec(window.location.hash);
+  if (fromCis2) {
+    secondStep = { token: fromCis2[1], email: null };
+    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+  }
   if (!secondStep) return navigate('/sign-in', { replace: true });
   const recovery = query.get('recovery') === '1';
   const field = recovery ? 'recovery_code' : 'code';
@@ -144,7 +173,7 @@ route('/sign-in/code', async ({ query }) => {
   const other = recovery
     ? link(`/sign-in/code${next ? `?next=${encodeURIComponent(next)}` : ''}`, 'Use a code from your authenticator app')
     : link(`/sign-in/code?recovery=1${next ? `&next=${encodeURIComponent(next)}` : ''}`, 'Use a recovery code instead');
-  page('Enter your security code', summary, pageHeading('Enter your security code', secondStep.email),
+  page('Enter your security code', summary, pageHeading('Enter your security code', secondStep.email || undefined),
     p('Your account uses two-step sign-in.'), form, p(other));
 }, { roles: 'public' });
 

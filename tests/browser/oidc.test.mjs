@@ -1,0 +1,80 @@
+// Signing in through NHS CIS2 in a real browser (issue 15, docs/OIDC.md), against the local OpenID
+// Connect provider (tests/oidc/provider.mjs): the sign-in page offers it, the provider's page asks
+// who signs in, and the browser comes back signed in to the account whose verified email the
+// provider gave, with that account's own role. A CIS2 account linked to no flexpool account comes
+// back to the sign-in page, which says why. Each of flexpool's pages is checked with axe.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  apiIn, assertNoProblems, checkAccessibility, newPage, open, screenshot, settled, startOidcProvider, startServerAndBrowser,
+  stopServerAndBrowser,
+} from './helpers.mjs';
+
+let server, browser, provider;
+before(async () => {
+  provider = await startOidcProvider();
+  ({ server, browser } = await startServerAndBrowser(provider.serverArgs));
+  await provider.control({
+    accounts: {
+      'cis2-pool': { email: 'pool@demo.flexpool.test', email_verified: true, name: 'Pool administrator', uid: '555000222' },
+      'cis2-stranger': { email: 'stranger@nhs.example', email_verified: true, name: 'Sam Stranger', uid: '555000333' },
+    },
+  });
+});
+after(async () => {
+  await stopServerAndBrowser(server, browser);
+  await provider?.stop();
+});
+
+// The journey leaves flexpool for the provider and comes back: only flexpool's own problems count.
+function flexpoolProblems(page) {
+  page.problems = page.problems.filter((p) => !p.includes(provider.issuer));
+  assertNoProblems(page);
+}
+
+async function throughProvider(page, who) {
+  await open(page, '/sign-in');
+  await page.click('#cis2-sign-in');
+  await page.waitForURL((u) => u.href.startsWith(`${provider.issuer}/interaction/`));
+  await page.selectOption('#login', who);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => u.href.startsWith(server.base) && u.pathname !== '/');
+  await page.waitForSelector('html[data-ready="true"]');
+  await settled(page);
+}
+
+test('a pool administrator signs in with NHS CIS2 and keeps flexpool\'s own role', async () => {
+  const page = await newPage(browser, server);
+  await open(page, '/sign-in');
+  await page.waitForSelector('#cis2-sign-in');
+  assert.match(await page.textContent('#cis2'), /NHS Care Identity Service 2/);
+  await checkAccessibility(page, 'the sign-in page offering NHS CIS2');
+  await screenshot(page, 'oidc-sign-in');
+  await throughProvider(page, 'cis2-pool');
+  await page.waitForSelector('#fp-user-name');
+  assert.ok(!new URL(page.url()).pathname.startsWith('/sign-in'), `signed in, at ${page.url()}`);
+  const me = await apiIn(page, '/me');
+  assert.equal(me.email, 'pool@demo.flexpool.test');
+  assert.deepEqual(me.roles.map((r) => r.role), ['pool_admin']);
+  await checkAccessibility(page, 'the first page after signing in with NHS CIS2');
+  await screenshot(page, 'oidc-signed-in');
+  flexpoolProblems(page);
+  await page.context().close();
+});
+
+test('a CIS2 account linked to no flexpool account is told why on the sign-in page', async () => {
+  const page = await newPage(browser, server);
+  await throughProvider(page, 'cis2-stranger');
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/sign-in');
+  assert.equal(url.searchParams.get('oidc_error'), 'no_account');
+  const summary = await page.textContent('.nhsuk-error-summary');
+  assert.match(summary, /not linked to a flexpool account/);
+  const session = await apiIn(page, '/sessions/current');
+  assert.equal(session.signed_in, false);
+  await checkAccessibility(page, 'the sign-in page after a refused CIS2 sign-in');
+  await screenshot(page, 'oidc-refused');
+  flexpoolProblems(page);
+  await page.context().close();
+});
