@@ -50,12 +50,16 @@ struct fp_config {
   const char *oidc_key_file;      /* --oidc-client-key-file FILE: a private JWK (private_key_jwt) */
   int oidc_leeway_seconds;        /* --oidc-leeway: 0 to 600, default 60 */
   const char *oidc_mfa_acr;       /* --oidc-mfa-acr "ACR ...": the provider's acr values that count as a second factor */
+  const char *oidc_required_for;  /* --oidc-required-for "ROLE,...": those roles sign in through the provider only */
 };
 
 struct fp_oidc;
 /* The relying party the settings describe (NULL in *out when --oidc-issuer is not given): 0, or -1
    after saying on stderr what is wrong (a file that cannot be read, settings that do not go together). */
 int fp_app_oidc_make(const struct fp_config *cfg, struct fp_oidc **out);
+/* --oidc-required-for as a mask of 1 << fp_role_kind (0 when not given): 0, or -1 after saying on
+   stderr what is wrong (an unknown role, or no --oidc-issuer). */
+int fp_app_oidc_roles(const struct fp_config *cfg, unsigned *mask);
 
 struct fp_app {
   struct fp_config cfg;

@@ -200,6 +200,7 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--oidc-client-secret-file") == 0) app.cfg.oidc_secret_file = v, i++;
     else if (strcmp(a, "--oidc-client-key-file") == 0) app.cfg.oidc_key_file = v, i++;
     else if (strcmp(a, "--oidc-mfa-acr") == 0) app.cfg.oidc_mfa_acr = v, i++;
+    else if (strcmp(a, "--oidc-required-for") == 0) app.cfg.oidc_required_for = v, i++;
     else if (strcmp(a, "--oidc-leeway") == 0) {
       if (int_arg(a, v, 0, 600, &app.cfg.oidc_leeway_seconds)) return 2;
       i++;
@@ -290,6 +291,11 @@ int fp_cli_serve(int argc, char **argv) {
   uint16_t port = 0;
   fp_app_http_init(&app);
   app.http.cfg.oidc = oidc;
+  if (fp_app_oidc_roles(&app.cfg, &app.http.cfg.oidc_required_roles) != 0) {
+    fp_oidc_free(oidc);
+    fp_store_release(&app.store);
+    return 2;
+  }
   struct fp_server *srv = fp_server_start(&app.http, &port);
   if (!srv) {
     fp_oidc_free(oidc);

@@ -7,6 +7,7 @@
 
 #include "app/app.h"
 #include "http/oidc.h"
+#include "http/request.h"
 
 #define SETTING_FILE_MAX 65536
 
@@ -43,7 +44,7 @@ static void wipe(char *s) {
 int fp_app_oidc_make(const struct fp_config *cfg, struct fp_oidc **out) {
   *out = NULL;
   if (!cfg->oidc_issuer) {
-    if (cfg->oidc_client_id || cfg->oidc_secret_file || cfg->oidc_key_file || cfg->oidc_mfa_acr) {
+    if (cfg->oidc_client_id || cfg->oidc_secret_file || cfg->oidc_key_file || cfg->oidc_mfa_acr || cfg->oidc_required_for) {
       fprintf(stderr, "flexpool: the --oidc-* settings need --oidc-issuer\n");
       return -1;
     }
@@ -65,6 +66,26 @@ int fp_app_oidc_make(const struct fp_config *cfg, struct fp_oidc **out) {
   if (!*out) {
     fprintf(stderr, "flexpool: %s\n", why[0] ? why : "the OpenID Connect settings could not be used");
     return -1;
+  }
+  return 0;
+}
+
+int fp_app_oidc_roles(const struct fp_config *cfg, unsigned *mask) {
+  *mask = 0;
+  const char *p = cfg->oidc_required_for;
+  if (!p) return 0;
+  while (*(p += strspn(p, " ,"))) {
+    size_t w = strcspn(p, " ,");
+    char role[32];
+    enum fp_role_kind k;
+    snprintf(role, sizeof role, "%.*s", (int)(w < sizeof role ? w : sizeof role - 1), p);
+    if (w >= sizeof role || fp_role_parse(role, &k) != 0) {
+      fprintf(stderr, "flexpool: --oidc-required-for: '%.40s' is not a role (sysadmin, commissioner, pool_admin,"
+                      " practice_manager, clinician)\n", role);
+      return -1;
+    }
+    *mask |= 1u << k;
+    p += w;
   }
   return 0;
 }

@@ -35,6 +35,7 @@
   XX(WRONG_CODE, 403, "wrong_code", "the code is not right")                                                 \
   XX(PASSWORD_CHANGE_REQUIRED, 403, "password_change_required", "choose a new password first")             \
   XX(MFA_ENROLMENT_REQUIRED, 403, "mfa_enrolment_required", "set up a second factor first")                \
+  XX(OIDC_REQUIRED, 403, "oidc_required", "this account signs in through NHS CIS2, not with a password")  \
   XX(NOT_FOUND, 404, "not_found", "not found")                                                              \
   XX(METHOD_NOT_ALLOWED, 405, "method_not_allowed", "that method is not allowed on this resource")          \
   XX(CONFLICT, 409, "conflict", "the change conflicts with the current state")                              \

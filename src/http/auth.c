@@ -173,6 +173,14 @@ int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a) {
   return 0;
 }
 
+void fp_auth_apply_via(struct fp_auth *a, enum fp_session_via via) {
+  /* Signed in through the provider: the password someone else set is not in use, so it need not be
+     changed first; and a provider sign-in that counted as a second factor stands for the TOTP a
+     system administrator must otherwise set up (docs/OIDC.md). */
+  if (via != FP_VIA_PASSWORD) a->must_change_password = false;
+  if (via == FP_VIA_PROVIDER_MFA) a->mfa_enrolment_required = false;
+}
+
 bool fp_mfa_offered(const struct fp_auth *a) {
   if (a->demo_account) return false; /* the demo stays one password away */
   return fp_auth_has(a, FP_ROLE_SYSADMIN) || fp_auth_has(a, FP_ROLE_POOL_ADMIN) || fp_auth_has(a, FP_ROLE_COMMISSIONER);
@@ -270,11 +278,13 @@ int fp_auth_resolve(struct fp_req *r) {
     if (!c) return FP_EIO;
     int64_t sid = 0, uid = 0;
     char csrf[48];
-    int rc = fp_store_session_find(c, hash, sizeof hash, r->now, idle, &sid, &uid, csrf, sizeof csrf, &last_seen);
+    enum fp_session_via via = FP_VIA_PASSWORD;
+    int rc = fp_store_session_find(c, hash, sizeof hash, r->now, idle, &sid, &uid, csrf, sizeof csrf, &last_seen, &via);
     if (rc == FP_ENOTFOUND) return 0;
     if (rc != 0) return FP_EIO;
     memset(&a, 0, sizeof a);
     if (fp_auth_load_user(r, uid, &a) != 0) return FP_EIO;
+    fp_auth_apply_via(&a, via);
     a.session_id = sid;
     snprintf(a.csrf, sizeof a.csrf, "%s", csrf);
     cache_put(hash, generation, &a, last_seen);

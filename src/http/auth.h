@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "http/request.h"
+#include "store/accounts.h"
 
 #define FP_COOKIE_NAME "fp_session"
 #define FP_TOKEN_HASH_LEN 32
@@ -55,6 +56,10 @@ int fp_auth_resolve(struct fp_req *r);
 /* Loads the roles, clinician id, pools and what the account owes (a new password, a second factor)
    of user_id into a. 0 or a store error. */
 int fp_auth_load_user(struct fp_req *r, int64_t user_id, struct fp_auth *a);
+/* What a session started through an OpenID Connect provider (sessions.via) changes in what the
+   account owes: no password change (the password is not in use); with a provider second factor, no
+   TOTP set-up either. */
+void fp_auth_apply_via(struct fp_auth *a, enum fp_session_via via);
 /* Whether the account may set up a TOTP second factor: system administrators, pool administrators
    and commissioners, except the demo's documented accounts. */
 bool fp_mfa_offered(const struct fp_auth *a);
@@ -64,10 +69,10 @@ bool fp_mfa_required(const struct fp_auth *a);
 int64_t fp_session_touch_interval(int64_t idle);
 
 struct fp_user;
-/* A session for u, who proved who they are another way (an OpenID Connect provider, http/h_oidc.c):
+/* A session for u (via: how, store/accounts.h), who proved who they are another way (an OpenID Connect provider, http/h_oidc.c):
    the session row, audited as session.create with audit_after (JSON) saying how, and its cookie on
    the answer, which the caller gives. 0 or an FP_E code. */
-int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, const char *audit_after);
+int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, enum fp_session_via via, const char *audit_after);
 /* The second step of a sign-in begun another way: a challenge for user_id, answered by POST
    /sessions/second-factor within five minutes, its token into token. 0 or an FP_E code. */
 int fp_mfa_challenge_begin(struct fp_req *r, int64_t user_id, char token[48]);

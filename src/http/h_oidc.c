@@ -234,7 +234,8 @@ void fp_h_oidc_callback(struct fp_req *r) {
     redirect(r, loc);
     return;
   }
-  rc = fp_session_start_cookie(r, &u, p.mfa ? "{\"via\":\"oidc\",\"second_factor\":\"provider\"}" : "{\"via\":\"oidc\"}");
+  rc = fp_session_start_cookie(r, &u, p.mfa ? FP_VIA_PROVIDER_MFA : FP_VIA_PROVIDER,
+                               p.mfa ? "{\"via\":\"oidc\",\"second_factor\":\"provider\"}" : "{\"via\":\"oidc\"}");
   if (rc) {
     fp_reply_store_error(r, rc);
     return;

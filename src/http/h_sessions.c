@@ -49,6 +49,7 @@ struct signin_ctx {
   const unsigned char *recovery;
   bool factor_spent;
   const char *audit_after; /* how the person proved who they are, when not by password (the audit's after) */
+  enum fp_session_via via;
   unsigned char hash[FP_TOKEN_HASH_LEN];
   char csrf[48];
 };
@@ -75,7 +76,7 @@ static int create_session_tx(struct fp_conn *c, void *vctx) {
   }
   rc = fp_store_login_failures_clear(c, x->email);
   if (rc) return rc;
-  rc = fp_store_session_insert(c, x->hash, sizeof x->hash, x->user_id, x->csrf, x->now, &x->session_id);
+  rc = fp_store_session_insert(c, x->hash, sizeof x->hash, x->user_id, x->csrf, x->via, x->now, &x->session_id);
   if (rc) return rc;
   return fp_store_audit(c, x->now, x->user_id, "session.create", "user", x->user_id, NULL, after);
 }
@@ -129,8 +130,8 @@ static int session_with_cookie(struct fp_req *r, const struct fp_user *u, struct
   return 0;
 }
 
-int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, const char *audit_after) {
-  struct signin_ctx x = {.email = u->email, .address = r->client_addr, .now = r->now, .audit_after = audit_after};
+int fp_session_start_cookie(struct fp_req *r, const struct fp_user *u, enum fp_session_via via, const char *audit_after) {
+  struct signin_ctx x = {.email = u->email, .address = r->client_addr, .now = r->now, .audit_after = audit_after, .via = via};
   char token[48];
   int rc = session_with_cookie(r, u, &x, token);
   sodium_memzero(token, sizeof token);
@@ -175,6 +176,22 @@ int fp_mfa_challenge_begin(struct fp_req *r, int64_t user_id, char token[48]) {
   return fp_store_write(r->app->store, challenge_tx, &x);
 }
 
+/* Whether user_id holds a role that signs in through the provider only (--oidc-required-for, a mask
+   of 1 << fp_role_kind). */
+static int provider_only_account(struct fp_conn *c, unsigned mask, int64_t user_id, bool *out) {
+  *out = false;
+  if (!mask) return 0;
+  struct fp_role_row rows[FP_MAX_ROLES];
+  int n = 0;
+  int rc = fp_store_roles_of(c, user_id, rows, FP_MAX_ROLES, &n);
+  if (rc) return rc;
+  for (int i = 0; i < n; i++) {
+    enum fp_role_kind k;
+    if (fp_role_parse(rows[i].role, &k) == 0 && (mask & (1u << k))) *out = true;
+  }
+  return 0;
+}
+
 void fp_h_session_create(struct fp_req *r) {
   const char *email = NULL, *password = NULL;
   struct fp_field spec[] = {
@@ -203,6 +220,18 @@ void fp_h_session_create(struct fp_req *r) {
   if (!ok) {
     fp_store_write(app->store, record_failure_tx, &x);
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, NULL, "the email address or password is not right");
+    return;
+  }
+  bool provider_only = false;
+  if ((rc = provider_only_account(c, app->cfg.oidc_required_roles, u.id, &provider_only)) != 0) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (provider_only) {
+    /* Counted as a failure all the same: a password that opens nothing is still not to be guessed. */
+    fp_store_write(app->store, record_failure_tx, &x);
+    fp_reply_error(r, FP_API_OIDC_REQUIRED, NULL,
+                   "your role signs in through NHS CIS2 only: use 'Sign in with NHS CIS2' on the sign-in page");
     return;
   }
   bool second = false;

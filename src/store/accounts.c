@@ -150,22 +150,25 @@ int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postc
 }
 
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
-                            const char *csrf, int64_t now, int64_t *id) {
+                            const char *csrf, enum fp_session_via via, int64_t now, int64_t *id) {
   return FP_DB_INSERT(c, id,
-      "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-      fp_blob(token_hash, hash_len), fp_int(user_id), fp_txt(csrf), fp_int(now), fp_int(now));
+      "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, via) VALUES (?, ?, ?, ?, ?, ?)",
+      fp_blob(token_hash, hash_len), fp_int(user_id), fp_txt(csrf), fp_int(now), fp_int(now), fp_int(via));
 }
 
 int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t now,
                           int64_t idle, int64_t *session_id, int64_t *user_id, char *csrf, size_t csrf_len,
-                          int64_t *last_seen) {
+                          int64_t *last_seen, enum fp_session_via *via) {
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT s.id, s.user_id, s.csrf, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id"
+      "SELECT s.id, s.user_id, s.csrf, s.last_seen_at, s.via FROM sessions s JOIN users u ON u.id = s.user_id"
       " WHERE s.token_hash = ? AND s.last_seen_at > ? AND u.active = 1",
       fp_blob(token_hash, hash_len), fp_int(now - idle));
   if (!st) return FP_EIO;
-  return FP_STEP_ONE(
-      st, fp_out_int(session_id), fp_out_int(user_id), fp_out_text(csrf, csrf_len), fp_out_int(last_seen));
+  int64_t v = 0;
+  int rc = FP_STEP_ONE(st, fp_out_int(session_id), fp_out_int(user_id), fp_out_text(csrf, csrf_len), fp_out_int(last_seen),
+                       fp_out_int(&v));
+  *via = v == FP_VIA_PROVIDER_MFA ? FP_VIA_PROVIDER_MFA : v == FP_VIA_PROVIDER ? FP_VIA_PROVIDER : FP_VIA_PASSWORD;
+  return rc;
 }
 
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now) {

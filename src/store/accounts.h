@@ -73,12 +73,14 @@ int fp_store_pools_of_clinician(struct fp_conn *c, int64_t clinician_id, int64_t
 int fp_store_clinician_home(struct fp_conn *c, int64_t clinician_id, char *postcode, size_t len, int64_t *radius_km);
 
 /* Sessions: the token itself is never stored, only its hash. */
+/* How the session's person proved who they are (sessions.via). */
+enum fp_session_via { FP_VIA_PASSWORD = 0, FP_VIA_PROVIDER = 1, FP_VIA_PROVIDER_MFA = 2 };
 int fp_store_session_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
-                            const char *csrf, int64_t now, int64_t *id);
+                            const char *csrf, enum fp_session_via via, int64_t now, int64_t *id);
 /* Finds a live session (last seen within idle seconds of now, user active). FP_ENOTFOUND otherwise. */
 int fp_store_session_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t now,
                           int64_t idle, int64_t *session_id, int64_t *user_id, char *csrf, size_t csrf_len,
-                          int64_t *last_seen);
+                          int64_t *last_seen, enum fp_session_via *via);
 int fp_store_session_touch(struct fp_conn *c, int64_t session_id, int64_t now);
 int fp_store_session_delete(struct fp_conn *c, int64_t session_id);
 int fp_store_sessions_delete_for_user(struct fp_conn *c, int64_t user_id, int64_t except_session_id);

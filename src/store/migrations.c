@@ -1154,6 +1154,10 @@ static const char *const migrations[] = {
     "  last_used_at INTEGER,"
     "  PRIMARY KEY (issuer, subject));"
     "CREATE INDEX oidc_identities_user ON oidc_identities(user_id);",
+    /* 58: how a session's person proved who they are (http/auth.c): 0 a password (and the account's
+     * own second factor when it has one), 1 an OpenID Connect provider, 2 a provider whose sign-in
+     * counted as a second factor (--oidc-mfa-acr). */
+    "ALTER TABLE sessions ADD COLUMN via INTEGER NOT NULL DEFAULT 0 CHECK (via IN (0, 1, 2));",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

@@ -235,6 +235,66 @@ static void test_private_key_jwt(void **state) {
   fpt_server_stop(&other);
 }
 
+static void test_no_password_change_after_provider(void **state) {
+  (void)state;
+  /* An account an administrator added owes a new password after a password sign-in... */
+  fpt_call(&srv, w.admin, "POST", "/api/v1/users", 201, "{s:s, s:s, s:s, s:I, s:s}", "email", "new.pm@t.test", "name",
+           "New Manager", "role", "practice_manager", "organisation_id", (json_int_t)w.practice1, "password", "given-by-admin-7");
+  const char *by_password = fpt_s(fpt_call(&srv, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", "new.pm@t.test",
+                                           "password", "given-by-admin-7"),
+                                  "token");
+  fpt_expect_error(fpt_request(&srv, by_password, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), NULL), 403,
+                   "password_change_required", NULL);
+  /* ...but not when it signs in through the provider: that password is not in use. */
+  fpt_oidc_control(&op, "{\"accounts\": {\"cis2-new\": {\"email\": \"new.pm@t.test\", \"email_verified\": true}},"
+                        " \"login\": \"cis2-new\"}");
+  struct fpt_signin r = sign_in(&srv);
+  assert_string_equal(r.location, "/");
+  json_t *me = fpt_call(&srv, r.session, "GET", "/api/v1/me", 200, NULL);
+  assert_false(json_is_true(json_object_get(me, "password_change_required")));
+  fpt_call(&srv, r.session, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
+}
+
+/* Last but one: restarts the group's server with --oidc-required-for on the same store. */
+static void test_required_for_roles(void **state) {
+  (void)state;
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s", srv.data_dir);
+  srv.own_data_dir = false;
+  fpt_server_stop(&srv);
+  const char *extra[] = {"--oidc-issuer", op.issuer, "--oidc-client-id", "flexpool", "--oidc-client-secret-file", op.secret_file,
+                         "--oidc-required-for", "practice_manager,commissioner", NULL};
+  assert_int_equal(fpt_server_start(&srv, dir, extra), 0);
+  srv.own_data_dir = true;
+  /* The right password of a practice manager opens nothing, and says how to sign in instead. */
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "pm1@t.test", "password",
+                               "test-password-1"),
+                   403, "oidc_required", NULL);
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "icb@t.test", "password",
+                               "test-password-1"),
+                   403, "oidc_required", NULL);
+  /* A wrong one is a wrong one, as for anyone. */
+  fpt_expect_error(fpt_request(&srv, NULL, "POST", "/api/v1/sessions", "{s:s, s:s}", "email", "pm1@t.test", "password",
+                               "not-the-password-1"),
+                   401, "invalid_credentials", NULL);
+  /* Other roles still sign in with their password. */
+  fpt_call(&srv, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", "pool@t.test", "password", "test-password-1");
+  /* The practice manager signs in through the provider. */
+  fpt_oidc_control(&op, "{\"login\": \"cis2-pm1\"}");
+  struct fpt_signin r = sign_in(&srv);
+  assert_string_equal(r.location, "/");
+  assert_string_equal(fpt_s(fpt_call(&srv, r.session, "GET", "/api/v1/me", 200, NULL), "email"), "pm1@t.test");
+  /* An unknown role is refused at start. */
+  char out[1024];
+  char other_dir[256];
+  fpt_tempdir(other_dir, sizeof other_dir);
+  const char *bad[] = {"serve", "--data-dir", other_dir, "--listen", "127.0.0.1:0", "--oidc-issuer", op.issuer, "--oidc-client-id",
+                       "flexpool", "--oidc-client-secret-file", op.secret_file, "--oidc-required-for", "practice_manager,dentist",
+                       NULL};
+  assert_int_equal(fpt_cli(out, sizeof out, bad), 2);
+  fpt_rmrf(other_dir);
+}
+
 static void test_settings_refused_at_start_and_off_by_default(void **state) {
   (void)state;
   char out[1024];
@@ -266,6 +326,8 @@ int main(void) {
       cmocka_unit_test_teardown(test_inactive_account_refused, each_teardown),
       cmocka_unit_test_teardown(test_expired_token_with_no_leeway, each_teardown),
       cmocka_unit_test_teardown(test_private_key_jwt, each_teardown),
+      cmocka_unit_test_teardown(test_no_password_change_after_provider, each_teardown),
+      cmocka_unit_test_teardown(test_required_for_roles, each_teardown),
       cmocka_unit_test_teardown(test_settings_refused_at_start_and_off_by_default, each_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -1012,6 +1012,8 @@ const char *const fp_pg_migrations[] = {
     "  last_used_at BIGINT,"
     "  PRIMARY KEY (issuer, subject));"
     "CREATE INDEX oidc_identities_user ON oidc_identities(user_id);",
+    /* 58: how a session's person proved who they are (SQLite's 58). */
+    "ALTER TABLE sessions ADD COLUMN via BIGINT NOT NULL DEFAULT 0 CHECK (via IN (0, 1, 2));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
