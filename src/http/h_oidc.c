@@ -10,6 +10,9 @@
  *     and a redirect to /, or (when the account has a second factor and the provider's acr is not
  *     one of --oidc-mfa-acr) to the code step; a refusal redirects to /?oidc_error=CODE and sets no
  *     session. Roles are never taken from the provider: only flexpool's own.
+ *   GET /api/v1/users/{id}/identities, POST /api/v1/users/{id}/identities {subject},
+ *   POST /api/v1/users/{id}/identities/removal {subject}: the system administrator lists, links and
+ *     unlinks an account's identities at the configured provider (audited oidc.link, oidc.unlink).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,8 @@
 #include <sodium.h>
 
 #include "core/error.h"
+#include "http/codec.h"
+#include "http/fields.h"
 #include "core/oidc.h"
 #include "http/auth.h"
 #include "http/oidc.h"
@@ -242,3 +247,99 @@ void fp_h_oidc_callback(struct fp_req *r) {
   }
   redirect(r, "/");
 }
+
+/* ---- the system administrator's links ---- */
+
+static void identity_json(const struct fp_oidc_identity *id, void *ctx) {
+  json_array_append_new(ctx, json_pack("{s:s, s:s, s:o, s:o, s:o}", "issuer", id->issuer, "subject", id->subject, "linked_at",
+                                       fp_json_time(id->linked_at), "linked_by", fp_json_id(id->linked_by), "last_used_at",
+                                       fp_json_time_or_null(id->last_used_at)));
+}
+
+/* A system administrator, on a server with a provider, about user {id} who exists: else answered, -1. */
+static int admin_of_user_or_respond(struct fp_req *r) {
+  if (fp_role_or_respond(r, FP_ROLE_SYSADMIN, "only a system administrator links identities to accounts")) return -1;
+  if (configured_or_respond(r)) return -1;
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  struct fp_user u;
+  int rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;
+  sodium_memzero(u.password_hash, sizeof u.password_hash);
+  return fp_found_or_respond(r, rc, "user", r->params[0]);
+}
+
+void fp_h_user_identities(struct fp_req *r) {
+  if (admin_of_user_or_respond(r)) return;
+  json_t *items = json_array();
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  int rc = c ? fp_store_oidc_identities_of(c, r->params[0], identity_json, items) : FP_EIO;
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+struct admin_link_ctx {
+  struct fp_actor actor;
+  int64_t user_id;
+  const char *issuer, *subject;
+  bool unlink;
+};
+
+static int admin_link_tx(struct fp_conn *c, void *v) {
+  struct admin_link_ctx *x = v;
+  if (x->unlink) return fp_store_oidc_identity_unlink(c, x->issuer, x->subject, x->user_id, x->actor.user_id, x->actor.now);
+  return fp_store_oidc_identity_link(c, x->issuer, x->subject, x->user_id, x->actor.user_id, x->actor.now);
+}
+
+/* The body's subject: 1 to 255 printable ASCII characters (OpenID Connect Core 1.0 section 2). */
+static int subject_or_respond(struct fp_req *r, const char **subject) {
+  struct fp_field spec[] = {
+      {"subject", FP_F_STRING, true, 1, FP_OIDC_SUBJECT_MAX, NULL, subject, NULL},
+      FP_FIELD_END,
+  };
+  if (fp_body_fields_or_respond(r, spec)) return -1;
+  for (const char *p = *subject; *p; p++)
+    if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e) {
+      fp_reply_error(r, FP_API_INVALID_FIELD, "subject", "a subject is printable ASCII without spaces, as the provider gives it");
+      return -1;
+    }
+  return 0;
+}
+
+static void admin_link(struct fp_req *r, bool unlink) {
+  if (admin_of_user_or_respond(r)) return;
+  struct admin_link_ctx x = {.user_id = r->params[0], .issuer = fp_oidc_issuer(r->app->cfg.oidc), .unlink = unlink};
+  if (subject_or_respond(r, &x.subject)) return;
+  fp_actor_from_auth(&r->auth, r->now, &x.actor);
+  int rc = fp_store_write(r->app->store, admin_link_tx, &x);
+  if (rc == FP_ECONFLICT) {
+    fp_reply_error(r, FP_API_CONFLICT, "subject", "this identity is linked to an account already: unlink it there first");
+    return;
+  }
+  if (rc == FP_ENOTFOUND) {
+    fp_reply_error(r, FP_API_NOT_FOUND, "subject", "this identity is not linked to this account");
+    return;
+  }
+  if (rc) {
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  if (unlink) {
+    fp_reply_empty(r);
+    return;
+  }
+  json_t *items = json_array();
+  struct fp_conn *c = fp_store_reader(r->app->store);
+  rc = c ? fp_store_oidc_identities_of(c, x.user_id, identity_json, items) : FP_EIO;
+  if (rc) {
+    json_decref(items);
+    fp_reply_store_error(r, rc);
+    return;
+  }
+  fp_reply_json(r, 201, json_pack("{s:o}", "items", items));
+}
+
+void fp_h_user_identity_link(struct fp_req *r) { admin_link(r, false); }
+void fp_h_user_identity_unlink(struct fp_req *r) { admin_link(r, true); }

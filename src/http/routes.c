@@ -70,6 +70,9 @@ const struct fp_route fp_routes[] = {
     {"GET", "/api/v1/users/{id}", fp_h_user_get, FP_SIGNED_IN, 0, NULL},
     {"PATCH", "/api/v1/users/{id}", fp_h_user_patch, FP_SIGNED_IN, 0, NULL},
     {"GET", "/api/v1/users/{id}/export", fp_h_user_export, FP_SIGNED_IN, 0, "reason"},
+    {"GET", "/api/v1/users/{id}/identities", fp_h_user_identities, FP_SIGNED_IN, 0, NULL},
+    {"POST", "/api/v1/users/{id}/identities", fp_h_user_identity_link, FP_SIGNED_IN, 0, NULL},
+    {"POST", "/api/v1/users/{id}/identities/removal", fp_h_user_identity_unlink, FP_SIGNED_IN, 0, NULL},
 
     {"GET", "/api/v1/professions", fp_h_professions, FP_PUBLIC, 0, NULL},
     {"POST", "/api/v1/clinicians", fp_h_clinician_register, FP_PUBLIC, 0, NULL},

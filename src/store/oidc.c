@@ -79,3 +79,33 @@ int fp_store_oidc_identity_any(struct fp_conn *c, const char *issuer, int64_t us
   return FP_DB_BOOL(c, any, "SELECT EXISTS (SELECT 1 FROM oidc_identities WHERE user_id = ? AND issuer = ?)", fp_int(user_id),
                     fp_txt(issuer));
 }
+
+int fp_store_oidc_identity_unlink(struct fp_conn *c, const char *issuer, const char *subject, int64_t user_id,
+                                  int64_t actor, int64_t now) {
+  int rc = FP_DB_RUN(c, "DELETE FROM oidc_identities WHERE issuer = ? AND subject = ? AND user_id = ?", fp_txt(issuer),
+                     fp_txt(subject), fp_int(user_id));
+  if (rc) return rc;
+  if (fp_db_changes(c) != 1) return FP_ENOTFOUND;
+  return fp_store_audit(c, now, actor, "oidc.unlink", "user", user_id, NULL, NULL);
+}
+
+int fp_store_oidc_identities_of(struct fp_conn *c, int64_t user_id,
+                                void (*cb)(const struct fp_oidc_identity *id, void *ctx), void *ctx) {
+  fp_stmt *st = FP_DB_STMT(c, "SELECT issuer, subject, linked_at, linked_by, last_used_at FROM oidc_identities WHERE user_id = ?"
+                              " ORDER BY linked_at, issuer, subject", fp_int(user_id));
+  if (!st) return FP_EIO;
+  int s = FP_DONE, rc = 0;
+  while (rc == 0 && (s = fp_step(st)) == FP_ROW) {
+    struct fp_oidc_identity id;
+    memset(&id, 0, sizeof id);
+    rc = fp_db_col_copy(st, 0, id.issuer, sizeof id.issuer);
+    if (!rc) rc = fp_db_col_copy(st, 1, id.subject, sizeof id.subject);
+    id.linked_at = fp_col_int64(st, 2);
+    id.linked_by = fp_col_int64(st, 3);
+    id.last_used_at = fp_col_int64(st, 4);
+    if (!rc) cb(&id, ctx);
+  }
+  fp_reset(st);
+  if (rc) return rc;
+  return s == FP_DONE ? 0 : FP_EIO;
+}

@@ -52,6 +52,18 @@ int fp_store_oidc_identity_link(struct fp_conn *c, const char *issuer, const cha
                                 int64_t linked_by, int64_t now);
 /* Whether user_id has an identity of issuer's linked already (*any). */
 int fp_store_oidc_identity_any(struct fp_conn *c, const char *issuer, int64_t user_id, bool *any);
+/* Unlinks (issuer, subject) from user_id, audited as "oidc.unlink" by actor. FP_ENOTFOUND when that
+   identity is not linked to that account. In a write transaction. */
+int fp_store_oidc_identity_unlink(struct fp_conn *c, const char *issuer, const char *subject, int64_t user_id,
+                                  int64_t actor, int64_t now);
+struct fp_oidc_identity {
+  char issuer[FP_OIDC_ISSUER_MAX + 1];
+  char subject[FP_OIDC_SUBJECT_MAX + 1];
+  int64_t linked_at, linked_by, last_used_at; /* linked_by 0: by the person's verified email */
+};
+/* The identities linked to user_id, oldest first, each handed to cb. */
+int fp_store_oidc_identities_of(struct fp_conn *c, int64_t user_id,
+                                void (*cb)(const struct fp_oidc_identity *id, void *ctx), void *ctx);
 /* Records that the identity was used to sign in now. In a write transaction. */
 int fp_store_oidc_identity_used(struct fp_conn *c, const char *issuer, const char *subject, int64_t now);
 

@@ -235,6 +235,42 @@ static void test_private_key_jwt(void **state) {
   fpt_server_stop(&other);
 }
 
+static void test_administrator_links_and_unlinks(void **state) {
+  (void)state;
+  long long pool_user = fpt_sql_count(&srv, "SELECT id FROM users WHERE email = 'pool@t.test'");
+  const char *path = fpt_str("/api/v1/users/%lld/identities", pool_user);
+  /* Only the system administrator; a subject as the provider gives it. */
+  fpt_expect_error(fpt_request(&srv, w.pool_admin, "POST", path, "{s:s}", "subject", "cis2-admin-linked"), 403, "forbidden", NULL);
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", path, "{s:s}", "subject", "has space"), 400, "invalid_field", "subject");
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", "/api/v1/users/999999/identities", "{s:s}", "subject", "x"), 404,
+                   "not_found", NULL);
+  json_t *j = fpt_call(&srv, w.admin, "POST", path, 201, "{s:s}", "subject", "cis2-admin-linked");
+  json_t *one = json_array_get(json_object_get(j, "items"), 0);
+  assert_string_equal(fpt_s(one, "issuer"), op.issuer);
+  assert_string_equal(fpt_s(one, "subject"), "cis2-admin-linked");
+  /* Linked to one account only. */
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", fpt_str("/api/v1/users/%lld/identities", w.pm1_user), "{s:s}", "subject",
+                               "cis2-admin-linked"),
+                   409, "conflict", "subject");
+  /* The provider's email for this person matches no account, yet the link signs them in. */
+  fpt_oidc_control(&op, "{\"accounts\": {\"cis2-admin-linked\": {\"email\": \"someone@nhs.example\", \"email_verified\": false}},"
+                        " \"login\": \"cis2-admin-linked\"}");
+  struct fpt_signin r = sign_in(&srv);
+  assert_string_equal(r.location, "/");
+  assert_string_equal(fpt_s(fpt_call(&srv, r.session, "GET", "/api/v1/me", 200, NULL), "email"), "pool@t.test");
+  j = fpt_call(&srv, w.admin, "GET", path, 200, NULL);
+  assert_true(json_is_string(json_object_get(json_array_get(json_object_get(j, "items"), 0), "last_used_at")));
+  /* Unlinked: refused from then on. */
+  fpt_call(&srv, w.admin, "POST", fpt_str("%s/removal", path), 204, "{s:s}", "subject", "cis2-admin-linked");
+  fpt_expect_error(fpt_request(&srv, w.admin, "POST", fpt_str("%s/removal", path), "{s:s}", "subject", "cis2-admin-linked"), 404,
+                   "not_found", "subject");
+  r = sign_in(&srv);
+  expect_refused(&r, "no_account");
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'oidc.unlink' AND entity_id = %lld",
+                                               pool_user)),
+                   1);
+}
+
 static void test_no_password_change_after_provider(void **state) {
   (void)state;
   /* An account an administrator added owes a new password after a password sign-in... */
@@ -326,6 +362,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_inactive_account_refused, each_teardown),
       cmocka_unit_test_teardown(test_expired_token_with_no_leeway, each_teardown),
       cmocka_unit_test_teardown(test_private_key_jwt, each_teardown),
+      cmocka_unit_test_teardown(test_administrator_links_and_unlinks, each_teardown),
       cmocka_unit_test_teardown(test_no_password_change_after_provider, each_teardown),
       cmocka_unit_test_teardown(test_required_for_roles, each_teardown),
       cmocka_unit_test_teardown(test_settings_refused_at_start_and_off_by_default, each_teardown),

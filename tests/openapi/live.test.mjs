@@ -185,6 +185,15 @@ test('every documented operation answers as docs/openapi.yaml says', { timeout: 
   await call(null, 'GET', '/api/v1/oidc/authorization?prompt=login', undefined, 400);
   await call(null, 'GET', '/api/v1/oidc/callback?code=x&state=made-up', undefined, 303);
   await call(null, 'GET', '/api/v1/oidc/callback?code=x&token=y', undefined, 400);
+  {
+    const poolUser = (await call(pool, 'GET', '/api/v1/me', undefined, 200)).json.id;
+    await call(admin, 'POST', `/api/v1/users/${poolUser}/identities`, { subject: 'cis2-live-1' }, 201);
+    await call(admin, 'POST', `/api/v1/users/${poolUser}/identities`, { subject: 'cis2-live-1' }, 409);
+    await call(admin, 'GET', `/api/v1/users/${poolUser}/identities`, undefined, 200);
+    await call(pool, 'GET', `/api/v1/users/${poolUser}/identities`, undefined, 403);
+    await call(admin, 'POST', `/api/v1/users/${poolUser}/identities/removal`, { subject: 'cis2-live-1' }, 204);
+    await call(admin, 'POST', `/api/v1/users/${poolUser}/identities/removal`, { subject: 'cis2-live-1' }, 404);
+  }
   // A shift that starts in a few seconds, booked now, to record later that the clinician did not attend.
   const soonMe = (await call(practice, 'GET', '/api/v1/me', undefined, 200)).json;
   const soonPractice = soonMe.roles.find((r) => r.role === 'practice_manager').organisation_id;
