@@ -2,13 +2,14 @@
 // Connect provider (tests/oidc/provider.mjs): the sign-in page offers it, the provider's page asks
 // who signs in, and the browser comes back signed in to the account whose verified email the
 // provider gave, with that account's own role. A CIS2 account linked to no flexpool account comes
-// back to the sign-in page, which says why. Each of flexpool's pages is checked with axe.
+// back to the sign-in page, which says why; the system administrator links a CIS2 subject to an
+// account by hand, and that person then signs in. Each of flexpool's pages is checked with axe.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  apiIn, assertNoProblems, checkAccessibility, newPage, open, screenshot, settled, startOidcProvider, startServerAndBrowser,
-  stopServerAndBrowser,
+  apiIn, assertNoProblems, checkAccessibility, newPage, open, screenshot, settled, signedInPage, startOidcProvider,
+  startServerAndBrowser, stopServerAndBrowser,
 } from './helpers.mjs';
 
 let server, browser, provider;
@@ -77,4 +78,36 @@ test('a CIS2 account linked to no flexpool account is told why on the sign-in pa
   await screenshot(page, 'oidc-refused');
   flexpoolProblems(page);
   await page.context().close();
+});
+
+test('the system administrator links a CIS2 subject to an account, and that person signs in', async () => {
+  const { page } = await signedInPage(browser, server, 'admin@demo.flexpool.test');
+  const found = await apiIn(page, '/users?q=practice%40demo.flexpool.test');
+  const target = found.items.find((u) => u.email === 'practice@demo.flexpool.test');
+  await open(page, `/admin/users?q=${encodeURIComponent(target.email)}`);
+  await page.click(`a[href="/admin/users/${target.id}/cis2"]`);
+  await page.waitForSelector('#cis2-link-form');
+  await settled(page);
+  await checkAccessibility(page, 'a user\'s NHS CIS2 identities, none linked');
+  await page.fill('#subject', 'has space');
+  await page.click('#cis2-link-button');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /without spaces/);
+  await page.fill('#subject', '910000000042');
+  await page.click('#cis2-link-button');
+  await page.waitForSelector('#cis2-identities');
+  await settled(page);
+  assert.match(await page.textContent('#cis2-identities'), /910000000042/);
+  assert.match(await page.textContent('#cis2-identities'), /By an administrator/);
+  await checkAccessibility(page, 'a user\'s NHS CIS2 identities, one linked');
+  await screenshot(page, 'oidc-admin-link');
+  assertNoProblems(page);
+  await page.context().close();
+  // The person's CIS2 account holds no verified email: the link alone signs them in.
+  await provider.control({ accounts: { 910000000042: { email: 'p.manager@nhs.example', email_verified: false, name: 'Practice manager' } } });
+  const person = await newPage(browser, server);
+  await throughProvider(person, '910000000042');
+  await person.waitForSelector('#fp-user-name');
+  assert.equal((await apiIn(person, '/me')).email, 'practice@demo.flexpool.test');
+  flexpoolProblems(person);
+  await person.context().close();
 });

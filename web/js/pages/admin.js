@@ -9,6 +9,8 @@
 //   /admin/users/:id/deactivate          deactivating asks first, saying what will happen
 //   /admin/users/:id/export              everything flexpool holds about them as one ZIP, with the
 //                                        reason (a subject access request's reference), audited
+//   /admin/users/:id/cis2                their NHS CIS2 identities (when the server has a provider):
+//                                        link one by its subject, unlink one
 
 import { explain, get, getAll, patch, post } from '../api.js';
 import { flash, navigate, page, route, state } from '../app.js';
@@ -314,6 +316,8 @@ route('/admin/users', async ({ query }) => {
   };
   const exportLink = (u) => h('a', { class: 'nhsuk-link', href: `/admin/users/${u.id}/export` },
     'Export data', h('span', { class: 'nhsuk-u-visually-hidden' }, ` of ${u.name}`));
+  const cis2Link = (u) => state.oidcSignIn && h('div', { class: 'nhsuk-u-margin-top-3' },
+    h('a', { class: 'nhsuk-link', href: `/admin/users/${u.id}/cis2` }, 'NHS CIS2', h('span', { class: 'nhsuk-u-visually-hidden' }, ` identities of ${u.name}`)));
   const rows = list.items.map((u) => [u.name, u.email, rolesText(u, orgName, poolName),
     { text: u.active ? tag('Active', 'confirmed') : tag('Deactivated', 'withdrawn') },
     { text: h('div', {}, state.me && u.id === state.me.id ? 'You'
@@ -322,7 +326,7 @@ route('/admin/users', async ({ query }) => {
           'Deactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`))
         : h('button', { class: 'nhsuk-button nhsuk-button--small fp-table-button', type: 'button', onclick: reactivate(u) },
           'Reactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`)),
-      h('div', { class: 'nhsuk-u-margin-top-3' }, exportLink(u))) }]);
+      h('div', { class: 'nhsuk-u-margin-top-3' }, exportLink(u)), cis2Link(u)) }]);
 
   // The places a new user's role is for: every practice (or ICB), page by page, never cut.
   const choices = { practice: null, icb: null };
@@ -425,6 +429,59 @@ route('/admin/users/:id/export', async ({ params }) => {
       'and who looked at or changed their records, with a list of what is in it. Secrets such as password hashes are left out.'),
     p('They can download the same themselves from their account page. Use this to answer a request they made another way.'),
     form, done);
+}, SYSADMIN);
+
+// The person's identities at NHS CIS2 (docs/OIDC.md): for someone whose CIS2 account holds no
+// verified email, or another one, the administrator links their CIS2 subject to their account.
+route('/admin/users/:id/cis2', async ({ params }) => {
+  const u = await get(`/users/${params.id}`);
+  const back = `/admin/users?q=${encodeURIComponent(u.email)}`;
+  const here = `/admin/users/${u.id}/cis2`;
+  const { items } = await get(`/users/${u.id}/identities`);
+  const summary = h('div');
+  const unlink = (i) => async (e) => {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await post(`/users/${u.id}/identities/removal`, { subject: i.subject });
+      flash('Identity unlinked', `${u.name} can no longer sign in with that NHS CIS2 account.`);
+      navigate(here, { replace: true });
+    } catch (err) {
+      btn.disabled = false;
+      showErrorSummary(summary, [{ id: null, text: explain(err) }]);
+    }
+  };
+  const when = (t) => (t ? new Date(t).toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' }) : 'Never');
+  const rows = items.map((i) => [{ text: h('span', { class: 'fp-code fp-break' }, i.subject) },
+    i.linked_by ? 'By an administrator' : 'By their verified email', when(i.last_used_at),
+    { text: h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', type: 'button', onclick: unlink(i) },
+      'Unlink', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${i.subject}`)) }]);
+  const form = h('form', { novalidate: true, id: 'cis2-link-form' },
+    input({ id: 'subject', label: 'Their NHS CIS2 subject', autocomplete: 'off', spellcheck: 'false',
+      hint: 'The identifier NHS CIS2 gives the person (their UUID), as your registration authority sees it. Letters, digits and symbols, no spaces.' }),
+    button('Link this identity', { id: 'cis2-link-button' }));
+  const validate = liveValidation(form, summary, {
+    subject: (x) => (!x.subject.trim() ? 'Enter their NHS CIS2 subject'
+      : !/^[\x21-\x7e]{1,255}$/.test(x.subject.trim()) ? 'Enter the subject without spaces, as NHS CIS2 gives it' : null),
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    await busy(form, async () => {
+      try {
+        await post(`/users/${u.id}/identities`, { subject: formValues(form).subject.trim() });
+        flash('Identity linked', `${u.name} can now sign in with that NHS CIS2 account.`);
+        navigate(here, { replace: true });
+      } catch (err) {
+        showApiError(form, summary, err);
+      }
+    });
+  });
+  page('NHS CIS2 identities', summary, backLink(back, 'Back'), pageHeading('NHS CIS2 identities', `${u.name}, ${u.email}`),
+    p('The NHS Care Identity Service 2 accounts that sign in as ', u.name, '. Linking one never gives them a role: their roles are set in flexpool.'),
+    rows.length ? table({ caption: 'Linked identities', captionSize: 's', id: 'cis2-identities', head: ['Subject', 'Linked', 'Last used', 'Action'], rows })
+      : p('No NHS CIS2 account is linked yet. One links itself the first time the person signs in, when NHS CIS2 holds their email address as verified and it is the one their flexpool account uses.'),
+    h('h2', { class: 'nhsuk-heading-m' }, 'Link an identity'), form);
 }, SYSADMIN);
 
 route('/admin/users/:id/deactivate', async ({ params }) => {
