@@ -994,7 +994,7 @@ static int add_clinician(struct demo *d, int i, const char *profession, enum poo
     jr.reason = "We could not confirm your references; please contact the pool team.";
     if ((rc = fp_store_demo_join_request_add(d->c, d->pool_id, cl->id, &jr)) != 0) return rc;
   }
-  if (!cl->active && (rc = fp_store_user_set_active(d->c, cl->user_id, false)) != 0) return rc;
+  if (!cl->active && (rc = fp_store_user_set_active(d->c, cl->user_id, false, d->now)) != 0) return rc;
   if (cl->in_pool && cl->active && cl->role >= 0) {
     d->cand[cl->role][d->n_cand[cl->role]++] = i;
   }
@@ -1602,7 +1602,7 @@ static int demo_generated_clinicians(struct demo *d) {
       if ((rc = fp_store_demo_join_request_add(d->c, d->pool_id, clinician_id, &jr)) != 0) return rc;
       if ((rc = fp_store_demo_pool_member_add(d->c, d->pool_id, clinician_id, 0, d->pool_admin_user, added)) != 0)
         return rc;
-      if (r100 < 2 && (rc = fp_store_user_set_active(d->c, user_id, false)) != 0) return rc;
+      if (r100 < 2 && (rc = fp_store_user_set_active(d->c, user_id, false, d->now)) != 0) return rc;
       if (r100 >= 2) {
         d->gen_professions[d->n_gen] = profession;
         d->gen_ids[d->n_gen++] = clinician_id;

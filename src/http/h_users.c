@@ -40,9 +40,9 @@ static json_t *user_json(struct fp_conn *c, const struct fp_user *u) {
   int64_t clinician_id = 0;
   char profession[48];
   fp_store_clinician_of_user(c, u->id, &clinician_id, profession, sizeof profession);
-  return json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
+  return json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
                    "active", u->active, "roles", roles, "clinician_id", fp_json_id(clinician_id), "created_at",
-                   fp_json_time(u->created_at));
+                   fp_json_time(u->created_at), "deactivated_at", fp_json_time_or_null(u->deactivated_at));
 }
 
 /* Whether the caller administers a pool that has organisation_id as a member. */
@@ -271,7 +271,7 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   if (x->name && (rc = fp_store_user_set_name(c, id, x->name)) != 0) goto out;
   const char *action = "user.update";
   if (x->has_active && x->active != u.active) {
-    if ((rc = fp_store_user_set_active(c, id, x->active)) != 0) goto out;
+    if ((rc = fp_store_user_set_active(c, id, x->active, x->actor.now)) != 0) goto out;
     action = x->active ? "user.activate" : "user.deactivate";
   }
   /* A deactivated user is signed out everywhere at once, not at their next idle timeout. */

@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-#define USER_COLS "id, email, name, password_hash, active, created_at, must_change_password, demo_account"
+#define USER_COLS "id, email, name, password_hash, active, created_at, must_change_password, demo_account, deactivated_at"
 
 static int read_user(fp_stmt *st, struct fp_user *u) {
   int rc = fp_step(st);
@@ -22,6 +22,7 @@ static int read_user(fp_stmt *st, struct fp_user *u) {
   u->created_at = fp_col_int64(st, 5);
   u->must_change_password = fp_col_int64(st, 6) != 0;
   u->demo_account = fp_col_int64(st, 7) != 0;
+  u->deactivated_at = fp_col_int64(st, 8);
   fp_reset(st);
   return 0;
 }
@@ -62,8 +63,12 @@ int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id) {
   return FP_DB_RUN_INTS(c, "UPDATE users SET demo_account = 1 WHERE id = ?", user_id);
 }
 
-int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active) {
-  return FP_DB_RUN_INTS(c, "UPDATE users SET active = ? WHERE id = ?", active, user_id);
+int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active, int64_t now) {
+  /* Closing records when (the retention periods run from it); reopening clears it. An account
+     closed already keeps the time it was first closed. */
+  if (active) return FP_DB_RUN_INTS(c, "UPDATE users SET active = 1, deactivated_at = NULL WHERE id = ?", user_id);
+  return FP_DB_RUN_INTS(c, "UPDATE users SET active = 0, deactivated_at = COALESCE(deactivated_at, ?) WHERE id = ?", now,
+                        user_id);
 }
 
 int fp_store_role_insert(struct fp_conn *c, int64_t user_id, const char *role, int64_t organisation_id,

@@ -18,6 +18,7 @@ struct fp_user {
   bool must_change_password;  /* set by someone else (an administrator): changed at first sign-in */
   bool demo_account;          /* one of the demo's documented accounts: never asked for a second factor */
   int64_t created_at;
+  int64_t deactivated_at;     /* when the account was closed; 0 while active */
 };
 
 struct fp_role_row {
@@ -40,7 +41,8 @@ int fp_store_user_set_email(struct fp_conn *c, int64_t user_id, const char *emai
 int fp_store_user_set_must_change_password(struct fp_conn *c, int64_t user_id);
 /* Marks a user as one of the demo's documented accounts. */
 int fp_store_user_set_demo_account(struct fp_conn *c, int64_t user_id);
-int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active);
+/* Opens or closes an account; closing records deactivated_at = now (docs/RETENTION.md). */
+int fp_store_user_set_active(struct fp_conn *c, int64_t user_id, bool active, int64_t now);
 /*
  * The most roles one user may hold. Enforced where roles come in (fp_store_role_insert answers
  * FP_ETOOBIG for one more), so whoever reads a user's roles reads all of them.

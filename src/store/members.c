@@ -594,6 +594,7 @@ static const struct fp_colspec USER_LIST_READ[] = {
     FP_C(TEXT, struct fp_user, name),
     FP_C(BOOL, struct fp_user, active),
     FP_C(INT, struct fp_user, created_at),
+    FP_C(INT, struct fp_user, deactivated_at),
 };
 
 static void user_row(fp_stmt *st, void *vctx) {
@@ -613,7 +614,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_sql sql;
-  fp_sql_select_page(&sql, "id, email, name, active, created_at", sort);
+  fp_sql_select_page(&sql, "id, email, name, active, created_at, deactivated_at", sort);
   fp_sql_add(&sql, " FROM users WHERE 1 = 1");
   if (q->active >= 0) {
     fp_sql_add(&sql, " AND active = ");
@@ -621,7 +622,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   }
   fp_sql_contains(&sql, q->q, (const char *const[]){"lower(email)", "lower(name)", NULL});
   struct user_cb x = {cb, ctx};
-  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 5, user_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 6, user_row, &x, more, last);
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {

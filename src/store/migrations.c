@@ -1158,6 +1158,13 @@ static const char *const migrations[] = {
      * own second factor when it has one), 1 an OpenID Connect provider, 2 a provider whose sign-in
      * counted as a second factor (--oidc-mfa-acr). */
     "ALTER TABLE sessions ADD COLUMN via INTEGER NOT NULL DEFAULT 0 CHECK (via IN (0, 1, 2));",
+    /* 59: when an account was closed (deactivated; NULL while active): the retention periods run
+     * from it (docs/RETENTION.md). An account closed before this migration takes the time of its
+     * last deactivation in the audit, or the migration's own time when none is recorded. */
+    "ALTER TABLE users ADD COLUMN deactivated_at INTEGER;"
+    "UPDATE users SET deactivated_at = COALESCE((SELECT MAX(a.at) FROM audit a WHERE a.entity = 'user'"
+    "  AND a.entity_id = users.id AND a.action = 'user.deactivate'), CAST(strftime('%s','now') AS INTEGER))"
+    "  WHERE active = 0;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

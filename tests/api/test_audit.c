@@ -279,13 +279,23 @@ static void test_user_deactivation(void **state) {
                        (json_int_t)w.practice1, "password", "leaver-password");
   long long id = fpt_int(json_object_get(u, "user"), "id");
   assert_actor(row("user", id, "user.create"), admin_user, "root@flexpool.test");
+  assert_true(json_is_null(json_object_get(fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/users/%lld", id), 200, NULL),
+                                           "deactivated_at")));
   fpt_call(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", id), 200, "{s:b}", "active", 0);
+  /* Closing records when, in the account and in the list (the retention periods run from it). */
+  const char *closed = fpt_s(fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/users/%lld", id), 200, NULL), "deactivated_at");
+  assert_non_null(closed);
+  json_t *listed = json_array_get(
+      json_object_get(fpt_call(&srv, w.admin, "GET", "/api/v1/users?q=leaver%40a.test", 200, NULL), "items"), 0);
+  assert_string_equal(fpt_s(listed, "deactivated_at"), closed);
   json_t *r = row("user", id, "user.deactivate");
   assert_actor(r, admin_user, "root@flexpool.test");
   assert_true(json_is_true(json_object_get(json_object_get(r, "before"), "active")));
   assert_true(json_is_false(json_object_get(json_object_get(r, "after"), "active")));
   fpt_call(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", id), 200, "{s:b}", "active", 1);
   assert_true(json_is_true(json_object_get(json_object_get(row("user", id, "user.activate"), "after"), "active")));
+  assert_true(json_is_null(json_object_get(fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/users/%lld", id), 200, NULL),
+                                           "deactivated_at")));
 }
 
 static void test_filters_paging_and_access(void **state) {

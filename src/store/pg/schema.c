@@ -1014,6 +1014,11 @@ const char *const fp_pg_migrations[] = {
     "CREATE INDEX oidc_identities_user ON oidc_identities(user_id);",
     /* 58: how a session's person proved who they are (SQLite's 58). */
     "ALTER TABLE sessions ADD COLUMN via BIGINT NOT NULL DEFAULT 0 CHECK (via IN (0, 1, 2));",
+    /* 59: when an account was closed (SQLite's 59). */
+    "ALTER TABLE users ADD COLUMN deactivated_at BIGINT;"
+    "UPDATE users SET deactivated_at = COALESCE((SELECT MAX(a.at) FROM audit a WHERE a.entity = 'user'"
+    "  AND a.entity_id = users.id AND a.action = 'user.deactivate'), CAST(EXTRACT(EPOCH FROM now()) AS BIGINT))"
+    "  WHERE active = 0;",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
