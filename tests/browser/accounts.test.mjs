@@ -5,43 +5,15 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import {
-  assertNoProblems, checkAccessibility, newPage, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  assertNoProblems, checkAccessibility, newPage, nowStep, open, screenshot, signedInPage, startServerAndBrowser, stopServerAndBrowser,
+  totp,
 } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 after(() => stopServerAndBrowser(server, browser));
 
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(out);
-}
-
-// RFC 6238 with SHA-1, 6 digits, 30-second steps.
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const o = mac[19] & 15;
-  const n = (((mac[o] & 127) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3]) % 1000000;
-  return String(n).padStart(6, '0');
-}
-
-const nowStep = () => Math.floor(Date.now() / 30000);
 
 describe('accounts', () => {
   test('a new pool administrator chooses a password, sets up two-step sign-in and signs in with a code', async () => {

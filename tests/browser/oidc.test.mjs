@@ -3,13 +3,14 @@
 // who signs in, and the browser comes back signed in to the account whose verified email the
 // provider gave, with that account's own role. A CIS2 account linked to no flexpool account comes
 // back to the sign-in page, which says why; the system administrator links a CIS2 subject to an
-// account by hand, and that person then signs in. Each of flexpool's pages is checked with axe.
+// account by hand, and that person then signs in; an account with its own second factor is asked
+// for its code after CIS2. Each of flexpool's pages is checked with axe.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  apiIn, assertNoProblems, checkAccessibility, newPage, open, screenshot, settled, signedInPage, startOidcProvider,
-  startServerAndBrowser, stopServerAndBrowser,
+  apiCall, apiIn, apiLogin, assertNoProblems, checkAccessibility, newPage, nowStep, open, screenshot, settled, signedInPage,
+  startOidcProvider, startServerAndBrowser, stopServerAndBrowser, totp,
 } from './helpers.mjs';
 
 let server, browser, provider;
@@ -110,4 +111,34 @@ test('the system administrator links a CIS2 subject to an account, and that pers
   assert.equal((await apiIn(person, '/me')).email, 'practice@demo.flexpool.test');
   flexpoolProblems(person);
   await person.context().close();
+});
+
+test('after NHS CIS2, an account with its own second factor is asked for its code', async () => {
+  // A commissioner who is not one of the demo's accounts (those are never asked for a second factor),
+  // with a password of their own and TOTP set up, as they would have done.
+  const admin = await apiLogin(server, 'admin@demo.flexpool.test');
+  const icb = (await apiCall(server, admin, 'GET', '/organisations?level=icb&limit=1')).items[0].id;
+  await apiCall(server, admin, 'POST', '/users',
+    { email: 'cara.commissioner@nhs.example', name: 'Cara Commissioner', role: 'commissioner', organisation_id: icb, password: 'given-by-admin-7' });
+  const given = (await (await fetch(`${server.base}/api/v1/sessions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'cara.commissioner@nhs.example', password: 'given-by-admin-7' }),
+  })).json()).token;
+  await apiCall(server, given, 'PUT', '/me/password', { current_password: 'given-by-admin-7', new_password: 'Cara-commissions-primary-care-9' });
+  const { secret } = await apiCall(server, given, 'POST', '/me/totp');
+  const used = nowStep();
+  await apiCall(server, given, 'POST', '/me/totp/confirmation', { code: totp(secret, used) });
+  await provider.control({ accounts: { 'cis2-cara': { email: 'cara.commissioner@nhs.example', email_verified: true, name: 'Cara Commissioner' } } });
+  const page = await newPage(browser, server);
+  await throughProvider(page, 'cis2-cara');
+  assert.equal(new URL(page.url()).pathname, '/sign-in/code');
+  assert.equal(new URL(page.url()).hash, '', 'the step\'s token is taken out of the address at once');
+  await page.waitForSelector('#code');
+  await checkAccessibility(page, 'the code step after NHS CIS2');
+  await page.fill('#code', totp(secret, Math.max(used + 1, nowStep())));
+  await page.click('#code-form button[type="submit"]');
+  await page.waitForSelector('#fp-user-name');
+  assert.equal((await apiIn(page, '/me')).email, 'cara.commissioner@nhs.example');
+  flexpoolProblems(page);
+  await page.context().close();
 });

@@ -12,12 +12,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
-import { createHmac } from 'node:crypto';
 import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { spawnSync } from 'node:child_process';
-import { startServer, startOidcProvider, BINARY, SOURCE_DIR, PASSWORD } from '../browser/helpers.mjs';
+import { startServer, startOidcProvider, totp, BINARY, SOURCE_DIR, PASSWORD } from '../browser/helpers.mjs';
 
 const doc = YAML.parse(readFileSync(join(SOURCE_DIR, 'docs', 'openapi.yaml'), 'utf8'));
 
@@ -148,23 +147,6 @@ after(async () => {
   if (process.env.FP_LIVE_DUMP) (await import('node:fs')).writeFileSync(process.env.FP_LIVE_DUMP, JSON.stringify(dumped, null, 1));
 });
 
-// RFC 6238 (SHA-1, 6 digits, 30-second steps) from a base32 secret, as an authenticator app computes it.
-function totp(secret, step) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const key = [];
-  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) { key.push((value >>> (bits - 8)) & 255); bits -= 8; value &= (1 << bits) - 1; }
-  }
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
-  const o = mac[19] & 15;
-  return String((((mac[o] & 127) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3]) % 1000000).padStart(6, '0');
-}
 
 const day = (n) => { const d = new Date(Date.now() + n * 86400000); d.setUTCHours(9, 0, 0, 0); return d; };
 const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
