@@ -267,17 +267,22 @@ static int admin_of_user_or_respond(struct fp_req *r) {
   return fp_found_or_respond(r, rc, "user", r->params[0]);
 }
 
-void fp_h_user_identities(struct fp_req *r) {
-  if (admin_of_user_or_respond(r)) return;
+/* Answers status with {items: the identities of user_id}. */
+static void reply_identities(struct fp_req *r, int64_t user_id, int status) {
   json_t *items = json_array();
   struct fp_conn *c = fp_store_reader(r->app->store);
-  int rc = c ? fp_store_oidc_identities_of(c, r->params[0], identity_json, items) : FP_EIO;
+  int rc = c ? fp_store_oidc_identities_of(c, user_id, identity_json, items) : FP_EIO;
   if (rc) {
     json_decref(items);
     fp_reply_store_error(r, rc);
     return;
   }
-  fp_reply_json(r, 200, json_pack("{s:o}", "items", items));
+  fp_reply_json(r, status, json_pack("{s:o}", "items", items));
+}
+
+void fp_h_user_identities(struct fp_req *r) {
+  if (admin_of_user_or_respond(r)) return;
+  reply_identities(r, r->params[0], 200);
 }
 
 struct admin_link_ctx {
@@ -326,19 +331,8 @@ static void admin_link(struct fp_req *r, bool unlink) {
     fp_reply_store_error(r, rc);
     return;
   }
-  if (unlink) {
-    fp_reply_empty(r);
-    return;
-  }
-  json_t *items = json_array();
-  struct fp_conn *c = fp_store_reader(r->app->store);
-  rc = c ? fp_store_oidc_identities_of(c, x.user_id, identity_json, items) : FP_EIO;
-  if (rc) {
-    json_decref(items);
-    fp_reply_store_error(r, rc);
-    return;
-  }
-  fp_reply_json(r, 201, json_pack("{s:o}", "items", items));
+  if (unlink) fp_reply_empty(r);
+  else reply_identities(r, x.user_id, 201);
 }
 
 void fp_h_user_identity_link(struct fp_req *r) { admin_link(r, false); }

@@ -779,3 +779,19 @@ const char *fpt_uk_date_in(int days) {
   strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return fpt_str("%s", buf);
 }
+
+int fpt_port_file_wait(const char *dir, int seconds) {
+  char path[300];
+  snprintf(path, sizeof path, "%s/port", dir);
+  int port = 0;
+  for (int i = 0; i < seconds * 20 && !port; i++) {
+    FILE *f = fopen(path, "r");
+    if (f) {
+      if (fscanf(f, "%d", &port) != 1) port = 0;
+      fclose(f);
+    } else {
+      usleep(50 * 1000);
+    }
+  }
+  return port;
+}

@@ -56,6 +56,9 @@ void fpt_server_kill(struct fpt_server *s);
    On PostgreSQL, args naming `--data-dir D` (and no `--database`) get D's database too. */
 int fpt_cli(char *out, size_t out_len, const char *const *args);
 
+/* The port a helper process (a sink, the OpenID provider) wrote to DIR/port once it answers, waiting
+   up to `seconds`; 0 when it never did. */
+int fpt_port_file_wait(const char *dir, int seconds);
 /* A fresh temporary directory (mkdtemp) under /tmp, into buf. */
 void fpt_tempdir(char *buf, size_t len);
 /* Removes a directory under /tmp, and on PostgreSQL drops its database. */

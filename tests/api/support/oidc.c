@@ -26,17 +26,7 @@ void fpt_oidc_start(struct fpt_oidc *p) {
     execlp("node", "node", script, p->dir, (char *)NULL);
     _exit(127);
   }
-  char path[300];
-  snprintf(path, sizeof path, "%s/port", p->dir);
-  for (int i = 0; i < 400 && !p->port; i++) {
-    FILE *f = fopen(path, "r");
-    if (f) {
-      if (fscanf(f, "%d", &p->port) != 1) p->port = 0;
-      fclose(f);
-    } else {
-      usleep(50 * 1000);
-    }
-  }
+  p->port = fpt_port_file_wait(p->dir, 20);
   if (!p->port) fail_msg("the OpenID provider did not start (node and npm's oidc-provider: scripts/setup.sh)");
   snprintf(p->issuer, sizeof p->issuer, "http://127.0.0.1:%d", p->port);
   snprintf(p->secret_file, sizeof p->secret_file, "%s/client-secret", p->dir);

@@ -28,17 +28,7 @@ void fpt_sink_start(struct fpt_smtp *k, const char *name, const char *flag, cons
     else execl("/usr/bin/python3", "python3", script, k->dir, (char *)NULL);
     _exit(127);
   }
-  char path[300];
-  snprintf(path, sizeof path, "%s/port", k->dir);
-  for (int i = 0; i < 200 && !k->port; i++) {
-    FILE *f = fopen(path, "r");
-    if (f) {
-      if (fscanf(f, "%d", &k->port) != 1) k->port = 0;
-      fclose(f);
-    } else {
-      usleep(50 * 1000);
-    }
-  }
+  k->port = fpt_port_file_wait(k->dir, 10);
   if (!k->port) fail_msg("the listener %s did not start (is python3-aiosmtpd installed? scripts/setup.sh)", name);
 }
 
