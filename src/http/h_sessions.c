@@ -72,7 +72,8 @@ static int create_session_tx(struct fp_conn *c, void *vctx) {
     x->factor_spent = true;
     if ((rc = fp_store_mfa_challenge_delete(c, x->challenge, FP_TOKEN_HASH_LEN, x->now - MFA_CHALLENGE_SECONDS)) != 0)
       return rc;
-    after = x->recovery ? "{\"second_factor\":\"recovery_code\"}" : "{\"second_factor\":\"totp\"}";
+    if (x->via == FP_VIA_PASSWORD) after = x->recovery ? "{\"second_factor\":\"recovery_code\"}" : "{\"second_factor\":\"totp\"}";
+    else after = x->recovery ? "{\"via\":\"oidc\",\"second_factor\":\"recovery_code\"}" : "{\"via\":\"oidc\",\"second_factor\":\"totp\"}";
   }
   rc = fp_store_login_failures_clear(c, x->email);
   if (rc) return rc;
@@ -158,6 +159,7 @@ static void start_session(struct fp_req *r, const struct fp_user *u, struct sign
     fp_reply_store_error(r, rc);
     return;
   }
+  fp_auth_apply_via(&a, x->via); /* as every later request of this session will see it */
   fp_reply_json(r, 201, json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token", x->csrf, "user", me_json(u, &a),
                                   "idle_timeout_seconds", app->cfg.session_idle_seconds));
 }
@@ -167,11 +169,11 @@ static int challenge_tx(struct fp_conn *c, void *vctx) {
   /* Old challenges go as new ones come (a challenge lives MFA_CHALLENGE_SECONDS). */
   int rc = fp_store_mfa_challenge_delete(c, x->hash, sizeof x->hash, x->now - MFA_CHALLENGE_SECONDS);
   if (rc) return rc;
-  return fp_store_mfa_challenge_insert(c, x->hash, sizeof x->hash, x->user_id, x->now);
+  return fp_store_mfa_challenge_insert(c, x->hash, sizeof x->hash, x->user_id, x->via, x->now);
 }
 
 int fp_mfa_challenge_begin(struct fp_req *r, int64_t user_id, char token[48]) {
-  struct signin_ctx x = {.address = r->client_addr, .now = r->now, .user_id = user_id};
+  struct signin_ctx x = {.address = r->client_addr, .now = r->now, .user_id = user_id, .via = FP_VIA_PROVIDER};
   fp_token_new(token, x.hash);
   return fp_store_write(r->app->store, challenge_tx, &x);
 }
@@ -274,7 +276,8 @@ void fp_h_session_second_factor(struct fp_req *r) {
   unsigned char challenge[FP_TOKEN_HASH_LEN];
   fp_token_hash(token, challenge);
   int64_t uid = 0;
-  int rc = fp_store_mfa_challenge_find(c, challenge, sizeof challenge, r->now - MFA_CHALLENGE_SECONDS, &uid);
+  enum fp_session_via via = FP_VIA_PASSWORD;
+  int rc = fp_store_mfa_challenge_find(c, challenge, sizeof challenge, r->now - MFA_CHALLENGE_SECONDS, &uid, &via);
   if (rc == FP_ENOTFOUND) {
     fp_reply_error(r, FP_API_INVALID_CREDENTIALS, "mfa_token", "this sign-in has expired: sign in again");
     return;
@@ -286,7 +289,7 @@ void fp_h_session_second_factor(struct fp_req *r) {
     return;
   }
   if (throttled_or_respond(r, c, u.email)) return;
-  struct signin_ctx x = {.email = u.email, .address = r->client_addr, .now = r->now, .challenge = challenge};
+  struct signin_ctx x = {.email = u.email, .address = r->client_addr, .now = r->now, .challenge = challenge, .via = via};
   unsigned char recovery_hash[FP_RECOVERY_HASH_LEN];
   bool ok = false;
   rc = fp_second_factor_check(c, uid, r->now, code, recovery, recovery_hash, &x.recovery, &x.step, &ok);

@@ -101,19 +101,22 @@ int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n) {
 }
 
 int fp_store_mfa_challenge_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
-                                  int64_t now) {
-  return FP_DB_RUN(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-      fp_blob(token_hash, hash_len), fp_int(user_id), fp_int(now));
+                                  enum fp_session_via via, int64_t now) {
+  return FP_DB_RUN(c, "INSERT INTO mfa_challenges (token_hash, user_id, created_at, via) VALUES (?, ?, ?, ?)",
+      fp_blob(token_hash, hash_len), fp_int(user_id), fp_int(now), fp_int(via == FP_VIA_PASSWORD ? 0 : 1));
 }
 
 int fp_store_mfa_challenge_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t since,
-                                int64_t *user_id) {
+                                int64_t *user_id, enum fp_session_via *via) {
   fp_stmt *st = FP_DB_STMT(c,
-      "SELECT m.user_id FROM mfa_challenges m JOIN users u ON u.id = m.user_id"
+      "SELECT m.user_id, m.via FROM mfa_challenges m JOIN users u ON u.id = m.user_id"
       " WHERE m.token_hash = ? AND m.created_at > ? AND u.active = 1",
       fp_blob(token_hash, hash_len), fp_int(since));
   if (!st) return FP_EIO;
-  return fp_step_int(st, user_id);
+  int64_t v = 0;
+  int rc = FP_STEP_ONE(st, fp_out_int(user_id), fp_out_int(&v));
+  *via = v ? FP_VIA_PROVIDER : FP_VIA_PASSWORD;
+  return rc;
 }
 
 int fp_store_mfa_challenge_delete(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t before) {

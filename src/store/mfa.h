@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/accounts.h"
 #include "store/db.h"
 
 #define FP_MFA_SECRET_MAX 64
@@ -46,12 +47,13 @@ int fp_store_recovery_code_use(struct fp_conn *c, int64_t user_id, const unsigne
 /* How many unused recovery codes the user has. */
 int fp_store_recovery_codes_left(struct fp_conn *c, int64_t user_id, int *n);
 
-/* The second step of a sign-in: a challenge created when the password was right. */
+/* The second step of a sign-in: a challenge created when the first step (the password, or an OpenID
+   Connect provider: via) was right. */
 int fp_store_mfa_challenge_insert(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t user_id,
-                                  int64_t now);
-/* The user of a challenge created after `since`; FP_ENOTFOUND otherwise. */
+                                  enum fp_session_via via, int64_t now);
+/* The user of a challenge created after `since`, and how its first step was made; FP_ENOTFOUND otherwise. */
 int fp_store_mfa_challenge_find(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t since,
-                                int64_t *user_id);
+                                int64_t *user_id, enum fp_session_via *via);
 /* Removes a challenge (once used) and every challenge older than `before`. */
 int fp_store_mfa_challenge_delete(struct fp_conn *c, const unsigned char *token_hash, size_t hash_len, int64_t before);
 

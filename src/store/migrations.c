@@ -1165,6 +1165,9 @@ static const char *const migrations[] = {
     "UPDATE users SET deactivated_at = COALESCE((SELECT MAX(a.at) FROM audit a WHERE a.entity = 'user'"
     "  AND a.entity_id = users.id AND a.action = 'user.deactivate'), CAST(strftime('%s','now') AS INTEGER))"
     "  WHERE active = 0;",
+    /* 60: how the first step of a sign-in waiting for its code was made (sessions.via's values, 0 or
+     * 1), so that the session the code starts says so too. */
+    "ALTER TABLE mfa_challenges ADD COLUMN via INTEGER NOT NULL DEFAULT 0 CHECK (via IN (0, 1));",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

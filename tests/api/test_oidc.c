@@ -188,6 +188,12 @@ static void test_second_factor_unless_provider_acr_counts(void **state) {
   json_t *s = fpt_call(&srv, NULL, "POST", "/api/v1/sessions/second-factor", 201, "{s:s, s:s}", "mfa_token", r.location + 24,
                        "code", fpt_totp_next_code("root@flexpool.test"));
   assert_string_equal(fpt_s(json_object_get(s, "user"), "email"), "root@flexpool.test");
+  /* The session the code started says it began with the provider. */
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM sessions WHERE via = 1 AND user_id = (SELECT id FROM users"
+                                               " WHERE email = 'root@flexpool.test')")),
+                   1);
+  assert_true(fpt_sql_count(&srv, "SELECT COUNT(*) FROM audit WHERE action = 'session.create'"
+                                  " AND after LIKE '%oidc%totp%'") >= 1);
   /* A sign-in whose acr is one of --oidc-mfa-acr counts as the second factor. */
   fpt_oidc_control(&op, "{\"acr\": \"AAL3_ANY\"}");
   r = sign_in(&srv);

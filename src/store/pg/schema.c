@@ -1019,6 +1019,8 @@ const char *const fp_pg_migrations[] = {
     "UPDATE users SET deactivated_at = COALESCE((SELECT MAX(a.at) FROM audit a WHERE a.entity = 'user'"
     "  AND a.entity_id = users.id AND a.action = 'user.deactivate'), CAST(EXTRACT(EPOCH FROM now()) AS BIGINT))"
     "  WHERE active = 0;",
+    /* 60: how a waiting sign-in's first step was made (SQLite's 60). */
+    "ALTER TABLE mfa_challenges ADD COLUMN via BIGINT NOT NULL DEFAULT 0 CHECK (via IN (0, 1));",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);
