@@ -50,6 +50,7 @@ struct fp_config {
   const char *oidc_key_file;      /* --oidc-client-key-file FILE: a private JWK (private_key_jwt) */
   int oidc_leeway_seconds;        /* --oidc-leeway: 0 to 600, default 60 */
   const char *oidc_mfa_acr;       /* --oidc-mfa-acr "ACR ...": the provider's acr values that count as a second factor */
+  bool oidc_match_org_code;       /* --oidc-match-org-code (http/config.h) */
   const char *oidc_required_for;  /* --oidc-required-for "ROLE,...": those roles sign in through the provider only */
 };
 

@@ -182,6 +182,7 @@ int fp_cli_serve(int argc, char **argv) {
     else if (strcmp(a, "--webhooks-allow-loopback-http") == 0) app.cfg.webhooks_allow_loopback = true; /* tests only */
     else if (strcmp(a, "--access-log") == 0) app.cfg.access_log = true; /* the default; kept for old command lines */
     else if (strcmp(a, "--no-access-log") == 0) app.cfg.access_log = false;
+    else if (strcmp(a, "--oidc-match-org-code") == 0) app.cfg.oidc_match_org_code = true;
     else if (!v) {
       fprintf(stderr, "flexpool: %s needs a value\n", a);
       return 2;
@@ -291,6 +292,7 @@ int fp_cli_serve(int argc, char **argv) {
   uint16_t port = 0;
   fp_app_http_init(&app);
   app.http.cfg.oidc = oidc;
+  app.http.cfg.oidc_match_org_code = app.cfg.oidc_match_org_code;
   if (fp_app_oidc_roles(&app.cfg, &app.http.cfg.oidc_required_roles) != 0) {
     fp_oidc_free(oidc);
     fp_store_release(&app.store);

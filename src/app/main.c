@@ -37,7 +37,7 @@ static void usage(FILE *to) {
           "                      [--webhook-timeout SECONDS (1-60, default 10)]\n"
           "                      [--oidc-issuer URL --oidc-client-id ID [--oidc-client-key-file JWK |\n"
           "                       --oidc-client-secret-file FILE] [--oidc-leeway SECONDS (0-600, default 60)]\n"
-          "                       [--oidc-mfa-acr \"ACR ...\"] [--oidc-required-for \"ROLE,...\"]\n"
+          "                       [--oidc-mfa-acr \"ACR ...\"] [--oidc-required-for \"ROLE,...\"] [--oidc-match-org-code]\n"
           "                       (staff sign in through NHS CIS2: docs/OIDC.md)]\n"
           "                      [--webhooks-allow-loopback-http (FOR TESTS ONLY: webhooks to 127.0.0.1/::1, http too)]\n"
           "       flexpool demo --data-dir DIR [--database URL] [--shifts N [--history-weeks W]]\n"

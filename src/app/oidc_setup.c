@@ -44,7 +44,8 @@ static void wipe(char *s) {
 int fp_app_oidc_make(const struct fp_config *cfg, struct fp_oidc **out) {
   *out = NULL;
   if (!cfg->oidc_issuer) {
-    if (cfg->oidc_client_id || cfg->oidc_secret_file || cfg->oidc_key_file || cfg->oidc_mfa_acr || cfg->oidc_required_for) {
+    if (cfg->oidc_client_id || cfg->oidc_secret_file || cfg->oidc_key_file || cfg->oidc_mfa_acr || cfg->oidc_required_for ||
+        cfg->oidc_match_org_code) {
       fprintf(stderr, "flexpool: the --oidc-* settings need --oidc-issuer\n");
       return -1;
     }

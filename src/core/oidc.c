@@ -2,6 +2,7 @@
 #include "core/oidc.h"
 
 #include <string.h>
+#include <strings.h>
 
 static const char *const CODES[FP_OIDC_COUNT] = {
     [FP_OIDC_OK] = "ok",
@@ -17,6 +18,7 @@ static const char *const CODES[FP_OIDC_COUNT] = {
     [FP_OIDC_USERINFO_SUBJECT] = "userinfo_subject",
     [FP_OIDC_NO_ACCOUNT] = "no_account",
     [FP_OIDC_ACCOUNT_INACTIVE] = "account_inactive",
+    [FP_OIDC_ORG_MISMATCH] = "org_mismatch",
 };
 
 const char *fp_oidc_refusal_code(enum fp_oidc_refusal r) {
@@ -58,4 +60,12 @@ char fp_oidc_alg_key_kind(const char *alg) {
   if (strcmp(alg, "RS256") == 0 || strcmp(alg, "RS512") == 0 || strcmp(alg, "PS256") == 0) return 'R';
   if (strcmp(alg, "ES256") == 0) return 'E';
   return 0;
+}
+
+bool fp_oidc_org_matches(const char *const *cis2, size_t n_cis2, const char *const *ours, size_t n_ours) {
+  if (n_ours == 0) return true;
+  for (size_t i = 0; i < n_cis2; i++)
+    for (size_t j = 0; j < n_ours; j++)
+      if (cis2[i] && ours[j] && *ours[j] && strcasecmp(cis2[i], ours[j]) == 0) return true;
+  return false;
 }

@@ -31,6 +31,7 @@ enum fp_oidc_refusal {
   FP_OIDC_USERINFO_SUBJECT,    /* UserInfo's sub is not the ID token's */
   FP_OIDC_NO_ACCOUNT,          /* the identity is linked to no account, and no verified email matches one */
   FP_OIDC_ACCOUNT_INACTIVE,
+  FP_OIDC_ORG_MISMATCH,        /* --oidc-match-org-code: no CIS2 role at an organisation of the account's roles */
   FP_OIDC_COUNT
 };
 
@@ -64,6 +65,15 @@ enum fp_oidc_refusal fp_oidc_claims_check(const struct fp_oidc_claims *c, const 
  * said it uses (its discovery document's id_token_signing_alg_values_supported, n of them).
  */
 bool fp_oidc_alg_allowed(const char *alg, const char *const *provider_algs, size_t n);
+
+/*
+ * --oidc-match-org-code: whether one of the person's CIS2 roles (the org_code of each of their
+ * nhsid_nrbac_roles, n_cis2 of them) is at an organisation of the account's flexpool roles (the ODS
+ * codes of their practices, ICBs and pools' host organisations, n_ours). An account whose roles are
+ * at no organisation (a system administrator, a clinician) has nothing to match and passes. Codes
+ * are compared without regard to case (ODS codes are upper case; some systems send them lower).
+ */
+bool fp_oidc_org_matches(const char *const *cis2, size_t n_cis2, const char *const *ours, size_t n_ours);
 
 /* The kind of key an admitted algorithm needs: 'R' RSA (RS*, PS*), 'E' an EC key on P-256 (ES256), 0 none. */
 char fp_oidc_alg_key_kind(const char *alg);

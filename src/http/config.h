@@ -47,6 +47,7 @@ struct fp_http_config {
   /* --oidc-issuer and its settings: staff may sign in through that OpenID Connect provider
      (http/oidc.h, http/h_oidc.c); NULL: they may not. Made and freed by the application. */
   struct fp_oidc *oidc;
+  bool oidc_match_org_code;     /* --oidc-match-org-code: a CIS2 role must be at an organisation of the account's roles */
   unsigned oidc_required_roles; /* --oidc-required-for: bit (1 << fp_role_kind) set: that role signs in through the provider only */
   /* --demo: the server runs the demo (GET /healthz says so) and lists these accounts, which share
      demo_password. false: no account is listed. */

@@ -226,6 +226,25 @@ void fp_h_oidc_callback(struct fp_req *r) {
     refuse(r, FP_OIDC_ACCOUNT_INACTIVE, NULL);
     return;
   }
+  if (r->app->cfg.oidc_match_org_code) {
+    char ours[FP_MAX_ROLES][16];
+    int n_ours = 0;
+    if ((rc = fp_store_user_org_codes(c, u.id, ours, FP_MAX_ROLES, &n_ours)) != 0) {
+      fp_reply_store_error(r, rc);
+      return;
+    }
+    const char *a[FP_OIDC_ORG_CODES_MAX], *b[FP_MAX_ROLES];
+    for (int i = 0; i < p.n_org_codes; i++) a[i] = p.org_codes[i];
+    for (int i = 0; i < n_ours; i++) b[i] = ours[i];
+    if (p.org_codes_over) {
+      refuse(r, FP_OIDC_ORG_MISMATCH, "the person has more CIS2 roles than flexpool matches (64)");
+      return;
+    }
+    if (!fp_oidc_org_matches(a, (size_t)p.n_org_codes, b, (size_t)n_ours)) {
+      refuse(r, FP_OIDC_ORG_MISMATCH, "no CIS2 role at an organisation of the account's roles");
+      return;
+    }
+  }
   if (second && !p.mfa) {
     /* The provider's sign-in is one factor: the account's own second one is asked for next. */
     char token[48];

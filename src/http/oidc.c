@@ -631,6 +631,17 @@ enum fp_oidc_refusal fp_oidc_finish(struct fp_oidc *o, const char *code, const c
     copy_claim(out->uid, sizeof out->uid, json_object_get(from, "uid"));
     json_t *roles = json_object_get(from, "nhsid_nrbac_roles");
     out->n_rbac_roles = json_is_array(roles) ? (int)json_array_size(roles) : 0;
+    size_t i;
+    json_t *role;
+    if (json_is_array(roles)) json_array_foreach(roles, i, role) {
+        const char *org = json_string_value(json_object_get(role, "org_code"));
+        if (!org || !*org) continue;
+        if (out->n_org_codes == FP_OIDC_ORG_CODES_MAX || strlen(org) >= sizeof out->org_codes[0]) {
+          out->org_codes_over = true;
+          continue;
+        }
+        snprintf(out->org_codes[out->n_org_codes++], sizeof out->org_codes[0], "%s", org);
+      }
   }
   json_decref(info);
   json_decref(claims);

@@ -50,6 +50,7 @@ const char *fp_oidc_issuer(const struct fp_oidc *o);
 enum fp_oidc_refusal fp_oidc_authorization_url(struct fp_oidc *o, const char *redirect_uri, const char *state,
                                                const char *nonce, const char *code_challenge, char **url);
 
+#define FP_OIDC_ORG_CODES_MAX 64
 /* Who the provider says signed in. */
 struct fp_oidc_person {
   char subject[256];
@@ -60,6 +61,11 @@ struct fp_oidc_person {
   bool mfa;                 /* acr is one of --oidc-mfa-acr */
   char uid[64];             /* CIS2's UUID (UserInfo "uid"), when given */
   int n_rbac_roles;         /* how many nhsid_nrbac_roles UserInfo listed */
+  /* Their org_code values (FP_OIDC_ORG_CODES_MAX at most: a person with more is refused when the
+     codes are to be matched, never matched on some of them). */
+  char org_codes[FP_OIDC_ORG_CODES_MAX][16];
+  int n_org_codes;
+  bool org_codes_over;
 };
 
 /* Finishes a sign-in from the callback's code: FP_OIDC_OK with *out, or the reason it is refused

@@ -109,3 +109,21 @@ int fp_store_oidc_identities_of(struct fp_conn *c, int64_t user_id,
   if (rc) return rc;
   return s == FP_DONE ? 0 : FP_EIO;
 }
+
+int fp_store_user_org_codes(struct fp_conn *c, int64_t user_id, char (*codes)[16], int max, int *n) {
+  *n = 0;
+  fp_stmt *st = FP_DB_STMT(c, "SELECT o.ods_code FROM user_roles r JOIN organisations o ON o.id = r.organisation_id"
+                              " WHERE r.user_id = ?1"
+                              " UNION SELECT o.ods_code FROM user_roles r JOIN pools p ON p.id = r.pool_id"
+                              " JOIN organisations o ON o.id = p.host_organisation_id WHERE r.user_id = ?1",
+                           fp_int(user_id));
+  if (!st) return FP_EIO;
+  int s = FP_DONE, rc = 0;
+  while (rc == 0 && (s = fp_step(st)) == FP_ROW) {
+    if (*n == max) rc = FP_ETOOBIG;
+    else rc = fp_db_col_copy(st, 0, codes[(*n)++], 16);
+  }
+  fp_reset(st);
+  if (rc) return rc;
+  return s == FP_DONE ? 0 : FP_EIO;
+}

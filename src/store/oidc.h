@@ -64,6 +64,10 @@ struct fp_oidc_identity {
 /* The identities linked to user_id, oldest first, each handed to cb. */
 int fp_store_oidc_identities_of(struct fp_conn *c, int64_t user_id,
                                 void (*cb)(const struct fp_oidc_identity *id, void *ctx), void *ctx);
+/* The ODS codes of the organisations user_id's roles are at: a practice's or ICB's own, a pool's host
+   organisation's (--oidc-match-org-code). At most max (a user has at most FP_MAX_ROLES roles); more
+   is FP_ETOOBIG, never a cut list. */
+int fp_store_user_org_codes(struct fp_conn *c, int64_t user_id, char (*codes)[16], int max, int *n);
 /* Records that the identity was used to sign in now. In a write transaction. */
 int fp_store_oidc_identity_used(struct fp_conn *c, const char *issuer, const char *subject, int64_t now);
 

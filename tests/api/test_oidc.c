@@ -297,15 +297,16 @@ static void test_no_password_change_after_provider(void **state) {
   fpt_call(&srv, r.session, "GET", fpt_str("/api/v1/organisations/%lld", w.practice1), 200, NULL);
 }
 
-/* Last but one: restarts the group's server with --oidc-required-for on the same store. */
-static void test_required_for_roles(void **state) {
+/* Last but one: restarts the group's server with --oidc-required-for and --oidc-match-org-code on the
+   same store. */
+static void test_required_for_roles_and_org_codes(void **state) {
   (void)state;
   char dir[256];
   snprintf(dir, sizeof dir, "%s", srv.data_dir);
   srv.own_data_dir = false;
   fpt_server_stop(&srv);
   const char *extra[] = {"--oidc-issuer", op.issuer, "--oidc-client-id", "flexpool", "--oidc-client-secret-file", op.secret_file,
-                         "--oidc-required-for", "practice_manager,commissioner", NULL};
+                         "--oidc-required-for", "practice_manager,commissioner", "--oidc-match-org-code", NULL};
   assert_int_equal(fpt_server_start(&srv, dir, extra), 0);
   srv.own_data_dir = true;
   /* The right password of a practice manager opens nothing, and says how to sign in instead. */
@@ -321,9 +322,15 @@ static void test_required_for_roles(void **state) {
                    401, "invalid_credentials", NULL);
   /* Other roles still sign in with their password. */
   fpt_call(&srv, NULL, "POST", "/api/v1/sessions", 201, "{s:s, s:s}", "email", "pool@t.test", "password", "test-password-1");
-  /* The practice manager signs in through the provider. */
+  /* The practice manager's CIS2 role is at another practice (A81001, not Park Lane Surgery's B86001):
+     refused while the codes must match... */
   fpt_oidc_control(&op, "{\"login\": \"cis2-pm1\"}");
   struct fpt_signin r = sign_in(&srv);
+  expect_refused(&r, "org_mismatch");
+  /* ...and signed in once CIS2 gives them a role there too (an ODS code in lower case still matches). */
+  fpt_oidc_control(&op, "{\"accounts\": {\"cis2-pm1\": {\"email\": \"pm1@t.test\", \"email_verified\": true,"
+                        " \"nhsid_nrbac_roles\": [{\"org_code\": \"A81001\"}, {\"org_code\": \"b86001\"}]}}}");
+  r = sign_in(&srv);
   assert_string_equal(r.location, "/");
   assert_string_equal(fpt_s(fpt_call(&srv, r.session, "GET", "/api/v1/me", 200, NULL), "email"), "pm1@t.test");
   /* An unknown role is refused at start. */
@@ -370,7 +377,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_private_key_jwt, each_teardown),
       cmocka_unit_test_teardown(test_administrator_links_and_unlinks, each_teardown),
       cmocka_unit_test_teardown(test_no_password_change_after_provider, each_teardown),
-      cmocka_unit_test_teardown(test_required_for_roles, each_teardown),
+      cmocka_unit_test_teardown(test_required_for_roles_and_org_codes, each_teardown),
       cmocka_unit_test_teardown(test_settings_refused_at_start_and_off_by_default, each_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

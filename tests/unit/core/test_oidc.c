@@ -132,6 +132,18 @@ static void test_algorithms(void **state) {
   assert_int_equal(fp_oidc_alg_key_kind("HS256"), 0);
 }
 
+static void test_org_codes(void **state) {
+  (void)state;
+  const char *cis2[] = {"A81001", "y02345"};
+  const char *practice[] = {"B86001"}, *two[] = {"B86001", "Y02345"};
+  assert_false(fp_oidc_org_matches(cis2, 2, practice, 1));
+  assert_true(fp_oidc_org_matches(cis2, 2, two, 2)); /* lower case from CIS2 still matches */
+  assert_true(fp_oidc_org_matches(cis2, 2, NULL, 0)); /* no organisation to match: passes */
+  assert_false(fp_oidc_org_matches(NULL, 0, practice, 1));
+  const char *blank[] = {""};
+  assert_false(fp_oidc_org_matches(blank, 1, blank, 1));
+}
+
 static void test_codes(void **state) {
   (void)state;
   assert_string_equal(fp_oidc_refusal_code(FP_OIDC_STATE), "sign_in_expired");
@@ -144,7 +156,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_good_token),      cmocka_unit_test(test_issuer_exactly),    cmocka_unit_test(test_audience),
       cmocka_unit_test(test_expiry_and_leeway), cmocka_unit_test(test_nonce_and_claims), cmocka_unit_test(test_algorithms),
-      cmocka_unit_test(test_codes),
+      cmocka_unit_test(test_org_codes),   cmocka_unit_test(test_codes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

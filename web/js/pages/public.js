@@ -62,6 +62,7 @@ const OIDC_ERRORS = {
   token_nonce: UNTRUSTED, token_claims: UNTRUSTED, userinfo_subject: UNTRUSTED,
   no_account: 'Your NHS CIS2 account is not linked to a flexpool account. The email address CIS2 holds for you must be verified and be the one your flexpool account uses. Sign in with your email address and password, or ask your system administrator.',
   account_inactive: 'Your flexpool account has been deactivated. Ask your pool administrator or system administrator.',
+  org_mismatch: 'None of your NHS CIS2 roles is at the practice, ICB or pool your flexpool account works for. Ask your registration authority to add the role, or your system administrator to check your flexpool roles.',
 };
 
 route('/sign-in', async ({ query }) => {
