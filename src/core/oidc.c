@@ -1,8 +1,8 @@
 /* OpenID Connect sign-in decisions. See oidc.h. */
 #include "core/oidc.h"
 
+#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const CODES[FP_OIDC_COUNT] = {
     [FP_OIDC_OK] = "ok",
@@ -62,10 +62,17 @@ char fp_oidc_alg_key_kind(const char *alg) {
   return 0;
 }
 
+/* a and b equal but for the case of ASCII letters. */
+static bool same_code(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (toupper((unsigned char)*a) != toupper((unsigned char)*b)) return false;
+  return *a == *b;
+}
+
 bool fp_oidc_org_matches(const char *const *cis2, size_t n_cis2, const char *const *ours, size_t n_ours) {
   if (n_ours == 0) return true;
   for (size_t i = 0; i < n_cis2; i++)
     for (size_t j = 0; j < n_ours; j++)
-      if (cis2[i] && ours[j] && *ours[j] && strcasecmp(cis2[i], ours[j]) == 0) return true;
+      if (cis2[i] && ours[j] && *ours[j] && same_code(cis2[i], ours[j])) return true;
   return false;
 }
