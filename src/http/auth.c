@@ -261,7 +261,7 @@ int fp_auth_resolve(struct fp_req *r) {
   if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
     token = authz + 7;
   } else {
-    token = MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_COOKIE_KIND, FP_COOKIE_NAME);
+    token = fp_req_cookie(r, FP_COOKIE_NAME);
     via_cookie = token != NULL;
   }
   if (!token || strlen(token) != 43) return 0;

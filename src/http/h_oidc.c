@@ -160,6 +160,16 @@ static int link_tx(struct fp_conn *c, void *v) {
     uid = u.id;
   } else if (rc) {
     return rc;
+  } else {
+    /* Linked already: the account must still be open (decided here, for both ways of finding it). */
+    struct fp_user u;
+    rc = fp_store_user_by_id(c, uid, &u);
+    sodium_memzero(u.password_hash, sizeof u.password_hash);
+    if (rc) return rc;
+    if (!u.active) {
+      x->refusal = FP_OIDC_ACCOUNT_INACTIVE;
+      return 0;
+    }
   }
   x->user_id = uid;
   return fp_store_oidc_identity_used(c, x->issuer, x->p->subject, x->now);
@@ -220,10 +230,6 @@ void fp_h_oidc_callback(struct fp_req *r) {
   if (!rc) rc = fp_store_totp_enabled(c, u.id, &second);
   if (rc) {
     fp_reply_store_error(r, rc);
-    return;
-  }
-  if (!u.active) {
-    refuse(r, FP_OIDC_ACCOUNT_INACTIVE, NULL);
     return;
   }
   if (r->app->cfg.oidc_match_org_code) {

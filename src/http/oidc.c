@@ -111,10 +111,10 @@ static int call(const struct fp_oidc *o, const char *url, const char *form, cons
   if (!cu) return -1;
   struct body b = {0};
   struct curl_slist *hs = curl_slist_append(NULL, "Accept: application/json");
-  char auth[8192];
   if (bearer) {
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
-    hs = curl_slist_append(hs, auth);
+    /* libcurl's own Bearer authentication: the token whole, whatever its length. */
+    curl_easy_setopt(cu, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+    curl_easy_setopt(cu, CURLOPT_XOAUTH2_BEARER, bearer);
   }
   curl_easy_setopt(cu, CURLOPT_URL, url);
   curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "https,http");
@@ -136,7 +136,6 @@ static int call(const struct fp_oidc *o, const char *url, const char *form, cons
   curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, status);
   curl_slist_free_all(hs);
   curl_easy_cleanup(cu);
-  sodium_memzero(auth, sizeof auth);
   if (rc != CURLE_OK) {
     say(detail, dl, b.over ? "the provider's answer was larger than 256 KiB (%s)" : "the provider could not be reached (%s)",
         curl_easy_strerror(rc));
