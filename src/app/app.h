@@ -31,6 +31,9 @@ struct fp_config {
   int drain_seconds;           /* --drain-seconds: on SIGTERM, how long the requests in flight may take, default 10 */
   int upkeep_interval_seconds; /* --upkeep-interval: background upkeep every N seconds, default 600 */
   int dbs_retention_months;   /* --dbs-retention-months: DBS certificate copies kept after the decision, default 6 */
+  int retain_closed_account_years; /* --retain-closed-account-years: a closed account erased after, default 6 (app/erasure.h) */
+  const char *erasure_ledger; /* --erasure-ledger FILE: the ledger's copy; default DATA_DIR/erasure-ledger.jsonl on
+                                 SQLite, none on PostgreSQL */
   int max_shift_ahead_months; /* --max-shift-ahead-months: a shift starts at most N months ahead, default 24 */
   int event_streams_max;       /* --max-event-streams (http/events.h) */
   int event_heartbeat_seconds; /* --event-heartbeat */

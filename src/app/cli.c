@@ -19,6 +19,7 @@
 #include "app/ods.h"
 #include "app/postcodes.h"
 #include "app/session_upkeep.h"
+#include "app/erasure.h"
 #include "app/sweeper.h"
 #include "core/error.h"
 #include "core/validate.h"
@@ -54,6 +55,7 @@ void fp_config_defaults(struct fp_config *cfg) {
   cfg->drain_seconds = 10;
   cfg->upkeep_interval_seconds = 600;
   cfg->dbs_retention_months = 6;
+  cfg->retain_closed_account_years = 6;
   cfg->max_shift_ahead_months = 24;
   cfg->passport_access_months = FP_ACCESS_MONTHS_DEFAULT;
   cfg->smtp_url = getenv("FLEXPOOL_SMTP_URL") && *getenv("FLEXPOOL_SMTP_URL") ? getenv("FLEXPOOL_SMTP_URL") : NULL;
@@ -230,6 +232,12 @@ int fp_cli_serve(int argc, char **argv) {
     } else if (strcmp(a, "--dbs-retention-months") == 0) {
       if (int_arg(a, v, 0, 120, &app.cfg.dbs_retention_months)) return 2;
       i++;
+    } else if (strcmp(a, "--retain-closed-account-years") == 0) {
+      if (int_arg(a, v, 1, 100, &app.cfg.retain_closed_account_years)) return 2;
+      i++;
+    } else if (strcmp(a, "--erasure-ledger") == 0) {
+      app.cfg.erasure_ledger = v;
+      i++;
     } else if (strcmp(a, "--max-shift-ahead-months") == 0) {
       if (int_arg(a, v, 1, 120, &app.cfg.max_shift_ahead_months)) return 2;
       i++;
@@ -284,6 +292,20 @@ int fp_cli_serve(int argc, char **argv) {
       }
     }
   }
+  /* The erasure ledger applied again before anyone is served: a restored backup or a copy does not
+     bring an erased person back (app/erasure.h). */
+  char ledger[4096];
+  if (!app.cfg.erasure_ledger && !fp_store_is_postgres_store(&app.store)) {
+    int n = snprintf(ledger, sizeof ledger, "%s/erasure-ledger.jsonl", app.cfg.data_dir);
+    if (n > 0 && (size_t)n < sizeof ledger) app.cfg.erasure_ledger = ledger;
+  }
+  int again = 0;
+  if (fp_erasure_ledger_apply(&app.store, app.cfg.erasure_ledger, &again) != 0) {
+    fp_store_release(&app.store);
+    return 1;
+  }
+  if (again) fprintf(stderr, "flexpool: erasure ledger: %d erased person%s erased again in this store\n", again,
+                     again == 1 ? "" : "s");
   struct fp_oidc *oidc = NULL;
   if (fp_app_oidc_make(&app.cfg, &oidc) != 0) {
     fp_store_release(&app.store);
@@ -323,7 +345,9 @@ int fp_cli_serve(int argc, char **argv) {
   }
   struct fp_sweeper *sweeper = fp_sweeper_start(&app.store, app.cfg.upkeep_interval_seconds);
   if (!sweeper) fprintf(stderr, "flexpool: the upkeep thread did not start\n");
-  if (fp_passport_upkeep_add(sweeper, &app) != 0 || fp_session_upkeep_add(sweeper, &app) != 0 ||
+  /* Erasure first: the passport's step after it removes the evidence files it let go. */
+  if (fp_erasure_upkeep_add(sweeper, &app) != 0 || fp_passport_upkeep_add(sweeper, &app) != 0 ||
+      fp_session_upkeep_add(sweeper, &app) != 0 ||
       fp_monthly_report_add(sweeper) != 0) {
     /* An upkeep step that would never run is not a server to start. */
     fp_sweeper_stop(sweeper);
@@ -704,18 +728,31 @@ static void say_copied(const char *table, int64_t rows, void *ctx) {
   printf("  %-28s %lld\n", table, (long long)rows);
 }
 
+/* The erasure ledger applied again to the store at data_dir/database (app/erasure.h): 0 or -1 (said). */
+static int reapply_ledger(const char *data_dir, const char *database, const char *ledger) {
+  struct fp_store store;
+  if (fp_store_open(&store, data_dir, database) != 0) return -1;
+  int applied = 0, rc = fp_erasure_ledger_apply(&store, ledger, &applied);
+  fp_store_release(&store);
+  if (!rc) printf("flexpool: erasure ledger applied again: %d erased person%s erased again\n", applied,
+                  applied == 1 ? "" : "s");
+  return rc;
+}
+
 /* flexpool copy: a whole installation from one store to another (SQLite to PostgreSQL or back). */
 int fp_cli_copy(int argc, char **argv) {
-  const char *from_dir = NULL, *from_db = NULL, *to_dir = NULL, *to_db = NULL;
+  const char *from_dir = NULL, *from_db = NULL, *to_dir = NULL, *to_db = NULL, *ledger = NULL;
   for (int i = 0; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--from-data-dir") == 0) from_dir = argv[i + 1];
+    else if (strcmp(argv[i], "--erasure-ledger") == 0) ledger = argv[i + 1];
     else if (strcmp(argv[i], "--from-database") == 0) from_db = argv[i + 1];
     else if (strcmp(argv[i], "--to-data-dir") == 0) to_dir = argv[i + 1];
     else if (strcmp(argv[i], "--to-database") == 0) to_db = argv[i + 1];
     else from_dir = NULL, i = argc; /* an unknown option: usage */
   }
   if (argc % 2 || !from_dir || !to_dir) {
-    fprintf(stderr, "usage: flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]\n");
+    fprintf(stderr, "usage: flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]"
+                    " [--erasure-ledger FILE]\n");
     return 2;
   }
   struct fp_store from, to;
@@ -737,7 +774,9 @@ int fp_cli_copy(int argc, char **argv) {
     return 1;
   }
   printf("flexpool: copied; every table holds the same number of rows in both\n");
-  return 0;
+  /* The copy holds the source's ledger; applied again with the file's, so that a copy made from
+     an older store does not bring an erased person back. */
+  return reapply_ledger(to_dir, to_db, ledger) != 0 ? 1 : 0;
 }
 
 /* flexpool backup [--data-dir DIR] [--database URL] BACKUP: a consistent copy of a running SQLite
@@ -773,15 +812,17 @@ int fp_cli_backup(int argc, char **argv) {
 /* flexpool restore --data-dir NEWDIR BACKUP: the backup into a new or empty folder, never over an
    installation. */
 int fp_cli_restore(int argc, char **argv) {
-  const char *data_dir = NULL, *backup = NULL, *database = NULL;
+  const char *data_dir = NULL, *backup = NULL, *database = NULL, *ledger = NULL;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) data_dir = argv[++i];
     else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) database = argv[++i];
+    else if (strcmp(argv[i], "--erasure-ledger") == 0 && i + 1 < argc) ledger = argv[++i];
     else if (!backup && argv[i][0] != '-') backup = argv[i];
     else backup = NULL, i = argc;
   }
   if (!backup || !data_dir) {
-    fprintf(stderr, "usage: flexpool restore --data-dir NEWDIR BACKUP   (NEWDIR: a new or empty folder)\n");
+    fprintf(stderr, "usage: flexpool restore --data-dir NEWDIR [--erasure-ledger FILE] BACKUP   (NEWDIR: a new or empty"
+                    " folder)\n");
     return 2;
   }
   if (fp_store_is_postgres(database)) {
@@ -794,8 +835,11 @@ int fp_cli_restore(int argc, char **argv) {
     fprintf(stderr, "flexpool: restore refused: %s\n", err);
     return 1;
   }
-  printf("flexpool: restored '%s' into '%s' (%d evidence file%s); start the server on it\n", backup, data_dir, files,
-         files == 1 ? "" : "s");
+  printf("flexpool: restored '%s' into '%s' (%d evidence file%s)\n", backup, data_dir, files, files == 1 ? "" : "s");
+  /* The backup may be older than erasures made since: the ledger (the backup's own table, and the
+     file kept apart from it) erases them again before anyone is served from it. */
+  if (reapply_ledger(data_dir, NULL, ledger) != 0) return 1;
+  printf("flexpool: start the server on it\n");
   return 0;
 }
 

@@ -40,9 +40,10 @@ static json_t *user_json(struct fp_conn *c, const struct fp_user *u) {
   int64_t clinician_id = 0;
   char profession[48];
   fp_store_clinician_of_user(c, u->id, &clinician_id, profession, sizeof profession);
-  return json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
-                   "active", u->active, "roles", roles, "clinician_id", fp_json_id(clinician_id), "created_at",
-                   fp_json_time(u->created_at), "deactivated_at", fp_json_time_or_null(u->deactivated_at));
+  return json_pack("{s:I, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email, "name",
+                   u->name, "active", u->active, "roles", roles, "clinician_id", fp_json_id(clinician_id), "created_at",
+                   fp_json_time(u->created_at), "deactivated_at", fp_json_time_or_null(u->deactivated_at), "erased_at",
+                   fp_json_time_or_null(u->erased_at));
 }
 
 /* Whether the caller administers a pool that has organisation_id as a member. */
@@ -259,6 +260,7 @@ struct patch_ctx {
   int64_t target; /* the user */
   const char *name;
   bool active, has_active;
+  struct fp_refusal why; /* out, with FP_EREFUSED */
 };
 
 static int patch_tx(struct fp_conn *c, void *vctx) {
@@ -267,6 +269,11 @@ static int patch_tx(struct fp_conn *c, void *vctx) {
   struct fp_user u;
   int rc = fp_store_user_by_id(c, id, &u);
   if (rc) return rc;
+  /* Erased: only the pseudonym is left, and it is never an account again. */
+  if (u.erased_at)
+    return fp_refuse(&x->why, FP_API_INVALID_STATE, x->has_active ? "active" : "name", id,
+                     "this account was closed and its personal data erased under the retention schedule: it cannot be"
+                     " changed or opened again (create a new account instead)");
   json_t *before = json_pack("{s:s, s:b}", "name", u.name, "active", u.active);
   if (x->name && (rc = fp_store_user_set_name(c, id, x->name)) != 0) goto out;
   const char *action = "user.update";
@@ -312,6 +319,10 @@ void fp_h_user_patch(struct fp_req *r) {
     return;
   }
   int rc = fp_store_write(r->app->store, patch_tx, &x);
+  if (rc == FP_EREFUSED) {
+    fp_reply_refusal(r, &x.why);
+    return;
+  }
   struct fp_conn *c = fp_store_reader(r->app->store);
   struct fp_user u;
   if (rc == 0) rc = c ? fp_store_user_by_id(c, r->params[0], &u) : FP_EIO;

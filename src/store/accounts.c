@@ -8,7 +8,8 @@
 
 #include "core/error.h"
 
-#define USER_COLS "id, email, name, password_hash, active, created_at, must_change_password, demo_account, deactivated_at"
+#define USER_COLS \
+  "id, email, name, password_hash, active, created_at, must_change_password, demo_account, deactivated_at, erased_at"
 
 static int read_user(fp_stmt *st, struct fp_user *u) {
   int rc = fp_step(st);
@@ -23,6 +24,7 @@ static int read_user(fp_stmt *st, struct fp_user *u) {
   u->must_change_password = fp_col_int64(st, 6) != 0;
   u->demo_account = fp_col_int64(st, 7) != 0;
   u->deactivated_at = fp_col_int64(st, 8);
+  u->erased_at = fp_col_int64(st, 9);
   fp_reset(st);
   return 0;
 }
@@ -266,34 +268,56 @@ int fp_store_login_failures_clear(struct fp_conn *c, const char *account) {
   return FP_DB_RUN(c, "DELETE FROM login_failures WHERE account = lower(?)", fp_txt(account));
 }
 
+/* The audit row is append-only; its before and after documents, which may name people, go into
+   audit_personal beside it (erasable: store/erasure.h). On PostgreSQL both in one statement. */
+#define AUDIT_ROW "INSERT INTO audit (at, actor_user_id, action, entity, entity_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+
 int fp_store_audit(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                    int64_t entity_id, const char *before, const char *after) {
   /* Nobody waits for its answer: on PostgreSQL it goes with the next statement (sql.h). */
-  return FP_DB_RUN_LATER(c,
-      "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
+  if (!before && !after)
+    return FP_DB_RUN_LATER(c, AUDIT_ROW, fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id));
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES)
+    return FP_DB_RUN_LATER(c,
+        "WITH a AS (" AUDIT_ROW " RETURNING id) INSERT INTO audit_personal (audit_id, before, after)"
+        " SELECT id, CAST(?6 AS TEXT), CAST(?7 AS TEXT) FROM a",
+        fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after));
+  int rc = FP_DB_RUN(c, AUDIT_ROW, fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id));
+  if (!rc)
+    rc = FP_DB_RUN(c, "INSERT INTO audit_personal (audit_id, before, after) VALUES (last_insert_rowid(), ?, ?)",
+                   fp_txt(before), fp_txt(after));
+  return rc;
 }
 
 int fp_store_audit_reason(struct fp_conn *c, int64_t now, int64_t actor, const char *action, const char *entity,
                           int64_t entity_id, const char *before, const char *after_head, const char *reason) {
-  return FP_DB_RUN(c,
-      fp_db_engine(c) == FP_ENGINE_POSTGRES
-          ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5,"
-            " ?6, CAST(?7 AS TEXT) || '\"reason\":' || CAST(to_json(CAST(?8 AS TEXT)) AS TEXT) || '}')"
-          : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5,"
-            " ?6, ?7 || '\"reason\":' || json_quote(?8) || '}')",
-      fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after_head),
-      fp_txt(reason));
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES)
+    return FP_DB_RUN(c,
+        "WITH a AS (" AUDIT_ROW " RETURNING id) INSERT INTO audit_personal (audit_id, before, after)"
+        " SELECT id, CAST(?6 AS TEXT), CAST(?7 AS TEXT) || '\"reason\":' || CAST(to_json(CAST(?8 AS TEXT)) AS TEXT) || '}'"
+        " FROM a",
+        fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id), fp_txt(before), fp_txt(after_head),
+        fp_txt(reason));
+  int rc = FP_DB_RUN(c, AUDIT_ROW, fp_int(now), fp_id(actor), fp_txt(action), fp_txt(entity), fp_int(entity_id));
+  if (!rc)
+    rc = FP_DB_RUN(c, "INSERT INTO audit_personal (audit_id, before, after)"
+                      " VALUES (last_insert_rowid(), ?1, ?2 || '\"reason\":' || json_quote(?3) || '}')",
+                   fp_txt(before), fp_txt(after_head), fp_txt(reason));
+  return rc;
 }
 
 int fp_store_audit_json_user(struct fp_conn *c, int64_t now, int64_t user_id, const char *email, const char *role) {
   /* The document is made by the engine's own JSON functions (the email is the user's text). */
-  return FP_DB_RUN(c,
-      fp_db_engine(c) == FP_ENGINE_POSTGRES
-          ? "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-            " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL,"
-            " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT))"
-          : "INSERT INTO audit (at, actor_user_id, action, entity, entity_id, before, after)"
-            " VALUES (?1, NULL, 'user.create', 'user', ?2, NULL, json_object('email', ?3, 'role', ?4, 'via', 'cli'))",
-      fp_int(now), fp_int(user_id), fp_txt(email), fp_txt(role));
+  if (fp_db_engine(c) == FP_ENGINE_POSTGRES)
+    return FP_DB_RUN(c,
+        "WITH a AS (INSERT INTO audit (at, actor_user_id, action, entity, entity_id) VALUES (?1, NULL, 'user.create',"
+        " 'user', ?2) RETURNING id) INSERT INTO audit_personal (audit_id, before, after) SELECT id, NULL,"
+        " CAST(json_build_object('email', CAST(?3 AS TEXT), 'role', CAST(?4 AS TEXT), 'via', 'cli') AS TEXT) FROM a",
+        fp_int(now), fp_int(user_id), fp_txt(email), fp_txt(role));
+  int rc = FP_DB_RUN(c, "INSERT INTO audit (at, actor_user_id, action, entity, entity_id) VALUES (?, NULL, 'user.create',"
+                        " 'user', ?)", fp_int(now), fp_int(user_id));
+  if (!rc)
+    rc = FP_DB_RUN(c, "INSERT INTO audit_personal (audit_id, before, after) VALUES (last_insert_rowid(), NULL,"
+                      " json_object('email', ?, 'role', ?, 'via', 'cli'))", fp_txt(email), fp_txt(role));
+  return rc;
 }

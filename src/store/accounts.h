@@ -19,6 +19,7 @@ struct fp_user {
   bool demo_account;          /* one of the demo's documented accounts: never asked for a second factor */
   int64_t created_at;
   int64_t deactivated_at;     /* when the account was closed; 0 while active */
+  int64_t erased_at;          /* when its personal data was erased (store/erasure.h); 0: not erased */
 };
 
 struct fp_role_row {

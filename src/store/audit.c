@@ -46,7 +46,8 @@ int fp_store_audit_search(struct fp_conn *c, const struct fp_audit_query *q,
   struct fp_sql sql;
   fp_sql_init(&sql);
   fp_sql_add(&sql, "SELECT a.id, a.at, COALESCE(a.actor_user_id,0), COALESCE(u.email,''), COALESCE(u.name,''), a.action, a.entity,"
-                   " COALESCE(a.entity_id,0), a.before, a.after FROM audit a LEFT JOIN users u ON u.id = a.actor_user_id"
+                   " COALESCE(a.entity_id,0), p.before, p.after FROM audit a LEFT JOIN users u ON u.id = a.actor_user_id"
+                   " LEFT JOIN audit_personal p ON p.audit_id = a.id"
                    " WHERE a.id < ");
   fp_sql_int(&sql, q->before_id > 0 ? q->before_id : INT64_MAX);
   if (q->entity) {

@@ -22,6 +22,7 @@ static const char *const TABLES[] = {
     "practice_clinician_marks", "alert_prefs", "alert_roles", "alert_groups", "alert_scans", "offers",
     "timesheets", "invoices", "invoice_lines", "invoice_details", "terms", "pension_details", "pension_reminders", "form_a_signatures", "shift_escalations", "pool_funding", "monthly_reports", "icb_targets",
     "fhir_clients", "fhir_client_orgs", "fhir_tokens", "fhir_access_log", "oidc_requests", "oidc_identities",
+    "erasures", "audit_personal",
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 /* Each store's own: its migrations, SQLite's sequence table, PostgreSQL's evidence contents (copied

@@ -1168,6 +1168,37 @@ static const char *const migrations[] = {
     /* 60: how the first step of a sign-in waiting for its code was made (sessions.via's values, 0 or
      * 1), so that the session the code starts says so too. */
     "ALTER TABLE mfa_challenges ADD COLUMN via INTEGER NOT NULL DEFAULT 0 CHECK (via IN (0, 1));",
+    /* 61: erasure (docs/RETENTION.md, store/erasure.h). users.erased_at: when a closed account's
+     * personal data was erased (its id stays as the pseudonym). The erasure ledger: who was erased
+     * and when, ids only, append-only, applied again after a restore or copy. The audit log's
+     * before and after documents (names, emails, reasons) move into audit_personal beside it,
+     * which erasure may delete while the audit rows themselves stay append-only. An issued
+     * invoice's issuer (the clinician's name, address and bank details) may be cleared only for a
+     * person in the ledger, and only to the erased form; nothing else of an invoice changes. */
+    "ALTER TABLE users ADD COLUMN erased_at INTEGER;"
+    "CREATE TABLE erasures ("
+    "  user_id INTEGER PRIMARY KEY,"
+    "  deactivated_at INTEGER NOT NULL,"
+    "  erased_at INTEGER NOT NULL);"
+    "CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures BEGIN"
+    "  SELECT RAISE(ABORT, 'the erasure ledger is append-only'); END;"
+    "CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures BEGIN"
+    "  SELECT RAISE(ABORT, 'the erasure ledger is append-only'); END;"
+    "CREATE TABLE audit_personal ("
+    "  audit_id INTEGER PRIMARY KEY REFERENCES audit(id),"
+    "  before TEXT, after TEXT);"
+    "INSERT INTO audit_personal (audit_id, before, after)"
+    "  SELECT id, before, after FROM audit WHERE before IS NOT NULL OR after IS NOT NULL;"
+    "ALTER TABLE audit DROP COLUMN before;"
+    "ALTER TABLE audit DROP COLUMN after;"
+    "DROP TRIGGER invoices_no_edit;"
+    "CREATE TRIGGER invoices_no_edit BEFORE UPDATE OF clinician_id, practice_id, number, issued_at, due_on,"
+    "  total_pence, customer_name, customer_detail, credits_id, credit_reason ON invoices"
+    "  BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;"
+    "CREATE TRIGGER invoices_issuer_erased BEFORE UPDATE OF issuer_name, issuer_detail ON invoices"
+    "  WHEN NOT (NEW.issuer_name = 'Erased person' AND NEW.issuer_detail = '' AND EXISTS (SELECT 1 FROM erasures x"
+    "  JOIN clinicians cl ON cl.user_id = x.user_id WHERE cl.id = NEW.clinician_id))"
+    "  BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited'); END;",
 };
 
 /* The migrations that widen a CHECK constraint (every row already satisfies the new one): SQLite's

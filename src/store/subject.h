@@ -33,7 +33,13 @@ struct fp_subject_source {
   const char *own, *acted;
   const char *acted_cols; /* space-separated, or NULL for every column */
   const char *withheld;   /* secret columns left out of every row, space-separated, or NULL */
+  /* What erasure (store/erasure.h) does to their rows: one or more statements separated by ';',
+     with the same parameters, ?4 the time of the erasure and ?5 their name; or FP_ERASE_KEEP, the rows stay
+     and name the person only by their id (the pseudonym). Never NULL. */
+  const char *erase;
 };
+
+#define FP_ERASE_KEEP ""
 
 extern const struct fp_subject_source FP_SUBJECT_SOURCES[];
 extern const size_t FP_SUBJECT_N_SOURCES;

@@ -144,7 +144,7 @@ static void test_credit_and_reissue_at_once(void **state) {
   assert_false(listed(w.pm1, "status=issued", id));
   assert_false(listed(w.pm1, "status=issued", fpt_int(note, "id")));
   assert_true(practice_told("invoice.credited", "0001"));
-  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'invoice.credit' AND entity_id ="
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit JOIN audit_personal p ON p.audit_id = audit.id WHERE action = 'invoice.credit' AND entity_id ="
                                                " %lld AND after LIKE '%%Wrong bank account%%'",
                                                id)),
                    1);

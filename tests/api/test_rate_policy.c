@@ -198,7 +198,7 @@ static void test_over_the_cap_awaits_the_pools_approval(void **state) {
                              "Above the ICB's agreed maximum");
   assert_string_equal(fpt_s(refused, "status"), "withdrawn");
   assert_true(told(w.pm1, "shift.rate_refused", id));
-  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit WHERE action = 'shift.rate_refuse' AND"
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM audit JOIN audit_personal p ON p.audit_id = audit.id WHERE action = 'shift.rate_refuse' AND"
                                                " entity_id = %lld AND after LIKE '%%agreed maximum%%'",
                                                id)),
                    1);

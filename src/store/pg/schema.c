@@ -1021,6 +1021,36 @@ const char *const fp_pg_migrations[] = {
     "  WHERE active = 0;",
     /* 60: how a waiting sign-in's first step was made (SQLite's 60). */
     "ALTER TABLE mfa_challenges ADD COLUMN via BIGINT NOT NULL DEFAULT 0 CHECK (via IN (0, 1));",
+    /* 61: erasure: users.erased_at, the erasure ledger, the audit's personal values beside it, and
+     * an invoice's issuer cleared only for a person in the ledger (SQLite's 61). A trigger's WHEN
+     * may not hold a subquery here, so the issuer's rule is a function. */
+    "ALTER TABLE users ADD COLUMN erased_at BIGINT;"
+    "CREATE TABLE erasures ("
+    "  user_id BIGINT PRIMARY KEY,"
+    "  deactivated_at BIGINT NOT NULL,"
+    "  erased_at BIGINT NOT NULL);"
+    "CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('the erasure ledger is append-only');"
+    "CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('the erasure ledger is append-only');"
+    "CREATE TABLE audit_personal ("
+    "  audit_id BIGINT PRIMARY KEY REFERENCES audit(id),"
+    "  before TEXT, after TEXT);"
+    "INSERT INTO audit_personal (audit_id, before, after)"
+    "  SELECT id, before, after FROM audit WHERE before IS NOT NULL OR after IS NOT NULL;"
+    "ALTER TABLE audit DROP COLUMN before, DROP COLUMN after;"
+    "DROP TRIGGER invoices_no_edit ON invoices;"
+    "CREATE TRIGGER invoices_no_edit BEFORE UPDATE OF clinician_id, practice_id, number, issued_at, due_on,"
+    "  total_pence, customer_name, customer_detail, credits_id, credit_reason ON invoices"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_refuse_change('an issued invoice is never edited');"
+    "CREATE FUNCTION fp_invoice_issuer_erased() RETURNS trigger LANGUAGE plpgsql AS $fn$"
+    " BEGIN"
+    "  IF NEW.issuer_name = 'Erased person' AND NEW.issuer_detail = '' AND EXISTS (SELECT 1 FROM erasures x"
+    "     JOIN clinicians cl ON cl.user_id = x.user_id WHERE cl.id = NEW.clinician_id) THEN RETURN NEW; END IF;"
+    "  RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = 'an issued invoice is never edited';"
+    " END $fn$;"
+    "CREATE TRIGGER invoices_issuer_erased BEFORE UPDATE OF issuer_name, issuer_detail ON invoices"
+    "  FOR EACH ROW EXECUTE FUNCTION fp_invoice_issuer_erased();",
 };
 
 const int fp_pg_migration_count = (int)(sizeof fp_pg_migrations / sizeof fp_pg_migrations[0]);

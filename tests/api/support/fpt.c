@@ -795,3 +795,106 @@ int fpt_port_file_wait(const char *dir, int seconds) {
   }
   return port;
 }
+
+/* fpt_sql_where_is: one column's count of rows whose text holds needle. */
+static long long holds(sqlite3 *db, PGconn *pg, const char *table, const char *column, const char *needle) {
+  char sql[512];
+  long long n = -1;
+  if (pg) {
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM \"%s\" WHERE strpos(CAST(\"%s\" AS TEXT), $1) > 0", table, column);
+    const char *params[1] = {needle};
+    PGresult *r = PQexecParams(pg, sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+  } else {
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM \"%s\" WHERE instr(CAST(\"%s\" AS TEXT), ?1) > 0", table, column);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, needle, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    }
+    if (n < 0) fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+  }
+  if (n < 0) fail_msg("could not search %s.%s", table, column);
+  return n;
+}
+
+const char *fpt_sql_where_is(const struct fpt_server *s, const char *needle) {
+  char found[4096] = "";
+  size_t used = 0;
+  const char *list = s->database[0]
+                         ? "SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t"
+                           " ON t.table_name = c.table_name AND t.table_schema = c.table_schema"
+                           " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+                           " ORDER BY c.table_name, c.ordinal_position"
+                         : "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+                           " ORDER BY m.name, p.cid";
+  /* The (table, column) pairs first, then each searched. */
+  char (*pairs)[2][64] = calloc(4096, sizeof *pairs);
+  int n = 0;
+  sqlite3 *db = NULL;
+  PGconn *pg = NULL;
+  if (s->database[0]) {
+    if (!(pg = pg_connect(s->database))) fail_msg("cannot connect to %s", s->database);
+    PGresult *r = PQexec(pg, list);
+    for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r) && n < 4096; i++, n++) {
+      snprintf(pairs[n][0], 64, "%s", PQgetvalue(r, i, 0));
+      snprintf(pairs[n][1], 64, "%s", PQgetvalue(r, i, 1));
+    }
+    PQclear(r);
+  } else {
+    char path[300];
+    snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) fail_msg("cannot open %s", path);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, list, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", list, sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW && n < 4096) {
+      snprintf(pairs[n][0], 64, "%s", (const char *)sqlite3_column_text(st, 0));
+      snprintf(pairs[n][1], 64, "%s", (const char *)sqlite3_column_text(st, 1));
+      n++;
+    }
+    sqlite3_finalize(st);
+  }
+  if (n == 4096) fail_msg("more columns than fpt_sql_where_is searches");
+  if (n < 100) fail_msg("only %d columns found to search", n);
+  for (int i = 0; i < n; i++) {
+    if (holds(db, pg, pairs[i][0], pairs[i][1], needle) > 0) {
+      int w = snprintf(found + used, sizeof found - used, "%s%s.%s", used ? "," : "", pairs[i][0], pairs[i][1]);
+      if (w > 0 && (size_t)w < sizeof found - used) used += (size_t)w;
+    }
+  }
+  free(pairs);
+  if (pg) PQfinish(pg);
+  if (db) sqlite3_close(db);
+  return fpt_str("%s", found);
+}
+
+const char *fpt_sql_text(const struct fpt_server *s, const char *sql) {
+  char *v = NULL;
+  char err[1024] = "";
+  if (s->database[0]) {
+    PGconn *c = pg_connect(s->database);
+    if (!c) fail_msg("%s: cannot connect", sql);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) v = strdup(PQgetvalue(r, 0, 0));
+    else snprintf(err, sizeof err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+  } else {
+    char path[300];
+    snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0))
+      v = strdup((const char *)sqlite3_column_text(st, 0));
+    else snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  if (!v) fail_msg("%s: %s", sql, err);
+  return fpt_keep(v);
+}

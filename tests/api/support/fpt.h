@@ -77,6 +77,11 @@ int fpt_sql_try(const struct fpt_server *s, const char *sql, char *err, size_t l
 /* The integer the query `sql` answers in its first row and column, on server s's store (which may
    be running: read only). Fails the test on an error or no row. */
 long long fpt_sql_count(const struct fpt_server *s, const char *sql);
+/* Every "table.column" of the server's store (either engine) whose text holds needle, comma-separated;
+   "" when none does. For proving that an erased person's details are nowhere. */
+const char *fpt_sql_where_is(const struct fpt_server *s, const char *needle);
+/* The first column of sql's first row as text (kept until fpt_gc); fails the test when there is none. */
+const char *fpt_sql_text(const struct fpt_server *s, const char *sql);
 
 struct fpt_resp {
   long status;
