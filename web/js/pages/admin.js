@@ -13,6 +13,7 @@
 //                                        link one by its subject, unlink one
 
 import { explain, get, getAll, patch, post } from '../api.js';
+import { longDateOf, ukDate } from '../format.js';
 import { flash, navigate, page, route, state } from '../app.js';
 import { confirmPage } from '../confirm.js';
 import { busy, formValues, liveValidation, showApiError } from '../forms.js';
@@ -319,8 +320,10 @@ route('/admin/users', async ({ query }) => {
   const cis2Link = (u) => state.oidcSignIn && h('div', { class: 'nhsuk-u-margin-top-3' },
     h('a', { class: 'nhsuk-link', href: `/admin/users/${u.id}/cis2` }, 'NHS CIS2', h('span', { class: 'nhsuk-u-visually-hidden' }, ` identities of ${u.name}`)));
   const rows = list.items.map((u) => [u.name, u.email, rolesText(u, orgName, poolName),
-    { text: u.active ? tag('Active', 'confirmed') : tag('Deactivated', 'withdrawn') },
+    { text: u.active ? tag('Active', 'confirmed') : u.erased_at ? tag('Erased', 'withdrawn') : tag('Deactivated', 'withdrawn') },
     { text: h('div', {}, state.me && u.id === state.me.id ? 'You'
+      // Erased under the retention schedule: only the pseudonym is left, and it is never an account again.
+      : u.erased_at ? `Personal data erased on ${longDateOf(ukDate(new Date(u.erased_at)))}`
       : u.active
         ? h('a', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small fp-table-button', href: `/admin/users/${u.id}/deactivate` },
           'Deactivate', h('span', { class: 'nhsuk-u-visually-hidden' }, ` ${u.name}`))
@@ -501,6 +504,7 @@ route('/admin/users/:id/deactivate', async ({ params }) => {
         ? 'Their bookings, applications and passport stay as they are: cancel any booking that should not go ahead.'
         : 'The shifts, bookings and decisions they made stay as they are.',
       'Nothing is sent to them. You can reactivate the account later.',
+      'If it stays closed, their personal data is erased under the retention schedule: once it has been closed for the years the installation keeps closed accounts (6 unless set otherwise), and never before their invoices have been kept for their own six years. Their bookings and invoices stay, under a pseudonym.',
     ],
     confirmText: 'Deactivate user',
     backHref: back,
