@@ -300,7 +300,7 @@ int fp_cli_serve(int argc, char **argv) {
     if (n > 0 && (size_t)n < sizeof ledger) app.cfg.erasure_ledger = ledger;
   }
   int again = 0;
-  if (fp_erasure_ledger_apply(&app.store, app.cfg.erasure_ledger, &again) != 0) {
+  if (fp_erasure_ledger_apply(&app.store, app.cfg.erasure_ledger, false, &again) != 0) {
     fp_store_release(&app.store);
     return 1;
   }
@@ -728,11 +728,19 @@ static void say_copied(const char *table, int64_t rows, void *ctx) {
   printf("  %-28s %lld\n", table, (long long)rows);
 }
 
+/* A ledger file named on the command line can be read: before anything is restored or copied. */
+static bool ledger_readable(const char *ledger) {
+  if (!ledger || access(ledger, R_OK) == 0) return true;
+  fprintf(stderr, "flexpool: erasure ledger '%s': %s\n", ledger, strerror(errno));
+  return false;
+}
+
 /* The erasure ledger applied again to the store at data_dir/database (app/erasure.h): 0 or -1 (said). */
 static int reapply_ledger(const char *data_dir, const char *database, const char *ledger) {
   struct fp_store store;
   if (fp_store_open(&store, data_dir, database) != 0) return -1;
-  int applied = 0, rc = fp_erasure_ledger_apply(&store, ledger, &applied);
+  /* A file named here must be there: a mistyped path would apply nothing and say nothing. */
+  int applied = 0, rc = fp_erasure_ledger_apply(&store, ledger, ledger != NULL, &applied);
   fp_store_release(&store);
   if (!rc) printf("flexpool: erasure ledger applied again: %d erased person%s erased again\n", applied,
                   applied == 1 ? "" : "s");
@@ -750,6 +758,7 @@ int fp_cli_copy(int argc, char **argv) {
     else if (strcmp(argv[i], "--to-database") == 0) to_db = argv[i + 1];
     else from_dir = NULL, i = argc; /* an unknown option: usage */
   }
+  if (!ledger_readable(ledger)) return 2;
   if (argc % 2 || !from_dir || !to_dir) {
     fprintf(stderr, "usage: flexpool copy --from-data-dir DIR [--from-database URL] --to-data-dir DIR [--to-database URL]"
                     " [--erasure-ledger FILE]\n");
@@ -829,6 +838,7 @@ int fp_cli_restore(int argc, char **argv) {
     fprintf(stderr, "flexpool: a PostgreSQL installation is restored with pg_restore (docs/OPERATIONS.md)\n");
     return 2;
   }
+  if (!ledger_readable(ledger)) return 2;
   char err[512] = "";
   int files = 0;
   if (fp_store_restore(backup, data_dir, &files, err, sizeof err) != 0) {

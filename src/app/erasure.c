@@ -19,22 +19,19 @@
 
 /* ---- the upkeep step ---- */
 
-struct run {
-  int64_t now;
-  int years;
-  struct fp_conn *c;
-  int erased, seen;
+/* Candidates read a page at a time (the erasures are written after the page is read, never while a
+   read of the same table is under way). */
+#define PAGE 200
+
+struct page {
+  struct fp_erasure_candidate v[PAGE];
+  int n;
 };
 
-static int one_candidate(const struct fp_erasure_candidate *e, void *ctx) {
-  struct run *r = ctx;
-  r->seen++;
-  if (fp_erasure_due(e->deactivated_at, r->years, e->last_financial) > r->now) return 0;
-  struct fp_erasure er = {e->user_id, e->deactivated_at, r->now};
-  bool done = false;
-  int rc = fp_store_erase_person(r->c, &er, &done);
-  if (!rc && done) r->erased++;
-  return rc;
+static int collect(const struct fp_erasure_candidate *e, void *ctx) {
+  struct page *p = ctx;
+  p->v[p->n++] = *e;
+  return 0;
 }
 
 /* The path of the ledger file the server keeps (NULL: none), and how many entries it last wrote. */
@@ -43,20 +40,43 @@ static int64_t ledger_written = -1;
 
 static int erase_due(struct fp_conn *c, int64_t now, void *ctx) {
   const struct fp_app *app = ctx;
-  struct run r = {now, app->cfg.retain_closed_account_years, c, 0, 0};
+  int years = app->cfg.retain_closed_account_years, erased = 0, rc = 0;
+  bool more = false;
   /* A year is at least 365 days: accounts closed later than this cannot be due yet. */
-  int64_t closed_before = now - (int64_t)r.years * 365 * 86400;
-  int rc = fp_store_erasure_candidates(c, closed_before, FP_ERASURES_PER_RUN, one_candidate, &r);
-  if (rc) return rc;
-  if (r.erased) {
-    char after[96];
-    snprintf(after, sizeof after, "{\"erased\":%d,\"years\":%d}", r.erased, r.years);
-    if ((rc = fp_store_audit(c, now, 0, "retention.erase_run", "store", 0, NULL, after)) != 0) return rc;
-    fprintf(stderr, "flexpool: retention: %d closed account%s erased (closed more than %d year%s ago, money kept its"
-                    " own period)\n", r.erased, r.erased == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s");
+  int64_t closed_before = now - (int64_t)years * 365 * 86400, after_closed = 0, after_id = 0;
+  struct page *p = malloc(sizeof *p);
+  if (!p) return FP_ENOMEM;
+  /* Every candidate is looked at (those the money's clock holds back do not hide the ones behind
+     them); at most FP_ERASURES_PER_RUN are erased in one run. */
+  for (;;) {
+    p->n = 0;
+    if ((rc = fp_store_erasure_candidates(c, closed_before, after_closed, after_id, PAGE, collect, p)) != 0) break;
+    for (int i = 0; !rc && i < p->n; i++) {
+      const struct fp_erasure_candidate *e = &p->v[i];
+      if (fp_erasure_due(e->deactivated_at, years, e->last_financial) > now) continue;
+      if (erased == FP_ERASURES_PER_RUN) {
+        more = true;
+        break;
+      }
+      struct fp_erasure er = {e->user_id, e->deactivated_at, now};
+      bool done = false;
+      rc = fp_store_erase_person(c, &er, &done);
+      if (!rc && done) erased++;
+    }
+    if (rc || more || p->n < PAGE) break;
+    after_closed = p->v[p->n - 1].deactivated_at;
+    after_id = p->v[p->n - 1].user_id;
   }
-  if (r.seen == FP_ERASURES_PER_RUN)
-    fprintf(stderr, "flexpool: retention: more closed accounts wait; the next upkeep run goes on\n");
+  free(p);
+  if (rc) return rc;
+  if (erased) {
+    char after[96];
+    snprintf(after, sizeof after, "{\"erased\":%d,\"years\":%d}", erased, years);
+    if ((rc = fp_store_audit(c, now, 0, "retention.erase_run", "store", 0, NULL, after)) != 0) return rc;
+    fprintf(stderr, "flexpool: retention: %d closed account%s erased (closed more than %d year%s ago, invoices past"
+                    " their own period)\n", erased, erased == 1 ? "" : "s", years, years == 1 ? "" : "s");
+  }
+  if (more) fprintf(stderr, "flexpool: retention: more closed accounts are due; the next upkeep run goes on\n");
   return 0;
 }
 
@@ -119,11 +139,11 @@ static int read_table(struct fp_store *store, struct entries *l) {
   return -1;
 }
 
-/* Reads the file's entries into l: 0 (also when there is no file), or -1 (said). */
-static int read_file(const char *path, struct entries *l) {
+/* Reads the file's entries into l: 0 (also when there is no file, unless it must exist), or -1 (said). */
+static int read_file(const char *path, bool must_exist, struct entries *l) {
   FILE *f = fopen(path, "r");
   if (!f) {
-    if (errno == ENOENT) return 0;
+    if (errno == ENOENT && !must_exist) return 0;
     fprintf(stderr, "flexpool: erasure ledger '%s': %s\n", path, strerror(errno));
     return -1;
   }
@@ -164,10 +184,10 @@ static int apply_one(struct fp_conn *c, void *ctx) {
   return fp_store_erase_person(c, a->e, &a->done);
 }
 
-int fp_erasure_ledger_apply(struct fp_store *store, const char *path, int *applied) {
+int fp_erasure_ledger_apply(struct fp_store *store, const char *path, bool must_exist, int *applied) {
   *applied = 0;
   struct entries l = {0};
-  int rc = path ? read_file(path, &l) : 0;
+  int rc = path ? read_file(path, must_exist, &l) : 0;
   if (!rc) rc = read_table(store, &l);
   /* One transaction each: a long ledger does not hold the store's one writer for its whole length. */
   for (size_t i = 0; !rc && i < l.n; i++) {

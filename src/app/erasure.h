@@ -11,6 +11,7 @@
 #ifndef FP_APP_ERASURE_H
 #define FP_APP_ERASURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/app.h"
@@ -24,13 +25,13 @@
 int fp_erasure_upkeep_add(struct fp_sweeper *s, struct fp_app *app);
 
 /*
- * Applies the ledger again: every person named in the ledger file at path (when path is not NULL
- * and the file exists) and in the store's own ledger table is erased in the store if they are not
- * already, with the entry's times; entries the table lacks are added to it. *applied: how many
- * were erased now. 0, or -1 after saying on stderr what is wrong (a line that is not an entry: the
- * file is refused whole, nothing applied from it).
+ * Applies the ledger again: every person named in the ledger file at path (when path is not NULL;
+ * a file that does not exist is an empty ledger unless must_exist) and in the store's own ledger
+ * table is erased in the store if they are not already, with the entry's times; entries the table
+ * lacks are added to it. *applied: how many were erased now. 0, or -1 after saying on stderr what
+ * is wrong (a line that is not an entry: the file is refused whole, nothing applied from it).
  */
-int fp_erasure_ledger_apply(struct fp_store *store, const char *path, int *applied);
+int fp_erasure_ledger_apply(struct fp_store *store, const char *path, bool must_exist, int *applied);
 
 /* Writes the store's ledger table to path (a temporary file beside it, fsync, rename). 0 or -1 (said). */
 int fp_erasure_ledger_write(struct fp_store *store, const char *path);

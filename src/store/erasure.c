@@ -10,8 +10,8 @@
 #include "store/sql.h"
 #include "store/subject.h"
 
-int fp_store_erasure_candidates(struct fp_conn *c, int64_t closed_before, int max,
-                                int (*cb)(const struct fp_erasure_candidate *e, void *ctx), void *ctx) {
+int fp_store_erasure_candidates(struct fp_conn *c, int64_t closed_before, int64_t after_closed, int64_t after_id,
+                                int max, int (*cb)(const struct fp_erasure_candidate *e, void *ctx), void *ctx) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT u.id, u.deactivated_at, COALESCE((SELECT MAX(CASE WHEN i.paid_at IS NOT NULL AND i.paid_at > i.issued_at"
       "  THEN i.paid_at ELSE i.issued_at END) FROM invoices i JOIN clinicians cl ON cl.id = i.clinician_id"
@@ -19,8 +19,9 @@ int fp_store_erasure_candidates(struct fp_conn *c, int64_t closed_before, int ma
       " COALESCE((SELECT MAX(f.signed_at) FROM form_a_signatures f JOIN invoices i ON i.id = f.invoice_id"
       "  JOIN clinicians cl ON cl.id = i.clinician_id WHERE cl.user_id = u.id), 0)"
       " FROM users u WHERE u.active = 0 AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL"
-      " AND u.deactivated_at <= ? ORDER BY u.deactivated_at, u.id LIMIT ?",
-      fp_int(closed_before), fp_int(max));
+      " AND u.deactivated_at <= ?1 AND (u.deactivated_at > ?2 OR (u.deactivated_at = ?2 AND u.id > ?3))"
+      " ORDER BY u.deactivated_at, u.id LIMIT ?4",
+      fp_int(closed_before), fp_int(after_closed), fp_int(after_id), fp_int(max));
   if (!st) return FP_EIO;
   int rc = 0, s;
   while ((s = fp_step(st)) == FP_ROW) {

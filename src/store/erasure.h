@@ -27,11 +27,12 @@ struct fp_erasure_candidate {
 
 /*
  * The closed, unerased accounts deactivated at or before closed_before (a lower bound the caller
- * derives from the setting; the core decides each exactly), oldest first, at most max of them.
- * cb returns 0 to go on. 0, cb's code, or FP_EIO.
+ * derives from the setting; the core decides each exactly), in the order (deactivated_at, user_id),
+ * after the cursor (after_closed, after_id; 0, 0 from the start), at most max of them. cb returns 0
+ * to go on. 0, cb's code, or FP_EIO.
  */
-int fp_store_erasure_candidates(struct fp_conn *c, int64_t closed_before, int max,
-                                int (*cb)(const struct fp_erasure_candidate *e, void *ctx), void *ctx);
+int fp_store_erasure_candidates(struct fp_conn *c, int64_t closed_before, int64_t after_closed, int64_t after_id,
+                                int max, int (*cb)(const struct fp_erasure_candidate *e, void *ctx), void *ctx);
 
 /* One entry of the ledger. */
 struct fp_erasure {

@@ -118,6 +118,19 @@ static int setup(void **state) {
   long long now = (long long)time(NULL);
   close_account(&due_money_passed, now - 7 * 366 * DAY);
   close_account(&money_holds, now - 7 * 366 * DAY);
+  /* 250 accounts closed before them whose invoices hold them back (issued last month): more than
+     one run erases and more than one page of candidates, so none of them may hide those behind. */
+  fpt_sql(&srv, fpt_str("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)"
+                        " INSERT INTO users (email, name, password_hash, active, created_at, deactivated_at)"
+                        " SELECT 'held' || CAST(i AS TEXT) || '@t.test', 'Held back', 'x', 0, 0, %lld FROM n",
+                        now - 8 * 366 * DAY));
+  fpt_sql(&srv, "INSERT INTO clinicians (user_id, profession, created_at) SELECT id, 'gp', 0 FROM users"
+                " WHERE email LIKE 'held%@t.test'");
+  fpt_sql(&srv, fpt_str("INSERT INTO invoices (clinician_id, practice_id, number, status, issued_at, due_on, total_pence,"
+                        " issuer_name, issuer_detail, customer_name, customer_detail) SELECT cl.id, %lld, 1, 'issued',"
+                        " %lld, 0, 100, 'Held back', '', 'The Practice', '' FROM clinicians cl JOIN users u ON u.id ="
+                        " cl.user_id WHERE u.email LIKE 'held%%@t.test'",
+                        w.practice1, now - 30 * DAY));
   /* The account's clock: six calendar years are 2,190 to 2,192 days. */
   close_account(&due_by_days, now - 2193 * DAY);
   close_account(&days_short, now - 2188 * DAY);
@@ -199,6 +212,8 @@ static void test_erasure_follows_both_clocks_and_the_ledger_brings_it_back(void 
   assert_false(erased(&srv, &money_holds));
   assert_false(erased(&srv, &days_short));
   assert_false(erased(&srv, &active));
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM users WHERE email LIKE 'held%@t.test' AND erased_at IS NULL"),
+                   250);
   nowhere(&srv, &due_money_passed);
   nowhere(&srv, &due_by_days);
   /* The kept ones are whole. */
@@ -300,6 +315,23 @@ static void test_erasure_follows_both_clocks_and_the_ledger_brings_it_back(void 
   assert_true(erased(&rs, &due_by_days));
   assert_false(erased(&rs, &days_short));
   nowhere(&rs, &due_money_passed);
+  /* A ledger named but not there is refused before anything is restored; a damaged one is refused whole. */
+  {
+    const char *nope = fpt_str("%s/nope", parent);
+    const char *args[] = {"restore", "--data-dir", nope, "--erasure-ledger", fpt_str("%s/missing.jsonl", parent), backup,
+                          NULL};
+    assert_int_equal(fpt_cli(out, sizeof out, args), 2);
+    assert_non_null(strstr(out, "missing.jsonl"));
+    struct stat sb;
+    assert_int_not_equal(stat(fpt_str("%s/flexpool.db", nope), &sb), 0);
+    const char *bad = fpt_str("%s/bad.jsonl", parent);
+    FILE *bf = fopen(bad, "w");
+    fputs("{\"user_id\":1,\"deactivated_at\":1,\"erased_at\":1}\nnot an entry\n", bf);
+    fclose(bf);
+    const char *damaged[] = {"restore", "--data-dir", fpt_str("%s/damaged", parent), "--erasure-ledger", bad, backup, NULL};
+    assert_int_equal(fpt_cli(out, sizeof out, damaged), 1);
+    assert_non_null(strstr(out, "line 2 is not an entry"));
+  }
   /* Restored without it, then served with it under a setting that would erase nobody: the server
      applies the ledger at start. */
   const char *bare = fpt_str("%s/bare", parent);
