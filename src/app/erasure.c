@@ -99,15 +99,36 @@ static int ledger_file(struct fp_conn *c, int64_t now, void *ctx) {
   return 0;
 }
 
-static const char ERASURE[] = "closed-account erasure", LEDGER[] = "erasure ledger";
+/* Correspondence past its period (core/retention.h), at start-up and then once a day: the tables
+   have no index by age, and a day's lateness does not matter against two years. */
+static int64_t correspondence_last;
+
+static int correspondence(struct fp_conn *c, int64_t now, void *ctx) {
+  (void)ctx;
+  if (correspondence_last && now - correspondence_last < 86400) return 0;
+  int64_t notes = 0, sent = 0;
+  fp_time two_years = fp_months_before(now, FP_CORRESPONDENCE_MONTHS);
+  int rc = fp_store_correspondence_expire(c, two_years, two_years, now - (int64_t)FP_WEBHOOK_DELIVERY_DAYS * 86400,
+                                          &notes, &sent);
+  if (rc) return rc;
+  correspondence_last = now;
+  if (notes || sent)
+    fprintf(stderr, "flexpool: retention: %lld notification(s) and %lld sent message(s) past their period deleted\n",
+            (long long)notes, (long long)sent);
+  return 0;
+}
+
+static const char ERASURE[] = "closed-account erasure", LEDGER[] = "erasure ledger", CORRESPONDENCE[] = "correspondence";
 
 int fp_erasure_upkeep_add(struct fp_sweeper *s, struct fp_app *app) {
   ledger_path = app->cfg.erasure_ledger;
   fp_upkeep_run(&app->store, ERASURE, erase_due, app);
   fp_upkeep_run(&app->store, LEDGER, ledger_file, app);
+  fp_upkeep_run(&app->store, CORRESPONDENCE, correspondence, app);
   if (!s) return 0;
   int rc = fp_sweeper_add(s, ERASURE, erase_due, app);
   if (!rc) rc = fp_sweeper_add(s, LEDGER, ledger_file, app);
+  if (!rc) rc = fp_sweeper_add(s, CORRESPONDENCE, correspondence, app);
   return rc;
 }
 

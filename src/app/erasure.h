@@ -3,6 +3,8 @@
  * upkeep ("closed-account erasure": at start-up and every --upkeep-interval; when is the core's
  * decision, core/retention.h; what, the store's, store/erasure.h), and the erasure ledger kept
  * in a file (--erasure-ledger) so that an erasure is applied again to a restored backup or a copy.
+ * A third step ("correspondence", at start-up and then daily) deletes notifications and sent emails
+ * older than two years and webhook deliveries older than 90 days.
  *
  * The ledger file holds one JSON object per line, {"user_id":N,"deactivated_at":T,"erased_at":T}
  * (ids and times only, no personal data), rewritten whole from the store's ledger table after each

@@ -22,3 +22,8 @@ fp_time fp_erasure_due(fp_time deactivated_at, int years, fp_time last_financial
   }
   return due;
 }
+
+fp_time fp_months_before(fp_time now, int months) {
+  fp_day d = fp_time_utc_day(now);
+  return (fp_time)fp_day_add_months(d, -months) * 86400 + (now - (fp_time)d * 86400);
+}

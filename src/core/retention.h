@@ -26,4 +26,13 @@ fp_time fp_financial_year_end(fp_time t);
  */
 fp_time fp_erasure_due(fp_time deactivated_at, int years, fp_time last_financial);
 
+/* Correspondence flexpool only carries (in-app notifications, emails sent): two years, then gone
+   (the records it was about are kept by their own rules). Webhook deliveries: 90 days. */
+#define FP_CORRESPONDENCE_MONTHS 24
+#define FP_WEBHOOK_DELIVERY_DAYS 90
+
+/* The instant `months` calendar months before now (the same time of day, UTC): a record made before
+   it has been kept `months` months by now. */
+fp_time fp_months_before(fp_time now, int months);
+
 #endif

@@ -111,3 +111,21 @@ int fp_store_erasures_list(struct fp_conn *c, int (*cb)(const struct fp_erasure 
   fp_reset(st);
   return rc;
 }
+
+int fp_store_correspondence_expire(struct fp_conn *c, int64_t notes_before, int64_t mail_before, int64_t hooks_before,
+                                   int64_t *notes, int64_t *sent) {
+  *notes = *sent = 0;
+  int rc = FP_DB_RUN(c, "DELETE FROM notifications WHERE created_at < ?", fp_int(notes_before));
+  if (rc) return rc;
+  *notes = fp_db_changes(c);
+  /* A message still queued is never taken from under its worker: only those finished. */
+#define OLD_MESSAGES                                                                                                   \
+  "SELECT id FROM outbox WHERE state IN ('sent','failed') AND ((channel = 'email' AND created_at < ?1)"                 \
+  " OR (channel <> 'email' AND created_at < ?2))"
+  rc = FP_DB_RUN(c, "DELETE FROM outbox_attempts WHERE outbox_id IN (" OLD_MESSAGES ")", fp_int(mail_before),
+                 fp_int(hooks_before));
+  if (!rc) rc = FP_DB_RUN(c, "DELETE FROM outbox WHERE id IN (" OLD_MESSAGES ")", fp_int(mail_before), fp_int(hooks_before));
+#undef OLD_MESSAGES
+  if (!rc) *sent = fp_db_changes(c);
+  return rc;
+}

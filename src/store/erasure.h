@@ -52,4 +52,13 @@ int fp_store_erase_person(struct fp_conn *c, const struct fp_erasure *e, bool *d
 /* Every ledger entry, in the order of erasure. cb returns 0 to go on. 0, cb's code, or FP_EIO. */
 int fp_store_erasures_list(struct fp_conn *c, int (*cb)(const struct fp_erasure *e, void *ctx), void *ctx);
 
+/*
+ * Correspondence past its period: notifications made before notes_before, and emails finished (sent
+ * or given up) made before mail_before and webhook deliveries before hooks_before, with their
+ * attempts. Inside the caller's transaction. *notes and *sent: how many of each were deleted.
+ * 0 or FP_EIO.
+ */
+int fp_store_correspondence_expire(struct fp_conn *c, int64_t notes_before, int64_t mail_before, int64_t hooks_before,
+                                   int64_t *notes, int64_t *sent);
+
 #endif

@@ -351,9 +351,46 @@ static void test_erasure_follows_both_clocks_and_the_ledger_brings_it_back(void 
   nowhere(&srv, &due_money_passed);
 }
 
+/* Notifications and sent emails go two years (calendar) after they were made, webhook deliveries
+   after 90 days; a message still queued stays whatever its age. */
+static void test_correspondence_goes_after_its_period(void **state) {
+  (void)state;
+  fpt_tempdir(parent, sizeof parent);
+  snprintf(data_dir, sizeof data_dir, "%s/data", parent);
+  mkdir(data_dir, 0700);
+  start(NULL);
+  const char *admin = fpt_bootstrap_admin(&srv);
+  long long uid = user_of(admin);
+  long long now = (long long)time(NULL);
+  long long over = now - 2 * 366 * DAY - DAY, under = now - 2 * 365 * DAY + 2 * DAY;
+  fpt_sql(&srv, fpt_str("INSERT INTO notifications (user_id, kind, subject, body, created_at) VALUES"
+                        " (%lld, 'test', 'old', 'old', %lld), (%lld, 'test', 'recent', 'recent', %lld)",
+                        uid, over, uid, under));
+  const char *row = "(%lld, 'a@t.test', 's', 'b', '%s', '%s', %lld, %lld, 0, '%s')";
+  fpt_sql(&srv, fpt_str("INSERT INTO outbox (user_id, to_address, subject, body, message_id, state, next_attempt_at,"
+                        " created_at, secret, channel) VALUES %s, %s, %s, %s, %s, %s",
+                        fpt_str(row, uid, "m1", "sent", over, over, "email"),
+                        fpt_str(row, uid, "m2", "failed", over, over, "email"),
+                        fpt_str(row, uid, "m3", "queued", over, over, "email"),
+                        fpt_str(row, uid, "m4", "sent", under, under, "email"),
+                        fpt_str(row, uid, "w1", "sent", now - 91 * DAY, now - 91 * DAY, "webhook"),
+                        fpt_str(row, uid, "w2", "sent", now - 89 * DAY, now - 89 * DAY, "webhook")));
+  fpt_sql(&srv, "INSERT INTO outbox_attempts (outbox_id, at, worker, ok, detail) SELECT id, created_at, 'w', 1, '' FROM outbox");
+  fpt_server_stop(&srv);
+  start(NULL); /* the upkeep runs at start */
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM notifications WHERE kind = 'test' AND subject = 'old'"), 0);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM notifications WHERE kind = 'test' AND subject = 'recent'"), 1);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM outbox WHERE message_id IN ('m1', 'm2', 'w1')"), 0);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM outbox WHERE message_id IN ('m3', 'm4', 'w2')"), 3);
+  assert_int_equal(fpt_sql_count(&srv, "SELECT COUNT(*) FROM outbox_attempts a LEFT JOIN outbox o ON o.id = a.outbox_id"
+                                       " WHERE o.id IS NULL"),
+                   0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_erasure_follows_both_clocks_and_the_ledger_brings_it_back, setup, teardown),
+      cmocka_unit_test_teardown(test_correspondence_goes_after_its_period, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

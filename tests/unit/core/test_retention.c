@@ -53,11 +53,20 @@ static void test_the_money_clock_holds_the_account_back(void **state) {
   assert_int_equal(fp_erasure_due(at(2019, 6, 10, 8), 6, 0), at(2025, 6, 10, 8));
 }
 
+static void test_months_before_runs_back_calendar_months(void **state) {
+  (void)state;
+  assert_int_equal(fp_months_before(at(2026, 12, 6, 7), 24), at(2024, 12, 6, 7));
+  /* 31 May back three months: there is no 31 February, so the last day of February. */
+  assert_int_equal(fp_months_before(at(2026, 5, 31, 9), 3), at(2026, 2, 28, 9));
+  assert_int_equal(fp_months_before(at(2026, 3, 1, 0), 1), at(2026, 2, 1, 0));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_financial_year_ends_on_the_first_of_april_uk_time),
       cmocka_unit_test(test_the_account_clock_runs_calendar_years),
       cmocka_unit_test(test_the_money_clock_holds_the_account_back),
+      cmocka_unit_test(test_months_before_runs_back_calendar_months),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
