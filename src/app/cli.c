@@ -278,7 +278,10 @@ int fp_cli_serve(int argc, char **argv) {
     nofile.rlim_cur = nofile.rlim_max < 4096 ? nofile.rlim_max : 4096;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
-  if (fp_store_open(&app.store, app.cfg.data_dir, app.cfg.database) != 0) return 1;
+  if (fp_store_open(&app.store, app.cfg.data_dir, app.cfg.database) != 0) {
+    fp_store_release(&app.store); /* what a failed open (a migration that failed) had taken */
+    return 1;
+  }
   if (app.cfg.demo) {
     int empty = 0;
     if (fp_store_is_empty(&app.store, &empty) != 0) return 1;

@@ -157,6 +157,8 @@ void fp_h_available_clinicians(struct fp_req *r) {
                    .now = r->now};
   fp_avail_local_interval(day, start_min, end_min, &x.start, &x.end);
   if (x.start <= r->now) {
+    json_decref(page.items);
+    fp_org_clear(&org);
     fp_reply_error(r, FP_API_INVALID_PARAMETER, session || !start_s ? "date" : "start",
                    "that time has started: look for cover at a time still ahead");
     return;
@@ -187,6 +189,7 @@ void fp_h_available_clinicians(struct fp_req *r) {
   /* Something follows when the store had more, or the page filled before the batch ended; the next
      page starts after the last clinician looked at (when full, the last one listed). */
   bool follows = more || x.skipped > 0;
+  fp_org_clear(&org);
   if (rc) {
     json_decref(page.items);
     fp_reply_store_error(r, rc);
