@@ -595,6 +595,7 @@ static const struct fp_colspec USER_LIST_READ[] = {
     FP_C(BOOL, struct fp_user, active),
     FP_C(INT, struct fp_user, created_at),
     FP_C(INT, struct fp_user, deactivated_at),
+    FP_C(INT, struct fp_user, erased_at),
 };
 
 static void user_row(fp_stmt *st, void *vctx) {
@@ -614,7 +615,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   };
   const struct fp_sort_sql *sort = &SORTS[q->sort];
   struct fp_sql sql;
-  fp_sql_select_page(&sql, "id, email, name, active, created_at, deactivated_at", sort);
+  fp_sql_select_page(&sql, "id, email, name, active, created_at, deactivated_at, erased_at", sort);
   fp_sql_add(&sql, " FROM users WHERE 1 = 1");
   if (q->active >= 0) {
     fp_sql_add(&sql, " AND active = ");

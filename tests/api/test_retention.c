@@ -259,6 +259,11 @@ static void test_erasure_follows_both_clocks_and_the_ledger_brings_it_back(void 
   fpt_expect_error(fpt_request(&srv, w.admin, "PATCH", fpt_str("/api/v1/users/%lld", due_by_days.user), "{s:s}", "name",
                                "Dr Back Again"),
                    409, "invalid_state", "name");
+  /* The list says the same as the user's own page (the users page shows "Erased" from it). */
+  json_t *listed = fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/users?q=erased-%lld%%40&active=false", due_by_days.user),
+                            200, NULL);
+  assert_int_equal(json_array_size(json_object_get(listed, "items")), 1);
+  assert_string_equal(fpt_s(json_array_get(json_object_get(listed, "items"), 0), "erased_at"), fpt_s(u, "erased_at"));
   u = fpt_call(&srv, w.admin, "GET", fpt_str("/api/v1/users/%lld", days_short.user), 200, NULL);
   assert_true(json_is_null(json_object_get(u, "erased_at")));
   /* They cannot sign in (the address is not theirs any more) and the pool's lists show the pseudonym. */
