@@ -216,15 +216,21 @@ void fpt_sql(const struct fpt_server *s, const char *sql) {
   if (fpt_sql_try(s, sql, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
 }
 
-long long fpt_sql_count(const struct fpt_server *s, const char *sql) {
-  long long n = -1;
-  char err[1024] = "";
+/* The first column of sql's first row, on either engine: 0 with *out its text (malloc'd; NULL when
+   the value is SQL NULL), or -1 with err said (no row, or the query failed). */
+static int first_value(const struct fpt_server *s, const char *sql, char **out, char *err, size_t err_len) {
+  *out = NULL;
+  int rc = -1;
   if (s->database[0]) {
     PGconn *c = pg_connect(s->database);
     if (!c) fail_msg("%s: cannot connect", sql);
     PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    else snprintf(err, sizeof err, "%s", PQresultErrorMessage(r));
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+      rc = 0;
+      if (!PQgetisnull(r, 0, 0)) *out = strdup(PQgetvalue(r, 0, 0));
+    } else {
+      snprintf(err, err_len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK ? "no row" : PQresultErrorMessage(r));
+    }
     PQclear(r);
     PQfinish(c);
   } else {
@@ -233,13 +239,23 @@ long long fpt_sql_count(const struct fpt_server *s, const char *sql) {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      n = sqlite3_column_int64(st, 0);
-    else snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+      rc = 0;
+      if (sqlite3_column_type(st, 0) != SQLITE_NULL) *out = strdup((const char *)sqlite3_column_text(st, 0));
+    } else {
+      snprintf(err, err_len, "%s", db ? sqlite3_errmsg(db) : "no memory");
+    }
     sqlite3_finalize(st);
     sqlite3_close(db);
   }
-  if (n < 0) fail_msg("%s: %s", sql, err);
+  return rc;
+}
+
+long long fpt_sql_count(const struct fpt_server *s, const char *sql) {
+  char err[1024] = "", *v = NULL;
+  if (first_value(s, sql, &v, err, sizeof err) != 0) fail_msg("%s: %s", sql, err);
+  long long n = v ? strtoll(v, NULL, 10) : 0; /* NULL (a MAX of nothing) counts as 0, as it always has */
+  free(v);
   return n;
 }
 
@@ -872,29 +888,7 @@ const char *fpt_sql_where_is(const struct fpt_server *s, const char *needle) {
 }
 
 const char *fpt_sql_text(const struct fpt_server *s, const char *sql) {
-  char *v = NULL;
-  char err[1024] = "";
-  if (s->database[0]) {
-    PGconn *c = pg_connect(s->database);
-    if (!c) fail_msg("%s: cannot connect", sql);
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) v = strdup(PQgetvalue(r, 0, 0));
-    else snprintf(err, sizeof err, "%s", PQresultErrorMessage(r));
-    PQclear(r);
-    PQfinish(c);
-  } else {
-    char path[300];
-    snprintf(path, sizeof path, "%s/flexpool.db", s->data_dir);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-        sqlite3_column_text(st, 0))
-      v = strdup((const char *)sqlite3_column_text(st, 0));
-    else snprintf(err, sizeof err, "%s", db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
-  if (!v) fail_msg("%s: %s", sql, err);
+  char err[1024] = "", *v = NULL;
+  if (first_value(s, sql, &v, err, sizeof err) != 0 || !v) fail_msg("%s: %s", sql, v ? err : "no value");
   return fpt_keep(v);
 }
