@@ -623,7 +623,7 @@ int fp_store_user_list(struct fp_conn *c, const struct fp_user_query *q,
   }
   fp_sql_contains(&sql, q->q, (const char *const[]){"lower(email)", "lower(name)", NULL});
   struct user_cb x = {cb, ctx};
-  return fp_sql_page(c, &sql, sort, &q->after, q->limit, 6, user_row, &x, more, last);
+  return fp_sql_page(c, &sql, sort, &q->after, q->limit, FP_NCOLS(USER_LIST_READ), user_row, &x, more, last);
 }
 
 int fp_store_user_set_name(struct fp_conn *c, int64_t user_id, const char *name) {
