@@ -155,7 +155,11 @@ static int add_entry(const struct fp_erasure *e, void *ctx) {
 /* The store's ledger table added to l: 0 or -1 (said). */
 static int read_table(struct fp_store *store, struct entries *l) {
   struct fp_conn *c = fp_store_reader(store);
-  if (c && fp_store_erasures_list(c, add_entry, l) == 0) return 0;
+  int rc = c ? fp_store_erasures_list(c, add_entry, l) : FP_EIO;
+  /* The main thread (at start) and the upkeep's read once in a long while: the connection goes back
+     for the request threads rather than being held for ever (the server's readers are counted). */
+  fp_store_reader_set_aside(store);
+  if (rc == 0) return 0;
   fprintf(stderr, "flexpool: the store's erasure ledger could not be read\n");
   return -1;
 }
