@@ -267,7 +267,8 @@ static void *run(void *arg) {
     s->added = false;
     pthread_mutex_unlock(&s->lock);
     struct step step;
-    for (int i = 0; step_at(s, i, &step); i++) {
+    int i = 0;
+    for (; step_at(s, i, &step); i++) {
       if (step.prepare) {
         int rc = step.prepare(s->store, (int64_t)time(NULL), step.ctx);
         if (rc == FP_SWEEP_NOTHING) continue;
@@ -279,6 +280,11 @@ static void *run(void *arg) {
       fp_upkeep_run(s->store, step.name, step.fn, step.ctx);
     }
     pthread_mutex_lock(&s->lock);
+    /* The pass went on to the last step there was, those added during it included: only a step
+       added since (none, most often) calls for a pass of its own now. Without this, the steps added
+       one by one at start-up made two or three whole passes in a row, each holding a writer for
+       seconds on a large store while the first requests came in. */
+    if (i >= s->n_steps) s->added = false;
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += s->interval;
