@@ -139,6 +139,8 @@ struct book_ctx {
   struct fp_actor actor;
   int64_t shift_id, clinician_id, application_id;
   struct fp_book_result res;
+  struct fp_booking *out; /* the answer: read in the transaction where the engine allows (answered) */
+  bool answered;
 };
 
 static int book_tx(struct fp_conn *c, void *vctx) {
@@ -151,10 +153,12 @@ static int book_tx(struct fp_conn *c, void *vctx) {
      other applicant whose application the booking closed. */
   rc = fp_store_tell_booked(c, &x->res, x->application_id != 0, x->actor.now);
   /* The shift's direct offers close, their clinicians told (store/offers.h). */
-  if (!rc) rc = fp_store_offers_close_for_shift(c, x->shift_id, x->actor.user_id, x->actor.now);
+  if (!rc) rc = fp_store_offers_close(c, &x->res.offers, 0, x->actor.user_id, x->actor.now);
   /* And the webhooks that want it (store/webhooks.h), likewise. */
-  return rc ? rc : fp_store_webhook_emit(c, FP_HOOK_SHIFT_BOOKED, x->shift_id, x->res.booking.id, x->application_id,
-                                         x->actor.now);
+  if (!rc)
+    rc = fp_store_webhook_emit_to(c, &x->res.hooks, x->shift_id, x->res.booking.id, x->application_id, x->actor.now);
+  /* The booking as it will be committed, for the answer (after the commit where this reads nothing). */
+  return rc ? rc : fp_store_booking_answer(c, x->res.booking.id, x->out, &x->answered);
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
@@ -165,8 +169,9 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.shift_id = shift_id;
   x.clinician_id = clinician_id;
   x.application_id = application_id;
+  x.out = out;
   int rc = fp_store_write_locking(r->app->store, book_tx, &x);
-  if (rc == 0) { /* booked: the booking as it was committed */
+  if (rc == 0 && !x.answered) { /* booked: the booking as it was committed */
     struct fp_conn *c = fp_store_reader(r->app->store);
     rc = c ? fp_store_booking_get(c, x.res.booking.id, NULL, out) : FP_EIO;
   }

@@ -298,11 +298,11 @@ static int accept_tx(struct fp_conn *c, void *vctx) {
   if (out != FP_OFFER_OK) return refuse_outcome(x, out);
   /* Who is told, in the booking's transaction: the other offers' clinicians, the other applicants,
      the practice (fp_store_tell_offer_accepted: where an offer.accepted webhook belongs). */
-  if ((rc = fp_store_offers_close_for_shift(c, x->o.shift_id, x->actor.user_id, x->actor.now)) != 0) return rc;
+  if ((rc = fp_store_offers_close(c, &x->res.offers, x->o.id, x->actor.user_id, x->actor.now)) != 0) return rc;
   if ((rc = fp_store_tell_applications_filled(c, &x->res, x->actor.now)) != 0) return rc;
   if ((rc = fp_store_tell_offer_accepted(c, x->o.id, x->actor.now)) != 0) return rc;
   /* And the webhooks that want it (store/webhooks.h): the shift booked, and the offer accepted. */
-  if ((rc = fp_store_webhook_emit(c, FP_HOOK_SHIFT_BOOKED, x->o.shift_id, x->res.booking.id, 0, x->actor.now)) != 0)
+  if ((rc = fp_store_webhook_emit_to(c, &x->res.hooks, x->o.shift_id, x->res.booking.id, 0, x->actor.now)) != 0)
     return rc;
   return fp_store_webhook_emit(c, FP_HOOK_OFFER_ACCEPTED, x->o.shift_id, x->res.booking.id, 0, x->actor.now);
 }

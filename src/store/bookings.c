@@ -410,45 +410,74 @@ static int application_move(struct fp_conn *c, int64_t id, enum fp_application_e
   return fp_store_audit(c, now, actor, app_action(ev), "application", id, before, after);
 }
 
-/*
- * The shift is filled: each of its applications that the state machine lets be declined as
- * filled is (*n_filled counts them). Read in batches, the statement reset before writing the rows
- * it read.
- */
-static int applications_filled(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now, int *n_filled) {
-  enum { BATCH = 64 };
-  int64_t ids[BATCH];
-  enum fp_application_status from[BATCH];
-  for (;;) {
-    fp_stmt *st = FP_DB_STMT(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id", fp_int(shift_id));
-    if (!st) return FP_EIO;
-    int n = 0, rc;
-    bool full = false;
-    while ((rc = fp_step(st)) == FP_ROW) {
-      enum fp_application_status a;
-      if (fp_application_status_parse(fp_col_text(st, 1), &a) != 0) {
-        rc = FP_EIO;
+/* The applications of a shift, in id order: what the booking reads of them before it writes. */
+static fp_stmt *applications_stmt(struct fp_conn *c, int64_t shift_id) {
+  return FP_DB_STMT(c, "SELECT id, status FROM applications WHERE shift_id = ? ORDER BY id", fp_int(shift_id));
+}
+
+/* A shift's applications as the booking read them (ids and statuses: malloc'd, apps_free). */
+struct apps {
+  int64_t *ids;
+  enum fp_application_status *status;
+  size_t n, cap;
+};
+
+static void apps_free(struct apps *a) {
+  free(a->ids);
+  free(a->status);
+  memset(a, 0, sizeof *a);
+}
+
+/* Reads the shift's applications into *out (all of them: as many as there are). Read before the
+   booking writes anything, with its other reads (applications_stmt is sent early): the shift is
+   locked (FOR UPDATE, fp_store_shift_lock_for_booking), so no application for it can be added
+   meanwhile (its foreign key waits for the lock). */
+static int apps_read(struct fp_conn *c, int64_t shift_id, struct apps *out) {
+  fp_stmt *st = applications_stmt(c, shift_id);
+  if (!st) return FP_EIO;
+  int rc, err = 0;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    if (out->n == out->cap) {
+      size_t cap = out->cap ? 2 * out->cap : 8;
+      int64_t *ids = realloc(out->ids, cap * sizeof *ids);
+      if (ids) out->ids = ids;
+      enum fp_application_status *status = ids ? realloc(out->status, cap * sizeof *status) : NULL;
+      if (!status) {
+        err = FP_ENOMEM;
         break;
       }
-      if (fp_application_next(a, FP_AEV_FILLED, NULL) != 0) continue;
-      if (n == BATCH) {
-        full = true;
-        break;
-      }
-      ids[n] = fp_col_int64(st, 0);
-      from[n++] = a;
+      out->status = status;
+      out->cap = cap;
     }
-    fp_reset(st);
-    if (rc != FP_DONE && rc != FP_ROW) return FP_EIO;
-    for (int i = 0; i < n; i++)
-      if ((rc = application_move(c, ids[i], FP_AEV_FILLED, NULL, actor, now, &from[i])) != 0) return rc;
-    *n_filled += n;
-    if (!full) return 0;
+    out->ids[out->n] = fp_col_int64(st, 0);
+    if (fp_application_status_parse(fp_col_text(st, 1), &out->status[out->n]) != 0) err = FP_EIO;
+    out->n++;
   }
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  return err;
+}
+
+/*
+ * The shift is filled: each of its applications as read (apps) that the state machine lets be
+ * declined as filled is (*n_filled counts them), except the one the booking accepted (accepted).
+ */
+static int applications_filled(struct fp_conn *c, const struct apps *apps, int64_t accepted, int64_t actor,
+                               int64_t now, int *n_filled) {
+  for (size_t i = 0; i < apps->n; i++) {
+    if (apps->ids[i] == accepted || fp_application_next(apps->status[i], FP_AEV_FILLED, NULL) != 0) continue;
+    int rc = application_move(c, apps->ids[i], FP_AEV_FILLED, NULL, actor, now, &apps->status[i]);
+    if (rc) return rc;
+    (*n_filled)++;
+  }
+  return 0;
 }
 
 void fp_book_result_release(struct fp_book_result *res) {
-  if (res) fp_elig_view_release(&res->view);
+  if (!res) return;
+  fp_elig_view_release(&res->view);
+  fp_offer_list_release(&res->offers);
+  fp_hook_list_release(&res->hooks);
 }
 
 void fp_elig_view_release(struct fp_elig_view *v) {
@@ -795,6 +824,17 @@ int fp_store_clinician_lock(struct fp_conn *c, int64_t clinician_id) {
       fp_int(clinician_id));
 }
 
+static int book_write(struct fp_conn *c, const struct fp_shift *s, enum fp_shift_status status,
+                      int64_t clinician_id, int64_t actor, int64_t now, int64_t application_id,
+                      const struct fp_terms *t, enum fp_terms_source source, const struct apps *apps,
+                      struct fp_book_result *res);
+
+/* On PostgreSQL, the new booking's id from its identity's sequence, taken with the booking's reads
+   (book) so that its row can go to the server with the writes after it, in one round trip. */
+static fp_stmt *next_id_stmt(struct fp_conn *c) {
+  return fp_db_stmt(c, "SELECT nextval(pg_get_serial_sequence('bookings', 'id'))");
+}
+
 /* fp_store_book; offered: the practice offered the clinician this shift (store/offers.h), which,
    like its accepting an application, is its approval. */
 static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
@@ -813,6 +853,14 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   fp_db_prefetch(shared_pools_stmt(c, clinician_id, s.practice_id));
   fp_store_checks_prefetch(c, clinician_id);
   fp_db_prefetch(work_stmt(c, clinician_id, s.starts_at, s.ends_at));
+  /* And what the writes will need: the terms and the shift's applications (book_write), its offers
+     and the webhooks that want to know (what follows the booking in its transaction). */
+  fp_store_terms_prefetch(c, clinician_id, s.practice_id);
+  fp_db_prefetch(applications_stmt(c, shift_id));
+  fp_store_offers_prefetch(c, shift_id);
+  fp_store_webhooks_prefetch(c, FP_HOOK_SHIFT_BOOKED, shift_id);
+  bool several = !fp_db_serial_writes(c); /* PostgreSQL: several write at once */
+  if (several) fp_db_prefetch(next_id_stmt(c));
   if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
   bool overlap = false;
   if ((rc = fp_store_work_check(c, clinician_id, &s, &res->limits, &res->working_time, &overlap)) != 0) return rc;
@@ -832,77 +880,128 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   };
   res->outcome = fp_booking_decide(&bi);
   if (res->outcome != FP_BOOK_OK) return 0;
-
-  /* Write: the booking, the shift's status, the applications, the audit. */
-  enum fp_rate_unit unit;
-  if (fp_rate_unit_parse(s.rate_unit, &unit) != 0) return FP_EIO;
-  int64_t fee = fp_fee_pence(s.rate_pence, unit, fp_worked_minutes(s.starts_at, s.ends_at, (int32_t)s.break_minutes));
   /* The terms it runs on, as the shift's page showed them (store/terms.h), copied into it. */
   struct fp_terms terms;
   enum fp_terms_source source;
-  if ((rc = fp_store_terms_for_booking(c, clinician_id, res->pool_id, bi.via_acceptance, &terms, &source)) != 0)
+  if ((rc = fp_store_terms_for_booking_at(c, clinician_id, s.practice_id, res->pool_id, bi.via_acceptance, &terms,
+                                          &source)) != 0)
     return rc;
+  /* The new id (PostgreSQL), the applications, offers and webhooks, read like the rest before
+     anything is written (a write sets aside what was read early: sql.h fp_db_prefetch). */
+  struct apps apps = {0};
+  res->booking.id = 0; /* SQLite: given by the insert */
+  if (several) {
+    fp_stmt *st = next_id_stmt(c);
+    if (!st) return FP_EIO;
+    rc = fp_step(st);
+    if (rc == FP_ROW) res->booking.id = fp_col_int64(st, 0);
+    fp_reset(st);
+    if (rc != FP_ROW) return FP_EIO;
+  }
+  if ((rc = apps_read(c, shift_id, &apps)) == 0 && (rc = fp_store_offers_pending(c, shift_id, now, &res->offers)) == 0 &&
+      (rc = fp_store_webhooks_wanting(c, FP_HOOK_SHIFT_BOOKED, shift_id, &res->hooks)) == 0)
+    rc = book_write(c, &s, status, clinician_id, actor, now, application_id, &terms, source, &apps, res);
+  apps_free(&apps);
+  return rc;
+}
+
+/* book's writes, once the core has said yes: the booking, the shift's status, the applications, the audit. */
+static int book_write(struct fp_conn *c, const struct fp_shift *s, enum fp_shift_status status,
+                      int64_t clinician_id, int64_t actor, int64_t now, int64_t application_id,
+                      const struct fp_terms *t, enum fp_terms_source source, const struct apps *apps,
+                      struct fp_book_result *res) {
+  const int64_t shift_id = s->id;
+  int rc;
+  enum fp_rate_unit unit;
+  if (fp_rate_unit_parse(s->rate_unit, &unit) != 0) return FP_EIO;
+  int64_t fee = fp_fee_pence(s->rate_pence, unit, fp_worked_minutes(s->starts_at, s->ends_at, (int32_t)s->break_minutes));
   char bands[FP_TERMS_BANDS_LEN];
-  fp_terms_bands_format(&terms, bands);
-  /* The new id: on PostgreSQL by RETURNING, in the same round trip (lastval() would be another); on
-     SQLite from the connection (RETURNING there collects its rows in an ephemeral table first: 2.4 %
-     of the writer's time under booking load, docs/PERFORMANCE.md session 26). */
-#define INSERT_BOOKING                                                                                                  \
-  "INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"      \
-  " created_at, pool_id, terms_source, terms_payment_days, terms_cancellation, terms_mileage, terms_expenses)"         \
-  " VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-  bool returning = !fp_db_serial_writes(c);
-  fp_stmt *st = fp_db_stmt(c, returning ? INSERT_BOOKING " RETURNING id" : INSERT_BOOKING);
-#undef INSERT_BOOKING
+  fp_terms_bands_format(t, bands);
+  /* The shift's status as the core's state machine moves it (the decision said open). */
+  enum fp_shift_status booked;
+  if (fp_shift_next(status, FP_EV_BOOK, &booked) != 0) return FP_ECONFLICT;
+  /* On PostgreSQL, where several write at once, the booking (with the id book took) and the shift's
+     new status in one statement, sent with the writes after it (fp_db_run_later): the shift's row
+     must still say `status`, as set_shift_status asks, or its id is NULL and the insert refused.
+     On SQLite, two statements and the id from the connection (RETURNING there collects its rows in
+     an ephemeral table first: 2.4 % of the writer's time under booking load, docs/PERFORMANCE.md
+     session 26). */
+#define BOOKING_COLS_IN                                                                                                 \
+  " bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status, fee_pence, created_by,"      \
+  " created_at, pool_id, terms_source, terms_payment_days, terms_cancellation, terms_mileage, terms_expenses"
+  bool together = !fp_db_serial_writes(c);
+  fp_stmt *st = fp_db_stmt(c, together
+      ? "WITH u AS (UPDATE shifts SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING id) INSERT INTO"
+        BOOKING_COLS_IN ", id) VALUES ((SELECT id FROM u), ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      : "INSERT INTO" BOOKING_COLS_IN ") VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+#undef BOOKING_COLS_IN
   if (!st) return FP_EIO;
-  fp_bind_int64(st, 1, shift_id);
-  fp_bind_int64(st, 2, clinician_id);
-  fp_bind_int64(st, 3, s.practice_id);
-  fp_bind_int64(st, 4, s.starts_at);
-  fp_bind_int64(st, 5, s.ends_at);
-  fp_bind_int64(st, 6, fee);
-  fp_bind_int64(st, 7, actor);
-  fp_bind_int64(st, 8, now);
-  fp_bind_int64(st, 9, res->pool_id); /* the shared pool whose requirements it met */
-  fp_bind_text(st, 10, fp_terms_source_name(source));
-  fp_bind_int64(st, 11, terms.payment_days);
-  fp_bind_text(st, 12, bands);
-  fp_bind_int64(st, 13, terms.mileage);
-  fp_bind_int64(st, 14, terms.expenses);
-  int64_t booking_id = 0;
-  rc = fp_step(st);
-  if (rc == FP_ROW) booking_id = fp_col_int64(st, 0);
-  if (rc == FP_DONE && !returning) {
-    booking_id = fp_db_last_id(c);
-    rc = FP_ROW;
+  int at = 0;
+  if (together) {
+    fp_bind_text(st, 1, fp_shift_status_name(booked));
+    fp_bind_int64(st, 2, now);
+    fp_bind_int64(st, 3, shift_id);
+    fp_bind_text(st, 4, fp_shift_status_name(status));
+    at = 3; /* the shift's id comes from the update */
+  } else {
+    fp_bind_int64(st, 1, shift_id);
+  }
+  fp_bind_int64(st, at + 2, clinician_id);
+  fp_bind_int64(st, at + 3, s->practice_id);
+  fp_bind_int64(st, at + 4, s->starts_at);
+  fp_bind_int64(st, at + 5, s->ends_at);
+  fp_bind_int64(st, at + 6, fee);
+  fp_bind_int64(st, at + 7, actor);
+  fp_bind_int64(st, at + 8, now);
+  fp_bind_int64(st, at + 9, res->pool_id); /* the shared pool whose requirements it met */
+  fp_bind_text(st, at + 10, fp_terms_source_name(source));
+  fp_bind_int64(st, at + 11, t->payment_days);
+  fp_bind_text(st, at + 12, bands);
+  fp_bind_int64(st, at + 13, t->mileage);
+  fp_bind_int64(st, at + 14, t->expenses);
+  if (together) fp_bind_int64(st, at + 15, res->booking.id);
+  int64_t booking_id = res->booking.id;
+  if (together) {
+    rc = fp_db_run_later(st);
+  } else {
+    rc = fp_step(st);
+    if (rc == FP_DONE) booking_id = fp_db_last_id(c);
+    fp_reset(st);
+    if (rc == FP_DONE) rc = 0;
   }
   if (rc == FP_ECONFLICT) {
-    /* The database's own guard fired: report it as the rule it enforces. */
+    /* The database's own guard fired (at once: SQLite, or PostgreSQL running the statement again
+       with each run at once after the batch it went with failed): report it as the rule it enforces. */
     res->outcome = strstr(fp_db_errmsg(c), "overlapping") ? FP_BOOK_OVERLAPPING : FP_BOOK_SHIFT_TAKEN;
-    fp_reset(st);
+    res->booking.id = 0;
     return 0;
   }
-  fp_reset(st);
-  rc = rc == FP_ROW ? 0 : rc == FP_DONE ? FP_EIO : rc;
   if (rc) return rc;
-  enum fp_shift_status booked;
-  if (fp_shift_next(status, FP_EV_BOOK, &booked) != 0) return FP_ECONFLICT; /* the decision said open */
-  if ((rc = set_shift_status(c, shift_id, status, booked, now)) != 0) return rc;
+  if (!together && (rc = set_shift_status(c, shift_id, status, booked, now)) != 0) return rc;
   if (application_id) {
-    if ((rc = application_move(c, application_id, FP_AEV_ACCEPT, NULL, actor, now, NULL)) != 0) return rc;
+    const enum fp_application_status *known = NULL; /* as read with the others, when it is this shift's */
+    for (size_t i = 0; i < apps->n && !known; i++)
+      if (apps->ids[i] == application_id) known = &apps->status[i];
+    if ((rc = application_move(c, application_id, FP_AEV_ACCEPT, NULL, actor, now, known)) != 0) return rc;
   }
   /* Every other application for this shift that the state machine lets be declined as filled is. */
-  if ((rc = applications_filled(c, shift_id, actor, now, &res->n_filled)) != 0) return rc;
+  if ((rc = applications_filled(c, apps, application_id, actor, now, &res->n_filled)) != 0) return rc;
   char after[128];
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
            (long long)shift_id, (long long)clinician_id, (long long)res->pool_id);
   if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
-  /* Only its id: the caller reads the booking after the commit. Reading a row just inserted, in
-     the same transaction, is what made PostgreSQL's concurrent bookings fail each other's
-     serialization (they all insert into, and read, the newest page of the bookings index). */
+  /* Only its id: the caller reads the booking for its answer (fp_store_booking_answer). */
   res->booking.id = booking_id;
-  res->shift = s; /* for the messages the booking sends (store/tell.h) */
+  res->shift = *s; /* for the messages the booking sends (store/tell.h) */
   return 0;
+}
+
+int fp_store_booking_answer(struct fp_conn *c, int64_t id, struct fp_booking *out, bool *answered) {
+  *answered = false;
+  if (fp_db_serial_writes(c)) return 0; /* SQLite: its one writer's time is every booking's wait */
+  int rc = fp_store_booking_get(c, id, NULL, out);
+  *answered = rc == 0;
+  return rc;
 }
 
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,

@@ -2,6 +2,7 @@
 #include "store/offers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/booking.h"
@@ -173,47 +174,73 @@ int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_off
   return audit_offer(c, o->id, move_action(ev), &o->stored, to, actor, now);
 }
 
-/* The offers of a shift still stored pending, read in batches (after the last id of the one before)
-   before any is written. Every offer of the shift is read and those not pending are passed over
-   here: a shift has few, and on SQLite a bound `status = ?` that the partial index offers_pending
+/* Every offer of a shift, in id order. Those not pending are passed over in C (fp_store_offers_pending):
+   a shift has few, and on SQLite a bound `status = ?` that the partial index offers_pending
    (status = 'pending') might answer makes the statement prepared again at every run, a tenth of the
    writer's time under booking load. */
-int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now) {
-  enum { BATCH = 64 };
-  int64_t after = 0;
-  for (;;) {
-    struct fp_offer batch[BATCH];
-    int64_t users[BATCH];
-    int n = 0, seen = 0, rc = FP_DONE, err = 0;
-    fp_stmt *st = FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? AND x.id > ? ORDER BY x.id",
-        fp_int(shift_id), fp_int(after));
-    if (!st) return FP_EIO;
-    while (seen < BATCH && (rc = fp_step(st)) == FP_ROW) {
-      seen++;
-      if ((err = read_offer(st, now, &batch[n], &users[n])) != 0) break;
-      after = batch[n].id;
-      if (batch[n].stored == FP_OFFER_PENDING) n++;
+static fp_stmt *shift_offers_stmt(struct fp_conn *c, int64_t shift_id) {
+  return FP_DB_STMT(c, "SELECT " OFFER_COLS OFFER_FROM " WHERE x.shift_id = ? ORDER BY x.id", fp_int(shift_id));
+}
+
+void fp_store_offers_prefetch(struct fp_conn *c, int64_t shift_id) { fp_db_prefetch(shift_offers_stmt(c, shift_id)); }
+
+void fp_offer_list_release(struct fp_offer_list *l) {
+  free(l->items);
+  free(l->users);
+  memset(l, 0, sizeof *l);
+}
+
+int fp_store_offers_pending(struct fp_conn *c, int64_t shift_id, int64_t now, struct fp_offer_list *out) {
+  fp_offer_list_release(out);
+  fp_stmt *st = shift_offers_stmt(c, shift_id);
+  if (!st) return FP_EIO;
+  int rc, err = 0;
+  size_t cap = 0;
+  struct fp_offer o;
+  int64_t user;
+  while (!err && (rc = fp_step(st)) == FP_ROW) {
+    if ((err = read_offer(st, now, &o, &user)) != 0 || o.stored != FP_OFFER_PENDING) continue;
+    if (out->n == cap) {
+      size_t ncap = cap ? 2 * cap : 4;
+      struct fp_offer *items = realloc(out->items, ncap * sizeof *items);
+      if (items) out->items = items;
+      int64_t *users = items ? realloc(out->users, ncap * sizeof *users) : NULL;
+      if (!users) {
+        err = FP_ENOMEM;
+        break;
+      }
+      out->users = users;
+      cap = ncap;
     }
-    fp_reset(st);
-    if (err) return err;
-    if (seen < BATCH && rc != FP_DONE) return FP_EIO;
-    for (int i = 0; i < n; i++) {
-      /* The shift is booked now, so each reads closed; those that had not lapsed are worth telling. */
-      bool was_live = now < batch[i].lapses_at;
-      enum fp_offer_outcome out;
-      if ((rc = fp_store_offer_move(c, &batch[i], FP_OEV_CLOSE, actor, now, 0, &out)) != 0) return rc;
-      if (out != FP_OFFER_OK) return FP_ECONFLICT;
-      if (!was_live) continue;
-      char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
-      fp_store_when_text(batch[i].starts_at, batch[i].ends_at, when, sizeof when);
-      const struct fp_profession *p = fp_profession_find(batch[i].role);
-      snprintf(subject, sizeof subject, "Offer closed: %s", when);
-      snprintf(text, sizeof text, "The %s shift at %s on %s has been filled, so the offer to you is closed.",
-               p ? p->name : batch[i].role, batch[i].practice_name, when);
-      if ((rc = fp_store_notify(c, users[i], "offer.closed", subject, text, "/offers", now)) != 0) return rc;
-    }
-    if (seen < BATCH) return 0;
+    out->items[out->n] = o;
+    out->users[out->n++] = user;
   }
+  fp_reset(st);
+  if (!err && rc != FP_DONE) err = FP_EIO;
+  if (err) fp_offer_list_release(out);
+  return err;
+}
+
+int fp_store_offers_close(struct fp_conn *c, const struct fp_offer_list *l, int64_t except, int64_t actor, int64_t now) {
+  for (size_t i = 0; i < l->n; i++) {
+    const struct fp_offer *o = &l->items[i];
+    if (o->id == except) continue;
+    /* The shift is booked now, so each reads closed; those that had not lapsed are worth telling. */
+    bool was_live = now < o->lapses_at;
+    enum fp_offer_outcome out;
+    int rc = fp_store_offer_move(c, o, FP_OEV_CLOSE, actor, now, 0, &out);
+    if (rc) return rc;
+    if (out != FP_OFFER_OK) return FP_ECONFLICT;
+    if (!was_live) continue;
+    char when[64], subject[FP_MSG_SUBJECT_MAX + 1], text[FP_MSG_TEXT_MAX + 1];
+    fp_store_when_text(o->starts_at, o->ends_at, when, sizeof when);
+    const struct fp_profession *p = fp_profession_find(o->role);
+    snprintf(subject, sizeof subject, "Offer closed: %s", when);
+    snprintf(text, sizeof text, "The %s shift at %s on %s has been filled, so the offer to you is closed.",
+             p ? p->name : o->role, o->practice_name, when);
+    if ((rc = fp_store_notify(c, l->users[i], "offer.closed", subject, text, "/offers", now)) != 0) return rc;
+  }
+  return 0;
 }
 
 /* Why withdraw_where takes offers back: whom it tells, and which of the offers it looks at. */

@@ -67,12 +67,29 @@ int fp_store_offer_insert(struct fp_conn *c, int64_t shift_id, int64_t clinician
 int fp_store_offer_move(struct fp_conn *c, const struct fp_offer *o, enum fp_offer_event ev, int64_t actor, int64_t now,
                         int64_t booking_id, enum fp_offer_outcome *outcome);
 
+/* The offers of one shift still stored pending, as read (items[i]'s clinician's user is users[i]). */
+struct fp_offer_list {
+  struct fp_offer *items;
+  int64_t *users;
+  size_t n;
+};
+void fp_offer_list_release(struct fp_offer_list *l);
+
 /*
- * The shift was booked (through an offer, an application or directly): each of its other offers
- * still stored pending is closed, and each clinician whose offer was pending at now (not lapsed)
- * is told. In the booking's write transaction.
+ * The offers of shift_id still stored pending, with their state at now, into *out (released first;
+ * as many as there are). The booking reads them before it writes anything (store/shifts.h
+ * fp_store_book), the statement sent with its other reads by fp_store_offers_prefetch.
  */
-int fp_store_offers_close_for_shift(struct fp_conn *c, int64_t shift_id, int64_t actor, int64_t now);
+void fp_store_offers_prefetch(struct fp_conn *c, int64_t shift_id);
+int fp_store_offers_pending(struct fp_conn *c, int64_t shift_id, int64_t now, struct fp_offer_list *out);
+
+/*
+ * The shift was booked (through an offer, an application or directly): each of its offers in l (read
+ * before the booking by fp_store_offers_pending) but `except` (the one accepted; 0: none) is closed,
+ * and each clinician whose offer was pending at now (not lapsed) is told. In the booking's write
+ * transaction. FP_ECONFLICT when one changed since it was read.
+ */
+int fp_store_offers_close(struct fp_conn *c, const struct fp_offer_list *l, int64_t except, int64_t actor, int64_t now);
 
 /*
  * The practice blocked the clinician: each of its offers to them that is pending at now is

@@ -70,20 +70,23 @@ int fp_store_terms_put(struct fp_conn *c, int64_t clinician_id, int64_t pool_id,
                         clinician_id ? clinician_id : pool_id, NULL, after);
 }
 
-int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, bool via_acceptance,
-                               struct fp_terms *t, enum fp_terms_source *source) {
+/* The terms rows that statement st reads (first column: 0 for the clinician's own, else the pool's
+   id), of which a booking through pool_id takes its clinician's own or pool_id's: fp_terms_source
+   decides which. */
+static int terms_pick(fp_stmt *st, int64_t pool_id, bool via_acceptance, struct fp_terms *t,
+                      enum fp_terms_source *source) {
+  if (!st) return FP_EIO;
   struct fp_terms own = fp_terms_default(), pool = fp_terms_default();
   bool has_own = false;
-  fp_stmt *st = FP_DB_STMT(c,
-      "SELECT CASE WHEN clinician_id IS NULL THEN 0 ELSE 1 END, payment_days, cancellation, mileage, expenses"
-      " FROM terms WHERE clinician_id = ? OR pool_id = ?",
-      fp_int(clinician_id), fp_int(pool_id));
-  if (!st) return FP_EIO;
   int rc, err = 0;
   while (!err && (rc = fp_step(st)) == FP_ROW) {
-    bool theirs = fp_col_int64(st, 0) != 0;
-    err = read_terms(st, 1, theirs ? &own : &pool);
-    has_own |= theirs;
+    int64_t of = fp_col_int64(st, 0);
+    if (of == 0) {
+      err = read_terms(st, 1, &own);
+      has_own = true;
+    } else if (of == pool_id) {
+      err = read_terms(st, 1, &pool);
+    }
   }
   fp_reset(st);
   if (!err && rc != FP_DONE) err = FP_EIO;
@@ -91,6 +94,34 @@ int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t 
   *source = fp_terms_source(via_acceptance, has_own);
   *t = *source == FP_TERMS_CLINICIAN ? own : pool;
   return 0;
+}
+
+#define TERMS_OF "SELECT CASE WHEN clinician_id IS NULL THEN pool_id ELSE 0 END, payment_days, cancellation, mileage, expenses FROM terms"
+
+int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, bool via_acceptance,
+                               struct fp_terms *t, enum fp_terms_source *source) {
+  return terms_pick(FP_DB_STMT(c, TERMS_OF " WHERE clinician_id = ? OR pool_id = ?", fp_int(clinician_id),
+                               fp_int(pool_id)),
+                    pool_id, via_acceptance, t, source);
+}
+
+/* Every terms row a booking of clinician_id at practice_id may run on: their own, and each pool's
+   that its decision may pick (the clinician's pools, and the practice's for the overflow). */
+static fp_stmt *booking_terms_stmt(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
+  /* Each part by its own index (an OR across two columns would scan every membership). */
+  return FP_DB_STMT(c,
+      TERMS_OF " WHERE clinician_id = ? UNION ALL " TERMS_OF " WHERE pool_id IN (SELECT pool_id FROM pool_members"
+      " WHERE clinician_id = ? UNION SELECT pool_id FROM pool_members WHERE organisation_id = ?)",
+      fp_int(clinician_id), fp_int(clinician_id), fp_int(practice_id));
+}
+
+void fp_store_terms_prefetch(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
+  fp_db_prefetch(booking_terms_stmt(c, clinician_id, practice_id));
+}
+
+int fp_store_terms_for_booking_at(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t pool_id,
+                                  bool via_acceptance, struct fp_terms *t, enum fp_terms_source *source) {
+  return terms_pick(booking_terms_stmt(c, clinician_id, practice_id), pool_id, via_acceptance, t, source);
 }
 
 int fp_store_sharing_agreement_get(struct fp_conn *c, int64_t pool_id, char **text) {

@@ -171,40 +171,70 @@ static bool plain_code(const char *s) {
 static int emit_each(struct fp_conn *c, const int64_t *hooks, size_t n, const char *event, int64_t shift_id,
                      int64_t booking_id, int64_t application_id, int64_t now);
 
-int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
-                          int64_t application_id, int64_t now) {
-  const char *event = fp_webhook_event_name(e);
-  if (!event) return FP_EINVAL;
-  /* The webhooks that want it: the practice's own, and those of the hosts of the practice's pools
-     (as many as there are: a practice may be in any number of pools). */
-  int64_t *hooks = NULL;
-  size_t n = 0, cap = 0;
-  fp_stmt *st = FP_DB_STMT(c,
+/* The webhooks that want event (its name) about shift_id: the practice's own, and those of the hosts
+   of the practice's pools (as many as there are: a practice may be in any number of pools). */
+static fp_stmt *wanting_stmt(struct fp_conn *c, const char *event, int64_t shift_id) {
+  return FP_DB_STMT(c,
       "SELECT DISTINCT w.id, CASE WHEN w.format = 'fhir' THEN 1 ELSE 0 END FROM shifts s JOIN webhooks w ON w.deleted_at IS NULL AND"
       " (w.organisation_id = s.practice_id OR w.organisation_id IN (SELECT p.host_organisation_id"
       " FROM pools p JOIN pool_members m ON m.pool_id = p.id WHERE m.organisation_id = s.practice_id))"
       " JOIN webhook_events we ON we.webhook_id = w.id AND we.event = ? WHERE s.id = ? ORDER BY w.id",
       fp_txt(event), fp_int(shift_id));
+}
+
+void fp_store_webhooks_prefetch(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id) {
+  const char *event = fp_webhook_event_name(e);
+  if (event) fp_db_prefetch(wanting_stmt(c, event, shift_id));
+}
+
+void fp_hook_list_release(struct fp_hook_list *l) {
+  free(l->ids);
+  memset(l, 0, sizeof *l);
+}
+
+int fp_store_webhooks_wanting(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, struct fp_hook_list *out) {
+  fp_hook_list_release(out);
+  const char *event = fp_webhook_event_name(e);
+  if (!event) return FP_EINVAL;
+  out->event = e;
+  fp_stmt *st = wanting_stmt(c, event, shift_id);
   if (!st) return FP_EIO;
   /* Each as its id, with its format in the sign (negative: FHIR). */
   int rc = 0, s;
+  size_t cap = 0;
   while ((s = fp_step(st)) == FP_ROW) {
-    if (n == cap) {
+    if (out->n == cap) {
       size_t ncap = cap ? 2 * cap : 8;
-      int64_t *more = realloc(hooks, ncap * sizeof *more);
+      int64_t *more = realloc(out->ids, ncap * sizeof *more);
       if (!more) {
         rc = FP_ENOMEM;
         break;
       }
-      hooks = more;
+      out->ids = more;
       cap = ncap;
     }
-    hooks[n++] = fp_col_int64(st, 1) ? -fp_col_int64(st, 0) : fp_col_int64(st, 0);
+    out->ids[out->n++] = fp_col_int64(st, 1) ? -fp_col_int64(st, 0) : fp_col_int64(st, 0);
   }
   fp_reset(st);
   if (!rc && s != FP_DONE) rc = FP_EIO;
-  if (!rc && n > 0) rc = emit_each(c, hooks, n, event, shift_id, booking_id, application_id, now); /* none asked: no more read */
-  free(hooks);
+  if (rc) fp_hook_list_release(out);
+  return rc;
+}
+
+int fp_store_webhook_emit_to(struct fp_conn *c, const struct fp_hook_list *hooks, int64_t shift_id, int64_t booking_id,
+                             int64_t application_id, int64_t now) {
+  const char *event = fp_webhook_event_name(hooks->event);
+  if (!event) return FP_EINVAL;
+  if (hooks->n == 0) return 0; /* none asked: no more read */
+  return emit_each(c, hooks->ids, hooks->n, event, shift_id, booking_id, application_id, now);
+}
+
+int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
+                          int64_t application_id, int64_t now) {
+  struct fp_hook_list hooks = {0};
+  int rc = fp_store_webhooks_wanting(c, e, shift_id, &hooks);
+  if (!rc) rc = fp_store_webhook_emit_to(c, &hooks, shift_id, booking_id, application_id, now);
+  fp_hook_list_release(&hooks);
   return rc;
 }
 

@@ -96,6 +96,21 @@ int fp_store_webhook_delete(struct fp_conn *c, int64_t organisation_id, int64_t 
 int fp_store_webhook_emit(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, int64_t booking_id,
                           int64_t application_id, int64_t now);
 
+/* fp_store_webhook_emit in two steps, for a transaction that reads everything before it writes (the
+   booking: store/shifts.h fp_store_book): the webhooks that want event e about shift_id, read into
+   *out (released first; fp_store_webhooks_prefetch sends the statement with the transaction's other
+   reads), then their deliveries written. */
+struct fp_hook_list {
+  enum fp_webhook_event event;
+  int64_t *ids; /* negative: the webhook takes FHIR */
+  size_t n;
+};
+void fp_hook_list_release(struct fp_hook_list *l);
+void fp_store_webhooks_prefetch(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id);
+int fp_store_webhooks_wanting(struct fp_conn *c, enum fp_webhook_event e, int64_t shift_id, struct fp_hook_list *out);
+int fp_store_webhook_emit_to(struct fp_conn *c, const struct fp_hook_list *hooks, int64_t shift_id, int64_t booking_id,
+                             int64_t application_id, int64_t now);
+
 /* Where a delivery goes, how it is signed and its format (the delivery worker's read): *live false
    when the webhook was deleted. */
 int fp_store_webhook_target(struct fp_conn *c, int64_t webhook_id, char *url, size_t url_len, char *secret,
