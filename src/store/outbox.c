@@ -91,17 +91,30 @@ static int notify_set(struct fp_conn *c, const char *notify_sql, const char *ema
   if (!link) link = "";
   int rc = check_lengths(subject, text, link);
   if (rc) return rc;
-  fp_stmt *st = FP_DB_STMT(c, notify_sql, fp_txt(kind));
-  if (!st) return FP_EIO;
-  bind_message(st, 2, subject, text, link);
-  fp_bind_int64(st, 5, now);
-  fp_bind_int64(st, 8, arg);
-  if (arg2) fp_bind_int64(st, 9, *arg2);
-  /* Neither answer is waited for: on PostgreSQL both go with the next statement (sql.h). */
-  if ((rc = fp_db_run_later(st)) != 0) return rc;
   char hex[33];
   fp_store_outbox_random_hex(hex);
-  if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
+  /* On PostgreSQL both rows in one statement (a data-modifying WITH: one statement for the server
+     to run, not two); on SQLite, which has none, two. Neither answer is waited for: on PostgreSQL it
+     goes with the next statement (sql.h). */
+  bool together = !fp_db_serial_writes(c);
+  fp_stmt *st;
+  if (together) {
+    char sql[2048];
+    if (snprintf(sql, sizeof sql, "WITH n AS (%s) %s", notify_sql, email_sql) >= (int)sizeof sql) return FP_EINVAL;
+    st = fp_db_stmt(c, sql);
+  } else {
+    st = fp_db_stmt(c, notify_sql);
+  }
+  if (!st) return FP_EIO;
+  fp_bind_text(st, 1, kind);
+  if (!together) {
+    bind_message(st, 2, subject, text, link);
+    fp_bind_int64(st, 5, now);
+    fp_bind_int64(st, 8, arg);
+    if (arg2) fp_bind_int64(st, 9, *arg2);
+    if ((rc = fp_db_run_later(st)) != 0) return rc;
+    if (!(st = fp_db_stmt(c, email_sql))) return FP_EIO;
+  }
   bind_message(st, 2, subject, text, link);
   fp_bind_int64(st, 5, now);
   fp_bind_text(st, 6, hex);
