@@ -139,8 +139,7 @@ struct book_ctx {
   struct fp_actor actor;
   int64_t shift_id, clinician_id, application_id;
   struct fp_book_result res;
-  struct fp_booking *out; /* the answer: read in the transaction where the engine allows (answered) */
-  bool answered;
+  struct fp_booking *out; /* the answer: the booking as committed (book_answer) */
 };
 
 static int book_tx(struct fp_conn *c, void *vctx) {
@@ -157,8 +156,16 @@ static int book_tx(struct fp_conn *c, void *vctx) {
   /* And the webhooks that want it (store/webhooks.h), likewise. */
   if (!rc)
     rc = fp_store_webhook_emit_to(c, &x->res.hooks, x->shift_id, x->res.booking.id, x->application_id, x->actor.now);
-  /* The booking as it will be committed, for the answer (after the commit where this reads nothing). */
-  return rc ? rc : fp_store_booking_answer(c, x->res.booking.id, x->out, &x->answered);
+  if (rc) return rc;
+  /* The answer's read goes with the COMMIT where the engine allows (book_answer takes it). */
+  fp_store_booking_read_at_commit(c, x->res.booking.id);
+  return 0;
+}
+
+/* Booked: the booking as it was committed (db.h fp_store_write_locking_then). */
+static int book_answer(struct fp_conn *c, void *vctx) {
+  struct book_ctx *x = vctx;
+  return fp_store_booking_get(c, x->res.booking.id, NULL, x->out);
 }
 
 int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id, int64_t application_id,
@@ -170,11 +177,7 @@ int fp_book_or_respond(struct fp_req *r, int64_t shift_id, int64_t clinician_id,
   x.clinician_id = clinician_id;
   x.application_id = application_id;
   x.out = out;
-  int rc = fp_store_write_locking(r->app->store, book_tx, &x);
-  if (rc == 0 && !x.answered) { /* booked: the booking as it was committed */
-    struct fp_conn *c = fp_store_reader(r->app->store);
-    rc = c ? fp_store_booking_get(c, x.res.booking.id, NULL, out) : FP_EIO;
-  }
+  int rc = fp_store_write_locking_then(r->app->store, book_tx, book_answer, &x);
   if (rc == FP_EREFUSED) fp_reply_book_refusal(r, &x.res);
   else if (rc) fp_reply_store_error(r, rc);
   fp_book_result_release(&x.res);

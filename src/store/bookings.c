@@ -99,7 +99,8 @@ static void or_members_bookings(struct fp_sql *sql, const struct fp_scope *scope
   fp_sql_add(sql, "))");
 }
 
-int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
+/* The statement of fp_store_booking_get. */
+static fp_stmt *booking_get_stmt(struct fp_conn *c, int64_t id, const struct fp_scope *scope) {
   struct fp_sql q;
   fp_sql_init(&q);
   fp_sql_add(&q, "SELECT " BOOKING_COLS BOOKING_FROM " WHERE b.id = ");
@@ -116,9 +117,18 @@ int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *s
     }
     fp_sql_add(&q, ")");
   }
-  fp_stmt *st = fp_sql_prepare(c, &q);
+  return fp_sql_prepare(c, &q);
+}
+
+int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out) {
+  fp_stmt *st = booking_get_stmt(c, id, scope);
   if (!st) return FP_EIO;
   return fp_step_one(st, read_booking, out);
+}
+
+void fp_store_booking_read_at_commit(struct fp_conn *c, int64_t id) {
+  if (fp_db_serial_writes(c)) return; /* read after the commit on a reader: nothing to send */
+  fp_db_read_at_commit(booking_get_stmt(c, id, NULL));
 }
 
 /* A search text is at most 100 characters (fp_query_search_or_respond), of up to 4 bytes each in
@@ -990,18 +1000,10 @@ static int book_write(struct fp_conn *c, const struct fp_shift *s, enum fp_shift
   snprintf(after, sizeof after, "{\"shift_id\":%lld,\"clinician_id\":%lld,\"status\":\"confirmed\",\"pool_id\":%lld}",
            (long long)shift_id, (long long)clinician_id, (long long)res->pool_id);
   if ((rc = fp_store_audit(c, now, actor, "booking.create", "booking", booking_id, NULL, after)) != 0) return rc;
-  /* Only its id: the caller reads the booking for its answer (fp_store_booking_answer). */
+  /* Only its id: the caller reads the booking for its answer (fp_store_booking_read_at_commit). */
   res->booking.id = booking_id;
   res->shift = *s; /* for the messages the booking sends (store/tell.h) */
   return 0;
-}
-
-int fp_store_booking_answer(struct fp_conn *c, int64_t id, struct fp_booking *out, bool *answered) {
-  *answered = false;
-  if (fp_db_serial_writes(c)) return 0; /* SQLite: its one writer's time is every booking's wait */
-  int rc = fp_store_booking_get(c, id, NULL, out);
-  *answered = rc == 0;
-  return rc;
 }
 
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,

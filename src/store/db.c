@@ -55,9 +55,19 @@ void fp_store_release(struct fp_store *s) {
 bool fp_store_is_postgres_store(const struct fp_store *s) { return s->engine && s->engine->kind == FP_ENGINE_POSTGRES; }
 const char *fp_store_engine_name(const struct fp_store *s) { return s->engine ? s->engine->name : "none"; }
 struct fp_conn *fp_store_reader(struct fp_store *s) { return s->engine->reader(s); }
-int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx, false); }
+int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, NULL, ctx, false); }
 
-int fp_store_write_locking(struct fp_store *s, fp_tx_fn fn, void *ctx) { return s->engine->write(s, fn, ctx, true); }
+int fp_store_write_locking(struct fp_store *s, fp_tx_fn fn, void *ctx) {
+  return s->engine->write(s, fn, NULL, ctx, true);
+}
+
+int fp_store_write_locking_then(struct fp_store *s, fp_tx_fn fn, fp_tx_fn after, void *ctx) {
+  if (s->engine->write_after) return s->engine->write(s, fn, after, ctx, true);
+  int rc = s->engine->write(s, fn, NULL, ctx, true);
+  if (rc) return rc;
+  struct fp_conn *c = fp_store_reader(s);
+  return c ? after(c, ctx) : FP_EIO;
+}
 uint64_t fp_store_generation(struct fp_store *s) { return s->engine->generation(s); }
 
 int fp_store_upkeep_try_lock(struct fp_conn *c, bool *mine) {
@@ -126,6 +136,10 @@ const char *fp_db_data_dir(struct fp_conn *c) { return c->store->data_dir; }
 int fp_db_exec(struct fp_conn *c, const char *sql) { return c->engine->exec(c, sql); }
 int fp_db_read_begin(struct fp_conn *c) { return c->engine->read_begin(c); }
 void fp_db_read_end(struct fp_conn *c) { c->engine->read_end(c); }
+
+void fp_db_read_at_commit(fp_stmt *st) {
+  if (st && st->engine->read_at_commit) st->engine->read_at_commit(st);
+}
 
 void fp_db_prefetch(fp_stmt *st) {
   if (st && st->engine->prefetch) st->engine->prefetch(st);

@@ -82,6 +82,16 @@ int fp_store_write(struct fp_store *s, fp_tx_fn fn, void *ctx);
 int fp_store_write_locking(struct fp_store *s, fp_tx_fn fn, void *ctx);
 
 /*
+ * fp_store_write_locking, then, once committed, after(c, ctx): reads (only) of what was committed,
+ * for the answer. Where the engine lets several write at once (PostgreSQL), after runs on the
+ * writer's own connection, outside the transaction, and the reads fn sent with the COMMIT
+ * (sql.h fp_db_read_at_commit) answer from that same round trip; elsewhere (SQLite's one writer,
+ * whose time is every write's wait) after runs on the calling thread's reader. Not run when fn or
+ * the commit failed. Returns fn's or the commit's failure, else after's return.
+ */
+int fp_store_write_locking_then(struct fp_store *s, fp_tx_fn fn, fp_tx_fn after, void *ctx);
+
+/*
  * Background upkeep (completing shifts, passport lapses, retention) is run by one server at a time.
  * Called first inside the write transaction of an upkeep step (fn of fp_store_write): *mine says
  * whether this server holds the upkeep lock until that transaction ends; when it does not, another

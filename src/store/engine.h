@@ -22,8 +22,11 @@ struct fp_engine {
   int (*open)(struct fp_store *s, const char *database);
   void (*release)(struct fp_store *s);
   struct fp_conn *(*reader)(struct fp_store *s);
-  /* locking: fn locks first what its decision reads (db.h fp_store_write_locking). */
-  int (*write)(struct fp_store *s, fp_tx_fn fn, void *ctx, bool locking);
+  /* locking: fn locks first what its decision reads (db.h fp_store_write_locking). after (NULL:
+     none): db.h fp_store_write_locking_then, run on the writer's connection once committed; NULL
+     here (the engine cannot) and db.c runs it on a reader. */
+  int (*write)(struct fp_store *s, fp_tx_fn fn, fp_tx_fn after, void *ctx, bool locking);
+  bool write_after; /* write runs `after` itself */
   uint64_t (*generation)(struct fp_store *s);
   /* The figures for operators (db.h fp_store_stats); NULL when the engine keeps none. */
   void (*stats)(struct fp_store *s, struct fp_store_stats *out);
@@ -63,6 +66,8 @@ struct fp_engine {
      stepped (SQLite's are calls in the process, not round trips). */
   void (*prefetch)(fp_stmt *st);
   int (*run_later)(fp_stmt *st);
+  /* sql.h fp_db_read_at_commit; NULL: nothing sent early (the read runs when stepped). */
+  void (*read_at_commit)(fp_stmt *st);
 };
 
 struct fp_reader_pool;

@@ -342,7 +342,7 @@ int fp_store_eligibility(struct fp_conn *c, const struct fp_shift *s, int64_t cl
  * The booking transaction body: books shift for clinician (by user actor) at now; with
  * application_id the practice is accepting that application (approval mode allowed) and the
  * other pending applications are declined with reason "filled". Call inside fp_store_write.
- * Returns 0 with res->outcome set (FP_BOOK_OK: res->booking.id is the new booking: fp_store_booking_answer), FP_ENOTFOUND, or FP_EIO.
+ * Returns 0 with res->outcome set (FP_BOOK_OK: res->booking.id is the new booking: fp_store_booking_read_at_commit), FP_ENOTFOUND, or FP_EIO.
  */
 int fp_store_book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
                   int64_t application_id, struct fp_book_result *res);
@@ -353,16 +353,12 @@ int fp_store_book_offered(struct fp_conn *c, int64_t shift_id, int64_t clinician
 
 int fp_store_booking_get(struct fp_conn *c, int64_t id, const struct fp_scope *scope, struct fp_booking *out);
 /*
- * The booking just written (id, by fp_store_book), read for the answer inside its own transaction,
- * last, where the engine lets several write at once (PostgreSQL: the read goes to the server with
- * the transaction's pending writes, and the answer needs no read transaction of its own after the
- * commit: two round trips fewer). *answered false and nothing read where one writer serves every
- * write (SQLite: a read there lengthens every booking's wait): the caller reads it after the commit
- * with fp_store_booking_get. Both read by the same function. The transaction runs at READ
- * COMMITTED on PostgreSQL (fp_store_write_locking), where reading the row just inserted conflicts
- * with no other booking.
+ * The last thing a booking's transaction does: its answer's read of the booking it wrote (id, by
+ * fp_store_book), sent with the COMMIT (sql.h fp_db_read_at_commit), that fp_store_booking_get
+ * then takes in the after callback of fp_store_write_locking_then without a round trip of its own.
+ * Nothing on SQLite, whose after reads on a reader, off the one writer.
  */
-int fp_store_booking_answer(struct fp_conn *c, int64_t id, struct fp_booking *out, bool *answered);
+void fp_store_booking_read_at_commit(struct fp_conn *c, int64_t id);
 /* Which bookings by their shift's end: all, those not yet ended (upcoming, including one under
    way) or those ended (past: the sessions worked, or not attended) at `now`. */
 enum fp_booking_when { FP_WHEN_ANY, FP_WHEN_UPCOMING, FP_WHEN_PAST };

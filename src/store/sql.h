@@ -98,6 +98,13 @@ int fp_db_exec_stmt(fp_stmt *st);
  */
 void fp_db_prefetch(fp_stmt *st);
 int fp_db_run_later(fp_stmt *st);
+/*
+ * The last thing a write transaction's fn does (db.h fp_store_write_locking_then): a read of what
+ * it wrote, bound as the after callback will step it, sent with the COMMIT (before it, inside the
+ * transaction) so that the answer needs no round trip of its own. Only a hint, as fp_db_prefetch:
+ * a write after it, or a step with other values, runs the read afresh.
+ */
+void fp_db_read_at_commit(fp_stmt *st);
 
 /* Runs plain SQL (no parameters; several statements allowed). 0 or FP_EIO. */
 int fp_db_exec(struct fp_conn *c, const char *sql);

@@ -148,6 +148,12 @@ static void early_drop(struct pg_conn *c, bool all) {
     if (all || !c->early[i].later) early_remove(c, i);
 }
 
+/* commit's drop: the reads sent early that nobody stepped, but those meant for after the commit. */
+static void early_drop_unread(struct pg_conn *c) {
+  for (int i = c->n_early - 1; i >= 0; i--)
+    if (!c->early[i].later && !c->early[i].at_commit) early_remove(c, i);
+}
+
 static bool early_unsent(const struct pg_conn *c) {
   for (int i = 0; i < c->n_early; i++)
     if (!c->early[i].answered) return true;
@@ -516,7 +522,7 @@ static int commit_answer(struct pg_conn *c, int i, PGresult *res) {
 
 static int commit(struct pg_conn *c) {
   struct pg_store *s = c->owner;
-  early_drop(c, false); /* reads sent early and never stepped: nobody wants them now */
+  early_drop_unread(c); /* reads sent early and never stepped: nobody wants them now */
   if (c->begin && !early_unsent(c)) { /* no statement ran: nothing began, nothing to commit */
     c->begin = NULL;
     return 0;
@@ -596,7 +602,7 @@ static void note_write(struct pg_store *s, int rc, const struct timespec *asked,
   pthread_mutex_unlock(&s->lock);
 }
 
-static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking) {
+static int pg_write(struct fp_store *store, fp_tx_fn fn, fp_tx_fn after, void *ctx, bool locking) {
   struct pg_store *s = store->impl;
   struct timespec asked, began = {0, 0};
   clock_gettime(CLOCK_MONOTONIC, &asked);
@@ -681,6 +687,8 @@ static int pg_write(struct fp_store *store, fp_tx_fn fn, void *ctx, bool locking
     break;
   }
   if (lost) fprintf(stderr, "store: a write transaction lost %d races in a row; given up\n", FP_PG_RETRIES);
+  /* Committed: the reads of what it wrote, answered with the COMMIT (fp_db_read_at_commit). */
+  if (rc == 0 && after) rc = after(&c->base, ctx);
   early_drop(c, true);
   c->begin = NULL;
   if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && PQstatus(c->pg) == CONNECTION_OK) simple(c, "ROLLBACK");
@@ -1368,6 +1376,16 @@ static void pg_prefetch(fp_stmt *base) {
   early_add(st, false);
 }
 
+/* sql.h fp_db_read_at_commit: a read queued as fp_db_prefetch's are, that the COMMIT keeps (commit
+   drops the reads sent early that nobody stepped) and sends before itself; pg_write's after then
+   steps it from its answer, outside the transaction. */
+static void pg_read_at_commit(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  struct pg_conn *c = st->conn;
+  if (!c->in_write || c->replay || st->writes || !st->prepared || types_changed(st)) return;
+  if (early_add(st, false)) c->early[c->n_early - 1].at_commit = true;
+}
+
 /* sql.h fp_db_run_later: a write of an unguarded run queued to go with the next statement, or the
    COMMIT (settle); otherwise run now. */
 static int pg_run_later(fp_stmt *base) {
@@ -1484,5 +1502,7 @@ const struct fp_engine fp_engine_postgres = {
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
     .prefetch = pg_prefetch,
+    .read_at_commit = pg_read_at_commit,
+    .write_after = true,
     .run_later = pg_run_later,
 };

@@ -87,6 +87,7 @@ struct pg_early {
   struct pg_stmt *st;
   bool later;    /* a write run later */
   bool answered; /* sent, and res its answer (a read's) */
+  bool at_commit; /* a read sent with the COMMIT for after it (fp_db_read_at_commit) */
   int n;
   char **values;
   int *lengths, *formats;
