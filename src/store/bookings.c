@@ -839,12 +839,6 @@ static int book_write(struct fp_conn *c, const struct fp_shift *s, enum fp_shift
                       const struct fp_terms *t, enum fp_terms_source source, const struct apps *apps,
                       struct fp_book_result *res);
 
-/* On PostgreSQL, the new booking's id from its identity's sequence, taken with the booking's reads
-   (book) so that its row can go to the server with the writes after it, in one round trip. */
-static fp_stmt *next_id_stmt(struct fp_conn *c) {
-  return fp_db_stmt(c, "SELECT nextval(pg_get_serial_sequence('bookings', 'id'))");
-}
-
 /* fp_store_book; offered: the practice offered the clinician this shift (store/offers.h), which,
    like its accepting an application, is its approval. */
 static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64_t actor, int64_t now,
@@ -855,7 +849,8 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   /* The locks first (db.h fp_store_write_locking): everything read below is then as committed
      by the transactions that held them before. */
   struct fp_shift s; /* its own row: its status says whether it is booked */
-  int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s);
+  int64_t new_id = 0; /* PostgreSQL: the booking's id, taken with the locks */
+  int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s, &new_id);
   if (rc) return rc;
   /* What the decision reads of the clinician goes to the server in one round trip (sql.h
      fp_db_prefetch): the statements fp_store_eligibility and fp_store_work_check step below. */
@@ -869,8 +864,6 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   fp_db_prefetch(applications_stmt(c, shift_id));
   fp_store_offers_prefetch(c, shift_id);
   fp_store_webhooks_prefetch(c, FP_HOOK_SHIFT_BOOKED, shift_id);
-  bool several = !fp_db_serial_writes(c); /* PostgreSQL: several write at once */
-  if (several) fp_db_prefetch(next_id_stmt(c));
   if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
   bool overlap = false;
   if ((rc = fp_store_work_check(c, clinician_id, &s, &res->limits, &res->working_time, &overlap)) != 0) return rc;
@@ -896,18 +889,10 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   if ((rc = fp_store_terms_for_booking_at(c, clinician_id, s.practice_id, res->pool_id, bi.via_acceptance, &terms,
                                           &source)) != 0)
     return rc;
-  /* The new id (PostgreSQL), the applications, offers and webhooks, read like the rest before
-     anything is written (a write sets aside what was read early: sql.h fp_db_prefetch). */
+  /* The applications, offers and webhooks, read like the rest before anything is written (a write
+     sets aside what was read early: sql.h fp_db_prefetch). */
   struct apps apps = {0};
-  res->booking.id = 0; /* SQLite: given by the insert */
-  if (several) {
-    fp_stmt *st = next_id_stmt(c);
-    if (!st) return FP_EIO;
-    rc = fp_step(st);
-    if (rc == FP_ROW) res->booking.id = fp_col_int64(st, 0);
-    fp_reset(st);
-    if (rc != FP_ROW) return FP_EIO;
-  }
+  res->booking.id = new_id; /* SQLite: 0, given by the insert */
   if ((rc = apps_read(c, shift_id, &apps)) == 0 && (rc = fp_store_offers_pending(c, shift_id, now, &res->offers)) == 0 &&
       (rc = fp_store_webhooks_wanting(c, FP_HOOK_SHIFT_BOOKED, shift_id, &res->hooks)) == 0)
     rc = book_write(c, &s, status, clinician_id, actor, now, application_id, &terms, source, &apps, res);

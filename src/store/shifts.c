@@ -176,19 +176,29 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
       id, read_shift, out);
 }
 
-int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out) {
+int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out,
+                                    int64_t *booking_id) {
+  *booking_id = 0;
   if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
   /* Both locks and the read in one round trip. The clinician's guard is written (it stands for
      their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no
      new row version: the booking writes it anyway when it books, and a refusal leaves it as it
-     was), and read as it is once locked. */
+     was), and read as it is once locked. And the id the booking will have, from its identity's
+     sequence, last (one a refused booking took is not used again: booking ids have gaps). */
   fp_stmt *st = FP_DB_STMT(c,
       "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
       " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
-      " SELECT " SHIFT_COLS_BASE ", NULL, NULL" SHIFT_FROM_NO_BOOKING " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
+      " SELECT " SHIFT_COLS_BASE ", NULL, NULL, nextval(pg_get_serial_sequence('bookings', 'id'))"
+      SHIFT_FROM_NO_BOOKING " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
       fp_int(clinician_id), fp_int(id));
   if (!st) return FP_EIO;
-  return fp_step_one(st, read_shift, out);
+  int rc = fp_step(st);
+  if (rc == FP_ROW) {
+    read_shift(st, out);
+    *booking_id = fp_col_int64(st, fp_col_count(st) - 1);
+  }
+  fp_reset(st);
+  return rc == FP_ROW ? 0 : rc == FP_DONE ? FP_ENOTFOUND : FP_EIO;
 }
 
 int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out) {

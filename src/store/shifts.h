@@ -99,10 +99,13 @@ int fp_store_shift_get_own(struct fp_conn *c, int64_t id, struct fp_shift *out);
 int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out);
 /*
  * The booking's locks (db.h fp_store_write_locking): the clinician's (fp_store_clinician_lock) and
- * the shift's, and the shift read as fp_store_shift_get_own does, in one statement. On SQLite only
- * the read. 0 or FP_ENOTFOUND.
+ * the shift's, and the shift read as fp_store_shift_get_own does, in one statement, with the id the
+ * booking will have (*booking_id, from its sequence, so that its row can go to the server with the
+ * writes after it). On SQLite only the read, and *booking_id 0 (the insert gives it). 0 or
+ * FP_ENOTFOUND.
  */
-int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out);
+int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out,
+                                    int64_t *booking_id);
 /*
  * The same for a clinician's side of a booking decision (their bookings, passport, pools): writes
  * their row of booking_guards. The booking takes it before it reads any of these; a passport
