@@ -266,23 +266,35 @@ static int clinician_facts(struct fp_conn *c, struct fp_elig_view *v) {
  * few near it and after, where those starting before its end are the clinician's whole history.
  * *w is malloc'd (free it), *n its length.
  */
+#define WORK_SQL(AFTER, BEFORE)                                                                                   \
+  "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"            \
+  " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"                                 \
+  " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id" \
+  " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.ends_at > " AFTER " AND +b.starts_at < " BEFORE
+
 static fp_stmt *work_stmt(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end) {
   struct fp_wt_limits lim = fp_wt_defaults();
-  return FP_DB_STMT(c,
-      "SELECT 0, COALESCE(MIN(p.max_worked_minutes_24h), ?2), COALESCE(MAX(p.min_rest_minutes_24h), ?3), 0"
-      " FROM pool_members m JOIN pools p ON p.id = m.pool_id WHERE m.clinician_id = ?1"
-      " UNION ALL SELECT 1, b.starts_at, b.ends_at, s.break_minutes FROM bookings b JOIN shifts s ON s.id = b.shift_id"
-      " WHERE b.clinician_id = ?1 AND b.status = 'confirmed' AND b.ends_at > ?5 AND +b.starts_at < ?4",
-      fp_int(clinician_id), fp_int(lim.max_worked_minutes), fp_int(lim.min_rest_minutes), fp_int(end + FP_WT_WINDOW),
-      fp_int(start - FP_WT_WINDOW));
+  return FP_DB_STMT(c, WORK_SQL("?5", "?4"), fp_int(clinician_id), fp_int(lim.max_worked_minutes),
+      fp_int(lim.min_rest_minutes), fp_int(end + FP_WT_WINDOW), fp_int(start - FP_WT_WINDOW));
 }
 
-static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_time end, struct fp_wt_limits *lim,
-                     struct fp_work **w, size_t *n) {
+/* The same for a shift in the store named by its id (its times read there): the booking sends it
+   with its locks, before it has read the shift (fp_store_shift_lock_send). */
+static fp_stmt *work_stmt_of_shift(struct fp_conn *c, int64_t clinician_id, int64_t shift_id) {
+  struct fp_wt_limits lim = fp_wt_defaults();
+  return FP_DB_STMT(c,
+      WORK_SQL("(SELECT starts_at FROM shifts WHERE id = ?4) - ?5", "(SELECT ends_at FROM shifts WHERE id = ?4) + ?5"),
+      fp_int(clinician_id), fp_int(lim.max_worked_minutes), fp_int(lim.min_rest_minutes), fp_int(shift_id),
+      fp_int(FP_WT_WINDOW));
+}
+
+/* by_id: the shift is read by its id in the statement (work_stmt_of_shift), as stored. */
+static int load_work(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, bool by_id,
+                     struct fp_wt_limits *lim, struct fp_work **w, size_t *n) {
   *w = NULL;
   *n = 0;
   *lim = fp_wt_defaults();
-  fp_stmt *st = work_stmt(c, clinician_id, start, end);
+  fp_stmt *st = by_id ? work_stmt_of_shift(c, clinician_id, s->id) : work_stmt(c, clinician_id, s->starts_at, s->ends_at);
   if (!st) return FP_EIO;
   int rc, err = 0;
   size_t cap = 0;
@@ -312,18 +324,23 @@ static int load_work(struct fp_conn *c, int64_t clinician_id, fp_time start, fp_
   return err;
 }
 
-int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, struct fp_wt_limits *limits,
-                        struct fp_wt_result *wt, bool *overlap) {
+static int work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, bool by_id,
+                      struct fp_wt_limits *limits, struct fp_wt_result *wt, bool *overlap) {
   struct fp_work *others = NULL, add = {s->starts_at, s->ends_at, (int32_t)s->break_minutes};
   size_t n_others = 0;
   *overlap = false;
-  int rc = load_work(c, clinician_id, s->starts_at, s->ends_at, limits, &others, &n_others);
+  int rc = load_work(c, clinician_id, s, by_id, limits, &others, &n_others);
   if (rc) return rc;
   for (size_t i = 0; i < n_others && !*overlap; i++)
     *overlap = fp_intervals_overlap(others[i].start, others[i].end, s->starts_at, s->ends_at);
   fp_working_time_check(limits, others, n_others, &add, wt);
   free(others);
   return 0;
+}
+
+int fp_store_work_check(struct fp_conn *c, int64_t clinician_id, const struct fp_shift *s, struct fp_wt_limits *limits,
+                        struct fp_wt_result *wt, bool *overlap) {
+  return work_check(c, clinician_id, s, false, limits, wt, overlap);
 }
 
 int fp_store_offer_would_book(struct fp_conn *c, const struct fp_shift *s, struct fp_elig_view *v, bool read_work,
@@ -547,10 +564,10 @@ static int view_pool(struct fp_conn *c, struct fp_elig_view *v, int64_t pool_id,
  * (fp_store_clinician_pools); store/alerts.c shared_pools applies the same to the pools the alert
  * index keeps of many, and tests/api/test_alerts.c holds the two together (blocked, left, overflow).
  */
-#define SHARED_POOLS_SQL(WHO)                                                                                  \
-  "SELECT DISTINCT m.clinician_id, m.pool_id FROM pool_members m WHERE " WHO " AND (?2 = 0 OR (EXISTS"            \
-  " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = ?2) AND NOT EXISTS"       \
-  " (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = ?2 AND bk.clinician_id = m.clinician_id"   \
+#define SHARED_POOLS_SQL(WHO, P)                                                                               \
+  "SELECT DISTINCT m.clinician_id, m.pool_id FROM pool_members m WHERE " WHO " AND (" P " = 0 OR (EXISTS"        \
+  " (SELECT 1 FROM pool_members o WHERE o.pool_id = m.pool_id AND o.organisation_id = " P ") AND NOT EXISTS"    \
+  " (SELECT 1 FROM practice_clinician_marks bk WHERE bk.practice_id = " P " AND bk.clinician_id = m.clinician_id" \
   "  AND bk.kind = 'blocked'))) ORDER BY m.clinician_id, m.pool_id"
 
 /* Appends the pool in column 1 to *ids (*n of them, room for *cap). 0 or FP_ENOMEM. */
@@ -565,13 +582,20 @@ static int pool_append(fp_stmt *st, int64_t **ids, size_t *n, size_t *cap) {
 }
 
 static fp_stmt *shared_pools_stmt(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
-  return FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1"), fp_int(clinician_id), fp_int(practice_id));
+  return FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1", "?2"), fp_int(clinician_id), fp_int(practice_id));
 }
 
-int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
+/* The same for the practice of a shift in the store named by its id: the booking sends it with its
+   locks, before it has read the shift (fp_store_shift_lock_send). */
+static fp_stmt *shared_pools_of_shift_stmt(struct fp_conn *c, int64_t clinician_id, int64_t shift_id) {
+  return FP_DB_STMT(c, SHARED_POOLS_SQL("m.clinician_id = ?1", "(SELECT practice_id FROM shifts WHERE id = ?2)"),
+                    fp_int(clinician_id), fp_int(shift_id));
+}
+
+/* fp_store_clinician_pools from st (one of the two above). */
+static int clinician_pools(fp_stmt *st, int64_t **ids, size_t *n) {
   *ids = NULL;
   *n = 0;
-  fp_stmt *st = shared_pools_stmt(c, clinician_id, practice_id);
   if (!st) return FP_EIO;
   size_t cap = 0;
   int rc, err = 0;
@@ -584,6 +608,10 @@ int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t pr
     *n = 0;
   }
   return err;
+}
+
+int fp_store_clinician_pools(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t **ids, size_t *n) {
+  return clinician_pools(shared_pools_stmt(c, clinician_id, practice_id), ids, n);
 }
 
 /* A new, empty entry at the end of the view's shared pools. */
@@ -649,8 +677,12 @@ static int view_shared(struct fp_conn *c, struct fp_elig_view *v, int64_t practi
     }
   struct fp_elig_shared *sh = view_shared_add(v, practice_id);
   if (!sh) return FP_ENOMEM;
-  /* With every practice read, one not among them shares no pool with the clinician. */
-  if (!v->shared_complete && (rc = fp_store_clinician_pools(c, v->clinician_id, practice_id, &sh->pools, &sh->n)) != 0)
+  /* With every practice read, one not among them shares no pool with the clinician. The booking's
+     shift's practice is named by the shift (v->shift_hint: the statement sent with its locks). */
+  if (!v->shared_complete &&
+      (rc = v->shift_hint.id && v->shift_hint.practice_id == practice_id
+                ? clinician_pools(shared_pools_of_shift_stmt(c, v->clinician_id, v->shift_hint.id), &sh->pools, &sh->n)
+                : fp_store_clinician_pools(c, v->clinician_id, practice_id, &sh->pools, &sh->n)) != 0)
     return rc;
   v->n_shared++;
   *out = sh;
@@ -847,26 +879,31 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   memset(res, 0, sizeof *res);
   res->shift_id = shift_id;
   /* The locks first (db.h fp_store_write_locking): everything read below is then as committed
-     by the transactions that held them before. */
+     by the transactions that held them before. On PostgreSQL their statement and every read after
+     it go to the server in one round trip (sql.h fp_db_send_first, fp_db_prefetch), run there in
+     that order: what the decision reads of the clinician (the statements fp_store_eligibility and
+     work_check step below), and what the writes will need (the terms and the shift's applications
+     for book_write, its offers and the webhooks that want to know for what follows the booking in
+     its transaction). The reads that depend on the shift name it by its id, as it is not read yet. */
+  fp_store_shift_lock_send(c, shift_id, clinician_id);
+  fp_db_prefetch(facts_stmt(c, clinician_id));
+  fp_db_prefetch(shared_pools_of_shift_stmt(c, clinician_id, shift_id));
+  fp_store_checks_prefetch(c, clinician_id);
+  fp_db_prefetch(work_stmt_of_shift(c, clinician_id, shift_id));
+  fp_store_terms_prefetch(c, clinician_id, shift_id);
+  fp_db_prefetch(applications_stmt(c, shift_id));
+  fp_store_offers_prefetch(c, shift_id);
+  fp_store_webhooks_prefetch(c, FP_HOOK_SHIFT_BOOKED, shift_id);
   struct fp_shift s; /* its own row: its status says whether it is booked */
   int64_t new_id = 0; /* PostgreSQL: the booking's id, taken with the locks */
   int rc = fp_store_shift_lock_for_booking(c, shift_id, clinician_id, &s, &new_id);
   if (rc) return rc;
-  /* What the decision reads of the clinician goes to the server in one round trip (sql.h
-     fp_db_prefetch): the statements fp_store_eligibility and fp_store_work_check step below. */
-  fp_db_prefetch(facts_stmt(c, clinician_id));
-  fp_db_prefetch(shared_pools_stmt(c, clinician_id, s.practice_id));
-  fp_store_checks_prefetch(c, clinician_id);
-  fp_db_prefetch(work_stmt(c, clinician_id, s.starts_at, s.ends_at));
-  /* And what the writes will need: the terms and the shift's applications (book_write), its offers
-     and the webhooks that want to know (what follows the booking in its transaction). */
-  fp_store_terms_prefetch(c, clinician_id, s.practice_id);
-  fp_db_prefetch(applications_stmt(c, shift_id));
-  fp_store_offers_prefetch(c, shift_id);
-  fp_store_webhooks_prefetch(c, FP_HOOK_SHIFT_BOOKED, shift_id);
+  res->view.clinician_id = clinician_id; /* fresh (released above): the shift named as the reads did */
+  res->view.shift_hint.id = shift_id;
+  res->view.shift_hint.practice_id = s.practice_id;
   if ((rc = fp_store_eligibility(c, &s, clinician_id, now, res)) != 0) return rc;
   bool overlap = false;
-  if ((rc = fp_store_work_check(c, clinician_id, &s, &res->limits, &res->working_time, &overlap)) != 0) return rc;
+  if ((rc = work_check(c, clinician_id, &s, true, &res->limits, &res->working_time, &overlap)) != 0) return rc;
   enum fp_shift_status status;
   enum fp_booking_mode mode;
   if (fp_shift_status_parse(s.status, &status) != 0 || fp_booking_mode_parse(s.booking_mode, &mode) != 0)
@@ -886,7 +923,7 @@ static int book(struct fp_conn *c, int64_t shift_id, int64_t clinician_id, int64
   /* The terms it runs on, as the shift's page showed them (store/terms.h), copied into it. */
   struct fp_terms terms;
   enum fp_terms_source source;
-  if ((rc = fp_store_terms_for_booking_at(c, clinician_id, s.practice_id, res->pool_id, bi.via_acceptance, &terms,
+  if ((rc = fp_store_terms_for_booking_at(c, clinician_id, shift_id, res->pool_id, bi.via_acceptance, &terms,
                                           &source)) != 0)
     return rc;
   /* The applications, offers and webhooks, read like the rest before anything is written (a write

@@ -137,6 +137,10 @@ int fp_db_exec(struct fp_conn *c, const char *sql) { return c->engine->exec(c, s
 int fp_db_read_begin(struct fp_conn *c) { return c->engine->read_begin(c); }
 void fp_db_read_end(struct fp_conn *c) { c->engine->read_end(c); }
 
+void fp_db_send_first(fp_stmt *st) {
+  if (st && st->engine->send_first) st->engine->send_first(st);
+}
+
 void fp_db_read_at_commit(fp_stmt *st) {
   if (st && st->engine->read_at_commit) st->engine->read_at_commit(st);
 }

@@ -68,6 +68,8 @@ struct fp_engine {
   int (*run_later)(fp_stmt *st);
   /* sql.h fp_db_read_at_commit; NULL: nothing sent early (the read runs when stepped). */
   void (*read_at_commit)(fp_stmt *st);
+  /* sql.h fp_db_send_first; NULL: the statement runs when stepped. */
+  void (*send_first)(fp_stmt *st);
 };
 
 struct fp_reader_pool;

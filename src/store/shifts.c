@@ -176,21 +176,30 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
       id, read_shift, out);
 }
 
-int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out,
-                                    int64_t *booking_id) {
-  *booking_id = 0;
-  if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
-  /* Both locks and the read in one round trip. The clinician's guard is written (it stands for
-     their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no
-     new row version: the booking writes it anyway when it books, and a refusal leaves it as it
-     was), and read as it is once locked. And the id the booking will have, from its identity's
-     sequence, last (one a refused booking took is not used again: booking ids have gaps). */
-  fp_stmt *st = FP_DB_STMT(c,
+/* The booking's locks and read (fp_store_shift_lock_for_booking), on an engine where several write
+   at once. Both locks and the read in one statement. The clinician's guard is written (it stands for
+   their passport and bookings: fp_store_clinician_lock); the shift only locked (FOR UPDATE, no new
+   row version: the booking writes it anyway when it books, and a refusal leaves it as it was), and
+   read as it is once locked. And the id the booking will have, from its identity's sequence, last
+   (one a refused booking took is not used again: booking ids have gaps). */
+static fp_stmt *lock_stmt(struct fp_conn *c, int64_t id, int64_t clinician_id) {
+  return FP_DB_STMT(c,
       "WITH g AS (INSERT INTO booking_guards (clinician_id, n) VALUES (?, 1)"
       " ON CONFLICT (clinician_id) DO UPDATE SET n = booking_guards.n + 1 RETURNING n)"
       " SELECT " SHIFT_COLS_BASE ", NULL, NULL, nextval(pg_get_serial_sequence('bookings', 'id'))"
       SHIFT_FROM_NO_BOOKING " CROSS JOIN g WHERE s.id = ? FOR UPDATE OF s",
       fp_int(clinician_id), fp_int(id));
+}
+
+void fp_store_shift_lock_send(struct fp_conn *c, int64_t id, int64_t clinician_id) {
+  if (!fp_db_serial_writes(c)) fp_db_send_first(lock_stmt(c, id, clinician_id));
+}
+
+int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out,
+                                    int64_t *booking_id) {
+  *booking_id = 0;
+  if (fp_db_serial_writes(c)) return fp_store_shift_get_own(c, id, out);
+  fp_stmt *st = lock_stmt(c, id, clinician_id);
   if (!st) return FP_EIO;
   int rc = fp_step(st);
   if (rc == FP_ROW) {

@@ -106,6 +106,9 @@ int fp_store_shift_lock_get(struct fp_conn *c, int64_t id, struct fp_shift *out)
  */
 int fp_store_shift_lock_for_booking(struct fp_conn *c, int64_t id, int64_t clinician_id, struct fp_shift *out,
                                     int64_t *booking_id);
+/* Its statement sent first (sql.h fp_db_send_first), before the reads the booking sends early, so
+   that they go to the server with it in one round trip and run after its locks. Nothing on SQLite. */
+void fp_store_shift_lock_send(struct fp_conn *c, int64_t id, int64_t clinician_id);
 /*
  * The same for a clinician's side of a booking decision (their bookings, passport, pools): writes
  * their row of booking_guards. The booking takes it before it reads any of these; a passport
@@ -264,6 +267,11 @@ struct fp_elig_view {
   size_t n_shared, cap_shared;
   struct fp_elig_shared *shared;   /* owned */
   int64_t now;                     /* the time of the decision: which tiers of a release are open */
+  /* The booking's shift (store/bookings.c book), whose practice's shared pools are read by naming
+     the shift (the statement sent with its locks): id 0, none. */
+  struct {
+    int64_t id, practice_id;
+  } shift_hint;
   bool overflow_loaded;            /* overflow_icbs read */
   int n_overflow_icbs;             /* the ICBs of the clinician's pools that opted in to overflow */
   int64_t overflow_icbs[16];

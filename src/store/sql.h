@@ -105,6 +105,14 @@ int fp_db_run_later(fp_stmt *st);
  * a write after it, or a step with other values, runs the read afresh.
  */
 void fp_db_read_at_commit(fp_stmt *st);
+/*
+ * The first statement of a locking write transaction (db.h fp_store_write_locking), one that takes
+ * its locks and whose rows the caller steps next: queued so that the reads it then sends early
+ * (fp_db_prefetch) go to the server after it, in the same round trip, and read what the locks stand
+ * for. Only a hint: anything already queued, or a statement not yet prepared, and it runs when
+ * stepped (the reads queued after it then run afresh, each when stepped).
+ */
+void fp_db_send_first(fp_stmt *st);
 
 /* Runs plain SQL (no parameters; several statements allowed). 0 or FP_EIO. */
 int fp_db_exec(struct fp_conn *c, const char *sql);

@@ -105,23 +105,24 @@ int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t 
                     pool_id, via_acceptance, t, source);
 }
 
-/* Every terms row a booking of clinician_id at practice_id may run on: their own, and each pool's
-   that its decision may pick (the clinician's pools, and the practice's for the overflow). */
-static fp_stmt *booking_terms_stmt(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
+/* Every terms row a booking of clinician_id for shift_id may run on: their own, and each pool's that
+   its decision may pick (the clinician's pools, and the shift's practice's for the overflow). */
+static fp_stmt *booking_terms_stmt(struct fp_conn *c, int64_t clinician_id, int64_t shift_id) {
   /* Each part by its own index (an OR across two columns would scan every membership). */
   return FP_DB_STMT(c,
       TERMS_OF " WHERE clinician_id = ? UNION ALL " TERMS_OF " WHERE pool_id IN (SELECT pool_id FROM pool_members"
-      " WHERE clinician_id = ? UNION SELECT pool_id FROM pool_members WHERE organisation_id = ?)",
-      fp_int(clinician_id), fp_int(clinician_id), fp_int(practice_id));
+      " WHERE clinician_id = ? UNION SELECT pool_id FROM pool_members"
+      " WHERE organisation_id = (SELECT practice_id FROM shifts WHERE id = ?))",
+      fp_int(clinician_id), fp_int(clinician_id), fp_int(shift_id));
 }
 
-void fp_store_terms_prefetch(struct fp_conn *c, int64_t clinician_id, int64_t practice_id) {
-  fp_db_prefetch(booking_terms_stmt(c, clinician_id, practice_id));
+void fp_store_terms_prefetch(struct fp_conn *c, int64_t clinician_id, int64_t shift_id) {
+  fp_db_prefetch(booking_terms_stmt(c, clinician_id, shift_id));
 }
 
-int fp_store_terms_for_booking_at(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t pool_id,
+int fp_store_terms_for_booking_at(struct fp_conn *c, int64_t clinician_id, int64_t shift_id, int64_t pool_id,
                                   bool via_acceptance, struct fp_terms *t, enum fp_terms_source *source) {
-  return terms_pick(booking_terms_stmt(c, clinician_id, practice_id), pool_id, via_acceptance, t, source);
+  return terms_pick(booking_terms_stmt(c, clinician_id, shift_id), pool_id, via_acceptance, t, source);
 }
 
 int fp_store_sharing_agreement_get(struct fp_conn *c, int64_t pool_id, char **text) {

@@ -35,12 +35,13 @@ int fp_store_sharing_agreement_put(struct fp_conn *c, int64_t pool_id, const cha
    pool's defaults or fp_terms_default() when the pool keeps none. One statement. */
 int fp_store_terms_for_booking(struct fp_conn *c, int64_t clinician_id, int64_t pool_id, bool via_acceptance,
                                struct fp_terms *t, enum fp_terms_source *source);
-/* The same, read by the booking itself (store/shifts.h fp_store_book) for a shift of practice_id:
-   one statement, the clinician's own terms and those of every pool its decision might pick, that
-   fp_store_terms_prefetch sends with the booking's other reads before the pool is decided. The same
-   rule picks from what it reads. */
-void fp_store_terms_prefetch(struct fp_conn *c, int64_t clinician_id, int64_t practice_id);
-int fp_store_terms_for_booking_at(struct fp_conn *c, int64_t clinician_id, int64_t practice_id, int64_t pool_id,
+/* The same, read by the booking itself (store/shifts.h fp_store_book) for shift_id: one statement,
+   the clinician's own terms and those of every pool its decision might pick, that
+   fp_store_terms_prefetch sends with the booking's locks and other reads, before the pool is
+   decided (and before the shift is read: it names the shift by its id). The same rule picks from
+   what it reads. */
+void fp_store_terms_prefetch(struct fp_conn *c, int64_t clinician_id, int64_t shift_id);
+int fp_store_terms_for_booking_at(struct fp_conn *c, int64_t clinician_id, int64_t shift_id, int64_t pool_id,
                                   bool via_acceptance, struct fp_terms *t, enum fp_terms_source *source);
 
 #endif

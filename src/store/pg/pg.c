@@ -1376,6 +1376,17 @@ static void pg_prefetch(fp_stmt *base) {
   early_add(st, false);
 }
 
+/* sql.h fp_db_send_first: a locking transaction's first statement (it may write: the row locks),
+   queued before anything else so that the reads queued after it (pg_prefetch) run after it on the
+   server, in the same pipeline. Not in a guarded run, whose writes each take a savepoint first. */
+static void pg_send_first(fp_stmt *base) {
+  struct pg_stmt *st = PS(base);
+  struct pg_conn *c = st->conn;
+  if (!c->in_write || !c->read_committed || c->replay || c->guard || c->n_early || !st->prepared || types_changed(st))
+    return;
+  early_add(st, false);
+}
+
 /* sql.h fp_db_read_at_commit: a read queued as fp_db_prefetch's are, that the COMMIT keeps (commit
    drops the reads sent early that nobody stepped) and sends before itself; pg_write's after then
    steps it from its answer, outside the transaction. */
@@ -1503,6 +1514,7 @@ const struct fp_engine fp_engine_postgres = {
     .read_end = pg_read_end,
     .prefetch = pg_prefetch,
     .read_at_commit = pg_read_at_commit,
+    .send_first = pg_send_first,
     .write_after = true,
     .run_later = pg_run_later,
 };
