@@ -148,8 +148,41 @@ static void test_no_double_booking_under_concurrency(void **state) {
   fpt_server_stop(&srv);
 }
 
+/*
+ * Behind the core's decision, the database's own guard: a confirmed booking of an open shift that
+ * the shift's status does not show (written straight into the store) makes the core say yes and the
+ * store's one-active-booking index say no. The booking is refused as the rule it enforces (409
+ * shift_taken), and nothing of it stays: on PostgreSQL the insert goes with the writes after it and
+ * the transaction runs again statement by statement when it fails, on SQLite it fails at once.
+ */
+static void test_database_guard_refuses_as_its_rule(void **state) {
+  (void)state;
+  assert_int_equal(fpt_server_start(&srv, NULL, NULL), 0);
+  fpt_world_build(&w, &srv);
+  long long holder = 0, booker = 0;
+  fpt_world_clinician(&w, "holder@t.test", "gp", "7200001", true, &holder);
+  const char *token = fpt_world_clinician(&w, "booker@t.test", "gp", "7200002", true, &booker);
+  long long shift = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 3, 10, 3, "instant");
+  fpt_sql(&srv, fpt_str("INSERT INTO bookings (shift_id, clinician_id, practice_id, starts_at, ends_at, status,"
+                        " fee_pence, created_by, created_at) SELECT s.id, c.id, s.practice_id, s.starts_at, s.ends_at,"
+                        " 'confirmed', 0, c.user_id, 0 FROM shifts s, clinicians c WHERE s.id = %lld AND c.id = %lld",
+                        shift, holder));
+  struct fpt_resp r = fpt_request(&srv, token, "POST", fpt_str("/api/v1/shifts/%lld/booking", shift), NULL);
+  if (r.status != 409 || strcmp(fpt_error_code(&r), "shift_taken") != 0)
+    fail_msg("expected 409 shift_taken, got %ld %s", r.status, r.body ? r.body : "");
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM bookings WHERE shift_id = %lld", shift)), 1);
+  assert_int_equal(fpt_sql_count(&srv, fpt_str("SELECT COUNT(*) FROM bookings WHERE clinician_id = %lld", booker)), 0);
+  assert_string_equal(fpt_sql_text(&srv, fpt_str("SELECT status FROM shifts WHERE id = %lld", shift)), "open");
+  /* And the booker's next booking goes through as any other. */
+  long long other = fpt_world_shift(&w, w.pm1, w.practice1, "gp", 4, 10, 3, "instant");
+  fpt_call(&srv, token, "POST", fpt_str("/api/v1/shifts/%lld/booking", other), 201, NULL);
+  assert_string_equal(fpt_sql_text(&srv, fpt_str("SELECT status FROM shifts WHERE id = %lld", other)), "booked");
+  fpt_server_stop(&srv);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_no_double_booking_under_concurrency)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_no_double_booking_under_concurrency),
+                                     cmocka_unit_test(test_database_guard_refuses_as_its_rule)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   fpt_gc();
   return rc;
