@@ -1368,13 +1368,15 @@ static const char *pg_col_name(fp_stmt *base, int i) {
 static const char *pg_stmt_sql(fp_stmt *st) { return PS(st)->sql; }
 
 /* sql.h fp_db_prefetch: a read of a write transaction queued to go with the next statement
-   (settle). A statement not prepared yet on this connection is left to run when stepped. */
-static void pg_prefetch(fp_stmt *base) {
-  struct pg_stmt *st = PS(base);
+   (settle). A statement not prepared yet on this connection is left to run when stepped. false:
+   not queued. */
+static bool early_read_add(struct pg_stmt *st) {
   struct pg_conn *c = st->conn;
-  if (!c->in_write || c->replay || st->writes || !st->prepared || types_changed(st)) return;
-  early_add(st, false);
+  if (!c->in_write || c->replay || st->writes || !st->prepared || types_changed(st)) return false;
+  return early_add(st, false);
 }
+
+static void pg_prefetch(fp_stmt *base) { early_read_add(PS(base)); }
 
 /* sql.h fp_db_send_first: a locking transaction's first statement (it may write: the row locks),
    queued before anything else so that the reads queued after it (pg_prefetch) run after it on the
@@ -1392,9 +1394,7 @@ static void pg_send_first(fp_stmt *base) {
    steps it from its answer, outside the transaction. */
 static void pg_read_at_commit(fp_stmt *base) {
   struct pg_stmt *st = PS(base);
-  struct pg_conn *c = st->conn;
-  if (!c->in_write || c->replay || st->writes || !st->prepared || types_changed(st)) return;
-  if (early_add(st, false)) c->early[c->n_early - 1].at_commit = true;
+  if (early_read_add(st)) st->conn->early[st->conn->n_early - 1].at_commit = true;
 }
 
 /* sql.h fp_db_run_later: a write of an unguarded run queued to go with the next statement, or the
