@@ -14,6 +14,7 @@
 #include "store/account_tokens.h"
 #include "store/accounts.h"
 #include "store/mfa.h"
+#include "http/prometheus.h"
 #include "http/totp.h"
 
 static enum fp_hash_cost hash_cost = FP_HASH_INTERACTIVE;
@@ -189,44 +190,73 @@ bool fp_mfa_offered(const struct fp_auth *a) {
 bool fp_mfa_required(const struct fp_auth *a) { return !a->demo_account && fp_auth_has(a, FP_ROLE_SYSADMIN); }
 
 /*
- * A small cache of resolved sessions, keyed by the token's hash, so that a signed-in request
- * costs no store reads. An entry is valid only for the store's write generation it was read at:
- * any committed write (a sign-out, a password change, a deactivation, anything) empties it in
+ * A cache of resolved sessions, keyed by the token's hash, so that a signed-in request costs no
+ * store reads. An entry is valid only for the store's identity generation it was read at (sql.h):
+ * a sign-out, a password change, a deactivation or any other change to who someone is empties it in
  * effect, so it can never answer with something the store no longer says.
+ *
+ * Set-associative: CACHE_SETS sets of CACHE_WAYS entries, a token's set chosen by its hash, the
+ * least recently used of a full set given to a new session. A table of one entry per set lost a
+ * session whenever another's hash fell in its slot: with 400 bench GPs signed in, a quarter of all
+ * bookings read their session again (six statements on a reader; docs/PERFORMANCE.md, session 31),
+ * and an ICB's thousands of users would have missed most of the time. A miss is still only slower:
+ * the session is read from the store, as the first time. flexpool_session_cache_lookups_total
+ * (GET /metrics) counts hits and misses.
  */
-#define CACHE_SLOTS 1024
+#define CACHE_SETS 2048
+#define CACHE_WAYS 4
 struct cache_slot {
   bool used;
   unsigned char hash[FP_TOKEN_HASH_LEN];
   uint64_t generation;
+  uint64_t used_at; /* cache_clock when last read or written: the least recent goes first */
   int64_t last_seen;
   struct fp_auth auth;
 };
-static struct cache_slot cache[CACHE_SLOTS];
+static struct cache_slot cache[CACHE_SETS][CACHE_WAYS];
+static uint64_t cache_clock;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct cache_slot *slot_of(const unsigned char *hash) {
-  return &cache[((unsigned)hash[0] | (unsigned)hash[1] << 8) % CACHE_SLOTS];
+static struct cache_slot *set_of(const unsigned char *hash) {
+  uint32_t h = (uint32_t)hash[0] | (uint32_t)hash[1] << 8 | (uint32_t)hash[2] << 16 | (uint32_t)hash[3] << 24;
+  return cache[h % CACHE_SETS];
+}
+
+/* The entry of hash in its set, or NULL. Under cache_lock. */
+static struct cache_slot *cache_find(const unsigned char *hash) {
+  struct cache_slot *set = set_of(hash);
+  for (int i = 0; i < CACHE_WAYS; i++)
+    if (set[i].used && memcmp(set[i].hash, hash, FP_TOKEN_HASH_LEN) == 0) return &set[i];
+  return NULL;
 }
 
 static bool cache_get(const unsigned char *hash, uint64_t generation, struct fp_auth *a, int64_t *last_seen) {
   pthread_mutex_lock(&cache_lock);
-  struct cache_slot *s = slot_of(hash);
-  bool hit = s->used && s->generation == generation && memcmp(s->hash, hash, FP_TOKEN_HASH_LEN) == 0;
+  struct cache_slot *s = cache_find(hash);
+  bool hit = s && s->generation == generation;
   if (hit) {
     *a = s->auth;
     *last_seen = s->last_seen;
+    s->used_at = ++cache_clock;
   }
   pthread_mutex_unlock(&cache_lock);
+  fp_prom_session_cache(hit);
   return hit;
 }
 
 static void cache_put(const unsigned char *hash, uint64_t generation, const struct fp_auth *a, int64_t last_seen) {
   pthread_mutex_lock(&cache_lock);
-  struct cache_slot *s = slot_of(hash);
+  struct cache_slot *s = cache_find(hash);
+  if (!s) { /* a free way, or else the least recently used */
+    struct cache_slot *set = set_of(hash);
+    s = &set[0];
+    for (int i = 1; i < CACHE_WAYS && s->used; i++)
+      if (!set[i].used || set[i].used_at < s->used_at) s = &set[i];
+  }
   s->used = true;
   memcpy(s->hash, hash, FP_TOKEN_HASH_LEN);
   s->generation = generation;
+  s->used_at = ++cache_clock;
   s->last_seen = last_seen;
   s->auth = *a;
   pthread_mutex_unlock(&cache_lock);
@@ -234,8 +264,8 @@ static void cache_put(const unsigned char *hash, uint64_t generation, const stru
 
 static void cache_touch(const unsigned char *hash, int64_t last_seen) {
   pthread_mutex_lock(&cache_lock);
-  struct cache_slot *s = slot_of(hash);
-  if (s->used && memcmp(s->hash, hash, FP_TOKEN_HASH_LEN) == 0) s->last_seen = last_seen;
+  struct cache_slot *s = cache_find(hash);
+  if (s) s->last_seen = last_seen;
   pthread_mutex_unlock(&cache_lock);
 }
 

@@ -125,6 +125,12 @@ void fp_prom_mail_attempt(bool ok) {
 
 static _Atomic uint64_t hook_ok, hook_failed;
 
+static _Atomic uint64_t session_hits, session_misses;
+void fp_prom_session_cache(bool hit) {
+  if (hit) session_hits++;
+  else session_misses++;
+}
+
 void fp_prom_webhook_attempt(bool ok) {
   if (ok) hook_ok++;
   else hook_failed++;
@@ -257,6 +263,10 @@ static void put_store(FILE *f, struct fp_store *store, int session_idle) {
     family(f, "flexpool_sessions_active", "gauge", "Sessions signed in and not idle for longer than --session-idle.");
     fprintf(f, "flexpool_sessions_active %lld\n", (long long)active);
   }
+  family(f, "flexpool_session_cache_lookups_total", "counter",
+         "Signed-in requests by where this server found their session: hit (its cache) or miss (read from the store).");
+  fprintf(f, "flexpool_session_cache_lookups_total{result=\"hit\"} %llu\n", (unsigned long long)session_hits);
+  fprintf(f, "flexpool_session_cache_lookups_total{result=\"miss\"} %llu\n", (unsigned long long)session_misses);
 }
 
 /* One outbox channel (store/outbox.h): what waits, what went, what was given up; this server's

@@ -39,6 +39,9 @@ void fp_prom_mail_attempt(bool ok);
 /* Counts one webhook delivery attempt by this server (app/webhooks.c): a 2xx answer or not. */
 void fp_prom_webhook_attempt(bool ok);
 
+/* Counts one look in the session cache (http/auth.c): the session found there, or read from the store. */
+void fp_prom_session_cache(bool hit);
+
 /* The exposition now, read from store (sessions live when seen within session_idle seconds): a
    malloc'd text of *len bytes, or NULL when out of memory. */
 char *fp_prom_render(struct fp_store *store, int session_idle, size_t *len);
