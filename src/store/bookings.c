@@ -629,13 +629,16 @@ static struct fp_elig_shared *view_shared_add(struct fp_elig_view *v, int64_t pr
   return sh;
 }
 
-/* Every practice the view's clinician shares a pool with, and those pools, in one statement. */
+/* Every practice the view's clinician shares a pool with, and those pools, in one statement. The
+   practices that blocked them (SHARED_POOLS_SQL's rule) are read once, not looked for at each
+   practice of the pools: PostgreSQL's generic plan probed the marks once a row, 0.66 ms of a
+   search's 1.5 against 0.20 ms (docs/PERFORMANCE.md, session 31). */
 static int view_shared_all(struct fp_conn *c, struct fp_elig_view *v) {
   fp_stmt *st = FP_DB_STMT(c,
       "SELECT DISTINCT o.organisation_id, m.pool_id FROM pool_members m"
       " JOIN pool_members o ON o.pool_id = m.pool_id AND o.organisation_id IS NOT NULL"
-      " WHERE m.clinician_id = ?1 AND NOT EXISTS (SELECT 1 FROM practice_clinician_marks bk"
-      "  WHERE bk.practice_id = o.organisation_id AND bk.clinician_id = ?1 AND bk.kind = 'blocked')"
+      " WHERE m.clinician_id = ?1 AND o.organisation_id NOT IN (SELECT bk.practice_id FROM practice_clinician_marks bk"
+      "  WHERE bk.clinician_id = ?1 AND bk.kind = 'blocked')"
       " ORDER BY o.organisation_id, m.pool_id",
       fp_int(v->clinician_id));
   if (!st) return FP_EIO;
