@@ -196,7 +196,7 @@ bool fp_mfa_required(const struct fp_auth *a) { return !a->demo_account && fp_au
  * effect, so it can never answer with something the store no longer says.
  *
  * Set-associative: CACHE_SETS sets of CACHE_WAYS entries, a token's set chosen by its hash, the
- * least recently used of a full set given to a new session. A table of one entry per set lost a
+ * least recently used of a full set given to a new session. A table of one entry per slot lost a
  * session whenever another's hash fell in its slot: with 400 bench GPs signed in, a quarter of all
  * bookings read their session again (six statements on a reader; docs/PERFORMANCE.md, session 31),
  * and an ICB's thousands of users would have missed most of the time. A miss is still only slower:
